@@ -1,0 +1,19 @@
+using Lepton.Engine;
+
+namespace Lepton.Data;
+
+/// <summary>A finite, indexable set of examples that can gather any subset into a batch.</summary>
+public interface IDataset
+{
+    /// <summary>Number of examples.</summary>
+    int Count { get; }
+
+    /// <summary>Shape of one input example, e.g. (1,28,28).</summary>
+    Shape InputShape { get; }
+
+    /// <summary>Class names when targets are class ids; empty for regression.</summary>
+    IReadOnlyList<string> ClassNames { get; }
+
+    /// <summary>Gathers the examples at <paramref name="indices"/> into one batch (inputs float32, targets Int32 ids or float32).</summary>
+    Batch GetBatch(ReadOnlySpan<int> indices);
+}

@@ -1,0 +1,120 @@
+using System.Numerics;
+using Lepton.Engine.Threading;
+
+namespace Lepton.Engine.Kernels;
+
+/// <summary>An elementwise function of one value, written once for every float type.</summary>
+internal interface IUnaryOp
+{
+    T Apply<T>(T x) where T : unmanaged, IFloatingPointIeee754<T>;
+}
+
+/// <summary>An elementwise function of two values, written once for every float type.</summary>
+internal interface IBinaryOp
+{
+    T Apply<T>(T a, T b) where T : unmanaged, IFloatingPointIeee754<T>;
+}
+
+/// <summary>Elementwise kernels: map over one tensor, and zip two with NumPy broadcasting.</summary>
+internal static class Elementwise
+{
+    public static Tensor Map<TOp>(Tensor x, TOp op) where TOp : struct, IUnaryOp
+    {
+        var src = x.Contiguous();
+        var y = Tensor.Empty(x.Shape, x.DType);
+        switch (x.DType)
+        {
+            case DType.Float32: Map(src.Storage.As<float>(), src.Offset, y.Storage.As<float>(), x.Numel, op); break;
+            case DType.Float64: Map(src.Storage.As<double>(), src.Offset, y.Storage.As<double>(), x.Numel, op); break;
+            default: throw new NotSupportedException($"Elementwise math needs a float tensor, got {x.DType}.");
+        }
+        return y;
+    }
+
+    private static void Map<T, TOp>(T[] x, int offset, T[] y, int n, TOp op)
+        where T : unmanaged, IFloatingPointIeee754<T> where TOp : struct, IUnaryOp
+    {
+        CpuParallel.For(n, 4, (s, e) =>
+        {
+            for (int i = s; i < e; i++) y[i] = op.Apply(x[offset + i]);
+        });
+    }
+
+    public static Tensor Zip<TOp>(Tensor a, Tensor b, TOp op, string name) where TOp : struct, IBinaryOp
+    {
+        if (a.DType != b.DType)
+            throw new ArgumentException($"{name}: dtypes differ ({a.DType} and {b.DType}); convert one with To().");
+        var shape = Shape.Broadcast(a.Shape, b.Shape, name);
+        var y = Tensor.Empty(shape, a.DType);
+        switch (a.DType)
+        {
+            case DType.Float32: Zip<float, TOp>(a, b, y, op); break;
+            case DType.Float64: Zip<double, TOp>(a, b, y, op); break;
+            default: throw new NotSupportedException($"{name} needs float tensors, got {a.DType}.");
+        }
+        return y;
+    }
+
+    private static void Zip<T, TOp>(Tensor a, Tensor b, Tensor y, TOp op)
+        where T : unmanaged, IFloatingPointIeee754<T> where TOp : struct, IBinaryOp
+    {
+        var ya = y.Storage.As<T>();
+        var aa = a.Storage.As<T>();
+        var ba = b.Storage.As<T>();
+        int n = y.Numel;
+        if (a.Shape == b.Shape && a.IsContiguous && b.IsContiguous)
+        {
+            int ao = a.Offset, bo = b.Offset;
+            CpuParallel.For(n, 2, (s, e) =>
+            {
+                for (int i = s; i < e; i++) ya[i] = op.Apply(aa[ao + i], ba[bo + i]);
+            });
+            return;
+        }
+        if (b.Numel == 1 && a.IsContiguous)
+        {
+            T bv = ba[b.Offset];
+            int ao = a.Offset;
+            CpuParallel.For(n, 2, (s, e) =>
+            {
+                for (int i = s; i < e; i++) ya[i] = op.Apply(aa[ao + i], bv);
+            });
+            return;
+        }
+        int rank = y.Rank;
+        var sa = BroadcastStrides(a, y.Shape);
+        var sb = BroadcastStrides(b, y.Shape);
+        int inner = rank == 0 ? 1 : y.Shape[rank - 1];
+        int rows = inner == 0 ? 0 : n / inner;
+        int ia = rank == 0 ? 0 : sa[rank - 1], ib = rank == 0 ? 0 : sb[rank - 1];
+        var dims = y.Shape.ToArray();
+        CpuParallel.For(rows, inner * 2L, (r0, r1) =>
+        {
+            Span<int> idx = stackalloc int[Math.Max(rank - 1, 1)];
+            for (int r = r0; r < r1; r++)
+            {
+                // Decompose the row number into the leading indices.
+                int rem = r, oa = a.Offset, ob = b.Offset;
+                for (int d = rank - 2; d >= 0; d--)
+                {
+                    int i = rem % dims[d];
+                    rem /= dims[d];
+                    oa += i * sa[d];
+                    ob += i * sb[d];
+                }
+                int oy = r * inner;
+                for (int i = 0; i < inner; i++) ya[oy + i] = op.Apply(aa[oa + i * ia], ba[ob + i * ib]);
+            }
+        });
+    }
+
+    /// <summary>Strides of <paramref name="t"/> aligned to a broadcast output shape (0 on broadcast axes).</summary>
+    internal static int[] BroadcastStrides(Tensor t, Shape outShape)
+    {
+        int rank = outShape.Rank, lead = rank - t.Rank;
+        var s = new int[rank];
+        for (int i = lead; i < rank; i++)
+            s[i] = t.Shape[i - lead] == 1 && outShape[i] != 1 ? 0 : t.Strides[i - lead];
+        return s;
+    }
+}

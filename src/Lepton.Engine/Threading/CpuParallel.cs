@@ -1,0 +1,45 @@
+namespace Lepton.Engine.Threading;
+
+/// <summary>
+/// Splits work across cores. The thread count comes from <c>LEPTON_THREADS</c> (default: all cores)
+/// and can be changed at run time; chunks are fixed by the count, so results do not depend on scheduling.
+/// </summary>
+public static class CpuParallel
+{
+    private static int _threads = ReadThreads();
+
+    public static int ThreadCount
+    {
+        get => _threads;
+        set => _threads = value >= 1 ? value : throw new ArgumentOutOfRangeException(nameof(value), "Thread count must be >= 1.");
+    }
+
+    private static int ReadThreads()
+    {
+        var env = Environment.GetEnvironmentVariable("LEPTON_THREADS");
+        if (string.IsNullOrWhiteSpace(env)) return Environment.ProcessorCount;
+        if (int.TryParse(env, out int n) && n >= 1) return n;
+        throw new InvalidOperationException($"LEPTON_THREADS must be a positive integer, got '{env}'.");
+    }
+
+    /// <summary>
+    /// Runs body(start, end) over [0, count) in at most ThreadCount contiguous chunks; stays on the
+    /// calling thread when the work (count * costPerItem) is too small to pay for a hand-off.
+    /// </summary>
+    public static void For(int count, long costPerItem, Action<int, int> body)
+    {
+        if (count <= 0) return;
+        int chunks = (int)Math.Min(ThreadCount, count);
+        if (chunks <= 1 || count * costPerItem < 32_768)
+        {
+            body(0, count);
+            return;
+        }
+        Parallel.For(0, chunks, new ParallelOptions { MaxDegreeOfParallelism = chunks }, c =>
+        {
+            int start = (int)((long)count * c / chunks);
+            int end = (int)((long)count * (c + 1) / chunks);
+            if (end > start) body(start, end);
+        });
+    }
+}

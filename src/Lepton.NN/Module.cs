@@ -1,0 +1,147 @@
+using Lepton.Engine;
+
+namespace Lepton.NN;
+
+/// <summary>
+/// A differentiable function with parameters, buffers and child modules, named like PyTorch's
+/// state_dict (<c>0.weight</c>, <c>3.running_mean</c>) so weights interchange with torch.nn.
+/// </summary>
+public abstract class Module
+{
+    private readonly List<(string Name, Parameter Param)> _params = [];
+    private readonly List<(string Name, Module Child)> _children = [];
+    private readonly Dictionary<string, Tensor> _buffers = [];
+    private readonly List<string> _bufferOrder = [];
+
+    /// <summary>True in training mode (dropout active, batch-norm uses batch statistics).</summary>
+    public bool IsTraining { get; private set; } = true;
+
+    /// <summary>Short type name used in errors and summaries, e.g. <c>Conv2d</c>.</summary>
+    public virtual string TypeName => GetType().Name;
+
+    /// <summary>The computation. x and the result carry shapes such as (N,C,H,W).</summary>
+    public abstract Tensor Forward(Tensor x);
+
+    public Tensor Call(Tensor x) => Forward(x);
+
+    protected Parameter RegisterParameter(string name, Tensor value)
+    {
+        var p = new Parameter(value, name);
+        _params.Add((name, p));
+        return p;
+    }
+
+    protected T RegisterModule<T>(string name, T module) where T : Module
+    {
+        _children.Add((name, module));
+        return module;
+    }
+
+    /// <summary>Non-trainable state saved with the weights (e.g. running statistics).</summary>
+    protected void RegisterBuffer(string name, Tensor value)
+    {
+        if (!_buffers.ContainsKey(name)) _bufferOrder.Add(name);
+        _buffers[name] = value;
+    }
+
+    protected Tensor Buffer(string name) => _buffers[name];
+
+    protected void SetBuffer(string name, Tensor value) => _buffers[name] = value;
+
+    public IEnumerable<Module> Children() => _children.Select(c => c.Child);
+
+    public IEnumerable<(string Name, Module Module)> NamedChildren() => _children;
+
+    /// <summary>Parameters of this module and its descendants with dotted names, in registration order.</summary>
+    public IEnumerable<(string Name, Parameter Parameter)> NamedParameters(string prefix = "")
+    {
+        foreach (var (n, p) in _params)
+        {
+            p.Name = prefix + n;
+            p.Value.Name = p.Name;
+            yield return (prefix + n, p);
+        }
+        foreach (var (n, c) in _children)
+            foreach (var item in c.NamedParameters(prefix + n + "."))
+                yield return item;
+    }
+
+    public IEnumerable<Parameter> Parameters() => NamedParameters().Select(p => p.Parameter);
+
+    public IEnumerable<(string Name, Tensor Buffer)> NamedBuffers(string prefix = "")
+    {
+        foreach (var n in _bufferOrder) yield return (prefix + n, _buffers[n]);
+        foreach (var (n, c) in _children)
+            foreach (var item in c.NamedBuffers(prefix + n + "."))
+                yield return item;
+    }
+
+    /// <summary>Total number of parameter elements.</summary>
+    public long ParameterCount => Parameters().Sum(p => (long)p.Numel);
+
+    /// <summary>Parameters and buffers by dotted name, PyTorch order (a module's own entries, then its children).</summary>
+    public IReadOnlyDictionary<string, Tensor> StateDict()
+    {
+        var d = new Dictionary<string, Tensor>();
+        Collect(this, "", d);
+        return d;
+
+        static void Collect(Module m, string prefix, Dictionary<string, Tensor> d)
+        {
+            foreach (var (n, p) in m._params) d[prefix + n] = p.Value;
+            foreach (var n in m._bufferOrder) d[prefix + n] = m._buffers[n];
+            foreach (var (n, c) in m._children) Collect(c, prefix + n + ".", d);
+        }
+    }
+
+    /// <summary>
+    /// Copies values into parameters and buffers by name. With <paramref name="strict"/>, missing or
+    /// unexpected names are an error listing them; shapes must always match.
+    /// </summary>
+    public void LoadStateDict(IReadOnlyDictionary<string, Tensor> state, bool strict = true)
+    {
+        var own = StateDict();
+        if (strict)
+        {
+            var missing = own.Keys.Where(k => !state.ContainsKey(k)).ToList();
+            var unexpected = state.Keys.Where(k => !own.ContainsKey(k)).ToList();
+            if (missing.Count > 0 || unexpected.Count > 0)
+                throw new InvalidDataException(
+                    $"Weights do not match the architecture. Missing: [{string.Join(", ", missing)}]. Unexpected: [{string.Join(", ", unexpected)}].");
+        }
+        Load(this, "", state);
+
+        static void Load(Module m, string prefix, IReadOnlyDictionary<string, Tensor> state)
+        {
+            foreach (var (n, p) in m._params)
+            {
+                if (!state.TryGetValue(prefix + n, out var v)) continue;
+                if (v.Shape != p.Shape)
+                    throw new InvalidDataException($"Weight '{prefix + n}' of {m.TypeName}: expected shape {p.Shape}, got {v.Shape}.");
+                p.Assign(v);
+            }
+            foreach (var n in m._bufferOrder.ToList())
+            {
+                if (!state.TryGetValue(prefix + n, out var v)) continue;
+                var cur = m._buffers[n];
+                if (v.Shape != cur.Shape)
+                    throw new InvalidDataException($"Buffer '{prefix + n}' of {m.TypeName}: expected shape {cur.Shape}, got {v.Shape}.");
+                m._buffers[n] = (v.DType == cur.DType ? v : v.To(cur.DType)).Clone();
+            }
+            foreach (var (n, c) in m._children) Load(c, prefix + n + ".", state);
+        }
+    }
+
+    /// <summary>Training mode for this module and all descendants.</summary>
+    public Module Train(bool on = true)
+    {
+        IsTraining = on;
+        foreach (var (_, c) in _children) c.Train(on);
+        return this;
+    }
+
+    /// <summary>Inference mode (dropout off, batch-norm uses running statistics).</summary>
+    public Module Eval() => Train(false);
+
+    public override string ToString() => TypeName;
+}

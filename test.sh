@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Runs every test in the solution and ends with one line: "N passed, N failed, N skipped".
+set -uo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+cd "$root"
+
+if ! command -v dotnet >/dev/null 2>&1; then
+  echo "test.sh: the .NET 10 SDK is required (dotnet not found)." >&2
+  echo "0 passed, 1 failed, 0 skipped"
+  exit 1
+fi
+
+# Tests that read the real Fashion-MNIST files need Debian's package; install it only when missing.
+if ! dpkg -s dataset-fashion-mnist >/dev/null 2>&1; then
+  sudo=""; [ "$(id -u)" -ne 0 ] && command -v sudo >/dev/null 2>&1 && sudo="sudo"
+  echo "test.sh: installing dataset-fashion-mnist..." >&2
+  { $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq dataset-fashion-mnist; } >/dev/null 2>&1 \
+    || echo "test.sh: could not install dataset-fashion-mnist; tests that need it will be skipped." >&2
+fi
+
+log="$(mktemp)"
+trap 'rm -f "$log"' EXIT
+dotnet restore Lepton.sln -v quiet >/dev/null 2>&1 || true
+dotnet test Lepton.sln -c Release --nologo 2>&1 | tee "$log"
+status=${PIPESTATUS[0]}
+
+# Sum the per-assembly summaries: "Passed!  - Failed: 0, Passed: 12, Skipped: 0, Total: 12, ..."
+read -r passed failed skipped < <(grep -E '(Passed|Failed)! +- Failed: +[0-9]+' "$log" |
+  sed -E 's/.*Failed: +([0-9]+), Passed: +([0-9]+), Skipped: +([0-9]+).*/\1 \2 \3/' |
+  awk '{f+=$1; p+=$2; s+=$3} END {print p+0, f+0, s+0}')
+if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then
+  failed=1  # the build or a test host failed before any summary
+fi
+echo "$passed passed, $failed failed, $skipped skipped"
+[ "$status" -eq 0 ] && [ "$failed" -eq 0 ]

@@ -1,0 +1,168 @@
+using System.Collections;
+using System.Collections.Concurrent;
+using System.Runtime.ExceptionServices;
+using System.Threading.Channels;
+using Lepton.Engine;
+
+namespace Lepton.Data;
+
+/// <summary>
+/// Cuts a dataset into mini-batches, one epoch per enumeration, in a seeded order that depends only on
+/// (Seed, epoch), optionally gathering the next batches on a background task while the caller trains.
+/// </summary>
+public sealed class DataLoader : IEnumerable<Batch>, IDisposable
+{
+    private readonly CancellationTokenSource _disposed = new();
+    private readonly ConcurrentDictionary<Task, byte> _producers = new();
+    private int _nextEpoch;
+
+    public DataLoader(IDataset dataset, DataLoaderOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(dataset);
+        Options = options ?? new DataLoaderOptions();
+        if (Options.BatchSize <= 0)
+            throw new ArgumentOutOfRangeException(nameof(options), $"DataLoader: BatchSize must be >= 1, got {Options.BatchSize}.");
+        if (Options.Prefetch < 0)
+            throw new ArgumentOutOfRangeException(nameof(options), $"DataLoader: Prefetch must be >= 0 (0 = synchronous), got {Options.Prefetch}.");
+        Dataset = dataset;
+    }
+
+    public IDataset Dataset { get; }
+
+    public DataLoaderOptions Options { get; }
+
+    /// <summary>Batches per epoch: the last partial batch counts unless DropLast.</summary>
+    public int BatchCount => Options.DropLast
+        ? Dataset.Count / Options.BatchSize
+        : (Dataset.Count + Options.BatchSize - 1) / Options.BatchSize;
+
+    /// <summary>Zero-based epoch of the current (or most recent) enumeration; 0 before the first.</summary>
+    public int Epoch { get; private set; }
+
+    /// <summary>Makes the next enumeration epoch <paramref name="epoch"/>, so a resumed run sees the same order as an uninterrupted one.</summary>
+    public void SetEpoch(int epoch)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(epoch);
+        _nextEpoch = epoch;
+    }
+
+    /// <summary>The example order of an epoch: a permutation seeded by (Seed, epoch), or 0..N-1 without shuffling.</summary>
+    public int[] OrderFor(int epoch)
+    {
+        int n = Dataset.Count;
+        if (!Options.Shuffle)
+        {
+            var order = new int[n];
+            for (int i = 0; i < n; i++) order[i] = i;
+            return order;
+        }
+        // Golden-ratio stride keeps (seed, epoch) pairs apart before the generator's own SplitMix scrambling.
+        ulong mixed = Options.Seed ^ (0x9E3779B97F4A7C15UL * (ulong)(epoch + 1));
+        return new Generator(mixed).Permutation(n);
+    }
+
+    public IEnumerator<Batch> GetEnumerator()
+    {
+        ObjectDisposedException.ThrowIf(_disposed.IsCancellationRequested, this);
+        int epoch = _nextEpoch++;
+        Epoch = epoch;
+        int[] order = OrderFor(epoch);
+        return Options.Prefetch == 0 ? Synchronous(order) : Prefetched(order);
+    }
+
+    IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
+
+    private ReadOnlyMemory<int> Slice(int[] order, int batch)
+    {
+        int start = batch * Options.BatchSize;
+        return order.AsMemory(start, Math.Min(Options.BatchSize, order.Length - start));
+    }
+
+    private IEnumerator<Batch> Synchronous(int[] order)
+    {
+        int count = BatchCount;
+        for (int b = 0; b < count; b++)
+        {
+            ObjectDisposedException.ThrowIf(_disposed.IsCancellationRequested, this);
+            yield return Dataset.GetBatch(Slice(order, b).Span);
+        }
+    }
+
+    private IEnumerator<Batch> Prefetched(int[] order)
+    {
+        var channel = Channel.CreateBounded<Batch>(new BoundedChannelOptions(Options.Prefetch)
+        {
+            SingleReader = true,
+            SingleWriter = true,
+            FullMode = BoundedChannelFullMode.Wait,
+        });
+        var stop = CancellationTokenSource.CreateLinkedTokenSource(_disposed.Token);
+        var failure = new StrongBox<ExceptionDispatchInfo?>();
+        int count = BatchCount;
+        var producer = Task.Run(async () =>
+        {
+            try
+            {
+                for (int b = 0; b < count; b++)
+                {
+                    var batch = Dataset.GetBatch(Slice(order, b).Span);
+                    await channel.Writer.WriteAsync(batch, stop.Token).ConfigureAwait(false);
+                }
+            }
+            catch (OperationCanceledException) when (stop.IsCancellationRequested)
+            {
+                // The consumer stopped early or the loader was disposed: nothing left to deliver.
+            }
+            catch (Exception ex)
+            {
+                failure.Value = ExceptionDispatchInfo.Capture(ex);
+            }
+            finally
+            {
+                channel.Writer.TryComplete();
+            }
+        });
+        _producers.TryAdd(producer, 0);
+        try
+        {
+            while (true)
+            {
+                if (channel.Reader.TryRead(out var batch))
+                {
+                    yield return batch;
+                    continue;
+                }
+                if (!WaitToRead(channel.Reader)) break;
+            }
+            failure.Value?.Throw();
+            ObjectDisposedException.ThrowIf(_disposed.IsCancellationRequested, this);
+        }
+        finally
+        {
+            stop.Cancel();
+            producer.Wait();
+            _producers.TryRemove(producer, out _);
+            stop.Dispose();
+        }
+    }
+
+    private static bool WaitToRead(ChannelReader<Batch> reader)
+    {
+        var pending = reader.WaitToReadAsync();
+        return pending.IsCompletedSuccessfully ? pending.Result : pending.AsTask().GetAwaiter().GetResult();
+    }
+
+    /// <summary>Stops background producers and waits for them; enumerating afterwards throws.</summary>
+    public void Dispose()
+    {
+        if (_disposed.IsCancellationRequested) return;
+        _disposed.Cancel();
+        foreach (var producer in _producers.Keys)
+            producer.Wait();
+    }
+
+    private sealed class StrongBox<T>
+    {
+        public T? Value;
+    }
+}

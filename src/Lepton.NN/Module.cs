@@ -132,6 +132,20 @@ public abstract class Module
         }
     }
 
+    /// <summary>
+    /// Converts every parameter and float buffer of this module tree to <paramref name="dtype"/>
+    /// (Float64 for gradient checks); integer buffers such as <c>num_batches_tracked</c> stay Int32.
+    /// </summary>
+    public Module To(DType dtype)
+    {
+        if (!dtype.IsFloat()) throw new ArgumentException($"Module.To({dtype}): parameters must be Float32 or Float64.");
+        foreach (var (_, p) in _params) p.ConvertTo(dtype);
+        foreach (var n in _bufferOrder)
+            if (_buffers[n].DType.IsFloat()) _buffers[n] = _buffers[n].To(dtype).Clone();
+        foreach (var (_, c) in _children) c.To(dtype);
+        return this;
+    }
+
     /// <summary>Training mode for this module and all descendants.</summary>
     public Module Train(bool on = true)
     {

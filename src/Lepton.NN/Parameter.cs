@@ -38,6 +38,16 @@ public sealed class Parameter
         Value.CopyFrom(src.DType == Value.DType ? src : src.To(Value.DType));
     }
 
+    /// <summary>Replaces the value with a copy in another dtype (e.g. Float64 for gradient checks); keeps Trainable.</summary>
+    internal void ConvertTo(DType dtype)
+    {
+        if (Value.DType == dtype) return;
+        bool trainable = Trainable;
+        Value = Value.Detach().To(dtype).Clone();
+        Value.RequiresGrad = trainable;
+        Value.Name = Name;
+    }
+
     public static implicit operator Tensor(Parameter p) => p.Value;
 
     public override string ToString() => $"Parameter {Name} {Shape}";

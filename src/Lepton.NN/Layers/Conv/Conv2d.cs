@@ -1,0 +1,79 @@
+using System.Text.Json.Nodes;
+using Lepton.Engine;
+using Lepton.NN.Serialization;
+
+namespace Lepton.NN.Layers;
+
+/// <summary>Options of <see cref="Conv2d"/> (square stride, padding and dilation).</summary>
+public sealed record Conv2dOptions(int Stride = 1, int Padding = 0, int Dilation = 1, int Groups = 1, bool Bias = true);
+
+/// <summary>2-D convolution as torch.nn.Conv2d: weight (O,C/groups,k,k), bias (O); x (N,C,H,W) → (N,O,OH,OW).</summary>
+public sealed class Conv2d : Module, ILayerConfig
+{
+    private readonly Parameter _weight;
+    private readonly Parameter? _bias;
+
+    public Conv2d(int inChannels, int outChannels, int kernelSize, Conv2dOptions? options = null, Generator? rng = null)
+    {
+        Options = options ?? new Conv2dOptions();
+        var o = Options;
+        if (inChannels <= 0 || outChannels <= 0 || kernelSize <= 0)
+            throw new ArgumentException($"Conv2d needs in_channels, out_channels and kernel_size > 0, got ({inChannels}, {outChannels}, {kernelSize}).");
+        if (o.Stride <= 0 || o.Dilation <= 0 || o.Padding < 0 || o.Groups <= 0)
+            throw new ArgumentException($"Conv2d needs stride >= 1, dilation >= 1, padding >= 0 and groups >= 1, got {o}.");
+        if (inChannels % o.Groups != 0 || outChannels % o.Groups != 0)
+            throw new ArgumentException($"Conv2d: in_channels ({inChannels}) and out_channels ({outChannels}) must both be divisible by groups ({o.Groups}).");
+        InChannels = inChannels;
+        OutChannels = outChannels;
+        KernelSize = kernelSize;
+        rng ??= LayerDefaults.Generator();
+        var w = Tensor.Zeros(outChannels, inChannels / o.Groups, kernelSize, kernelSize);
+        Init.TorchDefaultWeight(w, rng);
+        _weight = RegisterParameter("weight", w);
+        if (o.Bias)
+        {
+            var b = Tensor.Zeros(outChannels);
+            Init.TorchDefaultBias(b, Init.Fans(w.Shape).FanIn, rng);
+            _bias = RegisterParameter("bias", b);
+        }
+    }
+
+    public int InChannels { get; }
+
+    public int OutChannels { get; }
+
+    public int KernelSize { get; }
+
+    public Conv2dOptions Options { get; }
+
+    public Parameter Weight => _weight;
+
+    public Parameter? Bias => _bias;
+
+    // x: (N,C,H,W) → (N,O,OH,OW)
+    public override Tensor Forward(Tensor x)
+    {
+        LayerDefaults.ExpectNchw(x, "Conv2d", "in_channels", InChannels);
+        var o = Options;
+        int reach = o.Dilation * (KernelSize - 1) + 1;
+        if (x.Shape[2] + 2 * o.Padding < reach || x.Shape[3] + 2 * o.Padding < reach)
+            throw new ArgumentException(
+                $"Conv2d(kernel_size={KernelSize}, padding={o.Padding}, dilation={o.Dilation}) needs H and W of at least {reach - 2 * o.Padding}, got input {x.Shape}.");
+        return x.Conv2d(_weight.Value, _bias?.Value, o.Stride, o.Stride, o.Padding, o.Padding, o.Dilation, o.Dilation, o.Groups);
+    }
+
+    public JsonObject GetConfig() => new()
+    {
+        ["in_channels"] = InChannels,
+        ["out_channels"] = OutChannels,
+        ["kernel_size"] = KernelSize,
+        ["stride"] = Options.Stride,
+        ["padding"] = Options.Padding,
+        ["dilation"] = Options.Dilation,
+        ["groups"] = Options.Groups,
+        ["bias"] = Options.Bias,
+    };
+
+    public override string ToString() =>
+        $"Conv2d({InChannels}, {OutChannels}, kernel_size={KernelSize}, stride={Options.Stride}, padding={Options.Padding})";
+}

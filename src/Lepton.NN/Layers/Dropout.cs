@@ -1,0 +1,30 @@
+using System.Text.Json.Nodes;
+using Lepton.Engine;
+using Lepton.NN.Serialization;
+
+namespace Lepton.NN.Layers;
+
+/// <summary>
+/// Inverted dropout, as torch.nn.Dropout: in training zeroes each element with probability p and scales
+/// the rest by 1/(1-p); in eval mode the identity. Masks come from the layer's own seeded generator.
+/// </summary>
+public sealed class Dropout : Module, ILayerConfig
+{
+    private readonly Generator _rng;
+
+    public Dropout(double p = 0.5, Generator? rng = null)
+    {
+        if (p < 0 || p > 1 || double.IsNaN(p))
+            throw new ArgumentException($"Dropout probability must be in [0, 1], got {p}.");
+        P = p;
+        _rng = rng ?? LayerDefaults.Generator();
+    }
+
+    public double P { get; }
+
+    public override Tensor Forward(Tensor x) => IsTraining && P > 0 ? x.Dropout(P, training: true, _rng) : x;
+
+    public JsonObject GetConfig() => new() { ["p"] = P };
+
+    public override string ToString() => $"Dropout(p={P})";
+}

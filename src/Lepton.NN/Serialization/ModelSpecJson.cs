@@ -1,0 +1,166 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Lepton.Engine;
+
+namespace Lepton.NN.Serialization;
+
+/// <summary>Reads and writes <c>model.json</c> with strict validation and errors that name the file and the field.</summary>
+public static class ModelSpecJson
+{
+    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
+
+    public static string Write(ModelSpec spec)
+    {
+        var root = new JsonObject
+        {
+            ["format_version"] = spec.FormatVersion,
+            ["architecture"] = new JsonArray(spec.Architecture
+                .Select(l => (JsonNode)new JsonObject { ["type"] = l.Type, ["options"] = l.Options.DeepClone() }).ToArray()),
+            ["input"] = new JsonObject
+            {
+                ["name"] = spec.Input.Name,
+                ["shape"] = new JsonArray(spec.Input.Shape.Select(d => (JsonNode)d).ToArray()),
+                ["dtype"] = DTypeName(spec.Input.DType),
+            },
+        };
+        if (spec.Preprocessing is { } p)
+        {
+            var o = new JsonObject { ["scale"] = p.Scale };
+            if (p.Mean is not null) o["mean"] = new JsonArray(p.Mean.Select(v => (JsonNode)v).ToArray());
+            if (p.Std is not null) o["std"] = new JsonArray(p.Std.Select(v => (JsonNode)v).ToArray());
+            root["preprocessing"] = o;
+        }
+        root["class_names"] = new JsonArray(spec.ClassNames.Select(c => (JsonNode)c).ToArray());
+        var metrics = new JsonObject();
+        foreach (var (k, v) in spec.Metrics) metrics[k] = v;
+        root["metrics"] = metrics;
+        root["metadata"] = spec.Metadata?.DeepClone() ?? new JsonObject();
+        return root.ToJsonString(Indented) + "\n";
+    }
+
+    public static ModelSpec Read(string json, string source = "model.json")
+    {
+        JsonNode? node;
+        try
+        {
+            node = JsonNode.Parse(json, documentOptions: new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidDataException($"{source} is not valid JSON: {e.Message}");
+        }
+        if (node is not JsonObject root) throw new InvalidDataException($"{source} must hold a JSON object at the top level.");
+
+        int version = root["format_version"] is null ? ModelSpec.CurrentFormatVersion : GetInt(root["format_version"], source, "format_version");
+        if (version < 1 || version > ModelSpec.CurrentFormatVersion)
+            throw new InvalidDataException($"{source}: format_version {version} is not supported; this Lepton reads versions 1..{ModelSpec.CurrentFormatVersion}.");
+
+        if (root["architecture"] is not JsonArray arch)
+            throw new InvalidDataException($"{source}: \"architecture\" is missing or not a list of layers like [{{\"type\": \"Linear\", \"options\": {{...}}}}].");
+        var layers = new List<LayerSpec>();
+        for (int i = 0; i < arch.Count; i++)
+        {
+            if (arch[i] is not JsonObject lo || lo["type"] is not JsonValue tv || !tv.TryGetValue<string>(out var type))
+                throw new InvalidDataException($"{source}: architecture[{i}] must be an object with a string \"type\".");
+            var opts = lo["options"] switch
+            {
+                null => new JsonObject(),
+                JsonObject o => (JsonObject)o.DeepClone(),
+                _ => throw new InvalidDataException($"{source}: architecture[{i}] ({type}): \"options\" must be an object."),
+            };
+            layers.Add(new LayerSpec(type, opts));
+        }
+
+        if (root["input"] is not JsonObject input)
+            throw new InvalidDataException($"{source}: \"input\" is missing; give {{\"name\": \"input\", \"shape\": [-1, 1, 28, 28], \"dtype\": \"float32\"}}.");
+        var inputSpec = new InputSpec(
+            input["name"] is JsonValue nv && nv.TryGetValue<string>(out var name) ? name : "input",
+            GetIntArray(input["shape"], source, "input.shape"),
+            input["dtype"] is null ? DType.Float32 : ParseDType(input["dtype"], source));
+
+        PreprocessingSpec? pre = null;
+        if (root["preprocessing"] is JsonObject po)
+            pre = new PreprocessingSpec(
+                po["scale"] is null ? 1.0 : GetDouble(po["scale"], source, "preprocessing.scale"),
+                po["mean"] is null ? null : GetDoubleArray(po["mean"], source, "preprocessing.mean"),
+                po["std"] is null ? null : GetDoubleArray(po["std"], source, "preprocessing.std"));
+        else if (root["preprocessing"] is not null)
+            throw new InvalidDataException($"{source}: \"preprocessing\" must be an object like {{\"scale\": 0.00392156862745098, \"mean\": [0.286], \"std\": [0.353]}} or null.");
+        if (pre is { Mean: { } m, Std: { } s } && m.Length != s.Length)
+            throw new InvalidDataException($"{source}: preprocessing.mean has {m.Length} values but preprocessing.std has {s.Length}; give one per channel.");
+        if (pre?.Std is { } std && std.Any(v => v == 0))
+            throw new InvalidDataException($"{source}: preprocessing.std must not contain 0.");
+
+        var classNames = new List<string>();
+        if (root["class_names"] is JsonArray ca)
+            for (int i = 0; i < ca.Count; i++)
+                classNames.Add(ca[i] is JsonValue cv && cv.TryGetValue<string>(out var c) ? c
+                    : throw new InvalidDataException($"{source}: class_names[{i}] must be a string."));
+        else if (root["class_names"] is not null)
+            throw new InvalidDataException($"{source}: \"class_names\" must be a list of strings.");
+
+        var metrics = new Dictionary<string, double>();
+        if (root["metrics"] is JsonObject mo)
+            foreach (var (k, v) in mo) metrics[k] = GetDouble(v, source, "metrics." + k);
+        else if (root["metrics"] is not null)
+            throw new InvalidDataException($"{source}: \"metrics\" must be an object of numbers.");
+
+        JsonObject? metadata = root["metadata"] switch
+        {
+            null => null,
+            JsonObject o => (JsonObject)o.DeepClone(),
+            _ => throw new InvalidDataException($"{source}: \"metadata\" must be an object."),
+        };
+
+        return new ModelSpec
+        {
+            FormatVersion = version,
+            Architecture = layers,
+            Input = inputSpec,
+            Preprocessing = pre,
+            ClassNames = classNames,
+            Metrics = metrics,
+            Metadata = metadata,
+        };
+    }
+
+    public static string DTypeName(DType d) => d switch
+    {
+        DType.Float32 => "float32",
+        DType.Float64 => "float64",
+        DType.Int32 => "int32",
+        _ => throw new ArgumentOutOfRangeException(nameof(d)),
+    };
+
+    private static DType ParseDType(JsonNode? n, string source) =>
+        (n is JsonValue v && v.TryGetValue<string>(out var s) ? s.ToLowerInvariant() : null) switch
+        {
+            "float32" or "f32" => DType.Float32,
+            "float64" or "f64" => DType.Float64,
+            "int32" or "i32" => DType.Int32,
+            var other => throw new InvalidDataException($"{source}: input.dtype \"{other}\" is not supported; use \"float32\", \"float64\" or \"int32\"."),
+        };
+
+    private static int GetInt(JsonNode? n, string source, string field)
+    {
+        double d = GetDouble(n, source, field);
+        if (d != Math.Floor(d) || d < int.MinValue || d > int.MaxValue)
+            throw new InvalidDataException($"{source}: {field} must be an integer, got {d.ToString(CultureInfo.InvariantCulture)}.");
+        return (int)d;
+    }
+
+    private static double GetDouble(JsonNode? n, string source, string field)
+    {
+        if (n is JsonValue v && v.GetValueKind() == JsonValueKind.Number) return v.GetValue<double>();
+        throw new InvalidDataException($"{source}: {field} must be a number, got {(n is null ? "nothing" : n.ToJsonString())}.");
+    }
+
+    private static int[] GetIntArray(JsonNode? n, string source, string field) =>
+        n is JsonArray a ? a.Select((x, i) => GetInt(x, source, $"{field}[{i}]")).ToArray()
+        : throw new InvalidDataException($"{source}: {field} must be a list of integers such as [-1, 1, 28, 28].");
+
+    private static double[] GetDoubleArray(JsonNode? n, string source, string field) =>
+        n is JsonArray a ? a.Select((x, i) => GetDouble(x, source, $"{field}[{i}]")).ToArray()
+        : throw new InvalidDataException($"{source}: {field} must be a list of numbers.");
+}

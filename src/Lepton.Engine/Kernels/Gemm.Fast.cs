@@ -1,75 +1,132 @@
-using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 using Lepton.Engine.Threading;
 
 namespace Lepton.Engine.Kernels;
 
 public static partial class Gemm
 {
-    /// <summary>Single-precision GEMM on arrays with offsets; see the class summary for the layout.</summary>
-    public static void Sgemm(bool transA, bool transB, int m, int n, int k, float alpha,
+    // Below this many multiply-adds a hand-off to a second thread costs more than it saves.
+    private const long ParallelMinMacs = 1L << 18;
+
+    /// <summary>Forces one micro-kernel for SGEMM calls made on the current thread (tests, benchmarks).</summary>
+    [ThreadStatic] internal static GemmKernelKind KernelOverride;
+
+    /// <summary>The micro-kernel SGEMM uses on this CPU when nothing is forced.</summary>
+    public static GemmKernelKind DefaultKernel { get; } =
+        IsSupported(GemmKernelKind.Avx512) ? GemmKernelKind.Avx512
+        : IsSupported(GemmKernelKind.Avx2) ? GemmKernelKind.Avx2
+        : GemmKernelKind.Scalar;
+
+    /// <summary>Whether the given micro-kernel can run on this CPU.</summary>
+    public static bool IsSupported(GemmKernelKind kind) => kind switch
+    {
+        GemmKernelKind.Avx512 => Vector512.IsHardwareAccelerated && Avx512F.IsSupported,
+        GemmKernelKind.Avx2 => Avx2.IsSupported && Fma.IsSupported,
+        _ => true,
+    };
+
+    /// <summary>
+    /// Single-precision GEMM on arrays with offsets; see the class summary for the layout. Packed,
+    /// cache-blocked and register-blocked, split across <see cref="CpuParallel.ThreadCount"/> threads.
+    /// beta == 0 overwrites C without reading it (NaN there does not leak into the result).
+    /// </summary>
+    public static unsafe void Sgemm(bool transA, bool transB, int m, int n, int k, float alpha,
         float[] a, int aOffset, int lda, float[] b, int bOffset, int ldb, float beta, float[] c, int cOffset, int ldc)
     {
+        ArgumentOutOfRangeException.ThrowIfNegative(m);
+        ArgumentOutOfRangeException.ThrowIfNegative(n);
+        ArgumentOutOfRangeException.ThrowIfNegative(k);
+        CheckOperand("C", c, cOffset, ldc, m, n, "ldc");
         if (m == 0 || n == 0) return;
-        // Rows of C are independent: split them across cores. Each row is an axpy over rows of op(B).
-        float[] bn = b;
-        int bo = bOffset, ldbn = ldb;
-        if (transB)
+        if (k == 0 || alpha == 0)
         {
-            // op(B) = Bᵀ: make a dense (K,N) copy so the inner loop runs along contiguous memory.
-            bn = GC.AllocateUninitializedArray<float>(k * n);
-            for (int p = 0; p < k; p++)
-                for (int j = 0; j < n; j++) bn[p * n + j] = b[bOffset + j * ldb + p];
-            bo = 0;
-            ldbn = n;
+            ScaleC(c, cOffset, ldc, m, n, beta);
+            return;
         }
-        CpuParallel.For(m, (long)n * k, (i0, i1) =>
+        CheckOperand("A", a, aOffset, lda, transA ? k : m, transA ? m : k, "lda");
+        CheckOperand("B", b, bOffset, ldb, transB ? n : k, transB ? k : n, "ldb");
+
+        var kind = KernelOverride == GemmKernelKind.Auto ? DefaultKernel : KernelOverride;
+        if (!IsSupported(kind))
+            throw new PlatformNotSupportedException($"Sgemm: the {kind} micro-kernel does not run on this CPU; use {DefaultKernel}.");
+        var job = new SgemmJob(transA, transB, m, n, k, alpha, a, aOffset, lda, b, bOffset, ldb, beta, c, cOffset, ldc);
+        switch (kind)
         {
-            for (int i = i0; i < i1; i++)
+            case GemmKernelKind.Avx512: Split<Avx512GemmKernel>(job); break;
+            case GemmKernelKind.Avx2: Split<Avx2GemmKernel>(job); break;
+            default: Split<ScalarGemmKernel>(job); break;
+        }
+    }
+
+    private readonly record struct SgemmJob(bool TransA, bool TransB, int M, int N, int K, float Alpha,
+        float[] A, int AOffset, int Lda, float[] B, int BOffset, int Ldb, float Beta, float[] C, int COffset, int Ldc);
+
+    // Cuts C into one slab per thread along N (each thread packs all of A) or along M (each packs
+    // all of B), whichever repeats less packing; slab edges fall on whole register tiles.
+    private static void Split<TK>(SgemmJob job) where TK : IGemmMicroKernel
+    {
+        long macs = (long)job.M * job.N * job.K;
+        int threads = CpuParallel.ThreadCount;
+        int tilesN = (job.N + TK.NR - 1) / TK.NR, tilesM = (job.M + TK.MR - 1) / TK.MR;
+        bool byN = (job.M <= job.N && tilesN > 1) || tilesM == 1;
+        int tiles = byN ? tilesN : tilesM;
+        int parts = (int)Math.Min(Math.Min(threads, tiles), Math.Max(1, macs / ParallelMinMacs));
+        if (parts <= 1)
+        {
+            RunSlab<TK>(job, 0, job.M, 0, job.N);
+            return;
+        }
+        SplitAcrossThreads<TK>(job, byN, tiles, parts);
+    }
+
+    // Separate from Split so the closure is only allocated when work really is handed to threads.
+    private static void SplitAcrossThreads<TK>(SgemmJob job, bool byN, int tiles, int parts) where TK : IGemmMicroKernel
+    {
+        int unit = byN ? TK.NR : TK.MR, extent = byN ? job.N : job.M;
+        long macs = (long)job.M * job.N * job.K;
+        CpuParallel.For(parts, macs / parts + 32_768, (first, last) =>
+        {
+            for (int part = first; part < last; part++)
             {
-                var crow = c.AsSpan(cOffset + i * ldc, n);
-                if (beta == 0) crow.Clear();
-                else if (beta != 1) Scale(crow, beta);
-                for (int p = 0; p < k; p++)
-                {
-                    float av = alpha * (transA ? a[aOffset + p * lda + i] : a[aOffset + i * lda + p]);
-                    if (av == 0) continue;
-                    Axpy(av, bn.AsSpan(bo + p * ldbn, n), crow);
-                }
+                int start = (int)((long)tiles * part / parts) * unit;
+                int end = Math.Min(extent, (int)((long)tiles * (part + 1) / parts) * unit);
+                if (byN) RunSlab<TK>(job, 0, job.M, start, end);
+                else RunSlab<TK>(job, start, end, 0, job.N);
             }
         });
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Scale(Span<float> x, float s)
+    private static unsafe void RunSlab<TK>(in SgemmJob job, int m0, int m1, int n0, int n1) where TK : IGemmMicroKernel
     {
-        for (int i = 0; i < x.Length; i++) x[i] *= s;
+        fixed (float* pa = job.A, pb = job.B, pc = job.C)
+        {
+            var g = new SgemmOperands(job.TransA, job.TransB, job.K, job.Alpha, job.Beta,
+                pa + job.AOffset, job.Lda, pb + job.BOffset, job.Ldb, pc + job.COffset, job.Ldc);
+            Blocked<TK>(g, m0, m1, n0, n1);
+        }
     }
 
-    // y += a * x, vectorized with the widest available registers.
-    private static void Axpy(float a, ReadOnlySpan<float> x, Span<float> y)
+    // C = beta * C, with beta == 0 writing zeros (BLAS: no product to add when k == 0 or alpha == 0).
+    private static void ScaleC(float[] c, int cOffset, int ldc, int m, int n, float beta)
     {
-        int i = 0;
-        if (Vector512.IsHardwareAccelerated)
+        for (int i = 0; i < m; i++)
         {
-            var va = Vector512.Create(a);
-            for (; i + 16 <= x.Length; i += 16)
-            {
-                var vy = Vector512.Create(y.Slice(i, 16));
-                var vx = Vector512.Create(x.Slice(i, 16));
-                Vector512.FusedMultiplyAdd(va, vx, vy).CopyTo(y.Slice(i, 16));
-            }
+            var row = c.AsSpan(cOffset + i * ldc, n);
+            if (beta == 0) row.Clear();
+            else if (beta != 1) for (int j = 0; j < n; j++) row[j] *= beta;
         }
-        else if (Vector256.IsHardwareAccelerated)
-        {
-            var va = Vector256.Create(a);
-            for (; i + 8 <= x.Length; i += 8)
-            {
-                var vy = Vector256.Create(y.Slice(i, 8));
-                var vx = Vector256.Create(x.Slice(i, 8));
-                Vector256.FusedMultiplyAdd(va, vx, vy).CopyTo(y.Slice(i, 8));
-            }
-        }
-        for (; i < x.Length; i++) y[i] = MathF.FusedMultiplyAdd(a, x[i], y[i]);
+    }
+
+    // The kernels read through raw pointers, so every operand's extent is checked up front.
+    private static void CheckOperand(string name, float[] x, int offset, int ld, int rows, int cols, string ldName)
+    {
+        ArgumentNullException.ThrowIfNull(x, name);
+        if (rows == 0 || cols == 0) return;
+        if (ld < cols)
+            throw new ArgumentException($"Sgemm: {name} is stored {rows}x{cols} but {ldName}={ld} is smaller than its row width {cols}; pass {ldName} >= {cols}.");
+        long need = (long)offset + (long)(rows - 1) * ld + cols;
+        if (offset < 0 || need > x.Length)
+            throw new ArgumentException($"Sgemm: {name} stored {rows}x{cols} with {ldName}={ld} at offset {offset} needs {need} elements, but the array holds {x.Length}.");
     }
 }

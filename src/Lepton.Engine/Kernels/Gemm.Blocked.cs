@@ -1,0 +1,90 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
+namespace Lepton.Engine.Kernels;
+
+public static partial class Gemm
+{
+    // The operands of one SGEMM call, as pinned pointers already moved to their offsets.
+    private readonly unsafe struct SgemmOperands(bool transA, bool transB, int k, float alpha, float beta,
+        float* a, int lda, float* b, int ldb, float* c, int ldc)
+    {
+        public readonly bool TransA = transA, TransB = transB;
+        public readonly int K = k, Lda = lda, Ldb = ldb, Ldc = ldc;
+        public readonly float Alpha = alpha, Beta = beta;
+        public readonly float* A = a, B = b, C = c;
+    }
+
+    // Packing buffers, one pair per thread, grown on demand and then reused: steady state allocates nothing.
+    [ThreadStatic] private static float[]? t_packA;
+    [ThreadStatic] private static float[]? t_packB;
+
+    // C[m0..m1, n0..n1] of the product, blocked for the caches (GotoBLAS/BLIS loop nest):
+    //   ic: MC rows of op(A) → pc: KC deep, pack A block → jc: NC columns, pack B block (L2)
+    //     → ir: one A micro-panel (L1) → jr: one B micro-panel streamed from L2 → micro-kernel.
+    // K is blocked identically for every split of M and N, so results do not depend on the thread count.
+    private static unsafe void Blocked<TK>(in SgemmOperands g, int m0, int m1, int n0, int n1)
+        where TK : IGemmMicroKernel
+    {
+        int mrT = TK.MR, nrT = TK.NR;
+        float* packA = PackBuffer(ref t_packA, TK.MC * TK.KC);
+        float* packB = PackBuffer(ref t_packB, TK.KC * TK.NC);
+        float* edge = stackalloc float[mrT * nrT];
+        for (int ic = m0; ic < m1; ic += TK.MC)
+        {
+            int mc = Math.Min(TK.MC, m1 - ic);
+            for (int pc = 0; pc < g.K; pc += TK.KC)
+            {
+                int kc = Math.Min(TK.KC, g.K - pc);
+                // Later K blocks accumulate onto what the first one wrote.
+                float beta = pc == 0 ? g.Beta : 1f;
+                PackA(g, ic, pc, mc, kc, mrT, packA);
+                for (int jc = n0; jc < n1; jc += TK.NC)
+                {
+                    int nc = Math.Min(TK.NC, n1 - jc);
+                    PackB(g, pc, jc, kc, nc, nrT, packB);
+                    for (int ir = 0; ir < mc; ir += mrT)
+                    {
+                        int mr = Math.Min(mrT, mc - ir);
+                        float* aPanel = packA + ir * kc;
+                        float* cRow = g.C + (long)(ic + ir) * g.Ldc + jc;
+                        for (int jr = 0; jr < nc; jr += nrT)
+                        {
+                            int nr = Math.Min(nrT, nc - jr);
+                            float* bPanel = packB + jr * kc;
+                            if (mr == mrT && nr == nrT)
+                                TK.Run(kc, aPanel, bPanel, cRow + jr, g.Ldc, g.Alpha, beta);
+                            else
+                            {
+                                TK.Run(kc, aPanel, bPanel, edge, nrT, g.Alpha, 0f);
+                                MergeEdge(edge, nrT, cRow + jr, g.Ldc, mr, nr, beta);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    // Writes the valid mr x nr corner of a full tile computed off to the side: C = tile + beta * C.
+    private static unsafe void MergeEdge(float* tile, int ldt, float* c, int ldc, int mr, int nr, float beta)
+    {
+        for (int i = 0; i < mr; i++, tile += ldt, c += ldc)
+        {
+            if (beta == 0)
+                for (int j = 0; j < nr; j++) c[j] = tile[j];
+            else
+                for (int j = 0; j < nr; j++) c[j] = tile[j] + beta * c[j];
+        }
+    }
+
+    // A 64-byte aligned pointer into a pinned per-thread array of at least `floats` elements.
+    private static unsafe float* PackBuffer(ref float[]? buffer, int floats)
+    {
+        const int AlignFloats = 16;
+        if (buffer is null || buffer.Length < floats + AlignFloats)
+            buffer = GC.AllocateUninitializedArray<float>(floats + AlignFloats, pinned: true);
+        float* p = (float*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(buffer));
+        return (float*)(((nint)p + 63) & ~(nint)63);
+    }
+}

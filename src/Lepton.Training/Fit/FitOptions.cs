@@ -1,0 +1,23 @@
+using Lepton.Training.Schedules;
+
+namespace Lepton.Training;
+
+/// <summary>
+/// How <see cref="Trainer.Fit"/> runs: epochs, batching and shuffling (seeded), optional gradient-norm
+/// clipping and learning-rate schedule, and how often (in batches) running metrics reach the callbacks.
+/// </summary>
+public sealed record FitOptions(
+    int Epochs = 10,
+    int BatchSize = 64,
+    ulong Seed = 0,
+    bool Shuffle = true,
+    double? ClipGradNorm = null,
+    ILearningRateSchedule? Schedule = null,
+    ScheduleInterval ScheduleInterval = ScheduleInterval.Batch,
+    int LogEvery = 1,
+    bool DropLast = false,
+    int Prefetch = 2,
+    int InitialEpoch = 0);
+
+/// <summary>Options fixed for a <see cref="Trainer"/>: the batch size of validation, evaluation and prediction passes.</summary>
+public sealed record TrainerOptions(int EvalBatchSize = 256);

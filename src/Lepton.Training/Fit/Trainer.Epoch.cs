@@ -1,0 +1,73 @@
+using System.Diagnostics;
+using Lepton.Data;
+using Lepton.Engine;
+using Lepton.Training.Callbacks;
+using Lepton.Training.Metrics;
+
+namespace Lepton.Training;
+
+public sealed partial class Trainer
+{
+    /// <summary>One epoch of training then validation; null when cancelled or stopped mid-epoch.</summary>
+    private EpochRecord? RunEpoch(int epoch, DataLoader loader, IDataset? validation, FitOptions options,
+        List<ICallback> callbacks, TrainContext ctx, ref long globalStep, CancellationToken ct)
+    {
+        Model.Train();
+        loader.SetEpoch(epoch - 1);
+        foreach (var cb in callbacks) cb.OnEpochBegin(ctx, epoch);
+        var clock = Stopwatch.StartNew();
+        double lossSum = 0;
+        int samples = 0;
+        long correct = 0;
+        bool classification = true;
+        int batch = 0;
+        var parameters = Optimizer.Parameters.Select(p => p.Value).ToArray();
+        foreach (var b in loader)
+        {
+            if (ct.IsCancellationRequested) return null;
+            batch++;
+            foreach (var cb in callbacks) cb.OnBatchBegin(ctx, epoch, batch, globalStep);
+            var logits = Model.Forward(b.Inputs);
+            var loss = _loss(logits, b.Targets);
+            double lossValue = loss.Item();
+            if (!double.IsFinite(lossValue))
+            {
+                // Stepping on a non-finite loss would poison every weight; stop with the last good ones.
+                ctx.History.StoppedEarly = true;
+                ctx.History.StopReason = $"loss became {lossValue} at epoch {epoch}, batch {batch}; lower the learning rate or set ClipGradNorm";
+                return null;
+            }
+            var grads = loss.Backward();
+            if (options.ClipGradNorm is { } maxNorm) GradientClipping.ClipByGlobalNorm(grads, maxNorm, parameters);
+            Optimizer.Step(grads);
+            globalStep++;
+
+            int n = b.Count;
+            samples += n;
+            lossSum += lossValue * n;
+            classification &= IsClassification(logits, b.Targets);
+            if (classification) correct += RunningAccuracy.CountCorrect(logits, b.Targets);
+            if (options.LogEvery > 0 && (batch % options.LogEvery == 0 || batch == loader.BatchCount))
+            {
+                var m = new BatchMetrics(epoch, batch, loader.BatchCount, lossValue, lossSum / samples,
+                    classification ? (double)correct / samples : null, samples / Math.Max(clock.Elapsed.TotalSeconds, 1e-9),
+                    Optimizer.LearningRate, samples, clock.Elapsed);
+                foreach (var cb in callbacks) cb.OnBatchEnd(ctx, m);
+            }
+        }
+        var trainTime = clock.Elapsed;
+        double? valLoss = null, valAcc = null;
+        if (validation is not null)
+        {
+            var v = EvaluatePass(validation, Options.EvalBatchSize, collect: false, ct);
+            if (v is null) return null;
+            valLoss = v.Loss;
+            valAcc = v.Accuracy;
+        }
+        return new EpochRecord(epoch, lossSum / samples, classification ? (double)correct / samples : null, valLoss, valAcc,
+            Optimizer.LearningRate, clock.Elapsed, samples / Math.Max(trainTime.TotalSeconds, 1e-9), samples);
+    }
+
+    private static bool IsClassification(Tensor logits, Tensor targets) =>
+        targets.DType == DType.Int32 && targets.Rank == 1 && logits.Rank == 2 && logits.Shape[0] == targets.Shape[0];
+}

@@ -1,0 +1,133 @@
+using Lepton.Data;
+using Lepton.Engine;
+using Lepton.Engine.Autograd;
+using Lepton.Training.Metrics;
+
+namespace Lepton.Training;
+
+public sealed partial class Trainer
+{
+    /// <summary>Loss, accuracy and a classification report (with ROC-AUC) of the model on <paramref name="data"/>, in eval mode.</summary>
+    public ClassificationReport Evaluate(IDataset data, int batchSize = 256)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        var r = EvaluatePass(data, batchSize, collect: true, CancellationToken.None)!;
+        if (r.Scores is null)
+            throw new InvalidOperationException(
+                $"Evaluate builds a classification report, which needs logits (N,C) and Int32 class ids (N); this model and data give other shapes. Use EvaluateRegression for real-valued targets.");
+        return ClassificationReport.FromScores(r.Scores, r.Classes, r.Labels!, data.ClassNames, r.Loss);
+    }
+
+    /// <summary>MAE, RMSE and R² of the model's outputs against real-valued targets of the same size.</summary>
+    public RegressionMetrics EvaluateRegression(IDataset data, int batchSize = 256)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        var predicted = new List<float>();
+        var actual = new List<float>();
+        ForEachEvalBatch(data, batchSize, CancellationToken.None, (b, output) =>
+        {
+            if (output.Numel != b.Targets.Numel)
+                throw new InvalidOperationException($"EvaluateRegression: model output {output.Shape} and targets {b.Targets.Shape} differ in size.");
+            predicted.AddRange(output.ToArray());
+            actual.AddRange(b.Targets.ToArray());
+        });
+        return RegressionMetrics.Compute(predicted.ToArray(), actual.ToArray());
+    }
+
+    /// <summary>The model's outputs for <paramref name="inputs"/> (N, ...) in eval mode without gradients, batched by <see cref="TrainerOptions.EvalBatchSize"/>.</summary>
+    public Tensor Predict(Tensor inputs)
+    {
+        ArgumentNullException.ThrowIfNull(inputs);
+        if (inputs.Rank == 0) throw new ArgumentException($"Predict expects a batch (N, ...), got a scalar of shape {inputs.Shape}.", nameof(inputs));
+        bool wasTraining = Model.IsTraining;
+        Model.Eval();
+        try
+        {
+            using var _ = new NoGrad();
+            int n = inputs.Shape[0], bs = Options.EvalBatchSize;
+            if (n <= bs) return Model.Forward(inputs).Contiguous();
+            Tensor? result = null;
+            int rowSize = 0;
+            for (int start = 0; start < n; start += bs)
+            {
+                int end = Math.Min(n, start + bs);
+                var output = Model.Forward(inputs.Slice(0, start, end).Contiguous()).Contiguous();
+                if (result is null)
+                {
+                    var dims = output.Shape.ToArray();
+                    dims[0] = n;
+                    result = Tensor.Empty(new Shape(dims), output.DType);
+                    rowSize = output.Numel / Math.Max(output.Shape[0], 1);
+                }
+                CopyInto(output, result, start * rowSize);
+            }
+            return result!;
+        }
+        finally
+        {
+            Model.Train(wasTraining);
+        }
+    }
+
+    private static void CopyInto(Tensor src, Tensor dst, int offset)
+    {
+        switch (src.DType)
+        {
+            case DType.Float32: src.Span<float>().CopyTo(dst.Span<float>()[offset..]); break;
+            case DType.Float64: src.Span<double>().CopyTo(dst.Span<double>()[offset..]); break;
+            default: src.Span<int>().CopyTo(dst.Span<int>()[offset..]); break;
+        }
+    }
+
+    private sealed record EvalResult(double Loss, double? Accuracy, double[]? Scores, int Classes, int[]? Labels);
+
+    /// <summary>Mean loss and accuracy over <paramref name="data"/> in eval mode; null when cancelled part-way.</summary>
+    private EvalResult? EvaluatePass(IDataset data, int batchSize, bool collect, CancellationToken ct)
+    {
+        double lossSum = 0;
+        long samples = 0, correct = 0;
+        bool classification = true;
+        int classes = 0;
+        var scores = collect ? new List<double>() : null;
+        var labels = collect ? new List<int>() : null;
+        bool completed = ForEachEvalBatch(data, batchSize, ct, (b, logits) =>
+        {
+            double loss = _loss(logits, b.Targets).Item();
+            samples += b.Count;
+            lossSum += loss * b.Count;
+            classification &= IsClassification(logits, b.Targets) && (classes == 0 || classes == logits.Shape[1]);
+            if (!classification) return;
+            classes = logits.Shape[1];
+            correct += RunningAccuracy.CountCorrect(logits, b.Targets);
+            scores?.AddRange(logits.ToDoubleArray());
+            labels?.AddRange(b.Targets.ToIntArray());
+        });
+        if (!completed) return null;
+        if (samples == 0) throw new ArgumentException("Evaluation data set is empty.", nameof(data));
+        return new EvalResult(lossSum / samples, classification ? (double)correct / samples : null,
+            classification ? scores?.ToArray() : null, classes, classification ? labels?.ToArray() : null);
+    }
+
+    /// <summary>Runs the model over <paramref name="data"/> in order, in eval mode under NoGrad; false when cancelled.</summary>
+    private bool ForEachEvalBatch(IDataset data, int batchSize, CancellationToken ct, Action<Batch, Tensor> onBatch)
+    {
+        if (batchSize <= 0) throw new ArgumentOutOfRangeException(nameof(batchSize), $"Evaluation batch size must be >= 1, got {batchSize}.");
+        bool wasTraining = Model.IsTraining;
+        Model.Eval();
+        try
+        {
+            using var _ = new NoGrad();
+            using var loader = new DataLoader(data, new DataLoaderOptions(batchSize, Shuffle: false));
+            foreach (var b in loader)
+            {
+                if (ct.IsCancellationRequested) return false;
+                onBatch(b, Model.Forward(b.Inputs));
+            }
+            return true;
+        }
+        finally
+        {
+            Model.Train(wasTraining);
+        }
+    }
+}

@@ -1,0 +1,120 @@
+using System.Diagnostics;
+using Lepton.Data;
+using Lepton.Engine;
+using Lepton.NN;
+using Lepton.Training.Callbacks;
+using Lepton.Training.Metrics;
+using Lepton.Training.Optimizers;
+
+namespace Lepton.Training;
+
+/// <summary>
+/// Keras-like training of a model: <see cref="Fit"/> (epochs of seeded mini-batches, validation,
+/// callbacks, cancellation between batches), <see cref="Evaluate"/> and <see cref="Predict"/>.
+/// The loss maps (logits, targets) to a scalar mean over the batch.
+/// </summary>
+public sealed partial class Trainer
+{
+    private readonly Func<Tensor, Tensor, Tensor> _loss;
+
+    public Trainer(Module model, IOptimizer optimizer, Func<Tensor, Tensor, Tensor> loss, TrainerOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(optimizer);
+        ArgumentNullException.ThrowIfNull(loss);
+        Model = model;
+        Optimizer = optimizer;
+        _loss = loss;
+        Options = options ?? new TrainerOptions();
+        if (Options.EvalBatchSize <= 0)
+            throw new ArgumentOutOfRangeException(nameof(options), $"Trainer: EvalBatchSize must be >= 1, got {Options.EvalBatchSize}.");
+    }
+
+    public Module Model { get; }
+
+    public IOptimizer Optimizer { get; }
+
+    public TrainerOptions Options { get; }
+
+    /// <summary>
+    /// Trains for <c>options.Epochs</c> epochs. Stops cleanly between batches when <paramref name="cancellationToken"/>
+    /// fires (the interrupted epoch is not recorded and no epoch-end callback sees it) and after an epoch when a
+    /// callback calls <see cref="TrainContext.RequestStop"/>. The model's train/eval mode is restored afterwards.
+    /// </summary>
+    public TrainingHistory Fit(IDataset train, IDataset? validation, FitOptions options,
+        IReadOnlyList<ICallback>? callbacks = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(train);
+        ArgumentNullException.ThrowIfNull(options);
+        Validate(train, options);
+        var all = new List<ICallback>();
+        if (options.Schedule is not null) all.Add(new LearningRateScheduler(options.Schedule, options.ScheduleInterval));
+        if (callbacks is not null) all.AddRange(callbacks);
+
+        var history = new TrainingHistory();
+        using var loader = new DataLoader(train, new DataLoaderOptions(options.BatchSize, options.Shuffle, options.Seed, options.DropLast, options.Prefetch));
+        var ctx = new TrainContext(Model, Optimizer, options, loader.BatchCount, train.Count, validation is not null, history);
+        bool wasTraining = Model.IsTraining;
+        var total = Stopwatch.StartNew();
+        try
+        {
+            foreach (var cb in all) cb.OnTrainBegin(ctx);
+            long globalStep = (long)options.InitialEpoch * loader.BatchCount;
+            for (int epoch = options.InitialEpoch + 1; epoch <= options.Epochs; epoch++)
+            {
+                if (cancellationToken.IsCancellationRequested) { MarkCancelled(history, epoch); break; }
+                var record = RunEpoch(epoch, loader, validation, options, all, ctx, ref globalStep, cancellationToken);
+                if (record is null)
+                {
+                    if (history.StopReason is null) MarkCancelled(history, epoch);
+                    break;
+                }
+                history.Add(record);
+                foreach (var cb in all) cb.OnEpochEnd(ctx, record);
+                if (ctx.StopTraining)
+                {
+                    history.StoppedEarly = true;
+                    history.StopReason = ctx.StopReason;
+                    break;
+                }
+            }
+            history.Steps = globalStep - (long)options.InitialEpoch * loader.BatchCount;
+            history.Elapsed = total.Elapsed;
+            Model.Train(wasTraining);
+            foreach (var cb in all) cb.OnTrainEnd(ctx, history);
+            return history;
+        }
+        catch (Exception ex)
+        {
+            foreach (var cb in all)
+            {
+                try { cb.OnTrainFailed(ctx, ex); }
+                catch (Exception inner) { ex.Data[$"OnTrainFailed:{cb.GetType().Name}"] = inner.Message; }
+            }
+            throw;
+        }
+        finally
+        {
+            Model.Train(wasTraining);
+        }
+    }
+
+    private static void MarkCancelled(TrainingHistory history, int epoch)
+    {
+        history.Cancelled = true;
+        history.StopReason = $"cancelled during epoch {epoch}";
+    }
+
+    private static void Validate(IDataset train, FitOptions options)
+    {
+        if (options.Epochs < 0) throw new ArgumentOutOfRangeException(nameof(options), $"Fit: Epochs must be >= 0, got {options.Epochs}.");
+        if (options.BatchSize <= 0) throw new ArgumentOutOfRangeException(nameof(options), $"Fit: BatchSize must be >= 1, got {options.BatchSize}.");
+        if (options.InitialEpoch < 0 || options.InitialEpoch > options.Epochs)
+            throw new ArgumentOutOfRangeException(nameof(options), $"Fit: InitialEpoch must be in [0, Epochs={options.Epochs}], got {options.InitialEpoch}.");
+        if (options.ClipGradNorm is { } c && !(c > 0))
+            throw new ArgumentOutOfRangeException(nameof(options), $"Fit: ClipGradNorm must be > 0 (or null for no clipping), got {c}.");
+        if (train.Count == 0) throw new ArgumentException("Fit: the training set is empty.", nameof(train));
+        if (options.DropLast && train.Count < options.BatchSize)
+            throw new ArgumentException($"Fit: DropLast with BatchSize {options.BatchSize} leaves no batch from {train.Count} examples; lower BatchSize or turn DropLast off.", nameof(options));
+    }
+}

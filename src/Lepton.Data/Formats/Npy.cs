@@ -26,8 +26,8 @@ public static partial class Npy
     /// <summary>Reads one array from a stream; <paramref name="name"/> prefixes error messages.</summary>
     public static Tensor Read(Stream stream, string name = "npy data")
     {
-        var prefix = new byte[10];
-        int got = stream.ReadAtLeast(prefix, 10, throwOnEndOfStream: false);
+        var prefix = new byte[12];
+        int got = stream.ReadAtLeast(prefix, prefix.Length, throwOnEndOfStream: false);
         if (got < 8 || !prefix.AsSpan(0, 6).SequenceEqual(Magic))
             throw new InvalidDataException($"{name}: not a .npy file (it must start with \\x93NUMPY).");
         int major = prefix[6], minor = prefix[7];
@@ -42,9 +42,9 @@ public static partial class Npy
         if (headerLength > MaxHeaderLength)
             throw new InvalidDataException($"{name}: .npy header claims {headerLength:N0} bytes; headers are small, so the file is corrupt.");
 
-        // A version-1 prefix is 10 bytes; later versions use 12, so two bytes of the header may already be read.
+        // A version-1 prefix is 10 bytes, so the first two bytes of its header were read with the prefix.
         var header = new byte[headerLength];
-        int carried = got - (8 + lengthBytes);
+        int carried = (int)Math.Min(got - (8 + lengthBytes), headerLength);
         prefix.AsSpan(8 + lengthBytes, carried).CopyTo(header);
         if (stream.ReadAtLeast(header.AsSpan(carried), header.Length - carried, throwOnEndOfStream: false) < header.Length - carried)
             throw new InvalidDataException($"{name}: truncated inside the .npy header ({headerLength} bytes declared).");

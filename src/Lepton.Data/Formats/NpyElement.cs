@@ -35,14 +35,14 @@ internal readonly record struct NpyElement(char Kind, int Size, bool BigEndian)
             {
                 var v = new double[numel];
                 for (int i = 0; i < numel; i++) v[i] = BinaryPrimitives.ReadDoubleLittleEndian(p[(8 * i)..]);
-                return Tensor.FromArray(v, dims);
+                return Shaped(Tensor.FromArray(v), dims);
             }
             case 'f':
             {
                 var v = new float[numel];
                 for (int i = 0; i < numel; i++)
                     v[i] = Size == 4 ? BinaryPrimitives.ReadSingleLittleEndian(p[(4 * i)..]) : (float)BinaryPrimitives.ReadHalfLittleEndian(p[(2 * i)..]);
-                return Tensor.FromArray(v, dims);
+                return Shaped(Tensor.FromArray(v), dims);
             }
             default:
             {
@@ -55,10 +55,13 @@ internal readonly record struct NpyElement(char Kind, int Size, bool BigEndian)
                             $"{name}: element {i} ({(overflow ? "above 2^63" : value)}) does not fit in Int32; Lepton reads integer arrays as Int32.");
                     v[i] = (int)value;
                 }
-                return Tensor.FromArray(v, dims);
+                return Shaped(Tensor.FromArray(v), dims);
             }
         }
     }
+
+    // FromArray treats an empty shape as "flat", so 0-d arrays are reshaped explicitly.
+    private static Tensor Shaped(Tensor flat, int[] dims) => flat.Reshape(dims);
 
     private long ReadInteger(ReadOnlySpan<byte> b, out bool overflow)
     {

@@ -1,41 +1,75 @@
+using System.Numerics;
+using Lepton.Engine.Autograd;
+using Lepton.Engine.Kernels;
+
 namespace Lepton.Engine;
 
 public sealed partial class Tensor
 {
     /// <summary>2-D convolution (cross-correlation, as PyTorch). x: (N,C,H,W), weight: (O,C/groups,kH,kW), bias: (O).</summary>
     public Tensor Conv2d(Tensor weight, Tensor? bias = null, int strideH = 1, int strideW = 1, int padH = 0, int padW = 0,
-        int dilationH = 1, int dilationW = 1, int groups = 1) => throw new NotImplementedException();
+        int dilationH = 1, int dilationW = 1, int groups = 1)
+    {
+        var g = ConvGeometryOf(weight, bias, strideH, strideW, padH, padW, dilationH, dilationW, groups);
+        var x = DenseData();
+        var w = weight.DenseData();
+        var b = bias?.DenseData();
+        var y = DType == DType.Float32 ? Conv2dForward<float>(x, w, b, g) : Conv2dForward<double>(x, w, b, g);
+        Tensor[] inputs = bias is null ? [this, weight] : [this, weight, bias];
+        bool needX = RequiresGrad, needW = weight.RequiresGrad, needB = bias?.RequiresGrad ?? false;
+        return Tape.Record(y, "conv2d", inputs, gy =>
+        {
+            var grads = DType == DType.Float32
+                ? Conv2dBackward<float>(x, w, gy.DenseAtZero(), g, needX, needW, needB)
+                : Conv2dBackward<double>(x, w, gy.DenseAtZero(), g, needX, needW, needB);
+            return bias is null ? [grads[0], grads[1]] : grads;
+        });
+    }
 
-    /// <summary>Max pooling. x: (N,C,H,W) → (N,C,OH,OW).</summary>
-    public Tensor MaxPool2d(int kernelH, int kernelW, int strideH, int strideW, int padH = 0, int padW = 0) => throw new NotImplementedException();
+    private static Tensor Conv2dForward<T>(Tensor x, Tensor w, Tensor? b, ConvGeometry g) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var y = GC.AllocateUninitializedArray<T>(g.N * g.O * g.OH * g.OW);
+        Conv2dKernels.Forward(x.Data<T>(), x.Offset, w.Data<T>(), w.Offset, b?.Data<T>(), b?.Offset ?? 0, g, y);
+        return FromData(y, new Shape(g.N, g.O, g.OH, g.OW));
+    }
 
-    /// <summary>Average pooling (padding counted in the divisor, as PyTorch's default). x: (N,C,H,W).</summary>
-    public Tensor AvgPool2d(int kernelH, int kernelW, int strideH, int strideW, int padH = 0, int padW = 0) => throw new NotImplementedException();
+    private static Tensor?[] Conv2dBackward<T>(Tensor x, Tensor w, Tensor gy, ConvGeometry g, bool needX, bool needW, bool needB)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var gx = needX ? new T[g.N * g.C * g.H * g.W] : null;
+        var gw = needW ? new T[g.O * g.Cg * g.KH * g.KW] : null;
+        var gb = needB ? new T[g.O] : null;
+        Conv2dKernels.Backward(x.Data<T>(), x.Offset, w.Data<T>(), w.Offset, gy.Data<T>(), g, gx, gw, gb);
+        return [
+            gx is null ? null : FromData(gx, x.Shape),
+            gw is null ? null : FromData(gw, w.Shape),
+            gb is null ? null : FromData(gb, new Shape(g.O))];
+    }
 
-    /// <summary>Adaptive average pooling to (outH,outW), PyTorch's bin edges. x: (N,C,H,W).</summary>
-    public Tensor AdaptiveAvgPool2d(int outH, int outW) => throw new NotImplementedException();
-
-    /// <summary>Softmax along an axis (numerically stable).</summary>
-    public Tensor Softmax(int axis = -1) => throw new NotImplementedException();
-
-    /// <summary>Log-softmax along an axis (numerically stable).</summary>
-    public Tensor LogSoftmax(int axis = -1) => throw new NotImplementedException();
-
-    /// <summary>Concatenates along an existing axis.</summary>
-    public static Tensor Concat(IReadOnlyList<Tensor> tensors, int axis = 0) => throw new NotImplementedException();
-
-    /// <summary>Stacks along a new axis.</summary>
-    public static Tensor Stack(IReadOnlyList<Tensor> tensors, int axis = 0) => throw new NotImplementedException();
-
-    /// <summary>Picks entries along an axis: out[i][j] = x[i][index[i][j]] for axis 1 (torch.gather). index: Int32, same rank.</summary>
-    public Tensor Gather(int axis, Tensor index) => throw new NotImplementedException();
-
-    /// <summary>Selects whole slices along an axis by Int32 indices (torch.index_select).</summary>
-    public Tensor IndexSelect(int axis, Tensor index) => throw new NotImplementedException();
-
-    /// <summary>Embedding lookup: this is the table (V,D), ids Int32 of any shape → (..., D).</summary>
-    public Tensor Embedding(Tensor ids) => throw new NotImplementedException();
-
-    /// <summary>Inverted dropout: zeroes with probability p and scales survivors by 1/(1-p); identity when !training.</summary>
-    public Tensor Dropout(double p, bool training, Generator rng) => throw new NotImplementedException();
+    // Checks every argument of Conv2d and says what to change when one is wrong.
+    private ConvGeometry ConvGeometryOf(Tensor weight, Tensor? bias, int sH, int sW, int pH, int pW, int dH, int dW, int groups)
+    {
+        RequireRank4("Conv2d");
+        RequireFloat("Conv2d");
+        if (weight.Rank != 4)
+            throw new ArgumentException($"Conv2d expected weight (O,C/groups,kH,kW), got {weight.Shape}.");
+        if (weight.DType != DType || (bias is not null && bias.DType != DType))
+            throw new ArgumentException($"Conv2d: input is {DType} but weight is {weight.DType}{(bias is null ? "" : $" and bias {bias.DType}")}; convert them to one dtype with To().");
+        if (sH < 1 || sW < 1 || dH < 1 || dW < 1 || pH < 0 || pW < 0)
+            throw new ArgumentException($"Conv2d: stride ({sH},{sW}) and dilation ({dH},{dW}) must be >= 1 and padding ({pH},{pW}) >= 0.");
+        int n = Shape[0], c = Shape[1], h = Shape[2], w = Shape[3];
+        int o = weight.Shape[0], kh = weight.Shape[2], kw = weight.Shape[3];
+        if (groups < 1 || c % groups != 0 || o % groups != 0)
+            throw new ArgumentException($"Conv2d: groups={groups} must divide both the input channels (C={c}) and the output channels (O={o}); pick a groups value that divides both.");
+        if (weight.Shape[1] * groups != c)
+            throw new ArgumentException($"Conv2d expected input (N,C,H,W) with C={weight.Shape[1] * groups}, got {Shape}. " +
+                $"The weight {weight.Shape} with groups={groups} needs C={weight.Shape[1] * groups}; did you mean in_channels={c}?");
+        if (bias is not null && (bias.Rank != 1 || bias.Shape[0] != o))
+            throw new ArgumentException($"Conv2d expected bias ({o}) for weight {weight.Shape}, got {bias.Shape}.");
+        int ekh = dH * (kh - 1) + 1, ekw = dW * (kw - 1) + 1;
+        if (ekh > h + 2 * pH || ekw > w + 2 * pW)
+            throw new ArgumentException($"Conv2d: kernel {kh}x{kw} (dilation {dH},{dW}: {ekh}x{ekw}) is larger than the padded input " +
+                $"{h + 2 * pH}x{w + 2 * pW} (input {Shape}, padding {pH},{pW}); use a smaller kernel or more padding.");
+        return new ConvGeometry(n, c, h, w, o, kh, kw, sH, sW, pH, pW, dH, dW, groups);
+    }
 }

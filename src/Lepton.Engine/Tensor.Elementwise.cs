@@ -122,14 +122,14 @@ public sealed partial class Tensor
     {
         var mask = condition.Ne(condition.ScalarLike(0));
         if (mask.DType != a.DType) mask = mask.To(a.DType);
+        var shape = Shape.Broadcast(Shape.Broadcast(mask.Shape, a.Shape, "Where"), b.Shape, "Where");
+        var r = Empty(shape, a.DType);
         using (new NoGrad())
         {
             // a*mask + b*(1-mask) would turn inf*0 into NaN; select explicitly instead.
-            var shape = Shape.Broadcast(Shape.Broadcast(mask.Shape, a.Shape, "Where"), b.Shape, "Where");
             var m = mask.Expand(shape.ToArray()).Contiguous().ToDoubleArray();
             var av = a.Expand(shape.ToArray()).Contiguous();
             var bv = b.Expand(shape.ToArray()).Contiguous();
-            var r = Empty(shape, a.DType);
             if (a.DType == DType.Float32)
             {
                 Span<float> x = av.Span<float>(), y = bv.Span<float>(), o = r.Span<float>();
@@ -140,9 +140,10 @@ public sealed partial class Tensor
                 Span<double> x = av.Span<double>(), y = bv.Span<double>(), o = r.Span<double>();
                 for (int i = 0; i < o.Length; i++) o[i] = m[i] != 0 ? x[i] : y[i];
             }
-            var inv = mask.OneMinus();
-            return Tape.Record(r, "where", [a, b], g => [g.Mul(mask).SumTo(a.Shape), g.Mul(inv).SumTo(b.Shape)]);
         }
+        // Recorded outside the NoGrad scope above, or the op would never reach the graph.
+        var inv = mask.OneMinus();
+        return Tape.Record(r, "where", [a, b], g => [g.Mul(mask).SumTo(a.Shape), g.Mul(inv).SumTo(b.Shape)]);
     }
 
     // ---- unary ----

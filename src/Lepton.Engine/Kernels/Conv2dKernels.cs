@@ -1,0 +1,132 @@
+using System.Numerics;
+using Lepton.Engine.Threading;
+
+namespace Lepton.Engine.Kernels;
+
+/// <summary>
+/// Fast 2-D convolution: im2col over a chunk of samples, then one GEMM per group over the whole
+/// chunk (a few large GEMMs instead of many small ones). All buffers are dense row-major.
+/// </summary>
+internal static class Conv2dKernels
+{
+    /// <summary>Bound on the im2col buffer (elements); big batches are processed in chunks of samples. Tests lower it to exercise chunking.</summary>
+    internal static long MaxColElements { get; set; } = 1L << 23;
+
+    private static int SamplesPerChunk(ConvGeometry g)
+    {
+        long perSample = (long)g.C * g.KH * g.KW * g.OH * g.OW;
+        return (int)Math.Clamp(MaxColElements / Math.Max(perSample, 1), 1, Math.Max(g.N, 1));
+    }
+
+    /// <summary>y (N,O,OH,OW) = conv(x (N,C,H,W), w (O,Cg,KH,KW)) + bias (O).</summary>
+    public static void Forward<T>(T[] x, int xOffset, T[] w, int wOffset, T[]? bias, int biasOffset, ConvGeometry g, T[] y)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int ohw = g.OH * g.OW, gk = g.GroupK, og = g.Og;
+        int chunk = SamplesPerChunk(g);
+        var col = GC.AllocateUninitializedArray<T>(g.C * g.KH * g.KW * chunk * ohw);
+        var tmp = chunk > 1 ? GC.AllocateUninitializedArray<T>(g.O * chunk * ohw) : y;
+        for (int n0 = 0; n0 < g.N; n0 += chunk)
+        {
+            int nb = Math.Min(chunk, g.N - n0), len = nb * ohw;
+            Im2Col.Unfold(x, xOffset, g, n0, nb, col);
+            // With one sample per chunk the GEMM result (O, OH*OW) already is that sample's output.
+            bool direct = nb == 1;
+            var dst = direct ? y : tmp;
+            int dstOff = direct ? n0 * g.O * ohw : 0;
+            for (int gi = 0; gi < g.Groups; gi++)
+                GemmT(false, false, og, len, gk, w, wOffset + gi * og * gk, gk, col, gi * gk * len, len,
+                    T.Zero, dst, dstOff + gi * og * len, len);
+            // (O, nb, OH*OW) → (n0+n, O, OH*OW), adding the bias.
+            CpuParallel.For(nb * g.O, ohw, (p0, p1) =>
+            {
+                for (int p = p0; p < p1; p++)
+                {
+                    int n = p / g.O, o = p % g.O;
+                    var to = y.AsSpan(((n0 + n) * g.O + o) * ohw, ohw);
+                    var from = direct ? to : tmp.AsSpan((o * nb + n) * ohw, ohw);
+                    if (bias is not null) VectorMath.AddScalar<T>(from, bias[biasOffset + o], to);
+                    else if (!direct) from.CopyTo(to);
+                }
+            });
+        }
+    }
+
+    /// <summary>
+    /// Gradients of a convolution from gy (N,O,OH,OW): gx (zeroed, (N,C,H,W)), gw (O,Cg,KH,KW) and
+    /// gb (O); pass null for any that is not wanted.
+    /// </summary>
+    public static void Backward<T>(T[] x, int xOffset, T[] w, int wOffset, T[] gy, ConvGeometry g, T[]? gx, T[]? gw, T[]? gb)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int ohw = g.OH * g.OW, gk = g.GroupK, og = g.Og;
+        if (gb is not null) BiasGradient(gy, g, gb);
+        if (gx is null && gw is null) return;
+        int chunk = SamplesPerChunk(g);
+        var col = GC.AllocateUninitializedArray<T>(g.C * g.KH * g.KW * chunk * ohw);
+        var gyT = chunk > 1 ? GC.AllocateUninitializedArray<T>(g.O * chunk * ohw) : gy;
+        for (int n0 = 0; n0 < g.N; n0 += chunk)
+        {
+            int nb = Math.Min(chunk, g.N - n0), len = nb * ohw;
+            // gy (n0+n, O, OH*OW) → (O, nb, OH*OW); a single sample is already in that layout.
+            bool direct = nb == 1;
+            var gyc = direct ? gy : gyT;
+            int gyOff = direct ? n0 * g.O * ohw : 0;
+            if (!direct)
+            {
+                CpuParallel.For(nb * g.O, ohw, (p0, p1) =>
+                {
+                    for (int p = p0; p < p1; p++)
+                    {
+                        int n = p / g.O, o = p % g.O;
+                        gy.AsSpan(((n0 + n) * g.O + o) * ohw, ohw).CopyTo(gyT.AsSpan((o * nb + n) * ohw, ohw));
+                    }
+                });
+            }
+            if (gw is not null)
+            {
+                Im2Col.Unfold(x, xOffset, g, n0, nb, col);
+                // gw_g (Og, GK) += gy_g (Og, len) · col_gᵀ (len, GK)
+                for (int gi = 0; gi < g.Groups; gi++)
+                    GemmT(false, true, og, gk, len, gyc, gyOff + gi * og * len, len, col, gi * gk * len, len,
+                        n0 == 0 ? T.Zero : T.One, gw, gi * og * gk, gk);
+            }
+            if (gx is not null)
+            {
+                // dcol_g (GK, len) = w_gᵀ (GK, Og) · gy_g (Og, len), then folded back onto gx.
+                for (int gi = 0; gi < g.Groups; gi++)
+                    GemmT(true, false, gk, len, og, w, wOffset + gi * og * gk, gk, gyc, gyOff + gi * og * len, len,
+                        T.Zero, col, gi * gk * len, len);
+                Im2Col.Fold(col, g, n0, nb, gx, 0);
+            }
+        }
+    }
+
+    private static void BiasGradient<T>(T[] gy, ConvGeometry g, T[] gb) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int ohw = g.OH * g.OW;
+        CpuParallel.For(g.O, (long)g.N * ohw, (o0, o1) =>
+        {
+            for (int o = o0; o < o1; o++)
+            {
+                T s = T.Zero;
+                for (int n = 0; n < g.N; n++) s += VectorMath.Sum<T>(gy.AsSpan((n * g.O + o) * ohw, ohw));
+                gb[o] = s;
+            }
+        });
+    }
+
+    // The GEMM seam for any float type (alpha = 1).
+    private static void GemmT<T>(bool transA, bool transB, int m, int n, int k, T[] a, int aOff, int lda,
+        T[] b, int bOff, int ldb, T beta, T[] c, int cOff, int ldc) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (m == 0 || n == 0) return;
+        if (typeof(T) == typeof(float))
+            Gemm.Sgemm(transA, transB, m, n, k, 1f, (float[])(object)a, aOff, lda, (float[])(object)b, bOff, ldb,
+                float.CreateTruncating(beta), (float[])(object)c, cOff, ldc);
+        else if (typeof(T) == typeof(double))
+            Gemm.Dgemm(transA, transB, m, n, k, 1.0, (double[])(object)a, aOff, lda, (double[])(object)b, bOff, ldb,
+                double.CreateTruncating(beta), (double[])(object)c, cOff, ldc);
+        else throw new NotSupportedException($"Conv2d supports float and double, not {typeof(T).Name}.");
+    }
+}

@@ -1,0 +1,81 @@
+using System.Numerics;
+using Lepton.Engine.Threading;
+
+namespace Lepton.Engine.Kernels;
+
+/// <summary>
+/// Unfolds convolution windows into a matrix so a convolution becomes one GEMM, and folds such a
+/// matrix back (col2im, summing overlaps) for the input gradient.
+/// Layout of col: rows (c, ki, kj) = C*KH*KW, columns (n, oh, ow) = nb*OH*OW for samples n0..n0+nb.
+/// </summary>
+internal static class Im2Col
+{
+    // x: dense (N,C,H,W) at xOffset → col (C*KH*KW, nb*OH*OW).
+    public static void Unfold<T>(T[] x, int xOffset, ConvGeometry g, int n0, int nb, T[] col)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int rows = g.C * g.KH * g.KW, ohw = g.OH * g.OW, cols = nb * ohw;
+        CpuParallel.For(rows, cols, (r0, r1) =>
+        {
+            for (int r = r0; r < r1; r++)
+            {
+                int kj = r % g.KW, ki = r / g.KW % g.KH, c = r / (g.KW * g.KH);
+                var (lo, hi) = g.ValidColumns(kj);
+                int colOff = kj * g.DW - g.PW;
+                var row = col.AsSpan(r * cols, cols);
+                for (int n = 0; n < nb; n++)
+                {
+                    int plane = xOffset + ((n0 + n) * g.C + c) * g.H * g.W;
+                    for (int oh = 0; oh < g.OH; oh++)
+                    {
+                        var dst = row.Slice((n * g.OH + oh) * g.OW, g.OW);
+                        int ih = oh * g.SH - g.PH + ki * g.DH;
+                        if ((uint)ih >= (uint)g.H || lo >= hi)
+                        {
+                            dst.Clear();
+                            continue;
+                        }
+                        dst[..lo].Clear();
+                        dst[hi..].Clear();
+                        int src = plane + ih * g.W + lo * g.SW + colOff;
+                        if (g.SW == 1) x.AsSpan(src, hi - lo).CopyTo(dst[lo..hi]);
+                        else for (int ow = lo; ow < hi; ow++, src += g.SW) dst[ow] = x[src];
+                    }
+                }
+            }
+        });
+    }
+
+    // col (C*KH*KW, nb*OH*OW) → dx dense (N,C,H,W) at dxOffset, added to what dx holds.
+    // Parallel over (n, c) planes of dx, so no two threads write the same element.
+    public static void Fold<T>(T[] col, ConvGeometry g, int n0, int nb, T[] dx, int dxOffset)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int ohw = g.OH * g.OW, cols = nb * ohw;
+        CpuParallel.For(nb * g.C, (long)g.KH * g.KW * ohw, (p0, p1) =>
+        {
+            for (int p = p0; p < p1; p++)
+            {
+                int n = p / g.C, c = p % g.C;
+                int plane = dxOffset + ((n0 + n) * g.C + c) * g.H * g.W;
+                for (int ki = 0; ki < g.KH; ki++)
+                for (int kj = 0; kj < g.KW; kj++)
+                {
+                    var (lo, hi) = g.ValidColumns(kj);
+                    if (lo >= hi) continue;
+                    int colOff = kj * g.DW - g.PW;
+                    int rowBase = ((c * g.KH + ki) * g.KW + kj) * cols + n * ohw;
+                    for (int oh = 0; oh < g.OH; oh++)
+                    {
+                        int ih = oh * g.SH - g.PH + ki * g.DH;
+                        if ((uint)ih >= (uint)g.H) continue;
+                        int src = rowBase + oh * g.OW;
+                        int dst = plane + ih * g.W + colOff;
+                        if (g.SW == 1) VectorMath.AddTo<T>(col.AsSpan(src + lo, hi - lo), dx.AsSpan(dst + lo, hi - lo));
+                        else for (int ow = lo; ow < hi; ow++) dx[dst + ow * g.SW] += col[src + ow];
+                    }
+                }
+            }
+        });
+    }
+}

@@ -1,0 +1,121 @@
+using Lepton.Engine;
+using Lepton.Engine.Autograd;
+using Lepton.NN.Layers;
+using Lepton.NN.Serialization;
+using Lepton.NN.Tests.Support;
+
+namespace Lepton.NN.Tests;
+
+/// <summary>
+/// One layer-test helper run for every layer: output shape, parameter count, save/load round trip
+/// through ModelFile, and a Float64 gradient check of the input and every parameter.
+/// </summary>
+public class LayerTests
+{
+    /// <param name="Make">Builds the layer from a generator.</param>
+    /// <param name="Input">Input shape (batch first).</param>
+    /// <param name="Output">Expected output shape.</param>
+    /// <param name="Params">Expected parameter count.</param>
+    /// <param name="IntInput">Input is Int32 ids in [0, 5) (Embedding).</param>
+    /// <param name="GradCheckTraining">Run the gradient check in training mode (false for Dropout, whose mask changes per call).</param>
+    public sealed record Case(Func<Generator, Module> Make, int[] Input, int[] Output, long Params,
+        bool IntInput = false, bool GradCheckTraining = true);
+
+    private static readonly Dictionary<string, Case> Cases = new()
+    {
+        ["Linear"] = new(g => new Linear(4, 3, rng: g), [2, 4], [2, 3], 15),
+        ["Linear_NoBias_3d"] = new(g => new Linear(4, 3, new LinearOptions(Bias: false), g), [2, 5, 4], [2, 5, 3], 12),
+        ["Conv2d"] = new(g => new Conv2d(2, 4, 3, new Conv2dOptions(Padding: 1), g), [2, 2, 5, 5], [2, 4, 5, 5], 76),
+        ["Conv2d_StrideDilationGroups"] = new(g => new Conv2d(4, 4, 3, new Conv2dOptions(Stride: 2, Dilation: 2, Groups: 2, Bias: false), g),
+            [1, 4, 9, 9], [1, 4, 3, 3], 72),
+        ["MaxPool2d"] = new(_ => new MaxPool2d(2), [2, 3, 6, 6], [2, 3, 3, 3], 0),
+        ["MaxPool2d_Stride1"] = new(_ => new MaxPool2d(3, new MaxPool2dOptions(Stride: 1, Padding: 1)), [1, 2, 4, 4], [1, 2, 4, 4], 0),
+        ["AvgPool2d"] = new(_ => new AvgPool2d(3, new AvgPool2dOptions(Stride: 2, Padding: 1)), [1, 2, 6, 6], [1, 2, 3, 3], 0),
+        ["AdaptiveAvgPool2d"] = new(_ => new AdaptiveAvgPool2d(2, 3), [1, 2, 5, 7], [1, 2, 2, 3], 0),
+        ["Flatten"] = new(_ => new Flatten(), [2, 3, 2, 2], [2, 12], 0),
+        ["ReLU"] = new(_ => new ReLU(), [3, 4], [3, 4], 0),
+        ["LeakyReLU"] = new(_ => new LeakyReLU(0.2), [3, 4], [3, 4], 0),
+        ["GELU"] = new(_ => new GELU(), [3, 4], [3, 4], 0),
+        ["Sigmoid"] = new(_ => new Sigmoid(), [3, 4], [3, 4], 0),
+        ["Tanh"] = new(_ => new Tanh(), [3, 4], [3, 4], 0),
+        ["Softmax"] = new(_ => new Softmax(1), [3, 4], [3, 4], 0),
+        ["BatchNorm1d"] = new(_ => new BatchNorm1d(3), [5, 3], [5, 3], 6),
+        ["BatchNorm1d_3d"] = new(_ => new BatchNorm1d(3), [4, 3, 2], [4, 3, 2], 6),
+        ["BatchNorm2d"] = new(_ => new BatchNorm2d(3), [4, 3, 3, 3], [4, 3, 3, 3], 6),
+        ["LayerNorm"] = new(_ => new LayerNorm(4), [3, 4], [3, 4], 8),
+        ["LayerNorm_2d"] = new(_ => new LayerNorm([2, 3]), [2, 2, 3], [2, 2, 3], 12),
+        ["Dropout"] = new(g => new Dropout(0.3, g), [3, 4], [3, 4], 0, GradCheckTraining: false),
+        ["Embedding"] = new(g => new Embedding(5, 3, g), [2, 4], [2, 4, 3], 15, IntInput: true),
+    };
+
+    public static TheoryData<string> Names => new(Cases.Keys);
+
+    [Fact]
+    public void EveryRegisteredLayerTypeHasACase()
+    {
+        var covered = Cases.Values.Select(c => c.Make(new Generator(1)).TypeName).ToHashSet();
+        Assert.Equal([], LayerRegistry.Types.Where(t => !covered.Contains(t)).ToArray());
+    }
+
+    [Theory]
+    [MemberData(nameof(Names))]
+    public void OutputShapeAndParameterCount(string name)
+    {
+        var c = Cases[name];
+        var layer = c.Make(new Generator(1));
+        var y = layer.Forward(MakeInput(c, DType.Float32, new Generator(2)));
+        Assert.Equal(c.Output, y.Shape.ToArray());
+        Assert.Equal(c.Params, layer.ParameterCount);
+        Assert.Equal(DType.Float32, y.DType);
+    }
+
+    [Theory]
+    [MemberData(nameof(Names))]
+    public void SaveLoadRoundTrip(string name)
+    {
+        var c = Cases[name];
+        var model = new Sequential(c.Make(new Generator(3)));
+        var x = MakeInput(c, DType.Float32, new Generator(4));
+        model.Forward(x); // a training step moves batch-norm running statistics away from their defaults
+        model.Eval();
+        var dir = Path.Combine(Path.GetTempPath(), "lepton-nn-tests", Guid.NewGuid().ToString("N"));
+        try
+        {
+            ModelFile.Save(dir, model, new ModelSpec { Input = new InputSpec("x", [-1, .. c.Input[1..]], c.IntInput ? DType.Int32 : DType.Float32) });
+            var loaded = ModelFile.Load(dir);
+            Assert.False(loaded.Model.IsTraining);
+            foreach (var (k, v) in model.StateDict())
+                Assert.Equal(v.ToDoubleArray(), loaded.Model.StateDict()[k].ToDoubleArray());
+            using var _ = new NoGrad();
+            Assert.Equal(model.Forward(x).ToArray(), loaded.Model.Forward(x).ToArray());
+        }
+        finally
+        {
+            if (Directory.Exists(dir)) Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Names))]
+    public void GradientCheckFloat64(string name)
+    {
+        var c = Cases[name];
+        var layer = c.Make(new Generator(5)).To(DType.Float64);
+        layer.Train(c.GradCheckTraining);
+        var x = MakeInput(c, DType.Float64, new Generator(6));
+        if (!c.IntInput) x.RequireGrad();
+        var upstream = Tensor.Randn(new Shape(c.Output), new Generator(7), dtype: DType.Float64);
+        var leaves = layer.NamedParameters().Select(p => (p.Name, p.Parameter.Value)).ToList();
+        if (!c.IntInput) leaves.Add(("input", x));
+        if (leaves.Count == 0) return;
+        GradCheck.Check(() => layer.Forward(x).Mul(upstream).Sum(), leaves);
+    }
+
+    private static Tensor MakeInput(Case c, DType dtype, Generator g)
+    {
+        var shape = new Shape(c.Input);
+        if (c.IntInput)
+            return Tensor.FromArray(Enumerable.Range(0, shape.Size).Select(_ => g.NextInt(5)).ToArray(), c.Input);
+        return Tensor.Randn(shape, g, 0.3, 1.2, dtype);
+    }
+}

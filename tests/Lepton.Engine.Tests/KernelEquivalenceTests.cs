@@ -1,0 +1,193 @@
+using System.Numerics;
+using Lepton.Engine.Kernels;
+
+namespace Lepton.Engine.Tests;
+
+/// <summary>Every fast kernel against its plain reference twin, in float and double.</summary>
+public class KernelEquivalenceTests
+{
+    public static TheoryData<string> ConvConfigs => new(ConvCases.Keys);
+
+    private static readonly Dictionary<string, ConvGeometry> ConvCases = new()
+    {
+        ["basic_3x3"] = new(N: 2, C: 3, H: 7, W: 7, O: 4, KH: 3, KW: 3),
+        ["stride2_pad1"] = new(N: 2, C: 3, H: 8, W: 7, O: 5, KH: 3, KW: 3, SH: 2, SW: 2, PH: 1, PW: 1),
+        ["dilation2_pad2"] = new(N: 1, C: 2, H: 9, W: 8, O: 3, KH: 3, KW: 3, PH: 2, PW: 2, DH: 2, DW: 2),
+        ["groups2"] = new(N: 2, C: 4, H: 6, W: 6, O: 6, KH: 3, KW: 3, PH: 1, PW: 1, Groups: 2),
+        ["depthwise_s2"] = new(N: 2, C: 4, H: 7, W: 7, O: 4, KH: 3, KW: 3, SH: 2, SW: 2, PH: 1, PW: 1, Groups: 4),
+        ["asymmetric"] = new(N: 2, C: 2, H: 6, W: 9, O: 3, KH: 2, KW: 3, SH: 2, SW: 1, PH: 1, PW: 0, DH: 1, DW: 2),
+        ["pointwise"] = new(N: 3, C: 5, H: 4, W: 4, O: 2, KH: 1, KW: 1),
+        ["5x5_stride3_pad2"] = new(N: 2, C: 2, H: 9, W: 11, O: 3, KH: 5, KW: 5, SH: 3, SW: 3, PH: 2, PW: 2),
+        ["pad_beyond_kernel"] = new(N: 1, C: 1, H: 3, W: 3, O: 2, KH: 2, KW: 2, PH: 3, PW: 2),
+        ["fmnist_conv1"] = new(N: 4, C: 1, H: 28, W: 28, O: 32, KH: 3, KW: 3, PH: 1, PW: 1),
+        ["fmnist_conv2"] = new(N: 2, C: 32, H: 14, W: 14, O: 64, KH: 3, KW: 3, PH: 1, PW: 1),
+    };
+
+    [Theory]
+    [MemberData(nameof(ConvConfigs))]
+    public void Conv2dFastMatchesReferenceDouble(string name) => CheckConv<double>(ConvCases[name], 1e-10);
+
+    [Theory]
+    [MemberData(nameof(ConvConfigs))]
+    public void Conv2dFastMatchesReferenceFloat(string name) => CheckConv<float>(ConvCases[name], 2e-5);
+
+    [Fact]
+    public void Conv2dChunkedOverSamplesMatchesReference()
+    {
+        long saved = Conv2dKernels.MaxColElements;
+        try
+        {
+            // A tiny im2col budget forces one sample per chunk, then a few samples per chunk.
+            Conv2dKernels.MaxColElements = 1;
+            CheckConv<double>(new ConvGeometry(N: 3, C: 2, H: 5, W: 5, O: 3, KH: 3, KW: 3, PH: 1, PW: 1, Groups: 1), 1e-10);
+            Conv2dKernels.MaxColElements = 2 * 18 * 25;
+            CheckConv<double>(new ConvGeometry(N: 5, C: 2, H: 5, W: 5, O: 4, KH: 3, KW: 3, PH: 1, PW: 1, Groups: 2), 1e-10);
+        }
+        finally
+        {
+            Conv2dKernels.MaxColElements = saved;
+        }
+    }
+
+    private static void CheckConv<T>(ConvGeometry g, double tol) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var rng = new Generator(17);
+        // Offsets into larger arrays check that the fast kernels honour them.
+        var x = Random<T>(rng, 3 + g.N * g.C * g.H * g.W);
+        var w = Random<T>(rng, 2 + g.O * g.Cg * g.KH * g.KW);
+        var b = Random<T>(rng, 1 + g.O);
+        int ySize = g.N * g.O * g.OH * g.OW;
+
+        var yFast = new T[ySize];
+        Conv2dKernels.Forward(x, 3, w, 2, b, 1, g, yFast);
+        var yRef = new T[ySize];
+        Conv2dReference.Forward<T>(x.AsSpan(3), w.AsSpan(2), b.AsSpan(1), g, yRef);
+        AssertClose(yRef, yFast, tol, "forward");
+
+        var gy = Random<T>(rng, ySize);
+        var gxFast = new T[g.N * g.C * g.H * g.W];
+        var gwFast = new T[g.O * g.Cg * g.KH * g.KW];
+        var gbFast = new T[g.O];
+        Conv2dKernels.Backward(x, 3, w, 2, gy, g, gxFast, gwFast, gbFast);
+        var gxRef = new T[gxFast.Length];
+        var gwRef = new T[gwFast.Length];
+        var gbRef = new T[g.O];
+        Conv2dReference.BackwardInput<T>(gy, w.AsSpan(2), g, gxRef);
+        Conv2dReference.BackwardWeight<T>(x.AsSpan(3), gy, g, gwRef, gbRef);
+        AssertClose(gxRef, gxFast, tol, "grad input");
+        AssertClose(gwRef, gwFast, tol, "grad weight");
+        AssertClose(gbRef, gbFast, tol, "grad bias");
+    }
+
+    public static TheoryData<int, int, int, int, int, int, int, int> PoolConfigs => new()
+    {
+        // H, W, kH, kW, sH, sW, pH, pW
+        { 6, 6, 2, 2, 2, 2, 0, 0 },
+        { 7, 5, 3, 3, 2, 2, 1, 1 },
+        { 5, 8, 2, 3, 1, 2, 1, 1 },
+        { 28, 28, 2, 2, 2, 2, 0, 0 },
+        { 4, 4, 4, 4, 1, 1, 2, 2 },
+        { 9, 7, 3, 2, 3, 1, 0, 1 },
+    };
+
+    [Theory]
+    [MemberData(nameof(PoolConfigs))]
+    public void PoolingFastMatchesReference(int h, int w, int kh, int kw, int sh, int sw, int ph, int pw)
+    {
+        var g = new PoolGeometry(6, h, w, kh, kw, sh, sw, ph, pw);
+        CheckPool<double>(g, 1e-12);
+        CheckPool<float>(g, 1e-6);
+    }
+
+    private static void CheckPool<T>(PoolGeometry g, double tol) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var rng = new Generator(23);
+        var x = Random<T>(rng, 2 + g.Planes * g.H * g.W);
+        int outSize = g.Planes * g.OH * g.OW, inSize = g.Planes * g.H * g.W;
+        var gy = Random<T>(rng, outSize);
+
+        var yFast = new T[outSize];
+        var arg = new int[outSize];
+        Pool2dKernels.MaxForward(x, 2, g, yFast, arg);
+        var yRef = new T[outSize];
+        Pool2dReference.MaxForward<T>(x.AsSpan(2), g, yRef);
+        AssertClose(yRef, yFast, 0, "max forward");
+        var gxFast = new T[inSize];
+        Pool2dKernels.MaxBackward(gy, 0, g, arg, gxFast);
+        var gxRef = new T[inSize];
+        Pool2dReference.MaxBackward<T>(x.AsSpan(2), gy, g, gxRef);
+        AssertClose(gxRef, gxFast, 0, "max backward");
+
+        Pool2dKernels.AvgForward(x, 2, g, yFast);
+        Pool2dReference.AvgForward<T>(x.AsSpan(2), g, yRef);
+        AssertClose(yRef, yFast, tol, "avg forward");
+        Array.Clear(gxFast);
+        Pool2dKernels.AvgBackward(gy, 0, g, gxFast);
+        Pool2dReference.AvgBackward<T>(gy, g, gxRef);
+        AssertClose(gxRef, gxFast, tol, "avg backward");
+    }
+
+    [Theory]
+    [InlineData(7, 7, 3, 3)]
+    [InlineData(5, 6, 2, 4)]
+    [InlineData(4, 4, 4, 4)]
+    [InlineData(3, 2, 5, 5)]
+    [InlineData(10, 9, 1, 1)]
+    public void AdaptiveAvgPoolFastMatchesReference(int h, int w, int oh, int ow)
+    {
+        var rng = new Generator(29);
+        const int planes = 3;
+        var x = Random<double>(rng, 1 + planes * h * w);
+        var yFast = new double[planes * oh * ow];
+        var yRef = new double[yFast.Length];
+        Pool2dKernels.AdaptiveAvgForward(x, 1, planes, h, w, oh, ow, yFast);
+        Pool2dReference.AdaptiveAvgForward<double>(x.AsSpan(1), planes, h, w, oh, ow, yRef);
+        AssertClose(yRef, yFast, 1e-12, "adaptive forward");
+        var gy = Random<double>(rng, yFast.Length);
+        var gxFast = new double[planes * h * w];
+        var gxRef = new double[gxFast.Length];
+        Pool2dKernels.AdaptiveAvgBackward(gy, 0, planes, h, w, oh, ow, gxFast);
+        Pool2dReference.AdaptiveAvgBackward<double>(gy, planes, h, w, oh, ow, gxRef);
+        AssertClose(gxRef, gxFast, 1e-12, "adaptive backward");
+    }
+
+    [Fact]
+    public void Im2ColFoldIsTheAdjointOfUnfold()
+    {
+        // <Unfold(x), c> == <x, Fold(c)> for any x and c.
+        var g = new ConvGeometry(N: 2, C: 3, H: 6, W: 5, O: 1, KH: 3, KW: 2, SH: 2, SW: 1, PH: 1, PW: 1, DH: 1, DW: 2);
+        var rng = new Generator(31);
+        var x = Random<double>(rng, g.N * g.C * g.H * g.W);
+        var colLen = g.C * g.KH * g.KW * g.N * g.OH * g.OW;
+        var col = new double[colLen];
+        Im2Col.Unfold(x, 0, g, 0, g.N, col);
+        var c = Random<double>(rng, colLen);
+        var folded = new double[x.Length];
+        Im2Col.Fold(c, g, 0, g.N, folded, 0);
+        double lhs = 0, rhs = 0;
+        for (int i = 0; i < colLen; i++) lhs += col[i] * c[i];
+        for (int i = 0; i < x.Length; i++) rhs += x[i] * folded[i];
+        Assert.Equal(lhs, rhs, 1e-10);
+    }
+
+    private static T[] Random<T>(Generator rng, int n) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var a = new T[n];
+        for (int i = 0; i < n; i++) a[i] = T.CreateTruncating(rng.NextGaussian());
+        return a;
+    }
+
+    private static void AssertClose<T>(T[] expected, T[] actual, double tol, string what) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        Assert.Equal(expected.Length, actual.Length);
+        // Long float sums round differently in different orders; the error scales with the largest value.
+        double scale = 1;
+        foreach (var v in expected) scale = Math.Max(scale, Math.Abs(double.CreateTruncating(v)));
+        for (int i = 0; i < expected.Length; i++)
+        {
+            double e = double.CreateTruncating(expected[i]), a = double.CreateTruncating(actual[i]);
+            if (Math.Abs(e - a) > tol * scale)
+                Assert.Fail($"{what}: element {i} expected {e:G9}, got {a:G9}.");
+        }
+    }
+}

@@ -30,12 +30,14 @@ public static partial class Gemm
         float* packA = PackBuffer(ref t_packA, TK.MC * TK.KC);
         float* packB = PackBuffer(ref t_packB, TK.KC * TK.NC);
         float* edge = stackalloc float[mrT * nrT];
-        for (int ic = m0; ic < m1; ic += TK.MC)
+        // Equal blocks rather than full ones and a sliver: K = 288 runs as 2 x 144, not 256 + 32.
+        int mcStep = RoundUp(EvenBlock(m1 - m0, TK.MC), mrT), kcStep = EvenBlock(g.K, TK.KC);
+        for (int ic = m0; ic < m1; ic += mcStep)
         {
-            int mc = Math.Min(TK.MC, m1 - ic);
-            for (int pc = 0; pc < g.K; pc += TK.KC)
+            int mc = Math.Min(mcStep, m1 - ic);
+            for (int pc = 0; pc < g.K; pc += kcStep)
             {
-                int kc = Math.Min(TK.KC, g.K - pc);
+                int kc = Math.Min(kcStep, g.K - pc);
                 // Later K blocks accumulate onto what the first one wrote.
                 float beta = pc == 0 ? g.Beta : 1f;
                 PackA(g, ic, pc, mc, kc, mrT, packA);
@@ -65,6 +67,15 @@ public static partial class Gemm
             }
         }
     }
+
+    // The size of each of the fewest equal blocks of at most `max` that cover `extent`.
+    private static int EvenBlock(int extent, int max)
+    {
+        int blocks = (extent + max - 1) / max;
+        return (extent + blocks - 1) / blocks;
+    }
+
+    private static int RoundUp(int x, int multiple) => (x + multiple - 1) / multiple * multiple;
 
     // Writes the valid mr x nr corner of a full tile computed off to the side: C = tile + beta * C.
     private static unsafe void MergeEdge(float* tile, int ldt, float* c, int ldc, int mr, int nr, float beta)

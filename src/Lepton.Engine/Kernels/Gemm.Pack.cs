@@ -19,19 +19,18 @@ public static partial class Gemm
                 for (int p = 0; p < kc; p++, src += g.Lda)
                 {
                     float* d = dst + p * mr;
-                    int i = 0;
-                    for (; i < rows; i++) d[i] = src[i];
-                    for (; i < mr; i++) d[i] = 0f;
+                    if (rows == mr) CopyRow(src, d, mr);
+                    else
+                    {
+                        int i = 0;
+                        for (; i < rows; i++) d[i] = src[i];
+                        for (; i < mr; i++) d[i] = 0f;
+                    }
                 }
             }
             else
             {
-                for (int i = 0; i < rows; i++)
-                {
-                    float* src = g.A + (long)(i0 + r + i) * g.Lda + p0;
-                    float* d = dst + i;
-                    for (int p = 0; p < kc; p++) d[p * mr] = src[p];
-                }
+                TransposeRows(g.A + (long)(i0 + r) * g.Lda + p0, g.Lda, rows, kc, dst, mr);
                 for (int i = rows; i < mr; i++)
                     for (int p = 0; p < kc; p++) dst[p * mr + i] = 0f;
             }
@@ -47,13 +46,8 @@ public static partial class Gemm
             int cols = Math.Min(nr, nc - s);
             if (g.TransB)
             {
-                // op(B)[p, j] = B[j, p]: walk each stored row of B along p.
-                for (int j = 0; j < cols; j++)
-                {
-                    float* src = g.B + (long)(j0 + s + j) * g.Ldb + p0;
-                    float* d = dst + j;
-                    for (int p = 0; p < kc; p++) d[p * nr] = src[p];
-                }
+                // op(B)[p, j] = B[j, p]: a transpose of `cols` stored rows of B.
+                TransposeRows(g.B + (long)(j0 + s) * g.Ldb + p0, g.Ldb, cols, kc, dst, nr);
                 for (int j = cols; j < nr; j++)
                     for (int p = 0; p < kc; p++) dst[p * nr + j] = 0f;
             }

@@ -16,7 +16,12 @@ internal readonly unsafe struct Avx2GemmKernel : IGemmMicroKernel
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Run(int kc, float* a, float* b, float* c, int ldc, float alpha, float beta)
     {
-        Vector256<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default, c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
+        Vector256<float> c00 = default, c01 = default,
+            c10 = default, c11 = default,
+            c20 = default, c21 = default,
+            c30 = default, c31 = default,
+            c40 = default, c41 = default,
+            c50 = default, c51 = default;
         for (int p = 0; p < kc; p++, a += 6, b += 16)
         {
             var b0 = Vector256.Load(b);

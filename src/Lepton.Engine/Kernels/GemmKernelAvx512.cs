@@ -16,7 +16,14 @@ internal readonly unsafe struct Avx512GemmKernel : IGemmMicroKernel
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Run(int kc, float* a, float* b, float* c, int ldc, float alpha, float beta)
     {
-        Vector512<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default, c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default, c60 = default, c61 = default, c70 = default, c71 = default;
+        Vector512<float> c00 = default, c01 = default,
+            c10 = default, c11 = default,
+            c20 = default, c21 = default,
+            c30 = default, c31 = default,
+            c40 = default, c41 = default,
+            c50 = default, c51 = default,
+            c60 = default, c61 = default,
+            c70 = default, c71 = default;
         for (int p = 0; p < kc; p++, a += 8, b += 32)
         {
             var b0 = Vector512.Load(b);

@@ -1,0 +1,67 @@
+using System.CommandLine;
+using Lepton.Cli.Rendering;
+using Lepton.NN.Presets;
+using Lepton.Training.Callbacks;
+using Lepton.Training.Workflows;
+
+namespace Lepton.Cli.Commands;
+
+/// <summary><c>lepton train</c>: train a preset or a model.json on a data set and write a model folder.</summary>
+public static class TrainCommand
+{
+    public static Command Create()
+    {
+        var data = new Option<string>("--data") { Description = "Data set: fashion-mnist.", DefaultValueFactory = _ => "fashion-mnist" };
+        var dataDir = CommonOptions.DataDir();
+        var model = new Option<string>("--model")
+        {
+            Description = $"A preset ({string.Join(", ", ModelPresets.Names)}), a model.json (fresh weights) or a model folder (fine-tune).",
+            DefaultValueFactory = _ => "cnn",
+        };
+        var epochs = new Option<int>("--epochs") { Description = "Passes over the training set.", DefaultValueFactory = _ => 5 };
+        var batch = new Option<int>("--batch-size") { Description = "Examples per step.", DefaultValueFactory = _ => 64 };
+        var lr = new Option<double>("--lr") { Description = "Learning rate (peak rate for schedules).", DefaultValueFactory = _ => 1e-3 };
+        var optimizer = new Option<string>("--optimizer") { Description = "adam, adamw or sgd.", DefaultValueFactory = _ => "adam" };
+        var weightDecay = new Option<double>("--weight-decay") { Description = "L2 (adam, sgd) or decoupled (adamw) weight decay.", DefaultValueFactory = _ => 0 };
+        var momentum = new Option<double>("--momentum") { Description = "SGD momentum.", DefaultValueFactory = _ => 0.9 };
+        var schedule = new Option<string>("--schedule") { Description = "Learning-rate schedule: none, cosine, onecycle or step.", DefaultValueFactory = _ => "none" };
+        var clip = new Option<double?>("--clip-grad-norm") { Description = "Clip the global gradient norm to this value." };
+        var valSplit = new Option<double>("--validation-split")
+        {
+            Description = "Hold out this fraction of the training set for validation (default 0: validate on the test split).",
+            DefaultValueFactory = _ => 0,
+        };
+        var seed = new Option<ulong>("--seed") { Description = "Seed for weights, shuffling and dropout.", DefaultValueFactory = _ => 0 };
+        var outDir = new Option<string?>("--out") { Description = "Model folder to write (default: $LEPTON_HOME/models/<model>)." };
+        var threads = CommonOptions.Threads();
+        var json = CommonOptions.Json();
+
+        var cmd = new Command("train", "Train a model and write a model folder (model.json + weights.safetensors).\n\n" +
+                                       "Example:\n  lepton train --data fashion-mnist --model cnn --epochs 5 --batch-size 64 --lr 1e-3 --out models/cnn");
+        foreach (var o in new Option[] { data, dataDir, model, epochs, batch, lr, optimizer, weightDecay, momentum, schedule, clip, valSplit, seed, outDir, threads, json })
+            cmd.Options.Add(o);
+
+        cmd.SetAction(p => CommandRunner.Run(ct =>
+        {
+            CommonOptions.ApplyThreads(p.GetValue(threads));
+            var recipe = new ImageClassifierRecipe(
+                Data: p.GetValue(data)!, DataDir: p.GetValue(dataDir), Model: p.GetValue(model)!,
+                Epochs: p.GetValue(epochs), BatchSize: p.GetValue(batch), LearningRate: p.GetValue(lr),
+                Optimizer: p.GetValue(optimizer)!, WeightDecay: p.GetValue(weightDecay), Momentum: p.GetValue(momentum),
+                Schedule: p.GetValue(schedule)!, ClipGradNorm: p.GetValue(clip), ValidationSplit: p.GetValue(valSplit), Seed: p.GetValue(seed));
+            string dir = p.GetValue(outDir) ?? Path.Combine(CommonOptions.Home, "models", Path.GetFileNameWithoutExtension(recipe.Model));
+            return Train(recipe, dir, p.GetValue(json), ct);
+        }));
+        return cmd;
+    }
+
+    /// <summary>Runs the training workflow with a progress bar and prints the outcome; shared with <c>lepton demo</c>.</summary>
+    public static int Train(ImageClassifierRecipe recipe, string dir, bool json, CancellationToken ct)
+    {
+        using var progress = new ProgressBar(interactive: json ? false : null, plainOutput: json ? TextWriter.Null : null);
+        var outcome = ImageClassifierTraining.Run(recipe, dir, [progress], ct);
+        if (json) OutcomeView.WriteJson(outcome, recipe);
+        else OutcomeView.Write(outcome);
+        return outcome.Cancelled ? CommandRunner.ExitCancelled : 0;
+    }
+}

@@ -1,0 +1,24 @@
+using System.CommandLine;
+using Lepton.Cli.Commands;
+
+namespace Lepton.Cli;
+
+/// <summary>The root <c>lepton</c> command: one verb per step of the line, each a thin shell over the libraries.</summary>
+public static class LeptonCommand
+{
+    public static RootCommand Create()
+    {
+        var root = new RootCommand("Lepton: an AI factory for .NET. Train, evaluate and run models in pure .NET.");
+        root.Subcommands.Add(DemoCommand.Create());
+        root.Subcommands.Add(TrainCommand.Create());
+        root.Subcommands.Add(EvalCommand.Create());
+        root.Subcommands.Add(PredictCommand.Create());
+        return root;
+    }
+
+    public static async Task<int> InvokeAsync(string[] args)
+    {
+        var config = new InvocationConfiguration { ProcessTerminationTimeout = null };
+        return await Create().Parse(args).InvokeAsync(config);
+    }
+}

@@ -1,0 +1,3 @@
+using Lepton.Cli;
+
+return await LeptonCommand.InvokeAsync(args);

@@ -1,0 +1,16 @@
+using System.Text.Json;
+
+namespace Lepton.Cli.Rendering;
+
+/// <summary>Indented JSON with snake_case names on standard output, for scripts (<c>--json</c>).</summary>
+public static class JsonOut
+{
+    public static readonly JsonSerializerOptions Options = new()
+    {
+        WriteIndented = true,
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals,
+    };
+
+    public static void Write(object value) => Console.WriteLine(JsonSerializer.Serialize(value, Options));
+}

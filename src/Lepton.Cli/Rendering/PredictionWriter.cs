@@ -1,0 +1,61 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using Lepton.Data.Formats;
+using Lepton.Engine;
+using Lepton.Training.Workflows;
+
+namespace Lepton.Cli.Rendering;
+
+/// <summary>Writes predictions to a file chosen by extension: .json (top classes + logits), .npy (logits (N,C)) or .csv (probabilities).</summary>
+public static class PredictionWriter
+{
+    public static void Write(string path, IReadOnlyList<Prediction> predictions, IReadOnlyList<string> classNames)
+    {
+        string ext = Path.GetExtension(path).ToLowerInvariant();
+        var dir = Path.GetDirectoryName(Path.GetFullPath(path));
+        if (dir is not null) Directory.CreateDirectory(dir);
+        switch (ext)
+        {
+            case ".json":
+                File.WriteAllText(path, JsonSerializer.Serialize(PredictionView.ToJson(predictions), JsonOut.Options));
+                break;
+            case ".npy":
+                int c = predictions.Count == 0 ? 0 : predictions[0].Logits.Length;
+                Npy.Write(path, Tensor.FromArray(predictions.SelectMany(p => p.Logits).ToArray(), predictions.Count, c));
+                break;
+            case ".csv":
+                File.WriteAllText(path, Csv(predictions, classNames));
+                break;
+            default:
+                throw new ArgumentException($"--output {path}: unknown format '{ext}'; use .json, .npy or .csv.");
+        }
+    }
+
+    private static string Csv(IReadOnlyList<Prediction> predictions, IReadOnlyList<string> classNames)
+    {
+        var sb = new StringBuilder();
+        int c = predictions.Count == 0 ? classNames.Count : predictions[0].Logits.Length;
+        var headers = Enumerable.Range(0, c).Select(j => "p_" + (j < classNames.Count ? classNames[j] : j.ToString()));
+        sb.AppendLine(string.Join(",", new[] { "input", "prediction", "probability" }.Concat(headers).Select(Quote)));
+        foreach (var p in predictions)
+        {
+            var probs = Softmax(p.Logits);
+            var cells = new[] { Quote(p.Input), Quote(p.Top[0].Label), F(p.Top[0].Probability) }.Concat(probs.Select(F));
+            sb.AppendLine(string.Join(",", cells));
+        }
+        return sb.ToString();
+    }
+
+    private static double[] Softmax(float[] logits)
+    {
+        double max = logits.Max();
+        var e = logits.Select(v => Math.Exp(v - max)).ToArray();
+        double s = e.Sum();
+        return e.Select(v => v / s).ToArray();
+    }
+
+    private static string F(double v) => v.ToString("G6", CultureInfo.InvariantCulture);
+
+    private static string Quote(string s) => s.Contains(',') || s.Contains('"') ? "\"" + s.Replace("\"", "\"\"") + "\"" : s;
+}

@@ -1,0 +1,82 @@
+using Lepton.Data.Formats;
+using Lepton.Engine;
+
+namespace Lepton.Data.Inputs;
+
+/// <summary>Raw model inputs read from files, one name per example (file name, or file[index] for arrays).</summary>
+public sealed record InputBatch(Tensor Raw, IReadOnlyList<string> Names);
+
+/// <summary>
+/// Reads inputs for prediction from a file or a folder: .npy arrays, PNG images and IDX files, shaped to
+/// the model's per-example input shape, e.g. (1,28,28). Values stay raw (pixels 0..255); the model's
+/// preprocessing is applied later.
+/// </summary>
+public static class PredictionInputs
+{
+    private static readonly string[] Extensions = [".npy", ".png", ".gz", ".idx", "-ubyte"];
+
+    public static InputBatch Load(string path, Shape exampleShape)
+    {
+        if (Directory.Exists(path))
+        {
+            var files = Directory.EnumerateFiles(path)
+                .Where(f => Extensions.Any(e => f.EndsWith(e, StringComparison.OrdinalIgnoreCase)))
+                .OrderBy(f => f, StringComparer.Ordinal).ToList();
+            if (files.Count == 0)
+                throw new FileNotFoundException($"No inputs in folder {path}: expected .npy, .png or IDX files.");
+            var parts = files.Select(f => LoadFile(f, exampleShape)).ToList();
+            return new InputBatch(Tensor.Concat(parts.Select(p => p.Raw).ToList(), 0), parts.SelectMany(p => p.Names).ToList());
+        }
+        if (!File.Exists(path)) throw new FileNotFoundException($"Input {path} does not exist.");
+        return LoadFile(path, exampleShape);
+    }
+
+    private static InputBatch LoadFile(string path, Shape exampleShape)
+    {
+        string name = Path.GetFileName(path);
+        var head = new byte[8];
+        int read;
+        using (var f = File.OpenRead(path)) read = f.Read(head, 0, head.Length);
+        if (read >= 8 && Png.IsPng(head))
+            return new InputBatch(FromImage(Png.Decode(path), name, exampleShape).Unsqueeze(0), [name]);
+        if (path.EndsWith(".npy", StringComparison.OrdinalIgnoreCase))
+            return Batched(Npy.Read(path).To(DType.Float32), name, exampleShape);
+        if (read >= 4 && ((head[0] == 0 && head[1] == 0) || (head[0] == 0x1f && head[1] == 0x8b)))
+            return Batched(Idx.ReadFloat32(path), name, exampleShape);
+        throw new InvalidDataException($"{name}: unknown input format; use .npy arrays, PNG images or IDX files.");
+    }
+
+    // image: (C,H,W) pixels 0..255 → the model's (C,H,W), converting colour to gray when the model wants one channel.
+    private static Tensor FromImage(PngImage image, string name, Shape exampleShape)
+    {
+        if (exampleShape.Rank != 3)
+            throw new InvalidDataException($"{name} is an image, but the model expects inputs of shape {exampleShape}, not (C,H,W).");
+        int c = exampleShape[0], h = exampleShape[1], w = exampleShape[2];
+        if (image.Width != w || image.Height != h)
+            throw new InvalidDataException(
+                $"{name} is {image.Width}x{image.Height} but the model expects {w}x{h} images (input shape {exampleShape}); resize it to {w}x{h}.");
+        if (c == 1 && image.Channels != 1) image = image.ToGrayscale();
+        if (image.Channels != c)
+            throw new InvalidDataException($"{name} has {image.Channels} channel(s) but the model expects {c}.");
+        return image.ToTensor().To(DType.Float32);
+    }
+
+    // Accepts one example, a batch of examples, or arrays that only lack the channel axis (H,W) / (N,H,W).
+    private static InputBatch Batched(Tensor t, string name, Shape exampleShape)
+    {
+        var ex = exampleShape.ToArray();
+        Tensor batch;
+        if (t.Shape == exampleShape) batch = t.Unsqueeze(0);
+        else if (t.Rank == exampleShape.Rank + 1 && t.Shape.Dims[1..].SequenceEqual(ex)) batch = t;
+        else if (ex.Length >= 1 && ex[0] == 1 && t.Rank == exampleShape.Rank - 1 && t.Shape.Dims.SequenceEqual(ex.AsSpan(1)))
+            batch = t.Unsqueeze(0).Unsqueeze(0);
+        else if (ex.Length >= 1 && ex[0] == 1 && t.Rank == exampleShape.Rank && t.Shape.Dims[1..].SequenceEqual(ex.AsSpan(1)))
+            batch = t.Unsqueeze(1);
+        else
+            throw new InvalidDataException(
+                $"{name} holds shape {t.Shape}, but the model expects one example of shape {exampleShape} or a batch (N,{string.Join(",", ex)}).");
+        int n = batch.Shape[0];
+        var names = Enumerable.Range(0, n).Select(i => n == 1 && t.Shape == exampleShape ? name : $"{name}[{i}]").ToList();
+        return new InputBatch(batch.Contiguous(), names);
+    }
+}

@@ -1,0 +1,20 @@
+namespace Lepton.Training.Workflows;
+
+/// <summary>
+/// Everything that decides an image-classifier training run: data, model (a preset name or a path to a
+/// model.json / model folder), optimizer and schedule, batching and seed.
+/// </summary>
+public sealed record ImageClassifierRecipe(
+    string Data = "fashion-mnist",
+    string? DataDir = null,
+    string Model = "cnn",
+    int Epochs = 5,
+    int BatchSize = 64,
+    double LearningRate = 1e-3,
+    string Optimizer = "adam",
+    double WeightDecay = 0,
+    double Momentum = 0.9,
+    string Schedule = "none",
+    double? ClipGradNorm = null,
+    double ValidationSplit = 0,
+    ulong Seed = 0);

@@ -1,0 +1,106 @@
+using System.Text.Json.Nodes;
+using Lepton.Data;
+using Lepton.Engine;
+using Lepton.NN;
+using Lepton.NN.Losses;
+using Lepton.NN.Serialization;
+using Lepton.Training.Callbacks;
+using Lepton.Training.Metrics;
+
+namespace Lepton.Training.Workflows;
+
+/// <summary>
+/// Trains an image classifier end to end: loads and normalizes the data, builds the model, fits it with
+/// a checkpoint after every epoch (so Ctrl+C keeps the last complete epoch), evaluates on the test split
+/// and writes the model folder with its metrics, preprocessing and class names.
+/// </summary>
+public static class ImageClassifierTraining
+{
+    public static IReadOnlyList<string> DataSets { get; } = ["fashion-mnist"];
+
+    /// <summary>The train and test splits, normalized with the data set's statistics.</summary>
+    public static (InMemoryDataset Train, InMemoryDataset Test, Preprocessing Preprocessing) LoadData(string data, string? dataDir)
+    {
+        if (!string.Equals(data, "fashion-mnist", StringComparison.OrdinalIgnoreCase))
+            throw new ArgumentException($"Unknown data set '{data}'. Supported: {string.Join(", ", DataSets)} (use --data-dir for a folder holding its IDX files).");
+        var train = FashionMnist.Load(dataDir, train: true);
+        var test = FashionMnist.Load(dataDir, train: false);
+        var pre = FashionMnist.Preprocessing;
+        // Loaded images are already scaled to [0,1]; only the normalization step remains.
+        pre.Normalize.ApplyInPlace(train.Inputs);
+        pre.Normalize.ApplyInPlace(test.Inputs);
+        return (train, test, pre);
+    }
+
+    public static TrainingOutcome Run(ImageClassifierRecipe recipe, string outDir, IReadOnlyList<ICallback>? callbacks = null,
+        CancellationToken cancellationToken = default)
+    {
+        Validate(recipe);
+        var (train, test, pre) = LoadData(recipe.Data, recipe.DataDir);
+        IDataset validation = test;
+        if (recipe.ValidationSplit > 0)
+            (validation, train) = train.Split(recipe.ValidationSplit, recipe.Seed);
+
+        var rng = new Generator(recipe.Seed);
+        var (model, source) = ModelSource.Resolve(recipe.Model, rng);
+        var optimizer = OptimizerFactory.Create(recipe.Optimizer, model.Parameters(), recipe.LearningRate, recipe.WeightDecay, recipe.Momentum);
+        int batches = (train.Count + recipe.BatchSize - 1) / recipe.BatchSize;
+        var schedule = OptimizerFactory.CreateSchedule(recipe.Schedule, recipe.LearningRate, recipe.Epochs, batches);
+        var trainer = new Trainer(model, optimizer, new CrossEntropyLoss());
+
+        var spec = BaseSpec(recipe, train, pre, source);
+        var all = new List<ICallback>(callbacks ?? []);
+        all.Add(new ModelCheckpoint(outDir, (m, dir) => ModelFile.Save(dir, (Sequential)m, spec), new ModelCheckpointOptions(Monitor: "loss")));
+
+        var fit = new FitOptions(Epochs: recipe.Epochs, BatchSize: recipe.BatchSize, Seed: recipe.Seed,
+            ClipGradNorm: recipe.ClipGradNorm, Schedule: schedule);
+        var history = trainer.Fit(train, validation, fit, all, cancellationToken);
+
+        double seconds = history.Epochs.Sum(e => e.Duration.TotalSeconds);
+        double images = history.Epochs.Sum(e => (double)e.Samples);
+        double perEpoch = history.Epochs.Count == 0 ? 0 : seconds / history.Epochs.Count;
+        double rate = seconds > 0 ? images / seconds : 0;
+        if (history.Cancelled || history.Epochs.Count == 0)
+            return new TrainingOutcome(outDir, history, null, perEpoch, rate);
+
+        var report = trainer.Evaluate(test);
+        var metrics = new Dictionary<string, double>
+        {
+            ["test_accuracy"] = report.Accuracy,
+            ["test_macro_f1"] = report.MacroAverage.F1,
+            ["train_loss"] = history.Last!.TrainLoss,
+            ["seconds_per_epoch"] = perEpoch,
+            ["images_per_second"] = rate,
+        };
+        if (report.Loss is { } loss) metrics["test_loss"] = loss;
+        ModelFile.Save(outDir, model, spec with { Metrics = metrics });
+        return new TrainingOutcome(outDir, history, report, perEpoch, rate);
+    }
+
+    private static ModelSpec BaseSpec(ImageClassifierRecipe recipe, InMemoryDataset train, Preprocessing pre, string source) => new()
+    {
+        Input = new InputSpec("image", [-1, .. train.InputShape.ToArray()]),
+        Preprocessing = new PreprocessingSpec(pre.Scale, pre.Mean.Select(v => (double)v).ToArray(), pre.Std.Select(v => (double)v).ToArray()),
+        ClassNames = train.ClassNames,
+        Metadata = new JsonObject
+        {
+            ["dataset"] = recipe.Data,
+            ["model_source"] = source,
+            ["epochs"] = recipe.Epochs,
+            ["batch_size"] = recipe.BatchSize,
+            ["learning_rate"] = recipe.LearningRate,
+            ["optimizer"] = recipe.Optimizer,
+            ["schedule"] = recipe.Schedule,
+            ["seed"] = recipe.Seed,
+            ["created_utc"] = DateTime.UtcNow.ToString("O"),
+        },
+    };
+
+    private static void Validate(ImageClassifierRecipe r)
+    {
+        if (r.Epochs < 1) throw new ArgumentException($"--epochs must be >= 1, got {r.Epochs}.");
+        if (r.BatchSize < 1) throw new ArgumentException($"--batch-size must be >= 1, got {r.BatchSize}.");
+        if (!(r.LearningRate > 0)) throw new ArgumentException($"--lr must be > 0, got {r.LearningRate}.");
+        if (r.ValidationSplit is < 0 or >= 1) throw new ArgumentException($"--validation-split must be in [0, 1), got {r.ValidationSplit}.");
+    }
+}

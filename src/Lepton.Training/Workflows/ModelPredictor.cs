@@ -1,0 +1,70 @@
+using Lepton.Data;
+using Lepton.Data.Inputs;
+using Lepton.Engine;
+using Lepton.NN.Serialization;
+using Lepton.Training.Metrics;
+
+namespace Lepton.Training.Workflows;
+
+/// <summary>One example's prediction: the top classes with their probabilities, and the raw logits.</summary>
+public sealed record Prediction(string Input, IReadOnlyList<(string Label, int Index, double Probability)> Top, float[] Logits);
+
+/// <summary>Runs a saved model on raw inputs: applies the model's preprocessing, then batched inference without autograd.</summary>
+public sealed class ModelPredictor
+{
+    public ModelPredictor(LoadedModel model)
+    {
+        Model = model;
+        var pre = model.Spec.Preprocessing;
+        Preprocessing = pre is null
+            ? Preprocessing.Identity
+            : new Preprocessing((float)pre.Scale, (pre.Mean ?? []).Select(v => (float)v).ToArray(), (pre.Std ?? []).Select(v => (float)v).ToArray());
+        var dims = model.Spec.Input.Shape;
+        if (dims.Length == 0 || dims[0] != -1)
+            throw new InvalidDataException($"model.json input.shape must start with -1 for the batch dimension, got [{string.Join(",", dims)}].");
+        ExampleShape = new Shape(dims[1..]);
+    }
+
+    public LoadedModel Model { get; }
+
+    public Preprocessing Preprocessing { get; }
+
+    /// <summary>Shape of one input example, e.g. (1,28,28).</summary>
+    public Shape ExampleShape { get; }
+
+    /// <summary>Logits (N, classes) for raw inputs (N, ...); with <paramref name="preprocess"/> false the inputs are used as they are.</summary>
+    public Tensor Logits(Tensor raw, bool preprocess = true, int batchSize = 256)
+    {
+        if (raw.Rank != ExampleShape.Rank + 1 || !raw.Shape.Dims[1..].SequenceEqual(ExampleShape.Dims))
+            throw new ArgumentException($"The model expects inputs (N,{string.Join(",", ExampleShape.ToArray())}), got {raw.Shape}.");
+        var x = preprocess ? Preprocessing.Apply(raw) : raw.To(DType.Float32);
+        return Inference.Forward(Model.Model, x, batchSize);
+    }
+
+    /// <summary>Top-k classes with softmax probabilities for each example.</summary>
+    public IReadOnlyList<Prediction> Predict(InputBatch inputs, int top = 3, bool preprocess = true)
+    {
+        var logits = Logits(inputs.Raw, preprocess);
+        var probs = logits.Softmax(-1).ToArray();
+        var flat = logits.ToArray();
+        int n = logits.Shape[0], c = logits.Shape[1];
+        var names = Model.Spec.ClassNames;
+        var result = new List<Prediction>(n);
+        for (int i = 0; i < n; i++)
+        {
+            var order = Enumerable.Range(0, c).OrderByDescending(j => probs[i * c + j]).Take(Math.Clamp(top, 1, c));
+            var topK = order.Select(j => (j < names.Count ? names[j] : j.ToString(), j, (double)probs[i * c + j])).ToList();
+            result.Add(new Prediction(inputs.Names[i], topK, flat.AsSpan(i * c, c).ToArray()));
+        }
+        return result;
+    }
+
+    /// <summary>Accuracy, per-class metrics and confusion matrix on a labelled data set whose inputs are raw values.</summary>
+    public ClassificationReport Evaluate(InMemoryDataset rawData, int batchSize = 256)
+    {
+        var logits = Logits(rawData.Inputs, preprocess: true, batchSize);
+        var loss = NN.Losses.CrossEntropyLoss.Apply(logits, rawData.Targets).Item();
+        var names = Model.Spec.ClassNames.Count > 0 ? Model.Spec.ClassNames : rawData.ClassNames;
+        return ClassificationReport.FromLogits(logits, rawData.Targets, names, loss);
+    }
+}

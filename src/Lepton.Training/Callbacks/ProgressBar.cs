@@ -3,18 +3,18 @@ using Spectre.Console;
 namespace Lepton.Training.Callbacks;
 
 /// <summary>
-/// Live training progress with Spectre.Console: one bar per epoch with batch count, running loss and
-/// accuracy, images/s and ETA. When output is redirected or the console is not interactive (CI logs),
-/// it prints one plain line per epoch instead.
+/// Training progress. On an interactive terminal, a Spectre.Console live bar for the current epoch
+/// (batch x/y, running loss and accuracy, images/s, ETA), replaced by a summary line when the epoch
+/// ends. When output is redirected or the console is not interactive (CI logs), one plain line per epoch.
 /// </summary>
 public sealed class ProgressBar : ICallback, IDisposable
 {
     private readonly IAnsiConsole _console;
     private readonly TextWriter _plain;
     private readonly object _gate = new();
+    private readonly MetricsColumn _metrics = new();
     private Task? _render;
     private TaskCompletionSource? _done;
-    private ProgressContext? _progress;
     private ProgressTask? _epochTask;
 
     /// <param name="console">Where the live display renders; the default console when null.</param>
@@ -30,89 +30,79 @@ public sealed class ProgressBar : ICallback, IDisposable
     /// <summary>True when the live display is used, false for plain lines.</summary>
     public bool Interactive { get; }
 
-    public void OnTrainBegin(TrainContext context)
-    {
-        if (!Interactive)
-        {
-            _plain.WriteLine($"training {context.Epochs - context.Options.InitialEpoch} epoch(s): {context.TrainSamples:N0} examples, {context.BatchesPerEpoch:N0} batches of {context.Options.BatchSize}");
-            return;
-        }
-        var ready = new ManualResetEventSlim();
-        _done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var done = _done;
-        _render = Task.Run(() => _console.Progress()
-            .AutoClear(false)
-            .HideCompleted(false)
-            .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(),
-                new ElapsedTimeColumn(), new RemainingTimeColumn(), new SpinnerColumn())
-            .StartAsync(async ctx =>
-            {
-                lock (_gate) _progress = ctx;
-                ready.Set();
-                await done.Task.ConfigureAwait(false);
-                ctx.Refresh();
-            }));
-        // The display must exist before the first epoch adds its bar; a failed start falls through to no display.
-        Task.WaitAny([_render, Task.Run(ready.Wait)]);
-    }
+    public void OnTrainBegin(TrainContext context) =>
+        WriteLine($"training {context.Epochs - context.Options.InitialEpoch} epoch(s): {context.TrainSamples:N0} examples, {context.BatchesPerEpoch:N0} batches of {context.Options.BatchSize}");
 
     public void OnEpochBegin(TrainContext context, int epoch)
     {
-        lock (_gate)
-        {
-            if (_progress is null) return;
-            _epochTask = _progress.AddTask(Markup.Escape($"epoch {epoch}/{context.Epochs}"), maxValue: Math.Max(context.BatchesPerEpoch, 1));
-        }
+        if (!Interactive) return;
+        _metrics.Text = "";
+        StartLive($"epoch {epoch}/{context.Epochs}", context.BatchesPerEpoch);
     }
 
-    public void OnBatchEnd(TrainContext context, BatchMetrics metrics)
+    public void OnBatchEnd(TrainContext context, BatchMetrics m)
     {
+        if (!Interactive) return;
+        _metrics.Text = string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            $"{m.Batch}/{m.BatchesPerEpoch} loss {m.RunningLoss:F4}{(m.RunningAccuracy is { } a ? $" acc {a * 100:F1}%" : "")} {m.SamplesPerSecond:N0} img/s");
         lock (_gate)
         {
-            if (_epochTask is null) return;
-            _epochTask.Value = metrics.Batch;
-            _epochTask.Description = Markup.Escape(EpochLine.Format(metrics, context.Epochs));
+            if (_epochTask is not null) _epochTask.Value = m.Batch;
         }
     }
 
     public void OnEpochEnd(TrainContext context, EpochRecord record)
     {
-        if (!Interactive)
-        {
-            _plain.WriteLine(EpochLine.Format(record, context.Epochs));
-            _plain.Flush();
-            return;
-        }
         lock (_gate)
         {
-            if (_epochTask is null) return;
-            _epochTask.Value = _epochTask.MaxValue;
-            _epochTask.Description = Markup.Escape(EpochLine.Format(record, context.Epochs));
-            _epochTask.StopTask();
-            _epochTask = null;
+            if (_epochTask is not null) _epochTask.Value = _epochTask.MaxValue;
         }
+        StopLive();
+        WriteLine(EpochLine.Format(record, context.Epochs));
     }
 
     public void OnTrainEnd(TrainContext context, TrainingHistory history)
     {
-        StopDisplay();
-        if (history.StopReason is { } reason)
-        {
-            _plain.WriteLine($"stopped: {reason}");
-            _plain.Flush();
-        }
+        StopLive();
+        if (history.StopReason is { } reason) WriteLine($"stopped: {reason}");
     }
 
-    public void OnTrainFailed(TrainContext context, Exception error) => StopDisplay();
+    public void OnTrainFailed(TrainContext context, Exception error) => StopLive();
 
-    private void StopDisplay()
+    public void Dispose() => StopLive();
+
+    private void WriteLine(string line)
     {
-        lock (_gate)
+        if (Interactive)
         {
-            _epochTask?.StopTask();
-            _epochTask = null;
-            _progress = null;
+            _console.WriteLine(line);
+            return;
         }
+        _plain.WriteLine(line);
+        _plain.Flush();
+    }
+
+    private void StartLive(string description, int batches)
+    {
+        var ready = new ManualResetEventSlim();
+        var done = _done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _render = Task.Run(() => _console.Progress()
+            .AutoClear(true)
+            .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn { Width = 12 }, _metrics,
+                new RemainingTimeColumn())
+            .StartAsync(async ctx =>
+            {
+                lock (_gate) _epochTask = ctx.AddTask(Markup.Escape(description), maxValue: Math.Max(batches, 1));
+                ready.Set();
+                await done.Task.ConfigureAwait(false);
+                lock (_gate) _epochTask = null;
+            }));
+        // Wait until the bar exists; if the display fails to start, training goes on without it.
+        Task.WaitAny([_render, Task.Run(ready.Wait)]);
+    }
+
+    private void StopLive()
+    {
         _done?.TrySetResult();
         try
         {
@@ -122,9 +112,25 @@ public sealed class ProgressBar : ICallback, IDisposable
         {
             // The display failed to render (e.g. the terminal went away); training results are unaffected.
         }
+        lock (_gate) _epochTask = null;
         _render = null;
         _done = null;
     }
 
-    public void Dispose() => StopDisplay();
+    /// <summary>A progress column showing the latest batch metrics text.</summary>
+    private sealed class MetricsColumn : ProgressColumn
+    {
+        private volatile string _text = "";
+
+        public string Text
+        {
+            get => _text;
+            set => _text = value;
+        }
+
+        protected override bool NoWrap => true;
+
+        public override Spectre.Console.Rendering.IRenderable Render(Spectre.Console.Rendering.RenderOptions options, ProgressTask task, TimeSpan deltaTime) =>
+            new Text(_text);
+    }
 }

@@ -2,8 +2,8 @@ using System.Diagnostics;
 using Lepton.Data;
 using Lepton.Engine;
 using Lepton.NN;
+using Lepton.NN.Losses;
 using Lepton.Training.Callbacks;
-using Lepton.Training.Metrics;
 using Lepton.Training.Optimizers;
 
 namespace Lepton.Training;
@@ -28,6 +28,12 @@ public sealed partial class Trainer
         Options = options ?? new TrainerOptions();
         if (Options.EvalBatchSize <= 0)
             throw new ArgumentOutOfRangeException(nameof(options), $"Trainer: EvalBatchSize must be >= 1, got {Options.EvalBatchSize}.");
+    }
+
+    /// <summary>A trainer whose loss is a Lepton.NN loss such as <c>CrossEntropyLoss</c>.</summary>
+    public Trainer(Module model, IOptimizer optimizer, ILoss loss, TrainerOptions? options = null)
+        : this(model, optimizer, (loss ?? throw new ArgumentNullException(nameof(loss))).Compute, options)
+    {
     }
 
     public Module Model { get; }

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Numerics;
 using Lepton.Engine.Threading;
 
@@ -22,17 +23,33 @@ internal static class Conv2dKernels
     public static void Forward<T>(T[] x, int xOffset, T[] w, int wOffset, T[]? bias, int biasOffset, ConvGeometry g, T[] y)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        int ohw = g.OH * g.OW, gk = g.GroupK, og = g.Og;
+        int ohw = g.OH * g.OW;
         int chunk = SamplesPerChunk(g);
-        var col = GC.AllocateUninitializedArray<T>(g.C * g.KH * g.KW * chunk * ohw);
-        var tmp = chunk > 1 ? GC.AllocateUninitializedArray<T>(g.O * chunk * ohw) : y;
+        // Scratch comes from a pool: these buffers are large and needed on every training step.
+        var col = ArrayPool<T>.Shared.Rent(g.C * g.KH * g.KW * chunk * ohw);
+        var tmp = chunk > 1 ? ArrayPool<T>.Shared.Rent(g.O * chunk * ohw) : null;
+        try
+        {
+            ForwardChunks(x, xOffset, w, wOffset, bias, biasOffset, g, y, chunk, col, tmp);
+        }
+        finally
+        {
+            ArrayPool<T>.Shared.Return(col);
+            if (tmp is not null) ArrayPool<T>.Shared.Return(tmp);
+        }
+    }
+
+    private static void ForwardChunks<T>(T[] x, int xOffset, T[] w, int wOffset, T[]? bias, int biasOffset, ConvGeometry g, T[] y,
+        int chunk, T[] col, T[]? tmp) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int ohw = g.OH * g.OW, gk = g.GroupK, og = g.Og;
         for (int n0 = 0; n0 < g.N; n0 += chunk)
         {
             int nb = Math.Min(chunk, g.N - n0), len = nb * ohw;
             Im2Col.Unfold(x, xOffset, g, n0, nb, col);
             // With one sample per chunk the GEMM result (O, OH*OW) already is that sample's output.
             bool direct = nb == 1;
-            var dst = direct ? y : tmp;
+            var dst = direct ? y : tmp!;
             int dstOff = direct ? n0 * g.O * ohw : 0;
             for (int gi = 0; gi < g.Groups; gi++)
                 GemmT(false, false, og, len, gk, w, wOffset + gi * og * gk, gk, col, gi * gk * len, len,
@@ -44,7 +61,7 @@ internal static class Conv2dKernels
                 {
                     int n = p / g.O, o = p % g.O;
                     var to = y.AsSpan(((n0 + n) * g.O + o) * ohw, ohw);
-                    var from = direct ? to : tmp.AsSpan((o * nb + n) * ohw, ohw);
+                    var from = direct ? to : tmp!.AsSpan((o * nb + n) * ohw, ohw);
                     if (bias is not null) VectorMath.AddScalar<T>(from, bias[biasOffset + o], to);
                     else if (!direct) from.CopyTo(to);
                 }
@@ -59,18 +76,33 @@ internal static class Conv2dKernels
     public static void Backward<T>(T[] x, int xOffset, T[] w, int wOffset, T[] gy, ConvGeometry g, T[]? gx, T[]? gw, T[]? gb)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        int ohw = g.OH * g.OW, gk = g.GroupK, og = g.Og;
+        int ohw = g.OH * g.OW;
         if (gb is not null) BiasGradient(gy, g, gb);
         if (gx is null && gw is null) return;
         int chunk = SamplesPerChunk(g);
-        var col = GC.AllocateUninitializedArray<T>(g.C * g.KH * g.KW * chunk * ohw);
-        var gyT = chunk > 1 ? GC.AllocateUninitializedArray<T>(g.O * chunk * ohw) : gy;
+        var col = ArrayPool<T>.Shared.Rent(g.C * g.KH * g.KW * chunk * ohw);
+        var gyT = chunk > 1 ? ArrayPool<T>.Shared.Rent(g.O * chunk * ohw) : null;
+        try
+        {
+            BackwardChunks(x, xOffset, w, wOffset, gy, g, gx, gw, chunk, col, gyT);
+        }
+        finally
+        {
+            ArrayPool<T>.Shared.Return(col);
+            if (gyT is not null) ArrayPool<T>.Shared.Return(gyT);
+        }
+    }
+
+    private static void BackwardChunks<T>(T[] x, int xOffset, T[] w, int wOffset, T[] gy, ConvGeometry g, T[]? gx, T[]? gw,
+        int chunk, T[] col, T[]? gyT) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int ohw = g.OH * g.OW, gk = g.GroupK, og = g.Og;
         for (int n0 = 0; n0 < g.N; n0 += chunk)
         {
             int nb = Math.Min(chunk, g.N - n0), len = nb * ohw;
             // gy (n0+n, O, OH*OW) → (O, nb, OH*OW); a single sample is already in that layout.
             bool direct = nb == 1;
-            var gyc = direct ? gy : gyT;
+            var gyc = direct ? gy : gyT!;
             int gyOff = direct ? n0 * g.O * ohw : 0;
             if (!direct)
             {
@@ -79,7 +111,7 @@ internal static class Conv2dKernels
                     for (int p = p0; p < p1; p++)
                     {
                         int n = p / g.O, o = p % g.O;
-                        gy.AsSpan(((n0 + n) * g.O + o) * ohw, ohw).CopyTo(gyT.AsSpan((o * nb + n) * ohw, ohw));
+                        gy.AsSpan(((n0 + n) * g.O + o) * ohw, ohw).CopyTo(gyT!.AsSpan((o * nb + n) * ohw, ohw));
                     }
                 });
             }

@@ -8,18 +8,19 @@ internal readonly record struct ConvGeometry(
     int N, int C, int H, int W, int O, int KH, int KW,
     int SH = 1, int SW = 1, int PH = 0, int PW = 0, int DH = 1, int DW = 1, int Groups = 1)
 {
-    public int OH => (H + 2 * PH - DH * (KH - 1) - 1) / SH + 1;
+    // Stored, not computed per access: kernels read these in their inner loops.
+    public int OH { get; } = (H + 2 * PH - DH * (KH - 1) - 1) / SH + 1;
 
-    public int OW => (W + 2 * PW - DW * (KW - 1) - 1) / SW + 1;
+    public int OW { get; } = (W + 2 * PW - DW * (KW - 1) - 1) / SW + 1;
 
     /// <summary>Input channels per group.</summary>
-    public int Cg => C / Groups;
+    public int Cg { get; } = C / Groups;
 
     /// <summary>Output channels per group.</summary>
-    public int Og => O / Groups;
+    public int Og { get; } = O / Groups;
 
     /// <summary>Rows of one group's im2col matrix (and columns of its weight matrix): Cg*KH*KW.</summary>
-    public int GroupK => Cg * KH * KW;
+    public int GroupK { get; } = C / Groups * KH * KW;
 
     // Output columns ow whose input column ow*SW + kj*DW - PW falls inside [0, W): [lo, hi).
     public (int lo, int hi) ValidColumns(int kj)

@@ -3,7 +3,8 @@ namespace Lepton.Engine.Kernels;
 /// <summary>Sizes of one 2-D pooling: Planes = N*C planes of (H,W), a (KH,KW) window, strides and paddings.</summary>
 internal readonly record struct PoolGeometry(int Planes, int H, int W, int KH, int KW, int SH, int SW, int PH = 0, int PW = 0)
 {
-    public int OH => (H + 2 * PH - KH) / SH + 1;
+    // Stored, not computed per access: kernels read these in their inner loops.
+    public int OH { get; } = (H + 2 * PH - KH) / SH + 1;
 
-    public int OW => (W + 2 * PW - KW) / SW + 1;
+    public int OW { get; } = (W + 2 * PW - KW) / SW + 1;
 }

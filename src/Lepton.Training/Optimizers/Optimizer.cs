@@ -1,6 +1,7 @@
 using System.Numerics;
 using Lepton.Engine;
 using Lepton.Engine.Autograd;
+using Lepton.Engine.Threading;
 using Lepton.NN;
 
 namespace Lepton.Training.Optimizers;
@@ -49,7 +50,6 @@ public abstract class Optimizer : IOptimizer
     public void Step(GradStore grads)
     {
         ArgumentNullException.ThrowIfNull(grads);
-        using var _ = new NoGrad();
         StepCount++;
         for (int i = 0; i < _parameters.Length; i++)
         {
@@ -59,15 +59,28 @@ public abstract class Optimizer : IOptimizer
             if (g is null) continue;
             if (g.Shape != p.Shape)
                 throw new InvalidOperationException($"{GetType().Name}.Step: gradient of '{p.Name}' has shape {g.Shape}, parameter has {p.Shape}.");
+            // Gradients never require grad, so these conversions record nothing.
             if (g.DType != p.Value.DType) g = g.To(p.Value.DType);
             g = g.Contiguous();
             var state = _state[i] ??= AllocateState(p);
             long step = ++_paramSteps[i];
-            if (p.Value.DType == DType.Float32)
-                Update(p.Value.Span<float>(), g.Span<float>(), new StateSpans<float>(state, StateNames), step);
+            int n = p.Numel;
+            if (n < ParallelThreshold || CpuParallel.ThreadCount == 1)
+                UpdateRange(p.Value, g, state, step, 0, n);
             else
-                Update(p.Value.Span<double>(), g.Span<double>(), new StateSpans<double>(state, StateNames), step);
+                // Element-wise updates: any split gives bit-identical results.
+                CpuParallel.For(n, 1, (lo, hi) => UpdateRange(p.Value, g, state, step, lo, hi));
         }
+    }
+
+    private const int ParallelThreshold = 1 << 15;
+
+    private void UpdateRange(Tensor param, Tensor grad, Dictionary<string, Tensor> state, long step, int lo, int hi)
+    {
+        if (param.DType == DType.Float32)
+            Update(param.Span<float>()[lo..hi], grad.Span<float>()[lo..hi], new StateSpans<float>(state, StateNames, lo, hi - lo), step);
+        else
+            Update(param.Span<double>()[lo..hi], grad.Span<double>()[lo..hi], new StateSpans<double>(state, StateNames, lo, hi - lo), step);
     }
 
     /// <summary>
@@ -132,12 +145,17 @@ public readonly ref struct StateSpans<T> where T : unmanaged
 {
     private readonly Dictionary<string, Tensor> _state;
     private readonly IReadOnlyList<string> _names;
+    private readonly int _start;
+    private readonly int _length;
 
-    internal StateSpans(Dictionary<string, Tensor> state, IReadOnlyList<string> names)
+    internal StateSpans(Dictionary<string, Tensor> state, IReadOnlyList<string> names, int start, int length)
     {
         _state = state;
         _names = names;
+        _start = start;
+        _length = length;
     }
 
-    public Span<T> this[int index] => _state[_names[index]].Span<T>();
+    /// <summary>The part of state buffer <paramref name="index"/> that matches the parameter range being updated.</summary>
+    public Span<T> this[int index] => _state[_names[index]].Span<T>().Slice(_start, _length);
 }

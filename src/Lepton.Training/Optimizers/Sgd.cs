@@ -30,34 +30,25 @@ public sealed class Sgd : Optimizer
 
     protected override IReadOnlyList<string> StateNames => Options.Momentum != 0 ? MomentumState : [];
 
+    // Same op order as torch's single-tensor SGD, in the parameter's precision:
+    // d = g + wd*p; buf = d (first step) or mu*buf + (1-damp)*d; d = nesterov ? d + mu*buf : buf; p -= lr*d.
     protected override void Update<T>(Span<T> param, ReadOnlySpan<T> grad, StateSpans<T> state, long step)
     {
-        double lr = LearningRate, wd = Options.WeightDecay, mu = Options.Momentum, damp = Options.Dampening;
-        bool nesterov = Options.Nesterov;
-        if (mu == 0)
-        {
-            for (int i = 0; i < param.Length; i++)
-            {
-                double p = double.CreateTruncating(param[i]);
-                // d_p is rounded to T as PyTorch's grad.add(param, alpha=wd) would be.
-                double d = Round<T>(double.CreateTruncating(grad[i]) + wd * p);
-                param[i] = T.CreateTruncating(p - lr * d);
-            }
-            return;
-        }
-        var buf = state[0];
+        T lr = T.CreateTruncating(LearningRate), wd = T.CreateTruncating(Options.WeightDecay);
+        T mu = T.CreateTruncating(Options.Momentum), omd = T.CreateTruncating(1 - Options.Dampening);
+        bool useWd = Options.WeightDecay != 0, momentum = Options.Momentum != 0, nesterov = Options.Nesterov, first = step == 1;
+        var buf = momentum ? state[0] : default;
         for (int i = 0; i < param.Length; i++)
         {
-            double p = double.CreateTruncating(param[i]);
-            double d = wd != 0 ? Round<T>(double.CreateTruncating(grad[i]) + wd * p) : double.CreateTruncating(grad[i]);
-            // The first step copies d_p into the buffer, as torch does (no dampening then).
-            double b = step == 1 ? d : Round<T>(mu * double.CreateTruncating(buf[i]) + (1 - damp) * d);
-            buf[i] = T.CreateTruncating(b);
-            double upd = nesterov ? Round<T>(d + mu * b) : b;
-            param[i] = T.CreateTruncating(p - lr * upd);
+            T p = param[i];
+            T d = useWd ? grad[i] + wd * p : grad[i];
+            if (momentum)
+            {
+                T b = first ? d : buf[i] * mu + omd * d;
+                buf[i] = b;
+                d = nesterov ? d + mu * b : b;
+            }
+            param[i] = p - lr * d;
         }
     }
-
-    private static double Round<T>(double v) where T : unmanaged, IFloatingPointIeee754<T> =>
-        double.CreateTruncating(T.CreateTruncating(v));
 }

@@ -68,6 +68,30 @@ public sealed class OptimizerBehaviourTests
     }
 
     [Fact]
+    public void LargeParametersSplitAcrossThreadsMatchSmallOnesElementByElement()
+    {
+        // One 80k-element parameter takes the parallel path; the same values as 20 small parameters take the serial one.
+        const int n = 80_000, parts = 20;
+        var rng = new Generator(3);
+        var init = Tensor.Randn(new Shape(n), rng).ToArray();
+        var grad = Tensor.Randn(new Shape(n), rng).ToArray();
+        var big = new Parameter(Tensor.FromArray(init, n), "big");
+        var small = Enumerable.Range(0, parts).Select(k => new Parameter(Tensor.FromArray(init[(k * n / parts)..((k + 1) * n / parts)], n / parts), $"s{k}")).ToList();
+        var bigOpt = new AdamW([big], new AdamWOptions(LearningRate: 0.01));
+        var smallOpt = new AdamW(small, new AdamWOptions(LearningRate: 0.01));
+        var bigGrads = new GradStore();
+        bigGrads.Set(big.Value, Tensor.FromArray(grad, n));
+        var smallGrads = new GradStore();
+        for (int k = 0; k < parts; k++) smallGrads.Set(small[k].Value, Tensor.FromArray(grad[(k * n / parts)..((k + 1) * n / parts)], n / parts));
+        for (int s = 0; s < 3; s++)
+        {
+            bigOpt.Step(bigGrads);
+            smallOpt.Step(smallGrads);
+        }
+        Assert.Equal(small.SelectMany(p => p.Value.ToArray()).ToArray(), big.Value.ToArray());
+    }
+
+    [Fact]
     public void StateDictRoundTripContinuesIdentically()
     {
         var a = P([1f, -1f, 0.5f]);

@@ -197,7 +197,7 @@ public sealed partial class Tensor
     public Tensor Relu()
     {
         var x = this;
-        return Tape.Record(Elementwise.Map(this, new ReluOp()), "relu", [this], g => [g.Mul(Elementwise.Map(x, new StepOp()))]);
+        return Tape.Record(Elementwise.Map(this, new ReluOp()), "relu", [this], g => [Elementwise.Zip(g, x, new ReluGradOp(), "relu_backward")]);
     }
 
     public Tensor LeakyRelu(double slope = 0.01)

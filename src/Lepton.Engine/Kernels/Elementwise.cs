@@ -7,12 +7,22 @@ namespace Lepton.Engine.Kernels;
 internal interface IUnaryOp
 {
     T Apply<T>(T x) where T : unmanaged, IFloatingPointIeee754<T>;
+
+    /// <summary>True when <see cref="Apply{T}(Vector{T})"/> computes the same function on a SIMD vector.</summary>
+    bool Vectorized => false;
+
+    Vector<T> Apply<T>(Vector<T> x) where T : unmanaged, IFloatingPointIeee754<T> => throw new NotSupportedException();
 }
 
 /// <summary>An elementwise function of two values, written once for every float type.</summary>
 internal interface IBinaryOp
 {
     T Apply<T>(T a, T b) where T : unmanaged, IFloatingPointIeee754<T>;
+
+    /// <summary>True when <see cref="Apply{T}(Vector{T}, Vector{T})"/> computes the same function on SIMD vectors.</summary>
+    bool Vectorized => false;
+
+    Vector<T> Apply<T>(Vector<T> a, Vector<T> b) where T : unmanaged, IFloatingPointIeee754<T> => throw new NotSupportedException();
 }
 
 /// <summary>Elementwise kernels: map over one tensor, and zip two with NumPy broadcasting.</summary>
@@ -36,7 +46,14 @@ internal static class Elementwise
     {
         CpuParallel.For(n, 4, (s, e) =>
         {
-            for (int i = s; i < e; i++) y[i] = op.Apply(x[offset + i]);
+            int i = s;
+            if (op.Vectorized && Vector.IsHardwareAccelerated)
+            {
+                int w = Vector<T>.Count;
+                for (; i + w <= e; i += w)
+                    op.Apply(new Vector<T>(x, offset + i)).CopyTo(y, i);
+            }
+            for (; i < e; i++) y[i] = op.Apply(x[offset + i]);
         });
     }
 
@@ -65,20 +82,15 @@ internal static class Elementwise
         if (a.Shape == b.Shape && a.IsContiguous && b.IsContiguous)
         {
             int ao = a.Offset, bo = b.Offset;
-            CpuParallel.For(n, 2, (s, e) =>
-            {
-                for (int i = s; i < e; i++) ya[i] = op.Apply(aa[ao + i], ba[bo + i]);
-            });
+            CpuParallel.For(n, 2, (s, e) => Row(aa, ao + s, 1, ba, bo + s, 1, ya, s, e - s, op));
             return;
         }
         if (b.Numel == 1 && a.IsContiguous)
         {
             T bv = ba[b.Offset];
             int ao = a.Offset;
-            CpuParallel.For(n, 2, (s, e) =>
-            {
-                for (int i = s; i < e; i++) ya[i] = op.Apply(aa[ao + i], bv);
-            });
+            int bo = b.Offset;
+            CpuParallel.For(n, 2, (s, e) => Row(aa, ao + s, 1, ba, bo, 0, ya, s, e - s, op));
             return;
         }
         int rank = y.Rank;
@@ -102,10 +114,28 @@ internal static class Elementwise
                     oa += i * sa[d];
                     ob += i * sb[d];
                 }
-                int oy = r * inner;
-                for (int i = 0; i < inner; i++) ya[oy + i] = op.Apply(aa[oa + i * ia], ba[ob + i * ib]);
+                Row(aa, oa, ia, ba, ob, ib, ya, r * inner, inner, op);
             }
         });
+    }
+
+    // y[yo..yo+len) = op(a[ao + i*sa], b[bo + i*sb]); SIMD when both operands are dense or one is a repeated scalar.
+    private static void Row<T, TOp>(T[] a, int ao, int sa, T[] b, int bo, int sb, T[] y, int yo, int len, TOp op)
+        where T : unmanaged, IFloatingPointIeee754<T> where TOp : struct, IBinaryOp
+    {
+        int i = 0;
+        if (op.Vectorized && Vector.IsHardwareAccelerated && sa == 1 && sb is 0 or 1)
+        {
+            int w = Vector<T>.Count;
+            if (sb == 1)
+                for (; i + w <= len; i += w) op.Apply(new Vector<T>(a, ao + i), new Vector<T>(b, bo + i)).CopyTo(y, yo + i);
+            else
+            {
+                var vb = new Vector<T>(b[bo]);
+                for (; i + w <= len; i += w) op.Apply(new Vector<T>(a, ao + i), vb).CopyTo(y, yo + i);
+            }
+        }
+        for (; i < len; i++) y[yo + i] = op.Apply(a[ao + i * sa], b[bo + i * sb]);
     }
 
     /// <summary>Strides of <paramref name="t"/> aligned to a broadcast output shape (0 on broadcast axes).</summary>

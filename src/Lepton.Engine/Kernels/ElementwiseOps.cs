@@ -4,14 +4,14 @@ namespace Lepton.Engine.Kernels;
 
 // The elementwise functions. Each is a struct so the JIT inlines it into the loop.
 #pragma warning disable CS1591
-internal readonly struct NegOp : IUnaryOp { public T Apply<T>(T x) where T : unmanaged, IFloatingPointIeee754<T> => -x; }
+internal readonly struct NegOp : IUnaryOp { public T Apply<T>(T x) where T : unmanaged, IFloatingPointIeee754<T> => -x; public bool Vectorized => true; public Vector<T> Apply<T>(Vector<T> x) where T : unmanaged, IFloatingPointIeee754<T> => -x; }
 internal readonly struct ExpOp : IUnaryOp { public T Apply<T>(T x) where T : unmanaged, IFloatingPointIeee754<T> => T.Exp(x); }
 internal readonly struct LogOp : IUnaryOp { public T Apply<T>(T x) where T : unmanaged, IFloatingPointIeee754<T> => T.Log(x); }
 internal readonly struct SqrtOp : IUnaryOp { public T Apply<T>(T x) where T : unmanaged, IFloatingPointIeee754<T> => T.Sqrt(x); }
 internal readonly struct AbsOp : IUnaryOp { public T Apply<T>(T x) where T : unmanaged, IFloatingPointIeee754<T> => T.Abs(x); }
 internal readonly struct SignOp : IUnaryOp { public T Apply<T>(T x) where T : unmanaged, IFloatingPointIeee754<T> => x > T.Zero ? T.One : x < T.Zero ? -T.One : T.Zero; }
 internal readonly struct TanhOp : IUnaryOp { public T Apply<T>(T x) where T : unmanaged, IFloatingPointIeee754<T> => T.Tanh(x); }
-internal readonly struct SquareOp : IUnaryOp { public T Apply<T>(T x) where T : unmanaged, IFloatingPointIeee754<T> => x * x; }
+internal readonly struct SquareOp : IUnaryOp { public T Apply<T>(T x) where T : unmanaged, IFloatingPointIeee754<T> => x * x; public bool Vectorized => true; public Vector<T> Apply<T>(Vector<T> x) where T : unmanaged, IFloatingPointIeee754<T> => x * x; }
 internal readonly struct ReciprocalOp : IUnaryOp { public T Apply<T>(T x) where T : unmanaged, IFloatingPointIeee754<T> => T.One / x; }
 
 internal readonly struct SigmoidOp : IUnaryOp
@@ -25,8 +25,20 @@ internal readonly struct SigmoidOp : IUnaryOp
     }
 }
 
-internal readonly struct ReluOp : IUnaryOp { public T Apply<T>(T x) where T : unmanaged, IFloatingPointIeee754<T> => x > T.Zero ? x : T.Zero; }
-internal readonly struct StepOp : IUnaryOp { public T Apply<T>(T x) where T : unmanaged, IFloatingPointIeee754<T> => x > T.Zero ? T.One : T.Zero; }
+internal readonly struct ReluOp : IUnaryOp
+{
+    public T Apply<T>(T x) where T : unmanaged, IFloatingPointIeee754<T> => x > T.Zero ? x : T.Zero;
+    public bool Vectorized => true;
+    public Vector<T> Apply<T>(Vector<T> x) where T : unmanaged, IFloatingPointIeee754<T> => Vector.ConditionalSelect(Vector.GreaterThan(x, Vector<T>.Zero), x, Vector<T>.Zero);
+}
+
+/// <summary>The ReLU gradient in one pass: g where x &gt; 0, else 0 (a = g, b = x).</summary>
+internal readonly struct ReluGradOp : IBinaryOp
+{
+    public T Apply<T>(T g, T x) where T : unmanaged, IFloatingPointIeee754<T> => x > T.Zero ? g : T.Zero;
+    public bool Vectorized => true;
+    public Vector<T> Apply<T>(Vector<T> g, Vector<T> x) where T : unmanaged, IFloatingPointIeee754<T> => Vector.ConditionalSelect(Vector.GreaterThan(x, Vector<T>.Zero), g, Vector<T>.Zero);
+}
 
 internal readonly struct LeakyReluOp(double slope) : IUnaryOp
 {
@@ -83,13 +95,13 @@ internal readonly struct PowScalarOp(double p) : IUnaryOp
         p == 2 ? x * x : p == 1 ? x : T.Pow(x, T.CreateTruncating(p));
 }
 
-internal readonly struct AddOp : IBinaryOp { public T Apply<T>(T a, T b) where T : unmanaged, IFloatingPointIeee754<T> => a + b; }
-internal readonly struct SubOp : IBinaryOp { public T Apply<T>(T a, T b) where T : unmanaged, IFloatingPointIeee754<T> => a - b; }
-internal readonly struct MulOp : IBinaryOp { public T Apply<T>(T a, T b) where T : unmanaged, IFloatingPointIeee754<T> => a * b; }
-internal readonly struct DivOp : IBinaryOp { public T Apply<T>(T a, T b) where T : unmanaged, IFloatingPointIeee754<T> => a / b; }
+internal readonly struct AddOp : IBinaryOp { public T Apply<T>(T a, T b) where T : unmanaged, IFloatingPointIeee754<T> => a + b; public bool Vectorized => true; public Vector<T> Apply<T>(Vector<T> a, Vector<T> b) where T : unmanaged, IFloatingPointIeee754<T> => a + b; }
+internal readonly struct SubOp : IBinaryOp { public T Apply<T>(T a, T b) where T : unmanaged, IFloatingPointIeee754<T> => a - b; public bool Vectorized => true; public Vector<T> Apply<T>(Vector<T> a, Vector<T> b) where T : unmanaged, IFloatingPointIeee754<T> => a - b; }
+internal readonly struct MulOp : IBinaryOp { public T Apply<T>(T a, T b) where T : unmanaged, IFloatingPointIeee754<T> => a * b; public bool Vectorized => true; public Vector<T> Apply<T>(Vector<T> a, Vector<T> b) where T : unmanaged, IFloatingPointIeee754<T> => a * b; }
+internal readonly struct DivOp : IBinaryOp { public T Apply<T>(T a, T b) where T : unmanaged, IFloatingPointIeee754<T> => a / b; public bool Vectorized => true; public Vector<T> Apply<T>(Vector<T> a, Vector<T> b) where T : unmanaged, IFloatingPointIeee754<T> => a / b; }
 internal readonly struct PowOp : IBinaryOp { public T Apply<T>(T a, T b) where T : unmanaged, IFloatingPointIeee754<T> => T.Pow(a, b); }
-internal readonly struct MaximumOp : IBinaryOp { public T Apply<T>(T a, T b) where T : unmanaged, IFloatingPointIeee754<T> => a >= b ? a : b; }
-internal readonly struct MinimumOp : IBinaryOp { public T Apply<T>(T a, T b) where T : unmanaged, IFloatingPointIeee754<T> => a <= b ? a : b; }
+internal readonly struct MaximumOp : IBinaryOp { public T Apply<T>(T a, T b) where T : unmanaged, IFloatingPointIeee754<T> => a >= b ? a : b; public bool Vectorized => true; public Vector<T> Apply<T>(Vector<T> a, Vector<T> b) where T : unmanaged, IFloatingPointIeee754<T> => Vector.ConditionalSelect(Vector.GreaterThanOrEqual(a, b), a, b); }
+internal readonly struct MinimumOp : IBinaryOp { public T Apply<T>(T a, T b) where T : unmanaged, IFloatingPointIeee754<T> => a <= b ? a : b; public bool Vectorized => true; public Vector<T> Apply<T>(Vector<T> a, Vector<T> b) where T : unmanaged, IFloatingPointIeee754<T> => Vector.ConditionalSelect(Vector.LessThanOrEqual(a, b), a, b); }
 
 internal enum Comparison { Eq, Ne, Lt, Le, Gt, Ge }
 

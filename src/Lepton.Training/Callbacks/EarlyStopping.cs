@@ -39,6 +39,8 @@ public sealed class EarlyStopping : ICallback
 
     public void OnTrainBegin(TrainContext context)
     {
+        if (Options.Monitor.StartsWith("val", StringComparison.Ordinal) && !context.HasValidation)
+            throw new InvalidOperationException($"EarlyStopping monitors '{Options.Monitor}' but Fit got no validation set; pass one or monitor 'loss'.");
         BestValue = null;
         BestEpoch = 0;
         StoppedEpoch = 0;

@@ -48,6 +48,8 @@ public sealed class ModelCheckpoint : ICallback
 
     public void OnTrainBegin(TrainContext context)
     {
+        if (Options.SaveBestOnly && Options.Monitor.StartsWith("val", StringComparison.Ordinal) && !context.HasValidation)
+            throw new InvalidOperationException($"ModelCheckpoint saves the best '{Options.Monitor}' but Fit got no validation set; pass one or monitor 'loss'.");
         AtomicDirectory.Recover(Directory);
         BestValue = null;
     }

@@ -121,6 +121,25 @@ public sealed class CliTests(TrainedModelFixture fx) : IClassFixture<TrainedMode
     }
 
     [Fact]
+    public async Task TrainAcceptsAModelJsonAndAModelFolderToFineTune()
+    {
+        var specOnly = Path.Combine(fx.Root, "spec-only");
+        Directory.CreateDirectory(specOnly);
+        File.Copy(Path.Combine(fx.ModelDir, ModelFile.SpecFileName), Path.Combine(specOnly, "mlp.json"));
+        var (code, _, err) = await CliRun.Invoke("train", "--data-dir", fx.DataDir, "--model", Path.Combine(specOnly, "mlp.json"),
+            "--epochs", "1", "--out", Path.Combine(fx.Root, "from-json"));
+        Assert.True(code == 0, err);
+        Assert.True(File.Exists(Path.Combine(fx.Root, "from-json", ModelFile.WeightsFileName)));
+
+        (code, var stdout, err) = await CliRun.Invoke("train", "--data-dir", fx.DataDir, "--model", fx.ModelDir,
+            "--epochs", "1", "--lr", "1e-4", "--out", Path.Combine(fx.Root, "fine-tuned"), "--json");
+        Assert.True(code == 0, err);
+        using var json = JsonDocument.Parse(stdout);
+        // Starting from trained weights, the first epoch is already accurate.
+        Assert.True(json.RootElement.GetProperty("epochs")[0].GetProperty("accuracy").GetDouble() >= 0.9);
+    }
+
+    [Fact]
     public async Task UnknownPresetAndBadOptionsAreUsageErrors()
     {
         var (code, _, err) = await CliRun.Invoke("train", "--data-dir", fx.DataDir, "--model", "resnet9000", "--out", Path.Combine(fx.Root, "x"));

@@ -1,16 +1,23 @@
+using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Running;
 using Lepton.Bench;
 
-// `gemm [sizes...]`: quick GFLOP/s table; `shapes`: the training shapes; anything else goes to BenchmarkDotNet.
+// `gemm [sizes...]`: quick GFLOP/s table; `shapes`: the CNN training shapes; anything else goes to
+// BenchmarkDotNet (e.g. `--filter '*Gemm*'`).
 return args.FirstOrDefault() switch
 {
     "gemm" => GemmQuick.Run(args[1..]),
     "shapes" => GemmShapes.Run(),
-    _ => Run(args),
+    _ => RunBenchmarkDotNet(args),
 };
 
-static int Run(string[] args)
+static int RunBenchmarkDotNet(string[] args)
 {
-    BenchmarkSwitcher.FromAssembly(typeof(GemmBenchmarks).Assembly).Run(args);
+    // In-process (no generated project to restore: the machine is offline); the reports land in
+    // bench/results (git-ignored) when run from the repository root.
+    if (!args.Contains("--inProcess") && !args.Contains("-i")) args = [.. args, "--inProcess"];
+    var config = DefaultConfig.Instance
+        .WithArtifactsPath(Directory.Exists("bench") ? Path.Combine("bench", "results") : "BenchmarkDotNet.Artifacts");
+    BenchmarkSwitcher.FromAssembly(typeof(GemmBenchmarks).Assembly).Run(args, config);
     return 0;
 }

@@ -62,8 +62,9 @@ public class GemmTests
     public void SplitsAcrossTwoThreads(GemmKernelKind kind)
     {
         if (!Gemm.IsSupported(kind)) return;
-        // Big enough to be split: wide (split along N), tall (along M), and the CNN's im2col shapes scaled down.
-        var shapes = new[] { (64, 288, 40, false, false), (100, 70, 60, false, true), (33, 1000, 20, true, false),
+        // Each at least 2 x 2^18 multiply-adds, so it is split: wide (along N), tall (along M), and the
+        // CNN's im2col shapes scaled down.
+        var shapes = new[] { (64, 288, 40, false, false), (100, 70, 90, false, true), (33, 1000, 20, true, false),
             (32, 3000, 9, false, false), (64, 72, 300, false, true), (72, 300, 64, true, false), (131, 67, 61, true, true) };
         int seed = 200;
         foreach (var (m, n, k, ta, tb) in shapes)

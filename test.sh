@@ -20,8 +20,8 @@ fi
 
 log="$(mktemp)"
 trap 'rm -f "$log"' EXIT
-dotnet restore Lepton.sln -v quiet >/dev/null 2>&1 || true
-dotnet test Lepton.sln -c Release --nologo 2>&1 | tee "$log"
+dotnet restore Lepton.slnx -v quiet >/dev/null 2>&1 || true
+dotnet test Lepton.slnx -c Release --nologo 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
 
 # Sum the per-assembly summaries: "Passed!  - Failed: 0, Passed: 12, Skipped: 0, Total: 12, ..."

@@ -1,0 +1,62 @@
+namespace Lepton.Registry.Store;
+
+/// <summary>
+/// The registry's records, one interface over SQLite (embedded default) and PostgreSQL. Every mutating
+/// call is one transaction and appends an audit entry in that same transaction; version numbers are
+/// assigned inside it, so they stay unique and gap-free under concurrent writers.
+/// </summary>
+public interface IRegistryStore : IAsyncDisposable
+{
+    /// <summary>"sqlite" or "postgres".</summary>
+    string Backend { get; }
+
+    /// <summary>The schema version after migrations ran.</summary>
+    Task<int> SchemaVersionAsync(CancellationToken ct = default);
+
+    // ---- datasets ----
+    Task<DatasetVersion> AddDatasetVersionAsync(string name, string contentHash, string manifestJson, string schemaJson,
+        string statisticsJson, int? parentVersion, string actor, CancellationToken ct = default);
+    Task<DatasetVersion?> GetDatasetVersionAsync(string name, int version, CancellationToken ct = default);
+    Task<IReadOnlyList<DatasetVersion>> ListDatasetVersionsAsync(string? name = null, CancellationToken ct = default);
+
+    // ---- runs ----
+    Task<RunRecord> StartRunAsync(string name, string parametersJson, string host, string? codeVersion, string? datasetRef,
+        ulong? seed, string actor, CancellationToken ct = default);
+    /// <summary>Appends metrics; visible to other processes as soon as the call returns.</summary>
+    Task LogMetricsAsync(string runId, int step, IReadOnlyDictionary<string, double> metrics, CancellationToken ct = default);
+    Task AppendRunLogAsync(string runId, string text, CancellationToken ct = default);
+    Task EndRunAsync(string runId, RunStatus status, string? error, string actor, CancellationToken ct = default);
+    Task<RunRecord?> GetRunAsync(string runId, CancellationToken ct = default);
+    Task<IReadOnlyList<RunRecord>> ListRunsAsync(int limit = 100, CancellationToken ct = default);
+    Task<IReadOnlyList<RunMetric>> GetRunMetricsAsync(string runId, CancellationToken ct = default);
+    Task<string> GetRunLogAsync(string runId, CancellationToken ct = default);
+
+    // ---- models and versions ----
+    /// <summary>Creates the model when new and adds version max+1 atomically.</summary>
+    Task<ModelVersion> RegisterModelVersionAsync(NewModelVersion version, CancellationToken ct = default);
+    Task<ModelRecord?> GetModelAsync(string name, CancellationToken ct = default);
+    Task<IReadOnlyList<ModelRecord>> ListModelsAsync(CancellationToken ct = default);
+    Task<ModelVersion?> GetModelVersionAsync(string name, int version, CancellationToken ct = default);
+    Task<IReadOnlyList<ModelVersion>> ListModelVersionsAsync(string name, CancellationToken ct = default);
+    /// <summary>Deletes one version (and aliases pointing at it), or the whole model when version is null.</summary>
+    Task DeleteModelAsync(string name, int? version, string actor, CancellationToken ct = default);
+
+    // ---- aliases ----
+    /// <summary>Points an alias at a version (creating or moving it) and records the change in its history.</summary>
+    Task<AliasRecord> SetAliasAsync(string model, string alias, int version, string actor, CancellationToken ct = default);
+    /// <summary>Moves the alias back to the version it pointed at before its last change.</summary>
+    Task<AliasRecord> RollbackAliasAsync(string model, string alias, string actor, CancellationToken ct = default);
+    Task<AliasRecord?> GetAliasAsync(string model, string alias, CancellationToken ct = default);
+    Task<IReadOnlyList<AliasRecord>> ListAliasesAsync(string model, CancellationToken ct = default);
+    Task<IReadOnlyList<AliasChange>> GetAliasHistoryAsync(string model, string alias, CancellationToken ct = default);
+
+    // ---- API keys ----
+    Task<ApiKeyRecord> AddApiKeyAsync(string name, string secretHash, KeyScopes scopes, DateTimeOffset? expiresAt, string actor,
+        CancellationToken ct = default);
+    Task<ApiKeyRecord?> GetApiKeyAsync(string id, CancellationToken ct = default);
+    Task<IReadOnlyList<ApiKeyRecord>> ListApiKeysAsync(CancellationToken ct = default);
+    Task RevokeApiKeyAsync(string id, string actor, CancellationToken ct = default);
+
+    // ---- audit ----
+    Task<IReadOnlyList<AuditEntry>> ListAuditAsync(int limit = 100, CancellationToken ct = default);
+}

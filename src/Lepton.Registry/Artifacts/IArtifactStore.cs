@@ -18,6 +18,16 @@ public interface IArtifactStore
     Task VerifyAsync(string hash, CancellationToken ct = default);
 
     IAsyncEnumerable<string> ListAsync(CancellationToken ct = default);
+
+    /// <summary>
+    /// Streams the verified bytes into <paramref name="destination"/> without holding the whole blob in memory
+    /// (where the backend can). When it throws, what was already written is not verified and must be discarded.
+    /// </summary>
+    async Task CopyToAsync(string hash, Stream destination, CancellationToken ct = default)
+    {
+        var bytes = await ReadAsync(hash, ct);
+        await destination.WriteAsync(bytes, ct);
+    }
 }
 
 /// <summary>A stored artifact whose bytes no longer match their hash (or cannot be decrypted).</summary>

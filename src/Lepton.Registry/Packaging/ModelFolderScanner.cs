@@ -1,0 +1,67 @@
+using Lepton.NN.Serialization;
+
+namespace Lepton.Registry.Packaging;
+
+/// <summary>
+/// Lists the files of a model folder that may be stored: regular files at the top or one folder down, no links,
+/// names that are safe to recreate anywhere, a bounded count and total size, and the two files every model has.
+/// </summary>
+internal static class ModelFolderScanner
+{
+    public static IReadOnlyList<(string RelativePath, FileInfo File)> Scan(string folder, ModelPackageOptions options)
+    {
+        var root = new DirectoryInfo(folder);
+        if (!root.Exists) throw new DirectoryNotFoundException($"Model folder {folder} does not exist.");
+        if (root.LinkTarget is not null) throw new InvalidDataException($"Model folder {folder} is a symbolic link; give the real folder.");
+        var files = new List<(string, FileInfo)>();
+        long total = 0;
+        foreach (var entry in root.EnumerateFileSystemInfos().OrderBy(e => e.Name, StringComparer.Ordinal))
+        {
+            if (entry is DirectoryInfo sub)
+            {
+                RejectLink(sub, folder);
+                foreach (var inner in sub.EnumerateFileSystemInfos().OrderBy(e => e.Name, StringComparer.Ordinal))
+                {
+                    if (inner is DirectoryInfo)
+                        throw new InvalidDataException($"Model folder {folder}: {sub.Name}/{inner.Name} is nested deeper than one folder; flatten it.");
+                    Add($"{sub.Name}/{inner.Name}", (FileInfo)inner);
+                }
+            }
+            else
+            {
+                Add(entry.Name, (FileInfo)entry);
+            }
+        }
+        foreach (var required in new[] { ModelFile.SpecFileName, ModelFile.WeightsFileName })
+        {
+            if (!files.Any(f => f.Item1 == required))
+                throw new InvalidDataException($"Model folder {folder} has no {required}; a model folder holds model.json and weights.safetensors.");
+        }
+        return files;
+
+        void Add(string relative, FileInfo file)
+        {
+            RejectLink(file, folder);
+            try
+            {
+                ModelManifest.ValidatePath(relative, folder);
+            }
+            catch (InvalidDataException e)
+            {
+                throw new InvalidDataException($"{e.Message} Rename the file or leave it out of the model folder.");
+            }
+            total += file.Length;
+            if (files.Count + 1 > options.MaxFiles)
+                throw new InvalidDataException($"Model folder {folder} has more than {options.MaxFiles} files; keep only what the model needs.");
+            if (total > options.MaxTotalBytes)
+                throw new InvalidDataException($"Model folder {folder} holds more than {options.MaxTotalBytes:N0} bytes, the limit for one model.");
+            files.Add((relative, file));
+        }
+    }
+
+    private static void RejectLink(FileSystemInfo entry, string folder)
+    {
+        if (entry.LinkTarget is not null || entry.Attributes.HasFlag(FileAttributes.ReparsePoint))
+            throw new InvalidDataException($"Model folder {folder}: {entry.Name} is a symbolic link; copy the real file into the folder.");
+    }
+}

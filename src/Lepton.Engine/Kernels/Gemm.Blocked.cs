@@ -23,6 +23,7 @@ public static partial class Gemm
     //   ic: MC rows of op(A) → pc: KC deep, pack A block → jc: NC columns, pack B block (L2)
     //     → ir: one A micro-panel (L1) → jr: one B micro-panel streamed from L2 → micro-kernel.
     // K is blocked identically for every split of M and N, so results do not depend on the thread count.
+    [SkipLocalsInit] // the edge tile is always written before it is read
     private static unsafe void Blocked<TK>(in SgemmOperands g, int m0, int m1, int n0, int n1)
         where TK : IGemmMicroKernel
     {

@@ -20,13 +20,14 @@ public abstract partial class SqlRegistryStore
         {
             var now = StoreClock.Now();
             StoreFaults.Hit("register:begin");
-            await c.ExecuteAsync(tx, "INSERT INTO models (name, description, created_at, latest_version) VALUES (@name, '', @now, 0) ON CONFLICT (name) DO NOTHING",
-                ct, ("@name", version.Model), ("@now", StoreClock.ToMicroseconds(now)));
-            StoreFaults.Hit("register:after-model-row");
-            // The increment takes the model row's write lock, so concurrent registrations queue here and each
-            // sees the previous one's committed number: unique and, because it rolls back with the insert, gap-free.
-            int number = Convert.ToInt32(await c.ScalarAsync(tx, "UPDATE models SET latest_version = latest_version + 1 WHERE name = @name RETURNING latest_version",
-                ct, ("@name", version.Model)));
+            // One statement creates the model at version 1 or bumps its counter. Either way it takes the model row's
+            // write lock, so concurrent registrations queue here and each sees the previous one's committed number:
+            // unique and, because the bump rolls back with the insert, gap-free.
+            int number = Convert.ToInt32(await c.ScalarAsync(tx, """
+                INSERT INTO models (name, description, created_at, latest_version) VALUES (@name, '', @now, 1)
+                ON CONFLICT (name) DO UPDATE SET latest_version = models.latest_version + 1
+                RETURNING latest_version
+                """, ct, ("@name", version.Model), ("@now", StoreClock.ToMicroseconds(now))));
             StoreFaults.Hit("register:after-version-number");
             var record = new ModelVersion(version.Model, number, version.ArtifactHash, version.ArchitectureSummary, version.MetricsJson, version.RunId,
                 version.DatasetRef, version.SignatureJson, now, version.CreatedBy);

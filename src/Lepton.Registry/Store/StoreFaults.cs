@@ -13,7 +13,7 @@ internal static class StoreFaults
     /// <summary>Every point a write passes, in order, so tests can crash at each of them.</summary>
     public static readonly IReadOnlyList<string> Points =
     [
-        "register:begin", "register:after-model-row", "register:after-version-number", "register:after-insert-version",
+        "register:begin", "register:after-version-number", "register:after-insert-version",
         "register:after-audit", "register:before-commit", "register:after-commit",
         "alias:after-lock", "alias:after-upsert", "alias:after-history", "alias:before-commit", "alias:after-commit",
     ];

@@ -10,12 +10,15 @@ if ! command -v dotnet >/dev/null 2>&1; then
   exit 1
 fi
 
-# Tests that read the real Fashion-MNIST files need Debian's package; install it only when missing.
-if ! dpkg -s dataset-fashion-mnist >/dev/null 2>&1; then
+# Debian packages the tests use, installed only when missing: the real Fashion-MNIST files, and
+# PostgreSQL (the registry tests start a throw-away server of their own on a loopback port).
+missing=()
+for p in dataset-fashion-mnist postgresql; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
+if [ ${#missing[@]} -gt 0 ]; then
   sudo=""; [ "$(id -u)" -ne 0 ] && command -v sudo >/dev/null 2>&1 && sudo="sudo"
-  echo "test.sh: installing dataset-fashion-mnist..." >&2
-  { $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq dataset-fashion-mnist; } >/dev/null 2>&1 \
-    || echo "test.sh: could not install dataset-fashion-mnist; tests that need it will be skipped." >&2
+  echo "test.sh: installing ${missing[*]}..." >&2
+  { $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}"; } >/dev/null 2>&1 \
+    || echo "test.sh: could not install ${missing[*]}; the tests that need them will fail and say so." >&2
 fi
 
 log="$(mktemp)"

@@ -12,6 +12,8 @@ public static class CommandRunner
     public const int ExitUsage = 2;
     public const int ExitCancelled = 130;
 
+    public static int Run(Func<CancellationToken, Task<int>> body) => Run(ct => body(ct).GetAwaiter().GetResult());
+
     public static int Run(Func<CancellationToken, int> body)
     {
         using var cts = new CancellationTokenSource();
@@ -33,7 +35,8 @@ public static class CommandRunner
             return ExitCancelled;
         }
         catch (Exception ex) when (ex is ArgumentException or InvalidDataException or FileNotFoundException
-                                       or DirectoryNotFoundException or InvalidOperationException or NotSupportedException or IOException)
+                                       or DirectoryNotFoundException or KeyNotFoundException or InvalidOperationException or NotSupportedException or IOException
+                                       || ex.GetType().Namespace?.StartsWith("Lepton.", StringComparison.Ordinal) == true)
         {
             return Fail(ex.Message, ex is ArgumentException ? ExitUsage : ExitError, ex);
         }

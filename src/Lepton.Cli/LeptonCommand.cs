@@ -13,6 +13,10 @@ public static class LeptonCommand
         root.Subcommands.Add(TrainCommand.Create());
         root.Subcommands.Add(EvalCommand.Create());
         root.Subcommands.Add(PredictCommand.Create());
+        root.Subcommands.Add(ModelsCommand.Create());
+        root.Subcommands.Add(RunsCommand.Create());
+        root.Subcommands.Add(DataCommand.Create());
+        root.Subcommands.Add(KeysCommand.Create());
         return root;
     }
 

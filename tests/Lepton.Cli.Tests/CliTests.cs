@@ -5,7 +5,8 @@ using Lepton.NN.Serialization;
 
 namespace Lepton.Cli.Tests;
 
-public sealed class CliTests(TrainedModelFixture fx) : IClassFixture<TrainedModelFixture>
+[Collection("cli")]
+public sealed class CliTests(TrainedModelFixture fx)
 {
     [Fact]
     public void TrainWritesAModelFolderWithMetrics()

@@ -36,7 +36,7 @@ public static class DemoCommand
         string modelDir = Path.Combine(root, "cnn");
         Step(1, $"train the reference CNN on Fashion-MNIST ({epochs} epochs)");
         var recipe = new ImageClassifierRecipe(DataDir: dataDir, Model: "cnn", Epochs: epochs);
-        int code = TrainCommand.Train(recipe, modelDir, json: false, ct);
+        int code = TrainCommand.Train(recipe, modelDir, "demo-cnn", null, json: false, ct).GetAwaiter().GetResult();
         if (code != 0) return code;
 
         Step(2, "evaluate it on the 10,000 test images");

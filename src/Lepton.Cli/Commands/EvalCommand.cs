@@ -11,20 +11,22 @@ public static class EvalCommand
 {
     public static Command Create()
     {
-        var model = new Option<string>("--model") { Description = "Model folder (model.json + weights.safetensors).", Required = true };
+        var model = new Option<string>("--model") { Description = "A registered model (name, name@3, name@production) or a model folder.", Required = true };
+        var store = RegistryOptions.Store();
         var data = new Option<string>("--data") { Description = "Data set: fashion-mnist.", DefaultValueFactory = _ => "fashion-mnist" };
         var dataDir = CommonOptions.DataDir();
         var batch = new Option<int>("--batch-size") { Description = "Examples per forward pass.", DefaultValueFactory = _ => 256 };
         var threads = CommonOptions.Threads();
         var json = CommonOptions.Json();
         var cmd = new Command("eval", "Evaluate a model on a data set's test split.\n\nExample:\n  lepton eval --model .lepton/models/cnn --data fashion-mnist");
-        foreach (var o in new Option[] { model, data, dataDir, batch, threads, json }) cmd.Options.Add(o);
-        cmd.SetAction(p => CommandRunner.Run(_ =>
+        foreach (var o in new Option[] { model, data, dataDir, batch, store, threads, json }) cmd.Options.Add(o);
+        cmd.SetAction(p => CommandRunner.Run(async ct =>
         {
             CommonOptions.ApplyThreads(p.GetValue(threads));
-            var report = Evaluate(p.GetValue(model)!, p.GetValue(data)!, p.GetValue(dataDir), p.GetValue(batch));
+            var resolved = await ModelResolution.ResolveAsync(p.GetValue(model)!, p.GetValue(store), ct);
+            var report = Evaluate(resolved.Folder, p.GetValue(data)!, p.GetValue(dataDir), p.GetValue(batch));
             if (p.GetValue(json)) ReportView.WriteJson(report);
-            else ReportView.Write(report, $"{p.GetValue(model)} on {p.GetValue(data)} (test split)");
+            else ReportView.Write(report, $"{resolved.Display} on {p.GetValue(data)} (test split)");
             return 0;
         }));
         return cmd;

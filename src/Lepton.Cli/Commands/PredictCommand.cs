@@ -11,7 +11,8 @@ public static class PredictCommand
 {
     public static Command Create()
     {
-        var model = new Option<string>("--model") { Description = "Model folder (model.json + weights.safetensors).", Required = true };
+        var model = new Option<string>("--model") { Description = "A registered model (name, name@3, name@production) or a model folder.", Required = true };
+        var store = RegistryOptions.Store();
         var input = new Option<string>("--input") { Description = "A .npy, .png or IDX file, or a folder of them.", Required = true };
         var output = new Option<string?>("--output") { Description = "Write results to out.json (top classes + logits), out.npy (logits) or out.csv (probabilities)." };
         var top = new Option<int>("--top") { Description = "How many classes to show per input.", DefaultValueFactory = _ => 3 };
@@ -20,11 +21,12 @@ public static class PredictCommand
         var json = CommonOptions.Json();
         var cmd = new Command("predict", "Predict classes for input files.\n\n" +
                                          "Example:\n  lepton predict --model .lepton/models/cnn --input samples/ --output predictions.csv");
-        foreach (var o in new Option[] { model, input, output, top, noPre, threads, json }) cmd.Options.Add(o);
-        cmd.SetAction(p => CommandRunner.Run(_ =>
+        foreach (var o in new Option[] { model, input, output, top, noPre, store, threads, json }) cmd.Options.Add(o);
+        cmd.SetAction(p => CommandRunner.Run(async ct =>
         {
             CommonOptions.ApplyThreads(p.GetValue(threads));
-            var predictor = new ModelPredictor(ModelFile.Load(p.GetValue(model)!));
+            var resolved = await ModelResolution.ResolveAsync(p.GetValue(model)!, p.GetValue(store), ct);
+            var predictor = new ModelPredictor(ModelFile.Load(resolved.Folder));
             var inputs = PredictionInputs.Load(p.GetValue(input)!, predictor.ExampleShape);
             var predictions = predictor.Predict(inputs, p.GetValue(top), preprocess: !p.GetValue(noPre));
             if (p.GetValue(output) is { } path)

@@ -1,6 +1,8 @@
 using System.CommandLine;
 using Lepton.Cli.Rendering;
 using Lepton.NN.Presets;
+using Lepton.Registry;
+using Lepton.Registry.Tracking;
 using Lepton.Training.Callbacks;
 using Lepton.Training.Workflows;
 
@@ -33,15 +35,17 @@ public static class TrainCommand
         };
         var seed = new Option<ulong>("--seed") { Description = "Seed for weights, shuffling and dropout.", DefaultValueFactory = _ => 0 };
         var outDir = new Option<string?>("--out") { Description = "Model folder to write (default: $LEPTON_HOME/models/<model>)." };
+        var register = new Option<string?>("--register") { Description = "Register the trained model as a new version of this name." };
+        var store = RegistryOptions.Store();
         var threads = CommonOptions.Threads();
         var json = CommonOptions.Json();
 
         var cmd = new Command("train", "Train a model and write a model folder (model.json + weights.safetensors).\n\n" +
                                        "Example:\n  lepton train --data fashion-mnist --model cnn --epochs 5 --batch-size 64 --lr 1e-3 --out models/cnn");
-        foreach (var o in new Option[] { data, dataDir, model, epochs, batch, lr, optimizer, weightDecay, momentum, schedule, clip, valSplit, seed, outDir, threads, json })
+        foreach (var o in new Option[] { data, dataDir, model, epochs, batch, lr, optimizer, weightDecay, momentum, schedule, clip, valSplit, seed, outDir, register, store, threads, json })
             cmd.Options.Add(o);
 
-        cmd.SetAction(p => CommandRunner.Run(ct =>
+        cmd.SetAction(p => CommandRunner.Run(async ct =>
         {
             CommonOptions.ApplyThreads(p.GetValue(threads));
             var recipe = new ImageClassifierRecipe(
@@ -50,18 +54,22 @@ public static class TrainCommand
                 Optimizer: p.GetValue(optimizer)!, WeightDecay: p.GetValue(weightDecay), Momentum: p.GetValue(momentum),
                 Schedule: p.GetValue(schedule)!, ClipGradNorm: p.GetValue(clip), ValidationSplit: p.GetValue(valSplit), Seed: p.GetValue(seed));
             string dir = p.GetValue(outDir) ?? Path.Combine(CommonOptions.Home, "models", Path.GetFileNameWithoutExtension(recipe.Model));
-            return Train(recipe, dir, p.GetValue(json), ct);
+            return await Train(recipe, dir, p.GetValue(register), p.GetValue(store), p.GetValue(json), ct);
         }));
         return cmd;
     }
 
-    /// <summary>Runs the training workflow with a progress bar and prints the outcome; shared with <c>lepton demo</c>.</summary>
-    public static int Train(ImageClassifierRecipe recipe, string dir, bool json, CancellationToken ct)
+    /// <summary>
+    /// Runs the training workflow with a progress bar, recording the dataset version and the run in the
+    /// registry (and registering the model when asked), then prints the outcome; shared with <c>lepton demo</c>.
+    /// </summary>
+    public static async Task<int> Train(ImageClassifierRecipe recipe, string dir, string? registerAs, string? store, bool json, CancellationToken ct)
     {
+        await using var registry = await ModelRegistry.OpenAsync(store, ct);
         using var progress = new ProgressBar(interactive: json ? false : null, plainOutput: json ? TextWriter.Null : null);
-        var outcome = ImageClassifierTraining.Run(recipe, dir, [progress], ct);
-        if (json) OutcomeView.WriteJson(outcome, recipe);
-        else OutcomeView.Write(outcome);
-        return outcome.Cancelled ? CommandRunner.ExitCancelled : 0;
+        var tracked = await TrackedTraining.RunAsync(recipe, dir, registry, registerAs, RegistryOptions.Actor, [progress], ct);
+        if (json) OutcomeView.WriteJson(tracked, recipe);
+        else OutcomeView.Write(tracked);
+        return tracked.Outcome.Cancelled ? CommandRunner.ExitCancelled : 0;
     }
 }

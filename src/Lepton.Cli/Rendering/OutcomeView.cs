@@ -1,3 +1,4 @@
+using Lepton.Registry.Tracking;
 using Lepton.Training.Workflows;
 using Spectre.Console;
 
@@ -6,8 +7,9 @@ namespace Lepton.Cli.Rendering;
 /// <summary>The result of a training run: per-epoch table, test accuracy, speed and where the model went.</summary>
 public static class OutcomeView
 {
-    public static void Write(TrainingOutcome o)
+    public static void Write(TrackedOutcome tracked)
     {
+        var o = tracked.Outcome;
         var console = AnsiConsole.Console;
         var t = new Table().Border(TableBorder.Rounded).AddColumns("epoch", "loss", "accuracy", "val loss", "val accuracy", "lr", "time", "images/s");
         foreach (var e in o.History.Epochs)
@@ -24,22 +26,31 @@ public static class OutcomeView
         if (o.TestReport is { } r)
             console.MarkupLine($"test accuracy [green]{r.Accuracy:P2}[/] (macro F1 {r.MacroAverage.F1:F3})");
         console.MarkupLine($"{o.SecondsPerEpoch:F1} s/epoch, {o.ImagesPerSecond:N0} images/s. Model saved to [bold]{Markup.Escape(o.ModelDirectory)}[/]");
+        console.MarkupLine($"run [bold]{tracked.RunId}[/] on {Markup.Escape(tracked.DatasetRef)}" +
+                           (tracked.Registered is { } v ? $", registered as [bold]{Markup.Escape(v.Model)}@{v.Version}[/]" : ""));
     }
 
-    public static void WriteJson(TrainingOutcome o, ImageClassifierRecipe recipe) => JsonOut.Write(new
+    public static void WriteJson(TrackedOutcome tracked, ImageClassifierRecipe recipe)
     {
-        model_directory = o.ModelDirectory,
-        cancelled = o.Cancelled,
-        recipe,
-        seconds_per_epoch = o.SecondsPerEpoch,
-        images_per_second = o.ImagesPerSecond,
-        epochs = o.History.Epochs.Select(e => new
+        var o = tracked.Outcome;
+        JsonOut.Write(new
         {
-            epoch = e.Epoch, loss = e.TrainLoss, accuracy = e.TrainAccuracy, val_loss = e.ValidationLoss,
-            val_accuracy = e.ValidationAccuracy, lr = e.LearningRate, seconds = e.Duration.TotalSeconds, images_per_second = e.SamplesPerSecond,
-        }),
-        test = o.TestReport is { } r ? ReportView.ToJson(r) : null,
-    });
+            run_id = tracked.RunId,
+            dataset = tracked.DatasetRef,
+            registered = tracked.Registered is { } v ? $"{v.Model}@{v.Version}" : null,
+            model_directory = o.ModelDirectory,
+            cancelled = o.Cancelled,
+            recipe,
+            seconds_per_epoch = o.SecondsPerEpoch,
+            images_per_second = o.ImagesPerSecond,
+            epochs = o.History.Epochs.Select(e => new
+            {
+                epoch = e.Epoch, loss = e.TrainLoss, accuracy = e.TrainAccuracy, val_loss = e.ValidationLoss,
+                val_accuracy = e.ValidationAccuracy, lr = e.LearningRate, seconds = e.Duration.TotalSeconds, images_per_second = e.SamplesPerSecond,
+            }),
+            test = o.TestReport is { } r ? ReportView.ToJson(r) : null,
+        });
+    }
 
     private static string Pct(double? v) => v is { } x ? $"{x:P2}" : "-";
 }

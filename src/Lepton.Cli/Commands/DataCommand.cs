@@ -1,0 +1,70 @@
+using System.CommandLine;
+using Lepton.Cli.Rendering;
+using Spectre.Console;
+
+namespace Lepton.Cli.Commands;
+
+/// <summary><c>lepton data list|show</c>: dataset versions recorded in the registry.</summary>
+public static class DataCommand
+{
+    public static Command Create()
+    {
+        var cmd = new Command("data", "Dataset versions recorded in the registry (training records the data it used).");
+        cmd.Subcommands.Add(List());
+        cmd.Subcommands.Add(Show());
+        return cmd;
+    }
+
+    private static Command List()
+    {
+        var name = new Argument<string?>("name") { Description = "Only versions of this dataset.", Arity = ArgumentArity.ZeroOrOne };
+        var store = RegistryOptions.Store();
+        var json = CommonOptions.Json();
+        var cmd = new Command("list", "List dataset versions.\n\nExample:\n  lepton data list fashion-mnist");
+        cmd.Arguments.Add(name);
+        cmd.Options.Add(store);
+        cmd.Options.Add(json);
+        cmd.SetAction(p => CommandRunner.Run(async ct =>
+        {
+            await using var s = await RegistryOptions.OpenAsync(p.GetValue(store), ct);
+            var versions = await s.ListDatasetVersionsAsync(p.GetValue(name), ct);
+            if (p.GetValue(json)) { JsonOut.Write(versions); return 0; }
+            var t = new Table().Border(TableBorder.Rounded).AddColumns("dataset", "version", "content hash", "parent", "created (UTC)", "by");
+            foreach (var v in versions)
+                t.AddRow(Markup.Escape(v.Name), $"{v.Version}", v.ContentHash[..12], v.ParentVersion?.ToString() ?? "-",
+                    $"{v.CreatedAt.UtcDateTime:yyyy-MM-dd HH:mm}", Markup.Escape(v.CreatedBy));
+            AnsiConsole.Console.Write(t);
+            return 0;
+        }));
+        return cmd;
+    }
+
+    private static Command Show()
+    {
+        var reference = new Argument<string>("dataset") { Description = "NAME@VERSION, e.g. fashion-mnist@1." };
+        var store = RegistryOptions.Store();
+        var json = CommonOptions.Json();
+        var cmd = new Command("show", "Show a dataset version: manifest, schema and statistics.\n\nExample:\n  lepton data show fashion-mnist@1");
+        cmd.Arguments.Add(reference);
+        cmd.Options.Add(store);
+        cmd.Options.Add(json);
+        cmd.SetAction(p => CommandRunner.Run(async ct =>
+        {
+            string text = p.GetValue(reference)!;
+            int at = text.LastIndexOf('@');
+            if (at <= 0 || !int.TryParse(text[(at + 1)..], out int version))
+                throw new ArgumentException($"'{text}' is not NAME@VERSION (e.g. fashion-mnist@1); see lepton data list.");
+            await using var s = await RegistryOptions.OpenAsync(p.GetValue(store), ct);
+            var v = await s.GetDatasetVersionAsync(text[..at], version, ct)
+                    ?? throw new KeyNotFoundException($"No dataset version {text}; see lepton data list.");
+            if (p.GetValue(json)) { JsonOut.Write(v); return 0; }
+            var c = AnsiConsole.Console;
+            c.MarkupLine($"[bold]{Markup.Escape(v.Name)}@{v.Version}[/] content {v.ContentHash}, parent {v.ParentVersion?.ToString() ?? "-"}, by {Markup.Escape(v.CreatedBy)} at {v.CreatedAt:u}");
+            c.Write(new Panel(Markup.Escape(v.ManifestJson)).Header("manifest"));
+            c.Write(new Panel(Markup.Escape(v.SchemaJson)).Header("schema"));
+            c.Write(new Panel(Markup.Escape(v.StatisticsJson)).Header("statistics"));
+            return 0;
+        }));
+        return cmd;
+    }
+}

@@ -1,0 +1,48 @@
+using System.Text.Json;
+using Lepton.Registry.Datasets;
+using Lepton.Registry.Store;
+using Lepton.Training.Callbacks;
+using Lepton.Training.Workflows;
+
+namespace Lepton.Registry.Tracking;
+
+/// <summary>What a tracked training run left in the registry.</summary>
+public sealed record TrackedOutcome(TrainingOutcome Outcome, string RunId, string DatasetRef, ModelVersion? Registered);
+
+/// <summary>
+/// Image-classifier training with its lineage recorded: the dataset version it read, a run whose metrics
+/// appear epoch by epoch, and optionally the resulting model registered as a new version linked to both.
+/// </summary>
+public static class TrackedTraining
+{
+    public static async Task<TrackedOutcome> RunAsync(ImageClassifierRecipe recipe, string outDir, ModelRegistry registry,
+        string? registerAs, string actor, IReadOnlyList<ICallback>? callbacks = null, CancellationToken ct = default)
+    {
+        if (registerAs is not null) References.ModelName.Validate(registerAs);
+        var dataset = await DatasetVersions.RecordFashionMnistAsync(registry.Store, recipe.DataDir, actor, ct);
+        string datasetRef = $"{dataset.Name}@{dataset.Version}";
+        string name = registerAs ?? Path.GetFileName(Path.GetFullPath(outDir));
+        var recorder = await RunRecorder.StartAsync(registry.Store, name, JsonSerializer.Serialize(recipe), datasetRef, recipe.Seed, actor, ct);
+        TrainingOutcome outcome;
+        try
+        {
+            outcome = ImageClassifierTraining.Run(recipe, outDir, [.. callbacks ?? [], recorder], ct);
+        }
+        catch (Exception ex)
+        {
+            // Failures inside Fit were already recorded by the callback; this covers the steps around it.
+            var run = await registry.Store.GetRunAsync(recorder.RunId, CancellationToken.None);
+            if (run?.Status == RunStatus.Running)
+                await registry.Store.EndRunAsync(recorder.RunId, RunStatus.Failed, ex.Message, actor, CancellationToken.None);
+            throw;
+        }
+        Dictionary<string, double>? final = outcome.TestReport is { } r
+            ? new() { ["test_accuracy"] = r.Accuracy, ["test_macro_f1"] = r.MacroAverage.F1 }
+            : null;
+        await recorder.CompleteAsync(outcome.History, final, actor, CancellationToken.None);
+        ModelVersion? version = null;
+        if (registerAs is not null && !outcome.Cancelled)
+            version = await registry.RegisterAsync(registerAs, outDir, recorder.RunId, datasetRef, actor, ct);
+        return new TrackedOutcome(outcome, recorder.RunId, datasetRef, version);
+    }
+}

@@ -15,6 +15,7 @@ public sealed class FileArtifactStore : IArtifactStore
     private readonly IBlobCodec _codec;
     private readonly ArtifactStoreMarker _marker;
     private volatile bool _markerWritten;
+    private int _tempSwept;
 
     public FileArtifactStore(FileArtifactStoreOptions options)
     {
@@ -61,6 +62,7 @@ public sealed class FileArtifactStore : IArtifactStore
         var tempDir = Path.Combine(_blobRoot, TempFolder);
         DurableFileSystem.EnsureDirectory(_blobRoot);
         DurableFileSystem.EnsureDirectory(tempDir);
+        if (Interlocked.Exchange(ref _tempSwept, 1) == 0) SweepAbandonedTempFiles(tempDir);
         var temp = Path.Combine(tempDir, Guid.NewGuid().ToString("N") + ".part");
         try
         {
@@ -188,6 +190,16 @@ public sealed class FileArtifactStore : IArtifactStore
         marker?.KeyFingerprint is { } stored && stored != key.Fingerprint
             ? $"the key (fingerprint {key.Fingerprint}) is not the one this store was written with (fingerprint {stored}); set the right {EncryptionKey.KeyVariable}"
             : "the ciphertext or its tag was altered, or the key is wrong";
+
+    // A crash mid-put leaves a .part file that no blob path points at; an hour is far longer than any live put's gap.
+    private static void SweepAbandonedTempFiles(string tempDir)
+    {
+        var cutoff = DateTime.UtcNow - TimeSpan.FromHours(1);
+        foreach (var file in Directory.EnumerateFiles(tempDir, "*.part"))
+        {
+            if (File.GetLastWriteTimeUtc(file) < cutoff) TryDelete(file);
+        }
+    }
 
     private static void TryDelete(string path)
     {

@@ -137,6 +137,25 @@ public sealed class FileArtifactStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task AbandonedTempFilesFromACrashAreSweptOnFirstPut()
+    {
+        var tempDir = Path.Combine(_temp.Sub("artifacts"), "sha256", ".tmp");
+        Directory.CreateDirectory(tempDir);
+        var old = Path.Combine(tempDir, "crashed.part");
+        var recent = Path.Combine(tempDir, "in-flight.part");
+        File.WriteAllBytes(old, [1, 2, 3]);
+        File.WriteAllBytes(recent, [1, 2, 3]);
+        File.SetLastWriteTimeUtc(old, DateTime.UtcNow.AddDays(-1));
+        var store = Store();
+        var hash = await store.PutAsync(new MemoryStream(Bytes(10)));
+        Assert.False(File.Exists(old));
+        Assert.True(File.Exists(recent));
+        var listed = new List<string>();
+        await foreach (var h in store.ListAsync()) listed.Add(h);
+        Assert.Equal([hash], listed);
+    }
+
+    [Fact]
     public void DirectorySyncWorksOnARealFolder()
     {
         // The libc open/fsync path must not throw on a real directory (it is what makes renames durable).

@@ -52,6 +52,23 @@ public sealed class RegistryCliTests(TrainedModelFixture fx)
         Assert.Contains(Json(stdout).EnumerateArray(), m => m.GetProperty("name").GetString() == "aliased" && m.GetProperty("latest_version").GetInt32() == 2);
     }
 
+    [Fact]
+    public async Task ExportAndImportMoveAModelBetweenStores()
+    {
+        var archive = Path.Combine(fx.Root, "synthetic.lepton.zip");
+        var (code, _, err) = await CliRun.Invoke("models", "export", "synthetic", "--out", archive);
+        Assert.True(code == 0, err);
+        var other = "sqlite:" + Path.Combine(fx.Root, "other", "registry.db");
+        (code, var stdout, err) = await CliRun.Invoke("models", "import", archive, "--store", other, "--json");
+        Assert.True(code == 0, err);
+        Assert.Equal(1, Json(stdout).GetProperty("versions_imported").GetInt32());
+        (code, stdout, err) = await CliRun.Invoke("models", "show", "synthetic@1", "--store", other, "--json");
+        Assert.True(code == 0, err);
+        var (_, original, _) = await CliRun.Invoke("models", "show", "synthetic@1", "--json");
+        Assert.Equal(Json(original).GetProperty("version").GetProperty("artifact_hash").GetString(),
+            Json(stdout).GetProperty("version").GetProperty("artifact_hash").GetString());
+    }
+
     [Theory]
     [InlineData("../x")]
     [InlineData("a;b")]

@@ -9,6 +9,7 @@ public sealed record RegistryStoreTarget(string Backend, string Connection, stri
 /// Opens the registry store a setting names: nothing → SQLite at <c>LEPTON_HOME/registry.db</c> (LEPTON_HOME
 /// defaults to <c>./.lepton</c>), unless <c>LEPTON_STORE</c> is set; <c>postgres://user:pass@host:port/db</c> or an
 /// Npgsql connection string (<c>Host=...</c>) → PostgreSQL; <c>sqlite:PATH</c> or a <c>.db</c> path → SQLite.
+/// Without an argument or LEPTON_STORE, the <c>store:</c> key of ./lepton.yaml is used when present.
 /// </summary>
 public static class RegistryStoreFactory
 {
@@ -41,6 +42,7 @@ public static class RegistryStoreFactory
     public static RegistryStoreTarget Resolve(string? connection = null, string? leptonHome = null)
     {
         string? setting = string.IsNullOrWhiteSpace(connection) ? Environment.GetEnvironmentVariable(StoreVariable) : connection;
+        if (string.IsNullOrWhiteSpace(setting)) setting = LeptonYamlSettings.Store();
         setting = setting?.Trim();
         if (string.IsNullOrEmpty(setting)) return Sqlite(Path.Combine(Home(leptonHome), DefaultFileName));
         if (setting.StartsWith("postgres://", StringComparison.OrdinalIgnoreCase) || setting.StartsWith("postgresql://", StringComparison.OrdinalIgnoreCase))

@@ -20,6 +20,12 @@ public static class GemmQuick
         int saved = CpuParallel.ThreadCount;
         try
         {
+            // Let tiered JIT finish recompiling on the second core before anything is timed.
+            foreach (int t in threadCounts)
+            {
+                CpuParallel.ThreadCount = t;
+                Measure(256, 256, 256, transA: false, transB: false);
+            }
             foreach (int n in sizes)
             foreach (int t in threadCounts)
             {

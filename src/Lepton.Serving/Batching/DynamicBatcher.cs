@@ -1,0 +1,297 @@
+using System.Diagnostics;
+using Lepton.Engine;
+
+namespace Lepton.Serving.Batching;
+
+/// <summary>
+/// Collects concurrent requests for one model version into batches: up to MaxBatchSize rows, or whatever has
+/// arrived MaxQueueDelay after the first queued row, then one forward pass whose rows are handed back to their
+/// requests. The queue is bounded in rows; a request larger than MaxBatchSize travels as several chunks and is
+/// reassembled. One worker runs the forward passes, so the model is never called concurrently.
+/// </summary>
+public sealed class DynamicBatcher : IAsyncDisposable
+{
+    private readonly Func<Tensor, Tensor> _forward;
+    private readonly VersionMetrics _metrics;
+    private readonly object _gate = new();
+    private readonly LinkedList<PendingChunk> _queue = new();
+    private readonly Task _worker;
+    private TaskCompletionSource _wake = NewSignal();
+    private int _queuedRows;
+    private bool _closing;
+    private long _recentBatchTicks;
+
+    /// <param name="forward">Runs the model on a batch (N, ...) and returns (N, ...); called from one thread at a time.</param>
+    public DynamicBatcher(Func<Tensor, Tensor> forward, DynamicBatcherOptions options, VersionMetrics? metrics = null)
+    {
+        ArgumentNullException.ThrowIfNull(forward);
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        _forward = forward;
+        Options = options;
+        _metrics = metrics ?? new VersionMetrics("model", "0");
+        _worker = Task.Run(RunAsync);
+    }
+
+    public DynamicBatcherOptions Options { get; }
+
+    public VersionMetrics Metrics => _metrics;
+
+    /// <summary>Rows waiting for a batch now.</summary>
+    public int QueuedRows
+    {
+        get { lock (_gate) return _queuedRows; }
+    }
+
+    /// <summary>
+    /// Queues <paramref name="inputs"/> (N, ...) float32 and returns the model's output rows for exactly these
+    /// inputs. Throws <see cref="QueueFullException"/> at once when the rows do not fit in the queue; cancelling
+    /// removes rows still waiting.
+    /// </summary>
+    public async Task<Tensor> InferAsync(Tensor inputs, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(inputs);
+        if (inputs.Rank < 1 || inputs.Shape[0] < 1)
+            throw new InferenceInputException($"Inputs must have a batch dimension with at least one row, got shape {inputs.Shape}.");
+        if (inputs.DType != DType.Float32)
+            throw new InferenceInputException($"Inputs must be float32, got {inputs.DType}.");
+        int rows = inputs.Shape[0];
+        if (rows > Options.MaxQueueRows)
+            throw new InferenceInputException(
+                $"A request of {rows} rows can never fit the queue of {Options.MaxQueueRows} rows; send at most {Options.MaxQueueRows} rows per request.");
+        ct.ThrowIfCancellationRequested();
+
+        var chunks = Split(inputs.Contiguous(), rows);
+        Enqueue(chunks, rows);
+        _metrics.RequestStarted(rows);
+        try
+        {
+            using var registration = ct.CanBeCanceled ? ct.Register(() => Abandon(chunks, ct)) : default;
+            if (chunks.Length == 1) return await chunks[0].Result.Task.ConfigureAwait(false);
+            var parts = new Tensor[chunks.Length];
+            for (int i = 0; i < chunks.Length; i++)
+                parts[i] = await chunks[i].Result.Task.ConfigureAwait(false);
+            return Tensor.Concat(parts, 0);
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            _metrics.RequestCanceled();
+            throw;
+        }
+        catch (Exception e) when (e is not ObjectDisposedException)
+        {
+            Abandon(chunks, CancellationToken.None);
+            _metrics.RequestFailed();
+            throw;
+        }
+        finally
+        {
+            _metrics.RequestEnded();
+        }
+    }
+
+    /// <summary>Stops taking requests, runs every request already queued, then stops the worker.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        lock (_gate)
+        {
+            if (_closing) return;
+            _closing = true;
+            _wake.TrySetResult();
+        }
+        await _worker.ConfigureAwait(false);
+    }
+
+    private PendingChunk[] Split(Tensor inputs, int rows)
+    {
+        int max = Options.MaxBatchSize;
+        if (rows <= max) return [new PendingChunk(inputs, rows)];
+        var chunks = new PendingChunk[(rows + max - 1) / max];
+        for (int i = 0; i < chunks.Length; i++)
+        {
+            int start = i * max, end = Math.Min(rows, start + max);
+            chunks[i] = new PendingChunk(inputs.Slice(0, start, end).Contiguous(), end - start);
+        }
+        return chunks;
+    }
+
+    private void Enqueue(PendingChunk[] chunks, int rows)
+    {
+        lock (_gate)
+        {
+            ObjectDisposedException.ThrowIf(_closing, this);
+            if (_queuedRows + rows > Options.MaxQueueRows)
+            {
+                _metrics.RequestRejected();
+                var retry = EstimateRetryAfter();
+                throw new QueueFullException(
+                    $"The queue holds {_queuedRows} of {Options.MaxQueueRows} rows and cannot take {rows} more; retry after {retry.TotalMilliseconds:0} ms.",
+                    retry);
+            }
+            long now = Stopwatch.GetTimestamp();
+            foreach (var chunk in chunks)
+            {
+                chunk.EnqueuedAt = now;
+                chunk.Node = _queue.AddLast(chunk);
+            }
+            _queuedRows += rows;
+            _metrics.QueueChanged(rows);
+            _wake.TrySetResult();
+        }
+    }
+
+    /// <summary>Removes chunks still waiting and ends every chunk's task (cancelled when <paramref name="ct"/> fired).</summary>
+    private void Abandon(PendingChunk[] chunks, CancellationToken ct)
+    {
+        lock (_gate)
+        {
+            foreach (var chunk in chunks)
+            {
+                if (chunk.Node?.List is null) continue;
+                _queue.Remove(chunk.Node);
+                chunk.Node = null;
+                _queuedRows -= chunk.Rows;
+                _metrics.QueueChanged(-chunk.Rows);
+            }
+        }
+        foreach (var chunk in chunks) chunk.Result.TrySetCanceled(ct);
+    }
+
+    private TimeSpan EstimateRetryAfter()
+    {
+        // Batches ahead of a new request times the recent batch duration; never below the queue delay.
+        long batchTicks = Interlocked.Read(ref _recentBatchTicks);
+        int batchesAhead = (_queuedRows + Options.MaxBatchSize - 1) / Options.MaxBatchSize + 1;
+        var estimate = TimeSpan.FromTicks(batchTicks * batchesAhead);
+        var floor = Options.QueueDelay > TimeSpan.FromMilliseconds(1) ? Options.QueueDelay : TimeSpan.FromMilliseconds(1);
+        return estimate > floor ? estimate : floor;
+    }
+
+    private async Task RunAsync()
+    {
+        while (true)
+        {
+            PendingChunk[]? batch;
+            Task wait;
+            lock (_gate)
+            {
+                batch = TakeBatchIfDue(out var delay);
+                if (batch is null)
+                {
+                    if (_queue.Count == 0 && _closing) return;
+                    if (_wake.Task.IsCompleted) _wake = NewSignal();
+                    wait = delay is { } d ? Task.WhenAny(_wake.Task, Task.Delay(d)) : _wake.Task;
+                }
+                else
+                {
+                    wait = Task.CompletedTask;
+                }
+            }
+            if (batch is null)
+            {
+                await wait.ConfigureAwait(false);
+                continue;
+            }
+            Run(batch);
+        }
+    }
+
+    /// <summary>The next batch when it is full, its delay has passed, or the batcher is closing; otherwise how long to wait (null: until woken).</summary>
+    private PendingChunk[]? TakeBatchIfDue(out TimeSpan? delay)
+    {
+        delay = null;
+        if (_queue.Count == 0) return null;
+        var waited = Stopwatch.GetElapsedTime(_queue.First!.Value.EnqueuedAt);
+        if (_queuedRows < Options.MaxBatchSize && waited < Options.QueueDelay && !_closing)
+        {
+            delay = Options.QueueDelay - waited;
+            return null;
+        }
+        var taken = new List<PendingChunk>();
+        int rows = 0;
+        while (_queue.First is { } node && rows + node.Value.Rows <= Options.MaxBatchSize)
+        {
+            _queue.RemoveFirst();
+            node.Value.Node = null;
+            rows += node.Value.Rows;
+            taken.Add(node.Value);
+        }
+        _queuedRows -= rows;
+        _metrics.QueueChanged(-rows);
+        return [.. taken];
+    }
+
+    private void Run(PendingChunk[] batch)
+    {
+        long started = Stopwatch.GetTimestamp();
+        foreach (var chunk in batch) _metrics.QueueSeconds.Observe(Stopwatch.GetElapsedTime(chunk.EnqueuedAt, started).TotalSeconds);
+        // Chunks whose caller already gave up need no forward pass.
+        var live = batch.Where(c => !c.Result.Task.IsCompleted).ToArray();
+        if (live.Length == 0) return;
+        try
+        {
+            var outputs = Forward(live);
+            int offset = 0;
+            foreach (var chunk in live)
+            {
+                chunk.Result.TrySetResult(outputs.Slice(0, offset, offset + chunk.Rows).Contiguous());
+                offset += chunk.Rows;
+            }
+        }
+        catch (Exception) when (live.Length > 1)
+        {
+            // One bad request must not fail its neighbours: rerun each request alone so only the culprit sees the error.
+            foreach (var chunk in live) RunAlone(chunk);
+        }
+        catch (Exception e)
+        {
+            live[0].Result.TrySetException(e);
+        }
+    }
+
+    private void RunAlone(PendingChunk chunk)
+    {
+        try
+        {
+            chunk.Result.TrySetResult(Forward([chunk]));
+        }
+        catch (Exception e)
+        {
+            chunk.Result.TrySetException(e);
+        }
+    }
+
+    private Tensor Forward(PendingChunk[] chunks)
+    {
+        int rows = chunks.Sum(c => c.Rows);
+        var input = chunks.Length == 1 ? chunks[0].Input : Tensor.Concat(chunks.Select(c => c.Input).ToArray(), 0);
+        long started = Stopwatch.GetTimestamp();
+        var output = _forward(input);
+        var elapsed = Stopwatch.GetElapsedTime(started);
+        if (output.Rank < 1 || output.Shape[0] != rows)
+            throw new InvalidOperationException($"The model returned shape {output.Shape} for a batch of {rows} rows; it must return one output row per input row.");
+        _metrics.BatchRan(rows, elapsed);
+        // Rows per batch vary; a per-row estimate scaled to a full batch keeps the retry hint stable.
+        long fullBatchTicks = elapsed.Ticks * Options.MaxBatchSize / rows;
+        long previous = Interlocked.Read(ref _recentBatchTicks);
+        Interlocked.Exchange(ref _recentBatchTicks, previous == 0 ? fullBatchTicks : (previous * 7 + fullBatchTicks) / 8);
+        return output.Contiguous();
+    }
+
+    private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>Up to MaxBatchSize rows of one request, waiting for (or inside) a batch.</summary>
+    private sealed class PendingChunk(Tensor input, int rows)
+    {
+        public Tensor Input { get; } = input;
+
+        public int Rows { get; } = rows;
+
+        public long EnqueuedAt { get; set; }
+
+        /// <summary>The chunk's place in the queue; null once taken into a batch or removed.</summary>
+        public LinkedListNode<PendingChunk>? Node { get; set; }
+
+        public TaskCompletionSource<Tensor> Result { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+}

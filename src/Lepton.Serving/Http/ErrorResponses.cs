@@ -1,0 +1,20 @@
+using System.Globalization;
+using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+
+namespace Lepton.Serving.Http;
+
+/// <summary>Writes the protocol's error body <c>{"error": "..."}</c> with a status (and Retry-After when given).</summary>
+public static class ErrorResponses
+{
+    public static async Task WriteAsync(HttpContext context, int status, string message, TimeSpan? retryAfter = null)
+    {
+        if (context.Response.HasStarted) return;
+        context.Response.Clear();
+        context.Response.StatusCode = status;
+        if (retryAfter is { } wait)
+            context.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+        context.Response.ContentType = "application/json";
+        await context.Response.Body.WriteAsync(JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, string> { ["error"] = message }), context.RequestAborted);
+    }
+}

@@ -1,0 +1,50 @@
+using System.Buffers;
+using System.Globalization;
+using Lepton.Serving.Protocol;
+using Microsoft.AspNetCore.Http;
+
+namespace Lepton.Serving.Http;
+
+/// <summary><c>POST /v2/models/{name}[/versions/{v}]/infer</c>: JSON, or a JSON header followed by binary tensor data.</summary>
+public static class InferEndpoint
+{
+    public const string HeaderLengthHeader = "Inference-Header-Content-Length";
+
+    public static async Task HandleAsync(ServingContext serving, HttpContext http, string name, string? versionText)
+    {
+        name = RouteNames.Model(name);
+        int? version = RouteNames.Version(versionText);
+        var body = await RequestBody.ReadAsync(http, serving.Options.MaxRequestBodyBytes);
+        int jsonLength = JsonHeaderLength(http, body.Length);
+        var request = InferenceRequestParser.Parse(body.AsSpan(0, jsonLength), body.AsSpan(jsonLength), serving.ParseOptions);
+        bool preprocess = !request.Parameters.TryGetValue("preprocess", out var p) || p.ValueKind != System.Text.Json.JsonValueKind.False;
+
+        using var lease = serving.Models.Acquire(name, version);
+        var raw = ModelSignature.From(lease.Spec, lease.ExampleShape).Validate(request, name);
+        var outcome = await InferencePipeline.RunAsync(serving, http, lease, raw, preprocess);
+
+        var buffer = new ArrayBufferWriter<byte>(1024);
+        int? headerLength = InferenceResponseWriter.Write(buffer,
+            new ResponseIdentity(lease.Name, lease.VersionLabel, request.Id, outcome.PredictionId, outcome.RowPredictionIds), outcome.Outputs, request);
+        http.Response.StatusCode = 200;
+        if (headerLength is { } h)
+        {
+            http.Response.ContentType = "application/octet-stream";
+            http.Response.Headers[HeaderLengthHeader] = h.ToString(CultureInfo.InvariantCulture);
+        }
+        else http.Response.ContentType = "application/json";
+        http.Response.ContentLength = buffer.WrittenCount;
+        await http.Response.Body.WriteAsync(buffer.WrittenMemory, http.RequestAborted);
+    }
+
+    /// <summary>The JSON part's length: the whole body, or Inference-Header-Content-Length when binary data follows.</summary>
+    private static int JsonHeaderLength(HttpContext http, int bodyLength)
+    {
+        var header = http.Request.Headers[HeaderLengthHeader];
+        if (header.Count == 0) return bodyLength;
+        if (!int.TryParse(header.ToString(), NumberStyles.None, CultureInfo.InvariantCulture, out int length) || length < 2 || length > bodyLength)
+            throw ProtocolException.BadRequest(
+                $"{HeaderLengthHeader} must be the byte length of the JSON part, between 2 and the body's {bodyLength:N0} bytes; got '{InferenceRequestParser.Clip(header.ToString())}'.");
+        return length;
+    }
+}

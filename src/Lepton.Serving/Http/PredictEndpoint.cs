@@ -1,0 +1,126 @@
+using System.Text.Json;
+using Lepton.Engine;
+using Lepton.Registry.Store;
+using Lepton.Serving.Protocol;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.Net.Http.Headers;
+
+namespace Lepton.Serving.Http;
+
+/// <summary>
+/// <c>POST /models/{name}/predict</c>: raw examples as JSON instances, or one image (raw image/png or image/jpeg
+/// body, or a multipart/form-data file); the model's own preprocessing is applied; answers the top classes.
+/// </summary>
+public static class PredictEndpoint
+{
+    public static void Map(IEndpointRouteBuilder app)
+    {
+        app.MapPost("/models/{name}/predict", HandleAsync).WithTags("Convenience").WithMetadata(new RequiredScope(KeyScopes.Predict))
+            .WithSummary("Predict from JSON {\"instances\": [...]} or an uploaded PNG/JPEG; returns class names and probabilities.");
+    }
+
+    public static async Task HandleAsync(ServingContext serving, HttpContext http, string name)
+    {
+        name = RouteNames.Model(name);
+        var body = await ReadInputAsync(http, serving.Options.MaxRequestBodyBytes);
+        using var lease = serving.Models.Acquire(name);
+        Tensor raw;
+        int? topK = null;
+        if (body.IsImage) raw = ImageInput.Decode(body.Bytes, lease.ExampleShape, name);
+        else
+        {
+            var request = InstancesRequestParser.Parse(body.Bytes, lease.ExampleShape, serving.ParseOptions);
+            raw = request.Raw;
+            topK = request.TopK;
+        }
+        if (http.Request.Query.TryGetValue("top_k", out var q))
+            topK = int.TryParse(q.ToString(), out int k) && k >= 1 ? k : throw ProtocolException.BadRequest("Query parameter top_k must be a whole number >= 1.");
+        var outcome = await InferencePipeline.RunAsync(serving, http, lease, raw, preprocess: true);
+        await WriteAsync(http, lease.Name, lease.VersionLabel, outcome, topK ?? serving.Options.DefaultTopK);
+    }
+
+    private static async Task WriteAsync(HttpContext http, string model, string version, InferenceOutcome outcome, int topK)
+    {
+        http.Response.StatusCode = 200;
+        http.Response.ContentType = "application/json";
+        await using var w = new Utf8JsonWriter(http.Response.Body);
+        w.WriteStartObject();
+        w.WriteString("model_name", model);
+        w.WriteString("model_version", version);
+        w.WriteString("prediction_id", outcome.PredictionId);
+        w.WriteStartArray("predictions");
+        var outputs = outcome.Outputs;
+        for (int r = 0; r < outputs.Rows; r++)
+        {
+            var top = outputs.Top(r, topK);
+            w.WriteStartObject();
+            w.WriteString("prediction_id", outcome.RowPredictionIds[r]);
+            w.WriteString("label", top[0].Label);
+            w.WriteNumber("class_index", top[0].Index);
+            w.WritePropertyName("probability");
+            InferenceResponseWriter.WriteFloat(w, top[0].Probability);
+            w.WriteStartArray("top");
+            foreach (var (index, label, probability) in top)
+            {
+                w.WriteStartObject();
+                w.WriteString("label", label);
+                w.WriteNumber("class_index", index);
+                w.WritePropertyName("probability");
+                InferenceResponseWriter.WriteFloat(w, probability);
+                w.WriteEndObject();
+            }
+            w.WriteEndArray();
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
+        w.WriteEndObject();
+        await w.FlushAsync(http.RequestAborted);
+    }
+
+    private sealed record PredictInput(byte[] Bytes, bool IsImage);
+
+    private static async Task<PredictInput> ReadInputAsync(HttpContext http, long limit)
+    {
+        string contentType = http.Request.ContentType ?? "";
+        if (!MediaTypeHeaderValue.TryParse(contentType, out var media) || media.MediaType.Value is not { } type)
+            throw new ProtocolException(415, "Send Content-Type application/json ({\"instances\": [...]}), image/png, image/jpeg or multipart/form-data with an image file.");
+        if (type.Equals("application/json", StringComparison.OrdinalIgnoreCase))
+            return new PredictInput(await RequestBody.ReadAsync(http, limit), false);
+        if (type.Equals("image/png", StringComparison.OrdinalIgnoreCase) || type.Equals("image/jpeg", StringComparison.OrdinalIgnoreCase))
+            return new PredictInput(await RequestBody.ReadAsync(http, limit), true);
+        if (type.Equals("multipart/form-data", StringComparison.OrdinalIgnoreCase))
+            return new PredictInput(await ReadMultipartFileAsync(http, media, limit), true);
+        throw new ProtocolException(415, $"Content-Type {InferenceRequestParser.Clip(type)} is not accepted; send application/json, image/png, image/jpeg or multipart/form-data.");
+    }
+
+    // The first file part of the form, read into memory within the body limit (nothing is buffered to disk).
+    private static async Task<byte[]> ReadMultipartFileAsync(HttpContext http, MediaTypeHeaderValue media, long limit)
+    {
+        if (http.Request.ContentLength > limit)
+            throw new ProtocolException(413, $"The request body ({http.Request.ContentLength:N0} bytes) is larger than this server's limit of {limit:N0} bytes.");
+        string boundary = HeaderUtilities.RemoveQuotes(media.Boundary).Value ?? "";
+        if (boundary.Length is 0 or > 200) throw ProtocolException.BadRequest("multipart/form-data needs a boundary parameter of 1 to 200 characters.");
+        var reader = new MultipartReader(boundary, http.Request.Body) { BodyLengthLimit = limit, HeadersCountLimit = 16, HeadersLengthLimit = 8 * 1024 };
+        try
+        {
+            while (await reader.ReadNextSectionAsync(http.RequestAborted) is { } section)
+            {
+                if (!ContentDispositionHeaderValue.TryParse(section.ContentDisposition, out var disposition) || !disposition.IsFileDisposition()) continue;
+                using var file = new MemoryStream();
+                await section.Body.CopyToAsync(file, http.RequestAborted);
+                if (file.Length > limit) throw new ProtocolException(413, $"The uploaded file is larger than this server's limit of {limit:N0} bytes.");
+                return file.ToArray();
+            }
+        }
+        catch (InvalidDataException ex)
+        {
+            throw ex.Message.Contains("limit", StringComparison.OrdinalIgnoreCase)
+                ? new ProtocolException(413, $"The multipart body is larger than this server's limit of {limit:N0} bytes.")
+                : ProtocolException.BadRequest($"Malformed multipart/form-data body: {ex.Message}");
+        }
+        throw ProtocolException.BadRequest("The multipart/form-data body has no file part; upload the image as a file field (e.g. curl -F file=@shirt.png).");
+    }
+}

@@ -1,0 +1,25 @@
+using Lepton.Serving.Models;
+using Lepton.Serving.Protocol;
+
+namespace Lepton.Serving.Http;
+
+/// <summary>What the endpoints share: the models, the options, where predictions and feedback go, and the HTTP metrics.</summary>
+public sealed class ServingContext(ModelManager models, ServerOptions options, IPredictionSink? sink, HttpMetrics metrics)
+{
+    public ModelManager Models { get; } = models;
+
+    public ServerOptions Options { get; } = options;
+
+    /// <summary>Null when the server keeps no prediction log (then feedback is refused with 501).</summary>
+    public IPredictionSink? Sink { get; } = sink;
+
+    public HttpMetrics Metrics { get; } = metrics;
+
+    public InferenceParseOptions ParseOptions { get; } = new(options.MaxJsonDepth, options.AllowNonFinite);
+
+    /// <summary>Default batching limits for models loaded through the repository endpoint.</summary>
+    public ModelServeOptions? DefaultServeOptions { get; init; }
+
+    /// <summary>Extra readings for /metrics (e.g. prediction log counters).</summary>
+    public IReadOnlyList<MetricReading> ExtraMetrics { get; init; } = [];
+}

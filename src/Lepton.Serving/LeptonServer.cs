@@ -1,0 +1,130 @@
+using System.Net;
+using System.Threading.RateLimiting;
+using Lepton.Registry.Store;
+using Lepton.Serving.Http;
+using Lepton.Serving.Models;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Lepton.Serving;
+
+/// <summary>
+/// What the server runs on: the models, the store holding the API keys (null only with NoAuth), where
+/// predictions and feedback go, extra metric readings, and default batching for models loaded over HTTP.
+/// </summary>
+public sealed record ServerDependencies(
+    ModelManager Models,
+    IRegistryStore? KeyStore,
+    IPredictionSink? Sink = null,
+    IReadOnlyList<MetricReading>? ExtraMetrics = null,
+    ModelServeOptions? DefaultServeOptions = null);
+
+/// <summary>
+/// Builds the HTTP server from a <see cref="ServerOptions"/> record: Kestrel limits, JSON or console logs,
+/// error handling, metrics, API-key auth, per-key rate limits, the protocol and convenience endpoints,
+/// Prometheus metrics and OpenAPI with Swagger UI.
+/// </summary>
+public static class LeptonServer
+{
+    public static WebApplication Build(ServerOptions options, ServerDependencies deps, Action<WebApplicationBuilder>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(deps);
+        options.Validate();
+        if (!options.NoAuth && deps.KeyStore is null)
+            throw new ArgumentException("API keys are checked against the registry store, but none was given; pass the store or use --no-auth on loopback.");
+
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ApplicationName = typeof(LeptonServer).Assembly.GetName().Name });
+        ConfigureLogging(builder.Logging);
+        builder.WebHost.ConfigureKestrel(k => ConfigureKestrel(k, options));
+        builder.Services.Configure<HostOptions>(h => h.ShutdownTimeout = options.ShutdownTimeout);
+
+        var metrics = new HttpMetrics();
+        var serving = new ServingContext(deps.Models, options, deps.Sink, metrics)
+        {
+            DefaultServeOptions = deps.DefaultServeOptions,
+            ExtraMetrics = deps.ExtraMetrics ?? [],
+        };
+        builder.Services.AddSingleton(serving);
+        builder.Services.AddSingleton(metrics);
+        if (options.EnableSwagger) OpenApiSetup.AddServices(builder.Services);
+        if (options.RateLimitPerSecond is { } rate) builder.Services.AddRateLimiter(o => ConfigureRateLimits(o, rate));
+        configure?.Invoke(builder);
+
+        var app = builder.Build();
+        var authenticator = options.NoAuth ? null : new ApiKeyAuthenticator(deps.KeyStore!, options.AuthCacheTtl);
+        app.UseMiddleware<RequestMetricsMiddleware>();
+        app.UseMiddleware<ErrorHandlingMiddleware>();
+        app.UseRouting();
+        app.UseMiddleware<ApiKeyMiddleware>(authenticator is null ? [] : new object[] { authenticator });
+        if (options.RateLimitPerSecond is not null) app.UseRateLimiter();
+        if (options.EnableSwagger) OpenApiSetup.Use(app);
+
+        ProtocolEndpoints.Map(app);
+        PredictEndpoint.Map(app);
+        FeedbackEndpoint.Map(app);
+        RepositoryEndpoints.Map(app);
+        app.MapGet("/metrics", (ServingContext s) => Results.Text(MetricsExporter.Render(s.Metrics, s.Models.Metrics, s.ExtraMetrics), Http.PrometheusText.ContentType))
+            .WithTags("Operations").WithSummary("Prometheus metrics (text exposition format 0.0.4).");
+        app.Map("/{**path}", (HttpContext http) => JsonResponses.Json(
+                new Dictionary<string, string> { ["error"] = $"No endpoint {http.Request.Method} {Protocol.InferenceRequestParser.Clip(http.Request.Path.Value ?? "/")}; see /swagger for the API." }, 404))
+            .ExcludeFromDescription();
+        return app;
+    }
+
+    private static void ConfigureLogging(ILoggingBuilder logging)
+    {
+        logging.ClearProviders();
+        // People read single lines on a terminal; log collectors read JSON when output is redirected.
+        if (Console.IsOutputRedirected) logging.AddJsonConsole(o => o.TimestampFormat = "O");
+        else logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; });
+        logging.SetMinimumLevel(LogLevel.Information);
+        logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+    }
+
+    private static void ConfigureKestrel(KestrelServerOptions k, ServerOptions options)
+    {
+        k.AddServerHeader = false;
+        k.Limits.MaxRequestBodySize = options.MaxRequestBodyBytes;
+        k.Limits.MaxRequestHeadersTotalSize = options.MaxRequestHeadersTotalBytes;
+        k.Limits.MaxRequestHeaderCount = options.MaxRequestHeaderCount;
+        k.Limits.MinRequestBodyDataRate = new MinDataRate(options.MinRequestBodyBytesPerSecond, options.MinRequestBodyGracePeriod);
+        k.Limits.MaxConcurrentConnections = options.MaxConcurrentConnections;
+        k.Limits.MaxConcurrentUpgradedConnections = 0;
+        if (options.Host == "localhost") k.ListenLocalhost(options.Port);
+        else if (IPAddress.TryParse(options.Host, out var address)) k.Listen(address, options.Port);
+        else throw new ArgumentException($"--host '{options.Host}' is not an IP address; use 127.0.0.1 (default), localhost, 0.0.0.0 or this machine's address.");
+    }
+
+    private static void ConfigureRateLimits(RateLimiterOptions o, double perSecond)
+    {
+        // Whole tokens per period: rates below 1/s refill one token every 1/rate seconds.
+        var period = perSecond >= 1 ? TimeSpan.FromSeconds(1) : TimeSpan.FromSeconds(1 / perSecond);
+        int tokens = perSecond >= 1 ? (int)Math.Round(perSecond) : 1;
+        o.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(http =>
+        {
+            if (http.GetEndpoint()?.Metadata.GetMetadata<RequiredScope>() is null) return RateLimitPartition.GetNoLimiter("");
+            string partition = http.Items[ApiKeyMiddleware.KeyIdItem] is string key ? "key:" + key : "ip:" + http.Connection.RemoteIpAddress;
+            return RateLimitPartition.GetTokenBucketLimiter(partition, _ => new TokenBucketRateLimiterOptions
+            {
+                TokenLimit = tokens,
+                TokensPerPeriod = tokens,
+                ReplenishmentPeriod = period,
+                QueueLimit = 0,
+                AutoReplenishment = true,
+            });
+        });
+        o.OnRejected = (context, _) =>
+        {
+            var wait = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retry) ? retry : period;
+            return new ValueTask(ErrorResponses.WriteAsync(context.HttpContext, 429,
+                $"Rate limit of {perSecond} requests per second per key exceeded; retry after the Retry-After seconds.", wait));
+        };
+    }
+}

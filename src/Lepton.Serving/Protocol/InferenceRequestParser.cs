@@ -1,0 +1,213 @@
+using System.Text.Json;
+
+namespace Lepton.Serving.Protocol;
+
+/// <summary>
+/// Reads an inference request (JSON header plus optional binary tail) in one forward pass with a bounded
+/// nesting depth. Every problem becomes a <see cref="ProtocolException"/> (400) naming the field and the fix.
+/// </summary>
+public static class InferenceRequestParser
+{
+    private const string Fields = "id, parameters, inputs and outputs";
+
+    public static InferenceRequest Parse(ReadOnlySpan<byte> json, ReadOnlySpan<byte> binary, InferenceParseOptions? options = null)
+    {
+        options ??= InferenceParseOptions.Default;
+        var reader = new Utf8JsonReader(json, new JsonReaderOptions { MaxDepth = options.MaxDepth });
+        try
+        {
+            return ReadRequest(ref reader, binary, options);
+        }
+        catch (JsonException ex)
+        {
+            throw ProtocolException.BadRequest($"Malformed JSON request body: {JsonErrors.Describe(ex, options.MaxDepth)}");
+        }
+    }
+
+    private static InferenceRequest ReadRequest(ref Utf8JsonReader reader, ReadOnlySpan<byte> binary, InferenceParseOptions options)
+    {
+        if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+            throw ProtocolException.BadRequest($"The request body must be a JSON object with {Fields}.");
+        string? id = null;
+        var inputs = new List<RawInput>();
+        var outputs = new List<RequestedOutput>();
+        IReadOnlyDictionary<string, JsonElement> parameters = new Dictionary<string, JsonElement>();
+        bool sawInputs = false;
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndObject)
+        {
+            string field = reader.GetString()!;
+            reader.Read();
+            switch (field)
+            {
+                case "id":
+                    id = reader.TokenType == JsonTokenType.String ? reader.GetString() : throw ProtocolException.BadRequest("'id' must be a string.");
+                    break;
+                case "parameters":
+                    parameters = JsonParameters.Read(ref reader, "parameters");
+                    break;
+                case "inputs":
+                    sawInputs = true;
+                    ExpectArray(ref reader, "inputs");
+                    while (reader.Read() && reader.TokenType != JsonTokenType.EndArray) inputs.Add(ReadInput(ref reader, inputs.Count));
+                    break;
+                case "outputs":
+                    ExpectArray(ref reader, "outputs");
+                    while (reader.Read() && reader.TokenType != JsonTokenType.EndArray) outputs.Add(ReadOutput(ref reader, outputs.Count));
+                    break;
+                default:
+                    throw ProtocolException.BadRequest($"Unknown field '{Clip(field)}' in the inference request; it has {Fields}.");
+            }
+        }
+        if (!sawInputs || inputs.Count == 0)
+            throw ProtocolException.BadRequest("The inference request has no inputs: send \"inputs\": [{\"name\", \"shape\", \"datatype\", \"data\"}].");
+        bool binaryOutput = JsonParameters.Bool(parameters, "binary_data_output", "parameters");
+        return new InferenceRequest(id, Convert(inputs, binary, options), outputs, binaryOutput, parameters);
+    }
+
+    private static RawInput ReadInput(ref Utf8JsonReader reader, int index)
+    {
+        if (reader.TokenType != JsonTokenType.StartObject)
+            throw ProtocolException.BadRequest($"inputs[{index}] must be an object with name, shape, datatype and data.");
+        var input = new RawInput { Index = index };
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndObject)
+        {
+            string field = reader.GetString()!;
+            reader.Read();
+            switch (field)
+            {
+                case "name":
+                    input.Name = reader.TokenType == JsonTokenType.String ? reader.GetString() : throw ProtocolException.BadRequest($"inputs[{index}].name must be a string.");
+                    break;
+                case "datatype":
+                    input.Datatype = reader.TokenType == JsonTokenType.String ? reader.GetString() : throw ProtocolException.BadRequest($"inputs[{index}].datatype must be a string such as \"FP32\".");
+                    break;
+                case "shape":
+                    input.Shape = ReadShape(ref reader, index);
+                    break;
+                case "parameters":
+                    var p = JsonParameters.Read(ref reader, $"inputs[{index}].parameters");
+                    input.BinarySize = JsonParameters.Long(p, "binary_data_size", $"inputs[{index}].parameters");
+                    break;
+                case "data":
+                    input.Data = TensorDataReader.Read(ref reader, $"inputs[{index}].data");
+                    break;
+                default:
+                    throw ProtocolException.BadRequest($"Unknown field '{Clip(field)}' in inputs[{index}]; an input has name, shape, datatype, parameters and data.");
+            }
+        }
+        return input;
+    }
+
+    private static int[] ReadShape(ref Utf8JsonReader reader, int index)
+    {
+        ExpectArray(ref reader, $"inputs[{index}].shape");
+        var dims = new List<int>();
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+        {
+            if (reader.TokenType != JsonTokenType.Number || !reader.TryGetInt32(out int d) || d < 0)
+                throw ProtocolException.BadRequest($"inputs[{index}].shape must list whole numbers >= 0 (the batch size first), e.g. [1, 1, 28, 28].");
+            if (dims.Count == 32) throw ProtocolException.BadRequest($"inputs[{index}].shape has more than 32 dimensions.");
+            dims.Add(d);
+        }
+        return dims.ToArray();
+    }
+
+    private static RequestedOutput ReadOutput(ref Utf8JsonReader reader, int index)
+    {
+        if (reader.TokenType != JsonTokenType.StartObject)
+            throw ProtocolException.BadRequest($"outputs[{index}] must be an object such as {{\"name\": \"probabilities\"}}.");
+        string? name = null;
+        bool binary = false;
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndObject)
+        {
+            string field = reader.GetString()!;
+            reader.Read();
+            switch (field)
+            {
+                case "name":
+                    name = reader.TokenType == JsonTokenType.String ? reader.GetString() : throw ProtocolException.BadRequest($"outputs[{index}].name must be a string.");
+                    break;
+                case "parameters":
+                    binary = JsonParameters.Bool(JsonParameters.Read(ref reader, $"outputs[{index}].parameters"), "binary_data", $"outputs[{index}].parameters");
+                    break;
+                default:
+                    throw ProtocolException.BadRequest($"Unknown field '{Clip(field)}' in outputs[{index}]; an output has name and parameters.");
+            }
+        }
+        return new RequestedOutput(name ?? throw ProtocolException.BadRequest($"outputs[{index}] has no name."), binary);
+    }
+
+    private static List<InferenceInput> Convert(List<RawInput> raw, ReadOnlySpan<byte> binary, InferenceParseOptions options)
+    {
+        var result = new List<InferenceInput>(raw.Count);
+        long offset = 0;
+        foreach (var input in raw)
+        {
+            string where = $"inputs[{input.Index}]";
+            if (string.IsNullOrEmpty(input.Name)) throw ProtocolException.BadRequest($"{where} has no name.");
+            where = $"input '{Clip(input.Name)}'";
+            if (input.Shape is null) throw ProtocolException.BadRequest($"{where} has no shape, e.g. \"shape\": [1, 1, 28, 28].");
+            if (input.Datatype is null) throw ProtocolException.BadRequest($"{where} has no datatype, e.g. \"datatype\": \"FP32\".");
+            if (!TensorDatatypes.TryParse(input.Datatype, out var type))
+                throw ProtocolException.BadRequest($"{where} has unknown datatype '{Clip(input.Datatype)}'; use one of {TensorDatatypes.NumericList} (names are case-sensitive).");
+            if (!TensorDatatypes.IsNumeric(type))
+                throw ProtocolException.BadRequest($"{where} has datatype {input.Datatype}, but model inputs are numeric tensors; use one of {TensorDatatypes.NumericList}.");
+            long count = 1;
+            foreach (int d in input.Shape)
+            {
+                count *= d;
+                if (count > options.MaxElements)
+                    throw ProtocolException.BadRequest($"{where} shape [{string.Join(",", input.Shape)}] holds more than {options.MaxElements:N0} elements, the server's limit.");
+            }
+            var values = new float[count];
+            if (input.BinarySize is { } size)
+            {
+                if (input.Data is not null) throw ProtocolException.BadRequest($"{where} has both data and binary_data_size; send one of them.");
+                long expected = count * TensorDatatypes.ElementSize(type);
+                if (size != expected)
+                    throw ProtocolException.BadRequest($"{where}: binary_data_size is {size:N0} bytes, but shape [{string.Join(",", input.Shape)}] of {input.Datatype} needs {expected:N0}.");
+                if (offset + size > binary.Length)
+                    throw ProtocolException.BadRequest($"{where}: binary_data_size {size:N0} reaches past the {binary.Length:N0} bytes that follow the JSON header (check Inference-Header-Content-Length).");
+                TensorDatatypes.DecodeLittleEndian(type, binary.Slice((int)offset, (int)size), values);
+                offset += size;
+                CheckFinite(values, where, options);
+            }
+            else
+            {
+                if (input.Data is null) throw ProtocolException.BadRequest($"{where} has no data (or binary_data_size with the binary tensor extension).");
+                input.Data.CopyTo(values, input.Shape, type, where, options.AllowNonFinite);
+            }
+            result.Add(new InferenceInput(input.Name, input.Shape, type, values));
+        }
+        if (offset != binary.Length)
+            throw ProtocolException.BadRequest($"The request carries {binary.Length:N0} bytes of binary data after the JSON header, but the inputs' binary_data_size add up to {offset:N0}.");
+        return result;
+    }
+
+    private static void CheckFinite(ReadOnlySpan<float> values, string where, InferenceParseOptions options)
+    {
+        if (options.AllowNonFinite) return;
+        for (int i = 0; i < values.Length; i++)
+        {
+            if (!float.IsFinite(values[i]))
+                throw ProtocolException.BadRequest($"{where} element {i} is {values[i]}; NaN and infinite values are rejected (fix the client's data).");
+        }
+    }
+
+    private static void ExpectArray(ref Utf8JsonReader reader, string what)
+    {
+        if (reader.TokenType != JsonTokenType.StartArray) throw ProtocolException.BadRequest($"'{what}' must be a JSON array.");
+    }
+
+    internal static string Clip(string text) => text.Length <= 64 ? text : text[..64] + "...";
+
+    private sealed class RawInput
+    {
+        public int Index;
+        public string? Name;
+        public string? Datatype;
+        public int[]? Shape;
+        public long? BinarySize;
+        public TensorData? Data;
+    }
+}

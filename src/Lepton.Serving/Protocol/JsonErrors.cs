@@ -1,0 +1,12 @@
+using System.Text.Json;
+
+namespace Lepton.Serving.Protocol;
+
+/// <summary>Client-facing text for JSON reader errors (they carry positions, never server paths).</summary>
+internal static class JsonErrors
+{
+    public static string Describe(JsonException ex, int maxDepth) =>
+        ex.Message.Contains("maximum configured depth", StringComparison.Ordinal)
+            ? $"the JSON is nested deeper than {maxDepth} levels; send tensor data flat with its shape."
+            : ex.Message;
+}

@@ -1,0 +1,55 @@
+namespace Lepton.Serving.Protocol;
+
+/// <summary>
+/// The values of a JSON <c>data</c> field, flattened row-major, with the nesting it had: the depth at which
+/// the numbers sit and the length of the arrays at each depth (so nested data can be checked against the shape).
+/// </summary>
+public sealed class TensorData
+{
+    internal List<double> Values { get; } = [];
+
+    /// <summary>Array lengths per depth (index 0 = the outer array); nested data must be rectangular.</summary>
+    internal List<int> Lengths { get; } = [];
+
+    /// <summary>Depth of the numbers: 1 for flat data; 0 while no number has been seen.</summary>
+    internal int LeafDepth { get; set; }
+
+    /// <summary>Validates the values against shape and datatype and writes them as float32.</summary>
+    internal void CopyTo(float[] target, int[] shape, TensorDatatype type, string where, bool allowNonFinite)
+    {
+        string shapeText = $"[{string.Join(",", shape)}]";
+        if (Values.Count != target.Length)
+            throw ProtocolException.BadRequest(
+                $"{where}: shape {shapeText} holds {target.Length:N0} values, but data has {Values.Count:N0}; send exactly as many values as the shape holds.");
+        if (LeafDepth > 1)
+        {
+            bool fits = LeafDepth == shape.Length;
+            for (int d = 0; fits && d < shape.Length; d++) fits = Lengths[d] == shape[d];
+            if (!fits)
+                throw ProtocolException.BadRequest(
+                    $"{where}: nested data is [{string.Join(",", Lengths)}] deep-wise, but the shape is {shapeText}; nest it like the shape or send it flat.");
+        }
+        bool integer = TensorDatatypes.IsInteger(type);
+        var (min, max) = TensorDatatypes.IntegerRange(type);
+        string typeName = TensorDatatypes.Name(type);
+        for (int i = 0; i < target.Length; i++)
+        {
+            double v = Values[i];
+            if (double.IsNaN(v) || double.IsInfinity(v))
+            {
+                if (integer) throw ProtocolException.BadRequest($"{where} element {i} is {Describe(v)}, which is not a valid {typeName} value.");
+                if (!allowNonFinite) throw ProtocolException.BadRequest($"{where} element {i} is {Describe(v)}; NaN and infinite values are rejected (fix the client's data).");
+                target[i] = (float)v;
+                continue;
+            }
+            if (integer && (v != Math.Floor(v) || v < min || v > max))
+                throw ProtocolException.BadRequest($"{where} element {i} is {v}, which is not a {typeName} value (whole numbers from {min} to {max}).");
+            float f = (float)v;
+            if (float.IsInfinity(f) && !allowNonFinite)
+                throw ProtocolException.BadRequest($"{where} element {i} is {v}, outside the float32 range the model computes in.");
+            target[i] = f;
+        }
+    }
+
+    private static string Describe(double v) => double.IsNaN(v) ? "NaN" : v > 0 ? "Infinity" : "-Infinity";
+}

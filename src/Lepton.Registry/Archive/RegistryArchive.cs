@@ -60,7 +60,8 @@ public static class RegistryArchive
 
     /// <summary>
     /// Imports an archive: checks every blob against its hash first (a corrupted archive changes nothing), then writes
-    /// the artifacts, then the records, keeping version numbers. Importing the same archive again changes nothing.
+    /// the artifacts, then the records exactly as exported (run ids, version numbers, times, actors, alias history) in one
+    /// transaction. Importing the same archive again changes nothing.
     /// </summary>
     public static async Task<ArchiveImportResult> ImportAsync(IRegistryStore store, IArtifactStore artifacts, string archiveFile,
         string actor = "import", CancellationToken ct = default)
@@ -87,12 +88,10 @@ public static class RegistryArchive
             if (stored != hash) throw new InvalidDataException($"Archive {archiveFile}: artifact {hash} changed while it was read (now {stored}).");
             written++;
         }
-        if (contents.Models.Any(m => m.Versions.Count < m.Model.LatestVersion))
-        {
-            using var empty = new MemoryStream();
-            await artifacts.PutAsync(empty, ct); // placeholders for deleted versions point at the empty blob
-        }
-        return await new ArchiveRecordImporter(store, actor).ImportAsync(contents, written, ct);
+        // Every blob is stored before any record names it; the records then go in as one transaction, all or nothing.
+        var records = await store.ImportRecordsAsync(contents.ToImportBatch(), actor, ct);
+        return new ArchiveImportResult(contents.Models.Select(m => m.Model.Name).ToList(), written, records.VersionsImported, records.VersionsSkipped,
+            records.RunsImported, records.DatasetVersionsImported, records.AliasMoves);
     }
 
     private static ZipArchive OpenArchive(string archiveFile)

@@ -27,6 +27,8 @@ public sealed record RegistryArchiveContents(
     {
         PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
         WriteIndented = true,
+        // A diverged training run logs NaN or infinite losses; they are records like any other.
+        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
         Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) },
     };
 
@@ -45,10 +47,18 @@ public sealed record RegistryArchiveContents(
         }
         if (contents is null || contents.Format != FormatName)
             throw new InvalidDataException($"{source} is not a Lepton registry archive (its {EntryName} format is not \"{FormatName}\").");
+        if (contents.Models is null || contents.Runs is null || contents.Datasets is null || contents.Artifacts is null)
+            throw new InvalidDataException($"{source}: {EntryName} lacks one of its lists (models, runs, datasets, artifacts); export it again.");
         if (contents.FormatVersion is < 1 or > CurrentFormatVersion)
             throw new InvalidDataException($"{source} is archive format version {contents.FormatVersion}; this build reads up to {CurrentFormatVersion}. Upgrade Lepton.");
         return contents;
     }
+
+    /// <summary>The records to hand to <see cref="IRegistryStore.ImportRecordsAsync"/>, exactly as exported.</summary>
+    internal ImportBatch ToImportBatch() => new(
+        Datasets,
+        Runs.Select(r => new ImportRun(r.Run, r.Metrics, r.Log)).ToList(),
+        Models.Select(m => new ImportModel(m.Model, m.Versions, m.Aliases.Select(a => new ImportAlias(a.Alias, a.History)).ToList())).ToList());
 }
 
 /// <summary>A model with all its versions (oldest first) and its aliases.</summary>

@@ -50,6 +50,15 @@ public interface IRegistryStore : IAsyncDisposable
     Task<IReadOnlyList<AliasRecord>> ListAliasesAsync(string model, CancellationToken ct = default);
     Task<IReadOnlyList<AliasChange>> GetAliasHistoryAsync(string model, string alias, CancellationToken ct = default);
 
+    // ---- import ----
+    /// <summary>
+    /// Writes records from another store as they are, in one transaction: dataset versions, runs (same ids, metric
+    /// times, logs), models, versions (same numbers, gaps kept), aliases and their full history, and one audit entry.
+    /// Records already present are skipped, so importing the same batch twice changes nothing; a record that differs
+    /// from the one already present (another artifact under the same version number) fails the whole import.
+    /// </summary>
+    Task<ImportBatchResult> ImportRecordsAsync(ImportBatch batch, string actor, CancellationToken ct = default);
+
     // ---- API keys ----
     Task<ApiKeyRecord> AddApiKeyAsync(string name, string secretHash, KeyScopes scopes, DateTimeOffset? expiresAt, string actor,
         CancellationToken ct = default);

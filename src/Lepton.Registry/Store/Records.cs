@@ -21,7 +21,7 @@ public enum RunStatus
     Cancelled,
 }
 
-/// <summary>A training run: what went in (parameters, dataset version, seed, code version) and how it ended.</summary>
+/// <summary>A training run: what went in (parameters, dataset version, seed, code version), how it ended, and who started it.</summary>
 public sealed record RunRecord(
     string Id,
     string Name,
@@ -33,7 +33,8 @@ public sealed record RunRecord(
     string? CodeVersion,
     string? DatasetRef,
     ulong? Seed,
-    string? Error);
+    string? Error,
+    string? StartedBy = null);
 
 /// <summary>One metric value of a run at a step (an epoch for per-epoch metrics).</summary>
 public sealed record RunMetric(string RunId, int Step, string Key, double Value, DateTimeOffset At);
@@ -71,8 +72,20 @@ public sealed record NewModelVersion(
 /// <summary>A named pointer (production, staging, ...) at a model version.</summary>
 public sealed record AliasRecord(string Model, string Alias, int Version, DateTimeOffset UpdatedAt, string UpdatedBy);
 
-/// <summary>One move of an alias; PreviousVersion is null when the alias was created.</summary>
-public sealed record AliasChange(long Id, string Model, string Alias, int? PreviousVersion, int? Version, DateTimeOffset At, string Actor);
+/// <summary>Why an alias moved: set by a user, rolled back, or removed because its version was deleted.</summary>
+public enum AliasChangeKind
+{
+    Set,
+    Rollback,
+    Delete,
+}
+
+/// <summary>
+/// One move of an alias; PreviousVersion is null when the alias was created, Version null when it was removed.
+/// Kind matters for rollback, which walks back over sets and skips what earlier rollbacks undid.
+/// </summary>
+public sealed record AliasChange(long Id, string Model, string Alias, int? PreviousVersion, int? Version, DateTimeOffset At, string Actor,
+    AliasChangeKind Kind = AliasChangeKind.Set);
 
 /// <summary>Scopes an API key can hold.</summary>
 [Flags]

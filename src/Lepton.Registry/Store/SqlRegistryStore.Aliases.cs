@@ -2,14 +2,6 @@ using System.Data.Common;
 
 namespace Lepton.Registry.Store;
 
-/// <summary>Why an alias moved: set by a user, rolled back, or removed because its version was deleted.</summary>
-internal enum AliasChangeKind
-{
-    Set,
-    Rollback,
-    Delete,
-}
-
 public abstract partial class SqlRegistryStore
 {
     public Task<AliasRecord> SetAliasAsync(string model, string alias, int version, string actor, CancellationToken ct = default)
@@ -42,7 +34,7 @@ public abstract partial class SqlRegistryStore
             await LockModelAsync(c, tx, model, ct);
             StoreFaults.Hit("alias:after-lock");
             var history = await c.QueryAsync(tx, "SELECT previous_version, version, kind FROM alias_history WHERE model = @model AND alias = @alias ORDER BY id",
-                r => (Previous: r.NullableInt32(0), Version: r.NullableInt32(1), Kind: Enum.Parse<AliasChangeKind>(r.GetString(2), ignoreCase: true)),
+                r => (Previous: r.NullableInt32(0), Version: r.NullableInt32(1), Kind: ParseKind(r.GetString(2))),
                 ct, ("@model", model), ("@alias", alias));
             if (history.Count == 0) throw new KeyNotFoundException($"Model '{model}' has no alias '{alias}'; set it first with `lepton models promote`.");
             var existing = (await c.QueryAsync(tx, "SELECT version FROM model_versions WHERE model = @model", r => r.Int32(0), ct, ("@model", model))).ToHashSet();
@@ -93,7 +85,7 @@ public abstract partial class SqlRegistryStore
         c.ExecuteAsync(tx, """
             INSERT INTO alias_history (model, alias, previous_version, version, kind, changed_at, actor)
             VALUES (@model, @alias, @from, @to, @kind, @at, @actor)
-            """, ct, ("@model", model), ("@alias", alias), ("@from", from), ("@to", to), ("@kind", kind.ToString().ToLowerInvariant()),
+            """, ct, ("@model", model), ("@alias", alias), ("@from", from), ("@to", to), ("@kind", KindText(kind)),
             ("@at", StoreClock.ToMicroseconds(at)), ("@actor", actor));
 
     private static async Task RequireVersionAsync(DbConnection c, DbTransaction tx, string model, int version, CancellationToken ct)
@@ -122,11 +114,18 @@ public abstract partial class SqlRegistryStore
         StoreNames.Check(model, "model");
         StoreNames.CheckAlias(alias);
         return ReadAsync<IReadOnlyList<AliasChange>>(async c => await c.QueryAsync(null, """
-            SELECT id, model, alias, previous_version, version, changed_at, actor FROM alias_history
+            SELECT id, model, alias, previous_version, version, changed_at, actor, kind FROM alias_history
             WHERE model = @model AND alias = @alias ORDER BY id
-            """, r => new AliasChange(r.Int64(0), r.GetString(1), r.GetString(2), r.NullableInt32(3), r.NullableInt32(4), r.Time(5), r.GetString(6)),
+            """, MapAliasChange,
             ct, ("@model", model), ("@alias", alias)), ct);
     }
+
+    private static AliasChange MapAliasChange(DbDataReader r) => new(r.Int64(0), r.GetString(1), r.GetString(2), r.NullableInt32(3), r.NullableInt32(4),
+        r.Time(5), r.GetString(6), ParseKind(r.GetString(7)));
+
+    private static AliasChangeKind ParseKind(string text) => Enum.Parse<AliasChangeKind>(text, ignoreCase: true);
+
+    private static string KindText(AliasChangeKind kind) => kind.ToString().ToLowerInvariant();
 
     private static AliasRecord MapAlias(DbDataReader r) => new(r.GetString(0), r.GetString(1), r.Int32(2), r.Time(3), r.GetString(4));
 }

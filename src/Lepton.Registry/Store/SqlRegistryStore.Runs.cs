@@ -6,7 +6,7 @@ namespace Lepton.Registry.Store;
 
 public abstract partial class SqlRegistryStore
 {
-    private const string RunColumns = "id, name, status, parameters_json, started_at, ended_at, host, code_version, dataset_ref, seed, error";
+    private const string RunColumns = "id, name, status, parameters_json, started_at, ended_at, host, code_version, dataset_ref, seed, error, started_by";
 
     public Task<RunRecord> StartRunAsync(string name, string parametersJson, string host, string? codeVersion, string? datasetRef, ulong? seed,
         string actor, CancellationToken ct = default)
@@ -18,8 +18,8 @@ public abstract partial class SqlRegistryStore
         return WriteAsync("run", async (c, tx) =>
         {
             var now = StoreClock.Now();
-            var run = new RunRecord(Guid.CreateVersion7().ToString("N"), name, RunStatus.Running, parametersJson, now, null, host, codeVersion, datasetRef, seed, null);
-            await c.ExecuteAsync(tx, $"INSERT INTO runs ({RunColumns}, started_by) VALUES (@id, @name, @status, @params, @at, NULL, @host, @code, @dataset, @seed, NULL, @by)",
+            var run = new RunRecord(Guid.CreateVersion7().ToString("N"), name, RunStatus.Running, parametersJson, now, null, host, codeVersion, datasetRef, seed, null, actor);
+            await c.ExecuteAsync(tx, $"INSERT INTO runs ({RunColumns}) VALUES (@id, @name, @status, @params, @at, NULL, @host, @code, @dataset, @seed, NULL, @by)",
                 ct, ("@id", run.Id), ("@name", name), ("@status", StatusText(RunStatus.Running)), ("@params", parametersJson),
                 ("@at", StoreClock.ToMicroseconds(now)), ("@host", host), ("@code", codeVersion), ("@dataset", datasetRef),
                 ("@seed", seed is { } s ? unchecked((long)s) : null), ("@by", actor));
@@ -134,5 +134,5 @@ public abstract partial class SqlRegistryStore
 
     private static RunRecord MapRun(DbDataReader r) => new(r.GetString(0), r.GetString(1), Enum.Parse<RunStatus>(r.GetString(2), ignoreCase: true),
         r.GetString(3), r.Time(4), r.NullableTime(5), r.GetString(6), r.NullableString(7), r.NullableString(8),
-        r.IsDBNull(9) ? null : unchecked((ulong)r.Int64(9)), r.NullableString(10));
+        r.IsDBNull(9) ? null : unchecked((ulong)r.Int64(9)), r.NullableString(10), r.GetString(11));
 }

@@ -28,7 +28,9 @@ public static class ArchiveScenario
         var run = await store.StartRunAsync("cnn-train", "{\"lr\":0.01}", "host-a", "abc123", "toy@2", 42, "alice");
         for (int epoch = 1; epoch <= 3; epoch++)
             await store.LogMetricsAsync(run.Id, epoch, new Dictionary<string, double> { ["loss"] = 1.0 / epoch, ["val_accuracy"] = 0.5 + epoch / 10.0 });
-        await store.AppendRunLogAsync(run.Id, "epoch 1\nepoch 2\nepoch 3\n");
+        await store.LogMetricsAsync(run.Id, 3, new Dictionary<string, double> { ["grad_norm"] = double.NaN });
+        await store.AppendRunLogAsync(run.Id, "epoch 1\nepoch 2\n");
+        await store.AppendRunLogAsync(run.Id, "epoch 3\n");
         await store.EndRunAsync(run.Id, RunStatus.Completed, null, "alice");
 
         await store.RegisterModelVersionAsync(new NewModelVersion("cnn", small, described.ArchitectureSummary, "{\"test_accuracy\":0.8}", run.Id, "toy@2",
@@ -45,7 +47,13 @@ public static class ArchiveScenario
         await store.RegisterModelVersionAsync(new NewModelVersion("other", wide, "other", "{}", null, null, "{}", "dave"));
     }
 
-    /// <summary>What must survive a move between stores: everything except time stamps and store-assigned run ids.</summary>
+    /// <summary>
+    /// The whole registry.json of an archive except what only says where and when it was exported, so archives of the
+    /// same registry taken from different stores compare equal: run ids, time stamps, actors and alias moves included.
+    /// </summary>
+    public static string Records(RegistryArchiveContents c) => (c with { ExportedAt = default, SourceBackend = "" }).ToJson();
+
+    /// <summary>What must survive a move between stores, as readable lines (a failing comparison shows where they differ).</summary>
     public static string Describe(RegistryArchiveContents c)
     {
         var runs = c.Runs.ToDictionary(r => r.Run.Id);

@@ -53,13 +53,15 @@ public sealed class RegistryArchiveTests : IAsyncLifetime
             Assert.Null(await target.GetModelVersionAsync("cnn", 2));
             Assert.Equal(4, (await target.GetModelAsync("cnn"))!.LatestVersion);
             var v1 = (await target.GetModelVersionAsync("cnn", 1))!;
-            Assert.Equal("completed", (await target.GetRunAsync(v1.RunId!))!.Status.ToString().ToLowerInvariant());
+            Assert.Equal(first.Models[0].Versions[0], v1);
+            Assert.Equal(first.Runs[0].Run, await target.GetRunAsync(v1.RunId!));
             await foreach (var hash in artifacts.ListAsync()) await artifacts.VerifyAsync(hash);
             var folder = await new ModelPackage(artifacts, new ModelPackageOptions(CacheRoot: _temp.Sub("cache"))).MaterializeAsync(v1.ArtifactHash);
             Lepton.NN.Serialization.ModelFile.Load(folder);
         }
         var second = await RegistryArchive.ReadContentsAsync(_temp.Sub("b.zip"));
         Assert.Equal(ArchiveScenario.Describe(first), ArchiveScenario.Describe(second));
+        Assert.Equal(ArchiveScenario.Records(first), ArchiveScenario.Records(second));
         Assert.Equal("sqlite", second.SourceBackend);
     }
 

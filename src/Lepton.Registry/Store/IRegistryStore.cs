@@ -68,4 +68,19 @@ public interface IRegistryStore : IAsyncDisposable
 
     // ---- audit ----
     Task<IReadOnlyList<AuditEntry>> ListAuditAsync(int limit = 100, CancellationToken ct = default);
+
+    // ---- prediction log and feedback ----
+    /// <summary>Stores a batch of served predictions in one transaction; ids already stored are skipped (a retried batch adds nothing).</summary>
+    Task AppendPredictionsAsync(IReadOnlyList<PredictionRecord> predictions, CancellationToken ct = default);
+    Task<PredictionRecord?> GetPredictionAsync(string id, CancellationToken ct = default);
+    /// <summary>A model's predictions made at or after <paramref name="since"/>, oldest first.</summary>
+    Task<IReadOnlyList<PredictionRecord>> ListPredictionsAsync(string model, DateTimeOffset? since = null, int limit = 1000, CancellationToken ct = default);
+    Task<long> CountPredictionsAsync(string? model = null, DateTimeOffset? since = null, CancellationToken ct = default);
+    /// <summary>
+    /// Stores the true label for a prediction, durably, before returning. The same label again changes nothing; a different
+    /// label replaces it and is audited. An id the prediction log has not stored (yet) is accepted, since the log is asynchronous.
+    /// </summary>
+    Task<FeedbackOutcome> RecordFeedbackAsync(FeedbackRecord feedback, CancellationToken ct = default);
+    /// <summary>Feedback received at or after <paramref name="since"/> (for one model, or all), oldest first.</summary>
+    Task<IReadOnlyList<FeedbackRecord>> ListFeedbackAsync(string? model = null, DateTimeOffset? since = null, int limit = 1000, CancellationToken ct = default);
 }

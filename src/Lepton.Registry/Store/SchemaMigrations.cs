@@ -120,6 +120,35 @@ internal static class SchemaMigrations
                 details_json TEXT NOT NULL)
             """,
         ]),
+        // The prediction log and feedback. No foreign keys: predictions of folder models name no registered model,
+        // and feedback may arrive before the asynchronous log has flushed its prediction (joins resolve later).
+        new(2, "predictions and feedback",
+        [
+            """
+            CREATE TABLE predictions (
+                id TEXT PRIMARY KEY,
+                model TEXT NOT NULL,
+                version INTEGER NULL,
+                created_at BIGINT NOT NULL,
+                latency_ms DOUBLE PRECISION NOT NULL,
+                predicted_label TEXT NULL,
+                input_stats_json TEXT NOT NULL,
+                output_json TEXT NOT NULL,
+                raw_input_json TEXT NULL)
+            """,
+            "CREATE INDEX ix_predictions_model_time ON predictions (model, created_at)",
+            "CREATE INDEX ix_predictions_time ON predictions (created_at)",
+            """
+            CREATE TABLE feedback (
+                prediction_id TEXT PRIMARY KEY,
+                model TEXT NOT NULL,
+                label TEXT NOT NULL,
+                received_at BIGINT NOT NULL,
+                actor TEXT NOT NULL)
+            """,
+            "CREATE INDEX ix_feedback_model_time ON feedback (model, received_at)",
+            "CREATE INDEX ix_feedback_time ON feedback (received_at)",
+        ]),
     ];
 
     public static int Latest => All[^1].Version;

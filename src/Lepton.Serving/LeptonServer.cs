@@ -62,7 +62,7 @@ public static class LeptonServer
         app.UseMiddleware<RequestMetricsMiddleware>();
         app.UseMiddleware<ErrorHandlingMiddleware>();
         app.UseRouting();
-        app.UseMiddleware<ApiKeyMiddleware>(authenticator is null ? [] : new object[] { authenticator });
+        app.Use(next => new ApiKeyMiddleware(next, authenticator).InvokeAsync);
         if (options.RateLimitPerSecond is not null) app.UseRateLimiter();
         if (options.EnableSwagger) OpenApiSetup.Use(app);
 

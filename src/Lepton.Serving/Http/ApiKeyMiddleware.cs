@@ -23,15 +23,15 @@ public sealed class ApiKeyMiddleware(RequestDelegate next, ApiKeyAuthenticator? 
         string header = context.Request.Headers.Authorization.ToString();
         if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) || header.Length <= 7)
         {
-            context.Response.Headers.WWWAuthenticate = "Bearer";
-            await ErrorResponses.WriteAsync(context, 401, "This endpoint needs an API key: send Authorization: Bearer <key> (create one with lepton keys create).");
+            await ErrorResponses.WriteAsync(context, 401,
+                "This endpoint needs an API key: send Authorization: Bearer <key> (create one with lepton keys create).", challenge: "Bearer");
             return;
         }
         var key = await authenticator.AuthenticateAsync(header[7..].Trim(), context.RequestAborted);
         if (key is null)
         {
-            context.Response.Headers.WWWAuthenticate = "Bearer error=\"invalid_token\"";
-            await ErrorResponses.WriteAsync(context, 401, "The API key is unknown, expired or revoked; check it with lepton keys list.");
+            await ErrorResponses.WriteAsync(context, 401, "The API key is unknown, expired or revoked; check it with lepton keys list.",
+                challenge: "Bearer error=\"invalid_token\"");
             return;
         }
         if (!ApiKeyAuthenticator.Allows(key, required.Scope))

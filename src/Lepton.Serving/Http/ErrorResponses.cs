@@ -7,11 +7,13 @@ namespace Lepton.Serving.Http;
 /// <summary>Writes the protocol's error body <c>{"error": "..."}</c> with a status (and Retry-After when given).</summary>
 public static class ErrorResponses
 {
-    public static async Task WriteAsync(HttpContext context, int status, string message, TimeSpan? retryAfter = null)
+    /// <summary>Replaces whatever the response holds; <paramref name="challenge"/> is sent as WWW-Authenticate (401).</summary>
+    public static async Task WriteAsync(HttpContext context, int status, string message, TimeSpan? retryAfter = null, string? challenge = null)
     {
         if (context.Response.HasStarted) return;
         context.Response.Clear();
         context.Response.StatusCode = status;
+        if (challenge is not null) context.Response.Headers.WWWAuthenticate = challenge;
         if (retryAfter is { } wait)
             context.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
         context.Response.ContentType = "application/json";

@@ -37,15 +37,18 @@ public static class RepositoryEndpoints
     private static async Task<IResult> LoadAsync(ServingContext s, HttpContext http, ILogger<ServingContext> logger, string name)
     {
         name = RouteNames.Model(name);
+        bool served = s.Models.Status(name) is not null;
         try
         {
-            if (s.Models.Status(name) is not null) await s.Models.ReloadAsync(name, http.RequestAborted);
+            if (served) await s.Models.ReloadAsync(name, http.RequestAborted);
             else await s.Models.LoadAsync((s.DefaultServeOptions ?? new ModelServeOptions(name)) with { Reference = name, Name = name }, http.RequestAborted);
         }
         catch (ModelLoadException ex)
         {
             string incident = Guid.NewGuid().ToString("N")[..12];
             logger.LogWarning(ex, "Loading model {Model} failed (incident {Incident})", name, incident);
+            // A model that was not served before must not linger as a failed entry that keeps polling the registry.
+            if (!served && s.Models.Status(name) is not null) await s.Models.UnloadAsync(name);
             throw new ProtocolException(400, $"Model '{name}' could not be loaded: {ClientText.Scrub(ex.Message)} (incident {incident}); the serving version, if any, keeps serving.");
         }
         return JsonResponses.Json(new { });

@@ -1,0 +1,74 @@
+using System.Buffers;
+using System.Text;
+using System.Text.Json;
+using Lepton.Registry.Store;
+using Lepton.Serving.Http;
+
+namespace Lepton.Serving.Logging;
+
+/// <summary>
+/// Turns a prediction event into the stored record, on the log's background task so requests never pay for it:
+/// input statistics and the output (top label, index, served version, probabilities) as compact JSON, and the
+/// sampled raw input as a JSON array. Non-finite numbers are written as null (JSON has no NaN).
+/// </summary>
+internal static class PredictionRecordMapper
+{
+    public static PredictionRecord ToRecord(PredictionEvent e, ArrayBufferWriter<byte> buffer)
+    {
+        string stats = Json(buffer, w =>
+        {
+            w.WriteStartObject();
+            Number(w, "mean", e.Input.Mean);
+            Number(w, "std", e.Input.Std);
+            Number(w, "min", e.Input.Min);
+            Number(w, "max", e.Input.Max);
+            w.WriteEndObject();
+        });
+        string output = Json(buffer, w =>
+        {
+            w.WriteStartObject();
+            w.WriteString("label", e.TopLabel);
+            w.WriteNumber("index", e.TopIndex);
+            w.WriteString("version", e.VersionLabel);
+            w.WriteStartArray("probabilities");
+            foreach (float p in e.Probabilities) Value(w, p);
+            w.WriteEndArray();
+            w.WriteEndObject();
+        });
+        string? raw = e.RawInput is null ? null : Json(buffer, w =>
+        {
+            w.WriteStartArray();
+            foreach (float v in e.RawInput) Value(w, v);
+            w.WriteEndArray();
+        });
+        return new PredictionRecord(e.PredictionId, e.Model, e.Version, e.At, Math.Max(0, e.LatencyMs), e.TopLabel, stats, output, raw);
+    }
+
+    public static FeedbackRecord ToRecord(FeedbackItem item, DateTimeOffset receivedAt) =>
+        new(item.PredictionId, item.Model, item.Label, receivedAt, item.Actor);
+
+    private static string Json(ArrayBufferWriter<byte> buffer, Action<Utf8JsonWriter> write)
+    {
+        buffer.ResetWrittenCount();
+        using (var writer = new Utf8JsonWriter(buffer)) write(writer);
+        return Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
+
+    private static void Number(Utf8JsonWriter w, string name, double value)
+    {
+        w.WritePropertyName(name);
+        Value(w, value);
+    }
+
+    private static void Value(Utf8JsonWriter w, double value)
+    {
+        if (double.IsFinite(value)) w.WriteNumberValue(value);
+        else w.WriteNullValue();
+    }
+
+    private static void Value(Utf8JsonWriter w, float value)
+    {
+        if (float.IsFinite(value)) w.WriteNumberValue(value);
+        else w.WriteNullValue();
+    }
+}

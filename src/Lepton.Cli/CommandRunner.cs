@@ -3,7 +3,7 @@ using Spectre.Console;
 namespace Lepton.Cli;
 
 /// <summary>
-/// Runs a verb's body with Ctrl+C turned into a cancellation (a second Ctrl+C exits at once) and
+/// Runs a verb's body with Ctrl+C and SIGTERM turned into a cancellation (a second Ctrl+C exits at once) and
 /// known failures turned into one clear line on stderr instead of a stack trace.
 /// </summary>
 public static class CommandRunner
@@ -25,6 +25,13 @@ public static class CommandRunner
             Console.Error.WriteLine("lepton: stopping after the current batch (Ctrl+C again to quit at once)...");
         };
         Console.CancelKeyPress += onCancel;
+        // SIGTERM (docker stop, kill, systemd) stops as gently as Ctrl+C.
+        using var onTerm = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGTERM, ctx =>
+        {
+            if (cts.IsCancellationRequested) return;
+            ctx.Cancel = true;
+            cts.Cancel();
+        });
         try
         {
             return body(cts.Token);

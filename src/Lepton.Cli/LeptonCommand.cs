@@ -17,6 +17,7 @@ public static class LeptonCommand
         root.Subcommands.Add(RunsCommand.Create());
         root.Subcommands.Add(DataCommand.Create());
         root.Subcommands.Add(KeysCommand.Create());
+        root.Subcommands.Add(ServeCommand.Create());
         return root;
     }
 

@@ -63,6 +63,9 @@ public sealed class ModelLease : IDisposable
         return _slot.Batcher.InferAsync(inputs, ct);
     }
 
+    /// <summary>Completes when the leased version has been released (tests observe draining with it).</summary>
+    internal Task SlotReleased => _slot.Released;
+
     public void Dispose()
     {
         if (Interlocked.Exchange(ref _disposed, 1) == 0) _slot.EndLease();

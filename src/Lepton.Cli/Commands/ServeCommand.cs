@@ -73,7 +73,12 @@ public static class ServeCommand
     private static async Task<int> RunAsync(ServerOptions options, IReadOnlyList<string> references, List<(string Reference, double Fraction)> canaries,
         ModelServeOptions batching, string? storeSetting, CancellationToken ct)
     {
-        using var loggers = LoggerFactory.Create(b => b.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; }));
+        // The same log format as the server's: JSON lines when output goes to a file or collector, single lines on a terminal.
+        using var loggers = LoggerFactory.Create(b =>
+        {
+            if (Console.IsOutputRedirected) b.AddJsonConsole(o => o.TimestampFormat = "O");
+            else b.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; });
+        });
         await using var registry = await ModelRegistry.OpenAsync(storeSetting, ct);
         await using var manager = new ModelManager(registry, logger: loggers.CreateLogger<ModelManager>());
         foreach (var reference in references)

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 
@@ -7,6 +8,9 @@ namespace Lepton.Serving.Http;
 /// <summary>Writes the protocol's error body <c>{"error": "..."}</c> with a status (and Retry-After when given).</summary>
 public static class ErrorResponses
 {
+    // Relaxed escaping keeps messages readable ("<key>", "'") in application/json bodies; they are never embedded in HTML.
+    internal static readonly JsonSerializerOptions Json = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     /// <summary>Replaces whatever the response holds; <paramref name="challenge"/> is sent as WWW-Authenticate (401).</summary>
     public static async Task WriteAsync(HttpContext context, int status, string message, TimeSpan? retryAfter = null, string? challenge = null)
     {
@@ -17,6 +21,6 @@ public static class ErrorResponses
         if (retryAfter is { } wait)
             context.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
         context.Response.ContentType = "application/json";
-        await context.Response.Body.WriteAsync(JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, string> { ["error"] = message }), context.RequestAborted);
+        await context.Response.Body.WriteAsync(JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, string> { ["error"] = message }, Json), context.RequestAborted);
     }
 }

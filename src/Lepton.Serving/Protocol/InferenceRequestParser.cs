@@ -58,6 +58,7 @@ public static class InferenceRequestParser
                     throw ProtocolException.BadRequest($"Unknown field '{Clip(field)}' in the inference request; it has {Fields}.");
             }
         }
+        if (reader.Read()) throw ProtocolException.BadRequest("Malformed JSON request body: content follows the closing brace of the request object.");
         if (!sawInputs || inputs.Count == 0)
             throw ProtocolException.BadRequest("The inference request has no inputs: send \"inputs\": [{\"name\", \"shape\", \"datatype\", \"data\"}].");
         bool binaryOutput = JsonParameters.Bool(parameters, "binary_data_output", "parameters");

@@ -53,6 +53,7 @@ public static class InstancesRequestParser
                     throw ProtocolException.BadRequest($"Unknown field '{InferenceRequestParser.Clip(field)}'; the request has instances and top_k.");
             }
         }
+        if (reader.Read()) throw ProtocolException.BadRequest("Malformed JSON request body: content follows the closing brace of the request object.");
         if (!sawInstances || instances.Count == 0)
             throw ProtocolException.BadRequest($"No instances: send {{\"instances\": [example, ...]}} with examples of shape {exampleShape}.");
         var dims = exampleShape.ToArray();

@@ -67,7 +67,8 @@ public sealed class ServerFixture : IAsyncLifetime
     {
         Directory.CreateDirectory(_home);
         var store = await RegistryStoreFactory.OpenAsync("sqlite:" + Path.Combine(_home, "registry.db"));
-        Registry = new ModelRegistry(store, new FileArtifactStore(new FileArtifactStoreOptions(Path.Combine(_home, "artifacts"))));
+        Registry = new ModelRegistry(store, new FileArtifactStore(new FileArtifactStoreOptions(Path.Combine(_home, "artifacts"))),
+            new Lepton.Registry.Packaging.ModelPackageOptions(CacheRoot: Path.Combine(_home, "cache")));
         string folder = WriteTinyModel(Path.Combine(_home, "tiny-src"));
         Network = ModelFile.Load(folder).Model;
         var v1 = await Registry.RegisterAsync(Model, folder, null, null, "test");

@@ -1,0 +1,147 @@
+using System.Buffers;
+using System.Buffers.Binary;
+using System.Text;
+using System.Text.Json;
+using Lepton.Engine;
+using Lepton.Serving.Protocol;
+
+namespace Lepton.Serving.Tests.Protocol;
+
+/// <summary>The request parser and signature check on their own: shapes, datatypes, nesting, binary data and limits.</summary>
+public sealed class InferenceRequestParserTests
+{
+    private static InferenceRequest Parse(string json, byte[]? binary = null, InferenceParseOptions? options = null) =>
+        InferenceRequestParser.Parse(Encoding.UTF8.GetBytes(json), binary ?? [], options);
+
+    private static ProtocolException Refused(string json, byte[]? binary = null, InferenceParseOptions? options = null) =>
+        Assert.Throws<ProtocolException>(() => Parse(json, binary, options));
+
+    [Fact]
+    public void FlatAndNestedData_GiveTheSameRowMajorValues()
+    {
+        var flat = Parse("{\"inputs\":[{\"name\":\"x\",\"shape\":[2,3],\"datatype\":\"FP32\",\"data\":[1,2,3,4,5,6]}]}");
+        var nested = Parse("{\"inputs\":[{\"data\":[[1,2,3],[4,5,6]],\"datatype\":\"FP32\",\"shape\":[2,3],\"name\":\"x\"}]}");
+        Assert.Equal(flat.Inputs[0].Data, nested.Inputs[0].Data);
+        Assert.Equal([2, 3], nested.Inputs[0].Shape);
+    }
+
+    [Fact]
+    public void IdParametersAndOutputs_AreRead()
+    {
+        var r = Parse("{\"id\":\"a1\",\"parameters\":{\"binary_data_output\":true,\"custom\":{\"k\":1}},\"inputs\":[{\"name\":\"x\",\"shape\":[1],\"datatype\":\"INT32\",\"data\":[7]}]," +
+                      "\"outputs\":[{\"name\":\"label\"},{\"name\":\"logits\",\"parameters\":{\"binary_data\":true}}]}");
+        Assert.Equal("a1", r.Id);
+        Assert.True(r.BinaryOutput);
+        Assert.Equal(JsonValueKind.Object, r.Parameters["custom"].ValueKind);
+        Assert.Equal(["label", "logits"], r.Outputs.Select(o => o.Name));
+        Assert.True(r.Outputs[1].Binary);
+        Assert.Equal(TensorDatatype.Int32, r.Inputs[0].Datatype);
+    }
+
+    [Theory]
+    [InlineData(TensorDatatype.Uint8, new byte[] { 200 }, 200f)]
+    [InlineData(TensorDatatype.Int16, new byte[] { 0x18, 0xFC }, -1000f)]
+    [InlineData(TensorDatatype.Fp16, new byte[] { 0x00, 0x3C }, 1f)]
+    [InlineData(TensorDatatype.Fp64, new byte[] { 0, 0, 0, 0, 0, 0, 0x04, 0x40 }, 2.5f)]
+    public void BinaryData_DecodesLittleEndianOfEveryWidth(TensorDatatype type, byte[] bytes, float expected)
+    {
+        string name = TensorDatatypes.Name(type);
+        var r = Parse($"{{\"inputs\":[{{\"name\":\"x\",\"shape\":[1],\"datatype\":\"{name}\",\"parameters\":{{\"binary_data_size\":{bytes.Length}}}}}]}}", bytes);
+        Assert.Equal(expected, r.Inputs[0].Data[0]);
+    }
+
+    [Fact]
+    public void TwoBinaryInputs_TakeTheirBytesInOrder()
+    {
+        var bytes = new byte[12];
+        BinaryPrimitives.WriteSingleLittleEndian(bytes, 1.5f);
+        BinaryPrimitives.WriteSingleLittleEndian(bytes.AsSpan(4), 2.5f);
+        BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(8), -3);
+        var r = Parse("{\"inputs\":[{\"name\":\"a\",\"shape\":[2],\"datatype\":\"FP32\",\"parameters\":{\"binary_data_size\":8}}," +
+                      "{\"name\":\"b\",\"shape\":[1],\"datatype\":\"INT32\",\"parameters\":{\"binary_data_size\":4}}]}", bytes);
+        Assert.Equal([1.5f, 2.5f], r.Inputs[0].Data);
+        Assert.Equal([-3f], r.Inputs[1].Data);
+    }
+
+    [Theory]
+    [InlineData("{\"inputs\":[{\"name\":\"x\",\"shape\":[2],\"datatype\":\"FP32\",\"data\":[1,2]}],\"extra\":1}", "Unknown field 'extra'")]
+    [InlineData("{\"inputs\":[{\"name\":\"x\",\"shape\":[-1],\"datatype\":\"FP32\",\"data\":[1]}]}", "whole numbers >= 0")]
+    [InlineData("{\"inputs\":[{\"name\":\"x\",\"shape\":[2],\"datatype\":\"fp32\",\"data\":[1,2]}]}", "case-sensitive")]
+    [InlineData("{\"inputs\":[{\"name\":\"x\",\"shape\":[2],\"datatype\":\"INT8\",\"data\":[1,2.5]}]}", "not a INT8 value")]
+    [InlineData("{\"inputs\":[{\"name\":\"x\",\"shape\":[2],\"datatype\":\"FP32\",\"data\":[1,\"a\"]}]}", "is a string")]
+    [InlineData("{\"inputs\":[{\"name\":\"x\",\"shape\":[2],\"datatype\":\"FP32\",\"data\":[1,null]}]}", "only numbers and arrays")]
+    [InlineData("{\"inputs\":[{\"name\":\"x\",\"shape\":[1,2],\"datatype\":\"FP32\",\"data\":[[1],[2]]}]}", "nest it like the shape")]
+    [InlineData("{\"inputs\":[{\"name\":\"x\",\"shape\":[2],\"datatype\":\"FP32\",\"data\":[1,[2]]}]}", "mixes numbers")]
+    [InlineData("{\"inputs\":[{\"shape\":[2],\"datatype\":\"FP32\",\"data\":[1,2]}]}", "has no name")]
+    [InlineData("{\"inputs\":[{\"name\":\"x\",\"datatype\":\"FP32\",\"data\":[1,2]}]}", "has no shape")]
+    [InlineData("{\"inputs\":[{\"name\":\"x\",\"shape\":[2],\"datatype\":\"FP32\"}]}", "has no data")]
+    [InlineData("{\"inputs\":[{\"name\":\"x\",\"shape\":[100000,100000,100000],\"datatype\":\"FP32\",\"data\":[1]}]}", "server's limit")]
+    [InlineData("{\"inputs\":[{\"name\":\"x\",\"shape\":[2],\"datatype\":\"FP32\",\"data\":[1,2]}]} trailing", "Malformed JSON")]
+    public void Refuses_WithAMessageNamingTheProblem(string json, string message)
+    {
+        var ex = Refused(json);
+        Assert.Equal(400, ex.StatusCode);
+        Assert.Contains(message, ex.Message);
+    }
+
+    [Fact]
+    public void NonFiniteValues_AreRefusedByDefaultAndAcceptedWhenAllowed()
+    {
+        const string json = "{\"inputs\":[{\"name\":\"x\",\"shape\":[2],\"datatype\":\"FP32\",\"data\":[\"NaN\",\"-Infinity\"]}]}";
+        Assert.Contains("NaN", Refused(json).Message);
+        var r = Parse(json, options: new InferenceParseOptions(AllowNonFinite: true));
+        Assert.True(float.IsNaN(r.Inputs[0].Data[0]));
+        Assert.Equal(float.NegativeInfinity, r.Inputs[0].Data[1]);
+    }
+
+    [Fact]
+    public void DeepNesting_StopsAtTheConfiguredDepth()
+    {
+        string deep = "{\"inputs\":[{\"name\":\"x\",\"shape\":[1],\"datatype\":\"FP32\",\"data\":" + new string('[', 200) + "1" + new string(']', 200) + "}]}";
+        Assert.Contains("nested deeper than 64", Refused(deep).Message);
+    }
+
+    [Fact]
+    public void BinarySizes_MustAddUpToTheBytesSent()
+    {
+        const string json = "{\"inputs\":[{\"name\":\"x\",\"shape\":[2],\"datatype\":\"FP32\",\"parameters\":{\"binary_data_size\":8}}]}";
+        Assert.Contains("reaches past", Refused(json, new byte[4]).Message);
+        Assert.Contains("add up to 8", Refused(json, new byte[12]).Message);
+        Assert.Contains("whole number of bytes", Refused(json.Replace("8}", "-8}"), new byte[8]).Message);
+    }
+
+    [Fact]
+    public void Signature_ChecksNameShapeAndOutputs_AndReturnsTheBatch()
+    {
+        var signature = new ModelSignature("image", new Shape(1, 2, 2), ["a", "b"]);
+        var ok = Parse("{\"inputs\":[{\"name\":\"image\",\"shape\":[2,1,2,2],\"datatype\":\"UINT8\",\"data\":[1,2,3,4,5,6,7,8]}]}");
+        var x = signature.Validate(ok, "m");
+        Assert.Equal(new Shape(2, 1, 2, 2), x.Shape);
+        Assert.Equal([-1, 1, 2, 2], signature.InputShape);
+        Assert.Contains("expects [-1,1,2,2]", Assert.Throws<ProtocolException>(() => signature.Validate(
+            Parse("{\"inputs\":[{\"name\":\"image\",\"shape\":[1,4],\"datatype\":\"FP32\",\"data\":[1,2,3,4]}]}"), "m")).Message);
+        Assert.Contains("batch size 0", Assert.Throws<ProtocolException>(() => signature.Validate(
+            Parse("{\"inputs\":[{\"name\":\"image\",\"shape\":[0,1,2,2],\"datatype\":\"FP32\",\"data\":[]}]}"), "m")).Message);
+    }
+
+    [Fact]
+    public void ResponseWriter_WritesJsonThenBinaryOutputs()
+    {
+        var outputs = new ClassifierOutputs([0f, 1f, 2f, 2f, 1f, 0f], 2, ["a", "b", "c"]);
+        Assert.Equal([2, 0], outputs.TopClass);
+        var request = Parse("{\"inputs\":[{\"name\":\"x\",\"shape\":[1],\"datatype\":\"FP32\",\"data\":[1]}],\"outputs\":[{\"name\":\"label\",\"parameters\":{\"binary_data\":true}},{\"name\":\"logits\"}]}");
+        var buffer = new ArrayBufferWriter<byte>();
+        int? header = InferenceResponseWriter.Write(buffer, new ResponseIdentity("m", "3", "r", "p", ["p-0", "p-1"]), outputs, request);
+        Assert.NotNull(header);
+        var json = JsonDocument.Parse(buffer.WrittenMemory[..header.Value]).RootElement;
+        Assert.Equal("3", json.GetProperty("model_version").GetString());
+        Assert.Equal(2, json.GetProperty("parameters").GetProperty("prediction_ids").GetArrayLength());
+        var label = json.GetProperty("outputs")[0];
+        Assert.Equal(10, label.GetProperty("parameters").GetProperty("binary_data_size").GetInt32());
+        var tail = buffer.WrittenSpan[header.Value..];
+        Assert.Equal(1, BinaryPrimitives.ReadInt32LittleEndian(tail));
+        Assert.Equal((byte)'c', tail[4]);
+        Assert.Equal((byte)'a', tail[9]);
+        Assert.Equal(6, json.GetProperty("outputs")[1].GetProperty("data").GetArrayLength());
+    }
+}

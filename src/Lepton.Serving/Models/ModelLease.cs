@@ -60,11 +60,26 @@ public sealed class ModelLease : IDisposable
                 $"Model {Name} version {VersionLabel} expects inputs (N,{string.Join(",", example.ToArray())}), got {inputs.Shape}.");
         if (inputs.DType != DType.Float32)
             throw new InferenceInputException($"Model {Name} version {VersionLabel} expects float32 inputs, got {inputs.DType}.");
-        return _slot.Batcher.InferAsync(inputs, ct);
+        return InferCoreAsync(inputs, ct);
+    }
+
+    private async Task<Tensor> InferCoreAsync(Tensor inputs, CancellationToken ct)
+    {
+        try
+        {
+            return await _slot.Batcher.InferAsync(inputs, ct).ConfigureAwait(false);
+        }
+        catch (ObjectDisposedException) when (_slot.IsReleasing)
+        {
+            // Only a forced release (shutdown past the drain timeout) closes a batcher that still has leases.
+            throw new ModelNotReadyException($"Model {Name} version {VersionLabel} was released while the server shuts down; retry on another instance.");
+        }
     }
 
     /// <summary>Completes when the leased version has been released (tests observe draining with it).</summary>
     internal Task SlotReleased => _slot.Released;
+
+    internal ModelVersionSlot Slot => _slot;
 
     public void Dispose()
     {

@@ -172,7 +172,11 @@ public sealed partial class ModelManager : IAsyncDisposable
     private string UnknownModelMessage(string name)
     {
         string served;
-        lock (_gate) served = _models.Count == 0 ? "none" : string.Join(", ", _models.Keys.Order(StringComparer.Ordinal));
+        lock (_gate)
+        {
+            var names = _models.Keys.Order(StringComparer.Ordinal).ToList();
+            served = names.Count == 0 ? "none" : string.Join(", ", names.Take(20)) + (names.Count > 20 ? $" and {names.Count - 20} more" : "");
+        }
         // Names come from URLs: echo only a valid name, never arbitrary client text.
         var shown = ModelName.IsValid(name) ? $"'{name}'" : "with that name (it is not a valid model name)";
         return $"No model {shown} is served; served models: {served}.";

@@ -56,6 +56,9 @@ internal sealed class ModelVersionSlot
 
     public bool IsReleased => _released.Task.IsCompleted;
 
+    /// <summary>True once the release has begun (the batcher takes no new requests).</summary>
+    public bool IsReleasing => Volatile.Read(ref _releaseStarted) != 0;
+
     /// <summary>Completes when the last hold has ended and the batcher has drained.</summary>
     public Task Released => _released.Task;
 

@@ -102,7 +102,7 @@ internal sealed class ServedModel(string name, ModelServeOptions options, ModelR
             }
             old = role == VersionRole.Primary ? Interlocked.Exchange(ref _primary, slot) : Interlocked.Exchange(ref _canary, slot);
             _attempts.Remove(role);
-            if (old is not null && old != slot && old != OtherSlot(role)) _draining.Add(old);
+            if (old is not null && old != slot && old != OtherSlot(role)) Track(old);
         }
         old?.Release();
         return true;
@@ -118,9 +118,19 @@ internal sealed class ServedModel(string name, ModelServeOptions options, ModelR
             if (Interlocked.Exchange(ref _primary, null) is { } p) held.Add(p);
             if (Interlocked.Exchange(ref _canary, null) is { } c) held.Add(c);
             var all = held.Concat(_draining).Distinct().ToList();
-            foreach (var slot in held.Distinct()) _draining.Add(slot);
+            foreach (var slot in held.Distinct()) Track(slot);
             return (held, all);
         }
+    }
+
+    /// <summary>Lists a slot as draining until it is released; then it is dropped so its weights can be collected.</summary>
+    private void Track(ModelVersionSlot slot)
+    {
+        _draining.Add(slot);
+        slot.Released.ContinueWith(_ =>
+        {
+            lock (_gate) _draining.Remove(slot);
+        }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
     }
 
     /// <summary>Picks the version for one request: the named version, or primary/canary by the split when none is named.</summary>
@@ -150,6 +160,7 @@ internal sealed class ServedModel(string name, ModelServeOptions options, ModelR
     {
         lock (_gate)
         {
+            // The release continuation may not have run yet; a released slot is never shown as draining.
             _draining.RemoveAll(s => s.IsReleased);
             var versions = new List<ModelVersionStatus>();
             var primary = _primary;

@@ -109,6 +109,33 @@ public sealed class ModelManagerTests : IDisposable
     }
 
     [Fact]
+    public async Task AnUnloadedVersionLeavesNothingThatKeepsItsWeightsAlive()
+    {
+        _registry.Add("tiny", 1, _folders.Marked(1));
+        await using var manager = new ModelManager(_registry.Resolver, Manual);
+        await manager.LoadAsync(new ModelServeOptions("tiny@1"));
+        var (slot, released) = LeaseOnce(manager);
+
+        await manager.UnloadAsync("tiny");
+        await released.WaitAsync(TimeSpan.FromSeconds(10));
+        for (int i = 0; i < 3 && slot.IsAlive; i++)
+        {
+            GC.Collect();
+            GC.WaitForPendingFinalizers();
+            await Task.Delay(20);
+        }
+
+        Assert.False(slot.IsAlive, "the unloaded version is still referenced");
+    }
+
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private static (WeakReference Slot, Task Released) LeaseOnce(ModelManager manager)
+    {
+        using var lease = manager.Acquire("tiny");
+        return (new WeakReference(lease.Slot), lease.SlotReleased);
+    }
+
+    [Fact]
     public async Task ReloadPicksUpAChangedFolder()
     {
         var folder = _folders.Marked(1);

@@ -66,6 +66,8 @@ public sealed record ServerOptions
         if (RateLimitPerSecond is { } r && !(r > 0)) throw new ArgumentException($"--rate-limit must be above 0 requests per second, got {r}.");
         if (MaxJsonDepth is < 4 or > 1000) throw new ArgumentException($"MaxJsonDepth must be 4..1000, got {MaxJsonDepth}.");
         if (RawInputSampleRate is < 0 or > 1) throw new ArgumentException($"RawInputSampleRate must be 0..1, got {RawInputSampleRate}.");
+        if (MinRequestBodyGracePeriod <= TimeSpan.FromSeconds(1))
+            throw new ArgumentException($"MinRequestBodyGracePeriod must be longer than 1 s (Kestrel checks rates once a second), got {MinRequestBodyGracePeriod.TotalSeconds} s.");
         if (DefaultTopK < 1) throw new ArgumentException($"DefaultTopK must be at least 1, got {DefaultTopK}.");
     }
 }

@@ -47,10 +47,10 @@ public sealed class ErrorHandlingMiddleware(RequestDelegate next, ILogger<ErrorH
         BadHttpRequestException b => (b.StatusCode, b.StatusCode == 413
             ? "The request body is larger than this server's limit; send fewer rows per request or raise --max-body-bytes."
             : $"Bad request: {b.Message}", null),
-        ModelNotFoundException => (404, ex.Message, null),
-        ModelNotReadyException => (503, ex.Message, TimeSpan.FromSeconds(1)),
-        QueueFullException q => (503, q.Message, q.RetryAfter),
-        InferenceInputException or ModelNameException => (400, ex.Message, null),
+        ModelNotFoundException => (404, ClientText.Scrub(ex.Message), null),
+        ModelNotReadyException => (503, ClientText.Scrub(ex.Message), TimeSpan.FromSeconds(1)),
+        QueueFullException q => (503, ClientText.Scrub(q.Message), q.RetryAfter),
+        InferenceInputException or ModelNameException => (400, ClientText.Scrub(ex.Message), null),
         _ => (500, "", null),
     };
 }

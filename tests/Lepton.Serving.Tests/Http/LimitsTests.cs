@@ -27,20 +27,47 @@ public sealed class LimitsTests(ServerFixture server) : IClassFixture<ServerFixt
     }
 
     [Fact]
-    public async Task Kestrel_OnLoopback_RefusesOversizedBodiesWith413()
+    public async Task Kestrel_OnLoopback_EnforcesBodyHeaderAndDataRateLimits()
     {
-        var app = LeptonServer.Build(new ServerOptions { Port = 0, MaxRequestBodyBytes = 4096 }, new ServerDependencies(server.Models, server.Registry.Store));
+        var options = new ServerOptions
+        {
+            Port = 0,
+            MaxRequestBodyBytes = 4096,
+            MaxRequestHeaderCount = 20,
+            MinRequestBodyBytesPerSecond = 1000,
+            MinRequestBodyGracePeriod = TimeSpan.FromSeconds(1.5),
+        };
+        var app = LeptonServer.Build(options, new ServerDependencies(server.Models, server.Registry.Store));
         await app.StartAsync();
         try
         {
-            var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
-            Assert.StartsWith("http://127.0.0.1:", address);
-            using var client = new HttpClient { BaseAddress = new Uri(address) };
-            var reply = await Requests.PostJson(client, "/v2/models/tiny/infer", Requests.InferJson(Enumerable.Repeat(1f, 5000).ToArray()), server.PredictKey);
-            Assert.Equal(413, reply.Status);
-            Requests.AssertNoLeaks(reply);
-            var ok = await Requests.PostJson(client, "/v2/models/tiny/infer", Requests.InferJson(Requests.Pixels()), server.PredictKey);
-            Assert.Equal(200, ok.Status);
+            var address = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single());
+            Assert.Equal("127.0.0.1", address.Host);
+            using var client = new HttpClient { BaseAddress = address };
+            var big = await Requests.PostJson(client, "/v2/models/tiny/infer", Requests.InferJson(Enumerable.Repeat(1f, 5000).ToArray()), server.PredictKey);
+            Assert.Equal(413, big.Status);
+            Requests.AssertNoLeaks(big);
+            Assert.Equal(200, (await Requests.PostJson(client, "/v2/models/tiny/infer", Requests.InferJson(Requests.Pixels()), server.PredictKey)).Status);
+
+            var headers = await Requests.Send(client, HttpMethod.Get, "/v2", null, null, r =>
+            {
+                for (int i = 0; i < 40; i++) r.Headers.Add($"X-Filler-{i}", "x");
+            });
+            Assert.Equal(431, headers.Status);
+
+            // A client that announces a body and then trickles it is dropped once the grace period is over.
+            using var tcp = new TcpClient();
+            await tcp.ConnectAsync(address.Host, address.Port);
+            var stream = tcp.GetStream();
+            await stream.WriteAsync(Encoding.ASCII.GetBytes(
+                $"POST /v2/models/tiny/infer HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {server.PredictKey}\r\nContent-Type: application/json\r\nContent-Length: 4000\r\n\r\n{{"));
+            var started = DateTime.UtcNow;
+            var buffer = new byte[4096];
+            var read = stream.ReadAsync(buffer).AsTask();
+            Assert.Same(read, await Task.WhenAny(read, Task.Delay(TimeSpan.FromSeconds(10))));
+            string answer = Encoding.ASCII.GetString(buffer, 0, await read);
+            Assert.True(answer.Length == 0 || answer.StartsWith("HTTP/1.1 408", StringComparison.Ordinal), answer);
+            Assert.True(DateTime.UtcNow - started < TimeSpan.FromSeconds(8));
         }
         finally
         {

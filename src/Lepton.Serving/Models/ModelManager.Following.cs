@@ -142,11 +142,31 @@ public sealed partial class ModelManager
     private void Swap(ServedModel model, VersionRole role, ModelVersionSlot slot, ModelReference reference)
     {
         var previous = model.SlotOf(role);
-        if (!model.Install(role, slot)) return;
+        if (!model.Install(role, slot, out var draining)) return;
         if (previous is null)
             _logger.LogInformation("Model {Model}: version {Version} ({Reference}) is ready as {Role}", model.Name, slot.Label, reference, role);
         else
             _logger.LogInformation("Model {Model}: swapped {Role} from version {Old} to {New} ({Reference}); the old version drains",
                 model.Name, role, previous.Label, slot.Label, reference);
+        if (draining is not null) _ = ReleaseWhenDrainedAsync(model.Name, draining);
+    }
+
+    /// <summary>A replaced version gets the drain timeout to finish its requests; a lease held longer (a stuck client) must not pin its memory.</summary>
+    private async Task ReleaseWhenDrainedAsync(string model, ModelVersionSlot slot)
+    {
+        try
+        {
+            await slot.Released.WaitAsync(Options.Drain, _stopping.Token).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            _logger.LogWarning("Model {Model}: version {Version} still had {Leases} request(s) after the {Seconds} s drain timeout; releasing it",
+                model, slot.Label, slot.ActiveLeases, Options.Drain.TotalSeconds);
+            await slot.ReleaseNowAsync().ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            // Shutting down: DisposeAsync drains every version itself.
+        }
     }
 }

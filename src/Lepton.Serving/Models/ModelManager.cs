@@ -160,8 +160,8 @@ public sealed partial class ModelManager : IAsyncDisposable
                 // Expected: the loop ends by cancellation.
             }
         }
+        // _stopping is not disposed: a load finishing during shutdown may still read its token.
         await Task.WhenAll(models.Select(DrainAsync)).ConfigureAwait(false);
-        _stopping.Dispose();
     }
 
     private ServedModel? Find(string name)

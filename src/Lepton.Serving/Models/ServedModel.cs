@@ -88,11 +88,13 @@ internal sealed class ServedModel(string name, ModelServeOptions options, ModelR
     /// <summary>
     /// Makes <paramref name="slot"/> (already holding one hold for this role) the version for <paramref name="role"/>.
     /// New requests see it at once; the version it replaces drains and is released after its last lease.
-    /// Returns false (and releases the hold) when the model was unloaded meanwhile.
+    /// Returns false (and releases the hold) when the model was unloaded meanwhile; <paramref name="draining"/> is the
+    /// replaced version when no role uses it any more.
     /// </summary>
-    public bool Install(VersionRole role, ModelVersionSlot slot)
+    public bool Install(VersionRole role, ModelVersionSlot slot, out ModelVersionSlot? draining)
     {
         ModelVersionSlot? old;
+        draining = null;
         lock (_gate)
         {
             if (_removed)
@@ -102,7 +104,11 @@ internal sealed class ServedModel(string name, ModelServeOptions options, ModelR
             }
             old = role == VersionRole.Primary ? Interlocked.Exchange(ref _primary, slot) : Interlocked.Exchange(ref _canary, slot);
             _attempts.Remove(role);
-            if (old is not null && old != slot && old != OtherSlot(role)) Track(old);
+            if (old is not null && old != slot && old != OtherSlot(role))
+            {
+                Track(old);
+                draining = old;
+            }
         }
         old?.Release();
         return true;

@@ -71,8 +71,9 @@ public sealed class ModelLease : IDisposable
         }
         catch (ObjectDisposedException) when (_slot.IsReleasing)
         {
-            // Only a forced release (shutdown past the drain timeout) closes a batcher that still has leases.
-            throw new ModelNotReadyException($"Model {Name} version {VersionLabel} was released while the server shuts down; retry on another instance.");
+            // Only a forced release (a replaced version past its drain timeout, or shutdown) closes a batcher that still has leases.
+            throw new ModelNotReadyException(
+                $"Model {Name} version {VersionLabel} was released (replaced and past its drain timeout, or the server is shutting down); send the request again.");
         }
     }
 

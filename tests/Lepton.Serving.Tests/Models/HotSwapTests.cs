@@ -89,6 +89,27 @@ public sealed class HotSwapTests : IDisposable
         Assert.Equal([2], Assert.Single(manager.Status()).Versions.Select(v => v.Version));
     }
 
+    [Fact]
+    public async Task ALeaseHeldPastTheDrainTimeoutNoLongerPinsTheOldVersion()
+    {
+        _registry.Add("fashion", 1, _folders.Marked(1));
+        _registry.Add("fashion", 2, _folders.Marked(2));
+        _registry.Point("fashion", "production", 1);
+        await using var manager = new ModelManager(_registry.Resolver,
+            new ModelManagerOptions(AliasPollInterval: Timeout.InfiniteTimeSpan, DrainTimeout: TimeSpan.FromMilliseconds(200)));
+        await manager.LoadAsync(new ModelServeOptions("fashion@production"));
+        using var stuck = manager.Acquire("fashion");
+
+        _registry.Point("fashion", "production", 2);
+        await manager.CheckAliasesAsync();
+        await stuck.SlotReleased.WaitAsync(TimeSpan.FromSeconds(10));
+
+        var late = await Assert.ThrowsAsync<ModelNotReadyException>(() => stuck.InferAsync(TestModelFolders.Inputs(1, 1)));
+        Assert.Contains("released", late.Message);
+        using var fresh = manager.Acquire("fashion");
+        Assert.Equal(2f, (await fresh.InferAsync(TestModelFolders.Inputs(1, 1))).ToArray()[0]);
+    }
+
     [Theory]
     [InlineData("truncated")]
     [InlineData("wrong-shape")]

@@ -20,6 +20,8 @@ public static class OpenApiSetup
                               + "Model endpoints need Authorization: Bearer <API key> (lepton keys create).",
             });
             o.AddSecurityDefinition("bearer", new OpenApiSecurityScheme { Type = SecuritySchemeType.Http, Scheme = "bearer", Description = "An API key from lepton keys create." });
+            // Lets Swagger UI's Authorize button send the key with every call (public endpoints simply ignore it).
+            o.AddSecurityRequirement(document => new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference("bearer", document)] = [] });
         });
     }
 

@@ -19,7 +19,9 @@ public static class PredictEndpoint
     public static void Map(IEndpointRouteBuilder app)
     {
         app.MapPost("/models/{name}/predict", HandleAsync).WithTags("Convenience").WithMetadata(new RequiredScope(KeyScopes.Predict))
-            .WithSummary("Predict from JSON {\"instances\": [...]} or an uploaded PNG/JPEG; returns class names and probabilities.");
+            .WithSummary("Predict from JSON {\"instances\": [...]} or an uploaded PNG/JPEG; returns class names and probabilities.")
+            .Accepts<PredictRequestDoc>("application/json", "image/png", "image/jpeg", "multipart/form-data").Produces<PredictResponseDoc>(200)
+            .Errors(400, 401, 403, 404, 413, 415, 429, 503);
     }
 
     public static async Task HandleAsync(ServingContext serving, HttpContext http, string name)

@@ -237,6 +237,9 @@ public sealed class ProtocolConformanceTests(ServerFixture server) : IClassFixtu
         var paths = r.Json.GetProperty("paths");
         Assert.True(paths.TryGetProperty("/v2/models/{name}/infer", out _));
         Assert.True(paths.TryGetProperty("/models/{name}/predict", out _));
+        var body = paths.GetProperty("/v2/models/{name}/infer").GetProperty("post").GetProperty("requestBody").GetProperty("content");
+        Assert.Contains("InferRequestDoc", body.GetProperty("application/json").GetProperty("schema").GetRawText());
+        Assert.True(r.Json.GetProperty("components").GetProperty("schemas").GetProperty("InferRequestDoc").GetProperty("properties").TryGetProperty("inputs", out _));
         Assert.Equal(200, (await Requests.Get(_client, "/swagger/index.html", null)).Status);
     }
 

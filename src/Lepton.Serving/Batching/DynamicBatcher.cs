@@ -15,8 +15,7 @@ public sealed class DynamicBatcher : IAsyncDisposable
     private readonly VersionMetrics _metrics;
     private readonly object _gate = new();
     private readonly LinkedList<PendingChunk> _queue = new();
-    private readonly Task _worker;
-    private TaskCompletionSource _wake = NewSignal();
+    private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _queuedRows;
     private bool _closing;
     private long _recentBatchTicks;
@@ -30,7 +29,10 @@ public sealed class DynamicBatcher : IAsyncDisposable
         _forward = forward;
         Options = options;
         _metrics = metrics ?? new VersionMetrics("model", "0");
-        _worker = Task.Run(RunAsync);
+        // A dedicated thread waits on a monitor: its timed wait is precise to about a millisecond, where pool timers
+        // (Task.Delay) fire late under load, and a busy thread pool cannot delay a batch.
+        var worker = new Thread(RunWorker) { IsBackground = true, Name = $"lepton-batcher {_metrics.Model}:{_metrics.Version}" };
+        worker.Start();
     }
 
     public DynamicBatcherOptions Options { get; }
@@ -95,11 +97,10 @@ public sealed class DynamicBatcher : IAsyncDisposable
     {
         lock (_gate)
         {
-            if (_closing) return;
             _closing = true;
-            _wake.TrySetResult();
+            Monitor.PulseAll(_gate);
         }
-        await _worker.ConfigureAwait(false);
+        await _stopped.Task.ConfigureAwait(false);
     }
 
     private PendingChunk[] Split(Tensor inputs, int rows)
@@ -136,7 +137,7 @@ public sealed class DynamicBatcher : IAsyncDisposable
             }
             _queuedRows += rows;
             _metrics.QueueChanged(rows);
-            _wake.TrySetResult();
+            Monitor.Pulse(_gate);
         }
     }
 
@@ -167,32 +168,43 @@ public sealed class DynamicBatcher : IAsyncDisposable
         return estimate > floor ? estimate : floor;
     }
 
-    private async Task RunAsync()
+    private void RunWorker()
     {
-        while (true)
+        try
         {
-            PendingChunk[]? batch;
-            Task wait;
-            lock (_gate)
+            while (NextBatch() is { } batch)
             {
-                batch = TakeBatchIfDue(out var delay);
-                if (batch is null)
+                try
                 {
-                    if (_queue.Count == 0 && _closing) return;
-                    if (_wake.Task.IsCompleted) _wake = NewSignal();
-                    wait = delay is { } d ? Task.WhenAny(_wake.Task, Task.Delay(d)) : _wake.Task;
+                    Run(batch);
                 }
+                catch (Exception e)
+                {
+                    // Never let an unexpected error end the worker thread (that would end the process); fail the batch instead.
+                    foreach (var chunk in batch) chunk.Result.TrySetException(e);
+                }
+            }
+        }
+        finally
+        {
+            _stopped.TrySetResult();
+        }
+    }
+
+    /// <summary>Blocks until a batch is due; null when the batcher is closing and its queue is empty.</summary>
+    private PendingChunk[]? NextBatch()
+    {
+        lock (_gate)
+        {
+            while (true)
+            {
+                if (TakeBatchIfDue(out var delay) is { } batch) return batch;
+                if (_queue.Count == 0 && _closing) return null;
+                if (delay is { } d)
+                    Monitor.Wait(_gate, Math.Max(1, (int)Math.Ceiling(d.TotalMilliseconds)));
                 else
-                {
-                    wait = Task.CompletedTask;
-                }
+                    Monitor.Wait(_gate);
             }
-            if (batch is null)
-            {
-                await wait.ConfigureAwait(false);
-                continue;
-            }
-            Run(batch);
         }
     }
 
@@ -277,8 +289,6 @@ public sealed class DynamicBatcher : IAsyncDisposable
         Interlocked.Exchange(ref _recentBatchTicks, previous == 0 ? fullBatchTicks : (previous * 7 + fullBatchTicks) / 8);
         return output.Contiguous();
     }
-
-    private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     /// <summary>Up to MaxBatchSize rows of one request, waiting for (or inside) a batch.</summary>
     private sealed class PendingChunk(Tensor input, int rows)

@@ -26,10 +26,15 @@ public sealed class ModelRegistry(IRegistryStore store, IArtifactStore artifacts
 
     public ModelPackage Packages { get; } = new(artifacts, packageOptions);
 
-    /// <summary>Opens the store named by <paramref name="storeSetting"/> (or LEPTON_STORE) and the artifact folder under LEPTON_HOME.</summary>
+    /// <summary>
+    /// Opens the store named by <paramref name="storeSetting"/> (or LEPTON_STORE) and the artifacts: an S3 bucket
+    /// when LEPTON_S3_BUCKET is set, else the folder under LEPTON_HOME.
+    /// </summary>
     public static async Task<ModelRegistry> OpenAsync(string? storeSetting = null, CancellationToken ct = default)
     {
-        var artifacts = FileArtifactStore.OpenDefault();
+        IArtifactStore artifacts = string.IsNullOrWhiteSpace(Environment.GetEnvironmentVariable(S3ArtifactStoreOptions.BucketVariable))
+            ? FileArtifactStore.OpenDefault()
+            : new S3ArtifactStore(S3ArtifactStoreOptions.FromEnvironment());
         var store = await RegistryStoreFactory.OpenAsync(storeSetting, null, ct);
         return new ModelRegistry(store, artifacts);
     }

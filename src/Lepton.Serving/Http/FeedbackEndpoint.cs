@@ -21,7 +21,7 @@ public static class FeedbackEndpoint
     {
         app.MapPost("/v2/models/{name}/feedback", HandleAsync).WithTags("Feedback").WithMetadata(new RequiredScope(KeyScopes.Feedback))
             .WithSummary("Record the true label of a prediction: {\"prediction_id\": \"...\", \"label\": \"Coat\"} or an array of such objects.")
-            .Accepts<FeedbackDoc>("application/json").Errors(400, 401, 403, 404, 501);
+            .WithMetadata(new DocumentedBody(typeof(FeedbackDoc), "application/json")).Errors(400, 401, 403, 404, 501);
     }
 
     public static async Task<IResult> HandleAsync(ServingContext serving, HttpContext http, string name)

@@ -76,6 +76,12 @@ public sealed record FeedbackDoc(
     [property: JsonPropertyName("prediction_id")] string PredictionId,
     [property: JsonPropertyName("label")] string Label);
 
+/// <summary>
+/// Endpoint metadata naming the documented request body. Unlike <c>Accepts</c>, it does not take part in routing,
+/// so a request with another Content-Type still reaches the endpoint (and gets the endpoint's own 401/415 answer).
+/// </summary>
+public sealed record DocumentedBody(Type Type, params string[] ContentTypes);
+
 /// <summary>Attaches the documented request and response shapes to endpoints.</summary>
 internal static class OpenApiShapes
 {

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.OpenApi;
+using Swashbuckle.AspNetCore.SwaggerGen;
 
 namespace Lepton.Serving.Http;
 
@@ -21,6 +22,7 @@ public static class OpenApiSetup
             });
             o.AddSecurityDefinition("bearer", new OpenApiSecurityScheme { Type = SecuritySchemeType.Http, Scheme = "bearer", Description = "An API key from lepton keys create." });
             // Lets Swagger UI's Authorize button send the key with every call (public endpoints simply ignore it).
+            o.OperationFilter<DocumentedBodyFilter>();
             o.AddSecurityRequirement(document => new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference("bearer", document)] = [] });
         });
     }
@@ -29,5 +31,21 @@ public static class OpenApiSetup
     {
         app.UseSwagger();
         app.UseSwaggerUI(o => o.DocumentTitle = "Lepton model server");
+    }
+
+    /// <summary>Writes the request body of endpoints carrying <see cref="DocumentedBody"/> into the OpenAPI operation.</summary>
+    private sealed class DocumentedBodyFilter : IOperationFilter
+    {
+        public void Apply(OpenApiOperation operation, OperationFilterContext context)
+        {
+            var body = context.ApiDescription.ActionDescriptor.EndpointMetadata.OfType<DocumentedBody>().FirstOrDefault();
+            if (body is null) return;
+            var schema = context.SchemaGenerator.GenerateSchema(body.Type, context.SchemaRepository);
+            operation.RequestBody = new OpenApiRequestBody
+            {
+                Required = true,
+                Content = body.ContentTypes.ToDictionary(t => t, _ => new OpenApiMediaType { Schema = schema }),
+            };
+        }
     }
 }

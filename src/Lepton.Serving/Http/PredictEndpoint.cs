@@ -20,7 +20,7 @@ public static class PredictEndpoint
     {
         app.MapPost("/models/{name}/predict", HandleAsync).WithTags("Convenience").WithMetadata(new RequiredScope(KeyScopes.Predict))
             .WithSummary("Predict from JSON {\"instances\": [...]} or an uploaded PNG/JPEG; returns class names and probabilities.")
-            .Accepts<PredictRequestDoc>("application/json", "image/png", "image/jpeg", "multipart/form-data").Produces<PredictResponseDoc>(200)
+            .WithMetadata(new DocumentedBody(typeof(PredictRequestDoc), "application/json", "image/png", "image/jpeg", "multipart/form-data")).Produces<PredictResponseDoc>(200)
             .Errors(400, 401, 403, 404, 413, 415, 429, 503);
     }
 

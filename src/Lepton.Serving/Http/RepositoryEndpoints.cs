@@ -14,13 +14,34 @@ public static class RepositoryEndpoints
     public static void Map(IEndpointRouteBuilder app)
     {
         var repo = app.MapGroup("/v2/repository").WithTags("Model repository (admin)").WithMetadata(new RequiredScope(KeyScopes.Admin));
-        repo.MapPost("/index", Index).WithSummary("Every served model version with its state (READY, LOADING, UNLOADING, UNAVAILABLE).");
+        repo.MapPost("/index", IndexAsync).WithSummary("Every served model version with its state (READY, LOADING, UNLOADING, UNAVAILABLE).");
         repo.MapPost("/models/{name}/load", LoadAsync).WithSummary("Load a model (name or name@alias from the registry), or reload a served one.");
         repo.MapPost("/models/{name}/unload", UnloadAsync).WithSummary("Stop serving a model; in-flight requests finish first.");
     }
 
-    private static IResult Index(ServingContext s) =>
-        JsonResponses.Json(s.Models.Status().SelectMany(m => m.Versions.Select(v => new
+    /// <summary>The protocol's index request body is optional: <c>{"ready": true}</c> lists only versions ready for inference.</summary>
+    private static async Task<IResult> IndexAsync(ServingContext s, HttpContext http)
+    {
+        var body = await RequestBody.ReadAsync(http, 4096);
+        bool readyOnly = false;
+        if (body.Length > 0)
+        {
+            try
+            {
+                using var doc = System.Text.Json.JsonDocument.Parse(body, new System.Text.Json.JsonDocumentOptions { MaxDepth = 4 });
+                readyOnly = doc.RootElement.ValueKind == System.Text.Json.JsonValueKind.Object
+                            && doc.RootElement.TryGetProperty("ready", out var r) && r.ValueKind == System.Text.Json.JsonValueKind.True;
+            }
+            catch (System.Text.Json.JsonException ex)
+            {
+                throw ProtocolException.BadRequest($"Malformed JSON request body: {ex.Message}");
+            }
+        }
+        return Index(s, readyOnly);
+    }
+
+    private static IResult Index(ServingContext s, bool readyOnly) =>
+        JsonResponses.Json(s.Models.Status().SelectMany(m => m.Versions.Where(v => !readyOnly || v.State == ModelVersionState.Ready).Select(v => new
         {
             name = m.Name,
             version = v.VersionLabel,

@@ -23,7 +23,7 @@ public sealed class AuthTests(ServerFixture server) : IClassFixture<ServerFixtur
         foreach (var key in new[] { null, "lk_" + new string('0', 64), "not-a-key", server.RevokedKey, server.ExpiredKey })
         {
             var reply = await Requests.Send(_client, new HttpMethod(method), path, new StringContent("{}"), key);
-            Assert.True(reply.Status == 401, $"{method} {path} with {(key is null ? "no key" : "a bad key")}: {reply.Status}");
+            Assert.True(reply.Status == 401, $"{method} {path} with {(key is null ? "no key" : "a bad key")}: {reply.Status} {reply.Body}");
             Assert.False(string.IsNullOrEmpty(reply.Error));
             Assert.True(reply.Message.Headers.WwwAuthenticate.Count > 0);
         }

@@ -179,6 +179,21 @@ public sealed class ProtocolConformanceTests(ServerFixture server) : IClassFixtu
         Assert.Equal(label, b.Json.GetProperty("predictions")[0].GetProperty("label").GetString());
     }
 
+    // A 4x4 gray JPEG of the pixels 0, 10, ..., 150 written by PIL (quality 100; PIL decodes it back exactly).
+    private const string GrayJpeg =
+        "/9j/4AAQSkZJRgABAQAAAQABAAD/2wBDAAEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQH/wAALCAAEAAQBAREA/8QAHwAAAQUBAQEBAQEAAAAAAAAAAAECAwQFBgcICQoL/8QAtRAAAgEDAwIEAwUFBAQAAAF9AQIDAAQRBRIhMUEGE1FhByJxFDKBkaEII0KxwRVS0fAkM2JyggkKFhcYGRolJicoKSo0NTY3ODk6Q0RFRkdISUpTVFVWV1hZWmNkZWZnaGlqc3R1dnd4eXqDhIWGh4iJipKTlJWWl5iZmqKjpKWmp6ipqrKztLW2t7i5usLDxMXGx8jJytLT1NXW19jZ2uHi4+Tl5ufo6erx8vP09fb3+Pn6/9oACAEBAAA/APA/ht/wTb/ZN/4RLT/+Lf8A97/ltZf3I/8AqHV//9k=";
+
+    [Fact]
+    public async Task Predict_JpegUpload_DecodesAndAnswers()
+    {
+        var content = new ByteArrayContent(Convert.FromBase64String(GrayJpeg));
+        content.Headers.ContentType = new MediaTypeHeaderValue("image/jpeg");
+        var r = await Requests.Send(_client, HttpMethod.Post, "/models/tiny/predict", content, server.PredictKey);
+        Assert.Equal(200, r.Status);
+        var expected = ReferenceLogits(Requests.Pixels());
+        Assert.Equal(ServerFixture.Classes[Array.IndexOf(expected, expected.Max())], r.Json.GetProperty("predictions")[0].GetProperty("label").GetString());
+    }
+
     [Fact]
     public async Task Feedback_SingleAndBatch_AreRecordedWithTheKeyAsActor()
     {
@@ -206,6 +221,9 @@ public sealed class ProtocolConformanceTests(ServerFixture server) : IClassFixtu
         var entry = Assert.Single(index.Json.EnumerateArray(), e => e.GetProperty("name").GetString() == "tiny");
         Assert.Equal("1", entry.GetProperty("version").GetString());
         Assert.Equal("READY", entry.GetProperty("state").GetString());
+        var readyOnly = await Requests.PostJson(_client, "/v2/repository/index", "{\"ready\": true}", server.AdminKey);
+        Assert.Equal(200, readyOnly.Status);
+        Assert.All(readyOnly.Json.EnumerateArray(), e => Assert.Equal("READY", e.GetProperty("state").GetString()));
         var load = await Requests.PostJson(_client, "/v2/repository/models/nosuchmodel/load", "{}", server.AdminKey);
         Assert.Equal(400, load.Status);
         Requests.AssertNoLeaks(load);

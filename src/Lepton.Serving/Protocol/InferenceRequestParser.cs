@@ -160,7 +160,8 @@ public static class InferenceRequestParser
                 if (count > options.MaxElements)
                     throw ProtocolException.BadRequest($"{where} shape [{string.Join(",", input.Shape)}] holds more than {options.MaxElements:N0} elements, the server's limit.");
             }
-            var values = new float[count];
+            // Sizes are checked against what the client actually sent before anything of the shape's size is allocated.
+            float[] values;
             if (input.BinarySize is { } size)
             {
                 if (input.Data is not null) throw ProtocolException.BadRequest($"{where} has both data and binary_data_size; send one of them.");
@@ -169,6 +170,7 @@ public static class InferenceRequestParser
                     throw ProtocolException.BadRequest($"{where}: binary_data_size is {size:N0} bytes, but shape [{string.Join(",", input.Shape)}] of {input.Datatype} needs {expected:N0}.");
                 if (offset + size > binary.Length)
                     throw ProtocolException.BadRequest($"{where}: binary_data_size {size:N0} reaches past the {binary.Length:N0} bytes that follow the JSON header (check Inference-Header-Content-Length).");
+                values = new float[count];
                 TensorDatatypes.DecodeLittleEndian(type, binary.Slice((int)offset, (int)size), values);
                 offset += size;
                 CheckFinite(values, where, options);
@@ -176,6 +178,10 @@ public static class InferenceRequestParser
             else
             {
                 if (input.Data is null) throw ProtocolException.BadRequest($"{where} has no data (or binary_data_size with the binary tensor extension).");
+                if (input.Data.Values.Count != count)
+                    throw ProtocolException.BadRequest(
+                        $"{where}: shape [{string.Join(",", input.Shape)}] holds {count:N0} values, but data has {input.Data.Values.Count:N0}; send exactly as many values as the shape holds.");
+                values = new float[count];
                 input.Data.CopyTo(values, input.Shape, type, where, options.AllowNonFinite);
             }
             result.Add(new InferenceInput(input.Name, input.Shape, type, values));

@@ -85,6 +85,15 @@ public sealed class InferenceRequestParserTests
     }
 
     [Fact]
+    public void AHugeShapeWithLittleData_IsRefusedBeforeAllocatingTheShape()
+    {
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        var ex = Refused("{\"inputs\":[{\"name\":\"x\",\"shape\":[16000000],\"datatype\":\"FP32\",\"data\":[1]}]}");
+        Assert.Contains("holds 16,000,000 values, but data has 1", ex.Message);
+        Assert.True(GC.GetAllocatedBytesForCurrentThread() - before < 1_000_000);
+    }
+
+    [Fact]
     public void NonFiniteValues_AreRefusedByDefaultAndAcceptedWhenAllowed()
     {
         const string json = "{\"inputs\":[{\"name\":\"x\",\"shape\":[2],\"datatype\":\"FP32\",\"data\":[\"NaN\",\"-Infinity\"]}]}";

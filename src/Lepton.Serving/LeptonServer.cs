@@ -40,7 +40,13 @@ public static class LeptonServer
         if (!options.NoAuth && deps.KeyStore is null)
             throw new ArgumentException("API keys are checked against the registry store, but none was given; pass the store or use --no-auth on loopback.");
 
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ApplicationName = typeof(LeptonServer).Assembly.GetName().Name });
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
+        {
+            Args = [],
+            ApplicationName = typeof(LeptonServer).Assembly.GetName().Name,
+            // Never the Development environment: its exception page would show stack traces to clients.
+            EnvironmentName = Environments.Production,
+        });
         ConfigureLogging(builder.Logging);
         builder.WebHost.ConfigureKestrel(k => ConfigureKestrel(k, options));
         builder.Services.Configure<HostOptions>(h => h.ShutdownTimeout = options.ShutdownTimeout);

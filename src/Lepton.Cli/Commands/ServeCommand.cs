@@ -85,7 +85,7 @@ public static class ServeCommand
         {
             string name = reference.Split('@')[0];
             var split = canaries.FirstOrDefault(c => c.Reference.Split('@')[0] == name);
-            AnsiConsole.MarkupLine($"loading [bold]{Markup.Escape(reference)}[/]{(split.Reference is null ? "" : $" with canary {Markup.Escape(split.Reference)} at {split.Fraction:P0}")}...");
+            AnsiConsole.MarkupLine($"loading [bold]{Markup.Escape(reference)}[/]{(split.Reference is null ? "" : $" with canary {Markup.Escape(split.Reference)} at {Percent(split.Fraction)}")}...");
             await manager.LoadAsync(batching with { Reference = reference, Canary = split.Reference, CanaryFraction = split.Reference is null ? 0 : split.Fraction }, ct);
         }
         foreach (var (reference, _) in canaries.Where(c => references.All(r => r.Split('@')[0] != c.Reference.Split('@')[0])))
@@ -123,7 +123,7 @@ public static class ServeCommand
         foreach (var model in manager.Status())
         {
             var versions = string.Join(", ", model.Versions.Where(v => v.State == ModelVersionState.Ready)
-                .Select(v => $"version {v.VersionLabel}{(v.IsCanary ? $" (canary {model.CanaryFraction:P0})" : "")}"));
+                .Select(v => $"version {v.VersionLabel}{(v.IsCanary ? $" (canary {Percent(model.CanaryFraction)})" : "")}"));
             AnsiConsole.MarkupLine($"  [bold]{Markup.Escape(model.Name)}[/]  {Markup.Escape(model.Reference)} -> {Markup.Escape(versions)}");
         }
         if (options.NoAuth)
@@ -134,6 +134,8 @@ public static class ServeCommand
         else AnsiConsole.MarkupLine("  auth: API keys required (Authorization: Bearer <key>; scopes predict, feedback, admin; see lepton keys create)");
         if (!options.IsLoopback) AnsiConsole.MarkupLine($"[yellow]  listening on {Markup.Escape(options.Host)}: reachable from the network.[/]");
     }
+
+    private static string Percent(double fraction) => (fraction * 100).ToString("0.##", CultureInfo.InvariantCulture) + "%";
 
     internal static double? ParseRate(string? text)
     {

@@ -3,13 +3,14 @@ using BenchmarkDotNet.Running;
 using Lepton.Bench;
 
 // `gemm [sizes...]`: quick GFLOP/s table; `shapes`: the CNN training shapes; `cnn-step [preset] [batch] [steps]`:
-// per-layer training-step times, images/s and allocation per step; anything else goes to
+// per-layer training-step times, images/s and allocation per step; `ops [reps]`: single conv/pool ops; anything else goes to
 // BenchmarkDotNet (e.g. `--filter '*Gemm*'`).
 return args.FirstOrDefault() switch
 {
     "gemm" => GemmQuick.Run(args[1..]),
     "shapes" => GemmShapes.Run(),
     "cnn-step" => CnnStep.Run(args[1..]),
+    "ops" => OpTimes.Run(args[1..]),
     _ => RunBenchmarkDotNet(args),
 };
 

@@ -11,7 +11,8 @@ public sealed partial class Tensor
     {
         var g = PoolGeometryOf("MaxPool2d", kernelH, kernelW, strideH, strideW, padH, padW);
         var x = DenseData();
-        var argmax = new int[g.Planes * g.OH * g.OW];
+        // Every element is written by the forward kernel.
+        var argmax = GC.AllocateUninitializedArray<int>(g.Planes * g.OH * g.OW);
         var outShape = new Shape(Shape[0], Shape[1], g.OH, g.OW);
         var y = DType == DType.Float32 ? MaxPoolForward<float>(x, g, argmax, outShape) : MaxPoolForward<double>(x, g, argmax, outShape);
         var inShape = Shape;
@@ -23,12 +24,22 @@ public sealed partial class Tensor
     private static Tensor MaxPoolForward<T>(Tensor x, PoolGeometry g, int[] argmax, Shape outShape) where T : unmanaged, IFloatingPointIeee754<T>
     {
         var y = GC.AllocateUninitializedArray<T>(outShape.Size);
-        Pool2dKernels.MaxForward(x.Data<T>(), x.Offset, g, y, argmax);
+        if (typeof(T) == typeof(float) && MaxPool2x2.Applies(g))
+            MaxPool2x2.Forward((float[])(object)x.Data<T>(), x.Offset, g, (float[])(object)y, argmax);
+        else
+            Pool2dKernels.MaxForward(x.Data<T>(), x.Offset, g, y, argmax);
         return FromData(y, outShape);
     }
 
     private static Tensor MaxPoolBackward<T>(Tensor gy, PoolGeometry g, int[] argmax, Shape inShape) where T : unmanaged, IFloatingPointIeee754<T>
     {
+        if (typeof(T) == typeof(float) && MaxPool2x2.Applies(g))
+        {
+            // The 2x2 windows tile the input, so the fast backward writes every element.
+            var gxFast = GC.AllocateUninitializedArray<float>(inShape.Size);
+            MaxPool2x2.Backward((float[])(object)gy.Data<T>(), gy.Offset, g, argmax, gxFast);
+            return FromData(gxFast, inShape);
+        }
         var gx = new T[inShape.Size];
         Pool2dKernels.MaxBackward(gy.Data<T>(), gy.Offset, g, argmax, gx);
         return FromData(gx, inShape);

@@ -1,0 +1,203 @@
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+using Lepton.Engine.Threading;
+
+namespace Lepton.Engine.Kernels;
+
+/// <summary>
+/// Max pooling with a 2x2 window, stride 2 and no padding over float32 planes of even height and
+/// width (the windows tile the input exactly): branch-free, no bounds checks. Same results and
+/// argmax indices as <see cref="Pool2dKernels.MaxForward{T}"/> (first maximum in row-major order
+/// wins, NaN propagates).
+/// </summary>
+internal static unsafe class MaxPool2x2
+{
+    /// <summary>True when the fast path applies to this geometry.</summary>
+    public static bool Applies(PoolGeometry g) =>
+        g is { KH: 2, KW: 2, SH: 2, SW: 2, PH: 0, PW: 0 } && g.H % 2 == 0 && g.W % 2 == 0;
+
+    // x: (planes, H, W) at xOffset → y (planes, H/2, W/2); argmax: h*W+w of each winner in its plane.
+    public static void Forward(float[] x, int xOffset, PoolGeometry g, float[] y, int[] argmax)
+    {
+        int w = g.W, ow = g.OW, oh = g.OH;
+        if ((long)xOffset + (long)g.Planes * g.H * w > x.Length || y.Length < g.Planes * oh * ow || argmax.Length < y.Length)
+            throw new ArgumentException($"MaxPool2x2: buffers too small for {g}.");
+        CpuParallel.For(g.Planes * oh, 4L * ow, (r0, r1) =>
+        {
+            fixed (float* px = x, py = y)
+            fixed (int* pa = argmax)
+            {
+                for (int r = r0; r < r1; r++)
+                {
+                    // Output row r is row i of plane p; its window rows are 2i and 2i+1.
+                    int i = r % oh;
+                    float* top = px + xOffset + (long)(r - i) * 4 * ow + 2L * i * w;
+                    float* bot = top + w;
+                    float* yo = py + (long)r * ow;
+                    int* ao = pa + (long)r * ow;
+                    int rowBase = 2 * i * w;
+                    // The vector loads read up to 31 floats past the window rows: only where x has them.
+                    int j0 = 0;
+                    if (Avx512F.IsSupported && bot - px + 2L * ow + 32 <= x.Length)
+                        j0 = ForwardRow512(top, bot, w, ow, yo, ao, rowBase);
+                    for (int j = j0; j < ow; j++)
+                    {
+                        float a0 = top[2 * j], a1 = top[2 * j + 1], a2 = bot[2 * j], a3 = bot[2 * j + 1];
+                        // A later element wins only when strictly greater or NaN: pairs within a row first,
+                        // then the bottom pair against the top, which keeps row-major "first maximum" order.
+                        bool right = a1 > a0 | float.IsNaN(a1);
+                        float t = right ? a1 : a0;
+                        int ti = right ? 1 : 0;
+                        bool rightB = a3 > a2 | float.IsNaN(a3);
+                        float b = rightB ? a3 : a2;
+                        int bi = rightB ? w + 1 : w;
+                        bool lower = b > t | float.IsNaN(b);
+                        yo[j] = lower ? b : t;
+                        ao[j] = rowBase + 2 * j + (lower ? bi : ti);
+                    }
+                }
+            }
+        });
+    }
+
+    // gy (planes, H/2, W/2) → gx (planes, H, W), every element written (no zeroing needed).
+    public static void Backward(float[] gy, int gyOffset, PoolGeometry g, int[] argmax, float[] gx)
+    {
+        int w = g.W, ow = g.OW, oh = g.OH;
+        if ((long)gyOffset + (long)g.Planes * oh * ow > gy.Length || gx.Length < g.Planes * g.H * w || argmax.Length < g.Planes * oh * ow)
+            throw new ArgumentException($"MaxPool2x2: buffers too small for {g}.");
+        CpuParallel.For(g.Planes * oh, 4L * ow, (r0, r1) =>
+        {
+            fixed (float* pg = gy, px = gx)
+            fixed (int* pa = argmax)
+            {
+                for (int r = r0; r < r1; r++)
+                {
+                    int i = r % oh;
+                    float* top = px + (long)(r - i) * 4 * ow + 2L * i * w;
+                    float* bot = top + w;
+                    float* go = pg + gyOffset + (long)r * ow;
+                    int* ao = pa + (long)r * ow;
+                    int rowBase = 2 * i * w;
+                    int j0 = Avx512F.IsSupported ? BackwardRow512(top, bot, w, ow, go, ao, rowBase) : 0;
+                    for (int j = j0; j < ow; j++)
+                    {
+                        float v = go[j];
+                        int k = ao[j] - rowBase - 2 * j;
+                        top[2 * j] = k == 0 ? v : 0f;
+                        top[2 * j + 1] = k == 1 ? v : 0f;
+                        bot[2 * j] = k == w ? v : 0f;
+                        bot[2 * j + 1] = k == w + 1 ? v : 0f;
+                    }
+                }
+            }
+        });
+    }
+
+    private static readonly Vector512<int> EvenLanes = Vector512.Create(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
+    private static readonly Vector512<int> OddLanes = EvenLanes + Vector512<int>.One;
+    private static readonly Vector512<int> InterleaveLow = Vector512.Create(0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23);
+    private static readonly Vector512<int> InterleaveHigh = InterleaveLow + Vector512.Create(8);
+
+    // Later element b wins over a when strictly greater or NaN (all-ones lanes).
+    private static Vector512<float> LaterWins(Vector512<float> a, Vector512<float> b) =>
+        Vector512.GreaterThan(b, a) | ~Vector512.Equals(b, b);
+
+    // 16 outputs at a time; the last, partial block goes through a stack buffer so nothing past the
+    // row's outputs is written. Returns the number of outputs done (all of them).
+    private static int ForwardRow512(float* top, float* bot, int w, int ow, float* yo, int* ao, int rowBase)
+    {
+        var wv = Vector512.Create(w);
+        float* yTail = stackalloc float[16];
+        int* aTail = stackalloc int[16];
+        for (int j = 0; j < ow; j += 16)
+        {
+            var t0 = Vector512.Load(top + 2 * j);
+            var t1 = Vector512.Load(top + 2 * j + 16);
+            var b0 = Vector512.Load(bot + 2 * j);
+            var b1 = Vector512.Load(bot + 2 * j + 16);
+            var tE = Avx512F.PermuteVar16x32x2(t0, EvenLanes, t1);
+            var tO = Avx512F.PermuteVar16x32x2(t0, OddLanes, t1);
+            var bE = Avx512F.PermuteVar16x32x2(b0, EvenLanes, b1);
+            var bO = Avx512F.PermuteVar16x32x2(b0, OddLanes, b1);
+            var mT = LaterWins(tE, tO);
+            var mB = LaterWins(bE, bO);
+            var tv = Vector512.ConditionalSelect(mT, tO, tE);
+            var bv = Vector512.ConditionalSelect(mB, bO, bE);
+            var mL = LaterWins(tv, bv);
+            var yv = Vector512.ConditionalSelect(mL, bv, tv);
+            // Column within the window: 1 where the odd lane won (mask lanes are -1).
+            var colT = -mT.AsInt32();
+            var colB = wv - mB.AsInt32();
+            var iv = Vector512.Create(rowBase + 2 * j) + EvenLanes + Vector512.ConditionalSelect(mL.AsInt32(), colB, colT);
+            if (j + 16 <= ow)
+            {
+                yv.Store(yo + j);
+                iv.Store(ao + j);
+            }
+            else
+            {
+                yv.Store(yTail);
+                iv.Store(aTail);
+                new Span<float>(yTail, ow - j).CopyTo(new Span<float>(yo + j, ow - j));
+                new Span<int>(aTail, ow - j).CopyTo(new Span<int>(ao + j, ow - j));
+            }
+        }
+        return ow;
+    }
+
+    // Each output gradient goes to its argmax, zeros to the other three window elements.
+    private static int BackwardRow512(float* top, float* bot, int w, int ow, float* go, int* ao, int rowBase)
+    {
+        float* tail = stackalloc float[64];
+        int* gTail = stackalloc int[32];
+        var wv = Vector512.Create(w);
+        for (int j = 0; j < ow; j += 16)
+        {
+            int n = Math.Min(16, ow - j);
+            Vector512<float> g;
+            Vector512<int> k;
+            if (n == 16)
+            {
+                g = Vector512.Load(go + j);
+                k = Vector512.Load(ao + j);
+            }
+            else
+            {
+                // Lanes past the row get k = -1: no window element matches, so they write zeros.
+                new Span<float>(go + j, n).CopyTo(new Span<float>(tail, 16));
+                new Span<int>(ao + j, n).CopyTo(new Span<int>(gTail, 16));
+                new Span<int>(gTail + n, 16 - n).Fill(rowBase - 1);
+                g = Vector512.Load(tail);
+                k = Vector512.Load(gTail);
+            }
+            k -= Vector512.Create(rowBase + 2 * j) + EvenLanes;
+            var zero = Vector512<float>.Zero;
+            var tE = Vector512.ConditionalSelect(Vector512.Equals(k, Vector512<int>.Zero).AsSingle(), g, zero);
+            var tO = Vector512.ConditionalSelect(Vector512.Equals(k, Vector512<int>.One).AsSingle(), g, zero);
+            var bE = Vector512.ConditionalSelect(Vector512.Equals(k, wv).AsSingle(), g, zero);
+            var bO = Vector512.ConditionalSelect(Vector512.Equals(k, wv + Vector512<int>.One).AsSingle(), g, zero);
+            var t0 = Avx512F.PermuteVar16x32x2(tE, InterleaveLow, tO);
+            var t1 = Avx512F.PermuteVar16x32x2(tE, InterleaveHigh, tO);
+            var b0 = Avx512F.PermuteVar16x32x2(bE, InterleaveLow, bO);
+            var b1 = Avx512F.PermuteVar16x32x2(bE, InterleaveHigh, bO);
+            if (n == 16)
+            {
+                t0.Store(top + 2 * j);
+                t1.Store(top + 2 * j + 16);
+                b0.Store(bot + 2 * j);
+                b1.Store(bot + 2 * j + 16);
+            }
+            else
+            {
+                t0.Store(tail);
+                t1.Store(tail + 16);
+                b0.Store(tail + 32);
+                b1.Store(tail + 48);
+                new Span<float>(tail, 2 * n).CopyTo(new Span<float>(top + 2 * j, 2 * n));
+                new Span<float>(tail + 32, 2 * n).CopyTo(new Span<float>(bot + 2 * j, 2 * n));
+            }
+        }
+        return ow;
+    }
+}

@@ -34,6 +34,7 @@ public static class CnnStep
         var times = new double[steps];
         long bytes0 = GC.GetTotalAllocatedBytes(precise: true);
         int gen0 = GC.CollectionCount(0), gen1 = GC.CollectionCount(1), gen2 = GC.CollectionCount(2);
+        var pause0 = GC.GetTotalPauseDuration();
         for (int s = 0; s < steps; s++)
         {
             long t0 = Stopwatch.GetTimestamp();
@@ -44,7 +45,7 @@ public static class CnnStep
         Array.Sort(times);
         double best = times[0], median = times[steps / 2];
         Console.WriteLine($"step ms: best {best:F2}, median {median:F2}; images/s: best {batch / best * 1e3:F0}, median {batch / median * 1e3:F0}");
-        Console.WriteLine($"allocated per step: {bytes / (double)steps / 1e6:F2} MB; GCs over {steps} steps: gen0 {GC.CollectionCount(0) - gen0}, gen1 {GC.CollectionCount(1) - gen1}, gen2 {GC.CollectionCount(2) - gen2}");
+        Console.WriteLine($"allocated per step: {bytes / (double)steps / 1e6:F2} MB; GCs over {steps} steps: gen0 {GC.CollectionCount(0) - gen0}, gen1 {GC.CollectionCount(1) - gen1}, gen2 {GC.CollectionCount(2) - gen2}; GC pause per step {(GC.GetTotalPauseDuration() - pause0).TotalMilliseconds / steps:F2} ms");
 
         PerLayer(model, opt, x, y, steps);
         return 0;

@@ -25,6 +25,7 @@ public static class OpTimes
         Time("maxpool2 (64,32,28,28) fwd", reps, () => { using var _ = new NoGrad(); a1.MaxPool2d(2, 2, 2, 2); });
         Time("maxpool2 (64,32,28,28) fwd+bwd", reps, () => FwdBwd(a1.Detach().RequireGrad(), t => t.MaxPool2d(2, 2, 2, 2)));
         Time("maxpool2 (64,64,14,14) fwd", reps, () => { using var _ = new NoGrad(); a2.MaxPool2d(2, 2, 2, 2); });
+        Time("maxpool2 (64,64,14,14) fwd+bwd", reps, () => FwdBwd(a2.Detach().RequireGrad(), t => t.MaxPool2d(2, 2, 2, 2)));
         Time("conv1 1→32 3x3 p1 fwd", reps, () => { using var _ = new NoGrad(); x1.Conv2d(w1, b1, padH: 1, padW: 1); });
         Time("conv1 1→32 3x3 p1 fwd+bwd", reps, () => FwdBwd(x1, t => t.Conv2d(w1, b1, padH: 1, padW: 1)));
         Time("conv2 32→64 3x3 p1 fwd", reps, () => { using var _ = new NoGrad(); x2.Conv2d(w2, b2, padH: 1, padW: 1); });

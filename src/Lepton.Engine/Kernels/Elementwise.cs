@@ -44,7 +44,7 @@ internal static class Elementwise
     private static void Map<T, TOp>(T[] x, int offset, T[] y, int n, TOp op)
         where T : unmanaged, IFloatingPointIeee754<T> where TOp : struct, IUnaryOp
     {
-        CpuParallel.For(n, 4, (s, e) =>
+        ForElements(n, (s, e) =>
         {
             int i = s;
             if (op.Vectorized && Vector.IsHardwareAccelerated)
@@ -82,7 +82,7 @@ internal static class Elementwise
         if (a.Shape == b.Shape && a.IsContiguous && b.IsContiguous)
         {
             int ao = a.Offset, bo = b.Offset;
-            CpuParallel.For(n, 2, (s, e) => Row(aa, ao + s, 1, ba, bo + s, 1, ya, s, e - s, op));
+            ForElements(n, (s, e) => Row(aa, ao + s, 1, ba, bo + s, 1, ya, s, e - s, op));
             return;
         }
         if (b.Numel == 1 && a.IsContiguous)
@@ -90,7 +90,7 @@ internal static class Elementwise
             T bv = ba[b.Offset];
             int ao = a.Offset;
             int bo = b.Offset;
-            CpuParallel.For(n, 2, (s, e) => Row(aa, ao + s, 1, ba, bo, 0, ya, s, e - s, op));
+            ForElements(n, (s, e) => Row(aa, ao + s, 1, ba, bo, 0, ya, s, e - s, op));
             return;
         }
         int rank = y.Rank;
@@ -100,9 +100,8 @@ internal static class Elementwise
         int rows = inner == 0 ? 0 : n / inner;
         int ia = rank == 0 ? 0 : sa[rank - 1], ib = rank == 0 ? 0 : sb[rank - 1];
         var dims = y.Shape.ToArray();
-        CpuParallel.For(rows, inner * 2L, (r0, r1) =>
+        Action<int, int> body = (r0, r1) =>
         {
-            Span<int> idx = stackalloc int[Math.Max(rank - 1, 1)];
             for (int r = r0; r < r1; r++)
             {
                 // Decompose the row number into the leading indices.
@@ -116,7 +115,9 @@ internal static class Elementwise
                 }
                 Row(aa, oa, ia, ba, ob, ib, ya, r * inner, inner, op);
             }
-        });
+        };
+        if (n < ParallelMinElements) body(0, rows);
+        else CpuParallel.For(rows, inner, body);
     }
 
     // y[yo..yo+len) = op(a[ao + i*sa], b[bo + i*sb]); SIMD when both operands are dense or one is a repeated scalar.
@@ -136,6 +137,16 @@ internal static class Elementwise
             }
         }
         for (; i < len; i++) y[yo + i] = op.Apply(a[ao + i * sa], b[bo + i * sb]);
+    }
+
+    // Elementwise work is memory-bound: below a few hundred thousand elements a second thread costs
+    // more in hand-off and wake-up (and in batch-1 inference latency) than the loop itself.
+    private const int ParallelMinElements = 1 << 18;
+
+    private static void ForElements(int n, Action<int, int> body)
+    {
+        if (n < ParallelMinElements) body(0, n);
+        else CpuParallel.For(n, 1, body);
     }
 
     /// <summary>Strides of <paramref name="t"/> aligned to a broadcast output shape (0 on broadcast axes).</summary>

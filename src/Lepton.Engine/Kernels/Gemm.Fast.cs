@@ -51,11 +51,6 @@ public static partial class Gemm
         if (!IsSupported(kind))
             throw new PlatformNotSupportedException($"Sgemm: the {kind} micro-kernel does not run on this CPU; use {DefaultKernel}.");
         var job = new SgemmJob(transA, transB, m, n, k, alpha, a, aOffset, lda, b, bOffset, ldb, beta, c, cOffset, ldc);
-        if (m == 1 && KernelOverride == GemmKernelKind.Auto)
-        {
-            Gemv(job);
-            return;
-        }
         switch (kind)
         {
             case GemmKernelKind.Avx512: Split<Avx512GemmKernel>(job); break;

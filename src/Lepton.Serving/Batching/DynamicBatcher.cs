@@ -19,6 +19,7 @@ public sealed class DynamicBatcher : IAsyncDisposable
     private int _queuedRows;
     private bool _closing;
     private long _recentBatchTicks;
+    private int _lastBatchRequests;
 
     /// <param name="forward">Runs the model on a batch (N, ...) and returns (N, ...); called from one thread at a time.</param>
     public DynamicBatcher(Func<Tensor, Tensor> forward, DynamicBatcherOptions options, VersionMetrics? metrics = null)
@@ -214,7 +215,8 @@ public sealed class DynamicBatcher : IAsyncDisposable
         delay = null;
         if (_queue.Count == 0) return null;
         var waited = Stopwatch.GetElapsedTime(_queue.First!.Value.EnqueuedAt);
-        if (_queuedRows < Options.MaxBatchSize && waited < Options.QueueDelay && !_closing)
+        bool idle = Options.SkipDelayWhenIdle && _lastBatchRequests <= 1;
+        if (_queuedRows < Options.MaxBatchSize && waited < Options.QueueDelay && !_closing && !idle)
         {
             delay = Options.QueueDelay - waited;
             return null;
@@ -230,6 +232,7 @@ public sealed class DynamicBatcher : IAsyncDisposable
         }
         _queuedRows -= rows;
         _metrics.QueueChanged(-rows);
+        _lastBatchRequests = taken.Count;
         return [.. taken];
     }
 

@@ -6,7 +6,8 @@ namespace Lepton.Serving.Models;
 /// One model to serve, declared rather than wired: a reference (<c>fashion@production</c>, <c>fashion@3</c>,
 /// <c>fashion</c> or a folder), its batching limits, and an optional canary reference that receives
 /// <paramref name="CanaryFraction"/> of the requests that name no version. <paramref name="Name"/> overrides the
-/// served name (by default the reference's model name, or the folder's name).
+/// served name (by default the reference's model name, or the folder's name). <paramref name="SkipDelayWhenIdle"/>
+/// lets a lone request run at once instead of waiting <paramref name="MaxQueueDelay"/> for company.
 /// </summary>
 public sealed record ModelServeOptions(
     string Reference,
@@ -15,10 +16,11 @@ public sealed record ModelServeOptions(
     int MaxQueueRows = 1024,
     string? Canary = null,
     double CanaryFraction = 0,
-    string? Name = null)
+    string? Name = null,
+    bool SkipDelayWhenIdle = true)
 {
     /// <summary>The batching part of these options.</summary>
-    public DynamicBatcherOptions Batching => new(MaxBatchSize, MaxQueueDelay, MaxQueueRows);
+    public DynamicBatcherOptions Batching => new(MaxBatchSize, MaxQueueDelay, MaxQueueRows, SkipDelayWhenIdle);
 
     /// <summary>Throws with the field and the accepted range when an option is out of range.</summary>
     public void Validate()

@@ -119,6 +119,26 @@ public sealed class DynamicBatcherTests : IDisposable
     }
 
     [Fact]
+    public async Task WithSkipDelayWhenIdleALoneRequestRunsAtOnceAndBusyTrafficStillBatches()
+    {
+        var delay = TimeSpan.FromMilliseconds(300);
+        await using var batcher = new DynamicBatcher(x => x.Reshape(x.Shape[0], 8),
+            new DynamicBatcherOptions(MaxBatchSize: 8, MaxQueueDelay: delay, SkipDelayWhenIdle: true));
+
+        // One client, one request at a time: nobody else is coming, so no request waits for the delay.
+        var clock = Stopwatch.StartNew();
+        for (int i = 0; i < 3; i++) await batcher.InferAsync(TestModelFolders.Inputs(1, i));
+        Assert.True(clock.Elapsed < delay, $"lone requests should not wait {delay.TotalMilliseconds} ms, three took {clock.ElapsedMilliseconds} ms");
+        Assert.Equal(3, batcher.Metrics.Batches);
+
+        // Once batches hold several requests, the batcher waits for company again and results stay exact.
+        var inputs = Enumerable.Range(0, 12).Select(i => TestModelFolders.Inputs(1, 100 + i)).ToArray();
+        var results = await Task.WhenAll(inputs.Select(x => batcher.InferAsync(x)));
+        for (int i = 0; i < inputs.Length; i++) Assert.Equal(inputs[i].Reshape(1, 8).ToArray(), results[i].ToArray());
+        Assert.True(batcher.Metrics.Batches < 3 + 12, "concurrent requests should have shared forward passes");
+    }
+
+    [Fact]
     public async Task CancellingAWaitingRequestRemovesItsRows()
     {
         using var release = new ManualResetEventSlim(false);

@@ -39,44 +39,7 @@ public sealed partial class Trainer
     {
         ArgumentNullException.ThrowIfNull(inputs);
         if (inputs.Rank == 0) throw new ArgumentException($"Predict expects a batch (N, ...), got a scalar of shape {inputs.Shape}.", nameof(inputs));
-        bool wasTraining = Model.IsTraining;
-        Model.Eval();
-        try
-        {
-            using var _ = new NoGrad();
-            int n = inputs.Shape[0], bs = Options.EvalBatchSize;
-            if (n <= bs) return Model.Forward(inputs).Contiguous();
-            Tensor? result = null;
-            int rowSize = 0;
-            for (int start = 0; start < n; start += bs)
-            {
-                int end = Math.Min(n, start + bs);
-                var output = Model.Forward(inputs.Slice(0, start, end).Contiguous()).Contiguous();
-                if (result is null)
-                {
-                    var dims = output.Shape.ToArray();
-                    dims[0] = n;
-                    result = Tensor.Empty(new Shape(dims), output.DType);
-                    rowSize = output.Numel / Math.Max(output.Shape[0], 1);
-                }
-                CopyInto(output, result, start * rowSize);
-            }
-            return result!;
-        }
-        finally
-        {
-            Model.Train(wasTraining);
-        }
-    }
-
-    private static void CopyInto(Tensor src, Tensor dst, int offset)
-    {
-        switch (src.DType)
-        {
-            case DType.Float32: src.Span<float>().CopyTo(dst.Span<float>()[offset..]); break;
-            case DType.Float64: src.Span<double>().CopyTo(dst.Span<double>()[offset..]); break;
-            default: src.Span<int>().CopyTo(dst.Span<int>()[offset..]); break;
-        }
+        return Workflows.Inference.Forward(Model, inputs, Options.EvalBatchSize);
     }
 
     private sealed record EvalResult(double Loss, double? Accuracy, double[]? Scores, int Classes, int[]? Labels);

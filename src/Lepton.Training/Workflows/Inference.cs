@@ -17,14 +17,37 @@ public static class Inference
         {
             using var _ = new NoGrad();
             int n = x.Shape[0];
-            var parts = new List<Tensor>();
-            for (int s = 0; s < n; s += batchSize)
-                parts.Add(model.Forward(x.Slice(0, s, Math.Min(n, s + batchSize)).Contiguous()).Contiguous());
-            return parts.Count == 1 ? parts[0] : Tensor.Concat(parts, 0);
+            if (n <= batchSize) return model.Forward(x).Contiguous();
+            // Outputs go straight into one result tensor: no list of parts and no final concatenation.
+            Tensor? result = null;
+            int rowSize = 0;
+            for (int start = 0; start < n; start += batchSize)
+            {
+                var output = model.Forward(x.Slice(0, start, Math.Min(n, start + batchSize)).Contiguous()).Contiguous();
+                if (result is null)
+                {
+                    var dims = output.Shape.ToArray();
+                    dims[0] = n;
+                    result = Tensor.Empty(new Shape(dims), output.DType);
+                    rowSize = output.Numel / Math.Max(output.Shape[0], 1);
+                }
+                CopyInto(output, result, start * rowSize);
+            }
+            return result!;
         }
         finally
         {
             model.Train(wasTraining);
+        }
+    }
+
+    private static void CopyInto(Tensor src, Tensor dst, int offset)
+    {
+        switch (src.DType)
+        {
+            case DType.Float32: src.Span<float>().CopyTo(dst.Span<float>()[offset..]); break;
+            case DType.Float64: src.Span<double>().CopyTo(dst.Span<double>()[offset..]); break;
+            default: src.Span<int>().CopyTo(dst.Span<int>()[offset..]); break;
         }
     }
 }

@@ -123,7 +123,8 @@ public sealed class DynamicBatcherTests : IDisposable
     {
         // A delay far above any scheduling hiccup on a busy machine: waiting it even once would show.
         var delay = TimeSpan.FromSeconds(5);
-        await using var batcher = new DynamicBatcher(x => x.Reshape(x.Shape[0], 8),
+        // Each forward pass takes a while, so requests that arrive during one pile up for the next.
+        await using var batcher = new DynamicBatcher(x => { Thread.Sleep(50); return x.Reshape(x.Shape[0], 8); },
             new DynamicBatcherOptions(MaxBatchSize: 8, MaxQueueDelay: delay, SkipDelayWhenIdle: true));
 
         // One client, one request at a time: nobody else is coming, so no request waits for the delay.

@@ -40,19 +40,10 @@ public static class PredictionWriter
         sb.AppendLine(string.Join(",", new[] { "input", "prediction", "probability" }.Concat(headers).Select(Quote)));
         foreach (var p in predictions)
         {
-            var probs = Softmax(p.Logits);
-            var cells = new[] { Quote(p.Input), Quote(p.Top[0].Label), F(p.Top[0].Probability) }.Concat(probs.Select(F));
+            var cells = new[] { Quote(p.Input), Quote(p.Top[0].Label), F(p.Top[0].Probability) }.Concat(p.Probabilities.Select(v => F(v)));
             sb.AppendLine(string.Join(",", cells));
         }
         return sb.ToString();
-    }
-
-    private static double[] Softmax(float[] logits)
-    {
-        double max = logits.Max();
-        var e = logits.Select(v => Math.Exp(v - max)).ToArray();
-        double s = e.Sum();
-        return e.Select(v => v / s).ToArray();
     }
 
     private static string F(double v) => v.ToString("G6", CultureInfo.InvariantCulture);

@@ -6,8 +6,8 @@ using Lepton.Training.Metrics;
 
 namespace Lepton.Training.Workflows;
 
-/// <summary>One example's prediction: the top classes with their probabilities, and the raw logits.</summary>
-public sealed record Prediction(string Input, IReadOnlyList<(string Label, int Index, double Probability)> Top, float[] Logits);
+/// <summary>One example's prediction: the top classes, the raw logits and the softmax probability of every class.</summary>
+public sealed record Prediction(string Input, IReadOnlyList<(string Label, int Index, double Probability)> Top, float[] Logits, float[] Probabilities);
 
 /// <summary>Runs a saved model on raw inputs: applies the model's preprocessing, then batched inference without autograd.</summary>
 public sealed class ModelPredictor
@@ -54,7 +54,7 @@ public sealed class ModelPredictor
         {
             var order = Enumerable.Range(0, c).OrderByDescending(j => probs[i * c + j]).Take(Math.Clamp(top, 1, c));
             var topK = order.Select(j => (j < names.Count ? names[j] : j.ToString(), j, (double)probs[i * c + j])).ToList();
-            result.Add(new Prediction(inputs.Names[i], topK, flat.AsSpan(i * c, c).ToArray()));
+            result.Add(new Prediction(inputs.Names[i], topK, flat.AsSpan(i * c, c).ToArray(), probs.AsSpan(i * c, c).ToArray()));
         }
         return result;
     }

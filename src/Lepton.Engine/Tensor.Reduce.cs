@@ -39,8 +39,8 @@ public sealed partial class Tensor
         if (len == 0 && kind == ReduceKind.Sum) return Zeros(outShape, DType);
         var dt = kind is ReduceKind.ArgMax or ReduceKind.ArgMin ? DType.Int32 : DType;
         var r = Empty(outShape, DType);
-        if (DType == DType.Float32) Reduce.Rows(dense.Storage.As<float>(), dense.Offset, rows, len, r.Span<float>(), kind);
-        else Reduce.Rows(dense.Storage.As<double>(), dense.Offset, rows, len, r.Span<double>(), kind);
+        if (DType == DType.Float32) Reduce.Rows(dense.Storage.As<float>(), dense.Offset, rows, len, r.Storage.As<float>(), kind);
+        else Reduce.Rows(dense.Storage.As<double>(), dense.Offset, rows, len, r.Storage.As<double>(), kind);
         return dt == DType ? r : r.To(dt);
     }
 

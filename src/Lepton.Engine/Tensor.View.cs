@@ -205,18 +205,11 @@ public sealed partial class Tensor
             Array.Copy(dense.Storage.Data, dense.Offset, Storage.Data, Offset, Numel);
             return;
         }
-        // Scatter row by row into the strided destination.
-        int rank = Rank;
-        var idx = new int[rank];
-        for (int i = 0; i < Numel; i++)
+        switch (DType)
         {
-            int o = OffsetOf(idx);
-            Array.Copy(dense.Storage.Data, dense.Offset + i, Storage.Data, o, 1);
-            for (int d = rank - 1; d >= 0; d--)
-            {
-                if (++idx[d] < Shape[d]) break;
-                idx[d] = 0;
-            }
+            case DType.Float32: StridedCopy.Scatter(dense.Span<float>(), Storage.As<float>(), Offset, Shape.Dims, Strides); break;
+            case DType.Float64: StridedCopy.Scatter(dense.Span<double>(), Storage.As<double>(), Offset, Shape.Dims, Strides); break;
+            default: StridedCopy.Scatter(dense.Span<int>(), Storage.As<int>(), Offset, Shape.Dims, Strides); break;
         }
     }
 

@@ -8,16 +8,15 @@ internal enum ReduceKind { Sum, Max, Min, ArgMax, ArgMin }
 /// <summary>Reduces each row of a dense (rows, len) buffer to one value.</summary>
 internal static class Reduce
 {
-    public static void Rows<T>(T[] src, int offset, int rows, int len, Span<T> dst, ReduceKind kind)
+    public static void Rows<T>(T[] src, int offset, int rows, int len, T[] dst, ReduceKind kind)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        var d = dst.ToArray();
         CpuParallel.For(rows, len, (r0, r1) =>
         {
             for (int r = r0; r < r1; r++)
             {
                 var row = src.AsSpan(offset + r * len, len);
-                d[r] = kind switch
+                dst[r] = kind switch
                 {
                     ReduceKind.Sum => Sum(row),
                     ReduceKind.Max => row[ArgBest(row, max: true)],
@@ -27,10 +26,9 @@ internal static class Reduce
                 };
             }
         });
-        d.CopyTo(dst);
     }
 
-    // Pairwise-free but compensated-free plain sum in the element type; four lanes cut the dependency chain.
+    // A plain sum in the element type; four independent lanes shorten the dependency chain.
     private static T Sum<T>(ReadOnlySpan<T> row) where T : unmanaged, IFloatingPointIeee754<T>
     {
         T s0 = T.Zero, s1 = T.Zero, s2 = T.Zero, s3 = T.Zero;

@@ -83,4 +83,27 @@ public interface IRegistryStore : IAsyncDisposable
     Task<FeedbackOutcome> RecordFeedbackAsync(FeedbackRecord feedback, CancellationToken ct = default);
     /// <summary>Feedback received at or after <paramref name="since"/> (for one model, or all), oldest first.</summary>
     Task<IReadOnlyList<FeedbackRecord>> ListFeedbackAsync(string? model = null, DateTimeOffset? since = null, int limit = 1000, CancellationToken ct = default);
+
+    /// <summary>
+    /// Feedback joined with its logged prediction (feedback whose prediction has not landed is left out), received at or
+    /// after <paramref name="since"/>, oldest first: the labelled examples live accuracy and retraining are made of.
+    /// </summary>
+    Task<IReadOnlyList<LabeledPrediction>> ListLabeledPredictionsAsync(string model, DateTimeOffset? since = null, int limit = 1000,
+        CancellationToken ct = default);
+
+    // ---- the closed loop: decisions, alerts, recipe steps ----
+    /// <summary>Appends one loop decision (and an audit entry) and returns it with its id and time.</summary>
+    Task<LoopDecisionRecord> AddLoopDecisionAsync(NewLoopDecision decision, CancellationToken ct = default);
+    /// <summary>Loop decisions, newest first, for one model or all.</summary>
+    Task<IReadOnlyList<LoopDecisionRecord>> ListLoopDecisionsAsync(string? model = null, int limit = 100, CancellationToken ct = default);
+    /// <summary>Records an alert that fired; <paramref name="firedAt"/> defaults to now.</summary>
+    Task<AlertEventRecord> AddAlertEventAsync(string model, int? version, string rule, double value, double threshold, string message,
+        DateTimeOffset? firedAt = null, CancellationToken ct = default);
+    /// <summary>Alerts fired at or after <paramref name="since"/>, newest first, for one model or all.</summary>
+    Task<IReadOnlyList<AlertEventRecord>> ListAlertEventsAsync(string? model = null, DateTimeOffset? since = null, int limit = 100,
+        CancellationToken ct = default);
+    /// <summary>Creates or replaces the state of one recipe step.</summary>
+    Task SetRecipeStepAsync(string recipe, string step, RecipeStepStatus status, string outputJson, CancellationToken ct = default);
+    /// <summary>Every recorded step of a recipe, in the order they were first recorded.</summary>
+    Task<IReadOnlyList<RecipeStepRecord>> ListRecipeStepsAsync(string recipe, CancellationToken ct = default);
 }

@@ -149,6 +149,46 @@ internal static class SchemaMigrations
             "CREATE INDEX ix_feedback_model_time ON feedback (model, received_at)",
             "CREATE INDEX ix_feedback_time ON feedback (received_at)",
         ]),
+        // The closed loop: what it decided and why, the alerts monitoring fired, and recipe progress for resumable runs.
+        new(3, "loop decisions, alerts and recipe steps",
+        [
+            """
+            CREATE TABLE loop_decisions (
+                id {identity},
+                model TEXT NOT NULL,
+                at_time BIGINT NOT NULL,
+                step TEXT NOT NULL,
+                decision TEXT NOT NULL,
+                champion_version INTEGER NULL,
+                challenger_version INTEGER NULL,
+                reason TEXT NOT NULL,
+                numbers_json TEXT NOT NULL,
+                actor TEXT NOT NULL)
+            """,
+            "CREATE INDEX ix_loop_decisions_model ON loop_decisions (model, id)",
+            """
+            CREATE TABLE alert_events (
+                id {identity},
+                model TEXT NOT NULL,
+                version INTEGER NULL,
+                rule TEXT NOT NULL,
+                value DOUBLE PRECISION NOT NULL,
+                threshold DOUBLE PRECISION NOT NULL,
+                message TEXT NOT NULL,
+                fired_at BIGINT NOT NULL)
+            """,
+            "CREATE INDEX ix_alert_events_time ON alert_events (fired_at)",
+            """
+            CREATE TABLE recipe_steps (
+                recipe TEXT NOT NULL,
+                step TEXT NOT NULL,
+                status TEXT NOT NULL,
+                output_json TEXT NOT NULL,
+                created_at BIGINT NOT NULL,
+                updated_at BIGINT NOT NULL,
+                PRIMARY KEY (recipe, step))
+            """,
+        ]),
     ];
 
     public static int Latest => All[^1].Version;

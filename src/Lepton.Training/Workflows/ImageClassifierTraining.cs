@@ -74,6 +74,7 @@ public static class ImageClassifierTraining
         };
         if (report.Loss is { } loss) metrics["test_loss"] = loss;
         ModelFile.Save(outDir, model, spec with { Metrics = metrics });
+        ModelReports.Write(outDir, train, pre, report);
         return new TrainingOutcome(outDir, history, report, perEpoch, rate);
     }
 

@@ -1,0 +1,124 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Lepton.Data.Profiles;
+
+/// <summary>
+/// The distribution of one input statistic on the reference data: interior cut points at the deciles (so each bin holds
+/// about a tenth of the reference), the reference proportion in each bin, and a sorted sample of the values for KS tests.
+/// </summary>
+public sealed record StatisticProfile(double[] CutPoints, double[] Proportions, double[] Sample)
+{
+    /// <summary>The bin of <paramref name="value"/>: the number of cut points at or below it (0..CutPoints.Length).</summary>
+    public int BinOf(double value)
+    {
+        int lo = 0, hi = CutPoints.Length;
+        while (lo < hi)
+        {
+            int mid = (lo + hi) >>> 1;
+            if (CutPoints[mid] <= value) lo = mid + 1;
+            else hi = mid;
+        }
+        return lo;
+    }
+}
+
+/// <summary>
+/// What monitoring compares live traffic against, stored with the model (<c>reference.json</c> in its folder): per-example
+/// input statistics of the training data in the raw domain clients send (before the model's preprocessing), and the
+/// class mix of the true labels and of the model's own predictions on held-out data.
+/// </summary>
+public sealed record ReferenceProfile(
+    int Count,
+    IReadOnlyList<string> ClassNames,
+    IReadOnlyDictionary<string, StatisticProfile> Inputs,
+    double[] LabelProportions,
+    double[] PredictedProportions)
+{
+    public const string FileName = "reference.json";
+    public const string Format = "lepton-reference/1";
+    private const int Bins = 10;
+    private const int MaxSample = 2000;
+
+    private static readonly JsonSerializerOptions Json = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        WriteIndented = true,
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    };
+
+    /// <summary>
+    /// Profiles the examples (one <see cref="ExampleStatistics"/> each) and the class counts of labels and predictions.
+    /// </summary>
+    public static ReferenceProfile Build(IReadOnlyList<ExampleStatistics> examples, IReadOnlyList<string> classNames, IReadOnlyList<long> labelCounts,
+        IReadOnlyList<long> predictedCounts)
+    {
+        if (examples.Count == 0) throw new ArgumentException("A reference profile needs at least one example.", nameof(examples));
+        if (labelCounts.Count != classNames.Count || predictedCounts.Count != classNames.Count)
+            throw new ArgumentException($"Class counts must have one entry per class ({classNames.Count}), got {labelCounts.Count} labels and {predictedCounts.Count} predictions.");
+        var inputs = new Dictionary<string, StatisticProfile>();
+        foreach (string name in ExampleStatistics.Names)
+            inputs[name] = Profile(examples.Select(e => e[name]).ToArray());
+        return new ReferenceProfile(examples.Count, classNames.ToArray(), inputs, Proportions(labelCounts), Proportions(predictedCounts));
+    }
+
+    private static StatisticProfile Profile(double[] values)
+    {
+        Array.Sort(values);
+        var cuts = new List<double>();
+        for (int b = 1; b < Bins; b++)
+        {
+            double q = values[(int)Math.Min(values.Length - 1, Math.Floor((double)b * values.Length / Bins))];
+            if (cuts.Count == 0 || q > cuts[^1]) cuts.Add(q);
+        }
+        var profile = new StatisticProfile(cuts.ToArray(), new double[cuts.Count + 1], []);
+        foreach (double v in values) profile.Proportions[profile.BinOf(v)] += 1.0 / values.Length;
+        int n = Math.Min(MaxSample, values.Length);
+        var sample = new double[n];
+        for (int i = 0; i < n; i++) sample[i] = values[(int)((long)i * values.Length / n)];
+        return profile with { Sample = sample };
+    }
+
+    private static double[] Proportions(IReadOnlyList<long> counts)
+    {
+        double total = counts.Sum();
+        return counts.Select(c => total == 0 ? 0 : c / total).ToArray();
+    }
+
+    /// <summary>Writes <c>reference.json</c> into a model folder.</summary>
+    public void Save(string folder)
+    {
+        var document = new Document(Format, Count, ClassNames, Inputs, LabelProportions, PredictedProportions);
+        string path = Path.Combine(folder, FileName);
+        string temp = path + ".tmp";
+        File.WriteAllText(temp, JsonSerializer.Serialize(document, Json));
+        File.Move(temp, path, overwrite: true);
+    }
+
+    /// <summary>The profile stored in a model folder, or null when the folder has none (models trained before profiles existed).</summary>
+    public static ReferenceProfile? Load(string folder)
+    {
+        string path = Path.Combine(folder, FileName);
+        if (!File.Exists(path)) return null;
+        Document? d;
+        try
+        {
+            d = JsonSerializer.Deserialize<Document>(File.ReadAllText(path), Json);
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidDataException($"{path} is not a valid reference profile: {e.Message}");
+        }
+        if (d is null || d.Format != Format || d.Inputs is null || d.ClassNames is null || d.LabelProportions is null || d.PredictedProportions is null)
+            throw new InvalidDataException($"{path} is not a {Format} reference profile; retrain or re-register the model to rebuild it.");
+        return new ReferenceProfile(d.Count, d.ClassNames, d.Inputs, d.LabelProportions, d.PredictedProportions);
+    }
+
+    private sealed record Document(
+        string Format,
+        int Count,
+        IReadOnlyList<string> ClassNames,
+        IReadOnlyDictionary<string, StatisticProfile> Inputs,
+        double[] LabelProportions,
+        double[] PredictedProportions);
+}

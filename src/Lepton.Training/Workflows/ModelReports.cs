@@ -1,0 +1,77 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Lepton.Data;
+using Lepton.Data.Profiles;
+using Lepton.Training.Metrics;
+
+namespace Lepton.Training.Workflows;
+
+/// <summary>
+/// The files a trained classifier carries besides its weights: <c>evaluation.json</c> (accuracy, per-class metrics and the
+/// confusion matrix, for reports and the dashboard) and <c>reference.json</c> (the <see cref="ReferenceProfile"/> drift
+/// monitoring compares live traffic against).
+/// </summary>
+public static class ModelReports
+{
+    public const string EvaluationFileName = "evaluation.json";
+    private const int MaxProfiledExamples = 10_000;
+
+    /// <summary>Writes both files into <paramref name="folder"/>.</summary>
+    // train.Inputs: (N, C, ...) already preprocessed; the profile is taken in the raw domain clients send.
+    public static void Write(string folder, InMemoryDataset train, Preprocessing preprocessing, ClassificationReport heldOut)
+    {
+        WriteEvaluation(folder, heldOut);
+        BuildReference(train, preprocessing, heldOut).Save(folder);
+    }
+
+    public static void WriteEvaluation(string folder, ClassificationReport report)
+    {
+        var json = new JsonObject
+        {
+            ["accuracy"] = report.Accuracy,
+            ["count"] = report.Count,
+            ["loss"] = report.Loss,
+            ["macro_f1"] = report.MacroAverage.F1,
+            ["classes"] = new JsonArray(report.Classes.Select(c => (JsonNode)new JsonObject
+            {
+                ["name"] = c.Name, ["precision"] = c.Precision, ["recall"] = c.Recall, ["f1"] = c.F1, ["support"] = c.Support,
+            }).ToArray()),
+            ["confusion_matrix"] = new JsonArray(report.ConfusionMatrix.Select(row => (JsonNode)new JsonArray(row.Select(v => (JsonNode)v).ToArray())).ToArray()),
+        };
+        string path = Path.Combine(folder, EvaluationFileName);
+        File.WriteAllText(path + ".tmp", json.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+        File.Move(path + ".tmp", path, overwrite: true);
+    }
+
+    /// <summary>
+    /// Profiles up to 10,000 evenly spread training examples after undoing the preprocessing (x * std + mean, then / scale),
+    /// with the held-out report's true-label mix (row sums) and predicted mix (column sums).
+    /// </summary>
+    public static ReferenceProfile BuildReference(InMemoryDataset train, Preprocessing preprocessing, ClassificationReport heldOut)
+    {
+        int n = train.Count, take = Math.Min(n, MaxProfiledExamples);
+        var values = train.Inputs.Contiguous().Span<float>();
+        int row = values.Length / Math.Max(n, 1);
+        int channels = Math.Max(1, preprocessing.Mean.Length);
+        int perChannel = row / channels;
+        var buffer = new float[row];
+        var stats = new ExampleStatistics[take];
+        for (int i = 0; i < take; i++)
+        {
+            int index = (int)((long)i * n / take);
+            values.Slice(index * row, row).CopyTo(buffer);
+            for (int j = 0; j < row; j++)
+            {
+                int c = j / perChannel;
+                float x = preprocessing.Mean.Length > 0 ? buffer[j] * preprocessing.Std[c] + preprocessing.Mean[c] : buffer[j];
+                buffer[j] = x / preprocessing.Scale;
+            }
+            stats[i] = ExampleStatistics.Of(buffer);
+        }
+        var confusion = heldOut.ConfusionMatrix;
+        int k = confusion.Length;
+        var labels = confusion.Select(r => (long)r.Sum()).ToArray();
+        var predicted = Enumerable.Range(0, k).Select(c => (long)confusion.Sum(r => r[c])).ToArray();
+        return ReferenceProfile.Build(stats, heldOut.ClassNames, labels, predicted);
+    }
+}

@@ -17,13 +17,24 @@ namespace Lepton.Serving;
 /// <summary>
 /// What the server runs on: the models, the store holding the API keys (null only with NoAuth), where
 /// predictions and feedback go, extra metric readings, and default batching for models loaded over HTTP.
+/// The registry (for the dashboard), metric sources and dashboard panels come from the parts of Lepton above serving.
 /// </summary>
 public sealed record ServerDependencies(
     ModelManager Models,
     IRegistryStore? KeyStore,
     IPredictionSink? Sink = null,
     IReadOnlyList<MetricReading>? ExtraMetrics = null,
-    ModelServeOptions? DefaultServeOptions = null);
+    ModelServeOptions? DefaultServeOptions = null)
+{
+    /// <summary>The registry the dashboard reads models, runs, lineage and loop decisions from; null: no dashboard data.</summary>
+    public Registry.ModelRegistry? Registry { get; init; }
+
+    /// <summary>Labelled metric families from monitoring and the loop, written after the built-in ones.</summary>
+    public IReadOnlyList<IMetricsSource> MetricsSources { get; init; } = [];
+
+    /// <summary>Extra dashboard sections (drift, live accuracy).</summary>
+    public IReadOnlyList<Http.Dashboard.IDashboardPanel> DashboardPanels { get; init; } = [];
+}
 
 /// <summary>
 /// Builds the HTTP server from a <see cref="ServerOptions"/> record: Kestrel limits, JSON or console logs,
@@ -56,6 +67,9 @@ public static class LeptonServer
         {
             DefaultServeOptions = deps.DefaultServeOptions,
             ExtraMetrics = deps.ExtraMetrics ?? [],
+            MetricsSources = deps.MetricsSources,
+            Registry = deps.Registry,
+            DashboardPanels = deps.DashboardPanels,
         };
         builder.Services.AddSingleton(serving);
         builder.Services.AddSingleton(metrics);
@@ -76,7 +90,7 @@ public static class LeptonServer
         PredictEndpoint.Map(app);
         FeedbackEndpoint.Map(app);
         RepositoryEndpoints.Map(app);
-        app.MapGet("/metrics", (ServingContext s) => Results.Text(MetricsExporter.Render(s.Metrics, s.Models.Metrics, s.ExtraMetrics), Http.PrometheusText.ContentType))
+        app.MapGet("/metrics", (ServingContext s) => Results.Text(MetricsExporter.Render(s.Metrics, s.Models.Metrics, s.ExtraMetrics, s.MetricsSources), Http.PrometheusText.ContentType))
             .WithTags("Operations").WithSummary("Prometheus metrics (text exposition format 0.0.4).");
         app.Map("/{**path}", (HttpContext http) => JsonResponses.Json(
                 new Dictionary<string, string> { ["error"] = $"No endpoint {http.Request.Method} {Protocol.InferenceRequestParser.Clip(http.Request.Path.Value ?? "/")}; see /swagger for the API." }, 404))

@@ -9,7 +9,7 @@ public sealed record MetricReading(string Name, string Type, string Help, Func<d
 /// <summary>Writes everything <c>GET /metrics</c> shows: HTTP requests and latency, batching, the extra readings, and process memory and GC.</summary>
 public static class MetricsExporter
 {
-    public static string Render(HttpMetrics http, ServingMetrics serving, IReadOnlyList<MetricReading> extra)
+    public static string Render(HttpMetrics http, ServingMetrics serving, IReadOnlyList<MetricReading> extra, IReadOnlyList<IMetricsSource>? sources = null)
     {
         var p = new PrometheusText();
         p.Declare("lepton_http_requests_total", "counter", "HTTP requests answered, by endpoint, model, version and status.");
@@ -41,6 +41,7 @@ public static class MetricsExporter
             p.Declare(m.Name, m.Type, m.Help);
             p.Sample(m.Name, m.Read());
         }
+        foreach (var source in sources ?? []) source.Write(p);
 
         using var process = Process.GetCurrentProcess();
         Gauge(p, "process_resident_memory_bytes", "Resident memory of the server process.", process.WorkingSet64);

@@ -22,4 +22,13 @@ public sealed class ServingContext(ModelManager models, ServerOptions options, I
 
     /// <summary>Extra readings for /metrics (e.g. prediction log counters).</summary>
     public IReadOnlyList<MetricReading> ExtraMetrics { get; init; } = [];
+
+    /// <summary>Labelled metric families from monitoring and the loop.</summary>
+    public IReadOnlyList<IMetricsSource> MetricsSources { get; init; } = [];
+
+    /// <summary>The registry behind the dashboard; null when the server was built without one.</summary>
+    public Registry.ModelRegistry? Registry { get; init; }
+
+    /// <summary>Extra dashboard sections contributed from above serving.</summary>
+    public IReadOnlyList<Dashboard.IDashboardPanel> DashboardPanels { get; init; } = [];
 }

@@ -1,0 +1,59 @@
+using System.Globalization;
+
+namespace Lepton.Monitoring.Alerts;
+
+/// <summary>Checks alert rules against a monitoring report.</summary>
+public static class AlertEvaluator
+{
+    private const string StatisticPrefix = "drift.psi.";
+
+    /// <summary>
+    /// The rules that hold, checked on each version and on all versions pooled. A rule whose metric is not available
+    /// (no traffic for latency/error rate, no reference profile for drift, fewer labels than MinLabels) does not fire.
+    /// </summary>
+    public static IReadOnlyList<FiredAlert> Evaluate(MonitorReport report, IReadOnlyList<AlertRule> rules)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        ArgumentNullException.ThrowIfNull(rules);
+        var fired = new List<FiredAlert>();
+        foreach (var rule in rules)
+        {
+            foreach (var version in report.Versions.Append(report.Overall))
+            {
+                if (ValueOf(version, rule) is not { } value || !rule.Holds(value)) continue;
+                fired.Add(new FiredAlert(rule, report.Model, version.Version, value, Message(report.Model, version, rule, value)));
+            }
+        }
+        return fired;
+    }
+
+    /// <summary>The rule's metric measured on one version report, or null when it is not available there.</summary>
+    public static double? ValueOf(VersionReport report, AlertRule rule)
+    {
+        bool traffic = report.Requests > 0;
+        return rule.Metric switch
+        {
+            "drift.psi" => report.InputDrift.Count > 0 ? report.InputDrift.Max(d => d.Psi) : null,
+            "drift.ks" => report.InputDrift.Count > 0 ? report.InputDrift.Max(d => d.KsStatistic) : null,
+            _ when rule.Metric.StartsWith(StatisticPrefix, StringComparison.Ordinal) =>
+                report.InputDrift.FirstOrDefault(d => d.Statistic == rule.Metric[StatisticPrefix.Length..])?.Psi,
+            "prediction.psi" => report.PredictionDrift?.Psi,
+            "prediction.chi2_p" => report.PredictionDrift?.PValue,
+            "accuracy" => report.Accuracy is { } a && a.Labels >= Math.Max(1, rule.MinLabels) ? a.Accuracy : null,
+            "error_rate" => traffic ? report.ErrorRate : null,
+            "p50" => traffic ? report.LatencyP50Ms : null,
+            "p95" => traffic ? report.LatencyP95Ms : null,
+            "p99" => traffic ? report.LatencyP99Ms : null,
+            "requests" => report.Requests,
+            _ => throw new ArgumentException($"Alert rule '{rule.Text}' names an unknown metric '{rule.Metric}'; known: {string.Join(", ", AlertRule.Metrics)}."),
+        };
+    }
+
+    private static string Message(string model, VersionReport version, AlertRule rule, double value)
+    {
+        string who = version.Version is { } v ? $"{model}@{v}" : $"{model} (all versions)";
+        string shown = rule.Metric is "p50" or "p95" or "p99" ? value.ToString("0.##", CultureInfo.InvariantCulture) + " ms" : value.ToString("0.####", CultureInfo.InvariantCulture);
+        string extra = rule.Metric == "accuracy" && version.Accuracy is { } a ? $" on {a.Labels} labels" : "";
+        return $"{who}: {rule.Metric} is {shown}{extra}, which breaks '{rule.Text}'.";
+    }
+}

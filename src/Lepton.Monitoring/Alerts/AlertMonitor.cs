@@ -1,0 +1,124 @@
+using Lepton.Registry.Store;
+using Lepton.Serving.Http;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Lepton.Monitoring.Alerts;
+
+/// <summary>
+/// Checks the alert rules on a schedule: reports each model over the last window, records newly firing alerts in the store
+/// (a rule that keeps firing is recorded again only after it cleared or after ten windows), logs them, and exposes the last
+/// check's alert, drift and live-accuracy numbers on <c>/metrics</c>.
+/// </summary>
+public sealed class AlertMonitor : IMetricsSource, IAsyncDisposable
+{
+    private const int RepeatAfterWindows = 10;
+
+    private readonly ModelMonitor _monitor;
+    private readonly IRegistryStore _store;
+    private readonly IReadOnlyList<string> _models;
+    private readonly MonitoringOptions _options;
+    private readonly ILogger _logger;
+    private readonly Dictionary<(string Model, int? Version, string Rule), DateTimeOffset> _recorded = new();
+    private readonly SemaphoreSlim _checking = new(1, 1);
+    private readonly CancellationTokenSource _stop = new();
+    private volatile CheckSnapshot _last = new([], []);
+    private Task? _loop;
+
+    public AlertMonitor(ModelMonitor monitor, IRegistryStore store, IReadOnlyList<string> models, MonitoringOptions options, ILogger? logger = null)
+    {
+        _monitor = monitor ?? throw new ArgumentNullException(nameof(monitor));
+        _store = store ?? throw new ArgumentNullException(nameof(store));
+        _models = models?.ToArray() ?? throw new ArgumentNullException(nameof(models));
+        _options = (options ?? throw new ArgumentNullException(nameof(options))).Validate();
+        _logger = logger ?? NullLogger.Instance;
+    }
+
+    /// <summary>The reports of the last check, one per model.</summary>
+    public IReadOnlyList<MonitorReport> LastReports => _last.Reports;
+
+    /// <summary>Reports every model over the last window and returns the alerts firing now, recording the newly firing ones.</summary>
+    public async Task<IReadOnlyList<FiredAlert>> CheckOnceAsync(CancellationToken ct)
+    {
+        await _checking.WaitAsync(ct);
+        try
+        {
+            var now = DateTimeOffset.UtcNow;
+            var window = MonitorWindow.Last(_options.Window, now);
+            var reports = new List<MonitorReport>();
+            foreach (string model in _models) reports.Add(await _monitor.ReportAsync(model, window, _options.Rules, ct));
+            var firing = reports.SelectMany(r => r.Alerts).ToArray();
+            var firingKeys = new HashSet<(string, int?, string)>();
+            foreach (var alert in firing)
+            {
+                var key = (alert.Model, alert.Version, alert.Rule.Text);
+                firingKeys.Add(key);
+                if (_recorded.TryGetValue(key, out var at) && now - at < _options.Window * RepeatAfterWindows) continue;
+                await _store.AddAlertEventAsync(alert.Model, alert.Version, alert.Rule.Text, alert.Value, alert.Rule.Threshold, alert.Message, now, ct);
+                _recorded[key] = now;
+                _logger.LogWarning("Alert: {Message}", alert.Message);
+            }
+            // A rule that cleared is forgotten, so firing again is a new alert.
+            foreach (var key in _recorded.Keys.Where(k => !firingKeys.Contains(k)).ToArray()) _recorded.Remove(key);
+            _last = new CheckSnapshot(reports, firing);
+            return firing;
+        }
+        finally
+        {
+            _checking.Release();
+        }
+    }
+
+    /// <summary>Checks every Interval in the background until disposed; a failed check is logged and the next one runs as usual.</summary>
+    public void Start()
+    {
+        if (_loop is not null) throw new InvalidOperationException("The alert monitor is already running.");
+        _loop = Task.Run(() => RunAsync(_stop.Token));
+    }
+
+    private async Task RunAsync(CancellationToken ct)
+    {
+        using var timer = new PeriodicTimer(_options.Interval);
+        do
+        {
+            try
+            {
+                await CheckOnceAsync(ct);
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e)
+            {
+                _logger.LogError(e, "Monitoring check failed for {Models}; retrying in {Interval}.", string.Join(", ", _models), _options.Interval);
+            }
+        }
+        while (await WaitAsync(timer, ct));
+    }
+
+    private static async Task<bool> WaitAsync(PeriodicTimer timer, CancellationToken ct)
+    {
+        try
+        {
+            return await timer.WaitForNextTickAsync(ct);
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Writes the last check's alert states, drift and live accuracy as Prometheus gauges.</summary>
+    public void Write(PrometheusText text) => AlertMetrics.Write(text, _last.Reports, _options.Rules, _last.Firing);
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync();
+        if (_loop is not null) await _loop;
+        _stop.Dispose();
+        _checking.Dispose();
+    }
+
+    private sealed record CheckSnapshot(IReadOnlyList<MonitorReport> Reports, IReadOnlyList<FiredAlert> Firing);
+}

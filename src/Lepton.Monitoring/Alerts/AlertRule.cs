@@ -1,0 +1,68 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+
+namespace Lepton.Monitoring.Alerts;
+
+/// <summary>
+/// A condition on a monitoring metric, written as text (<c>drift.psi &gt; 0.2</c>, <c>accuracy &lt; 0.85 over 500 labels</c>,
+/// <c>p99 &gt; 50ms</c>). Metric is the canonical metric name, Threshold is in the metric's unit (latency in milliseconds,
+/// error rate as a fraction), and MinLabels is how many labels an accuracy rule needs before it may fire.
+/// </summary>
+public sealed partial record AlertRule(string Text, string Metric, string Comparison, double Threshold, int MinLabels)
+{
+    /// <summary>The metrics a rule can name.</summary>
+    public static IReadOnlyList<string> Metrics { get; } =
+    [
+        "drift.psi", "drift.psi.mean", "drift.psi.std", "drift.psi.min", "drift.psi.max", "drift.ks",
+        "prediction.psi", "prediction.chi2_p", "accuracy", "error_rate", "p50", "p95", "p99", "requests",
+    ];
+
+    /// <summary>Labels an accuracy rule needs when the text does not say "over N labels".</summary>
+    public const int DefaultMinLabels = 1;
+
+    private const string Help =
+        "Write '<metric> <comparison> <threshold>' with a comparison of >, >=, < or <=, e.g. 'drift.psi > 0.2', "
+        + "'accuracy < 0.85 over 500 labels', 'error_rate > 5%', 'p99 > 50ms'. Metrics: ";
+
+    [GeneratedRegex(@"^\s*(?<metric>[a-z0-9_.]+)\s*(?<cmp>>=|<=|>|<)\s*(?<value>[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?)\s*(?<unit>%|ms|s)?\s*(over\s+(?<labels>\d+)\s+labels?)?\s*$",
+        RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex Grammar();
+
+    /// <summary>Parses a rule; throws <see cref="FormatException"/> naming the allowed metrics and an example when the text is not one.</summary>
+    public static AlertRule Parse(string text)
+    {
+        var match = Grammar().Match(text ?? "");
+        if (!match.Success) throw Invalid(text, "it is not of the form '<metric> <comparison> <threshold>'");
+        string metric = match.Groups["metric"].Value.ToLowerInvariant();
+        if (!Metrics.Contains(metric)) throw Invalid(text, $"'{metric}' is not a known metric");
+        double value = double.Parse(match.Groups["value"].Value, NumberStyles.Float, CultureInfo.InvariantCulture);
+        string unit = match.Groups["unit"].Value.ToLowerInvariant();
+        bool latency = metric is "p50" or "p95" or "p99";
+        value = unit switch
+        {
+            "" => value,
+            "%" when metric is "error_rate" or "accuracy" => value / 100,
+            "ms" when latency => value,
+            "s" when latency => value * 1000,
+            _ => throw Invalid(text, $"the unit '{unit}' does not apply to {metric} (use % for error_rate and accuracy, ms or s for p50/p95/p99)"),
+        };
+        var labels = match.Groups["labels"];
+        if (labels.Success && metric != "accuracy") throw Invalid(text, "'over N labels' applies only to accuracy");
+        int minLabels = metric != "accuracy" ? 0
+            : labels.Success ? int.Parse(labels.Value, NumberStyles.None, CultureInfo.InvariantCulture) : DefaultMinLabels;
+        return new AlertRule(text!.Trim(), metric, match.Groups["cmp"].Value, value, minLabels);
+    }
+
+    /// <summary>Whether <paramref name="value"/> satisfies the comparison (so the alert fires).</summary>
+    public bool Holds(double value) => Comparison switch
+    {
+        ">" => value > Threshold,
+        ">=" => value >= Threshold,
+        "<" => value < Threshold,
+        "<=" => value <= Threshold,
+        _ => throw new InvalidOperationException($"Alert rule '{Text}' has an unknown comparison '{Comparison}'; use >, >=, < or <=."),
+    };
+
+    private static FormatException Invalid(string? text, string why) =>
+        new($"Alert rule '{text}' is not valid: {why}. {Help}{string.Join(", ", Metrics)}.");
+}

@@ -1,0 +1,90 @@
+using System.Collections.Concurrent;
+using Lepton.Data.Profiles;
+using Lepton.Monitoring.Alerts;
+using Lepton.Registry;
+
+namespace Lepton.Monitoring;
+
+/// <summary>
+/// Windowed reports over the prediction log and feedback of a registered model: traffic, errors, latency, class mix, input
+/// and prediction drift against each version's reference profile, and live accuracy, per version and pooled.
+/// </summary>
+public sealed class ModelMonitor(ModelRegistry registry)
+{
+    private readonly ConcurrentDictionary<(string Model, int Version), Lazy<Task<ReferenceProfile?>>> _references = new();
+
+    /// <summary>The report for <paramref name="model"/> over <paramref name="window"/>, with the <paramref name="rules"/> that fire.</summary>
+    public async Task<MonitorReport> ReportAsync(string model, MonitorWindow window, IReadOnlyList<AlertRule>? rules = null, CancellationToken ct = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(model);
+        ArgumentNullException.ThrowIfNull(window);
+        var requests = await PredictionLogReader.RequestsAsync(registry.Store, model, window, ct);
+        var labels = await PredictionLogReader.LabelsAsync(registry.Store, model, window, ct);
+        var versions = new List<VersionReport>();
+        foreach (int? version in requests.Select(r => r.Version).Concat(labels.Select(l => l.Version)).Distinct().Order())
+        {
+            var reference = await ReferenceAsync(model, version, ct);
+            versions.Add(VersionReportBuilder.Build(model, version, window,
+                requests.Where(r => r.Version == version).ToArray(), labels.Where(l => l.Version == version).ToArray(), reference));
+        }
+        var overall = VersionReportBuilder.Build(model, null, window, requests, labels, await NewestReferenceAsync(model, requests, ct));
+        var report = new MonitorReport(model, window, overall, versions, []);
+        return rules is { Count: > 0 } ? report with { Alerts = AlertEvaluator.Evaluate(report, rules) } : report;
+    }
+
+    /// <summary>
+    /// The window cut into <paramref name="buckets"/> equal parts, each with its traffic, error rate, p99, live accuracy and drift
+    /// (max input PSI and prediction PSI against the newest version's reference; null without one or without traffic).
+    /// </summary>
+    public async Task<IReadOnlyList<TimelinePoint>> TimelineAsync(string model, MonitorWindow window, int buckets, CancellationToken ct = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(model);
+        ArgumentNullException.ThrowIfNull(window);
+        if (buckets is < 1 or > 10_000) throw new ArgumentOutOfRangeException(nameof(buckets), buckets, "A timeline needs between 1 and 10000 buckets.");
+        var requests = await PredictionLogReader.RequestsAsync(registry.Store, model, window, ct);
+        var labels = await PredictionLogReader.LabelsAsync(registry.Store, model, window, ct);
+        var reference = await NewestReferenceAsync(model, requests, ct);
+        var points = new List<TimelinePoint>(buckets);
+        long ticks = window.Duration.Ticks;
+        for (int b = 0; b < buckets; b++)
+        {
+            var bucket = new MonitorWindow(window.From + TimeSpan.FromTicks(ticks * b / buckets), window.From + TimeSpan.FromTicks(ticks * (b + 1) / buckets));
+            var inBucket = requests.Where(r => r.At >= bucket.From && r.At < bucket.To).ToArray();
+            var labelled = labels.Where(l => l.At >= bucket.From && l.At < bucket.To).ToArray();
+            var summary = VersionReportBuilder.Build(model, null, bucket, inBucket, labelled, reference);
+            points.Add(new TimelinePoint(bucket.From, bucket.To, summary.Requests, summary.ErrorRate, summary.LatencyP99Ms,
+                summary.Accuracy?.Labels ?? 0, summary.Accuracy?.Accuracy,
+                summary.InputDrift.Count > 0 ? summary.InputDrift.Max(d => d.Psi) : null, summary.PredictionDrift?.Psi));
+        }
+        return points;
+    }
+
+    private async Task<ReferenceProfile?> NewestReferenceAsync(string model, IReadOnlyList<LoggedRequest> requests, CancellationToken ct)
+    {
+        var newest = requests.Where(r => r.Version is not null).Select(r => r.Version).DefaultIfEmpty().Max();
+        return await ReferenceAsync(model, newest, ct);
+    }
+
+    /// <summary>The version's reference profile, loaded once per version; null for folder-served traffic or a version without one.</summary>
+    private async Task<ReferenceProfile?> ReferenceAsync(string model, int? version, CancellationToken ct)
+    {
+        if (version is not { } v) return null;
+        var lazy = _references.GetOrAdd((model, v), key => new Lazy<Task<ReferenceProfile?>>(() => LoadReferenceAsync(key.Model, key.Version)));
+        try
+        {
+            return await lazy.Value.WaitAsync(ct);
+        }
+        catch (Exception) when (!ct.IsCancellationRequested)
+        {
+            // A failed load (version deleted, artifact missing) is not cached, so a later report can try again.
+            _references.TryRemove(new KeyValuePair<(string, int), Lazy<Task<ReferenceProfile?>>>((model, v), lazy));
+            return null;
+        }
+    }
+
+    private async Task<ReferenceProfile?> LoadReferenceAsync(string model, int version)
+    {
+        var resolved = await registry.ResolveAsync($"{model}@{version}", CancellationToken.None);
+        return ReferenceProfile.Load(resolved.Folder);
+    }
+}

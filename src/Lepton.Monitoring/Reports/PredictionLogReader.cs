@@ -1,0 +1,114 @@
+using System.Text.Json;
+using Lepton.Data.Profiles;
+using Lepton.Registry.Store;
+
+namespace Lepton.Monitoring;
+
+/// <summary>One logged request as monitoring needs it; Input is null when its statistics were not recorded.</summary>
+internal sealed record LoggedRequest(int? Version, DateTimeOffset At, double LatencyMs, bool IsError, string? Label, ExampleStatistics? Input);
+
+/// <summary>One labelled prediction: what the model said (by the version that said it) and what the client says is true.</summary>
+internal sealed record LoggedLabel(int? Version, DateTimeOffset At, string Predicted, string Truth);
+
+/// <summary>Reads a window of the prediction log and feedback, page by page, skipping records whose JSON cannot be read.</summary>
+internal static class PredictionLogReader
+{
+    private const int PageSize = 1000;
+
+    /// <summary>Requests made in [From, To), oldest first.</summary>
+    public static async Task<IReadOnlyList<LoggedRequest>> RequestsAsync(IRegistryStore store, string model, MonitorWindow window, CancellationToken ct)
+    {
+        var result = new List<LoggedRequest>();
+        await foreach (var record in PagesAsync(
+            (since, token) => store.ListPredictionsAsync(model, since, PageSize, token), r => r.Id, r => r.CreatedAt, window, ct))
+        {
+            if (Parse(record) is { } request) result.Add(request);
+        }
+        return result;
+    }
+
+    /// <summary>Labels received in [From, To) for logged predictions, oldest first; error records and unreadable ones are skipped.</summary>
+    public static async Task<IReadOnlyList<LoggedLabel>> LabelsAsync(IRegistryStore store, string model, MonitorWindow window, CancellationToken ct)
+    {
+        var result = new List<LoggedLabel>();
+        await foreach (var labeled in PagesAsync(
+            (since, token) => store.ListLabeledPredictionsAsync(model, since, PageSize, token), l => l.Feedback.PredictionId,
+            l => l.Feedback.ReceivedAt, window, ct))
+        {
+            if (Parse(labeled.Prediction) is { IsError: false, Label: { } predicted })
+                result.Add(new LoggedLabel(labeled.Prediction.Version, labeled.Feedback.ReceivedAt, predicted, labeled.Feedback.Label));
+        }
+        return result;
+    }
+
+    /// <summary>
+    /// Pages an oldest-first listing from the window start to its end. Each next page starts at the last time seen; the ids
+    /// already returned are skipped so records sharing that timestamp are neither lost nor repeated.
+    /// </summary>
+    private static async IAsyncEnumerable<T> PagesAsync<T>(Func<DateTimeOffset, CancellationToken, Task<IReadOnlyList<T>>> list,
+        Func<T, string> id, Func<T, DateTimeOffset> at, MonitorWindow window,
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
+    {
+        var since = window.From;
+        var seenAtSince = new HashSet<string>(StringComparer.Ordinal);
+        while (true)
+        {
+            var page = await list(since, ct);
+            bool progressed = false;
+            foreach (var item in page)
+            {
+                var time = at(item);
+                if (time >= window.To) yield break;
+                if (time == since && !seenAtSince.Add(id(item))) continue;
+                if (time > since)
+                {
+                    since = time;
+                    seenAtSince.Clear();
+                    seenAtSince.Add(id(item));
+                }
+                progressed = true;
+                yield return item;
+            }
+            if (page.Count < PageSize || !progressed) yield break;
+        }
+    }
+
+    /// <summary>The record as a request, or null when its output JSON is unreadable.</summary>
+    internal static LoggedRequest? Parse(PredictionRecord record)
+    {
+        bool isError;
+        try
+        {
+            using var output = JsonDocument.Parse(record.OutputJson);
+            isError = output.RootElement.ValueKind != JsonValueKind.Object || output.RootElement.TryGetProperty("error", out _);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+        isError |= record.PredictedLabel is null;
+        return new LoggedRequest(record.Version, record.CreatedAt, record.LatencyMs, isError, isError ? null : record.PredictedLabel,
+            InputStatistics(record.InputStatsJson));
+    }
+
+    private static ExampleStatistics? InputStatistics(string json)
+    {
+        try
+        {
+            using var doc = JsonDocument.Parse(json);
+            var root = doc.RootElement;
+            if (root.ValueKind != JsonValueKind.Object) return null;
+            double[] values = new double[ExampleStatistics.Names.Count];
+            for (int i = 0; i < values.Length; i++)
+            {
+                if (!root.TryGetProperty(ExampleStatistics.Names[i], out var v) || !v.TryGetDouble(out values[i]) || !double.IsFinite(values[i]))
+                    return null;
+            }
+            return new ExampleStatistics(values[0], values[1], values[2], values[3]);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+}

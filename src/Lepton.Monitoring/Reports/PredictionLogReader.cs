@@ -20,7 +20,7 @@ internal static class PredictionLogReader
     {
         var result = new List<LoggedRequest>();
         await foreach (var record in PagesAsync(
-            (since, token) => store.ListPredictionsAsync(model, since, PageSize, token), r => r.Id, r => r.CreatedAt, window, ct))
+            (since, limit, token) => store.ListPredictionsAsync(model, since, limit, token), r => r.Id, r => r.CreatedAt, window, ct))
         {
             if (Parse(record) is { } request) result.Add(request);
         }
@@ -32,7 +32,7 @@ internal static class PredictionLogReader
     {
         var result = new List<LoggedLabel>();
         await foreach (var labeled in PagesAsync(
-            (since, token) => store.ListLabeledPredictionsAsync(model, since, PageSize, token), l => l.Feedback.PredictionId,
+            (since, limit, token) => store.ListLabeledPredictionsAsync(model, since, limit, token), l => l.Feedback.PredictionId,
             l => l.Feedback.ReceivedAt, window, ct))
         {
             if (Parse(labeled.Prediction) is { IsError: false, Label: { } predicted })
@@ -42,10 +42,11 @@ internal static class PredictionLogReader
     }
 
     /// <summary>
-    /// Pages an oldest-first listing from the window start to its end. Each next page starts at the last time seen; the ids
-    /// already returned are skipped so records sharing that timestamp are neither lost nor repeated.
+    /// Pages an oldest-first listing from the window start to its end. Each next page starts at the last time seen; the
+    /// records already returned at that time come first again (the listing orders by time, then id), so they are skipped and
+    /// the page is made that much longer: records sharing a timestamp are neither lost nor repeated, however many there are.
     /// </summary>
-    private static async IAsyncEnumerable<T> PagesAsync<T>(Func<DateTimeOffset, CancellationToken, Task<IReadOnlyList<T>>> list,
+    private static async IAsyncEnumerable<T> PagesAsync<T>(Func<DateTimeOffset, int, CancellationToken, Task<IReadOnlyList<T>>> list,
         Func<T, string> id, Func<T, DateTimeOffset> at, MonitorWindow window,
         [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
     {
@@ -53,7 +54,8 @@ internal static class PredictionLogReader
         var seenAtSince = new HashSet<string>(StringComparer.Ordinal);
         while (true)
         {
-            var page = await list(since, ct);
+            int limit = PageSize + seenAtSince.Count;
+            var page = await list(since, limit, ct);
             bool progressed = false;
             foreach (var item in page)
             {
@@ -69,7 +71,7 @@ internal static class PredictionLogReader
                 progressed = true;
                 yield return item;
             }
-            if (page.Count < PageSize || !progressed) yield break;
+            if (page.Count < limit || !progressed) yield break;
         }
     }
 

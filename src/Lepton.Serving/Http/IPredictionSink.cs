@@ -1,9 +1,11 @@
+using Lepton.Data.Profiles;
+
 namespace Lepton.Serving.Http;
 
-/// <summary>Summary statistics of one example's raw input, kept in the prediction log for drift monitoring.</summary>
-public sealed record InputSummary(double Mean, double Std, double Min, double Max);
-
-/// <summary>One answered example, as the prediction log keeps it.</summary>
+/// <summary>
+/// One example the server answered, as the prediction log keeps it; when the model failed on it, Error holds a short
+/// reason and there is no top label, so monitoring can compute the error rate per version.
+/// </summary>
 public sealed record PredictionEvent(
     string PredictionId,
     string Model,
@@ -11,11 +13,12 @@ public sealed record PredictionEvent(
     string VersionLabel,
     DateTimeOffset At,
     double LatencyMs,
-    InputSummary Input,
-    string TopLabel,
+    ExampleStatistics Input,
+    string? TopLabel,
     int TopIndex,
     float[] Probabilities,
-    float[]? RawInput);
+    float[]? RawInput,
+    string? Error = null);
 
 /// <summary>A true label a client reports for an earlier prediction.</summary>
 public sealed record FeedbackItem(string PredictionId, string Model, string Label, string Actor);

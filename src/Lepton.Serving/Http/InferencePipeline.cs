@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Lepton.Data.Profiles;
 using Lepton.Engine;
 using Lepton.Serving.Models;
 using Lepton.Serving.Protocol;
@@ -12,7 +13,8 @@ public sealed record InferenceOutcome(ClassifierOutputs Outputs, string Predicti
 /// <summary>
 /// The common path of infer and predict once the input is validated: preprocess, run through the version's
 /// batcher, compute probabilities, stamp the prediction id and served version on the response, and queue one
-/// prediction-log entry per row (never waiting for the log).
+/// prediction-log entry per row (never waiting for the log). When the model itself fails (not the client's input, not a
+/// cancelled request), each row is logged as an error before the exception goes on to the error handler.
 /// </summary>
 public static class InferencePipeline
 {
@@ -25,7 +27,16 @@ public static class InferencePipeline
         http.Items[RequestMetricsMiddleware.ModelItem] = lease.Name;
         http.Items[RequestMetricsMiddleware.VersionItem] = lease.VersionLabel;
         var x = preprocess ? lease.Preprocessing.Apply(raw) : raw;
-        var logits = await lease.InferAsync(x, http.RequestAborted);
+        Tensor logits;
+        try
+        {
+            logits = await lease.InferAsync(x, http.RequestAborted);
+        }
+        catch (Exception ex) when (serving.Sink is { } failureSink && IsModelFailure(ex, http))
+        {
+            LogFailure(serving, failureSink, http, lease, raw, ex);
+            throw;
+        }
         int rows = raw.Shape[0];
         var outputs = new ClassifierOutputs(logits.Contiguous().ToArray(), rows, lease.ClassNames);
 
@@ -37,10 +48,38 @@ public static class InferencePipeline
         return new InferenceOutcome(outputs, id, rowIds);
     }
 
+    // Client cancellations and 4xx answers (bad input, unknown model) are not the model's errors.
+    internal static bool IsModelFailure(Exception ex, HttpContext http) =>
+        !(ex is OperationCanceledException && http.RequestAborted.IsCancellationRequested) && ErrorHandlingMiddleware.Classify(ex).Status >= 500;
+
+    private static void LogFailure(ServingContext serving, IPredictionSink sink, HttpContext http, ModelLease lease, Tensor raw, Exception ex)
+    {
+        double latencyMs = ElapsedMs(http);
+        var values = raw.Contiguous().ToArray();
+        int rows = Math.Max(1, raw.Shape[0]);
+        int perRow = values.Length / rows;
+        string id = Guid.CreateVersion7().ToString("N");
+        string message = ex.GetType().Name + ": " + ClientText.Scrub(ex.Message);
+        if (message.Length > 200) message = message[..200] + "...";
+        var now = DateTimeOffset.UtcNow;
+        for (int r = 0; r < rows; r++)
+        {
+            var row = values.AsSpan(r * perRow, perRow);
+            sink.Enqueue(new PredictionEvent(rows == 1 ? id : $"{id}-{r}", lease.Name, lease.Version, lease.VersionLabel, now, latencyMs,
+                ExampleStatistics.Of(row), null, -1, [], Sample(serving, row), message));
+        }
+    }
+
+    private static double ElapsedMs(HttpContext http) =>
+        http.Items[RequestMetricsMiddleware.StartItem] is long start ? Stopwatch.GetElapsedTime(start).TotalMilliseconds : 0;
+
+    private static float[]? Sample(ServingContext serving, ReadOnlySpan<float> row) =>
+        serving.Options.RawInputSampleRate > 0 && Random.Shared.NextDouble() < serving.Options.RawInputSampleRate ? row.ToArray() : null;
+
     private static void Log(ServingContext serving, IPredictionSink sink, HttpContext http, ModelLease lease, Tensor raw, ClassifierOutputs outputs,
         IReadOnlyList<string> rowIds)
     {
-        double latencyMs = http.Items[RequestMetricsMiddleware.StartItem] is long start ? Stopwatch.GetElapsedTime(start).TotalMilliseconds : 0;
+        double latencyMs = ElapsedMs(http);
         var values = raw.Contiguous().ToArray();
         int perRow = values.Length / outputs.Rows;
         var now = DateTimeOffset.UtcNow;
@@ -48,24 +87,8 @@ public static class InferencePipeline
         {
             var row = values.AsSpan(r * perRow, perRow);
             int top = outputs.TopClass[r];
-            float[]? sample = serving.Options.RawInputSampleRate > 0 && Random.Shared.NextDouble() < serving.Options.RawInputSampleRate ? row.ToArray() : null;
-            sink.Enqueue(new PredictionEvent(rowIds[r], lease.Name, lease.Version, lease.VersionLabel, now, latencyMs, Summarize(row),
-                outputs.Label(top), top, outputs.RowProbabilities(r).ToArray(), sample));
+            sink.Enqueue(new PredictionEvent(rowIds[r], lease.Name, lease.Version, lease.VersionLabel, now, latencyMs, ExampleStatistics.Of(row),
+                outputs.Label(top), top, outputs.RowProbabilities(r).ToArray(), Sample(serving, row)));
         }
-    }
-
-    internal static InputSummary Summarize(ReadOnlySpan<float> row)
-    {
-        if (row.IsEmpty) return new InputSummary(0, 0, 0, 0);
-        double sum = 0, sumSq = 0, min = double.PositiveInfinity, max = double.NegativeInfinity;
-        foreach (float v in row)
-        {
-            sum += v;
-            sumSq += (double)v * v;
-            min = Math.Min(min, v);
-            max = Math.Max(max, v);
-        }
-        double mean = sum / row.Length;
-        return new InputSummary(mean, Math.Sqrt(Math.Max(0, sumSq / row.Length - mean * mean)), min, max);
     }
 }

@@ -9,7 +9,8 @@ namespace Lepton.Serving.Logging;
 /// <summary>
 /// Turns a prediction event into the stored record, on the log's background task so requests never pay for it:
 /// input statistics and the output (top label, index, served version, probabilities) as compact JSON, and the
-/// sampled raw input as a JSON array. Non-finite numbers are written as null (JSON has no NaN).
+/// sampled raw input as a JSON array. A failed example's output is {"error","version"} and it has no predicted label.
+/// Non-finite numbers are written as null (JSON has no NaN).
 /// </summary>
 internal static class PredictionRecordMapper
 {
@@ -24,7 +25,13 @@ internal static class PredictionRecordMapper
             Number(w, "max", e.Input.Max);
             w.WriteEndObject();
         });
-        string output = Json(buffer, w =>
+        string output = e.Error is not null ? Json(buffer, w =>
+        {
+            w.WriteStartObject();
+            w.WriteString("error", e.Error);
+            w.WriteString("version", e.VersionLabel);
+            w.WriteEndObject();
+        }) : Json(buffer, w =>
         {
             w.WriteStartObject();
             w.WriteString("label", e.TopLabel);
@@ -41,7 +48,7 @@ internal static class PredictionRecordMapper
             foreach (float v in e.RawInput) Value(w, v);
             w.WriteEndArray();
         });
-        return new PredictionRecord(e.PredictionId, e.Model, e.Version, e.At, Math.Max(0, e.LatencyMs), e.TopLabel, stats, output, raw);
+        return new PredictionRecord(e.PredictionId, e.Model, e.Version, e.At, Math.Max(0, e.LatencyMs), e.Error is null ? e.TopLabel : null, stats, output, raw);
     }
 
     public static FeedbackRecord ToRecord(FeedbackItem item, DateTimeOffset receivedAt) =>

@@ -1,3 +1,4 @@
+using Lepton.Data.Profiles;
 using Lepton.Registry.Store;
 using Lepton.Serving.Http;
 using Lepton.Serving.Logging;
@@ -28,7 +29,7 @@ public sealed class PredictionLogOnSqliteTests : IAsyncLifetime
         var writer = new PredictionLogWriter(_store, new PredictionLogOptions(BatchSize: 100, FlushInterval: TimeSpan.FromSeconds(30)));
         await writer.RecordFeedbackAsync([new FeedbackItem("id-0007", "fashion", "Bag", "key_a")], default);
         for (int i = 0; i < 1000; i++)
-            writer.Enqueue(new PredictionEvent($"id-{i:D4}", "fashion", 2, "2", DateTimeOffset.UtcNow, 0.8, new InputSummary(1, 2, 0, 3), "Coat", 4,
+            writer.Enqueue(new PredictionEvent($"id-{i:D4}", "fashion", 2, "2", DateTimeOffset.UtcNow, 0.8, new ExampleStatistics(1, 2, 0, 3), "Coat", 4,
                 [0.25f, 0.75f], i % 100 == 0 ? [1f, 2f] : null));
         await writer.DisposeAsync();
         Assert.Equal(new PredictionLogCounters(1000, 0, 0, 0, 1, 0), writer.Counters);

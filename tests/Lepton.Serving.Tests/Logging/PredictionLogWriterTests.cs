@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
+using Lepton.Data.Profiles;
 using Lepton.Registry.Store;
 using Lepton.Serving.Http;
 using Lepton.Serving.Logging;
@@ -14,7 +15,7 @@ namespace Lepton.Serving.Tests.Logging;
 public class PredictionLogWriterTests
 {
     private static PredictionEvent Event(int i, float[]? raw = null) =>
-        new($"p{i}", "fashion", 3, "3", DateTimeOffset.UnixEpoch.AddSeconds(i), 1.5, new InputSummary(0.5, 0.25, 0, 1), "Coat", 4,
+        new($"p{i}", "fashion", 3, "3", DateTimeOffset.UnixEpoch.AddSeconds(i), 1.5, new ExampleStatistics(0.5, 0.25, 0, 1), "Coat", 4,
             [0.1f, 0.2f, 0.7f], raw);
 
     private static PredictionLogOptions Fast(int capacity = 10_000, int batch = 64, int flushMs = 20, int attempts = 3) =>
@@ -149,7 +150,7 @@ public class PredictionLogWriterTests
         var store = new FakePredictionStore();
         var writer = new PredictionLogWriter(store, Fast());
         writer.Enqueue(Event(1, raw: [1f, float.NaN, 0.5f]));
-        writer.Enqueue(Event(2) with { Version = null, VersionLabel = "folder", Input = new InputSummary(double.NaN, 0, 0, 0) });
+        writer.Enqueue(Event(2) with { Version = null, VersionLabel = "folder", Input = new ExampleStatistics(double.NaN, 0, 0, 0) });
         await writer.DisposeAsync();
         var (first, second) = (store.Predictions.First(), store.Predictions.Last());
         Assert.Equal(("p1", "fashion", 3, "Coat", 1.5), (first.Id, first.Model, first.Version!.Value, first.PredictedLabel, first.LatencyMs));
@@ -162,6 +163,19 @@ public class PredictionLogWriterTests
         Assert.Null(second.Version);
         Assert.Null(second.RawInputJson);
         Assert.StartsWith("{\"mean\":null", second.InputStatsJson);
+    }
+
+    [Fact]
+    public async Task A_failed_example_is_stored_without_a_label_and_with_the_error_and_version_as_output()
+    {
+        var store = new FakePredictionStore();
+        var writer = new PredictionLogWriter(store, Fast());
+        writer.Enqueue(Event(1) with { TopLabel = null, TopIndex = -1, Probabilities = [], Error = "IOException: disk gone" });
+        await writer.DisposeAsync();
+        var record = Assert.Single(store.Predictions);
+        Assert.Null(record.PredictedLabel);
+        Assert.Equal("{\"error\":\"IOException: disk gone\",\"version\":\"3\"}", record.OutputJson);
+        Assert.Equal("{\"mean\":0.5,\"std\":0.25,\"min\":0,\"max\":1}", record.InputStatsJson);
     }
 
     [Fact]

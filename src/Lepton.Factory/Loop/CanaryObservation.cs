@@ -1,0 +1,14 @@
+namespace Lepton.Factory.Loop;
+
+/// <summary>How one served version did over a window: traffic, errors, and live accuracy from feedback (null without labels).</summary>
+public sealed record VersionHealth(int Version, long Requests, long Errors, double ErrorRate, int Labels, double? Accuracy);
+
+/// <summary>The champion and the canary side by side over the same window.</summary>
+public sealed record CanaryObservation(VersionHealth Champion, VersionHealth Canary, DateTimeOffset From, DateTimeOffset To);
+
+/// <summary>Where the canary's live numbers come from (the monitoring report in production; canned numbers in tests).</summary>
+public interface ICanaryObserver
+{
+    Task<CanaryObservation> ObserveAsync(string model, int championVersion, int canaryVersion, DateTimeOffset from, DateTimeOffset to,
+        CancellationToken ct = default);
+}

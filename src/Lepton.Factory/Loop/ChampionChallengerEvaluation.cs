@@ -1,0 +1,47 @@
+using Lepton.Data;
+using Lepton.NN.Serialization;
+using Lepton.Training.Metrics;
+using Lepton.Training.Workflows;
+
+namespace Lepton.Factory.Loop;
+
+/// <summary>One model's numbers on one evaluation set: accuracy and each class's recall with its support.</summary>
+public sealed record SetScore(double Accuracy, int Count, IReadOnlyList<ClassRecall> Classes)
+{
+    public static SetScore From(ClassificationReport report) =>
+        new(report.Accuracy, report.Count, report.Classes.Select(c => new ClassRecall(c.Name, c.Recall, c.Support)).ToList());
+}
+
+/// <summary>A class's recall (share of its examples predicted right) and how many examples it had.</summary>
+public sealed record ClassRecall(string Class, double Recall, int Support);
+
+/// <summary>Champion and challenger scored on the same two sets: the base test split and the feedback holdout (null when empty).</summary>
+public sealed record EvaluationComparison(int ChampionVersion, int ChallengerVersion, SetScore ChampionBaseTest, SetScore ChallengerBaseTest,
+    SetScore? ChampionHoldout, SetScore? ChallengerHoldout);
+
+/// <summary>
+/// Evaluates champion and challenger on identical data: a seeded subset of the base test split (preprocessed as both were
+/// trained) and the raw feedback holdout (each model applies its own preprocessing from model.json).
+/// </summary>
+public static class ChampionChallengerEvaluation
+{
+    public static EvaluationComparison Compare(int championVersion, string championFolder, int challengerVersion, string challengerFolder,
+        BaseDataSplits baseData, FeedbackData feedback, LoopPolicy policy)
+    {
+        var test = TrainingMix.Sample(baseData.Test, policy.BaseTestSize, policy.Seed);
+        var holdout = feedback.Holdout.Count == 0 ? null : feedback.ToRawDataset(feedback.Holdout);
+        var (champBase, champHold) = Score(championFolder, test, holdout, policy.BatchSize);
+        var (challBase, challHold) = Score(challengerFolder, test, holdout, policy.BatchSize);
+        return new EvaluationComparison(championVersion, challengerVersion, champBase, challBase, champHold, challHold);
+    }
+
+    private static (SetScore BaseTest, SetScore? Holdout) Score(string folder, InMemoryDataset preprocessedTest, InMemoryDataset? rawHoldout, int batchSize)
+    {
+        var predictor = new ModelPredictor(ModelFile.Load(folder));
+        var names = predictor.Model.Spec.ClassNames;
+        var logits = Inference.Forward(predictor.Model.Model, preprocessedTest.Inputs, Math.Max(batchSize, 256));
+        var baseScore = SetScore.From(ClassificationReport.FromLogits(logits, preprocessedTest.Targets, names));
+        SetScore? holdScore = rawHoldout is null ? null : SetScore.From(predictor.Evaluate(rawHoldout, Math.Max(batchSize, 256)));
+        return (baseScore, holdScore);
+    }
+}

@@ -1,0 +1,139 @@
+using Lepton.NN.Serialization;
+using Lepton.Registry;
+
+namespace Lepton.Factory.Loop;
+
+/// <summary>
+/// The closed loop, once: gather labelled feedback → record it as a dataset version → train a challenger → evaluate champion
+/// and challenger on the same sets → gate → (staging + canary → production or rollback) or keep the champion. Every step
+/// writes a loop decision with its numbers and reason; too little feedback writes a "skipped" decision and trains nothing.
+/// The canary is judged from the monitoring report unless another <see cref="ICanaryObserver"/> is given.
+/// </summary>
+public sealed class ClosedLoop(ModelRegistry registry, IBaseData? baseData = null, ICanaryObserver? canaryObserver = null, TimeProvider? time = null)
+{
+    public Task<LoopOutcome> RunOnceAsync(LoopPolicy policy, string actor, IProgress<string>? progress, CancellationToken ct) =>
+        RunOnceAsync(policy, new TriggerCheck(true, "run by hand", "manual"), actor, progress, ct);
+
+    public async Task<LoopOutcome> RunOnceAsync(LoopPolicy policy, TriggerCheck trigger, string actor, IProgress<string>? progress, CancellationToken ct)
+    {
+        policy.Validate();
+        var champion = await registry.ResolveAsync($"{policy.Model}@{policy.ChampionAlias}", ct);
+        int championVersion = champion.Version!.Version;
+        var log = new LoopDecisionLog(registry.Store, policy.Model, championVersion, actor, progress);
+        await log.AddAsync("trigger", trigger.Kind, null, $"{trigger.Reason}; champion is {champion.Display} ({policy.Model}@{policy.ChampionAlias})",
+            new { trigger = trigger.Kind, champion = championVersion, policy = PolicyNumbers(policy) }, ct);
+        try
+        {
+            return await RunStepsAsync(policy, champion, log, actor, progress, ct);
+        }
+        catch (OperationCanceledException)
+        {
+            await log.AddAsync(log.Step, "cancelled", null, $"The loop was cancelled during the {log.Step} step.", new { step = log.Step }, CancellationToken.None);
+            throw;
+        }
+        catch (Exception ex)
+        {
+            await log.AddAsync(log.Step, "failed", null, $"The {log.Step} step failed: {ex.Message}", new { step = log.Step, error = ex.GetType().Name }, CancellationToken.None);
+            throw;
+        }
+    }
+
+    private async Task<LoopOutcome> RunStepsAsync(LoopPolicy policy, ResolvedModel champion, LoopDecisionLog log, string actor, IProgress<string>? progress,
+        CancellationToken ct)
+    {
+        int championVersion = champion.Version!.Version;
+        log.Step = "dataset";
+        var spec = ModelFile.Load(champion.Folder).Spec;
+        var feedback = await FeedbackCollector.CollectAsync(registry.Store, policy.Model, spec.ClassNames, spec.Input.Shape[1..], policy.FeedbackHoldoutFraction, ct);
+        var counts = new { usable = feedback.Count, train = feedback.Train.Count, holdout = feedback.Holdout.Count, feedback.Counts, min_feedback = policy.MinFeedback };
+        if (feedback.Count < policy.MinFeedback)
+        {
+            string why = $"Only {feedback.Count} usable labelled examples ({feedback.Counts.Labelled} labels, {feedback.Counts.WithoutRawInput} without a sampled raw input, " +
+                         $"{feedback.Counts.UnknownLabel} with an unknown label, {feedback.Counts.Duplicates} duplicates); {policy.MinFeedback} are needed, so nothing was trained.";
+            var skipped = await log.AddAsync("dataset", "skipped", null, why, counts, ct);
+            return new LoopOutcome(LoopResult.Skipped, policy.Model, championVersion, null, skipped.Reason, null, null, null, null, null, log.Decisions);
+        }
+        var dataset = await FeedbackDataset.RecordAsync(registry, policy.Model, feedback, champion.Version!.DatasetRef, actor, ct);
+        await log.AddAsync("dataset", dataset.Created ? "recorded" : "reused", null,
+            $"{dataset.DatasetRef}: {feedback.Train.Count} feedback examples to train on and {feedback.Holdout.Count} held out, on top of {champion.Version.DatasetRef ?? "the base data"}" +
+            (dataset.Created ? "" : " (same examples as before, so the existing version is reused)"),
+            new { dataset = dataset.DatasetRef, base_dataset = champion.Version.DatasetRef, artifacts = dataset.ArtifactHashes, counts, class_counts = feedback.ClassCounts() }, ct);
+
+        log.Step = "train";
+        var data = baseData ?? FashionMnistBaseData.For(policy);
+        var challenger = await new ChallengerTrainer(registry).TrainAsync(policy, champion, data, feedback, dataset, actor, progress, ct);
+        int challengerVersion = challenger.Version.Version;
+        await log.AddAsync("train", "trained", challengerVersion,
+            $"Challenger {policy.Model}@{challengerVersion} trained ({policy.Mode}, {challenger.Epochs} epochs on {challenger.TrainExamples} examples, final loss {challenger.FinalLoss:F4}) in run {challenger.RunId}",
+            new
+            {
+                version = challengerVersion, run_id = challenger.RunId, dataset = dataset.DatasetRef, challenger.TrainExamples, challenger.FeedbackExamples,
+                challenger.Epochs, challenger.FinalLoss, challenger.BaseTestAccuracy, seconds = challenger.Duration.TotalSeconds,
+            }, ct);
+
+        log.Step = "evaluate";
+        var challengerFolder = (await registry.ResolveAsync($"{policy.Model}@{challengerVersion}", ct)).Folder;
+        var evaluation = ChampionChallengerEvaluation.Compare(championVersion, champion.Folder, challengerVersion, challengerFolder, data.Load(), feedback, policy);
+        await log.AddAsync("evaluate", "measured", challengerVersion,
+            $"Base test accuracy: champion {evaluation.ChampionBaseTest.Accuracy:F3}, challenger {evaluation.ChallengerBaseTest.Accuracy:F3}; feedback holdout accuracy: " +
+            $"champion {evaluation.ChampionHoldout?.Accuracy:F3}, challenger {evaluation.ChallengerHoldout?.Accuracy:F3}", evaluation, ct);
+
+        log.Step = "gate";
+        var gate = PromotionDecision.Decide(policy, evaluation);
+        await log.AddAsync("gate", gate.Verdict == GateVerdict.Promote ? "pass" : "fail", challengerVersion, gate.Reason, gate, ct);
+        if (gate.Verdict == GateVerdict.Keep)
+        {
+            var kept = await log.AddAsync("keep", "champion-kept", challengerVersion, gate.Reason, new { gate.Checks }, ct);
+            return new LoopOutcome(LoopResult.Kept, policy.Model, championVersion, challengerVersion, kept.Reason, dataset, challenger, evaluation, gate, null, log.Decisions);
+        }
+        if (policy.CanaryWindow == TimeSpan.Zero)
+        {
+            log.Step = "promote";
+            await registry.PromoteAsync(policy.Model, challengerVersion, policy.ChampionAlias, actor, ct);
+            var promoted = await log.AddAsync("promote", policy.ChampionAlias, challengerVersion,
+                $"Canary skipped (window 0): {policy.Model}@{policy.ChampionAlias} -> v{challengerVersion} straight after the gate. {gate.Reason}", new { canary = "skipped", gate.Checks }, ct);
+            return new LoopOutcome(LoopResult.Promoted, policy.Model, championVersion, challengerVersion, promoted.Reason, dataset, challenger, evaluation, gate, null, log.Decisions);
+        }
+        return await CanaryAsync(policy, championVersion, log, dataset, challenger, evaluation, gate, actor, progress, ct);
+    }
+
+    private async Task<LoopOutcome> CanaryAsync(LoopPolicy policy, int championVersion, LoopDecisionLog log, FeedbackDatasetVersion dataset,
+        ChallengerResult challenger, EvaluationComparison evaluation, GateDecision gate, string actor, IProgress<string>? progress, CancellationToken ct)
+    {
+        int challengerVersion = challenger.Version.Version;
+        var judge = new CanaryJudge(registry, canaryObserver ?? new MonitorCanaryObserver(new Monitoring.ModelMonitor(registry)), time);
+        await registry.PromoteAsync(policy.Model, challengerVersion, policy.StagingAlias, actor, ct);
+        await log.AddAsync("canary", "started", challengerVersion,
+            $"{policy.Model}@{policy.StagingAlias} -> v{challengerVersion}; a server following it as its canary sends it {policy.CanaryFraction:P0} of traffic for {policy.CanaryWindow}",
+            new { staging = policy.StagingAlias, canary_fraction = policy.CanaryFraction, window_seconds = policy.CanaryWindow.TotalSeconds }, ct);
+        CanaryJudgement judgement;
+        try
+        {
+            judgement = await judge.WatchAsync(policy, championVersion, challengerVersion, progress, ct);
+        }
+        catch (OperationCanceledException)
+        {
+            // A canary nobody watches any more must not keep taking traffic.
+            await judge.ApplyAsync(policy, CanaryVerdict.Rollback, championVersion, challengerVersion, actor, CancellationToken.None);
+            throw;
+        }
+        await log.AddAsync("canary", judgement.Verdict == CanaryVerdict.Promote ? "pass" : "fail", challengerVersion, judgement.Reason, judgement.Observation, ct);
+        await judge.ApplyAsync(policy, judgement.Verdict, championVersion, challengerVersion, actor, ct);
+        if (judgement.Verdict == CanaryVerdict.Promote)
+        {
+            var promoted = await log.AddAsync("promote", policy.ChampionAlias, challengerVersion,
+                $"{policy.Model}@{policy.ChampionAlias} -> v{challengerVersion} after the canary. {judgement.Reason}", judgement.Observation, ct);
+            return new LoopOutcome(LoopResult.Promoted, policy.Model, championVersion, challengerVersion, promoted.Reason, dataset, challenger, evaluation, gate, judgement, log.Decisions);
+        }
+        var rolled = await log.AddAsync("rollback", policy.StagingAlias, challengerVersion,
+            $"{policy.Model}@{policy.StagingAlias} rolled back; {policy.Model}@{policy.ChampionAlias} stays v{championVersion}. {judgement.Reason}", judgement.Observation, ct);
+        return new LoopOutcome(LoopResult.RolledBack, policy.Model, championVersion, challengerVersion, rolled.Reason, dataset, challenger, evaluation, gate, judgement, log.Decisions);
+    }
+
+    private static object PolicyNumbers(LoopPolicy p) => new
+    {
+        mode = p.Mode.ToString(), p.Epochs, p.BatchSize, p.LearningRate, p.BaseSampleSize, p.FeedbackRepeat, p.MinFeedback, p.FeedbackHoldoutFraction,
+        p.Margin, p.MinAccuracy, p.MaxClassRecallDrop, recall_check_sets = p.RecallCheckSets.ToString(), canary_window_seconds = p.CanaryWindow.TotalSeconds,
+        p.CanaryFraction, p.CanaryMinRequests, p.CanaryMinLabels, p.MaxErrorRateIncrease, p.MaxAccuracyDrop,
+    };
+}

@@ -1,0 +1,104 @@
+using System.Runtime.InteropServices;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Lepton.Registry.Store;
+
+namespace Lepton.Factory.Loop;
+
+/// <summary>
+/// Gathers a model's labelled feedback from the store into training examples: pages through every feedback record joined
+/// to its logged prediction, keeps those whose raw input was sampled and whose label is one of the champion's classes,
+/// deduplicates identical inputs (the newest label wins a conflict) and splits train/holdout by a stable hash of the id.
+/// </summary>
+public static class FeedbackCollector
+{
+    private const int PageSize = 1000;
+
+    public static async Task<FeedbackData> CollectAsync(IRegistryStore store, string model, IReadOnlyList<string> classNames, int[] exampleShape,
+        double holdoutFraction, CancellationToken ct = default)
+    {
+        var labelled = await ReadAllAsync(store, model, ct);
+        int row = exampleShape.Aggregate(1, (a, b) => a * b);
+        var classIndex = classNames.Select((c, i) => (c, i)).ToDictionary(p => p.c, p => p.i, StringComparer.Ordinal);
+        int withoutRaw = 0, unknownLabel = 0, wrongShape = 0;
+        var candidates = new List<FeedbackExample>();
+        foreach (var item in labelled)
+        {
+            if (string.IsNullOrEmpty(item.Prediction.RawInputJson)) { withoutRaw++; continue; }
+            if (!classIndex.TryGetValue(item.Feedback.Label, out int label)) { unknownLabel++; continue; }
+            var input = ParseInput(item.Prediction.RawInputJson);
+            if (input is null || input.Length != row) { wrongShape++; continue; }
+            candidates.Add(new FeedbackExample(item.Prediction.Id, input, label, item.Feedback.Label, item.Feedback.ReceivedAt,
+                item.Prediction.CreatedAt, item.Prediction.Version));
+        }
+        var (unique, duplicates, conflicts) = Deduplicate(candidates);
+        var train = new List<FeedbackExample>();
+        var holdout = new List<FeedbackExample>();
+        foreach (var e in unique.OrderBy(e => e.PredictionId, StringComparer.Ordinal))
+            (IsHoldout(e.PredictionId, holdoutFraction) ? holdout : train).Add(e);
+        return new FeedbackData(train, holdout, exampleShape, classNames,
+            new FeedbackCounts(labelled.Count, withoutRaw, unknownLabel, wrongShape, duplicates, conflicts));
+    }
+
+    /// <summary>
+    /// One example per distinct input (SHA-256 of its float bytes): the one with the newest feedback, so a corrected label
+    /// replaces an older one. Conflicts count inputs that were given more than one label.
+    /// </summary>
+    public static (IReadOnlyList<FeedbackExample> Unique, int Duplicates, int Conflicts) Deduplicate(IReadOnlyList<FeedbackExample> examples)
+    {
+        var groups = examples.GroupBy(e => InputHash(e.Input)).ToList();
+        var unique = groups.Select(g => g.OrderByDescending(e => e.ReceivedAt).ThenByDescending(e => e.PredictionId, StringComparer.Ordinal).First()).ToList();
+        int conflicts = groups.Count(g => g.Select(e => e.Label).Distinct().Count() > 1);
+        return (unique, examples.Count - unique.Count, conflicts);
+    }
+
+    public static string InputHash(float[] input) => Convert.ToHexStringLower(SHA256.HashData(MemoryMarshal.AsBytes(input.AsSpan())));
+
+    /// <summary>True when the id falls in the holdout: the first 8 bytes of SHA-256(id) as a fraction of 2^64 is below <paramref name="fraction"/>.</summary>
+    public static bool IsHoldout(string predictionId, double fraction)
+    {
+        var hash = SHA256.HashData(Encoding.UTF8.GetBytes(predictionId));
+        double u = System.Buffers.Binary.BinaryPrimitives.ReadUInt64BigEndian(hash) / 18446744073709551616.0;
+        return u < fraction;
+    }
+
+    private static async Task<List<LabeledPrediction>> ReadAllAsync(IRegistryStore store, string model, CancellationToken ct)
+    {
+        var all = new List<LabeledPrediction>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        DateTimeOffset? since = null;
+        while (true)
+        {
+            var page = await store.ListLabeledPredictionsAsync(model, since, PageSize, ct);
+            int added = 0;
+            foreach (var item in page)
+                if (seen.Add(item.Prediction.Id)) { all.Add(item); added++; }
+            // The next page starts at the last time seen (inclusive, so ties are re-read and skipped by id).
+            if (page.Count < PageSize || added == 0) break;
+            since = page[^1].Feedback.ReceivedAt;
+        }
+        return all;
+    }
+
+    private static float[]? ParseInput(string json)
+    {
+        try
+        {
+            using var doc = JsonDocument.Parse(json);
+            if (doc.RootElement.ValueKind != JsonValueKind.Array) return null;
+            var values = new float[doc.RootElement.GetArrayLength()];
+            int i = 0;
+            foreach (var v in doc.RootElement.EnumerateArray())
+            {
+                if (v.ValueKind != JsonValueKind.Number) return null; // a non-finite value was logged as null: unusable for training
+                values[i++] = v.GetSingle();
+            }
+            return values;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,19 @@
+using Lepton.Monitoring;
+
+namespace Lepton.Factory.Loop;
+
+/// <summary>Canary numbers from the monitoring report: each version's requests and errors from the prediction log, live accuracy from feedback.</summary>
+public sealed class MonitorCanaryObserver(ModelMonitor monitor) : ICanaryObserver
+{
+    public async Task<CanaryObservation> ObserveAsync(string model, int championVersion, int canaryVersion, DateTimeOffset from, DateTimeOffset to,
+        CancellationToken ct = default)
+    {
+        var report = await monitor.ReportAsync(model, new MonitorWindow(from, to), null, ct);
+        return new CanaryObservation(Health(report, championVersion), Health(report, canaryVersion), from, to);
+    }
+
+    private static VersionHealth Health(MonitorReport report, int version) =>
+        report.Versions.FirstOrDefault(v => v.Version == version) is { } v
+            ? new VersionHealth(version, v.Requests, v.Errors, v.ErrorRate, v.Accuracy?.Labels ?? 0, v.Accuracy?.Accuracy)
+            : new VersionHealth(version, 0, 0, 0, 0, null);
+}

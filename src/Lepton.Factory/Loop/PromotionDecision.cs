@@ -1,0 +1,82 @@
+using System.Globalization;
+
+namespace Lepton.Factory.Loop;
+
+/// <summary>What the gate says: put the challenger forward, or keep the champion.</summary>
+public enum GateVerdict
+{
+    Promote,
+    Keep,
+}
+
+/// <summary>One gate check with its verdict and a sentence carrying the numbers.</summary>
+public sealed record GateCheck(string Name, bool Passed, string Detail);
+
+/// <summary>The gate's verdict, a human sentence with the numbers, and every check that led to it.</summary>
+public sealed record GateDecision(GateVerdict Verdict, string Reason, IReadOnlyList<GateCheck> Checks);
+
+/// <summary>
+/// The champion/challenger gate, a pure function of the policy and the evaluation: the challenger must beat the champion
+/// on the feedback holdout by the margin, reach the minimum accuracy on the base test set, and lose no more than the
+/// allowed recall on any class in the sets the policy names (classes with too few examples in a set are not checked there).
+/// </summary>
+public static class PromotionDecision
+{
+    // Accuracies are ratios of counts; a tolerance keeps e.g. 0.71 - 0.70 >= 0.01 from failing on rounding.
+    private const double Tolerance = 1e-9;
+
+    public static GateDecision Decide(LoopPolicy policy, EvaluationComparison e)
+    {
+        var checks = new List<GateCheck> { MarginCheck(policy, e), MinAccuracyCheck(policy, e) };
+        if (policy.RecallCheckSets.HasFlag(RecallCheckSets.FeedbackHoldout))
+            checks.Add(RecallCheck(policy, "feedback holdout", e.ChampionHoldout, e.ChallengerHoldout));
+        if (policy.RecallCheckSets.HasFlag(RecallCheckSets.BaseTest))
+            checks.Add(RecallCheck(policy, "base test", e.ChampionBaseTest, e.ChallengerBaseTest));
+        var failed = checks.Where(c => !c.Passed).ToList();
+        string who = $"challenger v{e.ChallengerVersion} vs champion v{e.ChampionVersion}";
+        return failed.Count == 0
+            ? new GateDecision(GateVerdict.Promote, $"Promote {who}: {string.Join("; ", checks.Select(c => c.Detail))}.", checks)
+            : new GateDecision(GateVerdict.Keep, $"Keep champion v{e.ChampionVersion} over challenger v{e.ChallengerVersion}: " +
+                                                 $"{string.Join("; ", failed.Select(c => c.Detail))}" +
+                                                 (failed.Count < checks.Count ? $" (passed: {string.Join("; ", checks.Where(c => c.Passed).Select(c => c.Detail))})" : "") + ".",
+                checks);
+    }
+
+    private static GateCheck MarginCheck(LoopPolicy policy, EvaluationComparison e)
+    {
+        if (e.ChampionHoldout is null || e.ChallengerHoldout is null || e.ChallengerHoldout.Count == 0)
+            return new GateCheck("margin", false, "no feedback holdout to compare on (collect more labelled feedback)");
+        double champ = e.ChampionHoldout.Accuracy, chall = e.ChallengerHoldout.Accuracy, gain = chall - champ;
+        bool pass = gain >= policy.Margin - Tolerance;
+        return new GateCheck("margin", pass,
+            $"feedback holdout accuracy {F(chall)} vs {F(champ)} ({Signed(gain)} {(pass ? ">=" : "<")} margin {F(policy.Margin)}, {e.ChallengerHoldout.Count} examples)");
+    }
+
+    private static GateCheck MinAccuracyCheck(LoopPolicy policy, EvaluationComparison e)
+    {
+        double acc = e.ChallengerBaseTest.Accuracy;
+        bool pass = acc >= policy.MinAccuracy - Tolerance;
+        return new GateCheck("min_accuracy", pass,
+            $"base test accuracy {F(acc)} {(pass ? ">=" : "<")} minimum {F(policy.MinAccuracy)} (champion {F(e.ChampionBaseTest.Accuracy)})");
+    }
+
+    private static GateCheck RecallCheck(LoopPolicy policy, string set, SetScore? champion, SetScore? challenger)
+    {
+        string name = $"recall_drop:{set}";
+        if (champion is null || challenger is null) return new GateCheck(name, true, $"no {set} set, so no recall check there");
+        var drops = (from c in champion.Classes
+                     join d in challenger.Classes on c.Class equals d.Class
+                     where c.Support >= policy.MinClassSupport && d.Support >= policy.MinClassSupport
+                     select (c.Class, Drop: c.Recall - d.Recall, c.Recall, Challenger: d.Recall)).ToList();
+        if (drops.Count == 0) return new GateCheck(name, true, $"no class has {policy.MinClassSupport}+ examples in the {set} set, so no recall check there");
+        var worst = drops.MaxBy(x => x.Drop);
+        bool pass = worst.Drop <= policy.MaxClassRecallDrop + Tolerance;
+        return new GateCheck(name, pass, pass
+            ? $"no class recall on {set} dropped more than {F(policy.MaxClassRecallDrop)} (worst class: {worst.Class} {F(worst.Recall)} -> {F(worst.Challenger)})"
+            : $"class '{worst.Class}' recall on {set} dropped {F(worst.Drop)} ({F(worst.Recall)} -> {F(worst.Challenger)}) > allowed {F(policy.MaxClassRecallDrop)}");
+    }
+
+    private static string F(double v) => v.ToString("0.000", CultureInfo.InvariantCulture);
+
+    private static string Signed(double v) => (v >= 0 ? "+" : "") + F(v);
+}

@@ -1,0 +1,76 @@
+using Lepton.Factory.Recipes.Schema;
+using Lepton.NN.Presets;
+
+namespace Lepton.Factory.Recipes;
+
+/// <summary>The readers of the data, model, training and gates sections.</summary>
+public static partial class RecipeLoader
+{
+    internal static IReadOnlyList<string> DataKeys { get; } = ["source", "dir"];
+
+    internal static IReadOnlyList<string> ModelKeys { get; } = ["preset", "file"];
+
+    internal static IReadOnlyList<string> TrainingKeys { get; } =
+        ["epochs", "batch_size", "learning_rate", "optimizer", "weight_decay", "momentum", "schedule", "clip_grad_norm", "validation_split", "seed"];
+
+    internal static IReadOnlyList<string> GateKeys { get; } = ["min_accuracy", "max_class_recall_drop", "margin"];
+
+    private static RecipeData ReadData(YamlSection? s, string baseDirectory)
+    {
+        if (s is null) return new RecipeData();
+        string source = s.Choice("source", "fashion-mnist", RecipeData.Sources);
+        string? dir = s.String("dir");
+        return new RecipeData(source, dir is null ? null : Resolve(dir, baseDirectory));
+    }
+
+    private static RecipeModel ReadModel(YamlSection? s, string baseDirectory)
+    {
+        if (s is null) return new RecipeModel();
+        string? file = s.String("file");
+        if (file is not null && s.Has("preset"))
+        {
+            s.Errors.Add(s.Node, "'model' gives both 'preset' and 'file'; keep one.");
+            return new RecipeModel();
+        }
+        if (file is null) return new RecipeModel(s.Choice("preset", "cnn", ModelPresets.Names));
+        string full = Resolve(file, baseDirectory);
+        if (!File.Exists(full))
+            s.Errors.Add(s.Value("file")!, $"'model.file' is '{file}', but there is no file at {full}; give the path of a model.json (relative to the recipe) or use 'preset: cnn'.");
+        return new RecipeModel(null, full);
+    }
+
+    private static RecipeTraining ReadTraining(YamlSection? s)
+    {
+        var d = new RecipeTraining();
+        if (s is null) return d;
+        return new RecipeTraining(
+            Epochs: s.Int("epochs", d.Epochs, 1, 100_000),
+            BatchSize: s.Int("batch_size", d.BatchSize, 1, 1 << 20),
+            LearningRate: s.Double("learning_rate", 0, 10, minExclusive: true) ?? d.LearningRate,
+            Optimizer: s.Choice("optimizer", d.Optimizer, RecipeTraining.Optimizers),
+            WeightDecay: s.Double("weight_decay", 0, 1) ?? d.WeightDecay,
+            Momentum: s.Double("momentum", 0, 1) ?? d.Momentum,
+            Schedule: s.Choice("schedule", d.Schedule, RecipeTraining.Schedules),
+            ClipGradNorm: s.Double("clip_grad_norm", 0, double.MaxValue, minExclusive: true),
+            ValidationSplit: ReadValidationSplit(s) ?? d.ValidationSplit,
+            Seed: s.ULong("seed", d.Seed));
+    }
+
+    private static double? ReadValidationSplit(YamlSection s)
+    {
+        double? split = s.Fraction("validation_split");
+        if (split is not >= 1) return split;
+        s.Errors.Add(s.Value("validation_split")!, "'training.validation_split' must be below 1 (some data has to remain for training), e.g. 0.1 or 10%.");
+        return null;
+    }
+
+    private static RecipeGates ReadGates(YamlSection? s)
+    {
+        var d = new RecipeGates();
+        if (s is null) return d;
+        return new RecipeGates(
+            MinAccuracy: s.Fraction("min_accuracy"),
+            MaxClassRecallDrop: s.Fraction("max_class_recall_drop") ?? d.MaxClassRecallDrop,
+            Margin: s.Fraction("margin") ?? d.Margin);
+    }
+}

@@ -1,0 +1,104 @@
+using Lepton.Monitoring.Alerts;
+using Lepton.Training.Workflows;
+
+namespace Lepton.Factory.Recipes;
+
+/// <summary><c>data:</c> where the training data comes from; a relative <c>dir</c> is resolved against the recipe's folder.</summary>
+public sealed record RecipeData(string Source = "fashion-mnist", string? Dir = null)
+{
+    public static IReadOnlyList<string> Sources { get; } = ["fashion-mnist"];
+}
+
+/// <summary><c>model:</c> a preset name or a model.json path (absolute after loading); exactly one is set.</summary>
+public sealed record RecipeModel(string? Preset = "cnn", string? File = null)
+{
+    /// <summary>What <see cref="ImageClassifierRecipe.Model"/> takes: the file when given, else the preset.</summary>
+    public string Reference => File ?? Preset ?? "cnn";
+}
+
+/// <summary><c>training:</c> the optimizer, schedule and batching of the training run, with <c>lepton train</c>'s defaults.</summary>
+public sealed record RecipeTraining(
+    int Epochs = 5,
+    int BatchSize = 64,
+    double LearningRate = 1e-3,
+    string Optimizer = "adam",
+    double WeightDecay = 0,
+    double Momentum = 0.9,
+    string Schedule = "none",
+    double? ClipGradNorm = null,
+    double ValidationSplit = 0,
+    ulong Seed = 0)
+{
+    public static IReadOnlyList<string> Optimizers { get; } = ["adam", "adamw", "sgd"];
+
+    public static IReadOnlyList<string> Schedules { get; } = ["none", "cosine", "onecycle", "step"];
+
+    /// <summary>The training workflow's recipe for this data and model.</summary>
+    public ImageClassifierRecipe ToImageClassifierRecipe(RecipeData data, RecipeModel model) => new(
+        Data: data.Source, DataDir: data.Dir, Model: model.Reference, Epochs: Epochs, BatchSize: BatchSize, LearningRate: LearningRate,
+        Optimizer: Optimizer, WeightDecay: WeightDecay, Momentum: Momentum, Schedule: Schedule, ClipGradNorm: ClipGradNorm,
+        ValidationSplit: ValidationSplit, Seed: Seed);
+}
+
+/// <summary>
+/// <c>gates:</c> what a new model must reach: <c>MinAccuracy</c> on the test split (null: no floor), and for the loop's
+/// champion/challenger comparison the largest allowed per-class recall drop and the accuracy margin to beat the champion by.
+/// </summary>
+public sealed record RecipeGates(double? MinAccuracy = null, double MaxClassRecallDrop = 0.02, double Margin = 0);
+
+/// <summary><c>serve.canary:</c> the alias a challenger is promoted to first and the share of traffic it gets.</summary>
+public sealed record RecipeCanary(string Alias = "staging", double Fraction = 0.1);
+
+/// <summary><c>serve:</c> what <c>lepton serve</c> loads and how it batches; <c>Models</c> defaults to <c>name@production</c>.</summary>
+public sealed record RecipeServe(
+    IReadOnlyList<string> Models,
+    int MaxBatchSize = 32,
+    TimeSpan? MaxQueueDelay = null,
+    RecipeCanary? Canary = null,
+    int Port = 8080,
+    string Host = "127.0.0.1")
+{
+    /// <summary>The longest wait for a batch to fill (default 2 ms).</summary>
+    public TimeSpan QueueDelay => MaxQueueDelay ?? TimeSpan.FromMilliseconds(2);
+}
+
+/// <summary><c>monitoring:</c> the sliding window statistics are computed over, how often, and the alert rules as written.</summary>
+public sealed record RecipeMonitoring(TimeSpan Window, TimeSpan Interval, IReadOnlyList<AlertRule> Rules)
+{
+    public static RecipeMonitoring Default { get; } = new(TimeSpan.FromMinutes(15), TimeSpan.FromSeconds(30), []);
+
+    /// <summary>The options the background monitor takes.</summary>
+    public MonitoringOptions ToOptions() => new(Window, Interval, Rules);
+}
+
+/// <summary>What starts the loop: a monitoring alert, a fixed schedule (<c>every</c>) or only a person (<c>lepton loop</c>).</summary>
+public enum LoopTrigger
+{
+    Alert,
+    Schedule,
+    Manual,
+}
+
+/// <summary>How the loop trains a challenger: fine-tuning the champion's weights or from scratch.</summary>
+public enum LoopMode
+{
+    FineTune,
+    Scratch,
+}
+
+/// <summary>
+/// <c>loop:</c> the closed loop's policy: its trigger (with <c>Every</c> for a schedule), how the challenger trains, how much
+/// feedback it needs, how long the canary runs, and the fraction of feedback held out to compare champion and challenger.
+/// </summary>
+public sealed record RecipeLoop(
+    LoopTrigger Trigger = LoopTrigger.Alert,
+    TimeSpan? Every = null,
+    LoopMode Mode = LoopMode.FineTune,
+    int Epochs = 1,
+    int MinFeedback = 100,
+    TimeSpan? CanaryWindow = null,
+    double FeedbackHoldout = 0.2)
+{
+    /// <summary>How long a canary runs before the verdict (default 5 minutes).</summary>
+    public TimeSpan CanaryDuration => CanaryWindow ?? TimeSpan.FromMinutes(5);
+}

@@ -1,0 +1,38 @@
+using System.Text.Json.Nodes;
+using Lepton.Registry;
+using Lepton.Training.Callbacks;
+
+namespace Lepton.Factory.Recipes.Running;
+
+/// <summary>
+/// What a step works with: the recipe, the registry, the folder the recipe's files go to, who is acting, the outputs of
+/// the steps before it (run now or reused from an earlier run), callbacks for training progress, and a line log.
+/// </summary>
+public sealed class RecipeContext(Recipe recipe, ModelRegistry registry, string workDirectory, string actor)
+{
+    private readonly Dictionary<string, JsonObject> _outputs = new(StringComparer.Ordinal);
+
+    public Recipe Recipe { get; } = recipe;
+
+    public ModelRegistry Registry { get; } = registry;
+
+    /// <summary>The recipe's own folder, <c>$LEPTON_HOME/recipes/&lt;name&gt;</c>.</summary>
+    public string WorkDirectory { get; } = workDirectory;
+
+    public string Actor { get; } = actor;
+
+    /// <summary>Training callbacks (the CLI's progress bar) handed to the train step.</summary>
+    public IReadOnlyList<ICallback> TrainingCallbacks { get; init; } = [];
+
+    /// <summary>Receives one line per thing a step did, for people to read.</summary>
+    public Action<string> Log { get; init; } = _ => { };
+
+    /// <summary>The outputs of the earlier step <paramref name="step"/>; an error naming the order when it has not run.</summary>
+    public JsonObject Outputs(string step) => _outputs.TryGetValue(step, out var o)
+        ? o
+        : throw new InvalidOperationException($"Recipe step '{step}' has no outputs yet; it must come before the steps that read them.");
+
+    public bool HasOutputs(string step) => _outputs.ContainsKey(step);
+
+    internal void SetOutputs(string step, JsonObject outputs) => _outputs[step] = outputs;
+}

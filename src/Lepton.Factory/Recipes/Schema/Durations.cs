@@ -1,0 +1,36 @@
+using System.Globalization;
+
+namespace Lepton.Factory.Recipes.Schema;
+
+/// <summary>Durations as recipes write them: a number and a unit, e.g. <c>250ms</c>, <c>90s</c>, <c>15m</c>, <c>2h</c>, <c>1d</c>.</summary>
+public static class Durations
+{
+    public const string Forms = "a number and a unit: ms, s, m, h or d (e.g. 250ms, 90s, 15m, 2h, 1d)";
+
+    /// <summary>The duration, or null when <paramref name="text"/> is not one (negative and zero durations are not).</summary>
+    public static TimeSpan? TryParse(string? text)
+    {
+        if (string.IsNullOrWhiteSpace(text)) return null;
+        string t = text.Trim();
+        (string unit, double ms) = t.EndsWith("ms", StringComparison.Ordinal) ? ("ms", 1d)
+            : t.EndsWith('s') ? ("s", 1000d)
+            : t.EndsWith('m') ? ("m", 60_000d)
+            : t.EndsWith('h') ? ("h", 3_600_000d)
+            : t.EndsWith('d') ? ("d", 86_400_000d)
+            : ("", 0d);
+        if (unit.Length == 0) return null;
+        string number = t[..^unit.Length].TrimEnd();
+        if (!double.TryParse(number, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out double value) || !(value > 0)) return null;
+        double total = value * ms;
+        return total is >= 1 and <= 366 * 86_400_000d ? TimeSpan.FromMilliseconds(total) : null;
+    }
+
+    /// <summary>The shortest readable form (<c>15m</c>, <c>2ms</c>, <c>90s</c>).</summary>
+    public static string Format(TimeSpan d)
+    {
+        double ms = d.TotalMilliseconds;
+        foreach (var (unit, size) in new[] { ("d", 86_400_000d), ("h", 3_600_000d), ("m", 60_000d), ("s", 1000d) })
+            if (ms >= size && ms % size == 0) return (ms / size).ToString(CultureInfo.InvariantCulture) + unit;
+        return ms.ToString(CultureInfo.InvariantCulture) + "ms";
+    }
+}

@@ -90,6 +90,7 @@ public static class LeptonServer
         PredictEndpoint.Map(app);
         FeedbackEndpoint.Map(app);
         RepositoryEndpoints.Map(app);
+        Http.Dashboard.DashboardEndpoints.Map(app, authenticator);
         app.MapGet("/metrics", (ServingContext s) => Results.Text(MetricsExporter.Render(s.Metrics, s.Models.Metrics, s.ExtraMetrics, s.MetricsSources), Http.PrometheusText.ContentType))
             .WithTags("Operations").WithSummary("Prometheus metrics (text exposition format 0.0.4).");
         app.Map("/{**path}", (HttpContext http) => JsonResponses.Json(

@@ -1,0 +1,70 @@
+using System.Globalization;
+using System.Text;
+using Lepton.Serving.Http.Dashboard;
+
+namespace Lepton.Monitoring.Dashboard;
+
+/// <summary>
+/// What the monitoring panel shows: the window it looks back over, how many time buckets it cuts it into, the PSI alert
+/// threshold drawn on the drift chart, and where it sits among the panels.
+/// </summary>
+public sealed record MonitoringPanelOptions(TimeSpan Window, int Buckets = 24, double PsiThreshold = 0.2, int Order = 10)
+{
+    /// <summary>The last hour in 24 buckets of 2.5 minutes, with the usual 0.2 PSI threshold.</summary>
+    public static MonitoringPanelOptions Default { get; } = new(TimeSpan.FromHours(1));
+}
+
+/// <summary>
+/// The dashboard panel of monitoring: live accuracy from feedback and drift (input PSI, prediction PSI, with the alert
+/// threshold) over time, as inline SVG charts from <see cref="ModelMonitor.TimelineAsync"/>.
+/// </summary>
+public sealed class MonitoringPanel(ModelMonitor monitor, MonitoringPanelOptions? options = null, TimeProvider? time = null) : IDashboardPanel
+{
+    private readonly MonitoringPanelOptions _options = options ?? MonitoringPanelOptions.Default;
+    private readonly TimeProvider _time = time ?? TimeProvider.System;
+
+    public string Title => "Drift and live accuracy";
+
+    public int Order => _options.Order;
+
+    public async Task<string> RenderHtmlAsync(string model, CancellationToken ct)
+    {
+        var window = MonitorWindow.Last(_options.Window, _time.GetUtcNow());
+        var points = await monitor.TimelineAsync(model, window, _options.Buckets, ct);
+        return Render(model, window, points, _options.PsiThreshold);
+    }
+
+    /// <summary>The panel's HTML for a timeline already read (one chart each for accuracy and drift, and a summary line).</summary>
+    public static string Render(string model, MonitorWindow window, IReadOnlyList<TimelinePoint> points, double psiThreshold)
+    {
+        string span = Html.Duration(window.Duration);
+        if (points.All(p => p.Requests == 0 && p.Labels == 0))
+            return $"<p class=\"muted\">No predictions of {Html.E(model)} were logged in the last {Html.E(span)}.</p>";
+        long requests = points.Sum(p => p.Requests);
+        int labels = points.Sum(p => p.Labels);
+        var latest = points.LastOrDefault(p => p.Requests > 0);
+        var html = new StringBuilder("<p>Last ").Append(Html.E(span)).Append(": ").Append(Html.Count(requests)).Append(" predictions, ")
+            .Append(Html.Count(labels)).Append(" with feedback labels");
+        if (points.LastOrDefault(p => p.Accuracy is not null) is { } acc) html.Append(" · latest live accuracy <strong>").Append(Html.Percent(acc.Accuracy)).Append("</strong>");
+        if (latest?.InputPsi is { } psi)
+            html.Append(" · latest input PSI <strong").Append(psi > psiThreshold ? " class=\"bad\"" : "").Append('>').Append(Html.Number(psi, 3)).Append("</strong>");
+        html.Append(".</p><div class=\"charts\">");
+
+        var options = new ChartOptions("", "time (UTC)", "", FormatX: x => DateTimeOffset.FromUnixTimeSeconds((long)Math.Round(x)).UtcDateTime.ToString("HH:mm", CultureInfo.InvariantCulture));
+        html.Append(SvgLineChart.Render(options with { Title = "Live accuracy (from feedback)", YLabel = "accuracy", YMin = 0, YMax = 1 },
+            [Series("live accuracy", points, p => p.Accuracy)]));
+        html.Append(SvgLineChart.Render(options with
+            {
+                Title = "Drift (population stability index)",
+                YLabel = "PSI",
+                YMin = 0,
+                Thresholds = [new ChartThreshold(psiThreshold, $"alert above {psiThreshold.ToString("0.##", CultureInfo.InvariantCulture)}")],
+            },
+            [Series("input PSI", points, p => p.InputPsi), Series("prediction PSI", points, p => p.PredictionPsi)]));
+        return html.Append("</div>").ToString();
+    }
+
+    /// <summary>One value per bucket at the bucket's middle; buckets without a value break the line.</summary>
+    public static ChartSeries Series(string name, IReadOnlyList<TimelinePoint> points, Func<TimelinePoint, double?> value) =>
+        new(name, [.. points.Select(p => new ChartPoint((p.Start + (p.End - p.Start) / 2).ToUnixTimeMilliseconds() / 1000.0, value(p) ?? double.NaN))]);
+}

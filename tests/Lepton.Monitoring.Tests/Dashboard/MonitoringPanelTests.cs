@@ -1,0 +1,66 @@
+using System.Text.RegularExpressions;
+using Lepton.Monitoring.Dashboard;
+
+namespace Lepton.Monitoring.Tests.Dashboard;
+
+public sealed class MonitoringPanelTests
+{
+    private sealed class FixedTime(DateTimeOffset now) : TimeProvider
+    {
+        public override DateTimeOffset GetUtcNow() => now;
+    }
+
+    private static readonly DateTimeOffset T0 = MonitoringStore.T0;
+
+    private static TimelinePoint Point(int minute, long requests, double? accuracy, double? inputPsi, double? predictionPsi) =>
+        new(T0.AddMinutes(minute), T0.AddMinutes(minute + 1), requests, 0, 5, accuracy is null ? 0 : 10, accuracy, inputPsi, predictionPsi);
+
+    private static List<string> Paths(string html, string series) =>
+        [.. Regex.Matches(html, $"<path class=\"series\" data-series=\"{series}\"[^>]* d=\"([^\"]*)\"").Select(m => m.Groups[1].Value)];
+
+    [Fact]
+    public void Render_DrawsAccuracyAndBothPsiSeries_WithTheThresholdLine()
+    {
+        var window = new MonitorWindow(T0, T0.AddMinutes(3));
+        TimelinePoint[] points = [Point(0, 20, 0.9, 0.1, 0.05), Point(1, 20, null, 0.3, 0.05), Point(2, 20, 0.5, 0.25, 0.1)];
+        string html = MonitoringPanel.Render("tiny", window, points, 0.2);
+
+        // The bucket without labels breaks the accuracy line into two pieces.
+        Assert.Equal(2, Paths(html, "live accuracy").Single().Split('M').Length - 1);
+        Assert.Equal(3, Paths(html, "input PSI").Single().Split(' ').Count(t => t.StartsWith('M') || t.StartsWith('L')));
+        Assert.Single(Paths(html, "prediction PSI"));
+        Assert.Contains("<line class=\"threshold\"", html);
+        Assert.Contains(">alert above 0.2</text>", html);
+        Assert.Contains("60 predictions, 20 with feedback labels", html);
+        Assert.Contains("latest live accuracy <strong>50.0%</strong>", html);
+        Assert.Contains("latest input PSI <strong class=\"bad\">0.25</strong>", html);
+        Assert.Contains(">12:01<", html);
+    }
+
+    [Fact]
+    public void Render_WithoutTraffic_SaysSo_WithTheNameEncoded()
+    {
+        string html = MonitoringPanel.Render("a<b", new MonitorWindow(T0, T0.AddHours(1)), [Point(0, 0, null, null, null)], 0.2);
+        Assert.Equal("<p class=\"muted\">No predictions of a&lt;b were logged in the last 1h 0m.</p>", html);
+    }
+
+    [Fact]
+    public async Task Panel_ReadsTheTimelineFromTheMonitor()
+    {
+        await using var store = await MonitoringStore.CreateAsync();
+        // Version 1's reference means are 0..99; traffic with means around 400 drifts far past the threshold.
+        var predictions = Enumerable.Range(0, 40).Select(i => MonitoringStore.Prediction($"p{i}", 1, T0.AddMinutes(i), 3, "cat", mean: 400 + i)).ToArray();
+        await store.LogAsync(predictions);
+        for (int i = 0; i < 10; i++) await store.LabelAsync($"p{i}", i % 2 == 0 ? "cat" : "dog", T0.AddMinutes(i));
+
+        var panel = new MonitoringPanel(new ModelMonitor(store.Registry), new MonitoringPanelOptions(TimeSpan.FromHours(1), Buckets: 6, Order: 3),
+            new FixedTime(T0.AddHours(1)));
+        Assert.Equal(3, panel.Order);
+        string html = await panel.RenderHtmlAsync(MonitoringStore.Model, CancellationToken.None);
+        Assert.Contains("40 predictions, 10 with feedback labels", html);
+        Assert.Single(Paths(html, "input PSI"));
+        Assert.Single(Paths(html, "live accuracy"));
+        Assert.Contains("class=\"bad\"", html);
+        Assert.DoesNotContain("<script", html);
+    }
+}

@@ -23,6 +23,12 @@ public sealed class MonitoringPanel(ModelMonitor monitor, MonitoringPanelOptions
     private readonly MonitoringPanelOptions _options = options ?? MonitoringPanelOptions.Default;
     private readonly TimeProvider _time = time ?? TimeProvider.System;
 
+    /// <summary>A panel looking back over <paramref name="window"/> with the default buckets and threshold.</summary>
+    public MonitoringPanel(ModelMonitor monitor, TimeSpan window)
+        : this(monitor, MonitoringPanelOptions.Default with { Window = window })
+    {
+    }
+
     public string Title => "Drift and live accuracy";
 
     public int Order => _options.Order;

@@ -62,5 +62,6 @@ public sealed class MonitoringPanelTests
         Assert.Single(Paths(html, "live accuracy"));
         Assert.Contains("class=\"bad\"", html);
         Assert.DoesNotContain("<script", html);
+        Assert.Equal(10, new MonitoringPanel(new ModelMonitor(store.Registry), TimeSpan.FromMinutes(15)).Order);
     }
 }

@@ -1,0 +1,201 @@
+using System.Net.Http.Headers;
+using Lepton.Cli.Hosting;
+using Lepton.Data;
+using Lepton.Factory.Loop;
+using Lepton.Factory.Simulation;
+using Lepton.Monitoring;
+using Lepton.Monitoring.Alerts;
+using Lepton.Registry;
+using Lepton.Registry.Datasets;
+using Lepton.Registry.Keys;
+using Lepton.Registry.Store;
+using Lepton.Registry.Tracking;
+using Lepton.Serving;
+using Lepton.Serving.Models;
+using Lepton.Training.Callbacks;
+using Lepton.Training.Workflows;
+using Microsoft.Extensions.Logging;
+using Spectre.Console;
+
+namespace Lepton.Cli.Demo;
+
+/// <summary>
+/// The whole factory on Fashion-MNIST, from nothing: import, train and promote a champion, serve it, send normal then
+/// drifted traffic with feedback, watch monitoring catch the drift and the accuracy drop, run the closed loop (challenger,
+/// gate, canary, promotion) and measure the new champion on the same drifted traffic. Every step says what it did.
+/// </summary>
+internal sealed class FactoryDemo(DemoOptions options)
+{
+    private const string Actor = "lepton-demo";
+    private int _step;
+
+    public async Task<DemoResults> RunAsync(CancellationToken ct)
+    {
+        options.Validate();
+        PrepareHome();
+        await using var registry = await ModelRegistry.OpenAsync($"sqlite:{Path.Combine(options.Home, "registry.db")}", ct);
+
+        Step("import Fashion-MNIST as a dataset version");
+        var dataset = await DatasetVersions.RecordFashionMnistAsync(registry.Store, options.DataDir, Actor, ct);
+        Say($"{dataset.Name}@{dataset.Version}: 60,000 training and 10,000 test images, content hash {dataset.ContentHash[..12]}");
+
+        Step($"train the champion CNN ({options.Epochs} epoch{(options.Epochs == 1 ? "" : "s")}) and register it");
+        var champion = await TrainChampionAsync(registry, ct);
+        int championVersion = champion.Registered!.Version;
+        await registry.PromoteAsync(DemoOptions.Model, championVersion, "production", Actor, ct);
+        Say($"{DemoOptions.Model}@{championVersion}: test accuracy {champion.Outcome.TestReport!.Accuracy:P2}, run {champion.RunId[..8]}, promoted to production");
+
+        Step("serve it (API keys on, 20% canary on fashion@staging, every raw input logged for retraining)");
+        using var loggers = LoggerFactory.Create(b => b.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; }).SetMinimumLevel(LogLevel.Warning));
+        var clientKey = await ApiKeys.CreateAsync(registry.Store, "demo-client", KeyScopes.Predict | KeyScopes.Feedback, null, Actor, ct);
+        var adminKey = await ApiKeys.CreateAsync(registry.Store, "demo-admin", KeyScopes.Admin, null, Actor, ct);
+        var monitoring = new MonitoringOptions(TimeSpan.FromMinutes(10), TimeSpan.FromSeconds(5),
+            [AlertRule.Parse("drift.psi > 0.2"), AlertRule.Parse("accuracy < 0.8 over 200 labels"), AlertRule.Parse("prediction.psi > 0.2")]);
+        var serverOptions = new ServerOptions { Port = options.Port, RawInputSampleRate = 1.0 };
+        var serve = new ModelServeOptions($"{DemoOptions.Model}@production", MaxBatchSize: 32, MaxQueueDelay: TimeSpan.FromMilliseconds(2),
+            Canary: $"{DemoOptions.Model}@staging", CanaryFraction: 0.2);
+        await using var host = await ServerHost.StartAsync(registry, serverOptions, [serve], serve, monitoring, loggers, ct);
+        Say($"listening on {host.Url}; client key 'demo-client' (predict, feedback), admin key 'demo-admin'");
+
+        using var http = Client(host.Url, clientKey.Secret);
+        var test = FashionMnist.Load(options.DataDir, train: false);
+        var client = new TrafficSimulator(http, DemoOptions.Model, test);
+        var monitor = new ModelMonitor(registry);
+
+        Step($"normal traffic: {options.NormalRequests} requests, true labels sent back for {options.FeedbackFraction:P0}");
+        var normalFrom = DateTimeOffset.UtcNow;
+        var normal = await client.RunAsync(new TrafficOptions(options.NormalRequests, FeedbackFraction: options.FeedbackFraction, Seed: 1), ct);
+        var normalTo = DateTimeOffset.UtcNow;
+        SayTraffic(normal);
+
+        Step($"drifted traffic: {options.DriftedRequests} requests, images {DemoOptions.Drift}, mostly tops");
+        var drifted = await client.RunAsync(new TrafficOptions(options.DriftedRequests, FeedbackFraction: options.FeedbackFraction,
+            Drift: DemoOptions.Drift, ClassWeights: DemoOptions.DriftedClassMix, Seed: 2), ct);
+        var driftedTo = DateTimeOffset.UtcNow;
+        SayTraffic(drifted);
+
+        Step("monitoring compares both windows with the champion's training reference");
+        await WaitForLogAsync(host, ct);
+        var before = await monitor.ReportAsync(DemoOptions.Model, new MonitorWindow(normalFrom, normalTo), ct: ct);
+        var after = await monitor.ReportAsync(DemoOptions.Model, new MonitorWindow(normalTo, driftedTo.AddSeconds(1)), ct: ct);
+        DemoView.WriteMonitoring(before, after);
+        var alerts = await host.Alerts!.CheckOnceAsync(ct);
+        DemoView.WriteAlerts(alerts);
+
+        Step("the closed loop: feedback -> dataset version -> challenger -> gate -> canary -> production");
+        var policy = new LoopPolicy
+        {
+            Model = DemoOptions.Model, DataDir = options.DataDir, Epochs = options.ChallengerEpochs, CanaryWindow = options.EffectiveCanaryWindow,
+            CanaryFraction = 0.2, CanaryPollInterval = TimeSpan.FromSeconds(5), CanaryMinRequests = 30, CanaryMinLabels = 10,
+        };
+        var outcome = await RunLoopWithTrafficAsync(registry, client, policy, ct);
+        DemoView.WriteLoop(outcome);
+
+        Step("the same drifted traffic, now answered by the new champion");
+        TrafficResult? recovered = null;
+        if (outcome.Result == LoopResult.Promoted && await WaitForPrimaryAsync(host, outcome.ChallengerVersion!.Value, ct))
+        {
+            recovered = await client.RunAsync(new TrafficOptions(options.DriftedRequests / 2, FeedbackFraction: options.FeedbackFraction,
+                Drift: DemoOptions.Drift, ClassWeights: DemoOptions.DriftedClassMix, Seed: 4), ct);
+            SayTraffic(recovered);
+        }
+        else Say($"the champion was kept ({outcome.Result}): {outcome.Reason}");
+
+        var results = new DemoResults(champion.Outcome.TestReport!.Accuracy, normal, drifted, recovered, before, after, alerts, outcome, host.Url, adminKey.Secret,
+            options.Home);
+        Step("results");
+        DemoView.WriteSummary(results);
+        results.WriteMarkdown(Path.Combine(options.Home, "results.md"));
+        if (options.KeepServing)
+        {
+            AnsiConsole.MarkupLine("[green]The server keeps running with the dashboard; press Ctrl+C to stop.[/]");
+            try
+            {
+                await Task.Delay(Timeout.Infinite, ct);
+            }
+            catch (OperationCanceledException)
+            {
+            }
+        }
+        return results;
+    }
+
+    private async Task<TrackedOutcome> TrainChampionAsync(ModelRegistry registry, CancellationToken ct)
+    {
+        var recipe = new ImageClassifierRecipe(DataDir: options.DataDir, Model: "cnn", Epochs: options.Epochs, Seed: 7);
+        using var progress = new ProgressBar();
+        return await TrackedTraining.RunAsync(recipe, Path.Combine(options.Home, "champion"), registry, DemoOptions.Model, Actor, [progress], ct);
+    }
+
+    // The canary needs traffic while it is watched, so a paced client keeps sending drifted images during the whole loop.
+    private static async Task<LoopOutcome> RunLoopWithTrafficAsync(ModelRegistry registry, TrafficSimulator client, LoopPolicy policy, CancellationToken ct)
+    {
+        using var stopTraffic = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var traffic = client.RunAsync(new TrafficOptions(1_000_000, Concurrency: 2, FeedbackFraction: 0.6, Drift: DemoOptions.Drift,
+            ClassWeights: DemoOptions.DriftedClassMix, Duration: TimeSpan.FromHours(1), Seed: 3, RatePerSecond: 40), stopTraffic.Token);
+        var progress = new Progress<string>(line => AnsiConsole.MarkupLine($"  [grey]{Markup.Escape(line)}[/]"));
+        try
+        {
+            return await new ClosedLoop(registry).RunOnceAsync(policy, Actor, progress, ct);
+        }
+        finally
+        {
+            await stopTraffic.CancelAsync();
+            try
+            {
+                await traffic;
+            }
+            catch (OperationCanceledException)
+            {
+            }
+        }
+    }
+
+    private static async Task WaitForLogAsync(ServerHost host, CancellationToken ct)
+    {
+        // The prediction log is asynchronous: wait until what was answered is stored before reading it back.
+        for (int i = 0; i < 100 && host.Log.Counters.Queued > 0; i++) await Task.Delay(100, ct);
+        await Task.Delay(1200, ct);
+    }
+
+    private static async Task<bool> WaitForPrimaryAsync(ServerHost host, int version, CancellationToken ct)
+    {
+        for (int i = 0; i < 150; i++)
+        {
+            if (host.Models.Status().Any(m => m.Versions.Any(v => v.IsPrimary && v.Version == version && v.State == ModelVersionState.Ready))) return true;
+            await Task.Delay(200, ct);
+        }
+        return false;
+    }
+
+    private void PrepareHome()
+    {
+        // The demo owns its folder: a marker proves it made it, so an unrelated folder is never wiped.
+        string marker = Path.Combine(options.Home, ".lepton-demo");
+        if (Directory.Exists(options.Home) && Directory.EnumerateFileSystemEntries(options.Home).Any())
+        {
+            if (!File.Exists(marker))
+                throw new InvalidOperationException($"{options.Home} exists and was not made by lepton demo; pass --home with a new or empty folder.");
+            Directory.Delete(options.Home, recursive: true);
+        }
+        Directory.CreateDirectory(options.Home);
+        File.WriteAllText(marker, "Made by lepton demo; recreated on each run.\n");
+        Environment.SetEnvironmentVariable("LEPTON_HOME", options.Home);
+    }
+
+    private static HttpClient Client(string url, string key)
+    {
+        var handler = new SocketsHttpHandler { MaxConnectionsPerServer = 16, PooledConnectionLifetime = TimeSpan.FromMinutes(5) };
+        var http = new HttpClient(handler) { BaseAddress = new Uri(url.TrimEnd('/') + "/"), Timeout = TimeSpan.FromSeconds(30) };
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
+        return http;
+    }
+
+    private void Step(string what) => AnsiConsole.Write(new Rule($"[bold]{++_step}. {Markup.Escape(what)}[/]").LeftJustified());
+
+    private static void Say(string text) => AnsiConsole.MarkupLine($"  {Markup.Escape(text)}");
+
+    private static void SayTraffic(TrafficResult r) => Say(
+        $"{r.Requests} requests in {r.Elapsed.TotalSeconds:F1} s ({r.RequestsPerSecond:F0}/s), {r.Failed} failed, {r.FeedbackSent} labels sent back; " +
+        $"live accuracy {r.Accuracy:P1}" + string.Concat(r.Versions.Select(v => $"  [v{v.Version}: {v.Requests} answers, {v.Accuracy:P1}]")));
+}

@@ -1,0 +1,107 @@
+using Lepton.Monitoring;
+using Lepton.Monitoring.Alerts;
+using Lepton.Registry;
+using Lepton.Serving;
+using Lepton.Serving.Http;
+using Lepton.Serving.Http.Dashboard;
+using Lepton.Serving.Logging;
+using Lepton.Serving.Models;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Lepton.Cli.Hosting;
+
+/// <summary>
+/// A running <c>lepton serve</c>, wired the one way both <c>serve</c> and <c>demo</c> use: the models (loaded, warmed up,
+/// following their aliases and canaries), the prediction log, the alert monitor with its metrics and the dashboard panels.
+/// Disposing stops it in order: requests drain, the log flushes, models are released.
+/// </summary>
+internal sealed class ServerHost : IAsyncDisposable
+{
+    private ServerHost(WebApplication app, ModelManager models, PredictionLogWriter log, AlertMonitor? alerts, string url)
+    {
+        App = app;
+        Models = models;
+        Log = log;
+        Alerts = alerts;
+        Url = url;
+    }
+
+    public WebApplication App { get; }
+
+    public ModelManager Models { get; }
+
+    public PredictionLogWriter Log { get; }
+
+    /// <summary>Null when no monitoring rules were given.</summary>
+    public AlertMonitor? Alerts { get; }
+
+    /// <summary>The address the server listens on, e.g. http://127.0.0.1:8080.</summary>
+    public string Url { get; }
+
+    /// <summary>Loads every model (throws if one fails to load or warm up), then starts listening.</summary>
+    public static async Task<ServerHost> StartAsync(ModelRegistry registry, ServerOptions options, IReadOnlyList<ModelServeOptions> models,
+        ModelServeOptions defaults, MonitoringOptions? monitoring, ILoggerFactory loggers, CancellationToken ct)
+    {
+        options.Validate();
+        var manager = new ModelManager(registry, logger: loggers.CreateLogger<ModelManager>());
+        PredictionLogWriter? log = null;
+        AlertMonitor? alerts = null;
+        try
+        {
+            foreach (var model in models) await manager.LoadAsync(model, ct);
+            log = new PredictionLogWriter(registry.Store, logger: loggers.CreateLogger<PredictionLogWriter>());
+            var monitor = new ModelMonitor(registry);
+            var names = manager.Status().Select(s => s.Name).ToList();
+            var sources = new List<IMetricsSource>();
+            if (monitoring is { Rules.Count: > 0 })
+            {
+                alerts = new AlertMonitor(monitor, registry.Store, names, monitoring, loggers.CreateLogger<AlertMonitor>());
+                sources.Add(alerts);
+            }
+            var deps = new ServerDependencies(manager, options.NoAuth ? null : registry.Store, log, LogReadings(log), defaults with { Reference = "-" })
+            {
+                Registry = registry,
+                MetricsSources = sources,
+                DashboardPanels = [new Monitoring.Dashboard.MonitoringPanel(monitor, monitoring?.Window ?? TimeSpan.FromMinutes(15))],
+            };
+            var app = LeptonServer.Build(options, deps);
+            await app.StartAsync(ct);
+            alerts?.Start();
+            string url = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault()
+                         ?? $"http://{options.Host}:{options.Port}";
+            return new ServerHost(app, manager, log, alerts, url);
+        }
+        catch
+        {
+            if (alerts is not null) await alerts.DisposeAsync();
+            if (log is not null) await log.DisposeAsync();
+            await manager.DisposeAsync();
+            throw;
+        }
+    }
+
+    private static List<MetricReading> LogReadings(PredictionLogWriter log)
+    {
+        MetricReading Counter(string name, string help, Func<PredictionLogCounters, long> read) => new(name, "counter", help, () => read(log.Counters));
+        return
+        [
+            Counter("lepton_prediction_log_written_total", "Prediction log entries stored.", c => c.Logged),
+            Counter("lepton_prediction_log_dropped_total", "Prediction log entries dropped (queue full or store failing).", c => c.Dropped),
+            Counter("lepton_prediction_log_flush_errors_total", "Failed prediction log writes (retried).", c => c.FlushErrors),
+            new("lepton_prediction_log_queued", "gauge", "Prediction log entries waiting to be written.", () => log.Counters.Queued),
+            Counter("lepton_feedback_recorded_total", "Feedback records stored.", c => c.FeedbackRecorded),
+        ];
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await App.DisposeAsync();
+        if (Alerts is not null) await Alerts.DisposeAsync();
+        await Log.DisposeAsync();
+        await Models.DisposeAsync();
+    }
+}

@@ -100,6 +100,26 @@ internal sealed class LoopTestBed : IAsyncDisposable
         return raw;
     }
 
+    /// <summary>
+    /// Live traffic logged now for one version: <paramref name="requests"/> predictions of "top", the first
+    /// <paramref name="errors"/> of them failed, and feedback for <paramref name="labels"/> of the rest, <paramref name="correct"/> of them agreeing.
+    /// </summary>
+    public async Task AddTrafficAsync(int version, int requests, int errors, int labels, int correct)
+    {
+        var now = DateTimeOffset.UtcNow;
+        var records = new List<PredictionRecord>();
+        for (int i = 0; i < requests; i++)
+        {
+            string id = $"live{Interlocked.Increment(ref _nextId):D6}";
+            bool failed = i < errors;
+            records.Add(new PredictionRecord(id, Model, version, now, 2.0, failed ? null : "top", """{"mean":100,"std":50,"min":0,"max":255}""",
+                failed ? """{"error":"inference failed"}""" : $$"""{"label":"top","index":0,"version":"{{version}}","probabilities":[1,0,0]}"""));
+        }
+        await Store.AppendPredictionsAsync(records);
+        foreach (var (record, i) in records.Skip(errors).Take(labels).Select((r, i) => (r, i)))
+            await Store.RecordFeedbackAsync(new FeedbackRecord(record.Id, Model, i < correct ? "top" : "middle", now, "client"));
+    }
+
     public async ValueTask DisposeAsync()
     {
         await Registry.DisposeAsync();

@@ -18,6 +18,7 @@ public static class LeptonCommand
         root.Subcommands.Add(DataCommand.Create());
         root.Subcommands.Add(KeysCommand.Create());
         root.Subcommands.Add(ServeCommand.Create());
+        root.Subcommands.Add(LoopCommand.Create());
         root.Subcommands.Add(RunCommand.Create());
         return root;
     }

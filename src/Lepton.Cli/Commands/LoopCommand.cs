@@ -1,0 +1,145 @@
+using System.CommandLine;
+using System.Globalization;
+using Lepton.Cli.Rendering;
+using Lepton.Factory.Loop;
+using Lepton.Monitoring;
+using Lepton.Registry;
+using Spectre.Console;
+
+namespace Lepton.Cli.Commands;
+
+/// <summary><c>lepton loop MODEL</c>: feedback → new dataset version → challenger → champion vs challenger → canary → promote or keep.</summary>
+public static class LoopCommand
+{
+    public static Command Create()
+    {
+        var model = new Argument<string>("model") { Description = "Registered model name whose production version is the champion." };
+        var mode = new Option<string>("--mode") { Description = "fine-tune (start from the champion's weights) or scratch.", DefaultValueFactory = _ => "fine-tune" };
+        mode.AcceptOnlyFromAmong("fine-tune", "scratch");
+        var epochs = new Option<int>("--epochs") { Description = "Challenger training epochs.", DefaultValueFactory = _ => 3 };
+        var lr = new Option<double>("--lr") { Description = "Challenger learning rate (Adam).", DefaultValueFactory = _ => 1e-3 };
+        var margin = new Option<double>("--margin") { Description = "Accuracy by which the challenger must beat the champion on held-out feedback.", DefaultValueFactory = _ => 0.01 };
+        var minAccuracy = new Option<double>("--min-accuracy") { Description = "The challenger's minimum accuracy on the base test set.", DefaultValueFactory = _ => 0.0 };
+        var maxRecallDrop = new Option<double>("--max-recall-drop") { Description = "Largest drop of any class's recall allowed (feedback holdout and base test).", DefaultValueFactory = _ => 0.02 };
+        var canaryWindow = new Option<string>("--canary-window") { Description = "How long the canary is watched (e.g. 90s, 10m); 0 promotes straight after the gate.", DefaultValueFactory = _ => "10m" };
+        var minFeedback = new Option<int>("--min-feedback") { Description = "Usable labelled feedback needed before retraining.", DefaultValueFactory = _ => 50 };
+        var baseSample = new Option<int>("--base-sample") { Description = "Base training examples mixed with the feedback.", DefaultValueFactory = _ => 6000 };
+        var watch = new Option<bool>("--watch") { Description = "Keep running: retrain when an alert fires for the model, or every --every." };
+        var every = new Option<string?>("--every") { Description = "With --watch: also run on this schedule (e.g. 1h)." };
+        var dataDir = CommonOptions.DataDir();
+        var store = RegistryOptions.Store();
+        var json = CommonOptions.Json();
+        var cmd = new Command("loop",
+            "Retrain from feedback: record the labelled feedback as a dataset version, train a challenger, compare it with the champion on the base " +
+            "test set and held-out feedback, and promote it (through a canary on the staging alias) or keep the champion. Every decision is recorded.\n\n" +
+            "Examples:\n  lepton loop fashion --canary-window 0\n  lepton loop fashion --mode scratch --epochs 5 --margin 0.02\n  lepton loop fashion --watch --every 1h");
+        cmd.Arguments.Add(model);
+        foreach (var o in new Option[] { mode, epochs, lr, margin, minAccuracy, maxRecallDrop, canaryWindow, minFeedback, baseSample, watch, every, dataDir, store, json })
+            cmd.Options.Add(o);
+        cmd.SetAction(p => CommandRunner.Run(async ct =>
+        {
+            var policy = new LoopPolicy
+            {
+                Model = p.GetValue(model)!,
+                Mode = p.GetValue(mode) == "scratch" ? LoopMode.Scratch : LoopMode.FineTune,
+                Epochs = p.GetValue(epochs),
+                LearningRate = p.GetValue(lr),
+                Margin = p.GetValue(margin),
+                MinAccuracy = p.GetValue(minAccuracy),
+                MaxClassRecallDrop = p.GetValue(maxRecallDrop),
+                CanaryWindow = Duration(p.GetValue(canaryWindow)!, "--canary-window"),
+                MinFeedback = p.GetValue(minFeedback),
+                BaseSampleSize = p.GetValue(baseSample),
+                DataDir = p.GetValue(dataDir),
+            }.Validate();
+            TimeSpan? schedule = p.GetValue(every) is { } e ? Duration(e, "--every") : null;
+            if (schedule is not null && !p.GetValue(watch)) throw new ArgumentException("--every only applies with --watch; drop it to run once now.");
+            bool asJson = p.GetValue(json);
+            await using var registry = await ModelRegistry.OpenAsync(p.GetValue(store), ct);
+            var loop = new ClosedLoop(registry);
+            var progress = new LineProgress(asJson);
+            if (!p.GetValue(watch))
+            {
+                Show(await loop.RunOnceAsync(policy, RegistryOptions.Actor, progress, ct), asJson);
+                return 0;
+            }
+            await WatchAsync(registry, loop, policy, schedule, progress, asJson, ct);
+            return 0;
+        }));
+        return cmd;
+    }
+
+    private static async Task WatchAsync(ModelRegistry registry, ClosedLoop loop, LoopPolicy policy, TimeSpan? schedule, IProgress<string> progress, bool asJson,
+        CancellationToken ct)
+    {
+        var trigger = new LoopTrigger(registry.Store);
+        var pause = schedule is { } s && s < TimeSpan.FromMinutes(1) ? s : TimeSpan.FromMinutes(1);
+        progress.Report($"watching {policy.Model}: the loop runs when an alert fires" + (schedule is { } sc ? $" or every {sc}" : "") + " (Ctrl+C to stop)");
+        while (!ct.IsCancellationRequested)
+        {
+            var check = await trigger.CheckAsync(policy.Model, schedule, false, ct);
+            if (check.ShouldRun) Show(await loop.RunOnceAsync(policy, check, RegistryOptions.Actor, progress, ct), asJson);
+            await Task.Delay(pause, ct);
+        }
+    }
+
+    /// <summary>A duration such as 90s, 10m, 2h; "0" (or 0s/0m) is zero.</summary>
+    internal static TimeSpan Duration(string text, string option)
+    {
+        string t = text.Trim();
+        if (t.Length > 0 && double.TryParse(t.TrimEnd('s', 'm', 'h', 'd'), NumberStyles.Float, CultureInfo.InvariantCulture, out double v) && v == 0) return TimeSpan.Zero;
+        try
+        {
+            return MonitorWindow.ParseDuration(t);
+        }
+        catch (FormatException ex)
+        {
+            throw new ArgumentException($"{option}: {ex.Message}");
+        }
+    }
+
+    private static void Show(LoopOutcome outcome, bool asJson)
+    {
+        if (asJson)
+        {
+            JsonOut.Write(new
+            {
+                result = outcome.Result, outcome.Model, champion = outcome.ChampionVersion, challenger = outcome.ChallengerVersion, outcome.Reason,
+                dataset = outcome.Dataset?.DatasetRef, run_id = outcome.Challenger?.RunId, outcome.Evaluation, gate = outcome.Gate?.Checks,
+                canary = outcome.Canary?.Observation, decisions = outcome.Decisions,
+            });
+            return;
+        }
+        var c = AnsiConsole.Console;
+        if (outcome.Evaluation is { } e)
+        {
+            var t = new Table().Border(TableBorder.Rounded).Title("champion vs challenger")
+                .AddColumns("", $"champion v{e.ChampionVersion}", $"challenger v{e.ChallengerVersion}", "change");
+            Row(t, "feedback holdout accuracy", e.ChampionHoldout?.Accuracy, e.ChallengerHoldout?.Accuracy);
+            Row(t, "base test accuracy", e.ChampionBaseTest.Accuracy, e.ChallengerBaseTest.Accuracy);
+            if (outcome.Canary is { } k)
+            {
+                Row(t, "canary error rate", k.Observation.Champion.ErrorRate, k.Observation.Canary.ErrorRate);
+                Row(t, "canary live accuracy", k.Observation.Champion.Accuracy, k.Observation.Canary.Accuracy);
+            }
+            c.Write(t);
+        }
+        string color = outcome.Result switch { LoopResult.Promoted => "green", LoopResult.Skipped => "grey", _ => "yellow" };
+        c.MarkupLine($"[bold {color}]{outcome.Result.ToString().ToLowerInvariant()}[/]: {Markup.Escape(outcome.Reason)}");
+    }
+
+    private static void Row(Table t, string name, double? champion, double? challenger) =>
+        t.AddRow(name, Fmt(champion), Fmt(challenger), champion is { } a && challenger is { } b ? (b - a).ToString("+0.000;-0.000;0.000", CultureInfo.InvariantCulture) : "-");
+
+    private static string Fmt(double? v) => v?.ToString("0.000", CultureInfo.InvariantCulture) ?? "-";
+
+    /// <summary>Prints each step as it happens (to stderr with --json, so standard output stays one JSON document).</summary>
+    private sealed class LineProgress(bool toStderr) : IProgress<string>
+    {
+        public void Report(string value)
+        {
+            if (toStderr) Console.Error.WriteLine(value);
+            else AnsiConsole.Console.MarkupLine(Markup.Escape(value));
+        }
+    }
+}

@@ -20,6 +20,7 @@ public static class LeptonCommand
         root.Subcommands.Add(ServeCommand.Create());
         root.Subcommands.Add(LoopCommand.Create());
         root.Subcommands.Add(RunCommand.Create());
+        root.Subcommands.Add(MonitorCommand.Create());
         return root;
     }
 

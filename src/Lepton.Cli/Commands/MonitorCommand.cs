@@ -1,0 +1,161 @@
+using System.CommandLine;
+using System.Globalization;
+using Lepton.Cli.Rendering;
+using Lepton.Monitoring;
+using Lepton.Monitoring.Alerts;
+using Lepton.Registry;
+using Spectre.Console;
+
+namespace Lepton.Cli.Commands;
+
+/// <summary><c>lepton monitor</c>: traffic, errors, latency, drift and live accuracy of served models over a recent window.</summary>
+public static class MonitorCommand
+{
+    public static Command Create()
+    {
+        var models = new Argument<string[]>("model")
+        {
+            Description = "Registered model names (default: every model with predictions in the window).",
+            Arity = ArgumentArity.ZeroOrMore,
+        };
+        var window = new Option<string>("--window") { Description = "How far back to look: 90s, 15m, 2h, 1d.", DefaultValueFactory = _ => "15m" };
+        var rules = new Option<string[]>("--rule")
+        {
+            Description = "An alert rule, repeatable: 'drift.psi > 0.2', 'accuracy < 0.85 over 500 labels', 'error_rate > 5%', 'p99 > 50ms'.",
+            AllowMultipleArgumentsPerToken = false,
+        };
+        var store = RegistryOptions.Store();
+        var json = CommonOptions.Json();
+        var cmd = new Command("monitor",
+            "Drift, live accuracy, errors and latency per model version over a recent window of the prediction log.\n"
+            + "--json prints the report (an array of reports unless exactly one model is named).\n\n"
+            + "Example:\n  lepton monitor fashion --window 1h --rule \"drift.psi > 0.2\" --rule \"accuracy < 0.85 over 200 labels\"");
+        cmd.Arguments.Add(models);
+        foreach (var o in new Option[] { window, rules, store, json }) cmd.Options.Add(o);
+        cmd.SetAction(p => CommandRunner.Run(async ct =>
+        {
+            var span = Usage(() => MonitorWindow.ParseDuration(p.GetValue(window)!));
+            var parsedRules = (p.GetValue(rules) ?? []).Select(r => Usage(() => AlertRule.Parse(r))).ToArray();
+            await using var registry = await ModelRegistry.OpenAsync(p.GetValue(store), ct);
+            var range = MonitorWindow.Last(span);
+            string[] named = p.GetValue(models) ?? [];
+            var names = named.Length > 0 ? named : await ModelsWithTrafficAsync(registry, range, ct);
+            var monitor = new ModelMonitor(registry);
+            var reports = new List<MonitorReport>();
+            foreach (string name in names) reports.Add(await monitor.ReportAsync(name, range, parsedRules, ct));
+            if (p.GetValue(json))
+            {
+                JsonOut.Write(named.Length == 1 ? reports[0] : reports);
+                return 0;
+            }
+            if (reports.Count == 0)
+            {
+                AnsiConsole.Console.MarkupLine($"No model has predictions in the last {Markup.Escape(p.GetValue(window)!)}.");
+                return 0;
+            }
+            foreach (var report in reports) MonitorView.Write(report);
+            return 0;
+        }));
+        return cmd;
+    }
+
+    // A bad rule or window is a usage error (exit 2); the message names the allowed forms.
+    private static T Usage<T>(Func<T> parse)
+    {
+        try
+        {
+            return parse();
+        }
+        catch (FormatException e)
+        {
+            throw new ArgumentException(e.Message, e);
+        }
+    }
+
+    private static async Task<string[]> ModelsWithTrafficAsync(ModelRegistry registry, MonitorWindow window, CancellationToken ct)
+    {
+        var names = new List<string>();
+        foreach (var model in await registry.Store.ListModelsAsync(ct))
+            if (await registry.Store.CountPredictionsAsync(model.Name, window.From, ct) > 0) names.Add(model.Name);
+        return [.. names];
+    }
+}
+
+/// <summary>The tables <c>lepton monitor</c> prints for one model's report.</summary>
+internal static class MonitorView
+{
+    public static void Write(MonitorReport report)
+    {
+        var c = AnsiConsole.Console;
+        c.MarkupLine($"[bold]{Markup.Escape(report.Model)}[/] from {report.Window.From.UtcDateTime:yyyy-MM-dd HH:mm:ss} to {report.Window.To.UtcDateTime:HH:mm:ss} UTC");
+        c.Write(Traffic(report));
+        c.Write(Drift(report));
+        c.Write(Classes(report.Overall));
+        foreach (var alert in report.Alerts) c.MarkupLine($"[red]ALERT[/] [red]{Markup.Escape(alert.Message)}[/]");
+        if (report.Alerts.Count == 0 && report.Overall.Requests > 0) c.MarkupLine("[green]no alerts[/]");
+        c.WriteLine();
+    }
+
+    private static Table Traffic(MonitorReport report)
+    {
+        var t = Columns("requests", "req/s", "errors", "p50 ms", "p95 ms", "p99 ms", "accuracy (labels)");
+        foreach (var v in report.Versions.Append(report.Overall))
+        {
+            t.AddRow(
+                VersionCell(v),
+                v.Requests.ToString(CultureInfo.InvariantCulture),
+                Number(v.RequestsPerSecond, "0.###"),
+                v.Errors == 0 ? "0" : $"[red]{v.Errors} ({Number(v.ErrorRate * 100, "0.#")}%)[/]",
+                Number(v.LatencyP50Ms, "0.##"),
+                Number(v.LatencyP95Ms, "0.##"),
+                Number(v.LatencyP99Ms, "0.##"),
+                v.Accuracy is { } a ? $"{Number(a.Accuracy * 100, "0.#")}% ({a.Labels})" : "-");
+        }
+        return t;
+    }
+
+    private static Table Drift(MonitorReport report)
+    {
+        var t = Columns("input PSI (max)", "KS D (max)", "prediction PSI", "chi2", "chi2 p");
+        foreach (var v in report.Versions.Append(report.Overall))
+        {
+            var psi = v.InputDrift.Count > 0 ? v.InputDrift.MaxBy(d => d.Psi) : null;
+            var ks = v.InputDrift.Count > 0 ? v.InputDrift.MaxBy(d => d.KsStatistic) : null;
+            var pd = v.PredictionDrift;
+            t.AddRow(
+                VersionCell(v),
+                psi is null ? "-" : $"{Number(psi.Psi, "0.###")} ({psi.Statistic})",
+                ks is null ? "-" : $"{Number(ks.KsStatistic, "0.###")} ({ks.Statistic})",
+                pd is null ? "-" : Number(pd.Psi, "0.###"),
+                pd is null ? "-" : Number(pd.ChiSquare, "0.#"),
+                pd is null ? "-" : Number(pd.PValue, "0.####"));
+        }
+        return t;
+    }
+
+    private static Table Columns(params string[] headers)
+    {
+        var t = new Table().Border(TableBorder.Rounded).AddColumn("version");
+        foreach (string h in headers) t.AddColumn(new TableColumn(h).RightAligned());
+        return t;
+    }
+
+    private static string VersionCell(VersionReport v) => v.Version is { } n ? n.ToString(CultureInfo.InvariantCulture) : "[bold]all[/]";
+
+    private static Table Classes(VersionReport overall)
+    {
+        var t = new Table().Border(TableBorder.Rounded).AddColumn("class");
+        foreach (string h in new[] { "predicted share", "precision", "recall", "labels" }) t.AddColumn(new TableColumn(h).RightAligned());
+        var accuracy = overall.Accuracy?.Classes.ToDictionary(k => k.Name) ?? [];
+        foreach (string name in overall.ClassDistribution.Keys.Concat(accuracy.Keys).Distinct())
+        {
+            var share = overall.ClassDistribution.TryGetValue(name, out double s) ? $"{Number(s * 100, "0.#")}%" : "-";
+            var k = accuracy.GetValueOrDefault(name);
+            t.AddRow(Markup.Escape(name), share, k is null ? "-" : Number(k.Precision, "0.###"), k is null ? "-" : Number(k.Recall, "0.###"),
+                k?.Support.ToString(CultureInfo.InvariantCulture) ?? "0");
+        }
+        return t;
+    }
+
+    private static string Number(double value, string format) => value.ToString(format, CultureInfo.InvariantCulture);
+}

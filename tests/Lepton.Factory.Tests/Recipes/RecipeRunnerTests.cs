@@ -112,7 +112,7 @@ public sealed class RecipeRunnerTests
         train.CancelWhenRun = false;
         var plan = await runner.PlanAsync(Parse(), reg.Registry.Store);
         Assert.Equal(StepAction.Skip, plan.Steps[0].Action);
-        Assert.StartsWith("interrupted at ", plan.Steps[1].Reason);
+        Assert.StartsWith("interrupted (started at ", plan.Steps[1].Reason);
         var resumed = await runner.RunAsync(reg.Context(Parse()));
         Assert.Equal([StepOutcome.Skipped, StepOutcome.Completed, StepOutcome.Completed], resumed.Steps.Select(s => s.Outcome));
         Assert.Equal((1, 2, 1), (data.Runs, train.Runs, gate.Runs));

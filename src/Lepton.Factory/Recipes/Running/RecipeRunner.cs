@@ -36,10 +36,10 @@ public sealed class RecipeRunner
         {
             string hash = EffectiveHash(step, recipe, previousName, previousOutputs);
             var previous = records.GetValueOrDefault(step.Name);
-            string? reason = runningFrom is not null ? $"runs after {runningFrom}"
+            string? reason = previous is null ? "not run before"
+                : runningFrom is not null ? $"runs after {runningFrom}"
                 : step.Name == from ? $"--from {from}"
-                : previous is null ? "not run before"
-                : previous.Status == RecipeStepStatus.Running ? $"interrupted at {When(previous.UpdatedAt)}; running it again"
+                : previous.Status == RecipeStepStatus.Running ? $"interrupted (started at {When(previous.UpdatedAt)}); running it again"
                 : previous.Status == RecipeStepStatus.Failed ? $"failed at {When(previous.UpdatedAt)} ({previous.Error}); trying again"
                 : previous.InputHash != hash ? $"{Describe(RecipeHash.ChangedParts(previous.InputHash, hash))} changed since {When(previous.UpdatedAt)}"
                 : null;

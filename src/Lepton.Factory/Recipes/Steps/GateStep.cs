@@ -26,5 +26,5 @@ public sealed class GateStep : IRecipeStep
         return Task.FromResult(new JsonObject { ["test_accuracy"] = accuracy, ["min_accuracy"] = floor, ["passed"] = true });
     }
 
-    private static string Percent(double v) => v.ToString("P2", CultureInfo.InvariantCulture);
+    private static string Percent(double v) => (v * 100).ToString("0.00", CultureInfo.InvariantCulture) + "%";
 }

@@ -34,7 +34,7 @@ public sealed class TrainStep : IRecipeStep
         if (tracked.Outcome.Cancelled || tracked.Outcome.TestReport is null)
             throw new OperationCanceledException($"Training stopped after {tracked.Outcome.History.Epochs.Count} epoch(s); the step runs again on the next lepton run.", ct);
         var report = tracked.Outcome.TestReport;
-        context.Log($"run {tracked.RunId}: test accuracy {report.Accuracy:P2}, macro F1 {report.MacroAverage.F1:F4}");
+        context.Log($"run {tracked.RunId}: test accuracy {report.Accuracy * 100:0.00}%, macro F1 {report.MacroAverage.F1:F4}");
         return new JsonObject
         {
             ["run_id"] = tracked.RunId,

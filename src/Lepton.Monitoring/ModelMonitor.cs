@@ -44,19 +44,37 @@ public sealed class ModelMonitor(ModelRegistry registry)
         var requests = await PredictionLogReader.RequestsAsync(registry.Store, model, window, ct);
         var labels = await PredictionLogReader.LabelsAsync(registry.Store, model, window, ct);
         var reference = await NewestReferenceAsync(model, requests, ct);
-        var points = new List<TimelinePoint>(buckets);
         long ticks = window.Duration.Ticks;
+        var requestBuckets = Split(requests, r => r.At, window, buckets);
+        var labelBuckets = Split(labels, l => l.At, window, buckets);
+        var points = new List<TimelinePoint>(buckets);
         for (int b = 0; b < buckets; b++)
         {
             var bucket = new MonitorWindow(window.From + TimeSpan.FromTicks(ticks * b / buckets), window.From + TimeSpan.FromTicks(ticks * (b + 1) / buckets));
-            var inBucket = requests.Where(r => r.At >= bucket.From && r.At < bucket.To).ToArray();
-            var labelled = labels.Where(l => l.At >= bucket.From && l.At < bucket.To).ToArray();
-            var summary = VersionReportBuilder.Build(model, null, bucket, inBucket, labelled, reference);
+            var summary = VersionReportBuilder.Build(model, null, bucket, requestBuckets[b], labelBuckets[b], reference);
             points.Add(new TimelinePoint(bucket.From, bucket.To, summary.Requests, summary.ErrorRate, summary.LatencyP99Ms,
                 summary.Accuracy?.Labels ?? 0, summary.Accuracy?.Accuracy,
                 summary.InputDrift.Count > 0 ? summary.InputDrift.Max(d => d.Psi) : null, summary.PredictionDrift?.Psi));
         }
         return points;
+    }
+
+    /// <summary>Items per bucket in one pass: bucket b holds times in [From + b * d, From + (b + 1) * d) with d = duration / buckets.</summary>
+    private static List<T>[] Split<T>(IReadOnlyList<T> items, Func<T, DateTimeOffset> at, MonitorWindow window, int buckets)
+    {
+        var result = Enumerable.Range(0, buckets).Select(_ => new List<T>()).ToArray();
+        long ticks = window.Duration.Ticks;
+        foreach (var item in items)
+        {
+            long offset = (at(item) - window.From).Ticks;
+            if (offset < 0 || offset >= ticks) continue;
+            // The smallest b with offset < ticks * (b + 1) / buckets, matching the bucket bounds computed above.
+            int b = (int)(offset * (Int128)buckets / ticks);
+            while (b > 0 && offset < ticks * (Int128)b / buckets) b--;
+            while (b < buckets - 1 && offset >= ticks * (Int128)(b + 1) / buckets) b++;
+            result[b].Add(item);
+        }
+        return result;
     }
 
     private async Task<ReferenceProfile?> NewestReferenceAsync(string model, IReadOnlyList<LoggedRequest> requests, CancellationToken ct)

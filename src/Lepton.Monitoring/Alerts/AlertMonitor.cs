@@ -24,6 +24,7 @@ public sealed class AlertMonitor : IMetricsSource, IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private volatile CheckSnapshot _last = new([], []);
     private Task? _loop;
+    private int _disposed;
 
     public AlertMonitor(ModelMonitor monitor, IRegistryStore store, IReadOnlyList<string> models, MonitoringOptions options, ILogger? logger = null)
     {
@@ -114,6 +115,7 @@ public sealed class AlertMonitor : IMetricsSource, IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
         await _stop.CancelAsync();
         if (_loop is not null) await _loop;
         _stop.Dispose();

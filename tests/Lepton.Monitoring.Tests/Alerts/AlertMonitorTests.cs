@@ -69,6 +69,7 @@ public class AlertMonitorTests
         monitor.Start();
         for (int i = 0; i < 200 && (await store.Store.ListAlertEventsAsync(Model)).Count == 0; i++) await Task.Delay(25);
         await monitor.DisposeAsync();
+        await monitor.DisposeAsync(); // a second disposal is harmless
         Assert.Equal(2, (await store.Store.ListAlertEventsAsync(Model)).Count);
         Assert.Single(monitor.LastReports);
     }

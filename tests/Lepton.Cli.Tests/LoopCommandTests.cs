@@ -50,10 +50,12 @@ public sealed class LoopCommandTests(TrainedModelFixture fx)
     {
         await RegisterWithDriftedFeedbackAsync("looptable", 80);
         var (code, stdout, err) = await CliRun.Invoke("loop", "looptable", "--data-dir", fx.DataDir, "--epochs", "2", "--canary-window", "0",
-            "--min-feedback", "30", "--base-sample", "300");
+            "--min-feedback", "30", "--base-sample", "300", "--recall-check", "feedback");
         Assert.True(code == 0, err);
         foreach (var step in new[] { "[trigger] manual", "[dataset] recorded", "[train] trained", "[evaluate] measured", "champion vs challenger", "feedback holdout accuracy" })
             Assert.Contains(step, stdout);
+        // --recall-check feedback: the gate checks class recall on the feedback holdout only.
+        Assert.DoesNotContain("recall on base test", stdout);
     }
 
     [Fact]

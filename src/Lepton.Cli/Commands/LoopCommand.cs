@@ -21,6 +21,12 @@ public static class LoopCommand
         var margin = new Option<double>("--margin") { Description = "Accuracy by which the challenger must beat the champion on held-out feedback.", DefaultValueFactory = _ => 0.01 };
         var minAccuracy = new Option<double>("--min-accuracy") { Description = "The challenger's minimum accuracy on the base test set.", DefaultValueFactory = _ => 0.0 };
         var maxRecallDrop = new Option<double>("--max-recall-drop") { Description = "Largest drop of any class's recall allowed (feedback holdout and base test).", DefaultValueFactory = _ => 0.02 };
+        var recallCheck = new Option<string>("--recall-check")
+        {
+            Description = "Where the recall-drop gate applies: both, feedback (holdout only), base (test set only) or none. Under strong drift the base test check may keep a good challenger out.",
+            DefaultValueFactory = _ => "both",
+        };
+        recallCheck.AcceptOnlyFromAmong("both", "feedback", "base", "none");
         var canaryWindow = new Option<string>("--canary-window") { Description = "How long the canary is watched (e.g. 90s, 10m); 0 promotes straight after the gate.", DefaultValueFactory = _ => "10m" };
         var minFeedback = new Option<int>("--min-feedback") { Description = "Usable labelled feedback needed before retraining.", DefaultValueFactory = _ => 50 };
         var baseSample = new Option<int>("--base-sample") { Description = "Base training examples mixed with the feedback.", DefaultValueFactory = _ => 6000 };
@@ -34,7 +40,7 @@ public static class LoopCommand
             "test set and held-out feedback, and promote it (through a canary on the staging alias) or keep the champion. Every decision is recorded.\n\n" +
             "Examples:\n  lepton loop fashion --canary-window 0\n  lepton loop fashion --mode scratch --epochs 5 --margin 0.02\n  lepton loop fashion --watch --every 1h");
         cmd.Arguments.Add(model);
-        foreach (var o in new Option[] { mode, epochs, lr, margin, minAccuracy, maxRecallDrop, canaryWindow, minFeedback, baseSample, watch, every, dataDir, store, json })
+        foreach (var o in new Option[] { mode, epochs, lr, margin, minAccuracy, maxRecallDrop, recallCheck, canaryWindow, minFeedback, baseSample, watch, every, dataDir, store, json })
             cmd.Options.Add(o);
         cmd.SetAction(p => CommandRunner.Run(async ct =>
         {
@@ -47,6 +53,13 @@ public static class LoopCommand
                 Margin = p.GetValue(margin),
                 MinAccuracy = p.GetValue(minAccuracy),
                 MaxClassRecallDrop = p.GetValue(maxRecallDrop),
+                RecallCheckSets = p.GetValue(recallCheck) switch
+                {
+                    "feedback" => RecallCheckSets.FeedbackHoldout,
+                    "base" => RecallCheckSets.BaseTest,
+                    "none" => RecallCheckSets.None,
+                    _ => RecallCheckSets.Both,
+                },
                 CanaryWindow = Duration(p.GetValue(canaryWindow)!, "--canary-window"),
                 MinFeedback = p.GetValue(minFeedback),
                 BaseSampleSize = p.GetValue(baseSample),

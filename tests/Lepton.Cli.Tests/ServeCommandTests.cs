@@ -45,6 +45,20 @@ public sealed class ServeCommandTests(TrainedModelFixture fx)
     }
 
     [Fact]
+    public void AlertRulesComeFromLeptonYamlAndFlags()
+    {
+        var path = Path.Combine(fx.Root, "monitor.yaml");
+        File.WriteAllText(path, "name: fashion\nmonitoring:\n  window: 5m\n  rules:\n    - drift.psi > 0.2\n");
+        var options = ServeCommand.Monitoring(["p99 > 50ms"], null, path);
+        Assert.Equal(["drift.psi > 0.2", "p99 > 50ms"], options.Rules.Select(r => r.Text));
+        Assert.Equal(TimeSpan.FromMinutes(5), options.Window);
+        Assert.Equal(TimeSpan.FromMinutes(1), ServeCommand.Monitoring([], "1m", Path.Combine(fx.Root, "absent.yaml")).Window);
+        Assert.Contains("--alert 'accuracy ~ 3'", Assert.Throws<ArgumentException>(() => ServeCommand.Monitoring(["accuracy ~ 3"], null, path)).Message);
+        File.WriteAllText(path, "name: fashion\nmonitoring:\n  rules:\n    - drift.psi >> 0.2\n");
+        Assert.Contains("line 4", Assert.ThrowsAny<Exception>(() => ServeCommand.Monitoring([], null, path)).Message);
+    }
+
+    [Fact]
     public async Task ServingNothingIsAUsageError()
     {
         var (code, _, err) = await CliRun.Invoke("serve", "--port", "0");

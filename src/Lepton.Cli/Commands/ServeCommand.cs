@@ -1,16 +1,14 @@
 using System.CommandLine;
 using System.Globalization;
+using Lepton.Cli.Hosting;
 using Lepton.Engine.Threading;
+using Lepton.Factory.Recipes;
+using Lepton.Monitoring;
+using Lepton.Monitoring.Alerts;
 using Lepton.Registry;
 using Lepton.Registry.Store;
 using Lepton.Serving;
-using Lepton.Serving.Http;
-using Lepton.Serving.Logging;
 using Lepton.Serving.Models;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Spectre.Console;
@@ -39,12 +37,14 @@ public static class ServeCommand
         var rate = new Option<string?>("--rate-limit") { Description = "Requests per second per API key, e.g. 100/s (default: unlimited)." };
         var maxConnections = new Option<long?>("--max-connections") { Description = "Most open connections (default 1024)." };
         var sample = new Option<double>("--sample-inputs") { Description = "Fraction of raw inputs kept in the prediction log (0..1).", DefaultValueFactory = _ => 0.01 };
+        var alert = new Option<string[]>("--alert") { Description = "An alert rule checked on the prediction log, e.g. \"drift.psi > 0.2\" (repeatable; also monitoring: rules: in lepton.yaml)." };
+        var monitorWindow = new Option<string?>("--monitor-window") { Description = "The window alerts look back over, e.g. 15m (default 15m or monitoring: window: in lepton.yaml)." };
         var store = RegistryOptions.Store();
         var threads = CommonOptions.Threads();
         var cmd = new Command("serve", "Serve models over HTTP: Open Inference Protocol v2 (/v2), /models/{name}/predict, feedback, /metrics and Swagger UI.\n\n" +
                                        "Example:\n  lepton serve fashion@production --canary fashion@staging=10% --port 8080");
         cmd.Arguments.Add(models);
-        foreach (var o in new Option[] { host, port, noAuth, maxBatch, delay, queueRows, canary, maxBody, rate, maxConnections, sample, store, threads })
+        foreach (var o in new Option[] { host, port, noAuth, maxBatch, delay, queueRows, canary, maxBody, rate, maxConnections, sample, alert, monitorWindow, store, threads })
             cmd.Options.Add(o);
         cmd.SetAction(p => CommandRunner.Run(async ct =>
         {
@@ -65,13 +65,14 @@ public static class ServeCommand
                 throw new ArgumentException("No models to serve: name them (lepton serve fashion@production) or list them under serve: models: in lepton.yaml.");
             var canaries = (p.GetValue(canary) ?? []).Select(ParseCanary).ToList();
             var batching = new ModelServeOptions("-", p.GetValue(maxBatch), TimeSpan.FromMilliseconds(p.GetValue(delay)), p.GetValue(queueRows));
-            return await RunAsync(options, references, canaries, batching, p.GetValue(store), ct);
+            var monitoring = Monitoring(p.GetValue(alert) ?? [], p.GetValue(monitorWindow));
+            return await RunAsync(options, references, canaries, batching, monitoring, p.GetValue(store), ct);
         }));
         return cmd;
     }
 
     private static async Task<int> RunAsync(ServerOptions options, IReadOnlyList<string> references, List<(string Reference, double Fraction)> canaries,
-        ModelServeOptions batching, string? storeSetting, CancellationToken ct)
+        ModelServeOptions batching, MonitoringOptions monitoring, string? storeSetting, CancellationToken ct)
     {
         // The same log format as the server's: JSON lines when output goes to a file or collector, single lines on a terminal.
         using var loggers = LoggerFactory.Create(b =>
@@ -79,48 +80,65 @@ public static class ServeCommand
             if (Console.IsOutputRedirected) b.AddJsonConsole(o => o.TimestampFormat = "O");
             else b.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; });
         });
-        await using var registry = await ModelRegistry.OpenAsync(storeSetting, ct);
-        await using var manager = new ModelManager(registry, logger: loggers.CreateLogger<ModelManager>());
+        foreach (var (reference, _) in canaries.Where(c => references.All(r => r.Split('@')[0] != c.Reference.Split('@')[0])))
+            throw new ArgumentException($"--canary {reference} names no served model; serve {reference.Split('@')[0]}@production too.");
+        var models = new List<ModelServeOptions>();
         foreach (var reference in references)
         {
             string name = reference.Split('@')[0];
             var split = canaries.FirstOrDefault(c => c.Reference.Split('@')[0] == name);
             AnsiConsole.MarkupLine($"loading [bold]{Markup.Escape(reference)}[/]{(split.Reference is null ? "" : $" with canary {Markup.Escape(split.Reference)} at {Percent(split.Fraction)}")}...");
-            await manager.LoadAsync(batching with { Reference = reference, Canary = split.Reference, CanaryFraction = split.Reference is null ? 0 : split.Fraction }, ct);
+            models.Add(batching with { Reference = reference, Canary = split.Reference, CanaryFraction = split.Reference is null ? 0 : split.Fraction });
         }
-        foreach (var (reference, _) in canaries.Where(c => references.All(r => r.Split('@')[0] != c.Reference.Split('@')[0])))
-            throw new ArgumentException($"--canary {reference} names no served model; serve {reference.Split('@')[0]}@production too.");
-
-        await using var log = new PredictionLogWriter(registry.Store, logger: loggers.CreateLogger<PredictionLogWriter>());
-        MetricReading Counter(string name, string help, Func<PredictionLogCounters, long> read) => new(name, "counter", help, () => read(log.Counters));
-        var extra = new List<MetricReading>
-        {
-            Counter("lepton_prediction_log_written_total", "Prediction log entries stored.", c => c.Logged),
-            Counter("lepton_prediction_log_dropped_total", "Prediction log entries dropped (queue full or store failing).", c => c.Dropped),
-            Counter("lepton_prediction_log_flush_errors_total", "Failed prediction log writes (retried).", c => c.FlushErrors),
-            new("lepton_prediction_log_queued", "gauge", "Prediction log entries waiting to be written.", () => log.Counters.Queued),
-            Counter("lepton_feedback_recorded_total", "Feedback records stored.", c => c.FeedbackRecorded),
-        };
-        var app = LeptonServer.Build(options, new ServerDependencies(manager, options.NoAuth ? null : registry.Store, log, extra, batching with { Reference = "-" }));
-        await app.StartAsync(ct);
-        PrintBanner(app, options, manager);
+        await using var registry = await ModelRegistry.OpenAsync(storeSetting, ct);
+        var host = await ServerHost.StartAsync(registry, options, models, batching, monitoring, loggers, ct);
         try
         {
-            await app.WaitForShutdownAsync(ct);
+            PrintBanner(host, options, monitoring);
+            await host.App.WaitForShutdownAsync(ct);
         }
         finally
         {
-            await app.DisposeAsync();
+            await host.DisposeAsync();
         }
         Console.Error.WriteLine("lepton serve: stopped; in-flight requests finished and the prediction log is flushed.");
         return 0;
     }
 
-    private static void PrintBanner(WebApplication app, ServerOptions options, ModelManager manager)
+    /// <summary>
+    /// The alert rules: the <c>monitoring:</c> section of ./lepton.yaml when it has one (read as a recipe, so mistakes are
+    /// reported with their line), plus the <c>--alert</c> rules; the window from <c>--monitor-window</c> when given.
+    /// </summary>
+    internal static MonitoringOptions Monitoring(IReadOnlyList<string> alerts, string? window, string? path = null)
     {
-        var url = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault() ?? $"http://{options.Host}:{options.Port}";
-        AnsiConsole.MarkupLine($"[green]lepton serve[/] listening on [bold]{Markup.Escape(url)}[/]  (OIP v2 at /v2, Swagger UI at /swagger, metrics at /metrics; {CpuParallel.ThreadCount} compute threads)");
-        foreach (var model in manager.Status())
+        path ??= Path.Combine(Environment.CurrentDirectory, LeptonYamlSettings.FileName);
+        var options = new MonitoringOptions();
+        if (File.Exists(path) && File.ReadLines(path).Any(l => l.StartsWith("monitoring:", StringComparison.Ordinal)))
+            options = RecipeLoader.Load(path).Monitoring.ToOptions();
+        var rules = options.Rules.Concat(alerts.Select(ParseAlert)).ToList();
+        var span = window is null ? options.Window : MonitorWindow.ParseDuration(window);
+        return new MonitoringOptions(span, options.Interval, rules).Validate();
+    }
+
+    private static AlertRule ParseAlert(string text)
+    {
+        try
+        {
+            return AlertRule.Parse(text);
+        }
+        catch (FormatException e)
+        {
+            throw new ArgumentException($"--alert '{text}': {e.Message}");
+        }
+    }
+
+    private static void PrintBanner(ServerHost host, ServerOptions options, MonitoringOptions monitoring)
+    {
+        AnsiConsole.MarkupLine($"[green]lepton serve[/] listening on [bold]{Markup.Escape(host.Url)}[/]  (dashboard at /, OIP v2 at /v2, Swagger UI at /swagger, " +
+                               $"metrics at /metrics; {CpuParallel.ThreadCount} compute threads)");
+        if (monitoring.Rules.Count > 0)
+            AnsiConsole.MarkupLine($"  alerts every {monitoring.Interval.TotalSeconds:0} s over {monitoring.Window}: {Markup.Escape(string.Join("; ", monitoring.Rules.Select(r => r.Text)))}");
+        foreach (var model in host.Models.Status())
         {
             var versions = string.Join(", ", model.Versions.Where(v => v.State == ModelVersionState.Ready)
                 .Select(v => $"version {v.VersionLabel}{(v.IsCanary ? $" (canary {Percent(model.CanaryFraction)})" : "")}"));

@@ -43,7 +43,9 @@ internal sealed class FactoryDemo(DemoOptions options)
         var champion = await TrainChampionAsync(registry, ct);
         int championVersion = champion.Registered!.Version;
         await registry.PromoteAsync(DemoOptions.Model, championVersion, "production", Actor, ct);
-        Say($"{DemoOptions.Model}@{championVersion}: test accuracy {champion.Outcome.TestReport!.Accuracy:P2}, run {champion.RunId[..8]}, promoted to production");
+        // Staging starts on the champion too, so the canary slot serves it until the loop puts a challenger there.
+        await registry.PromoteAsync(DemoOptions.Model, championVersion, "staging", Actor, ct);
+        Say($"{DemoOptions.Model}@{championVersion}: test accuracy {champion.Outcome.TestReport!.Accuracy:P2}, run {champion.RunId[..8]}, promoted to production (and staging)");
 
         Step("serve it (API keys on, 20% canary on fashion@staging, every raw input logged for retraining)");
         using var loggers = LoggerFactory.Create(b => b.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; }).SetMinimumLevel(LogLevel.Warning));
@@ -82,13 +84,18 @@ internal sealed class FactoryDemo(DemoOptions options)
         var alerts = await host.Alerts!.CheckOnceAsync(ct);
         DemoView.WriteAlerts(alerts);
 
-        Step("the closed loop: feedback -> dataset version -> challenger -> gate -> canary -> production");
+        Step("the closed loop, triggered by the alerts: feedback -> dataset version -> challenger -> gate -> canary -> production");
+        // The gate guards against forgetting on the base test set (no class's recall down by more than 15 points); on the
+        // drifted holdout the champion's recall is inflated by over-predicting a few classes, so there accuracy decides.
         var policy = new LoopPolicy
         {
             Model = DemoOptions.Model, DataDir = options.DataDir, Epochs = options.ChallengerEpochs, CanaryWindow = options.EffectiveCanaryWindow,
             CanaryFraction = 0.2, CanaryPollInterval = TimeSpan.FromSeconds(5), CanaryMinRequests = 30, CanaryMinLabels = 10,
+            Margin = 0.02, MaxClassRecallDrop = 0.15, RecallCheckSets = RecallCheckSets.BaseTest, BaseSampleSize = 12_000, FeedbackRepeat = 4,
         };
-        var outcome = await RunLoopWithTrafficAsync(registry, client, policy, ct);
+        var trigger = await new LoopTrigger(registry.Store).CheckAsync(DemoOptions.Model, ct: ct);
+        Say($"trigger: {trigger.Reason}");
+        var outcome = await RunLoopWithTrafficAsync(registry, client, policy, trigger, ct);
         DemoView.WriteLoop(outcome);
 
         Step("the same drifted traffic, now answered by the new champion");
@@ -128,7 +135,8 @@ internal sealed class FactoryDemo(DemoOptions options)
     }
 
     // The canary needs traffic while it is watched, so a paced client keeps sending drifted images during the whole loop.
-    private static async Task<LoopOutcome> RunLoopWithTrafficAsync(ModelRegistry registry, TrafficSimulator client, LoopPolicy policy, CancellationToken ct)
+    private static async Task<LoopOutcome> RunLoopWithTrafficAsync(ModelRegistry registry, TrafficSimulator client, LoopPolicy policy, TriggerCheck trigger,
+        CancellationToken ct)
     {
         using var stopTraffic = CancellationTokenSource.CreateLinkedTokenSource(ct);
         var traffic = client.RunAsync(new TrafficOptions(1_000_000, Concurrency: 2, FeedbackFraction: 0.6, Drift: DemoOptions.Drift,
@@ -136,7 +144,7 @@ internal sealed class FactoryDemo(DemoOptions options)
         var progress = new Progress<string>(line => AnsiConsole.MarkupLine($"  [grey]{Markup.Escape(line)}[/]"));
         try
         {
-            return await new ClosedLoop(registry).RunOnceAsync(policy, Actor, progress, ct);
+            return await new ClosedLoop(registry).RunOnceAsync(policy, trigger, Actor, progress, ct);
         }
         finally
         {

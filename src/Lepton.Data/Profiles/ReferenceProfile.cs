@@ -72,7 +72,9 @@ public sealed record ReferenceProfile(
             if (cuts.Count == 0 || q > cuts[^1]) cuts.Add(q);
         }
         var profile = new StatisticProfile(cuts.ToArray(), new double[cuts.Count + 1], []);
-        foreach (double v in values) profile.Proportions[profile.BinOf(v)] += 1.0 / values.Length;
+        var counts = new long[cuts.Count + 1];
+        foreach (double v in values) counts[profile.BinOf(v)]++;
+        for (int b = 0; b < counts.Length; b++) profile.Proportions[b] = (double)counts[b] / values.Length;
         int n = Math.Min(MaxSample, values.Length);
         var sample = new double[n];
         for (int i = 0; i < n; i++) sample[i] = values[(int)((long)i * values.Length / n)];

@@ -18,7 +18,7 @@ public static class FeedbackCollector
     public static async Task<FeedbackData> CollectAsync(IRegistryStore store, string model, IReadOnlyList<string> classNames, int[] exampleShape,
         double holdoutFraction, CancellationToken ct = default)
     {
-        var labelled = await ReadAllAsync(store, model, ct);
+        var labelled = await ReadAllAsync(store, model, PageSize, ct);
         int row = exampleShape.Aggregate(1, (a, b) => a * b);
         var classIndex = classNames.Select((c, i) => (c, i)).ToDictionary(p => p.c, p => p.i, StringComparer.Ordinal);
         int withoutRaw = 0, unknownLabel = 0, wrongShape = 0;
@@ -63,22 +63,35 @@ public static class FeedbackCollector
         return u < fraction;
     }
 
-    private static async Task<List<LabeledPrediction>> ReadAllAsync(IRegistryStore store, string model, CancellationToken ct)
+    /// <summary>
+    /// Every labelled prediction, oldest first. Each page starts at the last time seen (inclusive); the records already read at
+    /// that time come back first and are skipped, and the page grows by that many, so records sharing a timestamp are never lost.
+    /// </summary>
+    internal static async Task<List<LabeledPrediction>> ReadAllAsync(IRegistryStore store, string model, int pageSize, CancellationToken ct)
     {
         var all = new List<LabeledPrediction>();
-        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var seenAtSince = new HashSet<string>(StringComparer.Ordinal);
         DateTimeOffset? since = null;
         while (true)
         {
-            var page = await store.ListLabeledPredictionsAsync(model, since, PageSize, ct);
-            int added = 0;
+            int limit = pageSize + seenAtSince.Count;
+            var page = await store.ListLabeledPredictionsAsync(model, since, limit, ct);
+            bool progressed = false;
             foreach (var item in page)
-                if (seen.Add(item.Prediction.Id)) { all.Add(item); added++; }
-            // The next page starts at the last time seen (inclusive, so ties are re-read and skipped by id).
-            if (page.Count < PageSize || added == 0) break;
-            since = page[^1].Feedback.ReceivedAt;
+            {
+                var at = item.Feedback.ReceivedAt;
+                if (at == since && !seenAtSince.Add(item.Prediction.Id)) continue;
+                if (since is null || at > since)
+                {
+                    since = at;
+                    seenAtSince.Clear();
+                    seenAtSince.Add(item.Prediction.Id);
+                }
+                all.Add(item);
+                progressed = true;
+            }
+            if (page.Count < limit || !progressed) return all;
         }
-        return all;
     }
 
     private static float[]? ParseInput(string json)

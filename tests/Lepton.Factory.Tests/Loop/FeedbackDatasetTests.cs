@@ -41,6 +41,16 @@ public sealed class FeedbackDatasetTests
     }
 
     [Fact]
+    public async Task Paging_reads_every_record_once_even_when_many_share_a_timestamp()
+    {
+        await using var bed = await LoopTestBed.CreateAsync(withChampion: false);
+        // Seven feedback records at one instant and three at the next, read three at a time.
+        for (int i = 0; i < 10; i++) await AddAsync(bed.Store, $"id{i}", Input(i), "top", i < 7 ? 1 : 2);
+        var all = await FeedbackCollector.ReadAllAsync(bed.Store, LoopTestBed.Model, 3, CancellationToken.None);
+        Assert.Equal(Enumerable.Range(0, 10).Select(i => $"id{i}"), all.Select(l => l.Prediction.Id));
+    }
+
+    [Fact]
     public void The_holdout_split_is_a_stable_hash_of_the_prediction_id()
     {
         // First 8 bytes of SHA-256 as a fraction of 2^64 (computed with Python's hashlib): p000001 0.6558, p000002 0.4039, p000003 0.0029.

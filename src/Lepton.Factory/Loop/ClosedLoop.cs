@@ -24,7 +24,7 @@ public sealed class ClosedLoop(ModelRegistry registry, IBaseData? baseData = nul
             new { trigger = trigger.Kind, champion = championVersion, policy = PolicyNumbers(policy) }, ct);
         try
         {
-            return await RunStepsAsync(policy, champion, log, actor, progress, ct);
+            return await RunStepsAsync(policy, champion, trigger, log, actor, progress, ct);
         }
         catch (OperationCanceledException)
         {
@@ -38,7 +38,7 @@ public sealed class ClosedLoop(ModelRegistry registry, IBaseData? baseData = nul
         }
     }
 
-    private async Task<LoopOutcome> RunStepsAsync(LoopPolicy policy, ResolvedModel champion, LoopDecisionLog log, string actor, IProgress<string>? progress,
+    private async Task<LoopOutcome> RunStepsAsync(LoopPolicy policy, ResolvedModel champion, TriggerCheck trigger, LoopDecisionLog log, string actor, IProgress<string>? progress,
         CancellationToken ct)
     {
         int championVersion = champion.Version!.Version;
@@ -54,6 +54,14 @@ public sealed class ClosedLoop(ModelRegistry registry, IBaseData? baseData = nul
             return new LoopOutcome(LoopResult.Skipped, policy.Model, championVersion, null, skipped.Reason, null, null, null, null, null, log.Decisions);
         }
         var dataset = await FeedbackDataset.RecordAsync(registry, policy.Model, feedback, champion.Version!.DatasetRef, actor, ct);
+        if (!dataset.Created && trigger.Kind != "manual" && await TrainedOnAsync(policy.Model, dataset.DatasetRef, ct) is { } earlier)
+        {
+            // An alert or the schedule fired again, but nothing new came in: retraining would repeat the last run.
+            var same = await log.AddAsync("dataset", "skipped", null,
+                $"No new feedback since {policy.Model}@{earlier} was trained on {dataset.DatasetRef}; waiting for more labels (run by hand to retrain anyway).",
+                new { dataset = dataset.DatasetRef, trained_version = earlier, counts }, ct);
+            return new LoopOutcome(LoopResult.Skipped, policy.Model, championVersion, null, same.Reason, dataset, null, null, null, null, log.Decisions);
+        }
         await log.AddAsync("dataset", dataset.Created ? "recorded" : "reused", null,
             $"{dataset.DatasetRef}: {feedback.Train.Count} feedback examples to train on and {feedback.Holdout.Count} held out, on top of {champion.Version.DatasetRef ?? "the base data"}" +
             (dataset.Created ? "" : " (same examples as before, so the existing version is reused)"),
@@ -129,6 +137,10 @@ public sealed class ClosedLoop(ModelRegistry registry, IBaseData? baseData = nul
             $"{policy.Model}@{policy.StagingAlias} rolled back; {policy.Model}@{policy.ChampionAlias} stays v{championVersion}. {judgement.Reason}", judgement.Observation, ct);
         return new LoopOutcome(LoopResult.RolledBack, policy.Model, championVersion, challengerVersion, rolled.Reason, dataset, challenger, evaluation, gate, judgement, log.Decisions);
     }
+
+    /// <summary>The newest version of the model trained on <paramref name="datasetRef"/>, if any.</summary>
+    private async Task<int?> TrainedOnAsync(string model, string datasetRef, CancellationToken ct) =>
+        (await registry.Store.ListModelVersionsAsync(model, ct)).Where(v => v.DatasetRef == datasetRef).Select(v => (int?)v.Version).Max();
 
     private static object PolicyNumbers(LoopPolicy p) => new
     {

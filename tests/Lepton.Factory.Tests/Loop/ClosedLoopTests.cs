@@ -112,6 +112,27 @@ public sealed class ClosedLoopTests
     }
 
     [Fact]
+    public async Task An_alert_without_new_feedback_does_not_retrain_on_the_same_data_but_a_manual_run_does()
+    {
+        await using var bed = await LoopTestBed.CreateAsync();
+        await bed.AddDriftedFeedbackAsync(150, seed: 11);
+        var loop = new ClosedLoop(bed.Registry, bed.BaseData);
+        var policy = Policy() with { Mode = LoopMode.Scratch, LearningRate = 1e-7, Epochs = 1 }; // kept, so the drift alert keeps firing
+        Assert.Equal(LoopResult.Kept, (await loop.RunOnceAsync(policy, "tester", null, CancellationToken.None)).Result);
+        var alert = new TriggerCheck(true, "alert 'accuracy < 0.85' fired", "alert");
+
+        var again = await loop.RunOnceAsync(policy, alert, "tester", null, CancellationToken.None);
+        Assert.Equal(LoopResult.Skipped, again.Result);
+        Assert.Equal("No new feedback since shapes@2 was trained on shapes-feedback@1; waiting for more labels (run by hand to retrain anyway).", again.Reason);
+        Assert.Equal(2, (await bed.Store.ListModelVersionsAsync(LoopTestBed.Model)).Count);
+
+        Assert.Equal(LoopResult.Kept, (await loop.RunOnceAsync(policy, "tester", null, CancellationToken.None)).Result);
+        await bed.AddDriftedFeedbackAsync(30, seed: 12);
+        Assert.Equal(LoopResult.Kept, (await loop.RunOnceAsync(policy, alert, "tester", null, CancellationToken.None)).Result);
+        Assert.Equal(4, (await bed.Store.ListModelVersionsAsync(LoopTestBed.Model)).Count);
+    }
+
+    [Fact]
     public async Task Cancelling_during_training_registers_no_version()
     {
         await using var bed = await LoopTestBed.CreateAsync();

@@ -56,8 +56,9 @@ public sealed class ChallengerTrainer(ModelRegistry registry)
             TrainingHistory history;
             try
             {
-                history = trainer.Fit(mix, validation, new FitOptions(Epochs: policy.Epochs, BatchSize: policy.BatchSize, Seed: policy.Seed),
-                    [recorder, new EpochProgress(progress)], ct);
+                // Off the caller's thread: training takes a while and async callers (a server, a traffic simulator) keep running.
+                history = await Task.Run(() => trainer.Fit(mix, validation, new FitOptions(Epochs: policy.Epochs, BatchSize: policy.BatchSize, Seed: policy.Seed),
+                    [recorder, new EpochProgress(progress)], ct), CancellationToken.None);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {

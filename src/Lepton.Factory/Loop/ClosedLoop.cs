@@ -84,7 +84,7 @@ public sealed class ClosedLoop(ModelRegistry registry, IBaseData? baseData = nul
         var evaluation = ChampionChallengerEvaluation.Compare(championVersion, champion.Folder, challengerVersion, challengerFolder, data.Load(), feedback, policy);
         await log.AddAsync("evaluate", "measured", challengerVersion,
             $"Base test accuracy: champion {evaluation.ChampionBaseTest.Accuracy:F3}, challenger {evaluation.ChallengerBaseTest.Accuracy:F3}; feedback holdout accuracy: " +
-            $"champion {evaluation.ChampionHoldout?.Accuracy:F3}, challenger {evaluation.ChallengerHoldout?.Accuracy:F3}", evaluation, ct);
+            $"champion {Accuracy(evaluation.ChampionHoldout)}, challenger {Accuracy(evaluation.ChallengerHoldout)}", evaluation, ct);
 
         log.Step = "gate";
         var gate = PromotionDecision.Decide(policy, evaluation);
@@ -137,6 +137,8 @@ public sealed class ClosedLoop(ModelRegistry registry, IBaseData? baseData = nul
             $"{policy.Model}@{policy.StagingAlias} rolled back; {policy.Model}@{policy.ChampionAlias} stays v{championVersion}. {judgement.Reason}", judgement.Observation, ct);
         return new LoopOutcome(LoopResult.RolledBack, policy.Model, championVersion, challengerVersion, rolled.Reason, dataset, challenger, evaluation, gate, judgement, log.Decisions);
     }
+
+    private static string Accuracy(SetScore? score) => score is null ? "- (no holdout)" : score.Accuracy.ToString("F3", System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>The newest version of the model trained on <paramref name="datasetRef"/>, if any.</summary>
     private async Task<int?> TrainedOnAsync(string model, string datasetRef, CancellationToken ct) =>

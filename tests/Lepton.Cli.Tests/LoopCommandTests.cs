@@ -75,4 +75,24 @@ public sealed class LoopCommandTests(TrainedModelFixture fx)
         Assert.Equal(1, code);
         Assert.Contains("nosuchmodel", err);
     }
+
+    [Fact]
+    public async Task Loop_takes_its_policy_from_a_recipe_and_command_line_options_override_it()
+    {
+        await RegisterWithDriftedFeedbackAsync("looprecipe", 40);
+        string path = Path.Combine(fx.Root, "looprecipe.yaml");
+        File.WriteAllText(path, $"name: looprecipe\ndata:\n  dir: {fx.DataDir}\nloop:\n  min_feedback: 500\n  canary_window: 0s\n");
+        // The recipe asks for 500 labels, so the loop skips...
+        var (code, stdout, err) = await CliRun.Invoke("loop", "--recipe", path);
+        Assert.True(code == 0, err);
+        Assert.Contains("500 are needed", stdout);
+        // ...unless the command line lowers it; the recipe's name is the model.
+        (code, stdout, err) = await CliRun.Invoke("loop", "--recipe", path, "--min-feedback", "20", "--epochs", "1", "--base-sample", "200", "--json");
+        Assert.True(code == 0, err);
+        Assert.Equal("looprecipe-feedback@1", JsonDocument.Parse(stdout).RootElement.GetProperty("dataset").GetString());
+
+        (code, _, err) = await CliRun.Invoke("loop");
+        Assert.Equal(2, code);
+        Assert.Contains("--recipe", err);
+    }
 }

@@ -54,8 +54,11 @@ public sealed class ServeCommandTests(TrainedModelFixture fx)
         Assert.Equal(TimeSpan.FromMinutes(5), options.Window);
         Assert.Equal(TimeSpan.FromMinutes(1), ServeCommand.Monitoring([], "1m", Path.Combine(fx.Root, "absent.yaml")).Window);
         Assert.Contains("--alert 'accuracy ~ 3'", Assert.Throws<ArgumentException>(() => ServeCommand.Monitoring(["accuracy ~ 3"], null, path)).Message);
+        File.WriteAllText(path, "name: fashion\nserve:\n  canary:\n    fraction: 25%\n");
+        Assert.Equal([("fashion@staging", 0.25)], ServeCommand.CanaryFromYaml(path));
+        Assert.Empty(ServeCommand.CanaryFromYaml(Path.Combine(fx.Root, "absent.yaml")));
         File.WriteAllText(path, "name: fashion\nmonitoring:\n  rules:\n    - drift.psi >> 0.2\n");
-        Assert.Contains("line 4", Assert.ThrowsAny<Exception>(() => ServeCommand.Monitoring([], null, path)).Message);
+        Assert.Contains("monitor.yaml:4:", Assert.ThrowsAny<Exception>(() => ServeCommand.Monitoring([], null, path)).Message);
     }
 
     [Fact]

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using Lepton.Cli.Rendering;
 using Lepton.Factory.Loop;
+using Lepton.Factory.Recipes;
 using Lepton.Monitoring;
 using Lepton.Registry;
 using Spectre.Console;
@@ -13,7 +14,12 @@ public static class LoopCommand
 {
     public static Command Create()
     {
-        var model = new Argument<string>("model") { Description = "Registered model name whose production version is the champion." };
+        var model = new Argument<string?>("model")
+        {
+            Description = "Registered model name whose production version is the champion (default with --recipe: the recipe's name).",
+            Arity = ArgumentArity.ZeroOrOne,
+        };
+        var recipe = new Option<string?>("--recipe") { Description = "Take the policy from a lepton.yaml (loop:, gates:, serve.canary, data:); options given here override it." };
         var mode = new Option<string>("--mode") { Description = "fine-tune (start from the champion's weights) or scratch.", DefaultValueFactory = _ => "fine-tune" };
         mode.AcceptOnlyFromAmong("fine-tune", "scratch");
         var epochs = new Option<int>("--epochs") { Description = "Challenger training epochs.", DefaultValueFactory = _ => 3 };
@@ -38,37 +44,45 @@ public static class LoopCommand
         var cmd = new Command("loop",
             "Retrain from feedback: record the labelled feedback as a dataset version, train a challenger, compare it with the champion on the base " +
             "test set and held-out feedback, and promote it (through a canary on the staging alias) or keep the champion. Every decision is recorded.\n\n" +
-            "Examples:\n  lepton loop fashion --canary-window 0\n  lepton loop fashion --mode scratch --epochs 5 --margin 0.02\n  lepton loop fashion --watch --every 1h");
+            "Examples:\n  lepton loop fashion --canary-window 0\n  lepton loop --recipe lepton.yaml --watch\n  lepton loop fashion --mode scratch --epochs 5 --margin 0.02\n  lepton loop fashion --watch --every 1h");
         cmd.Arguments.Add(model);
-        foreach (var o in new Option[] { mode, epochs, lr, margin, minAccuracy, maxRecallDrop, recallCheck, canaryWindow, minFeedback, baseSample, watch, every, dataDir, store, json })
+        foreach (var o in new Option[] { recipe, mode, epochs, lr, margin, minAccuracy, maxRecallDrop, recallCheck, canaryWindow, minFeedback, baseSample, watch, every, dataDir, store, json })
             cmd.Options.Add(o);
         cmd.SetAction(p => CommandRunner.Run(async ct =>
         {
-            var policy = new LoopPolicy
+            var fromRecipe = p.GetValue(recipe) is { } path ? RecipeLoader.Load(path) : null;
+            var basis = fromRecipe?.ToLoopPolicy() ?? new LoopPolicy
             {
-                Model = p.GetValue(model)!,
-                Mode = p.GetValue(mode) == "scratch" ? LoopMode.Scratch : LoopMode.FineTune,
-                Epochs = p.GetValue(epochs),
-                LearningRate = p.GetValue(lr),
-                Margin = p.GetValue(margin),
-                MinAccuracy = p.GetValue(minAccuracy),
-                MaxClassRecallDrop = p.GetValue(maxRecallDrop),
-                RecallCheckSets = p.GetValue(recallCheck) switch
+                Model = p.GetValue(model) ?? throw new ArgumentException("Name the model to retrain (lepton loop fashion) or give --recipe lepton.yaml."),
+            };
+            // With a recipe, only the options typed on the command line override it; without one, every option applies.
+            bool Given(Option o) => fromRecipe is null || p.GetResult(o) is { Implicit: false };
+            var policy = basis with
+            {
+                Model = p.GetValue(model) ?? basis.Model,
+                Mode = Given(mode) ? (p.GetValue(mode) == "scratch" ? LoopMode.Scratch : LoopMode.FineTune) : basis.Mode,
+                Epochs = Given(epochs) ? p.GetValue(epochs) : basis.Epochs,
+                LearningRate = Given(lr) ? p.GetValue(lr) : basis.LearningRate,
+                Margin = Given(margin) ? p.GetValue(margin) : basis.Margin,
+                MinAccuracy = Given(minAccuracy) ? p.GetValue(minAccuracy) : basis.MinAccuracy,
+                MaxClassRecallDrop = Given(maxRecallDrop) ? p.GetValue(maxRecallDrop) : basis.MaxClassRecallDrop,
+                RecallCheckSets = !Given(recallCheck) ? basis.RecallCheckSets : p.GetValue(recallCheck) switch
                 {
                     "feedback" => RecallCheckSets.FeedbackHoldout,
                     "base" => RecallCheckSets.BaseTest,
                     "none" => RecallCheckSets.None,
                     _ => RecallCheckSets.Both,
                 },
-                CanaryWindow = Duration(p.GetValue(canaryWindow)!, "--canary-window"),
-                MinFeedback = p.GetValue(minFeedback),
-                BaseSampleSize = p.GetValue(baseSample),
-                DataDir = p.GetValue(dataDir),
-            }.Validate();
-            TimeSpan? schedule = p.GetValue(every) is { } e ? Duration(e, "--every") : null;
-            if (schedule is not null && !p.GetValue(watch)) throw new ArgumentException("--every only applies with --watch; drop it to run once now.");
+                CanaryWindow = Given(canaryWindow) ? Duration(p.GetValue(canaryWindow)!, "--canary-window") : basis.CanaryWindow,
+                MinFeedback = Given(minFeedback) ? p.GetValue(minFeedback) : basis.MinFeedback,
+                BaseSampleSize = Given(baseSample) ? p.GetValue(baseSample) : basis.BaseSampleSize,
+                DataDir = p.GetValue(dataDir) ?? basis.DataDir,
+            };
+            policy.Validate();
+            TimeSpan? schedule = p.GetValue(every) is { } e ? Duration(e, "--every") : fromRecipe?.Schedule();
+            if (p.GetValue(every) is not null && !p.GetValue(watch)) throw new ArgumentException("--every only applies with --watch; drop it to run once now.");
             bool asJson = p.GetValue(json);
-            await using var registry = await ModelRegistry.OpenAsync(p.GetValue(store), ct);
+            await using var registry = await ModelRegistry.OpenAsync(p.GetValue(store) ?? fromRecipe?.Store, ct);
             var loop = new ClosedLoop(registry);
             var progress = new LineProgress(asJson);
             if (!p.GetValue(watch))

@@ -63,7 +63,7 @@ public static class ServeCommand
             var references = p.GetValue(models) is { Length: > 0 } given ? given : ModelsFromYaml();
             if (references.Count == 0)
                 throw new ArgumentException("No models to serve: name them (lepton serve fashion@production) or list them under serve: models: in lepton.yaml.");
-            var canaries = (p.GetValue(canary) ?? []).Select(ParseCanary).ToList();
+            var canaries = p.GetValue(canary) is { Length: > 0 } splits ? splits.Select(ParseCanary).ToList() : CanaryFromYaml();
             var batching = new ModelServeOptions("-", p.GetValue(maxBatch), TimeSpan.FromMilliseconds(p.GetValue(delay)), p.GetValue(queueRows));
             var monitoring = Monitoring(p.GetValue(alert) ?? [], p.GetValue(monitorWindow));
             return await RunAsync(options, references, canaries, batching, monitoring, p.GetValue(store), ct);
@@ -103,6 +103,15 @@ public static class ServeCommand
         }
         Console.Error.WriteLine("lepton serve: stopped; in-flight requests finished and the prediction log is flushed.");
         return 0;
+    }
+
+    /// <summary>The <c>serve: canary:</c> split of ./lepton.yaml when it is a recipe (has a name), as name@alias and its share.</summary>
+    internal static List<(string Reference, double Fraction)> CanaryFromYaml(string? path = null)
+    {
+        path ??= Path.Combine(Environment.CurrentDirectory, LeptonYamlSettings.FileName);
+        if (!File.Exists(path) || !File.ReadLines(path).Any(l => l.StartsWith("name:", StringComparison.Ordinal))) return [];
+        var recipe = RecipeLoader.Load(path);
+        return recipe.Serve.Canary is { } c ? [($"{recipe.Name}@{c.Alias}", c.Fraction)] : [];
     }
 
     /// <summary>

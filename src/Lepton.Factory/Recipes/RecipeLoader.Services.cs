@@ -1,4 +1,5 @@
 using Lepton.Factory.Recipes.Schema;
+using Lepton.Factory.Loop;
 using Lepton.Monitoring.Alerts;
 using Lepton.Registry.References;
 
@@ -70,11 +71,11 @@ public static partial class RecipeLoader
     {
         var d = new RecipeLoop();
         if (s is null) return d;
-        var trigger = s.Choice("trigger", "alert", Triggers) switch { "schedule" => LoopTrigger.Schedule, "manual" => LoopTrigger.Manual, _ => LoopTrigger.Alert };
+        var trigger = s.Choice("trigger", "alert", Triggers) switch { "schedule" => LoopTriggerKind.Schedule, "manual" => LoopTriggerKind.Manual, _ => LoopTriggerKind.Alert };
         TimeSpan? every = s.Duration("every");
-        if (trigger == LoopTrigger.Schedule && every is null && !s.Has("every"))
+        if (trigger == LoopTriggerKind.Schedule && every is null && !s.Has("every"))
             s.Errors.Add(s.Value("trigger")!, "'loop.trigger' is schedule, so 'loop.every' is required: how often the loop runs, e.g. every: 1d.");
-        if (trigger != LoopTrigger.Schedule && s.Has("every"))
+        if (trigger != LoopTriggerKind.Schedule && s.Has("every"))
             s.Errors.Add(s.Value("every")!, "'loop.every' only applies with 'trigger: schedule'; remove it or set the trigger to schedule.");
         var mode = s.Choice("mode", "fine-tune", Modes) == "scratch" ? LoopMode.Scratch : LoopMode.FineTune;
         double? holdout = s.Fraction("feedback_holdout");
@@ -86,7 +87,7 @@ public static partial class RecipeLoader
         return new RecipeLoop(trigger, every, mode,
             Epochs: s.Int("epochs", d.Epochs, 1, 100_000),
             MinFeedback: s.Int("min_feedback", d.MinFeedback, 1),
-            CanaryWindow: s.Duration("canary_window"),
+            CanaryWindow: s.Duration("canary_window", allowZero: true),
             FeedbackHoldout: holdout ?? d.FeedbackHoldout);
     }
 }

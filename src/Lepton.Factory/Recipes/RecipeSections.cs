@@ -1,3 +1,4 @@
+using Lepton.Factory.Loop;
 using Lepton.Monitoring.Alerts;
 using Lepton.Training.Workflows;
 
@@ -72,18 +73,11 @@ public sealed record RecipeMonitoring(TimeSpan Window, TimeSpan Interval, IReadO
 }
 
 /// <summary>What starts the loop: a monitoring alert, a fixed schedule (<c>every</c>) or only a person (<c>lepton loop</c>).</summary>
-public enum LoopTrigger
+public enum LoopTriggerKind
 {
     Alert,
     Schedule,
     Manual,
-}
-
-/// <summary>How the loop trains a challenger: fine-tuning the champion's weights or from scratch.</summary>
-public enum LoopMode
-{
-    FineTune,
-    Scratch,
 }
 
 /// <summary>
@@ -91,7 +85,7 @@ public enum LoopMode
 /// feedback it needs, how long the canary runs, and the fraction of feedback held out to compare champion and challenger.
 /// </summary>
 public sealed record RecipeLoop(
-    LoopTrigger Trigger = LoopTrigger.Alert,
+    LoopTriggerKind Trigger = LoopTriggerKind.Alert,
     TimeSpan? Every = null,
     LoopMode Mode = LoopMode.FineTune,
     int Epochs = 1,

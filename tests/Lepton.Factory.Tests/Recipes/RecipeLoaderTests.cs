@@ -1,3 +1,4 @@
+using Lepton.Factory.Loop;
 using Lepton.Factory.Recipes;
 
 namespace Lepton.Factory.Tests.Recipes;
@@ -55,6 +56,26 @@ public sealed class RecipeLoaderTests
         """;
 
     [Fact]
+    public void The_loop_policy_comes_from_the_loop_gates_canary_and_data_sections()
+    {
+        var policy = RecipeLoader.Parse(Full, "r.yaml", "/base").ToLoopPolicy();
+        var recipe = RecipeLoader.Parse(Full, "r.yaml", "/base");
+        Assert.Equal("fashion", policy.Model);
+        Assert.Equal(recipe.Loop.Mode, policy.Mode);
+        Assert.Equal(recipe.Loop.Epochs, policy.Epochs);
+        Assert.Equal(recipe.Loop.MinFeedback, policy.MinFeedback);
+        Assert.Equal(recipe.Loop.CanaryDuration, policy.CanaryWindow);
+        Assert.Equal(0.85, policy.MinAccuracy);
+        Assert.Equal(0.03, policy.MaxClassRecallDrop, 9);
+        Assert.Equal(recipe.Data.Dir, policy.DataDir);
+        policy.Validate();
+
+        var noCanary = RecipeLoader.Parse("name: m\nloop:\n  canary_window: 0\n");
+        Assert.Equal(TimeSpan.Zero, noCanary.ToLoopPolicy().CanaryWindow);
+        Assert.Throws<RecipeException>(() => RecipeLoader.Parse("name: m\nmonitoring:\n  window: 0\n"));
+    }
+
+    [Fact]
     public void EverySectionIsRead()
     {
         var r = RecipeLoader.Parse(Full, "full.yaml", "/base");
@@ -76,7 +97,7 @@ public sealed class RecipeLoaderTests
         Assert.Equal(500, r.Monitoring.Rules[1].MinLabels);
         Assert.Equal(50, r.Monitoring.Rules[2].Threshold);
         Assert.Equal(3, r.Monitoring.ToOptions().Rules.Count);
-        Assert.Equal(new RecipeLoop(LoopTrigger.Schedule, TimeSpan.FromDays(1), LoopMode.Scratch, 2, 300, TimeSpan.FromMinutes(2), 0.25), r.Loop);
+        Assert.Equal(new RecipeLoop(LoopTriggerKind.Schedule, TimeSpan.FromDays(1), LoopMode.Scratch, 2, 300, TimeSpan.FromMinutes(2), 0.25), r.Loop);
     }
 
     [Fact]

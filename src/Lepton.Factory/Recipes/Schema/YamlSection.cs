@@ -114,11 +114,13 @@ internal sealed class YamlSection
         return null;
     }
 
-    public TimeSpan? Duration(string key)
+    /// <summary>A duration; <paramref name="allowZero"/> also accepts 0 (e.g. a canary window of 0 skips the canary).</summary>
+    public TimeSpan? Duration(string key, bool allowZero = false)
     {
         if (String(key) is not { } text) return null;
         if (Durations.TryParse(text) is { } d) return d;
-        Errors.Add(Value(key)!, $"'{Qualified(key)}' is '{text}', which is not a duration; write {Durations.Forms}.");
+        if (allowZero && text.Trim().TrimEnd('m', 's', 'h', 'd') is "0" or "0.0") return TimeSpan.Zero;
+        Errors.Add(Value(key)!, $"'{Qualified(key)}' is '{text}', which is not a duration; write {Durations.Forms}{(allowZero ? ", or 0" : "")}.");
         return null;
     }
 

@@ -51,7 +51,8 @@ public static class CnnStep
         return 0;
     }
 
-    private static void WholeStep(Module model, Adam opt, Tensor x, Tensor y)
+    /// <summary>One training step: forward, cross-entropy, backward, Adam (shared with <see cref="TrainSpeed"/>).</summary>
+    internal static void WholeStep(Module model, Adam opt, Tensor x, Tensor y)
     {
         var loss = CrossEntropyLoss.Apply(model.Forward(x), y);
         opt.Step(loss.Backward());

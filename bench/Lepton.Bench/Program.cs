@@ -3,14 +3,19 @@ using BenchmarkDotNet.Running;
 using Lepton.Bench;
 
 // `gemm [sizes...]`: quick GFLOP/s table; `shapes`: the CNN training shapes; `cnn-step [preset] [batch] [steps]`:
-// per-layer training-step times, images/s and allocation per step; `ops [reps]`: single conv/pool ops; anything else goes to
-// BenchmarkDotNet (e.g. `--filter '*Gemm*'`).
+// per-layer training-step times, images/s and allocation per step; `ops [reps]`: single conv/pool ops; `train [preset]
+// [batches] [warmup] [batch]`, `infer-latency [forwards] [warmup]`, `infer-throughput [batches] [warmup] [batch]`: the Lepton
+// half of bench/compare.sh on Fashion-MNIST (one `RESULT {json}` line each); anything else goes to BenchmarkDotNet
+// (e.g. `--filter '*Gemm*'`).
 return args.FirstOrDefault() switch
 {
     "gemm" => GemmQuick.Run(args[1..]),
     "shapes" => GemmShapes.Run(),
     "cnn-step" => CnnStep.Run(args[1..]),
     "ops" => OpTimes.Run(args[1..]),
+    "train" => TrainSpeed.Run(args[1..]),
+    "infer-latency" => InferSpeed.Latency(args[1..]),
+    "infer-throughput" => InferSpeed.Throughput(args[1..]),
     _ => RunBenchmarkDotNet(args),
 };
 

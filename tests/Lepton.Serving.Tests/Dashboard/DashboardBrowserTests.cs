@@ -54,11 +54,17 @@ public sealed class DashboardBrowserTests(DashboardFixture fixture) : IClassFixt
             await File.WriteAllBytesAsync(Path.Combine(RepositoryRoot(), "docs", "dashboard.png"), shot);
     }
 
+    private static string SourceFolder([System.Runtime.CompilerServices.CallerFilePath] string path = "") => Path.GetDirectoryName(path) ?? "/";
+
     private static string RepositoryRoot()
     {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        // The build output may live outside the checkout (LEPTON_ARTIFACTS), so the source file's own path is tried too.
+        foreach (string start in new[] { AppContext.BaseDirectory, SourceFolder() })
         {
-            if (File.Exists(Path.Combine(dir.FullName, "Lepton.slnx"))) return dir.FullName;
+            for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
+            {
+                if (File.Exists(Path.Combine(dir.FullName, "Lepton.slnx"))) return dir.FullName;
+            }
         }
         throw new DirectoryNotFoundException("Lepton.slnx not found above the test folder; run the test from the repository.");
     }

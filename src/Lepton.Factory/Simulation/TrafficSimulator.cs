@@ -22,11 +22,15 @@ public sealed class TrafficSimulator
     private readonly int[] _labels;
     private readonly int _row;
     private readonly IReadOnlyList<string> _classNames;
+    private readonly float _rawScale;
 
     /// <param name="http">A client whose BaseAddress is the server (and whose default headers carry the API key).</param>
-    /// <param name="source">Images scaled to [0,1] (as <see cref="FashionMnist.Load"/> gives them) with int32 class ids.</param>
-    public TrafficSimulator(HttpClient http, string model, InMemoryDataset source)
+    /// <param name="source">Labelled images with int32 class ids.</param>
+    /// <param name="rawScale">What turns the source's values into the raw pixels clients send: 255 for images scaled to [0,1]
+    /// (as <see cref="FashionMnist.Load"/> gives them), 1 for raw pixels.</param>
+    public TrafficSimulator(HttpClient http, string model, InMemoryDataset source, float rawScale = 255f)
     {
+        _rawScale = rawScale;
         _http = http;
         _model = model;
         _pixels = source.Inputs.Contiguous().ToArray();
@@ -119,7 +123,7 @@ public sealed class TrafficSimulator
     private async Task<(string Version, string Label, string PredictionId)?> PredictAsync(int example, ImageDrift drift, float[] buffer, CancellationToken ct)
     {
         var pixels = _pixels.AsSpan(example * _row, _row);
-        for (int j = 0; j < _row; j++) buffer[j] = pixels[j] * 255f;
+        for (int j = 0; j < _row; j++) buffer[j] = pixels[j] * _rawScale;
         if (!drift.IsIdentity) drift.Apply(buffer, buffer);
         var body = new StringBuilder(_row * 4 + 20).Append("{\"instances\":[[");
         for (int j = 0; j < _row; j++)

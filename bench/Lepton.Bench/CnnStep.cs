@@ -87,6 +87,8 @@ public static class CnnStep
             var store = new Lepton.Engine.Autograd.GradStore();
             for (int i = n - 1; i >= 0; i--)
             {
+                // A first layer without parameters (the MLP's Flatten) records nothing to run backward through.
+                if (!outputs[i].RequiresGrad) { bwd[i] = 0; continue; }
                 long t0 = Stopwatch.GetTimestamp();
                 outputs[i].Backward(store, seed);
                 bwd[i] = Math.Min(bwd[i], Stopwatch.GetElapsedTime(t0).TotalMilliseconds);

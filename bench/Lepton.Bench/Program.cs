@@ -5,7 +5,8 @@ using Lepton.Bench;
 // `gemm [sizes...]`: quick GFLOP/s table; `shapes`: the CNN training shapes; `cnn-step [preset] [batch] [steps]`:
 // per-layer training-step times, images/s and allocation per step; `ops [reps]`: single conv/pool ops; `train [preset]
 // [batches] [warmup] [batch]`, `infer-latency [forwards] [warmup]`, `infer-throughput [batches] [warmup] [batch]`: the Lepton
-// half of bench/compare.sh on Fashion-MNIST (one `RESULT {json}` line each); anything else goes to BenchmarkDotNet
+// half of bench/compare.sh on Fashion-MNIST (one `RESULT {json}` line each); `infer-layers [preset] [batch] [reps]`: per-layer
+// inference times; anything else goes to BenchmarkDotNet
 // (e.g. `--filter '*Gemm*'`).
 return args.FirstOrDefault() switch
 {
@@ -16,6 +17,7 @@ return args.FirstOrDefault() switch
     "train" => TrainSpeed.Run(args[1..]),
     "infer-latency" => InferSpeed.Latency(args[1..]),
     "infer-throughput" => InferSpeed.Throughput(args[1..]),
+    "infer-layers" => InferLayers.Run(args[1..]),
     _ => RunBenchmarkDotNet(args),
 };
 

@@ -51,6 +51,11 @@ public static partial class Gemm
                         int mr = Math.Min(mrT, mc - ir);
                         float* aPanel = packA + ir * kc;
                         float* cRow = g.C + (long)(ic + ir) * g.Ldc + jc;
+                        if (UseSingleRow<TK>(mr))
+                        {
+                            SingleRow(kc, aPanel, mrT, packB, nc, cRow, g.Alpha, beta);
+                            continue;
+                        }
                         for (int jr = 0; jr < nc; jr += nrT)
                         {
                             int nr = Math.Min(nrT, nc - jr);

@@ -1,0 +1,56 @@
+using System.Diagnostics;
+using Lepton.Engine;
+using Lepton.Engine.Autograd;
+using Lepton.Engine.Threading;
+using Lepton.NN.Presets;
+
+namespace Lepton.Bench;
+
+/// <summary>
+/// Where an inference forward of a preset spends its time: each layer timed alone in eval mode under NoGrad (median and best
+/// over <c>reps</c> forwards) with the managed bytes it allocates, for the latency rows of bench/compare.sh.
+/// </summary>
+public static class InferLayers
+{
+    /// <summary>`infer-layers [preset=cnn] [batch=1] [reps=2000]`; returns the process exit code.</summary>
+    public static int Run(string[] args)
+    {
+        string preset = args.Length > 0 ? args[0] : "cnn";
+        int batch = args.Length > 1 ? int.Parse(args[1]) : 1;
+        int reps = args.Length > 2 ? int.Parse(args[2]) : 2000;
+        var model = ModelPresets.Build(preset, rng: new Generator(0));
+        model.Eval();
+        var x = Tensor.Randn(new Shape(batch, 1, 28, 28), new Generator(1));
+        int n = model.Count;
+        var times = new double[n][];
+        var bytes = new long[n];
+        for (int i = 0; i < n; i++) times[i] = new double[reps];
+        using var _ = new NoGrad();
+        for (int r = -reps / 10; r < reps; r++)
+        {
+            var cur = x;
+            for (int i = 0; i < n; i++)
+            {
+                long b0 = GC.GetAllocatedBytesForCurrentThread();
+                long t0 = Stopwatch.GetTimestamp();
+                cur = model[i].Forward(cur);
+                double ms = Stopwatch.GetElapsedTime(t0).TotalMilliseconds;
+                if (r < 0) continue;
+                times[i][r] = ms;
+                bytes[i] += GC.GetAllocatedBytesForCurrentThread() - b0;
+            }
+        }
+        Console.WriteLine($"{preset} inference forward by layer, batch {batch}, {CpuParallel.ThreadCount} threads, {reps} forwards (eval, NoGrad)");
+        Console.WriteLine($"{"layer",-4} {"type",-10} {"median ms",10} {"best ms",9} {"bytes/call",11}");
+        double sumMedian = 0;
+        for (int i = 0; i < n; i++)
+        {
+            Array.Sort(times[i]);
+            double median = BenchResult.Quantile(times[i], 0.5);
+            sumMedian += median;
+            Console.WriteLine($"{i,-4} {model[i].TypeName,-10} {median,10:F4} {times[i][0],9:F4} {bytes[i] / (double)reps,11:F0}");
+        }
+        Console.WriteLine($"sum of medians {sumMedian:F4} ms");
+        return 0;
+    }
+}

@@ -20,19 +20,15 @@ public sealed record MonitorWindow(DateTimeOffset From, DateTimeOffset To)
     public static TimeSpan ParseDuration(string text)
     {
         string trimmed = (text ?? "").Trim().ToLowerInvariant();
-        if (trimmed.Length >= 2 && double.TryParse(trimmed[..^1], NumberStyles.Float, CultureInfo.InvariantCulture, out double amount)
-            && amount > 0 && !double.IsInfinity(amount))
-        {
-            double? seconds = trimmed[^1] switch
-            {
-                's' => amount,
-                'm' => amount * 60,
-                'h' => amount * 3600,
-                'd' => amount * 86400,
-                _ => null,
-            };
-            if (seconds is { } s && s <= TimeSpan.MaxValue.TotalSeconds / 2) return TimeSpan.FromSeconds(s);
-        }
-        throw new FormatException($"'{text}' is not a duration; use a positive number with a unit s, m, h or d, e.g. 90s, 15m, 2h, 1d.");
+        (string unit, double seconds) = trimmed.EndsWith("ms", StringComparison.Ordinal) ? ("ms", 0.001)
+            : trimmed.EndsWith('s') ? ("s", 1)
+            : trimmed.EndsWith('m') ? ("m", 60)
+            : trimmed.EndsWith('h') ? ("h", 3600)
+            : trimmed.EndsWith('d') ? ("d", 86400)
+            : ("", 0);
+        if (unit.Length > 0 && double.TryParse(trimmed[..^unit.Length].TrimEnd(), NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out double amount)
+            && amount > 0 && amount * seconds <= TimeSpan.MaxValue.TotalSeconds / 2)
+            return TimeSpan.FromSeconds(amount * seconds);
+        throw new FormatException($"'{text}' is not a duration; use a positive number with a unit ms, s, m, h or d, e.g. 250ms, 90s, 15m, 2h, 1d.");
     }
 }

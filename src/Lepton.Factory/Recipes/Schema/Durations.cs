@@ -1,4 +1,5 @@
 using System.Globalization;
+using Lepton.Monitoring;
 
 namespace Lepton.Factory.Recipes.Schema;
 
@@ -7,22 +8,22 @@ public static class Durations
 {
     public const string Forms = "a number and a unit: ms, s, m, h or d (e.g. 250ms, 90s, 15m, 2h, 1d)";
 
-    /// <summary>The duration, or null when <paramref name="text"/> is not one (negative and zero durations are not).</summary>
+    /// <summary>
+    /// The duration (as <see cref="MonitorWindow.ParseDuration"/> reads it, from 1 ms to 366 days), or null when
+    /// <paramref name="text"/> is not one (negative and zero durations are not).
+    /// </summary>
     public static TimeSpan? TryParse(string? text)
     {
         if (string.IsNullOrWhiteSpace(text)) return null;
-        string t = text.Trim();
-        (string unit, double ms) = t.EndsWith("ms", StringComparison.Ordinal) ? ("ms", 1d)
-            : t.EndsWith('s') ? ("s", 1000d)
-            : t.EndsWith('m') ? ("m", 60_000d)
-            : t.EndsWith('h') ? ("h", 3_600_000d)
-            : t.EndsWith('d') ? ("d", 86_400_000d)
-            : ("", 0d);
-        if (unit.Length == 0) return null;
-        string number = t[..^unit.Length].TrimEnd();
-        if (!double.TryParse(number, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out double value) || !(value > 0)) return null;
-        double total = value * ms;
-        return total is >= 1 and <= 366 * 86_400_000d ? TimeSpan.FromMilliseconds(total) : null;
+        try
+        {
+            var d = MonitorWindow.ParseDuration(text);
+            return d.TotalMilliseconds is >= 1 and <= 366 * 86_400_000d ? d : null;
+        }
+        catch (FormatException)
+        {
+            return null;
+        }
     }
 
     /// <summary>The shortest readable form (<c>15m</c>, <c>2ms</c>, <c>90s</c>).</summary>

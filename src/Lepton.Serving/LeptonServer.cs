@@ -93,9 +93,7 @@ public static class LeptonServer
         Http.Dashboard.DashboardEndpoints.Map(app, authenticator);
         app.MapGet("/metrics", (ServingContext s) => Results.Text(MetricsExporter.Render(s.Metrics, s.Models.Metrics, s.ExtraMetrics, s.MetricsSources), Http.PrometheusText.ContentType))
             .WithTags("Operations").WithSummary("Prometheus metrics (text exposition format 0.0.4).");
-        app.Map("/{**path}", (HttpContext http) => JsonResponses.Json(
-                new Dictionary<string, string> { ["error"] = $"No endpoint {http.Request.Method} {Protocol.InferenceRequestParser.Clip(http.Request.Path.Value ?? "/")}; see /swagger for the API." }, 404))
-            .ExcludeFromDescription();
+        app.Map("/{**path}", UnmatchedRequest.WriteAsync).ExcludeFromDescription();
         return app;
     }
 

@@ -268,4 +268,16 @@ public sealed class ProtocolConformanceTests(ServerFixture server) : IClassFixtu
         Assert.Equal(404, r.Status);
         Assert.Contains("No endpoint", r.Error);
     }
+
+    [Theory]
+    [InlineData("GET", "/v2/models/fashion/infer", "POST")]
+    [InlineData("DELETE", "/v2/health/live", "GET")]
+    [InlineData("PUT", "/models/fashion/predict", "POST")]
+    public async Task KnownPathWithTheWrongMethod_Is405WithAllow(string method, string path, string allow)
+    {
+        using var response = await _client.SendAsync(new HttpRequestMessage(new HttpMethod(method), path));
+        Assert.Equal(405, (int)response.StatusCode);
+        Assert.Equal(allow, string.Join(", ", response.Content.Headers.Allow));
+        Assert.Contains($"does not accept {method}", await response.Content.ReadAsStringAsync());
+    }
 }

@@ -10,7 +10,7 @@ public static class DemoCommand
     public static Command Create()
     {
         var epochs = new Option<int>("--epochs") { Description = "Training epochs for the champion.", DefaultValueFactory = _ => 1 };
-        var challengerEpochs = new Option<int>("--challenger-epochs") { Description = "Fine-tuning epochs for the challenger.", DefaultValueFactory = _ => 2 };
+        var challengerEpochs = new Option<int>("--challenger-epochs") { Description = "Fine-tuning epochs for the challenger.", DefaultValueFactory = _ => 3 };
         var dataDir = CommonOptions.DataDir();
         var home = new Option<string?>("--home") { Description = "The demo's own store and models (default: $LEPTON_HOME/demo); recreated on each run." };
         var port = new Option<int>("--port") { Description = "Port for the demo server (0 picks a free one).", DefaultValueFactory = _ => 0 };

@@ -15,7 +15,7 @@ internal sealed record DemoOptions(
     int NormalRequests = 800,
     int DriftedRequests = 1600,
     double FeedbackFraction = 0.6,
-    int ChallengerEpochs = 2,
+    int ChallengerEpochs = 3,
     TimeSpan? CanaryWindow = null)
 {
     public const string Model = "fashion";

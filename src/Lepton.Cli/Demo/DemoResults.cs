@@ -39,7 +39,7 @@ internal sealed record DemoResults(
         md.AppendLine(c, $"| max input PSI | {MaxInputPsi(Before):F3} | {MaxInputPsi(After):F3} | |");
         md.AppendLine(c, $"| prediction PSI | {Before.Overall.PredictionDrift?.Psi:F3} | {After.Overall.PredictionDrift?.Psi:F3} | |");
         md.AppendLine();
-        md.AppendLine(c, $"Champion test accuracy {ChampionTestAccuracy:P2}. Alerts fired: {string.Join("; ", Alerts.Select(a => a.Rule.Text))}.");
+        md.AppendLine(c, $"Champion test accuracy {ChampionTestAccuracy:P2}. Alerts fired: {string.Join("; ", Alerts.Select(a => a.Rule.Text).Distinct())}.");
         md.AppendLine(c, $"Loop: {Loop.Result}: {Loop.Reason}");
         if (Loop.Evaluation is { } e)
         {

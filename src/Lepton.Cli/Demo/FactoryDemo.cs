@@ -91,7 +91,7 @@ internal sealed class FactoryDemo(DemoOptions options)
         {
             Model = DemoOptions.Model, DataDir = options.DataDir, Epochs = options.ChallengerEpochs, CanaryWindow = options.EffectiveCanaryWindow,
             CanaryFraction = 0.2, CanaryPollInterval = TimeSpan.FromSeconds(5), CanaryMinRequests = 30, CanaryMinLabels = 10,
-            Margin = 0.02, MaxClassRecallDrop = 0.15, RecallCheckSets = RecallCheckSets.BaseTest, BaseSampleSize = 12_000, FeedbackRepeat = 4,
+            Margin = 0.02, MaxClassRecallDrop = 0.15, RecallCheckSets = RecallCheckSets.BaseTest, BaseSampleSize = 12_000, FeedbackRepeat = 5,
         };
         var trigger = await new LoopTrigger(registry.Store).CheckAsync(DemoOptions.Model, ct: ct);
         Say($"trigger: {trigger.Reason}");
@@ -134,13 +134,13 @@ internal sealed class FactoryDemo(DemoOptions options)
         return await TrackedTraining.RunAsync(recipe, Path.Combine(options.Home, "champion"), registry, DemoOptions.Model, Actor, [progress], ct);
     }
 
-    // The canary needs traffic while it is watched, so a paced client keeps sending drifted images during the whole loop.
+    // The canary needs traffic while it is watched: once the loop moves staging to the challenger, a paced client sends
+    // drifted images until the loop ends. (Starting only then keeps the feedback the loop trains on the same on every run.)
     private static async Task<LoopOutcome> RunLoopWithTrafficAsync(ModelRegistry registry, TrafficSimulator client, LoopPolicy policy, TriggerCheck trigger,
         CancellationToken ct)
     {
         using var stopTraffic = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        var traffic = client.RunAsync(new TrafficOptions(1_000_000, Concurrency: 2, FeedbackFraction: 0.6, Drift: DemoOptions.Drift,
-            ClassWeights: DemoOptions.DriftedClassMix, Duration: TimeSpan.FromHours(1), Seed: 3, RatePerSecond: 40), stopTraffic.Token);
+        var traffic = CanaryTrafficAsync(registry, client, policy, stopTraffic.Token);
         var progress = new Progress<string>(line => AnsiConsole.MarkupLine($"  [grey]{Markup.Escape(line)}[/]"));
         try
         {
@@ -157,6 +157,15 @@ internal sealed class FactoryDemo(DemoOptions options)
             {
             }
         }
+    }
+
+    private static async Task CanaryTrafficAsync(ModelRegistry registry, TrafficSimulator client, LoopPolicy policy, CancellationToken ct)
+    {
+        int champion = (await registry.Store.GetAliasAsync(policy.Model, policy.ChampionAlias, ct))!.Version;
+        while (await registry.Store.GetAliasAsync(policy.Model, policy.StagingAlias, ct) is not { } staging || staging.Version == champion)
+            await Task.Delay(250, ct);
+        await client.RunAsync(new TrafficOptions(1_000_000, Concurrency: 2, FeedbackFraction: 0.6, Drift: DemoOptions.Drift,
+            ClassWeights: DemoOptions.DriftedClassMix, Duration: TimeSpan.FromHours(1), Seed: 3, RatePerSecond: 40), ct);
     }
 
     private static async Task WaitForLogAsync(ServerHost host, CancellationToken ct)

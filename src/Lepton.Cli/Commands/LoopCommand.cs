@@ -96,7 +96,8 @@ public static class LoopCommand
         return cmd;
     }
 
-    private static async Task WatchAsync(ModelRegistry registry, ClosedLoop loop, LoopPolicy policy, TimeSpan? schedule, IProgress<string> progress, bool asJson,
+    /// <summary>Runs the loop whenever an alert for the model fires (or the schedule comes round) until cancelled; shared with lepton run --serve.</summary>
+    internal static async Task WatchAsync(ModelRegistry registry, ClosedLoop loop, LoopPolicy policy, TimeSpan? schedule, IProgress<string> progress, bool asJson,
         CancellationToken ct)
     {
         var trigger = new LoopTrigger(registry.Store);
@@ -161,7 +162,7 @@ public static class LoopCommand
     private static string Fmt(double? v) => v?.ToString("0.000", CultureInfo.InvariantCulture) ?? "-";
 
     /// <summary>Prints each step as it happens (to stderr with --json, so standard output stays one JSON document).</summary>
-    private sealed class LineProgress(bool toStderr) : IProgress<string>
+    internal sealed class LineProgress(bool toStderr) : IProgress<string>
     {
         public void Report(string value)
         {

@@ -21,13 +21,18 @@ public static class RunCommand
         var from = new Option<string?>("--from") { Description = "Run again from this step, even when it is done: data, train, gate, register or promote." };
         var dryRun = new Option<bool>("--dry-run") { Description = "Print which steps would run or be skipped, and why; change nothing." };
         var check = new Option<bool>("--check") { Description = "Only validate the recipe (errors name the line, column and allowed values)." };
+        var serve = new Option<bool>("--serve")
+        {
+            Description = "After the steps, keep serving (serve: and monitoring: sections, dashboard at /) and run the loop on alerts or its schedule, until Ctrl+C.",
+        };
         var store = RegistryOptions.Store();
         var threads = CommonOptions.Threads();
         var json = CommonOptions.Json();
         var cmd = new Command("run", "Run a factory recipe: record the data, train, gate, register and promote, resuming after an interruption " +
-                                     "without redoing finished steps.\n\nExample:\n  lepton run examples/fashion/lepton.yaml\n  lepton run --dry-run\n  lepton run --from train");
+                                     "without redoing finished steps; with --serve, then serve, monitor and retrain in the same process.\n\n" +
+                                     "Example:\n  lepton run examples/fashion/lepton.yaml\n  lepton run --serve\n  lepton run --dry-run\n  lepton run --from train");
         cmd.Arguments.Add(recipePath);
-        foreach (var o in new Option[] { from, dryRun, check, store, threads, json })
+        foreach (var o in new Option[] { from, dryRun, check, serve, store, threads, json })
             cmd.Options.Add(o);
         cmd.SetAction(p => CommandRunner.Run(async ct =>
         {
@@ -41,7 +46,8 @@ public static class RunCommand
             await using var registry = await ModelRegistry.OpenAsync(storeSetting, ct);
             var runner = new RecipeRunner(RecipeSteps.Default());
             if (p.GetValue(dryRun)) return await DryRun(runner, recipe, registry.Store, p.GetValue(from), asJson, ct);
-            return await Run(runner, recipe, registry, p.GetValue(from), asJson, ct);
+            int code = await Run(runner, recipe, registry, p.GetValue(from), asJson, ct);
+            return code == 0 && p.GetValue(serve) ? await Hosting.RecipeService.RunAsync(recipe, registry, ct) : code;
         }));
         return cmd;
     }

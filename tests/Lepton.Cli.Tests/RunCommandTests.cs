@@ -105,4 +105,40 @@ public sealed class RunCommandTests(TrainedModelFixture fx)
     }
 
     private static int CountOf(string text, string part) => (text.Length - text.Replace(part, "").Length) / part.Length;
+
+    [Fact]
+    public async Task ServeKeepsTheRecipeServingWithItsMonitorAndLoopUntilCancelled()
+    {
+        int port = FreePort();
+        string path = WriteRecipe("recipe-serve", "min_accuracy: 0.1",
+            $"serve:\n  port: {port}\n  canary:\n    fraction: 20%\nmonitoring:\n  interval: 1s\n  rules:\n    - drift.psi > 0.2\nloop:\n  trigger: alert\n");
+        var (code, output, err) = await CliRun.Invoke("run", path);
+        Assert.True(code == 0, err + output);
+
+        var recipe = Lepton.Factory.Recipes.RecipeLoader.Load(path);
+        await using var registry = await Lepton.Registry.ModelRegistry.OpenAsync($"sqlite:{Path.Combine(fx.Home, "registry.db")}");
+        using var cts = new CancellationTokenSource();
+        var service = Hosting.RecipeService.RunAsync(recipe, registry, cts.Token);
+        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}/") };
+        int ready = 0;
+        for (int i = 0; i < 100 && ready != 200; i++)
+        {
+            await Task.Delay(100);
+            try { ready = (int)(await http.GetAsync("v2/health/ready")).StatusCode; }
+            catch (HttpRequestException) { }
+        }
+        Assert.Equal(200, ready);
+        Assert.Equal(401, (int)(await http.GetAsync("dashboard.json")).StatusCode); // keys are on: the dashboard needs an admin key
+        Assert.Contains("lepton_prediction_log_written_total", await http.GetStringAsync("metrics"));
+        await cts.CancelAsync();
+        Assert.Equal(0, await service);
+        await Assert.ThrowsAsync<HttpRequestException>(() => http.GetAsync("v2/health/live"));
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+    }
 }

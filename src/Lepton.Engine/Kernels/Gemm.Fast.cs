@@ -6,8 +6,11 @@ namespace Lepton.Engine.Kernels;
 
 public static partial class Gemm
 {
-    // Below this many multiply-adds a hand-off to a second thread costs more than it saves.
-    private const long ParallelMinMacs = 1L << 18;
+    // Below this many multiply-adds a hand-off to a second thread costs more than it saves; a call is split only
+    // from 2x this (4.2M, about 40 µs on one core). Waking a worker costs tens of µs on a VM, more when the other
+    // core is busy: at 1 << 18 the batch-1 reference CNN (conv2: 3.6M) split and ran at p50 0.51-0.58 ms on 2
+    // threads against 0.34-0.42 ms unsplit (bench infer-latency, 2026-11-22).
+    private const long ParallelMinMacs = 1L << 21;
 
     /// <summary>Forces one micro-kernel for SGEMM calls made on the current thread (tests, benchmarks).</summary>
     [ThreadStatic] internal static GemmKernelKind KernelOverride;

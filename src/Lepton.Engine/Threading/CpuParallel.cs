@@ -30,7 +30,9 @@ public static class CpuParallel
     {
         if (count <= 0) return;
         int chunks = (int)Math.Min(ThreadCount, count);
-        if (chunks <= 1 || count * costPerItem < 32_768)
+        // 256K cost units (about 50-100 µs of elementwise work): below that a worker's wake-up is not paid back
+        // (32K split the batch-1 CNN's im2col and cost latency; see Gemm.ParallelMinMacs).
+        if (chunks <= 1 || count * costPerItem < 262_144)
         {
             body(0, count);
             return;

@@ -3,7 +3,7 @@
 # and MLP 784-256-128-10 training images/s (batches of 64 of Fashion-MNIST, Adam 1e-3, 200 timed batches after 20 warm-up),
 # reference-CNN inference latency at batch 1 (p50, p99 over 2,000 forwards) and images/s at batch 256, and peak resident
 # memory of each side's process. Each workload runs on both sides back to back (Lepton, then PyTorch), so both see about the
-# same load. Prints a Markdown table for bench/RESULTS.md; takes about 3.5 minutes (2 repeats) on the 2-core machine.
+# same load. Prints a Markdown table for bench/RESULTS.md; takes 2 to 3.5 minutes (2 repeats) on the 2-core machine.
 #   bench/compare.sh [repeats (2)]    with repeats > 1 each cell is the best of the repeats (load from other work only slows)
 # Lepton: `dotnet run -c Release --project bench/Lepton.Bench -- train|infer-latency|infer-throughput|gemm` with 2 kernel
 # threads. PyTorch (Debian's python3-torch, /usr/bin/python3): torch.set_num_threads(2) on one-thread OpenBLAS, its fastest

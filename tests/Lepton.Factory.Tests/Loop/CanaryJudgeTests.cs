@@ -62,13 +62,14 @@ public sealed class CanaryJudgeTests
     {
         await using var bed = await LoopTestBed.CreateAsync(withChampion: false);
         var observer = new CannedCanaryObserver(Champion, new VersionHealth(0, 100, 0, 0, 0, null));
-        var policy = Policy with { CanaryWindow = TimeSpan.FromMilliseconds(300), CanaryPollInterval = TimeSpan.FromMilliseconds(100) };
+        // A window 16 polls long, so a loaded machine that stretches a poll's delay still leaves progress to report.
+        var policy = Policy with { CanaryWindow = TimeSpan.FromMilliseconds(800), CanaryPollInterval = TimeSpan.FromMilliseconds(50) };
         var lines = new List<string>();
         var started = DateTimeOffset.UtcNow;
         var j = await new CanaryJudge(bed.Registry, observer).WatchAsync(policy, 1, 2, new SyncProgress(lines.Add));
-        Assert.True(DateTimeOffset.UtcNow - started >= TimeSpan.FromMilliseconds(290));
+        Assert.True(DateTimeOffset.UtcNow - started >= TimeSpan.FromMilliseconds(790));
         Assert.Equal(CanaryVerdict.Promote, j.Verdict);
-        Assert.True(j.Observation.To - j.Observation.From >= TimeSpan.FromMilliseconds(290));
+        Assert.True(j.Observation.To - j.Observation.From >= TimeSpan.FromMilliseconds(790));
         Assert.Contains(lines, l => l.StartsWith("  canary so far: 100 requests"));
     }
 

@@ -5,7 +5,8 @@ namespace Lepton.Factory.Tests.Loop;
 /// <summary>The canary judged from the real monitoring report over traffic records logged for both versions during the window.</summary>
 public sealed class MonitoredCanaryTests
 {
-    private static LoopPolicy Policy() => ClosedLoopTests.Policy(TimeSpan.FromMilliseconds(1500)) with { CanaryPollInterval = TimeSpan.FromMilliseconds(250) };
+    // The window leaves a loaded machine time to write both versions' traffic (one fsync per feedback record) before it closes.
+    private static LoopPolicy Policy() => ClosedLoopTests.Policy(TimeSpan.FromSeconds(4)) with { CanaryPollInterval = TimeSpan.FromMilliseconds(250) };
 
     /// <summary>Waits for the loop to put the challenger on staging, then logs traffic for champion and canary.</summary>
     private static async Task SimulateTrafficAsync(LoopTestBed bed, (int Requests, int Errors, int Labels, int Correct) champion,

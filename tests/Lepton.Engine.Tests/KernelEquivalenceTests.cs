@@ -21,6 +21,8 @@ public class KernelEquivalenceTests
         ["pad_beyond_kernel"] = new(N: 1, C: 1, H: 3, W: 3, O: 2, KH: 2, KW: 2, PH: 3, PW: 2),
         ["fmnist_conv1"] = new(N: 2, C: 1, H: 28, W: 28, O: 32, KH: 3, KW: 3, PH: 1, PW: 1),
         ["fmnist_conv2"] = new(N: 1, C: 32, H: 14, W: 14, O: 16, KH: 3, KW: 3, PH: 1, PW: 1),
+        // 8 chunks of 2 samples: per-chunk weight-gradient partials summed afterwards.
+        ["batch16_chunks"] = new(N: 16, C: 8, H: 10, W: 10, O: 32, KH: 3, KW: 3, PH: 1, PW: 1),
     };
 
     [Theory]

@@ -6,7 +6,7 @@ namespace Lepton.Engine.Kernels;
 
 /// <summary>
 /// Fast 2-D convolution: im2col over a chunk of samples, then one GEMM per group over the whole
-/// chunk (a few large GEMMs instead of many small ones). All buffers are dense row-major.
+/// chunk (a few large GEMMs instead of many small ones); threads take whole chunks. All buffers are dense row-major.
 /// </summary>
 internal static class Conv2dKernels
 {
@@ -17,10 +17,17 @@ internal static class Conv2dKernels
     /// </remarks>
     internal static long MaxColElements { get; set; } = 1L << 20;
 
+    // Chunks of samples are the unit of parallel work: each thread takes whole chunks (im2col, GEMMs, col2im
+    // on its own core and cache, one hand-off per call instead of one per kernel). A batch is cut into at
+    // least this many chunks, fixed by N and never by the thread count, so the weight gradient sums the
+    // same partials in the same order on any number of threads.
+    private const int MinChunks = 8;
+
     private static int SamplesPerChunk(ConvGeometry g)
     {
         long perSample = (long)g.C * g.KH * g.KW * g.OH * g.OW;
-        return (int)Math.Clamp(MaxColElements / Math.Max(perSample, 1), 1, Math.Max(g.N, 1));
+        int byMemory = (int)Math.Clamp(MaxColElements / Math.Max(perSample, 1), 1, Math.Max(g.N, 1));
+        return Math.Min(byMemory, Math.Max(1, (g.N + MinChunks - 1) / MinChunks));
     }
 
     // GEMMs per sample write y and read gy in place (no transpose copies) but are narrower (N = OH*OW
@@ -28,50 +35,75 @@ internal static class Conv2dKernels
     // 1 thread) and lose for small ones (14x14 with 288-deep columns: conv2 21.4 -> 25.2 ms).
     private static bool PerSample(ConvGeometry g, int chunk) => chunk == 1 || g.OH * g.OW >= 512;
 
+    // Cost of one chunk in CpuParallel's units: multiply-adds / 16, so a convolution splits from the
+    // same 4.2M multiply-adds as a GEMM (Gemm.ParallelMinMacs).
+    private static long ChunkCost(ConvGeometry g, int chunk) => Math.Max(1, (long)chunk * g.O * g.GroupK * g.OH * g.OW / 16);
+
     /// <summary>y (N,O,OH,OW) = conv(x (N,C,H,W), w (O,Cg,KH,KW)) + bias (O).</summary>
     public static void Forward<T>(T[] x, int xOffset, T[] w, int wOffset, T[]? bias, int biasOffset, ConvGeometry g, T[] y)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         int ohw = g.OH * g.OW;
-        int chunk = SamplesPerChunk(g);
-        // Scratch comes from a pool: these buffers are large and needed on every training step.
-        var col = ArrayPool<T>.Shared.Rent(g.C * g.KH * g.KW * chunk * ohw);
-        var tmp = PerSample(g, chunk) ? null : ArrayPool<T>.Shared.Rent(g.O * chunk * ohw);
+        int chunk = SamplesPerChunk(g), chunks = (g.N + chunk - 1) / chunk;
+        bool perSample = PerSample(g, chunk);
+        // Scratch comes from a pool (these buffers are large and needed on every step), one set per part.
+        int parts = Math.Min(CpuParallel.ThreadCount, chunks);
+        var cols = RentSlots<T>(parts, g.C * g.KH * g.KW * chunk * ohw);
+        var tmps = perSample ? null : RentSlots<T>(parts, g.O * chunk * ohw);
         try
         {
-            if (tmp is null) ForwardPerSample(x, xOffset, w, wOffset, bias, biasOffset, g, y, chunk, col);
-            else ForwardBatched(x, xOffset, w, wOffset, bias, biasOffset, g, y, chunk, col, tmp);
+            CpuParallel.For(parts, ChunkCost(g, chunk) * chunks / parts, (p0, p1) =>
+            {
+                for (int part = p0; part < p1; part++)
+                for (int c = chunks * part / parts; c < chunks * (part + 1) / parts; c++)
+                {
+                    int n0 = c * chunk, nb = Math.Min(chunk, g.N - n0);
+                    if (tmps is null) ForwardPerSample(x, xOffset, w, wOffset, bias, biasOffset, g, y, n0, nb, cols[part]);
+                    else ForwardBatched(x, xOffset, w, wOffset, bias, biasOffset, g, y, n0, nb, cols[part], tmps[part]);
+                }
+            });
         }
         finally
         {
-            ArrayPool<T>.Shared.Return(col);
-            if (tmp is not null) ArrayPool<T>.Shared.Return(tmp);
+            ReturnSlots(cols);
+            ReturnSlots(tmps);
         }
+    }
+
+    // Rented on the calling thread, one buffer per part of the split loop (part p takes chunks
+    // [chunks*p/parts, chunks*(p+1)/parts)): the caller's per-thread pool cache hands the same arrays back every call.
+    private static T[][] RentSlots<T>(int slots, int size)
+    {
+        var buffers = new T[slots][];
+        for (int i = 0; i < slots; i++) buffers[i] = ArrayPool<T>.Shared.Rent(size);
+        return buffers;
+    }
+
+    private static void ReturnSlots<T>(T[][]? buffers)
+    {
+        if (buffers is null) return;
+        foreach (var b in buffers) ArrayPool<T>.Shared.Return(b);
     }
 
     // One GEMM per sample and group writes straight into y (N,O,OH*OW): the columns of one sample are
     // a contiguous block of col's rows (ldb = len), so no (O,N,HW) → (N,O,HW) transpose is needed, and
     // the bias is added while that sample's output is still in cache.
     private static void ForwardPerSample<T>(T[] x, int xOffset, T[] w, int wOffset, T[]? bias, int biasOffset, ConvGeometry g, T[] y,
-        int chunk, T[] col) where T : unmanaged, IFloatingPointIeee754<T>
+        int n0, int nb, T[] col) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        int ohw = g.OH * g.OW, gk = g.GroupK, og = g.Og;
-        for (int n0 = 0; n0 < g.N; n0 += chunk)
+        int ohw = g.OH * g.OW, gk = g.GroupK, og = g.Og, len = nb * ohw;
+        Im2Col.Unfold(x, xOffset, g, n0, nb, col);
+        for (int n = 0; n < nb; n++)
         {
-            int nb = Math.Min(chunk, g.N - n0), len = nb * ohw;
-            Im2Col.Unfold(x, xOffset, g, n0, nb, col);
-            for (int n = 0; n < nb; n++)
+            int yOff = (n0 + n) * g.O * ohw;
+            for (int gi = 0; gi < g.Groups; gi++)
+                GemmT(false, false, og, ohw, gk, w, wOffset + gi * og * gk, gk, col, gi * gk * len + n * ohw, len,
+                    T.Zero, y, yOff + gi * og * ohw, ohw);
+            if (bias is null) continue;
+            for (int o = 0; o < g.O; o++)
             {
-                int yOff = (n0 + n) * g.O * ohw;
-                for (int gi = 0; gi < g.Groups; gi++)
-                    GemmT(false, false, og, ohw, gk, w, wOffset + gi * og * gk, gk, col, gi * gk * len + n * ohw, len,
-                        T.Zero, y, yOff + gi * og * ohw, ohw);
-                if (bias is null) continue;
-                for (int o = 0; o < g.O; o++)
-                {
-                    var row = y.AsSpan(yOff + o * ohw, ohw);
-                    VectorMath.AddScalar<T>(row, bias[biasOffset + o], row);
-                }
+                var row = y.AsSpan(yOff + o * ohw, ohw);
+                VectorMath.AddScalar<T>(row, bias[biasOffset + o], row);
             }
         }
     }
@@ -85,119 +117,127 @@ internal static class Conv2dKernels
     {
         if (gb is not null) BiasGradient(gy, g, gb);
         if (gx is null && gw is null) return;
-        int ohw = g.OH * g.OW;
-        int chunk = SamplesPerChunk(g);
-        var col = ArrayPool<T>.Shared.Rent(g.C * g.KH * g.KW * chunk * ohw);
-        var gyT = PerSample(g, chunk) ? null : ArrayPool<T>.Shared.Rent(g.O * chunk * ohw);
+        int ohw = g.OH * g.OW, wSize = g.O * g.GroupK;
+        int chunk = SamplesPerChunk(g), chunks = (g.N + chunk - 1) / chunk;
+        bool perSample = PerSample(g, chunk);
+        // Each chunk writes its weight gradient to its own slice; the slices are summed in chunk order below.
+        var partials = gw is null || chunks == 1 ? null : ArrayPool<T>.Shared.Rent(chunks * wSize);
+        int parts = Math.Min(CpuParallel.ThreadCount, chunks);
+        var cols = RentSlots<T>(parts, g.C * g.KH * g.KW * chunk * ohw);
+        var gyTs = perSample ? null : RentSlots<T>(parts, g.O * chunk * ohw);
         try
         {
-            if (gyT is null) BackwardPerSample(x, xOffset, w, wOffset, gy, g, gx, gw, chunk, col);
-            else BackwardBatched(x, xOffset, w, wOffset, gy, g, gx, gw, chunk, col, gyT);
+            CpuParallel.For(parts, 2 * ChunkCost(g, chunk) * chunks / parts, (p0, p1) =>
+            {
+                for (int part = p0; part < p1; part++)
+                for (int c = chunks * part / parts; c < chunks * (part + 1) / parts; c++)
+                {
+                    int n0 = c * chunk, nb = Math.Min(chunk, g.N - n0);
+                    var gwc = new GradSlice<T>(partials ?? gw, partials is null ? 0 : c * wSize);
+                    if (gyTs is null) BackwardPerSample(x, xOffset, w, wOffset, gy, g, gx, gwc, n0, nb, cols[part]);
+                    else BackwardBatched(x, xOffset, w, wOffset, gy, g, gx, gwc, n0, nb, cols[part], gyTs[part]);
+                }
+            });
+            if (partials is null) return;
+            partials.AsSpan(0, wSize).CopyTo(gw);
+            for (int c = 1; c < chunks; c++) VectorMath.AddTo<T>(partials.AsSpan(c * wSize, wSize), gw);
         }
         finally
         {
-            ArrayPool<T>.Shared.Return(col);
-            if (gyT is not null) ArrayPool<T>.Shared.Return(gyT);
+            if (partials is not null) ArrayPool<T>.Shared.Return(partials);
+            ReturnSlots(cols);
+            ReturnSlots(gyTs);
         }
     }
 
+    // Where one chunk's weight gradient goes: null when it is not wanted.
+    private readonly record struct GradSlice<T>(T[]? Array, int Offset);
+
     // Per sample and group, reading gy (N,O,OH*OW) in place (no transpose into (O,N,HW)).
-    private static void BackwardPerSample<T>(T[] x, int xOffset, T[] w, int wOffset, T[] gy, ConvGeometry g, T[]? gx, T[]? gw,
-        int chunk, T[] col) where T : unmanaged, IFloatingPointIeee754<T>
+    private static void BackwardPerSample<T>(T[] x, int xOffset, T[] w, int wOffset, T[] gy, ConvGeometry g, T[]? gx, GradSlice<T> gw,
+        int n0, int nb, T[] col) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        int ohw = g.OH * g.OW, gk = g.GroupK, og = g.Og;
-        for (int n0 = 0; n0 < g.N; n0 += chunk)
+        int ohw = g.OH * g.OW, gk = g.GroupK, og = g.Og, len = nb * ohw;
+        if (gw.Array is not null)
         {
-            int nb = Math.Min(chunk, g.N - n0), len = nb * ohw;
-            if (gw is not null)
-            {
-                Im2Col.Unfold(x, xOffset, g, n0, nb, col);
-                // gw_g (Og, GK) += gy_ng (Og, OH*OW) · col_ngᵀ (OH*OW, GK)
-                for (int n = 0; n < nb; n++)
-                for (int gi = 0; gi < g.Groups; gi++)
-                    GemmT(false, true, og, gk, ohw, gy, ((n0 + n) * g.O + gi * og) * ohw, ohw, col, gi * gk * len + n * ohw, len,
-                        n0 + n == 0 ? T.Zero : T.One, gw, gi * og * gk, gk);
-            }
-            if (gx is not null)
-            {
-                // dcol_ng (GK, OH*OW) = w_gᵀ (GK, Og) · gy_ng (Og, OH*OW), then folded back onto gx.
-                for (int n = 0; n < nb; n++)
-                for (int gi = 0; gi < g.Groups; gi++)
-                    GemmT(true, false, gk, ohw, og, w, wOffset + gi * og * gk, gk, gy, ((n0 + n) * g.O + gi * og) * ohw, ohw,
-                        T.Zero, col, gi * gk * len + n * ohw, len);
-                Im2Col.Fold(col, g, n0, nb, gx, 0);
-            }
+            Im2Col.Unfold(x, xOffset, g, n0, nb, col);
+            // gw_g (Og, GK) += gy_ng (Og, OH*OW) · col_ngᵀ (OH*OW, GK)
+            for (int n = 0; n < nb; n++)
+            for (int gi = 0; gi < g.Groups; gi++)
+                GemmT(false, true, og, gk, ohw, gy, ((n0 + n) * g.O + gi * og) * ohw, ohw, col, gi * gk * len + n * ohw, len,
+                    n == 0 ? T.Zero : T.One, gw.Array, gw.Offset + gi * og * gk, gk);
+        }
+        if (gx is not null)
+        {
+            // dcol_ng (GK, OH*OW) = w_gᵀ (GK, Og) · gy_ng (Og, OH*OW), then folded back onto gx.
+            for (int n = 0; n < nb; n++)
+            for (int gi = 0; gi < g.Groups; gi++)
+                GemmT(true, false, gk, ohw, og, w, wOffset + gi * og * gk, gk, gy, ((n0 + n) * g.O + gi * og) * ohw, ohw,
+                    T.Zero, col, gi * gk * len + n * ohw, len);
+            Im2Col.Fold(col, g, n0, nb, gx, 0);
         }
     }
 
     private static void ForwardBatched<T>(T[] x, int xOffset, T[] w, int wOffset, T[]? bias, int biasOffset, ConvGeometry g, T[] y,
-        int chunk, T[] col, T[]? tmp) where T : unmanaged, IFloatingPointIeee754<T>
+        int n0, int nb, T[] col, T[] tmp) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        int ohw = g.OH * g.OW, gk = g.GroupK, og = g.Og;
-        for (int n0 = 0; n0 < g.N; n0 += chunk)
+        int ohw = g.OH * g.OW, gk = g.GroupK, og = g.Og, len = nb * ohw;
+        Im2Col.Unfold(x, xOffset, g, n0, nb, col);
+        // With one sample in the chunk the GEMM result (O, OH*OW) already is that sample's output.
+        bool direct = nb == 1;
+        var dst = direct ? y : tmp;
+        int dstOff = direct ? n0 * g.O * ohw : 0;
+        for (int gi = 0; gi < g.Groups; gi++)
+            GemmT(false, false, og, len, gk, w, wOffset + gi * og * gk, gk, col, gi * gk * len, len,
+                T.Zero, dst, dstOff + gi * og * len, len);
+        // (O, nb, OH*OW) → (n0+n, O, OH*OW), adding the bias.
+        CpuParallel.For(nb * g.O, ohw, (p0, p1) =>
         {
-            int nb = Math.Min(chunk, g.N - n0), len = nb * ohw;
-            Im2Col.Unfold(x, xOffset, g, n0, nb, col);
-            // With one sample per chunk the GEMM result (O, OH*OW) already is that sample's output.
-            bool direct = nb == 1;
-            var dst = direct ? y : tmp!;
-            int dstOff = direct ? n0 * g.O * ohw : 0;
-            for (int gi = 0; gi < g.Groups; gi++)
-                GemmT(false, false, og, len, gk, w, wOffset + gi * og * gk, gk, col, gi * gk * len, len,
-                    T.Zero, dst, dstOff + gi * og * len, len);
-            // (O, nb, OH*OW) → (n0+n, O, OH*OW), adding the bias.
+            for (int p = p0; p < p1; p++)
+            {
+                int n = p / g.O, o = p % g.O;
+                var to = y.AsSpan(((n0 + n) * g.O + o) * ohw, ohw);
+                var from = direct ? to : tmp.AsSpan((o * nb + n) * ohw, ohw);
+                if (bias is not null) VectorMath.AddScalar<T>(from, bias[biasOffset + o], to);
+                else if (!direct) from.CopyTo(to);
+            }
+        });
+    }
+
+    private static void BackwardBatched<T>(T[] x, int xOffset, T[] w, int wOffset, T[] gy, ConvGeometry g, T[]? gx, GradSlice<T> gw,
+        int n0, int nb, T[] col, T[] gyT) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int ohw = g.OH * g.OW, gk = g.GroupK, og = g.Og, len = nb * ohw;
+        // gy (n0+n, O, OH*OW) → (O, nb, OH*OW); a single sample is already in that layout.
+        bool direct = nb == 1;
+        var gyc = direct ? gy : gyT;
+        int gyOff = direct ? n0 * g.O * ohw : 0;
+        if (!direct)
+        {
             CpuParallel.For(nb * g.O, ohw, (p0, p1) =>
             {
                 for (int p = p0; p < p1; p++)
                 {
                     int n = p / g.O, o = p % g.O;
-                    var to = y.AsSpan(((n0 + n) * g.O + o) * ohw, ohw);
-                    var from = direct ? to : tmp!.AsSpan((o * nb + n) * ohw, ohw);
-                    if (bias is not null) VectorMath.AddScalar<T>(from, bias[biasOffset + o], to);
-                    else if (!direct) from.CopyTo(to);
+                    gy.AsSpan(((n0 + n) * g.O + o) * ohw, ohw).CopyTo(gyT.AsSpan((o * nb + n) * ohw, ohw));
                 }
             });
         }
-    }
-
-    private static void BackwardBatched<T>(T[] x, int xOffset, T[] w, int wOffset, T[] gy, ConvGeometry g, T[]? gx, T[]? gw,
-        int chunk, T[] col, T[]? gyT) where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        int ohw = g.OH * g.OW, gk = g.GroupK, og = g.Og;
-        for (int n0 = 0; n0 < g.N; n0 += chunk)
+        if (gw.Array is not null)
         {
-            int nb = Math.Min(chunk, g.N - n0), len = nb * ohw;
-            // gy (n0+n, O, OH*OW) → (O, nb, OH*OW); a single sample is already in that layout.
-            bool direct = nb == 1;
-            var gyc = direct ? gy : gyT!;
-            int gyOff = direct ? n0 * g.O * ohw : 0;
-            if (!direct)
-            {
-                CpuParallel.For(nb * g.O, ohw, (p0, p1) =>
-                {
-                    for (int p = p0; p < p1; p++)
-                    {
-                        int n = p / g.O, o = p % g.O;
-                        gy.AsSpan(((n0 + n) * g.O + o) * ohw, ohw).CopyTo(gyT!.AsSpan((o * nb + n) * ohw, ohw));
-                    }
-                });
-            }
-            if (gw is not null)
-            {
-                Im2Col.Unfold(x, xOffset, g, n0, nb, col);
-                // gw_g (Og, GK) += gy_g (Og, len) · col_gᵀ (len, GK)
-                for (int gi = 0; gi < g.Groups; gi++)
-                    GemmT(false, true, og, gk, len, gyc, gyOff + gi * og * len, len, col, gi * gk * len, len,
-                        n0 == 0 ? T.Zero : T.One, gw, gi * og * gk, gk);
-            }
-            if (gx is not null)
-            {
-                // dcol_g (GK, len) = w_gᵀ (GK, Og) · gy_g (Og, len), then folded back onto gx.
-                for (int gi = 0; gi < g.Groups; gi++)
-                    GemmT(true, false, gk, len, og, w, wOffset + gi * og * gk, gk, gyc, gyOff + gi * og * len, len,
-                        T.Zero, col, gi * gk * len, len);
-                Im2Col.Fold(col, g, n0, nb, gx, 0);
-            }
+            Im2Col.Unfold(x, xOffset, g, n0, nb, col);
+            // gw_g (Og, GK) = gy_g (Og, len) · col_gᵀ (len, GK)
+            for (int gi = 0; gi < g.Groups; gi++)
+                GemmT(false, true, og, gk, len, gyc, gyOff + gi * og * len, len, col, gi * gk * len, len,
+                    T.Zero, gw.Array, gw.Offset + gi * og * gk, gk);
+        }
+        if (gx is not null)
+        {
+            // dcol_g (GK, len) = w_gᵀ (GK, Og) · gy_g (Og, len), then folded back onto gx.
+            for (int gi = 0; gi < g.Groups; gi++)
+                GemmT(true, false, gk, len, og, w, wOffset + gi * og * gk, gk, gyc, gyOff + gi * og * len, len,
+                    T.Zero, col, gi * gk * len, len);
+            Im2Col.Fold(col, g, n0, nb, gx, 0);
         }
     }
 

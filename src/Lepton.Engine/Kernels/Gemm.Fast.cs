@@ -70,7 +70,8 @@ public static partial class Gemm
     private static void Split<TK>(SgemmJob job) where TK : IGemmMicroKernel
     {
         long macs = (long)job.M * job.N * job.K;
-        int threads = CpuParallel.ThreadCount;
+        // Inside one part of a split loop (a convolution's chunk of samples) the other threads are busy with theirs.
+        int threads = CpuParallel.InSplitBody ? 1 : CpuParallel.ThreadCount;
         int tilesN = (job.N + TK.NR - 1) / TK.NR, tilesM = (job.M + TK.MR - 1) / TK.MR;
         bool byN = (job.M <= job.N && tilesN > 1) || tilesM == 1;
         int tiles = byN ? tilesN : tilesM;

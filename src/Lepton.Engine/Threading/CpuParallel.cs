@@ -8,6 +8,13 @@ public static class CpuParallel
 {
     private static int _threads = ReadThreads();
 
+    // Set while a thread runs the body of a split For: a kernel that is already one of the parallel parts
+    // (a convolution's chunk of samples) runs its inner kernels on its own thread instead of nesting hand-offs.
+    [ThreadStatic] private static bool t_inSplitBody;
+
+    /// <summary>Whether the current thread is running one part of a split <see cref="For"/>; nested calls then stay on it.</summary>
+    public static bool InSplitBody => t_inSplitBody;
+
     public static int ThreadCount
     {
         get => _threads;
@@ -32,7 +39,7 @@ public static class CpuParallel
         int chunks = (int)Math.Min(ThreadCount, count);
         // 256K cost units (about 50-100 µs of elementwise work): below that a worker's wake-up is not paid back
         // (32K split the batch-1 CNN's im2col and cost latency; see Gemm.ParallelMinMacs).
-        if (chunks <= 1 || count * costPerItem < 262_144)
+        if (chunks <= 1 || count * costPerItem < 262_144 || t_inSplitBody)
         {
             body(0, count);
             return;
@@ -41,7 +48,11 @@ public static class CpuParallel
         {
             int start = (int)((long)count * c / chunks);
             int end = (int)((long)count * (c + 1) / chunks);
-            if (end > start) body(start, end);
+            if (end <= start) return;
+            bool outer = t_inSplitBody;
+            t_inSplitBody = true;
+            try { body(start, end); }
+            finally { t_inSplitBody = outer; }
         });
     }
 }

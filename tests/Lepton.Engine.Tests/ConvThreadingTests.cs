@@ -1,0 +1,103 @@
+using Lepton.Engine.Kernels;
+using Lepton.Engine.Threading;
+
+namespace Lepton.Engine.Tests;
+
+/// <summary>Convolutions split over chunks of samples: same bits on any thread count, batched or one sample at a time.</summary>
+public class ConvThreadingTests
+{
+    // 16 samples → 8 chunks of 2; 16*32*72*100 = 3.7M multiply-adds, enough to be split across threads.
+    private static readonly ConvGeometry Batch16 = new(N: 16, C: 8, H: 10, W: 10, O: 32, KH: 3, KW: 3, PH: 1, PW: 1);
+
+    [Fact]
+    public void ForwardAndGradientsDoNotDependOnThreadCount()
+    {
+        var one = RunWithThreads(1);
+        var two = RunWithThreads(2);
+        var three = RunWithThreads(3);
+        for (int i = 0; i < one.Length; i++)
+        {
+            Assert.Equal(one[i], two[i]);
+            Assert.Equal(one[i], three[i]);
+        }
+    }
+
+    [Fact]
+    public void BatchedForwardEqualsEachSampleAloneBitwise()
+    {
+        var g = Batch16;
+        var (x, w, b, _) = Inputs(g);
+        var y = new float[g.N * g.O * g.OH * g.OW];
+        Conv2dKernels.Forward(x, 0, w, 0, b, 0, g, y);
+        var single = g with { N = 1 };
+        int xSize = g.C * g.H * g.W, ySize = g.O * g.OH * g.OW;
+        for (int n = 0; n < g.N; n++)
+        {
+            var yn = new float[ySize];
+            Conv2dKernels.Forward(x, n * xSize, w, 0, b, 0, single, yn);
+            Assert.Equal(yn, y.AsSpan(n * ySize, ySize).ToArray());
+        }
+    }
+
+    [Fact]
+    public void NestedForRunsOnTheSplittingThread()
+    {
+        int saved = CpuParallel.ThreadCount;
+        try
+        {
+            CpuParallel.ThreadCount = 2;
+            Assert.False(CpuParallel.InSplitBody);
+            var nestedOnOwnThread = new bool[2];
+            var flagInside = new bool[2];
+            CpuParallel.For(2, 1L << 20, (p0, p1) =>
+            {
+                for (int p = p0; p < p1; p++)
+                {
+                    flagInside[p] = CpuParallel.InSplitBody;
+                    int outer = Environment.CurrentManagedThreadId, inner = -1, calls = 0;
+                    CpuParallel.For(4, 1L << 20, (q0, q1) => { inner = Environment.CurrentManagedThreadId; calls++; });
+                    nestedOnOwnThread[p] = inner == outer && calls == 1;
+                }
+            });
+            Assert.Equal([true, true], flagInside);
+            Assert.Equal([true, true], nestedOnOwnThread);
+            Assert.False(CpuParallel.InSplitBody);
+        }
+        finally
+        {
+            CpuParallel.ThreadCount = saved;
+        }
+    }
+
+    // y, gx, gw and gb of Batch16 concatenated, computed on the given number of threads.
+    private static float[] RunWithThreads(int threads)
+    {
+        int saved = CpuParallel.ThreadCount;
+        try
+        {
+            CpuParallel.ThreadCount = threads;
+            var g = Batch16;
+            var (x, w, b, gy) = Inputs(g);
+            var y = new float[g.N * g.O * g.OH * g.OW];
+            Conv2dKernels.Forward(x, 0, w, 0, b, 0, g, y);
+            var gx = new float[x.Length];
+            var gw = new float[w.Length];
+            var gb = new float[g.O];
+            Conv2dKernels.Backward(x, 0, w, 0, gy, g, gx, gw, gb);
+            return [.. y, .. gx, .. gw, .. gb];
+        }
+        finally
+        {
+            CpuParallel.ThreadCount = saved;
+        }
+    }
+
+    private static (float[] X, float[] W, float[] B, float[] Gy) Inputs(ConvGeometry g)
+    {
+        var rng = new Generator(29);
+        return (Tensor.Randn(new Shape(g.N * g.C * g.H * g.W), rng).ToArray(),
+            Tensor.Randn(new Shape(g.O * g.Cg * g.KH * g.KW), rng).ToArray(),
+            Tensor.Randn(new Shape(g.O), rng).ToArray(),
+            Tensor.Randn(new Shape(g.N * g.O * g.OH * g.OW), rng).ToArray());
+    }
+}

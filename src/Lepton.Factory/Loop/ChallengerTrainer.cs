@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Lepton.Data;
 using Lepton.Engine;
 using Lepton.NN;
 using Lepton.NN.Losses;
@@ -9,6 +10,7 @@ using Lepton.Registry.Store;
 using Lepton.Registry.Tracking;
 using Lepton.Training;
 using Lepton.Training.Callbacks;
+using Lepton.Training.Metrics;
 using Lepton.Training.Workflows;
 
 namespace Lepton.Factory.Loop;
@@ -20,10 +22,13 @@ public sealed record ChallengerResult(ModelVersion Version, string RunId, int Tr
 /// <summary>
 /// Trains a challenger for the champion on a mix of base data and feedback: fine-tuning the champion's weights or training
 /// its architecture from scratch, recorded as a run linked to the feedback dataset version, written as a model folder with
-/// its evaluation and a reference profile of the NEW mix, and registered as a new version. Cancelled training registers nothing.
+/// its evaluation and a reference profile of the newest feedback, and registered as a new version. Cancelled training registers nothing.
 /// </summary>
 public sealed class ChallengerTrainer(ModelRegistry registry)
 {
+    /// <summary>How many of the newest feedback examples make a challenger's reference profile.</summary>
+    public const int ReferenceExamples = 1000;
+
     public async Task<ChallengerResult> TrainAsync(LoopPolicy policy, ResolvedModel champion, IBaseData baseData, FeedbackData feedback,
         FeedbackDatasetVersion dataset, string actor, IProgress<string>? progress = null, CancellationToken ct = default)
     {
@@ -80,7 +85,7 @@ public sealed class ChallengerTrainer(ModelRegistry registry)
             if (history.Last.ValidationAccuracy is { } va) metrics["feedback_holdout_accuracy"] = va;
             Directory.CreateDirectory(folder);
             ModelFile.Save(folder, (Sequential)model, loaded.Spec with { Metrics = metrics, Metadata = Metadata(loaded.Spec, policy, champion, dataset) });
-            ModelReports.Write(folder, mix, preprocessing, report);
+            WriteReports(folder, trainer, policy, feedback, mix, preprocessing, report);
             ct.ThrowIfCancellationRequested();
             var version = await registry.RegisterAsync(policy.Model, folder, recorder.RunId, dataset.DatasetRef, actor, ct);
             await recorder.CompleteAsync(history, new Dictionary<string, double> { ["test_accuracy"] = report.Accuracy }, actor, CancellationToken.None);
@@ -102,6 +107,29 @@ public sealed class ChallengerTrainer(ModelRegistry registry)
     {
         var run = await registry.Store.GetRunAsync(runId, CancellationToken.None);
         if (run?.Status == RunStatus.Running) await registry.Store.EndRunAsync(runId, status, error, actor, CancellationToken.None);
+    }
+
+    /// <summary>
+    /// The evaluation on the base test sample, and the reference monitoring compares live traffic with. A challenger is
+    /// trained for the traffic of late, so its reference is the newest labelled feedback (inputs, true labels and its own
+    /// predictions on them) when there is at least <see cref="LoopPolicy.MinFeedback"/> of it; otherwise the training mix.
+    /// Profiling the mix would keep the drift alert that started the loop firing against the new champion, and a watching
+    /// loop would retrain again and again.
+    /// </summary>
+    private static void WriteReports(string folder, Trainer trainer, LoopPolicy policy, FeedbackData feedback, InMemoryDataset mix,
+        Preprocessing preprocessing, ClassificationReport baseTest)
+    {
+        ModelReports.WriteEvaluation(folder, baseTest);
+        var recent = feedback.Train.Concat(feedback.Holdout).OrderByDescending(e => e.ReceivedAt).ThenBy(e => e.PredictionId, StringComparer.Ordinal)
+            .Take(ReferenceExamples).ToList();
+        if (recent.Count < policy.MinFeedback)
+        {
+            ModelReports.BuildReference(mix, preprocessing, baseTest).Save(folder);
+            return;
+        }
+        var raw = feedback.ToRawDataset(recent);
+        var live = new InMemoryDataset(preprocessing.Apply(raw.Inputs), raw.Targets, raw.ClassNames);
+        ModelReports.BuildReference(live, preprocessing, trainer.Evaluate(live)).Save(folder);
     }
 
     private static JsonObject Metadata(ModelSpec champion, LoopPolicy policy, ResolvedModel from, FeedbackDatasetVersion dataset)

@@ -78,9 +78,17 @@ public sealed class FactoryEndToEndTests
 
             // 4. The server follows production to the challenger, which answers the drifted traffic far better.
             await WaitForAsync(() => Task.FromResult(models.Status()[0].Versions.Any(v => v.IsPrimary && v.Version == challenger && v.State == ModelVersionState.Ready)));
+            var afterFrom = DateTimeOffset.UtcNow;
             var after = await drifted.RunAsync(new TrafficOptions(150, Concurrency: 4, FeedbackFraction: 0, Seed: 3));
             Assert.All(after.Versions, v => Assert.Equal(challenger.ToString(), v.Version));
             Assert.True(after.Accuracy > before.Accuracy + 0.2, $"accuracy on drifted traffic {before.Accuracy:P1} before, {after.Accuracy:P1} after");
+
+            // 5. The new champion's reference is the traffic it was trained for, so the drift alert that started the loop clears.
+            await WaitForAsync(async () => await bed.Store.CountPredictionsAsync(LoopTestBed.Model, afterFrom) >= 150);
+            var report = await monitor.ReportAsync(LoopTestBed.Model, new MonitorWindow(afterFrom, DateTimeOffset.UtcNow.AddSeconds(1)), rules);
+            var served = report.Versions.Single(v => v.Version == challenger);
+            Assert.True(served.InputDrift.Max(d => d.Psi) < 0.3, $"input PSI of the new champion {served.InputDrift.Max(d => d.Psi):F3}");
+            Assert.DoesNotContain(report.Alerts, a => a.Rule.Metric.StartsWith("drift.psi", StringComparison.Ordinal) && a.Version == challenger);
         }
         finally
         {

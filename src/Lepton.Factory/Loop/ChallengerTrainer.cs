@@ -27,7 +27,7 @@ public sealed record ChallengerResult(ModelVersion Version, string RunId, int Tr
 public sealed class ChallengerTrainer(ModelRegistry registry)
 {
     /// <summary>How many of the newest feedback examples make a challenger's reference profile.</summary>
-    public const int ReferenceExamples = 1000;
+    public const int ReferenceExamples = 500;
 
     public async Task<ChallengerResult> TrainAsync(LoopPolicy policy, ResolvedModel champion, IBaseData baseData, FeedbackData feedback,
         FeedbackDatasetVersion dataset, string actor, IProgress<string>? progress = null, CancellationToken ct = default)

@@ -2,6 +2,14 @@ using Lepton.Factory.Loop;
 
 namespace Lepton.Factory.Tests.Loop;
 
+/// <summary>
+/// Timing tests run alone: while other classes train models on every core, the thread pool can hold a 50 ms delay's
+/// continuation past the whole canary window, and the watch would then have nothing to report.
+/// </summary>
+[CollectionDefinition(nameof(CanaryJudgeTests), DisableParallelization = true)]
+public sealed class CanaryJudgeTimingCollection;
+
+[Collection(nameof(CanaryJudgeTests))]
 public sealed class CanaryJudgeTests
 {
     private static readonly LoopPolicy Policy = new()

@@ -8,8 +8,15 @@ public static class AlertEvaluator
     private const string StatisticPrefix = "drift.psi.";
 
     /// <summary>
+    /// Drift rules wait for this many answered predictions in the window: PSI and KS on a handful of examples are noise
+    /// (a new canary's first five requests easily show a PSI above 3).
+    /// </summary>
+    public const int MinDriftSamples = 50;
+
+    /// <summary>
     /// The rules that hold, checked on each version and on all versions pooled. A rule whose metric is not available
-    /// (no traffic for latency/error rate, no reference profile for drift, fewer labels than MinLabels) does not fire.
+    /// (no traffic for latency/error rate, no reference profile or fewer than <see cref="MinDriftSamples"/> answered predictions
+    /// for drift, fewer labels than MinLabels) does not fire.
     /// </summary>
     public static IReadOnlyList<FiredAlert> Evaluate(MonitorReport report, IReadOnlyList<AlertRule> rules)
     {
@@ -31,14 +38,17 @@ public static class AlertEvaluator
     public static double? ValueOf(VersionReport report, AlertRule rule)
     {
         bool traffic = report.Requests > 0;
+        bool enough = report.Requests - report.Errors >= MinDriftSamples;
+        var inputs = enough ? report.InputDrift : [];
+        var predictions = enough ? report.PredictionDrift : null;
         return rule.Metric switch
         {
-            "drift.psi" => report.InputDrift.Count > 0 ? report.InputDrift.Max(d => d.Psi) : null,
-            "drift.ks" => report.InputDrift.Count > 0 ? report.InputDrift.Max(d => d.KsStatistic) : null,
+            "drift.psi" => inputs.Count > 0 ? inputs.Max(d => d.Psi) : null,
+            "drift.ks" => inputs.Count > 0 ? inputs.Max(d => d.KsStatistic) : null,
             _ when rule.Metric.StartsWith(StatisticPrefix, StringComparison.Ordinal) =>
-                report.InputDrift.FirstOrDefault(d => d.Statistic == rule.Metric[StatisticPrefix.Length..])?.Psi,
-            "prediction.psi" => report.PredictionDrift?.Psi,
-            "prediction.chi2_p" => report.PredictionDrift?.PValue,
+                inputs.FirstOrDefault(d => d.Statistic == rule.Metric[StatisticPrefix.Length..])?.Psi,
+            "prediction.psi" => predictions?.Psi,
+            "prediction.chi2_p" => predictions?.PValue,
             "accuracy" => report.Accuracy is { } a && a.Labels >= Math.Max(1, rule.MinLabels) ? a.Accuracy : null,
             "error_rate" => traffic ? report.ErrorRate : null,
             "p50" => traffic ? report.LatencyP50Ms : null,

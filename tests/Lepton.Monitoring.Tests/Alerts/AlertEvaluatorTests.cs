@@ -30,6 +30,15 @@ public class AlertEvaluatorTests
     }
 
     [Fact]
+    public void Drift_needs_fifty_answered_predictions()
+    {
+        // Errors are requests / 10 in these reports: 55 requests leave 50 answered, 54 leave 49.
+        var report = Report(Version(1, requests: 54, psi: 3.9), Version(2, requests: 55, psi: 3.9));
+        var fired = AlertEvaluator.Evaluate(report, [AlertRule.Parse("drift.psi > 0.2"), AlertRule.Parse("prediction.chi2_p > 0.5")]);
+        Assert.Equal([("drift.psi", 2), ("prediction.chi2_p", 2), ("prediction.chi2_p", null)], fired.Select(a => (a.Rule.Metric, a.Version)));
+    }
+
+    [Fact]
     public void Accuracy_needs_the_minimum_number_of_labels()
     {
         var report = Report(Version(1, accuracy: 0.7, labels: 499), Version(2, accuracy: 0.7, labels: 500));

@@ -11,7 +11,7 @@ public sealed class MonitorCommandTests(TrainedModelFixture fx)
 {
     private const string Model = "watched";
 
-    /// <summary>Registers the fixture's model as "watched" and logs 20 bright (mean 250) requests and one failure a minute ago.</summary>
+    /// <summary>Registers the fixture's model as "watched" and logs 60 bright (mean 250) requests (drift rules need 50) and one failure a minute ago.</summary>
     private async Task<string> PrepareAsync()
     {
         Assert.True(fx.TrainResult.Code == 0, fx.TrainResult.Err);
@@ -24,8 +24,8 @@ public sealed class MonitorCommandTests(TrainedModelFixture fx)
             Assert.True(code == 0, err);
             var at = DateTimeOffset.UtcNow.AddSeconds(-60);
             string label = reference.ClassNames[0];
-            var records = Enumerable.Range(0, 20).Select(i => new PredictionRecord($"watched-{i}", Model, 1, at.AddSeconds(i), 2 + i, label,
-                    string.Create(CultureInfo.InvariantCulture, $"{{\"mean\":{250 - i * 0.1},\"std\":1,\"min\":240,\"max\":255}}"),
+            var records = Enumerable.Range(0, 60).Select(i => new PredictionRecord($"watched-{i}", Model, 1, at.AddSeconds(i * 0.5), 2 + i, label,
+                    string.Create(CultureInfo.InvariantCulture, $"{{\"mean\":{250 - i * 0.05},\"std\":1,\"min\":240,\"max\":255}}"),
                     $"{{\"label\":\"{label}\",\"index\":0,\"version\":\"1\",\"probabilities\":[]}}"))
                 .Append(new PredictionRecord("watched-err", Model, 1, at.AddSeconds(30), 5, null, "{\"mean\":1,\"std\":1,\"min\":0,\"max\":2}",
                     "{\"error\":\"InvalidOperationException: boom\",\"version\":\"1\"}"));
@@ -44,13 +44,13 @@ public sealed class MonitorCommandTests(TrainedModelFixture fx)
         var report = JsonDocument.Parse(stdout).RootElement;
         Assert.Equal(Model, report.GetProperty("model").GetString());
         var overall = report.GetProperty("overall");
-        Assert.Equal((21, 1), (overall.GetProperty("requests").GetInt64(), overall.GetProperty("errors").GetInt64()));
+        Assert.Equal((61, 1), (overall.GetProperty("requests").GetInt64(), overall.GetProperty("errors").GetInt64()));
         var v1 = report.GetProperty("versions")[0];
         Assert.Equal(1, v1.GetProperty("version").GetInt32());
         Assert.True(v1.GetProperty("input_drift").EnumerateArray().Single(d => d.GetProperty("statistic").GetString() == "mean").GetProperty("psi").GetDouble() > 0.2);
         Assert.Equal(1.0, v1.GetProperty("accuracy").GetProperty("accuracy").GetDouble());
         var alerts = report.GetProperty("alerts").EnumerateArray().ToList();
-        Assert.Equal(2, alerts.Count); // drift on version 1 and pooled; the error rate (1 of 21) stays under 50%
+        Assert.Equal(2, alerts.Count); // drift on version 1 and pooled; the error rate (1 of 61) stays under 50%
         Assert.All(alerts, a => Assert.Equal("drift.psi > 0.2", a.GetProperty("rule").GetProperty("text").GetString()));
     }
 

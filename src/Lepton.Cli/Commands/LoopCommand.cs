@@ -114,11 +114,9 @@ public static class LoopCommand
     /// <summary>A duration such as 90s, 10m, 2h; "0" (or 0s/0m) is zero.</summary>
     internal static TimeSpan Duration(string text, string option)
     {
-        string t = text.Trim();
-        if (t.Length > 0 && double.TryParse(t.TrimEnd('s', 'm', 'h', 'd'), NumberStyles.Float, CultureInfo.InvariantCulture, out double v) && v == 0) return TimeSpan.Zero;
         try
         {
-            return MonitorWindow.ParseDuration(t);
+            return MonitorWindow.ParseDuration(text, allowZero: true);
         }
         catch (FormatException ex)
         {

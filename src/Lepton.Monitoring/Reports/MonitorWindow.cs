@@ -16,10 +16,15 @@ public sealed record MonitorWindow(DateTimeOffset From, DateTimeOffset To)
         return new MonitorWindow(end - span, end);
     }
 
-    /// <summary>Parses a duration such as "90s", "15m", "2h" or "1d" (a positive number and one unit).</summary>
-    public static TimeSpan ParseDuration(string text)
+    /// <summary>
+    /// Parses a duration such as "250ms", "90s", "15m", "2h" or "1d" (a positive number and one unit); with
+    /// <paramref name="allowZero"/>, "0" (bare or with a unit) is zero, for settings where zero means "skip".
+    /// </summary>
+    public static TimeSpan ParseDuration(string text, bool allowZero = false)
     {
         string trimmed = (text ?? "").Trim().ToLowerInvariant();
+        if (allowZero && double.TryParse(trimmed.TrimEnd('s', 'm', 'h', 'd'), NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out double zero) && zero == 0)
+            return TimeSpan.Zero;
         (string unit, double seconds) = trimmed.EndsWith("ms", StringComparison.Ordinal) ? ("ms", 0.001)
             : trimmed.EndsWith('s') ? ("s", 1)
             : trimmed.EndsWith('m') ? ("m", 60)

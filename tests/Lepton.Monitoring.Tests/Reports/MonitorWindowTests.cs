@@ -34,4 +34,15 @@ public class MonitorWindowTests
         Assert.Equal((now.AddMinutes(-15), now), (window.From, window.To));
         Assert.Throws<ArgumentOutOfRangeException>(() => MonitorWindow.Last(TimeSpan.Zero, now));
     }
+
+    [Theory]
+    [InlineData("0")]
+    [InlineData("0s")]
+    [InlineData(" 0m ")]
+    public void Zero_is_a_duration_only_where_allowed(string text)
+    {
+        Assert.Equal(TimeSpan.Zero, MonitorWindow.ParseDuration(text, allowZero: true));
+        Assert.Throws<FormatException>(() => MonitorWindow.ParseDuration(text));
+        Assert.Equal(TimeSpan.FromMilliseconds(250), MonitorWindow.ParseDuration("250ms", allowZero: true));
+    }
 }

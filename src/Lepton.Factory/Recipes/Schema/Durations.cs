@@ -26,6 +26,19 @@ public static class Durations
         }
     }
 
+    /// <summary>True for "0", "0s", "0m" and the like: the zero a setting such as a canary window accepts to mean "skip".</summary>
+    public static bool IsZero(string? text)
+    {
+        try
+        {
+            return !string.IsNullOrWhiteSpace(text) && MonitorWindow.ParseDuration(text, allowZero: true) == TimeSpan.Zero;
+        }
+        catch (FormatException)
+        {
+            return false;
+        }
+    }
+
     /// <summary>The shortest readable form (<c>15m</c>, <c>2ms</c>, <c>90s</c>).</summary>
     public static string Format(TimeSpan d)
     {

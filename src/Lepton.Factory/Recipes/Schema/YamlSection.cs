@@ -119,7 +119,7 @@ internal sealed class YamlSection
     {
         if (String(key) is not { } text) return null;
         if (Durations.TryParse(text) is { } d) return d;
-        if (allowZero && text.Trim().TrimEnd('m', 's', 'h', 'd') is "0" or "0.0") return TimeSpan.Zero;
+        if (allowZero && Durations.IsZero(text)) return TimeSpan.Zero;
         Errors.Add(Value(key)!, $"'{Qualified(key)}' is '{text}', which is not a duration; write {Durations.Forms}{(allowZero ? ", or 0" : "")}.");
         return null;
     }

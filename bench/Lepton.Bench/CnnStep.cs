@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Lepton.Engine;
+using Lepton.Engine.Memory;
 using Lepton.NN;
 using Lepton.NN.Losses;
 using Lepton.NN.Presets;
@@ -51,9 +52,13 @@ public static class CnnStep
         return 0;
     }
 
-    /// <summary>One training step: forward, cross-entropy, backward, Adam (shared with <see cref="TrainSpeed"/>).</summary>
+    // The step's buffers come back for the next step, as in Trainer.Fit.
+    private static readonly TensorPool StepPool = new();
+
+    /// <summary>One training step: forward, cross-entropy, backward, Adam (shared with <see cref="TrainSpeed"/>), in a pooled scope as the Trainer runs it.</summary>
     internal static void WholeStep(Module model, Adam opt, Tensor x, Tensor y)
     {
+        using var scope = StepPool.BeginScope();
         var loss = CrossEntropyLoss.Apply(model.Forward(x), y);
         opt.Step(loss.Backward());
     }

@@ -1,27 +1,54 @@
+using Lepton.Engine.Memory;
+
 namespace Lepton.Engine;
 
 /// <summary>The flat buffer behind one or more tensor views.</summary>
 public sealed class Storage
 {
+    private Array _data;
+
     internal Storage(Array data, DType dtype)
     {
-        Data = data;
+        _data = data;
         DType = dtype;
     }
 
-    internal Array Data { get; }
+    /// <summary>The elements; throws once the <see cref="TensorScope"/> that lent them has ended.</summary>
+    internal Array Data => Released
+        ? throw new ObjectDisposedException(nameof(Storage),
+            "This tensor's memory went back to its TensorPool when the TensorScope that created it ended. " +
+            "Read the values (ToArray()) before the scope ends, or make the tensor under TensorScope.Suspend() so it is not pooled.")
+        : _data;
 
     public DType DType { get; }
 
-    public int Length => Data.Length;
+    public int Length => _data.Length;
 
-    public static Storage Allocate(DType dtype, int length, bool zeroed = true) => dtype switch
+    /// <summary>True once the buffer was returned to a <see cref="TensorPool"/> (the tensor can no longer be read).</summary>
+    public bool Released { get; private set; }
+
+    /// <summary>A buffer of <paramref name="length"/> elements: from the current thread's <see cref="TensorScope"/> when one is open, else a new array.</summary>
+    public static Storage Allocate(DType dtype, int length, bool zeroed = true) =>
+        ScopeFrame.Current is { } scope ? scope.Rent(dtype, length, zeroed) : AllocateUnpooled(dtype, length, zeroed);
+
+    internal static Storage AllocateUnpooled(DType dtype, int length, bool zeroed) => new(NewArray(dtype, length, zeroed), dtype);
+
+    internal static Array NewArray(DType dtype, int length, bool zeroed) => dtype switch
     {
-        DType.Float32 => new(zeroed ? new float[length] : GC.AllocateUninitializedArray<float>(length), dtype),
-        DType.Float64 => new(zeroed ? new double[length] : GC.AllocateUninitializedArray<double>(length), dtype),
-        DType.Int32 => new(zeroed ? new int[length] : GC.AllocateUninitializedArray<int>(length), dtype),
+        DType.Float32 => zeroed ? new float[length] : GC.AllocateUninitializedArray<float>(length),
+        DType.Float64 => zeroed ? new double[length] : GC.AllocateUninitializedArray<double>(length),
+        DType.Int32 => zeroed ? new int[length] : GC.AllocateUninitializedArray<int>(length),
         _ => throw new ArgumentOutOfRangeException(nameof(dtype)),
     };
+
+    // Called by the scope that lent the array, after which no view of this storage may read it.
+    internal Array Release()
+    {
+        Released = true;
+        var data = _data;
+        _data = Array.Empty<byte>();
+        return data;
+    }
 
     public T[] As<T>() where T : unmanaged => Data as T[]
         ?? throw new InvalidOperationException($"Storage holds {DType}, not {typeof(T).Name}.");

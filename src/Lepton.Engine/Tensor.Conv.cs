@@ -28,22 +28,22 @@ public sealed partial class Tensor
 
     private static Tensor Conv2dForward<T>(Tensor x, Tensor w, Tensor? b, ConvGeometry g) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        var y = GC.AllocateUninitializedArray<T>(g.N * g.O * g.OH * g.OW);
+        var y = NewBuffer<T>(g.N * g.O * g.OH * g.OW, zeroed: false, out var yStorage);
         Conv2dKernels.Forward(x.Data<T>(), x.Offset, w.Data<T>(), w.Offset, b?.Data<T>(), b?.Offset ?? 0, g, y);
-        return FromData(y, new Shape(g.N, g.O, g.OH, g.OW));
+        return new Tensor(yStorage, new Shape(g.N, g.O, g.OH, g.OW));
     }
 
     private static Tensor?[] Conv2dBackward<T>(Tensor x, Tensor w, Tensor gy, ConvGeometry g, bool needX, bool needW, bool needB)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        var gx = needX ? new T[g.N * g.C * g.H * g.W] : null;
-        var gw = needW ? new T[g.O * g.Cg * g.KH * g.KW] : null;
-        var gb = needB ? new T[g.O] : null;
-        Conv2dKernels.Backward(x.Data<T>(), x.Offset, w.Data<T>(), w.Offset, gy.Data<T>(), g, gx, gw, gb);
+        var gx = needX ? Storage.Allocate(DTypeInfo.Of<T>(), g.N * g.C * g.H * g.W) : null;
+        var gw = needW ? Storage.Allocate(DTypeInfo.Of<T>(), g.O * g.Cg * g.KH * g.KW) : null;
+        var gb = needB ? Storage.Allocate(DTypeInfo.Of<T>(), g.O) : null;
+        Conv2dKernels.Backward(x.Data<T>(), x.Offset, w.Data<T>(), w.Offset, gy.Data<T>(), g, gx?.As<T>(), gw?.As<T>(), gb?.As<T>());
         return [
-            gx is null ? null : FromData(gx, x.Shape),
-            gw is null ? null : FromData(gw, w.Shape),
-            gb is null ? null : FromData(gb, new Shape(g.O))];
+            gx is null ? null : new Tensor(gx, x.Shape),
+            gw is null ? null : new Tensor(gw, w.Shape),
+            gb is null ? null : new Tensor(gb, new Shape(g.O))];
     }
 
     // Checks every argument of Conv2d and says what to change when one is wrong.

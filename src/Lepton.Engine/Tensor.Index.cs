@@ -31,7 +31,7 @@ public sealed partial class Tensor
         int outer = 1, inner = 1;
         for (int d = 0; d < a; d++) outer *= dims[d];
         for (int d = a + 1; d < dims.Length; d++) inner *= dims[d];
-        var starts = new int[tensors.Count];
+        var starts = NewBuffer<int>(tensors.Count, zeroed: true, out var startsStorage);
         int start = 0;
         for (int k = 0; k < tensors.Count; k++)
         {
@@ -105,9 +105,9 @@ public sealed partial class Tensor
 
     private static Tensor GatherBackward<T>(Tensor g, int[] idx, Shape indexShape, int axis, Shape inShape) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        var gx = new T[inShape.Size];
+        var gx = NewBuffer<T>(inShape.Size, zeroed: true, out var gxStorage);
         IndexKernels.GatherBackward(g.Data<T>(), g.Offset, idx, indexShape.Dims, axis, inShape.Dims, gx);
-        return FromData(gx, inShape);
+        return new Tensor(gxStorage, inShape);
     }
 
     /// <summary>Selects whole slices along an axis by Int32 indices (torch.index_select).</summary>
@@ -164,8 +164,8 @@ public sealed partial class Tensor
 
     private static Tensor SelectRowsBackward<T>(Tensor g, int outer, int len, int inner, int[] ids, Shape inShape) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        var gx = new T[inShape.Size];
+        var gx = NewBuffer<T>(inShape.Size, zeroed: true, out var gxStorage);
         IndexKernels.SelectRowsBackward(g.Data<T>(), g.Offset, outer, len, inner, ids, gx);
-        return FromData(gx, inShape);
+        return new Tensor(gxStorage, inShape);
     }
 }

@@ -24,9 +24,12 @@ public sealed partial class Tensor
     /// <summary>The elements of a dense tensor as an array (which may hold more; start at <see cref="Offset"/>).</summary>
     internal T[] Data<T>() where T : unmanaged => Storage.As<T>();
 
-    /// <summary>Wraps a freshly computed array as a leaf tensor.</summary>
-    internal static Tensor FromData<T>(T[] data, Shape shape) where T : unmanaged, IFloatingPointIeee754<T> =>
-        new(new Storage(data, DTypeInfo.Of<T>()), shape);
+    /// <summary>A buffer for an op's result, from the thread's open TensorScope when there is one; wrap it with <paramref name="storage"/>.</summary>
+    internal static T[] NewBuffer<T>(int length, bool zeroed, out Storage storage) where T : unmanaged
+    {
+        storage = Storage.Allocate(DTypeInfo.Of<T>(), length, zeroed);
+        return storage.As<T>();
+    }
 
     private void RequireFloat(string op)
     {

@@ -12,7 +12,7 @@ public sealed partial class Tensor
         var g = PoolGeometryOf("MaxPool2d", kernelH, kernelW, strideH, strideW, padH, padW);
         var x = DenseData();
         // Every element is written by the forward kernel.
-        var argmax = GC.AllocateUninitializedArray<int>(g.Planes * g.OH * g.OW);
+        var argmax = NewBuffer<int>(g.Planes * g.OH * g.OW, zeroed: false, out var argmaxStorage);
         var outShape = new Shape(Shape[0], Shape[1], g.OH, g.OW);
         var y = DType == DType.Float32 ? MaxPoolForward<float>(x, g, argmax, outShape) : MaxPoolForward<double>(x, g, argmax, outShape);
         var inShape = Shape;
@@ -23,12 +23,12 @@ public sealed partial class Tensor
 
     private static Tensor MaxPoolForward<T>(Tensor x, PoolGeometry g, int[] argmax, Shape outShape) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        var y = GC.AllocateUninitializedArray<T>(outShape.Size);
+        var y = NewBuffer<T>(outShape.Size, zeroed: false, out var yStorage);
         if (typeof(T) == typeof(float) && MaxPool2x2.Applies(g))
             MaxPool2x2.Forward((float[])(object)x.Data<T>(), x.Offset, g, (float[])(object)y, argmax);
         else
             Pool2dKernels.MaxForward(x.Data<T>(), x.Offset, g, y, argmax);
-        return FromData(y, outShape);
+        return new Tensor(yStorage, outShape);
     }
 
     private static Tensor MaxPoolBackward<T>(Tensor gy, PoolGeometry g, int[] argmax, Shape inShape) where T : unmanaged, IFloatingPointIeee754<T>
@@ -36,13 +36,13 @@ public sealed partial class Tensor
         if (typeof(T) == typeof(float) && MaxPool2x2.Applies(g))
         {
             // The 2x2 windows tile the input, so the fast backward writes every element.
-            var gxFast = GC.AllocateUninitializedArray<float>(inShape.Size);
+            var gxFast = NewBuffer<float>(inShape.Size, zeroed: false, out var gxFastStorage);
             MaxPool2x2.Backward((float[])(object)gy.Data<T>(), gy.Offset, g, argmax, gxFast);
-            return FromData(gxFast, inShape);
+            return new Tensor(gxFastStorage, inShape);
         }
-        var gx = new T[inShape.Size];
+        var gx = NewBuffer<T>(inShape.Size, zeroed: true, out var gxStorage);
         Pool2dKernels.MaxBackward(gy.Data<T>(), gy.Offset, g, argmax, gx);
-        return FromData(gx, inShape);
+        return new Tensor(gxStorage, inShape);
     }
 
     /// <summary>Average pooling (padding counted in the divisor, as PyTorch's default). x: (N,C,H,W).</summary>
@@ -60,16 +60,16 @@ public sealed partial class Tensor
 
     private static Tensor AvgPoolForward<T>(Tensor x, PoolGeometry g, Shape outShape) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        var y = GC.AllocateUninitializedArray<T>(outShape.Size);
+        var y = NewBuffer<T>(outShape.Size, zeroed: false, out var yStorage);
         Pool2dKernels.AvgForward(x.Data<T>(), x.Offset, g, y);
-        return FromData(y, outShape);
+        return new Tensor(yStorage, outShape);
     }
 
     private static Tensor AvgPoolBackward<T>(Tensor gy, PoolGeometry g, Shape inShape) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        var gx = new T[inShape.Size];
+        var gx = NewBuffer<T>(inShape.Size, zeroed: true, out var gxStorage);
         Pool2dKernels.AvgBackward(gy.Data<T>(), gy.Offset, g, gx);
-        return FromData(gx, inShape);
+        return new Tensor(gxStorage, inShape);
     }
 
     /// <summary>Adaptive average pooling to (outH,outW), PyTorch's bin edges. x: (N,C,H,W).</summary>
@@ -95,16 +95,16 @@ public sealed partial class Tensor
 
     private static Tensor AdaptiveForward<T>(Tensor x, int planes, int h, int w, Shape outShape) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        var y = GC.AllocateUninitializedArray<T>(outShape.Size);
+        var y = NewBuffer<T>(outShape.Size, zeroed: false, out var yStorage);
         Pool2dKernels.AdaptiveAvgForward(x.Data<T>(), x.Offset, planes, h, w, outShape[2], outShape[3], y);
-        return FromData(y, outShape);
+        return new Tensor(yStorage, outShape);
     }
 
     private static Tensor AdaptiveBackward<T>(Tensor gy, int planes, Shape inShape, int outH, int outW) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        var gx = new T[inShape.Size];
+        var gx = NewBuffer<T>(inShape.Size, zeroed: true, out var gxStorage);
         Pool2dKernels.AdaptiveAvgBackward(gy.Data<T>(), gy.Offset, planes, inShape[2], inShape[3], outH, outW, gx);
-        return FromData(gx, inShape);
+        return new Tensor(gxStorage, inShape);
     }
 
     private PoolGeometry PoolGeometryOf(string op, int kh, int kw, int sh, int sw, int ph, int pw)

@@ -37,15 +37,15 @@ public sealed partial class Tensor
 
     private static Tensor SoftmaxForward<T>(Tensor x, int outer, int len, int inner, bool log) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        var y = GC.AllocateUninitializedArray<T>(x.Numel);
+        var y = NewBuffer<T>(x.Numel, zeroed: false, out var yStorage);
         SoftmaxKernels.Forward(x.Data<T>(), x.Offset, outer, len, inner, y, log);
-        return FromData(y, x.Shape);
+        return new Tensor(yStorage, x.Shape);
     }
 
     private static Tensor SoftmaxBackward<T>(Tensor y, Tensor gy, int outer, int len, int inner, bool log) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        var gx = GC.AllocateUninitializedArray<T>(y.Numel);
+        var gx = NewBuffer<T>(y.Numel, zeroed: false, out var gxStorage);
         SoftmaxKernels.Backward(y.Data<T>(), gy.Data<T>(), gy.Offset, outer, len, inner, gx, log);
-        return FromData(gx, y.Shape);
+        return new Tensor(gxStorage, y.Shape);
     }
 }

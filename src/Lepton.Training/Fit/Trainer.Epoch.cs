@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Lepton.Data;
 using Lepton.Engine;
+using Lepton.Engine.Memory;
 using Lepton.Training.Callbacks;
 using Lepton.Training.Metrics;
 
@@ -27,26 +28,31 @@ public sealed partial class Trainer
             if (ct.IsCancellationRequested) return null;
             batch++;
             foreach (var cb in callbacks) cb.OnBatchBegin(ctx, epoch, batch, globalStep);
-            var logits = Model.Forward(b.Inputs);
-            var loss = _loss(logits, b.Targets);
-            double lossValue = loss.Item();
-            if (!double.IsFinite(lossValue))
-            {
-                // Stepping on a non-finite loss would poison every weight; stop with the last good ones.
-                ctx.History.StoppedEarly = true;
-                ctx.History.StopReason = $"loss became {lossValue} at epoch {epoch}, batch {batch}; lower the learning rate or set ClipGradNorm";
-                return null;
-            }
-            var grads = loss.Backward();
-            if (options.ClipGradNorm is { } maxNorm) GradientClipping.ClipByGlobalNorm(grads, maxNorm, parameters);
-            Optimizer.Step(grads);
-            globalStep++;
-
+            double lossValue;
             int n = b.Count;
+            // Activations, gradients and kernel outputs of the step come from the pool and go back to it at the
+            // end of the step, so a steady-state step allocates no new buffers.
+            using (_pool.BeginScope())
+            {
+                var logits = Model.Forward(b.Inputs);
+                var loss = _loss(logits, b.Targets);
+                lossValue = loss.Item();
+                if (!double.IsFinite(lossValue))
+                {
+                    // Stepping on a non-finite loss would poison every weight; stop with the last good ones.
+                    ctx.History.StoppedEarly = true;
+                    ctx.History.StopReason = $"loss became {lossValue} at epoch {epoch}, batch {batch}; lower the learning rate or set ClipGradNorm";
+                    return null;
+                }
+                var grads = loss.Backward();
+                if (options.ClipGradNorm is { } maxNorm) GradientClipping.ClipByGlobalNorm(grads, maxNorm, parameters);
+                Optimizer.Step(grads);
+                classification &= IsClassification(logits, b.Targets);
+                if (classification) correct += RunningAccuracy.CountCorrect(logits, b.Targets);
+            }
+            globalStep++;
             samples += n;
             lossSum += lossValue * n;
-            classification &= IsClassification(logits, b.Targets);
-            if (classification) correct += RunningAccuracy.CountCorrect(logits, b.Targets);
             if (options.LogEvery > 0 && (batch % options.LogEvery == 0 || batch == loader.BatchCount))
             {
                 var m = new BatchMetrics(epoch, batch, loader.BatchCount, lossValue, lossSum / samples,

@@ -1,6 +1,7 @@
 using Lepton.Data;
 using Lepton.Engine;
 using Lepton.Engine.Autograd;
+using Lepton.Engine.Memory;
 using Lepton.Training.Metrics;
 
 namespace Lepton.Training;
@@ -84,6 +85,7 @@ public sealed partial class Trainer
             foreach (var b in loader)
             {
                 if (ct.IsCancellationRequested) return false;
+                using var scope = _pool.BeginScope();
                 onBatch(b, Model.Forward(b.Inputs));
             }
             return true;

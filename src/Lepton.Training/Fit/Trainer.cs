@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Lepton.Data;
 using Lepton.Engine;
+using Lepton.Engine.Memory;
 using Lepton.NN;
 using Lepton.NN.Losses;
 using Lepton.Training.Callbacks;
@@ -16,6 +17,8 @@ namespace Lepton.Training;
 public sealed partial class Trainer
 {
     private readonly Func<Tensor, Tensor, Tensor> _loss;
+    // Buffers of one step, reused by the next; trimmed when Fit ends so an idle trainer holds no step memory.
+    private readonly TensorPool _pool = new();
 
     public Trainer(Module model, IOptimizer optimizer, Func<Tensor, Tensor, Tensor> loss, TrainerOptions? options = null)
     {
@@ -102,6 +105,7 @@ public sealed partial class Trainer
         finally
         {
             Model.Train(wasTraining);
+            _pool.Trim();
         }
     }
 

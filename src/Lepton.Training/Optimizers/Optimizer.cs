@@ -13,10 +13,17 @@ namespace Lepton.Training.Optimizers;
 public abstract class Optimizer : IOptimizer
 {
     private readonly Parameter[] _parameters;
-    // Per parameter: named state buffers (same dtype and shape as the parameter) and its own step count,
-    // since a parameter that got no gradient in some step must not advance its bias correction.
-    private readonly Dictionary<string, Tensor>?[] _state;
+    // Per parameter: its state buffers in StateNames order (same dtype and shape as the parameter) and its own step
+    // count, since a parameter that got no gradient in some step must not advance its bias correction.
+    private readonly Tensor[]?[] _state;
     private readonly long[] _paramSteps;
+    // The work of the current Step, kept in fields so the parallel pass needs no closure: the parameters that got a
+    // gradient (by index), their gradients, and where each starts in the concatenation of all their elements.
+    private readonly int[] _work;
+    private readonly Tensor?[] _workGrads;
+    private readonly long[] _workStart;
+    private int _workCount;
+    private readonly Action<int, int> _runBlocks;
 
     protected Optimizer(IEnumerable<Parameter> parameters, double learningRate)
     {
@@ -33,8 +40,12 @@ public abstract class Optimizer : IOptimizer
                 throw new ArgumentException($"{GetType().Name}: parameter '{p.Name}' has dtype {p.Value.DType}; only Float32 and Float64 parameters can be optimized.");
         }
         if (!(learningRate >= 0)) throw new ArgumentOutOfRangeException(nameof(learningRate), $"{GetType().Name}: learning rate must be >= 0, got {learningRate}.");
-        _state = new Dictionary<string, Tensor>?[_parameters.Length];
+        _state = new Tensor[]?[_parameters.Length];
         _paramSteps = new long[_parameters.Length];
+        _work = new int[_parameters.Length];
+        _workGrads = new Tensor?[_parameters.Length];
+        _workStart = new long[_parameters.Length + 1];
+        _runBlocks = RunBlocks;
         LearningRate = learningRate;
     }
 
@@ -51,6 +62,7 @@ public abstract class Optimizer : IOptimizer
     {
         ArgumentNullException.ThrowIfNull(grads);
         StepCount++;
+        _workCount = 0;
         for (int i = 0; i < _parameters.Length; i++)
         {
             var p = _parameters[i];
@@ -61,39 +73,69 @@ public abstract class Optimizer : IOptimizer
                 throw new InvalidOperationException($"{GetType().Name}.Step: gradient of '{p.Name}' has shape {g.Shape}, parameter has {p.Shape}.");
             // Gradients never require grad, so these conversions record nothing.
             if (g.DType != p.Value.DType) g = g.To(p.Value.DType);
-            g = g.Contiguous();
-            var state = _state[i] ??= AllocateState(p);
-            long step = ++_paramSteps[i];
-            int n = p.Numel;
-            if (n < ParallelThreshold || CpuParallel.ThreadCount == 1)
-                UpdateRange(p.Value, g, state, step, 0, n);
-            else
-                // Element-wise updates: any split gives bit-identical results.
-                CpuParallel.For(n, 1, (lo, hi) => UpdateRange(p.Value, g, state, step, lo, hi));
+            _state[i] ??= AllocateState(p);
+            _work[_workCount] = i;
+            _workGrads[_workCount] = g.Contiguous();
+            _workStart[_workCount + 1] = _workStart[_workCount] + p.Numel;
+            _workCount++;
+        }
+        // Counted only once every gradient passed the checks above, so a throwing Step leaves the bias corrections alone.
+        for (int w = 0; w < _workCount; w++) ++_paramSteps[_work[w]];
+        // One pass over the elements of all parameters together, cut into blocks: small parameters (biases) share a
+        // thread hand-off with the large ones instead of each paying its own. The update is elementwise, so any split
+        // gives bit-identical results.
+        int blocks = (int)((_workStart[_workCount] + BlockElements - 1) / BlockElements);
+        if (CpuParallel.ThreadCount == 1) RunBlocks(0, blocks);
+        else CpuParallel.For(blocks, BlockElements * ElementCost, _runBlocks);
+        Array.Clear(_workGrads, 0, _workCount);
+    }
+
+    // Blocks of the concatenated elements: a multiple of every SIMD width, small enough to balance two threads.
+    private const int BlockElements = 4096;
+
+    /// <summary>
+    /// The cost of updating one element in the units of <see cref="CpuParallel.For"/> (about a plain elementwise op's
+    /// per element), which decides from how many elements the update is split across threads. Adam's square root and
+    /// two divisions make it about four.
+    /// </summary>
+    protected virtual int ElementCost => 4;
+
+    private void RunBlocks(int firstBlock, int endBlock)
+    {
+        long lo = (long)firstBlock * BlockElements, hi = Math.Min((long)endBlock * BlockElements, _workStart[_workCount]);
+        for (int w = 0; w < _workCount; w++)
+        {
+            long start = _workStart[w], end = _workStart[w + 1];
+            if (end <= lo) continue;
+            if (start >= hi) break;
+            int from = (int)(Math.Max(lo, start) - start), to = (int)(Math.Min(hi, end) - start);
+            int i = _work[w];
+            UpdateRange(_parameters[i].Value, _workGrads[w]!, _state[i]!, _paramSteps[i], from, to);
         }
     }
 
-    private const int ParallelThreshold = 1 << 15;
-
-    private void UpdateRange(Tensor param, Tensor grad, Dictionary<string, Tensor> state, long step, int lo, int hi)
+    private void UpdateRange(Tensor param, Tensor grad, Tensor[] state, long step, int lo, int hi)
     {
         if (param.DType == DType.Float32)
-            Update(param.Span<float>()[lo..hi], grad.Span<float>()[lo..hi], new StateSpans<float>(state, StateNames, lo, hi - lo), step);
+            Update(param.Span<float>()[lo..hi], grad.Span<float>()[lo..hi], new StateSpans<float>(state, lo, hi - lo), step);
         else
-            Update(param.Span<double>()[lo..hi], grad.Span<double>()[lo..hi], new StateSpans<double>(state, StateNames, lo, hi - lo), step);
+            Update(param.Span<double>()[lo..hi], grad.Span<double>()[lo..hi], new StateSpans<double>(state, lo, hi - lo), step);
     }
 
     /// <summary>
-    /// The update for one parameter. <paramref name="step"/> counts this parameter's updates from 1.
-    /// Arithmetic is done in double and rounded once per stored value.
+    /// The update of a range of one parameter's elements (any range: the pass splits parameters across threads).
+    /// <paramref name="step"/> counts this parameter's updates from 1. Arithmetic is in the parameter's precision,
+    /// with the scalar coefficients computed in double and rounded once.
     /// </summary>
     protected abstract void Update<T>(Span<T> param, ReadOnlySpan<T> grad, StateSpans<T> state, long step)
         where T : unmanaged, IFloatingPointIeee754<T>;
 
-    private Dictionary<string, Tensor> AllocateState(Parameter p)
+    private Tensor[] AllocateState(Parameter p)
     {
-        var d = new Dictionary<string, Tensor>(StateNames.Count);
-        foreach (var n in StateNames) d[n] = Tensor.Zeros(p.Shape, p.Value.DType);
+        var d = new Tensor[StateNames.Count];
+        // The first step may run inside a TensorScope; the moments must outlive it.
+        using var unpooled = Lepton.Engine.Memory.TensorScope.Suspend();
+        for (int n = 0; n < d.Length; n++) d[n] = Tensor.Zeros(p.Shape, p.Value.DType);
         return d;
     }
 
@@ -107,7 +149,7 @@ public abstract class Optimizer : IOptimizer
         {
             if (_state[i] is not { } s) continue;
             d[$"state.{i}.step"] = Tensor.FromArray([(double)_paramSteps[i]], 1);
-            foreach (var (n, t) in s) d[$"state.{i}.{n}"] = t.Clone();
+            for (int n = 0; n < s.Length; n++) d[$"state.{i}.{StateNames[n]}"] = s[n].Clone();
         }
         return d;
     }
@@ -117,20 +159,21 @@ public abstract class Optimizer : IOptimizer
         ArgumentNullException.ThrowIfNull(state);
         if (!state.TryGetValue("step", out var step))
             throw new InvalidDataException($"{GetType().Name}.LoadStateDict: missing 'step'; was this state written by an optimizer?");
-        var restored = new Dictionary<string, Tensor>?[_parameters.Length];
+        var restored = new Tensor[]?[_parameters.Length];
         var steps = new long[_parameters.Length];
         for (int i = 0; i < _parameters.Length; i++)
         {
             if (!state.TryGetValue($"state.{i}.step", out var ps)) continue;
             steps[i] = (long)ps.ToDoubleArray()[0];
-            var d = new Dictionary<string, Tensor>();
-            foreach (var n in StateNames)
+            var d = new Tensor[StateNames.Count];
+            for (int k = 0; k < d.Length; k++)
             {
+                string n = StateNames[k];
                 if (!state.TryGetValue($"state.{i}.{n}", out var t))
                     throw new InvalidDataException($"{GetType().Name}.LoadStateDict: missing 'state.{i}.{n}' for parameter '{_parameters[i].Name}'.");
                 if (t.Shape != _parameters[i].Shape)
                     throw new InvalidDataException($"{GetType().Name}.LoadStateDict: 'state.{i}.{n}' has shape {t.Shape}, parameter '{_parameters[i].Name}' has {_parameters[i].Shape}.");
-                d[n] = t.To(_parameters[i].Value.DType).Clone();
+                d[k] = t.To(_parameters[i].Value.DType).Clone();
             }
             restored[i] = d;
         }
@@ -143,19 +186,17 @@ public abstract class Optimizer : IOptimizer
 /// <summary>The dense spans of one parameter's state buffers, looked up by position in <c>StateNames</c>.</summary>
 public readonly ref struct StateSpans<T> where T : unmanaged
 {
-    private readonly Dictionary<string, Tensor> _state;
-    private readonly IReadOnlyList<string> _names;
+    private readonly Tensor[] _state;
     private readonly int _start;
     private readonly int _length;
 
-    internal StateSpans(Dictionary<string, Tensor> state, IReadOnlyList<string> names, int start, int length)
+    internal StateSpans(Tensor[] state, int start, int length)
     {
         _state = state;
-        _names = names;
         _start = start;
         _length = length;
     }
 
     /// <summary>The part of state buffer <paramref name="index"/> that matches the parameter range being updated.</summary>
-    public Span<T> this[int index] => _state[_names[index]].Span<T>().Slice(_start, _length);
+    public Span<T> this[int index] => _state[index].Span<T>().Slice(_start, _length);
 }

@@ -1,5 +1,6 @@
 using Lepton.Engine;
 using Lepton.Engine.Autograd;
+using Lepton.Engine.Memory;
 using Lepton.NN;
 
 namespace Lepton.Training.Workflows;
@@ -7,28 +8,33 @@ namespace Lepton.Training.Workflows;
 /// <summary>Batched forward passes in eval mode with no autograd graph.</summary>
 public static class Inference
 {
-    /// <summary>model(x) for x (N, ...), <paramref name="batchSize"/> rows at a time; the model's train/eval mode is restored.</summary>
-    public static Tensor Forward(Module model, Tensor x, int batchSize = 256)
+    /// <summary>
+    /// model(x) for x (N, ...), <paramref name="batchSize"/> rows at a time; the model's train/eval mode is restored.
+    /// Activations come from <paramref name="pool"/> (default <see cref="TensorPool.Shared"/>); only the result is a new tensor.
+    /// </summary>
+    public static Tensor Forward(Module model, Tensor x, int batchSize = 256, TensorPool? pool = null)
     {
         if (batchSize < 1) throw new ArgumentOutOfRangeException(nameof(batchSize), $"batch size must be >= 1, got {batchSize}.");
+        pool ??= TensorPool.Shared;
         bool wasTraining = model.IsTraining;
         model.Eval();
         try
         {
             using var _ = new NoGrad();
             int n = x.Shape[0];
-            if (n <= batchSize) return model.Forward(x).Contiguous();
             // Outputs go straight into one result tensor: no list of parts and no final concatenation.
             Tensor? result = null;
             int rowSize = 0;
-            for (int start = 0; start < n; start += batchSize)
+            for (int start = 0; start < n || start == 0; start += batchSize)
             {
-                var output = model.Forward(x.Slice(0, start, Math.Min(n, start + batchSize)).Contiguous()).Contiguous();
+                using var scope = pool.BeginScope();
+                var rows = n <= batchSize ? x : x.Slice(0, start, Math.Min(n, start + batchSize));
+                var output = model.Forward(rows.Contiguous()).Contiguous();
                 if (result is null)
                 {
                     var dims = output.Shape.ToArray();
                     dims[0] = n;
-                    result = Tensor.Empty(new Shape(dims), output.DType);
+                    using (TensorScope.Suspend()) result = Tensor.Empty(new Shape(dims), output.DType);
                     rowSize = output.Numel / Math.Max(output.Shape[0], 1);
                 }
                 CopyInto(output, result, start * rowSize);

@@ -51,11 +51,14 @@ public abstract class BatchNorm : Module, ILayerConfig
         return BatchNormCore.Normalize(x, axes, paramShape, _weight, _bias, RunningMean, RunningVar, IsTraining, Options, UpdateRunning);
     }
 
+    // In place, as PyTorch: the buffers outlive the training step (and the TensorScope its temporaries come from).
     private void UpdateRunning(Tensor mean, Tensor unbiasedVar)
     {
-        SetBuffer("running_mean", BatchNormCore.Blend(Buffer("running_mean"), mean, Options.Momentum));
-        SetBuffer("running_var", BatchNormCore.Blend(Buffer("running_var"), unbiasedVar, Options.Momentum));
-        SetBuffer("num_batches_tracked", Tensor.Scalar(NumBatchesTracked + 1, DType.Int32));
+        var runningMean = Buffer("running_mean");
+        var runningVar = Buffer("running_var");
+        runningMean.CopyFrom(BatchNormCore.Blend(runningMean, mean, Options.Momentum));
+        runningVar.CopyFrom(BatchNormCore.Blend(runningVar, unbiasedVar, Options.Momentum));
+        Buffer("num_batches_tracked").CopyFrom(Tensor.Scalar(NumBatchesTracked + 1, DType.Int32));
     }
 
     public JsonObject GetConfig() => BatchNormCore.Config(NumFeatures, Options);

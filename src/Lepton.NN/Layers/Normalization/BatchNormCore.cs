@@ -43,7 +43,7 @@ internal static class BatchNormCore
     }
 
     public static Tensor Blend(Tensor running, Tensor batch, double momentum) =>
-        running.Mul(1 - momentum).Add(batch.To(running.DType).Mul(momentum)).Contiguous().Clone();
+        running.Mul(1 - momentum).Add(batch.To(running.DType).Mul(momentum));
 
     public static JsonObject Config(int numFeatures, BatchNormOptions o) => new()
     {

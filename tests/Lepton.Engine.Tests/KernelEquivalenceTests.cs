@@ -23,6 +23,15 @@ public class KernelEquivalenceTests
         ["fmnist_conv2"] = new(N: 1, C: 32, H: 14, W: 14, O: 16, KH: 3, KW: 3, PH: 1, PW: 1),
         // 8 chunks of 2 samples: per-chunk weight-gradient partials summed afterwards.
         ["batch16_chunks"] = new(N: 16, C: 8, H: 10, W: 10, O: 32, KH: 3, KW: 3, PH: 1, PW: 1),
+        // Stride-1 tap-offset path (ConvStride1): output-channel tails (11 of 8-row panels and 32-lane tiles),
+        // 45 taps (not a multiple of 8), an odd width, one input channel, no padding on one side.
+        ["stride1_tails"] = new(N: 3, C: 5, H: 9, W: 13, O: 11, KH: 3, KW: 3, PH: 1, PW: 1),
+        ["one_channel_wide_pad_w_only"] = new(N: 2, C: 1, H: 5, W: 37, O: 40, KH: 3, KW: 5, PH: 0, PW: 2),
+        ["groups3_dilated_h"] = new(N: 2, C: 6, H: 8, W: 9, O: 9, KH: 3, KW: 2, PH: 1, PW: 1, DH: 2, Groups: 3),
+        ["row_kernel_1x3"] = new(N: 2, C: 3, H: 4, W: 6, O: 8, KH: 1, KW: 3, PW: 1),
+        // 4104 taps: the forward sweeps the 24 weight rows in blocks of 8 (BlockRows) to keep them in L2.
+        ["deep_4104_taps"] = new(N: 1, C: 456, H: 5, W: 5, O: 20, KH: 3, KW: 3, PH: 1, PW: 1),
+        ["fmnist_conv2_batch3"] = new(N: 3, C: 32, H: 14, W: 14, O: 64, KH: 3, KW: 3, PH: 1, PW: 1),
     };
 
     [Theory]
@@ -32,6 +41,27 @@ public class KernelEquivalenceTests
     [Theory]
     [MemberData(nameof(ConvConfigs))]
     public void Conv2dFastMatchesReferenceFloat(string name) => CheckConv<float>(ConvCases[name], 2e-5);
+
+    [Theory]
+    [MemberData(nameof(ConvConfigs))]
+    public void Conv2dIm2ColPathMatchesReferenceFloat(string name)
+    {
+        // The same float shapes with the stride-1 tap-offset path off: im2col + GEMM + col2im everywhere.
+        ConvStride1.Disabled = true;
+        try { CheckConv<float>(ConvCases[name], 2e-5); }
+        finally { ConvStride1.Disabled = false; }
+    }
+
+    [Fact]
+    public void Conv2dStride1PathTakesTheCnnShapes()
+    {
+        // Guards the dispatch: the reference CNN's convolutions run on the tap-offset path where AVX-512 exists.
+        bool avx512 = Gemm.IsSupported(GemmKernelKind.Avx512);
+        Assert.Equal(avx512, ConvStride1.Applies(ConvCases["fmnist_conv1"]));
+        Assert.Equal(avx512, ConvStride1.Applies(ConvCases["fmnist_conv2"]));
+        Assert.False(ConvStride1.Applies(ConvCases["stride2_pad1"]));
+        Assert.False(ConvStride1.Applies(ConvCases["pad_beyond_kernel"]));
+    }
 
     [Fact]
     public void Conv2dChunkedOverSamplesMatchesReference()

@@ -23,7 +23,7 @@ internal static class Conv2dKernels
     // same partials in the same order on any number of threads.
     private const int MinChunks = 8;
 
-    private static int SamplesPerChunk(ConvGeometry g)
+    internal static int SamplesPerChunk(ConvGeometry g)
     {
         long perSample = (long)g.C * g.KH * g.KW * g.OH * g.OW;
         int byMemory = (int)Math.Clamp(MaxColElements / Math.Max(perSample, 1), 1, Math.Max(g.N, 1));
@@ -37,12 +37,17 @@ internal static class Conv2dKernels
 
     // Cost of one chunk in CpuParallel's units: multiply-adds / 16, so a convolution splits from the
     // same 4.2M multiply-adds as a GEMM (Gemm.ParallelMinMacs).
-    private static long ChunkCost(ConvGeometry g, int chunk) => Math.Max(1, (long)chunk * g.O * g.GroupK * g.OH * g.OW / 16);
+    internal static long ChunkCost(ConvGeometry g, int chunk) => Math.Max(1, (long)chunk * g.O * g.GroupK * g.OH * g.OW / 16);
 
     /// <summary>y (N,O,OH,OW) = conv(x (N,C,H,W), w (O,Cg,KH,KW)) + bias (O).</summary>
     public static void Forward<T>(T[] x, int xOffset, T[] w, int wOffset, T[]? bias, int biasOffset, ConvGeometry g, T[] y)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
+        if (typeof(T) == typeof(float) && ConvStride1.Applies(g))
+        {
+            ConvStride1.Forward((float[])(object)x, xOffset, (float[])(object)w, wOffset, (float[]?)(object?)bias, biasOffset, g, (float[])(object)y);
+            return;
+        }
         int ohw = g.OH * g.OW;
         int chunk = SamplesPerChunk(g), chunks = (g.N + chunk - 1) / chunk;
         bool perSample = PerSample(g, chunk);
@@ -117,6 +122,11 @@ internal static class Conv2dKernels
     {
         if (gb is not null) BiasGradient(gy, g, gb);
         if (gx is null && gw is null) return;
+        if (typeof(T) == typeof(float) && ConvStride1.Applies(g))
+        {
+            ConvStride1.Backward((float[])(object)x, xOffset, (float[])(object)w, wOffset, (float[])(object)gy, g, (float[]?)(object?)gx, (float[]?)(object?)gw);
+            return;
+        }
         int ohw = g.OH * g.OW, wSize = g.O * g.GroupK;
         int chunk = SamplesPerChunk(g), chunks = (g.N + chunk - 1) / chunk;
         bool perSample = PerSample(g, chunk);

@@ -23,7 +23,8 @@ public sealed partial class Tensor
         var batchB = new Shape(b.Shape.Dims[..^2].ToArray());
         var batch = Shape.Broadcast(batchA, batchB, "Matmul");
         var outDims = batch.ToArray().Concat(new[] { m, n }).ToArray();
-        var r = Zeros(new Shape(outDims), DType);
+        // GEMM runs with beta 0 and so overwrites every element without reading it.
+        var r = Empty(new Shape(outDims), DType);
 
         var (ta, lda, av) = MatrixOperand(this);
         var (tb, ldb, bv) = MatrixOperand(b);

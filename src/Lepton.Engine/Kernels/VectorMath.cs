@@ -47,4 +47,27 @@ internal static class VectorMath
         for (; i < x.Length; i++) s += x[i];
         return s;
     }
+
+    /// <summary>Adds <paramref name="bias"/> (cols) to every row of the dense (rows, cols) matrix <paramref name="c"/>.</summary>
+    public static void AddRowVector<T>(Span<T> c, int rows, int cols, ReadOnlySpan<T> bias) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        for (int r = 0; r < rows; r++)
+        {
+            var row = c.Slice(r * cols, cols);
+            AddTo(bias, row);
+        }
+    }
+
+    /// <summary>dst[j] = Σ_r src[r, j] over a dense (rows, cols) matrix, summing rows in order (a bias gradient).</summary>
+    public static void SumColumns<T>(ReadOnlySpan<T> src, int rows, int cols, Span<T> dst) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        dst = dst[..cols];
+        if (rows == 0)
+        {
+            dst.Clear();
+            return;
+        }
+        src[..cols].CopyTo(dst);
+        for (int r = 1; r < rows; r++) AddTo(src.Slice(r * cols, cols), dst);
+    }
 }

@@ -49,8 +49,7 @@ public sealed class Linear : Module, ILayerConfig
             throw new ArgumentException(
                 $"Linear(in_features={InFeatures}) got input {x.Shape}: the last dimension must be {InFeatures}."
                 + (x.Rank > 0 ? $" Did you mean in_features={x.Shape[-1]}, or is a Flatten missing before this layer?" : ""));
-        var y = x.Matmul(_weight.Value.T);
-        return _bias is null ? y : y.Add(_bias.Value);
+        return x.Linear(_weight.Value, _bias?.Value);
     }
 
     public JsonObject GetConfig() => new()

@@ -30,6 +30,9 @@ public sealed class Sgd : Optimizer
 
     protected override IReadOnlyList<string> StateNames => Options.Momentum != 0 ? MomentumState : [];
 
+    // A multiply-add or two per element, no division: a plain elementwise op.
+    protected override int ElementCost => 1;
+
     // Same op order as torch's single-tensor SGD, in the parameter's precision:
     // d = g + wd*p; buf = d (first step) or mu*buf + (1-damp)*d; d = nesterov ? d + mu*buf : buf; p -= lr*d.
     protected override void Update<T>(Span<T> param, ReadOnlySpan<T> grad, StateSpans<T> state, long step)

@@ -8,12 +8,11 @@ public static class CpuParallel
 {
     private static int _threads = ReadThreads();
 
-    // Set while a thread runs the body of a split For: a kernel that is already one of the parallel parts
-    // (a convolution's chunk of samples) runs its inner kernels on its own thread instead of nesting hand-offs.
-    [ThreadStatic] private static bool t_inSplitBody;
-
-    /// <summary>Whether the current thread is running one part of a split <see cref="For"/>; nested calls then stay on it.</summary>
-    public static bool InSplitBody => t_inSplitBody;
+    /// <summary>
+    /// Whether the current thread is running one part of a split <see cref="For"/>: a kernel that is already one of
+    /// the parallel parts (a convolution's chunk of samples) runs its inner kernels on its own thread instead of nesting hand-offs.
+    /// </summary>
+    public static bool InSplitBody => CpuWorkers.InChunk;
 
     public static int ThreadCount
     {
@@ -39,20 +38,11 @@ public static class CpuParallel
         int chunks = (int)Math.Min(ThreadCount, count);
         // 256K cost units (about 50-100 µs of elementwise work): below that a worker's wake-up is not paid back
         // (32K split the batch-1 CNN's im2col and cost latency; see Gemm.ParallelMinMacs).
-        if (chunks <= 1 || count * costPerItem < 262_144 || t_inSplitBody)
+        if (chunks <= 1 || count * costPerItem < 262_144 || CpuWorkers.InChunk)
         {
             body(0, count);
             return;
         }
-        Parallel.For(0, chunks, new ParallelOptions { MaxDegreeOfParallelism = chunks }, c =>
-        {
-            int start = (int)((long)count * c / chunks);
-            int end = (int)((long)count * (c + 1) / chunks);
-            if (end <= start) return;
-            bool outer = t_inSplitBody;
-            t_inSplitBody = true;
-            try { body(start, end); }
-            finally { t_inSplitBody = outer; }
-        });
+        if (!CpuWorkers.TryRun(count, chunks, body)) CpuWorkers.RunInline(count, chunks, body);
     }
 }

@@ -59,4 +59,40 @@ internal static class SoftmaxKernels
             }
         });
     }
+
+    /// <summary>
+    /// Cross-entropy of a dense (rows, len) buffer of logits against class indices: writes each row's log-softmax to
+    /// <paramref name="logp"/> (the same values as <see cref="Forward{T}"/> with log) and returns Σ_r −logp[r, target_r],
+    /// summed in row order.
+    /// </summary>
+    public static T LogSoftmaxNll<T>(T[] x, int xOffset, int rows, int len, ReadOnlySpan<int> targets, T[] logp)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        T total = T.Zero;
+        for (int r = 0; r < rows; r++)
+        {
+            var row = x.AsSpan(xOffset + r * len, len);
+            var outRow = logp.AsSpan(r * len, len);
+            T max = T.NegativeInfinity;
+            foreach (var v in row) max = T.Max(max, v);
+            T sum = T.Zero;
+            foreach (var v in row) sum += T.Exp(v - max);
+            T shift = max + T.Log(sum);
+            for (int i = 0; i < len; i++) outRow[i] = row[i] - shift;
+            total -= outRow[targets[r]];
+        }
+        return total;
+    }
+
+    /// <summary>The cross-entropy gradient from the saved log-softmax: gx[r, j] = scale · (exp(logp[r, j]) − [j = target_r]).</summary>
+    public static void NllSoftmaxBackward<T>(T[] logp, int rows, int len, ReadOnlySpan<int> targets, T scale, T[] gx)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        for (int r = 0; r < rows; r++)
+        {
+            int at = r * len;
+            for (int i = 0; i < len; i++) gx[at + i] = scale * T.Exp(logp[at + i]);
+            gx[at + targets[r]] -= scale;
+        }
+    }
 }

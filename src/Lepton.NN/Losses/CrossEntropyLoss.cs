@@ -1,4 +1,6 @@
 using Lepton.Engine;
+using Lepton.Engine.Autograd;
+using Lepton.Engine.Kernels;
 
 namespace Lepton.NN.Losses;
 
@@ -34,6 +36,9 @@ public sealed class CrossEntropyLoss(CrossEntropyOptions? options = null) : ILos
         if (o.Weight is { } w0 && (w0.Rank != 1 || w0.Shape[0] != c))
             throw new ArgumentException($"CrossEntropy: class weights must have shape ({c}), got {w0.Shape}.");
 
+        if (o.Weight is null && o.LabelSmoothing == 0 && o.Reduction == Reduction.Mean && logits.DType.IsFloat())
+            return FusedMean(logits, ids);
+
         var logp = logits.LogSoftmax(1);                               // (N,C)
         var picked = logp.Gather(1, targets.Reshape(n, 1)).Reshape(n); // (N)
         Tensor? sampleWeight = o.Weight is { } w ? w.To(logits.DType).IndexSelect(0, targets) : null; // (N)
@@ -60,6 +65,31 @@ public sealed class CrossEntropyLoss(CrossEntropyOptions? options = null) : ILos
                 var denom = sampleWeight is null ? Tensor.Scalar(n, logits.DType) : sampleWeight.Sum();
                 return Combine(nll.Sum().Div(denom), smooth?.Sum().Div(denom));
         }
+    }
+
+    // The default case (mean, no class weights, no smoothing) as one op: a log-softmax + NLL pass forward and a
+    // softmax-minus-one-hot pass backward, instead of six recorded ops and their temporaries.
+    // logits: (N,C) → scalar
+    private static Tensor FusedMean(Tensor logits, int[] ids)
+    {
+        int n = logits.Shape[0], c = logits.Shape[1];
+        var x = logits.DenseData();
+        var logp = Tensor.Empty(logits.Shape, logits.DType);
+        double total = logits.DType == DType.Float32
+            ? SoftmaxKernels.LogSoftmaxNll(x.Data<float>(), x.Offset, n, c, ids, logp.Data<float>())
+            : SoftmaxKernels.LogSoftmaxNll(x.Data<double>(), x.Offset, n, c, ids, logp.Data<double>());
+        // As torch: the mean of an empty batch is NaN (0 / 0).
+        var loss = Tensor.Scalar(total / n, logits.DType);
+        return Tape.Record(loss, "cross_entropy", [logits], g =>
+        {
+            double scale = g.ToDoubleArray()[0] / n;
+            var gx = Tensor.Empty(logits.Shape, logits.DType);
+            if (logits.DType == DType.Float32)
+                SoftmaxKernels.NllSoftmaxBackward(logp.Data<float>(), n, c, ids, (float)scale, gx.Data<float>());
+            else
+                SoftmaxKernels.NllSoftmaxBackward(logp.Data<double>(), n, c, ids, scale, gx.Data<double>());
+            return [gx];
+        });
     }
 
     private static CrossEntropyOptions Validate(CrossEntropyOptions o) =>

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Lepton.Engine;
 using Lepton.Engine.Autograd;
+using Lepton.Engine.Memory;
 using Lepton.Engine.Threading;
 using Lepton.NN.Presets;
 
@@ -8,7 +9,7 @@ namespace Lepton.Bench;
 
 /// <summary>
 /// Where an inference forward of a preset spends its time: each layer timed alone in eval mode under NoGrad (median and best
-/// over <c>reps</c> forwards) with the managed bytes it allocates, for the latency rows of bench/compare.sh.
+/// over <c>reps</c> forwards, each in a pooled TensorScope) with the managed bytes it allocates, for the latency rows of bench/compare.sh.
 /// </summary>
 public static class InferLayers
 {
@@ -26,8 +27,11 @@ public static class InferLayers
         var bytes = new long[n];
         for (int i = 0; i < n; i++) times[i] = new double[reps];
         using var _ = new NoGrad();
+        // Each forward's buffers come from a pool, as in Workflows/Inference.Forward.
+        var pool = new TensorPool();
         for (int r = -reps / 10; r < reps; r++)
         {
+            using var scope = pool.BeginScope();
             var cur = x;
             for (int i = 0; i < n; i++)
             {

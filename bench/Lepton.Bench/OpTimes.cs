@@ -4,7 +4,7 @@ using Lepton.Engine.Autograd;
 
 namespace Lepton.Bench;
 
-/// <summary>Times single ops of the reference CNN at batch 64 (forward, and forward+backward), best and median wall time of many calls, and
+/// <summary>Times single ops of the reference CNN at batch 64 (forward, and forward+backward), then the conv kernels alone (<see cref="ConvKernelTimes"/>), best and median wall time of many calls, and
 /// process CPU time per call (all threads; on a shared machine the wall time is mostly waiting for a core).</summary>
 public static class OpTimes
 {
@@ -30,6 +30,7 @@ public static class OpTimes
         Time("conv1 1→32 3x3 p1 fwd+bwd", reps, () => FwdBwd(x1, t => t.Conv2d(w1, b1, padH: 1, padW: 1)));
         Time("conv2 32→64 3x3 p1 fwd", reps, () => { using var _ = new NoGrad(); x2.Conv2d(w2, b2, padH: 1, padW: 1); });
         Time("conv2 32→64 3x3 p1 fwd+bwd", reps, () => FwdBwd(x2, t => t.Conv2d(w2, b2, padH: 1, padW: 1)));
+        ConvKernelTimes.Run(reps);
         return 0;
     }
 

@@ -31,6 +31,8 @@ public class KernelEquivalenceTests
         ["row_kernel_1x3"] = new(N: 2, C: 3, H: 4, W: 6, O: 8, KH: 1, KW: 3, PW: 1),
         // 4104 taps: the forward sweeps the 24 weight rows in blocks of 8 (BlockRows) to keep them in L2.
         ["deep_4104_taps"] = new(N: 1, C: 456, H: 5, W: 5, O: 20, KH: 3, KW: 3, PH: 1, PW: 1),
+        // 8 chunks of 2 samples on the weight gradient's dot-product path (18 taps): lane sums carried across a chunk.
+        ["batch16_dot_chunks"] = new(N: 16, C: 2, H: 6, W: 7, O: 6, KH: 3, KW: 3, PH: 1, PW: 1),
         ["fmnist_conv2_batch3"] = new(N: 3, C: 32, H: 14, W: 14, O: 64, KH: 3, KW: 3, PH: 1, PW: 1),
     };
 

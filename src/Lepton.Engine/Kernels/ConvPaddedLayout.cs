@@ -4,7 +4,7 @@ namespace Lepton.Engine.Kernels;
 /// The zero-padded planes a stride-1 convolution reads through tap offsets (<see cref="ConvStride1"/>).
 /// Every plane has row stride Wp = W + PW: a row's right padding is the next row's left padding, so
 /// output position q = oh*Wp + ow reads tap (ki, kj) at q + ki*DH*Wp + kj*DW, one contiguous run per tap.
-/// Columns ow in [OW, Wp) of the output grid are computed and thrown away.
+/// Columns ow in [OW, Wp) of the output grid are computed and never stored.
 /// </summary>
 internal readonly struct ConvPaddedLayout
 {
@@ -70,23 +70,23 @@ internal readonly struct ConvPaddedLayout
     }
 
     /// <summary>
-    /// dst[r, i, j] = src[row(r), i*Wp + j] (+ bias[r]) for `count` dense h x w planes at dstOffset: the valid
-    /// part of a padded output grid (rows of stride ld). Channels come in groups of perGroup whose rows in src
-    /// start every groupRows rows: row(r) = (r / perGroup) * groupRows + r % perGroup.
+    /// For each 32-wide tile of an output grid of `rows` rows and `width` valid columns (stride Wp), two 16-lane
+    /// halves as {valid lanes bit mask, index in the dense rows x width plane of the first valid lane}: the grid's
+    /// valid positions in order are consecutive in the dense plane. Rented from the shared pool.
     /// </summary>
-    public void Unpad(float[] src, int ld, int perGroup, int groupRows, int count, int h, int w, float[]? bias, int biasOffset,
-        float[] dst, int dstOffset)
+    public int[] Halves(int rows, int width, out int tiles)
     {
-        for (int r = 0; r < count; r++)
+        int grid = rows * Wp;
+        tiles = (grid + 31) / 32;
+        var halves = System.Buffers.ArrayPool<int>.Shared.Rent(4 * tiles);
+        for (int h = 0; h < 2 * tiles; h++)
         {
-            int from = ((r / perGroup) * groupRows + r % perGroup) * ld;
-            for (int i = 0; i < h; i++)
-            {
-                var s = src.AsSpan(from + i * Wp, w);
-                var d = dst.AsSpan(dstOffset + (r * h + i) * w, w);
-                if (bias is null) s.CopyTo(d);
-                else VectorMath.AddScalar<float>(s, bias[biasOffset + r], d);
-            }
+            int q0 = 16 * h, bits = 0;
+            for (int l = 0; l < 16; l++)
+                if (q0 + l < grid && (q0 + l) % Wp < width) bits |= 1 << l;
+            halves[2 * h] = bits;
+            halves[2 * h + 1] = q0 >= grid ? rows * width : q0 / Wp * width + Math.Min(q0 % Wp, width);
         }
+        return halves;
     }
 }

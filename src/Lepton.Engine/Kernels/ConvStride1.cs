@@ -35,29 +35,32 @@ internal static class ConvStride1
     public static void Forward(float[] x, int xOffset, float[] w, int wOffset, float[]? bias, int biasOffset, ConvGeometry g, float[] y)
     {
         var layout = new ConvPaddedLayout(g);
-        int gk = g.GroupK, groupRows = RoundUp(g.Og, PanelRows), ldt = RoundUp(g.OH * layout.Wp, TileWidth);
+        int gk = g.GroupK, groupRows = RoundUp(g.Og, PanelRows), plane = g.OH * g.OW;
         var pack = ArrayPool<float>.Shared.Rent(g.Groups * groupRows * gk);
         var off = ArrayPool<int>.Shared.Rent(gk);
+        var biasPad = ArrayPool<float>.Shared.Rent(g.Groups * groupRows);
+        var halves = layout.Halves(g.OH, g.OW, out int tiles);
         ConvWeightPacking.PackForward(w, wOffset, g, pack);
         ConvWeightPacking.ForwardOffsets(g, layout, off, gk);
+        ConvWeightPacking.PadBias(bias, biasOffset, g.Groups, g.Og, groupRows, biasPad);
         var job = new Chunks(g);
         var xpads = Rent(job.Parts, layout.InputSize(g));
-        var tmps = Rent(job.Parts, g.Groups * groupRows * ldt);
         try
         {
+            var sweep = new Sweep(pack, groupRows, g.Og, gk, off, biasPad, g.Groups, tiles, halves);
             job.Run((part, n) =>
             {
                 layout.Pad(x, xOffset + n * g.C * g.H * g.W, g.C, g.H, g.W, g.PH, g.PW, layout.Hp, xpads[part]);
-                Sweep(xpads[part], g.Cg * layout.InputPlane, pack, groupRows, gk, off, g.Groups, g.OH * layout.Wp, tmps[part], ldt);
-                layout.Unpad(tmps[part], ldt, g.Og, groupRows, g.O, g.OH, g.OW, bias, biasOffset, y, n * g.O * g.OH * g.OW);
+                sweep.Run(xpads[part], g.Cg * layout.InputPlane, y, n * g.O * plane, plane);
             });
         }
         finally
         {
             ArrayPool<float>.Shared.Return(pack);
             ArrayPool<int>.Shared.Return(off);
+            ArrayPool<float>.Shared.Return(biasPad);
+            ArrayPool<int>.Shared.Return(halves);
             Return(xpads);
-            Return(tmps);
         }
     }
 
@@ -68,111 +71,81 @@ internal static class ConvStride1
         var layout = new ConvPaddedLayout(g);
         var job = new Chunks(g);
         // Input gradient: a convolution of gy padded by D*(K-1)-P with the flipped weight, channels swapped.
-        int kB = g.Og * g.KH * g.KW, groupRowsB = RoundUp(g.Cg, PanelRows), ldtB = RoundUp(g.H * layout.Wp, TileWidth);
-        // Weight gradient: tiles of 8 taps by 32 output channels; partial sums per chunk, in the transposed layout.
-        int gk8 = RoundUp(g.GroupK, PanelRows), og32 = RoundUp(g.Og, TileWidth), ldg = g.Groups * og32;
-        int slice = g.Groups * gk8 * og32, q = g.OH * g.OW;
+        int kB = g.Og * g.KH * g.KW, groupRowsB = RoundUp(g.Cg, PanelRows);
+        int q = g.OH * g.OW;
         var packB = gx is null ? null : ArrayPool<float>.Shared.Rent(g.Groups * groupRowsB * kB);
         var offB = gx is null ? null : ArrayPool<int>.Shared.Rent(kB);
-        var offW = gw is null ? null : ArrayPool<int>.Shared.Rent(gk8);
-        var partials = gw is null ? null : ArrayPool<float>.Shared.Rent(job.Count * slice);
         var gpads = gx is null ? null : Rent(job.Parts, layout.GradSize(g));
-        var tmps = gx is null ? null : Rent(job.Parts, g.Groups * groupRowsB * ldtB);
+        var zeros = gx is null ? null : ArrayPool<float>.Shared.Rent(g.Groups * groupRowsB);
+        int tilesB = 0;
+        var halvesB = gx is null ? null : layout.Halves(g.H, g.W, out tilesB);
         var xpads = gw is null ? null : Rent(job.Parts, layout.InputSize(g));
-        var gTs = gw is null ? null : Rent(job.Parts, q * ldg);
+        var weights = gw is null ? null : new ConvWeightGradient(g, layout, job.Count, job.Parts);
         try
         {
             if (packB is not null) ConvWeightPacking.PackInputGradient(w, wOffset, g, packB);
             if (offB is not null) ConvWeightPacking.InputGradientOffsets(g, layout, offB);
-            if (offW is not null) ConvWeightPacking.ForwardOffsets(g, layout, offW, gk8);
-            // Padding lanes of the transposed gradient must hold finite values: they meet real inputs in the FMAs.
-            if (gTs is not null && og32 != g.Og) foreach (var b in gTs) b.AsSpan(0, q * ldg).Clear();
+            zeros?.AsSpan(0, g.Groups * groupRowsB).Clear();
+            var sweepB = gx is null ? default : new Sweep(packB!, groupRowsB, g.Cg, kB, offB!, zeros!, g.Groups, tilesB, halvesB!);
             job.Run((part, n) =>
             {
                 if (gx is not null)
                 {
                     layout.Pad(gy, n * g.O * q, g.O, g.OH, g.OW, layout.GradPadH, layout.GradPadW, layout.GradHp, gpads![part]);
-                    Sweep(gpads[part], g.Og * layout.GradPlane, packB!, groupRowsB, kB, offB!, g.Groups, g.H * layout.Wp, tmps![part], ldtB);
-                    layout.Unpad(tmps[part], ldtB, g.Cg, groupRowsB, g.C, g.H, g.W, null, 0, gx, n * g.C * g.H * g.W);
+                    sweepB.Run(gpads[part], g.Og * layout.GradPlane, gx, n * g.C * g.H * g.W, g.H * g.W);
                 }
-                if (gw is not null)
+                if (weights is not null)
                 {
                     layout.Pad(x, xOffset + n * g.C * g.H * g.W, g.C, g.H, g.W, g.PH, g.PW, layout.Hp, xpads![part]);
-                    Transpose(gy, n * g.O * q, g, q, gTs![part], og32, ldg);
                     int c = n / job.ChunkSize;
-                    WeightSweep(xpads[part], gTs[part], g, layout, offW!, gk8, og32, ldg, partials!, c * slice, n > c * job.ChunkSize);
+                    bool last = n == Math.Min(g.N, (c + 1) * job.ChunkSize) - 1;
+                    weights.Sample(part, n, c, n == c * job.ChunkSize, last, xpads[part], gy);
                 }
             });
-            if (gw is not null) ConvWeightPacking.SumAndUntranspose(partials!, job.Count, slice, g, gk8, og32, gw);
+            weights?.Finish(job.Count, gw);
+            weights = null;
         }
         finally
         {
             if (packB is not null) ArrayPool<float>.Shared.Return(packB);
             if (offB is not null) ArrayPool<int>.Shared.Return(offB);
-            if (offW is not null) ArrayPool<int>.Shared.Return(offW);
-            if (partials is not null) ArrayPool<float>.Shared.Return(partials);
+            weights?.Finish(job.Count, null);
+            if (zeros is not null) ArrayPool<float>.Shared.Return(zeros);
+            if (halvesB is not null) ArrayPool<int>.Shared.Return(halvesB);
             Return(gpads);
-            Return(tmps);
             Return(xpads);
-            Return(gTs);
         }
     }
 
-    // tmp[(gi, row), q] = Σ_j pack[(gi, row), j] · src[gi*groupStride + off[j] + q] for q in [0, ldt): every
-    // 8-row weight panel against every 32-wide tile of the padded output grid, group by group.
-    private static unsafe void Sweep(float[] src, int groupStride, float[] pack, int groupRows, int k, int[] off, int groups,
-        int outputs, float[] tmp, int ldt)
+    // dst[(gi, row), valid q] = bias[(gi, row)] + Σ_j pack[(gi, row), j] · src[gi*groupStride + off[j] + q]: every
+    // 8-row weight panel against every 32-wide tile of the padded output grid, group by group, written straight
+    // into the dense output planes (ldd apart) of one sample.
+    private readonly struct Sweep(float[] pack, int groupRows, int perGroup, int k, int[] off, float[] bias, int groups,
+        int tiles, int[] halves)
     {
-        int block = BlockRows(k);
-        fixed (float* ps = src, pp = pack, pt = tmp)
-        fixed (int* po = off)
+        public unsafe void Run(float[] src, int groupStride, float[] dst, int dstOffset, int ldd)
         {
-            for (int gi = 0; gi < groups; gi++)
+            int block = BlockRows(k);
+            fixed (float* ps = src, pp = pack, pb = bias, pd = dst)
+            fixed (int* po = off, ph = halves)
             {
-                float* s = ps + (long)gi * groupStride;
-                for (int r0 = 0; r0 < groupRows; r0 += block)
+                for (int gi = 0; gi < groups; gi++)
                 {
-                    int r1 = Math.Min(groupRows, r0 + block);
-                    for (int q0 = 0; q0 < outputs; q0 += TileWidth)
-                    for (int r = r0; r < r1; r += PanelRows)
+                    float* s = ps + (long)gi * groupStride;
+                    for (int r0 = 0; r0 < groupRows; r0 += block)
                     {
-                        long row = (long)gi * groupRows + r;
-                        ConvMicroKernels.Outer8x32(k, pp + row * k, s + q0, po, pt + row * ldt + q0, ldt);
+                        int r1 = Math.Min(groupRows, r0 + block);
+                        for (int t = 0; t < tiles; t++)
+                        for (int r = r0; r < r1; r += PanelRows)
+                        {
+                            long row = (long)gi * groupRows + r;
+                            float* d = pd + dstOffset + (long)(gi * perGroup + r) * ldd;
+                            ConvMicroKernels.Outer8x32(k, pp + row * k, s + t * TileWidth, po, pb + row, d, ldd, ph + 4 * t,
+                                Math.Min(PanelRows, perGroup - r));
+                        }
                     }
                 }
             }
-        }
-    }
-
-    // partials[(gi, j), o] (+)= Σ_(oh,ow) xpad[gi, off[j] + oh*Wp + ow] · gT[(oh,ow), gi*og32 + o].
-    private static unsafe void WeightSweep(float[] xpad, float[] gT, ConvGeometry g, ConvPaddedLayout layout, int[] off, int gk8,
-        int og32, int ldg, float[] partials, int sliceOffset, bool accumulate)
-    {
-        fixed (float* px = xpad, pg = gT, pd = partials)
-        fixed (int* po = off)
-        {
-            for (int gi = 0; gi < g.Groups; gi++)
-            {
-                float* xb = px + (long)gi * g.Cg * layout.InputPlane;
-                for (int j = 0; j < gk8; j += PanelRows)
-                for (int o = 0; o < og32; o += TileWidth)
-                {
-                    float* dst = pd + sliceOffset + ((long)gi * gk8 + j) * og32 + o;
-                    ConvMicroKernels.Weight8x32(xb, po + j, g.OH, g.OW, layout.Wp, pg + gi * og32 + o, ldg, dst, og32, accumulate);
-                }
-            }
-        }
-    }
-
-    // gT[(oh,ow), gi*og32 + o] = gy[n, gi*Og + o, oh, ow]: output channels become the vector lanes.
-    private static void Transpose(float[] gy, int offset, ConvGeometry g, int q, float[] gT, int og32, int ldg)
-    {
-        for (int gi = 0; gi < g.Groups; gi++)
-        for (int o = 0; o < g.Og; o++)
-        {
-            var src = gy.AsSpan(offset + (gi * g.Og + o) * q, q);
-            int col = gi * og32 + o;
-            for (int i = 0; i < q; i++) gT[i * ldg + col] = src[i];
         }
     }
 

@@ -57,6 +57,14 @@ internal static class ConvWeightPacking
         }
     }
 
+    /// <summary>biasPad[gi*groupRows + r] = bias[gi*perGroup + r], zero for padding rows or when there is no bias.</summary>
+    public static void PadBias(float[]? bias, int biasOffset, int groups, int perGroup, int groupRows, float[] biasPad)
+    {
+        for (int gi = 0; gi < groups; gi++)
+        for (int r = 0; r < groupRows; r++)
+            biasPad[gi * groupRows + r] = bias is not null && r < perGroup ? bias[biasOffset + gi * perGroup + r] : 0f;
+    }
+
     /// <summary>off[j] for j = (c, ki, kj) of one group: c*InputPlane + ki*DH*Wp + kj*DW; entries from GK to count are 0.</summary>
     public static void ForwardOffsets(ConvGeometry g, ConvPaddedLayout layout, int[] off, int count)
     {

@@ -17,7 +17,9 @@ public abstract partial class SqlRegistryStore
     private const string PredictionColumns =
         "id, model, version, created_at, latency_ms, predicted_label, input_stats_json, output_json, raw_input_json";
     private const string FeedbackColumns = "prediction_id, model, label, received_at, actor";
-    private const int PredictionRowsPerStatement = 500; // 9 parameters a row stays far below both backends' parameter limits
+    // SQLite finds each named parameter by a linear scan of the statement's names, so binding costs grow with the square
+    // of the rows per statement: 256 rows in one statement spent a third of a serving process's CPU in strncmp (bench/RESULTS.md).
+    private const int PredictionRowsPerStatement = 16;
 
     public Task AppendPredictionsAsync(IReadOnlyList<PredictionRecord> predictions, CancellationToken ct = default)
     {

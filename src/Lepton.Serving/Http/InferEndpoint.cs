@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Globalization;
 using Lepton.Serving.Protocol;
 using Microsoft.AspNetCore.Http;
@@ -14,16 +13,19 @@ public static class InferEndpoint
     {
         name = RouteNames.Model(name);
         int? version = RouteNames.Version(versionText);
-        var body = await RequestBody.ReadAsync(http, serving.Options.MaxRequestBodyBytes);
-        int jsonLength = JsonHeaderLength(http, body.Length);
-        var request = InferenceRequestParser.Parse(body.AsSpan(0, jsonLength), body.AsSpan(jsonLength), serving.ParseOptions);
+        InferenceRequest request;
+        using (var body = await RequestBody.ReadPooledAsync(http, serving.Options.MaxRequestBodyBytes))
+        {
+            int jsonLength = JsonHeaderLength(http, body.Length);
+            request = InferenceRequestParser.Parse(body.Span[..jsonLength], body.Span[jsonLength..], serving.ParseOptions);
+        }
         bool preprocess = !request.Parameters.TryGetValue("preprocess", out var p) || p.ValueKind != System.Text.Json.JsonValueKind.False;
 
         using var lease = serving.Models.Acquire(name, version);
         var raw = ModelSignature.From(lease.Spec, lease.ExampleShape).Validate(request, name);
         var outcome = await InferencePipeline.RunAsync(serving, http, lease, raw, preprocess);
 
-        var buffer = new ArrayBufferWriter<byte>(1024);
+        using var buffer = new PooledBuffer(1024);
         int? headerLength = InferenceResponseWriter.Write(buffer,
             new ResponseIdentity(lease.Name, lease.VersionLabel, request.Id, outcome.PredictionId, outcome.RowPredictionIds), outcome.Outputs, request);
         http.Response.StatusCode = 200;
@@ -33,8 +35,8 @@ public static class InferEndpoint
             http.Response.Headers[HeaderLengthHeader] = h.ToString(CultureInfo.InvariantCulture);
         }
         else http.Response.ContentType = "application/json";
-        http.Response.ContentLength = buffer.WrittenCount;
-        await http.Response.Body.WriteAsync(buffer.WrittenMemory, http.RequestAborted);
+        http.Response.ContentLength = buffer.Length;
+        await http.Response.BodyWriter.WriteAsync(buffer.Memory, http.RequestAborted);
     }
 
     /// <summary>The JSON part's length: the whole body, or Inference-Header-Content-Length when binary data follows.</summary>

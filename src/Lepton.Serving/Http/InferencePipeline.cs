@@ -80,12 +80,12 @@ public static class InferencePipeline
         IReadOnlyList<string> rowIds)
     {
         double latencyMs = ElapsedMs(http);
-        var values = raw.Contiguous().ToArray();
+        ReadOnlySpan<float> values = raw.Contiguous().Span<float>(); // read in place: the log keeps statistics, not the input
         int perRow = values.Length / outputs.Rows;
         var now = DateTimeOffset.UtcNow;
         for (int r = 0; r < outputs.Rows; r++)
         {
-            var row = values.AsSpan(r * perRow, perRow);
+            var row = values.Slice(r * perRow, perRow);
             int top = outputs.TopClass[r];
             sink.Enqueue(new PredictionEvent(rowIds[r], lease.Name, lease.Version, lease.VersionLabel, now, latencyMs, ExampleStatistics.Of(row),
                 outputs.Label(top), top, outputs.RowProbabilities(r).ToArray(), Sample(serving, row)));

@@ -30,6 +30,43 @@ public static class RequestBody
         return buffer.ToArray();
     }
 
+    /// <summary>
+    /// The body in a pooled buffer (dispose it when done): the infer path parses the bytes and drops them, so the
+    /// array goes back to the pool instead of becoming garbage on every request.
+    /// </summary>
+    internal static async Task<PooledBuffer> ReadPooledAsync(HttpContext context, long limit)
+    {
+        long? declared = context.Request.ContentLength;
+        if (declared > limit) throw TooLarge(declared.Value, limit);
+        var ct = context.RequestAborted;
+        var buffer = new PooledBuffer(declared is { } d ? (int)Math.Max(d, 1) : 16 * 1024);
+        try
+        {
+            if (declared is { } exact)
+            {
+                int read = await context.Request.Body.ReadAtLeastAsync(buffer.GetMemory((int)exact)[..(int)exact], (int)exact, throwOnEndOfStream: false, ct);
+                buffer.Advance(read);
+                if (read < exact) throw ProtocolException.BadRequest($"The request body ended after {read:N0} of the {exact:N0} bytes its Content-Length announced.");
+                return buffer;
+            }
+            int n;
+            while ((n = await context.Request.Body.ReadAsync(Chunk(buffer.GetMemory(16 * 1024)), ct)) > 0)
+            {
+                if (buffer.Length + (long)n > limit) throw TooLarge(buffer.Length + (long)n, limit);
+                buffer.Advance(n);
+            }
+            return buffer;
+        }
+        catch
+        {
+            buffer.Dispose();
+            throw;
+        }
+    }
+
+    // At most 64 KiB per read, so a chunked upload passes the limit by at most that much before it is refused.
+    private static Memory<byte> Chunk(Memory<byte> free) => free.Length > 64 * 1024 ? free[..(64 * 1024)] : free;
+
     private static ProtocolException TooLarge(long size, long limit) =>
         new(413, $"The request body ({size:N0} bytes or more) is larger than this server's limit of {limit:N0} bytes; send fewer rows per request or raise --max-body-bytes.");
 }

@@ -31,32 +31,35 @@ public static class InferenceRequestParser
         string? id = null;
         var inputs = new List<RawInput>();
         var outputs = new List<RequestedOutput>();
-        IReadOnlyDictionary<string, JsonElement> parameters = new Dictionary<string, JsonElement>();
+        IReadOnlyDictionary<string, JsonElement> parameters = JsonParameters.None;
         bool sawInputs = false;
         while (reader.Read() && reader.TokenType != JsonTokenType.EndObject)
         {
-            string field = reader.GetString()!;
-            reader.Read();
-            switch (field)
+            // Field names are compared as UTF-8 bytes: no string per field and request.
+            if (reader.ValueTextEquals("inputs"u8))
             {
-                case "id":
-                    id = reader.TokenType == JsonTokenType.String ? reader.GetString() : throw ProtocolException.BadRequest("'id' must be a string.");
-                    break;
-                case "parameters":
-                    parameters = JsonParameters.Read(ref reader, "parameters");
-                    break;
-                case "inputs":
-                    sawInputs = true;
-                    ExpectArray(ref reader, "inputs");
-                    while (reader.Read() && reader.TokenType != JsonTokenType.EndArray) inputs.Add(ReadInput(ref reader, inputs.Count));
-                    break;
-                case "outputs":
-                    ExpectArray(ref reader, "outputs");
-                    while (reader.Read() && reader.TokenType != JsonTokenType.EndArray) outputs.Add(ReadOutput(ref reader, outputs.Count));
-                    break;
-                default:
-                    throw ProtocolException.BadRequest($"Unknown field '{Clip(field)}' in the inference request; it has {Fields}.");
+                reader.Read();
+                sawInputs = true;
+                ExpectArray(ref reader, "inputs");
+                while (reader.Read() && reader.TokenType != JsonTokenType.EndArray) inputs.Add(ReadInput(ref reader, inputs.Count));
             }
+            else if (reader.ValueTextEquals("id"u8))
+            {
+                reader.Read();
+                id = reader.TokenType == JsonTokenType.String ? reader.GetString() : throw ProtocolException.BadRequest("'id' must be a string.");
+            }
+            else if (reader.ValueTextEquals("parameters"u8))
+            {
+                reader.Read();
+                parameters = JsonParameters.Read(ref reader, "parameters");
+            }
+            else if (reader.ValueTextEquals("outputs"u8))
+            {
+                reader.Read();
+                ExpectArray(ref reader, "outputs");
+                while (reader.Read() && reader.TokenType != JsonTokenType.EndArray) outputs.Add(ReadOutput(ref reader, outputs.Count));
+            }
+            else throw ProtocolException.BadRequest($"Unknown field '{Clip(reader.GetString()!)}' in the inference request; it has {Fields}.");
         }
         if (reader.Read()) throw ProtocolException.BadRequest("Malformed JSON request body: content follows the closing brace of the request object.");
         if (!sawInputs || inputs.Count == 0)
@@ -72,7 +75,7 @@ public static class InferenceRequestParser
         var input = new RawInput { Index = index };
         while (reader.Read() && reader.TokenType != JsonTokenType.EndObject)
         {
-            string field = reader.GetString()!;
+            var field = InputField(ref reader);
             reader.Read();
             switch (field)
             {
@@ -90,7 +93,7 @@ public static class InferenceRequestParser
                     input.BinarySize = JsonParameters.Long(p, "binary_data_size", $"inputs[{index}].parameters");
                     break;
                 case "data":
-                    input.Data = TensorDataReader.Read(ref reader, $"inputs[{index}].data");
+                    input.Data = TensorDataReader.Read(ref reader, DataLocation.Element("inputs", index, ".data"));
                     break;
                 default:
                     throw ProtocolException.BadRequest($"Unknown field '{Clip(field)}' in inputs[{index}]; an input has name, shape, datatype, parameters and data.");
@@ -99,18 +102,28 @@ public static class InferenceRequestParser
         return input;
     }
 
+    // The known names as interned constants (no allocation); an unknown name is read as a string for the error message.
+    private static string InputField(ref Utf8JsonReader reader) =>
+        reader.ValueTextEquals("data"u8) ? "data"
+        : reader.ValueTextEquals("name"u8) ? "name"
+        : reader.ValueTextEquals("shape"u8) ? "shape"
+        : reader.ValueTextEquals("datatype"u8) ? "datatype"
+        : reader.ValueTextEquals("parameters"u8) ? "parameters"
+        : reader.GetString()!;
+
     private static int[] ReadShape(ref Utf8JsonReader reader, int index)
     {
         ExpectArray(ref reader, $"inputs[{index}].shape");
-        var dims = new List<int>();
+        Span<int> dims = stackalloc int[32];
+        int rank = 0;
         while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
         {
             if (reader.TokenType != JsonTokenType.Number || !reader.TryGetInt32(out int d) || d < 0)
                 throw ProtocolException.BadRequest($"inputs[{index}].shape must list whole numbers >= 0 (the batch size first), e.g. [1, 1, 28, 28].");
-            if (dims.Count == 32) throw ProtocolException.BadRequest($"inputs[{index}].shape has more than 32 dimensions.");
-            dims.Add(d);
+            if (rank == 32) throw ProtocolException.BadRequest($"inputs[{index}].shape has more than 32 dimensions.");
+            dims[rank++] = d;
         }
-        return dims.ToArray();
+        return dims[..rank].ToArray();
     }
 
     private static RequestedOutput ReadOutput(ref Utf8JsonReader reader, int index)
@@ -144,9 +157,8 @@ public static class InferenceRequestParser
         long offset = 0;
         foreach (var input in raw)
         {
-            string where = $"inputs[{input.Index}]";
-            if (string.IsNullOrEmpty(input.Name)) throw ProtocolException.BadRequest($"{where} has no name.");
-            where = $"input '{Clip(input.Name)}'";
+            if (string.IsNullOrEmpty(input.Name)) throw ProtocolException.BadRequest($"inputs[{input.Index}] has no name.");
+            var where = DataLocation.Input(input.Name);
             if (input.Shape is null) throw ProtocolException.BadRequest($"{where} has no shape, e.g. \"shape\": [1, 1, 28, 28].");
             if (input.Datatype is null) throw ProtocolException.BadRequest($"{where} has no datatype, e.g. \"datatype\": \"FP32\".");
             if (!TensorDatatypes.TryParse(input.Datatype, out var type))
@@ -178,11 +190,12 @@ public static class InferenceRequestParser
             else
             {
                 if (input.Data is null) throw ProtocolException.BadRequest($"{where} has no data (or binary_data_size with the binary tensor extension).");
-                if (input.Data.Values.Count != count)
+                if (input.Data.Count != count)
                     throw ProtocolException.BadRequest(
-                        $"{where}: shape [{string.Join(",", input.Shape)}] holds {count:N0} values, but data has {input.Data.Values.Count:N0}; send exactly as many values as the shape holds.");
+                        $"{where}: shape [{string.Join(",", input.Shape)}] holds {count:N0} values, but data has {input.Data.Count:N0}; send exactly as many values as the shape holds.");
                 values = new float[count];
                 input.Data.CopyTo(values, input.Shape, type, where, options.AllowNonFinite);
+                input.Data.Release();
             }
             result.Add(new InferenceInput(input.Name, input.Shape, type, values));
         }
@@ -191,7 +204,7 @@ public static class InferenceRequestParser
         return result;
     }
 
-    private static void CheckFinite(ReadOnlySpan<float> values, string where, InferenceParseOptions options)
+    private static void CheckFinite(ReadOnlySpan<float> values, DataLocation where, InferenceParseOptions options)
     {
         if (options.AllowNonFinite) return;
         for (int i = 0; i < values.Length; i++)

@@ -16,12 +16,12 @@ public static class InferenceResponseWriter
 {
     public static int? Write(IBufferWriter<byte> target, ResponseIdentity who, ClassifierOutputs outputs, InferenceRequest request)
     {
-        var wanted = request.Outputs.Count > 0
-            ? request.Outputs
-            : OutputNames.All.Select(n => new RequestedOutput(n, false)).ToList();
+        var wanted = request.Outputs.Count > 0 ? request.Outputs : AllOutputs;
         var binaryParts = new List<byte[]>();
-        var json = new ArrayBufferWriter<byte>(256 + outputs.Logits.Length * 24);
-        using (var w = new Utf8JsonWriter(json))
+        int jsonLength;
+        var w = CachedWriter ??= new Utf8JsonWriter(target);
+        w.Reset(target);
+        try
         {
             w.WriteStartObject();
             w.WriteString("model_name", who.Model);
@@ -71,11 +71,22 @@ public static class InferenceResponseWriter
             }
             w.WriteEndArray();
             w.WriteEndObject();
+            w.Flush();
+            jsonLength = (int)w.BytesCommitted;
         }
-        target.Write(json.WrittenSpan);
+        finally
+        {
+            w.Reset(Stream.Null); // never keep the caller's buffer reachable from the thread
+        }
         foreach (var part in binaryParts) target.Write(part);
-        return binaryParts.Count > 0 ? json.WrittenCount : null;
+        return binaryParts.Count > 0 ? jsonLength : null;
     }
+
+    private static readonly IReadOnlyList<RequestedOutput> AllOutputs = [.. OutputNames.All.Select(n => new RequestedOutput(n, false))];
+
+    // One writer per thread, reset for each response: Write runs start to end on one thread (no await inside).
+    [ThreadStatic]
+    private static Utf8JsonWriter? CachedWriter;
 
     /// <summary>JSON has no NaN or infinity; such values (possible only when the NaN policy allows them in) are written as strings.</summary>
     internal static void WriteFloat(Utf8JsonWriter w, float v)

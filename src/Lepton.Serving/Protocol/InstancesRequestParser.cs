@@ -42,7 +42,7 @@ public static class InstancesRequestParser
                     sawInstances = true;
                     if (reader.TokenType != JsonTokenType.StartArray) throw ProtocolException.BadRequest("'instances' must be a JSON array of examples.");
                     while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
-                        instances.Add(TensorDataReader.Read(ref reader, $"instances[{instances.Count}]"));
+                        instances.Add(TensorDataReader.Read(ref reader, DataLocation.Element("instances", instances.Count)));
                     break;
                 case "top_k":
                     topK = reader.TokenType == JsonTokenType.Number && reader.TryGetInt32(out int k) && k >= 1
@@ -69,6 +69,7 @@ public static class InstancesRequestParser
             int[] compare = data.LeafDepth == dims.Length - 1 && dims.Length > 1 && dims[0] == 1 ? dims[1..] : dims;
             data.CopyTo(one, compare, TensorDatatype.Fp32, $"instances[{i}] (example shape {exampleShape})", options.AllowNonFinite);
             one.CopyTo(values, i * perExample);
+            data.Release();
         }
         return new InstancesRequest(Tensor.FromArray(values, [instances.Count, .. dims]), topK);
     }

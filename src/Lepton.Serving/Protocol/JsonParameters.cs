@@ -5,6 +5,9 @@ namespace Lepton.Serving.Protocol;
 /// <summary>Reads and checks protocol <c>parameters</c> objects (free JSON objects with a few known keys).</summary>
 internal static class JsonParameters
 {
+    /// <summary>The parameters of a request that sends none.</summary>
+    public static IReadOnlyDictionary<string, JsonElement> None { get; } = new Dictionary<string, JsonElement>();
+
     public static IReadOnlyDictionary<string, JsonElement> Read(ref Utf8JsonReader reader, string where)
     {
         if (reader.TokenType != JsonTokenType.StartObject) throw ProtocolException.BadRequest($"'{where}' must be a JSON object.");

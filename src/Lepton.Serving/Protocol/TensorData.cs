@@ -1,3 +1,5 @@
+using System.Buffers;
+
 namespace Lepton.Serving.Protocol;
 
 /// <summary>
@@ -6,7 +8,13 @@ namespace Lepton.Serving.Protocol;
 /// </summary>
 public sealed class TensorData
 {
-    internal List<double> Values { get; } = [];
+    private double[] _values = [];
+    private int _count;
+
+    /// <summary>How many values were read.</summary>
+    internal int Count => _count;
+
+    internal ReadOnlySpan<double> Values => _values.AsSpan(0, _count);
 
     /// <summary>Array lengths per depth (index 0 = the outer array); nested data must be rectangular.</summary>
     internal List<int> Lengths { get; } = [];
@@ -14,42 +22,66 @@ public sealed class TensorData
     /// <summary>Depth of the numbers: 1 for flat data; 0 while no number has been seen.</summary>
     internal int LeafDepth { get; set; }
 
-    /// <summary>Validates the values against shape and datatype and writes them as float32.</summary>
-    internal void CopyTo(float[] target, int[] shape, TensorDatatype type, string where, bool allowNonFinite)
+    internal void Add(double value)
     {
-        string shapeText = $"[{string.Join(",", shape)}]";
-        if (Values.Count != target.Length)
+        if (_count == _values.Length) Grow();
+        _values[_count++] = value;
+    }
+
+    /// <summary>Gives the value buffer back to the pool; the data is empty afterwards.</summary>
+    internal void Release()
+    {
+        if (_values.Length > 0) ArrayPool<double>.Shared.Return(_values);
+        _values = [];
+        _count = 0;
+    }
+
+    // Pooled buffers: a 784-value image would otherwise grow a list through nine arrays per request.
+    private void Grow()
+    {
+        var bigger = ArrayPool<double>.Shared.Rent(Math.Max(1024, _values.Length * 2));
+        Values.CopyTo(bigger);
+        if (_values.Length > 0) ArrayPool<double>.Shared.Return(_values);
+        _values = bigger;
+    }
+
+    /// <summary>Validates the values against shape and datatype and writes them as float32.</summary>
+    internal void CopyTo(float[] target, int[] shape, TensorDatatype type, DataLocation where, bool allowNonFinite)
+    {
+        if (_count != target.Length)
             throw ProtocolException.BadRequest(
-                $"{where}: shape {shapeText} holds {target.Length:N0} values, but data has {Values.Count:N0}; send exactly as many values as the shape holds.");
+                $"{where}: shape {ShapeText(shape)} holds {target.Length:N0} values, but data has {_count:N0}; send exactly as many values as the shape holds.");
         if (LeafDepth > 1)
         {
             bool fits = LeafDepth == shape.Length;
             for (int d = 0; fits && d < shape.Length; d++) fits = Lengths[d] == shape[d];
             if (!fits)
                 throw ProtocolException.BadRequest(
-                    $"{where}: nested data is [{string.Join(",", Lengths)}] deep-wise, but the shape is {shapeText}; nest it like the shape or send it flat.");
+                    $"{where}: nested data is [{string.Join(",", Lengths)}] deep-wise, but the shape is {ShapeText(shape)}; nest it like the shape or send it flat.");
         }
         bool integer = TensorDatatypes.IsInteger(type);
         var (min, max) = TensorDatatypes.IntegerRange(type);
-        string typeName = TensorDatatypes.Name(type);
+        var values = Values;
         for (int i = 0; i < target.Length; i++)
         {
-            double v = Values[i];
+            double v = values[i];
             if (double.IsNaN(v) || double.IsInfinity(v))
             {
-                if (integer) throw ProtocolException.BadRequest($"{where} element {i} is {Describe(v)}, which is not a valid {typeName} value.");
+                if (integer) throw ProtocolException.BadRequest($"{where} element {i} is {Describe(v)}, which is not a valid {TensorDatatypes.Name(type)} value.");
                 if (!allowNonFinite) throw ProtocolException.BadRequest($"{where} element {i} is {Describe(v)}; NaN and infinite values are rejected (fix the client's data).");
                 target[i] = (float)v;
                 continue;
             }
             if (integer && (v != Math.Floor(v) || v < min || v > max))
-                throw ProtocolException.BadRequest($"{where} element {i} is {v}, which is not a {typeName} value (whole numbers from {min} to {max}).");
+                throw ProtocolException.BadRequest($"{where} element {i} is {v}, which is not a {TensorDatatypes.Name(type)} value (whole numbers from {min} to {max}).");
             float f = (float)v;
             if (float.IsInfinity(f) && !allowNonFinite)
                 throw ProtocolException.BadRequest($"{where} element {i} is {v}, outside the float32 range the model computes in.");
             target[i] = f;
         }
     }
+
+    private static string ShapeText(int[] shape) => $"[{string.Join(",", shape)}]";
 
     private static string Describe(double v) => double.IsNaN(v) ? "NaN" : v > 0 ? "Infinity" : "-Infinity";
 }

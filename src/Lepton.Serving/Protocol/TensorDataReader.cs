@@ -9,7 +9,7 @@ namespace Lepton.Serving.Protocol;
 /// </summary>
 internal static class TensorDataReader
 {
-    public static TensorData Read(ref Utf8JsonReader reader, string where)
+    public static TensorData Read(ref Utf8JsonReader reader, DataLocation where)
     {
         if (reader.TokenType != JsonTokenType.StartArray)
             throw ProtocolException.BadRequest($"{where} must be a JSON array of numbers (flat, or nested like the shape).");
@@ -32,25 +32,25 @@ internal static class TensorDataReader
                 case JsonTokenType.Number:
                     Leaf(data, depth, where);
                     open[^1]++;
-                    if (!reader.TryGetDouble(out double v))
-                        throw ProtocolException.BadRequest($"{where} element {data.Values.Count} is not a number a double can hold.");
-                    data.Values.Add(v);
+                    if (!JsonNumber.TryGetDouble(ref reader, out double v))
+                        throw ProtocolException.BadRequest($"{where} element {data.Count} is not a number a double can hold.");
+                    data.Add(v);
                     break;
                 case JsonTokenType.True or JsonTokenType.False:
                     Leaf(data, depth, where);
                     open[^1]++;
-                    data.Values.Add(reader.TokenType == JsonTokenType.True ? 1 : 0);
+                    data.Add(reader.TokenType == JsonTokenType.True ? 1 : 0);
                     break;
                 case JsonTokenType.String:
                     Leaf(data, depth, where);
                     open[^1]++;
-                    data.Values.Add(reader.GetString() switch
+                    data.Add(reader.GetString() switch
                     {
                         "NaN" => double.NaN,
                         "Infinity" => double.PositiveInfinity,
                         "-Infinity" => double.NegativeInfinity,
                         _ => throw ProtocolException.BadRequest(
-                            $"{where} element {data.Values.Count} is a string; model inputs are numbers (BYTES inputs are not supported)."),
+                            $"{where} element {data.Count} is a string; model inputs are numbers (BYTES inputs are not supported)."),
                     });
                     break;
                 default:
@@ -60,14 +60,14 @@ internal static class TensorDataReader
         return data;
     }
 
-    private static void Leaf(TensorData data, int depth, string where)
+    private static void Leaf(TensorData data, int depth, DataLocation where)
     {
         if (data.LeafDepth == 0) data.LeafDepth = depth;
         else if (data.LeafDepth != depth)
             throw ProtocolException.BadRequest($"{where} mixes numbers at nesting depths {data.LeafDepth} and {depth}; nested data must be rectangular.");
     }
 
-    private static void RecordLength(TensorData data, int depth, int length, string where)
+    private static void RecordLength(TensorData data, int depth, int length, DataLocation where)
     {
         while (data.Lengths.Count < depth) data.Lengths.Add(-1);
         if (data.Lengths[depth - 1] == -1) data.Lengths[depth - 1] = length;

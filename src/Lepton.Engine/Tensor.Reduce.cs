@@ -28,6 +28,7 @@ public sealed partial class Tensor
     private Tensor ReduceRaw(int[] axes, bool keepDim, ReduceKind kind)
     {
         if (!DType.IsFloat()) throw new NotSupportedException($"Reductions need a float tensor, got {DType}.");
+        if (kind == ReduceKind.Sum && IsLeadingPrefix(axes) && IsContiguous) return SumLeadingAxes(axes.Length, keepDim);
         var kept = Enumerable.Range(0, Rank).Where(i => Array.IndexOf(axes, i) < 0).ToArray();
         var perm = kept.Concat(axes).ToArray();
         Tensor dense;
@@ -42,6 +43,24 @@ public sealed partial class Tensor
         if (DType == DType.Float32) Reduce.Rows(dense.Storage.As<float>(), dense.Offset, rows, len, r.Storage.As<float>(), kind);
         else Reduce.Rows(dense.Storage.As<double>(), dense.Offset, rows, len, r.Storage.As<double>(), kind);
         return dt == DType ? r : r.To(dt);
+    }
+
+    // True for axes 0..k-1 with at least one axis left over (sorted and distinct, as NormalizeAxes gives them).
+    private bool IsLeadingPrefix(int[] axes) => axes.Length > 0 && axes.Length < Rank && axes[^1] == axes.Length - 1;
+
+    // The sum over the first `count` axes of a dense tensor (a batch axis, as in a bias gradient) as column sums of a
+    // (rows, cols) matrix: one pass over the data in memory order, without the transposed copy ReduceRaw would make.
+    private Tensor SumLeadingAxes(int count, bool keepDim)
+    {
+        int rows = 1, cols = 1;
+        for (int i = 0; i < Rank; i++)
+            if (i < count) rows *= Shape[i];
+            else cols *= Shape[i];
+        var outShape = new Shape(ReducedShape(Enumerable.Range(0, count).ToArray(), keepDim));
+        var r = Empty(outShape, DType);
+        if (DType == DType.Float32) VectorMath.SumColumns(Storage.As<float>().AsSpan(Offset, rows * cols), rows, cols, r.Span<float>());
+        else VectorMath.SumColumns(Storage.As<double>().AsSpan(Offset, rows * cols), rows, cols, r.Span<double>());
+        return r;
     }
 
     /// <summary>Sum over the given axes (all when none).</summary>

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Reflection;
+using System.Runtime.InteropServices;
 using Lepton.Engine;
 
 namespace Lepton.Bench;
@@ -46,20 +47,40 @@ public static class ConvKernelTimes
             if (gx is not null) Array.Clear(gx);
             Backward.Invoke(null, bwdArgs);
         });
-        Console.WriteLine($"{name,-38} fwd best {fwd.best,7:F3} median {fwd.median,7:F3}   bwd best {bwd.best,7:F3} median {bwd.median,7:F3} ms");
+        Console.WriteLine($"{name,-38} fwd best {fwd.best,7:F3} median {fwd.median,7:F3} cpu {fwd.cpu,7:F3}   " +
+            $"bwd best {bwd.best,7:F3} median {bwd.median,7:F3} cpu {bwd.cpu,7:F3} ms");
     }
 
-    private static (double best, double median) Time(int reps, Action call)
+    // best and median wall time, and the least CPU time of the calling thread: with LEPTON_THREADS=1 all the work runs
+    // on it, and its CPU time does not count the waits for a core that a busy shared machine adds to the wall time.
+    private static (double best, double median, double cpu) Time(int reps, Action call)
     {
         for (int i = 0; i < 3; i++) call();
         var t = new double[reps];
+        double cpu = double.MaxValue;
         for (int i = 0; i < reps; i++)
         {
+            double c0 = ThreadCpuMs();
             long t0 = Stopwatch.GetTimestamp();
             call();
             t[i] = Stopwatch.GetElapsedTime(t0).TotalMilliseconds;
+            cpu = Math.Min(cpu, ThreadCpuMs() - c0);
         }
         Array.Sort(t);
-        return (t[0], t[reps / 2]);
+        return (t[0], t[reps / 2], cpu);
     }
+
+    [StructLayout(LayoutKind.Sequential)]
+    private struct TimeSpec
+    {
+        public long Seconds, Nanoseconds;
+    }
+
+    [DllImport("libc", EntryPoint = "clock_gettime")]
+    private static extern int ClockGetTime(int clock, out TimeSpec time);
+
+    private const int ClockThreadCpuTime = 3; // CLOCK_THREAD_CPUTIME_ID on Linux
+
+    private static double ThreadCpuMs() =>
+        OperatingSystem.IsLinux() && ClockGetTime(ClockThreadCpuTime, out var ts) == 0 ? ts.Seconds * 1e3 + ts.Nanoseconds / 1e6 : 0;
 }

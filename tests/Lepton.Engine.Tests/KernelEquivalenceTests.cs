@@ -83,6 +83,35 @@ public class KernelEquivalenceTests
         }
     }
 
+    [Theory]
+    [InlineData("stride1_tails")]
+    [InlineData("fmnist_conv1")]
+    [InlineData("stride2_pad1")]
+    public void Conv2dGradientSubsetsEqualTheFullBackward(string name)
+    {
+        // The bias gradient rides on the weight gradient's pass when both are wanted; alone it takes its own.
+        var g = ConvCases[name];
+        var rng = new Generator(5);
+        var x = Random<float>(rng, g.N * g.C * g.H * g.W);
+        var w = Random<float>(rng, g.O * g.Cg * g.KH * g.KW);
+        var gy = Random<float>(rng, g.N * g.O * g.OH * g.OW);
+        float[] Gx() => new float[x.Length];
+        float[] Gw() => new float[w.Length];
+        float[] Gb() => new float[g.O];
+        var (gxAll, gwAll, gbAll) = (Gx(), Gw(), Gb());
+        Conv2dKernels.Backward(x, 0, w, 0, gy, g, gxAll, gwAll, gbAll);
+        var (gx1, gb1) = (Gx(), Gb());
+        Conv2dKernels.Backward(x, 0, w, 0, gy, g, gx1, null, gb1);
+        var gw2 = Gw();
+        Conv2dKernels.Backward(x, 0, w, 0, gy, g, null, gw2, null);
+        var gb3 = Gb();
+        Conv2dKernels.Backward<float>(x, 0, w, 0, gy, g, null, null, gb3);
+        Assert.Equal(gxAll, gx1);
+        Assert.Equal(gwAll, gw2);
+        AssertClose(gbAll, gb1, 1e-5, "bias alone with gx");
+        AssertClose(gbAll, gb3, 1e-5, "bias alone");
+    }
+
     private static void CheckConv<T>(ConvGeometry g, double tol) where T : unmanaged, IFloatingPointIeee754<T>
     {
         var rng = new Generator(17);

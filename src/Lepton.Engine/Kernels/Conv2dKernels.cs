@@ -120,13 +120,16 @@ internal static class Conv2dKernels
     public static void Backward<T>(T[] x, int xOffset, T[] w, int wOffset, T[] gy, ConvGeometry g, T[]? gx, T[]? gw, T[]? gb)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        if (gb is not null) BiasGradient(gy, g, gb);
-        if (gx is null && gw is null) return;
-        if (typeof(T) == typeof(float) && ConvStride1.Applies(g))
+        if (typeof(T) == typeof(float) && (gx is not null || gw is not null) && ConvStride1.Applies(g))
         {
-            ConvStride1.Backward((float[])(object)x, xOffset, (float[])(object)w, wOffset, (float[])(object)gy, g, (float[]?)(object?)gx, (float[]?)(object?)gw);
+            // The weight gradient's pass over gy sums the bias gradient too; without it the bias takes its own pass.
+            ConvStride1.Backward((float[])(object)x, xOffset, (float[])(object)w, wOffset, (float[])(object)gy, g,
+                (float[]?)(object?)gx, (float[]?)(object?)gw, gw is null ? null : (float[]?)(object?)gb);
+            if (gw is null && gb is not null) BiasGradient(gy, g, gb);
             return;
         }
+        if (gb is not null) BiasGradient(gy, g, gb);
+        if (gx is null && gw is null) return;
         int ohw = g.OH * g.OW, wSize = g.O * g.GroupK;
         int chunk = SamplesPerChunk(g), chunks = (g.N + chunk - 1) / chunk;
         bool perSample = PerSample(g, chunk);

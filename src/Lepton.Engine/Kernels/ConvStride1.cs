@@ -64,8 +64,12 @@ internal static class ConvStride1
         }
     }
 
-    /// <summary>gx (N,C,H,W) overwritten and gw (O,Cg,KH,KW) overwritten from gy; null for one not wanted.</summary>
-    public static void Backward(float[] x, int xOffset, float[] w, int wOffset, float[] gy, ConvGeometry g, float[]? gx, float[]? gw)
+    /// <summary>
+    /// gx (N,C,H,W), gw (O,Cg,KH,KW) and gb (O) overwritten from gy; null for one not wanted. gb is only computed
+    /// together with gw (the same pass over gy).
+    /// </summary>
+    public static void Backward(float[] x, int xOffset, float[] w, int wOffset, float[] gy, ConvGeometry g, float[]? gx, float[]? gw,
+        float[]? gb)
     {
         if (gx is null && gw is null) return;
         var layout = new ConvPaddedLayout(g);
@@ -80,7 +84,7 @@ internal static class ConvStride1
         int tilesB = 0;
         var halvesB = gx is null ? null : layout.Halves(g.H, g.W, out tilesB);
         var xpads = gw is null ? null : Rent(job.Parts, layout.InputSize(g));
-        var weights = gw is null ? null : new ConvWeightGradient(g, layout, job.Count, job.Parts);
+        var weights = gw is null ? null : new ConvWeightGradient(g, layout, job.Count, job.Parts, gb is not null);
         try
         {
             if (packB is not null) ConvWeightPacking.PackInputGradient(w, wOffset, g, packB);
@@ -102,14 +106,14 @@ internal static class ConvStride1
                     weights.Sample(part, n, c, n == c * job.ChunkSize, last, xpads[part], gy);
                 }
             });
-            weights?.Finish(job.Count, gw);
+            weights?.Finish(job.Count, gw, gb);
             weights = null;
         }
         finally
         {
             if (packB is not null) ArrayPool<float>.Shared.Return(packB);
             if (offB is not null) ArrayPool<int>.Shared.Return(offB);
-            weights?.Finish(job.Count, null);
+            weights?.Finish(job.Count, null, null);
             if (zeros is not null) ArrayPool<float>.Shared.Return(zeros);
             if (halvesB is not null) ArrayPool<int>.Shared.Return(halvesB);
             Return(gpads);

@@ -1,5 +1,7 @@
 using System.Buffers;
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace Lepton.Engine.Kernels;
 
@@ -24,10 +26,13 @@ internal sealed class ConvWeightGradient
     private readonly int _gk8, _og32, _ldg, _slice, _rowsG, _planeG, _og4, _gk3, _laneSize;
     private readonly int[] _off;
     private readonly float[] _partials;
+    // Bias gradient partials, one row of O per chunk (null when the bias gradient is not wanted).
+    private readonly float[]? _biasPartials;
     private readonly float[][] _scratch, _lanes;
 
-    public ConvWeightGradient(ConvGeometry g, ConvPaddedLayout layout, int chunks, int parts)
+    public ConvWeightGradient(ConvGeometry g, ConvPaddedLayout layout, int chunks, int parts, bool bias)
     {
+        _biasPartials = bias ? ArrayPool<float>.Shared.Rent(chunks * g.O) : null;
         _g = g;
         _layout = layout;
         _dot = g.GroupK < DotMaxTaps;
@@ -64,6 +69,16 @@ internal sealed class ConvWeightGradient
     public void Sample(int part, int n, int chunk, bool first, bool last, float[] xpad, float[] gy)
     {
         int q = _g.OH * _g.OW;
+        if (_biasPartials is not null)
+        {
+            // gy's rows, about to be read (and cached) for the weight gradient anyway.
+            var b = _biasPartials.AsSpan(chunk * _g.O, _g.O);
+            for (int o = 0; o < _g.O; o++)
+            {
+                float s = VectorMath.Sum<float>(gy.AsSpan((n * _g.O + o) * q, q));
+                b[o] = first ? s : b[o] + s;
+            }
+        }
         if (_dot)
         {
             _layout.Pad(gy, n * _g.O * q, _g.O, _g.OH, _g.OW, 0, 0, _rowsG, _scratch[part]);
@@ -77,10 +92,17 @@ internal sealed class ConvWeightGradient
         }
     }
 
-    /// <summary>gw (O,Cg,KH,KW) = the sum of the chunks' partials, in chunk order; then the scratch goes back to the pool.</summary>
-    public void Finish(int chunks, float[]? gw)
+    /// <summary>gw (O,Cg,KH,KW) and gb (O) = the sums of the chunks' partials, in chunk order; then the scratch goes back to the pool.</summary>
+    public void Finish(int chunks, float[]? gw, float[]? gb)
     {
         if (gw is not null) ConvWeightPacking.SumAndUntranspose(_partials, chunks, _slice, _g, _gk8, _og32, gw);
+        if (gb is not null && _biasPartials is not null)
+        {
+            var sum = gb.AsSpan(0, _g.O);
+            _biasPartials.AsSpan(0, _g.O).CopyTo(sum);
+            for (int c = 1; c < chunks; c++) VectorMath.AddTo<float>(_biasPartials.AsSpan(c * _g.O, _g.O), sum);
+        }
+        if (_biasPartials is not null) ArrayPool<float>.Shared.Return(_biasPartials);
         ArrayPool<int>.Shared.Return(_off);
         ArrayPool<float>.Shared.Return(_partials);
         foreach (var b in _scratch) ArrayPool<float>.Shared.Return(b);
@@ -108,15 +130,54 @@ internal sealed class ConvWeightGradient
     }
 
     // gT[(oh,ow), gi*og32 + o] = gy[n, gi*Og + o, oh, ow]: output channels become the vector lanes.
-    private void Transpose(float[] gy, int offset, int q, float[] gT)
+    // 8x8 blocks go through registers; the tails (channels or positions past a multiple of 8) element by element.
+    private unsafe void Transpose(float[] gy, int offset, int q, float[] gT)
     {
-        for (int gi = 0; gi < _g.Groups; gi++)
-        for (int o = 0; o < _g.Og; o++)
+        int og = _g.Og, q8 = q / 8 * 8, og8 = Avx.IsSupported ? og / 8 * 8 : 0;
+        fixed (float* ps = gy, pd = gT)
         {
-            var src = gy.AsSpan(offset + (gi * _g.Og + o) * q, q);
-            int col = gi * _og32 + o;
-            for (int i = 0; i < q; i++) gT[i * _ldg + col] = src[i];
+            for (int gi = 0; gi < _g.Groups; gi++)
+            {
+                float* src = ps + offset + (long)gi * og * q, dst = pd + gi * _og32;
+                for (int o = 0; o < og8; o += 8)
+                for (int i = 0; i < q8; i += 8)
+                    Transpose8x8(src + (long)o * q + i, q, dst + (long)i * _ldg + o, _ldg);
+                for (int o = 0; o < og; o++)
+                {
+                    int from = o < og8 ? q8 : 0;
+                    for (int i = from; i < q; i++) dst[(long)i * _ldg + o] = src[(long)o * q + i];
+                }
+            }
         }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe void Transpose8x8(float* src, int lds, float* dst, int ldd)
+    {
+        var t0 = Avx.UnpackLow(Avx.LoadVector256(src), Avx.LoadVector256(src + lds));
+        var t1 = Avx.UnpackHigh(Avx.LoadVector256(src), Avx.LoadVector256(src + lds));
+        var t2 = Avx.UnpackLow(Avx.LoadVector256(src + 2 * lds), Avx.LoadVector256(src + 3 * lds));
+        var t3 = Avx.UnpackHigh(Avx.LoadVector256(src + 2 * lds), Avx.LoadVector256(src + 3 * lds));
+        var t4 = Avx.UnpackLow(Avx.LoadVector256(src + 4 * lds), Avx.LoadVector256(src + 5 * lds));
+        var t5 = Avx.UnpackHigh(Avx.LoadVector256(src + 4 * lds), Avx.LoadVector256(src + 5 * lds));
+        var t6 = Avx.UnpackLow(Avx.LoadVector256(src + 6 * lds), Avx.LoadVector256(src + 7 * lds));
+        var t7 = Avx.UnpackHigh(Avx.LoadVector256(src + 6 * lds), Avx.LoadVector256(src + 7 * lds));
+        var u0 = Avx.Shuffle(t0, t2, 0x44);
+        var u1 = Avx.Shuffle(t0, t2, 0xEE);
+        var u2 = Avx.Shuffle(t1, t3, 0x44);
+        var u3 = Avx.Shuffle(t1, t3, 0xEE);
+        var u4 = Avx.Shuffle(t4, t6, 0x44);
+        var u5 = Avx.Shuffle(t4, t6, 0xEE);
+        var u6 = Avx.Shuffle(t5, t7, 0x44);
+        var u7 = Avx.Shuffle(t5, t7, 0xEE);
+        Avx.Store(dst, Avx.Permute2x128(u0, u4, 0x20));
+        Avx.Store(dst + ldd, Avx.Permute2x128(u1, u5, 0x20));
+        Avx.Store(dst + 2 * ldd, Avx.Permute2x128(u2, u6, 0x20));
+        Avx.Store(dst + 3 * ldd, Avx.Permute2x128(u3, u7, 0x20));
+        Avx.Store(dst + 4 * ldd, Avx.Permute2x128(u0, u4, 0x31));
+        Avx.Store(dst + 5 * ldd, Avx.Permute2x128(u1, u5, 0x31));
+        Avx.Store(dst + 6 * ldd, Avx.Permute2x128(u2, u6, 0x31));
+        Avx.Store(dst + 7 * ldd, Avx.Permute2x128(u3, u7, 0x31));
     }
 
     // lanes[(gi, o-tile, j-tile)] (+)= 16-lane partial dot products of gy rows with tap rows of the padded input.

@@ -1,4 +1,3 @@
-using System.Numerics;
 using Lepton.NN;
 
 namespace Lepton.Training.Optimizers;
@@ -33,25 +32,10 @@ public sealed class Sgd : Optimizer
     // A multiply-add or two per element, no division: a plain elementwise op.
     protected override int ElementCost => 1;
 
-    // Same op order as torch's single-tensor SGD, in the parameter's precision:
-    // d = g + wd*p; buf = d (first step) or mu*buf + (1-damp)*d; d = nesterov ? d + mu*buf : buf; p -= lr*d.
+    // Same op order as torch's single-tensor SGD, in the parameter's precision (see SgdMath).
     protected override void Update<T>(Span<T> param, ReadOnlySpan<T> grad, StateSpans<T> state, long step)
     {
-        T lr = T.CreateTruncating(LearningRate), wd = T.CreateTruncating(Options.WeightDecay);
-        T mu = T.CreateTruncating(Options.Momentum), omd = T.CreateTruncating(1 - Options.Dampening);
-        bool useWd = Options.WeightDecay != 0, momentum = Options.Momentum != 0, nesterov = Options.Nesterov, first = step == 1;
-        var buf = momentum ? state[0] : default;
-        for (int i = 0; i < param.Length; i++)
-        {
-            T p = param[i];
-            T d = useWd ? grad[i] + wd * p : grad[i];
-            if (momentum)
-            {
-                T b = first ? d : buf[i] * mu + omd * d;
-                buf[i] = b;
-                d = nesterov ? d + mu * b : b;
-            }
-            param[i] = p - lr * d;
-        }
+        var settings = new SgdMath.Settings<T>(LearningRate, Options.WeightDecay, Options.Momentum, Options.Dampening, Options.Nesterov, step == 1);
+        SgdMath.Update(param, grad, settings.Momentum ? state[0] : default, settings);
     }
 }

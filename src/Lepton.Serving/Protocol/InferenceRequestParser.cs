@@ -13,10 +13,18 @@ public static class InferenceRequestParser
     public static InferenceRequest Parse(ReadOnlySpan<byte> json, ReadOnlySpan<byte> binary, InferenceParseOptions? options = null)
     {
         options ??= InferenceParseOptions.Default;
-        var reader = new Utf8JsonReader(json, new JsonReaderOptions { MaxDepth = options.MaxDepth });
         try
         {
-            return ReadRequest(ref reader, binary, options);
+            return Read(json, binary, options, fastPath: true);
+        }
+        catch (JsonException)
+        {
+            // The reader's error positions after a fast-read data array count from that array; read again the plain way
+            // so the client sees the position in the whole body.
+        }
+        try
+        {
+            return Read(json, binary, options, fastPath: false);
         }
         catch (JsonException ex)
         {
@@ -24,7 +32,15 @@ public static class InferenceRequestParser
         }
     }
 
-    private static InferenceRequest ReadRequest(ref Utf8JsonReader reader, ReadOnlySpan<byte> binary, InferenceParseOptions options)
+    private static InferenceRequest Read(ReadOnlySpan<byte> json, ReadOnlySpan<byte> binary, InferenceParseOptions options, bool fastPath)
+    {
+        var reader = new Utf8JsonReader(json, new JsonReaderOptions { MaxDepth = options.MaxDepth });
+        return ReadRequest(ref reader, ref json, binary, options, fastPath);
+    }
+
+    // json: the bytes the reader reads (see TensorDataReader.Read).
+    private static InferenceRequest ReadRequest(ref Utf8JsonReader reader, ref ReadOnlySpan<byte> json, ReadOnlySpan<byte> binary, InferenceParseOptions options,
+        bool fastPath)
     {
         if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
             throw ProtocolException.BadRequest($"The request body must be a JSON object with {Fields}.");
@@ -41,7 +57,7 @@ public static class InferenceRequestParser
                 reader.Read();
                 sawInputs = true;
                 ExpectArray(ref reader, "inputs");
-                while (reader.Read() && reader.TokenType != JsonTokenType.EndArray) inputs.Add(ReadInput(ref reader, inputs.Count));
+                while (reader.Read() && reader.TokenType != JsonTokenType.EndArray) inputs.Add(ReadInput(ref reader, ref json, inputs.Count, fastPath));
             }
             else if (reader.ValueTextEquals("id"u8))
             {
@@ -68,7 +84,7 @@ public static class InferenceRequestParser
         return new InferenceRequest(id, Convert(inputs, binary, options), outputs, binaryOutput, parameters);
     }
 
-    private static RawInput ReadInput(ref Utf8JsonReader reader, int index)
+    private static RawInput ReadInput(ref Utf8JsonReader reader, ref ReadOnlySpan<byte> json, int index, bool fastPath)
     {
         if (reader.TokenType != JsonTokenType.StartObject)
             throw ProtocolException.BadRequest($"inputs[{index}] must be an object with name, shape, datatype and data.");
@@ -93,7 +109,7 @@ public static class InferenceRequestParser
                     input.BinarySize = JsonParameters.Long(p, "binary_data_size", $"inputs[{index}].parameters");
                     break;
                 case "data":
-                    input.Data = TensorDataReader.Read(ref reader, DataLocation.Element("inputs", index, ".data"));
+                    input.Data = TensorDataReader.Read(ref reader, ref json, DataLocation.Element("inputs", index, ".data"), fastPath);
                     break;
                 default:
                     throw ProtocolException.BadRequest($"Unknown field '{Clip(field)}' in inputs[{index}]; an input has name, shape, datatype, parameters and data.");

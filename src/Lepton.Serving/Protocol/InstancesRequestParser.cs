@@ -17,7 +17,7 @@ public static class InstancesRequestParser
         var reader = new Utf8JsonReader(json, new JsonReaderOptions { MaxDepth = options.MaxDepth });
         try
         {
-            return Read(ref reader, exampleShape, options);
+            return Read(ref reader, json, exampleShape, options);
         }
         catch (JsonException ex)
         {
@@ -25,7 +25,7 @@ public static class InstancesRequestParser
         }
     }
 
-    private static InstancesRequest Read(ref Utf8JsonReader reader, Shape exampleShape, InferenceParseOptions options)
+    private static InstancesRequest Read(ref Utf8JsonReader reader, ReadOnlySpan<byte> json, Shape exampleShape, InferenceParseOptions options)
     {
         if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
             throw ProtocolException.BadRequest("The request body must be a JSON object: {\"instances\": [example, ...]}.");
@@ -42,7 +42,7 @@ public static class InstancesRequestParser
                     sawInstances = true;
                     if (reader.TokenType != JsonTokenType.StartArray) throw ProtocolException.BadRequest("'instances' must be a JSON array of examples.");
                     while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
-                        instances.Add(TensorDataReader.Read(ref reader, DataLocation.Element("instances", instances.Count)));
+                        instances.Add(TensorDataReader.Read(ref reader, ref json, DataLocation.Element("instances", instances.Count), fastPath: false));
                     break;
                 case "top_k":
                     topK = reader.TokenType == JsonTokenType.Number && reader.TryGetInt32(out int k) && k >= 1

@@ -34,6 +34,8 @@ public sealed class TensorData
         if (_values.Length > 0) ArrayPool<double>.Shared.Return(_values);
         _values = [];
         _count = 0;
+        Lengths.Clear();
+        LeafDepth = 0;
     }
 
     // Pooled buffers: a 784-value image would otherwise grow a list through nine arrays per request.

@@ -9,11 +9,18 @@ namespace Lepton.Serving.Protocol;
 /// </summary>
 internal static class TensorDataReader
 {
-    public static TensorData Read(ref Utf8JsonReader reader, DataLocation where)
+    /// <param name="json">The bytes <paramref name="reader"/> reads; when a flat array is read by the fast path, the reader
+    /// is replaced by one over the rest of them and <paramref name="json"/> becomes that rest.</param>
+    public static TensorData Read(ref Utf8JsonReader reader, ref ReadOnlySpan<byte> json, DataLocation where, bool fastPath = true)
     {
         if (reader.TokenType != JsonTokenType.StartArray)
             throw ProtocolException.BadRequest($"{where} must be a JSON array of numbers (flat, or nested like the shape).");
         var data = new TensorData();
+        if (fastPath && FlatNumberArray.TryRead(ref reader, ref json, data))
+        {
+            reader.Read(); // the array's ']'
+            return data;
+        }
         var open = new List<int> { 0 }; // element counts of the arrays currently open
         while (open.Count > 0)
         {

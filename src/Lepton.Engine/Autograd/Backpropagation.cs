@@ -11,8 +11,45 @@ internal static class Backpropagation
         if (seed is null && root.Numel != 1)
             throw new InvalidOperationException($"Backward() without a seed gradient needs a scalar, got shape {root.Shape}; reduce with Sum() or Mean() first.");
 
-        var order = TopologicalOrder(root);
-        var grads = new Dictionary<Tensor, Tensor>(ReferenceEqualityComparer.Instance);
+        // The sweep's collections are kept per thread and cleared after use, so a training step does not allocate
+        // them again; a backward started from inside another one's closure gets fresh ones.
+        var work = t_workspace ?? new Workspace();
+        t_workspace = null;
+        try
+        {
+            Sweep(root, seed, store, work);
+        }
+        finally
+        {
+            work.Clear();
+            t_workspace = work;
+        }
+        return store;
+    }
+
+    [ThreadStatic] private static Workspace? t_workspace;
+
+    private sealed class Workspace
+    {
+        public readonly List<Tensor> Order = new();
+        public readonly HashSet<Tensor> Visited = new(ReferenceEqualityComparer.Instance);
+        public readonly Stack<(Tensor t, int next)> Stack = new();
+        public readonly Dictionary<Tensor, Tensor> Grads = new(ReferenceEqualityComparer.Instance);
+
+        public void Clear()
+        {
+            Order.Clear();
+            Visited.Clear();
+            Stack.Clear();
+            Grads.Clear();
+        }
+    }
+
+    private static void Sweep(Tensor root, Tensor? seed, GradStore store, Workspace work)
+    {
+        var order = work.Order;
+        TopologicalOrder(root, order, work.Visited, work.Stack);
+        var grads = work.Grads;
         using var _ = new NoGrad();
         grads[root] = seed ?? Tensor.OnesLike(root);
 
@@ -37,14 +74,10 @@ internal static class Backpropagation
                 grads[x] = grads.TryGetValue(x, out var prev) ? prev.Add(gx) : gx;
             }
         }
-        return store;
     }
 
-    private static List<Tensor> TopologicalOrder(Tensor root)
+    private static void TopologicalOrder(Tensor root, List<Tensor> order, HashSet<Tensor> visited, Stack<(Tensor t, int next)> stack)
     {
-        var order = new List<Tensor>();
-        var visited = new HashSet<Tensor>(ReferenceEqualityComparer.Instance);
-        var stack = new Stack<(Tensor t, int next)>();
         stack.Push((root, 0));
         visited.Add(root);
         while (stack.Count > 0)
@@ -62,6 +95,5 @@ internal static class Backpropagation
                 order.Add(t);
             }
         }
-        return order;
     }
 }

@@ -9,12 +9,19 @@ public class ConvThreadingTests
     // 16 samples → 8 chunks of 2; 16*32*72*100 = 3.7M multiply-adds, enough to be split across threads.
     private static readonly ConvGeometry Batch16 = new(N: 16, C: 8, H: 10, W: 10, O: 32, KH: 3, KW: 3, PH: 1, PW: 1);
 
-    [Fact]
-    public void ForwardAndGradientsDoNotDependOnThreadCount()
+    // One sample of the reference CNN's conv2: a single chunk, the shape of batch-1 inference.
+    private static readonly ConvGeometry SingleConv2 = new(N: 1, C: 32, H: 14, W: 14, O: 64, KH: 3, KW: 3, PH: 1, PW: 1);
+
+    public static TheoryData<string> Geometries => new() { nameof(Batch16), nameof(SingleConv2) };
+
+    [Theory]
+    [MemberData(nameof(Geometries))]
+    public void ForwardAndGradientsDoNotDependOnThreadCount(string name)
     {
-        var one = RunWithThreads(1);
-        var two = RunWithThreads(2);
-        var three = RunWithThreads(3);
+        var g = name == nameof(Batch16) ? Batch16 : SingleConv2;
+        var one = RunWithThreads(1, g);
+        var two = RunWithThreads(2, g);
+        var three = RunWithThreads(3, g);
         for (int i = 0; i < one.Length; i++)
         {
             Assert.Equal(one[i], two[i]);
@@ -69,14 +76,13 @@ public class ConvThreadingTests
         }
     }
 
-    // y, gx, gw and gb of Batch16 concatenated, computed on the given number of threads.
-    private static float[] RunWithThreads(int threads)
+    // y, gx, gw and gb concatenated, computed on the given number of threads.
+    private static float[] RunWithThreads(int threads, ConvGeometry g)
     {
         int saved = CpuParallel.ThreadCount;
         try
         {
             CpuParallel.ThreadCount = threads;
-            var g = Batch16;
             var (x, w, b, gy) = Inputs(g);
             var y = new float[g.N * g.O * g.OH * g.OW];
             Conv2dKernels.Forward(x, 0, w, 0, b, 0, g, y);

@@ -131,6 +131,7 @@ public sealed class DynamicBatcher : IAsyncDisposable
                     retry);
             }
             long now = Stopwatch.GetTimestamp();
+            bool wasEmpty = _queue.Count == 0;
             foreach (var chunk in chunks)
             {
                 chunk.EnqueuedAt = now;
@@ -138,7 +139,10 @@ public sealed class DynamicBatcher : IAsyncDisposable
             }
             _queuedRows += rows;
             _metrics.QueueChanged(rows);
-            Monitor.Pulse(_gate);
+            // The worker needs waking only when it may be waiting with no deadline (the queue was empty) or a batch is now
+            // full; otherwise it is running a batch or already waiting for the oldest row's delay, and a wake-up per request
+            // would cost a context switch each on busy cores.
+            if (wasEmpty || _queuedRows >= Options.MaxBatchSize) Monitor.Pulse(_gate);
         }
     }
 

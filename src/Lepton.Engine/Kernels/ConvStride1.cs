@@ -9,7 +9,8 @@ namespace Lepton.Engine.Kernels;
 /// Stride-1 convolution in float without an im2col matrix: register tiles read a zero-padded copy of each
 /// sample through tap offsets (<see cref="ConvPaddedLayout"/>). The input gradient is itself a stride-1
 /// convolution of the padded output gradient with the flipped, transposed weight, so no col2im is needed
-/// either; the weight gradient is a GEMM whose operands are the padded input and the transposed output gradient.
+/// either; the weight gradient reads the same padded input (<see cref="ConvWeightGradient"/>). Threads take whole
+/// chunks of samples, cut exactly as <see cref="Conv2dKernels"/> cuts them, so results do not depend on the thread count.
 /// </summary>
 internal static class ConvStride1
 {

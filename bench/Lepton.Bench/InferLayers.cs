@@ -20,7 +20,7 @@ public static class InferLayers
         int batch = args.Length > 1 ? int.Parse(args[1]) : 1;
         int reps = args.Length > 2 ? int.Parse(args[2]) : 2000;
         var model = ModelPresets.Build(preset, rng: new Generator(0));
-        model.Eval();
+        model.PrepareForInference();
         var x = Tensor.Randn(new Shape(batch, 1, 28, 28), new Generator(1));
         int n = model.Count;
         var times = new double[n][];

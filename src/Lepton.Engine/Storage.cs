@@ -50,6 +50,30 @@ public sealed class Storage
         return data;
     }
 
+    /// <summary>
+    /// True once <see cref="MakeReadOnly"/> was called: the values are final (the weights of a model prepared for
+    /// inference), so kernels may cache derived forms of them, such as packed GEMM panels.
+    /// </summary>
+    public bool IsReadOnly { get; private set; }
+
+    /// <summary>Promises that the values will not change again; in-place writers (CopyFrom, optimizers) then refuse this storage.</summary>
+    public void MakeReadOnly()
+    {
+        _ = Data; // a released buffer cannot be promised anything
+        IsReadOnly = true;
+    }
+
+    // A derived form of a read-only storage (see Tensor.Linear's packed weight), built on first use.
+    internal object? Derived { get; set; }
+
+    /// <summary>Throws, naming <paramref name="operation"/> and the fix, when the storage is read-only; in-place writers call it first.</summary>
+    public void ThrowIfReadOnly(string operation)
+    {
+        if (IsReadOnly)
+            throw new InvalidOperationException($"{operation}: this tensor's storage is read-only (its module was prepared for inference, " +
+                "and kernels cache packed copies of it). Load a fresh copy of the model to change or train its weights.");
+    }
+
     public T[] As<T>() where T : unmanaged => Data as T[]
         ?? throw new InvalidOperationException($"Storage holds {DType}, not {typeof(T).Name}.");
 }

@@ -53,7 +53,10 @@ public sealed partial class Tensor
     private static void LinearForward<T>(Tensor x, Tensor w, Tensor? b, Tensor y, int rows, int inF, int outF)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        DenseGemm<T>(false, true, rows, outF, inF, x, inF, w, inF, y);
+        if (typeof(T) == typeof(float) && w.Storage.IsReadOnly && Gemm.KernelOverride == GemmKernelKind.Auto)
+            Gemm.SgemmPacked(false, rows, 1f, x.Data<float>(), x.Offset, inF, PackedWeight(w, inF, outF), 0f, y.Data<float>(), y.Offset, outF);
+        else
+            DenseGemm<T>(false, true, rows, outF, inF, x, inF, w, inF, y);
         if (b is not null) VectorMath.AddRowVector(y.Span<T>(), rows, outF, b.Data<T>().AsSpan(b.Offset, outF));
     }
 
@@ -64,6 +67,20 @@ public sealed partial class Tensor
         if (gx is not null) DenseGemm<T>(false, false, rows, inF, outF, g, outF, w, inF, gx);
         if (gw is not null) DenseGemm<T>(true, false, outF, inF, rows, g, outF, x, inF, gw);
         if (gb is not null) VectorMath.SumColumns(g.Data<T>().AsSpan(g.Offset, rows * outF), rows, outF, gb.Span<T>());
+    }
+
+    // Wᵀ packed once for a read-only weight: a batch-1 forward then reads the panels instead of re-packing the whole
+    // matrix (fc1 of the reference CNN: 1.6 MB) on every call. Same panels, so the same bits as packing per call.
+    private sealed record PackedLinearWeight(int Offset, int InFeatures, int OutFeatures, GemmKernelKind Kind, PackedGemmB Packed);
+
+    private static PackedGemmB PackedWeight(Tensor w, int inF, int outF)
+    {
+        if (w.Storage.Derived is PackedLinearWeight p && p.Offset == w.Offset && p.InFeatures == inF && p.OutFeatures == outF
+            && p.Kind == Gemm.DefaultKernel)
+            return p.Packed;
+        var packed = Gemm.PackB(transB: true, inF, outF, w.Data<float>(), w.Offset, inF);
+        w.Storage.Derived = new PackedLinearWeight(w.Offset, inF, outF, Gemm.DefaultKernel, packed);
+        return packed;
     }
 
     // c = op(a)·op(b) into a fresh dense c (beta 0: its contents are never read).

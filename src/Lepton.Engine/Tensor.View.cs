@@ -197,6 +197,7 @@ public sealed partial class Tensor
     /// <summary>Writes the values of <paramref name="src"/> (broadcast to this shape) into this tensor in place. Not differentiable.</summary>
     public void CopyFrom(Tensor src)
     {
+        Storage.ThrowIfReadOnly("CopyFrom");
         var s = src.Shape == Shape ? src : src.Expand(Shape.ToArray());
         if (s.DType != DType) s = s.To(DType);
         var dense = s.Contiguous();

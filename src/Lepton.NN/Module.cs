@@ -157,5 +157,22 @@ public abstract class Module
     /// <summary>Inference mode (dropout off, batch-norm uses running statistics).</summary>
     public Module Eval() => Train(false);
 
+    /// <summary>
+    /// Readies this module tree for serving: eval mode, no parameter trains, and every parameter and buffer becomes
+    /// read-only, so layers keep derived forms of their weights (Linear: packed GEMM panels) instead of rebuilding
+    /// them per call. Irreversible: load a fresh copy to train again.
+    /// </summary>
+    public Module PrepareForInference()
+    {
+        Eval();
+        foreach (var p in Parameters())
+        {
+            p.Trainable = false;
+            p.Value.Storage.MakeReadOnly();
+        }
+        foreach (var (_, b) in NamedBuffers()) b.Storage.MakeReadOnly();
+        return this;
+    }
+
     public override string ToString() => TypeName;
 }

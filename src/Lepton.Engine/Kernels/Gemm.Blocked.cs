@@ -23,8 +23,9 @@ public static partial class Gemm
     //   ic: MC rows of op(A) → pc: KC deep, pack A block → jc: NC columns, pack B block (L2)
     //     → ir: one A micro-panel (L1) → jr: one B micro-panel streamed from L2 → micro-kernel.
     // K is blocked identically for every split of M and N, so results do not depend on the thread count.
+    // With prepackedB (a PackedGemmB's data, paddedN wide per K block) the B blocks are read where they lie.
     [SkipLocalsInit] // the edge tile is always written before it is read
-    private static unsafe void Blocked<TK>(in SgemmOperands g, int m0, int m1, int n0, int n1)
+    private static unsafe void Blocked<TK>(in SgemmOperands g, int m0, int m1, int n0, int n1, float* prepackedB = null, int paddedN = 0)
         where TK : IGemmMicroKernel
     {
         int mrT = TK.MR, nrT = TK.NR;
@@ -45,7 +46,8 @@ public static partial class Gemm
                 for (int jc = n0; jc < n1; jc += TK.NC)
                 {
                     int nc = Math.Min(TK.NC, n1 - jc);
-                    PackB(g, pc, jc, kc, nc, nrT, packB);
+                    if (prepackedB is null) PackB(g, pc, jc, kc, nc, nrT, packB);
+                    else packB = prepackedB + (long)pc * paddedN + (long)jc * kc;
                     for (int ir = 0; ir < mc; ir += mrT)
                     {
                         int mr = Math.Min(mrT, mc - ir);

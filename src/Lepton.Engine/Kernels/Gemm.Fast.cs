@@ -63,7 +63,11 @@ public static partial class Gemm
     }
 
     private readonly record struct SgemmJob(bool TransA, bool TransB, int M, int N, int K, float Alpha,
-        float[] A, int AOffset, int Lda, float[] B, int BOffset, int Ldb, float Beta, float[] C, int COffset, int Ldc);
+        float[] A, int AOffset, int Lda, float[] B, int BOffset, int Ldb, float Beta, float[] C, int COffset, int Ldc)
+    {
+        /// <summary>B already packed (then B is its data): the blocks are read in place instead of packed per call.</summary>
+        public PackedGemmB? Packed { get; init; }
+    }
 
     // Cuts C into one slab per thread along N (each thread packs all of A) or along M (each packs
     // all of B), whichever repeats less packing; slab edges fall on whole register tiles.
@@ -107,7 +111,7 @@ public static partial class Gemm
         {
             var g = new SgemmOperands(job.TransA, job.TransB, job.K, job.Alpha, job.Beta,
                 pa + job.AOffset, job.Lda, pb + job.BOffset, job.Ldb, pc + job.COffset, job.Ldc);
-            Blocked<TK>(g, m0, m1, n0, n1);
+            Blocked<TK>(g, m0, m1, n0, n1, job.Packed is null ? null : pb, job.Packed?.PaddedN ?? 0);
         }
     }
 

@@ -21,6 +21,8 @@ internal static class ModelVersionLoader
             if (loaded.Spec.Input.DType != DType.Float32)
                 throw new InvalidDataException($"model.json input.dtype is {loaded.Spec.Input.DType}; the server feeds float32 inputs.");
             var predictor = new ModelPredictor(loaded);
+            // A served version never trains: its weights become read-only and layers keep them packed for the kernels.
+            loaded.Model.PrepareForInference();
             WarmUp(loaded, predictor.ExampleShape, batching.MaxBatchSize);
             var label = resolved.Version?.Version.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "folder";
             var network = loaded.Model;

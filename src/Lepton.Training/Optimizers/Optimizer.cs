@@ -36,6 +36,8 @@ public abstract class Optimizer : IOptimizer
         {
             if (!seen.Add(p.Value))
                 throw new ArgumentException($"{GetType().Name}: parameter '{p.Name}' appears twice in the parameter list.");
+            if (p.Value.Storage.IsReadOnly)
+                throw new ArgumentException($"{GetType().Name}: parameter '{p.Name}' is read-only (its model was prepared for inference); load a fresh copy of the model to train it.");
             if (p.Value.DType is not (DType.Float32 or DType.Float64))
                 throw new ArgumentException($"{GetType().Name}: parameter '{p.Name}' has dtype {p.Value.DType}; only Float32 and Float64 parameters can be optimized.");
         }
@@ -71,6 +73,7 @@ public abstract class Optimizer : IOptimizer
             if (g is null) continue;
             if (g.Shape != p.Shape)
                 throw new InvalidOperationException($"{GetType().Name}.Step: gradient of '{p.Name}' has shape {g.Shape}, parameter has {p.Shape}.");
+            p.Value.Storage.ThrowIfReadOnly($"{GetType().Name}.Step of '{p.Name}'");
             // Gradients never require grad, so these conversions record nothing.
             if (g.DType != p.Value.DType) g = g.To(p.Value.DType);
             _state[i] ??= AllocateState(p);

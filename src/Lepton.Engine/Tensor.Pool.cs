@@ -11,23 +11,25 @@ public sealed partial class Tensor
     {
         var g = PoolGeometryOf("MaxPool2d", kernelH, kernelW, strideH, strideW, padH, padW);
         var x = DenseData();
-        // Every element is written by the forward kernel.
-        var argmax = NewBuffer<int>(g.Planes * g.OH * g.OW, zeroed: false, out var argmaxStorage);
         var outShape = new Shape(Shape[0], Shape[1], g.OH, g.OW);
+        bool fast = DType == DType.Float32 && MaxPool2x2.Applies(g);
+        // Only a backward needs the winners' positions; the 2x2 kernel skips them in inference (every element is
+        // written when they are kept).
+        var argmax = fast && !Tape.ShouldRecord(this) ? null : NewBuffer<int>(g.Planes * g.OH * g.OW, zeroed: false, out _);
         var y = DType == DType.Float32 ? MaxPoolForward<float>(x, g, argmax, outShape) : MaxPoolForward<double>(x, g, argmax, outShape);
         var inShape = Shape;
         return Tape.Record(y, "max_pool2d", [this], gy => [DType == DType.Float32
-            ? MaxPoolBackward<float>(gy.DenseData(), g, argmax, inShape)
-            : MaxPoolBackward<double>(gy.DenseData(), g, argmax, inShape)]);
+            ? MaxPoolBackward<float>(gy.DenseData(), g, argmax!, inShape)
+            : MaxPoolBackward<double>(gy.DenseData(), g, argmax!, inShape)]);
     }
 
-    private static Tensor MaxPoolForward<T>(Tensor x, PoolGeometry g, int[] argmax, Shape outShape) where T : unmanaged, IFloatingPointIeee754<T>
+    private static Tensor MaxPoolForward<T>(Tensor x, PoolGeometry g, int[]? argmax, Shape outShape) where T : unmanaged, IFloatingPointIeee754<T>
     {
         var y = NewBuffer<T>(outShape.Size, zeroed: false, out var yStorage);
         if (typeof(T) == typeof(float) && MaxPool2x2.Applies(g))
             MaxPool2x2.Forward((float[])(object)x.Data<T>(), x.Offset, g, (float[])(object)y, argmax);
         else
-            Pool2dKernels.MaxForward(x.Data<T>(), x.Offset, g, y, argmax);
+            Pool2dKernels.MaxForward(x.Data<T>(), x.Offset, g, y, argmax!);
         return new Tensor(yStorage, outShape);
     }
 

@@ -4,6 +4,7 @@ using Lepton.Engine.Threading;
 namespace Lepton.Engine.Tests;
 
 /// <summary>Convolutions split over chunks of samples: same bits on any thread count, batched or one sample at a time.</summary>
+[Collection(ThreadCountCollection.Name)]
 public class ConvThreadingTests
 {
     // 16 samples → 8 chunks of 2; 16*32*72*100 = 3.7M multiply-adds, enough to be split across threads.

@@ -3,6 +3,7 @@ using Lepton.Engine.Threading;
 namespace Lepton.Engine.Tests;
 
 /// <summary>CpuParallel.For on its worker threads: coverage, fixed chunks, errors, nesting and concurrent callers.</summary>
+[Collection(ThreadCountCollection.Name)]
 public class CpuParallelTests
 {
     private static void WithThreads(int threads, Action body)

@@ -4,6 +4,7 @@ using Lepton.Engine.Threading;
 namespace Lepton.Engine.Tests;
 
 /// <summary>A B operand packed once gives the same bits as packing per call; read-only weights use it in Linear.</summary>
+[Collection(ThreadCountCollection.Name)]
 public class GemmPrepackedTests
 {
     private static float[] Random(Random rng, int count)

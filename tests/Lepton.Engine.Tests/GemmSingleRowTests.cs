@@ -7,6 +7,7 @@ namespace Lepton.Engine.Tests;
 /// A row of op(A) multiplied alone (M = 1, the one-example forward; AVX-512 runs it on a single-row kernel) gives the same
 /// bits as that row inside a batch, and agrees with the reference: serving's batched == unbatched rests on this.
 /// </summary>
+[Collection(ThreadCountCollection.Name)]
 public class GemmSingleRowTests
 {
     public static TheoryData<GemmKernelKind, int> KindsAndThreads =>

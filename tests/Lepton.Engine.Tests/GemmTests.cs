@@ -4,6 +4,7 @@ using Lepton.Engine.Threading;
 namespace Lepton.Engine.Tests;
 
 /// <summary>The packed SGEMM (every micro-kernel, 1 and 2 threads) against the plain reference triple loop.</summary>
+[Collection(ThreadCountCollection.Name)]
 public class GemmTests
 {
     public static TheoryData<GemmKernelKind> Kinds =>

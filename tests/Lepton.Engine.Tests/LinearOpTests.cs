@@ -4,6 +4,7 @@ using Lepton.Engine.Threading;
 namespace Lepton.Engine.Tests;
 
 /// <summary>The fused Linear op against the composite x·Wᵀ + b it replaces, its gradient check, and its bias kernels.</summary>
+[Collection(ThreadCountCollection.Name)]
 public sealed class LinearOpTests
 {
     public static TheoryData<int[], int, bool> Shapes => new()

@@ -40,6 +40,14 @@ public class MaxPool2x2Tests
             Assert.True(aRef[i] == aFast[i], $"argmax {i}: expected {aRef[i]}, got {aFast[i]}.");
         }
 
+        // Inference computes the maxima alone, to the same bits, and writes nothing past the output.
+        var yInfer = new float[outSize + 16];
+        Array.Fill(yInfer, 77f);
+        MaxPool2x2.Forward(x, offset, g, yInfer, null);
+        for (int i = 0; i < outSize; i++)
+            Assert.True(yRef[i].Equals(yInfer[i]), $"inference output {i}: expected {yRef[i]}, got {yInfer[i]}.");
+        Assert.All(yInfer[outSize..], v => Assert.Equal(77f, v));
+
         var gy = new float[1 + outSize];
         for (int i = 0; i < gy.Length; i++) gy[i] = (float)rng.NextDouble() - 0.5f;
         var gxRef = new float[planes * h * w];

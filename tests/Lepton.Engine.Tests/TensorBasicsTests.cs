@@ -4,6 +4,7 @@ using Lepton.Engine.Threading;
 namespace Lepton.Engine.Tests;
 
 /// <summary>Shapes, strides and views; creation; broadcasting; reductions; the random generator.</summary>
+[Collection(ThreadCountCollection.Name)]
 public class TensorBasicsTests
 {
     private static Tensor Iota(params int[] shape) => Tensor.Arange(0, new Shape(shape).Size).Reshape(shape);

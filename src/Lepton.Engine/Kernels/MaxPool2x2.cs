@@ -16,11 +16,12 @@ internal static unsafe class MaxPool2x2
     public static bool Applies(PoolGeometry g) =>
         g is { KH: 2, KW: 2, SH: 2, SW: 2, PH: 0, PW: 0 } && g.H % 2 == 0 && g.W % 2 == 0;
 
-    // x: (planes, H, W) at xOffset → y (planes, H/2, W/2); argmax: h*W+w of each winner in its plane.
-    public static void Forward(float[] x, int xOffset, PoolGeometry g, float[] y, int[] argmax)
+    // x: (planes, H, W) at xOffset → y (planes, H/2, W/2); argmax: h*W+w of each winner in its plane, or null
+    // (inference) to compute the maxima alone.
+    public static void Forward(float[] x, int xOffset, PoolGeometry g, float[] y, int[]? argmax)
     {
         int w = g.W, ow = g.OW, oh = g.OH;
-        if ((long)xOffset + (long)g.Planes * g.H * w > x.Length || y.Length < g.Planes * oh * ow || argmax.Length < y.Length)
+        if ((long)xOffset + (long)g.Planes * g.H * w > x.Length || y.Length < g.Planes * oh * ow || (argmax is not null && argmax.Length < y.Length))
             throw new ArgumentException($"MaxPool2x2: buffers too small for {g}.");
         CpuParallel.For(g.Planes * oh, 4L * ow, (r0, r1) =>
         {
@@ -34,7 +35,7 @@ internal static unsafe class MaxPool2x2
                     float* top = px + xOffset + (long)(r - i) * 4 * ow + 2L * i * w;
                     float* bot = top + w;
                     float* yo = py + (long)r * ow;
-                    int* ao = pa + (long)r * ow;
+                    int* ao = pa == null ? null : pa + (long)r * ow;
                     int rowBase = 2 * i * w;
                     // The vector loads read up to 31 floats past the window rows: only where x has them.
                     int j0 = 0;
@@ -53,7 +54,7 @@ internal static unsafe class MaxPool2x2
                         int bi = rightB ? w + 1 : w;
                         bool lower = b > t | float.IsNaN(b);
                         yo[j] = lower ? b : t;
-                        ao[j] = rowBase + 2 * j + (lower ? bi : ti);
+                        if (ao != null) ao[j] = rowBase + 2 * j + (lower ? bi : ti);
                     }
                 }
             }
@@ -95,13 +96,14 @@ internal static unsafe class MaxPool2x2
     private static Vector512<float> LaterWins(Vector512<float> a, Vector512<float> b) =>
         Vector512.GreaterThan(b, a) | ~Vector512.Equals(b, b);
 
-    // 16 outputs at a time; the last, partial block goes through a stack buffer so nothing past the
-    // row's outputs is written. Returns the number of outputs done (all of them).
+    // Lanes [0, n) set: the store mask of a partial block.
+    private static readonly Vector512<int> LaneIndex = Vector512.Create(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
+
+    // 16 outputs at a time; the last, partial block is stored under a lane mask so nothing past the row's
+    // outputs is written. Without ao (inference) only the maxima are computed. Returns the outputs done (all).
     private static int ForwardRow512(float* top, float* bot, int w, int ow, float* yo, int* ao, int rowBase)
     {
         var wv = Vector512.Create(w);
-        float* yTail = stackalloc float[16];
-        int* aTail = stackalloc int[16];
         for (int j = 0; j < ow; j += 16)
         {
             var t0 = Vector512.Load(top + 2 * j);
@@ -118,22 +120,16 @@ internal static unsafe class MaxPool2x2
             var bv = Vector512.ConditionalSelect(mB, bO, bE);
             var mL = LaterWins(tv, bv);
             var yv = Vector512.ConditionalSelect(mL, bv, tv);
+            var keep = Vector512.LessThan(LaneIndex, Vector512.Create(ow - j));
+            if (j + 16 <= ow) yv.Store(yo + j);
+            else Avx512F.MaskStore(yo + j, keep.AsSingle(), yv);
+            if (ao == null) continue;
             // Column within the window: 1 where the odd lane won (mask lanes are -1).
             var colT = -mT.AsInt32();
             var colB = wv - mB.AsInt32();
             var iv = Vector512.Create(rowBase + 2 * j) + EvenLanes + Vector512.ConditionalSelect(mL.AsInt32(), colB, colT);
-            if (j + 16 <= ow)
-            {
-                yv.Store(yo + j);
-                iv.Store(ao + j);
-            }
-            else
-            {
-                yv.Store(yTail);
-                iv.Store(aTail);
-                new Span<float>(yTail, ow - j).CopyTo(new Span<float>(yo + j, ow - j));
-                new Span<int>(aTail, ow - j).CopyTo(new Span<int>(ao + j, ow - j));
-            }
+            if (j + 16 <= ow) iv.Store(ao + j);
+            else Avx512F.MaskStore(ao + j, keep, iv);
         }
         return ow;
     }

@@ -23,6 +23,29 @@ public sealed partial class Tensor
             : MaxPoolBackward<double>(gy.DenseData(), g, argmax!, inShape)]);
     }
 
+    /// <summary>
+    /// MaxPool2d(ReLU(x)) as one op: the same values, winners and gradients as the two ops in a row, without storing
+    /// the ReLU output or making a separate gradient pass (2x2 stride-2 float32 pooling; other shapes run the two ops).
+    /// </summary>
+    public Tensor ReluMaxPool2d(int kernelH, int kernelW, int strideH, int strideW, int padH = 0, int padW = 0)
+    {
+        var g = PoolGeometryOf("MaxPool2d", kernelH, kernelW, strideH, strideW, padH, padW);
+        if (DType != DType.Float32 || !MaxPool2x2.Applies(g)) return Relu().MaxPool2d(kernelH, kernelW, strideH, strideW, padH, padW);
+        var x = DenseData();
+        var outShape = new Shape(Shape[0], Shape[1], g.OH, g.OW);
+        var argmax = Tape.ShouldRecord(this) ? NewBuffer<int>(g.Planes * g.OH * g.OW, zeroed: false, out _) : null;
+        var y = NewBuffer<float>(outShape.Size, zeroed: false, out var yStorage);
+        MaxPool2x2.Forward(x.Data<float>(), x.Offset, g, y, argmax, relu: true);
+        var inShape = Shape;
+        return Tape.Record(new Tensor(yStorage, outShape), "relu_max_pool2d", [this], gy =>
+        {
+            var gyd = gy.DenseData();
+            var gx = NewBuffer<float>(inShape.Size, zeroed: false, out var gxStorage);
+            MaxPool2x2.Backward(gyd.Data<float>(), gyd.Offset, g, argmax!, gx, x.Data<float>(), x.Offset);
+            return [new Tensor(gxStorage, inShape)];
+        });
+    }
+
     private static Tensor MaxPoolForward<T>(Tensor x, PoolGeometry g, int[]? argmax, Shape outShape) where T : unmanaged, IFloatingPointIeee754<T>
     {
         var y = NewBuffer<T>(outShape.Size, zeroed: false, out var yStorage);

@@ -41,6 +41,14 @@ public sealed class Sequential : Module
         {
             try
             {
+                // ReLU then max pooling runs as one op with identical values and gradients: the ReLU output of a
+                // conv layer is the largest activation of a CNN, and this way it is never stored or read back.
+                if (_layers[i] is Layers.ReLU && i + 1 < _layers.Count && _layers[i + 1] is Layers.MaxPool2d pool)
+                {
+                    x = pool.ForwardAfterRelu(x);
+                    i++;
+                    continue;
+                }
                 x = _layers[i].Forward(x);
             }
             catch (ArgumentException e) when (!e.Message.StartsWith("Layer ", StringComparison.Ordinal))

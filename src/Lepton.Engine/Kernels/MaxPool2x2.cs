@@ -17,8 +17,9 @@ internal static unsafe class MaxPool2x2
         g is { KH: 2, KW: 2, SH: 2, SW: 2, PH: 0, PW: 0 } && g.H % 2 == 0 && g.W % 2 == 0;
 
     // x: (planes, H, W) at xOffset → y (planes, H/2, W/2); argmax: h*W+w of each winner in its plane, or null
-    // (inference) to compute the maxima alone.
-    public static void Forward(float[] x, int xOffset, PoolGeometry g, float[] y, int[]? argmax)
+    // (inference) to compute the maxima alone. With relu, the windows are pooled from max(x, 0) as ReLU computes it
+    // (NaN becomes 0), so y and argmax equal MaxPool(ReLU(x)) without the ReLU output ever being stored.
+    public static void Forward(float[] x, int xOffset, PoolGeometry g, float[] y, int[]? argmax, bool relu = false)
     {
         int w = g.W, ow = g.OW, oh = g.OH;
         if ((long)xOffset + (long)g.Planes * g.H * w > x.Length || y.Length < g.Planes * oh * ow || (argmax is not null && argmax.Length < y.Length))
@@ -40,10 +41,17 @@ internal static unsafe class MaxPool2x2
                     // The vector loads read up to 31 floats past the window rows: only where x has them.
                     int j0 = 0;
                     if (Avx512F.IsSupported && bot - px + 2L * ow + 32 <= x.Length)
-                        j0 = ForwardRow512(top, bot, w, ow, yo, ao, rowBase);
+                        j0 = ForwardRow512(top, bot, w, ow, yo, ao, rowBase, relu);
                     for (int j = j0; j < ow; j++)
                     {
                         float a0 = top[2 * j], a1 = top[2 * j + 1], a2 = bot[2 * j], a3 = bot[2 * j + 1];
+                        if (relu)
+                        {
+                            a0 = a0 > 0 ? a0 : 0;
+                            a1 = a1 > 0 ? a1 : 0;
+                            a2 = a2 > 0 ? a2 : 0;
+                            a3 = a3 > 0 ? a3 : 0;
+                        }
                         // A later element wins only when strictly greater or NaN: pairs within a row first,
                         // then the bottom pair against the top, which keeps row-major "first maximum" order.
                         bool right = a1 > a0 | float.IsNaN(a1);
@@ -65,25 +73,36 @@ internal static unsafe class MaxPool2x2
     // thread clears its own rows while they are in cache, then stores each gradient at its argmax.
     // (Writing all four window elements with vector selects measured slower: rows of 7 or 14 outputs
     // are all tail.)
-    public static void Backward(float[] gy, int gyOffset, PoolGeometry g, int[] argmax, float[] gx)
+    // With reluInput (the x of a ReLU+pool forward, at reluOffset) each gradient is masked by ReLU's: the backward of
+    // MaxPool(ReLU(x)) in one pass.
+    public static void Backward(float[] gy, int gyOffset, PoolGeometry g, int[] argmax, float[] gx, float[]? reluInput = null, int reluOffset = 0)
     {
         int w = g.W, ow = g.OW, oh = g.OH;
-        if ((long)gyOffset + (long)g.Planes * oh * ow > gy.Length || gx.Length < g.Planes * g.H * w || argmax.Length < g.Planes * oh * ow)
+        if ((long)gyOffset + (long)g.Planes * oh * ow > gy.Length || gx.Length < g.Planes * g.H * w || argmax.Length < g.Planes * oh * ow
+            || (reluInput is not null && (long)reluOffset + (long)g.Planes * g.H * w > reluInput.Length))
             throw new ArgumentException($"MaxPool2x2: buffers too small for {g}.");
         CpuParallel.For(g.Planes * oh, 4L * ow, (r0, r1) =>
         {
             // Output rows r0..r1 cover input rows 2*r0..2*r1, contiguous since H is even.
             gx.AsSpan(2 * r0 * w, 2 * (r1 - r0) * w).Clear();
-            fixed (float* pg = gy, px = gx)
+            fixed (float* pg = gy, px = gx, pr = reluInput)
             fixed (int* pa = argmax)
             {
+                float* xr = pr == null ? null : pr + reluOffset;
                 for (int r = r0; r < r1; r++)
                 {
                     int i = r % oh;
                     float* plane = px + (long)(r - i) * 4 * ow;
                     float* go = pg + gyOffset + (long)r * ow;
                     int* ao = pa + (long)r * ow;
-                    for (int j = 0; j < ow; j++) plane[ao[j]] = go[j];
+                    if (xr == null)
+                        for (int j = 0; j < ow; j++) plane[ao[j]] = go[j];
+                    else
+                    {
+                        // ReLU's gradient at the winner: it passed only where its input was positive.
+                        float* xPlane = xr + (long)(r - i) * 4 * ow;
+                        for (int j = 0; j < ow; j++) plane[ao[j]] = xPlane[ao[j]] > 0 ? go[j] : 0f;
+                    }
                 }
             }
         });
@@ -91,6 +110,10 @@ internal static unsafe class MaxPool2x2
 
     private static readonly Vector512<int> EvenLanes = Vector512.Create(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
     private static readonly Vector512<int> OddLanes = EvenLanes + Vector512<int>.One;
+
+    // max(x, 0) exactly as ReluOp computes it: NaN and -0 become +0.
+    private static Vector512<float> Relu(Vector512<float> x) =>
+        Vector512.ConditionalSelect(Vector512.GreaterThan(x, Vector512<float>.Zero), x, Vector512<float>.Zero);
 
     // Later element b wins over a when strictly greater or NaN (all-ones lanes).
     private static Vector512<float> LaterWins(Vector512<float> a, Vector512<float> b) =>
@@ -101,7 +124,7 @@ internal static unsafe class MaxPool2x2
 
     // 16 outputs at a time; the last, partial block is stored under a lane mask so nothing past the row's
     // outputs is written. Without ao (inference) only the maxima are computed. Returns the outputs done (all).
-    private static int ForwardRow512(float* top, float* bot, int w, int ow, float* yo, int* ao, int rowBase)
+    private static int ForwardRow512(float* top, float* bot, int w, int ow, float* yo, int* ao, int rowBase, bool relu)
     {
         var wv = Vector512.Create(w);
         for (int j = 0; j < ow; j += 16)
@@ -110,6 +133,13 @@ internal static unsafe class MaxPool2x2
             var t1 = Vector512.Load(top + 2 * j + 16);
             var b0 = Vector512.Load(bot + 2 * j);
             var b1 = Vector512.Load(bot + 2 * j + 16);
+            if (relu)
+            {
+                t0 = Relu(t0);
+                t1 = Relu(t1);
+                b0 = Relu(b0);
+                b1 = Relu(b1);
+            }
             var tE = Avx512F.PermuteVar16x32x2(t0, EvenLanes, t1);
             var tO = Avx512F.PermuteVar16x32x2(t0, OddLanes, t1);
             var bE = Avx512F.PermuteVar16x32x2(b0, EvenLanes, b1);

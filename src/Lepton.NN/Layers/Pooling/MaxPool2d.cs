@@ -32,6 +32,14 @@ public sealed class MaxPool2d : Module, ILayerConfig
         return x.MaxPool2d(KernelSize, KernelSize, Stride, Stride, Options.Padding, Options.Padding);
     }
 
+    /// <summary>This layer applied to ReLU(x), in one fused op (what Sequential runs for a ReLU followed by this layer).</summary>
+    public Tensor ForwardAfterRelu(Tensor x)
+    {
+        LayerDefaults.ExpectRank4(x, "MaxPool2d");
+        PoolingChecks.EnsureFits(x, "MaxPool2d", KernelSize, Options.Padding);
+        return x.ReluMaxPool2d(KernelSize, KernelSize, Stride, Stride, Options.Padding, Options.Padding);
+    }
+
     public JsonObject GetConfig() => new() { ["kernel_size"] = KernelSize, ["stride"] = Stride, ["padding"] = Options.Padding };
 
     public override string ToString() => $"MaxPool2d(kernel_size={KernelSize}, stride={Stride}, padding={Options.Padding})";

@@ -29,8 +29,23 @@ public sealed partial class Tensor
     private static Tensor Conv2dForward<T>(Tensor x, Tensor w, Tensor? b, ConvGeometry g) where T : unmanaged, IFloatingPointIeee754<T>
     {
         var y = NewBuffer<T>(g.N * g.O * g.OH * g.OW, zeroed: false, out var yStorage);
-        Conv2dKernels.Forward(x.Data<T>(), x.Offset, w.Data<T>(), w.Offset, b?.Data<T>(), b?.Offset ?? 0, g, y);
+        var packed = typeof(T) == typeof(float) && w.Storage.IsReadOnly && ConvStride1.Applies(g) ? PackedConvWeight(w, g) : null;
+        Conv2dKernels.Forward(x.Data<T>(), x.Offset, w.Data<T>(), w.Offset, b?.Data<T>(), b?.Offset ?? 0, g, y, packed);
         return new Tensor(yStorage, new Shape(g.N, g.O, g.OH, g.OW));
+    }
+
+    // A read-only weight (a served model's) is packed into the stride-1 kernel's panels once; the panels depend on the
+    // weight's shape and groups only, not on the input size.
+    private sealed record ConvWeightPanels(int Offset, int O, int Cg, int KH, int KW, int Groups, float[] Panels);
+
+    private static float[] PackedConvWeight(Tensor w, ConvGeometry g)
+    {
+        if (w.Storage.Derived is ConvWeightPanels p && p.Offset == w.Offset && p.O == g.O && p.Cg == g.Cg && p.KH == g.KH
+            && p.KW == g.KW && p.Groups == g.Groups)
+            return p.Panels;
+        var panels = ConvStride1.PackWeights(w.Data<float>(), w.Offset, g);
+        w.Storage.Derived = new ConvWeightPanels(w.Offset, g.O, g.Cg, g.KH, g.KW, g.Groups, panels);
+        return panels;
     }
 
     private static Tensor?[] Conv2dBackward<T>(Tensor x, Tensor w, Tensor gy, ConvGeometry g, bool needX, bool needW, bool needB)

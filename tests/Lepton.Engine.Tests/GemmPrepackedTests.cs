@@ -3,7 +3,7 @@ using Lepton.Engine.Threading;
 
 namespace Lepton.Engine.Tests;
 
-/// <summary>A B operand packed once gives the same bits as packing per call; read-only weights use it in Linear.</summary>
+/// <summary>Operands packed once give the same bits as packing per call; read-only weights use them in Linear and Conv2d.</summary>
 [Collection(ThreadCountCollection.Name)]
 public class GemmPrepackedTests
 {
@@ -66,6 +66,22 @@ public class GemmPrepackedTests
         var ex = Assert.Throws<InvalidOperationException>(() => frozen.CopyFrom(w));
         Assert.Contains("read-only", ex.Message);
         Assert.Contains("fresh copy", ex.Message);
+    }
+
+    [Fact]
+    public void ConvolutionWithReadOnlyWeightsGivesTheSameBitsForAnyInputSize()
+    {
+        var rng = new Generator(9);
+        var w = Tensor.Randn(new Shape(12, 5, 3, 3), rng);
+        var b = Tensor.Randn(new Shape(12), rng);
+        var frozen = w.Clone();
+        frozen.Storage.MakeReadOnly();
+        // The packed panels are cached on the first call and must serve other input sizes and batch sizes unchanged.
+        foreach (var shape in new[] { new Shape(1, 5, 14, 14), new Shape(3, 5, 9, 11), new Shape(1, 5, 14, 14) })
+        {
+            var x = Tensor.Randn(shape, rng);
+            Assert.Equal(x.Conv2d(w, b, padH: 1, padW: 1).ToArray(), x.Conv2d(frozen, b, padH: 1, padW: 1).ToArray());
+        }
     }
 
     [Fact]

@@ -39,13 +39,18 @@ internal static class Conv2dKernels
     // same 4.2M multiply-adds as a GEMM (Gemm.ParallelMinMacs).
     internal static long ChunkCost(ConvGeometry g, int chunk) => Math.Max(1, (long)chunk * g.O * g.GroupK * g.OH * g.OW / 16);
 
-    /// <summary>y (N,O,OH,OW) = conv(x (N,C,H,W), w (O,Cg,KH,KW)) + bias (O).</summary>
-    public static void Forward<T>(T[] x, int xOffset, T[] w, int wOffset, T[]? bias, int biasOffset, ConvGeometry g, T[] y)
+    /// <summary>
+    /// y (N,O,OH,OW) = conv(x (N,C,H,W), w (O,Cg,KH,KW)) + bias (O). <paramref name="packedWeights"/>, when given, is
+    /// <see cref="ConvStride1.PackWeights"/> of w (a read-only weight packed once) and is used where the stride-1 path runs.
+    /// </summary>
+    public static void Forward<T>(T[] x, int xOffset, T[] w, int wOffset, T[]? bias, int biasOffset, ConvGeometry g, T[] y,
+        float[]? packedWeights = null)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         if (typeof(T) == typeof(float) && ConvStride1.Applies(g))
         {
-            ConvStride1.Forward((float[])(object)x, xOffset, (float[])(object)w, wOffset, (float[]?)(object?)bias, biasOffset, g, (float[])(object)y);
+            ConvStride1.Forward((float[])(object)x, xOffset, (float[])(object)w, wOffset, (float[]?)(object?)bias, biasOffset, g, (float[])(object)y,
+                packedWeights);
             return;
         }
         int ohw = g.OH * g.OW;

@@ -32,16 +32,29 @@ internal static class ConvStride1
 
     private static int RoundUp(int x, int m) => (x + m - 1) / m * m;
 
-    /// <summary>y (N,O,OH,OW) = conv(x, w) + bias, threads taking whole chunks of samples as Conv2dKernels does.</summary>
-    public static void Forward(float[] x, int xOffset, float[] w, int wOffset, float[]? bias, int biasOffset, ConvGeometry g, float[] y)
+    /// <summary>The forward weight panels of w for this geometry, to pass to <see cref="Forward"/> on every call with an unchanged w.</summary>
+    public static float[] PackWeights(float[] w, int wOffset, ConvGeometry g)
+    {
+        var pack = new float[g.Groups * RoundUp(g.Og, PanelRows) * g.GroupK];
+        ConvWeightPacking.PackForward(w, wOffset, g, pack);
+        return pack;
+    }
+
+    /// <summary>
+    /// y (N,O,OH,OW) = conv(x, w) + bias, threads taking whole chunks of samples as Conv2dKernels does; packedWeights,
+    /// when given, is <see cref="PackWeights"/> of w and saves packing it again (a served model's weights).
+    /// </summary>
+    public static void Forward(float[] x, int xOffset, float[] w, int wOffset, float[]? bias, int biasOffset, ConvGeometry g, float[] y,
+        float[]? packedWeights = null)
     {
         var layout = new ConvPaddedLayout(g);
         int gk = g.GroupK, groupRows = RoundUp(g.Og, PanelRows), plane = g.OH * g.OW;
-        var pack = ArrayPool<float>.Shared.Rent(g.Groups * groupRows * gk);
+        var rented = packedWeights is null ? ArrayPool<float>.Shared.Rent(g.Groups * groupRows * gk) : null;
+        var pack = packedWeights ?? rented!;
         var off = ArrayPool<int>.Shared.Rent(gk);
         var biasPad = ArrayPool<float>.Shared.Rent(g.Groups * groupRows);
         var halves = layout.Halves(g.OH, g.OW, out int tiles);
-        ConvWeightPacking.PackForward(w, wOffset, g, pack);
+        if (rented is not null) ConvWeightPacking.PackForward(w, wOffset, g, pack);
         ConvWeightPacking.ForwardOffsets(g, layout, off, gk);
         ConvWeightPacking.PadBias(bias, biasOffset, g.Groups, g.Og, groupRows, biasPad);
         var job = new Chunks(g);
@@ -57,7 +70,7 @@ internal static class ConvStride1
         }
         finally
         {
-            ArrayPool<float>.Shared.Return(pack);
+            if (rented is not null) ArrayPool<float>.Shared.Return(rented);
             ArrayPool<int>.Shared.Return(off);
             ArrayPool<float>.Shared.Return(biasPad);
             ArrayPool<int>.Shared.Return(halves);

@@ -182,16 +182,27 @@ internal static class ConvStride1
 
     // The batch cut into chunks of samples exactly as Conv2dKernels cuts it (fixed by N, never by the thread
     // count); part p of the split loop takes chunks [Count*p/Parts, Count*(p+1)/Parts) and uses scratch slot p.
-    private readonly struct Chunks(ConvGeometry g)
+    // Parts is read from the thread count once: scratch slots are rented for it before Run, and ThreadCount may change
+    // in between (another thread setting it) without Run indexing past them.
+    private readonly struct Chunks
     {
-        public readonly int ChunkSize = Conv2dKernels.SamplesPerChunk(g);
-        public int Count => (g.N + ChunkSize - 1) / ChunkSize;
-        public int Parts => Math.Min(CpuParallel.ThreadCount, Count);
+        private readonly ConvGeometry g;
+
+        public Chunks(ConvGeometry geometry)
+        {
+            g = geometry;
+            ChunkSize = Conv2dKernels.SamplesPerChunk(g);
+            Count = (g.N + ChunkSize - 1) / ChunkSize;
+            Parts = Math.Min(CpuParallel.ThreadCount, Count);
+        }
+
+        public readonly int ChunkSize, Count, Parts;
 
         public void Run(Action<int, int> sample)
         {
             int count = Count, parts = Parts, size = ChunkSize, total = g.N;
-            CpuParallel.For(parts, 2 * Conv2dKernels.ChunkCost(g, size) * count / parts, (p0, p1) =>
+            var geometry = g;
+            CpuParallel.For(parts, 2 * Conv2dKernels.ChunkCost(geometry, size) * count / parts, (p0, p1) =>
             {
                 for (int part = p0; part < p1; part++)
                 for (int c = count * part / parts; c < count * (part + 1) / parts; c++)

@@ -143,6 +143,19 @@ public class TensorPoolTests
     }
 
     [Fact]
+    public void DisposedPoolKeepsNothingAndOpensNoScopes()
+    {
+        var pool = new TensorPool();
+        var scope = pool.BeginScope();
+        var t = Tensor.Zeros(100);
+        pool.Dispose();
+        scope.Dispose();
+        Assert.True(t.Storage.Released);
+        Assert.Equal(0, pool.RetainedBytes);
+        Assert.Throws<ObjectDisposedException>(() => pool.BeginScope());
+    }
+
+    [Fact]
     public void BackwardAndNoGradWorkInsideAScope()
     {
         var pool = new TensorPool();

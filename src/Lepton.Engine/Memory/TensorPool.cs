@@ -3,9 +3,10 @@ namespace Lepton.Engine.Memory;
 /// <summary>
 /// Free buffers for tensors made inside a <see cref="TensorScope"/>, kept by dtype and exact length, so a
 /// loop that repeats the same shapes (a training step, a served batch) reuses them instead of allocating.
-/// Thread-safe: scopes on several threads may share one pool.
+/// Thread-safe: scopes on several threads may share one pool. Disposing drops the free buffers; scopes still open
+/// then return theirs to the garbage collector.
 /// </summary>
-public sealed class TensorPool
+public sealed class TensorPool : IDisposable
 {
     /// <summary>A process-wide pool for inference and code that has no pool of its own.</summary>
     public static TensorPool Shared { get; } = new(maxRetainedBytes: 256L << 20);
@@ -14,6 +15,7 @@ public sealed class TensorPool
     private readonly Stack<ScopeFrame> _idleScopes = new();
     private readonly object _lock = new();
     private long _retainedBytes;
+    private bool _disposed;
 
     /// <param name="maxRetainedBytes">Free buffers beyond this many bytes go to the garbage collector instead of the pool.</param>
     public TensorPool(long maxRetainedBytes = 1L << 30)
@@ -39,7 +41,11 @@ public sealed class TensorPool
     public TensorScope BeginScope()
     {
         ScopeFrame? frame;
-        lock (_lock) _idleScopes.TryPop(out frame);
+        lock (_lock)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            _idleScopes.TryPop(out frame);
+        }
         frame ??= new ScopeFrame(this);
         return new TensorScope(frame, frame.Open());
     }
@@ -50,6 +56,18 @@ public sealed class TensorPool
         lock (_lock)
         {
             _free.Clear();
+            _retainedBytes = 0;
+        }
+    }
+
+    /// <summary>Drops the free buffers; the pool takes no buffers back and opens no scopes afterwards.</summary>
+    public void Dispose()
+    {
+        lock (_lock)
+        {
+            _disposed = true;
+            _free.Clear();
+            _idleScopes.Clear();
             _retainedBytes = 0;
         }
     }
@@ -76,7 +94,7 @@ public sealed class TensorPool
         long bytes = BytesOf(dtype, data.Length);
         lock (_lock)
         {
-            if (_retainedBytes + bytes > MaxRetainedBytes) return;
+            if (_disposed || _retainedBytes + bytes > MaxRetainedBytes) return;
             if (!_free.TryGetValue((dtype, data.Length), out var stack)) _free[(dtype, data.Length)] = stack = new Stack<Array>();
             stack.Push(data);
             _retainedBytes += bytes;
@@ -85,7 +103,8 @@ public sealed class TensorPool
 
     internal void Recycle(ScopeFrame frame)
     {
-        lock (_lock) _idleScopes.Push(frame);
+        lock (_lock)
+            if (!_disposed) _idleScopes.Push(frame);
     }
 
     private static long BytesOf(DType dtype, int length) => (long)length * dtype.SizeOf();

@@ -39,7 +39,7 @@ public static class ConvKernelTimes
         var gx = needX ? new float[x.Length] : null;
         var gw = new float[w.Length];
         var gb = new float[o];
-        object?[] fwdArgs = [x, 0, w, 0, b, 0, g, y];
+        object?[] fwdArgs = [x, 0, w, 0, b, 0, g, y, null]; // null: no prepacked weight panels
         object?[] bwdArgs = [x, 0, w, 0, gy, g, gx, gw, gb];
         var fwd = Time(reps, () => Forward.Invoke(null, fwdArgs));
         var bwd = Time(reps, () =>

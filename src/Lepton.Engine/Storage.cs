@@ -29,9 +29,7 @@ public sealed class Storage
 
     /// <summary>A buffer of <paramref name="length"/> elements: from the current thread's <see cref="TensorScope"/> when one is open, else a new array.</summary>
     public static Storage Allocate(DType dtype, int length, bool zeroed = true) =>
-        ScopeFrame.Current is { } scope ? scope.Rent(dtype, length, zeroed) : AllocateUnpooled(dtype, length, zeroed);
-
-    internal static Storage AllocateUnpooled(DType dtype, int length, bool zeroed) => new(NewArray(dtype, length, zeroed), dtype);
+        ScopeFrame.Current is { } scope ? scope.Rent(dtype, length, zeroed) : new(NewArray(dtype, length, zeroed), dtype);
 
     internal static Array NewArray(DType dtype, int length, bool zeroed) => dtype switch
     {

@@ -159,7 +159,7 @@ public abstract class Module
 
     /// <summary>
     /// Readies this module tree for serving: eval mode, no parameter trains, and every parameter and buffer becomes
-    /// read-only, so layers keep derived forms of their weights (Linear: packed GEMM panels) instead of rebuilding
+    /// read-only, so layers keep derived forms of their weights (Linear and stride-1 Conv2d: packed kernel panels) instead of rebuilding
     /// them per call. Irreversible: load a fresh copy to train again.
     /// </summary>
     public Module PrepareForInference()

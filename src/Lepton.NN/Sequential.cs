@@ -43,10 +43,11 @@ public sealed class Sequential : Module
             {
                 // ReLU then max pooling runs as one op with identical values and gradients: the ReLU output of a
                 // conv layer is the largest activation of a CNN, and this way it is never stored or read back.
+                // (i moves to the pool first, so an error names the layer that raised it.)
                 if (_layers[i] is Layers.ReLU && i + 1 < _layers.Count && _layers[i + 1] is Layers.MaxPool2d pool)
                 {
-                    x = pool.ForwardAfterRelu(x);
                     i++;
+                    x = pool.ForwardAfterRelu(x);
                     continue;
                 }
                 x = _layers[i].Forward(x);

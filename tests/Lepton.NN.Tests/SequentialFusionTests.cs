@@ -27,4 +27,12 @@ public class SequentialFusionTests
         var gLayers = h.Sum().Backward().Get(weight).ToArray();
         Assert.Equal(gLayers, gFused);
     }
+
+    [Fact]
+    public void AnErrorInTheFusedPairNamesThePoolingLayer()
+    {
+        var model = new Sequential(new Flatten(), new ReLU(), new MaxPool2d(2));
+        var ex = Assert.Throws<ArgumentException>(() => model.Forward(Tensor.Zeros(2, 1, 4, 4)));
+        Assert.StartsWith("Layer 2 (MaxPool2d):", ex.Message);
+    }
 }

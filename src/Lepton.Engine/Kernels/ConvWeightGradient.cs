@@ -141,7 +141,7 @@ internal sealed class ConvWeightGradient
                 float* src = ps + offset + (long)gi * og * q, dst = pd + gi * _og32;
                 for (int o = 0; o < og8; o += 8)
                 for (int i = 0; i < q8; i += 8)
-                    Transpose8x8(src + (long)o * q + i, q, dst + (long)i * _ldg + o, _ldg);
+                    Gemm.Transpose8x8(src + (long)o * q + i, q, dst + (long)i * _ldg + o, _ldg);
                 for (int o = 0; o < og; o++)
                 {
                     int from = o < og8 ? q8 : 0;
@@ -149,35 +149,6 @@ internal sealed class ConvWeightGradient
                 }
             }
         }
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static unsafe void Transpose8x8(float* src, int lds, float* dst, int ldd)
-    {
-        var t0 = Avx.UnpackLow(Avx.LoadVector256(src), Avx.LoadVector256(src + lds));
-        var t1 = Avx.UnpackHigh(Avx.LoadVector256(src), Avx.LoadVector256(src + lds));
-        var t2 = Avx.UnpackLow(Avx.LoadVector256(src + 2 * lds), Avx.LoadVector256(src + 3 * lds));
-        var t3 = Avx.UnpackHigh(Avx.LoadVector256(src + 2 * lds), Avx.LoadVector256(src + 3 * lds));
-        var t4 = Avx.UnpackLow(Avx.LoadVector256(src + 4 * lds), Avx.LoadVector256(src + 5 * lds));
-        var t5 = Avx.UnpackHigh(Avx.LoadVector256(src + 4 * lds), Avx.LoadVector256(src + 5 * lds));
-        var t6 = Avx.UnpackLow(Avx.LoadVector256(src + 6 * lds), Avx.LoadVector256(src + 7 * lds));
-        var t7 = Avx.UnpackHigh(Avx.LoadVector256(src + 6 * lds), Avx.LoadVector256(src + 7 * lds));
-        var u0 = Avx.Shuffle(t0, t2, 0x44);
-        var u1 = Avx.Shuffle(t0, t2, 0xEE);
-        var u2 = Avx.Shuffle(t1, t3, 0x44);
-        var u3 = Avx.Shuffle(t1, t3, 0xEE);
-        var u4 = Avx.Shuffle(t4, t6, 0x44);
-        var u5 = Avx.Shuffle(t4, t6, 0xEE);
-        var u6 = Avx.Shuffle(t5, t7, 0x44);
-        var u7 = Avx.Shuffle(t5, t7, 0xEE);
-        Avx.Store(dst, Avx.Permute2x128(u0, u4, 0x20));
-        Avx.Store(dst + ldd, Avx.Permute2x128(u1, u5, 0x20));
-        Avx.Store(dst + 2 * ldd, Avx.Permute2x128(u2, u6, 0x20));
-        Avx.Store(dst + 3 * ldd, Avx.Permute2x128(u3, u7, 0x20));
-        Avx.Store(dst + 4 * ldd, Avx.Permute2x128(u0, u4, 0x31));
-        Avx.Store(dst + 5 * ldd, Avx.Permute2x128(u1, u5, 0x31));
-        Avx.Store(dst + 6 * ldd, Avx.Permute2x128(u2, u6, 0x31));
-        Avx.Store(dst + 7 * ldd, Avx.Permute2x128(u3, u7, 0x31));
     }
 
     // lanes[(gi, o-tile, j-tile)] (+)= 16-lane partial dot products of gy rows with tap rows of the padded input.

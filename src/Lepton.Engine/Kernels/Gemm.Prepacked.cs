@@ -5,20 +5,12 @@ namespace Lepton.Engine.Kernels;
 
 /// <summary>
 /// op(B) (K x N) packed once into the micro-kernel's panels, for a matrix that many products reuse unchanged (the
-/// weights of a model frozen for inference). Same panels and K blocks as a call that packs on the fly, so the
+/// weights of a model prepared for inference). Same panels and K blocks as a call that packs on the fly, so the
 /// products are bit-identical to it.
 /// </summary>
 public sealed class PackedGemmB
 {
-    internal PackedGemmB(GemmKernelKind kind, int k, int n, int kcStep, int nr, float[] data)
-    {
-        Kind = kind;
-        K = k;
-        N = n;
-        KcStep = kcStep;
-        Nr = nr;
-        Data = data;
-    }
+    internal PackedGemmB(GemmKernelKind kind, int k, int n, int nr, float[] data) => (Kind, K, N, Nr, Data) = (kind, k, n, nr, data);
 
     public int K { get; }
 
@@ -26,12 +18,11 @@ public sealed class PackedGemmB
 
     internal GemmKernelKind Kind { get; }
 
-    internal int KcStep { get; }
-
     internal int Nr { get; }
 
     // Pinned (the kernels read it through pointers). K block pc starts at pc * PaddedN; within it, panel s (columns
-    // s*Nr..) is kc x Nr at s * kc * Nr, exactly what PackB writes for a block that starts at column 0.
+    // s*Nr..) is kc x Nr at s * kc * Nr, exactly what PackB writes for a block that starts at column 0. The K blocks
+    // are the ones Blocked cuts from K itself (EvenBlock(K, KC)), so none need storing here.
     internal float[] Data { get; }
 
     internal int PaddedN => (N + Nr - 1) / Nr * Nr;
@@ -60,7 +51,7 @@ public static partial class Gemm
         where TK : IGemmMicroKernel
     {
         int kcStep = EvenBlock(k, TK.KC);
-        var packed = new PackedGemmB(kind, k, n, kcStep, TK.NR, GC.AllocateUninitializedArray<float>(k * RoundUp(n, TK.NR), pinned: true));
+        var packed = new PackedGemmB(kind, k, n, TK.NR, GC.AllocateUninitializedArray<float>(k * RoundUp(n, TK.NR), pinned: true));
         fixed (float* pb = b)
         {
             float* dst = (float*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(packed.Data));

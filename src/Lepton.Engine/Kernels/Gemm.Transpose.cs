@@ -10,9 +10,9 @@ public static partial class Gemm
     // several times faster than element-by-element scatter, which matters when K or N is long.
     private static bool CanTranspose8x8 => Avx.IsSupported;
 
-    // dst[c * ldd + r] = src[r * lds + c] for r, c in 0..8.
+    // dst[c * ldd + r] = src[r * lds + c] for r, c in 0..8 (also the conv weight gradient's transpose of gy).
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static unsafe void Transpose8x8(float* src, long lds, float* dst, long ldd)
+    internal static unsafe void Transpose8x8(float* src, long lds, float* dst, long ldd)
     {
         var r0 = Avx.LoadVector256(src);
         var r1 = Avx.LoadVector256(src + lds);

@@ -25,19 +25,18 @@ public sealed class MaxPool2d : Module, ILayerConfig
 
     public MaxPool2dOptions Options { get; }
 
-    public override Tensor Forward(Tensor x)
-    {
-        LayerDefaults.ExpectRank4(x, "MaxPool2d");
-        PoolingChecks.EnsureFits(x, "MaxPool2d", KernelSize, Options.Padding);
-        return x.MaxPool2d(KernelSize, KernelSize, Stride, Stride, Options.Padding, Options.Padding);
-    }
+    public override Tensor Forward(Tensor x) => Apply(x, afterRelu: false);
 
     /// <summary>This layer applied to ReLU(x), in one fused op (what Sequential runs for a ReLU followed by this layer).</summary>
-    public Tensor ForwardAfterRelu(Tensor x)
+    public Tensor ForwardAfterRelu(Tensor x) => Apply(x, afterRelu: true);
+
+    private Tensor Apply(Tensor x, bool afterRelu)
     {
         LayerDefaults.ExpectRank4(x, "MaxPool2d");
         PoolingChecks.EnsureFits(x, "MaxPool2d", KernelSize, Options.Padding);
-        return x.ReluMaxPool2d(KernelSize, KernelSize, Stride, Stride, Options.Padding, Options.Padding);
+        return afterRelu
+            ? x.ReluMaxPool2d(KernelSize, KernelSize, Stride, Stride, Options.Padding, Options.Padding)
+            : x.MaxPool2d(KernelSize, KernelSize, Stride, Stride, Options.Padding, Options.Padding);
     }
 
     public JsonObject GetConfig() => new() { ["kernel_size"] = KernelSize, ["stride"] = Stride, ["padding"] = Options.Padding };

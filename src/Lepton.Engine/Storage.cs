@@ -61,8 +61,20 @@ public sealed class Storage
         IsReadOnly = true;
     }
 
-    // A derived form of a read-only storage (see Tensor.Linear's packed weight), built on first use.
-    internal object? Derived { get; set; }
+    private object? _derived;
+
+    // One derived form of a read-only storage (the packed kernel panels of a served weight), built on first use and
+    // rebuilt when asked for under another key (another view or kernel). build is static: a cache hit allocates nothing.
+    internal TValue Derived<TKey, TValue, TState>(TKey key, TState state, Func<TKey, TState, TValue> build)
+        where TKey : struct, IEquatable<TKey> where TValue : class
+    {
+        if (_derived is DerivedForm<TKey, TValue> form && form.Key.Equals(key)) return form.Value;
+        var value = build(key, state);
+        _derived = new DerivedForm<TKey, TValue>(key, value);
+        return value;
+    }
+
+    private sealed record DerivedForm<TKey, TValue>(TKey Key, TValue Value);
 
     /// <summary>Throws, naming <paramref name="operation"/> and the fix, when the storage is read-only; in-place writers call it first.</summary>
     public void ThrowIfReadOnly(string operation)

@@ -36,17 +36,9 @@ public sealed partial class Tensor
 
     // A read-only weight (a served model's) is packed into the stride-1 kernel's panels once; the panels depend on the
     // weight's shape and groups only, not on the input size.
-    private sealed record ConvWeightPanels(int Offset, int O, int Cg, int KH, int KW, int Groups, float[] Panels);
-
-    private static float[] PackedConvWeight(Tensor w, ConvGeometry g)
-    {
-        if (w.Storage.Derived is ConvWeightPanels p && p.Offset == w.Offset && p.O == g.O && p.Cg == g.Cg && p.KH == g.KH
-            && p.KW == g.KW && p.Groups == g.Groups)
-            return p.Panels;
-        var panels = ConvStride1.PackWeights(w.Data<float>(), w.Offset, g);
-        w.Storage.Derived = new ConvWeightPanels(w.Offset, g.O, g.Cg, g.KH, g.KW, g.Groups, panels);
-        return panels;
-    }
+    private static float[] PackedConvWeight(Tensor w, ConvGeometry g) =>
+        w.Storage.Derived((w.Offset, g.O, g.Cg, g.KH, g.KW, g.Groups), (w, g),
+            static (_, s) => ConvStride1.PackWeights(s.w.Data<float>(), s.w.Offset, s.g));
 
     private static Tensor?[] Conv2dBackward<T>(Tensor x, Tensor w, Tensor gy, ConvGeometry g, bool needX, bool needW, bool needB)
         where T : unmanaged, IFloatingPointIeee754<T>

@@ -71,17 +71,9 @@ public sealed partial class Tensor
 
     // Wᵀ packed once for a read-only weight: a batch-1 forward then reads the panels instead of re-packing the whole
     // matrix (fc1 of the reference CNN: 1.6 MB) on every call. Same panels, so the same bits as packing per call.
-    private sealed record PackedLinearWeight(int Offset, int InFeatures, int OutFeatures, GemmKernelKind Kind, PackedGemmB Packed);
-
-    private static PackedGemmB PackedWeight(Tensor w, int inF, int outF)
-    {
-        if (w.Storage.Derived is PackedLinearWeight p && p.Offset == w.Offset && p.InFeatures == inF && p.OutFeatures == outF
-            && p.Kind == Gemm.DefaultKernel)
-            return p.Packed;
-        var packed = Gemm.PackB(transB: true, inF, outF, w.Data<float>(), w.Offset, inF);
-        w.Storage.Derived = new PackedLinearWeight(w.Offset, inF, outF, Gemm.DefaultKernel, packed);
-        return packed;
-    }
+    private static PackedGemmB PackedWeight(Tensor w, int inF, int outF) =>
+        w.Storage.Derived((Offset: w.Offset, In: inF, Out: outF, Kind: Gemm.DefaultKernel), w,
+            static (k, w) => Gemm.PackB(transB: true, k.In, k.Out, w.Data<float>(), k.Offset, k.In));
 
     // c = op(a)·op(b) into a fresh dense c (beta 0: its contents are never read).
     private static void DenseGemm<T>(bool ta, bool tb, int m, int n, int k, Tensor a, int lda, Tensor b, int ldb, Tensor c)

@@ -25,7 +25,7 @@ public static class Inference
             // Outputs go straight into one result tensor: no list of parts and no final concatenation.
             Tensor? result = null;
             int rowSize = 0;
-            for (int start = 0; start < n || start == 0; start += batchSize)
+            for (int start = 0; start < n || start == 0; start += batchSize) // an empty batch still runs once, for its output shape
             {
                 using var scope = pool.BeginScope();
                 var rows = n <= batchSize ? x : x.Slice(0, start, Math.Min(n, start + batchSize));

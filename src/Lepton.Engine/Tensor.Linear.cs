@@ -50,7 +50,7 @@ public sealed partial class Tensor
     }
 
     // x: (rows, in), w: (out, in), b: (out) → y: (rows, out)
-    private static void LinearForward<T>(Tensor x, Tensor w, Tensor? b, Tensor y, int rows, int inF, int outF)
+    internal static void LinearForward<T>(Tensor x, Tensor w, Tensor? b, Tensor y, int rows, int inF, int outF)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         if (typeof(T) == typeof(float) && w.Storage.IsReadOnly && Gemm.KernelOverride == GemmKernelKind.Auto)
@@ -61,7 +61,7 @@ public sealed partial class Tensor
     }
 
     // g: (rows, out) → gx = g·W (rows, in), gw = gᵀ·x (out, in), gb = Σ_rows g (out)
-    private static void LinearBackward<T>(Tensor x, Tensor w, Tensor g, Tensor? gx, Tensor? gw, Tensor? gb, int rows, int inF, int outF)
+    internal static void LinearBackward<T>(Tensor x, Tensor w, Tensor g, Tensor? gx, Tensor? gw, Tensor? gb, int rows, int inF, int outF)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         if (gx is not null) DenseGemm<T>(false, false, rows, inF, outF, g, outF, w, inF, gx);

@@ -22,6 +22,9 @@ public sealed class Dropout : Module, ILayerConfig
 
     public double P { get; }
 
+    // A planned training step draws its masks from the same generator, in the same order, as Forward.
+    internal Generator Rng => _rng;
+
     public override Tensor Forward(Tensor x) => IsTraining && P > 0 ? x.Dropout(P, training: true, _rng) : x;
 
     public JsonObject GetConfig() => new() { ["p"] = P };

@@ -1,0 +1,60 @@
+using System.Numerics;
+using Lepton.Engine.Threading;
+using Lepton.NN.Layers;
+
+namespace Lepton.NN.Planned;
+
+/// <summary><see cref="ReLU"/> over fixed buffers: y = max(x, 0); gx = gy where x &gt; 0, else 0 (ReluOp and ReluGradOp's values).</summary>
+internal sealed class PlannedRelu : PlannedLayer
+{
+    // Below this, a second thread costs more in hand-off than the loop (as the elementwise kernels decide).
+    private const int ParallelMinElements = 1 << 18;
+    private readonly Action<int, int> _forward, _backward;
+
+    public PlannedRelu(ReLU layer) : base(layer)
+    {
+        // Made once: a step then hands the kernel threads no new delegate.
+        _forward = ForwardRange;
+        _backward = BackwardRange;
+    }
+
+    public override void Forward() => Run(_forward);
+
+    public override void Backward() => Run(_backward);
+
+    private void Run(Action<int, int> range)
+    {
+        int n = Y.Numel;
+        if (n < ParallelMinElements) range(0, n);
+        else CpuParallel.For(n, 1, range);
+    }
+
+    private void ForwardRange(int start, int end)
+    {
+        var x = X.Data<float>();
+        var y = Y.Data<float>();
+        int i = start, w = Vector<float>.Count;
+        if (Vector.IsHardwareAccelerated)
+            for (; i + w <= end; i += w)
+            {
+                var v = new Vector<float>(x, i);
+                Vector.ConditionalSelect(Vector.GreaterThan(v, Vector<float>.Zero), v, Vector<float>.Zero).CopyTo(y, i);
+            }
+        for (; i < end; i++) y[i] = x[i] > 0 ? x[i] : 0;
+    }
+
+    private void BackwardRange(int start, int end)
+    {
+        var x = X.Data<float>();
+        var g = GY.Data<float>();
+        var gx = GX!.Data<float>();
+        int i = start, w = Vector<float>.Count;
+        if (Vector.IsHardwareAccelerated)
+            for (; i + w <= end; i += w)
+            {
+                var v = new Vector<float>(x, i);
+                Vector.ConditionalSelect(Vector.GreaterThan(v, Vector<float>.Zero), new Vector<float>(g, i), Vector<float>.Zero).CopyTo(gx, i);
+            }
+        for (; i < end; i++) gx[i] = x[i] > 0 ? g[i] : 0;
+    }
+}

@@ -1,0 +1,182 @@
+using Lepton.Engine;
+using Lepton.Engine.Autograd;
+using Lepton.NN.Layers;
+
+namespace Lepton.NN.Planned;
+
+/// <summary>
+/// A training step of a <see cref="Sequential"/> classifier with the mean cross-entropy loss, planned once for one
+/// input shape: every activation, gradient and scratch buffer is made at planning, and each step runs the layers'
+/// kernels forward and backward between them without recording a graph. A step allocates nothing on the managed heap,
+/// and its loss, logits and gradients are the same bits as the recorded ops give.
+/// </summary>
+public sealed class PlannedTrainingStep
+{
+    private readonly Sequential _model;
+    private readonly PlannedLayer[] _layers;
+    private readonly Tensor _input;
+    private readonly PlannedCrossEntropy _loss;
+
+    private PlannedTrainingStep(Sequential model, Shape inputShape, PlannedLayer[] layers, Tensor input, Tensor logitsGrad)
+    {
+        _model = model;
+        InputShape = inputShape;
+        _layers = layers;
+        _input = input;
+        Logits = layers[^1].Y;
+        _loss = new PlannedCrossEntropy(Logits.Shape[0], Logits.Shape[1]);
+        LogitsGradient = logitsGrad;
+        Gradients = new GradStore();
+        foreach (var l in layers) l.AddParameterGradients(Gradients);
+    }
+
+    /// <summary>The input shape (N, ...) this step was planned for; other shapes need another plan.</summary>
+    public Shape InputShape { get; }
+
+    /// <summary>The gradients of the trainable parameters after <see cref="Run"/>, for an optimizer's Step (reused by every step).</summary>
+    public GradStore Gradients { get; }
+
+    /// <summary>The logits (N, classes) of the last <see cref="Run"/>; overwritten by the next.</summary>
+    public Tensor Logits { get; }
+
+    private Tensor LogitsGradient { get; }
+
+    /// <summary>The class ids of the last <see cref="Run"/>.</summary>
+    public ReadOnlySpan<int> Targets => _loss.Targets;
+
+    /// <summary>
+    /// Plans a step of <paramref name="model"/> for inputs of <paramref name="inputShape"/>, or returns null and says why
+    /// in <paramref name="reason"/> when a layer has no planned form, the parameters are not float32, or the output is not
+    /// (N, classes). Shape errors are the layers' own (as a forward pass would raise them).
+    /// </summary>
+    public static PlannedTrainingStep? TryCreate(Sequential model, Shape inputShape, out string? reason)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(inputShape);
+        if (model.Count == 0) { reason = "the model has no layers"; return null; }
+        if (model.Parameters().FirstOrDefault(p => p.Value.DType != DType.Float32) is { } p64)
+        {
+            reason = $"parameter '{p64.Name}' is {p64.Value.DType}; planned steps run float32 models";
+            return null;
+        }
+        var shapes = model.Summary(inputShape.ToArray()).Select(s => s.OutputShape).ToArray();
+        if (shapes[^1].Rank != 2) { reason = $"the model's output {shapes[^1]} is not (N, classes)"; return null; }
+
+        var planned = new List<(PlannedLayer Layer, Shape In, Shape Out)>();
+        var shape = inputShape;
+        for (int i = 0; i < model.Count; i++)
+        {
+            var layer = model[i];
+            if (layer is ReLU && i + 1 < model.Count && model[i + 1] is MaxPool2d pool && PlannedMaxPool.FusesRelu(pool, shape))
+            {
+                // As Sequential.Forward runs the pair: one fused op.
+                planned.Add((new PlannedMaxPool(pool, shape, afterRelu: true), shape, shapes[i + 1]));
+                shape = shapes[++i];
+                continue;
+            }
+            PlannedLayer? p = layer switch
+            {
+                Linear l => new PlannedLinear(l, shape),
+                Conv2d c => new PlannedConv2d(c, shape),
+                ReLU r => new PlannedRelu(r),
+                MaxPool2d m => new PlannedMaxPool(m, shape, afterRelu: false),
+                Flatten f => new PlannedView(f),
+                Dropout d => new PlannedDropout(d, shape),
+                _ => null,
+            };
+            if (p is null)
+            {
+                reason = $"layer {i} ({layer.TypeName}) has no planned form";
+                return null;
+            }
+            planned.Add((p, shape, shapes[i]));
+            shape = shapes[i];
+        }
+
+        // Activations: each layer's output buffer is the next one's input. Gradients: a layer's input gradient is the
+        // previous one's output gradient; none is made before the first trainable parameter (nothing there needs one).
+        var input = PlannedLayer.Buffer(inputShape);
+        var x = input;
+        foreach (var (layer, _, outShape) in planned)
+        {
+            layer.X = x;
+            layer.Y = layer.ViewsInput ? PlannedLayer.View(x, outShape) : PlannedLayer.Buffer(outShape);
+            x = layer.Y;
+        }
+        bool needed = false;
+        var wantsInputGrad = new bool[planned.Count];
+        for (int i = 0; i < planned.Count; i++)
+        {
+            wantsInputGrad[i] = needed;
+            needed |= planned[i].Layer.HasTrainableParameters;
+        }
+        if (!needed) { reason = "the model has no trainable parameter"; return null; }
+        var g = PlannedLayer.Buffer(shapes[^1]);
+        var logitsGrad = g;
+        for (int i = planned.Count - 1; i >= 0; i--)
+        {
+            var (layer, inShape, _) = planned[i];
+            layer.GY = g;
+            if (!wantsInputGrad[i]) break;
+            layer.GX = layer.ViewsInput ? PlannedLayer.View(g, inShape) : PlannedLayer.Buffer(inShape);
+            g = layer.GX;
+        }
+        reason = null;
+        return new PlannedTrainingStep(model, inputShape, [.. planned.Select(p => p.Layer)], input, logitsGrad);
+    }
+
+    /// <summary>
+    /// True when this plan still fits the model and <paramref name="inputShape"/>: the same shape and the same parameter
+    /// tensors with the same Trainable flags (a frozen or converted parameter needs a new plan).
+    /// </summary>
+    public bool Fits(Shape inputShape)
+    {
+        if (inputShape != InputShape) return false;
+        foreach (var l in _layers) if (!l.ParametersUnchanged) return false;
+        return true;
+    }
+
+    /// <summary>
+    /// Forward, loss and backward for one batch: <paramref name="x"/> of <see cref="InputShape"/>, <paramref name="targets"/>
+    /// Int32 class ids (N). Returns the mean cross-entropy; <see cref="Gradients"/> then holds every trainable parameter's
+    /// gradient and <see cref="Logits"/> the outputs. The model must be in the mode to train in (Train()).
+    /// </summary>
+    public float Run(Tensor x, Tensor targets)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        ArgumentNullException.ThrowIfNull(targets);
+        if (x.Shape != InputShape || x.DType != DType.Float32)
+            throw new ArgumentException($"Planned training step for input {InputShape} Float32 got {x.DType} {x.Shape}; plan another step for this shape.");
+        if (!Fits(InputShape))
+            throw new InvalidOperationException("Planned training step: a parameter was replaced, frozen or unfrozen since the step was planned; plan it again.");
+        x.DenseData().Span<float>().CopyTo(_input.Span<float>());
+        for (int i = 0; i < _layers.Length; i++) _layers[i].Forward();
+        float loss = _loss.Forward(Logits, targets);
+        _loss.Backward(LogitsGradient);
+        for (int i = _layers.Length - 1; i >= 0; i--)
+        {
+            var l = _layers[i];
+            if (l.GX is null && !l.HasTrainableParameters) break;
+            l.Backward();
+        }
+        return loss;
+    }
+
+    /// <summary>How many rows of the last <see cref="Logits"/> have their largest value at the target class (ties to the lowest class).</summary>
+    public int CountCorrect()
+    {
+        var logits = Logits.Span<float>();
+        int n = Logits.Shape[0], c = Logits.Shape[1], correct = 0;
+        var ids = _loss.Targets;
+        for (int r = 0; r < n; r++)
+        {
+            var row = logits.Slice(r * c, c);
+            int best = 0;
+            for (int j = 1; j < c; j++) if (row[j] > row[best]) best = j;
+            if (best == ids[r]) correct++;
+        }
+        return correct;
+    }
+
+    public override string ToString() => $"PlannedTrainingStep({_model.Count} layers, input {InputShape})";
+}

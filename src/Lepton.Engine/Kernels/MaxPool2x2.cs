@@ -24,49 +24,75 @@ internal static unsafe class MaxPool2x2
         int w = g.W, ow = g.OW, oh = g.OH;
         if ((long)xOffset + (long)g.Planes * g.H * w > x.Length || y.Length < g.Planes * oh * ow || (argmax is not null && argmax.Length < y.Length))
             throw new ArgumentException($"MaxPool2x2: buffers too small for {g}.");
-        CpuParallel.For(g.Planes * oh, 4L * ow, (r0, r1) =>
+        var job = t_forward ??= new ForwardJob();
+        (job.X, job.XOffset, job.G, job.Y, job.Argmax, job.Relu) = (x, xOffset, g, y, argmax, relu);
+        try
         {
-            fixed (float* px = x, py = y)
-            fixed (int* pa = argmax)
+            CpuParallel.For(g.Planes * oh, 4L * ow, job.Body);
+        }
+        finally
+        {
+            (job.X, job.Y, job.Argmax) = (null!, null!, null);
+        }
+    }
+
+    [ThreadStatic] private static ForwardJob? t_forward;
+
+    private sealed class ForwardJob : SplitJob
+    {
+        public float[] X = null!, Y = null!;
+        public int[]? Argmax;
+        public int XOffset;
+        public PoolGeometry G;
+        public bool Relu;
+
+        protected override void Run(int r0, int r1) => ForwardRows(X, XOffset, G, Y, Argmax, Relu, r0, r1);
+    }
+
+    // Output rows [r0, r1) of all planes.
+    private static void ForwardRows(float[] x, int xOffset, PoolGeometry g, float[] y, int[]? argmax, bool relu, int r0, int r1)
+    {
+        int w = g.W, ow = g.OW, oh = g.OH;
+        fixed (float* px = x, py = y)
+        fixed (int* pa = argmax)
+        {
+            for (int r = r0; r < r1; r++)
             {
-                for (int r = r0; r < r1; r++)
+                // Output row r is row i of plane p; its window rows are 2i and 2i+1.
+                int i = r % oh;
+                float* top = px + xOffset + (long)(r - i) * 4 * ow + 2L * i * w;
+                float* bot = top + w;
+                float* yo = py + (long)r * ow;
+                int* ao = pa == null ? null : pa + (long)r * ow;
+                int rowBase = 2 * i * w;
+                // The vector loads read up to 31 floats past the window rows: only where x has them.
+                int j0 = 0;
+                if (Avx512F.IsSupported && bot - px + 2L * ow + 32 <= x.Length)
+                    j0 = ForwardRow512(top, bot, w, ow, yo, ao, rowBase, relu);
+                for (int j = j0; j < ow; j++)
                 {
-                    // Output row r is row i of plane p; its window rows are 2i and 2i+1.
-                    int i = r % oh;
-                    float* top = px + xOffset + (long)(r - i) * 4 * ow + 2L * i * w;
-                    float* bot = top + w;
-                    float* yo = py + (long)r * ow;
-                    int* ao = pa == null ? null : pa + (long)r * ow;
-                    int rowBase = 2 * i * w;
-                    // The vector loads read up to 31 floats past the window rows: only where x has them.
-                    int j0 = 0;
-                    if (Avx512F.IsSupported && bot - px + 2L * ow + 32 <= x.Length)
-                        j0 = ForwardRow512(top, bot, w, ow, yo, ao, rowBase, relu);
-                    for (int j = j0; j < ow; j++)
+                    float a0 = top[2 * j], a1 = top[2 * j + 1], a2 = bot[2 * j], a3 = bot[2 * j + 1];
+                    if (relu)
                     {
-                        float a0 = top[2 * j], a1 = top[2 * j + 1], a2 = bot[2 * j], a3 = bot[2 * j + 1];
-                        if (relu)
-                        {
-                            a0 = a0 > 0 ? a0 : 0;
-                            a1 = a1 > 0 ? a1 : 0;
-                            a2 = a2 > 0 ? a2 : 0;
-                            a3 = a3 > 0 ? a3 : 0;
-                        }
-                        // A later element wins only when strictly greater or NaN: pairs within a row first,
-                        // then the bottom pair against the top, which keeps row-major "first maximum" order.
-                        bool right = a1 > a0 | float.IsNaN(a1);
-                        float t = right ? a1 : a0;
-                        int ti = right ? 1 : 0;
-                        bool rightB = a3 > a2 | float.IsNaN(a3);
-                        float b = rightB ? a3 : a2;
-                        int bi = rightB ? w + 1 : w;
-                        bool lower = b > t | float.IsNaN(b);
-                        yo[j] = lower ? b : t;
-                        if (ao != null) ao[j] = rowBase + 2 * j + (lower ? bi : ti);
+                        a0 = a0 > 0 ? a0 : 0;
+                        a1 = a1 > 0 ? a1 : 0;
+                        a2 = a2 > 0 ? a2 : 0;
+                        a3 = a3 > 0 ? a3 : 0;
                     }
+                    // A later element wins only when strictly greater or NaN: pairs within a row first,
+                    // then the bottom pair against the top, which keeps row-major "first maximum" order.
+                    bool right = a1 > a0 | float.IsNaN(a1);
+                    float t = right ? a1 : a0;
+                    int ti = right ? 1 : 0;
+                    bool rightB = a3 > a2 | float.IsNaN(a3);
+                    float b = rightB ? a3 : a2;
+                    int bi = rightB ? w + 1 : w;
+                    bool lower = b > t | float.IsNaN(b);
+                    yo[j] = lower ? b : t;
+                    if (ao != null) ao[j] = rowBase + 2 * j + (lower ? bi : ti);
                 }
             }
-        });
+        }
     }
 
     // gy (planes, H/2, W/2) → gx (planes, H, W), every element written (gx need not be zeroed): each
@@ -81,31 +107,56 @@ internal static unsafe class MaxPool2x2
         if ((long)gyOffset + (long)g.Planes * oh * ow > gy.Length || gx.Length < g.Planes * g.H * w || argmax.Length < g.Planes * oh * ow
             || (reluInput is not null && (long)reluOffset + (long)g.Planes * g.H * w > reluInput.Length))
             throw new ArgumentException($"MaxPool2x2: buffers too small for {g}.");
-        CpuParallel.For(g.Planes * oh, 4L * ow, (r0, r1) =>
+        var job = t_backward ??= new BackwardJob();
+        (job.Gy, job.GyOffset, job.G, job.Argmax, job.Gx, job.ReluInput, job.ReluOffset) = (gy, gyOffset, g, argmax, gx, reluInput, reluOffset);
+        try
         {
-            // Output rows r0..r1 cover input rows 2*r0..2*r1, contiguous since H is even.
-            gx.AsSpan(2 * r0 * w, 2 * (r1 - r0) * w).Clear();
-            fixed (float* pg = gy, px = gx, pr = reluInput)
-            fixed (int* pa = argmax)
+            CpuParallel.For(g.Planes * oh, 4L * ow, job.Body);
+        }
+        finally
+        {
+            (job.Gy, job.Argmax, job.Gx, job.ReluInput) = (null!, null!, null!, null);
+        }
+    }
+
+    [ThreadStatic] private static BackwardJob? t_backward;
+
+    private sealed class BackwardJob : SplitJob
+    {
+        public float[] Gy = null!, Gx = null!;
+        public float[]? ReluInput;
+        public int[] Argmax = null!;
+        public int GyOffset, ReluOffset;
+        public PoolGeometry G;
+
+        protected override void Run(int r0, int r1) => BackwardRows(Gy, GyOffset, G, Argmax, Gx, ReluInput, ReluOffset, r0, r1);
+    }
+
+    private static void BackwardRows(float[] gy, int gyOffset, PoolGeometry g, int[] argmax, float[] gx, float[]? reluInput, int reluOffset, int r0, int r1)
+    {
+        int w = g.W, ow = g.OW, oh = g.OH;
+        // Output rows r0..r1 cover input rows 2*r0..2*r1, contiguous since H is even.
+        gx.AsSpan(2 * r0 * w, 2 * (r1 - r0) * w).Clear();
+        fixed (float* pg = gy, px = gx, pr = reluInput)
+        fixed (int* pa = argmax)
+        {
+            float* xr = pr == null ? null : pr + reluOffset;
+            for (int r = r0; r < r1; r++)
             {
-                float* xr = pr == null ? null : pr + reluOffset;
-                for (int r = r0; r < r1; r++)
+                int i = r % oh;
+                float* plane = px + (long)(r - i) * 4 * ow;
+                float* go = pg + gyOffset + (long)r * ow;
+                int* ao = pa + (long)r * ow;
+                if (xr == null)
+                    for (int j = 0; j < ow; j++) plane[ao[j]] = go[j];
+                else
                 {
-                    int i = r % oh;
-                    float* plane = px + (long)(r - i) * 4 * ow;
-                    float* go = pg + gyOffset + (long)r * ow;
-                    int* ao = pa + (long)r * ow;
-                    if (xr == null)
-                        for (int j = 0; j < ow; j++) plane[ao[j]] = go[j];
-                    else
-                    {
-                        // ReLU's gradient at the winner: it passed only where its input was positive.
-                        float* xPlane = xr + (long)(r - i) * 4 * ow;
-                        for (int j = 0; j < ow; j++) plane[ao[j]] = xPlane[ao[j]] > 0 ? go[j] : 0f;
-                    }
+                    // ReLU's gradient at the winner: it passed only where its input was positive.
+                    float* xPlane = xr + (long)(r - i) * 4 * ow;
+                    for (int j = 0; j < ow; j++) plane[ao[j]] = xPlane[ao[j]] > 0 ? go[j] : 0f;
                 }
             }
-        });
+        }
     }
 
     private static readonly Vector512<int> EvenLanes = Vector512.Create(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);

@@ -28,7 +28,11 @@ public sealed class PlannedTrainingStep
         LogitsGradient = logitsGrad;
         Gradients = new GradStore();
         foreach (var l in layers) l.AddParameterGradients(Gradients);
+        _gradients = [.. Gradients.Entries];
     }
+
+    // The store's entries as planned: Run puts them back, since gradient clipping replaces entries with scaled copies.
+    private readonly KeyValuePair<Tensor, Tensor>[] _gradients;
 
     /// <summary>The input shape (N, ...) this step was planned for; other shapes need another plan.</summary>
     public Shape InputShape { get; }
@@ -149,6 +153,7 @@ public sealed class PlannedTrainingStep
             throw new ArgumentException($"Planned training step for input {InputShape} Float32 got {x.DType} {x.Shape}; plan another step for this shape.");
         if (!Fits(InputShape))
             throw new InvalidOperationException("Planned training step: a parameter was replaced, frozen or unfrozen since the step was planned; plan it again.");
+        foreach (var (p, g) in _gradients) Gradients.Set(p, g);
         x.DenseData().Span<float>().CopyTo(_input.Span<float>());
         for (int i = 0; i < _layers.Length; i++) _layers[i].Forward();
         float loss = _loss.Forward(Logits, targets);

@@ -19,5 +19,9 @@ public sealed record FitOptions(
     int Prefetch = 2,
     int InitialEpoch = 0);
 
-/// <summary>Options fixed for a <see cref="Trainer"/>: the batch size of validation, evaluation and prediction passes.</summary>
-public sealed record TrainerOptions(int EvalBatchSize = 256);
+/// <summary>
+/// Options fixed for a <see cref="Trainer"/>: the batch size of validation, evaluation and prediction passes, and whether
+/// a Sequential classifier trained with the default cross-entropy runs planned steps (<c>Lepton.NN.Planned.PlannedTrainingStep</c>:
+/// the same values, no allocation per step); off, every step records its ops.
+/// </summary>
+public sealed record TrainerOptions(int EvalBatchSize = 256, bool PlannedSteps = true);

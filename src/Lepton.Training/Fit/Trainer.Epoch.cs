@@ -34,9 +34,21 @@ public sealed partial class Trainer
             // end of the step, so a steady-state step allocates no new buffers.
             using (_pool.BeginScope())
             {
-                var logits = Model.Forward(b.Inputs);
-                var loss = _loss(logits, b.Targets);
-                lossValue = loss.Item();
+                // A planned step (Sequential classifier, default cross-entropy) runs the same kernels over buffers made
+                // once; any other model records its ops and backpropagates through them.
+                var plan = PlanFor(b);
+                Tensor? logits = null, loss = null;
+                if (plan is not null)
+                {
+                    lossValue = plan.Run(b.Inputs, b.Targets);
+                    ctx.History.PlannedSteps++;
+                }
+                else
+                {
+                    logits = Model.Forward(b.Inputs);
+                    loss = _loss(logits, b.Targets);
+                    lossValue = loss.Item();
+                }
                 if (!double.IsFinite(lossValue))
                 {
                     // Stepping on a non-finite loss would poison every weight; stop with the last good ones.
@@ -44,11 +56,15 @@ public sealed partial class Trainer
                     ctx.History.StopReason = $"loss became {lossValue} at epoch {epoch}, batch {batch}; lower the learning rate or set ClipGradNorm";
                     return null;
                 }
-                var grads = loss.Backward();
+                var grads = plan?.Gradients ?? loss!.Backward();
                 if (options.ClipGradNorm is { } maxNorm) GradientClipping.ClipByGlobalNorm(grads, maxNorm, parameters);
                 Optimizer.Step(grads);
-                classification &= IsClassification(logits, b.Targets);
-                if (classification) correct += RunningAccuracy.CountCorrect(logits, b.Targets);
+                if (plan is not null) correct += plan.CountCorrect();
+                else
+                {
+                    classification &= IsClassification(logits!, b.Targets);
+                    if (classification) correct += RunningAccuracy.CountCorrect(logits!, b.Targets);
+                }
             }
             globalStep++;
             samples += n;

@@ -17,6 +17,8 @@ namespace Lepton.Training;
 public sealed partial class Trainer
 {
     private readonly Func<Tensor, Tensor, Tensor> _loss;
+    // Set when the loss is a module the trainer can recognize (planned steps need the default cross-entropy).
+    private readonly ILoss? _lossModule;
     // Buffers of one step, reused by the next; trimmed when Fit ends so an idle trainer holds no step memory.
     private readonly TensorPool _pool = new();
 
@@ -37,6 +39,7 @@ public sealed partial class Trainer
     public Trainer(Module model, IOptimizer optimizer, ILoss loss, TrainerOptions? options = null)
         : this(model, optimizer, (loss ?? throw new ArgumentNullException(nameof(loss))).Compute, options)
     {
+        _lossModule = loss;
     }
 
     public Module Model { get; }
@@ -61,6 +64,7 @@ public sealed partial class Trainer
         if (callbacks is not null) all.AddRange(callbacks);
 
         var history = new TrainingHistory();
+        _unplannedReason = PlanningRefusal();
         using var loader = new DataLoader(train, new DataLoaderOptions(options.BatchSize, options.Shuffle, options.Seed, options.DropLast, options.Prefetch));
         var ctx = new TrainContext(Model, Optimizer, options, loader.BatchCount, train.Count, validation is not null, history);
         bool wasTraining = Model.IsTraining;
@@ -89,6 +93,7 @@ public sealed partial class Trainer
             }
             history.Steps = globalStep - (long)options.InitialEpoch * loader.BatchCount;
             history.Elapsed = total.Elapsed;
+            history.UnplannedReason = _unplannedReason;
             Model.Train(wasTraining);
             foreach (var cb in all) cb.OnTrainEnd(ctx, history);
             return history;
@@ -106,6 +111,7 @@ public sealed partial class Trainer
         {
             Model.Train(wasTraining);
             _pool.Trim();
+            _plans.Clear();
         }
     }
 

@@ -21,6 +21,12 @@ public sealed class TrainingHistory
 
     public TimeSpan Elapsed { get; internal set; }
 
+    /// <summary>Steps run as a planned step (over buffers made once) rather than by recording ops.</summary>
+    public long PlannedSteps { get; internal set; }
+
+    /// <summary>Why steps were recorded instead of planned (a layer without a planned form, another loss, TrainerOptions.PlannedSteps off); null when every step could be planned.</summary>
+    public string? UnplannedReason { get; internal set; }
+
     public EpochRecord? Last => _epochs.Count == 0 ? null : _epochs[^1];
 
     /// <summary>The epoch with the best value of <paramref name="metric"/> (lowest for losses, highest otherwise).</summary>

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using Lepton.Engine;
-using Lepton.Engine.Memory;
 using Lepton.NN;
 using Lepton.NN.Losses;
 using Lepton.NN.Presets;
@@ -23,13 +22,14 @@ public static class CnnStep
         var rng = new Generator(0);
         var model = ModelPresets.Build(preset, rng: rng);
         var opt = new Adam(model.Parameters());
+        var step = new TrainingStep(model, opt);
         var x = Tensor.Randn(new Shape(batch, 1, 28, 28), rng);
         var labels = new int[batch];
         for (int i = 0; i < batch; i++) labels[i] = i % 10;
         var y = Tensor.FromArray(labels, batch);
 
         Console.WriteLine($"{preset} training step, batch {batch}, {Lepton.Engine.Threading.CpuParallel.ThreadCount} threads, {steps} timed steps after warm-up");
-        for (int i = 0; i < 10; i++) WholeStep(model, opt, x, y);
+        for (int i = 0; i < 10; i++) step.Run(x, y);
 
         // Whole steps: the best and median time, and what each allocates.
         var times = new double[steps];
@@ -39,28 +39,17 @@ public static class CnnStep
         for (int s = 0; s < steps; s++)
         {
             long t0 = Stopwatch.GetTimestamp();
-            WholeStep(model, opt, x, y);
+            step.Run(x, y);
             times[s] = Stopwatch.GetElapsedTime(t0).TotalMilliseconds;
         }
         long bytes = GC.GetTotalAllocatedBytes(precise: true) - bytes0;
         Array.Sort(times);
         double best = times[0], median = times[steps / 2];
-        Console.WriteLine($"step ms: best {best:F2}, median {median:F2}; images/s: best {batch / best * 1e3:F0}, median {batch / median * 1e3:F0}");
+        Console.WriteLine($"{step.Kind} step ms: best {best:F2}, median {median:F2}; images/s: best {batch / best * 1e3:F0}, median {batch / median * 1e3:F0}");
         Console.WriteLine($"allocated per step: {bytes / (double)steps / 1e6:F2} MB; GCs over {steps} steps: gen0 {GC.CollectionCount(0) - gen0}, gen1 {GC.CollectionCount(1) - gen1}, gen2 {GC.CollectionCount(2) - gen2}; GC pause per step {(GC.GetTotalPauseDuration() - pause0).TotalMilliseconds / steps:F2} ms");
 
         PerLayer(model, opt, x, y, steps);
         return 0;
-    }
-
-    // The step's buffers come back for the next step, as in Trainer.Fit.
-    private static readonly TensorPool StepPool = new();
-
-    /// <summary>One training step: forward, cross-entropy, backward, Adam (shared with <see cref="TrainSpeed"/>), in a pooled scope as the Trainer runs it.</summary>
-    internal static void WholeStep(Module model, Adam opt, Tensor x, Tensor y)
-    {
-        using var scope = StepPool.BeginScope();
-        var loss = CrossEntropyLoss.Apply(model.Forward(x), y);
-        opt.Step(loss.Backward());
     }
 
     // Each layer runs on a detached copy of its input so its backward can be timed alone (seeded by

@@ -14,21 +14,24 @@ namespace Lepton.Bench;
 /// </summary>
 public static class TrainSpeed
 {
-    /// <summary>`train [preset=cnn] [batches=200] [warmup=20] [batch=64]`; returns the process exit code.</summary>
+    /// <summary>`train [preset=cnn] [batches=200] [warmup=20] [batch=64] [planned|recorded]`; returns the process exit code.</summary>
     public static int Run(string[] args)
     {
         string preset = args.Length > 0 ? args[0] : "cnn";
         int batches = args.Length > 1 ? int.Parse(args[1]) : 200;
         int warmup = args.Length > 2 ? int.Parse(args[2]) : 20;
         int batch = args.Length > 3 ? int.Parse(args[3]) : 64;
+        bool recorded = args.Length > 4 && args[4] == "recorded";
         var data = FashionSlice.Load(train: true, (warmup + batches) * batch);
         var model = ModelPresets.Build(preset, rng: new Generator(0));
-        var opt = new Adam(model.Parameters(), new AdamOptions(LearningRate: 1e-3));
+        var step = new TrainingStep(model, new Adam(model.Parameters(), new AdamOptions(LearningRate: 1e-3)), recorded);
+        // The batches are views made before timing, so the allocation figure is the step's own.
+        var prepared = Enumerable.Range(0, warmup + batches).Select(i => data.Batch(i * batch, batch)).ToArray();
 
         for (int i = 0; i < warmup; i++)
         {
-            var (x, y) = data.Batch(i * batch, batch);
-            CnnStep.WholeStep(model, opt, x, y);
+            var (x, y) = prepared[i];
+            step.Run(x, y);
         }
         double peakSetup = PeakMemory.PeakMiB();
         bool reset = PeakMemory.Reset();
@@ -40,8 +43,8 @@ public static class TrainSpeed
         for (int i = 0; i < batches; i++)
         {
             long t0 = Stopwatch.GetTimestamp();
-            var (x, y) = data.Batch((warmup + i) * batch, batch);
-            CnnStep.WholeStep(model, opt, x, y);
+            var (x, y) = prepared[warmup + i];
+            step.Run(x, y);
             times[i] = Stopwatch.GetElapsedTime(t0).TotalMilliseconds;
         }
         double seconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
@@ -50,6 +53,7 @@ public static class TrainSpeed
         BenchResult.Print(new
         {
             Mode = $"{preset}-train",
+            Step = step.Kind,
             Threads = CpuParallel.ThreadCount,
             Batch = batch,
             Batches = batches,

@@ -73,7 +73,8 @@ public abstract class Optimizer : IOptimizer
             if (g is null) continue;
             if (g.Shape != p.Shape)
                 throw new InvalidOperationException($"{GetType().Name}.Step: gradient of '{p.Name}' has shape {g.Shape}, parameter has {p.Shape}.");
-            p.Value.Storage.ThrowIfReadOnly($"{GetType().Name}.Step of '{p.Name}'");
+            // Checked before the message is built: a step must not allocate.
+            if (p.Value.Storage.IsReadOnly) p.Value.Storage.ThrowIfReadOnly($"{GetType().Name}.Step of '{p.Name}'");
             // Gradients never require grad, so these conversions record nothing.
             if (g.DType != p.Value.DType) g = g.To(p.Value.DType);
             _state[i] ??= AllocateState(p);

@@ -84,3 +84,30 @@ public class PlannedFitTests
         Assert.Contains("not the default cross-entropy", history.UnplannedReason);
     }
 }
+
+/// <summary>A whole training step (planned forward and backward, then Adam) allocates nothing on the managed heap once warm.</summary>
+public class PlannedStepAllocationTests
+{
+    [Theory]
+    [InlineData("mlp")]
+    [InlineData("cnn")]
+    public void AStepWithAdamAllocatesNothing(string preset)
+    {
+        var model = Lepton.NN.Presets.ModelPresets.Build(preset, rng: new Generator(1));
+        var step = Lepton.NN.Planned.PlannedTrainingStep.TryCreate(model, new Shape(8, 1, 28, 28), out var reason);
+        Assert.True(step is not null, reason);
+        var adam = new Adam(model.Parameters());
+        var x = Tensor.Randn(new Shape(8, 1, 28, 28), new Generator(2));
+        var y = Tensor.FromArray(new[] { 0, 1, 2, 3, 4, 5, 6, 7 }, 8);
+        for (int i = 0; i < 3; i++) adam.Step(Run(step!, x, y));
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 20; i++) adam.Step(Run(step!, x, y));
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
+
+    private static Lepton.Engine.Autograd.GradStore Run(Lepton.NN.Planned.PlannedTrainingStep step, Tensor x, Tensor y)
+    {
+        step.Run(x, y);
+        return step.Gradients;
+    }
+}

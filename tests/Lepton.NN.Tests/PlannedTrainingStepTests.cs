@@ -19,6 +19,7 @@ public class PlannedTrainingStepTests
         { "mixed", [4, 3, 11, 9] },
         { "frozen-first", [2, 1, 28, 28] },
         { "dropout-eval", [3, 3, 11, 9] },
+        { "activations", [3, 2, 12, 10] },
     };
 
     // Two identical models (same seeds, so the same weights and dropout generators) for the two paths.
@@ -36,6 +37,13 @@ public class PlannedTrainingStepTests
                     new Flatten(), new Dropout(0.3, rng.Fork()), new Linear(4 * 4 * 3, 7, rng: rng));
             case "dropout-eval":
                 return new Sequential(new Conv2d(3, 2, 3, rng: rng), new Flatten(), new Dropout(0.5, rng.Fork()), new Linear(2 * 9 * 7, 4, rng: rng));
+            case "activations":
+                // Every other planned activation and the average poolings, with values on both sides of zero.
+                return new Sequential(
+                    new Conv2d(2, 4, 3, new Conv2dOptions(Padding: 1), rng), new Tanh(), new AvgPool2d(2),
+                    new Conv2d(4, 4, 3, new Conv2dOptions(Padding: 1), rng), new LeakyReLU(0.1), new AvgPool2d(3, new AvgPool2dOptions(Stride: 2, Padding: 1)),
+                    new Conv2d(4, 3, 1, rng: rng), new GELU(), new AdaptiveAvgPool2d(2, 3),
+                    new Flatten(), new Linear(3 * 2 * 3, 5, rng: rng), new Sigmoid(), new Linear(5, 4, rng: rng));
             case "frozen-first":
                 var m = ModelPresets.Build("cnn", rng: rng);
                 foreach (var p in m[0].Parameters()) p.Trainable = false;

@@ -1,0 +1,40 @@
+using Lepton.Engine;
+using Lepton.Engine.Kernels;
+using Lepton.NN.Layers;
+
+namespace Lepton.NN.Planned;
+
+/// <summary><see cref="AvgPool2d"/> and <see cref="AdaptiveAvgPool2d"/> over fixed buffers, with Tensor's pooling kernels.</summary>
+internal sealed class PlannedAvgPool : PlannedLayer
+{
+    private readonly PoolGeometry? _g;
+    private readonly int _planes, _h, _w, _oh, _ow;
+
+    // x: (N,C,H,W) → y: (N,C,OH,OW); padding counts in the divisor, as AvgPool2d's default
+    public PlannedAvgPool(AvgPool2d layer, Shape input) : base(layer)
+    {
+        int k = layer.KernelSize, s = layer.Stride, p = layer.Options.Padding;
+        _g = new PoolGeometry(input[0] * input[1], input[2], input[3], k, k, s, s, p, p);
+    }
+
+    // x: (N,C,H,W) → y: (N,C,OutputH,OutputW) with PyTorch's bin edges
+    public PlannedAvgPool(AdaptiveAvgPool2d layer, Shape input) : base(layer)
+    {
+        (_planes, _h, _w, _oh, _ow) = (input[0] * input[1], input[2], input[3], layer.OutputH, layer.OutputW);
+    }
+
+    public override void Forward()
+    {
+        if (_g is { } g) Pool2dKernels.AvgForward(X.Data<float>(), 0, g, Y.Data<float>());
+        else Pool2dKernels.AdaptiveAvgForward(X.Data<float>(), 0, _planes, _h, _w, _oh, _ow, Y.Data<float>());
+    }
+
+    public override void Backward()
+    {
+        // Both backward kernels add into the input gradient (windows may overlap).
+        var gx = GX!.Data<float>();
+        gx.AsSpan().Clear();
+        if (_g is { } g) Pool2dKernels.AvgBackward(GY.Data<float>(), 0, g, gx);
+        else Pool2dKernels.AdaptiveAvgBackward(GY.Data<float>(), 0, _planes, _h, _w, _oh, _ow, gx);
+    }
+}

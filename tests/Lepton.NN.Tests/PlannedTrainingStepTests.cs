@@ -35,6 +35,14 @@ public class PlannedTrainingStepTests
                     new Conv2d(3, 6, 3, new Conv2dOptions(Stride: 2, Padding: 1), rng), new ReLU(), new MaxPool2d(3, new MaxPool2dOptions(Stride: 1)),
                     new Conv2d(6, 4, 1, new Conv2dOptions(Groups: 2, Bias: false), rng), new ReLU(),
                     new Flatten(), new Dropout(0.3, rng.Fork()), new Linear(4 * 4 * 3, 7, rng: rng));
+            case "bn1d":
+                // BatchNorm1d on (N,C) without affine parameters after the first trainable layer, and with them later.
+                return new Sequential(new Flatten(), new Linear(30, 8, rng: rng), new BatchNorm1d(8, new BatchNormOptions(Affine: false)),
+                    new ReLU(), new Linear(8, 6, rng: rng), new BatchNorm1d(6, new BatchNormOptions(Momentum: 0.3)), new Linear(6, 4, rng: rng));
+            case "bn-eval":
+                // Eval normalizes with the running statistics; a first BatchNorm2d whose input needs no gradient.
+                return new Sequential(new BatchNorm2d(3), new Conv2d(3, 4, 3, rng: rng), new BatchNorm2d(4), new ReLU(),
+                    new Flatten(), new Linear(4 * 5 * 3, 3, rng: rng));
             case "dropout-eval":
                 return new Sequential(new Conv2d(3, 2, 3, rng: rng), new Flatten(), new Dropout(0.5, rng.Fork()), new Linear(2 * 9 * 7, 4, rng: rng));
             case "activations":
@@ -67,7 +75,7 @@ public class PlannedTrainingStepTests
     {
         var recorded = Build(name);
         var planned = Build(name);
-        if (name == "dropout-eval")
+        if (name.EndsWith("-eval"))
         {
             recorded.Eval();
             planned.Eval();
@@ -104,6 +112,15 @@ public class PlannedTrainingStepTests
                 Sgd(pp[i].Parameter, actual);
             }
             Assert.Equal(RecordedCorrect(logits, y), step.CountCorrect());
+            // Batch norm's running statistics and batch counters moved alike.
+            var rb = recorded.NamedBuffers().ToArray();
+            var pb = planned.NamedBuffers().ToArray();
+            Assert.Equal(rb.Length, pb.Length);
+            for (int i = 0; i < rb.Length; i++)
+            {
+                Assert.Equal(rb[i].Name, pb[i].Name);
+                Assert.Equal(rb[i].Buffer.ToDoubleArray(), pb[i].Buffer.ToDoubleArray());
+            }
         }
     }
 
@@ -131,6 +148,7 @@ public class PlannedTrainingStepTests
     [Theory]
     [InlineData("mlp", 16)]
     [InlineData("cnn", 8)]
+    [InlineData("cnn-bn", 8)]
     public void AStepAllocatesNothing(string preset, int batch)
     {
         var model = ModelPresets.Build(preset, rng: new Generator(1));
@@ -148,9 +166,9 @@ public class PlannedTrainingStepTests
     [Fact]
     public void WhatCannotBePlannedIsRefusedWithAReason()
     {
-        var bn = new Sequential(new Flatten(), new Linear(4, 3), new BatchNorm1d(3), new Linear(3, 2));
-        Assert.Null(PlannedTrainingStep.TryCreate(bn, new Shape(2, 4), out var reason));
-        Assert.Equal("layer 2 (BatchNorm1d) has no planned form", reason);
+        var norm = new Sequential(new Flatten(), new Linear(4, 3), new LayerNorm(3), new Linear(3, 2));
+        Assert.Null(PlannedTrainingStep.TryCreate(norm, new Shape(2, 4), out var reason));
+        Assert.Equal("layer 2 (LayerNorm) has no planned form", reason);
 
         var frozen = new Sequential(new Linear(4, 2));
         foreach (var p in frozen.Parameters()) p.Trainable = false;

@@ -92,6 +92,7 @@ public sealed class PlannedTrainingStep
                 AdaptiveAvgPool2d a => new PlannedAvgPool(a, shape),
                 Flatten f => new PlannedView(f),
                 Dropout d => new PlannedDropout(d, shape),
+                BatchNorm b => new PlannedBatchNorm(b, shape),
                 _ => null,
             };
             if (p is null)

@@ -6,8 +6,9 @@ namespace Lepton.NN.Layers;
 
 /// <summary>
 /// What BatchNorm1d and BatchNorm2d share: parameters weight and bias (C), buffers running_mean,
-/// running_var (C) and num_batches_tracked (Int32 scalar), named as in PyTorch. Subclasses say which
-/// input ranks they take and which axes the statistics run over.
+/// running_var (C) and num_batches_tracked (Int32 scalar), named as in PyTorch, and the forward: the fused
+/// Tensor.BatchNorm over channel axis 1 (training: batch statistics, moving the running ones by momentum with the
+/// unbiased variance; eval: the running statistics). Subclasses say which input ranks they take.
 /// </summary>
 public abstract class BatchNorm : Module, ILayerConfig
 {
@@ -42,26 +43,43 @@ public abstract class BatchNorm : Module, ILayerConfig
 
     public int NumBatchesTracked => Options.TrackRunningStats ? Buffer("num_batches_tracked").ToIntArray()[0] : 0;
 
-    /// <summary>Checks the input and returns the axes to reduce over and the broadcast shape of the per-channel values.</summary>
-    protected abstract (int[] ReduceAxes, int[] ParamShape) Layout(Tensor x);
+    /// <summary>The scale γ (C), or null without affine.</summary>
+    public Parameter? Weight => _weight;
+
+    /// <summary>The shift β (C), or null without affine.</summary>
+    public Parameter? Bias => _bias;
+
+    /// <summary>Throws, saying what was expected, when x is not a shape this layer takes.</summary>
+    protected abstract void CheckInput(Tensor x);
 
     public override Tensor Forward(Tensor x)
     {
-        var (axes, paramShape) = Layout(x);
-        return BatchNormCore.Normalize(x, axes, paramShape, _weight, _bias, RunningMean, RunningVar, IsTraining, Options, UpdateRunning);
+        CheckInput(x);
+        var y = x.BatchNorm(_weight?.Value, _bias?.Value, RunningMean, RunningVar, IsTraining, Options.Momentum, Options.Eps);
+        if (IsTraining) CountBatch();
+        return y;
     }
 
-    // In place, as PyTorch: the buffers outlive the training step (and the TensorScope its temporaries come from).
-    private void UpdateRunning(Tensor mean, Tensor unbiasedVar)
+    /// <summary>
+    /// After a training forward (which moved the running statistics in place): one more batch in num_batches_tracked.
+    /// Written in place, as the statistics are, and without allocating (planned steps call it every step).
+    /// </summary>
+    internal void CountBatch()
     {
-        var runningMean = Buffer("running_mean");
-        var runningVar = Buffer("running_var");
-        runningMean.CopyFrom(BatchNormCore.Blend(runningMean, mean, Options.Momentum));
-        runningVar.CopyFrom(BatchNormCore.Blend(runningVar, unbiasedVar, Options.Momentum));
-        Buffer("num_batches_tracked").CopyFrom(Tensor.Scalar(NumBatchesTracked + 1, DType.Int32));
+        if (!Options.TrackRunningStats) return;
+        var counter = Buffer("num_batches_tracked");
+        counter.Storage.ThrowIfReadOnly("BatchNorm's num_batches_tracked update");
+        counter.Span<int>()[0]++;
     }
 
-    public JsonObject GetConfig() => BatchNormCore.Config(NumFeatures, Options);
+    public JsonObject GetConfig() => new()
+    {
+        ["num_features"] = NumFeatures,
+        ["eps"] = Options.Eps,
+        ["momentum"] = Options.Momentum,
+        ["affine"] = Options.Affine,
+        ["track_running_stats"] = Options.TrackRunningStats,
+    };
 
     public override string ToString() => $"{GetType().Name}({NumFeatures}, eps={Options.Eps}, momentum={Options.Momentum})";
 }

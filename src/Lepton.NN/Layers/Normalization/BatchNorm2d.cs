@@ -4,9 +4,8 @@ namespace Lepton.NN.Layers;
 public sealed class BatchNorm2d(int numFeatures, BatchNormOptions? options = null) : BatchNorm(numFeatures, options)
 {
     // x: (N,C,H,W) → same shape
-    protected override (int[] ReduceAxes, int[] ParamShape) Layout(Engine.Tensor x)
+    protected override void CheckInput(Engine.Tensor x)
     {
         LayerDefaults.ExpectNchw(x, "BatchNorm2d", "num_features", NumFeatures);
-        return ([0, 2, 3], [1, NumFeatures, 1, 1]);
     }
 }

@@ -15,6 +15,9 @@ public sealed class DataLoader : IEnumerable<Batch>, IDisposable
     private readonly CancellationTokenSource _disposed = new();
     private readonly ConcurrentDictionary<Task, byte> _producers = new();
     private int _nextEpoch;
+    // With RecycleBatches, batch b is gathered into slot b % Length. The consumer holds one batch, the channel at most
+    // Prefetch more, and the producer fills one: Prefetch + 2 slots never overwrite a batch still in use.
+    private readonly Batch?[] _slots;
 
     public DataLoader(IDataset dataset, DataLoaderOptions? options = null)
     {
@@ -25,6 +28,7 @@ public sealed class DataLoader : IEnumerable<Batch>, IDisposable
         if (Options.Prefetch < 0)
             throw new ArgumentOutOfRangeException(nameof(options), $"DataLoader: Prefetch must be >= 0 (0 = synchronous), got {Options.Prefetch}.");
         Dataset = dataset;
+        _slots = new Batch?[Options.RecycleBatches ? Options.Prefetch + 2 : 0];
     }
 
     public IDataset Dataset { get; }
@@ -78,13 +82,21 @@ public sealed class DataLoader : IEnumerable<Batch>, IDisposable
         return order.AsMemory(start, Math.Min(Options.BatchSize, order.Length - start));
     }
 
+    private Batch Gather(int[] order, int b)
+    {
+        var indices = Slice(order, b).Span;
+        if (_slots.Length == 0) return Dataset.GetBatch(indices);
+        ref var slot = ref _slots[b % _slots.Length];
+        return slot = Dataset.GetBatch(indices, slot);
+    }
+
     private IEnumerator<Batch> Synchronous(int[] order)
     {
         int count = BatchCount;
         for (int b = 0; b < count; b++)
         {
             ObjectDisposedException.ThrowIf(_disposed.IsCancellationRequested, this);
-            yield return Dataset.GetBatch(Slice(order, b).Span);
+            yield return Gather(order, b);
         }
     }
 
@@ -105,7 +117,7 @@ public sealed class DataLoader : IEnumerable<Batch>, IDisposable
             {
                 for (int b = 0; b < count; b++)
                 {
-                    var batch = Dataset.GetBatch(Slice(order, b).Span);
+                    var batch = Gather(order, b);
                     await channel.Writer.WriteAsync(batch, stop.Token).ConfigureAwait(false);
                 }
             }

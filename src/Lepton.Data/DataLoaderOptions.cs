@@ -1,4 +1,9 @@
 namespace Lepton.Data;
 
-/// <summary>How a <see cref="DataLoader"/> batches and orders a dataset; Prefetch = 0 loads batches on the caller's thread.</summary>
-public sealed record DataLoaderOptions(int BatchSize = 64, bool Shuffle = true, ulong Seed = 0, bool DropLast = false, int Prefetch = 2);
+/// <summary>
+/// How a <see cref="DataLoader"/> batches and orders a dataset; Prefetch = 0 loads batches on the caller's thread.
+/// RecycleBatches refills the same batch tensors epoch after epoch (no allocation per batch): a batch is then valid only
+/// until the loader is asked for the next one, so a caller must not keep it (the Trainer's steps do not).
+/// </summary>
+public sealed record DataLoaderOptions(int BatchSize = 64, bool Shuffle = true, ulong Seed = 0, bool DropLast = false, int Prefetch = 2,
+    bool RecycleBatches = false);

@@ -16,4 +16,10 @@ public interface IDataset
 
     /// <summary>Gathers the examples at <paramref name="indices"/> into one batch (inputs float32, targets Int32 ids or float32).</summary>
     Batch GetBatch(ReadOnlySpan<int> indices);
+
+    /// <summary>
+    /// Like <see cref="GetBatch(ReadOnlySpan{int})"/>, but may fill <paramref name="reuse"/>'s tensors and return it when
+    /// they have this batch's shapes (a loader recycling its batches); the default makes new ones.
+    /// </summary>
+    Batch GetBatch(ReadOnlySpan<int> indices, Batch? reuse) => GetBatch(indices);
 }

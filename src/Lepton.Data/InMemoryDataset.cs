@@ -50,14 +50,20 @@ public sealed class InMemoryDataset : IDataset
 
     public IReadOnlyList<string> ClassNames { get; }
 
-    public Batch GetBatch(ReadOnlySpan<int> indices)
+    public Batch GetBatch(ReadOnlySpan<int> indices) => GetBatch(indices, null);
+
+    public Batch GetBatch(ReadOnlySpan<int> indices, Batch? reuse)
     {
-        var inputs = Tensor.Empty(WithLeading(Inputs.Shape, indices.Length), DType.Float32);
+        // Reused only when it is one of ours in every respect but the values.
+        bool fits = reuse is not null && reuse.Count == indices.Length && reuse.Inputs.DType == DType.Float32
+            && reuse.Targets.DType == Targets.DType && reuse.Inputs.Numel == indices.Length * _inputRow
+            && reuse.Targets.Numel == indices.Length * _targetRow && reuse.Inputs.IsContiguous && reuse.Targets.IsContiguous;
+        var inputs = fits ? reuse!.Inputs : Tensor.Empty(WithLeading(Inputs.Shape, indices.Length), DType.Float32);
+        var targets = fits ? reuse!.Targets : Tensor.Empty(WithLeading(Targets.Shape, indices.Length), Targets.DType);
         Gather(Inputs.Span<float>(), inputs.Span<float>(), _inputRow, indices);
-        var targets = Tensor.Empty(WithLeading(Targets.Shape, indices.Length), Targets.DType);
         if (Targets.DType == DType.Int32) Gather(Targets.Span<int>(), targets.Span<int>(), _targetRow, indices);
         else Gather(Targets.Span<float>(), targets.Span<float>(), _targetRow, indices);
-        return new Batch(inputs, targets);
+        return fits ? reuse! : new Batch(inputs, targets);
     }
 
     /// <summary>A new dataset holding copies of the examples at <paramref name="indices"/>, in that order.</summary>

@@ -65,7 +65,9 @@ public sealed partial class Trainer
 
         var history = new TrainingHistory();
         _unplannedReason = PlanningRefusal();
-        using var loader = new DataLoader(train, new DataLoaderOptions(options.BatchSize, options.Shuffle, options.Seed, options.DropLast, options.Prefetch));
+        // A step is done with its batch before it takes the next, so the loader can refill the same tensors.
+        using var loader = new DataLoader(train, new DataLoaderOptions(options.BatchSize, options.Shuffle, options.Seed, options.DropLast, options.Prefetch,
+            RecycleBatches: true));
         var ctx = new TrainContext(Model, Optimizer, options, loader.BatchCount, train.Count, validation is not null, history);
         bool wasTraining = Model.IsTraining;
         var total = Stopwatch.StartNew();

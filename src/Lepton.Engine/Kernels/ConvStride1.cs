@@ -47,6 +47,12 @@ internal static class ConvStride1
     public static void Forward(float[] x, int xOffset, float[] w, int wOffset, float[]? bias, int biasOffset, ConvGeometry g, float[] y,
         float[]? packedWeights = null)
     {
+        // Prepacked panels (a served model's) keep the direct path they were packed for.
+        if (packedWeights is null && ConvWinograd.AppliesForward(g))
+        {
+            ConvWinograd.Forward(x, xOffset, w, wOffset, bias, biasOffset, g, y);
+            return;
+        }
         var layout = new ConvPaddedLayout(g);
         int gk = g.GroupK, groupRows = RoundUp(g.Og, PanelRows), plane = g.OH * g.OW;
         var rented = packedWeights is null ? ArrayPool<float>.Shared.Rent(g.Groups * groupRows * gk) : null;
@@ -85,6 +91,11 @@ internal static class ConvStride1
     public static void Backward(float[] x, int xOffset, float[] w, int wOffset, float[] gy, ConvGeometry g, float[]? gx, float[]? gw,
         float[]? gb)
     {
+        if (gx is not null && ConvWinograd.AppliesInputGradient(g))
+        {
+            ConvWinograd.InputGradient(w, wOffset, gy, g, gx);
+            gx = null;
+        }
         if (gx is null && gw is null) return;
         var layout = new ConvPaddedLayout(g);
         var job = new Chunks(g);

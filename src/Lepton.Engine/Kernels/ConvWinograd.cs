@@ -1,0 +1,157 @@
+using System.Buffers;
+using Lepton.Engine.Threading;
+
+namespace Lepton.Engine.Kernels;
+
+/// <summary>
+/// 3x3 stride-1 convolutions by Winograd F(2x2, 3x3): each 2x2 output tile takes 16 multiplies per channel pair
+/// instead of 36. Per chunk of samples the input tiles are transformed (V_ξ, channels by tiles), 16 products
+/// M_ξ = U_ξ V_ξ run on 8x32 register tiles (<see cref="ConvWinogradKernel"/>), and M is
+/// transformed back (<see cref="ConvWinogradTransforms"/>). The input gradient is the same convolution of the
+/// output gradient with the flipped, transposed weight. Every tile is computed alone, in a fixed order of
+/// channels, so results depend neither on the thread count nor on how samples are chunked.
+/// </summary>
+internal static class ConvWinograd
+{
+    /// <summary>Turns this path off for convolutions called on the current thread (tests run the direct path on the same shapes).</summary>
+    [ThreadStatic] internal static bool Disabled;
+
+    /// <summary>Tests lift the size minimums on the current thread to reach this path on small shapes.</summary>
+    [ThreadStatic] internal static bool AnySize;
+
+    // Below this many input or output channels the 16 products are too thin to pay for the transforms (and a
+    // one-channel first layer is bound by writing its output, not by multiplies). No minimum batch: a batch gives each
+    // sample the bits it gets alone (ConvThreadingTests), though one sample barely pays for transforming the weights.
+    private const int MinChannels = 8;
+
+    private const int Points = ConvWinogradTransforms.Points, BlockTiles = 8, TileWidth = 32, V = ConvWinogradTransforms.V;
+
+    /// <summary>Whether the forward of g runs here: a 3x3 undilated, ungrouped stride-1 convolution the stride-1 path takes.</summary>
+    public static bool AppliesForward(ConvGeometry g) =>
+        Fits(g) && (AnySize || (g.C >= MinChannels && g.O >= MinChannels));
+
+    /// <summary>Whether the input gradient of g runs here (the same convolution with input and output channels swapped).</summary>
+    public static bool AppliesInputGradient(ConvGeometry g) => AppliesForward(g);
+
+    private static bool Fits(ConvGeometry g) =>
+        !Disabled && ConvStride1.Applies(g) && g.KH == 3 && g.KW == 3 && g.DH == 1 && g.DW == 1 && g.Groups == 1;
+
+    /// <summary>y (N,O,OH,OW) = conv(x (N,C,H,W), w (O,C,3,3)) + bias.</summary>
+    public static void Forward(float[] x, int xOffset, float[] w, int wOffset, float[]? bias, int biasOffset, ConvGeometry g, float[] y)
+    {
+        var plan = new Plan(g, g.C, g.H, g.W, g.PH, g.PW, g.O, g.OH, g.OW);
+        var pack = ArrayPool<float>.Shared.Rent(plan.PackSize);
+        try
+        {
+            ConvWinogradTransforms.PackWeights(w, wOffset, g.O, g.C, flipTranspose: false, pack, plan.CinPad, plan.CoutPad);
+            plan.Run(x, xOffset, pack, bias, biasOffset, y);
+        }
+        finally { ArrayPool<float>.Shared.Return(pack); }
+    }
+
+    /// <summary>gx (N,C,H,W) overwritten with the input gradient from gy (N,O,OH,OW).</summary>
+    public static void InputGradient(float[] w, int wOffset, float[] gy, ConvGeometry g, float[] gx)
+    {
+        var layout = new ConvPaddedLayout(g);
+        var plan = new Plan(g, g.O, g.OH, g.OW, layout.GradPadH, layout.GradPadW, g.C, g.H, g.W);
+        var pack = ArrayPool<float>.Shared.Rent(plan.PackSize);
+        try
+        {
+            ConvWinogradTransforms.PackWeights(w, wOffset, g.C, g.O, flipTranspose: true, pack, plan.CinPad, plan.CoutPad);
+            plan.Run(gy, 0, pack, null, 0, gx);
+        }
+        finally { ArrayPool<float>.Shared.Return(pack); }
+    }
+
+    private static int RoundUp(int x, int m) => (x + m - 1) / m * m;
+
+    // One Winograd convolution: src (N,cin,h,w) padded by (top,left) → dst (N,cout,oh,ow), chunked as g is in
+    // Conv2dKernels. Per chunk: every sample's pixels channels-last (p), then blocks of 8 tiles (across samples) go
+    // through input transform (vb), 16 products (mb) and output transform into channels-last outputs (o), all in cache.
+    private readonly struct Plan(ConvGeometry g, int cin, int h, int w, int top, int left, int cout, int oh, int ow)
+    {
+        private int TileRows => (oh + 1) / 2;
+        private int TileCols => (ow + 1) / 2;
+        public int CinPad => RoundUp(cin, V);
+        public int CoutPad => RoundUp(cout, TileWidth);
+        // Pixels of a channels-last input: the tiles' 4x4 windows, 2 apart, padding included.
+        private int InputSize => (2 * TileRows + 2) * (2 * TileCols + 2) * CinPad;
+        private int OutputSize => 2 * TileRows * 2 * TileCols * CoutPad;
+
+        public int PackSize => Points * CinPad * CoutPad;
+
+        public void Run(float[] src, int srcOffset, float[] pack, float[]? bias, int biasOffset, float[] dst)
+        {
+            int chunk = Conv2dKernels.SamplesPerChunk(g), count = (g.N + chunk - 1) / chunk;
+            int parts = Math.Min(CpuParallel.ThreadCount, count);
+            int scratchSize = chunk * (InputSize + OutputSize) + Points * BlockTiles * (CinPad + CoutPad);
+            var scratch = new float[parts][];
+            for (int p = 0; p < parts; p++) scratch[p] = ArrayPool<float>.Shared.Rent(scratchSize);
+            var biasPad = ArrayPool<float>.Shared.Rent(CoutPad);
+            for (int co = 0; co < CoutPad; co++) biasPad[co] = bias is not null && co < cout ? bias[biasOffset + co] : 0f;
+            try
+            {
+                var plan = this;
+                int total = g.N;
+                long cost = Conv2dKernels.ChunkCost(g, chunk) / 2;
+                CpuParallel.For(parts, cost * count / parts, (p0, p1) =>
+                {
+                    for (int part = p0; part < p1; part++)
+                    for (int c = count * part / parts; c < count * (part + 1) / parts; c++)
+                    {
+                        int n0 = c * chunk, nb = Math.Min(chunk, total - n0);
+                        plan.Chunk(src, srcOffset, pack, biasPad, dst, n0, nb, scratch[part]);
+                    }
+                });
+            }
+            finally
+            {
+                foreach (var s in scratch) ArrayPool<float>.Shared.Return(s);
+                ArrayPool<float>.Shared.Return(biasPad);
+            }
+        }
+
+        private unsafe void Chunk(float[] src, int srcOffset, float[] pack, float[] biasPad, float[] dst, int n0, int nb, float[] scratch)
+        {
+            int tileRows = TileRows, tileCols = TileCols, tiles = tileRows * tileCols, used = nb * tiles;
+            int cinPad = CinPad, coutPad = CoutPad, inSize = InputSize, outSize = OutputSize, wp = 2 * tileCols + 2, wo = 2 * tileCols;
+            fixed (float* ps = src, pu = pack, pb = biasPad, pd = dst, sc = scratch)
+            {
+                float* pixels = sc, outs = pixels + nb * inSize, vb = outs + nb * outSize, mb = vb + Points * BlockTiles * cinPad;
+                for (int n = 0; n < nb; n++)
+                    ConvWinogradTransforms.ChannelsLast(ps + srcOffset + (long)(n0 + n) * cin * h * w, cin, h, w, top, left,
+                        pixels + (long)n * inSize, 2 * tileRows + 2, wp, cinPad);
+                long ldv = (long)BlockTiles * cinPad, ldm = (long)BlockTiles * coutPad;
+                for (int t0 = 0; t0 < used; t0 += BlockTiles)
+                {
+                    for (int i = 0; i < BlockTiles; i++)
+                    {
+                        int t = t0 + i;
+                        if (t >= used)
+                        {
+                            // Tiles past the chunk's last one: zeros, products computed and never read.
+                            for (int xi = 0; xi < Points; xi++) new Span<float>(vb + xi * ldv + i * cinPad, cinPad).Clear();
+                            continue;
+                        }
+                        int n = t / tiles, th = t % tiles / tileCols, tw = t % tileCols;
+                        ConvWinogradTransforms.InputTile(pixels + (long)n * inSize + (2 * th * wp + 2 * tw) * cinPad, wp, cinPad,
+                            vb + i * cinPad, ldv);
+                    }
+                    for (int xi = 0; xi < Points; xi++)
+                    for (int co = 0; co < coutPad; co += TileWidth)
+                        ConvWinogradKernel.Product8x32(cinPad, vb + xi * ldv, cinPad, pu + (long)xi * cinPad * coutPad + co, coutPad,
+                            mb + xi * ldm + co, coutPad);
+                    for (int i = 0; i < BlockTiles && t0 + i < used; i++)
+                    {
+                        int t = t0 + i, n = t / tiles, th = t % tiles / tileCols, tw = t % tileCols;
+                        ConvWinogradTransforms.OutputTile(mb + i * coutPad, ldm, coutPad, pb,
+                            outs + (long)n * outSize + (2 * th * wo + 2 * tw) * coutPad, wo);
+                    }
+                }
+                for (int n = 0; n < nb; n++)
+                    ConvWinogradTransforms.ChannelsFirst(outs + (long)n * outSize, wo, coutPad, cout, oh, ow,
+                        pd + (long)(n0 + n) * cout * oh * ow);
+            }
+        }
+    }
+}

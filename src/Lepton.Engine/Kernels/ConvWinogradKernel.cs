@@ -1,0 +1,69 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
+namespace Lepton.Engine.Kernels;
+
+/// <summary>
+/// The register tile of the Winograd products (<see cref="ConvWinograd"/>): 8 tiles by 32 output channels, as deep as
+/// the input channels. Plain stores of whole rows: with products this shallow (32, 64) the direct tile's
+/// compress-and-mask stores would cost as much as its multiply-adds.
+/// </summary>
+internal static unsafe class ConvWinogradKernel
+{
+    /// <summary>dst[i*ldd + 0..32] = Σ_j a[i*lda + j] · b[j*ldb + 0..32] for 8 rows i and j &lt; k.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Product8x32(int k, float* a, long lda, float* b, long ldb, float* dst, long ldd)
+    {
+        Vector512<float> c00 = default, c01 = default, c10 = default, c11 = default,
+            c20 = default, c21 = default, c30 = default, c31 = default,
+            c40 = default, c41 = default, c50 = default, c51 = default,
+            c60 = default, c61 = default, c70 = default, c71 = default;
+        float* a0p = a, a1p = a + lda, a2p = a + 2 * lda, a3p = a + 3 * lda,
+            a4p = a + 4 * lda, a5p = a + 5 * lda, a6p = a + 6 * lda, a7p = a + 7 * lda;
+        for (int j = 0; j < k; j++, b += ldb)
+        {
+            var b0 = Vector512.Load(b);
+            var b1 = Vector512.Load(b + 16);
+            var a0 = Vector512.Create(a0p[j]);
+            c00 = Avx512F.FusedMultiplyAdd(a0, b0, c00);
+            c01 = Avx512F.FusedMultiplyAdd(a0, b1, c01);
+            var a1 = Vector512.Create(a1p[j]);
+            c10 = Avx512F.FusedMultiplyAdd(a1, b0, c10);
+            c11 = Avx512F.FusedMultiplyAdd(a1, b1, c11);
+            var a2 = Vector512.Create(a2p[j]);
+            c20 = Avx512F.FusedMultiplyAdd(a2, b0, c20);
+            c21 = Avx512F.FusedMultiplyAdd(a2, b1, c21);
+            var a3 = Vector512.Create(a3p[j]);
+            c30 = Avx512F.FusedMultiplyAdd(a3, b0, c30);
+            c31 = Avx512F.FusedMultiplyAdd(a3, b1, c31);
+            var a4 = Vector512.Create(a4p[j]);
+            c40 = Avx512F.FusedMultiplyAdd(a4, b0, c40);
+            c41 = Avx512F.FusedMultiplyAdd(a4, b1, c41);
+            var a5 = Vector512.Create(a5p[j]);
+            c50 = Avx512F.FusedMultiplyAdd(a5, b0, c50);
+            c51 = Avx512F.FusedMultiplyAdd(a5, b1, c51);
+            var a6 = Vector512.Create(a6p[j]);
+            c60 = Avx512F.FusedMultiplyAdd(a6, b0, c60);
+            c61 = Avx512F.FusedMultiplyAdd(a6, b1, c61);
+            var a7 = Vector512.Create(a7p[j]);
+            c70 = Avx512F.FusedMultiplyAdd(a7, b0, c70);
+            c71 = Avx512F.FusedMultiplyAdd(a7, b1, c71);
+        }
+        Store(dst, c00, c01);
+        Store(dst + ldd, c10, c11);
+        Store(dst + 2 * ldd, c20, c21);
+        Store(dst + 3 * ldd, c30, c31);
+        Store(dst + 4 * ldd, c40, c41);
+        Store(dst + 5 * ldd, c50, c51);
+        Store(dst + 6 * ldd, c60, c61);
+        Store(dst + 7 * ldd, c70, c71);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Store(float* d, Vector512<float> x0, Vector512<float> x1)
+    {
+        x0.Store(d);
+        x1.Store(d + 16);
+    }
+}

@@ -1,0 +1,113 @@
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+using Lepton.Engine.Kernels;
+
+namespace Lepton.Engine.Tests;
+
+/// <summary>
+/// The Winograd F(2x2, 3x3) path (<see cref="ConvWinograd"/>) and the direct stride-1 path it replaces on 3x3 layers,
+/// each against the plain reference on awkward shapes.
+/// </summary>
+public class ConvWinogradTests
+{
+    private static bool Avx512 => Avx512F.IsSupported && Vector512.IsHardwareAccelerated;
+
+    public static TheoryData<string> Shapes => new(Cases.Keys);
+
+    private static readonly Dictionary<string, ConvGeometry> Cases = new()
+    {
+        // Odd output sizes (a half tile at the bottom and right), channel tails on both sides of the 16/32-lane pads.
+        ["odd_9x13_c5_o11"] = new(N: 3, C: 5, H: 9, W: 13, O: 11, KH: 3, KW: 3, PH: 1, PW: 1),
+        ["one_channel_in"] = new(N: 1, C: 1, H: 7, W: 6, O: 5, KH: 3, KW: 3, PH: 1, PW: 1),
+        ["one_channel_out"] = new(N: 2, C: 17, H: 6, W: 5, O: 1, KH: 3, KW: 3, PH: 1, PW: 1),
+        // No padding: 5x7 outputs from 7x9, and the input gradient padded by 2.
+        ["pad0"] = new(N: 3, C: 9, H: 7, W: 9, O: 33, KH: 3, KW: 3),
+        ["pad2"] = new(N: 1, C: 8, H: 5, W: 6, O: 8, KH: 3, KW: 3, PH: 2, PW: 2),
+        ["pad_h_only"] = new(N: 2, C: 6, H: 6, W: 11, O: 7, KH: 3, KW: 3, PH: 1, PW: 0),
+        ["pad_w_2_h_0"] = new(N: 2, C: 6, H: 8, W: 3, O: 7, KH: 3, KW: 3, PH: 0, PW: 2),
+        // Tiles of a block run across samples: 16 samples in 8 chunks of 2, 98 tiles per chunk.
+        ["batch16_14x14"] = new(N: 16, C: 16, H: 14, W: 14, O: 32, KH: 3, KW: 3, PH: 1, PW: 1),
+        ["cnn_conv2_batch3"] = new(N: 3, C: 32, H: 14, W: 14, O: 64, KH: 3, KW: 3, PH: 1, PW: 1),
+    };
+
+    [Theory]
+    [MemberData(nameof(Shapes))]
+    public void WinogradMatchesReference(string name)
+    {
+        ConvWinograd.AnySize = true;
+        try
+        {
+            Assert.Equal(Avx512, ConvWinograd.AppliesForward(Cases[name]));
+            Check(Cases[name]);
+        }
+        finally { ConvWinograd.AnySize = false; }
+    }
+
+    [Theory]
+    [MemberData(nameof(Shapes))]
+    public void DirectStride1PathMatchesReference(string name)
+    {
+        ConvWinograd.Disabled = true;
+        try { Check(Cases[name]); }
+        finally { ConvWinograd.Disabled = false; }
+    }
+
+    [Fact]
+    public void WinogradTakesDeep3x3LayersOnly()
+    {
+        var conv2 = new ConvGeometry(N: 64, C: 32, H: 14, W: 14, O: 64, KH: 3, KW: 3, PH: 1, PW: 1);
+        Assert.Equal(Avx512, ConvWinograd.AppliesForward(conv2));
+        Assert.Equal(Avx512, ConvWinograd.AppliesForward(conv2 with { N = 1 }));
+        Assert.False(ConvWinograd.AppliesForward(conv2 with { C = 1 }));
+        Assert.False(ConvWinograd.AppliesForward(conv2 with { SH = 2, SW = 2 }));
+        Assert.False(ConvWinograd.AppliesForward(conv2 with { DH = 2, PH = 2 }));
+        Assert.False(ConvWinograd.AppliesForward(conv2 with { Groups = 2 }));
+        Assert.False(ConvWinograd.AppliesForward(conv2 with { KH = 5, KW = 5, PH = 2, PW = 2 }));
+    }
+
+    private static void Check(ConvGeometry g)
+    {
+        var rng = new Generator(23);
+        // Offsets into larger arrays check that the kernels honour them.
+        var x = Random(rng, 3 + g.N * g.C * g.H * g.W);
+        var w = Random(rng, 2 + g.O * g.Cg * g.KH * g.KW);
+        var b = Random(rng, 1 + g.O);
+        int ySize = g.N * g.O * g.OH * g.OW;
+        var y = new float[ySize];
+        var yRef = new float[ySize];
+        Conv2dKernels.Forward(x, 3, w, 2, b, 1, g, y);
+        Conv2dReference.Forward<float>(x.AsSpan(3), w.AsSpan(2), b.AsSpan(1), g, yRef);
+        AssertClose(yRef, y, "forward");
+
+        var gy = Random(rng, ySize);
+        var gx = new float[g.N * g.C * g.H * g.W];
+        var gw = new float[g.O * g.Cg * 9];
+        var gb = new float[g.O];
+        var gxRef = new float[gx.Length];
+        var gwRef = new float[gw.Length];
+        var gbRef = new float[g.O];
+        Conv2dKernels.Backward(x, 3, w, 2, gy, g, gx, gw, gb);
+        Conv2dReference.BackwardInput<float>(gy, w.AsSpan(2), g, gxRef);
+        Conv2dReference.BackwardWeight<float>(x.AsSpan(3), gy, g, gwRef, gbRef);
+        AssertClose(gxRef, gx, "grad input");
+        AssertClose(gwRef, gw, "grad weight");
+        AssertClose(gbRef, gb, "grad bias");
+    }
+
+    private static float[] Random(Generator rng, int n)
+    {
+        var a = new float[n];
+        for (int i = 0; i < n; i++) a[i] = (float)rng.NextGaussian();
+        return a;
+    }
+
+    // Float sums in another order (and Winograd's transforms) round differently; the error scales with the largest value.
+    private static void AssertClose(float[] expected, float[] actual, string what)
+    {
+        double scale = 1;
+        foreach (var v in expected) scale = Math.Max(scale, Math.Abs(v));
+        for (int i = 0; i < expected.Length; i++)
+            if (Math.Abs(expected[i] - actual[i]) > 2e-5 * scale)
+                Assert.Fail($"{what}: element {i} expected {expected[i]:G9}, got {actual[i]:G9}.");
+    }
+}

@@ -88,21 +88,40 @@ public static partial class Gemm
         SplitAcrossThreads<TK>(job, byN, tiles, parts);
     }
 
-    // Separate from Split so the closure is only allocated when work really is handed to threads.
+    // One slab per part, handed to the workers through a per-thread job reused call after call (no closure per call).
     private static void SplitAcrossThreads<TK>(SgemmJob job, bool byN, int tiles, int parts) where TK : IGemmMicroKernel
     {
-        int unit = byN ? TK.NR : TK.MR, extent = byN ? job.N : job.M;
         long macs = (long)job.M * job.N * job.K;
-        CpuParallel.For(parts, macs / parts + 32_768, (first, last) =>
+        var slabs = SlabJob<TK>.Current ??= new SlabJob<TK>();
+        (slabs.Job, slabs.ByN, slabs.Tiles, slabs.Parts) = (job, byN, tiles, parts);
+        try
         {
+            CpuParallel.For(parts, macs / parts + 32_768, slabs.Body);
+        }
+        finally
+        {
+            slabs.Job = default; // drop the operand arrays
+        }
+    }
+
+    private sealed class SlabJob<TK> : SplitJob where TK : IGemmMicroKernel
+    {
+        [ThreadStatic] public static SlabJob<TK>? Current;
+        public SgemmJob Job;
+        public bool ByN;
+        public int Tiles, Parts;
+
+        protected override void Run(int first, int last)
+        {
+            int unit = ByN ? TK.NR : TK.MR, extent = ByN ? Job.N : Job.M;
             for (int part = first; part < last; part++)
             {
-                int start = (int)((long)tiles * part / parts) * unit;
-                int end = Math.Min(extent, (int)((long)tiles * (part + 1) / parts) * unit);
-                if (byN) RunSlab<TK>(job, 0, job.M, start, end);
-                else RunSlab<TK>(job, start, end, 0, job.N);
+                int start = (int)((long)Tiles * part / Parts) * unit;
+                int end = Math.Min(extent, (int)((long)Tiles * (part + 1) / Parts) * unit);
+                if (ByN) RunSlab<TK>(Job, 0, Job.M, start, end);
+                else RunSlab<TK>(Job, start, end, 0, Job.N);
             }
-        });
+        }
     }
 
     private static unsafe void RunSlab<TK>(in SgemmJob job, int m0, int m1, int n0, int n1) where TK : IGemmMicroKernel

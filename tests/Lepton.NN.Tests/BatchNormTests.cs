@@ -1,6 +1,7 @@
 using Lepton.Engine;
 using Lepton.Engine.Autograd;
 using Lepton.NN.Layers;
+using Lepton.NN.Planned;
 
 namespace Lepton.NN.Tests;
 
@@ -58,5 +59,23 @@ public class BatchNormTests
     {
         var e = Assert.Throws<ArgumentException>(() => new BatchNorm1d(3).Forward(Tensor.Zeros(1, 3)));
         Assert.Contains("more than one value per channel", e.Message);
+    }
+
+    [Fact]
+    public void APlannedStepThroughBatchNormAllocatesNothing()
+    {
+        // 4 channels of 32·28·28 values: enough work for the kernels to split across threads.
+        var rng = new Generator(3);
+        var model = new Sequential(new BatchNorm2d(4), new ReLU(), new Flatten(), new Linear(4 * 28 * 28, 10, rng: rng));
+        var shape = new Shape(32, 4, 28, 28);
+        var step = PlannedTrainingStep.TryCreate(model, shape, out var reason);
+        Assert.True(step is not null, reason);
+        var x = Tensor.Randn(shape, rng);
+        var y = Tensor.FromArray(Enumerable.Range(0, 32).Select(i => i % 10).ToArray(), 32);
+        for (int i = 0; i < 3; i++) step!.Run(x, y);
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 10; i++) step!.Run(x, y);
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.Equal(13, ((BatchNorm2d)model[0]).NumBatchesTracked);
     }
 }

@@ -259,7 +259,7 @@ internal static class Conv2dKernels
         }
     }
 
-    private static void BiasGradient<T>(T[] gy, ConvGeometry g, T[] gb) where T : unmanaged, IFloatingPointIeee754<T>
+    internal static void BiasGradient<T>(T[] gy, ConvGeometry g, T[] gb) where T : unmanaged, IFloatingPointIeee754<T>
     {
         int ohw = g.OH * g.OW;
         CpuParallel.For(g.O, (long)g.N * ohw, (o0, o1) =>

@@ -96,6 +96,13 @@ internal static class ConvStride1
             ConvWinograd.InputGradient(w, wOffset, gy, g, gx);
             gx = null;
         }
+        if (gw is not null && ConvWinograd.AppliesWeightGradient(g))
+        {
+            ConvWinogradWeightGradient.Compute(x, xOffset, gy, g, gw);
+            if (gb is not null) Conv2dKernels.BiasGradient(gy, g, gb);
+            gw = null;
+            gb = null;
+        }
         if (gx is null && gw is null) return;
         var layout = new ConvPaddedLayout(g);
         var job = new Chunks(g);

@@ -33,6 +33,9 @@ internal static class ConvWinograd
     /// <summary>Whether the input gradient of g runs here (the same convolution with input and output channels swapped).</summary>
     public static bool AppliesInputGradient(ConvGeometry g) => AppliesForward(g);
 
+    /// <summary>Whether the weight gradient of g runs here (<see cref="ConvWinogradWeightGradient"/>).</summary>
+    public static bool AppliesWeightGradient(ConvGeometry g) => AppliesForward(g);
+
     private static bool Fits(ConvGeometry g) =>
         !Disabled && ConvStride1.Applies(g) && g.KH == 3 && g.KW == 3 && g.DH == 1 && g.DW == 1 && g.Groups == 1;
 

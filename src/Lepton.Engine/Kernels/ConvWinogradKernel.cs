@@ -5,13 +5,13 @@ using System.Runtime.Intrinsics.X86;
 namespace Lepton.Engine.Kernels;
 
 /// <summary>
-/// The register tile of the Winograd products (<see cref="ConvWinograd"/>): 8 tiles by 32 output channels, as deep as
-/// the input channels. Plain stores of whole rows: with products this shallow (32, 64) the direct tile's
-/// compress-and-mask stores would cost as much as its multiply-adds.
+/// The register tile of the Winograd products (<see cref="ConvWinograd"/>): 8 rows by 32 channels. The forward's products
+/// are as deep as the input channels; the weight gradient's run over the tiles. Plain stores of whole rows: with
+/// products this shallow (32, 64) the direct tile's compress-and-mask stores would cost as much as its multiply-adds.
 /// </summary>
 internal static unsafe class ConvWinogradKernel
 {
-    /// <summary>dst[i*ldd + 0..32] = Σ_j a[i*lda + j] · b[j*ldb + 0..32] for 8 rows i and j &lt; k.</summary>
+    /// <summary>dst[i*ldd + 0..32] = Σ_j a[i*lda + j] · b[j*ldb + 0..32] for 8 rows i and j &lt; k (the forward's products).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Product8x32(int k, float* a, long lda, float* b, long ldb, float* dst, long ldd)
     {
@@ -50,19 +50,74 @@ internal static unsafe class ConvWinogradKernel
             c70 = Avx512F.FusedMultiplyAdd(a7, b0, c70);
             c71 = Avx512F.FusedMultiplyAdd(a7, b1, c71);
         }
-        Store(dst, c00, c01);
-        Store(dst + ldd, c10, c11);
-        Store(dst + 2 * ldd, c20, c21);
-        Store(dst + 3 * ldd, c30, c31);
-        Store(dst + 4 * ldd, c40, c41);
-        Store(dst + 5 * ldd, c50, c51);
-        Store(dst + 6 * ldd, c60, c61);
-        Store(dst + 7 * ldd, c70, c71);
+        Store(dst, c00, c01, false);
+        Store(dst + ldd, c10, c11, false);
+        Store(dst + 2 * ldd, c20, c21, false);
+        Store(dst + 3 * ldd, c30, c31, false);
+        Store(dst + 4 * ldd, c40, c41, false);
+        Store(dst + 5 * ldd, c50, c51, false);
+        Store(dst + 6 * ldd, c60, c61, false);
+        Store(dst + 7 * ldd, c70, c71, false);
+    }
+
+    /// <summary>
+    /// dst[i*ldd + 0..32] (+)= Σ_t a[t*lda + i] · b[t*ldb + 0..32] for 8 rows i and t &lt; k, added to dst when accumulate
+    /// (the weight gradient's products, summed over tiles t).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Sum8x32(int k, float* a, long lda, float* b, long ldb, float* dst, long ldd, bool accumulate)
+    {
+        Vector512<float> c00 = default, c01 = default, c10 = default, c11 = default,
+            c20 = default, c21 = default, c30 = default, c31 = default,
+            c40 = default, c41 = default, c50 = default, c51 = default,
+            c60 = default, c61 = default, c70 = default, c71 = default;
+        for (int t = 0; t < k; t++, a += lda, b += ldb)
+        {
+            var b0 = Vector512.Load(b);
+            var b1 = Vector512.Load(b + 16);
+            var a0 = Vector512.Create(a[0]);
+            c00 = Avx512F.FusedMultiplyAdd(a0, b0, c00);
+            c01 = Avx512F.FusedMultiplyAdd(a0, b1, c01);
+            var a1 = Vector512.Create(a[1]);
+            c10 = Avx512F.FusedMultiplyAdd(a1, b0, c10);
+            c11 = Avx512F.FusedMultiplyAdd(a1, b1, c11);
+            var a2 = Vector512.Create(a[2]);
+            c20 = Avx512F.FusedMultiplyAdd(a2, b0, c20);
+            c21 = Avx512F.FusedMultiplyAdd(a2, b1, c21);
+            var a3 = Vector512.Create(a[3]);
+            c30 = Avx512F.FusedMultiplyAdd(a3, b0, c30);
+            c31 = Avx512F.FusedMultiplyAdd(a3, b1, c31);
+            var a4 = Vector512.Create(a[4]);
+            c40 = Avx512F.FusedMultiplyAdd(a4, b0, c40);
+            c41 = Avx512F.FusedMultiplyAdd(a4, b1, c41);
+            var a5 = Vector512.Create(a[5]);
+            c50 = Avx512F.FusedMultiplyAdd(a5, b0, c50);
+            c51 = Avx512F.FusedMultiplyAdd(a5, b1, c51);
+            var a6 = Vector512.Create(a[6]);
+            c60 = Avx512F.FusedMultiplyAdd(a6, b0, c60);
+            c61 = Avx512F.FusedMultiplyAdd(a6, b1, c61);
+            var a7 = Vector512.Create(a[7]);
+            c70 = Avx512F.FusedMultiplyAdd(a7, b0, c70);
+            c71 = Avx512F.FusedMultiplyAdd(a7, b1, c71);
+        }
+        Store(dst, c00, c01, accumulate);
+        Store(dst + ldd, c10, c11, accumulate);
+        Store(dst + 2 * ldd, c20, c21, accumulate);
+        Store(dst + 3 * ldd, c30, c31, accumulate);
+        Store(dst + 4 * ldd, c40, c41, accumulate);
+        Store(dst + 5 * ldd, c50, c51, accumulate);
+        Store(dst + 6 * ldd, c60, c61, accumulate);
+        Store(dst + 7 * ldd, c70, c71, accumulate);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Store(float* d, Vector512<float> x0, Vector512<float> x1)
+    private static void Store(float* d, Vector512<float> x0, Vector512<float> x1, bool accumulate)
     {
+        if (accumulate)
+        {
+            x0 += Vector512.Load(d);
+            x1 += Vector512.Load(d + 16);
+        }
         x0.Store(d);
         x1.Store(d + 16);
     }

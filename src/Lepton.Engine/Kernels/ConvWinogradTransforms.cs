@@ -172,4 +172,66 @@ internal static unsafe class ConvWinogradTransforms
         y0 = m0 + m1 + m2;
         y1 = m1 - m2 - m3;
     }
+
+    /// <summary>
+    /// The weight gradient's side of one output tile: m[ξ*ldm + ch] = (A ∂Y Aᵀ)_ξ for the 2x2 output-gradient pixels ∂Y
+    /// (∂Y[i, j] at o + (i*wo + j)*cPad), all cPad channels; A = [[1,0],[1,1],[1,-1],[0,-1]].
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void GradTile(float* o, int wo, int cPad, float* m, long ldm)
+    {
+        long below = (long)wo * cPad;
+        for (int c = 0; c < cPad; c += V)
+        {
+            float* s = o + c;
+            Vector512<float> g00 = Vector512.Load(s), g01 = Vector512.Load(s + cPad),
+                g10 = Vector512.Load(s + below), g11 = Vector512.Load(s + below + cPad);
+            float* d = m + c;
+            // A ∂Y: rows (g0, g0 + g1, g0 - g1, -g1) per column; then the same along each row.
+            RowA(d, ldm, 0, g00, g01);
+            RowA(d, ldm, 4, g00 + g10, g01 + g11);
+            RowA(d, ldm, 8, g00 - g10, g01 - g11);
+            RowA(d, ldm, 12, -g10, -g11);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void RowA(float* d, long ldm, int first, Vector512<float> x0, Vector512<float> x1)
+    {
+        x0.Store(d + first * ldm);
+        (x0 + x1).Store(d + (first + 1) * ldm);
+        (x0 - x1).Store(d + (first + 2) * ldm);
+        (-x1).Store(d + (first + 3) * ldm);
+    }
+
+    /// <summary>
+    /// gw[(co*cin + ci)*9 + ki*3 + kj] = (Gᵀ ∂U G)[ki, kj] from ∂U_ξ[co, ci] = du[(ξ*cinPad + ci)*coutPad + co]:
+    /// back through U = G g Gᵀ.
+    /// </summary>
+    public static void UnpackWeightGradient(float[] du, int cout, int cin, int cinPad, int coutPad, float[] gw)
+    {
+        Span<float> r = stackalloc float[12];
+        long plane = (long)cinPad * coutPad;
+        for (int co = 0; co < cout; co++)
+        for (int ci = 0; ci < cin; ci++)
+        {
+            long at = (long)ci * coutPad + co;
+            // Gᵀ down each column b of the 4x4 grid, Gᵀ = [[1,½,½,0],[0,½,-½,0],[0,½,½,1]].
+            for (int b = 0; b < 4; b++)
+            {
+                float u0 = du[at + b * plane], u1 = du[at + (4 + b) * plane], u2 = du[at + (8 + b) * plane], u3 = du[at + (12 + b) * plane];
+                r[b] = u0 + 0.5f * (u1 + u2);
+                r[4 + b] = 0.5f * (u1 - u2);
+                r[8 + b] = 0.5f * (u1 + u2) + u3;
+            }
+            int dst = (co * cin + ci) * 9;
+            for (int ki = 0; ki < 3; ki++)
+            {
+                float u0 = r[4 * ki], u1 = r[4 * ki + 1], u2 = r[4 * ki + 2], u3 = r[4 * ki + 3];
+                gw[dst + 3 * ki] = u0 + 0.5f * (u1 + u2);
+                gw[dst + 3 * ki + 1] = 0.5f * (u1 - u2);
+                gw[dst + 3 * ki + 2] = 0.5f * (u1 + u2) + u3;
+            }
+        }
+    }
 }

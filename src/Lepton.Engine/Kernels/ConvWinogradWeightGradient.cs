@@ -1,0 +1,95 @@
+using System.Buffers;
+using Lepton.Engine.Threading;
+
+namespace Lepton.Engine.Kernels;
+
+/// <summary>
+/// Weight gradient of a Winograd F(2x2, 3x3) convolution (<see cref="ConvWinograd"/>): ∂U_ξ = Σ_tiles (A ∂Y Aᵀ)_ξ ⊗ (Bᵀ d B)_ξ,
+/// 16 products as deep as the tiles, then gw = Gᵀ ∂U G. Each chunk of samples sums into its own partial and the
+/// partials are added in chunk order, so the result does not depend on the thread count.
+/// </summary>
+internal static class ConvWinogradWeightGradient
+{
+    private const int Points = ConvWinogradTransforms.Points, V = ConvWinogradTransforms.V, Rows = 8, Lanes = 32;
+
+    // Tiles transformed at once: their V and ∂M (96 KiB for 32 in, 64 out channels) stay in L2 through the products.
+    private const int BlockTiles = 32;
+
+    /// <summary>gw (O,C,3,3) overwritten with the weight gradient of conv(x, w) from gy (N,O,OH,OW).</summary>
+    public static void Compute(float[] x, int xOffset, float[] gy, ConvGeometry g, float[] gw)
+    {
+        int cinPad = RoundUp(g.C, V), coutPad = RoundUp(g.O, Lanes), slice = Points * cinPad * coutPad;
+        int tileRows = (g.OH + 1) / 2, tileCols = (g.OW + 1) / 2;
+        int inSize = (2 * tileRows + 2) * (2 * tileCols + 2) * cinPad, outSize = 2 * tileRows * 2 * tileCols * coutPad;
+        int chunk = Conv2dKernels.SamplesPerChunk(g), count = (g.N + chunk - 1) / chunk;
+        int parts = Math.Min(CpuParallel.ThreadCount, count);
+        int scratchSize = chunk * (inSize + outSize) + Points * BlockTiles * (cinPad + coutPad);
+        var partials = ArrayPool<float>.Shared.Rent(count * slice);
+        var scratch = new float[parts][];
+        for (int p = 0; p < parts; p++) scratch[p] = ArrayPool<float>.Shared.Rent(scratchSize);
+        try
+        {
+            var sizes = new Sizes(g, cinPad, coutPad, tileRows, tileCols, inSize, outSize);
+            long cost = Conv2dKernels.ChunkCost(g, chunk) / 2;
+            int total = g.N;
+            CpuParallel.For(parts, cost * count / parts, (p0, p1) =>
+            {
+                for (int part = p0; part < p1; part++)
+                for (int c = count * part / parts; c < count * (part + 1) / parts; c++)
+                    sizes.Chunk(x, xOffset, gy, c * chunk, Math.Min(chunk, total - c * chunk), scratch[part], partials, c * slice);
+            });
+            var sum = partials.AsSpan(0, slice);
+            for (int c = 1; c < count; c++) VectorMath.AddTo<float>(partials.AsSpan(c * slice, slice), sum);
+            ConvWinogradTransforms.UnpackWeightGradient(partials, g.O, g.C, cinPad, coutPad, gw);
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(partials);
+            foreach (var s in scratch) ArrayPool<float>.Shared.Return(s);
+        }
+    }
+
+    private static int RoundUp(int x, int m) => (x + m - 1) / m * m;
+
+    private readonly record struct Sizes(ConvGeometry G, int CinPad, int CoutPad, int TileRows, int TileCols, int InSize, int OutSize)
+    {
+        // partial[(ξ*cinPad + ci)*coutPad + co] = Σ over the chunk's tiles, in order, of V_ξ[ci] · ∂M_ξ[co].
+        public unsafe void Chunk(float[] x, int xOffset, float[] gy, int n0, int nb, float[] scratch, float[] partials, int sliceOffset)
+        {
+            var g = G;
+            int cinPad = CinPad, coutPad = CoutPad, tiles = TileRows * TileCols, used = nb * tiles;
+            int wp = 2 * TileCols + 2, wo = 2 * TileCols;
+            fixed (float* px = x, pg = gy, sc = scratch, pp = partials)
+            {
+                float* pixels = sc, grads = pixels + (long)nb * InSize, vb = grads + (long)nb * OutSize,
+                    mb = vb + Points * BlockTiles * cinPad, du = pp + sliceOffset;
+                for (int n = 0; n < nb; n++)
+                {
+                    ConvWinogradTransforms.ChannelsLast(px + xOffset + (long)(n0 + n) * g.C * g.H * g.W, g.C, g.H, g.W, g.PH, g.PW,
+                        pixels + (long)n * InSize, 2 * TileRows + 2, wp, cinPad);
+                    // Output-gradient pixels past an odd-sized output are zeros: the forward computed and dropped them.
+                    ConvWinogradTransforms.ChannelsLast(pg + (long)(n0 + n) * g.O * g.OH * g.OW, g.O, g.OH, g.OW, 0, 0,
+                        grads + (long)n * OutSize, 2 * TileRows, wo, coutPad);
+                }
+                long ldv = (long)BlockTiles * cinPad, ldm = (long)BlockTiles * coutPad;
+                for (int t0 = 0; t0 < used; t0 += BlockTiles)
+                {
+                    int k = Math.Min(BlockTiles, used - t0);
+                    for (int i = 0; i < k; i++)
+                    {
+                        int t = t0 + i, n = t / tiles, th = t % tiles / TileCols, tw = t % TileCols;
+                        ConvWinogradTransforms.InputTile(pixels + (long)n * InSize + (2 * th * wp + 2 * tw) * cinPad, wp, cinPad,
+                            vb + i * cinPad, ldv);
+                        ConvWinogradTransforms.GradTile(grads + (long)n * OutSize + (2 * th * wo + 2 * tw) * coutPad, wo, coutPad,
+                            mb + i * coutPad, ldm);
+                    }
+                    for (int xi = 0; xi < Points; xi++)
+                    for (int ci = 0; ci < cinPad; ci += Rows)
+                    for (int co = 0; co < coutPad; co += Lanes)
+                        ConvWinogradKernel.Sum8x32(k, vb + xi * ldv + ci, cinPad, mb + xi * ldm + co, coutPad,
+                            du + ((long)xi * cinPad + ci) * coutPad + co, coutPad, accumulate: t0 > 0);
+                }
+            }
+        }
+    }
+}

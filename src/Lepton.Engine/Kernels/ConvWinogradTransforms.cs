@@ -210,28 +210,32 @@ internal static unsafe class ConvWinogradTransforms
     /// </summary>
     public static void UnpackWeightGradient(float[] du, int cout, int cin, int cinPad, int coutPad, float[] gw)
     {
-        Span<float> r = stackalloc float[12];
         long plane = (long)cinPad * coutPad;
-        for (int co = 0; co < cout; co++)
-        for (int ci = 0; ci < cin; ci++)
+        fixed (float* pu = du, pw = gw)
         {
-            long at = (long)ci * coutPad + co;
-            // Gᵀ down each column b of the 4x4 grid, Gᵀ = [[1,½,½,0],[0,½,-½,0],[0,½,½,1]].
-            for (int b = 0; b < 4; b++)
+            for (int co = 0; co < cout; co++)
+            for (int ci = 0; ci < cin; ci++)
             {
-                float u0 = du[at + b * plane], u1 = du[at + (4 + b) * plane], u2 = du[at + (8 + b) * plane], u3 = du[at + (12 + b) * plane];
-                r[b] = u0 + 0.5f * (u1 + u2);
-                r[4 + b] = 0.5f * (u1 - u2);
-                r[8 + b] = 0.5f * (u1 + u2) + u3;
-            }
-            int dst = (co * cin + ci) * 9;
-            for (int ki = 0; ki < 3; ki++)
-            {
-                float u0 = r[4 * ki], u1 = r[4 * ki + 1], u2 = r[4 * ki + 2], u3 = r[4 * ki + 3];
-                gw[dst + 3 * ki] = u0 + 0.5f * (u1 + u2);
-                gw[dst + 3 * ki + 1] = 0.5f * (u1 - u2);
-                gw[dst + 3 * ki + 2] = 0.5f * (u1 + u2) + u3;
+                float* u = pu + (long)ci * coutPad + co, d = pw + (co * cin + ci) * 9;
+                // Gᵀ = [[1,½,½,0],[0,½,-½,0],[0,½,½,1]] down each column b of the 4x4 grid, then along the rows.
+                float r00 = 0, r01 = 0, r02 = 0, r03 = 0, r10 = 0, r11 = 0, r12 = 0, r13 = 0, r20 = 0, r21 = 0, r22 = 0, r23 = 0;
+                GT(u[0], u[4 * plane], u[8 * plane], u[12 * plane], ref r00, ref r10, ref r20);
+                GT(u[plane], u[5 * plane], u[9 * plane], u[13 * plane], ref r01, ref r11, ref r21);
+                GT(u[2 * plane], u[6 * plane], u[10 * plane], u[14 * plane], ref r02, ref r12, ref r22);
+                GT(u[3 * plane], u[7 * plane], u[11 * plane], u[15 * plane], ref r03, ref r13, ref r23);
+                GT(r00, r01, r02, r03, ref d[0], ref d[1], ref d[2]);
+                GT(r10, r11, r12, r13, ref d[3], ref d[4], ref d[5]);
+                GT(r20, r21, r22, r23, ref d[6], ref d[7], ref d[8]);
             }
         }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void GT(float u0, float u1, float u2, float u3, ref float y0, ref float y1, ref float y2)
+    {
+        float half = 0.5f * (u1 + u2);
+        y0 = u0 + half;
+        y1 = 0.5f * (u1 - u2);
+        y2 = half + u3;
     }
 }

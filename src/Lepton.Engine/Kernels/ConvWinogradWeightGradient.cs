@@ -12,8 +12,8 @@ internal static class ConvWinogradWeightGradient
 {
     private const int Points = ConvWinogradTransforms.Points, V = ConvWinogradTransforms.V, Rows = 8, Lanes = 32;
 
-    // Tiles transformed at once: their V and ∂M (96 KiB for 32 in, 64 out channels) stay in L2 through the products.
-    private const int BlockTiles = 32;
+    // Tiles transformed at once: their V and ∂M (192 KiB for 32 in, 64 out channels) stay in L2 through the products.
+    private const int BlockTiles = 64;
 
     /// <summary>gw (O,C,3,3) overwritten with the weight gradient of conv(x, w) from gy (N,O,OH,OW).</summary>
     public static void Compute(float[] x, int xOffset, float[] gy, ConvGeometry g, float[] gw)

@@ -60,16 +60,25 @@ internal static unsafe class ConvWinogradTransforms
     public static void ChannelsLast(float* x, int channels, int h, int w, int top, int left, float* p, int rows, int wp, int cPad)
     {
         new Span<float>(p, rows * wp * cPad).Clear();
-        int c8 = channels / 8 * 8, w8 = w / 8 * 8, plane = h * w;
+        int plane = h * w;
+        bool blocks = channels >= 8 && w >= 8;
         for (int i = 0; i < h; i++)
         {
             float* src = x + i * w, dst = p + ((i + top) * wp + left) * cPad;
-            for (int c = 0; c < c8; c += 8)
-            for (int j = 0; j < w8; j += 8)
+            if (!blocks)
+            {
+                for (int c = 0; c < channels; c++)
+                for (int j = 0; j < w; j++)
+                    dst[j * cPad + c] = src[(long)c * plane + j];
+                continue;
+            }
+            // 8x8 blocks; the last block of a row (and of the channels) overlaps the one before, rewriting equal values.
+            for (int c0 = 0; c0 < channels; c0 += 8)
+            for (int j0 = 0; j0 < w; j0 += 8)
+            {
+                int c = Math.Min(c0, channels - 8), j = Math.Min(j0, w - 8);
                 Gemm.Transpose8x8(src + (long)c * plane + j, plane, dst + j * cPad + c, cPad);
-            for (int c = 0; c < channels; c++)
-            for (int j = c < c8 ? w8 : 0; j < w; j++)
-                dst[j * cPad + c] = src[(long)c * plane + j];
+            }
         }
     }
 
@@ -79,16 +88,24 @@ internal static unsafe class ConvWinogradTransforms
     /// </summary>
     public static void ChannelsFirst(float* o, int wo, int cPad, int channels, int h, int w, float* y)
     {
-        int c8 = channels / 8 * 8, w8 = w / 8 * 8, plane = h * w;
+        int plane = h * w;
+        bool blocks = channels >= 8 && w >= 8;
         for (int i = 0; i < h; i++)
         {
             float* src = o + (long)i * wo * cPad, dst = y + i * w;
-            for (int c = 0; c < c8; c += 8)
-            for (int j = 0; j < w8; j += 8)
+            if (!blocks)
+            {
+                for (int c = 0; c < channels; c++)
+                for (int j = 0; j < w; j++)
+                    dst[(long)c * plane + j] = src[(long)j * cPad + c];
+                continue;
+            }
+            for (int c0 = 0; c0 < channels; c0 += 8)
+            for (int j0 = 0; j0 < w; j0 += 8)
+            {
+                int c = Math.Min(c0, channels - 8), j = Math.Min(j0, w - 8);
                 Gemm.Transpose8x8(src + (long)j * cPad + c, cPad, dst + (long)c * plane + j, plane);
-            for (int c = 0; c < channels; c++)
-            for (int j = c < c8 ? w8 : 0; j < w; j++)
-                dst[(long)c * plane + j] = src[(long)j * cPad + c];
+            }
         }
     }
 

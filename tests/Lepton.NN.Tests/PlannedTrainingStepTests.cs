@@ -175,6 +175,10 @@ public class PlannedTrainingStepTests
         Assert.Null(PlannedTrainingStep.TryCreate(frozen, new Shape(2, 4), out reason));
         Assert.Equal("the model has no trainable parameter", reason);
 
+        var shared = new Linear(3, 3);
+        Assert.Null(PlannedTrainingStep.TryCreate(new Sequential(shared, new ReLU(), shared), new Shape(2, 3), out reason));
+        Assert.Equal("parameter '2.weight' is shared by more than one layer", reason);
+
         var wide = new Sequential(new Linear(4, 2));
         Assert.Null(PlannedTrainingStep.TryCreate(wide, new Shape(2, 3, 4), out reason));
         Assert.Contains("not (N, classes)", reason);

@@ -63,6 +63,14 @@ public sealed class PlannedTrainingStep
             reason = $"parameter '{p64.Name}' is {p64.Value.DType}; planned steps run float32 models";
             return null;
         }
+        var seen = new HashSet<Tensor>(ReferenceEqualityComparer.Instance);
+        foreach (var (name, p) in model.NamedParameters())
+            if (!seen.Add(p.Value))
+            {
+                // A shared weight gets one gradient per use, summed by the recorded backward; a plan keeps one buffer per layer.
+                reason = $"parameter '{name}' is shared by more than one layer";
+                return null;
+            }
         var shapes = model.Summary(inputShape.ToArray()).Select(s => s.OutputShape).ToArray();
         if (shapes[^1].Rank != 2) { reason = $"the model's output {shapes[^1]} is not (N, classes)"; return null; }
 

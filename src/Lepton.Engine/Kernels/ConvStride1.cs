@@ -11,6 +11,7 @@ namespace Lepton.Engine.Kernels;
 /// convolution of the padded output gradient with the flipped, transposed weight, so no col2im is needed
 /// either; the weight gradient reads the same padded input (<see cref="ConvWeightGradient"/>). Threads take whole
 /// chunks of samples, cut exactly as <see cref="Conv2dKernels"/> cuts them, so results do not depend on the thread count.
+/// Deep 3x3 layers go to <see cref="ConvWinograd"/> instead (forward without prepacked panels, and both gradients).
 /// </summary>
 internal static class ConvStride1
 {

@@ -8,7 +8,8 @@ namespace Lepton.Engine.Kernels;
 /// instead of 36. Per chunk of samples the input tiles are transformed (V_ξ, channels by tiles), 16 products
 /// M_ξ = U_ξ V_ξ run on 8x32 register tiles (<see cref="ConvWinogradKernel"/>), and M is
 /// transformed back (<see cref="ConvWinogradTransforms"/>). The input gradient is the same convolution of the
-/// output gradient with the flipped, transposed weight. Every tile is computed alone, in a fixed order of
+/// output gradient with the flipped, transposed weight; the weight gradient is <see cref="ConvWinogradWeightGradient"/>.
+/// Every output tile is computed alone, in a fixed order of
 /// channels, so results depend neither on the thread count nor on how samples are chunked.
 /// </summary>
 internal static class ConvWinograd

@@ -6,6 +6,7 @@ using Lepton.NN.Planned;
 namespace Lepton.NN.Tests;
 
 /// <summary>Batch-norm modes: batch statistics and running-statistic updates in training, running statistics in eval.</summary>
+[Collection(AllocationCollection.Name)]
 public class BatchNormTests
 {
     [Fact]

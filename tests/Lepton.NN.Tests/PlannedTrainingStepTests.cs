@@ -10,6 +10,7 @@ namespace Lepton.NN.Tests;
 /// A planned training step gives the same bits as the recorded ops (loss, logits, every parameter gradient) on the
 /// presets and on awkward layer mixes, refuses what it cannot plan with a reason, and allocates nothing per step.
 /// </summary>
+[Collection(AllocationCollection.Name)]
 public class PlannedTrainingStepTests
 {
     public static TheoryData<string, int[]> Models => new()

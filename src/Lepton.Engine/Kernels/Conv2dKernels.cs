@@ -53,6 +53,13 @@ internal static class Conv2dKernels
                 packedWeights);
             return;
         }
+        ForwardIm2Col(x, xOffset, w, wOffset, bias, biasOffset, g, y);
+    }
+
+    // Separate from Forward so its closure is only allocated on this path (C# creates it on entry to the method).
+    private static void ForwardIm2Col<T>(T[] x, int xOffset, T[] w, int wOffset, T[]? bias, int biasOffset, ConvGeometry g, T[] y)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
         int ohw = g.OH * g.OW;
         int chunk = SamplesPerChunk(g), chunks = (g.N + chunk - 1) / chunk;
         bool perSample = PerSample(g, chunk);
@@ -135,6 +142,13 @@ internal static class Conv2dKernels
         }
         if (gb is not null) BiasGradient(gy, g, gb);
         if (gx is null && gw is null) return;
+        BackwardIm2Col(x, xOffset, w, wOffset, gy, g, gx, gw);
+    }
+
+    // Separate from Backward so its closure is only allocated on this path (C# creates it on entry to the method).
+    private static void BackwardIm2Col<T>(T[] x, int xOffset, T[] w, int wOffset, T[] gy, ConvGeometry g, T[]? gx, T[]? gw)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
         int ohw = g.OH * g.OW, wSize = g.O * g.GroupK;
         int chunk = SamplesPerChunk(g), chunks = (g.N + chunk - 1) / chunk;
         bool perSample = PerSample(g, chunk);
@@ -261,16 +275,35 @@ internal static class Conv2dKernels
 
     internal static void BiasGradient<T>(T[] gy, ConvGeometry g, T[] gb) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        int ohw = g.OH * g.OW;
-        CpuParallel.For(g.O, (long)g.N * ohw, (o0, o1) =>
+        var job = BiasJob<T>.Current ??= new BiasJob<T>();
+        (job.Gy, job.G, job.Gb) = (gy, g, gb);
+        try
         {
+            CpuParallel.For(g.O, (long)g.N * g.OH * g.OW, job.Body);
+        }
+        finally
+        {
+            (job.Gy, job.Gb) = (null!, null!);
+        }
+    }
+
+    // gb[o] = Σ_n Σ_q gy[n, o, q] for the channels [o0, o1); one per thread and type, reused call after call.
+    private sealed class BiasJob<T> : SplitJob where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        [ThreadStatic] public static BiasJob<T>? Current;
+        public T[] Gy = null!, Gb = null!;
+        public ConvGeometry G;
+
+        protected override void Run(int o0, int o1)
+        {
+            int ohw = G.OH * G.OW;
             for (int o = o0; o < o1; o++)
             {
                 T s = T.Zero;
-                for (int n = 0; n < g.N; n++) s += VectorMath.Sum<T>(gy.AsSpan((n * g.O + o) * ohw, ohw));
-                gb[o] = s;
+                for (int n = 0; n < G.N; n++) s += VectorMath.Sum<T>(Gy.AsSpan((n * G.O + o) * ohw, ohw));
+                Gb[o] = s;
             }
-        });
+        }
     }
 
     // The GEMM seam for any float type (alpha = 1).

@@ -64,24 +64,57 @@ internal static class ConvStride1
         if (rented is not null) ConvWeightPacking.PackForward(w, wOffset, g, pack);
         ConvWeightPacking.ForwardOffsets(g, layout, off, gk);
         ConvWeightPacking.PadBias(bias, biasOffset, g.Groups, g.Og, groupRows, biasPad);
-        var job = new Chunks(g);
-        var xpads = Rent(job.Parts, layout.InputSize(g));
+        var chunks = new Chunks(g);
+        var job = ForwardJob.Current ??= new ForwardJob();
         try
         {
-            var sweep = new Sweep(pack, groupRows, g.Og, gk, off, biasPad, g.Groups, tiles, halves);
-            job.Run((part, n) =>
-            {
-                layout.Pad(x, xOffset + n * g.C * g.H * g.W, g.C, g.H, g.W, g.PH, g.PW, layout.Hp, xpads[part]);
-                sweep.Run(xpads[part], g.Cg * layout.InputPlane, y, n * g.O * plane, plane);
-            });
+            job.Xpads.Rent(chunks.Parts, layout.InputSize(g));
+            job.Start(chunks, layout, g, x, xOffset, y, new Sweep(pack, groupRows, g.Og, gk, off, biasPad, g.Groups, tiles, halves));
         }
         finally
         {
+            job.Clear();
             if (rented is not null) ArrayPool<float>.Shared.Return(rented);
             ArrayPool<int>.Shared.Return(off);
             ArrayPool<float>.Shared.Return(biasPad);
             ArrayPool<int>.Shared.Return(halves);
-            Return(xpads);
+        }
+    }
+
+    // Forward's chunk loop: each sample padded into the part's slot, then swept. One per thread, reused.
+    private sealed class ForwardJob : ConvChunkJob
+    {
+        [ThreadStatic] public static ForwardJob? Current;
+        public readonly ScratchSlots Xpads = new();
+        private Chunks _chunks;
+        private ConvPaddedLayout _layout;
+        private ConvGeometry _g;
+        private float[] _x = null!, _y = null!;
+        private int _xOffset;
+        private Sweep _sweep;
+
+        public void Start(Chunks chunks, ConvPaddedLayout layout, ConvGeometry g, float[] x, int xOffset, float[] y, Sweep sweep)
+        {
+            (_chunks, _layout, _g, _x, _xOffset, _y, _sweep) = (chunks, layout, g, x, xOffset, y, sweep);
+            RunChunks(chunks.Count, chunks.Parts, chunks.Cost);
+        }
+
+        protected override void RunChunk(int part, int c)
+        {
+            var g = _g;
+            int plane = g.OH * g.OW;
+            for (int n = _chunks.First(c); n < _chunks.End(c); n++)
+            {
+                _layout.Pad(_x, _xOffset + n * g.C * g.H * g.W, g.C, g.H, g.W, g.PH, g.PW, _layout.Hp, Xpads[part]);
+                _sweep.Run(Xpads[part], g.Cg * _layout.InputPlane, _y, n * g.O * plane, plane);
+            }
+        }
+
+        // Drops the call's arrays and gives the scratch back.
+        public void Clear()
+        {
+            (_x, _y, _sweep) = (null!, null!, default);
+            Xpads.Return();
         }
     }
 
@@ -106,51 +139,92 @@ internal static class ConvStride1
         }
         if (gx is null && gw is null) return;
         var layout = new ConvPaddedLayout(g);
-        var job = new Chunks(g);
+        var chunks = new Chunks(g);
         // Input gradient: a convolution of gy padded by D*(K-1)-P with the flipped weight, channels swapped.
         int kB = g.Og * g.KH * g.KW, groupRowsB = RoundUp(g.Cg, PanelRows);
-        int q = g.OH * g.OW;
         var packB = gx is null ? null : ArrayPool<float>.Shared.Rent(g.Groups * groupRowsB * kB);
         var offB = gx is null ? null : ArrayPool<int>.Shared.Rent(kB);
-        var gpads = gx is null ? null : Rent(job.Parts, layout.GradSize(g));
         var zeros = gx is null ? null : ArrayPool<float>.Shared.Rent(g.Groups * groupRowsB);
         int tilesB = 0;
         var halvesB = gx is null ? null : layout.Halves(g.H, g.W, out tilesB);
-        var xpads = gw is null ? null : Rent(job.Parts, layout.InputSize(g));
-        var weights = gw is null ? null : new ConvWeightGradient(g, layout, job.Count, job.Parts, gb is not null);
+        var job = BackwardJob.Current ??= new BackwardJob();
+        bool finished = false;
         try
         {
+            if (gx is not null) job.Gpads.Rent(chunks.Parts, layout.GradSize(g));
+            if (gw is not null)
+            {
+                job.Xpads.Rent(chunks.Parts, layout.InputSize(g));
+                job.Weights.Begin(g, layout, chunks.Count, chunks.Parts, gb is not null);
+            }
             if (packB is not null) ConvWeightPacking.PackInputGradient(w, wOffset, g, packB);
             if (offB is not null) ConvWeightPacking.InputGradientOffsets(g, layout, offB);
             zeros?.AsSpan(0, g.Groups * groupRowsB).Clear();
             var sweepB = gx is null ? default : new Sweep(packB!, groupRowsB, g.Cg, kB, offB!, zeros!, g.Groups, tilesB, halvesB!);
-            job.Run((part, n) =>
-            {
-                if (gx is not null)
-                {
-                    layout.Pad(gy, n * g.O * q, g.O, g.OH, g.OW, layout.GradPadH, layout.GradPadW, layout.GradHp, gpads![part]);
-                    sweepB.Run(gpads[part], g.Og * layout.GradPlane, gx, n * g.C * g.H * g.W, g.H * g.W);
-                }
-                if (weights is not null)
-                {
-                    layout.Pad(x, xOffset + n * g.C * g.H * g.W, g.C, g.H, g.W, g.PH, g.PW, layout.Hp, xpads![part]);
-                    int c = n / job.ChunkSize;
-                    bool last = n == Math.Min(g.N, (c + 1) * job.ChunkSize) - 1;
-                    weights.Sample(part, n, c, n == c * job.ChunkSize, last, xpads[part], gy);
-                }
-            });
-            weights?.Finish(job.Count, gw, gb);
-            weights = null;
+            job.Start(chunks, layout, g, x, xOffset, gy, gx, sweepB, gw is not null);
+            if (gw is not null) job.Weights.Finish(chunks.Count, gw, gb);
+            finished = true;
         }
         finally
         {
+            if (gw is not null && !finished) job.Weights.Finish(chunks.Count, null, null);
+            job.Clear();
             if (packB is not null) ArrayPool<float>.Shared.Return(packB);
             if (offB is not null) ArrayPool<int>.Shared.Return(offB);
-            weights?.Finish(job.Count, null, null);
             if (zeros is not null) ArrayPool<float>.Shared.Return(zeros);
             if (halvesB is not null) ArrayPool<int>.Shared.Return(halvesB);
-            Return(gpads);
-            Return(xpads);
+        }
+    }
+
+    // Backward's chunk loop: per sample, the input gradient's sweep over the padded gy and the weight gradient's pass
+    // over the padded x. One per thread, reused call after call.
+    private sealed class BackwardJob : ConvChunkJob
+    {
+        [ThreadStatic] public static BackwardJob? Current;
+        public readonly ScratchSlots Gpads = new(), Xpads = new();
+        public readonly ConvWeightGradient Weights = new();
+        private Chunks _chunks;
+        private ConvPaddedLayout _layout;
+        private ConvGeometry _g;
+        private float[] _x = null!, _gy = null!;
+        private float[]? _gx;
+        private int _xOffset;
+        private Sweep _sweepB;
+        private bool _weights;
+
+        public void Start(Chunks chunks, ConvPaddedLayout layout, ConvGeometry g, float[] x, int xOffset, float[] gy, float[]? gx,
+            Sweep sweepB, bool weights)
+        {
+            (_chunks, _layout, _g, _x, _xOffset, _gy, _gx, _sweepB, _weights) = (chunks, layout, g, x, xOffset, gy, gx, sweepB, weights);
+            RunChunks(chunks.Count, chunks.Parts, chunks.Cost);
+        }
+
+        protected override void RunChunk(int part, int c)
+        {
+            var g = _g;
+            int q = g.OH * g.OW;
+            int first = _chunks.First(c), end = _chunks.End(c);
+            for (int n = first; n < end; n++)
+            {
+                if (_gx is not null)
+                {
+                    _layout.Pad(_gy, n * g.O * q, g.O, g.OH, g.OW, _layout.GradPadH, _layout.GradPadW, _layout.GradHp, Gpads[part]);
+                    _sweepB.Run(Gpads[part], g.Og * _layout.GradPlane, _gx, n * g.C * g.H * g.W, g.H * g.W);
+                }
+                if (_weights)
+                {
+                    _layout.Pad(_x, _xOffset + n * g.C * g.H * g.W, g.C, g.H, g.W, g.PH, g.PW, _layout.Hp, Xpads[part]);
+                    Weights.Sample(part, n, c, n == first, n == end - 1, Xpads[part], _gy);
+                }
+            }
+        }
+
+        // Drops the call's arrays and gives the scratch back.
+        public void Clear()
+        {
+            (_x, _gy, _gx, _sweepB) = (null!, null!, null, default);
+            Gpads.Return();
+            Xpads.Return();
         }
     }
 
@@ -186,19 +260,6 @@ internal static class ConvStride1
         }
     }
 
-    private static float[][] Rent(int slots, int size)
-    {
-        var buffers = new float[slots][];
-        for (int i = 0; i < slots; i++) buffers[i] = ArrayPool<float>.Shared.Rent(size);
-        return buffers;
-    }
-
-    private static void Return(float[][]? buffers)
-    {
-        if (buffers is null) return;
-        foreach (var b in buffers) ArrayPool<float>.Shared.Return(b);
-    }
-
     // The batch cut into chunks of samples exactly as Conv2dKernels cuts it (fixed by N, never by the thread
     // count); part p of the split loop takes chunks [Count*p/Parts, Count*(p+1)/Parts) and uses scratch slot p.
     // Parts is read from the thread count once: scratch slots are rented for it before Run, and ThreadCount may change
@@ -217,17 +278,12 @@ internal static class ConvStride1
 
         public readonly int ChunkSize, Count, Parts;
 
-        public void Run(Action<int, int> sample)
-        {
-            int count = Count, parts = Parts, size = ChunkSize, total = g.N;
-            var geometry = g;
-            CpuParallel.For(parts, 2 * Conv2dKernels.ChunkCost(geometry, size) * count / parts, (p0, p1) =>
-            {
-                for (int part = p0; part < p1; part++)
-                for (int c = count * part / parts; c < count * (part + 1) / parts; c++)
-                for (int n = c * size; n < Math.Min(total, (c + 1) * size); n++)
-                    sample(part, n);
-            });
-        }
+        /// <summary>The first sample of chunk c, and one past its last.</summary>
+        public int First(int c) => c * ChunkSize;
+
+        public int End(int c) => Math.Min(g.N, (c + 1) * ChunkSize);
+
+        /// <summary>The work of one part, for CpuParallel.For.</summary>
+        public long Cost => 2 * Conv2dKernels.ChunkCost(g, ChunkSize) * Count / Parts;
     }
 }

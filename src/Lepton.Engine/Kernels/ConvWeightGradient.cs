@@ -19,18 +19,20 @@ internal sealed class ConvWeightGradient
     private const int DotMaxTaps = 32;
     private const int Taps8 = 8, Lanes32 = 32, DotO = 4, DotJ = 3, V = 16;
 
-    private readonly ConvGeometry _g;
-    private readonly ConvPaddedLayout _layout;
-    private readonly bool _dot;
+    // Set by Begin for one call; the instance is kept per thread and reused (see ConvStride1.Backward).
+    private ConvGeometry _g;
+    private ConvPaddedLayout _layout;
+    private bool _dot;
     // Transposed-tile layout of a partial: [(gi*_gk8 + j)*_og32 + o]; dot layout keeps lane sums per (o, j) tile.
-    private readonly int _gk8, _og32, _ldg, _slice, _rowsG, _planeG, _og4, _gk3, _laneSize;
-    private readonly int[] _off;
-    private readonly float[] _partials;
+    private int _gk8, _og32, _ldg, _slice, _rowsG, _planeG, _og4, _gk3, _laneSize, _parts;
+    private int[] _off = [];
+    private float[] _partials = [];
     // Bias gradient partials, one row of O per chunk (null when the bias gradient is not wanted).
-    private readonly float[]? _biasPartials;
-    private readonly float[][] _scratch, _lanes;
+    private float[]? _biasPartials;
+    private float[][] _scratch = [], _lanes = [];
 
-    public ConvWeightGradient(ConvGeometry g, ConvPaddedLayout layout, int chunks, int parts, bool bias)
+    /// <summary>Rents the buffers of one weight gradient over <paramref name="chunks"/> chunks on <paramref name="parts"/> parts; <see cref="Finish"/> returns them.</summary>
+    public void Begin(ConvGeometry g, ConvPaddedLayout layout, int chunks, int parts, bool bias)
     {
         _biasPartials = bias ? ArrayPool<float>.Shared.Rent(chunks * g.O) : null;
         _g = g;
@@ -52,8 +54,12 @@ internal sealed class ConvWeightGradient
         _partials = ArrayPool<float>.Shared.Rent(chunks * _slice);
         // The dot path reads up to DotO-1 planes past a group's last channel; they only feed discarded sums.
         int scratch = _dot ? (g.O + DotO) * _planeG + layout.Slack : g.OH * g.OW * _ldg;
-        _scratch = new float[parts][];
-        _lanes = new float[parts][];
+        if (_scratch.Length < parts)
+        {
+            _scratch = new float[parts][];
+            _lanes = new float[parts][];
+        }
+        _parts = parts;
         for (int p = 0; p < parts; p++)
         {
             _scratch[p] = ArrayPool<float>.Shared.Rent(scratch);
@@ -105,8 +111,13 @@ internal sealed class ConvWeightGradient
         if (_biasPartials is not null) ArrayPool<float>.Shared.Return(_biasPartials);
         ArrayPool<int>.Shared.Return(_off);
         ArrayPool<float>.Shared.Return(_partials);
-        foreach (var b in _scratch) ArrayPool<float>.Shared.Return(b);
-        foreach (var b in _lanes) if (b.Length > 0) ArrayPool<float>.Shared.Return(b);
+        for (int p = 0; p < _parts; p++)
+        {
+            ArrayPool<float>.Shared.Return(_scratch[p]);
+            if (_lanes[p].Length > 0) ArrayPool<float>.Shared.Return(_lanes[p]);
+            (_scratch[p], _lanes[p]) = (null!, null!);
+        }
+        (_biasPartials, _off, _partials, _parts) = (null, [], [], 0);
     }
 
     // partial[(gi, j), o] (+)= Σ_(oh,ow) xpad[gi, off[j] + oh*Wp + ow] · gT[(oh,ow), gi*og32 + o].

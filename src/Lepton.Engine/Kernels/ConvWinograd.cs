@@ -84,38 +84,29 @@ internal static class ConvWinograd
 
         public int PackSize => Points * CinPad * CoutPad;
 
+        public int Samples => g.N;
+
         public void Run(float[] src, int srcOffset, float[] pack, float[]? bias, int biasOffset, float[] dst)
         {
             int chunk = Conv2dKernels.SamplesPerChunk(g), count = (g.N + chunk - 1) / chunk;
             int parts = Math.Min(CpuParallel.ThreadCount, count);
             int scratchSize = chunk * (InputSize + OutputSize) + Points * BlockTiles * (CinPad + CoutPad);
-            var scratch = new float[parts][];
-            for (int p = 0; p < parts; p++) scratch[p] = ArrayPool<float>.Shared.Rent(scratchSize);
             var biasPad = ArrayPool<float>.Shared.Rent(CoutPad);
             for (int co = 0; co < CoutPad; co++) biasPad[co] = bias is not null && co < cout ? bias[biasOffset + co] : 0f;
+            var job = PlanJob.Current ??= new PlanJob();
             try
             {
-                var plan = this;
-                int total = g.N;
-                long cost = Conv2dKernels.ChunkCost(g, chunk) / 2;
-                CpuParallel.For(parts, cost * count / parts, (p0, p1) =>
-                {
-                    for (int part = p0; part < p1; part++)
-                    for (int c = count * part / parts; c < count * (part + 1) / parts; c++)
-                    {
-                        int n0 = c * chunk, nb = Math.Min(chunk, total - n0);
-                        plan.Chunk(src, srcOffset, pack, biasPad, dst, n0, nb, scratch[part]);
-                    }
-                });
+                job.Scratch.Rent(parts, scratchSize);
+                job.Start(this, src, srcOffset, pack, biasPad, dst, chunk, count, parts, Conv2dKernels.ChunkCost(g, chunk) / 2 * count / parts);
             }
             finally
             {
-                foreach (var s in scratch) ArrayPool<float>.Shared.Return(s);
+                job.Clear();
                 ArrayPool<float>.Shared.Return(biasPad);
             }
         }
 
-        private unsafe void Chunk(float[] src, int srcOffset, float[] pack, float[] biasPad, float[] dst, int n0, int nb, float[] scratch)
+        public unsafe void Chunk(float[] src, int srcOffset, float[] pack, float[] biasPad, float[] dst, int n0, int nb, float[] scratch)
         {
             int tileRows = TileRows, tileCols = TileCols, tiles = tileRows * tileCols, used = nb * tiles;
             int cinPad = CinPad, coutPad = CoutPad, inSize = InputSize, outSize = OutputSize, wp = 2 * tileCols + 2, wo = 2 * tileCols;
@@ -156,6 +147,35 @@ internal static class ConvWinograd
                     ConvWinogradTransforms.ChannelsFirst(outs + (long)n * outSize, wo, coutPad, cout, oh, ow,
                         pd + (long)(n0 + n) * cout * oh * ow);
             }
+        }
+    }
+
+    // Plan.Run's chunk loop; one per thread, reused call after call.
+    private sealed class PlanJob : ConvChunkJob
+    {
+        [ThreadStatic] public static PlanJob? Current;
+        public readonly ScratchSlots Scratch = new();
+        private Plan _plan;
+        private float[] _src = null!, _pack = null!, _biasPad = null!, _dst = null!;
+        private int _srcOffset, _chunk, _total;
+
+        public void Start(Plan plan, float[] src, int srcOffset, float[] pack, float[] biasPad, float[] dst, int chunk, int count, int parts, long cost)
+        {
+            (_plan, _src, _srcOffset, _pack, _biasPad, _dst, _chunk, _total) = (plan, src, srcOffset, pack, biasPad, dst, chunk, plan.Samples);
+            RunChunks(count, parts, cost);
+        }
+
+        protected override void RunChunk(int part, int c)
+        {
+            int n0 = c * _chunk;
+            _plan.Chunk(_src, _srcOffset, _pack, _biasPad, _dst, n0, Math.Min(_chunk, _total - n0), Scratch[part]);
+        }
+
+        // Drops the call's arrays and gives the scratch back.
+        public void Clear()
+        {
+            (_src, _pack, _biasPad, _dst) = (null!, null!, null!, null!);
+            Scratch.Return();
         }
     }
 }

@@ -25,27 +25,46 @@ internal static class ConvWinogradWeightGradient
         int parts = Math.Min(CpuParallel.ThreadCount, count);
         int scratchSize = chunk * (inSize + outSize) + Points * BlockTiles * (cinPad + coutPad);
         var partials = ArrayPool<float>.Shared.Rent(count * slice);
-        var scratch = new float[parts][];
-        for (int p = 0; p < parts; p++) scratch[p] = ArrayPool<float>.Shared.Rent(scratchSize);
+        var job = SumJob.Current ??= new SumJob();
         try
         {
-            var sizes = new Sizes(g, cinPad, coutPad, tileRows, tileCols, inSize, outSize);
-            long cost = Conv2dKernels.ChunkCost(g, chunk) / 2;
-            int total = g.N;
-            CpuParallel.For(parts, cost * count / parts, (p0, p1) =>
-            {
-                for (int part = p0; part < p1; part++)
-                for (int c = count * part / parts; c < count * (part + 1) / parts; c++)
-                    sizes.Chunk(x, xOffset, gy, c * chunk, Math.Min(chunk, total - c * chunk), scratch[part], partials, c * slice);
-            });
+            job.Scratch.Rent(parts, scratchSize);
+            job.Start(new Sizes(g, cinPad, coutPad, tileRows, tileCols, inSize, outSize), x, xOffset, gy, partials, slice, chunk,
+                count, parts, Conv2dKernels.ChunkCost(g, chunk) / 2 * count / parts);
             var sum = partials.AsSpan(0, slice);
             for (int c = 1; c < count; c++) VectorMath.AddTo<float>(partials.AsSpan(c * slice, slice), sum);
             ConvWinogradTransforms.UnpackWeightGradient(partials, g.O, g.C, cinPad, coutPad, gw);
         }
         finally
         {
+            job.Clear();
             ArrayPool<float>.Shared.Return(partials);
-            foreach (var s in scratch) ArrayPool<float>.Shared.Return(s);
+        }
+    }
+
+    // Compute's chunk loop: chunk c sums into partial c. One per thread, reused call after call.
+    private sealed class SumJob : ConvChunkJob
+    {
+        [ThreadStatic] public static SumJob? Current;
+        public readonly ScratchSlots Scratch = new();
+        private Sizes _sizes;
+        private float[] _x = null!, _gy = null!, _partials = null!;
+        private int _xOffset, _slice, _chunk;
+
+        public void Start(Sizes sizes, float[] x, int xOffset, float[] gy, float[] partials, int slice, int chunk, int count, int parts, long cost)
+        {
+            (_sizes, _x, _xOffset, _gy, _partials, _slice, _chunk) = (sizes, x, xOffset, gy, partials, slice, chunk);
+            RunChunks(count, parts, cost);
+        }
+
+        protected override void RunChunk(int part, int c) =>
+            _sizes.Chunk(_x, _xOffset, _gy, c * _chunk, Math.Min(_chunk, _sizes.G.N - c * _chunk), Scratch[part], _partials, c * _slice);
+
+        // Drops the call's arrays and gives the scratch back.
+        public void Clear()
+        {
+            (_x, _gy, _partials) = (null!, null!, null!);
+            Scratch.Return();
         }
     }
 

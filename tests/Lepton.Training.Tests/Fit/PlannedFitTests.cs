@@ -86,6 +86,7 @@ public class PlannedFitTests
 }
 
 /// <summary>A whole training step (planned forward and backward, then Adam) allocates nothing on the managed heap once warm.</summary>
+[Collection(AllocationCollection.Name)]
 public class PlannedStepAllocationTests
 {
     [Theory]
@@ -113,6 +114,7 @@ public class PlannedStepAllocationTests
 }
 
 /// <summary>Trainer.Fit as a whole (batches, planned steps, Adam, metrics) allocates almost nothing per step once warm.</summary>
+[Collection(AllocationCollection.Name)]
 public class FitAllocationTests
 {
     [Fact]

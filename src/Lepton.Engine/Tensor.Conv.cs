@@ -34,11 +34,12 @@ public sealed partial class Tensor
         return new Tensor(yStorage, new Shape(g.N, g.O, g.OH, g.OW));
     }
 
-    // A read-only weight (a served model's) is packed into the stride-1 kernel's panels once; the panels depend on the
-    // weight's shape and groups only, not on the input size.
-    private static float[] PackedConvWeight(Tensor w, ConvGeometry g) =>
-        w.Storage.Derived((w.Offset, g.O, g.Cg, g.KH, g.KW, g.Groups), (w, g),
-            static (_, s) => ConvStride1.PackWeights(s.w.Data<float>(), s.w.Offset, s.g));
+    // A read-only weight (a served model's) is packed into the forward kernel's form once (Winograd's transformed weights
+    // for deep 3x3 layers, the stride-1 panels otherwise); the form depends on the weight's shape and groups, not on the
+    // input size, so every batch size reads the same packed weights and gets the same bits per sample.
+    private static float[]? PackedConvWeight(Tensor w, ConvGeometry g) =>
+        w.Storage.Derived((w.Offset, g.O, g.Cg, g.KH, g.KW, g.Groups, Winograd: ConvWinograd.AppliesForward(g)), (w, g),
+            static (_, s) => Conv2dKernels.PackWeights(s.w.Data<float>(), s.w.Offset, s.g) ?? []);
 
     private static Tensor?[] Conv2dBackward<T>(Tensor x, Tensor w, Tensor gy, ConvGeometry g, bool needX, bool needW, bool needB)
         where T : unmanaged, IFloatingPointIeee754<T>

@@ -40,8 +40,18 @@ internal static class Conv2dKernels
     internal static long ChunkCost(ConvGeometry g, int chunk) => Math.Max(1, (long)chunk * g.O * g.GroupK * g.OH * g.OW / 16);
 
     /// <summary>
+    /// w in the form the float forward of g reads it (Winograd's transformed weights or the stride-1 panels), to pass to
+    /// <see cref="Forward{T}"/> with an unchanged w; null where neither path runs. Which form depends on g and on the thread's
+    /// path switches, so a cache keys it by <see cref="ConvWinograd.AppliesForward"/> as well.
+    /// </summary>
+    public static float[]? PackWeights(float[] w, int wOffset, ConvGeometry g) =>
+        ConvWinograd.AppliesForward(g) ? ConvWinograd.PackWeights(w, wOffset, g)
+        : ConvStride1.Applies(g) ? ConvStride1.PackWeights(w, wOffset, g)
+        : null;
+
+    /// <summary>
     /// y (N,O,OH,OW) = conv(x (N,C,H,W), w (O,Cg,KH,KW)) + bias (O). <paramref name="packedWeights"/>, when given, is
-    /// <see cref="ConvStride1.PackWeights"/> of w (a read-only weight packed once) and is used where the stride-1 path runs.
+    /// <see cref="PackWeights"/> of w (a read-only weight packed once) and is used where the stride-1 path runs.
     /// </summary>
     public static void Forward<T>(T[] x, int xOffset, T[] w, int wOffset, T[]? bias, int biasOffset, ConvGeometry g, T[] y,
         float[]? packedWeights = null)

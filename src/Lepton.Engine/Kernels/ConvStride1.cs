@@ -48,10 +48,10 @@ internal static class ConvStride1
     public static void Forward(float[] x, int xOffset, float[] w, int wOffset, float[]? bias, int biasOffset, ConvGeometry g, float[] y,
         float[]? packedWeights = null)
     {
-        // Prepacked panels (a served model's) keep the direct path they were packed for.
-        if (packedWeights is null && ConvWinograd.AppliesForward(g))
+        // Prepacked weights are in the form of the path that takes g (see Conv2dKernels.PackWeights).
+        if (ConvWinograd.AppliesForward(g))
         {
-            ConvWinograd.Forward(x, xOffset, w, wOffset, bias, biasOffset, g, y);
+            ConvWinograd.Forward(x, xOffset, w, wOffset, bias, biasOffset, g, y, packedWeights);
             return;
         }
         var layout = new ConvPaddedLayout(g);

@@ -40,10 +40,19 @@ internal static class ConvWinograd
     private static bool Fits(ConvGeometry g) =>
         !Disabled && ConvStride1.Applies(g) && g.KH == 3 && g.KW == 3 && g.DH == 1 && g.DW == 1 && g.Groups == 1;
 
-    /// <summary>y (N,O,OH,OW) = conv(x (N,C,H,W), w (O,C,3,3)) + bias.</summary>
-    public static void Forward(float[] x, int xOffset, float[] w, int wOffset, float[]? bias, int biasOffset, ConvGeometry g, float[] y)
+    /// <summary>
+    /// y (N,O,OH,OW) = conv(x (N,C,H,W), w (O,C,3,3)) + bias; <paramref name="packedWeights"/>, when given, is
+    /// <see cref="PackWeights"/> of w (a read-only weight transformed once) and saves transforming it per call.
+    /// </summary>
+    public static void Forward(float[] x, int xOffset, float[] w, int wOffset, float[]? bias, int biasOffset, ConvGeometry g, float[] y,
+        float[]? packedWeights = null)
     {
         var plan = new Plan(g, g.C, g.H, g.W, g.PH, g.PW, g.O, g.OH, g.OW);
+        if (packedWeights is not null)
+        {
+            plan.Run(x, xOffset, packedWeights, bias, biasOffset, y);
+            return;
+        }
         var pack = ArrayPool<float>.Shared.Rent(plan.PackSize);
         try
         {
@@ -51,6 +60,15 @@ internal static class ConvWinograd
             plan.Run(x, xOffset, pack, bias, biasOffset, y);
         }
         finally { ArrayPool<float>.Shared.Return(pack); }
+    }
+
+    /// <summary>The forward's transformed weights U (16 points, input by output channels) of w, to pass to <see cref="Forward"/> with an unchanged w.</summary>
+    public static float[] PackWeights(float[] w, int wOffset, ConvGeometry g)
+    {
+        var plan = new Plan(g, g.C, g.H, g.W, g.PH, g.PW, g.O, g.OH, g.OW);
+        var pack = new float[plan.PackSize];
+        ConvWinogradTransforms.PackWeights(w, wOffset, g.O, g.C, flipTranspose: false, pack, plan.CinPad, plan.CoutPad);
+        return pack;
     }
 
     /// <summary>gx (N,C,H,W) overwritten with the input gradient from gy (N,O,OH,OW).</summary>

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Engine speed, Lepton against PyTorch on the same machine in the same run (issue 6): GEMM GFLOP/s (256-2048), reference-CNN
 # and MLP 784-256-128-10 training images/s (batches of 64 of Fashion-MNIST, Adam 1e-3, 200 timed batches after 100 (CNN) or 300 (MLP) warm-up),
-# reference-CNN inference latency at batch 1 (p50, p99 over 2,000 forwards after 3,000 warm-up) and images/s at batch 256, and peak resident
+# reference-CNN inference latency at batch 1 (p50, p99 over 2,000 forwards after 3,000 warm-up) and images/s at batch 256 (40 batches after 20 warm-up), and peak resident
 # memory of each side's process. Each workload runs on both sides back to back (Lepton, then PyTorch), so both see about the
 # same load. Prints a Markdown table for bench/RESULTS.md; takes 2 to 3.5 minutes (2 repeats) on the 2-core machine.
 #   bench/compare.sh [repeats (2)]    with repeats > 1 each cell is the best of the repeats (load from other work only slows)
@@ -52,8 +52,9 @@ for run in $(seq 1 "$repeats"); do
   # after a method gets hot, so 200 forwards (30 ms) timed code that was still being recompiled (p99 0.8 ms then).
   lepton infer-latency 2000 3000 | record lepton "$run"
   torch_ref 1 bench/reference/engine_compare.py infer-latency 2000 3000 | record pytorch "$run"
-  lepton infer-throughput 40 4 256 | record lepton "$run"
-  torch_ref 1 bench/reference/engine_compare.py infer-throughput 40 4 256 | record pytorch "$run"
+  # 20 warm-up batches (0.3-0.4 s) on both sides: with 4 the JIT was still installing optimized code during the timed ones.
+  lepton infer-throughput 40 20 256 | record lepton "$run"
+  torch_ref 1 bench/reference/engine_compare.py infer-throughput 40 20 256 | record pytorch "$run"
   # GEMM: Lepton prints "size threads GFLOP/s median-ms best"; gemm.py prints "size GFLOP/s median-ms best".
   lepton gemm 256 512 1024 2048 \
     | awk '$1 ~ /^[0-9]+$/ && NF == 5 { printf "RESULT {\"mode\":\"gemm\",\"size\":%s,\"threads\":%s,\"gflops\":%s}\n", $1, $2, $3 }' \

@@ -41,6 +41,16 @@ public sealed class Sequential : Module
         {
             try
             {
+                // Without a gradient to record (inference), a convolution, ReLU and 2x2 max pooling run as one op that pools
+                // each sample's convolution while it is in cache.
+                if (_layers[i] is Layers.Conv2d conv && i + 2 < _layers.Count && _layers[i + 1] is Layers.ReLU
+                    && _layers[i + 2] is Layers.MaxPool2d { KernelSize: 2, Stride: 2, Options.Padding: 0 } && !Records(x, conv)
+                    && conv.ForwardReluMaxPool2x2(x) is { } pooled)
+                {
+                    x = pooled;
+                    i += 2;
+                    continue;
+                }
                 // ReLU then max pooling runs as one op with identical values and gradients: the ReLU output of a
                 // conv layer is the largest activation of a CNN, and this way it is never stored or read back.
                 // (i moves to the pool first, so an error names the layer that raised it.)
@@ -59,6 +69,10 @@ public sealed class Sequential : Module
         }
         return x;
     }
+
+    // Whether running conv on x records a gradient.
+    private static bool Records(Tensor x, Layers.Conv2d conv) =>
+        !NoGrad.IsActive && (x.RequiresGrad || conv.Weight.Trainable || (conv.Bias?.Trainable ?? false));
 
     /// <summary>
     /// Runs a zero input of <paramref name="inputShape"/> (a leading -1 becomes a batch of 1) through the

@@ -46,12 +46,25 @@ internal static class ConvStride1
     /// when given, is <see cref="PackWeights"/> of w and saves packing it again (a served model's weights).
     /// </summary>
     public static void Forward(float[] x, int xOffset, float[] w, int wOffset, float[]? bias, int biasOffset, ConvGeometry g, float[] y,
-        float[]? packedWeights = null)
+        float[]? packedWeights = null) =>
+        Forward(x, xOffset, w, wOffset, bias, biasOffset, g, y, packedWeights, pool: false);
+
+    /// <summary>
+    /// MaxPool2x2(ReLU(conv(x, w) + bias)) into <paramref name="pooled"/> (N,O,OH/2,OW/2), OH and OW even: each sample's
+    /// convolution goes to a scratch plane set that stays in cache and is pooled from there, so the full-size output is
+    /// never written to memory or read back (inference; the values are those of the three ops in a row).
+    /// </summary>
+    public static void ForwardReluMaxPool(float[] x, int xOffset, float[] w, int wOffset, float[]? bias, int biasOffset, ConvGeometry g,
+        float[] pooled, float[]? packedWeights = null) =>
+        Forward(x, xOffset, w, wOffset, bias, biasOffset, g, pooled, packedWeights, pool: true);
+
+    private static void Forward(float[] x, int xOffset, float[] w, int wOffset, float[]? bias, int biasOffset, ConvGeometry g, float[] y,
+        float[]? packedWeights, bool pool)
     {
         // Prepacked weights are in the form of the path that takes g (see Conv2dKernels.PackWeights).
         if (ConvWinograd.AppliesForward(g))
         {
-            ConvWinograd.Forward(x, xOffset, w, wOffset, bias, biasOffset, g, y, packedWeights);
+            ConvWinograd.Forward(x, xOffset, w, wOffset, bias, biasOffset, g, y, packedWeights, pool);
             return;
         }
         var layout = new ConvPaddedLayout(g);
@@ -69,7 +82,8 @@ internal static class ConvStride1
         try
         {
             job.Xpads.Rent(chunks.Parts, layout.InputSize(g));
-            job.Start(chunks, layout, g, x, xOffset, y, new Sweep(pack, groupRows, g.Og, gk, off, biasPad, g.Groups, tiles, halves));
+            if (pool) job.Outs.Rent(chunks.Parts, g.O * plane);
+            job.Start(chunks, layout, g, x, xOffset, y, new Sweep(pack, groupRows, g.Og, gk, off, biasPad, g.Groups, tiles, halves), pool);
         }
         finally
         {
@@ -85,17 +99,18 @@ internal static class ConvStride1
     private sealed class ForwardJob : ConvChunkJob
     {
         [ThreadStatic] public static ForwardJob? Current;
-        public readonly ScratchSlots Xpads = new();
+        public readonly ScratchSlots Xpads = new(), Outs = new();
         private Chunks _chunks;
         private ConvPaddedLayout _layout;
         private ConvGeometry _g;
         private float[] _x = null!, _y = null!;
         private int _xOffset;
         private Sweep _sweep;
+        private bool _pool;
 
-        public void Start(Chunks chunks, ConvPaddedLayout layout, ConvGeometry g, float[] x, int xOffset, float[] y, Sweep sweep)
+        public void Start(Chunks chunks, ConvPaddedLayout layout, ConvGeometry g, float[] x, int xOffset, float[] y, Sweep sweep, bool pool)
         {
-            (_chunks, _layout, _g, _x, _xOffset, _y, _sweep) = (chunks, layout, g, x, xOffset, y, sweep);
+            (_chunks, _layout, _g, _x, _xOffset, _y, _sweep, _pool) = (chunks, layout, g, x, xOffset, y, sweep, pool);
             RunChunks(chunks.Count, chunks.Parts, chunks.Cost);
         }
 
@@ -106,7 +121,13 @@ internal static class ConvStride1
             for (int n = _chunks.First(c); n < _chunks.End(c); n++)
             {
                 _layout.Pad(_x, _xOffset + n * g.C * g.H * g.W, g.C, g.H, g.W, g.PH, g.PW, _layout.Hp, Xpads[part]);
-                _sweep.Run(Xpads[part], g.Cg * _layout.InputPlane, _y, n * g.O * plane, plane);
+                if (!_pool)
+                {
+                    _sweep.Run(Xpads[part], g.Cg * _layout.InputPlane, _y, n * g.O * plane, plane);
+                    continue;
+                }
+                _sweep.Run(Xpads[part], g.Cg * _layout.InputPlane, Outs[part], 0, plane);
+                MaxPool2x2.ReluPoolPlanes(Outs[part], 0, g.O, g.OH, g.OW, _y, n * g.O * (plane / 4));
             }
         }
 
@@ -115,6 +136,7 @@ internal static class ConvStride1
         {
             (_x, _y, _sweep) = (null!, null!, default);
             Xpads.Return();
+            Outs.Return();
         }
     }
 
@@ -284,6 +306,6 @@ internal static class ConvStride1
         public int End(int c) => Math.Min(g.N, (c + 1) * ChunkSize);
 
         /// <summary>The work of one part, for CpuParallel.For.</summary>
-        public long Cost => 2 * Conv2dKernels.ChunkCost(g, ChunkSize) * Count / Parts;
+        public long Cost => Parts == 0 ? 0 : 2 * Conv2dKernels.ChunkCost(g, ChunkSize) * Count / Parts;
     }
 }

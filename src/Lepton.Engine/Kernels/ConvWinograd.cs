@@ -42,22 +42,23 @@ internal static class ConvWinograd
 
     /// <summary>
     /// y (N,O,OH,OW) = conv(x (N,C,H,W), w (O,C,3,3)) + bias; <paramref name="packedWeights"/>, when given, is
-    /// <see cref="PackWeights"/> of w (a read-only weight transformed once) and saves transforming it per call.
+    /// <see cref="PackWeights"/> of w (a read-only weight transformed once) and saves transforming it per call. With
+    /// <paramref name="pool"/>, y is MaxPool2x2(ReLU(conv)) (N,O,OH/2,OW/2), each sample pooled while in cache.
     /// </summary>
     public static void Forward(float[] x, int xOffset, float[] w, int wOffset, float[]? bias, int biasOffset, ConvGeometry g, float[] y,
-        float[]? packedWeights = null)
+        float[]? packedWeights = null, bool pool = false)
     {
         var plan = new Plan(g, g.C, g.H, g.W, g.PH, g.PW, g.O, g.OH, g.OW);
         if (packedWeights is not null)
         {
-            plan.Run(x, xOffset, packedWeights, bias, biasOffset, y);
+            plan.Run(x, xOffset, packedWeights, bias, biasOffset, y, pool);
             return;
         }
         var pack = ArrayPool<float>.Shared.Rent(plan.PackSize);
         try
         {
             ConvWinogradTransforms.PackWeights(w, wOffset, g.O, g.C, flipTranspose: false, pack, plan.CinPad, plan.CoutPad);
-            plan.Run(x, xOffset, pack, bias, biasOffset, y);
+            plan.Run(x, xOffset, pack, bias, biasOffset, y, pool);
         }
         finally { ArrayPool<float>.Shared.Return(pack); }
     }
@@ -104,7 +105,7 @@ internal static class ConvWinograd
 
         public int Samples => g.N;
 
-        public void Run(float[] src, int srcOffset, float[] pack, float[]? bias, int biasOffset, float[] dst)
+        public void Run(float[] src, int srcOffset, float[] pack, float[]? bias, int biasOffset, float[] dst, bool pool = false)
         {
             int chunk = Conv2dKernels.SamplesPerChunk(g), count = (g.N + chunk - 1) / chunk;
             int parts = Math.Min(CpuParallel.ThreadCount, count);
@@ -115,7 +116,8 @@ internal static class ConvWinograd
             try
             {
                 job.Scratch.Rent(parts, scratchSize);
-                job.Start(this, src, srcOffset, pack, biasPad, dst, chunk, count, parts, Conv2dKernels.ChunkCost(g, chunk) / 2 * count / parts);
+                if (pool) job.Planes.Rent(parts, cout * oh * ow);
+                job.Start(this, src, srcOffset, pack, biasPad, dst, chunk, count, parts, Conv2dKernels.ChunkCost(g, chunk) / 2 * count / parts, pool);
             }
             finally
             {
@@ -124,7 +126,9 @@ internal static class ConvWinograd
             }
         }
 
-        public unsafe void Chunk(float[] src, int srcOffset, float[] pack, float[] biasPad, float[] dst, int n0, int nb, float[] scratch)
+        // With planes (a sample's channels-first output, in cache) each sample is written there and pooled into dst.
+        public unsafe void Chunk(float[] src, int srcOffset, float[] pack, float[] biasPad, float[] dst, int n0, int nb, float[] scratch,
+            float[]? planes = null)
         {
             int tileRows = TileRows, tileCols = TileCols, tiles = tileRows * tileCols, used = nb * tiles;
             int cinPad = CinPad, coutPad = CoutPad, inSize = InputSize, outSize = OutputSize, wp = 2 * tileCols + 2, wo = 2 * tileCols;
@@ -162,8 +166,17 @@ internal static class ConvWinograd
                     }
                 }
                 for (int n = 0; n < nb; n++)
-                    ConvWinogradTransforms.ChannelsFirst(outs + (long)n * outSize, wo, coutPad, cout, oh, ow,
-                        pd + (long)(n0 + n) * cout * oh * ow);
+                {
+                    if (planes is null)
+                    {
+                        ConvWinogradTransforms.ChannelsFirst(outs + (long)n * outSize, wo, coutPad, cout, oh, ow,
+                            pd + (long)(n0 + n) * cout * oh * ow);
+                        continue;
+                    }
+                    fixed (float* pp = planes)
+                        ConvWinogradTransforms.ChannelsFirst(outs + (long)n * outSize, wo, coutPad, cout, oh, ow, pp);
+                    MaxPool2x2.ReluPoolPlanes(planes, 0, cout, oh, ow, dst, (n0 + n) * cout * (oh / 2) * (ow / 2));
+                }
             }
         }
     }
@@ -172,21 +185,24 @@ internal static class ConvWinograd
     private sealed class PlanJob : ConvChunkJob
     {
         [ThreadStatic] public static PlanJob? Current;
-        public readonly ScratchSlots Scratch = new();
+        public readonly ScratchSlots Scratch = new(), Planes = new();
         private Plan _plan;
         private float[] _src = null!, _pack = null!, _biasPad = null!, _dst = null!;
         private int _srcOffset, _chunk, _total;
+        private bool _pool;
 
-        public void Start(Plan plan, float[] src, int srcOffset, float[] pack, float[] biasPad, float[] dst, int chunk, int count, int parts, long cost)
+        public void Start(Plan plan, float[] src, int srcOffset, float[] pack, float[] biasPad, float[] dst, int chunk, int count, int parts,
+            long cost, bool pool)
         {
-            (_plan, _src, _srcOffset, _pack, _biasPad, _dst, _chunk, _total) = (plan, src, srcOffset, pack, biasPad, dst, chunk, plan.Samples);
+            (_plan, _src, _srcOffset, _pack, _biasPad, _dst, _chunk, _total, _pool) =
+                (plan, src, srcOffset, pack, biasPad, dst, chunk, plan.Samples, pool);
             RunChunks(count, parts, cost);
         }
 
         protected override void RunChunk(int part, int c)
         {
             int n0 = c * _chunk;
-            _plan.Chunk(_src, _srcOffset, _pack, _biasPad, _dst, n0, Math.Min(_chunk, _total - n0), Scratch[part]);
+            _plan.Chunk(_src, _srcOffset, _pack, _biasPad, _dst, n0, Math.Min(_chunk, _total - n0), Scratch[part], _pool ? Planes[part] : null);
         }
 
         // Drops the call's arrays and gives the scratch back.
@@ -194,6 +210,7 @@ internal static class ConvWinograd
         {
             (_src, _pack, _biasPad, _dst) = (null!, null!, null!, null!);
             Scratch.Return();
+            Planes.Return();
         }
     }
 }

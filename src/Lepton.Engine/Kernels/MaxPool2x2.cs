@@ -46,11 +46,23 @@ internal static unsafe class MaxPool2x2
         public PoolGeometry G;
         public bool Relu;
 
-        protected override void Run(int r0, int r1) => ForwardRows(X, XOffset, G, Y, Argmax, Relu, r0, r1);
+        protected override void Run(int r0, int r1) => ForwardRows(X, XOffset, G, Y, 0, Argmax, Relu, r0, r1);
     }
 
-    // Output rows [r0, r1) of all planes.
-    private static void ForwardRows(float[] x, int xOffset, PoolGeometry g, float[] y, int[]? argmax, bool relu, int r0, int r1)
+    /// <summary>
+    /// MaxPool(ReLU(x)) of <paramref name="planes"/> planes (h, w even) at xOffset into y at yOffset, on the calling thread
+    /// without winners' positions: the epilogue of a convolution that pools each chunk while its output is in cache.
+    /// </summary>
+    public static void ReluPoolPlanes(float[] x, int xOffset, int planes, int h, int w, float[] y, int yOffset)
+    {
+        var g = new PoolGeometry(planes, h, w, 2, 2, 2, 2);
+        if ((long)xOffset + (long)planes * h * w > x.Length || (long)yOffset + (long)planes * g.OH * g.OW > y.Length)
+            throw new ArgumentException($"MaxPool2x2: buffers too small for {g}.");
+        ForwardRows(x, xOffset, g, y, yOffset, null, relu: true, 0, planes * g.OH);
+    }
+
+    // Output rows [r0, r1) of all planes, written from y[yOffset].
+    private static void ForwardRows(float[] x, int xOffset, PoolGeometry g, float[] y, int yOffset, int[]? argmax, bool relu, int r0, int r1)
     {
         int w = g.W, ow = g.OW, oh = g.OH;
         fixed (float* px = x, py = y)
@@ -62,7 +74,7 @@ internal static unsafe class MaxPool2x2
                 int i = r % oh;
                 float* top = px + xOffset + (long)(r - i) * 4 * ow + 2L * i * w;
                 float* bot = top + w;
-                float* yo = py + (long)r * ow;
+                float* yo = py + yOffset + (long)r * ow;
                 int* ao = pa == null ? null : pa + (long)r * ow;
                 int rowBase = 2 * i * w;
                 // The vector loads read up to 31 floats past the window rows: only where x has them.

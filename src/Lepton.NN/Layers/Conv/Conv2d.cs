@@ -53,13 +53,34 @@ public sealed class Conv2d : Module, ILayerConfig
     // x: (N,C,H,W) → (N,O,OH,OW)
     public override Tensor Forward(Tensor x)
     {
+        Validate(x);
+        var o = Options;
+        return x.Conv2d(_weight.Value, _bias?.Value, o.Stride, o.Stride, o.Padding, o.Padding, o.Dilation, o.Dilation, o.Groups);
+    }
+
+    /// <summary>
+    /// MaxPool2d(2)(ReLU(this(x))) in one pass (Tensor.Conv2dReluMaxPool2d) where the output has an even height and width
+    /// of at least 2; null otherwise, and the caller runs the layers one by one.
+    /// </summary>
+    // x: (N,C,H,W) → (N,O,OH/2,OW/2)
+    internal Tensor? ForwardReluMaxPool2x2(Tensor x)
+    {
+        Validate(x);
+        var o = Options;
+        int reach = o.Dilation * (KernelSize - 1) + 1;
+        int oh = (x.Shape[2] + 2 * o.Padding - reach) / o.Stride + 1, ow = (x.Shape[3] + 2 * o.Padding - reach) / o.Stride + 1;
+        if (oh < 2 || ow < 2 || oh % 2 != 0 || ow % 2 != 0) return null;
+        return x.Conv2dReluMaxPool2d(_weight.Value, _bias?.Value, o.Stride, o.Stride, o.Padding, o.Padding, o.Dilation, o.Dilation, o.Groups);
+    }
+
+    private void Validate(Tensor x)
+    {
         LayerDefaults.ExpectNchw(x, "Conv2d", "in_channels", InChannels);
         var o = Options;
         int reach = o.Dilation * (KernelSize - 1) + 1;
         if (x.Shape[2] + 2 * o.Padding < reach || x.Shape[3] + 2 * o.Padding < reach)
             throw new ArgumentException(
                 $"Conv2d(kernel_size={KernelSize}, padding={o.Padding}, dilation={o.Dilation}) needs H and W of at least {reach - 2 * o.Padding}, got input {x.Shape}.");
-        return x.Conv2d(_weight.Value, _bias?.Value, o.Stride, o.Stride, o.Padding, o.Padding, o.Dilation, o.Dilation, o.Groups);
     }
 
     public JsonObject GetConfig() => new()

@@ -1,5 +1,4 @@
 using Lepton.Engine.Kernels;
-using Lepton.Engine.Threading;
 
 namespace Lepton.NN.Planned;
 
@@ -16,46 +15,22 @@ internal interface IActivationMath
 /// An elementwise activation (Tanh, Sigmoid, LeakyReLU, GELU) over fixed buffers, element by element with the engine's
 /// scalar functions, so values and gradients are the recorded ops' bits.
 /// </summary>
-internal sealed class PlannedActivation<TMath> : PlannedLayer where TMath : struct, IActivationMath
+internal sealed class PlannedActivation<TMath>(Module layer, TMath math) : PlannedElementwise(layer) where TMath : struct, IActivationMath
 {
-    // Below this, a second thread costs more in hand-off than the loop (as the elementwise kernels decide).
-    private const int ParallelMinElements = 1 << 18;
-    private readonly TMath _math;
-    private readonly Action<int, int> _forward, _backward;
-
-    public PlannedActivation(Module layer, TMath math) : base(layer)
-    {
-        _math = math;
-        // Made once: a step then hands the kernel threads no new delegate.
-        _forward = ForwardRange;
-        _backward = BackwardRange;
-    }
-
-    public override void Forward() => Run(_forward);
-
-    public override void Backward() => Run(_backward);
-
-    private void Run(Action<int, int> range)
-    {
-        int n = Y.Numel;
-        if (n < ParallelMinElements) range(0, n);
-        else CpuParallel.For(n, 1, range);
-    }
-
-    private void ForwardRange(int start, int end)
+    protected override void ForwardRange(int start, int end)
     {
         var x = X.Data<float>();
         var y = Y.Data<float>();
-        for (int i = start; i < end; i++) y[i] = _math.Forward(x[i]);
+        for (int i = start; i < end; i++) y[i] = math.Forward(x[i]);
     }
 
-    private void BackwardRange(int start, int end)
+    protected override void BackwardRange(int start, int end)
     {
         var x = X.Data<float>();
         var y = Y.Data<float>();
         var g = GY.Data<float>();
         var gx = GX!.Data<float>();
-        for (int i = start; i < end; i++) gx[i] = _math.Backward(g[i], x[i], y[i]);
+        for (int i = start; i < end; i++) gx[i] = math.Backward(g[i], x[i], y[i]);
     }
 }
 

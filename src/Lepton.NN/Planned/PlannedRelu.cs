@@ -1,35 +1,12 @@
 using System.Numerics;
-using Lepton.Engine.Threading;
 using Lepton.NN.Layers;
 
 namespace Lepton.NN.Planned;
 
 /// <summary><see cref="ReLU"/> over fixed buffers: y = max(x, 0); gx = gy where x &gt; 0, else 0 (ReluOp and ReluGradOp's values).</summary>
-internal sealed class PlannedRelu : PlannedLayer
+internal sealed class PlannedRelu(ReLU layer) : PlannedElementwise(layer)
 {
-    // Below this, a second thread costs more in hand-off than the loop (as the elementwise kernels decide).
-    private const int ParallelMinElements = 1 << 18;
-    private readonly Action<int, int> _forward, _backward;
-
-    public PlannedRelu(ReLU layer) : base(layer)
-    {
-        // Made once: a step then hands the kernel threads no new delegate.
-        _forward = ForwardRange;
-        _backward = BackwardRange;
-    }
-
-    public override void Forward() => Run(_forward);
-
-    public override void Backward() => Run(_backward);
-
-    private void Run(Action<int, int> range)
-    {
-        int n = Y.Numel;
-        if (n < ParallelMinElements) range(0, n);
-        else CpuParallel.For(n, 1, range);
-    }
-
-    private void ForwardRange(int start, int end)
+    protected override void ForwardRange(int start, int end)
     {
         var x = X.Data<float>();
         var y = Y.Data<float>();
@@ -43,7 +20,7 @@ internal sealed class PlannedRelu : PlannedLayer
         for (; i < end; i++) y[i] = x[i] > 0 ? x[i] : 0;
     }
 
-    private void BackwardRange(int start, int end)
+    protected override void BackwardRange(int start, int end)
     {
         var x = X.Data<float>();
         var g = GY.Data<float>();

@@ -74,7 +74,7 @@ public class BatchNormTests
         var x = Tensor.Randn(shape, rng);
         var y = Tensor.FromArray(Enumerable.Range(0, 32).Select(i => i % 10).ToArray(), 32);
         for (int i = 0; i < 3; i++) step!.Run(x, y);
-        Assert.Equal(0, AllocationCollection.FewestBytes(() => step!.Run(x, y), steps: 10));
+        Assert.Equal(0, Lepton.Tests.Shared.AllocationProbe.FewestBytes(() => step!.Run(x, y), steps: 10));
         Assert.Equal(33, ((BatchNorm2d)model[0]).NumBatchesTracked);
     }
 }

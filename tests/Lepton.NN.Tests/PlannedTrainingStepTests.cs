@@ -158,7 +158,7 @@ public class PlannedTrainingStepTests
         Assert.True(step is not null, reason);
         var (x, y) = Batch(shape.ToArray(), 10, 1);
         for (int i = 0; i < 3; i++) step.Run(x, y);
-        Assert.Equal(0, AllocationCollection.FewestBytes(() => step.Run(x, y)));
+        Assert.Equal(0, Lepton.Tests.Shared.AllocationProbe.FewestBytes(() => step.Run(x, y)));
     }
 
     [Fact]

@@ -101,7 +101,7 @@ public class PlannedStepAllocationTests
         var x = Tensor.Randn(new Shape(8, 1, 28, 28), new Generator(2));
         var y = Tensor.FromArray(new[] { 0, 1, 2, 3, 4, 5, 6, 7 }, 8);
         for (int i = 0; i < 3; i++) adam.Step(Run(step!, x, y));
-        Assert.Equal(0, AllocationCollection.FewestBytes(() => adam.Step(Run(step!, x, y))));
+        Assert.Equal(0, Lepton.Tests.Shared.AllocationProbe.FewestBytes(() => adam.Step(Run(step!, x, y))));
     }
 
     private static Lepton.Engine.Autograd.GradStore Run(Lepton.NN.Planned.PlannedTrainingStep step, Tensor x, Tensor y)

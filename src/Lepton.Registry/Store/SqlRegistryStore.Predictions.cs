@@ -17,10 +17,6 @@ public abstract partial class SqlRegistryStore
     private const string PredictionColumns =
         "id, model, version, created_at, latency_ms, predicted_label, input_stats_json, output_json, raw_input_json";
     private const string FeedbackColumns = "prediction_id, model, label, received_at, actor";
-    // SQLite finds each named parameter by a linear scan of the statement's names, so binding costs grow with the square
-    // of the rows per statement: 256 rows in one statement spent a third of a serving process's CPU in strncmp (bench/RESULTS.md).
-    private const int PredictionRowsPerStatement = 16;
-
     public Task AppendPredictionsAsync(IReadOnlyList<PredictionRecord> predictions, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(predictions);
@@ -28,28 +24,25 @@ public abstract partial class SqlRegistryStore
         if (predictions.Count == 0) return Task.CompletedTask;
         return WriteAsync("predictions", async (c, tx) =>
         {
-            for (int start = 0; start < predictions.Count; start += PredictionRowsPerStatement)
+            // One single-row insert executed once per row in the batch's transaction: the command keeps its compiled
+            // statement between executions, so the SQL is parsed once per batch and each row binds 9 parameters. (Multi-row
+            // statements were compiled per 16 rows, and SQLite finds a named parameter by scanning all the statement's names.)
+            await using var insert = c.Command(tx,
+                $"INSERT INTO predictions ({PredictionColumns}) VALUES (@i, @m, @v, @t, @l, @p, @s, @o, @r) ON CONFLICT (id) DO NOTHING",
+                ("@i", null), ("@m", null), ("@v", null), ("@t", null), ("@l", null), ("@p", null), ("@s", null), ("@o", null), ("@r", null));
+            var values = insert.Parameters;
+            foreach (var p in predictions)
             {
-                int count = Math.Min(PredictionRowsPerStatement, predictions.Count - start);
-                var sql = new StringBuilder($"INSERT INTO predictions ({PredictionColumns}) VALUES ");
-                var parameters = new (string, object?)[count * 9];
-                for (int i = 0; i < count; i++)
-                {
-                    var p = predictions[start + i];
-                    if (i > 0) sql.Append(", ");
-                    sql.Append($"(@i{i}, @m{i}, @v{i}, @t{i}, @l{i}, @p{i}, @s{i}, @o{i}, @r{i})");
-                    parameters[i * 9] = ($"@i{i}", p.Id);
-                    parameters[i * 9 + 1] = ($"@m{i}", p.Model);
-                    parameters[i * 9 + 2] = ($"@v{i}", p.Version);
-                    parameters[i * 9 + 3] = ($"@t{i}", StoreClock.ToMicroseconds(p.CreatedAt));
-                    parameters[i * 9 + 4] = ($"@l{i}", p.LatencyMs);
-                    parameters[i * 9 + 5] = ($"@p{i}", p.PredictedLabel);
-                    parameters[i * 9 + 6] = ($"@s{i}", p.InputStatsJson);
-                    parameters[i * 9 + 7] = ($"@o{i}", p.OutputJson);
-                    parameters[i * 9 + 8] = ($"@r{i}", p.RawInputJson);
-                }
-                sql.Append(" ON CONFLICT (id) DO NOTHING");
-                await c.ExecuteAsync(tx, sql.ToString(), ct, parameters);
+                values[0].Value = p.Id;
+                values[1].Value = p.Model;
+                values[2].Value = (object?)p.Version ?? DBNull.Value;
+                values[3].Value = StoreClock.ToMicroseconds(p.CreatedAt);
+                values[4].Value = p.LatencyMs;
+                values[5].Value = (object?)p.PredictedLabel ?? DBNull.Value;
+                values[6].Value = (object?)p.InputStatsJson ?? DBNull.Value;
+                values[7].Value = (object?)p.OutputJson ?? DBNull.Value;
+                values[8].Value = (object?)p.RawInputJson ?? DBNull.Value;
+                await insert.ExecuteNonQueryAsync(ct);
             }
             return true;
         }, ct);

@@ -16,6 +16,12 @@ public sealed partial class ModelManager : IAsyncDisposable
     private readonly IModelSource _source;
     private readonly ILogger _logger;
     private readonly Dictionary<string, ServedModel> _models = new(StringComparer.Ordinal);
+    // What requests look models up in, without taking _gate: a copy of _models published under the lock after each
+    // change (every request used to take the lock, and at 10K requests/s on two cores it was the hottest contention).
+    private volatile Dictionary<string, ServedModel> _published = new(StringComparer.Ordinal);
+
+    // Called under _gate after _models changed.
+    private void Publish() => _published = new Dictionary<string, ServedModel>(_models, StringComparer.Ordinal);
     private readonly object _gate = new();
     private readonly CancellationTokenSource _stopping = new();
     private Task? _following;
@@ -66,6 +72,7 @@ public sealed partial class ModelManager : IAsyncDisposable
             if (_models.TryGetValue(name, out replaced) && (replaced.Primary is not null || replaced.LoadLock.CurrentCount == 0))
                 throw new InvalidOperationException($"Model '{name}' is already served or loading; unload it first, or reload it.");
             _models[name] = model;
+            Publish();
             _following ??= Options.PollInterval == Timeout.InfiniteTimeSpan ? Task.CompletedTask : Task.Run(FollowAsync);
         }
         if (replaced is not null) await DrainAsync(replaced).ConfigureAwait(false);
@@ -117,6 +124,7 @@ public sealed partial class ModelManager : IAsyncDisposable
         lock (_gate)
         {
             if (!_models.Remove(name, out model)) throw new ModelNotFoundException(UnknownModelMessage(name));
+            Publish();
         }
         await DrainAsync(model).ConfigureAwait(false);
         _logger.LogInformation("Unloaded model {Model}", name);
@@ -146,6 +154,7 @@ public sealed partial class ModelManager : IAsyncDisposable
             _disposed = true;
             models = [.. _models.Values];
             _models.Clear();
+            Publish();
             following = _following;
         }
         await _stopping.CancelAsync().ConfigureAwait(false);
@@ -164,10 +173,7 @@ public sealed partial class ModelManager : IAsyncDisposable
         await Task.WhenAll(models.Select(DrainAsync)).ConfigureAwait(false);
     }
 
-    private ServedModel? Find(string name)
-    {
-        lock (_gate) return _models.GetValueOrDefault(name);
-    }
+    private ServedModel? Find(string name) => _published.GetValueOrDefault(name);
 
     private string UnknownModelMessage(string name)
     {

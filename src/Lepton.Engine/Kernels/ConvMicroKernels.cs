@@ -201,15 +201,11 @@ internal static unsafe class ConvMicroKernels
     private static void AddOrStore(float* d, Vector512<float> x, bool accumulate) =>
         (accumulate ? x + Vector512.Load(d) : x).Store(d);
 
+    /// <summary>Stores (or with accumulate adds) 32 floats at d: one 32-wide row of an 8x32 register tile (also the Winograd kernels').</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void StoreOrAdd(float* d, Vector512<float> x0, Vector512<float> x1, bool accumulate)
+    internal static void StoreOrAdd(float* d, Vector512<float> x0, Vector512<float> x1, bool accumulate)
     {
-        if (accumulate)
-        {
-            x0 += Vector512.Load(d);
-            x1 += Vector512.Load(d + 16);
-        }
-        x0.Store(d);
-        x1.Store(d + 16);
+        AddOrStore(d, x0, accumulate);
+        AddOrStore(d + 16, x1, accumulate);
     }
 }

@@ -50,14 +50,14 @@ internal static unsafe class ConvWinogradKernel
             c70 = Avx512F.FusedMultiplyAdd(a7, b0, c70);
             c71 = Avx512F.FusedMultiplyAdd(a7, b1, c71);
         }
-        Store(dst, c00, c01, false);
-        Store(dst + ldd, c10, c11, false);
-        Store(dst + 2 * ldd, c20, c21, false);
-        Store(dst + 3 * ldd, c30, c31, false);
-        Store(dst + 4 * ldd, c40, c41, false);
-        Store(dst + 5 * ldd, c50, c51, false);
-        Store(dst + 6 * ldd, c60, c61, false);
-        Store(dst + 7 * ldd, c70, c71, false);
+        ConvMicroKernels.StoreOrAdd(dst, c00, c01, false);
+        ConvMicroKernels.StoreOrAdd(dst + ldd, c10, c11, false);
+        ConvMicroKernels.StoreOrAdd(dst + 2 * ldd, c20, c21, false);
+        ConvMicroKernels.StoreOrAdd(dst + 3 * ldd, c30, c31, false);
+        ConvMicroKernels.StoreOrAdd(dst + 4 * ldd, c40, c41, false);
+        ConvMicroKernels.StoreOrAdd(dst + 5 * ldd, c50, c51, false);
+        ConvMicroKernels.StoreOrAdd(dst + 6 * ldd, c60, c61, false);
+        ConvMicroKernels.StoreOrAdd(dst + 7 * ldd, c70, c71, false);
     }
 
     /// <summary>
@@ -100,25 +100,13 @@ internal static unsafe class ConvWinogradKernel
             c70 = Avx512F.FusedMultiplyAdd(a7, b0, c70);
             c71 = Avx512F.FusedMultiplyAdd(a7, b1, c71);
         }
-        Store(dst, c00, c01, accumulate);
-        Store(dst + ldd, c10, c11, accumulate);
-        Store(dst + 2 * ldd, c20, c21, accumulate);
-        Store(dst + 3 * ldd, c30, c31, accumulate);
-        Store(dst + 4 * ldd, c40, c41, accumulate);
-        Store(dst + 5 * ldd, c50, c51, accumulate);
-        Store(dst + 6 * ldd, c60, c61, accumulate);
-        Store(dst + 7 * ldd, c70, c71, accumulate);
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Store(float* d, Vector512<float> x0, Vector512<float> x1, bool accumulate)
-    {
-        if (accumulate)
-        {
-            x0 += Vector512.Load(d);
-            x1 += Vector512.Load(d + 16);
-        }
-        x0.Store(d);
-        x1.Store(d + 16);
+        ConvMicroKernels.StoreOrAdd(dst, c00, c01, accumulate);
+        ConvMicroKernels.StoreOrAdd(dst + ldd, c10, c11, accumulate);
+        ConvMicroKernels.StoreOrAdd(dst + 2 * ldd, c20, c21, accumulate);
+        ConvMicroKernels.StoreOrAdd(dst + 3 * ldd, c30, c31, accumulate);
+        ConvMicroKernels.StoreOrAdd(dst + 4 * ldd, c40, c41, accumulate);
+        ConvMicroKernels.StoreOrAdd(dst + 5 * ldd, c50, c51, accumulate);
+        ConvMicroKernels.StoreOrAdd(dst + 6 * ldd, c60, c61, accumulate);
+        ConvMicroKernels.StoreOrAdd(dst + 7 * ldd, c70, c71, accumulate);
     }
 }

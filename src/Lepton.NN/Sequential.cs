@@ -41,10 +41,10 @@ public sealed class Sequential : Module
         {
             try
             {
-                // Without a gradient to record (inference), a convolution, ReLU and 2x2 max pooling run as one op that pools
-                // each sample's convolution while it is in cache.
+                // A convolution, ReLU and 2x2 max pooling run as one op that pools each sample's convolution while it is in
+                // cache (Tensor.Conv2dReluMaxPool2d; when a gradient is recorded it runs the conv and the fused ReLU+pool).
                 if (_layers[i] is Layers.Conv2d conv && i + 2 < _layers.Count && _layers[i + 1] is Layers.ReLU
-                    && _layers[i + 2] is Layers.MaxPool2d { KernelSize: 2, Stride: 2, Options.Padding: 0 } && !Records(x, conv)
+                    && _layers[i + 2] is Layers.MaxPool2d { KernelSize: 2, Stride: 2, Options.Padding: 0 }
                     && conv.ForwardReluMaxPool2x2(x) is { } pooled)
                 {
                     x = pooled;
@@ -69,10 +69,6 @@ public sealed class Sequential : Module
         }
         return x;
     }
-
-    // Whether running conv on x records a gradient.
-    private static bool Records(Tensor x, Layers.Conv2d conv) =>
-        !NoGrad.IsActive && (x.RequiresGrad || conv.Weight.Trainable || (conv.Bias?.Trainable ?? false));
 
     /// <summary>
     /// Runs a zero input of <paramref name="inputShape"/> (a leading -1 becomes a batch of 1) through the

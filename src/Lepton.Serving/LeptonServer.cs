@@ -53,7 +53,11 @@ public static class LeptonServer
 
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
         {
-            Args = [],
+            // The install folder, not the working directory: appsettings.json found wherever `lepton serve` happens to run
+            // must not reconfigure the server, and a content root holding the store would be watched for changes, so
+            // every prediction-log write woke a file-watcher thread.
+            Args = ["--hostBuilder:reloadConfigOnChange=false"],
+            ContentRootPath = AppContext.BaseDirectory,
             ApplicationName = typeof(LeptonServer).Assembly.GetName().Name,
             // Never the Development environment: its exception page would show stack traces to clients.
             EnvironmentName = Environments.Production,

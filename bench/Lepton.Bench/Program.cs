@@ -6,7 +6,8 @@ using Lepton.Bench;
 // per-layer training-step times, images/s and allocation per step; `ops [reps]`: single conv/pool ops; `train [preset]
 // [batches] [warmup] [batch]`, `infer-latency [forwards] [warmup]`, `infer-throughput [batches] [warmup] [batch]`: the Lepton
 // half of bench/compare.sh on Fashion-MNIST (one `RESULT {json}` line each); `infer-layers [preset] [batch] [reps]`: per-layer
-// inference times; `log-write [batches]`: CPU per prediction-log row written to SQLite; anything else goes to BenchmarkDotNet
+// inference times; `log-write [batches]`: CPU per prediction-log row written to SQLite; `request-parse [iterations]`: time to
+// parse the serving benchmark's 784-float request; anything else goes to BenchmarkDotNet
 // (e.g. `--filter '*Gemm*'`).
 return args.FirstOrDefault() switch
 {
@@ -19,6 +20,7 @@ return args.FirstOrDefault() switch
     "infer-throughput" => InferSpeed.Throughput(args[1..]),
     "infer-layers" => InferLayers.Run(args[1..]),
     "log-write" => PredictionLogSpeed.Run(args[1..]),
+    "request-parse" => RequestParseSpeed.Run(args[1..]),
     _ => RunBenchmarkDotNet(args),
 };
 

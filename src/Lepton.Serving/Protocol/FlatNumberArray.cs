@@ -23,7 +23,7 @@ internal static class FlatNumberArray
         {
             i = SkipWhitespace(json, i);
             int start = i;
-            if (!TryScanNumber(json, ref i) || !TryValue(json[start..i], out double value))
+            if (!JsonNumber.TryScan(json, ref i, out double value, out bool exact) || (!exact && !TryFullParse(json[start..i], out value)))
             {
                 data.Release(); // also for ']' here: an empty array or a trailing comma is the reader's to judge
                 return false;
@@ -55,39 +55,10 @@ internal static class FlatNumberArray
         return i;
     }
 
-    // -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?
-    private static bool TryScanNumber(ReadOnlySpan<byte> json, ref int i)
-    {
-        if (i < json.Length && json[i] == (byte)'-') i++;
-        if (i >= json.Length) return false;
-        if (json[i] == (byte)'0') i++;
-        else if (!SkipDigits(json, ref i)) return false;
-        if (i < json.Length && json[i] == (byte)'.')
-        {
-            i++;
-            if (!SkipDigits(json, ref i)) return false;
-        }
-        if (i < json.Length && (json[i] | 0x20) == (byte)'e')
-        {
-            i++;
-            if (i < json.Length && json[i] is (byte)'+' or (byte)'-') i++;
-            if (!SkipDigits(json, ref i)) return false;
-        }
-        return true;
-    }
-
-    /// <summary>At least one digit; false when there is none.</summary>
-    private static bool SkipDigits(ReadOnlySpan<byte> json, ref int i)
-    {
-        int start = i;
-        while (i < json.Length && (uint)(json[i] - '0') <= 9) i++;
-        return i > start;
-    }
-
     // Rare long or huge numbers go through the reader itself, so every value is the one its TryGetDouble gives.
-    private static bool TryValue(ReadOnlySpan<byte> number, out double value)
+    private static bool TryFullParse(ReadOnlySpan<byte> number, out double value)
     {
-        if (JsonNumber.TryParseShort(number, out value)) return true;
+        value = 0;
         var alone = new Utf8JsonReader(number);
         return alone.Read() && alone.TryGetDouble(out value);
     }

@@ -21,50 +21,74 @@ internal static class JsonNumber
         TryParseShort(reader.ValueSpan, out value) || reader.TryGetDouble(out value);
 
     /// <summary>
-    /// Clinger's fast path: when the decimal digits form an integer m &lt;= 2^53 and the decimal exponent e has |e| &lt;= 22,
-    /// m and 10^|e| are exact doubles and one IEEE multiply or divide rounds m·10^e correctly. Anything else returns false.
-    /// <paramref name="text"/> must be a valid JSON number (the reader has checked it).
+    /// The fast path alone on a whole number token <paramref name="text"/> (the reader has checked it): false when the
+    /// value needs the full parser.
     /// </summary>
     internal static bool TryParseShort(ReadOnlySpan<byte> text, out double value)
     {
-        value = 0;
         int i = 0;
-        bool negative = text.Length > 0 && text[0] == (byte)'-';
-        if (negative) i++;
+        return TryScan(text, ref i, out value, out bool exact) && exact && i == text.Length;
+    }
+
+    /// <summary>
+    /// Moves <paramref name="i"/> past the JSON number at json[i] (strict grammar: <c>-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?</c>),
+    /// computing its value in the same pass; false when no valid number starts there. <paramref name="exact"/> is false
+    /// when the fast path does not apply and the caller must parse the scanned bytes with the full parser.
+    /// Clinger's fast path: when the decimal digits form an integer m &lt;= 2^53 and the decimal exponent e has |e| &lt;= 22,
+    /// m and 10^|e| are exact doubles and one IEEE multiply or divide rounds m·10^e correctly.
+    /// </summary>
+    internal static bool TryScan(ReadOnlySpan<byte> json, ref int i, out double value, out bool exact)
+    {
+        value = 0;
+        exact = false;
+        int p = i;
+        bool negative = p < json.Length && json[p] == (byte)'-';
+        if (negative) p++;
+        if (p >= json.Length) return false;
         ulong mantissa = 0;
         int digits = 0, exponent = 0;
-        for (; i < text.Length && IsDigit(text[i]); i++) Accumulate(text[i], ref mantissa, ref digits);
-        if (i < text.Length && text[i] == (byte)'.')
+        if (json[p] == (byte)'0') p++;
+        else
         {
-            for (i++; i < text.Length && IsDigit(text[i]); i++)
-            {
-                Accumulate(text[i], ref mantissa, ref digits);
-                exponent--;
-            }
+            int first = p;
+            for (; p < json.Length && IsDigit(json[p]); p++) Accumulate(json[p], ref mantissa, ref digits);
+            if (p == first) return false;
         }
-        if (i < text.Length && (text[i] | 0x20) == (byte)'e')
+        if (p < json.Length && json[p] == (byte)'.')
         {
-            i++;
-            bool negativeExponent = text[i] == (byte)'-';
-            if (text[i] is (byte)'-' or (byte)'+') i++;
-            int e = 0;
-            for (; i < text.Length && IsDigit(text[i]); i++)
+            int first = ++p;
+            for (; p < json.Length && IsDigit(json[p]); p++) Accumulate(json[p], ref mantissa, ref digits);
+            if (p == first) return false;
+            exponent -= p - first;
+        }
+        bool hugeExponent = false;
+        if (p < json.Length && (json[p] | 0x20) == (byte)'e')
+        {
+            p++;
+            bool negativeExponent = p < json.Length && json[p] == (byte)'-';
+            if (p < json.Length && json[p] is (byte)'-' or (byte)'+') p++;
+            int first = p, e = 0;
+            for (; p < json.Length && IsDigit(json[p]); p++)
             {
-                if (e > 10_000) return false; // far outside the fast path; the full parser decides (0 or infinity)
-                e = e * 10 + (text[i] - '0');
+                if (e > 10_000) hugeExponent = true; // far outside the fast path; the full parser decides (0 or infinity)
+                else e = e * 10 + (json[p] - '0');
             }
+            if (p == first) return false;
             exponent += negativeExponent ? -e : e;
         }
-        if (i != text.Length || digits > 19) return false;
+        i = p;
+        if (hugeExponent || digits > 19) return true;
         if (mantissa == 0)
         {
             value = negative ? -0.0 : 0.0;
+            exact = true;
             return true;
         }
-        if (mantissa > MaxExactMantissa || exponent is < -22 or > 22) return false;
+        if (mantissa > MaxExactMantissa || exponent is < -22 or > 22) return true;
         double m = mantissa;
         value = exponent < 0 ? m / PowersOf10[-exponent] : m * PowersOf10[exponent];
         if (negative) value = -value;
+        exact = true;
         return true;
     }
 

@@ -50,6 +50,25 @@ public sealed class FlatNumberArrayTests
     }
 
     [Fact]
+    public void RandomNumberArrays_MatchTheReader()
+    {
+        var random = new Random(11);
+        string[] forms = ["0", "-0.0", "255.0", "1e-7", "-3.5E+2", "0.000123", "9007199254740993", "1e23", "12345678901234567890123", "2.5e-400"];
+        for (int a = 0; a < 300; a++)
+        {
+            var values = Enumerable.Range(0, random.Next(1, 40)).Select(_ => random.Next(3) == 0
+                ? forms[random.Next(forms.Length)]
+                : ((random.NextDouble() - 0.5) * Math.Pow(10, random.Next(-12, 12))).ToString("R", System.Globalization.CultureInfo.InvariantCulture));
+            string array = "[" + string.Join(random.Next(2) == 0 ? "," : " ,\n", values) + "]";
+            var fast = ReadData(array, fastPath: true, out var fastRest, out bool taken);
+            var slow = ReadData(array, fastPath: false, out var slowRest, out _);
+            Assert.True(taken, array);
+            AssertSameData(slow, fast);
+            Assert.Equal(slowRest, fastRest);
+        }
+    }
+
+    [Fact]
     public void FastPath_DeclinesNonFlatArrays()
     {
         ReadData("[[1,2],[3,4]]", fastPath: true, out _, out bool taken);

@@ -8,9 +8,9 @@ namespace Lepton.Engine.Kernels;
 /// Max pooling with a 2x2 window, stride 2 and no padding over float32 planes of even height and
 /// width (the windows tile the input exactly): branch-free, no bounds checks. Same results and
 /// argmax indices as <see cref="Pool2dKernels.MaxForward{T}"/> (first maximum in row-major order
-/// wins, NaN propagates).
+/// wins, NaN propagates). Inference after ReLU takes the plain-maximum kernel in MaxPool2x2.ReluInference.cs.
 /// </summary>
-internal static unsafe class MaxPool2x2
+internal static unsafe partial class MaxPool2x2
 {
     /// <summary>True when the fast path applies to this geometry.</summary>
     public static bool Applies(PoolGeometry g) =>
@@ -68,6 +68,11 @@ internal static unsafe class MaxPool2x2
         fixed (float* px = x, py = y)
         fixed (int* pa = argmax)
         {
+            if (relu && argmax is null && Avx512F.IsSupported)
+            {
+                ReluPoolRows512(px + xOffset, py + yOffset, w, r0, r1);
+                return;
+            }
             for (int r = r0; r < r1; r++)
             {
                 // Output row r is row i of plane p; its window rows are 2i and 2i+1.

@@ -57,10 +57,11 @@ public sealed partial class Tensor
     }
 
     // A read-only weight (a served model's) is packed into the forward kernel's form once (Winograd's transformed weights
-    // for deep 3x3 layers, the stride-1 panels otherwise); the form depends on the weight's shape and groups, not on the
-    // input size, so every batch size reads the same packed weights and gets the same bits per sample.
+    // for deep 3x3 layers, 16 or 36 points as the output size picks F(2x2) or F(4x4); the stride-1 panels otherwise); the
+    // form depends on the weight's shape, groups and that tile, never on the batch size, so every batch size reads the same
+    // packed weights and gets the same bits per sample.
     private static float[]? PackedConvWeight(Tensor w, ConvGeometry g) =>
-        w.Storage.Derived((w.Offset, g.O, g.Cg, g.KH, g.KW, g.Groups, Winograd: ConvWinograd.AppliesForward(g)), (w, g),
+        w.Storage.Derived((w.Offset, g.O, g.Cg, g.KH, g.KW, g.Groups, WinogradTile: ConvWinograd.ForwardTile(g)), (w, g),
             static (_, s) => Conv2dKernels.PackWeights(s.w.Data<float>(), s.w.Offset, s.g) ?? []);
 
     private static Tensor?[] Conv2dBackward<T>(Tensor x, Tensor w, Tensor gy, ConvGeometry g, bool needX, bool needW, bool needB)

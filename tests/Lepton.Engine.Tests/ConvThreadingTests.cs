@@ -13,27 +13,44 @@ public class ConvThreadingTests
     // One sample of the reference CNN's conv2: a single chunk, the shape of batch-1 inference.
     private static readonly ConvGeometry SingleConv2 = new(N: 1, C: 32, H: 14, W: 14, O: 64, KH: 3, KW: 3, PH: 1, PW: 1);
 
-    public static TheoryData<string> Geometries => new() { nameof(Batch16), nameof(SingleConv2) };
+    // Both shapes' forwards take Winograd F(4x4) by size (AVX-512); tile 2 runs them on F(2x2) as well.
+    public static TheoryData<string, int> Geometries => new()
+    {
+        { nameof(Batch16), 0 }, { nameof(SingleConv2), 0 }, { nameof(Batch16), 2 }, { nameof(SingleConv2), 2 },
+    };
 
     [Theory]
     [MemberData(nameof(Geometries))]
-    public void ForwardAndGradientsDoNotDependOnThreadCount(string name)
+    public void ForwardAndGradientsDoNotDependOnThreadCount(string name, int tile)
     {
         var g = name == nameof(Batch16) ? Batch16 : SingleConv2;
-        var one = RunWithThreads(1, g);
-        var two = RunWithThreads(2, g);
-        var three = RunWithThreads(3, g);
-        for (int i = 0; i < one.Length; i++)
+        ConvWinograd.TileOverride = tile;
+        try
         {
-            Assert.Equal(one[i], two[i]);
-            Assert.Equal(one[i], three[i]);
+            var one = RunWithThreads(1, g);
+            var two = RunWithThreads(2, g);
+            var three = RunWithThreads(3, g);
+            for (int i = 0; i < one.Length; i++)
+            {
+                Assert.Equal(one[i], two[i]);
+                Assert.Equal(one[i], three[i]);
+            }
         }
+        finally { ConvWinograd.TileOverride = 0; }
     }
 
-    [Fact]
-    public void BatchedForwardEqualsEachSampleAloneBitwise()
+    [Theory]
+    [InlineData(0)]
+    [InlineData(2)]
+    public void BatchedForwardEqualsEachSampleAloneBitwise(int tile)
     {
-        var g = Batch16;
+        ConvWinograd.TileOverride = tile;
+        try { BatchedEqualsSamples(Batch16); }
+        finally { ConvWinograd.TileOverride = 0; }
+    }
+
+    private static void BatchedEqualsSamples(ConvGeometry g)
+    {
         var (x, w, b, _) = Inputs(g);
         var y = new float[g.N * g.O * g.OH * g.OW];
         Conv2dKernels.Forward(x, 0, w, 0, b, 0, g, y);

@@ -42,7 +42,8 @@ internal static class Conv2dKernels
     /// <summary>
     /// w in the form the float forward of g reads it (Winograd's transformed weights or the stride-1 panels), to pass to
     /// <see cref="Forward{T}"/> with an unchanged w; null where neither path runs. Which form depends on g and on the thread's
-    /// path switches, so a cache keys it by <see cref="ConvWinograd.AppliesForward"/> as well.
+    /// path switches and, for Winograd, on the output size (F(2x2) or F(4x4)), so a cache keys it by
+    /// <see cref="ConvWinograd.ForwardTile"/> as well.
     /// </summary>
     public static float[]? PackWeights(float[] w, int wOffset, ConvGeometry g) =>
         ConvWinograd.AppliesForward(g) ? ConvWinograd.PackWeights(w, wOffset, g)

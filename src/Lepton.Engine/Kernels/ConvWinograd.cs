@@ -7,8 +7,10 @@ namespace Lepton.Engine.Kernels;
 /// 3x3 stride-1 convolutions by Winograd F(2x2, 3x3): each 2x2 output tile takes 16 multiplies per channel pair
 /// instead of 36. Per chunk of samples the input tiles are transformed (V_ξ, channels by tiles), 16 products
 /// M_ξ = U_ξ V_ξ run on 8x32 register tiles (<see cref="ConvWinogradKernel"/>), and M is
-/// transformed back (<see cref="ConvWinogradTransforms"/>). The input gradient is the same convolution of the
-/// output gradient with the flipped, transposed weight; the weight gradient is <see cref="ConvWinogradWeightGradient"/>.
+/// transformed back (<see cref="ConvWinogradTransforms"/>). The forward takes F(4x4, 3x3) instead (36 products per
+/// 4x4 tile, <see cref="ConvWinograd4Transforms"/>) where that needs fewer products over the output (<see cref="ForwardTile"/>).
+/// The input gradient is the same convolution of the output gradient with the flipped, transposed weight (always
+/// F(2x2): training keeps its error small); the weight gradient is <see cref="ConvWinogradWeightGradient"/>.
 /// Every output tile is computed alone, in a fixed order of
 /// channels, so results depend neither on the thread count nor on how samples are chunked.
 /// </summary>
@@ -25,7 +27,10 @@ internal static class ConvWinograd
     // sample the bits it gets alone (ConvThreadingTests), though one sample barely pays for transforming the weights.
     private const int MinChannels = 8;
 
-    private const int Points = ConvWinogradTransforms.Points, BlockTiles = 8, TileWidth = 32, V = ConvWinogradTransforms.V;
+    /// <summary>Tests force the forward's output tile (2 or 4) on the current thread; 0 lets <see cref="ForwardTile"/> choose.</summary>
+    [ThreadStatic] internal static int TileOverride;
+
+    private const int BlockTiles = 8, TileWidth = 32, V = ConvWinogradTransforms.V;
 
     /// <summary>Whether the forward of g runs here: a 3x3 undilated, ungrouped stride-1 convolution the stride-1 path takes.</summary>
     public static bool AppliesForward(ConvGeometry g) =>
@@ -36,6 +41,20 @@ internal static class ConvWinograd
 
     /// <summary>Whether the weight gradient of g runs here (<see cref="ConvWinogradWeightGradient"/>).</summary>
     public static bool AppliesWeightGradient(ConvGeometry g) => AppliesForward(g);
+
+    /// <summary>
+    /// The forward's output tile of g: 4 (F(4x4, 3x3), 36 points) where its tiles need fewer point products than F(2x2)'s
+    /// 16-point ones (14x14: 16 x 36 = 576 against 49 x 16 = 784), else 2; 0 where the forward does not run here. It depends
+    /// on the output size only, never on the batch, so a sample gets the same bits in any batch.
+    /// </summary>
+    public static int ForwardTile(ConvGeometry g)
+    {
+        if (!AppliesForward(g)) return 0;
+        if (TileOverride != 0) return TileOverride;
+        long f4 = (long)((g.OH + 3) / 4) * ((g.OW + 3) / 4) * ConvWinograd4Transforms.Points;
+        long f2 = (long)((g.OH + 1) / 2) * ((g.OW + 1) / 2) * ConvWinogradTransforms.Points;
+        return f4 < f2 ? 4 : 2;
+    }
 
     private static bool Fits(ConvGeometry g) =>
         !Disabled && ConvStride1.Applies(g) && g.KH == 3 && g.KW == 3 && g.DH == 1 && g.DW == 1 && g.Groups == 1;
@@ -48,7 +67,7 @@ internal static class ConvWinograd
     public static void Forward(float[] x, int xOffset, float[] w, int wOffset, float[]? bias, int biasOffset, ConvGeometry g, float[] y,
         float[]? packedWeights = null, bool pool = false)
     {
-        var plan = new Plan(g, g.C, g.H, g.W, g.PH, g.PW, g.O, g.OH, g.OW);
+        var plan = new Plan(g, ForwardTile(g), g.C, g.H, g.W, g.PH, g.PW, g.O, g.OH, g.OW);
         if (packedWeights is not null)
         {
             plan.Run(x, xOffset, packedWeights, bias, biasOffset, y, pool);
@@ -57,18 +76,21 @@ internal static class ConvWinograd
         var pack = ArrayPool<float>.Shared.Rent(plan.PackSize);
         try
         {
-            ConvWinogradTransforms.PackWeights(w, wOffset, g.O, g.C, flipTranspose: false, pack, plan.CinPad, plan.CoutPad);
+            plan.PackForward(w, wOffset, pack);
             plan.Run(x, xOffset, pack, bias, biasOffset, y, pool);
         }
         finally { ArrayPool<float>.Shared.Return(pack); }
     }
 
-    /// <summary>The forward's transformed weights U (16 points, input by output channels) of w, to pass to <see cref="Forward"/> with an unchanged w.</summary>
+    /// <summary>
+    /// The forward's transformed weights U (16 or 36 points as <see cref="ForwardTile"/> of g, input by output channels) of w,
+    /// to pass to <see cref="Forward"/> with an unchanged w and a g of the same tile.
+    /// </summary>
     public static float[] PackWeights(float[] w, int wOffset, ConvGeometry g)
     {
-        var plan = new Plan(g, g.C, g.H, g.W, g.PH, g.PW, g.O, g.OH, g.OW);
+        var plan = new Plan(g, ForwardTile(g), g.C, g.H, g.W, g.PH, g.PW, g.O, g.OH, g.OW);
         var pack = new float[plan.PackSize];
-        ConvWinogradTransforms.PackWeights(w, wOffset, g.O, g.C, flipTranspose: false, pack, plan.CinPad, plan.CoutPad);
+        plan.PackForward(w, wOffset, pack);
         return pack;
     }
 
@@ -76,7 +98,7 @@ internal static class ConvWinograd
     public static void InputGradient(float[] w, int wOffset, float[] gy, ConvGeometry g, float[] gx)
     {
         var layout = new ConvPaddedLayout(g);
-        var plan = new Plan(g, g.O, g.OH, g.OW, layout.GradPadH, layout.GradPadW, g.C, g.H, g.W);
+        var plan = new Plan(g, 2, g.O, g.OH, g.OW, layout.GradPadH, layout.GradPadW, g.C, g.H, g.W);
         var pack = ArrayPool<float>.Shared.Rent(plan.PackSize);
         try
         {
@@ -89,17 +111,30 @@ internal static class ConvWinograd
     private static int RoundUp(int x, int m) => (x + m - 1) / m * m;
 
     // One Winograd convolution: src (N,cin,h,w) padded by (top,left) → dst (N,cout,oh,ow), chunked as g is in
-    // Conv2dKernels. Per chunk: every sample's pixels channels-last (p), then blocks of 8 tiles (across samples) go
-    // through input transform (vb), 16 products (mb) and output transform into channels-last outputs (o), all in cache.
-    private readonly struct Plan(ConvGeometry g, int cin, int h, int w, int top, int left, int cout, int oh, int ow)
+    // Conv2dKernels, by output tiles of m x m (2: F(2x2, 3x3), 4: F(4x4, 3x3)). Per chunk: every sample's pixels
+    // channels-last (p), then blocks of 8 tiles (across samples) go through input transform (vb), (m+2)² products (mb)
+    // and output transform into channels-last outputs (o), all in cache. Tiles past oh or ow are computed and dropped.
+    private readonly struct Plan(ConvGeometry g, int m, int cin, int h, int w, int top, int left, int cout, int oh, int ow)
     {
-        private int TileRows => (oh + 1) / 2;
-        private int TileCols => (ow + 1) / 2;
+        private int TileRows => (oh + m - 1) / m;
+        private int TileCols => (ow + m - 1) / m;
+        private int Points => (m + 2) * (m + 2);
         public int CinPad => RoundUp(cin, V);
         public int CoutPad => RoundUp(cout, TileWidth);
-        // Pixels of a channels-last input: the tiles' 4x4 windows, 2 apart, padding included.
-        private int InputSize => (2 * TileRows + 2) * (2 * TileCols + 2) * CinPad;
-        private int OutputSize => 2 * TileRows * 2 * TileCols * CoutPad;
+        // Pixels of a channels-last input: the tiles' (m+2)x(m+2) windows, m apart, padding included.
+        private int InputSize => (m * TileRows + 2) * (m * TileCols + 2) * CinPad;
+        private int OutputSize => m * TileRows * m * TileCols * CoutPad;
+        // A point's block of 8 tiles in vb and mb, one vector longer than 8 rows: at 8 x 32 or 8 x 64 floats (1 or 2 KiB)
+        // the 36 points of one tile would fall on 2 to 4 of L1's 64 sets and evict each other in the transforms.
+        private int Ldv => BlockTiles * CinPad + V;
+        private int Ldm => BlockTiles * CoutPad + V;
+
+        // The forward's U of w (O,C,3,3) for this plan's tile.
+        public void PackForward(float[] wt, int wOffset, float[] pack)
+        {
+            if (m == 4) ConvWinograd4Transforms.PackWeights(wt, wOffset, cout, cin, pack, CinPad, CoutPad);
+            else ConvWinogradTransforms.PackWeights(wt, wOffset, cout, cin, flipTranspose: false, pack, CinPad, CoutPad);
+        }
 
         public int PackSize => Points * CinPad * CoutPad;
 
@@ -109,7 +144,7 @@ internal static class ConvWinograd
         {
             int chunk = Conv2dKernels.SamplesPerChunk(g), count = (g.N + chunk - 1) / chunk;
             int parts = Math.Min(CpuParallel.ThreadCount, count);
-            int scratchSize = chunk * (InputSize + OutputSize) + Points * BlockTiles * (CinPad + CoutPad);
+            int scratchSize = chunk * (InputSize + OutputSize) + Points * (Ldv + Ldm);
             var biasPad = ArrayPool<float>.Shared.Rent(CoutPad);
             for (int co = 0; co < CoutPad; co++) biasPad[co] = bias is not null && co < cout ? bias[biasOffset + co] : 0f;
             var job = PlanJob.Current ??= new PlanJob();
@@ -131,14 +166,15 @@ internal static class ConvWinograd
             float[]? planes = null)
         {
             int tileRows = TileRows, tileCols = TileCols, tiles = tileRows * tileCols, used = nb * tiles;
-            int cinPad = CinPad, coutPad = CoutPad, inSize = InputSize, outSize = OutputSize, wp = 2 * tileCols + 2, wo = 2 * tileCols;
+            int cinPad = CinPad, coutPad = CoutPad, inSize = InputSize, outSize = OutputSize, wp = m * tileCols + 2, wo = m * tileCols;
+            int points = Points;
             fixed (float* ps = src, pu = pack, pb = biasPad, pd = dst, sc = scratch)
             {
-                float* pixels = sc, outs = pixels + nb * inSize, vb = outs + nb * outSize, mb = vb + Points * BlockTiles * cinPad;
+                float* pixels = sc, outs = pixels + nb * inSize, vb = outs + nb * outSize, mb = vb + points * Ldv;
                 for (int n = 0; n < nb; n++)
                     ConvWinogradTransforms.ChannelsLast(ps + srcOffset + (long)(n0 + n) * cin * h * w, cin, h, w, top, left,
-                        pixels + (long)n * inSize, 2 * tileRows + 2, wp, cinPad);
-                long ldv = (long)BlockTiles * cinPad, ldm = (long)BlockTiles * coutPad;
+                        pixels + (long)n * inSize, m * tileRows + 2, wp, cinPad);
+                long ldv = Ldv, ldm = Ldm;
                 for (int t0 = 0; t0 < used; t0 += BlockTiles)
                 {
                     for (int i = 0; i < BlockTiles; i++)
@@ -147,22 +183,24 @@ internal static class ConvWinograd
                         if (t >= used)
                         {
                             // Tiles past the chunk's last one: zeros, products computed and never read.
-                            for (int xi = 0; xi < Points; xi++) new Span<float>(vb + xi * ldv + i * cinPad, cinPad).Clear();
+                            for (int xi = 0; xi < points; xi++) new Span<float>(vb + xi * ldv + i * cinPad, cinPad).Clear();
                             continue;
                         }
                         int n = t / tiles, th = t % tiles / tileCols, tw = t % tileCols;
-                        ConvWinogradTransforms.InputTile(pixels + (long)n * inSize + (2 * th * wp + 2 * tw) * cinPad, wp, cinPad,
-                            vb + i * cinPad, ldv);
+                        float* corner = pixels + (long)n * inSize + (m * th * wp + m * tw) * cinPad;
+                        if (m == 4) ConvWinograd4Transforms.InputTile(corner, wp, cinPad, vb + i * cinPad, ldv);
+                        else ConvWinogradTransforms.InputTile(corner, wp, cinPad, vb + i * cinPad, ldv);
                     }
-                    for (int xi = 0; xi < Points; xi++)
+                    for (int xi = 0; xi < points; xi++)
                     for (int co = 0; co < coutPad; co += TileWidth)
                         ConvWinogradKernel.Product8x32(cinPad, vb + xi * ldv, cinPad, pu + (long)xi * cinPad * coutPad + co, coutPad,
                             mb + xi * ldm + co, coutPad);
                     for (int i = 0; i < BlockTiles && t0 + i < used; i++)
                     {
                         int t = t0 + i, n = t / tiles, th = t % tiles / tileCols, tw = t % tileCols;
-                        ConvWinogradTransforms.OutputTile(mb + i * coutPad, ldm, coutPad, pb,
-                            outs + (long)n * outSize + (2 * th * wo + 2 * tw) * coutPad, wo);
+                        float* o = outs + (long)n * outSize + (m * th * wo + m * tw) * coutPad;
+                        if (m == 4) ConvWinograd4Transforms.OutputTile(mb + i * coutPad, ldm, coutPad, pb, o, wo);
+                        else ConvWinogradTransforms.OutputTile(mb + i * coutPad, ldm, coutPad, pb, o, wo);
                     }
                 }
                 for (int n = 0; n < nb; n++)

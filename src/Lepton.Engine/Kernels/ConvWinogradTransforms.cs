@@ -59,7 +59,7 @@ internal static unsafe class ConvWinogradTransforms
     /// </summary>
     public static void ChannelsLast(float* x, int channels, int h, int w, int top, int left, float* p, int rows, int wp, int cPad)
     {
-        new Span<float>(p, rows * wp * cPad).Clear();
+        ClearPadding(p, channels, h, w, top, left, rows, wp, cPad);
         int plane = h * w;
         bool blocks = channels >= 8 && w >= 8;
         for (int i = 0; i < h; i++)
@@ -79,6 +79,28 @@ internal static unsafe class ConvWinogradTransforms
                 int c = Math.Min(c0, channels - 8), j = Math.Min(j0, w - 8);
                 Gemm.Transpose8x8(src + (long)c * plane + j, plane, dst + j * cPad + c, cPad);
             }
+        }
+    }
+
+    // Zeros p where ChannelsLast writes nothing: the rows above and below x and the pixels left and right of it. The
+    // pixels of x are all overwritten, so they are cleared only when their channels do not fill cPad (the padding
+    // channels must read zero); clearing the whole grid per sample was a memset of 40 KiB against 25 KiB written.
+    private static void ClearPadding(float* p, int channels, int h, int w, int top, int left, int rows, int wp, int cPad)
+    {
+        if (channels < cPad)
+        {
+            new Span<float>(p, rows * wp * cPad).Clear();
+            return;
+        }
+        long rowLength = (long)wp * cPad;
+        new Span<float>(p, (int)(top * rowLength)).Clear();
+        new Span<float>(p + (top + h) * rowLength, (int)((rows - top - h) * rowLength)).Clear();
+        int leftLength = left * cPad, rightLength = (wp - left - w) * cPad;
+        for (int i = top; i < top + h; i++)
+        {
+            float* line = p + i * rowLength;
+            new Span<float>(line, leftLength).Clear();
+            new Span<float>(line + (left + w) * cPad, rightLength).Clear();
         }
     }
 

@@ -92,39 +92,25 @@ internal static unsafe class ConvWinograd4Transforms
         }
     }
 
-    // Outputs 0-2 of Bᵀ along the row of 6 pixels at s (cPad apart), with B's operations in B's order.
+    // Outputs 0-2 of Bᵀ along the row of 6 pixels at s (cPad apart).
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void BLow(float* s, int cPad, out Vector512<float> y0, out Vector512<float> y1, out Vector512<float> y2)
-    {
-        Vector512<float> d0 = Vector512.Load(s), d1 = Vector512.Load(s + cPad), d2 = Vector512.Load(s + 2 * cPad),
-            d3 = Vector512.Load(s + 3 * cPad), d4 = Vector512.Load(s + 4 * cPad);
-        var four = Vector512.Create(4f);
-        var p = d4 - four * d2;
-        var q = d3 - four * d1;
-        y0 = four * d0 - Vector512.Create(5f) * d2 + d4;
-        y1 = p + q;
-        y2 = p - q;
-    }
+    private static void BLow(float* s, int cPad, out Vector512<float> y0, out Vector512<float> y1, out Vector512<float> y2) =>
+        BLow(Vector512.Load(s), Vector512.Load(s + cPad), Vector512.Load(s + 2 * cPad), Vector512.Load(s + 3 * cPad),
+            Vector512.Load(s + 4 * cPad), out y0, out y1, out y2);
 
-    // Outputs 3-5 of Bᵀ along the row of 6 pixels at s, as B computes them.
+    // Outputs 3-5 of Bᵀ along the row of 6 pixels at s.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void BHigh(float* s, int cPad, out Vector512<float> y3, out Vector512<float> y4, out Vector512<float> y5)
-    {
-        Vector512<float> d1 = Vector512.Load(s + cPad), d2 = Vector512.Load(s + 2 * cPad), d3 = Vector512.Load(s + 3 * cPad),
-            d4 = Vector512.Load(s + 4 * cPad), d5 = Vector512.Load(s + 5 * cPad);
-        var r = d4 - d2;
-        var t = Vector512.Create(2f) * (d3 - d1);
-        y3 = r + t;
-        y4 = r - t;
-        y5 = Vector512.Create(4f) * d1 - Vector512.Create(5f) * d3 + d5;
-    }
+    private static void BHigh(float* s, int cPad, out Vector512<float> y3, out Vector512<float> y4, out Vector512<float> y5) =>
+        BHigh(Vector512.Load(s + cPad), Vector512.Load(s + 2 * cPad), Vector512.Load(s + 3 * cPad), Vector512.Load(s + 4 * cPad),
+            Vector512.Load(s + 5 * cPad), out y3, out y4, out y5);
 
     // Bᵀ down one column of d·B, its 6 points stored 6*ldv apart from d.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Column(Vector512<float> t0, Vector512<float> t1, Vector512<float> t2, Vector512<float> t3, Vector512<float> t4,
         Vector512<float> t5, float* d, long ldv)
     {
-        B(t0, t1, t2, t3, t4, t5, out var y0, out var y1, out var y2, out var y3, out var y4, out var y5);
+        BLow(t0, t1, t2, t3, t4, out var y0, out var y1, out var y2);
+        BHigh(t1, t2, t3, t4, t5, out var y3, out var y4, out var y5);
         y0.Store(d);
         y1.Store(d + 6 * ldv);
         y2.Store(d + 12 * ldv);
@@ -133,25 +119,29 @@ internal static unsafe class ConvWinograd4Transforms
         y5.Store(d + 30 * ldv);
     }
 
-    // Bᵀ applied to one line of 6: shared sums first, so each output is two or three operations.
+    // Outputs 0-2 of Bᵀ applied to one line of 6 (they read d0-d4): shared sums first, two or three operations each.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void B(Vector512<float> d0, Vector512<float> d1, Vector512<float> d2, Vector512<float> d3, Vector512<float> d4,
-        Vector512<float> d5, out Vector512<float> y0, out Vector512<float> y1, out Vector512<float> y2, out Vector512<float> y3,
-        out Vector512<float> y4, out Vector512<float> y5)
+    private static void BLow(Vector512<float> d0, Vector512<float> d1, Vector512<float> d2, Vector512<float> d3, Vector512<float> d4,
+        out Vector512<float> y0, out Vector512<float> y1, out Vector512<float> y2)
     {
         var four = Vector512.Create(4f);
-        var five = Vector512.Create(5f);
-        var two = Vector512.Create(2f);
         var p = d4 - four * d2;          // d4 - 4d2
         var q = d3 - four * d1;          // d3 - 4d1
-        var r = d4 - d2;
-        var s = two * (d3 - d1);         // 2d3 - 2d1
-        y0 = four * d0 - five * d2 + d4;
+        y0 = four * d0 - Vector512.Create(5f) * d2 + d4;
         y1 = p + q;
         y2 = p - q;
-        y3 = r + s;
-        y4 = r - s;
-        y5 = four * d1 - five * d3 + d5;
+    }
+
+    // Outputs 3-5 of Bᵀ applied to one line of 6 (they read d1-d5).
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void BHigh(Vector512<float> d1, Vector512<float> d2, Vector512<float> d3, Vector512<float> d4, Vector512<float> d5,
+        out Vector512<float> y3, out Vector512<float> y4, out Vector512<float> y5)
+    {
+        var r = d4 - d2;
+        var t = Vector512.Create(2f) * (d3 - d1); // 2d3 - 2d1
+        y3 = r + t;
+        y4 = r - t;
+        y5 = Vector512.Create(4f) * d1 - Vector512.Create(5f) * d3 + d5;
     }
 
     /// <summary>

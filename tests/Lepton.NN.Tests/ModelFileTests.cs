@@ -146,6 +146,8 @@ public sealed class ModelFileTests : IDisposable
     [InlineData("""{"architecture": [{"type": "Conv2d", "options": {"in_channels": 1, "out_channels": 2, "kernel_size": [3, 5]}}], "input": {"shape": [-1, 4]}}""", "pair of equal integers")]
     [InlineData("""{"architecture": [{"type": "Linear", "options": {"in_features": 4.5, "out_features": 2}}], "input": {"shape": [-1, 4]}}""", "\"in_features\" must be an integer")]
     [InlineData("""{"architecture": [], "input": {"shape": [-1, 4]}, "preprocessing": {"mean": [0.1, 0.2], "std": [0.3]}}""", "preprocessing.mean has 2 values")]
+    [InlineData("""{"architecture": [], "input": {"shape": [-1, 4]}, "task": {"kind": "ranking"}}""", "task.kind \"ranking\" is not a task")]
+    [InlineData("""{"architecture": [], "input": {"shape": [-1, 4]}, "task": {"kind": "binary", "threshold": 1.5}}""", "task.threshold must lie strictly between 0 and 1")]
     public void BadModelJsonIsAClearError(string json, string message)
     {
         Directory.CreateDirectory(_dir);
@@ -153,5 +155,26 @@ public sealed class ModelFileTests : IDisposable
         File.WriteAllBytes(Path.Combine(_dir, "weights.safetensors"), SafetensorsWriter.ToBytes([]));
         var e = Assert.Throws<InvalidDataException>(() => ModelFile.Load(_dir));
         Assert.Contains(message, e.Message);
+    }
+
+    [Theory]
+    [InlineData(TaskKind.Multiclass)]
+    [InlineData(TaskKind.Binary)]
+    [InlineData(TaskKind.MultiLabel)]
+    [InlineData(TaskKind.Regression)]
+    public void TaskRoundTripsThroughModelJson(TaskKind kind)
+    {
+        var task = new TaskSpec(kind, 0.3, kind == TaskKind.Regression ? ["price", "rent"] : null);
+        var spec = ModelSpec.FromJson((Spec() with { Task = task }).ToJson());
+        Assert.Equal(kind, spec.Task.Kind);
+        Assert.Equal(kind is TaskKind.Binary or TaskKind.MultiLabel ? 0.3 : 0.5, spec.Task.Threshold);
+        Assert.Equal(task.TargetNames, spec.Task.TargetNames);
+    }
+
+    [Fact]
+    public void ModelJsonWithoutTaskIsAMulticlassClassifier()
+    {
+        var json = Spec().ToJson().Replace("\"task\"", "\"unused\"", StringComparison.Ordinal);
+        Assert.Equal(TaskSpec.Multiclass, ModelSpec.FromJson(json).Task);
     }
 }

@@ -25,6 +25,9 @@ public sealed record ModelSpec
     /// <summary>How raw values become model input: <c>(x * Scale - Mean[c]) / Std[c]</c>; null for none.</summary>
     public PreprocessingSpec? Preprocessing { get; init; }
 
+    /// <summary>What the model predicts; models written before tasks were recorded are multiclass classifiers.</summary>
+    public TaskSpec Task { get; init; } = TaskSpec.Multiclass;
+
     /// <summary>Label of each output index; empty when the model is not a classifier.</summary>
     public IReadOnlyList<string> ClassNames { get; init; } = [];
 

@@ -31,6 +31,10 @@ public static class ModelSpecJson
             if (p.Std is not null) o["std"] = new JsonArray(p.Std.Select(v => (JsonNode)v).ToArray());
             root["preprocessing"] = o;
         }
+        var task = new JsonObject { ["kind"] = TaskSpec.NameOf(spec.Task.Kind) };
+        if (spec.Task.Kind is TaskKind.Binary or TaskKind.MultiLabel) task["threshold"] = spec.Task.Threshold;
+        if (spec.Task.TargetNames is { } targets) task["target_names"] = new JsonArray(targets.Select(t => (JsonNode)t).ToArray());
+        root["task"] = task;
         root["class_names"] = new JsonArray(spec.ClassNames.Select(c => (JsonNode)c).ToArray());
         var metrics = new JsonObject();
         foreach (var (k, v) in spec.Metrics) metrics[k] = v;
@@ -92,6 +96,8 @@ public static class ModelSpecJson
         if (pre?.Std is { } std && std.Any(v => v == 0))
             throw new InvalidDataException($"{source}: preprocessing.std must not contain 0.");
 
+        var task = ReadTask(root["task"], source);
+
         var classNames = new List<string>();
         if (root["class_names"] is JsonArray ca)
             for (int i = 0; i < ca.Count; i++)
@@ -119,10 +125,32 @@ public static class ModelSpecJson
             Architecture = layers,
             Input = inputSpec,
             Preprocessing = pre,
+            Task = task,
             ClassNames = classNames,
             Metrics = metrics,
             Metadata = metadata,
         };
+    }
+
+    private static TaskSpec ReadTask(JsonNode? node, string source)
+    {
+        if (node is null) return TaskSpec.Multiclass;
+        if (node is not JsonObject o)
+            throw new InvalidDataException($"{source}: \"task\" must be an object like {{\"kind\": \"binary\", \"threshold\": 0.5}}.");
+        var kindText = o["kind"] is JsonValue kv && kv.TryGetValue<string>(out var k) ? k : null;
+        var kind = kindText is null ? null : TaskSpec.Parse(kindText);
+        if (kind is null)
+            throw new InvalidDataException($"{source}: task.kind \"{kindText}\" is not a task; use \"multiclass\", \"binary\", \"multilabel\" or \"regression\".");
+        double threshold = o["threshold"] is null ? 0.5 : GetDouble(o["threshold"], source, "task.threshold");
+        if (!(threshold > 0 && threshold < 1))
+            throw new InvalidDataException($"{source}: task.threshold must lie strictly between 0 and 1, got {threshold.ToString(CultureInfo.InvariantCulture)}.");
+        List<string>? targets = null;
+        if (o["target_names"] is JsonArray ta)
+            targets = ta.Select((t, i) => t is JsonValue tv && tv.TryGetValue<string>(out var name) ? name
+                : throw new InvalidDataException($"{source}: task.target_names[{i}] must be a string.")).ToList();
+        else if (o["target_names"] is not null)
+            throw new InvalidDataException($"{source}: task.target_names must be a list of strings.");
+        return new TaskSpec(kind.Value, threshold, targets);
     }
 
     public static string DTypeName(DType d) => d switch

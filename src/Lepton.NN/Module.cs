@@ -24,6 +24,23 @@ public abstract class Module
 
     public Tensor Call(Tensor x) => Forward(x);
 
+    /// <summary>How many tensors <see cref="ForwardMany"/> takes: 1 for most layers, -1 for any number from 1 up (Add, Concat).</summary>
+    public virtual int InputArity => 1;
+
+    /// <summary>How many tensors <see cref="ForwardMany"/> returns (a graph may return an output and a state).</summary>
+    public virtual int OutputArity => 1;
+
+    /// <summary>
+    /// The computation over several inputs and outputs, in the order the module declares them. A one-input layer
+    /// runs <see cref="Forward"/>; merge ops and graph models override this.
+    /// </summary>
+    public virtual IReadOnlyList<Tensor> ForwardMany(IReadOnlyList<Tensor> inputs)
+    {
+        if (inputs.Count != 1)
+            throw new ArgumentException($"{TypeName} takes one input, got {inputs.Count}.");
+        return [Forward(inputs[0])];
+    }
+
     protected Parameter RegisterParameter(string name, Tensor value)
     {
         var p = new Parameter(value, name);

@@ -1,5 +1,6 @@
 using Lepton.Engine;
 using Lepton.Engine.Autograd;
+using Lepton.NN.Graph;
 using Lepton.NN.Layers;
 using Lepton.NN.Serialization;
 using Lepton.NN.Tests.Support;
@@ -18,8 +19,9 @@ public class LayerTests
     /// <param name="Params">Expected parameter count.</param>
     /// <param name="IntInput">Input is Int32 ids in [0, 5) (Embedding).</param>
     /// <param name="GradCheckTraining">Run the gradient check in training mode (false for Dropout, whose mask changes per call).</param>
+    /// <param name="More">Shapes of further inputs (merge ops take two or more).</param>
     public sealed record Case(Func<Generator, Module> Make, int[] Input, int[] Output, long Params,
-        bool IntInput = false, bool GradCheckTraining = true);
+        bool IntInput = false, bool GradCheckTraining = true, int[][]? More = null);
 
     private static readonly Dictionary<string, Case> Cases = new()
     {
@@ -46,6 +48,14 @@ public class LayerTests
         ["LayerNorm_2d"] = new(_ => new LayerNorm([2, 3]), [2, 2, 3], [2, 2, 3], 12),
         ["Dropout"] = new(g => new Dropout(0.3, g), [3, 4], [3, 4], 0, GradCheckTraining: false),
         ["Embedding"] = new(g => new Embedding(5, 3, g), [2, 4], [2, 4, 3], 15, IntInput: true),
+        ["Add"] = new(_ => new Add(), [2, 3, 4], [2, 3, 4], 0, More: [[2, 3, 4], [1, 3, 1]]),
+        ["Mul"] = new(_ => new Mul(), [2, 3], [2, 3], 0, More: [[2, 3]]),
+        ["Concat"] = new(_ => new Concat(1), [2, 3, 2], [2, 7, 2], 0, More: [[2, 4, 2]]),
+        ["Concat_LastDim"] = new(_ => new Concat(-1), [2, 3], [2, 8], 0, More: [[2, 5]]),
+        ["Reshape"] = new(_ => new Reshape(2, -1), [3, 2, 2, 3], [3, 2, 6], 0),
+        ["Permute"] = new(_ => new Permute(0, 2, 3, 1), [2, 3, 4, 5], [2, 4, 5, 3], 0),
+        ["Mean"] = new(_ => new Mean([2, 3]), [2, 3, 4, 5], [2, 3], 0),
+        ["Mean_KeepDim"] = new(_ => new Mean([-1], keepDim: true), [2, 3, 4], [2, 3, 1], 0),
     };
 
     public static TheoryData<string> Names => new(Cases.Keys);
@@ -63,7 +73,7 @@ public class LayerTests
     {
         var c = Cases[name];
         var layer = c.Make(new Generator(1));
-        var y = layer.Forward(MakeInput(c, DType.Float32, new Generator(2)));
+        var y = layer.ForwardMany(MakeInputs(c, DType.Float32, new Generator(2)))[0];
         Assert.Equal(c.Output, y.Shape.ToArray());
         Assert.Equal(c.Params, layer.ParameterCount);
         Assert.Equal(DType.Float32, y.DType);
@@ -74,20 +84,22 @@ public class LayerTests
     public void SaveLoadRoundTrip(string name)
     {
         var c = Cases[name];
-        var model = new Sequential(c.Make(new Generator(3)));
-        var x = MakeInput(c, DType.Float32, new Generator(4));
-        model.Forward(x); // a training step moves batch-norm running statistics away from their defaults
+        // One-input layers travel as a Sequential (format 1), merge ops as a one-node graph (format 2).
+        var inputSpec = new InputSpec("x", [-1, .. c.Input[1..]], c.IntInput ? DType.Int32 : DType.Float32);
+        Module model = c.More is null ? new Sequential(c.Make(new Generator(3))) : OneNodeGraph(c, c.Make(new Generator(3)));
+        var xs = MakeInputs(c, DType.Float32, new Generator(4));
+        model.ForwardMany(xs); // a training step moves batch-norm running statistics away from their defaults
         model.Eval();
         var dir = Path.Combine(Path.GetTempPath(), "lepton-nn-tests", Guid.NewGuid().ToString("N"));
         try
         {
-            ModelFile.Save(dir, model, new ModelSpec { Input = new InputSpec("x", [-1, .. c.Input[1..]], c.IntInput ? DType.Int32 : DType.Float32) });
+            ModelFile.Save(dir, model, new ModelSpec { Input = inputSpec });
             var loaded = ModelFile.Load(dir);
             Assert.False(loaded.Model.IsTraining);
             foreach (var (k, v) in model.StateDict())
                 Assert.Equal(v.ToDoubleArray(), loaded.Model.StateDict()[k].ToDoubleArray());
             using var _ = new NoGrad();
-            Assert.Equal(model.Forward(x).ToArray(), loaded.Model.Forward(x).ToArray());
+            Assert.Equal(model.ForwardMany(xs)[0].ToArray(), loaded.Model.ForwardMany(xs)[0].ToArray());
         }
         finally
         {
@@ -102,20 +114,28 @@ public class LayerTests
         var c = Cases[name];
         var layer = c.Make(new Generator(5)).To(DType.Float64);
         layer.Train(c.GradCheckTraining);
-        var x = MakeInput(c, DType.Float64, new Generator(6));
-        if (!c.IntInput) x.RequireGrad();
+        var xs = MakeInputs(c, DType.Float64, new Generator(6));
         var upstream = Tensor.Randn(new Shape(c.Output), new Generator(7), dtype: DType.Float64);
         var leaves = layer.NamedParameters().Select(p => (p.Name, p.Parameter.Value)).ToList();
-        if (!c.IntInput) leaves.Add(("input", x));
+        if (!c.IntInput)
+            for (int i = 0; i < xs.Count; i++) leaves.Add(($"input{i}", xs[i].RequireGrad()));
         if (leaves.Count == 0) return;
-        GradCheck.Check(() => layer.Forward(x).Mul(upstream).Sum(), leaves);
+        GradCheck.Check(() => layer.ForwardMany(xs)[0].Mul(upstream).Sum(), leaves);
     }
 
-    private static Tensor MakeInput(Case c, DType dtype, Generator g)
+    private static List<Tensor> MakeInputs(Case c, DType dtype, Generator g)
     {
         var shape = new Shape(c.Input);
         if (c.IntInput)
-            return Tensor.FromArray(Enumerable.Range(0, shape.Size).Select(_ => g.NextInt(5)).ToArray(), c.Input);
-        return Tensor.Randn(shape, g, 0.3, 1.2, dtype);
+            return [Tensor.FromArray(Enumerable.Range(0, shape.Size).Select(_ => g.NextInt(5)).ToArray(), c.Input)];
+        return [.. new[] { c.Input }.Concat(c.More ?? []).Select(s => Tensor.Randn(new Shape(s), g, 0.3, 1.2, dtype))];
+    }
+
+    private static GraphModel OneNodeGraph(Case c, Module layer)
+    {
+        var shapes = new[] { c.Input }.Concat(c.More!).ToArray();
+        var inputs = shapes.Select((s, i) => new InputSpec($"x{i}", [-1, .. s[1..]])).ToList();
+        var node = new GraphNode("layer", layer.TypeName, ((ILayerConfig)layer).GetConfig(), inputs.Select(i => i.Name).ToList());
+        return GraphBuilder.Build(new GraphSpec(inputs, [node], [new GraphOutput("y", "layer")], new Dictionary<string, GraphBlock>()));
     }
 }

@@ -75,7 +75,7 @@ public sealed class ModelFileTests : IDisposable
         }
         """;
         var spec = ModelSpec.FromJson(json);
-        var model = spec.BuildModel();
+        var model = Assert.IsType<Sequential>(spec.BuildModel());
         Assert.Equal(["0.weight", "0.bias", "3.weight", "3.bias", "7.weight", "7.bias", "9.weight", "9.bias"], model.StateDict().Keys.ToArray());
         var summary = model.Summary(spec.Input.Shape);
         Assert.Equal([1, 10], summary[^1].OutputShape.ToArray());

@@ -98,8 +98,11 @@ public sealed class LayerOptionsReader
         return _options[name];
     }
 
+    // Options parsed from text hold JSON elements; options built in code (a block's arguments, GetConfig) hold CLR numbers.
     private double Number(JsonNode? n, string name) =>
-        n is JsonValue v && v.GetValueKind() == JsonValueKind.Number ? v.GetValue<double>() : throw Bad(name, n, "a number");
+        n is JsonValue v && v.GetValueKind() == JsonValueKind.Number
+            ? v.TryGetValue<double>(out var d) ? d : v.TryGetValue<int>(out var i) ? i : v.TryGetValue<long>(out var l) ? l : v.GetValue<float>()
+            : throw Bad(name, n, "a number");
 
     private InvalidDataException Missing(string name, string what) =>
         new($"{Where}: option \"{name}\" is required ({what}).");

@@ -35,6 +35,12 @@ public static class LayerRegistry
             new LayerNormOptions(o.Double("eps", 1e-5), o.Bool("elementwise_affine", true))),
         ["Dropout"] = (o, g) => new Dropout(o.Double("p", 0.5), g.Fork()),
         ["Embedding"] = (o, g) => new Embedding(o.Int("num_embeddings"), o.Int("embedding_dim"), g),
+        ["Add"] = (_, _) => new Add(),
+        ["Mul"] = (_, _) => new Mul(),
+        ["Concat"] = (o, _) => new Concat(o.Int("dim", 1)),
+        ["Reshape"] = (o, _) => new Reshape(o.IntList("shape")),
+        ["Permute"] = (o, _) => new Permute(o.IntList("dims")),
+        ["Mean"] = (o, _) => new Mean(o.IntList("dim"), o.Bool("keepdim", false)),
     };
 
     private static readonly object Gate = new();
@@ -58,26 +64,37 @@ public static class LayerRegistry
         int i = 0;
         foreach (var spec in layers)
         {
-            string where = $"{source}: architecture[{i}] ({spec.Type})";
-            Factory? f;
-            lock (Gate) Factories.TryGetValue(spec.Type, out f);
-            if (f is null)
-                throw new InvalidDataException($"{where}: unknown layer type \"{spec.Type}\". Known types: {string.Join(", ", Types)}.");
-            var reader = new LayerOptionsReader(spec.Options, where);
-            Module layer;
-            try
-            {
-                layer = f(reader, rng);
-            }
-            catch (ArgumentException e)
-            {
-                throw new InvalidDataException($"{where}: {e.Message}", e);
-            }
-            reader.EnsureAllUsed();
-            model.Add(layer);
+            model.Add(Create(spec.Type, spec.Options, rng, $"{source}: architecture[{i}] ({spec.Type})"));
             i++;
         }
         return model;
+    }
+
+    /// <summary>True when <paramref name="type"/> names a registered layer type.</summary>
+    public static bool IsKnown(string type)
+    {
+        lock (Gate) return Factories.ContainsKey(type);
+    }
+
+    /// <summary>Builds one layer; errors start with <paramref name="where"/> and list the known types or options.</summary>
+    public static Module Create(string type, JsonObject options, Generator rng, string where)
+    {
+        Factory? f;
+        lock (Gate) Factories.TryGetValue(type, out f);
+        if (f is null)
+            throw new InvalidDataException($"{where}: unknown layer type \"{type}\". Known types: {string.Join(", ", Types)}.");
+        var reader = new LayerOptionsReader(options, where);
+        Module layer;
+        try
+        {
+            layer = f(reader, rng);
+        }
+        catch (ArgumentException e)
+        {
+            throw new InvalidDataException($"{where}: {e.Message}", e);
+        }
+        reader.EnsureAllUsed();
+        return layer;
     }
 
     /// <summary>The architecture of a model as layer specs (the inverse of <see cref="Build"/>).</summary>

@@ -1,4 +1,5 @@
 using Lepton.Engine;
+using Lepton.NN.Graph;
 
 namespace Lepton.NN.Serialization;
 
@@ -16,9 +17,15 @@ public static class ModelFile
     /// Writes both files atomically (each to a temporary file, then renamed). The architecture is taken
     /// from <paramref name="model"/>; the rest of <paramref name="spec"/> is written as given.
     /// </summary>
-    public static void Save(string dir, Sequential model, ModelSpec spec)
+    public static void Save(string dir, Module model, ModelSpec spec)
     {
-        var full = spec with { FormatVersion = ModelSpec.CurrentFormatVersion, Architecture = LayerRegistry.Describe(model) };
+        var full = model switch
+        {
+            Sequential s => spec with { FormatVersion = 1, Graph = null, Architecture = LayerRegistry.Describe(s) },
+            GraphModel { Spec: { } graph } => spec with { FormatVersion = 2, Graph = graph, Architecture = [], Input = graph.Inputs[0] },
+            _ => throw new ArgumentException(
+                $"ModelFile.Save: a {model.TypeName} cannot be described in model.json; save a Sequential or a graph built from a GraphSpec (GraphBuilder.Build)."),
+        };
         Directory.CreateDirectory(dir);
         SafetensorsWriter.Write(Path.Combine(dir, WeightsFileName), model.StateDict(),
             new Dictionary<string, string> { ["format"] = "pt", ["producer"] = "lepton" }, IsInt64Name);
@@ -39,7 +46,7 @@ public static class ModelFile
             throw new FileNotFoundException($"{WeightsFileName} not found in {dir}; a model folder holds {SpecFileName} and {WeightsFileName}.", weightsPath);
 
         var spec = ModelSpecJson.Read(File.ReadAllText(specPath), SpecFileName);
-        var model = LayerRegistry.Build(spec.Architecture, source: SpecFileName);
+        var model = spec.BuildModel(source: SpecFileName);
         var weights = SafetensorsReader.Read(weightsPath);
         LoadWeights(model, weights, WeightsFileName);
         model.Eval();

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Lepton.Engine;
+using Lepton.NN.Graph;
 
 namespace Lepton.NN.Serialization;
 
@@ -9,10 +10,13 @@ namespace Lepton.NN.Serialization;
 /// </summary>
 public sealed record ModelSpec
 {
-    /// <summary>The format version this code writes; loading accepts versions up to this one.</summary>
-    public const int CurrentFormatVersion = 1;
+    /// <summary>The newest format version: 1 holds a Sequential's layer list, 2 a graph. Loading accepts both.</summary>
+    public const int CurrentFormatVersion = 2;
 
     public int FormatVersion { get; init; } = CurrentFormatVersion;
+
+    /// <summary>The graph of a version-2 model (inputs, nodes, blocks, outputs); null for a Sequential.</summary>
+    public GraphSpec? Graph { get; init; }
 
     /// <summary>
     /// The layers of the Sequential, in order. <see cref="ModelFile.Save"/> always writes the architecture
@@ -20,7 +24,11 @@ public sealed record ModelSpec
     /// </summary>
     public IReadOnlyList<LayerSpec> Architecture { get; init; } = [];
 
+    /// <summary>The model's first input; a graph's inputs are all in <see cref="Inputs"/>.</summary>
     public required InputSpec Input { get; init; }
+
+    /// <summary>Every input in the order the model takes them.</summary>
+    public IReadOnlyList<InputSpec> Inputs => Graph?.Inputs ?? [Input];
 
     /// <summary>How raw values become model input: <c>(x * Scale - Mean[c]) / Std[c]</c>; null for none.</summary>
     public PreprocessingSpec? Preprocessing { get; init; }
@@ -37,8 +45,9 @@ public sealed record ModelSpec
     /// <summary>Free JSON object (dataset, recipe, seed, ...); never interpreted by the loader.</summary>
     public JsonObject? Metadata { get; init; }
 
-    /// <summary>Builds a freshly initialized model from <see cref="Architecture"/>.</summary>
-    public Sequential BuildModel(Generator? rng = null) => LayerRegistry.Build(Architecture, rng);
+    /// <summary>Builds a freshly initialized model from <see cref="Graph"/> or <see cref="Architecture"/>.</summary>
+    public Module BuildModel(Generator? rng = null, string source = "model.json") =>
+        Graph is { } graph ? GraphBuilder.Build(graph, rng, source) : LayerRegistry.Build(Architecture, rng, source);
 
     public string ToJson() => ModelSpecJson.Write(this);
 
@@ -56,4 +65,4 @@ public sealed record InputSpec(string Name, int[] Shape, DType DType = DType.Flo
 public sealed record PreprocessingSpec(double Scale = 1.0, double[]? Mean = null, double[]? Std = null);
 
 /// <summary>A model folder read back: the ready-to-use model (in eval mode) and its spec.</summary>
-public sealed record LoadedModel(Sequential Model, ModelSpec Spec);
+public sealed record LoadedModel(Module Model, ModelSpec Spec);

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Lepton.Engine;
+using Lepton.NN.Graph;
 
 namespace Lepton.NN.Serialization;
 
@@ -12,18 +13,22 @@ public static class ModelSpecJson
 
     public static string Write(ModelSpec spec)
     {
-        var root = new JsonObject
+        var root = new JsonObject { ["format_version"] = spec.Graph is null ? 1 : 2 };
+        if (spec.Graph is { } graph)
         {
-            ["format_version"] = spec.FormatVersion,
-            ["architecture"] = new JsonArray(spec.Architecture
-                .Select(l => (JsonNode)new JsonObject { ["type"] = l.Type, ["options"] = l.Options.DeepClone() }).ToArray()),
-            ["input"] = new JsonObject
+            root["graph"] = GraphSpecJson.Write(graph);
+        }
+        else
+        {
+            root["architecture"] = new JsonArray(spec.Architecture
+                .Select(l => (JsonNode)new JsonObject { ["type"] = l.Type, ["options"] = l.Options.DeepClone() }).ToArray());
+            root["input"] = new JsonObject
             {
                 ["name"] = spec.Input.Name,
                 ["shape"] = new JsonArray(spec.Input.Shape.Select(d => (JsonNode)d).ToArray()),
                 ["dtype"] = DTypeName(spec.Input.DType),
-            },
-        };
+            };
+        }
         if (spec.Preprocessing is { } p)
         {
             var o = new JsonObject { ["scale"] = p.Scale };
@@ -56,13 +61,25 @@ public static class ModelSpecJson
         }
         if (node is not JsonObject root) throw new InvalidDataException($"{source} must hold a JSON object at the top level.");
 
-        int version = root["format_version"] is null ? ModelSpec.CurrentFormatVersion : GetInt(root["format_version"], source, "format_version");
+        int version = root["format_version"] is null ? 1 : GetInt(root["format_version"], source, "format_version");
         if (version < 1 || version > ModelSpec.CurrentFormatVersion)
             throw new InvalidDataException($"{source}: format_version {version} is not supported; this Lepton reads versions 1..{ModelSpec.CurrentFormatVersion}.");
 
-        if (root["architecture"] is not JsonArray arch)
+        GraphSpec? graph = null;
+        if (version >= 2)
+        {
+            if (root["architecture"] is not null)
+                throw new InvalidDataException($"{source}: format_version 2 describes the model in \"graph\"; remove \"architecture\" (or write format_version 1 for a layer list).");
+            graph = GraphSpecJson.Read(root["graph"], source);
+        }
+        else if (root["graph"] is not null)
+        {
+            throw new InvalidDataException($"{source}: a \"graph\" needs \"format_version\": 2.");
+        }
+        if (graph is null && root["architecture"] is not JsonArray)
             throw new InvalidDataException($"{source}: \"architecture\" is missing or not a list of layers like [{{\"type\": \"Linear\", \"options\": {{...}}}}].");
         var layers = new List<LayerSpec>();
+        var arch = root["architecture"] as JsonArray ?? [];
         for (int i = 0; i < arch.Count; i++)
         {
             if (arch[i] is not JsonObject lo || lo["type"] is not JsonValue tv || !tv.TryGetValue<string>(out var type))
@@ -76,9 +93,13 @@ public static class ModelSpecJson
             layers.Add(new LayerSpec(type, opts));
         }
 
-        if (root["input"] is not JsonObject input)
+        InputSpec inputSpec;
+        if (graph is not null)
+            inputSpec = graph.Inputs.Count > 0 ? graph.Inputs[0]
+                : throw new InvalidDataException($"{source}: graph.inputs is empty; declare at least one input.");
+        else if (root["input"] is not JsonObject input)
             throw new InvalidDataException($"{source}: \"input\" is missing; give {{\"name\": \"input\", \"shape\": [-1, 1, 28, 28], \"dtype\": \"float32\"}}.");
-        var inputSpec = new InputSpec(
+        else inputSpec = new InputSpec(
             input["name"] is JsonValue nv && nv.TryGetValue<string>(out var name) ? name : "input",
             GetIntArray(input["shape"], source, "input.shape"),
             input["dtype"] is null ? DType.Float32 : ParseDType(input["dtype"], source));
@@ -122,6 +143,7 @@ public static class ModelSpecJson
         return new ModelSpec
         {
             FormatVersion = version,
+            Graph = graph,
             Architecture = layers,
             Input = inputSpec,
             Preprocessing = pre,
@@ -161,7 +183,7 @@ public static class ModelSpecJson
         _ => throw new ArgumentOutOfRangeException(nameof(d)),
     };
 
-    private static DType ParseDType(JsonNode? n, string source) =>
+    internal static DType ParseDType(JsonNode? n, string source) =>
         (n is JsonValue v && v.TryGetValue<string>(out var s) ? s.ToLowerInvariant() : null) switch
         {
             "float32" or "f32" => DType.Float32,
@@ -184,7 +206,7 @@ public static class ModelSpecJson
         throw new InvalidDataException($"{source}: {field} must be a number, got {(n is null ? "nothing" : n.ToJsonString())}.");
     }
 
-    private static int[] GetIntArray(JsonNode? n, string source, string field) =>
+    internal static int[] GetIntArray(JsonNode? n, string source, string field) =>
         n is JsonArray a ? a.Select((x, i) => GetInt(x, source, $"{field}[{i}]")).ToArray()
         : throw new InvalidDataException($"{source}: {field} must be a list of integers such as [-1, 1, 28, 28].");
 

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Lepton.Engine;
+using Lepton.NN;
 using Lepton.NN.Serialization;
 
 namespace Lepton.Registry.Packaging;
@@ -16,31 +17,39 @@ public sealed record ModelDescription(string SignatureJson, string ArchitectureS
     public static ModelDescription FromSpec(ModelSpec spec)
     {
         var model = spec.BuildModel(new Generator(0));
-        var rows = model.Summary(spec.Input.Shape, spec.Input.DType);
-        var output = rows.Count > 0 ? rows[^1].OutputShape.ToArray() : spec.Input.Shape.Select(d => d < 0 ? 1 : d).ToArray();
-        if (spec.Input.Shape.Length > 0 && spec.Input.Shape[0] < 0 && output.Length > 0) output[0] = -1;
+        var shapes = ShapeProbe.OutputShapes(model, spec.Inputs);
+        var names = ShapeProbe.OutputNames(model);
+        var outputs = shapes.Select(s => BatchFirst(s.ToArray(), spec.Input.Shape)).ToList();
+        var output = outputs[0];
         long parameters = model.ParameterCount;
 
         var signature = new JsonObject
         {
-            ["inputs"] = new JsonArray(new JsonObject
+            ["inputs"] = new JsonArray(spec.Inputs.Select(i => (JsonNode)new JsonObject
             {
-                ["name"] = spec.Input.Name,
-                ["shape"] = ToArray(spec.Input.Shape),
-                ["dtype"] = ModelSpecJson.DTypeName(spec.Input.DType),
-            }),
-            ["outputs"] = new JsonArray(new JsonObject
+                ["name"] = i.Name,
+                ["shape"] = ToArray(i.Shape),
+                ["dtype"] = ModelSpecJson.DTypeName(i.DType),
+            }).ToArray()),
+            ["outputs"] = new JsonArray(outputs.Select((o, k) => (JsonNode)new JsonObject
             {
-                ["name"] = "output",
-                ["shape"] = ToArray(output),
+                ["name"] = names[k],
+                ["shape"] = ToArray(o),
                 ["dtype"] = ModelSpecJson.DTypeName(DType.Float32),
-            }),
+            }).ToArray()),
             ["class_names"] = new JsonArray(spec.ClassNames.Select(n => (JsonNode?)JsonValue.Create(n)).ToArray()),
         };
-        var layers = string.Join(" → ", model.Layers.Select(l => l.TypeName));
+        var layers = string.Join(" → ", model.NamedChildren().Select(l => l.Module.TypeName));
         var summary = string.Create(CultureInfo.InvariantCulture,
             $"{layers}; {parameters:N0} parameters; {spec.Input.Name} {Format(spec.Input.Shape)} → {Format(output)}");
         return new ModelDescription(signature.ToJsonString(new JsonSerializerOptions { WriteIndented = false }), summary, parameters, output);
+    }
+
+    // A batch of one ran through the model; the batch size is -1 like the input's.
+    private static int[] BatchFirst(int[] dims, int[] input)
+    {
+        if (input.Length > 0 && input[0] < 0 && dims.Length > 0) dims[0] = -1;
+        return dims;
     }
 
     private static string Format(int[] dims) => "(" + string.Join(",", dims) + ")";

@@ -8,7 +8,7 @@ namespace Lepton.Training.Workflows;
 /// <summary>Turns a <c>--model</c> argument into a model: a preset name, a model.json (fresh weights) or a model folder (its weights, to fine-tune).</summary>
 public static class ModelSource
 {
-    public static (Sequential Model, string Description) Resolve(string model, Generator rng)
+    public static (Module Model, string Description) Resolve(string model, Generator rng)
     {
         if (ModelPresets.Names.Contains(model.ToLowerInvariant()))
             return (ModelPresets.Build(model, rng: rng), $"preset '{model}'");

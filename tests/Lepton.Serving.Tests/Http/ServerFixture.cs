@@ -61,7 +61,7 @@ public sealed class ServerFixture : IAsyncLifetime
     public string ExpiredKey { get; private set; } = "";
 
     /// <summary>The tiny model's network, for reference results computed directly.</summary>
-    public Sequential Network { get; private set; } = null!;
+    public Module Network { get; private set; } = null!;
 
     public async Task InitializeAsync()
     {

@@ -58,7 +58,7 @@ internal sealed class TestModelFolders : IDisposable
     }
 
     /// <summary>The Sequential a folder holds, for direct (unbatched) reference results.</summary>
-    public static Sequential LoadNetwork(string dir) => ModelFile.Load(dir).Model;
+    public static Module LoadNetwork(string dir) => ModelFile.Load(dir).Model;
 
     /// <summary>Deterministic inputs (rows, 2, 4).</summary>
     public static Tensor Inputs(int rows, int seed) => Tensor.Randn(new Shape(rows, 2, 4), new Generator((ulong)seed));

@@ -1,0 +1,159 @@
+using System.Text.Json.Nodes;
+using Lepton.Engine;
+using Lepton.Engine.Autograd;
+using Lepton.NN.Graph;
+using Lepton.NN.Serialization;
+
+namespace Lepton.NN.Tests;
+
+/// <summary>Graph models (model.json version 2): blocks, several inputs, save/load, and clear errors for bad graphs.</summary>
+public sealed class GraphModelTests : IDisposable
+{
+    private readonly string _dir = Path.Combine(Path.GetTempPath(), "lepton-nn-tests", Guid.NewGuid().ToString("N"));
+
+    public void Dispose()
+    {
+        if (Directory.Exists(_dir)) Directory.Delete(_dir, recursive: true);
+    }
+
+    private static ModelSpec Example(string file) => ModelSpec.FromJson(File.ReadAllText(GraphParityTests.ExamplePath(file)), file);
+
+    [Fact]
+    public void ResidualCnnNamesTensorsLikeTorchModulePaths()
+    {
+        var model = Example("residual-cnn.json").BuildModel();
+        var names = model.StateDict().Keys.ToList();
+        Assert.Contains("layer1.conv1.weight", names);
+        Assert.Contains("layer1.bn2.running_var", names);
+        Assert.Contains("layer2.proj.weight", names);
+        Assert.Contains("layer2.proj_bn.num_batches_tracked", names);
+        Assert.Contains("layer3.conv2.weight", names);
+        Assert.Equal([32, 32, 3, 3], model.StateDict()["layer3.conv2.weight"].Shape.ToArray());
+        Assert.DoesNotContain(names, n => n.StartsWith("pool", StringComparison.Ordinal) || n.Contains("add", StringComparison.Ordinal));
+        var shapes = ShapeProbe.OutputShapes(model, Example("residual-cnn.json").Inputs);
+        Assert.Equal([1, 10], shapes[0].ToArray());
+    }
+
+    [Fact]
+    public void BlockInstancesStartWithDifferentWeights()
+    {
+        var model = Example("residual-cnn.json").BuildModel();
+        var state = model.StateDict();
+        Assert.NotEqual(state["layer1.conv1.weight"].ToArray(), state["layer1.conv2.weight"].ToArray());
+    }
+
+    [Theory]
+    [InlineData("residual-cnn.json")]
+    [InlineData("image-and-features.json")]
+    public void SaveThenLoadWritesVersionTwoAndGivesTheSameOutputs(string file)
+    {
+        var spec = Example(file);
+        var model = spec.BuildModel(new Generator(3));
+        var inputs = spec.Inputs.Select((i, k) => Tensor.Randn(new Shape([2, .. i.Shape[1..]]), new Generator(10 + (ulong)k))).ToList();
+        model.ForwardMany(inputs); // moves batch-norm statistics
+        model.Eval();
+        ModelFile.Save(_dir, model, spec with { Metrics = new Dictionary<string, double> { ["test_accuracy"] = 0.5 } });
+
+        var json = JsonNode.Parse(File.ReadAllText(Path.Combine(_dir, ModelFile.SpecFileName)))!;
+        Assert.Equal(2, json["format_version"]!.GetValue<int>());
+        Assert.Null(json["architecture"]);
+        var loaded = ModelFile.Load(_dir);
+        Assert.Equal(spec.Inputs.Select(i => i.Name), loaded.Spec.Inputs.Select(i => i.Name));
+        Assert.Equal(0.5, loaded.Spec.Metrics["test_accuracy"]);
+        using var _ = new NoGrad();
+        Assert.Equal(model.ForwardMany(inputs)[0].ToArray(), loaded.Model.ForwardMany(inputs)[0].ToArray());
+    }
+
+    [Fact]
+    public void TwoInputModelTrainsBothBranches()
+    {
+        var model = Example("image-and-features.json").BuildModel(new Generator(1));
+        var image = Tensor.Rand(new Shape(3, 1, 28, 28), new Generator(2));
+        var features = Tensor.Randn(new Shape(3, 4), new Generator(3));
+        var loss = model.ForwardMany([image, features])[0].Square().Sum();
+        var grads = loss.Backward();
+        foreach (var (name, p) in model.NamedParameters())
+            Assert.True(grads.Get(p.Value).Abs().Sum().Item() > 0, $"{name} received no gradient");
+        var e = Assert.Throws<ArgumentException>(() => model.Forward(image));
+        Assert.Contains("has 2 inputs (image, features)", e.Message);
+    }
+
+    [Fact]
+    public void SequentialStillSavesAsVersionOne()
+    {
+        var model = new Sequential(new Layers.Linear(4, 2));
+        ModelFile.Save(_dir, model, new ModelSpec { Input = new InputSpec("x", [-1, 4]) });
+        var json = JsonNode.Parse(File.ReadAllText(Path.Combine(_dir, ModelFile.SpecFileName)))!;
+        Assert.Equal(1, json["format_version"]!.GetValue<int>());
+        Assert.IsType<Sequential>(ModelFile.Load(_dir).Model);
+    }
+
+    private const string Head = """{"format_version": 2, "graph": {"inputs": [{"name": "x", "shape": [-1, 4]}, {"name": "y", "shape": [-1, 3]}], """;
+
+    [Theory]
+    [InlineData(Head + """
+        "nodes": [{"name": "a", "type": "Linear", "options": {"in_features": 4, "out_features": 4}, "inputs": ["b"]},
+                  {"name": "b", "type": "ReLU", "inputs": ["a"]}], "outputs": ["b"]}}
+        """, "nodes 'a' -> 'b' -> 'a' form a cycle")]
+    [InlineData(Head + """
+        "nodes": [{"name": "a", "type": "Linear", "options": {"in_features": 4, "out_features": 4}, "inputs": ["z"]}], "outputs": ["a"]}}
+        """, "node 'a' (Linear): \"z\" is neither an input nor a node. Inputs: x, y; nodes: a")]
+    [InlineData(Head + """
+        "nodes": [{"name": "sum", "type": "Add", "inputs": ["x", "y"]}], "outputs": ["sum"]}}
+        """, "node 'sum' (Add): Add cannot combine inputs of shapes (1,4) and (1,3)")]
+    [InlineData(Head + """
+        "nodes": [{"name": "d", "type": "Dense", "inputs": ["x"]}], "outputs": ["d"]}}
+        """, "node 'd' (Dense): unknown type \"Dense\"")]
+    [InlineData(Head + """
+        "nodes": [{"name": "a", "type": "Linear", "options": {"in_features": 4, "out_features": 2}, "inputs": ["x", "y"]}], "outputs": ["a"]}}
+        """, "node 'a' (Linear): takes 1 input(s), but \"inputs\" lists 2")]
+    [InlineData(Head + """
+        "nodes": [{"name": "a", "type": "Linear", "options": {"in_features": 3, "out_features": 2}, "inputs": ["x"]}], "outputs": ["a"]}}
+        """, "node 'a' (Linear): Linear(in_features=3")]
+    [InlineData(Head + """
+        "nodes": [{"name": "a", "type": "ReLU", "inputs": ["x"]}, {"name": "a", "type": "ReLU", "inputs": ["y"]}], "outputs": ["a"]}}
+        """, "node \"a\" is declared twice")]
+    [InlineData(Head + """
+        "nodes": [{"name": "a", "type": "ReLU", "inputs": ["x:1"]}], "outputs": ["a"]}}
+        """, "\"x:1\" asks for output 1, but 'x' has 1 output(s)")]
+    [InlineData(Head + """
+        "nodes": [{"name": "a", "type": "ReLU", "inputs": ["x"]}], "outputs": ["q"]}}
+        """, "output: \"q\" is neither an input nor a node")]
+    [InlineData(Head + """
+        "blocks": {"B": {"inputs": ["i"], "nodes": [{"name": "n", "type": "B", "inputs": ["i"]}], "outputs": ["n"]}},
+        "nodes": [{"name": "a", "type": "B", "inputs": ["x"]}], "outputs": ["a"]}}
+        """, "blocks B -> B contain themselves")]
+    [InlineData(Head + """
+        "blocks": {"B": {"parameters": {"width": null}, "inputs": ["i"],
+                         "nodes": [{"name": "fc", "type": "Linear", "options": {"in_features": 4, "out_features": "$width"}, "inputs": ["i"]}], "outputs": ["fc"]}},
+        "nodes": [{"name": "a", "type": "B", "inputs": ["x"]}], "outputs": ["a"]}}
+        """, "node 'a' (B): block parameter \"width\" is required")]
+    [InlineData(Head + """
+        "blocks": {"B": {"parameters": {"width": 2}, "inputs": ["i"],
+                         "nodes": [{"name": "fc", "type": "Linear", "options": {"in_features": 5, "out_features": "$width"}, "inputs": ["i"]}], "outputs": ["fc"]}},
+        "nodes": [{"name": "a", "type": "B", "inputs": ["x"]}], "outputs": ["a"]}}
+        """, "node 'a.fc' (Linear): Linear(in_features=5")]
+    [InlineData("""{"format_version": 2, "architecture": [], "graph": {}}""", "remove \"architecture\"")]
+    [InlineData("""{"format_version": 1, "input": {"shape": [-1, 4]}, "architecture": [], "graph": {}}""", "a \"graph\" needs \"format_version\": 2")]
+    public void BadGraphIsRefusedAtLoadNamingTheNode(string json, string message)
+    {
+        Directory.CreateDirectory(_dir);
+        File.WriteAllText(Path.Combine(_dir, "model.json"), json);
+        File.WriteAllBytes(Path.Combine(_dir, "weights.safetensors"), SafetensorsWriter.ToBytes([]));
+        var e = Assert.Throws<InvalidDataException>(() => ModelFile.Load(_dir));
+        Assert.Contains(message, e.Message);
+    }
+
+    [Fact]
+    public void WeightsWithATensorTheGraphDoesNotOwnAreRefused()
+    {
+        var spec = Example("image-and-features.json");
+        var model = spec.BuildModel();
+        ModelFile.Save(_dir, model, spec);
+        var state = model.StateDict().ToDictionary();
+        state["head.scale"] = Tensor.Ones(2);
+        SafetensorsWriter.Write(Path.Combine(_dir, ModelFile.WeightsFileName), state);
+        var e = Assert.Throws<InvalidDataException>(() => ModelFile.Load(_dir));
+        Assert.Contains("head.scale", e.Message);
+    }
+}

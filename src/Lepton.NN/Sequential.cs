@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using Lepton.Engine;
 using Lepton.Engine.Autograd;
+using Lepton.NN.Fusion;
 
 namespace Lepton.NN;
 
@@ -15,6 +16,7 @@ public sealed record LayerSummary(string Name, string Type, Shape OutputShape, l
 public sealed class Sequential : Module
 {
     private readonly List<Module> _layers = [];
+    private LayerChain? _chain;
 
     public Sequential(params IEnumerable<Module> layers)
     {
@@ -32,43 +34,19 @@ public sealed class Sequential : Module
     {
         RegisterModule(_layers.Count.ToString(CultureInfo.InvariantCulture), layer);
         _layers.Add(layer);
+        _chain = null;
         return this;
     }
 
-    public override Tensor Forward(Tensor x)
-    {
-        for (int i = 0; i < _layers.Count; i++)
-        {
-            try
-            {
-                // A convolution, ReLU and 2x2 max pooling run as one op that pools each sample's convolution while it is in
-                // cache (Tensor.Conv2dReluMaxPool2d; when a gradient is recorded it runs the conv and the fused ReLU+pool).
-                if (_layers[i] is Layers.Conv2d conv && i + 2 < _layers.Count && _layers[i + 1] is Layers.ReLU
-                    && _layers[i + 2] is Layers.MaxPool2d { KernelSize: 2, Stride: 2, Options.Padding: 0 }
-                    && conv.ForwardReluMaxPool2x2(x) is { } pooled)
-                {
-                    x = pooled;
-                    i += 2;
-                    continue;
-                }
-                // ReLU then max pooling runs as one op with identical values and gradients: the ReLU output of a
-                // conv layer is the largest activation of a CNN, and this way it is never stored or read back.
-                // (i moves to the pool first, so an error names the layer that raised it.)
-                if (_layers[i] is Layers.ReLU && i + 1 < _layers.Count && _layers[i + 1] is Layers.MaxPool2d pool)
-                {
-                    i++;
-                    x = pool.ForwardAfterRelu(x);
-                    continue;
-                }
-                x = _layers[i].Forward(x);
-            }
-            catch (ArgumentException e) when (!e.Message.StartsWith("Layer ", StringComparison.Ordinal))
-            {
-                throw new ArgumentException($"Layer {i} ({_layers[i].TypeName}): {e.Message}", e);
-            }
-        }
-        return x;
-    }
+    // The fusions the layers declare (conv + ReLU + pool, ReLU + pool), found once per layer list.
+    private LayerChain Chain => _chain ??= new LayerChain(_layers);
+
+    public override Tensor Forward(Tensor x) => Chain.Forward(x, _onError ??= NameTheLayer);
+
+    private Func<int, ArgumentException, Exception>? _onError;
+
+    private Exception NameTheLayer(int i, ArgumentException e) =>
+        e.Message.StartsWith("Layer ", StringComparison.Ordinal) ? e : new ArgumentException($"Layer {i} ({_layers[i].TypeName}): {e.Message}", e);
 
     /// <summary>
     /// Runs a zero input of <paramref name="inputShape"/> (a leading -1 becomes a batch of 1) through the

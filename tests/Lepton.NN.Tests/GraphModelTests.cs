@@ -133,6 +133,11 @@ public sealed class GraphModelTests : IDisposable
                          "nodes": [{"name": "fc", "type": "Linear", "options": {"in_features": 5, "out_features": "$width"}, "inputs": ["i"]}], "outputs": ["fc"]}},
         "nodes": [{"name": "a", "type": "B", "inputs": ["x"]}], "outputs": ["a"]}}
         """, "node 'a.fc' (Linear): Linear(in_features=5")]
+    [InlineData(Head + """
+        "blocks": {"B": {"inputs": ["i"], "nodes": [{"name": "fc", "type": "Linear", "options": {"in_features": 4, "out_features": 3}, "inputs": ["i"]},
+                                                   {"name": "sum", "type": "Add", "inputs": ["fc", "i"]}], "outputs": ["sum"]}},
+        "nodes": [{"name": "a", "type": "B", "inputs": ["x"]}], "outputs": ["a"]}}
+        """, "node 'a.sum' (Add): Add cannot combine inputs of shapes (1,3) and (1,4)")]
     [InlineData("""{"format_version": 2, "architecture": [], "graph": {}}""", "remove \"architecture\"")]
     [InlineData("""{"format_version": 1, "input": {"shape": [-1, 4]}, "architecture": [], "graph": {}}""", "a \"graph\" needs \"format_version\": 2")]
     public void BadGraphIsRefusedAtLoadNamingTheNode(string json, string message)
@@ -155,5 +160,35 @@ public sealed class GraphModelTests : IDisposable
         SafetensorsWriter.Write(Path.Combine(_dir, ModelFile.WeightsFileName), state);
         var e = Assert.Throws<InvalidDataException>(() => ModelFile.Load(_dir));
         Assert.Contains("head.scale", e.Message);
+    }
+
+    [Fact]
+    public void ChainsOfFusableNodesRunAsOneOpWithTheSameValuesAndGradients()
+    {
+        var model = Assert.IsType<GraphModel>(Example("image-and-features.json").BuildModel(new Generator(4)));
+        Assert.Contains("conv1+relu1+pool1+conv2+relu2+gap", model.ExecutionPlan);
+        Assert.Contains("dense", model.ExecutionPlan); // Linear -> ReLU declares no fusion: separate steps
+        var layer = model.NamedChildren().ToDictionary(c => c.Name, c => c.Module);
+        var image = Tensor.Rand(new Shape(2, 1, 28, 28), new Generator(5));
+        var features = Tensor.Randn(new Shape(2, 4), new Generator(6));
+
+        var graph = model.ForwardMany([image, features])[0];
+        var x = layer["pool1"].Forward(layer["relu1"].Forward(layer["conv1"].Forward(image)));
+        x = layer["relu2"].Forward(layer["conv2"].Forward(x)).Mean([2, 3]);
+        var f = layer["dense"].Forward(features).Relu();
+        var byLayers = layer["head"].Forward(Tensor.Concat([x, f], 1));
+        Assert.Equal(byLayers.ToArray(), graph.ToArray());
+
+        var weight = layer["conv1"].Parameters().First().Value;
+        Assert.Equal(byLayers.Sum().Backward().Get(weight).ToArray(), graph.Sum().Backward().Get(weight).ToArray());
+    }
+
+    [Fact]
+    public void AnErrorInsideAFusedChainNamesTheNode()
+    {
+        var model = Example("image-and-features.json").BuildModel();
+        var e = Assert.Throws<GraphNodeException>(() => model.ForwardMany([Tensor.Zeros(2, 3, 28, 28), Tensor.Zeros(2, 4)]));
+        Assert.Equal("conv1", e.NodePath);
+        Assert.StartsWith("node 'conv1' (Conv2d): Conv2d(in_channels=1) expected input (N,1,H,W)", e.Message);
     }
 }

@@ -84,7 +84,7 @@ public sealed class ChallengerTrainer(ModelRegistry registry)
             };
             if (history.Last.ValidationAccuracy is { } va) metrics["feedback_holdout_accuracy"] = va;
             Directory.CreateDirectory(folder);
-            ModelFile.Save(folder, (Sequential)model, loaded.Spec with { Metrics = metrics, Metadata = Metadata(loaded.Spec, policy, champion, dataset) });
+            ModelFile.Save(folder, model, loaded.Spec with { Metrics = metrics, Metadata = Metadata(loaded.Spec, policy, champion, dataset) });
             WriteReports(folder, trainer, policy, feedback, mix, preprocessing, report);
             ct.ThrowIfCancellationRequested();
             var version = await registry.RegisterAsync(policy.Model, folder, recorder.RunId, dataset.DatasetRef, actor, ct);

@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Lepton.Engine;
 using Lepton.Engine.Autograd;
+using Lepton.NN.Fusion;
 using Lepton.NN.Layers;
 using Lepton.NN.Serialization;
 
@@ -125,9 +126,44 @@ public static partial class GraphBuilder
 
         var order = TopologicalOrder(nodes, inputNames, where);
         var steps = order.Select(node => new GraphStep(node.Name, modules[node.Name],
-            node.Inputs.Select(r => Resolve(r, $"{where}: node '{node.Name}' ({node.Type})")).ToArray(), slotOf[node.Name])).ToArray();
+            node.Inputs.Select(r => Resolve(r, $"{where}: node '{node.Name}' ({node.Type})")).ToArray(), slotOf[node.Name])).ToList();
         var outputSlots = outputRefs.Select(r => Resolve(r, $"{where}: output")).ToArray();
-        return new GraphModel(typeName, inputNames, nodes.Select(n => (n.Name, modules[n.Name])).ToList(), steps, outputSlots, outputNames, slots);
+        steps = FuseChains(steps, outputSlots);
+        return new GraphModel(typeName, inputNames, nodes.Select(n => (n.Name, modules[n.Name])).ToList(), [.. steps], outputSlots, outputNames, slots);
+    }
+
+    /// <summary>
+    /// Joins runs of one-input nodes, each the only consumer of the one before, into one step when their layers declare a
+    /// fusion (<see cref="IFusableLayer"/>); the joined step runs where the run's first node ran.
+    /// </summary>
+    private static List<GraphStep> FuseChains(List<GraphStep> steps, int[] outputSlots)
+    {
+        var uses = new Dictionary<int, int>();
+        foreach (var slot in steps.SelectMany(s => s.InputSlots).Concat(outputSlots)) uses[slot] = uses.GetValueOrDefault(slot) + 1;
+        var consumerOf = new Dictionary<int, GraphStep>();
+        foreach (var step in steps)
+            foreach (var slot in step.InputSlots) consumerOf[slot] = step;
+        static bool Linear(GraphStep s) => s.InputSlots.Length == 1 && s.OutputSlots.Length == 1 && s.Module.InputArity == 1;
+
+        var absorbed = new HashSet<GraphStep>();
+        var result = new List<GraphStep>(steps.Count);
+        foreach (var step in steps)
+        {
+            if (absorbed.Contains(step)) continue;
+            var run = new List<GraphStep> { step };
+            while (Linear(run[^1]) && uses.GetValueOrDefault(run[^1].OutputSlots[0]) == 1 && !outputSlots.Contains(run[^1].OutputSlots[0])
+                   && consumerOf.TryGetValue(run[^1].OutputSlots[0], out var next) && Linear(next))
+                run.Add(next);
+            var chain = run.Count > 1 && Linear(step) ? new LayerChain(run.Select(s => s.Module).ToList()) : null;
+            if (chain is null || chain.FusionCount == 0)
+            {
+                result.Add(step);
+                continue;
+            }
+            foreach (var s in run.Skip(1)) absorbed.Add(s);
+            result.Add(new GraphStep(run.Select(s => (s.Name, s.Module)).ToList(), chain, step.InputSlots[0], run[^1].OutputSlots[0]));
+        }
+        return result;
     }
 
     /// <summary>Kahn's algorithm in listed order; nodes left over lie on a cycle, which the error spells out.</summary>

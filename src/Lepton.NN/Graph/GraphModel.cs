@@ -55,26 +55,15 @@ public sealed class GraphModel : Module
                 $"{TypeName} takes {InputNames.Count} input(s) ({string.Join(", ", InputNames)}), got {inputs.Count}.");
         var slots = new Tensor[_slotCount];
         for (int i = 0; i < inputs.Count; i++) slots[i] = inputs[i];
-        foreach (var step in _steps)
-        {
-            try
-            {
-                step.Run(slots);
-            }
-            catch (GraphNodeException e)
-            {
-                throw new GraphNodeException(step.Name + "." + e.NodePath, e.NodeType, e.Detail, e);
-            }
-            catch (ArgumentException e)
-            {
-                throw new GraphNodeException(step.Name, step.Module.TypeName, e.Message, e);
-            }
-        }
+        foreach (var step in _steps) step.Run(slots);
         var outputs = new Tensor[_outputSlots.Length];
         for (int i = 0; i < outputs.Length; i++) outputs[i] = slots[_outputSlots[i]];
         return outputs;
     }
 
+    /// <summary>The nodes in execution order, those run as one fused op joined by '+' (e.g. <c>conv1+relu1+pool1</c>).</summary>
+    public IReadOnlyList<string> ExecutionPlan => [.. _steps.Select(s => string.Join("+", s.NodeNames))];
+
     public override string ToString() =>
-        $"{TypeName}(\n" + string.Join("\n", _steps.Select(s => $"  ({s.Name}): {s.Module}")) + "\n)";
+        $"{TypeName}(\n" + string.Join("\n", NamedChildren().Select(c => $"  ({c.Name}): {c.Module}")) + "\n)";
 }

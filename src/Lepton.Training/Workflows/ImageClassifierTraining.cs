@@ -50,7 +50,7 @@ public static class ImageClassifierTraining
 
         var spec = BaseSpec(recipe, train, pre, source);
         var all = new List<ICallback>(callbacks ?? []);
-        all.Add(new ModelCheckpoint(outDir, (m, dir) => ModelFile.Save(dir, (Sequential)m, spec), new ModelCheckpointOptions(Monitor: "loss")));
+        all.Add(new ModelCheckpoint(outDir, (m, dir) => ModelFile.Save(dir, m, spec), new ModelCheckpointOptions(Monitor: "loss")));
 
         var fit = new FitOptions(Epochs: recipe.Epochs, BatchSize: recipe.BatchSize, Seed: recipe.Seed,
             ClipGradNorm: recipe.ClipGradNorm, Schedule: schedule);

@@ -21,9 +21,9 @@ public static class ModelSource
         if (File.Exists(model))
         {
             var spec = ModelSpec.FromJson(File.ReadAllText(model), model);
-            if (spec.Architecture.Count == 0)
+            if (spec.Graph is null && spec.Architecture.Count == 0)
                 throw new InvalidDataException($"{model} has an empty 'architecture': list the layers (see docs/model-format.md).");
-            return (spec.BuildModel(rng), $"architecture from {model}");
+            return (spec.BuildModel(rng, model), $"architecture from {model}");
         }
         throw new ArgumentException(
             $"Model '{model}' is neither a preset ({string.Join(", ", ModelPresets.Names)}) nor an existing model.json or model folder.");

@@ -1,13 +1,18 @@
 using System.Text.Json.Nodes;
 using Lepton.Engine;
+using Lepton.NN.Fusion;
 using Lepton.NN.Serialization;
 
 namespace Lepton.NN.Layers;
 
 /// <summary>Elementwise max(0, x), as torch.nn.ReLU. Any shape.</summary>
-public sealed class ReLU : Module, ILayerConfig
+public sealed class ReLU : Module, ILayerConfig, IFusableLayer
 {
     public override Tensor Forward(Tensor x) => x.Relu();
+
+    /// <summary>ReLU then max pooling run as one op with identical values and gradients, so the ReLU output is never stored.</summary>
+    public LayerFusion? TryFuse(IReadOnlyList<Module> next) =>
+        next.Count > 0 && next[0] is MaxPool2d pool ? new LayerFusion(1, pool.ForwardAfterRelu, BlameOffset: 1) : null;
 
     public JsonObject GetConfig() => [];
 

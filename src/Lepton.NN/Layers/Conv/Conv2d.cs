@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Lepton.Engine;
+using Lepton.NN.Fusion;
 using Lepton.NN.Serialization;
 
 namespace Lepton.NN.Layers;
@@ -8,7 +9,7 @@ namespace Lepton.NN.Layers;
 public sealed record Conv2dOptions(int Stride = 1, int Padding = 0, int Dilation = 1, int Groups = 1, bool Bias = true);
 
 /// <summary>2-D convolution as torch.nn.Conv2d: weight (O,C/groups,k,k), bias (O); x (N,C,H,W) → (N,O,OH,OW).</summary>
-public sealed class Conv2d : Module, ILayerConfig
+public sealed class Conv2d : Module, ILayerConfig, IFusableLayer
 {
     private readonly Parameter _weight;
     private readonly Parameter? _bias;
@@ -57,6 +58,15 @@ public sealed class Conv2d : Module, ILayerConfig
         var o = Options;
         return x.Conv2d(_weight.Value, _bias?.Value, o.Stride, o.Stride, o.Padding, o.Padding, o.Dilation, o.Dilation, o.Groups);
     }
+
+    /// <summary>
+    /// A convolution, ReLU and 2x2 max pooling run as one op that pools each sample's convolution while it is in cache;
+    /// when a gradient is recorded it runs the conv and the fused ReLU+pool.
+    /// </summary>
+    public LayerFusion? TryFuse(IReadOnlyList<Module> next) =>
+        next.Count >= 2 && next[0] is ReLU && next[1] is MaxPool2d { KernelSize: 2, Stride: 2, Options.Padding: 0 }
+            ? new LayerFusion(2, ForwardReluMaxPool2x2)
+            : null;
 
     /// <summary>
     /// MaxPool2d(2)(ReLU(this(x))) in one pass (Tensor.Conv2dReluMaxPool2d) where the output has an even height and width

@@ -191,4 +191,46 @@ public sealed class GraphModelTests : IDisposable
         Assert.Equal("conv1", e.NodePath);
         Assert.StartsWith("node 'conv1' (Conv2d): Conv2d(in_channels=1) expected input (N,1,H,W)", e.Message);
     }
+
+    private const string ChainGraph = """
+        {"format_version": 2, "graph": {
+          "inputs": [{"name": "image", "shape": [-1, 2, 10, 10]}],
+          "blocks": {"ConvBlock": {"parameters": {"cin": null, "cout": null}, "inputs": ["x"], "nodes": [
+              {"name": "conv", "type": "Conv2d", "options": {"in_channels": "$cin", "out_channels": "$cout", "kernel_size": 3, "padding": 1}, "inputs": ["x"]},
+              {"name": "bn", "type": "BatchNorm2d", "options": {"num_features": "$cout"}, "inputs": ["conv"]},
+              {"name": "relu", "type": "ReLU", "inputs": ["bn"]}], "outputs": ["relu"]}},
+          "nodes": [
+            {"name": "block1", "type": "ConvBlock", "options": {"cin": 2, "cout": 4}, "inputs": ["image"]},
+            {"name": "pool", "type": "MaxPool2d", "options": {"kernel_size": 2}, "inputs": ["block1"]},
+            {"name": "block2", "type": "ConvBlock", "options": {"cin": 4, "cout": 6}, "inputs": ["pool"]},
+            {"name": "flat", "type": "Flatten", "inputs": ["block2"]},
+            {"name": "fc", "type": "Linear", "options": {"in_features": 150, "out_features": 3}, "inputs": ["flat"]}],
+          "outputs": ["fc"]}}
+        """;
+
+    [Fact]
+    public void AChainGraphTrainsWithPlannedStepsThatEqualTheRecordedOps()
+    {
+        var recorded = ModelSpec.FromJson(ChainGraph).BuildModel(new Generator(8));
+        var planned = ModelSpec.FromJson(ChainGraph).BuildModel(new Generator(8));
+        var step = Planned.PlannedTrainingStep.TryCreate(planned, new Shape(4, 2, 10, 10), out var reason);
+        Assert.True(step is not null, reason);
+        var x = Tensor.Randn(new Shape(4, 2, 10, 10), new Generator(9));
+        var y = Tensor.FromArray([0, 2, 1, 2], 4);
+        var loss = Losses.CrossEntropyLoss.Apply(recorded.Forward(x), y);
+        var grads = loss.Backward();
+        Assert.Equal(loss.Item(), step!.Run(x, y));
+        var rp = recorded.NamedParameters().ToArray();
+        var pp = planned.NamedParameters().ToArray();
+        for (int i = 0; i < rp.Length; i++)
+            Assert.Equal(grads.Get(rp[i].Parameter.Value).ToArray(), step.Gradients.Get(pp[i].Parameter.Value).ToArray());
+    }
+
+    [Fact]
+    public void AResidualGraphFallsBackToRecordedStepsAndSaysWhy()
+    {
+        var model = Example("residual-cnn.json").BuildModel();
+        Assert.Null(Planned.PlannedTrainingStep.TryCreate(model, new Shape(2, 1, 28, 28), out var reason));
+        Assert.Equal("block 'layer1': the graph branches or merges at node 'add' (Add); planned steps run chains of layers", reason);
+    }
 }

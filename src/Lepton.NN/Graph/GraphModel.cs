@@ -61,6 +61,51 @@ public sealed class GraphModel : Module
         return outputs;
     }
 
+    /// <summary>
+    /// Appends the layers this graph runs when it is one chain (one input, one output, each node feeding only the next;
+    /// block instances flattened); otherwise false, with the node where it branches.
+    /// </summary>
+    public bool TryFlattenChain(List<Module> layers, out string? reason)
+    {
+        reason = null;
+        if (InputNames.Count != 1 || OutputNames.Count != 1)
+        {
+            reason = $"the graph has {InputNames.Count} inputs and {OutputNames.Count} outputs; planned steps run one-input, one-output chains";
+            return false;
+        }
+        int current = 0; // the graph input's slot
+        foreach (var step in _steps)
+        {
+            if (step.InputSlots.Length != 1 || step.InputSlots[0] != current || step.OutputSlots.Length != 1)
+            {
+                reason = $"the graph branches or merges at node '{step.Name}' ({step.Module.TypeName}); planned steps run chains of layers";
+                return false;
+            }
+            foreach (var (name, module) in step.ChainNodes)
+            {
+                if (module is GraphModel block)
+                {
+                    if (!block.TryFlattenChain(layers, out var inner))
+                    {
+                        reason = $"block '{name}': {inner}";
+                        return false;
+                    }
+                }
+                else
+                {
+                    layers.Add(module);
+                }
+            }
+            current = step.OutputSlots[0];
+        }
+        if (_outputSlots[0] != current)
+        {
+            reason = "the graph's output is not its last node's";
+            return false;
+        }
+        return true;
+    }
+
     /// <summary>The nodes in execution order, those run as one fused op joined by '+' (e.g. <c>conv1+relu1+pool1</c>).</summary>
     public IReadOnlyList<string> ExecutionPlan => [.. _steps.Select(s => string.Join("+", s.NodeNames))];
 

@@ -39,8 +39,11 @@ internal sealed class GraphStep
 
     public int[] OutputSlots { get; }
 
-    /// <summary>Node names this step runs (one, or a fused chain's).</summary>
-    public IEnumerable<string> NodeNames => _chain is null ? [Name] : _chainNodes.Select(n => n.Name);
+    /// <summary>The nodes this step runs in order: one, or a fused chain's.</summary>
+    public IReadOnlyList<(string Name, Module Module)> ChainNodes => _chain is null ? [(Name, Module)] : _chainNodes;
+
+    /// <summary>Node names this step runs.</summary>
+    public IEnumerable<string> NodeNames => ChainNodes.Select(n => n.Name);
 
     public void Run(Tensor[] slots)
     {

@@ -5,21 +5,20 @@ using Lepton.NN.Layers;
 namespace Lepton.NN.Planned;
 
 /// <summary>
-/// A training step of a <see cref="Sequential"/> classifier with the mean cross-entropy loss, planned once for one
+/// A training step of a classifier made of a chain of layers (a <see cref="Sequential"/>, or a graph whose nodes form one
+/// chain) with the mean cross-entropy loss, planned once for one
 /// input shape: every activation, gradient and scratch buffer is made at planning, and each step runs the layers'
 /// kernels forward and backward between them without recording a graph. A step allocates nothing on the managed heap,
 /// and its loss, logits and gradients are the same bits as the recorded ops give.
 /// </summary>
 public sealed class PlannedTrainingStep
 {
-    private readonly Sequential _model;
     private readonly PlannedLayer[] _layers;
     private readonly Tensor _input;
     private readonly PlannedCrossEntropy _loss;
 
-    private PlannedTrainingStep(Sequential model, Shape inputShape, PlannedLayer[] layers, Tensor input, Tensor logitsGrad)
+    private PlannedTrainingStep(Shape inputShape, PlannedLayer[] layers, Tensor input, Tensor logitsGrad)
     {
-        _model = model;
         InputShape = inputShape;
         _layers = layers;
         _input = input;
@@ -53,11 +52,12 @@ public sealed class PlannedTrainingStep
     /// in <paramref name="reason"/> when a layer has no planned form, the parameters are not float32, or the output is not
     /// (N, classes). Shape errors are the layers' own (as a forward pass would raise them).
     /// </summary>
-    public static PlannedTrainingStep? TryCreate(Sequential model, Shape inputShape, out string? reason)
+    public static PlannedTrainingStep? TryCreate(Module model, Shape inputShape, out string? reason)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(inputShape);
-        if (model.Count == 0) { reason = "the model has no layers"; return null; }
+        if (!LayerChainOf(model, out var chain, out reason)) return null;
+        if (chain.Count == 0) { reason = "the model has no layers"; return null; }
         if (model.Parameters().FirstOrDefault(p => p.Value.DType != DType.Float32) is { } p64)
         {
             reason = $"parameter '{p64.Name}' is {p64.Value.DType}; planned steps run float32 models";
@@ -71,15 +71,15 @@ public sealed class PlannedTrainingStep
                 reason = $"parameter '{name}' is shared by more than one layer";
                 return null;
             }
-        var shapes = model.Summary(inputShape.ToArray()).Select(s => s.OutputShape).ToArray();
+        var shapes = OutputShapes(model, chain, inputShape);
         if (shapes[^1].Rank != 2) { reason = $"the model's output {shapes[^1]} is not (N, classes)"; return null; }
 
         var planned = new List<(PlannedLayer Layer, Shape In, Shape Out)>();
         var shape = inputShape;
-        for (int i = 0; i < model.Count; i++)
+        for (int i = 0; i < chain.Count; i++)
         {
-            var layer = model[i];
-            if (layer is ReLU && i + 1 < model.Count && model[i + 1] is MaxPool2d pool && PlannedMaxPool.FusesRelu(pool, shape))
+            var layer = chain[i];
+            if (layer is ReLU && i + 1 < chain.Count && chain[i + 1] is MaxPool2d pool && PlannedMaxPool.FusesRelu(pool, shape))
             {
                 // As Sequential.Forward runs the pair: one fused op.
                 planned.Add((new PlannedMaxPool(pool, shape, afterRelu: true), shape, shapes[i + 1]));
@@ -141,7 +141,55 @@ public sealed class PlannedTrainingStep
             g = layer.GX;
         }
         reason = null;
-        return new PlannedTrainingStep(model, inputShape, [.. planned.Select(p => p.Layer)], input, logitsGrad);
+        return new PlannedTrainingStep(inputShape, [.. planned.Select(p => p.Layer)], input, logitsGrad);
+    }
+
+    /// <summary>The layers a model runs one after another: a Sequential's, or a graph's when its nodes (and blocks) form one chain.</summary>
+    private static bool LayerChainOf(Module model, out IReadOnlyList<Module> chain, out string? reason)
+    {
+        reason = null;
+        switch (model)
+        {
+            case Sequential s:
+                chain = s.Layers;
+                return true;
+            case Graph.GraphModel g:
+                var layers = new List<Module>();
+                if (!g.TryFlattenChain(layers, out reason))
+                {
+                    chain = [];
+                    return false;
+                }
+                chain = layers;
+                return true;
+            default:
+                chain = [];
+                reason = $"the model is a {model.TypeName}, neither a Sequential nor a graph";
+                return false;
+        }
+    }
+
+    // Each layer's output shape for a zero batch run through the chain in eval mode without gradients.
+    private static Shape[] OutputShapes(Module model, IReadOnlyList<Module> chain, Shape inputShape)
+    {
+        bool training = model.IsTraining;
+        model.Eval();
+        try
+        {
+            using var _ = new NoGrad();
+            var x = Tensor.Zeros(inputShape);
+            var shapes = new Shape[chain.Count];
+            for (int i = 0; i < chain.Count; i++)
+            {
+                x = chain[i].Forward(x);
+                shapes[i] = x.Shape;
+            }
+            return shapes;
+        }
+        finally
+        {
+            model.Train(training);
+        }
     }
 
     /// <summary>
@@ -198,5 +246,5 @@ public sealed class PlannedTrainingStep
         return correct;
     }
 
-    public override string ToString() => $"PlannedTrainingStep({_model.Count} layers, input {InputShape})";
+    public override string ToString() => $"PlannedTrainingStep({_layers.Length} layers, input {InputShape})";
 }

@@ -15,7 +15,6 @@ public sealed partial class Trainer
 
     // Null when a Fit may plan its steps; else why not.
     private string? PlanningRefusal() => !Options.PlannedSteps ? "planned steps are turned off (TrainerOptions.PlannedSteps)"
-        : Model is not Sequential ? $"the model is a {Model.GetType().Name}, not a Sequential"
         : _lossModule is not CrossEntropyLoss { Options: { Weight: null, LabelSmoothing: 0, Reduction: Reduction.Mean } }
             ? "the loss is not the default cross-entropy (mean, no class weights, no label smoothing)"
         : null;
@@ -30,7 +29,7 @@ public sealed partial class Trainer
         string? reason;
         try
         {
-            plan = PlannedTrainingStep.TryCreate((Sequential)Model, b.Inputs.Shape, out reason);
+            plan = PlannedTrainingStep.TryCreate(Model, b.Inputs.Shape, out reason);
         }
         catch (ArgumentException)
         {

@@ -147,6 +147,9 @@ public sealed class ModelFileTests : IDisposable
     [InlineData("""{"architecture": [{"type": "Linear", "options": {"in_features": 4.5, "out_features": 2}}], "input": {"shape": [-1, 4]}}""", "\"in_features\" must be an integer")]
     [InlineData("""{"architecture": [], "input": {"shape": [-1, 4]}, "preprocessing": {"mean": [0.1, 0.2], "std": [0.3]}}""", "preprocessing.mean has 2 values")]
     [InlineData("""{"architecture": [], "input": {"shape": [-1, 4]}, "task": {"kind": "ranking"}}""", "task.kind \"ranking\" is not a task")]
+    [InlineData("""{"architecture": [], "input": {"shape": [-1, 4], "kind": "audio"}}""", "input.kind \"audio\" is not an input kind")]
+    [InlineData("""{"architecture": [], "input": {"shape": [-1, 4], "kind": "image"}}""", "input is an image input, so its shape must be [-1, C, H, W]")]
+    [InlineData("""{"architecture": [], "input": {"shape": [-1, 3, 8, 8], "kind": "image", "image": {"resize": "squash"}}}""", "input.image.resize \"squash\" is not a policy")]
     [InlineData("""{"architecture": [], "input": {"shape": [-1, 4]}, "task": {"kind": "binary", "threshold": 1.5}}""", "task.threshold must lie strictly between 0 and 1")]
     public void BadModelJsonIsAClearError(string json, string message)
     {
@@ -176,5 +179,17 @@ public sealed class ModelFileTests : IDisposable
     {
         var json = Spec().ToJson().Replace("\"task\"", "\"unused\"", StringComparison.Ordinal);
         Assert.Equal(TaskSpec.Multiclass, ModelSpec.FromJson(json).Task);
+    }
+
+    [Fact]
+    public void ImageInputsKeepTheirResizePolicy()
+    {
+        var spec = ModelSpec.FromJson((Spec() with { Input = InputSpec.ForImage("photo", 3, 32, 32, "crop") }).ToJson());
+        Assert.Equal(InputKind.Image, spec.Input.Kind);
+        Assert.Equal([-1, 3, 32, 32], spec.Input.Shape);
+        Assert.Equal("crop", spec.Input.Image!.Resize);
+        var legacy = ModelSpec.FromJson("""{"architecture": [], "input": {"shape": [-1, 1, 28, 28]}}""");
+        Assert.Equal(InputKind.Tensor, legacy.Input.Kind);
+        Assert.Null(legacy.Input.Image);
     }
 }

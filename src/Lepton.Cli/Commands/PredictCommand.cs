@@ -27,7 +27,7 @@ public static class PredictCommand
             CommonOptions.ApplyThreads(p.GetValue(threads));
             var resolved = await ModelResolution.ResolveAsync(p.GetValue(model)!, p.GetValue(store), ct);
             var predictor = new ModelPredictor(ModelFile.Load(resolved.Folder));
-            var inputs = PredictionInputs.Load(p.GetValue(input)!, predictor.ExampleShape);
+            var inputs = PredictionInputs.Load(p.GetValue(input)!, predictor.ExampleShape, ImagePolicy.Of(predictor.Model.Spec.Input));
             var predictions = predictor.Predict(inputs, p.GetValue(top), preprocess: !p.GetValue(noPre));
             if (p.GetValue(output) is { } path)
             {

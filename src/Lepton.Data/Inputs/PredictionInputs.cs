@@ -1,4 +1,5 @@
 using Lepton.Data.Formats;
+using Lepton.Data.Images;
 using Lepton.Engine;
 
 namespace Lepton.Data.Inputs;
@@ -7,15 +8,19 @@ namespace Lepton.Data.Inputs;
 public sealed record InputBatch(Tensor Raw, IReadOnlyList<string> Names);
 
 /// <summary>
-/// Reads inputs for prediction from a file or a folder: .npy arrays, PNG images and IDX files, shaped to
+/// Reads inputs for prediction from a file or a folder: .npy arrays, PNG and JPEG images and IDX files, shaped to
 /// the model's per-example input shape, e.g. (1,28,28). Values stay raw (pixels 0..255); the model's
 /// preprocessing is applied later.
 /// </summary>
 public static class PredictionInputs
 {
-    private static readonly string[] Extensions = [".npy", ".png", ".gz", ".idx", "-ubyte"];
+    private static readonly string[] Extensions = [".npy", ".png", ".jpg", ".jpeg", ".gz", ".idx", "-ubyte"];
 
-    public static InputBatch Load(string path, Shape exampleShape)
+    /// <summary>
+    /// Reads <paramref name="path"/> for a model taking examples of <paramref name="exampleShape"/>. Images of another
+    /// size are resized by <paramref name="imagePolicy"/> (the model's image input), or refused with <see cref="ResizePolicy.Exact"/>.
+    /// </summary>
+    public static InputBatch Load(string path, Shape exampleShape, ResizePolicy imagePolicy = ResizePolicy.Exact)
     {
         if (Directory.Exists(path))
         {
@@ -23,42 +28,35 @@ public static class PredictionInputs
                 .Where(f => Extensions.Any(e => f.EndsWith(e, StringComparison.OrdinalIgnoreCase)))
                 .OrderBy(f => f, StringComparer.Ordinal).ToList();
             if (files.Count == 0)
-                throw new FileNotFoundException($"No inputs in folder {path}: expected .npy, .png or IDX files.");
-            var parts = files.Select(f => LoadFile(f, exampleShape)).ToList();
+                throw new FileNotFoundException($"No inputs in folder {path}: expected .npy, .png, .jpg or IDX files.");
+            var parts = files.Select(f => LoadFile(f, exampleShape, imagePolicy)).ToList();
             return new InputBatch(Tensor.Concat(parts.Select(p => p.Raw).ToList(), 0), parts.SelectMany(p => p.Names).ToList());
         }
         if (!File.Exists(path)) throw new FileNotFoundException($"Input {path} does not exist.");
-        return LoadFile(path, exampleShape);
+        return LoadFile(path, exampleShape, imagePolicy);
     }
 
-    private static InputBatch LoadFile(string path, Shape exampleShape)
+    private static InputBatch LoadFile(string path, Shape exampleShape, ResizePolicy imagePolicy)
     {
         string name = Path.GetFileName(path);
         var head = new byte[8];
         int read;
         using (var f = File.OpenRead(path)) read = f.Read(head, 0, head.Length);
-        if (read >= 8 && Png.IsPng(head))
-            return new InputBatch(FromImage(Png.Decode(path), name, exampleShape).Unsqueeze(0), [name]);
+        if (read >= 3 && ImageToTensor.IsImage(head.AsSpan(0, read)))
+            return new InputBatch(FromImage(ImageToTensor.Decode(File.ReadAllBytes(path), name), name, exampleShape, imagePolicy).Unsqueeze(0), [name]);
         if (path.EndsWith(".npy", StringComparison.OrdinalIgnoreCase))
             return Batched(Npy.Read(path).To(DType.Float32), name, exampleShape);
         if (read >= 4 && ((head[0] == 0 && head[1] == 0) || (head[0] == 0x1f && head[1] == 0x8b)))
             return Batched(Idx.ReadFloat32(path), name, exampleShape);
-        throw new InvalidDataException($"{name}: unknown input format; use .npy arrays, PNG images or IDX files.");
+        throw new InvalidDataException($"{name}: unknown input format; use .npy arrays, PNG or JPEG images, or IDX files.");
     }
 
-    // image: (C,H,W) pixels 0..255 → the model's (C,H,W), converting colour to gray when the model wants one channel.
-    private static Tensor FromImage(PngImage image, string name, Shape exampleShape)
+    // image: any size → the model's (C,H,W) pixels 0..255, through the same path as the server's uploads.
+    private static Tensor FromImage(PngImage image, string name, Shape exampleShape, ResizePolicy policy)
     {
         if (exampleShape.Rank != 3)
             throw new InvalidDataException($"{name} is an image, but the model expects inputs of shape {exampleShape}, not (C,H,W).");
-        int c = exampleShape[0], h = exampleShape[1], w = exampleShape[2];
-        if (image.Width != w || image.Height != h)
-            throw new InvalidDataException(
-                $"{name} is {image.Width}x{image.Height} but the model expects {w}x{h} images (input shape {exampleShape}); resize it to {w}x{h}.");
-        if (c == 1 && image.Channels != 1) image = image.ToGrayscale();
-        if (image.Channels != c)
-            throw new InvalidDataException($"{name} has {image.Channels} channel(s) but the model expects {c}.");
-        return image.ToTensor().To(DType.Float32);
+        return ImageToTensor.Convert(image, exampleShape[0], exampleShape[1], exampleShape[2], policy, name);
     }
 
     // Accepts one example, a batch of examples, or arrays that only lack the channel axis (H,W) / (N,H,W).

@@ -24,12 +24,7 @@ public static class GraphSpecJson
         }
         var graph = new JsonObject
         {
-            ["inputs"] = new JsonArray(spec.Inputs.Select(i => (JsonNode)new JsonObject
-            {
-                ["name"] = i.Name,
-                ["shape"] = new JsonArray(i.Shape.Select(d => (JsonNode)d).ToArray()),
-                ["dtype"] = ModelSpecJson.DTypeName(i.DType),
-            }).ToArray()),
+            ["inputs"] = new JsonArray(spec.Inputs.Select(i => (JsonNode)InputSpecJson.Write(i)).ToArray()),
         };
         if (spec.Blocks.Count > 0) graph["blocks"] = blocks;
         graph["nodes"] = Nodes(spec.Nodes);
@@ -47,10 +42,8 @@ public static class GraphSpecJson
         {
             string at = $"graph.inputs[{i}]";
             if (n is not JsonObject o) throw new InvalidDataException($"{source}: {at} must be an object with \"name\" and \"shape\".");
-            return new InputSpec(
-                Text(o["name"], source, at + ".name"),
-                ModelSpecJson.GetIntArray(o["shape"], source, at + ".shape"),
-                o["dtype"] is null ? DType.Float32 : ModelSpecJson.ParseDType(o["dtype"], source));
+            Text(o["name"], source, at + ".name");
+            return InputSpecJson.Read(o, source, at);
         }).ToList();
 
         var blocks = new Dictionary<string, GraphBlock>(StringComparer.Ordinal);

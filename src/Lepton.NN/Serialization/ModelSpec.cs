@@ -58,8 +58,40 @@ public sealed record ModelSpec
 /// <summary>One layer of the architecture: its registry type name and its options as in PyTorch's constructor (snake_case).</summary>
 public sealed record LayerSpec(string Type, JsonObject Options);
 
-/// <summary>The model input: a name, a shape with -1 for the batch dimension, e.g. (-1,1,28,28), and a dtype.</summary>
-public sealed record InputSpec(string Name, int[] Shape, DType DType = DType.Float32);
+/// <summary>
+/// One model input: a name, a shape with -1 for the batch dimension, e.g. (-1,1,28,28), a dtype, and what a client sends
+/// for it (<see cref="Kind"/>): a tensor as it is, or an image of any size that the stored pipeline decodes and resizes.
+/// </summary>
+public sealed record InputSpec(string Name, int[] Shape, DType DType = DType.Float32, InputKind Kind = InputKind.Tensor, ImageInputOptions? Image = null)
+{
+    /// <summary>An image input (N,C,H,W) that accepts any image size, resized by <paramref name="resize"/>.</summary>
+    public static InputSpec ForImage(string name, int channels, int height, int width, string resize = ImageInputOptions.Stretch) =>
+        new(name, [-1, channels, height, width], DType.Float32, InputKind.Image, new ImageInputOptions(resize));
+}
+
+/// <summary>What a client sends for an input; text and table inputs are declared here and filled in by their data pipelines.</summary>
+public enum InputKind
+{
+    /// <summary>Numbers in the input's shape and dtype (JSON arrays, OIP tensors, .npy files).</summary>
+    Tensor,
+
+    /// <summary>An image file (PNG, JPEG) of any size, decoded, converted to the input's channels and resized.</summary>
+    Image,
+
+    /// <summary>A string, tokenized by the model's tokenizer.</summary>
+    Text,
+
+    /// <summary>A table row, encoded column by column.</summary>
+    Table,
+}
+
+/// <summary>How an image input is resized (<c>exact</c>, <c>stretch</c>, <c>fit</c> or <c>crop</c>) and the most pixels decoded.</summary>
+public sealed record ImageInputOptions(string Resize = ImageInputOptions.Stretch, long MaxPixels = 40_000_000)
+{
+    public const string Stretch = "stretch";
+
+    public static IReadOnlyList<string> Policies { get; } = ["exact", "stretch", "fit", "crop"];
+}
 
 /// <summary>Input normalization: multiply by Scale, then per channel subtract Mean and divide by Std.</summary>
 public sealed record PreprocessingSpec(double Scale = 1.0, double[]? Mean = null, double[]? Std = null);

@@ -22,12 +22,7 @@ public static class ModelSpecJson
         {
             root["architecture"] = new JsonArray(spec.Architecture
                 .Select(l => (JsonNode)new JsonObject { ["type"] = l.Type, ["options"] = l.Options.DeepClone() }).ToArray());
-            root["input"] = new JsonObject
-            {
-                ["name"] = spec.Input.Name,
-                ["shape"] = new JsonArray(spec.Input.Shape.Select(d => (JsonNode)d).ToArray()),
-                ["dtype"] = DTypeName(spec.Input.DType),
-            };
+            root["input"] = InputSpecJson.Write(spec.Input);
         }
         if (spec.Preprocessing is { } p)
         {
@@ -99,10 +94,7 @@ public static class ModelSpecJson
                 : throw new InvalidDataException($"{source}: graph.inputs is empty; declare at least one input.");
         else if (root["input"] is not JsonObject input)
             throw new InvalidDataException($"{source}: \"input\" is missing; give {{\"name\": \"input\", \"shape\": [-1, 1, 28, 28], \"dtype\": \"float32\"}}.");
-        else inputSpec = new InputSpec(
-            input["name"] is JsonValue nv && nv.TryGetValue<string>(out var name) ? name : "input",
-            GetIntArray(input["shape"], source, "input.shape"),
-            input["dtype"] is null ? DType.Float32 : ParseDType(input["dtype"], source));
+        else inputSpec = InputSpecJson.Read(input, source, "input");
 
         PreprocessingSpec? pre = null;
         if (root["preprocessing"] is JsonObject po)
@@ -200,7 +192,7 @@ public static class ModelSpecJson
         return (int)d;
     }
 
-    private static double GetDouble(JsonNode? n, string source, string field)
+    internal static double GetDouble(JsonNode? n, string source, string field)
     {
         if (n is JsonValue v && v.GetValueKind() == JsonValueKind.Number) return v.GetValue<double>();
         throw new InvalidDataException($"{source}: {field} must be a number, got {(n is null ? "nothing" : n.ToJsonString())}.");

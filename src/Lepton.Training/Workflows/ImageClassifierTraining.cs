@@ -80,7 +80,8 @@ public static class ImageClassifierTraining
 
     private static ModelSpec BaseSpec(ImageClassifierRecipe recipe, InMemoryDataset train, Preprocessing pre, string source) => new()
     {
-        Input = new InputSpec("image", [-1, .. train.InputShape.ToArray()]),
+        // An image input: the server and `lepton predict` resize any PNG or JPEG to the training size.
+        Input = InputSpec.ForImage("image", train.InputShape[0], train.InputShape[1], train.InputShape[2]),
         Preprocessing = new PreprocessingSpec(pre.Scale, pre.Mean.Select(v => (double)v).ToArray(), pre.Std.Select(v => (double)v).ToArray()),
         ClassNames = train.ClassNames,
         Metadata = new JsonObject

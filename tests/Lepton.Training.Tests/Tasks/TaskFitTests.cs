@@ -125,6 +125,26 @@ public sealed class TaskFitTests : IDisposable
     }
 
     [Fact]
+    public void Fit_MetricsOfPlannedSteps_SameBitsAsRecordedSteps()
+    {
+        // Planned steps hand their logits to the metrics; the values must be those of the recorded path.
+        IReadOnlyDictionary<string, double> Run(bool planned)
+        {
+            var model = ToyModels.Mlp(7);
+            var trainer = new Trainer(model, new Adam(model.Parameters(), new AdamOptions(LearningRate: 0.05)), new MulticlassTask(),
+                new TrainerOptions(PlannedSteps: planned));
+            var metrics = new IMetric[] { new F1Metric(TaskSpec.Multiclass), new LogLossMetric(TaskSpec.Multiclass), new RocAucMetric(TaskSpec.Multiclass) };
+            var history = trainer.Fit(ToyModels.XorBlobs(100, 1), null, new FitOptions(Epochs: 2, BatchSize: 16, Seed: 3, Metrics: metrics));
+            Assert.Equal(planned ? history.Steps : 0, history.PlannedSteps);
+            return history.Last!.Metrics;
+        }
+
+        var planned = Run(planned: true);
+        Assert.Equal(["f1", "log_loss", "roc_auc"], planned.Keys);
+        Assert.Equal(Run(planned: false), planned);
+    }
+
+    [Fact]
     public void Fit_TargetsOfAnotherTask_FailBeforeTheFirstStep()
     {
         var trainer = MakeTrainer(Mlp(2, 1, 3), new RegressionTask());

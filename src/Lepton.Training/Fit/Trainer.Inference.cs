@@ -15,7 +15,7 @@ public sealed partial class Trainer
         var r = EvaluatePass(data, batchSize, collect: true, CancellationToken.None)!;
         if (r.Scores is null)
             throw new InvalidOperationException(
-                $"Evaluate builds a classification report, which needs logits (N,C) and Int32 class ids (N); this model and data give other shapes. Use EvaluateRegression for real-valued targets.");
+                $"Evaluate builds a multiclass report, which needs logits (N,C) and Int32 class ids (N); this {(Task is null ? "model and data give other shapes" : $"trainer's task is {Task.Name}")}. Use EvaluateTask for the task's own report (binary, multi-label, regression).");
         return ClassificationReport.FromScores(r.Scores, r.Classes, r.Labels!, data.ClassNames, r.Loss);
     }
 

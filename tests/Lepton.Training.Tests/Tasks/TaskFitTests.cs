@@ -51,6 +51,8 @@ public sealed class TaskFitTests : IDisposable
         Assert.Equal(last.Get("val_roc_auc")!.Value, report.RocAuc, 12);
         Assert.Equal("yes", report.PositiveName);
         Assert.Equal(200, report.TrueNegatives + report.FalsePositives + report.FalseNegatives + report.TruePositives);
+        // The multiclass Evaluate points to the task's own report.
+        Assert.Contains("EvaluateTask", Assert.Throws<InvalidOperationException>(() => trainer.Evaluate(TaskData.Blobs(20, 3))).Message);
     }
 
     [Fact]

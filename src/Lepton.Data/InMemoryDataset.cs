@@ -16,8 +16,9 @@ public sealed class InMemoryDataset : IDataset
             throw new ArgumentException($"InMemoryDataset expected float32 inputs (N, ...), got {inputs.DType} {inputs.Shape}. Convert with inputs.To(DType.Float32).");
         if (inputs.Rank < 1)
             throw new ArgumentException($"InMemoryDataset expected inputs (N, ...) with a leading example axis, got a scalar.");
-        if (targets.DType == DType.Float64)
-            throw new ArgumentException($"InMemoryDataset expected Int32 class ids (N) or float32 targets (N, ...), got {targets.DType} {targets.Shape}.");
+        if (targets.DType is not (DType.Int32 or DType.Float32))
+            throw new ArgumentException(
+                $"InMemoryDataset expected Int32 class ids (N) or float32 targets (N, ...) (0/1, multi-hot or values), got {targets.DType} {targets.Shape}. Convert with targets.To(DType.Float32) or targets.To(DType.Int32).");
         if (targets.Rank < 1 || targets.Shape[0] != inputs.Shape[0])
             throw new ArgumentException($"InMemoryDataset: inputs {inputs.Shape} and targets {targets.Shape} must have the same number of examples on axis 0.");
         if (targets.DType == DType.Int32 && targets.Rank != 1)

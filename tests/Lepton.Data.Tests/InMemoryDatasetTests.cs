@@ -27,6 +27,40 @@ public class InMemoryDatasetTests
     }
 
     [Fact]
+    public void MultiHotTargetsSurviveRecycledLoadingAndSplits()
+    {
+        // Multi-label / regression rows (N, 3): every batch of a recycling loader, and each split, keeps each row whole.
+        int n = 10;
+        var x = Tensor.FromArray(Enumerable.Range(0, n).Select(i => (float)i).ToArray(), n, 1);
+        var y = Tensor.FromArray(Enumerable.Range(0, n * 3).Select(i => (float)(i / 3 * 10 + i % 3)).ToArray(), n, 3);
+        var data = new InMemoryDataset(x, y);
+        using var loader = new DataLoader(data, new DataLoaderOptions(BatchSize: 4, Seed: 1, RecycleBatches: true));
+        int seen = 0;
+        foreach (var b in loader)
+        {
+            Assert.Equal(DType.Float32, b.Targets.DType);
+            Assert.Equal(3, b.Targets.Shape[1]);
+            var inputs = b.Inputs.ToArray();
+            var targets = b.Targets.ToArray();
+            for (int i = 0; i < b.Count; i++)
+                Assert.Equal(new[] { inputs[i] * 10, inputs[i] * 10 + 1, inputs[i] * 10 + 2 }, targets.Skip(i * 3).Take(3));
+            seen += b.Count;
+        }
+        Assert.Equal(n, seen);
+        var (first, second) = data.Split(0.7, seed: 2);
+        Assert.Equal(new Shape(7, 3), first.Targets.Shape);
+        Assert.Equal(new Shape(3, 3), second.Targets.Shape);
+    }
+
+    [Fact]
+    public void TargetsOfAnotherDTypeAreRefusedWithTheFix()
+    {
+        var error = Assert.Throws<ArgumentException>(() => new InMemoryDataset(Tensor.Zeros(3, 2), Tensor.Zeros(new Shape(3, 2), DType.Float64)));
+        Assert.Contains("Float64", error.Message);
+        Assert.Contains("To(DType.Float32)", error.Message);
+    }
+
+    [Fact]
     public void SplitIsSeededDisjointAndComplete()
     {
         var data = TestData.Indexed(10);

@@ -41,6 +41,7 @@ public sealed class EarlyStopping : ICallback
     {
         if (Options.Monitor.StartsWith("val", StringComparison.Ordinal) && !context.HasValidation)
             throw new InvalidOperationException($"EarlyStopping monitors '{Options.Monitor}' but Fit got no validation set; pass one or monitor 'loss'.");
+        context.EnsureMeasured(Options.Monitor, "EarlyStopping");
         BestValue = null;
         BestEpoch = 0;
         StoppedEpoch = 0;

@@ -16,6 +16,9 @@ public static class EpochLine
         if (r.TrainAccuracy is { } a) sb.Append(Ci, $"  acc {a * 100:F2}%");
         if (r.ValidationLoss is { } vl) sb.Append(Ci, $"  val_loss {vl:F4}");
         if (r.ValidationAccuracy is { } va) sb.Append(Ci, $"  val_acc {va * 100:F2}%");
+        // Further metrics of the task, training values then validation values, in the order Fit measured them.
+        foreach (var (name, value) in r.Metrics.OrderBy(kv => kv.Key.StartsWith("val_", StringComparison.Ordinal)))
+            sb.Append(Ci, $"  {name} {value:F4}");
         sb.Append(Ci, $"  lr {r.LearningRate:0.00e+00}  {r.Duration.TotalSeconds:F1}s  {r.SamplesPerSecond:N0} img/s");
         return sb.ToString();
     }

@@ -50,6 +50,7 @@ public sealed class ModelCheckpoint : ICallback
     {
         if (Options.SaveBestOnly && Options.Monitor.StartsWith("val", StringComparison.Ordinal) && !context.HasValidation)
             throw new InvalidOperationException($"ModelCheckpoint saves the best '{Options.Monitor}' but Fit got no validation set; pass one or monitor 'loss'.");
+        context.EnsureMeasured(Options.Monitor, "ModelCheckpoint");
         AtomicDirectory.Recover(Directory);
         BestValue = null;
     }
@@ -87,6 +88,7 @@ public sealed class ModelCheckpoint : ICallback
             ["lr"] = record.LearningRate,
             ["saved_at"] = DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture),
         };
+        foreach (var (name, value) in record.Metrics) state.TryAdd(name, value);
         File.WriteAllText(path, JsonSerializer.Serialize(state, new JsonSerializerOptions { WriteIndented = true }));
     }
 }

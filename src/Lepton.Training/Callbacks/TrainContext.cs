@@ -33,6 +33,19 @@ public sealed class TrainContext
 
     public TrainingHistory History { get; }
 
+    /// <summary>Names of the metrics each epoch record carries besides loss, accuracy and lr (e.g. <c>f1</c>, <c>val_f1</c>).</summary>
+    public IReadOnlyList<string> MetricNames { get; internal init; } = [];
+
+    /// <summary>Throws naming what this Fit measures when <paramref name="metric"/> is not among them; <paramref name="who"/> names the caller.</summary>
+    public void EnsureMeasured(string metric, string who)
+    {
+        if (EpochRecord.MetricNames.Contains(metric) || metric is "acc" or "val_acc" or "train_loss" or "train_accuracy" or "learning_rate"
+            || MetricNames.Contains(metric))
+            return;
+        throw new InvalidOperationException(
+            $"{who} monitors '{metric}', which this Fit does not measure. Measured: {string.Join(", ", EpochRecord.MetricNames.Concat(MetricNames))}; add the metric to FitOptions.Metrics or monitor one of these.");
+    }
+
     /// <summary>Set by a callback to end training after the current epoch.</summary>
     public bool StopTraining { get; private set; }
 

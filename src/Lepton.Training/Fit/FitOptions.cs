@@ -1,10 +1,12 @@
+using Lepton.Training.Metrics;
 using Lepton.Training.Schedules;
 
 namespace Lepton.Training;
 
 /// <summary>
 /// How <see cref="Trainer.Fit"/> runs: epochs, batching and shuffling (seeded), optional gradient-norm
-/// clipping and learning-rate schedule, and how often (in batches) running metrics reach the callbacks.
+/// clipping and learning-rate schedule, how often (in batches) running metrics reach the callbacks, and the metrics
+/// measured each epoch (null: the trainer's task's defaults; for a multiclass task, accuracy).
 /// </summary>
 public sealed record FitOptions(
     int Epochs = 10,
@@ -17,7 +19,8 @@ public sealed record FitOptions(
     int LogEvery = 1,
     bool DropLast = false,
     int Prefetch = 2,
-    int InitialEpoch = 0);
+    int InitialEpoch = 0,
+    IReadOnlyList<IMetric>? Metrics = null);
 
 /// <summary>
 /// Options fixed for a <see cref="Trainer"/>: the batch size of validation, evaluation and prediction passes, and whether

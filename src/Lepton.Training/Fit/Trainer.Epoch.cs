@@ -10,7 +10,7 @@ namespace Lepton.Training;
 public sealed partial class Trainer
 {
     /// <summary>One epoch of training then validation; null when cancelled or stopped mid-epoch.</summary>
-    private EpochRecord? RunEpoch(int epoch, DataLoader loader, IDataset? validation, FitOptions options,
+    private EpochRecord? RunEpoch(int epoch, DataLoader loader, IDataset? validation, FitOptions options, List<IMetric> metrics,
         List<ICallback> callbacks, TrainContext ctx, ref long globalStep, CancellationToken ct)
     {
         Model.Train();
@@ -20,7 +20,9 @@ public sealed partial class Trainer
         double lossSum = 0;
         int samples = 0;
         long correct = 0;
-        bool classification = true;
+        bool classification = CountsAccuracy;
+        var accuracyMetric = metrics.Find(m => m.Name == "accuracy");
+        ResetAll(metrics);
         int batch = 0;
         var parameters = Optimizer.Parameters.Select(p => p.Value).ToArray();
         foreach (var b in loader)
@@ -34,7 +36,7 @@ public sealed partial class Trainer
             // end of the step, so a steady-state step allocates no new buffers.
             using (_pool.BeginScope())
             {
-                // A planned step (Sequential classifier, default cross-entropy) runs the same kernels over buffers made
+                // A planned step (a chain of layers classifying with the default cross-entropy) runs the same kernels over buffers made
                 // once; any other model records its ops and backpropagates through them.
                 var plan = PlanFor(b);
                 Tensor? logits = null, loss = null;
@@ -60,10 +62,16 @@ public sealed partial class Trainer
                 if (options.ClipGradNorm is { } maxNorm) GradientClipping.ClipByGlobalNorm(grads, maxNorm, parameters);
                 Optimizer.Step(grads);
                 if (plan is not null) correct += plan.CountCorrect();
-                else
+                else if (classification)
                 {
                     classification &= IsClassification(logits!, b.Targets);
                     if (classification) correct += RunningAccuracy.CountCorrect(logits!, b.Targets);
+                }
+                if (metrics.Count > 0)
+                {
+                    // The step's outputs before the update, as Keras reports training metrics.
+                    var outputs = plan?.Logits ?? logits!;
+                    foreach (var m in metrics) m.Update(outputs, b.Targets);
                 }
             }
             globalStep++;
@@ -72,22 +80,27 @@ public sealed partial class Trainer
             if (options.LogEvery > 0 && (batch % options.LogEvery == 0 || batch == loader.BatchCount))
             {
                 var m = new BatchMetrics(epoch, batch, loader.BatchCount, lossValue, lossSum / samples,
-                    classification ? (double)correct / samples : null, samples / Math.Max(clock.Elapsed.TotalSeconds, 1e-9),
+                    classification ? (double)correct / samples : accuracyMetric?.Compute(), samples / Math.Max(clock.Elapsed.TotalSeconds, 1e-9),
                     Optimizer.LearningRate, samples, clock.Elapsed);
                 foreach (var cb in callbacks) cb.OnBatchEnd(ctx, m);
             }
         }
         var trainTime = clock.Elapsed;
+        var named = new Dictionary<string, double>(StringComparer.Ordinal);
+        double? metricAcc = Collect(metrics, "", named);
+        double? trainAcc = classification ? (double)correct / samples : metricAcc;
         double? valLoss = null, valAcc = null;
         if (validation is not null)
         {
-            var v = EvaluatePass(validation, Options.EvalBatchSize, collect: false, ct);
+            ResetAll(metrics);
+            var v = EvaluatePass(validation, Options.EvalBatchSize, collect: false, ct, metrics);
             if (v is null) return null;
             valLoss = v.Loss;
-            valAcc = v.Accuracy;
+            double? valMetricAcc = Collect(metrics, "val_", named);
+            valAcc = v.Accuracy ?? valMetricAcc;
         }
-        return new EpochRecord(epoch, lossSum / samples, classification ? (double)correct / samples : null, valLoss, valAcc,
-            Optimizer.LearningRate, clock.Elapsed, samples / Math.Max(trainTime.TotalSeconds, 1e-9), samples);
+        return new EpochRecord(epoch, lossSum / samples, trainAcc, valLoss, valAcc,
+            Optimizer.LearningRate, clock.Elapsed, samples / Math.Max(trainTime.TotalSeconds, 1e-9), samples) { Metrics = named };
     }
 
     private static bool IsClassification(Tensor logits, Tensor targets) =>

@@ -15,7 +15,7 @@ public sealed partial class Trainer
         var r = EvaluatePass(data, batchSize, collect: true, CancellationToken.None)!;
         if (r.Scores is null)
             throw new InvalidOperationException(
-                $"Evaluate builds a classification report, which needs logits (N,C) and Int32 class ids (N); this model and data give other shapes. Use EvaluateRegression for real-valued targets.");
+                $"Evaluate builds a multiclass report, which needs logits (N,C) and Int32 class ids (N); this {(Task is null ? "model and data give other shapes" : $"trainer's task is {Task.Name}")}. Use EvaluateTask for the task's own report (binary, multi-label, regression).");
         return ClassificationReport.FromScores(r.Scores, r.Classes, r.Labels!, data.ClassNames, r.Loss);
     }
 
@@ -46,7 +46,7 @@ public sealed partial class Trainer
     private sealed record EvalResult(double Loss, double? Accuracy, double[]? Scores, int Classes, int[]? Labels);
 
     /// <summary>Mean loss and accuracy over <paramref name="data"/> in eval mode; null when cancelled part-way.</summary>
-    private EvalResult? EvaluatePass(IDataset data, int batchSize, bool collect, CancellationToken ct)
+    private EvalResult? EvaluatePass(IDataset data, int batchSize, bool collect, CancellationToken ct, List<IMetric>? metrics = null)
     {
         double lossSum = 0;
         long samples = 0, correct = 0;
@@ -59,7 +59,8 @@ public sealed partial class Trainer
             double loss = _loss(logits, b.Targets).Item();
             samples += b.Count;
             lossSum += loss * b.Count;
-            classification &= IsClassification(logits, b.Targets) && (classes == 0 || classes == logits.Shape[1]);
+            if (metrics is not null) foreach (var m in metrics) m.Update(logits, b.Targets);
+            classification &= CountsAccuracy && IsClassification(logits, b.Targets) && (classes == 0 || classes == logits.Shape[1]);
             if (!classification) return;
             classes = logits.Shape[1];
             correct += RunningAccuracy.CountCorrect(logits, b.Targets);

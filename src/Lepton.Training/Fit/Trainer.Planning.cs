@@ -3,6 +3,7 @@ using Lepton.Engine;
 using Lepton.NN;
 using Lepton.NN.Losses;
 using Lepton.NN.Planned;
+using Lepton.NN.Serialization;
 
 namespace Lepton.Training;
 
@@ -15,6 +16,7 @@ public sealed partial class Trainer
 
     // Null when a Fit may plan its steps; else why not.
     private string? PlanningRefusal() => !Options.PlannedSteps ? "planned steps are turned off (TrainerOptions.PlannedSteps)"
+        : Task is { Kind: not TaskKind.Multiclass } ? $"the task is {Task.Name}; planned steps train multiclass classifiers with cross-entropy only"
         : _lossModule is not CrossEntropyLoss { Options: { Weight: null, LabelSmoothing: 0, Reduction: Reduction.Mean } }
             ? "the loss is not the default cross-entropy (mean, no class weights, no label smoothing)"
         : null;

@@ -5,14 +5,17 @@ using Lepton.Engine.Memory;
 using Lepton.NN;
 using Lepton.NN.Losses;
 using Lepton.Training.Callbacks;
+using Lepton.Training.Metrics;
 using Lepton.Training.Optimizers;
+using Lepton.Training.Tasks;
 
 namespace Lepton.Training;
 
 /// <summary>
 /// Keras-like training of a model: <see cref="Fit"/> (epochs of seeded mini-batches, validation,
 /// callbacks, cancellation between batches), <see cref="Evaluate"/> and <see cref="Predict"/>.
-/// The loss maps (logits, targets) to a scalar mean over the batch.
+/// The loss maps (logits, targets) to a scalar mean over the batch. Made from a <see cref="TrainingTask"/>, the trainer
+/// takes the task's loss, checks targets against it and reports the task's metrics.
 /// </summary>
 public sealed partial class Trainer
 {
@@ -42,6 +45,18 @@ public sealed partial class Trainer
         _lossModule = loss;
     }
 
+    /// <summary>A trainer for a task (multiclass, binary, multi-label, regression): its loss, target checks and default metrics.</summary>
+    public Trainer(Module model, IOptimizer optimizer, TrainingTask task, TrainerOptions? options = null)
+        : this(model, optimizer, (task ?? throw new ArgumentNullException(nameof(task))).Loss, options)
+    {
+        Task = task;
+        // Planned steps recognize the bare cross-entropy, not the wrapper that checks targets first.
+        _lossModule = task is MulticlassTask m ? m.CrossEntropy : task.Loss;
+    }
+
+    /// <summary>The task this trainer was made for; null when it was given a bare loss (then accuracy is reported for class-id targets).</summary>
+    public TrainingTask? Task { get; }
+
     public Module Model { get; }
 
     public IOptimizer Optimizer { get; }
@@ -59,6 +74,9 @@ public sealed partial class Trainer
         ArgumentNullException.ThrowIfNull(train);
         ArgumentNullException.ThrowIfNull(options);
         Validate(train, options);
+        CheckTaskTargets(train, "training");
+        if (validation is not null && validation.Count > 0) CheckTaskTargets(validation, "validation");
+        var metrics = ResolveMetrics(options);
         var all = new List<ICallback>();
         if (options.Schedule is not null) all.Add(new LearningRateScheduler(options.Schedule, options.ScheduleInterval));
         if (callbacks is not null) all.AddRange(callbacks);
@@ -68,7 +86,10 @@ public sealed partial class Trainer
         // A step is done with its batch before it takes the next, so the loader can refill the same tensors.
         using var loader = new DataLoader(train, new DataLoaderOptions(options.BatchSize, options.Shuffle, options.Seed, options.DropLast, options.Prefetch,
             RecycleBatches: true));
-        var ctx = new TrainContext(Model, Optimizer, options, loader.BatchCount, train.Count, validation is not null, history);
+        var ctx = new TrainContext(Model, Optimizer, options, loader.BatchCount, train.Count, validation is not null, history)
+        {
+            MetricNames = MetricColumns(metrics, validation is not null),
+        };
         bool wasTraining = Model.IsTraining;
         var total = Stopwatch.StartNew();
         try
@@ -78,7 +99,7 @@ public sealed partial class Trainer
             for (int epoch = options.InitialEpoch + 1; epoch <= options.Epochs; epoch++)
             {
                 if (cancellationToken.IsCancellationRequested) { MarkCancelled(history, epoch); break; }
-                var record = RunEpoch(epoch, loader, validation, options, all, ctx, ref globalStep, cancellationToken);
+                var record = RunEpoch(epoch, loader, validation, options, metrics, all, ctx, ref globalStep, cancellationToken);
                 if (record is null)
                 {
                     if (history.StopReason is null) MarkCancelled(history, epoch);

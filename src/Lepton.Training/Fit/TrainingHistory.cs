@@ -48,7 +48,7 @@ public sealed class TrainingHistory
 /// <summary>Whether a monitored metric should go up or down.</summary>
 public enum MonitorMode
 {
-    /// <summary>Down for names containing "loss", up otherwise.</summary>
+    /// <summary>Down for names containing "loss" and for errors (mae, rmse), up otherwise.</summary>
     Auto,
     Min,
     Max,
@@ -60,6 +60,6 @@ internal static class MetricMode
     {
         MonitorMode.Min => false,
         MonitorMode.Max => true,
-        _ => !metric.Contains("loss", StringComparison.OrdinalIgnoreCase),
+        _ => !Metrics.MetricCatalog.LowerIsBetter(metric),
     };
 }

@@ -1,8 +1,11 @@
+using Lepton.NN.Serialization;
+
 namespace Lepton.Training.Workflows;
 
 /// <summary>
 /// Everything that decides an image-classifier training run: data, model (a preset name or a path to a
-/// model.json / model folder), optimizer and schedule, batching and seed.
+/// model.json / model folder), optimizer and schedule, batching and seed, and the task (null: multiclass, the
+/// image-classifier default; it is saved in model.json).
 /// </summary>
 public sealed record ImageClassifierRecipe(
     string Data = "fashion-mnist",
@@ -17,4 +20,5 @@ public sealed record ImageClassifierRecipe(
     string Schedule = "none",
     double? ClipGradNorm = null,
     double ValidationSplit = 0,
-    ulong Seed = 0);
+    ulong Seed = 0,
+    TaskSpec? Task = null);

@@ -2,10 +2,10 @@ using System.Text.Json.Nodes;
 using Lepton.Data;
 using Lepton.Engine;
 using Lepton.NN;
-using Lepton.NN.Losses;
 using Lepton.NN.Serialization;
 using Lepton.Training.Callbacks;
 using Lepton.Training.Metrics;
+using Lepton.Training.Tasks;
 
 namespace Lepton.Training.Workflows;
 
@@ -46,9 +46,10 @@ public static class ImageClassifierTraining
         var optimizer = OptimizerFactory.Create(recipe.Optimizer, model.Parameters(), recipe.LearningRate, recipe.WeightDecay, recipe.Momentum);
         int batches = (train.Count + recipe.BatchSize - 1) / recipe.BatchSize;
         var schedule = OptimizerFactory.CreateSchedule(recipe.Schedule, recipe.LearningRate, recipe.Epochs, batches);
-        var trainer = new Trainer(model, optimizer, new CrossEntropyLoss());
+        var task = TrainingTask.Create(recipe.Task ?? TaskSpec.Multiclass);
+        var trainer = new Trainer(model, optimizer, task);
 
-        var spec = BaseSpec(recipe, train, pre, source);
+        var spec = BaseSpec(recipe, train, pre, source) with { Task = task.Spec };
         var all = new List<ICallback>(callbacks ?? []);
         all.Add(new ModelCheckpoint(outDir, (m, dir) => ModelFile.Save(dir, m, spec), new ModelCheckpointOptions(Monitor: "loss")));
 
@@ -63,6 +64,18 @@ public static class ImageClassifierTraining
         if (history.Cancelled || history.Epochs.Count == 0)
             return new TrainingOutcome(outDir, history, null, perEpoch, rate);
 
+        if (task.Kind != TaskKind.Multiclass)
+        {
+            // Other tasks: their own report; the drift reference needs a class mix, so only the evaluation is written.
+            var evaluation = trainer.EvaluateTask(test);
+            var taskMetrics = TaskTraining.PrefixedMetrics(evaluation, "test_");
+            taskMetrics["train_loss"] = history.Last!.TrainLoss;
+            taskMetrics["seconds_per_epoch"] = perEpoch;
+            taskMetrics["images_per_second"] = rate;
+            ModelFile.Save(outDir, model, spec with { Metrics = taskMetrics });
+            ModelReports.WriteEvaluation(outDir, evaluation);
+            return new TrainingOutcome(outDir, history, null, perEpoch, rate) { TestEvaluation = evaluation };
+        }
         var report = trainer.Evaluate(test);
         var metrics = new Dictionary<string, double>
         {
@@ -75,7 +88,7 @@ public static class ImageClassifierTraining
         if (report.Loss is { } loss) metrics["test_loss"] = loss;
         ModelFile.Save(outDir, model, spec with { Metrics = metrics });
         ModelReports.Write(outDir, train, pre, report);
-        return new TrainingOutcome(outDir, history, report, perEpoch, rate);
+        return new TrainingOutcome(outDir, history, report, perEpoch, rate) { TestEvaluation = report };
     }
 
     private static ModelSpec BaseSpec(ImageClassifierRecipe recipe, InMemoryDataset train, Preprocessing pre, string source) => new()

@@ -44,6 +44,32 @@ public static class ModelReports
     }
 
     /// <summary>
+    /// Writes <c>evaluation.json</c> for any task: a multiclass report as <see cref="WriteEvaluation(string, ClassificationReport)"/>,
+    /// otherwise <c>{"task", "count", "metrics": {...}, "report": text}</c>.
+    /// </summary>
+    public static void WriteEvaluation(string folder, ITaskReport report)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        if (report is ClassificationReport classification)
+        {
+            WriteEvaluation(folder, classification);
+            return;
+        }
+        var metrics = new JsonObject();
+        foreach (var (name, value) in report.Metrics) metrics[name] = double.IsFinite(value) ? value : null;
+        var json = new JsonObject
+        {
+            ["task"] = Lepton.NN.Serialization.TaskSpec.NameOf(report.Kind),
+            ["count"] = report.Count,
+            ["metrics"] = metrics,
+            ["report"] = report.ToText(),
+        };
+        string path = Path.Combine(folder, EvaluationFileName);
+        File.WriteAllText(path + ".tmp", json.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+        File.Move(path + ".tmp", path, overwrite: true);
+    }
+
+    /// <summary>
     /// Profiles up to 10,000 evenly spread training examples after undoing the preprocessing (x * std + mean, then / scale),
     /// with the held-out report's true-label mix (row sums) and predicted mix (column sums).
     /// </summary>

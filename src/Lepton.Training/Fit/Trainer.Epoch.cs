@@ -47,7 +47,7 @@ public sealed partial class Trainer
                 }
                 else
                 {
-                    logits = Model.Forward(b.Inputs);
+                    logits = Output(b);
                     loss = _loss(logits, b.Targets);
                     lossValue = loss.Item();
                 }

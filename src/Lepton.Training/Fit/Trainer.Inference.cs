@@ -87,7 +87,7 @@ public sealed partial class Trainer
             {
                 if (ct.IsCancellationRequested) return false;
                 using var scope = _pool.BeginScope();
-                onBatch(b, Model.Forward(b.Inputs));
+                onBatch(b, Output(b));
             }
             return true;
         }

@@ -21,10 +21,13 @@ public sealed partial class Trainer
             ? "the loss is not the default cross-entropy (mean, no class weights, no label smoothing)"
         : null;
 
+    // The model's (first) output for a batch: one input, or every input of a model that takes several.
+    private Tensor Output(Batch b) => b.MoreInputs is null ? Model.Forward(b.Inputs) : Model.ForwardMany(b.AllInputs)[0];
+
     // The planned step for this batch, or null when the step must be recorded.
     private PlannedTrainingStep? PlanFor(Batch b)
     {
-        if (_unplannedReason is not null || b.Inputs.DType != DType.Float32 || b.Targets.DType != DType.Int32 || b.Targets.Rank != 1)
+        if (_unplannedReason is not null || b.MoreInputs is not null || b.Inputs.DType != DType.Float32 || b.Targets.DType != DType.Int32 || b.Targets.Rank != 1)
             return null;
         foreach (var p in _plans) if (p.Fits(b.Inputs.Shape)) return p;
         PlannedTrainingStep? plan;

@@ -9,7 +9,7 @@ internal interface IDTypeAction
 /// <summary>The one switch from a <see cref="DType"/> to its CLR element type, for copy-like ops that work on every dtype.</summary>
 internal static class DTypeSwitch
 {
-    public static void Run<TAction>(DType dtype, ref TAction action) where TAction : struct, IDTypeAction
+    public static void Run<TAction>(DType dtype, ref TAction action) where TAction : struct, IDTypeAction, allows ref struct
     {
         switch (dtype)
         {

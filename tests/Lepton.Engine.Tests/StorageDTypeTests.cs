@@ -126,6 +126,30 @@ public class StorageDTypeTests
     }
 
     [Theory]
+    [MemberData(nameof(AllTypes))]
+    public void FromBytesAndToBytes_AreLittleEndianRowMajorCopies(DType d)
+    {
+        var x = Tensor.Arange(0, 6, 1, d).Reshape(2, 3);
+        var bytes = x.T.ToBytes(); // a strided view is written in its own row-major order
+        Assert.Equal(6 * d.SizeOf(), bytes.Length);
+        var back = Tensor.FromBytes(bytes, d, new Shape(3, 2));
+        Assert.Equal(d, back.DType);
+        Assert.Equal([0.0, 3, 1, 4, 2, 5], back.ToDoubleArray());
+        bytes[0] ^= 0xFF; // a copy: changing the bytes afterwards changes nothing
+        Assert.Equal(0.0, back[0, 0]);
+        var e = Assert.Throws<ArgumentException>(() => Tensor.FromBytes(new byte[5], d, new Shape(2, 3)));
+        Assert.Equal($"FromBytes: 5 bytes do not hold a {d} tensor of shape (2,3) ({6 * d.SizeOf()} bytes).", e.Message);
+    }
+
+    [Fact]
+    public void FromBytes_ReadsLittleEndianValues()
+    {
+        Assert.Equal([-2L, 258L], Tensor.FromBytes([0xFE, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 2, 1, 0, 0, 0, 0, 0, 0], DType.Int64, new Shape(2)).ToArray<long>());
+        Assert.Equal([1.5f], Tensor.FromBytes([0xC0, 0x3F], DType.BFloat16, new Shape(1)).ToArray());
+        Assert.Equal([1.5f], Tensor.FromBytes([0x00, 0x3E], DType.Float16, new Shape(1)).ToArray());
+    }
+
+    [Theory]
     [MemberData(nameof(StorageTypes))]
     public void ScopedTensors_OfStorageTypes_ArePooledAndReused(DType d)
     {

@@ -21,7 +21,7 @@ public enum DType
 public static class DTypeInfo
 {
     /// <summary>Every dtype, in enum order.</summary>
-    public static IReadOnlyList<DType> All { get; } = Enum.GetValues<DType>();
+    public static IReadOnlyList<DType> All { get; } = Array.AsReadOnly(Enum.GetValues<DType>());
 
     public static int SizeOf(this DType d) => d switch
     {

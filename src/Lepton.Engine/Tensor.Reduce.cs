@@ -27,7 +27,7 @@ public sealed partial class Tensor
     // Moves the reduced axes last, makes the data dense and reduces each row.
     private Tensor ReduceRaw(int[] axes, bool keepDim, ReduceKind kind)
     {
-        RequireFloat(kind.ToString());
+        RequireFloat(kind switch { ReduceKind.ArgMax => "Argmax", ReduceKind.ArgMin => "Argmin", _ => kind.ToString() }); // the public method's name
         if (kind == ReduceKind.Sum && IsLeadingPrefix(axes) && IsContiguous) return SumLeadingAxes(axes.Length, keepDim);
         var kept = Enumerable.Range(0, Rank).Where(i => Array.IndexOf(axes, i) < 0).ToArray();
         var perm = kept.Concat(axes).ToArray();

@@ -31,7 +31,9 @@ public class KernelBackendSeamTests
         var x = Tensor.Randn(shape, new Generator(3));
         var y = Tensor.FromArray(new[] { 0, 3, 1, 2 });
 
-        var direct = PlannedTrainingStep.TryCreate(Build(), shape, out var reason);
+        var directModel = Build();
+        var seamedModel = Build();
+        var direct = PlannedTrainingStep.TryCreate(directModel, shape, out var reason);
         Assert.True(direct is not null, reason);
         var counting = new CountingBackend(CpuBackend.Instance);
         PlannedTrainingStep? seamed;
@@ -39,7 +41,7 @@ public class KernelBackendSeamTests
         try
         {
             Backend.Current = counting;
-            seamed = PlannedTrainingStep.TryCreate(Build(), shape, out reason);
+            seamed = PlannedTrainingStep.TryCreate(seamedModel, shape, out reason);
             Assert.True(seamed is not null, reason);
             loss2 = seamed!.Run(x, y);
         }
@@ -51,6 +53,10 @@ public class KernelBackendSeamTests
 
         Assert.Equal(loss1, loss2);
         Assert.Equal(direct.Logits.ToArray(), seamed.Logits.ToArray());
+        var dp = directModel.Parameters().ToArray();
+        var sp = seamedModel.Parameters().ToArray();
+        for (int i = 0; i < dp.Length; i++)
+            Assert.Equal(direct.Gradients[dp[i].Value]!.ToArray(), seamed.Gradients[sp[i].Value]!.ToArray());
         var seen = counting.Calls.Keys.Order().ToArray();
         var all = typeof(IKernelBackend).GetMethods().Select(m => m.Name).Where(n => !n.StartsWith("get_")).Order().ToArray();
         Assert.Equal(all, seen);

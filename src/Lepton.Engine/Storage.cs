@@ -36,7 +36,12 @@ public sealed class Storage
         DType.Float32 => zeroed ? new float[length] : GC.AllocateUninitializedArray<float>(length),
         DType.Float64 => zeroed ? new double[length] : GC.AllocateUninitializedArray<double>(length),
         DType.Int32 => zeroed ? new int[length] : GC.AllocateUninitializedArray<int>(length),
-        _ => throw new ArgumentOutOfRangeException(nameof(dtype)),
+        DType.Int8 => zeroed ? new sbyte[length] : GC.AllocateUninitializedArray<sbyte>(length),
+        DType.UInt8 => zeroed ? new byte[length] : GC.AllocateUninitializedArray<byte>(length),
+        DType.Int64 => zeroed ? new long[length] : GC.AllocateUninitializedArray<long>(length),
+        DType.Float16 => zeroed ? new Half[length] : GC.AllocateUninitializedArray<Half>(length),
+        DType.BFloat16 => zeroed ? new BFloat16[length] : GC.AllocateUninitializedArray<BFloat16>(length),
+        _ => throw new ArgumentOutOfRangeException(nameof(dtype), dtype, $"Unknown DType value {(int)dtype}."),
     };
 
     // Called by the scope that lent the array, after which no view of this storage may read it.

@@ -1,3 +1,5 @@
+using Lepton.Engine.Kernels;
+
 namespace Lepton.Engine;
 
 public sealed partial class Tensor
@@ -14,16 +16,25 @@ public sealed partial class Tensor
 
     public static Tensor Ones(params int[] shape) => Ones(new Shape(shape));
 
+    /// <summary>Every element <paramref name="value"/>, converted to <paramref name="dtype"/> as <see cref="To"/> converts.</summary>
     public static Tensor Full(Shape shape, double value, DType dtype = DType.Float32)
     {
         var t = Empty(shape, dtype);
-        switch (dtype)
-        {
-            case DType.Float32: t.Span<float>().Fill((float)value); break;
-            case DType.Float64: t.Span<double>().Fill(value); break;
-            case DType.Int32: t.Span<int>().Fill((int)value); break;
-        }
+        if (t.Numel == 0) return t;
+        // Convert once into the first element, then repeat it.
+        DTypeConvert.Run(new Storage(new[] { value }, DType.Float64), 0, t.Storage, 0, 1);
+        var fill = new FillAction(t.Storage, t.Numel);
+        DTypeSwitch.Run(dtype, ref fill);
         return t;
+    }
+
+    private readonly struct FillAction(Storage storage, int length) : IDTypeAction
+    {
+        public void Run<T>() where T : unmanaged
+        {
+            var s = storage.As<T>().AsSpan(0, length);
+            s[1..].Fill(s[0]);
+        }
     }
 
     public static Tensor ZerosLike(Tensor t) => Zeros(t.Shape, t.DType);
@@ -38,17 +49,11 @@ public sealed partial class Tensor
     {
         if (step == 0) throw new ArgumentException("Arange step must not be 0.");
         int n = Math.Max(0, (int)Math.Ceiling((end - start) / step));
+        var values = new double[n];
+        for (int i = 0; i < n; i++) values[i] = start + i * step;
+        if (dtype == DType.Float64) return FromArray(values);
         var t = Empty(new Shape(n), dtype);
-        for (int i = 0; i < n; i++)
-        {
-            double v = start + i * step;
-            switch (dtype)
-            {
-                case DType.Float32: t.Span<float>()[i] = (float)v; break;
-                case DType.Float64: t.Span<double>()[i] = v; break;
-                default: t.Span<int>()[i] = (int)v; break;
-            }
-        }
+        DTypeConvert.Run(new Storage(values, DType.Float64), 0, t.Storage, 0, n);
         return t;
     }
 
@@ -76,7 +81,7 @@ public sealed partial class Tensor
         {
             case DType.Float32: { var s = t.Span<float>(); for (int i = 0; i < s.Length; i++) s[i] = (float)next(); break; }
             case DType.Float64: { var s = t.Span<double>(); for (int i = 0; i < s.Length; i++) s[i] = next(); break; }
-            default: throw new NotSupportedException("Random fill needs a float dtype.");
+            default: throw new ArgumentException($"Rand/Randn draw Float32 or Float64 values, got dtype {t.DType}; draw Float32 and call .To(DType.{t.DType}).");
         }
     }
 
@@ -86,6 +91,16 @@ public sealed partial class Tensor
     public static Tensor FromArray(double[] data, params int[] shape) => Wrap(data, DType.Float64, shape);
 
     public static Tensor FromArray(int[] data, params int[] shape) => Wrap(data, DType.Int32, shape);
+
+    public static Tensor FromArray(sbyte[] data, params int[] shape) => Wrap(data, DType.Int8, shape);
+
+    public static Tensor FromArray(byte[] data, params int[] shape) => Wrap(data, DType.UInt8, shape);
+
+    public static Tensor FromArray(long[] data, params int[] shape) => Wrap(data, DType.Int64, shape);
+
+    public static Tensor FromArray(Half[] data, params int[] shape) => Wrap(data, DType.Float16, shape);
+
+    public static Tensor FromArray(BFloat16[] data, params int[] shape) => Wrap(data, DType.BFloat16, shape);
 
     private static Tensor Wrap(Array data, DType dtype, int[] shape)
     {

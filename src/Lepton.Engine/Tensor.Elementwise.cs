@@ -120,6 +120,11 @@ public sealed partial class Tensor
     /// <summary>Picks a where the mask is non-zero, b elsewhere (all three broadcast).</summary>
     public static Tensor Where(Tensor condition, Tensor a, Tensor b)
     {
+        a.RequireFloat("Where");
+        b.RequireFloat("Where");
+        if (a.DType != b.DType) throw new ArgumentException($"Where: a is {a.DType} but b is {b.DType}; convert one with To().");
+        // An integer mask (UInt8, Int32, ...) converts exactly as far as zero/non-zero goes.
+        if (!condition.DType.IsFloat()) condition = condition.To(a.DType);
         var mask = condition.Ne(condition.ScalarLike(0));
         if (mask.DType != a.DType) mask = mask.To(a.DType);
         var shape = Shape.Broadcast(Shape.Broadcast(mask.Shape, a.Shape, "Where"), b.Shape, "Where");

@@ -84,23 +84,20 @@ public sealed partial class Tensor
         foreach (var v in idx)
             if ((uint)v >= (uint)size)
                 throw new IndexOutOfRangeException($"Gather: index {v} is out of range for axis {a} of size {size} (input {Shape}); indices must be in [0, {size}).");
-        var y = DType switch
-        {
-            DType.Float32 => GatherForward<float>(idx, index.Shape, a),
-            DType.Float64 => GatherForward<double>(idx, index.Shape, a),
-            _ => GatherForward<int>(idx, index.Shape, a),
-        };
+        var y = Empty(index.Shape, DType);
+        var gather = new GatherAction(this, idx, a, y);
+        DTypeSwitch.Run(DType, ref gather);
         var inShape = Shape;
         return Tape.Record(y, "gather", [this], g => [DType == DType.Float32
             ? GatherBackward<float>(g.DenseData(), idx, index.Shape, a, inShape)
             : GatherBackward<double>(g.DenseData(), idx, index.Shape, a, inShape)]);
     }
 
-    private Tensor GatherForward<T>(int[] idx, Shape indexShape, int axis) where T : unmanaged
+    // Gather copies values, so it works on every dtype (only its backward needs a float type).
+    private readonly struct GatherAction(Tensor x, int[] idx, int axis, Tensor y) : IDTypeAction
     {
-        var y = Empty(indexShape, DType);
-        IndexKernels.Gather(Data<T>(), Offset, Strides, idx, indexShape.Dims, axis, y.Data<T>());
-        return y;
+        public void Run<T>() where T : unmanaged =>
+            IndexKernels.Gather(x.Data<T>(), x.Offset, x.Strides, idx, y.Shape.Dims, axis, y.Data<T>());
     }
 
     private static Tensor GatherBackward<T>(Tensor g, int[] idx, Shape indexShape, int axis, Shape inShape) where T : unmanaged, IFloatingPointIeee754<T>

@@ -12,6 +12,8 @@ public sealed partial class Tensor
     public Tensor Matmul(Tensor b)
     {
         if (Rank == 0 || b.Rank == 0) throw new ArgumentException($"Matmul needs tensors of rank >= 1, got {Shape} and {b.Shape}.");
+        RequireFloat("Matmul");
+        b.RequireFloat("Matmul");
         if (Rank == 1) return Unsqueeze(0).Matmul(b).Squeeze(-2);
         if (b.Rank == 1) return Matmul(b.Unsqueeze(-1)).Squeeze(-1);
         if (DType != b.DType) throw new ArgumentException($"Matmul: dtypes differ ({DType} and {b.DType}).");

@@ -31,11 +31,7 @@ public sealed partial class Tensor
         return storage.As<T>();
     }
 
-    private void RequireFloat(string op)
-    {
-        if (!DType.IsFloat())
-            throw new ArgumentException($"{op} needs a Float32 or Float64 tensor, got {DType} of shape {Shape}; convert with To(DType.Float32).");
-    }
+    private void RequireFloat(string op) => DType.RequireFloat(op, Shape);
 
     private void RequireRank4(string op)
     {

@@ -27,7 +27,7 @@ public sealed partial class Tensor
     // Moves the reduced axes last, makes the data dense and reduces each row.
     private Tensor ReduceRaw(int[] axes, bool keepDim, ReduceKind kind)
     {
-        if (!DType.IsFloat()) throw new NotSupportedException($"Reductions need a float tensor, got {DType}.");
+        RequireFloat(kind switch { ReduceKind.ArgMax => "Argmax", ReduceKind.ArgMin => "Argmin", _ => kind.ToString() }); // the public method's name
         if (kind == ReduceKind.Sum && IsLeadingPrefix(axes) && IsContiguous) return SumLeadingAxes(axes.Length, keepDim);
         var kept = Enumerable.Range(0, Rank).Where(i => Array.IndexOf(axes, i) < 0).ToArray();
         var perm = kept.Concat(axes).ToArray();
@@ -77,6 +77,7 @@ public sealed partial class Tensor
 
     public Tensor Mean(int[]? axes = null, bool keepDim = false)
     {
+        RequireFloat("Mean");
         var ax = NormalizeAxes(axes);
         int count = 1;
         foreach (var a in ax) count *= Shape[a];
@@ -88,6 +89,7 @@ public sealed partial class Tensor
     /// <summary>Variance with Bessel's correction by default (unbiased, like torch.var).</summary>
     public Tensor Var(int[]? axes = null, bool keepDim = false, bool unbiased = true)
     {
+        RequireFloat("Var");
         var ax = NormalizeAxes(axes);
         int count = 1;
         foreach (var a in ax) count *= Shape[a];

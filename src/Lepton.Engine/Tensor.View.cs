@@ -10,12 +10,8 @@ public sealed partial class Tensor
     {
         if (IsContiguous) return this;
         var r = Empty(Shape, DType);
-        switch (DType)
-        {
-            case DType.Float32: StridedCopy.Run(Storage.As<float>(), Offset, Shape.Dims, Strides, r.Span<float>()); break;
-            case DType.Float64: StridedCopy.Run(Storage.As<double>(), Offset, Shape.Dims, Strides, r.Span<double>()); break;
-            default: StridedCopy.Run(Storage.As<int>(), Offset, Shape.Dims, Strides, r.Span<int>()); break;
-        }
+        var gather = new GatherViewAction(this, r);
+        DTypeSwitch.Run(DType, ref gather);
         return Tape.Record(r, "contiguous", [this], g => [g]);
     }
 
@@ -206,12 +202,22 @@ public sealed partial class Tensor
             Array.Copy(dense.Storage.Data, dense.Offset, Storage.Data, Offset, Numel);
             return;
         }
-        switch (DType)
-        {
-            case DType.Float32: StridedCopy.Scatter(dense.Span<float>(), Storage.As<float>(), Offset, Shape.Dims, Strides); break;
-            case DType.Float64: StridedCopy.Scatter(dense.Span<double>(), Storage.As<double>(), Offset, Shape.Dims, Strides); break;
-            default: StridedCopy.Scatter(dense.Span<int>(), Storage.As<int>(), Offset, Shape.Dims, Strides); break;
-        }
+        var scatter = new ScatterViewAction(dense, this);
+        DTypeSwitch.Run(DType, ref scatter);
+    }
+
+    // The strided view `view` copied into the dense tensor `dense`, for any element type.
+    private readonly struct GatherViewAction(Tensor view, Tensor dense) : IDTypeAction
+    {
+        public void Run<T>() where T : unmanaged =>
+            StridedCopy.Run(view.Storage.As<T>(), view.Offset, view.Shape.Dims, view.Strides, dense.Span<T>());
+    }
+
+    // The dense tensor `dense` written into the strided view `view`, for any element type.
+    private readonly struct ScatterViewAction(Tensor dense, Tensor view) : IDTypeAction
+    {
+        public void Run<T>() where T : unmanaged =>
+            StridedCopy.Scatter(dense.Span<T>(), view.Storage.As<T>(), view.Offset, view.Shape.Dims, view.Strides);
     }
 
     /// <summary>Sums a broadcast gradient back down to <paramref name="shape"/> (the reverse of broadcasting).</summary>

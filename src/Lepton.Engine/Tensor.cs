@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using Lepton.Engine.Autograd;
+using Lepton.Engine.Kernels;
 
 namespace Lepton.Engine;
 
@@ -66,41 +67,32 @@ public sealed partial class Tensor
         return Storage.As<T>().AsSpan(Offset, Numel);
     }
 
-    /// <summary>The elements in row-major order as float (copying and converting as needed).</summary>
-    public float[] ToArray()
+    /// <summary>The elements in row-major order as float (copying and converting as <see cref="To"/> does).</summary>
+    public float[] ToArray() => ConvertedArray<float>(DType.Float32);
+
+    /// <summary>The elements in row-major order as double (copying and converting as <see cref="To"/> does).</summary>
+    public double[] ToDoubleArray() => ConvertedArray<double>(DType.Float64);
+
+    /// <summary>The elements in row-major order as int (floats truncate toward zero and saturate, as <see cref="To"/>).</summary>
+    public int[] ToIntArray() => ConvertedArray<int>(DType.Int32);
+
+    /// <summary>A copy of the elements in row-major order, in this tensor's own element type (long[] for Int64, Half[] for Float16, ...).</summary>
+    public T[] ToArray<T>() where T : unmanaged
     {
-        var c = Contiguous();
-        return c.DType switch
-        {
-            DType.Float32 => c.Span<float>().ToArray(),
-            DType.Float64 => Array.ConvertAll(c.Span<double>().ToArray(), v => (float)v),
-            DType.Int32 => Array.ConvertAll(c.Span<int>().ToArray(), v => (float)v),
-            _ => throw new InvalidOperationException(),
-        };
+        var want = DTypeInfo.Of<T>();
+        if (want != DType)
+            throw new InvalidOperationException($"ToArray<{typeof(T).Name}>() reads a {want} tensor, but this one is {DType} {Shape}; " +
+                $"call ToArray<{DType.ClrType().Name}>(), or .To(DType.{want}) first to convert.");
+        return Contiguous().Span<T>().ToArray();
     }
 
-    public double[] ToDoubleArray()
+    private T[] ConvertedArray<T>(DType dtype) where T : unmanaged
     {
         var c = Contiguous();
-        return c.DType switch
-        {
-            DType.Float32 => Array.ConvertAll(c.Span<float>().ToArray(), v => (double)v),
-            DType.Float64 => c.Span<double>().ToArray(),
-            DType.Int32 => Array.ConvertAll(c.Span<int>().ToArray(), v => (double)v),
-            _ => throw new InvalidOperationException(),
-        };
-    }
-
-    public int[] ToIntArray()
-    {
-        var c = Contiguous();
-        return c.DType switch
-        {
-            DType.Int32 => c.Span<int>().ToArray(),
-            DType.Float32 => Array.ConvertAll(c.Span<float>().ToArray(), v => (int)v),
-            DType.Float64 => Array.ConvertAll(c.Span<double>().ToArray(), v => (int)v),
-            _ => throw new InvalidOperationException(),
-        };
+        if (c.DType == dtype) return c.Span<T>().ToArray();
+        var r = new T[c.Numel];
+        DTypeConvert.Run(c.Storage, c.Offset, new Storage(r, dtype), 0, c.Numel);
+        return r;
     }
 
     /// <summary>The single value of a one-element tensor.</summary>
@@ -110,18 +102,18 @@ public sealed partial class Tensor
         return ToArray()[0];
     }
 
-    /// <summary>Converts to another dtype (a copy; gradients flow between float types).</summary>
+    /// <summary>
+    /// Converts to another dtype (a copy; this tensor itself when already of that dtype). To a float dtype values
+    /// round to nearest, ties to even (overflow gives infinity); to an integer dtype floats truncate toward zero,
+    /// NaN gives 0, and every value saturates at the type's range (300 to UInt8 is 255, -1 is 0). Gradients flow
+    /// between Float32 and Float64.
+    /// </summary>
     public Tensor To(DType dtype)
     {
         if (dtype == DType) return this;
-        var src = Contiguous();
+        var src = DenseData();
         var st = Storage.Allocate(dtype, Numel, zeroed: false);
-        switch (dtype)
-        {
-            case DType.Float32: src.ToArray().CopyTo(st.As<float>(), 0); break;
-            case DType.Float64: src.ToDoubleArray().CopyTo(st.As<double>(), 0); break;
-            case DType.Int32: src.ToIntArray().CopyTo(st.As<int>(), 0); break;
-        }
+        DTypeConvert.Run(src.Storage, src.Offset, st, 0, Numel);
         var r = new Tensor(st, Shape);
         if (dtype.IsFloat() && DType.IsFloat())
         {
@@ -166,14 +158,15 @@ public sealed partial class Tensor
             {
                 DType.Float32 => Storage.As<float>()[o],
                 DType.Float64 => Storage.As<double>()[o],
-                _ => Storage.As<int>()[o],
+                DType.Int32 => Storage.As<int>()[o],
+                _ => DTypeConvert.ElementAsDouble(Storage, o),
             };
         }
     }
 
     public override string ToString()
     {
-        var vals = ToArray();
+        var vals = ToDoubleArray(); // exact for every dtype but Int64 beyond 2^53
         var shown = string.Join(", ", vals.Take(8).Select(v => v.ToString("G6", System.Globalization.CultureInfo.InvariantCulture)));
         return $"Tensor{Shape} {DType}{(RequiresGrad ? " grad" : "")} [{shown}{(vals.Length > 8 ? ", ..." : "")}]";
     }

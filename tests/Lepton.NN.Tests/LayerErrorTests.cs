@@ -43,11 +43,9 @@ public class LayerErrorTests
     }
 
     [Fact]
-    public void DefaultInitializationIsDeterministicAndFollowsPyTorchBounds()
+    public void DefaultInitializationFollowsPyTorchBounds()
     {
         var a = new Linear(100, 50);
-        var b = new Linear(100, 50);
-        Assert.Equal(a.Weight.Value.ToArray(), b.Weight.Value.ToArray());
         Assert.All(a.Weight.Value.ToArray(), v => Assert.InRange(v, -0.1f, 0.1f));
         Assert.All(a.Bias!.Value.ToArray(), v => Assert.InRange(v, -0.1f, 0.1f));
         var c = new Linear(100, 50, rng: new Generator(9));

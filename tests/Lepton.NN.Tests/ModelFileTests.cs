@@ -136,6 +136,44 @@ public sealed class ModelFileTests : IDisposable
     }
 
     [Theory]
+    [InlineData(DType.Float16)]
+    [InlineData(DType.BFloat16)]
+    [InlineData(DType.Float64)]
+    public void HalfAndDoubleWeights_LoadIntoTheFloat32Model(DType stored)
+    {
+        var model = SmallCnn();
+        ModelFile.Save(_dir, model, Spec());
+        var state = model.StateDict().ToDictionary(kv => kv.Key, kv => kv.Value.DType.IsFloat() ? kv.Value.To(stored) : kv.Value);
+        SafetensorsWriter.Write(Path.Combine(_dir, "weights.safetensors"), state, writeAsInt64: ModelFile.IsInt64Name);
+        var (loaded, _) = ModelFile.Load(_dir);
+        foreach (var (name, t) in loaded.StateDict())
+        {
+            Assert.Equal(model.StateDict()[name].DType, t.DType); // Float32 weights, Int32 counter: as before
+            Assert.Equal(state[name].To(t.DType).ToArray(), t.ToArray());
+        }
+    }
+
+    [Fact]
+    public void Int64CounterBeyondInt32_IsRefusedNotSaturated()
+    {
+        var model = SmallCnn();
+        ModelFile.Save(_dir, model, Spec());
+        var state = model.StateDict().ToDictionary(kv => kv.Key, kv => kv.Value);
+        state["1.num_batches_tracked"] = Tensor.FromArray(new[] { 1L << 40 }).Reshape();
+        SafetensorsWriter.Write(Path.Combine(_dir, "weights.safetensors"), state);
+        Assert.Equal("weights.safetensors: tensor '1.num_batches_tracked' (I64) holds 1099511627776, outside the Int32 range the architecture uses.",
+            Assert.Throws<InvalidDataException>(() => ModelFile.Load(_dir)).Message);
+
+        state["1.num_batches_tracked"] = Tensor.FromArray(new sbyte[] { 9 }).Reshape();
+        SafetensorsWriter.Write(Path.Combine(_dir, "weights.safetensors"), state);
+        Assert.Equal(9, ((BatchNorm2d)ModelFile.Load(_dir).Model[1]).NumBatchesTracked);
+
+        state["1.num_batches_tracked"] = Tensor.Scalar(9, DType.Float16);
+        SafetensorsWriter.Write(Path.Combine(_dir, "weights.safetensors"), state);
+        Assert.Contains("is stored as F16, but the architecture expects an integer tensor", Assert.Throws<InvalidDataException>(() => ModelFile.Load(_dir)).Message);
+    }
+
+    [Theory]
     [InlineData("{", "model.json is not valid JSON")]
     [InlineData("""{"architecture": [], "input": {"shape": [-1, 4]}, "format_version": 9}""", "format_version 9 is not supported")]
     [InlineData("""{"input": {"shape": [-1, 4]}}""", "\"architecture\" is missing")]

@@ -17,7 +17,7 @@ public sealed class Dropout : Module, ILayerConfig
         if (p < 0 || p > 1 || double.IsNaN(p))
             throw new ArgumentException($"Dropout probability must be in [0, 1], got {p}.");
         P = p;
-        _rng = rng ?? LayerDefaults.Generator();
+        _rng = rng ?? LayerDefaults.NextLayerGenerator();
     }
 
     public double P { get; }

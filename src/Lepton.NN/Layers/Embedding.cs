@@ -16,7 +16,7 @@ public sealed class Embedding : Module, ILayerConfig
         NumEmbeddings = numEmbeddings;
         EmbeddingDim = embeddingDim;
         var w = Tensor.Zeros(numEmbeddings, embeddingDim);
-        Init.Normal(w, rng ?? LayerDefaults.Generator(), 0, 1);
+        Init.Normal(w, rng ?? LayerDefaults.NextLayerGenerator(), 0, 1);
         _weight = RegisterParameter("weight", w);
     }
 

@@ -20,7 +20,7 @@ public sealed class Linear : Module, ILayerConfig
         Options = options ?? new LinearOptions();
         InFeatures = inFeatures;
         OutFeatures = outFeatures;
-        rng ??= LayerDefaults.Generator();
+        rng ??= LayerDefaults.NextLayerGenerator();
         var w = Tensor.Zeros(outFeatures, inFeatures);
         Init.TorchDefaultWeight(w, rng);
         _weight = RegisterParameter("weight", w);

@@ -1,10 +1,11 @@
 using Lepton.Engine;
+using Lepton.Engine.Backends;
 using Lepton.Engine.Kernels;
 using Lepton.NN.Layers;
 
 namespace Lepton.NN.Planned;
 
-/// <summary><see cref="AvgPool2d"/> and <see cref="AdaptiveAvgPool2d"/> over fixed buffers, with Tensor's pooling kernels.</summary>
+/// <summary><see cref="AvgPool2d"/> and <see cref="AdaptiveAvgPool2d"/> over fixed buffers, through the kernel backend (Tensor's pooling kernels on the CPU).</summary>
 internal sealed class PlannedAvgPool : PlannedLayer
 {
     private readonly PoolGeometry? _g;
@@ -25,16 +26,13 @@ internal sealed class PlannedAvgPool : PlannedLayer
 
     public override void Forward()
     {
-        if (_g is { } g) Pool2dKernels.AvgForward(X.Data<float>(), 0, g, Y.Data<float>());
-        else Pool2dKernels.AdaptiveAvgForward(X.Data<float>(), 0, _planes, _h, _w, _oh, _ow, Y.Data<float>());
+        if (_g is { } g) Backend.Current.AvgPool2dForward(X, g, Y);
+        else Backend.Current.AdaptiveAvgPool2dForward(X, _planes, _h, _w, _oh, _ow, Y);
     }
 
     public override void Backward()
     {
-        // Both backward kernels add into the input gradient (windows may overlap).
-        var gx = GX!.Data<float>();
-        gx.AsSpan().Clear();
-        if (_g is { } g) Pool2dKernels.AvgBackward(GY.Data<float>(), 0, g, gx);
-        else Pool2dKernels.AdaptiveAvgBackward(GY.Data<float>(), 0, _planes, _h, _w, _oh, _ow, gx);
+        if (_g is { } g) Backend.Current.AvgPool2dBackward(GY, g, GX!);
+        else Backend.Current.AdaptiveAvgPool2dBackward(GY, _planes, _h, _w, _oh, _ow, GX!);
     }
 }

@@ -1,11 +1,12 @@
 using Lepton.Engine;
 using Lepton.Engine.Autograd;
+using Lepton.Engine.Backends;
 using Lepton.Engine.Kernels;
 using Lepton.NN.Layers;
 
 namespace Lepton.NN.Planned;
 
-/// <summary><see cref="Conv2d"/> over fixed buffers, through the kernels Tensor.Conv2d calls (Conv2dKernels).</summary>
+/// <summary><see cref="Conv2d"/> over fixed buffers, through the kernel backend (on the CPU, the kernels Tensor.Conv2d calls).</summary>
 internal sealed class PlannedConv2d : PlannedLayer
 {
     private readonly PlannedParameter _weight;
@@ -32,25 +33,7 @@ internal sealed class PlannedConv2d : PlannedLayer
         _bias?.AddTo(store);
     }
 
-    public override void Forward()
-    {
-        var b = _bias?.Value;
-        Conv2dKernels.Forward(X.Data<float>(), 0, _weight.Value.Data<float>(), 0, b?.Data<float>(), 0, _g, Y.Data<float>(), null);
-    }
+    public override void Forward() => Backend.Current.Conv2dForward(X, _weight.Value, _bias?.Value, _g, Y);
 
-    public override void Backward()
-    {
-        var gx = GX?.Data<float>();
-        var gw = _weight.Grad?.Data<float>();
-        var gb = _bias?.Grad?.Data<float>();
-        // The im2col path accumulates into its outputs (the recorded op hands it zeroed buffers); the stride-1 path
-        // overwrites them.
-        if (!ConvStride1.Applies(_g) || (gw is null && gb is not null))
-        {
-            gx?.AsSpan().Clear();
-            gw?.AsSpan().Clear();
-            gb?.AsSpan().Clear();
-        }
-        Conv2dKernels.Backward(X.Data<float>(), 0, _weight.Value.Data<float>(), 0, GY.Data<float>(), _g, gx, gw, gb);
-    }
+    public override void Backward() => Backend.Current.Conv2dBackward(X, _weight.Value, GY, _g, GX, _weight.Grad, _bias?.Grad);
 }

@@ -1,5 +1,5 @@
 using Lepton.Engine;
-using Lepton.Engine.Kernels;
+using Lepton.Engine.Backends;
 
 namespace Lepton.NN.Planned;
 
@@ -11,14 +11,14 @@ internal sealed class PlannedCrossEntropy
 {
     private readonly int _n, _c;
     private readonly int[] _ids;
-    private readonly float[] _logp;
+    private readonly Tensor _logp; // (N,C) log-probabilities kept for the backward
 
     public PlannedCrossEntropy(int n, int c)
     {
         _n = n;
         _c = c;
         _ids = new int[n];
-        _logp = new float[n * c];
+        _logp = PlannedLayer.Buffer(new Shape(n, c));
     }
 
     /// <summary>The class ids of the last <see cref="Forward"/>.</summary>
@@ -33,11 +33,11 @@ internal sealed class PlannedCrossEntropy
         foreach (var id in _ids)
             if ((uint)id >= (uint)_c)
                 throw new ArgumentException($"CrossEntropy: target class {id} is out of range for {_c} classes (logits ({_n},{_c})).");
-        double total = SoftmaxKernels.LogSoftmaxNll(logits.Data<float>(), 0, _n, _c, _ids, _logp);
+        double total = Backend.Current.LogSoftmaxNll(logits, _n, _c, _ids, _logp);
         return (float)(total / _n);
     }
 
     /// <summary>Writes the gradient of the mean loss with respect to the logits into <paramref name="gradient"/> (N,C).</summary>
     public void Backward(Tensor gradient) =>
-        SoftmaxKernels.NllSoftmaxBackward(_logp, _n, _c, _ids, (float)(1.0 / _n), gradient.Data<float>());
+        Backend.Current.NllSoftmaxBackward(_logp, _n, _c, _ids, (float)(1.0 / _n), gradient);
 }

@@ -43,11 +43,11 @@ internal abstract class PlannedLayer
     /// <summary>True while each parameter is the tensor the step was planned with and its Trainable flag is unchanged.</summary>
     public virtual bool ParametersUnchanged => true;
 
-    /// <summary>A float32 buffer owned by the step for as long as it lives (never from a TensorScope's pool).</summary>
-    internal static Tensor Buffer(Shape shape)
+    /// <summary>A buffer (Float32 unless told) owned by the step for as long as it lives (never from a TensorScope's pool).</summary>
+    internal static Tensor Buffer(Shape shape, DType dtype = DType.Float32)
     {
         using var unpooled = TensorScope.Suspend();
-        return Tensor.Zeros(shape);
+        return Tensor.Zeros(shape, dtype);
     }
 
     /// <summary>A view of <paramref name="t"/>'s elements with another shape of the same size.</summary>

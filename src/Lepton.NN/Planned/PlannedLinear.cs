@@ -1,10 +1,11 @@
 using Lepton.Engine;
 using Lepton.Engine.Autograd;
+using Lepton.Engine.Backends;
 using Lepton.NN.Layers;
 
 namespace Lepton.NN.Planned;
 
-/// <summary><see cref="Linear"/> over fixed buffers: y = x Wᵀ + b forward; gx, dW and db backward (Tensor.Linear's kernels).</summary>
+/// <summary><see cref="Linear"/> over fixed buffers: y = x Wᵀ + b forward; gx, dW and db backward (through the kernel backend: Tensor.Linear's kernels on the CPU).</summary>
 internal sealed class PlannedLinear : PlannedLayer
 {
     private readonly PlannedParameter _weight;
@@ -31,8 +32,8 @@ internal sealed class PlannedLinear : PlannedLayer
         _bias?.AddTo(store);
     }
 
-    public override void Forward() => Tensor.LinearForward<float>(X, _weight.Value, _bias?.Value, Y, _rows, _in, _out);
+    public override void Forward() => Backend.Current.LinearForward(X, _weight.Value, _bias?.Value, Y, _rows, _in, _out);
 
     public override void Backward() =>
-        Tensor.LinearBackward<float>(X, _weight.Value, GY, GX, _weight.Grad, _bias?.Grad, _rows, _in, _out);
+        Backend.Current.LinearBackward(X, _weight.Value, GY, GX, _weight.Grad, _bias?.Grad, _rows, _in, _out);
 }

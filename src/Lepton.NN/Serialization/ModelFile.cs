@@ -55,7 +55,9 @@ public static class ModelFile
 
     /// <summary>
     /// Copies tensors into a model after checking names, dtypes and shapes against it, with errors that
-    /// name the tensor, the expected and the found value.
+    /// name the tensor, the expected and the found value. A stored tensor converts to the dtype the model holds
+    /// when both are floating point (F16, BF16 or F64 weights into a Float32 model) or both integers whose values
+    /// fit (I64 <c>num_batches_tracked</c> into Int32).
     /// </summary>
     public static void LoadWeights(Module model, SafetensorsContent weights, string source = WeightsFileName)
     {
@@ -69,16 +71,39 @@ public static class ModelFile
         if (unexpected.Count > 0)
             throw new InvalidDataException(
                 $"{source} has tensor(s) {string.Join(", ", unexpected.Take(10))} that the architecture does not have; the weights belong to a different model.");
+        var converted = new Dictionary<string, Tensor>(found.Count);
         foreach (var (name, want) in expected)
         {
             var got = found[name];
             if (got.Shape != want.Shape)
                 throw new InvalidDataException($"{source}: tensor '{name}' has shape {got.Shape}, but the architecture expects {want.Shape}.");
-            if (got.DType.IsFloat() != want.DType.IsFloat())
+            if (got.DType.IsFloatingPoint() != want.DType.IsFloatingPoint())
                 throw new InvalidDataException(
-                    $"{source}: tensor '{name}' is stored as {weights.StoredDTypes[name]}, but the architecture expects {(want.DType.IsFloat() ? "a float tensor (F32)" : "an integer tensor (I64 or I32)")}.");
+                    $"{source}: tensor '{name}' is stored as {StoredName(weights, name, got)}, but the architecture expects " +
+                    $"{(want.DType.IsFloatingPoint() ? "a float tensor (F32, F16, BF16 or F64)" : "an integer tensor (I64 or I32)")}.");
+            if (got.DType.IsInteger() && got.DType != want.DType) CheckIntegersFit(got, want.DType, name, StoredName(weights, name, got), source);
+            converted[name] = got.DType == want.DType ? got : got.To(want.DType);
         }
-        model.LoadStateDict(found);
+        model.LoadStateDict(converted);
+    }
+
+    private static string StoredName(SafetensorsContent weights, string name, Tensor got) =>
+        weights.StoredDTypes.TryGetValue(name, out var s) ? s : got.DType.SafetensorsName();
+
+    // Tensor.To saturates; a weight file whose counter does not fit the model's integer type is refused instead.
+    private static void CheckIntegersFit(Tensor got, DType want, string name, string stored, string source)
+    {
+        var (min, max) = want switch
+        {
+            DType.Int8 => (sbyte.MinValue, sbyte.MaxValue),
+            DType.UInt8 => (byte.MinValue, byte.MaxValue),
+            DType.Int32 => (int.MinValue, int.MaxValue),
+            _ => (long.MinValue, long.MaxValue),
+        };
+        foreach (var v in got.To(DType.Int64).ToArray<long>())
+            if (v < min || v > max)
+                throw new InvalidDataException(
+                    $"{source}: tensor '{name}' ({stored}) holds {v.ToString(System.Globalization.CultureInfo.InvariantCulture)}, outside the {want} range the architecture uses.");
     }
 
     /// <summary>PyTorch stores batch-norm counters as int64; writing them so keeps load_state_dict happy.</summary>

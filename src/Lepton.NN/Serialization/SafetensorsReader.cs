@@ -1,6 +1,4 @@
 using System.Buffers.Binary;
-using System.Globalization;
-using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -20,7 +18,8 @@ public sealed record SafetensorsContent(
 /// <summary>
 /// Reads safetensors, validating every field before touching data: header length against the file
 /// size, well-formed JSON, known dtypes, shapes, offsets in range, non-overlapping and covering the
-/// data exactly. F32, F64, I32 load as is; I64 loads into Int32 (range-checked); F16 and BF16 load into Float32.
+/// data exactly, so no allocation is sized by the header beyond what the file holds. Every dtype loads as
+/// itself (F32, F64, I32, I8, U8, I64, F16, BF16); <see cref="ModelFile.LoadWeights"/> converts to the model's dtypes.
 /// </summary>
 public static class SafetensorsReader
 {
@@ -48,16 +47,21 @@ public static class SafetensorsReader
         {
             header = JsonNode.Parse(Encoding.UTF8.GetString(file, 8, (int)headerLen)) as JsonObject
                 ?? throw new InvalidDataException($"{source}: the header is not a JSON object.");
+            _ = header.Count; // JsonObject finds repeated names lazily; make it happen inside this try
         }
         catch (JsonException e)
         {
             throw new InvalidDataException($"{source}: the header is not valid JSON ({e.Message}).");
         }
+        catch (ArgumentException e)
+        {
+            throw new InvalidDataException($"{source}: the header names an entry twice ({e.Message}); the file is corrupted.");
+        }
 
         long dataStart = 8 + (long)headerLen;
         long dataLen = file.Length - dataStart;
         var metadata = new Dictionary<string, string>();
-        var entries = new List<(string Name, string DType, int[] Shape, long Begin, long End)>();
+        var entries = new List<(string Name, DType DType, int[] Shape, long Begin, long End)>();
         foreach (var (name, node) in header)
         {
             if (name == "__metadata__")
@@ -71,20 +75,27 @@ public static class SafetensorsReader
             if (node is not JsonObject o) throw new InvalidDataException($"{source}: entry '{name}' must be an object with dtype, shape and data_offsets.");
             string dtype = o["dtype"] is JsonValue dv && dv.TryGetValue<string>(out var ds) ? ds
                 : throw new InvalidDataException($"{source}: tensor '{name}' has no dtype.");
-            int elemSize = ElementSize(dtype) ?? throw new InvalidDataException(
-                $"{source}: tensor '{name}' has dtype {dtype}, which Lepton cannot read; supported: F32, F64, I32, I64, F16, BF16.");
+            var known = DTypeInfo.FromSafetensorsName(dtype) ?? throw new InvalidDataException(
+                $"{source}: tensor '{name}' has dtype {dtype}, which Lepton cannot read; supported: " +
+                $"{string.Join(", ", DTypeInfo.All.Select(d => d.SafetensorsName()))}.");
+            int elemSize = known.SizeOf();
             var shape = ReadLongs(o["shape"], source, name, "shape");
             if (shape.Any(d => d < 0 || d > int.MaxValue)) throw new InvalidDataException($"{source}: tensor '{name}' has an invalid shape [{string.Join(", ", shape)}].");
             var offsets = ReadLongs(o["data_offsets"], source, name, "data_offsets");
             if (offsets.Length != 2 || offsets[0] < 0 || offsets[1] < offsets[0])
                 throw new InvalidDataException($"{source}: tensor '{name}' has bad data_offsets [{string.Join(", ", offsets)}]; expected [begin, end] with 0 <= begin <= end.");
-            long numel = 1;
-            foreach (var d in shape) numel = checked(numel * d);
-            if (numel > int.MaxValue) throw new InvalidDataException($"{source}: tensor '{name}' has {numel:N0} elements, more than Lepton supports.");
+            // Each factor is <= int.MaxValue and the product is checked after every step, so it cannot overflow a long.
+            long numel = shape.Contains(0) ? 0 : 1;
+            foreach (var d in numel == 0 ? [] : shape)
+            {
+                numel *= d;
+                if (numel > int.MaxValue)
+                    throw new InvalidDataException($"{source}: tensor '{name}' has shape [{string.Join(", ", shape)}], more than the {int.MaxValue:N0} elements Lepton supports.");
+            }
             long expected = numel * elemSize;
             if (offsets[1] - offsets[0] != expected)
                 throw new InvalidDataException($"{source}: tensor '{name}' ({dtype}, shape [{string.Join(", ", shape)}]) needs {expected:N0} bytes but data_offsets span {offsets[1] - offsets[0]:N0}.");
-            entries.Add((name, dtype, shape.Select(d => (int)d).ToArray(), offsets[0], offsets[1]));
+            entries.Add((name, known, shape.Select(d => (int)d).ToArray(), offsets[0], offsets[1]));
         }
 
         long needed = entries.Count == 0 ? 0 : entries.Max(e => e.End);
@@ -105,19 +116,11 @@ public static class SafetensorsReader
         foreach (var e in entries)
         {
             var bytes = new ReadOnlySpan<byte>(file, (int)(dataStart + e.Begin), (int)(e.End - e.Begin));
-            tensors.Add(new(e.Name, Decode(bytes, e.DType, e.Shape, source, e.Name)));
-            stored[e.Name] = e.DType;
+            tensors.Add(new(e.Name, Tensor.FromBytes(bytes, e.DType, new Shape(e.Shape))));
+            stored[e.Name] = e.DType.SafetensorsName();
         }
         return new SafetensorsContent(tensors, stored, metadata);
     }
-
-    private static int? ElementSize(string dtype) => dtype switch
-    {
-        "F32" or "I32" => 4,
-        "F64" or "I64" => 8,
-        "F16" or "BF16" => 2,
-        _ => null,
-    };
 
     private static long[] ReadLongs(JsonNode? n, string source, string name, string field)
     {
@@ -130,44 +133,4 @@ public static class SafetensorsReader
         }
         return r;
     }
-
-    private static Tensor Decode(ReadOnlySpan<byte> bytes, string dtype, int[] shape, string source, string name)
-    {
-        switch (dtype)
-        {
-            case "F32": return Tensor.FromArray(MemoryMarshal.Cast<byte, float>(bytes).ToArray(), shape).ReshapeScalar(shape);
-            case "F64": return Tensor.FromArray(MemoryMarshal.Cast<byte, double>(bytes).ToArray(), shape).ReshapeScalar(shape);
-            case "I32": return Tensor.FromArray(MemoryMarshal.Cast<byte, int>(bytes).ToArray(), shape).ReshapeScalar(shape);
-            case "I64":
-            {
-                var src = MemoryMarshal.Cast<byte, long>(bytes);
-                var v = new int[src.Length];
-                for (int i = 0; i < v.Length; i++)
-                {
-                    if (src[i] < int.MinValue || src[i] > int.MaxValue)
-                        throw new InvalidDataException($"{source}: tensor '{name}' (I64) holds {src[i].ToString(CultureInfo.InvariantCulture)}, outside the Int32 range Lepton uses.");
-                    v[i] = (int)src[i];
-                }
-                return Tensor.FromArray(v, shape).ReshapeScalar(shape);
-            }
-            case "F16":
-            {
-                var src = MemoryMarshal.Cast<byte, Half>(bytes);
-                var v = new float[src.Length];
-                for (int i = 0; i < v.Length; i++) v[i] = (float)src[i];
-                return Tensor.FromArray(v, shape).ReshapeScalar(shape);
-            }
-            default:
-            {
-                // BF16 is the upper half of an IEEE float32.
-                var src = MemoryMarshal.Cast<byte, ushort>(bytes);
-                var v = new float[src.Length];
-                for (int i = 0; i < v.Length; i++) v[i] = BitConverter.Int32BitsToSingle(src[i] << 16);
-                return Tensor.FromArray(v, shape).ReshapeScalar(shape);
-            }
-        }
-    }
-
-    // Tensor.FromArray treats an empty shape as 1-D; safetensors' [] means a 0-d scalar.
-    private static Tensor ReshapeScalar(this Tensor t, int[] shape) => shape.Length == 0 ? t.Reshape() : t;
 }

@@ -27,7 +27,7 @@ public sealed class Conv2d : Module, ILayerConfig, IFusableLayer
         InChannels = inChannels;
         OutChannels = outChannels;
         KernelSize = kernelSize;
-        rng ??= LayerDefaults.Generator();
+        rng ??= LayerDefaults.NextLayerGenerator();
         var w = Tensor.Zeros(outChannels, inChannels / o.Groups, kernelSize, kernelSize);
         Init.TorchDefaultWeight(w, rng);
         _weight = RegisterParameter("weight", w);

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Numerics;
 using Lepton.Engine.Threading;
 
@@ -28,15 +29,17 @@ internal interface IBinaryOp
 /// <summary>Elementwise kernels: map over one tensor, and zip two with NumPy broadcasting.</summary>
 internal static class Elementwise
 {
-    public static Tensor Map<TOp>(Tensor x, TOp op) where TOp : struct, IUnaryOp
+    /// <summary>y = op(x) elementwise; <paramref name="name"/> (the calling op, by default) names it in errors.</summary>
+    public static Tensor Map<TOp>(Tensor x, TOp op, [System.Runtime.CompilerServices.CallerMemberName] string name = "") where TOp : struct, IUnaryOp
     {
+        x.DType.RequireFloat(name, x.Shape);
         var src = x.Contiguous();
         var y = Tensor.Empty(x.Shape, x.DType);
         switch (x.DType)
         {
             case DType.Float32: Map(src.Storage.As<float>(), src.Offset, y.Storage.As<float>(), x.Numel, op); break;
             case DType.Float64: Map(src.Storage.As<double>(), src.Offset, y.Storage.As<double>(), x.Numel, op); break;
-            default: throw new NotSupportedException($"Elementwise math needs a float tensor, got {x.DType}.");
+            default: throw new UnreachableException();
         }
         return y;
     }
@@ -59,6 +62,8 @@ internal static class Elementwise
 
     public static Tensor Zip<TOp>(Tensor a, Tensor b, TOp op, string name) where TOp : struct, IBinaryOp
     {
+        a.DType.RequireFloat(name, a.Shape);
+        b.DType.RequireFloat(name, b.Shape);
         if (a.DType != b.DType)
             throw new ArgumentException($"{name}: dtypes differ ({a.DType} and {b.DType}); convert one with To().");
         var shape = Shape.Broadcast(a.Shape, b.Shape, name);
@@ -67,7 +72,7 @@ internal static class Elementwise
         {
             case DType.Float32: Zip<float, TOp>(a, b, y, op); break;
             case DType.Float64: Zip<double, TOp>(a, b, y, op); break;
-            default: throw new NotSupportedException($"{name} needs float tensors, got {a.DType}.");
+            default: throw new UnreachableException();
         }
         return y;
     }

@@ -166,7 +166,7 @@ public sealed class ModelFileTests : IDisposable
 
         state["1.num_batches_tracked"] = Tensor.FromArray(new sbyte[] { 9 }).Reshape();
         SafetensorsWriter.Write(Path.Combine(_dir, "weights.safetensors"), state);
-        Assert.Equal(9, ((BatchNorm2d)ModelFile.Load(_dir).Model[1]).NumBatchesTracked);
+        Assert.Equal(9, ((BatchNorm2d)((Sequential)ModelFile.Load(_dir).Model)[1]).NumBatchesTracked);
 
         state["1.num_batches_tracked"] = Tensor.Scalar(9, DType.Float16);
         SafetensorsWriter.Write(Path.Combine(_dir, "weights.safetensors"), state);

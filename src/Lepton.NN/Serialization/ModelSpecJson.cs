@@ -167,22 +167,28 @@ public static class ModelSpecJson
         return new TaskSpec(kind.Value, threshold, targets);
     }
 
+    /// <summary>The dtype's name in model.json, as numpy and PyTorch spell it (<c>float32</c>, <c>int64</c>, <c>bfloat16</c>).</summary>
     public static string DTypeName(DType d) => d switch
     {
         DType.Float32 => "float32",
         DType.Float64 => "float64",
         DType.Int32 => "int32",
+        DType.Int64 => "int64",
+        DType.Int8 => "int8",
+        DType.UInt8 => "uint8",
+        DType.Float16 => "float16",
+        DType.BFloat16 => "bfloat16",
         _ => throw new ArgumentOutOfRangeException(nameof(d)),
     };
 
-    internal static DType ParseDType(JsonNode? n, string source) =>
-        (n is JsonValue v && v.TryGetValue<string>(out var s) ? s.ToLowerInvariant() : null) switch
-        {
-            "float32" or "f32" => DType.Float32,
-            "float64" or "f64" => DType.Float64,
-            "int32" or "i32" => DType.Int32,
-            var other => throw new InvalidDataException($"{source}: input.dtype \"{other}\" is not supported; use \"float32\", \"float64\" or \"int32\"."),
-        };
+    internal static DType ParseDType(JsonNode? n, string source)
+    {
+        var name = n is JsonValue v && v.TryGetValue<string>(out var s) ? s.ToLowerInvariant() : null;
+        foreach (var d in DTypeInfo.All)
+            if (name == DTypeName(d) || name == d.SafetensorsName().ToLowerInvariant()) return d;
+        throw new InvalidDataException(
+            $"{source}: input.dtype \"{name}\" is not supported; use one of {string.Join(", ", DTypeInfo.All.Select(d => $"\"{DTypeName(d)}\""))}.");
+    }
 
     private static int GetInt(JsonNode? n, string source, string field)
     {

@@ -81,11 +81,21 @@ public sealed class CliTests(TrainedModelFixture fx)
     }
 
     [Fact]
-    public async Task WrongImageSizeIsAClearError()
+    public async Task ImagesOfAnotherSizeAreResizedForImageInputsAndRefusedForTensorInputs()
     {
         var path = Path.Combine(fx.Root, "big.png");
         PngEncoder.Write(path, new PngImage(32, 32, 1, new byte[32 * 32]));
-        var (code, _, err) = await CliRun.Invoke("predict", "--model", fx.ModelDir, "--input", path);
+        var (code, stdout, err) = await CliRun.Invoke("predict", "--model", fx.ModelDir, "--input", path, "--json");
+        Assert.True(code == 0, err);
+        Assert.Contains("big.png", stdout);
+
+        // A model saved before input kinds has a tensor input: images must have its exact size.
+        var legacy = Path.Combine(fx.Root, "legacy-model");
+        Directory.CreateDirectory(legacy);
+        foreach (var f in Directory.GetFiles(fx.ModelDir)) File.Copy(f, Path.Combine(legacy, Path.GetFileName(f)), overwrite: true);
+        var spec = ModelFile.Load(legacy).Spec;
+        File.WriteAllText(Path.Combine(legacy, ModelFile.SpecFileName), (spec with { Input = new InputSpec("image", spec.Input.Shape) }).ToJson());
+        (code, _, err) = await CliRun.Invoke("predict", "--model", legacy, "--input", path);
         Assert.Equal(1, code);
         Assert.Contains("big.png is 32x32 but the model expects 28x28", err);
         Assert.DoesNotContain("   at ", err);

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Lepton.Cli.Rendering;
 using Lepton.NN.Presets;
+using Lepton.NN.Serialization;
 using Lepton.Registry;
 using Lepton.Registry.Tracking;
 using Lepton.Training.Callbacks;
@@ -13,7 +14,16 @@ public static class TrainCommand
 {
     public static Command Create()
     {
-        var data = new Option<string>("--data") { Description = "Data set: fashion-mnist.", DefaultValueFactory = _ => "fashion-mnist" };
+        var data = new Option<string>("--data")
+        {
+            Description = "Data set: fashion-mnist, or a tensor data set folder (train/ and test/ with one .npy per model input and targets.npy).",
+            DefaultValueFactory = _ => "fashion-mnist",
+        };
+        var task = new Option<string?>("--task")
+        {
+            Description = "multiclass, binary, multilabel or regression (default: the data set's dataset.json, else multiclass).",
+        };
+        var threshold = new Option<double>("--threshold") { Description = "Decision threshold of binary and multilabel tasks.", DefaultValueFactory = _ => 0.5 };
         var dataDir = CommonOptions.DataDir();
         var model = new Option<string>("--model")
         {
@@ -41,18 +51,24 @@ public static class TrainCommand
         var json = CommonOptions.Json();
 
         var cmd = new Command("train", "Train a model and write a model folder (model.json + weights.safetensors).\n\n" +
-                                       "Example:\n  lepton train --data fashion-mnist --model cnn --epochs 5 --batch-size 64 --lr 1e-3 --out models/cnn");
-        foreach (var o in new Option[] { data, dataDir, model, epochs, batch, lr, optimizer, weightDecay, momentum, schedule, clip, valSplit, seed, outDir, register, store, threads, json })
+                                       "Examples:\n  lepton train --data fashion-mnist --model cnn --epochs 5 --batch-size 64 --lr 1e-3 --out models/cnn\n" +
+                                       "  lepton train --data fashion-mnist --model examples/models/residual-cnn.json --epochs 2\n" +
+                                       "  lepton train --data data/churn --model churn.json --task binary");
+        foreach (var o in new Option[] { data, dataDir, task, threshold, model, epochs, batch, lr, optimizer, weightDecay, momentum, schedule, clip, valSplit, seed, outDir, register, store, threads, json })
             cmd.Options.Add(o);
 
         cmd.SetAction(p => CommandRunner.Run(async ct =>
         {
             CommonOptions.ApplyThreads(p.GetValue(threads));
+            TaskSpec? taskSpec = p.GetValue(task) is { } name
+                ? new TaskSpec(TaskSpec.Parse(name) ?? throw new ArgumentException($"--task {name} is not a task; use multiclass, binary, multilabel or regression."),
+                    p.GetValue(threshold))
+                : null;
             var recipe = new ImageClassifierRecipe(
                 Data: p.GetValue(data)!, DataDir: p.GetValue(dataDir), Model: p.GetValue(model)!,
                 Epochs: p.GetValue(epochs), BatchSize: p.GetValue(batch), LearningRate: p.GetValue(lr),
                 Optimizer: p.GetValue(optimizer)!, WeightDecay: p.GetValue(weightDecay), Momentum: p.GetValue(momentum),
-                Schedule: p.GetValue(schedule)!, ClipGradNorm: p.GetValue(clip), ValidationSplit: p.GetValue(valSplit), Seed: p.GetValue(seed));
+                Schedule: p.GetValue(schedule)!, ClipGradNorm: p.GetValue(clip), ValidationSplit: p.GetValue(valSplit), Seed: p.GetValue(seed), Task: taskSpec);
             string dir = p.GetValue(outDir) ?? Path.Combine(CommonOptions.Home, "models", Path.GetFileNameWithoutExtension(recipe.Model));
             return await Train(recipe, dir, p.GetValue(register), p.GetValue(store), p.GetValue(json), ct);
         }));

@@ -12,15 +12,34 @@ namespace Lepton.Registry.Datasets;
 /// </summary>
 public static class DatasetVersions
 {
-    public static async Task<DatasetVersion> RecordFilesAsync(IRegistryStore store, string name, IReadOnlyList<string> files,
-        string schemaJson, string statisticsJson, string actor, CancellationToken ct = default)
+    public static Task<DatasetVersion> RecordFilesAsync(IRegistryStore store, string name, IReadOnlyList<string> files,
+        string schemaJson, string statisticsJson, string actor, CancellationToken ct = default) =>
+        RecordAsync(store, name, [.. files.Select(f => (Path.GetFileName(f), f))], schemaJson, statisticsJson, actor, ct);
+
+    /// <summary>
+    /// Records a tensor data set folder (every .npy under train/ and test/, and dataset.json) as a version of the data set
+    /// named after the folder, files named by their path inside it.
+    /// </summary>
+    public static Task<DatasetVersion> RecordTensorFolderAsync(IRegistryStore store, string root, string actor, CancellationToken ct = default)
+    {
+        var full = Path.GetFullPath(root);
+        var files = new[] { "train", "test" }.Select(split => Path.Combine(full, split)).Where(Directory.Exists)
+            .SelectMany(d => Directory.EnumerateFiles(d, "*.npy"))
+            .Concat(new[] { Path.Combine(full, TensorFolder.DescriptionFile) }.Where(File.Exists))
+            .Select(f => (Path.GetRelativePath(full, f).Replace('\\', '/'), f)).ToList();
+        var name = new string(Path.GetFileName(full.TrimEnd(Path.DirectorySeparatorChar)).Select(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' ? c : '-').ToArray());
+        return RecordAsync(store, name.Length == 0 ? "tensors" : name, files, "{\"format\":\"lepton-tensor-folder/1\"}", "{}", actor, ct);
+    }
+
+    private static async Task<DatasetVersion> RecordAsync(IRegistryStore store, string name, IReadOnlyList<(string Name, string Path)> files,
+        string schemaJson, string statisticsJson, string actor, CancellationToken ct)
     {
         var entries = new List<object>();
-        foreach (var file in files.OrderBy(Path.GetFileName, StringComparer.Ordinal))
+        foreach (var (fileName, file) in files.OrderBy(f => f.Name, StringComparer.Ordinal))
         {
             await using var s = File.OpenRead(file);
             var hash = Convert.ToHexStringLower(await SHA256.HashDataAsync(s, ct));
-            entries.Add(new { file = Path.GetFileName(file), size = new FileInfo(file).Length, sha256 = hash });
+            entries.Add(new { file = fileName, size = new FileInfo(file).Length, sha256 = hash });
         }
         string manifest = JsonSerializer.Serialize(new { format = "lepton-dataset-manifest/1", files = entries });
         string contentHash = Convert.ToHexStringLower(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(manifest)));

@@ -1,3 +1,4 @@
+using Lepton.Data;
 using System.Text.Json;
 using Lepton.Registry.Datasets;
 using Lepton.Registry.Store;
@@ -19,7 +20,9 @@ public static class TrackedTraining
         string? registerAs, string actor, IReadOnlyList<ICallback>? callbacks = null, CancellationToken ct = default)
     {
         if (registerAs is not null) References.ModelName.Validate(registerAs);
-        var dataset = await DatasetVersions.RecordFashionMnistAsync(registry.Store, recipe.DataDir, actor, ct);
+        var dataset = TensorFolder.IsTensorFolder(recipe.Data)
+            ? await DatasetVersions.RecordTensorFolderAsync(registry.Store, recipe.Data, actor, ct)
+            : await DatasetVersions.RecordFashionMnistAsync(registry.Store, recipe.DataDir, actor, ct);
         string datasetRef = $"{dataset.Name}@{dataset.Version}";
         string name = registerAs ?? Path.GetFileName(Path.GetFullPath(outDir));
         var recorder = await RunRecorder.StartAsync(registry.Store, name, JsonSerializer.Serialize(recipe), datasetRef, recipe.Seed, actor, ct);

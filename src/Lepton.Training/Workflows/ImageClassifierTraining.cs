@@ -36,20 +36,17 @@ public static class ImageClassifierTraining
         CancellationToken cancellationToken = default)
     {
         Validate(recipe);
-        var (train, test, pre) = LoadData(recipe.Data, recipe.DataDir);
-        IDataset validation = test;
-        if (recipe.ValidationSplit > 0)
-            (validation, train) = train.Split(recipe.ValidationSplit, recipe.Seed);
-
         var rng = new Generator(recipe.Seed);
         var (model, source) = ModelSource.Resolve(recipe.Model, rng);
+        var data = TrainingData.Load(recipe, model, source);
+        var (train, validation, test) = (data.Train, data.Validation, data.Test);
         var optimizer = OptimizerFactory.Create(recipe.Optimizer, model.Parameters(), recipe.LearningRate, recipe.WeightDecay, recipe.Momentum);
         int batches = (train.Count + recipe.BatchSize - 1) / recipe.BatchSize;
         var schedule = OptimizerFactory.CreateSchedule(recipe.Schedule, recipe.LearningRate, recipe.Epochs, batches);
-        var task = TrainingTask.Create(recipe.Task ?? TaskSpec.Multiclass);
+        var task = TrainingTask.Create(data.Spec.Task);
         var trainer = new Trainer(model, optimizer, task);
 
-        var spec = BaseSpec(recipe, train, pre, source) with { Task = task.Spec };
+        var spec = data.Spec;
         var all = new List<ICallback>(callbacks ?? []);
         all.Add(new ModelCheckpoint(outDir, (m, dir) => ModelFile.Save(dir, m, spec), new ModelCheckpointOptions(Monitor: "loss")));
 
@@ -64,9 +61,9 @@ public static class ImageClassifierTraining
         if (history.Cancelled || history.Epochs.Count == 0)
             return new TrainingOutcome(outDir, history, null, perEpoch, rate);
 
-        if (task.Kind != TaskKind.Multiclass)
+        if (task.Kind != TaskKind.Multiclass || data.ImagePreprocessing is null || train is not InMemoryDataset imageTrain)
         {
-            // Other tasks: their own report; the drift reference needs a class mix, so only the evaluation is written.
+            // Other tasks and tensor data: their own report; the drift reference profiles raw images, so only the evaluation is written.
             var evaluation = trainer.EvaluateTask(test);
             var taskMetrics = TaskTraining.PrefixedMetrics(evaluation, "test_");
             taskMetrics["train_loss"] = history.Last!.TrainLoss;
@@ -87,29 +84,9 @@ public static class ImageClassifierTraining
         };
         if (report.Loss is { } loss) metrics["test_loss"] = loss;
         ModelFile.Save(outDir, model, spec with { Metrics = metrics });
-        ModelReports.Write(outDir, train, pre, report);
+        ModelReports.Write(outDir, imageTrain, data.ImagePreprocessing, report);
         return new TrainingOutcome(outDir, history, report, perEpoch, rate) { TestEvaluation = report };
     }
-
-    private static ModelSpec BaseSpec(ImageClassifierRecipe recipe, InMemoryDataset train, Preprocessing pre, string source) => new()
-    {
-        // An image input: the server and `lepton predict` resize any PNG or JPEG to the training size.
-        Input = InputSpec.ForImage("image", train.InputShape[0], train.InputShape[1], train.InputShape[2]),
-        Preprocessing = new PreprocessingSpec(pre.Scale, pre.Mean.Select(v => (double)v).ToArray(), pre.Std.Select(v => (double)v).ToArray()),
-        ClassNames = train.ClassNames,
-        Metadata = new JsonObject
-        {
-            ["dataset"] = recipe.Data,
-            ["model_source"] = source,
-            ["epochs"] = recipe.Epochs,
-            ["batch_size"] = recipe.BatchSize,
-            ["learning_rate"] = recipe.LearningRate,
-            ["optimizer"] = recipe.Optimizer,
-            ["schedule"] = recipe.Schedule,
-            ["seed"] = recipe.Seed,
-            ["created_utc"] = DateTime.UtcNow.ToString("O"),
-        },
-    };
 
     private static void Validate(ImageClassifierRecipe r)
     {

@@ -25,6 +25,10 @@ public static class OutcomeView
         }
         if (o.TestReport is { } r)
             console.MarkupLine($"test accuracy [green]{r.Accuracy:P2}[/] (macro F1 {r.MacroAverage.F1:F3})");
+        else if (o.TestEvaluation is { } evaluation)
+            console.MarkupLine("test " + string.Join(", ", evaluation.Metrics.Where(m => m.Key != "loss").Select(m => $"{Markup.Escape(m.Key)} [green]{m.Value:F4}[/]")));
+        if (o.History.UnplannedReason is { } reason)
+            console.MarkupLine($"[grey]steps were recorded, not planned: {Markup.Escape(reason)}[/]");
         console.MarkupLine($"{o.SecondsPerEpoch:F1} s/epoch, {o.ImagesPerSecond:N0} images/s. Model saved to [bold]{Markup.Escape(o.ModelDirectory)}[/]");
         console.MarkupLine($"run [bold]{tracked.RunId}[/] on {Markup.Escape(tracked.DatasetRef)}" +
                            (tracked.Registered is { } v ? $", registered as [bold]{Markup.Escape(v.Model)}@{v.Version}[/]" : ""));
@@ -49,6 +53,8 @@ public static class OutcomeView
                 val_accuracy = e.ValidationAccuracy, lr = e.LearningRate, seconds = e.Duration.TotalSeconds, images_per_second = e.SamplesPerSecond,
             }),
             test = o.TestReport is { } r ? ReportView.ToJson(r) : null,
+            test_metrics = o.TestEvaluation?.Metrics,
+            unplanned_reason = o.History.UnplannedReason,
         });
     }
 

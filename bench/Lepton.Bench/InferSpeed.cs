@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Lepton.Runtime;
 using Lepton.Engine;
 using Lepton.Engine.Threading;
 using Lepton.NN;

@@ -1,3 +1,4 @@
+using Lepton.Runtime;
 using Lepton.Engine;
 using Lepton.NN;
 using Lepton.NN.Presets;

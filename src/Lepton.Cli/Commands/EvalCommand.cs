@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Lepton.Runtime;
 using Lepton.Cli.Rendering;
 using Lepton.Data;
 using Lepton.NN.Serialization;

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Lepton.Runtime;
 using Lepton.Cli.Rendering;
 using Lepton.Data.Inputs;
 using Lepton.NN.Serialization;

@@ -2,7 +2,7 @@ using System.CommandLine;
 using Lepton.Cli.Rendering;
 using Lepton.NN.Presets;
 using Lepton.Registry;
-using Lepton.Registry.Tracking;
+using Lepton.Training.Tracking;
 using Lepton.Training.Callbacks;
 using Lepton.Training.Workflows;
 

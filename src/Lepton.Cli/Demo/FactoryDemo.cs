@@ -9,7 +9,7 @@ using Lepton.Registry;
 using Lepton.Registry.Datasets;
 using Lepton.Registry.Keys;
 using Lepton.Registry.Store;
-using Lepton.Registry.Tracking;
+using Lepton.Training.Tracking;
 using Lepton.Serving;
 using Lepton.Serving.Models;
 using Lepton.Training.Callbacks;

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using Lepton.Runtime;
 using Lepton.Data.Formats;
 using Lepton.Engine;
 using Lepton.Training.Workflows;

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Lepton.Runtime;
 using Lepton.Data;
 using Lepton.Engine;
 using Lepton.NN;
@@ -7,7 +8,7 @@ using Lepton.NN.Losses;
 using Lepton.NN.Serialization;
 using Lepton.Registry;
 using Lepton.Registry.Store;
-using Lepton.Registry.Tracking;
+using Lepton.Training.Tracking;
 using Lepton.Training;
 using Lepton.Training.Callbacks;
 using Lepton.Training.Metrics;

@@ -1,3 +1,4 @@
+using Lepton.Runtime;
 using Lepton.Data;
 using Lepton.NN.Serialization;
 using Lepton.Training.Metrics;

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Lepton.Runtime;
 using Lepton.Data;
 using Lepton.Engine;
 using Lepton.NN;

@@ -4,7 +4,7 @@ using Lepton.Engine;
 using Lepton.NN.Presets;
 using Lepton.Serving.Batching;
 using Lepton.Serving.Tests.Models;
-using Lepton.Training.Workflows;
+using Lepton.Runtime;
 
 namespace Lepton.Serving.Tests.Batching;
 

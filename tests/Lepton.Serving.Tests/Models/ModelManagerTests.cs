@@ -1,7 +1,7 @@
 using Lepton.Serving.Batching;
 using Lepton.Serving.Models;
 using Lepton.Serving.Tests.Batching;
-using Lepton.Training.Workflows;
+using Lepton.Runtime;
 
 namespace Lepton.Serving.Tests.Models;
 

@@ -3,6 +3,8 @@ using System.Buffers.Binary;
 using System.Text;
 using System.Text.Json;
 using Lepton.Engine;
+using Lepton.Runtime;
+using Lepton.Serving.Outputs;
 using Lepton.Serving.Protocol;
 
 namespace Lepton.Serving.Tests.Protocol;
@@ -122,11 +124,15 @@ public sealed class InferenceRequestParserTests
     [Fact]
     public void Signature_ChecksNameShapeAndOutputs_AndReturnsTheBatch()
     {
-        var signature = new ModelSignature("image", new Shape(1, 2, 2), ["a", "b"]);
+        var predictor = new PredictorSignature([new TensorSignature("image", DType.Float32, [1, 2, 2])],
+            [new TensorSignature("logits", DType.Float32, [2])], OutputKind.ClassLogits, ["a", "b"]);
+        var signature = new ModelSignature(predictor, OutputInterpreters.For(predictor).Outputs);
         var ok = Parse("{\"inputs\":[{\"name\":\"image\",\"shape\":[2,1,2,2],\"datatype\":\"UINT8\",\"data\":[1,2,3,4,5,6,7,8]}]}");
         var x = signature.Validate(ok, "m");
-        Assert.Equal(new Shape(2, 1, 2, 2), x.Shape);
-        Assert.Equal([-1, 1, 2, 2], signature.InputShape);
+        Assert.Equal(new Shape(2, 1, 2, 2), x[0].Shape);
+        Assert.Equal([-1, 1, 2, 2], signature.Inputs[0].BatchShape);
+        Assert.Contains("has no output 'nope'", Assert.Throws<ProtocolException>(() => signature.Validate(
+            Parse("{\"inputs\":[{\"name\":\"image\",\"shape\":[1,1,2,2],\"datatype\":\"FP32\",\"data\":[1,2,3,4]}],\"outputs\":[{\"name\":\"nope\"}]}"), "m")).Message);
         Assert.Contains("expects [-1,1,2,2]", Assert.Throws<ProtocolException>(() => signature.Validate(
             Parse("{\"inputs\":[{\"name\":\"image\",\"shape\":[1,4],\"datatype\":\"FP32\",\"data\":[1,2,3,4]}]}"), "m")).Message);
         Assert.Contains("batch size 0", Assert.Throws<ProtocolException>(() => signature.Validate(

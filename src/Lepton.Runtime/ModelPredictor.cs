@@ -2,14 +2,16 @@ using Lepton.Data;
 using Lepton.Data.Inputs;
 using Lepton.Engine;
 using Lepton.NN.Serialization;
-using Lepton.Training.Metrics;
 
-namespace Lepton.Training.Workflows;
+namespace Lepton.Runtime;
 
 /// <summary>One example's prediction: the top classes, the raw logits and the softmax probability of every class.</summary>
 public sealed record Prediction(string Input, IReadOnlyList<(string Label, int Index, double Probability)> Top, float[] Logits, float[] Probabilities);
 
-/// <summary>Runs a saved model on raw inputs: applies the model's preprocessing, then batched inference without autograd.</summary>
+/// <summary>
+/// Runs a saved model on raw inputs offline (<c>lepton predict</c>, evaluation): applies the model's preprocessing, then batched
+/// inference without autograd. Evaluation against labels lives in Lepton.Training (<c>ModelEvaluation.Evaluate</c>).
+/// </summary>
 public sealed class ModelPredictor
 {
     public ModelPredictor(LoadedModel model)
@@ -57,14 +59,5 @@ public sealed class ModelPredictor
             result.Add(new Prediction(inputs.Names[i], topK, flat.AsSpan(i * c, c).ToArray(), probs.AsSpan(i * c, c).ToArray()));
         }
         return result;
-    }
-
-    /// <summary>Accuracy, per-class metrics and confusion matrix on a labelled data set whose inputs are raw values.</summary>
-    public ClassificationReport Evaluate(InMemoryDataset rawData, int batchSize = 256)
-    {
-        var logits = Logits(rawData.Inputs, preprocess: true, batchSize);
-        var loss = NN.Losses.CrossEntropyLoss.Apply(logits, rawData.Targets).Item();
-        var names = Model.Spec.ClassNames.Count > 0 ? Model.Spec.ClassNames : rawData.ClassNames;
-        return ClassificationReport.FromLogits(logits, rawData.Targets, names, loss);
     }
 }

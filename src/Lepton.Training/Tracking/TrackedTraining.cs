@@ -1,10 +1,11 @@
 using System.Text.Json;
+using Lepton.Registry;
 using Lepton.Registry.Datasets;
 using Lepton.Registry.Store;
 using Lepton.Training.Callbacks;
 using Lepton.Training.Workflows;
 
-namespace Lepton.Registry.Tracking;
+namespace Lepton.Training.Tracking;
 
 /// <summary>What a tracked training run left in the registry.</summary>
 public sealed record TrackedOutcome(TrainingOutcome Outcome, string RunId, string DatasetRef, ModelVersion? Registered);
@@ -18,7 +19,7 @@ public static class TrackedTraining
     public static async Task<TrackedOutcome> RunAsync(ImageClassifierRecipe recipe, string outDir, ModelRegistry registry,
         string? registerAs, string actor, IReadOnlyList<ICallback>? callbacks = null, CancellationToken ct = default)
     {
-        if (registerAs is not null) References.ModelName.Validate(registerAs);
+        if (registerAs is not null) Registry.References.ModelName.Validate(registerAs);
         var dataset = await DatasetVersions.RecordFashionMnistAsync(registry.Store, recipe.DataDir, actor, ct);
         string datasetRef = $"{dataset.Name}@{dataset.Version}";
         string name = registerAs ?? Path.GetFileName(Path.GetFullPath(outDir));

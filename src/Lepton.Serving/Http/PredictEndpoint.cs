@@ -31,7 +31,9 @@ public static class PredictEndpoint
         using var lease = serving.Models.Acquire(name);
         Tensor raw;
         int? topK = null;
-        // This endpoint takes one fixed-shape input; ExampleShape refuses other signatures with a pointer to /v2 infer.
+        if (!lease.TakesOneFixedInput)
+            throw ProtocolException.BadRequest(
+                $"Model '{name}' takes {lease.ProtocolSignature.InputsText}; this endpoint fills one input of fixed shape. Send the inputs to POST /v2/models/{name}/infer.");
         if (body.IsImage) raw = ImageInput.Decode(body.Bytes, lease.ExampleShape, name);
         else
         {

@@ -47,7 +47,10 @@ public sealed class ModelLease : IDisposable
     /// version with several or variable-length inputs is refused there with a pointer to the protocol endpoint.
     /// </summary>
     public Shape ExampleShape => _slot.ExampleShape ?? throw new InferenceInputException(
-        $"Model {Name} version {VersionLabel} takes {_slot.Protocol.InputsText}; this endpoint takes one input of fixed shape. Use POST /v2/models/{Name}/infer.");
+        $"Model {Name} version {VersionLabel} takes {_slot.Protocol.InputsText}, not one input of fixed shape; send it through the protocol's infer endpoint.");
+
+    /// <summary>True when the version takes exactly one input of fixed shape (what images and JSON instances can fill).</summary>
+    public bool TakesOneFixedInput => _slot.ExampleShape is not null;
 
     public IReadOnlyList<string> ClassNames => _slot.Signature.ClassNames;
 

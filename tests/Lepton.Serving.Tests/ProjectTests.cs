@@ -1,4 +1,5 @@
 using System.Reflection;
+using System.Xml.Linq;
 
 namespace Lepton.Serving.Tests;
 
@@ -20,6 +21,35 @@ public class ProjectTests
     {
         var reached = Closure(typeof(Registry.ModelRegistry).Assembly);
         Assert.DoesNotContain(reached, name => name.StartsWith("Lepton.Training", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("Lepton.Serving")]
+    [InlineData("Lepton.Registry")]
+    [InlineData("Lepton.Runtime")]
+    public void ProjectFile_ReachesNoTrainingProject_ThroughItsProjectReferences(string project)
+    {
+        // The project files themselves, followed reference by reference: catches a reference no code uses yet.
+        var src = Path.Combine(RepositoryRoot(), "src");
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var pending = new Stack<string>([project]);
+        while (pending.TryPop(out var name))
+        {
+            var file = Path.Combine(src, name, name + ".csproj");
+            foreach (var reference in XDocument.Load(file).Descendants("ProjectReference"))
+            {
+                var referenced = Path.GetFileNameWithoutExtension((string)reference.Attribute("Include")!);
+                if (seen.Add(referenced)) pending.Push(referenced);
+            }
+        }
+        Assert.DoesNotContain(seen, name => name.StartsWith("Lepton.Training", StringComparison.Ordinal));
+    }
+
+    private static string RepositoryRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+            if (File.Exists(Path.Combine(dir.FullName, "Lepton.slnx"))) return dir.FullName;
+        throw new DirectoryNotFoundException($"No Lepton.slnx above {AppContext.BaseDirectory}; run the tests from a checkout.");
     }
 
     // Every assembly reachable through metadata references, by name; a reference only counts when code uses it, which is the point.

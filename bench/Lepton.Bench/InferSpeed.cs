@@ -1,9 +1,9 @@
 using System.Diagnostics;
-using Lepton.Runtime;
 using Lepton.Engine;
 using Lepton.Engine.Threading;
 using Lepton.NN;
 using Lepton.NN.Presets;
+using Lepton.Runtime;
 using Lepton.Training.Workflows;
 
 namespace Lepton.Bench;

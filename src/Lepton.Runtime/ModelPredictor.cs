@@ -5,12 +5,11 @@ using Lepton.NN.Serialization;
 
 namespace Lepton.Runtime;
 
-/// <summary>One example's prediction: the top classes, the raw logits and the softmax probability of every class.</summary>
-public sealed record Prediction(string Input, IReadOnlyList<(string Label, int Index, double Probability)> Top, float[] Logits, float[] Probabilities);
-
 /// <summary>
-/// Runs a saved model on raw inputs offline (<c>lepton predict</c>, evaluation): applies the model's preprocessing, then batched
-/// inference without autograd. Evaluation against labels lives in Lepton.Training (<c>ModelEvaluation.Evaluate</c>).
+/// Runs a saved Lepton network on raw inputs offline (evaluation, the loop): applies the model's preprocessing, then batched
+/// inference without autograd, leaving the network trainable (the loop fine-tunes it). Evaluation against labels lives in
+/// Lepton.Training (<c>ModelEvaluation.Evaluate</c>); prediction of any model kind goes through <see cref="IPredictor"/>
+/// (<see cref="ClassifierPredictions"/>).
 /// </summary>
 public sealed class ModelPredictor
 {
@@ -44,20 +43,6 @@ public sealed class ModelPredictor
     }
 
     /// <summary>Top-k classes with softmax probabilities for each example.</summary>
-    public IReadOnlyList<Prediction> Predict(InputBatch inputs, int top = 3, bool preprocess = true)
-    {
-        var logits = Logits(inputs.Raw, preprocess);
-        var probs = logits.Softmax(-1).ToArray();
-        var flat = logits.ToArray();
-        int n = logits.Shape[0], c = logits.Shape[1];
-        var names = Model.Spec.ClassNames;
-        var result = new List<Prediction>(n);
-        for (int i = 0; i < n; i++)
-        {
-            var order = Enumerable.Range(0, c).OrderByDescending(j => probs[i * c + j]).Take(Math.Clamp(top, 1, c));
-            var topK = order.Select(j => (j < names.Count ? names[j] : j.ToString(), j, (double)probs[i * c + j])).ToList();
-            result.Add(new Prediction(inputs.Names[i], topK, flat.AsSpan(i * c, c).ToArray(), probs.AsSpan(i * c, c).ToArray()));
-        }
-        return result;
-    }
+    public IReadOnlyList<Prediction> Predict(InputBatch inputs, int top = 3, bool preprocess = true) =>
+        TopClasses.FromLogits(Logits(inputs.Raw, preprocess), inputs.Names, Model.Spec.ClassNames, top);
 }

@@ -1,8 +1,8 @@
 using System.CommandLine;
-using Lepton.Runtime;
 using Lepton.Cli.Rendering;
 using Lepton.Data;
 using Lepton.NN.Serialization;
+using Lepton.Runtime;
 using Lepton.Training.Workflows;
 
 namespace Lepton.Cli.Commands;

@@ -2,8 +2,8 @@ using System.CommandLine;
 using Lepton.Cli.Rendering;
 using Lepton.NN.Presets;
 using Lepton.Registry;
-using Lepton.Training.Tracking;
 using Lepton.Training.Callbacks;
+using Lepton.Training.Tracking;
 using Lepton.Training.Workflows;
 
 namespace Lepton.Cli.Commands;

@@ -1,9 +1,9 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
-using Lepton.Runtime;
 using Lepton.Data.Formats;
 using Lepton.Engine;
+using Lepton.Runtime;
 using Lepton.Training.Workflows;
 
 namespace Lepton.Cli.Rendering;

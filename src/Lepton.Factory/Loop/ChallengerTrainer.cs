@@ -1,6 +1,5 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Lepton.Runtime;
 using Lepton.Data;
 using Lepton.Engine;
 using Lepton.NN;
@@ -8,10 +7,11 @@ using Lepton.NN.Losses;
 using Lepton.NN.Serialization;
 using Lepton.Registry;
 using Lepton.Registry.Store;
-using Lepton.Training.Tracking;
+using Lepton.Runtime;
 using Lepton.Training;
 using Lepton.Training.Callbacks;
 using Lepton.Training.Metrics;
+using Lepton.Training.Tracking;
 using Lepton.Training.Workflows;
 
 namespace Lepton.Factory.Loop;

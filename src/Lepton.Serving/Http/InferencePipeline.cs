@@ -2,8 +2,8 @@ using System.Diagnostics;
 using Lepton.Data.Profiles;
 using Lepton.Engine;
 using Lepton.Runtime;
-using Lepton.Serving.Outputs;
 using Lepton.Serving.Models;
+using Lepton.Serving.Outputs;
 using Microsoft.AspNetCore.Http;
 
 namespace Lepton.Serving.Http;

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Lepton.Runtime;
 using Lepton.Data;
 using Lepton.Engine;
 using Lepton.NN;
@@ -9,6 +8,7 @@ using Lepton.NN.Serialization;
 using Lepton.Registry;
 using Lepton.Registry.Artifacts;
 using Lepton.Registry.Store;
+using Lepton.Runtime;
 using Lepton.Training;
 using Lepton.Training.Optimizers;
 using Lepton.Training.Workflows;

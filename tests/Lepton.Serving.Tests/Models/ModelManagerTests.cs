@@ -1,7 +1,7 @@
+using Lepton.Runtime;
 using Lepton.Serving.Batching;
 using Lepton.Serving.Models;
 using Lepton.Serving.Tests.Batching;
-using Lepton.Runtime;
 
 namespace Lepton.Serving.Tests.Models;
 

@@ -13,9 +13,21 @@ public static class ModelEvaluation
     {
         ArgumentNullException.ThrowIfNull(predictor);
         ArgumentNullException.ThrowIfNull(rawData);
-        var logits = predictor.Logits(rawData.Inputs, preprocess: true, batchSize);
+        return Report(predictor.Logits(rawData.Inputs, preprocess: true, batchSize), rawData, predictor.Model.Spec.ClassNames);
+    }
+
+    /// <summary>The same report through any classifier <see cref="IPredictor"/> (a Lepton network, trees, an ONNX file).</summary>
+    public static ClassificationReport Evaluate(this IPredictor predictor, InMemoryDataset rawData, int batchSize = 256)
+    {
+        ArgumentNullException.ThrowIfNull(predictor);
+        ArgumentNullException.ThrowIfNull(rawData);
+        return Report(predictor.Logits(rawData.Inputs, preprocess: true, batchSize), rawData, predictor.Signature.ClassNames);
+    }
+
+    private static ClassificationReport Report(Engine.Tensor logits, InMemoryDataset rawData, IReadOnlyList<string> modelClassNames)
+    {
         var loss = CrossEntropyLoss.Apply(logits, rawData.Targets).Item();
-        var names = predictor.Model.Spec.ClassNames.Count > 0 ? predictor.Model.Spec.ClassNames : rawData.ClassNames;
+        var names = modelClassNames.Count > 0 ? modelClassNames : rawData.ClassNames;
         return ClassificationReport.FromLogits(logits, rawData.Targets, names, loss);
     }
 }

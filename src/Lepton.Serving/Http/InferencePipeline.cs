@@ -13,8 +13,9 @@ public sealed record InferenceOutcome(ServedOutputs Outputs, string PredictionId
 
 /// <summary>
 /// The common path of infer and predict once the input is validated: preprocess, run through the version's
-/// batcher, turn the outputs into the version's answer (for a classifier: probabilities and labels), stamp the prediction id and served version on the response, and queue one
-/// prediction-log entry per row (never waiting for the log). When the model itself fails (not the client's input, not a
+/// batcher, turn the outputs into the version's answer (the lease's output interpreter: for a classifier, probabilities
+/// and labels), stamp the prediction id and served version on the response, and queue one prediction-log entry per row
+/// (never waiting for the log). When the model itself fails (not the client's input, not a
 /// cancelled request), each row is logged as an error before the exception goes on to the error handler.
 /// </summary>
 public static class InferencePipeline

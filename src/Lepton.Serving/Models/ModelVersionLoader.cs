@@ -15,16 +15,19 @@ internal static class ModelVersionLoader
         PredictorLoader predictors)
     {
         IPredictor? predictor = null;
+        DynamicBatcher? batcher = null;
         try
         {
             predictor = predictors.Load(resolved.Folder, new PredictorLoadOptions(batching.MaxBatchSize));
             predictor.WarmUp(batching.MaxBatchSize);
             var label = resolved.Version?.Version.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "folder";
-            var batcher = new DynamicBatcher(predictor, batching, metrics.For(model, label));
+            batcher = new DynamicBatcher(predictor, batching, metrics.For(model, label));
             return new ModelVersionSlot(model, resolved, predictor, batcher);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
+            // Nothing half-loaded survives: the batcher's worker thread (its queue is empty) and the predictor end here.
+            batcher?.DisposeAsync().AsTask().GetAwaiter().GetResult();
             predictor?.Dispose();
             // Load errors name files inside the artifact cache; show the reference instead of the path.
             var message = e.Message.Replace(resolved.Folder, resolved.Display == resolved.Folder ? "the model folder" : resolved.Display, StringComparison.Ordinal);

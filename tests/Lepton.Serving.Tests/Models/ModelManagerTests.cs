@@ -53,6 +53,23 @@ public sealed class ModelManagerTests : IDisposable
     }
 
     [Fact]
+    public async Task AFolderOfNoKnownPredictorKind_IsRefusedNamingTheMarkers_WithoutItsPath()
+    {
+        var folder = Path.Combine(_folders.Root, "trees");
+        Directory.CreateDirectory(folder);
+        File.WriteAllText(Path.Combine(folder, "model.lgb.txt"), "tree");
+        _registry.Add("trees", 1, folder);
+        await using var manager = new ModelManager(_registry.Resolver, Manual);
+
+        var error = await Assert.ThrowsAsync<ModelLoadException>(() => manager.LoadAsync(new ModelServeOptions("trees@1")));
+
+        Assert.Contains("no model of a known kind", error.Message);
+        Assert.Contains("weights.safetensors (lepton)", error.Message);
+        Assert.DoesNotContain(_folders.Root, error.Message);
+        Assert.False(manager.IsReady("trees"));
+    }
+
+    [Fact]
     public async Task LeasesInferThroughTheBatcherAndValidateInputs()
     {
         var folder = _folders.Mlp(11);

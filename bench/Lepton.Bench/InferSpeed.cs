@@ -3,6 +3,7 @@ using Lepton.Engine;
 using Lepton.Engine.Threading;
 using Lepton.NN;
 using Lepton.NN.Presets;
+using Lepton.Runtime;
 using Lepton.Training.Workflows;
 
 namespace Lepton.Bench;

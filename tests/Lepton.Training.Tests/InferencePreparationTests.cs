@@ -1,6 +1,7 @@
 using Lepton.Engine;
 using Lepton.NN;
 using Lepton.NN.Presets;
+using Lepton.Runtime;
 using Lepton.Training.Optimizers;
 using Lepton.Training.Workflows;
 

@@ -1,7 +1,7 @@
 using System.CommandLine;
 using Lepton.Cli.Rendering;
 using Lepton.Data;
-using Lepton.NN.Serialization;
+using Lepton.Runtime;
 using Lepton.Training.Workflows;
 
 namespace Lepton.Cli.Commands;
@@ -36,10 +36,11 @@ public static class EvalCommand
     {
         if (!string.Equals(data, "fashion-mnist", StringComparison.OrdinalIgnoreCase))
             throw new ArgumentException($"Unknown data set '{data}'. Supported: {string.Join(", ", ImageClassifierTraining.DataSets)}.");
-        var predictor = new ModelPredictor(ModelFile.Load(modelDir));
+        // Any classifier kind the runtime knows, loaded and prepared for inference.
+        using var predictor = PredictorLoader.Default.Load(modelDir);
         var test = FashionMnist.Load(dataDir, train: false);
-        if (test.InputShape != predictor.ExampleShape)
-            throw new InvalidDataException($"The model expects inputs {predictor.ExampleShape}, but {data} has {test.InputShape}.");
+        if (test.InputShape != predictor.ExampleShape())
+            throw new InvalidDataException($"The model expects inputs {predictor.ExampleShape()}, but {data} has {test.InputShape}.");
         // The loader scales pixels to [0,1]; the model's own preprocessing starts from raw 0..255 pixels.
         var raw = new InMemoryDataset(test.Inputs.Mul(255.0), test.Targets, test.ClassNames);
         return predictor.Evaluate(raw, batchSize);

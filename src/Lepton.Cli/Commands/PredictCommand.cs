@@ -1,8 +1,7 @@
 using System.CommandLine;
 using Lepton.Cli.Rendering;
 using Lepton.Data.Inputs;
-using Lepton.NN.Serialization;
-using Lepton.Training.Workflows;
+using Lepton.Runtime;
 
 namespace Lepton.Cli.Commands;
 
@@ -26,12 +25,13 @@ public static class PredictCommand
         {
             CommonOptions.ApplyThreads(p.GetValue(threads));
             var resolved = await ModelResolution.ResolveAsync(p.GetValue(model)!, p.GetValue(store), ct);
-            var predictor = new ModelPredictor(ModelFile.Load(resolved.Folder));
-            var inputs = PredictionInputs.Load(p.GetValue(input)!, predictor.ExampleShape, ImagePolicy.Of(predictor.Model.Spec.Input));
-            var predictions = predictor.Predict(inputs, p.GetValue(top), preprocess: !p.GetValue(noPre));
+            // Any model kind the runtime knows, loaded and prepared for inference.
+            using var predictor = PredictorLoader.Default.Load(resolved.Folder);
+            var inputs = PredictionInputs.Load(p.GetValue(input)!, predictor.ExampleShape());
+            var predictions = predictor.PredictClasses(inputs, p.GetValue(top), preprocess: !p.GetValue(noPre));
             if (p.GetValue(output) is { } path)
             {
-                PredictionWriter.Write(path, predictions, predictor.Model.Spec.ClassNames);
+                PredictionWriter.Write(path, predictions, predictor.Signature.ClassNames);
                 if (!p.GetValue(json)) Console.WriteLine($"wrote {predictions.Count} prediction(s) to {path}");
             }
             if (p.GetValue(json)) PredictionView.WriteJson(predictions);

@@ -3,8 +3,8 @@ using Lepton.Cli.Rendering;
 using Lepton.NN.Presets;
 using Lepton.NN.Serialization;
 using Lepton.Registry;
-using Lepton.Registry.Tracking;
 using Lepton.Training.Callbacks;
+using Lepton.Training.Tracking;
 using Lepton.Training.Workflows;
 
 namespace Lepton.Cli.Commands;

@@ -1,4 +1,4 @@
-using Lepton.Registry.Tracking;
+using Lepton.Training.Tracking;
 using Lepton.Training.Workflows;
 using Spectre.Console;
 

@@ -1,3 +1,4 @@
+using Lepton.Runtime;
 using Lepton.Training.Workflows;
 using Spectre.Console;
 

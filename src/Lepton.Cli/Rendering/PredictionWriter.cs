@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using Lepton.Data.Formats;
 using Lepton.Engine;
+using Lepton.Runtime;
 using Lepton.Training.Workflows;
 
 namespace Lepton.Cli.Rendering;

@@ -7,10 +7,11 @@ using Lepton.NN.Losses;
 using Lepton.NN.Serialization;
 using Lepton.Registry;
 using Lepton.Registry.Store;
-using Lepton.Registry.Tracking;
+using Lepton.Runtime;
 using Lepton.Training;
 using Lepton.Training.Callbacks;
 using Lepton.Training.Metrics;
+using Lepton.Training.Tracking;
 using Lepton.Training.Workflows;
 
 namespace Lepton.Factory.Loop;

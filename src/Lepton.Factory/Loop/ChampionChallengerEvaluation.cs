@@ -1,5 +1,6 @@
 using Lepton.Data;
 using Lepton.NN.Serialization;
+using Lepton.Runtime;
 using Lepton.Training.Metrics;
 using Lepton.Training.Workflows;
 

@@ -82,13 +82,15 @@ internal static class PredictionLogReader
         try
         {
             using var output = JsonDocument.Parse(record.OutputJson);
-            isError = output.RootElement.ValueKind != JsonValueKind.Object || output.RootElement.TryGetProperty("error", out _);
+            var root = output.RootElement;
+            isError = root.ValueKind != JsonValueKind.Object || root.TryGetProperty("error", out _);
+            // A classifier's answer has a label; a predictor that is not a classifier logs its output "values" and no label.
+            isError |= record.PredictedLabel is null && !(root.ValueKind == JsonValueKind.Object && root.TryGetProperty("values", out _));
         }
         catch (JsonException)
         {
             return null;
         }
-        isError |= record.PredictedLabel is null;
         return new LoggedRequest(record.Version, record.CreatedAt, record.LatencyMs, isError, isError ? null : record.PredictedLabel,
             InputStatistics(record.InputStatsJson));
     }

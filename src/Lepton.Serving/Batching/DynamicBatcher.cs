@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Lepton.Engine;
+using Lepton.Runtime;
 
 namespace Lepton.Serving.Batching;
 
@@ -7,11 +8,15 @@ namespace Lepton.Serving.Batching;
 /// Collects concurrent requests for one model version into batches: up to MaxBatchSize rows, or whatever has
 /// arrived MaxQueueDelay after the first queued row, then one forward pass whose rows are handed back to their
 /// requests. The queue is bounded in rows; a request larger than MaxBatchSize travels as several chunks and is
-/// reassembled. One worker runs the forward passes, so the model is never called concurrently.
+/// reassembled. One worker runs the forward passes, so the model is never called concurrently. Inputs may be of any dtype
+/// and several per request (one per signature input); inputs of variable length are padded to the longest in the batch by
+/// their <see cref="PaddingRule"/>.
 /// </summary>
 public sealed class DynamicBatcher : IAsyncDisposable
 {
-    private readonly Func<Tensor, Tensor> _forward;
+    private readonly Func<TensorSet, TensorSet> _forward;
+    private readonly PaddingRule?[] _inputPadding;
+    private readonly PaddingRule?[] _outputPadding;
     private readonly VersionMetrics _metrics;
     private readonly object _gate = new();
     private readonly LinkedList<PendingChunk> _queue = new();
@@ -21,13 +26,33 @@ public sealed class DynamicBatcher : IAsyncDisposable
     private long _recentBatchTicks;
     private int _lastBatchRequests;
 
-    /// <param name="forward">Runs the model on a batch (N, ...) and returns (N, ...); called from one thread at a time.</param>
+    /// <summary>Batches one fixed-shape input into one output: <paramref name="forward"/> runs (N, ...) to (N, ...), one call at a time.</summary>
     public DynamicBatcher(Func<Tensor, Tensor> forward, DynamicBatcherOptions options, VersionMetrics? metrics = null)
+        : this(Single(forward), [], [], options, metrics)
+    {
+    }
+
+    /// <summary>Batches requests for <paramref name="predictor"/>, padding variable-length inputs by its signature's rules.</summary>
+    public DynamicBatcher(IPredictor predictor, DynamicBatcherOptions options, VersionMetrics? metrics = null)
+        : this(NotNull(predictor).Predict, [.. predictor.Signature.Inputs.Select(i => i.Padding)],
+            [.. predictor.Signature.Outputs.Select(o => o.Padding)], options, metrics)
+    {
+    }
+
+    /// <param name="forward">Runs a batch (one (N, ...) tensor per input) to one (N, ...) tensor per output; called from one thread at a time.</param>
+    /// <param name="inputPadding">Per input position, how examples of different lengths share a batch; null (or missing) means fixed length.</param>
+    /// <param name="outputPadding">Per output position, how a request split across batches is rejoined when its batches' lengths differ.</param>
+    public DynamicBatcher(Func<TensorSet, TensorSet> forward, PaddingRule?[] inputPadding, PaddingRule?[] outputPadding,
+        DynamicBatcherOptions options, VersionMetrics? metrics = null)
     {
         ArgumentNullException.ThrowIfNull(forward);
+        ArgumentNullException.ThrowIfNull(inputPadding);
+        ArgumentNullException.ThrowIfNull(outputPadding);
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
         _forward = forward;
+        _inputPadding = inputPadding;
+        _outputPadding = outputPadding;
         Options = options;
         _metrics = metrics ?? new VersionMetrics("model", "0");
         // A dedicated thread waits on a monitor: its timed wait is precise to about a millisecond, where pool timers
@@ -46,35 +71,46 @@ public sealed class DynamicBatcher : IAsyncDisposable
         get { lock (_gate) return _queuedRows; }
     }
 
-    /// <summary>
-    /// Queues <paramref name="inputs"/> (N, ...) float32 and returns the model's output rows for exactly these
-    /// inputs. Throws <see cref="QueueFullException"/> at once when the rows do not fit in the queue; cancelling
-    /// removes rows still waiting.
-    /// </summary>
+    /// <summary>The first output rows for one input (N, ...): the single-input form of <see cref="InferAsync(TensorSet, CancellationToken)"/>.</summary>
     public async Task<Tensor> InferAsync(Tensor inputs, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(inputs);
-        if (inputs.Rank < 1 || inputs.Shape[0] < 1)
-            throw new InferenceInputException($"Inputs must have a batch dimension with at least one row, got shape {inputs.Shape}.");
-        if (inputs.DType != DType.Float32)
-            throw new InferenceInputException($"Inputs must be float32, got {inputs.DType}.");
-        int rows = inputs.Shape[0];
+        return (await InferAsync(new TensorSet(inputs), ct).ConfigureAwait(false))[0];
+    }
+
+    /// <summary>
+    /// Queues <paramref name="inputs"/> (one (N, ...) tensor per input, any dtype) and returns the model's output rows for
+    /// exactly these inputs. Throws <see cref="QueueFullException"/> at once when the rows do not fit in the queue; cancelling
+    /// removes rows still waiting.
+    /// </summary>
+    public async Task<TensorSet> InferAsync(TensorSet inputs, CancellationToken ct = default)
+    {
+        if (inputs.Count == 0) throw new ArgumentException("No input tensors: pass one (N, ...) tensor per model input.", nameof(inputs));
+        int rows = inputs[0].Rank < 1 ? 0 : inputs[0].Shape[0];
+        for (int i = 0; i < inputs.Count; i++)
+        {
+            var input = inputs[i];
+            if (input.Rank < 1 || input.Shape[0] < 1 || input.Shape[0] != rows)
+                throw new InferenceInputException(inputs.Count == 1
+                    ? $"Inputs must have a batch dimension with at least one row, got shape {input.Shape}."
+                    : $"Every input must have the same batch dimension of at least one row; input {i} has shape {input.Shape}, input 0 has {rows} rows.");
+        }
         if (rows > Options.MaxQueueRows)
             throw new InferenceInputException(
                 $"A request of {rows} rows can never fit the queue of {Options.MaxQueueRows} rows; send at most {Options.MaxQueueRows} rows per request.");
         ct.ThrowIfCancellationRequested();
 
-        var chunks = Split(inputs.Contiguous(), rows);
+        var chunks = Split(Contiguous(inputs), rows);
         Enqueue(chunks, rows);
         _metrics.RequestStarted(rows);
         try
         {
             using var registration = ct.CanBeCanceled ? ct.Register(() => Abandon(chunks, ct)) : default;
             if (chunks.Length == 1) return await chunks[0].Result.Task.ConfigureAwait(false);
-            var parts = new Tensor[chunks.Length];
+            var parts = new TensorSet[chunks.Length];
             for (int i = 0; i < chunks.Length; i++)
                 parts[i] = await chunks[i].Result.Task.ConfigureAwait(false);
-            return Tensor.Concat(parts, 0);
+            return Join(parts, _outputPadding, "output");
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
@@ -104,7 +140,7 @@ public sealed class DynamicBatcher : IAsyncDisposable
         await _stopped.Task.ConfigureAwait(false);
     }
 
-    private PendingChunk[] Split(Tensor inputs, int rows)
+    private PendingChunk[] Split(TensorSet inputs, int rows)
     {
         int max = Options.MaxBatchSize;
         if (rows <= max) return [new PendingChunk(inputs, rows)];
@@ -112,9 +148,57 @@ public sealed class DynamicBatcher : IAsyncDisposable
         for (int i = 0; i < chunks.Length; i++)
         {
             int start = i * max, end = Math.Min(rows, start + max);
-            chunks[i] = new PendingChunk(inputs.Slice(0, start, end).Contiguous(), end - start);
+            chunks[i] = new PendingChunk(Rows(inputs, start, end), end - start);
         }
         return chunks;
+    }
+
+    private static TensorSet Contiguous(TensorSet set)
+    {
+        if (set.Count == 1) return set[0].Contiguous();
+        var all = new Tensor[set.Count];
+        for (int i = 0; i < all.Length; i++) all[i] = set[i].Contiguous();
+        return new TensorSet(all);
+    }
+
+    /// <summary>Rows [start, end) of every tensor, as contiguous copies.</summary>
+    private static TensorSet Rows(TensorSet set, int start, int end)
+    {
+        if (set.Count == 1) return set[0].Slice(0, start, end).Contiguous();
+        var all = new Tensor[set.Count];
+        for (int i = 0; i < all.Length; i++) all[i] = set[i].Slice(0, start, end).Contiguous();
+        return new TensorSet(all);
+    }
+
+    /// <summary>Each position's tensors of <paramref name="parts"/> joined along the batch axis, padded by that position's rule.</summary>
+    private static TensorSet Join(TensorSet[] parts, PaddingRule?[] padding, string what)
+    {
+        int count = parts[0].Count;
+        var column = new Tensor[parts.Length];
+        if (count == 1)
+        {
+            for (int p = 0; p < parts.Length; p++) column[p] = parts[p][0];
+            return BatchAssembly.Concat(column, padding.Length > 0 ? padding[0] : null, what);
+        }
+        var joined = new Tensor[count];
+        for (int i = 0; i < count; i++)
+        {
+            for (int p = 0; p < parts.Length; p++) column[p] = parts[p][i];
+            joined[i] = BatchAssembly.Concat(column, i < padding.Length ? padding[i] : null, what);
+        }
+        return new TensorSet(joined);
+    }
+
+    private static Func<TensorSet, TensorSet> Single(Func<Tensor, Tensor> forward)
+    {
+        ArgumentNullException.ThrowIfNull(forward);
+        return inputs => forward(inputs[0]);
+    }
+
+    private static IPredictor NotNull(IPredictor predictor)
+    {
+        ArgumentNullException.ThrowIfNull(predictor);
+        return predictor;
     }
 
     private void Enqueue(PendingChunk[] chunks, int rows)
@@ -253,7 +337,7 @@ public sealed class DynamicBatcher : IAsyncDisposable
             int offset = 0;
             foreach (var chunk in live)
             {
-                chunk.Result.TrySetResult(outputs.Slice(0, offset, offset + chunk.Rows).Contiguous());
+                chunk.Result.TrySetResult(Rows(outputs, offset, offset + chunk.Rows));
                 offset += chunk.Rows;
             }
         }
@@ -280,27 +364,32 @@ public sealed class DynamicBatcher : IAsyncDisposable
         }
     }
 
-    private Tensor Forward(PendingChunk[] chunks)
+    private TensorSet Forward(PendingChunk[] chunks)
     {
         int rows = chunks.Sum(c => c.Rows);
-        var input = chunks.Length == 1 ? chunks[0].Input : Tensor.Concat(chunks.Select(c => c.Input).ToArray(), 0);
+        var input = chunks.Length == 1 ? chunks[0].Input : Join([.. chunks.Select(c => c.Input)], _inputPadding, "input");
         long started = Stopwatch.GetTimestamp();
-        var output = _forward(input);
+        var outputs = _forward(input);
         var elapsed = Stopwatch.GetElapsedTime(started);
-        if (output.Rank < 1 || output.Shape[0] != rows)
-            throw new InvalidOperationException($"The model returned shape {output.Shape} for a batch of {rows} rows; it must return one output row per input row.");
+        if (outputs.Count == 0) throw new InvalidOperationException($"The model returned no outputs for a batch of {rows} rows.");
+        for (int i = 0; i < outputs.Count; i++)
+        {
+            var output = outputs[i];
+            if (output.Rank < 1 || output.Shape[0] != rows)
+                throw new InvalidOperationException($"The model returned shape {output.Shape} for a batch of {rows} rows; it must return one output row per input row.");
+        }
         _metrics.BatchRan(rows, elapsed);
         // Rows per batch vary; a per-row estimate scaled to a full batch keeps the retry hint stable.
         long fullBatchTicks = elapsed.Ticks * Options.MaxBatchSize / rows;
         long previous = Interlocked.Read(ref _recentBatchTicks);
         Interlocked.Exchange(ref _recentBatchTicks, previous == 0 ? fullBatchTicks : (previous * 7 + fullBatchTicks) / 8);
-        return output.Contiguous();
+        return Contiguous(outputs);
     }
 
     /// <summary>Up to MaxBatchSize rows of one request, waiting for (or inside) a batch.</summary>
-    private sealed class PendingChunk(Tensor input, int rows)
+    private sealed class PendingChunk(TensorSet input, int rows)
     {
-        public Tensor Input { get; } = input;
+        public TensorSet Input { get; } = input;
 
         public int Rows { get; } = rows;
 
@@ -309,6 +398,6 @@ public sealed class DynamicBatcher : IAsyncDisposable
         /// <summary>The chunk's place in the queue; null once taken into a batch or removed.</summary>
         public LinkedListNode<PendingChunk>? Node { get; set; }
 
-        public TaskCompletionSource<Tensor> Result { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        public TaskCompletionSource<TensorSet> Result { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 }

@@ -4,7 +4,8 @@ namespace Lepton.Serving.Http;
 
 /// <summary>
 /// One example the server answered, as the prediction log keeps it; when the model failed on it, Error holds a short
-/// reason and there is no top label, so monitoring can compute the error rate per version.
+/// reason and there is no top label, so monitoring can compute the error rate per version. For a predictor that is not a
+/// classifier, TopLabel is null, TopIndex -1 and Probabilities holds the row's output values.
 /// </summary>
 public sealed record PredictionEvent(
     string PredictionId,

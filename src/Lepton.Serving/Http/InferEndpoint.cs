@@ -22,7 +22,7 @@ public static class InferEndpoint
         bool preprocess = !request.Parameters.TryGetValue("preprocess", out var p) || p.ValueKind != System.Text.Json.JsonValueKind.False;
 
         using var lease = serving.Models.Acquire(name, version);
-        var raw = ModelSignature.From(lease.Spec, lease.ExampleShape).Validate(request, name);
+        var raw = lease.ProtocolSignature.Validate(request, name);
         var outcome = await InferencePipeline.RunAsync(serving, http, lease, raw, preprocess);
 
         using var buffer = new PooledBuffer(1024);

@@ -1,19 +1,21 @@
 using System.Diagnostics;
 using Lepton.Data.Profiles;
 using Lepton.Engine;
+using Lepton.Runtime;
 using Lepton.Serving.Models;
-using Lepton.Serving.Protocol;
+using Lepton.Serving.Outputs;
 using Microsoft.AspNetCore.Http;
 
 namespace Lepton.Serving.Http;
 
 /// <summary>What one answered request produced: the outputs and the ids under which its rows were logged.</summary>
-public sealed record InferenceOutcome(ClassifierOutputs Outputs, string PredictionId, IReadOnlyList<string> RowPredictionIds);
+public sealed record InferenceOutcome(ServedOutputs Outputs, string PredictionId, IReadOnlyList<string> RowPredictionIds);
 
 /// <summary>
 /// The common path of infer and predict once the input is validated: preprocess, run through the version's
-/// batcher, compute probabilities, stamp the prediction id and served version on the response, and queue one
-/// prediction-log entry per row (never waiting for the log). When the model itself fails (not the client's input, not a
+/// batcher, turn the outputs into the version's answer (the lease's output interpreter: for a classifier, probabilities
+/// and labels), stamp the prediction id and served version on the response, and queue one prediction-log entry per row
+/// (never waiting for the log). When the model itself fails (not the client's input, not a
 /// cancelled request), each row is logged as an error before the exception goes on to the error handler.
 /// </summary>
 public static class InferencePipeline
@@ -21,24 +23,24 @@ public static class InferencePipeline
     public const string PredictionIdHeader = "X-Prediction-Id";
     public const string ModelVersionHeader = "X-Model-Version";
 
-    // raw: (N, ...example shape) float32 values as the client sent them.
-    public static async Task<InferenceOutcome> RunAsync(ServingContext serving, HttpContext http, ModelLease lease, Tensor raw, bool preprocess)
+    // raw: one (N, ...) tensor per model input, in signature order, with the values as the client sent them.
+    public static async Task<InferenceOutcome> RunAsync(ServingContext serving, HttpContext http, ModelLease lease, TensorSet raw, bool preprocess)
     {
         http.Items[RequestMetricsMiddleware.ModelItem] = lease.Name;
         http.Items[RequestMetricsMiddleware.VersionItem] = lease.VersionLabel;
-        var x = preprocess ? lease.Preprocessing.Apply(raw) : raw;
-        Tensor logits;
+        var x = preprocess ? lease.Preprocess(raw) : raw;
+        TensorSet results;
         try
         {
-            logits = await lease.InferAsync(x, http.RequestAborted);
+            results = await lease.InferAsync(x, http.RequestAborted);
         }
         catch (Exception ex) when (serving.Sink is { } failureSink && IsModelFailure(ex, http))
         {
             LogFailure(serving, failureSink, http, lease, raw, ex);
             throw;
         }
-        int rows = raw.Shape[0];
-        var outputs = new ClassifierOutputs(logits.Contiguous().ToArray(), rows, lease.ClassNames);
+        int rows = raw.Rows;
+        var outputs = lease.Interpret(results, rows);
 
         string id = Guid.CreateVersion7().ToString("N");
         IReadOnlyList<string> rowIds = rows == 1 ? [id] : [.. Enumerable.Range(0, rows).Select(i => $"{id}-{i}")];
@@ -52,11 +54,11 @@ public static class InferencePipeline
     internal static bool IsModelFailure(Exception ex, HttpContext http) =>
         !(ex is OperationCanceledException && http.RequestAborted.IsCancellationRequested) && ErrorHandlingMiddleware.Classify(ex).Status >= 500;
 
-    private static void LogFailure(ServingContext serving, IPredictionSink sink, HttpContext http, ModelLease lease, Tensor raw, Exception ex)
+    private static void LogFailure(ServingContext serving, IPredictionSink sink, HttpContext http, ModelLease lease, TensorSet raw, Exception ex)
     {
         double latencyMs = ElapsedMs(http);
-        var values = raw.Contiguous().ToArray();
-        int rows = Math.Max(1, raw.Shape[0]);
+        var values = raw[0].Contiguous().ToArray();
+        int rows = Math.Max(1, raw.Rows);
         int perRow = values.Length / rows;
         string id = Guid.CreateVersion7().ToString("N");
         string message = ex.GetType().Name + ": " + ClientText.Scrub(ex.Message);
@@ -76,19 +78,21 @@ public static class InferencePipeline
     private static float[]? Sample(ServingContext serving, ReadOnlySpan<float> row) =>
         serving.Options.RawInputSampleRate > 0 && Random.Shared.NextDouble() < serving.Options.RawInputSampleRate ? row.ToArray() : null;
 
-    private static void Log(ServingContext serving, IPredictionSink sink, HttpContext http, ModelLease lease, Tensor raw, ClassifierOutputs outputs,
+    private static void Log(ServingContext serving, IPredictionSink sink, HttpContext http, ModelLease lease, TensorSet raw, ServedOutputs outputs,
         IReadOnlyList<string> rowIds)
     {
         double latencyMs = ElapsedMs(http);
-        ReadOnlySpan<float> values = raw.Contiguous().Span<float>(); // read in place: the log keeps statistics, not the input
+        // The log keeps statistics of the first input: read in place when it is float32, converted otherwise (token ids).
+        var first = raw[0].Contiguous();
+        ReadOnlySpan<float> values = first.DType == DType.Float32 ? first.Span<float>() : first.ToArray();
         int perRow = values.Length / outputs.Rows;
         var now = DateTimeOffset.UtcNow;
         for (int r = 0; r < outputs.Rows; r++)
         {
             var row = values.Slice(r * perRow, perRow);
-            int top = outputs.TopClass[r];
+            var logged = outputs.LogRow(r);
             sink.Enqueue(new PredictionEvent(rowIds[r], lease.Name, lease.Version, lease.VersionLabel, now, latencyMs, ExampleStatistics.Of(row),
-                outputs.Label(top), top, outputs.RowProbabilities(r).ToArray(), Sample(serving, row)));
+                logged.TopLabel, logged.TopIndex, logged.Values, Sample(serving, row)));
         }
     }
 }

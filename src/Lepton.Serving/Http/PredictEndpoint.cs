@@ -31,6 +31,9 @@ public static class PredictEndpoint
         using var lease = serving.Models.Acquire(name);
         Tensor raw;
         int? topK = null;
+        if (!lease.TakesOneFixedInput)
+            throw ProtocolException.BadRequest(
+                $"Model '{name}' takes {lease.ProtocolSignature.InputsText}; this endpoint fills one input of fixed shape. Send the inputs to POST /v2/models/{name}/infer.");
         if (body.IsImage) raw = ImageInput.Decode(body.Bytes, lease.ExampleShape, name);
         else
         {
@@ -40,6 +43,8 @@ public static class PredictEndpoint
         }
         if (http.Request.Query.TryGetValue("top_k", out var q))
             topK = int.TryParse(q.ToString(), out int k) && k >= 1 ? k : throw ProtocolException.BadRequest("Query parameter top_k must be a whole number >= 1.");
+        var dtype = lease.Signature.Inputs[0].DType;
+        if (raw.DType != dtype) raw = raw.To(dtype);
         var outcome = await InferencePipeline.RunAsync(serving, http, lease, raw, preprocess: true);
         await WriteAsync(http, lease.Name, lease.VersionLabel, outcome, topK ?? serving.Options.DefaultTopK);
     }
@@ -57,24 +62,9 @@ public static class PredictEndpoint
         var outputs = outcome.Outputs;
         for (int r = 0; r < outputs.Rows; r++)
         {
-            var top = outputs.Top(r, topK);
             w.WriteStartObject();
             w.WriteString("prediction_id", outcome.RowPredictionIds[r]);
-            w.WriteString("label", top[0].Label);
-            w.WriteNumber("class_index", top[0].Index);
-            w.WritePropertyName("probability");
-            InferenceResponseWriter.WriteFloat(w, top[0].Probability);
-            w.WriteStartArray("top");
-            foreach (var (index, label, probability) in top)
-            {
-                w.WriteStartObject();
-                w.WriteString("label", label);
-                w.WriteNumber("class_index", index);
-                w.WritePropertyName("probability");
-                InferenceResponseWriter.WriteFloat(w, probability);
-                w.WriteEndObject();
-            }
-            w.WriteEndArray();
+            outputs.WritePredictRow(w, r, topK);
             w.WriteEndObject();
         }
         w.WriteEndArray();

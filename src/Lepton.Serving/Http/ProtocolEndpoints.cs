@@ -54,20 +54,15 @@ public static class ProtocolEndpoints
         name = RouteNames.Model(name);
         int? version = RouteNames.Version(versionText);
         using var lease = s.Models.Acquire(name, version);
-        var signature = ModelSignature.From(lease.Spec, lease.ExampleShape);
+        var signature = lease.ProtocolSignature;
         var served = s.Models.Status(name)?.Versions.Where(v => v.State == ModelVersionState.Ready).Select(v => v.VersionLabel).ToArray() ?? [];
         return JsonResponses.Json(new
         {
             name,
             versions = version is null ? served : [lease.VersionLabel],
-            platform = "lepton",
-            inputs = new[] { new { name = signature.InputName, datatype = "FP32", shape = signature.InputShape } },
-            outputs = new[]
-            {
-                new { name = OutputNames.Logits, datatype = "FP32", shape = new[] { -1, signature.Classes } },
-                new { name = OutputNames.Probabilities, datatype = "FP32", shape = new[] { -1, signature.Classes } },
-                new { name = OutputNames.Label, datatype = "BYTES", shape = new[] { -1 } },
-            },
+            platform = lease.Kind,
+            inputs = signature.Inputs.Select(i => new { name = i.Name, datatype = ModelSignature.Datatype(i.DType), shape = i.BatchShape }).ToArray(),
+            outputs = signature.Outputs.Select(o => new { name = o.Name, datatype = o.Datatype, shape = o.Shape }).ToArray(),
         });
     }
 

@@ -8,7 +8,8 @@ namespace Lepton.Serving.Logging;
 
 /// <summary>
 /// Turns a prediction event into the stored record, on the log's background task so requests never pay for it:
-/// input statistics and the output (top label, index, served version, probabilities) as compact JSON, and the
+/// input statistics and the output (top label, index, served version, probabilities; or the served version and output values
+/// for a predictor that is not a classifier) as compact JSON, and the
 /// sampled raw input as a JSON array. A failed example's output is {"error","version"} and it has no predicted label.
 /// Non-finite numbers are written as null (JSON has no NaN).
 /// </summary>
@@ -30,6 +31,15 @@ internal static class PredictionRecordMapper
             w.WriteStartObject();
             w.WriteString("error", e.Error);
             w.WriteString("version", e.VersionLabel);
+            w.WriteEndObject();
+        }) : e.TopLabel is null && e.TopIndex < 0 ? Json(buffer, w =>
+        {
+            // A predictor that is not a classifier: its output values for the row, no label.
+            w.WriteStartObject();
+            w.WriteString("version", e.VersionLabel);
+            w.WriteStartArray("values");
+            foreach (float v in e.Probabilities) Value(w, v);
+            w.WriteEndArray();
             w.WriteEndObject();
         }) : Json(buffer, w =>
         {

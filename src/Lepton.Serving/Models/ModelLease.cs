@@ -1,14 +1,15 @@
-using Lepton.Data;
 using Lepton.Engine;
-using Lepton.NN.Serialization;
+using Lepton.Runtime;
 using Lepton.Serving.Batching;
+using Lepton.Serving.Outputs;
+using Lepton.Serving.Protocol;
 
 namespace Lepton.Serving.Models;
 
 /// <summary>
 /// One request's hold on one loaded model version: everything needed to validate and preprocess its inputs, and
-/// <see cref="InferAsync"/> through that version's batcher. Dispose it when the request ends; a swapped-out
-/// version is released only after its last lease is disposed.
+/// <see cref="InferAsync(TensorSet, CancellationToken)"/> through that version's batcher. Dispose it when the request ends; a
+/// swapped-out version is released only after its last lease is disposed.
 /// </summary>
 public sealed class ModelLease : IDisposable
 {
@@ -32,38 +33,76 @@ public sealed class ModelLease : IDisposable
     /// <summary>True when the canary split chose this version.</summary>
     public bool IsCanary { get; }
 
-    public ModelSpec Spec => _slot.Spec;
+    /// <summary>The predictor kind that serves this version (<c>lepton</c>, ...).</summary>
+    public string Kind => _slot.Predictor.Kind;
 
-    /// <summary>Shape of one input example, e.g. (1,28,28).</summary>
-    public Shape ExampleShape => _slot.ExampleShape;
+    /// <summary>What the version takes and gives.</summary>
+    public PredictorSignature Signature => _slot.Signature;
 
-    public IReadOnlyList<string> ClassNames => _slot.Spec.ClassNames;
+    /// <summary>The signature as the protocol checks requests against it.</summary>
+    public ModelSignature ProtocolSignature => _slot.Protocol;
 
-    /// <summary>The model's own preprocessing (scale, mean, std) from model.json.</summary>
-    public Preprocessing Preprocessing => _slot.Preprocessing;
+    /// <summary>
+    /// Shape of one input example, e.g. (1,28,28), for paths that take one fixed-shape input (images, JSON instances); a
+    /// version with several or variable-length inputs is refused there with a pointer to the protocol endpoint.
+    /// </summary>
+    public Shape ExampleShape => _slot.ExampleShape ?? throw new InferenceInputException(
+        $"Model {Name} version {VersionLabel} takes {_slot.Protocol.InputsText}, not one input of fixed shape; send it through the protocol's infer endpoint.");
+
+    /// <summary>True when the version takes exactly one input of fixed shape (what images and JSON instances can fill).</summary>
+    public bool TakesOneFixedInput => _slot.ExampleShape is not null;
+
+    public IReadOnlyList<string> ClassNames => _slot.Signature.ClassNames;
 
     /// <summary>Counters of this version (batch sizes, queue time, in flight).</summary>
     public VersionMetrics Metrics => _slot.Batcher.Metrics;
 
-    /// <summary>
-    /// Logits (N, classes) for <paramref name="inputs"/> (N, ...example shape), already preprocessed float32,
-    /// computed in a dynamic batch. Throws <see cref="InferenceInputException"/> for inputs of the wrong shape or
-    /// datatype and <see cref="QueueFullException"/> when the version's queue is full.
-    /// </summary>
-    public Task<Tensor> InferAsync(Tensor inputs, CancellationToken ct = default)
+    /// <summary>Raw client values of every input turned into model inputs by the preprocessing stored with the model.</summary>
+    public TensorSet Preprocess(TensorSet raw)
+    {
+        var predictor = _slot.Predictor;
+        if (raw.Count == 1) return predictor.Preprocess(0, raw[0]);
+        var x = new Tensor[raw.Count];
+        for (int i = 0; i < x.Length; i++) x[i] = predictor.Preprocess(i, raw[i]);
+        return new TensorSet(x);
+    }
+
+    /// <summary>A batch's outputs as this version answers them (labels with probabilities for a classifier, tensors otherwise).</summary>
+    public ServedOutputs Interpret(TensorSet outputs, int rows) => _slot.Outputs.Interpret(outputs, rows);
+
+    /// <summary>The first output (N, ...) for one input (N, ...): the single-input form of <see cref="InferAsync(TensorSet, CancellationToken)"/>.</summary>
+    public async Task<Tensor> InferAsync(Tensor inputs, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(inputs);
+        return (await InferAsync(new TensorSet(inputs), ct).ConfigureAwait(false))[0];
+    }
+
+    /// <summary>
+    /// The outputs for <paramref name="inputs"/> (one (N, ...) tensor per signature input, already preprocessed), computed in a
+    /// dynamic batch. Throws <see cref="InferenceInputException"/> for inputs of the wrong count, shape or dtype and
+    /// <see cref="QueueFullException"/> when the version's queue is full.
+    /// </summary>
+    public Task<TensorSet> InferAsync(TensorSet inputs, CancellationToken ct = default)
+    {
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
-        var example = ExampleShape;
-        if (inputs.Rank != example.Rank + 1 || !inputs.Shape.Dims[1..].SequenceEqual(example.Dims))
-            throw new InferenceInputException(
-                $"Model {Name} version {VersionLabel} expects inputs (N,{string.Join(",", example.ToArray())}), got {inputs.Shape}.");
-        if (inputs.DType != DType.Float32)
-            throw new InferenceInputException($"Model {Name} version {VersionLabel} expects float32 inputs, got {inputs.DType}.");
+        var declared = _slot.Signature.Inputs;
+        if (inputs.Count != declared.Count)
+            throw new InferenceInputException($"Model {Name} version {VersionLabel} takes {declared.Count} input(s) {_slot.Protocol.InputsText}, got {inputs.Count}.");
+        for (int i = 0; i < declared.Count; i++)
+        {
+            var input = inputs[i];
+            if (!declared[i].Accepts(input.Shape.Dims))
+                throw new InferenceInputException(declared.Count == 1 && declared[0].IsFixed
+                    ? $"Model {Name} version {VersionLabel} expects inputs (N,{string.Join(",", declared[0].ExampleShape)}), got {input.Shape}."
+                    : $"Model {Name} version {VersionLabel} expects input '{declared[i].Name}' {declared[i].BatchShapeText}, got {input.Shape}.");
+            if (input.DType != declared[i].DType)
+                throw new InferenceInputException(
+                    $"Model {Name} version {VersionLabel} expects {declared[i].DType} values for input '{declared[i].Name}', got {input.DType}.");
+        }
         return InferCoreAsync(inputs, ct);
     }
 
-    private async Task<Tensor> InferCoreAsync(Tensor inputs, CancellationToken ct)
+    private async Task<TensorSet> InferCoreAsync(TensorSet inputs, CancellationToken ct)
     {
         try
         {

@@ -116,7 +116,7 @@ public sealed partial class ModelManager
                 }
             }
             var batching = model.Options.Batching;
-            var slot = await Task.Run(() => ModelVersionLoader.Load(model.Name, reference.ToString(), resolved, batching, Metrics), ct)
+            var slot = await Task.Run(() => ModelVersionLoader.Load(model.Name, reference.ToString(), resolved, batching, Metrics, Options.Loader), ct)
                 .ConfigureAwait(false);
             Swap(model, role, slot, reference);
         }

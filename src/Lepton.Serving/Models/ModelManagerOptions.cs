@@ -1,13 +1,19 @@
+using Lepton.Runtime;
+
 namespace Lepton.Serving.Models;
 
 /// <summary>
-/// How the manager follows the registry: it checks alias references every <paramref name="AliasPollInterval"/>
-/// (default 2 s; <see cref="Timeout.InfiniteTimeSpan"/> turns following off) and waits at most
-/// <paramref name="DrainTimeout"/> (default 30 s) for in-flight requests when it unloads a model or shuts down.
+/// How the manager follows the registry and loads versions: it checks alias references every <paramref name="AliasPollInterval"/>
+/// (default 2 s; <see cref="Timeout.InfiniteTimeSpan"/> turns following off), waits at most <paramref name="DrainTimeout"/>
+/// (default 30 s) for in-flight requests when it unloads a model or shuts down, and loads each version's folder with
+/// <paramref name="Predictors"/> (default <see cref="PredictorLoader.Default"/>: Lepton models; add kinds with
+/// <see cref="PredictorLoader.With"/> to serve other predictors).
 /// </summary>
-public sealed record ModelManagerOptions(TimeSpan? AliasPollInterval = null, TimeSpan? DrainTimeout = null)
+public sealed record ModelManagerOptions(TimeSpan? AliasPollInterval = null, TimeSpan? DrainTimeout = null, PredictorLoader? Predictors = null)
 {
     public TimeSpan PollInterval => AliasPollInterval ?? TimeSpan.FromSeconds(2);
 
     public TimeSpan Drain => DrainTimeout ?? TimeSpan.FromSeconds(30);
+
+    public PredictorLoader Loader => Predictors ?? PredictorLoader.Default;
 }

@@ -1,8 +1,9 @@
-using Lepton.Data;
 using Lepton.Engine;
-using Lepton.NN.Serialization;
 using Lepton.Registry;
+using Lepton.Runtime;
 using Lepton.Serving.Batching;
+using Lepton.Serving.Outputs;
+using Lepton.Serving.Protocol;
 
 namespace Lepton.Serving.Models;
 
@@ -10,7 +11,7 @@ namespace Lepton.Serving.Models;
 /// One loaded, warmed-up model version and its batcher, reference-counted: the manager holds it while it is the
 /// primary or canary version, and every <see cref="ModelLease"/> holds it for one request. When the last hold
 /// ends the batcher is drained and the version is released, so a swapped-out version lives exactly as long as
-/// the requests that started on it.
+/// the requests that started on it. The version's predictor is disposed after its batcher has drained.
 /// </summary>
 internal sealed class ModelVersionSlot
 {
@@ -19,16 +20,18 @@ internal sealed class ModelVersionSlot
     private int _leases;
     private int _releaseStarted;
 
-    public ModelVersionSlot(string model, ResolvedModel resolved, LoadedModel loaded, Preprocessing preprocessing, Shape exampleShape,
-        DynamicBatcher batcher)
+    public ModelVersionSlot(string model, ResolvedModel resolved, IPredictor predictor, DynamicBatcher batcher)
     {
         Model = model;
         Version = resolved.Version?.Version;
         Label = Version?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "folder";
         Identity = resolved.Version is { } v ? $"{v.Model}@{v.Version}#{v.ArtifactHash}" : null;
-        Spec = loaded.Spec;
-        Preprocessing = preprocessing;
-        ExampleShape = exampleShape;
+        Predictor = predictor;
+        Signature = predictor.Signature;
+        Outputs = OutputInterpreters.For(Signature);
+        Protocol = new ModelSignature(Signature, Outputs.Outputs);
+        var inputs = Signature.Inputs;
+        ExampleShape = inputs.Count == 1 && inputs[0].IsFixed ? new Shape(inputs[0].ExampleShape) : null;
         Batcher = batcher;
     }
 
@@ -41,11 +44,18 @@ internal sealed class ModelVersionSlot
     /// <summary>Registry identity (name, version, artifact hash) so the primary and canary roles can share one loaded copy; null for folders.</summary>
     public string? Identity { get; }
 
-    public ModelSpec Spec { get; }
+    public IPredictor Predictor { get; }
 
-    public Preprocessing Preprocessing { get; }
+    public PredictorSignature Signature { get; }
 
-    public Shape ExampleShape { get; }
+    /// <summary>How this version's outputs become answers (classifier labels, raw tensors, ...).</summary>
+    public IOutputInterpreter Outputs { get; }
+
+    /// <summary>The signature as the protocol validates requests against it, built once.</summary>
+    public ModelSignature Protocol { get; }
+
+    /// <summary>The example shape of a version with one fixed-shape input; null otherwise.</summary>
+    public Shape? ExampleShape { get; }
 
     public DynamicBatcher Batcher { get; }
 
@@ -108,7 +118,14 @@ internal sealed class ModelVersionSlot
         }
         finally
         {
-            _released.TrySetResult();
+            try
+            {
+                Predictor.Dispose();
+            }
+            finally
+            {
+                _released.TrySetResult();
+            }
         }
     }
 }

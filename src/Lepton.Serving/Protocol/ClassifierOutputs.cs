@@ -1,10 +1,16 @@
+using System.Buffers;
+using System.Buffers.Binary;
+using System.Text;
+using System.Text.Json;
+using Lepton.Serving.Outputs;
+
 namespace Lepton.Serving.Protocol;
 
 /// <summary>
 /// A classifier's answer for a batch: logits (N, C) as the model gave them, softmax probabilities and the
 /// top class of each row. Probabilities are computed once here, in double precision for the sum.
 /// </summary>
-public sealed class ClassifierOutputs
+public sealed class ClassifierOutputs : ServedOutputs
 {
     public ClassifierOutputs(float[] logits, int rows, IReadOnlyList<string> classNames)
     {
@@ -26,7 +32,9 @@ public sealed class ClassifierOutputs
     /// <summary>Index of the most probable class of each row.</summary>
     public int[] TopClass { get; }
 
-    public int Rows { get; }
+    public override int Rows { get; }
+
+    public override IReadOnlyList<string> Names => OutputNames.All;
 
     public int Classes { get; }
 
@@ -49,6 +57,71 @@ public sealed class ClassifierOutputs
         var top = new List<(int, string, float)>(take);
         for (int i = 0; i < take; i++) top.Add((order[i], Label(order[i]), probs[order[i]]));
         return top;
+    }
+
+    public override byte[]? WriteProtocolOutput(Utf8JsonWriter w, string name, bool binary)
+    {
+        if (name == OutputNames.Label)
+        {
+            InferenceResponseWriter.WriteShape(w, Rows);
+            w.WriteString("datatype", "BYTES");
+            if (binary) return InferenceResponseWriter.WriteBinarySize(w, EncodeLabels());
+            w.WriteStartArray("data");
+            for (int r = 0; r < Rows; r++) w.WriteStringValue(Label(TopClass[r]));
+            w.WriteEndArray();
+            return null;
+        }
+        var values = name == OutputNames.Logits ? Logits : Probabilities;
+        InferenceResponseWriter.WriteShape(w, Rows, Classes);
+        w.WriteString("datatype", "FP32");
+        if (binary) return InferenceResponseWriter.WriteBinarySize(w, EncodeFloats(values));
+        w.WriteStartArray("data");
+        foreach (float v in values) InferenceResponseWriter.WriteFloat(w, v);
+        w.WriteEndArray();
+        return null;
+    }
+
+    public override void WritePredictRow(Utf8JsonWriter w, int row, int topK)
+    {
+        var top = Top(row, topK);
+        w.WriteString("label", top[0].Label);
+        w.WriteNumber("class_index", top[0].Index);
+        w.WritePropertyName("probability");
+        InferenceResponseWriter.WriteFloat(w, top[0].Probability);
+        w.WriteStartArray("top");
+        foreach (var (index, label, probability) in top)
+        {
+            w.WriteStartObject();
+            w.WriteString("label", label);
+            w.WriteNumber("class_index", index);
+            w.WritePropertyName("probability");
+            InferenceResponseWriter.WriteFloat(w, probability);
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
+    }
+
+    public override LoggedRow LogRow(int row) => new(Label(TopClass[row]), TopClass[row], RowProbabilities(row).ToArray());
+
+    private static byte[] EncodeFloats(float[] values)
+    {
+        var bytes = new byte[values.Length * 4];
+        for (int i = 0; i < values.Length; i++) BinaryPrimitives.WriteSingleLittleEndian(bytes.AsSpan(i * 4), values[i]);
+        return bytes;
+    }
+
+    // BYTES elements in binary form: a 4-byte little-endian length, then the UTF-8 bytes.
+    private byte[] EncodeLabels()
+    {
+        var buffer = new ArrayBufferWriter<byte>();
+        for (int r = 0; r < Rows; r++)
+        {
+            var text = Encoding.UTF8.GetBytes(Label(TopClass[r]));
+            BinaryPrimitives.WriteInt32LittleEndian(buffer.GetSpan(4), text.Length);
+            buffer.Advance(4);
+            buffer.Write(text);
+        }
+        return buffer.WrittenSpan.ToArray();
     }
 
     private static void Softmax(ReadOnlySpan<float> x, Span<float> y, out int argmax)

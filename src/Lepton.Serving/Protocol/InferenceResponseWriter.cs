@@ -1,7 +1,6 @@
 using System.Buffers;
-using System.Buffers.Binary;
-using System.Text;
 using System.Text.Json;
+using Lepton.Serving.Outputs;
 
 namespace Lepton.Serving.Protocol;
 
@@ -14,9 +13,8 @@ public sealed record ResponseIdentity(string Model, string Version, string? Requ
 /// </summary>
 public static class InferenceResponseWriter
 {
-    public static int? Write(IBufferWriter<byte> target, ResponseIdentity who, ClassifierOutputs outputs, InferenceRequest request)
+    public static int? Write(IBufferWriter<byte> target, ResponseIdentity who, ServedOutputs outputs, InferenceRequest request)
     {
-        var wanted = request.Outputs.Count > 0 ? request.Outputs : AllOutputs;
         var binaryParts = new List<byte[]>();
         int jsonLength;
         var w = CachedWriter ??= new Utf8JsonWriter(target);
@@ -37,37 +35,14 @@ public static class InferenceResponseWriter
             }
             w.WriteEndObject();
             w.WriteStartArray("outputs");
-            foreach (var output in wanted)
+            if (request.Outputs.Count > 0)
             {
-                bool binary = output.Binary || request.BinaryOutput;
-                w.WriteStartObject();
-                w.WriteString("name", output.Name);
-                if (output.Name == OutputNames.Label)
-                {
-                    WriteShape(w, outputs.Rows);
-                    w.WriteString("datatype", "BYTES");
-                    if (binary) binaryParts.Add(WriteBinarySize(w, EncodeStrings(outputs)));
-                    else
-                    {
-                        w.WriteStartArray("data");
-                        for (int r = 0; r < outputs.Rows; r++) w.WriteStringValue(outputs.Label(outputs.TopClass[r]));
-                        w.WriteEndArray();
-                    }
-                }
-                else
-                {
-                    var values = output.Name == OutputNames.Logits ? outputs.Logits : outputs.Probabilities;
-                    WriteShape(w, outputs.Rows, outputs.Classes);
-                    w.WriteString("datatype", "FP32");
-                    if (binary) binaryParts.Add(WriteBinarySize(w, EncodeFloats(values)));
-                    else
-                    {
-                        w.WriteStartArray("data");
-                        foreach (float v in values) WriteFloat(w, v);
-                        w.WriteEndArray();
-                    }
-                }
-                w.WriteEndObject();
+                foreach (var output in request.Outputs) WriteOutput(w, outputs, output.Name, output.Binary || request.BinaryOutput, binaryParts);
+            }
+            else
+            {
+                var names = outputs.Names;
+                for (int i = 0; i < names.Count; i++) WriteOutput(w, outputs, names[i], request.BinaryOutput, binaryParts);
             }
             w.WriteEndArray();
             w.WriteEndObject();
@@ -82,7 +57,13 @@ public static class InferenceResponseWriter
         return binaryParts.Count > 0 ? jsonLength : null;
     }
 
-    private static readonly IReadOnlyList<RequestedOutput> AllOutputs = [.. OutputNames.All.Select(n => new RequestedOutput(n, false))];
+    private static void WriteOutput(Utf8JsonWriter w, ServedOutputs outputs, string name, bool binary, List<byte[]> binaryParts)
+    {
+        w.WriteStartObject();
+        w.WriteString("name", name);
+        if (outputs.WriteProtocolOutput(w, name, binary) is { } bytes) binaryParts.Add(bytes);
+        w.WriteEndObject();
+    }
 
     // One writer per thread, reset for each response: Write runs start to end on one thread (no await inside).
     [ThreadStatic]
@@ -95,39 +76,18 @@ public static class InferenceResponseWriter
         else w.WriteStringValue(float.IsNaN(v) ? "NaN" : v > 0 ? "Infinity" : "-Infinity");
     }
 
-    private static void WriteShape(Utf8JsonWriter w, params int[] dims)
+    internal static void WriteShape(Utf8JsonWriter w, params int[] dims)
     {
         w.WriteStartArray("shape");
         foreach (int d in dims) w.WriteNumberValue(d);
         w.WriteEndArray();
     }
 
-    private static byte[] WriteBinarySize(Utf8JsonWriter w, byte[] bytes)
+    internal static byte[] WriteBinarySize(Utf8JsonWriter w, byte[] bytes)
     {
         w.WriteStartObject("parameters");
         w.WriteNumber("binary_data_size", bytes.Length);
         w.WriteEndObject();
         return bytes;
-    }
-
-    private static byte[] EncodeFloats(float[] values)
-    {
-        var bytes = new byte[values.Length * 4];
-        for (int i = 0; i < values.Length; i++) BinaryPrimitives.WriteSingleLittleEndian(bytes.AsSpan(i * 4), values[i]);
-        return bytes;
-    }
-
-    // BYTES elements in binary form: a 4-byte little-endian length, then the UTF-8 bytes.
-    private static byte[] EncodeStrings(ClassifierOutputs outputs)
-    {
-        var buffer = new ArrayBufferWriter<byte>();
-        for (int r = 0; r < outputs.Rows; r++)
-        {
-            var text = Encoding.UTF8.GetBytes(outputs.Label(outputs.TopClass[r]));
-            BinaryPrimitives.WriteInt32LittleEndian(buffer.GetSpan(4), text.Length);
-            buffer.Advance(4);
-            buffer.Write(text);
-        }
-        return buffer.WrittenSpan.ToArray();
     }
 }

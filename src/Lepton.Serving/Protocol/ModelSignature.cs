@@ -1,5 +1,6 @@
 using Lepton.Engine;
-using Lepton.NN.Serialization;
+using Lepton.Runtime;
+using Lepton.Serving.Outputs;
 
 namespace Lepton.Serving.Protocol;
 
@@ -14,45 +15,108 @@ public static class OutputNames
 }
 
 /// <summary>
-/// What a served model takes and gives, as the protocol describes it: one FP32 input with a free batch
-/// dimension, and the outputs logits and probabilities (N, classes) and label (N).
+/// What a served model takes and gives, as the protocol describes it: the predictor's named inputs (dtype, shape with a free
+/// batch dimension) and the outputs its answers offer. Built once per served version.
 /// </summary>
-public sealed record ModelSignature(string InputName, Shape ExampleShape, IReadOnlyList<string> ClassNames)
+public sealed class ModelSignature
 {
-    public static ModelSignature From(ModelSpec spec, Shape exampleShape) => new(spec.Input.Name, exampleShape, spec.ClassNames);
+    private readonly HashSet<string> _outputNames;
+
+    public ModelSignature(PredictorSignature predictor, IReadOnlyList<OutputDescription> outputs)
+    {
+        ArgumentNullException.ThrowIfNull(predictor);
+        ArgumentNullException.ThrowIfNull(outputs);
+        Predictor = predictor;
+        Outputs = outputs;
+        _outputNames = new HashSet<string>(outputs.Select(o => o.Name), StringComparer.Ordinal);
+        InputsText = string.Join(", ", predictor.Inputs.Select(i => $"'{i.Name}' {i.BatchShapeText}"));
+    }
+
+    public PredictorSignature Predictor { get; }
+
+    public IReadOnlyList<OutputDescription> Outputs { get; }
+
+    public IReadOnlyList<TensorSignature> Inputs => Predictor.Inputs;
 
     /// <summary>Classes the model outputs, or -1 when the model names none (unknown until it runs).</summary>
-    public int Classes => ClassNames.Count > 0 ? ClassNames.Count : -1;
+    public int Classes => Predictor.ClassNames.Count > 0 ? Predictor.ClassNames.Count : -1;
 
-    /// <summary>The input shape with -1 for the batch dimension, e.g. [-1, 1, 28, 28].</summary>
-    public int[] InputShape => [-1, .. ExampleShape.ToArray()];
+    /// <summary>The inputs as error messages name them, e.g. <c>'image' [-1,1,28,28]</c>.</summary>
+    public string InputsText { get; }
 
-    public string InputShapeText => $"[{string.Join(",", InputShape)}]";
+    /// <summary>The OIP datatype of a tensor dtype.</summary>
+    public static string Datatype(DType dtype) => dtype switch
+    {
+        DType.Float32 => "FP32",
+        DType.Float64 => "FP64",
+        DType.Int32 => "INT32",
+        _ => dtype.ToString().ToUpperInvariant(),
+    };
 
     /// <summary>
-    /// Checks a parsed request against this signature before any model work and returns the input as a raw
-    /// (N, ...) float32 tensor; every mismatch is a 400 naming what the model expects.
+    /// Checks a parsed request against this signature before any model work and returns its inputs in signature order, each as
+    /// a raw (N, ...) tensor of the input's dtype; every mismatch is a 400 naming what the model expects.
     /// </summary>
-    public Tensor Validate(InferenceRequest request, string model)
+    public TensorSet Validate(InferenceRequest request, string model)
     {
-        if (request.Inputs.Count != 1)
-            throw ProtocolException.BadRequest($"Model '{model}' takes one input '{InputName}' {InputShapeText}; the request sends {request.Inputs.Count}.");
-        var input = request.Inputs[0];
-        if (input.Name != InputName)
-            throw ProtocolException.BadRequest($"Model '{model}' has no input '{InferenceRequestParser.Clip(input.Name)}'; its input is '{InputName}' {InputShapeText}.");
-        var shape = input.Shape;
-        bool fits = shape.Length == ExampleShape.Rank + 1 && shape.AsSpan(1).SequenceEqual(ExampleShape.Dims);
-        if (!fits)
-            throw ProtocolException.BadRequest(
-                $"Input '{InputName}' has shape [{string.Join(",", shape)}], but model '{model}' expects {InputShapeText} (any batch size N >= 1 first).");
-        if (shape[0] < 1)
-            throw ProtocolException.BadRequest($"Input '{InputName}' has batch size 0; send at least one example.");
+        var inputs = Predictor.Inputs;
+        if (request.Inputs.Count != inputs.Count)
+            throw ProtocolException.BadRequest(inputs.Count == 1
+                ? $"Model '{model}' takes one input {InputsText}; the request sends {request.Inputs.Count}."
+                : $"Model '{model}' takes {inputs.Count} inputs {InputsText}; the request sends {request.Inputs.Count}.");
+        if (inputs.Count == 1)
+        {
+            var single = Convert(request.Inputs[0], 0, model, -1);
+            CheckOutputs(request, model);
+            return single;
+        }
+        var tensors = new Tensor[inputs.Count];
+        int rows = -1;
+        foreach (var input in request.Inputs)
+        {
+            int index = Predictor.InputIndex(input.Name);
+            if (index < 0) throw UnknownInput(input.Name, model);
+            if (tensors[index] is not null)
+                throw ProtocolException.BadRequest($"The request sends input '{input.Name}' twice; send each of {InputsText} once.");
+            tensors[index] = Convert(input, index, model, rows);
+            rows = tensors[index].Shape[0];
+        }
+        CheckOutputs(request, model);
+        return new TensorSet(tensors);
+    }
+
+    private void CheckOutputs(InferenceRequest request, string model)
+    {
         foreach (var output in request.Outputs)
         {
-            if (!OutputNames.All.Contains(output.Name))
+            if (!_outputNames.Contains(output.Name))
                 throw ProtocolException.BadRequest(
-                    $"Model '{model}' has no output '{InferenceRequestParser.Clip(output.Name)}'; its outputs are {string.Join(", ", OutputNames.All)}.");
+                    $"Model '{model}' has no output '{InferenceRequestParser.Clip(output.Name)}'; its outputs are {string.Join(", ", Outputs.Select(o => o.Name))}.");
         }
-        return Tensor.FromArray(input.Data, shape);
     }
+
+    private Tensor Convert(InferenceInput input, int index, string model, int rows)
+    {
+        var declared = Predictor.Inputs[index];
+        if (input.Name != declared.Name) throw UnknownInput(input.Name, model);
+        var shape = input.Shape;
+        if (!declared.Accepts(shape))
+            throw ProtocolException.BadRequest(
+                $"Input '{declared.Name}' has shape [{string.Join(",", shape)}], but model '{model}' expects {declared.BatchShapeText} (any batch size N >= 1 first{(declared.IsFixed ? "" : ", -1 any length >= 1")}).");
+        if (shape[0] < 1)
+            throw ProtocolException.BadRequest($"Input '{declared.Name}' has batch size 0; send at least one example.");
+        if (rows >= 0 && shape[0] != rows)
+            throw ProtocolException.BadRequest($"Input '{declared.Name}' has batch size {shape[0]} but another input has {rows}; every input needs the same batch size.");
+        // The parser hands every datatype over as float32 values; integer inputs (token ids) are exact up to 2^24.
+        return declared.DType switch
+        {
+            DType.Float32 => Tensor.FromArray(input.Data, shape),
+            DType.Int32 => Tensor.FromArray(Array.ConvertAll(input.Data, v => (int)v), shape),
+            DType.Float64 => Tensor.FromArray(Array.ConvertAll(input.Data, v => (double)v), shape),
+            _ => throw ProtocolException.BadRequest($"Input '{declared.Name}' is {declared.DType}, which this server cannot take over the protocol yet."),
+        };
+    }
+
+    private ProtocolException UnknownInput(string name, string model) =>
+        ProtocolException.BadRequest($"Model '{model}' has no input '{InferenceRequestParser.Clip(name)}'; its input{(Predictor.Inputs.Count == 1 ? " is" : "s are")} {InputsText}.");
 }

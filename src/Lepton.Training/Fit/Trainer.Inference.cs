@@ -40,7 +40,7 @@ public sealed partial class Trainer
     {
         ArgumentNullException.ThrowIfNull(inputs);
         if (inputs.Rank == 0) throw new ArgumentException($"Predict expects a batch (N, ...), got a scalar of shape {inputs.Shape}.", nameof(inputs));
-        return Workflows.Inference.Forward(Model, inputs, Options.EvalBatchSize);
+        return Runtime.Inference.Forward(Model, inputs, Options.EvalBatchSize);
     }
 
     private sealed record EvalResult(double Loss, double? Accuracy, double[]? Scores, int Classes, int[]? Labels);

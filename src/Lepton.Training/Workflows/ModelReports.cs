@@ -13,7 +13,7 @@ namespace Lepton.Training.Workflows;
 /// </summary>
 public static class ModelReports
 {
-    public const string EvaluationFileName = "evaluation.json";
+    public const string EvaluationFileName = Runtime.ModelFolderFiles.Evaluation;
     private const int MaxProfiledExamples = 10_000;
 
     /// <summary>Writes both files into <paramref name="folder"/>.</summary>

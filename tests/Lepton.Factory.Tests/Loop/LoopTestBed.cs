@@ -8,6 +8,7 @@ using Lepton.NN.Serialization;
 using Lepton.Registry;
 using Lepton.Registry.Artifacts;
 using Lepton.Registry.Store;
+using Lepton.Runtime;
 using Lepton.Training;
 using Lepton.Training.Optimizers;
 using Lepton.Training.Workflows;

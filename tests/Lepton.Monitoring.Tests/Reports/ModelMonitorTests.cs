@@ -52,6 +52,20 @@ public class ModelMonitorTests
     }
 
     [Fact]
+    public async Task Answers_of_a_predictor_that_is_not_a_classifier_count_as_requests_not_errors()
+    {
+        await using var store = await CreateAsync();
+        // What the server logs for a predictor with tensor outputs: the output values and no label.
+        await store.LogAsync([.. Enumerable.Range(0, 3).Select(i => Prediction($"r{i}", 3, T0.AddSeconds(1 + i), 2, null) with
+        {
+            OutputJson = "{\"version\":\"3\",\"values\":[1.5]}",
+        })]);
+        var v3 = (await new ModelMonitor(store.Registry).ReportAsync(Model, Window)).Versions.Single();
+        Assert.Equal((3L, 0L), (v3.Requests, v3.Errors));
+        Assert.DoesNotContain(v3.ClassDistribution, kv => kv.Value > 0);
+    }
+
+    [Fact]
     public async Task Traffic_like_the_reference_shows_no_drift()
     {
         await using var store = await CreateAsync();

@@ -2,9 +2,9 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using Lepton.Engine;
 using Lepton.NN.Presets;
+using Lepton.Runtime;
 using Lepton.Serving.Batching;
 using Lepton.Serving.Tests.Models;
-using Lepton.Training.Workflows;
 
 namespace Lepton.Serving.Tests.Batching;
 

@@ -3,7 +3,7 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using Lepton.Engine;
-using Lepton.Training.Workflows;
+using Lepton.Runtime;
 
 namespace Lepton.Serving.Tests.Http;
 

@@ -1,7 +1,7 @@
+using Lepton.Runtime;
 using Lepton.Serving.Batching;
 using Lepton.Serving.Models;
 using Lepton.Serving.Tests.Batching;
-using Lepton.Training.Workflows;
 
 namespace Lepton.Serving.Tests.Models;
 
@@ -50,6 +50,23 @@ public sealed class ModelManagerTests : IDisposable
         Assert.Equal(ModelVersionState.Failed, Assert.Single(status.Versions).State);
         Assert.Contains("warm-up", status.LastError);
         Assert.Contains("failed to load", Assert.Throws<ModelNotReadyException>(() => manager.Acquire("odd")).Message);
+    }
+
+    [Fact]
+    public async Task AFolderOfNoKnownPredictorKind_IsRefusedNamingTheMarkers_WithoutItsPath()
+    {
+        var folder = Path.Combine(_folders.Root, "trees");
+        Directory.CreateDirectory(folder);
+        File.WriteAllText(Path.Combine(folder, "model.lgb.txt"), "tree");
+        _registry.Add("trees", 1, folder);
+        await using var manager = new ModelManager(_registry.Resolver, Manual);
+
+        var error = await Assert.ThrowsAsync<ModelLoadException>(() => manager.LoadAsync(new ModelServeOptions("trees@1")));
+
+        Assert.Contains("no model of a known kind", error.Message);
+        Assert.Contains("weights.safetensors (lepton)", error.Message);
+        Assert.DoesNotContain(_folders.Root, error.Message);
+        Assert.False(manager.IsReady("trees"));
     }
 
     [Fact]

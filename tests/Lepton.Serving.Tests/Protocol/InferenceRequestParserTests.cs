@@ -3,6 +3,8 @@ using System.Buffers.Binary;
 using System.Text;
 using System.Text.Json;
 using Lepton.Engine;
+using Lepton.Runtime;
+using Lepton.Serving.Outputs;
 using Lepton.Serving.Protocol;
 
 namespace Lepton.Serving.Tests.Protocol;
@@ -122,15 +124,62 @@ public sealed class InferenceRequestParserTests
     [Fact]
     public void Signature_ChecksNameShapeAndOutputs_AndReturnsTheBatch()
     {
-        var signature = new ModelSignature("image", new Shape(1, 2, 2), ["a", "b"]);
+        var predictor = new PredictorSignature([new TensorSignature("image", DType.Float32, [1, 2, 2])],
+            [new TensorSignature("logits", DType.Float32, [2])], OutputKind.ClassLogits, ["a", "b"]);
+        var signature = new ModelSignature(predictor, OutputInterpreters.For(predictor).Outputs);
         var ok = Parse("{\"inputs\":[{\"name\":\"image\",\"shape\":[2,1,2,2],\"datatype\":\"UINT8\",\"data\":[1,2,3,4,5,6,7,8]}]}");
         var x = signature.Validate(ok, "m");
-        Assert.Equal(new Shape(2, 1, 2, 2), x.Shape);
-        Assert.Equal([-1, 1, 2, 2], signature.InputShape);
+        Assert.Equal(new Shape(2, 1, 2, 2), x[0].Shape);
+        Assert.Equal([-1, 1, 2, 2], signature.Inputs[0].BatchShape);
+        Assert.Contains("has no output 'nope'", Assert.Throws<ProtocolException>(() => signature.Validate(
+            Parse("{\"inputs\":[{\"name\":\"image\",\"shape\":[1,1,2,2],\"datatype\":\"FP32\",\"data\":[1,2,3,4]}],\"outputs\":[{\"name\":\"nope\"}]}"), "m")).Message);
         Assert.Contains("expects [-1,1,2,2]", Assert.Throws<ProtocolException>(() => signature.Validate(
             Parse("{\"inputs\":[{\"name\":\"image\",\"shape\":[1,4],\"datatype\":\"FP32\",\"data\":[1,2,3,4]}]}"), "m")).Message);
         Assert.Contains("batch size 0", Assert.Throws<ProtocolException>(() => signature.Validate(
             Parse("{\"inputs\":[{\"name\":\"image\",\"shape\":[0,1,2,2],\"datatype\":\"FP32\",\"data\":[]}]}"), "m")).Message);
+    }
+
+    [Fact]
+    public void Signature_WithTwoInt32Inputs_TakesThemByNameInAnyOrder_AndChecksTheirBatchSizes()
+    {
+        var predictor = new PredictorSignature(
+            [new TensorSignature("ids", DType.Int32, [-1], new PaddingRule(0)), new TensorSignature("mask", DType.Int32, [-1], new PaddingRule(0))],
+            [new TensorSignature("score", DType.Float32, [1])], OutputKind.Tensors);
+        var signature = new ModelSignature(predictor, OutputInterpreters.For(predictor).Outputs);
+        string Input(string name, int rows, int length) =>
+            $"{{\"name\":\"{name}\",\"shape\":[{rows},{length}],\"datatype\":\"INT32\",\"data\":[{string.Join(",", Enumerable.Range(1, rows * length))}]}}";
+
+        var x = signature.Validate(Parse($"{{\"inputs\":[{Input("mask", 2, 3)},{Input("ids", 2, 3)}]}}"), "m");
+        Assert.Equal((DType.Int32, new Shape(2, 3)), (x[0].DType, x[0].Shape));
+        Assert.Equal([1, 2, 3, 4, 5, 6], x[1].ToIntArray());
+        Assert.Contains("same batch size", Assert.Throws<ProtocolException>(() =>
+            signature.Validate(Parse($"{{\"inputs\":[{Input("ids", 2, 3)},{Input("mask", 1, 3)}]}}"), "m")).Message);
+        Assert.Contains("takes 2 inputs 'ids' [-1,-1], 'mask' [-1,-1]", Assert.Throws<ProtocolException>(() =>
+            signature.Validate(Parse($"{{\"inputs\":[{Input("ids", 2, 3)}]}}"), "m")).Message);
+        Assert.Contains("twice", Assert.Throws<ProtocolException>(() =>
+            signature.Validate(Parse($"{{\"inputs\":[{Input("ids", 2, 3)},{Input("ids", 2, 3)}]}}"), "m")).Message);
+    }
+
+    [Fact]
+    public void ResponseWriter_WritesTensorOutputs_AsJsonOrBinary_WithTheirDatatypes()
+    {
+        var predictor = new PredictorSignature([new TensorSignature("x", DType.Float32, [1])],
+            [new TensorSignature("score", DType.Float32, [1]), new TensorSignature("count", DType.Int32, [2])], OutputKind.Tensors);
+        var outputs = OutputInterpreters.For(predictor).Interpret(
+            new Lepton.Runtime.TensorSet([Tensor.FromArray([0.5f, 1.5f], 2, 1), Tensor.FromArray([1, 2, 3, 4], 2, 2)]), 2);
+        var request = Parse("{\"inputs\":[{\"name\":\"x\",\"shape\":[2,1],\"datatype\":\"FP32\",\"data\":[1,2]}],\"outputs\":[{\"name\":\"score\"},{\"name\":\"count\",\"parameters\":{\"binary_data\":true}}]}");
+        var buffer = new ArrayBufferWriter<byte>();
+        int? header = InferenceResponseWriter.Write(buffer, new ResponseIdentity("m", "1", null, "p", ["p-0", "p-1"]), outputs, request);
+
+        var json = JsonDocument.Parse(buffer.WrittenMemory[..header!.Value]).RootElement.GetProperty("outputs");
+        Assert.Equal("FP32", json[0].GetProperty("datatype").GetString());
+        Assert.Equal([0.5f, 1.5f], json[0].GetProperty("data").EnumerateArray().Select(v => v.GetSingle()));
+        Assert.Equal(("INT32", 16), (json[1].GetProperty("datatype").GetString(), json[1].GetProperty("parameters").GetProperty("binary_data_size").GetInt32()));
+        var tail = buffer.WrittenSpan[header.Value..];
+        Assert.Equal(4, BinaryPrimitives.ReadInt32LittleEndian(tail[12..]));
+        var logged = outputs.LogRow(1);
+        Assert.Equal((null, -1), (logged.TopLabel, logged.TopIndex));
+        Assert.Equal([1.5f], logged.Values);
     }
 
     [Fact]

@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Text.Json.Nodes;
 using Lepton.Factory.Recipes.Running;
-using Lepton.Registry.Tracking;
+using Lepton.Training.Tracking;
 
 namespace Lepton.Factory.Recipes.Steps;
 

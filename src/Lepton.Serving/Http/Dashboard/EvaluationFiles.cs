@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
-using Lepton.Training.Workflows;
+using Lepton.Runtime;
 
 namespace Lepton.Serving.Http.Dashboard;
 
@@ -17,15 +17,15 @@ public sealed class EvaluationFiles(Registry.ModelRegistry registry)
     {
         if (_cache.TryGetValue((model, version), out var hit)) return hit;
         var resolved = await registry.ResolveAsync($"{model}@{version}", ct);
-        string path = Path.Combine(resolved.Folder, ModelReports.EvaluationFileName);
+        string path = Path.Combine(resolved.Folder, ModelFolderFiles.Evaluation);
         (EvaluationInfo?, string?) result = File.Exists(path)
             ? Parse(version, await File.ReadAllTextAsync(path, ct), $"{model}@{version}")
-            : (null, $"{model}@{version} has no {ModelReports.EvaluationFileName}; models trained by lepton train write one.");
+            : (null, $"{model}@{version} has no {ModelFolderFiles.Evaluation}; models trained by lepton train write one.");
         _cache[(model, version)] = result;
         return result;
     }
 
-    /// <summary>Parses the file <see cref="ModelReports.WriteEvaluation"/> writes; a malformed file gives a note, not an error.</summary>
+    /// <summary>Parses the file training writes (ModelReports.WriteEvaluation); a malformed file gives a note, not an error.</summary>
     public static (EvaluationInfo? Info, string? Note) Parse(int version, string json, string display)
     {
         try
@@ -40,7 +40,7 @@ public sealed class EvaluationFiles(Registry.ModelRegistry registry)
                 ? m.EnumerateArray().Select(row => (IReadOnlyList<long>)[.. row.EnumerateArray().Select(v => v.GetInt64())]).ToList()
                 : [];
             if (matrix.Any(row => row.Count != matrix.Count))
-                return (null, $"The confusion matrix in {display}'s {ModelReports.EvaluationFileName} is not square.");
+                return (null, $"The confusion matrix in {display}'s {ModelFolderFiles.Evaluation} is not square.");
             var names = perClass.Count == matrix.Count ? perClass.Select(c => c.Name).ToList()
                 : Enumerable.Range(0, matrix.Count).Select(i => $"class {i}").ToList();
             double? accuracy = root.TryGetProperty("accuracy", out var a) && a.ValueKind == JsonValueKind.Number ? a.GetDouble() : null;
@@ -49,7 +49,7 @@ public sealed class EvaluationFiles(Registry.ModelRegistry registry)
         }
         catch (Exception e) when (e is JsonException or InvalidOperationException or KeyNotFoundException or FormatException)
         {
-            return (null, $"{display}'s {ModelReports.EvaluationFileName} could not be read: {e.Message}");
+            return (null, $"{display}'s {ModelFolderFiles.Evaluation} could not be read: {e.Message}");
         }
     }
 

@@ -1,7 +1,7 @@
 using Lepton.Data.Images;
 using Lepton.NN.Serialization;
 
-namespace Lepton.Training.Workflows;
+namespace Lepton.Runtime;
 
 /// <summary>The resize policy of a model input as the image path applies it.</summary>
 public static class ImagePolicy

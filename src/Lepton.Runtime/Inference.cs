@@ -3,7 +3,7 @@ using Lepton.Engine.Autograd;
 using Lepton.Engine.Memory;
 using Lepton.NN;
 
-namespace Lepton.Training.Workflows;
+namespace Lepton.Runtime;
 
 /// <summary>Batched forward passes in eval mode with no autograd graph.</summary>
 public static class Inference

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace Lepton.Registry.Tracking;
+namespace Lepton.Training.Tracking;
 
 /// <summary>The git commit of the working folder, when it is a checkout and git is installed.</summary>
 public static class CodeVersion

@@ -1,8 +1,7 @@
 using Lepton.Registry.Store;
-using Lepton.Training;
 using Lepton.Training.Callbacks;
 
-namespace Lepton.Registry.Tracking;
+namespace Lepton.Training.Tracking;
 
 /// <summary>
 /// Records a training run in the registry while it trains: the run starts as <c>running</c>, every epoch's

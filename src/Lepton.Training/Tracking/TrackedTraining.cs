@@ -1,11 +1,12 @@
-using Lepton.Data;
 using System.Text.Json;
+using Lepton.Data;
+using Lepton.Registry;
 using Lepton.Registry.Datasets;
 using Lepton.Registry.Store;
 using Lepton.Training.Callbacks;
 using Lepton.Training.Workflows;
 
-namespace Lepton.Registry.Tracking;
+namespace Lepton.Training.Tracking;
 
 /// <summary>What a tracked training run left in the registry.</summary>
 public sealed record TrackedOutcome(TrainingOutcome Outcome, string RunId, string DatasetRef, ModelVersion? Registered);
@@ -19,7 +20,7 @@ public static class TrackedTraining
     public static async Task<TrackedOutcome> RunAsync(ImageClassifierRecipe recipe, string outDir, ModelRegistry registry,
         string? registerAs, string actor, IReadOnlyList<ICallback>? callbacks = null, CancellationToken ct = default)
     {
-        if (registerAs is not null) References.ModelName.Validate(registerAs);
+        if (registerAs is not null) Registry.References.ModelName.Validate(registerAs);
         var dataset = TensorFolder.IsTensorFolder(recipe.Data)
             ? await DatasetVersions.RecordTensorFolderAsync(registry.Store, recipe.Data, actor, ct)
             : await DatasetVersions.RecordFashionMnistAsync(registry.Store, recipe.DataDir, actor, ct);

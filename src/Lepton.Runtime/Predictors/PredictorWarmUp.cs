@@ -1,0 +1,62 @@
+using Lepton.Engine;
+
+namespace Lepton.Runtime;
+
+/// <summary>The default warm-up: a zero batch through <see cref="IPredictor.Predict"/>, then its outputs checked against the signature.</summary>
+public static class PredictorWarmUp
+{
+    public static void Run(IPredictor predictor, int rows)
+    {
+        ArgumentNullException.ThrowIfNull(predictor);
+        if (rows < 1) throw new ArgumentOutOfRangeException(nameof(rows), $"A warm-up needs at least one row, got {rows}.");
+        var signature = predictor.Signature;
+        var inputs = new Tensor[signature.Inputs.Count];
+        for (int i = 0; i < inputs.Length; i++)
+        {
+            var input = signature.Inputs[i];
+            // A variable axis gets length 1: the smallest example every padded batch covers.
+            int[] dims = [rows, .. input.ExampleShape.Select(d => d == -1 ? 1 : d)];
+            inputs[i] = Tensor.Zeros(new Shape(dims), input.DType);
+        }
+        TensorSet outputs;
+        try
+        {
+            outputs = predictor.Predict(new TensorSet(inputs));
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            throw new InvalidDataException(
+                $"warm-up with a batch of {rows} zero examples ({string.Join(", ", inputs.Select((t, i) => $"{signature.Inputs[i].Name} {t.Shape}"))}) failed: {e.Message}", e);
+        }
+        Check(signature, outputs, rows);
+    }
+
+    /// <summary>Outputs must match the signature in count, rows and fixed dimensions, a classifier's must be (N, classes), and none may be NaN or infinite.</summary>
+    public static void Check(PredictorSignature signature, TensorSet outputs, int rows)
+    {
+        ArgumentNullException.ThrowIfNull(signature);
+        if (outputs.Count != signature.Outputs.Count)
+            throw new InvalidDataException($"warm-up returned {outputs.Count} output(s); the signature declares {signature.Outputs.Count} ({string.Join(", ", signature.Outputs.Select(o => o.Name))}).");
+        for (int i = 0; i < outputs.Count; i++)
+        {
+            var output = outputs[i];
+            var declared = signature.Outputs[i];
+            if (signature.IsClassifier && (output.Rank != 2 || output.Shape[0] != rows))
+                throw new InvalidDataException($"warm-up returned shape {output.Shape} for {rows} rows; a served classifier must return logits (N, classes).");
+            if (output.Rank < 1 || output.Shape[0] != rows || !declared.Accepts(output.Shape.Dims))
+                throw new InvalidDataException($"warm-up returned output '{declared.Name}' of shape {output.Shape} for {rows} rows; the signature declares {declared.BatchShapeText}.");
+            if (output.DType != declared.DType)
+                throw new InvalidDataException($"warm-up returned output '{declared.Name}' as {output.DType}; the signature declares {declared.DType}.");
+            if (output.DType is DType.Float32 or DType.Float64)
+            {
+                foreach (var v in output.ToArray())
+                {
+                    if (!float.IsFinite(v))
+                        throw new InvalidDataException("warm-up produced NaN or infinite outputs on a zero batch; the weights are likely corrupt.");
+                }
+            }
+        }
+        if (signature.IsClassifier && signature.ClassNames.Count > 0 && outputs[0].Shape[1] != signature.ClassNames.Count)
+            throw new InvalidDataException($"the model returns {outputs[0].Shape[1]} outputs per row but model.json names {signature.ClassNames.Count} classes.");
+    }
+}

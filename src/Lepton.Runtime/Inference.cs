@@ -56,4 +56,32 @@ public static class Inference
             default: src.Span<int>().CopyTo(dst.Span<int>()[offset..]); break;
         }
     }
+
+    /// <summary>
+    /// Every output of a model with several inputs (each (N, ...), in the model's order), <paramref name="batchSize"/> rows at a
+    /// time, without autograd; the model's train/eval mode is restored.
+    /// </summary>
+    public static Tensor[] ForwardMany(Module model, IReadOnlyList<Tensor> inputs, int batchSize = 256)
+    {
+        if (batchSize < 1) throw new ArgumentOutOfRangeException(nameof(batchSize), $"batch size must be >= 1, got {batchSize}.");
+        bool wasTraining = model.IsTraining;
+        model.Eval();
+        try
+        {
+            using var _ = new NoGrad();
+            int n = inputs[0].Shape[0];
+            if (n <= batchSize) return [.. model.ForwardMany([.. inputs.Select(t => t.Contiguous())]).Select(t => t.Contiguous())];
+            var parts = new List<IReadOnlyList<Tensor>>();
+            for (int start = 0; start < n; start += batchSize)
+            {
+                int end = Math.Min(n, start + batchSize);
+                parts.Add([.. model.ForwardMany([.. inputs.Select(t => t.Slice(0, start, end).Contiguous())]).Select(t => t.Contiguous())]);
+            }
+            return [.. Enumerable.Range(0, parts[0].Count).Select(k => Tensor.Concat([.. parts.Select(p => p[k])], 0))];
+        }
+        finally
+        {
+            model.Train(wasTraining);
+        }
+    }
 }

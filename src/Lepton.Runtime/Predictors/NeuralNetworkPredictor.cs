@@ -1,13 +1,16 @@
 using Lepton.Data;
 using Lepton.Engine;
 using Lepton.NN;
+using Lepton.NN.Graph;
 using Lepton.NN.Serialization;
 
 namespace Lepton.Runtime;
 
 /// <summary>
 /// A Lepton network loaded from a model folder, prepared for inference (eval mode, read-only packed weights), predicting in
-/// batches without autograd. Today's Lepton models are classifiers: one input, one output of class logits.
+/// batches without autograd. Its signature comes from model.json: every input (a graph may take several, an image input
+/// carries its resize policy), and outputs by task: class logits, one output decoded by a binary, multi-label or regression
+/// task, or a graph's several outputs as tensors.
 /// </summary>
 public sealed class NeuralNetworkPredictor : IPredictor
 {
@@ -22,22 +25,19 @@ public sealed class NeuralNetworkPredictor : IPredictor
         ArgumentNullException.ThrowIfNull(loaded);
         if (batchSize < 1) throw new ArgumentOutOfRangeException(nameof(batchSize), $"batch size must be >= 1, got {batchSize}.");
         var spec = loaded.Spec;
-        var dims = spec.Input.Shape;
-        if (dims.Length == 0 || dims[0] != -1)
-            throw new InvalidDataException($"model.json input.shape must start with -1 for the batch dimension, got [{string.Join(",", dims)}].");
+        foreach (var input in spec.Inputs)
+            if (input.Shape.Length == 0 || input.Shape[0] != -1)
+                throw new InvalidDataException($"model.json input '{input.Name}' has shape [{string.Join(",", input.Shape)}]; it must start with -1 for the batch dimension.");
         Model = loaded;
-        int classes = spec.ClassNames.Count > 0 ? spec.ClassNames.Count : -1;
-        // A model that names no classes declares a variable output length; the warm-up finds the real one.
+        _network = loaded.Model;
         Signature = new PredictorSignature(
-            [new TensorSignature(spec.Input.Name, spec.Input.DType, dims[1..])],
-            [new TensorSignature(OutputName, DType.Float32, [classes])],
-            OutputKind.ClassLogits, spec.ClassNames);
+            [.. spec.Inputs.Select(i => new TensorSignature(i.Name, i.DType, i.Shape[1..], image: i.Kind == InputKind.Image ? ImagePolicy.Of(i) : null))],
+            Outputs(spec, _network, out var kind), kind, spec.ClassNames, kind == OutputKind.TaskAnswers ? spec.Task : null);
         var pre = spec.Preprocessing;
         _preprocessing = pre is null
             ? null
             : new Preprocessing((float)pre.Scale, (pre.Mean ?? []).Select(v => (float)v).ToArray(), (pre.Std ?? []).Select(v => (float)v).ToArray());
         _batchSize = batchSize;
-        _network = loaded.Model;
         // A predictor never trains: its weights become read-only and layers keep them packed for the kernels.
         _network.PrepareForInference();
     }
@@ -48,26 +48,49 @@ public sealed class NeuralNetworkPredictor : IPredictor
 
     public LoadedModel Model { get; }
 
-    /// <summary>The scale and per-channel normalization stored in model.json; <see cref="Preprocessing.Identity"/> when none.</summary>
+    /// <summary>The scale and per-channel normalization stored in model.json (for the first input); <see cref="Preprocessing.Identity"/> when none.</summary>
     public Preprocessing Preprocessing => _preprocessing ?? Preprocessing.Identity;
 
     public Tensor Preprocess(int input, Tensor raw)
     {
         ArgumentNullException.ThrowIfNull(raw);
-        if (input != 0) throw new ArgumentOutOfRangeException(nameof(input), $"A Lepton network here has one input; got input index {input}.");
-        // Apply copies, so the raw tensor stays as the client sent it for the prediction log.
-        return _preprocessing is null ? raw : _preprocessing.Apply(raw);
+        if (input < 0 || input >= Signature.Inputs.Count)
+            throw new ArgumentOutOfRangeException(nameof(input), $"The model has {Signature.Inputs.Count} input(s); got input index {input}.");
+        // model.json's preprocessing describes the first input. Apply copies, so the raw tensor stays as the client sent it for the log.
+        return _preprocessing is null || input != 0 ? raw : _preprocessing.Apply(raw);
     }
 
     public TensorSet Predict(TensorSet inputs)
     {
-        if (inputs.Count != 1)
-            throw new ArgumentException($"{Signature.Inputs[0].Name}: a Lepton network here takes one input tensor, got {inputs.Count}.", nameof(inputs));
-        return Inference.Forward(_network, inputs[0], _batchSize);
+        if (inputs.Count != Signature.Inputs.Count)
+            throw new ArgumentException(
+                $"The model takes {Signature.Inputs.Count} input(s) ({string.Join(", ", Signature.Inputs.Select(i => i.Name))}), got {inputs.Count}.", nameof(inputs));
+        if (inputs.Count == 1 && Signature.Outputs.Count == 1) return Inference.Forward(_network, inputs[0], _batchSize);
+        var all = new Tensor[inputs.Count];
+        for (int i = 0; i < all.Length; i++) all[i] = inputs[i];
+        return new TensorSet(Inference.ForwardMany(_network, all, _batchSize));
     }
 
     /// <summary>Nothing native to free: the weights are managed arrays.</summary>
     public void Dispose()
     {
+    }
+
+    // The outputs model.json and the network imply, and what they mean.
+    private static TensorSignature[] Outputs(ModelSpec spec, Module network, out OutputKind kind)
+    {
+        var names = ShapeProbe.OutputNames(network);
+        bool fixedInputs = spec.Inputs.All(i => i.Shape.Skip(1).All(d => d > 0));
+        // A batch of one through the network learns each output's size; with variable-length inputs the sizes stay open.
+        var shapes = fixedInputs ? ShapeProbe.OutputShapes(network, spec.Inputs).Select(s => s.Dims[1..].ToArray()).ToArray() : null;
+        if (names.Count > 1)
+        {
+            kind = OutputKind.Tensors;
+            return [.. names.Select((n, i) => new TensorSignature(n, DType.Float32, shapes?[i] ?? [-1]))];
+        }
+        string name = network is GraphModel ? names[0] : spec.Task.Kind == TaskKind.Regression ? "values" : OutputName;
+        int width = shapes is { } s && s[0].Length == 1 ? s[0][0] : spec.ClassNames.Count > 0 ? spec.ClassNames.Count : -1;
+        kind = spec.Task.Kind == TaskKind.Multiclass ? OutputKind.ClassLogits : OutputKind.TaskAnswers;
+        return [new TensorSignature(name, DType.Float32, [width])];
     }
 }

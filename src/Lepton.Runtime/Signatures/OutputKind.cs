@@ -1,8 +1,8 @@
 namespace Lepton.Runtime;
 
 /// <summary>
-/// What a predictor's outputs mean, which decides how a server or <c>predict</c> turns them into answers. New tasks
-/// (binary, multi-label, regression) add a member here and one output interpreter in the server.
+/// What a predictor's outputs mean, which decides how a server or <c>predict</c> turns them into answers; each member has
+/// one output interpreter in the server.
 /// </summary>
 public enum OutputKind
 {
@@ -11,4 +11,10 @@ public enum OutputKind
 
     /// <summary>Any outputs, answered as the tensors they are.</summary>
     Tensors,
+
+    /// <summary>
+    /// One output decoded by the model's task (<see cref="PredictorSignature.Task"/>: binary, multi-label or regression):
+    /// a label with its probability, the labels over the threshold, or named values.
+    /// </summary>
+    TaskAnswers,
 }

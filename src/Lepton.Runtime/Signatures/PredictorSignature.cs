@@ -1,3 +1,5 @@
+using Lepton.NN.Serialization;
+
 namespace Lepton.Runtime;
 
 /// <summary>
@@ -7,7 +9,7 @@ namespace Lepton.Runtime;
 public sealed record PredictorSignature
 {
     public PredictorSignature(IReadOnlyList<TensorSignature> inputs, IReadOnlyList<TensorSignature> outputs, OutputKind kind,
-        IReadOnlyList<string>? classNames = null)
+        IReadOnlyList<string>? classNames = null, TaskSpec? task = null)
     {
         ArgumentNullException.ThrowIfNull(inputs);
         ArgumentNullException.ThrowIfNull(outputs);
@@ -25,11 +27,18 @@ public sealed record PredictorSignature
         if (kind == OutputKind.ClassLogits && (outputs.Count != 1 || outputs[0].ExampleShape.Length != 1))
             throw new ArgumentException(
                 $"A classifier signature has one output of logits with example shape [classes]; got {string.Join(", ", outputs.Select(o => $"'{o.Name}' [{string.Join(",", o.ExampleShape)}]"))}.");
+        if (kind == OutputKind.TaskAnswers && (task is null || task.Kind == TaskKind.Multiclass || outputs.Count != 1 || outputs[0].ExampleShape.Length != 1))
+            throw new ArgumentException(
+                "A task signature has one output (N, k) and a binary, multi-label or regression task; multiclass classifiers use ClassLogits.");
         Inputs = inputs;
         Outputs = outputs;
         Kind = kind;
         ClassNames = classNames ?? [];
+        Task = task;
     }
+
+    /// <summary>The model's task (binary, multi-label, regression) when <see cref="Kind"/> is <see cref="OutputKind.TaskAnswers"/>.</summary>
+    public TaskSpec? Task { get; }
 
     public IReadOnlyList<TensorSignature> Inputs { get; }
 

@@ -1,3 +1,4 @@
+using Lepton.Data.Images;
 using Lepton.Engine;
 
 namespace Lepton.Runtime;
@@ -8,7 +9,7 @@ namespace Lepton.Runtime;
 /// </summary>
 public sealed record TensorSignature
 {
-    public TensorSignature(string name, DType dtype, int[] exampleShape, PaddingRule? padding = null)
+    public TensorSignature(string name, DType dtype, int[] exampleShape, PaddingRule? padding = null, ResizePolicy? image = null)
     {
         if (string.IsNullOrWhiteSpace(name)) throw new ArgumentException("A tensor signature needs a name, got an empty one.", nameof(name));
         ArgumentNullException.ThrowIfNull(exampleShape);
@@ -21,7 +22,11 @@ public sealed record TensorSignature
         DType = dtype;
         ExampleShape = exampleShape;
         Padding = padding;
+        Image = image;
     }
+
+    /// <summary>For an image input: how an uploaded image of any size becomes this input; null for other inputs.</summary>
+    public ResizePolicy? Image { get; }
 
     public string Name { get; }
 

@@ -1,5 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
+using Lepton.NN.Serialization;
+using Lepton.NN.Tasks;
 using Lepton.Registry.Store;
 using Lepton.Serving.Protocol;
 using Microsoft.AspNetCore.Builder;
@@ -30,15 +32,20 @@ public static class FeedbackEndpoint
         var sink = serving.Sink ?? throw new ProtocolException(501, "This server keeps no prediction log, so it cannot record feedback.");
         var body = await RequestBody.ReadAsync(http, Math.Min(serving.Options.MaxRequestBodyBytes, 4L * 1024 * 1024));
         IReadOnlyList<string> classes;
-        using (var lease = serving.Models.Acquire(name)) classes = lease.ClassNames;
+        TaskSpec? task;
+        using (var lease = serving.Models.Acquire(name)) (classes, task) = (lease.ClassNames, lease.Signature.Task);
         string actor = http.Items[ApiKeyMiddleware.KeyIdItem] is string id ? $"key:{id}" : "anonymous";
-        var items = Parse(body, name, classes, actor, serving.Options.MaxJsonDepth);
+        var items = Parse(body, name, classes, actor, serving.Options.MaxJsonDepth, task);
         http.Items[RequestMetricsMiddleware.ModelItem] = name;
         await sink.RecordFeedbackAsync(items, http.RequestAborted);
         return JsonResponses.Json(new { recorded = items.Count });
     }
 
-    internal static List<FeedbackItem> Parse(byte[] body, string model, IReadOnlyList<string> classes, string actor, int maxDepth)
+    /// <summary>
+    /// The feedback records of a request body. A binary, multi-label or regression model (<paramref name="task"/>) takes its
+    /// task's label form (a class name; a list of labels; a number or numbers), stored as <see cref="TaskLabelText"/> writes it.
+    /// </summary>
+    internal static List<FeedbackItem> Parse(byte[] body, string model, IReadOnlyList<string> classes, string actor, int maxDepth, TaskSpec? task = null)
     {
         JsonDocument doc;
         try
@@ -59,7 +66,8 @@ public static class FeedbackEndpoint
             for (int i = 0; i < entries.Count; i++)
             {
                 string where = root.ValueKind == JsonValueKind.Array ? $"feedback[{i}]" : "feedback";
-                items.Add(new FeedbackItem(PredictionId(entries[i], where), model, Label(entries[i], where, model, classes), actor));
+                string label = task is null ? Label(entries[i], where, model, classes) : TaskLabel(entries[i], where, model, classes, task);
+                items.Add(new FeedbackItem(PredictionId(entries[i], where), model, label, actor));
             }
             return items;
         }
@@ -73,6 +81,16 @@ public static class FeedbackEndpoint
         string text = id.GetString()!;
         if (text.Length is 0 or > 100 || !text.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_'))
             throw ProtocolException.BadRequest($"{where}.prediction_id '{InferenceRequestParser.Clip(text)}' is not a prediction id (1 to 100 letters, digits, '-' or '_').");
+        return text;
+    }
+
+    private static string TaskLabel(JsonElement e, string where, string model, IReadOnlyList<string> classes, TaskSpec task)
+    {
+        if (!e.TryGetProperty("label", out var label)) throw ProtocolException.BadRequest($"{where} needs \"label\".");
+        var names = task.Kind == TaskKind.Binary && classes.Count != 2 ? ["negative", "positive"] : classes;
+        string? text = TaskLabelText.Truth(task, names, label, out var error);
+        if (text is null || text.Length > 4096)
+            throw ProtocolException.BadRequest($"{where}.label of model '{model}' ({TaskSpec.NameOf(task.Kind)}): {error ?? "the label is longer than 4096 characters"}.");
         return text;
     }
 

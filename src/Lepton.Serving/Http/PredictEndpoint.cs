@@ -34,7 +34,7 @@ public static class PredictEndpoint
         if (!lease.TakesOneFixedInput)
             throw ProtocolException.BadRequest(
                 $"Model '{name}' takes {lease.ProtocolSignature.InputsText}; this endpoint fills one input of fixed shape. Send the inputs to POST /v2/models/{name}/infer.");
-        if (body.IsImage) raw = ImageInput.Decode(body.Bytes, lease.ExampleShape, name);
+        if (body.IsImage) raw = ImageInput.Decode(body.Bytes, lease.ExampleShape, lease.Signature.Inputs[0].Image, name);
         else
         {
             var request = InstancesRequestParser.Parse(body.Bytes, lease.ExampleShape, serving.ParseOptions);

@@ -6,8 +6,8 @@ namespace Lepton.Serving.Outputs;
 public static class OutputInterpreters
 {
     /// <summary>
-    /// Classifiers answer labels with probabilities; other predictors answer their tensors as they are. A new task (binary,
-    /// multi-label, regression) adds its <see cref="OutputKind"/> here with its own interpreter.
+    /// Classifiers answer labels with probabilities; binary, multi-label and regression models their task's answers; other
+    /// predictors their tensors as they are.
     /// </summary>
     public static IOutputInterpreter For(PredictorSignature signature)
     {
@@ -16,6 +16,7 @@ public static class OutputInterpreters
         {
             OutputKind.ClassLogits => new ClassifierInterpreter(signature),
             OutputKind.Tensors => new TensorInterpreter(signature),
+            OutputKind.TaskAnswers => new TaskInterpreter(signature),
             _ => throw new NotSupportedException($"The server has no answer format for output kind {signature.Kind}; add an IOutputInterpreter for it."),
         };
     }

@@ -1,0 +1,162 @@
+using System.Buffers;
+using System.Buffers.Binary;
+using System.Text;
+using System.Text.Json;
+using Lepton.NN.Serialization;
+using Lepton.NN.Tasks;
+using Lepton.Serving.Protocol;
+
+namespace Lepton.Serving.Outputs;
+
+/// <summary>
+/// A batch's answers for a binary, multi-label or regression model. OIP outputs: the raw output (logits or values) and, for
+/// binary, <c>probability</c> and <c>label</c>; for multi-label, <c>probabilities</c> and <c>labels</c> (each row's label list as
+/// JSON text). The prediction log keeps <see cref="TaskLabelText"/>'s form of each answer, which feedback is compared with.
+/// </summary>
+public sealed class TaskAnswerOutputs : ServedOutputs
+{
+    public const string ProbabilityName = "probability";
+    public const string LabelName = "label";
+    public const string ProbabilitiesName = "probabilities";
+    public const string LabelsName = "labels";
+
+    private readonly TaskOutputs _decoder;
+    private readonly string _raw;
+    private readonly float[] _values;
+    private readonly TaskAnswer[] _answers;
+    private readonly int _width;
+
+    public TaskAnswerOutputs(TaskOutputs decoder, string rawName, float[] values, int rows)
+    {
+        if (rows < 1 || values.Length != rows * decoder.Width)
+            throw new ArgumentException($"TaskAnswerOutputs: {values.Length} values do not split into {rows} rows of {decoder.Width}.");
+        _decoder = decoder;
+        _raw = rawName;
+        _values = values;
+        _width = decoder.Width;
+        Rows = rows;
+        _answers = new TaskAnswer[rows];
+        for (int r = 0; r < rows; r++) _answers[r] = decoder.Decode(values.AsSpan(r * _width, _width));
+        Names = NamesOf(decoder.Task.Kind, rawName);
+    }
+
+    public override int Rows { get; }
+
+    public override IReadOnlyList<string> Names { get; }
+
+    /// <summary>The decoded answer of each row.</summary>
+    public IReadOnlyList<TaskAnswer> Answers => _answers;
+
+    /// <summary>The outputs a task's response carries, the raw one first.</summary>
+    public static IReadOnlyList<string> NamesOf(TaskKind kind, string raw) => kind switch
+    {
+        TaskKind.Binary => [raw, ProbabilityName, LabelName],
+        TaskKind.MultiLabel => [raw, ProbabilitiesName, LabelsName],
+        _ => [raw],
+    };
+
+    public override byte[]? WriteProtocolOutput(Utf8JsonWriter w, string name, bool binary)
+    {
+        if (name is LabelName or LabelsName)
+        {
+            InferenceResponseWriter.WriteShape(w, Rows);
+            w.WriteString("datatype", "BYTES");
+            var texts = _answers.Select(TaskLabelText.Of).ToArray();
+            if (binary) return InferenceResponseWriter.WriteBinarySize(w, EncodeTexts(texts));
+            w.WriteStartArray("data");
+            foreach (var t in texts) w.WriteStringValue(t);
+            w.WriteEndArray();
+            return null;
+        }
+        float[] values = name == _raw ? _values : Probabilities();
+        int width = name == ProbabilityName ? 1 : _width;
+        InferenceResponseWriter.WriteShape(w, Rows, width);
+        w.WriteString("datatype", "FP32");
+        if (binary)
+        {
+            var bytes = new byte[values.Length * 4];
+            for (int i = 0; i < values.Length; i++) BinaryPrimitives.WriteSingleLittleEndian(bytes.AsSpan(i * 4), values[i]);
+            return InferenceResponseWriter.WriteBinarySize(w, bytes);
+        }
+        w.WriteStartArray("data");
+        foreach (float v in values) InferenceResponseWriter.WriteFloat(w, v);
+        w.WriteEndArray();
+        return null;
+    }
+
+    public override void WritePredictRow(Utf8JsonWriter w, int row, int topK)
+    {
+        switch (_answers[row])
+        {
+            case BinaryAnswer b:
+                w.WriteString("label", b.Label);
+                w.WritePropertyName("probability");
+                InferenceResponseWriter.WriteFloat(w, (float)b.Probability);
+                w.WriteBoolean("positive", b.IsPositive);
+                break;
+            case MultiLabelAnswer m:
+                w.WriteStartArray("labels");
+                foreach (var l in m.Labels) w.WriteStringValue(l);
+                w.WriteEndArray();
+                w.WriteStartObject("probabilities");
+                foreach (var s in m.Probabilities)
+                {
+                    w.WritePropertyName(s.Label);
+                    InferenceResponseWriter.WriteFloat(w, (float)s.Probability);
+                }
+                w.WriteEndObject();
+                break;
+            case RegressionAnswer r:
+                if (r.Values.Count == 1)
+                {
+                    w.WritePropertyName("value");
+                    InferenceResponseWriter.WriteFloat(w, (float)r.Values[0].Value);
+                }
+                w.WriteStartObject("values");
+                foreach (var v in r.Values)
+                {
+                    w.WritePropertyName(v.Name);
+                    InferenceResponseWriter.WriteFloat(w, (float)v.Value);
+                }
+                w.WriteEndObject();
+                break;
+        }
+    }
+
+    public override LoggedRow LogRow(int row)
+    {
+        var answer = _answers[row];
+        int index = answer is BinaryAnswer b ? (b.IsPositive ? 1 : 0) : -1;
+        var values = answer.Kind == TaskKind.Regression ? _values.AsSpan(row * _width, _width).ToArray() : RowProbabilities(row);
+        return new LoggedRow(TaskLabelText.Of(answer), index, values);
+    }
+
+    // The sigmoid probability of every value (binary: of the positive class), row-major.
+    private float[] Probabilities()
+    {
+        var p = new float[_values.Length];
+        for (int r = 0; r < Rows; r++) RowProbabilities(r).CopyTo(p.AsSpan(r * _width));
+        return p;
+    }
+
+    private float[] RowProbabilities(int row)
+    {
+        var p = new double[_width];
+        _decoder.Probabilities(_values.AsSpan(row * _width, _width), p);
+        return [.. p.Select(v => (float)v)];
+    }
+
+    // BYTES elements in binary form: a 4-byte little-endian length, then the UTF-8 bytes.
+    private static byte[] EncodeTexts(string[] texts)
+    {
+        var buffer = new ArrayBufferWriter<byte>();
+        foreach (var t in texts)
+        {
+            var bytes = Encoding.UTF8.GetBytes(t);
+            BinaryPrimitives.WriteInt32LittleEndian(buffer.GetSpan(4), bytes.Length);
+            buffer.Advance(4);
+            buffer.Write(bytes);
+        }
+        return buffer.WrittenSpan.ToArray();
+    }
+}

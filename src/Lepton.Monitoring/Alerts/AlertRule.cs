@@ -55,7 +55,7 @@ public sealed partial record AlertRule(string Text, string Metric, string Compar
             _ => throw Invalid(text, $"the unit '{unit}' does not apply to {metric} (use % for error_rate, accuracy and live.f1, ms or s for p50/p95/p99; live.mae and live.rmse are in the target's units)"),
         };
         var labels = match.Groups["labels"];
-        if (labels.Success && !live) throw Invalid(text, $"'over N labels' applies only to metrics scored from feedback ({string.Join(", ", LiveMetrics)})");
+        if (labels.Success && !live) throw Invalid(text, "'over N labels' applies only to accuracy, live.f1, live.mae and live.rmse (the metrics scored from feedback)");
         int minLabels = !live ? 0
             : labels.Success ? int.Parse(labels.Value, NumberStyles.None, CultureInfo.InvariantCulture) : DefaultMinLabels;
         return new AlertRule(text!.Trim(), metric, match.Groups["cmp"].Value, value, minLabels);

@@ -93,7 +93,7 @@ internal static class MonitorView
         c.Write(Traffic(report));
         c.Write(Drift(report));
         if (MonitorLiveView.Table(report) is { } live) c.Write(live);
-        if (report.Overall.LiveError is { } error) c.Write(MonitorLiveView.Targets(error));
+        if (report.Overall.LiveError is { Targets.Count: > 1 } error) c.Write(MonitorLiveView.Targets(error));
         else if (report.Overall.Task != "regression") c.Write(Classes(report.Overall));
         foreach (var alert in report.Alerts) c.MarkupLine($"[red]ALERT[/] [red]{Markup.Escape(alert.Message)}[/]");
         if (report.Alerts.Count == 0 && report.Overall.Requests > 0) c.MarkupLine("[green]no alerts[/]");

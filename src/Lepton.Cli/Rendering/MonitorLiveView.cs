@@ -15,18 +15,18 @@ internal static class MonitorLiveView
     /// <summary>The traffic table's live column: plain accuracy for multiclass models, as it always was.</summary>
     public static string Header(MonitorReport report) => report.Overall.Task switch
     {
-        "regression" => "live MAE (labels)",
+        "regression" => "MAE (labels)",
         "multilabel" => "micro F1 (labels)",
         _ => "accuracy (labels)",
     };
 
+    /// <summary>The headline of the version's live metric and its label count; skipped rows are counted in <see cref="Table"/>.</summary>
     public static string Cell(VersionReport v)
     {
-        string skipped = v.SkippedLabels > 0 ? $" [yellow]+{v.SkippedLabels} skipped[/]" : "";
-        if (v.LiveError is { } e) return $"{Number(e.Mae, "0.####")} ({e.Labels}){skipped}";
-        if (v.Accuracy is not { } a) return v.SkippedLabels > 0 ? $"-{skipped}" : "-";
-        if (v.Task == "multilabel" && a.F1 is { } f1) return $"{Number(f1, "0.###")} ({a.Labels}){skipped}";
-        return $"{Number(a.Accuracy * 100, "0.#")}% ({a.Labels}){skipped}";
+        if (v.LiveError is { } e) return $"{Number(e.Mae, "0.####")} ({e.Labels})";
+        if (v.Accuracy is not { } a) return "-";
+        if (v.Task == "multilabel" && a.F1 is { } f1) return $"{Number(f1, "0.###")} ({a.Labels})";
+        return $"{Number(a.Accuracy * 100, "0.#")}% ({a.Labels})";
     }
 
     /// <summary>The task's scores per version and pooled; null for a multiclass model (its accuracy is in the traffic table) or without labels.</summary>
@@ -66,7 +66,7 @@ internal static class MonitorLiveView
         }
     }
 
-    /// <summary>MAE and RMSE of each regression target, all versions pooled.</summary>
+    /// <summary>MAE and RMSE of each regression target, all versions pooled (shown for several targets; one is the live table's).</summary>
     public static Table Targets(LiveError error)
     {
         var t = new Table().Border(TableBorder.Rounded).AddColumn("target");

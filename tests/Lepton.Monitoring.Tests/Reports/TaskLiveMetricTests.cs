@@ -104,6 +104,10 @@ public class TaskLiveMetricTests
         // One version: the pooled report scores the same rows.
         Assert.Equal((e.Labels, e.Mae, e.Rmse), (report.Overall.LiveError!.Labels, report.Overall.LiveError.Mae, report.Overall.LiveError.Rmse));
         Assert.Equal(e.Targets, report.Overall.LiveError.Targets);
+
+        // The timeline carries the MAE where a classifier's carries accuracy: all feedback arrived at T0 + 11 s, in the first bucket.
+        var timeline = await new ModelMonitor(store.Registry).TimelineAsync("house", Window, 2);
+        Assert.Equal([(3, null, 1.5), (0, null, null)], timeline.Select(p => (p.Labels, p.Accuracy, p.Mae)));
     }
 
     [Fact]

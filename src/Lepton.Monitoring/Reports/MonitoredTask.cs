@@ -31,8 +31,7 @@ internal sealed record MonitoredTask(TaskKind Kind, IReadOnlyList<string> ClassN
         {
             return From(ModelSpec.FromJson(File.ReadAllText(path), path));
         }
-        catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException or FormatException or ArgumentException
-            or InvalidOperationException or System.Text.Json.JsonException or NotSupportedException)
+        catch (Exception e) when (e is not (OutOfMemoryException or OperationCanceledException))
         {
             return Multiclass;
         }

@@ -7,11 +7,12 @@ namespace Lepton.Monitoring;
 
 /// <summary>
 /// Windowed reports over the prediction log and feedback of a registered model: traffic, errors, latency, class mix, input
-/// and prediction drift against each version's reference profile, and live accuracy, per version and pooled.
+/// and prediction drift against each version's reference profile, and the live metric of each version's task (accuracy,
+/// F1, or MAE/RMSE; see <see cref="VersionReport"/>), per version and pooled.
 /// </summary>
 public sealed class ModelMonitor(ModelRegistry registry)
 {
-    private readonly ConcurrentDictionary<(string Model, int Version), Lazy<Task<ReferenceProfile?>>> _references = new();
+    private readonly ConcurrentDictionary<(string Model, int Version), Lazy<Task<VersionContext>>> _contexts = new();
 
     /// <summary>The report for <paramref name="model"/> over <paramref name="window"/>, with the <paramref name="rules"/> that fire.</summary>
     public async Task<MonitorReport> ReportAsync(string model, MonitorWindow window, IReadOnlyList<AlertRule>? rules = null, CancellationToken ct = default)
@@ -23,18 +24,20 @@ public sealed class ModelMonitor(ModelRegistry registry)
         var versions = new List<VersionReport>();
         foreach (int? version in requests.Select(r => r.Version).Concat(labels.Select(l => l.Version)).Distinct().Order())
         {
-            var reference = await ReferenceAsync(model, version, ct);
+            var context = await ContextAsync(model, version, ct);
             versions.Add(VersionReportBuilder.Build(model, version, window,
-                requests.Where(r => r.Version == version).ToArray(), labels.Where(l => l.Version == version).ToArray(), reference));
+                requests.Where(r => r.Version == version).ToArray(), labels.Where(l => l.Version == version).ToArray(), context.Reference, context.Task));
         }
-        var overall = VersionReportBuilder.Build(model, null, window, requests, labels, await NewestReferenceAsync(model, requests, ct));
+        var newest = await NewestContextAsync(model, requests, labels, ct);
+        var overall = VersionReportBuilder.Build(model, null, window, requests, labels, newest.Reference, newest.Task);
         var report = new MonitorReport(model, window, overall, versions, []);
         return rules is { Count: > 0 } ? report with { Alerts = AlertEvaluator.Evaluate(report, rules) } : report;
     }
 
     /// <summary>
-    /// The window cut into <paramref name="buckets"/> equal parts, each with its traffic, error rate, p99, live accuracy and drift
-    /// (max input PSI and prediction PSI against the newest version's reference; null without one or without traffic).
+    /// The window cut into <paramref name="buckets"/> equal parts, each with its traffic, error rate, p99, live metric (accuracy,
+    /// or MAE for a regressor) and drift (max input PSI and prediction PSI against the newest version's reference; null
+    /// without one or without traffic).
     /// </summary>
     public async Task<IReadOnlyList<TimelinePoint>> TimelineAsync(string model, MonitorWindow window, int buckets, CancellationToken ct = default)
     {
@@ -43,7 +46,7 @@ public sealed class ModelMonitor(ModelRegistry registry)
         if (buckets is < 1 or > 10_000) throw new ArgumentOutOfRangeException(nameof(buckets), buckets, "A timeline needs between 1 and 10000 buckets.");
         var requests = await PredictionLogReader.RequestsAsync(registry.Store, model, window, ct);
         var labels = await PredictionLogReader.LabelsAsync(registry.Store, model, window, ct);
-        var reference = await NewestReferenceAsync(model, requests, ct);
+        var newest = await NewestContextAsync(model, requests, labels, ct);
         long ticks = window.Duration.Ticks;
         var requestBuckets = Split(requests, r => r.At, window, buckets);
         var labelBuckets = Split(labels, l => l.At, window, buckets);
@@ -51,10 +54,10 @@ public sealed class ModelMonitor(ModelRegistry registry)
         for (int b = 0; b < buckets; b++)
         {
             var bucket = new MonitorWindow(window.From + TimeSpan.FromTicks(ticks * b / buckets), window.From + TimeSpan.FromTicks(ticks * (b + 1) / buckets));
-            var summary = VersionReportBuilder.Build(model, null, bucket, requestBuckets[b], labelBuckets[b], reference);
+            var summary = VersionReportBuilder.Build(model, null, bucket, requestBuckets[b], labelBuckets[b], newest.Reference, newest.Task);
             points.Add(new TimelinePoint(bucket.From, bucket.To, summary.Requests, summary.ErrorRate, summary.LatencyP99Ms,
-                summary.Accuracy?.Labels ?? 0, summary.Accuracy?.Accuracy,
-                summary.InputDrift.Count > 0 ? summary.InputDrift.Max(d => d.Psi) : null, summary.PredictionDrift?.Psi));
+                summary.Accuracy?.Labels ?? summary.LiveError?.Labels ?? 0, summary.Accuracy?.Accuracy,
+                summary.InputDrift.Count > 0 ? summary.InputDrift.Max(d => d.Psi) : null, summary.PredictionDrift?.Psi, summary.LiveError?.Mae));
         }
         return points;
     }
@@ -77,17 +80,26 @@ public sealed class ModelMonitor(ModelRegistry registry)
         return result;
     }
 
-    private async Task<ReferenceProfile?> NewestReferenceAsync(string model, IReadOnlyList<LoggedRequest> requests, CancellationToken ct)
+    /// <summary>
+    /// The context of the newest version seen in the window (requests, else labels), for the pooled report: its reference
+    /// and its task score all versions together.
+    /// </summary>
+    private async Task<VersionContext> NewestContextAsync(string model, IReadOnlyList<LoggedRequest> requests, IReadOnlyList<LoggedLabel> labels,
+        CancellationToken ct)
     {
-        var newest = requests.Where(r => r.Version is not null).Select(r => r.Version).DefaultIfEmpty().Max();
-        return await ReferenceAsync(model, newest, ct);
+        var newest = requests.Where(r => r.Version is not null).Select(r => r.Version).DefaultIfEmpty().Max()
+            ?? labels.Where(l => l.Version is not null).Select(l => l.Version).DefaultIfEmpty().Max();
+        return await ContextAsync(model, newest, ct);
     }
 
-    /// <summary>The version's reference profile, loaded once per version; null for folder-served traffic or a version without one.</summary>
-    private async Task<ReferenceProfile?> ReferenceAsync(string model, int? version, CancellationToken ct)
+    /// <summary>
+    /// The version's reference profile and task, loaded once per version; no reference and multiclass for folder-served
+    /// traffic or a version that cannot be resolved.
+    /// </summary>
+    private async Task<VersionContext> ContextAsync(string model, int? version, CancellationToken ct)
     {
-        if (version is not { } v) return null;
-        var lazy = _references.GetOrAdd((model, v), key => new Lazy<Task<ReferenceProfile?>>(() => LoadReferenceAsync(key.Model, key.Version)));
+        if (version is not { } v) return VersionContext.None;
+        var lazy = _contexts.GetOrAdd((model, v), key => new Lazy<Task<VersionContext>>(() => LoadContextAsync(key.Model, key.Version)));
         try
         {
             return await lazy.Value.WaitAsync(ct);
@@ -95,14 +107,20 @@ public sealed class ModelMonitor(ModelRegistry registry)
         catch (Exception) when (!ct.IsCancellationRequested)
         {
             // A failed load (version deleted, artifact missing) is not cached, so a later report can try again.
-            _references.TryRemove(new KeyValuePair<(string, int), Lazy<Task<ReferenceProfile?>>>((model, v), lazy));
-            return null;
+            _contexts.TryRemove(new KeyValuePair<(string, int), Lazy<Task<VersionContext>>>((model, v), lazy));
+            return VersionContext.None;
         }
     }
 
-    private async Task<ReferenceProfile?> LoadReferenceAsync(string model, int version)
+    private async Task<VersionContext> LoadContextAsync(string model, int version)
     {
         var resolved = await registry.ResolveAsync($"{model}@{version}", CancellationToken.None);
-        return ReferenceProfile.Load(resolved.Folder);
+        return new VersionContext(ReferenceProfile.Load(resolved.Folder), MonitoredTask.Load(resolved.Folder));
+    }
+
+    /// <summary>What a version's folder tells monitoring: the training reference (null without one) and the task.</summary>
+    private sealed record VersionContext(ReferenceProfile? Reference, MonitoredTask Task)
+    {
+        public static VersionContext None { get; } = new(null, MonitoredTask.Multiclass);
     }
 }

@@ -72,6 +72,35 @@ public sealed class MonitoringStore : IAsyncDisposable
             string.Create(CultureInfo.InvariantCulture, $"{{\"mean\":{mean},\"std\":10,\"min\":0,\"max\":255}}"),
             error ? $"{{\"error\":\"boom\",\"version\":\"{version}\"}}" : $"{{\"label\":\"{label}\",\"index\":0,\"version\":\"{version}\",\"probabilities\":[1,0,0]}}");
 
+    /// <summary>
+    /// Registers version 1 of <paramref name="name"/>: a one-layer model with <paramref name="outputs"/> outputs whose model.json
+    /// records <paramref name="task"/> and <paramref name="classNames"/> (no reference profile).
+    /// </summary>
+    public async Task RegisterTaskModelAsync(string name, TaskSpec task, IReadOnlyList<string> classNames, int outputs)
+    {
+        string dir = Path.Combine(_home, name);
+        ModelFile.Save(dir, new Sequential(new Flatten(), new Linear(4, outputs, rng: new Generator(7))), new ModelSpec
+        {
+            Input = new InputSpec("image", [-1, 1, 2, 2]),
+            Task = task,
+            ClassNames = classNames,
+        });
+        await Registry.RegisterAsync(name, dir, null, null, "test");
+    }
+
+    /// <summary>
+    /// A prediction of <paramref name="model"/> version 1 at <paramref name="at"/> whose logged label text is
+    /// <paramref name="label"/> (any task's form), each labelled with <paramref name="truth"/> a second later.
+    /// </summary>
+    public async Task LogLabelledAsync(string model, DateTimeOffset at, params (string Label, string Truth)[] rows)
+    {
+        var records = rows.Select((r, i) => new PredictionRecord($"{model}-{at.UtcTicks}-{i}", model, 1, at.AddMilliseconds(i), 1, r.Label, "{}",
+            System.Text.Json.JsonSerializer.Serialize(new { label = r.Label, version = "1" }))).ToArray();
+        await Store.AppendPredictionsAsync(records);
+        for (int i = 0; i < rows.Length; i++)
+            await Store.RecordFeedbackAsync(new FeedbackRecord($"{model}-{at.UtcTicks}-{i}", model, rows[i].Truth, at.AddSeconds(1), "test"));
+    }
+
     public Task LogAsync(params PredictionRecord[] predictions) => Store.AppendPredictionsAsync(predictions);
 
     public Task LabelAsync(string predictionId, string label, DateTimeOffset at) =>

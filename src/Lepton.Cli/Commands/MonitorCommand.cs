@@ -8,7 +8,7 @@ using Spectre.Console;
 
 namespace Lepton.Cli.Commands;
 
-/// <summary><c>lepton monitor</c>: traffic, errors, latency, drift and live accuracy of served models over a recent window.</summary>
+/// <summary><c>lepton monitor</c>: traffic, errors, latency, drift and the task's live metric of served models over a recent window.</summary>
 public static class MonitorCommand
 {
     public static Command Create()
@@ -21,13 +21,15 @@ public static class MonitorCommand
         var window = new Option<string>("--window") { Description = "How far back to look: 90s, 15m, 2h, 1d.", DefaultValueFactory = _ => "15m" };
         var rules = new Option<string[]>("--rule")
         {
-            Description = "An alert rule, repeatable: 'drift.psi > 0.2', 'accuracy < 0.85 over 500 labels', 'error_rate > 5%', 'p99 > 50ms'.",
+            Description = "An alert rule, repeatable: 'drift.psi > 0.2', 'accuracy < 0.85 over 500 labels', 'live.f1 < 0.8', 'live.mae > 2', "
+                + "'error_rate > 5%', 'p99 > 50ms'.",
             AllowMultipleArgumentsPerToken = false,
         };
         var store = RegistryOptions.Store();
         var json = CommonOptions.Json();
         var cmd = new Command("monitor",
-            "Drift, live accuracy, errors and latency per model version over a recent window of the prediction log.\n"
+            "Drift, the live metric from feedback (accuracy; F1 for binary and multi-label; MAE/RMSE for regression), errors and latency\n"
+            + "per model version over a recent window of the prediction log.\n"
             + "--json prints the report (an array of reports unless exactly one model is named).\n\n"
             + "Example:\n  lepton monitor fashion --window 1h --rule \"drift.psi > 0.2\" --rule \"accuracy < 0.85 over 200 labels\"");
         cmd.Arguments.Add(models);
@@ -90,7 +92,9 @@ internal static class MonitorView
         c.MarkupLine($"[bold]{Markup.Escape(report.Model)}[/] from {report.Window.From.UtcDateTime:yyyy-MM-dd HH:mm:ss} to {report.Window.To.UtcDateTime:HH:mm:ss} UTC");
         c.Write(Traffic(report));
         c.Write(Drift(report));
-        c.Write(Classes(report.Overall));
+        if (MonitorLiveView.Table(report) is { } live) c.Write(live);
+        if (report.Overall.LiveError is { Targets.Count: > 1 } error) c.Write(MonitorLiveView.Targets(error));
+        else if (report.Overall.Task != "regression") c.Write(Classes(report.Overall));
         foreach (var alert in report.Alerts) c.MarkupLine($"[red]ALERT[/] [red]{Markup.Escape(alert.Message)}[/]");
         if (report.Alerts.Count == 0 && report.Overall.Requests > 0) c.MarkupLine("[green]no alerts[/]");
         c.WriteLine();
@@ -98,7 +102,7 @@ internal static class MonitorView
 
     private static Table Traffic(MonitorReport report)
     {
-        var t = Columns("requests", "req/s", "errors", "p50 ms", "p95 ms", "p99 ms", "accuracy (labels)");
+        var t = Columns("requests", "req/s", "errors", "p50 ms", "p95 ms", "p99 ms", MonitorLiveView.Header(report));
         foreach (var v in report.Versions.Append(report.Overall))
         {
             t.AddRow(
@@ -109,7 +113,7 @@ internal static class MonitorView
                 Number(v.LatencyP50Ms, "0.##"),
                 Number(v.LatencyP95Ms, "0.##"),
                 Number(v.LatencyP99Ms, "0.##"),
-                v.Accuracy is { } a ? $"{Number(a.Accuracy * 100, "0.#")}% ({a.Labels})" : "-");
+                MonitorLiveView.Cell(v));
         }
         return t;
     }
@@ -133,18 +137,18 @@ internal static class MonitorView
         return t;
     }
 
-    private static Table Columns(params string[] headers)
+    internal static Table Columns(params string[] headers)
     {
         var t = new Table().Border(TableBorder.Rounded).AddColumn("version");
         foreach (string h in headers) t.AddColumn(new TableColumn(h).RightAligned());
         return t;
     }
 
-    private static string VersionCell(VersionReport v) => v.Version is { } n ? n.ToString(CultureInfo.InvariantCulture) : "[bold]all[/]";
+    internal static string VersionCell(VersionReport v) => v.Version is { } n ? n.ToString(CultureInfo.InvariantCulture) : "[bold]all[/]";
 
     private static Table Classes(VersionReport overall)
     {
-        var t = new Table().Border(TableBorder.Rounded).AddColumn("class");
+        var t = new Table().Border(TableBorder.Rounded).AddColumn(overall.Task == "multilabel" ? "label" : "class");
         foreach (string h in new[] { "predicted share", "precision", "recall", "labels" }) t.AddColumn(new TableColumn(h).RightAligned());
         var accuracy = overall.Accuracy?.Classes.ToDictionary(k => k.Name) ?? [];
         foreach (string name in overall.ClassDistribution.Keys.Concat(accuracy.Keys).Distinct())
@@ -157,5 +161,5 @@ internal static class MonitorView
         return t;
     }
 
-    private static string Number(double value, string format) => value.ToString(format, CultureInfo.InvariantCulture);
+    internal static string Number(double value, string format) => value.ToString(format, CultureInfo.InvariantCulture);
 }

@@ -16,7 +16,8 @@ public static class AlertEvaluator
     /// <summary>
     /// The rules that hold, checked on each version and on all versions pooled. A rule whose metric is not available
     /// (no traffic for latency/error rate, no reference profile or fewer than <see cref="MinDriftSamples"/> answered predictions
-    /// for drift, fewer labels than MinLabels) does not fire.
+    /// for drift, fewer labels than MinLabels, a live metric the version's task does not have, such as live.mae on a
+    /// classifier) does not fire.
     /// </summary>
     public static IReadOnlyList<FiredAlert> Evaluate(MonitorReport report, IReadOnlyList<AlertRule> rules)
     {
@@ -49,7 +50,10 @@ public static class AlertEvaluator
                 inputs.FirstOrDefault(d => d.Statistic == rule.Metric[StatisticPrefix.Length..])?.Psi,
             "prediction.psi" => predictions?.Psi,
             "prediction.chi2_p" => predictions?.PValue,
-            "accuracy" => report.Accuracy is { } a && a.Labels >= Math.Max(1, rule.MinLabels) ? a.Accuracy : null,
+            "accuracy" => report.Accuracy is { } a && Enough(a.Labels, rule) ? a.Accuracy : null,
+            "live.f1" => report.Accuracy is { F1: { } f1 } a && Enough(a.Labels, rule) ? f1 : null,
+            "live.mae" => report.LiveError is { } e && Enough(e.Labels, rule) ? e.Mae : null,
+            "live.rmse" => report.LiveError is { } e && Enough(e.Labels, rule) ? e.Rmse : null,
             "error_rate" => traffic ? report.ErrorRate : null,
             "p50" => traffic ? report.LatencyP50Ms : null,
             "p95" => traffic ? report.LatencyP95Ms : null,
@@ -59,11 +63,15 @@ public static class AlertEvaluator
         };
     }
 
+    private static bool Enough(int labels, AlertRule rule) => labels >= Math.Max(1, rule.MinLabels);
+
     private static string Message(string model, VersionReport version, AlertRule rule, double value)
     {
         string who = version.Version is { } v ? $"{model}@{v}" : $"{model} (all versions)";
         string shown = rule.Metric is "p50" or "p95" or "p99" ? value.ToString("0.##", CultureInfo.InvariantCulture) + " ms" : value.ToString("0.####", CultureInfo.InvariantCulture);
-        string extra = rule.Metric == "accuracy" && version.Accuracy is { } a ? $" on {a.Labels} labels" : "";
+        int? labels = rule.Metric is "live.mae" or "live.rmse" ? version.LiveError?.Labels
+            : AlertRule.LiveMetrics.Contains(rule.Metric) ? version.Accuracy?.Labels : null;
+        string extra = labels is { } n ? $" on {n} labels" : "";
         return $"{who}: {rule.Metric} is {shown}{extra}, which breaks '{rule.Text}'.";
     }
 }

@@ -23,13 +23,29 @@ internal static class AlertMetrics
         text.Declare("lepton_prediction_drift_psi", "gauge", "Population stability index of the predicted-class mix against the version's reference.");
         foreach (var v in versions.Where(v => v.PredictionDrift is not null))
             text.Sample("lepton_prediction_drift_psi", v.PredictionDrift!.Psi, Labels(v));
-        text.Declare("lepton_live_accuracy", "gauge", "Accuracy of the version's predictions against client feedback in the window.");
-        text.Declare("lepton_live_labels", "gauge", "Labels received in the window for the version's predictions.");
-        foreach (var v in versions.Where(v => v.Accuracy is not null))
-        {
-            text.Sample("lepton_live_accuracy", v.Accuracy!.Accuracy, Labels(v));
-            text.Sample("lepton_live_labels", v.Accuracy.Labels, Labels(v));
-        }
+        // Each family's samples are written together, as the text format asks; a version has only its task's families.
+        Family(text, versions, "lepton_live_accuracy",
+            "Accuracy (multi-label: exact label-set matches) of a classifier version's predictions against client feedback in the window.",
+            v => v.Accuracy?.Accuracy);
+        Family(text, versions, "lepton_live_labels", "Labels received and scored in the window for the version's predictions.",
+            v => v.Accuracy?.Labels ?? v.LiveError?.Labels);
+        Family(text, versions, "lepton_live_f1",
+            "F1 against client feedback in the window: the positive class's for a binary model, micro F1 for a multi-label one.",
+            v => v.Accuracy?.F1);
+        Family(text, versions, "lepton_live_mae",
+            "Mean absolute error of a regressor version's values against client feedback in the window (mean over targets).", v => v.LiveError?.Mae);
+        Family(text, versions, "lepton_live_rmse",
+            "Root mean squared error of a regressor version's values against client feedback in the window (mean over targets).", v => v.LiveError?.Rmse);
+        Family(text, versions, "lepton_live_labels_skipped",
+            "Feedback rows in the window whose predicted or true text does not parse for the version's task.",
+            v => v.SkippedLabels > 0 ? v.SkippedLabels : null);
+    }
+
+    private static void Family(PrometheusText text, IReadOnlyList<VersionReport> versions, string name, string help, Func<VersionReport, double?> value)
+    {
+        text.Declare(name, "gauge", help);
+        foreach (var v in versions)
+            if (value(v) is { } x) text.Sample(name, x, Labels(v));
     }
 
     private static (string, string)[] Labels(VersionReport v, params (string, string)[] extra) =>

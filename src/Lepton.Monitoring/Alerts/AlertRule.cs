@@ -5,8 +5,9 @@ namespace Lepton.Monitoring.Alerts;
 
 /// <summary>
 /// A condition on a monitoring metric, written as text (<c>drift.psi &gt; 0.2</c>, <c>accuracy &lt; 0.85 over 500 labels</c>,
-/// <c>p99 &gt; 50ms</c>). Metric is the canonical metric name, Threshold is in the metric's unit (latency in milliseconds,
-/// error rate as a fraction), and MinLabels is how many labels an accuracy rule needs before it may fire.
+/// <c>live.mae &gt; 2</c>, <c>p99 &gt; 50ms</c>). Metric is the canonical metric name, Threshold is in the metric's unit
+/// (latency in milliseconds, error rate as a fraction), and MinLabels is how many labels a live-metric rule (accuracy,
+/// live.f1, live.mae, live.rmse) needs before it may fire.
 /// </summary>
 public sealed partial record AlertRule(string Text, string Metric, string Comparison, double Threshold, int MinLabels)
 {
@@ -14,15 +15,21 @@ public sealed partial record AlertRule(string Text, string Metric, string Compar
     public static IReadOnlyList<string> Metrics { get; } =
     [
         "drift.psi", "drift.psi.mean", "drift.psi.std", "drift.psi.min", "drift.psi.max", "drift.ks",
-        "prediction.psi", "prediction.chi2_p", "accuracy", "error_rate", "p50", "p95", "p99", "requests",
+        "prediction.psi", "prediction.chi2_p", "accuracy", "live.f1", "live.mae", "live.rmse", "error_rate", "p50", "p95", "p99", "requests",
     ];
 
-    /// <summary>Labels an accuracy rule needs when the text does not say "over N labels".</summary>
+    /// <summary>
+    /// The metrics scored from feedback, which take "over N labels": accuracy (classifiers; subset accuracy for multi-label),
+    /// live.f1 (the positive class's F1 for binary, micro F1 for multi-label), live.mae and live.rmse (regression, mean over targets).
+    /// </summary>
+    public static IReadOnlyList<string> LiveMetrics { get; } = ["accuracy", "live.f1", "live.mae", "live.rmse"];
+
+    /// <summary>Labels a live-metric rule needs when the text does not say "over N labels".</summary>
     public const int DefaultMinLabels = 1;
 
     private const string Help =
         "Write '<metric> <comparison> <threshold>' with a comparison of >, >=, < or <=, e.g. 'drift.psi > 0.2', "
-        + "'accuracy < 0.85 over 500 labels', 'error_rate > 5%', 'p99 > 50ms'. Metrics: ";
+        + "'accuracy < 0.85 over 500 labels', 'live.mae > 2', 'live.f1 < 0.8', 'error_rate > 5%', 'p99 > 50ms'. Metrics: ";
 
     [GeneratedRegex(@"^\s*(?<metric>[a-z0-9_.]+)\s*(?<cmp>>=|<=|>|<)\s*(?<value>[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?)\s*(?<unit>%|ms|s)?\s*(over\s+(?<labels>\d+)\s+labels?)?\s*$",
         RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
@@ -38,17 +45,18 @@ public sealed partial record AlertRule(string Text, string Metric, string Compar
         double value = double.Parse(match.Groups["value"].Value, NumberStyles.Float, CultureInfo.InvariantCulture);
         string unit = match.Groups["unit"].Value.ToLowerInvariant();
         bool latency = metric is "p50" or "p95" or "p99";
+        bool live = LiveMetrics.Contains(metric);
         value = unit switch
         {
             "" => value,
-            "%" when metric is "error_rate" or "accuracy" => value / 100,
+            "%" when metric is "error_rate" or "accuracy" or "live.f1" => value / 100,
             "ms" when latency => value,
             "s" when latency => value * 1000,
-            _ => throw Invalid(text, $"the unit '{unit}' does not apply to {metric} (use % for error_rate and accuracy, ms or s for p50/p95/p99)"),
+            _ => throw Invalid(text, $"the unit '{unit}' does not apply to {metric} (use % for error_rate, accuracy and live.f1, ms or s for p50/p95/p99; live.mae and live.rmse are in the target's units)"),
         };
         var labels = match.Groups["labels"];
-        if (labels.Success && metric != "accuracy") throw Invalid(text, "'over N labels' applies only to accuracy");
-        int minLabels = metric != "accuracy" ? 0
+        if (labels.Success && !live) throw Invalid(text, "'over N labels' applies only to accuracy, live.f1, live.mae and live.rmse (the metrics scored from feedback)");
+        int minLabels = !live ? 0
             : labels.Success ? int.Parse(labels.Value, NumberStyles.None, CultureInfo.InvariantCulture) : DefaultMinLabels;
         return new AlertRule(text!.Trim(), metric, match.Groups["cmp"].Value, value, minLabels);
     }

@@ -15,8 +15,8 @@ public sealed record MonitoringPanelOptions(TimeSpan Window, int Buckets = 24, d
 }
 
 /// <summary>
-/// The dashboard panel of monitoring: live accuracy from feedback and drift (input PSI, prediction PSI, with the alert
-/// threshold) over time, as inline SVG charts from <see cref="ModelMonitor.TimelineAsync"/>.
+/// The dashboard panel of monitoring: live accuracy from feedback (a regressor's mean absolute error instead) and drift
+/// (input PSI, prediction PSI, with the alert threshold) over time, as inline SVG charts from <see cref="ModelMonitor.TimelineAsync"/>.
 /// </summary>
 public sealed class MonitoringPanel(ModelMonitor monitor, MonitoringPanelOptions? options = null, TimeProvider? time = null) : IDashboardPanel
 {
@@ -40,7 +40,7 @@ public sealed class MonitoringPanel(ModelMonitor monitor, MonitoringPanelOptions
         return Render(model, window, points, _options.PsiThreshold);
     }
 
-    /// <summary>The panel's HTML for a timeline already read (one chart each for accuracy and drift, and a summary line).</summary>
+    /// <summary>The panel's HTML for a timeline already read (one chart each for accuracy or MAE, and drift, and a summary line).</summary>
     public static string Render(string model, MonitorWindow window, IReadOnlyList<TimelinePoint> points, double psiThreshold)
     {
         string span = Html.Duration(window.Duration);
@@ -51,14 +51,20 @@ public sealed class MonitoringPanel(ModelMonitor monitor, MonitoringPanelOptions
         var latest = points.LastOrDefault(p => p.Requests > 0);
         var html = new StringBuilder("<p>Last ").Append(Html.E(span)).Append(": ").Append(Html.Count(requests)).Append(" predictions, ")
             .Append(Html.Count(labels)).Append(" with feedback labels");
+        // A regressor's feedback gives an error, not an accuracy: its timeline has MAE and no accuracy.
+        bool regression = points.Any(p => p.Mae is not null) && points.All(p => p.Accuracy is null);
         if (points.LastOrDefault(p => p.Accuracy is not null) is { } acc) html.Append(" · latest live accuracy <strong>").Append(Html.Percent(acc.Accuracy)).Append("</strong>");
+        if (regression && points.Last(p => p.Mae is not null).Mae is { } mae) html.Append(" · latest live MAE <strong>").Append(Html.Number(mae, 4)).Append("</strong>");
         if (latest?.InputPsi is { } psi)
             html.Append(" · latest input PSI <strong").Append(psi > psiThreshold ? " class=\"bad\"" : "").Append('>').Append(Html.Number(psi, 3)).Append("</strong>");
         html.Append(".</p><div class=\"charts\">");
 
         var options = new ChartOptions("", "time (UTC)", "", FormatX: x => DateTimeOffset.FromUnixTimeSeconds((long)Math.Round(x)).UtcDateTime.ToString("HH:mm", CultureInfo.InvariantCulture));
-        html.Append(SvgLineChart.Render(options with { Title = "Live accuracy (from feedback)", YLabel = "accuracy", YMin = 0, YMax = 1 },
-            [Series("live accuracy", points, p => p.Accuracy)]));
+        html.Append(regression
+            ? SvgLineChart.Render(options with { Title = "Live error (mean absolute error from feedback)", YLabel = "MAE", YMin = 0 },
+                [Series("live MAE", points, p => p.Mae)])
+            : SvgLineChart.Render(options with { Title = "Live accuracy (from feedback)", YLabel = "accuracy", YMin = 0, YMax = 1 },
+                [Series("live accuracy", points, p => p.Accuracy)]));
         html.Append(SvgLineChart.Render(options with
             {
                 Title = "Drift (population stability index)",

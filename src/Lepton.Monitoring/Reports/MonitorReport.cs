@@ -12,8 +12,10 @@ public sealed record MonitorReport(
 
 /// <summary>
 /// Traffic, errors, latency percentiles, predicted-class mix, mean input statistics, drift against the version's reference
-/// profile (null/empty when it has none) and live accuracy from feedback (null without labels) for one version, or for all
-/// versions pooled (Version null).
+/// profile (null/empty when it has none) and the live metric of the version's task from feedback for one version, or for all
+/// versions pooled (Version null): Accuracy for classifiers, LiveError for regressors (each null without scored labels).
+/// Task is the task name in model.json (multiclass, binary, multilabel, regression); SkippedLabels counts feedback rows
+/// whose predicted or true text does not parse for that task (and so are in neither metric).
 /// </summary>
 public sealed record VersionReport(
     string Model,
@@ -29,7 +31,10 @@ public sealed record VersionReport(
     IReadOnlyDictionary<string, double> InputMeans,
     IReadOnlyList<InputDrift> InputDrift,
     PredictionDrift? PredictionDrift,
-    LiveAccuracy? Accuracy);
+    LiveAccuracy? Accuracy,
+    LiveError? LiveError = null,
+    string Task = "multiclass",
+    int SkippedLabels = 0);
 
 /// <summary>Drift of one input statistic (mean, std, min, max of each request): PSI over the reference deciles and a KS test against the reference sample.</summary>
 public sealed record InputDrift(string Statistic, double Psi, double KsStatistic, double KsPValue);
@@ -37,13 +42,33 @@ public sealed record InputDrift(string Statistic, double Psi, double KsStatistic
 /// <summary>Drift of the predicted-class mix from the reference predictions: PSI and a chi-square goodness-of-fit test.</summary>
 public sealed record PredictionDrift(double Psi, double ChiSquare, int DegreesOfFreedom, double PValue);
 
-/// <summary>Accuracy of the logged predictions against the labels clients sent back.</summary>
-public sealed record LiveAccuracy(int Labels, double Accuracy, IReadOnlyList<ClassAccuracy> Classes);
+/// <summary>
+/// Accuracy of the logged predictions against the labels clients sent back (multi-label: subset accuracy, the share of
+/// exact label-set matches), with precision and recall per class or label. F1 is the task's F1: the positive class's for a
+/// binary model (also in Positive), micro F1 over all labels for a multi-label model, null for multiclass.
+/// </summary>
+public sealed record LiveAccuracy(int Labels, double Accuracy, IReadOnlyList<ClassAccuracy> Classes, double? F1 = null, ClassAccuracy? Positive = null);
 
-/// <summary>Precision and recall of one class on the labelled predictions; Support is the number of true labels of that class.</summary>
-public sealed record ClassAccuracy(string Name, double Precision, double Recall, int Support);
+/// <summary>Precision and recall of one class (or label) on the labelled predictions; Support is the number of true labels of that class.</summary>
+public sealed record ClassAccuracy(string Name, double Precision, double Recall, int Support)
+{
+    /// <summary>The harmonic mean of precision and recall; 0 when both are 0.</summary>
+    public double F1 => Precision + Recall == 0 ? 0 : 2 * Precision * Recall / (Precision + Recall);
+}
 
-/// <summary>One bucket of a timeline: traffic, errors, tail latency, live accuracy and drift in [Start, End).</summary>
+/// <summary>
+/// Error of a regressor's logged predictions against the values clients sent back: mean absolute error and root mean
+/// squared error per target, and their means over the targets (Mae, Rmse).
+/// </summary>
+public sealed record LiveError(int Labels, double Mae, double Rmse, IReadOnlyList<TargetError> Targets);
+
+/// <summary>Mean absolute and root mean squared error of one regression target on the labelled predictions.</summary>
+public sealed record TargetError(string Name, double Mae, double Rmse);
+
+/// <summary>
+/// One bucket of a timeline: traffic, errors, tail latency, the live metric (accuracy for classifiers, mean absolute error
+/// for regressors) and drift in [Start, End).
+/// </summary>
 public sealed record TimelinePoint(
     DateTimeOffset Start,
     DateTimeOffset End,
@@ -53,4 +78,5 @@ public sealed record TimelinePoint(
     int Labels,
     double? Accuracy,
     double? InputPsi,
-    double? PredictionPsi);
+    double? PredictionPsi,
+    double? Mae = null);

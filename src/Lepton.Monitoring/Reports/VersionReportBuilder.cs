@@ -1,13 +1,16 @@
 using Lepton.Data.Profiles;
+using Lepton.NN.Serialization;
 
 namespace Lepton.Monitoring;
 
 /// <summary>Summarizes the requests and labels of one version (or all versions pooled) into a <see cref="VersionReport"/>.</summary>
 internal static class VersionReportBuilder
 {
+    /// <summary>The report of <paramref name="requests"/> and <paramref name="labels"/>, with the live metric <paramref name="task"/> calls for.</summary>
     public static VersionReport Build(string model, int? version, MonitorWindow window, IReadOnlyList<LoggedRequest> requests,
-        IReadOnlyList<LoggedLabel> labels, ReferenceProfile? reference)
+        IReadOnlyList<LoggedLabel> labels, ReferenceProfile? reference, MonitoredTask task)
     {
+        var live = LiveMetrics.Compute(labels, task, reference?.ClassNames);
         long errors = requests.LongCount(r => r.IsError);
         var latencies = requests.Select(r => r.LatencyMs).Order().ToArray();
         double seconds = Math.Max(1e-9, window.Duration.TotalSeconds);
@@ -23,11 +26,20 @@ internal static class VersionReportBuilder
             Percentiles.Of(latencies, 0.50),
             Percentiles.Of(latencies, 0.95),
             Percentiles.Of(latencies, 0.99),
-            ClassDistribution(answered, reference?.ClassNames),
+            task.Kind switch
+            {
+                TaskKind.MultiLabel => LabelShares(answered, task.ClassNames),
+                // A regressor's answers are numbers, not classes: there is no mix to show.
+                TaskKind.Regression => new Dictionary<string, double>(),
+                _ => ClassDistribution(answered, task.ClassNames.Count > 0 ? task.ClassNames : reference?.ClassNames),
+            },
             InputMeans(inputs),
             reference is null ? [] : DriftCalculator.Inputs(reference, inputs),
             reference is null ? null : DriftCalculator.Predictions(reference, answered),
-            LiveAccuracyCalculator.Compute(labels, reference?.ClassNames));
+            live.Accuracy,
+            live.Error,
+            task.Name,
+            live.Skipped);
     }
 
     /// <summary>Share of answered requests per predicted class: the model's classes first (0 when unseen), then any other label.</summary>
@@ -38,6 +50,21 @@ internal static class VersionReportBuilder
         foreach (string label in labels) distribution[label] = distribution.GetValueOrDefault(label) + 1;
         foreach (string name in distribution.Keys.ToArray()) distribution[name] /= labels.Count;
         return distribution;
+    }
+
+    /// <summary>
+    /// Share of answered multi-label requests that predicted each label (the shares need not sum to 1): the model's labels
+    /// first (0 when unseen), then any other name; answers that are not label lists count in the denominator only.
+    /// </summary>
+    private static IReadOnlyDictionary<string, double> LabelShares(IReadOnlyList<string> answers, IReadOnlyList<string> labelNames)
+    {
+        var shares = new Dictionary<string, double>(StringComparer.Ordinal);
+        foreach (string name in labelNames) shares.TryAdd(name, 0);
+        foreach (string answer in answers)
+            foreach (string label in LabelTexts.Set(answer) ?? new HashSet<string>())
+                shares[label] = shares.GetValueOrDefault(label) + 1;
+        foreach (string name in shares.Keys.ToArray()) shares[name] /= answers.Count;
+        return shares;
     }
 
     /// <summary>The mean of each input statistic over the requests that recorded them (empty when none did).</summary>

@@ -12,6 +12,9 @@ public class AlertRuleTests
     [InlineData("prediction.chi2_p < 0.01", "prediction.chi2_p", "<", 0.01, 0)]
     [InlineData("accuracy < 0.85 over 500 labels", "accuracy", "<", 0.85, 500)]
     [InlineData("accuracy < 85%", "accuracy", "<", 0.85, AlertRule.DefaultMinLabels)]
+    [InlineData("live.mae > 2", "live.mae", ">", 2, AlertRule.DefaultMinLabels)]
+    [InlineData("live.rmse >= 0.5 over 20 labels", "live.rmse", ">=", 0.5, 20)]
+    [InlineData("live.f1 < 80% over 100 labels", "live.f1", "<", 0.8, 100)]
     [InlineData("error_rate > 0.05", "error_rate", ">", 0.05, 0)]
     [InlineData("error_rate > 5%", "error_rate", ">", 0.05, 0)]
     [InlineData("p99 > 50ms", "p99", ">", 50, 0)]
@@ -31,6 +34,7 @@ public class AlertRuleTests
     [InlineData("drift.psi = 0.2", "not of the form")]
     [InlineData("drift.psi > high", "not of the form")]
     [InlineData("p99 > 5%", "does not apply to p99")]
+    [InlineData("live.mae > 5%", "does not apply to live.mae")]
     [InlineData("error_rate > 5 over 10 labels", "applies only to accuracy")]
     [InlineData("", "not of the form")]
     public void Invalid_rules_name_the_problem_the_metrics_and_an_example(string text, string problem)

@@ -38,6 +38,26 @@ public sealed class MonitoringPanelTests
     }
 
     [Fact]
+    public void Render_ForARegressor_ChartsTheLiveMaeInsteadOfAccuracy()
+    {
+        var window = new MonitorWindow(T0, T0.AddMinutes(3));
+        TimelinePoint[] points =
+        [
+            Point(0, 20, null, 0.1, null) with { Labels = 4, Mae = 1.25 },
+            Point(1, 20, null, 0.1, null),
+            Point(2, 20, null, 0.1, null) with { Labels = 2, Mae = 0.5 },
+        ];
+        string html = MonitoringPanel.Render("house", window, points, 0.2);
+
+        Assert.Equal(2, Paths(html, "live MAE").Single().Split('M').Length - 1);
+        Assert.Empty(Paths(html, "live accuracy"));
+        Assert.Contains("Live error (mean absolute error from feedback)", html);
+        Assert.Contains("60 predictions, 6 with feedback labels", html);
+        Assert.Contains("latest live MAE <strong>0.5</strong>", html);
+        Assert.DoesNotContain("latest live accuracy", html);
+    }
+
+    [Fact]
     public void Render_WithoutTraffic_SaysSo_WithTheNameEncoded()
     {
         string html = MonitoringPanel.Render("a<b", new MonitorWindow(T0, T0.AddHours(1)), [Point(0, 0, null, null, null)], 0.2);

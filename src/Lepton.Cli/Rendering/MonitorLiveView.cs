@@ -1,0 +1,85 @@
+using System.Globalization;
+using Lepton.Cli.Commands;
+using Lepton.Monitoring;
+using Spectre.Console;
+
+namespace Lepton.Cli.Rendering;
+
+/// <summary>
+/// How <c>lepton monitor</c> shows the live metric of a model's task: one short headline cell per version in the traffic
+/// table, and a table of the task's scores (binary: the positive class; multi-label: subset accuracy and micro F1;
+/// regression: MAE and RMSE, also per target).
+/// </summary>
+internal static class MonitorLiveView
+{
+    /// <summary>The traffic table's live column: plain accuracy for multiclass models, as it always was.</summary>
+    public static string Header(MonitorReport report) => report.Overall.Task switch
+    {
+        "regression" => "MAE (labels)",
+        "multilabel" => "micro F1 (labels)",
+        _ => "accuracy (labels)",
+    };
+
+    /// <summary>The headline of the version's live metric and its label count; skipped rows are counted in <see cref="Table"/>.</summary>
+    public static string Cell(VersionReport v)
+    {
+        if (v.LiveError is { } e) return $"{Number(e.Mae, "0.####")} ({e.Labels})";
+        if (v.Accuracy is not { } a) return "-";
+        if (v.Task == "multilabel" && a.F1 is { } f1) return $"{Number(f1, "0.###")} ({a.Labels})";
+        return $"{Number(a.Accuracy * 100, "0.#")}% ({a.Labels})";
+    }
+
+    /// <summary>The task's scores per version and pooled; null for a multiclass model (its accuracy is in the traffic table) or without labels.</summary>
+    public static Table? Table(MonitorReport report)
+    {
+        var rows = report.Versions.Append(report.Overall).ToArray();
+        if (rows.All(v => v.Accuracy is null && v.LiveError is null && v.SkippedLabels == 0)) return null;
+        switch (report.Overall.Task)
+        {
+            case "regression":
+            {
+                var t = MonitorView.Columns("labels", "MAE", "RMSE", "skipped");
+                foreach (var v in rows)
+                    t.AddRow(MonitorView.VersionCell(v), Count(v.LiveError?.Labels), Score(v.LiveError?.Mae), Score(v.LiveError?.Rmse), Count(v.SkippedLabels));
+                return t;
+            }
+            case "multilabel":
+            {
+                var t = MonitorView.Columns("labels", "subset accuracy", "micro F1", "skipped");
+                foreach (var v in rows)
+                    t.AddRow(MonitorView.VersionCell(v), Count(v.Accuracy?.Labels), Percent(v.Accuracy?.Accuracy), Score(v.Accuracy?.F1), Count(v.SkippedLabels));
+                return t;
+            }
+            case "binary":
+            {
+                var t = MonitorView.Columns("labels", "accuracy", "positive class", "precision", "recall", "F1");
+                foreach (var v in rows)
+                {
+                    var p = v.Accuracy?.Positive;
+                    t.AddRow(MonitorView.VersionCell(v), Count(v.Accuracy?.Labels), Percent(v.Accuracy?.Accuracy), p is null ? "-" : Markup.Escape(p.Name),
+                        Score(p?.Precision), Score(p?.Recall), Score(p?.F1));
+                }
+                return t;
+            }
+            default:
+                return null;
+        }
+    }
+
+    /// <summary>MAE and RMSE of each regression target, all versions pooled (shown for several targets; one is the live table's).</summary>
+    public static Table Targets(LiveError error)
+    {
+        var t = new Table().Border(TableBorder.Rounded).AddColumn("target");
+        foreach (string h in new[] { "MAE", "RMSE" }) t.AddColumn(new TableColumn(h).RightAligned());
+        foreach (var target in error.Targets) t.AddRow(Markup.Escape(target.Name), Score(target.Mae), Score(target.Rmse));
+        return t;
+    }
+
+    private static string Score(double? value) => value is { } x ? Number(x, "0.####") : "-";
+
+    private static string Percent(double? value) => value is { } x ? Number(x * 100, "0.#") + "%" : "-";
+
+    private static string Count(int? value) => value?.ToString(CultureInfo.InvariantCulture) ?? "-";
+
+    private static string Number(double value, string format) => MonitorView.Number(value, format);
+}

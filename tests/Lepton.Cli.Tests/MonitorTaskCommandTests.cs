@@ -1,0 +1,90 @@
+using System.Text.Json;
+using Lepton.Engine;
+using Lepton.NN;
+using Lepton.NN.Layers;
+using Lepton.NN.Serialization;
+using Lepton.Registry.Store;
+
+namespace Lepton.Cli.Tests;
+
+/// <summary><c>lepton monitor</c> on models whose task is not multiclass: the live metric shown is the task's own.</summary>
+[Collection("cli")]
+public sealed class MonitorTaskCommandTests(TrainedModelFixture fx)
+{
+    /// <summary>
+    /// Registers <paramref name="model"/> (a one-layer model saved with <paramref name="task"/>) and logs one prediction per row a
+    /// minute ago, each labelled with its truth.
+    /// </summary>
+    private async Task PrepareAsync(string model, TaskSpec task, string[] classNames, int outputs, params (string Label, string Truth)[] rows)
+    {
+        await using var store = await RegistryStoreFactory.OpenAsync(null);
+        if (await store.GetModelAsync(model) is not null) return;
+        string dir = Path.Combine(fx.Root, model);
+        ModelFile.Save(dir, new Sequential(new Flatten(), new Linear(4, outputs, rng: new Generator(5))),
+            new ModelSpec { Input = new InputSpec("image", [-1, 1, 2, 2]), Task = task, ClassNames = classNames });
+        var (code, _, err) = await CliRun.Invoke("models", "register", model, "--from", dir);
+        Assert.True(code == 0, err);
+        var at = DateTimeOffset.UtcNow.AddSeconds(-60);
+        await store.AppendPredictionsAsync([.. rows.Select((r, i) => new PredictionRecord($"{model}-{i}", model, 1, at.AddSeconds(i), 3, r.Label, "{}",
+            JsonSerializer.Serialize(new { label = r.Label, version = "1" })))]);
+        for (int i = 0; i < rows.Length; i++)
+            await store.RecordFeedbackAsync(new FeedbackRecord($"{model}-{i}", model, rows[i].Truth, DateTimeOffset.UtcNow.AddSeconds(-10), "test"));
+    }
+
+    /// <summary>A one-target regressor: errors -0.5, 0, 2 (MAE 2.5/3, RMSE sqrt(4.25/3)), and a truth that is not a number.</summary>
+    private Task RegressorAsync() => PrepareAsync("priced", new TaskSpec(TaskKind.Regression), [], 1,
+        ("2.5", "3"), ("4", "4"), ("1", "-1"), ("2", "n/a"));
+
+    /// <summary>Multi-label (red, large): one exact set of three; micro F1 = 2 TP / (predicted + true) = 2 * 2 / (3 + 3).</summary>
+    private Task MultiLabelAsync() => PrepareAsync("tagged", new TaskSpec(TaskKind.MultiLabel), ["red", "large"], 2,
+        ("[\"red\",\"large\"]", "[\"red\"]"), ("[]", "[\"large\"]"), ("[\"large\"]", "[\"large\"]"));
+
+    [Fact]
+    public async Task The_table_shows_the_live_error_of_a_regressor()
+    {
+        await RegressorAsync();
+        var (code, stdout, err) = await CliRun.Invoke("monitor", "priced", "--window", "10m", "--rule", "live.mae > 0.5");
+        Assert.True(code == 0, err);
+        Assert.Contains("0.8333 (3)", stdout); // the traffic table's headline: MAE (labels)
+        Assert.Contains("│ version │ labels │    MAE │   RMSE │ skipped │", stdout);
+        Assert.Contains("│ 1       │      3 │ 0.8333 │ 1.1902 │       1 │", stdout);
+        Assert.Contains("priced@1: live.mae is 0.8333 on 3 labels", stdout);
+    }
+
+    [Fact]
+    public async Task Json_carries_the_task_live_error_and_skipped_labels_of_a_regressor()
+    {
+        await RegressorAsync();
+        var (code, stdout, err) = await CliRun.Invoke("monitor", "priced", "--window", "10m", "--json");
+        Assert.True(code == 0, err);
+        var v1 = JsonDocument.Parse(stdout).RootElement.GetProperty("versions")[0];
+        Assert.Equal("regression", v1.GetProperty("task").GetString());
+        Assert.Equal(1, v1.GetProperty("skipped_labels").GetInt32());
+        Assert.Equal(JsonValueKind.Null, v1.GetProperty("accuracy").ValueKind);
+        var error = v1.GetProperty("live_error");
+        Assert.Equal(3, error.GetProperty("labels").GetInt32());
+        Assert.Equal(2.5 / 3, error.GetProperty("mae").GetDouble(), 12);
+        Assert.Equal(Math.Sqrt(4.25 / 3), error.GetProperty("rmse").GetDouble(), 12);
+        Assert.Equal("value", error.GetProperty("targets")[0].GetProperty("name").GetString());
+    }
+
+    [Fact]
+    public async Task The_table_and_json_show_micro_f1_of_a_multilabel_model()
+    {
+        await MultiLabelAsync();
+        var (code, stdout, err) = await CliRun.Invoke("monitor", "tagged", "--window", "10m", "--rule", "live.f1 < 0.9");
+        Assert.True(code == 0, err);
+        Assert.Contains("micro F1", stdout);
+        Assert.Contains("0.667 (3)", stdout);
+        Assert.Contains("subset", stdout);
+        Assert.Contains("33.3%", stdout);
+        Assert.Contains("tagged@1: live.f1 is 0.6667 on 3 labels", stdout);
+
+        (code, stdout, err) = await CliRun.Invoke("monitor", "tagged", "--window", "10m", "--json");
+        Assert.True(code == 0, err);
+        var accuracy = JsonDocument.Parse(stdout).RootElement.GetProperty("overall").GetProperty("accuracy");
+        Assert.Equal(2.0 / 3, accuracy.GetProperty("f1").GetDouble(), 12);
+        Assert.Equal(1.0 / 3, accuracy.GetProperty("accuracy").GetDouble(), 12);
+        Assert.Equal(["red", "large"], accuracy.GetProperty("classes").EnumerateArray().Select(c => c.GetProperty("name").GetString()));
+    }
+}

@@ -1,6 +1,11 @@
 using System.CommandLine;
 using Lepton.Cli.Rendering;
+using Lepton.Data.Images;
+using Lepton.Data.Formats;
 using Lepton.Data.Inputs;
+using Lepton.Engine;
+using Lepton.NN.Serialization;
+using Lepton.NN.Tasks;
 using Lepton.Runtime;
 
 namespace Lepton.Cli.Commands;
@@ -27,7 +32,11 @@ public static class PredictCommand
             var resolved = await ModelResolution.ResolveAsync(p.GetValue(model)!, p.GetValue(store), ct);
             // Any model kind the runtime knows, loaded and prepared for inference.
             using var predictor = PredictorLoader.Default.Load(resolved.Folder);
-            var inputs = PredictionInputs.Load(p.GetValue(input)!, predictor.ExampleShape());
+            var signature = predictor.Signature;
+            if (signature.Kind != OutputKind.ClassLogits || signature.Inputs.Count > 1)
+                return PredictAnswers(predictor, p.GetValue(input)!, p.GetValue(top), !p.GetValue(noPre), p.GetValue(output), p.GetValue(json));
+            // An image input resizes files of any size by its policy; a tensor input takes images of its exact size only.
+            var inputs = PredictionInputs.Load(p.GetValue(input)!, predictor.ExampleShape(), signature.Inputs[0].Image ?? ResizePolicy.Exact);
             var predictions = predictor.PredictClasses(inputs, p.GetValue(top), preprocess: !p.GetValue(noPre));
             if (p.GetValue(output) is { } path)
             {
@@ -39,5 +48,45 @@ public static class PredictCommand
             return 0;
         }));
         return cmd;
+    }
+
+    /// <summary>
+    /// Models that are not plain classifiers (binary, multi-label, regression) or take several inputs (a folder with one
+    /// .npy per input): their task's answers, or the first output's values for a model without a task.
+    /// </summary>
+    private static int PredictAnswers(IPredictor predictor, string input, int top, bool preprocess, string? output, bool json)
+    {
+        var signature = predictor.Signature;
+        IReadOnlyList<Tensor> raw;
+        IReadOnlyList<string> names;
+        if (signature.Inputs.Count > 1)
+            (raw, names) = PredictionInputs.LoadArrays(input, [.. signature.Inputs.Select(i => (i.Name, new Shape(i.ExampleShape)))]);
+        else
+        {
+            var batch = PredictionInputs.Load(input, predictor.ExampleShape(), signature.Inputs[0].Image ?? ResizePolicy.Exact);
+            (raw, names) = ([batch.Raw], batch.Names);
+        }
+        var outputs = predictor.FirstOutput(raw, preprocess);
+        if (output is { } path)
+        {
+            if (!path.EndsWith(".npy", StringComparison.OrdinalIgnoreCase))
+                throw new ArgumentException($"--output {Path.GetFileName(path)}: this model's outputs are written as .npy only.");
+            Npy.Write(path, outputs);
+            if (!json) Console.WriteLine($"wrote {outputs.Shape} outputs to {path}");
+        }
+        var task = signature.Task ?? (signature.IsClassifier ? TaskSpec.Multiclass : null);
+        if (task is null)
+        {
+            var values = outputs.Contiguous().ToArray();
+            int width = values.Length / Math.Max(1, names.Count);
+            var rows = names.Select((n, i) => new { input = n, values = values.AsSpan(i * width, width).ToArray() }).ToList();
+            if (json) JsonOut.Write(rows);
+            else foreach (var r in rows) Console.WriteLine($"{r.input}: [{string.Join(", ", r.values.Select(v => v.ToString("G6", System.Globalization.CultureInfo.InvariantCulture)))}]");
+            return 0;
+        }
+        var answers = TaskOutputs.For(task, signature.ClassNames, outputs.Shape[1]).Decode(outputs, top);
+        if (json) TaskPredictionView.WriteJson(names, answers);
+        else TaskPredictionView.Write(names, answers);
+        return 0;
     }
 }

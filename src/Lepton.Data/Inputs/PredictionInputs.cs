@@ -36,6 +36,30 @@ public static class PredictionInputs
         return LoadFile(path, exampleShape, imagePolicy);
     }
 
+    /// <summary>
+    /// Inputs of a model that takes several: <paramref name="folder"/> holds <c>NAME.npy</c> for each input (one example or a
+    /// batch each, the same count in every file), named as in a tensor data set. Names come from the first input's file.
+    /// </summary>
+    public static (IReadOnlyList<Tensor> Raw, IReadOnlyList<string> Names) LoadArrays(string folder, IReadOnlyList<(string Name, Shape Example)> inputs)
+    {
+        if (!Directory.Exists(folder))
+            throw new DirectoryNotFoundException(
+                $"The model takes {inputs.Count} inputs ({string.Join(", ", inputs.Select(i => i.Name))}): give --input a folder with one .npy per input, named after it.");
+        var batches = new List<InputBatch>();
+        foreach (var (name, example) in inputs)
+        {
+            string path = Path.Combine(folder, name + ".npy");
+            if (Path.GetFileName(name) != name || !File.Exists(path))
+                throw new FileNotFoundException($"{name}.npy is missing in {Path.GetFileName(folder)}: the model takes input '{name}' of shape {example}.");
+            batches.Add(Batched(Npy.Read(path).To(DType.Float32), name + ".npy", example));
+        }
+        int n = batches[0].Raw.Shape[0];
+        if (batches.Any(b => b.Raw.Shape[0] != n))
+            throw new InvalidDataException(
+                $"The inputs hold different numbers of examples ({string.Join(", ", inputs.Select((i, k) => $"{i.Name}: {batches[k].Raw.Shape[0]}"))}); give each the same count.");
+        return ([.. batches.Select(b => b.Raw)], batches[0].Names);
+    }
+
     private static InputBatch LoadFile(string path, Shape exampleShape, ResizePolicy imagePolicy)
     {
         string name = Path.GetFileName(path);

@@ -57,6 +57,16 @@ public sealed class TensorDataTrainingTests(TrainedModelFixture fx)
         Assert.Equal(2, loaded.Spec.FormatVersion);
         Assert.Equal(["image", "features"], loaded.Spec.Inputs.Select(i => i.Name));
         Assert.True(loaded.Spec.Metrics["test_accuracy"] > 0.5, $"test accuracy {loaded.Spec.Metrics["test_accuracy"]}");
+
+        // Prediction takes a folder holding one .npy per input.
+        (code, var stdout, err) = await CliRun.Invoke("predict", "--model", "two-input", "--input", Path.Combine(data, "test"), "--json");
+        Assert.True(code == 0, err);
+        using var answers = System.Text.Json.JsonDocument.Parse(stdout);
+        Assert.Equal(120, answers.RootElement.GetArrayLength());
+        Assert.Equal("image.npy[0]", answers.RootElement[0].GetProperty("input").GetString());
+        (code, _, err) = await CliRun.Invoke("predict", "--model", "two-input", "--input", Path.Combine(data, "test", "image.npy"));
+        Assert.NotEqual(0, code);
+        Assert.Contains("one .npy per input", err);
     }
 
     [Fact]
@@ -81,6 +91,13 @@ public sealed class TensorDataTrainingTests(TrainedModelFixture fx)
         Assert.True(spec.Metrics["test_accuracy"] > 0.9, $"accuracy {spec.Metrics["test_accuracy"]}");
         Assert.True(spec.Metrics["test_roc_auc"] > 0.95);
         Assert.True(File.Exists(Path.Combine(outDir, "evaluation.json")));
+
+        (code, var stdout, err) = await CliRun.Invoke("predict", "--model", outDir, "--input", Path.Combine(data, "test", "input.npy"), "--json");
+        Assert.True(code == 0, err);
+        using var answers = System.Text.Json.JsonDocument.Parse(stdout);
+        var first = answers.RootElement[0];
+        Assert.Contains(first.GetProperty("label").GetString(), new[] { "stays", "churns" });
+        Assert.Equal(first.GetProperty("probability").GetDouble() >= 0.4, first.GetProperty("positive").GetBoolean());
     }
 
     [Fact]

@@ -27,7 +27,8 @@ public sealed partial class Trainer
     // The planned step for this batch, or null when the step must be recorded.
     private PlannedTrainingStep? PlanFor(Batch b)
     {
-        if (_unplannedReason is not null || b.MoreInputs is not null || b.Inputs.DType != DType.Float32 || b.Targets.DType != DType.Int32 || b.Targets.Rank != 1)
+        if (b.MoreInputs is not null) _unplannedReason ??= "the model takes several inputs; planned steps run one-input chains of layers";
+        if (_unplannedReason is not null || b.Inputs.DType != DType.Float32 || b.Targets.DType != DType.Int32 || b.Targets.Rank != 1)
             return null;
         foreach (var p in _plans) if (p.Fits(b.Inputs.Shape)) return p;
         PlannedTrainingStep? plan;

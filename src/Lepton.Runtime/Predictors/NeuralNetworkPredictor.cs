@@ -76,13 +76,26 @@ public sealed class NeuralNetworkPredictor : IPredictor
     {
     }
 
+    // Each output's example shape for a batch of one; null when the network fails on it, which the warm-up then reports.
+    private static int[][]? Probe(Module network, ModelSpec spec)
+    {
+        try
+        {
+            return [.. ShapeProbe.OutputShapes(network, spec.Inputs).Select(s => s.Dims[1..].ToArray())];
+        }
+        catch (ArgumentException)
+        {
+            return null;
+        }
+    }
+
     // The outputs model.json and the network imply, and what they mean.
     private static TensorSignature[] Outputs(ModelSpec spec, Module network, out OutputKind kind)
     {
         var names = ShapeProbe.OutputNames(network);
         bool fixedInputs = spec.Inputs.All(i => i.Shape.Skip(1).All(d => d > 0));
         // A batch of one through the network learns each output's size; with variable-length inputs the sizes stay open.
-        var shapes = fixedInputs ? ShapeProbe.OutputShapes(network, spec.Inputs).Select(s => s.Dims[1..].ToArray()).ToArray() : null;
+        var shapes = fixedInputs ? Probe(network, spec) : null;
         if (names.Count > 1)
         {
             kind = OutputKind.Tensors;

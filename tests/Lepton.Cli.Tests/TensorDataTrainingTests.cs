@@ -134,6 +134,13 @@ public sealed class TensorDataTrainingTests(TrainedModelFixture fx)
         Assert.Equal(TaskKind.Regression, spec.Task.Kind);
         Assert.Equal(["price"], spec.Task.TargetNames!);
         Assert.True(spec.Metrics["test_r2"] > 0.9, $"R² {spec.Metrics["test_r2"]}");
+
+        // lepton eval reports the task's own metrics, the same as training measured on the test split.
+        (code, var stdout, err) = await CliRun.Invoke("eval", "--model", outDir, "--data", values, "--json");
+        Assert.True(code == 0, err);
+        using var report = System.Text.Json.JsonDocument.Parse(stdout);
+        Assert.Equal(spec.Metrics["test_r2"], report.RootElement.GetProperty("r2").GetDouble(), 4);
+        Assert.True(report.RootElement.GetProperty("rmse").GetDouble() > 0);
     }
 
     [Fact]

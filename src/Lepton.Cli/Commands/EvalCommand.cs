@@ -1,7 +1,11 @@
 using System.CommandLine;
 using Lepton.Cli.Rendering;
 using Lepton.Data;
+using Lepton.Engine;
+using Lepton.NN.Serialization;
 using Lepton.Runtime;
+using Lepton.Training.Metrics;
+using Lepton.Training.Tasks;
 using Lepton.Training.Workflows;
 
 namespace Lepton.Cli.Commands;
@@ -13,7 +17,11 @@ public static class EvalCommand
     {
         var model = new Option<string>("--model") { Description = "A registered model (name, name@3, name@production) or a model folder.", Required = true };
         var store = RegistryOptions.Store();
-        var data = new Option<string>("--data") { Description = "Data set: fashion-mnist.", DefaultValueFactory = _ => "fashion-mnist" };
+        var data = new Option<string>("--data")
+        {
+            Description = "Data set: fashion-mnist, or a tensor data set folder (its test/ split; train/ when it has none).",
+            DefaultValueFactory = _ => "fashion-mnist",
+        };
         var dataDir = CommonOptions.DataDir();
         var batch = new Option<int>("--batch-size") { Description = "Examples per forward pass.", DefaultValueFactory = _ => 256 };
         var threads = CommonOptions.Threads();
@@ -24,6 +32,14 @@ public static class EvalCommand
         {
             CommonOptions.ApplyThreads(p.GetValue(threads));
             var resolved = await ModelResolution.ResolveAsync(p.GetValue(model)!, p.GetValue(store), ct);
+            if (TensorFolder.IsTensorFolder(p.GetValue(data)!))
+            {
+                var evaluation = EvaluateTensors(resolved.Folder, p.GetValue(data)!, p.GetValue(batch));
+                if (p.GetValue(json)) JsonOut.Write(evaluation.Report is ClassificationReport c ? ReportView.ToJson(c) : evaluation.Report.Metrics);
+                else if (evaluation.Report is ClassificationReport c) ReportView.Write(c, $"{resolved.Display} on {evaluation.Split}");
+                else Console.WriteLine($"{resolved.Display} on {evaluation.Split}\n{evaluation.Report.ToText()}");
+                return 0;
+            }
             var report = Evaluate(resolved.Folder, p.GetValue(data)!, p.GetValue(dataDir), p.GetValue(batch));
             if (p.GetValue(json)) ReportView.WriteJson(report);
             else ReportView.Write(report, $"{resolved.Display} on {p.GetValue(data)} (test split)");
@@ -44,5 +60,26 @@ public static class EvalCommand
         // The loader scales pixels to [0,1]; the model's own preprocessing starts from raw 0..255 pixels.
         var raw = new InMemoryDataset(test.Inputs.Mul(255.0), test.Targets, test.ClassNames);
         return predictor.Evaluate(raw, batchSize);
+    }
+
+    /// <summary>
+    /// A model on a tensor data set folder: its test split (train when it has none), with the report of the model's task
+    /// (accuracy and per-class metrics; binary, multi-label or regression metrics).
+    /// </summary>
+    public static (ITaskReport Report, string Split) EvaluateTensors(string modelDir, string folder, int batchSize)
+    {
+        using var predictor = PredictorLoader.Default.Load(modelDir);
+        var signature = predictor.Signature;
+        var task = signature.Task ?? (signature.IsClassifier ? TaskSpec.Multiclass
+            : throw new InvalidDataException("This model's outputs are plain tensors, not a task's; evaluation needs a classifier or a binary, multi-label or regression model."));
+        var data = TensorFolder.Load(folder, [.. signature.Inputs.Select(i => i.Name)]);
+        var split = data.Test ?? data.Train;
+        var all = Enumerable.Range(0, split.Count).ToArray();
+        var batch = split.GetBatch(all);
+        var outputs = predictor.FirstOutput(batch.AllInputs, preprocess: true, batchSize).Contiguous();
+        int width = outputs.Rank == 2 ? outputs.Shape[1] : 1;
+        var report = TrainingTask.Create(task).Report(outputs.ToArray(), width, batch.Targets.To(DType.Float32).ToArray(),
+            signature.ClassNames.Count > 0 ? signature.ClassNames : split.ClassNames, null);
+        return (report, $"{Path.GetFileName(Path.GetFullPath(folder))} ({(data.Test is null ? "train" : "test")} split)");
     }
 }

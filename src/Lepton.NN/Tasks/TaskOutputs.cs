@@ -85,7 +85,7 @@ public sealed class TaskOutputs
                 return DecodeClasses(row, topK);
             case TaskKind.Binary:
             {
-                double p = Sigmoid(row[0]);
+                double p = ScoreMath.Sigmoid(row[0]);
                 bool positive = p >= Task.Threshold;
                 return new BinaryAnswer(positive ? _positive : _negative, p, positive);
             }
@@ -95,7 +95,7 @@ public sealed class TaskOutputs
                 int on = 0;
                 for (int j = 0; j < Width; j++)
                 {
-                    double p = Sigmoid(row[j]);
+                    double p = ScoreMath.Sigmoid(row[j]);
                     scores[j] = new LabelScore(_names[j], p);
                     if (p >= Task.Threshold) on++;
                 }
@@ -138,13 +138,13 @@ public sealed class TaskOutputs
         switch (Task.Kind)
         {
             case TaskKind.Multiclass:
-                Softmax(row, destination);
+                ScoreMath.Softmax(row, destination);
                 break;
             case TaskKind.Regression:
                 for (int j = 0; j < Width; j++) destination[j] = row[j];
                 break;
             default:
-                for (int j = 0; j < Width; j++) destination[j] = Sigmoid(row[j]);
+                for (int j = 0; j < Width; j++) destination[j] = ScoreMath.Sigmoid(row[j]);
                 break;
         }
     }
@@ -154,7 +154,7 @@ public sealed class TaskOutputs
         if (topK < 1) throw new ArgumentOutOfRangeException(nameof(topK), $"TaskOutputs (multiclass): topK must be >= 1, got {topK}.");
         int k = Math.Min(topK, Width);
         Span<double> p = Width <= 256 ? stackalloc double[Width] : new double[Width];
-        Softmax(row, p);
+        ScoreMath.Softmax(row, p);
         // Partial selection: k passes, each taking the most probable class not yet taken (ties to the lower index).
         var top = new LabelScore[k];
         Span<bool> taken = Width <= 256 ? stackalloc bool[Width] : new bool[Width];
@@ -168,19 +168,6 @@ public sealed class TaskOutputs
         }
         return new ClassAnswer(top);
     }
-
-    // Subtracting the maximum keeps exp from overflowing for large logits.
-    private static void Softmax(ReadOnlySpan<float> row, Span<double> destination)
-    {
-        double max = double.NegativeInfinity;
-        foreach (var v in row) if (v > max) max = v;
-        double sum = 0;
-        for (int j = 0; j < row.Length; j++) sum += destination[j] = Math.Exp(row[j] - max);
-        for (int j = 0; j < row.Length; j++) destination[j] /= sum;
-    }
-
-    // Branching on the sign keeps exp's argument non-positive, so neither side overflows.
-    private static double Sigmoid(double x) => x >= 0 ? 1 / (1 + Math.Exp(-x)) : Math.Exp(x) / (1 + Math.Exp(x));
 
     private static string[] IndexNames(int count, string prefix)
     {

@@ -1,3 +1,5 @@
+using Lepton.NN.Tasks;
+
 namespace Lepton.Training.Metrics;
 
 /// <summary>Small formulas shared by the streaming metrics and the reports, so both give the same numbers.</summary>
@@ -8,22 +10,13 @@ internal static class Scores
 
     public static double F1(long tp, long fp, long fn) => Ratio(2.0 * tp, 2.0 * tp + fp + fn);
 
-    // Branching on the sign keeps exp's argument non-positive, so neither side overflows.
-    public static double Sigmoid(double x) => x >= 0 ? 1 / (1 + Math.Exp(-x)) : Math.Exp(x) / (1 + Math.Exp(x));
+    public static double Sigmoid(double x) => ScoreMath.Sigmoid(x);
 
     /// <summary>Binary cross-entropy of a logit against a 0/1 label: softplus(x) - y·x, stable for any x.</summary>
     public static double BceFromLogit(double x, double y) => Math.Max(x, 0) - x * y + Math.Log(1 + Math.Exp(-Math.Abs(x)));
 
-    /// <summary>Softmax of one row into <paramref name="destination"/> (after subtracting the maximum); returns log Σexp.</summary>
-    public static double Softmax(ReadOnlySpan<float> row, Span<double> destination)
-    {
-        double max = double.NegativeInfinity;
-        foreach (var v in row) if (v > max) max = v;
-        double sum = 0;
-        for (int j = 0; j < row.Length; j++) sum += destination[j] = Math.Exp(row[j] - max);
-        for (int j = 0; j < row.Length; j++) destination[j] /= sum;
-        return max + Math.Log(sum);
-    }
+    /// <summary>Softmax of one row into <paramref name="destination"/>; returns log Σexp.</summary>
+    public static double Softmax(ReadOnlySpan<float> row, Span<double> destination) => ScoreMath.Softmax(row, destination);
 
     /// <summary>Argmax of a row; ties go to the lowest index.</summary>
     public static int Argmax(ReadOnlySpan<float> row)

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Lepton.Engine;
 using Lepton.NN.Serialization;
+using Lepton.NN.Planned;
 
 namespace Lepton.NN.Layers;
 
@@ -8,7 +9,7 @@ namespace Lepton.NN.Layers;
 /// Inverted dropout, as torch.nn.Dropout: in training zeroes each element with probability p and scales
 /// the rest by 1/(1-p); in eval mode the identity. Masks come from the layer's own seeded generator.
 /// </summary>
-public sealed class Dropout : Module, ILayerConfig
+public sealed class Dropout : Module, ILayerConfig, IPlannableLayer
 {
     private readonly Generator _rng;
 
@@ -30,4 +31,10 @@ public sealed class Dropout : Module, ILayerConfig
     public JsonObject GetConfig() => new() { ["p"] = P };
 
     public override string ToString() => $"Dropout(p={P})";
+
+    PlannedLayer IPlannableLayer.Plan(Shape input, IReadOnlyList<Module> next, out int absorbed)
+    {
+        absorbed = 0;
+        return new PlannedDropout(this, input);
+    }
 }

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Lepton.Engine;
 using Lepton.NN.Serialization;
+using Lepton.NN.Planned;
 
 namespace Lepton.NN.Layers;
 
@@ -8,7 +9,7 @@ namespace Lepton.NN.Layers;
 public sealed record FlattenOptions(int StartDim = 1, int EndDim = -1);
 
 /// <summary>Merges dimensions start_dim..end_dim, as torch.nn.Flatten: (N,C,H,W) → (N,C·H·W).</summary>
-public sealed class Flatten(FlattenOptions? options = null) : Module, ILayerConfig
+public sealed class Flatten(FlattenOptions? options = null) : Module, ILayerConfig, IPlannableLayer
 {
     public FlattenOptions Options { get; } = options ?? new FlattenOptions();
 
@@ -25,4 +26,10 @@ public sealed class Flatten(FlattenOptions? options = null) : Module, ILayerConf
     public JsonObject GetConfig() => new() { ["start_dim"] = Options.StartDim, ["end_dim"] = Options.EndDim };
 
     public override string ToString() => $"Flatten(start_dim={Options.StartDim}, end_dim={Options.EndDim})";
+
+    PlannedLayer IPlannableLayer.Plan(Shape input, IReadOnlyList<Module> next, out int absorbed)
+    {
+        absorbed = 0;
+        return new PlannedView(this);
+    }
 }

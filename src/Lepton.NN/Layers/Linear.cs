@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Lepton.Engine;
 using Lepton.NN.Serialization;
+using Lepton.NN.Planned;
 
 namespace Lepton.NN.Layers;
 
@@ -8,7 +9,7 @@ namespace Lepton.NN.Layers;
 public sealed record LinearOptions(bool Bias = true);
 
 /// <summary>Fully connected layer y = x Wᵀ + b; weight (out,in) and bias (out) as torch.nn.Linear.</summary>
-public sealed class Linear : Module, ILayerConfig
+public sealed class Linear : Module, ILayerConfig, IPlannableLayer
 {
     private readonly Parameter _weight;
     private readonly Parameter? _bias;
@@ -60,4 +61,10 @@ public sealed class Linear : Module, ILayerConfig
     };
 
     public override string ToString() => $"Linear(in_features={InFeatures}, out_features={OutFeatures}, bias={Options.Bias})";
+
+    PlannedLayer IPlannableLayer.Plan(Shape input, IReadOnlyList<Module> next, out int absorbed)
+    {
+        absorbed = 0;
+        return new PlannedLinear(this, input);
+    }
 }

@@ -1,6 +1,5 @@
 using Lepton.Engine;
 using Lepton.Engine.Autograd;
-using Lepton.NN.Layers;
 
 namespace Lepton.NN.Planned;
 
@@ -76,38 +75,17 @@ public sealed class PlannedTrainingStep
 
         var planned = new List<(PlannedLayer Layer, Shape In, Shape Out)>();
         var shape = inputShape;
-        for (int i = 0; i < chain.Count; i++)
+        var layers = chain.ToArray();
+        for (int i = 0; i < layers.Length; i++)
         {
-            var layer = chain[i];
-            if (layer is ReLU && i + 1 < chain.Count && chain[i + 1] is MaxPool2d pool && PlannedMaxPool.FusesRelu(pool, shape))
+            // Each layer plans itself (and any layers it absorbs, as ReLU does a following max pool).
+            if (layers[i] is not IPlannableLayer plannable)
             {
-                // As Sequential.Forward runs the pair: one fused op.
-                planned.Add((new PlannedMaxPool(pool, shape, afterRelu: true), shape, shapes[i + 1]));
-                shape = shapes[++i];
-                continue;
-            }
-            PlannedLayer? p = layer switch
-            {
-                Linear l => new PlannedLinear(l, shape),
-                Conv2d c => new PlannedConv2d(c, shape),
-                ReLU r => new PlannedRelu(r),
-                Tanh t => new PlannedActivation<TanhMath>(t, default),
-                Sigmoid s => new PlannedActivation<SigmoidMath>(s, default),
-                LeakyReLU l => new PlannedActivation<LeakyReluMath>(l, new LeakyReluMath(l.NegativeSlope)),
-                GELU e => new PlannedActivation<GeluMath>(e, default),
-                MaxPool2d m => new PlannedMaxPool(m, shape, afterRelu: false),
-                AvgPool2d a => new PlannedAvgPool(a, shape),
-                AdaptiveAvgPool2d a => new PlannedAvgPool(a, shape),
-                Flatten f => new PlannedView(f),
-                Dropout d => new PlannedDropout(d, shape),
-                BatchNorm b => new PlannedBatchNorm(b, shape),
-                _ => null,
-            };
-            if (p is null)
-            {
-                reason = $"layer {i} ({layer.TypeName}) has no planned form";
+                reason = $"layer {i} ({layers[i].TypeName}) has no planned form";
                 return null;
             }
+            var p = plannable.Plan(shape, new ArraySegment<Module>(layers, i + 1, layers.Length - i - 1), out int absorbed);
+            i += absorbed;
             planned.Add((p, shape, shapes[i]));
             shape = shapes[i];
         }

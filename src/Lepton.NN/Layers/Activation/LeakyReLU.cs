@@ -1,11 +1,12 @@
 using System.Text.Json.Nodes;
 using Lepton.Engine;
 using Lepton.NN.Serialization;
+using Lepton.NN.Planned;
 
 namespace Lepton.NN.Layers;
 
 /// <summary>x for x &gt; 0, negative_slope·x otherwise, as torch.nn.LeakyReLU. Any shape.</summary>
-public sealed class LeakyReLU(double negativeSlope = 0.01) : Module, ILayerConfig
+public sealed class LeakyReLU(double negativeSlope = 0.01) : Module, ILayerConfig, IPlannableLayer
 {
     public double NegativeSlope { get; } = negativeSlope;
 
@@ -14,4 +15,10 @@ public sealed class LeakyReLU(double negativeSlope = 0.01) : Module, ILayerConfi
     public JsonObject GetConfig() => new() { ["negative_slope"] = NegativeSlope };
 
     public override string ToString() => $"LeakyReLU(negative_slope={NegativeSlope})";
+
+    PlannedLayer IPlannableLayer.Plan(Shape input, IReadOnlyList<Module> next, out int absorbed)
+    {
+        absorbed = 0;
+        return new PlannedActivation<LeakyReluMath>(this, new LeakyReluMath(NegativeSlope));
+    }
 }

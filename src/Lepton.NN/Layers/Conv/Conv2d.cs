@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using Lepton.Engine;
 using Lepton.NN.Fusion;
 using Lepton.NN.Serialization;
+using Lepton.NN.Planned;
 
 namespace Lepton.NN.Layers;
 
@@ -9,7 +10,7 @@ namespace Lepton.NN.Layers;
 public sealed record Conv2dOptions(int Stride = 1, int Padding = 0, int Dilation = 1, int Groups = 1, bool Bias = true);
 
 /// <summary>2-D convolution as torch.nn.Conv2d: weight (O,C/groups,k,k), bias (O); x (N,C,H,W) → (N,O,OH,OW).</summary>
-public sealed class Conv2d : Module, ILayerConfig, IFusableLayer
+public sealed class Conv2d : Module, ILayerConfig, IFusableLayer, IPlannableLayer
 {
     private readonly Parameter _weight;
     private readonly Parameter? _bias;
@@ -107,4 +108,10 @@ public sealed class Conv2d : Module, ILayerConfig, IFusableLayer
 
     public override string ToString() =>
         $"Conv2d({InChannels}, {OutChannels}, kernel_size={KernelSize}, stride={Options.Stride}, padding={Options.Padding})";
+
+    PlannedLayer IPlannableLayer.Plan(Shape input, IReadOnlyList<Module> next, out int absorbed)
+    {
+        absorbed = 0;
+        return new PlannedConv2d(this, input);
+    }
 }

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Lepton.Engine;
 using Lepton.NN.Serialization;
+using Lepton.NN.Planned;
 
 namespace Lepton.NN.Layers;
 
@@ -10,7 +11,7 @@ namespace Lepton.NN.Layers;
 /// Tensor.BatchNorm over channel axis 1 (training: batch statistics, moving the running ones by momentum with the
 /// unbiased variance; eval: the running statistics). Subclasses say which input ranks they take.
 /// </summary>
-public abstract class BatchNorm : Module, ILayerConfig
+public abstract class BatchNorm : Module, ILayerConfig, IPlannableLayer
 {
     private readonly Parameter? _weight;
     private readonly Parameter? _bias;
@@ -82,4 +83,10 @@ public abstract class BatchNorm : Module, ILayerConfig
     };
 
     public override string ToString() => $"{GetType().Name}({NumFeatures}, eps={Options.Eps}, momentum={Options.Momentum})";
+
+    PlannedLayer IPlannableLayer.Plan(Shape input, IReadOnlyList<Module> next, out int absorbed)
+    {
+        absorbed = 0;
+        return new PlannedBatchNorm(this, input);
+    }
 }

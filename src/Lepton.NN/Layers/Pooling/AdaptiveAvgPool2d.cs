@@ -1,11 +1,12 @@
 using System.Text.Json.Nodes;
 using Lepton.Engine;
 using Lepton.NN.Serialization;
+using Lepton.NN.Planned;
 
 namespace Lepton.NN.Layers;
 
 /// <summary>Averages each channel into a fixed (outH,outW) grid whatever the input size, as torch.nn.AdaptiveAvgPool2d.</summary>
-public sealed class AdaptiveAvgPool2d : Module, ILayerConfig
+public sealed class AdaptiveAvgPool2d : Module, ILayerConfig, IPlannableLayer
 {
     public AdaptiveAvgPool2d(int outputSize) : this(outputSize, outputSize) { }
 
@@ -31,4 +32,10 @@ public sealed class AdaptiveAvgPool2d : Module, ILayerConfig
     public JsonObject GetConfig() => new() { ["output_size"] = new JsonArray(OutputH, OutputW) };
 
     public override string ToString() => $"AdaptiveAvgPool2d(output_size=({OutputH}, {OutputW}))";
+
+    PlannedLayer IPlannableLayer.Plan(Shape input, IReadOnlyList<Module> next, out int absorbed)
+    {
+        absorbed = 0;
+        return new PlannedAvgPool(this, input);
+    }
 }

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Lepton.Engine;
 using Lepton.NN.Serialization;
+using Lepton.NN.Planned;
 
 namespace Lepton.NN.Layers;
 
@@ -8,7 +9,7 @@ namespace Lepton.NN.Layers;
 public sealed record AvgPool2dOptions(int? Stride = null, int Padding = 0);
 
 /// <summary>Average pooling over square windows (padding counts in the divisor), as torch.nn.AvgPool2d.</summary>
-public sealed class AvgPool2d : Module, ILayerConfig
+public sealed class AvgPool2d : Module, ILayerConfig, IPlannableLayer
 {
     public AvgPool2d(int kernelSize, AvgPool2dOptions? options = null)
     {
@@ -35,4 +36,10 @@ public sealed class AvgPool2d : Module, ILayerConfig
     public JsonObject GetConfig() => new() { ["kernel_size"] = KernelSize, ["stride"] = Stride, ["padding"] = Options.Padding };
 
     public override string ToString() => $"AvgPool2d(kernel_size={KernelSize}, stride={Stride}, padding={Options.Padding})";
+
+    PlannedLayer IPlannableLayer.Plan(Shape input, IReadOnlyList<Module> next, out int absorbed)
+    {
+        absorbed = 0;
+        return new PlannedAvgPool(this, input);
+    }
 }

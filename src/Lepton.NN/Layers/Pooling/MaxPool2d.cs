@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Lepton.Engine;
 using Lepton.NN.Serialization;
+using Lepton.NN.Planned;
 
 namespace Lepton.NN.Layers;
 
@@ -8,7 +9,7 @@ namespace Lepton.NN.Layers;
 public sealed record MaxPool2dOptions(int? Stride = null, int Padding = 0);
 
 /// <summary>Max pooling over square windows, as torch.nn.MaxPool2d. x (N,C,H,W) → (N,C,OH,OW).</summary>
-public sealed class MaxPool2d : Module, ILayerConfig
+public sealed class MaxPool2d : Module, ILayerConfig, IPlannableLayer
 {
     public MaxPool2d(int kernelSize, MaxPool2dOptions? options = null)
     {
@@ -42,4 +43,10 @@ public sealed class MaxPool2d : Module, ILayerConfig
     public JsonObject GetConfig() => new() { ["kernel_size"] = KernelSize, ["stride"] = Stride, ["padding"] = Options.Padding };
 
     public override string ToString() => $"MaxPool2d(kernel_size={KernelSize}, stride={Stride}, padding={Options.Padding})";
+
+    PlannedLayer IPlannableLayer.Plan(Shape input, IReadOnlyList<Module> next, out int absorbed)
+    {
+        absorbed = 0;
+        return new PlannedMaxPool(this, input, afterRelu: false);
+    }
 }

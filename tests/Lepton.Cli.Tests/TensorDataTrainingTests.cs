@@ -171,4 +171,25 @@ public sealed class TensorDataTrainingTests(TrainedModelFixture fx)
         }.ToJsonString());
         return path;
     }
+
+    [Fact]
+    public async Task TheResidualGraphTrainsOnImagesAndPredictsAPngOfAnotherSize()
+    {
+        var outDir = Path.Combine(fx.Root, "residual-model");
+        var (code, stdout, err) = await CliRun.Invoke("train", "--data-dir", fx.DataDir, "--model", Example("residual-cnn.json"),
+            "--epochs", "1", "--batch-size", "32", "--out", outDir, "--json");
+        Assert.True(code == 0, err);
+        using (var run = System.Text.Json.JsonDocument.Parse(stdout))
+            Assert.StartsWith("block 'layer1': the graph branches or merges at node 'add'", run.RootElement.GetProperty("unplanned_reason").GetString());
+        var loaded = ModelFile.Load(outDir);
+        Assert.Equal(2, loaded.Spec.FormatVersion);
+        Assert.Equal(InputKind.Image, loaded.Spec.Input.Kind);
+        Assert.Contains("layer2.proj.weight", loaded.Model.StateDict().Keys);
+
+        var png = Path.Combine(fx.Root, "wide.png");
+        PngEncoder.Write(png, new PngImage(40, 30, 3, [.. Enumerable.Range(0, 40 * 30 * 3).Select(i => (byte)(i * 7 % 256))]));
+        (code, stdout, err) = await CliRun.Invoke("predict", "--model", outDir, "--input", png, "--json");
+        Assert.True(code == 0, err);
+        Assert.Contains("wide.png", stdout);
+    }
 }

@@ -233,4 +233,18 @@ public sealed class GraphModelTests : IDisposable
         Assert.Null(Planned.PlannedTrainingStep.TryCreate(model, new Shape(2, 1, 28, 28), out var reason));
         Assert.Equal("block 'layer1': the graph branches or merges at node 'add' (Add); planned steps run chains of layers", reason);
     }
+
+    [Fact]
+    public void SavingAGraphKeepsWhatTheCallerSaysOfAnInputOfTheSameNameAndShape()
+    {
+        var spec = Example("residual-cnn.json");
+        ModelFile.Save(_dir, spec.BuildModel(), spec with { Input = InputSpec.ForImage("image", 1, 28, 28, "fit"), Graph = null });
+        var loaded = ModelFile.Load(_dir).Spec;
+        Assert.Equal(InputKind.Image, loaded.Input.Kind);
+        Assert.Equal("fit", loaded.Inputs[0].Image!.Resize);
+
+        // Another name or shape than the graph's input: the graph's own declaration stands.
+        ModelFile.Save(_dir, spec.BuildModel(), spec with { Input = InputSpec.ForImage("photo", 3, 28, 28), Graph = null });
+        Assert.Equal(InputKind.Tensor, ModelFile.Load(_dir).Spec.Input.Kind);
+    }
 }

@@ -22,7 +22,7 @@ public static class ModelFile
         var full = model switch
         {
             Sequential s => spec with { FormatVersion = 1, Graph = null, Architecture = LayerRegistry.Describe(s) },
-            GraphModel { Spec: { } graph } => spec with { FormatVersion = 2, Graph = graph, Architecture = [], Input = graph.Inputs[0] },
+            GraphModel { Spec: { } graph } => WithGraph(spec, graph),
             _ => throw new ArgumentException(
                 $"ModelFile.Save: a {model.TypeName} cannot be described in model.json; save a Sequential or a graph built from a GraphSpec (GraphBuilder.Build)."),
         };
@@ -31,6 +31,16 @@ public static class ModelFile
             new Dictionary<string, string> { ["format"] = "pt", ["producer"] = "lepton" }, IsInt64Name);
         // model.json last: a folder with a model.json always has the weights it describes.
         AtomicFile.WriteAllText(Path.Combine(dir, SpecFileName), ModelSpecJson.Write(full));
+    }
+
+    // The architecture comes from the graph; what a caller says of an input of the same name and shape (an image input with
+    // its resize policy, as training on images declares) is kept.
+    private static ModelSpec WithGraph(ModelSpec spec, GraphSpec graph)
+    {
+        var described = spec.Inputs.ToDictionary(i => i.Name, StringComparer.Ordinal);
+        var inputs = graph.Inputs.Select(i => described.TryGetValue(i.Name, out var d) && d.Shape.SequenceEqual(i.Shape) && d.DType == i.DType ? d : i).ToList();
+        var full = graph with { Inputs = inputs };
+        return spec with { FormatVersion = 2, Graph = full, Architecture = [], Input = inputs[0] };
     }
 
     /// <summary>Reads and validates a model folder; the model comes back in eval mode.</summary>

@@ -16,6 +16,7 @@ public static class InputSpecJson
         };
         if (input.Kind != InputKind.Tensor) o["kind"] = KindName(input.Kind);
         if (input.Image is { } image) o["image"] = new JsonObject { ["resize"] = image.Resize, ["max_pixels"] = image.MaxPixels };
+        if (input.Preprocessing is { } p) o["preprocessing"] = ModelSpecJson.WritePreprocessing(p);
         return o;
     }
 
@@ -24,7 +25,8 @@ public static class InputSpecJson
         var input = new InputSpec(
             o["name"] is JsonValue nv && nv.TryGetValue<string>(out var name) ? name : "input",
             ModelSpecJson.GetIntArray(o["shape"], source, at + ".shape"),
-            o["dtype"] is null ? DType.Float32 : ModelSpecJson.ParseDType(o["dtype"], source));
+            o["dtype"] is null ? DType.Float32 : ModelSpecJson.ParseDType(o["dtype"], source),
+            Preprocessing: ModelSpecJson.ReadPreprocessing(o["preprocessing"], source, at + ".preprocessing"));
         var kindText = o["kind"] is null ? "tensor" : o["kind"] is JsonValue kv && kv.TryGetValue<string>(out var k) ? k : "";
         InputKind kind = kindText switch
         {

@@ -30,7 +30,10 @@ public sealed record ModelSpec
     /// <summary>Every input in the order the model takes them.</summary>
     public IReadOnlyList<InputSpec> Inputs => Graph?.Inputs ?? [Input];
 
-    /// <summary>How raw values become model input: <c>(x * Scale - Mean[c]) / Std[c]</c>; null for none.</summary>
+    /// <summary>The preprocessing of input <paramref name="index"/>: its own, else (for the first input) the model's <see cref="Preprocessing"/>.</summary>
+    public PreprocessingSpec? PreprocessingOf(int index) => Inputs[index].Preprocessing ?? (index == 0 ? Preprocessing : null);
+
+    /// <summary>How raw values of the first input become model input: <c>(x * Scale - Mean[c]) / Std[c]</c>; null for none. An input's own <see cref="InputSpec.Preprocessing"/> takes precedence.</summary>
     public PreprocessingSpec? Preprocessing { get; init; }
 
     /// <summary>What the model predicts; models written before tasks were recorded are multiclass classifiers.</summary>
@@ -62,7 +65,8 @@ public sealed record LayerSpec(string Type, JsonObject Options);
 /// One model input: a name, a shape with -1 for the batch dimension, e.g. (-1,1,28,28), a dtype, and what a client sends
 /// for it (<see cref="Kind"/>): a tensor as it is, or an image of any size that the stored pipeline decodes and resizes.
 /// </summary>
-public sealed record InputSpec(string Name, int[] Shape, DType DType = DType.Float32, InputKind Kind = InputKind.Tensor, ImageInputOptions? Image = null)
+public sealed record InputSpec(string Name, int[] Shape, DType DType = DType.Float32, InputKind Kind = InputKind.Tensor, ImageInputOptions? Image = null,
+    PreprocessingSpec? Preprocessing = null)
 {
     /// <summary>An image input (N,C,H,W) that accepts any image size, resized by <paramref name="resize"/>.</summary>
     public static InputSpec ForImage(string name, int channels, int height, int width, string resize = ImageInputOptions.Stretch) =>

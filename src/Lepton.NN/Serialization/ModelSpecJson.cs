@@ -24,13 +24,7 @@ public static class ModelSpecJson
                 .Select(l => (JsonNode)new JsonObject { ["type"] = l.Type, ["options"] = l.Options.DeepClone() }).ToArray());
             root["input"] = InputSpecJson.Write(spec.Input);
         }
-        if (spec.Preprocessing is { } p)
-        {
-            var o = new JsonObject { ["scale"] = p.Scale };
-            if (p.Mean is not null) o["mean"] = new JsonArray(p.Mean.Select(v => (JsonNode)v).ToArray());
-            if (p.Std is not null) o["std"] = new JsonArray(p.Std.Select(v => (JsonNode)v).ToArray());
-            root["preprocessing"] = o;
-        }
+        if (spec.Preprocessing is { } p) root["preprocessing"] = WritePreprocessing(p);
         var task = new JsonObject { ["kind"] = TaskSpec.NameOf(spec.Task.Kind) };
         if (spec.Task.Kind is TaskKind.Binary or TaskKind.MultiLabel) task["threshold"] = spec.Task.Threshold;
         if (spec.Task.TargetNames is { } targets) task["target_names"] = new JsonArray(targets.Select(t => (JsonNode)t).ToArray());
@@ -96,18 +90,7 @@ public static class ModelSpecJson
             throw new InvalidDataException($"{source}: \"input\" is missing; give {{\"name\": \"input\", \"shape\": [-1, 1, 28, 28], \"dtype\": \"float32\"}}.");
         else inputSpec = InputSpecJson.Read(input, source, "input");
 
-        PreprocessingSpec? pre = null;
-        if (root["preprocessing"] is JsonObject po)
-            pre = new PreprocessingSpec(
-                po["scale"] is null ? 1.0 : GetDouble(po["scale"], source, "preprocessing.scale"),
-                po["mean"] is null ? null : GetDoubleArray(po["mean"], source, "preprocessing.mean"),
-                po["std"] is null ? null : GetDoubleArray(po["std"], source, "preprocessing.std"));
-        else if (root["preprocessing"] is not null)
-            throw new InvalidDataException($"{source}: \"preprocessing\" must be an object like {{\"scale\": 0.00392156862745098, \"mean\": [0.286], \"std\": [0.353]}} or null.");
-        if (pre is { Mean: { } m, Std: { } s } && m.Length != s.Length)
-            throw new InvalidDataException($"{source}: preprocessing.mean has {m.Length} values but preprocessing.std has {s.Length}; give one per channel.");
-        if (pre?.Std is { } std && std.Any(v => v == 0))
-            throw new InvalidDataException($"{source}: preprocessing.std must not contain 0.");
+        var pre = ReadPreprocessing(root["preprocessing"], source, "preprocessing");
 
         var task = ReadTask(root["task"], source);
 
@@ -144,6 +127,31 @@ public static class ModelSpecJson
             Metrics = metrics,
             Metadata = metadata,
         };
+    }
+
+    internal static JsonObject WritePreprocessing(PreprocessingSpec p)
+    {
+        var o = new JsonObject { ["scale"] = p.Scale };
+        if (p.Mean is not null) o["mean"] = new JsonArray(p.Mean.Select(v => (JsonNode)v).ToArray());
+        if (p.Std is not null) o["std"] = new JsonArray(p.Std.Select(v => (JsonNode)v).ToArray());
+        return o;
+    }
+
+    /// <summary>A preprocessing object (<c>scale</c>, per-channel <c>mean</c> and <c>std</c>) or null; <paramref name="field"/> names it in errors.</summary>
+    internal static PreprocessingSpec? ReadPreprocessing(JsonNode? node, string source, string field)
+    {
+        if (node is null) return null;
+        if (node is not JsonObject po)
+            throw new InvalidDataException($"{source}: \"{field}\" must be an object like {{\"scale\": 0.00392156862745098, \"mean\": [0.286], \"std\": [0.353]}} or null.");
+        var pre = new PreprocessingSpec(
+            po["scale"] is null ? 1.0 : GetDouble(po["scale"], source, field + ".scale"),
+            po["mean"] is null ? null : GetDoubleArray(po["mean"], source, field + ".mean"),
+            po["std"] is null ? null : GetDoubleArray(po["std"], source, field + ".std"));
+        if (pre is { Mean: { } m, Std: { } s } && m.Length != s.Length)
+            throw new InvalidDataException($"{source}: {field}.mean has {m.Length} values but {field}.std has {s.Length}; give one per channel.");
+        if (pre.Std is { } std && std.Any(v => v == 0))
+            throw new InvalidDataException($"{source}: {field}.std must not contain 0.");
+        return pre;
     }
 
     private static TaskSpec ReadTask(JsonNode? node, string source)

@@ -17,7 +17,7 @@ public sealed class NeuralNetworkPredictor : IPredictor
     public const string OutputName = "logits";
 
     private readonly Module _network;
-    private readonly Preprocessing? _preprocessing;
+    private readonly Preprocessing?[] _preprocessing;
     private readonly int _batchSize;
 
     public NeuralNetworkPredictor(LoadedModel loaded, int batchSize = 256)
@@ -33,10 +33,9 @@ public sealed class NeuralNetworkPredictor : IPredictor
         Signature = new PredictorSignature(
             [.. spec.Inputs.Select(i => new TensorSignature(i.Name, i.DType, i.Shape[1..], image: i.Kind == InputKind.Image ? ImagePolicy.Of(i) : null))],
             Outputs(spec, _network, out var kind), kind, spec.ClassNames, kind == OutputKind.TaskAnswers ? spec.Task : null);
-        var pre = spec.Preprocessing;
-        _preprocessing = pre is null
-            ? null
-            : new Preprocessing((float)pre.Scale, (pre.Mean ?? []).Select(v => (float)v).ToArray(), (pre.Std ?? []).Select(v => (float)v).ToArray());
+        _preprocessing = [.. spec.Inputs.Select((_, i) => spec.PreprocessingOf(i) is { } pre
+            ? new Preprocessing((float)pre.Scale, (pre.Mean ?? []).Select(v => (float)v).ToArray(), (pre.Std ?? []).Select(v => (float)v).ToArray())
+            : null)];
         _batchSize = batchSize;
         // A predictor never trains: its weights become read-only and layers keep them packed for the kernels.
         _network.PrepareForInference();
@@ -48,16 +47,16 @@ public sealed class NeuralNetworkPredictor : IPredictor
 
     public LoadedModel Model { get; }
 
-    /// <summary>The scale and per-channel normalization stored in model.json (for the first input); <see cref="Preprocessing.Identity"/> when none.</summary>
-    public Preprocessing Preprocessing => _preprocessing ?? Preprocessing.Identity;
+    /// <summary>The first input's scale and per-channel normalization from model.json; <see cref="Preprocessing.Identity"/> when none.</summary>
+    public Preprocessing Preprocessing => _preprocessing[0] ?? Preprocessing.Identity;
 
     public Tensor Preprocess(int input, Tensor raw)
     {
         ArgumentNullException.ThrowIfNull(raw);
         if (input < 0 || input >= Signature.Inputs.Count)
             throw new ArgumentOutOfRangeException(nameof(input), $"The model has {Signature.Inputs.Count} input(s); got input index {input}.");
-        // model.json's preprocessing describes the first input. Apply copies, so the raw tensor stays as the client sent it for the log.
-        return _preprocessing is null || input != 0 ? raw : _preprocessing.Apply(raw);
+        // Each input's own preprocessing (the model's top-level one for the first). Apply copies, so the raw tensor stays as the client sent it for the log.
+        return _preprocessing[input] is { } pre ? pre.Apply(raw) : raw;
     }
 
     public TensorSet Predict(TensorSet inputs)

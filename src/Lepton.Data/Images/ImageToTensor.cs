@@ -5,24 +5,30 @@ namespace Lepton.Data.Images;
 
 /// <summary>
 /// The one path from image bytes to a model's raw (C,H,W) input, shared by <c>lepton predict</c>, the server and
-/// evaluation: decode (size bounded from the header before any pixel is decoded), convert the channels, resize by the
-/// model's policy. Values stay raw pixels 0..255; the model's normalization comes after.
+/// evaluation: decode with SkiaSharp (<see cref="SkiaImageDecoder"/>: JPEG, PNG, BMP, GIF, WebP, EXIF orientation; size
+/// bounded from the header before any pixel is decoded), convert the channels, resize by the model's policy. Values stay
+/// raw pixels 0..255; the model's normalization comes after.
 /// </summary>
 public static class ImageToTensor
 {
     /// <summary>The largest image decoded by default: 40 megapixels (a 7,300 x 5,500 photo).</summary>
     public const long DefaultMaxPixels = 40_000_000;
 
-    /// <summary>True when the bytes start like a PNG or a JPEG.</summary>
-    public static bool IsImage(ReadOnlySpan<byte> bytes) => Png.IsPng(bytes) || Jpeg.IsJpeg(bytes);
+    /// <summary>True when the bytes start like a JPEG, PNG, GIF, BMP or WebP file.</summary>
+    public static bool IsImage(ReadOnlySpan<byte> bytes) =>
+        Png.IsPng(bytes) || Jpeg.IsJpeg(bytes) || bytes.StartsWith("GIF8"u8) || bytes.StartsWith("BM"u8)
+        || (bytes.Length >= 12 && bytes.StartsWith("RIFF"u8) && bytes[8..12].SequenceEqual("WEBP"u8));
 
-    /// <summary>Decodes a PNG or JPEG; other formats raise <see cref="NotSupportedException"/>, corrupt data <see cref="InvalidDataException"/>.</summary>
+    /// <summary>Decodes an image file; other formats raise <see cref="NotSupportedException"/>, corrupt or truncated data <see cref="InvalidDataException"/>.</summary>
     public static PngImage Decode(ReadOnlySpan<byte> bytes, string name, long maxPixels = DefaultMaxPixels)
     {
-        if (Png.IsPng(bytes)) return Png.Decode(bytes, name, maxPixels);
-        if (Jpeg.IsJpeg(bytes)) return Jpeg.Decode(bytes, name, maxPixels);
-        throw new NotSupportedException($"{name} is neither a PNG nor a JPEG image (checked by its first bytes); send PNG or JPEG.");
+        if (!IsImage(bytes))
+            throw new NotSupportedException($"{name} is not an image Lepton reads (checked by its first bytes); send JPEG, PNG, BMP, GIF or WebP.");
+        return SkiaImageDecoder.Decode(bytes, name, maxPixels);
     }
+
+    /// <summary>The width and height an image file declares (after EXIF orientation), read from its header without decoding.</summary>
+    public static (long Width, long Height) ReadSize(ReadOnlySpan<byte> bytes, string name) => SkiaImageDecoder.ReadSize(bytes, name);
 
     /// <summary>
     /// image (H,W,C') of any size → (C,H,W) floats in [0,255] for a model taking <paramref name="channels"/> x

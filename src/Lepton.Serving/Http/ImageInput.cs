@@ -1,5 +1,3 @@
-using System.Buffers.Binary;
-using Lepton.Data.Formats;
 using Lepton.Data.Images;
 using Lepton.Engine;
 using Lepton.Serving.Protocol;
@@ -7,7 +5,7 @@ using Lepton.Serving.Protocol;
 namespace Lepton.Serving.Http;
 
 /// <summary>
-/// Turns an uploaded PNG or JPEG into one raw (1,C,H,W) example of pixels 0..255 through the same path as
+/// Turns an uploaded image (JPEG, PNG, BMP, GIF, WebP) into one raw (1,C,H,W) example of pixels 0..255 through the same path as
 /// <c>lepton predict</c> (<see cref="ImageToTensor"/>): an image input resizes any size by its policy; a tensor input (a model
 /// saved before input kinds) takes its exact size, read from the header before any pixel is decoded. Decoding is bounded
 /// by a pixel count read from the header, so a huge declared image costs nothing.
@@ -21,24 +19,16 @@ public static class ImageInput
         int c = exampleShape[0], h = exampleShape[1], w = exampleShape[2];
         var resize = policy ?? ResizePolicy.Exact;
         if (!ImageToTensor.IsImage(bytes))
-            throw new ProtocolException(415, "The upload is neither a PNG nor a JPEG image (checked by its first bytes); send image/png or image/jpeg.");
+            throw new ProtocolException(415, "The upload is not an image the server reads (checked by its first bytes); send JPEG, PNG, BMP, GIF or WebP.");
+        const string name = "uploaded image";
         if (resize == ResizePolicy.Exact)
         {
-            var (width, height) = Png.IsPng(bytes) ? PngSize(bytes) : Decode(() => Jpeg.ReadHeader(bytes, "uploaded JPEG")) is var header ? (header.Width, header.Height) : default;
+            var (width, height) = Decode(() => ImageToTensor.ReadSize(bytes, name));
             if (width != w || height != h)
                 throw ProtocolException.BadRequest($"The image is {width}x{height} but model '{model}' expects {w}x{h} images; resize it to {w}x{h}.");
         }
-        string name = Png.IsPng(bytes) ? "uploaded PNG" : "uploaded JPEG";
         var image = Decode(() => ImageToTensor.Decode(bytes, name, resize == ResizePolicy.Exact ? (long)w * h : ImageToTensor.DefaultMaxPixels));
         return Decode(() => ImageToTensor.Convert(image, c, h, w, resize, name)).Unsqueeze(0).Contiguous();
-    }
-
-    // IHDR is always the first chunk: signature (8), length (4), "IHDR" (4), width (4), height (4).
-    private static (long Width, long Height) PngSize(byte[] bytes)
-    {
-        if (bytes.Length < 24 || bytes[12] != 'I' || bytes[13] != 'H' || bytes[14] != 'D' || bytes[15] != 'R')
-            throw ProtocolException.BadRequest("uploaded PNG: truncated or corrupt: no IHDR header chunk.");
-        return (BinaryPrimitives.ReadUInt32BigEndian(bytes.AsSpan(16)), BinaryPrimitives.ReadUInt32BigEndian(bytes.AsSpan(20)));
     }
 
     private static T Decode<T>(Func<T> decode)

@@ -20,7 +20,7 @@ public static class PredictEndpoint
     {
         app.MapPost("/models/{name}/predict", HandleAsync).WithTags("Convenience").WithMetadata(new RequiredScope(KeyScopes.Predict))
             .WithSummary("Predict from JSON {\"instances\": [...]} or an uploaded PNG/JPEG; returns class names and probabilities.")
-            .WithMetadata(new DocumentedBody(typeof(PredictRequestDoc), "application/json", "image/png", "image/jpeg", "multipart/form-data")).Produces<PredictResponseDoc>(200)
+            .WithMetadata(new DocumentedBody(typeof(PredictRequestDoc), "application/json", "image/jpeg", "image/png", "image/gif", "image/bmp", "image/webp", "multipart/form-data")).Produces<PredictResponseDoc>(200)
             .Errors(400, 401, 403, 404, 413, 415, 429, 503);
     }
 
@@ -74,18 +74,21 @@ public static class PredictEndpoint
 
     private sealed record PredictInput(byte[] Bytes, bool IsImage);
 
+    // The formats the image path decodes (SkiaSharp); the bytes themselves decide, the type only routes the body.
+    private static readonly HashSet<string> ImageTypes = new(StringComparer.OrdinalIgnoreCase) { "image/png", "image/jpeg", "image/gif", "image/bmp", "image/webp" };
+
     private static async Task<PredictInput> ReadInputAsync(HttpContext http, long limit)
     {
         string contentType = http.Request.ContentType ?? "";
         if (!MediaTypeHeaderValue.TryParse(contentType, out var media) || media.MediaType.Value is not { } type)
-            throw new ProtocolException(415, "Send Content-Type application/json ({\"instances\": [...]}), image/png, image/jpeg or multipart/form-data with an image file.");
+            throw new ProtocolException(415, "Send Content-Type application/json ({\"instances\": [...]}), an image type (image/jpeg, image/png, image/gif, image/bmp, image/webp) or multipart/form-data with an image file.");
         if (type.Equals("application/json", StringComparison.OrdinalIgnoreCase))
             return new PredictInput(await RequestBody.ReadAsync(http, limit), false);
-        if (type.Equals("image/png", StringComparison.OrdinalIgnoreCase) || type.Equals("image/jpeg", StringComparison.OrdinalIgnoreCase))
+        if (ImageTypes.Contains(type))
             return new PredictInput(await RequestBody.ReadAsync(http, limit), true);
         if (type.Equals("multipart/form-data", StringComparison.OrdinalIgnoreCase))
             return new PredictInput(await ReadMultipartFileAsync(http, media, limit), true);
-        throw new ProtocolException(415, $"Content-Type {InferenceRequestParser.Clip(type)} is not accepted; send application/json, image/png, image/jpeg or multipart/form-data.");
+        throw new ProtocolException(415, $"Content-Type {InferenceRequestParser.Clip(type)} is not accepted; send application/json, image/jpeg, image/png, image/gif, image/bmp, image/webp or multipart/form-data.");
     }
 
     // The first file part of the form, read into memory within the body limit (nothing is buffered to disk).

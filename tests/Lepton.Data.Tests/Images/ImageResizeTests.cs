@@ -98,9 +98,11 @@ public class ImageResizeTests
     }
 
     [Fact]
-    public void UnknownFormatsAreRefused()
+    public void UnknownFormatsAreRefusedAndCorruptImagesNamed()
     {
-        var e = Assert.Throws<NotSupportedException>(() => ImageToTensor.Decode("GIF89a......"u8, "cat.gif"));
-        Assert.Contains("cat.gif is neither a PNG nor a JPEG", e.Message);
+        var e = Assert.Throws<NotSupportedException>(() => ImageToTensor.Decode("%PDF-1.4 ......"u8, "scan.pdf"));
+        Assert.Contains("scan.pdf is not an image Lepton reads", e.Message);
+        var corrupt = Assert.Throws<InvalidDataException>(() => ImageToTensor.Decode("GIF89a......"u8, "cat.gif"));
+        Assert.Contains("cat.gif", corrupt.Message);
     }
 }

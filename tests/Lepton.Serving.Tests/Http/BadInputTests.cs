@@ -103,7 +103,9 @@ public sealed class BadInputTests(ServerFixture server) : IClassFixture<ServerFi
         Assert.Contains("truncated", truncated.Error);
         var jpeg = await Timed(() => SendImage([0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x10, 0x4A, 0x46], "image/jpeg"));
         Assert.Equal(400, jpeg.Status);
-        var neither = await Timed(() => SendImage(Encoding.ASCII.GetBytes("GIF89a......"), "image/png"));
+        var gif = await Timed(() => SendImage(Encoding.ASCII.GetBytes("GIF89a......"), "image/gif"));
+        Assert.Equal(400, gif.Status); // a GIF signature with nothing readable after it
+        var neither = await Timed(() => SendImage(Encoding.ASCII.GetBytes("%PDF-1.4 ......"), "image/png"));
         Assert.Equal(415, neither.Status);
     }
 

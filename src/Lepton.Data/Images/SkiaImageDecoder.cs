@@ -1,0 +1,145 @@
+using Lepton.Data.Formats;
+using SkiaSharp;
+
+namespace Lepton.Data.Images;
+
+/// <summary>
+/// Decodes JPEG (baseline and progressive), PNG, BMP, GIF (first frame) and WebP through SkiaSharp (libjpeg-turbo, libpng,
+/// libwebp inside), gray or colour, with the EXIF orientation applied. The size is read from the header and checked against
+/// a pixel budget before any pixel is decoded; truncated and corrupt files are errors naming the file.
+/// </summary>
+public static class SkiaImageDecoder
+{
+    /// <summary>
+    /// The width and height a file declares (after its EXIF orientation), read without decoding pixels. A PNG or JPEG whose
+    /// header is readable but whose body is not (a truncated upload) still reports its declared size.
+    /// </summary>
+    public static (long Width, long Height) ReadSize(ReadOnlySpan<byte> bytes, string name)
+    {
+        using var data = SKData.CreateCopy(bytes);
+        using var codec = SKCodec.Create(new SKMemoryStream(data), out _);
+        if (codec is null) return HeaderSize(bytes, name) ?? throw OpenError(data, name, SKCodecResult.InvalidInput);
+        var (w, h) = (codec.Info.Width, codec.Info.Height);
+        return Swaps(codec.EncodedOrigin) ? (h, w) : (w, h);
+    }
+
+    /// <summary>Decodes to 8-bit samples (H,W,C): C is 1 for gray sources, 3 for opaque colour, 4 when any pixel is translucent.</summary>
+    public static PngImage Decode(ReadOnlySpan<byte> bytes, string name, long maxPixels)
+    {
+        // Our own header readers see a PNG's or JPEG's declared size even when the rest is missing: refuse a huge one before
+        // handing anything to the codec.
+        if (HeaderSize(bytes, name) is var (declaredW, declaredH) && declaredW * declaredH > maxPixels)
+            throw new InvalidDataException(
+                $"{name} is {declaredW}x{declaredH} ({declaredW * declaredH:N0} pixels), more than the {maxPixels:N0} allowed; resize it, or raise the input's max_pixels.");
+        // libpng decodes a PNG cut inside its last chunks without complaint; a PNG always ends with the IEND chunk.
+        if (Png.IsPng(bytes) && !bytes.EndsWith(PngEnd))
+            throw new InvalidDataException($"{name} is truncated: a PNG ends with its IEND chunk, and this one does not.");
+        // libjpeg-turbo shows what a cut progressive JPEG holds so far; entropy-coded data never holds FF D9, so the end of
+        // image marker must follow the last start of scan.
+        if (Jpeg.IsJpeg(bytes) && bytes[Math.Max(0, bytes.LastIndexOf(StartOfScan))..].IndexOf(EndOfImage) < 0)
+            throw new InvalidDataException($"{name} is truncated: its last scan has no end-of-image marker.");
+        using var data = SKData.CreateCopy(bytes);
+        using var codec = Open(data, name);
+        var info = codec.Info;
+        long pixels = (long)info.Width * info.Height;
+        if (info.Width < 1 || info.Height < 1)
+            throw new InvalidDataException($"{name} declares an empty image ({info.Width}x{info.Height}).");
+        if (pixels > maxPixels)
+            throw new InvalidDataException(
+                $"{name} is {info.Width}x{info.Height} ({pixels:N0} pixels), more than the {maxPixels:N0} allowed; resize it, or raise the input's max_pixels.");
+        bool gray = info.ColorType == SKColorType.Gray8;
+        var target = new SKImageInfo(info.Width, info.Height, gray ? SKColorType.Gray8 : SKColorType.Rgba8888, SKAlphaType.Unpremul);
+        using var bitmap = new SKBitmap(target);
+        var result = codec.GetPixels(target, bitmap.GetPixels());
+        if (result != SKCodecResult.Success)
+            throw new InvalidDataException(result == SKCodecResult.IncompleteInput
+                ? $"{name} is truncated: its data ends before the image does."
+                : $"{name} could not be decoded ({result}); the file is corrupt.");
+        int channels = gray ? 1 : 4;
+        var samples = bitmap.Bytes;
+        if (!gray && Opaque(samples)) (samples, channels) = (DropAlpha(samples), 3);
+        return Orient(new PngImage(info.Width, info.Height, channels, samples), codec.EncodedOrigin);
+    }
+
+    private static readonly byte[] StartOfScan = [0xFF, 0xDA];
+    private static readonly byte[] EndOfImage = [0xFF, 0xD9];
+    private static readonly byte[] PngEnd = [0, 0, 0, 0, (byte)'I', (byte)'E', (byte)'N', (byte)'D', 0xAE, 0x42, 0x60, 0x82];
+
+    private static SKCodec Open(SKData data, string name) =>
+        SKCodec.Create(new SKMemoryStream(data), out var result) ?? throw OpenError(data, name, result);
+
+    private static Exception OpenError(SKData data, string name, SKCodecResult result) =>
+        !LooksLikeImage(data.AsSpan())
+            ? new NotSupportedException($"{name} is not an image Lepton reads (JPEG, PNG, BMP, GIF, WebP).")
+            : new InvalidDataException($"{name} is not a readable image ({result}): the file is corrupt or truncated.");
+
+    // PNG: IHDR is always the first chunk (signature 8, length 4, "IHDR" 4, width 4, height 4); JPEG: the frame header.
+    private static (long Width, long Height)? HeaderSize(ReadOnlySpan<byte> bytes, string name)
+    {
+        if (Png.IsPng(bytes) && bytes.Length >= 24 && bytes[12..16].SequenceEqual("IHDR"u8))
+            return (System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(bytes[16..]), System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(bytes[20..]));
+        if (Jpeg.IsJpeg(bytes))
+        {
+            try
+            {
+                var header = Jpeg.ReadHeader(bytes, name);
+                return (header.Width, header.Height);
+            }
+            catch (Exception e) when (e is InvalidDataException or NotSupportedException)
+            {
+                return null; // the codec gives the error for a header we cannot read
+            }
+        }
+        return null;
+    }
+
+    // Known signatures: a file that starts like an image but does not open is corrupt, not of an unknown format.
+    private static bool LooksLikeImage(ReadOnlySpan<byte> b) =>
+        Png.IsPng(b) || Jpeg.IsJpeg(b) || b.StartsWith("GIF8"u8) || b.StartsWith("BM"u8) || (b.Length >= 12 && b.StartsWith("RIFF"u8) && b[8..12].SequenceEqual("WEBP"u8));
+
+    private static bool Opaque(byte[] rgba)
+    {
+        for (int i = 3; i < rgba.Length; i += 4) if (rgba[i] != 255) return false;
+        return true;
+    }
+
+    private static byte[] DropAlpha(byte[] rgba)
+    {
+        var rgb = new byte[rgba.Length / 4 * 3];
+        for (int p = 0, q = 0; p < rgba.Length; p += 4, q += 3)
+        {
+            rgb[q] = rgba[p];
+            rgb[q + 1] = rgba[p + 1];
+            rgb[q + 2] = rgba[p + 2];
+        }
+        return rgb;
+    }
+
+    private static bool Swaps(SKEncodedOrigin origin) => origin is SKEncodedOrigin.LeftTop or SKEncodedOrigin.RightTop or SKEncodedOrigin.RightBottom or SKEncodedOrigin.LeftBottom;
+
+    /// <summary>The image as it is meant to be shown: each output pixel (x', y') read from the stored pixel the EXIF origin names.</summary>
+    internal static PngImage Orient(PngImage image, SKEncodedOrigin origin)
+    {
+        if (origin is SKEncodedOrigin.TopLeft or SKEncodedOrigin.Default) return image;
+        int w = image.Width, h = image.Height, c = image.Channels;
+        bool swap = Swaps(origin);
+        int ow = swap ? h : w, oh = swap ? w : h;
+        var output = new byte[image.Pixels.Length];
+        for (int y = 0; y < oh; y++)
+            for (int x = 0; x < ow; x++)
+            {
+                var (sx, sy) = origin switch
+                {
+                    SKEncodedOrigin.TopRight => (w - 1 - x, y),
+                    SKEncodedOrigin.BottomRight => (w - 1 - x, h - 1 - y),
+                    SKEncodedOrigin.BottomLeft => (x, h - 1 - y),
+                    SKEncodedOrigin.LeftTop => (y, x),
+                    SKEncodedOrigin.RightTop => (y, h - 1 - x),
+                    SKEncodedOrigin.RightBottom => (w - 1 - y, h - 1 - x),
+                    _ => (w - 1 - y, x), // LeftBottom
+                };
+                Buffer.BlockCopy(image.Pixels, (sy * w + sx) * c, output, (y * ow + x) * c, c);
+            }
+        return new PngImage(ow, oh, c, output);
+    }
+}

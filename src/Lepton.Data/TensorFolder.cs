@@ -44,7 +44,7 @@ public static class TensorFolder
     {
         string dir = Path.Combine(root, split);
         if (!Directory.Exists(dir)) return null;
-        var inputs = new List<(string, Tensor)>();
+        var inputs = new List<(string Name, Tensor Values)>();
         foreach (var name in inputNames)
         {
             string path = Path.Combine(dir, name + ".npy");
@@ -61,14 +61,14 @@ public static class TensorFolder
         if (!File.Exists(targetsPath)) throw new FileNotFoundException($"{split}/{TargetsFile} is missing: one target per example (class ids or values).");
         var targets = Npy.Read(targetsPath);
         if (targets.DType == DType.Float64) targets = targets.To(DType.Float32);
-        if (targets.Rank == 0 || targets.Shape[0] != ((Tensor)inputs[0].Item2).Shape[0])
+        if (targets.Rank == 0 || targets.Shape[0] != inputs[0].Values.Shape[0])
             throw new InvalidDataException(
-                $"{split}/{TargetsFile} holds shape {targets.Shape}, but {split}/{inputNames[0]}.npy holds {((Tensor)inputs[0].Item2).Shape[0]} examples; give one target per example.");
+                $"{split}/{TargetsFile} holds shape {targets.Shape}, but {split}/{inputNames[0]}.npy holds {inputs[0].Values.Shape[0]} examples; give one target per example.");
         if (targets.DType == DType.Int32 && classNames.Count > 0 && targets.ToIntArray().Any(t => t < 0 || t >= classNames.Count))
             throw new InvalidDataException($"{split}/{TargetsFile}: class ids must lie in 0..{classNames.Count - 1} ({classNames.Count} class names in {DescriptionFile}).");
         var names = classNames.Count > 0 || targets.DType != DType.Int32 || targets.Rank != 1 ? classNames
             : [.. Enumerable.Range(0, targets.ToIntArray().Max() + 1).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture))];
-        if (inputs.Count == 1 && ((Tensor)inputs[0].Item2).DType == DType.Float32) return new InMemoryDataset(inputs[0].Item2, targets, names);
+        if (inputs.Count == 1 && inputs[0].Values.DType == DType.Float32) return new InMemoryDataset(inputs[0].Values, targets, names);
         return new MultiInputDataset(inputs, targets, names);
     }
 

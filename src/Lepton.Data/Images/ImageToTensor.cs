@@ -15,9 +15,7 @@ public static class ImageToTensor
     public const long DefaultMaxPixels = 40_000_000;
 
     /// <summary>True when the bytes start like a JPEG, PNG, GIF, BMP or WebP file.</summary>
-    public static bool IsImage(ReadOnlySpan<byte> bytes) =>
-        Png.IsPng(bytes) || Jpeg.IsJpeg(bytes) || bytes.StartsWith("GIF8"u8) || bytes.StartsWith("BM"u8)
-        || (bytes.Length >= 12 && bytes.StartsWith("RIFF"u8) && bytes[8..12].SequenceEqual("WEBP"u8));
+    public static bool IsImage(ReadOnlySpan<byte> bytes) => SkiaImageDecoder.IsImage(bytes);
 
     /// <summary>Decodes an image file; other formats raise <see cref="NotSupportedException"/>, corrupt or truncated data <see cref="InvalidDataException"/>.</summary>
     public static PngImage Decode(ReadOnlySpan<byte> bytes, string name, long maxPixels = DefaultMaxPixels)

@@ -69,7 +69,7 @@ public static class SkiaImageDecoder
         SKCodec.Create(new SKMemoryStream(data), out var result) ?? throw OpenError(data, name, result);
 
     private static Exception OpenError(SKData data, string name, SKCodecResult result) =>
-        !LooksLikeImage(data.AsSpan())
+        !IsImage(data.AsSpan())
             ? new NotSupportedException($"{name} is not an image Lepton reads (JPEG, PNG, BMP, GIF, WebP).")
             : new InvalidDataException($"{name} is not a readable image ({result}): the file is corrupt or truncated.");
 
@@ -93,8 +93,8 @@ public static class SkiaImageDecoder
         return null;
     }
 
-    // Known signatures: a file that starts like an image but does not open is corrupt, not of an unknown format.
-    private static bool LooksLikeImage(ReadOnlySpan<byte> b) =>
+    /// <summary>True when the bytes start like a JPEG, PNG, GIF, BMP or WebP file (a file that does but does not open is corrupt).</summary>
+    public static bool IsImage(ReadOnlySpan<byte> b) =>
         Png.IsPng(b) || Jpeg.IsJpeg(b) || b.StartsWith("GIF8"u8) || b.StartsWith("BM"u8) || (b.Length >= 12 && b.StartsWith("RIFF"u8) && b[8..12].SequenceEqual("WEBP"u8));
 
     private static bool Opaque(byte[] rgba)

@@ -33,36 +33,6 @@ public static class ClassifierPredictions
         return predictor.FirstOutput([raw], preprocess, batchSize);
     }
 
-    /// <summary>
-    /// The first output (N, ...) for raw inputs (one (N, ...) tensor per signature input, in order), <paramref name="batchSize"/>
-    /// rows per <see cref="IPredictor.Predict"/>; each input is preprocessed unless <paramref name="preprocess"/> is false, and
-    /// converted to its dtype.
-    /// </summary>
-    public static Tensor FirstOutput(this IPredictor predictor, IReadOnlyList<Tensor> raw, bool preprocess = true, int batchSize = 256)
-    {
-        ArgumentNullException.ThrowIfNull(raw);
-        var declared = predictor.Signature.Inputs;
-        if (raw.Count != declared.Count)
-            throw new ArgumentException($"The model takes {declared.Count} input(s) ({string.Join(", ", declared.Select(i => i.Name))}), got {raw.Count}.");
-        if (batchSize < 1) throw new ArgumentOutOfRangeException(nameof(batchSize), $"batch size must be >= 1, got {batchSize}.");
-        var x = new Tensor[raw.Count];
-        for (int i = 0; i < x.Length; i++)
-        {
-            x[i] = preprocess ? predictor.Preprocess(i, raw[i]) : raw[i];
-            if (x[i].DType != declared[i].DType) x[i] = x[i].To(declared[i].DType);
-        }
-        int n = x[0].Shape[0];
-        if (n <= batchSize) return predictor.Predict(x.Length == 1 ? new TensorSet(x[0]) : new TensorSet(x))[0];
-        var parts = new List<Tensor>();
-        for (int start = 0; start < n; start += batchSize)
-        {
-            int s = start, e = Math.Min(n, start + batchSize);
-            var slice = x.Select(t => t.Slice(0, s, e).Contiguous()).ToArray();
-            parts.Add(predictor.Predict(slice.Length == 1 ? new TensorSet(slice[0]) : new TensorSet(slice))[0]);
-        }
-        return Tensor.Concat(parts, 0);
-    }
-
     /// <summary>Top-k classes with softmax probabilities for each example.</summary>
     public static IReadOnlyList<Prediction> PredictClasses(this IPredictor predictor, InputBatch inputs, int top = 3, bool preprocess = true)
     {

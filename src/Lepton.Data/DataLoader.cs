@@ -128,30 +128,48 @@ public sealed class DataLoader : IEnumerable<Batch>, IDisposable
         for (int w = 0; w < workers; w++)
         {
             int first = w;
-            tasks[w] = Task.Run(async () =>
-            {
-                try
-                {
-                    for (int b = first; b < count; b += workers)
-                    {
-                        var batch = Gather(order, b);
-                        await turns[first].WaitAsync(stop.Token).ConfigureAwait(false);
-                        await channel.Writer.WriteAsync(batch, stop.Token).ConfigureAwait(false);
-                        turns[(first + 1) % workers].Release();
-                    }
-                }
-                catch (OperationCanceledException) when (stop.IsCancellationRequested)
-                {
-                    // The consumer stopped early, the loader was disposed, or another producer failed: nothing left to deliver.
-                }
-                catch (Exception ex)
-                {
-                    Interlocked.CompareExchange(ref failure.Value, ExceptionDispatchInfo.Capture(ex), null);
-                    // The producers after this one wait for a turn that will not come.
-                    stop.Cancel();
-                }
-            });
+            // Dedicated threads: gathering is long, blocking work that should not wait for (or starve) the thread pool
+            // that the training kernels use.
+            tasks[w] = Task.Factory.StartNew(() => Produce(first), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
         }
+
+        void Produce(int first)
+        {
+            try
+            {
+                for (int b = first; b < count; b += workers)
+                {
+                    Batch batch;
+                    try
+                    {
+                        batch = Gather(order, b);
+                    }
+                    catch (Exception ex) when (ex is not OperationCanceledException || !stop.IsCancellationRequested)
+                    {
+                        // Deliver the batches before this one first, so the error surfaces where one producer would raise it;
+                        // the producers after this one then stop waiting for a turn that will not come.
+                        turns[first].Wait(stop.Token);
+                        Interlocked.CompareExchange(ref failure.Value, ExceptionDispatchInfo.Capture(ex), null);
+                        stop.Cancel();
+                        return;
+                    }
+                    turns[first].Wait(stop.Token);
+                    var write = channel.Writer.WriteAsync(batch, stop.Token);
+                    if (!write.IsCompletedSuccessfully) write.AsTask().GetAwaiter().GetResult();
+                    turns[(first + 1) % workers].Release();
+                }
+            }
+            catch (OperationCanceledException) when (stop.IsCancellationRequested)
+            {
+                // The consumer stopped early, the loader was disposed, or another producer failed: nothing left to deliver.
+            }
+            catch (Exception ex)
+            {
+                Interlocked.CompareExchange(ref failure.Value, ExceptionDispatchInfo.Capture(ex), null);
+                stop.Cancel();
+            }
+        }
+
         var producer = Task.WhenAll(tasks).ContinueWith(_ =>
         {
             channel.Writer.TryComplete();

@@ -66,7 +66,7 @@ public static class ImageDatasetInspector
         Parallel.For(0, unique.Length, () => new byte[layout.ImageBytes], (i, _, buffer) =>
         {
             source.Read(unique[i], buffer);
-            stats[i] = new ImageStats(PerceptualHash.Compute(buffer, layout.Width, layout.Height, layout.Channels), StdDev(buffer));
+            stats[i] = new ImageStats(PerceptualHash.Compute(buffer, layout.Width, layout.Height, layout.Channels), StdDev(buffer, layout.Channels));
             return buffer;
         }, _ => { });
         var result = new Dictionary<string, ImageStats>(StringComparer.Ordinal);
@@ -74,13 +74,20 @@ public static class ImageDatasetInspector
         return result;
     }
 
-    internal static double StdDev(ReadOnlySpan<byte> values)
+    /// <summary>The largest per-channel standard deviation: a flat coloured image is flat in every channel.</summary>
+    internal static double StdDev(ReadOnlySpan<byte> hwc, int channels)
     {
-        if (values.IsEmpty) return 0;
-        double sum = 0, sq = 0;
-        foreach (var v in values) { sum += v; sq += (double)v * v; }
-        double mean = sum / values.Length;
-        return Math.Sqrt(Math.Max(0, sq / values.Length - mean * mean));
+        int pixels = hwc.Length / channels;
+        if (pixels == 0) return 0;
+        double worst = 0;
+        for (int c = 0; c < channels; c++)
+        {
+            double sum = 0, sq = 0;
+            for (int p = 0; p < pixels; p++) { double v = hwc[p * channels + c]; sum += v; sq += v * v; }
+            double mean = sum / pixels;
+            worst = Math.Max(worst, Math.Sqrt(Math.Max(0, sq / pixels - mean * mean)));
+        }
+        return worst;
     }
 
     private static void AddSameImage(List<ImageItem> readable, Dictionary<string, ImageStats> stats, InspectionOptions options, List<InspectionFinding> findings)
@@ -172,7 +179,7 @@ public static class ImageDatasetInspector
             double std = stats[item.Sha256].Std;
             if (std < options.NearConstantStd)
                 findings.Add(new InspectionFinding(InspectionKinds.NearConstant,
-                    $"{item.Path} is almost one colour (pixel standard deviation {std:0.##} of 255, under {options.NearConstantStd:0.##}).", [item.Path]));
+                    $"{item.Path} is almost one colour (largest per-channel pixel standard deviation {std:0.##} of 255, under {options.NearConstantStd:0.##}).", [item.Path]));
         }
     }
 

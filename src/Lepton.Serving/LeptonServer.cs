@@ -34,6 +34,15 @@ public sealed record ServerDependencies(
 
     /// <summary>Extra dashboard sections (drift, live accuracy).</summary>
     public IReadOnlyList<Http.Dashboard.IDashboardPanel> DashboardPanels { get; init; } = [];
+
+    /// <summary>Labeling for the /label page; null: the page says the server has nothing to label.</summary>
+    public Registry.Labeling.LabelingService? Labeling { get; init; }
+
+    /// <summary>The data set /label opens by default (NAME or NAME@V).</summary>
+    public string? LabelDataset { get; init; }
+
+    /// <summary>Keeps images of unsure predictions for labeling; null keeps none.</summary>
+    public ILabelCandidateSink? LabelCandidates { get; init; }
 }
 
 /// <summary>
@@ -74,6 +83,9 @@ public static class LeptonServer
             MetricsSources = deps.MetricsSources,
             Registry = deps.Registry,
             DashboardPanels = deps.DashboardPanels,
+            Labeling = deps.Labeling,
+            LabelDataset = deps.LabelDataset,
+            LabelCandidates = deps.LabelCandidates,
         };
         builder.Services.AddSingleton(serving);
         builder.Services.AddSingleton(metrics);
@@ -95,6 +107,7 @@ public static class LeptonServer
         FeedbackEndpoint.Map(app);
         RepositoryEndpoints.Map(app);
         Http.Dashboard.DashboardEndpoints.Map(app, authenticator);
+        Http.Labeling.LabelEndpoints.Map(app, authenticator);
         app.MapGet("/metrics", (ServingContext s) => Results.Text(MetricsExporter.Render(s.Metrics, s.Models.Metrics, s.ExtraMetrics, s.MetricsSources), Http.PrometheusText.ContentType))
             .WithTags("Operations").WithSummary("Prometheus metrics (text exposition format 0.0.4).");
         app.Map("/{**path}", UnmatchedRequest.WriteAsync).ExcludeFromDescription();

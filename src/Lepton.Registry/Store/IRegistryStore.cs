@@ -91,6 +91,25 @@ public interface IRegistryStore : IAsyncDisposable
     Task<IReadOnlyList<LabeledPrediction>> ListLabeledPredictionsAsync(string model, DateTimeOffset? since = null, int limit = 1000,
         CancellationToken ct = default);
 
+    // ---- labeling ----
+    /// <summary>
+    /// Stores one label durably before returning (one transaction). A label of a served prediction (<see cref="LabelRecord.Model"/>
+    /// set) also records that prediction's feedback in the same transaction, so the loop retrains on it. The same label again
+    /// changes nothing; a different one replaces it and is audited.
+    /// </summary>
+    Task<FeedbackOutcome> RecordLabelAsync(LabelRecord label, CancellationToken ct = default);
+    /// <summary>Every label stored for a data set (its items and the predictions labelled for it), oldest first.</summary>
+    Task<IReadOnlyList<LabelRecord>> ListLabelsAsync(string dataset, CancellationToken ct = default);
+    /// <summary>
+    /// Keeps the image of a low-confidence served prediction for labeling; at most <paramref name="maxPerModel"/> per model are
+    /// kept (the most uncertain). Returns false when it was not kept (already stored, or less uncertain than all kept ones).
+    /// </summary>
+    Task<bool> AddLabelCandidateAsync(LabelCandidate candidate, ReadOnlyMemory<byte> image, int maxPerModel, CancellationToken ct = default);
+    /// <summary>Kept candidates, most uncertain first, for one model or all.</summary>
+    Task<IReadOnlyList<LabelCandidate>> ListLabelCandidatesAsync(string? model = null, int limit = 1000, CancellationToken ct = default);
+    /// <summary>A kept candidate's image bytes, or null when none is kept under that prediction id.</summary>
+    Task<byte[]?> GetLabelCandidateImageAsync(string predictionId, CancellationToken ct = default);
+
     // ---- the closed loop: decisions, alerts, recipe steps ----
     /// <summary>Appends one loop decision (and an audit entry) and returns it with its id and time.</summary>
     Task<LoopDecisionRecord> AddLoopDecisionAsync(NewLoopDecision decision, CancellationToken ct = default);

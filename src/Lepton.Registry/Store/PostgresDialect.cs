@@ -10,6 +10,8 @@ internal sealed class PostgresDialect : SqlDialect
 
     public override string IdentityColumn => "BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY";
 
+    public override string BlobType => "BYTEA";
+
     public override string ForUpdate => " FOR UPDATE";
 
     public override string? MigrationLock => $"SELECT pg_advisory_xact_lock({MigrationLockKey})";

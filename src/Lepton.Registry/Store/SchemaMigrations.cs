@@ -189,6 +189,34 @@ internal static class SchemaMigrations
                 PRIMARY KEY (recipe, step))
             """,
         ]),
+        // Labeling: one row per labelled data set item or served prediction (a prediction's label is also its feedback, written
+        // in the same transaction), and the images of low-confidence served predictions kept for labeling, bounded per model.
+        new(4, "labels and labeling candidates",
+        [
+            """
+            CREATE TABLE labels (
+                dataset TEXT NOT NULL,
+                kind TEXT NOT NULL,
+                item TEXT NOT NULL,
+                model TEXT NULL,
+                label TEXT NOT NULL,
+                actor TEXT NOT NULL,
+                created_at BIGINT NOT NULL,
+                PRIMARY KEY (dataset, kind, item))
+            """,
+            "CREATE INDEX ix_labels_time ON labels (dataset, created_at)",
+            """
+            CREATE TABLE label_candidates (
+                prediction_id TEXT PRIMARY KEY,
+                model TEXT NOT NULL,
+                uncertainty DOUBLE PRECISION NOT NULL,
+                guesses_json TEXT NOT NULL,
+                content_type TEXT NOT NULL,
+                image {blob} NOT NULL,
+                created_at BIGINT NOT NULL)
+            """,
+            "CREATE INDEX ix_label_candidates_model ON label_candidates (model, uncertainty)",
+        ]),
     ];
 
     public static int Latest => All[^1].Version;

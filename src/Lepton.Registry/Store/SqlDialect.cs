@@ -21,5 +21,8 @@ internal abstract class SqlDialect
     /// <summary>The parameter value for a double (SQLite stores NaN as NULL in a REAL column, so it needs a stand-in).</summary>
     public virtual object ToDbDouble(double value) => value;
 
-    public string Render(string ddl) => ddl.Replace("{identity}", IdentityColumn, StringComparison.Ordinal);
+    /// <summary>Column type of a byte string (SQLite BLOB, PostgreSQL BYTEA).</summary>
+    public abstract string BlobType { get; }
+
+    public string Render(string ddl) => ddl.Replace("{identity}", IdentityColumn, StringComparison.Ordinal).Replace("{blob}", BlobType, StringComparison.Ordinal);
 }

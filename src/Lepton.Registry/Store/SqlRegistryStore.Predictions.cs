@@ -79,29 +79,32 @@ public abstract partial class SqlRegistryStore
         CheckLogName(feedback.Model, "model");
         CheckLogName(feedback.Label, "label");
         CheckActor(feedback.Actor);
+        return WriteAsync("feedback", (c, tx) => RecordFeedbackInAsync(c, tx, feedback, ct), ct);
+    }
+
+    // The feedback write inside a caller's transaction (feedback alone, or a label of a served prediction).
+    private async Task<FeedbackOutcome> RecordFeedbackInAsync(DbConnection c, DbTransaction tx, FeedbackRecord feedback, CancellationToken ct)
+    {
         var (id, model, label) = (feedback.PredictionId, feedback.Model, feedback.Label);
         long at = StoreClock.ToMicroseconds(feedback.ReceivedAt);
-        return WriteAsync("feedback", async (c, tx) =>
+        if (await c.ScalarAsync(tx, "SELECT model FROM predictions WHERE id = @id", ct, ("@id", id)) is string predicted && predicted != model)
+            throw new ArgumentException($"Prediction '{id}' was made by model '{predicted}', not '{model}'; send its feedback to /v2/models/{predicted}/feedback.");
+        var stored = await StoredFeedbackAsync(c, tx, id, ct);
+        if (stored is null)
         {
-            if (await c.ScalarAsync(tx, "SELECT model FROM predictions WHERE id = @id", ct, ("@id", id)) is string predicted && predicted != model)
-                throw new ArgumentException($"Prediction '{id}' was made by model '{predicted}', not '{model}'; send its feedback to /v2/models/{predicted}/feedback.");
-            var stored = await StoredFeedbackAsync(c, tx, id, ct);
-            if (stored is null)
-            {
-                int inserted = await c.ExecuteAsync(tx,
-                    $"INSERT INTO feedback ({FeedbackColumns}) VALUES (@id, @model, @label, @at, @actor) ON CONFLICT (prediction_id) DO NOTHING", ct,
-                    ("@id", id), ("@model", model), ("@label", label), ("@at", at), ("@actor", feedback.Actor));
-                if (inserted == 1) return FeedbackOutcome.Recorded;
-                stored = await StoredFeedbackAsync(c, tx, id, ct) ?? throw new InvalidOperationException($"Feedback for '{id}' vanished while it was being recorded.");
-            }
-            if (stored.Model != model)
-                throw new ArgumentException($"Prediction '{id}' already has feedback under model '{stored.Model}', not '{model}'.");
-            if (stored.Label == label) return FeedbackOutcome.Unchanged;
-            await c.ExecuteAsync(tx, "UPDATE feedback SET label = @label, received_at = @at, actor = @actor WHERE prediction_id = @id", ct,
-                ("@label", label), ("@at", at), ("@actor", feedback.Actor), ("@id", id));
-            await AuditAsync(c, tx, StoreClock.Now(), feedback.Actor, "feedback.update", id, new { model, from = stored.Label, to = label }, ct);
-            return FeedbackOutcome.Updated;
-        }, ct);
+            int inserted = await c.ExecuteAsync(tx,
+                $"INSERT INTO feedback ({FeedbackColumns}) VALUES (@id, @model, @label, @at, @actor) ON CONFLICT (prediction_id) DO NOTHING", ct,
+                ("@id", id), ("@model", model), ("@label", label), ("@at", at), ("@actor", feedback.Actor));
+            if (inserted == 1) return FeedbackOutcome.Recorded;
+            stored = await StoredFeedbackAsync(c, tx, id, ct) ?? throw new InvalidOperationException($"Feedback for '{id}' vanished while it was being recorded.");
+        }
+        if (stored.Model != model)
+            throw new ArgumentException($"Prediction '{id}' already has feedback under model '{stored.Model}', not '{model}'.");
+        if (stored.Label == label) return FeedbackOutcome.Unchanged;
+        await c.ExecuteAsync(tx, "UPDATE feedback SET label = @label, received_at = @at, actor = @actor WHERE prediction_id = @id", ct,
+            ("@label", label), ("@at", at), ("@actor", feedback.Actor), ("@id", id));
+        await AuditAsync(c, tx, StoreClock.Now(), feedback.Actor, "feedback.update", id, new { model, from = stored.Label, to = label }, ct);
+        return FeedbackOutcome.Updated;
     }
 
     public Task<IReadOnlyList<FeedbackRecord>> ListFeedbackAsync(string? model = null, DateTimeOffset? since = null, int limit = 1000,

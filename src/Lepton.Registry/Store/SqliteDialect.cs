@@ -9,6 +9,8 @@ internal sealed class SqliteDialect : SqlDialect
 
     public override string IdentityColumn => "INTEGER PRIMARY KEY AUTOINCREMENT";
 
+    public override string BlobType => "BLOB";
+
     public override string ForUpdate => "";
 
     public override string? MigrationLock => null;

@@ -46,6 +46,9 @@ public static class PredictEndpoint
         var dtype = lease.Signature.Inputs[0].DType;
         if (raw.DType != dtype) raw = raw.To(dtype);
         var outcome = await InferencePipeline.RunAsync(serving, http, lease, raw, preprocess: true);
+        // An unsure answer to one image is offered for labeling with the bytes the client sent (the log keeps no image).
+        if (body.IsImage && serving.LabelCandidates is { } candidates && outcome.Outputs is ClassifierOutputs { Rows: 1 } classified)
+            candidates.Offer(outcome.PredictionId, lease.Name, classified.Probabilities, classified.ClassNames, body.Bytes);
         await WriteAsync(http, lease.Name, lease.VersionLabel, outcome, topK ?? serving.Options.DefaultTopK);
     }
 

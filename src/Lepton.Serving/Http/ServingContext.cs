@@ -29,6 +29,15 @@ public sealed class ServingContext(ModelManager models, ServerOptions options, I
     /// <summary>The registry behind the dashboard; null when the server was built without one.</summary>
     public Registry.ModelRegistry? Registry { get; init; }
 
+    /// <summary>Labeling over the registry (the /label page); null when the server offers none.</summary>
+    public Registry.Labeling.LabelingService? Labeling { get; init; }
+
+    /// <summary>The data set the /label page opens when the request names none (NAME or NAME@V).</summary>
+    public string? LabelDataset { get; init; }
+
+    /// <summary>Where the predict endpoint offers images of unsure answers for labeling; null keeps none.</summary>
+    public ILabelCandidateSink? LabelCandidates { get; init; }
+
     /// <summary>Extra dashboard sections contributed from above serving.</summary>
     public IReadOnlyList<Dashboard.IDashboardPanel> DashboardPanels { get; init; } = [];
 }

@@ -13,7 +13,7 @@ public static partial class DataCommand
     private static Command Clean()
     {
         var reference = new Argument<string>("dataset") { Description = "The image data set version, NAME@VERSION (or NAME for the latest)." };
-        var drop = new Option<string>("--drop") { Description = $"Comma-separated finding kinds to drop, or 'all': {string.Join(", ", InspectionKinds.All)}.", Required = true };
+        var drop = new Option<string>("--drop") { Description = $"Comma-separated finding kinds to drop: {string.Join(", ", InspectionKinds.All)}; 'all' is every kind but label-error (name it to train the out-of-fold models).", Required = true };
         var folds = new Option<int>("--folds") { Description = "Folds for the out-of-fold predictions when dropping label-error.", DefaultValueFactory = _ => 5 };
         var store = RegistryOptions.Store();
         var json = CommonOptions.Json();
@@ -25,6 +25,7 @@ public static partial class DataCommand
             Examples:
               lepton data clean photos@2 --drop unreadable,not-an-image,exact-duplicate,near-duplicate,split-leakage
               lepton data clean photos@2 --drop all --json
+              lepton data clean photos@2 --drop all,label-error
             """);
         cmd.Arguments.Add(reference);
         foreach (var o in new Option[] { drop, folds, store, json }) cmd.Options.Add(o);

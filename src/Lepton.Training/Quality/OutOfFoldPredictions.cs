@@ -21,8 +21,9 @@ public sealed record OutOfFoldResult(IReadOnlyList<ImageItem> Items, float[] Pro
 
 /// <summary>
 /// Out-of-fold class probabilities for confident learning: items are cut into K folds by a stable hash of their path;
-/// for each fold a multinomial logistic regression (softmax, L2, full-batch Adam on standardized features) is trained on
-/// the other K-1 folds and predicts the held-out one. Logistic regression on downsampled pixels was chosen over a CNN:
+/// for each fold a multinomial logistic regression (softmax, L2, full-batch Adam on standardized features: downsampled
+/// pixels and edge-direction histograms, see <see cref="PixelFeatures"/>) is trained on the other K-1 folds and predicts
+/// the held-out one. Logistic regression on these features was chosen over a CNN:
 /// on 2 cores it trains the K models in seconds, deterministically, and a mislabelled image stands out against any
 /// model that separates the classes, which is all confident learning needs; a data set that only a deep model separates
 /// gives weaker (not wrong) label-error findings.

@@ -6,7 +6,7 @@ using Spectre.Console;
 
 namespace Lepton.Cli.Commands;
 
-/// <summary><c>lepton data list|show|import|diff</c>: dataset versions recorded in the registry.</summary>
+/// <summary><c>lepton data list|show|import|diff|inspect|clean|split</c>: dataset versions recorded in the registry.</summary>
 public static partial class DataCommand
 {
     public static Command Create()
@@ -16,6 +16,9 @@ public static partial class DataCommand
         cmd.Subcommands.Add(Show());
         cmd.Subcommands.Add(Import());
         cmd.Subcommands.Add(Diff());
+        cmd.Subcommands.Add(Inspect());
+        cmd.Subcommands.Add(Clean());
+        cmd.Subcommands.Add(Split());
         return cmd;
     }
 

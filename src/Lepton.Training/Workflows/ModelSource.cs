@@ -11,7 +11,7 @@ public static class ModelSource
     public static (Module Model, string Description) Resolve(string model, Generator rng)
     {
         if (ModelPresets.Names.Contains(model.ToLowerInvariant()))
-            return (ModelPresets.Build(model, rng: rng), $"preset '{model}'");
+            return (ModelPresets.Build(model, 1, 28, 28, 10, rng), $"preset '{model}'");
         if (Directory.Exists(model))
         {
             if (File.Exists(Path.Combine(model, ModelFile.WeightsFileName)))

@@ -4,14 +4,15 @@ using Spectre.Console;
 
 namespace Lepton.Cli.Commands;
 
-/// <summary><c>lepton data list|show</c>: dataset versions recorded in the registry.</summary>
-public static class DataCommand
+/// <summary><c>lepton data list|show|preview</c>: dataset versions recorded in the registry.</summary>
+public static partial class DataCommand
 {
     public static Command Create()
     {
         var cmd = new Command("data", "Dataset versions recorded in the registry (training records the data it used).");
         cmd.Subcommands.Add(List());
         cmd.Subcommands.Add(Show());
+        cmd.Subcommands.Add(Preview());
         return cmd;
     }
 

@@ -5,7 +5,8 @@ namespace Lepton.Training.Workflows;
 /// <summary>
 /// Everything that decides an image-classifier training run: data, model (a preset name or a path to a
 /// model.json / model folder), optimizer and schedule, batching and seed, and the task (null: multiclass, the
-/// image-classifier default; it is saved in model.json).
+/// image-classifier default; it is saved in model.json). <paramref name="Transfer"/>, when set, starts from a trained model
+/// with a new head instead of <paramref name="Model"/> (<c>--from</c>, <c>--freeze</c>, <c>--unfreeze-after</c>, <c>--backbone-lr-scale</c>).
 /// </summary>
 public sealed record ImageClassifierRecipe(
     string Data = "fashion-mnist",
@@ -21,4 +22,5 @@ public sealed record ImageClassifierRecipe(
     double? ClipGradNorm = null,
     double ValidationSplit = 0,
     ulong Seed = 0,
-    TaskSpec? Task = null);
+    TaskSpec? Task = null,
+    Transfer.TransferOptions? Transfer = null);

@@ -35,7 +35,8 @@ public static class VisionKernelTimes
         Case("projection 1x1 s2 64->128 16x16", reps, 64, 64, 16, 128, k: 1, s: 2, p: 0, groups: 1, null);
         Case("3x3 s2 32->64 32x32", reps, 64, 32, 32, 64, k: 3, s: 2, p: 1, groups: 1, null);
         Case("3x3 s2 64->128 16x16", reps, 64, 64, 16, 128, k: 3, s: 2, p: 1, groups: 1, null);
-        GlobalAverage("global avg pool C=128 8x8", reps, 64, 128, 8);
+        GlobalAverage("global avg pool C=128 8x8 (Mean)", reps, 64, 128, 8, x => x.Mean([2, 3]));
+        GlobalAverage("global avg pool C=128 8x8 (AdaptiveAvgPool2d)", reps, 64, 128, 8, x => x.AdaptiveAvgPool2d(1, 1));
         return 0;
     }
 
@@ -80,13 +81,13 @@ public static class VisionKernelTimes
             : $"{name,-44} {mb,9:F2} {ma,9:F2} {mb / ma,8:F1}x");
     }
 
-    private static void GlobalAverage(string name, int reps, int n, int c, int hw)
+    private static void GlobalAverage(string name, int reps, int n, int c, int hw, Func<Tensor, Tensor> pool)
     {
         var x = Tensor.Randn(new Shape(n, c, hw, hw), new Generator(1)).RequireGrad();
         var t = new double[reps];
         for (int i = -2; i < reps; i++)
         {
-            double ms = Time(() => x.Mean([2, 3]).Sum().Backward());
+            double ms = Time(() => pool(x).Sum().Backward());
             if (i >= 0) t[i] = ms;
         }
         Array.Sort(t);

@@ -229,6 +229,9 @@ public class KernelEquivalenceTests
     [InlineData(4, 4, 4, 4)]
     [InlineData(3, 2, 5, 5)]
     [InlineData(10, 9, 1, 1)]
+    [InlineData(8, 8, 1, 1)]
+    [InlineData(1, 1, 1, 1)]
+    [InlineData(33, 17, 1, 1)]
     public void AdaptiveAvgPoolFastMatchesReference(int h, int w, int oh, int ow)
     {
         var rng = new Generator(29);

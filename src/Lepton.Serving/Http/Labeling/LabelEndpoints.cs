@@ -43,7 +43,7 @@ public static class LabelEndpoints
             http.Response.Headers.XContentTypeOptions = "nosniff";
             // The page's one inline script runs by nonce; it talks only to this server and shows images only from it.
             http.Response.Headers.ContentSecurityPolicy =
-                $"default-src 'none'; script-src 'nonce-{nonce}'; style-src 'unsafe-inline'; img-src 'self'; connect-src 'self'; frame-ancestors 'none'; form-action 'none'; base-uri 'none'";
+                $"default-src 'none'; script-src 'nonce-{nonce}'; style-src 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; form-action 'none'; base-uri 'none'";
             return Results.Content(LabelPage.Render(nonce, serving.Labeling is not null), "text/html; charset=utf-8");
         }).ExcludeFromDescription();
 

@@ -8,7 +8,8 @@ namespace Lepton.Data;
 
 /// <summary>
 /// Cuts a dataset into mini-batches, one epoch per enumeration, in a seeded order that depends only on
-/// (Seed, epoch), optionally gathering the next batches on a background task while the caller trains.
+/// (Seed, epoch), optionally gathering the next batches on background tasks (<see cref="DataLoaderOptions.Workers"/> of them)
+/// while the caller trains. A dataset that is <see cref="IEpochAware"/> learns the epoch before its first batch is gathered.
 /// </summary>
 public sealed class DataLoader : IEnumerable<Batch>, IDisposable
 {
@@ -16,7 +17,8 @@ public sealed class DataLoader : IEnumerable<Batch>, IDisposable
     private readonly ConcurrentDictionary<Task, byte> _producers = new();
     private int _nextEpoch;
     // With RecycleBatches, batch b is gathered into slot b % Length. The consumer holds one batch, the channel at most
-    // Prefetch more, and the producer fills one: Prefetch + 2 slots never overwrite a batch still in use.
+    // Prefetch more, and each of the Workers producers fills one: Prefetch + 1 + Workers slots never overwrite a batch
+    // still in use (batches enter the channel in order, so a producer starting batch b has delivered b - Workers).
     private readonly Batch?[] _slots;
 
     public DataLoader(IDataset dataset, DataLoaderOptions? options = null)
@@ -27,13 +29,18 @@ public sealed class DataLoader : IEnumerable<Batch>, IDisposable
             throw new ArgumentOutOfRangeException(nameof(options), $"DataLoader: BatchSize must be >= 1, got {Options.BatchSize}.");
         if (Options.Prefetch < 0)
             throw new ArgumentOutOfRangeException(nameof(options), $"DataLoader: Prefetch must be >= 0 (0 = synchronous), got {Options.Prefetch}.");
+        if (Options.Workers < 1)
+            throw new ArgumentOutOfRangeException(nameof(options), $"DataLoader: Workers must be >= 1 (1 = one background producer), got {Options.Workers}.");
         Dataset = dataset;
-        _slots = new Batch?[Options.RecycleBatches ? Options.Prefetch + 2 : 0];
+        _slots = new Batch?[Options.RecycleBatches ? Options.Prefetch + 1 + Workers : 0];
     }
 
     public IDataset Dataset { get; }
 
     public DataLoaderOptions Options { get; }
+
+    /// <summary>Producers gathering batches at once: Options.Workers when prefetching, else 1 (the caller's thread).</summary>
+    public int Workers => Options.Prefetch == 0 ? 1 : Options.Workers;
 
     /// <summary>Batches per epoch: the last partial batch counts unless DropLast.</summary>
     public int BatchCount => Options.DropLast
@@ -71,6 +78,7 @@ public sealed class DataLoader : IEnumerable<Batch>, IDisposable
         int epoch = _nextEpoch++;
         Epoch = epoch;
         int[] order = OrderFor(epoch);
+        if (Dataset is IEpochAware aware) aware.SetEpoch(epoch);
         return Options.Prefetch == 0 ? Synchronous(order) : Prefetched(order);
     }
 
@@ -102,38 +110,71 @@ public sealed class DataLoader : IEnumerable<Batch>, IDisposable
 
     private IEnumerator<Batch> Prefetched(int[] order)
     {
+        int workers = Workers;
         var channel = Channel.CreateBounded<Batch>(new BoundedChannelOptions(Options.Prefetch)
         {
             SingleReader = true,
-            SingleWriter = true,
+            SingleWriter = workers == 1,
             FullMode = BoundedChannelFullMode.Wait,
         });
         var stop = CancellationTokenSource.CreateLinkedTokenSource(_disposed.Token);
         var failure = new StrongBox<ExceptionDispatchInfo?>();
         int count = BatchCount;
-        var producer = Task.Run(async () =>
+        // Producer w gathers batches w, w + workers, ...; a turn token passed from producer to producer puts them into
+        // the channel in order, so the batches and their order do not depend on which producer finishes first.
+        var turns = new SemaphoreSlim[workers];
+        for (int w = 0; w < workers; w++) turns[w] = new SemaphoreSlim(w == 0 ? 1 : 0, 1);
+        var tasks = new Task[workers];
+        for (int w = 0; w < workers; w++)
+        {
+            int first = w;
+            // Dedicated threads: gathering is long, blocking work that should not wait for (or starve) the thread pool
+            // that the training kernels use.
+            tasks[w] = Task.Factory.StartNew(() => Produce(first), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        }
+
+        void Produce(int first)
         {
             try
             {
-                for (int b = 0; b < count; b++)
+                for (int b = first; b < count; b += workers)
                 {
-                    var batch = Gather(order, b);
-                    await channel.Writer.WriteAsync(batch, stop.Token).ConfigureAwait(false);
+                    Batch batch;
+                    try
+                    {
+                        batch = Gather(order, b);
+                    }
+                    catch (Exception ex) when (ex is not OperationCanceledException || !stop.IsCancellationRequested)
+                    {
+                        // Deliver the batches before this one first, so the error surfaces where one producer would raise it;
+                        // the producers after this one then stop waiting for a turn that will not come.
+                        turns[first].Wait(stop.Token);
+                        Interlocked.CompareExchange(ref failure.Value, ExceptionDispatchInfo.Capture(ex), null);
+                        stop.Cancel();
+                        return;
+                    }
+                    turns[first].Wait(stop.Token);
+                    var write = channel.Writer.WriteAsync(batch, stop.Token);
+                    if (!write.IsCompletedSuccessfully) write.AsTask().GetAwaiter().GetResult();
+                    turns[(first + 1) % workers].Release();
                 }
             }
             catch (OperationCanceledException) when (stop.IsCancellationRequested)
             {
-                // The consumer stopped early or the loader was disposed: nothing left to deliver.
+                // The consumer stopped early, the loader was disposed, or another producer failed: nothing left to deliver.
             }
             catch (Exception ex)
             {
-                failure.Value = ExceptionDispatchInfo.Capture(ex);
+                Interlocked.CompareExchange(ref failure.Value, ExceptionDispatchInfo.Capture(ex), null);
+                stop.Cancel();
             }
-            finally
-            {
-                channel.Writer.TryComplete();
-            }
-        });
+        }
+
+        var producer = Task.WhenAll(tasks).ContinueWith(_ =>
+        {
+            channel.Writer.TryComplete();
+            foreach (var turn in turns) turn.Dispose();
+        }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         _producers.TryAdd(producer, 0);
         try
         {

@@ -1,17 +1,19 @@
 using System.Diagnostics;
 using System.Text.Json;
 using Lepton.Data.Formats;
+using Lepton.Data.Images;
 
 namespace Lepton.Data.Tests;
 
 /// <summary>
 /// Decodes JPEGs made by tools/fixtures/data_jpeg.py (PIL and cjpeg: gray, 4:4:4, 4:2:2, 4:4:0, 4:2:0, restart
-/// intervals, optimized tables, non-interleaved scans) and compares every sample with PIL's (libjpeg-turbo's) decode.
+/// intervals, optimized tables, non-interleaved scans, progressive) through the image path (SkiaSharp) and compares every
+/// sample with PIL's decode; our own header reader sees the declared size without decoding.
 /// </summary>
 public class JpegTests
 {
-    // libjpeg's integer IDCT rounds differently from our float one (seen: max 2, mean < 0.08); upsampling and colour follow libjpeg.
-    private const int Tolerance = 2;
+    // Skia and PIL both decode with libjpeg-turbo, but may pick different IDCT and upsampling methods.
+    private const int Tolerance = 4;
 
     private static readonly JsonElement Root = LoadRoot();
 
@@ -32,7 +34,7 @@ public class JpegTests
     public void Decodes_fixture_within_tolerance_of_pil(string file)
     {
         var expected = Case(file);
-        var image = Jpeg.Decode(TestData.Fixture("jpeg/" + file));
+        var image = ImageToTensor.Decode(Bytes(file), file);
         Assert.Equal(expected.GetProperty("width").GetInt32(), image.Width);
         Assert.Equal(expected.GetProperty("height").GetInt32(), image.Height);
         Assert.Equal(expected.GetProperty("channels").GetInt32(), image.Channels);
@@ -47,7 +49,7 @@ public class JpegTests
             if (diff > worst) (worst, at) = (diff, i);
         }
         Assert.True(worst <= Tolerance, $"{file}: max abs difference {worst} at sample {at} (pixel {at / image.Channels}), mean {total / want.Length:F3}");
-        Assert.True(total / want.Length < 0.5, $"{file}: mean abs difference {total / want.Length:F3} is too high for an IDCT rounding difference");
+        Assert.True(total / want.Length < 1, $"{file}: mean abs difference {total / want.Length:F3} is too high for an IDCT rounding difference");
     }
 
     [Theory]
@@ -62,14 +64,14 @@ public class JpegTests
     }
 
     [Fact]
-    public void Progressive_files_report_their_header_and_are_refused_clearly()
+    public void Progressive_files_report_their_header_and_decode()
     {
         var entry = Root.GetProperty("unsupported").EnumerateArray().Single();
         var bytes = Bytes(entry.GetProperty("file").GetString()!);
         var header = Jpeg.ReadHeader(bytes);
         Assert.Equal((JpegProcess.Progressive, 16, 16), (header.Process, header.Width, header.Height));
-        var error = Assert.Throws<InvalidDataException>(() => Jpeg.Decode(bytes, "upload.jpg"));
-        Assert.StartsWith("upload.jpg: " + entry.GetProperty("message").GetString(), error.Message);
+        var image = ImageToTensor.Decode(bytes, "upload.jpg");
+        Assert.Equal((16, 16), (image.Width, image.Height));
     }
 
     [Fact]
@@ -83,8 +85,8 @@ public class JpegTests
         Assert.Equal((65535, 65535), (header.Width, header.Height));
         long before = GC.GetAllocatedBytesForCurrentThread();
         var watch = Stopwatch.StartNew();
-        var error = Assert.Throws<InvalidDataException>(() => Jpeg.Decode(bytes, "big.jpg"));
-        Assert.Contains("above the limit", error.Message);
+        var error = Assert.Throws<InvalidDataException>(() => ImageToTensor.Decode(bytes, "big.jpg"));
+        Assert.Contains("more than the 40,000,000 allowed", error.Message);
         Assert.True(watch.ElapsedMilliseconds < 100, $"took {watch.ElapsedMilliseconds} ms");
         Assert.True(GC.GetAllocatedBytesForCurrentThread() - before < 1 << 20, "pixel memory was allocated before the size check");
     }
@@ -98,8 +100,8 @@ public class JpegTests
     {
         var bytes = Bytes(file);
         var cut = bytes.AsSpan(0, (int)(bytes.Length * keep)).ToArray();
-        var error = Assert.Throws<InvalidDataException>(() => Jpeg.Decode(cut, "cut.jpg"));
-        Assert.StartsWith("cut.jpg: truncated", error.Message);
+        var error = Assert.Throws<InvalidDataException>(() => ImageToTensor.Decode(cut, "cut.jpg"));
+        Assert.StartsWith("cut.jpg is truncated", error.Message);
     }
 
     [Fact]
@@ -110,16 +112,16 @@ public class JpegTests
         {
             try
             {
-                Jpeg.Decode(bytes.AsSpan(0, length), "p.jpg");
+                ImageToTensor.Decode(bytes.AsSpan(0, length), "p.jpg");
             }
-            catch (InvalidDataException)
+            catch (Exception e) when (e is InvalidDataException or NotSupportedException)
             {
             }
         }
     }
 
     [Fact]
-    public void Corrupted_bytes_never_escape_as_anything_but_invalid_data()
+    public void Corrupted_bytes_never_escape_as_anything_but_a_named_refusal()
     {
         var original = Bytes("rgb420_opt_64x48.jpg");
         var random = new Random(11);
@@ -129,10 +131,10 @@ public class JpegTests
             for (int flips = 0; flips < 4; flips++) bytes[random.Next(2, bytes.Length)] = (byte)random.Next(256);
             try
             {
-                var image = Jpeg.Decode(bytes, "x.jpg");
+                var image = ImageToTensor.Decode(bytes, "x.jpg");
                 Assert.Equal(image.Width * image.Height * image.Channels, image.Pixels.Length);
             }
-            catch (InvalidDataException)
+            catch (Exception e) when (e is InvalidDataException or NotSupportedException)
             {
             }
         }
@@ -141,7 +143,7 @@ public class JpegTests
     [Fact]
     public void Non_jpeg_data_is_named()
     {
-        var error = Assert.Throws<InvalidDataException>(() => Jpeg.Decode("\x89PNG\r\n"u8.ToArray(), "a.png"));
+        var error = Assert.Throws<InvalidDataException>(() => Jpeg.ReadHeader("\x89PNG\r\n"u8.ToArray(), "a.png"));
         Assert.Equal("a.png: not a JPEG file (it does not start with the SOI marker FF D8 FF).", error.Message);
         Assert.False(Jpeg.IsJpeg([0xFF, 0xD8]));
         Assert.Throws<InvalidDataException>(() => Jpeg.ReadHeader([0xFF, 0xD8, 0xFF, 0xD9]));
@@ -150,9 +152,9 @@ public class JpegTests
     [Fact]
     public void Decoded_gray_and_colour_images_convert_to_tensors_like_png_images()
     {
-        var gray = Jpeg.Decode(TestData.Fixture("jpeg/gray_17x11.jpg"));
+        var gray = ImageToTensor.Decode(Bytes("gray_17x11.jpg"), "gray.jpg");
         Assert.Equal([1, 11, 17], gray.ToTensor().Shape.ToArray());
-        var colour = Jpeg.Decode(TestData.Fixture("jpeg/rgb444_19x13.jpg"));
+        var colour = ImageToTensor.Decode(Bytes("rgb444_19x13.jpg"), "colour.jpg");
         Assert.Equal([3, 13, 19], colour.ToTensor().Shape.ToArray());
         Assert.Equal(1, colour.ToGrayscale().Channels);
     }

@@ -34,6 +34,15 @@ public class KernelEquivalenceTests
         // 8 chunks of 2 samples on the weight gradient's dot-product path (18 taps): lane sums carried across a chunk.
         ["batch16_dot_chunks"] = new(N: 16, C: 2, H: 6, W: 7, O: 6, KH: 3, KW: 3, PH: 1, PW: 1),
         ["fmnist_conv2_batch3"] = new(N: 3, C: 32, H: 14, W: 14, O: 64, KH: 3, KW: 3, PH: 1, PW: 1),
+        // ConvDepthwise: vector bodies and scalar tails of odd widths, stride 1 and 2, odd and even sides.
+        ["depthwise_s1_odd"] = new(N: 3, C: 5, H: 11, W: 21, O: 5, KH: 3, KW: 3, PH: 1, PW: 1, Groups: 5),
+        ["depthwise_s2_even"] = new(N: 2, C: 6, H: 16, W: 34, O: 6, KH: 3, KW: 3, SH: 2, SW: 2, PH: 1, PW: 1, Groups: 6),
+        ["depthwise_s2_odd"] = new(N: 9, C: 3, H: 13, W: 19, O: 3, KH: 3, KW: 3, SH: 2, SW: 2, PH: 1, PW: 1, Groups: 3),
+        // ConvPointwise: one GEMM per sample, stride 1 and a stride-2 projection shortcut on odd sides; 9 samples in 8 chunks.
+        ["pointwise_s1_batch9"] = new(N: 9, C: 7, H: 5, W: 6, O: 10, KH: 1, KW: 1),
+        ["pointwise_s2_odd"] = new(N: 3, C: 6, H: 9, W: 7, O: 12, KH: 1, KW: 1, SH: 2, SW: 2),
+        // 3x3 stride 2 with padding 1 (ResNet's downsampling convolution).
+        ["stride2_resnet_down"] = new(N: 3, C: 8, H: 14, W: 14, O: 16, KH: 3, KW: 3, SH: 2, SW: 2, PH: 1, PW: 1),
     };
 
     [Theory]
@@ -63,6 +72,32 @@ public class KernelEquivalenceTests
         Assert.Equal(avx512, ConvStride1.Applies(ConvCases["fmnist_conv2"]));
         Assert.False(ConvStride1.Applies(ConvCases["stride2_pad1"]));
         Assert.False(ConvStride1.Applies(ConvCases["pad_beyond_kernel"]));
+    }
+
+    [Fact]
+    public void Conv2dDepthwiseAndPointwisePaths_TakeTheirShapes_AndNoOthers()
+    {
+        Assert.True(ConvDepthwise.Applies(ConvCases["depthwise_s1_odd"]));
+        Assert.True(ConvDepthwise.Applies(ConvCases["depthwise_s2"]));
+        Assert.False(ConvDepthwise.Applies(ConvCases["groups2"]));
+        Assert.False(ConvDepthwise.Applies(ConvCases["asymmetric"]));
+        Assert.True(ConvPointwise.Applies(ConvCases["pointwise"]));
+        Assert.True(ConvPointwise.Applies(ConvCases["pointwise_s2_odd"]));
+        Assert.False(ConvPointwise.Applies(ConvCases["row_kernel_1x3"]));
+        Assert.False(ConvPointwise.Applies(ConvCases["basic_3x3"]));
+    }
+
+    [Theory]
+    [InlineData("depthwise_s1_odd")]
+    [InlineData("depthwise_s2_odd")]
+    [InlineData("pointwise_s1_batch9")]
+    [InlineData("pointwise_s2_odd")]
+    public void Conv2dGenericPath_OnDepthwiseAndPointwiseShapes_MatchesReference(string name)
+    {
+        // The same shapes with the direct paths off: both sides of the switch agree with the reference.
+        ConvDepthwise.Disabled = ConvPointwise.Disabled = true;
+        try { CheckConv<float>(ConvCases[name], 2e-5); }
+        finally { ConvDepthwise.Disabled = ConvPointwise.Disabled = false; }
     }
 
     [Fact]

@@ -10,7 +10,7 @@ public sealed record JpegHeader(int Width, int Height, int Components, int Preci
     public long PixelCount => (long)Width * Height;
 }
 
-/// <summary>The coding process named by the SOF marker; only <see cref="Baseline"/> and <see cref="ExtendedSequential"/> decode.</summary>
+/// <summary>The coding process named by the SOF marker.</summary>
 public enum JpegProcess
 {
     Baseline,

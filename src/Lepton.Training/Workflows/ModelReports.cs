@@ -18,7 +18,7 @@ public static class ModelReports
 
     /// <summary>Writes both files into <paramref name="folder"/>.</summary>
     // train.Inputs: (N, C, ...) already preprocessed; the profile is taken in the raw domain clients send.
-    public static void Write(string folder, InMemoryDataset train, Preprocessing preprocessing, ClassificationReport heldOut)
+    public static void Write(string folder, IDataset train, Preprocessing preprocessing, ClassificationReport heldOut)
     {
         WriteEvaluation(folder, heldOut);
         BuildReference(train, preprocessing, heldOut).Save(folder);
@@ -73,26 +73,33 @@ public static class ModelReports
     /// Profiles up to 10,000 evenly spread training examples after undoing the preprocessing (x * std + mean, then / scale),
     /// with the held-out report's true-label mix (row sums) and predicted mix (column sums).
     /// </summary>
-    public static ReferenceProfile BuildReference(InMemoryDataset train, Preprocessing preprocessing, ClassificationReport heldOut)
+    public static ReferenceProfile BuildReference(IDataset train, Preprocessing preprocessing, ClassificationReport heldOut)
     {
         int n = train.Count, take = Math.Min(n, MaxProfiledExamples);
-        var values = train.Inputs.Contiguous().Span<float>();
-        int row = values.Length / Math.Max(n, 1);
+        int row = train.InputShape.Size;
         int channels = Math.Max(1, preprocessing.Mean.Length);
         int perChannel = row / channels;
         var buffer = new float[row];
         var stats = new ExampleStatistics[take];
-        for (int i = 0; i < take; i++)
+        // Gathered in chunks, so a data set streamed from shards is never held whole.
+        const int Chunk = 256;
+        var indices = new int[Chunk];
+        for (int start = 0; start < take; start += Chunk)
         {
-            int index = (int)((long)i * n / take);
-            values.Slice(index * row, row).CopyTo(buffer);
-            for (int j = 0; j < row; j++)
+            int count = Math.Min(Chunk, take - start);
+            for (int i = 0; i < count; i++) indices[i] = (int)((long)(start + i) * n / take);
+            var values = train.GetBatch(indices.AsSpan(0, count)).Inputs.Contiguous().Span<float>();
+            for (int i = 0; i < count; i++)
             {
-                int c = j / perChannel;
-                float x = preprocessing.Mean.Length > 0 ? buffer[j] * preprocessing.Std[c] + preprocessing.Mean[c] : buffer[j];
-                buffer[j] = x / preprocessing.Scale;
+                values.Slice(i * row, row).CopyTo(buffer);
+                for (int j = 0; j < row; j++)
+                {
+                    int c = j / perChannel;
+                    float x = preprocessing.Mean.Length > 0 ? buffer[j] * preprocessing.Std[c] + preprocessing.Mean[c] : buffer[j];
+                    buffer[j] = x / preprocessing.Scale;
+                }
+                stats[start + i] = ExampleStatistics.Of(buffer);
             }
-            stats[i] = ExampleStatistics.Of(buffer);
         }
         var confusion = heldOut.ConfusionMatrix;
         int k = confusion.Length;

@@ -11,7 +11,7 @@ public static class ModelSource
     public static (Module Model, string Description) Resolve(string model, Generator rng)
     {
         if (ModelPresets.Names.Contains(model.ToLowerInvariant()))
-            return (ModelPresets.Build(model, rng: rng), $"preset '{model}'");
+            return (ModelPresets.Build(model, 1, 28, 28, 10, rng), $"preset '{model}'");
         if (Directory.Exists(model))
         {
             if (File.Exists(Path.Combine(model, ModelFile.WeightsFileName)))
@@ -26,6 +26,9 @@ public static class ModelSource
             return (spec.BuildModel(rng, model), $"architecture from {model}");
         }
         throw new ArgumentException(
-            $"Model '{model}' is neither a preset ({string.Join(", ", ModelPresets.Names)}) nor an existing model.json or model folder.");
+            $"Model '{model}' is neither a preset ({string.Join(", ", ModelPresets.Names)}, auto) nor an existing model.json or model folder.");
     }
 }
+
+/// <summary>What a preset is sized for: images of <see cref="Channels"/> x <see cref="Height"/> x <see cref="Width"/>, the class count and the training examples.</summary>
+public readonly record struct ImageDataShape(int Channels, int Height, int Width, int Classes, int Examples);

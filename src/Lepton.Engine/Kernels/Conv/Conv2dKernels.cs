@@ -46,7 +46,8 @@ internal static class Conv2dKernels
     /// <see cref="ConvWinograd.ForwardTile"/> as well.
     /// </summary>
     public static float[]? PackWeights(float[] w, int wOffset, ConvGeometry g) =>
-        ConvWinograd.AppliesForward(g) ? ConvWinograd.PackWeights(w, wOffset, g)
+        ConvDepthwise.Applies(g) || ConvPointwise.Applies(g) ? null
+        : ConvWinograd.AppliesForward(g) ? ConvWinograd.PackWeights(w, wOffset, g)
         : ConvStride1.Applies(g) ? ConvStride1.PackWeights(w, wOffset, g)
         : null;
 
@@ -58,6 +59,16 @@ internal static class Conv2dKernels
         float[]? packedWeights = null)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
+        if (typeof(T) == typeof(float) && ConvDepthwise.Applies(g))
+        {
+            ConvDepthwise.Forward((float[])(object)x, xOffset, (float[])(object)w, wOffset, (float[]?)(object?)bias, biasOffset, g, (float[])(object)y);
+            return;
+        }
+        if (typeof(T) == typeof(float) && ConvPointwise.Applies(g))
+        {
+            ConvPointwise.Forward((float[])(object)x, xOffset, (float[])(object)w, wOffset, (float[]?)(object?)bias, biasOffset, g, (float[])(object)y);
+            return;
+        }
         if (typeof(T) == typeof(float) && ConvStride1.Applies(g))
         {
             ConvStride1.Forward((float[])(object)x, xOffset, (float[])(object)w, wOffset, (float[]?)(object?)bias, biasOffset, g, (float[])(object)y,
@@ -143,6 +154,18 @@ internal static class Conv2dKernels
     public static void Backward<T>(T[] x, int xOffset, T[] w, int wOffset, T[] gy, ConvGeometry g, T[]? gx, T[]? gw, T[]? gb)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
+        if (typeof(T) == typeof(float) && ConvDepthwise.Applies(g))
+        {
+            ConvDepthwise.Backward((float[])(object)x, xOffset, (float[])(object)w, wOffset, (float[])(object)gy, g,
+                (float[]?)(object?)gx, (float[]?)(object?)gw, (float[]?)(object?)gb);
+            return;
+        }
+        if (typeof(T) == typeof(float) && ConvPointwise.Applies(g))
+        {
+            ConvPointwise.Backward((float[])(object)x, xOffset, (float[])(object)w, wOffset, (float[])(object)gy, g,
+                (float[]?)(object?)gx, (float[]?)(object?)gw, (float[]?)(object?)gb);
+            return;
+        }
         if (typeof(T) == typeof(float) && (gx is not null || gw is not null) && ConvStride1.Applies(g))
         {
             // The weight gradient's pass over gy sums the bias gradient too; without it the bias takes its own pass.

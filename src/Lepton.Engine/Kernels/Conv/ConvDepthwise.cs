@@ -1,0 +1,230 @@
+using System.Buffers;
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using Lepton.Engine.Threading;
+
+namespace Lepton.Engine.Kernels;
+
+/// <summary>
+/// Depthwise 3x3 convolution (groups = in channels = out channels, padding 1, stride 1 or 2; MobileNet's blocks), float:
+/// forward, input gradient and weight gradient as direct SIMD loops over one (sample, channel) plane at a time. The im2col
+/// path runs one 9-deep GEMM per channel there, all overhead. Its twin is <see cref="Conv2dReference"/>.
+/// </summary>
+/// <remarks>
+/// Each plane is copied once into a zero-padded scratch plane whose rows are split by column phase (column j*S + p of the
+/// padded row goes to phase p, slot j). Output column ow then reads tap (ki, kj) at phase kj % S, row oh*S + ki, slot ow + kj / S:
+/// a contiguous run for stride 2 as for stride 1, so every tap is one vector load per 8 outputs.
+/// </remarks>
+internal static class ConvDepthwise
+{
+    /// <summary>Tests switch the path off to run the im2col path on the same shapes.</summary>
+    [ThreadStatic] internal static bool Disabled;
+
+    public static bool Applies(ConvGeometry g) =>
+        !Disabled && g.Groups == g.C && g.O == g.C && g.KH == 3 && g.KW == 3 && g.PH == 1 && g.PW == 1
+        && g.DH == 1 && g.DW == 1 && g.SH == g.SW && g.SH is 1 or 2;
+
+    // Phase-split padded plane: S phases of Hp rows of Wh slots.
+    private readonly record struct Layout(int S, int Hp, int Wh)
+    {
+        public static Layout Of(ConvGeometry g) => new(g.SH, g.H + 2, (g.W + 2 + g.SH - 1) / g.SH + Vector<float>.Count);
+
+        public int Size => S * Hp * Wh;
+
+        public int Row(int kj, int r) => ((kj % S) * Hp + r) * Wh + kj / S;
+    }
+
+    /// <summary>y (N,C,OH,OW) = depthwise conv of x (N,C,H,W) with w (C,1,3,3) + bias.</summary>
+    public static void Forward(float[] x, int xOffset, float[] w, int wOffset, float[]? bias, int biasOffset, ConvGeometry g, float[] y)
+    {
+        var lay = Layout.Of(g);
+        int planes = g.N * g.C, ohw = g.OH * g.OW;
+        CpuParallel.For(planes, 9L * ohw / 2, (p0, p1) =>
+        {
+            var pad = ArrayPool<float>.Shared.Rent(lay.Size);
+            try
+            {
+                for (int p = p0; p < p1; p++)
+                {
+                    int c = p % g.C;
+                    Pad(x.AsSpan(xOffset + p * g.H * g.W, g.H * g.W), g, lay, pad);
+                    float b = bias is null ? 0f : bias[biasOffset + c];
+                    ForwardPlane(pad, lay, w.AsSpan(wOffset + c * 9, 9), b, g, y.AsSpan(p * ohw, ohw));
+                }
+            }
+            finally { ArrayPool<float>.Shared.Return(pad); }
+        });
+    }
+
+    /// <summary>gx (added into; zeroed by the caller), gw (written) and gb (written) from gy; null for any not wanted.</summary>
+    public static void Backward(float[] x, int xOffset, float[] w, int wOffset, float[] gy, ConvGeometry g, float[]? gx, float[]? gw, float[]? gb)
+    {
+        var lay = Layout.Of(g);
+        int ohw = g.OH * g.OW;
+        if (gx is not null)
+        {
+            CpuParallel.For(g.N * g.C, 9L * ohw / 2, (p0, p1) =>
+            {
+                var pad = ArrayPool<float>.Shared.Rent(lay.Size);
+                try
+                {
+                    for (int p = p0; p < p1; p++)
+                    {
+                        int c = p % g.C;
+                        InputGradientPlane(gy.AsSpan(p * ohw, ohw), w.AsSpan(wOffset + c * 9, 9), g, lay, pad);
+                        Unpad(pad, g, lay, gx.AsSpan(p * g.H * g.W, g.H * g.W));
+                    }
+                }
+                finally { ArrayPool<float>.Shared.Return(pad); }
+            });
+        }
+        if (gw is null && gb is null) return;
+        // One channel per work item, summing its samples in order: the same bits on any number of threads.
+        CpuParallel.For(g.C, 10L * g.N * ohw / 2, (c0, c1) =>
+        {
+            var pad = ArrayPool<float>.Shared.Rent(lay.Size);
+            Span<float> taps = stackalloc float[10];
+            try
+            {
+                for (int c = c0; c < c1; c++)
+                {
+                    taps.Clear();
+                    for (int n = 0; n < g.N; n++)
+                    {
+                        int p = n * g.C + c;
+                        Pad(x.AsSpan(xOffset + p * g.H * g.W, g.H * g.W), g, lay, pad);
+                        WeightGradientPlane(pad, lay, gy.AsSpan(p * ohw, ohw), g, taps);
+                    }
+                    if (gw is not null) taps[..9].CopyTo(gw.AsSpan(c * 9, 9));
+                    if (gb is not null) gb[c] = taps[9];
+                }
+            }
+            finally { ArrayPool<float>.Shared.Return(pad); }
+        });
+    }
+
+    // x plane (H,W) → zero-padded, phase-split rows.
+    private static void Pad(ReadOnlySpan<float> x, ConvGeometry g, Layout lay, float[] pad)
+    {
+        pad.AsSpan(0, lay.Size).Clear();
+        for (int h = 0; h < g.H; h++)
+        {
+            var src = x.Slice(h * g.W, g.W);
+            if (lay.S == 1)
+            {
+                src.CopyTo(pad.AsSpan(lay.Row(0, h + 1) + 1, g.W));
+                continue;
+            }
+            // Padded column j = w + 1: even j to phase 0, odd j to phase 1.
+            int even = lay.Row(0, h + 1), odd = lay.Row(1, h + 1);
+            for (int wi = 0; wi < g.W; wi++)
+            {
+                int j = wi + 1;
+                pad[((j & 1) == 0 ? even : odd) + (j >> 1)] = src[wi];
+            }
+        }
+    }
+
+    // The inverse of Pad for a gradient: adds the inner (H,W) of the padded plane into gx.
+    private static void Unpad(float[] pad, ConvGeometry g, Layout lay, Span<float> gx)
+    {
+        for (int h = 0; h < g.H; h++)
+        {
+            var dst = gx.Slice(h * g.W, g.W);
+            if (lay.S == 1)
+            {
+                VectorMath.AddTo<float>(pad.AsSpan(lay.Row(0, h + 1) + 1, g.W), dst);
+                continue;
+            }
+            int even = lay.Row(0, h + 1), odd = lay.Row(1, h + 1);
+            for (int wi = 0; wi < g.W; wi++)
+            {
+                int j = wi + 1;
+                dst[wi] += pad[((j & 1) == 0 ? even : odd) + (j >> 1)];
+            }
+        }
+    }
+
+    private static void ForwardPlane(float[] pad, Layout lay, ReadOnlySpan<float> w, float b, ConvGeometry g, Span<float> y)
+    {
+        int vc = Vector<float>.Count, s = lay.S;
+        ref float p0 = ref MemoryMarshal.GetArrayDataReference(pad);
+        for (int oh = 0; oh < g.OH; oh++)
+        {
+            int r = oh * s;
+            int t00 = lay.Row(0, r), t01 = lay.Row(1, r), t02 = lay.Row(2, r);
+            int t10 = lay.Row(0, r + 1), t11 = lay.Row(1, r + 1), t12 = lay.Row(2, r + 1);
+            int t20 = lay.Row(0, r + 2), t21 = lay.Row(1, r + 2), t22 = lay.Row(2, r + 2);
+            var yRow = y.Slice(oh * g.OW, g.OW);
+            int ow = 0;
+            // The phase rows carry Vector<float>.Count slots of zero slack, so the last vector may read past OW.
+            for (; ow + vc <= g.OW; ow += vc)
+            {
+                var acc = new Vector<float>(b);
+                acc += new Vector<float>(w[0]) * Load(ref p0, t00 + ow) + new Vector<float>(w[1]) * Load(ref p0, t01 + ow)
+                    + new Vector<float>(w[2]) * Load(ref p0, t02 + ow);
+                acc += new Vector<float>(w[3]) * Load(ref p0, t10 + ow) + new Vector<float>(w[4]) * Load(ref p0, t11 + ow)
+                    + new Vector<float>(w[5]) * Load(ref p0, t12 + ow);
+                acc += new Vector<float>(w[6]) * Load(ref p0, t20 + ow) + new Vector<float>(w[7]) * Load(ref p0, t21 + ow)
+                    + new Vector<float>(w[8]) * Load(ref p0, t22 + ow);
+                acc.CopyTo(yRow.Slice(ow));
+            }
+            for (; ow < g.OW; ow++)
+                yRow[ow] = b + w[0] * pad[t00 + ow] + w[1] * pad[t01 + ow] + w[2] * pad[t02 + ow]
+                    + w[3] * pad[t10 + ow] + w[4] * pad[t11 + ow] + w[5] * pad[t12 + ow]
+                    + w[6] * pad[t20 + ow] + w[7] * pad[t21 + ow] + w[8] * pad[t22 + ow];
+        }
+    }
+
+    // Scatter: padded gx at every tap of output (oh, ow) += w[tap] * gy[oh, ow]; one axpy per tap and output row.
+    private static void InputGradientPlane(ReadOnlySpan<float> gy, ReadOnlySpan<float> w, ConvGeometry g, Layout lay, float[] pad)
+    {
+        pad.AsSpan(0, lay.Size).Clear();
+        for (int oh = 0; oh < g.OH; oh++)
+        {
+            var gyRow = gy.Slice(oh * g.OW, g.OW);
+            for (int ki = 0; ki < 3; ki++)
+            for (int kj = 0; kj < 3; kj++)
+            {
+                var dst = pad.AsSpan(lay.Row(kj, oh * lay.S + ki), g.OW);
+                Axpy(w[ki * 3 + kj], gyRow, dst);
+            }
+        }
+    }
+
+    // taps[t] += Σ gy[oh, ow] · padded x at tap t of (oh, ow); taps[9] += Σ gy (the bias gradient).
+    private static void WeightGradientPlane(float[] pad, Layout lay, ReadOnlySpan<float> gy, ConvGeometry g, Span<float> taps)
+    {
+        for (int oh = 0; oh < g.OH; oh++)
+        {
+            var gyRow = gy.Slice(oh * g.OW, g.OW);
+            for (int ki = 0; ki < 3; ki++)
+            for (int kj = 0; kj < 3; kj++)
+                taps[ki * 3 + kj] += Dot(gyRow, pad.AsSpan(lay.Row(kj, oh * lay.S + ki), g.OW));
+            taps[9] += VectorMath.Sum<float>(gyRow);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector<float> Load(ref float start, int offset) =>
+        Unsafe.ReadUnaligned<Vector<float>>(ref Unsafe.As<float, byte>(ref Unsafe.Add(ref start, offset)));
+
+    private static void Axpy(float a, ReadOnlySpan<float> x, Span<float> y)
+    {
+        int vc = Vector<float>.Count, i = 0;
+        var va = new Vector<float>(a);
+        for (; i + vc <= x.Length; i += vc) (new Vector<float>(y.Slice(i)) + va * new Vector<float>(x.Slice(i))).CopyTo(y.Slice(i));
+        for (; i < x.Length; i++) y[i] += a * x[i];
+    }
+
+    private static float Dot(ReadOnlySpan<float> a, ReadOnlySpan<float> b)
+    {
+        int vc = Vector<float>.Count, i = 0;
+        var acc = Vector<float>.Zero;
+        for (; i + vc <= a.Length; i += vc) acc += new Vector<float>(a.Slice(i)) * new Vector<float>(b.Slice(i));
+        float s = Vector.Sum(acc);
+        for (; i < a.Length; i++) s += a[i] * b[i];
+        return s;
+    }
+}

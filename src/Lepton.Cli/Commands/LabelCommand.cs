@@ -35,7 +35,8 @@ public static class LabelCommand
             if (shown < 1) throw new ArgumentException($"--limit must be 1 or more, got {shown}.");
             var labels = (p.GetValue(set) ?? []).Select(ParseSet).ToList();
             await using var registry = await ModelRegistry.OpenAsync(p.GetValue(store), ct);
-            var service = new LabelingService(registry.Store, LabelingDatasets.Open(registry.Store, registry.Artifacts));
+            using var datasets = LabelingDatasets.Open(registry.Store, registry.Artifacts);
+            var service = new LabelingService(registry.Store, datasets);
             var stored = new List<LabelResult>();
             foreach (var (path, label) in labels) stored.Add(await service.LabelPathAsync(name, version, path, label, RegistryOptions.Actor, ct));
             LabelCommit? committed = p.GetValue(commit) ? await service.CommitAsync(name, version, RegistryOptions.Actor, ct) : null;

@@ -24,8 +24,9 @@ namespace Lepton.Cli.Hosting;
 internal sealed class ServerHost : IAsyncDisposable
 {
     private ServerHost(WebApplication app, ModelManager models, PredictionLogWriter log, AlertMonitor? alerts, string url,
-        LabelCandidateCollector? candidates, string? labelDataset)
+        LabelCandidateCollector? candidates, string? labelDataset, LabelingDatasets datasets)
     {
+        _datasets = datasets;
         Candidates = candidates;
         LabelDataset = labelDataset;
         App = app;
@@ -43,6 +44,8 @@ internal sealed class ServerHost : IAsyncDisposable
 
     /// <summary>Null when no monitoring rules were given.</summary>
     public AlertMonitor? Alerts { get; }
+
+    private readonly LabelingDatasets _datasets;
 
     /// <summary>Keeps images of unsure predictions for labeling; null when the server labels nothing.</summary>
     public LabelCandidateCollector? Candidates { get; }
@@ -62,6 +65,7 @@ internal sealed class ServerHost : IAsyncDisposable
         PredictionLogWriter? log = null;
         AlertMonitor? alerts = null;
         LabelCandidateCollector? candidates = null;
+        var datasets = LabelingDatasets.Open(registry.Store, registry.Artifacts);
         try
         {
             foreach (var model in models) await manager.LoadAsync(model, ct);
@@ -81,7 +85,7 @@ internal sealed class ServerHost : IAsyncDisposable
                 Registry = registry,
                 MetricsSources = sources,
                 DashboardPanels = [new Monitoring.Dashboard.MonitoringPanel(monitor, monitoring?.Window ?? TimeSpan.FromMinutes(15))],
-                Labeling = new LabelingService(registry.Store, LabelingDatasets.Open(registry.Store, registry.Artifacts)),
+                Labeling = new LabelingService(registry.Store, datasets),
                 LabelDataset = labelDataset,
                 LabelCandidates = candidates,
             };
@@ -90,12 +94,13 @@ internal sealed class ServerHost : IAsyncDisposable
             alerts?.Start();
             string url = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault()
                          ?? $"http://{options.Host}:{options.Port}";
-            return new ServerHost(app, manager, log, alerts, url, candidates, labelDataset);
+            return new ServerHost(app, manager, log, alerts, url, candidates, labelDataset, datasets);
         }
         catch
         {
             if (alerts is not null) await alerts.DisposeAsync();
             if (candidates is not null) await candidates.DisposeAsync();
+            datasets.Dispose();
             if (log is not null) await log.DisposeAsync();
             await manager.DisposeAsync();
             throw;
@@ -122,5 +127,6 @@ internal sealed class ServerHost : IAsyncDisposable
         if (Candidates is not null) await Candidates.DisposeAsync();
         await Log.DisposeAsync();
         await Models.DisposeAsync();
+        _datasets.Dispose();
     }
 }

@@ -57,6 +57,20 @@ public sealed class LabelCommandTests(TrainedModelFixture fixture)
     }
 
     [Fact]
+    public async Task Label_WithModel_RanksItemsByItsUncertaintyWithItsGuesses()
+    {
+        Assert.True(fixture.TrainResult.Code == 0, fixture.TrainResult.Err);
+        string name = await ImportAsync("label-cli-model");
+        var (code, stdout, err) = await CliRun.Invoke("label", name, "--model", "synthetic", "--json");
+        Assert.True(code == 0, err);
+        var tasks = Json(stdout).GetProperty("queue").GetProperty("tasks").EnumerateArray().ToList();
+        Assert.Equal(2, tasks.Count);
+        var uncertainty = tasks.Select(t => t.GetProperty("uncertainty").GetDouble()).ToList();
+        Assert.True(uncertainty[0] >= uncertainty[1], $"not most uncertain first: {string.Join(", ", uncertainty)}");
+        Assert.All(tasks, t => Assert.Equal(3, t.GetProperty("guesses").GetArrayLength()));
+    }
+
+    [Fact]
     public async Task Label_UnknownPathOrBadSet_FailsWithAHint()
     {
         string name = await ImportAsync("label-cli-bad");

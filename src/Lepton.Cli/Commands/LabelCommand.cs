@@ -1,8 +1,10 @@
 using System.CommandLine;
 using System.Globalization;
+using Lepton.Cli.Labeling;
 using Lepton.Cli.Rendering;
 using Lepton.Registry;
 using Lepton.Registry.Labeling;
+using Lepton.Runtime;
 using Spectre.Console;
 
 namespace Lepton.Cli.Commands;
@@ -16,7 +18,7 @@ public static class LabelCommand
     public static Command Create()
     {
         var dataset = new Argument<string>("dataset") { Description = "Image data set, NAME or NAME@V (default: the latest version)." };
-        var model = new Option<string?>("--model") { Description = "Only served predictions of this model join the queue." };
+        var model = new Option<string?>("--model") { Description = "A classifier (name, name@V, name@alias or folder) that ranks unlabelled items by its uncertainty; only its served predictions join the queue." };
         var list = new Option<bool>("--list") { Description = "List the queue (the default when nothing else is asked)." };
         var set = new Option<string[]>("--set") { Description = "Store a label: PATH=LABEL, PATH as the data set lists it (repeatable).", AllowMultipleArgumentsPerToken = false };
         var commit = new Option<bool>("--commit") { Description = "Record a new version of the data set with every stored label applied, linked to its parent." };
@@ -41,7 +43,16 @@ public static class LabelCommand
             foreach (var (path, label) in labels) stored.Add(await service.LabelPathAsync(name, version, path, label, RegistryOptions.Actor, ct));
             LabelCommit? committed = p.GetValue(commit) ? await service.CommitAsync(name, version, RegistryOptions.Actor, ct) : null;
             bool listing = p.GetValue(list) || (labels.Count == 0 && committed is null);
-            LabelQueue? queue = listing ? await service.QueueAsync(name, version, p.GetValue(model), null, ct) : null;
+            LabelQueue? queue = null;
+            if (listing && p.GetValue(model) is { } reference)
+            {
+                // The model ranks the items; its registered name filters the served predictions (a folder's predictions name the folder).
+                var resolved = await ModelResolution.ResolveAsync(reference, p.GetValue(store), ct);
+                using var predictor = PredictorLoader.Default.Load(resolved.Folder);
+                var data = await datasets.LoadAsync(name, version, ct);
+                queue = await service.QueueAsync(name, version, resolved.Version?.Model ?? reference, new PredictorItemScorer(predictor, data.Manifest.Pixels), ct);
+            }
+            else if (listing) queue = await service.QueueAsync(name, version, null, null, ct);
             if (p.GetValue(json))
             {
                 JsonOut.Write(new

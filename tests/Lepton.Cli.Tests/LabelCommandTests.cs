@@ -71,6 +71,31 @@ public sealed class LabelCommandTests(TrainedModelFixture fixture)
     }
 
     [Fact]
+    public async Task Serve_WithLabel_ServesTheQueueAndTheStoredPixelsOfAnImportedDataSet()
+    {
+        Assert.True(fixture.TrainResult.Code == 0, fixture.TrainResult.Err);
+        string name = await ImportAsync("label-serve");
+        await using var registry = await ModelRegistry.OpenAsync();
+        var serve = new Lepton.Serving.Models.ModelServeOptions("synthetic");
+        var options = new Lepton.Serving.ServerOptions { Host = "127.0.0.1", Port = 0, NoAuth = true };
+        await using var host = await Hosting.ServerHost.StartAsync(registry, options, [serve], serve, null,
+            Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance, CancellationToken.None, name);
+        Assert.Equal(name, host.LabelDataset);
+        using var http = new HttpClient { BaseAddress = new Uri(host.Url) };
+        var queue = Json(await http.GetStringAsync("/label/queue"));
+        Assert.Equal(name, queue.GetProperty("dataset").GetString());
+        var first = queue.GetProperty("queue")[0];
+        Assert.Equal("u/a.png", first.GetProperty("display").GetString());
+        var png = await http.GetByteArrayAsync($"/label/image/{first.GetProperty("id").GetString()}?dataset={name}@1");
+        var image = Lepton.Data.Images.ImageToTensor.Decode(png, "a.png");
+        Assert.Equal((6, 6, 1, (byte)150), (image.Width, image.Height, image.Channels, image.Pixels[0]));
+        var posted = await http.PostAsync("/label", new StringContent(
+            $"{{\"dataset\":\"{name}@1\",\"id\":\"{first.GetProperty("id").GetString()}\",\"label\":\"square\"}}", System.Text.Encoding.UTF8, "application/json"));
+        Assert.Equal(System.Net.HttpStatusCode.OK, posted.StatusCode);
+        Assert.Equal("square", Assert.Single(await registry.Store.ListLabelsAsync(name)).Label);
+    }
+
+    [Fact]
     public async Task Label_UnknownPathOrBadSet_FailsWithAHint()
     {
         string name = await ImportAsync("label-cli-bad");

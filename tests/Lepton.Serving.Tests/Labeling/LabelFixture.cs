@@ -4,6 +4,7 @@ using Lepton.Registry.Keys;
 using Lepton.Registry.Labeling;
 using Lepton.Registry.Store;
 using Lepton.Serving.Labeling;
+using Lepton.Serving.Logging;
 using Lepton.Serving.Models;
 using Lepton.Serving.Tests.Http;
 using Lepton.Tests.Shared;
@@ -35,6 +36,9 @@ public sealed class LabelFixture : IAsyncLifetime
 
     public LabelCandidateCollector Candidates { get; private set; } = null!;
 
+    /// <summary>The prediction log, flushed every 20 ms so tests see predictions quickly.</summary>
+    public PredictionLogWriter Log { get; private set; } = null!;
+
     public string PredictKey { get; private set; } = "";
 
     public string FeedbackKey { get; private set; } = "";
@@ -53,6 +57,7 @@ public sealed class LabelFixture : IAsyncLifetime
         await Models.LoadAsync(new ModelServeOptions($"{ServerFixture.Model}@production", MaxBatchSize: 8, MaxQueueDelay: TimeSpan.FromMilliseconds(1)));
         Labeling = new LabelingService(store, Datasets);
         Candidates = new LabelCandidateCollector(store, new LabelCandidateOptions(MinUncertainty: 0));
+        Log = new PredictionLogWriter(store, new PredictionLogOptions(FlushInterval: TimeSpan.FromMilliseconds(20)));
     }
 
     /// <summary>A data set with two labelled items (circle, square) and three unlabelled ones under unlabeled/.</summary>
@@ -64,7 +69,7 @@ public sealed class LabelFixture : IAsyncLifetime
     }
 
     private ServerDependencies Dependencies(ServerOptions options, bool labeling) =>
-        new(Models, options.NoAuth ? null : Registry.Store) { Registry = Registry, Labeling = labeling ? Labeling : null, LabelCandidates = labeling ? Candidates : null };
+        new(Models, options.NoAuth ? null : Registry.Store, Log) { Registry = Registry, Labeling = labeling ? Labeling : null, LabelCandidates = labeling ? Candidates : null };
 
     /// <summary>A server on TestServer; its client sends no key.</summary>
     public async Task<HttpClient> StartTestServerAsync(ServerOptions? options = null, bool labeling = true)
@@ -90,6 +95,7 @@ public sealed class LabelFixture : IAsyncLifetime
     {
         foreach (var app in _apps) await app.DisposeAsync();
         if (Candidates is not null) await Candidates.DisposeAsync();
+        if (Log is not null) await Log.DisposeAsync();
         if (Models is not null) await Models.DisposeAsync();
         if (Registry is not null) await Registry.DisposeAsync();
         try

@@ -93,6 +93,7 @@ public static class LabelEndpoints
             if (version is null) throw ProtocolException.BadRequest("\"dataset\" must name the version the id came from, e.g. \"shapes@2\".");
             string actor = http.Items[ApiKeyMiddleware.KeyIdItem] as string ?? LabelActor(http);
             var result = await Call(() => service.LabelAsync(dataset, version.Value, request.Id, request.Label, actor, http.RequestAborted));
+            if (result.Task.PredictionId is not null) await Serving.Labeling.CandidateRawInput.FillAsync(serving, result, http.RequestAborted);
             return Results.Json(new LabelDoc(result.Task.Id, result.Task.Display, result.Label, result.Outcome.ToString().ToLowerInvariant()), Json);
         }).WithTags("Labeling").WithSummary("Stores one label for a queue entry, durably, before answering; a prediction's label is also its feedback.")
             .Accepts<LabelRequest>("application/json");

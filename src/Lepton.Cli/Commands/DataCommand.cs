@@ -1,17 +1,25 @@
 using System.CommandLine;
 using Lepton.Cli.Rendering;
+using Lepton.Registry.Datasets.Images;
+using Lepton.Registry.References;
 using Spectre.Console;
 
 namespace Lepton.Cli.Commands;
 
-/// <summary><c>lepton data list|show</c>: dataset versions recorded in the registry.</summary>
-public static class DataCommand
+/// <summary><c>lepton data list|show|import|diff|inspect|clean|split|preview</c>: dataset versions recorded in the registry.</summary>
+public static partial class DataCommand
 {
     public static Command Create()
     {
-        var cmd = new Command("data", "Dataset versions recorded in the registry (training records the data it used).");
+        var cmd = new Command("data", "Data set versions: import a folder of images, list, show and diff versions (training records the data it used).");
         cmd.Subcommands.Add(List());
         cmd.Subcommands.Add(Show());
+        cmd.Subcommands.Add(Import());
+        cmd.Subcommands.Add(Diff());
+        cmd.Subcommands.Add(Inspect());
+        cmd.Subcommands.Add(Clean());
+        cmd.Subcommands.Add(Split());
+        cmd.Subcommands.Add(Preview());
         return cmd;
     }
 
@@ -41,23 +49,19 @@ public static class DataCommand
 
     private static Command Show()
     {
-        var reference = new Argument<string>("dataset") { Description = "NAME@VERSION, e.g. fashion-mnist@1." };
+        var reference = new Argument<string>("dataset") { Description = "NAME@VERSION (e.g. fashion-mnist@1), or NAME for the latest version." };
         var store = RegistryOptions.Store();
         var json = CommonOptions.Json();
-        var cmd = new Command("show", "Show a dataset version: manifest, schema and statistics.\n\nExample:\n  lepton data show fashion-mnist@1");
+        var cmd = new Command("show", "Show a dataset version: manifest, schema and statistics (an image data set: items per split and class, pixels, normalization).\n\nExamples:\n  lepton data show fashion-mnist@1\n  lepton data show photos");
         cmd.Arguments.Add(reference);
         cmd.Options.Add(store);
         cmd.Options.Add(json);
         cmd.SetAction(p => CommandRunner.Run(async ct =>
         {
-            string text = p.GetValue(reference)!;
-            int at = text.LastIndexOf('@');
-            if (at <= 0 || !int.TryParse(text[(at + 1)..], out int version))
-                throw new ArgumentException($"'{text}' is not NAME@VERSION (e.g. fashion-mnist@1); see lepton data list.");
             await using var s = await RegistryOptions.OpenAsync(p.GetValue(store), ct);
-            var v = await s.GetDatasetVersionAsync(text[..at], version, ct)
-                    ?? throw new KeyNotFoundException($"No dataset version {text}; see lepton data list.");
+            var v = await DatasetReference.Parse(p.GetValue(reference)).ResolveAsync(s, ct);
             if (p.GetValue(json)) { JsonOut.Write(v); return 0; }
+            if (ImageDatasetSummary.IsImageVersion(v)) { WriteImageSummary(v); return 0; }
             var c = AnsiConsole.Console;
             c.MarkupLine($"[bold]{Markup.Escape(v.Name)}@{v.Version}[/] content {v.ContentHash}, parent {v.ParentVersion?.ToString() ?? "-"}, by {Markup.Escape(v.CreatedBy)} at {v.CreatedAt:u}");
             c.Write(new Panel(Markup.Escape(v.ManifestJson)).Header("manifest"));

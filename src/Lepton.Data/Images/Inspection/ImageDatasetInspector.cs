@@ -12,8 +12,10 @@ namespace Lepton.Data.Images.Inspection;
 /// bytes, same picture);</item>
 /// <item>copies in different splits are split-leakage; copies with different labels are conflicting-labels.</item>
 /// </list>
-/// Near-constant images are kept out of the near-duplicate search: their pHash is the sign of rounding noise, so any two
-/// blank images would match. Near pairs come from a multi-index <see cref="HammingIndex"/>, not from all pairs.
+/// Near pairs are found in two steps: candidates whose pHashes lie within <see cref="InspectionOptions.NearDuplicateDistance"/>
+/// bits (a multi-index <see cref="HammingIndex"/>, not all pairs), then a check on the pixels (<see cref="SamePicture"/>):
+/// pHash alone confuses different pictures with the same layout (a bright disc on a dark noisy ground at the same place),
+/// which the fine detail tells apart. Near-constant images are kept out: their pHash is rounding noise.
 /// </summary>
 public static class ImageDatasetInspector
 {
@@ -28,7 +30,7 @@ public static class ImageDatasetInspector
         AddProblems(items, findings);
         var readable = items.Where(i => i.IsReadable).ToList();
         var stats = Measure(readable, pixels);
-        AddSameImage(readable, stats, options, findings);
+        AddSameImage(readable, stats, pixels, options, findings);
         var classCounts = ClassCounts(manifest, readable);
         AddImbalance(classCounts, options, findings);
         AddExtremeSizes(readable, options, findings);
@@ -90,7 +92,7 @@ public static class ImageDatasetInspector
         return worst;
     }
 
-    private static void AddSameImage(List<ImageItem> readable, Dictionary<string, ImageStats> stats, InspectionOptions options, List<InspectionFinding> findings)
+    private static void AddSameImage(List<ImageItem> readable, Dictionary<string, ImageStats> stats, IImagePixelSource pixels, InspectionOptions options, List<InspectionFinding> findings)
     {
         var shas = stats.Keys.OrderBy(s => s, StringComparer.Ordinal).ToList();
         var index = shas.Select((s, i) => (s, i)).ToDictionary(x => x.s, x => x.i, StringComparer.Ordinal);
@@ -98,9 +100,21 @@ public static class ImageDatasetInspector
         var parent = Enumerable.Range(0, shas.Count).ToArray();
         int Find(int x) { while (parent[x] != x) x = parent[x] = parent[parent[x]]; return x; }
         var searchable = Enumerable.Range(0, shas.Count).Where(i => stats[shas[i]].Std >= options.NearConstantStd).ToList();
-        foreach (var (a, b) in HammingIndex.Pairs(searchable.Select(i => stats[shas[i]].Hash).ToList(), options.NearDuplicateDistance))
+        var representative = readable.GroupBy(i => i.Sha256, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
+        var candidates = HammingIndex.Pairs(searchable.Select(i => stats[shas[i]].Hash).ToList(), options.NearDuplicateDistance);
+        var layout = pixels.Layout;
+        var verified = new bool[candidates.Count];
+        Parallel.For(0, candidates.Count, () => (new byte[layout.ImageBytes], new byte[layout.ImageBytes]), (c, _, buffers) =>
         {
-            int ra = Find(searchable[a]), rb = Find(searchable[b]);
+            pixels.Read(representative[shas[searchable[candidates[c].A]]], buffers.Item1);
+            pixels.Read(representative[shas[searchable[candidates[c].B]]], buffers.Item2);
+            verified[c] = SamePicture(buffers.Item1, buffers.Item2, layout.Width, layout.Height, layout.Channels, options);
+            return buffers;
+        }, _ => { });
+        for (int c = 0; c < candidates.Count; c++)
+        {
+            if (!verified[c]) continue;
+            int ra = Find(searchable[candidates[c].A]), rb = Find(searchable[candidates[c].B]);
             if (ra != rb) parent[Math.Max(ra, rb)] = Math.Min(ra, rb);
         }
         var groups = readable.GroupBy(i => Find(index[i.Sha256]))
@@ -223,4 +237,78 @@ public static class ImageDatasetInspector
         string.Join(", ", group.Select(i => $"{i.Path} ({key(i) ?? "none"})"));
 
     private static string Join(List<string> files) => string.Join(", ", files);
+
+    /// <summary>
+    /// Pearson correlation of the two images' 16x16 gray thumbnails: 1 for the same picture whatever its brightness and
+    /// contrast; two different pictures with the same layout (a bright disc on a dark noisy ground) stay well below.
+    /// </summary>
+    internal static double Similarity(ReadOnlySpan<byte> a, ReadOnlySpan<byte> b, int width, int height, int channels)
+    {
+        var ta = Thumb(a, width, height, channels);
+        var tb = Thumb(b, width, height, channels);
+        double ma = ta.Average(), mb = tb.Average(), sab = 0, saa = 0, sbb = 0;
+        for (int i = 0; i < ta.Length; i++)
+        {
+            double da = ta[i] - ma, db = tb[i] - mb;
+            sab += da * db; saa += da * da; sbb += db * db;
+        }
+        return saa <= 1e-9 || sbb <= 1e-9 ? 0 : sab / Math.Sqrt(saa * sbb);
+    }
+
+    private static float[] Thumb(ReadOnlySpan<byte> hwc, int width, int height, int channels)
+    {
+        var gray = PerceptualHash.Gray(hwc, width, height, channels);
+        var small = new float[16 * 16];
+        ImageResize.Bilinear(gray, width, height, 1, small, 16, 16);
+        return small;
+    }
+
+    /// <summary>
+    /// Correlation of the two images' fine detail (gray minus its 3x3 box blur) at the stored size: copies of one picture
+    /// share their texture and grain, different pictures with the same layout do not (their detail is independent, ~0).
+    /// </summary>
+    internal static double DetailSimilarity(ReadOnlySpan<byte> a, ReadOnlySpan<byte> b, int width, int height, int channels)
+    {
+        var ra = Detail(PerceptualHash.Gray(a, width, height, channels), width, height);
+        var rb = Detail(PerceptualHash.Gray(b, width, height, channels), width, height);
+        double sab = 0, saa = 0, sbb = 0;
+        for (int i = 0; i < ra.Length; i++) { sab += ra[i] * rb[i]; saa += ra[i] * ra[i]; sbb += rb[i] * rb[i]; }
+        return saa <= 1e-9 || sbb <= 1e-9 ? 0 : sab / Math.Sqrt(saa * sbb);
+    }
+
+    /// <summary>
+    /// The verification of a pHash candidate pair: the 16x16 layouts must agree (correlation at least
+    /// <see cref="InspectionOptions.LayoutCorrelation"/>) and, when both images have fine detail (RMS of gray minus its
+    /// 3x3 blur at least <see cref="InspectionOptions.MinDetailRms"/>), so must the detail
+    /// (<see cref="InspectionOptions.DetailCorrelation"/>); smooth images are judged by their layout alone.
+    /// </summary>
+    internal static bool SamePicture(ReadOnlySpan<byte> a, ReadOnlySpan<byte> b, int width, int height, int channels, InspectionOptions options)
+    {
+        if (Similarity(a, b, width, height, channels) < options.LayoutCorrelation) return false;
+        var ra = Detail(PerceptualHash.Gray(a, width, height, channels), width, height);
+        var rb = Detail(PerceptualHash.Gray(b, width, height, channels), width, height);
+        double sab = 0, saa = 0, sbb = 0;
+        for (int i = 0; i < ra.Length; i++) { sab += ra[i] * rb[i]; saa += ra[i] * ra[i]; sbb += rb[i] * rb[i]; }
+        double minRms = Math.Sqrt(Math.Min(saa, sbb) / Math.Max(1, ra.Length));
+        if (minRms < options.MinDetailRms) return true;
+        return sab / Math.Sqrt(saa * sbb) >= options.DetailCorrelation;
+    }
+
+    private static double[] Detail(byte[] gray, int width, int height)
+    {
+        var r = new double[gray.Length];
+        for (int y = 0; y < height; y++)
+            for (int x = 0; x < width; x++)
+            {
+                double sum = 0; int n = 0;
+                for (int dy = -1; dy <= 1; dy++)
+                    for (int dx = -1; dx <= 1; dx++)
+                    {
+                        int yy = y + dy, xx = x + dx;
+                        if ((uint)yy < (uint)height && (uint)xx < (uint)width) { sum += gray[yy * width + xx]; n++; }
+                    }
+                r[y * width + x] = gray[y * width + x] - sum / n;
+            }
+        return r;
+    }
 }

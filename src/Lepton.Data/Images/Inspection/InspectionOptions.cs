@@ -1,8 +1,12 @@
 namespace Lepton.Data.Images.Inspection;
 
 /// <summary>
-/// Thresholds of an inspection. <see cref="NearDuplicateDistance"/> 8 of 64 pHash bits: re-encoded, slightly resized or
-/// brightened copies measure 0-4 here, unrelated images about 32 +- 4, so 8 leaves a wide margin both ways.
+/// Thresholds of an inspection. Near duplicates: pHash candidates within <see cref="NearDuplicateDistance"/> 12 of 64 bits
+/// (re-encoded, resized or brightened copies measured 0-10, unrelated images about 32 +- 4 but as close as 10 for
+/// pictures of the same layout), confirmed when the 16x16 gray layouts correlate at least <see cref="LayoutCorrelation"/>
+/// 0.95 and the fine detail (gray minus 3x3 blur) at least <see cref="DetailCorrelation"/> 0.4 (measured on the planted
+/// acceptance folder: copies 0.62-0.99, different pictures at most 0.23); images with detail RMS under
+/// <see cref="MinDetailRms"/> 1.5 gray levels are too smooth for that check and need a layout correlation of 0.95 alone.
 /// <see cref="ImbalanceRatio"/> 0.2: a class with fewer than a fifth of the largest class's items is reported (below
 /// that, plain accuracy hides the class; a 1:5 ratio is where resampling or class weights usually start to matter).
 /// <see cref="NearConstantStd"/> 2.0 (of 255): the pixel standard deviation below which an image is blank to the eye.
@@ -10,7 +14,10 @@ namespace Lepton.Data.Images.Inspection;
 /// manifest class order) and turn on the label-error check.
 /// </summary>
 public sealed record InspectionOptions(
-    int NearDuplicateDistance = 8,
+    int NearDuplicateDistance = 12,
+    double LayoutCorrelation = 0.95,
+    double DetailCorrelation = 0.4,
+    double MinDetailRms = 1.5,
     double ImbalanceRatio = 0.2,
     int MinSide = 16,
     int MaxSide = 10_000,

@@ -1,0 +1,81 @@
+using System.CommandLine;
+using Lepton.Cli.Rendering;
+using Lepton.Data.Images.Inspection;
+using Lepton.Registry;
+using Lepton.Registry.Datasets.Images;
+using Lepton.Registry.References;
+using Lepton.Training.Quality;
+using Spectre.Console;
+
+namespace Lepton.Cli.Commands;
+
+public static partial class DataCommand
+{
+    private static Command Inspect()
+    {
+        var reference = new Argument<string>("dataset") { Description = "The image data set version, NAME@VERSION (or NAME for the latest)." };
+        var html = new Option<string?>("--html") { Description = "Also write a self-contained HTML report with thumbnails to this file." };
+        var labelErrors = new Option<bool>("--label-errors") { Description = "Also look for likely mislabelled images (confident learning on out-of-fold predictions; trains K small models)." };
+        var folds = new Option<int>("--folds") { Description = "Folds for the out-of-fold predictions of --label-errors.", DefaultValueFactory = _ => 5 };
+        var distance = new Option<int>("--near-distance") { Description = "Perceptual-hash bits (of 64) within which two images count as the same picture.", DefaultValueFactory = _ => new InspectionOptions().NearDuplicateDistance };
+        var store = RegistryOptions.Store();
+        var json = CommonOptions.Json();
+        var cmd = new Command("inspect", $"""
+            Look for problems in an image data set version: unreadable files and non-images, exact and near duplicates
+            (perceptual hash), the same image in two splits (leakage) or with two labels, class imbalance, extreme sizes or
+            aspect ratios, near-constant images and, with --label-errors, likely mislabelled images. Each finding names its
+            files. Nothing is changed; see lepton data clean. Finding kinds: {string.Join(", ", InspectionKinds.All)}.
+
+            Examples:
+              lepton data inspect photos@2
+              lepton data inspect photos@2 --html report.html --label-errors
+              lepton data inspect photos --json
+            """);
+        cmd.Arguments.Add(reference);
+        foreach (var o in new Option[] { html, labelErrors, folds, distance, store, json }) cmd.Options.Add(o);
+        cmd.SetAction(p => CommandRunner.Run(async ct =>
+        {
+            await using var registry = await ModelRegistry.OpenAsync(p.GetValue(store), ct);
+            using var data = await ImageDatasets.LoadAsync(registry.Store, registry.Artifacts, DatasetReference.Parse(p.GetValue(reference)), ct: ct);
+            var name = $"{data.Version.Name}@{data.Version.Version}";
+            var options = new InspectionOptions(NearDuplicateDistance: p.GetValue(distance));
+            if (p.GetValue(labelErrors))
+                options = options with { PredictedProbabilities = OutOfFold(data, p.GetValue(folds), quiet: p.GetValue(json)) };
+            var report = ImageDatasetInspector.Inspect(data.Manifest, data.Pixels, options, name);
+            if (p.GetValue(html) is { } file)
+            {
+                await File.WriteAllTextAsync(file, InspectionHtml.Render(report, data.Manifest, data.Pixels), ct);
+                if (!p.GetValue(json)) AnsiConsole.Console.MarkupLine($"wrote {Markup.Escape(file)}");
+            }
+            if (p.GetValue(json)) { Console.WriteLine(report.ToJson()); return 0; }
+            WriteReport(report);
+            return 0;
+        }));
+        return cmd;
+    }
+
+    /// <summary>Out-of-fold probabilities for --label-errors, with the model's accuracy on stderr (it bounds what can be trusted).</summary>
+    private static IReadOnlyDictionary<string, float[]> OutOfFold(ImageDatasetVersion data, int folds, bool quiet)
+    {
+        var oof = OutOfFoldPredictions.Compute(data.Manifest, data.Pixels, new OutOfFoldOptions(Folds: folds));
+        // On stderr even with --json: the accuracy bounds how far the label-error findings can be trusted.
+        _ = quiet;
+        Console.Error.WriteLine($"label errors: {folds}-fold logistic regression on {oof.Items.Count:N0} images, out-of-fold accuracy {oof.Accuracy:P1}");
+        return oof.ByPath();
+    }
+
+    private static void WriteReport(InspectionReport report)
+    {
+        var c = AnsiConsole.Console;
+        c.MarkupLine($"[bold]{Markup.Escape(report.Dataset ?? "")}[/]: {report.Items:N0} items, {report.Findings.Count:N0} findings");
+        if (report.Findings.Count == 0) { c.MarkupLine("[green]no problems found[/]"); return; }
+        var summary = new Table().Border(TableBorder.Rounded).AddColumns("kind", "findings", "files");
+        foreach (var (kind, n) in report.CountsByKind)
+            summary.AddRow(kind, $"{n:N0}", $"{report.OfKind(kind).SelectMany(f => f.Files).Distinct().Count():N0}");
+        c.Write(summary);
+        var t = new Table().Border(TableBorder.Rounded).AddColumns("kind", "finding");
+        foreach (var f in report.Findings.Take(100)) t.AddRow(f.Kind, Markup.Escape(f.Message));
+        c.Write(t);
+        if (report.Findings.Count > 100) c.MarkupLine($"... and {report.Findings.Count - 100:N0} more (see --json or --html)");
+    }
+}

@@ -8,7 +8,7 @@ namespace Lepton.Factory.Recipes;
 /// <summary>The readers of the data, model, training and gates sections.</summary>
 public static partial class RecipeLoader
 {
-    internal static IReadOnlyList<string> DataKeys { get; } = ["source", "dir"];
+    internal static IReadOnlyList<string> DataKeys { get; } = ["source", "dir", "name", "size"];
 
     internal static IReadOnlyList<string> ModelKeys { get; } = ["preset", "file"];
 
@@ -22,7 +22,24 @@ public static partial class RecipeLoader
         if (s is null) return new RecipeData();
         string source = s.Choice("source", "fashion-mnist", RecipeData.Sources);
         string? dir = s.String("dir");
-        return new RecipeData(source, dir is null ? null : Resolve(dir, baseDirectory));
+        string? name = s.String("name"), size = s.String("size");
+        if (source == RecipeData.Images)
+        {
+            if (dir is null)
+                s.Errors.Add(s.Node, "'data.source' is images but 'data.dir' is missing; give the folder of images (class subfolders or train/validation/test), relative to the recipe.");
+            else if (!Directory.Exists(Resolve(dir, baseDirectory)) && !File.Exists(Resolve(dir, baseDirectory)))
+                s.Errors.Add(s.Value("dir")!, $"'data.dir' is '{dir}', but there is no folder or manifest at {Resolve(dir, baseDirectory)}.");
+            if (name is not null && Lepton.Registry.References.ModelName.Check(name, "data set name") is { } problem)
+                s.Errors.Add(s.Value("name")!, $"'data.name': {problem}");
+            if (size is not null)
+            {
+                try { Lepton.Data.Images.Import.ImageImportOptions.ParseSize(size); }
+                catch (ArgumentException ex) { s.Errors.Add(s.Value("size")!, $"'data.size': {ex.Message}"); }
+            }
+        }
+        else if (name is not null || size is not null)
+            s.Errors.Add(s.Value(name is not null ? "name" : "size")!, "'data.name' and 'data.size' apply to 'source: images' only.");
+        return new RecipeData(source, dir is null ? null : Resolve(dir, baseDirectory), name, size);
     }
 
     private static RecipeModel ReadModel(YamlSection? s, string baseDirectory)

@@ -5,10 +5,18 @@ using Lepton.Training.Workflows;
 
 namespace Lepton.Factory.Recipes;
 
-/// <summary><c>data:</c> where the training data comes from; a relative <c>dir</c> is resolved against the recipe's folder.</summary>
-public sealed record RecipeData(string Source = "fashion-mnist", string? Dir = null)
+/// <summary>
+/// <c>data:</c> where the training data comes from; a relative <c>dir</c> is resolved against the recipe's folder.
+/// <c>source: images</c> imports the folder of images in <c>dir</c> (class subfolders, the Keras train/validation/test
+/// layout, or a manifest) as data set <c>name</c> (default: the recipe's name) at <c>size</c> (WxH; default: chosen from the images).
+/// </summary>
+public sealed record RecipeData(string Source = "fashion-mnist", string? Dir = null, string? Name = null, string? Size = null)
 {
-    public static IReadOnlyList<string> Sources { get; } = ["fashion-mnist"];
+    public const string Images = "images";
+
+    public static IReadOnlyList<string> Sources { get; } = ["fashion-mnist", Images];
+
+    public bool IsImages => Source == Images;
 }
 
 /// <summary><c>model:</c> a preset name or a model.json path (absolute after loading); exactly one is set.</summary>
@@ -40,10 +48,11 @@ public sealed record RecipeTraining(
     public static IReadOnlyList<string> Schedules { get; } = ["none", "cosine", "onecycle", "step"];
 
     /// <summary>The training workflow's recipe for this data and model.</summary>
-    public ImageClassifierRecipe ToImageClassifierRecipe(RecipeData data, RecipeModel model) => new(
-        Data: data.Source, DataDir: data.Dir, Model: model.Reference, Epochs: Epochs, BatchSize: BatchSize, LearningRate: LearningRate,
+    /// <param name="datasetRef">The image data set version the data step recorded (NAME@V); null for Fashion-MNIST.</param>
+    public ImageClassifierRecipe ToImageClassifierRecipe(RecipeData data, RecipeModel model, string? datasetRef = null) => new(
+        Data: datasetRef ?? data.Source, DataDir: data.Dir, Model: model.Reference, Epochs: Epochs, BatchSize: BatchSize, LearningRate: LearningRate,
         Optimizer: Optimizer, WeightDecay: WeightDecay, Momentum: Momentum, Schedule: Schedule, ClipGradNorm: ClipGradNorm,
-        ValidationSplit: ValidationSplit, Seed: Seed);
+        ValidationSplit: ValidationSplit, Seed: Seed, Augment: Augment?.ToString());
 }
 
 /// <summary>

@@ -73,7 +73,9 @@ public static class ImageClassifierTraining
         all.Add(new ModelCheckpoint(outDir, (m, dir) => ModelFile.Save(dir, m, spec), new ModelCheckpointOptions(Monitor: "loss")));
 
         var fit = new FitOptions(Epochs: recipe.Epochs, BatchSize: recipe.BatchSize, Seed: recipe.Seed,
-            ClipGradNorm: recipe.ClipGradNorm, Schedule: schedule);
+            ClipGradNorm: recipe.ClipGradNorm, Schedule: schedule,
+            // Augmenting costs CPU per image: two loader threads keep the kernels fed (bench/image-epoch).
+            LoaderWorkers: string.IsNullOrWhiteSpace(recipe.Augment) ? 1 : 2);
         var history = trainer.Fit(train, validation, fit, all, cancellationToken);
 
         double seconds = history.Epochs.Sum(e => e.Duration.TotalSeconds);

@@ -8,10 +8,11 @@ namespace Lepton.Training.Workflows;
 /// <summary>Turns a <c>--model</c> argument into a model: a preset name, a model.json (fresh weights) or a model folder (its weights, to fine-tune).</summary>
 public static class ModelSource
 {
-    public static (Module Model, string Description) Resolve(string model, Generator rng)
+    /// <summary>A preset is built for inputs (N, <paramref name="channels"/>, <paramref name="height"/>, <paramref name="width"/>) and <paramref name="classes"/> classes (default: Fashion-MNIST's).</summary>
+    public static (Module Model, string Description) Resolve(string model, Generator rng, int channels = 1, int height = 28, int width = 28, int classes = 10)
     {
         if (ModelPresets.Names.Contains(model.ToLowerInvariant()))
-            return (ModelPresets.Build(model, 1, 28, 28, 10, rng), $"preset '{model}'");
+            return (ModelPresets.Build(model, channels, height, width, classes, rng), $"preset '{model}'");
         if (Directory.Exists(model))
         {
             if (File.Exists(Path.Combine(model, ModelFile.WeightsFileName)))

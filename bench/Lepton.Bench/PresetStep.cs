@@ -45,17 +45,21 @@ public static class PresetStep
         }
         for (int i = 0; i < 3; i++) Step();
         var t = new double[steps];
+        var cpu0 = Process.GetCurrentProcess().TotalProcessorTime;
         for (int i = 0; i < steps; i++)
         {
             long t0 = Stopwatch.GetTimestamp();
             Step();
             t[i] = Stopwatch.GetElapsedTime(t0).TotalMilliseconds;
         }
+        // Process CPU time per step: on a machine shared with other jobs the wall time counts waits for a core, this does not.
+        double cpuPerStep = (Process.GetCurrentProcess().TotalProcessorTime - cpu0).TotalMilliseconds / steps;
         Array.Sort(t);
         double median = t[steps / 2], rate = batch / median * 1e3;
         Console.WriteLine($"{preset} {channels}x{side}x{side} batch {batch}, {Lepton.Engine.Threading.CpuParallel.ThreadCount} threads: " +
             $"{(plan is null ? $"recorded ({reason})" : "planned")}; step median {median:F1} ms, best {t[0]:F1} ms; {rate:F0} images/s; " +
-            $"60,000-image epoch ≈ {60000 / rate:F0} s");
+            $"60,000-image epoch ≈ {60000 / rate:F0} s; CPU {cpuPerStep:F0} ms/step " +
+            $"(on {Lepton.Engine.Threading.CpuParallel.ThreadCount} idle cores ≈ {60000.0 / batch * cpuPerStep / Lepton.Engine.Threading.CpuParallel.ThreadCount / 1e3:F0} s/epoch)");
         return 0;
     }
 }

@@ -161,4 +161,27 @@ public sealed class CliTests(TrainedModelFixture fx)
         Assert.Equal(2, code);
         Assert.Contains("--epochs must be >= 1", err);
     }
+
+    [Fact]
+    public async Task TrainFromRegisteredModel_FrozenBackbone_KeepsItsWeightsAndRecordsTheParent()
+    {
+        string outDir = Path.Combine(fx.Root, "transfer");
+        var (code, _, err) = await CliRun.Invoke("train", "--data-dir", fx.DataDir, "--from", "synthetic@1", "--freeze", "backbone",
+            "--epochs", "1", "--out", outDir, "--json");
+        Assert.True(code == 0, err);
+        var parent = ModelFile.Load(fx.ModelDir);
+        var child = ModelFile.Load(outDir);
+        // The MLP's first Linear is backbone: bit-identical; its head (layer 5) was retrained.
+        Assert.Equal(parent.Model.StateDict()["1.weight"].ToArray(), child.Model.StateDict()["1.weight"].ToArray());
+        Assert.NotEqual(parent.Model.StateDict()["5.weight"].ToArray(), child.Model.StateDict()["5.weight"].ToArray());
+        Assert.Equal("synthetic@1", child.Spec.Metadata!["parent_model"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task TransferOptionsWithoutFrom_AreUsageErrors()
+    {
+        var (code, _, err) = await CliRun.Invoke("train", "--data-dir", fx.DataDir, "--freeze", "backbone", "--out", Path.Combine(fx.Root, "z"));
+        Assert.Equal(2, code);
+        Assert.Contains("add --from MODEL", err);
+    }
 }

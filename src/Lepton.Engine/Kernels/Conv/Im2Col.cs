@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.InteropServices;
 using Lepton.Engine.Threading;
 
 namespace Lepton.Engine.Kernels;
@@ -39,6 +40,9 @@ internal static class Im2Col
                         dst[hi..].Clear();
                         int src = plane + ih * g.W + lo * g.SW + colOff;
                         if (g.SW == 1) x.AsSpan(src, hi - lo).CopyTo(dst[lo..hi]);
+                        else if (g.SW == 2 && typeof(T) == typeof(float))
+                            StridedRows.GatherEven(((float[])(object)x).AsSpan(src, 2 * (hi - lo) - 1),
+                                MemoryMarshal.Cast<T, float>(dst[lo..hi]));
                         else for (int ow = lo; ow < hi; ow++, src += g.SW) dst[ow] = x[src];
                     }
                 }
@@ -72,6 +76,9 @@ internal static class Im2Col
                         int src = rowBase + oh * g.OW;
                         int dst = plane + ih * g.W + colOff;
                         if (g.SW == 1) VectorMath.AddTo<T>(col.AsSpan(src + lo, hi - lo), dx.AsSpan(dst + lo, hi - lo));
+                        else if (g.SW == 2 && typeof(T) == typeof(float))
+                            StridedRows.ScatterAddEven(((float[])(object)col).AsSpan(src + lo, hi - lo),
+                                ((float[])(object)dx).AsSpan(dst + lo * 2, 2 * (hi - lo) - 1));
                         else for (int ow = lo; ow < hi; ow++) dx[dst + ow * g.SW] += col[src + ow];
                     }
                 }

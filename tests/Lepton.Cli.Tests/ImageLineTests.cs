@@ -13,9 +13,8 @@ using SkiaSharp;
 namespace Lepton.Cli.Tests;
 
 /// <summary>
-/// The whole line on a user's own images: a Keras-layout folder with planted problems is imported, inspected (exactly the
-/// planted problems), cleaned into a new version, trained on with an auto-sized preset and augmentation, and served: a raw
-/// JPEG of another size gets the right class.
+/// The whole line on a user's own images: a Keras-layout folder with planted problems is imported, cleaned into a new
+/// version, trained on with an auto-sized preset and augmentation, and served: a raw JPEG of another size gets the right class.
 /// </summary>
 [Collection("cli")]
 public sealed class ImageLineTests(TrainedModelFixture fx) : IDisposable
@@ -30,7 +29,7 @@ public sealed class ImageLineTests(TrainedModelFixture fx) : IDisposable
     private static JsonElement Json(string stdout) => JsonDocument.Parse(stdout).RootElement.Clone();
 
     [Fact]
-    public async Task PlantedFolder_ImportInspectCleanTrainServe_FindsProblemsAndAnswersRawJpegs()
+    public async Task PlantedFolder_ImportCleanTrainServe_AnswersRawJpegsOfAnotherSize()
     {
         _ = fx;
         var folder = PlantedImageFolder.Create(Path.Combine(_root, "shapes"), perClass: 100,
@@ -43,15 +42,20 @@ public sealed class ImageLineTests(TrainedModelFixture fx) : IDisposable
         var problems = imported.GetProperty("problems").EnumerateArray().Select(p => p.GetProperty("path").GetString()!).Order().ToList();
         Assert.Equal(folder.Planted["unreadable"].Concat(folder.Planted["not-an-image"]).SelectMany(f => f).Order(), problems);
 
-        (code, stdout, err) = await CliRun.Invoke("train", "--data", "shapes@1", "--model", "auto", "--epochs", "12", "--batch-size", "32", "--schedule", "onecycle",
-            "--lr", "0.003", "--augment", "flip,rotate=10", "--out", Path.Combine(_root, "model"), "--register", "shapes");
+        // Inspection's exact findings on this folder are DataInspectCommandTests' business; here the cleaned version trains.
+        (code, stdout, err) = await CliRun.Invoke("data", "clean", "shapes@1", "--drop", "all", "--json");
+        Assert.True(code == 0, err);
+        Assert.Equal(2, Json(stdout).GetProperty("version").GetInt32());
+
+        (code, stdout, err) = await CliRun.Invoke("train", "--data", "shapes@2", "--model", "auto", "--epochs", "20", "--batch-size", "32", "--schedule", "onecycle",
+            "--lr", "0.003", "--augment", "flip,rotate=10", "--seed", "1", "--out", Path.Combine(_root, "model"), "--register", "shapes");
         Assert.True(code == 0, err + stdout);
         var spec = ModelFile.Load(Path.Combine(_root, "model")).Spec;
         Assert.Equal(PlantedImageFolder.Classes, spec.ClassNames);
         Assert.Equal([-1, 3, 32, 32], spec.Input!.Shape);
         Assert.Equal(InputKind.Image, spec.Input.Kind);
-        Assert.Equal("shapes@1", spec.Metadata?["dataset"]?.GetValue<string>());
-        Assert.True(spec.Metrics["test_accuracy"] >= 0.8, $"test accuracy {spec.Metrics["test_accuracy"]}");
+        Assert.Equal("shapes@2", spec.Metadata?["dataset"]?.GetValue<string>());
+        Assert.True(spec.Metrics["test_accuracy"] >= 0.85, $"test accuracy {spec.Metrics["test_accuracy"]}\n{stdout}");
 
         // Served: raw JPEGs of a size no training image had (200x150) get the class drawn in them.
         await using var registry = await ModelRegistry.OpenAsync(null);

@@ -8,7 +8,6 @@ using Lepton.Tests.Shared;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
-using SkiaSharp;
 
 namespace Lepton.Cli.Tests;
 
@@ -70,7 +69,7 @@ public sealed class ImageLineTests(TrainedModelFixture fx) : IDisposable
         for (int i = 0; i < 12; i++)
         {
             string cls = classes[i % 3];
-            var content = new ByteArrayContent(Jpeg(cls, 200, 150, i));
+            var content = new ByteArrayContent(PlantedImageFolder.Sample(cls, 200, 150, 1000 + i));
             content.Headers.ContentType = new MediaTypeHeaderValue("image/jpeg");
             var response = await http.PostAsync("/models/shapes/predict", content);
             var body = await response.Content.ReadAsStringAsync();
@@ -78,28 +77,5 @@ public sealed class ImageLineTests(TrainedModelFixture fx) : IDisposable
             if (Json(body).GetProperty("predictions")[0].GetProperty("label").GetString() == cls) right++;
         }
         Assert.True(right >= 10, $"{right} of 12 raw JPEGs got the right class");
-    }
-
-    /// <summary>A shape like the folder's, drawn at a size the folder never had.</summary>
-    private static byte[] Jpeg(string cls, int w, int h, int seed)
-    {
-        var rng = new Random(1000 + seed);
-        using var bitmap = new SKBitmap(new SKImageInfo(w, h, SKColorType.Rgba8888, SKAlphaType.Opaque));
-        using (var canvas = new SKCanvas(bitmap))
-        {
-            canvas.Clear(new SKColor((byte)rng.Next(0, 60), (byte)rng.Next(0, 60), (byte)rng.Next(0, 60)));
-            using var paint = new SKPaint { IsAntialias = true, Color = new SKColor((byte)rng.Next(170, 256), (byte)rng.Next(170, 256), (byte)rng.Next(170, 256)) };
-            int r = h / 4;
-            switch (cls)
-            {
-                case "circle": canvas.DrawCircle(w / 2f + rng.Next(-20, 21), h / 2f, r, paint); break;
-                case "square": canvas.DrawRect(w / 2f - r + rng.Next(-20, 21), h / 2f - r, 2 * r, 2 * r, paint); break;
-                default:
-                    for (int y = rng.Next(10); y < h; y += 36) canvas.DrawRect(0, y, w, 18, paint);
-                    break;
-            }
-        }
-        using var data = bitmap.Encode(SKEncodedImageFormat.Jpeg, 90);
-        return data.ToArray();
     }
 }

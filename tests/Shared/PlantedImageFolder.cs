@@ -50,6 +50,14 @@ public sealed class PlantedImageFolder
         return folder;
     }
 
+    /// <summary>A new JPEG of class <paramref name="cls"/> drawn like the folder's images, at any size (e.g. one no folder image has).</summary>
+    public static byte[] Sample(string cls, int width, int height, int seed)
+    {
+        var painter = new PlantedImageFolder("", seed);
+        using var bitmap = painter.Draw(cls, width, height, gray: false);
+        return Encode(bitmap, SKEncodedImageFormat.Jpeg, 90);
+    }
+
     private void PlantProblems()
     {
         // Unreadable: JPEGs cut in half; not images: a text file named .jpg and an empty .png.
@@ -108,7 +116,7 @@ public sealed class PlantedImageFolder
         {
             canvas.Clear(new SKColor((byte)_rng.Next(0, 90), (byte)_rng.Next(0, 90), (byte)_rng.Next(0, 90)));
             using var noise = new SKPaint { IsAntialias = false };
-            for (int k = 0; k < w * h / 40; k++)
+            for (int k = 0; k < w * h / 12; k++)
             {
                 noise.Color = new SKColor((byte)_rng.Next(0, 120), (byte)_rng.Next(0, 120), (byte)_rng.Next(0, 120));
                 canvas.DrawRect(_rng.Next(w), _rng.Next(h), 2, 2, noise);

@@ -51,7 +51,7 @@ public static partial class RecipeLoader
             s.Errors.Add(s.Node, "'model' gives both 'preset' and 'file'; keep one.");
             return new RecipeModel();
         }
-        if (file is null) return new RecipeModel(s.Choice("preset", "cnn", ModelPresets.Names));
+        if (file is null) return new RecipeModel(s.Choice("preset", "cnn", [.. ModelPresets.Names, "auto"]));
         string full = Resolve(file, baseDirectory);
         if (!File.Exists(full))
             s.Errors.Add(s.Value("file")!, $"'model.file' is '{file}', but there is no file at {full}; give the path of a model.json (relative to the recipe) or use 'preset: cnn'.");

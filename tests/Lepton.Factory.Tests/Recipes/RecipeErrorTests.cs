@@ -59,8 +59,8 @@ public sealed class RecipeErrorTests
     [Theory]
     [InlineData("training:\n  optimizer: adan\n", "'training.optimizer' is 'adan', which is not allowed (did you mean 'adam'?); allowed values: adam, adamw, sgd.")]
     [InlineData("training:\n  schedule: linear\n", "allowed values: none, cosine, onecycle, step.")]
-    [InlineData("data:\n  source: mnist\n", "allowed values: fashion-mnist.")]
-    [InlineData("model:\n  preset: cnnn\n", "(did you mean 'cnn'?); allowed values: mlp, cnn, cnn-bn.")]
+    [InlineData("data:\n  source: mnist\n", "allowed values: fashion-mnist, images.")]
+    [InlineData("model:\n  preset: cnnn\n", "(did you mean 'cnn'?); allowed values: mlp, cnn, cnn-bn, resnet, mobilenet, auto.")]
     [InlineData("loop:\n  trigger: always\n", "allowed values: alert, schedule, manual.")]
     [InlineData("loop:\n  mode: finetune\n", "(did you mean 'fine-tune'?); allowed values: fine-tune, scratch.")]
     public void BadEnumValuesListTheAllowedValues(string body, string message)
@@ -69,6 +69,14 @@ public sealed class RecipeErrorTests
         Assert.Equal(3, e.Line);
         Assert.Contains(message, e.Message);
     }
+
+    [Theory]
+    [InlineData("data:\n  source: images\n", "'data.source' is images but 'data.dir' is missing")]
+    [InlineData("data:\n  source: images\n  dir: /no/such/folder\n", "there is no folder or manifest at /no/such/folder")]
+    [InlineData("data:\n  source: images\n  dir: /tmp\n  size: big\n", "'data.size': --size 'big' is not WxH")]
+    [InlineData("data:\n  size: 64x64\n", "apply to 'source: images' only")]
+    public void ImageDataNeedsAFolderAndAValidSize(string body, string message) =>
+        Assert.Contains(message, Single("name: a\n" + body).Message);
 
     [Theory]
     [InlineData("monitoring:\n  window: 15 minutes\n", "'monitoring.window' is '15 minutes', which is not a duration")]

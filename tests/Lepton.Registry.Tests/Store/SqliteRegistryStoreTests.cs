@@ -34,7 +34,7 @@ public sealed class SqliteRegistryStoreTests(ITestOutputHelper output) : Registr
         command.CommandText = "PRAGMA journal_mode";
         Assert.Equal("wal", await command.ExecuteScalarAsync());
         command.CommandText = "SELECT group_concat(name, ',') FROM (SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name)";
-        Assert.Equal("alert_events,alias_history,api_keys,audit_log,dataset_versions,datasets,feedback,loop_decisions,model_aliases,model_versions,models,predictions,recipe_steps,run_logs,run_metrics,runs,schema_migrations",
+        Assert.Equal("alert_events,alias_history,api_keys,audit_log,dataset_versions,datasets,feedback,label_candidates,labels,loop_decisions,model_aliases,model_versions,models,predictions,recipe_steps,run_logs,run_metrics,runs,schema_migrations",
             await command.ExecuteScalarAsync());
     }
 }

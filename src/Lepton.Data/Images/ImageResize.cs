@@ -23,7 +23,11 @@ public static class ImageResize
         var ys = Weights(height, outHeight);
         // Horizontal pass: (H,W,C) → (C,H,outW). Each output pixel reads its source span once for all channels; every
         // channel still sums its taps in ascending order, so the result is bit-identical to one channel at a time.
-        var mid = new float[channels * height * outWidth];
+        // The intermediate comes from the shared pool: a fresh large array per image sends every resize to the large
+        // object heap, and its collections stall all the threads of a parallel import. Every element is written below.
+        var mid = System.Buffers.ArrayPool<float>.Shared.Rent(channels * height * outWidth);
+        try
+        {
         int midPlane = height * outWidth;
         for (int y = 0; y < height; y++)
         {
@@ -82,6 +86,11 @@ public static class ImageResize
                     for (int ox = 0; ox < outWidth; ox++) outRow[ox] += wk * inRow[ox];
                 }
             }
+        }
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<float>.Shared.Return(mid);
         }
     }
 

@@ -16,6 +16,8 @@ public static class ImageResize
         Bilinear(src, width, height, channels, dst, outWidth, outHeight, vectorized: true);
 
     /// <summary><see cref="Bilinear(ReadOnlySpan{byte}, int, int, int, Span{float}, int, int)"/> with the SIMD horizontal pass for RGB switchable (tests hold both equal bit for bit).</summary>
+    // Optimized from the first call: an import would otherwise run its first thousands of images through tier-0 loops.
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     internal static void Bilinear(ReadOnlySpan<byte> src, int width, int height, int channels, Span<float> dst, int outWidth, int outHeight, bool vectorized)
     {
         Check(src.Length, width, height, channels, dst.Length, outWidth, outHeight);
@@ -94,6 +96,7 @@ public static class ImageResize
         }
     }
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static unsafe System.Runtime.Intrinsics.Vector128<float> HorizontalRgb(ReadOnlySpan<byte> src, int rowOffset, int start, float[] w)
     {
         var acc = System.Runtime.Intrinsics.Vector128<float>.Zero;

@@ -112,12 +112,14 @@ public static class SkiaImageDecoder
     public static bool IsImage(ReadOnlySpan<byte> b) =>
         Png.IsPng(b) || Jpeg.IsJpeg(b) || b.StartsWith("GIF8"u8) || b.StartsWith("BM"u8) || (b.Length >= 12 && b.StartsWith("RIFF"u8) && b[8..12].SequenceEqual("WEBP"u8));
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static bool Opaque(byte[] rgba)
     {
         for (int i = 3; i < rgba.Length; i += 4) if (rgba[i] != 255) return false;
         return true;
     }
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static byte[] DropAlpha(ReadOnlySpan<byte> rgba)
     {
         var rgb = new byte[rgba.Length / 4 * 3];

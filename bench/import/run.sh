@@ -28,7 +28,7 @@ dotnet build -c Release "$root/src/Lepton.Cli/Lepton.Cli.csproj" -v quiet -nolog
 cli="$root/src/Lepton.Cli/bin/Release/net10.0/lepton.dll"
 cat "$images"/*/*.jpg > /dev/null # warm the page cache for both sides
 
-seconds() { local s e; s=$(date +%s.%N); "$@" > "$work/last.log" 2>&1 || { cat "$work/last.log" >&2; exit 1; }; e=$(date +%s.%N); echo "$e - $s" | bc; }
+seconds() { local s e; s=$(date +%s.%N); "$@" > "$work/last.log" 2>&1 || { cat "$work/last.log" >&2; exit 1; }; e=$(date +%s.%N); printf '%.1f' "$(echo "$e - $s" | bc)"; }
 lepton_run() { rm -rf "$work/home"; LEPTON_HOME="$work/home" dotnet "$cli" data import "$images" --name bench --size 64x64 --channels 3 --json; }
 pil_run() { rm -rf "$work/pil"; /usr/bin/python3 "$root/bench/import/pil_import.py" "$images" "$work/pil" "$1"; }
 
@@ -54,6 +54,6 @@ stores the shards as artifacts and records the data set version; Pillow only dec
 | side | runs (s) | median (s) | images/s | Lepton faster by |
 |---|---|---|---|---|
 | \`lepton data import --size 64x64 --channels 3\` (all cores) | ${lep[*]} | $ml | $(rate "$ml") | |
-| Pillow, one process | ${pil1[*]} | $m1 | $(rate "$m1") | $(echo "scale=2; $m1 / $ml" | bc)x |
-| Pillow, multiprocessing pool of 2 | ${pil2[*]} | $m2 | $(rate "$m2") | $(echo "scale=2; $m2 / $ml" | bc)x |
+| Pillow, one process | ${pil1[*]} | $m1 | $(rate "$m1") | $(printf '%.2f' "$(echo "scale=3; $m1 / $ml" | bc)")x |
+| Pillow, multiprocessing pool of 2 | ${pil2[*]} | $m2 | $(rate "$m2") | $(printf '%.2f' "$(echo "scale=3; $m2 / $ml" | bc)")x |
 MD

@@ -50,19 +50,29 @@ public static class SkiaImageDecoder
         bool gray = info.ColorType == SKColorType.Gray8;
         var target = new SKImageInfo(info.Width, info.Height, gray ? SKColorType.Gray8 : SKColorType.Rgba8888, SKAlphaType.Unpremul);
         int channels = gray ? 1 : 4;
-        // Decoded straight into the array we keep (no bitmap and no second copy).
-        var samples = GC.AllocateUninitializedArray<byte>(checked(info.Width * info.Height * channels));
-        SKCodecResult result;
-        unsafe
+        int length = checked(info.Width * info.Height * channels);
+        // A format without alpha (JPEG) is opaque by its header: its RGBA samples are only a step to RGB, so they go to a
+        // pooled buffer (no large-object allocation per image); otherwise they are decoded into the array we keep.
+        bool opaque = !gray && info.AlphaType == SKAlphaType.Opaque;
+        var samples = opaque ? System.Buffers.ArrayPool<byte>.Shared.Rent(length) : GC.AllocateUninitializedArray<byte>(length);
+        try
         {
-            fixed (byte* p = samples) result = codec.GetPixels(target, (IntPtr)p);
+            SKCodecResult result;
+            unsafe
+            {
+                fixed (byte* p = samples) result = codec.GetPixels(target, (IntPtr)p);
+            }
+            if (result != SKCodecResult.Success)
+                throw new InvalidDataException(result == SKCodecResult.IncompleteInput
+                    ? $"{name} is truncated: its data ends before the image does."
+                    : $"{name} could not be decoded ({result}); the file is corrupt.");
+            if (opaque) return Orient(new PngImage(info.Width, info.Height, 3, DropAlpha(samples.AsSpan(0, length))), codec.EncodedOrigin);
         }
-        if (result != SKCodecResult.Success)
-            throw new InvalidDataException(result == SKCodecResult.IncompleteInput
-                ? $"{name} is truncated: its data ends before the image does."
-                : $"{name} could not be decoded ({result}); the file is corrupt.");
-        // A format without alpha (JPEG) is opaque by its header; others are checked pixel by pixel.
-        if (!gray && (info.AlphaType == SKAlphaType.Opaque || Opaque(samples))) (samples, channels) = (DropAlpha(samples), 3);
+        finally
+        {
+            if (opaque) System.Buffers.ArrayPool<byte>.Shared.Return(samples);
+        }
+        if (!gray && Opaque(samples)) (samples, channels) = (DropAlpha(samples), 3);
         return Orient(new PngImage(info.Width, info.Height, channels, samples), codec.EncodedOrigin);
     }
 
@@ -102,13 +112,15 @@ public static class SkiaImageDecoder
     public static bool IsImage(ReadOnlySpan<byte> b) =>
         Png.IsPng(b) || Jpeg.IsJpeg(b) || b.StartsWith("GIF8"u8) || b.StartsWith("BM"u8) || (b.Length >= 12 && b.StartsWith("RIFF"u8) && b[8..12].SequenceEqual("WEBP"u8));
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static bool Opaque(byte[] rgba)
     {
         for (int i = 3; i < rgba.Length; i += 4) if (rgba[i] != 255) return false;
         return true;
     }
 
-    private static byte[] DropAlpha(byte[] rgba)
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private static byte[] DropAlpha(ReadOnlySpan<byte> rgba)
     {
         var rgb = new byte[rgba.Length / 4 * 3];
         for (int p = 0, q = 0; p < rgba.Length; p += 4, q += 3)

@@ -80,6 +80,7 @@ public static class ImageFileReader
     }
 
     /// <summary>(C,H,W) floats in [0,255] → (H,W,C) bytes, rounded half away from zero and clamped (Pillow's rounding).</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public static void ToHwcBytes(ReadOnlySpan<float> chw, int channels, int plane, Span<byte> hwc)
     {
         for (int c = 0; c < channels; c++)

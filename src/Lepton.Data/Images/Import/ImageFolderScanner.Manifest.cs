@@ -53,20 +53,31 @@ public static partial class ImageFolderScanner
             if (!seen.Add(relative)) throw new ImageImportException($"{name} line {at}: {path} is listed twice; list each file once.");
             var info = new FileInfo(full);
             if (!info.Exists) throw new ImageImportException($"{name} line {at}: {path} does not exist under {root}.");
-            if (info.LinkTarget is not null)
+            if (LinkOutside(root, info) is { } escape)
             {
-                var target = info.ResolveLinkTarget(returnFinalTarget: true);
-                if (target is null || !target.Exists || !Inside(root, target.FullName))
-                {
-                    skipped.Add($"{relative}: skipped, a link to {target?.FullName ?? "nothing"}, outside the imported folder (not followed)");
-                    continue;
-                }
+                skipped.Add($"{relative}: skipped, it leads through a link to {escape}, outside the imported folder (not followed)");
+                continue;
             }
             files.Add(new ScannedImage(full, relative, label, NormalizeSplit(split, name, at), group));
         }
         if (files.Count == 0) throw new ImageImportException($"{name} lists no files to import; each line is path,label[,split][,group].");
         files.Sort((a, b) => string.CompareOrdinal(a.Path, b.Path));
         return new ImageScan(root, ImageFolderLayout.Manifest, files, skipped);
+    }
+
+    // A manifest path may pass through folders: the file or any folder between it and the root may be a link out.
+    private static string? LinkOutside(string root, FileInfo file)
+    {
+        for (FileSystemInfo? at = file; at is not null && at.FullName.Length > root.Length; at = at is FileInfo f ? f.Directory : ((DirectoryInfo)at).Parent)
+        {
+            if (at.LinkTarget is null) continue;
+            FileSystemInfo? target;
+            try { target = at.ResolveLinkTarget(returnFinalTarget: true); }
+            catch (IOException) { target = null; }
+            if (target is null || !target.Exists) return "nothing";
+            if (!Inside(root, target.FullName)) return target.FullName;
+        }
+        return null;
     }
 
     private static string CheckPath(string root, string name, int line, string path)

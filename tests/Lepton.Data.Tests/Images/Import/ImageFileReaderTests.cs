@@ -63,3 +63,24 @@ public sealed class ImageFileReaderTests
                 Assert.Equal((int)Math.Clamp(Math.Round(chw[c * 192 + p], MidpointRounding.AwayFromZero), 0, 255), hwc[p * channels + c]);
     }
 }
+
+/// <summary>The SIMD horizontal pass for RGB gives the scalar pass's floats bit for bit (so shards equal predict's pixels on any CPU).</summary>
+public sealed class ImageResizeVectorTests
+{
+    [Theory]
+    [InlineData(256, 240, 64, 64)]
+    [InlineData(37, 23, 16, 12)]
+    [InlineData(7, 5, 20, 9)]
+    [InlineData(300, 1, 3, 1)]
+    public void Bilinear_VectorizedRgb_EqualsScalarBitForBit(int w, int h, int ow, int oh)
+    {
+        var rng = new Random(w * 31 + h);
+        var src = new byte[w * h * 3];
+        rng.NextBytes(src);
+        var (fast, slow) = (new float[3 * ow * oh], new float[3 * ow * oh]);
+        Lepton.Data.Images.ImageResize.Bilinear(src, w, h, 3, fast, ow, oh, vectorized: true);
+        Lepton.Data.Images.ImageResize.Bilinear(src, w, h, 3, slow, ow, oh, vectorized: false);
+        for (int i = 0; i < fast.Length; i++)
+            Assert.True(BitConverter.SingleToInt32Bits(fast[i]) == BitConverter.SingleToInt32Bits(slow[i]), $"value {i}: {fast[i]:R} vs {slow[i]:R}");
+    }
+}

@@ -109,6 +109,28 @@ public sealed class ImageFolderScannerTests : IDisposable
     }
 
     [Fact]
+    public void Scan_ManifestPathThroughAFolderLinkOutside_IsSkippedNotRead()
+    {
+        var outside = TestImages.TempDir("outside");
+        try
+        {
+            TestImages.Write(Path.Combine(outside, "secret.png"), 8, 8, 9);
+            TestImages.Write(Path_("img/a.png"), 8, 8, 1);
+            Directory.CreateSymbolicLink(Path_("img/linked"), outside);
+            File.WriteAllText(Path_("labels.csv"), "path,label\nimg/a.png,ok\nimg/linked/secret.png,x\n");
+
+            var scan = ImageFolderScanner.Scan(Path_("labels.csv"));
+
+            Assert.Equal(["img/a.png"], scan.Files.Select(f => f.Path));
+            Assert.Contains(scan.Skipped, s => s.StartsWith("img/linked/secret.png", StringComparison.Ordinal) && s.Contains("outside"));
+        }
+        finally
+        {
+            Directory.Delete(outside, recursive: true);
+        }
+    }
+
+    [Fact]
     public void Scan_MoreFilesThanTheLimit_StopsAtOnceAndSaysHowToRaiseIt()
     {
         Directory.CreateDirectory(Path_("cls"));

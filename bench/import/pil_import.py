@@ -2,7 +2,8 @@
 """The reference for `lepton data import`: the same work with Pillow (Debian python3-pil). Every .jpg under ROOT/<class>/
 is decoded, converted to RGB and resized to 64x64 with Image.BILINEAR (Pillow's antialiased bilinear, the filter Lepton
 matches), and its raw bytes are written into ~32 MiB shards (a 32-byte header, then images back to back).
-Usage: pil_import.py ROOT OUT [WORKERS]  (WORKERS 1 = one process, else a multiprocessing pool of that size)."""
+Usage: pil_import.py ROOT OUT [WORKERS] [draft]  (WORKERS 1 = one process, else a multiprocessing pool of that size;
+draft: let libjpeg decode at the smallest DCT scale still at least 64x64 first, with Image.draft, as Lepton's import does)."""
 import os
 import struct
 import sys
@@ -14,8 +15,13 @@ SIZE = 64
 PER_SHARD = (32 << 20) // (SIZE * SIZE * 3)
 
 
+DRAFT = len(sys.argv) > 4 and sys.argv[4] == "draft"
+
+
 def load(path):
     with Image.open(path) as im:
+        if DRAFT:
+            im.draft("RGB", (SIZE, SIZE))
         return im.convert("RGB").resize((SIZE, SIZE), Image.BILINEAR).tobytes()
 
 

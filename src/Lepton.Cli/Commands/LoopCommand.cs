@@ -38,6 +38,10 @@ public static class LoopCommand
         var baseSample = new Option<int>("--base-sample") { Description = "Base training examples mixed with the feedback.", DefaultValueFactory = _ => 6000 };
         var watch = new Option<bool>("--watch") { Description = "Keep running: retrain when an alert fires for the model, or every --every." };
         var every = new Option<string?>("--every") { Description = "With --watch: also run on this schedule (e.g. 1h)." };
+        var baseData = new Option<string?>("--base-data")
+        {
+            Description = "The data the champion was trained on, mixed with the feedback: fashion-mnist (default) or an image data set (NAME or NAME@V).",
+        };
         var dataDir = CommonOptions.DataDir();
         var store = RegistryOptions.Store();
         var json = CommonOptions.Json();
@@ -46,7 +50,7 @@ public static class LoopCommand
             "test set and held-out feedback, and promote it (through a canary on the staging alias) or keep the champion. Every decision is recorded.\n\n" +
             "Examples:\n  lepton loop fashion --canary-window 0\n  lepton loop --recipe lepton.yaml --watch\n  lepton loop fashion --mode scratch --epochs 5 --margin 0.02\n  lepton loop fashion --watch --every 1h");
         cmd.Arguments.Add(model);
-        foreach (var o in new Option[] { recipe, mode, epochs, lr, margin, minAccuracy, maxRecallDrop, recallCheck, canaryWindow, minFeedback, baseSample, watch, every, dataDir, store, json })
+        foreach (var o in new Option[] { recipe, mode, epochs, lr, margin, minAccuracy, maxRecallDrop, recallCheck, canaryWindow, minFeedback, baseSample, watch, every, baseData, dataDir, store, json })
             cmd.Options.Add(o);
         cmd.SetAction(p => CommandRunner.Run(async ct =>
         {
@@ -77,6 +81,7 @@ public static class LoopCommand
                 MinFeedback = Given(minFeedback) ? p.GetValue(minFeedback) : basis.MinFeedback,
                 BaseSampleSize = Given(baseSample) ? p.GetValue(baseSample) : basis.BaseSampleSize,
                 DataDir = p.GetValue(dataDir) ?? basis.DataDir,
+                BaseData = p.GetValue(baseData) ?? basis.BaseData,
             };
             policy.Validate();
             TimeSpan? schedule = p.GetValue(every) is { } e ? Duration(e, "--every") : fromRecipe?.Schedule();

@@ -25,6 +25,17 @@ public static class ImageToTensor
         return SkiaImageDecoder.Decode(bytes, name, maxPixels);
     }
 
+    /// <summary>
+    /// Decodes an image file that will be resized to <paramref name="width"/> x <paramref name="height"/> (a large JPEG at a
+    /// reduced DCT scale that still covers that size); the one decoding path of import, <c>predict</c> and the server.
+    /// </summary>
+    public static (PngImage Image, int SourceWidth, int SourceHeight) Decode(ReadOnlySpan<byte> bytes, string name, long maxPixels, int width, int height)
+    {
+        if (!IsImage(bytes))
+            throw new NotSupportedException($"{name} is not an image Lepton reads (checked by its first bytes); send JPEG, PNG, BMP, GIF or WebP.");
+        return SkiaImageDecoder.Decode(bytes, name, maxPixels, width, height);
+    }
+
     /// <summary>The width and height an image file declares (after EXIF orientation), read from its header without decoding.</summary>
     public static (long Width, long Height) ReadSize(ReadOnlySpan<byte> bytes, string name) => SkiaImageDecoder.ReadSize(bytes, name);
 

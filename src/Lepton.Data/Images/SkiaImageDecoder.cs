@@ -24,7 +24,15 @@ public static class SkiaImageDecoder
     }
 
     /// <summary>Decodes to 8-bit samples (H,W,C): C is 1 for gray sources, 3 for opaque colour, 4 when any pixel is translucent.</summary>
-    public static PngImage Decode(ReadOnlySpan<byte> bytes, string name, long maxPixels)
+    public static PngImage Decode(ReadOnlySpan<byte> bytes, string name, long maxPixels) => Decode(bytes, name, maxPixels, 0, 0).Image;
+
+    /// <summary>
+    /// Like <see cref="Decode(ReadOnlySpan{byte}, string, long)"/>, for an image that will be resized to
+    /// <paramref name="width"/> x <paramref name="height"/>: a JPEG much larger than that is decoded at the smallest of
+    /// libjpeg's DCT scales (k/8) that still covers that size on both sides, as Pillow's <c>draft</c> does, so most of the
+    /// IDCT and the resize's work is never done. Returns the decoded image and the size the file declares (after EXIF orientation).
+    /// </summary>
+    public static (PngImage Image, int SourceWidth, int SourceHeight) Decode(ReadOnlySpan<byte> bytes, string name, long maxPixels, int width, int height)
     {
         // Our own header readers see a PNG's or JPEG's declared size even when the rest is missing: refuse a huge one before
         // handing anything to the codec.
@@ -48,9 +56,12 @@ public static class SkiaImageDecoder
             throw new InvalidDataException(
                 $"{name} is {info.Width}x{info.Height} ({pixels:N0} pixels), more than the {maxPixels:N0} allowed; resize it, or raise the input's max_pixels.");
         bool gray = info.ColorType == SKColorType.Gray8;
-        var target = new SKImageInfo(info.Width, info.Height, gray ? SKColorType.Gray8 : SKColorType.Rgba8888, SKAlphaType.Unpremul);
+        bool swaps = Swaps(codec.EncodedOrigin);
+        var (sourceW, sourceH) = swaps ? (info.Height, info.Width) : (info.Width, info.Height);
+        var size = ScaledSize(codec, info, swaps ? height : width, swaps ? width : height);
+        var target = new SKImageInfo(size.Width, size.Height, gray ? SKColorType.Gray8 : SKColorType.Rgba8888, SKAlphaType.Unpremul);
         int channels = gray ? 1 : 4;
-        int length = checked(info.Width * info.Height * channels);
+        int length = checked(size.Width * size.Height * channels);
         // A format without alpha (JPEG) is opaque by its header: its RGBA samples are only a step to RGB, so they go to a
         // pooled buffer (no large-object allocation per image); otherwise they are decoded into the array we keep.
         bool opaque = !gray && info.AlphaType == SKAlphaType.Opaque;
@@ -66,14 +77,29 @@ public static class SkiaImageDecoder
                 throw new InvalidDataException(result == SKCodecResult.IncompleteInput
                     ? $"{name} is truncated: its data ends before the image does."
                     : $"{name} could not be decoded ({result}); the file is corrupt.");
-            if (opaque) return Orient(new PngImage(info.Width, info.Height, 3, DropAlpha(samples.AsSpan(0, length))), codec.EncodedOrigin);
+            if (opaque) return (Orient(new PngImage(size.Width, size.Height, 3, DropAlpha(samples.AsSpan(0, length))), codec.EncodedOrigin), sourceW, sourceH);
         }
         finally
         {
             if (opaque) System.Buffers.ArrayPool<byte>.Shared.Return(samples);
         }
         if (!gray && Opaque(samples)) (samples, channels) = (DropAlpha(samples), 3);
-        return Orient(new PngImage(info.Width, info.Height, channels, samples), codec.EncodedOrigin);
+        return (Orient(new PngImage(size.Width, size.Height, channels, samples), codec.EncodedOrigin), sourceW, sourceH);
+    }
+
+    // The stored (pre-orientation) size to decode at: the full size, or for a JPEG at least twice the wanted size on both
+    // sides, the smallest DCT scale whose output still covers the wanted size (the resize then antialiases as before).
+    private static SKSizeI ScaledSize(SKCodec codec, SKImageInfo info, int width, int height)
+    {
+        var full = new SKSizeI(info.Width, info.Height);
+        if (width <= 0 || height <= 0 || codec.EncodedFormat != SKEncodedImageFormat.Jpeg || info.Width < 2 * width || info.Height < 2 * height)
+            return full;
+        for (int eighths = 1; eighths < 8; eighths++)
+        {
+            var scaled = codec.GetScaledDimensions(eighths / 8f);
+            if (scaled.Width >= width && scaled.Height >= height) return scaled;
+        }
+        return full;
     }
 
     private static readonly byte[] StartOfScan = [0xFF, 0xDA];

@@ -67,7 +67,13 @@ public static class PredictionInputs
         int read;
         using (var f = File.OpenRead(path)) read = f.Read(head, 0, head.Length);
         if (read >= 3 && ImageToTensor.IsImage(head.AsSpan(0, read)))
-            return new InputBatch(FromImage(ImageToTensor.Decode(File.ReadAllBytes(path), name), name, exampleShape, imagePolicy).Unsqueeze(0), [name]);
+        {
+            var bytes = File.ReadAllBytes(path);
+            var image = exampleShape.Rank == 3 && imagePolicy != ResizePolicy.Exact
+                ? ImageToTensor.Decode(bytes, name, ImageToTensor.DefaultMaxPixels, exampleShape[2], exampleShape[1]).Image
+                : ImageToTensor.Decode(bytes, name);
+            return new InputBatch(FromImage(image, name, exampleShape, imagePolicy).Unsqueeze(0), [name]);
+        }
         if (path.EndsWith(".npy", StringComparison.OrdinalIgnoreCase))
             return Batched(Npy.Read(path).To(DType.Float32), name, exampleShape);
         if (read >= 4 && ((head[0] == 0 && head[1] == 0) || (head[0] == 0x1f && head[1] == 0x8b)))

@@ -68,7 +68,7 @@ public sealed class ClosedLoop(ModelRegistry registry, IBaseData? baseData = nul
             new { dataset = dataset.DatasetRef, base_dataset = champion.Version.DatasetRef, artifacts = dataset.ArtifactHashes, counts, class_counts = feedback.ClassCounts() }, ct);
 
         log.Step = "train";
-        var data = baseData ?? FashionMnistBaseData.For(policy);
+        var data = baseData ?? ImageDatasetBaseData.For(policy, registry);
         var challenger = await new ChallengerTrainer(registry).TrainAsync(policy, champion, data, feedback, dataset, actor, progress, ct);
         int challengerVersion = challenger.Version.Version;
         await log.AddAsync("train", "trained", challengerVersion,

@@ -30,10 +30,4 @@ public sealed class FashionMnistBaseData(string? dataDir) : IBaseData
         }
         return _loaded;
     }
-
-    /// <summary>The base data a policy names; only fashion-mnist is built in (pass another <see cref="IBaseData"/> for others).</summary>
-    public static IBaseData For(LoopPolicy policy) =>
-        string.Equals(policy.BaseData, "fashion-mnist", StringComparison.OrdinalIgnoreCase)
-            ? new FashionMnistBaseData(policy.DataDir)
-            : throw new ArgumentException($"Unknown base data set '{policy.BaseData}'. Supported: fashion-mnist.");
 }

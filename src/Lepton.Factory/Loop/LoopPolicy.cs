@@ -34,7 +34,7 @@ public sealed record LoopPolicy
     public double LearningRate { get; init; } = 1e-3;
     public ulong Seed { get; init; } = 42;
 
-    /// <summary>The base data set the champion was trained on ("fashion-mnist" unless a custom <see cref="IBaseData"/> is given).</summary>
+    /// <summary>The base data set the champion was trained on: "fashion-mnist", or an image data set version (NAME or NAME@V).</summary>
     public string BaseData { get; init; } = "fashion-mnist";
     public string? DataDir { get; init; }
 
@@ -89,7 +89,7 @@ public sealed record LoopPolicy
         Positive(Epochs, "epochs");
         Positive(BatchSize, "batch size");
         if (!(LearningRate > 0) || !double.IsFinite(LearningRate)) throw new ArgumentException($"The learning rate must be > 0, got {LearningRate}.");
-        if (string.IsNullOrWhiteSpace(BaseData)) throw new ArgumentException("The base data set is empty; use fashion-mnist.");
+        if (string.IsNullOrWhiteSpace(BaseData)) throw new ArgumentException("The base data set is empty; use fashion-mnist or an image data set (NAME or NAME@V).");
         if (BaseSampleSize < 0) throw new ArgumentException($"The base sample size must be >= 0 (0 trains on feedback only), got {BaseSampleSize}.");
         Positive(FeedbackRepeat, "feedback repeat");
         Positive(MinFeedback, "minimum feedback");

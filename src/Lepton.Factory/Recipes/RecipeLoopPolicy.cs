@@ -18,7 +18,8 @@ public static class RecipeLoopPolicy
         MaxClassRecallDrop = recipe.Gates.MaxClassRecallDrop,
         CanaryFraction = recipe.Serve.Canary?.Fraction ?? 0.1,
         StagingAlias = recipe.Serve.Canary?.Alias ?? "staging",
-        BaseData = recipe.Data.Source,
+        // An image recipe's data step imports the folder as data set `name` (default: the recipe's name); its newest version is the base.
+        BaseData = recipe.Data.IsImages ? recipe.Data.Name ?? recipe.Name : recipe.Data.Source,
         DataDir = recipe.Data.Dir,
         Seed = recipe.Training.Seed,
         BatchSize = recipe.Training.BatchSize,

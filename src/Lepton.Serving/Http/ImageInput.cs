@@ -27,7 +27,7 @@ public static class ImageInput
             if (width != w || height != h)
                 throw ProtocolException.BadRequest($"The image is {width}x{height} but model '{model}' expects {w}x{h} images; resize it to {w}x{h}.");
         }
-        var image = Decode(() => ImageToTensor.Decode(bytes, name, resize == ResizePolicy.Exact ? (long)w * h : ImageToTensor.DefaultMaxPixels));
+        var image = Decode(() => ImageToTensor.Decode(bytes, name, resize == ResizePolicy.Exact ? (long)w * h : ImageToTensor.DefaultMaxPixels, w, h).Image);
         return Decode(() => ImageToTensor.Convert(image, c, h, w, resize, name)).Unsqueeze(0).Contiguous();
     }
 

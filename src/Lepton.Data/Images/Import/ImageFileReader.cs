@@ -64,9 +64,10 @@ public static class ImageFileReader
     public static DecodedImage Decode(ReadOnlySpan<byte> bytes, string name, long maxPixels, int channels, int width, int height, ResizePolicy policy, Span<byte> hwc)
     {
         Formats.PngImage image;
+        int sourceW, sourceH;
         try
         {
-            image = ImageToTensor.Decode(bytes, name, maxPixels);
+            (image, sourceW, sourceH) = ImageToTensor.Decode(bytes, name, maxPixels, width, height);
         }
         catch (NotSupportedException e) { return new DecodedImage(0, 0, 0, new ImageProblem(ImageProblemKind.NotAnImage, e.Message)); }
         catch (InvalidDataException e)
@@ -76,7 +77,7 @@ public static class ImageFileReader
         }
         var chw = ImageToTensor.Convert(image, channels, height, width, policy, name).Span<float>();
         ToHwcBytes(chw, channels, width * height, hwc);
-        return new DecodedImage(image.Width, image.Height, image.Channels, null);
+        return new DecodedImage(sourceW, sourceH, image.Channels, null);
     }
 
     /// <summary>(C,H,W) floats in [0,255] → (H,W,C) bytes, rounded half away from zero and clamped (Pillow's rounding).</summary>

@@ -1,0 +1,59 @@
+using Lepton.Data;
+using Lepton.Data.Images.Datasets;
+using Lepton.Data.Images.Splits;
+using Lepton.Engine;
+using Lepton.Registry;
+using Lepton.Registry.Datasets.Images;
+using Lepton.Registry.References;
+
+namespace Lepton.Factory.Loop;
+
+/// <summary>
+/// An image data set version as the loop's base data: its training and test splits (a stable-hash share of the training
+/// images when it has no test split), normalized as training normalized them (the training split's per-channel statistics),
+/// and at most <paramref name="maxTrain"/> and <paramref name="maxTest"/> images of each, chosen by a stable hash, so a
+/// data set larger than memory still gives the loop a bounded sample.
+/// </summary>
+public sealed class ImageDatasetBaseData(ModelRegistry registry, string reference, int maxTrain, int maxTest) : IBaseData
+{
+    private BaseDataSplits? _loaded;
+
+    public string Name => reference;
+
+    public BaseDataSplits Load()
+    {
+        if (_loaded is not null) return _loaded;
+        using var version = ImageDatasets.LoadAsync(registry.Store, registry.Artifacts, DatasetReference.Parse(reference)).GetAwaiter().GetResult();
+        var readable = version.Manifest.Items.Where(i => i.IsReadable && i.Label is not null).ToList();
+        var train = readable.Where(i => i.Split is null or ImageSplits.Train).ToList();
+        var test = readable.Where(i => i.Split == ImageSplits.Test).ToList();
+        if (test.Count == 0)
+        {
+            // As training held it out (Lepton.Training.Workflows.ImageTrainingData), so the loop's base test is unseen data.
+            test = train.Where(i => StableHash.Unit(0, "test", i.Path) < 0.15).ToList();
+            train = train.Except(test).ToList();
+        }
+        if (train.Count == 0 || test.Count == 0)
+            throw new InvalidDataException($"The base data {reference} needs training and test images; it has {train.Count} and {test.Count}. Assign splits with lepton data split.");
+        var pre = ImageStatistics.Preprocessing(train, version.Pixels);
+        _loaded = new BaseDataSplits(Materialize(train, maxTrain, version, pre), Materialize(test, maxTest, version, pre), pre);
+        return _loaded;
+    }
+
+    private static InMemoryDataset Materialize(List<ImageItem> items, int max, ImageDatasetVersion version, Preprocessing pre)
+    {
+        var chosen = items.Count <= max ? items : [.. items.OrderBy(i => StableHash.Unit(0, "loop-base", i.Path)).Take(max)];
+        var data = new ImageDataset(chosen, version.Pixels, version.Manifest.Classes, pre);
+        var all = Enumerable.Range(0, data.Count).ToArray();
+        var batch = data.GetBatch(all);
+        return new InMemoryDataset(batch.Inputs, batch.Targets, version.Manifest.Classes);
+    }
+
+    /// <summary>
+    /// The base data a policy names: <c>fashion-mnist</c>, or an image data set (NAME or NAME@V) recorded by lepton data import.
+    /// </summary>
+    public static IBaseData For(LoopPolicy policy, ModelRegistry registry) =>
+        string.Equals(policy.BaseData, "fashion-mnist", StringComparison.OrdinalIgnoreCase)
+            ? new FashionMnistBaseData(policy.DataDir)
+            : new ImageDatasetBaseData(registry, policy.BaseData, Math.Max(policy.BaseSampleSize, 1), policy.BaseTestSize);
+}

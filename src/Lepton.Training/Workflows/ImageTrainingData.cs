@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using Lepton.Data;
 using Lepton.Data.Images.Augmentation;
 using Lepton.Data.Images.Datasets;
@@ -48,19 +47,7 @@ public static class ImageTrainingData
             Preprocessing = new PreprocessingSpec(pre.Scale, pre.Mean.Select(v => (double)v).ToArray(), pre.Std.Select(v => (double)v).ToArray()),
             ClassNames = manifest.Classes,
             Task = recipe.Task ?? TaskSpec.Multiclass,
-            Metadata = new JsonObject
-            {
-                ["dataset"] = datasetRef,
-                ["model_source"] = source,
-                ["augment"] = augmenter?.Spec.ToString(),
-                ["epochs"] = recipe.Epochs,
-                ["batch_size"] = recipe.BatchSize,
-                ["learning_rate"] = recipe.LearningRate,
-                ["optimizer"] = recipe.Optimizer,
-                ["schedule"] = recipe.Schedule,
-                ["seed"] = recipe.Seed,
-                ["created_utc"] = DateTime.UtcNow.ToString("O"),
-            },
+            Metadata = TrainingData.Metadata(recipe with { Augment = augmenter?.Spec.ToString() }, source, datasetRef),
         };
         var plain = new ImageDataset(train, pixels, manifest.Classes, pre);
         return new TrainingData(

@@ -65,10 +65,12 @@ internal sealed record TrainingData(IDataset Train, IDataset Validation, IDatase
         _ => throw new InvalidOperationException($"cannot split a {data.GetType().Name}"),
     };
 
-    private static JsonObject Metadata(ImageClassifierRecipe recipe, string source) => new()
+    /// <summary>What model.json's metadata records of a run: the data it read (<paramref name="dataset"/>, else the recipe's), the model's source and the recipe.</summary>
+    internal static JsonObject Metadata(ImageClassifierRecipe recipe, string source, string? dataset = null) => new()
     {
-        ["dataset"] = recipe.Data,
+        ["dataset"] = dataset ?? recipe.Data,
         ["model_source"] = source,
+        ["augment"] = recipe.Augment,
         ["epochs"] = recipe.Epochs,
         ["batch_size"] = recipe.BatchSize,
         ["learning_rate"] = recipe.LearningRate,

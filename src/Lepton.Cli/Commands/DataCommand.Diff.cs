@@ -56,5 +56,5 @@ public static partial class DataCommand
         return cmd;
     }
 
-    private static string KindName(ImageChangeKind kind) => System.Text.Json.JsonNamingPolicy.KebabCaseLower.ConvertName(kind.ToString());
+    private static string KindName(ImageChangeKind kind) => System.Text.Json.JsonNamingPolicy.SnakeCaseLower.ConvertName(kind.ToString());
 }

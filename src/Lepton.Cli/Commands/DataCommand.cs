@@ -6,7 +6,7 @@ using Spectre.Console;
 
 namespace Lepton.Cli.Commands;
 
-/// <summary><c>lepton data list|show|import|diff|inspect|clean|split</c>: dataset versions recorded in the registry.</summary>
+/// <summary><c>lepton data list|show|import|diff|inspect|clean|split|preview</c>: dataset versions recorded in the registry.</summary>
 public static partial class DataCommand
 {
     public static Command Create()
@@ -19,6 +19,7 @@ public static partial class DataCommand
         cmd.Subcommands.Add(Inspect());
         cmd.Subcommands.Add(Clean());
         cmd.Subcommands.Add(Split());
+        cmd.Subcommands.Add(Preview());
         return cmd;
     }
 

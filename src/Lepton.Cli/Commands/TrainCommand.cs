@@ -16,7 +16,7 @@ public static class TrainCommand
     {
         var data = new Option<string>("--data")
         {
-            Description = "Data set: fashion-mnist, or a tensor data set folder (train/ and test/ with one .npy per model input and targets.npy).",
+            Description = "Data set: fashion-mnist, an image data set version (NAME or NAME@V, from lepton data import), or a tensor data set folder (train/ and test/ with one .npy per model input and targets.npy).",
             DefaultValueFactory = _ => "fashion-mnist",
         };
         var task = new Option<string?>("--task")
@@ -27,7 +27,7 @@ public static class TrainCommand
         var dataDir = CommonOptions.DataDir();
         var model = new Option<string>("--model")
         {
-            Description = $"A preset ({string.Join(", ", ModelPresets.Names)}), a model.json (fresh weights) or a model folder (fine-tune).",
+            Description = $"A preset ({string.Join(", ", ModelPresets.Names)}, or auto to choose by the data's size), a model.json (fresh weights) or a model folder (fine-tune). Presets are sized for an image data set's images and classes.",
             DefaultValueFactory = _ => "cnn",
         };
         var epochs = new Option<int>("--epochs") { Description = "Passes over the training set.", DefaultValueFactory = _ => 5 };
@@ -43,6 +43,10 @@ public static class TrainCommand
             Description = "Hold out this fraction of the training set for validation (default 0: validate on the test split).",
             DefaultValueFactory = _ => 0,
         };
+        var augment = new Option<string?>("--augment")
+        {
+            Description = "Augment training batches of an image data set, e.g. \"flip,rotate=15,shear=0.2,zoom=0.2,crop=0.9,brightness=0.2,contrast=0.2,cutout=8\" (preview with lepton data preview).",
+        };
         var seed = new Option<ulong>("--seed") { Description = "Seed for weights, shuffling and dropout.", DefaultValueFactory = _ => 0 };
         var outDir = new Option<string?>("--out") { Description = "Model folder to write (default: $LEPTON_HOME/models/<model>)." };
         var register = new Option<string?>("--register") { Description = "Register the trained model as a new version of this name." };
@@ -53,8 +57,9 @@ public static class TrainCommand
         var cmd = new Command("train", "Train a model and write a model folder (model.json + weights.safetensors).\n\n" +
                                        "Examples:\n  lepton train --data fashion-mnist --model cnn --epochs 5 --batch-size 64 --lr 1e-3 --out models/cnn\n" +
                                        "  lepton train --data fashion-mnist --model examples/models/residual-cnn.json --epochs 2\n" +
-                                       "  lepton train --data data/churn --model churn.json --task binary");
-        foreach (var o in new Option[] { data, dataDir, task, threshold, model, epochs, batch, lr, optimizer, weightDecay, momentum, schedule, clip, valSplit, seed, outDir, register, store, threads, json })
+                                       "  lepton train --data data/churn --model churn.json --task binary\n" +
+                                       "  lepton train --data photos@2 --model auto --augment flip,rotate=15,zoom=0.2 --epochs 10");
+        foreach (var o in new Option[] { data, dataDir, task, threshold, model, epochs, batch, lr, optimizer, weightDecay, momentum, schedule, clip, valSplit, augment, seed, outDir, register, store, threads, json })
             cmd.Options.Add(o);
 
         cmd.SetAction(p => CommandRunner.Run(async ct =>
@@ -68,7 +73,8 @@ public static class TrainCommand
                 Data: p.GetValue(data)!, DataDir: p.GetValue(dataDir), Model: p.GetValue(model)!,
                 Epochs: p.GetValue(epochs), BatchSize: p.GetValue(batch), LearningRate: p.GetValue(lr),
                 Optimizer: p.GetValue(optimizer)!, WeightDecay: p.GetValue(weightDecay), Momentum: p.GetValue(momentum),
-                Schedule: p.GetValue(schedule)!, ClipGradNorm: p.GetValue(clip), ValidationSplit: p.GetValue(valSplit), Seed: p.GetValue(seed), Task: taskSpec);
+                Schedule: p.GetValue(schedule)!, ClipGradNorm: p.GetValue(clip), ValidationSplit: p.GetValue(valSplit), Seed: p.GetValue(seed), Task: taskSpec,
+                Augment: p.GetValue(augment));
             string dir = p.GetValue(outDir) ?? Path.Combine(CommonOptions.Home, "models", Path.GetFileNameWithoutExtension(recipe.Model));
             return await Train(recipe, dir, p.GetValue(register), p.GetValue(store), p.GetValue(json), ct);
         }));

@@ -15,19 +15,38 @@ public static class ImageResize
         Check(src.Length, width, height, channels, dst.Length, outWidth, outHeight);
         var xs = Weights(width, outWidth);
         var ys = Weights(height, outHeight);
-        // Horizontal pass: (H,W,C) → (C,H,outW).
+        // Horizontal pass: (H,W,C) → (C,H,outW). Each output pixel reads its source span once for all channels; every
+        // channel still sums its taps in ascending order, so the result is bit-identical to one channel at a time.
         var mid = new float[channels * height * outWidth];
+        int midPlane = height * outWidth;
         for (int y = 0; y < height; y++)
         {
             var row = src.Slice(y * width * channels, width * channels);
+            int at = y * outWidth;
             for (int ox = 0; ox < outWidth; ox++)
             {
                 var (start, w) = xs[ox];
+                if (channels == 3)
+                {
+                    float s0 = 0, s1 = 0, s2 = 0;
+                    var taps = row.Slice(start * 3, w.Length * 3);
+                    for (int k = 0, p = 0; k < w.Length; k++, p += 3)
+                    {
+                        float wk = w[k];
+                        s0 += wk * taps[p];
+                        s1 += wk * taps[p + 1];
+                        s2 += wk * taps[p + 2];
+                    }
+                    mid[at + ox] = s0;
+                    mid[midPlane + at + ox] = s1;
+                    mid[2 * midPlane + at + ox] = s2;
+                    continue;
+                }
                 for (int c = 0; c < channels; c++)
                 {
                     float sum = 0;
                     for (int k = 0; k < w.Length; k++) sum += w[k] * row[(start + k) * channels + c];
-                    mid[(c * height + y) * outWidth + ox] = sum;
+                    mid[c * midPlane + at + ox] = sum;
                 }
             }
         }

@@ -49,15 +49,20 @@ public static class SkiaImageDecoder
                 $"{name} is {info.Width}x{info.Height} ({pixels:N0} pixels), more than the {maxPixels:N0} allowed; resize it, or raise the input's max_pixels.");
         bool gray = info.ColorType == SKColorType.Gray8;
         var target = new SKImageInfo(info.Width, info.Height, gray ? SKColorType.Gray8 : SKColorType.Rgba8888, SKAlphaType.Unpremul);
-        using var bitmap = new SKBitmap(target);
-        var result = codec.GetPixels(target, bitmap.GetPixels());
+        int channels = gray ? 1 : 4;
+        // Decoded straight into the array we keep (no bitmap and no second copy).
+        var samples = GC.AllocateUninitializedArray<byte>(checked(info.Width * info.Height * channels));
+        SKCodecResult result;
+        unsafe
+        {
+            fixed (byte* p = samples) result = codec.GetPixels(target, (IntPtr)p);
+        }
         if (result != SKCodecResult.Success)
             throw new InvalidDataException(result == SKCodecResult.IncompleteInput
                 ? $"{name} is truncated: its data ends before the image does."
                 : $"{name} could not be decoded ({result}); the file is corrupt.");
-        int channels = gray ? 1 : 4;
-        var samples = bitmap.Bytes;
-        if (!gray && Opaque(samples)) (samples, channels) = (DropAlpha(samples), 3);
+        // A format without alpha (JPEG) is opaque by its header; others are checked pixel by pixel.
+        if (!gray && (info.AlphaType == SKAlphaType.Opaque || Opaque(samples))) (samples, channels) = (DropAlpha(samples), 3);
         return Orient(new PngImage(info.Width, info.Height, channels, samples), codec.EncodedOrigin);
     }
 

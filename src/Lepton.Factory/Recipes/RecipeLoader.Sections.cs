@@ -1,5 +1,7 @@
 using Lepton.Factory.Recipes.Schema;
+using Lepton.Data.Images.Augmentation;
 using Lepton.NN.Presets;
+using YamlDotNet.RepresentationModel;
 
 namespace Lepton.Factory.Recipes;
 
@@ -11,7 +13,7 @@ public static partial class RecipeLoader
     internal static IReadOnlyList<string> ModelKeys { get; } = ["preset", "file"];
 
     internal static IReadOnlyList<string> TrainingKeys { get; } =
-        ["epochs", "batch_size", "learning_rate", "optimizer", "weight_decay", "momentum", "schedule", "clip_grad_norm", "validation_split", "seed"];
+        ["epochs", "batch_size", "learning_rate", "optimizer", "weight_decay", "momentum", "schedule", "clip_grad_norm", "validation_split", "seed", "augment"];
 
     internal static IReadOnlyList<string> GateKeys { get; } = ["min_accuracy", "max_class_recall_drop", "margin"];
 
@@ -53,7 +55,30 @@ public static partial class RecipeLoader
             Schedule: s.Choice("schedule", d.Schedule, RecipeTraining.Schedules),
             ClipGradNorm: s.Double("clip_grad_norm", 0, double.MaxValue, minExclusive: true),
             ValidationSplit: ReadValidationSplit(s) ?? d.ValidationSplit,
-            Seed: s.ULong("seed", d.Seed));
+            Seed: s.ULong("seed", d.Seed),
+            Augment: ReadAugment(s));
+    }
+
+    // Either the command line's text (augment: "flip,rotate=15") or a mapping of the same terms (augment: {flip: true, rotate: 15}).
+    private static AugmentationSpec? ReadAugment(YamlSection s)
+    {
+        if (s.Value("augment") is not { } node) return null;
+        try
+        {
+            return node switch
+            {
+                YamlScalarNode scalar => AugmentationSpec.Parse(scalar.Value ?? ""),
+                YamlMappingNode map => AugmentationSpec.FromTerms(map.Children.Select(c => new KeyValuePair<string, string?>(
+                    (c.Key as YamlScalarNode)?.Value ?? "",
+                    c.Value is YamlScalarNode v ? v.Value : throw new FormatException($"Augmentation term '{(c.Key as YamlScalarNode)?.Value}' must be a single value.")))),
+                _ => throw new FormatException($"it must be text such as \"{AugmentationSpec.Example}\" or a mapping of the same terms."),
+            };
+        }
+        catch (FormatException ex)
+        {
+            s.Errors.Add(node, $"'{s.Qualified("augment")}': {ex.Message}");
+            return null;
+        }
     }
 
     private static double? ReadValidationSplit(YamlSection s)

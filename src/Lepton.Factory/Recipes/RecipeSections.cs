@@ -1,3 +1,4 @@
+using Lepton.Data.Images.Augmentation;
 using Lepton.Factory.Loop;
 using Lepton.Monitoring.Alerts;
 using Lepton.Training.Workflows;
@@ -17,7 +18,10 @@ public sealed record RecipeModel(string? Preset = "cnn", string? File = null)
     public string Reference => File ?? Preset ?? "cnn";
 }
 
-/// <summary><c>training:</c> the optimizer, schedule and batching of the training run, with <c>lepton train</c>'s defaults.</summary>
+/// <summary>
+/// <c>training:</c> the optimizer, schedule and batching of the training run, with <c>lepton train</c>'s defaults;
+/// <c>augment:</c> the training images' augmentation, as <c>lepton train --augment</c>'s text or a mapping of the same terms.
+/// </summary>
 public sealed record RecipeTraining(
     int Epochs = 5,
     int BatchSize = 64,
@@ -28,7 +32,8 @@ public sealed record RecipeTraining(
     string Schedule = "none",
     double? ClipGradNorm = null,
     double ValidationSplit = 0,
-    ulong Seed = 0)
+    ulong Seed = 0,
+    AugmentationSpec? Augment = null)
 {
     public static IReadOnlyList<string> Optimizers { get; } = ["adam", "adamw", "sgd"];
 

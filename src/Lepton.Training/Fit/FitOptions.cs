@@ -6,7 +6,8 @@ namespace Lepton.Training;
 /// <summary>
 /// How <see cref="Trainer.Fit"/> runs: epochs, batching and shuffling (seeded), optional gradient-norm
 /// clipping and learning-rate schedule, how often (in batches) running metrics reach the callbacks, and the metrics
-/// measured each epoch (null: the trainer's task's defaults; for a multiclass task, accuracy).
+/// measured each epoch (null: the trainer's task's defaults; for a multiclass task, accuracy). LoaderWorkers gathers that
+/// many batches at once in the background (for datasets that decode or augment, e.g. ImageDataset; see DataLoaderOptions.Workers).
 /// </summary>
 public sealed record FitOptions(
     int Epochs = 10,
@@ -20,7 +21,8 @@ public sealed record FitOptions(
     bool DropLast = false,
     int Prefetch = 2,
     int InitialEpoch = 0,
-    IReadOnlyList<IMetric>? Metrics = null);
+    IReadOnlyList<IMetric>? Metrics = null,
+    int LoaderWorkers = 1);
 
 /// <summary>
 /// Options fixed for a <see cref="Trainer"/>: the batch size of validation, evaluation and prediction passes, and whether

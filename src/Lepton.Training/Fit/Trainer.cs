@@ -85,7 +85,7 @@ public sealed partial class Trainer
         _unplannedReason = PlanningRefusal();
         // A step is done with its batch before it takes the next, so the loader can refill the same tensors.
         using var loader = new DataLoader(train, new DataLoaderOptions(options.BatchSize, options.Shuffle, options.Seed, options.DropLast, options.Prefetch,
-            RecycleBatches: true));
+            RecycleBatches: true, Workers: options.LoaderWorkers));
         var ctx = new TrainContext(Model, Optimizer, options, loader.BatchCount, train.Count, validation is not null, history)
         {
             MetricNames = MetricColumns(metrics, validation is not null),

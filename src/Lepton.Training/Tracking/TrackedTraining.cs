@@ -2,6 +2,8 @@ using System.Text.Json;
 using Lepton.Data;
 using Lepton.Registry;
 using Lepton.Registry.Datasets;
+using Lepton.Registry.Datasets.Images;
+using Lepton.Registry.References;
 using Lepton.Registry.Store;
 using Lepton.Training.Callbacks;
 using Lepton.Training.Workflows;
@@ -21,16 +23,18 @@ public static class TrackedTraining
         string? registerAs, string actor, IReadOnlyList<ICallback>? callbacks = null, CancellationToken ct = default)
     {
         if (registerAs is not null) Registry.References.ModelName.Validate(registerAs);
-        var dataset = TensorFolder.IsTensorFolder(recipe.Data)
-            ? await DatasetVersions.RecordTensorFolderAsync(registry.Store, recipe.Data, actor, ct)
-            : await DatasetVersions.RecordFashionMnistAsync(registry.Store, recipe.DataDir, actor, ct);
+        using var images = await LoadImagesAsync(recipe, registry, ct);
+        var dataset = images?.Version
+            ?? (TensorFolder.IsTensorFolder(recipe.Data)
+                ? await DatasetVersions.RecordTensorFolderAsync(registry.Store, recipe.Data, actor, ct)
+                : await DatasetVersions.RecordFashionMnistAsync(registry.Store, recipe.DataDir, actor, ct));
         string datasetRef = $"{dataset.Name}@{dataset.Version}";
         string name = registerAs ?? Path.GetFileName(Path.GetFullPath(outDir));
         var recorder = await RunRecorder.StartAsync(registry.Store, name, JsonSerializer.Serialize(recipe), datasetRef, recipe.Seed, actor, ct);
         TrainingOutcome outcome;
         try
         {
-            outcome = ImageClassifierTraining.Run(recipe, outDir, [.. callbacks ?? [], recorder], ct);
+            outcome = ImageClassifierTraining.Run(recipe, outDir, [.. callbacks ?? [], recorder], ct, images, datasetRef);
         }
         catch (Exception ex)
         {
@@ -48,5 +52,17 @@ public static class TrackedTraining
         if (registerAs is not null && !outcome.Cancelled)
             version = await registry.RegisterAsync(registerAs, outDir, recorder.RunId, datasetRef, actor, ct);
         return new TrackedOutcome(outcome, recorder.RunId, datasetRef, version);
+    }
+
+    /// <summary>The image data set version <c>--data</c> names (NAME or NAME@V), or null for Fashion-MNIST and tensor folders.</summary>
+    private static async Task<ImageDatasetVersion?> LoadImagesAsync(ImageClassifierRecipe recipe, ModelRegistry registry, CancellationToken ct)
+    {
+        if (TensorFolder.IsTensorFolder(recipe.Data) || string.Equals(recipe.Data, "fashion-mnist", StringComparison.OrdinalIgnoreCase)) return null;
+        if (Directory.Exists(recipe.Data))
+            throw new ArgumentException($"--data {recipe.Data} is a folder but not a tensor data set; import a folder of images first (lepton data import {recipe.Data} --name NAME) and train with --data NAME.");
+        var version = await DatasetReference.Parse(recipe.Data).ResolveAsync(registry.Store, ct);
+        if (!ImageDatasetSummary.IsImageVersion(version))
+            throw new ArgumentException($"--data {recipe.Data}: {version.Name}@{version.Version} is not an image data set version (imported with lepton data import); use fashion-mnist, a tensor data set folder, or an image data set.");
+        return await ImageDatasets.LoadAsync(registry.Store, registry.Artifacts, version, ct: ct);
     }
 }

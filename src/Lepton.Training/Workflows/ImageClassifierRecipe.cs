@@ -5,7 +5,8 @@ namespace Lepton.Training.Workflows;
 /// <summary>
 /// Everything that decides an image-classifier training run: data, model (a preset name or a path to a
 /// model.json / model folder), optimizer and schedule, batching and seed, and the task (null: multiclass, the
-/// image-classifier default; it is saved in model.json).
+/// image-classifier default; it is saved in model.json). <see cref="Augment"/> (e.g. <c>flip,rotate=15,zoom=0.2</c>) augments the
+/// training batches of an image data set version.
 /// </summary>
 public sealed record ImageClassifierRecipe(
     string Data = "fashion-mnist",
@@ -21,4 +22,5 @@ public sealed record ImageClassifierRecipe(
     double? ClipGradNorm = null,
     double ValidationSplit = 0,
     ulong Seed = 0,
-    TaskSpec? Task = null);
+    TaskSpec? Task = null,
+    string? Augment = null);

@@ -3,6 +3,7 @@ using Lepton.Data;
 using Lepton.Engine;
 using Lepton.NN;
 using Lepton.NN.Serialization;
+using Lepton.Registry.Datasets.Images;
 using Lepton.Training.Callbacks;
 using Lepton.Training.Metrics;
 using Lepton.Training.Tasks;
@@ -32,13 +33,29 @@ public static class ImageClassifierTraining
         return (train, test, pre);
     }
 
+    /// <summary>
+    /// Trains on <paramref name="images"/> (an image data set version, named <paramref name="imagesRef"/>) when given, else on
+    /// the recipe's data (Fashion-MNIST or a tensor data set folder).
+    /// </summary>
     public static TrainingOutcome Run(ImageClassifierRecipe recipe, string outDir, IReadOnlyList<ICallback>? callbacks = null,
-        CancellationToken cancellationToken = default)
+        CancellationToken cancellationToken = default, ImageDatasetVersion? images = null, string? imagesRef = null)
     {
         Validate(recipe);
         var rng = new Generator(recipe.Seed);
-        var (model, source) = ModelSource.Resolve(recipe.Model, rng);
-        var data = TrainingData.Load(recipe, model, source);
+        Module model;
+        string source;
+        TrainingData data;
+        if (images is not null)
+        {
+            // The data decides the preset's size, so it comes first.
+            (model, source) = ModelSource.Resolve(recipe.Model, rng, ImageTrainingData.ShapeOf(images.Manifest));
+            data = ImageTrainingData.Load(recipe, images.Manifest, images.Pixels, imagesRef ?? images.Version.Name, source);
+        }
+        else
+        {
+            (model, source) = ModelSource.Resolve(recipe.Model, rng);
+            data = TrainingData.Load(recipe, model, source);
+        }
         var (train, validation, test) = (data.Train, data.Validation, data.Test);
         var optimizer = OptimizerFactory.Create(recipe.Optimizer, model.Parameters(), recipe.LearningRate, recipe.WeightDecay, recipe.Momentum);
         int batches = (train.Count + recipe.BatchSize - 1) / recipe.BatchSize;
@@ -55,13 +72,13 @@ public static class ImageClassifierTraining
         var history = trainer.Fit(train, validation, fit, all, cancellationToken);
 
         double seconds = history.Epochs.Sum(e => e.Duration.TotalSeconds);
-        double images = history.Epochs.Sum(e => (double)e.Samples);
+        double examples = history.Epochs.Sum(e => (double)e.Samples);
         double perEpoch = history.Epochs.Count == 0 ? 0 : seconds / history.Epochs.Count;
-        double rate = seconds > 0 ? images / seconds : 0;
+        double rate = seconds > 0 ? examples / seconds : 0;
         if (history.Cancelled || history.Epochs.Count == 0)
             return new TrainingOutcome(outDir, history, null, perEpoch, rate);
 
-        if (task.Kind != TaskKind.Multiclass || data.ImagePreprocessing is null || train is not InMemoryDataset imageTrain)
+        if (task.Kind != TaskKind.Multiclass || data.ImagePreprocessing is null)
         {
             // Other tasks and tensor data: their own report; the drift reference profiles raw images, so only the evaluation is written.
             var evaluation = trainer.EvaluateTask(test);
@@ -84,7 +101,7 @@ public static class ImageClassifierTraining
         };
         if (report.Loss is { } loss) metrics["test_loss"] = loss;
         ModelFile.Save(outDir, model, spec with { Metrics = metrics });
-        ModelReports.Write(outDir, imageTrain, data.ImagePreprocessing, report);
+        ModelReports.Write(outDir, data.Reference ?? train, data.ImagePreprocessing, report);
         return new TrainingOutcome(outDir, history, report, perEpoch, rate) { TestEvaluation = report };
     }
 

@@ -8,10 +8,20 @@ namespace Lepton.Training.Workflows;
 /// <summary>Turns a <c>--model</c> argument into a model: a preset name, a model.json (fresh weights) or a model folder (its weights, to fine-tune).</summary>
 public static class ModelSource
 {
-    public static (Module Model, string Description) Resolve(string model, Generator rng)
+    /// <summary>
+    /// Builds the model; presets are sized for <paramref name="data"/> when given (an image data set: channels, size,
+    /// classes and examples, which <c>auto</c> chooses by), else for 28x28 gray images with 10 classes.
+    /// </summary>
+    public static (Module Model, string Description) Resolve(string model, Generator rng, ImageDataShape? data = null)
     {
-        if (ModelPresets.Names.Contains(model.ToLowerInvariant()))
-            return (ModelPresets.Build(model, 1, 28, 28, 10, rng), $"preset '{model}'");
+        var d = data ?? new ImageDataShape(1, 28, 28, 10, 60_000);
+        bool auto = string.Equals(model, "auto", StringComparison.OrdinalIgnoreCase);
+        if (auto || ModelPresets.Names.Contains(model.ToLowerInvariant()))
+        {
+            string name = auto ? ModelPresets.Auto(d.Examples, d.Height, d.Width) : model.ToLowerInvariant();
+            return (ModelPresets.Build(name, d.Channels, d.Height, d.Width, d.Classes, rng),
+                $"preset '{name}'{(auto ? " (auto)" : "")} for {d.Channels}x{d.Height}x{d.Width} images, {d.Classes} classes");
+        }
         if (Directory.Exists(model))
         {
             if (File.Exists(Path.Combine(model, ModelFile.WeightsFileName)))
@@ -26,6 +36,9 @@ public static class ModelSource
             return (spec.BuildModel(rng, model), $"architecture from {model}");
         }
         throw new ArgumentException(
-            $"Model '{model}' is neither a preset ({string.Join(", ", ModelPresets.Names)}) nor an existing model.json or model folder.");
+            $"Model '{model}' is neither a preset ({string.Join(", ", ModelPresets.Names)}, auto) nor an existing model.json or model folder.");
     }
 }
+
+/// <summary>What a preset is sized for: images of <see cref="Channels"/> x <see cref="Height"/> x <see cref="Width"/>, the class count and the training examples.</summary>
+public readonly record struct ImageDataShape(int Channels, int Height, int Width, int Classes, int Examples);

@@ -12,6 +12,9 @@ namespace Lepton.Training.Workflows;
 /// </summary>
 internal sealed record TrainingData(IDataset Train, IDataset Validation, IDataset Test, ModelSpec Spec, Preprocessing? ImagePreprocessing)
 {
+    /// <summary>The training examples without augmentation, for the drift reference profile; null means <see cref="Train"/>.</summary>
+    public IDataset? Reference { get; init; }
+
     public static TrainingData Load(ImageClassifierRecipe recipe, Module model, string source)
     {
         if (TensorFolder.IsTensorFolder(recipe.Data)) return FromFolder(recipe, model, source);

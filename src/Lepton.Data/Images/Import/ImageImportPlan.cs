@@ -50,11 +50,18 @@ public sealed class ChannelSums(int channels)
     public void Add(ReadOnlySpan<byte> hwc)
     {
         int c = _sum.Length;
-        for (int i = 0; i < hwc.Length; i++)
+        // Per-image partial sums fit in 64 bits for any image this holds; channel by stride, no division per byte.
+        for (int ch = 0; ch < c; ch++)
         {
-            int v = hwc[i];
-            _sum[i % c] += v;
-            _squares[i % c] += v * v;
+            long sum = 0, squares = 0;
+            for (int i = ch; i < hwc.Length; i += c)
+            {
+                int v = hwc[i];
+                sum += v;
+                squares += v * v;
+            }
+            _sum[ch] += sum;
+            _squares[ch] += squares;
         }
         Pixels += hwc.Length / c;
     }

@@ -21,7 +21,7 @@ public sealed class InspectionHtmlTests
         // Every finding's readable file gets a thumbnail; the first one decodes to the stored pixels.
         var start = html.IndexOf("data:image/png;base64,", StringComparison.Ordinal) + "data:image/png;base64,".Length;
         var b64 = html[start..html.IndexOf('"', start)];
-        var png = Lepton.Data.Images.SkiaImageDecoder.Decode(Convert.FromBase64String(b64), "thumbnail", 1 << 20);
+        var png = Lepton.Data.Images.ImageToTensor.Decode(Convert.FromBase64String(b64), "thumbnail.png");
         Assert.Equal((SyntheticImages.Side, SyntheticImages.Side, 3), (png.Width, png.Height, png.Channels));
         int readableFiles = report.Findings.SelectMany(f => f.Files).Count(p => s.Manifest.Items.First(i => i.Path == p).IsReadable);
         Assert.Equal(readableFiles, CountOf(html, "data:image/png;base64,"));

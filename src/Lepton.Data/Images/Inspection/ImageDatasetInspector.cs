@@ -55,7 +55,9 @@ public static class ImageDatasetInspector
             if (item.Problem is not { } problem) continue;
             var kind = problem.Kind is ImageProblemKind.NotAnImage or ImageProblemKind.Empty
                 ? InspectionKinds.NotAnImage : InspectionKinds.Unreadable;
-            findings.Add(new InspectionFinding(kind, $"{item.Path}: {problem.Message}", [item.Path]));
+            // The import's messages usually name the file already.
+            var message = problem.Message.Contains(item.Path, StringComparison.Ordinal) ? problem.Message : $"{item.Path}: {problem.Message}";
+            findings.Add(new InspectionFinding(kind, message, [item.Path]));
         }
     }
 

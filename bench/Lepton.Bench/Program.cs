@@ -15,6 +15,8 @@ return args.FirstOrDefault() switch
     "shapes" => GemmShapes.Run(),
     "cnn-step" => CnnStep.Run(args[1..]),
     "ops" => OpTimes.Run(args[1..]),
+    "vision-ops" => VisionKernelTimes.Run(args[1..]),
+    "preset-step" => PresetStep.Run(args[1..]),
     "train" => TrainSpeed.Run(args[1..]),
     "image-epoch" => ImageEpoch.Run(args[1..]),
     "infer-latency" => InferSpeed.Latency(args[1..]),

@@ -16,6 +16,7 @@ public static class LeptonCommand
         root.Subcommands.Add(ModelsCommand.Create());
         root.Subcommands.Add(RunsCommand.Create());
         root.Subcommands.Add(DataCommand.Create());
+        root.Subcommands.Add(LabelCommand.Create());
         root.Subcommands.Add(KeysCommand.Create());
         root.Subcommands.Add(ServeCommand.Create());
         root.Subcommands.Add(LoopCommand.Create());

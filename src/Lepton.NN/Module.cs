@@ -175,6 +175,38 @@ public abstract class Module
     public Module Eval() => Train(false);
 
     /// <summary>
+    /// Each module's own mode in this tree (pre-order), to put back with <see cref="RestoreModes"/> after a temporary
+    /// <see cref="Eval"/>: a tree whose modules differ (a frozen backbone's BatchNorm in eval while the rest trains) keeps them.
+    /// </summary>
+    public bool[] SaveModes()
+    {
+        var modes = new List<bool>();
+        Walk(this);
+        return [.. modes];
+
+        void Walk(Module m)
+        {
+            modes.Add(m.IsTraining);
+            foreach (var (_, c) in m._children) Walk(c);
+        }
+    }
+
+    /// <summary>Puts back the modes <see cref="SaveModes"/> returned for this same tree.</summary>
+    public void RestoreModes(bool[] modes)
+    {
+        int i = 0;
+        Walk(this);
+        if (i != modes.Length) throw new ArgumentException($"RestoreModes got {modes.Length} modes for a tree of {i} modules; save them from the same model.");
+
+        void Walk(Module m)
+        {
+            if (i < modes.Length) m.IsTraining = modes[i];
+            i++;
+            foreach (var (_, c) in m._children) Walk(c);
+        }
+    }
+
+    /// <summary>
     /// Readies this module tree for serving: eval mode, no parameter trains, and every parameter and buffer becomes
     /// read-only, so layers keep derived forms of their weights (Linear and stride-1 Conv2d: packed kernel panels) instead of rebuilding
     /// them per call. Irreversible: load a fresh copy to train again.

@@ -14,7 +14,8 @@ public static class ShapeProbe
     /// </summary>
     public static IReadOnlyList<Shape> OutputShapes(Module model, IReadOnlyList<InputSpec> inputs)
     {
-        bool training = model.IsTraining;
+        // Each module's own mode comes back, not the root's for all: a frozen BatchNorm stays in eval.
+        var modes = model.SaveModes();
         model.Eval();
         try
         {
@@ -24,7 +25,7 @@ public static class ShapeProbe
         }
         finally
         {
-            model.Train(training);
+            model.RestoreModes(modes);
         }
     }
 

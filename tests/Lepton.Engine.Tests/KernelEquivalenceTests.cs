@@ -38,7 +38,8 @@ public class KernelEquivalenceTests
         ["depthwise_s1_odd"] = new(N: 3, C: 5, H: 11, W: 21, O: 5, KH: 3, KW: 3, PH: 1, PW: 1, Groups: 5),
         ["depthwise_s2_even"] = new(N: 2, C: 6, H: 16, W: 34, O: 6, KH: 3, KW: 3, SH: 2, SW: 2, PH: 1, PW: 1, Groups: 6),
         ["depthwise_s2_odd"] = new(N: 9, C: 3, H: 13, W: 19, O: 3, KH: 3, KW: 3, SH: 2, SW: 2, PH: 1, PW: 1, Groups: 3),
-        // ConvPointwise: one GEMM per sample, stride 1 and a stride-2 projection shortcut on odd sides; 9 samples in 8 chunks.
+        // 1x1 convolutions: stride 1 (the tap path, no column copy) and a stride-2 projection shortcut on odd sides (im2col
+        // of a 1x1 is the stride-2 subsample).
         ["pointwise_s1_batch9"] = new(N: 9, C: 7, H: 5, W: 6, O: 10, KH: 1, KW: 1),
         ["pointwise_s2_odd"] = new(N: 3, C: 6, H: 9, W: 7, O: 12, KH: 1, KW: 1, SH: 2, SW: 2),
         // 3x3 stride 2 with padding 1 (ResNet's downsampling convolution).
@@ -75,29 +76,26 @@ public class KernelEquivalenceTests
     }
 
     [Fact]
-    public void Conv2dDepthwiseAndPointwisePaths_TakeTheirShapes_AndNoOthers()
+    public void Conv2dDepthwisePath_TakesDepthwise3x3_AndNoOthers()
     {
         Assert.True(ConvDepthwise.Applies(ConvCases["depthwise_s1_odd"]));
         Assert.True(ConvDepthwise.Applies(ConvCases["depthwise_s2"]));
         Assert.False(ConvDepthwise.Applies(ConvCases["groups2"]));
         Assert.False(ConvDepthwise.Applies(ConvCases["asymmetric"]));
-        Assert.True(ConvPointwise.Applies(ConvCases["pointwise"]));
-        Assert.True(ConvPointwise.Applies(ConvCases["pointwise_s2_odd"]));
-        Assert.False(ConvPointwise.Applies(ConvCases["row_kernel_1x3"]));
-        Assert.False(ConvPointwise.Applies(ConvCases["basic_3x3"]));
+        Assert.False(ConvDepthwise.Applies(ConvCases["pointwise"]));
+        Assert.False(ConvDepthwise.Applies(ConvCases["basic_3x3"]));
     }
 
     [Theory]
     [InlineData("depthwise_s1_odd")]
     [InlineData("depthwise_s2_odd")]
-    [InlineData("pointwise_s1_batch9")]
-    [InlineData("pointwise_s2_odd")]
-    public void Conv2dGenericPath_OnDepthwiseAndPointwiseShapes_MatchesReference(string name)
+    [InlineData("depthwise_s2_even")]
+    public void Conv2dGenericPath_OnDepthwiseShapes_MatchesReference(string name)
     {
-        // The same shapes with the direct paths off: both sides of the switch agree with the reference.
-        ConvDepthwise.Disabled = ConvPointwise.Disabled = true;
+        // The same shapes with the direct path off: both sides of the switch agree with the reference.
+        ConvDepthwise.Disabled = true;
         try { CheckConv<float>(ConvCases[name], 2e-5); }
-        finally { ConvDepthwise.Disabled = ConvPointwise.Disabled = false; }
+        finally { ConvDepthwise.Disabled = false; }
     }
 
     [Fact]
@@ -231,6 +229,9 @@ public class KernelEquivalenceTests
     [InlineData(4, 4, 4, 4)]
     [InlineData(3, 2, 5, 5)]
     [InlineData(10, 9, 1, 1)]
+    [InlineData(8, 8, 1, 1)]
+    [InlineData(1, 1, 1, 1)]
+    [InlineData(33, 17, 1, 1)]
     public void AdaptiveAvgPoolFastMatchesReference(int h, int w, int oh, int ow)
     {
         var rng = new Generator(29);

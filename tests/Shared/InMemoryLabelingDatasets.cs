@@ -24,6 +24,11 @@ public sealed class InMemoryLabelingDatasets : ILabelingDatasets
 
     public IReadOnlyList<(ImageManifest Manifest, int? Parent)> Versions(string name) => _versions[name];
 
+    public bool Has(string name)
+    {
+        lock (_versions) return _versions.ContainsKey(name);
+    }
+
     public Task<LabelingDataset> LoadAsync(string name, int? version, CancellationToken ct = default)
     {
         lock (_versions)

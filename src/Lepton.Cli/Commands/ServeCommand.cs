@@ -39,12 +39,13 @@ public static class ServeCommand
         var sample = new Option<double>("--sample-inputs") { Description = "Fraction of raw inputs kept in the prediction log (0..1).", DefaultValueFactory = _ => 0.01 };
         var alert = new Option<string[]>("--alert") { Description = "An alert rule checked on the prediction log, e.g. \"drift.psi > 0.2\" (repeatable; also monitoring: rules: in lepton.yaml)." };
         var monitorWindow = new Option<string?>("--monitor-window") { Description = "The window alerts look back over, e.g. 15m (default 15m or monitoring: window: in lepton.yaml)." };
+        var label = new Option<string?>("--label") { Description = "Image data set (NAME or NAME@V) the /label page opens; also keeps images of unsure predictions for labeling." };
         var store = RegistryOptions.Store();
         var threads = CommonOptions.Threads();
         var cmd = new Command("serve", "Serve models over HTTP: Open Inference Protocol v2 (/v2), /models/{name}/predict, feedback, /metrics and Swagger UI.\n\n" +
                                        "Example:\n  lepton serve fashion@production --canary fashion@staging=10% --port 8080");
         cmd.Arguments.Add(models);
-        foreach (var o in new Option[] { host, port, noAuth, maxBatch, delay, queueRows, canary, maxBody, rate, maxConnections, sample, alert, monitorWindow, store, threads })
+        foreach (var o in new Option[] { host, port, noAuth, maxBatch, delay, queueRows, canary, maxBody, rate, maxConnections, sample, alert, monitorWindow, label, store, threads })
             cmd.Options.Add(o);
         cmd.SetAction(p => CommandRunner.Run(async ct =>
         {
@@ -66,13 +67,13 @@ public static class ServeCommand
             var canaries = p.GetValue(canary) is { Length: > 0 } splits ? splits.Select(ParseCanary).ToList() : CanaryFromYaml();
             var batching = new ModelServeOptions("-", p.GetValue(maxBatch), TimeSpan.FromMilliseconds(p.GetValue(delay)), p.GetValue(queueRows));
             var monitoring = Monitoring(p.GetValue(alert) ?? [], p.GetValue(monitorWindow));
-            return await RunAsync(options, references, canaries, batching, monitoring, p.GetValue(store), ct);
+            return await RunAsync(options, references, canaries, batching, monitoring, p.GetValue(store), ct, p.GetValue(label));
         }));
         return cmd;
     }
 
     private static async Task<int> RunAsync(ServerOptions options, IReadOnlyList<string> references, List<(string Reference, double Fraction)> canaries,
-        ModelServeOptions batching, MonitoringOptions monitoring, string? storeSetting, CancellationToken ct)
+        ModelServeOptions batching, MonitoringOptions monitoring, string? storeSetting, CancellationToken ct, string? labelDataset = null)
     {
         // The same log format as the server's: JSON lines when output goes to a file or collector, single lines on a terminal.
         using var loggers = LoggerFactory.Create(b =>
@@ -91,7 +92,7 @@ public static class ServeCommand
             models.Add(batching with { Reference = reference, Canary = split.Reference, CanaryFraction = split.Reference is null ? 0 : split.Fraction });
         }
         await using var registry = await ModelRegistry.OpenAsync(storeSetting, ct);
-        var host = await ServerHost.StartAsync(registry, options, models, batching, monitoring, loggers, ct);
+        var host = await ServerHost.StartAsync(registry, options, models, batching, monitoring, loggers, ct, labelDataset);
         try
         {
             PrintBanner(host, options, monitoring);
@@ -145,6 +146,8 @@ public static class ServeCommand
     {
         AnsiConsole.MarkupLine($"[green]lepton serve[/] listening on [bold]{Markup.Escape(host.Url)}[/]  (dashboard at /, OIP v2 at /v2, Swagger UI at /swagger, " +
                                $"metrics at /metrics; {CpuParallel.ThreadCount} compute threads)");
+        if (host.LabelDataset is { } labeling)
+            AnsiConsole.MarkupLine($"  labeling [bold]{Markup.Escape(labeling)}[/] at /label (a key with the feedback scope; unsure image predictions join its queue)");
         if (monitoring.Rules.Count > 0)
             AnsiConsole.MarkupLine($"  alerts every {monitoring.Interval.TotalSeconds:0} s over {monitoring.Window}: {Markup.Escape(string.Join("; ", monitoring.Rules.Select(r => r.Text)))}");
         foreach (var model in host.Models.Status())

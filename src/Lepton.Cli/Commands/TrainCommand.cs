@@ -51,6 +51,7 @@ public static class TrainCommand
         var outDir = new Option<string?>("--out") { Description = "Model folder to write (default: $LEPTON_HOME/models/<model>)." };
         var register = new Option<string?>("--register") { Description = "Register the trained model as a new version of this name." };
         var store = RegistryOptions.Store();
+        var (from, freeze, unfreezeAfter, backboneLr) = TransferCliOptions.Create();
         var threads = CommonOptions.Threads();
         var json = CommonOptions.Json();
 
@@ -58,8 +59,9 @@ public static class TrainCommand
                                        "Examples:\n  lepton train --data fashion-mnist --model cnn --epochs 5 --batch-size 64 --lr 1e-3 --out models/cnn\n" +
                                        "  lepton train --data fashion-mnist --model examples/models/residual-cnn.json --epochs 2\n" +
                                        "  lepton train --data data/churn --model churn.json --task binary\n" +
-                                       "  lepton train --data photos@2 --model auto --augment flip,rotate=15,zoom=0.2 --epochs 10");
-        foreach (var o in new Option[] { data, dataDir, task, threshold, model, epochs, batch, lr, optimizer, weightDecay, momentum, schedule, clip, valSplit, augment, seed, outDir, register, store, threads, json })
+                                       "  lepton train --data photos@2 --model auto --augment flip,rotate=15,zoom=0.2 --epochs 10\n" +
+                                       "  lepton train --data flowers@1 --from fashion@production --freeze backbone --unfreeze-after 2 --epochs 5");
+        foreach (var o in new Option[] { data, dataDir, task, threshold, model, epochs, batch, lr, optimizer, weightDecay, momentum, schedule, clip, valSplit, augment, seed, outDir, register, store, from, freeze, unfreezeAfter, backboneLr, threads, json })
             cmd.Options.Add(o);
 
         cmd.SetAction(p => CommandRunner.Run(async ct =>
@@ -74,7 +76,8 @@ public static class TrainCommand
                 Epochs: p.GetValue(epochs), BatchSize: p.GetValue(batch), LearningRate: p.GetValue(lr),
                 Optimizer: p.GetValue(optimizer)!, WeightDecay: p.GetValue(weightDecay), Momentum: p.GetValue(momentum),
                 Schedule: p.GetValue(schedule)!, ClipGradNorm: p.GetValue(clip), ValidationSplit: p.GetValue(valSplit), Seed: p.GetValue(seed), Task: taskSpec,
-                Augment: p.GetValue(augment));
+                Augment: p.GetValue(augment),
+                Transfer: await TransferCliOptions.ResolveAsync(p, from, freeze, unfreezeAfter, backboneLr, p.GetValue(store), ct));
             string dir = p.GetValue(outDir) ?? Path.Combine(CommonOptions.Home, "models", Path.GetFileNameWithoutExtension(recipe.Model));
             return await Train(recipe, dir, p.GetValue(register), p.GetValue(store), p.GetValue(json), ct);
         }));

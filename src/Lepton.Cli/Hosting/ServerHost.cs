@@ -1,9 +1,11 @@
 using Lepton.Monitoring;
 using Lepton.Monitoring.Alerts;
 using Lepton.Registry;
+using Lepton.Registry.Labeling;
 using Lepton.Serving;
 using Lepton.Serving.Http;
 using Lepton.Serving.Http.Dashboard;
+using Lepton.Serving.Labeling;
 using Lepton.Serving.Logging;
 using Lepton.Serving.Models;
 using Microsoft.AspNetCore.Builder;
@@ -21,8 +23,12 @@ namespace Lepton.Cli.Hosting;
 /// </summary>
 internal sealed class ServerHost : IAsyncDisposable
 {
-    private ServerHost(WebApplication app, ModelManager models, PredictionLogWriter log, AlertMonitor? alerts, string url)
+    private ServerHost(WebApplication app, ModelManager models, PredictionLogWriter log, AlertMonitor? alerts, string url,
+        LabelCandidateCollector? candidates, string? labelDataset, LabelingDatasets datasets)
     {
+        _datasets = datasets;
+        Candidates = candidates;
+        LabelDataset = labelDataset;
         App = app;
         Models = models;
         Log = log;
@@ -39,17 +45,27 @@ internal sealed class ServerHost : IAsyncDisposable
     /// <summary>Null when no monitoring rules were given.</summary>
     public AlertMonitor? Alerts { get; }
 
+    private readonly LabelingDatasets _datasets;
+
+    /// <summary>Keeps images of unsure predictions for labeling; null when the server labels nothing.</summary>
+    public LabelCandidateCollector? Candidates { get; }
+
+    /// <summary>The data set the /label page opens; null when none was given.</summary>
+    public string? LabelDataset { get; }
+
     /// <summary>The address the server listens on, e.g. http://127.0.0.1:8080.</summary>
     public string Url { get; }
 
     /// <summary>Loads every model (throws if one fails to load or warm up), then starts listening.</summary>
     public static async Task<ServerHost> StartAsync(ModelRegistry registry, ServerOptions options, IReadOnlyList<ModelServeOptions> models,
-        ModelServeOptions defaults, MonitoringOptions? monitoring, ILoggerFactory loggers, CancellationToken ct)
+        ModelServeOptions defaults, MonitoringOptions? monitoring, ILoggerFactory loggers, CancellationToken ct, string? labelDataset = null)
     {
         options.Validate();
         var manager = new ModelManager(registry, logger: loggers.CreateLogger<ModelManager>());
         PredictionLogWriter? log = null;
         AlertMonitor? alerts = null;
+        LabelCandidateCollector? candidates = null;
+        var datasets = LabelingDatasets.Open(registry.Store, registry.Artifacts);
         try
         {
             foreach (var model in models) await manager.LoadAsync(model, ct);
@@ -62,22 +78,29 @@ internal sealed class ServerHost : IAsyncDisposable
                 alerts = new AlertMonitor(monitor, registry.Store, names, monitoring, loggers.CreateLogger<AlertMonitor>());
                 sources.Add(alerts);
             }
+            // Labeling is offered when a data set is named: the page opens it, and unsure image predictions are kept for it.
+            if (labelDataset is not null) candidates = new LabelCandidateCollector(registry.Store, logger: loggers.CreateLogger<LabelCandidateCollector>());
             var deps = new ServerDependencies(manager, options.NoAuth ? null : registry.Store, log, LogReadings(log), defaults with { Reference = "-" })
             {
                 Registry = registry,
                 MetricsSources = sources,
                 DashboardPanels = [new Monitoring.Dashboard.MonitoringPanel(monitor, monitoring?.Window ?? TimeSpan.FromMinutes(15))],
+                Labeling = new LabelingService(registry.Store, datasets),
+                LabelDataset = labelDataset,
+                LabelCandidates = candidates,
             };
             var app = LeptonServer.Build(options, deps);
             await app.StartAsync(ct);
             alerts?.Start();
             string url = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault()
                          ?? $"http://{options.Host}:{options.Port}";
-            return new ServerHost(app, manager, log, alerts, url);
+            return new ServerHost(app, manager, log, alerts, url, candidates, labelDataset, datasets);
         }
         catch
         {
             if (alerts is not null) await alerts.DisposeAsync();
+            if (candidates is not null) await candidates.DisposeAsync();
+            datasets.Dispose();
             if (log is not null) await log.DisposeAsync();
             await manager.DisposeAsync();
             throw;
@@ -101,7 +124,9 @@ internal sealed class ServerHost : IAsyncDisposable
     {
         await App.DisposeAsync();
         if (Alerts is not null) await Alerts.DisposeAsync();
+        if (Candidates is not null) await Candidates.DisposeAsync();
         await Log.DisposeAsync();
         await Models.DisposeAsync();
+        _datasets.Dispose();
     }
 }

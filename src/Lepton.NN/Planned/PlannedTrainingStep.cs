@@ -150,7 +150,8 @@ public sealed class PlannedTrainingStep
     // Each layer's output shape for a zero batch run through the chain in eval mode without gradients.
     private static Shape[] OutputShapes(Module model, IReadOnlyList<Module> chain, Shape inputShape)
     {
-        bool training = model.IsTraining;
+        // Each module's own mode comes back, not the root's for all: a frozen BatchNorm stays in eval.
+        var modes = model.SaveModes();
         model.Eval();
         try
         {
@@ -166,7 +167,7 @@ public sealed class PlannedTrainingStep
         }
         finally
         {
-            model.Train(training);
+            model.RestoreModes(modes);
         }
     }
 

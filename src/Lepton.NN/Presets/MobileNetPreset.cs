@@ -8,7 +8,7 @@ namespace Lepton.NN.Presets;
 /// <summary>
 /// <c>mobilenet</c>: a small MobileNet (Howard et al. 2017). Stem conv3x3(32)-BN-ReLU (stride 2 when the short side is 64
 /// pixels or more), then depthwise separable blocks — depthwise conv3x3 (groups = channels)-BN-ReLU, pointwise conv1x1-BN-ReLU —
-/// to 64, 128 (stride 2), 128, 256 (stride 2) and 256 channels; global average pooling and a linear head <c>fc</c>.
+/// to 64, 128 (stride 2), 128, 256 (stride 2) and 256 channels; global average pooling (<c>AdaptiveAvgPool2d(1)</c>, <c>Flatten</c>) and a linear head <c>fc</c>.
 /// </summary>
 internal static class MobileNetPreset
 {
@@ -47,8 +47,10 @@ internal static class MobileNetPreset
             nodes.Add(Node(name, "Separable", new JsonObject { ["in_channels"] = channels, ["out_channels"] = outC, ["stride"] = stride }, previous));
             (previous, channels) = (name, outC);
         }
-        nodes.Add(Node("pool", "Mean", new JsonObject { ["dim"] = new JsonArray(2, 3) }, previous));
-        nodes.Add(Node("fc", "Linear", new JsonObject { ["in_features"] = channels, ["out_features"] = classes }, "pool"));
+        // AdaptiveAvgPool2d(1) + Flatten rather than Mean: the pooling has a planned form, so the whole chain trains as planned steps.
+        nodes.Add(Node("pool", "AdaptiveAvgPool2d", new JsonObject { ["output_size"] = 1 }, previous));
+        nodes.Add(Node("flatten", "Flatten", null, "pool"));
+        nodes.Add(Node("fc", "Linear", new JsonObject { ["in_features"] = channels, ["out_features"] = classes }, "flatten"));
         return PresetGraph.Build(inChannels, height, width, blocks, nodes, "fc", rng, "mobilenet");
     }
 }

@@ -8,7 +8,7 @@ namespace Lepton.NN.Presets;
 /// <summary>
 /// <c>resnet</c>: a small ResNet (He et al. 2015, basic blocks). Stem conv3x3(32)-BN-ReLU (stride 2 when the short side is
 /// 64 pixels or more), then three stages of one basic block each at 32, 64 and 128 channels, the last two downsampling by 2
-/// with a 1x1 stride-2 projection shortcut; global average pooling (<c>Mean</c> over H, W) and a linear head <c>fc</c>.
+/// with a 1x1 stride-2 projection shortcut; global average pooling (<c>AdaptiveAvgPool2d(1)</c>, <c>Flatten</c>) and a linear head <c>fc</c>.
 /// On 28x28 that is 28→14→7 and about 37M multiply-adds per image forward, 0.29M parameters.
 /// </summary>
 internal static class ResNetPreset
@@ -60,8 +60,9 @@ internal static class ResNetPreset
             Node("layer1", "Basic", new JsonObject { ["channels"] = Widths[0] }, "stem_relu"),
             Node("layer2", "Down", new JsonObject { ["in_channels"] = Widths[0], ["out_channels"] = Widths[1] }, "layer1"),
             Node("layer3", "Down", new JsonObject { ["in_channels"] = Widths[1], ["out_channels"] = Widths[2] }, "layer2"),
-            Node("pool", "Mean", new JsonObject { ["dim"] = new JsonArray(2, 3) }, "layer3"),
-            Node("fc", "Linear", new JsonObject { ["in_features"] = Widths[2], ["out_features"] = classes }, "pool"));
+            Node("pool", "AdaptiveAvgPool2d", new JsonObject { ["output_size"] = 1 }, "layer3"),
+            Node("flatten", "Flatten", null, "pool"),
+            Node("fc", "Linear", new JsonObject { ["in_features"] = Widths[2], ["out_features"] = classes }, "flatten"));
         return PresetGraph.Build(inChannels, height, width, blocks, nodes, "fc", rng, "resnet");
     }
 }

@@ -107,6 +107,11 @@ public interface IRegistryStore : IAsyncDisposable
     Task<bool> AddLabelCandidateAsync(LabelCandidate candidate, ReadOnlyMemory<byte> image, int maxPerModel, CancellationToken ct = default);
     /// <summary>Kept candidates, most uncertain first, for one model or all.</summary>
     Task<IReadOnlyList<LabelCandidate>> ListLabelCandidatesAsync(string? model = null, int limit = 1000, CancellationToken ct = default);
+    /// <summary>
+    /// Fills in the raw input (JSON array of the example's values) of a logged prediction that was stored without one (not
+    /// sampled), so a labelled prediction can be retrained on; returns false when the prediction is absent or already has one.
+    /// </summary>
+    Task<bool> SetPredictionRawInputAsync(string predictionId, string rawInputJson, CancellationToken ct = default);
     /// <summary>A kept candidate's image bytes, or null when none is kept under that prediction id.</summary>
     Task<byte[]?> GetLabelCandidateImageAsync(string predictionId, CancellationToken ct = default);
 

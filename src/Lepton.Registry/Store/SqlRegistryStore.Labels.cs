@@ -109,6 +109,15 @@ public abstract partial class SqlRegistryStore
         return ReadAsync(async c => await c.ScalarAsync(null, "SELECT image FROM label_candidates WHERE prediction_id = @p", ct, ("@p", predictionId)) as byte[], ct);
     }
 
+    public Task<bool> SetPredictionRawInputAsync(string predictionId, string rawInputJson, CancellationToken ct = default)
+    {
+        CheckPredictionId(predictionId);
+        if (string.IsNullOrEmpty(rawInputJson) || rawInputJson[0] != '[')
+            throw new ArgumentException("A prediction's raw input is a JSON array of the example's values, as the prediction log samples it.");
+        return WriteAsync("prediction-raw-input", async (c, tx) => await c.ExecuteAsync(tx,
+            "UPDATE predictions SET raw_input_json = @r WHERE id = @i AND raw_input_json IS NULL", ct, ("@r", rawInputJson), ("@i", predictionId)) == 1, ct);
+    }
+
     private static void CheckItemPath(string? path)
     {
         if (string.IsNullOrEmpty(path) || path.Length > 1000 || path.Any(char.IsControl) || path.StartsWith('/') || path.Contains('\\')

@@ -24,7 +24,7 @@ public sealed class AdamW : Optimizer
 
     protected override IReadOnlyList<string> StateNames => Adam.MomentNames;
 
-    protected override void Update<T>(Span<T> param, ReadOnlySpan<T> grad, StateSpans<T> state, long step) =>
-        AdamMath.Update(param, grad, state[0], state[1], step, LearningRate, Options.Beta1, Options.Beta2, Options.Eps,
+    protected override void Update<T>(Span<T> param, ReadOnlySpan<T> grad, StateSpans<T> state, long step, double learningRate) =>
+        AdamMath.Update(param, grad, state[0], state[1], step, learningRate, Options.Beta1, Options.Beta2, Options.Eps,
             l2WeightDecay: 0, decoupledWeightDecay: Options.WeightDecay);
 }

@@ -17,6 +17,8 @@ public abstract class Optimizer : IOptimizer
     // count, since a parameter that got no gradient in some step must not advance its bias correction.
     private readonly Tensor[]?[] _state;
     private readonly long[] _paramSteps;
+    // Per parameter: the factor on LearningRate for its group (1 unless SetLearningRateScale changed it).
+    private readonly double[] _lrScale;
     // The work of the current Step, kept in fields so the parallel pass needs no closure: the parameters that got a
     // gradient (by index), their gradients, and where each starts in the concatenation of all their elements.
     private readonly int[] _work;
@@ -44,6 +46,8 @@ public abstract class Optimizer : IOptimizer
         if (!(learningRate >= 0)) throw new ArgumentOutOfRangeException(nameof(learningRate), $"{GetType().Name}: learning rate must be >= 0, got {learningRate}.");
         _state = new Tensor[]?[_parameters.Length];
         _paramSteps = new long[_parameters.Length];
+        _lrScale = new double[_parameters.Length];
+        Array.Fill(_lrScale, 1.0);
         _work = new int[_parameters.Length];
         _workGrads = new Tensor?[_parameters.Length];
         _workStart = new long[_parameters.Length + 1];
@@ -56,6 +60,34 @@ public abstract class Optimizer : IOptimizer
     public double LearningRate { get; set; }
 
     public long StepCount { get; private set; }
+
+    /// <summary>
+    /// Puts <paramref name="group"/> in a parameter group whose learning rate is <see cref="LearningRate"/> times
+    /// <paramref name="scale"/> (PyTorch's param_groups with a per-group lr; a schedule moves every group together).
+    /// Transfer learning trains a pretrained backbone at 0.1 of the head's rate this way.
+    /// </summary>
+    public void SetLearningRateScale(IEnumerable<Parameter> group, double scale)
+    {
+        ArgumentNullException.ThrowIfNull(group);
+        if (!(scale >= 0) || double.IsInfinity(scale))
+            throw new ArgumentOutOfRangeException(nameof(scale), $"{GetType().Name}: a learning-rate scale must be >= 0 and finite, got {scale}.");
+        var index = new Dictionary<Tensor, int>(ReferenceEqualityComparer.Instance);
+        for (int i = 0; i < _parameters.Length; i++) index[_parameters[i].Value] = i;
+        foreach (var p in group)
+        {
+            if (!index.TryGetValue(p.Value, out int i))
+                throw new ArgumentException($"{GetType().Name}: parameter '{p.Name}' is not among the parameters this optimizer updates.");
+            _lrScale[i] = scale;
+        }
+    }
+
+    /// <summary>The factor on <see cref="LearningRate"/> for <paramref name="parameter"/>'s group (1 by default).</summary>
+    public double LearningRateScale(Parameter parameter)
+    {
+        for (int i = 0; i < _parameters.Length; i++)
+            if (ReferenceEquals(_parameters[i].Value, parameter.Value)) return _lrScale[i];
+        throw new ArgumentException($"{GetType().Name}: parameter '{parameter.Name}' is not among the parameters this optimizer updates.");
+    }
 
     /// <summary>Names of the per-parameter state buffers this optimizer keeps (e.g. <c>exp_avg</c>).</summary>
     protected abstract IReadOnlyList<string> StateNames { get; }
@@ -114,24 +146,25 @@ public abstract class Optimizer : IOptimizer
             if (start >= hi) break;
             int from = (int)(Math.Max(lo, start) - start), to = (int)(Math.Min(hi, end) - start);
             int i = _work[w];
-            UpdateRange(_parameters[i].Value, _workGrads[w]!, _state[i]!, _paramSteps[i], from, to);
+            UpdateRange(_parameters[i].Value, _workGrads[w]!, _state[i]!, _paramSteps[i], LearningRate * _lrScale[i], from, to);
         }
     }
 
-    private void UpdateRange(Tensor param, Tensor grad, Tensor[] state, long step, int lo, int hi)
+    private void UpdateRange(Tensor param, Tensor grad, Tensor[] state, long step, double lr, int lo, int hi)
     {
         if (param.DType == DType.Float32)
-            Update(param.Span<float>()[lo..hi], grad.Span<float>()[lo..hi], new StateSpans<float>(state, lo, hi - lo), step);
+            Update(param.Span<float>()[lo..hi], grad.Span<float>()[lo..hi], new StateSpans<float>(state, lo, hi - lo), step, lr);
         else
-            Update(param.Span<double>()[lo..hi], grad.Span<double>()[lo..hi], new StateSpans<double>(state, lo, hi - lo), step);
+            Update(param.Span<double>()[lo..hi], grad.Span<double>()[lo..hi], new StateSpans<double>(state, lo, hi - lo), step, lr);
     }
 
     /// <summary>
     /// The update of a range of one parameter's elements (any range: the pass splits parameters across threads).
     /// <paramref name="step"/> counts this parameter's updates from 1. Arithmetic is in the parameter's precision,
-    /// with the scalar coefficients computed in double and rounded once.
+    /// with the scalar coefficients computed in double and rounded once. <paramref name="learningRate"/> is this parameter's
+    /// group's rate: <see cref="LearningRate"/> times its scale.
     /// </summary>
-    protected abstract void Update<T>(Span<T> param, ReadOnlySpan<T> grad, StateSpans<T> state, long step)
+    protected abstract void Update<T>(Span<T> param, ReadOnlySpan<T> grad, StateSpans<T> state, long step, double learningRate)
         where T : unmanaged, IFloatingPointIeee754<T>;
 
     private Tensor[] AllocateState(Parameter p)

@@ -33,9 +33,9 @@ public sealed class Sgd : Optimizer
     protected override int ElementCost => 1;
 
     // Same op order as torch's single-tensor SGD, in the parameter's precision (see SgdMath).
-    protected override void Update<T>(Span<T> param, ReadOnlySpan<T> grad, StateSpans<T> state, long step)
+    protected override void Update<T>(Span<T> param, ReadOnlySpan<T> grad, StateSpans<T> state, long step, double learningRate)
     {
-        var settings = new SgdMath.Settings<T>(LearningRate, Options.WeightDecay, Options.Momentum, Options.Dampening, Options.Nesterov, step == 1);
+        var settings = new SgdMath.Settings<T>(learningRate, Options.WeightDecay, Options.Momentum, Options.Dampening, Options.Nesterov, step == 1);
         SgdMath.Update(param, grad, settings.Momentum ? state[0] : default, settings);
     }
 }

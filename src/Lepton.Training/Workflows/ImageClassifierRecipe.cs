@@ -7,6 +7,8 @@ namespace Lepton.Training.Workflows;
 /// model.json / model folder), optimizer and schedule, batching and seed, and the task (null: multiclass, the
 /// image-classifier default; it is saved in model.json). <see cref="Augment"/> (e.g. <c>flip,rotate=15,zoom=0.2</c>) augments the
 /// training batches of an image data set version.
+/// image-classifier default; it is saved in model.json). <paramref name="Transfer"/>, when set, starts from a trained model
+/// with a new head instead of <paramref name="Model"/> (<c>--from</c>, <c>--freeze</c>, <c>--unfreeze-after</c>, <c>--backbone-lr-scale</c>).
 /// </summary>
 public sealed record ImageClassifierRecipe(
     string Data = "fashion-mnist",
@@ -23,4 +25,5 @@ public sealed record ImageClassifierRecipe(
     double ValidationSplit = 0,
     ulong Seed = 0,
     TaskSpec? Task = null,
-    string? Augment = null);
+    string? Augment = null,
+    Transfer.TransferOptions? Transfer = null);

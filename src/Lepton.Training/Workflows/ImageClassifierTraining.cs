@@ -7,6 +7,7 @@ using Lepton.Registry.Datasets.Images;
 using Lepton.Training.Callbacks;
 using Lepton.Training.Metrics;
 using Lepton.Training.Tasks;
+using Lepton.Training.Transfer;
 
 namespace Lepton.Training.Workflows;
 
@@ -42,22 +43,25 @@ public static class ImageClassifierTraining
     {
         Validate(recipe);
         var rng = new Generator(recipe.Seed);
+        var transfer = recipe.Transfer is null ? null : TransferLearning.Load(recipe.Transfer);
         Module model;
         string source;
         TrainingData data;
         if (images is not null)
         {
             // The data decides the preset's size, so it comes first.
-            (model, source) = ModelSource.Resolve(recipe.Model, rng, ImageTrainingData.ShapeOf(images.Manifest));
+            (model, source) = transfer is null ? ModelSource.Resolve(recipe.Model, rng, ImageTrainingData.ShapeOf(images.Manifest)) : (transfer.Parent.Model, transfer.Description);
             data = ImageTrainingData.Load(recipe, images.Manifest, images.Pixels, imagesRef ?? images.Version.Name, source);
         }
         else
         {
-            (model, source) = ModelSource.Resolve(recipe.Model, rng);
+            (model, source) = transfer is null ? ModelSource.Resolve(recipe.Model, rng) : (transfer.Parent.Model, transfer.Description);
             data = TrainingData.Load(recipe, model, source);
         }
+        if (transfer is not null) (model, data) = AdaptForTransfer(transfer, data, rng);
         var (train, validation, test) = (data.Train, data.Validation, data.Test);
         var optimizer = OptimizerFactory.Create(recipe.Optimizer, model.Parameters(), recipe.LearningRate, recipe.WeightDecay, recipe.Momentum);
+        transfer?.ConfigureOptimizer(optimizer);
         int batches = (train.Count + recipe.BatchSize - 1) / recipe.BatchSize;
         var schedule = OptimizerFactory.CreateSchedule(recipe.Schedule, recipe.LearningRate, recipe.Epochs, batches);
         var task = TrainingTask.Create(data.Spec.Task);
@@ -65,6 +69,7 @@ public static class ImageClassifierTraining
 
         var spec = data.Spec;
         var all = new List<ICallback>(callbacks ?? []);
+        if (transfer is not null) all.AddRange(transfer.Callbacks);
         all.Add(new ModelCheckpoint(outDir, (m, dir) => ModelFile.Save(dir, m, spec), new ModelCheckpointOptions(Monitor: "loss")));
 
         var fit = new FitOptions(Epochs: recipe.Epochs, BatchSize: recipe.BatchSize, Seed: recipe.Seed,
@@ -103,6 +108,16 @@ public static class ImageClassifierTraining
         ModelFile.Save(outDir, model, spec with { Metrics = metrics });
         ModelReports.Write(outDir, data.Reference ?? train, data.ImagePreprocessing, report);
         return new TrainingOutcome(outDir, history, report, perEpoch, rate) { TestEvaluation = report };
+    }
+
+    // The parent's backbone with a head for the new data's classes; lineage (parent_model) goes into the model's metadata.
+    private static (Module Model, TrainingData Data) AdaptForTransfer(TransferLearning transfer, TrainingData data, Generator rng)
+    {
+        transfer.CheckInput(data.Train.InputShape.ToArray());
+        int classes = data.Spec.ClassNames.Count > 0 ? data.Spec.ClassNames.Count
+            : throw new ArgumentException($"--from {transfer.Label}: the new data names no classes; transfer learning replaces the head of a classifier.");
+        var model = transfer.Adapt(classes, rng);
+        return (model, data with { Spec = data.Spec with { Metadata = transfer.WithLineage(data.Spec.Metadata) } });
     }
 
     private static void Validate(ImageClassifierRecipe r)

@@ -87,4 +87,17 @@ public abstract partial class RegistryStoreConformance
         await Assert.ThrowsAsync<ArgumentException>(() =>
             Store.AddLabelCandidateAsync(new LabelCandidate("pred-big", "fashion", 0.5, "[]", "image/png", L0), new byte[SqlRegistryStore.MaxCandidateImageBytes + 1], 3));
     }
+
+    [Fact]
+    public async Task SetPredictionRawInput_OnlyFillsAMissingOne()
+    {
+        await Store.AppendPredictionsAsync([Prediction(1), Prediction(2, raw: "[1,2]")]);
+        Assert.True(await Store.SetPredictionRawInputAsync("pred-000001", "[0.5,3]"));
+        Assert.False(await Store.SetPredictionRawInputAsync("pred-000001", "[9]"));
+        Assert.False(await Store.SetPredictionRawInputAsync("pred-000002", "[9]"));
+        Assert.False(await Store.SetPredictionRawInputAsync("pred-000404", "[9]"));
+        Assert.Equal("[0.5,3]", (await Store.GetPredictionAsync("pred-000001"))!.RawInputJson);
+        Assert.Equal("[1,2]", (await Store.GetPredictionAsync("pred-000002"))!.RawInputJson);
+        await Assert.ThrowsAsync<ArgumentException>(() => Store.SetPredictionRawInputAsync("pred-000001", "{}"));
+    }
 }

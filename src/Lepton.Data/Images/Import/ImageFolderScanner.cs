@@ -45,23 +45,27 @@ public static partial class ImageFolderScanner
         var counter = new Counter(options.MaxFiles, root);
         var top = Entries(root, root, skipped, counter, ct);
         var dirs = top.Where(e => e.IsDirectory).ToList();
-        bool keras = dirs.Count > 0 && dirs.All(d => ImageSplits.All.Contains(d.Name));
+        // An unlabeled/ folder holds images still to be labelled (Label null): beside class folders or beside train/validation/test.
+        var unlabeled = dirs.Where(d => d.Name == UnlabeledFolder).ToList();
+        var labelled = dirs.Except(unlabeled).ToList();
+        bool keras = labelled.Count > 0 && labelled.All(d => ImageSplits.All.Contains(d.Name));
         foreach (var loose in top.Where(e => !e.IsDirectory && Kept(e.Name)))
             skipped.Add($"{loose.Relative}: skipped, a file directly in the root has no class folder");
+        foreach (var folder in unlabeled) Collect(root, folder.FullPath, null, null, files, skipped, counter, ct);
         if (keras)
         {
-            foreach (var split in dirs)
+            foreach (var split in labelled)
             {
                 var classes = Entries(root, split.FullPath, skipped, counter, ct);
                 foreach (var loose in classes.Where(e => !e.IsDirectory && Kept(e.Name)))
                     skipped.Add($"{loose.Relative}: skipped, a file directly in a split folder has no class folder");
                 foreach (var cls in classes.Where(e => e.IsDirectory))
-                    Collect(root, cls.FullPath, cls.Name, split.Name, files, skipped, counter, ct);
+                    Collect(root, cls.FullPath, cls.Name == UnlabeledFolder ? null : cls.Name, split.Name, files, skipped, counter, ct);
             }
         }
         else
         {
-            foreach (var cls in dirs) Collect(root, cls.FullPath, cls.Name, null, files, skipped, counter, ct);
+            foreach (var cls in labelled) Collect(root, cls.FullPath, cls.Name, null, files, skipped, counter, ct);
         }
         if (files.Count == 0)
             throw new ImageImportException(dirs.Count == 0
@@ -71,7 +75,7 @@ public static partial class ImageFolderScanner
         return new ImageScan(root, keras ? ImageFolderLayout.KerasSplits : ImageFolderLayout.ClassFolders, files, skipped);
     }
 
-    private static void Collect(string root, string folder, string label, string? split, List<ScannedImage> files, List<string> skipped,
+    private static void Collect(string root, string folder, string? label, string? split, List<ScannedImage> files, List<string> skipped,
         Counter counter, CancellationToken ct)
     {
         var pending = new Stack<string>();
@@ -85,6 +89,9 @@ public static partial class ImageFolderScanner
             }
         }
     }
+
+    /// <summary>The folder name whose images have no label yet (<see cref="ScannedImage.Label"/> null): they wait in the labeling queue.</summary>
+    public const string UnlabeledFolder = "unlabeled";
 
     /// <summary>True unless the name says it is certainly not an image (hidden files, .txt, .csv, .json, ...).</summary>
     public static bool Kept(string name) =>

@@ -46,7 +46,7 @@ internal static class Conv2dKernels
     /// <see cref="ConvWinograd.ForwardTile"/> as well.
     /// </summary>
     public static float[]? PackWeights(float[] w, int wOffset, ConvGeometry g) =>
-        ConvDepthwise.Applies(g) || ConvPointwise.Applies(g) ? null
+        ConvDepthwise.Applies(g) ? null
         : ConvWinograd.AppliesForward(g) ? ConvWinograd.PackWeights(w, wOffset, g)
         : ConvStride1.Applies(g) ? ConvStride1.PackWeights(w, wOffset, g)
         : null;
@@ -62,11 +62,6 @@ internal static class Conv2dKernels
         if (typeof(T) == typeof(float) && ConvDepthwise.Applies(g))
         {
             ConvDepthwise.Forward((float[])(object)x, xOffset, (float[])(object)w, wOffset, (float[]?)(object?)bias, biasOffset, g, (float[])(object)y);
-            return;
-        }
-        if (typeof(T) == typeof(float) && ConvPointwise.Applies(g))
-        {
-            ConvPointwise.Forward((float[])(object)x, xOffset, (float[])(object)w, wOffset, (float[]?)(object?)bias, biasOffset, g, (float[])(object)y);
             return;
         }
         if (typeof(T) == typeof(float) && ConvStride1.Applies(g))
@@ -157,12 +152,6 @@ internal static class Conv2dKernels
         if (typeof(T) == typeof(float) && ConvDepthwise.Applies(g))
         {
             ConvDepthwise.Backward((float[])(object)x, xOffset, (float[])(object)w, wOffset, (float[])(object)gy, g,
-                (float[]?)(object?)gx, (float[]?)(object?)gw, (float[]?)(object?)gb);
-            return;
-        }
-        if (typeof(T) == typeof(float) && ConvPointwise.Applies(g))
-        {
-            ConvPointwise.Backward((float[])(object)x, xOffset, (float[])(object)w, wOffset, (float[])(object)gy, g,
                 (float[]?)(object?)gx, (float[]?)(object?)gw, (float[]?)(object?)gb);
             return;
         }

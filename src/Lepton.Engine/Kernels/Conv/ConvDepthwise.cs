@@ -2,6 +2,8 @@ using System.Buffers;
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 using Lepton.Engine.Threading;
 
 namespace Lepton.Engine.Kernels;
@@ -57,7 +59,7 @@ internal static class ConvDepthwise
         });
     }
 
-    /// <summary>gx (added into; zeroed by the caller), gw (written) and gb (written) from gy; null for any not wanted.</summary>
+    /// <summary>gx, gw and gb (written; gx's previous contents are not kept) from gy; null for any not wanted.</summary>
     public static void Backward(float[] x, int xOffset, float[] w, int wOffset, float[] gy, ConvGeometry g, float[]? gx, float[]? gw, float[]? gb)
     {
         var lay = Layout.Of(g);
@@ -67,11 +69,21 @@ internal static class ConvDepthwise
             CpuParallel.For(g.N * g.C, 9L * ohw / 2, (p0, p1) =>
             {
                 var pad = ArrayPool<float>.Shared.Rent(lay.Size);
+                Span<float> flipped = stackalloc float[9];
                 try
                 {
                     for (int p = p0; p < p1; p++)
                     {
                         int c = p % g.C;
+                        if (lay.S == 1)
+                        {
+                            // Stride 1: gx is gy (H,W here) convolved with the flipped kernel, padding 1 — the forward's gather
+                            // with no read-modify-write.
+                            Pad(gy.AsSpan(p * ohw, ohw), g, lay, pad);
+                            for (int t = 0; t < 9; t++) flipped[t] = w[wOffset + c * 9 + 8 - t];
+                            ForwardPlane(pad, lay, flipped, 0f, g, gx.AsSpan(p * g.H * g.W, g.H * g.W));
+                            continue;
+                        }
                         InputGradientPlane(gy.AsSpan(p * ohw, ohw), w.AsSpan(wOffset + c * 9, 9), g, lay, pad);
                         Unpad(pad, g, lay, gx.AsSpan(p * g.H * g.W, g.H * g.W));
                     }
@@ -116,9 +128,23 @@ internal static class ConvDepthwise
                 src.CopyTo(pad.AsSpan(lay.Row(0, h + 1) + 1, g.W));
                 continue;
             }
-            // Padded column j = w + 1: even j to phase 0, odd j to phase 1.
+            // Padded column j = w + 1: even j to phase 0, odd j to phase 1, so x[2m] goes to phase 1 slot m and x[2m+1] to
+            // phase 0 slot m+1.
             int even = lay.Row(0, h + 1), odd = lay.Row(1, h + 1);
-            for (int wi = 0; wi < g.W; wi++)
+            int wi = 0;
+            if (Sse.IsSupported)
+            {
+                ref float from = ref MemoryMarshal.GetReference(src);
+                ref float to = ref MemoryMarshal.GetArrayDataReference(pad);
+                for (; wi + 8 <= g.W; wi += 8)
+                {
+                    var lo = Vector128.LoadUnsafe(ref from, (nuint)wi);
+                    var hi = Vector128.LoadUnsafe(ref from, (nuint)wi + 4);
+                    Sse.Shuffle(lo, hi, 0b10_00_10_00).StoreUnsafe(ref to, (nuint)(odd + wi / 2));
+                    Sse.Shuffle(lo, hi, 0b11_01_11_01).StoreUnsafe(ref to, (nuint)(even + wi / 2 + 1));
+                }
+            }
+            for (; wi < g.W; wi++)
             {
                 int j = wi + 1;
                 pad[((j & 1) == 0 ? even : odd) + (j >> 1)] = src[wi];
@@ -126,7 +152,7 @@ internal static class ConvDepthwise
         }
     }
 
-    // The inverse of Pad for a gradient: adds the inner (H,W) of the padded plane into gx.
+    // The inverse of Pad for a gradient: writes the inner (H,W) of the padded plane to gx.
     private static void Unpad(float[] pad, ConvGeometry g, Layout lay, Span<float> gx)
     {
         for (int h = 0; h < g.H; h++)
@@ -134,14 +160,27 @@ internal static class ConvDepthwise
             var dst = gx.Slice(h * g.W, g.W);
             if (lay.S == 1)
             {
-                VectorMath.AddTo<float>(pad.AsSpan(lay.Row(0, h + 1) + 1, g.W), dst);
+                pad.AsSpan(lay.Row(0, h + 1) + 1, g.W).CopyTo(dst);
                 continue;
             }
             int even = lay.Row(0, h + 1), odd = lay.Row(1, h + 1);
-            for (int wi = 0; wi < g.W; wi++)
+            int wi = 0;
+            if (Sse.IsSupported)
+            {
+                ref float from = ref MemoryMarshal.GetArrayDataReference(pad);
+                ref float to = ref MemoryMarshal.GetReference(dst);
+                for (; wi + 8 <= g.W; wi += 8)
+                {
+                    var a = Vector128.LoadUnsafe(ref from, (nuint)(odd + wi / 2));
+                    var b = Vector128.LoadUnsafe(ref from, (nuint)(even + wi / 2 + 1));
+                    Sse.UnpackLow(a, b).StoreUnsafe(ref to, (nuint)wi);
+                    Sse.UnpackHigh(a, b).StoreUnsafe(ref to, (nuint)wi + 4);
+                }
+            }
+            for (; wi < g.W; wi++)
             {
                 int j = wi + 1;
-                dst[wi] += pad[((j & 1) == 0 ? even : odd) + (j >> 1)];
+                dst[wi] = pad[((j & 1) == 0 ? even : odd) + (j >> 1)];
             }
         }
     }
@@ -150,6 +189,8 @@ internal static class ConvDepthwise
     {
         int vc = Vector<float>.Count, s = lay.S;
         ref float p0 = ref MemoryMarshal.GetArrayDataReference(pad);
+        Vector<float> w0 = new(w[0]), w1 = new(w[1]), w2 = new(w[2]), w3 = new(w[3]), w4 = new(w[4]), w5 = new(w[5]),
+            w6 = new(w[6]), w7 = new(w[7]), w8 = new(w[8]), vb = new(b);
         for (int oh = 0; oh < g.OH; oh++)
         {
             int r = oh * s;
@@ -158,16 +199,11 @@ internal static class ConvDepthwise
             int t20 = lay.Row(0, r + 2), t21 = lay.Row(1, r + 2), t22 = lay.Row(2, r + 2);
             var yRow = y.Slice(oh * g.OW, g.OW);
             int ow = 0;
-            // The phase rows carry Vector<float>.Count slots of zero slack, so the last vector may read past OW.
             for (; ow + vc <= g.OW; ow += vc)
             {
-                var acc = new Vector<float>(b);
-                acc += new Vector<float>(w[0]) * Load(ref p0, t00 + ow) + new Vector<float>(w[1]) * Load(ref p0, t01 + ow)
-                    + new Vector<float>(w[2]) * Load(ref p0, t02 + ow);
-                acc += new Vector<float>(w[3]) * Load(ref p0, t10 + ow) + new Vector<float>(w[4]) * Load(ref p0, t11 + ow)
-                    + new Vector<float>(w[5]) * Load(ref p0, t12 + ow);
-                acc += new Vector<float>(w[6]) * Load(ref p0, t20 + ow) + new Vector<float>(w[7]) * Load(ref p0, t21 + ow)
-                    + new Vector<float>(w[8]) * Load(ref p0, t22 + ow);
+                var acc = vb + w0 * Load(ref p0, t00 + ow) + w1 * Load(ref p0, t01 + ow) + w2 * Load(ref p0, t02 + ow);
+                acc += w3 * Load(ref p0, t10 + ow) + w4 * Load(ref p0, t11 + ow) + w5 * Load(ref p0, t12 + ow);
+                acc += w6 * Load(ref p0, t20 + ow) + w7 * Load(ref p0, t21 + ow) + w8 * Load(ref p0, t22 + ow);
                 acc.CopyTo(yRow.Slice(ow));
             }
             for (; ow < g.OW; ow++)
@@ -193,17 +229,43 @@ internal static class ConvDepthwise
         }
     }
 
-    // taps[t] += Σ gy[oh, ow] · padded x at tap t of (oh, ow); taps[9] += Σ gy (the bias gradient).
+    // taps[t] += Σ gy[oh, ow] · padded x at tap t of (oh, ow); taps[9] += Σ gy (the bias gradient). Lane sums are kept in
+    // vectors over the whole plane and reduced once at its end.
     private static void WeightGradientPlane(float[] pad, Layout lay, ReadOnlySpan<float> gy, ConvGeometry g, Span<float> taps)
     {
+        int vc = Vector<float>.Count, s = lay.S;
+        ref float p0 = ref MemoryMarshal.GetArrayDataReference(pad);
+        Vector<float> a0 = default, a1 = default, a2 = default, a3 = default, a4 = default, a5 = default, a6 = default,
+            a7 = default, a8 = default, ab = default;
         for (int oh = 0; oh < g.OH; oh++)
         {
+            int r = oh * s;
+            int t00 = lay.Row(0, r), t01 = lay.Row(1, r), t02 = lay.Row(2, r);
+            int t10 = lay.Row(0, r + 1), t11 = lay.Row(1, r + 1), t12 = lay.Row(2, r + 1);
+            int t20 = lay.Row(0, r + 2), t21 = lay.Row(1, r + 2), t22 = lay.Row(2, r + 2);
             var gyRow = gy.Slice(oh * g.OW, g.OW);
-            for (int ki = 0; ki < 3; ki++)
-            for (int kj = 0; kj < 3; kj++)
-                taps[ki * 3 + kj] += Dot(gyRow, pad.AsSpan(lay.Row(kj, oh * lay.S + ki), g.OW));
-            taps[9] += VectorMath.Sum<float>(gyRow);
+            int ow = 0;
+            for (; ow + vc <= g.OW; ow += vc)
+            {
+                var v = new Vector<float>(gyRow.Slice(ow));
+                ab += v;
+                a0 += v * Load(ref p0, t00 + ow); a1 += v * Load(ref p0, t01 + ow); a2 += v * Load(ref p0, t02 + ow);
+                a3 += v * Load(ref p0, t10 + ow); a4 += v * Load(ref p0, t11 + ow); a5 += v * Load(ref p0, t12 + ow);
+                a6 += v * Load(ref p0, t20 + ow); a7 += v * Load(ref p0, t21 + ow); a8 += v * Load(ref p0, t22 + ow);
+            }
+            for (; ow < g.OW; ow++)
+            {
+                float v = gyRow[ow];
+                taps[9] += v;
+                taps[0] += v * pad[t00 + ow]; taps[1] += v * pad[t01 + ow]; taps[2] += v * pad[t02 + ow];
+                taps[3] += v * pad[t10 + ow]; taps[4] += v * pad[t11 + ow]; taps[5] += v * pad[t12 + ow];
+                taps[6] += v * pad[t20 + ow]; taps[7] += v * pad[t21 + ow]; taps[8] += v * pad[t22 + ow];
+            }
         }
+        taps[0] += Vector.Sum(a0); taps[1] += Vector.Sum(a1); taps[2] += Vector.Sum(a2);
+        taps[3] += Vector.Sum(a3); taps[4] += Vector.Sum(a4); taps[5] += Vector.Sum(a5);
+        taps[6] += Vector.Sum(a6); taps[7] += Vector.Sum(a7); taps[8] += Vector.Sum(a8);
+        taps[9] += Vector.Sum(ab);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -216,15 +278,5 @@ internal static class ConvDepthwise
         var va = new Vector<float>(a);
         for (; i + vc <= x.Length; i += vc) (new Vector<float>(y.Slice(i)) + va * new Vector<float>(x.Slice(i))).CopyTo(y.Slice(i));
         for (; i < x.Length; i++) y[i] += a * x[i];
-    }
-
-    private static float Dot(ReadOnlySpan<float> a, ReadOnlySpan<float> b)
-    {
-        int vc = Vector<float>.Count, i = 0;
-        var acc = Vector<float>.Zero;
-        for (; i + vc <= a.Length; i += vc) acc += new Vector<float>(a.Slice(i)) * new Vector<float>(b.Slice(i));
-        float s = Vector.Sum(acc);
-        for (; i < a.Length; i++) s += a[i] * b[i];
-        return s;
     }
 }

@@ -132,6 +132,11 @@ internal static class Pool2dKernels
     public static void AdaptiveAvgForward<T>(T[] x, int xOffset, int planes, int h, int w, int oh, int ow, T[] y)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
+        if (oh == 1 && ow == 1)
+        {
+            GlobalAvgForward(x, xOffset, planes, h * w, y);
+            return;
+        }
         CpuParallel.For(planes, (long)h * w, (p0, p1) =>
         {
             for (int p = p0; p < p1; p++)
@@ -157,6 +162,11 @@ internal static class Pool2dKernels
     public static void AdaptiveAvgBackward<T>(T[] gy, int gyOffset, int planes, int h, int w, int oh, int ow, T[] gx)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
+        if (oh == 1 && ow == 1)
+        {
+            GlobalAvgBackward(gy, gyOffset, planes, h * w, gx);
+            return;
+        }
         CpuParallel.For(planes, (long)h * w, (p0, p1) =>
         {
             for (int p = p0; p < p1; p++)
@@ -173,6 +183,30 @@ internal static class Pool2dKernels
                             for (int c = ws; c < we; c++) gx[plane + r * w + c] += v;
                     }
                 }
+            }
+        });
+    }
+
+    // Global average pooling (output 1x1; ResNet's and MobileNet's heads): one vector sum per plane forward, one vector add
+    // of gy / (H*W) per plane backward, instead of the bin loops' scalar element walk.
+    private static void GlobalAvgForward<T>(T[] x, int xOffset, int planes, int hw, T[] y) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        T scale = T.One / T.CreateTruncating(hw);
+        CpuParallel.For(planes, hw, (p0, p1) =>
+        {
+            for (int p = p0; p < p1; p++) y[p] = VectorMath.Sum<T>(x.AsSpan(xOffset + p * hw, hw)) * scale;
+        });
+    }
+
+    private static void GlobalAvgBackward<T>(T[] gy, int gyOffset, int planes, int hw, T[] gx) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        T count = T.CreateTruncating(hw);
+        CpuParallel.For(planes, hw, (p0, p1) =>
+        {
+            for (int p = p0; p < p1; p++)
+            {
+                var plane = gx.AsSpan(p * hw, hw);
+                VectorMath.AddScalar<T>(plane, gy[gyOffset + p] / count, plane);
             }
         });
     }

@@ -43,7 +43,7 @@ public static class LabelEndpoints
             http.Response.Headers.XContentTypeOptions = "nosniff";
             // The page's one inline script runs by nonce; it talks only to this server and shows images only from it.
             http.Response.Headers.ContentSecurityPolicy =
-                $"default-src 'none'; script-src 'nonce-{nonce}'; style-src 'unsafe-inline'; img-src 'self'; connect-src 'self'; frame-ancestors 'none'; form-action 'none'; base-uri 'none'";
+                $"default-src 'none'; script-src 'nonce-{nonce}'; style-src 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; form-action 'none'; base-uri 'none'";
             return Results.Content(LabelPage.Render(nonce, serving.Labeling is not null), "text/html; charset=utf-8");
         }).ExcludeFromDescription();
 
@@ -93,6 +93,7 @@ public static class LabelEndpoints
             if (version is null) throw ProtocolException.BadRequest("\"dataset\" must name the version the id came from, e.g. \"shapes@2\".");
             string actor = http.Items[ApiKeyMiddleware.KeyIdItem] as string ?? LabelActor(http);
             var result = await Call(() => service.LabelAsync(dataset, version.Value, request.Id, request.Label, actor, http.RequestAborted));
+            if (result.Task.PredictionId is not null) await Serving.Labeling.CandidateRawInput.FillAsync(serving, result, http.RequestAborted);
             return Results.Json(new LabelDoc(result.Task.Id, result.Task.Display, result.Label, result.Outcome.ToString().ToLowerInvariant()), Json);
         }).WithTags("Labeling").WithSummary("Stores one label for a queue entry, durably, before answering; a prediction's label is also its feedback.")
             .Accepts<LabelRequest>("application/json");

@@ -10,7 +10,7 @@ public static class LabelPage
     public static string Render(string nonce, bool enabled) =>
         $$"""
         <!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-        <title>Lepton labeling</title><style>{{Css}}</style></head>
+        <link rel="icon" href="data:,"><title>Lepton labeling</title><style>{{Css}}</style></head>
         <body data-current=""><header><h1>Lepton labeling</h1><p><span id="dataset"></span> · <span id="progress">loading…</span></p></header>
         <main>
         {{(enabled ? "" : "<p class=\"note bad\">This server was started without image data sets to label; start it with lepton serve --label NAME.</p>")}}

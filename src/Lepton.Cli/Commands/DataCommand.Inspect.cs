@@ -17,7 +17,7 @@ public static partial class DataCommand
         var html = new Option<string?>("--html") { Description = "Also write a self-contained HTML report with thumbnails to this file." };
         var labelErrors = new Option<bool>("--label-errors") { Description = "Also look for likely mislabelled images (confident learning on out-of-fold predictions; trains K small models)." };
         var folds = new Option<int>("--folds") { Description = "Folds for the out-of-fold predictions of --label-errors.", DefaultValueFactory = _ => 5 };
-        var distance = new Option<int>("--near-distance") { Description = "Perceptual-hash bits (of 64) within which two images count as the same picture.", DefaultValueFactory = _ => new InspectionOptions().NearDuplicateDistance };
+        var distance = new Option<int>("--near-distance") { Description = "Perceptual-hash bits (of 64) within which two images are compared pixel by pixel as possible copies.", DefaultValueFactory = _ => new InspectionOptions().NearDuplicateDistance };
         var store = RegistryOptions.Store();
         var json = CommonOptions.Json();
         var cmd = new Command("inspect", $"""

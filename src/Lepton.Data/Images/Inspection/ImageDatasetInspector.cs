@@ -55,7 +55,9 @@ public static class ImageDatasetInspector
             if (item.Problem is not { } problem) continue;
             var kind = problem.Kind is ImageProblemKind.NotAnImage or ImageProblemKind.Empty
                 ? InspectionKinds.NotAnImage : InspectionKinds.Unreadable;
-            findings.Add(new InspectionFinding(kind, $"{item.Path}: {problem.Message}", [item.Path]));
+            // The import's messages usually name the file already.
+            var message = problem.Message.Contains(item.Path, StringComparison.Ordinal) ? problem.Message : $"{item.Path}: {problem.Message}";
+            findings.Add(new InspectionFinding(kind, message, [item.Path]));
         }
     }
 
@@ -239,28 +241,35 @@ public static class ImageDatasetInspector
     private static string Join(List<string> files) => string.Join(", ", files);
 
     /// <summary>
-    /// Pearson correlation of the two images' 16x16 gray thumbnails: 1 for the same picture whatever its brightness and
-    /// contrast; two different pictures with the same layout (a bright disc on a dark noisy ground) stay well below.
+    /// The lowest Pearson correlation, over the channels, of the two images' 16x16 thumbnails: 1 for the same picture
+    /// whatever its brightness and contrast. Per channel because two pictures with the same layout but other colours (a red
+    /// disc and a green one at the same place) agree in gray; a channel nearly flat in both images says nothing and is skipped.
     /// </summary>
     internal static double Similarity(ReadOnlySpan<byte> a, ReadOnlySpan<byte> b, int width, int height, int channels)
     {
-        var ta = Thumb(a, width, height, channels);
-        var tb = Thumb(b, width, height, channels);
-        double ma = ta.Average(), mb = tb.Average(), sab = 0, saa = 0, sbb = 0;
-        for (int i = 0; i < ta.Length; i++)
+        const int side = 16, plane = side * side;
+        var ta = new float[channels * plane];
+        var tb = new float[channels * plane];
+        ImageResize.Bilinear(a, width, height, channels, ta, side, side);
+        ImageResize.Bilinear(b, width, height, channels, tb, side, side);
+        double worst = 1;
+        for (int c = 0; c < Math.Min(channels, 3); c++)
         {
-            double da = ta[i] - ma, db = tb[i] - mb;
-            sab += da * db; saa += da * da; sbb += db * db;
+            var ca = ta.AsSpan(c * plane, plane);
+            var cb = tb.AsSpan(c * plane, plane);
+            double ma = 0, mb = 0;
+            for (int i = 0; i < plane; i++) { ma += ca[i]; mb += cb[i]; }
+            ma /= plane; mb /= plane;
+            double sab = 0, saa = 0, sbb = 0;
+            for (int i = 0; i < plane; i++)
+            {
+                double da = ca[i] - ma, db = cb[i] - mb;
+                sab += da * db; saa += da * da; sbb += db * db;
+            }
+            if (saa < plane && sbb < plane) continue; // standard deviation under 1 level in both
+            worst = Math.Min(worst, saa <= 1e-9 || sbb <= 1e-9 ? 0 : sab / Math.Sqrt(saa * sbb));
         }
-        return saa <= 1e-9 || sbb <= 1e-9 ? 0 : sab / Math.Sqrt(saa * sbb);
-    }
-
-    private static float[] Thumb(ReadOnlySpan<byte> hwc, int width, int height, int channels)
-    {
-        var gray = PerceptualHash.Gray(hwc, width, height, channels);
-        var small = new float[16 * 16];
-        ImageResize.Bilinear(gray, width, height, 1, small, 16, 16);
-        return small;
+        return worst;
     }
 
     /// <summary>

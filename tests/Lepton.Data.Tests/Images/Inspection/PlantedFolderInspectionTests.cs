@@ -8,7 +8,7 @@ namespace Lepton.Data.Tests.Images.Inspection;
 
 /// <summary>
 /// The inspector on the planted folder the acceptance test uses (tests/Shared/PlantedImageFolder), decoded by SkiaSharp and
-/// stored at 64x64 RGB here (the import's own decoding is tested with the import): exactly the planted problems.
+/// stored at 64 to 96 px RGB here (the import's own decoding is tested with the import): exactly the planted problems.
 /// </summary>
 public sealed class PlantedFolderInspectionTests
 {
@@ -58,6 +58,8 @@ public sealed class PlantedFolderInspectionTests
     [InlineData(64, 15)]
     [InlineData(96, 15)]
     [InlineData(64, 16)]
+    [InlineData(64, 17)]
+    [InlineData(80, 18)]
     public void Inspect_PlantedFolder_ExactlyThePlantedProblems(int side, int seed)
     {
         var root = TestData.TempDir();

@@ -9,6 +9,18 @@ namespace Lepton.Cli.Tests;
 public sealed class CliTests(TrainedModelFixture fx)
 {
     [Fact]
+    public async Task TrainWithAugment_FashionMnist_AugmentsTheTrainingImagesAndRecordsIt()
+    {
+        var dir = Path.Combine(fx.Root, "augmented-fashion");
+        var (code, stdout, err) = await CliRun.Invoke("train", "--data-dir", fx.DataDir, "--model", "mlp", "--epochs", "1",
+            "--augment", "flip,translate=0.1", "--out", dir);
+        Assert.True(code == 0, err + stdout);
+        var spec = Lepton.NN.Serialization.ModelFile.Load(dir).Spec;
+        Assert.Equal("flip,translate=0.1", spec.Metadata?["augment"]?.GetValue<string>());
+        Assert.True(File.Exists(Path.Combine(dir, "reference.json")));
+    }
+
+    [Fact]
     public void TrainWritesAModelFolderWithMetrics()
     {
         Assert.True(fx.TrainResult.Code == 0, fx.TrainResult.Err + fx.TrainResult.Out);

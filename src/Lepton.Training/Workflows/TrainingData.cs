@@ -1,5 +1,8 @@
 using System.Text.Json.Nodes;
 using Lepton.Data;
+using Lepton.Data.Images.Augmentation;
+using Lepton.Data.Images.Datasets;
+using Lepton.Engine;
 using Lepton.NN;
 using Lepton.NN.Graph;
 using Lepton.NN.Serialization;
@@ -30,11 +33,29 @@ internal sealed record TrainingData(IDataset Train, IDataset Validation, IDatase
             Task = recipe.Task ?? TaskSpec.Multiclass,
             Metadata = Metadata(recipe, source),
         };
-        return new TrainingData(train, validation, test, spec, pre);
+        if (string.IsNullOrWhiteSpace(recipe.Augment)) return new TrainingData(train, validation, test, spec, pre);
+        return new TrainingData(Augmented(train, pre, recipe), validation, test, spec, pre) { Reference = train };
+    }
+
+    // Fashion-MNIST is loaded normalized; its 8-bit pixels come back exactly (x * std + mean, x255) for the augmenter.
+    private static ImageDataset Augmented(InMemoryDataset train, Preprocessing pre, ImageClassifierRecipe recipe)
+    {
+        var values = train.Inputs.Contiguous().ToArray();
+        int plane = values.Length / train.Count / Math.Max(1, pre.Mean.Length);
+        for (int i = 0; i < values.Length; i++)
+        {
+            int c = pre.Mean.Length == 0 ? 0 : i / plane % pre.Mean.Length;
+            values[i] = pre.Mean.Length == 0 ? values[i] : values[i] * pre.Std[c] + pre.Mean[c];
+        }
+        var pixels = new TensorImagePixelSource(Tensor.FromArray(values, train.Inputs.Shape.ToArray()));
+        return new ImageDataset(pixels.Items(train.Targets, train.ClassNames), pixels, train.ClassNames, pre,
+            new ImageAugmenter(AugmentationSpec.Parse(recipe.Augment!), recipe.Seed));
     }
 
     private static TrainingData FromFolder(ImageClassifierRecipe recipe, Module model, string source)
     {
+        if (!string.IsNullOrWhiteSpace(recipe.Augment))
+            throw new ArgumentException($"--augment applies to images (an image data set version or fashion-mnist); {recipe.Data} is a tensor data set folder.");
         var inputs = model is GraphModel { Spec: { } graph } ? graph.Inputs : null;
         var names = inputs?.Select(i => i.Name).ToList() ?? ["input"];
         var data = TensorFolder.Load(recipe.Data, names);

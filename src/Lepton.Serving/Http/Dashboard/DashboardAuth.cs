@@ -44,15 +44,7 @@ public sealed class DashboardAuth(ApiKeyAuthenticator? authenticator)
     }
 
     /// <summary>Keeps an accepted key in a cookie the page's scripts (there are none) and other sites cannot read or send.</summary>
-    public static void Remember(HttpContext http, string token) =>
-        http.Response.Cookies.Append(CookieName, token, new CookieOptions
-        {
-            HttpOnly = true,
-            SameSite = SameSiteMode.Strict,
-            Secure = http.Request.IsHttps,
-            Path = "/",
-            IsEssential = true,
-        });
+    public static void Remember(HttpContext http, string token) => KeyCookie.Remember(http, CookieName, token, "/");
 
     /// <summary>The short explanation a refused person or script sees.</summary>
     public static string Explain(Verdict verdict) => verdict switch

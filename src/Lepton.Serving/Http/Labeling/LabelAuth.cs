@@ -43,13 +43,5 @@ public sealed class LabelAuth(ApiKeyAuthenticator? authenticator)
             : ((403, $"API key {key.Id} has scope {Registry.Keys.ApiKeys.FormatScopes(key.Scopes)}, but labeling needs feedback (or admin); create one with lepton keys create --name labeler --scopes feedback."), null);
     }
 
-    public static void Remember(HttpContext http, string token) =>
-        http.Response.Cookies.Append(CookieName, token, new CookieOptions
-        {
-            HttpOnly = true,
-            SameSite = SameSiteMode.Strict,
-            Secure = http.Request.IsHttps,
-            Path = "/label",
-            IsEssential = true,
-        });
+    public static void Remember(HttpContext http, string token) => KeyCookie.Remember(http, CookieName, token, "/label");
 }

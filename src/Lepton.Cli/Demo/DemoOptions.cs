@@ -3,12 +3,13 @@ using Lepton.Factory.Simulation;
 namespace Lepton.Cli.Demo;
 
 /// <summary>
-/// The knobs of <c>lepton demo</c>: where its store lives (a folder of its own, recreated each run), how long the champion
-/// trains, how much traffic the simulated client sends and how its images drift, and whether the server stays up at the end.
+/// The knobs of <c>lepton demo</c>: where its store lives (a folder of its own, recreated each run), what data it runs on
+/// (Fashion-MNIST, or <see cref="Images"/>: a folder of the user's images), how long the champion trains (null: a default
+/// that suits the data), how much traffic the simulated client sends and how its images drift, and whether the server stays up.
 /// </summary>
 internal sealed record DemoOptions(
     string Home,
-    int Epochs = 1,
+    int? Epochs = null,
     string? DataDir = null,
     int Port = 0,
     bool KeepServing = false,
@@ -16,20 +17,20 @@ internal sealed record DemoOptions(
     int DriftedRequests = 1600,
     double FeedbackFraction = 0.6,
     int ChallengerEpochs = 3,
-    TimeSpan? CanaryWindow = null)
+    TimeSpan? CanaryWindow = null,
+    string? Images = null,
+    string? ImageSize = null)
 {
-    public const string Model = "fashion";
-
     /// <summary>A new lighting set-up: images washed out (lower contrast) and brighter.</summary>
     public static ImageDrift Drift { get; } = new(Contrast: 0.5, Brightness: 100);
-
-    /// <summary>The drifted client sells mostly tops: T-shirt, pullover, coat and shirt four times as often as the rest.</summary>
-    public static IReadOnlyList<double> DriftedClassMix { get; } = [4, 1, 4, 1, 4, 1, 4, 1, 1, 1];
 
     public TimeSpan EffectiveCanaryWindow => CanaryWindow ?? TimeSpan.FromSeconds(20);
 
     public void Validate()
     {
+        if (Images is not null && !Directory.Exists(Images) && !File.Exists(Images))
+            throw new ArgumentException($"--images {Images} does not exist; give a folder of images (one subfolder per class) or a CSV/JSONL manifest.");
+        if (ImageSize is not null && Images is null) throw new ArgumentException("--size applies to --images; Fashion-MNIST is 28x28.");
         if (Epochs < 1) throw new ArgumentException($"--epochs must be >= 1, got {Epochs}.");
         if (ChallengerEpochs < 1) throw new ArgumentException($"--challenger-epochs must be >= 1, got {ChallengerEpochs}.");
         if (NormalRequests < 50 || DriftedRequests < 200)

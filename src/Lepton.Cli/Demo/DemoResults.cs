@@ -9,6 +9,7 @@ namespace Lepton.Cli.Demo;
 
 /// <summary>The figures one demo run produced, printed at the end and written to <c>results.md</c> in the demo's home.</summary>
 internal sealed record DemoResults(
+    string Model,
     double ChampionTestAccuracy,
     TrafficResult Normal,
     TrafficResult Drifted,

@@ -55,9 +55,9 @@ internal static class DemoView
         AnsiConsole.MarkupLine($"Dashboard: [bold]{Markup.Escape(r.DashboardUrl)}[/] (while the server runs; rerun with --serve to keep it up)");
         AnsiConsole.MarkupLine($"Store left in [bold]{Markup.Escape(r.Home)}[/]; explore it with:");
         string env = $"LEPTON_HOME={r.Home}";
-        foreach (var command in new[] { "models show fashion", "runs list", "monitor fashion --window 1h", "data list" })
+        foreach (var command in new[] { $"models show {r.Model}", "runs list", $"monitor {r.Model} --window 1h", "data list" })
             AnsiConsole.MarkupLine($"  [grey]{Markup.Escape(env)} ./lepton {command}[/]");
-        AnsiConsole.MarkupLine($"  [grey]{Markup.Escape(env)} ./lepton serve fashion@production --canary fashion@staging=20%[/]  (then open / with an admin key)");
+        AnsiConsole.MarkupLine($"  [grey]{Markup.Escape(env)} ./lepton serve {r.Model}@production --canary {r.Model}@staging=20%[/]  (then open / with an admin key)");
     }
 
     private static string Accuracy(LiveAccuracy? a) => a is null ? "-" : $"{a.Accuracy.ToString("P1", CultureInfo.InvariantCulture)} ({a.Labels})";

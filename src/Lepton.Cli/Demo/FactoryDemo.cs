@@ -1,6 +1,6 @@
 using System.Net.Http.Headers;
 using Lepton.Cli.Hosting;
-using Lepton.Data;
+using Lepton.Data.Images.Import;
 using Lepton.Factory.Loop;
 using Lepton.Factory.Simulation;
 using Lepton.Monitoring;
@@ -20,7 +20,7 @@ using Spectre.Console;
 namespace Lepton.Cli.Demo;
 
 /// <summary>
-/// The whole factory on Fashion-MNIST, from nothing: import, train and promote a champion, serve it, send normal then
+/// The whole factory on Fashion-MNIST or a folder of the user's images, from nothing: import, train and promote a champion, serve it, send normal then
 /// drifted traffic with feedback, watch monitoring catch the drift and the accuracy drop, run the closed loop (challenger,
 /// gate, canary, promotion) and measure the new champion on the same drifted traffic. Every step says what it did.
 /// </summary>
@@ -35,33 +35,31 @@ internal sealed class FactoryDemo(DemoOptions options)
         PrepareHome();
         await using var registry = await ModelRegistry.OpenAsync($"sqlite:{Path.Combine(options.Home, "registry.db")}", ct);
 
-        Step("import Fashion-MNIST as a dataset version");
-        var dataset = await DatasetVersions.RecordFashionMnistAsync(registry.Store, options.DataDir, Actor, ct);
-        Say($"{dataset.Name}@{dataset.Version}: 60,000 training and 10,000 test images, content hash {dataset.ContentHash[..12]}");
+        var data = await ImportAsync(registry, ct);
+        string model = data.Model;
 
-        Step($"train the champion CNN ({options.Epochs} epoch{(options.Epochs == 1 ? "" : "s")}) and register it");
-        var champion = await TrainChampionAsync(registry, ct);
+        Step($"train the champion ({data.ChampionRecipe.Model}, {data.ChampionRecipe.Epochs} epoch{(data.ChampionRecipe.Epochs == 1 ? "" : "s")}) and register it");
+        var champion = await TrainChampionAsync(registry, data, ct);
         int championVersion = champion.Registered!.Version;
-        await registry.PromoteAsync(DemoOptions.Model, championVersion, "production", Actor, ct);
+        await registry.PromoteAsync(model, championVersion, "production", Actor, ct);
         // Staging starts on the champion too, so the canary slot serves it until the loop puts a challenger there.
-        await registry.PromoteAsync(DemoOptions.Model, championVersion, "staging", Actor, ct);
-        Say($"{DemoOptions.Model}@{championVersion}: test accuracy {champion.Outcome.TestReport!.Accuracy:P2}, run {champion.RunId[..8]}, promoted to production (and staging)");
+        await registry.PromoteAsync(model, championVersion, "staging", Actor, ct);
+        Say($"{model}@{championVersion}: test accuracy {champion.Outcome.TestReport!.Accuracy:P2}, run {champion.RunId[..8]}, promoted to production (and staging)");
 
-        Step("serve it (API keys on, 20% canary on fashion@staging, every raw input logged for retraining)");
+        Step($"serve it (API keys on, 20% canary on {model}@staging, every raw input logged for retraining)");
         using var loggers = LoggerFactory.Create(b => b.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; }).SetMinimumLevel(LogLevel.Warning));
         var clientKey = await ApiKeys.CreateAsync(registry.Store, "demo-client", KeyScopes.Predict | KeyScopes.Feedback, null, Actor, ct);
         var adminKey = await ApiKeys.CreateAsync(registry.Store, "demo-admin", KeyScopes.Admin, null, Actor, ct);
         var monitoring = new MonitoringOptions(TimeSpan.FromMinutes(10), TimeSpan.FromSeconds(5),
             [AlertRule.Parse("drift.psi > 0.2"), AlertRule.Parse("accuracy < 0.8 over 200 labels"), AlertRule.Parse("prediction.psi > 0.2")]);
         var serverOptions = new ServerOptions { Port = options.Port, RawInputSampleRate = 1.0 };
-        var serve = new ModelServeOptions($"{DemoOptions.Model}@production", MaxBatchSize: 32, MaxQueueDelay: TimeSpan.FromMilliseconds(2),
-            Canary: $"{DemoOptions.Model}@staging", CanaryFraction: 0.2);
+        var serve = new ModelServeOptions($"{model}@production", MaxBatchSize: 32, MaxQueueDelay: TimeSpan.FromMilliseconds(2),
+            Canary: $"{model}@staging", CanaryFraction: 0.2);
         await using var host = await ServerHost.StartAsync(registry, serverOptions, [serve], serve, monitoring, loggers, ct);
         Say($"listening on {host.Url}; client key 'demo-client' (predict, feedback), admin key 'demo-admin'");
 
         using var http = Client(host.Url, clientKey.Secret);
-        var test = FashionMnist.Load(options.DataDir, train: false);
-        var client = new TrafficSimulator(http, DemoOptions.Model, test);
+        var client = new TrafficSimulator(http, model, data.Traffic, data.RawScale);
         var monitor = new ModelMonitor(registry);
 
         Step($"normal traffic: {options.NormalRequests} requests, true labels sent back for {options.FeedbackFraction:P0}");
@@ -70,16 +68,16 @@ internal sealed class FactoryDemo(DemoOptions options)
         var normalTo = DateTimeOffset.UtcNow;
         SayTraffic(normal);
 
-        Step($"drifted traffic: {options.DriftedRequests} requests, images {DemoOptions.Drift}, mostly tops");
+        Step($"drifted traffic: {options.DriftedRequests} requests, images {DemoOptions.Drift}, {data.DriftedClassesText}");
         var drifted = await client.RunAsync(new TrafficOptions(options.DriftedRequests, FeedbackFraction: options.FeedbackFraction,
-            Drift: DemoOptions.Drift, ClassWeights: DemoOptions.DriftedClassMix, Seed: 2), ct);
+            Drift: DemoOptions.Drift, ClassWeights: data.DriftedClassMix, Seed: 2), ct);
         var driftedTo = DateTimeOffset.UtcNow;
         SayTraffic(drifted);
 
         Step("monitoring compares both windows with the champion's training reference");
         await WaitForLogAsync(host, ct);
-        var before = await monitor.ReportAsync(DemoOptions.Model, new MonitorWindow(normalFrom, normalTo), ct: ct);
-        var after = await monitor.ReportAsync(DemoOptions.Model, new MonitorWindow(normalTo, driftedTo.AddSeconds(1)), ct: ct);
+        var before = await monitor.ReportAsync(model, new MonitorWindow(normalFrom, normalTo), ct: ct);
+        var after = await monitor.ReportAsync(model, new MonitorWindow(normalTo, driftedTo.AddSeconds(1)), ct: ct);
         DemoView.WriteMonitoring(before, after);
         var alerts = await host.Alerts!.CheckOnceAsync(ct);
         DemoView.WriteAlerts(alerts);
@@ -89,13 +87,13 @@ internal sealed class FactoryDemo(DemoOptions options)
         // drifted holdout the champion's recall is inflated by over-predicting a few classes, so there accuracy decides.
         var policy = new LoopPolicy
         {
-            Model = DemoOptions.Model, DataDir = options.DataDir, Epochs = options.ChallengerEpochs, CanaryWindow = options.EffectiveCanaryWindow,
+            Model = model, DataDir = options.DataDir, BaseData = data.BaseData, Epochs = options.ChallengerEpochs, CanaryWindow = options.EffectiveCanaryWindow,
             CanaryFraction = 0.2, CanaryPollInterval = TimeSpan.FromSeconds(5), CanaryMinRequests = 30, CanaryMinLabels = 10,
-            Margin = 0.02, MaxClassRecallDrop = 0.15, RecallCheckSets = RecallCheckSets.BaseTest, BaseSampleSize = 12_000, FeedbackRepeat = 5,
+            Margin = 0.02, MaxClassRecallDrop = 0.15, RecallCheckSets = RecallCheckSets.BaseTest, BaseSampleSize = data.BaseSampleSize, FeedbackRepeat = 5,
         };
-        var trigger = await new LoopTrigger(registry.Store).CheckAsync(DemoOptions.Model, ct: ct);
+        var trigger = await new LoopTrigger(registry.Store).CheckAsync(model, ct: ct);
         Say($"trigger: {trigger.Reason}");
-        var outcome = await RunLoopWithTrafficAsync(registry, client, policy, trigger, ct);
+        var outcome = await RunLoopWithTrafficAsync(registry, client, data, policy, trigger, ct);
         DemoView.WriteLoop(outcome);
 
         Step("the same drifted traffic, now answered by the new champion");
@@ -103,13 +101,13 @@ internal sealed class FactoryDemo(DemoOptions options)
         if (outcome.Result == LoopResult.Promoted && await WaitForPrimaryAsync(host, outcome.ChallengerVersion!.Value, ct))
         {
             recovered = await client.RunAsync(new TrafficOptions(options.DriftedRequests / 2, FeedbackFraction: options.FeedbackFraction,
-                Drift: DemoOptions.Drift, ClassWeights: DemoOptions.DriftedClassMix, Seed: 4), ct);
+                Drift: DemoOptions.Drift, ClassWeights: data.DriftedClassMix, Seed: 4), ct);
             SayTraffic(recovered);
         }
         else Say($"the champion was kept ({outcome.Result}): {outcome.Reason}");
 
-        var results = new DemoResults(champion.Outcome.TestReport!.Accuracy, normal, drifted, recovered, before, after, alerts, outcome, host.Url, adminKey.Secret,
-            options.Home);
+        var results = new DemoResults(model, champion.Outcome.TestReport!.Accuracy, normal, drifted, recovered, before, after, alerts, outcome, host.Url,
+            adminKey.Secret, options.Home);
         Step("results");
         DemoView.WriteSummary(results);
         results.WriteMarkdown(Path.Combine(options.Home, "results.md"));
@@ -127,20 +125,35 @@ internal sealed class FactoryDemo(DemoOptions options)
         return results;
     }
 
-    private async Task<TrackedOutcome> TrainChampionAsync(ModelRegistry registry, CancellationToken ct)
+    private async Task<DemoData> ImportAsync(ModelRegistry registry, CancellationToken ct)
     {
-        var recipe = new ImageClassifierRecipe(DataDir: options.DataDir, Model: "cnn", Epochs: options.Epochs, Seed: 7);
+        if (options.Images is null)
+        {
+            Step("import Fashion-MNIST as a dataset version");
+            var fashion = await DemoData.FashionMnistAsync(registry, options, Actor, ct);
+            Say(fashion.Description);
+            return fashion;
+        }
+        Step($"import {options.Images} as an image dataset version (decoded and resized once, into pixel shards)");
+        var progress = new Progress<ImportProgress>(_ => { });
+        var images = await DemoData.ImageFolderAsync(registry, options, Actor, progress, ct);
+        Say(images.Description);
+        return images;
+    }
+
+    private async Task<TrackedOutcome> TrainChampionAsync(ModelRegistry registry, DemoData data, CancellationToken ct)
+    {
         using var progress = new ProgressBar();
-        return await TrackedTraining.RunAsync(recipe, Path.Combine(options.Home, "champion"), registry, DemoOptions.Model, Actor, [progress], ct);
+        return await TrackedTraining.RunAsync(data.ChampionRecipe, Path.Combine(options.Home, "champion"), registry, data.Model, Actor, [progress], ct);
     }
 
     // The canary needs traffic while it is watched: once the loop moves staging to the challenger, a paced client sends
     // drifted images until the loop ends. (Starting only then keeps the feedback the loop trains on the same on every run.)
-    private static async Task<LoopOutcome> RunLoopWithTrafficAsync(ModelRegistry registry, TrafficSimulator client, LoopPolicy policy, TriggerCheck trigger,
-        CancellationToken ct)
+    private static async Task<LoopOutcome> RunLoopWithTrafficAsync(ModelRegistry registry, TrafficSimulator client, DemoData data, LoopPolicy policy,
+        TriggerCheck trigger, CancellationToken ct)
     {
         using var stopTraffic = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        var traffic = CanaryTrafficAsync(registry, client, policy, stopTraffic.Token);
+        var traffic = CanaryTrafficAsync(registry, client, data, policy, stopTraffic.Token);
         var progress = new Progress<string>(line => AnsiConsole.MarkupLine($"  [grey]{Markup.Escape(line)}[/]"));
         try
         {
@@ -159,13 +172,13 @@ internal sealed class FactoryDemo(DemoOptions options)
         }
     }
 
-    private static async Task CanaryTrafficAsync(ModelRegistry registry, TrafficSimulator client, LoopPolicy policy, CancellationToken ct)
+    private static async Task CanaryTrafficAsync(ModelRegistry registry, TrafficSimulator client, DemoData data, LoopPolicy policy, CancellationToken ct)
     {
         int champion = (await registry.Store.GetAliasAsync(policy.Model, policy.ChampionAlias, ct))!.Version;
         while (await registry.Store.GetAliasAsync(policy.Model, policy.StagingAlias, ct) is not { } staging || staging.Version == champion)
             await Task.Delay(250, ct);
         await client.RunAsync(new TrafficOptions(1_000_000, Concurrency: 2, FeedbackFraction: 0.6, Drift: DemoOptions.Drift,
-            ClassWeights: DemoOptions.DriftedClassMix, Duration: TimeSpan.FromHours(1), Seed: 3, RatePerSecond: 40), ct);
+            ClassWeights: data.DriftedClassMix, Duration: TimeSpan.FromHours(1), Seed: 3, RatePerSecond: 40), ct);
     }
 
     private static async Task WaitForLogAsync(ServerHost host, CancellationToken ct)

@@ -1,6 +1,7 @@
 using Lepton.Data;
 using Lepton.Data.Images.Datasets;
 using Lepton.Data.Images.Splits;
+using Lepton.Training.Workflows;
 using Lepton.Engine;
 using Lepton.Registry;
 using Lepton.Registry.Datasets.Images;
@@ -24,15 +25,8 @@ public sealed class ImageDatasetBaseData(ModelRegistry registry, string referenc
     {
         if (_loaded is not null) return _loaded;
         using var version = ImageDatasets.LoadAsync(registry.Store, registry.Artifacts, DatasetReference.Parse(reference)).GetAwaiter().GetResult();
-        var readable = version.Manifest.Items.Where(i => i.IsReadable && i.Label is not null).ToList();
-        var train = readable.Where(i => i.Split is null or ImageSplits.Train).ToList();
-        var test = readable.Where(i => i.Split == ImageSplits.Test).ToList();
-        if (test.Count == 0)
-        {
-            // As training held it out (Lepton.Training.Workflows.ImageTrainingData), so the loop's base test is unseen data.
-            test = train.Where(i => StableHash.Unit(0, "test", i.Path) < 0.15).ToList();
-            train = train.Except(test).ToList();
-        }
+        // Held out as training (seed 0) held it out, so the loop's base test is data the champion never trained on.
+        var (train, _, test) = ImageTrainingData.Split(version.Manifest, 0, 0);
         if (train.Count == 0 || test.Count == 0)
             throw new InvalidDataException($"The base data {reference} needs training and test images; it has {train.Count} and {test.Count}. Assign splits with lepton data split.");
         var pre = ImageStatistics.Preprocessing(train, version.Pixels);

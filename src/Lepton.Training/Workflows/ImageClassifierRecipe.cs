@@ -6,8 +6,7 @@ namespace Lepton.Training.Workflows;
 /// Everything that decides an image-classifier training run: data, model (a preset name or a path to a
 /// model.json / model folder), optimizer and schedule, batching and seed, and the task (null: multiclass, the
 /// image-classifier default; it is saved in model.json). <see cref="Augment"/> (e.g. <c>flip,rotate=15,zoom=0.2</c>) augments the
-/// training batches of an image data set version.
-/// image-classifier default; it is saved in model.json). <paramref name="Transfer"/>, when set, starts from a trained model
+/// training batches. <paramref name="Transfer"/>, when set, starts from a trained model
 /// with a new head instead of <paramref name="Model"/> (<c>--from</c>, <c>--freeze</c>, <c>--unfreeze-after</c>, <c>--backbone-lr-scale</c>).
 /// </summary>
 public sealed record ImageClassifierRecipe(

@@ -19,19 +19,9 @@ public static class ImageTrainingData
 
     internal static TrainingData Load(ImageClassifierRecipe recipe, ImageManifest manifest, IImagePixelSource pixels, string datasetRef, string source)
     {
-        var readable = manifest.Items.Where(i => i.IsReadable && i.Label is not null).ToList();
-        if (readable.Count == 0)
+        var (train, validation, test) = Split(manifest, recipe.ValidationSplit, (int)recipe.Seed);
+        if (train.Count + validation.Count + test.Count == 0)
             throw new InvalidDataException($"{datasetRef} has no readable, labelled images to train on; see lepton data inspect {datasetRef}.");
-        var train = readable.Where(i => i.Split is null or ImageSplits.Train).ToList();
-        var validation = readable.Where(i => i.Split == ImageSplits.Validation).ToList();
-        var test = readable.Where(i => i.Split == ImageSplits.Test).ToList();
-        double share = recipe.ValidationSplit > 0 ? recipe.ValidationSplit : HeldOutShare;
-        if (test.Count == 0) (test, train) = HoldOut(train, share, (int)recipe.Seed, "test");
-        if (validation.Count == 0 || recipe.ValidationSplit > 0)
-        {
-            var (held, rest) = HoldOut(train, share, (int)recipe.Seed, "validation");
-            (validation, train) = held.Count > 0 ? (validation.Concat(held).ToList(), rest) : (validation.Count > 0 ? validation : test, rest);
-        }
         if (train.Count == 0)
             throw new InvalidDataException($"{datasetRef} has no training images left after holding out validation and test; import more images or assign splits with lepton data split.");
         var missing = manifest.Classes.Where(c => !train.Any(i => i.Label == c)).ToList();
@@ -55,6 +45,27 @@ public static class ImageTrainingData
             new ImageDataset(validation, pixels, manifest.Classes, pre),
             new ImageDataset(test, pixels, manifest.Classes, pre),
             spec, pre) { Reference = plain };
+    }
+
+    /// <summary>
+    /// The training, validation and test items training uses: the manifest's splits, with a stable-hash share
+    /// (<paramref name="validationShare"/>, or <see cref="HeldOutShare"/> when 0) of the training items standing in for a
+    /// missing test or validation split. Others (the demo's traffic, the loop's base data) call this to see the same held-out images.
+    /// </summary>
+    public static (List<ImageItem> Train, List<ImageItem> Validation, List<ImageItem> Test) Split(ImageManifest manifest, double validationShare, int seed)
+    {
+        var readable = manifest.Items.Where(i => i.IsReadable && i.Label is not null).ToList();
+        var train = readable.Where(i => i.Split is null or ImageSplits.Train).ToList();
+        var validation = readable.Where(i => i.Split == ImageSplits.Validation).ToList();
+        var test = readable.Where(i => i.Split == ImageSplits.Test).ToList();
+        double share = validationShare > 0 ? validationShare : HeldOutShare;
+        if (test.Count == 0) (test, train) = HoldOut(train, share, seed, "test");
+        if (validation.Count == 0 || validationShare > 0)
+        {
+            var (held, rest) = HoldOut(train, share, seed, "validation");
+            (validation, train) = held.Count > 0 ? (validation.Concat(held).ToList(), rest) : (validation.Count > 0 ? validation : test, rest);
+        }
+        return (train, validation, test);
     }
 
     /// <summary>The input a preset is sized for: the version's pixel layout, its classes and its training examples.</summary>

@@ -20,6 +20,7 @@ return args.FirstOrDefault() switch
     "train" => TrainSpeed.Run(args[1..]),
     "image-epoch" => ImageEpoch.Run(args[1..]),
     "image-stream" => ImageStream.Run(args[1..]),
+    "import-profile" => ImportProfile.Run(args[1..]),
     "infer-latency" => InferSpeed.Latency(args[1..]),
     "infer-throughput" => InferSpeed.Throughput(args[1..]),
     "infer-layers" => InferLayers.Run(args[1..]),

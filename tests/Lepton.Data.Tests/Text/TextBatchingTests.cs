@@ -1,0 +1,87 @@
+using Lepton.Data.Text.Batching;
+using Lepton.Engine;
+
+namespace Lepton.Data.Tests.Text;
+
+/// <summary>Padding with a mask, the truncation rules, and length bucketing that is seeded, complete and sorted within buckets.</summary>
+public sealed class TextBatchingTests
+{
+    private const int Pad = 0;
+
+    private static TokenizedTextDataset Dataset(TextBatchOptions options, int n = 50, bool multiLabel = false)
+    {
+        var rng = new Generator(7);
+        var sequences = Enumerable.Range(0, n).Select(i => Enumerable.Range(0, 1 + rng.NextInt(40)).Select(k => 10 + k).ToArray()).ToList();
+        var labels = Enumerable.Range(0, n).Select(i => multiLabel ? (i % 3 == 0 ? new[] { 0, 1 } : []) : new[] { i % 2 }).ToList();
+        return new TokenizedTextDataset(sequences, labels, ["a", "b"], multiLabel, Pad, options, keepFirstToken: 10, keepLastToken: 99);
+    }
+
+    [Fact]
+    public void GetBatch_SequencesOfDifferentLengths_PadToTheLongestWithAMask()
+    {
+        var ds = new TokenizedTextDataset([[5, 6, 7], [8], [9, 10]], [[0], [1], [0]], ["a", "b"], false, Pad, new TextBatchOptions(MaxLength: 8));
+        var batch = ds.GetBatch([0, 1, 2]);
+        Assert.Equal(new Shape(3, 3), batch.Inputs.Shape);
+        Assert.Equal(DType.Int32, batch.Inputs.DType);
+        Assert.Equal([5, 6, 7, 8, Pad, Pad, 9, 10, Pad], batch.Inputs.Span<int>().ToArray());
+        Assert.Equal([1f, 1, 1, 1, 0, 0, 1, 1, 0], batch.MoreInputs![0].Span<float>().ToArray());
+        Assert.Equal([0, 1, 0], batch.Targets.Span<int>().ToArray());
+    }
+
+    [Fact]
+    public void GetBatch_MultiLabel_GivesMultiHotTargets()
+    {
+        var ds = Dataset(new TextBatchOptions(), n: 4, multiLabel: true);
+        var batch = ds.GetBatch([0, 1, 3]);
+        Assert.Equal(new Shape(3, 2), batch.Targets.Shape);
+        Assert.Equal([1f, 1, 0, 0, 1, 1], batch.Targets.Span<float>().ToArray());
+    }
+
+    [Fact]
+    public void Truncate_KeepStartAndKeepEnd_KeepTheStatedEndAndTheSpecialTokens()
+    {
+        int[] s = [10, 1, 2, 3, 4, 5, 99];
+        var start = new TokenizedTextDataset([s], [[0]], ["a"], false, Pad, new TextBatchOptions(MaxLength: 4), keepFirstToken: 10, keepLastToken: 99);
+        var end = new TokenizedTextDataset([s], [[0]], ["a"], false, Pad, new TextBatchOptions(MaxLength: 4, Truncation: TextTruncation.KeepEnd), keepFirstToken: 10, keepLastToken: 99);
+        Assert.Equal([10, 1, 2, 99], start.Truncated(0));
+        Assert.Equal([10, 4, 5, 99], end.Truncated(0));
+        Assert.Equal(s, s.ToArray()); // the source is not modified
+    }
+
+    [Fact]
+    public void Loader_Epoch_CoversEveryExampleOnceInBatchesSortedWithinBuckets()
+    {
+        var ds = Dataset(new TextBatchOptions(MaxLength: 30, BatchSize: 4, BucketBatches: 3, Seed: 5));
+        var loader = new LengthBucketLoader(ds);
+        var plan = loader.Plan(0);
+        Assert.Equal(Enumerable.Range(0, ds.Count), plan.SelectMany(b => b).Order());
+        Assert.Equal(13, plan.Count);
+        // Bucketing: a batch's lengths lie within a narrow band compared with a random batch.
+        double spread = plan.Where(b => b.Length == 4).Average(b => b.Max(ds.Length) - b.Min(ds.Length));
+        var plain = new LengthBucketLoader(Dataset(new TextBatchOptions(MaxLength: 30, BatchSize: 4, BucketBatches: 1, Seed: 5))).Plan(0);
+        double plainSpread = plain.Where(b => b.Length == 4).Average(b => b.Max(ds.Length) - b.Min(ds.Length));
+        Assert.True(spread < plainSpread / 2, $"bucketed spread {spread:F1} vs plain {plainSpread:F1}");
+    }
+
+    [Fact]
+    public void Loader_SameSeedAndEpoch_GivesTheSameBatchesAndAnotherEpochOthers()
+    {
+        var options = new TextBatchOptions(BatchSize: 4, BucketBatches: 3, Seed: 11);
+        var a = new LengthBucketLoader(Dataset(options)).Plan(2);
+        var b = new LengthBucketLoader(Dataset(options)).Plan(2);
+        var c = new LengthBucketLoader(Dataset(options)).Plan(3);
+        Assert.Equal(a.Select(x => string.Join(",", x)), b.Select(x => string.Join(",", x)));
+        Assert.NotEqual(a.Select(x => string.Join(",", x)), c.Select(x => string.Join(",", x)));
+        var loader = new LengthBucketLoader(Dataset(options));
+        loader.SetEpoch(2);
+        Assert.Equal(a.Count, loader.Count());
+        Assert.Equal(2, loader.Epoch);
+    }
+
+    [Fact]
+    public void Dataset_SingleLabelItemWithTwoLabels_IsRefusedNamingTheItem()
+    {
+        var e = Assert.Throws<ArgumentException>(() => new TokenizedTextDataset([[1], [2]], [[0], [0, 1]], ["a", "b"], false, Pad, new TextBatchOptions()));
+        Assert.Contains("example 1", e.Message);
+    }
+}

@@ -79,6 +79,35 @@ public sealed class TextBatchingTests
     }
 
     [Fact]
+    public void From_CorpusAndWordPiece_EncodesTrainTextsWithClsAndSepAndClassIds()
+    {
+        string[] texts = ["good movie", "bad film", "unlabelled one", "good film"];
+        var blob = System.Text.Encoding.UTF8.GetBytes(string.Concat(texts));
+        var items = new List<Lepton.Data.Text.TextItem>();
+        long offset = 0;
+        string[][] labels = [["pos"], ["neg"], [], ["pos"]];
+        string?[] splits = ["train", "train", "train", "test"];
+        for (int i = 0; i < texts.Length; i++)
+        {
+            int n = System.Text.Encoding.UTF8.GetByteCount(texts[i]);
+            items.Add(new Lepton.Data.Text.TextItem($"{i}.txt", "h", n, labels[i], splits[i], Offset: offset, Bytes: n, Chars: texts[i].Length));
+            offset += n;
+        }
+        var corpus = new Lepton.Data.Text.TextCorpus(new Lepton.Data.Text.TextManifest(items, ["neg", "pos"], false, "r", "b"), blob);
+        var model = Lepton.Data.Text.Tokenizers.TokenizerTrainer.Train(texts, new Lepton.Data.Text.Tokenizers.TokenizerTrainingOptions(Lepton.Data.Text.Tokenizers.TokenizerKind.WordPiece, VocabSize: 60, MinFrequency: 1));
+        var ds = TokenizedText.From(corpus, new Lepton.Data.Text.Tokenizers.ReferenceEncoder(model), model, new TextBatchOptions(MaxLength: 16), "train");
+        Assert.Equal(2, ds.Count); // the unlabelled text and the test text are left out
+        var batch = ds.GetBatch([0, 1]);
+        var ids = batch.Inputs.Span<int>().ToArray();
+        int t = batch.Inputs.Shape[1];
+        Assert.Equal(model.Id("[CLS]"), ids[0]);
+        Assert.Equal(model.Id("[CLS]"), ids[t]);
+        Assert.Contains(model.Id("[SEP]"), ids);
+        Assert.Equal([1, 0], batch.Targets.Span<int>().ToArray());
+        Assert.Equal(model.PadId, ds.PadId);
+    }
+
+    [Fact]
     public void Dataset_SingleLabelItemWithTwoLabels_IsRefusedNamingTheItem()
     {
         var e = Assert.Throws<ArgumentException>(() => new TokenizedTextDataset([[1], [2]], [[0], [0, 1]], ["a", "b"], false, Pad, new TextBatchOptions()));

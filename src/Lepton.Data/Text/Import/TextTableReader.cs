@@ -29,11 +29,13 @@ public static class TextTableReader
         if (options.TextColumn is null)
             throw new TextImportException($"{info.Name} is a table: name its text column with --text-column (and its labels with --label-column).");
         if (!options.ReplaceInvalid) CheckUtf8(path);
-        return path.EndsWith(".csv", StringComparison.OrdinalIgnoreCase) ? Csv(path, options, ct) : Jsonl(path, options, ct);
+        return path.EndsWith(".csv", StringComparison.OrdinalIgnoreCase) ? Csv(path, options, ct) : Jsonl(path, options, ct).ToList();
     }
 
-    private static IEnumerable<TextTableRow> Csv(string path, TextImportOptions options, CancellationToken ct)
+    // A list, not an iterator: Sep's rows are ref structs, which cannot live across a yield.
+    private static List<TextTableRow> Csv(string path, TextImportOptions options, CancellationToken ct)
     {
+        var rows = new List<TextTableRow>();
         string name = Path.GetFileName(path);
         using var reader = Sep.New(',').Reader(o => o with { Unescape = true }).FromFile(path);
         var header = reader.Header.ColNames;
@@ -49,11 +51,13 @@ public static class TextTableReader
                 throw new TextImportException($"{name} has more than {options.MaxFiles:N0} rows; nothing was imported. Raise --max-files if the table really is that large.");
             var span = r[text].Span;
             string? value = span.Length > options.MaxChars ? null : span.ToString();
-            var labelValues = labels.Select(i => r[i].ToString()).ToArray();
+            var labelValues = new string[labels.Length];
+            for (int k = 0; k < labels.Length; k++) labelValues[k] = r[labels[k]].ToString();
             var labelList = Labels(labelValues, options.LabelColumns ?? [], csv: true);
-            yield return new TextTableRow(row, value, labelList, split >= 0 ? Empty(r[split].ToString()) : null, group >= 0 ? Empty(r[group].ToString()) : null,
-                value is null ? $"{name} row {row}: the text has {span.Length:N0} characters, more than the {options.MaxChars:N0} allowed" : null);
+            rows.Add(new TextTableRow(row, value, labelList, split >= 0 ? Empty(r[split].ToString()) : null, group >= 0 ? Empty(r[group].ToString()) : null,
+                value is null ? $"{name} row {row}: the text has {span.Length:N0} characters, more than the {options.MaxChars:N0} allowed" : null));
         }
+        return rows;
     }
 
     private static IEnumerable<TextTableRow> Jsonl(string path, TextImportOptions options, CancellationToken ct)

@@ -18,8 +18,13 @@ internal sealed class PairMerger
     private readonly Dictionary<(int, int), HashSet<int>> _where = [];
     private readonly PriorityQueue<(int A, int B), (long Count, int A, int B)> _queue;
 
-    public PairMerger(List<string> tokens, List<int[]> words, long[] counts)
+    private readonly HashSet<string> _reserved;
+    private readonly HashSet<(int, int)> _banned = [];
+
+    /// <param name="reserved">Strings a merge may never produce (the special tokens): such a pair is never merged.</param>
+    public PairMerger(List<string> tokens, List<int[]> words, long[] counts, IEnumerable<string> reserved)
     {
+        _reserved = new HashSet<string>(reserved, StringComparer.Ordinal);
         _tokens = tokens;
         _ids = tokens.Select((t, i) => (t, i)).GroupBy(x => x.t, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First().i, StringComparer.Ordinal);
         _words = words;
@@ -46,9 +51,10 @@ internal sealed class PairMerger
         while (_ids.Count < vocabSize && _queue.TryDequeue(out var pair, out var key))
         {
             if (++steps % 256 == 0) ct.ThrowIfCancellationRequested();
-            if (!_pairs.TryGetValue(pair, out long current) || current != key.Count) continue; // stale entry
+            if (_banned.Contains(pair) || !_pairs.TryGetValue(pair, out long current) || current != key.Count) continue; // banned or stale
             if (current < minFrequency) break;
             var merged = join(_tokens[pair.A], _tokens[pair.B]);
+            if (_reserved.Contains(merged)) { _banned.Add(pair); continue; }
             if (!_ids.TryGetValue(merged, out int id))
             {
                 id = _tokens.Count;

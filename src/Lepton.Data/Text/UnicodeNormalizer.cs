@@ -4,7 +4,7 @@ using System.Text;
 namespace Lepton.Data.Text;
 
 /// <summary>
-/// Unicode normalization (NFC, NFKC) through the system's ICU library. Lepton builds with InvariantGlobalization, in
+/// Unicode normalization (NFC, NFKC; NFD for stripping accents) through the system's ICU library. Lepton builds with InvariantGlobalization, in
 /// which <see cref="string.Normalize(NormalizationForm)"/> silently returns its input unchanged, so the import calls ICU's
 /// <c>unorm2_normalize</c> itself: the library the .NET runtime would have used (libicuuc.so.N on Linux, icu.dll on
 /// Windows), found by probing versions as the runtime does. Without ICU a normalizing import fails with a message that
@@ -26,12 +26,12 @@ public static unsafe class UnicodeNormalizer
     public static string Normalize(string text, NormalizationForm form)
     {
         ArgumentNullException.ThrowIfNull(text);
-        if (form is not (NormalizationForm.FormC or NormalizationForm.FormKC))
-            throw new ArgumentException($"UnicodeNormalizer supports NFC and NFKC, got {form}.");
+        if (form is not (NormalizationForm.FormC or NormalizationForm.FormKC or NormalizationForm.FormD))
+            throw new ArgumentException($"UnicodeNormalizer supports NFC, NFKC and NFD, got {form}.");
         if (Ascii.IsValid(text)) return text;
         var icu = Library.Value ?? throw new PlatformNotSupportedException(
             "Unicode normalization needs the ICU library (libicu), which was not found; install it (Debian: apt-get install libicu72) or import with --normalize none.");
-        var instance = form == NormalizationForm.FormC ? icu.Nfc : icu.Nfkc;
+        var instance = form switch { NormalizationForm.FormC => icu.Nfc, NormalizationForm.FormKC => icu.Nfkc, _ => icu.Nfd };
         int capacity = text.Length + 16;
         while (true)
         {
@@ -52,6 +52,7 @@ public static unsafe class UnicodeNormalizer
         public required string Name { get; init; }
         public required nint Nfc { get; init; }
         public required nint Nfkc { get; init; }
+        public required nint Nfd { get; init; }
         public required delegate* unmanaged<nint, char*, int, char*, int, int*, int> NormalizeFn { get; init; }
 
         public static Icu? Load()
@@ -63,12 +64,14 @@ public static unsafe class UnicodeNormalizer
                 {
                     if (!NativeLibrary.TryGetExport(handle, "unorm2_normalize" + s, out var normalize)
                         || !NativeLibrary.TryGetExport(handle, "unorm2_getNFCInstance" + s, out var nfcFn)
-                        || !NativeLibrary.TryGetExport(handle, "unorm2_getNFKCInstance" + s, out var nfkcFn)) continue;
-                    int e1 = 0, e2 = 0;
+                        || !NativeLibrary.TryGetExport(handle, "unorm2_getNFKCInstance" + s, out var nfkcFn)
+                        || !NativeLibrary.TryGetExport(handle, "unorm2_getNFDInstance" + s, out var nfdFn)) continue;
+                    int e1 = 0, e2 = 0, e3 = 0;
                     var nfc = ((delegate* unmanaged<int*, nint>)nfcFn)(&e1);
                     var nfkc = ((delegate* unmanaged<int*, nint>)nfkcFn)(&e2);
-                    if (e1 > 0 || e2 > 0 || nfc == 0 || nfkc == 0) continue;
-                    return new Icu { Name = name, Nfc = nfc, Nfkc = nfkc, NormalizeFn = (delegate* unmanaged<nint, char*, int, char*, int, int*, int>)normalize };
+                    var nfd = ((delegate* unmanaged<int*, nint>)nfdFn)(&e3);
+                    if (e1 > 0 || e2 > 0 || e3 > 0 || nfc == 0 || nfkc == 0 || nfd == 0) continue;
+                    return new Icu { Name = name, Nfc = nfc, Nfkc = nfkc, Nfd = nfd, NormalizeFn = (delegate* unmanaged<nint, char*, int, char*, int, int*, int>)normalize };
                 }
             }
             return null;

@@ -168,6 +168,31 @@ public sealed class TextImporterTests : IDisposable
     }
 
     [Fact]
+    public void Import_ManifestOfTextFiles_ReadsTheListedFilesWithLabelsSplitsAndGroups()
+    {
+        _folder.Write("docs/a.txt", "first");
+        _folder.Write("docs/b.txt", "second");
+        var manifest = _folder.Write("list.csv", "path,label,split,group\ndocs/a.txt,x,train,g1\ndocs/b.txt,y,test,g2\n");
+        var (m, corpus) = Import(path: manifest);
+        Assert.Equal(["docs/a.txt", "docs/b.txt"], m.Items.Select(i => i.Path));
+        Assert.Equal([("x", "train", "g1"), ("y", "test", "g2")], m.Items.Select(i => (i.Label, i.Split, i.Group)));
+        Assert.Equal("second", TextOf(corpus, "docs/b.txt"));
+    }
+
+    [Theory]
+    [InlineData("../outside.txt")]
+    [InlineData("docs/../../outside.txt")]
+    [InlineData("/etc/passwd")]
+    public void Import_ManifestPathOutOfTheFolder_IsRefusedAndLeavesNoBlob(string hostile)
+    {
+        _folder.Write("docs/a.txt", "first");
+        var manifest = _folder.Write("list.csv", $"path,label\ndocs/a.txt,x\n{hostile},y\n");
+        var e = Assert.Throws<TextImportException>(() => Import(path: manifest));
+        Assert.Contains("line 3", e.Message);
+        Assert.False(File.Exists(Blob));
+    }
+
+    [Fact]
     public void Sniff_ImageAndTextFolders_AreToldApart()
     {
         _folder.Write("a/1.txt", "text");

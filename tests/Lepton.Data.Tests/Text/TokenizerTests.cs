@@ -24,6 +24,7 @@ public sealed class TokenizerTests
 
     private static readonly TokenizerModel Bpe = TokenizerTrainer.Train(Corpus(), new TokenizerTrainingOptions(TokenizerKind.ByteLevelBpe, VocabSize: 500));
     private static readonly TokenizerModel WordPiece = TokenizerTrainer.Train(Corpus(), new TokenizerTrainingOptions(TokenizerKind.WordPiece, VocabSize: 300));
+    private static readonly TokenizerModel WordPieceStripped = TokenizerTrainer.Train(Corpus(), new TokenizerTrainingOptions(TokenizerKind.WordPiece, VocabSize: 300, StripAccents: true));
 
     public static TheoryData<string> Texts => new()
     {
@@ -34,6 +35,7 @@ public sealed class TokenizerTests
         "Emoji 😀🚀👩‍👩‍👧 and flags 🇯🇵",
         "한국어와 العربية were never in the corpus",
         "  leading and trailing spaces  ",
+        "Cr\u00e8me br\u00fbl\u00e9e \u00e0 Z\u00fcrich, NA\u00cfVE caf\u00e9",
         "",
     };
 
@@ -75,7 +77,7 @@ public sealed class TokenizerTests
     [MemberData(nameof(Texts))]
     public void MlTokenizers_OnOurTokenizerJson_GiveTheReferenceIds(string text)
     {
-        foreach (var model in new[] { Bpe, WordPiece })
+        foreach (var model in new[] { Bpe, WordPiece, WordPieceStripped })
         {
             var path = Path.Combine(Path.GetTempPath(), $"lepton-tok-{Guid.NewGuid():N}.json");
             try
@@ -103,9 +105,17 @@ public sealed class TokenizerTests
     }
 
     [Fact]
+    public void WordPiece_StripAccents_EncodesAccentedAndPlainWordsAlike()
+    {
+        var reference = new ReferenceEncoder(WordPieceStripped);
+        Assert.Equal(reference.Encode("cafe naive zurich"), reference.Encode("Caf\u00e9 Na\u00efve Z\u00fcrich"));
+        Assert.NotEqual(new ReferenceEncoder(WordPiece).Encode("cafe"), new ReferenceEncoder(WordPiece).Encode("caf\u00e9"));
+    }
+
+    [Fact]
     public void TokenizerJson_WriteThenRead_GivesTheSameModel()
     {
-        foreach (var model in new[] { Bpe, WordPiece })
+        foreach (var model in new[] { Bpe, WordPiece, WordPieceStripped })
         {
             var read = TokenizerJson.Read(TokenizerJson.Write(model));
             Assert.Equal(model.Kind, read.Kind);
@@ -113,6 +123,7 @@ public sealed class TokenizerTests
             Assert.Equal(model.Merges, read.Merges);
             Assert.Equal(model.SpecialTokens, read.SpecialTokens);
             Assert.Equal(model.Lowercase, read.Lowercase);
+            Assert.Equal(model.StripAccents, read.StripAccents);
         }
     }
 

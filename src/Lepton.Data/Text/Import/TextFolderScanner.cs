@@ -4,7 +4,7 @@ using Lepton.Data.Images.Import;
 namespace Lepton.Data.Text.Import;
 
 /// <summary>One text file an import will read: where it is, its path relative to the root ('/' separators), its label and split.</summary>
-public sealed record ScannedText(string FullPath, string Path, string? Label, string? Split = null);
+public sealed record ScannedText(string FullPath, string Path, string? Label, string? Split = null, string? Group = null);
 
 /// <summary>What a text folder scan found: files in path order, the layout, and the entries skipped with the reason for each.</summary>
 public sealed record TextScan(string Root, ImageFolderLayout Layout, IReadOnlyList<ScannedText> Files, IReadOnlyList<string> Skipped);

@@ -32,7 +32,8 @@ public sealed class TextImporter(TextImportOptions options)
         try
         {
             using var blob = new BlobWriter(blobFile, Options.MaxTotalBytes);
-            return TextTableReader.IsTable(full) ? Table(full, blob, progress, ct) : Folder(full, blob, progress, ct);
+            if (!TextTableReader.IsTable(full)) return Folder(Scan(full, ct), blob, progress, ct);
+            return Options.TextColumn is null ? Folder(Manifest(full, ct), blob, progress, ct) : Table(full, blob, progress, ct);
         }
         catch
         {
@@ -41,9 +42,26 @@ public sealed class TextImporter(TextImportOptions options)
         }
     }
 
-    private TextImportOutcome Folder(string path, BlobWriter blob, IProgress<ImportProgress>? progress, CancellationToken ct)
+    private TextScan Scan(string path, CancellationToken ct) => TextFolderScanner.Scan(path, Options.MaxFiles, ct);
+
+    // A table without --text-column lists files (path,label[,split][,group]) as an image manifest does; the image scanner's
+    // checks apply: an absolute path, a path with .. leading out of the folder, a missing file or a file listed twice refuses
+    // the whole import, and a path through a link out of the folder is skipped.
+    private TextScan Manifest(string path, CancellationToken ct)
     {
-        var scan = TextFolderScanner.Scan(path, Options.MaxFiles, ct);
+        ImageScan scan;
+        try { scan = ImageFolderScanner.ScanManifest(path, new ImageScanOptions(Options.MaxFiles), ct); }
+        catch (ImageImportException e)
+        {
+            throw new TextImportException(e.Message.Contains("no 'path' column", StringComparison.Ordinal)
+                ? e.Message + " For a table that holds the texts themselves, name the text column with --text-column."
+                : e.Message);
+        }
+        return new TextScan(scan.Root, scan.Layout, [.. scan.Files.Select(f => new ScannedText(f.FullPath, f.Path, f.Label, f.Split, f.Group))], scan.Skipped);
+    }
+
+    private TextImportOutcome Folder(TextScan scan, BlobWriter blob, IProgress<ImportProgress>? progress, CancellationToken ct)
+    {
         var items = new TextItem[scan.Files.Count];
         var texts = new string?[256];
         var clock = Stopwatch.StartNew();
@@ -67,7 +85,12 @@ public sealed class TextImporter(TextImportOptions options)
             progress?.Report(new ImportProgress("reading", start + count, scan.Files.Count, bytes, (start + count) / Math.Max(1e-9, clock.Elapsed.TotalSeconds)));
         }
         var manifest = Manifest(items);
-        return new TextImportOutcome(manifest, blob.Path, scan.Root, scan.Layout == ImageFolderLayout.KerasSplits ? "keras-splits" : "class-folders", scan.Skipped);
+        return new TextImportOutcome(manifest, blob.Path, scan.Root, scan.Layout switch
+        {
+            ImageFolderLayout.KerasSplits => "keras-splits",
+            ImageFolderLayout.Manifest => "manifest",
+            _ => "class-folders",
+        }, scan.Skipped);
     }
 
     private (TextItem Item, string? Text) ReadFile(ScannedText file)
@@ -78,11 +101,11 @@ public sealed class TextImporter(TextImportOptions options)
         {
             // Too big to read for a hash: its identity is its size and modification time, enough to notice a change.
             var stamp = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"unread:{length}:{File.GetLastWriteTimeUtc(file.FullPath):O}")));
-            return (new TextItem(file.Path, stamp, length, labels, file.Split, Problem: new TextProblem(TextProblemKind.TooLarge,
+            return (new TextItem(file.Path, stamp, length, labels, file.Split, file.Group, Problem: new TextProblem(TextProblemKind.TooLarge,
                 $"{file.Path} is {length:N0} bytes, more than the {Options.MaxFileBytes:N0} allowed for one text file (--max-file-bytes); it was not read.")), null);
         }
         var raw = File.ReadAllBytes(file.FullPath);
-        var item = new TextItem(file.Path, Convert.ToHexStringLower(SHA256.HashData(raw)), raw.Length, labels, file.Split);
+        var item = new TextItem(file.Path, Convert.ToHexStringLower(SHA256.HashData(raw)), raw.Length, labels, file.Split, file.Group);
         var (text, problem) = Decode(raw, file.Path);
         return problem is not null ? (item with { Problem = problem }, null) : Finish(item, text!);
     }

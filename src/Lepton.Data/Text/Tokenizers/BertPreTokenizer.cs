@@ -6,14 +6,13 @@ namespace Lepton.Data.Text.Tokenizers;
 /// <summary>
 /// BERT's basic tokenization, as Hugging Face's <c>BertNormalizer</c> + <c>BertPreTokenizer</c> do it: control characters
 /// dropped and white space made a space (clean_text), each CJK ideograph made a word of its own (handle_chinese_chars),
-/// optionally lower-cased, then split on white space and around
-/// every punctuation character (ASCII symbols count as punctuation, as in BERT). Accents are
-/// kept (tokenizer.json says strip_accents false): stripping needs NFD, which .NET does not do in the invariant
-/// globalization mode Lepton builds with, and Microsoft.ML.Tokenizers would then disagree with this class.
+/// optionally stripped of accents (NFD by ICU, non-spacing marks dropped: .NET's own NFD does nothing in the invariant
+/// globalization mode Lepton builds with) and lower-cased, then split on white space and around every punctuation
+/// character (ASCII symbols count as punctuation, as in BERT).
 /// </summary>
 public static class BertPreTokenizer
 {
-    public static string Normalize(string text, bool lowercase)
+    public static string Normalize(string text, bool lowercase, bool stripAccents = false)
     {
         var sb = new StringBuilder(text.Length + 16);
         foreach (var rune in text.EnumerateRunes())
@@ -25,6 +24,7 @@ public static class BertPreTokenizer
             sb.Append(rune.ToString());
         }
         var s = sb.ToString();
+        if (stripAccents) s = StripAccents(s);
         return lowercase ? s.ToLowerInvariant() : s;
     }
 
@@ -58,7 +58,17 @@ public static class BertPreTokenizer
         }
     }
 
-    public static List<string> PreTokenize(string text, bool lowercase) => Split(Normalize(text, lowercase));
+    public static List<string> PreTokenize(string text, bool lowercase, bool stripAccents = false) => Split(Normalize(text, lowercase, stripAccents));
+
+    // NFD by ICU (string.Normalize does nothing in invariant mode), then the non-spacing marks dropped: "Café" -> "Cafe".
+    private static string StripAccents(string text)
+    {
+        var decomposed = UnicodeNormalizer.Normalize(text, NormalizationForm.FormD);
+        var kept = new StringBuilder(decomposed.Length);
+        foreach (var c in decomposed)
+            if (CharUnicodeInfo.GetUnicodeCategory(c) != UnicodeCategory.NonSpacingMark) kept.Append(c);
+        return kept.ToString();
+    }
 
     private static bool IsWhitespace(Rune r) => r.Value is ' ' or '\t' or '\n' or '\r' || Rune.GetUnicodeCategory(r) == UnicodeCategory.SpaceSeparator;
 

@@ -25,7 +25,7 @@ public sealed class ReferenceEncoder(TokenizerModel model) : ITextEncoder
             return ids;
         }
         if (addSpecialTokens) ids.Add(Model.Id(TokenizerModel.Classification));
-        foreach (var word in BertPreTokenizer.PreTokenize(text, Model.Lowercase)) ids.AddRange(WordPiece(word));
+        foreach (var word in BertPreTokenizer.PreTokenize(text, Model.Lowercase, Model.StripAccents)) ids.AddRange(WordPiece(word));
         if (addSpecialTokens) ids.Add(Model.Id(TokenizerModel.Separator));
         return ids;
     }

@@ -36,7 +36,7 @@ public sealed class TextTokenizer : ITextEncoder
     {
         if (Model.Kind == TokenizerKind.ByteLevelBpe) return _tokenizer.EncodeToIds(text);
         // Words never hold a space, so the space pre-tokenizer gives them back one by one.
-        var words = string.Join(' ', BertPreTokenizer.PreTokenize(text, Model.Lowercase));
+        var words = string.Join(' ', BertPreTokenizer.PreTokenize(text, Model.Lowercase, Model.StripAccents));
         var ids = _tokenizer.EncodeToIds(words);
         if (!addSpecialTokens) return ids;
         var all = new List<int>(ids.Count + 2) { Model.Id(TokenizerModel.Classification) };

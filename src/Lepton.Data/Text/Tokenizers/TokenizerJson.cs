@@ -52,7 +52,7 @@ public static class TokenizerJson
                 w.WriteString("type", "BertNormalizer");
                 w.WriteBoolean("clean_text", true);
                 w.WriteBoolean("handle_chinese_chars", true);
-                w.WriteBoolean("strip_accents", false);
+                w.WriteBoolean("strip_accents", model.StripAccents);
                 w.WriteBoolean("lowercase", model.Lowercase);
                 w.WriteEndObject();
                 w.WriteStartObject("pre_tokenizer");
@@ -196,12 +196,19 @@ public static class TokenizerJson
             }
             case "WordPiece":
             {
-                bool lowercase = root.TryGetProperty("normalizer", out var n) && n.ValueKind == JsonValueKind.Object
-                    && n.TryGetProperty("lowercase", out var lc) && lc.ValueKind == JsonValueKind.True;
+                bool normalizer = root.TryGetProperty("normalizer", out var n) && n.ValueKind == JsonValueKind.Object;
+                bool lowercase = normalizer && n.TryGetProperty("lowercase", out var lc) && lc.ValueKind == JsonValueKind.True;
+                // Hugging Face: strip_accents null follows lowercase (BERT uncased strips, cased keeps).
+                bool stripAccents = normalizer && n.TryGetProperty("strip_accents", out var sa) ? sa.ValueKind switch
+                {
+                    JsonValueKind.True => true,
+                    JsonValueKind.Null => lowercase,
+                    _ => false,
+                } : lowercase;
                 int maxChars = model.TryGetProperty("max_input_chars_per_word", out var mc) ? mc.GetInt32() : TokenizerModel.DefaultMaxInputCharsPerWord;
                 if (model.TryGetProperty("continuing_subword_prefix", out var prefix) && prefix.GetString() != TokenizerModel.ContinuingSubwordPrefix)
                     throw new InvalidDataException($"tokenizer.json WordPiece uses prefix '{prefix.GetString()}'; Lepton reads the BERT prefix '##' only.");
-                var model2 = new TokenizerModel(TokenizerKind.WordPiece, Filled(vocab), [], specials, lowercase, maxChars);
+                var model2 = new TokenizerModel(TokenizerKind.WordPiece, Filled(vocab), [], specials, lowercase, maxChars, stripAccents);
                 foreach (var needed in new[] { TokenizerModel.Unknown, TokenizerModel.Classification, TokenizerModel.Separator, TokenizerModel.Padding })
                     if (!model2.Ids.ContainsKey(needed)) throw new InvalidDataException($"tokenizer.json WordPiece vocab has no {needed} token.");
                 return model2;

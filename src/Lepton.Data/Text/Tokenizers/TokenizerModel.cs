@@ -12,7 +12,7 @@ public enum TokenizerKind
 
 /// <summary>
 /// A trained tokenizer: its kind, the vocabulary in id order, the BPE merges in rank order (empty for WordPiece), the
-/// special tokens (ids at the start of the vocabulary) and, for WordPiece, whether text is lower-cased.
+/// special tokens (ids at the start of the vocabulary) and, for WordPiece, whether text is lower-cased and stripped of accents.
 /// </summary>
 public sealed record TokenizerModel(
     TokenizerKind Kind,
@@ -20,7 +20,8 @@ public sealed record TokenizerModel(
     IReadOnlyList<(string Left, string Right)> Merges,
     IReadOnlyList<string> SpecialTokens,
     bool Lowercase = false,
-    int MaxInputCharsPerWord = TokenizerModel.DefaultMaxInputCharsPerWord)
+    int MaxInputCharsPerWord = TokenizerModel.DefaultMaxInputCharsPerWord,
+    bool StripAccents = false)
 {
     public const int DefaultMaxInputCharsPerWord = 100;
     public const string ContinuingSubwordPrefix = "##";

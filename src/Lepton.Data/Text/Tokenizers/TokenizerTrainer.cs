@@ -2,14 +2,15 @@ namespace Lepton.Data.Text.Tokenizers;
 
 /// <summary>
 /// What to train: the kind, the vocabulary size (special tokens and the alphabet included), the minimum count of a pair
-/// to be merged, and for WordPiece whether to lower-case (BERT uncased, accents kept) and the longest word it splits.
+/// to be merged, and for WordPiece whether to lower-case (BERT uncased), whether to strip accents (off by default; needs ICU) and the longest word it splits.
 /// </summary>
 public sealed record TokenizerTrainingOptions(
     TokenizerKind Kind = TokenizerKind.ByteLevelBpe,
     int VocabSize = 8000,
     int MinFrequency = 2,
     bool Lowercase = true,
-    int MaxInputCharsPerWord = TokenizerModel.DefaultMaxInputCharsPerWord)
+    int MaxInputCharsPerWord = TokenizerModel.DefaultMaxInputCharsPerWord,
+    bool StripAccents = false)
 {
     public void Validate()
     {
@@ -72,7 +73,7 @@ public static class TokenizerTrainer
     private static TokenizerModel TrainWordPiece(IEnumerable<string> texts, TokenizerTrainingOptions options, CancellationToken ct)
     {
         const string prefix = TokenizerModel.ContinuingSubwordPrefix;
-        var counts = Count(texts, t => BertPreTokenizer.PreTokenize(t, options.Lowercase).Where(w => w.Length <= options.MaxInputCharsPerWord), ct);
+        var counts = Count(texts, t => BertPreTokenizer.PreTokenize(t, options.Lowercase, options.StripAccents).Where(w => w.Length <= options.MaxInputCharsPerWord), ct);
         // Alphabet: every character (as a text element of one code point) by descending count, then ordinal; each also as ##c.
         var charCounts = new Dictionary<string, long>(StringComparer.Ordinal);
         foreach (var (word, n) in counts)
@@ -103,6 +104,6 @@ public static class TokenizerTrainer
         }
         var merger = new PairMerger(tokens, wordList, [.. wordCounts], WordPieceSpecialTokens);
         merger.Run(options.VocabSize, options.MinFrequency, (a, b) => a + (b.StartsWith(prefix, StringComparison.Ordinal) ? b[prefix.Length..] : b), ct);
-        return new TokenizerModel(TokenizerKind.WordPiece, tokens, [], WordPieceSpecialTokens, options.Lowercase, options.MaxInputCharsPerWord);
+        return new TokenizerModel(TokenizerKind.WordPiece, tokens, [], WordPieceSpecialTokens, options.Lowercase, options.MaxInputCharsPerWord, options.StripAccents);
     }
 }

@@ -136,7 +136,7 @@ public static partial class DataCommand
     private static async Task<int> InspectTextAsync(ModelRegistry registry, DatasetVersion version, bool asJson, CancellationToken ct)
     {
         var corpus = await TextDatasets.LoadAsync(registry.Artifacts, version, ct);
-        var report = TextDatasetInspector.Inspect(corpus, new TextInspectionOptions(), $"{version.Name}@{version.Version}");
+        var report = TextDatasetInspector.Inspect(corpus, new TextInspectionOptions(), $"{version.Name}@{version.Version}", ct);
         if (asJson) { Console.WriteLine(report.ToJson()); return 0; }
         var c = AnsiConsole.Console;
         c.MarkupLine($"[bold]{Markup.Escape(report.Dataset ?? "")}[/]: {report.Items:N0} texts, {report.Findings.Count:N0} findings");
@@ -156,7 +156,7 @@ public static partial class DataCommand
     {
         var kinds = TextInspectionKinds.Parse(drop);
         var corpus = await TextDatasets.LoadAsync(registry.Artifacts, parent, ct);
-        var report = TextDatasetInspector.Inspect(corpus, new TextInspectionOptions(), $"{parent.Name}@{parent.Version}");
+        var report = TextDatasetInspector.Inspect(corpus, new TextInspectionOptions(), $"{parent.Name}@{parent.Version}", ct);
         var result = TextDatasetCleaner.Clean(corpus.Manifest, report, kinds);
         var note = $"clean of {parent.Name}@{parent.Version}: dropped {result.Dropped.Count} ({string.Join(",", kinds.Order(StringComparer.Ordinal))})";
         var version = await TextDatasets.RecordDerivedAsync(registry.Store, registry.Artifacts, parent.Name, parent.Version, result.Manifest, note, RegistryOptions.Actor, ct);

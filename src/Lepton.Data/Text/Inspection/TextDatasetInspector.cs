@@ -14,7 +14,7 @@ namespace Lepton.Data.Text.Inspection;
 /// </summary>
 public static class TextDatasetInspector
 {
-    public static TextInspectionReport Inspect(TextCorpus corpus, TextInspectionOptions? options = null, string? dataset = null)
+    public static TextInspectionReport Inspect(TextCorpus corpus, TextInspectionOptions? options = null, string? dataset = null, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(corpus);
         options ??= new TextInspectionOptions();
@@ -32,7 +32,7 @@ public static class TextDatasetInspector
                     $"{item.Path} holds {replaced} replacement character(s) (U+FFFD): bytes that were not valid in its encoding.", [item.Path]));
         }
         var texts = readable.Where(r => !string.IsNullOrWhiteSpace(r.Text)).ToList();
-        AddSameText(texts, options, findings);
+        AddSameText(texts, options, findings, ct);
         AddLengthOutliers(texts, options, findings);
         var classCounts = corpus.Manifest.Classes.ToDictionary(c => c, _ => 0, StringComparer.Ordinal);
         foreach (var (item, _) in texts)
@@ -54,7 +54,7 @@ public static class TextDatasetInspector
         }
     }
 
-    private static void AddSameText(List<(TextItem Item, string Text)> texts, TextInspectionOptions options, List<InspectionFinding> findings)
+    private static void AddSameText(List<(TextItem Item, string Text)> texts, TextInspectionOptions options, List<InspectionFinding> findings, CancellationToken ct)
     {
         // Distinct texts (by hash of the normalized text) are the nodes; exact copies share a node.
         var hashOf = texts.Select(t => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(t.Text)))).ToArray();
@@ -65,13 +65,14 @@ public static class TextDatasetInspector
         var minHash = new MinHash(options.MinHashes, options.Bands, options.ShingleSize);
         var shingles = new HashSet<ulong>[sample.Length];
         var signatures = new ulong[sample.Length][];
-        Parallel.For(0, sample.Length, i =>
+        Parallel.For(0, sample.Length, new ParallelOptions { CancellationToken = ct }, i =>
         {
             shingles[i] = minHash.Shingles(sample[i]!);
             signatures[i] = minHash.Signature(shingles[i]);
         });
         var parent = Enumerable.Range(0, sample.Length).ToArray();
         int Find(int x) { while (parent[x] != x) x = parent[x] = parent[parent[x]]; return x; }
+        ct.ThrowIfCancellationRequested();
         foreach (var (a, b) in minHash.Candidates(signatures))
         {
             if (MinHash.Jaccard(shingles[a], shingles[b]) < options.NearDuplicateJaccard) continue;

@@ -47,6 +47,10 @@ public sealed class DataTextCommandTests(TrainedModelFixture fx)
         Assert.True(code == 0, err);
         Assert.Equal(2, Json(stdout).GetProperty("version").GetInt32());
 
+        (code, stdout, err) = await CliRun.Invoke("data", "diff", "cli-mail@1", "cli-mail@2", "--json");
+        Assert.True(code == 0, err);
+        Assert.Equal(14, Json(stdout).GetProperty("counts").GetProperty("moved_split").GetInt32());
+
         (code, stdout, err) = await CliRun.Invoke("data", "clean", "cli-mail@2", "--drop", "all", "--json");
         Assert.True(code == 0, err);
         Assert.Equal((3, 11), (Json(stdout).GetProperty("version").GetInt32(), Json(stdout).GetProperty("items").GetInt32()));

@@ -3,6 +3,7 @@ using Lepton.Data.Text;
 using Lepton.Data.Text.Import;
 using Lepton.Data.Text.Inspection;
 using Lepton.Registry.Artifacts;
+using Lepton.Registry.Datasets.Images;
 using Lepton.Registry.Datasets.Text;
 using Lepton.Registry.References;
 using Lepton.Registry.Store;
@@ -70,6 +71,20 @@ public sealed class TextDatasetsTests : IAsyncLifetime
         Assert.Equal((2, 1), (changed.Version.Version, changed.Version.ParentVersion));
         var kept = await Import(options: new TextImportOptions(KeepEmailHeaders: true));
         Assert.Equal((3, 2), (kept.Version.Version, kept.Version.ParentVersion));
+    }
+
+    [Fact]
+    public async Task Diff_ChangedAndMovedFiles_AreChangedContentAndRelabelled()
+    {
+        var first = await Import();
+        Write("ham/1.txt", "Lunch at one instead.");
+        Directory.CreateDirectory(Path.Combine(Texts, "spam"));
+        File.Move(Path.Combine(Texts, "ham", "2.txt"), Path.Combine(Texts, "spam", "moved.txt"));
+        var second = await Import();
+        var diff = TextDatasets.Diff(first.Manifest, second.Manifest);
+        Assert.Equal(
+            [(ImageChangeKind.Relabelled, "spam/moved.txt", "ham", "spam"), (ImageChangeKind.ChangedContent, "ham/1.txt", "ham", "ham")],
+            diff.Changes.Select(c => (c.Kind, c.Path, c.OldLabel, c.NewLabel)));
     }
 
     [Fact]

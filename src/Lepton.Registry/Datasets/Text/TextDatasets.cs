@@ -1,7 +1,9 @@
+using Lepton.Data.Images.Datasets;
 using Lepton.Data.Images.Import;
 using Lepton.Data.Text;
 using Lepton.Data.Text.Import;
 using Lepton.Registry.Artifacts;
+using Lepton.Registry.Datasets.Images;
 using Lepton.Registry.References;
 using Lepton.Registry.Store;
 
@@ -97,6 +99,17 @@ public static class TextDatasets
         return await store.AddDatasetVersionAsync(name, contentHash, TextDatasetSummary.Manifest(manifest, manifestHash, source, layout, note, parentVersion),
             TextDatasetSummary.Schema(manifest), TextDatasetSummary.Statistics(manifest), parentVersion, actor, ct);
     }
+
+    /// <summary>
+    /// What changed from <paramref name="a"/> to <paramref name="b"/>, by the image diff's rules (items matched by path, then by
+    /// content hash, so a file moved to another class folder is one relabelled item); a multi-label item's label is its
+    /// labels joined by '|'.
+    /// </summary>
+    public static ImageDatasetDiff Diff(TextManifest a, TextManifest b) => ImageDatasetDiff.Between(AsImageItems(a), AsImageItems(b));
+
+    private static ImageManifest AsImageItems(TextManifest m) => new(
+        [.. m.Items.Select(i => new ImageItem(i.Path, i.Sha256, i.Size, i.Labels.Count == 0 ? null : string.Join("|", i.Labels), i.Split, i.Group, i.Fold))],
+        m.Classes, new ImagePixels(0, 0, 0, "none", []));
 
     private static async Task<string> PutAsync(IArtifactStore artifacts, byte[] bytes, CancellationToken ct)
     {

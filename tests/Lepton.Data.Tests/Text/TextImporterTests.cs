@@ -192,6 +192,27 @@ public sealed class TextImporterTests : IDisposable
         Assert.False(File.Exists(Blob));
     }
 
+    [Theory]
+    [InlineData("t.csv", "text,label\nshort,a\n\"{0}\",b\n")]
+    [InlineData("t.jsonl", "{{\"text\": \"short\", \"label\": \"a\"}}\n{{\"text\": \"{0}\", \"label\": \"b\"}}\n")]
+    public void Import_TableTextOverTheLimit_IsAnItemWithoutText(string name, string content)
+    {
+        var table = _folder.Write(name, string.Format(System.Globalization.CultureInfo.InvariantCulture, content, new string('z', 500)));
+        var (manifest, _) = Import(new TextImportOptions(TextColumn: "text", LabelColumns: ["label"], MaxChars: 100), table);
+        Assert.True(manifest.Items[0].IsReadable);
+        Assert.Equal(TextProblemKind.TooLarge, manifest.Items[1].Problem?.Kind);
+        Assert.Equal(["b"], manifest.Items[1].Labels);
+    }
+
+    [Fact]
+    public void Import_TextsOverTheTotalLimit_AreRefusedAndLeaveNoBlob()
+    {
+        for (int i = 0; i < 5; i++) _folder.Write($"a/{i}.txt", new string('x', 100));
+        var e = Assert.Throws<TextImportException>(() => Import(new TextImportOptions(MaxTotalBytes: 350)));
+        Assert.Contains("exceed 350 bytes", e.Message);
+        Assert.False(File.Exists(Blob));
+    }
+
     [Fact]
     public void Sniff_ImageAndTextFolders_AreToldApart()
     {

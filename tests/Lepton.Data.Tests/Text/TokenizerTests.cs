@@ -102,6 +102,7 @@ public sealed class TokenizerTests
         Assert.EndsWith(" [UNK] [SEP]", Tokens("The QUICK ✈"));
         Assert.DoesNotContain("[UNK]", Tokens("The QUICK"));
         Assert.Equal("the quick", reference.Decode(reference.Encode("The quick", addSpecialTokens: true)));
+        Assert.Equal("the quick", new TextTokenizer(WordPiece).Decode(reference.Encode("The quick", addSpecialTokens: true)));
     }
 
     [Fact]

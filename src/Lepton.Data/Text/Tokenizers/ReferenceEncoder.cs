@@ -33,7 +33,12 @@ public sealed class ReferenceEncoder(TokenizerModel model) : ITextEncoder
     public string Decode(IEnumerable<int> ids)
     {
         var tokens = ids.Select(i => Model.Vocab[i]).Where(t => !_special.Contains(t)).ToList();
-        if (Model.Kind == TokenizerKind.ByteLevelBpe) return ByteLevel.Decode(string.Concat(tokens));
+        return Model.Kind == TokenizerKind.ByteLevelBpe ? ByteLevel.Decode(string.Concat(tokens)) : JoinWordPieces(tokens);
+    }
+
+    /// <summary>WordPiece tokens back to words: a ## piece joins the word before it, other tokens start a new word.</summary>
+    internal static string JoinWordPieces(IEnumerable<string> tokens)
+    {
         var sb = new StringBuilder();
         foreach (var t in tokens)
         {

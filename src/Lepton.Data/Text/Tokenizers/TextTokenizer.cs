@@ -50,7 +50,7 @@ public sealed class TextTokenizer : ITextEncoder
         var kept = ids.Where(i => !_special.Contains(i)).ToList();
         if (Model.Kind == TokenizerKind.ByteLevelBpe)
             return ByteLevel.Decode(string.Concat(kept.Select(i => Model.Vocab[i])));
-        return _tokenizer.Decode(kept) ?? "";
+        return ReferenceEncoder.JoinWordPieces(kept.Select(i => Model.Vocab[i]));
     }
 
     private static BpeTokenizer CreateBpe(TokenizerModel model)

@@ -64,6 +64,16 @@ public sealed class TextBatchingTests
     }
 
     [Fact]
+    public void Loader_DropLast_LeavesOutOnlyThePartialBatch()
+    {
+        var ds = Dataset(new TextBatchOptions(BatchSize: 4, BucketBatches: 3, Seed: 2, DropLast: true));
+        var plan = new LengthBucketLoader(ds).Plan(0);
+        Assert.Equal(12, plan.Count);
+        Assert.All(plan, b => Assert.Equal(4, b.Length));
+        Assert.Equal(48, plan.SelectMany(b => b).Distinct().Count());
+    }
+
+    [Fact]
     public void Loader_SameSeedAndEpoch_GivesTheSameBatchesAndAnotherEpochOthers()
     {
         var options = new TextBatchOptions(BatchSize: 4, BucketBatches: 3, Seed: 11);

@@ -214,6 +214,27 @@ public sealed class TextImporterTests : IDisposable
     }
 
     [Fact]
+    public void Import_ManyFilesTwice_WritesTheSameBlobBytesDespiteParallelReading()
+    {
+        for (int i = 0; i < 600; i++) _folder.Write($"{(i % 3 == 0 ? "a" : "b")}/{i:D4}.txt", $"text number {i} {new string('x', i % 37)}");
+        var first = File.ReadAllBytes(new TextImporter(new TextImportOptions()).Import(_folder.Root, Blob).BlobFile);
+        var second = File.ReadAllBytes(new TextImporter(new TextImportOptions()).Import(_folder.Root, Blob + "2").BlobFile);
+        Assert.Equal(first, second);
+        Assert.StartsWith("text number 0 ", System.Text.Encoding.UTF8.GetString(first));
+    }
+
+    [Fact]
+    public void Import_EmailWithTooManyParts_IsAnUnreadableItem()
+    {
+        var sb = new StringBuilder("From: a@x\nSubject: parts\nContent-Type: multipart/mixed; boundary=b\n\n");
+        for (int i = 0; i < Lepton.Data.Text.Import.Email.MimeText.MaxParts + 5; i++) sb.Append("--b\nContent-Type: text/plain\n\nx\n");
+        sb.Append("--b--\n");
+        _folder.Write("a/many.eml", sb.ToString());
+        var (manifest, _) = Import();
+        Assert.Equal(TextProblemKind.Unreadable, manifest.Items.Single().Problem?.Kind);
+    }
+
+    [Fact]
     public void Sniff_ImageAndTextFolders_AreToldApart()
     {
         _folder.Write("a/1.txt", "text");

@@ -20,6 +20,7 @@ public static partial class DataCommand
         var resize = new Option<string>("--resize") { Description = "How images of another size are fitted: stretch (default), fit (letterbox) or crop (centre).", DefaultValueFactory = _ => "stretch" };
         var maxFiles = new Option<int>("--max-files") { Description = "Refuse folders with more files than this.", DefaultValueFactory = _ => ImageScanOptions.DefaultMaxFiles };
         var store = RegistryOptions.Store();
+        var textOptions = new TextImportCliOptions();
         var json = CommonOptions.Json();
         var cmd = new Command("import", """
             Import a folder or manifest of images (JPEG, PNG, BMP, GIF, WebP) as a data set version: every file hashed, decoded,
@@ -30,11 +31,18 @@ public static partial class DataCommand
               lepton data import ./defects --name defects
               lepton data import ./cats_and_dogs --name pets --size 150x150 --channels 3 --resize crop
               lepton data import ./labels.csv --name photos --json
+
+            Texts (see docs/text-datasets.md): a folder of class folders of text files or raw e-mails, or a CSV/JSONL table.
+              lepton data import ./mail --name spam --email-headers strip --html strip
+              lepton data import ./reviews.jsonl --name reviews --text-column text --label-column stars
             """);
         cmd.Arguments.Add(path);
         foreach (var o in new Option[] { name, size, channels, resize, maxFiles, store, json }) cmd.Options.Add(o);
+        textOptions.AddTo(cmd);
         cmd.SetAction(p => CommandRunner.Run(async ct =>
         {
+            if (textOptions.IsText(p, p.GetValue(path)!))
+                return await ImportTextAsync(p, textOptions, p.GetValue(path)!, p.GetValue(name)!, p.GetValue(maxFiles), p.GetValue(store), p.GetValue(json), ct);
             int? w = null, h = null;
             if (p.GetValue(size) is { } text) (w, h) = ImageImportOptions.ParseSize(text);
             var options = new ImageImportOptions(w, h, p.GetValue(channels), ImageImportOptions.ParseResize(p.GetValue(resize)!), p.GetValue(maxFiles));

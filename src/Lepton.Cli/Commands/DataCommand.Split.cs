@@ -41,6 +41,7 @@ public static partial class DataCommand
             var options = new SplitOptions(p.GetValue(test), p.GetValue(validation), p.GetValue(stratify), p.GetValue(group) is not null, p.GetValue(folds), p.GetValue(seed));
             await using var registry = await ModelRegistry.OpenAsync(p.GetValue(store), ct);
             var parent = await DatasetReference.Parse(p.GetValue(reference)).ResolveAsync(registry.Store, ct);
+            if (Registry.Datasets.Text.TextDatasetSummary.IsTextVersion(parent)) return await SplitTextAsync(registry, parent, options, p.GetValue(json), ct);
             var manifest = await ImageDatasets.ReadManifestAsync(registry.Artifacts, parent, ct);
             if (options.Grouped && manifest.Items.All(i => i.Group is null))
                 throw new ArgumentException($"{parent.Name}@{parent.Version} has no groups; import a manifest with a group column to split by group.");

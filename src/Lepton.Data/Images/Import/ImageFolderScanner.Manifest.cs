@@ -7,7 +7,7 @@ public static partial class ImageFolderScanner
 {
     // A manifest names files by paths from a user's file: every path is checked before any file is touched, and one
     // absolute path or one path escaping the root refuses the whole import (a partial data set would hide the attack).
-    private static ImageScan ScanManifest(string manifest, ImageScanOptions options, CancellationToken ct)
+    internal static ImageScan ScanManifest(string manifest, ImageScanOptions options, CancellationToken ct)
     {
         string root = System.IO.Path.GetDirectoryName(manifest)!;
         string name = System.IO.Path.GetFileName(manifest);

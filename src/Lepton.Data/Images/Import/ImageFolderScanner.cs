@@ -97,10 +97,10 @@ public static partial class ImageFolderScanner
     public static bool Kept(string name) =>
         !name.StartsWith('.') && !name.Equals("Thumbs.db", StringComparison.OrdinalIgnoreCase) && !NotImageExtensions.Contains(System.IO.Path.GetExtension(name));
 
-    private readonly record struct Entry(string Name, string FullPath, string Relative, bool IsDirectory);
+    internal readonly record struct Entry(string Name, string FullPath, string Relative, bool IsDirectory);
 
     // The entries of one folder; links are followed only to files inside the root, never to folders (no cycles).
-    private static List<Entry> Entries(string root, string folder, List<string> skipped, Counter counter, CancellationToken ct)
+    internal static List<Entry> Entries(string root, string folder, List<string> skipped, Counter counter, CancellationToken ct)
     {
         var result = new List<Entry>();
         // FileSystemEnumerable reads names and types from the directory entries themselves: no object and no stat per
@@ -136,7 +136,7 @@ public static partial class ImageFolderScanner
         return path.StartsWith(r, StringComparison.Ordinal);
     }
 
-    private sealed class Counter(int max, string root)
+    internal sealed class Counter(int max, string root)
     {
         private int _count;
 

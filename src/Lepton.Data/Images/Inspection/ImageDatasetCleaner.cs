@@ -1,4 +1,5 @@
 using Lepton.Data.Images.Datasets;
+using Lepton.Data.Inspection;
 
 namespace Lepton.Data.Images.Inspection;
 
@@ -14,7 +15,8 @@ public sealed record CleanResult(ImageManifest Manifest, IReadOnlyList<DroppedIt
 /// unreadable, not-an-image, extreme-size, near-constant and label-error drop the named files;
 /// exact- and near-duplicate keep one copy, the first by split (train, validation, test, none) then path;
 /// split-leakage keeps the copies in the first split present in that order and drops those in the others;
-/// conflicting-labels drops every copy (which label is right is unknown); class-imbalance drops nothing.
+/// conflicting-labels drops every copy (which label is right is unknown); class-imbalance drops nothing. The rules live in
+/// <see cref="DropRules"/>, shared with text data sets.
 /// </summary>
 public static class ImageDatasetCleaner
 {
@@ -22,46 +24,8 @@ public static class ImageDatasetCleaner
     {
         ArgumentNullException.ThrowIfNull(manifest);
         ArgumentNullException.ThrowIfNull(report);
-        var byPath = manifest.Items.ToDictionary(i => i.Path, StringComparer.Ordinal);
-        var dropped = new Dictionary<string, DroppedItem>(StringComparer.Ordinal);
-        void Drop(string path, InspectionFinding f)
-        {
-            if (!byPath.ContainsKey(path))
-                throw new ArgumentException($"The report names {path}, which is not in this data set version; inspect this version again before cleaning it.");
-            dropped.TryAdd(path, new DroppedItem(path, f.Kind, f.Message));
-        }
-
-        foreach (var f in report.Findings.Where(f => kinds.Contains(f.Kind)))
-        {
-            switch (f.Kind)
-            {
-                case InspectionKinds.ExactDuplicate or InspectionKinds.NearDuplicate:
-                    foreach (var path in ByPriority(f.Files, byPath).Skip(1)) Drop(path, f);
-                    break;
-                case InspectionKinds.SplitLeakage:
-                    var keep = ByPriority(f.Files, byPath).Select(p => Rank(byPath.GetValueOrDefault(p)?.Split)).First();
-                    foreach (var path in f.Files.Where(p => Rank(byPath.GetValueOrDefault(p)?.Split) != keep)) Drop(path, f);
-                    break;
-                case InspectionKinds.ClassImbalance:
-                    break;
-                default:
-                    foreach (var path in f.Files) Drop(path, f);
-                    break;
-            }
-        }
-        var kept = manifest.Items.Where(i => !dropped.ContainsKey(i.Path)).ToList();
-        var order = manifest.Items.Select(i => i.Path).Where(dropped.ContainsKey).Select(p => dropped[p]).ToList();
-        return new CleanResult(manifest with { Items = kept }, order);
+        var dropped = DropRules.Select([.. manifest.Items.Select(i => (i.Path, i.Split))], report.Findings, kinds);
+        var paths = dropped.Select(d => d.Path).ToHashSet(StringComparer.Ordinal);
+        return new CleanResult(manifest with { Items = [.. manifest.Items.Where(i => !paths.Contains(i.Path))] }, dropped);
     }
-
-    private static IEnumerable<string> ByPriority(IEnumerable<string> files, Dictionary<string, ImageItem> byPath) =>
-        files.OrderBy(p => Rank(byPath.GetValueOrDefault(p)?.Split)).ThenBy(p => p, StringComparer.Ordinal);
-
-    private static int Rank(string? split) => split switch
-    {
-        ImageSplits.Train => 0,
-        ImageSplits.Validation => 1,
-        ImageSplits.Test => 2,
-        _ => 3,
-    };
 }

@@ -1,4 +1,5 @@
 using Lepton.Data.Images.Datasets;
+using Lepton.Data.Splits;
 
 namespace Lepton.Data.Images.Splits;
 
@@ -33,62 +34,12 @@ public static class ImageSplitter
     public static SplitResult Split(ImageManifest manifest, SplitOptions options)
     {
         ArgumentNullException.ThrowIfNull(manifest);
-        Validate(options);
         var items = manifest.Items;
-        string Key(ImageItem i) => options.Grouped && i.Group is { } g ? "group:" + g : "path:" + i.Path;
-        var units = items.GroupBy(Key, StringComparer.Ordinal)
-            .Select(g => new Unit(g.Key, g.ToList(), StableHash.Unit(options.Seed, "split", g.Key)))
-            .ToList();
-        var splitOf = new Dictionary<string, string>(StringComparer.Ordinal);
-        if (!options.Stratify)
-        {
-            foreach (var u in units)
-                splitOf[u.Key] = u.Hash < options.Test ? ImageSplits.Test
-                    : u.Hash < options.Test + options.Validation ? ImageSplits.Validation : ImageSplits.Train;
-        }
-        else
-        {
-            foreach (var stratum in units.GroupBy(u => u.Label ?? "", StringComparer.Ordinal))
-            {
-                var ranked = stratum.OrderBy(u => u.Hash).ThenBy(u => u.Key, StringComparer.Ordinal).ToList();
-                int n = ranked.Sum(u => u.Items.Count);
-                int testTarget = (int)Math.Round(n * options.Test, MidpointRounding.AwayFromZero);
-                int valTarget = (int)Math.Round(n * options.Validation, MidpointRounding.AwayFromZero);
-                int taken = 0;
-                foreach (var u in ranked)
-                {
-                    // A unit goes where the running count still falls short of the target (groups may overshoot by one group).
-                    splitOf[u.Key] = taken < testTarget ? ImageSplits.Test
-                        : taken < testTarget + valTarget ? ImageSplits.Validation : ImageSplits.Train;
-                    taken += u.Items.Count;
-                }
-            }
-        }
-        var updated = items.Select(i =>
-        {
-            var split = splitOf[Key(i)];
-            int? fold = options.Folds >= 2 && split != ImageSplits.Test
-                ? (int)(options.Folds * StableHash.Unit(options.Seed, "fold", Key(i))) : null;
-            return i with { Split = split, Fold = fold };
-        }).ToList();
+        var assigned = SplitAssigner.Assign([.. items.Select(i => new SplitKey(i.Path, i.Label, i.Group))], options);
+        var updated = items.Select((i, k) => i with { Split = assigned[k].Split, Fold = assigned[k].Fold }).ToList();
         var counts = updated.GroupBy(i => (i.Split!, i.Label))
             .Select(g => new SplitCount(g.Key.Item1, g.Key.Label, g.Count()))
             .OrderBy(c => ImageSplits.All.ToList().IndexOf(c.Split)).ThenBy(c => c.Class, StringComparer.Ordinal).ToList();
         return new SplitResult(manifest with { Items = updated }, counts);
-    }
-
-    private static void Validate(SplitOptions o)
-    {
-        if (o.Test is < 0 or >= 1 || o.Validation is < 0 or >= 1 || o.Test + o.Validation >= 1)
-            throw new ArgumentException($"Split fractions must be in [0,1) and leave some train: got test {o.Test}, validation {o.Validation}. Try --test 0.2 --validation 0.1.");
-        if (o.Folds is 1 or < 0 or > 100)
-            throw new ArgumentException($"Folds must be 0 (none) or 2..100, got {o.Folds}. Try --folds 5.");
-    }
-
-    /// <summary>Items that share a key (one item, or a group) and go to one side together; labelled by their most common label.</summary>
-    private sealed record Unit(string Key, List<ImageItem> Items, double Hash)
-    {
-        public string? Label { get; } = Items.GroupBy(i => i.Label).OrderByDescending(g => g.Count())
-            .ThenBy(g => g.Key, StringComparer.Ordinal).First().Key;
     }
 }

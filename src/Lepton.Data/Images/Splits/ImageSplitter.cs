@@ -1,4 +1,5 @@
 using Lepton.Data.Images.Datasets;
+using Lepton.Data.Splits;
 
 namespace Lepton.Data.Images.Splits;
 
@@ -17,7 +18,7 @@ public sealed record SplitResult(ImageManifest Manifest, IReadOnlyList<SplitCoun
 
 /// <summary>
 /// Assigns train/validation/test (and folds) by a stable hash u = H(seed, key) of each item's key (its path, or its
-/// group), so the assignment of an item depends only on itself:
+/// group), so the assignment of an item depends only on itself (the arithmetic is <see cref="StableSplitAssigner"/>, shared with tables):
 /// <list type="bullet">
 /// <item>Plain: u &lt; test → test, u &lt; test + validation → validation, else train. Adding items never moves old ones.</item>
 /// <item>Stratified: within each class the units are ranked by u and the first round(n·test) items go to test, the next
@@ -37,38 +38,13 @@ public static class ImageSplitter
         var items = manifest.Items;
         string Key(ImageItem i) => options.Grouped && i.Group is { } g ? "group:" + g : "path:" + i.Path;
         var units = items.GroupBy(Key, StringComparer.Ordinal)
-            .Select(g => new Unit(g.Key, g.ToList(), StableHash.Unit(options.Seed, "split", g.Key)))
+            .Select(g => new SplitUnit(g.Key, MostCommonLabel(g), g.Count()))
             .ToList();
-        var splitOf = new Dictionary<string, string>(StringComparer.Ordinal);
-        if (!options.Stratify)
-        {
-            foreach (var u in units)
-                splitOf[u.Key] = u.Hash < options.Test ? ImageSplits.Test
-                    : u.Hash < options.Test + options.Validation ? ImageSplits.Validation : ImageSplits.Train;
-        }
-        else
-        {
-            foreach (var stratum in units.GroupBy(u => u.Label ?? "", StringComparer.Ordinal))
-            {
-                var ranked = stratum.OrderBy(u => u.Hash).ThenBy(u => u.Key, StringComparer.Ordinal).ToList();
-                int n = ranked.Sum(u => u.Items.Count);
-                int testTarget = (int)Math.Round(n * options.Test, MidpointRounding.AwayFromZero);
-                int valTarget = (int)Math.Round(n * options.Validation, MidpointRounding.AwayFromZero);
-                int taken = 0;
-                foreach (var u in ranked)
-                {
-                    // A unit goes where the running count still falls short of the target (groups may overshoot by one group).
-                    splitOf[u.Key] = taken < testTarget ? ImageSplits.Test
-                        : taken < testTarget + valTarget ? ImageSplits.Validation : ImageSplits.Train;
-                    taken += u.Items.Count;
-                }
-            }
-        }
+        var splitOf = StableSplitAssigner.Assign(units, options.Test, options.Validation, options.Stratify, options.Seed);
         var updated = items.Select(i =>
         {
             var split = splitOf[Key(i)];
-            int? fold = options.Folds >= 2 && split != ImageSplits.Test
-                ? (int)(options.Folds * StableHash.Unit(options.Seed, "fold", Key(i))) : null;
+            int? fold = StableSplitAssigner.Fold(options.Seed, options.Folds, Key(i), split);
             return i with { Split = split, Fold = fold };
         }).ToList();
         var counts = updated.GroupBy(i => (i.Split!, i.Label))
@@ -79,16 +55,11 @@ public static class ImageSplitter
 
     private static void Validate(SplitOptions o)
     {
-        if (o.Test is < 0 or >= 1 || o.Validation is < 0 or >= 1 || o.Test + o.Validation >= 1)
-            throw new ArgumentException($"Split fractions must be in [0,1) and leave some train: got test {o.Test}, validation {o.Validation}. Try --test 0.2 --validation 0.1.");
-        if (o.Folds is 1 or < 0 or > 100)
-            throw new ArgumentException($"Folds must be 0 (none) or 2..100, got {o.Folds}. Try --folds 5.");
+        StableSplitAssigner.ValidateFractions(o.Test, o.Validation);
+        StableSplitAssigner.ValidateFolds(o.Folds);
     }
 
-    /// <summary>Items that share a key (one item, or a group) and go to one side together; labelled by their most common label.</summary>
-    private sealed record Unit(string Key, List<ImageItem> Items, double Hash)
-    {
-        public string? Label { get; } = Items.GroupBy(i => i.Label).OrderByDescending(g => g.Count())
-            .ThenBy(g => g.Key, StringComparer.Ordinal).First().Key;
-    }
+    /// <summary>A unit's stratum: its most common label (ties by label order).</summary>
+    private static string? MostCommonLabel(IEnumerable<ImageItem> items) => items.GroupBy(i => i.Label).OrderByDescending(g => g.Count())
+        .ThenBy(g => g.Key, StringComparer.Ordinal).First().Key;
 }

@@ -26,11 +26,19 @@ public static partial class DataCommand
               lepton data clean photos@2 --drop unreadable,not-an-image,exact-duplicate,near-duplicate,split-leakage
               lepton data clean photos@2 --drop all --json
               lepton data clean photos@2 --drop all,label-error
+
+            A table version drops rows: --drop duplicates,conflicts (also missing-label, outliers, or all):
+              lepton data clean churn@1 --drop duplicates,conflicts
             """);
         cmd.Arguments.Add(reference);
         foreach (var o in new Option[] { drop, folds, store, json }) cmd.Options.Add(o);
         cmd.SetAction(p => CommandRunner.Run(async ct =>
         {
+            if (await TableVersionAsync(p.GetValue(store), p.GetValue(reference)!, ct) is { } tableVersion)
+            {
+                await using var tables = await ModelRegistry.OpenAsync(p.GetValue(store), ct);
+                return await CleanTableAsync(tables, tableVersion, p.GetValue(drop)!, p.GetValue(json), ct);
+            }
             var kinds = InspectionKinds.Parse(p.GetValue(drop)!);
             await using var registry = await ModelRegistry.OpenAsync(p.GetValue(store), ct);
             using var data = await ImageDatasets.LoadAsync(registry.Store, registry.Artifacts, DatasetReference.Parse(p.GetValue(reference)), ct: ct);

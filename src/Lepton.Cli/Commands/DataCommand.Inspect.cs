@@ -30,12 +30,18 @@ public static partial class DataCommand
               lepton data inspect photos@2
               lepton data inspect photos@2 --html report.html --label-errors
               lepton data inspect photos --json
+
+            A table version gets the table checks (missing values, constant columns, duplicate rows, label conflicts,
+            leakage suspects, outliers, rare categories, train/test shift; see docs/tables.md):
+              lepton data inspect churn@1 --json
             """);
         cmd.Arguments.Add(reference);
         foreach (var o in new Option[] { html, labelErrors, folds, distance, store, json }) cmd.Options.Add(o);
         cmd.SetAction(p => CommandRunner.Run(async ct =>
         {
             await using var registry = await ModelRegistry.OpenAsync(p.GetValue(store), ct);
+            if (await TableVersionAsync(p.GetValue(store), p.GetValue(reference)!, ct) is { } tableVersion)
+                return await InspectTableAsync(registry, tableVersion, p.GetValue(json), ct);
             using var data = await ImageDatasets.LoadAsync(registry.Store, registry.Artifacts, DatasetReference.Parse(p.GetValue(reference)), ct: ct);
             var name = $"{data.Version.Name}@{data.Version.Version}";
             var options = new InspectionOptions(NearDuplicateDistance: p.GetValue(distance));

@@ -115,7 +115,9 @@ public sealed partial class EncoderSet
                     throw new FormatException($"{FileName}: column '{column}' is inconsistent: {e.Message}", e);
                 }
             }
-            var set = new EncoderSet(mode, encoders);
+            EncoderSet set;
+            try { set = new EncoderSet(mode, encoders); }
+            catch (ArgumentException e) { throw new FormatException($"{FileName} is inconsistent: {e.Message}", e); }
             if (root.TryGetProperty("features", out var features))
             {
                 var listed = features.EnumerateArray().Select(f => f.GetString()).ToList();

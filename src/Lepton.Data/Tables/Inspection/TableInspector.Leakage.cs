@@ -28,8 +28,7 @@ public static partial class TableInspector
             string measure;
             if (task == TableTask.Classification || label is not NumericColumn y)
             {
-                var buckets = Buckets(c, rows);
-                if (buckets is null) continue;
+                if (Buckets(c, rows) is not { } buckets) continue;
                 var perBucket = new Dictionary<int, Dictionary<string, int>>();
                 var classes = new Dictionary<string, int>(StringComparer.Ordinal);
                 for (int i = 0; i < rows.Length; i++)
@@ -56,8 +55,7 @@ public static partial class TableInspector
             }
             else
             {
-                var buckets = Buckets(c, rows);
-                if (buckets is null) continue;
+                if (Buckets(c, rows) is not { } buckets) continue;
                 double mean = rows.Average(r => y.Values[r]);
                 double total = rows.Sum(r => (y.Values[r] - mean) * (y.Values[r] - mean));
                 if (total <= 0) continue;

@@ -163,13 +163,13 @@ internal static class ParquetTableReader
         var values = new T?[n];
         if (f.IsNullable)
         {
-            await group.ReadAsync(f, values.AsMemory(), cancellationToken: ct);
+            await group.ReadAsync<T>(f, values.AsMemory(), cancellationToken: ct);
         }
         else
         {
             // The nullable overload reads definition levels a required column does not have: read plain values.
             var plain = new T[n];
-            await group.ReadAsync(f, plain.AsMemory(), cancellationToken: ct);
+            await group.ReadAsync<T>(f, plain.AsMemory(), cancellationToken: ct);
             for (int i = 0; i < n; i++) values[i] = plain[i];
         }
         return values;

@@ -24,7 +24,7 @@ public static class TableReader
             if (source.Files[f].Format == TableFormat.Parquet) await ParquetTableReader.ReadAsync(raw, f, options, ct);
             else CsvTableReader.Read(raw, f, options, ct);
         }
-        if (raw.RowCount == 0) throw new TableReadException($"{path} has a header but no rows; a table needs at least one row.");
+        if (raw.RowCount == 0) throw new TableReadException($"{path} has no data rows; a table needs at least one row below its header.");
         return new TableReadResult(TableBuilder.Build(raw, pinned), source);
     }
 

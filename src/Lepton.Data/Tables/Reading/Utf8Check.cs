@@ -20,7 +20,7 @@ internal static class Utf8Check
             int available = carry + read;
             bool final = read == 0;
             if (available == 0) return (-1, -1);
-            var status = Utf8.ToUtf16(bytes.AsSpan(0, available), chars, out int consumed, out _, replaceInvalidCharacters: false, isFinalBlock: final);
+            var status = Utf8.ToUtf16(bytes.AsSpan(0, available), chars, out int consumed, out _, false, final);
             line += bytes.AsSpan(0, consumed).Count((byte)'\n');
             if (status == OperationStatus.InvalidData) return (offset + consumed, line);
             offset += consumed;

@@ -45,12 +45,12 @@ public sealed class CsvReadingTests : IDisposable
     }
 
     [Fact]
-    public void Read_FolderOfCsvFiles_ConcatenatesInPathOrderAndSkipsOtherFiles()
+    public async Task Read_FolderOfCsvFiles_ConcatenatesInPathOrderAndSkipsOtherFiles()
     {
         _files.Write("parts/b.csv", "x,y\n3,c\n");
         _files.Write("parts/a.csv", "x,y\n1,a\n2,b\n");
         _files.Write("parts/notes.txt", "not a table");
-        var read = TableReader.ReadAsync(_files.Path("parts")).GetAwaiter().GetResult();
+        var read = await TableReader.ReadAsync(_files.Path("parts"));
         Assert.Equal([1.0, 2.0, 3.0], ((NumericColumn)read.Table["x"]).Values);
         Assert.Equal(["a.csv", "b.csv"], read.Source.Files.Select(f => f.Name));
         Assert.Contains(read.Source.Skipped, s => s.StartsWith("notes.txt", StringComparison.Ordinal));
@@ -130,12 +130,12 @@ public sealed class CsvReadingTests : IDisposable
     }
 
     [Fact]
-    public void Read_LinkOutOfTheFolder_NotFollowed()
+    public async Task Read_LinkOutOfTheFolder_NotFollowed()
     {
         var outside = _files.Write("secret.csv", "x,y\n9,secret\n");
         _files.Write("data/a.csv", "x,y\n1,a\n");
         File.CreateSymbolicLink(_files.Path("data/b.csv"), outside);
-        var read = TableReader.ReadAsync(_files.Path("data")).GetAwaiter().GetResult();
+        var read = await TableReader.ReadAsync(_files.Path("data"));
         Assert.Equal(1, read.Table.RowCount);
         Assert.Contains(read.Source.Skipped, s => s.Contains("outside the folder (not followed)", StringComparison.Ordinal));
     }

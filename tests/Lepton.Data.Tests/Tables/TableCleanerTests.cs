@@ -39,6 +39,6 @@ public sealed class TableCleanerTests : IDisposable
     [Fact]
     public void ParseDroppable_All_IsDuplicatesConflictsAndMissingLabels()
     {
-        Assert.Equal(new HashSet<string> { "duplicate-rows", "label-conflict", "missing-label" }, TableInspectionKinds.ParseDroppable("all").ToHashSet());
+        Assert.Equal(["duplicate-rows", "label-conflict", "missing-label"], TableInspectionKinds.ParseDroppable("all").Order(StringComparer.Ordinal));
     }
 }

@@ -37,7 +37,7 @@ public sealed class TableSchemaTests : IDisposable
     {
         var s = TableSchema.FromYaml("columns:\n  zip: categorical\n  when: date-time\nlabel_column: y\ntask: regression\n");
         Assert.Equal([new ColumnSpec("zip", ColumnKind.Categorical), new ColumnSpec("when", ColumnKind.DateTime)], s.Columns);
-        Assert.Equal(("y", TableTask.Regression, (string?)null), (s.LabelColumn, s.Task, s.GroupColumn));
+        Assert.Equal(("y", (TableTask?)TableTask.Regression, (string?)null), (s.LabelColumn, s.Task, s.GroupColumn));
     }
 
     [Theory]

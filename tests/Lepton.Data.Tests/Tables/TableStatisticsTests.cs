@@ -10,15 +10,15 @@ public sealed class TableStatisticsTests
     [InlineData(6.634897, 1, 0.01)]
     [InlineData(18.307038, 10, 0.05)]
     [InlineData(1.0, 2, 0.6065306597)]
-    [InlineData(100.0, 50, 0.0000417)]
+    [InlineData(67.504807, 50, 0.05)]
     public void ChiSquareSurvival_KnownQuantiles_MatchTables(double x, int dof, double p) =>
         Assert.Equal(p, TableStatistics.ChiSquareSurvival(x, dof), 1e-6 + p * 1e-3);
 
     [Theory]
-    [InlineData(0.5, 0.3)]
-    [InlineData(2.0, 1.7)]
-    [InlineData(3.0, 10.0)]
-    public void UpperGammaRegularized_OfOne_IsExpMinusX(double _, double x) =>
+    [InlineData(0.3)]
+    [InlineData(1.7)]
+    [InlineData(10.0)]
+    public void UpperGammaRegularized_OfOne_IsExpMinusX(double x) =>
         Assert.Equal(Math.Exp(-x), TableStatistics.UpperGammaRegularized(1, x), 1e-12);
 
     [Fact]

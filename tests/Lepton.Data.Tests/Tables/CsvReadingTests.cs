@@ -31,7 +31,7 @@ public sealed class CsvReadingTests : IDisposable
         var joined = Assert.IsType<DateTimeColumn>(t["joined"]);
         Assert.Equal(new DateTime(2023, 12, 31, 8, 30, 0, DateTimeKind.Utc), joined.Values[1]);
         Assert.Null(joined.Values[2]);
-        Assert.Equal(["Smith, Ann", "Bob", "Say \"hi\""], Assert.IsType<StringColumn>(t["name"]).Values);
+        Assert.Equal(["Smith, Ann", "Bob", "Say \"hi\""], Assert.IsType<StringColumn>(t["name"]).Values.AsEnumerable());
         Assert.Equal(ColumnKind.Categorical, t["city"].Kind);
     }
 
@@ -40,7 +40,7 @@ public sealed class CsvReadingTests : IDisposable
     {
         var path = _files.Write("x.tsv", "a\tb\n1\thello, world\n2\tbye\n");
         var t = TableReader.Read(path);
-        Assert.Equal(["hello, world", "bye"], ((StringColumn)t["b"]).Values);
+        Assert.Equal(["hello, world", "bye"], ((StringColumn)t["b"]).Values.AsEnumerable());
         Assert.Equal([1.0, 2.0], ((NumericColumn)t["a"]).Values);
     }
 
@@ -159,7 +159,7 @@ public sealed class CsvReadingTests : IDisposable
         var path = _files.Write("crlf.csv", "a,b\r\n1,x\r\n\r\n2,y\r\n");
         var t = TableReader.Read(path);
         Assert.Equal([1.0, 2.0], ((NumericColumn)t["a"]).Values);
-        Assert.Equal(["x", "y"], ((StringColumn)t["b"]).Values);
+        Assert.Equal(["x", "y"], ((StringColumn)t["b"]).Values.AsEnumerable());
     }
 
     [Fact]

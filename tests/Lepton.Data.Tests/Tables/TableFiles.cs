@@ -8,7 +8,7 @@ internal sealed class TableFiles : IDisposable
 {
     public TableFiles() => Directory.CreateDirectory(Root);
 
-    public string Root { get; } = Path.Combine(Path.GetTempPath(), "lepton-tables-" + Guid.NewGuid().ToString("N"));
+    public string Root { get; } = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "lepton-tables-" + Guid.NewGuid().ToString("N"));
 
     public string Path(string name) => System.IO.Path.Combine(Root, name);
 

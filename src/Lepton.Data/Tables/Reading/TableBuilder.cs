@@ -19,8 +19,19 @@ internal static class TableBuilder
         var columns = new List<TableColumn>(raw.Columns.Count);
         foreach (var c in raw.Columns)
         {
-            var kind = pinned.KindOf(c.Name) ?? Infer(c);
-            columns.Add(Convert(raw, c, kind, pinned.KindOf(c.Name) is not null));
+            if (pinned.KindOf(c.Name) is { } kind)
+            {
+                columns.Add(Convert(raw, c, kind, pinned: true));
+                continue;
+            }
+            // Text that is all numbers is parsed once, for inference and for the column.
+            if (c.Kind == RawKind.Strings && KindInference.TryParseAllNumbers(c.Strings, out var numbers))
+            {
+                columns.Add(KindInference.InferNumbers(numbers, c.Name) == ColumnKind.Numeric
+                    ? new NumericColumn(c.Name, numbers) : new StringColumn(c.Name, ColumnKind.Identifier, [.. c.Strings]));
+                continue;
+            }
+            columns.Add(Convert(raw, c, Infer(c), pinned: false));
         }
         return new Table(columns, rowNumbers);
     }

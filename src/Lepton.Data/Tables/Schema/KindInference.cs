@@ -33,15 +33,27 @@ public static class KindInference
             if (!numbers && !booleans && !times) break;
         }
         if (present == 0) return ColumnKind.Categorical;
-        if (numbers)
-        {
-            var parsed = new List<double>(present);
-            foreach (var v in values) parsed.Add(v is null ? double.NaN : double.Parse(v, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture));
-            return InferNumbers(parsed, name);
-        }
+        if (numbers && TryParseAllNumbers(values, out var parsed)) return InferNumbers(parsed, name);
         if (booleans) return ColumnKind.Boolean;
         if (times) return ColumnKind.DateTime;
-        return InferStrings(values, present);
+        return InferStrings(values);
+    }
+
+    /// <summary>Parses every present value as a number (NaN for missing); false at the first value that is not one.</summary>
+    public static bool TryParseAllNumbers(IReadOnlyList<string?> values, out double[] parsed)
+    {
+        parsed = new double[values.Count];
+        int present = 0;
+        for (int i = 0; i < parsed.Length; i++)
+        {
+            var v = values[i];
+            if (v is null) { parsed[i] = double.NaN; continue; }
+            if (!TableValues.TryParseNumber(v, out parsed[i])) { parsed = []; return false; }
+            present++;
+        }
+        if (present > 0) return true;
+        parsed = [];
+        return false;
     }
 
     /// <summary>Numeric, or identifier for integer ids (see the class remarks).</summary>
@@ -71,13 +83,15 @@ public static class KindInference
         return name.Length > 2 && (name.EndsWith("Id", StringComparison.Ordinal) || name.EndsWith("ID", StringComparison.Ordinal)) && char.IsLower(name[^3]);
     }
 
-    private static ColumnKind InferStrings(IReadOnlyList<string?> values, int present)
+    private static ColumnKind InferStrings(IReadOnlyList<string?> values)
     {
         var distinct = new HashSet<string>(StringComparer.Ordinal);
         long chars = 0, words = 0;
+        int present = 0;
         foreach (var v in values)
         {
             if (v is null) continue;
+            present++;
             distinct.Add(v);
             chars += v.Length;
             words += Words(v);

@@ -9,7 +9,9 @@ namespace Lepton.Data.Tables.Schema;
 public static class TableValues
 {
     /// <summary>Words read as a missing value (case-insensitive, after trimming); an empty or blank field is missing too.</summary>
-    public static IReadOnlyList<string> MissingWords { get; } = ["NA", "N/A", "NaN", "-NaN", "null", "None", "nil", "#N/A", "?", "missing"];
+    public static IReadOnlyList<string> MissingWords => Missing;
+
+    private static readonly string[] Missing = ["NA", "N/A", "NaN", "-NaN", "null", "None", "nil", "#N/A", "?", "missing"];
 
     private static readonly string[] TrueWords = ["true", "yes"];
     private static readonly string[] FalseWords = ["false", "no"];
@@ -25,10 +27,12 @@ public static class TableValues
 
     public static bool IsMissing(ReadOnlySpan<char> text)
     {
+        // Most fields are numbers or words that no missing word starts like: decide on the first character.
+        if (!text.IsEmpty && !char.IsWhiteSpace(text[0]) && !char.IsWhiteSpace(text[^1]) && (char.IsAsciiDigit(text[0]) || text.Length > 9)) return false;
         var t = text.Trim();
         if (t.IsEmpty) return true;
         if (t.Length > 7) return false;
-        foreach (var w in MissingWords)
+        foreach (var w in Missing)
             if (t.Equals(w, StringComparison.OrdinalIgnoreCase)) return true;
         return false;
     }

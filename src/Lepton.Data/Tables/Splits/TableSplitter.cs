@@ -60,7 +60,7 @@ public static class TableSplitter
             times[r] = column switch
             {
                 DateTimeColumn t when t.Values[r] is { } v => v.Ticks,
-                NumericColumn n when !double.IsNaN(n.Values[r]) => SortableBits(n.Values[r]),
+                NumericColumn num when !double.IsNaN(num.Values[r]) => SortableBits(num.Values[r]),
                 DateTimeColumn or NumericColumn => throw new ArgumentException($"Row {table.RowNumbers[r]} has no value in the time column '{timeColumn}'; a time-ordered split needs every row's time. Fill it, or clean the row out."),
                 _ => throw new ArgumentException($"The time column '{timeColumn}' is {ColumnKinds.Name(column.Kind)}; a time column holds date-times or numbers."),
             };

@@ -99,15 +99,19 @@ public static partial class DataCommand
             string role = col.Name == schema.LabelColumn ? $"label ({(schema.Task is { } task ? TableTasks.Name(task) : "")})"
                 : col.Name == schema.GroupColumn ? "group" : col.Name == schema.TimeColumn ? "time" : "";
             string summary = s.ValueKind != JsonValueKind.Object ? ""
-                : s.TryGetProperty("mean", out var mean) ? $"min {s.GetProperty("min")}, mean {mean}, max {s.GetProperty("max")}"
-                : s.TryGetProperty("top", out var top) ? string.Join(", ", top.EnumerateArray().Take(3).Select(e => $"{e.GetProperty("value").GetString()} ({e.GetProperty("count")})"))
-                : s.TryGetProperty("min", out var min) ? $"{min.GetString()} .. {s.GetProperty("max").GetString()}" : "";
+                : s.TryGetProperty("mean", out var mean) ? $"{Num(s.GetProperty("min"))} .. {Num(s.GetProperty("max"))}, mean {Num(mean)}"
+                : s.TryGetProperty("top", out var top) ? string.Join(", ", top.EnumerateArray().Take(3).Select(e => $"{Short(e.GetProperty("value").GetString() ?? "")} ({e.GetProperty("count")})"))
+                : s.TryGetProperty("min", out var min) ? $"{min.GetString()?[..10]} .. {s.GetProperty("max").GetString()?[..10]}" : "";
             t.AddRow(Markup.Escape(col.Name), Data.Tables.Columns.ColumnKinds.Name(col.Kind), role,
                 s.ValueKind == JsonValueKind.Object ? $"{s.GetProperty("missing").GetInt32():N0}" : "", s.ValueKind == JsonValueKind.Object ? $"{s.GetProperty("distinct").GetInt32():N0}" : "",
                 Markup.Escape(summary));
         }
         AnsiConsole.Console.Write(t);
     }
+
+    private static string Num(JsonElement e) => e.GetDouble().ToString("G5", System.Globalization.CultureInfo.InvariantCulture);
+
+    private static string Short(string s) => s.Length > 18 ? s[..17] + "…" : s;
 
     private static void WriteTableSummary(DatasetVersion v)
     {

@@ -123,4 +123,45 @@ public sealed class ParquetTableTests : IDisposable
         var e = Assert.Throws<TableReadException>(() => TableReader.Read(path, options: new TableReadOptions(MaxCells: 5)));
         Assert.Contains("over the limit of 5 cells", e.Message);
     }
+
+    private static async Task WritePlainAsync(string path, double[] x, string?[] s)
+    {
+        var fx = new DataField<double>("x");
+        var fs = new DataField<string>("s", nullable: true);
+        await using var stream = File.Create(path);
+        await using var writer = await ParquetWriter.CreateAsync(new ParquetSchema(fx, fs), stream);
+        using var group = writer.CreateRowGroup();
+        await group.WriteAsync<double>(fx, x.AsMemory());
+        await group.WriteAsync(fs, s);
+        group.CompleteValidate();
+    }
+
+    [Fact]
+    public async Task Read_FolderOfParquetFiles_ConcatenatedWithRowsNamedPerFile()
+    {
+        await WritePlainAsync(_files.Path("a.parquet"), [1, 2], ["p", "q"]);
+        await WritePlainAsync(_files.Path("b.parquet"), [3], ["NA"]);
+        var read = await TableReader.ReadAsync(_files.Root);
+        Assert.Equal([1.0, 2.0, 3.0], ((NumericColumn)read.Table["x"]).Values);
+        Assert.Null(read.Table["s"].Format(2));
+        Assert.Equal(["a.parquet", "b.parquet"], read.Source.Files.Select(f => f.Name));
+    }
+
+    [Fact]
+    public async Task Read_ParquetStringOverTheFieldLimit_RefusedNamingRowAndColumn()
+    {
+        var path = _files.Path("long.parquet");
+        await WritePlainAsync(path, [1, 2], ["short", new string('z', 100)]);
+        var e = await Assert.ThrowsAsync<TableReadException>(() => TableReader.ReadAsync(path, options: new TableReadOptions(MaxFieldChars: 50)));
+        Assert.Contains("long.parquet row 2, column 's': a value of 100 characters, over the limit of 50", e.Message);
+    }
+
+    [Fact]
+    public async Task Read_FolderMixingCsvAndParquet_Refused()
+    {
+        await WritePlainAsync(_files.Path("a.parquet"), [1], ["p"]);
+        _files.Write("b.csv", "x,s\n2,q\n");
+        var e = await Assert.ThrowsAsync<TableReadException>(() => TableReader.ReadAsync(_files.Root));
+        Assert.Contains("mixes Parquet and CSV/TSV files", e.Message);
+    }
 }

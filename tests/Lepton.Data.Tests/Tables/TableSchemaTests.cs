@@ -103,4 +103,14 @@ public sealed class TableSchemaTests : IDisposable
             new ColumnSpec("g", ColumnKind.Categorical), new ColumnSpec("c", ColumnKind.Categorical), new ColumnSpec("y", ColumnKind.Boolean)], "y", null, "g");
         Assert.Equal(["x", "c"], s.FeatureColumns());
     }
+
+    [Fact]
+    public void FromYaml_AliasBomb_RefusedNotExpanded()
+    {
+        var yaml = new System.Text.StringBuilder("a: &a [x, x, x, x, x, x, x, x, x, x]\n");
+        for (int level = 1; level < 8; level++)
+            yaml.Append($"{(char)('a' + level)}: &{(char)('a' + level)} [" + string.Join(", ", Enumerable.Repeat($"*{(char)('a' + level - 1)}", 10)) + "]\n");
+        var e = Assert.Throws<FormatException>(() => TableSchema.FromYaml(yaml.ToString()));
+        Assert.Contains("entries", e.Message);
+    }
 }

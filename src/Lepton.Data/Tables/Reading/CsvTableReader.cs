@@ -5,7 +5,7 @@ using nietras.SeparatedValues;
 namespace Lepton.Data.Tables.Reading;
 
 /// <summary>
-/// Reads CSV/TSV files with Sep (SIMD-parsed, RFC 4180 quotes unescaped) into text columns. The first row names the
+/// Reads CSV/TSV files with Sep (SIMD-parsed, RFC 4180 quotes unescaped) into text cells (no string per field). The first row names the
 /// columns. Hostile input is refused with the file, line and column: a field over the length limit, a row with more
 /// columns than the header (or than the column limit), too many rows or cells, invalid UTF-8. Blank lines are skipped
 /// when the table has more than one column.
@@ -43,7 +43,6 @@ internal static class CsvTableReader
             HasHeader = false,
             Unescape = true,
             DisableColCountCheck = true,
-            CreateToString = SepToString.PoolPerCol(maximumStringLength: 32),
         }).From(text);
 
         string[]? header = null;
@@ -80,11 +79,11 @@ internal static class CsvTableReader
                 throw new TableReadException($"{file.Name} line {line}: the table has more than {options.MaxCells:N0} cells (rows x columns), the limit; read fewer columns or rows, or raise the cell limit.");
             for (int c = 0; c < width; c++)
             {
-                var col = row[c];
-                var span = col.Span;
+                var span = row[c].Span;
                 if (span.Length > options.MaxFieldChars)
                     throw new TableReadException($"{file.Name} line {line}, column '{header[c]}': a field of {span.Length:N0} characters, over the limit of {options.MaxFieldChars:N0}; shorten it (or check for an unclosed quote), or raise the field limit.");
-                columns[c].Strings.Add(TableValues.IsMissing(span) ? null : col.ToString());
+                if (TableValues.IsMissing(span)) columns[c].Text.AddMissing();
+                else columns[c].Text.Add(span);
             }
             table.Origins.Add((fileIndex, line));
             if ((table.RowCount & 4095) == 0) ct.ThrowIfCancellationRequested();

@@ -124,7 +124,11 @@ internal static class ParquetTableReader
         switch (column.Kind)
         {
             case RawKind.Strings when t == typeof(Guid):
-                foreach (var g in await ReadStructAsync<Guid>(group, f, n, ct)) column.Strings.Add(g?.ToString("D"));
+                foreach (var g in await ReadStructAsync<Guid>(group, f, n, ct))
+                {
+                    if (g is { } v) column.Text.Add(v.ToString("D"));
+                    else column.Text.AddMissing();
+                }
                 break;
             case RawKind.Strings:
                 var strings = new string?[n];
@@ -134,7 +138,8 @@ internal static class ParquetTableReader
                     var s = strings[i];
                     if (s is not null && s.Length > options.MaxFieldChars)
                         throw new TableReadException($"{file.Name} row {before + i + 1}, column '{f.Name}': a value of {s.Length:N0} characters, over the limit of {options.MaxFieldChars:N0}; shorten it, or raise the field limit.");
-                    column.Strings.Add(s is null || Schema.TableValues.IsMissing(s) ? null : s);
+                    if (s is null || Schema.TableValues.IsMissing(s)) column.Text.AddMissing();
+                    else column.Text.Add(s);
                 }
                 break;
             case RawKind.Booleans:

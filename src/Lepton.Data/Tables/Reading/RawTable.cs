@@ -16,7 +16,7 @@ internal sealed class RawColumn(string name, RawKind kind)
 
     public RawKind Kind { get; } = kind;
 
-    public List<string?> Strings { get; } = kind == RawKind.Strings ? [] : null!;
+    public TextCells Text { get; } = kind == RawKind.Strings ? new TextCells() : null!;
 
     public List<double> Numbers { get; } = kind == RawKind.Numbers ? [] : null!;
 
@@ -29,7 +29,7 @@ internal sealed class RawColumn(string name, RawKind kind)
 
     public int Count => Kind switch
     {
-        RawKind.Strings => Strings.Count,
+        RawKind.Strings => Text.Count,
         RawKind.Numbers => Numbers.Count,
         RawKind.Booleans => Booleans.Count,
         _ => Times.Count,

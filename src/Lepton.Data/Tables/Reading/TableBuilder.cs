@@ -25,10 +25,10 @@ internal static class TableBuilder
                 continue;
             }
             // Text that is all numbers is parsed once, for inference and for the column.
-            if (c.Kind == RawKind.Strings && KindInference.TryParseAllNumbers(c.Strings, out var numbers))
+            if (c.Kind == RawKind.Strings && KindInference.TryParseAllNumbers(c.Text, out var numbers))
             {
                 columns.Add(KindInference.InferNumbers(numbers, c.Name) == ColumnKind.Numeric
-                    ? new NumericColumn(c.Name, numbers) : new StringColumn(c.Name, ColumnKind.Identifier, [.. c.Strings]));
+                    ? new NumericColumn(c.Name, numbers) : new StringColumn(c.Name, ColumnKind.Identifier, c.Text.ToStrings()));
                 continue;
             }
             columns.Add(Convert(raw, c, Infer(c), pinned: false));
@@ -38,7 +38,7 @@ internal static class TableBuilder
 
     private static ColumnKind Infer(RawColumn c) => c.Kind switch
     {
-        RawKind.Strings => KindInference.InferText(c.Strings, c.Name),
+        RawKind.Strings => KindInference.InferText(c.Text, c.Name),
         RawKind.Numbers => c.IntegerSource ? KindInference.InferNumbers(c.Numbers, c.Name) : ColumnKind.Numeric,
         RawKind.Booleans => ColumnKind.Boolean,
         _ => ColumnKind.DateTime,
@@ -55,9 +55,9 @@ internal static class TableBuilder
                 var v = new double[n];
                 for (int i = 0; i < n; i++)
                 {
-                    var s = c.Strings[i];
-                    if (s is null) { v[i] = double.NaN; continue; }
-                    if (!TableValues.TryParseNumber(s, out v[i])) throw Bad(raw, i, c, s, kind, "a number", why);
+                    if (c.Text.IsMissing(i)) { v[i] = double.NaN; continue; }
+                    var s = c.Text[i];
+                    if (!TableValues.TryParseNumber(s, out v[i])) throw Bad(raw, i, c, s.ToString(), kind, "a number", why);
                 }
                 return new NumericColumn(c.Name, v);
             }
@@ -66,11 +66,11 @@ internal static class TableBuilder
                 var v = new bool?[n];
                 for (int i = 0; i < n; i++)
                 {
-                    var s = c.Strings[i];
-                    if (s is null) continue;
+                    if (c.Text.IsMissing(i)) continue;
+                    var s = c.Text[i];
                     if (TableValues.TryParseBoolean(s, out bool b)) v[i] = b;
-                    else if (s.Trim() is "0" or "1") v[i] = s.Trim() == "1";
-                    else throw Bad(raw, i, c, s, kind, "a boolean (true/false, yes/no, 1/0)", why);
+                    else if (s.Trim() is "0" or "1") v[i] = s.Trim() is "1";
+                    else throw Bad(raw, i, c, s.ToString(), kind, "a boolean (true/false, yes/no, 1/0)", why);
                 }
                 return new BooleanColumn(c.Name, v);
             }
@@ -79,15 +79,15 @@ internal static class TableBuilder
                 var v = new DateTime?[n];
                 for (int i = 0; i < n; i++)
                 {
-                    var s = c.Strings[i];
-                    if (s is null) continue;
-                    if (!TableValues.TryParseDateTime(s, out var t)) throw Bad(raw, i, c, s, kind, "an ISO 8601 date or date-time (2024-03-01, 2024-03-01T12:30:00Z)", why);
+                    if (c.Text.IsMissing(i)) continue;
+                    var s = c.Text[i];
+                    if (!TableValues.TryParseDateTime(s, out var t)) throw Bad(raw, i, c, s.ToString(), kind, "an ISO 8601 date or date-time (2024-03-01, 2024-03-01T12:30:00Z)", why);
                     v[i] = t;
                 }
                 return new DateTimeColumn(c.Name, v);
             }
             case (RawKind.Strings, _):
-                return new StringColumn(c.Name, kind, [.. c.Strings]);
+                return new StringColumn(c.Name, kind, c.Text.ToStrings());
 
             case (RawKind.Numbers, ColumnKind.Numeric):
                 return new NumericColumn(c.Name, [.. c.Numbers]);

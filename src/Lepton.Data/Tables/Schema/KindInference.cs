@@ -1,4 +1,5 @@
 using Lepton.Data.Tables.Columns;
+using Lepton.Data.Tables.Reading;
 
 namespace Lepton.Data.Tables.Schema;
 
@@ -19,13 +20,16 @@ public static class KindInference
     /// <summary>Fewer rows than this never make an identifier: in a tiny table every value may be unique by chance.</summary>
     public const int MinIdentifierRows = 20;
 
-    public static ColumnKind InferText(IReadOnlyList<string?> values, string name)
+    public static ColumnKind InferText(IReadOnlyList<string?> values, string name) => InferText(TextCells.From(values), name);
+
+    internal static ColumnKind InferText(TextCells cells, string name)
     {
         int present = 0;
         bool numbers = true, booleans = true, times = true;
-        foreach (var v in values)
+        for (int i = 0; i < cells.Count; i++)
         {
-            if (v is null) continue;
+            if (cells.IsMissing(i)) continue;
+            var v = cells[i];
             present++;
             if (numbers && !TableValues.TryParseNumber(v, out _)) numbers = false;
             if (booleans && !TableValues.TryParseBoolean(v, out _)) booleans = false;
@@ -33,22 +37,23 @@ public static class KindInference
             if (!numbers && !booleans && !times) break;
         }
         if (present == 0) return ColumnKind.Categorical;
-        if (numbers && TryParseAllNumbers(values, out var parsed)) return InferNumbers(parsed, name);
+        if (numbers && TryParseAllNumbers(cells, out var parsed)) return InferNumbers(parsed, name);
         if (booleans) return ColumnKind.Boolean;
         if (times) return ColumnKind.DateTime;
-        return InferStrings(values);
+        return InferStrings(cells);
     }
 
-    /// <summary>Parses every present value as a number (NaN for missing); false at the first value that is not one.</summary>
-    public static bool TryParseAllNumbers(IReadOnlyList<string?> values, out double[] parsed)
+    /// <summary>Parses every present value as a number (NaN for missing); false at the first value that is not one, or when none is present.</summary>
+    public static bool TryParseAllNumbers(IReadOnlyList<string?> values, out double[] parsed) => TryParseAllNumbers(TextCells.From(values), out parsed);
+
+    internal static bool TryParseAllNumbers(TextCells cells, out double[] parsed)
     {
-        parsed = new double[values.Count];
+        parsed = new double[cells.Count];
         int present = 0;
         for (int i = 0; i < parsed.Length; i++)
         {
-            var v = values[i];
-            if (v is null) { parsed[i] = double.NaN; continue; }
-            if (!TableValues.TryParseNumber(v, out parsed[i])) { parsed = []; return false; }
+            if (cells.IsMissing(i)) { parsed[i] = double.NaN; continue; }
+            if (!TableValues.TryParseNumber(cells[i], out parsed[i])) { parsed = []; return false; }
             present++;
         }
         if (present > 0) return true;
@@ -83,16 +88,18 @@ public static class KindInference
         return name.Length > 2 && (name.EndsWith("Id", StringComparison.Ordinal) || name.EndsWith("ID", StringComparison.Ordinal)) && char.IsLower(name[^3]);
     }
 
-    private static ColumnKind InferStrings(IReadOnlyList<string?> values)
+    private static ColumnKind InferStrings(TextCells cells)
     {
         var distinct = new HashSet<string>(StringComparer.Ordinal);
+        var lookup = distinct.GetAlternateLookup<ReadOnlySpan<char>>();
         long chars = 0, words = 0;
         int present = 0;
-        foreach (var v in values)
+        for (int i = 0; i < cells.Count; i++)
         {
-            if (v is null) continue;
+            if (cells.IsMissing(i)) continue;
+            var v = cells[i];
             present++;
-            distinct.Add(v);
+            if (!lookup.Contains(v)) lookup.Add(v);
             chars += v.Length;
             words += Words(v);
         }
@@ -102,7 +109,7 @@ public static class KindInference
         return ColumnKind.Categorical;
     }
 
-    private static int Words(string s)
+    private static int Words(ReadOnlySpan<char> s)
     {
         int n = 0;
         bool inWord = false;

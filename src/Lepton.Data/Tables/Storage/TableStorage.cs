@@ -66,7 +66,7 @@ public static class TableStorage
         var fold = Take(raw, TableStorageNames.Fold);
         var table = TableBuilder.Build(raw, schema, rowNumbers);
         TableSplits? splits = split is null ? null
-            : new TableSplits([.. split.Strings.Select(s => s ?? ImageSplits.Train)], [.. fold!.Numbers.Select(d => double.IsNaN(d) ? (int?)null : (int)d)]);
+            : new TableSplits([.. Enumerable.Range(0, split.Count).Select(i => split.Text.GetString(i) ?? ImageSplits.Train)], [.. fold!.Numbers.Select(d => double.IsNaN(d) ? (int?)null : (int)d)]);
         return (table, splits);
     }
 

@@ -169,4 +169,23 @@ public sealed class CsvReadingTests : IDisposable
         var e = Assert.Throws<TableReadException>(() => TableReader.Read(path));
         Assert.Contains("give a .csv, .tsv or .parquet file", e.Message);
     }
+
+    [Fact]
+    public void Read_ByteOrderMarkAndQuotedLineBreak_NamesCleanAndLinesCounted()
+    {
+        var path = _files.Path("bom.csv");
+        File.WriteAllBytes(path, [.. new byte[] { 0xEF, 0xBB, 0xBF }, .. Encoding.UTF8.GetBytes("a,b\n1,\"two\nlines\"\nx,z\n")]);
+        var e = Assert.Throws<TableReadException>(() => TableReader.Read(path, new Lepton.Data.Tables.Schema.TableSchema([new("a", ColumnKind.Numeric)])));
+        Assert.Contains("bom.csv line 4 (row 2), column 'a': 'x' is not a number", e.Message);
+        var t = TableReader.Read(path);
+        Assert.Equal(["a", "b"], t.ColumnNames);
+        Assert.Equal("two\nlines", t["b"].Format(0));
+    }
+
+    [Fact]
+    public void Read_BlankField_Missing()
+    {
+        var t = TableReader.Read(_files.Write("blank.csv", "a,b\n1,   \n2,x\n"));
+        Assert.Null(t["b"].Format(0));
+    }
 }

@@ -188,4 +188,13 @@ public sealed class CsvReadingTests : IDisposable
         var t = TableReader.Read(_files.Write("blank.csv", "a,b\n1,   \n2,x\n"));
         Assert.Null(t["b"].Format(0));
     }
+
+    [Fact]
+    public void Read_FolderWithMoreFilesThanTheLimit_RefusedBeforeReading()
+    {
+        for (int i = 0; i < 30; i++) _files.Write($"many/{i:D2}.txt", "x");
+        _files.Write("many/a.csv", "x\n1\n");
+        var e = Assert.Throws<TableReadException>(() => TableReader.Read(_files.Path("many"), options: new TableReadOptions(MaxFiles: 20)));
+        Assert.Contains("more than 20 files", e.Message);
+    }
 }

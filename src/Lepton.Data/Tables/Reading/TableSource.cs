@@ -68,9 +68,14 @@ public sealed record TableSource(string Root, IReadOnlyList<TableFile> Files, IR
                     if (isDirectory) { skipped.Add($"{relative}: skipped, a link to a folder (not followed)"); continue; }
                 }
                 if (isDirectory) { pending.Push(fullPath); continue; }
-                if (TableFormats.FromPath(name) is not { } format) { skipped.Add($"{relative}: skipped, not a .csv, .tsv or .parquet file"); continue; }
+                // Every file counts, so a folder of a million stray files is a message, not a long scan.
                 if (++seen > options.MaxFiles)
-                    throw new TableReadException($"{root} holds more than {options.MaxFiles:N0} table files; nothing was read. Read a smaller folder, or raise the file limit if it really is that large.");
+                    throw new TableReadException($"{root} holds more than {options.MaxFiles:N0} files; nothing was read. Read a smaller folder, or raise the file limit if it really is that large.");
+                if (TableFormats.FromPath(name) is not { } format)
+                {
+                    if (skipped.Count < 1000) skipped.Add($"{relative}: skipped, not a .csv, .tsv or .parquet file");
+                    continue;
+                }
                 var file = new TableFile(relative, fullPath, format, new FileInfo(fullPath).Length);
                 CheckSize(file, options);
                 files.Add(file);

@@ -12,7 +12,7 @@ public static partial class DataCommand
 {
     private static Command Clean()
     {
-        var reference = new Argument<string>("dataset") { Description = "The image data set version, NAME@VERSION (or NAME for the latest)." };
+        var reference = new Argument<string>("dataset") { Description = "The data set version (images or a table), NAME@VERSION (or NAME for the latest)." };
         var drop = new Option<string>("--drop") { Description = $"Comma-separated finding kinds to drop: {string.Join(", ", InspectionKinds.All)}; 'all' is every kind but label-error (name it to train the out-of-fold models).", Required = true };
         var folds = new Option<int>("--folds") { Description = "Folds for the out-of-fold predictions when dropping label-error.", DefaultValueFactory = _ => 5 };
         var store = RegistryOptions.Store();

@@ -13,7 +13,7 @@ public static partial class DataCommand
 {
     private static Command Inspect()
     {
-        var reference = new Argument<string>("dataset") { Description = "The image data set version, NAME@VERSION (or NAME for the latest)." };
+        var reference = new Argument<string>("dataset") { Description = "The data set version (images or a table), NAME@VERSION (or NAME for the latest)." };
         var html = new Option<string?>("--html") { Description = "Also write a self-contained HTML report with thumbnails to this file." };
         var labelErrors = new Option<bool>("--label-errors") { Description = "Also look for likely mislabelled images (confident learning on out-of-fold predictions; trains K small models)." };
         var folds = new Option<int>("--folds") { Description = "Folds for the out-of-fold predictions of --label-errors.", DefaultValueFactory = _ => 5 };

@@ -13,7 +13,7 @@ public static partial class DataCommand
 {
     private static Command Split()
     {
-        var reference = new Argument<string>("dataset") { Description = "The image data set version, NAME@VERSION (or NAME for the latest)." };
+        var reference = new Argument<string>("dataset") { Description = "The data set version (images or a table), NAME@VERSION (or NAME for the latest)." };
         var test = new Option<double>("--test") { Description = "Fraction for the test split.", DefaultValueFactory = _ => 0.2 };
         var validation = new Option<double>("--validation") { Description = "Fraction for the validation split.", DefaultValueFactory = _ => 0.0 };
         var stratify = new Option<bool>("--stratify") { Description = "Exact proportions per class (old items at a class's split boundary can move when items are added)." };

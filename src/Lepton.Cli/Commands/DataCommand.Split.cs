@@ -26,7 +26,8 @@ public static partial class DataCommand
         var cmd = new Command("split", """
             Record a new version of an image data set with train/validation/test splits (and folds), linked to its parent.
             Each item's side comes from a stable hash of (seed, path or group), so adding images never moves old ones across
-            splits (with --stratify only items at a class's boundary can move, to keep the proportions exact).
+            splits (with --stratify only items at a class's boundary can move, to keep the proportions exact). A table
+            version's rows are hashed by their content (or --group-column); --time-column puts the latest rows in test.
 
             Examples:
               lepton data split photos@2 --test 0.2 --validation 0.1

@@ -41,7 +41,11 @@ public static partial class DataCommand
         {
             await using var registry = await ModelRegistry.OpenAsync(p.GetValue(store), ct);
             if (await TableVersionAsync(p.GetValue(store), p.GetValue(reference)!, ct) is { } tableVersion)
+            {
+                if (p.GetValue(html) is not null || p.GetValue(labelErrors))
+                    throw new ArgumentException($"--html and --label-errors inspect image data sets; {tableVersion.Name}@{tableVersion.Version} is a table (use --json for the full report).");
                 return await InspectTableAsync(registry, tableVersion, p.GetValue(json), ct);
+            }
             using var data = await ImageDatasets.LoadAsync(registry.Store, registry.Artifacts, DatasetReference.Parse(p.GetValue(reference)), ct: ct);
             var name = $"{data.Version.Name}@{data.Version.Version}";
             var options = new InspectionOptions(NearDuplicateDistance: p.GetValue(distance));

@@ -113,4 +113,31 @@ public sealed class TableSchemaTests : IDisposable
         var e = Assert.Throws<FormatException>(() => TableSchema.FromYaml(yaml.ToString()));
         Assert.Contains("entries", e.Message);
     }
+
+    [Fact]
+    public void Read_PinnedBooleanAndDateTime_ConvertsOrNamesTheBadValue()
+    {
+        var path = _files.Write("b.csv", "flag,when\n1,2024-01-01\n0,2024-02-30\n");
+        var schema = new TableSchema([new ColumnSpec("flag", ColumnKind.Boolean), new ColumnSpec("when", ColumnKind.DateTime)]);
+        var e = Assert.Throws<TableReadException>(() => TableReader.Read(path, schema));
+        Assert.Contains("b.csv line 3 (row 2), column 'when': '2024-02-30' is not an ISO 8601 date", e.Message);
+        var t = TableReader.Read(path, new TableSchema([new ColumnSpec("flag", ColumnKind.Boolean)]));
+        Assert.Equal(new bool?[] { true, false }, ((BooleanColumn)t["flag"]).Values);
+    }
+
+    [Fact]
+    public void Apply_TimeColumnThatIsText_Refused()
+    {
+        var t = new Table([new StringColumn("when", ColumnKind.Categorical, ["soon", "later"]), new NumericColumn("y", [1, 2])]);
+        var e = Assert.Throws<ArgumentException>(() => TableRoles.Apply(t, "y", time: "when"));
+        Assert.Contains("time column 'when' is categorical", e.Message);
+    }
+
+    [Fact]
+    public void Apply_RolesFromThePinnedSchema_UsedWhenNotGiven()
+    {
+        var t = new Table([new StringColumn("g", ColumnKind.Categorical, ["a", "b"]), new NumericColumn("y", [0, 1])]);
+        var s = TableRoles.Apply(t, pinned: new TableSchema([], "y", TableTask.Regression, "g"));
+        Assert.Equal(("y", (TableTask?)TableTask.Regression, "g"), (s.LabelColumn, s.Task, s.GroupColumn));
+    }
 }

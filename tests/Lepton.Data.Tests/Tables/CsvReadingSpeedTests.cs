@@ -32,16 +32,22 @@ public sealed class CsvReadingSpeedTests(ITestOutputHelper output) : IDisposable
         }
         var path = _files.Write("big.csv", sb.ToString());
         TableReader.Read(path); // warm-up: JIT and Sep's first use
-        // CPU time next to wall time: on a shared machine the wall clock mostly measures the other processes.
-        var cpu = Process.GetCurrentProcess().TotalProcessorTime;
-        var watch = Stopwatch.StartNew();
-        var t = TableReader.Read(path);
-        watch.Stop();
-        cpu = Process.GetCurrentProcess().TotalProcessorTime - cpu;
-        output.WriteLine($"read 100,000 x 20 ({new FileInfo(path).Length / 1e6:F1} MB) in {watch.Elapsed.TotalMilliseconds:F0} ms wall, {cpu.TotalMilliseconds:F0} ms CPU (all threads, GC included)");
+        // Best of three, CPU time next to wall time: on a shared machine the wall clock mostly measures the other processes.
+        var best = (Wall: TimeSpan.MaxValue, Cpu: TimeSpan.MaxValue);
+        Lepton.Data.Tables.Table t = null!;
+        for (int run = 0; run < 3; run++)
+        {
+            var cpu = Process.GetCurrentProcess().TotalProcessorTime;
+            var watch = Stopwatch.StartNew();
+            t = TableReader.Read(path);
+            watch.Stop();
+            cpu = Process.GetCurrentProcess().TotalProcessorTime - cpu;
+            if (watch.Elapsed < best.Wall) best = (watch.Elapsed, cpu);
+        }
+        output.WriteLine($"read 100,000 x 20 ({new FileInfo(path).Length / 1e6:F1} MB): best of 3 {best.Wall.TotalMilliseconds:F0} ms wall, {best.Cpu.TotalMilliseconds:F0} ms CPU (all threads, GC included)");
         Assert.Equal(100_000, t.RowCount);
         Assert.Equal(ColumnKind.Numeric, t["c0"].Kind);
         Assert.Equal(ColumnKind.Categorical, t["c19"].Kind);
-        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(20), $"reading took {watch.Elapsed}");
+        Assert.True(best.Wall < TimeSpan.FromSeconds(20), $"reading took {best.Wall}");
     }
 }

@@ -152,4 +152,17 @@ public sealed class TableDatasetsTests : IAsyncLifetime
         var e = await Assert.ThrowsAsync<InvalidOperationException>(() => Import());
         Assert.Contains("not table data sets", e.Message);
     }
+
+    [Fact]
+    public async Task Import_PinnedSchemaFile_KindsAndRolesFromTheFile()
+    {
+        var schemaPath = Path.Combine(_temp.Path, "schema.yaml");
+        File.WriteAllText(schemaPath, "columns:\n  tenure: categorical\nlabel_column: churned\ngroup_column: plan\n");
+        var imported = await Import(options: new TableImportOptions(Schema: TableSchema.Load(schemaPath)));
+        Assert.Equal(ColumnKind.Categorical, imported.Schema.KindOf("tenure"));
+        Assert.Equal(("churned", "plan"), (imported.Schema.LabelColumn!, imported.Schema.GroupColumn!));
+        var loaded = await TableDatasets.LoadAsync(_artifacts, imported.Version);
+        Assert.Equal(ColumnKind.Categorical, loaded.Table["tenure"].Kind);
+        Assert.Equal("plan", loaded.Schema.GroupColumn);
+    }
 }

@@ -12,7 +12,7 @@ public static partial class DataCommand
 {
     private static Command Clean()
     {
-        var reference = new Argument<string>("dataset") { Description = "The image data set version, NAME@VERSION (or NAME for the latest)." };
+        var reference = new Argument<string>("dataset") { Description = "The data set version (images or a table), NAME@VERSION (or NAME for the latest)." };
         var drop = new Option<string>("--drop") { Description = $"Comma-separated finding kinds to drop: {string.Join(", ", InspectionKinds.All)}; 'all' is every kind but label-error (name it to train the out-of-fold models).", Required = true };
         var folds = new Option<int>("--folds") { Description = "Folds for the out-of-fold predictions when dropping label-error.", DefaultValueFactory = _ => 5 };
         var store = RegistryOptions.Store();
@@ -26,11 +26,19 @@ public static partial class DataCommand
               lepton data clean photos@2 --drop unreadable,not-an-image,exact-duplicate,near-duplicate,split-leakage
               lepton data clean photos@2 --drop all --json
               lepton data clean photos@2 --drop all,label-error
+
+            A table version drops rows: --drop duplicates,conflicts (also missing-label, outliers, or all):
+              lepton data clean churn@1 --drop duplicates,conflicts
             """);
         cmd.Arguments.Add(reference);
         foreach (var o in new Option[] { drop, folds, store, json }) cmd.Options.Add(o);
         cmd.SetAction(p => CommandRunner.Run(async ct =>
         {
+            if (await TableVersionAsync(p.GetValue(store), p.GetValue(reference)!, ct) is { } tableVersion)
+            {
+                await using var tables = await ModelRegistry.OpenAsync(p.GetValue(store), ct);
+                return await CleanTableAsync(tables, tableVersion, p.GetValue(drop)!, p.GetValue(json), ct);
+            }
             await using var registry = await ModelRegistry.OpenAsync(p.GetValue(store), ct);
             var resolved = await DatasetReference.Parse(p.GetValue(reference)).ResolveAsync(registry.Store, ct);
             if (Registry.Datasets.Text.TextDatasetSummary.IsTextVersion(resolved)) return await CleanTextAsync(registry, resolved, p.GetValue(drop)!, p.GetValue(json), ct);

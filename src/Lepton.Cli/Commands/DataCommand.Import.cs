@@ -13,12 +13,13 @@ public static partial class DataCommand
 {
     private static Command Import()
     {
-        var path = new Argument<string>("path") { Description = "A folder (root/<class>/*.jpg, or root/train|validation|test/<class>/...) or a .csv/.jsonl manifest of path,label[,split][,group]." };
+        var path = new Argument<string>("path") { Description = "A folder (root/<class>/*.jpg, or root/train|validation|test/<class>/...) or a .csv/.jsonl manifest of path,label[,split][,group]; or a table: a .csv, .tsv or .parquet file, or a folder of them." };
         var name = new Option<string>("--name") { Description = "The data set's name; importing again records a new version when anything changed.", Required = true };
         var size = new Option<string?>("--size") { Description = "Stored image size WxH (default: the most common size when most images share a small one, else a square of the median shorter side in 32..128)." };
         var channels = new Option<int?>("--channels") { Description = "1 (gray) or 3 (RGB); default 3 when any image has colour." };
         var resize = new Option<string>("--resize") { Description = "How images of another size are fitted: stretch (default), fit (letterbox) or crop (centre).", DefaultValueFactory = _ => "stretch" };
         var maxFiles = new Option<int>("--max-files") { Description = "Refuse folders with more files than this.", DefaultValueFactory = _ => ImageScanOptions.DefaultMaxFiles };
+        var table = new TableImportCliOptions();
         var store = RegistryOptions.Store();
         var textOptions = new TextImportCliOptions();
         var json = CommonOptions.Json();
@@ -32,17 +33,28 @@ public static partial class DataCommand
               lepton data import ./cats_and_dogs --name pets --size 150x150 --channels 3 --resize crop
               lepton data import ./labels.csv --name photos --json
 
-            Texts (see docs/text-datasets.md): a folder of class folders of text files or raw e-mails, or a CSV/JSONL table.
+            Texts (see docs/text-datasets.md): a folder of class folders of text files or raw e-mails, or a CSV/JSONL table
+            with --text-column.
               lepton data import ./mail --name spam --email-headers strip --html strip
               lepton data import ./reviews.jsonl --name reviews --text-column text --label-column stars
+
+            A table (.csv, .tsv, .parquet, or a folder of same-schema files) is recorded as a table version: column kinds
+            inferred (or pinned with --schema), stored as normalized Parquet; see docs/tables.md.
+              lepton data import ./churn.csv --name churn --label-column churned
+              lepton data import ./sales/ --name sales --label-column amount --task regression --time-column date
             """);
         cmd.Arguments.Add(path);
-        foreach (var o in new Option[] { name, size, channels, resize, maxFiles, store, json }) cmd.Options.Add(o);
+        foreach (var o in new Option[] { name, size, channels, resize, maxFiles, store, json }.Concat(table.All)) cmd.Options.Add(o);
         textOptions.AddTo(cmd);
         cmd.SetAction(p => CommandRunner.Run(async ct =>
         {
-            if (textOptions.IsText(p, p.GetValue(path)!))
-                return await ImportTextAsync(p, textOptions, p.GetValue(path)!, p.GetValue(name)!, p.GetValue(maxFiles), p.GetValue(store), p.GetValue(json), ct);
+            string source = p.GetValue(path)!;
+            string kind = textOptions.KindName(p);
+            // --text-column makes a CSV a table of texts; otherwise a .csv/.tsv/.parquet without a 'path' column is a table.
+            if (kind == "table" || (kind == "auto" && p.GetValue(textOptions.TextColumn) is null && IsTableImport(source, table.Given(p) || textOptions.LabelGiven(p))))
+                return await ImportTableAsync(p, table, textOptions.SingleLabel(p), source, p.GetValue(name)!, p.GetValue(store), p.GetValue(json), ct);
+            if (textOptions.IsText(p, source))
+                return await ImportTextAsync(p, textOptions, source, p.GetValue(name)!, p.GetValue(maxFiles), p.GetValue(store), p.GetValue(json), ct);
             int? w = null, h = null;
             if (p.GetValue(size) is { } text) (w, h) = ImageImportOptions.ParseSize(text);
             var options = new ImageImportOptions(w, h, p.GetValue(channels), ImageImportOptions.ParseResize(p.GetValue(resize)!), p.GetValue(maxFiles));

@@ -13,7 +13,7 @@ public static partial class DataCommand
 {
     private static Command Inspect()
     {
-        var reference = new Argument<string>("dataset") { Description = "The image data set version, NAME@VERSION (or NAME for the latest)." };
+        var reference = new Argument<string>("dataset") { Description = "The data set version (images or a table), NAME@VERSION (or NAME for the latest)." };
         var html = new Option<string?>("--html") { Description = "Also write a self-contained HTML report with thumbnails to this file." };
         var labelErrors = new Option<bool>("--label-errors") { Description = "Also look for likely mislabelled images (confident learning on out-of-fold predictions; trains K small models)." };
         var folds = new Option<int>("--folds") { Description = "Folds for the out-of-fold predictions of --label-errors.", DefaultValueFactory = _ => 5 };
@@ -30,6 +30,10 @@ public static partial class DataCommand
               lepton data inspect photos@2
               lepton data inspect photos@2 --html report.html --label-errors
               lepton data inspect photos --json
+
+            A table version gets the table checks (missing values, constant columns, duplicate rows, label conflicts,
+            leakage suspects, outliers, rare categories, train/test shift; see docs/tables.md):
+              lepton data inspect churn@1 --json
             """);
         cmd.Arguments.Add(reference);
         foreach (var o in new Option[] { html, labelErrors, folds, distance, store, json }) cmd.Options.Add(o);
@@ -38,6 +42,12 @@ public static partial class DataCommand
             await using var registry = await ModelRegistry.OpenAsync(p.GetValue(store), ct);
             var resolved = await DatasetReference.Parse(p.GetValue(reference)).ResolveAsync(registry.Store, ct);
             if (Registry.Datasets.Text.TextDatasetSummary.IsTextVersion(resolved)) return await InspectTextAsync(registry, resolved, p.GetValue(json), ct);
+            if (await TableVersionAsync(p.GetValue(store), p.GetValue(reference)!, ct) is { } tableVersion)
+            {
+                if (p.GetValue(html) is not null || p.GetValue(labelErrors))
+                    throw new ArgumentException($"--html and --label-errors inspect image data sets; {tableVersion.Name}@{tableVersion.Version} is a table (use --json for the full report).");
+                return await InspectTableAsync(registry, tableVersion, p.GetValue(json), ct);
+            }
             using var data = await ImageDatasets.LoadAsync(registry.Store, registry.Artifacts, DatasetReference.Parse(p.GetValue(reference)), ct: ct);
             var name = $"{data.Version.Name}@{data.Version.Version}";
             var options = new InspectionOptions(NearDuplicateDistance: p.GetValue(distance));

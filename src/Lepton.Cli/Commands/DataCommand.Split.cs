@@ -13,11 +13,12 @@ public static partial class DataCommand
 {
     private static Command Split()
     {
-        var reference = new Argument<string>("dataset") { Description = "The image data set version, NAME@VERSION (or NAME for the latest)." };
+        var reference = new Argument<string>("dataset") { Description = "The data set version (images or a table), NAME@VERSION (or NAME for the latest)." };
         var test = new Option<double>("--test") { Description = "Fraction for the test split.", DefaultValueFactory = _ => 0.2 };
         var validation = new Option<double>("--validation") { Description = "Fraction for the validation split.", DefaultValueFactory = _ => 0.0 };
         var stratify = new Option<bool>("--stratify") { Description = "Exact proportions per class (old items at a class's split boundary can move when items are added)." };
-        var group = new Option<string?>("--group-column") { Description = "Keep all images of one group on one side; the imported manifest's 'group' column." };
+        var group = new Option<string?>("--group-column") { Description = "Keep all images (or table rows) of one group on one side; for images the imported manifest's 'group' column." };
+        var time = new Option<string?>("--time-column") { Description = "Tables: order rows by this column and put the latest in test (then validation)." };
         var folds = new Option<int>("--folds") { Description = "Also assign K folds (by stable hash) to the non-test items.", DefaultValueFactory = _ => 0 };
         var seed = new Option<int>("--seed") { Description = "Seed of the assignment hash.", DefaultValueFactory = _ => 0 };
         var store = RegistryOptions.Store();
@@ -25,17 +26,27 @@ public static partial class DataCommand
         var cmd = new Command("split", """
             Record a new version of an image data set with train/validation/test splits (and folds), linked to its parent.
             Each item's side comes from a stable hash of (seed, path or group), so adding images never moves old ones across
-            splits (with --stratify only items at a class's boundary can move, to keep the proportions exact).
+            splits (with --stratify only items at a class's boundary can move, to keep the proportions exact). A table
+            version's rows are hashed by their content (or --group-column); --time-column puts the latest rows in test.
 
             Examples:
               lepton data split photos@2 --test 0.2 --validation 0.1
               lepton data split photos@2 --test 0.2 --stratify --seed 7
               lepton data split scans@1 --test 0.25 --group-column group --folds 5 --json
+              lepton data split churn@1 --test 0.2 --stratify --folds 5
+              lepton data split sales@1 --test 0.2 --time-column date
             """);
         cmd.Arguments.Add(reference);
-        foreach (var o in new Option[] { test, validation, stratify, group, folds, seed, store, json }) cmd.Options.Add(o);
+        foreach (var o in new Option[] { test, validation, stratify, group, time, folds, seed, store, json }) cmd.Options.Add(o);
         cmd.SetAction(p => CommandRunner.Run(async ct =>
         {
+            if (await TableVersionAsync(p.GetValue(store), p.GetValue(reference)!, ct) is { } tableVersion)
+            {
+                await using var tables = await ModelRegistry.OpenAsync(p.GetValue(store), ct);
+                return await SplitTableAsync(tables, tableVersion, new Data.Tables.Splits.TableSplitOptions(p.GetValue(test), p.GetValue(validation),
+                    p.GetValue(stratify), p.GetValue(group), p.GetValue(time), p.GetValue(folds), p.GetValue(seed)), p.GetValue(json), ct);
+            }
+            if (p.GetValue(time) is not null) throw new ArgumentException("--time-column splits tables; an image data set has no time column.");
             if (p.GetValue(group) is { } column && column != "group")
                 throw new ArgumentException($"--group-column '{column}': an image data set keeps one group column, 'group' (from the import manifest's group column); use --group-column group.");
             var options = new SplitOptions(p.GetValue(test), p.GetValue(validation), p.GetValue(stratify), p.GetValue(group) is not null, p.GetValue(folds), p.GetValue(seed));

@@ -15,9 +15,9 @@ namespace Lepton.Cli.Commands;
 /// <summary>The options of <c>lepton data import</c> that only text imports read.</summary>
 internal sealed class TextImportCliOptions
 {
-    public Option<string> Kind { get; } = new("--kind") { Description = "What the path holds: auto (default: a folder is images when most sampled files are images, a table is text when --text-column is given or it has no 'path' column), image or text.", DefaultValueFactory = _ => "auto" };
+    public Option<string> Kind { get; } = new("--kind") { Description = "What the path holds: auto (default: a folder is images when most sampled files are images; a CSV/JSONL is text with --text-column; a .csv/.tsv/.parquet without a 'path' column is a table), image, text or table.", DefaultValueFactory = _ => "auto" };
     public Option<string?> TextColumn { get; } = new("--text-column") { Description = "Text: the CSV/JSONL column holding the text." };
-    public Option<string[]> LabelColumns { get; } = new("--label-column") { Description = "Text: the label column(s) of a CSV/JSONL table; several (repeat the option) give multi-label indicators.", AllowMultipleArgumentsPerToken = true };
+    public Option<string[]> LabelColumns { get; } = new("--label-column") { Description = "Texts and tables: the label column(s); for texts several (repeat the option) give multi-label indicators, a table takes one.", AllowMultipleArgumentsPerToken = true };
     public Option<string> Normalize { get; } = new("--normalize") { Description = "Text: Unicode normalization, nfc (default) or nfkc.", DefaultValueFactory = _ => "nfc" };
     public Option<string> Format { get; } = new("--format") { Description = "Text: how files are read: auto (default: e-mails are sniffed), text or email.", DefaultValueFactory = _ => "auto" };
     public Option<string> EmailHeaders { get; } = new("--email-headers") { Description = "Text: keep or strip (default) the headers of e-mails.", DefaultValueFactory = _ => "strip" };
@@ -31,13 +31,32 @@ internal sealed class TextImportCliOptions
         foreach (var o in new Option[] { Kind, TextColumn, LabelColumns, Normalize, Format, EmailHeaders, Html, Invalid, MaxFileBytes, MaxChars }) cmd.Options.Add(o);
     }
 
+    /// <summary>--kind, checked: auto, image, text or table.</summary>
+    public string KindName(ParseResult p) => p.GetValue(Kind)!.Trim().ToLowerInvariant() switch
+    {
+        "images" or "image" => "image",
+        "tables" or "table" => "table",
+        "texts" or "text" => "text",
+        "auto" => "auto",
+        var other => throw new ArgumentException($"--kind '{other}' is not auto, image, text or table."),
+    };
+
     /// <summary>True when this import is a text import (said by --kind, or sniffed from the path).</summary>
-    public bool IsText(ParseResult p, string path) => p.GetValue(Kind)!.Trim().ToLowerInvariant() switch
+    public bool IsText(ParseResult p, string path) => KindName(p) switch
     {
         "text" => true,
-        "image" or "images" => false,
         "auto" => DataKindSniffer.Sniff(path, p.GetValue(TextColumn)) == DataKind.Text,
-        var other => throw new ArgumentException($"--kind '{other}' is not auto, image or text."),
+        _ => false,
+    };
+
+    public bool LabelGiven(ParseResult p) => p.GetValue(LabelColumns) is { Length: > 0 };
+
+    /// <summary>The one label column of a table import (null when none was given).</summary>
+    public string? SingleLabel(ParseResult p) => p.GetValue(LabelColumns) switch
+    {
+        null or [] => null,
+        [var one] => one,
+        var many => throw new ArgumentException($"A table has one label column; got --label-column {string.Join(", ", many)}. Give one."),
     };
 
     public TextImportOptions Read(ParseResult p, int maxFiles) => new(

@@ -38,9 +38,9 @@ public static partial class DataCommand
             await using var s = await RegistryOptions.OpenAsync(p.GetValue(store), ct);
             var versions = await s.ListDatasetVersionsAsync(p.GetValue(name), ct);
             if (p.GetValue(json)) { JsonOut.Write(versions); return 0; }
-            var t = new Table().Border(TableBorder.Rounded).AddColumns("dataset", "version", "content hash", "parent", "created (UTC)", "by");
+            var t = new Table().Border(TableBorder.Rounded).AddColumns("dataset", "version", "kind", "content hash", "parent", "created (UTC)", "by");
             foreach (var v in versions)
-                t.AddRow(Markup.Escape(v.Name), $"{v.Version}", v.ContentHash[..12], v.ParentVersion?.ToString() ?? "-",
+                t.AddRow(Markup.Escape(v.Name), $"{v.Version}", KindOf(v), v.ContentHash[..12], v.ParentVersion?.ToString() ?? "-",
                     $"{v.CreatedAt.UtcDateTime:yyyy-MM-dd HH:mm}", Markup.Escape(v.CreatedBy));
             AnsiConsole.Console.Write(t);
             return 0;
@@ -64,6 +64,7 @@ public static partial class DataCommand
             if (p.GetValue(json)) { JsonOut.Write(v); return 0; }
             if (ImageDatasetSummary.IsImageVersion(v)) { WriteImageSummary(v); return 0; }
             if (Registry.Datasets.Text.TextDatasetSummary.IsTextVersion(v)) { WriteTextSummary(v); return 0; }
+            if (Registry.Datasets.Tables.TableDatasetSummary.IsTableVersion(v)) { WriteTableSummary(v); return 0; }
             var c = AnsiConsole.Console;
             c.MarkupLine($"[bold]{Markup.Escape(v.Name)}@{v.Version}[/] content {v.ContentHash}, parent {v.ParentVersion?.ToString() ?? "-"}, by {Markup.Escape(v.CreatedBy)} at {v.CreatedAt:u}");
             c.Write(new Panel(Markup.Escape(v.ManifestJson)).Header("manifest"));

@@ -1,0 +1,46 @@
+using Lepton.Data.Images.Datasets;
+using Lepton.Data.Tables.Schema;
+using Lepton.Data.Tables.Splits;
+
+namespace Lepton.Data.Tables.Encoding;
+
+/// <summary>One split ready for a learner: its features, labels (class index or value) and the row numbers they came from.</summary>
+public sealed record EncodedSplit(FeatureMatrix Features, float[] Labels, IReadOnlyList<int> RowNumbers);
+
+/// <summary>
+/// A table version turned into what a tabular learner needs: encoders and label encoder fitted on the train split only,
+/// and each split encoded with them. Rows without a label are left out of every split (an inspection reports them as
+/// missing-label); rows whose class was never seen in training are left out of validation and test.
+/// </summary>
+public sealed record TableTrainingSet(EncoderSet Encoders, LabelEncoder Labels, EncodedSplit Train, EncodedSplit? Validation, EncodedSplit? Test)
+{
+    /// <summary>Fits on the train split (every row when the table is not split) and encodes each split.</summary>
+    public static TableTrainingSet Build(Table table, TableSchema schema, TableSplits? splits, EncoderOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(table);
+        ArgumentNullException.ThrowIfNull(schema);
+        var labelName = schema.LabelColumn ?? throw new ArgumentException("Training needs a label column; import the table with --label-column.");
+        schema = schema.WithColumnsOf(table);
+        int[] Rows(string split) => splits is null ? (split == ImageSplits.Train ? [.. Enumerable.Range(0, table.RowCount)] : []) : splits.RowsOf(split);
+        var label = table[labelName];
+        var train = table.Take([.. Rows(ImageSplits.Train).Where(r => !label.IsMissing(r))]);
+        if (train.RowCount == 0) throw new ArgumentException("No labelled training rows; label some rows, or split with a smaller --test.");
+        var encoders = EncoderSet.Fit(train, schema.FeatureColumns(), options);
+        var labels = LabelEncoder.Fit(train, schema);
+        EncodedSplit? Encode(string split)
+        {
+            var rows = Rows(split);
+            if (rows.Length == 0) return null;
+            var part = table.Take(rows);
+            var y = labels.Encode(part);
+            var keep = Enumerable.Range(0, part.RowCount).Where(i => !float.IsNaN(y[i])).ToArray();
+            if (keep.Length < part.RowCount)
+            {
+                part = part.Take(keep);
+                y = [.. keep.Select(i => y[i])];
+            }
+            return new EncodedSplit(encoders.Transform(part), y, part.RowNumbers);
+        }
+        return new TableTrainingSet(encoders, labels, Encode(ImageSplits.Train)!, Encode(ImageSplits.Validation), Encode(ImageSplits.Test));
+    }
+}

@@ -1,0 +1,128 @@
+using System.Text;
+using Lepton.Data.Tables.Schema;
+using nietras.SeparatedValues;
+
+namespace Lepton.Data.Tables.Reading;
+
+/// <summary>
+/// Reads CSV/TSV files with Sep (SIMD-parsed, RFC 4180 quotes unescaped) into text cells (no string per field). The first row names the
+/// columns. Hostile input is refused with the file, line and column: a field over the length limit, a row with more
+/// columns than the header (or than the column limit), too many rows or cells, invalid UTF-8. Blank lines are skipped
+/// when the table has more than one column.
+/// </summary>
+internal static class CsvTableReader
+{
+    public static void Read(RawTable table, int fileIndex, TableReadOptions options, CancellationToken ct)
+    {
+        var file = table.Files[fileIndex];
+        try
+        {
+            ReadFile(table, fileIndex, options, ct);
+        }
+        catch (DecoderFallbackException)
+        {
+            var (offset, line) = Utf8Check.FirstInvalid(file.FullPath);
+            throw new TableReadException($"{file.Name} line {line} is not valid UTF-8 (byte offset {offset:N0}); save the file as UTF-8 (most spreadsheet tools offer \"CSV UTF-8\").");
+        }
+        catch (NotSupportedException e)
+        {
+            // Sep refuses a row longer than its buffer limit (16M chars): an unclosed quote or a giant field.
+            throw new TableReadException($"{file.Name}: a row is longer than the reader supports ({e.Message}); look for an unclosed quote, or split the field.", e);
+        }
+    }
+
+    private static void ReadFile(RawTable table, int fileIndex, TableReadOptions options, CancellationToken ct)
+    {
+        var file = table.Files[fileIndex];
+        char separator = file.Format == TableFormat.Tsv ? '\t' : ',';
+        using var stream = new FileStream(file.FullPath, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
+        using var text = new StreamReader(stream, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true),
+            detectEncodingFromByteOrderMarks: true, bufferSize: 1 << 16);
+        using var reader = Sep.New(separator).Reader(o => o with
+        {
+            HasHeader = false,
+            Unescape = true,
+            DisableColCountCheck = true,
+        }).From(text);
+
+        string[]? header = null;
+        var columns = table.Columns;
+        int width = 0;
+        foreach (var row in reader)
+        {
+            int line = row.LineNumberFrom;
+            if (header is null)
+            {
+                header = Header(row, file, options);
+                if (fileIndex == 0)
+                {
+                    foreach (var name in header) columns.Add(new RawColumn(name, RawKind.Strings));
+                }
+                else
+                {
+                    SameHeader(table, header, file);
+                }
+                width = header.Length;
+                continue;
+            }
+            int count = row.ColCount;
+            if (count == 1 && width > 1 && row.Span.Trim().IsEmpty) continue;
+            if (count != width)
+            {
+                if (count > options.MaxColumns)
+                    throw new TableReadException($"{file.Name} line {line} has {count:N0} columns, over the limit of {options.MaxColumns:N0} (the header has {width}); is the separator right?");
+                throw new TableReadException($"{file.Name} line {line} has {count} fields but the header has {width}; quote fields that contain '{(separator == '\t' ? "\\t" : separator)}' and give every row the same number of fields.");
+            }
+            if (table.RowCount >= options.MaxRows)
+                throw new TableReadException($"{file.Name} line {line}: the table has more than {options.MaxRows:N0} rows, the limit; read a sample, or raise the row limit.");
+            if ((long)(table.RowCount + 1) * width > options.MaxCells)
+                throw new TableReadException($"{file.Name} line {line}: the table has more than {options.MaxCells:N0} cells (rows x columns), the limit; read fewer columns or rows, or raise the cell limit.");
+            for (int c = 0; c < width; c++)
+            {
+                var span = row[c].Span;
+                if (span.Length > options.MaxFieldChars)
+                    throw new TableReadException($"{file.Name} line {line}, column '{header[c]}': a field of {span.Length:N0} characters, over the limit of {options.MaxFieldChars:N0}; shorten it (or check for an unclosed quote), or raise the field limit.");
+                if (TableValues.IsMissing(span)) columns[c].Text.AddMissing();
+                else columns[c].Text.Add(span);
+            }
+            table.Origins.Add((fileIndex, line));
+            if ((table.RowCount & 4095) == 0) ct.ThrowIfCancellationRequested();
+        }
+        if (header is null) throw new TableReadException($"{file.Name} is empty; a table file starts with a header row naming its columns.");
+    }
+
+    private static string[] Header(SepReader.Row row, TableFile file, TableReadOptions options)
+    {
+        int count = row.ColCount;
+        if (count > options.MaxColumns)
+            throw new TableReadException($"{file.Name}: the header has {count:N0} columns, over the limit of {options.MaxColumns:N0}; read fewer columns, or raise the column limit.");
+        var names = new string[count];
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        for (int c = 0; c < count; c++)
+        {
+            var span = row[c].Span;
+            if (span.Length > 1024)
+                throw new TableReadException($"{file.Name}: header column {c + 1} is {span.Length:N0} characters long; a column name is at most 1,024. Does the file start with a header row?");
+            var name = span.Trim().ToString();
+            if (name.Length == 0) throw new TableReadException($"{file.Name}: header column {c + 1} has no name; name every column in the first row.");
+            if (!seen.Add(name)) throw new TableReadException($"{file.Name}: two columns are named '{name}' in the header; rename one.");
+            if (name.StartsWith(TableStorageNames.Prefix, StringComparison.Ordinal))
+                throw new TableReadException($"{file.Name}: the column name '{name}' starts with '{TableStorageNames.Prefix}', which Lepton reserves; rename it.");
+            names[c] = name;
+        }
+        return names;
+    }
+
+    private static void SameHeader(RawTable table, string[] header, TableFile file)
+    {
+        var first = table.Columns.Select(c => c.Name).ToArray();
+        if (first.SequenceEqual(header, StringComparer.Ordinal)) return;
+        var missing = first.Except(header).ToList();
+        var extra = header.Except(first).ToList();
+        throw new TableReadException($"{file.Name} has other columns than {table.Files[0].Name}" +
+            (missing.Count > 0 ? $"; missing: {string.Join(", ", missing.Take(10))}" : "") +
+            (extra.Count > 0 ? $"; extra: {string.Join(", ", extra.Take(10))}" : "") +
+            (missing.Count == 0 && extra.Count == 0 ? "; the same names in another order" : "") +
+            ". Every file of a table folder has the same header.");
+    }
+}

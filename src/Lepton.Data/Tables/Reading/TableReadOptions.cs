@@ -1,0 +1,22 @@
+namespace Lepton.Data.Tables.Reading;
+
+/// <summary>
+/// Bounds on what a table read accepts, checked before or while reading so hostile files are refused with a message
+/// rather than exhausting memory: file size, number of files in a folder, columns, rows, cells, one field's length.
+/// </summary>
+public sealed record TableReadOptions(
+    long MaxFileBytes = 2L << 30,
+    int MaxFiles = 10_000,
+    int MaxColumns = 10_000,
+    int MaxRows = 20_000_000,
+    long MaxCells = 200_000_000,
+    int MaxFieldChars = 1 << 20)
+{
+    public static TableReadOptions Default { get; } = new();
+
+    public void Validate()
+    {
+        if (MaxFileBytes < 1 || MaxFiles < 1 || MaxColumns < 1 || MaxRows < 1 || MaxCells < 1 || MaxFieldChars < 1)
+            throw new ArgumentOutOfRangeException(nameof(TableReadOptions), $"Every table read limit must be at least 1, got {this}.");
+    }
+}

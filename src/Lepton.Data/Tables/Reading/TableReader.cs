@@ -1,0 +1,34 @@
+using Lepton.Data.Tables.Schema;
+
+namespace Lepton.Data.Tables.Reading;
+
+/// <summary>A table read from files, and the files it came from.</summary>
+public sealed record TableReadResult(Table Table, TableSource Source);
+
+/// <summary>
+/// Reads a table from a .csv, .tsv or .parquet file, or a folder of same-schema files, within
+/// <see cref="TableReadOptions"/> limits. Kinds come from a pinned <see cref="TableSchema"/> where it names a column and
+/// are inferred otherwise. Errors are <see cref="TableReadException"/>s naming the file, row and column, and the fix.
+/// </summary>
+public static class TableReader
+{
+    public static async Task<TableReadResult> ReadAsync(string path, TableSchema? pinned = null, TableReadOptions? options = null,
+        CancellationToken ct = default)
+    {
+        options ??= TableReadOptions.Default;
+        var source = TableSource.Resolve(path, options, ct);
+        var raw = new RawTable(source.Files, []);
+        for (int f = 0; f < source.Files.Count; f++)
+        {
+            ct.ThrowIfCancellationRequested();
+            if (source.Files[f].Format == TableFormat.Parquet) await ParquetTableReader.ReadAsync(raw, f, options, ct);
+            else CsvTableReader.Read(raw, f, options, ct);
+        }
+        if (raw.RowCount == 0) throw new TableReadException($"{path} has no data rows; a table needs at least one row below its header.");
+        return new TableReadResult(TableBuilder.Build(raw, pinned), source);
+    }
+
+    /// <summary>Synchronous <see cref="ReadAsync"/> for callers without an async context; returns the table.</summary>
+    public static Table Read(string path, TableSchema? pinned = null, TableReadOptions? options = null, CancellationToken ct = default) =>
+        Task.Run(() => ReadAsync(path, pinned, options, ct), ct).GetAwaiter().GetResult().Table;
+}

@@ -1,0 +1,124 @@
+using Lepton.Data.Tables.Columns;
+using Lepton.Data.Tables.Reading;
+
+namespace Lepton.Data.Tables.Schema;
+
+/// <summary>
+/// Infers a column's kind from its values (missing values ignored, see <see cref="TableValues.IsMissing"/>):
+/// <list type="number">
+/// <item>every value a number → numeric; but integers unique per row (at least <see cref="MinIdentifierRows"/> rows) that
+/// form a consecutive run or sit in a column named like an id (id, *_id, *Id, uuid, key, index) → identifier;</item>
+/// <item>every value true/false or yes/no → boolean;</item>
+/// <item>every value an ISO 8601 date or date-time → datetime;</item>
+/// <item>otherwise text values: wordy ones (on average at least 3 words or 40 characters) that are mostly distinct →
+/// text; values unique per row (at least <see cref="MinIdentifierRows"/> rows) → identifier; the rest → categorical.</item>
+/// </list>
+/// A column with no values at all is categorical (and an inspection reports it as constant).
+/// </summary>
+public static class KindInference
+{
+    /// <summary>Fewer rows than this never make an identifier: in a tiny table every value may be unique by chance.</summary>
+    public const int MinIdentifierRows = 20;
+
+    public static ColumnKind InferText(IReadOnlyList<string?> values, string name) => InferText(TextCells.From(values), name);
+
+    internal static ColumnKind InferText(TextCells cells, string name)
+    {
+        int present = 0;
+        bool numbers = true, booleans = true, times = true;
+        for (int i = 0; i < cells.Count; i++)
+        {
+            if (cells.IsMissing(i)) continue;
+            var v = cells[i];
+            present++;
+            if (numbers && !TableValues.TryParseNumber(v, out _)) numbers = false;
+            if (booleans && !TableValues.TryParseBoolean(v, out _)) booleans = false;
+            if (times && !TableValues.TryParseDateTime(v, out _)) times = false;
+            if (!numbers && !booleans && !times) break;
+        }
+        if (present == 0) return ColumnKind.Categorical;
+        if (numbers && TryParseAllNumbers(cells, out var parsed)) return InferNumbers(parsed, name);
+        if (booleans) return ColumnKind.Boolean;
+        if (times) return ColumnKind.DateTime;
+        return InferStrings(cells);
+    }
+
+    /// <summary>Parses every present value as a number (NaN for missing); false at the first value that is not one, or when none is present.</summary>
+    public static bool TryParseAllNumbers(IReadOnlyList<string?> values, out double[] parsed) => TryParseAllNumbers(TextCells.From(values), out parsed);
+
+    internal static bool TryParseAllNumbers(TextCells cells, out double[] parsed)
+    {
+        parsed = new double[cells.Count];
+        int present = 0;
+        for (int i = 0; i < parsed.Length; i++)
+        {
+            if (cells.IsMissing(i)) { parsed[i] = double.NaN; continue; }
+            if (!TableValues.TryParseNumber(cells[i], out parsed[i])) { parsed = []; return false; }
+            present++;
+        }
+        if (present > 0) return true;
+        parsed = [];
+        return false;
+    }
+
+    /// <summary>Numeric, or identifier for integer ids (see the class remarks).</summary>
+    public static ColumnKind InferNumbers(IReadOnlyList<double> values, string name)
+    {
+        var present = new List<double>(values.Count);
+        foreach (var v in values)
+        {
+            if (double.IsNaN(v)) continue;
+            if (v != Math.Floor(v) || Math.Abs(v) > (1L << 53)) return ColumnKind.Numeric;
+            present.Add(v);
+        }
+        if (present.Count < MinIdentifierRows || present.Count < values.Count) return ColumnKind.Numeric;
+        present.Sort();
+        for (int i = 1; i < present.Count; i++)
+            if (present[i] == present[i - 1]) return ColumnKind.Numeric;
+        bool consecutive = present[^1] - present[0] + 1 == present.Count;
+        return consecutive || NamedLikeId(name) ? ColumnKind.Identifier : ColumnKind.Numeric;
+    }
+
+    /// <summary>id, *_id, *-id, *Id, *ID, uuid, guid, key, index (case-insensitive where it can be).</summary>
+    public static bool NamedLikeId(string name)
+    {
+        var lower = name.ToLowerInvariant();
+        if (lower is "id" or "uuid" or "guid" or "key" or "index" or "idx" or "row" or "row_id" or "rowid") return true;
+        if (lower.EndsWith("_id", StringComparison.Ordinal) || lower.EndsWith("-id", StringComparison.Ordinal) || lower.EndsWith(" id", StringComparison.Ordinal)) return true;
+        return name.Length > 2 && (name.EndsWith("Id", StringComparison.Ordinal) || name.EndsWith("ID", StringComparison.Ordinal)) && char.IsLower(name[^3]);
+    }
+
+    private static ColumnKind InferStrings(TextCells cells)
+    {
+        var distinct = new HashSet<string>(StringComparer.Ordinal);
+        var lookup = distinct.GetAlternateLookup<ReadOnlySpan<char>>();
+        long chars = 0, words = 0;
+        int present = 0;
+        for (int i = 0; i < cells.Count; i++)
+        {
+            if (cells.IsMissing(i)) continue;
+            var v = cells[i];
+            present++;
+            if (!lookup.Contains(v)) lookup.Add(v);
+            chars += v.Length;
+            words += Words(v);
+        }
+        bool wordy = words >= 3L * present || chars >= 40L * present;
+        if (wordy && distinct.Count * 2 > present) return ColumnKind.Text;
+        if (distinct.Count == present && present >= MinIdentifierRows) return ColumnKind.Identifier;
+        return ColumnKind.Categorical;
+    }
+
+    private static int Words(ReadOnlySpan<char> s)
+    {
+        int n = 0;
+        bool inWord = false;
+        foreach (char c in s)
+        {
+            bool space = char.IsWhiteSpace(c);
+            if (!space && !inWord) n++;
+            inWord = !space;
+        }
+        return n;
+    }
+}

@@ -1,0 +1,86 @@
+using System.Globalization;
+
+namespace Lepton.Data.Tables.Schema;
+
+/// <summary>
+/// How raw text becomes a typed value, the same everywhere (reading, inference, pinned schemas and encoders at predict
+/// time): which words mean missing, what is a number, a boolean or a point in time.
+/// </summary>
+public static class TableValues
+{
+    /// <summary>Words read as a missing value (case-insensitive, after trimming); an empty or blank field is missing too.</summary>
+    public static IReadOnlyList<string> MissingWords => Missing;
+
+    private static readonly string[] Missing = ["NA", "N/A", "NaN", "-NaN", "null", "None", "nil", "#N/A", "?", "missing"];
+
+    private static readonly string[] TrueWords = ["true", "yes"];
+    private static readonly string[] FalseWords = ["false", "no"];
+
+    /// <summary>
+    /// Date-time layouts accepted (ISO 8601 and its common space-separated form); anything else is not a date-time, so
+    /// "03/04/2020" (day or month first?) stays text unless converted by the user. A trailing Z or offset converts to UTC;
+    /// without one the time is taken as UTC.
+    /// </summary>
+    public static IReadOnlyList<string> DateTimeFormats { get; } = BuildFormats();
+
+    private static readonly string[] Formats = [.. DateTimeFormats];
+
+    public static bool IsMissing(ReadOnlySpan<char> text)
+    {
+        // Most fields are numbers or words that no missing word starts like: decide on the first character.
+        if (!text.IsEmpty && !char.IsWhiteSpace(text[0]) && !char.IsWhiteSpace(text[^1]) && (char.IsAsciiDigit(text[0]) || text.Length > 9)) return false;
+        var t = text.Trim();
+        if (t.IsEmpty) return true;
+        if (t.Length > 7) return false;
+        foreach (var w in Missing)
+            if (t.Equals(w, StringComparison.OrdinalIgnoreCase)) return true;
+        return false;
+    }
+
+    /// <summary>A finite number in invariant notation ("1.5", "-2e3"); no thousands separators, no infinities.</summary>
+    public static bool TryParseNumber(ReadOnlySpan<char> text, out double value) =>
+        double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out value) && double.IsFinite(value);
+
+    /// <summary>true/false or yes/no, case-insensitive.</summary>
+    public static bool TryParseBoolean(ReadOnlySpan<char> text, out bool value)
+    {
+        var t = text.Trim();
+        foreach (var w in TrueWords) if (t.Equals(w, StringComparison.OrdinalIgnoreCase)) { value = true; return true; }
+        foreach (var w in FalseWords) if (t.Equals(w, StringComparison.OrdinalIgnoreCase)) { value = false; return true; }
+        value = false;
+        return false;
+    }
+
+    /// <summary>An ISO 8601 date or date-time (see <see cref="DateTimeFormats"/>), returned in UTC.</summary>
+    public static bool TryParseDateTime(ReadOnlySpan<char> text, out DateTime value)
+    {
+        var t = text.Trim();
+        // Cheap rejection first: every accepted layout starts with four digits and a separator.
+        if (t.Length < 8 || !char.IsAsciiDigit(t[0]) || !char.IsAsciiDigit(t[3]) || t[4] is not ('-' or '/'))
+        {
+            value = default;
+            return false;
+        }
+        if (DateTime.TryParseExact(t, Formats, CultureInfo.InvariantCulture,
+                DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out value))
+        {
+            value = Columns.DateTimeColumn.Normalize(value);
+            return true;
+        }
+        return false;
+    }
+
+    private static List<string> BuildFormats()
+    {
+        var formats = new List<string>();
+        foreach (var date in new[] { "yyyy-MM-dd", "yyyy/MM/dd" })
+        {
+            formats.Add(date);
+            foreach (var sep in new[] { "'T'", " " })
+                foreach (var time in new[] { "HH:mm", "HH:mm:ss", "HH:mm:ss.FFFFFFF" })
+                    foreach (var zone in new[] { "", "K", "'Z'" })
+                        formats.Add(date + sep + time + zone);
+        }
+        return formats;
+    }
+}

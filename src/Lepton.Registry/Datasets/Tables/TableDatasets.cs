@@ -1,0 +1,118 @@
+using System.Security.Cryptography;
+using Lepton.Data.Tables;
+using Lepton.Data.Tables.Reading;
+using Lepton.Data.Tables.Schema;
+using Lepton.Data.Tables.Splits;
+using Lepton.Registry.Artifacts;
+using Lepton.Registry.References;
+using Lepton.Registry.Store;
+
+namespace Lepton.Registry.Datasets.Tables;
+
+/// <summary>How to import a table: its roles (label, task, group, time), a pinned schema, and read limits.</summary>
+public sealed record TableImportOptions(
+    string? LabelColumn = null,
+    TableTask? Task = null,
+    string? GroupColumn = null,
+    string? TimeColumn = null,
+    TableSchema? Schema = null,
+    TableReadOptions? Read = null);
+
+/// <summary>What an import recorded: the version (an existing one when nothing changed), the table and its schema, and the files read.</summary>
+public sealed record TableImportResult(DatasetVersion Version, Table Table, TableSchema Schema, bool Existing, TableSource Source);
+
+/// <summary>A loaded table data set version: its record, the table, its schema and (when split) each row's split.</summary>
+public sealed record TableDatasetVersion(DatasetVersion Version, Table Table, TableSchema Schema, TableSplits? Splits);
+
+/// <summary>
+/// Table data set versions in the registry, as <see cref="Images.ImageDatasets"/> does for images: import a .csv, .tsv or
+/// .parquet file or folder (the same content and schema give the same version; a change gives version+1 with its
+/// parent), load a version, and record versions derived by cleaning or splitting. The data is stored as one normalized
+/// Parquet artifact (<see cref="TableStorage"/>), the schema as the version's schema JSON.
+/// </summary>
+public static class TableDatasets
+{
+    public static async Task<TableImportResult> ImportAsync(IRegistryStore store, IArtifactStore artifacts, string path, string name,
+        TableImportOptions options, string actor, CancellationToken ct = default)
+    {
+        StoreNames.Check(name, "dataset");
+        var read = await TableReader.ReadAsync(path, options.Schema, options.Read, ct);
+        var table = read.Table;
+        var schema = TableRoles.Apply(table, options.LabelColumn, options.Task, options.GroupColumn, options.TimeColumn, options.Schema);
+        string contentHash = TableDatasetSummary.ContentHash(table, schema, null);
+        var existing = await TableVersionsAsync(store, name, ct);
+        if (existing.FirstOrDefault(v => v.ContentHash == contentHash) is { } same)
+            return new TableImportResult(same, table, schema, true, read.Source);
+        var files = new List<(string, long, string)>();
+        foreach (var f in read.Source.Files)
+        {
+            await using var s = File.OpenRead(f.FullPath);
+            files.Add((f.Name, f.Size, Convert.ToHexStringLower(await SHA256.HashDataAsync(s, ct))));
+        }
+        var bytes = await TableStorage.WriteAsync(table, null, ct);
+        string artifact = await PutAsync(artifacts, bytes, ct);
+        ct.ThrowIfCancellationRequested();
+        var version = await store.AddDatasetVersionAsync(name, contentHash,
+            TableDatasetSummary.Manifest(table, null, artifact, bytes.Length, read.Source.Root, files),
+            schema.ToJson(indented: false), TableDatasetSummary.Statistics(table, schema, null),
+            existing.Count == 0 ? null : existing.Max(v => v.Version), actor, ct);
+        return new TableImportResult(version, table, schema, false, read.Source);
+    }
+
+    /// <summary>Loads a version named by a reference (<c>name</c> or <c>name@3</c>).</summary>
+    public static async Task<TableDatasetVersion> LoadAsync(IRegistryStore store, IArtifactStore artifacts, DatasetReference reference, CancellationToken ct = default) =>
+        await LoadAsync(artifacts, await reference.ResolveAsync(store, ct), ct);
+
+    /// <summary>Loads a version's table from its verified artifact; a version not made by a table import is an error.</summary>
+    public static async Task<TableDatasetVersion> LoadAsync(IArtifactStore artifacts, DatasetVersion version, CancellationToken ct = default)
+    {
+        var bytes = await artifacts.ReadAsync(TableDatasetSummary.DataArtifact(version), ct);
+        var schema = TableSchema.FromJson(version.SchemaJson);
+        var (table, splits) = await TableStorage.ReadAsync(bytes, schema, ct);
+        return new TableDatasetVersion(version, table, schema, splits);
+    }
+
+    /// <summary>
+    /// Records <paramref name="table"/> (a cleaned or re-split form of version <paramref name="parentVersion"/>) as a new
+    /// version whose parent is that version; the same content as an existing version returns it.
+    /// </summary>
+    public static async Task<DatasetVersion> RecordDerivedAsync(IRegistryStore store, IArtifactStore artifacts, string name, int parentVersion,
+        Table table, TableSchema schema, TableSplits? splits, string note, string actor, CancellationToken ct = default)
+    {
+        var parent = await store.GetDatasetVersionAsync(name, parentVersion, ct)
+                     ?? throw new KeyNotFoundException($"Dataset '{name}' has no version {parentVersion}; see lepton data list {name}.");
+        if (!TableDatasetSummary.IsTableVersion(parent))
+            throw new InvalidDataException($"{name}@{parentVersion} is not a table data set; a derived table version needs a table parent.");
+        string contentHash = TableDatasetSummary.ContentHash(table, schema, splits);
+        var existing = await TableVersionsAsync(store, name, ct);
+        if (existing.FirstOrDefault(v => v.ContentHash == contentHash) is { } same) return same;
+        string source;
+        List<(string, long, string)> files = [];
+        using (var doc = System.Text.Json.JsonDocument.Parse(parent.ManifestJson))
+        {
+            source = doc.RootElement.TryGetProperty("source", out var s) ? s.GetString() ?? "" : "";
+            if (doc.RootElement.TryGetProperty("files", out var f))
+                foreach (var e in f.EnumerateArray())
+                    files.Add((e.GetProperty("file").GetString()!, e.GetProperty("size").GetInt64(), e.GetProperty("sha256").GetString()!));
+        }
+        var bytes = await TableStorage.WriteAsync(table, splits, ct);
+        string artifact = await PutAsync(artifacts, bytes, ct);
+        return await store.AddDatasetVersionAsync(name, contentHash,
+            TableDatasetSummary.Manifest(table, splits, artifact, bytes.Length, source, files, note, parentVersion),
+            schema.ToJson(indented: false), TableDatasetSummary.Statistics(table, schema, splits), parentVersion, actor, ct);
+    }
+
+    private static async Task<IReadOnlyList<DatasetVersion>> TableVersionsAsync(IRegistryStore store, string name, CancellationToken ct)
+    {
+        var existing = await store.ListDatasetVersionsAsync(name, ct);
+        if (existing.Count > 0 && !existing.Any(TableDatasetSummary.IsTableVersion))
+            throw new InvalidOperationException($"Dataset '{name}' holds versions that are not table data sets; import under another name.");
+        return existing;
+    }
+
+    private static async Task<string> PutAsync(IArtifactStore artifacts, byte[] bytes, CancellationToken ct)
+    {
+        using var stream = new MemoryStream(bytes, writable: false);
+        return await artifacts.PutAsync(stream, ct);
+    }
+}

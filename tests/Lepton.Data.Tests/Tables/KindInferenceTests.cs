@@ -1,0 +1,94 @@
+using Lepton.Data.Tables.Columns;
+using Lepton.Data.Tables.Schema;
+
+namespace Lepton.Data.Tests.Tables;
+
+/// <summary>Which kind each column's values make, missing words ignored.</summary>
+public sealed class KindInferenceTests
+{
+    private static List<string?> Values(params string?[] v) => [.. v];
+
+    [Theory]
+    [InlineData(ColumnKind.Numeric, "1", "2.5", "-3e2", null)]
+    [InlineData(ColumnKind.Boolean, "true", "False", "yes", "NO")]
+    [InlineData(ColumnKind.DateTime, "2024-01-02", "2024-01-02 10:00:00", "2024/03/04T05:06:07Z", null)]
+    [InlineData(ColumnKind.Categorical, "red", "blue", "red", "green")]
+    [InlineData(ColumnKind.Categorical, "1", "two", "3", "4")]
+    [InlineData(ColumnKind.Categorical, "03/04/2020", "05/06/2021", "03/04/2020")]
+    public void InferText_Values_Kind(ColumnKind expected, params string?[] values) =>
+        Assert.Equal(expected, KindInference.InferText(Values(values), "c"));
+
+    [Fact]
+    public void InferText_OnlyMissing_Categorical() => Assert.Equal(ColumnKind.Categorical, KindInference.InferText(Values(null, null), "c"));
+
+    [Fact]
+    public void InferText_UniqueShortStrings_Identifier()
+    {
+        var ids = Enumerable.Range(0, 30).Select(i => (string?)$"user-{i * 7919 % 1000:D4}").ToList();
+        Assert.Equal(ColumnKind.Identifier, KindInference.InferText(ids, "user"));
+    }
+
+    [Fact]
+    public void InferText_UniqueStringsInATinyTable_CategoricalNotIdentifier()
+    {
+        var few = Enumerable.Range(0, 5).Select(i => (string?)$"u{i}").ToList();
+        Assert.Equal(ColumnKind.Categorical, KindInference.InferText(few, "user"));
+    }
+
+    [Fact]
+    public void InferText_WordySentences_Text()
+    {
+        var text = Enumerable.Range(0, 30).Select(i => (string?)$"the parcel number {i} arrived late and damaged").ToList();
+        Assert.Equal(ColumnKind.Text, KindInference.InferText(text, "review"));
+    }
+
+    [Fact]
+    public void InferNumbers_ConsecutiveUniqueIntegers_Identifier()
+    {
+        var rows = Enumerable.Range(1000, 50).Select(i => (double)i).Reverse().ToList();
+        Assert.Equal(ColumnKind.Identifier, KindInference.InferNumbers(rows, "n"));
+    }
+
+    [Fact]
+    public void InferNumbers_UniqueSparseIntegersNamedLikeAnId_Identifier()
+    {
+        var rows = Enumerable.Range(0, 40).Select(i => (double)(i * 37 + 5)).ToList();
+        Assert.Equal(ColumnKind.Identifier, KindInference.InferNumbers(rows, "customer_id"));
+        Assert.Equal(ColumnKind.Identifier, KindInference.InferNumbers(rows, "orderId"));
+        Assert.Equal(ColumnKind.Numeric, KindInference.InferNumbers(rows, "income"));
+    }
+
+    [Fact]
+    public void InferNumbers_RepeatedOrFractionalValues_Numeric()
+    {
+        Assert.Equal(ColumnKind.Numeric, KindInference.InferNumbers([.. Enumerable.Range(0, 40).Select(i => (double)(i / 2))], "id"));
+        Assert.Equal(ColumnKind.Numeric, KindInference.InferNumbers([.. Enumerable.Range(0, 40).Select(i => i + 0.5)], "id"));
+    }
+
+    [Theory]
+    [InlineData("", true)]
+    [InlineData("  ", true)]
+    [InlineData("NA", true)]
+    [InlineData("n/a", true)]
+    [InlineData("NaN", true)]
+    [InlineData("null", true)]
+    [InlineData("None", true)]
+    [InlineData("?", true)]
+    [InlineData("0", false)]
+    [InlineData("nothing", false)]
+    public void IsMissing_Word_Expected(string text, bool missing) => Assert.Equal(missing, TableValues.IsMissing(text));
+
+    [Theory]
+    [InlineData("Infinity")]
+    [InlineData("1,000")]
+    [InlineData("0x10")]
+    public void TryParseNumber_NotAFiniteInvariantNumber_False(string text) => Assert.False(TableValues.TryParseNumber(text, out _));
+
+    [Fact]
+    public void TryParseDateTime_Offset_ConvertedToUtc()
+    {
+        Assert.True(TableValues.TryParseDateTime("2024-03-01T12:00:00+02:00", out var t));
+        Assert.Equal(new DateTime(2024, 3, 1, 10, 0, 0, DateTimeKind.Utc), t);
+        Assert.Equal(DateTimeKind.Utc, t.Kind);
+    }
+}

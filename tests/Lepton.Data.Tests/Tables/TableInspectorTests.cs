@@ -1,0 +1,112 @@
+using Lepton.Data.Images.Datasets;
+using Lepton.Data.Tables;
+using Lepton.Data.Tables.Columns;
+using Lepton.Data.Tables.Inspection;
+using Lepton.Data.Tables.Reading;
+using Lepton.Data.Tables.Schema;
+using Lepton.Data.Tables.Splits;
+
+namespace Lepton.Data.Tests.Tables;
+
+/// <summary>
+/// The inspection on tables with planted problems: exactly the planted problems are reported, naming their columns and
+/// rows, and the clean columns beside them raise nothing.
+/// </summary>
+public sealed class TableInspectorTests : IDisposable
+{
+    private readonly TableFiles _files = new();
+
+    public void Dispose() => _files.Dispose();
+
+    private (Table Table, TableSchema Schema) Read(string csv, string label)
+    {
+        var table = TableReader.Read(_files.Write("t.csv", csv));
+        return (table, TableRoles.Apply(table, label));
+    }
+
+    private static List<string> Summary(TableInspectionReport report) =>
+        [.. report.Findings.Select(f => $"{f.Kind} [{string.Join(",", f.Columns)}]" + (f.Rows.Count > 0 && f.Kind is not (TableInspectionKinds.MissingValues or TableInspectionKinds.DuplicateRows) ? $" rows {string.Join(",", f.Rows)}" : "")).Order(StringComparer.Ordinal)];
+
+    [Fact]
+    public void Inspect_PlantedProblems_ReportsExactlyThoseWithColumnsAndRows()
+    {
+        var (table, schema) = Read(PlantedTables.Problems(), "label");
+        Assert.Equal(ColumnKind.Identifier, table["id"].Kind);
+        var report = TableInspector.Inspect(table, schema);
+        string[] expected =
+        [
+            "missing-values [bonus]",
+            "constant-column [constant]",
+            "near-constant-column [mostly_zero]",
+            "duplicate-rows [age,bonus,city,color,flag,constant,mostly_zero,leak,label]",
+            "label-conflict [label] rows 6,299",
+            "leakage-suspect [leak]",
+            "identifier-column [id]",
+            "outliers [age] rows 50",
+            "rare-categories [color] rows 77",
+        ];
+        Assert.Equal(expected.Order(StringComparer.Ordinal), Summary(report));
+        Assert.Equal([5, 300], report.OfKind(TableInspectionKinds.DuplicateRows).Single().Rows);
+        var missing = report.OfKind(TableInspectionKinds.MissingValues).Single();
+        Assert.Equal(150, missing.RowCount);
+        // Odd rows, but row 299 holds row 6's values and row 300 row 5's.
+        Assert.Equal(Enumerable.Range(1, 300).Where(r => (r % 2 == 1 && r != 299) || r == 300), missing.Rows);
+        Assert.Equal(0.5, report.Columns.Single(c => c.Name == "bonus").MissingRate);
+        Assert.Contains("'magenta'", report.OfKind(TableInspectionKinds.RareCategories).Single().Message);
+    }
+
+    [Fact]
+    public void Inspect_TrainTestShiftPlanted_ReportsOnlyTheShiftedColumns()
+    {
+        var (table, schema) = Read(PlantedTables.Shift(), "label");
+        var splits = new TableSplits([.. table.RowNumbers.Select(r => r % 5 == 0 ? ImageSplits.Test : ImageSplits.Train)], new int?[table.RowCount]);
+        var report = TableInspector.Inspect(table, schema, splits);
+        Assert.Equal(["distribution-shift [channel]", "distribution-shift [drift]"], Summary(report));
+        Assert.Contains("KS D=", report.Findings.Single(f => f.Columns[0] == "drift").Message);
+        Assert.Contains("'d' is 0.0", report.Findings.Single(f => f.Columns[0] == "channel").Message);
+    }
+
+    [Fact]
+    public void Inspect_SameTableWithoutSplits_NoShiftFindings()
+    {
+        var (table, schema) = Read(PlantedTables.Shift(), "label");
+        Assert.Empty(TableInspector.Inspect(table, schema).Findings);
+    }
+
+    [Fact]
+    public void Inspect_RegressionLabelCopiedWithNoise_LeakageByCorrelation()
+    {
+        var rng = new Random(3);
+        var y = Enumerable.Range(0, 200).Select(_ => PlantedTables.Normal(rng) * 10).ToArray();
+        var table = new Table(
+        [
+            new NumericColumn("y", y),
+            new NumericColumn("y_after", [.. y.Select(v => 2 * v + 0.01 * PlantedTables.Normal(rng))]),
+            new NumericColumn("noise", [.. y.Select(_ => PlantedTables.Normal(rng))]),
+        ]);
+        var report = TableInspector.Inspect(table, TableRoles.Apply(table, "y", TableTask.Regression));
+        var leak = Assert.Single(report.Findings);
+        Assert.Equal((TableInspectionKinds.LeakageSuspect, "y_after"), (leak.Kind, leak.Columns[0]));
+    }
+
+    [Fact]
+    public void Inspect_MissingLabels_ReportedAsMissingLabelWithRows()
+    {
+        var table = new Table([new NumericColumn("x", [.. Enumerable.Range(0, 30).Select(i => i * 1.5)]),
+            new StringColumn("y", ColumnKind.Categorical, [.. Enumerable.Range(0, 30).Select(i => i is 3 or 17 ? null : (i % 2 == 0 ? "a" : "b"))])]);
+        var report = TableInspector.Inspect(table, TableRoles.Apply(table, "y"));
+        var f = Assert.Single(report.Findings);
+        Assert.Equal(TableInspectionKinds.MissingLabel, f.Kind);
+        Assert.Equal([4, 18], f.Rows);
+    }
+
+    [Fact]
+    public void ToJson_Report_HasCountsAndFindings()
+    {
+        var (table, schema) = Read(PlantedTables.Problems(), "label");
+        var json = System.Text.Json.JsonDocument.Parse(TableInspector.Inspect(table, schema, dataset: "p@1").ToJson()).RootElement;
+        Assert.Equal("p@1", json.GetProperty("dataset").GetString());
+        Assert.Equal(1, json.GetProperty("counts").GetProperty("outliers").GetInt32());
+        Assert.Equal(9, json.GetProperty("findings").GetArrayLength());
+    }
+}

@@ -1,0 +1,42 @@
+using Lepton.Data.Tables;
+using Lepton.Data.Tables.Columns;
+using Lepton.Data.Tables.Encoding;
+using Lepton.Data.Tables.Schema;
+using Lepton.Data.Tables.Splits;
+
+namespace Lepton.Data.Tests.Tables;
+
+/// <summary>A split table encoded for a learner: fitted on train only, unlabelled and unseen-class rows left out.</summary>
+public sealed class TableTrainingSetTests
+{
+    [Fact]
+    public void Build_SplitTable_TrainFittedEncodersAndEverySplitEncoded()
+    {
+        var table = new Table(
+        [
+            new NumericColumn("x", [1, 2, 3, 4, 100, 6]),
+            new StringColumn("id", ColumnKind.Identifier, ["a", "b", "c", "d", "e", "f"]),
+            new StringColumn("y", ColumnKind.Categorical, ["p", "q", null, "p", "q", "r"]),
+        ], [11, 12, 13, 14, 15, 16]);
+        var splits = new TableSplits(["train", "train", "train", "train", "test", "test"], new int?[6]);
+        var set = TableTrainingSet.Build(table, TableRoles.Apply(table, "y"), splits, new EncoderOptions(EncoderMode.Linear));
+        Assert.Equal(["x"], set.Encoders.FeatureNames);
+        Assert.Equal(["p", "q"], set.Labels.Classes);
+        Assert.Equal([11, 12, 14], set.Train.RowNumbers);
+        Assert.Equal([0f, 1f, 0f], set.Train.Labels);
+        Assert.Equal(3, set.Train.Features.Rows);
+        // Row 16's class 'r' was never seen in training: left out of test.
+        Assert.Equal([15], set.Test!.RowNumbers);
+        Assert.Null(set.Validation);
+        var x = (NumericEncoder)set.Encoders.Encoders[0];
+        Assert.Equal(7.0 / 3, x.Mean, 12);
+    }
+
+    [Fact]
+    public void Build_NoLabel_Refused()
+    {
+        var table = new Table([new NumericColumn("x", [1, 2])]);
+        var e = Assert.Throws<ArgumentException>(() => TableTrainingSet.Build(table, TableSchema.Empty, null));
+        Assert.Contains("label column", e.Message);
+    }
+}

@@ -24,7 +24,7 @@ public sealed class ReportBrowserTests(ReportFixture fx) : IClassFixture<ReportF
         var page = await browser.NewPageAsync(new() { ViewportSize = new() { Width = 1280, Height = 900 } });
         var errors = new List<string>();
         var requests = new List<string>();
-        page.Console += (_, m) => { if (m.Type is "error" or "warning") errors.Add($"{m.Type}: {m.Text}"); };
+        page.Console += (_, m) => { if (m.Type == "error") errors.Add($"{m.Type}: {m.Text}"); };
         page.PageError += (_, e) => errors.Add("page error: " + e);
         page.Request += (_, r) => { if (!r.Url.StartsWith("data:", StringComparison.Ordinal)) requests.Add(r.Url); };
         var response = await page.GotoAsync(new Uri(path).AbsoluteUri, new() { Timeout = 15_000, WaitUntil = WaitUntilState.Load });

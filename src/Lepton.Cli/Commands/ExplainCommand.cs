@@ -28,7 +28,7 @@ public static class ExplainCommand
         {
             CommonOptions.ApplyThreads(p.GetValue(threads));
             var resolved = await ModelResolution.ResolveAsync(p.GetValue(model)!, p.GetValue(store), ct);
-            Data.Inputs.InputBatch batch;
+            InputBatch batch;
             IReadOnlyList<string> names;
             using (var predictor = PredictorLoader.Default.Load(resolved.Folder))
             {

@@ -125,7 +125,7 @@ public static class EvaluationReportHtml
         var data = new Dictionary<string, string> { ["chart"] = "confusion" };
         if (model is not null) data["model"] = model;
         html.Append(SvgHeatmap.Render(new HeatmapOptions(title, "true class", "predicted class", Cell: names.Count > 12 ? 30 : 44, Data: data),
-            names, names, [.. report.Metrics.ConfusionMatrix.Select(r => (IReadOnlyList<long>)[.. r.Select(v => (long)v)])]));
+            names, names, [.. report.Metrics.ConfusionMatrix.Select(r => (IReadOnlyList<long>)r.Select(v => (long)v).ToArray())]));
     }
 
     private static void Errors(StringBuilder html, EvaluationReport report, Thumbnails thumbnails)

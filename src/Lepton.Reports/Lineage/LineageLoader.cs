@@ -57,9 +57,10 @@ public static class LineageLoader
     private static async Task<IReadOnlyList<string>> AncestorsAsync(IRegistryStore store, string? reference, CancellationToken ct)
     {
         var result = new List<string>();
-        int at = reference?.LastIndexOf('@') ?? -1;
+        if (reference is null) return result;
+        int at = reference.LastIndexOf('@');
         if (at <= 0 || !int.TryParse(reference.AsSpan(at + 1), NumberStyles.None, CultureInfo.InvariantCulture, out int number)) return result;
-        string name = reference![..at];
+        string name = reference[..at];
         var seen = new HashSet<int>();
         while (result.Count < MaxAncestors && seen.Add(number) && await store.GetDatasetVersionAsync(name, number, ct) is { ParentVersion: { } parent })
         {

@@ -155,11 +155,14 @@ internal static class HtmlParts
             if (series.Count == 0) continue;
             var data = new Dictionary<string, string> { ["chart"] = "training-" + suffix, ["run"] = lineage.RunId ?? "" };
             foreach (var c in lineage.Curves.Where(c => c.Key == suffix || c.Key == "val_" + suffix))
-                data[c.Key.Replace('_', '-')] = string.Join(' ', c.Points.Select(p => X(p.Value)));
+                data[AttributeKey(c.Key)] = string.Join(' ', c.Points.Select(p => X(p.Value)));
             html.Append(SvgLineChart.Render(new ChartOptions(title, "epoch", suffix, WholeX: true, YMin: suffix == "accuracy" ? null : 0, Data: data), series));
         }
         html.Append("</div>");
     }
+
+    // A run metric key as a data attribute name: lower case, anything but letters and digits turned into dashes.
+    private static string AttributeKey(string key) => new string(key.ToLowerInvariant().Select(ch => ch is (>= 'a' and <= 'z') or (>= '0' and <= '9') ? ch : '-').ToArray());
 
     /// <summary>The model's lineage as a definition list.</summary>
     public static void LineageList(StringBuilder html, ReportLineage l, string evaluatedOn)

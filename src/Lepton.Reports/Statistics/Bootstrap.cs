@@ -21,7 +21,8 @@ public static class Bootstrap
         ArgumentOutOfRangeException.ThrowIfNegative(resamples);
         if (level is <= 0 or >= 1) throw new ArgumentOutOfRangeException(nameof(level), $"level must be in (0, 1), got {level}.");
         var full = Values(ClassificationReport.FromPredictions(predicted, actual, classCount: classes));
-        var draws = Metrics.Select(_ => new double[actual.Length == 0 ? 0 : resamples]).ToArray();
+        int count = actual.Length == 0 ? 0 : resamples;
+        var draws = Metrics.Select(_ => new double[count]).ToArray();
         if (actual.Length > 0)
         {
             var rng = new Generator(seed);

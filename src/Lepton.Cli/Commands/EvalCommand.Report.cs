@@ -14,7 +14,7 @@ public static partial class EvalCommand
         int batchSize, ReportOptions options, bool json, CancellationToken ct)
     {
         var resolved = new List<ResolvedModel>();
-        foreach (var m in models) resolved.Add(await ModelResolution.ResolveAsync(m, store, ct));
+        foreach (var name in models) resolved.Add(await ModelResolution.ResolveAsync(name, store, ct));
         // The registry is opened only when something lives there, so a folder model on Fashion-MNIST leaves no .lepton behind.
         bool needsRegistry = resolved.Any(r => r.Version is not null) || !string.Equals(data, "fashion-mnist", StringComparison.OrdinalIgnoreCase);
         await using var registry = needsRegistry ? await ModelRegistry.OpenAsync(store, ct) : null;

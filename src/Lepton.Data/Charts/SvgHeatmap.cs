@@ -23,7 +23,7 @@ public static class SvgHeatmap
         if (values.Count != rowLabels.Count || values.Any(r => r.Count != columnLabels.Count))
             throw new ArgumentException($"SvgHeatmap: {values.Count} rows of values for {rowLabels.Count} row labels and {columnLabels.Count} columns; give one value per row and column.");
         int cell = options.Cell, left = options.LabelWidth + 20, top = 64 + options.LabelWidth / 2;
-        int width = left + columnLabels.Count * cell + 10, height = top + rowLabels.Count * cell + 10;
+        int width = left + columnLabels.Count * cell + 60, height = top + rowLabels.Count * cell + 10;
         long max = Math.Max(1, values.SelectMany(r => r).DefaultIfEmpty(0).Max());
         var svg = new StringBuilder();
         svg.Append($"<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart heatmap\" width=\"{width}\" height=\"{height}\" viewBox=\"0 0 {width} {height}\" role=\"img\" aria-label=\"{Encode(options.Title)}\"");

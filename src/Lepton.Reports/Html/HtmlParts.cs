@@ -179,7 +179,7 @@ internal static class HtmlParts
         if (l.RunStarted is { } started) Item("run started (UTC)", started.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture));
         Item("code version", l.CodeVersion);
         Item("seed", l.Seed?.ToString(CultureInfo.InvariantCulture));
-        foreach (var (key, value) in l.Parameters.OrderBy(p => p.Key, StringComparer.Ordinal))
+        foreach (var (key, value) in l.Parameters.Where(p => p.Value != "null").OrderBy(p => p.Key, StringComparer.Ordinal))
             Item("run: " + key, value.Length > 300 ? value[..300] + "…" : value);
         html.Append("</dl>");
 

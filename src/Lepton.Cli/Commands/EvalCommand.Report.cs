@@ -61,13 +61,13 @@ public static partial class EvalCommand
             return 0;
         }
         var table = new Table().Border(TableBorder.Rounded).Title($"A = {Markup.Escape(comparison.First.Model)}, B = {Markup.Escape(comparison.Second.Model)} on {Markup.Escape(source.Data.Name)}")
-            .AddColumns("metric", "A", "B", "B − A", "95% interval", "test", "p", "significant at 5%");
+            .AddColumns("metric", "A", "B", "B − A", "95% interval", "p", "test", "5%");
         foreach (var d in comparison.Differences)
         {
             bool accuracy = d.Metric == "accuracy";
             double p = accuracy ? m.PValue : d.PValue;
-            table.AddRow(d.Metric, d.First.ToString("F4"), d.Second.ToString("F4"), d.Difference.ToString("+0.0000;-0.0000"), $"{d.Low:F4} – {d.High:F4}",
-                accuracy ? (m.Exact ? "McNemar (exact)" : "McNemar (χ²)") : "paired bootstrap", p.ToString("G3"), p < 0.05 ? "[green]yes[/]" : "no");
+            table.AddRow(d.Metric, d.First.ToString("F4"), d.Second.ToString("F4"), d.Difference.ToString("+0.0000;-0.0000"), Markup.Escape($"[{d.Low:+0.000;-0.000}, {d.High:+0.000;-0.000}]"),
+                p < 0.001 ? p.ToString("0.0e0") : p.ToString("0.###"), accuracy ? (m.Exact ? "McNemar exact" : "McNemar χ²") : "bootstrap", p < 0.05 ? "[green]yes[/]" : "no");
         }
         AnsiConsole.Write(table);
         AnsiConsole.MarkupLine($"A right and B wrong on {m.OnlyFirstCorrect} examples, B right and A wrong on {m.OnlySecondCorrect}.");

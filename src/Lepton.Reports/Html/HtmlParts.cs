@@ -19,7 +19,7 @@ internal static class HtmlParts
         "body{font-family:system-ui,sans-serif;margin:1.5em 2em;color:#111827;max-width:1400px}h1{font-size:1.5em}h2{margin-top:1.6em;border-bottom:1px solid #e5e7eb;padding-bottom:.2em}" +
         "table{border-collapse:collapse;margin:.5em 0}td,th{padding:.25em .7em;text-align:right;border-bottom:1px solid #e5e7eb}th:first-child,td:first-child{text-align:left}" +
         ".muted{color:#6b7280}.warn{background:#fef3c7;border-left:4px solid #d97706;padding:.4em .8em}.good{color:#15803d;font-weight:600}.bad{color:#b91c1c;font-weight:600}" +
-        "nav a{margin-right:1em}.charts{display:flex;flex-wrap:wrap;gap:1em;align-items:flex-start}.side{display:grid;grid-template-columns:1fr 1fr;gap:2em}" +
+        "nav a{margin-right:1em}.charts{display:flex;flex-wrap:wrap;gap:1em;align-items:flex-start}.side{display:grid;grid-template-columns:1fr 1fr;gap:2em}.side>*{min-width:0;overflow-x:auto}" +
         ".gallery{display:flex;flex-wrap:wrap;gap:.6em}.gallery figure{margin:0;width:104px;font-size:.72em;text-align:center}" +
         ".gallery img{width:96px;height:96px;object-fit:contain;image-rendering:pixelated;border:1px solid #d1d5db;background:#f9fafb}" +
         "dl{display:grid;grid-template-columns:max-content 1fr;gap:.2em 1em}dt{font-weight:600}dd{margin:0;word-break:break-all}";

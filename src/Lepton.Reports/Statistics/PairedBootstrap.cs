@@ -5,7 +5,7 @@ namespace Lepton.Reports.Statistics;
 
 /// <summary>
 /// One metric of two models on the same examples: each model's value, the difference (second − first), its bootstrap
-/// interval, and the two-sided bootstrap p-value (twice the smaller share of draws on either side of zero).
+/// interval, and the two-sided bootstrap p-value (twice the smaller share of draws on either side of zero, add-one corrected).
 /// </summary>
 public sealed record PairedDifference(string Metric, double First, double Second, double Difference, double Low, double High, double PValue)
 {
@@ -52,7 +52,8 @@ public static class PairedBootstrap
         {
             var d = draws[m];
             int atOrBelow = d.Count(v => v <= 0), atOrAbove = d.Count(v => v >= 0);
-            double p = d.Length == 0 ? 1 : Math.Min(1, 2.0 * Math.Min(atOrBelow, atOrAbove) / d.Length);
+            // Add-one (Davison and Hinkley): a p-value from R draws is never below 2/(R+1), however far the draws sit from zero.
+            double p = d.Length == 0 ? 1 : Math.Min(1, 2.0 * (Math.Min(atOrBelow, atOrAbove) + 1) / (d.Length + 1));
             var interval = Interval.Percentile(b[m] - a[m], d, level);
             result.Add(new PairedDifference(Bootstrap.Metrics[m], a[m], b[m], b[m] - a[m], interval.Low, interval.High, p));
         }

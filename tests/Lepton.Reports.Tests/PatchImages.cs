@@ -37,14 +37,17 @@ internal static class PatchImages
         return new InMemoryDataset(Tensor.FromArray(x, n, 1, side, side), Tensor.FromArray(y.Select(v => (float)v).ToArray(), n).To(DType.Int32), Names(classes));
     }
 
-    /// <summary>Writes the tiny model: logit k = <paramref name="sharpness"/> × mean of cell k of the image scaled to [0,1].</summary>
-    public static string WriteModel(string dir, int classes, int side, double sharpness = 12, IReadOnlyList<string>? names = null)
+    /// <summary>
+    /// Writes the tiny model: logit k = <paramref name="sharpness"/> × mean of cell <c>cellOf[k]</c> (default k) of the image scaled
+    /// to [0,1], its class named after that cell, so a permutation gives the same model with its classes in another order.
+    /// </summary>
+    public static string WriteModel(string dir, int classes, int side, double sharpness = 12, int[]? cellOf = null)
     {
         var linear = new Linear(side * side, classes, rng: new Generator(1));
         var w = new float[classes * side * side];
         for (int k = 0; k < classes; k++)
         {
-            var (r0, c0, size) = Cell(k, classes, side);
+            var (r0, c0, size) = Cell(cellOf?[k] ?? k, classes, side);
             for (int r = r0; r < r0 + size; r++)
                 for (int c = c0; c < c0 + size; c++) w[k * side * side + r * side + c] = (float)(sharpness / (size * size));
         }
@@ -54,7 +57,7 @@ internal static class PatchImages
         {
             Input = InputSpec.ForImage("image", 1, side, side),
             Preprocessing = new PreprocessingSpec(Scale: 1.0 / 255),
-            ClassNames = names ?? Names(classes),
+            ClassNames = [.. Enumerable.Range(0, classes).Select(k => $"class-{cellOf?[k] ?? k}")],
         });
         return dir;
     }

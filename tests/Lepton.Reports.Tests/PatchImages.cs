@@ -13,10 +13,10 @@ namespace Lepton.Reports.Tests;
 /// </summary>
 internal static class PatchImages
 {
-    public static IReadOnlyList<string> Names(int classes) => [.. Enumerable.Range(0, classes).Select(c => $"class-{c}")];
+    public static IReadOnlyList<string> Names(int classes, string prefix = "class-") => [.. Enumerable.Range(0, classes).Select(c => $"{prefix}{c}")];
 
     /// <summary><paramref name="n"/> raw images (0..255 values), class i % classes.</summary>
-    public static InMemoryDataset Make(int n, int classes, int side, ulong seed)
+    public static InMemoryDataset Make(int n, int classes, int side, ulong seed, string prefix = "class-")
     {
         var rng = new Generator(seed);
         var x = new float[n * side * side];
@@ -34,14 +34,14 @@ internal static class PatchImages
                     x[i * side * side + r * side + c] = inPatch ? Math.Min(255, patch + rng.NextInt(20)) : rng.NextInt(150);
                 }
         }
-        return new InMemoryDataset(Tensor.FromArray(x, n, 1, side, side), Tensor.FromArray(y.Select(v => (float)v).ToArray(), n).To(DType.Int32), Names(classes));
+        return new InMemoryDataset(Tensor.FromArray(x, n, 1, side, side), Tensor.FromArray(y.Select(v => (float)v).ToArray(), n).To(DType.Int32), Names(classes, prefix));
     }
 
     /// <summary>
     /// Writes the tiny model: logit k = <paramref name="sharpness"/> × mean of cell <c>cellOf[k]</c> (default k) of the image scaled
     /// to [0,1], its class named after that cell, so a permutation gives the same model with its classes in another order.
     /// </summary>
-    public static string WriteModel(string dir, int classes, int side, double sharpness = 12, int[]? cellOf = null)
+    public static string WriteModel(string dir, int classes, int side, double sharpness = 12, int[]? cellOf = null, string prefix = "class-")
     {
         var linear = new Linear(side * side, classes, rng: new Generator(1));
         var w = new float[classes * side * side];
@@ -57,7 +57,7 @@ internal static class PatchImages
         {
             Input = InputSpec.ForImage("image", 1, side, side),
             Preprocessing = new PreprocessingSpec(Scale: 1.0 / 255),
-            ClassNames = [.. Enumerable.Range(0, classes).Select(k => $"class-{cellOf?[k] ?? k}")],
+            ClassNames = [.. Enumerable.Range(0, classes).Select(k => $"{prefix}{cellOf?[k] ?? k}")],
         });
         return dir;
     }

@@ -28,7 +28,7 @@ public sealed class McNemarTests
     }
 
     [Fact]
-    public void Accuracies02PointsApartOn10000_AreNotSignificant()
+    public void Test_0Point2PointsApartOn10000Examples_IsNotSignificant()
     {
         var (a, b) = Outcomes(10_000, 0.85, 0.002, seed: 5);
         double gap = (b.Count(x => x) - a.Count(x => x)) / 10_000.0;
@@ -43,7 +43,7 @@ public sealed class McNemarTests
     }
 
     [Fact]
-    public void Accuracies3PointsApartOn10000_AreSignificant()
+    public void Test_3PointsApartOn10000Examples_IsSignificant()
     {
         var (a, b) = Outcomes(10_000, 0.85, 0.03, seed: 5);
         Assert.Equal(0.03, (b.Count(x => x) - a.Count(x => x)) / 10_000.0, 6);
@@ -53,7 +53,7 @@ public sealed class McNemarTests
     }
 
     [Fact]
-    public void FewDiscordantPairs_UseTheExactBinomialTest()
+    public void FromCounts_FewDiscordantPairs_UsesTheExactBinomialTest()
     {
         // b = 1, c = 9: p = 2 · (C(10,0) + C(10,1)) / 2^10 = 22 / 1024.
         var result = McNemar.FromCounts(1, 9);

@@ -1,15 +1,17 @@
 using Lepton.Engine;
 using Lepton.Engine.Autograd;
 using Lepton.NN;
+using Lepton.NN.Graph;
 using Lepton.NN.Layers;
 
 namespace Lepton.Reports.Explanations;
 
 /// <summary>
-/// Grad-CAM (Selvaraju et al. 2017) on a <see cref="Sequential"/> network: the activations A of the last conv layer (after the
-/// shape-keeping layers right behind it, e.g. its ReLU or batch norm), the gradient of the class score with respect to them
-/// from the engine's autograd, channel weights αₖ = mean over positions of ∂score/∂Aₖ, and ReLU(Σₖ αₖ Aₖ) upsampled
-/// bilinearly to the input's size.
+/// Grad-CAM (Selvaraju et al. 2017) on a chain of layers (a <see cref="Sequential"/>, or a graph that is one chain): the
+/// activations A of the last conv layer (after the shape-keeping layers right behind it, e.g. its ReLU or batch norm), the
+/// gradient of the class score with respect to them from the engine's autograd, channel weights αₖ = mean over positions of
+/// ∂score/∂Aₖ, and ReLU(Σₖ αₖ Aₖ) upsampled bilinearly to the input's size. Branching graphs (ResNet, MobileNet) have no
+/// single point to split at, so they get no Grad-CAM.
 /// </summary>
 public static class GradCam
 {
@@ -20,9 +22,13 @@ public static class GradCam
         ArgumentNullException.ThrowIfNull(model);
         if (input.Rank != 4 || input.Shape[0] != 1)
             throw new ArgumentException($"GradCam expected one preprocessed image (1,C,H,W), got {input.Shape}.");
-        if (model is not Sequential)
-            return (null, $"Grad-CAM needs a Sequential network to find the last conv layer in; this model is a {model.TypeName} (saliency and occlusion still apply).");
-        var layers = Leaves(model).ToList();
+        var layers = new List<Module>();
+        if (model is GraphModel graph)
+        {
+            if (!graph.TryFlattenChain(layers, out var why))
+                return (null, $"Grad-CAM needs the network as a chain of layers to split at its last conv layer, and {why} (saliency and occlusion still apply).");
+        }
+        else layers.AddRange(Leaves(model));
         int last = layers.FindLastIndex(m => m is Conv2d);
         if (last < 0) return (null, "the network has no Conv2d layer, so there is no spatial activation map for Grad-CAM (saliency and occlusion still apply).");
 

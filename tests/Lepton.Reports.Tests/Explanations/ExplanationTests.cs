@@ -85,6 +85,17 @@ public sealed class ExplanationTests
     }
 
     [Fact]
+    public void BranchingGraph_HasNoGradCam_NamingWhere_ButSaliencyAndOcclusion()
+    {
+        var resnet = Lepton.NN.Presets.ModelPresets.Build("resnet", 1, Side, Side, 4, new Generator(4));
+        var explanation = ImageExplainer.Explain(resnet, Image(2, 2, 5), ["a", "b", "c", "d"]);
+        Assert.Null(explanation.GradCam);
+        Assert.Contains("branches or merges", explanation.GradCamUnavailable);
+        Assert.Contains(explanation.Saliency.Values, v => v > 0);
+        Assert.Equal(Side * Side, explanation.Occlusion.Values.Length);
+    }
+
+    [Fact]
     public void ExplanationImage_IsAPngWithOnePanelPerMap()
     {
         var x = Image(2, 2, 5);

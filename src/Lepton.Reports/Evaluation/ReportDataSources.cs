@@ -25,6 +25,8 @@ public static class ReportDataSources
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(data);
         if (string.Equals(data, "fashion-mnist", StringComparison.OrdinalIgnoreCase)) return new ReportDataSource(FashionMnistTest(dataDir));
+        if (TensorFolder.IsTensorFolder(data))
+            throw new ArgumentException($"--data {data} is a tensor data set folder; reports cover image classifiers on fashion-mnist or an image data set version (NAME@V). For a tensor folder, lepton eval without --report prints its metrics.");
         if (Directory.Exists(data))
             throw new ArgumentException($"--data {data} is a folder; reports read fashion-mnist or an image data set version: import the folder first (lepton data import {data} --name NAME) and pass --data NAME@1.");
         if (registry is null) throw new ArgumentException($"--data {data} names a data set version, which needs the registry.");

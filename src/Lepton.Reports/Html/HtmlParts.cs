@@ -15,6 +15,9 @@ namespace Lepton.Reports.Html;
 /// </summary>
 internal static class HtmlParts
 {
+    /// <summary>The most classes whose ROC and precision-recall charts a page draws.</summary>
+    public const int MaxCurveClasses = 24;
+
     private const string Css =
         "body{font-family:system-ui,sans-serif;margin:1.5em 2em;color:#111827;max-width:1400px}h1{font-size:1.5em}h2{margin-top:1.6em;border-bottom:1px solid #e5e7eb;padding-bottom:.2em}" +
         "table{border-collapse:collapse;margin:.5em 0}td,th{padding:.25em .7em;text-align:right;border-bottom:1px solid #e5e7eb}th:first-child,td:first-child{text-align:left}" +
@@ -61,8 +64,14 @@ internal static class HtmlParts
     public static void CurveCharts(StringBuilder html, IReadOnlyList<(string Model, IReadOnlyList<ClassCurve> Curves)> models)
     {
         int classes = models[0].Curves.Count;
+        // Many classes would make a page of hundreds of charts: the hardest ones (lowest ROC-AUC of the first model) are drawn.
+        var drawn = Enumerable.Range(0, classes).OrderBy(c => double.IsNaN(models[0].Curves[c].RocAuc) ? 2 : models[0].Curves[c].RocAuc).ThenBy(c => c)
+            .Take(MaxCurveClasses).Order().ToList();
+        if (drawn.Count < classes)
+            html.Append("<p class=\"muted\">").Append(classes).Append(" classes: the ").Append(drawn.Count)
+                .Append(" with the lowest ROC-AUC are drawn; the table above has every class's areas.</p>");
         html.Append("<div class=\"charts\">");
-        for (int c = 0; c < classes; c++)
+        foreach (int c in drawn)
         {
             var curves = models.Select(m => (m.Model, Curve: m.Curves[c])).ToList();
             string name = curves[0].Curve.Name;

@@ -42,6 +42,21 @@ public sealed class ReportHtmlTests : IDisposable
     }
 
     [Fact]
+    public async Task ManyClasses_DrawTheCurvesOfThe24Hardest_AndSaySo()
+    {
+        var raw = PatchImages.Make(600, 30, 18, seed: 2);
+        var data = new ReportData("thirty", raw, [.. Enumerable.Repeat("test", raw.Count)], "test");
+        var report = await ReportWorkflow.EvaluateAsync(new ReportModel("m", PatchImages.WriteModel(Path.Combine(_root, "m30"), 30, 18)), data, null, ReportFixture.Options);
+        string html = EvaluationReportHtml.Render(report);
+        var drawn = Regex.Matches(html, "data-chart=\"roc\" data-class=\"([^\"]*)\"").Select(m => m.Groups[1].Value).ToList();
+        Assert.Equal(24, drawn.Count);
+        double worstDrawn = report.Curves.Where(c => drawn.Contains(c.Name)).Max(c => c.RocAuc);
+        Assert.All(report.Curves.Where(c => !drawn.Contains(c.Name)), c => Assert.True(c.RocAuc >= worstDrawn));
+        Assert.Contains("30 classes: the 24 with the lowest ROC-AUC are drawn", html);
+        Assert.Equal(30, Regex.Count(html, "<tr class=\"class\""));
+    }
+
+    [Fact]
     public void Thumbnail_OfALargeRgbImage_IsShrunkToFit64Pixels()
     {
         var rgb = new float[3 * 100 * 80];

@@ -10,18 +10,18 @@ namespace Lepton.Reports;
 /// <summary>
 /// Everything one model's evaluation report shows, computed once: Training's <see cref="ClassificationReport"/> on the
 /// headline examples (the numbers of evaluation.json) with bootstrap intervals, one-vs-rest curves, calibration, metrics per
-/// slice (split, brightness quartile) over every example, the most confident mistakes and most confused pairs, and lineage.
+/// slice (split, brightness and contrast quartiles) over every example, the most confident mistakes and most confused pairs, and lineage.
 /// </summary>
 public sealed class EvaluationReport
 {
-    private EvaluationReport(ReportData data, ModelScores scores, ModelScores headline, double[] brightness, ClassificationReport metrics,
+    private EvaluationReport(ReportData data, ModelScores scores, ModelScores headline, InputStatistics inputs, ClassificationReport metrics,
         IReadOnlyDictionary<string, Interval> intervals, IReadOnlyList<ClassCurve> curves, Reliability reliability,
         IReadOnlyList<SliceMetrics> slices, IReadOnlyList<Mistake> mistakes, IReadOnlyList<ConfusedPair> pairs, ReportLineage lineage, ReportOptions options)
     {
         Data = data;
         Scores = scores;
         Headline = headline;
-        Brightness = brightness;
+        Inputs = inputs;
         Metrics = metrics;
         Intervals = intervals;
         Curves = curves;
@@ -41,8 +41,8 @@ public sealed class EvaluationReport
     /// <summary>The scores on the headline examples (<see cref="ReportData.HeadlineIndices"/>), in that order.</summary>
     public ModelScores Headline { get; }
 
-    /// <summary>Mean raw input value of every example.</summary>
-    public double[] Brightness { get; }
+    /// <summary>Raw input statistics of every example (brightness, contrast).</summary>
+    public InputStatistics Inputs { get; }
 
     /// <summary>Training's report on the headline examples: accuracy, per-class metrics, confusion matrix, ROC-AUC, loss.</summary>
     public ClassificationReport Metrics { get; }
@@ -73,14 +73,14 @@ public sealed class EvaluationReport
     /// <summary>The report's numbers in evaluation.json's format (<see cref="ModelReports.EvaluationJson"/>).</summary>
     public JsonObject EvaluationJson() => ModelReports.EvaluationJson(Metrics);
 
-    public static EvaluationReport Build(ReportData data, ModelScores scores, double[] brightness, ReportLineage lineage, ReportOptions? options = null)
+    public static EvaluationReport Build(ReportData data, ModelScores scores, InputStatistics inputs, ReportLineage lineage, ReportOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(data);
         ArgumentNullException.ThrowIfNull(scores);
-        ArgumentNullException.ThrowIfNull(brightness);
+        ArgumentNullException.ThrowIfNull(inputs);
         options = (options ?? ReportOptions.Default).Validate();
-        if (scores.Count != data.Count || brightness.Length != data.Count)
-            throw new ArgumentException($"EvaluationReport: {scores.Count} scores and {brightness.Length} brightness values for {data.Count} examples.");
+        if (scores.Count != data.Count || inputs.Count != data.Count || inputs.Std.Length != data.Count)
+            throw new ArgumentException($"EvaluationReport: {scores.Count} scores and {inputs.Count} input statistics for {data.Count} examples.");
         int k = scores.Classes;
         var headline = scores.Subset(data.HeadlineIndices);
         double loss = headline.Count == 0 ? double.NaN : headline.Losses.Average();
@@ -97,10 +97,11 @@ public sealed class EvaluationReport
         var reliability = Calibration.Of(confidence, correct, options.CalibrationBins);
         var slices = new List<SliceMetrics>();
         slices.AddRange(Statistics.Slices.By("split", data.Splits, scores.Predicted, scores.Labels, k));
-        slices.AddRange(Statistics.Slices.Quartiles("mean pixel value", brightness, scores.Predicted, scores.Labels, k));
+        slices.AddRange(Statistics.Slices.Quartiles("brightness (mean pixel)", inputs.Mean, scores.Predicted, scores.Labels, k));
+        slices.AddRange(Statistics.Slices.Quartiles("contrast (pixel std)", inputs.Std, scores.Predicted, scores.Labels, k));
         var mistakes = ErrorAnalysis.Mistakes(scores.Probabilities, k, scores.Predicted, scores.Labels, data.HeadlineIndices);
         var pairs = ErrorAnalysis.MostConfused(mistakes, options.ConfusedPairs, options.ExamplesPerPair);
-        return new EvaluationReport(data, scores, headline, brightness, metrics, intervals, curves, reliability, slices,
+        return new EvaluationReport(data, scores, headline, inputs, metrics, intervals, curves, reliability, slices,
             [.. mistakes.Take(options.Mistakes)], pairs, lineage, options);
     }
 }

@@ -67,7 +67,7 @@ public static class ReportWorkflow
             {
                 var lineage = await LineageLoader.LoadAsync(models[i].Name, models[i].Folder, models[i].Version, store, ct);
                 var scores = scored.Scores[i];
-                reports.Add(await Task.Run(() => EvaluationReport.Build(data, scores, scored.Brightness, lineage, options), ct));
+                reports.Add(await Task.Run(() => EvaluationReport.Build(data, scores, scored.Inputs, lineage, options), ct));
             }
             return reports;
         }

@@ -86,7 +86,7 @@ public sealed class ReportBrowserTests(ReportFixture fx) : IClassFixture<ReportF
         // Training curves from the run; slices; lineage; the gallery with PNG thumbnails.
         Assert.Equal("1.2 0.7 0.5", await page.Locator("svg[data-chart='training-loss']").GetAttributeAsync("data-loss"));
         Assert.Equal(2, await page.Locator("svg[data-chart='training-accuracy'] path.series").CountAsync());
-        Assert.Equal(2 + 4, await page.Locator("table.slices tr[data-slice]").CountAsync());
+        Assert.Equal(2 + 4 + 4, await page.Locator("table.slices tr[data-slice]").CountAsync());
         Assert.Equal("patches@2", await page.Locator("dl.lineage dd[data-key='trained on']").InnerTextAsync());
         Assert.Equal("patches@1", await page.Locator("dl.lineage dd[data-key='data set ancestors']").InnerTextAsync());
         int mistakes = await page.Locator(".gallery.mistakes figure").CountAsync();

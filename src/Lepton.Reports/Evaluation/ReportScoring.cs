@@ -8,8 +8,8 @@ namespace Lepton.Reports.Evaluation;
 /// <summary>A classifier to score: its name in the report and the loaded predictor (any kind the runtime knows).</summary>
 public sealed record ScoredModel(string Name, IPredictor Predictor);
 
-/// <summary>What one pass over a <see cref="ReportData"/> gives: each model's scores and each example's mean raw input value (brightness).</summary>
-public sealed record ScoringResult(IReadOnlyList<ModelScores> Scores, double[] Brightness);
+/// <summary>What one pass over a <see cref="ReportData"/> gives: each model's scores and each example's input statistics.</summary>
+public sealed record ScoringResult(IReadOnlyList<ModelScores> Scores, InputStatistics Inputs);
 
 /// <summary>
 /// Runs classifiers over a report's examples in batches: reads each batch once, replays every model's stored preprocessing
@@ -30,7 +30,8 @@ public static class ReportScoring
         var predicted = models.Select(_ => new int[n]).ToArray();
         var labels = models.Select(_ => new int[n]).ToArray();
         var losses = models.Select(_ => new double[n]).ToArray();
-        var brightness = new double[n];
+        var mean = new double[n];
+        var std = new double[n];
         var indices = new int[Math.Min(batchSize, Math.Max(1, n))];
         for (int start = 0; start < n; start += batchSize)
         {
@@ -42,7 +43,11 @@ public static class ReportScoring
             var values = raw.Span<float>();
             int row = values.Length / count;
             var targets = batch.Targets.Contiguous().To(DType.Int32).Span<int>();
-            for (int i = 0; i < count; i++) brightness[start + i] = ExampleStatistics.Of(values.Slice(i * row, row)).Mean;
+            for (int i = 0; i < count; i++)
+            {
+                var s = ExampleStatistics.Of(values.Slice(i * row, row));
+                (mean[start + i], std[start + i]) = (s.Mean, s.Std);
+            }
             for (int m = 0; m < models.Count; m++)
             {
                 int k = names[m].Count;
@@ -64,7 +69,7 @@ public static class ReportScoring
             }
         }
         var scores = models.Select((m, i) => new ModelScores(m.Name, names[i], probabilities[i], predicted[i], labels[i], losses[i])).ToList();
-        return new ScoringResult(scores, brightness);
+        return new ScoringResult(scores, new InputStatistics(mean, std));
     }
 
     /// <summary>

@@ -46,7 +46,7 @@ public static class EvaluationReportHtml
         ReliabilityTable(html, report.Reliability);
         html.Append("</div></section>");
 
-        html.Append("<section id=\"slices\"><h2>Slices</h2><p class=\"muted\">Every evaluated example, by split and by quartile of its mean raw pixel value (brightness).</p>");
+        html.Append("<section id=\"slices\"><h2>Slices</h2><p class=\"muted\">Every evaluated example, by split and by quartile of its raw pixels' mean (brightness) and standard deviation (contrast).</p>");
         SliceTable(html, [(report.Model, report.Slices)]);
         html.Append("</section>");
 

@@ -11,7 +11,10 @@ using Lepton.Training.Workflows;
 
 namespace Lepton.Cli.Commands;
 
-/// <summary><c>lepton eval</c>: accuracy, per-class precision/recall/F1 and the confusion matrix of a model on a data set's test split.</summary>
+/// <summary>
+/// <c>lepton eval</c>: accuracy, per-class precision/recall/F1 and the confusion matrix of a model on a data set's test split;
+/// the HTML report, comparisons and image data set versions go through <see cref="ReportAsync"/> (EvalCommand.Report.cs).
+/// </summary>
 public static partial class EvalCommand
 {
     public static Command Create()

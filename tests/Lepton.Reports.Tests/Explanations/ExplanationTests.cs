@@ -85,12 +85,39 @@ public sealed class ExplanationTests
     }
 
     [Fact]
-    public void BranchingGraph_HasNoGradCam_NamingWhere_ButSaliencyAndOcclusion()
+    public void AtConvOutput_FoundInTheRecordedGraph_PutsMostMassOnThePatchToo()
+    {
+        // The conv output before its ReLU: negative off the patch, so ReLU(α·A) keeps the patch alone.
+        var (map, reason) = GradCam.AtConvOutput(Network(), Image(3, 10, 7), 1);
+        Assert.Null(reason);
+        Assert.True(map!.MassInside(3, 10, 4, 4) > 0.9, $"{map.MassInside(3, 10, 4, 4):P1}");
+    }
+
+    [Fact]
+    public void AtConvOutput_EqualsTheSplitNetworkMap_WhenTheConvFeedsTheHeadDirectly()
+    {
+        var network = new Sequential(new Conv2d(1, 3, 3, new Conv2dOptions(Padding: 1), new Generator(5)), new Flatten(), new Linear(3 * Side * Side, 4, rng: new Generator(6)));
+        var x = Image(2, 2, 9);
+        int nonZero = 0;
+        for (int cls = 0; cls < 4; cls++)
+        {
+            var (split, _) = GradCam.Compute(network, x, cls);
+            var (recorded, _) = GradCam.AtConvOutput(network, x, cls);
+            Assert.Equal(split!.Values.Length, recorded!.Values.Length);
+            for (int i = 0; i < split.Values.Length; i++) Assert.Equal(split.Values[i], recorded.Values[i], 5);
+            if (split.Values.Any(v => v > 0)) nonZero++;
+        }
+        // A random head finds evidence for some classes (a class whose weighted sum is negative everywhere gets an empty map).
+        Assert.True(nonZero > 0);
+    }
+
+    [Fact]
+    public void BranchingGraph_GetsGradCamFromItsLastConvOutput_AndSaliencyAndOcclusion()
     {
         var resnet = Lepton.NN.Presets.ModelPresets.Build("resnet", 1, Side, Side, 4, new Generator(4));
         var explanation = ImageExplainer.Explain(resnet, Image(2, 2, 5), ["a", "b", "c", "d"]);
-        Assert.Null(explanation.GradCam);
-        Assert.Contains("branches or merges", explanation.GradCamUnavailable);
+        Assert.Null(explanation.GradCamUnavailable);
+        Assert.Equal(Side * Side, explanation.GradCam!.Values.Length);
         Assert.Contains(explanation.Saliency.Values, v => v > 0);
         Assert.Equal(Side * Side, explanation.Occlusion.Values.Length);
     }

@@ -12,6 +12,7 @@ public static class LeptonCommand
         root.Subcommands.Add(DemoCommand.Create());
         root.Subcommands.Add(TrainCommand.Create());
         root.Subcommands.Add(EvalCommand.Create());
+        root.Subcommands.Add(ExplainCommand.Create());
         root.Subcommands.Add(PredictCommand.Create());
         root.Subcommands.Add(ModelsCommand.Create());
         root.Subcommands.Add(RunsCommand.Create());

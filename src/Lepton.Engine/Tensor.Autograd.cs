@@ -11,6 +11,21 @@ public sealed partial class Tensor
     public GradStore Backward(GradStore? accumulateInto = null, Tensor? seed = null) =>
         Backpropagation.Run(this, seed, accumulateInto);
 
+    /// <summary>
+    /// Keeps the gradient of this computed (non-leaf) tensor in the store <see cref="Backward"/> returns, as PyTorch's
+    /// <c>retain_grad</c> does: explanations (Grad-CAM) need the gradient at an intermediate activation. Returns itself.
+    /// </summary>
+    public Tensor RetainGrad()
+    {
+        if (!RequiresGrad)
+            throw new InvalidOperationException("RetainGrad() on a tensor that does not require grad: no parameter or leaf that wants a gradient reaches it.");
+        RetainsGrad = true;
+        return this;
+    }
+
+    /// <summary>Whether <see cref="RetainGrad"/> asked for this tensor's gradient to be kept.</summary>
+    public bool RetainsGrad { get; private set; }
+
     /// <summary>Marks this tensor as a leaf that wants a gradient; returns itself for chaining.</summary>
     public Tensor RequireGrad(bool value = true)
     {

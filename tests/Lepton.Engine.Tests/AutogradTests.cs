@@ -15,6 +15,19 @@ public class AutogradTests
     }
 
     [Fact]
+    public void RetainGrad_KeepsAnIntermediatesGradient_AndTheLeafGradientsStayTheSame()
+    {
+        var x = Tensor.FromArray(new double[] { 1, 2, 3 }).RequireGrad();
+        var h = x.Square().RetainGrad();
+        // y = Σ 3·h + h² : dy/dh = 3 + 2h, dy/dx = (3 + 2x²)·2x.
+        var g = h.Mul(3).Add(h.Square()).Sum().Backward();
+        Assert.Equal(new double[] { 5, 11, 21 }, g.Get(h).ToDoubleArray());
+        Assert.Equal(new double[] { 10, 44, 126 }, g.Get(x).ToDoubleArray());
+        Assert.Equal(2, g.Count);
+        Assert.Throws<InvalidOperationException>(() => Tensor.FromArray(new double[] { 1 }).RetainGrad());
+    }
+
+    [Fact]
     public void ReusedTensorGradientsAddUp()
     {
         var x = Tensor.FromArray(new double[] { 1, 2 }).RequireGrad();

@@ -2,6 +2,7 @@ using System.CommandLine;
 using Lepton.Cli.Rendering;
 using Lepton.Data;
 using Lepton.Engine;
+using Lepton.Reports;
 using Lepton.NN.Serialization;
 using Lepton.Runtime;
 using Lepton.Training.Metrics;
@@ -10,27 +11,50 @@ using Lepton.Training.Workflows;
 
 namespace Lepton.Cli.Commands;
 
-/// <summary><c>lepton eval</c>: accuracy, per-class precision/recall/F1 and the confusion matrix of a model on a data set's test split.</summary>
-public static class EvalCommand
+/// <summary>
+/// <c>lepton eval</c>: accuracy, per-class precision/recall/F1 and the confusion matrix of a model on a data set's test split;
+/// the HTML report, comparisons and image data set versions go through <see cref="ReportAsync"/> (EvalCommand.Report.cs).
+/// </summary>
+public static partial class EvalCommand
 {
     public static Command Create()
     {
-        var model = new Option<string>("--model") { Description = "A registered model (name, name@3, name@production) or a model folder.", Required = true };
+        var model = new Option<string?>("--model") { Description = "A registered model (name, name@3, name@production) or a model folder." };
+        var compare = new Option<string[]>("--compare") { Description = "Two models (A B) to compare on the same data with paired tests (McNemar, paired bootstrap).", Arity = new ArgumentArity(2, 2), AllowMultipleArgumentsPerToken = true };
+        var reportPath = new Option<string?>("--report") { Description = "Write a self-contained HTML report here (and its numbers as NAME.evaluation.json beside it for one model)." };
+        var seed = new Option<ulong>("--seed") { Description = "Seed of the bootstrap intervals.", DefaultValueFactory = _ => 0 };
+        var bootstrap = new Option<int>("--bootstrap") { Description = "Bootstrap draws for intervals and paired tests.", DefaultValueFactory = _ => 1000 };
         var store = RegistryOptions.Store();
         var data = new Option<string>("--data")
         {
-            Description = "Data set: fashion-mnist, or a tensor data set folder (its test/ split; train/ when it has none).",
+            Description = "Data set: fashion-mnist, an image data set version (NAME@V; its test split heads the report, every split is a slice), or a tensor data set folder (its test/ split; train/ when it has none).",
             DefaultValueFactory = _ => "fashion-mnist",
         };
         var dataDir = CommonOptions.DataDir();
         var batch = new Option<int>("--batch-size") { Description = "Examples per forward pass.", DefaultValueFactory = _ => 256 };
         var threads = CommonOptions.Threads();
         var json = CommonOptions.Json();
-        var cmd = new Command("eval", "Evaluate a model on a data set's test split.\n\nExample:\n  lepton eval --model .lepton/models/cnn --data fashion-mnist");
-        foreach (var o in new Option[] { model, data, dataDir, batch, store, threads, json }) cmd.Options.Add(o);
+        var cmd = new Command("eval", "Evaluate a model on a data set's test split; --report writes an HTML report, --compare tests two models against each other.\n\n" +
+                                      "Examples:\n  lepton eval --model .lepton/models/cnn --data fashion-mnist\n" +
+                                      "  lepton eval --model shapes@production --data shapes@2 --report report.html\n" +
+                                      "  lepton eval --compare shapes@1 shapes@2 --data shapes@2 --report compare.html");
+        foreach (var o in new Option[] { model, compare, data, dataDir, reportPath, seed, bootstrap, batch, store, threads, json }) cmd.Options.Add(o);
         cmd.SetAction(p => CommandRunner.Run(async ct =>
         {
             CommonOptions.ApplyThreads(p.GetValue(threads));
+            var pair = p.GetValue(compare);
+            if (pair is { Length: > 0 } && p.GetValue(model) is not null)
+                throw new ArgumentException("Give either --model MODEL or --compare A B, not both.");
+            if (pair is not { Length: > 0 } && p.GetValue(model) is null)
+                throw new ArgumentException("Name the model to evaluate with --model MODEL (or two with --compare A B).");
+            string dataName = p.GetValue(data)!;
+            bool imageVersion = !TensorFolder.IsTensorFolder(dataName) && !string.Equals(dataName, "fashion-mnist", StringComparison.OrdinalIgnoreCase);
+            if (pair is { Length: > 0 } || p.GetValue(reportPath) is not null || imageVersion)
+            {
+                var options = new ReportOptions(BootstrapResamples: p.GetValue(bootstrap), Seed: p.GetValue(seed));
+                return await ReportAsync(pair is { Length: > 0 } ? pair : [p.GetValue(model)!], dataName, p.GetValue(dataDir), p.GetValue(reportPath),
+                    p.GetValue(store), p.GetValue(batch), options, p.GetValue(json), ct);
+            }
             var resolved = await ModelResolution.ResolveAsync(p.GetValue(model)!, p.GetValue(store), ct);
             if (TensorFolder.IsTensorFolder(p.GetValue(data)!))
             {

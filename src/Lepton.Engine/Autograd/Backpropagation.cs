@@ -62,6 +62,7 @@ internal static class Backpropagation
                 store.Accumulate(t, g);
                 continue;
             }
+            if (t.RetainsGrad) store.Accumulate(t, g);
             var inputGrads = t.Node.BackwardFn(g);
             var inputs = t.Node.Inputs;
             for (int k = 0; k < inputs.Count; k++)

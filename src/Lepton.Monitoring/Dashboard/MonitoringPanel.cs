@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Lepton.Data.Charts;
 using Lepton.Serving.Http.Dashboard;
 
 namespace Lepton.Monitoring.Dashboard;

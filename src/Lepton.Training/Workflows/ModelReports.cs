@@ -26,7 +26,17 @@ public static class ModelReports
 
     public static void WriteEvaluation(string folder, ClassificationReport report)
     {
-        var json = new JsonObject
+        var json = EvaluationJson(report);
+        string path = Path.Combine(folder, EvaluationFileName);
+        File.WriteAllText(path + ".tmp", json.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+        File.Move(path + ".tmp", path, overwrite: true);
+    }
+
+    /// <summary>The content of <c>evaluation.json</c> for a multiclass report (reports embed the same object).</summary>
+    public static JsonObject EvaluationJson(ClassificationReport report)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        return new JsonObject
         {
             ["accuracy"] = report.Accuracy,
             ["count"] = report.Count,
@@ -38,9 +48,6 @@ public static class ModelReports
             }).ToArray()),
             ["confusion_matrix"] = new JsonArray(report.ConfusionMatrix.Select(row => (JsonNode)new JsonArray(row.Select(v => (JsonNode)v).ToArray())).ToArray()),
         };
-        string path = Path.Combine(folder, EvaluationFileName);
-        File.WriteAllText(path + ".tmp", json.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
-        File.Move(path + ".tmp", path, overwrite: true);
     }
 
     /// <summary>

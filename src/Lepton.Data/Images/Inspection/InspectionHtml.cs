@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Text;
+using Lepton.Data.Charts;
 using Lepton.Data.Formats;
 using Lepton.Data.Images.Datasets;
 
@@ -90,20 +91,8 @@ public static class InspectionHtml
     private static string BarChart(IReadOnlyDictionary<string, int> counts)
     {
         if (counts.Count == 0) return "<p>No labelled images.</p>";
-        const int barHeight = 20, labelWidth = 160, chartWidth = 400;
-        int max = Math.Max(1, counts.Values.Max());
-        var svg = new StringBuilder();
-        svg.Append(CultureInfo.InvariantCulture, $"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{labelWidth + chartWidth + 60}\" height=\"{counts.Count * (barHeight + 4)}\" role=\"img\" aria-label=\"images per class\">");
-        int y = 0;
-        foreach (var (name, n) in counts.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => (kv.Key, kv.Value)))
-        {
-            int width = (int)Math.Round((double)n / max * chartWidth);
-            svg.Append(CultureInfo.InvariantCulture, $"<text x=\"{labelWidth - 6}\" y=\"{y + 15}\" text-anchor=\"end\" font-size=\"13\">{E(name)}</text>");
-            svg.Append(CultureInfo.InvariantCulture, $"<rect x=\"{labelWidth}\" y=\"{y}\" width=\"{width}\" height=\"{barHeight}\" fill=\"#4a7bd0\"/>");
-            svg.Append(CultureInfo.InvariantCulture, $"<text x=\"{labelWidth + width + 6}\" y=\"{y + 15}\" font-size=\"13\">{n}</text>");
-            y += barHeight + 4;
-        }
-        return svg.Append("</svg>").ToString();
+        return SvgBarChart.Render(new BarChartOptions("images per class"),
+            [.. counts.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => new Bar(kv.Key, kv.Value, kv.Value.ToString(CultureInfo.InvariantCulture)))]);
     }
 
     private static string E(string s) => WebUtility.HtmlEncode(s);

@@ -1,4 +1,5 @@
 using System.Text;
+using Lepton.Data.Charts;
 
 namespace Lepton.Serving.Http.Dashboard;
 

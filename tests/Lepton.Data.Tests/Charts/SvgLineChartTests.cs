@@ -1,7 +1,7 @@
 using System.Text.RegularExpressions;
-using Lepton.Serving.Http.Dashboard;
+using Lepton.Data.Charts;
 
-namespace Lepton.Serving.Tests.Dashboard;
+namespace Lepton.Data.Tests.Charts;
 
 public sealed class SvgLineChartTests
 {

@@ -1,45 +1,22 @@
-using System.Globalization;
-using System.Net;
 using System.Text;
+using static Lepton.Data.Charts.Svg;
 
-namespace Lepton.Serving.Http.Dashboard;
-
-/// <summary>One point of a chart series; non-finite values break the line.</summary>
-public readonly record struct ChartPoint(double X, double Y);
-
-/// <summary>A named line of a chart.</summary>
-public sealed record ChartSeries(string Name, IReadOnlyList<ChartPoint> Points);
-
-/// <summary>A horizontal reference line (e.g. the 0.2 PSI alert threshold).</summary>
-public sealed record ChartThreshold(double Value, string Label);
-
-/// <summary>
-/// Title, axis labels and size of a chart; fixed Y bounds when given (else taken from the data and thresholds);
-/// <paramref name="FormatX"/> writes X tick labels (default: the number), e.g. times as HH:mm; <paramref name="WholeX"/> puts X ticks
-/// on whole numbers only (epochs).
-/// </summary>
-public sealed record ChartOptions(
-    string Title,
-    string XLabel,
-    string YLabel,
-    int Width = 520,
-    int Height = 260,
-    double? YMin = null,
-    double? YMax = null,
-    IReadOnlyList<ChartThreshold>? Thresholds = null,
-    Func<double, string>? FormatX = null,
-    bool WholeX = false);
+namespace Lepton.Data.Charts;
 
 /// <summary>
 /// Renders line charts as self-contained inline SVG (no scripts, no external assets): axes with ticks, axis labels,
-/// a legend, one <c>path</c> per series (class <c>series</c>) and dashed threshold lines. Every text is HTML-encoded.
+/// a legend, one <c>path</c> per series (class <c>series</c>, <c>data-series</c> its name), dashed threshold lines and an
+/// optional diagonal. Every text is HTML-encoded.
 /// </summary>
 public static class SvgLineChart
 {
-    /// <summary>Series colours, chosen to stay apart for common colour-vision deficiencies.</summary>
-    public static IReadOnlyList<string> Palette { get; } = ["#2563eb", "#dc2626", "#16a34a", "#9333ea", "#ea580c", "#0891b2"];
+    /// <summary>Series colours (see <see cref="Svg.Palette"/>).</summary>
+    public static IReadOnlyList<string> Palette => Svg.Palette;
 
     private const int Left = 56, Right = 16, Top = 40, Bottom = 44, Ticks = 5;
+
+    /// <summary>Most points a series draws as dots; longer series are plain lines.</summary>
+    public const int MaxDots = 40;
 
     public static string Render(ChartOptions options, IReadOnlyList<ChartSeries> series)
     {
@@ -47,18 +24,21 @@ public static class SvgLineChart
         ArgumentNullException.ThrowIfNull(series);
         var thresholds = options.Thresholds ?? [];
         var points = series.SelectMany(s => s.Points).Where(p => double.IsFinite(p.X) && double.IsFinite(p.Y)).ToList();
-        var (xMin, xMax) = Range(points.Select(p => p.X), null, null);
+        var (xMin, xMax) = Range(points.Select(p => p.X), options.XMin, options.XMax);
         var (yMin, yMax) = Range(points.Select(p => p.Y).Concat(thresholds.Select(t => t.Value)), options.YMin, options.YMax);
         double plotW = options.Width - Left - Right, plotH = options.Height - Top - Bottom;
-        double Sx(double x) => Left + (x - xMin) / (xMax - xMin) * plotW;
+        double Sx(double x) => Left + (Math.Clamp(x, xMin, xMax) - xMin) / (xMax - xMin) * plotW;
         double Sy(double y) => Top + plotH - (Math.Clamp(y, yMin, yMax) - yMin) / (yMax - yMin) * plotH;
 
         var svg = new StringBuilder();
         svg.Append($"<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart\" width=\"{options.Width}\" height=\"{options.Height}\" ")
-            .Append($"viewBox=\"0 0 {options.Width} {options.Height}\" role=\"img\" aria-label=\"{Encode(options.Title)}\">")
+            .Append($"viewBox=\"0 0 {options.Width} {options.Height}\" role=\"img\" aria-label=\"{Encode(options.Title)}\"");
+        AppendData(svg, options.Data).Append('>')
             .Append($"<title>{Encode(options.Title)}</title>")
             .Append($"<text x=\"{Left}\" y=\"16\" class=\"chart-title\" font-size=\"13\" font-weight=\"600\">{Encode(options.Title)}</text>");
         AppendAxes(svg, options, xMin, xMax, yMin, yMax, Sx, Sy);
+        if (options.Diagonal)
+            svg.Append($"<line class=\"diagonal\" x1=\"{Left}\" y1=\"{N(Top + plotH)}\" x2=\"{N(Left + plotW)}\" y2=\"{Top}\" stroke=\"#9ca3af\" stroke-dasharray=\"4 4\"/>");
         foreach (var t in thresholds)
         {
             string y = N(Sy(t.Value));
@@ -115,7 +95,7 @@ public static class SvgLineChart
         // A lone point still needs a visible path: a zero-length segment, drawn by its round cap.
         if (finite.Count == 1) d.Append(" L").Append(N(sx(finite[0].X))).Append(' ').Append(N(sy(finite[0].Y)));
         svg.Append($"<path class=\"series\" data-series=\"{Encode(s.Name)}\" d=\"{d}\" fill=\"none\" stroke=\"{color}\" stroke-width=\"2\" stroke-linecap=\"round\" stroke-linejoin=\"round\"/>");
-        foreach (var p in finite.Count <= 40 ? finite : [])
+        foreach (var p in finite.Count <= MaxDots ? finite : [])
             svg.Append($"<circle cx=\"{N(sx(p.X))}\" cy=\"{N(sy(p.Y))}\" r=\"2.5\" fill=\"{color}\"><title>{Encode($"{s.Name}: {Tick(p.Y)}")}</title></circle>");
     }
 
@@ -163,13 +143,4 @@ public static class SvgLineChart
         }
         return (min, max);
     }
-
-    private static string Tick(double v) =>
-        Math.Abs(v) >= 1000 ? v.ToString("0", CultureInfo.InvariantCulture)
-        : Math.Abs(v) >= 10 ? v.ToString("0.#", CultureInfo.InvariantCulture)
-        : v.ToString("0.###", CultureInfo.InvariantCulture);
-
-    private static string N(double v) => v.ToString("0.#", CultureInfo.InvariantCulture);
-
-    private static string Encode(string text) => WebUtility.HtmlEncode(text);
 }

@@ -1,0 +1,107 @@
+using System.Text.Json.Nodes;
+using Lepton.Reports.Evaluation;
+using Lepton.Reports.Lineage;
+using Lepton.Reports.Statistics;
+using Lepton.Training.Metrics;
+using Lepton.Training.Workflows;
+
+namespace Lepton.Reports;
+
+/// <summary>
+/// Everything one model's evaluation report shows, computed once: Training's <see cref="ClassificationReport"/> on the
+/// headline examples (the numbers of evaluation.json) with bootstrap intervals, one-vs-rest curves, calibration, metrics per
+/// slice (split, brightness and contrast quartiles) over every example, the most confident mistakes and most confused pairs, and lineage.
+/// </summary>
+public sealed class EvaluationReport
+{
+    private EvaluationReport(ReportData data, ModelScores scores, ModelScores headline, InputStatistics inputs, ClassificationReport metrics,
+        IReadOnlyDictionary<string, Interval> intervals, IReadOnlyList<ClassCurve> curves, Reliability reliability,
+        IReadOnlyList<SliceMetrics> slices, IReadOnlyList<Mistake> mistakes, IReadOnlyList<ConfusedPair> pairs, ReportLineage lineage, ReportOptions options)
+    {
+        Data = data;
+        Scores = scores;
+        Headline = headline;
+        Inputs = inputs;
+        Metrics = metrics;
+        Intervals = intervals;
+        Curves = curves;
+        Reliability = reliability;
+        Slices = slices;
+        Mistakes = mistakes;
+        ConfusedPairs = pairs;
+        Lineage = lineage;
+        Options = options;
+    }
+
+    public ReportData Data { get; }
+
+    /// <summary>The model's scores on every example of <see cref="Data"/>.</summary>
+    public ModelScores Scores { get; }
+
+    /// <summary>The scores on the headline examples (<see cref="ReportData.HeadlineIndices"/>), in that order.</summary>
+    public ModelScores Headline { get; }
+
+    /// <summary>Raw input statistics of every example (brightness, contrast).</summary>
+    public InputStatistics Inputs { get; }
+
+    /// <summary>Training's report on the headline examples: accuracy, per-class metrics, confusion matrix, ROC-AUC, loss.</summary>
+    public ClassificationReport Metrics { get; }
+
+    /// <summary>Bootstrap intervals of accuracy, macro F1 and weighted F1 (see <see cref="Bootstrap"/>).</summary>
+    public IReadOnlyDictionary<string, Interval> Intervals { get; }
+
+    public IReadOnlyList<ClassCurve> Curves { get; }
+
+    public Reliability Reliability { get; }
+
+    public IReadOnlyList<SliceMetrics> Slices { get; }
+
+    /// <summary>The most confident mistakes; indices are <see cref="Data"/>'s example indices.</summary>
+    public IReadOnlyList<Mistake> Mistakes { get; }
+
+    /// <summary>The most frequent (true, predicted) mistakes; example indices are <see cref="Data"/>'s.</summary>
+    public IReadOnlyList<ConfusedPair> ConfusedPairs { get; }
+
+    public ReportLineage Lineage { get; }
+
+    public ReportOptions Options { get; }
+
+    public string Model => Scores.Model;
+
+    public IReadOnlyList<string> ClassNames => Scores.ClassNames;
+
+    /// <summary>The report's numbers in evaluation.json's format (<see cref="ModelReports.EvaluationJson"/>).</summary>
+    public JsonObject EvaluationJson() => ModelReports.EvaluationJson(Metrics);
+
+    public static EvaluationReport Build(ReportData data, ModelScores scores, InputStatistics inputs, ReportLineage lineage, ReportOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        ArgumentNullException.ThrowIfNull(scores);
+        ArgumentNullException.ThrowIfNull(inputs);
+        options = (options ?? ReportOptions.Default).Validate();
+        if (scores.Count != data.Count || inputs.Count != data.Count || inputs.Std.Length != data.Count)
+            throw new ArgumentException($"EvaluationReport: {scores.Count} scores and {inputs.Count} input statistics for {data.Count} examples.");
+        int k = scores.Classes;
+        var headline = scores.Subset(data.HeadlineIndices);
+        double loss = headline.Count == 0 ? double.NaN : headline.Losses.Average();
+        var metrics = ClassificationReport.FromScores(headline.Probabilities, k, headline.Labels, scores.ClassNames, loss);
+        var intervals = Bootstrap.ClassificationIntervals(headline.Predicted, headline.Labels, k, options.BootstrapResamples, options.Seed, options.Level);
+        var curves = ClassCurves.OneVsRest(headline.Probabilities, headline.Labels, scores.ClassNames, options.CurvePoints);
+        var confidence = new double[headline.Count];
+        var correct = new bool[headline.Count];
+        for (int i = 0; i < headline.Count; i++)
+        {
+            confidence[i] = headline.Confidence(i);
+            correct[i] = headline.IsCorrect(i);
+        }
+        var reliability = Calibration.Of(confidence, correct, options.CalibrationBins);
+        var slices = new List<SliceMetrics>();
+        slices.AddRange(Statistics.Slices.By("split", data.Splits, scores.Predicted, scores.Labels, k));
+        slices.AddRange(Statistics.Slices.Quartiles("brightness (mean pixel)", inputs.Mean, scores.Predicted, scores.Labels, k));
+        slices.AddRange(Statistics.Slices.Quartiles("contrast (pixel std)", inputs.Std, scores.Predicted, scores.Labels, k));
+        var mistakes = ErrorAnalysis.Mistakes(scores.Probabilities, k, scores.Predicted, scores.Labels, data.HeadlineIndices);
+        var pairs = ErrorAnalysis.MostConfused(mistakes, options.ConfusedPairs, options.ExamplesPerPair);
+        return new EvaluationReport(data, scores, headline, inputs, metrics, intervals, curves, reliability, slices,
+            [.. mistakes.Take(options.Mistakes)], pairs, lineage, options);
+    }
+}

@@ -1,0 +1,38 @@
+using System.Diagnostics;
+using Lepton.Reports.Evaluation;
+using Lepton.Reports.Html;
+
+namespace Lepton.Reports.Tests;
+
+/// <summary>A report on 10,000 images (Fashion-MNIST's test size and shape, a tiny model) builds quickly and stays small.</summary>
+public sealed class ReportScaleTests : IDisposable
+{
+    private readonly string _root = Path.Combine(Path.GetTempPath(), "lepton-report-scale-" + Guid.NewGuid().ToString("N"));
+
+    public void Dispose()
+    {
+        if (Directory.Exists(_root)) Directory.Delete(_root, recursive: true);
+    }
+
+    [Fact]
+    public async Task TenThousandImageReport_BuildsUnder30Seconds_AndUnder10MB()
+    {
+        const int n = 10_000, classes = 10, side = 28;
+        var raw = PatchImages.Make(n, classes, side, seed: 21);
+        var data = new ReportData("patches-10k", raw, [.. Enumerable.Repeat("test", n)], "test");
+        var model = new ReportModel("tiny", PatchImages.WriteModel(Path.Combine(_root, "tiny"), classes, side));
+        string path = Path.Combine(_root, "report.html");
+
+        var clock = Stopwatch.StartNew();
+        var report = await ReportWorkflow.EvaluateAsync(model, data, store: null, ReportOptions.Default);
+        await ReportWorkflow.WriteAsync(path, EvaluationReportHtml.Render(report), report.EvaluationJson());
+        clock.Stop();
+
+        long bytes = new FileInfo(path).Length;
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(30), $"the 10,000-image report took {clock.Elapsed.TotalSeconds:F1} s");
+        Assert.True(bytes < 10L << 20, $"the 10,000-image report is {bytes / 1e6:F1} MB");
+        Assert.Equal(n, report.Metrics.Count);
+        Assert.Equal(ReportOptions.Default.Mistakes, report.Mistakes.Count);
+        Assert.Equal(ReportOptions.Default.Mistakes, System.Text.RegularExpressions.Regex.Count(File.ReadAllText(path), "<figure data-index=\"[0-9]+\"[^>]*><img") - report.ConfusedPairs.Sum(p => p.Examples.Count));
+    }
+}

@@ -46,7 +46,8 @@ public static class LightGbmModelFolder
             Task = new TaskSpec(info.Task),
             ClassNames = info.ClassNames,
             Metrics = info.Metrics,
-            Metadata = info.Metadata,
+            // metadata.kind too: the registry reads model.json as a ModelSpec, where only metadata carries it.
+            Metadata = WithKind(info.Metadata),
         };
         var root = JsonNode.Parse(ModelSpecJson.Write(spec))!.AsObject();
         root["kind"] = KindName;
@@ -102,6 +103,13 @@ public static class LightGbmModelFolder
         {
             throw new InvalidDataException($"{source}: {e.Message}", e);
         }
+    }
+
+    private static JsonObject WithKind(JsonObject? metadata)
+    {
+        var copy = (JsonObject?)metadata?.DeepClone() ?? new JsonObject();
+        copy["kind"] = KindName;
+        return copy;
     }
 
     private static List<string> Strings(JsonNode? node, string source, string field)

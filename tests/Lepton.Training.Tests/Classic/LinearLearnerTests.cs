@@ -114,8 +114,8 @@ public sealed class LinearLearnerTests : IDisposable
             return a * a + 100 * b * b;
         }, x, new LbfgsOptions(GradientTolerance: 1e-8));
         Assert.True(result.Converged, $"{result}");
-        Assert.Equal(1, x[0], 6);
-        Assert.Equal(1, x[1], 6);
+        Assert.Equal(1.0, x[0], 6);
+        Assert.Equal(1.0, x[1], 6);
     }
 
     [Theory]

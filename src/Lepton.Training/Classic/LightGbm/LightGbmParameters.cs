@@ -45,7 +45,7 @@ public static class LightGbmParameters
             // Row-wise histograms are the same on every run; LightGBM's automatic choice times both and may differ.
             p["force_row_wise"] = "true";
         }
-        if (categoricalFeatures.Count > 0) p["categorical_feature"] = string.Join(",", categoricalFeatures.Select(Number));
+        if (categoricalFeatures.Count > 0) p["categorical_feature"] = string.Join(",", categoricalFeatures.Select(c => Number(c)));
         foreach (var (k, v) in options.Extra ?? new Dictionary<string, string>())
         {
             if (k.Any(c => char.IsWhiteSpace(c) || c == '=') || v.Any(char.IsWhiteSpace))

@@ -73,7 +73,7 @@ public static class Lbfgs
             if (mask is not null)
             {
                 // OWL-QN: keep only the components that descend along the pseudo-gradient.
-                for (int j = 0; j < n; j++) if (d[j] * pg[j] >= 0) d[j] = 0;
+                for (int j = 0; j < n; j++) if (mask[j] && d[j] * pg[j] >= 0) d[j] = 0;
             }
             double slope = Dot(pg, d);
             if (!(slope < 0))

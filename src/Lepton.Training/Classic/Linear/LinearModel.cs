@@ -99,11 +99,16 @@ public sealed record LinearModel : ITabularModel
             for (int i = 0; i < raw.Length; i++) result[i] = ScoreMath.Sigmoid(raw[i]);
             return result;
         }
-        var row = new float[k];
         for (int i = 0; i < rows.Rows; i++)
         {
-            for (int c = 0; c < k; c++) row[c] = (float)raw[i * k + c];
-            ScoreMath.Softmax(row, result.AsSpan(i * k, k));
+            // Softmax in double (ScoreMath.Softmax takes float logits).
+            var logits = raw.AsSpan(i * k, k);
+            var p = result.AsSpan(i * k, k);
+            double max = double.NegativeInfinity;
+            foreach (var v in logits) max = Math.Max(max, v);
+            double sum = 0;
+            for (int c = 0; c < k; c++) sum += p[c] = Math.Exp(logits[c] - max);
+            for (int c = 0; c < k; c++) p[c] /= sum;
         }
         return result;
     }
@@ -182,8 +187,7 @@ public sealed record LinearModel : ITabularModel
         var loaded = ModelFile.Load(folder);
         var spec = loaded.Spec;
         string source = Path.Combine(folder, ModelFile.SpecFileName);
-        var meta = spec.Metadata;
-        if (meta?["kind"]?.GetValue<string>() != KindName || loaded.Model is not Sequential { Count: 1 } seq || seq[0] is not LinearLayer layer)
+        if (spec.Metadata is not { } meta || meta["kind"]?.GetValue<string>() != KindName || loaded.Model is not Sequential { Count: 1 } seq || seq[0] is not LinearLayer layer)
             throw new InvalidDataException($"{source} is not a linear model (metadata.kind \"{KindName}\" and one Linear layer); load it with ModelFile.Load.");
         var names = (meta["feature_names"] as JsonArray)?.Select(v => v!.GetValue<string>()).ToList()
             ?? throw new InvalidDataException($"{source}: metadata.feature_names is missing.");

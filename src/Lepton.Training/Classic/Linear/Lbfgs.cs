@@ -40,6 +40,9 @@ public static class Lbfgs
         var d = new double[n];
         var xNew = new double[n];
         var gNew = new double[n];
+        var sNext = new double[n];
+        var pgNew = new double[n];
+        var yNext = new double[n];
         var mask = l1 > 0 ? l1Mask.ToArray() : null;
 
         double fx = f(x, g) + Penalty(x, l1, mask);
@@ -103,28 +106,30 @@ public static class Lbfgs
                 double decrease = 0;
                 for (int j = 0; j < n; j++) decrease += pg[j] * (xNew[j] - x[j]);
                 if (fNew <= fx + 1e-4 * decrease) { accepted = true; break; }
+                // Near the minimum f changes by less than its rounding (about g² / curvature): a step that keeps f within rounding
+                // and shrinks the gradient is progress the Armijo test cannot see.
+                PseudoGradient(xNew, gNew, l1, mask, pgNew);
+                if (fNew <= fx + 1e-13 * Math.Max(1, Math.Abs(fx)) && MaxAbs(pgNew) < gnorm) { accepted = true; break; }
                 step *= 0.5;
             }
             if (!accepted) break; // no step lowers f at this precision: as close as double arithmetic gets
             // Curvature pair from the smooth part's gradients.
-            var si = s[head];
-            var yi = y[head];
-            for (int j = 0; j < n; j++) { si[j] = xNew[j] - x[j]; yi[j] = gNew[j] - g[j]; }
-            double sy = Dot(si, yi);
-            if (sy > 1e-12 * Math.Sqrt(Dot(si, si) * Dot(yi, yi)))
+            // Built in spare buffers: a rejected pair must not overwrite the oldest stored one.
+            for (int j = 0; j < n; j++) { sNext[j] = xNew[j] - x[j]; yNext[j] = gNew[j] - g[j]; }
+            double sy = Dot(sNext, yNext);
+            if (sy > 1e-12 * Math.Sqrt(Dot(sNext, sNext) * Dot(yNext, yNext)))
             {
+                (s[head], sNext) = (sNext, s[head]);
+                (y[head], yNext) = (yNext, y[head]);
                 rho[head] = 1 / sy;
                 head = (head + 1) % m;
                 stored = Math.Min(stored + 1, m);
             }
-            double previous = fx;
             xNew.CopyTo(x);
             gNew.CopyTo(g.AsSpan());
             fx = fNew;
             PseudoGradient(x, g, l1, mask, pg);
             gnorm = MaxAbs(pg);
-            // Progress below double rounding: stop rather than spin.
-            if (Math.Abs(previous - fx) <= 1e-16 * Math.Max(1, Math.Abs(fx)) && gnorm > o.GradientTolerance) break;
         }
         return new LbfgsResult(fx, iteration, gnorm <= o.GradientTolerance, gnorm);
     }

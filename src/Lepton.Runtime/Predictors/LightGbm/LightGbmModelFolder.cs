@@ -31,8 +31,8 @@ public static class LightGbmModelFolder
         ArgumentNullException.ThrowIfNull(modelText);
         ArgumentNullException.ThrowIfNull(info);
         Directory.CreateDirectory(folder);
-        AtomicFile.WriteAllText(Path.Combine(folder, ModelTextFile), modelText);
-        AtomicFile.WriteAllText(Path.Combine(folder, ModelFile.SpecFileName), SpecJson(info));
+        WriteAtomically(Path.Combine(folder, ModelTextFile), modelText);
+        WriteAtomically(Path.Combine(folder, ModelFile.SpecFileName), SpecJson(info));
     }
 
     /// <summary>model.json's text for <paramref name="info"/>.</summary>
@@ -102,6 +102,21 @@ public static class LightGbmModelFolder
         catch (ArgumentException e)
         {
             throw new InvalidDataException($"{source}: {e.Message}", e);
+        }
+    }
+
+    // A temporary file renamed over the target: a reader never sees half a file.
+    private static void WriteAtomically(string path, string text)
+    {
+        var temp = path + "." + Guid.NewGuid().ToString("N") + ".tmp";
+        try
+        {
+            File.WriteAllText(temp, text, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false));
+            File.Move(temp, path, overwrite: true);
+        }
+        finally
+        {
+            if (File.Exists(temp)) File.Delete(temp);
         }
     }
 

@@ -76,7 +76,7 @@ internal sealed class LinearObjective
             {
                 // Binary: one logit, y in {0, 1}; softplus(m) - y m, stable for either sign.
                 double v = m[0];
-                double softplus = v > 0 ? v + Math.Log1P(Math.Exp(-v)) : Math.Log1P(Math.Exp(v));
+                double softplus = v > 0 ? v + double.LogP1(Math.Exp(-v)) : double.LogP1(Math.Exp(v));
                 double p = v >= 0 ? 1 / (1 + Math.Exp(-v)) : Math.Exp(v) / (1 + Math.Exp(v));
                 dm[0] = p - y;
                 return softplus - y * v;

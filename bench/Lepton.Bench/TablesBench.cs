@@ -12,11 +12,11 @@ namespace Lepton.Bench;
 /// <summary>
 /// The Lepton half of bench/tables/run.sh: each tabular learner on the split bench/tables/split.py wrote (NAME_train.csv,
 /// NAME_test.csv, tasks.json), one warm-up fit then <c>reps</c> timed fits; one <c>RESULT</c> line per (data set, learner)
-/// with the test accuracy or RMSE and the median fit time. LightGBM runs on 2 threads like the reference side.
+/// with the test accuracy or RMSE and the median fit time. LightGBM picks its threads (one for tables this small) unless told.
 /// </summary>
 public static class TablesBench
 {
-    /// <summary>`tables DIR [reps=5]`.</summary>
+    /// <summary>`tables DIR [reps=5] [threads=0 (LightGBM learners choose)]`.</summary>
     public static int Run(string[] args)
     {
         if (args.Length < 1)
@@ -26,6 +26,7 @@ public static class TablesBench
         }
         string dir = args[0];
         int reps = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 5;
+        int threads = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 0;
         using var tasks = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "tasks.json")));
         foreach (var entry in tasks.RootElement.EnumerateObject())
         {
@@ -35,7 +36,7 @@ public static class TablesBench
                 : TabularTask.Classification([.. entry.Value.GetProperty("classes").EnumerateArray().Select(c => c.GetString()!)]);
             var (trainX, trainY) = ReadCsv(Path.Combine(dir, $"{name}_train.csv"));
             var (testX, testY) = ReadCsv(Path.Combine(dir, $"{name}_test.csv"));
-            foreach (var (learner, fit) in Learners(task))
+            foreach (var (learner, fit) in Learners(task, threads))
             {
                 fit(trainX, trainY); // warm-up: JIT and the native library's first call
                 var times = new double[reps];
@@ -61,13 +62,13 @@ public static class TablesBench
         return 0;
     }
 
-    private static IEnumerable<(string Name, Func<FeatureMatrix, float[], ITabularModel> Fit)> Learners(TabularTask task)
+    private static IEnumerable<(string Name, Func<FeatureMatrix, float[], ITabularModel> Fit)> Learners(TabularTask task, int threads)
     {
-        var gbdt = GradientBoostingOptions.Default with { NumThreads = 2 };
+        var gbdt = GradientBoostingOptions.Default with { NumThreads = threads };
         yield return ("gbdt_early_stopping", (x, y) => GradientBoostingLearner.Fit(x, y, task, gbdt));
         // XGBoost's and HistGradientBoosting's defaults: 100 trees at 0.1-0.3 on every row, no held-out share.
         yield return ("gbdt_100", (x, y) => GradientBoostingLearner.Fit(x, y, task, gbdt with { Iterations = 100, LearningRate = 0.1, EarlyStoppingRounds = 0 }));
-        yield return ("random_forest", (x, y) => GradientBoostingLearner.Fit(x, y, task, GradientBoostingOptions.RandomForest with { NumThreads = 2 }));
+        yield return ("random_forest", (x, y) => GradientBoostingLearner.Fit(x, y, task, GradientBoostingOptions.RandomForest with { NumThreads = threads }));
         if (task.IsClassification)
         {
             yield return ("logistic", (x, y) => LinearLearner.Fit(x, y, task, LinearOptions.Logistic));

@@ -64,16 +64,32 @@ public sealed class GradientBoostingLearnerTests : IDisposable
     }
 
     [Fact]
-    public void EarlyStopping_KeepsTheIterationWithTheBestValidationScore()
+    public void EarlyStopping_ChoosesTheBestIteration_ThenRefitsOnEveryRow()
     {
         var (x, y) = TableData.Binary(300);
         var model = GradientBoostingLearner.Fit(x, y, TabularTask.Binary(), Options with { LearningRate = 0.5, Iterations = 400, EarlyStoppingRounds = 10 });
-        Assert.True(model.Iterations < 400, $"kept {model.Iterations}");
-        Assert.Equal(model.Iterations, model.ValidationCurve.Count);
+        int best = model.ValidationCurve.Count;
+        Assert.True(best < 400, $"best {best}");
         Assert.Equal(model.ValidationCurve.Min(), model.BestValidationScore);
+        Assert.Equal(best, model.Info.Metadata!["best_validation_iteration"]!.GetValue<int>());
+        // 240 of 300 rows chose the count; all 300 train 300/240 as many iterations.
+        Assert.Equal((int)Math.Round(best * 300.0 / 240), model.Iterations);
+        Assert.Equal(300, model.Info.Metadata["train_rows"]!.GetValue<int>());
         using var booster = LightGbmBooster.FromString(model.ModelText);
         Assert.Equal(model.Iterations, booster.CurrentIteration);
         Assert.Equal(model.BestValidationScore!.Value, model.Info.Metrics["validation_binary_logloss"]);
+    }
+
+    [Fact]
+    public void EarlyStoppingWithoutRefit_KeepsTheBestIterationTrainedOnTheSplit()
+    {
+        var (x, y) = TableData.Binary(300);
+        var model = GradientBoostingLearner.Fit(x, y, TabularTask.Binary(),
+            Options with { LearningRate = 0.5, Iterations = 400, EarlyStoppingRounds = 10, RefitOnAllRows = false });
+        Assert.Equal(model.ValidationCurve.Count, model.Iterations);
+        Assert.Equal(240, model.Info.Metadata!["train_rows"]!.GetValue<int>());
+        using var booster = LightGbmBooster.FromString(model.ModelText);
+        Assert.Equal(model.Iterations, booster.CurrentIteration);
     }
 
     [Fact]
@@ -172,5 +188,9 @@ public sealed class GradientBoostingLearnerTests : IDisposable
         Assert.Equal("3", p["num_threads"]);
         Assert.Equal("1,4", p["categorical_feature"]);
         Assert.Equal("rf", LightGbmParameters.Build(TabularTask.Binary(), GradientBoostingOptions.RandomForest, [])["boosting"]);
+        // Unset threads: one for a small matrix, every core for a large one.
+        Assert.Equal("1", LightGbmParameters.Build(TabularTask.Binary(), Options with { NumThreads = 0 }, [], cells: 10_000)["num_threads"]);
+        Assert.Equal(Environment.ProcessorCount.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            LightGbmParameters.Build(TabularTask.Binary(), Options with { NumThreads = 0 }, [], cells: 50_000_000)["num_threads"]);
     }
 }

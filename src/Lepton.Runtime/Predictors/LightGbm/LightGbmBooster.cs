@@ -102,7 +102,8 @@ public sealed unsafe class LightGbmBooster : IDisposable
 
     /// <summary>
     /// Predicts <paramref name="rows"/> rows of <see cref="FeatureCount"/> row-major floats (NaN is missing). Returns, row after row,
-    /// <see cref="ClassCount"/> values (normal, raw score) or <see cref="ClassCount"/> x (features + 1) contributions.
+    /// <see cref="ClassCount"/> values (normal, raw score) or <see cref="ClassCount"/> x (features + 1) contributions. <paramref name="numThreads"/>
+    /// 0 predicts batches under 1,024 rows on one thread and larger ones on every core.
     /// </summary>
     public double[] Predict(ReadOnlySpan<float> values, int rows, LightGbmPrediction kind = LightGbmPrediction.Normal, int numThreads = 0)
     {
@@ -114,7 +115,9 @@ public sealed unsafe class LightGbmBooster : IDisposable
         if (rows == 0) return [];
         LightGbmNative.Check(LightGbmNative.LGBM_BoosterCalcNumPredict(_handle, rows, (int)kind, 0, -1, out var length), "LGBM_BoosterCalcNumPredict");
         var result = new double[length];
-        string parameter = numThreads > 0 ? $"num_threads={numThreads}" : "";
+        // Explicit threads on every call (OpenMP keeps the last count): a small batch on one thread, where barriers cost more than they save.
+        int threads = numThreads > 0 ? numThreads : rows < 1024 ? 1 : Environment.ProcessorCount;
+        string parameter = $"num_threads={threads}";
         fixed (float* x = values)
         fixed (double* r = result)
         {

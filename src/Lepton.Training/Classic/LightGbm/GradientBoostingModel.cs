@@ -5,14 +5,14 @@ using Lepton.Runtime.LightGbm;
 namespace Lepton.Training.Classic.LightGbm;
 
 /// <summary>
-/// A trained LightGBM model: its text format, what model.json says of it, the iteration kept and the validation curve that
-/// chose it. <see cref="Save"/> writes a folder the <c>lightgbm</c> predictor kind serves.
+/// A trained LightGBM model: its text format, what model.json says of it, the iterations it holds and the validation curve
+/// (one entry per iteration up to the best) that chose them. <see cref="Save"/> writes a folder the <c>lightgbm</c> predictor kind serves.
 /// </summary>
 public sealed record GradientBoostingModel(string ModelText, LightGbmModelInfo Info, TabularTask Task, int Iterations, string Metric,
     IReadOnlyList<double> ValidationCurve) : ITabularModel
 {
-    /// <summary>The best validation metric (lower is better); null when trained without a validation split.</summary>
-    public double? BestValidationScore => ValidationCurve.Count == 0 ? null : ValidationCurve[Iterations - 1];
+    /// <summary>The best validation metric (lower is better), at iteration <c>ValidationCurve.Count</c>; null without early stopping.</summary>
+    public double? BestValidationScore => ValidationCurve.Count == 0 ? null : ValidationCurve[^1];
 
     public string Learner => Info.Metadata?["learner"]?.GetValue<string>() ?? "gbdt";
 

@@ -47,7 +47,10 @@ public sealed record GradientBoostingOptions
     /// <summary>Share of rows held out (stratified, seeded) to choose the iteration count when early stopping.</summary>
     public double ValidationFraction { get; init; } = 0.2;
 
-    /// <summary>LightGBM's OpenMP threads; 0 uses every core (results still repeat for a fixed count).</summary>
+    /// <summary>After early stopping chose the iteration count, train again on every row (held-out ones too) for that many iterations, scaled by the rows added.</summary>
+    public bool RefitOnAllRows { get; init; } = true;
+
+    /// <summary>LightGBM's OpenMP threads; 0 picks one thread for small matrices, every core for large ones (see <see cref="LightGbmParameters.Build"/>).</summary>
     public int NumThreads { get; init; }
 
     public int Seed { get; init; }
@@ -61,11 +64,11 @@ public sealed record GradientBoostingOptions
     /// <summary>Boosting defaults: 500 iterations at 0.05 with early stopping after 50.</summary>
     public static GradientBoostingOptions Default { get; } = new();
 
-    /// <summary>A random forest: 300 bagged trees (63% of rows, 80% of features each) grown deep and averaged.</summary>
+    /// <summary>A random forest: 100 bagged trees (63% of rows, 80% of features each) grown deep and averaged.</summary>
     public static GradientBoostingOptions RandomForest { get; } = new()
     {
         Mode = BoostingMode.RandomForest,
-        Iterations = 300,
+        Iterations = 100,
         NumLeaves = 127,
         MinDataInLeaf = 2,
         FeatureFraction = 0.8,

@@ -15,7 +15,15 @@ public static class LightGbmParameters
         _ => throw new ArgumentException($"LightGBM learners take binary, multiclass or regression tasks, got {TaskSpec.NameOf(task)}."),
     };
 
-    public static IReadOnlyDictionary<string, string> Build(TabularTask task, GradientBoostingOptions options, IReadOnlyList<int> categoricalFeatures)
+    /// <summary>Matrices below this many values train on one thread unless told otherwise.</summary>
+    public const long SmallMatrixCells = 1_000_000;
+
+    /// <summary>
+    /// The parameters for <paramref name="task"/> and <paramref name="options"/> on a matrix of <paramref name="cells"/> values: with
+    /// <see cref="GradientBoostingOptions.NumThreads"/> 0, a small matrix trains on one thread (OpenMP's barriers cost more than
+    /// they save there, and far more on a busy machine) and a large one on every core.
+    /// </summary>
+    public static IReadOnlyDictionary<string, string> Build(TabularTask task, GradientBoostingOptions options, IReadOnlyList<int> categoricalFeatures, long cells = 0)
     {
         ArgumentNullException.ThrowIfNull(task);
         ArgumentNullException.ThrowIfNull(options);
@@ -38,7 +46,7 @@ public static class LightGbmParameters
             ["verbosity"] = "-1",
         };
         if (task.Kind == TaskKind.Multiclass) p["num_class"] = Number(task.ClassCount);
-        if (options.NumThreads > 0) p["num_threads"] = Number(options.NumThreads);
+        p["num_threads"] = Number(options.NumThreads > 0 ? options.NumThreads : cells < SmallMatrixCells ? 1 : Environment.ProcessorCount);
         if (options.Deterministic)
         {
             p["deterministic"] = "true";

@@ -1,5 +1,10 @@
 using System.Globalization;
 using Lepton.Data.Tables;
+using Lepton.Engine;
+using Lepton.Registry;
+using Lepton.Registry.Artifacts;
+using Lepton.Registry.Packaging;
+using Lepton.Registry.Store;
 using Lepton.NN.Serialization;
 using Lepton.Runtime;
 using Lepton.Runtime.LightGbm;
@@ -87,6 +92,28 @@ public sealed class LightGbmServingTests : IAsyncLifetime
         Assert.Equal(Classes[best], prediction.GetProperty("label").GetString());
         var top = prediction.GetProperty("top")[0];
         Assert.Equal(p[best], top.GetProperty("probability").GetDouble(), 5);
+    }
+
+    [Fact]
+    public async Task RegisteredInARealRegistry_TheFolderIsStoredDescribedAndServed()
+    {
+        var home = Path.Combine(_root, "home");
+        var store = await RegistryStoreFactory.OpenAsync($"sqlite:{Path.Combine(home, "registry.db")}");
+        await using var registry = new ModelRegistry(store, new FileArtifactStore(new FileArtifactStoreOptions(Path.Combine(home, "artifacts"))),
+            new ModelPackageOptions(CacheRoot: Path.Combine(home, "cache")));
+        var version = await registry.RegisterAsync("gbm", _folder, null, null, "test");
+        Assert.Equal("LightGBM trees; features (-1,4) → (-1,3)", version.ArchitectureSummary);
+        await registry.PromoteAsync("gbm", version.Version, "production", "test");
+        await using var manager = new ModelManager(registry,
+            new ModelManagerOptions(AliasPollInterval: Timeout.InfiniteTimeSpan, Predictors: PredictorLoader.Default.With(new LightGbmModelKind())));
+        await manager.LoadAsync(new ModelServeOptions("gbm@production"));
+
+        float[] rows = [0.5f, 0.4f, 0f, 0f, -0.6f, -0.3f, 0.2f, 0.1f];
+        Tensor scores;
+        using (var lease = manager.Acquire("gbm")) scores = await lease.InferAsync(Tensor.FromArray(rows, 2, 4));
+        using var predictor = LightGbmPredictor.Load(_folder);
+        var expected = predictor.RawScores(new FeatureMatrix(rows, 2, ["a", "b", "c", "d"]));
+        Assert.Equal(expected.Select(v => (float)v), scores.ToArray());
     }
 
     [Fact]

@@ -69,6 +69,8 @@ public static class TablesBench
         // XGBoost's and HistGradientBoosting's defaults: 100 trees at 0.1-0.3 on every row, no held-out share.
         yield return ("gbdt_100", (x, y) => GradientBoostingLearner.Fit(x, y, task, gbdt with { Iterations = 100, LearningRate = 0.1, EarlyStoppingRounds = 0 }));
         yield return ("random_forest", (x, y) => GradientBoostingLearner.Fit(x, y, task, GradientBoostingOptions.RandomForest with { NumThreads = threads }));
+        // 5-fold cross-validation over the default candidates, the winner refitted: several fits, so not comparable one to one.
+        yield return ("auto", (x, y) => TabularAuto.Run(x, y, task, new TabularAutoOptions(NumThreads: threads)).Model);
         if (task.IsClassification)
         {
             yield return ("logistic", (x, y) => LinearLearner.Fit(x, y, task, LinearOptions.Logistic));

@@ -48,6 +48,25 @@ public sealed class TabularAutoTests
     }
 
     [Fact]
+    public void ACandidateOverrunningTheBudget_IsStoppedAndRecorded_TheCompletedOneWins()
+    {
+        var (x, y) = TableData.Binary(120);
+        var slow = new TabularCandidate("slow", (_, _, _, ct) =>
+        {
+            // Runs until the budget cancels it.
+            ct.WaitHandle.WaitOne(TimeSpan.FromSeconds(30));
+            ct.ThrowIfCancellationRequested();
+            throw new InvalidOperationException("the budget never stopped the slow candidate");
+        });
+        var candidates = new[] { TabularCandidate.Linear("logistic", LinearOptions.Logistic), slow };
+        var result = TabularAuto.Run(x, y, TabularTask.Binary(), new TabularAutoOptions(Folds: 3, Budget: TimeSpan.FromSeconds(2)), candidates);
+        Assert.Equal("logistic", result.Best);
+        var stopped = result.Scores.Single(s => s.Name == "slow");
+        Assert.Equal("stopped by the time budget", stopped.Skipped);
+        Assert.False(stopped.Completed);
+    }
+
+    [Fact]
     public void MissingValues_LinearCandidatesAreRefusedWithTheReason_TreesRun()
     {
         var (x, y) = TableData.Binary(150);

@@ -55,6 +55,7 @@ public static class TablesBench
                     Learner = learner,
                     Metric = task.IsClassification ? "accuracy" : "rmse",
                     Score = TabularAuto.Score(task, model!.Predict(testX), testY),
+                    Model = model.Learner,
                     TrainMs = times[reps / 2],
                 });
             }

@@ -28,5 +28,6 @@ print(f"|---|---|---|---|---|---|")
 for (ds, side, learner), rs in sorted(rows.items()):
     score = rs[0]["score"]
     ms = statistics.median(r["train_ms"] for r in rs)
-    print(f"| {ds} | {side} | {learner} | {rs[0]['metric']} | {score:.4f} | {ms:.1f} |")
+    name = f"{learner} ({rs[0]['model']})" if learner == "auto" else learner
+    print(f"| {ds} | {side} | {name} | {rs[0]['metric']} | {score:.4f} | {ms:.1f} |")
 PY

@@ -102,6 +102,29 @@ public sealed class LinearLearnerTests : IDisposable
         }
     }
 
+    [Theory]
+    [InlineData(LinearLoss.Logistic, 3)]
+    [InlineData(LinearLoss.SquaredError, 1)]
+    public void Objective_ParallelBlocks_EqualTheOnePassReference(LinearLoss loss, int k)
+    {
+        var rng = new Random(5);
+        int n = 2 * LinearObjective.BlockRows + 123, f = 7;
+        var z = Enumerable.Range(0, n * f).Select(_ => rng.NextDouble() * 2 - 1).ToArray();
+        var y = Enumerable.Range(0, n).Select(i => loss == LinearLoss.SquaredError ? (float)rng.NextDouble() : i % k).ToArray();
+        var objective = new LinearObjective(z, y, n, f, k, loss, l2: 0.01, multinomial: k > 1);
+        var theta = Enumerable.Range(0, objective.Parameters).Select(_ => rng.NextDouble() - 0.5).ToArray();
+        var reference = new double[theta.Length];
+        var parallel = new double[theta.Length];
+        double fr = objective.Evaluate(theta, reference, parallel: false);
+        double fp = objective.Evaluate(theta, parallel, parallel: true);
+        Assert.Equal(fr, fp, 12);
+        Fixture.AssertClose(reference, parallel, 1e-12, 1e-14, "gradient");
+        // Blocks are summed in a fixed order: the parallel sum repeats bit for bit.
+        var again = new double[theta.Length];
+        Assert.Equal(fp, objective.Evaluate(theta, again, parallel: true));
+        Assert.Equal(parallel, again);
+    }
+
     [Fact]
     public void Lbfgs_Rosenbrock_ReachesTheMinimum()
     {

@@ -19,11 +19,61 @@ internal sealed class LinearObjective
         (_z, _y, _n, _f, _k, _loss, _l2, _multinomial) = (z, y, n, f, k, loss, l2, multinomial);
     }
 
+    /// <summary>Rows per block of the parallel sum; blocks are summed in order, so the result does not depend on the thread count.</summary>
+    public const int BlockRows = 2048;
+
+    private double[][]? _partialGradients;
+    private double[]? _partialLosses;
+
     public int Parameters => _k * (_f + 1);
 
-    public double Evaluate(ReadOnlySpan<double> theta, Span<double> gradient)
+    /// <summary>f(θ), writing ∇f into <paramref name="gradient"/>; tables over <see cref="BlockRows"/> rows are summed block by block in parallel.</summary>
+    public double Evaluate(ReadOnlySpan<double> theta, Span<double> gradient) => Evaluate(theta, gradient, parallel: true);
+
+    /// <summary>As <see cref="Evaluate(ReadOnlySpan{double}, Span{double})"/>; <paramref name="parallel"/> false is the plain one-pass reference.</summary>
+    public double Evaluate(ReadOnlySpan<double> theta, Span<double> gradient, bool parallel)
     {
         gradient.Clear();
+        int blocks = (_n + BlockRows - 1) / BlockRows;
+        double total;
+        if (!parallel || blocks <= 1)
+        {
+            total = Accumulate(theta, 0, _n, gradient);
+        }
+        else
+        {
+            var parameters = theta.ToArray();
+            var partials = _partialGradients ??= [.. Enumerable.Range(0, blocks).Select(_ => new double[Parameters])];
+            var losses = _partialLosses ??= new double[blocks];
+            Parallel.For(0, blocks, block =>
+            {
+                Array.Clear(partials[block]);
+                losses[block] = Accumulate(parameters, block * BlockRows, Math.Min(_n, (block + 1) * BlockRows), partials[block]);
+            });
+            total = 0;
+            for (int block = 0; block < blocks; block++)
+            {
+                total += losses[block];
+                var p = partials[block];
+                for (int t = 0; t < p.Length; t++) gradient[t] += p[t];
+            }
+        }
+        var w = theta[..(_k * _f)];
+        var gw = gradient[..(_k * _f)];
+        double inv = 1.0 / _n;
+        for (int t = 0; t < gradient.Length; t++) gradient[t] *= inv;
+        double penalty = 0;
+        for (int t = 0; t < w.Length; t++)
+        {
+            penalty += w[t] * w[t];
+            gw[t] += _l2 * w[t];
+        }
+        return total * inv + 0.5 * _l2 * penalty;
+    }
+
+    // Adds the summed loss gradients of rows start..end-1 into gradient; returns their summed loss.
+    private double Accumulate(ReadOnlySpan<double> theta, int start, int end, Span<double> gradient)
+    {
         var w = theta[..(_k * _f)];
         var b = theta[(_k * _f)..];
         var gw = gradient[..(_k * _f)];
@@ -31,7 +81,7 @@ internal sealed class LinearObjective
         Span<double> m = _k <= 64 ? stackalloc double[_k] : new double[_k];
         Span<double> dm = _k <= 64 ? stackalloc double[_k] : new double[_k];
         double total = 0;
-        for (int i = 0; i < _n; i++)
+        for (int i = start; i < end; i++)
         {
             var zi = _z.AsSpan(i * _f, _f);
             for (int c = 0; c < _k; c++) m[c] = b[c] + Dot(w.Slice(c * _f, _f), zi);
@@ -45,15 +95,7 @@ internal sealed class LinearObjective
                 for (int j = 0; j < _f; j++) gwc[j] += g * zi[j];
             }
         }
-        double inv = 1.0 / _n;
-        for (int t = 0; t < gradient.Length; t++) gradient[t] *= inv;
-        double penalty = 0;
-        for (int t = 0; t < w.Length; t++)
-        {
-            penalty += w[t] * w[t];
-            gw[t] += _l2 * w[t];
-        }
-        return total * inv + 0.5 * _l2 * penalty;
+        return total;
     }
 
     // One row's loss and d loss / d margin.

@@ -49,13 +49,20 @@ public sealed class ModelRegistry(IRegistryStore store, IArtifactStore artifacts
         ModelName.Validate(name);
         if (!Directory.Exists(folder)) throw new DirectoryNotFoundException($"Model folder {folder} does not exist.");
         // Loading checks the architecture, every tensor's shape and dtype, and the file sizes before anything is stored.
-        var loaded = ModelFile.Load(folder);
+        // A LightGBM folder (model.txt instead of weights) is checked by its model.json here; the lightgbm predictor kind checks
+        // the trees when it loads them (the registry never links LightGBM).
+        var spec = IsTreeFolder(folder)
+            ? ModelSpec.FromJson(await File.ReadAllTextAsync(Path.Combine(folder, ModelFile.SpecFileName), ct), Path.Combine(folder, ModelFile.SpecFileName))
+            : ModelFile.Load(folder).Spec;
         string hash = await Packages.StoreAsync(folder, ct);
         var description = await Packages.DescribeAsync(hash, ct);
-        string metrics = JsonSerializer.Serialize(loaded.Spec.Metrics);
+        string metrics = JsonSerializer.Serialize(spec.Metrics);
         return await Store.RegisterModelVersionAsync(new NewModelVersion(name, hash, description.ArchitectureSummary, metrics,
             runId, datasetRef, description.SignatureJson, actor), ct);
     }
+
+    private static bool IsTreeFolder(string folder) =>
+        !File.Exists(Path.Combine(folder, ModelFile.WeightsFileName)) && File.Exists(Path.Combine(folder, ModelFolderScanner.TreeModelFile));
 
     /// <summary>The version a reference names (null for a folder reference); unknown names, versions and aliases are errors.</summary>
     public async Task<ModelVersion?> FindAsync(ModelReference reference, CancellationToken ct = default)

@@ -16,6 +16,7 @@ public sealed record ModelDescription(string SignatureJson, string ArchitectureS
     /// </summary>
     public static ModelDescription FromSpec(ModelSpec spec)
     {
+        if (IsLightGbm(spec)) return ForTrees(spec);
         var model = spec.BuildModel(new Generator(0));
         var shapes = ShapeProbe.OutputShapes(model, spec.Inputs);
         var names = ShapeProbe.OutputNames(model);
@@ -43,6 +44,30 @@ public sealed record ModelDescription(string SignatureJson, string ArchitectureS
         var summary = string.Create(CultureInfo.InvariantCulture,
             $"{layers}; {parameters:N0} parameters; {spec.Input.Name} {Format(spec.Input.Shape)} → {Format(output)}");
         return new ModelDescription(signature.ToJsonString(new JsonSerializerOptions { WriteIndented = false }), summary, parameters, output);
+    }
+
+    // A LightGBM model.json (metadata.kind "lightgbm", no layers) describes trees in model.txt: nothing to build.
+    private static bool IsLightGbm(ModelSpec spec) =>
+        spec.Graph is null && spec.Architecture.Count == 0 && spec.Metadata?["kind"] is JsonValue kind && kind.TryGetValue<string>(out var k) && k == "lightgbm";
+
+    // Raw scores, as the lightgbm predictor kind returns them: K logits (multiclass), one logit (binary) or one value (regression).
+    private static ModelDescription ForTrees(ModelSpec spec)
+    {
+        int outputs = spec.Task.Kind == TaskKind.Multiclass ? spec.ClassNames.Count : 1;
+        int[] output = [-1, outputs];
+        var signature = new JsonObject
+        {
+            ["inputs"] = new JsonArray(new JsonObject { ["name"] = spec.Input.Name, ["shape"] = ToArray(spec.Input.Shape), ["dtype"] = ModelSpecJson.DTypeName(spec.Input.DType) }),
+            ["outputs"] = new JsonArray(new JsonObject
+            {
+                ["name"] = spec.Task.Kind == TaskKind.Regression ? "values" : "logits",
+                ["shape"] = ToArray(output),
+                ["dtype"] = ModelSpecJson.DTypeName(DType.Float32),
+            }),
+            ["class_names"] = new JsonArray(spec.ClassNames.Select(n => (JsonNode?)JsonValue.Create(n)).ToArray()),
+        };
+        var summary = string.Create(CultureInfo.InvariantCulture, $"LightGBM trees; {spec.Input.Name} {Format(spec.Input.Shape)} → {Format(output)}");
+        return new ModelDescription(signature.ToJsonString(new JsonSerializerOptions { WriteIndented = false }), summary, 0, output);
     }
 
     // A batch of one ran through the model; the batch size is -1 like the input's.

@@ -8,6 +8,9 @@ namespace Lepton.Registry.Packaging;
 /// </summary>
 internal static class ModelFolderScanner
 {
+    /// <summary>The tree file of a LightGBM model folder (LightGBM's text format), the lightgbm predictor kind's marker.</summary>
+    public const string TreeModelFile = "model.txt";
+
     public static IReadOnlyList<(string RelativePath, FileInfo File)> Scan(string folder, ModelPackageOptions options)
     {
         var root = new DirectoryInfo(folder);
@@ -32,11 +35,12 @@ internal static class ModelFolderScanner
                 Add(entry.Name, (FileInfo)entry);
             }
         }
-        foreach (var required in new[] { ModelFile.SpecFileName, ModelFile.WeightsFileName })
-        {
-            if (!files.Any(f => f.Item1 == required))
-                throw new InvalidDataException($"Model folder {folder} has no {required}; a model folder holds model.json and weights.safetensors.");
-        }
+        if (!files.Any(f => f.Item1 == ModelFile.SpecFileName))
+            throw new InvalidDataException($"Model folder {folder} has no {ModelFile.SpecFileName}; a model folder holds model.json and weights.safetensors.");
+        // A network keeps its weights in weights.safetensors; a LightGBM model keeps its trees in model.txt instead.
+        if (!files.Any(f => f.Item1 is ModelFile.WeightsFileName or TreeModelFile))
+            throw new InvalidDataException(
+                $"Model folder {folder} has no {ModelFile.WeightsFileName}; a model folder holds model.json and weights.safetensors (or {TreeModelFile} for a LightGBM model).");
         return files;
 
         void Add(string relative, FileInfo file)

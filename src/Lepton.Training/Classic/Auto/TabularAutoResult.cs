@@ -1,0 +1,15 @@
+namespace Lepton.Training.Classic.Auto;
+
+/// <summary>
+/// One candidate's cross-validation: the metric per fold and their mean (accuracy for classification, higher is better; RMSE
+/// for regression, lower is better), the seconds it took, or why it did not run.
+/// </summary>
+public sealed record CandidateScore(string Name, string Metric, IReadOnlyList<double> FoldScores, double Seconds, string? Skipped = null)
+{
+    public double Mean => FoldScores.Count == 0 ? double.NaN : FoldScores.Average();
+
+    public bool Completed => Skipped is null && FoldScores.Count > 0;
+}
+
+/// <summary>What <see cref="TabularAuto.Run"/> found: every candidate's score, the best one's name and its model refitted on all rows.</summary>
+public sealed record TabularAutoResult(string Best, ITabularModel Model, IReadOnlyList<CandidateScore> Scores);

@@ -1,0 +1,40 @@
+using Lepton.Data.Tables;
+using Lepton.Training.Classic.LightGbm;
+using Lepton.Training.Classic.Linear;
+
+namespace Lepton.Training.Classic.Auto;
+
+/// <summary>One learner <see cref="TabularAuto"/> tries: a name and how to fit it on a fold.</summary>
+public sealed record TabularCandidate(string Name, Func<FeatureMatrix, float[], TabularTask, CancellationToken, ITabularModel> Fit)
+{
+    /// <summary>Whether the candidate can train on <paramref name="x"/> at all, else why not (linear models need finite features).</summary>
+    public Func<FeatureMatrix, string?> Refuses { get; init; } = _ => null;
+
+    /// <summary>
+    /// The default line-up, fastest first: a linear model (logistic or ridge), gradient-boosted trees, a random forest; for
+    /// classification also a linear SVM. Every one seeded with <paramref name="seed"/> on <paramref name="numThreads"/> threads.
+    /// </summary>
+    public static IReadOnlyList<TabularCandidate> Defaults(TabularTask task, int seed = 0, int numThreads = 0)
+    {
+        ArgumentNullException.ThrowIfNull(task);
+        var list = new List<TabularCandidate>
+        {
+            Linear(task.IsClassification ? "logistic" : "ridge", new LinearOptions()),
+            new("gbdt", (x, y, t, ct) => GradientBoostingLearner.Fit(x, y, t, GradientBoostingOptions.Default with { Seed = seed, NumThreads = numThreads }, ct)),
+            new("random_forest", (x, y, t, ct) => GradientBoostingLearner.Fit(x, y, t, GradientBoostingOptions.RandomForest with { Seed = seed, NumThreads = numThreads }, ct)),
+        };
+        if (task.IsClassification) list.Add(Linear("linear_svm", LinearOptions.Svm));
+        return list;
+    }
+
+    /// <summary>A linear candidate; it refuses matrices with missing (non-finite) values.</summary>
+    public static TabularCandidate Linear(string name, LinearOptions options) =>
+        new(name, (x, y, t, ct) => LinearLearner.Fit(x, y, t, options, ct)) { Refuses = MissingValues };
+
+    private static string? MissingValues(FeatureMatrix x)
+    {
+        foreach (var v in x.Values)
+            if (!float.IsFinite(v)) return "the features hold missing values (NaN); linear models need them imputed";
+        return null;
+    }
+}

@@ -1,0 +1,114 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using Lepton.Data.Tables;
+using Lepton.Runtime.LightGbm;
+
+namespace Lepton.Training.Classic.LightGbm;
+
+/// <summary>
+/// Gradient-boosted trees or a random forest with LightGBM's native library: binary, multiclass and regression, NaN as missing,
+/// categorical features split natively, early stopping on a seeded, stratified validation split.
+/// </summary>
+public static class GradientBoostingLearner
+{
+    /// <summary>
+    /// Trains on <paramref name="x"/> with <paramref name="labels"/> (class indices or targets). With early stopping, a share of
+    /// the rows is held out to choose the iteration count (the best validation metric); the model is then refitted on every row
+    /// for that many iterations, scaled by the rows added (<see cref="GradientBoostingOptions.RefitOnAllRows"/>), or kept as
+    /// trained. Without, every row trains <see cref="GradientBoostingOptions.Iterations"/> iterations.
+    /// </summary>
+    public static GradientBoostingModel Fit(FeatureMatrix x, float[] labels, TabularTask task, GradientBoostingOptions? options = null,
+        CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        ArgumentNullException.ThrowIfNull(labels);
+        ArgumentNullException.ThrowIfNull(task);
+        var o = options ?? GradientBoostingOptions.Default;
+        o.Validate();
+        task.CheckLabels(labels, x.Rows);
+        if (x.Rows < 2) throw new ArgumentException($"LightGBM needs at least 2 rows to train, got {x.Rows}.", nameof(x));
+        var parameters = LightGbmParameters.Build(task, o, x.CategoricalFeatures, (long)x.Rows * x.Columns);
+        string text = LightGbmParameters.Text(parameters);
+
+        var curve = new List<double>();
+        int best = 0, trainRows = x.Rows;
+        string modelText;
+        int iterations;
+        if (o.EarlyStoppingRounds > 0)
+        {
+            var (train, valid) = TableRows.Split(labels, task, o.ValidationFraction, o.Seed);
+            if (valid.Length == 0 || train.Length == 0)
+                throw new ArgumentException($"{x.Rows} rows are too few to hold out a validation share of {o.ValidationFraction}; set EarlyStoppingRounds = 0.", nameof(x));
+            var trainX = TableRows.Subset(x, train);
+            using var trainSet = LightGbmDataset.Create(trainX, TableRows.Subset(labels, train), text);
+            using var validSet = LightGbmDataset.Create(TableRows.Subset(x, valid), TableRows.Subset(labels, valid), text, reference: trainSet);
+            using var booster = LightGbmBooster.Create(trainSet, text);
+            booster.AddValidation(validSet);
+            double bestScore = double.PositiveInfinity;
+            for (int iteration = 1; iteration <= o.Iterations; iteration++)
+            {
+                ct.ThrowIfCancellationRequested();
+                bool finished = booster.UpdateOneIteration();
+                double score = booster.Evaluate(1)[0];
+                curve.Add(score);
+                if (score < bestScore) (bestScore, best) = (score, iteration);
+                else if (iteration - best >= o.EarlyStoppingRounds) break;
+                // No tree could split: more iterations would add nothing.
+                if (finished) break;
+            }
+            best = Math.Max(best, 1);
+            curve.RemoveRange(best, curve.Count - best);
+            if (o.RefitOnAllRows)
+            {
+                // More rows support proportionally more iterations at the same learning rate.
+                int refit = Math.Max(1, (int)Math.Round(best * (double)x.Rows / train.Length));
+                (modelText, iterations) = Grow(x, labels, text, refit, ct);
+            }
+            else
+            {
+                (modelText, iterations, trainRows) = (booster.SaveToString(best), best, train.Length);
+            }
+        }
+        else
+        {
+            (modelText, iterations) = Grow(x, labels, text, o.Iterations, ct);
+        }
+
+        var metadata = new JsonObject
+        {
+            ["learner"] = o.Mode == BoostingMode.RandomForest ? "random_forest" : "gbdt",
+            ["iterations"] = iterations,
+            ["best_validation_iteration"] = best,
+            ["early_stopping_rounds"] = o.EarlyStoppingRounds,
+            ["validation_fraction"] = o.EarlyStoppingRounds > 0 ? o.ValidationFraction : 0,
+            ["train_rows"] = trainRows,
+            ["parameters"] = new JsonObject(parameters.Select(kv => KeyValuePair.Create(kv.Key, (JsonNode?)JsonValue.Create(kv.Value)))),
+        };
+        var metrics = new Dictionary<string, double>();
+        if (curve.Count > 0) metrics["validation_" + LightGbmParameters.Metric(task.Kind)] = curve[^1];
+        var info = new LightGbmModelInfo(task.Kind, x.FeatureNames, task.ClassNames, x.CategoricalFeatures) { Metadata = metadata, Metrics = metrics };
+        return new GradientBoostingModel(modelText, info, task, iterations, LightGbmParameters.Metric(task.Kind), curve);
+    }
+
+    /// <summary>A short description for logs, e.g. <c>gbdt, 120 iterations, validation binary_logloss 0.0812</c>.</summary>
+    public static string Describe(GradientBoostingModel model)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        return model.BestValidationScore is { } s
+            ? string.Create(CultureInfo.InvariantCulture, $"{model.Learner}, {model.Iterations} iterations, validation {model.Metric} {s:G4} at iteration {model.ValidationCurve.Count}")
+            : string.Create(CultureInfo.InvariantCulture, $"{model.Learner}, {model.Iterations} iterations");
+    }
+
+    // Trains up to `iterations` iterations on every row; returns the model text and the iterations grown.
+    private static (string Text, int Iterations) Grow(FeatureMatrix x, float[] labels, string parameters, int iterations, CancellationToken ct)
+    {
+        using var all = LightGbmDataset.Create(x, labels, parameters);
+        using var booster = LightGbmBooster.Create(all, parameters);
+        for (int i = 0; i < iterations; i++)
+        {
+            ct.ThrowIfCancellationRequested();
+            if (booster.UpdateOneIteration()) break;
+        }
+        return (booster.SaveToString(), booster.CurrentIteration);
+    }
+}

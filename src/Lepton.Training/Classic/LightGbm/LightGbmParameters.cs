@@ -1,0 +1,73 @@
+using System.Globalization;
+using Lepton.NN.Serialization;
+
+namespace Lepton.Training.Classic.LightGbm;
+
+/// <summary>LightGBM's <c>key=value</c> parameter text for a task and <see cref="GradientBoostingOptions"/>.</summary>
+public static class LightGbmParameters
+{
+    /// <summary>The metric early stopping watches (lower is better): log loss for classifiers, squared error for regression.</summary>
+    public static string Metric(TaskKind task) => task switch
+    {
+        TaskKind.Binary => "binary_logloss",
+        TaskKind.Multiclass => "multi_logloss",
+        TaskKind.Regression => "l2",
+        _ => throw new ArgumentException($"LightGBM learners take binary, multiclass or regression tasks, got {TaskSpec.NameOf(task)}."),
+    };
+
+    /// <summary>Matrices below this many values train on one thread unless told otherwise.</summary>
+    public const long SmallMatrixCells = 1_000_000;
+
+    /// <summary>
+    /// The parameters for <paramref name="task"/> and <paramref name="options"/> on a matrix of <paramref name="cells"/> values: with
+    /// <see cref="GradientBoostingOptions.NumThreads"/> 0, a small matrix trains on one thread (OpenMP's barriers cost more than
+    /// they save there, and far more on a busy machine) and a large one on every core.
+    /// </summary>
+    public static IReadOnlyDictionary<string, string> Build(TabularTask task, GradientBoostingOptions options, IReadOnlyList<int> categoricalFeatures, long cells = 0)
+    {
+        ArgumentNullException.ThrowIfNull(task);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(categoricalFeatures);
+        var p = new SortedDictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["objective"] = task.Kind switch { TaskKind.Binary => "binary", TaskKind.Multiclass => "multiclass", _ => "regression" },
+            ["metric"] = Metric(task.Kind),
+            ["boosting"] = options.Mode == BoostingMode.RandomForest ? "rf" : "gbdt",
+            ["learning_rate"] = Number(options.LearningRate),
+            ["num_leaves"] = Number(options.NumLeaves),
+            ["min_data_in_leaf"] = Number(options.MinDataInLeaf),
+            ["max_depth"] = Number(options.MaxDepth),
+            ["feature_fraction"] = Number(options.FeatureFraction),
+            ["bagging_fraction"] = Number(options.BaggingFraction),
+            ["bagging_freq"] = Number(options.BaggingFrequency),
+            ["lambda_l2"] = Number(options.L2),
+            ["max_bin"] = Number(options.MaxBin),
+            ["seed"] = Number(options.Seed),
+            ["verbosity"] = "-1",
+        };
+        if (task.Kind == TaskKind.Multiclass) p["num_class"] = Number(task.ClassCount);
+        p["num_threads"] = Number(options.NumThreads > 0 ? options.NumThreads : cells < SmallMatrixCells ? 1 : Environment.ProcessorCount);
+        if (options.Deterministic)
+        {
+            p["deterministic"] = "true";
+            // Row-wise histograms are the same on every run; LightGBM's automatic choice times both and may differ.
+            p["force_row_wise"] = "true";
+        }
+        if (categoricalFeatures.Count > 0) p["categorical_feature"] = string.Join(",", categoricalFeatures.Select(c => Number(c)));
+        foreach (var (k, v) in options.Extra ?? new Dictionary<string, string>())
+        {
+            if (k.Any(c => char.IsWhiteSpace(c) || c == '=') || v.Any(char.IsWhiteSpace))
+                throw new ArgumentException($"LightGBM parameter '{k}={v}' holds whitespace or '='; give one key and one value without spaces.");
+            p[k] = v;
+        }
+        return p;
+    }
+
+    /// <summary>The text form LightGBM parses: <c>k1=v1 k2=v2</c>.</summary>
+    public static string Text(IReadOnlyDictionary<string, string> parameters) =>
+        string.Join(" ", parameters.Select(kv => $"{kv.Key}={kv.Value}"));
+
+    private static string Number(double v) => v.ToString("R", CultureInfo.InvariantCulture);
+
+    private static string Number(int v) => v.ToString(CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,66 @@
+using Lepton.Data.Tables;
+
+namespace Lepton.Training.Classic;
+
+/// <summary>Row subsets, seeded validation splits and k folds of a <see cref="FeatureMatrix"/>, stratified by class for classification.</summary>
+public static class TableRows
+{
+    /// <summary>The rows <paramref name="rows"/> of <paramref name="matrix"/>, in that order, as a new matrix with the same features.</summary>
+    public static FeatureMatrix Subset(FeatureMatrix matrix, ReadOnlySpan<int> rows)
+    {
+        ArgumentNullException.ThrowIfNull(matrix);
+        int f = matrix.Columns;
+        var values = new float[rows.Length * f];
+        for (int i = 0; i < rows.Length; i++) matrix.Row(rows[i]).CopyTo(values.AsSpan(i * f, f));
+        return new FeatureMatrix(values, rows.Length, matrix.FeatureNames, matrix.CategoricalFeatures);
+    }
+
+    /// <summary>The labels of <paramref name="rows"/>.</summary>
+    public static float[] Subset(ReadOnlySpan<float> labels, ReadOnlySpan<int> rows)
+    {
+        var result = new float[rows.Length];
+        for (int i = 0; i < rows.Length; i++) result[i] = labels[rows[i]];
+        return result;
+    }
+
+    /// <summary>
+    /// Assigns each row a fold 0..k-1: rows are shuffled with <paramref name="seed"/> and dealt round-robin, class by class
+    /// for classification so every fold holds each class in proportion.
+    /// </summary>
+    public static int[] Folds(ReadOnlySpan<float> labels, TabularTask task, int k, int seed)
+    {
+        ArgumentNullException.ThrowIfNull(task);
+        if (k < 2) throw new ArgumentOutOfRangeException(nameof(k), $"k-fold needs k >= 2, got {k}.");
+        if (labels.Length < k) throw new ArgumentException($"{k} folds need at least {k} rows, got {labels.Length}.", nameof(labels));
+        var order = Enumerable.Range(0, labels.Length).ToArray();
+        new Random(seed).Shuffle(order);
+        var folds = new int[labels.Length];
+        if (task.IsClassification)
+        {
+            var y = labels.ToArray();
+            // Classes in turn, the deal continuing where the previous class stopped so small classes spread over folds.
+            int next = 0;
+            foreach (var group in order.GroupBy(r => (int)y[r]).OrderBy(g => g.Key))
+                foreach (var r in group) folds[r] = next++ % k;
+        }
+        else
+        {
+            for (int i = 0; i < order.Length; i++) folds[order[i]] = i % k;
+        }
+        return folds;
+    }
+
+    /// <summary>A seeded split into (train, validation) rows with about <paramref name="validationFraction"/> held out, stratified for classification.</summary>
+    public static (int[] Train, int[] Validation) Split(ReadOnlySpan<float> labels, TabularTask task, double validationFraction, int seed)
+    {
+        if (!(validationFraction > 0 && validationFraction < 1))
+            throw new ArgumentOutOfRangeException(nameof(validationFraction), $"The validation fraction must lie strictly between 0 and 1, got {validationFraction}.");
+        // Folds of size fraction: fold 0 is the validation part.
+        int k = Math.Max(2, (int)Math.Round(1 / validationFraction));
+        var folds = Folds(labels, task, k, seed);
+        var train = new List<int>();
+        var valid = new List<int>();
+        for (int i = 0; i < folds.Length; i++) (folds[i] == 0 ? valid : train).Add(i);
+        return ([.. train], [.. valid]);
+    }
+}

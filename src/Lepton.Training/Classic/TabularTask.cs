@@ -1,0 +1,55 @@
+using Lepton.NN.Serialization;
+
+namespace Lepton.Training.Classic;
+
+/// <summary>
+/// What a tabular learner predicts: binary or multiclass classification (labels are class indices 0..K-1 into
+/// <see cref="ClassNames"/>) or regression (labels are the targets).
+/// </summary>
+public sealed record TabularTask
+{
+    private TabularTask(TaskKind kind, IReadOnlyList<string> classNames)
+    {
+        Kind = kind;
+        ClassNames = classNames;
+    }
+
+    public TaskKind Kind { get; }
+
+    /// <summary>Class names in index order (negative then positive for binary); empty for regression.</summary>
+    public IReadOnlyList<string> ClassNames { get; }
+
+    public bool IsClassification => Kind != TaskKind.Regression;
+
+    /// <summary>Number of classes (0 for regression).</summary>
+    public int ClassCount => ClassNames.Count;
+
+    /// <summary>Two classes: labels 0 (<paramref name="negative"/>) and 1 (<paramref name="positive"/>).</summary>
+    public static TabularTask Binary(string negative = "0", string positive = "1") => new(TaskKind.Binary, [negative, positive]);
+
+    /// <summary>K exclusive classes, labels 0..K-1; two names make a binary task.</summary>
+    public static TabularTask Classification(IReadOnlyList<string> classNames)
+    {
+        ArgumentNullException.ThrowIfNull(classNames);
+        if (classNames.Count < 2) throw new ArgumentException($"A classification task needs at least 2 classes, got {classNames.Count}.", nameof(classNames));
+        if (classNames.Distinct(StringComparer.Ordinal).Count() != classNames.Count)
+            throw new ArgumentException($"Class names must be distinct, got [{string.Join(", ", classNames)}].", nameof(classNames));
+        return classNames.Count == 2 ? new(TaskKind.Binary, [.. classNames]) : new(TaskKind.Multiclass, [.. classNames]);
+    }
+
+    public static TabularTask Regression() => new(TaskKind.Regression, []);
+
+    /// <summary>Checks labels against the task: class indices in range, finite targets; the error names the first bad row.</summary>
+    public void CheckLabels(ReadOnlySpan<float> labels, int rows)
+    {
+        if (labels.Length != rows) throw new ArgumentException($"{rows} rows need {rows} labels, got {labels.Length}.", nameof(labels));
+        for (int i = 0; i < labels.Length; i++)
+        {
+            float y = labels[i];
+            if (!float.IsFinite(y)) throw new ArgumentException($"Label of row {i} is {y}; labels must be finite (drop or impute rows without a label).", nameof(labels));
+            if (IsClassification && (y != MathF.Floor(y) || y < 0 || y >= ClassCount))
+                throw new ArgumentException(
+                    $"Label of row {i} is {y}; a {TaskSpec.NameOf(Kind)} task with {ClassCount} classes takes class indices 0..{ClassCount - 1}.", nameof(labels));
+        }
+    }
+}

@@ -1,0 +1,245 @@
+using System.Text.Json;
+using Lepton.Data.Tables;
+using Lepton.Engine;
+using Lepton.Runtime;
+using Lepton.Training.Classic;
+using Lepton.Training.Classic.Auto;
+using Lepton.Training.Classic.Linear;
+
+namespace Lepton.Training.Tests.Classic;
+
+/// <summary>
+/// Linear learners against scikit-learn (tools/fixtures/training_linear.py). Tolerance: both sides minimize the same strongly
+/// convex objective on the same float32-rounded data to gradients below 1e-9 (ours) and sklearn's tol=1e-12, so minimizers
+/// differ by about |g|/λ ≤ 1e-7; 1e-5 absolute on predictions and 1e-4 relative on weights leave room for the raw-space fold.
+/// </summary>
+public sealed class LinearLearnerTests : IDisposable
+{
+    private static readonly Lazy<JsonElement> Cases = new(() => Fixture.Load("training_linear.json").GetProperty("cases"));
+    private readonly string _root = Path.Combine(Path.GetTempPath(), "lepton-linear-tests", Guid.NewGuid().ToString("N"));
+
+    public void Dispose()
+    {
+        if (Directory.Exists(_root)) Directory.Delete(_root, recursive: true);
+    }
+
+    [Theory]
+    [InlineData("logistic_binary")]
+    [InlineData("logistic_multinomial")]
+    [InlineData("ridge")]
+    [InlineData("lasso")]
+    [InlineData("svm_binary")]
+    public void Fit_MatchesTheReference(string name)
+    {
+        var (c, x, y, task, options) = Case(name);
+        var model = LinearLearner.Fit(x, y, task, options);
+
+        Assert.True(model.Fit!.Converged, $"{name}: {model}");
+        Fixture.AssertClose(Fixture.Doubles(c.GetProperty("weights")), model.Weights, 1e-4, 1e-6, name + " weights");
+        Fixture.AssertClose(Fixture.Doubles(c.GetProperty("bias")), model.Bias, 1e-4, 1e-6, name + " bias");
+        var predictions = options.Loss == LinearLoss.SquaredHinge ? model.RawScores(x) : model.Predict(x);
+        Fixture.AssertClose(Fixture.Doubles(c.GetProperty("predictions")), predictions, 1e-5, 1e-5, name + " predictions");
+    }
+
+    [Fact]
+    public void Lasso_NoiseFeatures_ComeOutExactlyZero()
+    {
+        var (c, x, y, task, options) = Case("lasso");
+        var model = LinearLearner.Fit(x, y, task, options);
+        var zeros = Fixture.Ints(c.GetProperty("zero_weights"));
+        Assert.NotEmpty(zeros);
+        Assert.Equal(zeros, Enumerable.Range(0, x.Columns).Where(j => model.Weights[j] == 0).ToArray());
+    }
+
+    [Fact]
+    public void LogisticWithL1_SatisfiesTheOptimalityConditions()
+    {
+        // At the L1 optimum: |∂f/∂w_j| ≤ λ₁ where w_j = 0, and ∂f/∂w_j = -λ₁ sign(w_j) elsewhere (f: mean log loss, standardized).
+        var (x, y) = TableData.Make(200, 6, r => r[0] - r[1] > 0 ? 1 : 0, seed: 3);
+        const double l1 = 0.05;
+        var model = LinearLearner.Fit(x, y, TabularTask.Binary(), LinearOptions.Logistic with { L2 = 0, L1 = l1 });
+        Assert.True(model.Fit!.Converged);
+        Assert.Contains(model.Weights, w => w == 0);
+        var (z, scale) = Standardized(x);
+        var raw = model.RawScores(x);
+        for (int j = 0; j < x.Columns; j++)
+        {
+            double g = 0;
+            for (int i = 0; i < x.Rows; i++) g += (1 / (1 + Math.Exp(-raw[i])) - y[i]) * z[i * x.Columns + j];
+            g /= x.Rows;
+            double w = model.Weights[j] * scale[j];
+            if (w == 0) Assert.True(Math.Abs(g) <= l1 + 1e-6, $"feature {j}: |g| {Math.Abs(g)} > λ₁");
+            else Assert.Equal(-l1 * Math.Sign(w), g, 5);
+        }
+    }
+
+    [Theory]
+    [InlineData(LinearLoss.Logistic, 1)]
+    [InlineData(LinearLoss.Logistic, 3)]
+    [InlineData(LinearLoss.SquaredError, 1)]
+    [InlineData(LinearLoss.SquaredHinge, 1)]
+    [InlineData(LinearLoss.SquaredHinge, 3)]
+    public void Objective_GradientMatchesFiniteDifferences(LinearLoss loss, int k)
+    {
+        var rng = new Random(4);
+        int n = 12, f = 3;
+        var z = Enumerable.Range(0, n * f).Select(_ => rng.NextDouble() * 2 - 1).ToArray();
+        var y = Enumerable.Range(0, n).Select(i => loss == LinearLoss.SquaredError ? (float)(rng.NextDouble() * 4) : i % Math.Max(2, k)).ToArray();
+        var objective = new LinearObjective(z, y, n, f, k, loss, l2: 0.3, multinomial: k > 1);
+        var theta = Enumerable.Range(0, objective.Parameters).Select(_ => rng.NextDouble() - 0.5).ToArray();
+        var g = new double[theta.Length];
+        objective.Evaluate(theta, g);
+        var scratch = new double[theta.Length];
+        const double h = 1e-6;
+        for (int t = 0; t < theta.Length; t++)
+        {
+            var plus = (double[])theta.Clone();
+            var minus = (double[])theta.Clone();
+            plus[t] += h;
+            minus[t] -= h;
+            double numeric = (objective.Evaluate(plus, scratch) - objective.Evaluate(minus, scratch)) / (2 * h);
+            Assert.True(Math.Abs(numeric - g[t]) <= 1e-6 * Math.Max(1, Math.Abs(g[t])), $"{loss} k={k} θ[{t}]: analytic {g[t]}, numeric {numeric}");
+        }
+    }
+
+    [Theory]
+    [InlineData(LinearLoss.Logistic, 3)]
+    [InlineData(LinearLoss.SquaredError, 1)]
+    public void Objective_ParallelBlocks_EqualTheOnePassReference(LinearLoss loss, int k)
+    {
+        var rng = new Random(5);
+        int n = 2 * LinearObjective.BlockRows + 123, f = 7;
+        var z = Enumerable.Range(0, n * f).Select(_ => rng.NextDouble() * 2 - 1).ToArray();
+        var y = Enumerable.Range(0, n).Select(i => loss == LinearLoss.SquaredError ? (float)rng.NextDouble() : i % k).ToArray();
+        var objective = new LinearObjective(z, y, n, f, k, loss, l2: 0.01, multinomial: k > 1);
+        var theta = Enumerable.Range(0, objective.Parameters).Select(_ => rng.NextDouble() - 0.5).ToArray();
+        var reference = new double[theta.Length];
+        var parallel = new double[theta.Length];
+        double fr = objective.Evaluate(theta, reference, parallel: false);
+        double fp = objective.Evaluate(theta, parallel, parallel: true);
+        Assert.Equal(fr, fp, 12);
+        Fixture.AssertClose(reference, parallel, 1e-12, 1e-14, "gradient");
+        // Blocks are summed in a fixed order: the parallel sum repeats bit for bit.
+        var again = new double[theta.Length];
+        Assert.Equal(fp, objective.Evaluate(theta, again, parallel: true));
+        Assert.Equal(parallel, again);
+    }
+
+    [Fact]
+    public void Lbfgs_Rosenbrock_ReachesTheMinimum()
+    {
+        var x = new double[] { -1.2, 1 };
+        var result = Lbfgs.Minimize((p, g) =>
+        {
+            double a = 1 - p[0], b = p[1] - p[0] * p[0];
+            g[0] = -2 * a - 400 * p[0] * b;
+            g[1] = 200 * b;
+            return a * a + 100 * b * b;
+        }, x, new LbfgsOptions(GradientTolerance: 1e-8));
+        Assert.True(result.Converged, $"{result}");
+        Assert.Equal(1.0, x[0], 6);
+        Assert.Equal(1.0, x[1], 6);
+    }
+
+    [Theory]
+    [InlineData("logistic_multinomial")]
+    [InlineData("ridge")]
+    public void Contributions_SumToRawScores_AndBiasIsTheOutputAtTheMean(string name)
+    {
+        var (_, x, y, task, options) = Case(name);
+        var model = LinearLearner.Fit(x, y, task, options);
+        var c = model.Contributions(x);
+        var raw = model.RawScores(x);
+        int k = model.Outputs;
+        for (int i = 0; i < x.Rows; i++)
+            for (int o = 0; o < k; o++)
+            {
+                Assert.Equal(raw[i * k + o], c.Total(i, o), 9);
+                Assert.Equal(model.Weights[o * x.Columns + 1] * (x.Row(i)[1] - model.FeatureMeans[1]), c.Of(i, o, 1), 12);
+            }
+        var mean = new FeatureMatrix([.. model.FeatureMeans.Select(v => (float)v)], 1, x.FeatureNames);
+        Assert.Equal(model.RawScores(mean)[0], c.Bias(0, 0), 4);
+    }
+
+    [Theory]
+    [InlineData("logistic_binary", OutputKind.TaskAnswers)]
+    [InlineData("logistic_multinomial", OutputKind.ClassLogits)]
+    [InlineData("ridge", OutputKind.TaskAnswers)]
+    public void SavedFolder_IsALeptonNetwork_ServingTheSameScores(string name, OutputKind kind)
+    {
+        var (_, x, y, task, options) = Case(name);
+        var model = LinearLearner.Fit(x, y, task, options);
+        var dir = Path.Combine(_root, name);
+        model.Save(dir);
+
+        using var predictor = PredictorLoader.Default.Load(dir);
+        Assert.Equal("lepton", predictor.Kind);
+        Assert.Equal(kind, predictor.Signature.Kind);
+        predictor.WarmUp(2);
+        var served = predictor.Predict(Tensor.FromArray(x.Values, x.Rows, x.Columns))[0].ToArray();
+        Fixture.AssertClose(model.RawScores(x), [.. served.Select(v => (double)v)], 1e-5, 1e-4, name + " served");
+
+        var back = LinearModel.Load(dir);
+        Assert.Equal(model.Learner, back.Learner);
+        Assert.Equal(model.FeatureNames, back.FeatureNames);
+        Fixture.AssertClose(model.Predict(x), back.Predict(x), 1e-5, 1e-5, name + " reloaded");
+    }
+
+    [Fact]
+    public void MissingValue_IsRefusedNamingRowAndFeature()
+    {
+        var (x, y) = TableData.Binary(20);
+        x.Values[3 * x.Columns + 2] = float.NaN;
+        var e = Assert.Throws<ArgumentException>(() => LinearLearner.Fit(x, y, TabularTask.Binary()));
+        Assert.Contains("row 3, feature 'f2' is NaN", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void RegressionLossOnAClassificationTask_IsRefused()
+    {
+        var (x, y) = TableData.Binary(20);
+        var e = Assert.Throws<ArgumentException>(() => LinearLearner.Fit(x, y, TabularTask.Binary(), LinearOptions.Ridge));
+        Assert.Contains("SquaredError loss does not fit a binary task", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void MulticlassSvm_LearnsOneVersusRest()
+    {
+        var (x, y) = TableData.ThreeClasses();
+        var task = TabularTask.Classification(["a", "b", "c"]);
+        var model = LinearLearner.Fit(x, y, task, LinearOptions.Svm);
+        Assert.Equal("linear_svm", model.Learner);
+        Assert.True(TabularAuto.Score(task, model.RawScores(x), y) > 0.8);
+    }
+
+    private static (JsonElement Case, FeatureMatrix X, float[] Y, TabularTask Task, LinearOptions Options) Case(string name)
+    {
+        var c = Cases.Value.EnumerateArray().Single(e => e.GetProperty("name").GetString() == name);
+        int n = c.GetProperty("rows").GetInt32(), f = c.GetProperty("features").GetInt32();
+        var x = new FeatureMatrix(Fixture.Floats(c.GetProperty("x")), n, [.. Enumerable.Range(0, f).Select(j => $"x{j}")]);
+        var y = Fixture.Floats(c.GetProperty("y"));
+        int classes = c.GetProperty("classes").GetInt32();
+        var task = classes == 0 ? TabularTask.Regression() : TabularTask.Classification([.. Enumerable.Range(0, classes).Select(k => $"c{k}")]);
+        var loss = c.GetProperty("loss").GetString() switch
+        {
+            "logistic" => LinearLoss.Logistic,
+            "squared_hinge" => LinearLoss.SquaredHinge,
+            _ => LinearLoss.SquaredError,
+        };
+        var options = new LinearOptions { Loss = loss, L2 = c.GetProperty("l2").GetDouble(), L1 = c.GetProperty("l1").GetDouble() };
+        return (c, x, y, task, options);
+    }
+
+    private static (double[] Z, double[] Scale) Standardized(FeatureMatrix x)
+    {
+        int n = x.Rows, f = x.Columns;
+        var mean = new double[f];
+        var scale = new double[f];
+        for (int i = 0; i < n; i++) for (int j = 0; j < f; j++) mean[j] += x.Row(i)[j] / (double)n;
+        for (int i = 0; i < n; i++) for (int j = 0; j < f; j++) scale[j] += Math.Pow(x.Row(i)[j] - mean[j], 2) / n;
+        for (int j = 0; j < f; j++) scale[j] = Math.Sqrt(scale[j]);
+        var z = new double[n * f];
+        for (int i = 0; i < n; i++) for (int j = 0; j < f; j++) z[i * f + j] = (x.Row(i)[j] - mean[j]) / scale[j];
+        return (z, scale);
+    }
+}

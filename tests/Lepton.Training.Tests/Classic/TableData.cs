@@ -1,0 +1,48 @@
+using Lepton.Data.Tables;
+
+namespace Lepton.Training.Tests.Classic;
+
+/// <summary>Seeded synthetic tables for the tabular learner tests.</summary>
+internal static class TableData
+{
+    /// <summary>n rows of f uniform features in [-1, 1]; <paramref name="label"/> computes each row's label.</summary>
+    public static (FeatureMatrix X, float[] Y) Make(int n, int f, Func<float[], float> label, int seed = 1, IReadOnlyList<int>? categorical = null)
+    {
+        var rng = new Random(seed);
+        var values = new float[n * f];
+        var y = new float[n];
+        var row = new float[f];
+        for (int i = 0; i < n; i++)
+        {
+            for (int j = 0; j < f; j++) row[j] = (float)(rng.NextDouble() * 2 - 1);
+            foreach (var c in categorical ?? []) row[c] = rng.Next(10);
+            row.CopyTo(values, i * f);
+            y[i] = label(row);
+        }
+        return (new FeatureMatrix(values, n, [.. Enumerable.Range(0, f).Select(j => $"f{j}")], categorical), y);
+    }
+
+    public static (FeatureMatrix X, float[] Y) Binary(int n = 400, int seed = 1) => Make(n, 5, r => r[0] + 0.5f * r[1] > 0.1f ? 1 : 0, seed);
+
+    public static (FeatureMatrix X, float[] Y) ThreeClasses(int n = 450, int seed = 1) =>
+        Make(n, 4, r => r[0] - r[1] < -0.5f ? 0 : r[0] - r[1] < 0.5f ? 1 : 2, seed);
+
+    public static (FeatureMatrix X, float[] Y) Regression(int n = 400, int seed = 1) => Make(n, 4, r => 2 * r[0] - r[1] + 0.5f * r[2] * r[2], seed);
+
+    public static double Rmse(ReadOnlySpan<double> predicted, ReadOnlySpan<float> y)
+    {
+        double sum = 0;
+        for (int i = 0; i < y.Length; i++) sum += (predicted[i] - y[i]) * (predicted[i] - y[i]);
+        return Math.Sqrt(sum / y.Length);
+    }
+
+    public static double Std(ReadOnlySpan<float> y)
+    {
+        double mean = 0;
+        foreach (var v in y) mean += v;
+        mean /= y.Length;
+        double sum = 0;
+        foreach (var v in y) sum += (v - mean) * (v - mean);
+        return Math.Sqrt(sum / y.Length);
+    }
+}

@@ -1,0 +1,94 @@
+using Lepton.Training.Classic;
+using Lepton.Training.Classic.Auto;
+using Lepton.Training.Classic.Linear;
+
+namespace Lepton.Training.Tests.Classic;
+
+/// <summary>auto: every candidate scored on the same folds, the best refitted, the budget and refusals recorded.</summary>
+public sealed class TabularAutoTests
+{
+    [Fact]
+    public void Run_ScoresEveryCandidate_AndReturnsTheBestRefitted()
+    {
+        // A linear rule: the logistic model should win or tie, and every default candidate gets 3 fold scores.
+        var (x, y) = TableData.Binary(300);
+        var result = TabularAuto.Run(x, y, TabularTask.Binary(), new TabularAutoOptions(Folds: 3, NumThreads: 2));
+
+        Assert.Equal(["logistic", "gbdt", "random_forest", "linear_svm"], result.Scores.Select(s => s.Name));
+        Assert.All(result.Scores, s => Assert.Equal(3, s.FoldScores.Count));
+        var best = result.Scores.MaxBy(s => s.Mean)!;
+        Assert.Equal(best.Mean, result.Scores.Single(s => s.Name == result.Best).Mean);
+        Assert.Equal(result.Best, result.Model.Learner);
+        Assert.True(best.Mean > 0.95, $"best {best.Name} {best.Mean}");
+    }
+
+    [Fact]
+    public void Regression_PicksByLowestRmse()
+    {
+        var (x, y) = TableData.Regression(200);
+        var candidates = new[]
+        {
+            TabularCandidate.Linear("ridge", LinearOptions.Ridge),
+            TabularCandidate.Linear("heavy_ridge", LinearOptions.Ridge with { L2 = 100 }),
+        };
+        var result = TabularAuto.Run(x, y, TabularTask.Regression(), new TabularAutoOptions(Folds: 4), candidates);
+        Assert.Equal("ridge", result.Best);
+        Assert.True(result.Scores[0].Mean < result.Scores[1].Mean);
+        Assert.Equal("rmse", result.Scores[0].Metric);
+    }
+
+    [Fact]
+    public void SpentBudget_SkipsLaterCandidates_ButTheFirstCompletes()
+    {
+        var (x, y) = TableData.Binary(120);
+        var result = TabularAuto.Run(x, y, TabularTask.Binary(), new TabularAutoOptions(Folds: 3, Budget: TimeSpan.Zero, NumThreads: 2));
+        Assert.True(result.Scores[0].Completed);
+        Assert.Equal("logistic", result.Best);
+        Assert.All(result.Scores.Skip(1), s => Assert.Equal("time budget spent", s.Skipped));
+    }
+
+    [Fact]
+    public void ACandidateOverrunningTheBudget_IsStoppedAndRecorded_TheCompletedOneWins()
+    {
+        var (x, y) = TableData.Binary(120);
+        var slow = new TabularCandidate("slow", (_, _, _, ct) =>
+        {
+            // Runs until the budget cancels it.
+            ct.WaitHandle.WaitOne(TimeSpan.FromSeconds(30));
+            ct.ThrowIfCancellationRequested();
+            throw new InvalidOperationException("the budget never stopped the slow candidate");
+        });
+        var candidates = new[] { TabularCandidate.Linear("logistic", LinearOptions.Logistic), slow };
+        var result = TabularAuto.Run(x, y, TabularTask.Binary(), new TabularAutoOptions(Folds: 3, Budget: TimeSpan.FromSeconds(2)), candidates);
+        Assert.Equal("logistic", result.Best);
+        var stopped = result.Scores.Single(s => s.Name == "slow");
+        Assert.Equal("stopped by the time budget", stopped.Skipped);
+        Assert.False(stopped.Completed);
+    }
+
+    [Fact]
+    public void MissingValues_LinearCandidatesAreRefusedWithTheReason_TreesRun()
+    {
+        var (x, y) = TableData.Binary(150);
+        x.Values[5] = float.NaN;
+        var result = TabularAuto.Run(x, y, TabularTask.Binary(), new TabularAutoOptions(Folds: 3, NumThreads: 2));
+        Assert.Contains("missing values", result.Scores.Single(s => s.Name == "logistic").Skipped, StringComparison.Ordinal);
+        Assert.True(result.Scores.Single(s => s.Name == "gbdt").Completed);
+        Assert.Contains(result.Best, new[] { "gbdt", "random_forest" });
+    }
+
+    [Fact]
+    public void Folds_AreStratifiedAndSeeded()
+    {
+        var y = Enumerable.Range(0, 103).Select(i => (float)(i % 10 < 7 ? 0 : i % 10 < 9 ? 1 : 2)).ToArray();
+        var task = TabularTask.Classification(["a", "b", "c"]);
+        var folds = TableRows.Folds(y, task, 5, seed: 1);
+        Assert.Equal(folds, TableRows.Folds(y, task, 5, seed: 1));
+        Assert.NotEqual(folds, TableRows.Folds(y, task, 5, seed: 2));
+        for (int c = 0; c < 3; c++)
+        {
+            var perFold = Enumerable.Range(0, 5).Select(k => Enumerable.Range(0, y.Length).Count(i => folds[i] == k && (int)y[i] == c)).ToArray();
+            Assert.True(perFold.Max() - perFold.Min() <= 1, $"class {c}: [{string.Join(",", perFold)}]");
+        }
+    }
+}

@@ -6,6 +6,7 @@ using Lepton.Registry;
 using Lepton.Training.Callbacks;
 using Lepton.Training.Tracking;
 using Lepton.Training.Workflows;
+using Lepton.Training.Workflows.Tables;
 
 namespace Lepton.Cli.Commands;
 
@@ -16,7 +17,7 @@ public static class TrainCommand
     {
         var data = new Option<string>("--data")
         {
-            Description = "Data set: fashion-mnist, an image data set version (NAME or NAME@V, from lepton data import), or a tensor data set folder (train/ and test/ with one .npy per model input and targets.npy).",
+            Description = "Data set: fashion-mnist, an image or table data set version (NAME or NAME@V, from lepton data import), or a tensor data set folder (train/ and test/ with one .npy per model input and targets.npy).",
             DefaultValueFactory = _ => "fashion-mnist",
         };
         var task = new Option<string?>("--task")
@@ -27,7 +28,7 @@ public static class TrainCommand
         var dataDir = CommonOptions.DataDir();
         var model = new Option<string>("--model")
         {
-            Description = $"A preset ({string.Join(", ", ModelPresets.Names)}, or auto to choose by the data's size), a model.json (fresh weights) or a model folder (fine-tune). Presets are sized for an image data set's images and classes.",
+            Description = $"A preset ({string.Join(", ", ModelPresets.Names)}, or auto to choose by the data's size), a model.json (fresh weights) or a model folder (fine-tune). Presets are sized for an image data set's images and classes. For a table: {string.Join(", ", TabularRecipe.Models)} (default auto).",
             DefaultValueFactory = _ => "cnn",
         };
         var epochs = new Option<int>("--epochs") { Description = "Passes over the training set.", DefaultValueFactory = _ => 5 };
@@ -60,13 +61,24 @@ public static class TrainCommand
                                        "  lepton train --data fashion-mnist --model examples/models/residual-cnn.json --epochs 2\n" +
                                        "  lepton train --data data/churn --model churn.json --task binary\n" +
                                        "  lepton train --data photos@2 --model auto --augment flip,rotate=15,zoom=0.2 --epochs 10\n" +
-                                       "  lepton train --data flowers@1 --from fashion@production --freeze backbone --unfreeze-after 2 --epochs 5");
+                                       "  lepton train --data flowers@1 --from fashion@production --freeze backbone --unfreeze-after 2 --epochs 5\n" +
+                                       "  lepton train --data churn@1 --model gbdt --register churn");
         foreach (var o in new Option[] { data, dataDir, task, threshold, model, epochs, batch, lr, optimizer, weightDecay, momentum, schedule, clip, valSplit, augment, seed, outDir, register, store, from, freeze, unfreezeAfter, backboneLr, threads, json })
             cmd.Options.Add(o);
 
         cmd.SetAction(p => CommandRunner.Run(async ct =>
         {
             CommonOptions.ApplyThreads(p.GetValue(threads));
+            await using (var tables = await ModelRegistry.OpenAsync(p.GetValue(store), ct))
+            {
+                if (await TrackedTabularTraining.IsTableAsync(tables, p.GetValue(data)!, ct))
+                {
+                    var tabular = new TabularRecipe(p.GetValue(data)!, p.GetResult(model) is null ? "auto" : p.GetValue(model)!, (int)p.GetValue(seed),
+                        Threads: p.GetValue(threads) ?? 0);
+                    string tableDir = p.GetValue(outDir) ?? Path.Combine(CommonOptions.Home, "models", p.GetValue(register) ?? tabular.Model);
+                    return await TabularOutcomeView.TrainAsync(tables, tabular, tableDir, p.GetValue(register), p.GetValue(json), ct);
+                }
+            }
             TaskSpec? taskSpec = p.GetValue(task) is { } name
                 ? new TaskSpec(TaskSpec.Parse(name) ?? throw new ArgumentException($"--task {name} is not a task; use multiclass, binary, multilabel or regression."),
                     p.GetValue(threshold))

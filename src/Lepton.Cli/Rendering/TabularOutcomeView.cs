@@ -1,0 +1,48 @@
+using System.Globalization;
+using System.Text.Json;
+using Lepton.Registry;
+using Lepton.Training.Workflows.Tables;
+using Spectre.Console;
+
+namespace Lepton.Cli.Rendering;
+
+/// <summary>Runs <c>lepton train</c> on a table data set version and prints what it trained: learner, test metric, auto's candidates.</summary>
+internal static class TabularOutcomeView
+{
+    public static async Task<int> TrainAsync(ModelRegistry registry, TabularRecipe recipe, string dir, string? registerAs, bool json, CancellationToken ct)
+    {
+        var tracked = await TrackedTabularTraining.RunAsync(recipe, dir, registry, registerAs, RegistryOptions.Actor, ct);
+        var o = tracked.Outcome;
+        if (json)
+        {
+            Console.WriteLine(JsonSerializer.Serialize(new
+            {
+                learner = o.Learner,
+                data = tracked.DatasetRef,
+                run_id = tracked.RunId,
+                folder = Path.GetFullPath(dir),
+                train_rows = o.TrainRows,
+                test_rows = o.TestRows,
+                metrics = o.TestMetrics,
+                seconds = o.Elapsed.TotalSeconds,
+                candidates = o.Candidates.Select(c => new { name = c.Name, metric = c.Metric, mean = c.Completed ? c.Mean : (double?)null, folds = c.FoldScores, skipped = c.Skipped }),
+                registered = tracked.Registered is { } v ? $"{v.Model}@{v.Version}" : null,
+            }));
+            return 0;
+        }
+        var c = AnsiConsole.Console;
+        if (o.Candidates.Count > 0)
+        {
+            var table = new Table().AddColumns("candidate", "cross-validated", "seconds", "note");
+            foreach (var s in o.Candidates)
+                table.AddRow(Markup.Escape(s.Name), s.Completed ? $"{s.Metric} {s.Mean.ToString("F4", CultureInfo.InvariantCulture)}" : "-",
+                    s.Seconds.ToString("F1", CultureInfo.InvariantCulture), Markup.Escape(s.Skipped ?? (s.Name == o.Learner ? "chosen" : "")));
+            c.Write(table);
+        }
+        string metrics = o.TestMetrics.Count == 0 ? "no test split to score" : string.Join(", ", o.TestMetrics.Select(m => $"{m.Key} {m.Value.ToString("F4", CultureInfo.InvariantCulture)}"));
+        c.MarkupLine($"[bold]{Markup.Escape(o.Learner)}[/] on {Markup.Escape(tracked.DatasetRef)}: {o.TrainRows} training rows, {o.TestRows} test rows; {Markup.Escape(metrics)}; {o.Elapsed.TotalSeconds:F1} s");
+        c.MarkupLine($"model folder {Markup.Escape(Path.GetFullPath(dir))} (with encoders.json), run {tracked.RunId[..8]}" +
+                     (tracked.Registered is { } r ? $", registered as [bold]{Markup.Escape(r.Model)}@{r.Version}[/]" : ""));
+        return 0;
+    }
+}

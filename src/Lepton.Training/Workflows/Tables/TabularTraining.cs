@@ -1,0 +1,76 @@
+using System.Diagnostics;
+using Lepton.Data.Tables.Encoding;
+using Lepton.Data.Tables.Schema;
+using Lepton.Registry.Datasets.Tables;
+using Lepton.Training.Classic;
+using Lepton.Training.Classic.Auto;
+using Lepton.Training.Classic.LightGbm;
+using Lepton.Training.Classic.Linear;
+
+namespace Lepton.Training.Workflows.Tables;
+
+/// <summary>What a tabular run produced: the model, the learner chosen, its test metrics and (for auto) every candidate's scores.</summary>
+public sealed record TabularOutcome(
+    ITabularModel Model,
+    string Learner,
+    IReadOnlyDictionary<string, double> TestMetrics,
+    IReadOnlyList<CandidateScore> Candidates,
+    int TrainRows,
+    int TestRows,
+    TimeSpan Elapsed);
+
+/// <summary>
+/// Trains a tabular learner on a table data set version: column encoders and the label encoder fitted on the train split
+/// only (trees get ordinal categories and NaN as it is; linear models imputed, standardized, one-hot features), the learner
+/// fitted (LightGBM through its C API, or a linear model on the engine, or the best of them by cross-validation), scored on
+/// the test split, and written as a model folder with <c>encoders.json</c> beside the model so predictions replay the encoding.
+/// </summary>
+public static class TabularTraining
+{
+    /// <summary>The file in a tabular model folder that holds its fitted column encoders.</summary>
+    public const string EncodersFile = "encoders.json";
+
+    public static TabularOutcome Run(TableDatasetVersion data, TabularRecipe recipe, string outDir, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        ArgumentNullException.ThrowIfNull(recipe);
+        recipe.Validate();
+        var clock = Stopwatch.StartNew();
+        var mode = recipe.Model is "logistic" or "linear" ? EncoderMode.Linear : EncoderMode.Trees;
+        var set = TableTrainingSet.Build(data.Table, data.Schema, data.Splits, new EncoderOptions(mode));
+        var task = set.Labels.Task == TableTask.Regression ? TabularTask.Regression() : TabularTask.Classification(set.Labels.Classes);
+        if (recipe.Model == "logistic" && !task.IsClassification)
+            throw new ArgumentException($"--model logistic classifies, but {data.Version.Name}@{data.Version.Version}'s label '{set.Labels.Column}' is a regression target; use linear, gbdt or auto.");
+        var train = set.Train;
+        IReadOnlyList<CandidateScore> candidates = [];
+        ITabularModel model;
+        switch (recipe.Model)
+        {
+            case "gbdt":
+                model = GradientBoostingLearner.Fit(train.Features, train.Labels, task, GradientBoostingOptions.Default with { Seed = recipe.Seed, NumThreads = recipe.Threads }, ct);
+                break;
+            case "random-forest":
+                model = GradientBoostingLearner.Fit(train.Features, train.Labels, task, GradientBoostingOptions.RandomForest with { Seed = recipe.Seed, NumThreads = recipe.Threads }, ct);
+                break;
+            case "logistic" or "linear":
+                model = LinearLearner.Fit(train.Features, train.Labels, task, new LinearOptions(), ct);
+                break;
+            default:
+                var auto = TabularAuto.Run(train.Features, train.Labels, task,
+                    new TabularAutoOptions(Seed: recipe.Seed, Budget: recipe.Budget, NumThreads: recipe.Threads), ct: ct);
+                (model, candidates) = (auto.Model, auto.Scores);
+                break;
+        }
+        var metrics = new Dictionary<string, double>();
+        var test = set.Test ?? set.Validation;
+        if (test is { Labels.Length: > 0 })
+        {
+            double score = TabularAuto.Score(task, model.Predict(test.Features), test.Labels);
+            metrics[task.IsClassification ? "test_accuracy" : "test_rmse"] = score;
+        }
+        Directory.CreateDirectory(outDir);
+        model.Save(outDir);
+        set.Encoders.Save(Path.Combine(outDir, EncodersFile));
+        return new TabularOutcome(model, model.Learner, metrics, candidates, train.Labels.Length, test?.Labels.Length ?? 0, clock.Elapsed);
+    }
+}

@@ -1,0 +1,68 @@
+using System.Text.Json;
+using Lepton.Registry;
+using Lepton.Registry.Datasets.Tables;
+using Lepton.Registry.References;
+using Lepton.Registry.Store;
+using Lepton.Training.Tracking;
+
+namespace Lepton.Training.Workflows.Tables;
+
+/// <summary>A tabular run as the registry recorded it: the outcome, the run id, the data set version and the registered model.</summary>
+public sealed record TrackedTabularOutcome(TabularOutcome Outcome, string RunId, string DatasetRef, ModelVersion? Registered);
+
+/// <summary>
+/// <see cref="TabularTraining"/> with the run recorded in the registry (parameters, data set version, test metrics and every
+/// auto candidate's cross-validated score) and the model folder registered when asked, as <see cref="TrackedTraining"/> does
+/// for networks.
+/// </summary>
+public static class TrackedTabularTraining
+{
+    /// <summary>True when <paramref name="data"/> names a table data set version in the store (NAME or NAME@V).</summary>
+    public static async Task<bool> IsTableAsync(ModelRegistry registry, string data, CancellationToken ct = default)
+    {
+        if (Directory.Exists(data) || string.Equals(data, "fashion-mnist", StringComparison.OrdinalIgnoreCase)) return false;
+        try
+        {
+            var version = await DatasetReference.Parse(data).ResolveAsync(registry.Store, ct);
+            return TableDatasetSummary.IsTableVersion(version);
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException or KeyNotFoundException or FormatException)
+        {
+            return false; // not a data set reference: the network path reports what is wrong with it
+        }
+    }
+
+    public static async Task<TrackedTabularOutcome> RunAsync(TabularRecipe recipe, string outDir, ModelRegistry registry, string? registerAs, string actor,
+        CancellationToken ct = default)
+    {
+        recipe.Validate();
+        if (registerAs is not null) ModelName.Validate(registerAs);
+        var version = await DatasetReference.Parse(recipe.Data).ResolveAsync(registry.Store, ct);
+        if (!TableDatasetSummary.IsTableVersion(version))
+            throw new ArgumentException($"--data {recipe.Data}: {version.Name}@{version.Version} is not a table data set version; import a .csv or .parquet with lepton data import.");
+        var data = await TableDatasets.LoadAsync(registry.Artifacts, version, ct);
+        string datasetRef = $"{version.Name}@{version.Version}";
+        string name = registerAs ?? Path.GetFileName(Path.GetFullPath(outDir));
+        var run = await registry.Store.StartRunAsync(name, JsonSerializer.Serialize(recipe), Environment.MachineName, CodeVersion.Current(), datasetRef,
+            (ulong)recipe.Seed, actor, ct);
+        TabularOutcome outcome;
+        try
+        {
+            outcome = await Task.Run(() => TabularTraining.Run(data, recipe, outDir, ct), ct);
+        }
+        catch (Exception ex)
+        {
+            var status = ex is OperationCanceledException ? RunStatus.Cancelled : RunStatus.Failed;
+            await registry.Store.EndRunAsync(run.Id, status, ex.Message, actor, CancellationToken.None);
+            throw;
+        }
+        var metrics = new Dictionary<string, double>(outcome.TestMetrics) { ["seconds"] = outcome.Elapsed.TotalSeconds };
+        foreach (var c in outcome.Candidates.Where(c => c.Completed)) metrics[$"cv_{c.Metric}_{c.Name}"] = c.Mean;
+        await registry.Store.LogMetricsAsync(run.Id, 1, metrics, ct);
+        await registry.Store.AppendRunLogAsync(run.Id, $"learner {outcome.Learner}, {outcome.TrainRows} training rows, {outcome.TestRows} test rows\n" +
+            string.Concat(outcome.Candidates.Select(c => $"candidate {c.Name}: {(c.Completed ? $"{c.Metric} {c.Mean:F4}" : c.Skipped)}\n")), ct);
+        await registry.Store.EndRunAsync(run.Id, RunStatus.Completed, null, actor, ct);
+        ModelVersion? registered = registerAs is null ? null : await registry.RegisterAsync(registerAs, outDir, run.Id, datasetRef, actor, ct);
+        return new TrackedTabularOutcome(outcome, run.Id, datasetRef, registered);
+    }
+}

@@ -1,0 +1,97 @@
+using System.Diagnostics;
+using Lepton.Engine;
+using Lepton.Engine.Memory;
+using Lepton.Engine.Threading;
+using Lepton.NN;
+using Lepton.NN.Layers;
+using Lepton.NN.Losses;
+using Lepton.Training.Optimizers;
+
+namespace Lepton.Bench;
+
+/// <summary>
+/// Training throughput of two small text classifiers, the Lepton half of bench/text/run.sh (bench/text/text_train.py is
+/// the PyTorch half, with the same models, data and optimizer): <c>lstm</c> is Embedding(8000,128) → LSTM(128,128,
+/// 2 layers) → mean over time → Linear(128,4); <c>transformer</c> is Embedding + learned positions → TransformerEncoder
+/// (2 post-norm layers, 4 heads, feed-forward 512, dropout 0.1) → mean over time → Linear(128,4). Random token ids, Adam 1e-3,
+/// cross-entropy; reports tokens/s at the median step.
+/// </summary>
+public static class TextTrain
+{
+    private const int Vocab = 8000, Embed = 128, Classes = 4;
+
+    /// <summary>`text-train [lstm|transformer] [steps=20] [warmup=3] [batch=32] [seq=128]`; returns the process exit code.</summary>
+    public static int Run(string[] args)
+    {
+        string model = args.Length > 0 ? args[0] : "lstm";
+        int steps = args.Length > 1 ? int.Parse(args[1]) : 20;
+        int warmup = args.Length > 2 ? int.Parse(args[2]) : 3;
+        int batch = args.Length > 3 ? int.Parse(args[3]) : 32;
+        int seq = args.Length > 4 ? int.Parse(args[4]) : 128;
+        var net = new TextClassifier(model, seq, new Generator(0));
+        var adam = new Adam(net.Parameters(), new AdamOptions(LearningRate: 1e-3));
+        var g = new Generator(1);
+        var batches = Enumerable.Range(0, warmup + steps).Select(_ => (
+            Tensor.FromArray(Enumerable.Range(0, batch * seq).Select(_ => g.NextInt(Vocab)).ToArray(), batch, seq),
+            Tensor.FromArray(Enumerable.Range(0, batch).Select(_ => g.NextInt(Classes)).ToArray(), batch))).ToArray();
+        var pool = new TensorPool();
+        var times = new double[steps];
+        for (int i = 0; i < warmup + steps; i++)
+        {
+            long t0 = Stopwatch.GetTimestamp();
+            using (pool.BeginScope())
+            {
+                var (x, y) = batches[i];
+                var loss = CrossEntropyLoss.Apply(net.Forward(x), y);
+                adam.Step(loss.Backward());
+            }
+            if (i >= warmup) times[i - warmup] = Stopwatch.GetElapsedTime(t0).TotalSeconds;
+        }
+        Array.Sort(times);
+        double median = BenchResult.Quantile(times, 0.5);
+        BenchResult.Print(new
+        {
+            Side = "lepton",
+            Model = model,
+            Threads = CpuParallel.ThreadCount,
+            Batch = batch,
+            Seq = seq,
+            Steps = steps,
+            MedianStepMs = median * 1e3,
+            TokensPerS = batch * seq / median,
+        });
+        return 0;
+    }
+
+    // The two classifiers, built from Lepton's layers as bench/text/text_train.py builds them from torch.nn.
+    private sealed class TextClassifier : Module
+    {
+        private readonly Embedding _embedding;
+        private readonly LearnedPositionalEmbedding? _positions;
+        private readonly LSTM? _lstm;
+        private readonly TransformerEncoder? _encoder;
+        private readonly Linear _head;
+
+        public TextClassifier(string kind, int seq, Generator rng)
+        {
+            _embedding = RegisterModule("embedding", new Embedding(Vocab, Embed, rng));
+            if (kind == "lstm")
+                _lstm = RegisterModule("lstm", new LSTM(Embed, Embed, new RecurrentOptions(NumLayers: 2), rng));
+            else if (kind == "transformer")
+            {
+                _positions = RegisterModule("positions", new LearnedPositionalEmbedding(seq, Embed, rng));
+                _encoder = RegisterModule("encoder", new TransformerEncoder(2, Embed, 4, new TransformerEncoderLayerOptions(DimFeedforward: 512, Dropout: 0.1), rng: rng));
+            }
+            else throw new ArgumentException($"text-train model must be lstm or transformer, got '{kind}'.");
+            _head = RegisterModule("head", new Linear(Embed, Classes, rng: rng));
+        }
+
+        // ids: (N,T) → logits (N,4)
+        public override Tensor Forward(Tensor ids)
+        {
+            var x = _embedding.Forward(ids);
+            x = _lstm is not null ? _lstm.Forward(x) : _encoder!.Forward(_positions!.Forward(x));
+            return _head.Forward(MaskedMeanPool.Pool(x));
+        }
+    }
+}

@@ -31,6 +31,7 @@ internal sealed class GruSequence<T> where T : unmanaged, IFloatingPointIeee754<
         _saved = new T[s * n * 4 * h];
         _hPrev = new T[s * n * h];
         var result = new T[(s + 1) * n * h];
+        _whh.PrepareForward();
         CpuParallel.For(n, (long)s * 3 * h * h * 2, (r0, r1) => ForwardRows(r0, r1, result));
         return result;
     }
@@ -73,6 +74,7 @@ internal sealed class GruSequence<T> where T : unmanaged, IFloatingPointIeee754<
         var dXp = new T[s * n * g];
         var dGh = new T[s * n * g];
         var dh0 = new T[n * h];
+        _whh.PrepareBackward();
         CpuParallel.For(n, (long)s * g * h * 2, (r0, r1) => BackwardRows(r0, r1, gResult, gOffset, dXp, dGh, dh0));
         var dW = new T[g * h];
         RecurrentWeight<T>.Product(true, false, g, h, s * n, dGh, 0, g, _hPrev, h, dW, 0, h);

@@ -38,6 +38,7 @@ internal sealed class LstmSequence<T> where T : unmanaged, IFloatingPointIeee754
         _cPrev = new T[s * n * h];
         _cNext = new T[s * n * h];
         var result = new T[(s + 2) * n * h];
+        _whh.PrepareForward();
         CpuParallel.For(n, (long)s * g * h * 2, (r0, r1) => ForwardRows(r0, r1, result));
         return result;
     }
@@ -93,6 +94,7 @@ internal sealed class LstmSequence<T> where T : unmanaged, IFloatingPointIeee754
         var dGates = new T[s * n * g];
         var dh0 = new T[n * h];
         var dc0 = new T[n * h];
+        _whh.PrepareBackward();
         CpuParallel.For(n, (long)s * g * h * 2, (r0, r1) => BackwardRows(r0, r1, gResult, gOffset, dGates, dh0, dc0));
         // dW_hh = Σ_t dGates_tᵀ·h_prev,t as one GEMM over all steps and rows; db_hh its column sums.
         var dW = new T[g * h];

@@ -1,5 +1,4 @@
 using System.Numerics;
-using Lepton.Engine.Kernels;
 
 namespace Lepton.Engine.Kernels.Recurrent;
 
@@ -15,17 +14,27 @@ internal sealed class RecurrentWeight<T> where T : unmanaged, IFloatingPointIeee
 
     public RecurrentWeight(T[] w, int g, int h) => (_w, _g, _h) = (w, g, h);
 
+    // Packed panels follow the calling thread's micro-kernel; a forced kernel (tests) runs unpacked.
     private static bool CanPack => typeof(T) == typeof(float) && Gemm.KernelOverride == GemmKernelKind.Auto;
+
+    /// <summary>Packs W_hhᵀ for <see cref="Gates"/>; call on the calling thread before the rows are split.</summary>
+    public void PrepareForward()
+    {
+        if (CanPack) _forward ??= Gemm.PackB(transB: true, _h, _g, (float[])(object)_w, 0, _h);
+    }
+
+    /// <summary>Packs W_hh for <see cref="HiddenGradient"/>; call on the calling thread before the rows are split.</summary>
+    public void PrepareBackward()
+    {
+        if (CanPack) _backward ??= Gemm.PackB(transB: false, _g, _h, (float[])(object)_w, 0, _h);
+    }
 
     /// <summary>c[m, G] (row stride ldc) = a[m, H] (row stride lda) · W_hhᵀ.</summary>
     public void Gates(int m, T[] a, int aOff, int lda, T[] c, int cOff, int ldc)
     {
         if (m == 0) return;
-        if (CanPack)
-        {
-            _forward ??= Gemm.PackB(transB: true, _h, _g, (float[])(object)_w, 0, _h);
+        if (_forward is not null)
             Gemm.SgemmPacked(false, m, 1f, (float[])(object)a, aOff, lda, _forward, 0f, (float[])(object)c, cOff, ldc);
-        }
         else Product(false, true, m, _g, _h, a, aOff, lda, _w, _h, c, cOff, ldc);
     }
 
@@ -33,11 +42,8 @@ internal sealed class RecurrentWeight<T> where T : unmanaged, IFloatingPointIeee
     public void HiddenGradient(int m, T[] a, int aOff, int lda, T[] c, int cOff, int ldc)
     {
         if (m == 0) return;
-        if (CanPack)
-        {
-            _backward ??= Gemm.PackB(transB: false, _g, _h, (float[])(object)_w, 0, _h);
+        if (_backward is not null)
             Gemm.SgemmPacked(false, m, 1f, (float[])(object)a, aOff, lda, _backward, 0f, (float[])(object)c, cOff, ldc);
-        }
         else Product(false, false, m, _h, _g, a, aOff, lda, _w, _h, c, cOff, ldc);
     }
 

@@ -99,7 +99,7 @@ public abstract class RecurrentLayer : Module, ILayerConfig
             if (s is not null && (s.Shape != stateShape || s.DType != x.DType))
                 throw new ArgumentException($"{TypeName}: {name} must be {x.DType} {stateShape} (num_layers·directions, N, hidden_size), got {s.DType} {s.Shape}.");
         var zeros = Tensor.Zeros(new Shape(n, HiddenSize), x.DType);
-        var input = x.Transpose(0, 1); // (T,N,C): each step's rows are contiguous
+        var input = x.Transpose(0, 1).Contiguous(); // (T,N,C): each step's rows are contiguous, copied once for both directions
         var hs = new List<Tensor>();
         var cs = new List<Tensor>();
         for (int l = 0; l < layers; l++)

@@ -56,6 +56,33 @@ public class SequenceLayerTests
     }
 
     [Fact]
+    public void Recurrent_DropoutBetweenLayers_AppliesOnlyInTraining()
+    {
+        var withDropout = new LSTM(3, 4, new RecurrentOptions(NumLayers: 2, Dropout: 0.5), new Generator(1));
+        var plain = new LSTM(3, 4, new RecurrentOptions(NumLayers: 2), new Generator(2));
+        plain.LoadStateDict(withDropout.StateDict());
+        var x = Tensor.Randn(new Shape(2, 5, 3), new Generator(3));
+        using var _ = new NoGrad();
+        Assert.NotEqual(plain.Forward(x).ToArray(), withDropout.Forward(x).ToArray());
+        withDropout.Eval();
+        Assert.Equal(plain.Forward(x).ToArray(), withDropout.Forward(x).ToArray());
+    }
+
+    [Fact]
+    public void Recurrent_InitialStates_StartEachLayerAndDirection()
+    {
+        var gru = new GRU(2, 3, new RecurrentOptions(NumLayers: 2, Bidirectional: true), new Generator(4));
+        var x = Tensor.Randn(new Shape(2, 4, 2), new Generator(5));
+        var h0 = Tensor.Randn(new Shape(4, 2, 3), new Generator(6));
+        using var _ = new NoGrad();
+        var zero = gru.Run(x);
+        var started = gru.Run(x, h0: h0);
+        Assert.NotEqual(zero.H.ToArray(), started.H.ToArray());
+        var e = Assert.Throws<ArgumentException>(() => gru.Run(x, h0: Tensor.Zeros(2, 2, 3)));
+        Assert.Contains("h0 must be Float32 (4,2,3)", e.Message);
+    }
+
+    [Fact]
     public void Recurrent_MaskWithARealStepAfterPadding_SaysPadOnTheRight()
     {
         var gru = new GRU(2, 3, rng: new Generator(3));

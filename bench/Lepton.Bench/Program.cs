@@ -8,7 +8,8 @@ using Lepton.Bench;
 // half of bench/compare.sh on Fashion-MNIST (one `RESULT {json}` line each); `infer-layers [preset] [batch] [reps]`: per-layer
 // inference times; `log-write [batches]`: CPU per prediction-log row written to SQLite; `request-parse [iterations]`: time to
 // parse the serving benchmark's 784-float request; `text-train [lstm|transformer] [steps] [warmup] [batch] [seq]`: tokens/s
-// of a small text classifier's training step (the Lepton half of bench/text/run.sh); anything else goes to BenchmarkDotNet
+// of a small text classifier's training step (the Lepton half of bench/text/run.sh); `text-ops [reps]`: where its time goes;
+// anything else goes to BenchmarkDotNet
 // (e.g. `--filter '*Gemm*'`).
 return args.FirstOrDefault() switch
 {
@@ -27,6 +28,7 @@ return args.FirstOrDefault() switch
     "log-write" => PredictionLogSpeed.Run(args[1..]),
     "request-parse" => RequestParseSpeed.Run(args[1..]),
     "text-train" => TextTrain.Run(args[1..]),
+    "text-ops" => TextOps.Run(args[1..]),
     _ => RunBenchmarkDotNet(args),
 };
 

@@ -14,18 +14,19 @@ namespace Lepton.Bench;
 /// the PyTorch half, with the same models, data and optimizer): <c>lstm</c> is Embedding(8000,128) → LSTM(128,128,
 /// 2 layers) → mean over time → Linear(128,4); <c>transformer</c> is Embedding + learned positions → TransformerEncoder
 /// (2 post-norm layers, 4 heads, feed-forward 512, dropout 0.1 unless given) → mean over time → Linear(128,4). Random token ids, Adam 1e-3,
-/// cross-entropy; reports tokens/s at the median step, and the median forward and backward times.
+/// cross-entropy; reports tokens/s at the median step, and the median forward and backward times. The warm-up steps also let
+/// the JIT's tiered compilation reach its optimized code (a kernel called a few times a step needs about 30 calls).
 /// </summary>
 public static class TextTrain
 {
     private const int Vocab = 8000, Embed = 128, Classes = 4;
 
-    /// <summary>`text-train [lstm|transformer] [steps=20] [warmup=3] [batch=32] [seq=128] [dropout=0.1]`; returns the process exit code.</summary>
+    /// <summary>`text-train [lstm|transformer] [steps=20] [warmup=10] [batch=32] [seq=128] [dropout=0.1]`; returns the process exit code.</summary>
     public static int Run(string[] args)
     {
         string model = args.Length > 0 ? args[0] : "lstm";
         int steps = args.Length > 1 ? int.Parse(args[1]) : 20;
-        int warmup = args.Length > 2 ? int.Parse(args[2]) : 3;
+        int warmup = args.Length > 2 ? int.Parse(args[2]) : 10;
         int batch = args.Length > 3 ? int.Parse(args[3]) : 32;
         int seq = args.Length > 4 ? int.Parse(args[4]) : 128;
         double dropout = args.Length > 5 ? double.Parse(args[5], System.Globalization.CultureInfo.InvariantCulture) : 0.1;

@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # Tokens/s of a small LSTM and a small Transformer text classifier's training step, Lepton against PyTorch 1.13 on 2
 # threads, alternating sides for ROUNDS rounds; prints every RESULT line, then the median tokens/s per side and model.
-# Usage (from the repository root): bench/text/run.sh [rounds=3] [steps=20] [warmup=3]
+# Usage (from the repository root): bench/text/run.sh [rounds=3] [steps=20] [warmup=10]
 set -euo pipefail
 ROUNDS=${1:-3}
 STEPS=${2:-20}
-WARMUP=${3:-3}
+WARMUP=${3:-10}
 dotnet build bench/Lepton.Bench -c Release -v q -nologo >/dev/null
 BENCH=(dotnet bench/Lepton.Bench/bin/Release/net10.0/Lepton.Bench.dll)
 export LEPTON_THREADS=2

@@ -2,7 +2,7 @@
 `Lepton.Bench text-train` builds (same shapes, random ids, Adam 1e-3, cross-entropy, training mode).
 
     LD_LIBRARY_PATH=/usr/lib/x86_64-linux-gnu/openblas-pthread OPENBLAS_NUM_THREADS=1 \
-        /usr/bin/python3 bench/text/text_train.py lstm 20 3 32 128 [dropout=0.1]
+        /usr/bin/python3 bench/text/text_train.py lstm 20 10 32 128 [dropout=0.1]
 Prints one `RESULT {json}` line with the keys the Lepton side prints."""
 import json
 import statistics
@@ -39,7 +39,7 @@ class TextClassifier(torch.nn.Module):
 def main():
     kind = sys.argv[1] if len(sys.argv) > 1 else "lstm"
     steps = int(sys.argv[2]) if len(sys.argv) > 2 else 20
-    warmup = int(sys.argv[3]) if len(sys.argv) > 3 else 3
+    warmup = int(sys.argv[3]) if len(sys.argv) > 3 else 10
     batch = int(sys.argv[4]) if len(sys.argv) > 4 else 32
     seq = int(sys.argv[5]) if len(sys.argv) > 5 else 128
     dropout = float(sys.argv[6]) if len(sys.argv) > 6 else 0.1

@@ -76,21 +76,13 @@ public sealed class MultiheadAttention : Module, ILayerConfig
         if (key.Shape[0] != n || value.Shape[0] != n || value.Shape[1] != tk)
             throw new ArgumentException($"MultiheadAttention: query {query.Shape}, key {key.Shape} and value {value.Shape} must share N, and key and value T.");
 
-        Tensor q, k, v;
+        // Three GEMMs on row blocks of in_proj_weight rather than one (N,T,3E) product split into views: the gradients then
+        // arrive as three dense (N,T,E) tensors instead of three zero-filled (N,T,3E) ones that autograd would sum.
         var w = _inWeight.Value;
         var b = _inBias?.Value;
-        if (ReferenceEquals(query, key) && ReferenceEquals(key, value))
-        {
-            // Self-attention: one GEMM for q, k and v. (N,T,3E) → (3,N,h,T,d)
-            var qkv = query.Linear(w, b).Reshape(n, tq, 3, heads, d).Permute(2, 0, 3, 1, 4);
-            (q, k, v) = (qkv.Select(0, 0), qkv.Select(0, 1), qkv.Select(0, 2));
-        }
-        else
-        {
-            q = Heads(query.Linear(w.Slice(0, 0, e), b?.Slice(0, 0, e)), n, tq, heads, d);
-            k = Heads(key.Linear(w.Slice(0, e, 2 * e), b?.Slice(0, e, 2 * e)), n, tk, heads, d);
-            v = Heads(value.Linear(w.Slice(0, 2 * e, 3 * e), b?.Slice(0, 2 * e, 3 * e)), n, tk, heads, d);
-        }
+        var q = Heads(query.Linear(w.Slice(0, 0, e), b?.Slice(0, 0, e)), n, tq, heads, d);
+        var k = Heads(key.Linear(w.Slice(0, e, 2 * e), b?.Slice(0, e, 2 * e)), n, tk, heads, d);
+        var v = Heads(value.Linear(w.Slice(0, 2 * e, 3 * e), b?.Slice(0, 2 * e, 3 * e)), n, tk, heads, d);
         // As torch 1.13: q is scaled before the product. scores: (N,h,Tq,Tk)
         var scores = q.Mul(1 / Math.Sqrt(d)).Matmul(k.Transpose(-2, -1));
         var bias = ScoreBias(mask, attnMask, n, tq, tk, query.DType);

@@ -14,7 +14,7 @@ echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
 for round in $(seq "$ROUNDS"); do
   for model in lstm transformer; do
     "${BENCH[@]}" text-train "$model" "$STEPS" "$WARMUP" | grep '^RESULT' | tee -a "$OUT"
-    LD_LIBRARY_PATH=/usr/lib/x86_64-linux-gnu/openblas-pthread OPENBLAS_NUM_THREADS=1 \
+    LD_LIBRARY_PATH=$OPENBLAS_DIR OPENBLAS_NUM_THREADS=1 \
       /usr/bin/python3 bench/text/text_train.py "$model" "$STEPS" "$WARMUP" | grep '^RESULT' | tee -a "$OUT"
   done
 done

@@ -7,7 +7,10 @@ using Lepton.Bench;
 // [batches] [warmup] [batch]`, `infer-latency [forwards] [warmup]`, `infer-throughput [batches] [warmup] [batch]`: the Lepton
 // half of bench/compare.sh on Fashion-MNIST (one `RESULT {json}` line each); `infer-layers [preset] [batch] [reps]`: per-layer
 // inference times; `log-write [batches]`: CPU per prediction-log row written to SQLite; `request-parse [iterations]`: time to
-// parse the serving benchmark's 784-float request; `tables DIR [reps]`: the Lepton half of bench/tables/run.sh; anything else goes to BenchmarkDotNet
+// parse the serving benchmark's 784-float request; `tables DIR [reps]`: the Lepton half of bench/tables/run.sh;
+// `text-train [lstm|transformer] [steps] [warmup] [batch] [seq]`: tokens/s of a small text classifier's training step (the
+// Lepton half of bench/text/train-speed.sh); `text-ops [reps]`: where its time goes; `import-profile DIR [files] [size]`: CPU
+// per image of each import step; anything else goes to BenchmarkDotNet
 // (e.g. `--filter '*Gemm*'`).
 return args.FirstOrDefault() switch
 {
@@ -27,6 +30,8 @@ return args.FirstOrDefault() switch
     "log-write" => PredictionLogSpeed.Run(args[1..]),
     "request-parse" => RequestParseSpeed.Run(args[1..]),
     "tables" => TablesBench.Run(args[1..]),
+    "text-train" => TextTrain.Run(args[1..]),
+    "text-ops" => TextOps.Run(args[1..]),
     _ => RunBenchmarkDotNet(args),
 };
 

@@ -39,6 +39,28 @@ public sealed class Generator
     /// <summary>Uniform in [0, 1).</summary>
     public double NextDouble() => (NextULong() >> 11) * (1.0 / (1UL << 53));
 
+    /// <summary>
+    /// A dropout mask: each element 0 with probability <paramref name="p"/>, else <paramref name="keep"/>, from the same draws in
+    /// the same order as <c>NextDouble() &lt; p</c> per element, with the state kept in registers for the whole loop.
+    /// </summary>
+    public void FillDropoutMask<T>(Span<T> mask, double p, T keep) where T : unmanaged, System.Numerics.INumberBase<T>
+    {
+        if (double.IsNaN(p) || p < 0 || p > 1) throw new ArgumentOutOfRangeException(nameof(p), $"Dropout probability must be in [0, 1], got {p}.");
+        // NextDouble() is k·2⁻⁵³ for the integer k = draw >> 11, so NextDouble() < p exactly when k < ⌈p·2⁵³⌉.
+        ulong threshold = (ulong)Math.Ceiling(p * (1UL << 53));
+        ulong s0 = _s0, s1 = _s1, s2 = _s2, s3 = _s3;
+        for (int i = 0; i < mask.Length; i++)
+        {
+            ulong result = ulong.RotateLeft(s1 * 5, 7) * 9;
+            ulong t = s1 << 17;
+            s2 ^= s0; s3 ^= s1; s1 ^= s2; s0 ^= s3;
+            s2 ^= t;
+            s3 = ulong.RotateLeft(s3, 45);
+            mask[i] = (result >> 11) < threshold ? T.Zero : keep;
+        }
+        (_s0, _s1, _s2, _s3) = (s0, s1, s2, s3);
+    }
+
     /// <summary>Uniform integer in [0, n).</summary>
     public int NextInt(int n)
     {

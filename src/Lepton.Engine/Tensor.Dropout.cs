@@ -16,16 +16,8 @@ public sealed partial class Tensor
         // The mask holds 0 or 1/(1-p); backward multiplies by the same mask.
         var mask = Empty(Shape, DType);
         double keep = p >= 1 ? 0 : 1 / (1 - p);
-        if (DType == DType.Float32)
-        {
-            var m = mask.Span<float>();
-            for (int i = 0; i < m.Length; i++) m[i] = rng.NextDouble() < p ? 0f : (float)keep;
-        }
-        else
-        {
-            var m = mask.Span<double>();
-            for (int i = 0; i < m.Length; i++) m[i] = rng.NextDouble() < p ? 0.0 : keep;
-        }
+        if (DType == DType.Float32) rng.FillDropoutMask(mask.Span<float>(), p, (float)keep);
+        else rng.FillDropoutMask(mask.Span<double>(), p, keep);
         var y = Elementwise.Zip(this, mask, new MulOp(), "Dropout");
         return Tape.Record(y, "dropout", [this], g => [g.Mul(mask)]);
     }

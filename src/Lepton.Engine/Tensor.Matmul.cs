@@ -1,5 +1,6 @@
 using Lepton.Engine.Autograd;
 using Lepton.Engine.Kernels;
+using Lepton.Engine.Threading;
 
 namespace Lepton.Engine;
 
@@ -33,19 +34,31 @@ public sealed partial class Tensor
         var sa = BatchOffsets(av, batch);
         var sb = BatchOffsets(bv, batch);
         int batches = batch.Size;
-        for (int i = 0; i < batches; i++)
+        long macs = (long)m * n * k;
+        void Run(int i0, int i1)
         {
-            int co = i * m * n;
-            if (DType == DType.Float32)
-                Gemm.Sgemm(ta, tb, m, n, k, 1f, av.Storage.As<float>(), sa[i], lda, bv.Storage.As<float>(), sb[i], ldb, 0f, r.Storage.As<float>(), co, n);
-            else
-                Gemm.Dgemm(ta, tb, m, n, k, 1.0, av.Storage.As<double>(), sa[i], lda, bv.Storage.As<double>(), sb[i], ldb, 0.0, r.Storage.As<double>(), co, n);
+            for (int i = i0; i < i1; i++)
+            {
+                int co = i * m * n;
+                if (DType == DType.Float32)
+                    Gemm.Sgemm(ta, tb, m, n, k, 1f, av.Storage.As<float>(), sa[i], lda, bv.Storage.As<float>(), sb[i], ldb, 0f, r.Storage.As<float>(), co, n);
+                else
+                    Gemm.Dgemm(ta, tb, m, n, k, 1.0, av.Storage.As<double>(), sa[i], lda, bv.Storage.As<double>(), sb[i], ldb, 0.0, r.Storage.As<double>(), co, n);
+            }
         }
+        // Many small products (attention heads: (T,d)·(d,T) per sample and head) are each too small to split, so the
+        // batch is split across cores instead; a large product splits itself inside Sgemm.
+        if (batches > 1 && macs < BatchSplitMaxMacs) CpuParallel.For(batches, macs, Run);
+        else Run(0, batches);
         var a = this;
         return Tape.Record(r, "matmul", [this, b], g => [
             a.RequiresGrad ? g.Matmul(b.Transpose(-2, -1)).SumTo(a.Shape) : null,
             b.RequiresGrad ? a.Transpose(-2, -1).Matmul(g).SumTo(b.Shape) : null]);
     }
+
+    // Below this many multiply-adds per product a batched Matmul splits its batch across cores (Sgemm itself splits
+    // only from 4M; see Gemm.ParallelMinMacs).
+    private const long BatchSplitMaxMacs = 1L << 22;
 
     // A batch of matrices whose last two axes are dense either row-major (trans=false) or
     // column-major (trans=true, a transposed view): GEMM reads both without a copy.

@@ -31,3 +31,28 @@ public sealed class SoftmaxNllKernelTests
                 Assert.Equal(0.25f * MathF.Exp(logp[r * len + j]) - (j == targets[r] ? 0.25f : 0f), gx[r * len + j], 7);
     }
 }
+
+/// <summary>The SIMD softmax rows (the last, contiguous axis) against the plain loops, forward and backward.</summary>
+public sealed class SoftmaxRowKernelTests
+{
+    [Theory]
+    [InlineData(5, 128)]
+    [InlineData(3, 13)]
+    [InlineData(4, 3)]
+    public void SoftmaxRows_SimdAndPlain_Agree(int rows, int len)
+    {
+        var rng = new Random(rows + len);
+        var x = Enumerable.Range(0, rows * len).Select(_ => (float)(rng.NextDouble() * 20 - 10)).ToArray();
+        var gy = Enumerable.Range(0, rows * len).Select(_ => (float)(rng.NextDouble() * 2 - 1)).ToArray();
+        float[] y1 = new float[x.Length], y2 = new float[x.Length], g1 = new float[x.Length], g2 = new float[x.Length];
+        SoftmaxKernels.Forward(x, 0, rows, len, 1, y1, log: false);
+        SoftmaxKernels.ForwardReference(x, 0, rows, len, 1, y2, log: false);
+        SoftmaxKernels.Backward(y2, gy, 0, rows, len, 1, g1, log: false);
+        SoftmaxKernels.BackwardReference(y2, gy, 0, rows, len, 1, g2, log: false);
+        for (int i = 0; i < x.Length; i++)
+        {
+            Assert.True(Math.Abs(y1[i] - y2[i]) <= 1e-6 * Math.Max(1, Math.Abs(y2[i])), $"forward {i}: {y1[i]} vs {y2[i]}");
+            Assert.True(Math.Abs(g1[i] - g2[i]) <= 1e-6, $"backward {i}: {g1[i]} vs {g2[i]}");
+        }
+    }
+}

@@ -20,8 +20,17 @@ public class LayerTests
     /// <param name="IntInput">Input is Int32 ids in [0, 5) (Embedding).</param>
     /// <param name="GradCheckTraining">Run the gradient check in training mode (false for Dropout, whose mask changes per call).</param>
     /// <param name="More">Shapes of further inputs (merge ops take two or more).</param>
+    /// <param name="Fixed">Further inputs that are data rather than differentiable values (lengths, padding masks), made afresh per use.</param>
     public sealed record Case(Func<Generator, Module> Make, int[] Input, int[] Output, long Params,
-        bool IntInput = false, bool GradCheckTraining = true, int[][]? More = null);
+        bool IntInput = false, bool GradCheckTraining = true, int[][]? More = null, Func<Tensor[]>? Fixed = null);
+
+    private static Tensor[] Lengths(params int[] lengths) => [Tensor.FromArray(lengths)];
+
+    private static Tensor[] Mask(int n, int t, params int[] lengths) =>
+        [Tensor.FromArray(Enumerable.Range(0, n * t).Select(i => i % t < lengths[i / t] ? 1f : 0f).ToArray(), n, t)];
+
+    private static TransformerEncoderLayerOptions SmallEncoder(string activation = "relu", bool normFirst = false) =>
+        new(DimFeedforward: 16, Dropout: 0, Activation: activation, NormFirst: normFirst);
 
     private static readonly Dictionary<string, Case> Cases = new()
     {
@@ -56,6 +65,26 @@ public class LayerTests
         ["Permute"] = new(_ => new Permute(0, 2, 3, 1), [2, 3, 4, 5], [2, 4, 5, 3], 0),
         ["Mean"] = new(_ => new Mean([2, 3]), [2, 3, 4, 5], [2, 3], 0),
         ["Mean_KeepDim"] = new(_ => new Mean([-1], keepDim: true), [2, 3, 4], [2, 3, 1], 0),
+        ["LSTM"] = new(g => new LSTM(3, 4, rng: g), [2, 5, 3], [2, 5, 4], 144),
+        ["LSTM_TwoLayersBidirectionalLengths"] = new(g => new LSTM(3, 4, new RecurrentOptions(NumLayers: 2, Bidirectional: true), g),
+            [3, 5, 3], [3, 5, 8], 736, Fixed: () => Lengths(5, 2, 4)),
+        ["GRU"] = new(g => new GRU(3, 4, rng: g), [2, 5, 3], [2, 5, 4], 108),
+        ["GRU_BidirectionalMaskNoBias"] = new(g => new GRU(3, 4, new RecurrentOptions(Bias: false, Bidirectional: true), g),
+            [2, 4, 3], [2, 4, 8], 168, Fixed: () => Mask(2, 4, 4, 2)),
+        ["MultiheadAttention"] = new(g => new MultiheadAttention(8, 2, rng: g), [2, 5, 8], [2, 5, 8], 288),
+        ["MultiheadAttention_MaskCausal"] = new(g => new MultiheadAttention(8, 2, new MultiheadAttentionOptions(Causal: true), g),
+            [2, 5, 8], [2, 5, 8], 288, Fixed: () => Mask(2, 5, 5, 3)),
+        ["TransformerEncoderLayer"] = new(g => new TransformerEncoderLayer(8, 2, SmallEncoder(), g), [2, 5, 8], [2, 5, 8], 600),
+        ["TransformerEncoderLayer_PreNormGeluMask"] = new(g => new TransformerEncoderLayer(8, 2, SmallEncoder("gelu", normFirst: true), g),
+            [2, 5, 8], [2, 5, 8], 600, Fixed: () => Mask(2, 5, 4, 2)),
+        ["TransformerEncoder"] = new(g => new TransformerEncoder(2, 8, 2, SmallEncoder(normFirst: true), finalNorm: true, g),
+            [2, 5, 8], [2, 5, 8], 1216, Fixed: () => Mask(2, 5, 5, 3)),
+        ["LearnedPositionalEmbedding"] = new(g => new LearnedPositionalEmbedding(10, 4, g), [2, 5, 4], [2, 5, 4], 40),
+        ["SinusoidalPositionalEmbedding"] = new(_ => new SinusoidalPositionalEmbedding(4), [2, 5, 4], [2, 5, 4], 0),
+        ["MaskedMeanPool"] = new(_ => new MaskedMeanPool(), [2, 5, 3], [2, 3], 0, Fixed: () => Mask(2, 5, 5, 2)),
+        ["EmbeddingBag_Bigrams"] = new(g => new EmbeddingBag(5, 3, new EmbeddingBagOptions(NgramBuckets: 4), g), [2, 4], [2, 3], 27, IntInput: true),
+        ["EmbeddingBag_SumMask"] = new(g => new EmbeddingBag(5, 3, new EmbeddingBagOptions(Mode: "sum"), g), [2, 4], [2, 3], 15,
+            IntInput: true, Fixed: () => Mask(2, 4, 3, 1)),
     };
 
     public static TheoryData<string> Names => new(Cases.Keys);
@@ -86,8 +115,8 @@ public class LayerTests
         var c = Cases[name];
         // One-input layers travel as a Sequential (format 1), merge ops as a one-node graph (format 2).
         var inputSpec = new InputSpec("x", [-1, .. c.Input[1..]], c.IntInput ? DType.Int32 : DType.Float32);
-        Module model = c.More is null ? new Sequential(c.Make(new Generator(3))) : OneNodeGraph(c, c.Make(new Generator(3)));
         var xs = MakeInputs(c, DType.Float32, new Generator(4));
+        Module model = c.More is null && c.Fixed is null ? new Sequential(c.Make(new Generator(3))) : OneNodeGraph(xs, c.Make(new Generator(3)));
         model.ForwardMany(xs); // a training step moves batch-norm running statistics away from their defaults
         model.Eval();
         var dir = Path.Combine(Path.GetTempPath(), "lepton-nn-tests", Guid.NewGuid().ToString("N"));
@@ -117,8 +146,9 @@ public class LayerTests
         var xs = MakeInputs(c, DType.Float64, new Generator(6));
         var upstream = Tensor.Randn(new Shape(c.Output), new Generator(7), dtype: DType.Float64);
         var leaves = layer.NamedParameters().Select(p => (p.Name, p.Parameter.Value)).ToList();
+        int differentiable = 1 + (c.More?.Length ?? 0);
         if (!c.IntInput)
-            for (int i = 0; i < xs.Count; i++) leaves.Add(($"input{i}", xs[i].RequireGrad()));
+            for (int i = 0; i < differentiable; i++) leaves.Add(($"input{i}", xs[i].RequireGrad()));
         if (leaves.Count == 0) return;
         GradCheck.Check(() => layer.ForwardMany(xs)[0].Mul(upstream).Sum(), leaves);
     }
@@ -126,15 +156,15 @@ public class LayerTests
     private static List<Tensor> MakeInputs(Case c, DType dtype, Generator g)
     {
         var shape = new Shape(c.Input);
-        if (c.IntInput)
-            return [Tensor.FromArray(Enumerable.Range(0, shape.Size).Select(_ => g.NextInt(5)).ToArray(), c.Input)];
-        return [.. new[] { c.Input }.Concat(c.More ?? []).Select(s => Tensor.Randn(new Shape(s), g, 0.3, 1.2, dtype))];
+        List<Tensor> xs = c.IntInput
+            ? [Tensor.FromArray(Enumerable.Range(0, shape.Size).Select(_ => g.NextInt(5)).ToArray(), c.Input)]
+            : [.. new[] { c.Input }.Concat(c.More ?? []).Select(s => Tensor.Randn(new Shape(s), g, 0.3, 1.2, dtype))];
+        return [.. xs, .. c.Fixed?.Invoke() ?? []];
     }
 
-    private static GraphModel OneNodeGraph(Case c, Module layer)
+    private static GraphModel OneNodeGraph(IReadOnlyList<Tensor> xs, Module layer)
     {
-        var shapes = new[] { c.Input }.Concat(c.More!).ToArray();
-        var inputs = shapes.Select((s, i) => new InputSpec($"x{i}", [-1, .. s[1..]])).ToList();
+        var inputs = xs.Select((x, i) => new InputSpec($"x{i}", [-1, .. x.Shape.ToArray()[1..]], x.DType)).ToList();
         var node = new GraphNode("layer", layer.TypeName, ((ILayerConfig)layer).GetConfig(), inputs.Select(i => i.Name).ToList());
         return GraphBuilder.Build(new GraphSpec(inputs, [node], [new GraphOutput("y", "layer")], new Dictionary<string, GraphBlock>()));
     }

@@ -41,6 +41,18 @@ public static class LayerRegistry
         ["Reshape"] = (o, _) => new Reshape(o.IntList("shape")),
         ["Permute"] = (o, _) => new Permute(o.IntList("dims")),
         ["Mean"] = (o, _) => new Mean(o.IntList("dim"), o.Bool("keepdim", false)),
+        ["LSTM"] = (o, g) => new LSTM(o.Int("input_size"), o.Int("hidden_size"), Recurrent(o), g),
+        ["GRU"] = (o, g) => new GRU(o.Int("input_size"), o.Int("hidden_size"), Recurrent(o), g),
+        ["MultiheadAttention"] = (o, g) => new MultiheadAttention(o.Int("embed_dim"), o.Int("num_heads"),
+            new MultiheadAttentionOptions(o.Bool("bias", true), o.Double("dropout", 0), o.Bool("causal", false)), g),
+        ["TransformerEncoderLayer"] = (o, g) => new TransformerEncoderLayer(o.Int("d_model"), o.Int("nhead"), Transformer(o), g),
+        ["TransformerEncoder"] = (o, g) => new TransformerEncoder(o.Int("num_layers"), o.Int("d_model"), o.Int("nhead"), Transformer(o),
+            o.Bool("final_norm", false), g),
+        ["LearnedPositionalEmbedding"] = (o, g) => new LearnedPositionalEmbedding(o.Int("max_length"), o.Int("embedding_dim"), g),
+        ["SinusoidalPositionalEmbedding"] = (o, _) => new SinusoidalPositionalEmbedding(o.Int("embedding_dim")),
+        ["MaskedMeanPool"] = (_, _) => new MaskedMeanPool(),
+        ["EmbeddingBag"] = (o, g) => new EmbeddingBag(o.Int("num_embeddings"), o.Int("embedding_dim"),
+            new EmbeddingBagOptions(o.String("mode", "mean"), o.Int("ngram_buckets", 0)), g),
     };
 
     private static readonly object Gate = new();
@@ -116,6 +128,17 @@ public static class LayerRegistry
     }
 
     private static int? StrideOrKernel(LayerOptionsReader o) => o.OptionalSquareInt("stride");
+
+    private static RecurrentOptions Recurrent(LayerOptionsReader o)
+    {
+        if (!o.Bool("batch_first", true))
+            throw new InvalidDataException($"{o.Where}: Lepton's recurrent layers take batch-first input (N,T,C); \"batch_first\": false is not supported.");
+        return new(o.Int("num_layers", 1), o.Bool("bias", true), o.Bool("bidirectional", false), o.Double("dropout", 0));
+    }
+
+    private static TransformerEncoderLayerOptions Transformer(LayerOptionsReader o) =>
+        new(o.Int("dim_feedforward", 2048), o.Double("dropout", 0.1), o.String("activation", "relu"), o.Bool("norm_first", false),
+            o.Double("layer_norm_eps", 1e-5), o.Bool("causal", false));
 
     private static BatchNormOptions BatchNorm(LayerOptionsReader o) =>
         new(o.Double("eps", 1e-5), o.Double("momentum", 0.1), o.Bool("affine", true), o.Bool("track_running_stats", true));

@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.InteropServices;
 using Lepton.Engine.Threading;
 
 namespace Lepton.Engine.Kernels;
@@ -10,6 +11,22 @@ namespace Lepton.Engine.Kernels;
 internal static class SoftmaxKernels
 {
     public static void Forward<T>(T[] x, int xOffset, int outer, int len, int inner, T[] y, bool log)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        // Softmax along a contiguous last axis (attention scores): SIMD rows; the loop below is its plain twin.
+        if (inner == 1 && !log && Vector.IsHardwareAccelerated)
+        {
+            CpuParallel.For(outer, len * 8L, (r0, r1) =>
+            {
+                for (int r = r0; r < r1; r++) SoftmaxRow(x.AsSpan(xOffset + r * len, len), y.AsSpan(r * len, len));
+            });
+            return;
+        }
+        ForwardReference(x, xOffset, outer, len, inner, y, log);
+    }
+
+    /// <summary>The plain loops of <see cref="Forward{T}"/>: any axis, scalar exp.</summary>
+    public static void ForwardReference<T>(T[] x, int xOffset, int outer, int len, int inner, T[] y, bool log)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         CpuParallel.For(outer * inner, len * 8L, (l0, l1) =>
@@ -41,8 +58,76 @@ internal static class SoftmaxKernels
         });
     }
 
+    // y = exp(x − max x) / Σ, with SIMD max, exp, sum and scale.
+    private static void SoftmaxRow<T>(ReadOnlySpan<T> x, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int w = Vector<T>.Count, i = 0;
+        T max = T.NegativeInfinity;
+        if (x.Length >= w)
+        {
+            var mv = new Vector<T>(x);
+            for (i = w; i + w <= x.Length; i += w) mv = Vector.Max(mv, new Vector<T>(x[i..]));
+            for (int k = 0; k < w; k++) max = T.Max(max, mv[k]);
+        }
+        for (; i < x.Length; i++) max = T.Max(max, x[i]);
+        x.CopyTo(y);
+        VectorMath.AddScalar<T>(y, -max, y);
+        if (typeof(T) == typeof(float)) ExpInPlace(MemoryMarshal.Cast<T, float>(y));
+        else if (typeof(T) == typeof(double)) ExpInPlace(MemoryMarshal.Cast<T, double>(y));
+        else for (int k = 0; k < y.Length; k++) y[k] = T.Exp(y[k]);
+        T inv = T.One / VectorMath.Sum<T>(y);
+        i = 0;
+        var iv = new Vector<T>(inv);
+        for (; i + w <= y.Length; i += w) (new Vector<T>(y[i..]) * iv).CopyTo(y[i..]);
+        for (; i < y.Length; i++) y[i] *= inv;
+    }
+
+    private static void ExpInPlace(Span<float> y)
+    {
+        int i = 0, w = Vector<float>.Count;
+        for (; i + w <= y.Length; i += w) Vector.Exp(new Vector<float>(y[i..])).CopyTo(y[i..]);
+        for (; i < y.Length; i++) y[i] = MathF.Exp(y[i]);
+    }
+
+    private static void ExpInPlace(Span<double> y)
+    {
+        int i = 0, w = Vector<double>.Count;
+        for (; i + w <= y.Length; i += w) Vector.Exp(new Vector<double>(y[i..])).CopyTo(y[i..]);
+        for (; i < y.Length; i++) y[i] = Math.Exp(y[i]);
+    }
+
     /// <summary>Softmax: gx = y ⊙ (gy − Σ gy⊙y). Log-softmax: gx = gy − exp(y) ⊙ Σ gy.</summary>
     public static void Backward<T>(T[] y, T[] gy, int gyOffset, int outer, int len, int inner, T[] gx, bool log)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (inner == 1 && !log && Vector.IsHardwareAccelerated)
+        {
+            CpuParallel.For(outer, len * 4L, (r0, r1) =>
+            {
+                for (int r = r0; r < r1; r++)
+                    SoftmaxRowBackward<T>(y.AsSpan(r * len, len), gy.AsSpan(gyOffset + r * len, len), gx.AsSpan(r * len, len));
+            });
+            return;
+        }
+        BackwardReference(y, gy, gyOffset, outer, len, inner, gx, log);
+    }
+
+    // gx = y ⊙ (gy − Σ gy⊙y), SIMD.
+    private static void SoftmaxRowBackward<T>(ReadOnlySpan<T> y, ReadOnlySpan<T> gy, Span<T> gx) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int w = Vector<T>.Count, i = 0;
+        var accv = Vector<T>.Zero;
+        for (; i + w <= y.Length; i += w) accv += new Vector<T>(y[i..]) * new Vector<T>(gy[i..]);
+        T acc = Vector.Sum(accv);
+        for (; i < y.Length; i++) acc += y[i] * gy[i];
+        var av = new Vector<T>(acc);
+        i = 0;
+        for (; i + w <= y.Length; i += w) (new Vector<T>(y[i..]) * (new Vector<T>(gy[i..]) - av)).CopyTo(gx[i..]);
+        for (; i < y.Length; i++) gx[i] = y[i] * (gy[i] - acc);
+    }
+
+    /// <summary>The plain loops of <see cref="Backward{T}"/>.</summary>
+    public static void BackwardReference<T>(T[] y, T[] gy, int gyOffset, int outer, int len, int inner, T[] gx, bool log)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         CpuParallel.For(outer * inner, len * 4L, (l0, l1) =>

@@ -42,13 +42,7 @@ public sealed class LayerNorm : Module, ILayerConfig
         if (x.Rank < k || !x.Shape.Dims[(x.Rank - k)..].SequenceEqual(NormalizedShape))
             throw new ArgumentException(
                 $"LayerNorm(normalized_shape=[{string.Join(", ", NormalizedShape)}]) expected input ending in ({string.Join(",", NormalizedShape)}), got {x.Shape}.");
-        var axes = Enumerable.Range(x.Rank - k, k).ToArray();
-        var mean = x.Mean(axes, keepDim: true);
-        var variance = x.Var(axes, keepDim: true, unbiased: false);
-        var y = x.Sub(mean).Div(variance.Add(Options.Eps).Sqrt());
-        if (_weight is not null) y = y.Mul(_weight.Value);
-        if (_bias is not null) y = y.Add(_bias.Value);
-        return y;
+        return x.LayerNorm(k, _weight?.Value, _bias?.Value, Options.Eps);
     }
 
     public JsonObject GetConfig() => new()

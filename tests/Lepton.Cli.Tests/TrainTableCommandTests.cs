@@ -1,0 +1,76 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using Lepton.Runtime.LightGbm;
+
+namespace Lepton.Cli.Tests;
+
+/// <summary>
+/// <c>lepton train --data TABLE@V</c>: a CSV the test writes (numbers, a category, missing values, an identifier) is
+/// imported, split, and trained on with LightGBM and with auto; the label depends on a number and the category, so a
+/// learner that reads both scores well above the majority class.
+/// </summary>
+[Collection("cli")]
+public sealed class TrainTableCommandTests(TrainedModelFixture fx) : IDisposable
+{
+    private readonly string _root = Directory.CreateTempSubdirectory("cli-train-table").FullName;
+
+    public void Dispose() => Directory.Delete(_root, recursive: true);
+
+    private static JsonElement Json(string stdout) => JsonDocument.Parse(stdout).RootElement.Clone();
+
+    // 600 rows: churned when usage is low, or always on the "basic" plan with usage under 60; usage missing in every 25th row.
+    private string Csv()
+    {
+        var rng = new Random(17);
+        var sb = new StringBuilder("customer_id,usage,plan,tenure,churned\n");
+        for (int i = 0; i < 600; i++)
+        {
+            double usage = Math.Round(rng.NextDouble() * 100, 1);
+            string plan = new[] { "basic", "pro", "team" }[rng.Next(3)];
+            int tenure = rng.Next(1, 60);
+            bool churned = usage < 25 || (plan == "basic" && usage < 60);
+            string usageText = i % 25 == 0 ? "" : usage.ToString(CultureInfo.InvariantCulture);
+            sb.Append(CultureInfo.InvariantCulture, $"C{10000 + i},{usageText},{plan},{tenure},{(churned ? "yes" : "no")}\n");
+        }
+        var path = Path.Combine(_root, "churn.csv");
+        File.WriteAllText(path, sb.ToString());
+        return path;
+    }
+
+    [Fact]
+    public async Task TrainTable_GbdtAndAuto_ScoreWellAndWriteModelFolderWithEncoders()
+    {
+        _ = fx;
+        var (code, stdout, err) = await CliRun.Invoke("data", "import", Csv(), "--name", "cli-churn", "--label-column", "churned", "--json");
+        Assert.True(code == 0, err);
+        (code, stdout, err) = await CliRun.Invoke("data", "split", "cli-churn@1", "--test", "0.25", "--stratify", "--seed", "3", "--json");
+        Assert.True(code == 0, err);
+
+        string gbdtDir = Path.Combine(_root, "gbdt");
+        (code, stdout, err) = await CliRun.Invoke("train", "--data", "cli-churn@2", "--model", "gbdt", "--out", gbdtDir, "--register", "cli-churn", "--json");
+        Assert.True(code == 0, err + stdout);
+        var gbdt = Json(stdout);
+        Assert.Equal("gbdt", gbdt.GetProperty("learner").GetString());
+        Assert.Equal(150, gbdt.GetProperty("test_rows").GetInt32());
+        double accuracy = gbdt.GetProperty("metrics").GetProperty("test_accuracy").GetDouble();
+        Assert.True(accuracy >= 0.9, $"gbdt test accuracy {accuracy}");
+        Assert.Equal("cli-churn@1", gbdt.GetProperty("registered").GetString());
+        Assert.True(File.Exists(Path.Combine(gbdtDir, "model.txt")));
+        Assert.True(File.Exists(Path.Combine(gbdtDir, "encoders.json")));
+        // The model text is LightGBM's own: it loads through LightGBM's C API on its own.
+        using (var booster = LightGbmBooster.FromFile(Path.Combine(gbdtDir, "model.txt")))
+            Assert.True(booster.FeatureCount >= 3);
+
+        (code, stdout, err) = await CliRun.Invoke("train", "--data", "cli-churn@2", "--out", Path.Combine(_root, "auto"), "--json");
+        Assert.True(code == 0, err + stdout);
+        var auto = Json(stdout);
+        var candidates = auto.GetProperty("candidates").EnumerateArray().ToList();
+        Assert.Contains(candidates, c => c.GetProperty("name").GetString() == "gbdt" && c.GetProperty("mean").ValueKind == JsonValueKind.Number);
+        Assert.True(auto.GetProperty("metrics").GetProperty("test_accuracy").GetDouble() >= 0.85, stdout);
+
+        (code, _, err) = await CliRun.Invoke("train", "--data", "cli-churn@2", "--model", "cnn-tables");
+        Assert.Equal(2, code);
+        Assert.Contains("not a learner for tables", err);
+    }
+}

@@ -2,7 +2,7 @@ namespace Lepton.Runtime;
 
 /// <summary>
 /// Loads a model folder into the <see cref="IPredictor"/> of its kind, chosen by the marker file the folder holds. The default
-/// knows Lepton models; LightGBM and ONNX kinds (and an application's own) are added with <see cref="With"/>.
+/// knows Lepton models and LightGBM boosters; other kinds (ONNX, an application's own) are added with <see cref="With"/>.
 /// </summary>
 public sealed class PredictorLoader
 {
@@ -19,8 +19,8 @@ public sealed class PredictorLoader
         Kinds = list;
     }
 
-    /// <summary>Lepton models only.</summary>
-    public static PredictorLoader Default { get; } = new([new LeptonModelKind()]);
+    /// <summary>Lepton networks (<c>weights.safetensors</c>) and LightGBM boosters (<c>model.txt</c>).</summary>
+    public static PredictorLoader Default { get; } = new([new LeptonModelKind(), new LightGbm.LightGbmModelKind()]);
 
     public IReadOnlyList<IPredictorKind> Kinds { get; }
 

@@ -7,7 +7,7 @@ namespace Lepton.Runtime.Tests.LightGbm;
 /// <summary>The lightgbm predictor kind: loading a folder, raw scores the server decodes, LightGBM's probabilities, TreeSHAP, errors.</summary>
 public sealed class LightGbmPredictorTests : IDisposable
 {
-    private static readonly PredictorLoader Loader = PredictorLoader.Default.With(new LightGbmModelKind(numThreads: 2));
+    private static readonly PredictorLoader Loader = new PredictorLoader([new LeptonModelKind(), new LightGbmModelKind(numThreads: 2)]);
     private readonly TempFolders _folders = new();
 
     public void Dispose() => _folders.Dispose();

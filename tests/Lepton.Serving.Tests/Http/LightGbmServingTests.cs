@@ -53,7 +53,7 @@ public sealed class LightGbmServingTests : IAsyncLifetime
         _registry.Add(Model, 1, _folder);
         _registry.Point(Model, "production", 1);
         _models = new ModelManager(_registry.Resolver,
-            new ModelManagerOptions(AliasPollInterval: Timeout.InfiniteTimeSpan, Predictors: PredictorLoader.Default.With(new LightGbmModelKind())));
+            new ModelManagerOptions(AliasPollInterval: Timeout.InfiniteTimeSpan, Predictors: PredictorLoader.Default));
         await _models.LoadAsync(new ModelServeOptions($"{Model}@production"));
         _app = LeptonServer.Build(new ServerOptions { NoAuth = true }, new ServerDependencies(_models, null), b => b.WebHost.UseTestServer());
         await _app.StartAsync();
@@ -105,7 +105,7 @@ public sealed class LightGbmServingTests : IAsyncLifetime
         Assert.Equal("LightGBM trees; features (-1,4) → (-1,3)", version.ArchitectureSummary);
         await registry.PromoteAsync("gbm", version.Version, "production", "test");
         await using var manager = new ModelManager(registry,
-            new ModelManagerOptions(AliasPollInterval: Timeout.InfiniteTimeSpan, Predictors: PredictorLoader.Default.With(new LightGbmModelKind())));
+            new ModelManagerOptions(AliasPollInterval: Timeout.InfiniteTimeSpan, Predictors: PredictorLoader.Default));
         await manager.LoadAsync(new ModelServeOptions("gbm@production"));
 
         float[] rows = [0.5f, 0.4f, 0f, 0f, -0.6f, -0.3f, 0.2f, 0.1f];

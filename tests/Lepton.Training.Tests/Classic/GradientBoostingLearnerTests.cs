@@ -143,7 +143,7 @@ public sealed class GradientBoostingLearnerTests : IDisposable
         var model = GradientBoostingLearner.Fit(x, y, TabularTask.Classification(["a", "b", "c"]), Options);
         var dir = Path.Combine(_root, "m");
         model.Save(dir);
-        using var predictor = PredictorLoader.Default.With(new LightGbmModelKind()).Load(dir);
+        using var predictor = PredictorLoader.Default.Load(dir);
         Assert.Equal("lightgbm", predictor.Kind);
         var served = ((LightGbmPredictor)predictor).Probabilities(x);
         Assert.Equal(model.Predict(x), served);

@@ -1,8 +1,8 @@
 namespace Lepton.Runtime.LightGbm;
 
 /// <summary>
-/// A LightGBM model folder (<c>model.txt</c> + <c>model.json</c>) served as a <see cref="LightGbmPredictor"/>; register it with
-/// <c>PredictorLoader.Default.With(new LightGbmModelKind())</c>. <paramref name="numThreads"/> bounds LightGBM's prediction threads (0: its default).
+/// A LightGBM model folder (<c>model.txt</c> + <c>model.json</c>) served as a <see cref="LightGbmPredictor"/>; <see cref="PredictorLoader.Default"/>
+/// knows it. <paramref name="numThreads"/> bounds LightGBM's prediction threads (0: its default).
 /// </summary>
 public sealed class LightGbmModelKind(int numThreads = 0) : IPredictorKind
 {

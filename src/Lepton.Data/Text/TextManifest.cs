@@ -41,26 +41,10 @@ public sealed record TextManifest(IReadOnlyList<TextItem> Items, IReadOnlyList<s
     }
 
     /// <summary>The manifest as JSON (the artifact a version points to).</summary>
-    public byte[] ToJson() => JsonSerializer.SerializeToUtf8Bytes(new Document(Format, this), Options);
+    public byte[] ToJson() => Versioning.ManifestJson.Write(Format, this);
 
     /// <summary>Reads a manifest written by <see cref="ToJson"/>; another format is an error naming it.</summary>
-    public static TextManifest FromJson(ReadOnlySpan<byte> json)
-    {
-        var doc = JsonSerializer.Deserialize<Document>(json, Options)
-                  ?? throw new InvalidDataException("A text data set manifest is empty.");
-        if (doc.Format != Format)
-            throw new InvalidDataException($"A text data set manifest has format '{doc.Format}', expected '{Format}'; upgrade Lepton to read it.");
-        return doc.Manifest;
-    }
-
-    private sealed record Document(string Format, TextManifest Manifest);
-
-    private static readonly JsonSerializerOptions Options = new()
-    {
-        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
-        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower) },
-    };
+    public static TextManifest FromJson(ReadOnlySpan<byte> json) => Versioning.ManifestJson.Read<TextManifest>(json, Format, "A text data set manifest");
 }
 
 /// <summary>A manifest with its texts: the blob's bytes, read once; <see cref="Text"/> slices an item's text out of it.</summary>

@@ -35,7 +35,7 @@ public static class LineageLoader
                 RunStarted = run.StartedAt,
                 CodeVersion = run.CodeVersion,
                 Seed = run.Seed ?? lineage.Seed,
-                Parameters = Parameters(run.ParametersJson),
+                Parameters = Lepton.Registry.Store.RunParameters.Flatten(run.ParametersJson),
                 TrainedOn = lineage.TrainedOn ?? run.DatasetRef,
                 Curves = Curves(metrics),
             };
@@ -87,21 +87,4 @@ public static class LineageLoader
 
     private static string? Text(JsonObject? metadata, string key) =>
         metadata?[key] is JsonValue v && v.TryGetValue<string>(out var s) && !string.IsNullOrWhiteSpace(s) ? s : null;
-
-    private static Dictionary<string, string> Parameters(string json)
-    {
-        var result = new Dictionary<string, string>(StringComparer.Ordinal);
-        try
-        {
-            using var doc = JsonDocument.Parse(string.IsNullOrWhiteSpace(json) ? "{}" : json);
-            if (doc.RootElement.ValueKind != JsonValueKind.Object) return result;
-            foreach (var p in doc.RootElement.EnumerateObject())
-                result[p.Name] = p.Value.ValueKind == JsonValueKind.String ? p.Value.GetString()! : p.Value.GetRawText();
-        }
-        catch (JsonException)
-        {
-            result["(parameters)"] = json.Length > 200 ? json[..200] + "..." : json;
-        }
-        return result;
-    }
 }

@@ -37,24 +37,8 @@ public sealed record ImageManifest(IReadOnlyList<ImageItem> Items, IReadOnlyList
     }
 
     /// <summary>The manifest as JSON (the artifact a version points to).</summary>
-    public byte[] ToJson() => JsonSerializer.SerializeToUtf8Bytes(new Document(Format, this), Options);
+    public byte[] ToJson() => Versioning.ManifestJson.Write(Format, this);
 
     /// <summary>Reads a manifest written by <see cref="ToJson"/>; another format is an error naming it.</summary>
-    public static ImageManifest FromJson(ReadOnlySpan<byte> json)
-    {
-        var doc = JsonSerializer.Deserialize<Document>(json, Options)
-                  ?? throw new InvalidDataException("An image data set manifest is empty.");
-        if (doc.Format != Format)
-            throw new InvalidDataException($"An image data set manifest has format '{doc.Format}', expected '{Format}'; upgrade Lepton to read it.");
-        return doc.Manifest;
-    }
-
-    private sealed record Document(string Format, ImageManifest Manifest);
-
-    private static readonly JsonSerializerOptions Options = new()
-    {
-        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
-        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower) },
-    };
+    public static ImageManifest FromJson(ReadOnlySpan<byte> json) => Versioning.ManifestJson.Read<ImageManifest>(json, Format, "An image data set manifest");
 }

@@ -14,27 +14,11 @@ namespace Lepton.Registry.Datasets.Images;
 public static class ImageDatasetSummary
 {
     /// <summary>True when the version was recorded by an image import (or derived from one).</summary>
-    public static bool IsImageVersion(DatasetVersion version)
-    {
-        try
-        {
-            using var doc = JsonDocument.Parse(version.ManifestJson);
-            return doc.RootElement.ValueKind == JsonValueKind.Object && doc.RootElement.TryGetProperty("format", out var f) && f.GetString() == ImageManifest.Format;
-        }
-        catch (JsonException)
-        {
-            return false;
-        }
-    }
+    public static bool IsImageVersion(DatasetVersion version) => DatasetSummaryJson.HasFormat(version, ImageManifest.Format);
 
     /// <summary>The manifest artifact's hash a summary names.</summary>
-    public static string ManifestArtifact(DatasetVersion version)
-    {
-        if (!IsImageVersion(version))
-            throw new InvalidDataException($"{version.Name}@{version.Version} is not an image data set (it was recorded from other files); image verbs need a version made by lepton data import.");
-        using var doc = JsonDocument.Parse(version.ManifestJson);
-        return doc.RootElement.GetProperty("manifest_artifact").GetString()!;
-    }
+    public static string ManifestArtifact(DatasetVersion version) => DatasetSummaryJson.Artifact(version, ImageManifest.Format, "manifest_artifact",
+        "is not an image data set (it was recorded from other files); image verbs need a version made by lepton data import.");
 
     public static string Manifest(ImageManifest manifest, string manifestArtifact, string source, string layout, string? note = null, int? derivedFrom = null)
     {

@@ -19,28 +19,11 @@ public static class TableDatasetSummary
 {
     public const string Format = "lepton-table/1";
 
-    public static bool IsTableVersion(DatasetVersion version)
-    {
-        try
-        {
-            using var doc = JsonDocument.Parse(version.ManifestJson);
-            return doc.RootElement.ValueKind == JsonValueKind.Object && doc.RootElement.TryGetProperty("format", out var f)
-                   && f.ValueKind == JsonValueKind.String && f.GetString() == Format;
-        }
-        catch (JsonException)
-        {
-            return false;
-        }
-    }
+    public static bool IsTableVersion(DatasetVersion version) => DatasetSummaryJson.HasFormat(version, Format);
 
     /// <summary>The hash of the version's normalized Parquet artifact.</summary>
-    public static string DataArtifact(DatasetVersion version)
-    {
-        if (!IsTableVersion(version))
-            throw new InvalidDataException($"{version.Name}@{version.Version} is not a table data set; table verbs need a version made by lepton data import of a .csv, .tsv or .parquet file.");
-        using var doc = JsonDocument.Parse(version.ManifestJson);
-        return doc.RootElement.GetProperty("data_artifact").GetString()!;
-    }
+    public static string DataArtifact(DatasetVersion version) => DatasetSummaryJson.Artifact(version, Format, "data_artifact",
+        "is not a table data set; table verbs need a version made by lepton data import of a .csv, .tsv or .parquet file.");
 
     /// <summary>The content hash: the table's digest (values, row numbers, splits) with its schema.</summary>
     public static string ContentHash(Table table, TableSchema schema, TableSplits? splits)

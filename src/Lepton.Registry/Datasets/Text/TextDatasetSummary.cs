@@ -13,27 +13,11 @@ namespace Lepton.Registry.Datasets.Text;
 public static class TextDatasetSummary
 {
     /// <summary>True when the version was recorded by a text import (or derived from one).</summary>
-    public static bool IsTextVersion(DatasetVersion version)
-    {
-        try
-        {
-            using var doc = JsonDocument.Parse(version.ManifestJson);
-            return doc.RootElement.ValueKind == JsonValueKind.Object && doc.RootElement.TryGetProperty("format", out var f) && f.GetString() == TextManifest.Format;
-        }
-        catch (JsonException)
-        {
-            return false;
-        }
-    }
+    public static bool IsTextVersion(DatasetVersion version) => DatasetSummaryJson.HasFormat(version, TextManifest.Format);
 
     /// <summary>The manifest artifact's hash a summary names.</summary>
-    public static string ManifestArtifact(DatasetVersion version)
-    {
-        if (!IsTextVersion(version))
-            throw new InvalidDataException($"{version.Name}@{version.Version} is not a text data set; text verbs need a version made by lepton data import of texts.");
-        using var doc = JsonDocument.Parse(version.ManifestJson);
-        return doc.RootElement.GetProperty("manifest_artifact").GetString()!;
-    }
+    public static string ManifestArtifact(DatasetVersion version) => DatasetSummaryJson.Artifact(version, TextManifest.Format, "manifest_artifact",
+        "is not a text data set; text verbs need a version made by lepton data import of texts.");
 
     public static string Manifest(TextManifest manifest, string manifestArtifact, string source, string layout, string? note = null, int? derivedFrom = null)
     {

@@ -24,7 +24,7 @@ public static class LineageReader
     }
 
     public static RunInfo ToRunInfo(RunRecord run) =>
-        new(run.Id, run.Name, run.Status.ToString().ToLowerInvariant(), Parameters(run.ParametersJson), run.StartedAt, run.EndedAt,
+        new(run.Id, run.Name, run.Status.ToString().ToLowerInvariant(), Lepton.Registry.Store.RunParameters.Flatten(run.ParametersJson), run.StartedAt, run.EndedAt,
             run.CodeVersion, run.DatasetRef, run.Seed);
 
     /// <summary>Depth-first from <paramref name="start"/>: each version, then its parent's line, then its base dataset's line.</summary>
@@ -89,22 +89,5 @@ public static class LineageReader
         if (at <= 0) return false;
         name = text![..at];
         return int.TryParse(text.AsSpan(at + 1), NumberStyles.None, CultureInfo.InvariantCulture, out version) && version > 0;
-    }
-
-    private static Dictionary<string, string> Parameters(string json)
-    {
-        var result = new Dictionary<string, string>(StringComparer.Ordinal);
-        try
-        {
-            using var doc = JsonDocument.Parse(string.IsNullOrWhiteSpace(json) ? "{}" : json);
-            if (doc.RootElement.ValueKind != JsonValueKind.Object) return result;
-            foreach (var p in doc.RootElement.EnumerateObject())
-                result[p.Name] = p.Value.ValueKind == JsonValueKind.String ? p.Value.GetString()! : p.Value.GetRawText();
-        }
-        catch (JsonException)
-        {
-            result["(parameters)"] = json.Length > 200 ? json[..200] + "..." : json;
-        }
-        return result;
     }
 }

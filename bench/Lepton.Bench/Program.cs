@@ -7,7 +7,7 @@ using Lepton.Bench;
 // [batches] [warmup] [batch]`, `infer-latency [forwards] [warmup]`, `infer-throughput [batches] [warmup] [batch]`: the Lepton
 // half of bench/compare.sh on Fashion-MNIST (one `RESULT {json}` line each); `infer-layers [preset] [batch] [reps]`: per-layer
 // inference times; `log-write [batches]`: CPU per prediction-log row written to SQLite; `request-parse [iterations]`: time to
-// parse the serving benchmark's 784-float request; anything else goes to BenchmarkDotNet
+// parse the serving benchmark's 784-float request; `audio-features [clips] [seconds]`: log-mel/MFCC clips/s; anything else goes to BenchmarkDotNet
 // (e.g. `--filter '*Gemm*'`).
 return args.FirstOrDefault() switch
 {
@@ -26,6 +26,7 @@ return args.FirstOrDefault() switch
     "infer-layers" => InferLayers.Run(args[1..]),
     "log-write" => PredictionLogSpeed.Run(args[1..]),
     "request-parse" => RequestParseSpeed.Run(args[1..]),
+    "audio-features" => AudioFeatureSpeed.Run(args[1..]),
     _ => RunBenchmarkDotNet(args),
 };
 

@@ -21,6 +21,7 @@ public static partial class DataCommand
         var maxFiles = new Option<int>("--max-files") { Description = "Refuse folders with more files than this.", DefaultValueFactory = _ => ImageScanOptions.DefaultMaxFiles };
         var store = RegistryOptions.Store();
         var textOptions = new TextImportCliOptions();
+        var audioOptions = new AudioImportCliOptions();
         var json = CommonOptions.Json();
         var cmd = new Command("import", """
             Import a folder or manifest of images (JPEG, PNG, BMP, GIF, WebP) as a data set version: every file hashed, decoded,
@@ -35,12 +36,18 @@ public static partial class DataCommand
             Texts (see docs/text-datasets.md): a folder of class folders of text files or raw e-mails, or a CSV/JSONL table.
               lepton data import ./mail --name spam --email-headers strip --html strip
               lepton data import ./reviews.jsonl --name reviews --text-column text --label-column stars
+
+            Audio (see docs/audio-datasets.md): a folder of command folders of WAV files, or a manifest path,label[,speaker].
+              lepton data import ./keywords/manifest.csv --name keywords --rate 16000
             """);
         cmd.Arguments.Add(path);
         foreach (var o in new Option[] { name, size, channels, resize, maxFiles, store, json }) cmd.Options.Add(o);
         textOptions.AddTo(cmd);
+        audioOptions.AddTo(cmd);
         cmd.SetAction(p => CommandRunner.Run(async ct =>
         {
+            if (AudioImportCliOptions.IsAudio(p.GetValue(textOptions.Kind)!, p.GetValue(path)!))
+                return await ImportAudioAsync(audioOptions.Read(p, p.GetValue(maxFiles)), p.GetValue(path)!, p.GetValue(name)!, p.GetValue(store), p.GetValue(json), ct);
             if (textOptions.IsText(p, p.GetValue(path)!))
                 return await ImportTextAsync(p, textOptions, p.GetValue(path)!, p.GetValue(name)!, p.GetValue(maxFiles), p.GetValue(store), p.GetValue(json), ct);
             int? w = null, h = null;

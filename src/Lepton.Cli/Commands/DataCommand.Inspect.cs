@@ -38,6 +38,7 @@ public static partial class DataCommand
             await using var registry = await ModelRegistry.OpenAsync(p.GetValue(store), ct);
             var resolved = await DatasetReference.Parse(p.GetValue(reference)).ResolveAsync(registry.Store, ct);
             if (Registry.Datasets.Text.TextDatasetSummary.IsTextVersion(resolved)) return await InspectTextAsync(registry, resolved, p.GetValue(json), ct);
+            if (Registry.Datasets.Audio.AudioDatasetSummary.IsAudioVersion(resolved)) return await InspectAudioAsync(registry, resolved, p.GetValue(json), ct);
             using var data = await ImageDatasets.LoadAsync(registry.Store, registry.Artifacts, DatasetReference.Parse(p.GetValue(reference)), ct: ct);
             var name = $"{data.Version.Name}@{data.Version.Version}";
             var options = new InspectionOptions(NearDuplicateDistance: p.GetValue(distance));

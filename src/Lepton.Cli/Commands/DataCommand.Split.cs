@@ -31,16 +31,18 @@ public static partial class DataCommand
               lepton data split photos@2 --test 0.2 --validation 0.1
               lepton data split photos@2 --test 0.2 --stratify --seed 7
               lepton data split scans@1 --test 0.25 --group-column group --folds 5 --json
+              lepton data split keywords@1 --test 0.2 --validation 0.1 --group-column speaker
             """);
         cmd.Arguments.Add(reference);
         foreach (var o in new Option[] { test, validation, stratify, group, folds, seed, store, json }) cmd.Options.Add(o);
         cmd.SetAction(p => CommandRunner.Run(async ct =>
         {
-            if (p.GetValue(group) is { } column && column != "group")
-                throw new ArgumentException($"--group-column '{column}': an image data set keeps one group column, 'group' (from the import manifest's group column); use --group-column group.");
             var options = new SplitOptions(p.GetValue(test), p.GetValue(validation), p.GetValue(stratify), p.GetValue(group) is not null, p.GetValue(folds), p.GetValue(seed));
             await using var registry = await ModelRegistry.OpenAsync(p.GetValue(store), ct);
             var parent = await DatasetReference.Parse(p.GetValue(reference)).ResolveAsync(registry.Store, ct);
+            if (Registry.Datasets.Audio.AudioDatasetSummary.IsAudioVersion(parent)) return await SplitAudioAsync(registry, parent, options, p.GetValue(group), p.GetValue(json), ct);
+            if (p.GetValue(group) is { } column && column != "group")
+                throw new ArgumentException($"--group-column '{column}': an image data set keeps one group column, 'group' (from the import manifest's group column); use --group-column group.");
             if (Registry.Datasets.Text.TextDatasetSummary.IsTextVersion(parent)) return await SplitTextAsync(registry, parent, options, p.GetValue(json), ct);
             var manifest = await ImageDatasets.ReadManifestAsync(registry.Artifacts, parent, ct);
             if (options.Grouped && manifest.Items.All(i => i.Group is null))

@@ -15,7 +15,7 @@ namespace Lepton.Cli.Commands;
 /// <summary>The options of <c>lepton data import</c> that only text imports read.</summary>
 internal sealed class TextImportCliOptions
 {
-    public Option<string> Kind { get; } = new("--kind") { Description = "What the path holds: auto (default: a folder is images when most sampled files are images, a table is text when --text-column is given or it has no 'path' column), image or text.", DefaultValueFactory = _ => "auto" };
+    public Option<string> Kind { get; } = new("--kind") { Description = "What the path holds: auto (default: audio when most sampled files, or the manifest's first rows, are WAV; a folder is images when most sampled files are images, a table is text when --text-column is given or it has no 'path' column), image, text or audio.", DefaultValueFactory = _ => "auto" };
     public Option<string?> TextColumn { get; } = new("--text-column") { Description = "Text: the CSV/JSONL column holding the text." };
     public Option<string[]> LabelColumns { get; } = new("--label-column") { Description = "Text: the label column(s) of a CSV/JSONL table; several (repeat the option) give multi-label indicators.", AllowMultipleArgumentsPerToken = true };
     public Option<string> Normalize { get; } = new("--normalize") { Description = "Text: Unicode normalization, nfc (default) or nfkc.", DefaultValueFactory = _ => "nfc" };
@@ -35,9 +35,9 @@ internal sealed class TextImportCliOptions
     public bool IsText(ParseResult p, string path) => p.GetValue(Kind)!.Trim().ToLowerInvariant() switch
     {
         "text" => true,
-        "image" or "images" => false,
+        "image" or "images" or "audio" => false,
         "auto" => DataKindSniffer.Sniff(path, p.GetValue(TextColumn)) == DataKind.Text,
-        var other => throw new ArgumentException($"--kind '{other}' is not auto, image or text."),
+        var other => throw new ArgumentException($"--kind '{other}' is not auto, image, text or audio."),
     };
 
     public TextImportOptions Read(ParseResult p, int maxFiles) => new(

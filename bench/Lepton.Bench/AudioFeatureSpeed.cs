@@ -6,7 +6,7 @@ namespace Lepton.Bench;
 
 /// <summary>
 /// <c>audio-features [clips] [seconds]</c>: clips per second of log-mel and MFCC features (16 kHz, n_fft 512, hop 160,
-/// 40 mels, 13 MFCCs) on one thread, for clips at 16 kHz and at 44.1 kHz (resampled first). The NumPy/SciPy half is
+/// 40 mels, 13 MFCCs) on one thread (best of three passes), for clips at 16 kHz and at 44.1 kHz (resampled first). The NumPy/SciPy half is
 /// bench/audio/features_numpy.py; bench/audio/run.sh runs both. Prints one <c>RESULT {json}</c> line.
 /// </summary>
 internal static class AudioFeatureSpeed
@@ -23,10 +23,16 @@ internal static class AudioFeatureSpeed
         double Rate(AudioFeatureSpec spec, List<AudioClip> set)
         {
             var extractor = new AudioFeatureExtractor(spec);
-            for (int i = 0; i < Math.Min(10, set.Count); i++) extractor.Compute(set[i]); // JIT warm-up
-            var before = Process.GetCurrentProcess().TotalProcessorTime;
-            foreach (var c in set) extractor.Compute(c);
-            return set.Count / (Process.GetCurrentProcess().TotalProcessorTime - before).TotalSeconds;
+            foreach (var c in set) extractor.Compute(c); // one untimed pass: JIT tiers and PGO settle
+            // Best of three timed passes: on a shared machine the slowest passes measure the neighbours.
+            double best = 0;
+            for (int pass = 0; pass < 3; pass++)
+            {
+                var before = Process.GetCurrentProcess().TotalProcessorTime;
+                foreach (var c in set) extractor.Compute(c);
+                best = Math.Max(best, set.Count / (Process.GetCurrentProcess().TotalProcessorTime - before).TotalSeconds);
+            }
+            return best;
         }
         double logMel = Rate(new AudioFeatureSpec(), at16);
         double mfcc = Rate(new AudioFeatureSpec(Kind: AudioFeatureKind.Mfcc), at16);

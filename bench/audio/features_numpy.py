@@ -38,10 +38,13 @@ def log_mel(x):
 def rate(fn, data):
     for x in data[:10]:
         fn(x)
-    start = time.process_time()
-    for x in data:
-        fn(x)
-    return len(data) / (time.process_time() - start)
+    best = 0.0
+    for _ in range(3):  # best of three passes, as the Lepton half
+        start = time.process_time()
+        for x in data:
+            fn(x)
+        best = max(best, len(data) / (time.process_time() - start))
+    return best
 
 
 rng = np.random.default_rng(1)

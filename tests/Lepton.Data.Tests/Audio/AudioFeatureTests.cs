@@ -71,6 +71,8 @@ public class AudioFeatureTests
     [InlineData(256)]
     [InlineData(400)]
     [InlineData(16)]
+    [InlineData(4)]
+    [InlineData(2)]
     public void PowerSpectrum_EqualsTheDftDefinition(int n)
     {
         var frame = TestAudio.Noise(n, 1, seed: n).Select(v => (double)v).ToArray();

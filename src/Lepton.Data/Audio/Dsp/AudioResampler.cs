@@ -19,18 +19,21 @@ public static class AudioResampler
     {
         var (up, down) = Ratio(rateIn, rateOut);
         if (up == 1 && down == 1) return x.ToArray();
-        var h = Filter(up, down);
-        int half = (h.Length - 1) / 2;
+        var phases = Phases(up, down);
+        int half = 10 * Math.Max(up, down);
         long nOut = ((long)x.Length * up + down - 1) / down;
         var y = new float[nOut];
         for (long n = 0; n < nOut; n++)
         {
-            // y[n] = sum_i x[i] h[n*down + half - i*up] over the taps that exist: a polyphase branch of about 2*half/up taps.
+            // y[n] = sum_i x[i] h[n*down + half - i*up]: with c = n*down + half, the taps in reach are h[c%up + j*up] against
+            // x[c/up - j], one polyphase branch read front to back.
             long centre = n * down + half;
-            long iFirst = Math.Max(0, CeilDiv(centre - 2 * half, up));
-            long iLast = Math.Min(x.Length - 1, centre / up);
+            var taps = phases[(int)(centre % up)];
+            long last = centre / up;
+            int jFirst = (int)Math.Max(0, last - (x.Length - 1));
+            int jEnd = (int)Math.Min(taps.Length, last + 1);
             double acc = 0;
-            for (long i = iFirst; i <= iLast; i++) acc += x[(int)i] * h[centre - i * up];
+            for (int j = jFirst; j < jEnd; j++) acc += taps[j] * x[(int)(last - j)];
             y[n] = (float)acc;
         }
         return y;
@@ -69,6 +72,23 @@ public static class AudioResampler
         return (rateOut / g, rateIn / g);
     }
 
+    private static readonly ConcurrentDictionary<(int Up, int Down), double[][]> PhaseTables = new();
+
+    // phases[p][j] = h[p + j*up]: the filter regrouped by branch so each output reads its taps contiguously.
+    private static double[][] Phases(int up, int down)
+    {
+        if (PhaseTables.TryGetValue((up, down), out var phases)) return phases;
+        var h = Filter(up, down);
+        phases = new double[up][];
+        for (int p = 0; p < up; p++)
+        {
+            phases[p] = new double[p < h.Length ? (h.Length - 1 - p) / up + 1 : 0];
+            for (int j = 0; j < phases[p].Length; j++) phases[p][j] = h[p + j * up];
+        }
+        if (PhaseTables.Count < 64) PhaseTables.TryAdd((up, down), phases);
+        return phases;
+    }
+
     private static double[] Filter(int up, int down)
     {
         if (Filters.TryGetValue((up, down), out var h)) return h;
@@ -81,5 +101,4 @@ public static class AudioResampler
         return h;
     }
 
-    private static long CeilDiv(long a, long b) => a >= 0 ? (a + b - 1) / b : -(-a / b);
 }

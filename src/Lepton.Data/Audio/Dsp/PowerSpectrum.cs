@@ -1,8 +1,8 @@
 namespace Lepton.Data.Audio.Dsp;
 
 /// <summary>
-/// |DFT|^2 of a real frame of n samples, bins 0..n/2: an iterative radix-2 FFT when n is a power of two, a table-driven
-/// DFT otherwise. One instance per n; not thread-safe (it keeps scratch buffers).
+/// |DFT|^2 of a real frame of n samples, bins 0..n/2: when n is a power of two, an iterative radix-2 FFT of n/2 complex
+/// points (the real-input packing), a table-driven DFT otherwise. One instance per n; not thread-safe (it keeps scratch buffers).
 /// </summary>
 public sealed class PowerSpectrum
 {
@@ -27,11 +27,12 @@ public sealed class PowerSpectrum
         }
         _re = new double[n];
         _im = new double[n];
-        _bitReverse = new int[_radix2 ? n : 0];
+        // The radix-2 path transforms n/2 complex points (see Compute).
+        _bitReverse = new int[_radix2 ? n / 2 : 0];
         if (_radix2)
         {
-            int bits = System.Numerics.BitOperations.Log2((uint)n);
-            for (int i = 0; i < n; i++)
+            int bits = System.Numerics.BitOperations.Log2((uint)n / 2);
+            for (int i = 0; i < n / 2; i++)
             {
                 int r = 0;
                 for (int b = 0; b < bits; b++) r |= ((i >> b) & 1) << (bits - 1 - b);
@@ -53,19 +54,23 @@ public sealed class PowerSpectrum
             Dft(frame, power);
             return;
         }
-        for (int i = 0; i < _n; i++)
+        // A real frame of n samples as a complex one of m = n/2 (even samples real, odd imaginary): one FFT of half the size,
+        // then X[k] = E[k] + e^{-2 pi i k/n} O[k] with E, O the spectra of the even and odd samples, untangled from Z.
+        int m = _n / 2;
+        for (int i = 0; i < m; i++)
         {
-            _re[_bitReverse[i]] = frame[i];
-            _im[_bitReverse[i]] = 0;
+            int r = _bitReverse[i];
+            _re[r] = frame[2 * i];
+            _im[r] = frame[2 * i + 1];
         }
-        for (int size = 2; size <= _n; size <<= 1)
+        for (int size = 2; size <= m; size <<= 1)
         {
             int halfSize = size >> 1, step = _n / size;
-            for (int start = 0; start < _n; start += size)
+            for (int start = 0; start < m; start += size)
             {
                 for (int j = 0; j < halfSize; j++)
                 {
-                    // Twiddle e^{-2 pi i j / size}.
+                    // Twiddle e^{-2 pi i j / size}, read from the n-point table.
                     double wr = _cos[j * step], wi = -_sin[j * step];
                     int a = start + j, b = a + halfSize;
                     double tr = _re[b] * wr - _im[b] * wi, ti = _re[b] * wi + _im[b] * wr;
@@ -76,7 +81,16 @@ public sealed class PowerSpectrum
                 }
             }
         }
-        for (int k = 0; k < Bins; k++) power[k] = _re[k] * _re[k] + _im[k] * _im[k];
+        for (int k = 0; k <= m; k++)
+        {
+            int k1 = k % m, k2 = (m - k) % m;
+            double zr = _re[k1], zi = _im[k1], cr = _re[k2], ci = -_im[k2]; // Z[k] and conj(Z[m-k])
+            double er = 0.5 * (zr + cr), ei = 0.5 * (zi + ci);               // E[k]
+            double odr = 0.5 * (zi - ci), odi = -0.5 * (zr - cr);             // O[k] = (Z[k] - conj(Z[m-k])) / 2i
+            double wr = _cos[k % _n], wi = -_sin[k % _n];
+            double xr = er + wr * odr - wi * odi, xi = ei + wr * odi + wi * odr;
+            power[k] = xr * xr + xi * xi;
+        }
     }
 
     private void Dft(ReadOnlySpan<double> frame, Span<double> power)

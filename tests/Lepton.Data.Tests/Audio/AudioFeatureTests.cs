@@ -113,6 +113,21 @@ public class AudioFeatureTests
     }
 
     [Fact]
+    public void Compute_SpecWithTrimming_DropsTheSilentEdgesBeforeFraming()
+    {
+        var x = new float[16000];
+        TestAudio.Sine(500, 16000, 4000).CopyTo(x, 6000);
+        var clip = new AudioClip(x, 16000);
+        var trimmed = new AudioFeatureExtractor(new AudioFeatureSpec(TrimTopDb: 40)).Compute(clip);
+        var whole = new AudioFeatureExtractor(new AudioFeatureSpec()).Compute(clip);
+        Assert.Equal(101, whole.Frames);
+        var (_, length) = VoiceActivityTrimmer.Range(x, 512, 160, 40);
+        Assert.Equal(1 + length / 160, trimmed.Frames);
+        // 4000 tone samples are 26 hops; frames that overlap the tone by a few samples are voiced too, up to ~3 hops each side.
+        Assert.InRange(trimmed.Frames, 26, 32);
+    }
+
+    [Fact]
     public void Trim_AllZeros_KeepsTheClip()
     {
         Assert.Equal((0, 3000), VoiceActivityTrimmer.Range(new float[3000], 512, 160, 40));

@@ -1,4 +1,5 @@
 using Lepton.Data.Audio;
+using Lepton.Data.Audio.Augmentation;
 using Lepton.Data.Audio.Import;
 using Lepton.Data.Audio.Inspection;
 using Lepton.Data.Audio.Wav;
@@ -205,5 +206,25 @@ public sealed class AudioImportTests : IDisposable
         var back = AudioManifest.FromJson(m.ToJson());
         Assert.Equal(m.Items, back.Items);
         Assert.Equal(m.ContentHash(), back.ContentHash());
+    }
+
+    [Fact]
+    public void FeatureTensors_ClipsOfAnyLength_BecomeFixedFrameInputsWithClassIndices()
+    {
+        Wav("go/short.wav", TestAudio.Sine(300, 16000, 4000));
+        Wav("go/long.wav", TestAudio.Sine(300, 16000, 30000));
+        Wav("stop/b.wav", TestAudio.Sine(900, 8000, 8000), rate: 8000);
+        var (_, corpus, _) = Import(_root);
+        var spec = new Lepton.Data.Audio.Features.AudioFeatureSpec();
+        var data = Lepton.Data.Audio.Features.AudioFeatureTensors.Build(corpus, spec, seconds: 1.0);
+        Assert.Equal([3, 1, 101, 40], data.Inputs.Shape.ToArray());
+        Assert.Equal([0, 0, 1], data.Targets.ToArray().Select(v => (int)v));
+        // The short clip is zero-padded: its last frames hold only the log offset, ln(1e-6).
+        var v = data.Inputs.ToArray();
+        int perClip = 101 * 40, shortClip = 1; // items in path order: go/long, go/short, stop/b
+        Assert.Equal(Math.Log(1e-6), v[shortClip * perClip + 100 * 40 + 5], 3);
+        var augmented = Lepton.Data.Audio.Features.AudioFeatureTensors.Build(corpus, spec, 1.0,
+            augmenter: new AudioAugmenter(AudioAugmentSpec.Parse("noise=10,time_mask=20"), seed: 1), epoch: 1);
+        Assert.NotEqual(v, augmented.Inputs.ToArray());
     }
 }

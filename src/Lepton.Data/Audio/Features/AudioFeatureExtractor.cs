@@ -36,6 +36,20 @@ public sealed class AudioFeatureExtractor
         return Compute(Prepare(x, Spec));
     }
 
+    /// <summary>
+    /// Features of a fixed number of frames, 1 + <paramref name="samples"/>/hop: resampled and trimmed as <see cref="Compute(AudioClip)"/>,
+    /// then cut to <paramref name="samples"/> or padded with zeros at the end, so clips of any length batch together.
+    /// </summary>
+    public AudioFeatures ComputeFixed(AudioClip clip, int samples)
+    {
+        if (samples < 1) throw new ArgumentException($"ComputeFixed needs a positive number of samples; got {samples}.");
+        var x = clip.SampleRate == Spec.SampleRate ? clip.Samples : AudioResampler.Resample(clip.Samples, clip.SampleRate, Spec.SampleRate);
+        var prepared = Prepare(x, Spec);
+        var fixedLength = new float[samples];
+        prepared.AsSpan(0, Math.Min(samples, prepared.Length)).CopyTo(fixedLength);
+        return Compute(fixedLength);
+    }
+
     /// <summary>Features of samples already at the spec's rate and already trimmed (see <see cref="Prepare"/>).</summary>
     public AudioFeatures Compute(ReadOnlySpan<float> x)
     {

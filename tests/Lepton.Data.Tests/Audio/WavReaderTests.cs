@@ -133,4 +133,30 @@ public class WavReaderTests
         Assert.False(WavReader.LooksLikeWav("RIFF\0\0\0\0AVI LIST"u8));
         Assert.False(WavReader.LooksLikeWav("RIFF"u8));
     }
+
+    [Fact]
+    public void Read_EveryHeaderByteCorrupted_EitherReadsOrRefusesCleanly()
+    {
+        // Hostile headers: each of the first 48 bytes set to 0x00, 0x7F, 0x80 and 0xFF in turn; the reader must decode or
+        // refuse with InvalidDataException, never overflow, index out of range or allocate what the header claims.
+        var good = TestAudio.Wav(1, 2, 16000, 16, new byte[64]);
+        int refused = 0;
+        for (int at = 0; at < 48; at++)
+            foreach (byte value in new byte[] { 0x00, 0x7F, 0x80, 0xFF })
+            {
+                var bad = (byte[])good.Clone();
+                bad[at] = value;
+                try
+                {
+                    var clip = WavReader.Read(bad, "fuzz.wav");
+                    Assert.InRange(clip.Samples.Length, 1, 64);
+                }
+                catch (InvalidDataException e)
+                {
+                    Assert.Contains("fuzz.wav", e.Message);
+                    refused++;
+                }
+            }
+        Assert.True(refused > 20, $"only {refused} corruptions refused");
+    }
 }

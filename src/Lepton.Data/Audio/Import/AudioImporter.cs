@@ -89,8 +89,8 @@ public sealed class AudioImporter(AudioImportOptions options)
         var item = new AudioItem(file.Path, Convert.ToHexStringLower(SHA256.HashData(raw)), raw.Length, file.Label, file.Split, file.Group);
         try
         {
-            var info = WavReader.ReadInfo(new MemoryStream(raw, writable: false), file.Path, Options.ReadOptions);
-            var clip = WavReader.Read(raw, file.Path, Options.ReadOptions);
+            using var stream = new MemoryStream(raw, writable: false);
+            var clip = WavReader.Read(stream, file.Path, Options.ReadOptions, out var info);
             return Measure(item with { SourceRate = info.SampleRate, SourceChannels = info.Channels }, clip);
         }
         catch (InvalidDataException e)

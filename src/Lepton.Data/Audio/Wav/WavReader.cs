@@ -32,9 +32,12 @@ public static class WavReader
     }
 
     /// <summary>Reads a WAV from a seekable stream; <paramref name="name"/> is used in errors.</summary>
-    public static AudioClip Read(Stream stream, string name, WavReadOptions? options = null)
+    public static AudioClip Read(Stream stream, string name, WavReadOptions? options = null) => Read(stream, name, options, out _);
+
+    /// <summary>Reads a WAV from a seekable stream and gives its header too (rate, channels, encoding as stored).</summary>
+    public static AudioClip Read(Stream stream, string name, WavReadOptions? options, out WavInfo info)
     {
-        var info = ReadInfo(stream, name, options);
+        info = ReadInfo(stream, name, options);
         stream.Position = info.DataOffset;
         long bytes = info.Frames * info.BlockAlign;
         var data = new byte[bytes];
@@ -125,8 +128,8 @@ public static class WavReader
             throw new InvalidDataException($"{name} declares {frames / (double)h.rate:0.#} s of audio; the limit is {options.MaxSeconds:0.#} s. Cut it into clips first.");
         if (dataOffset + dataSize > length)
             throw new InvalidDataException($"{name} declares {dataSize} bytes of samples but holds {Math.Max(0, length - dataOffset)}; the file is truncated.");
-        if (frames * (long)h.channels > Array.MaxLength)
-            throw new InvalidDataException($"{name} holds {frames * (long)h.channels} samples, more than one array can hold; cut it into clips first.");
+        if (frames * (long)info.BlockAlign > Array.MaxLength)
+            throw new InvalidDataException($"{name} holds {frames * (long)info.BlockAlign:N0} bytes of samples, more than one read can hold ({Array.MaxLength:N0}); cut it into clips first.");
         return info with { Frames = frames };
     }
 

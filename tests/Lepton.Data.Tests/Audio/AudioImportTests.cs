@@ -227,4 +227,36 @@ public sealed class AudioImportTests : IDisposable
             augmenter: new AudioAugmenter(AudioAugmentSpec.Parse("noise=10,time_mask=20"), seed: 1), epoch: 1);
         Assert.NotEqual(v, augmented.Inputs.ToArray());
     }
+
+    [Fact]
+    public void Import_SamplesOverTheTotalLimit_RefusedAndTheBlobFileRemoved()
+    {
+        Wav("up/a.wav", TestAudio.Sine(300, 16000, 8000));
+        Wav("up/b.wav", TestAudio.Sine(300, 16000, 8000));
+        string blob = Path.Combine(_root, ".blob-limit");
+        var e = Assert.Throws<AudioImportException>(() => new AudioImporter(new AudioImportOptions(MaxTotalBytes: 20_000)).Import(_root, blob));
+        Assert.Contains("up/b.wav", e.Message);
+        Assert.False(File.Exists(blob));
+    }
+
+    [Fact]
+    public void Import_Cancelled_ThrowsAndLeavesNoBlob()
+    {
+        Wav("up/a.wav", TestAudio.Sine(300, 16000, 800));
+        using var cts = new CancellationTokenSource();
+        cts.Cancel();
+        string blob = Path.Combine(_root, ".blob-cancel");
+        Assert.ThrowsAny<OperationCanceledException>(() => new AudioImporter(new AudioImportOptions()).Import(_root, blob, ct: cts.Token));
+        Assert.False(File.Exists(blob));
+    }
+
+    [Fact]
+    public void Import_KerasSplitFolders_KeepTheSplits()
+    {
+        Wav("train/yes/a.wav", TestAudio.Sine(300, 16000, 800));
+        Wav("test/yes/b.wav", TestAudio.Sine(320, 16000, 800));
+        var (m, _, outcome) = Import(_root);
+        Assert.Equal("keras-splits", outcome.Layout);
+        Assert.Equal([("test/yes/b.wav", "test"), ("train/yes/a.wav", "train")], m.Items.Select(i => (i.Path, i.Split)));
+    }
 }

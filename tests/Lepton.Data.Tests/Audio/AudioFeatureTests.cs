@@ -140,7 +140,8 @@ public class AudioFeatureTests
             Kind: AudioFeatureKind.Mfcc, TrimTopDb: 35);
         string json = spec.ToJson();
         Assert.Contains("\"format\": \"lepton.audio-features/1\"", json);
-        Assert.Contains("\"kind\": \"Mfcc\"", json);
+        Assert.Contains("\"kind\": \"mfcc\"", json);
+        Assert.Contains("\"kind\": \"log_mel\"", new AudioFeatureSpec().ToJson());
         var back = AudioFeatureSpec.FromJson(json);
         Assert.Equal(spec, back);
         var clip = new AudioClip(TestAudio.Noise(5000, 0.4, 3), 8000);
@@ -151,6 +152,7 @@ public class AudioFeatureTests
     [InlineData("{\"format\":\"lepton.audio-features/1\",\"n_fft\":512,\"colour\":3}", "colour")]
     [InlineData("{\"format\":\"other\"}", "format")]
     [InlineData("{\"format\":\"lepton.audio-features/1\",\"fmax\":9000}", "fmax")]
+    [InlineData("{\"format\":\"lepton.audio-features/1\",\"kind\":\"spectrogram\"}", "kind")]
     public void Spec_FromJson_BadInput_RefusedNamingTheField(string json, string expected)
     {
         var e = Assert.ThrowsAny<Exception>(() => AudioFeatureSpec.FromJson(json));

@@ -3,8 +3,7 @@ using System.Text.Json.Serialization;
 
 namespace Lepton.Data.Audio.Features;
 
-/// <summary>Which features a model reads: log-mel spectrogram frames or MFCCs.</summary>
-[JsonConverter(typeof(JsonStringEnumConverter<AudioFeatureKind>))]
+/// <summary>Which features a model reads: log-mel spectrogram frames or MFCCs (<c>log_mel</c>, <c>mfcc</c> in JSON).</summary>
 public enum AudioFeatureKind
 {
     LogMel,
@@ -50,6 +49,7 @@ public sealed record AudioFeatureSpec(
         PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
         WriteIndented = true,
         UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower, allowIntegerValues: false) },
     };
 
     /// <summary>Values per frame: NMels or NMfcc.</summary>

@@ -51,6 +51,22 @@ public class AudioAugmenterTests
         Assert.InRange(Frequency(y, Rate), 297, 303);
     }
 
+    [Fact]
+    public void TimeStretch_Shorter_KeepsThePitch()
+    {
+        var y = TimeStretch.ToLength(TestAudio.Sine(450, Rate, 16000), 11000);
+        Assert.Equal(11000, y.Length);
+        Assert.InRange(Frequency(y, Rate), 446, 454);
+    }
+
+    [Fact]
+    public void TimeStretch_ShorterThanTwoWindows_InterpolatesKeepingTheEnds()
+    {
+        float[] x = [0, 1, 2, 3, 4];
+        var y = TimeStretch.ToLength(x, 9);
+        Assert.Equal(new float[] { 0, 0.5f, 1, 1.5f, 2, 2.5f, 3, 3.5f, 4 }, y);
+    }
+
     [Theory]
     [InlineData(20)]
     [InlineData(0.5)]

@@ -42,6 +42,7 @@ public static partial class DataCommand
             await using var registry = await ModelRegistry.OpenAsync(p.GetValue(store), ct);
             var resolved = await DatasetReference.Parse(p.GetValue(reference)).ResolveAsync(registry.Store, ct);
             if (Registry.Datasets.Text.TextDatasetSummary.IsTextVersion(resolved)) return await CleanTextAsync(registry, resolved, p.GetValue(drop)!, p.GetValue(json), ct);
+            if (Registry.Datasets.Audio.AudioDatasetSummary.IsAudioVersion(resolved)) return await CleanAudioAsync(registry, resolved, p.GetValue(drop)!, p.GetValue(json), ct);
             var kinds = InspectionKinds.Parse(p.GetValue(drop)!);
             using var data = await ImageDatasets.LoadAsync(registry.Store, registry.Artifacts, DatasetReference.Parse(p.GetValue(reference)), ct: ct);
             var parent = data.Version;

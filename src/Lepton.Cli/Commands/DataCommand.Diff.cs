@@ -33,7 +33,9 @@ public static partial class DataCommand
             await using var registry = await ModelRegistry.OpenAsync(p.GetValue(store), ct);
             var va = await a.ResolveAsync(registry.Store, ct);
             var vb = await b.ResolveAsync(registry.Store, ct);
-            var diff = Registry.Datasets.Text.TextDatasetSummary.IsTextVersion(va) && Registry.Datasets.Text.TextDatasetSummary.IsTextVersion(vb)
+            var diff = Registry.Datasets.Audio.AudioDatasetSummary.IsAudioVersion(va) && Registry.Datasets.Audio.AudioDatasetSummary.IsAudioVersion(vb)
+                ? Registry.Datasets.Audio.AudioDatasets.Diff(await Registry.Datasets.Audio.AudioDatasets.ReadManifestAsync(registry.Artifacts, va, ct), await Registry.Datasets.Audio.AudioDatasets.ReadManifestAsync(registry.Artifacts, vb, ct))
+                : Registry.Datasets.Text.TextDatasetSummary.IsTextVersion(va) && Registry.Datasets.Text.TextDatasetSummary.IsTextVersion(vb)
                 ? Registry.Datasets.Text.TextDatasets.Diff(await Registry.Datasets.Text.TextDatasets.ReadManifestAsync(registry.Artifacts, va, ct), await Registry.Datasets.Text.TextDatasets.ReadManifestAsync(registry.Artifacts, vb, ct))
                 : ImageDatasets.Diff(await ImageDatasets.ReadManifestAsync(registry.Artifacts, va, ct), await ImageDatasets.ReadManifestAsync(registry.Artifacts, vb, ct));
             var counts = Enum.GetValues<ImageChangeKind>().ToDictionary(KindName, k => diff.Of(k).Count());

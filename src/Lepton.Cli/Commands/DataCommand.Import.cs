@@ -22,6 +22,7 @@ public static partial class DataCommand
         var table = new TableImportCliOptions();
         var store = RegistryOptions.Store();
         var textOptions = new TextImportCliOptions();
+        var audioOptions = new AudioImportCliOptions();
         var json = CommonOptions.Json();
         var cmd = new Command("import", """
             Import a folder or manifest of images (JPEG, PNG, BMP, GIF, WebP) as a data set version: every file hashed, decoded,
@@ -42,14 +43,20 @@ public static partial class DataCommand
             inferred (or pinned with --schema), stored as normalized Parquet; see docs/tables.md.
               lepton data import ./churn.csv --name churn --label-column churned
               lepton data import ./sales/ --name sales --label-column amount --task regression --time-column date
+
+            Audio (see docs/audio-datasets.md): a folder of command folders of WAV files, or a manifest path,label[,speaker].
+              lepton data import ./keywords/manifest.csv --name keywords --rate 16000
             """);
         cmd.Arguments.Add(path);
         foreach (var o in new Option[] { name, size, channels, resize, maxFiles, store, json }.Concat(table.All)) cmd.Options.Add(o);
         textOptions.AddTo(cmd);
+        audioOptions.AddTo(cmd);
         cmd.SetAction(p => CommandRunner.Run(async ct =>
         {
             string source = p.GetValue(path)!;
             string kind = textOptions.KindName(p);
+            if (AudioImportCliOptions.IsAudio(kind, source))
+                return await ImportAudioAsync(audioOptions.Read(p, p.GetValue(maxFiles)), source, p.GetValue(name)!, p.GetValue(store), p.GetValue(json), ct);
             // --text-column makes a CSV a table of texts; otherwise a .csv/.tsv/.parquet without a 'path' column is a table.
             if (kind == "table" || (kind == "auto" && p.GetValue(textOptions.TextColumn) is null && IsTableImport(source, table.Given(p) || textOptions.LabelGiven(p))))
                 return await ImportTableAsync(p, table, textOptions.SingleLabel(p), source, p.GetValue(name)!, p.GetValue(store), p.GetValue(json), ct);

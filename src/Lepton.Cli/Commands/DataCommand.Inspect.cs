@@ -48,6 +48,7 @@ public static partial class DataCommand
                     throw new ArgumentException($"--html and --label-errors inspect image data sets; {tableVersion.Name}@{tableVersion.Version} is a table (use --json for the full report).");
                 return await InspectTableAsync(registry, tableVersion, p.GetValue(json), ct);
             }
+            if (Registry.Datasets.Audio.AudioDatasetSummary.IsAudioVersion(resolved)) return await InspectAudioAsync(registry, resolved, p.GetValue(json), ct);
             using var data = await ImageDatasets.LoadAsync(registry.Store, registry.Artifacts, DatasetReference.Parse(p.GetValue(reference)), ct: ct);
             var name = $"{data.Version.Name}@{data.Version.Version}";
             var options = new InspectionOptions(NearDuplicateDistance: p.GetValue(distance));

@@ -35,6 +35,7 @@ public static partial class DataCommand
               lepton data split scans@1 --test 0.25 --group-column group --folds 5 --json
               lepton data split churn@1 --test 0.2 --stratify --folds 5
               lepton data split sales@1 --test 0.2 --time-column date
+              lepton data split keywords@1 --test 0.2 --validation 0.1 --group-column speaker
             """);
         cmd.Arguments.Add(reference);
         foreach (var o in new Option[] { test, validation, stratify, group, time, folds, seed, store, json }) cmd.Options.Add(o);
@@ -46,12 +47,13 @@ public static partial class DataCommand
                 return await SplitTableAsync(tables, tableVersion, new Data.Tables.Splits.TableSplitOptions(p.GetValue(test), p.GetValue(validation),
                     p.GetValue(stratify), p.GetValue(group), p.GetValue(time), p.GetValue(folds), p.GetValue(seed)), p.GetValue(json), ct);
             }
-            if (p.GetValue(time) is not null) throw new ArgumentException("--time-column splits tables; an image data set has no time column.");
-            if (p.GetValue(group) is { } column && column != "group")
-                throw new ArgumentException($"--group-column '{column}': an image data set keeps one group column, 'group' (from the import manifest's group column); use --group-column group.");
+            if (p.GetValue(time) is not null) throw new ArgumentException("--time-column splits tables; image, text and audio data sets have no time column.");
             var options = new SplitOptions(p.GetValue(test), p.GetValue(validation), p.GetValue(stratify), p.GetValue(group) is not null, p.GetValue(folds), p.GetValue(seed));
             await using var registry = await ModelRegistry.OpenAsync(p.GetValue(store), ct);
             var parent = await DatasetReference.Parse(p.GetValue(reference)).ResolveAsync(registry.Store, ct);
+            if (Registry.Datasets.Audio.AudioDatasetSummary.IsAudioVersion(parent)) return await SplitAudioAsync(registry, parent, options, p.GetValue(group), p.GetValue(json), ct);
+            if (p.GetValue(group) is { } column && column != "group")
+                throw new ArgumentException($"--group-column '{column}': an image data set keeps one group column, 'group' (from the import manifest's group column); use --group-column group.");
             if (Registry.Datasets.Text.TextDatasetSummary.IsTextVersion(parent)) return await SplitTextAsync(registry, parent, options, p.GetValue(json), ct);
             var manifest = await ImageDatasets.ReadManifestAsync(registry.Artifacts, parent, ct);
             if (options.Grouped && manifest.Items.All(i => i.Group is null))

@@ -15,7 +15,7 @@ namespace Lepton.Cli.Commands;
 /// <summary>The options of <c>lepton data import</c> that only text imports read.</summary>
 internal sealed class TextImportCliOptions
 {
-    public Option<string> Kind { get; } = new("--kind") { Description = "What the path holds: auto (default: a folder is images when most sampled files are images; a CSV/JSONL is text with --text-column; a .csv/.tsv/.parquet without a 'path' column is a table), image, text or table.", DefaultValueFactory = _ => "auto" };
+    public Option<string> Kind { get; } = new("--kind") { Description = "What the path holds: auto (default: audio when most sampled files, or the manifest's first rows, are WAV; a folder is images when most sampled files are images; a CSV/JSONL is text with --text-column; a .csv/.tsv/.parquet without a 'path' column is a table), image, text, table or audio.", DefaultValueFactory = _ => "auto" };
     public Option<string?> TextColumn { get; } = new("--text-column") { Description = "Text: the CSV/JSONL column holding the text." };
     public Option<string[]> LabelColumns { get; } = new("--label-column") { Description = "Texts and tables: the label column(s); for texts several (repeat the option) give multi-label indicators, a table takes one.", AllowMultipleArgumentsPerToken = true };
     public Option<string> Normalize { get; } = new("--normalize") { Description = "Text: Unicode normalization, nfc (default) or nfkc.", DefaultValueFactory = _ => "nfc" };
@@ -37,8 +37,9 @@ internal sealed class TextImportCliOptions
         "images" or "image" => "image",
         "tables" or "table" => "table",
         "texts" or "text" => "text",
+        "audio" => "audio",
         "auto" => "auto",
-        var other => throw new ArgumentException($"--kind '{other}' is not auto, image, text or table."),
+        var other => throw new ArgumentException($"--kind '{other}' is not auto, image, text, table or audio."),
     };
 
     /// <summary>True when this import is a text import (said by --kind, or sniffed from the path).</summary>

@@ -65,6 +65,7 @@ public static partial class DataCommand
             if (ImageDatasetSummary.IsImageVersion(v)) { WriteImageSummary(v); return 0; }
             if (Registry.Datasets.Text.TextDatasetSummary.IsTextVersion(v)) { WriteTextSummary(v); return 0; }
             if (Registry.Datasets.Tables.TableDatasetSummary.IsTableVersion(v)) { WriteTableSummary(v); return 0; }
+            if (Registry.Datasets.Audio.AudioDatasetSummary.IsAudioVersion(v)) { WriteAudioSummary(v); return 0; }
             var c = AnsiConsole.Console;
             c.MarkupLine($"[bold]{Markup.Escape(v.Name)}@{v.Version}[/] content {v.ContentHash}, parent {v.ParentVersion?.ToString() ?? "-"}, by {Markup.Escape(v.CreatedBy)} at {v.CreatedAt:u}");
             c.Write(new Panel(Markup.Escape(v.ManifestJson)).Header("manifest"));

@@ -40,7 +40,7 @@ public static partial class ImageFolderScanner
                 catch (JsonException ex) { throw new ImageImportException($"{name} line {line} is not JSON ({ex.Message}); each line is {{\"path\": ..., \"label\": ...}}."); }
                 if (e.ValueKind != JsonValueKind.Object) throw new ImageImportException($"{name} line {line} is not a JSON object; each line is {{\"path\": ..., \"label\": ...}}.");
                 string? Str(string key) => e.TryGetProperty(key, out var v) && v.ValueKind != JsonValueKind.Null ? (v.ValueKind == JsonValueKind.String ? v.GetString() : v.GetRawText()) : null;
-                rows.Add((line, Str("path") ?? "", Str("label") is { Length: > 0 } l ? l : null, Str("split"), Str("group")));
+                rows.Add((line, Str("path") ?? "", Str("label") is { Length: > 0 } l ? l : null, Str("split"), Str("group") ?? Str("speaker")));
             }
         }
         var files = new List<ScannedImage>();
@@ -106,7 +106,9 @@ public static partial class ImageFolderScanner
     private static int[] Header(List<string> fields, string name)
     {
         var names = fields.Select(f => f.Trim().ToLowerInvariant()).ToList();
-        int[] columns = [names.IndexOf("path"), names.IndexOf("label"), names.IndexOf("split"), names.IndexOf("group")];
+        // "speaker" is the group column's name in audio manifests.
+        int group = names.IndexOf("group") is >= 0 and var g ? g : names.IndexOf("speaker");
+        int[] columns = [names.IndexOf("path"), names.IndexOf("label"), names.IndexOf("split"), group];
         if (columns[0] < 0) throw new ImageImportException($"{name} has no 'path' column in its header; the first line names the columns path,label[,split][,group].");
         return columns;
     }

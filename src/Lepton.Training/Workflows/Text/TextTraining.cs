@@ -62,7 +62,7 @@ public static class TextTraining
         var model = TextPresets.Build(preset, vocab, classes.Count, recipe.MaxLength, new Generator(recipe.Seed));
         log?.Invoke($"{preset}: {model.ParameterCount:N0} parameters, vocabulary {vocab}, {train.Count} training texts, {test.Count} test texts");
 
-        var losses = Fit(model, train, recipe, log, ct);
+        var losses = Fit(model, train, recipe with { LearningRate = recipe.LearningRate ?? TextRecipe.DefaultLearningRate(preset) }, log, ct);
         bool cancelled = losses.Count < recipe.Epochs;
         var metrics = new Dictionary<string, double>();
         if (!cancelled && test.Count > 0)
@@ -109,8 +109,8 @@ public static class TextTraining
         var loader = new LengthBucketLoader(train);
         int steps = recipe.Epochs * Math.Max(1, loader.BatchCount);
         int warmup = (int)(steps * recipe.WarmupFraction);
-        ILearningRateSchedule schedule = new LinearWarmupSchedule(new CosineAnnealingSchedule(recipe.LearningRate, Math.Max(1, steps - warmup)), warmup);
-        var optimizer = OptimizerFactory.Create("adamw", model.Parameters(), recipe.LearningRate, recipe.WeightDecay, 0.9);
+        ILearningRateSchedule schedule = new LinearWarmupSchedule(new CosineAnnealingSchedule(recipe.LearningRate!.Value, Math.Max(1, steps - warmup)), warmup);
+        var optimizer = OptimizerFactory.Create("adamw", model.Parameters(), recipe.LearningRate!.Value, recipe.WeightDecay, 0.9);
         var parameters = model.Parameters().Select(p => p.Value).ToArray();
         var losses = new List<double>();
         int step = 0;

@@ -72,6 +72,13 @@ public sealed class TextPresetTests : IDisposable
         Assert.Equal(Logits(model, ids, mask), Logits((GraphModel)loaded.Model, ids, mask));
     }
 
+    [Theory]
+    [InlineData("text-bow", 2_560_195)]
+    [InlineData("text-lstm", 578_947)]
+    [InlineData("text-transformer", 595_523)]
+    public void Build_TextPreset_HasTheDocumentedParameterCount(string preset, long parameters) =>
+        Assert.Equal(parameters, TextPresets.Build(preset, vocabSize: 8000, classes: 3, maxLength: 256).ParameterCount);
+
     [Fact]
     public void Build_UnknownTextPreset_NamesTheChoices()
     {

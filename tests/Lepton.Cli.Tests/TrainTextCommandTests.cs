@@ -80,7 +80,7 @@ public sealed class TrainTextCommandTests(TrainedModelFixture fx) : IDisposable
         Assert.Equal(["ids", "mask"], GraphInputs(bowDir));
 
         string lstmDir = Path.Combine(_root, "lstm");
-        (code, stdout, err) = await CliRun.Invoke("train", "--data", "cli-topics@1", "--model", "text-lstm", "--epochs", "12", "--vocab-size", "600",
+        (code, stdout, err) = await CliRun.Invoke("train", "--data", "cli-topics@1", "--model", "text-lstm", "--epochs", "20", "--vocab-size", "600",
             "--seed", "1", "--out", lstmDir, "--json");
         Assert.True(code == 0, err + stdout);
         var lstm = Json(stdout);

@@ -96,6 +96,26 @@ public sealed class TextTrainingTests : IDisposable
     }
 
     [Fact]
+    public void Run_CancelledBeforeTheFirstBatch_WritesNoModelFolder()
+    {
+        using var cts = new CancellationTokenSource();
+        cts.Cancel();
+        var outcome = TextTraining.Run(Corpus(Reviews(40)), "reviews@1", new TextRecipe("reviews@1", "text-bow", VocabSize: 300), _dir, ct: cts.Token);
+        Assert.True(outcome.Cancelled);
+        Assert.Empty(outcome.EpochLosses);
+        Assert.False(File.Exists(Path.Combine(_dir, ModelFile.SpecFileName)));
+    }
+
+    [Fact]
+    public void Run_MultiLabelVersion_IsRefusedWithTheReason()
+    {
+        var single = Corpus(Reviews(10));
+        var corpus = new TextCorpus(single.Manifest with { MultiLabel = true }, [.. single.Texts().SelectMany(x => Encoding.UTF8.GetBytes(x.Text))]);
+        var e = Assert.Throws<ArgumentException>(() => TextTraining.Run(corpus, "tags@1", new TextRecipe("tags@1"), _dir));
+        Assert.Contains("multi-label", e.Message);
+    }
+
+    [Fact]
     public void Validate_UnknownModel_NamesTheChoices()
     {
         var e = Assert.Throws<ArgumentException>(() => new TextRecipe("reviews@1", "resnet").Validate());

@@ -62,7 +62,8 @@ public static class TextTraining
         var model = TextPresets.Build(preset, vocab, classes.Count, recipe.MaxLength, new Generator(recipe.Seed));
         log?.Invoke($"{preset}: {model.ParameterCount:N0} parameters, vocabulary {vocab}, {train.Count} training texts, {test.Count} test texts");
 
-        var losses = Fit(model, train, recipe with { LearningRate = recipe.LearningRate ?? TextRecipe.DefaultLearningRate(preset) }, log, ct);
+        double learningRate = recipe.LearningRate ?? TextRecipe.DefaultLearningRate(preset);
+        var losses = Fit(model, train, recipe with { LearningRate = learningRate }, log, ct);
         bool cancelled = losses.Count < recipe.Epochs;
         var metrics = new Dictionary<string, double>();
         if (!cancelled && test.Count > 0)
@@ -83,7 +84,7 @@ public static class TextTraining
                 Metadata = new JsonObject
                 {
                     ["preset"] = preset, ["dataset"] = datasetRef, ["tokenizer"] = TokenizerFile,
-                    ["max_length"] = recipe.MaxLength, ["seed"] = recipe.Seed,
+                    ["max_length"] = recipe.MaxLength, ["seed"] = recipe.Seed, ["learning_rate"] = learningRate, ["epochs"] = recipe.Epochs,
                 },
             };
             Directory.CreateDirectory(outDir);

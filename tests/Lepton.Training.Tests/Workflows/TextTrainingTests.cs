@@ -86,6 +86,8 @@ public sealed class TextTrainingTests : IDisposable
         Assert.Equal(["ids", "mask"], loaded.Spec.Inputs.Select(i => i.Name));
         Assert.Equal(["neg", "pos"], loaded.Spec.ClassNames);
         Assert.Equal(outcome.TestMetrics["test_accuracy"], loaded.Spec.Metrics["test_accuracy"], 6);
+        Assert.InRange(outcome.TestMetrics["test_macro_f1"], 0.9, 1.0);
+        Assert.True(File.Exists(Path.Combine(_dir, "evaluation.json")));
     }
 
     [Fact]

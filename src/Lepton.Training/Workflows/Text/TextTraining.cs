@@ -5,12 +5,14 @@ using Lepton.Data.Text;
 using Lepton.Data.Text.Batching;
 using Lepton.Data.Text.Tokenizers;
 using Lepton.Engine;
-using Lepton.Engine.Autograd;
 using Lepton.NN.Graph;
 using Lepton.NN.Losses;
 using Lepton.NN.Presets;
 using Lepton.NN.Serialization;
+using Lepton.Training.Metrics;
+using Lepton.Training.Optimizers;
 using Lepton.Training.Schedules;
+using Lepton.Training.Tasks;
 
 namespace Lepton.Training.Workflows.Text;
 
@@ -28,7 +30,7 @@ public sealed record TextOutcome(
 /// <summary>
 /// Trains a text classifier on a text data set version: a byte-level BPE tokenizer fitted on the training texts only, a
 /// text preset sized for its vocabulary and the classes, length-bucketed batches (ids (N,T) and mask (N,T)), AdamW with a
-/// linear warm-up then cosine decay and the gradient norm clipped, accuracy and loss on the test split, and the model folder
+/// linear warm-up then cosine decay and the gradient norm clipped, accuracy, macro F1 and loss on the test split (evaluation.json), and the model folder
 /// written with <c>tokenizer.json</c> beside model.json so predictions replay the tokenization.
 /// </summary>
 public static class TextTraining
@@ -63,14 +65,18 @@ public static class TextTraining
         log?.Invoke($"{preset}: {model.ParameterCount:N0} parameters, vocabulary {vocab}, {train.Count} training texts, {test.Count} test texts");
 
         double learningRate = recipe.LearningRate ?? TextRecipe.DefaultLearningRate(preset);
-        var losses = Fit(model, train, recipe with { LearningRate = learningRate }, log, ct);
+        var optimizer = OptimizerFactory.Create("adamw", model.Parameters(), learningRate, recipe.WeightDecay, 0.9);
+        var losses = Fit(model, optimizer, train, recipe with { LearningRate = learningRate }, log, ct);
         bool cancelled = losses.Count < recipe.Epochs;
         var metrics = new Dictionary<string, double>();
+        ClassificationReport? report = null;
         if (!cancelled && test.Count > 0)
         {
-            var (accuracy, loss) = Evaluate(model, test);
-            metrics["test_accuracy"] = accuracy;
-            metrics["test_loss"] = loss;
+            // The trainer's evaluation runs both inputs in eval mode without gradients, in order, as for images.
+            report = new Trainer(model, optimizer, TrainingTask.Create(TaskSpec.Multiclass)).Evaluate(test, recipe.BatchSize);
+            metrics["test_accuracy"] = report.Accuracy;
+            metrics["test_macro_f1"] = report.MacroAverage.F1;
+            if (report.Loss is { } loss) metrics["test_loss"] = loss;
         }
         if (losses.Count > 0) metrics["train_loss"] = losses[^1];
         if (!cancelled)
@@ -90,6 +96,7 @@ public static class TextTraining
             Directory.CreateDirectory(outDir);
             tokenizer.Save(Path.Combine(outDir, TokenizerFile));
             ModelFile.Save(outDir, model, spec);
+            if (report is not null) ModelReports.WriteEvaluation(outDir, report);
         }
         return new TextOutcome(preset, vocab, losses, metrics, train.Count, test.Count, clock.Elapsed, cancelled);
     }
@@ -105,13 +112,12 @@ public static class TextTraining
     }
 
     // One record-and-backpropagate step per length-bucketed batch; returns the mean loss of each completed epoch.
-    private static List<double> Fit(GraphModel model, TokenizedTextDataset train, TextRecipe recipe, Action<string>? log, CancellationToken ct)
+    private static List<double> Fit(GraphModel model, IOptimizer optimizer, TokenizedTextDataset train, TextRecipe recipe, Action<string>? log, CancellationToken ct)
     {
         var loader = new LengthBucketLoader(train);
         int steps = recipe.Epochs * Math.Max(1, loader.BatchCount);
         int warmup = (int)(steps * recipe.WarmupFraction);
         ILearningRateSchedule schedule = new LinearWarmupSchedule(new CosineAnnealingSchedule(recipe.LearningRate!.Value, Math.Max(1, steps - warmup)), warmup);
-        var optimizer = OptimizerFactory.Create("adamw", model.Parameters(), recipe.LearningRate!.Value, recipe.WeightDecay, 0.9);
         var parameters = model.Parameters().Select(p => p.Value).ToArray();
         var losses = new List<double>();
         int step = 0;
@@ -140,38 +146,5 @@ public static class TextTraining
             log?.Invoke($"epoch {epoch + 1}/{recipe.Epochs}: loss {losses[^1]:F4}, lr {optimizer.LearningRate:G3}");
         }
         return losses;
-    }
-
-    /// <summary>Accuracy and mean cross-entropy of <paramref name="model"/> on <paramref name="data"/>, in eval mode without gradients.</summary>
-    public static (double Accuracy, double Loss) Evaluate(GraphModel model, TokenizedTextDataset data)
-    {
-        ArgumentNullException.ThrowIfNull(model);
-        ArgumentNullException.ThrowIfNull(data);
-        model.Eval();
-        try
-        {
-            using var _ = new NoGrad();
-            long correct = 0;
-            double lossSum = 0;
-            foreach (var batch in new LengthBucketLoader(data))
-            {
-                var logits = model.ForwardMany(batch.AllInputs)[0];
-                lossSum += CrossEntropyLoss.Apply(logits, batch.Targets).Item() * batch.Count;
-                var scores = logits.ToArray();
-                var targets = batch.Targets.ToArray<int>();
-                int c = logits.Shape[1];
-                for (int i = 0; i < batch.Count; i++)
-                {
-                    int best = 0;
-                    for (int k = 1; k < c; k++) if (scores[i * c + k] > scores[i * c + best]) best = k;
-                    if (best == targets[i]) correct++;
-                }
-            }
-            return data.Count == 0 ? (0, 0) : ((double)correct / data.Count, lossSum / data.Count);
-        }
-        finally
-        {
-            model.Train();
-        }
     }
 }

@@ -5,6 +5,7 @@ using Lepton.Data.Text;
 using Lepton.Data.Text.Batching;
 using Lepton.Data.Text.Tokenizers;
 using Lepton.Engine;
+using Lepton.Engine.Memory;
 using Lepton.NN.Graph;
 using Lepton.NN.Losses;
 using Lepton.NN.Presets;
@@ -120,6 +121,7 @@ public static class TextTraining
         ILearningRateSchedule schedule = new LinearWarmupSchedule(new CosineAnnealingSchedule(recipe.LearningRate!.Value, Math.Max(1, steps - warmup)), warmup);
         var parameters = model.Parameters().Select(p => p.Value).ToArray();
         var losses = new List<double>();
+        using var pool = new TensorPool();
         int step = 0;
         model.Train();
         for (int epoch = 0; epoch < recipe.Epochs; epoch++)
@@ -131,14 +133,19 @@ public static class TextTraining
             {
                 if (ct.IsCancellationRequested) return losses;
                 optimizer.LearningRate = schedule.LearningRateAt(step++);
-                var logits = model.ForwardMany(batch.AllInputs)[0]; // (N,classes)
-                var loss = CrossEntropyLoss.Apply(logits, batch.Targets);
-                double value = loss.Item();
-                if (!double.IsFinite(value))
-                    throw new InvalidOperationException($"The training loss became {value} at epoch {epoch + 1}; lower --lr or --clip-grad-norm.");
-                var grads = loss.Backward();
-                if (recipe.ClipGradNorm is { } max) GradientClipping.ClipByGlobalNorm(grads, max, parameters);
-                optimizer.Step(grads);
+                double value;
+                // As in Trainer: the step's activations and gradients come from the pool and go back to it at the end of the step.
+                using (pool.BeginScope())
+                {
+                    var logits = model.ForwardMany(batch.AllInputs)[0]; // (N,classes)
+                    var loss = CrossEntropyLoss.Apply(logits, batch.Targets);
+                    value = loss.Item();
+                    if (!double.IsFinite(value))
+                        throw new InvalidOperationException($"The training loss became {value} at epoch {epoch + 1}; lower --lr or --clip-grad-norm.");
+                    var grads = loss.Backward();
+                    if (recipe.ClipGradNorm is { } max) GradientClipping.ClipByGlobalNorm(grads, max, parameters);
+                    optimizer.Step(grads);
+                }
                 sum += value * batch.Count;
                 seen += batch.Count;
             }

@@ -88,6 +88,13 @@ public sealed class TextTrainingTests : IDisposable
         Assert.Equal(outcome.TestMetrics["test_accuracy"], loaded.Spec.Metrics["test_accuracy"], 6);
         Assert.InRange(outcome.TestMetrics["test_macro_f1"], 0.9, 1.0);
         Assert.True(File.Exists(Path.Combine(_dir, "evaluation.json")));
+
+        // The folder alone replays the run: its tokenizer and model score the test texts as training did.
+        var corpus = Corpus(rows);
+        var testTexts = corpus.Texts("test").ToList();
+        var data = TextTraining.Tokenize(testTexts, tokenizer, tokenizer.Model, loaded.Spec.ClassNames, new Lepton.Data.Text.Batching.TextBatchOptions(MaxLength: 32, Shuffle: false));
+        var trainer = new Trainer(loaded.Model, new Lepton.Training.Optimizers.Sgd(loaded.Model.Parameters()), Lepton.Training.Tasks.TrainingTask.Create(TaskSpec.Multiclass));
+        Assert.Equal(outcome.TestMetrics["test_accuracy"], trainer.Evaluate(data).Accuracy, 6);
     }
 
     [Fact]

@@ -7,6 +7,7 @@ using Lepton.Training.Callbacks;
 using Lepton.Training.Tracking;
 using Lepton.Training.Workflows;
 using Lepton.Training.Workflows.Tables;
+using Lepton.Training.Workflows.Text;
 
 namespace Lepton.Cli.Commands;
 
@@ -28,7 +29,7 @@ public static class TrainCommand
         var dataDir = CommonOptions.DataDir();
         var model = new Option<string>("--model")
         {
-            Description = $"A preset ({string.Join(", ", ModelPresets.Names)}, or auto to choose by the data's size), a model.json (fresh weights) or a model folder (fine-tune). Presets are sized for an image data set's images and classes. For a table: {string.Join(", ", TabularRecipe.Models)} (default auto).",
+            Description = $"A preset ({string.Join(", ", ModelPresets.Names)}, or auto to choose by the data's size), a model.json (fresh weights) or a model folder (fine-tune). Presets are sized for an image data set's images and classes. For a table: {string.Join(", ", TabularRecipe.Models)} (default auto). For a text data set: {string.Join(", ", TextRecipe.Models)} (default auto).",
             DefaultValueFactory = _ => "cnn",
         };
         var epochs = new Option<int>("--epochs") { Description = "Passes over the training set.", DefaultValueFactory = _ => 5 };
@@ -53,6 +54,8 @@ public static class TrainCommand
         var register = new Option<string?>("--register") { Description = "Register the trained model as a new version of this name." };
         var store = RegistryOptions.Store();
         var (from, freeze, unfreezeAfter, backboneLr) = TransferCliOptions.Create();
+        var vocabSize = new Option<int>("--vocab-size") { Description = "Text: byte-level BPE vocabulary size, trained on the training split.", DefaultValueFactory = _ => 8000 };
+        var maxLength = new Option<int>("--max-length") { Description = "Text: tokens kept per text (the rest cut).", DefaultValueFactory = _ => 256 };
         var threads = CommonOptions.Threads();
         var json = CommonOptions.Json();
 
@@ -62,8 +65,9 @@ public static class TrainCommand
                                        "  lepton train --data data/churn --model churn.json --task binary\n" +
                                        "  lepton train --data photos@2 --model auto --augment flip,rotate=15,zoom=0.2 --epochs 10\n" +
                                        "  lepton train --data flowers@1 --from fashion@production --freeze backbone --unfreeze-after 2 --epochs 5\n" +
-                                       "  lepton train --data churn@1 --model gbdt --register churn");
-        foreach (var o in new Option[] { data, dataDir, task, threshold, model, epochs, batch, lr, optimizer, weightDecay, momentum, schedule, clip, valSplit, augment, seed, outDir, register, store, from, freeze, unfreezeAfter, backboneLr, threads, json })
+                                       "  lepton train --data churn@1 --model gbdt --register churn\n" +
+                                       "  lepton train --data reviews@1 --model text-bow --epochs 10 --register reviews");
+        foreach (var o in new Option[] { data, dataDir, task, threshold, model, epochs, batch, lr, optimizer, weightDecay, momentum, schedule, clip, valSplit, augment, seed, outDir, register, store, from, freeze, unfreezeAfter, backboneLr, vocabSize, maxLength, threads, json })
             cmd.Options.Add(o);
 
         cmd.SetAction(p => CommandRunner.Run(async ct =>
@@ -77,6 +81,23 @@ public static class TrainCommand
                         Threads: p.GetValue(threads) ?? 0);
                     string tableDir = p.GetValue(outDir) ?? Path.Combine(CommonOptions.Home, "models", p.GetValue(register) ?? tabular.Model);
                     return await TabularOutcomeView.TrainAsync(tables, tabular, tableDir, p.GetValue(register), p.GetValue(json), ct);
+                }
+                if (await TrackedTextTraining.IsTextAsync(tables, p.GetValue(data)!, ct))
+                {
+                    // Options left at their image defaults take the text recipe's (warm-up + cosine and clipping always apply).
+                    var defaults = new TextRecipe(p.GetValue(data)!);
+                    var text = defaults with
+                    {
+                        Model = p.GetResult(model) is { Implicit: false } ? p.GetValue(model)! : "auto",
+                        Epochs = p.GetValue(epochs),
+                        BatchSize = p.GetResult(batch) is { Implicit: false } ? p.GetValue(batch) : defaults.BatchSize,
+                        LearningRate = p.GetResult(lr) is { Implicit: false } ? p.GetValue(lr) : defaults.LearningRate,
+                        WeightDecay = p.GetResult(weightDecay) is { Implicit: false } ? p.GetValue(weightDecay) : defaults.WeightDecay,
+                        ClipGradNorm = p.GetValue(clip) ?? defaults.ClipGradNorm,
+                        VocabSize = p.GetValue(vocabSize), MaxLength = p.GetValue(maxLength), Seed = p.GetValue(seed),
+                    };
+                    string textDir = p.GetValue(outDir) ?? Path.Combine(CommonOptions.Home, "models", p.GetValue(register) ?? text.Model);
+                    return await TextOutcomeView.TrainAsync(tables, text, textDir, p.GetValue(register), p.GetValue(json), ct);
                 }
             }
             TaskSpec? taskSpec = p.GetValue(task) is { } name

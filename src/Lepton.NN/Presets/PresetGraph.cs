@@ -36,14 +36,18 @@ internal static class PresetGraph
         _ => throw new ArgumentException($"Unsupported preset option value {v}."),
     };
 
-    public static GraphModel Build(int inChannels, int height, int width, JsonObject blocks, JsonArray nodes, string output, Engine.Generator rng, string name)
+    public static GraphModel Build(int inChannels, int height, int width, JsonObject blocks, JsonArray nodes, string output, Engine.Generator rng, string name) =>
+        Build(new JsonArray(new JsonObject
+        {
+            ["name"] = "image", ["shape"] = new JsonArray(-1, inChannels, height, width), ["dtype"] = "float32",
+        }), blocks, nodes, output, rng, name);
+
+    /// <summary>A graph with the given <paramref name="inputs"/> (<c>{"name", "shape", "dtype"}</c> objects) and one output, <c>logits</c>.</summary>
+    public static GraphModel Build(JsonArray inputs, JsonObject blocks, JsonArray nodes, string output, Engine.Generator rng, string name)
     {
         var graph = new JsonObject
         {
-            ["inputs"] = new JsonArray(new JsonObject
-            {
-                ["name"] = "image", ["shape"] = new JsonArray(-1, inChannels, height, width), ["dtype"] = "float32",
-            }),
+            ["inputs"] = inputs,
             ["blocks"] = blocks,
             ["nodes"] = nodes,
             ["outputs"] = new JsonArray(new JsonObject { ["name"] = "logits", ["source"] = output }),

@@ -1,0 +1,75 @@
+using System.Text.Json;
+using Lepton.Registry;
+using Lepton.Registry.Datasets.Text;
+using Lepton.Registry.References;
+using Lepton.Registry.Store;
+using Lepton.Training.Tracking;
+
+namespace Lepton.Training.Workflows.Text;
+
+/// <summary>A text run as the registry recorded it: the outcome, the run id, the data set version and the registered model.</summary>
+public sealed record TrackedTextOutcome(TextOutcome Outcome, string RunId, string DatasetRef, ModelVersion? Registered);
+
+/// <summary>
+/// <see cref="TextTraining"/> with the run recorded in the registry (recipe, data set version, per-epoch loss, test metrics)
+/// and the model folder registered when asked, as <see cref="TrackedTraining"/> does for images.
+/// </summary>
+public static class TrackedTextTraining
+{
+    /// <summary>True when <paramref name="data"/> names a text data set version in the store (NAME or NAME@V).</summary>
+    public static async Task<bool> IsTextAsync(ModelRegistry registry, string data, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(registry);
+        if (Directory.Exists(data) || string.Equals(data, "fashion-mnist", StringComparison.OrdinalIgnoreCase)) return false;
+        try
+        {
+            var version = await DatasetReference.Parse(data).ResolveAsync(registry.Store, ct);
+            return TextDatasetSummary.IsTextVersion(version);
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException or KeyNotFoundException or FormatException)
+        {
+            return false; // not a data set reference: the network path reports what is wrong with it
+        }
+    }
+
+    public static async Task<TrackedTextOutcome> RunAsync(TextRecipe recipe, string outDir, ModelRegistry registry, string? registerAs, string actor,
+        Action<string>? log = null, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(recipe);
+        ArgumentNullException.ThrowIfNull(registry);
+        recipe.Validate();
+        if (registerAs is not null) ModelName.Validate(registerAs);
+        var version = await DatasetReference.Parse(recipe.Data).ResolveAsync(registry.Store, ct);
+        if (!TextDatasetSummary.IsTextVersion(version))
+            throw new ArgumentException($"--data {recipe.Data}: {version.Name}@{version.Version} is not a text data set version; import a folder or table of texts with lepton data import.");
+        var corpus = await TextDatasets.LoadAsync(registry.Artifacts, version, ct);
+        string datasetRef = $"{version.Name}@{version.Version}";
+        string name = registerAs ?? Path.GetFileName(Path.GetFullPath(outDir));
+        var run = await registry.Store.StartRunAsync(name, JsonSerializer.Serialize(recipe), Environment.MachineName, CodeVersion.Current(), datasetRef,
+            recipe.Seed, actor, ct);
+        TextOutcome outcome;
+        try
+        {
+            outcome = await Task.Run(() => TextTraining.Run(corpus, datasetRef, recipe, outDir, log, ct), ct);
+        }
+        catch (Exception ex)
+        {
+            var status = ex is OperationCanceledException ? RunStatus.Cancelled : RunStatus.Failed;
+            await registry.Store.EndRunAsync(run.Id, status, ex.Message, actor, CancellationToken.None);
+            throw;
+        }
+        for (int e = 0; e < outcome.EpochLosses.Count; e++)
+            await registry.Store.LogMetricsAsync(run.Id, e + 1, new Dictionary<string, double> { ["train_loss"] = outcome.EpochLosses[e] }, ct);
+        var metrics = new Dictionary<string, double>(outcome.TestMetrics) { ["seconds"] = outcome.Elapsed.TotalSeconds };
+        await registry.Store.LogMetricsAsync(run.Id, Math.Max(1, outcome.EpochLosses.Count), metrics, ct);
+        await registry.Store.AppendRunLogAsync(run.Id, $"preset {outcome.Model}, vocabulary {outcome.VocabSize}, {outcome.TrainTexts} training texts, {outcome.TestTexts} test texts\n", ct);
+        if (outcome.Cancelled)
+        {
+            await registry.Store.EndRunAsync(run.Id, RunStatus.Cancelled, "cancelled", actor, CancellationToken.None);
+            return new TrackedTextOutcome(outcome, run.Id, datasetRef, null);
+        }
+        await registry.Store.EndRunAsync(run.Id, RunStatus.Completed, null, actor, ct);
+        ModelVersion? registered = registerAs is null ? null : await registry.RegisterAsync(registerAs, outDir, run.Id, datasetRef, actor, ct);
+        return new TrackedTextOutcome(outcome, run.Id, datasetRef, registered);
+    }
+}

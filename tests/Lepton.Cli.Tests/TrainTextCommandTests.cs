@@ -1,0 +1,96 @@
+using System.Text;
+using System.Text.Json;
+
+namespace Lepton.Cli.Tests;
+
+/// <summary>
+/// <c>lepton train --data TEXT@V</c>: a folder of English and Chinese sentences the test writes, whose class (sport,
+/// weather, food) is decided by keywords among shared filler words, is imported and trained on with <c>text-bow</c> and
+/// <c>text-lstm</c>; the version has no test split, so a stable-hash share is held out.
+/// </summary>
+[Collection("cli")]
+public sealed class TrainTextCommandTests(TrainedModelFixture fx) : IDisposable
+{
+    private readonly string _root = Directory.CreateTempSubdirectory("cli-train-text").FullName;
+
+    public void Dispose() => Directory.Delete(_root, recursive: true);
+
+    private static JsonElement Json(string stdout) => JsonDocument.Parse(stdout).RootElement.Clone();
+
+    private static readonly Dictionary<string, (string[] English, string[] Chinese)> Keywords = new()
+    {
+        ["sport"] = (["football", "match", "goal", "team", "coach"], ["足球", "比赛", "进球", "球队", "教练"]),
+        ["weather"] = (["rain", "sunny", "forecast", "wind", "storm"], ["下雨", "天气", "晴天", "刮风", "暴雨"]),
+        ["food"] = (["pizza", "dinner", "recipe", "noodles", "soup"], ["好吃", "米饭", "面条", "晚饭", "汤"]),
+    };
+
+    private static readonly string[] EnglishFiller = ["today", "we", "talked", "about", "the", "and", "really", "yesterday", "friends", "said", "it", "was", "my", "again"];
+    private static readonly string[] ChineseFiller = ["我们", "今天", "朋友", "觉得", "非常", "昨天", "还是", "一起", "真的", "说"];
+
+    // 150 texts per class, half English, half Chinese: 6 to 10 filler words with two of the class's keywords among them.
+    private string Folder()
+    {
+        var rng = new Random(11);
+        string root = Path.Combine(_root, "texts");
+        foreach (var (label, (english, chinese)) in Keywords)
+        {
+            Directory.CreateDirectory(Path.Combine(root, label));
+            for (int i = 0; i < 150; i++)
+            {
+                bool zh = i % 2 == 1;
+                var words = Enumerable.Range(0, rng.Next(6, 11)).Select(_ => zh ? ChineseFiller[rng.Next(ChineseFiller.Length)] : EnglishFiller[rng.Next(EnglishFiller.Length)]).ToList();
+                for (int k = 0; k < 2; k++)
+                    words.Insert(rng.Next(words.Count + 1), zh ? chinese[rng.Next(chinese.Length)] : english[rng.Next(english.Length)]);
+                string text = zh ? string.Concat(words) + "。" : string.Join(' ', words) + ".";
+                File.WriteAllText(Path.Combine(root, label, $"{i:D3}.txt"), text, new UTF8Encoding(false));
+            }
+        }
+        return root;
+    }
+
+    private static IReadOnlyList<string> GraphInputs(string dir)
+    {
+        using var doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "model.json")));
+        return [.. doc.RootElement.GetProperty("graph").GetProperty("inputs").EnumerateArray().Select(i => i.GetProperty("name").GetString()!)];
+    }
+
+    [Fact]
+    public async Task TrainText_BowAndLstm_ScoreWellAndWriteTokenizerAndTwoInputModel()
+    {
+        _ = fx;
+        var (code, stdout, err) = await CliRun.Invoke("data", "import", Folder(), "--name", "cli-topics", "--json");
+        Assert.True(code == 0, err);
+        Assert.Equal("text", Json(stdout).GetProperty("kind").GetString());
+
+        string bowDir = Path.Combine(_root, "bow");
+        (code, stdout, err) = await CliRun.Invoke("train", "--data", "cli-topics@1", "--model", "text-bow", "--epochs", "15", "--vocab-size", "2000",
+            "--seed", "1", "--out", bowDir, "--register", "cli-topics", "--json");
+        Assert.True(code == 0, err + stdout);
+        var bow = Json(stdout);
+        Assert.Equal("text-bow", bow.GetProperty("model").GetString());
+        int test = bow.GetProperty("test_texts").GetInt32();
+        Assert.InRange(test, 40, 100); // about 15% of 450 held out by hash
+        Assert.Equal(450, test + bow.GetProperty("train_texts").GetInt32());
+        double accuracy = bow.GetProperty("metrics").GetProperty("test_accuracy").GetDouble();
+        Assert.True(accuracy >= 0.9, $"text-bow test accuracy {accuracy}: {stdout}");
+        var losses = bow.GetProperty("epoch_losses").EnumerateArray().Select(e => e.GetDouble()).ToList();
+        Assert.True(losses[^1] < losses[0], $"training loss did not fall: {string.Join(", ", losses)}");
+        Assert.Equal("cli-topics@1", bow.GetProperty("registered").GetString());
+        Assert.True(File.Exists(Path.Combine(bowDir, "tokenizer.json")));
+        Assert.Equal(["ids", "mask"], GraphInputs(bowDir));
+
+        string lstmDir = Path.Combine(_root, "lstm");
+        (code, stdout, err) = await CliRun.Invoke("train", "--data", "cli-topics@1", "--model", "text-lstm", "--epochs", "20", "--vocab-size", "600",
+            "--seed", "1", "--out", lstmDir, "--json");
+        Assert.True(code == 0, err + stdout);
+        var lstm = Json(stdout);
+        double lstmAccuracy = lstm.GetProperty("metrics").GetProperty("test_accuracy").GetDouble();
+        Assert.True(lstmAccuracy >= 0.85, $"text-lstm test accuracy {lstmAccuracy}: {stdout}");
+        Assert.True(File.Exists(Path.Combine(lstmDir, "tokenizer.json")));
+        Assert.Equal(["ids", "mask"], GraphInputs(lstmDir));
+
+        (code, _, err) = await CliRun.Invoke("train", "--data", "cli-topics@1", "--model", "resnet");
+        Assert.Equal(2, code);
+        Assert.Contains("not a model for text", err);
+    }
+}

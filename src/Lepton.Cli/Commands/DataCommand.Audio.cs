@@ -114,17 +114,7 @@ public static partial class DataCommand
         var corpus = await AudioDatasets.LoadAsync(registry.Artifacts, version, ct);
         var report = AudioDatasetInspector.Inspect(corpus, new AudioInspectionOptions(), $"{version.Name}@{version.Version}", ct);
         if (asJson) { Console.WriteLine(report.ToJson()); return 0; }
-        var c = AnsiConsole.Console;
-        c.MarkupLine($"[bold]{Markup.Escape(report.Dataset ?? "")}[/]: {report.Items:N0} clips, {report.Findings.Count:N0} findings");
-        if (report.Findings.Count == 0) { c.MarkupLine("[green]no problems found[/]"); return 0; }
-        var summary = new Table().Border(TableBorder.Rounded).AddColumns("kind", "findings", "clips");
-        foreach (var (kind, n) in report.CountsByKind)
-            summary.AddRow(kind, $"{n:N0}", $"{report.OfKind(kind).SelectMany(f => f.Files).Distinct().Count():N0}");
-        c.Write(summary);
-        var t = new Table().Border(TableBorder.Rounded).AddColumns("kind", "finding");
-        foreach (var f in report.Findings.Take(100)) t.AddRow(f.Kind, Markup.Escape(f.Message));
-        c.Write(t);
-        if (report.Findings.Count > 100) c.MarkupLine($"... and {report.Findings.Count - 100:N0} more (see --json)");
+        WriteFindings(report.Dataset, report.Items, "clips", report.Findings, report.CountsByKind, "see --json");
         return 0;
     }
 

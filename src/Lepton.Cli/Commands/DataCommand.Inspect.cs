@@ -77,18 +77,6 @@ public static partial class DataCommand
         return oof.ByPath();
     }
 
-    private static void WriteReport(InspectionReport report)
-    {
-        var c = AnsiConsole.Console;
-        c.MarkupLine($"[bold]{Markup.Escape(report.Dataset ?? "")}[/]: {report.Items:N0} items, {report.Findings.Count:N0} findings");
-        if (report.Findings.Count == 0) { c.MarkupLine("[green]no problems found[/]"); return; }
-        var summary = new Table().Border(TableBorder.Rounded).AddColumns("kind", "findings", "files");
-        foreach (var (kind, n) in report.CountsByKind)
-            summary.AddRow(kind, $"{n:N0}", $"{report.OfKind(kind).SelectMany(f => f.Files).Distinct().Count():N0}");
-        c.Write(summary);
-        var t = new Table().Border(TableBorder.Rounded).AddColumns("kind", "finding");
-        foreach (var f in report.Findings.Take(100)) t.AddRow(f.Kind, Markup.Escape(f.Message));
-        c.Write(t);
-        if (report.Findings.Count > 100) c.MarkupLine($"... and {report.Findings.Count - 100:N0} more (see --json or --html)");
-    }
+    private static void WriteReport(InspectionReport report) =>
+        WriteFindings(report.Dataset, report.Items, "files", report.Findings, report.CountsByKind, "see --json or --html");
 }

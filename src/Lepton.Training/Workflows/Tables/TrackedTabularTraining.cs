@@ -18,19 +18,8 @@ public sealed record TrackedTabularOutcome(TabularOutcome Outcome, string RunId,
 public static class TrackedTabularTraining
 {
     /// <summary>True when <paramref name="data"/> names a table data set version in the store (NAME or NAME@V).</summary>
-    public static async Task<bool> IsTableAsync(ModelRegistry registry, string data, CancellationToken ct = default)
-    {
-        if (Directory.Exists(data) || string.Equals(data, "fashion-mnist", StringComparison.OrdinalIgnoreCase)) return false;
-        try
-        {
-            var version = await DatasetReference.Parse(data).ResolveAsync(registry.Store, ct);
-            return TableDatasetSummary.IsTableVersion(version);
-        }
-        catch (Exception e) when (e is ArgumentException or InvalidOperationException or KeyNotFoundException or FormatException)
-        {
-            return false; // not a data set reference: the network path reports what is wrong with it
-        }
-    }
+    public static async Task<bool> IsTableAsync(ModelRegistry registry, string data, CancellationToken ct = default) =>
+        await DatasetVersionProbe.TryResolveAsync(registry, data, ct) is { } version && TableDatasetSummary.IsTableVersion(version);
 
     public static async Task<TrackedTabularOutcome> RunAsync(TabularRecipe recipe, string outDir, ModelRegistry registry, string? registerAs, string actor,
         CancellationToken ct = default)

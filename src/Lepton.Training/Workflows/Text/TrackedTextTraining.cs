@@ -17,20 +17,8 @@ public sealed record TrackedTextOutcome(TextOutcome Outcome, string RunId, strin
 public static class TrackedTextTraining
 {
     /// <summary>True when <paramref name="data"/> names a text data set version in the store (NAME or NAME@V).</summary>
-    public static async Task<bool> IsTextAsync(ModelRegistry registry, string data, CancellationToken ct = default)
-    {
-        ArgumentNullException.ThrowIfNull(registry);
-        if (Directory.Exists(data) || string.Equals(data, "fashion-mnist", StringComparison.OrdinalIgnoreCase)) return false;
-        try
-        {
-            var version = await DatasetReference.Parse(data).ResolveAsync(registry.Store, ct);
-            return TextDatasetSummary.IsTextVersion(version);
-        }
-        catch (Exception e) when (e is ArgumentException or InvalidOperationException or KeyNotFoundException or FormatException)
-        {
-            return false; // not a data set reference: the network path reports what is wrong with it
-        }
-    }
+    public static async Task<bool> IsTextAsync(ModelRegistry registry, string data, CancellationToken ct = default) =>
+        await DatasetVersionProbe.TryResolveAsync(registry, data, ct) is { } version && TextDatasetSummary.IsTextVersion(version);
 
     public static async Task<TrackedTextOutcome> RunAsync(TextRecipe recipe, string outDir, ModelRegistry registry, string? registerAs, string actor,
         Action<string>? log = null, CancellationToken ct = default)

@@ -95,18 +95,12 @@ public static partial class DataCommand
     private static void WriteAudioSummary(DatasetVersion v)
     {
         var c = AnsiConsole.Console;
-        c.MarkupLine($"[bold]{Markup.Escape(v.Name)}@{v.Version}[/] audio data set, content {v.ContentHash}, parent {v.ParentVersion?.ToString() ?? "-"}, by {Markup.Escape(v.CreatedBy)} at {v.CreatedAt:u}");
+        WriteVersionHeader(v, "audio");
         using var summary = JsonDocument.Parse(v.ManifestJson);
         using var stats = JsonDocument.Parse(v.StatisticsJson);
         var r = summary.RootElement;
         c.MarkupLine($"{r.GetProperty("items").GetInt32():N0} clips, {r.GetProperty("readable").GetInt32():N0} readable, {r.GetProperty("problems").GetInt32():N0} unreadable, {r.GetProperty("speakers").GetInt32():N0} speakers; {r.GetProperty("sample_rate").GetInt32()} Hz; source {Markup.Escape(r.GetProperty("source").GetString() ?? "")} ({r.GetProperty("layout").GetString()})");
-        var t = new Table().Border(TableBorder.Rounded).AddColumns("split", "command", "clips");
-        foreach (var split in stats.RootElement.GetProperty("class_counts").EnumerateObject())
-            foreach (var cls in split.Value.EnumerateObject()) t.AddRow(Markup.Escape(split.Name), Markup.Escape(cls.Name), $"{cls.Value.GetInt32():N0}");
-        c.Write(t);
-        var s = stats.RootElement.GetProperty("seconds");
-        c.MarkupLine($"seconds: total {s.GetProperty("total")}, min {s.GetProperty("min")}, median {s.GetProperty("median")}, p95 {s.GetProperty("p95")}, max {s.GetProperty("max")}");
-        if (r.TryGetProperty("note", out var note)) c.MarkupLine($"note: {Markup.Escape(note.GetString() ?? "")}");
+        WriteCountsAndLengths(r, stats.RootElement, "command", "clips", "seconds", "seconds");
     }
 
     private static async Task<int> InspectAudioAsync(ModelRegistry registry, DatasetVersion version, bool asJson, CancellationToken ct)

@@ -138,19 +138,13 @@ public static partial class DataCommand
     private static void WriteTextSummary(DatasetVersion v)
     {
         var c = AnsiConsole.Console;
-        c.MarkupLine($"[bold]{Markup.Escape(v.Name)}@{v.Version}[/] text data set, content {v.ContentHash}, parent {v.ParentVersion?.ToString() ?? "-"}, by {Markup.Escape(v.CreatedBy)} at {v.CreatedAt:u}");
+        WriteVersionHeader(v, "text");
         using var summary = JsonDocument.Parse(v.ManifestJson);
         using var stats = JsonDocument.Parse(v.StatisticsJson);
         var r = summary.RootElement;
         c.MarkupLine($"{r.GetProperty("items").GetInt32():N0} texts, {r.GetProperty("readable").GetInt32():N0} readable, {r.GetProperty("problems").GetInt32():N0} with problems; {(r.GetProperty("multi_label").GetBoolean() ? "multi-label" : "single-label")}; source {Markup.Escape(r.GetProperty("source").GetString() ?? "")} ({r.GetProperty("layout").GetString()})");
         c.MarkupLine($"recipe {Markup.Escape(r.GetProperty("recipe").GetString() ?? "")}");
-        var t = new Table().Border(TableBorder.Rounded).AddColumns("split", "class", "texts");
-        foreach (var split in stats.RootElement.GetProperty("class_counts").EnumerateObject())
-            foreach (var cls in split.Value.EnumerateObject()) t.AddRow(Markup.Escape(split.Name), Markup.Escape(cls.Name), $"{cls.Value.GetInt32():N0}");
-        c.Write(t);
-        var chars = stats.RootElement.GetProperty("chars");
-        c.MarkupLine($"characters: total {chars.GetProperty("total").GetInt64():N0}, min {chars.GetProperty("min")}, median {chars.GetProperty("median")}, p95 {chars.GetProperty("p95")}, max {chars.GetProperty("max")}");
-        if (r.TryGetProperty("note", out var note)) c.MarkupLine($"note: {Markup.Escape(note.GetString() ?? "")}");
+        WriteCountsAndLengths(r, stats.RootElement, "class", "texts", "characters", "chars");
     }
 
     private static async Task<int> InspectTextAsync(ModelRegistry registry, DatasetVersion version, bool asJson, CancellationToken ct)

@@ -8,6 +8,7 @@ using Lepton.Monitoring.Alerts;
 using Lepton.Registry;
 using Lepton.Registry.Store;
 using Lepton.Serving;
+using Lepton.Serving.Batching;
 using Lepton.Serving.Models;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -30,7 +31,13 @@ public static class ServeCommand
         var port = new Option<int>("--port") { Description = "TCP port.", DefaultValueFactory = _ => 8080 };
         var noAuth = new Option<bool>("--no-auth") { Description = "Serve without API keys (development only; refused unless bound to loopback)." };
         var maxBatch = new Option<int>("--max-batch-size") { Description = "Most rows per forward pass.", DefaultValueFactory = _ => 32 };
-        var delay = new Option<double>("--max-queue-delay-ms") { Description = "Longest wait for a batch to fill, in milliseconds.", DefaultValueFactory = _ => 2 };
+        var delay = new Option<double>("--max-queue-delay-ms") { Description = "Longest wait for a batch to fill, in milliseconds (with --batch-wait always or skip-when-idle).", DefaultValueFactory = _ => 2 };
+        var wait = new Option<string>("--batch-wait")
+        {
+            Description = "When a free worker waits for company: adaptive (never; batches form while one runs), skip-when-idle, always.",
+            DefaultValueFactory = _ => "adaptive",
+        };
+        wait.AcceptOnlyFromAmong([.. BatchWaitNames.All]);
         var queueRows = new Option<int>("--max-queue-rows") { Description = "Rows that may wait per model version; more are refused with 503 and Retry-After.", DefaultValueFactory = _ => 1024 };
         var canary = new Option<string[]>("--canary") { Description = "Canary split, e.g. fashion@staging=10% (repeatable, one per model).", AllowMultipleArgumentsPerToken = false };
         var maxBody = new Option<long>("--max-body-bytes") { Description = "Largest request body (413 above it).", DefaultValueFactory = _ => 8L * 1024 * 1024 };
@@ -45,7 +52,7 @@ public static class ServeCommand
         var cmd = new Command("serve", "Serve models over HTTP: Open Inference Protocol v2 (/v2), /models/{name}/predict, feedback, /metrics and Swagger UI.\n\n" +
                                        "Example:\n  lepton serve fashion@production --canary fashion@staging=10% --port 8080");
         cmd.Arguments.Add(models);
-        foreach (var o in new Option[] { host, port, noAuth, maxBatch, delay, queueRows, canary, maxBody, rate, maxConnections, sample, alert, monitorWindow, label, store, threads })
+        foreach (var o in new Option[] { host, port, noAuth, maxBatch, delay, wait, queueRows, canary, maxBody, rate, maxConnections, sample, alert, monitorWindow, label, store, threads })
             cmd.Options.Add(o);
         cmd.SetAction(p => CommandRunner.Run(async ct =>
         {
@@ -65,7 +72,8 @@ public static class ServeCommand
             if (references.Count == 0)
                 throw new ArgumentException("No models to serve: name them (lepton serve fashion@production) or list them under serve: models: in lepton.yaml.");
             var canaries = p.GetValue(canary) is { Length: > 0 } splits ? splits.Select(ParseCanary).ToList() : CanaryFromYaml();
-            var batching = new ModelServeOptions("-", p.GetValue(maxBatch), TimeSpan.FromMilliseconds(p.GetValue(delay)), p.GetValue(queueRows));
+            var batching = new ModelServeOptions("-", p.GetValue(maxBatch), TimeSpan.FromMilliseconds(p.GetValue(delay)), p.GetValue(queueRows),
+                Wait: BatchWaitNames.Parse(p.GetValue(wait)!));
             var monitoring = Monitoring(p.GetValue(alert) ?? [], p.GetValue(monitorWindow));
             return await RunAsync(options, references, canaries, batching, monitoring, p.GetValue(store), ct, p.GetValue(label));
         }));

@@ -3,6 +3,7 @@ using Lepton.Factory.Loop;
 using Lepton.Factory.Recipes;
 using Lepton.Registry;
 using Lepton.Serving;
+using Lepton.Serving.Batching;
 using Lepton.Serving.Models;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -19,7 +20,7 @@ internal static class RecipeService
     public static async Task<int> RunAsync(Recipe recipe, ModelRegistry registry, CancellationToken ct)
     {
         var serve = recipe.Serve;
-        var batching = new ModelServeOptions("-", serve.MaxBatchSize, serve.QueueDelay);
+        var batching = new ModelServeOptions("-", serve.MaxBatchSize, serve.QueueDelay, Wait: BatchWaitNames.Parse(serve.BatchWait));
         var models = serve.Models.Select(reference => reference.Split('@')[0] == recipe.Name && serve.Canary is { } c
             ? batching with { Reference = reference, Canary = $"{recipe.Name}@{c.Alias}", CanaryFraction = c.Fraction }
             : batching with { Reference = reference }).ToList();

@@ -2,13 +2,14 @@ using Lepton.Factory.Recipes.Schema;
 using Lepton.Factory.Loop;
 using Lepton.Monitoring.Alerts;
 using Lepton.Registry.References;
+using Lepton.Serving.Batching;
 
 namespace Lepton.Factory.Recipes;
 
 /// <summary>The readers of the serve, monitoring and loop sections (the long-running parts of the factory).</summary>
 public static partial class RecipeLoader
 {
-    internal static IReadOnlyList<string> ServeKeys { get; } = ["models", "max_batch_size", "max_queue_delay", "canary", "port", "host"];
+    internal static IReadOnlyList<string> ServeKeys { get; } = ["models", "max_batch_size", "max_queue_delay", "batch_wait", "canary", "port", "host"];
 
     internal static IReadOnlyList<string> CanaryKeys { get; } = ["alias", "fraction"];
 
@@ -38,7 +39,8 @@ public static partial class RecipeLoader
             MaxQueueDelay: s.Duration("max_queue_delay"),
             Canary: ReadCanary(s),
             Port: s.Int("port", d.Port, 0, 65535),
-            Host: host);
+            Host: host,
+            BatchWait: s.Choice("batch_wait", d.BatchWait, BatchWaitNames.All));
     }
 
     private static RecipeCanary? ReadCanary(YamlSection serve)

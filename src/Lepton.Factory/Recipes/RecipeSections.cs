@@ -71,7 +71,8 @@ public sealed record RecipeServe(
     TimeSpan? MaxQueueDelay = null,
     RecipeCanary? Canary = null,
     int Port = 8080,
-    string Host = "127.0.0.1")
+    string Host = "127.0.0.1",
+    string BatchWait = "adaptive")
 {
     /// <summary>The longest wait for a batch to fill (default 2 ms).</summary>
     public TimeSpan QueueDelay => MaxQueueDelay ?? TimeSpan.FromMilliseconds(2);

@@ -5,8 +5,8 @@ using Lepton.Runtime;
 namespace Lepton.Serving.Batching;
 
 /// <summary>
-/// Collects concurrent requests for one model version into batches: up to MaxBatchSize rows, or whatever has
-/// arrived MaxQueueDelay after the first queued row, then one forward pass whose rows are handed back to their
+/// Collects concurrent requests for one model version into batches: up to MaxBatchSize rows, or whatever is queued when
+/// the worker is free (<see cref="BatchWait.Adaptive"/>) or MaxQueueDelay after the first queued row, then one forward pass whose rows are handed back to their
 /// requests. The queue is bounded in rows; a request larger than MaxBatchSize travels as several chunks and is
 /// reassembled. One worker runs the forward passes, so the model is never called concurrently. Inputs may be of any dtype
 /// and several per request (one per signature input); inputs of variable length are padded to the longest in the batch by
@@ -303,8 +303,13 @@ public sealed class DynamicBatcher : IAsyncDisposable
         delay = null;
         if (_queue.Count == 0) return null;
         var waited = Stopwatch.GetElapsedTime(_queue.First!.Value.EnqueuedAt);
-        bool idle = Options.SkipDelayWhenIdle && _lastBatchRequests <= 1;
-        if (_queuedRows < Options.MaxBatchSize && waited < Options.QueueDelay && !_closing && !idle)
+        bool waitForCompany = Options.Wait switch
+        {
+            BatchWait.Always => true,
+            BatchWait.SkipWhenIdle => _lastBatchRequests > 1,
+            _ => false,
+        };
+        if (waitForCompany && _queuedRows < Options.MaxBatchSize && waited < Options.QueueDelay && !_closing)
         {
             delay = Options.QueueDelay - waited;
             return null;

@@ -2,13 +2,11 @@ namespace Lepton.Serving.Batching;
 
 /// <summary>
 /// How one model version batches: up to <paramref name="MaxBatchSize"/> rows per forward pass, waiting at most
-/// <paramref name="MaxQueueDelay"/> (default 2 ms) after the first queued row, with at most
-/// <paramref name="MaxQueueRows"/> rows waiting. With <paramref name="SkipDelayWhenIdle"/>, a batch does not wait for
-/// company when the previous batch held a single request: at low concurrency nobody else is coming, and waiting
-/// would only add the delay to every request's latency.
+/// <paramref name="MaxQueueDelay"/> (default 2 ms) after the first queued row when <paramref name="Wait"/> says to wait,
+/// with at most <paramref name="MaxQueueRows"/> rows waiting.
 /// </summary>
 public sealed record DynamicBatcherOptions(int MaxBatchSize = 32, TimeSpan? MaxQueueDelay = null, int MaxQueueRows = 1024,
-    bool SkipDelayWhenIdle = false)
+    BatchWait Wait = BatchWait.Always)
 {
     public static TimeSpan DefaultMaxQueueDelay { get; } = TimeSpan.FromMilliseconds(2);
 

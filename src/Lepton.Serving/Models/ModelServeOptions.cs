@@ -6,8 +6,8 @@ namespace Lepton.Serving.Models;
 /// One model to serve, declared rather than wired: a reference (<c>fashion@production</c>, <c>fashion@3</c>,
 /// <c>fashion</c> or a folder), its batching limits, and an optional canary reference that receives
 /// <paramref name="CanaryFraction"/> of the requests that name no version. <paramref name="Name"/> overrides the
-/// served name (by default the reference's model name, or the folder's name). <paramref name="SkipDelayWhenIdle"/>
-/// lets a lone request run at once instead of waiting <paramref name="MaxQueueDelay"/> for company.
+/// served name (by default the reference's model name, or the folder's name). <paramref name="Wait"/>
+/// says when a free worker waits <paramref name="MaxQueueDelay"/> for company (by default never: batches form while one runs).
 /// </summary>
 public sealed record ModelServeOptions(
     string Reference,
@@ -17,10 +17,10 @@ public sealed record ModelServeOptions(
     string? Canary = null,
     double CanaryFraction = 0,
     string? Name = null,
-    bool SkipDelayWhenIdle = true)
+    BatchWait Wait = BatchWait.Adaptive)
 {
     /// <summary>The batching part of these options.</summary>
-    public DynamicBatcherOptions Batching => new(MaxBatchSize, MaxQueueDelay, MaxQueueRows, SkipDelayWhenIdle);
+    public DynamicBatcherOptions Batching => new(MaxBatchSize, MaxQueueDelay, MaxQueueRows, Wait);
 
     /// <summary>Throws with the field and the accepted range when an option is out of range.</summary>
     public void Validate()

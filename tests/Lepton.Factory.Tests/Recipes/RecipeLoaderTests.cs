@@ -35,6 +35,7 @@ public sealed class RecipeLoaderTests
             - other@2
           max_batch_size: 16
           max_queue_delay: 5ms
+          batch_wait: always
           canary: { alias: staging, fraction: 25% }
           port: 9090
           host: 0.0.0.0
@@ -89,6 +90,7 @@ public sealed class RecipeLoaderTests
         Assert.Equal(["fashion@production", "other@2"], r.Serve.Models);
         Assert.Equal(16, r.Serve.MaxBatchSize);
         Assert.Equal(TimeSpan.FromMilliseconds(5), r.Serve.QueueDelay);
+        Assert.Equal("always", r.Serve.BatchWait);
         Assert.Equal(new RecipeCanary("staging", 0.25), r.Serve.Canary);
         Assert.Equal((9090, "0.0.0.0"), (r.Serve.Port, r.Serve.Host));
         Assert.Equal(TimeSpan.FromMinutes(10), r.Monitoring.Window);
@@ -115,6 +117,7 @@ public sealed class RecipeLoaderTests
         Assert.Equal(["shoes@production"], r.Serve.Models);
         Assert.Equal((32, 8080, "127.0.0.1"), (r.Serve.MaxBatchSize, r.Serve.Port, r.Serve.Host));
         Assert.Equal(TimeSpan.FromMilliseconds(2), r.Serve.QueueDelay);
+        Assert.Equal("adaptive", r.Serve.BatchWait);
         Assert.Null(r.Serve.Canary);
         Assert.Equal(TimeSpan.FromMinutes(15), r.Monitoring.Window);
         Assert.Equal(TimeSpan.FromSeconds(30), r.Monitoring.Interval);

@@ -119,13 +119,13 @@ public sealed class DynamicBatcherTests : IDisposable
     }
 
     [Fact]
-    public async Task WithSkipDelayWhenIdleALoneRequestRunsAtOnceAndBusyTrafficStillBatches()
+    public async Task WithSkipWhenIdleALoneRequestRunsAtOnceAndBusyTrafficStillBatches()
     {
         // A delay far above any scheduling hiccup on a busy machine: waiting it even once would show.
         var delay = TimeSpan.FromSeconds(5);
         // Each forward pass takes a while, so requests that arrive during one pile up for the next.
         await using var batcher = new DynamicBatcher(x => { Thread.Sleep(50); return x.Reshape(x.Shape[0], 8); },
-            new DynamicBatcherOptions(MaxBatchSize: 8, MaxQueueDelay: delay, SkipDelayWhenIdle: true));
+            new DynamicBatcherOptions(MaxBatchSize: 8, MaxQueueDelay: delay, Wait: BatchWait.SkipWhenIdle));
 
         // One client, one request at a time: nobody else is coming, so no request waits for the delay.
         var clock = Stopwatch.StartNew();
@@ -138,6 +138,33 @@ public sealed class DynamicBatcherTests : IDisposable
         var results = await Task.WhenAll(inputs.Select(x => batcher.InferAsync(x)));
         for (int i = 0; i < inputs.Length; i++) Assert.Equal(inputs[i].Reshape(1, 8).ToArray(), results[i].ToArray());
         Assert.True(batcher.Metrics.Batches < 3 + 9, "concurrent requests should have shared forward passes");
+    }
+
+    [Fact]
+    public async Task Adaptive_NeverWaitsWhileFree_AndGathersRequestsThatArriveDuringABatch()
+    {
+        // A delay no request may ever wait: adaptive batching ignores it while the worker is free.
+        var delay = TimeSpan.FromSeconds(5);
+        using var release = new ManualResetEventSlim(false);
+        using var started = new SemaphoreSlim(0);
+        var batches = new ConcurrentQueue<int>();
+        await using var batcher = new DynamicBatcher(x => { batches.Enqueue(x.Shape[0]); started.Release(); release.Wait(); return x.Reshape(x.Shape[0], 8); },
+            new DynamicBatcherOptions(MaxBatchSize: 8, MaxQueueDelay: delay, Wait: BatchWait.Adaptive));
+
+        var clock = Stopwatch.StartNew();
+        var first = batcher.InferAsync(TestModelFolders.Inputs(1, 1));
+        Assert.True(await started.WaitAsync(TimeSpan.FromSeconds(4)), "a lone request must run at once, not wait for company");
+
+        // While the first batch runs, five requests arrive: they share the next forward pass, taken as soon as the worker is free.
+        var inputs = Enumerable.Range(0, 5).Select(i => TestModelFolders.Inputs(1, 10 + i)).ToArray();
+        var waiting = inputs.Select(x => batcher.InferAsync(x)).ToArray();
+        Assert.Equal(5, batcher.QueuedRows);
+        release.Set();
+        await first;
+        var results = await Task.WhenAll(waiting);
+        Assert.True(clock.Elapsed < delay, $"no request should wait the {delay.TotalSeconds} s delay, took {clock.ElapsedMilliseconds} ms");
+        for (int i = 0; i < inputs.Length; i++) Assert.Equal(inputs[i].Reshape(1, 8).ToArray(), results[i].ToArray());
+        Assert.Equal([1, 5], batches.ToArray());
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using Lepton.Serving.Batching;
 using Lepton.Serving.Models;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -14,7 +15,7 @@ public sealed class GracefulShutdownTests(ServerFixture server) : IClassFixture<
     {
         // A long batching delay keeps a lone request in flight for ~600 ms.
         await using var models = new ModelManager(server.Registry, new ModelManagerOptions(AliasPollInterval: Timeout.InfiniteTimeSpan));
-        await models.LoadAsync(new ModelServeOptions("tiny@production", MaxBatchSize: 64, MaxQueueDelay: TimeSpan.FromMilliseconds(600), SkipDelayWhenIdle: false));
+        await models.LoadAsync(new ModelServeOptions("tiny@production", MaxBatchSize: 64, MaxQueueDelay: TimeSpan.FromMilliseconds(600), Wait: BatchWait.Always));
         var app = LeptonServer.Build(new ServerOptions { Port = 0, ShutdownTimeout = TimeSpan.FromSeconds(10) },
             new ServerDependencies(models, server.Registry.Store));
         await app.StartAsync();

@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# Batching policy benchmark: two `lepton serve` processes with the same reference CNN, one with `--batch-wait adaptive`
+# (run what is queued as soon as the worker is free) and one with `--batch-wait always` (the fixed 2 ms queue delay),
+# driven by wrk at 1, 16 and 64 connections, alternating the two servers ROUNDS times per cell; prints each policy's
+# median run (by requests/s) with its p50 and p99, and the ratios.
+#   bench/serve-batching.sh [seconds-per-run (10)] [rounds (3)]
+#   LEPTON_BENCH_MODEL=folder reuses a trained model. Needs wrk and dataset-fashion-mnist.
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/serve-lib.sh"
+seconds="${1:-10}"
+rounds="${2:-3}"
+aport="${LEPTON_BENCH_PORT:-18094}"
+fport=$((aport + 1))
+
+model="$(model_folder)"
+"${lepton[@]}" models register fashion --from "$model" >/dev/null
+"${lepton[@]}" models promote fashion@1 --alias production >/dev/null
+/usr/bin/python3 "$root/bench/wrk/make_body.py" "$work/body.json"
+start_policy() { # PORT POLICY
+  "${lepton[@]}" serve fashion@production --port "$1" --no-auth --threads 2 --batch-wait "$2" > "$work/$2.log" 2>&1 &
+  pids+=($!)
+  wait_ready "http://127.0.0.1:$1" "$!" "$2"
+}
+start_policy "$aport" adaptive
+start_policy "$fport" always
+load_before="$(cut -d' ' -f1-3 /proc/loadavg)"
+
+: > "$work/results.jsonl"
+port_of() { if [ "$1" = always ]; then echo "$fport"; else echo "$aport"; fi; }
+for conns in 1 16 64; do
+  for policy in adaptive always; do run_wrk "http://127.0.0.1:$(port_of "$policy")" "$conns" 2 >/dev/null; done # warm-up
+  for round in $(seq 1 "$rounds"); do
+    for policy in adaptive always; do
+      line="$(run_wrk "http://127.0.0.1:$(port_of "$policy")" "$conns" "$seconds")"
+      echo "{\"policy\":\"$policy\",\"connections\":$conns,\"wrk\":$line}" >> "$work/results.jsonl"
+      echo "$policy c=$conns round $round: $line" >&2
+    done
+  done
+done
+load_after="$(cut -d' ' -f1-3 /proc/loadavg)"
+
+/usr/bin/python3 - "$work/results.jsonl" "$load_before" "$load_after" <<'PY'
+import json, sys
+rows = [json.loads(l) for l in open(sys.argv[1])]
+runs = {}
+for r in rows: runs.setdefault((r["policy"], r["connections"]), []).append(r["wrk"])
+by = {k: sorted(v, key=lambda w: w["rps"])[len(v) // 2] for k, v in runs.items()}
+print("| connections | --batch-wait | requests/s (median run) | all runs | p50 ms | p99 ms |")
+print("|---:|---|---:|---|---:|---:|")
+for c in (1, 16, 64):
+    for p in ("adaptive", "always"):
+        w = by[(p, c)]
+        every = ", ".join(f"{x['rps']:,.0f}" for x in runs[(p, c)])
+        print(f"| {c} | {p} | {w['rps']:,.0f} | {every} | {w['p50_ms']:.2f} | {w['p99_ms']:.2f} |")
+print()
+print("| connections | requests/s ratio (adaptive / always) | p99 ratio (adaptive / always) |")
+print("|---:|---:|---:|")
+for c in (1, 16, 64):
+    a, f = by[("adaptive", c)], by[("always", c)]
+    print(f"| {c} | {a['rps'] / f['rps']:.2f}x | {a['p99_ms'] / f['p99_ms']:.2f} |")
+print(f"\nload average before {sys.argv[2]}, after {sys.argv[3]}")
+PY

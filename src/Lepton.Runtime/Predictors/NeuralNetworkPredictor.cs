@@ -14,6 +14,14 @@ namespace Lepton.Runtime;
 /// </summary>
 public sealed class NeuralNetworkPredictor : IPredictor
 {
+    // A sequence input (one variable example axis, e.g. token ids (N,T) or their mask) pads with zeros to share a batch: a
+    // masked model ignores the padded positions, and zero is a valid token id and the mask's "not a token".
+    private static PaddingRule? SequencePadding(int[] exampleShape)
+    {
+        int axis = Array.IndexOf(exampleShape, -1);
+        return axis >= 0 && Array.LastIndexOf(exampleShape, -1) == axis ? new PaddingRule(axis) : null;
+    }
+
     public const string OutputName = "logits";
 
     private readonly Module _network;
@@ -31,7 +39,8 @@ public sealed class NeuralNetworkPredictor : IPredictor
         Model = loaded;
         _network = loaded.Model;
         Signature = new PredictorSignature(
-            [.. spec.Inputs.Select(i => new TensorSignature(i.Name, i.DType, i.Shape[1..], image: i.Kind == InputKind.Image ? ImagePolicy.Of(i) : null))],
+            [.. spec.Inputs.Select(i => new TensorSignature(i.Name, i.DType, i.Shape[1..], SequencePadding(i.Shape[1..]),
+                image: i.Kind == InputKind.Image ? ImagePolicy.Of(i) : null))],
             Outputs(spec, _network, out var kind), kind, spec.ClassNames, kind == OutputKind.TaskAnswers ? spec.Task : null);
         _preprocessing = [.. spec.Inputs.Select((_, i) => spec.PreprocessingOf(i) is { } pre
             ? new Preprocessing((float)pre.Scale, (pre.Mean ?? []).Select(v => (float)v).ToArray(), (pre.Std ?? []).Select(v => (float)v).ToArray())

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Lepton.Engine;
 using Lepton.Registry.Store;
+using Lepton.Serving.Models;
 using Lepton.Serving.Protocol;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -29,6 +30,13 @@ public static class PredictEndpoint
         name = RouteNames.Model(name);
         var body = await ReadInputAsync(http, serving.Options.MaxRequestBodyBytes);
         using var lease = serving.Models.Acquire(name);
+        if (lease.ProtocolSignature.Text is not null)
+        {
+            await PredictTextAsync(serving, http, lease, body);
+            return;
+        }
+        if (body.IsPlainText)
+            throw new ProtocolException(415, $"Model '{name}' takes {lease.ProtocolSignature.InputsText}, not text; send application/json {{\"instances\": [...]}} or an image.");
         Tensor raw;
         int? topK = null;
         if (!lease.TakesOneFixedInput)
@@ -50,6 +58,36 @@ public static class PredictEndpoint
         if (body.IsImage && serving.LabelCandidates is { } candidates && outcome.Outputs is ClassifierOutputs { Rows: 1 } classified)
             candidates.Offer(outcome.PredictionId, lease.Name, classified.Probabilities, classified.ClassNames, body.Bytes);
         await WriteAsync(http, lease.Name, lease.VersionLabel, outcome, topK ?? serving.Options.DefaultTopK);
+    }
+
+    // A text model: the JSON texts or a text/plain body are tokenized by the model's own tokenizer, then run as one batch.
+    private static async Task PredictTextAsync(ServingContext serving, HttpContext http, ModelLease lease, PredictInput body)
+    {
+        if (body.IsImage)
+            throw new ProtocolException(415, $"Model '{lease.Name}' is a text model; send application/json {{\"instances\": [\"text\", ...]}} or a text/plain body, not an image.");
+        TextInstancesRequest request = body.IsPlainText
+            ? new TextInstancesRequest([DecodePlainText(body.Bytes)], null)
+            : TextInstancesParser.Parse(body.Bytes, serving.ParseOptions);
+        int? topK = request.TopK;
+        if (http.Request.Query.TryGetValue("top_k", out var q))
+            topK = int.TryParse(q.ToString(), out int k) && k >= 1 ? k : throw ProtocolException.BadRequest("Query parameter top_k must be a whole number >= 1.");
+        var raw = lease.ProtocolSignature.EncodeTexts(request.Texts, lease.Name);
+        var outcome = await InferencePipeline.RunAsync(serving, http, lease, raw, preprocess: true);
+        await WriteAsync(http, lease.Name, lease.VersionLabel, outcome, topK ?? serving.Options.DefaultTopK);
+    }
+
+    private static readonly System.Text.UTF8Encoding Utf8Strict = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
+    private static string DecodePlainText(byte[] bytes)
+    {
+        try
+        {
+            return Utf8Strict.GetString(bytes);
+        }
+        catch (System.Text.DecoderFallbackException)
+        {
+            throw ProtocolException.BadRequest("The text/plain body is not valid UTF-8; send the text as UTF-8.");
+        }
     }
 
     private static async Task WriteAsync(HttpContext http, string model, string version, InferenceOutcome outcome, int topK)
@@ -75,7 +113,7 @@ public static class PredictEndpoint
         await w.FlushAsync(http.RequestAborted);
     }
 
-    private sealed record PredictInput(byte[] Bytes, bool IsImage);
+    private sealed record PredictInput(byte[] Bytes, bool IsImage, bool IsPlainText = false);
 
     // The formats the image path decodes (SkiaSharp); the bytes themselves decide, the type only routes the body.
     private static readonly HashSet<string> ImageTypes = new(StringComparer.OrdinalIgnoreCase) { "image/png", "image/jpeg", "image/gif", "image/bmp", "image/webp" };
@@ -84,14 +122,16 @@ public static class PredictEndpoint
     {
         string contentType = http.Request.ContentType ?? "";
         if (!MediaTypeHeaderValue.TryParse(contentType, out var media) || media.MediaType.Value is not { } type)
-            throw new ProtocolException(415, "Send Content-Type application/json ({\"instances\": [...]}), an image type (image/jpeg, image/png, image/gif, image/bmp, image/webp) or multipart/form-data with an image file.");
+            throw new ProtocolException(415, "Send Content-Type application/json ({\"instances\": [...]}), text/plain (to a text model), an image type (image/jpeg, image/png, image/gif, image/bmp, image/webp) or multipart/form-data with an image file.");
         if (type.Equals("application/json", StringComparison.OrdinalIgnoreCase))
             return new PredictInput(await RequestBody.ReadAsync(http, limit), false);
+        if (type.Equals("text/plain", StringComparison.OrdinalIgnoreCase))
+            return new PredictInput(await RequestBody.ReadAsync(http, limit), false, true);
         if (ImageTypes.Contains(type))
             return new PredictInput(await RequestBody.ReadAsync(http, limit), true);
         if (type.Equals("multipart/form-data", StringComparison.OrdinalIgnoreCase))
             return new PredictInput(await ReadMultipartFileAsync(http, media, limit), true);
-        throw new ProtocolException(415, $"Content-Type {InferenceRequestParser.Clip(type)} is not accepted; send application/json, image/jpeg, image/png, image/gif, image/bmp, image/webp or multipart/form-data.");
+        throw new ProtocolException(415, $"Content-Type {InferenceRequestParser.Clip(type)} is not accepted; send application/json, text/plain, image/jpeg, image/png, image/gif, image/bmp, image/webp or multipart/form-data.");
     }
 
     // The first file part of the form, read into memory within the body limit (nothing is buffered to disk).

@@ -61,7 +61,7 @@ public static class ProtocolEndpoints
             name,
             versions = version is null ? served : [lease.VersionLabel],
             platform = lease.Kind,
-            inputs = signature.Inputs.Select(i => new { name = i.Name, datatype = ModelSignature.Datatype(i.DType), shape = i.BatchShape }).ToArray(),
+            inputs = signature.Described.Select(i => new { name = i.Name, datatype = i.Datatype, shape = i.Shape }).ToArray(),
             outputs = signature.Outputs.Select(o => new { name = o.Name, datatype = o.Datatype, shape = o.Shape }).ToArray(),
         });
     }

@@ -2,8 +2,11 @@ using System.Text.Json;
 
 namespace Lepton.Serving.Protocol;
 
-/// <summary>One input tensor of an inference request, validated and converted to float32 row-major values.</summary>
-public sealed record InferenceInput(string Name, int[] Shape, TensorDatatype Datatype, float[] Data);
+/// <summary>
+/// One input tensor of an inference request, validated: numeric inputs as float32 row-major values in <c>Data</c>;
+/// BYTES inputs as UTF-8 strings in <c>Texts</c> (row-major, <c>Data</c> empty).
+/// </summary>
+public sealed record InferenceInput(string Name, int[] Shape, TensorDatatype Datatype, float[] Data, string[]? Texts = null);
 
 /// <summary>An output the client asked for; <c>Binary</c> asks for raw bytes after the JSON (binary tensor extension).</summary>
 public sealed record RequestedOutput(string Name, bool Binary);

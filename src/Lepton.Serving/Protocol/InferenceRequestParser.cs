@@ -179,14 +179,19 @@ public static class InferenceRequestParser
             if (input.Datatype is null) throw ProtocolException.BadRequest($"{where} has no datatype, e.g. \"datatype\": \"FP32\".");
             if (!TensorDatatypes.TryParse(input.Datatype, out var type))
                 throw ProtocolException.BadRequest($"{where} has unknown datatype '{Clip(input.Datatype)}'; use one of {TensorDatatypes.NumericList} (names are case-sensitive).");
-            if (!TensorDatatypes.IsNumeric(type))
-                throw ProtocolException.BadRequest($"{where} has datatype {input.Datatype}, but model inputs are numeric tensors; use one of {TensorDatatypes.NumericList}.");
+            if (type == TensorDatatype.Bool)
+                throw ProtocolException.BadRequest($"{where} has datatype BOOL, but model inputs are numeric tensors or BYTES strings; use one of {TensorDatatypes.NumericList} or BYTES.");
             long count = 1;
             foreach (int d in input.Shape)
             {
                 count *= d;
                 if (count > options.MaxElements)
                     throw ProtocolException.BadRequest($"{where} shape [{string.Join(",", input.Shape)}] holds more than {options.MaxElements:N0} elements, the server's limit.");
+            }
+            if (type == TensorDatatype.Bytes)
+            {
+                result.Add(new InferenceInput(input.Name, input.Shape, type, [], ReadTexts(input, count, binary, ref offset, where)));
+                continue;
             }
             // Sizes are checked against what the client actually sent before anything of the shape's size is allocated.
             float[] values;
@@ -209,6 +214,9 @@ public static class InferenceRequestParser
                 if (input.Data.Count != count)
                     throw ProtocolException.BadRequest(
                         $"{where}: shape [{string.Join(",", input.Shape)}] holds {count:N0} values, but data has {input.Data.Count:N0}; send exactly as many values as the shape holds.");
+                if (input.Data.FirstText >= 0)
+                    throw ProtocolException.BadRequest(
+                        $"{where} element {input.Data.FirstText} is a string, but the datatype is {input.Datatype}; send numbers, or strings with datatype BYTES to a text model.");
                 values = new float[count];
                 input.Data.CopyTo(values, input.Shape, type, where, options.AllowNonFinite);
                 input.Data.Release();
@@ -219,6 +227,56 @@ public static class InferenceRequestParser
             throw ProtocolException.BadRequest($"The request carries {binary.Length:N0} bytes of binary data after the JSON header, but the inputs' binary_data_size add up to {offset:N0}.");
         return result;
     }
+
+    // BYTES elements: JSON strings, or in the binary extension each a 4-byte little-endian length then that many UTF-8 bytes.
+    private static string[] ReadTexts(RawInput input, long count, ReadOnlySpan<byte> binary, ref long offset, DataLocation where)
+    {
+        if (input.BinarySize is { } size)
+        {
+            if (input.Data is not null) throw ProtocolException.BadRequest($"{where} has both data and binary_data_size; send one of them.");
+            if (size < 4 * count || offset + size > binary.Length)
+                throw ProtocolException.BadRequest(
+                    $"{where}: binary_data_size {size:N0} cannot hold {count:N0} length-prefixed strings within the {binary.Length:N0} bytes after the JSON header.");
+            var part = binary.Slice((int)offset, (int)size);
+            var texts = new string[count];
+            int at = 0;
+            for (long i = 0; i < count; i++)
+            {
+                if (part.Length - at < 4) throw ProtocolException.BadRequest($"{where}: binary data ends inside the length of element {i}.");
+                uint length = System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(part[at..]);
+                at += 4;
+                if (length > (uint)(part.Length - at)) throw ProtocolException.BadRequest($"{where}: element {i} says {length:N0} bytes, more than the {part.Length - at:N0} left.");
+                texts[i] = DecodeUtf8(part.Slice(at, (int)length), where, i);
+                at += (int)length;
+            }
+            if (at != part.Length) throw ProtocolException.BadRequest($"{where}: binary_data_size is {size:N0} bytes, but its {count:N0} strings take {at:N0}.");
+            offset += size;
+            return texts;
+        }
+        if (input.Data is null) throw ProtocolException.BadRequest($"{where} has no data (or binary_data_size with the binary tensor extension).");
+        if (input.Data.Count != count)
+            throw ProtocolException.BadRequest(
+                $"{where}: shape [{string.Join(",", input.Shape!)}] holds {count:N0} strings, but data has {input.Data.Count:N0}; send exactly as many as the shape holds.");
+        if (input.Data.Strings is not { } strings || strings.Count != count)
+            throw ProtocolException.BadRequest($"{where} has datatype BYTES, so every element must be a JSON string; it holds numbers.");
+        var result = strings.ToArray();
+        input.Data.Release();
+        return result;
+    }
+
+    private static string DecodeUtf8(ReadOnlySpan<byte> bytes, DataLocation where, long index)
+    {
+        try
+        {
+            return Utf8Strict.GetString(bytes);
+        }
+        catch (System.Text.DecoderFallbackException)
+        {
+            throw ProtocolException.BadRequest($"{where}: element {index} is not valid UTF-8; BYTES inputs to a text model carry UTF-8 text.");
+        }
+    }
+
+    private static readonly System.Text.UTF8Encoding Utf8Strict = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
     private static void CheckFinite(ReadOnlySpan<float> values, DataLocation where, InferenceParseOptions options)
     {

@@ -1,5 +1,6 @@
 using Lepton.Engine;
 using Lepton.Runtime;
+using Lepton.Runtime.Text;
 using Lepton.Serving.Outputs;
 
 namespace Lepton.Serving.Protocol;
@@ -22,17 +23,28 @@ public sealed class ModelSignature
 {
     private readonly HashSet<string> _outputNames;
 
-    public ModelSignature(PredictorSignature predictor, IReadOnlyList<OutputDescription> outputs)
+    /// <param name="text">For a text model, the encoder that turns a BYTES input named <c>text</c> into its token inputs.</param>
+    public ModelSignature(PredictorSignature predictor, IReadOnlyList<OutputDescription> outputs, TextInputEncoder? text = null)
     {
         ArgumentNullException.ThrowIfNull(predictor);
         ArgumentNullException.ThrowIfNull(outputs);
         Predictor = predictor;
         Outputs = outputs;
+        Text = text;
         _outputNames = new HashSet<string>(outputs.Select(o => o.Name), StringComparer.Ordinal);
-        InputsText = string.Join(", ", predictor.Inputs.Select(i => $"'{i.Name}' {i.BatchShapeText}"));
+        string tensors = string.Join(", ", predictor.Inputs.Select(i => $"'{i.Name}' {i.BatchShapeText}"));
+        InputsText = text is null ? tensors : $"'{TextInputEncoder.InputName}' BYTES [-1] (or its token inputs {tensors})";
     }
 
     public PredictorSignature Predictor { get; }
+
+    /// <summary>The text model's string front (tokenizer, normalization, truncation); null for models that take tensors only.</summary>
+    public TextInputEncoder? Text { get; }
+
+    /// <summary>The inputs the metadata endpoint lists: <c>text</c> BYTES [-1] for a text model, the predictor's tensors otherwise.</summary>
+    public IEnumerable<(string Name, string Datatype, int[] Shape)> Described => Text is null
+        ? Inputs.Select(i => (i.Name, Datatype(i.DType), i.BatchShape))
+        : [(TextInputEncoder.InputName, "BYTES", [-1])];
 
     public IReadOnlyList<OutputDescription> Outputs { get; }
 
@@ -59,6 +71,12 @@ public sealed class ModelSignature
     /// </summary>
     public TensorSet Validate(InferenceRequest request, string model)
     {
+        if (request.Inputs.Count == 1 && request.Inputs[0].Texts is { } texts)
+        {
+            var encoded = EncodeTexts(request.Inputs[0], texts, model);
+            CheckOutputs(request, model);
+            return encoded;
+        }
         var inputs = Predictor.Inputs;
         if (request.Inputs.Count != inputs.Count)
             throw ProtocolException.BadRequest(inputs.Count == 1
@@ -83,6 +101,31 @@ public sealed class ModelSignature
         }
         CheckOutputs(request, model);
         return new TensorSet(tensors);
+    }
+
+    /// <summary>A text model's token inputs for raw strings (one per row); a 400 naming the fix for anything else.</summary>
+    public TensorSet EncodeTexts(IReadOnlyList<string> texts, string model)
+    {
+        if (Text is null)
+            throw ProtocolException.BadRequest($"Model '{model}' takes {InputsText}, not text; only a text model (one trained with a tokenizer) takes strings.");
+        if (texts.Count == 0) throw ProtocolException.BadRequest("The request holds no texts; send at least one string.");
+        try
+        {
+            return Text.Encode(texts);
+        }
+        catch (ArgumentException ex)
+        {
+            throw ProtocolException.BadRequest(ex.Message);
+        }
+    }
+
+    private TensorSet EncodeTexts(InferenceInput input, string[] texts, string model)
+    {
+        if (Text is not null && input.Name != TextInputEncoder.InputName)
+            throw ProtocolException.BadRequest($"Model '{model}' takes its strings as input '{TextInputEncoder.InputName}' (BYTES, shape [N]); the request names '{InferenceRequestParser.Clip(input.Name)}'.");
+        if (!(input.Shape.Length == 1 || (input.Shape.Length == 2 && input.Shape[1] == 1)))
+            throw ProtocolException.BadRequest($"Input '{TextInputEncoder.InputName}' has shape [{string.Join(",", input.Shape)}]; send one string per row: shape [N] (or [N,1]).");
+        return EncodeTexts(texts, model);
     }
 
     private void CheckOutputs(InferenceRequest request, string model)

@@ -22,6 +22,21 @@ public sealed class TensorData
     /// <summary>Depth of the numbers: 1 for flat data; 0 while no number has been seen.</summary>
     internal int LeafDepth { get; set; }
 
+    /// <summary>The string elements in order (for BYTES inputs); null while none has been seen.</summary>
+    internal List<string>? Strings { get; private set; }
+
+    /// <summary>Index of the first element that is a string other than "NaN", "Infinity" or "-Infinity"; -1 when none.</summary>
+    internal int FirstText { get; private set; } = -1;
+
+    /// <summary>Records a string element: kept as text, and as its number when it spells a non-finite one (NaN otherwise).</summary>
+    internal void AddString(string text)
+    {
+        (Strings ??= []).Add(text);
+        double? number = text switch { "NaN" => double.NaN, "Infinity" => double.PositiveInfinity, "-Infinity" => double.NegativeInfinity, _ => null };
+        if (number is null && FirstText < 0) FirstText = _count;
+        Add(number ?? double.NaN);
+    }
+
     internal void Add(double value)
     {
         if (_count == _values.Length) Grow();
@@ -36,6 +51,8 @@ public sealed class TensorData
         _count = 0;
         Lengths.Clear();
         LeafDepth = 0;
+        Strings = null;
+        FirstText = -1;
     }
 
     // Pooled buffers: a 784-value image would otherwise grow a list through nine arrays per request.

@@ -4,8 +4,8 @@ namespace Lepton.Serving.Protocol;
 
 /// <summary>
 /// Reads a JSON <c>data</c> array, flat or nested, into <see cref="TensorData"/> without recursion (the JSON
-/// reader's MaxDepth bounds the nesting). Numbers, booleans and the strings "NaN", "Infinity" and "-Infinity"
-/// are accepted as values; the NaN policy is applied later.
+/// reader's MaxDepth bounds the nesting). Numbers, booleans and strings are accepted as values: strings are kept as text
+/// for BYTES inputs and read as numbers when they spell "NaN", "Infinity" or "-Infinity"; datatype and NaN policy apply later.
 /// </summary>
 internal static class TensorDataReader
 {
@@ -51,14 +51,7 @@ internal static class TensorDataReader
                 case JsonTokenType.String:
                     Leaf(data, depth, where);
                     open[^1]++;
-                    data.Add(reader.GetString() switch
-                    {
-                        "NaN" => double.NaN,
-                        "Infinity" => double.PositiveInfinity,
-                        "-Infinity" => double.NegativeInfinity,
-                        _ => throw ProtocolException.BadRequest(
-                            $"{where} element {data.Count} is a string; model inputs are numbers (BYTES inputs are not supported)."),
-                    });
+                    data.AddString(reader.GetString()!);
                     break;
                 default:
                     throw ProtocolException.BadRequest($"{where} may hold only numbers and arrays, found {reader.TokenType}.");

@@ -19,7 +19,7 @@ public sealed class BadInputTests(ServerFixture server) : IClassFixture<ServerFi
         return new()
         {
             { "wrong shape", Input("[1,16]", "FP32", $"[{pixels}]"), 400, "expects [-1,1,4,4]" },
-            { "wrong datatype", Input("[1,1,4,4]", "BYTES", $"[{pixels}]"), 400, "numeric" },
+            { "wrong datatype", Input("[1,1,4,4]", "BYTES", $"[{pixels}]"), 400, "must be a JSON string" },
             { "unknown datatype", Input("[1,1,4,4]", "FLOAT", $"[{pixels}]"), 400, "unknown datatype 'FLOAT'" },
             { "integer out of range", Input("[1,1,4,4]", "UINT8", "[" + string.Join(",", Enumerable.Repeat("300", 16)) + "]"), 400, "UINT8" },
             { "data length not matching shape", Input("[1,1,4,4]", "FP32", "[1,2,3]"), 400, "holds 16 values, but data has 3" },

@@ -66,21 +66,7 @@ public sealed class TokenizedTextDataset : IDataset
     public int Length(int i) => Math.Min(_sequences[i].Length, Options.MaxLength);
 
     /// <summary>Example <paramref name="i"/>'s ids cut to MaxLength by the truncation rule.</summary>
-    public int[] Truncated(int i)
-    {
-        var s = _sequences[i];
-        int max = Options.MaxLength;
-        if (s.Length <= max) return s;
-        if (Options.Truncation == TextTruncation.KeepStart)
-        {
-            var cut = s[..max];
-            if (KeepLast is { } last && s[^1] == last && max >= 2) cut[^1] = last;
-            return cut;
-        }
-        var tail = s[^max..];
-        if (_keepFirst is { } first && s[0] == first && max >= 2) tail[0] = first;
-        return tail;
-    }
+    public int[] Truncated(int i) => SequenceTruncation.Cut(_sequences[i], Options.MaxLength, Options.Truncation, _keepFirst, KeepLast);
 
     public Batch GetBatch(ReadOnlySpan<int> indices)
     {

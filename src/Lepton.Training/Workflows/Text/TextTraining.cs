@@ -10,6 +10,7 @@ using Lepton.NN.Graph;
 using Lepton.NN.Losses;
 using Lepton.NN.Presets;
 using Lepton.NN.Serialization;
+using Lepton.Runtime.Text;
 using Lepton.Training.Metrics;
 using Lepton.Training.Optimizers;
 using Lepton.Training.Schedules;
@@ -37,7 +38,7 @@ public sealed record TextOutcome(
 public static class TextTraining
 {
     /// <summary>The file in a text model folder that holds its tokenizer.</summary>
-    public const string TokenizerFile = "tokenizer.json";
+    public const string TokenizerFile = TextModelFolder.TokenizerFile;
 
     public static TextOutcome Run(TextCorpus corpus, string datasetRef, TextRecipe recipe, string outDir, Action<string>? log = null, CancellationToken ct = default)
     {
@@ -82,25 +83,18 @@ public static class TextTraining
         if (losses.Count > 0) metrics["train_loss"] = losses[^1];
         if (!cancelled)
         {
-            var spec = new ModelSpec
+            TextModelFolder.Save(outDir, model, tokenizer, classes, recipe.MaxLength, ImportNormalization(corpus.Manifest.Recipe), metrics, new JsonObject
             {
-                Input = new InputSpec("ids", [-1, -1], DType.Int32),
-                ClassNames = classes,
-                Task = TaskSpec.Multiclass,
-                Metrics = metrics,
-                Metadata = new JsonObject
-                {
-                    ["preset"] = preset, ["dataset"] = datasetRef, ["tokenizer"] = TokenizerFile,
-                    ["max_length"] = recipe.MaxLength, ["seed"] = recipe.Seed, ["learning_rate"] = learningRate, ["epochs"] = recipe.Epochs,
-                },
-            };
-            Directory.CreateDirectory(outDir);
-            tokenizer.Save(Path.Combine(outDir, TokenizerFile));
-            ModelFile.Save(outDir, model, spec);
+                ["preset"] = preset, ["dataset"] = datasetRef, ["seed"] = recipe.Seed, ["learning_rate"] = learningRate, ["epochs"] = recipe.Epochs,
+            });
             if (report is not null) ModelReports.WriteEvaluation(outDir, report);
         }
         return new TextOutcome(preset, vocab, losses, metrics, train.Count, test.Count, clock.Elapsed, cancelled);
     }
+
+    /// <summary>The Unicode normalization the import applied (its recipe's <c>norm=</c> entry), which serving replays: nfc, nfkc or none.</summary>
+    internal static string ImportNormalization(string importRecipe) =>
+        importRecipe.Split(';').Select(p => p.Trim()).FirstOrDefault(p => p.StartsWith("norm=", StringComparison.Ordinal)) is { } entry ? entry[5..] : "none";
 
     /// <summary>Token ids of each text with its class id, cut and padded as <paramref name="options"/> say.</summary>
     public static TokenizedTextDataset Tokenize(IReadOnlyList<(TextItem Item, string Text)> items, ITextEncoder encoder, TokenizerModel model,

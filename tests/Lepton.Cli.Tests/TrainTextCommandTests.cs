@@ -79,6 +79,23 @@ public sealed class TrainTextCommandTests(TrainedModelFixture fx) : IDisposable
         Assert.True(File.Exists(Path.Combine(bowDir, "tokenizer.json")));
         Assert.Equal(["ids", "mask"], GraphInputs(bowDir));
 
+        // The trained model predicts raw texts through its own tokenizer, from --text and from a file of lines.
+        (code, stdout, err) = await CliRun.Invoke("predict", "--model", "cli-topics@1", "--text", "the team scored a late goal in the match", "--text", "明天下雨，还会刮风", "--json");
+        Assert.True(code == 0, err + stdout);
+        var answers = Json(stdout).EnumerateArray().ToList();
+        Assert.Equal(2, answers.Count);
+        Assert.Equal("sport", answers[0].GetProperty("label").GetString());
+        Assert.Equal("weather", answers[1].GetProperty("label").GetString());
+        string lines = Path.Combine(_root, "lines.txt");
+        File.WriteAllText(lines, "pizza and soup for dinner\n\n今天晚饭吃面条\n", new UTF8Encoding(false));
+        (code, stdout, err) = await CliRun.Invoke("predict", "--model", "cli-topics@1", "--input", lines, "--json");
+        Assert.True(code == 0, err + stdout);
+        Assert.All(Json(stdout).EnumerateArray(), a => Assert.Equal("food", a.GetProperty("label").GetString()));
+        Assert.Equal(2, Json(stdout).GetArrayLength());
+        (code, _, err) = await CliRun.Invoke("predict", "--model", "cli-topics@1", "--text", "a", "--input", lines);
+        Assert.Equal(2, code);
+        Assert.Contains("not both", err);
+
         string lstmDir = Path.Combine(_root, "lstm");
         (code, stdout, err) = await CliRun.Invoke("train", "--data", "cli-topics@1", "--model", "text-lstm", "--epochs", "20", "--vocab-size", "600",
             "--seed", "1", "--out", lstmDir, "--json");

@@ -10,22 +10,24 @@ using Lepton.Runtime;
 
 namespace Lepton.Cli.Commands;
 
-/// <summary><c>lepton predict</c>: run a saved model on .npy arrays, PNG images or IDX files.</summary>
+/// <summary><c>lepton predict</c>: run a saved model on .npy arrays, images, IDX files, or texts for a text model.</summary>
 public static class PredictCommand
 {
     public static Command Create()
     {
         var model = new Option<string>("--model") { Description = "A registered model (name, name@3, name@production) or a model folder.", Required = true };
         var store = RegistryOptions.Store();
-        var input = new Option<string>("--input") { Description = "A .npy, .png or IDX file, or a folder of them.", Required = true };
+        var input = new Option<string?>("--input") { Description = "A .npy, image or IDX file, or a folder of them; for a text model, a UTF-8 file with one text per line." };
+        var text = new Option<string[]>("--text") { Description = "For a text model: a text to classify (repeat for several).", AllowMultipleArgumentsPerToken = false };
         var output = new Option<string?>("--output") { Description = "Write results to out.json (top classes + logits), out.npy (logits) or out.csv (probabilities)." };
         var top = new Option<int>("--top") { Description = "How many classes to show per input.", DefaultValueFactory = _ => 3 };
         var noPre = new Option<bool>("--no-preprocess") { Description = "Inputs are already model inputs: skip the model's scaling and normalization." };
         var threads = CommonOptions.Threads();
         var json = CommonOptions.Json();
         var cmd = new Command("predict", "Predict classes for input files.\n\n" +
-                                         "Example:\n  lepton predict --model .lepton/models/cnn --input samples/ --output predictions.csv");
-        foreach (var o in new Option[] { model, input, output, top, noPre, store, threads, json }) cmd.Options.Add(o);
+                                         "Examples:\n  lepton predict --model .lepton/models/cnn --input samples/ --output predictions.csv\n" +
+                                         "  lepton predict --model reviews --text \"great value, works well\" --text \"broke in a week\"");
+        foreach (var o in new Option[] { model, input, text, output, top, noPre, store, threads, json }) cmd.Options.Add(o);
         cmd.SetAction(p => CommandRunner.Run(async ct =>
         {
             CommonOptions.ApplyThreads(p.GetValue(threads));
@@ -33,6 +35,13 @@ public static class PredictCommand
             // Any model kind the runtime knows, loaded and prepared for inference.
             using var predictor = PredictorLoader.Default.Load(resolved.Folder);
             var signature = predictor.Signature;
+            var texts = p.GetValue(text) ?? [];
+            if (TextPrediction.Encoder(resolved.Folder, signature) is { } encoder)
+                return TextPrediction.Run(predictor, encoder, TextPrediction.Texts(texts, p.GetValue(input)), p.GetValue(top), p.GetValue(output), p.GetValue(json));
+            if (texts.Length > 0)
+                throw new ArgumentException("--text needs a text model (one trained on a text data set, with tokenizer.json in its folder); give this model --input files.");
+            if (p.GetValue(input) is null)
+                throw new ArgumentException("--input is required: a .npy, image or IDX file, or a folder of them.");
             if (signature.Kind != OutputKind.ClassLogits || signature.Inputs.Count > 1)
                 return PredictAnswers(predictor, p.GetValue(input)!, p.GetValue(top), !p.GetValue(noPre), p.GetValue(output), p.GetValue(json));
             // An image input resizes files of any size by its policy; a tensor input takes images of its exact size only.
@@ -66,7 +75,13 @@ public static class PredictCommand
             var batch = PredictionInputs.Load(input, predictor.ExampleShape(), signature.Inputs[0].Image ?? ResizePolicy.Exact);
             (raw, names) = ([batch.Raw], batch.Names);
         }
-        var outputs = predictor.FirstOutput(raw, preprocess);
+        return WriteAnswers(predictor, predictor.FirstOutput(raw, preprocess), names, top, output, json);
+    }
+
+    /// <summary>Writes a model's first outputs (N, ...) for <paramref name="names"/>: as .npy when asked, and as its task's answers.</summary>
+    internal static int WriteAnswers(IPredictor predictor, Tensor outputs, IReadOnlyList<string> names, int top, string? output, bool json)
+    {
+        var signature = predictor.Signature;
         if (output is { } path)
         {
             if (!path.EndsWith(".npy", StringComparison.OrdinalIgnoreCase))

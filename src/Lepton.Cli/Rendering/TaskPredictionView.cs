@@ -4,7 +4,7 @@ using Spectre.Console;
 
 namespace Lepton.Cli.Rendering;
 
-/// <summary>Answers of a binary, multi-label or regression model, one row per input: the label, labels or values and their scores.</summary>
+/// <summary>Answers of a task model (multiclass, binary, multi-label, regression), one row per input: the label, labels or values and their scores.</summary>
 public static class TaskPredictionView
 {
     public static void Write(IReadOnlyList<string> inputs, IReadOnlyList<TaskAnswer> answers)
@@ -18,6 +18,7 @@ public static class TaskPredictionView
                 MultiLabelAnswer m => (m.Labels.Count == 0 ? "(none)" : string.Join(", ", m.Labels),
                     string.Join(", ", m.Probabilities.Select(s => $"{s.Label} {s.Probability:P1}"))),
                 RegressionAnswer r => (string.Join(", ", r.Values.Select(v => $"{v.Name} {v.Value.ToString("G6", CultureInfo.InvariantCulture)}")), ""),
+                ClassAnswer c => (c.Label, string.Join(", ", c.Top.Select(s => $"{s.Label} {s.Probability:P1}"))),
                 _ => ("?", ""),
             };
             t.AddRow(Markup.Escape(inputs[i]), $"[bold]{Markup.Escape(prediction)}[/]", Markup.Escape(scores));

@@ -57,7 +57,7 @@ public sealed class ModelMonitor(ModelRegistry registry)
             var summary = VersionReportBuilder.Build(model, null, bucket, requestBuckets[b], labelBuckets[b], newest.Reference, newest.Task);
             points.Add(new TimelinePoint(bucket.From, bucket.To, summary.Requests, summary.ErrorRate, summary.LatencyP99Ms,
                 summary.Accuracy?.Labels ?? summary.LiveError?.Labels ?? 0, summary.Accuracy?.Accuracy,
-                summary.InputDrift.Count > 0 ? summary.InputDrift.Max(d => d.Psi) : null, summary.PredictionDrift?.Psi, summary.LiveError?.Mae));
+                summary.MaxInputPsi, summary.PredictionDrift?.Psi, summary.LiveError?.Mae));
         }
         return points;
     }

@@ -78,6 +78,10 @@ public sealed class TrainTextCommandTests(TrainedModelFixture fx) : IDisposable
         Assert.Equal("cli-topics@1", bow.GetProperty("registered").GetString());
         Assert.True(File.Exists(Path.Combine(bowDir, "tokenizer.json")));
         Assert.Equal(["ids", "mask"], GraphInputs(bowDir));
+        // Training leaves the text reference serving's drift statistics are measured against.
+        var reference = Lepton.Data.Profiles.ReferenceProfile.Load(bowDir);
+        Assert.NotNull(reference?.Text);
+        Assert.Equal(["sport", "weather", "food"], reference!.ClassNames.Order().Reverse().OrderBy(c => c == "sport" ? 0 : c == "weather" ? 1 : 2));
 
         // The trained model predicts raw texts through its own tokenizer, from --text and from a file of lines.
         (code, stdout, err) = await CliRun.Invoke("predict", "--model", "cli-topics@1", "--text", "the team scored a late goal in the match", "--text", "明天下雨，还会刮风", "--json");

@@ -92,6 +92,7 @@ internal static class MonitorView
         c.MarkupLine($"[bold]{Markup.Escape(report.Model)}[/] from {report.Window.From.UtcDateTime:yyyy-MM-dd HH:mm:ss} to {report.Window.To.UtcDateTime:HH:mm:ss} UTC");
         c.Write(Traffic(report));
         c.Write(Drift(report));
+        if (report.Versions.Append(report.Overall).Any(v => v.TextDrift is not null)) c.Write(TextDriftTable(report));
         if (MonitorLiveView.Table(report) is { } live) c.Write(live);
         if (report.Overall.LiveError is { Targets.Count: > 1 } error) c.Write(MonitorLiveView.Targets(error));
         else if (report.Overall.Task != "regression") c.Write(Classes(report.Overall));
@@ -133,6 +134,19 @@ internal static class MonitorView
                 pd is null ? "-" : Number(pd.Psi, "0.###"),
                 pd is null ? "-" : Number(pd.ChiSquare, "0.#"),
                 pd is null ? "-" : Number(pd.PValue, "0.####"));
+        }
+        return t;
+    }
+
+    // A text model's drift of whole-text mixes: which vocabulary and which scripts the live texts use.
+    private static Table TextDriftTable(MonitorReport report)
+    {
+        var t = Columns("token-frequency PSI", "chi2 p", "script-mix PSI", "scripts (live)");
+        foreach (var v in report.Versions.Append(report.Overall))
+        {
+            if (v.TextDrift is not { } d) continue;
+            t.AddRow(VersionCell(v), Number(d.TokenFrequencyPsi, "0.###"), Number(d.TokenFrequencyPValue, "0.####"), Number(d.ScriptMixPsi, "0.###"),
+                string.Join(", ", d.ScriptShares.Where(s => s.Value >= 0.005).OrderByDescending(s => s.Value).Select(s => $"{s.Key} {Number(s.Value * 100, "0")}%")));
         }
         return t;
     }

@@ -23,7 +23,7 @@ internal sealed record DemoResults(
     string Home)
 {
     /// <summary>The largest input PSI of a report's pooled traffic (NaN when it has no reference).</summary>
-    public static double MaxInputPsi(MonitorReport r) => r.Overall.InputDrift.Count == 0 ? double.NaN : r.Overall.InputDrift.Max(d => d.Psi);
+    public static double MaxInputPsi(MonitorReport r) => r.Overall.MaxInputPsi ?? double.NaN;
 
     public string DashboardUrl => $"{Url.TrimEnd('/')}/?key={AdminKey}";
 

@@ -35,6 +35,9 @@ public sealed record ReferenceProfile(
     double[] LabelProportions,
     double[] PredictedProportions)
 {
+    /// <summary>A text model's text statistics reference (token-frequency bins, script mix, length and rare-token profiles); null for other models.</summary>
+    public TextReferenceProfile? Text { get; init; }
+
     public const string FileName = "reference.json";
     public const string Format = "lepton-reference/1";
     private const int Bins = 10;
@@ -62,7 +65,25 @@ public sealed record ReferenceProfile(
         return new ReferenceProfile(examples.Count, classNames.ToArray(), inputs, Proportions(labelCounts), Proportions(predictedCounts));
     }
 
-    private static StatisticProfile Profile(double[] values)
+    /// <summary>
+    /// A text model's reference from <paramref name="count"/> profiled texts: their statistics in <paramref name="text"/> (no numeric input statistics) and the
+    /// class counts of labels and predictions on held-out texts.
+    /// </summary>
+    public static ReferenceProfile ForText(int count, TextReferenceProfile text, IReadOnlyList<string> classNames, IReadOnlyList<long> labelCounts, IReadOnlyList<long> predictedCounts)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        if (labelCounts.Count != classNames.Count || predictedCounts.Count != classNames.Count)
+            throw new ArgumentException($"Class counts must have one entry per class ({classNames.Count}), got {labelCounts.Count} labels and {predictedCounts.Count} predictions.");
+        return new ReferenceProfile(count, classNames.ToArray(), new Dictionary<string, StatisticProfile>(),
+            Proportions(labelCounts), Proportions(predictedCounts)) { Text = text };
+    }
+
+    /// <summary>
+    /// The decile profile of <paramref name="values"/> (sorted in place) with a sorted sample for KS tests.
+    /// With <paramref name="binAboveMax"/>, one more cut just above the largest value gives values past anything seen in the
+    /// reference a bin of their own: a statistic that is nearly constant in training (a rare-token rate of 0) still shows drift.
+    /// </summary>
+    internal static StatisticProfile Profile(double[] values, bool binAboveMax = false)
     {
         Array.Sort(values);
         var cuts = new List<double>();
@@ -71,6 +92,7 @@ public sealed record ReferenceProfile(
             double q = values[(int)Math.Min(values.Length - 1, Math.Floor((double)b * values.Length / Bins))];
             if (cuts.Count == 0 || q > cuts[^1]) cuts.Add(q);
         }
+        if (binAboveMax && values.Length > 0 && (cuts.Count == 0 || Math.BitIncrement(values[^1]) > cuts[^1])) cuts.Add(Math.BitIncrement(values[^1]));
         var profile = new StatisticProfile(cuts.ToArray(), new double[cuts.Count + 1], []);
         var counts = new long[cuts.Count + 1];
         foreach (double v in values) counts[profile.BinOf(v)]++;
@@ -90,7 +112,8 @@ public sealed record ReferenceProfile(
     /// <summary>Writes <c>reference.json</c> into a model folder.</summary>
     public void Save(string folder)
     {
-        var document = new Document(Format, Count, ClassNames, Inputs, LabelProportions, PredictedProportions);
+        var document = new Document(Format, Count, ClassNames, Inputs, LabelProportions, PredictedProportions,
+            Text is null ? null : new TextDocument(Text.Bins.ToBase64(), TokenFrequencyBins.RareBelow, Text.Statistics, Text.FrequencyProportions, Text.ScriptProportions, TextScripts.Names));
         string path = Path.Combine(folder, FileName);
         string temp = path + ".tmp";
         File.WriteAllText(temp, JsonSerializer.Serialize(document, Json));
@@ -113,7 +136,17 @@ public sealed record ReferenceProfile(
         }
         if (d is null || d.Format != Format || d.Inputs is null || d.ClassNames is null || d.LabelProportions is null || d.PredictedProportions is null)
             throw new InvalidDataException($"{path} is not a {Format} reference profile; retrain or re-register the model to rebuild it.");
-        return new ReferenceProfile(d.Count, d.ClassNames, d.Inputs, d.LabelProportions, d.PredictedProportions);
+        return new ReferenceProfile(d.Count, d.ClassNames, d.Inputs, d.LabelProportions, d.PredictedProportions) { Text = LoadText(d.Text, path) };
+    }
+
+    private static TextReferenceProfile? LoadText(TextDocument? t, string path)
+    {
+        if (t is null) return null;
+        if (t.Bins is null || t.Statistics is null || t.FrequencyProportions?.Length != TokenFrequencyBins.Count
+            || t.ScriptProportions is null || t.Scripts is null || !t.Scripts.SequenceEqual(TextScripts.Names)
+            || TextStatistics.Names.Any(n => !t.Statistics.ContainsKey(n)))
+            throw new InvalidDataException($"{path} has a text section this version cannot read; retrain the model to rebuild it.");
+        return new TextReferenceProfile(TokenFrequencyBins.FromBase64(t.Bins), t.Statistics, t.FrequencyProportions, t.ScriptProportions);
     }
 
     private sealed record Document(
@@ -122,5 +155,14 @@ public sealed record ReferenceProfile(
         IReadOnlyList<string> ClassNames,
         IReadOnlyDictionary<string, StatisticProfile> Inputs,
         double[] LabelProportions,
-        double[] PredictedProportions);
+        double[] PredictedProportions,
+        TextDocument? Text = null);
+
+    private sealed record TextDocument(
+        string Bins,
+        int RareBelow,
+        IReadOnlyDictionary<string, StatisticProfile> Statistics,
+        double[] FrequencyProportions,
+        double[] ScriptProportions,
+        IReadOnlyList<string> Scripts);
 }

@@ -44,10 +44,14 @@ public static class AlertEvaluator
         var predictions = enough ? report.PredictionDrift : null;
         return rule.Metric switch
         {
-            "drift.psi" => inputs.Count > 0 ? inputs.Max(d => d.Psi) : null,
+            "drift.psi" => enough ? report.MaxInputPsi : null,
             "drift.ks" => inputs.Count > 0 ? inputs.Max(d => d.KsStatistic) : null,
-            _ when rule.Metric.StartsWith(StatisticPrefix, StringComparison.Ordinal) =>
-                inputs.FirstOrDefault(d => d.Statistic == rule.Metric[StatisticPrefix.Length..])?.Psi,
+            _ when rule.Metric.StartsWith(StatisticPrefix, StringComparison.Ordinal) => rule.Metric[StatisticPrefix.Length..] switch
+            {
+                "token_frequency" when enough => report.TextDrift?.TokenFrequencyPsi,
+                "script_mix" when enough => report.TextDrift?.ScriptMixPsi,
+                var statistic => inputs.FirstOrDefault(d => d.Statistic == statistic)?.Psi,
+            },
             "prediction.psi" => predictions?.Psi,
             "prediction.chi2_p" => predictions?.PValue,
             "accuracy" => report.Accuracy is { } a && Enough(a.Labels, rule) ? a.Accuracy : null,

@@ -18,8 +18,15 @@ internal static class AlertMetrics
         var versions = reports.SelectMany(r => r.Versions).Where(v => v.Version is not null).ToArray();
         text.Declare("lepton_drift_psi", "gauge", "Population stability index of an input statistic against the version's reference profile.");
         foreach (var v in versions)
+        {
             foreach (var drift in v.InputDrift)
                 text.Sample("lepton_drift_psi", drift.Psi, Labels(v, ("statistic", drift.Statistic)));
+            if (v.TextDrift is { } t)
+            {
+                text.Sample("lepton_drift_psi", t.TokenFrequencyPsi, Labels(v, ("statistic", "token_frequency")));
+                text.Sample("lepton_drift_psi", t.ScriptMixPsi, Labels(v, ("statistic", "script_mix")));
+            }
+        }
         text.Declare("lepton_prediction_drift_psi", "gauge", "Population stability index of the predicted-class mix against the version's reference.");
         foreach (var v in versions.Where(v => v.PredictionDrift is not null))
             text.Sample("lepton_prediction_drift_psi", v.PredictionDrift!.Psi, Labels(v));

@@ -15,6 +15,7 @@ public sealed partial record AlertRule(string Text, string Metric, string Compar
     public static IReadOnlyList<string> Metrics { get; } =
     [
         "drift.psi", "drift.psi.mean", "drift.psi.std", "drift.psi.min", "drift.psi.max", "drift.ks",
+        "drift.psi.chars", "drift.psi.tokens", "drift.psi.unknown_rate", "drift.psi.rare_token_rate", "drift.psi.token_frequency", "drift.psi.script_mix",
         "prediction.psi", "prediction.chi2_p", "accuracy", "live.f1", "live.mae", "live.rmse", "error_rate", "p50", "p95", "p99", "requests",
     ];
 

@@ -34,9 +34,23 @@ public sealed record VersionReport(
     LiveAccuracy? Accuracy,
     LiveError? LiveError = null,
     string Task = "multiclass",
-    int SkippedLabels = 0);
+    int SkippedLabels = 0,
+    TextDrift? TextDrift = null)
+{
+    /// <summary>The largest input PSI: of the input statistics and, for a text model, of the token-frequency and script mixes; null without drift.</summary>
+    public double? MaxInputPsi =>
+        InputDrift.Select(d => d.Psi).Concat(TextDrift is { } t ? [t.TokenFrequencyPsi, t.ScriptMixPsi] : []).DefaultIfEmpty(double.NaN).Max() is var m && double.IsNaN(m) ? null : m;
+}
 
-/// <summary>Drift of one input statistic (mean, std, min, max of each request): PSI over the reference deciles and a KS test against the reference sample.</summary>
+/// <summary>
+/// Drift of a text model's live texts as wholes against its training texts: PSI and a chi-square test of the tokens'
+/// frequency-bin mix (a shift towards rare or unseen tokens is new vocabulary), PSI of the characters' script mix, and the
+/// live script shares.
+/// </summary>
+public sealed record TextDrift(double TokenFrequencyPsi, double TokenFrequencyChiSquare, double TokenFrequencyPValue, double ScriptMixPsi,
+    IReadOnlyDictionary<string, double> ScriptShares);
+
+/// <summary>Drift of one input statistic (mean, std, min, max of each request; chars, tokens, unknown and rare-token rates of each text): PSI over the reference deciles and a KS test against the reference sample.</summary>
 public sealed record InputDrift(string Statistic, double Psi, double KsStatistic, double KsPValue);
 
 /// <summary>Drift of the predicted-class mix from the reference predictions: PSI and a chi-square goodness-of-fit test.</summary>

@@ -5,7 +5,8 @@ using Lepton.Registry.Store;
 namespace Lepton.Monitoring;
 
 /// <summary>One logged request as monitoring needs it; Input is null when its statistics were not recorded.</summary>
-internal sealed record LoggedRequest(int? Version, DateTimeOffset At, double LatencyMs, bool IsError, string? Label, ExampleStatistics? Input);
+internal sealed record LoggedRequest(int? Version, DateTimeOffset At, double LatencyMs, bool IsError, string? Label, ExampleStatistics? Input,
+    TextStatistics? Text = null);
 
 /// <summary>One labelled prediction: what the model said (by the version that said it) and what the client says is true.</summary>
 internal sealed record LoggedLabel(int? Version, DateTimeOffset At, string Predicted, string Truth);
@@ -91,8 +92,40 @@ internal static class PredictionLogReader
         {
             return null;
         }
+        var text = TextStatisticsOf(record.InputStatsJson);
         return new LoggedRequest(record.Version, record.CreatedAt, record.LatencyMs, isError, isError ? null : record.PredictedLabel,
-            InputStatistics(record.InputStatsJson));
+            text is null ? InputStatistics(record.InputStatsJson) : null, text);
+    }
+
+    // A text model's row logs its text statistics (chars, tokens, rates, frequency bins, scripts) in place of mean/std/min/max.
+    private static TextStatistics? TextStatisticsOf(string json)
+    {
+        if (!json.Contains("\"frequency_bins\"", StringComparison.Ordinal)) return null;
+        try
+        {
+            using var doc = JsonDocument.Parse(json);
+            var root = doc.RootElement;
+            if (root.ValueKind != JsonValueKind.Object) return null;
+            int Int(string name) => root.TryGetProperty(name, out var v) && v.TryGetInt32(out int x) && x >= 0 ? x : -1;
+            int[]? Ints(string name, int length)
+            {
+                if (!root.TryGetProperty(name, out var a) || a.ValueKind != JsonValueKind.Array || a.GetArrayLength() != length) return null;
+                var values = new int[length];
+                int i = 0;
+                foreach (var e in a.EnumerateArray())
+                    if (!e.TryGetInt32(out values[i++]) || values[i - 1] < 0) return null;
+                return values;
+            }
+            int chars = Int("chars"), tokens = Int("tokens"), unknown = Int("unknown"), rare = Int("rare");
+            var bins = Ints("frequency_bins", TokenFrequencyBins.Count);
+            var scripts = Ints("scripts", TextScripts.Names.Count);
+            if (chars < 0 || tokens < 0 || unknown < 0 || rare < 0 || bins is null || scripts is null) return null;
+            return new TextStatistics(chars, tokens, unknown, rare, bins, scripts);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
     }
 
     private static ExampleStatistics? InputStatistics(string json)

@@ -16,6 +16,8 @@ internal static class VersionReportBuilder
         double seconds = Math.Max(1e-9, window.Duration.TotalSeconds);
         var answered = requests.Where(r => r.Label is not null).Select(r => r.Label!).ToArray();
         var inputs = requests.Where(r => r.Input is not null).Select(r => r.Input!.Value).ToArray();
+        var texts = requests.Where(r => r.Text is not null).Select(r => r.Text!).ToArray();
+        var textReference = reference?.Text;
         return new VersionReport(
             model,
             version,
@@ -33,13 +35,14 @@ internal static class VersionReportBuilder
                 TaskKind.Regression => new Dictionary<string, double>(),
                 _ => ClassDistribution(answered, task.ClassNames.Count > 0 ? task.ClassNames : reference?.ClassNames),
             },
-            InputMeans(inputs),
-            reference is null ? [] : DriftCalculator.Inputs(reference, inputs),
+            texts.Length > 0 ? TextMeans(texts) : InputMeans(inputs),
+            reference is null ? [] : [.. DriftCalculator.Inputs(reference, inputs), .. textReference is null ? [] : DriftCalculator.TextInputs(textReference, texts)],
             reference is null ? null : DriftCalculator.Predictions(reference, answered),
             live.Accuracy,
             live.Error,
             task.Name,
-            live.Skipped);
+            live.Skipped,
+            textReference is null ? null : DriftCalculator.Texts(textReference, texts));
     }
 
     /// <summary>Share of answered requests per predicted class: the model's classes first (0 when unseen), then any other label.</summary>
@@ -66,6 +69,10 @@ internal static class VersionReportBuilder
         foreach (string name in shares.Keys.ToArray()) shares[name] /= answers.Count;
         return shares;
     }
+
+    /// <summary>The mean of each text statistic over the texts that recorded them.</summary>
+    private static IReadOnlyDictionary<string, double> TextMeans(IReadOnlyList<TextStatistics> texts) =>
+        TextStatistics.Names.ToDictionary(n => n, n => texts.Average(t => t[n]), StringComparer.Ordinal);
 
     /// <summary>The mean of each input statistic over the requests that recorded them (empty when none did).</summary>
     private static IReadOnlyDictionary<string, double> InputMeans(IReadOnlyList<ExampleStatistics> inputs)

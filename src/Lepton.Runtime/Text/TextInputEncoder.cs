@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using Lepton.Data.Text;
 using Lepton.Data.Text.Batching;
 using Lepton.Data.Text.Tokenizers;
+using Lepton.Data.Profiles;
 using Lepton.Engine;
 using Lepton.NN.Serialization;
 
@@ -31,11 +32,16 @@ public sealed class TextInputEncoder
     private readonly int _idsInput;
     private readonly int _maskInput;
     private readonly int _inputs;
+    private readonly int _unknownId;
 
-    private TextInputEncoder(ITextEncoder encoder, TokenizerModel model, int maxLength, NormalizationForm? normalization, int idsInput, int maskInput, int inputs)
+    private TextInputEncoder(ITextEncoder encoder, TokenizerModel model, int maxLength, NormalizationForm? normalization, int idsInput, int maskInput, int inputs,
+        TextReferenceProfile? reference)
     {
         _encoder = encoder;
         _padId = model.PadId;
+        _unknownId = model.Kind == TokenizerKind.WordPiece && model.Ids.TryGetValue(TokenizerModel.Unknown, out int unk) ? unk : -1;
+        Reference = reference;
+        VocabSize = model.Vocab.Count;
         bool wordPiece = model.Kind == TokenizerKind.WordPiece;
         _keepFirst = wordPiece ? model.Id(TokenizerModel.Classification) : null;
         _keepLast = wordPiece ? model.Id(TokenizerModel.Separator) : null;
@@ -51,6 +57,26 @@ public sealed class TextInputEncoder
 
     /// <summary>The normalization applied before tokenizing; null for none.</summary>
     public NormalizationForm? Normalization { get; }
+
+    /// <summary>The index of the token-ids input among the model's inputs.</summary>
+    public int IdsInput => _idsInput;
+
+    /// <summary>The id that pads rows to the longest text of a batch.</summary>
+    public int PadId => _padId;
+
+    /// <summary>The tokenizer's vocabulary size.</summary>
+    public int VocabSize { get; }
+
+    /// <summary>The training texts' statistics from the folder's reference.json, which text drift is measured against; null when it has none.</summary>
+    public TextReferenceProfile? Reference { get; }
+
+    /// <summary>An encoder for a tokenizer alone (one ids input, no mask), as training uses it to profile its texts the way serving will.</summary>
+    public static TextInputEncoder ForTokenizer(TextTokenizer tokenizer, int maxLength, NormalizationForm? normalization = null)
+    {
+        ArgumentNullException.ThrowIfNull(tokenizer);
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxLength, 1);
+        return new TextInputEncoder(tokenizer, tokenizer.Model, maxLength, normalization, 0, -1, 1, null);
+    }
 
     /// <summary>
     /// The encoder of a model folder holding <c>tokenizer.json</c>, or null when it holds none (not a text model). Throws
@@ -76,7 +102,10 @@ public sealed class TextInputEncoder
         if (ids < 0 || inputs.Count != (mask < 0 ? 1 : 2))
             throw new InvalidDataException(
                 $"The folder has tokenizer.json, but the model's inputs ({string.Join(", ", inputs.Select(x => $"{x.Name} {x.DType}"))}) are not token ids (Int32) with an optional float32 'mask'.");
-        return new TextInputEncoder(tokenizer, tokenizer.Model, maxLength, normalization, ids, mask, inputs.Count);
+        var reference = ReferenceProfile.Load(folder)?.Text;
+        if (reference is not null && reference.Bins.VocabSize != tokenizer.Model.Vocab.Count)
+            throw new InvalidDataException($"reference.json's token bins cover {reference.Bins.VocabSize} ids but tokenizer.json has {tokenizer.Model.Vocab.Count}; retrain the model to rebuild them.");
+        return new TextInputEncoder(tokenizer, tokenizer.Model, maxLength, normalization, ids, mask, inputs.Count, reference);
     }
 
     /// <summary>
@@ -107,6 +136,31 @@ public sealed class TextInputEncoder
         tensors[_idsInput] = Tensor.FromArray(ids, n, t);     // ids: (N,T) Int32
         if (_maskInput >= 0) tensors[_maskInput] = Tensor.FromArray(mask, n, t); // mask: (N,T) 1 for tokens, 0 for padding
         return new TensorSet(tensors);
+    }
+
+    /// <summary>The token ids a text becomes (normalized, special tokens added, truncated to <see cref="MaxLength"/>), unpadded.</summary>
+    public int[] Ids(string text) => EncodeOne(text, 0);
+
+    /// <summary>
+    /// The statistics of a served text (its unpadded <paramref name="ids"/>: a row of <see cref="Encode"/> with the
+    /// trailing padding removed) against this model's reference; null when the model has no text reference.
+    /// </summary>
+    public TextStatistics? Statistics(string text, ReadOnlySpan<int> ids)
+    {
+        if (Reference is null) return null;
+        int length = ids.Length;
+        while (length > 0 && ids[length - 1] == _padId) length--;
+        return TextStatistics.Of(text, ids[..length], Reference.Bins, _unknownId);
+    }
+
+    /// <summary>The text reference of <paramref name="texts"/> (training texts, already normalized by the import): token bins from their ids, then each text's statistics.</summary>
+    public TextReferenceProfile BuildReference(IReadOnlyList<string> texts)
+    {
+        ArgumentNullException.ThrowIfNull(texts);
+        var ids = texts.Select(Ids).ToList();
+        var bins = TokenFrequencyBins.Build(ids, VocabSize);
+        var statistics = texts.Select((t, i) => TextStatistics.Of(t, ids[i], bins, _unknownId)).ToList();
+        return TextReferenceProfile.Build(statistics, bins);
     }
 
     private int[] EncodeOne(string text, int index)

@@ -19,7 +19,14 @@ public sealed record PredictionEvent(
     int TopIndex,
     float[] Probabilities,
     float[]? RawInput,
-    string? Error = null);
+    string? Error = null,
+    LoggedText? Text = null);
+
+/// <summary>
+/// A served text as the log needs it: the text, its unpadded token ids and the model's encoder, whose reference turns them
+/// into <see cref="TextStatistics"/> on the log's background task. Sampled texts are kept whole as the raw input.
+/// </summary>
+public sealed record LoggedText(string Text, int[] Ids, Lepton.Runtime.Text.TextInputEncoder Encoder, bool Sampled);
 
 /// <summary>A true label a client reports for an earlier prediction.</summary>
 public sealed record FeedbackItem(string PredictionId, string Model, string Label, string Actor);

@@ -23,7 +23,8 @@ public static class InferEndpoint
 
         using var lease = serving.Models.Acquire(name, version);
         var raw = lease.ProtocolSignature.Validate(request, name);
-        var outcome = await InferencePipeline.RunAsync(serving, http, lease, raw, preprocess);
+        var texts = lease.ProtocolSignature.Text is not null && request.Inputs.Count == 1 ? request.Inputs[0].Texts : null;
+        var outcome = await InferencePipeline.RunAsync(serving, http, lease, raw, preprocess, texts);
 
         using var buffer = new PooledBuffer(1024);
         int? headerLength = InferenceResponseWriter.Write(buffer,

@@ -23,8 +23,10 @@ public static class InferencePipeline
     public const string PredictionIdHeader = "X-Prediction-Id";
     public const string ModelVersionHeader = "X-Model-Version";
 
-    // raw: one (N, ...) tensor per model input, in signature order, with the values as the client sent them.
-    public static async Task<InferenceOutcome> RunAsync(ServingContext serving, HttpContext http, ModelLease lease, TensorSet raw, bool preprocess)
+    // raw: one (N, ...) tensor per model input, in signature order, with the values as the client sent them; texts: the
+    // strings a text model's raw ids were encoded from (one per row), for the log's text statistics.
+    public static async Task<InferenceOutcome> RunAsync(ServingContext serving, HttpContext http, ModelLease lease, TensorSet raw, bool preprocess,
+        IReadOnlyList<string>? texts = null)
     {
         http.Items[RequestMetricsMiddleware.ModelItem] = lease.Name;
         http.Items[RequestMetricsMiddleware.VersionItem] = lease.VersionLabel;
@@ -46,7 +48,7 @@ public static class InferencePipeline
         IReadOnlyList<string> rowIds = rows == 1 ? [id] : [.. Enumerable.Range(0, rows).Select(i => $"{id}-{i}")];
         http.Response.Headers[PredictionIdHeader] = id;
         http.Response.Headers[ModelVersionHeader] = lease.VersionLabel;
-        if (serving.Sink is { } sink) Log(serving, sink, http, lease, raw, outputs, rowIds);
+        if (serving.Sink is { } sink) Log(serving, sink, http, lease, raw, outputs, rowIds, texts);
         return new InferenceOutcome(outputs, id, rowIds);
     }
 
@@ -72,6 +74,25 @@ public static class InferencePipeline
         }
     }
 
+    // A text model's rows: the texts and their token ids go to the log, whose background task profiles them.
+    private static void LogTexts(ServingContext serving, IPredictionSink sink, HttpContext http, ModelLease lease, TensorSet raw, ServedOutputs outputs,
+        IReadOnlyList<string> rowIds, IReadOnlyList<string> texts, Lepton.Runtime.Text.TextInputEncoder encoder)
+    {
+        double latencyMs = ElapsedMs(http);
+        var ids = raw[encoder.IdsInput].Contiguous();
+        var span = ids.Span<int>();
+        int width = span.Length / outputs.Rows;
+        var now = DateTimeOffset.UtcNow;
+        var none = new ExampleStatistics(0, 0, 0, 0);
+        for (int r = 0; r < outputs.Rows; r++)
+        {
+            var logged = outputs.LogRow(r);
+            bool sampled = serving.Options.RawInputSampleRate > 0 && Random.Shared.NextDouble() < serving.Options.RawInputSampleRate;
+            sink.Enqueue(new PredictionEvent(rowIds[r], lease.Name, lease.Version, lease.VersionLabel, now, latencyMs, none,
+                logged.TopLabel, logged.TopIndex, logged.Values, null, Text: new LoggedText(texts[r], span.Slice(r * width, width).ToArray(), encoder, sampled)));
+        }
+    }
+
     private static double ElapsedMs(HttpContext http) =>
         http.Items[RequestMetricsMiddleware.StartItem] is long start ? Stopwatch.GetElapsedTime(start).TotalMilliseconds : 0;
 
@@ -79,8 +100,13 @@ public static class InferencePipeline
         serving.Options.RawInputSampleRate > 0 && Random.Shared.NextDouble() < serving.Options.RawInputSampleRate ? row.ToArray() : null;
 
     private static void Log(ServingContext serving, IPredictionSink sink, HttpContext http, ModelLease lease, TensorSet raw, ServedOutputs outputs,
-        IReadOnlyList<string> rowIds)
+        IReadOnlyList<string> rowIds, IReadOnlyList<string>? texts)
     {
+        if (texts is not null && lease.ProtocolSignature.Text is { } encoder && texts.Count == outputs.Rows)
+        {
+            LogTexts(serving, sink, http, lease, raw, outputs, rowIds, texts, encoder);
+            return;
+        }
         double latencyMs = ElapsedMs(http);
         // The log keeps statistics of the first input: read in place when it is float32, converted otherwise (token ids).
         var first = raw[0].Contiguous();

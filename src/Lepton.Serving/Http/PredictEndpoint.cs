@@ -72,7 +72,7 @@ public static class PredictEndpoint
         if (http.Request.Query.TryGetValue("top_k", out var q))
             topK = int.TryParse(q.ToString(), out int k) && k >= 1 ? k : throw ProtocolException.BadRequest("Query parameter top_k must be a whole number >= 1.");
         var raw = lease.ProtocolSignature.EncodeTexts(request.Texts, lease.Name);
-        var outcome = await InferencePipeline.RunAsync(serving, http, lease, raw, preprocess: true);
+        var outcome = await InferencePipeline.RunAsync(serving, http, lease, raw, preprocess: true, request.Texts);
         await WriteAsync(http, lease.Name, lease.VersionLabel, outcome, topK ?? serving.Options.DefaultTopK);
     }
 

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Text;
 using System.Text.Json;
+using Lepton.Data.Profiles;
 using Lepton.Registry.Store;
 using Lepton.Serving.Http;
 
@@ -17,7 +18,8 @@ internal static class PredictionRecordMapper
 {
     public static PredictionRecord ToRecord(PredictionEvent e, ArrayBufferWriter<byte> buffer)
     {
-        string stats = Json(buffer, w =>
+        var text = e.Text is { } logged ? logged.Encoder.Statistics(logged.Text, logged.Ids) : null;
+        string stats = text is not null ? Json(buffer, w => WriteText(w, text)) : Json(buffer, w =>
         {
             w.WriteStartObject();
             Number(w, "mean", e.Input.Mean);
@@ -52,13 +54,30 @@ internal static class PredictionRecordMapper
             w.WriteEndArray();
             w.WriteEndObject();
         });
-        string? raw = e.RawInput is null ? null : Json(buffer, w =>
+        // A sampled text is kept as a JSON string, so feedback on it can become a text data set.
+        string? raw = e.Text is { Sampled: true } sampled ? Json(buffer, w => w.WriteStringValue(sampled.Text)) : e.RawInput is null ? null : Json(buffer, w =>
         {
             w.WriteStartArray();
             foreach (float v in e.RawInput) Value(w, v);
             w.WriteEndArray();
         });
         return new PredictionRecord(e.PredictionId, e.Model, e.Version, e.At, Math.Max(0, e.LatencyMs), e.Error is null ? e.TopLabel : null, stats, output, raw);
+    }
+
+    /// <summary>A text's statistics: the per-text values drift tests one by one, and its tokens per frequency bin and characters per script.</summary>
+    private static void WriteText(Utf8JsonWriter w, TextStatistics t)
+    {
+        w.WriteStartObject();
+        foreach (string name in TextStatistics.Names) Number(w, name, t[name]);
+        w.WriteNumber("unknown", t.Unknown);
+        w.WriteNumber("rare", t.Rare);
+        w.WriteStartArray("frequency_bins");
+        foreach (int c in t.FrequencyBins) w.WriteNumberValue(c);
+        w.WriteEndArray();
+        w.WriteStartArray("scripts");
+        foreach (int c in t.Scripts) w.WriteNumberValue(c);
+        w.WriteEndArray();
+        w.WriteEndObject();
     }
 
     public static FeedbackRecord ToRecord(FeedbackItem item, DateTimeOffset receivedAt) =>

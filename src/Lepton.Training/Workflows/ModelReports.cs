@@ -14,7 +14,7 @@ namespace Lepton.Training.Workflows;
 public static class ModelReports
 {
     public const string EvaluationFileName = Runtime.ModelFolderFiles.Evaluation;
-    private const int MaxProfiledExamples = 10_000;
+    internal const int MaxProfiledExamples = 10_000;
 
     /// <summary>Writes both files into <paramref name="folder"/>.</summary>
     // train.Inputs: (N, C, ...) already preprocessed; the profile is taken in the raw domain clients send.

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json.Nodes;
 using Lepton.Data;
+using Lepton.Data.Profiles;
 using Lepton.Data.Text;
 using Lepton.Data.Text.Batching;
 using Lepton.Data.Text.Tokenizers;
@@ -88,8 +89,35 @@ public static class TextTraining
                 ["preset"] = preset, ["dataset"] = datasetRef, ["seed"] = recipe.Seed, ["learning_rate"] = learningRate, ["epochs"] = recipe.Epochs,
             });
             if (report is not null) ModelReports.WriteEvaluation(outDir, report);
+            BuildReference(trainItems, tokenizer, recipe.MaxLength, classes, report).Save(outDir);
         }
         return new TextOutcome(preset, vocab, losses, metrics, train.Count, test.Count, clock.Elapsed, cancelled);
+    }
+
+    /// <summary>
+    /// What text drift is measured against (reference.json): up to 10,000 evenly spread training texts profiled exactly as
+    /// serving will profile live texts, with the training class mix and, when a test split was scored, the true and
+    /// predicted mix on it.
+    /// </summary>
+    internal static ReferenceProfile BuildReference(IReadOnlyList<(TextItem Item, string Text)> train, TextTokenizer tokenizer, int maxLength,
+        IReadOnlyList<string> classes, ClassificationReport? heldOut)
+    {
+        int take = Math.Min(train.Count, ModelReports.MaxProfiledExamples);
+        var texts = Enumerable.Range(0, take).Select(i => train[(int)((long)i * train.Count / take)].Text).ToArray();
+        var text = TextInputEncoder.ForTokenizer(tokenizer, maxLength).BuildReference(texts);
+        long[] labels, predicted;
+        if (heldOut is not null)
+        {
+            var confusion = heldOut.ConfusionMatrix;
+            labels = [.. confusion.Select(r => (long)r.Sum())];
+            predicted = [.. Enumerable.Range(0, confusion.Length).Select(c => (long)confusion.Sum(r => r[c]))];
+        }
+        else
+        {
+            labels = [.. classes.Select(c => (long)train.Count(x => x.Item.Labels[0] == c))];
+            predicted = new long[classes.Count]; // nothing scored: prediction drift has no reference
+        }
+        return ReferenceProfile.ForText(take, text, classes, labels, predicted);
     }
 
     /// <summary>The Unicode normalization the import applied (its recipe's <c>norm=</c> entry), which serving replays: nfc, nfkc or none.</summary>

@@ -52,12 +52,13 @@ public static class ToyJob
 
     /// <summary>
     /// Trains and returns the model; with a communicator, rank 0 alone appends its saves to <see cref="SavesLog"/>, keeps a
-    /// checkpoint in <c>checkpoint/</c> and writes <see cref="WeightsFile"/>.
+    /// checkpoint in <c>checkpoint/</c> and writes <see cref="WeightsFile"/>. Without planned steps every step records its
+    /// ops and backpropagates through them (the autograd path).
     /// </summary>
-    public static (Sequential Model, TrainingHistory History) Run(ICommunicator? communicator, string outDir, int globalBatch = BatchSize)
+    public static (Sequential Model, TrainingHistory History) Run(ICommunicator? communicator, string outDir, int globalBatch = BatchSize, bool plannedSteps = true)
     {
         var model = Model();
-        var trainer = new Trainer(model, new Adam(model.Parameters(), new AdamOptions(LearningRate: 0.01)), new CrossEntropyLoss());
+        var trainer = new Trainer(model, new Adam(model.Parameters(), new AdamOptions(LearningRate: 0.01)), new CrossEntropyLoss(), new TrainerOptions(PlannedSteps: plannedSteps));
         int rank = communicator?.Rank ?? 0;
         var checkpoint = new ModelCheckpoint(Path.Combine(outDir, "checkpoint"), (m, dir) =>
         {

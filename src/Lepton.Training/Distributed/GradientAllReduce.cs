@@ -126,16 +126,12 @@ public sealed class GradientAllReduce
             {
                 case DType.Float32: BroadcastInPlace<float>(t, communicator.Broadcast, root); break;
                 case DType.Float64: BroadcastInPlace<double>(t, communicator.Broadcast, root); break;
-                case DType.Int64:
-                    // Counters such as num_batches_tracked: exact in a double below 2^53.
-                    var counts = t.Contiguous().Span<long>().ToArray().Select(v => (double)v).ToArray();
-                    communicator.Broadcast(counts, root);
-                    var back = t.Contiguous();
-                    for (int i = 0; i < counts.Length; i++) back.Span<long>()[i] = (long)counts[i];
-                    if (!ReferenceEquals(back, t)) t.CopyFrom(back);
-                    break;
                 default:
-                    throw new InvalidOperationException($"BroadcastState: a model tensor of dtype {t.DType} cannot be broadcast; only Float32, Float64 and Int64 are.");
+                    // Counters such as num_batches_tracked: integers, exact in a double below 2^53.
+                    var values = t.ToDoubleArray();
+                    communicator.Broadcast(values, root);
+                    t.CopyFrom(Tensor.FromArray(values, t.Shape.ToArray()));
+                    break;
             }
         }
     }

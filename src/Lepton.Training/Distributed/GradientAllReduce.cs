@@ -130,7 +130,8 @@ public sealed class GradientAllReduce
                     // Counters such as num_batches_tracked: integers, exact in a double below 2^53.
                     var values = t.ToDoubleArray();
                     communicator.Broadcast(values, root);
-                    t.CopyFrom(Tensor.FromArray(values, t.Shape.ToArray()));
+                    // FromArray with no dimensions means a vector; Reshape gives a scalar buffer its shape ().
+                    t.CopyFrom(Tensor.FromArray(values, values.Length).Reshape(t.Shape.ToArray()));
                     break;
             }
         }

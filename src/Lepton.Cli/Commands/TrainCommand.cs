@@ -123,6 +123,7 @@ public static class TrainCommand
             string dir = p.GetValue(outDir) ?? Path.Combine(CommonOptions.Home, "models", Path.GetFileNameWithoutExtension(recipe.Model));
             if (!p.GetValue(distributed)) return await Train(recipe, dir, p.GetValue(register), p.GetValue(store), p.GetValue(json), ct);
             using var communicator = Communicators.FromEnvironment();
+            using var stopNotice = RankStopNotice.Register(communicator, Path.GetFullPath(dir));
             return await Train(recipe, dir, p.GetValue(register), p.GetValue(store), p.GetValue(json), ct, communicator);
         }));
         return cmd;

@@ -16,11 +16,30 @@ public static class TrainingResume
     /// <summary>Optimizer moments and step counts, beside weights.safetensors in the checkpoint folder.</summary>
     public const string OptimizerStateFile = "optimizer.safetensors";
 
+    // checkpoint.json holds a few hundred bytes; anything near this is not one.
+    private const int MaxStateBytes = 1 << 20;
+
     /// <summary>Writes the optimizer state into a checkpoint folder being written.</summary>
     public static void SaveOptimizer(string checkpointDir, IOptimizer optimizer)
     {
         ArgumentNullException.ThrowIfNull(optimizer);
         SafetensorsWriter.Write(Path.Combine(checkpointDir, OptimizerStateFile), optimizer.StateDict());
+    }
+
+    /// <summary>The epoch of the complete checkpoint in <paramref name="dir"/>; null when there is none or it cannot be read.</summary>
+    public static int? SavedEpoch(string dir)
+    {
+        string state = Path.Combine(dir, ModelCheckpoint.TrainingStateFile);
+        try
+        {
+            if (new FileInfo(state) is not { Exists: true, Length: <= MaxStateBytes }) return null;
+            using var doc = JsonDocument.Parse(File.ReadAllText(state));
+            return doc.RootElement.TryGetProperty("epoch", out var e) && e.TryGetInt32(out int epoch) && epoch >= 1 ? epoch : null;
+        }
+        catch (Exception ex) when (ex is IOException or JsonException or UnauthorizedAccessException)
+        {
+            return null;
+        }
     }
 
     /// <summary>
@@ -37,7 +56,7 @@ public static class TrainingResume
         if (!File.Exists(state))
             throw new FileNotFoundException($"--resume: {dir} holds no {ModelCheckpoint.TrainingStateFile}, so no epoch of this run was completed; train without --resume.");
         var info = new FileInfo(state);
-        if (info.Length > 1 << 20) throw new InvalidDataException($"--resume: {state} is {info.Length} bytes; a checkpoint state is a few hundred.");
+        if (info.Length > MaxStateBytes) throw new InvalidDataException($"--resume: {state} is {info.Length} bytes; a checkpoint state is a few hundred.");
         int epoch;
         using (var doc = JsonDocument.Parse(File.ReadAllText(state)))
         {

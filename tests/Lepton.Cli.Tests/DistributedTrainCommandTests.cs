@@ -96,6 +96,36 @@ public sealed class DistributedTrainCommandTests(TrainedModelFixture fx)
         Assert.True(ModelFile.Load(outDir).Spec.Metrics["test_accuracy"] > 0.8);
     }
 
+    [Fact]
+    public async Task Resume_FromEpochOneCheckpoint_MatchesTheUninterruptedRun()
+    {
+        SyntheticFashionMnist.Create(Data);
+        string straight = Path.Combine(fx.Root, "resume-straight"), resumed = Path.Combine(fx.Root, "resume-resumed");
+        var (code, _, err) = await CliRun.Invoke(TrainArgs(straight, 3, 32));
+        Assert.True(code == 0, err);
+        (code, _, err) = await CliRun.Invoke(TrainArgs(resumed, 1, 32));
+        Assert.True(code == 0, err);
+        Assert.True(File.Exists(Path.Combine(resumed, Lepton.Training.Workflows.TrainingResume.OptimizerStateFile)));
+
+        (code, var stdout, err) = await CliRun.Invoke([.. TrainArgs(resumed, 3, 32), "--resume", "--json"]);
+
+        Assert.True(code == 0, err);
+        Assert.Equal([2, 3], Json(stdout).GetProperty("epochs").EnumerateArray().Select(e => e.GetProperty("epoch").GetInt32()));
+        // The data order depends only on (seed, epoch) and the optimizer's moments come back with the weights: the same steps.
+        var expected = SafetensorsReader.Read(Path.Combine(straight, ModelFile.WeightsFileName)).ToDictionary();
+        var got = SafetensorsReader.Read(Path.Combine(resumed, ModelFile.WeightsFileName)).ToDictionary();
+        foreach (var (name, tensor) in expected) Assert.Equal(tensor.ToArray(), got[name].ToArray());
+    }
+
+    [Fact]
+    public async Task Resume_WithoutCheckpoint_FailsNamingTheFix()
+    {
+        SyntheticFashionMnist.Create(Data);
+        var (code, _, err) = await CliRun.Invoke([.. TrainArgs(Path.Combine(fx.Root, "resume-none"), 2, 32), "--resume"]);
+        Assert.NotEqual(0, code);
+        Assert.Contains("train without --resume", err);
+    }
+
     private static int CheckpointEpoch(string state)
     {
         try

@@ -4,6 +4,7 @@ using Lepton.NN.Presets;
 using Lepton.NN.Serialization;
 using Lepton.Registry;
 using Lepton.Training.Callbacks;
+using Lepton.Training.Distributed;
 using Lepton.Training.Tracking;
 using Lepton.Training.Workflows;
 using Lepton.Training.Workflows.Tables;
@@ -56,6 +57,11 @@ public static class TrainCommand
         var (from, freeze, unfreezeAfter, backboneLr) = TransferCliOptions.Create();
         var vocabSize = new Option<int>("--vocab-size") { Description = "Text: byte-level BPE vocabulary size, trained on the training split.", DefaultValueFactory = _ => 8000 };
         var maxLength = new Option<int>("--max-length") { Description = "Text: tokens kept per text (the rest cut).", DefaultValueFactory = _ => 256 };
+        var distributed = new Option<bool>("--distributed")
+        {
+            Description = "Data-parallel over the ranks of mpirun (Open MPI): each rank trains on its part of every --batch-size batch, rank 0 writes the model and records the run. Without mpirun: one process.",
+        };
+        var resume = new Option<bool>("--resume") { Description = "Continue from the last epoch checkpoint in the --out folder (after Ctrl+C or a dead rank)." };
         var threads = CommonOptions.Threads();
         var json = CommonOptions.Json();
 
@@ -66,8 +72,10 @@ public static class TrainCommand
                                        "  lepton train --data photos@2 --model auto --augment flip,rotate=15,zoom=0.2 --epochs 10\n" +
                                        "  lepton train --data flowers@1 --from fashion@production --freeze backbone --unfreeze-after 2 --epochs 5\n" +
                                        "  lepton train --data churn@1 --model gbdt --register churn\n" +
-                                       "  lepton train --data reviews@1 --model text-bow --epochs 10 --register reviews");
-        foreach (var o in new Option[] { data, dataDir, task, threshold, model, epochs, batch, lr, optimizer, weightDecay, momentum, schedule, clip, valSplit, augment, seed, outDir, register, store, from, freeze, unfreezeAfter, backboneLr, vocabSize, maxLength, threads, json })
+                                       "  lepton train --data reviews@1 --model text-bow --epochs 10 --register reviews\n" +
+                                       "  mpirun --allow-run-as-root -np 2 ./lepton train --data fashion-mnist --model cnn --threads 1 --distributed --out models/cnn\n" +
+                                       "  lepton train --data fashion-mnist --model cnn --out models/cnn --resume");
+        foreach (var o in new Option[] { data, dataDir, task, threshold, model, epochs, batch, lr, optimizer, weightDecay, momentum, schedule, clip, valSplit, augment, seed, outDir, register, store, from, freeze, unfreezeAfter, backboneLr, vocabSize, maxLength, distributed, resume, threads, json })
             cmd.Options.Add(o);
 
         cmd.SetAction(p => CommandRunner.Run(async ct =>
@@ -110,9 +118,13 @@ public static class TrainCommand
                 Optimizer: p.GetValue(optimizer)!, WeightDecay: p.GetValue(weightDecay), Momentum: p.GetValue(momentum),
                 Schedule: p.GetValue(schedule)!, ClipGradNorm: p.GetValue(clip), ValidationSplit: p.GetValue(valSplit), Seed: p.GetValue(seed), Task: taskSpec,
                 Augment: p.GetValue(augment),
-                Transfer: await TransferCliOptions.ResolveAsync(p, from, freeze, unfreezeAfter, backboneLr, p.GetValue(store), ct));
+                Transfer: await TransferCliOptions.ResolveAsync(p, from, freeze, unfreezeAfter, backboneLr, p.GetValue(store), ct),
+                Resume: p.GetValue(resume));
             string dir = p.GetValue(outDir) ?? Path.Combine(CommonOptions.Home, "models", Path.GetFileNameWithoutExtension(recipe.Model));
-            return await Train(recipe, dir, p.GetValue(register), p.GetValue(store), p.GetValue(json), ct);
+            if (!p.GetValue(distributed)) return await Train(recipe, dir, p.GetValue(register), p.GetValue(store), p.GetValue(json), ct);
+            using var communicator = Communicators.FromEnvironment();
+            using var stopNotice = RankStopNotice.Register(communicator, Path.GetFullPath(dir));
+            return await Train(recipe, dir, p.GetValue(register), p.GetValue(store), p.GetValue(json), ct, communicator);
         }));
         return cmd;
     }
@@ -121,11 +133,19 @@ public static class TrainCommand
     /// Runs the training workflow with a progress bar, recording the dataset version and the run in the
     /// registry (and registering the model when asked), then prints the outcome; shared with <c>lepton demo</c>.
     /// </summary>
-    public static async Task<int> Train(ImageClassifierRecipe recipe, string dir, string? registerAs, string? store, bool json, CancellationToken ct)
+    public static async Task<int> Train(ImageClassifierRecipe recipe, string dir, string? registerAs, string? store, bool json, CancellationToken ct,
+        ICommunicator? communicator = null)
     {
         await using var registry = await ModelRegistry.OpenAsync(store, ct);
+        if (communicator is { Rank: > 0 })
+        {
+            // Ranks other than 0 train quietly: rank 0 shows progress, records the run and writes the model.
+            var rank = await TrackedTraining.RunAsync(recipe, dir, registry, registerAs, RegistryOptions.Actor, [], ct, communicator);
+            Console.Error.WriteLine($"lepton train: rank {communicator.Rank} of {communicator.Size} finished {rank.Outcome.History.Epochs.Count} epoch(s).");
+            return rank.Outcome.Cancelled ? CommandRunner.ExitCancelled : 0;
+        }
         using var progress = new ProgressBar(interactive: json ? false : null, plainOutput: json ? TextWriter.Null : null);
-        var tracked = await TrackedTraining.RunAsync(recipe, dir, registry, registerAs, RegistryOptions.Actor, [progress], ct);
+        var tracked = await TrackedTraining.RunAsync(recipe, dir, registry, registerAs, RegistryOptions.Actor, [progress], ct, communicator);
         if (json) OutcomeView.WriteJson(tracked, recipe);
         else OutcomeView.Write(tracked);
         return tracked.Outcome.Cancelled ? CommandRunner.ExitCancelled : 0;

@@ -8,6 +8,8 @@ namespace Lepton.Training;
 /// clipping and learning-rate schedule, how often (in batches) running metrics reach the callbacks, and the metrics
 /// measured each epoch (null: the trainer's task's defaults; for a multiclass task, accuracy). LoaderWorkers gathers that
 /// many batches at once in the background (for datasets that decode or augment, e.g. ImageDataset; see DataLoaderOptions.Workers).
+/// Communicator, when set, trains data-parallel: every rank reads its part of each global batch of BatchSize examples and the
+/// gradients are averaged over the ranks before each step (see Trainer.Distributed.cs).
 /// </summary>
 public sealed record FitOptions(
     int Epochs = 10,
@@ -22,7 +24,8 @@ public sealed record FitOptions(
     int Prefetch = 2,
     int InitialEpoch = 0,
     IReadOnlyList<IMetric>? Metrics = null,
-    int LoaderWorkers = 1);
+    int LoaderWorkers = 1,
+    Distributed.ICommunicator? Communicator = null);
 
 /// <summary>
 /// Options fixed for a <see cref="Trainer"/>: the batch size of validation, evaluation and prediction passes, and whether

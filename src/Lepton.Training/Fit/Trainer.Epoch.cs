@@ -27,7 +27,7 @@ public sealed partial class Trainer
         var parameters = Optimizer.Parameters.Select(p => p.Value).ToArray();
         foreach (var b in loader)
         {
-            if (ct.IsCancellationRequested) return null;
+            if (_averager is null && ct.IsCancellationRequested) return null;
             batch++;
             foreach (var cb in callbacks) cb.OnBatchBegin(ctx, epoch, batch, globalStep);
             double lossValue;
@@ -51,7 +51,7 @@ public sealed partial class Trainer
                     loss = _loss(logits, b.Targets);
                     lossValue = loss.Item();
                 }
-                if (!double.IsFinite(lossValue))
+                if (!double.IsFinite(lossValue) && _averager is null)
                 {
                     // Stepping on a non-finite loss would poison every weight; stop with the last good ones.
                     ctx.History.StoppedEarly = true;
@@ -59,6 +59,17 @@ public sealed partial class Trainer
                     return null;
                 }
                 var grads = plan?.Gradients ?? loss!.Backward();
+                if (_averager is not null)
+                {
+                    var agreed = _averager.Run(grads, (double)n / _shard!.GlobalBatchCount(batch - 1), double.IsFinite(lossValue), ct.IsCancellationRequested);
+                    if (!agreed.LossFiniteEverywhere)
+                    {
+                        ctx.History.StoppedEarly = true;
+                        ctx.History.StopReason = $"loss became non-finite on some rank at epoch {epoch}, batch {batch}; lower the learning rate or set ClipGradNorm";
+                        return null;
+                    }
+                    if (agreed.CancelRequested) return null;
+                }
                 if (options.ClipGradNorm is { } maxNorm) GradientClipping.ClipByGlobalNorm(grads, maxNorm, parameters);
                 Optimizer.Step(grads);
                 if (plan is not null) correct += plan.CountCorrect();
@@ -85,6 +96,7 @@ public sealed partial class Trainer
                 foreach (var cb in callbacks) cb.OnBatchEnd(ctx, m);
             }
         }
+        if (_averager is not null) (lossSum, samples, correct) = SumOverRanks(lossSum, samples, correct);
         var trainTime = clock.Elapsed;
         var named = new Dictionary<string, double>(StringComparer.Ordinal);
         double? metricAcc = Collect(metrics, "", named);
@@ -93,7 +105,9 @@ public sealed partial class Trainer
         if (validation is not null)
         {
             ResetAll(metrics);
-            var v = EvaluatePass(validation, Options.EvalBatchSize, collect: false, ct, metrics);
+            // Every rank validates on the whole set with the same weights, so callbacks decide alike everywhere;
+            // cancelling one rank here would leave the others waiting at the next step.
+            var v = EvaluatePass(validation, Options.EvalBatchSize, collect: false, _averager is null ? ct : CancellationToken.None, metrics);
             if (v is null) return null;
             valLoss = v.Loss;
             double? valMetricAcc = Collect(metrics, "val_", named);

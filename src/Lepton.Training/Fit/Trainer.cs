@@ -84,8 +84,7 @@ public sealed partial class Trainer
         var history = new TrainingHistory();
         _unplannedReason = PlanningRefusal();
         // A step is done with its batch before it takes the next, so the loader can refill the same tensors.
-        using var loader = new DataLoader(train, new DataLoaderOptions(options.BatchSize, options.Shuffle, options.Seed, options.DropLast, options.Prefetch,
-            RecycleBatches: true, Workers: options.LoaderWorkers));
+        using var loader = CreateLoader(train, options);
         var ctx = new TrainContext(Model, Optimizer, options, loader.BatchCount, train.Count, validation is not null, history)
         {
             MetricNames = MetricColumns(metrics, validation is not null),
@@ -94,11 +93,13 @@ public sealed partial class Trainer
         var total = Stopwatch.StartNew();
         try
         {
+            StartDistributed(options);
             foreach (var cb in all) cb.OnTrainBegin(ctx);
             long globalStep = (long)options.InitialEpoch * loader.BatchCount;
             for (int epoch = options.InitialEpoch + 1; epoch <= options.Epochs; epoch++)
             {
-                if (cancellationToken.IsCancellationRequested) { MarkCancelled(history, epoch); break; }
+                // Ranks stop together: under a communicator a cancel travels with the next step's gradients instead.
+                if (_averager is null && cancellationToken.IsCancellationRequested) { MarkCancelled(history, epoch); break; }
                 var record = RunEpoch(epoch, loader, validation, options, metrics, all, ctx, ref globalStep, cancellationToken);
                 if (record is null)
                 {
@@ -135,6 +136,8 @@ public sealed partial class Trainer
             Model.Train(wasTraining);
             _pool.Trim();
             _plans.Clear();
+            _averager = null;
+            _shard = null;
         }
     }
 

@@ -6,6 +6,7 @@ using Lepton.Registry.Datasets.Images;
 using Lepton.Registry.References;
 using Lepton.Registry.Store;
 using Lepton.Training.Callbacks;
+using Lepton.Training.Distributed;
 using Lepton.Training.Workflows;
 
 namespace Lepton.Training.Tracking;
@@ -19,11 +20,22 @@ public sealed record TrackedOutcome(TrainingOutcome Outcome, string RunId, strin
 /// </summary>
 public static class TrackedTraining
 {
+    /// <summary>
+    /// Trains and records. Under a <paramref name="communicator"/> of several ranks, rank 0 records the run and registers the
+    /// model while the other ranks only read the data and train (their outcome has no run id).
+    /// </summary>
     public static async Task<TrackedOutcome> RunAsync(ImageClassifierRecipe recipe, string outDir, ModelRegistry registry,
-        string? registerAs, string actor, IReadOnlyList<ICallback>? callbacks = null, CancellationToken ct = default)
+        string? registerAs, string actor, IReadOnlyList<ICallback>? callbacks = null, CancellationToken ct = default,
+        ICommunicator? communicator = null)
     {
         if (registerAs is not null) Registry.References.ModelName.Validate(registerAs);
         using var images = await LoadImagesAsync(recipe, registry, ct);
+        if (communicator is { Rank: > 0 })
+        {
+            string reference = images is null ? recipe.Data : $"{images.Version.Name}@{images.Version.Version}";
+            var rankOutcome = ImageClassifierTraining.Run(recipe, outDir, callbacks, ct, images, reference, communicator);
+            return new TrackedOutcome(rankOutcome, "", reference, null);
+        }
         var dataset = images?.Version
             ?? (TensorFolder.IsTensorFolder(recipe.Data)
                 ? await DatasetVersions.RecordTensorFolderAsync(registry.Store, recipe.Data, actor, ct)
@@ -34,7 +46,7 @@ public static class TrackedTraining
         TrainingOutcome outcome;
         try
         {
-            outcome = ImageClassifierTraining.Run(recipe, outDir, [.. callbacks ?? [], recorder], ct, images, datasetRef);
+            outcome = ImageClassifierTraining.Run(recipe, outDir, [.. callbacks ?? [], recorder], ct, images, datasetRef, communicator);
         }
         catch (Exception ex)
         {

@@ -8,6 +8,7 @@ namespace Lepton.Training.Workflows;
 /// image-classifier default; it is saved in model.json). <see cref="Augment"/> (e.g. <c>flip,rotate=15,zoom=0.2</c>) augments the
 /// training batches. <paramref name="Transfer"/>, when set, starts from a trained model
 /// with a new head instead of <paramref name="Model"/> (<c>--from</c>, <c>--freeze</c>, <c>--unfreeze-after</c>, <c>--backbone-lr-scale</c>).
+/// <see cref="Resume"/> continues from the last epoch checkpoint in the output folder (<c>--resume</c>).
 /// </summary>
 public sealed record ImageClassifierRecipe(
     string Data = "fashion-mnist",
@@ -25,4 +26,5 @@ public sealed record ImageClassifierRecipe(
     ulong Seed = 0,
     TaskSpec? Task = null,
     string? Augment = null,
-    Transfer.TransferOptions? Transfer = null);
+    Transfer.TransferOptions? Transfer = null,
+    bool Resume = false);

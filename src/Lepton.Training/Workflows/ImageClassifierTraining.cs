@@ -5,6 +5,7 @@ using Lepton.NN;
 using Lepton.NN.Serialization;
 using Lepton.Registry.Datasets.Images;
 using Lepton.Training.Callbacks;
+using Lepton.Training.Distributed;
 using Lepton.Training.Metrics;
 using Lepton.Training.Tasks;
 using Lepton.Training.Transfer;
@@ -36,11 +37,14 @@ public static class ImageClassifierTraining
 
     /// <summary>
     /// Trains on <paramref name="images"/> (an image data set version, named <paramref name="imagesRef"/>) when given, else on
-    /// the recipe's data (Fashion-MNIST or a tensor data set folder).
+    /// the recipe's data (Fashion-MNIST or a tensor data set folder). With a <paramref name="communicator"/> of several ranks
+    /// this process is one rank of a data-parallel run: every rank trains, rank 0 alone writes checkpoints and the model.
     /// </summary>
     public static TrainingOutcome Run(ImageClassifierRecipe recipe, string outDir, IReadOnlyList<ICallback>? callbacks = null,
-        CancellationToken cancellationToken = default, ImageDatasetVersion? images = null, string? imagesRef = null)
+        CancellationToken cancellationToken = default, ImageDatasetVersion? images = null, string? imagesRef = null,
+        ICommunicator? communicator = null)
     {
+        bool writes = communicator is null || communicator.Rank == 0;
         Validate(recipe);
         var rng = new Generator(recipe.Seed);
         var transfer = recipe.Transfer is null ? null : TransferLearning.Load(recipe.Transfer);
@@ -70,9 +74,16 @@ public static class ImageClassifierTraining
         var spec = data.Spec;
         var all = new List<ICallback>(callbacks ?? []);
         if (transfer is not null) all.AddRange(transfer.Callbacks);
-        all.Add(new ModelCheckpoint(outDir, (m, dir) => ModelFile.Save(dir, m, spec), new ModelCheckpointOptions(Monitor: "loss")));
+        if (writes)
+            all.Add(new ModelCheckpoint(outDir, (m, dir) =>
+            {
+                ModelFile.Save(dir, m, spec);
+                TrainingResume.SaveOptimizer(dir, optimizer);
+            }, new ModelCheckpointOptions(Monitor: "loss")));
+        // Every rank reads the checkpoint (a folder all ranks see); Fit then broadcasts rank 0's weights anyway.
+        int initialEpoch = recipe.Resume ? Math.Min(TrainingResume.Load(outDir, model, optimizer), recipe.Epochs) : 0;
 
-        var fit = new FitOptions(Epochs: recipe.Epochs, BatchSize: recipe.BatchSize, Seed: recipe.Seed,
+        var fit = new FitOptions(Epochs: recipe.Epochs, BatchSize: recipe.BatchSize, Seed: recipe.Seed, InitialEpoch: initialEpoch, Communicator: communicator,
             ClipGradNorm: recipe.ClipGradNorm, Schedule: schedule,
             // Augmenting costs CPU per image: two loader threads keep the kernels fed (bench/image-epoch).
             LoaderWorkers: string.IsNullOrWhiteSpace(recipe.Augment) ? 1 : 2);
@@ -82,7 +93,7 @@ public static class ImageClassifierTraining
         double examples = history.Epochs.Sum(e => (double)e.Samples);
         double perEpoch = history.Epochs.Count == 0 ? 0 : seconds / history.Epochs.Count;
         double rate = seconds > 0 ? examples / seconds : 0;
-        if (history.Cancelled || history.Epochs.Count == 0)
+        if (history.Cancelled || history.Epochs.Count == 0 || !writes)
             return new TrainingOutcome(outDir, history, null, perEpoch, rate);
 
         if (task.Kind != TaskKind.Multiclass || data.ImagePreprocessing is null)

@@ -49,7 +49,7 @@ public sealed class LoraTarget
     /// <summary>The adapter this map carries now; null for none.</summary>
     public ILinearAdapter? Adapter
     {
-        get => _linear?.Adapter ?? Kind switch
+        get => _linear is not null ? _linear.Adapter : Kind switch
         {
             LoraTargetKind.Query => _attention!.QueryAdapter,
             LoraTargetKind.Key => _attention!.KeyAdapter,

@@ -94,7 +94,8 @@ public static class LoraTraining
 
     private static Dictionary<string, double> Evaluate(Module model, TrainingTask task, Lepton.Data.IDataset test)
     {
-        var trainer = new Trainer(model, OptimizerFactory.Create("sgd", [], 1e-3, 0, 0), task);
+        // Evaluation never steps; the trainer still wants an optimizer over some parameters.
+        var trainer = new Trainer(model, OptimizerFactory.Create("sgd", model.Parameters(), 1e-3, 0, 0), task);
         return trainer.EvaluateTask(test).Metrics.ToDictionary(kv => kv.Key, kv => kv.Value);
     }
 

@@ -50,7 +50,7 @@ public sealed class ModelRegistry(IRegistryStore store, IArtifactStore artifacts
         if (!Directory.Exists(folder)) throw new DirectoryNotFoundException($"Model folder {folder} does not exist.");
         // Loading checks the architecture, every tensor's shape and dtype, and the file sizes before anything is stored.
         // A LightGBM folder (model.txt instead of weights) is checked by its model.json here; the lightgbm predictor kind checks
-        // the trees when it loads them (the registry never links LightGBM).
+        // the trees when it loads them (the registry never links LightGBM). An ensemble folder likewise: its members are checked when it is made.
         var spec = IsTreeFolder(folder)
             ? ModelSpec.FromJson(await File.ReadAllTextAsync(Path.Combine(folder, ModelFile.SpecFileName), ct), Path.Combine(folder, ModelFile.SpecFileName))
             : ModelFile.Load(folder).Spec;
@@ -62,7 +62,8 @@ public sealed class ModelRegistry(IRegistryStore store, IArtifactStore artifacts
     }
 
     private static bool IsTreeFolder(string folder) =>
-        !File.Exists(Path.Combine(folder, ModelFile.WeightsFileName)) && File.Exists(Path.Combine(folder, ModelFolderScanner.TreeModelFile));
+        !File.Exists(Path.Combine(folder, ModelFile.WeightsFileName))
+        && (File.Exists(Path.Combine(folder, ModelFolderScanner.TreeModelFile)) || File.Exists(Path.Combine(folder, ModelFolderScanner.EnsembleFile)));
 
     /// <summary>The version a reference names (null for a folder reference); unknown names, versions and aliases are errors.</summary>
     public async Task<ModelVersion?> FindAsync(ModelReference reference, CancellationToken ct = default)

@@ -77,7 +77,7 @@ public static partial class EvalCommand
         if (!string.Equals(data, "fashion-mnist", StringComparison.OrdinalIgnoreCase))
             throw new ArgumentException($"Unknown data set '{data}'. Supported: {string.Join(", ", ImageClassifierTraining.DataSets)}.");
         // Any classifier kind the runtime knows, loaded and prepared for inference.
-        using var predictor = PredictorLoader.Default.Load(modelDir);
+        using var predictor = CliPredictors.Load(modelDir);
         var test = FashionMnist.Load(dataDir, train: false);
         if (test.InputShape != predictor.ExampleShape())
             throw new InvalidDataException($"The model expects inputs {predictor.ExampleShape()}, but {data} has {test.InputShape}.");
@@ -92,7 +92,7 @@ public static partial class EvalCommand
     /// </summary>
     public static (ITaskReport Report, string Split) EvaluateTensors(string modelDir, string folder, int batchSize)
     {
-        using var predictor = PredictorLoader.Default.Load(modelDir);
+        using var predictor = CliPredictors.Load(modelDir);
         var signature = predictor.Signature;
         var task = signature.Task ?? (signature.IsClassifier ? TaskSpec.Multiclass
             : throw new InvalidDataException("This model's outputs are plain tensors, not a task's; evaluation needs a classifier or a binary, multi-label or regression model."));

@@ -33,7 +33,7 @@ public static class PredictCommand
             CommonOptions.ApplyThreads(p.GetValue(threads));
             var resolved = await ModelResolution.ResolveAsync(p.GetValue(model)!, p.GetValue(store), ct);
             // Any model kind the runtime knows, loaded and prepared for inference.
-            using var predictor = PredictorLoader.Default.Load(resolved.Folder);
+            using var predictor = CliPredictors.Load(resolved.Folder, p.GetValue(store));
             var signature = predictor.Signature;
             var texts = p.GetValue(text) ?? [];
             if (TextPrediction.Encoder(resolved.Folder, signature) is { } encoder)

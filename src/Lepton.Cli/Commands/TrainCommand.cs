@@ -64,6 +64,7 @@ public static class TrainCommand
         var resume = new Option<bool>("--resume") { Description = "Continue from the last epoch checkpoint in the --out folder (after Ctrl+C or a dead rank)." };
         var threads = CommonOptions.Threads();
         var json = CommonOptions.Json();
+        var lora = LoraTrainCli.Option();
 
         var cmd = new Command("train", "Train a model and write a model folder (model.json + weights.safetensors).\n\n" +
                                        "Examples:\n  lepton train --data fashion-mnist --model cnn --epochs 5 --batch-size 64 --lr 1e-3 --out models/cnn\n" +
@@ -72,15 +73,17 @@ public static class TrainCommand
                                        "  lepton train --data photos@2 --model auto --augment flip,rotate=15,zoom=0.2 --epochs 10\n" +
                                        "  lepton train --data flowers@1 --from fashion@production --freeze backbone --unfreeze-after 2 --epochs 5\n" +
                                        "  lepton train --data churn@1 --model gbdt --register churn\n" +
+                                       "  lepton train --data shifted@1 --from fashion@production --lora rank=8,alpha=16 --register fashion-shifted\n" +
                                        "  lepton train --data reviews@1 --model text-bow --epochs 10 --register reviews\n" +
                                        "  mpirun --allow-run-as-root -np 2 ./lepton train --data fashion-mnist --model cnn --threads 1 --distributed --out models/cnn\n" +
                                        "  lepton train --data fashion-mnist --model cnn --out models/cnn --resume");
-        foreach (var o in new Option[] { data, dataDir, task, threshold, model, epochs, batch, lr, optimizer, weightDecay, momentum, schedule, clip, valSplit, augment, seed, outDir, register, store, from, freeze, unfreezeAfter, backboneLr, vocabSize, maxLength, distributed, resume, threads, json })
+        foreach (var o in new Option[] { data, dataDir, task, threshold, model, epochs, batch, lr, optimizer, weightDecay, momentum, schedule, clip, valSplit, augment, seed, outDir, register, store, from, freeze, unfreezeAfter, backboneLr, vocabSize, maxLength, distributed, resume, threads, json, lora })
             cmd.Options.Add(o);
 
         cmd.SetAction(p => CommandRunner.Run(async ct =>
         {
             CommonOptions.ApplyThreads(p.GetValue(threads));
+            if (p.GetValue(lora) is { } loraText) return await LoraTrainCli.TrainAsync(p, loraText, ct);
             await using (var tables = await ModelRegistry.OpenAsync(p.GetValue(store), ct))
             {
                 if (await TrackedTabularTraining.IsTableAsync(tables, p.GetValue(data)!, ct))

@@ -43,6 +43,24 @@ public sealed class Linear : Module, ILayerConfig, IPlannableLayer
 
     public Parameter? Bias => _bias;
 
+    /// <summary>
+    /// A trainable addition to the output (LoRA): y = x Wᵀ + b + adapter(x); null for none. It is not in the state dict, and a
+    /// layer carrying one trains with recorded steps (its planned form runs the base map only).
+    /// </summary>
+    public ILinearAdapter? Adapter
+    {
+        get => _adapter;
+        set
+        {
+            if (value is not null && (value.InFeatures != InFeatures || value.OutFeatures != OutFeatures))
+                throw new ArgumentException(
+                    $"Linear(in_features={InFeatures}, out_features={OutFeatures}) cannot carry an adapter for ({value.InFeatures} → {value.OutFeatures}); size the adapter for this layer.");
+            _adapter = value;
+        }
+    }
+
+    private ILinearAdapter? _adapter;
+
     // x: (*, in) → (*, out)
     public override Tensor Forward(Tensor x)
     {
@@ -50,7 +68,8 @@ public sealed class Linear : Module, ILayerConfig, IPlannableLayer
             throw new ArgumentException(
                 $"Linear(in_features={InFeatures}) got input {x.Shape}: the last dimension must be {InFeatures}."
                 + (x.Rank > 0 ? $" Did you mean in_features={x.Shape[-1]}, or is a Flatten missing before this layer?" : ""));
-        return x.Linear(_weight.Value, _bias?.Value);
+        var y = x.Linear(_weight.Value, _bias?.Value);
+        return _adapter is null ? y : y.Add(_adapter.Delta(x));
     }
 
     public JsonObject GetConfig() => new()
@@ -61,6 +80,8 @@ public sealed class Linear : Module, ILayerConfig, IPlannableLayer
     };
 
     public override string ToString() => $"Linear(in_features={InFeatures}, out_features={OutFeatures}, bias={Options.Bias})";
+
+    string? IPlannableLayer.PlanRefusal => _adapter is null ? null : "it carries an adapter (LoRA), which its planned form does not run";
 
     PlannedLayer IPlannableLayer.Plan(Shape input, IReadOnlyList<Module> next, out int absorbed)
     {

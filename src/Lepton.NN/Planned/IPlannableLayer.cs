@@ -10,5 +10,8 @@ namespace Lepton.NN.Planned;
 internal interface IPlannableLayer
 {
     /// <summary>The planned form for inputs of <paramref name="input"/>; <paramref name="absorbed"/> says how many of <paramref name="next"/> it also runs.</summary>
+    /// <summary>Why this layer cannot be planned as it stands (null: it can), e.g. a Linear carrying an adapter.</summary>
+    string? PlanRefusal => null;
+
     PlannedLayer Plan(Shape input, IReadOnlyList<Module> next, out int absorbed);
 }

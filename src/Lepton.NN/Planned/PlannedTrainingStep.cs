@@ -84,6 +84,11 @@ public sealed class PlannedTrainingStep
                 reason = $"layer {i} ({layers[i].TypeName}) has no planned form";
                 return null;
             }
+            if (plannable.PlanRefusal is { } why)
+            {
+                reason = $"layer {i} ({layers[i].TypeName}) has no planned form: {why}";
+                return null;
+            }
             var p = plannable.Plan(shape, new ArraySegment<Module>(layers, i + 1, layers.Length - i - 1), out int absorbed);
             i += absorbed;
             planned.Add((p, shape, shapes[i]));

@@ -17,6 +17,7 @@ public sealed record ModelDescription(string SignatureJson, string ArchitectureS
     public static ModelDescription FromSpec(ModelSpec spec)
     {
         if (IsLightGbm(spec)) return ForTrees(spec);
+        if (IsEnsemble(spec)) return ForEnsemble(spec);
         var model = spec.BuildModel(new Generator(0));
         var shapes = ShapeProbe.OutputShapes(model, spec.Inputs);
         var names = ShapeProbe.OutputNames(model);
@@ -49,6 +50,32 @@ public sealed record ModelDescription(string SignatureJson, string ArchitectureS
     // A LightGBM model.json (metadata.kind "lightgbm", no layers) describes trees in model.txt: nothing to build.
     private static bool IsLightGbm(ModelSpec spec) =>
         spec.Graph is null && spec.Architecture.Count == 0 && spec.Metadata?["kind"] is JsonValue kind && kind.TryGetValue<string>(out var k) && k == "lightgbm";
+
+    // An ensemble's model.json (metadata.kind "ensemble", no layers) lists its members and outputs in metadata.ensemble.
+    private static bool IsEnsemble(ModelSpec spec) =>
+        spec.Graph is null && spec.Architecture.Count == 0 && spec.Metadata?["kind"] is JsonValue kind && kind.TryGetValue<string>(out var k) && k == "ensemble";
+
+    private static ModelDescription ForEnsemble(ModelSpec spec)
+    {
+        var ensemble = spec.Metadata!["ensemble"] as JsonObject ?? throw new InvalidDataException("An ensemble's model.json has no metadata.ensemble; remake it with lepton models ensemble.");
+        var outputs = ensemble["outputs"] as JsonArray ?? throw new InvalidDataException("An ensemble's model.json lists no outputs in metadata.ensemble.");
+        var members = (ensemble["members"] as JsonArray)?.Select(m => m?.GetValue<string>() ?? "?").ToList() ?? [];
+        var signature = new JsonObject
+        {
+            ["inputs"] = new JsonArray(new JsonObject { ["name"] = spec.Input.Name, ["shape"] = ToArray(spec.Input.Shape), ["dtype"] = ModelSpecJson.DTypeName(spec.Input.DType) }),
+            ["outputs"] = new JsonArray([.. outputs.Select(o => (JsonNode)new JsonObject
+            {
+                ["name"] = o?["name"]?.GetValue<string>(),
+                ["shape"] = o?["shape"]?.DeepClone(),
+                ["dtype"] = ModelSpecJson.DTypeName(DType.Float32),
+            })]),
+            ["class_names"] = new JsonArray(spec.ClassNames.Select(n => (JsonNode?)JsonValue.Create(n)).ToArray()),
+        };
+        int[] output = outputs[0]?["shape"] is JsonArray shape ? [.. shape.Select(d => d?.GetValue<int>() ?? -1)] : [-1];
+        var summary = string.Create(CultureInfo.InvariantCulture,
+            $"ensemble ({ensemble["vote"]?.GetValue<string>()} vote) of {string.Join(", ", members)}; {spec.Input.Name} {Format(spec.Input.Shape)} → {Format(output)}");
+        return new ModelDescription(signature.ToJsonString(new JsonSerializerOptions { WriteIndented = false }), summary, 0, output);
+    }
 
     // Raw scores, as the lightgbm predictor kind returns them: K logits (multiclass), one logit (binary) or one value (regression).
     private static ModelDescription ForTrees(ModelSpec spec)

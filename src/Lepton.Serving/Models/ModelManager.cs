@@ -27,9 +27,13 @@ public sealed partial class ModelManager : IAsyncDisposable
     private Task? _following;
     private bool _disposed;
 
-    /// <summary>Serves models from the registry; alias polls read only the alias records.</summary>
+    /// <summary>
+    /// Serves models from the registry; alias polls read only the alias records. Without <see cref="ModelManagerOptions.Predictors"/>
+    /// it also serves ensembles of this registry's versions (<see cref="RegistryPredictors"/>).
+    /// </summary>
     public ModelManager(ModelRegistry registry, ModelManagerOptions? options = null, ILogger<ModelManager>? logger = null)
-        : this(new RegistryModelSource(registry ?? throw new ArgumentNullException(nameof(registry))), options, logger)
+        : this(new RegistryModelSource(registry ?? throw new ArgumentNullException(nameof(registry))),
+            (options ?? new ModelManagerOptions()) with { Predictors = options?.Predictors ?? RegistryPredictors.Create(registry) }, logger)
     {
     }
 

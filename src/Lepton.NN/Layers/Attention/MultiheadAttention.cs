@@ -46,6 +46,26 @@ public sealed class MultiheadAttention : Module, ILayerConfig
 
     public MultiheadAttentionOptions Options { get; }
 
+    /// <summary>The packed query, key and value projection weights (3E,E): rows [0,E) query, [E,2E) key, [2E,3E) value.</summary>
+    public Parameter InProjectionWeight => _inWeight;
+
+    /// <summary>The output projection (E → E); it carries its own <see cref="Linear.Adapter"/>.</summary>
+    public Linear OutProjection => _outProj;
+
+    /// <summary>Trainable additions (LoRA) to the query, key and value projections: q = query W_qᵀ + b_q + adapter(query); null for none.</summary>
+    public ILinearAdapter? QueryAdapter { get => _adapters[0]; set => _adapters[0] = Checked(value, "query"); }
+
+    public ILinearAdapter? KeyAdapter { get => _adapters[1]; set => _adapters[1] = Checked(value, "key"); }
+
+    public ILinearAdapter? ValueAdapter { get => _adapters[2]; set => _adapters[2] = Checked(value, "value"); }
+
+    private readonly ILinearAdapter?[] _adapters = new ILinearAdapter?[3];
+
+    private ILinearAdapter? Checked(ILinearAdapter? adapter, string projection) =>
+        adapter is null || (adapter.InFeatures == EmbedDim && adapter.OutFeatures == EmbedDim) ? adapter
+        : throw new ArgumentException(
+            $"MultiheadAttention(embed_dim={EmbedDim}) cannot carry a {projection} adapter for ({adapter.InFeatures} → {adapter.OutFeatures}); size it {EmbedDim} → {EmbedDim}.");
+
     public override int InputArity => -1;
 
     /// <summary>Self-attention without padding: x (N,T,E) → (N,T,E).</summary>
@@ -80,9 +100,9 @@ public sealed class MultiheadAttention : Module, ILayerConfig
         // arrive as three dense (N,T,E) tensors instead of three zero-filled (N,T,3E) ones that autograd would sum.
         var w = _inWeight.Value;
         var b = _inBias?.Value;
-        var q = Heads(query.Linear(w.Slice(0, 0, e), b?.Slice(0, 0, e)), n, tq, heads, d);
-        var k = Heads(key.Linear(w.Slice(0, e, 2 * e), b?.Slice(0, e, 2 * e)), n, tk, heads, d);
-        var v = Heads(value.Linear(w.Slice(0, 2 * e, 3 * e), b?.Slice(0, 2 * e, 3 * e)), n, tk, heads, d);
+        var q = Heads(Project(query, 0, w, b), n, tq, heads, d);
+        var k = Heads(Project(key, 1, w, b), n, tk, heads, d);
+        var v = Heads(Project(value, 2, w, b), n, tk, heads, d);
         // As torch 1.13: q is scaled before the product. scores: (N,h,Tq,Tk)
         var scores = q.Mul(1 / Math.Sqrt(d)).Matmul(k.Transpose(-2, -1));
         var bias = ScoreBias(mask, attnMask, n, tq, tk, query.DType);
@@ -91,6 +111,14 @@ public sealed class MultiheadAttention : Module, ILayerConfig
         if (IsTraining && Options.Dropout > 0) weights = weights.Dropout(Options.Dropout, training: true, _rng);
         var attended = weights.Matmul(v).Permute(0, 2, 1, 3).Reshape(n, tq, e); // (N,Tq,E)
         return _outProj.Forward(attended);
+    }
+
+    // Projection p (0 query, 1 key, 2 value) of x: (N,T,E) → (N,T,E), plus its adapter's addition when it has one.
+    private Tensor Project(Tensor x, int p, Tensor w, Tensor? b)
+    {
+        int e = EmbedDim;
+        var y = x.Linear(w.Slice(0, p * e, (p + 1) * e), b?.Slice(0, p * e, (p + 1) * e));
+        return _adapters[p] is { } adapter ? y.Add(adapter.Delta(x)) : y;
     }
 
     // (N,T,E) → (N,h,T,d)

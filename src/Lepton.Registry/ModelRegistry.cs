@@ -49,9 +49,9 @@ public sealed class ModelRegistry(IRegistryStore store, IArtifactStore artifacts
         ModelName.Validate(name);
         if (!Directory.Exists(folder)) throw new DirectoryNotFoundException($"Model folder {folder} does not exist.");
         // Loading checks the architecture, every tensor's shape and dtype, and the file sizes before anything is stored.
-        // A LightGBM folder (model.txt instead of weights) is checked by its model.json here; the lightgbm predictor kind checks
-        // the trees when it loads them (the registry never links LightGBM).
-        var spec = IsTreeFolder(folder)
+        // A LightGBM folder (model.txt instead of weights) or an ONNX folder (model.onnx) is checked by its model.json here; their
+        // predictor kinds check the trees or the graph when they load them (the registry never links LightGBM or ONNX Runtime).
+        var spec = IsTreeFolder(folder) || IsOnnxFolder(folder)
             ? ModelSpec.FromJson(await File.ReadAllTextAsync(Path.Combine(folder, ModelFile.SpecFileName), ct), Path.Combine(folder, ModelFile.SpecFileName))
             : ModelFile.Load(folder).Spec;
         string hash = await Packages.StoreAsync(folder, ct);
@@ -60,6 +60,9 @@ public sealed class ModelRegistry(IRegistryStore store, IArtifactStore artifacts
         return await Store.RegisterModelVersionAsync(new NewModelVersion(name, hash, description.ArchitectureSummary, metrics,
             runId, datasetRef, description.SignatureJson, actor), ct);
     }
+
+    private static bool IsOnnxFolder(string folder) =>
+        !File.Exists(Path.Combine(folder, ModelFile.WeightsFileName)) && File.Exists(Path.Combine(folder, ModelFolderScanner.OnnxModelFile));
 
     private static bool IsTreeFolder(string folder) =>
         !File.Exists(Path.Combine(folder, ModelFile.WeightsFileName)) && File.Exists(Path.Combine(folder, ModelFolderScanner.TreeModelFile));

@@ -11,6 +11,9 @@ internal static class ModelFolderScanner
     /// <summary>The tree file of a LightGBM model folder (LightGBM's text format), the lightgbm predictor kind's marker.</summary>
     public const string TreeModelFile = "model.txt";
 
+    /// <summary>The graph of an imported ONNX model folder, the onnx predictor kind's marker.</summary>
+    public const string OnnxModelFile = "model.onnx";
+
     public static IReadOnlyList<(string RelativePath, FileInfo File)> Scan(string folder, ModelPackageOptions options)
     {
         var root = new DirectoryInfo(folder);
@@ -37,10 +40,10 @@ internal static class ModelFolderScanner
         }
         if (!files.Any(f => f.Item1 == ModelFile.SpecFileName))
             throw new InvalidDataException($"Model folder {folder} has no {ModelFile.SpecFileName}; a model folder holds model.json and weights.safetensors.");
-        // A network keeps its weights in weights.safetensors; a LightGBM model keeps its trees in model.txt instead.
-        if (!files.Any(f => f.Item1 is ModelFile.WeightsFileName or TreeModelFile))
+        // A network keeps its weights in weights.safetensors; a LightGBM model keeps its trees in model.txt, an ONNX model its graph in model.onnx.
+        if (!files.Any(f => f.Item1 is ModelFile.WeightsFileName or TreeModelFile or OnnxModelFile))
             throw new InvalidDataException(
-                $"Model folder {folder} has no {ModelFile.WeightsFileName}; a model folder holds model.json and weights.safetensors (or {TreeModelFile} for a LightGBM model).");
+                $"Model folder {folder} has no {ModelFile.WeightsFileName}; a model folder holds model.json and weights.safetensors (or {TreeModelFile} for a LightGBM model, {OnnxModelFile} for an ONNX model).");
         return files;
 
         void Add(string relative, FileInfo file)

@@ -92,7 +92,7 @@ public static class OnnxExporter
             var outputs = Walk(writer, model, "", [.. inputs.Select(i => i.Name)], (model as GraphModel)?.Spec);
             var shapes = OutputShapes(model, inputs);
             for (int i = 0; i < outputNames.Count; i++)
-                writer.AddOutput(outputNames[i], outputs[i], DType.Float32, shapes?[i], options.BatchDimension);
+                writer.AddOutput(outputNames[i], outputs[i], DType.Float32, shapes[i], options.BatchDimension);
             var proto = new ModelProto
             {
                 IrVersion = IrVersion,
@@ -111,12 +111,19 @@ public static class OnnxExporter
         }
     }
 
-    // Each output's shape from a batch of one; null when inputs vary in length (the output then declares only its type).
-    private static int[][]? OutputShapes(Module model, IReadOnlyList<InputSpec> inputs)
+    // Each output's shape from a batch of one. Inputs with a variable axis (token positions) are probed at two lengths: an output
+    // axis that follows the length is declared variable (-1), the rest keep their sizes, so (N, classes) logits stay fixed.
+    private static int[][] OutputShapes(Module model, IReadOnlyList<InputSpec> inputs)
     {
-        if (inputs.Any(i => i.Shape.Skip(1).Any(d => d < 0))) return null;
-        return [.. ShapeProbe.OutputShapes(model, inputs).Select(s => s.Dims.ToArray())];
+        var one = Probe(model, inputs, 1);
+        if (!inputs.Any(i => i.Shape.Skip(1).Any(d => d < 0))) return one;
+        var three = Probe(model, inputs, 3);
+        return [.. one.Select((s, k) => s.Select((d, j) => three[k].Length != s.Length || three[k][j] != d ? -1 : d).ToArray())];
     }
+
+    private static int[][] Probe(Module model, IReadOnlyList<InputSpec> inputs, int length) =>
+        [.. ShapeProbe.OutputShapes(model, [.. inputs.Select(i => i with { Shape = [1, .. i.Shape.Skip(1).Select(d => d < 0 ? length : d)] })])
+            .Select(s => s.Dims.ToArray())];
 
     // Writes a module on the given value names and returns its output value names; containers recurse with dotted paths.
     private static IReadOnlyList<string> Walk(OnnxGraphWriter writer, Module module, string path, IReadOnlyList<string> inputs, GraphSpec? root)

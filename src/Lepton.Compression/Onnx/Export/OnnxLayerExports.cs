@@ -119,7 +119,7 @@ internal static class OnnxLayerExports
     }
 
     // Opset 17 has no Gelu (it came in opset 20): x · ½ · (1 + erf(x / √2)), the exact form Lepton computes.
-    private static string Gelu(OnnxGraphWriter w, string path, string x)
+    internal static string Gelu(OnnxGraphWriter w, string path, string x)
     {
         int? rank = w.RankOf(x);
         var scaled = w.Node("Mul", [x, w.Constant([0.70710678118654752440f])], path + "_scaled", rank);

@@ -2,7 +2,6 @@ using System.CommandLine;
 using Lepton.Cli.Rendering;
 using Lepton.Compression.Onnx;
 using Lepton.Runtime.Onnx;
-using Onnx = Lepton.Compression.Onnx;
 
 namespace Lepton.Cli.Commands;
 
@@ -74,7 +73,7 @@ public static class ExportCommand
         }
         if (File.Exists(Path.Combine(folder, "model.txt")) && !File.Exists(Path.Combine(folder, "weights.safetensors")))
             throw new NotSupportedException($"{reference} is a LightGBM model; ONNX export covers networks. Use LightGBM's own model.txt, or onnxmltools, for trees.");
-        return OnnxExporter.ExportFolder(folder, path, Onnx.OnnxExportOptions.Default);
+        return OnnxExporter.ExportFolder(folder, path, OnnxExportOptions.Default);
     }
 
     private static string Describe(OnnxTensorInfo t) => $"{t.Name} {t.DType.ToString().ToLowerInvariant()} [{string.Join(",", t.Shape)}]";

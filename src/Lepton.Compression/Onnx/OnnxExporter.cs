@@ -17,6 +17,9 @@ namespace Lepton.Compression.Onnx;
 /// </summary>
 public static class OnnxExporter
 {
+    /// <summary>The metadata_props key holding a classifier's class names, in output order.</summary>
+    public const string ClassNamesKey = "class_names";
+
     /// <summary>The ONNX operator set the exporter writes.</summary>
     public const int Opset = 17;
 
@@ -50,7 +53,10 @@ public static class OnnxExporter
         var loaded = ModelFile.Load(folder);
         using var predictor = new NeuralNetworkPredictor(loaded);
         var metadata = new Dictionary<string, string>(StringComparer.Ordinal);
-        if (loaded.Spec.ClassNames.Count > 0) metadata["class_names"] = string.Join(",", loaded.Spec.ClassNames);
+        // Comma-separated as most tools read it; a JSON array when a name holds a comma. OnnxImporter reads both back.
+        var classes = loaded.Spec.ClassNames;
+        if (classes.Count > 0)
+            metadata[ClassNamesKey] = classes.Any(c => c.Contains(',')) ? System.Text.Json.JsonSerializer.Serialize(classes) : string.Join(",", classes);
         for (int i = 0; i < loaded.Spec.Inputs.Count; i++)
         {
             // The graph takes preprocessed tensors; the preprocessing a client must apply travels as metadata.

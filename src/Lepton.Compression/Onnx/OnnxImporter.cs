@@ -73,7 +73,7 @@ public static class OnnxImporter
                 throw new InvalidDataException(
                     $"{path}: input '{input.Name}' has shape [{string.Join(",", input.Shape)}] with several variable axes; Lepton batches inputs that vary along one axis. Fix the other sizes when exporting.");
         }
-        var classes = options.ClassNames ?? [];
+        var classes = options.ClassNames ?? RecordedClassNames(model, outputs);
         if (classes.Count > 0)
         {
             if (outputs.Count != 1 || outputs[0].Shape.Length != 2 || outputs[0].Shape[1] != classes.Count || outputs[0].DType != DType.Float32)
@@ -84,6 +84,25 @@ public static class OnnxImporter
                 throw new ArgumentException($"Class names must be distinct and non-empty; got {string.Join(",", classes)}.");
         }
         return new OnnxModelInfo(inputs, outputs, [.. classes]);
+    }
+
+    // Class names a Lepton export recorded in metadata_props: used when they fit the one (N, K) float32 output, ignored otherwise
+    // (metadata is a hint from the producer, not a contract).
+    private static IReadOnlyList<string> RecordedClassNames(ModelProto model, IReadOnlyList<OnnxTensorInfo> outputs)
+    {
+        if (model.MetadataProps.FirstOrDefault(p => p.Key == OnnxExporter.ClassNamesKey)?.Value is not { Length: > 0 } text) return [];
+        string[] names;
+        try
+        {
+            names = text.StartsWith('[') ? System.Text.Json.JsonSerializer.Deserialize<string[]>(text) ?? [] : text.Split(',');
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return [];
+        }
+        bool fits = outputs.Count == 1 && outputs[0].Shape.Length == 2 && outputs[0].Shape[1] == names.Length && outputs[0].DType == DType.Float32
+                    && names.Distinct(StringComparer.Ordinal).Count() == names.Length && !names.Any(string.IsNullOrWhiteSpace);
+        return fits ? names : [];
     }
 
     // ONNX shape → Lepton shape: the first axis is the batch (-1) and must be symbolic; later symbolic axes become -1.

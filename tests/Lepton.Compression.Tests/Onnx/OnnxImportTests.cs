@@ -55,6 +55,22 @@ public sealed class OnnxImportTests : IDisposable
     }
 
     [Fact]
+    public void LeptonExport_Imported_KeepsItsClassNames_EvenWithCommas()
+    {
+        var source = Path.Combine(_root, "lepton");
+        var model = Lepton.NN.Presets.ModelPresets.Build("mlp", 1, 28, 28, 3, new Generator(3));
+        Lepton.NN.Serialization.ModelFile.Save(source, model, new Lepton.NN.Serialization.ModelSpec
+        {
+            Input = new Lepton.NN.Serialization.InputSpec("image", [-1, 1, 28, 28]), ClassNames = ["cat", "dog, large", "bird"],
+        });
+        var path = Path.Combine(_root, "lepton.onnx");
+        OnnxExporter.ExportFolder(source, path);
+
+        Assert.Equal(["cat", "dog, large", "bird"], OnnxImporter.Inspect(path).ClassNames);
+        Assert.Equal(["x", "y", "z"], OnnxImporter.Inspect(path, new OnnxImportOptions(["x", "y", "z"])).ClassNames);
+    }
+
+    [Fact]
     public void ClassNames_ThatDoNotFitTheOutput_AreRefused()
     {
         var path = _torch.WriteTo(Path.Combine(_root, "cnn.onnx"));

@@ -15,18 +15,22 @@ namespace Lepton.Bench;
 /// <summary>
 /// Lepton float32 inference of the reference CNN against ONNX Runtime running the same network exported by
 /// <see cref="OnnxExporter"/>, in one process, on Fashion-MNIST test images: batch-1 latency (p50, p99) and batch-256
-/// images/s. Both sides get 2 threads (Lepton's kernels, ORT's intra-op pool); rounds alternate the order of the sides so
-/// load from other work hits both alike. The ONNX half of bench/onnx-inference.sh.
+/// images/s. Both sides get 2 threads (Lepton's kernels, ORT's intra-op pool); the sides alternate (forward by forward at
+/// batch 1, round by round at batch 256) so load from other work hits both alike. The ONNX half of bench/onnx-inference.sh.
 /// </summary>
 public static class OnnxInferSpeed
 {
-    /// <summary>`onnx-infer [rounds=5] [forwards=400] [batches=8] [threads=2]`; returns the process exit code.</summary>
+    /// <summary>
+    /// `onnx-infer [rounds=5] [forwards=400] [batches=8] [threads=2] [ort-spin=1]`; ort-spin 0 stops ORT's idle workers
+    /// spinning (session.intra_op.allow_spinning=0), which matters on an oversubscribed machine. Returns the exit code.
+    /// </summary>
     public static int Run(string[] args)
     {
         int rounds = args.Length > 0 ? int.Parse(args[0]) : 5;
         int forwards = args.Length > 1 ? int.Parse(args[1]) : 400;
         int batches = args.Length > 2 ? int.Parse(args[2]) : 8;
         int threads = args.Length > 3 ? int.Parse(args[3]) : 2;
+        bool ortSpin = args.Length <= 4 || args[4] != "0";
         const int batch = 256, testCount = 10_000;
         CpuParallel.ThreadCount = threads;
         var data = FashionSlice.Load(train: false, testCount);
@@ -36,6 +40,7 @@ public static class OnnxInferSpeed
         var onnx = OnnxExporter.Export(model, [new InputSpec("image", [-1, 1, 28, 28])], ["logits"]);
         model = model.PrepareForInference();
         using var options = OnnxRuntimeEnvironment.SessionOptions(threads);
+        if (!ortSpin) options.AddSessionConfigEntry("session.intra_op.allow_spinning", "0");
         using var session = new InferenceSession(onnx, options);
         using var run = new RunOptions();
 
@@ -63,21 +68,26 @@ public static class OnnxInferSpeed
         var ortTimes = new List<double>();
         var leptonRates = new List<double>();
         var ortRates = new List<double>();
-        int next = 300;
+        // Batch 1: the sides alternate forward by forward on the same image (which goes first alternates too), so a stall
+        // from other work on the machine lands on both alike and the tails compare.
+        for (int i = 0; i < rounds * forwards; i++)
+        {
+            int k = (300 + i) % testCount;
+            for (int side = 0; side < 2; side++)
+            {
+                bool lepton = (side + i) % 2 == 0;
+                long t0 = Stopwatch.GetTimestamp();
+                if (lepton) Inference.Forward(model, singles[k], batchSize: 1);
+                else Ort(session, run, singleArrays[k], 1);
+                (lepton ? leptonTimes : ortTimes).Add(Stopwatch.GetElapsedTime(t0).TotalMilliseconds);
+            }
+        }
+        // Batch 256: rounds of a few batches per side, alternating which side goes first.
         for (int r = 0; r < rounds; r++)
         {
-            // Alternate which side goes first.
             for (int side = 0; side < 2; side++)
             {
                 bool lepton = (side + r) % 2 == 0;
-                for (int i = 0; i < forwards; i++)
-                {
-                    int k = (next + i) % testCount;
-                    long t0 = Stopwatch.GetTimestamp();
-                    if (lepton) Inference.Forward(model, singles[k], batchSize: 1);
-                    else Ort(session, run, singleArrays[k], 1);
-                    (lepton ? leptonTimes : ortTimes).Add(Stopwatch.GetElapsedTime(t0).TotalMilliseconds);
-                }
                 long start = Stopwatch.GetTimestamp();
                 for (int b = 0; b < batches; b++)
                 {
@@ -87,7 +97,6 @@ public static class OnnxInferSpeed
                 }
                 (lepton ? leptonRates : ortRates).Add(batches * batch / Stopwatch.GetElapsedTime(start).TotalSeconds);
             }
-            next += forwards;
         }
 
         var (lt, ot) = (leptonTimes.Order().ToArray(), ortTimes.Order().ToArray());
@@ -96,6 +105,7 @@ public static class OnnxInferSpeed
         {
             Mode = "onnx-infer",
             Threads = threads,
+            OrtSpin = ortSpin,
             Rounds = rounds,
             ForwardsPerSide = lt.Length,
             MaxAbsDiff = maxDiff,

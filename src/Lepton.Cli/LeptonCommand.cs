@@ -15,6 +15,7 @@ public static class LeptonCommand
         root.Subcommands.Add(ExplainCommand.Create());
         root.Subcommands.Add(PredictCommand.Create());
         root.Subcommands.Add(ModelsCommand.Create());
+        root.Subcommands.Add(ExportCommand.Create());
         root.Subcommands.Add(RunsCommand.Create());
         root.Subcommands.Add(DataCommand.Create());
         root.Subcommands.Add(LabelCommand.Create());

@@ -49,9 +49,10 @@ public sealed class ModelRegistry(IRegistryStore store, IArtifactStore artifacts
         ModelName.Validate(name);
         if (!Directory.Exists(folder)) throw new DirectoryNotFoundException($"Model folder {folder} does not exist.");
         // Loading checks the architecture, every tensor's shape and dtype, and the file sizes before anything is stored.
-        // A LightGBM folder (model.txt instead of weights) is checked by its model.json here; the lightgbm predictor kind checks
-        // the trees when it loads them (the registry never links LightGBM). An ensemble folder likewise: its members are checked when it is made.
-        var spec = IsTreeFolder(folder)
+        // A LightGBM folder (model.txt instead of weights), an ONNX folder (model.onnx) or an ensemble folder is checked by its
+        // model.json here; their predictor kinds check the trees, the graph or the members when they load them (the registry
+        // never links LightGBM or ONNX Runtime).
+        var spec = IsTreeFolder(folder) || IsOnnxFolder(folder)
             ? ModelSpec.FromJson(await File.ReadAllTextAsync(Path.Combine(folder, ModelFile.SpecFileName), ct), Path.Combine(folder, ModelFile.SpecFileName))
             : ModelFile.Load(folder).Spec;
         string hash = await Packages.StoreAsync(folder, ct);
@@ -60,6 +61,9 @@ public sealed class ModelRegistry(IRegistryStore store, IArtifactStore artifacts
         return await Store.RegisterModelVersionAsync(new NewModelVersion(name, hash, description.ArchitectureSummary, metrics,
             runId, datasetRef, description.SignatureJson, actor), ct);
     }
+
+    private static bool IsOnnxFolder(string folder) =>
+        !File.Exists(Path.Combine(folder, ModelFile.WeightsFileName)) && File.Exists(Path.Combine(folder, ModelFolderScanner.OnnxModelFile));
 
     private static bool IsTreeFolder(string folder) =>
         !File.Exists(Path.Combine(folder, ModelFile.WeightsFileName))

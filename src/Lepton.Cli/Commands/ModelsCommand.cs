@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Lepton.Cli.Rendering;
+using Lepton.Compression.Onnx;
 using Lepton.Registry;
 using Lepton.Registry.Store;
 using Spectre.Console;
@@ -19,18 +20,27 @@ public static partial class ModelsCommand
     private static Command Register()
     {
         var name = new Argument<string>("name") { Description = "Model name: letters, digits, '-', '_', '.'." };
-        var from = new Option<string>("--from") { Description = "Model folder (model.json + weights.safetensors), made by lepton, by hand or from PyTorch weights.", Required = true };
+        var from = new Option<string>("--from")
+        {
+            Description = "Model folder (model.json + weights.safetensors), made by lepton, by hand or from PyTorch weights; or an .onnx file, served by ONNX Runtime.",
+            Required = true,
+        };
+        var classes = new Option<string?>("--classes") { Description = "For an .onnx classifier: its class names in output order, comma-separated (e.g. cat,dog)." };
         var run = new Option<string?>("--run") { Description = "Id of the run that made it (lineage)." };
         var dataset = new Option<string?>("--dataset") { Description = "Dataset version it was trained on, e.g. fashion-mnist@1." };
         var store = RegistryOptions.Store();
         var json = CommonOptions.Json();
-        var cmd = new Command("register", "Register a model folder as a new version.\n\nExample:\n  lepton models register fashion --from .lepton/models/cnn");
+        var cmd = new Command("register",
+            "Register a model folder or an ONNX file as a new version.\n\nExamples:\n  lepton models register fashion --from .lepton/models/cnn\n" +
+            "  lepton models register resnet --from resnet18.onnx --classes cat,dog");
         cmd.Arguments.Add(name);
-        foreach (var o in new Option[] { from, run, dataset, store, json }) cmd.Options.Add(o);
+        foreach (var o in new Option[] { from, classes, run, dataset, store, json }) cmd.Options.Add(o);
         cmd.SetAction(p => CommandRunner.Run(async ct =>
         {
             await using var registry = await ModelRegistry.OpenAsync(p.GetValue(store), ct);
-            var v = await registry.RegisterAsync(p.GetValue(name)!, p.GetValue(from)!, p.GetValue(run), p.GetValue(dataset), RegistryOptions.Actor, ct);
+            // An .onnx file is checked as hostile input and imported; a folder goes to the registry as it is.
+            var onnx = p.GetValue(classes) is { } names ? new OnnxImportOptions([.. names.Split(',', StringSplitOptions.TrimEntries)]) : null;
+            var v = await OnnxRegistration.RegisterAsync(registry, p.GetValue(name)!, p.GetValue(from)!, onnx, p.GetValue(run), p.GetValue(dataset), RegistryOptions.Actor, ct);
             if (p.GetValue(json)) JsonOut.Write(v);
             else AnsiConsole.MarkupLine($"registered [bold]{Markup.Escape(v.Model)}@{v.Version}[/] (artifact {v.ArtifactHash[..12]})");
             return 0;

@@ -17,7 +17,8 @@ public sealed record ModelDescription(string SignatureJson, string ArchitectureS
     public static ModelDescription FromSpec(ModelSpec spec)
     {
         if (IsLightGbm(spec)) return ForTrees(spec);
-        if (IsEnsemble(spec)) return ForEnsemble(spec);
+        if (IsKind(spec, "ensemble")) return ForEnsemble(spec);
+        if (IsKind(spec, "onnx")) return ForOnnx(spec);
         var model = spec.BuildModel(new Generator(0));
         var shapes = ShapeProbe.OutputShapes(model, spec.Inputs);
         var names = ShapeProbe.OutputNames(model);
@@ -48,13 +49,33 @@ public sealed record ModelDescription(string SignatureJson, string ArchitectureS
     }
 
     // A LightGBM model.json (metadata.kind "lightgbm", no layers) describes trees in model.txt: nothing to build.
-    private static bool IsLightGbm(ModelSpec spec) =>
-        spec.Graph is null && spec.Architecture.Count == 0 && spec.Metadata?["kind"] is JsonValue kind && kind.TryGetValue<string>(out var k) && k == "lightgbm";
+    private static bool IsLightGbm(ModelSpec spec) => IsKind(spec, "lightgbm");
+
+    private static bool IsKind(ModelSpec spec, string name) =>
+        spec.Graph is null && spec.Architecture.Count == 0 && spec.Metadata?["kind"] is JsonValue kind && kind.TryGetValue<string>(out var k) && k == name;
+
+    // An imported ONNX model (metadata.kind "onnx"): the graph's inputs and outputs, read at import, are the signature.
+    private static ModelDescription ForOnnx(ModelSpec spec)
+    {
+        static JsonArray Tensors(JsonNode? node) => node is JsonArray a ? (JsonArray)a.DeepClone()
+            : throw new InvalidDataException("model.json of an ONNX model lists no metadata.inputs/outputs; re-import the .onnx file.");
+        var inputs = Tensors(spec.Metadata!["inputs"]);
+        var outputs = Tensors(spec.Metadata!["outputs"]);
+        var signature = new JsonObject
+        {
+            ["inputs"] = inputs,
+            ["outputs"] = outputs,
+            ["class_names"] = new JsonArray(spec.ClassNames.Select(n => (JsonNode?)JsonValue.Create(n)).ToArray()),
+        };
+        var output = outputs[0]?["shape"] is JsonArray shape ? shape.Select(d => d!.GetValue<int>()).ToArray() : [-1];
+        var summary = string.Create(CultureInfo.InvariantCulture,
+            $"ONNX graph; {string.Join(", ", inputs.Select(i => $"{i?["name"]} {Format(Dims(i))}"))} → {string.Join(", ", outputs.Select(o => $"{o?["name"]} {Format(Dims(o))}"))}");
+        return new ModelDescription(signature.ToJsonString(new JsonSerializerOptions { WriteIndented = false }), summary, 0, output);
+    }
+
+    private static int[] Dims(JsonNode? tensor) => tensor?["shape"] is JsonArray shape ? [.. shape.Select(d => d!.GetValue<int>())] : [];
 
     // An ensemble's model.json (metadata.kind "ensemble", no layers) lists its members and outputs in metadata.ensemble.
-    private static bool IsEnsemble(ModelSpec spec) =>
-        spec.Graph is null && spec.Architecture.Count == 0 && spec.Metadata?["kind"] is JsonValue kind && kind.TryGetValue<string>(out var k) && k == "ensemble";
-
     private static ModelDescription ForEnsemble(ModelSpec spec)
     {
         var ensemble = spec.Metadata!["ensemble"] as JsonObject ?? throw new InvalidDataException("An ensemble's model.json has no metadata.ensemble; remake it with lepton models ensemble.");

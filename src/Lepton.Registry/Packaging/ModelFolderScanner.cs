@@ -14,6 +14,9 @@ internal static class ModelFolderScanner
     /// <summary>The member list of an ensemble model folder, the ensemble predictor kind's marker (its members are other versions).</summary>
     public const string EnsembleFile = "ensemble.json";
 
+    /// <summary>The graph of an imported ONNX model folder, the onnx predictor kind's marker.</summary>
+    public const string OnnxModelFile = "model.onnx";
+
     public static IReadOnlyList<(string RelativePath, FileInfo File)> Scan(string folder, ModelPackageOptions options)
     {
         var root = new DirectoryInfo(folder);
@@ -40,10 +43,11 @@ internal static class ModelFolderScanner
         }
         if (!files.Any(f => f.Item1 == ModelFile.SpecFileName))
             throw new InvalidDataException($"Model folder {folder} has no {ModelFile.SpecFileName}; a model folder holds model.json and weights.safetensors.");
-        // A network keeps its weights in weights.safetensors; a LightGBM model keeps its trees in model.txt, an ensemble its members in ensemble.json.
-        if (!files.Any(f => f.Item1 is ModelFile.WeightsFileName or TreeModelFile or EnsembleFile))
+        // A network keeps its weights in weights.safetensors; a LightGBM model keeps its trees in model.txt, an ONNX model its
+        // graph in model.onnx, an ensemble its members in ensemble.json.
+        if (!files.Any(f => f.Item1 is ModelFile.WeightsFileName or TreeModelFile or OnnxModelFile or EnsembleFile))
             throw new InvalidDataException(
-                $"Model folder {folder} has no {ModelFile.WeightsFileName}; a model folder holds model.json and weights.safetensors (or {TreeModelFile} for a LightGBM model, {EnsembleFile} for an ensemble).");
+                $"Model folder {folder} has no {ModelFile.WeightsFileName}; a model folder holds model.json and weights.safetensors (or {TreeModelFile} for a LightGBM model, {OnnxModelFile} for an ONNX model, {EnsembleFile} for an ensemble).");
         return files;
 
         void Add(string relative, FileInfo file)

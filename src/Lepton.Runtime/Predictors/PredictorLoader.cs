@@ -2,7 +2,7 @@ namespace Lepton.Runtime;
 
 /// <summary>
 /// Loads a model folder into the <see cref="IPredictor"/> of its kind, chosen by the marker file the folder holds. The default
-/// knows Lepton models and LightGBM boosters; other kinds (ONNX, an application's own) are added with <see cref="With"/>.
+/// knows Lepton models, LightGBM boosters and ONNX models; other kinds (an application's own) are added with <see cref="With"/>.
 /// </summary>
 public sealed class PredictorLoader
 {
@@ -19,8 +19,8 @@ public sealed class PredictorLoader
         Kinds = list;
     }
 
-    /// <summary>Lepton networks (<c>weights.safetensors</c>) and LightGBM boosters (<c>model.txt</c>).</summary>
-    public static PredictorLoader Default { get; } = new([new LeptonModelKind(), new LightGbm.LightGbmModelKind()]);
+    /// <summary>Lepton networks (<c>weights.safetensors</c>), LightGBM boosters (<c>model.txt</c>) and imported ONNX models (<c>model.onnx</c>).</summary>
+    public static PredictorLoader Default { get; } = new([new LeptonModelKind(), new LightGbm.LightGbmModelKind(), new Onnx.OnnxModelKind()]);
 
     public IReadOnlyList<IPredictorKind> Kinds { get; }
 
@@ -42,7 +42,7 @@ public sealed class PredictorLoader
             1 => matches[0],
             0 => throw new InvalidDataException(
                 $"{folder} holds no model of a known kind: looked for {string.Join(", ", Kinds.Select(k => $"{k.MarkerFile} ({k.Name})"))}. " +
-                "A Lepton model folder has model.json and weights.safetensors; register other kinds (LightGBM, ONNX) with PredictorLoader.With."),
+                "A Lepton model folder has model.json and weights.safetensors; register other kinds with PredictorLoader.With."),
             _ => throw new InvalidDataException(
                 $"{folder} holds models of several kinds ({string.Join(", ", matches.Select(k => $"{k.MarkerFile} ({k.Name})"))}); keep one model per folder."),
         };

@@ -1,0 +1,80 @@
+using System.CommandLine;
+using Lepton.Cli.Rendering;
+using Lepton.Compression.Onnx;
+using Lepton.Runtime.Onnx;
+
+namespace Lepton.Cli.Commands;
+
+/// <summary><c>lepton export onnx</c>: a registered model or model folder as an ONNX file for ONNX Runtime and the rest of the world.</summary>
+public static class ExportCommand
+{
+    public static Command Create()
+    {
+        var cmd = new Command("export", "Write a model in another format (ONNX).");
+        cmd.Subcommands.Add(OnnxVerb());
+        return cmd;
+    }
+
+    private static Command OnnxVerb()
+    {
+        var model = new Argument<string>("model") { Description = "name, name@3, name@production, or a model folder." };
+        var output = new Option<string>("--out") { Description = "The .onnx file to write.", Required = true };
+        var store = RegistryOptions.Store();
+        var json = CommonOptions.Json();
+        var cmd = new Command("onnx",
+            $"Export a network to ONNX (opset {OnnxExporter.Opset}, symbolic batch axis, eval-mode, weights under their state-dict names).\n" +
+            "The graph takes preprocessed tensors; the model's preprocessing is recorded in the file's metadata.\n\n" +
+            "Example:\n  lepton export onnx fashion@production --out fashion.onnx");
+        cmd.Arguments.Add(model);
+        cmd.Options.Add(output);
+        cmd.Options.Add(store);
+        cmd.Options.Add(json);
+        cmd.SetAction(p => CommandRunner.Run(async ct =>
+        {
+            string reference = p.GetValue(model)!, path = p.GetValue(output)!;
+            if (!path.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase))
+                throw new ArgumentException($"--out {path} should end in .onnx, the name ONNX tools expect.");
+            var resolved = await ModelResolution.ResolveAsync(reference, p.GetValue(store), ct);
+            ct.ThrowIfCancellationRequested();
+            long bytes = Export(resolved.Folder, reference, path);
+            var info = OnnxImporter.Inspect(path);
+            var version = resolved.Version is { } v ? $"{v.Model}@{v.Version}" : resolved.Folder;
+            if (p.GetValue(json))
+            {
+                JsonOut.Write(new
+                {
+                    Model = version,
+                    Out = Path.GetFullPath(path),
+                    Bytes = bytes,
+                    Opset = OnnxExporter.Opset,
+                    Inputs = info.Inputs.Select(Describe),
+                    Outputs = info.Outputs.Select(Describe),
+                });
+            }
+            else
+            {
+                Console.WriteLine($"exported {version} to {path} ({bytes:N0} bytes, opset {OnnxExporter.Opset})");
+                foreach (var i in info.Inputs) Console.WriteLine($"  input  {Describe(i)}");
+                foreach (var o in info.Outputs) Console.WriteLine($"  output {Describe(o)}");
+            }
+            return 0;
+        }));
+        return cmd;
+    }
+
+    // A network is written by the exporter; an imported ONNX model is handed back as it was imported.
+    private static long Export(string folder, string reference, string path)
+    {
+        if (OnnxRegistration.IsOnnxFolder(folder))
+        {
+            var source = Path.Combine(folder, OnnxModelFolder.ModelFileName);
+            File.Copy(source, path, overwrite: true);
+            return new FileInfo(path).Length;
+        }
+        if (File.Exists(Path.Combine(folder, "model.txt")) && !File.Exists(Path.Combine(folder, "weights.safetensors")))
+            throw new NotSupportedException($"{reference} is a LightGBM model; ONNX export covers networks. Use LightGBM's own model.txt, or onnxmltools, for trees.");
+        return OnnxExporter.ExportFolder(folder, path, OnnxExportOptions.Default);
+    }
+
+    private static string Describe(OnnxTensorInfo t) => $"{t.Name} {t.DType.ToString().ToLowerInvariant()} [{string.Join(",", t.Shape)}]";
+}

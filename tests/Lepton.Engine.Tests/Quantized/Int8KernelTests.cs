@@ -72,6 +72,8 @@ public class Int8KernelTests
     [InlineData(2, 3, 3, 2, 1, 1, 5)]
     [InlineData(2, 4, 3, 1, 2, 2, 70)]
     [InlineData(5, 2, 1, 1, 0, 1, 3)]
+    [InlineData(2, 32, 3, 1, 1, 1, 64)]
+    [InlineData(3, 3, 5, 2, 2, 1, 6)]
     public void Conv2d_StridesPaddingsDilations_FastEqualsReference(int n, int c, int kernel, int stride, int padding, int dilation, int o)
     {
         var s = new Int8ConvShape(n, c, 9, 11, kernel, stride, padding, dilation);
@@ -92,6 +94,56 @@ public class Int8KernelTests
         }
         Int8Conv2dReference.Run(x, s, w, e, slow);
         Assert.Equal(slow, fast);
+    }
+
+    [Theory]
+    [InlineData(false, false)]
+    [InlineData(true, false)]
+    [InlineData(false, true)]
+    public void Conv2d_Im2colAndScalarFallbacks_EqualPixelMajorPath(bool im2col, bool reference)
+    {
+        // The paths a CPU without AVX-512 BW takes (im2col rows; the scalar GEMM) against the default one, same inputs.
+        var s = new Int8ConvShape(3, 8, 10, 7, 3, 1, 1, 1);
+        var w = RandomWeights(17, 13, 8 * 9, conv: true, 8, 3);
+        var x = Floats(18, 3 * 8 * 10 * 7, 2f);
+        var e = new Int8Epilogue(0.02f, 50, Floats(19, 13), Relu: true);
+        var expected = new float[3 * 13 * 10 * 7];
+        var actual = new float[expected.Length];
+        Int8Conv2d.Run(x, s, w, e, expected);
+        try
+        {
+            Int8Conv2d.ForceIm2col = im2col;
+            Int8Gemm.ForceReference = reference;
+            Int8Conv2d.Run(x, s, w, e, actual);
+        }
+        finally
+        {
+            Int8Conv2d.ForceIm2col = false;
+            Int8Gemm.ForceReference = false;
+        }
+        Assert.Equal(expected, actual);
+        Assert.Contains(actual, v => v > 0);
+    }
+
+    [Fact]
+    public void Linear_ScalarFallback_EqualsVectorPath()
+    {
+        var w = RandomWeights(20, 70, 45);
+        var x = Floats(21, 33 * 45, 1f, 0.2f);
+        var e = new Int8Epilogue(0.012f, 30, Floats(22, 70), Relu: false);
+        var expected = new float[33 * 70];
+        var actual = new float[expected.Length];
+        Int8Linear.Run(x, 33, w, e, expected);
+        try
+        {
+            Int8Gemm.ForceReference = true;
+            Int8Linear.Run(x, 33, w, e, actual);
+        }
+        finally
+        {
+            Int8Gemm.ForceReference = false;
+        }
+        Assert.Equal(expected, actual);
     }
 
     [Fact]

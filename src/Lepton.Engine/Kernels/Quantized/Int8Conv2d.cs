@@ -1,12 +1,14 @@
 using System.Buffers;
+using System.Runtime.Intrinsics.X86;
 using Lepton.Engine.Threading;
 
 namespace Lepton.Engine.Kernels.Quantized;
 
 /// <summary>
-/// Quantized 2-D convolution, float in and float out: each image is quantized into a zero-point-padded NHWC byte image,
-/// unfolded into im2col rows over (ky,kx,c) (each kernel tap one copy of C channel bytes) and multiplied by
-/// <see cref="Int8Gemm"/>, whose channel-major output is the image's NCHW plane. Images are split across cores.
+/// Quantized 2-D convolution, float in and float out: each image is quantized into a zero-point-padded NHWC byte image and
+/// unfolded over (ky,kx,c). With AVX-512 BW the unfolding packs blocks of 16 pixels for <see cref="Int8ConvKernel"/>
+/// (pixel-major, NCHW output rows written whole); without it, into im2col rows for <see cref="Int8Gemm"/> (whose scalar
+/// fallback then runs). Images are split across cores.
 /// <see cref="Int8Conv2dReference"/> is its twin.
 /// </summary>
 public static unsafe class Int8Conv2d
@@ -23,11 +25,130 @@ public static unsafe class Int8Conv2d
             float* xp = px, yp = py;
             var epilogue = e;
             long macs = (long)w.OutFeatures * s.OH * s.OW * w.K;
-            CpuParallel.For(s.N, macs / 8, (start, end) => RunImages(xp, yp, s, w, epilogue, start, end));
+            // The dispatch is decided on the calling thread (the test overrides are per thread), then every worker follows it.
+            var path = !Int8Gemm.Vectorized ? Path.Reference : Avx512BW.IsSupported && !ForceIm2col ? Path.PixelMajor : Path.Im2col;
+            CpuParallel.For(s.N, macs / 8, (start, end) => RunImages(xp, yp, s, w, epilogue, start, end, path));
         }
     }
 
-    private static void RunImages(float* x, float* y, Int8ConvShape s, Int8Weights w, Int8Epilogue e, int start, int end)
+    private enum Path { PixelMajor, Im2col, Reference }
+
+    private static void RunImages(float* x, float* y, Int8ConvShape s, Int8Weights w, Int8Epilogue e, int start, int end, Path path)
+    {
+        if (path == Path.PixelMajor) RunPixelMajor(x, y, s, w, e, start, end);
+        else RunIm2col(x, y, s, w, e, start, end, vector: path == Path.Im2col);
+    }
+
+    /// <summary>Calls made on the current thread take the im2col path (row-major unfolding and <see cref="Int8Gemm"/>): tests hold both paths equal.</summary>
+    [ThreadStatic] internal static bool ForceIm2col;
+
+    // Packs each image into blocks of 16 output pixels x 4 consecutive k straight from the padded NHWC byte image, and runs
+    // the pixel-major kernel, whose output rows are the image's NCHW planes.
+    private static void RunPixelMajor(float* x, float* y, Int8ConvShape s, Int8Weights w, Int8Epilogue e, int start, int end)
+    {
+        int hp = s.H + 2 * s.Padding, wp = s.W + 2 * s.Padding, c = s.C, k = s.Kernel;
+        int oh = s.OH, ow = s.OW, p = oh * ow, groups = w.KPadded / 4;
+        int blocks = (p + Int8ConvKernel.BlockPixels - 1) / Int8ConvKernel.BlockPixels;
+        var image = ArrayPool<byte>.Shared.Rent(hp * wp * c);
+        var packed = ArrayPool<byte>.Shared.Rent(blocks * groups * 64);
+        var row = ArrayPool<byte>.Shared.Rent(s.W);
+        // Where each k sits in a pixel's receptive field (k runs over (ky,kx,c) as Int8Weights.FromConv orders the weights),
+        // and where each output pixel's field starts in the padded image. Padding k and pixels read byte 0: their products
+        // meet zero weights or are never stored.
+        var offsets = new int[w.KPadded];
+        for (int kk = 0; kk < w.K; kk++)
+        {
+            int tap = kk / c, ch = kk % c;
+            offsets[kk] = ((tap / k) * s.Dilation * wp + tap % k * s.Dilation) * c + ch;
+        }
+        var origins = new int[blocks * Int8ConvKernel.BlockPixels];
+        for (int oy = 0, pix = 0; oy < oh; oy++)
+            for (int ox = 0; ox < ow; ox++, pix++)
+                origins[pix] = (oy * s.Stride * wp + ox * s.Stride) * c;
+        try
+        {
+            float inverse = 1f / e.InputScale;
+            image.AsSpan(0, hp * wp * c).Fill((byte)e.InputZeroPoint);
+            fixed (byte* img = image)
+            fixed (byte* cols = packed)
+            fixed (byte* rowBuf = row)
+            fixed (int* off = offsets)
+            fixed (int* org = origins)
+            {
+                for (int n = start; n < end; n++)
+                {
+                    QuantizeImage(x + (long)n * c * s.H * s.W, img, rowBuf, s, e.InputZeroPoint, inverse, wp);
+                    if (c % 4 == 0) PackQuads(img, cols, blocks, groups, off, org);
+                    else PackBytes(img, cols, blocks, groups, off, org);
+                    Int8ConvKernel.Run(cols, blocks, groups, w, e, y + (long)n * w.OutFeatures * p, p);
+                }
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(image);
+            ArrayPool<byte>.Shared.Return(packed);
+            ArrayPool<byte>.Shared.Return(row);
+        }
+    }
+
+    // One image (C,H,W) float into the interior of the zero-point-bordered NHWC byte image.
+    private static void QuantizeImage(float* xn, byte* img, byte* rowBuf, Int8ConvShape s, int zeroPoint, float inverse, int wp)
+    {
+        int c = s.C;
+        for (int ch = 0; ch < c; ch++)
+            for (int iy = 0; iy < s.H; iy++)
+            {
+                byte* dst = img + ((long)(iy + s.Padding) * wp + s.Padding) * c + ch;
+                var src = new ReadOnlySpan<float>(xn + ((long)ch * s.H + iy) * s.W, s.W);
+                if (c == 1)
+                {
+                    Int8Activations.Quantize(src, inverse, zeroPoint, new Span<byte>(dst, s.W));
+                    continue;
+                }
+                Int8Activations.Quantize(src, inverse, zeroPoint, new Span<byte>(rowBuf, s.W));
+                for (int ix = 0; ix < s.W; ix++) dst[(long)ix * c] = rowBuf[ix];
+            }
+    }
+
+    // C a multiple of 4: each k-group is 4 channels of one tap, one int copy per pixel.
+    private static void PackQuads(byte* img, byte* cols, int blocks, int groups, int* off, int* org)
+    {
+        for (int b = 0; b < blocks; b++)
+        {
+            int* o = org + b * Int8ConvKernel.BlockPixels;
+            int* dst = (int*)(cols + (long)b * groups * 64);
+            for (int g = 0; g < groups; g++, dst += Int8ConvKernel.BlockPixels)
+            {
+                byte* src = img + off[4 * g];
+                for (int j = 0; j < Int8ConvKernel.BlockPixels; j++) dst[j] = *(int*)(src + o[j]);
+            }
+        }
+    }
+
+    // Any C (the first layer's 1 or 3): byte by byte.
+    private static void PackBytes(byte* img, byte* cols, int blocks, int groups, int* off, int* org)
+    {
+        for (int b = 0; b < blocks; b++)
+        {
+            int* o = org + b * Int8ConvKernel.BlockPixels;
+            byte* dst = cols + (long)b * groups * 64;
+            for (int g = 0; g < groups; g++, dst += 64)
+            {
+                int k0 = off[4 * g], k1 = off[4 * g + 1], k2 = off[4 * g + 2], k3 = off[4 * g + 3];
+                for (int j = 0; j < Int8ConvKernel.BlockPixels; j++)
+                {
+                    byte* src = img + o[j];
+                    dst[4 * j] = src[k0];
+                    dst[4 * j + 1] = src[k1];
+                    dst[4 * j + 2] = src[k2];
+                    dst[4 * j + 3] = src[k3];
+                }
+            }
+        }
+    }
+
+    private static void RunIm2col(float* x, float* y, Int8ConvShape s, Int8Weights w, Int8Epilogue e, int start, int end, bool vector)
     {
         int hp = s.H + 2 * s.Padding, wp = s.W + 2 * s.Padding, c = s.C, k = s.Kernel;
         int oh = s.OH, ow = s.OW, p = oh * ow, lda = w.KPadded;
@@ -46,20 +167,7 @@ public static unsafe class Int8Conv2d
             {
                 for (int n = start; n < end; n++)
                 {
-                    float* xn = x + (long)n * c * s.H * s.W;
-                    for (int ch = 0; ch < c; ch++)
-                        for (int iy = 0; iy < s.H; iy++)
-                        {
-                            byte* dst = img + ((long)(iy + s.Padding) * wp + s.Padding) * c + ch;
-                            var src = new ReadOnlySpan<float>(xn + ((long)ch * s.H + iy) * s.W, s.W);
-                            if (c == 1)
-                            {
-                                Int8Activations.Quantize(src, inverse, e.InputZeroPoint, new Span<byte>(dst, s.W));
-                                continue;
-                            }
-                            Int8Activations.Quantize(src, inverse, e.InputZeroPoint, new Span<byte>(rowBuf, s.W));
-                            for (int ix = 0; ix < s.W; ix++) dst[(long)ix * c] = rowBuf[ix];
-                        }
+                    QuantizeImage(x + (long)n * c * s.H * s.W, img, rowBuf, s, e.InputZeroPoint, inverse, wp);
                     for (int oy = 0, pix = 0; oy < oh; oy++)
                         for (int ox = 0; ox < ow; ox++, pix++)
                         {
@@ -71,7 +179,7 @@ public static unsafe class Int8Conv2d
                                     Buffer.MemoryCopy(srcRow + (long)kx * s.Dilation * c, dst, c, c);
                             }
                         }
-                    Int8Gemm.RunUnchecked(cols, p, lda, w, e, y + (long)n * w.OutFeatures * p, p, channelMajor: true);
+                    Int8Gemm.RunUnchecked(cols, p, lda, w, e, y + (long)n * w.OutFeatures * p, p, channelMajor: true, vector);
                 }
             }
         }

@@ -23,13 +23,19 @@ public static unsafe class Int8Gemm
         Int8GemmReference.Check(a.Length, rows, lda, w, e, y.Length, ldy, channelMajor);
         fixed (byte* pa = a)
         fixed (float* py = y)
-            RunUnchecked(pa, rows, lda, w, e, py, ldy, channelMajor);
+            RunUnchecked(pa, rows, lda, w, e, py, ldy, channelMajor, Vectorized);
     }
 
-    internal static void RunUnchecked(byte* a, int rows, int lda, Int8Weights w, in Int8Epilogue e, float* y, int ldy, bool channelMajor)
+    /// <summary>Calls made on the current thread run the scalar reference, as on a CPU without AVX-512 BW (tests of that fallback).</summary>
+    [ThreadStatic] internal static bool ForceReference;
+
+    /// <summary>Whether int8 kernels called on this thread take their AVX-512 BW paths: the CPU has them and no test turned them off.</summary>
+    internal static bool Vectorized => Avx512BW.IsSupported && !ForceReference;
+
+    internal static void RunUnchecked(byte* a, int rows, int lda, Int8Weights w, in Int8Epilogue e, float* y, int ldy, bool channelMajor, bool vector)
     {
         if (rows == 0) return;
-        if (!Avx512BW.IsSupported)
+        if (!vector || !Avx512BW.IsSupported)
         {
             Int8GemmReference.RunUnchecked(a, rows, lda, w, e, y, ldy, channelMajor);
             return;

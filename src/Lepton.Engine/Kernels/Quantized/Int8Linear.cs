@@ -23,16 +23,17 @@ public static unsafe class Int8Linear
         {
             float* xp = px, yp = py;
             var epilogue = e;
+            bool vector = Int8Gemm.Vectorized; // decided on the calling thread, followed by every worker
             int blocks = (rows + RowBlock - 1) / RowBlock;
             CpuParallel.For(blocks, (long)RowBlock * w.OutFeatures * w.K / 8, (b0, b1) =>
             {
                 int r0 = b0 * RowBlock, r1 = Math.Min(rows, b1 * RowBlock);
-                RunRows(xp, yp, r0, r1, w, epilogue);
+                RunRows(xp, yp, r0, r1, w, epilogue, vector);
             });
         }
     }
 
-    private static void RunRows(float* x, float* y, int r0, int r1, Int8Weights w, Int8Epilogue e)
+    private static void RunRows(float* x, float* y, int r0, int r1, Int8Weights w, Int8Epilogue e, bool vector)
     {
         int k = w.K, lda = w.KPadded, n = r1 - r0;
         var buffer = ArrayPool<byte>.Shared.Rent(n * lda);
@@ -47,7 +48,7 @@ public static unsafe class Int8Linear
                     Int8Activations.Quantize(new ReadOnlySpan<float>(x + (long)(r0 + r) * k, k), inverse, e.InputZeroPoint, q);
                     q[k..].Clear();
                 }
-                Int8Gemm.RunUnchecked(a, n, lda, w, e, y + (long)r0 * w.OutFeatures, w.OutFeatures, channelMajor: false);
+                Int8Gemm.RunUnchecked(a, n, lda, w, e, y + (long)r0 * w.OutFeatures, w.OutFeatures, channelMajor: false, vector);
             }
         }
         finally

@@ -25,6 +25,11 @@ public sealed class Int8Weights
             for (int j = 0; j < k; j++) s += rows[o * k + j];
             Sums[o] = s;
         }
+        // Rows padded to KPadded, four codes per int: the broadcast operand of the pixel-major convolution kernel.
+        Quads = new int[outFeatures * (KPadded / 4)];
+        for (int o = 0; o < outFeatures; o++)
+            for (int j = 0; j < k; j++)
+                Quads[o * (KPadded / 4) + j / 4] |= (byte)rows[o * k + j] << (8 * (j % 4));
         Packed = new sbyte[OutPadded * KPadded];
         int groups = KPadded / 4;
         for (int o = 0; o < outFeatures; o++)
@@ -57,6 +62,9 @@ public sealed class Int8Weights
     public int[] Sums { get; }
 
     internal sbyte[] Packed { get; }
+
+    /// <summary>(O, KPadded/4): each row's codes four to an int (k, k+1, k+2, k+3 from the low byte), zeros past K.</summary>
+    internal int[] Quads { get; }
 
     /// <summary>Packs row-major weights (O,K) with their per-channel scales; the arrays are kept, not copied.</summary>
     public static Int8Weights FromRows(sbyte[] rows, int outFeatures, int k, float[] scales)

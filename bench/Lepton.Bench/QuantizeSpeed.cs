@@ -109,7 +109,7 @@ public static class QuantizeSpeed
                 Array.Sort(times[i]);
                 double median = BenchResult.Quantile(times[i], 0.5);
                 sum += median;
-                Console.WriteLine($"{name,-6} {i,2} {m[i].TypeName,-16} {median,9:F3} ms");
+                Console.WriteLine($"{name,-6} {i,2} {m[i].TypeName,-16} median {median,9:F3} ms  best {times[i][0],9:F3} ms");
             }
             Console.WriteLine($"{name,-6} sum {sum:F3} ms per batch of 256");
         }

@@ -4,7 +4,7 @@ post-training static int8 model (fused conv+relu and linear+relu, per-channel we
 `calibration` training images), batch-256 images/s over the Fashion-MNIST test split and top-1 on all 10,000 test images.
 
   LD_LIBRARY_PATH=/usr/lib/x86_64-linux-gnu/openblas-pthread OPENBLAS_NUM_THREADS=1 \
-    /usr/bin/python3 bench/quantize/torch_int8.py bench/results/quantize/cnn-float --engine fbgemm
+    /usr/bin/python3 bench/quantize/torch_int8.py bench/results/quantize/cnn-float --engine onednn
 
 Prints one `RESULT {json}` line with the keys of `Lepton.Bench quantize`.
 """
@@ -65,7 +65,7 @@ def accuracy(net, x, y):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("model_dir")
-    ap.add_argument("--engine", default="fbgemm")
+    ap.add_argument("--engine", default="onednn")
     ap.add_argument("--passes", type=int, default=5)
     ap.add_argument("--batches", type=int, default=20)
     ap.add_argument("--calibration", type=int, default=512)

@@ -125,6 +125,46 @@ public class Int8KernelTests
         Assert.Contains(actual, v => v > 0);
     }
 
+    [Theory]
+    [InlineData(false, false)]
+    [InlineData(false, true)]
+    public void Conv2dReluMaxPool_EachImagePooledInCache_EqualsConvThenPool(bool im2col, bool reference)
+    {
+        // 10x8 output, pooled to 5x4; the reference is the plain convolution with ReLU and a plain 2x2 max.
+        var s = new Int8ConvShape(5, 4, 10, 8, 3, 1, 1, 1);
+        var w = RandomWeights(23, 6, 4 * 9, conv: true, 4, 3);
+        var x = Floats(24, 5 * 4 * 10 * 8, 2f);
+        var e = new Int8Epilogue(0.02f, 50, Floats(25, 6), Relu: true);
+        var full = new float[5 * 6 * 10 * 8];
+        Int8Conv2dReference.Run(x, s, w, e, full);
+        var expected = new float[full.Length / 4];
+        for (int plane = 0; plane < 5 * 6; plane++)
+            for (int py = 0; py < 5; py++)
+                for (int px = 0; px < 4; px++)
+                {
+                    int at = plane * 80 + 2 * py * 8 + 2 * px;
+                    expected[plane * 20 + py * 4 + px] = MathF.Max(MathF.Max(full[at], full[at + 1]), MathF.Max(full[at + 8], full[at + 9]));
+                }
+        var actual = new float[expected.Length];
+        int threads = CpuParallel.ThreadCount;
+        try
+        {
+            CpuParallel.ThreadCount = 2;
+            Int8Conv2d.ForceIm2col = im2col;
+            Int8Gemm.ForceReference = reference;
+            Int8Conv2d.RunReluMaxPool2x2(x, s, w, e with { Relu = false }, actual);
+        }
+        finally
+        {
+            CpuParallel.ThreadCount = threads;
+            Int8Conv2d.ForceIm2col = false;
+            Int8Gemm.ForceReference = false;
+        }
+        Assert.Equal(expected, actual);
+        Assert.Contains(actual, v => v > 0);
+        Assert.Throws<ArgumentException>(() => Int8Conv2d.RunReluMaxPool2x2(x, s with { W = 7 }, w, e, new float[5 * 6 * 5 * 3]));
+    }
+
     [Fact]
     public void Linear_ScalarFallback_EqualsVectorPath()
     {

@@ -31,11 +31,45 @@ public static unsafe class Int8Conv2d
         }
     }
 
+    /// <summary>
+    /// MaxPool2d(2)(ReLU(conv(x))) with each image pooled while its convolution output is still in cache, so the full-size
+    /// activation is never stored (as the float Conv2dReluMaxPool2d does). OH and OW must be even; the epilogue's ReLU is on.
+    /// The same values as <see cref="Run"/> followed by a 2x2 max pooling.
+    /// </summary>
+    // x: (N,C,H,W) float → y: (N,O,OH/2,OW/2) float
+    public static void RunReluMaxPool2x2(ReadOnlySpan<float> x, Int8ConvShape s, Int8Weights w, in Int8Epilogue e, Span<float> y)
+    {
+        if (s.OH % 2 != 0 || s.OW % 2 != 0)
+            throw new ArgumentException($"Int8Conv2d.RunReluMaxPool2x2: the convolution output {s.OH}x{s.OW} must have an even height and width; run Run and pool separately.");
+        s.Check(w, x.Length, (long)y.Length * 4);
+        var epilogue = e with { Relu = true };
+        Int8GemmReference.Check(0, 0, w.KPadded, w, epilogue, 0, w.OutFeatures, false);
+        if (s.N == 0) return;
+        int o = w.OutFeatures, p = s.OH * s.OW;
+        if (!(Int8Gemm.Vectorized && Avx512BW.IsSupported && !ForceIm2col))
+        {
+            // The fallbacks convolve the whole batch, then pool it.
+            var full = new float[(long)s.N * o * p];
+            Run(x, s, w, epilogue, full);
+            var pooled = new float[y.Length];
+            MaxPool2x2.ReluPoolPlanes(full, 0, s.N * o, s.OH, s.OW, pooled, 0);
+            pooled.AsSpan(0, s.N * o * p / 4).CopyTo(y);
+            return;
+        }
+        fixed (float* px = x)
+        fixed (float* py = y)
+        {
+            float* xp = px, yp = py;
+            long macs = (long)o * p * w.K;
+            CpuParallel.For(s.N, macs / 8, (start, end) => RunPixelMajor(xp, yp, s, w, epilogue, start, end, pool: true));
+        }
+    }
+
     private enum Path { PixelMajor, Im2col, Reference }
 
     private static void RunImages(float* x, float* y, Int8ConvShape s, Int8Weights w, Int8Epilogue e, int start, int end, Path path)
     {
-        if (path == Path.PixelMajor) RunPixelMajor(x, y, s, w, e, start, end);
+        if (path == Path.PixelMajor) RunPixelMajor(x, y, s, w, e, start, end, pool: false);
         else RunIm2col(x, y, s, w, e, start, end, vector: path == Path.Im2col);
     }
 
@@ -44,7 +78,8 @@ public static unsafe class Int8Conv2d
 
     // Packs each image into blocks of 16 output pixels x 4 consecutive k straight from the padded NHWC byte image, and runs
     // the pixel-major kernel, whose output rows are the image's NCHW planes.
-    private static void RunPixelMajor(float* x, float* y, Int8ConvShape s, Int8Weights w, Int8Epilogue e, int start, int end)
+    // With pool, each image's output goes to a scratch plane set and is pooled 2x2 into y (N,O,OH/2,OW/2).
+    private static void RunPixelMajor(float* x, float* y, Int8ConvShape s, Int8Weights w, Int8Epilogue e, int start, int end, bool pool)
     {
         int hp = s.H + 2 * s.Padding, wp = s.W + 2 * s.Padding, c = s.C, k = s.Kernel;
         int oh = s.OH, ow = s.OW, p = oh * ow, groups = w.KPadded / 4;
@@ -52,6 +87,9 @@ public static unsafe class Int8Conv2d
         var image = ArrayPool<byte>.Shared.Rent(hp * wp * c);
         var packed = ArrayPool<byte>.Shared.Rent(blocks * groups * 64);
         var row = ArrayPool<byte>.Shared.Rent(s.W);
+        int outs = w.OutFeatures, pooledSize = outs * (p / 4);
+        var convOut = pool ? ArrayPool<float>.Shared.Rent(outs * p) : null;
+        var pooled = pool ? ArrayPool<float>.Shared.Rent(pooledSize) : null;
         // Where each k sits in a pixel's receptive field (k runs over (ky,kx,c) as Int8Weights.FromConv orders the weights),
         // and where each output pixel's field starts in the padded image. Padding k and pixels read byte 0: their products
         // meet zero weights or are never stored.
@@ -74,13 +112,21 @@ public static unsafe class Int8Conv2d
             fixed (byte* rowBuf = row)
             fixed (int* off = offsets)
             fixed (int* org = origins)
+            fixed (float* scratch = convOut)
             {
                 for (int n = start; n < end; n++)
                 {
                     QuantizeImage(x + (long)n * c * s.H * s.W, img, rowBuf, s, e.InputZeroPoint, inverse, wp);
                     if (c % 4 == 0) PackQuads(img, cols, blocks, groups, off, org);
                     else PackBytes(img, cols, blocks, groups, off, org);
-                    Int8ConvKernel.Run(cols, blocks, groups, w, e, y + (long)n * w.OutFeatures * p, p);
+                    if (!pool)
+                    {
+                        Int8ConvKernel.Run(cols, blocks, groups, w, e, y + (long)n * outs * p, p);
+                        continue;
+                    }
+                    Int8ConvKernel.Run(cols, blocks, groups, w, e, scratch, p);
+                    MaxPool2x2.ReluPoolPlanes(convOut!, 0, outs, oh, ow, pooled!, 0);
+                    pooled.AsSpan(0, pooledSize).CopyTo(new Span<float>(y + (long)n * pooledSize, pooledSize));
                 }
             }
         }
@@ -89,6 +135,8 @@ public static unsafe class Int8Conv2d
             ArrayPool<byte>.Shared.Return(image);
             ArrayPool<byte>.Shared.Return(packed);
             ArrayPool<byte>.Shared.Return(row);
+            if (convOut is not null) ArrayPool<float>.Shared.Return(convOut);
+            if (pooled is not null) ArrayPool<float>.Shared.Return(pooled);
         }
     }
 

@@ -63,6 +63,15 @@ public sealed class QuantizedConv2d : Module, ILayerConfig, IFusableLayer
 
     private Tensor Run(Tensor x, bool relu)
     {
+        var (shape, w, e) = Prepare(x, relu);
+        x = x.Contiguous();
+        var y = Tensor.Empty(new Shape(shape.N, OutChannels, shape.OH, shape.OW));
+        Int8Conv2d.Run(x.Span<float>(), shape, w, e, y.Span<float>());
+        return y;
+    }
+
+    private (Int8ConvShape Shape, Int8Weights Weights, Int8Epilogue Epilogue) Prepare(Tensor x, bool relu)
+    {
         LayerDefaults.ExpectNchw(x, "QuantizedConv2d", "in_channels", InChannels);
         QuantizedState.CheckInput(x, "QuantizedConv2d");
         var o = Options;
@@ -72,19 +81,30 @@ public sealed class QuantizedConv2d : Module, ILayerConfig, IFusableLayer
                 $"QuantizedConv2d(kernel_size={KernelSize}, padding={o.Padding}, dilation={o.Dilation}) needs a larger input, got {x.Shape}.");
         var (w, e) = _state.Get("QuantizedConv2d", Buffer("weight"), Buffer("weight_scale"), o.Bias ? Buffer("bias") : null,
             Buffer("input_scale"), Buffer("input_zero_point"), (c, s) => Int8Weights.FromConv(c, OutChannels, InChannels, KernelSize, KernelSize, s), relu);
-        x = x.Contiguous();
-        var y = Tensor.Empty(new Shape(shape.N, OutChannels, shape.OH, shape.OW));
-        Int8Conv2d.Run(x.Span<float>(), shape, w, e, y.Span<float>());
-        return y;
+        return (shape, w, e);
     }
 
-    /// <summary>ReLU runs inside the kernel's epilogue; a 2x2 max pooling right after it runs on the float output.</summary>
+    /// <summary>
+    /// ReLU runs inside the kernel's epilogue; a 2x2 max pooling right after it pools each image while its output is in
+    /// cache (odd output sizes pool the float output afterwards).
+    /// </summary>
     public LayerFusion? TryFuse(IReadOnlyList<Module> next)
     {
         if (next.Count == 0 || next[0] is not ReLU) return null;
         if (next.Count >= 2 && next[1] is MaxPool2d { KernelSize: 2, Stride: 2, Options.Padding: 0 })
-            return new LayerFusion(2, x => Run(x, relu: true).MaxPool2d(2, 2, 2, 2));
+            return new LayerFusion(2, RunReluMaxPool);
         return new LayerFusion(1, x => Run(x, relu: true));
+    }
+
+    // x: (N,C,H,W) → (N,O,OH/2,OW/2)
+    private Tensor RunReluMaxPool(Tensor x)
+    {
+        var (shape, w, e) = Prepare(x, relu: true);
+        if (shape.OH % 2 != 0 || shape.OW % 2 != 0) return Run(x, relu: true).MaxPool2d(2, 2, 2, 2);
+        x = x.Contiguous();
+        var y = Tensor.Empty(new Shape(shape.N, OutChannels, shape.OH / 2, shape.OW / 2));
+        Int8Conv2d.RunReluMaxPool2x2(x.Span<float>(), shape, w, e, y.Span<float>());
+        return y;
     }
 
     public JsonObject GetConfig() => new()

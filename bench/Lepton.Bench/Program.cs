@@ -11,7 +11,8 @@ using Lepton.Bench;
 // `text-train [lstm|transformer] [steps] [warmup] [batch] [seq]`: tokens/s of a small text classifier's training step (the
 // Lepton half of bench/text/train-speed.sh); `text-ops [reps]`: where its time goes; `import-profile DIR [files] [size]`: CPU
 // per image of each import step; `audio-features [clips] [seconds]`: log-mel/MFCC clips/s; `allreduce [reps]` (under
-// mpirun): all-reduce times by message size; anything
+// mpirun): all-reduce times by message size; `quantize [dir] [epochs] [passes] [batches]`: int8 against float32 on the
+// reference CNN (bench/quantize/run.sh); anything
 // else goes to BenchmarkDotNet
 // (e.g. `--filter '*Gemm*'`).
 return args.FirstOrDefault() switch
@@ -37,6 +38,8 @@ return args.FirstOrDefault() switch
     "text-ops" => TextOps.Run(args[1..]),
     "audio-features" => AudioFeatureSpeed.Run(args[1..]),
     "allreduce" => AllReduceTimes.Run(args[1..]),
+    "quantize" => QuantizeSpeed.Run(args[1..]),
+    "quantize-layers" => QuantizeSpeed.Layers(args[1..]),
     _ => RunBenchmarkDotNet(args),
 };
 

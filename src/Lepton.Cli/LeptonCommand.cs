@@ -24,6 +24,7 @@ public static class LeptonCommand
         root.Subcommands.Add(LoopCommand.Create());
         root.Subcommands.Add(RunCommand.Create());
         root.Subcommands.Add(MonitorCommand.Create());
+        root.Subcommands.Add(CompressCommand.Create());
         return root;
     }
 

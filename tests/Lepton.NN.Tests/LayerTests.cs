@@ -21,8 +21,9 @@ public class LayerTests
     /// <param name="GradCheckTraining">Run the gradient check in training mode (false for Dropout, whose mask changes per call).</param>
     /// <param name="More">Shapes of further inputs (merge ops take two or more).</param>
     /// <param name="Fixed">Further inputs that are data rather than differentiable values (lengths, padding masks), made afresh per use.</param>
+    /// <param name="InferenceOnly">The layer has no gradient (int8 layers); the gradient check does not apply.</param>
     public sealed record Case(Func<Generator, Module> Make, int[] Input, int[] Output, long Params,
-        bool IntInput = false, bool GradCheckTraining = true, int[][]? More = null, Func<Tensor[]>? Fixed = null);
+        bool IntInput = false, bool GradCheckTraining = true, int[][]? More = null, Func<Tensor[]>? Fixed = null, bool InferenceOnly = false);
 
     private static Tensor[] Lengths(params int[] lengths) => [Tensor.FromArray(lengths)];
 
@@ -85,6 +86,8 @@ public class LayerTests
         ["EmbeddingBag_Bigrams"] = new(g => new EmbeddingBag(5, 3, new EmbeddingBagOptions(NgramBuckets: 4), g), [2, 4], [2, 3], 27, IntInput: true),
         ["EmbeddingBag_SumMask"] = new(g => new EmbeddingBag(5, 3, new EmbeddingBagOptions(Mode: "sum"), g), [2, 4], [2, 3], 15,
             IntInput: true, Fixed: () => Mask(2, 4, 3, 1)),
+        ["QuantizedLinear"] = new(g => QuantizedLayerTests.RandomLinear(g, 4, 3, bias: true), [2, 4], [2, 3], 0, InferenceOnly: true),
+        ["QuantizedConv2d"] = new(g => QuantizedLayerTests.RandomConv(g, 2, 4, 3, new Conv2dOptions(Padding: 1)), [2, 2, 5, 5], [2, 4, 5, 5], 0, InferenceOnly: true),
     };
 
     public static TheoryData<string> Names => new(Cases.Keys);
@@ -141,6 +144,7 @@ public class LayerTests
     public void GradientCheckFloat64(string name)
     {
         var c = Cases[name];
+        if (c.InferenceOnly) return;
         var layer = c.Make(new Generator(5)).To(DType.Float64);
         layer.Train(c.GradCheckTraining);
         var xs = MakeInputs(c, DType.Float64, new Generator(6));

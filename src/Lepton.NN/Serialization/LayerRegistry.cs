@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Lepton.Engine;
 using Lepton.NN.Layers;
+using Lepton.NN.Layers.Quantized;
 
 namespace Lepton.NN.Serialization;
 
@@ -18,6 +19,9 @@ public static class LayerRegistry
         ["Linear"] = (o, g) => new Linear(o.Int("in_features"), o.Int("out_features"), new LinearOptions(o.Bool("bias", true)), g),
         ["Conv2d"] = (o, g) => new Conv2d(o.Int("in_channels"), o.Int("out_channels"), o.SquareInt("kernel_size"),
             new Conv2dOptions(o.SquareInt("stride", 1), o.SquareInt("padding", 0), o.SquareInt("dilation", 1), o.Int("groups", 1), o.Bool("bias", true)), g),
+        ["QuantizedLinear"] = (o, _) => new QuantizedLinear(o.Int("in_features"), o.Int("out_features"), new LinearOptions(o.Bool("bias", true))),
+        ["QuantizedConv2d"] = (o, _) => new QuantizedConv2d(o.Int("in_channels"), o.Int("out_channels"), o.SquareInt("kernel_size"),
+            new Conv2dOptions(o.SquareInt("stride", 1), o.SquareInt("padding", 0), o.SquareInt("dilation", 1), o.Int("groups", 1), o.Bool("bias", true))),
         ["MaxPool2d"] = (o, _) => new MaxPool2d(o.SquareInt("kernel_size"), new MaxPool2dOptions(StrideOrKernel(o), o.SquareInt("padding", 0))),
         ["AvgPool2d"] = (o, _) => new AvgPool2d(o.SquareInt("kernel_size"), new AvgPool2dOptions(StrideOrKernel(o), o.SquareInt("padding", 0))),
         ["AdaptiveAvgPool2d"] = (o, _) => AdaptiveAvg(o),

@@ -1,0 +1,100 @@
+using System.CommandLine;
+using System.Globalization;
+using Lepton.Cli.Rendering;
+using Lepton.Compression.Quantization;
+using Lepton.Registry;
+using Spectre.Console;
+
+namespace Lepton.Cli.Commands;
+
+/// <summary><c>lepton compress quantize</c>: post-training int8 quantization with calibration, and its accuracy against the float model.</summary>
+public static partial class CompressCommand
+{
+    internal static Command Quantize()
+    {
+        var model = new Argument<string>("model") { Description = "The float model: name, name@3, name@production or a model folder." };
+        var calibration = new Option<string>("--calibration") { Description = "Image data set version to calibrate on (its training images) and to evaluate on (its test split), e.g. shapes@2.", Required = true };
+        var method = new Option<string>("--method") { Description = "Activation range: minmax, percentile (99.99% of |x|) or entropy (KL).", DefaultValueFactory = _ => "percentile" };
+        var samples = new Option<int>("--samples") { Description = "Calibration images.", DefaultValueFactory = _ => 512 };
+        var percentile = new Option<double>("--percentile") { Description = "Percentile of |x| kept by --method percentile.", DefaultValueFactory = _ => 99.99 };
+        var seed = new Option<ulong>("--seed") { Description = "Seed that picks the calibration images.", DefaultValueFactory = _ => 0 };
+        var outDir = new Option<string?>("--out") { Description = "Model folder to write (default: $LEPTON_HOME/models/<name>-int8)." };
+        var register = new Option<string?>("--register") { Description = "Register the int8 model as a new version of this name (lineage: the float version's run and data set)." };
+        var batch = new Option<int>("--batch-size") { Description = "Examples per forward pass.", DefaultValueFactory = _ => 256 };
+        var store = RegistryOptions.Store();
+        var threads = CommonOptions.Threads();
+        var json = CommonOptions.Json();
+        var cmd = new Command("quantize", "Quantize a model to int8 (per-channel weights, calibrated activations) and compare it with the float model.\n\n" +
+                                          "Examples:\n  lepton compress quantize shapes@1 --calibration shapes@2\n" +
+                                          "  lepton compress quantize shapes@production --calibration shapes@2 --method entropy --samples 1000 --register shapes-int8");
+        cmd.Arguments.Add(model);
+        foreach (var o in new Option[] { calibration, method, samples, percentile, seed, outDir, register, batch, store, threads, json }) cmd.Options.Add(o);
+        cmd.SetAction(p => CommandRunner.Run(async ct =>
+        {
+            CommonOptions.ApplyThreads(p.GetValue(threads));
+            var options = new QuantizeOptions(CalibrationMethods.Parse(p.GetValue(method)!), p.GetValue(samples), p.GetValue(percentile),
+                Seed: p.GetValue(seed), BatchSize: p.GetValue(batch));
+            options.Validate();
+            string name = p.GetValue(register) ?? DefaultName(p.GetValue(model)!);
+            string folder = p.GetValue(outDir) ?? Path.Combine(CommonOptions.Home, "models", name.EndsWith("-int8", StringComparison.Ordinal) ? name : name + "-int8");
+            await using var registry = await ModelRegistry.OpenAsync(p.GetValue(store), ct);
+            var outcome = await QuantizeWorkflow.RunAsync(registry,
+                new QuantizeRequest(p.GetValue(model)!, p.GetValue(calibration)!, folder, options, p.GetValue(register)), RegistryOptions.Actor, ct);
+            if (p.GetValue(json)) JsonOut.Write(ToJson(outcome, options));
+            else Write(outcome, options);
+            return 0;
+        }));
+        return cmd;
+    }
+
+    // The last path segment or the name before '@': "shapes@2" → "shapes", "runs/cnn" → "cnn".
+    private static string DefaultName(string model)
+    {
+        string trimmed = model.TrimEnd('/', '\\');
+        string last = Path.GetFileName(trimmed);
+        int at = last.IndexOf('@', StringComparison.Ordinal);
+        return at > 0 ? last[..at] : last.Length > 0 ? last : "model";
+    }
+
+    private static object ToJson(QuantizeOutcome o, QuantizeOptions options) => new
+    {
+        source = o.Source,
+        folder = Path.GetFullPath(o.Folder),
+        calibration = o.Calibration,
+        calibration_examples = o.CalibrationExamples,
+        method = options.Method.Name(),
+        evaluated_on = o.EvaluatedOn,
+        examples = o.Report.Examples,
+        float_accuracy = o.Report.FloatAccuracy,
+        int8_accuracy = o.Report.Int8Accuracy,
+        agreement = o.Report.Agreement,
+        per_class = o.Report.PerClass.Select(c => new { @class = c.Class, examples = c.Examples, float_accuracy = c.FloatAccuracy, int8_accuracy = c.Int8Accuracy }),
+        layers = o.Quantized.Layers.Select(l => new
+        {
+            index = l.Index, type = l.Type, input_low = l.Input.Low, input_high = l.Input.High, input_scale = l.Input.Scale,
+            input_zero_point = l.Input.ZeroPoint, weight_relative_error = l.WeightRelativeError,
+        }),
+        registered = o.Registered is { } v ? $"{v.Model}@{v.Version}" : null,
+    };
+
+    private static void Write(QuantizeOutcome o, QuantizeOptions options)
+    {
+        var c = CultureInfo.InvariantCulture;
+        AnsiConsole.MarkupLine($"Quantized [bold]{Markup.Escape(o.Source)}[/] to int8: {o.Quantized.Layers.Count} layers, {options.Method.Name()} calibration on {o.CalibrationExamples} images of {Markup.Escape(o.Calibration)}.");
+        var layers = new Table().Border(TableBorder.Rounded).AddColumns("layer", "type", "input range", "scale", "zero point", "weight error");
+        foreach (var l in o.Quantized.Layers)
+            layers.AddRow(l.Index.ToString(c), l.Type, Markup.Escape($"[{l.Input.Low.ToString("G4", c)}, {l.Input.High.ToString("G4", c)}]"),
+                l.Input.Scale.ToString("G4", c), l.Input.ZeroPoint.ToString(c), l.WeightRelativeError.ToString("P2", c));
+        AnsiConsole.Write(layers);
+        var r = o.Report;
+        var table = new Table().Border(TableBorder.Rounded).Title($"float vs int8 on {Markup.Escape(o.Calibration)}, {Markup.Escape(o.EvaluatedOn)} ({r.Examples} images)")
+            .AddColumns("class", "images", "float", "int8");
+        foreach (var pc in r.PerClass)
+            table.AddRow(Markup.Escape(pc.Class), pc.Examples.ToString(c), pc.FloatAccuracy.ToString("P2", c), pc.Int8Accuracy.ToString("P2", c));
+        table.AddRow("[bold]all[/]", r.Examples.ToString(c), $"[bold]{r.FloatAccuracy.ToString("P2", c)}[/]", $"[bold]{r.Int8Accuracy.ToString("P2", c)}[/]");
+        AnsiConsole.Write(table);
+        AnsiConsole.MarkupLine($"Top-1: float {r.FloatAccuracy.ToString("P2", c)}, int8 {r.Int8Accuracy.ToString("P2", c)} ({(-r.DropPoints).ToString("+0.00;-0.00", c)} points); the two agree on {r.Agreement.ToString("P2", c)} of the images.");
+        AnsiConsole.MarkupLine($"Model folder: [bold]{Markup.Escape(Path.GetFullPath(o.Folder))}[/]");
+        if (o.Registered is { } v) AnsiConsole.MarkupLine($"Registered [bold]{Markup.Escape(v.Model)}@{v.Version}[/] (artifact {v.ArtifactHash[..12]}).");
+    }
+}

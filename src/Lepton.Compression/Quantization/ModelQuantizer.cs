@@ -1,0 +1,137 @@
+using Lepton.Engine;
+using Lepton.Engine.Autograd;
+using Lepton.NN;
+using Lepton.NN.Layers;
+using Lepton.NN.Layers.Quantized;
+using Lepton.NN.Serialization;
+
+namespace Lepton.Compression.Quantization;
+
+/// <summary>One layer that became int8: its position, type, input quantization and how far its weights moved.</summary>
+public sealed record QuantizedLayerInfo(int Index, string Type, ActivationQuantization Input, double WeightRelativeError);
+
+/// <summary>A quantized copy of a float model and what was done to each layer.</summary>
+public sealed record QuantizedModel(Sequential Model, IReadOnlyList<QuantizedLayerInfo> Layers);
+
+/// <summary>
+/// Post-training static quantization of a Sequential: every <see cref="Linear"/> and <see cref="Conv2d"/> (groups = 1) becomes
+/// <see cref="QuantizedLinear"/> / <see cref="QuantizedConv2d"/> with per-channel symmetric int8 weights and a per-tensor input
+/// quantization calibrated on sample inputs; other layers are copied as they are and stay float.
+/// </summary>
+public static class ModelQuantizer
+{
+    /// <summary>Whether <paramref name="layer"/> has an int8 counterpart.</summary>
+    public static bool IsQuantizable(Module layer) => layer is Linear || layer is Conv2d { Options.Groups: 1 };
+
+    /// <summary>
+    /// Calibrates on <paramref name="batches"/> (preprocessed model inputs, (N, ...) each) and returns the quantized copy;
+    /// <paramref name="model"/> is left as it was (its train/eval mode included).
+    /// </summary>
+    public static QuantizedModel Quantize(Sequential model, IReadOnlyList<Tensor> batches, QuantizeOptions options, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(batches);
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        var targets = Enumerable.Range(0, model.Count).Where(i => IsQuantizable(model[i])).ToArray();
+        if (targets.Length == 0)
+            throw new ArgumentException(
+                $"The model has no Linear or Conv2d (groups = 1) layer to quantize; its layers are {string.Join(", ", model.Layers.Select(l => l.TypeName))}.");
+        if (batches.Count == 0 || batches.All(b => b.Shape[0] == 0))
+            throw new ArgumentException("Quantization needs at least one calibration example; the calibration data gave none.");
+
+        var observers = targets.ToDictionary(i => i, _ => new ActivationObserver(options.Bins));
+        var modes = model.SaveModes();
+        model.Eval();
+        try
+        {
+            Observe(model, batches, observers, histogram: false, ct);
+            if (options.Method != CalibrationMethod.MinMax) Observe(model, batches, observers, histogram: true, ct);
+        }
+        finally
+        {
+            model.RestoreModes(modes);
+        }
+
+        var specs = LayerRegistry.Describe(model);
+        var result = new Sequential();
+        var infos = new List<QuantizedLayerInfo>();
+        for (int i = 0; i < model.Count; i++)
+        {
+            var layer = model[i];
+            if (observers.TryGetValue(i, out var observer))
+            {
+                var input = RangeEstimation.Estimate(observer, options);
+                var (quantized, error) = Convert(layer, input);
+                result.Add(quantized);
+                infos.Add(new QuantizedLayerInfo(i, layer.TypeName, input, error));
+                continue;
+            }
+            var copy = LayerRegistry.Create(specs[i].Type, specs[i].Options, new Generator(options.Seed), $"layer {i} ({specs[i].Type})");
+            copy.LoadStateDict(layer.StateDict());
+            result.Add(copy);
+        }
+        result.Eval();
+        return new QuantizedModel(result, infos);
+    }
+
+    // Runs the layers one at a time (no fusions) so each quantized layer's float input can be watched; stops after the last one.
+    private static void Observe(Sequential model, IReadOnlyList<Tensor> batches, Dictionary<int, ActivationObserver> observers, bool histogram, CancellationToken ct)
+    {
+        int last = observers.Keys.Max();
+        using var _ = new NoGrad();
+        foreach (var batch in batches)
+        {
+            ct.ThrowIfCancellationRequested();
+            var x = batch.DType == DType.Float32 ? batch.Contiguous() : batch.To(DType.Float32).Contiguous();
+            for (int i = 0; i <= last; i++)
+            {
+                if (observers.TryGetValue(i, out var o))
+                {
+                    if (histogram) o.ObserveHistogram(x.Span<float>());
+                    else o.ObserveRange(x.Span<float>());
+                }
+                x = model[i].Forward(x).Contiguous();
+            }
+        }
+    }
+
+    private static (Module Layer, double Error) Convert(Module layer, ActivationQuantization input)
+    {
+        switch (layer)
+        {
+            case Linear l:
+            {
+                var w = l.Weight.Value.Contiguous().ToArray();
+                var (codes, scales) = WeightQuantization.PerChannel(w, l.OutFeatures);
+                var q = new QuantizedLinear(l.InFeatures, l.OutFeatures, l.Options)
+                    .Set(codes, scales, l.Bias?.Value.ToArray(), input.Scale, input.ZeroPoint);
+                return (q, RelativeError(w, codes, scales));
+            }
+            case Conv2d c:
+            {
+                var w = c.Weight.Value.Contiguous().ToArray();
+                var (codes, scales) = WeightQuantization.PerChannel(w, c.OutChannels);
+                var q = new QuantizedConv2d(c.InChannels, c.OutChannels, c.KernelSize, c.Options)
+                    .Set(codes, scales, c.Bias?.Value.ToArray(), input.Scale, input.ZeroPoint);
+                return (q, RelativeError(w, codes, scales));
+            }
+            default:
+                throw new InvalidOperationException($"ModelQuantizer: {layer.TypeName} has no int8 counterpart.");
+        }
+    }
+
+    // ||w - dequantized|| / ||w||: how much of the weights rounding lost.
+    private static double RelativeError(float[] w, sbyte[] codes, float[] scales)
+    {
+        int row = w.Length / scales.Length;
+        double diff = 0, norm = 0;
+        for (int i = 0; i < w.Length; i++)
+        {
+            double d = w[i] - (double)codes[i] * scales[i / row];
+            diff += d * d;
+            norm += (double)w[i] * w[i];
+        }
+        return norm == 0 ? 0 : Math.Sqrt(diff / norm);
+    }
+}

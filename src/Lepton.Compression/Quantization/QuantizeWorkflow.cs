@@ -1,0 +1,163 @@
+using System.Text.Json.Nodes;
+using Lepton.Data;
+using Lepton.Data.Images.Datasets;
+using Lepton.Engine;
+using Lepton.NN;
+using Lepton.NN.Serialization;
+using Lepton.Registry;
+using Lepton.Registry.Datasets.Images;
+using Lepton.Registry.References;
+using Lepton.Registry.Store;
+using Lepton.Runtime;
+
+namespace Lepton.Compression.Quantization;
+
+/// <summary>
+/// What <c>lepton compress quantize</c> asks: the float <paramref name="Model"/> (name, name@V, name@alias or a folder), the
+/// image data set version to calibrate and evaluate on (<c>NAME@V</c>), where to write the int8 model folder, and the name to
+/// register it under (none: not registered).
+/// </summary>
+public sealed record QuantizeRequest(string Model, string Calibration, string OutDir, QuantizeOptions Options, string? RegisterAs = null);
+
+/// <summary>The written int8 model, how its layers were quantized, its accuracy against the float model, and its registered version.</summary>
+public sealed record QuantizeOutcome(
+    string Source, string Folder, string Calibration, int CalibrationExamples, string EvaluatedOn,
+    QuantizedModel Quantized, QuantizationReport Report, ModelVersion? Registered);
+
+/// <summary>
+/// Post-training int8 quantization of a registered or folder model: calibrates on the data set version's training images,
+/// writes an ordinary model folder (model.json names the quantized layers; weights.safetensors holds Int8 codes and their
+/// scales), evaluates both models through <see cref="PredictorLoader"/> (as serving loads them) on the test split, and
+/// registers the result with the float version's run and data set as its lineage.
+/// </summary>
+public static class QuantizeWorkflow
+{
+    public static async Task<QuantizeOutcome> RunAsync(ModelRegistry registry, QuantizeRequest request, string actor, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(registry);
+        ArgumentNullException.ThrowIfNull(request);
+        request.Options.Validate();
+        if (request.RegisterAs is not null) ModelName.Validate(request.RegisterAs);
+        var resolved = await registry.ResolveAsync(request.Model, ct);
+        var loaded = ModelFile.Load(resolved.Folder);
+        if (loaded.Model is not Sequential sequential)
+            throw new ArgumentException(
+                $"{resolved.Display} is a graph model (model.json version 2); int8 quantization covers Sequential models (the mlp, cnn and cnn-bn presets) for now.");
+        if (loaded.Spec.Inputs.Count != 1)
+            throw new ArgumentException($"{resolved.Display} takes {loaded.Spec.Inputs.Count} inputs; int8 quantization covers one-input image classifiers.");
+
+        using var version = await ImageDatasets.LoadAsync(registry.Store, registry.Artifacts, DatasetReference.Parse(request.Calibration), ct: ct);
+        string reference = $"{version.Version.Name}@{version.Version.Version}";
+        var classes = version.Manifest.Classes;
+        var known = classes.ToHashSet(StringComparer.Ordinal);
+        var items = version.Manifest.Items.Where(i => i.IsReadable && i.Label is not null && known.Contains(i.Label)).ToList();
+        if (items.Count == 0)
+            throw new InvalidDataException($"{reference} has no readable, labelled images to calibrate on; see lepton data inspect {reference}.");
+        var training = items.Where(i => i.Split is null or ImageSplits.Train).ToList();
+        var calibration = Sample(training.Count > 0 ? training : items, request.Options.Samples, request.Options.Seed);
+        var (evaluation, evaluatedOn) = EvaluationItems(items);
+
+        using var floatPredictor = PredictorLoader.Default.Load(resolved.Folder);
+        var batches = new List<Tensor>();
+        foreach (var raw in RawBatches(calibration, version, classes, request.Options.BatchSize))
+            batches.Add(floatPredictor.Preprocess(0, raw));
+        var quantized = ModelQuantizer.Quantize(sequential, batches, request.Options, ct);
+
+        var spec = loaded.Spec with { Metadata = Metadata(loaded.Spec.Metadata, resolved, reference, calibration.Count, request.Options) };
+        ModelFile.Save(request.OutDir, quantized.Model, spec);
+
+        QuantizationReport report;
+        using (var int8Predictor = PredictorLoader.Default.Load(request.OutDir))
+            report = Compare(floatPredictor, int8Predictor, evaluation, version, classes, request.Options.BatchSize, ct);
+        var metrics = new Dictionary<string, double>(StringComparer.Ordinal)
+        {
+            ["accuracy"] = report.Int8Accuracy,
+            ["float_accuracy"] = report.FloatAccuracy,
+            ["agreement"] = report.Agreement,
+        };
+        ModelFile.Save(request.OutDir, quantized.Model, spec with { Metrics = metrics });
+
+        ModelVersion? registered = null;
+        if (request.RegisterAs is not null)
+            registered = await registry.RegisterAsync(request.RegisterAs, request.OutDir, resolved.Version?.RunId, resolved.Version?.DatasetRef ?? reference, actor, ct);
+        return new QuantizeOutcome(resolved.Display, request.OutDir, reference, calibration.Count, evaluatedOn, quantized, report, registered);
+    }
+
+    // A seeded shuffle, so the same request calibrates on the same images.
+    private static List<ImageItem> Sample(List<ImageItem> items, int count, ulong seed)
+    {
+        var order = items.ToArray();
+        var rng = new Random(unchecked((int)seed ^ (int)(seed >> 32)));
+        rng.Shuffle(order);
+        return [.. order.Take(count)];
+    }
+
+    private static (List<ImageItem> Items, string Split) EvaluationItems(List<ImageItem> items)
+    {
+        foreach (var split in new[] { ImageSplits.Test, ImageSplits.Validation })
+        {
+            var chosen = items.Where(i => i.Split == split).ToList();
+            if (chosen.Count > 0) return (chosen, $"{split} split");
+        }
+        return (items, "all images (the version has no test or validation split)");
+    }
+
+    private static IEnumerable<Tensor> RawBatches(List<ImageItem> items, ImageDatasetVersion version, IReadOnlyList<string> classes, int batchSize)
+    {
+        var data = new ImageDataset(items, version.Pixels, classes, Preprocessing.Identity);
+        var indices = new int[Math.Min(batchSize, Math.Max(1, items.Count))];
+        for (int start = 0; start < items.Count; start += batchSize)
+        {
+            int count = Math.Min(batchSize, items.Count - start);
+            for (int i = 0; i < count; i++) indices[i] = start + i;
+            yield return data.GetBatch(indices.AsSpan(0, count)).Inputs.Contiguous();
+        }
+    }
+
+    private static QuantizationReport Compare(IPredictor floatModel, IPredictor int8Model, List<ImageItem> items, ImageDatasetVersion version,
+        IReadOnlyList<string> classes, int batchSize, CancellationToken ct)
+    {
+        // The data's class ids in the model's class order (the model may list the same names in another order).
+        var names = floatModel.Signature.ClassNames.Count > 0 ? floatModel.Signature.ClassNames : classes;
+        var map = classes.Select(c => names.ToList().IndexOf(c) is var i && i >= 0 ? i
+            : throw new InvalidDataException($"The data set's class '{c}' is not one of the model's classes ({string.Join(", ", names)}).")).ToArray();
+        var labels = items.Select(i => map[classes.ToList().IndexOf(i.Label!)]).ToArray();
+        var floatPredicted = new List<int>(items.Count);
+        var int8Predicted = new List<int>(items.Count);
+        foreach (var raw in RawBatches(items, version, classes, batchSize))
+        {
+            ct.ThrowIfCancellationRequested();
+            floatPredicted.AddRange(ArgMax(floatModel.FirstOutput([raw], preprocess: true, batchSize)));
+            int8Predicted.AddRange(ArgMax(int8Model.FirstOutput([raw], preprocess: true, batchSize)));
+        }
+        return QuantizationReport.Compare(labels, floatPredicted.ToArray(), int8Predicted.ToArray(), names);
+    }
+
+    private static int[] ArgMax(Tensor logits)
+    {
+        var l = logits.Contiguous().To(DType.Float32).ToArray();
+        int n = logits.Shape[0], k = l.Length / Math.Max(n, 1);
+        var best = new int[n];
+        for (int i = 0; i < n; i++)
+            for (int j = 1; j < k; j++)
+                if (l[i * k + j] > l[i * k + best[i]]) best[i] = j;
+        return best;
+    }
+
+    private static JsonObject Metadata(JsonObject? existing, ResolvedModel source, string calibration, int samples, QuantizeOptions options)
+    {
+        var metadata = existing is null ? new JsonObject() : (JsonObject)existing.DeepClone();
+        metadata["quantization"] = new JsonObject
+        {
+            ["source_model"] = source.Display,
+            ["source_artifact"] = source.Version?.ArtifactHash,
+            ["calibration"] = calibration,
+            ["calibration_examples"] = samples,
+            ["method"] = options.Method.Name(),
+            ["percentile"] = options.Method == CalibrationMethod.Percentile ? options.Percentile : null,
+            ["weights"] = "int8, symmetric, per output channel",
+            ["activations"] = "7-bit unsigned codes, per tensor, with zero point",
+        };
+        return metadata;
+    }
+}

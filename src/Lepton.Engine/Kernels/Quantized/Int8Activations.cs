@@ -1,0 +1,69 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
+namespace Lepton.Engine.Kernels.Quantized;
+
+/// <summary>
+/// Float activations to unsigned 7-bit codes, q = clamp(round(x / scale) + zeroPoint, 0, 127). Seven bits, not eight, because
+/// the int8 GEMM multiplies bytes with <c>vpmaddubsw</c>, whose int16 pair sums saturate above 32,767: 2 x 127 x 127 = 32,258
+/// always fits, so the fast kernel and its reference agree exactly (fbgemm's reduce_range does the same).
+/// </summary>
+public static class Int8Activations
+{
+    /// <summary>The largest activation code.</summary>
+    public const int MaxCode = 127;
+
+    // Values are clamped to +-256 before rounding so that huge inputs, infinities and NaN convert alike in both paths.
+    private const float Bound = 256f;
+
+    /// <summary>Quantizes <paramref name="x"/> into <paramref name="q"/> (same length) with 1/scale = <paramref name="inverseScale"/>.</summary>
+    public static void Quantize(ReadOnlySpan<float> x, float inverseScale, int zeroPoint, Span<byte> q)
+    {
+        if (q.Length < x.Length) throw new ArgumentException($"Int8Activations.Quantize: output holds {q.Length} codes for {x.Length} values.");
+        int i = 0;
+        if (Avx512F.IsSupported && x.Length >= 16)
+        {
+            unsafe
+            {
+                fixed (float* px = x)
+                fixed (byte* pq = q)
+                {
+                    var inv = Vector512.Create(inverseScale);
+                    var lo = Vector512.Create(-Bound);
+                    var hi = Vector512.Create(Bound);
+                    var zp = Vector512.Create(zeroPoint);
+                    var zero = Vector512<int>.Zero;
+                    var max = Vector512.Create(MaxCode);
+                    for (; i <= x.Length - 16; i += 16)
+                    {
+                        var v = Avx512F.Multiply(Avx512F.LoadVector512(px + i), inv);
+                        v = Avx512F.Min(Avx512F.Max(v, lo), hi);
+                        var r = Avx512F.Add(Avx512F.ConvertToVector512Int32(v), zp);
+                        r = Avx512F.Min(Avx512F.Max(r, zero), max);
+                        Sse2.Store(pq + i, Avx512F.ConvertToVector128Byte(r));
+                    }
+                }
+            }
+        }
+        for (; i < x.Length; i++) q[i] = QuantizeOne(x[i], inverseScale, zeroPoint);
+    }
+
+    /// <summary>One value, exactly as the vector path computes it (the reference twin).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static byte QuantizeOne(float x, float inverseScale, int zeroPoint)
+    {
+        float v = x * inverseScale;
+        // vmaxps/vminps return the second operand when the first is NaN; these comparisons do the same.
+        v = v > -Bound ? v : -Bound;
+        v = v < Bound ? v : Bound;
+        int r = (int)MathF.Round(v, MidpointRounding.ToEven) + zeroPoint;
+        return (byte)Math.Clamp(r, 0, MaxCode);
+    }
+
+    /// <summary>Plain loop over <see cref="QuantizeOne"/>: the reference for <see cref="Quantize"/>.</summary>
+    public static void QuantizeReference(ReadOnlySpan<float> x, float inverseScale, int zeroPoint, Span<byte> q)
+    {
+        for (int i = 0; i < x.Length; i++) q[i] = QuantizeOne(x[i], inverseScale, zeroPoint);
+    }
+}

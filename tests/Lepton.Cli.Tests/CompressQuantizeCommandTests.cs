@@ -1,0 +1,62 @@
+using System.Text.Json;
+using Lepton.Data.Images.Import;
+using Lepton.Registry;
+using Lepton.Registry.Datasets.Images;
+using Lepton.Tests.Shared;
+
+namespace Lepton.Cli.Tests;
+
+/// <summary><c>lepton compress quantize</c>: a CNN trained on an imported image version becomes a registered int8 version; bad input is refused plainly.</summary>
+[Collection("cli")]
+public sealed class CompressQuantizeCommandTests(TrainedModelFixture fx)
+{
+    private static JsonElement Json(string stdout) => JsonDocument.Parse(stdout).RootElement.Clone();
+
+    [Fact]
+    public async Task Quantize_TrainedCnn_RegistersInt8VersionAndReportsBothAccuracies()
+    {
+        var folder = PlantedImageFolder.Create(Path.Combine(fx.Root, "quantize-shapes"), perClass: 30, plant: false);
+        await using (var registry = await ModelRegistry.OpenAsync())
+            await ImageDatasets.ImportAsync(registry.Store, registry.Artifacts, folder.Root, "qshapes", new ImageImportOptions(16, 16, 3), null, "test");
+        var (code, stdout, err) = await CliRun.Invoke("train", "--data", "qshapes@1", "--model", "cnn", "--epochs", "15", "--batch-size", "16",
+            "--lr", "0.003", "--seed", "1", "--out", Path.Combine(fx.Root, "qshapes-float"), "--register", "qshapes");
+        Assert.True(code == 0, err + stdout);
+
+        string outDir = Path.Combine(fx.Root, "qshapes-int8");
+        (code, stdout, err) = await CliRun.Invoke("compress", "quantize", "qshapes@1", "--calibration", "qshapes@1", "--samples", "60",
+            "--method", "minmax", "--out", outDir, "--register", "qshapes-int8", "--json");
+        Assert.True(code == 0, err + stdout);
+        var json = Json(stdout);
+        Assert.Equal("qshapes@1", json.GetProperty("source").GetString());
+        Assert.Equal("qshapes-int8@1", json.GetProperty("registered").GetString());
+        Assert.Equal(60, json.GetProperty("calibration_examples").GetInt32());
+        Assert.Equal("minmax", json.GetProperty("method").GetString());
+        Assert.Equal(4, json.GetProperty("layers").GetArrayLength());
+        double floatAccuracy = json.GetProperty("float_accuracy").GetDouble(), int8Accuracy = json.GetProperty("int8_accuracy").GetDouble();
+        Assert.True(floatAccuracy >= 0.7, $"float accuracy {floatAccuracy}");
+        Assert.True(Math.Abs(floatAccuracy - int8Accuracy) <= 0.1, $"float {floatAccuracy}, int8 {int8Accuracy}");
+        Assert.True(File.Exists(Path.Combine(outDir, "weights.safetensors")));
+
+        // The table form names both accuracies and the registered version.
+        (code, stdout, err) = await CliRun.Invoke("compress", "quantize", "qshapes@1", "--calibration", "qshapes@1", "--samples", "30",
+            "--out", Path.Combine(fx.Root, "qshapes-int8-table"));
+        Assert.True(code == 0, err + stdout);
+        Assert.Contains("Top-1: float", stdout);
+        Assert.Contains("QuantizedConv2d", File.ReadAllText(Path.Combine(fx.Root, "qshapes-int8-table", "model.json")));
+    }
+
+    [Theory]
+    [InlineData("--calibration", "nothing@1", "nothing")]
+    [InlineData("--method", "fancy", "minmax, percentile, entropy")]
+    [InlineData("--samples", "0", "Calibration samples")]
+    public async Task Quantize_BadOption_FailsNamingTheProblemWithoutAStackTrace(string option, string value, string named)
+    {
+        string[] args = option == "--calibration"
+            ? ["compress", "quantize", fx.ModelDir, option, value]
+            : ["compress", "quantize", fx.ModelDir, "--calibration", "qshapes@1", option, value];
+        var (code, stdout, err) = await CliRun.Invoke(args);
+        Assert.NotEqual(0, code);
+        Assert.Contains(named, err + stdout);
+        Assert.DoesNotContain("   at ", err + stdout);
+    }
+}

@@ -92,6 +92,19 @@ internal static class ChannelDependencies
                         output = Channels.None;
                     }
                     break;
+                case "Mean":
+                    // Global average pooling written as a mean over H and W: (N,C,H,W) → (N,C), channels become features.
+                    var dims = o.IntList("dim").Select(d => d < 0 ? d + 4 : d).Order().ToArray();
+                    if (!x.Flat && !o.Bool("keepdim", false) && dims.SequenceEqual([2, 3]))
+                    {
+                        output = x with { Flat = true };
+                    }
+                    else
+                    {
+                        Block(x, $"reduced by {at}");
+                        output = Channels.None;
+                    }
+                    break;
                 case "Linear":
                     if (x.Tracked)
                     {

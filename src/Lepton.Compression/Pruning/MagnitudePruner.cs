@@ -18,7 +18,7 @@ public static class MagnitudePruner
         if (!(sparsity >= 0 && sparsity < 1))
             throw new ArgumentException($"Magnitude pruning: sparsity is the share of weights set to zero, in [0, 1); got {sparsity}.");
         var masks = new PruningMasks();
-        foreach (var layer in Layers(model))
+        foreach (var (name, layer) in Layers(model, ""))
         {
             var weight = layer switch
             {
@@ -27,7 +27,7 @@ public static class MagnitudePruner
                 _ => null,
             };
             if (weight is null) continue;
-            masks.Add(weight, Mask(weight.Value.ToDoubleArray(), sparsity));
+            masks.Add(name + "weight", weight, Mask(weight.Value.ToDoubleArray(), sparsity));
         }
         if (masks.Layers.Count == 0)
             throw new ArgumentException($"Magnitude pruning found no Conv2d or Linear weights in this {model.TypeName}.");
@@ -47,11 +47,12 @@ public static class MagnitudePruner
         return keep;
     }
 
-    private static IEnumerable<Module> Layers(Module m)
+    // Each module with the state-dict prefix of its tensors ("3." for layer 3 of a Sequential).
+    private static IEnumerable<(string Prefix, Module Module)> Layers(Module m, string prefix)
     {
-        yield return m;
-        foreach (var c in m.Children())
-            foreach (var d in Layers(c))
+        yield return (prefix, m);
+        foreach (var (name, child) in m.NamedChildren())
+            foreach (var d in Layers(child, prefix + name + "."))
                 yield return d;
     }
 }

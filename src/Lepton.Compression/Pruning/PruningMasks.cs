@@ -9,31 +9,32 @@ namespace Lepton.Compression.Pruning;
 /// </summary>
 public sealed class PruningMasks
 {
-    private readonly List<(Parameter Parameter, bool[] Keep)> _masks = [];
+    private readonly List<(string Name, Parameter Parameter, bool[] Keep)> _masks = [];
 
     /// <summary>The masked parameters by name, each with its count of pruned (zeroed) elements.</summary>
     public IReadOnlyList<(string Name, int Pruned, int Total)> Layers =>
-        [.. _masks.Select(m => (m.Parameter.Name, m.Keep.Count(k => !k), m.Keep.Length))];
+        [.. _masks.Select(m => (m.Name, m.Keep.Count(k => !k), m.Keep.Length))];
 
-    /// <summary>Adds a mask for <paramref name="parameter"/>: true keeps an element, false prunes it.</summary>
-    public void Add(Parameter parameter, bool[] keep)
+    /// <summary>Adds a mask for <paramref name="parameter"/> (state-dict name <paramref name="name"/>): true keeps an element, false prunes it.</summary>
+    public void Add(string name, Parameter parameter, bool[] keep)
     {
+        ArgumentException.ThrowIfNullOrEmpty(name);
         ArgumentNullException.ThrowIfNull(parameter);
         ArgumentNullException.ThrowIfNull(keep);
         if (keep.Length != parameter.Numel)
-            throw new ArgumentException($"Pruning mask for '{parameter.Name}' has {keep.Length} entries, but the parameter {parameter.Shape} has {parameter.Numel}.");
-        _masks.Add((parameter, keep));
+            throw new ArgumentException($"Pruning mask for '{name}' has {keep.Length} entries, but the parameter {parameter.Shape} has {parameter.Numel}.");
+        _masks.Add((name, parameter, keep));
     }
 
     /// <summary>Zeroes every pruned element (in place, outside autograd).</summary>
     public void Apply()
     {
-        foreach (var (p, keep) in _masks)
+        foreach (var (name, p, keep) in _masks)
         {
             var v = p.Value;
             if (v.DType == DType.Float32) Zero(v.Span<float>(), keep);
             else if (v.DType == DType.Float64) Zero(v.Span<double>(), keep);
-            else throw new NotSupportedException($"Pruning masks apply to Float32 and Float64 parameters; '{p.Name}' is {v.DType}.");
+            else throw new NotSupportedException($"Pruning masks apply to Float32 and Float64 parameters; '{name}' is {v.DType}.");
         }
     }
 

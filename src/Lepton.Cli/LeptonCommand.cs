@@ -23,6 +23,10 @@ public static class LeptonCommand
         root.Subcommands.Add(LoopCommand.Create());
         root.Subcommands.Add(RunCommand.Create());
         root.Subcommands.Add(MonitorCommand.Create());
+        var compress = new Command("compress", "Smaller, faster models: prune, distill.");
+        compress.Subcommands.Add(CompressPruneCommand.Create());
+        compress.Subcommands.Add(CompressDistillCommand.Create());
+        root.Subcommands.Add(compress);
         return root;
     }
 

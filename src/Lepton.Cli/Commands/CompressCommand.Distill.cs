@@ -33,17 +33,18 @@ public static class CompressDistillCommand
         var schedule = new Option<string>("--schedule") { Description = "Learning-rate schedule: none, cosine, onecycle or step.", DefaultValueFactory = _ => "none" };
         var seed = new Option<ulong>("--seed") { Description = "Seed for the student's weights and shuffling.", DefaultValueFactory = _ => 0 };
         var timingBatch = new Option<int>("--timing-batch") { Description = "Batch size of the inference timing.", DefaultValueFactory = _ => 256 };
+        var timingRepeats = new Option<int>("--timing-repeats") { Description = "Timed runs per model (source and result alternate; the median counts).", DefaultValueFactory = _ => 5 };
         var (data, dataDir, outDir, register, store, threads, json) = CompressCliOptions.Create();
         var cmd = new Command("distill", "Distill one model or an ensemble into a smaller student and register it as a model version whose lineage names its teachers.\n\n" +
                                          "Examples:\n  lepton compress distill --teacher fashion@production --student mlp --data fashion-mnist --epochs 5\n" +
                                          "  lepton compress distill --teacher shapes@3,shapes@4 --student cnn --data shapes@2 --temperature 4 --alpha 0.7 --register shapes-small");
-        foreach (var o in new Option[] { teacher, student, temperature, alpha, epochs, batch, lr, optimizer, schedule, seed, timingBatch, data, dataDir, outDir, register, store, threads, json })
+        foreach (var o in new Option[] { teacher, student, temperature, alpha, epochs, batch, lr, optimizer, schedule, seed, timingBatch, timingRepeats, data, dataDir, outDir, register, store, threads, json })
             cmd.Options.Add(o);
         cmd.SetAction(p => CommandRunner.Run(async ct =>
         {
             CommonOptions.ApplyThreads(p.GetValue(threads));
             var recipe = new DistillRecipe(p.GetValue(student)!, p.GetValue(epochs), p.GetValue(batch), p.GetValue(lr), p.GetValue(optimizer)!, p.GetValue(schedule)!,
-                p.GetValue(temperature), p.GetValue(alpha), p.GetValue(seed), p.GetValue(timingBatch)).Validate();
+                p.GetValue(temperature), p.GetValue(alpha), p.GetValue(seed), p.GetValue(timingBatch), p.GetValue(timingRepeats)).Validate();
             var names = p.GetValue(teacher)!.SelectMany(t => t.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).ToList();
             if (names.Count == 0) throw new ArgumentException("Name at least one teacher model with --teacher MODEL (several: --teacher A,B).");
             var teachers = new List<Lepton.Registry.ResolvedModel>();

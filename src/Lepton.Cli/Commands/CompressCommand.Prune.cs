@@ -26,18 +26,19 @@ public static class CompressPruneCommand
         var optimizer = new Option<string>("--optimizer") { Description = "adam, adamw or sgd.", DefaultValueFactory = _ => "adam" };
         var seed = new Option<ulong>("--seed") { Description = "Seed for shuffling and dropout.", DefaultValueFactory = _ => 0 };
         var timingBatch = new Option<int>("--timing-batch") { Description = "Batch size of the inference timing.", DefaultValueFactory = _ => 256 };
+        var timingRepeats = new Option<int>("--timing-repeats") { Description = "Timed runs per model (source and result alternate; the median counts).", DefaultValueFactory = _ => 5 };
         var (data, dataDir, outDir, register, store, threads, json) = CompressCliOptions.Create();
         var cmd = new Command("prune", "Prune a model, fine-tune it to recover accuracy, and register the result as a new model version whose lineage names its source.\n\n" +
                                        "Examples:\n  lepton compress prune fashion@production --sparsity 0.5 --structured --fine-tune-epochs 2 --data fashion-mnist\n" +
                                        "  lepton compress prune shapes@2 --sparsity 0.8 --fine-tune-epochs 1 --data shapes@1 --register shapes-sparse");
         cmd.Arguments.Add(model);
-        foreach (var o in new Option[] { sparsity, structured, linearUnits, epochs, batch, lr, optimizer, seed, timingBatch, data, dataDir, outDir, register, store, threads, json })
+        foreach (var o in new Option[] { sparsity, structured, linearUnits, epochs, batch, lr, optimizer, seed, timingBatch, timingRepeats, data, dataDir, outDir, register, store, threads, json })
             cmd.Options.Add(o);
         cmd.SetAction(p => CommandRunner.Run(async ct =>
         {
             CommonOptions.ApplyThreads(p.GetValue(threads));
             var recipe = new PruneRecipe(p.GetValue(sparsity), p.GetValue(structured), p.GetValue(epochs), p.GetValue(batch), p.GetValue(lr), p.GetValue(optimizer)!,
-                p.GetValue(seed), p.GetValue(linearUnits), p.GetValue(timingBatch)).Validate();
+                p.GetValue(seed), p.GetValue(linearUnits), p.GetValue(timingBatch), p.GetValue(timingRepeats)).Validate();
             var source = await ModelResolution.ResolveAsync(p.GetValue(model)!, p.GetValue(store), ct);
             string name = p.GetValue(register) ?? TrackedCompression.DefaultName(source, recipe.Structured ? "pruned" : "sparse");
             string dir = p.GetValue(outDir) ?? Path.Combine(CommonOptions.Home, "models", name);

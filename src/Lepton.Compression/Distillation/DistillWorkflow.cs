@@ -66,9 +66,7 @@ public static class DistillWorkflow
         recipe = (recipe ?? throw new ArgumentNullException(nameof(recipe))).Validate();
         var loaded = LoadTeachers(teachers);
         var spec = loaded[0].Spec;
-        var measured = new List<TeacherMeasurement>();
-        for (int i = 0; i < loaded.Count; i++)
-            measured.Add(new TeacherMeasurement(teachers[i].Label, ModelMeasurement.Of(loaded[i].Model, data.Test, teachers[i].Folder, recipe.TimingBatch, recipe.TimingRepeats, ct)));
+        var accuracies = loaded.Select(t => ModelMeasurement.Evaluate(t.Model, data.Test).Accuracy).ToList();
         // Teachers only give targets: read-only weights let their layers keep packed kernels between batches.
         var frozen = loaded.Select(t => t.Model.PrepareForInference()).ToList();
 
@@ -77,7 +75,7 @@ public static class DistillWorkflow
         var (student, description) = ModelSource.Resolve(recipe.Student, new Generator(recipe.Seed),
             new ImageDataShape(shape[1], shape[2], shape[3], classes, data.Train.Count));
         var trainer = new DistillationTrainer(student, frozen, recipe.Options);
-        double ensemble = frozen.Count == 1 ? measured[0].Measurement.Accuracy : EnsembleAccuracy(trainer, data.Test);
+        double ensemble = frozen.Count == 1 ? accuracies[0] : EnsembleAccuracy(trainer, data.Test);
         var epochs = trainer.Fit(data.Train, data.Validation.Count > 0 ? data.Validation : null, onEpoch, ct);
 
         var report = trainer.Evaluator.Evaluate(data.Test);
@@ -87,12 +85,16 @@ public static class DistillWorkflow
             ["test_macro_f1"] = report.MacroAverage.F1,
             ["parameters"] = student.ParameterCount,
             ["teacher_test_accuracy"] = ensemble,
-            ["teacher_parameters"] = measured.Sum(t => t.Measurement.Parameters),
+            ["teacher_parameters"] = frozen.Sum(t => t.ParameterCount),
         };
         if (report.Loss is { } loss) metrics["test_loss"] = loss;
         var metadata = Lineage(spec.Metadata, teachers, data.Reference, recipe, description);
         ModelFile.Save(outDir, student, spec with { Metrics = metrics, Metadata = metadata });
-        var after = ModelMeasurement.Of(student, data.Test, outDir, recipe.TimingBatch, recipe.TimingRepeats, ct);
+        // Teachers and student timed in alternation, each as serving loads it.
+        var speeds = ModelMeasurement.ServedSpeeds([.. teachers.Select(t => t.Folder), outDir], recipe.TimingBatch, recipe.TimingRepeats, ct);
+        var measured = teachers.Select((t, i) => new TeacherMeasurement(t.Label,
+            new ModelMeasurement(accuracies[i], frozen[i].ParameterCount, ModelMeasurement.NonZero(frozen[i]), speeds[i]))).ToList();
+        var after = new ModelMeasurement(report.Accuracy, student.ParameterCount, ModelMeasurement.NonZero(student), speeds[^1]);
         return new DistillOutcome(outDir, description, measured, ensemble, after, epochs);
     }
 

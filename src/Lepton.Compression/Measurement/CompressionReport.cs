@@ -32,7 +32,8 @@ public sealed record CompressionReport(
     public double AccuracyChangePoints => (After.Accuracy - Before.Accuracy) * 100;
 
     public static CompressionReport Of(PruneOutcome outcome, string source, string dataset, PruneRecipe recipe) =>
-        new(recipe.Structured ? "structured-channel-pruning" : "magnitude-pruning", [source], dataset, outcome.Before, outcome.After, outcome.AccuracyBeforeFineTuning)
+        new(recipe.Structured ? "structured-channel-pruning" : "magnitude-pruning", [source], dataset,
+            outcome.Before ?? throw new ArgumentException("A cancelled pruning run has no report."), outcome.After!, outcome.AccuracyBeforeFineTuning)
         {
             Changes = outcome.Structure is { } s
                 ? [.. s.Pruned.Select(g => $"{string.Join("+", g.Layers)}: {g.Before} → {g.After} channels ({g.Criterion})"),

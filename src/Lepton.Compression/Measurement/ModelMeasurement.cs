@@ -11,15 +11,16 @@ namespace Lepton.Compression.Measurement;
 /// <summary>A model as a compression step compares it: test accuracy, parameters (all and non-zero) and inference speed.</summary>
 public sealed record ModelMeasurement(double Accuracy, long Parameters, long NonZeroParameters, InferenceSpeed Speed)
 {
-    /// <summary>Accuracy and parameter counts of <paramref name="model"/> on <paramref name="test"/>, and the speed of the saved model folder <paramref name="folder"/> prepared for serving.</summary>
-    public static ModelMeasurement Of(Module model, IDataset test, string folder, int timingBatch, int timingRepeats, CancellationToken ct = default)
+    /// <summary>
+    /// The speed of what serving loads, for each saved model folder: the folder loaded fresh and prepared for inference (packed
+    /// weights), not the training copy; the folders are timed in alternation.
+    /// </summary>
+    public static IReadOnlyList<InferenceSpeed> ServedSpeeds(IReadOnlyList<string> folders, int batchSize, int repeats, CancellationToken ct = default)
     {
-        var report = Evaluate(model, test);
-        // The speed of what serving loads: the saved folder, prepared for inference (packed weights), not the training copy.
-        var served = ModelFile.Load(folder);
-        served.Model.PrepareForInference();
-        var speed = InferenceTiming.Measure(served.Model, served.Spec.Input.Shape, timingBatch, timingRepeats, ct);
-        return new ModelMeasurement(report.Accuracy, model.ParameterCount, NonZero(model), speed);
+        ArgumentNullException.ThrowIfNull(folders);
+        var served = folders.Select(f => ModelFile.Load(f)).ToList();
+        foreach (var s in served) s.Model.PrepareForInference();
+        return InferenceTiming.Compare([.. served.Select(s => s.Model)], [.. served.Select(s => (IReadOnlyList<int>)s.Spec.Input.Shape)], batchSize, repeats, ct);
     }
 
     /// <summary>The multiclass report of <paramref name="model"/> on <paramref name="data"/> (eval mode), as <c>lepton train</c> reports it.</summary>

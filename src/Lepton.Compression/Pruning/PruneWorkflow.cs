@@ -10,12 +10,15 @@ using Lepton.Training.Workflows;
 
 namespace Lepton.Compression.Pruning;
 
-/// <summary>What a pruning run did: the model before, right after pruning and after fine-tuning, and where the result went.</summary>
+/// <summary>
+/// What a pruning run did: the model before, right after pruning and after fine-tuning, and where the result went. When
+/// cancelled nothing is saved and <see cref="Before"/> and <see cref="After"/> are null.
+/// </summary>
 public sealed record PruneOutcome(
     string ModelDirectory,
-    ModelMeasurement Before,
+    ModelMeasurement? Before,
     double AccuracyBeforeFineTuning,
-    ModelMeasurement After,
+    ModelMeasurement? After,
     IReadOnlyList<EpochRecord> FineTuning,
     StructuredPruningReport? Structure,
     double? WeightSparsity,
@@ -37,7 +40,7 @@ public static class PruneWorkflow
         var source = ModelFile.Load(sourceFolder);
         if (source.Spec.Task.Kind != TaskKind.Multiclass)
             throw new ArgumentException($"Pruning fine-tunes and measures classifiers; {sourceLabel} is a {TaskSpec.NameOf(source.Spec.Task.Kind)} model.");
-        var before = ModelMeasurement.Of(source.Model, data.Test, sourceFolder, recipe.TimingBatch, recipe.TimingRepeats, ct);
+        var sourceReport = ModelMeasurement.Evaluate(source.Model, data.Test);
 
         // A second copy to prune: the first stays as measured.
         var copy = ModelFile.Load(sourceFolder);
@@ -70,7 +73,7 @@ public static class PruneWorkflow
                 new FitOptions(Epochs: recipe.FineTuneEpochs, BatchSize: recipe.BatchSize, Seed: recipe.Seed), callbacks, ct);
         }
         if (history.Cancelled)
-            return new PruneOutcome(outDir, before, pruned, before, history.Epochs, structure, masks?.Sparsity, Cancelled: true);
+            return new PruneOutcome(outDir, null, pruned, null, history.Epochs, structure, masks?.Sparsity, Cancelled: true);
 
         var report = ModelMeasurement.Evaluate(model, data.Test);
         var metrics = new Dictionary<string, double>
@@ -78,12 +81,15 @@ public static class PruneWorkflow
             ["test_accuracy"] = report.Accuracy,
             ["test_macro_f1"] = report.MacroAverage.F1,
             ["parameters"] = model.ParameterCount,
-            ["source_test_accuracy"] = before.Accuracy,
+            ["source_test_accuracy"] = sourceReport.Accuracy,
         };
         if (report.Loss is { } loss) metrics["test_loss"] = loss;
         if (masks is not null) metrics["weight_sparsity"] = masks.Sparsity;
         ModelFile.Save(outDir, model, spec with { Metrics = metrics, Metadata = Lineage(spec.Metadata, sourceLabel, data.Reference, recipe, structure) });
-        var after = ModelMeasurement.Of(model, data.Test, outDir, recipe.TimingBatch, recipe.TimingRepeats, ct);
+        // Source and result timed in alternation, each as serving loads it.
+        var speeds = ModelMeasurement.ServedSpeeds([sourceFolder, outDir], recipe.TimingBatch, recipe.TimingRepeats, ct);
+        var before = new ModelMeasurement(sourceReport.Accuracy, source.Model.ParameterCount, ModelMeasurement.NonZero(source.Model), speeds[0]);
+        var after = new ModelMeasurement(report.Accuracy, model.ParameterCount, ModelMeasurement.NonZero(model), speeds[1]);
         return new PruneOutcome(outDir, before, pruned, after, history.Epochs, structure, masks?.Sparsity, Cancelled: false);
     }
 

@@ -9,6 +9,8 @@ public static partial class CompressCommand
     {
         var cmd = new Command("compress", "Smaller, faster models from trained ones: int8 quantization, pruning, distillation.");
         cmd.Subcommands.Add(Quantize());
+        cmd.Subcommands.Add(CompressPruneCommand.Create());
+        cmd.Subcommands.Add(CompressDistillCommand.Create());
         return cmd;
     }
 }

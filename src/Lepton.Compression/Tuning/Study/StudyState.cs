@@ -40,6 +40,9 @@ public sealed class StudyState
 
     public List<TrialRecord> Trials { get; set; } = [];
 
+    /// <summary>The model version the best trial was registered as (NAME@V), so a finished study resumed registers nothing twice.</summary>
+    public string? Registered { get; set; }
+
     [JsonIgnore]
     public int EpochsSpent => Trials.Sum(t => t.LastEpoch);
 }

@@ -202,6 +202,16 @@ public sealed class TuningStudy
         Changed?.Invoke();
     }
 
+    /// <summary>Records the model version the best trial was registered as.</summary>
+    public void SetRegistered(string version)
+    {
+        lock (_gate)
+        {
+            _state.Registered = version;
+            SaveLocked();
+        }
+    }
+
     /// <summary>The best trial that trained every epoch, else the best stopped one; null before any finished.</summary>
     public TrialRecord? Best
     {

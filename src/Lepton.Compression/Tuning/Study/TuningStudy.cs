@@ -221,7 +221,8 @@ public sealed class TuningStudy
         }
     }
 
-    internal static TrialRecord? BestOf(StudyState state) =>
+    /// <summary>The best trial of a saved state, by the same rule as <see cref="Best"/>.</summary>
+    public static TrialRecord? BestOf(StudyState state) =>
         state.Trials.Where(t => t.IsFinished && t.Value is not null)
             .OrderByDescending(t => t.Status == TrialStatus.Completed).ThenByDescending(t => t.LastEpoch).ThenByDescending(t => t.Value).ThenBy(t => t.Number)
             .FirstOrDefault();

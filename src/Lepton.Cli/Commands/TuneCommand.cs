@@ -1,12 +1,14 @@
 using System.CommandLine;
 using Lepton.Cli.Rendering;
 using Lepton.Compression.Tuning;
+using Lepton.Compression.Tuning.Distributed;
 using Lepton.Compression.Tuning.Running;
 using Lepton.Compression.Tuning.Sampling;
 using Lepton.Compression.Tuning.Scheduling;
 using Lepton.Compression.Tuning.Space;
 using Lepton.Factory.Recipes.Schema;
 using Lepton.Registry;
+using Lepton.Registry.Store;
 using Lepton.Training.Workflows;
 
 namespace Lepton.Cli.Commands;
@@ -34,6 +36,8 @@ public static class TuneCommand
         var optimizer = new Option<string>("--optimizer") { Description = "adam, adamw or sgd, unless the space sets optimizer.", DefaultValueFactory = _ => "adam" };
         var valSplit = new Option<double>("--validation-split") { Description = "Share of the training set held out to score trials on (never the test split).", DefaultValueFactory = _ => 0.1 };
         var seed = new Option<ulong>("--seed") { Description = "Seeds the sampler and every trial's weights and shuffling.", DefaultValueFactory = _ => 0 };
+        var worker = new Option<bool>("--worker") { Description = "Be one worker of a study shared through the PostgreSQL store (--store or LEPTON_STORE): start the same command on every machine; trials of a worker that dies go to the others." };
+        var lease = new Option<string>("--lease") { Description = "With --worker: how long a silent worker keeps its trial before another takes it over.", DefaultValueFactory = _ => "2m" };
         var store = RegistryOptions.Store();
         var threads = CommonOptions.Threads();
         var json = CommonOptions.Json();
@@ -41,8 +45,9 @@ public static class TuneCommand
         var cmd = new Command("tune", "Search hyperparameters: TPE or random proposals, successive halving on epochs, parallel trials, a time budget; resumable.\n\n" +
                                       "Examples:\n  lepton tune --data fashion-mnist --model cnn --space space.yaml --trials 40 --budget 30m --parallel 2 --register fashion\n" +
                                       "  lepton tune --data churn@2 --space trees.yaml --trials 30 --sampler random --study churn-trees\n" +
+                                      "  lepton tune --worker --store postgres://lepton@db/lepton --study fashion --space space.yaml --trials 40   (on every machine)\n" +
                                       "Run the same command again after Ctrl+C or a crash to resume the study.");
-        foreach (var o in new Option[] { data, dataDir, model, space, trials, budget, parallel, sampler, study, register, minEpochs, maxEpochs, eta, batch, lr, optimizer, valSplit, seed, store, threads, json })
+        foreach (var o in new Option[] { data, dataDir, model, space, trials, budget, parallel, sampler, study, register, minEpochs, maxEpochs, eta, batch, lr, optimizer, valSplit, seed, worker, lease, store, threads, json })
             cmd.Options.Add(o);
 
         cmd.SetAction(p => CommandRunner.Run(async ct =>
@@ -57,7 +62,16 @@ public static class TuneCommand
                 p.GetValue(sampler)!, p.GetValue(seed), new SuccessiveHalving(p.GetValue(minEpochs), p.GetValue(maxEpochs), p.GetValue(eta)));
             var recipe = new ImageClassifierRecipe(Data: p.GetValue(data)!, DataDir: p.GetValue(dataDir), Model: p.GetValue(model)!, BatchSize: p.GetValue(batch),
                 LearningRate: p.GetValue(lr), Optimizer: p.GetValue(optimizer)!, ValidationSplit: p.GetValue(valSplit), Seed: p.GetValue(seed));
-            var request = new TuneRequest(recipe, SearchSpaceYaml.Load(p.GetValue(space)!), options, p.GetValue(register), p.GetValue(threads) ?? 0);
+            SharedStudy? shared = null;
+            if (p.GetValue(worker))
+            {
+                var target = RegistryStoreFactory.Resolve(p.GetValue(store));
+                if (target.Backend != "postgres")
+                    throw new ArgumentException($"--worker shares the study through PostgreSQL, but the store is {target.Display}; give --store postgres://user:pass@host:port/db or set LEPTON_STORE.");
+                TimeSpan leaseTime = Durations.TryParse(p.GetValue(lease)) ?? throw new ArgumentException($"--lease {p.GetValue(lease)} is not a duration; give {Durations.Forms}.");
+                shared = new SharedStudy(target.Connection, new SharedStudyOptions(Lease: leaseTime));
+            }
+            var request = new TuneRequest(recipe, SearchSpaceYaml.Load(p.GetValue(space)!), options, p.GetValue(register), p.GetValue(threads) ?? 0, shared);
             await using var registry = await ModelRegistry.OpenAsync(p.GetValue(store), ct);
             var outcome = await TuneView.LiveAsync(opened => TrackedTuning.RunAsync(request, registry, RegistryOptions.Actor, opened, ct), p.GetValue(json));
             if (p.GetValue(json)) TuneView.WriteJson(outcome);

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Lepton.Compression.Tuning;
+using Lepton.Compression.Tuning.Running;
 using Lepton.Compression.Tuning.Study;
 using Spectre.Console;
 
@@ -9,7 +10,7 @@ namespace Lepton.Cli.Rendering;
 public static class TuneView
 {
     /// <summary>Runs <paramref name="body"/> with the study's table redrawn on every change (interactive) or a line per finished trial (plain).</summary>
-    public static async Task<TuneOutcome> LiveAsync(Func<Action<TuningStudy>, Task<TuneOutcome>> body, bool quiet)
+    public static async Task<TuneOutcome> LiveAsync(Func<Action<IStudy>, Task<TuneOutcome>> body, bool quiet)
     {
         var console = AnsiConsole.Console;
         if (quiet) return await body(_ => { });
@@ -29,7 +30,7 @@ public static class TuneView
         TuneOutcome? outcome = null;
         await console.Live(new Text("starting...")).AutoClear(false).StartAsync(async ctx =>
         {
-            TuningStudy? current = null;
+            IStudy? current = null;
             using var timer = new Timer(_ => { if (current is { } s) { ctx.UpdateTarget(Table(s.Snapshot())); ctx.Refresh(); } }, null, 500, 500);
             outcome = await body(study =>
             {
@@ -53,7 +54,8 @@ public static class TuneView
         };
         console.MarkupLine(stop);
         int full = o.State.Trials.Count * o.State.MaxEpochs;
-        console.MarkupLine($"{o.State.Trials.Count} trial(s), {o.EpochsSpent} epoch(s) trained of {full} without early stopping, {o.State.ElapsedSeconds:F0} s. Study: [bold]{Markup.Escape(Path.Combine(o.StudyDirectory, StudyFile.FileName))}[/]");
+        console.MarkupLine($"{o.State.Trials.Count} trial(s), {o.EpochsSpent} epoch(s) trained of {full} without early stopping, {o.State.ElapsedSeconds:F0} s. " +
+            (o.SharedAs is { } w ? $"Shared study [bold]{Markup.Escape(o.State.Name)}[/] in the PostgreSQL store, this worker [bold]{Markup.Escape(w)}[/]" : $"Study: [bold]{Markup.Escape(Path.Combine(o.StudyDirectory, StudyFile.FileName))}[/]"));
         if (o.Best is { } b)
         {
             console.MarkupLine($"best: trial [bold]{b.Number}[/] {Markup.Escape(o.State.Metric)} [green]{b.Value:F4}[/]" +
@@ -75,6 +77,7 @@ public static class TuneView
         best = o.Best?.Number,
         best_value = o.Best?.Value,
         registered = o.Registered,
+        worker = o.SharedAs,
         trials = o.State.Trials.Select(t => new
         {
             number = t.Number,
@@ -85,6 +88,7 @@ public static class TuneView
             metrics = t.Readable.Where(kv => kv.Key.StartsWith('@')).ToDictionary(kv => kv.Key[1..], kv => double.Parse(kv.Value, CultureInfo.InvariantCulture)),
             run_id = t.RunId,
             restarts = t.Restarts,
+            worker = t.Worker,
             message = t.Message,
         }),
     });

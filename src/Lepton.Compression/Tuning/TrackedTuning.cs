@@ -1,3 +1,4 @@
+using Lepton.Compression.Tuning.Distributed;
 using Lepton.Compression.Tuning.Objectives;
 using Lepton.Compression.Tuning.Running;
 using Lepton.Compression.Tuning.Scheduling;
@@ -7,7 +8,6 @@ using Lepton.Engine.Threading;
 using Lepton.Registry;
 using Lepton.Registry.Datasets.Images;
 using Lepton.Registry.References;
-using Lepton.Registry.Store;
 using Lepton.Training.Workflows;
 using Lepton.Training.Workflows.Tables;
 
@@ -16,12 +16,12 @@ namespace Lepton.Compression.Tuning;
 /// <summary>
 /// <c>lepton tune</c> as a library call: picks the objective by the data (images through the image-classifier workflow,
 /// tables through gradient-boosted trees), divides the engine's threads among the parallel trials, opens or resumes the
-/// study, closes the registry runs an earlier session left running, runs the trials and registers the best model.
+/// study, closes the registry runs an interrupted trial left running, runs the trials and registers the best model.
 /// </summary>
 public static class TrackedTuning
 {
     public static async Task<TuneOutcome> RunAsync(TuneRequest request, ModelRegistry registry, string actor,
-        Action<TuningStudy>? opened = null, CancellationToken ct = default)
+        Action<IStudy>? opened = null, CancellationToken ct = default)
     {
         if (request.RegisterAs is not null) ModelName.Validate(request.RegisterAs);
         var options = request.Study;
@@ -40,8 +40,11 @@ public static class TrackedTuning
             var shape = await ShapeAsync(request.Base, registry, request.Space.Parameters.Any(p => p.Name is "width" or "depth"), ct);
             objective = new ImageTrialObjective(request.Base, request.Space, registry, actor, shape, options.Metric);
         }
-        var study = TuningStudy.Open(options, request.Space, objective.Describe());
-        await CloseStaleRunsAsync(registry, study, actor, ct);
+        objective = new StaleRunClosing(objective, registry, actor);
+        IStudy study = request.Shared is { } shared
+            ? PostgresStudy.Open(shared.ConnectionString, options, request.Space, objective.Describe(), shared.Options)
+            : TuningStudy.Open(options, request.Space, objective.Describe());
+        using var disposeShared = study as IDisposable;
         opened?.Invoke(study);
 
         int threadsBefore = CpuParallel.ThreadCount;
@@ -60,24 +63,16 @@ public static class TrackedTuning
         var best = TuningStudy.BestOf(state);
         string? registered = state.Registered;
         if (request.RegisterAs is not null && registered is null && stop != StudyStop.Cancelled
-            && best is { Status: TrialStatus.Completed, ModelDirectory: { } dir, RunId: { } runId } && Directory.Exists(dir))
+            && best is { Status: TrialStatus.Completed, ModelDirectory: { } dir, RunId: { } runId } && Directory.Exists(dir)
+            // Workers of a shared study: the first that finds every trial ended and holds the best model's folder registers it.
+            && (study is not PostgresStudy sharedStudy || sharedStudy.ClaimRegistration()))
         {
             var run = await registry.Store.GetRunAsync(runId, ct);
             var version = await registry.RegisterAsync(request.RegisterAs, dir, runId, run?.DatasetRef, actor, ct);
             registered = $"{version.Model}@{version.Version}";
             study.SetRegistered(registered);
         }
-        return new TuneOutcome(study.Snapshot(), stop, best, registered, options.Directory);
-    }
-
-    // A trial interrupted by a crash left its run "running"; it starts again from scratch under a new run.
-    private static async Task CloseStaleRunsAsync(ModelRegistry registry, TuningStudy study, string actor, CancellationToken ct)
-    {
-        if (study.Interrupted.Count == 0) return;
-        var names = study.Interrupted.Select(n => $"{study.Options.Name}-trial-{n}").ToHashSet(StringComparer.Ordinal);
-        foreach (var run in await registry.Store.ListRunsAsync(10_000, ct))
-            if (run.Status == RunStatus.Running && names.Contains(run.Name))
-                await registry.Store.EndRunAsync(run.Id, RunStatus.Failed, "interrupted; the tuning trial restarted from scratch", actor, ct);
+        return new TuneOutcome(study.Snapshot(), stop, best, registered, options.Directory, (study as PostgresStudy)?.Worker);
     }
 
     // What width and depth size the network for; only read when the space has them.

@@ -22,7 +22,11 @@ public sealed record TrialRun(
     IReadOnlyDictionary<string, double> Parameters,
     int MaxEpochs,
     string Directory,
-    Func<int, double, bool> Report);
+    Func<int, double, bool> Report)
+{
+    /// <summary>How often this trial started before and was cut short (a crash, Ctrl+C, a lost lease); its earlier runs may still read running.</summary>
+    public int Restarts { get; init; }
+}
 
 /// <summary>What a trial left: its registry run and model folder (when it has them) and whether it was cut short by cancellation.</summary>
 public sealed record TrialResult(string? RunId = null, string? ModelDirectory = null, bool Cancelled = false)

@@ -21,7 +21,7 @@ public enum StudyStop
 /// </summary>
 public static class StudyRunner
 {
-    public static async Task<StudyStop> RunAsync(TuningStudy study, ITrialObjective objective, CancellationToken ct = default)
+    public static async Task<StudyStop> RunAsync(IStudy study, ITrialObjective objective, CancellationToken ct = default)
     {
         using var budget = new CancellationTokenSource();
         if (study.Options.Budget is { } b)
@@ -41,23 +41,33 @@ public static class StudyRunner
         return budget.IsCancellationRequested ? StudyStop.Budget : StudyStop.Finished;
     }
 
-    private static async Task WorkAsync(TuningStudy study, ITrialObjective objective, CancellationToken ct)
+    private static async Task WorkAsync(IStudy study, ITrialObjective objective, CancellationToken ct)
     {
         while (!ct.IsCancellationRequested)
         {
-            var trial = study.Next();
+            TrialRecord? trial;
+            try
+            {
+                trial = study.Next(ct);
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+                return;
+            }
             if (trial is null) return;
             int number = trial.Number;
             string name = $"{study.Options.Name}-trial-{number}";
             var run = new TrialRun(number, name, study.Space, trial.Parameters, study.Halving.MaxEpochs,
                 Path.Combine(study.Options.Directory, "trials", name), (epoch, value) => study.Report(number, epoch, value));
+            // A shared study takes the trial back when this worker's lease on it lapsed: stop training it.
+            using var trialToken = CancellationTokenSource.CreateLinkedTokenSource(ct, study.Lost(number));
             try
             {
-                var result = await objective.RunAsync(run, ct);
+                var result = await objective.RunAsync(run with { Restarts = trial.Restarts }, trialToken.Token);
                 if (result.Cancelled) study.Interrupt(number, result.RunId);
                 else study.Finish(number, result);
             }
-            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            catch (OperationCanceledException) when (trialToken.IsCancellationRequested)
             {
                 study.Interrupt(number, null);
             }

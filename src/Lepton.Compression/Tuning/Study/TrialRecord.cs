@@ -34,6 +34,10 @@ public sealed class TrialRecord
 
     public string? Message { get; set; }
 
+    /// <summary>The worker that trains or trained it, in a study shared through PostgreSQL; null in a study.json.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Worker { get; set; }
+
     public DateTimeOffset Started { get; set; }
 
     public DateTimeOffset? Ended { get; set; }

@@ -11,7 +11,7 @@ namespace Lepton.Compression.Tuning.Study;
 /// the sampler), takes their epoch reports and decides at each rung whether they go on, and writes <c>study.json</c>
 /// atomically after every change, so Ctrl+C or <c>kill -9</c> loses at most the epochs of the trials then running.
 /// </summary>
-public sealed class TuningStudy
+public sealed class TuningStudy : IStudy
 {
     private readonly object _gate = new();
     private readonly StudyState _state;
@@ -88,6 +88,9 @@ public sealed class TuningStudy
             throw new InvalidOperationException(
                 $"The study in {path} was started with {what} '{saved}', this run asks for '{now}'. Resume with the same settings, or start a new study with another --study name.");
     }
+
+    /// <summary>The next trial to train, or null when every trial has been handed out.</summary>
+    public TrialRecord? Next(CancellationToken ct) => Next();
 
     /// <summary>The next trial to train, or null when every trial has been handed out.</summary>
     public TrialRecord? Next()

@@ -31,7 +31,8 @@ public sealed class SharedStudyTests(PostgresCluster cluster) : IClassFixture<Po
     /// <summary>Trains by evaluating <see cref="Score"/> each epoch, logging (worker, trial) per start; may freeze in a trial.</summary>
     private sealed class LoggingObjective(string worker, ConcurrentQueue<(string Worker, int Trial)> log) : ITrialObjective
     {
-        public Func<TrialRun, int, bool>? FreezeAfter { get; init; }
+        /// <summary>Called before each epoch trains.</summary>
+        public Action<TrialRun, int>? BeforeEpoch { get; init; }
 
         public string Describe() => "function";
 
@@ -41,10 +42,9 @@ public sealed class SharedStudyTests(PostgresCluster cluster) : IClassFixture<Po
             for (int epoch = 1; epoch <= trial.MaxEpochs; epoch++)
             {
                 if (ct.IsCancellationRequested) return Task.FromResult(new TrialResult(Cancelled: true));
+                BeforeEpoch?.Invoke(trial, epoch);
                 Thread.Sleep(15);
-                bool goOn = trial.Report(epoch, Score(trial.Parameters, epoch));
-                if (FreezeAfter?.Invoke(trial, epoch) == true) break;
-                if (!goOn) break;
+                if (!trial.Report(epoch, Score(trial.Parameters, epoch))) break;
             }
             return Task.FromResult(new TrialResult($"run-{worker}-{trial.Number}", trial.Directory));
         }
@@ -58,21 +58,20 @@ public sealed class SharedStudyTests(PostgresCluster cluster) : IClassFixture<Po
         using var a = PostgresStudy.Open(db, Options("a"), Space, "function", Worker("a"));
         using var b = PostgresStudy.Open(db, Options("b"), Space, "function", Worker("b"));
 
-        // Worker a freezes in its third trial after epoch 1: its heartbeat stops and it never releases the trial, as a
-        // killed process would; it wakes up only after the study is over, and then reports again.
+        // Worker a freezes in its second trial before the first epoch ends: its heartbeat stops and it never releases the trial,
+        // as a killed process would; it wakes up only after the study is over, and then reports.
         using var wake = new ManualResetEventSlim();
         int frozen = -1, started = 0;
         bool? lateReport = null;
         var objectiveA = new LoggingObjective("a", log)
         {
-            FreezeAfter = (trial, epoch) =>
+            BeforeEpoch = (trial, epoch) =>
             {
-                if (epoch != 1 || frozen >= 0 || ++started < 3) return false;
+                if (epoch != 1 || frozen >= 0 || ++started < 2) return;
                 frozen = trial.Number;
                 a.StopHeartbeat();
                 wake.Wait(TimeSpan.FromMinutes(2));
-                lateReport = trial.Report(2, 99);
-                return false;
+                lateReport = trial.Report(1, 99);
             },
         };
         var runA = Task.Run(() => StudyRunner.RunAsync(a, objectiveA));
@@ -99,7 +98,7 @@ public sealed class SharedStudyTests(PostgresCluster cluster) : IClassFixture<Po
         Assert.Equal("b", taken.Worker);
         Assert.Equal(1, taken.Restarts);
         Assert.Equal($"run-b-{frozen}", taken.RunId);
-        Assert.NotEqual(99, taken.Reports.GetValueOrDefault(2));
+        Assert.NotEqual(99, taken.Reports[1]);
         Assert.All(state.Trials.Where(t => t.Number != frozen), t => Assert.Equal(0, t.Restarts));
         // Successive halving across workers: some trials stopped at the first rung.
         Assert.Contains(state.Trials, t => t.Status == TrialStatus.Pruned);

@@ -80,6 +80,16 @@ public sealed class TuneCommandTests(TrainedModelFixture fx) : IDisposable
     }
 
     [Fact]
+    public async Task Tune_WorkerWithoutPostgres_RefusedWithTheFix()
+    {
+        var (code, _, err) = await CliRun.Invoke("tune", "--worker", "--data-dir", fx.DataDir, "--model", "mlp", "--space", Space(), "--trials", "2",
+            "--store", "sqlite:" + Path.Combine(_root, "registry.db"));
+        Assert.Equal(2, code);
+        Assert.Contains("--worker shares the study through PostgreSQL", err);
+        Assert.Contains("postgres://", err);
+    }
+
+    [Fact]
     public async Task Tune_KilledMidTrial_SameCommandResumesAndFinishes()
     {
         string[] args = ["tune", "--data-dir", fx.DataDir, "--model", "cnn", "--space", Space(), "--trials", "3", "--min-epochs", "3",

@@ -25,6 +25,7 @@ public static class LeptonCommand
         root.Subcommands.Add(RunCommand.Create());
         root.Subcommands.Add(MonitorCommand.Create());
         root.Subcommands.Add(CompressCommand.Create());
+        root.Subcommands.Add(TuneCommand.Create());
         return root;
     }
 

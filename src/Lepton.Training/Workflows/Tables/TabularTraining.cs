@@ -47,10 +47,10 @@ public static class TabularTraining
         switch (recipe.Model)
         {
             case "gbdt":
-                model = GradientBoostingLearner.Fit(train.Features, train.Labels, task, GradientBoostingOptions.Default with { Seed = recipe.Seed, NumThreads = recipe.Threads }, ct);
+                model = GradientBoostingLearner.Fit(train.Features, train.Labels, task, (recipe.Trees ?? GradientBoostingOptions.Default) with { Seed = recipe.Seed, NumThreads = recipe.Threads }, ct);
                 break;
             case "random-forest":
-                model = GradientBoostingLearner.Fit(train.Features, train.Labels, task, GradientBoostingOptions.RandomForest with { Seed = recipe.Seed, NumThreads = recipe.Threads }, ct);
+                model = GradientBoostingLearner.Fit(train.Features, train.Labels, task, (recipe.Trees ?? GradientBoostingOptions.RandomForest) with { Seed = recipe.Seed, NumThreads = recipe.Threads }, ct);
                 break;
             case "logistic" or "linear":
                 model = LinearLearner.Fit(train.Features, train.Labels, task, new LinearOptions(), ct);
@@ -68,6 +68,9 @@ public static class TabularTraining
             double score = TabularAuto.Score(task, model.Predict(test.Features), test.Labels);
             metrics[task.IsClassification ? "test_accuracy" : "test_rmse"] = score;
         }
+        // A validation split of its own (not standing in for the test) is scored too: a search chooses on it, not on the test.
+        if (set.Test is not null && set.Validation is { Labels.Length: > 0 } validation)
+            metrics[task.IsClassification ? "validation_accuracy" : "validation_rmse"] = TabularAuto.Score(task, model.Predict(validation.Features), validation.Labels);
         Directory.CreateDirectory(outDir);
         model.Save(outDir);
         set.Encoders.Save(Path.Combine(outDir, EncodersFile));

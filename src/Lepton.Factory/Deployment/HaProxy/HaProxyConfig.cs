@@ -53,6 +53,16 @@ public static class HaProxyConfig
         Line("    timeout http-keep-alive 10s");
         Line($"    timeout check {D(options.ConnectTimeout)}");
         Line();
+        bool names = replicas.Any(r => !System.Net.IPAddress.TryParse(r.Host, out _));
+        if (names)
+        {
+            // Replicas named by DNS are resolved again while HAProxy runs (a rescheduled replica gets a new address), and
+            // a name that does not resolve yet leaves that replica down instead of stopping HAProxy from starting.
+            Line("resolvers dns");
+            Line("    parse-resolv-conf");
+            Line("    hold valid 10s");
+            Line();
+        }
         Line("frontend lepton");
         Line($"    bind {Bind(options.BindHost, options.Port)}");
         Line($"    default_backend {BackendName}");
@@ -64,7 +74,8 @@ public static class HaProxyConfig
         Line("    http-check expect status 200");
         // A replica is out after two failed checks and back after two good ones; slowstart eases traffic onto a replica
         // that just came back (its JIT and batching queues are cold); on-marked-down ends its open sessions at once.
-        Line($"    default-server check inter {D(options.CheckInterval)} fall 2 rise 2 slowstart 10s on-marked-down shutdown-sessions");
+        Line($"    default-server check inter {D(options.CheckInterval)} fall 2 rise 2 slowstart 10s on-marked-down shutdown-sessions"
+             + (names ? " resolvers dns init-addr last,libc,none" : ""));
         for (int i = 0; i < replicas.Count; i++) Line($"    server replica{I(i + 1)} {replicas[i]}");
         if (options.StatsPort is { } stats)
         {

@@ -72,7 +72,8 @@ public static class AlertRuleTranslator
         {
             "p50" or "p95" or "p99" => "{{ $value | humanizeDuration }}",
             "error_rate" or "accuracy" or "live.f1" => "{{ $value | humanizePercentage }}",
-            _ => "{{ $value | humanize }}",
+            // Drift, errors in target units and counts read best as plain numbers (humanize writes 0.5 as "500m").
+            _ => "{{ $value | printf \"%.4g\" }}",
         };
         string summary = UsesServerVerdict(rule)
             ? $"{who}: the Lepton servers report '{rule.Text}' holds."

@@ -60,6 +60,9 @@ public sealed class HaProxyLoopbackTests(ITestOutputHelper output) : IDisposable
             await process.WaitForExitAsync();
             lock (log) output.WriteLine(log.ToString());
         }
+        // HAProxy's log shows the retries ("+1": redispatched to another server), so the kill was survived by retrying, not
+        // because a health check had already taken the replica out.
+        lock (log) Assert.Contains("/+1 ", log.ToString());
     }
 
     private static async Task<List<string>> SendAsync(HttpClient client, int count, string tag)

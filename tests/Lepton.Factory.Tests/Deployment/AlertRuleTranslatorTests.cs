@@ -10,11 +10,11 @@ public sealed class AlertRuleTranslatorTests
     private static string Expr(string rule) => AlertRuleTranslator.Expression(AlertRule.Parse(rule), Window);
 
     [Fact]
-    public void Expression_ErrorRate_DividesErrorsByRequestsOfPredictionRoutesOverTheWindow() =>
+    public void Expression_ErrorRate_DividesModelFailuresByLoggedRequestsOfPredictionRoutesOverTheWindow() =>
         Assert.Equal(
-            "(sum by (model, version) (rate(lepton_http_errors_total{route=~\".*/(infer|predict)\"}[15m])) or "
-            + "sum by (model, version) (rate(lepton_http_requests_total{route=~\".*/(infer|predict)\"}[15m])) * 0) / "
-            + "sum by (model, version) (rate(lepton_http_requests_total{route=~\".*/(infer|predict)\"}[15m])) > 0.05",
+            "(sum by (model, version) (rate(lepton_http_errors_total{route=~\".*/(infer|predict)\",version!=\"\",status=~\"5..\"}[15m])) or "
+            + "sum by (model, version) (rate(lepton_http_requests_total{route=~\".*/(infer|predict)\",version!=\"\",status!~\"4..\"}[15m])) * 0) / "
+            + "sum by (model, version) (rate(lepton_http_requests_total{route=~\".*/(infer|predict)\",version!=\"\",status!~\"4..\"}[15m])) > 0.05",
             Expr("error_rate > 5%"));
 
     [Theory]
@@ -26,7 +26,7 @@ public sealed class AlertRuleTranslatorTests
         string expr = Expr(rule);
 
         Assert.StartsWith(start, expr);
-        Assert.Contains("sum by (model, version, le) (rate(lepton_http_request_duration_seconds_bucket{route=~\".*/(infer|predict)\"}[15m]))", expr);
+        Assert.Contains("sum by (model, version, le) (rate(lepton_http_request_duration_seconds_bucket{route=~\".*/(infer|predict)\",version!=\"\"}[15m]))", expr);
         Assert.EndsWith(end, expr);
     }
 
@@ -40,7 +40,7 @@ public sealed class AlertRuleTranslatorTests
     public void Expression_DriftStatistic_SelectsItAndGatesOnAnsweredPredictions() =>
         Assert.Equal(
             "max by (model, version) (lepton_drift_psi{statistic=\"mean\"}) > 0.2 and on (model, version) "
-            + "sum by (model, version) (increase(lepton_http_requests_total{route=~\".*/(infer|predict)\",status!~\"[45]..\"}[15m])) >= 50",
+            + "sum by (model, version) (increase(lepton_http_requests_total{route=~\".*/(infer|predict)\",version!=\"\",status!~\"[45]..\"}[15m])) >= 50",
             Expr("drift.psi.mean > 0.2"));
 
     [Fact]

@@ -118,7 +118,9 @@ public sealed class PrometheusConfigTests : IDisposable
     // Two replicas (instances a and b) over ten minutes, one sample a minute. Model m version 1: 10% of predictions fail,
     // every prediction takes 50-100 ms, its live accuracy is 0.5 on 20 labels, its input PSI 0.5 after 100 answered
     // predictions. Model ok: no failures, fast, and version 2 of m: accuracy 0.4 on only 5 labels (below the rule's 10).
-    // Model few: PSI 0.9 on only 20 answered predictions (below Lepton's 50). Health-check traffic on /metrics is ignored.
+    // Model few: PSI 0.9 on only 20 answered predictions (below Lepton's 50). Health-check traffic on /metrics is ignored, and
+    // so are requests refused for their input (400), which Lepton's monitor never logs: model ok's and those refused before
+    // a version was chosen (no model or version label).
     private const string RuleTests = """
         rule_files:
           - rules.yml
@@ -138,6 +140,14 @@ public sealed class PrometheusConfigTests : IDisposable
                 values: '0+100x10'
               - series: 'lepton_http_requests_total{instance="a",route="/v2/models/{name}/infer",model="few",version="1",status="200"}'
                 values: '0+2x10'
+              - series: 'lepton_http_requests_total{instance="b",route="/v2/models/{name}/infer",model="ok",version="1",status="400"}'
+                values: '0+100x10'
+              - series: 'lepton_http_errors_total{instance="b",route="/v2/models/{name}/infer",model="ok",version="1",status="400"}'
+                values: '0+100x10'
+              - series: 'lepton_http_requests_total{instance="b",route="/v2/models/{name}/infer",model="",version="",status="400"}'
+                values: '0+100x10'
+              - series: 'lepton_http_errors_total{instance="b",route="/v2/models/{name}/infer",model="",version="",status="400"}'
+                values: '0+100x10'
               - series: 'lepton_http_requests_total{instance="a",route="/metrics",model="",version="",status="500"}'
                 values: '0+1000x10'
               - series: 'lepton_http_errors_total{instance="a",route="/metrics",model="",version="",status="500"}'

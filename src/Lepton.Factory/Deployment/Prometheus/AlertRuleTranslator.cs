@@ -24,8 +24,12 @@ public static class AlertRuleTranslator
             ? rule.Comparison
             : throw new ArgumentException($"Alert rule '{rule.Text}' has comparison '{rule.Comparison}'; use >, >=, < or <=.");
         string threshold = Number(rule.Threshold);
-        string routes = $"route=~\"{PredictionRoutes}\"";
-        string requests = $"sum {By} (rate({HttpRequests}{{{routes}}}[{w}]))";
+        // Lepton's monitor counts the predictions a version logged: answered ones and the model's own failures (5xx). A
+        // request refused for its input (4xx) is not logged, and one refused before a model version was chosen carries no
+        // version label at all, so neither counts here either.
+        string routes = $"route=~\"{PredictionRoutes}\",version!=\"\"";
+        string logged = $"{routes},status!~\"4..\"";
+        string requests = $"sum {By} (rate({HttpRequests}{{{logged}}}[{w}]))";
         string answered = $"sum {By} (increase({HttpRequests}{{{routes},status!~\"[45]..\"}}[{w}])) >= {AlertEvaluator.MinDriftSamples.ToString(CultureInfo.InvariantCulture)}";
         string labels = $"max {By} ({LiveLabels}) >= {Math.Max(1, rule.MinLabels).ToString(CultureInfo.InvariantCulture)}";
         string Gauge(string name, string selector = "") => $"max {By} ({name}{selector}) {cmp} {threshold}";
@@ -33,10 +37,10 @@ public static class AlertRuleTranslator
         return rule.Metric switch
         {
             // Versions without errors have no error series: "or ... * 0" makes their rate 0 instead of absent, so "<" rules see them.
-            "error_rate" => $"(sum {By} (rate({HttpErrors}{{{routes}}}[{w}])) or {requests} * 0) / {requests} {cmp} {threshold}",
+            "error_rate" => $"(sum {By} (rate({HttpErrors}{{{routes},status=~\"5..\"}}[{w}])) or {requests} * 0) / {requests} {cmp} {threshold}",
             "p50" or "p95" or "p99" =>
                 $"histogram_quantile({Quantile(rule.Metric)}, sum by (model, version, le) (rate({HttpDuration}_bucket{{{routes}}}[{w}]))) {cmp} {Number(rule.Threshold / 1000)}",
-            "requests" => $"sum {By} (increase({HttpRequests}{{{routes}}}[{w}])) {cmp} {threshold}",
+            "requests" => $"sum {By} (increase({HttpRequests}{{{logged}}}[{w}])) {cmp} {threshold}",
             "drift.psi" => $"{Gauge(DriftPsi)} and on (model, version) {answered}",
             _ when rule.Metric.StartsWith("drift.psi.", StringComparison.Ordinal) =>
                 $"{Gauge(DriftPsi, $"{{statistic=\"{rule.Metric["drift.psi.".Length..]}\"}}")} and on (model, version) {answered}",

@@ -14,7 +14,7 @@ fi
 # PostgreSQL (the registry tests start a throw-away server of their own on a loopback port), and
 # Chromium (the dashboard's browser test drives it headless through Playwright).
 missing=()
-for p in dataset-fashion-mnist postgresql chromium; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
+for p in dataset-fashion-mnist postgresql chromium prometheus haproxy; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 if [ ${#missing[@]} -gt 0 ]; then
   sudo=""; [ "$(id -u)" -ne 0 ] && command -v sudo >/dev/null 2>&1 && sudo="sudo"
   echo "test.sh: installing ${missing[*]}..." >&2

@@ -23,6 +23,7 @@ public static class LeptonCommand
         root.Subcommands.Add(LoopCommand.Create());
         root.Subcommands.Add(RunCommand.Create());
         root.Subcommands.Add(MonitorCommand.Create());
+        root.Subcommands.Add(DeployCommand.Create());
         return root;
     }
 

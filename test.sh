@@ -15,7 +15,7 @@ fi
 # Chromium (the dashboard's browser test drives it headless through Playwright), and Open MPI (the data-parallel
 # training tests start mpirun).
 missing=()
-for p in dataset-fashion-mnist postgresql chromium openmpi-bin; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
+for p in dataset-fashion-mnist postgresql chromium openmpi-bin prometheus haproxy; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 if [ ${#missing[@]} -gt 0 ]; then
   sudo=""; [ "$(id -u)" -ne 0 ] && command -v sudo >/dev/null 2>&1 && sudo="sudo"
   echo "test.sh: installing ${missing[*]}..." >&2

@@ -26,6 +26,7 @@ public static class LeptonCommand
         root.Subcommands.Add(MonitorCommand.Create());
         root.Subcommands.Add(CompressCommand.Create());
         root.Subcommands.Add(TuneCommand.Create());
+        root.Subcommands.Add(DeployCommand.Create());
         return root;
     }
 

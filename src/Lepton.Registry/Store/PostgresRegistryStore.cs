@@ -10,10 +10,14 @@ namespace Lepton.Registry.Store;
 public sealed class PostgresRegistryStore : SqlRegistryStore
 {
     private readonly NpgsqlDataSource _dataSource;
+    private readonly string _dedicated;
 
-    private PostgresRegistryStore(NpgsqlDataSource dataSource, string endpoint) : base(new PostgresDialect())
+    private PostgresRegistryStore(NpgsqlDataSource dataSource, NpgsqlConnectionStringBuilder settings, string endpoint) : base(new PostgresDialect())
     {
         _dataSource = dataSource;
+        // Outside the pool: a pooled connection is reset only when it is next handed out, so closing one would keep its
+        // session (a held advisory lock, a LISTEN) alive; an unpooled one ends its server session when it closes.
+        _dedicated = new NpgsqlConnectionStringBuilder(settings.ConnectionString) { Pooling = false }.ConnectionString;
         Endpoint = endpoint;
     }
 
@@ -36,7 +40,7 @@ public sealed class PostgresRegistryStore : SqlRegistryStore
             throw new ArgumentException($"The PostgreSQL connection string is not valid: {error.Message}; use Host=...;Port=...;Database=...;Username=...", error);
         }
         string hostPort = $"{builder.Host}:{builder.Port}";
-        var store = new PostgresRegistryStore(NpgsqlDataSource.Create(builder), $"{hostPort}/{builder.Database}");
+        var store = new PostgresRegistryStore(NpgsqlDataSource.Create(builder), builder, $"{hostPort}/{builder.Database}");
         try
         {
             await store.MigrateAsync(ct);
@@ -65,6 +69,28 @@ public sealed class PostgresRegistryStore : SqlRegistryStore
         while (error.InnerException is { } inner) error = inner;
         return error;
     }
+
+    /// <summary>
+    /// A connection of this process's own, outside the pool, for session state that must end when it closes or the
+    /// process dies: the alias listener and leader election (Lepton.Registry.Cluster) hold one each.
+    /// </summary>
+    internal async Task<NpgsqlConnection> OpenDedicatedConnectionAsync(CancellationToken ct)
+    {
+        var connection = new NpgsqlConnection(_dedicated);
+        try
+        {
+            await connection.OpenAsync(ct);
+            return connection;
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>A connection from the store's pool, for short statements of the coordination helpers (shared rate windows).</summary>
+    internal ValueTask<NpgsqlConnection> OpenPooledConnectionAsync(CancellationToken ct) => _dataSource.OpenConnectionAsync(ct);
 
     private protected override async ValueTask<DbConnection> OpenConnectionAsync(CancellationToken ct) => await _dataSource.OpenConnectionAsync(ct);
 

@@ -16,6 +16,9 @@ public sealed class PostgresAliasListener : IAliasChangeFeed
     /// <summary>The notification channel; the payload is the model's name.</summary>
     public const string Channel = "lepton_aliases";
 
+    /// <summary>The listening session's application_name in pg_stat_activity.</summary>
+    public const string ApplicationName = "lepton alias listener";
+
     private readonly PostgresRegistryStore _store;
     private readonly ClusterOptions _options;
     private readonly ILogger _logger;
@@ -54,7 +57,7 @@ public sealed class PostgresAliasListener : IAliasChangeFeed
         {
             try
             {
-                await using var connection = await _store.OpenDedicatedConnectionAsync(ct);
+                await using var connection = await _store.OpenDedicatedConnectionAsync(ApplicationName, ct);
                 connection.Notification += OnNotification;
                 await using (var listen = new NpgsqlCommand($"LISTEN {Channel}", connection)) await listen.ExecuteNonQueryAsync(ct);
                 _isListening = true;

@@ -34,6 +34,9 @@ public sealed class PostgresLeaderElection : ILeaderElection
 
     public string Role { get; }
 
+    /// <summary>The contending session's application_name in pg_stat_activity: "lepton leader ROLE".</summary>
+    public string ApplicationName => "lepton leader " + Role;
+
     public bool IsLeader => _isLeader;
 
     public void Start()
@@ -50,7 +53,7 @@ public sealed class PostgresLeaderElection : ILeaderElection
         {
             try
             {
-                await using var connection = await _store.OpenDedicatedConnectionAsync(ct);
+                await using var connection = await _store.OpenDedicatedConnectionAsync(ApplicationName, ct);
                 backoff.Reset();
                 while (true)
                 {

@@ -72,11 +72,12 @@ public sealed class PostgresRegistryStore : SqlRegistryStore
 
     /// <summary>
     /// A connection of this process's own, outside the pool, for session state that must end when it closes or the
-    /// process dies: the alias listener and leader election (Lepton.Registry.Cluster) hold one each.
+    /// process dies: the alias listener and leader election (Lepton.Registry.Cluster) hold one each. The application name
+    /// shows in pg_stat_activity, so an operator sees which session leads or listens.
     /// </summary>
-    internal async Task<NpgsqlConnection> OpenDedicatedConnectionAsync(CancellationToken ct)
+    internal async Task<NpgsqlConnection> OpenDedicatedConnectionAsync(string applicationName, CancellationToken ct)
     {
-        var connection = new NpgsqlConnection(_dedicated);
+        var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(_dedicated) { ApplicationName = applicationName }.ConnectionString);
         try
         {
             await connection.OpenAsync(ct);

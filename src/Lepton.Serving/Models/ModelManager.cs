@@ -27,10 +27,11 @@ public sealed partial class ModelManager : IAsyncDisposable
     private Task? _following;
     private bool _disposed;
 
-    /// <summary>Serves models from the registry; alias polls read only the alias records.</summary>
+    /// <summary>Serves models from the registry; alias polls read only the alias records, and on a shared store alias notices apply promotes at once.</summary>
     public ModelManager(ModelRegistry registry, ModelManagerOptions? options = null, ILogger<ModelManager>? logger = null)
         : this(new RegistryModelSource(registry ?? throw new ArgumentNullException(nameof(registry))), options, logger)
     {
+        ListenForAliasChanges(registry.Store);
     }
 
     /// <summary>Serves models found by <paramref name="resolver"/> (tests, custom stores); each poll resolves followed references again.</summary>
@@ -158,6 +159,7 @@ public sealed partial class ModelManager : IAsyncDisposable
             following = _following;
         }
         await _stopping.CancelAsync().ConfigureAwait(false);
+        await StopListeningAsync().ConfigureAwait(false);
         if (following is not null)
         {
             try

@@ -11,6 +11,9 @@ namespace Lepton.Serving.Models;
 /// </summary>
 public sealed record ModelManagerOptions(TimeSpan? AliasPollInterval = null, TimeSpan? DrainTimeout = null, PredictorLoader? Predictors = null)
 {
+    /// <summary>On a shared store (PostgreSQL), also LISTEN for alias notices so a promote anywhere applies at once (default true).</summary>
+    public bool ListenForAliasChanges { get; init; } = true;
+
     public TimeSpan PollInterval => AliasPollInterval ?? TimeSpan.FromSeconds(2);
 
     public TimeSpan Drain => DrainTimeout ?? TimeSpan.FromSeconds(30);

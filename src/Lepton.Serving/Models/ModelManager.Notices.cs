@@ -29,10 +29,11 @@ public sealed partial class ModelManager
         }
     }
 
-    private void ListenForAliasChanges(IRegistryStore store)
+    /// <summary>Starts <paramref name="feed"/> (tests) or the store's own feed (PostgreSQL; none on SQLite) when listening is on.</summary>
+    private void ListenForAliasChanges(IRegistryStore store, IAliasChangeFeed? feed)
     {
         if (!Options.ListenForAliasChanges) return;
-        _feed = StoreCluster.AliasChanges(store, logger: _logger);
+        _feed = feed ?? StoreCluster.AliasChanges(store, logger: _logger);
         // A null model means notices may have been missed (first connect, reconnect): check everything.
         _feed?.Start((model, ct) => model is null ? CheckAliasesAsync(ct) : CheckAliasesAsync(model, ct));
     }

@@ -1,4 +1,5 @@
 using Lepton.Registry;
+using Lepton.Registry.Cluster;
 using Lepton.Registry.References;
 using Lepton.Serving.Batching;
 using Microsoft.Extensions.Logging;
@@ -29,9 +30,15 @@ public sealed partial class ModelManager : IAsyncDisposable
 
     /// <summary>Serves models from the registry; alias polls read only the alias records, and on a shared store alias notices apply promotes at once.</summary>
     public ModelManager(ModelRegistry registry, ModelManagerOptions? options = null, ILogger<ModelManager>? logger = null)
+        : this(registry, options, feed: null, logger)
+    {
+    }
+
+    /// <summary>As above, hearing of alias moves from <paramref name="feed"/> (tests) instead of the store's own feed.</summary>
+    internal ModelManager(ModelRegistry registry, ModelManagerOptions? options, IAliasChangeFeed? feed, ILogger? logger)
         : this(new RegistryModelSource(registry ?? throw new ArgumentNullException(nameof(registry))), options, logger)
     {
-        ListenForAliasChanges(registry.Store);
+        ListenForAliasChanges(registry.Store, feed);
     }
 
     /// <summary>Serves models found by <paramref name="resolver"/> (tests, custom stores); each poll resolves followed references again.</summary>

@@ -10,7 +10,8 @@ using Lepton.Bench;
 // parse the serving benchmark's 784-float request; `tables DIR [reps]`: the Lepton half of bench/tables/run.sh;
 // `text-train [lstm|transformer] [steps] [warmup] [batch] [seq]`: tokens/s of a small text classifier's training step (the
 // Lepton half of bench/text/train-speed.sh); `text-ops [reps]`: where its time goes; `import-profile DIR [files] [size]`: CPU
-// per image of each import step; `audio-features [clips] [seconds]`: log-mel/MFCC clips/s; anything
+// per image of each import step; `audio-features [clips] [seconds]`: log-mel/MFCC clips/s; `replica-load URL BODY CONNECTIONS
+// SECONDS OUT.csv`: the load client of bench/replicas.sh; anything
 // else goes to BenchmarkDotNet
 // (e.g. `--filter '*Gemm*'`).
 return args.FirstOrDefault() switch
@@ -34,6 +35,7 @@ return args.FirstOrDefault() switch
     "text-train" => TextTrain.Run(args[1..]),
     "text-ops" => TextOps.Run(args[1..]),
     "audio-features" => AudioFeatureSpeed.Run(args[1..]),
+    "replica-load" => ReplicaLoad.Run(args[1..]),
     _ => RunBenchmarkDotNet(args),
 };
 

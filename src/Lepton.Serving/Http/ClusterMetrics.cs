@@ -17,5 +17,7 @@ public sealed class ClusterMetrics(IReadOnlyList<ILeaderElection> leaders, Model
         text.Sample("lepton_alias_listener_up", models.IsListeningForAliasChanges ? 1 : 0);
         text.Declare("lepton_alias_notices_total", "counter", "Alias notices received from the shared store.");
         text.Sample("lepton_alias_notices_total", models.AliasNoticesReceived);
+        text.Declare("lepton_alias_polls_total", "counter", "Alias polls: every 2 s while notices do not arrive, every 30 s (a safety net) while they do.");
+        text.Sample("lepton_alias_polls_total", models.AliasPolls);
     }
 }

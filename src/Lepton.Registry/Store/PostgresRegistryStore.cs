@@ -7,7 +7,7 @@ namespace Lepton.Registry.Store;
 /// The registry on PostgreSQL (Npgsql) for teams: writers serialise per model on the model row's lock, and
 /// migrations on an advisory lock, so many machines can register, promote and log at once.
 /// </summary>
-public sealed class PostgresRegistryStore : SqlRegistryStore
+public sealed partial class PostgresRegistryStore : SqlRegistryStore
 {
     private readonly NpgsqlDataSource _dataSource;
     private readonly string _dedicated;

@@ -143,6 +143,59 @@ public sealed class ReplicaTests(PostgresClusterFixture cluster) : IDisposable
         Assert.Equal(answered.Count, await store.CountPredictionsAsync("fashion"));
     }
 
+    [Fact]
+    public async Task Promote_UnderLoadOnThreeReplicas_NoRequestFailsEachNamesOneVersionAllSwitchWithinFiveSeconds()
+    {
+        string location = await RegisterAsync(versions: 2);
+        var replicas = new List<Replica>();
+        for (int i = 0; i < 3; i++) replicas.Add(await Replica.StartAsync(location, Home, "r" + i, "fashion@production", NoAuth));
+        try
+        {
+            foreach (var replica in replicas) await WaitUntil(() => replica.Models.IsListeningForAliasChanges, TimeSpan.FromSeconds(10), "the replica listens");
+            var clock = Stopwatch.StartNew();
+            var answers = new List<(int Replica, TimeSpan Sent, int Status, string? Version)>();
+            using var stop = new CancellationTokenSource();
+            // Eight clients per replica, as a balancer would spread them, until every replica answered version 2 for a second.
+            var clients = Enumerable.Range(0, 24).Select(c => Task.Run(async () =>
+            {
+                var mine = new List<(int, TimeSpan, int, string?)>();
+                while (!stop.IsCancellationRequested)
+                {
+                    var sent = clock.Elapsed;
+                    var reply = await InferAsync(replicas[c % 3], null);
+                    mine.Add((c % 3, sent, reply.Status, reply.Status == 200 ? VersionOf(reply.Body) : null));
+                }
+                return mine;
+            })).ToList();
+            await Task.Delay(500);
+            var promotedAt = clock.Elapsed;
+            await replicas[0].Registry.PromoteAsync("fashion", 2, "production", "test");
+            await WaitUntil(() => replicas.All(r => r.Models.IsReady("fashion", 2) && !r.Models.IsReady("fashion", 1)), TimeSpan.FromSeconds(5), "every replica serves version 2");
+            await Task.Delay(1000);
+            await stop.CancelAsync();
+            foreach (var mine in await Task.WhenAll(clients)) answers.AddRange(mine);
+
+            Assert.All(answers, a => Assert.Equal(200, a.Status));
+            Assert.All(answers, a => Assert.Contains(a.Version, new[] { "1", "2" }));
+            for (int r = 0; r < 3; r++)
+            {
+                var lastOld = answers.Where(a => a.Replica == r && a.Version == "1").Select(a => a.Sent).DefaultIfEmpty(TimeSpan.Zero).Max();
+                Assert.True(lastOld - promotedAt < TimeSpan.FromSeconds(5), $"replica {r} answered version 1 to a request sent {(lastOld - promotedAt).TotalSeconds:0.00} s after the promote");
+                Assert.Contains(answers, a => a.Replica == r && a.Version == "2");
+            }
+        }
+        finally
+        {
+            foreach (var replica in replicas) await replica.DisposeAsync();
+        }
+    }
+
+    private static string? VersionOf(string body)
+    {
+        using var json = JsonDocument.Parse(body);
+        return json.RootElement.GetProperty("model_version").GetString();
+    }
+
     private static readonly ServerOptions NoAuth = new() { NoAuth = true };
 
     /// <summary>A fresh schema with model "fashion" at versions 1..n (version i's first output is i) and production at 1.</summary>

@@ -168,11 +168,13 @@ converged_s = None if None in all_v2 else max(max(0, f - committed) for f in all
 late_v1 = sum(1 for r in ok if r["version"] == "1" and int(r["start_ms"]) > committed + 5000)
 after_kill = [r for r in ok if r["replica"] == "r2" and int(r["start_ms"]) > killed]
 
-answered = collections.Counter(r["prediction_id"] for r in ok)
+# The warm-up's answers are in the log too: they count as answered.
+warmup = [r for r in csv.DictReader(open(os.path.join(work, "warmup.csv"))) if r["status"] == "200"]
+answered = collections.Counter(r["prediction_id"] for r in ok + warmup)
 logged = collections.Counter(line.strip() for line in open(os.path.join(work, "logged.txt")) if line.strip())
 duplicate_answers = sum(n - 1 for n in answered.values() if n > 1)
 duplicate_logged = sum(n - 1 for n in logged.values() if n > 1)
-missing = [r for r in ok if r["prediction_id"] not in logged]
+missing = [r for r in ok + warmup if r["prediction_id"] not in logged]
 missing_by = collections.Counter(r["replica"] for r in missing)
 extra = len(set(logged) - set(answered))
 
@@ -198,7 +200,7 @@ notes = [
     + f"; version-1 answers to requests sent more than 5 s after the commit: {late_v1}",
     f"- kill -9 r2 at {(killed - start) / 1000:.1f} s: r2 answered {len(after_kill)} requests sent after the kill (expected 0); "
     f"failed requests {len(failed)}" + (": " + "; ".join(f"{n}x {s} {e}" for (s, e), n in errors.most_common(5)) if failed else ""),
-    f"- prediction log: {len(ok):,} answered, {sum(logged.values()):,} logged; answered but not logged {len(missing)} "
+    f"- prediction log: {len(ok) + len(warmup):,} answered (with {len(warmup)} warm-up requests), {sum(logged.values()):,} logged; answered but not logged {len(missing)} "
     + (f"({', '.join(f'{k}: {n}' for k, n in sorted(missing_by.items()))})" if missing else "")
     + f"; logged twice {duplicate_logged}; ids answered twice {duplicate_answers}; logged but never answered {extra}",
 ]

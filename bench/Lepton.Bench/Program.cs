@@ -12,7 +12,8 @@ using Lepton.Bench;
 // Lepton half of bench/text/train-speed.sh); `text-ops [reps]`: where its time goes; `import-profile DIR [files] [size]`: CPU
 // per image of each import step; `audio-features [clips] [seconds]`: log-mel/MFCC clips/s; `allreduce [reps]` (under
 // mpirun): all-reduce times by message size; `quantize [dir] [epochs] [passes] [batches]`: int8 against float32 on the
-// reference CNN (bench/quantize/run.sh); anything
+// reference CNN (bench/quantize/run.sh); `replica-load URL BODY CONNECTIONS SECONDS OUT.csv`: the load client of
+// bench/replicas.sh; anything
 // else goes to BenchmarkDotNet
 // (e.g. `--filter '*Gemm*'`).
 return args.FirstOrDefault() switch
@@ -40,6 +41,7 @@ return args.FirstOrDefault() switch
     "allreduce" => AllReduceTimes.Run(args[1..]),
     "quantize" => QuantizeSpeed.Run(args[1..]),
     "quantize-layers" => QuantizeSpeed.Layers(args[1..]),
+    "replica-load" => ReplicaLoad.Run(args[1..]),
     _ => RunBenchmarkDotNet(args),
 };
 

@@ -43,6 +43,15 @@ public sealed record ServerDependencies(
 
     /// <summary>Keeps images of unsure predictions for labeling; null keeps none.</summary>
     public ILabelCandidateSink? LabelCandidates { get; init; }
+
+    /// <summary>
+    /// Rate windows shared with the other replicas on the store (PostgreSQL); with a rate limit set, each key's budget is then
+    /// counted across all of them. Null: each process limits on its own.
+    /// </summary>
+    public Registry.Cluster.IRateWindowStore? SharedRateWindows { get; init; }
+
+    /// <summary>The clock shared rate windows are aligned to (tests pin it); null: the system clock.</summary>
+    public TimeProvider? Clock { get; init; }
 }
 
 /// <summary>
@@ -90,7 +99,8 @@ public static class LeptonServer
         builder.Services.AddSingleton(serving);
         builder.Services.AddSingleton(metrics);
         if (options.EnableSwagger) OpenApiSetup.AddServices(builder.Services);
-        if (options.RateLimitPerSecond is { } rate) builder.Services.AddRateLimiter(o => ConfigureRateLimits(o, rate));
+        bool sharedLimit = options.RateLimitPerSecond is not null && deps.SharedRateWindows is not null;
+        if (options.RateLimitPerSecond is { } rate && !sharedLimit) builder.Services.AddRateLimiter(o => ConfigureRateLimits(o, rate));
         configure?.Invoke(builder);
 
         var app = builder.Build();
@@ -99,7 +109,13 @@ public static class LeptonServer
         app.UseMiddleware<ErrorHandlingMiddleware>();
         app.UseRouting();
         app.Use(next => new ApiKeyMiddleware(next, authenticator).InvokeAsync);
-        if (options.RateLimitPerSecond is not null) app.UseRateLimiter();
+        if (sharedLimit)
+        {
+            var budget = new SharedRateBudget(deps.SharedRateWindows!, RateWindow.Of(options.RateLimitPerSecond!.Value), deps.Clock,
+                app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(SharedRateBudget)));
+            app.Use(next => new SharedRateLimitMiddleware(next, budget, options.RateLimitPerSecond.Value).InvokeAsync);
+        }
+        else if (options.RateLimitPerSecond is not null) app.UseRateLimiter();
         if (options.EnableSwagger) OpenApiSetup.Use(app);
 
         ProtocolEndpoints.Map(app);
@@ -140,14 +156,11 @@ public static class LeptonServer
 
     private static void ConfigureRateLimits(RateLimiterOptions o, double perSecond)
     {
-        // Whole tokens per period: rates below 1/s refill one token every 1/rate seconds.
-        var period = perSecond >= 1 ? TimeSpan.FromSeconds(1) : TimeSpan.FromSeconds(1 / perSecond);
-        int tokens = perSecond >= 1 ? (int)Math.Round(perSecond) : 1;
+        var (period, tokens) = RateWindow.Of(perSecond);
         o.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(http =>
         {
             if (http.GetEndpoint()?.Metadata.GetMetadata<RequiredScope>() is null) return RateLimitPartition.GetNoLimiter("");
-            string partition = http.Items[ApiKeyMiddleware.KeyIdItem] is string key ? "key:" + key : "ip:" + http.Connection.RemoteIpAddress;
-            return RateLimitPartition.GetTokenBucketLimiter(partition, _ => new TokenBucketRateLimiterOptions
+            return RateLimitPartition.GetTokenBucketLimiter(RateWindow.Partition(http), _ => new TokenBucketRateLimiterOptions
             {
                 TokenLimit = tokens,
                 TokensPerPeriod = tokens,

@@ -5,6 +5,7 @@ using Lepton.Factory.Loop;
 using Lepton.Factory.Recipes;
 using Lepton.Monitoring;
 using Lepton.Registry;
+using Lepton.Registry.Cluster;
 using Spectre.Console;
 
 namespace Lepton.Cli.Commands;
@@ -101,15 +102,34 @@ public static class LoopCommand
         return cmd;
     }
 
-    /// <summary>Runs the loop whenever an alert for the model fires (or the schedule comes round) until cancelled; shared with lepton run --serve.</summary>
+    /// <summary>
+    /// Runs the loop whenever an alert for the model fires (or the schedule comes round) until cancelled; shared with lepton run --serve.
+    /// Watchers of one model on a shared store elect a leader ("loop:MODEL"), so only one retrains and another takes over when it dies.
+    /// </summary>
     internal static async Task WatchAsync(ModelRegistry registry, ClosedLoop loop, LoopPolicy policy, TimeSpan? schedule, IProgress<string> progress, bool asJson,
         CancellationToken ct)
     {
         var trigger = new LoopTrigger(registry.Store);
         var pause = schedule is { } s && s < TimeSpan.FromMinutes(1) ? s : TimeSpan.FromMinutes(1);
+        await using var leader = StoreCluster.Leader(registry.Store, "loop:" + policy.Model);
+        leader.Start();
         progress.Report($"watching {policy.Model}: the loop runs when an alert fires" + (schedule is { } sc ? $" or every {sc}" : "") + " (Ctrl+C to stop)");
+        // A fresh election needs a moment to reach the store; without the wait every start would first report "another process leads".
+        for (int i = 0; i < 20 && !leader.IsLeader; i++) await Task.Delay(100, ct);
+        bool? leading = null;
         while (!ct.IsCancellationRequested)
         {
+            if (leader.IsLeader != leading)
+            {
+                leading = leader.IsLeader;
+                if (leading == true && StoreCluster.IsShared(registry.Store)) progress.Report($"this process leads the loop for {policy.Model}");
+                else if (leading == false) progress.Report($"another process leads the loop for {policy.Model}; this one waits and takes over if it stops");
+            }
+            if (leading == false)
+            {
+                await Task.Delay(TimeSpan.FromSeconds(1), ct);
+                continue;
+            }
             var check = await trigger.CheckAsync(policy.Model, schedule, false, ct);
             if (check.ShouldRun) Show(await loop.RunOnceAsync(policy, check, RegistryOptions.Actor, progress, ct), asJson);
             await Task.Delay(pause, ct);

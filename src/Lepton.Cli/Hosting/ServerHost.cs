@@ -1,6 +1,7 @@
 using Lepton.Monitoring;
 using Lepton.Monitoring.Alerts;
 using Lepton.Registry;
+using Lepton.Registry.Cluster;
 using Lepton.Registry.Labeling;
 using Lepton.Serving;
 using Lepton.Serving.Http;
@@ -24,8 +25,9 @@ namespace Lepton.Cli.Hosting;
 internal sealed class ServerHost : IAsyncDisposable
 {
     private ServerHost(WebApplication app, ModelManager models, PredictionLogWriter log, AlertMonitor? alerts, string url,
-        LabelCandidateCollector? candidates, string? labelDataset, LabelingDatasets datasets)
+        LabelCandidateCollector? candidates, string? labelDataset, LabelingDatasets datasets, ILeaderElection leader)
     {
+        Leader = leader;
         _datasets = datasets;
         Candidates = candidates;
         LabelDataset = labelDataset;
@@ -53,6 +55,9 @@ internal sealed class ServerHost : IAsyncDisposable
     /// <summary>The data set the /label page opens; null when none was given.</summary>
     public string? LabelDataset { get; }
 
+    /// <summary>The election for the cluster's "alerts" role: on a shared store only the leader records alerts (SQLite: always this process).</summary>
+    public ILeaderElection Leader { get; }
+
     /// <summary>The address the server listens on, e.g. http://127.0.0.1:8080.</summary>
     public string Url { get; }
 
@@ -65,6 +70,7 @@ internal sealed class ServerHost : IAsyncDisposable
         PredictionLogWriter? log = null;
         AlertMonitor? alerts = null;
         LabelCandidateCollector? candidates = null;
+        var leader = StoreCluster.Leader(registry.Store, AlertsRole, logger: loggers.CreateLogger<ServerHost>());
         var datasets = LabelingDatasets.Open(registry.Store, registry.Artifacts);
         try
         {
@@ -72,10 +78,10 @@ internal sealed class ServerHost : IAsyncDisposable
             log = new PredictionLogWriter(registry.Store, logger: loggers.CreateLogger<PredictionLogWriter>());
             var monitor = new ModelMonitor(registry);
             var names = manager.Status().Select(s => s.Name).ToList();
-            var sources = new List<IMetricsSource>();
+            var sources = new List<IMetricsSource> { new ClusterMetrics([leader], manager) };
             if (monitoring is { Rules.Count: > 0 })
             {
-                alerts = new AlertMonitor(monitor, registry.Store, names, monitoring, loggers.CreateLogger<AlertMonitor>());
+                alerts = new AlertMonitor(monitor, registry.Store, names, monitoring, loggers.CreateLogger<AlertMonitor>(), leader);
                 sources.Add(alerts);
             }
             // Labeling is offered when a data set is named: the page opens it, and unsure image predictions are kept for it.
@@ -88,17 +94,20 @@ internal sealed class ServerHost : IAsyncDisposable
                 Labeling = new LabelingService(registry.Store, datasets),
                 LabelDataset = labelDataset,
                 LabelCandidates = candidates,
+                SharedRateWindows = StoreCluster.RateWindows(registry.Store),
             };
             var app = LeptonServer.Build(options, deps);
             await app.StartAsync(ct);
+            leader.Start();
             alerts?.Start();
             string url = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault()
                          ?? $"http://{options.Host}:{options.Port}";
-            return new ServerHost(app, manager, log, alerts, url, candidates, labelDataset, datasets);
+            return new ServerHost(app, manager, log, alerts, url, candidates, labelDataset, datasets, leader);
         }
         catch
         {
             if (alerts is not null) await alerts.DisposeAsync();
+            await leader.DisposeAsync();
             if (candidates is not null) await candidates.DisposeAsync();
             datasets.Dispose();
             if (log is not null) await log.DisposeAsync();
@@ -106,6 +115,9 @@ internal sealed class ServerHost : IAsyncDisposable
             throw;
         }
     }
+
+    /// <summary>The cluster role whose leader records alerts.</summary>
+    public const string AlertsRole = "alerts";
 
     private static List<MetricReading> LogReadings(PredictionLogWriter log)
     {
@@ -124,6 +136,8 @@ internal sealed class ServerHost : IAsyncDisposable
     {
         await App.DisposeAsync();
         if (Alerts is not null) await Alerts.DisposeAsync();
+        // After the monitor stopped: ending the session hands the role to another replica at once.
+        await Leader.DisposeAsync();
         if (Candidates is not null) await Candidates.DisposeAsync();
         await Log.DisposeAsync();
         await Models.DisposeAsync();

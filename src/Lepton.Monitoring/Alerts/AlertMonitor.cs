@@ -1,3 +1,4 @@
+using Lepton.Registry.Cluster;
 using Lepton.Registry.Store;
 using Lepton.Serving.Http;
 using Microsoft.Extensions.Logging;
@@ -8,7 +9,8 @@ namespace Lepton.Monitoring.Alerts;
 /// <summary>
 /// Checks the alert rules on a schedule: reports each model over the last window, records newly firing alerts in the store
 /// (a rule that keeps firing is recorded again only after it cleared or after ten windows), logs them, and exposes the last
-/// check's alert, drift and live-accuracy numbers on <c>/metrics</c>.
+/// check's alert, drift and live-accuracy numbers on <c>/metrics</c>. With a leader election (replicas on one store), every
+/// replica reports and exposes the numbers, but only the leader records and logs alerts, so each fires once per cluster.
 /// </summary>
 public sealed class AlertMonitor : IMetricsSource, IAsyncDisposable
 {
@@ -19,6 +21,8 @@ public sealed class AlertMonitor : IMetricsSource, IAsyncDisposable
     private readonly IReadOnlyList<string> _models;
     private readonly MonitoringOptions _options;
     private readonly ILogger _logger;
+    private readonly ILeaderElection? _leader;
+    private bool _wasLeading;
     private readonly Dictionary<(string Model, int? Version, string Rule), DateTimeOffset> _recorded = new();
     private readonly SemaphoreSlim _checking = new(1, 1);
     private readonly CancellationTokenSource _stop = new();
@@ -26,8 +30,10 @@ public sealed class AlertMonitor : IMetricsSource, IAsyncDisposable
     private Task? _loop;
     private int _disposed;
 
-    public AlertMonitor(ModelMonitor monitor, IRegistryStore store, IReadOnlyList<string> models, MonitoringOptions options, ILogger? logger = null)
+    public AlertMonitor(ModelMonitor monitor, IRegistryStore store, IReadOnlyList<string> models, MonitoringOptions options, ILogger? logger = null,
+        ILeaderElection? leader = null)
     {
+        _leader = leader;
         _monitor = monitor ?? throw new ArgumentNullException(nameof(monitor));
         _store = store ?? throw new ArgumentNullException(nameof(store));
         _models = models?.ToArray() ?? throw new ArgumentNullException(nameof(models));
@@ -37,6 +43,9 @@ public sealed class AlertMonitor : IMetricsSource, IAsyncDisposable
 
     /// <summary>The reports of the last check, one per model.</summary>
     public IReadOnlyList<MonitorReport> LastReports => _last.Reports;
+
+    /// <summary>True when this process records alerts: it leads the cluster, or runs without an election.</summary>
+    public bool RecordsAlerts => _leader?.IsLeader ?? true;
 
     /// <summary>Reports every model over the last window and returns the alerts firing now, recording the newly firing ones.</summary>
     public async Task<IReadOnlyList<FiredAlert>> CheckOnceAsync(CancellationToken ct)
@@ -50,10 +59,15 @@ public sealed class AlertMonitor : IMetricsSource, IAsyncDisposable
             foreach (string model in _models) reports.Add(await _monitor.ReportAsync(model, window, _options.Rules, ct));
             var firing = reports.SelectMany(r => r.Alerts).ToArray();
             var firingKeys = new HashSet<(string, int?, string)>();
+            bool leading = RecordsAlerts;
+            if (leading && !_wasLeading && _leader is not null) await RememberRecordedAsync(now, ct);
+            _wasLeading = leading;
             foreach (var alert in firing)
             {
                 var key = (alert.Model, alert.Version, alert.Rule.Text);
                 firingKeys.Add(key);
+                // Another replica leads: it records and logs the cluster's alerts.
+                if (!leading) continue;
                 if (_recorded.TryGetValue(key, out var at) && now - at < _options.Window * RepeatAfterWindows) continue;
                 await _store.AddAlertEventAsync(alert.Model, alert.Version, alert.Rule.Text, alert.Value, alert.Rule.Threshold, alert.Message, now, ct);
                 _recorded[key] = now;
@@ -68,6 +82,21 @@ public sealed class AlertMonitor : IMetricsSource, IAsyncDisposable
         {
             _checking.Release();
         }
+    }
+
+    /// <summary>
+    /// A replica that just took over the lead learns what the old leader recorded within the repeat period, so an alert that
+    /// keeps firing through a hand-over is not recorded twice.
+    /// </summary>
+    private async Task RememberRecordedAsync(DateTimeOffset now, CancellationToken ct)
+    {
+        var since = now - _options.Window * RepeatAfterWindows;
+        foreach (string model in _models)
+            foreach (var e in await _store.ListAlertEventsAsync(model, since, 1000, ct))
+            {
+                var key = (e.Model, e.Version, e.Rule);
+                if (!_recorded.TryGetValue(key, out var at) || at < e.FiredAt) _recorded[key] = e.FiredAt;
+            }
     }
 
     /// <summary>Checks every Interval in the background until disposed; a failed check is logged and the next one runs as usual.</summary>

@@ -16,6 +16,9 @@ internal sealed class PostgresDialect : SqlDialect
 
     public override string? MigrationLock => $"SELECT pg_advisory_xact_lock({MigrationLockKey})";
 
+    // pg_notify queues the notice until commit and drops it on rollback, so listeners never hear of a move that did not happen.
+    public override string? AliasChangedNotice => $"SELECT pg_notify('{Cluster.PostgresAliasListener.Channel}', @model)";
+
     public override bool IsTransient(Exception error) =>
         error is PostgresException { SqlState: PostgresErrorCodes.SerializationFailure or PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.LockNotAvailable };
 

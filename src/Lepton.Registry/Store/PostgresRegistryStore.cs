@@ -7,13 +7,17 @@ namespace Lepton.Registry.Store;
 /// The registry on PostgreSQL (Npgsql) for teams: writers serialise per model on the model row's lock, and
 /// migrations on an advisory lock, so many machines can register, promote and log at once.
 /// </summary>
-public sealed class PostgresRegistryStore : SqlRegistryStore
+public sealed partial class PostgresRegistryStore : SqlRegistryStore
 {
     private readonly NpgsqlDataSource _dataSource;
+    private readonly string _dedicated;
 
-    private PostgresRegistryStore(NpgsqlDataSource dataSource, string endpoint) : base(new PostgresDialect())
+    private PostgresRegistryStore(NpgsqlDataSource dataSource, NpgsqlConnectionStringBuilder settings, string endpoint) : base(new PostgresDialect())
     {
         _dataSource = dataSource;
+        // Outside the pool: a pooled connection is reset only when it is next handed out, so closing one would keep its
+        // session (a held advisory lock, a LISTEN) alive; an unpooled one ends its server session when it closes.
+        _dedicated = new NpgsqlConnectionStringBuilder(settings.ConnectionString) { Pooling = false }.ConnectionString;
         Endpoint = endpoint;
     }
 
@@ -36,7 +40,7 @@ public sealed class PostgresRegistryStore : SqlRegistryStore
             throw new ArgumentException($"The PostgreSQL connection string is not valid: {error.Message}; use Host=...;Port=...;Database=...;Username=...", error);
         }
         string hostPort = $"{builder.Host}:{builder.Port}";
-        var store = new PostgresRegistryStore(NpgsqlDataSource.Create(builder), $"{hostPort}/{builder.Database}");
+        var store = new PostgresRegistryStore(NpgsqlDataSource.Create(builder), builder, $"{hostPort}/{builder.Database}");
         try
         {
             await store.MigrateAsync(ct);
@@ -65,6 +69,29 @@ public sealed class PostgresRegistryStore : SqlRegistryStore
         while (error.InnerException is { } inner) error = inner;
         return error;
     }
+
+    /// <summary>
+    /// A connection of this process's own, outside the pool, for session state that must end when it closes or the
+    /// process dies: the alias listener and leader election (Lepton.Registry.Cluster) hold one each. The application name
+    /// shows in pg_stat_activity, so an operator sees which session leads or listens.
+    /// </summary>
+    internal async Task<NpgsqlConnection> OpenDedicatedConnectionAsync(string applicationName, CancellationToken ct)
+    {
+        var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(_dedicated) { ApplicationName = applicationName }.ConnectionString);
+        try
+        {
+            await connection.OpenAsync(ct);
+            return connection;
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>A connection from the store's pool, for short statements of the coordination helpers (shared rate windows).</summary>
+    internal ValueTask<NpgsqlConnection> OpenPooledConnectionAsync(CancellationToken ct) => _dataSource.OpenConnectionAsync(ct);
 
     private protected override async ValueTask<DbConnection> OpenConnectionAsync(CancellationToken ct) => await _dataSource.OpenConnectionAsync(ct);
 

@@ -24,5 +24,11 @@ internal abstract class SqlDialect
     /// <summary>Column type of a byte string (SQLite BLOB, PostgreSQL BYTEA).</summary>
     public abstract string BlobType { get; }
 
+    /// <summary>
+    /// Statement run in a transaction that moved a model's aliases, with the model name as <c>@model</c>, so other processes
+    /// learn of it when it commits (PostgreSQL NOTIFY); null where no other process can listen.
+    /// </summary>
+    public virtual string? AliasChangedNotice => null;
+
     public string Render(string ddl) => ddl.Replace("{identity}", IdentityColumn, StringComparison.Ordinal).Replace("{blob}", BlobType, StringComparison.Ordinal);
 }

@@ -77,7 +77,14 @@ public abstract partial class SqlRegistryStore
         StoreFaults.Hit("alias:after-history");
         string action = kind == AliasChangeKind.Rollback ? "alias.rollback" : "alias.set";
         await AuditAsync(c, tx, now, actor, action, $"{model}@{alias}", new { from, to }, ct);
+        await NoticeAliasChangeAsync(c, tx, model, ct);
         return new AliasRecord(model, alias, to, now, actor);
+    }
+
+    /// <summary>Tells listening replicas (PostgreSQL) that the model's aliases moved, once this transaction commits.</summary>
+    private async Task NoticeAliasChangeAsync(DbConnection c, DbTransaction tx, string model, CancellationToken ct)
+    {
+        if (Dialect.AliasChangedNotice is { } notice) await c.ExecuteAsync(tx, notice, ct, ("@model", model));
     }
 
     private static Task AddAliasHistoryAsync(DbConnection c, DbTransaction tx, string model, string alias, int? from, int? to, AliasChangeKind kind,

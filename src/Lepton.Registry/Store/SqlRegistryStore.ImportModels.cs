@@ -82,7 +82,7 @@ public abstract partial class SqlRegistryStore
     private static bool SameMove(AliasChange a, AliasChange b) =>
         a.PreviousVersion == b.PreviousVersion && a.Version == b.Version && a.Kind == b.Kind && a.At == b.At && a.Actor == b.Actor;
 
-    private static async Task ApplyAliasImportsAsync(DbConnection c, DbTransaction tx, List<AliasImportPlan> plans, ImportCounts counts, CancellationToken ct)
+    private async Task ApplyAliasImportsAsync(DbConnection c, DbTransaction tx, List<AliasImportPlan> plans, ImportCounts counts, CancellationToken ct)
     {
         // In the source's order across all aliases, so a fresh target numbers (and lists) the moves as the source did.
         foreach (var move in plans.SelectMany(p => p.NewMoves).OrderBy(m => m.Id))
@@ -96,5 +96,6 @@ public abstract partial class SqlRegistryStore
                 ON CONFLICT (model, alias) DO UPDATE SET version = excluded.version, updated_at = excluded.updated_at, updated_by = excluded.updated_by
                 """, ct, ("@model", a.Model), ("@alias", a.Alias), ("@version", a.Version), ("@at", StoreClock.ToMicroseconds(a.UpdatedAt)),
                 ("@by", a.UpdatedBy));
+        foreach (var model in plans.Select(p => p.Alias.Model).Distinct(StringComparer.Ordinal)) await NoticeAliasChangeAsync(c, tx, model, ct);
     }
 }

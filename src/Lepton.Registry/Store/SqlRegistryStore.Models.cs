@@ -87,6 +87,7 @@ public abstract partial class SqlRegistryStore
                 // Versions, aliases and alias history go with the model row (ON DELETE CASCADE).
                 await c.ExecuteAsync(tx, "DELETE FROM models WHERE name = @name", ct, ("@name", name));
                 await AuditAsync(c, tx, now, actor, "model.delete", name, new { versions = count }, ct);
+                await NoticeAliasChangeAsync(c, tx, name, ct);
                 return true;
             }
             if (await c.ScalarAsync(tx, "SELECT 1 FROM model_versions WHERE model = @name AND version = @version", ct, ("@name", name), ("@version", version)) is null)
@@ -98,6 +99,7 @@ public abstract partial class SqlRegistryStore
             await c.ExecuteAsync(tx, "DELETE FROM model_aliases WHERE model = @name AND version = @version", ct, ("@name", name), ("@version", version));
             await c.ExecuteAsync(tx, "DELETE FROM model_versions WHERE model = @name AND version = @version", ct, ("@name", name), ("@version", version));
             await AuditAsync(c, tx, now, actor, "model.version.delete", $"{name}@{version}", new { removedAliases = aliases }, ct);
+            if (aliases.Count > 0) await NoticeAliasChangeAsync(c, tx, name, ct);
             return true;
         }, ct);
     }

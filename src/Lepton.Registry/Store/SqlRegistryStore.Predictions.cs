@@ -14,7 +14,7 @@ namespace Lepton.Registry.Store;
 /// </summary>
 public abstract partial class SqlRegistryStore
 {
-    private const string PredictionColumns =
+    private protected const string PredictionColumns =
         "id, model, version, created_at, latency_ms, predicted_label, input_stats_json, output_json, raw_input_json";
     private const string FeedbackColumns = "prediction_id, model, label, received_at, actor";
     public Task AppendPredictionsAsync(IReadOnlyList<PredictionRecord> predictions, CancellationToken ct = default)
@@ -22,30 +22,34 @@ public abstract partial class SqlRegistryStore
         ArgumentNullException.ThrowIfNull(predictions);
         foreach (var p in predictions) CheckPrediction(p);
         if (predictions.Count == 0) return Task.CompletedTask;
-        return WriteAsync("predictions", async (c, tx) =>
+        return WriteAsync("predictions", (c, tx) => InsertPredictionsAsync(c, tx, predictions, ct), ct);
+    }
+
+    /// <summary>Inserts a checked batch in the caller's transaction, skipping ids already stored; backends override it with a bulk form.</summary>
+    private protected virtual async Task<bool> InsertPredictionsAsync(DbConnection c, DbTransaction tx, IReadOnlyList<PredictionRecord> predictions,
+        CancellationToken ct)
+    {
+        // One single-row insert executed once per row in the batch's transaction: the command keeps its compiled
+        // statement between executions, so the SQL is parsed once per batch and each row binds 9 parameters. (Multi-row
+        // statements were compiled per 16 rows, and SQLite finds a named parameter by scanning all the statement's names.)
+        await using var insert = c.Command(tx,
+            $"INSERT INTO predictions ({PredictionColumns}) VALUES (@i, @m, @v, @t, @l, @p, @s, @o, @r) ON CONFLICT (id) DO NOTHING",
+            ("@i", null), ("@m", null), ("@v", null), ("@t", null), ("@l", null), ("@p", null), ("@s", null), ("@o", null), ("@r", null));
+        var values = insert.Parameters;
+        foreach (var p in predictions)
         {
-            // One single-row insert executed once per row in the batch's transaction: the command keeps its compiled
-            // statement between executions, so the SQL is parsed once per batch and each row binds 9 parameters. (Multi-row
-            // statements were compiled per 16 rows, and SQLite finds a named parameter by scanning all the statement's names.)
-            await using var insert = c.Command(tx,
-                $"INSERT INTO predictions ({PredictionColumns}) VALUES (@i, @m, @v, @t, @l, @p, @s, @o, @r) ON CONFLICT (id) DO NOTHING",
-                ("@i", null), ("@m", null), ("@v", null), ("@t", null), ("@l", null), ("@p", null), ("@s", null), ("@o", null), ("@r", null));
-            var values = insert.Parameters;
-            foreach (var p in predictions)
-            {
-                values[0].Value = p.Id;
-                values[1].Value = p.Model;
-                values[2].Value = (object?)p.Version ?? DBNull.Value;
-                values[3].Value = StoreClock.ToMicroseconds(p.CreatedAt);
-                values[4].Value = p.LatencyMs;
-                values[5].Value = (object?)p.PredictedLabel ?? DBNull.Value;
-                values[6].Value = (object?)p.InputStatsJson ?? DBNull.Value;
-                values[7].Value = (object?)p.OutputJson ?? DBNull.Value;
-                values[8].Value = (object?)p.RawInputJson ?? DBNull.Value;
-                await insert.ExecuteNonQueryAsync(ct);
-            }
-            return true;
-        }, ct);
+            values[0].Value = p.Id;
+            values[1].Value = p.Model;
+            values[2].Value = (object?)p.Version ?? DBNull.Value;
+            values[3].Value = StoreClock.ToMicroseconds(p.CreatedAt);
+            values[4].Value = p.LatencyMs;
+            values[5].Value = (object?)p.PredictedLabel ?? DBNull.Value;
+            values[6].Value = (object?)p.InputStatsJson ?? DBNull.Value;
+            values[7].Value = (object?)p.OutputJson ?? DBNull.Value;
+            values[8].Value = (object?)p.RawInputJson ?? DBNull.Value;
+            await insert.ExecuteNonQueryAsync(ct);
+        }
+        return true;
     }
 
     public Task<PredictionRecord?> GetPredictionAsync(string id, CancellationToken ct = default)

@@ -23,11 +23,25 @@ public sealed partial class ModelManager
         }
     }
 
+    /// <summary>Alias polls made since the manager started (the listener's checks not counted).</summary>
+    public long AliasPolls => Interlocked.Read(ref _aliasPolls);
+
+    private long _aliasPolls;
+
+    /// <summary>
+    /// Polls every <see cref="ModelManagerOptions.PollInterval"/> while no alias notices arrive (SQLite, LISTEN unavailable,
+    /// the listening connection down); while they do, only every <see cref="ModelManagerOptions.ListeningPollInterval"/>.
+    /// The tick stays short either way, so a listener that drops is noticed within one poll interval.
+    /// </summary>
     private async Task FollowAsync()
     {
         using var timer = new PeriodicTimer(Options.PollInterval);
+        long lastPoll = Environment.TickCount64;
         while (await timer.WaitForNextTickAsync(_stopping.Token).ConfigureAwait(false))
         {
+            if (IsListeningForAliasChanges && !PollDueWhileListening(lastPoll)) continue;
+            lastPoll = Environment.TickCount64;
+            Interlocked.Increment(ref _aliasPolls);
             try
             {
                 await CheckAliasesAsync(_stopping.Token).ConfigureAwait(false);
@@ -38,6 +52,12 @@ public sealed partial class ModelManager
                 _logger.LogError(e, "Alias check failed; retrying in {Seconds} s", Options.PollInterval.TotalSeconds);
             }
         }
+    }
+
+    private bool PollDueWhileListening(long lastPoll)
+    {
+        var interval = Options.ListeningPollInterval;
+        return interval != Timeout.InfiniteTimeSpan && Environment.TickCount64 - lastPoll >= (long)interval.TotalMilliseconds;
     }
 
     private async Task FollowRoleAsync(ServedModel model, VersionRole role, CancellationToken ct)

@@ -1,4 +1,5 @@
 using Lepton.Registry;
+using Lepton.Registry.Cluster;
 using Lepton.Registry.References;
 using Lepton.Serving.Batching;
 using Microsoft.Extensions.Logging;
@@ -28,13 +29,21 @@ public sealed partial class ModelManager : IAsyncDisposable
     private bool _disposed;
 
     /// <summary>
-    /// Serves models from the registry; alias polls read only the alias records. Without <see cref="ModelManagerOptions.Predictors"/>
-    /// it also serves ensembles of this registry's versions (<see cref="RegistryPredictors"/>).
+    /// Serves models from the registry; alias polls read only the alias records, and on a shared store alias notices apply
+    /// promotes at once. Without <see cref="ModelManagerOptions.Predictors"/> it also serves ensembles of this registry's
+    /// versions (<see cref="RegistryPredictors"/>).
     /// </summary>
     public ModelManager(ModelRegistry registry, ModelManagerOptions? options = null, ILogger<ModelManager>? logger = null)
+        : this(registry, options, feed: null, logger)
+    {
+    }
+
+    /// <summary>As above, hearing of alias moves from <paramref name="feed"/> (tests) instead of the store's own feed.</summary>
+    internal ModelManager(ModelRegistry registry, ModelManagerOptions? options, IAliasChangeFeed? feed, ILogger? logger)
         : this(new RegistryModelSource(registry ?? throw new ArgumentNullException(nameof(registry))),
             (options ?? new ModelManagerOptions()) with { Predictors = options?.Predictors ?? RegistryPredictors.Create(registry) }, logger)
     {
+        ListenForAliasChanges(registry.Store, feed);
     }
 
     /// <summary>Serves models found by <paramref name="resolver"/> (tests, custom stores); each poll resolves followed references again.</summary>
@@ -162,6 +171,7 @@ public sealed partial class ModelManager : IAsyncDisposable
             following = _following;
         }
         await _stopping.CancelAsync().ConfigureAwait(false);
+        await StopListeningAsync().ConfigureAwait(false);
         if (following is not null)
         {
             try

@@ -11,7 +11,26 @@ namespace Lepton.Serving.Models;
 /// </summary>
 public sealed record ModelManagerOptions(TimeSpan? AliasPollInterval = null, TimeSpan? DrainTimeout = null, PredictorLoader? Predictors = null)
 {
+    /// <summary>On a shared store (PostgreSQL), also LISTEN for alias notices so a promote anywhere applies at once (default true).</summary>
+    public bool ListenForAliasChanges { get; init; } = true;
+
+    /// <summary>
+    /// How often aliases are polled while notices arrive (default 30 s, a safety net); whenever the listening connection is
+    /// down, or LISTEN is unavailable, the manager falls back to polling every <see cref="PollInterval"/>.
+    /// </summary>
+    public TimeSpan? PollIntervalWhileListening { get; init; }
+
     public TimeSpan PollInterval => AliasPollInterval ?? TimeSpan.FromSeconds(2);
+
+    /// <summary>The effective poll interval while listening: never shorter than <see cref="PollInterval"/>.</summary>
+    public TimeSpan ListeningPollInterval
+    {
+        get
+        {
+            var listening = PollIntervalWhileListening ?? TimeSpan.FromSeconds(30);
+            return listening == Timeout.InfiniteTimeSpan || listening > PollInterval ? listening : PollInterval;
+        }
+    }
 
     public TimeSpan Drain => DrainTimeout ?? TimeSpan.FromSeconds(30);
 

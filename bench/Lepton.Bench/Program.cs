@@ -13,7 +13,7 @@ using Lepton.Bench;
 // per image of each import step; `audio-features [clips] [seconds]`: log-mel/MFCC clips/s; `allreduce [reps]` (under
 // mpirun): all-reduce times by message size; `quantize [dir] [epochs] [passes] [batches]`: int8 against float32 on the
 // reference CNN (bench/quantize/run.sh); `replica-load URL BODY CONNECTIONS SECONDS OUT.csv`: the load client of
-// bench/replicas.sh; anything
+// bench/replicas.sh; `text-split HOME NAME@V OUT`: a text version's train/test texts for bench/text/spam-compare.sh; anything
 // else goes to BenchmarkDotNet
 // (e.g. `--filter '*Gemm*'`).
 return args.FirstOrDefault() switch
@@ -42,6 +42,7 @@ return args.FirstOrDefault() switch
     "quantize" => QuantizeSpeed.Run(args[1..]),
     "quantize-layers" => QuantizeSpeed.Layers(args[1..]),
     "replica-load" => ReplicaLoad.Run(args[1..]),
+    "text-split" => TextSplitExport.Run(args[1..]),
     _ => RunBenchmarkDotNet(args),
 };
 

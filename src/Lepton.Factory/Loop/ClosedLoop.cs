@@ -43,6 +43,8 @@ public sealed class ClosedLoop(ModelRegistry registry, IBaseData? baseData = nul
     {
         int championVersion = champion.Version!.Version;
         log.Step = "dataset";
+        if (File.Exists(Path.Combine(champion.Folder, Training.Workflows.Text.TextTraining.TokenizerFile)))
+            return await RunTextStepsAsync(policy, champion, trigger, log, actor, progress, ct);
         var spec = ModelFile.Load(champion.Folder).Spec;
         var feedback = await FeedbackCollector.CollectAsync(registry.Store, policy.Model, spec.ClassNames, spec.Input.Shape[1..], policy.FeedbackHoldoutFraction, ct);
         var counts = new { usable = feedback.Count, train = feedback.Train.Count, holdout = feedback.Holdout.Count, feedback.Counts, min_feedback = policy.MinFeedback };
@@ -86,6 +88,64 @@ public sealed class ClosedLoop(ModelRegistry registry, IBaseData? baseData = nul
             $"Base test accuracy: champion {evaluation.ChampionBaseTest.Accuracy:F3}, challenger {evaluation.ChallengerBaseTest.Accuracy:F3}; feedback holdout accuracy: " +
             $"champion {Accuracy(evaluation.ChampionHoldout)}, challenger {Accuracy(evaluation.ChallengerHoldout)}", evaluation, ct);
 
+        return await DecideAsync(policy, championVersion, log, dataset, challenger, evaluation, actor, progress, ct);
+    }
+
+    // A text champion: the feedback's sampled texts join its base texts in a text data set version, a challenger is trained
+    // with its recipe, and both are scored on its base test texts and the feedback holdout; the gate and canary are shared.
+    private async Task<LoopOutcome> RunTextStepsAsync(LoopPolicy policy, ResolvedModel champion, TriggerCheck trigger, LoopDecisionLog log, string actor,
+        IProgress<string>? progress, CancellationToken ct)
+    {
+        int championVersion = champion.Version!.Version;
+        string baseRef = champion.Version.DatasetRef
+                         ?? throw new InvalidOperationException($"{champion.Display} records no data set version, so the loop cannot retrain it on its base texts; retrain it with lepton train --data NAME@V --register {policy.Model}.");
+        var baseCorpus = await Registry.Datasets.Text.TextDatasets.LoadAsync(registry.Store, registry.Artifacts, Registry.References.DatasetReference.Parse(baseRef), ct);
+        var spec = ModelFile.Load(champion.Folder).Spec;
+        var feedback = await Text.TextFeedbackCollector.CollectAsync(registry.Store, policy.Model, spec.ClassNames, policy.FeedbackHoldoutFraction, ct);
+        var counts = new { usable = feedback.Count, train = feedback.Train.Count, holdout = feedback.Holdout.Count, feedback.Counts, min_feedback = policy.MinFeedback };
+        if (feedback.Count < policy.MinFeedback)
+        {
+            string why = $"Only {feedback.Count} usable labelled texts ({feedback.Counts.Labelled} labels, {feedback.Counts.WithoutRawInput} without a sampled text, " +
+                         $"{feedback.Counts.UnknownLabel} with an unknown label, {feedback.Counts.Duplicates} duplicates); {policy.MinFeedback} are needed, so nothing was trained.";
+            var skipped = await log.AddAsync("dataset", "skipped", null, why, counts, ct);
+            return new LoopOutcome(LoopResult.Skipped, policy.Model, championVersion, null, skipped.Reason, null, null, null, null, null, log.Decisions);
+        }
+        // A champion trained by an earlier loop names a -feedback version: its texts are the base, and feedback already in it is
+        // collected again from the log, so the data set drops the base's copy of any text the feedback holds.
+        var dataset = await Text.TextLoopDataset.RecordAsync(registry, policy.Model, baseCorpus, (int)policy.Seed, feedback, actor, ct);
+        if (!dataset.Created && trigger.Kind != "manual" && await TrainedOnAsync(policy.Model, dataset.DatasetRef, ct) is { } earlier)
+        {
+            var same = await log.AddAsync("dataset", "skipped", null,
+                $"No new feedback since {policy.Model}@{earlier} was trained on {dataset.DatasetRef}; waiting for more labels (run by hand to retrain anyway).",
+                new { dataset = dataset.DatasetRef, trained_version = earlier, counts }, ct);
+            return new LoopOutcome(LoopResult.Skipped, policy.Model, championVersion, null, same.Reason, dataset, null, null, null, null, log.Decisions);
+        }
+        await log.AddAsync("dataset", dataset.Created ? "recorded" : "reused", null,
+            $"{dataset.DatasetRef}: the {baseRef} texts plus {feedback.Train.Count} feedback texts to train on and {feedback.Holdout.Count} held out (validation split)",
+            new { dataset = dataset.DatasetRef, base_dataset = baseRef, counts }, ct);
+
+        log.Step = "train";
+        var challenger = await Text.TextChallenger.TrainAsync(registry, policy, champion, dataset, feedback.Train.Count, actor, progress, ct);
+        int challengerVersion = challenger.Version.Version;
+        await log.AddAsync("train", "trained", challengerVersion,
+            $"Challenger {policy.Model}@{challengerVersion} trained ({challenger.Epochs} epochs on {challenger.TrainExamples} texts, final loss {challenger.FinalLoss:F4}) in run {challenger.RunId}",
+            new { version = challengerVersion, run_id = challenger.RunId, dataset = dataset.DatasetRef, challenger.TrainExamples, challenger.FeedbackExamples, challenger.Epochs,
+                challenger.FinalLoss, challenger.BaseTestAccuracy, seconds = challenger.Duration.TotalSeconds }, ct);
+
+        log.Step = "evaluate";
+        var challengerFolder = (await registry.ResolveAsync($"{policy.Model}@{challengerVersion}", ct)).Folder;
+        var evaluation = Text.TextEvaluation.Compare(championVersion, champion.Folder, challengerVersion, challengerFolder, baseCorpus, feedback, policy);
+        await log.AddAsync("evaluate", "measured", challengerVersion,
+            $"Base test accuracy: champion {evaluation.ChampionBaseTest.Accuracy:F3}, challenger {evaluation.ChallengerBaseTest.Accuracy:F3}; feedback holdout accuracy: " +
+            $"champion {Accuracy(evaluation.ChampionHoldout)}, challenger {Accuracy(evaluation.ChallengerHoldout)}", evaluation, ct);
+        return await DecideAsync(policy, championVersion, log, dataset, challenger, evaluation, actor, progress, ct);
+    }
+
+    // The gate, then keep, promote straight away (canary window 0) or canary: the same for every modality.
+    private async Task<LoopOutcome> DecideAsync(LoopPolicy policy, int championVersion, LoopDecisionLog log, FeedbackDatasetVersion dataset,
+        ChallengerResult challenger, EvaluationComparison evaluation, string actor, IProgress<string>? progress, CancellationToken ct)
+    {
+        int challengerVersion = challenger.Version.Version;
         log.Step = "gate";
         var gate = PromotionDecision.Decide(policy, evaluation);
         await log.AddAsync("gate", gate.Verdict == GateVerdict.Promote ? "pass" : "fail", challengerVersion, gate.Reason, gate, ct);

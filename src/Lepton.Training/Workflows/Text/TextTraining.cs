@@ -120,6 +120,14 @@ public static class TextTraining
         return ReferenceProfile.ForText(take, text, classes, labels, predicted);
     }
 
+    /// <summary>The import's Unicode normalization as a form (null for none), so texts re-imported from this corpus are normalized alike.</summary>
+    public static System.Text.NormalizationForm? ImportNormalizationForm(string importRecipe) => ImportNormalization(importRecipe) switch
+    {
+        "nfc" => System.Text.NormalizationForm.FormC,
+        "nfkc" => System.Text.NormalizationForm.FormKC,
+        _ => null,
+    };
+
     /// <summary>The Unicode normalization the import applied (its recipe's <c>norm=</c> entry), which serving replays: nfc, nfkc or none.</summary>
     internal static string ImportNormalization(string importRecipe) =>
         importRecipe.Split(';').Select(p => p.Trim()).FirstOrDefault(p => p.StartsWith("norm=", StringComparison.Ordinal)) is { } entry ? entry[5..] : "none";

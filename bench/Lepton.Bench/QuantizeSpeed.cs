@@ -112,6 +112,25 @@ public static class QuantizeSpeed
                 Console.WriteLine($"{name,-6} {i,2} {m[i].TypeName,-16} median {median,9:F3} ms  best {times[i][0],9:F3} ms");
             }
             Console.WriteLine($"{name,-6} sum {sum:F3} ms per batch of 256");
+            // The fused blocks as a forward runs them: conv+relu+pool, conv+relu+pool, flatten+linear+relu+linear.
+            var segments = new[] { new Sequential(m[0], m[1], m[2]), new Sequential(m[3], m[4], m[5]), new Sequential(m[6], m[7], m[8], m[9]) };
+            var segTimes = segments.Select(_ => new double[reps]).ToArray();
+            for (int r = -3; r < reps; r++)
+            {
+                using var scope = pool.BeginScope();
+                var cur = x;
+                for (int i = 0; i < segments.Length; i++)
+                {
+                    long t0 = Stopwatch.GetTimestamp();
+                    cur = segments[i].Forward(cur);
+                    if (r >= 0) segTimes[i][r] = Stopwatch.GetElapsedTime(t0).TotalMilliseconds;
+                }
+            }
+            for (int i = 0; i < segments.Length; i++)
+            {
+                Array.Sort(segTimes[i]);
+                Console.WriteLine($"{name,-6} fused block {i} median {BenchResult.Quantile(segTimes[i], 0.5),9:F3} ms  best {segTimes[i][0],9:F3} ms");
+            }
         }
         return 0;
     }

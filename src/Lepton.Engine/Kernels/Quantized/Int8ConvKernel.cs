@@ -29,18 +29,18 @@ internal static unsafe class Int8ConvKernel
             {
                 int nb = Math.Min(4, blocks - b0);
                 byte* a0 = packed + (long)b0 * blockBytes;
-                // A short last tile reads its first block again in the missing blocks' place and stores only the real ones.
-                byte* a1 = nb > 1 ? a0 + blockBytes : a0;
-                byte* a2 = nb > 2 ? a0 + 2L * blockBytes : a0;
-                byte* a3 = nb > 3 ? a0 + 3L * blockBytes : a0;
                 for (int o0 = 0; o0 < outs; o0 += 4)
                 {
                     int no = Math.Min(4, outs - o0);
+                    // A short channel tile reads its first channel again in the missing channels' place and stores only the real ones.
                     int* w0 = quads + (long)o0 * groups;
                     int* w1 = no > 1 ? w0 + groups : w0;
                     int* w2 = no > 2 ? w0 + 2L * groups : w0;
                     int* w3 = no > 3 ? w0 + 3L * groups : w0;
-                    Tile(a0, a1, a2, a3, w0, w1, w2, w3, groups, acc);
+                    if (nb == 4) Tile(a0, a0 + blockBytes, a0 + 2L * blockBytes, a0 + 3L * blockBytes, w0, w1, w2, w3, groups, acc);
+                    else
+                        // The last blocks of an image (196 pixels are 12.25 blocks) one at a time, not padded to a whole tile.
+                        for (int b = 0; b < nb; b++) TileOneBlock(a0 + (long)b * blockBytes, w0, w1, w2, w3, groups, acc, b);
                     for (int c = 0; c < no; c++)
                     {
                         int o = o0 + c;
@@ -51,6 +51,26 @@ internal static unsafe class Int8ConvKernel
                 }
             }
         }
+    }
+
+    // acc[(c * 4 + slot) * 16 ..] (4 channels, one block of 16 pixels) = block a times channels w0..w3.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void TileOneBlock(byte* a, int* w0, int* w1, int* w2, int* w3, int groups, int* acc, int slot)
+    {
+        var ones = Vector512.Create((short)1);
+        Vector512<int> c0 = default, c1 = default, c2 = default, c3 = default;
+        for (int g = 0; g < groups; g++)
+        {
+            var x = Avx512BW.LoadVector512(a + (long)g * 64);
+            c0 = Avx512F.Add(c0, Avx512BW.MultiplyAddAdjacent(Avx512BW.MultiplyAddAdjacent(x, Vector512.Create(w0[g]).AsSByte()), ones));
+            c1 = Avx512F.Add(c1, Avx512BW.MultiplyAddAdjacent(Avx512BW.MultiplyAddAdjacent(x, Vector512.Create(w1[g]).AsSByte()), ones));
+            c2 = Avx512F.Add(c2, Avx512BW.MultiplyAddAdjacent(Avx512BW.MultiplyAddAdjacent(x, Vector512.Create(w2[g]).AsSByte()), ones));
+            c3 = Avx512F.Add(c3, Avx512BW.MultiplyAddAdjacent(Avx512BW.MultiplyAddAdjacent(x, Vector512.Create(w3[g]).AsSByte()), ones));
+        }
+        Avx512F.Store(acc + slot * 16, c0);
+        Avx512F.Store(acc + (4 + slot) * 16, c1);
+        Avx512F.Store(acc + (8 + slot) * 16, c2);
+        Avx512F.Store(acc + (12 + slot) * 16, c3);
     }
 
     // 16 pixels of channel o: (acc - zp * sum) * (inputScale * scale) + bias, then ReLU; only pixels below p are written.

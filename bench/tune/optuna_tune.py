@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Optuna reference for `lepton tune`: the same space (space.yaml), model (the mlp preset, 784-256-128-10), data subset,
+"""Optuna reference for `lepton tune`: the same space (space.yaml), model (the mlp or cnn preset), data subset,
 validation split, epoch budget, TPE sampler (Optuna's defaults) and successive halving (min resource 1, reduction 3).
 
   LD_LIBRARY_PATH=/usr/lib/x86_64-linux-gnu/openblas-pthread OPENBLAS_NUM_THREADS=1 \
@@ -30,11 +30,17 @@ def load(data_dir, prefix):
     x = read_idx(os.path.join(data_dir, f"{prefix}-images-idx3-ubyte.gz"))
     y = read_idx(os.path.join(data_dir, f"{prefix}-labels-idx1-ubyte.gz"))
     x = (torch.from_numpy(x.astype(np.float32) / 255.0) - MEAN) / STD
-    return x.reshape(len(x), -1), torch.from_numpy(y.astype(np.int64))
+    return x.unsqueeze(1), torch.from_numpy(y.astype(np.int64))
 
 
-def mlp():
-    return nn.Sequential(nn.Linear(784, 256), nn.ReLU(), nn.Linear(256, 128), nn.ReLU(), nn.Linear(128, 10))
+def build(kind):
+    if kind == "mlp":
+        return nn.Sequential(nn.Flatten(), nn.Linear(784, 256), nn.ReLU(), nn.Linear(256, 128), nn.ReLU(), nn.Linear(128, 10))
+    # The reference CNN (the cnn preset): conv32-pool-conv64-pool-fc128-fc10.
+    return nn.Sequential(
+        nn.Conv2d(1, 32, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),
+        nn.Conv2d(32, 64, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),
+        nn.Flatten(), nn.Linear(3136, 128), nn.ReLU(), nn.Linear(128, 10))
 
 
 def accuracy(net, x, y):
@@ -45,6 +51,7 @@ def accuracy(net, x, y):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--data-dir", required=True)
+    ap.add_argument("--model", default="mlp", choices=["mlp", "cnn"])
     ap.add_argument("--trials", type=int, default=20)
     ap.add_argument("--max-epochs", type=int, default=3)
     ap.add_argument("--validation-split", type=float, default=0.1)
@@ -66,7 +73,7 @@ def main():
         opt_name = trial.suggest_categorical("optimizer", ["adam", "sgd"])
         batch = trial.suggest_categorical("batch_size", [32, 64, 128])
         torch.manual_seed(a.seed * 1000 + trial.number)
-        net = mlp()
+        net = build(a.model)
         opt = torch.optim.Adam(net.parameters(), lr=lr) if opt_name == "adam" else torch.optim.SGD(net.parameters(), lr=lr, momentum=0.9)
         g = torch.Generator().manual_seed(a.seed * 1000 + trial.number)
         val = 0.0

@@ -72,7 +72,9 @@ public static class TrackedTuning
             registered = $"{version.Model}@{version.Version}";
             study.SetRegistered(registered);
         }
-        return new TuneOutcome(study.Snapshot(), stop, best, registered, options.Directory, (study as PostgresStudy)?.Worker);
+        var final = study.Snapshot();
+        // A worker of a shared study reports the version another worker registered, once that one has finished.
+        return new TuneOutcome(final, stop, best, registered ?? final.Registered, options.Directory, (study as PostgresStudy)?.Worker);
     }
 
     // What width and depth size the network for; only read when the space has them.

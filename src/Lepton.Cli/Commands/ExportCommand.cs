@@ -65,12 +65,7 @@ public static class ExportCommand
     // A network is written by the exporter; an imported ONNX model is handed back as it was imported.
     private static long Export(string folder, string reference, string path)
     {
-        if (OnnxRegistration.IsOnnxFolder(folder))
-        {
-            var source = Path.Combine(folder, OnnxModelFolder.ModelFileName);
-            File.Copy(source, path, overwrite: true);
-            return new FileInfo(path).Length;
-        }
+        if (OnnxRegistration.IsOnnxFolder(folder)) return OnnxImporter.CopyOut(folder, path);
         if (File.Exists(Path.Combine(folder, "model.txt")) && !File.Exists(Path.Combine(folder, "weights.safetensors")))
             throw new NotSupportedException($"{reference} is a LightGBM model; ONNX export covers networks. Use LightGBM's own model.txt, or onnxmltools, for trees.");
         return OnnxExporter.ExportFolder(folder, path, OnnxExportOptions.Default);

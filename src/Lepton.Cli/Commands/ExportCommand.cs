@@ -36,6 +36,8 @@ public static class ExportCommand
                 throw new ArgumentException($"--out {path} should end in .onnx, the name ONNX tools expect.");
             var resolved = await ModelResolution.ResolveAsync(reference, p.GetValue(store), ct);
             ct.ThrowIfCancellationRequested();
+            // An imported ONNX model is handed back as it was registered, in its own opset.
+            bool imported = OnnxRegistration.IsOnnxFolder(resolved.Folder);
             long bytes = Export(resolved.Folder, reference, path);
             var info = OnnxImporter.Inspect(path);
             var version = resolved.Version is { } v ? $"{v.Model}@{v.Version}" : resolved.Folder;
@@ -46,14 +48,15 @@ public static class ExportCommand
                     Model = version,
                     Out = Path.GetFullPath(path),
                     Bytes = bytes,
-                    Opset = OnnxExporter.Opset,
+                    Opset = imported ? (int?)null : OnnxExporter.Opset,
+                    Imported = imported,
                     Inputs = info.Inputs.Select(Describe),
                     Outputs = info.Outputs.Select(Describe),
                 });
             }
             else
             {
-                Console.WriteLine($"exported {version} to {path} ({bytes:N0} bytes, opset {OnnxExporter.Opset})");
+                Console.WriteLine($"exported {version} to {path} ({bytes:N0} bytes, {(imported ? "the imported graph as registered" : $"opset {OnnxExporter.Opset}")})");
                 foreach (var i in info.Inputs) Console.WriteLine($"  input  {Describe(i)}");
                 foreach (var o in info.Outputs) Console.WriteLine($"  output {Describe(o)}");
             }

@@ -58,6 +58,12 @@ public sealed class OnnxCliTests(TrainedModelFixture fx)
         }
         using var metadata = await client.GetAsync("/v2/models/torch-cnn");
         Assert.Equal("onnx", JsonDocument.Parse(await metadata.Content.ReadAsStringAsync()).RootElement.GetProperty("platform").GetString());
+
+        // Exporting an imported model hands back the file it came from.
+        var back = Path.Combine(fx.Root, "onnx", "back", "torch_cnn.onnx");
+        (code, _, err) = await CliRun.Invoke("export", "onnx", "torch-cnn@production", "--out", back);
+        Assert.True(code == 0, err);
+        Assert.Equal(_torch.OnnxBytes, File.ReadAllBytes(back));
     }
 
     [Fact]

@@ -36,6 +36,8 @@ public static class ExportCommand
                 throw new ArgumentException($"--out {path} should end in .onnx, the name ONNX tools expect.");
             var resolved = await ModelResolution.ResolveAsync(reference, p.GetValue(store), ct);
             ct.ThrowIfCancellationRequested();
+            // An imported ONNX model is handed back as it was registered, in its own opset.
+            bool imported = OnnxRegistration.IsOnnxFolder(resolved.Folder);
             long bytes = Export(resolved.Folder, reference, path);
             var info = OnnxImporter.Inspect(path);
             var version = resolved.Version is { } v ? $"{v.Model}@{v.Version}" : resolved.Folder;
@@ -46,14 +48,15 @@ public static class ExportCommand
                     Model = version,
                     Out = Path.GetFullPath(path),
                     Bytes = bytes,
-                    Opset = OnnxExporter.Opset,
+                    Opset = imported ? (int?)null : OnnxExporter.Opset,
+                    Imported = imported,
                     Inputs = info.Inputs.Select(Describe),
                     Outputs = info.Outputs.Select(Describe),
                 });
             }
             else
             {
-                Console.WriteLine($"exported {version} to {path} ({bytes:N0} bytes, opset {OnnxExporter.Opset})");
+                Console.WriteLine($"exported {version} to {path} ({bytes:N0} bytes, {(imported ? "the imported graph as registered" : $"opset {OnnxExporter.Opset}")})");
                 foreach (var i in info.Inputs) Console.WriteLine($"  input  {Describe(i)}");
                 foreach (var o in info.Outputs) Console.WriteLine($"  output {Describe(o)}");
             }
@@ -65,12 +68,7 @@ public static class ExportCommand
     // A network is written by the exporter; an imported ONNX model is handed back as it was imported.
     private static long Export(string folder, string reference, string path)
     {
-        if (OnnxRegistration.IsOnnxFolder(folder))
-        {
-            var source = Path.Combine(folder, OnnxModelFolder.ModelFileName);
-            File.Copy(source, path, overwrite: true);
-            return new FileInfo(path).Length;
-        }
+        if (OnnxRegistration.IsOnnxFolder(folder)) return OnnxImporter.CopyOut(folder, path);
         if (File.Exists(Path.Combine(folder, "model.txt")) && !File.Exists(Path.Combine(folder, "weights.safetensors")))
             throw new NotSupportedException($"{reference} is a LightGBM model; ONNX export covers networks. Use LightGBM's own model.txt, or onnxmltools, for trees.");
         return OnnxExporter.ExportFolder(folder, path, OnnxExportOptions.Default);

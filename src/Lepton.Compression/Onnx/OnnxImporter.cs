@@ -47,6 +47,28 @@ public static class OnnxImporter
         return info;
     }
 
+    /// <summary>
+    /// Writes an imported model folder's graph back out as <paramref name="outPath"/>, with its external-data files beside it
+    /// (the graph names them relative to itself). Returns the bytes of the .onnx file.
+    /// </summary>
+    public static long CopyOut(string folder, string outPath, OnnxImportOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(outPath);
+        var source = Path.Combine(folder, OnnxModelFolder.ModelFileName);
+        var model = OnnxModelValidator.Validate(source, options ?? OnnxImportOptions.Default);
+        var target = Path.GetDirectoryName(Path.GetFullPath(outPath))!;
+        Directory.CreateDirectory(target);
+        foreach (var location in OnnxModelValidator.ExternalLocations(model))
+        {
+            var to = OnnxModelValidator.ExternalDataPath(location, target)
+                     ?? throw new InvalidDataException($"{source}: external data '{location}' would land outside {target}.");
+            Directory.CreateDirectory(Path.GetDirectoryName(to)!);
+            File.Copy(OnnxModelValidator.ExternalDataPath(location, folder)!, to, overwrite: true);
+        }
+        File.Copy(source, outPath, overwrite: true);
+        return new FileInfo(outPath).Length;
+    }
+
     /// <summary>Checks a model folder that already holds model.onnx (registered as a folder): the file and its model.json must agree.</summary>
     public static OnnxModelInfo CheckFolder(string folder, OnnxImportOptions? options = null)
     {

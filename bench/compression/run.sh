@@ -2,7 +2,8 @@
 # Pruning and distillation on Fashion-MNIST through the lepton command (issue 18 items 3-4):
 #   1. train the reference CNN (preset cnn: conv32-conv64-fc128) as the source/teacher,
 #   2. structured pruning to half the channels + fine-tuning; the command times source and result in alternation,
-#   3. distil the CNN into bench/compression/student-small-cnn.json (about a fifth of its parameters).
+#   3. distil the CNN into bench/compression/student-small-cnn.json (about a fifth of its parameters),
+#   4. control: the same student trained on the labels alone (--alpha 0).
 # Usage: bench/compression/run.sh [TEACHER_EPOCHS=3] [FINE_TUNE_EPOCHS=1] [STUDENT_EPOCHS=3]
 # Writes the three JSON results under $OUT (default /tmp/lepton-bench-compression); (LEPTON_HOME is a fresh temporary folder).
 set -euo pipefail
@@ -25,10 +26,14 @@ echo "pruned: $(uptime)"
 "${LEPTON[@]}" compress distill --teacher fmnist-cnn@1 --student bench/compression/student-small-cnn.json --epochs "$STUDENT_EPOCHS" \
   --data fashion-mnist --timing-batch 256 --timing-repeats 21 --json > "$OUT/distill.json"
 echo "distilled: $(uptime)"
+# Control: the same student, seed and epochs on the true labels only (alpha 0), to show what the teacher adds.
+"${LEPTON[@]}" compress distill --teacher fmnist-cnn@1 --student bench/compression/student-small-cnn.json --epochs "$STUDENT_EPOCHS" \
+  --alpha 0 --register fmnist-small-labels-only --data fashion-mnist --timing-batch 256 --timing-repeats 5 --json > "$OUT/labels-only.json"
+echo "control trained: $(uptime)"
 /usr/bin/python3 - "$OUT" <<'PY'
 import json, sys, os
 out = sys.argv[1]
-for name in ("prune", "distill"):
+for name in ("prune", "distill", "labels-only"):
     r = json.load(open(os.path.join(out, name + ".json")))["report"]
     b, a = r["before"], r["after"]
     print(f"{name}: accuracy {b['test_accuracy']*100:.2f}% -> {a['test_accuracy']*100:.2f}% ({r['accuracy_change_points']:+.2f} points), "

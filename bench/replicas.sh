@@ -139,7 +139,9 @@ echo "promoted fashion@2 at $(( (promote_ms - start_ms) / 1000 )) s" >&2
 wait "$load_pid"
 grep '^RESULT' "$work/load.out" | cut -d' ' -f2- > "$work/load.json"
 
-# Stopping the live replicas flushes their prediction logs; then the log is read back.
+# HAProxy stops first, so its log holds only what happened under load; stopping the live replicas flushes their
+# prediction logs; then the log is read back.
+kill "$haproxy_pid"; wait "$haproxy_pid" 2>/dev/null || true
 for name in r1 r3; do kill -TERM "${replica_pid[$name]}"; done
 for name in r1 r3; do wait "${replica_pid[$name]}" 2>/dev/null || true; done
 psql_ -d lepton -c "\\copy (SELECT id FROM predictions WHERE model = 'fashion') TO '$work/logged.txt'"

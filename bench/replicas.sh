@@ -142,6 +142,10 @@ grep '^RESULT' "$work/load.out" | cut -d' ' -f2- > "$work/load.json"
 # HAProxy stops first, so its log holds only what happened under load; stopping the live replicas flushes their
 # prediction logs; then the log is read back.
 kill "$haproxy_pid"; wait "$haproxy_pid" 2>/dev/null || true
+for name in r1 r3; do # what each live replica's log writer dropped under load (queue full, store failing)
+  curl -sf "http://127.0.0.1:${replica_port[$name]}/metrics" | grep -E '^lepton_prediction_log_(dropped_total|queued|written_total) ' \
+    | sed "s/^/$name /" >> "$work/log-metrics.txt" || true
+done
 for name in r1 r3; do kill -TERM "${replica_pid[$name]}"; done
 for name in r1 r3; do wait "${replica_pid[$name]}" 2>/dev/null || true; done
 psql_ -d lepton -c "\\copy (SELECT id FROM predictions WHERE model = 'fashion') TO '$work/logged.txt'"
@@ -182,6 +186,10 @@ missing_by = collections.Counter(r["replica"] for r in missing)
 extra = len(set(logged) - set(answered))
 
 # HAProxy's own account of health-check state changes (on stderr with -db).
+log_metrics = [line.split() for line in open(os.path.join(work, "log-metrics.txt"))] if os.path.exists(os.path.join(work, "log-metrics.txt")) else []
+log_dropped = {name: float(value) for name, metric, value in log_metrics if metric == "lepton_prediction_log_dropped_total"}
+log_queued = {name: float(value) for name, metric, value in log_metrics if metric == "lepton_prediction_log_queued"}
+shutdown_drops = {name: sum(1 for line in open(os.path.join(work, name + ".log")) if "did not take the queued predictions" in line) for name in ("r1", "r3")}
 changes = [line.split("]", 1)[-1].strip()[:90] for line in open(os.path.join(work, "haproxy.log")) if " is DOWN" in line or " is UP" in line]
 req, dur = summary["requests"], summary["seconds"]
 checks = {
@@ -209,7 +217,9 @@ notes = [
     + "; HAProxy: " + ("; ".join(changes) if changes else "no server state changes logged"),
     f"- prediction log: {len(ok) + len(warmup):,} answered (with {len(warmup)} warm-up requests), {sum(logged.values()):,} logged; answered but not logged {len(missing)} "
     + (f"({', '.join(f'{k}: {n}' for k, n in sorted(missing_by.items()))})" if missing else "")
-    + f"; logged twice {duplicate_logged}; ids answered twice {duplicate_answers}; logged but never answered {extra}",
+    + f"; logged twice {duplicate_logged}; ids answered twice {duplicate_answers}; logged but never answered {extra}"
+    + "; live replicas' log writers at the end of the load: " + ", ".join(f"{n} dropped {log_dropped.get(n, 0):.0f} queued {log_queued.get(n, 0):.0f}" for n in ("r1", "r3"))
+    + ("; gave up flushing at shutdown: " + ", ".join(n for n, c in shutdown_drops.items() if c) if any(shutdown_drops.values()) else ""),
 ]
 verdict = "; ".join(f"{k}: {'met' if v else 'NOT met'}" for k, v in checks.items())
 # The log is written behind the response (batches of up to 1 s): what the SIGKILLed replica had not flushed is gone.

@@ -8,7 +8,8 @@
 # request exactly once. Appends the figures to bench/RESULTS.md.
 #   bench/replicas.sh [seconds (60)] [kill-at (20)] [promote-at (40)]
 #   LEPTON_BENCH_MODEL=folder serves that model (default: the mlp preset trained for one epoch now);
-#   LEPTON_CLI="dotnet path/lepton.dll" runs another build; LEPTON_BENCH_NO_RESULTS=1 skips the RESULTS.md entry.
+#   LEPTON_CLI="dotnet path/lepton.dll" runs another build; LEPTON_BENCH_NO_RESULTS=1 skips the RESULTS.md entry;
+#   LEPTON_BENCH_KEEP=1 keeps the work folder (replica and HAProxy logs, every response in responses.csv).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 seconds="${1:-60}"
@@ -40,7 +41,7 @@ cleanup() {
   for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
   for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
   [ -d "$work/pg/data" ] && as_postgres "$pg_bin/pg_ctl" -D "$work/pg/data" -m immediate -w stop >/dev/null 2>&1 || true
-  rm -rf "$work"
+  if [ -n "${LEPTON_BENCH_KEEP:-}" ]; then echo "kept $work (logs, responses.csv, haproxy.cfg)" >&2; else rm -rf "$work"; fi
 }
 trap cleanup EXIT
 as_postgres() { if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
@@ -128,8 +129,8 @@ start_ms="$(now_ms)"
 dotnet "$load_dll" replica-load "$url" "$work/body.json" "$connections" "$seconds" "$work/responses.csv" > "$work/load.out" &
 load_pid=$!
 sleep "$kill_at"
-kill_ms="$(now_ms)"
 kill -9 "${replica_pid[r2]}"
+kill_ms="$(now_ms)"
 echo "killed r2 (SIGKILL) at $(( (kill_ms - start_ms) / 1000 )) s" >&2
 sleep "$(( promote_at - kill_at ))"
 promote_ms="$(now_ms)"
@@ -138,7 +139,13 @@ echo "promoted fashion@2 at $(( (promote_ms - start_ms) / 1000 )) s" >&2
 wait "$load_pid"
 grep '^RESULT' "$work/load.out" | cut -d' ' -f2- > "$work/load.json"
 
-# Stopping the live replicas flushes their prediction logs; then the log is read back.
+# HAProxy stops first, so its log holds only what happened under load; stopping the live replicas flushes their
+# prediction logs; then the log is read back.
+kill "$haproxy_pid"; wait "$haproxy_pid" 2>/dev/null || true
+for name in r1 r3; do # what each live replica's log writer dropped under load (queue full, store failing)
+  curl -sf "http://127.0.0.1:${replica_port[$name]}/metrics" | grep -E '^lepton_prediction_log_(dropped_total|queued|written_total) ' \
+    | sed "s/^/$name /" >> "$work/log-metrics.txt" || true
+done
 for name in r1 r3; do kill -TERM "${replica_pid[$name]}"; done
 for name in r1 r3; do wait "${replica_pid[$name]}" 2>/dev/null || true; done
 psql_ -d lepton -c "\\copy (SELECT id FROM predictions WHERE model = 'fashion') TO '$work/logged.txt'"
@@ -178,6 +185,12 @@ missing = [r for r in ok + warmup if r["prediction_id"] not in logged]
 missing_by = collections.Counter(r["replica"] for r in missing)
 extra = len(set(logged) - set(answered))
 
+# HAProxy's own account of health-check state changes (on stderr with -db).
+log_metrics = [line.split() for line in open(os.path.join(work, "log-metrics.txt"))] if os.path.exists(os.path.join(work, "log-metrics.txt")) else []
+log_dropped = {name: float(value) for name, metric, value in log_metrics if metric == "lepton_prediction_log_dropped_total"}
+log_queued = {name: float(value) for name, metric, value in log_metrics if metric == "lepton_prediction_log_queued"}
+shutdown_drops = {name: sum(1 for line in open(os.path.join(work, name + ".log")) if "did not take the queued predictions" in line) for name in ("r1", "r3")}
+changes = [line.split("]", 1)[-1].strip()[:90] for line in open(os.path.join(work, "haproxy.log")) if " is DOWN" in line or " is UP" in line]
 req, dur = summary["requests"], summary["seconds"]
 checks = {
     "failed requests = 0": len(failed) == 0,
@@ -200,10 +213,13 @@ notes = [
     + (f"; all live replicas on v2 after {converged_s:.2f} s" if converged_s is not None else "")
     + f"; version-1 answers to requests sent more than 5 s after the commit: {late_v1}",
     f"- kill -9 r2 at {(killed - start) / 1000:.1f} s: r2 answered {len(after_kill)} requests sent after the kill (expected 0); "
-    f"failed requests {len(failed)}" + (": " + "; ".join(f"{n}x {s} {e}" for (s, e), n in errors.most_common(5)) if failed else ""),
+    f"failed requests {len(failed)}" + (": " + "; ".join(f"{n}x {s} {e}" for (s, e), n in errors.most_common(5)) if failed else "")
+    + "; HAProxy: " + ("; ".join(changes) if changes else "no server state changes logged"),
     f"- prediction log: {len(ok) + len(warmup):,} answered (with {len(warmup)} warm-up requests), {sum(logged.values()):,} logged; answered but not logged {len(missing)} "
     + (f"({', '.join(f'{k}: {n}' for k, n in sorted(missing_by.items()))})" if missing else "")
-    + f"; logged twice {duplicate_logged}; ids answered twice {duplicate_answers}; logged but never answered {extra}",
+    + f"; logged twice {duplicate_logged}; ids answered twice {duplicate_answers}; logged but never answered {extra}"
+    + "; live replicas' log writers at the end of the load: " + ", ".join(f"{n} dropped {log_dropped.get(n, 0):.0f} queued {log_queued.get(n, 0):.0f}" for n in ("r1", "r3"))
+    + ("; gave up flushing at shutdown: " + ", ".join(n for n, c in shutdown_drops.items() if c) if any(shutdown_drops.values()) else ""),
 ]
 verdict = "; ".join(f"{k}: {'met' if v else 'NOT met'}" for k, v in checks.items())
 # The log is written behind the response (batches of up to 1 s): what the SIGKILLed replica had not flushed is gone.

@@ -67,4 +67,13 @@ print("|---|---|---|---|")
 for s in "AB":
     print(f"| {name[s]} | {med[s][0]:.1f} | {med[s][1]:.0f} | {med[s][2]*100:.2f}% |")
 print(f"| ratio A/B | {med['A'][0]/med['B'][0]:.2f}x time | {med['A'][1]/med['B'][1]:.2f}x | {(med['A'][2]-med['B'][2])*100:+.2f} points |")
+print()
+# The training loss per epoch: equal while both sides take the same steps; float sums in another order (two ranks, two
+# threads) part the trajectories slowly, as any change of thread count does.
+print("| side | run | training loss by epoch |")
+print("|---|---|---|")
+for s in "AB":
+    for i in range(1, pairs + 1):
+        d = json.load(open(f"{out}/{s}{i}.json"))
+        print(f"| {name[s]} | {i} | " + ", ".join(f"{e['loss']:.4f}" for e in d["epochs"]) + " |")
 PY

@@ -4,9 +4,9 @@ batch + a ring all-reduce of the gradients, 2(N-1)/N * bytes / bandwidth + 2(N-1
 time, images/s and scaling efficiency for 2 to 64 nodes at 10 and 100 Gbit/s, for a fixed global batch (strong scaling:
 each rank computes 64/N examples) and a fixed batch per rank (weak scaling: 64 each).
 
-  bench/scaling-model.py MEASURED.json
+  bench/scaling-model.py bench/scaling/measured.json
 
-MEASURED.json holds what this machine measured (bench/mpi-train.sh allreduce, Lepton.Bench preset-step with one thread):
+The JSON holds what this machine measured (bench/mpi-train.sh allreduce, Lepton.Bench preset-step with one thread):
   {"latency_us": 25, "models": {"cnn": {"bytes": 1686608, "compute_ms": {"1": 0.9, "2": 1.2, ..., "64": 19.0}}, ...}}
 compute_ms maps a per-rank batch size to the CPU milliseconds of one training step on one core.
 """

@@ -16,7 +16,7 @@ public static class RankStopNotice
         string saved = TrainingResume.SavedEpoch(outDir) is { } epoch
             ? $"The last complete checkpoint, epoch {epoch}, is intact in {outDir}: rerun the same command with --resume to finish the run."
             : $"No epoch was checkpointed yet in {outDir}: rerun the same command without --resume.";
-        return $"lepton train: rank {rank} of {size} was stopped by mpirun, usually because another rank died or was killed. {saved}";
+        return $"lepton train: rank {rank} of {size} was stopped by mpirun: another rank died or was killed, or the job was interrupted. {saved}";
     }
 
     /// <summary>

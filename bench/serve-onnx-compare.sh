@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# Issue 18: `lepton serve` against a plain ASP.NET Core server running the same exported model with ONNX Runtime
+# (bench/reference/OnnxServer: one session, 2 intra-op threads, one run per request). The reference CNN is exported with
+# `lepton export onnx`; wrk drives both with the same OIP v2 request at 1, 16 and 64 connections, alternating the two
+# servers ROUNDS times per cell; prints each side's median run (by requests/s) with p50 and p99, and the ratios.
+#   bench/serve-onnx-compare.sh [seconds-per-run (10)] [rounds (3)]
+#   LEPTON_BENCH_MODEL=folder reuses a trained model. Needs wrk and dataset-fashion-mnist.
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/serve-lib.sh"
+seconds="${1:-10}"
+rounds="${2:-3}"
+lport="${LEPTON_BENCH_PORT:-18096}"
+oport=$((lport + 1))
+
+model="$(model_folder)"
+"${lepton[@]}" models register fashion --from "$model" >/dev/null
+"${lepton[@]}" models promote fashion@1 --alias production >/dev/null
+"${lepton[@]}" export onnx fashion@1 --out "$work/fashion.onnx" >/dev/null
+dotnet build -c Release "$root/bench/reference/OnnxServer/OnnxServer.csproj" -v quiet -nologo > "$work/build.log" 2>&1 || { cat "$work/build.log" >&2; exit 1; }
+/usr/bin/python3 "$root/bench/wrk/make_body.py" "$work/body.json"
+
+start_lepton "$lport" fashion@production --threads 2
+dotnet "$root/bench/reference/OnnxServer/bin/Release/net10.0/OnnxServer.dll" "$work/fashion.onnx" "$oport" fashion > "$work/onnx.log" 2>&1 &
+pids+=($!)
+wait_ready "http://127.0.0.1:$oport" "$!" onnx
+load_before="$(cut -d' ' -f1-3 /proc/loadavg)"
+
+: > "$work/results.jsonl"
+port_of() { if [ "$1" = onnx ]; then echo "$oport"; else echo "$lport"; fi; }
+for conns in 1 16 64; do
+  for side in lepton onnx; do run_wrk "http://127.0.0.1:$(port_of "$side")" "$conns" 2 >/dev/null; done # warm-up
+  for round in $(seq 1 "$rounds"); do
+    for side in lepton onnx; do
+      line="$(run_wrk "http://127.0.0.1:$(port_of "$side")" "$conns" "$seconds")"
+      echo "{\"side\":\"$side\",\"connections\":$conns,\"wrk\":$line}" >> "$work/results.jsonl"
+      echo "$side c=$conns round $round: $line" >&2
+    done
+  done
+done
+load_after="$(cut -d' ' -f1-3 /proc/loadavg)"
+
+/usr/bin/python3 - "$work/results.jsonl" "$load_before" "$load_after" <<'PY'
+import json, sys
+rows = [json.loads(l) for l in open(sys.argv[1])]
+runs = {}
+for r in rows: runs.setdefault((r["side"], r["connections"]), []).append(r["wrk"])
+by = {k: sorted(v, key=lambda w: w["rps"])[len(v) // 2] for k, v in runs.items()}
+print("| connections | server | requests/s (median run) | all runs | p50 ms | p99 ms | failed |")
+print("|---:|---|---:|---|---:|---:|---:|")
+for c in (1, 16, 64):
+    for s in ("lepton", "onnx"):
+        w = by[(s, c)]
+        every = ", ".join(f"{x['rps']:,.0f}" for x in runs[(s, c)])
+        name = "lepton serve" if s == "lepton" else "ASP.NET Core + ONNX Runtime"
+        print(f"| {c} | {name} | {w['rps']:,.0f} | {every} | {w['p50_ms']:.2f} | {w['p99_ms']:.2f} | {w['non_200'] + w['connect_errors'] + w['read_errors'] + w['timeouts']} |")
+print()
+print("| connections | requests/s ratio (lepton / reference) | p99 ratio (lepton / reference) |")
+print("|---:|---:|---:|")
+for c in (1, 16, 64):
+    a, f = by[("lepton", c)], by[("onnx", c)]
+    print(f"| {c} | {a['rps'] / f['rps']:.2f}x | {a['p99_ms'] / f['p99_ms']:.2f} |")
+print(f"\nload average before {sys.argv[2]}, after {sys.argv[3]}")
+PY

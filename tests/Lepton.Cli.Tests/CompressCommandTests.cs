@@ -66,6 +66,19 @@ public sealed class CompressCommandTests(TrainedModelFixture fx)
     }
 
     [Fact]
+    public async Task PruneMagnitude_TableOutput_ComparesSourceAndResult()
+    {
+        var (code, stdout, err) = await CliRun.Invoke("compress", "prune", "synthetic@1", "--sparsity", "0.3", "--fine-tune-epochs", "0",
+            "--data-dir", fx.DataDir, "--timing-batch", "8", "--register", "synthetic-table");
+
+        Assert.True(code == 0, err);
+        Assert.Contains("test accuracy", stdout);
+        Assert.Contains("non-zero parameters", stdout);
+        // The console wraps long lines at spaces.
+        Assert.Contains("registered as synthetic-table@1 (parent: synthetic@1)", System.Text.RegularExpressions.Regex.Replace(stdout, @"\s+", " "));
+    }
+
+    [Fact]
     public async Task PruneStructured_ModelWithoutConvolutions_FailsNamingTheFix()
     {
         var (code, _, err) = await CliRun.Invoke("compress", "prune", "synthetic@1", "--structured", "--data-dir", fx.DataDir, "--register", "never");

@@ -2,9 +2,9 @@
 # Data-parallel training over Open MPI against one process, same machine, same recipe, sides alternated:
 #   A: mpirun -np 2 lepton train --distributed --threads 1   (two ranks, one engine thread each, gradients all-reduced)
 #   B: lepton train --threads 2                              (one process, two engine threads)
-# Reference CNN on Fashion-MNIST, Adam 1e-3, global batch 64, seed 0. Prints a Markdown table of each run and the medians:
+# Reference CNN on Fashion-MNIST, Adam 1e-3, global batch 64, the given seed. Prints a Markdown table of each run and the medians:
 # seconds per epoch, training images/s, test accuracy, and the A/B ratio and accuracy gap.
-#   bench/mpi-train.sh [epochs=5] [pairs=1] [model=cnn]
+#   bench/mpi-train.sh [epochs=5] [pairs=1] [model=cnn] [seed=0]
 # Then, with `allreduce`, the all-reduce times by message size under mpirun -np 2 over shared memory and over TCP loopback
 # (the measured side of the cost model in docs/scaling.md):
 #   bench/mpi-train.sh allreduce [reps=200]
@@ -27,11 +27,12 @@ fi
 epochs="${1:-5}"
 pairs="${2:-1}"
 model="${3:-cnn}"
+seed="${4:-0}"
 out="$(mktemp -d)"
 trap 'rm -rf "$out"' EXIT
 export LEPTON_HOME="$out/home"
 "$root/lepton" --help >/dev/null # build once, before two ranks start
-recipe=(train --data fashion-mnist --model "$model" --epochs "$epochs" --batch-size 64 --lr 1e-3 --seed 0 --json)
+recipe=(train --data fashion-mnist --model "$model" --epochs "$epochs" --batch-size 64 --lr 1e-3 --seed "$seed" --json)
 
 for i in $(seq 1 "$pairs"); do
   # Alternate which side goes first, so drift in the machine's load falls on both.

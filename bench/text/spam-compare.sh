@@ -4,6 +4,7 @@
 # (scikit-learn) on the same texts: Lepton's split is exported by `Lepton.Bench text-split`, so all sides train and test
 # on the same decoded, normalized e-mails. Rounds alternate the sides; wall times are medians.
 #   bench/text/spam-compare.sh [rounds] [presets]      e.g. bench/text/spam-compare.sh 3 "text-bow text-lstm"
+#   EPOCHS (10), MAX_LENGTH (256) and VOCAB (8000) set lepton train's --epochs, --max-length and --vocab-size.
 set -euo pipefail
 rounds="${1:-3}"
 presets="${2:-text-bow text-lstm text-transformer}"
@@ -35,7 +36,7 @@ results="$work/compare.jsonl"
 for r in $(seq 1 "$rounds"); do
   for p in $presets; do
     start=$(date +%s.%N)
-    dotnet "$cli" train --data spam@2 --model "$p" --epochs "${EPOCHS:-10}" --seed 1 --out "$work/models/$p" --json > "$work/train-$p.json"
+    dotnet "$cli" train --data spam@2 --model "$p" --epochs "${EPOCHS:-10}" --max-length "${MAX_LENGTH:-256}" --vocab-size "${VOCAB:-8000}" --seed 1 --out "$work/models/$p" --json > "$work/train-$p.json"
     end=$(date +%s.%N)
     jq -c --arg p "$p" --argjson wall "$(echo "$end - $start" | bc)" \
       '{learner: $p, macro_f1: .metrics.test_macro_f1, accuracy: .metrics.test_accuracy, train_seconds: $wall}' "$work/train-$p.json" >> "$results"
@@ -46,7 +47,7 @@ done
 load_after="$(cut -d' ' -f1-3 /proc/loadavg)"
 echo "## Issue 16: SpamAssassin, Lepton against fastText and TF-IDF + linear SVM ($(date -u +'%Y-%m-%d %H:%M UTC'))"
 echo
-echo "\`bench/text/spam-compare.sh $rounds \"$presets\"\` (EPOCHS=${EPOCHS:-10}): $(jq -r .train "$work/split/../split.json" 2>/dev/null || true)one stratified 80/20 split (seed 1) of the $(wc -l < "$work/split/train.tsv") + $(wc -l < "$work/split/test.tsv") imported e-mails; load $load_before before, $load_after after. Training wall time is the whole \`lepton train\` process (CLI start, tokenizer training, training, evaluation) and the whole \`fasttext supervised\` process; medians over $rounds alternating rounds."
+echo "\`bench/text/spam-compare.sh $rounds \"$presets\"\` (EPOCHS=${EPOCHS:-10} MAX_LENGTH=${MAX_LENGTH:-256} VOCAB=${VOCAB:-8000}): one stratified 80/20 split (seed 1) of the $(wc -l < "$work/split/train.tsv") + $(wc -l < "$work/split/test.tsv") imported e-mails; load $load_before before, $load_after after. Training wall time is the whole \`lepton train\` process (CLI start, tokenizer training, training, evaluation) and the whole \`fasttext supervised\` process; medians over $rounds alternating rounds."
 echo
 echo "| learner | macro-F1 | accuracy | train wall s (median) |"
 echo "|---|---:|---:|---:|"

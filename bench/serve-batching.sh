@@ -39,24 +39,4 @@ for conns in 1 16 64; do
 done
 load_after="$(cut -d' ' -f1-3 /proc/loadavg)"
 
-/usr/bin/python3 - "$work/results.jsonl" "$load_before" "$load_after" <<'PY'
-import json, sys
-rows = [json.loads(l) for l in open(sys.argv[1])]
-runs = {}
-for r in rows: runs.setdefault((r["policy"], r["connections"]), []).append(r["wrk"])
-by = {k: sorted(v, key=lambda w: w["rps"])[len(v) // 2] for k, v in runs.items()}
-print("| connections | --batch-wait | requests/s (median run) | all runs | p50 ms | p99 ms |")
-print("|---:|---|---:|---|---:|---:|")
-for c in (1, 16, 64):
-    for p in ("adaptive", "always"):
-        w = by[(p, c)]
-        every = ", ".join(f"{x['rps']:,.0f}" for x in runs[(p, c)])
-        print(f"| {c} | {p} | {w['rps']:,.0f} | {every} | {w['p50_ms']:.2f} | {w['p99_ms']:.2f} |")
-print()
-print("| connections | requests/s ratio (adaptive / always) | p99 ratio (adaptive / always) |")
-print("|---:|---:|---:|")
-for c in (1, 16, 64):
-    a, f = by[("adaptive", c)], by[("always", c)]
-    print(f"| {c} | {a['rps'] / f['rps']:.2f}x | {a['p99_ms'] / f['p99_ms']:.2f} |")
-print(f"\nload average before {sys.argv[2]}, after {sys.argv[3]}")
-PY
+/usr/bin/python3 "$root/bench/wrk/summarize.py" "$work/results.jsonl" policy "adaptive:--batch-wait adaptive" "always:--batch-wait always" "$load_before" "$load_after"

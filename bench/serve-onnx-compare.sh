@@ -39,25 +39,4 @@ for conns in 1 16 64; do
 done
 load_after="$(cut -d' ' -f1-3 /proc/loadavg)"
 
-/usr/bin/python3 - "$work/results.jsonl" "$load_before" "$load_after" <<'PY'
-import json, sys
-rows = [json.loads(l) for l in open(sys.argv[1])]
-runs = {}
-for r in rows: runs.setdefault((r["side"], r["connections"]), []).append(r["wrk"])
-by = {k: sorted(v, key=lambda w: w["rps"])[len(v) // 2] for k, v in runs.items()}
-print("| connections | server | requests/s (median run) | all runs | p50 ms | p99 ms | failed |")
-print("|---:|---|---:|---|---:|---:|---:|")
-for c in (1, 16, 64):
-    for s in ("lepton", "onnx"):
-        w = by[(s, c)]
-        every = ", ".join(f"{x['rps']:,.0f}" for x in runs[(s, c)])
-        name = "lepton serve" if s == "lepton" else "ASP.NET Core + ONNX Runtime"
-        print(f"| {c} | {name} | {w['rps']:,.0f} | {every} | {w['p50_ms']:.2f} | {w['p99_ms']:.2f} | {w['non_200'] + w['connect_errors'] + w['read_errors'] + w['timeouts']} |")
-print()
-print("| connections | requests/s ratio (lepton / reference) | p99 ratio (lepton / reference) |")
-print("|---:|---:|---:|")
-for c in (1, 16, 64):
-    a, f = by[("lepton", c)], by[("onnx", c)]
-    print(f"| {c} | {a['rps'] / f['rps']:.2f}x | {a['p99_ms'] / f['p99_ms']:.2f} |")
-print(f"\nload average before {sys.argv[2]}, after {sys.argv[3]}")
-PY
+/usr/bin/python3 "$root/bench/wrk/summarize.py" "$work/results.jsonl" side "lepton:lepton serve" "onnx:ASP.NET Core + ONNX Runtime" "$load_before" "$load_after"

@@ -45,9 +45,7 @@ public static class InstancesRequestParser
                         instances.Add(TensorDataReader.Read(ref reader, ref json, DataLocation.Element("instances", instances.Count), fastPath: false));
                     break;
                 case "top_k":
-                    topK = reader.TokenType == JsonTokenType.Number && reader.TryGetInt32(out int k) && k >= 1
-                        ? k
-                        : throw ProtocolException.BadRequest("'top_k' must be a whole number >= 1.");
+                    topK = TopK(ref reader);
                     break;
                 default:
                     throw ProtocolException.BadRequest($"Unknown field '{InferenceRequestParser.Clip(field)}'; the request has instances and top_k.");
@@ -73,4 +71,10 @@ public static class InstancesRequestParser
         }
         return new InstancesRequest(Tensor.FromArray(values, [instances.Count, .. dims]), topK);
     }
+
+    /// <summary>The <c>top_k</c> field's value at the reader: a whole number of at least 1, or a 400 that says so.</summary>
+    internal static int TopK(ref Utf8JsonReader reader) =>
+        reader.TokenType == JsonTokenType.Number && reader.TryGetInt32(out int k) && k >= 1
+            ? k
+            : throw ProtocolException.BadRequest("'top_k' must be a whole number >= 1.");
 }

@@ -58,9 +58,7 @@ public static class TextInstancesParser
                     texts.Add(reader.TokenType == JsonTokenType.String ? reader.GetString()! : throw ProtocolException.BadRequest("'text' must be a JSON string."));
                     break;
                 case "top_k":
-                    topK = reader.TokenType == JsonTokenType.Number && reader.TryGetInt32(out int k) && k >= 1
-                        ? k
-                        : throw ProtocolException.BadRequest("'top_k' must be a whole number >= 1.");
+                    topK = InstancesRequestParser.TopK(ref reader);
                     break;
                 default:
                     throw ProtocolException.BadRequest($"Unknown field '{InferenceRequestParser.Clip(field)}'; a text request has instances (or text) and top_k.");

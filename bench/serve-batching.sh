@@ -25,18 +25,7 @@ start_policy "$aport" adaptive
 start_policy "$fport" always
 load_before="$(cut -d' ' -f1-3 /proc/loadavg)"
 
-: > "$work/results.jsonl"
-port_of() { if [ "$1" = always ]; then echo "$fport"; else echo "$aport"; fi; }
-for conns in 1 16 64; do
-  for policy in adaptive always; do run_wrk "http://127.0.0.1:$(port_of "$policy")" "$conns" 2 >/dev/null; done # warm-up
-  for round in $(seq 1 "$rounds"); do
-    for policy in adaptive always; do
-      line="$(run_wrk "http://127.0.0.1:$(port_of "$policy")" "$conns" "$seconds")"
-      echo "{\"policy\":\"$policy\",\"connections\":$conns,\"wrk\":$line}" >> "$work/results.jsonl"
-      echo "$policy c=$conns round $round: $line" >&2
-    done
-  done
-done
+alternate_runs policy "$seconds" "$rounds" adaptive "http://127.0.0.1:$aport" always "http://127.0.0.1:$fport"
 load_after="$(cut -d' ' -f1-3 /proc/loadavg)"
 
 /usr/bin/python3 "$root/bench/wrk/summarize.py" "$work/results.jsonl" policy "adaptive:--batch-wait adaptive" "always:--batch-wait always" "$load_before" "$load_after"

@@ -52,3 +52,23 @@ run_wrk() {
   WRK_BODY="$work/body.json" WRK_TRACK_VERSIONS="${4:-0}" \
     wrk -t"$threads" -c"$2" -d"$3"s --timeout 30s -s "$root/bench/wrk/infer.lua" "$1" | grep '^WRKJSON' | cut -d' ' -f2-
 }
+
+# alternate_runs KEY SECONDS ROUNDS NAME_A URL_A NAME_B URL_B: at 1, 16 and 64 connections, a 2 s warm-up of each side,
+# then ROUNDS rounds of one run per side in turn; writes {"KEY": name, "connections": n, "wrk": {...}} lines to
+# $work/results.jsonl for bench/wrk/summarize.py.
+alternate_runs() {
+  local key="$1" seconds="$2" rounds="$3" line conns round side
+  local -A url=(["$4"]="$5" ["$6"]="$7")
+  local sides=("$4" "$6")
+  : > "$work/results.jsonl"
+  for conns in 1 16 64; do
+    for side in "${sides[@]}"; do run_wrk "${url[$side]}" "$conns" 2 >/dev/null; done # warm-up
+    for round in $(seq 1 "$rounds"); do
+      for side in "${sides[@]}"; do
+        line="$(run_wrk "${url[$side]}" "$conns" "$seconds")"
+        echo "{\"$key\":\"$side\",\"connections\":$conns,\"wrk\":$line}" >> "$work/results.jsonl"
+        echo "$side c=$conns round $round: $line" >&2
+      done
+    done
+  done
+}

@@ -25,18 +25,7 @@ pids+=($!)
 wait_ready "http://127.0.0.1:$oport" "$!" onnx
 load_before="$(cut -d' ' -f1-3 /proc/loadavg)"
 
-: > "$work/results.jsonl"
-port_of() { if [ "$1" = onnx ]; then echo "$oport"; else echo "$lport"; fi; }
-for conns in 1 16 64; do
-  for side in lepton onnx; do run_wrk "http://127.0.0.1:$(port_of "$side")" "$conns" 2 >/dev/null; done # warm-up
-  for round in $(seq 1 "$rounds"); do
-    for side in lepton onnx; do
-      line="$(run_wrk "http://127.0.0.1:$(port_of "$side")" "$conns" "$seconds")"
-      echo "{\"side\":\"$side\",\"connections\":$conns,\"wrk\":$line}" >> "$work/results.jsonl"
-      echo "$side c=$conns round $round: $line" >&2
-    done
-  done
-done
+alternate_runs side "$seconds" "$rounds" lepton "http://127.0.0.1:$lport" onnx "http://127.0.0.1:$oport"
 load_after="$(cut -d' ' -f1-3 /proc/loadavg)"
 
 /usr/bin/python3 "$root/bench/wrk/summarize.py" "$work/results.jsonl" side "lepton:lepton serve" "onnx:ASP.NET Core + ONNX Runtime" "$load_before" "$load_after"

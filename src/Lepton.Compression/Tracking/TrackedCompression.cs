@@ -113,21 +113,9 @@ public static class TrackedCompression
         return new TrackedCompressionOutcome(report, runId, datasetRef, version, outDir);
     }
 
-    // The same per-epoch metrics RunRecorder writes for Trainer.Fit, for the distillation loop (which has no TrainContext).
-    private static void LogEpoch(IRegistryStore store, string runId, EpochRecord record)
-    {
-        var metrics = new Dictionary<string, double>
-        {
-            ["loss"] = record.TrainLoss,
-            ["lr"] = record.LearningRate,
-            ["seconds"] = record.Duration.TotalSeconds,
-            ["samples_per_second"] = record.SamplesPerSecond,
-        };
-        if (record.TrainAccuracy is { } a) metrics["accuracy"] = a;
-        if (record.ValidationLoss is { } vl) metrics["val_loss"] = vl;
-        if (record.ValidationAccuracy is { } va) metrics["val_accuracy"] = va;
-        store.LogMetricsAsync(runId, record.Epoch, metrics).GetAwaiter().GetResult();
-    }
+    // The per-epoch metrics RunRecorder writes for Trainer.Fit, for the distillation loop (which has no TrainContext).
+    private static void LogEpoch(IRegistryStore store, string runId, EpochRecord record) =>
+        store.LogMetricsAsync(runId, record.Epoch, RunRecorder.EpochMetrics(record)).GetAwaiter().GetResult();
 
     private static ModelSpec ReadSpec(string folder)
     {

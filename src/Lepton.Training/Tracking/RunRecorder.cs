@@ -22,6 +22,14 @@ public sealed class RunRecorder(IRegistryStore store, string runId) : ICallback
 
     public void OnEpochEnd(TrainContext context, EpochRecord record)
     {
+        store.LogMetricsAsync(RunId, record.Epoch, EpochMetrics(record)).GetAwaiter().GetResult();
+        store.AppendRunLogAsync(RunId, $"epoch {record.Epoch}: loss {record.TrainLoss:F4}" +
+            (record.ValidationAccuracy is { } v ? $", val_accuracy {v:F4}" : "") + "\n").GetAwaiter().GetResult();
+    }
+
+    /// <summary>The per-epoch metrics a run records: loss, learning rate, seconds, samples/s and, when measured, accuracy and validation loss and accuracy.</summary>
+    public static Dictionary<string, double> EpochMetrics(EpochRecord record)
+    {
         var metrics = new Dictionary<string, double>
         {
             ["loss"] = record.TrainLoss,
@@ -32,9 +40,7 @@ public sealed class RunRecorder(IRegistryStore store, string runId) : ICallback
         if (record.TrainAccuracy is { } a) metrics["accuracy"] = a;
         if (record.ValidationLoss is { } vl) metrics["val_loss"] = vl;
         if (record.ValidationAccuracy is { } va) metrics["val_accuracy"] = va;
-        store.LogMetricsAsync(RunId, record.Epoch, metrics).GetAwaiter().GetResult();
-        store.AppendRunLogAsync(RunId, $"epoch {record.Epoch}: loss {record.TrainLoss:F4}" +
-            (record.ValidationAccuracy is { } v ? $", val_accuracy {v:F4}" : "") + "\n").GetAwaiter().GetResult();
+        return metrics;
     }
 
     public void OnTrainFailed(TrainContext context, Exception error) =>

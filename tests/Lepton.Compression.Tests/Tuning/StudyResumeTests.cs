@@ -85,7 +85,8 @@ public sealed class StudyResumeTests : IDisposable
     {
         var options = Options("budget") with { Budget = TimeSpan.FromMilliseconds(300) };
         var study = TuningStudy.Open(options, Space, "function");
-        var slow = new FunctionObjective((p, e) => { Thread.Sleep(20); return Score(p, e); });
+        // 50 ms per epoch: the 16 trials need at least 800 ms, so the 300 ms budget always ends the study first.
+        var slow = new FunctionObjective((p, e) => { Thread.Sleep(50); return Score(p, e); });
         Assert.Equal(StudyStop.Budget, await StudyRunner.RunAsync(study, slow));
         var state = study.Snapshot();
         Assert.True(state.Trials.Count < 16, $"{state.Trials.Count} trials started within the budget");

@@ -58,7 +58,10 @@ public sealed class GradientBoostingLearnerTests : IDisposable
         var first = GradientBoostingLearner.Fit(x, y, task, options);
         var second = GradientBoostingLearner.Fit(x, y, task, options);
         Assert.Equal(first.ModelText, second.ModelText);
-        Assert.Equal(first.ValidationCurve, second.ValidationCurve);
+        // The trees are bit for bit; LightGBM sums the validation loss with an OpenMP reduction whose order varies between
+        // runs, so the curve can differ in its last bit (about 1e-17) and is held to 1e-12.
+        Assert.Equal(first.ValidationCurve.Count, second.ValidationCurve.Count);
+        for (int i = 0; i < first.ValidationCurve.Count; i++) Assert.Equal(first.ValidationCurve[i], second.ValidationCurve[i], 1e-12);
         // And the seed matters: bagging draws other rows.
         Assert.NotEqual(first.ModelText, GradientBoostingLearner.Fit(x, y, task, options with { Seed = 6 }).ModelText);
     }

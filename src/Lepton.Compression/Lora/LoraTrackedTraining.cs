@@ -30,7 +30,7 @@ public static class LoraTrackedTraining
         ArgumentNullException.ThrowIfNull(recipe);
         ArgumentNullException.ThrowIfNull(registry);
         if (registerAs is not null) ModelName.Validate(registerAs);
-        using var images = await LoadImagesAsync(recipe, registry, ct);
+        using var images = await TrackedTraining.LoadImagesAsync(recipe.Data, registry, ct);
         var dataset = images?.Version
             ?? (TensorFolder.IsTensorFolder(recipe.Data)
                 ? await DatasetVersions.RecordTensorFolderAsync(registry.Store, recipe.Data, actor, ct)
@@ -91,16 +91,5 @@ public static class LoraTrackedTraining
                 spec.Metadata?["parent_model"]?.GetValue<string>()));
         }
         return [.. found.OrderByDescending(a => a.Version.CreatedAt)];
-    }
-
-    private static async Task<ImageDatasetVersion?> LoadImagesAsync(LoraRecipe recipe, ModelRegistry registry, CancellationToken ct)
-    {
-        if (TensorFolder.IsTensorFolder(recipe.Data) || string.Equals(recipe.Data, "fashion-mnist", StringComparison.OrdinalIgnoreCase)) return null;
-        if (Directory.Exists(recipe.Data))
-            throw new ArgumentException($"--data {recipe.Data} is a folder but not a tensor data set; import a folder of images first (lepton data import {recipe.Data} --name NAME) and train with --data NAME.");
-        var version = await DatasetReference.Parse(recipe.Data).ResolveAsync(registry.Store, ct);
-        if (!ImageDatasetSummary.IsImageVersion(version))
-            throw new ArgumentException($"--data {recipe.Data}: {version.Name}@{version.Version} is not an image data set version; LoRA trains on image versions, tensor data set folders and fashion-mnist.");
-        return await ImageDatasets.LoadAsync(registry.Store, registry.Artifacts, version, ct: ct);
     }
 }

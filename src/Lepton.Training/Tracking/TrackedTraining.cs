@@ -29,7 +29,7 @@ public static class TrackedTraining
         ICommunicator? communicator = null)
     {
         if (registerAs is not null) Registry.References.ModelName.Validate(registerAs);
-        using var images = await LoadImagesAsync(recipe, registry, ct);
+        using var images = await LoadImagesAsync(recipe.Data, registry, ct);
         if (communicator is { Rank: > 0 })
         {
             string reference = images is null ? recipe.Data : $"{images.Version.Name}@{images.Version.Version}";
@@ -67,14 +67,14 @@ public static class TrackedTraining
     }
 
     /// <summary>The image data set version <c>--data</c> names (NAME or NAME@V), or null for Fashion-MNIST and tensor folders.</summary>
-    private static async Task<ImageDatasetVersion?> LoadImagesAsync(ImageClassifierRecipe recipe, ModelRegistry registry, CancellationToken ct)
+    public static async Task<ImageDatasetVersion?> LoadImagesAsync(string data, ModelRegistry registry, CancellationToken ct)
     {
-        if (TensorFolder.IsTensorFolder(recipe.Data) || string.Equals(recipe.Data, "fashion-mnist", StringComparison.OrdinalIgnoreCase)) return null;
-        if (Directory.Exists(recipe.Data))
-            throw new ArgumentException($"--data {recipe.Data} is a folder but not a tensor data set; import a folder of images first (lepton data import {recipe.Data} --name NAME) and train with --data NAME.");
-        var version = await DatasetReference.Parse(recipe.Data).ResolveAsync(registry.Store, ct);
+        if (TensorFolder.IsTensorFolder(data) || string.Equals(data, "fashion-mnist", StringComparison.OrdinalIgnoreCase)) return null;
+        if (Directory.Exists(data))
+            throw new ArgumentException($"--data {data} is a folder but not a tensor data set; import a folder of images first (lepton data import {data} --name NAME) and train with --data NAME.");
+        var version = await DatasetReference.Parse(data).ResolveAsync(registry.Store, ct);
         if (!ImageDatasetSummary.IsImageVersion(version))
-            throw new ArgumentException($"--data {recipe.Data}: {version.Name}@{version.Version} is not an image data set version (imported with lepton data import); use fashion-mnist, a tensor data set folder, or an image data set.");
+            throw new ArgumentException($"--data {data}: {version.Name}@{version.Version} is not an image data set version (imported with lepton data import); use fashion-mnist, a tensor data set folder, or an image data set.");
         return await ImageDatasets.LoadAsync(registry.Store, registry.Artifacts, version, ct: ct);
     }
 }

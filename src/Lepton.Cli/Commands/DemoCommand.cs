@@ -4,15 +4,19 @@ using Lepton.Monitoring;
 
 namespace Lepton.Cli.Commands;
 
-/// <summary><c>lepton demo</c>: the whole factory end to end on Fashion-MNIST or a folder of images (see <see cref="FactoryDemo"/>).</summary>
+/// <summary><c>lepton demo</c>: the whole factory end to end on Fashion-MNIST, a folder of images or texts (see <see cref="FactoryDemo"/>).</summary>
 public static class DemoCommand
 {
     public static Command Create()
     {
-        var epochs = new Option<int?>("--epochs") { Description = "Training epochs for the champion (default: 1 on Fashion-MNIST, 10 on --images)." };
+        var epochs = new Option<int?>("--epochs") { Description = "Training epochs for the champion (default: 1 on Fashion-MNIST, 10 on --images, 12 on --text)." };
         var images = new Option<string?>("--images")
         {
             Description = "Run the demo on a folder of your own images (one subfolder per class, the Keras train/validation/test layout, or a CSV/JSONL manifest) instead of Fashion-MNIST.",
+        };
+        var text = new Option<bool>("--text")
+        {
+            Description = "Run the demo on text: customer-service messages it writes itself, a text-bow model, texts after a product launch as the drift.",
         };
         var size = new Option<string?>("--size") { Description = "With --images: the stored image size WxH (default: chosen from the data, as lepton data import does)." };
         var challengerEpochs = new Option<int>("--challenger-epochs") { Description = "Fine-tuning epochs for the challenger.", DefaultValueFactory = _ => 3 };
@@ -23,10 +27,10 @@ public static class DemoCommand
         var requests = new Option<int>("--requests") { Description = "Drifted requests the simulated client sends (normal traffic is half as many).", DefaultValueFactory = _ => 1600 };
         var canary = new Option<string>("--canary-window") { Description = "How long the challenger's canary is watched, e.g. 20s.", DefaultValueFactory = _ => "20s" };
         var threads = CommonOptions.Threads();
-        var cmd = new Command("demo", "The whole factory on Fashion-MNIST or your own images: train and serve a champion, send drifting traffic with " +
+        var cmd = new Command("demo", "The whole factory on Fashion-MNIST, your own images or text: train and serve a champion, send drifting traffic with " +
                                       "feedback, watch monitoring catch it, retrain a challenger, canary and promote it.\n\nExamples:\n  lepton demo --serve\n" +
-                                      "  lepton demo --images ./defects --size 64x64 --epochs 8");
-        foreach (var o in new Option[] { epochs, images, size, challengerEpochs, dataDir, home, port, serve, requests, canary, threads }) cmd.Options.Add(o);
+                                      "  lepton demo --images ./defects --size 64x64 --epochs 8\n  lepton demo --text");
+        foreach (var o in new Option[] { epochs, images, text, size, challengerEpochs, dataDir, home, port, serve, requests, canary, threads }) cmd.Options.Add(o);
         cmd.SetAction(p => CommandRunner.Run(async ct =>
         {
             CommonOptions.ApplyThreads(p.GetValue(threads));
@@ -35,7 +39,7 @@ public static class DemoCommand
                 Home: Path.GetFullPath(p.GetValue(home) ?? Path.Combine(CommonOptions.Home, "demo")),
                 Epochs: p.GetValue(epochs), DataDir: p.GetValue(dataDir), Port: p.GetValue(port), KeepServing: p.GetValue(serve),
                 NormalRequests: drifted / 2, DriftedRequests: drifted, ChallengerEpochs: p.GetValue(challengerEpochs),
-                CanaryWindow: MonitorWindow.ParseDuration(p.GetValue(canary)!), Images: p.GetValue(images), ImageSize: p.GetValue(size));
+                CanaryWindow: MonitorWindow.ParseDuration(p.GetValue(canary)!), Images: p.GetValue(images), ImageSize: p.GetValue(size), Text: p.GetValue(text));
             await new FactoryDemo(options).RunAsync(ct);
             return 0;
         }));

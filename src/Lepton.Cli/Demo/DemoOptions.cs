@@ -1,11 +1,10 @@
-using Lepton.Factory.Simulation;
-
 namespace Lepton.Cli.Demo;
 
 /// <summary>
 /// The knobs of <c>lepton demo</c>: where its store lives (a folder of its own, recreated each run), what data it runs on
-/// (Fashion-MNIST, or <see cref="Images"/>: a folder of the user's images), how long the champion trains (null: a default
-/// that suits the data), how much traffic the simulated client sends and how its images drift, and whether the server stays up.
+/// (Fashion-MNIST, <see cref="Images"/>: a folder of the user's images, or <see cref="Text"/>: customer-service messages), how
+/// long the champion trains (null: a default that suits the data), how much traffic the simulated client sends, and whether
+/// the server stays up.
 /// </summary>
 internal sealed record DemoOptions(
     string Home,
@@ -19,11 +18,9 @@ internal sealed record DemoOptions(
     int ChallengerEpochs = 3,
     TimeSpan? CanaryWindow = null,
     string? Images = null,
-    string? ImageSize = null)
+    string? ImageSize = null,
+    bool Text = false)
 {
-    /// <summary>A new lighting set-up: images washed out (lower contrast) and brighter.</summary>
-    public static ImageDrift Drift { get; } = new(Contrast: 0.5, Brightness: 100);
-
     public TimeSpan EffectiveCanaryWindow => CanaryWindow ?? TimeSpan.FromSeconds(20);
 
     public void Validate()
@@ -31,6 +28,7 @@ internal sealed record DemoOptions(
         if (Images is not null && !Directory.Exists(Images) && !File.Exists(Images))
             throw new ArgumentException($"--images {Images} does not exist; give a folder of images (one subfolder per class) or a CSV/JSONL manifest.");
         if (ImageSize is not null && Images is null) throw new ArgumentException("--size applies to --images; Fashion-MNIST is 28x28.");
+        if (Text && Images is not null) throw new ArgumentException("--text runs the demo on its own customer-service messages; leave out --images, or --text for images.");
         if (Epochs < 1) throw new ArgumentException($"--epochs must be >= 1, got {Epochs}.");
         if (ChallengerEpochs < 1) throw new ArgumentException($"--challenger-epochs must be >= 1, got {ChallengerEpochs}.");
         if (NormalRequests < 50 || DriftedRequests < 200)

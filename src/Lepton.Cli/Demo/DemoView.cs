@@ -20,6 +20,12 @@ internal static class DemoView
             var a = after.Overall.InputDrift.FirstOrDefault(d => d.Statistic == stat);
             Row(table, $"input {stat}: PSI / KS D", $"{b.Psi:F3} / {b.KsStatistic:F3}", a is null ? "-" : $"{a.Psi:F3} / {a.KsStatistic:F3}");
         }
+        if (before.Overall.TextDrift is { } tb)
+        {
+            var ta = after.Overall.TextDrift;
+            Row(table, "token frequency mix: PSI / chi2 p", $"{tb.TokenFrequencyPsi:F3} / {tb.TokenFrequencyPValue:G3}", ta is null ? "-" : $"{ta.TokenFrequencyPsi:F3} / {ta.TokenFrequencyPValue:G3}");
+            Row(table, "script mix: PSI (shares)", $"{tb.ScriptMixPsi:F3} ({Scripts(tb)})", ta is null ? "-" : $"{ta.ScriptMixPsi:F3} ({Scripts(ta)})");
+        }
         Row(table, "predicted classes: PSI / chi2 p", Prediction(before.Overall.PredictionDrift), Prediction(after.Overall.PredictionDrift));
         Row(table, "latency p50 / p99", $"{before.Overall.LatencyP50Ms:F1} / {before.Overall.LatencyP99Ms:F1} ms", $"{after.Overall.LatencyP50Ms:F1} / {after.Overall.LatencyP99Ms:F1} ms");
         AnsiConsole.Write(table);
@@ -61,6 +67,9 @@ internal static class DemoView
     }
 
     private static string Accuracy(LiveAccuracy? a) => a is null ? "-" : $"{a.Accuracy.ToString("P1", CultureInfo.InvariantCulture)} ({a.Labels})";
+
+    private static string Scripts(TextDrift t) =>
+        string.Join(", ", t.ScriptShares.Where(s => s.Value >= 0.005).OrderByDescending(s => s.Value).Select(s => $"{s.Key} {s.Value.ToString("P0", CultureInfo.InvariantCulture)}"));
 
     private static string Prediction(PredictionDrift? p) => p is null ? "-" : $"{p.Psi:F3} / {p.PValue:G3}";
 

@@ -6,21 +6,17 @@ using Lepton.Factory.Simulation;
 using Lepton.Monitoring;
 using Lepton.Monitoring.Alerts;
 using Lepton.Registry;
-using Lepton.Registry.Datasets;
 using Lepton.Registry.Keys;
 using Lepton.Registry.Store;
 using Lepton.Serving;
 using Lepton.Serving.Models;
-using Lepton.Training.Callbacks;
-using Lepton.Training.Tracking;
-using Lepton.Training.Workflows;
 using Microsoft.Extensions.Logging;
 using Spectre.Console;
 
 namespace Lepton.Cli.Demo;
 
 /// <summary>
-/// The whole factory on Fashion-MNIST or a folder of the user's images, from nothing: import, train and promote a champion, serve it, send normal then
+/// The whole factory on Fashion-MNIST, a folder of the user's images or customer-service texts, from nothing: import, train and promote a champion, serve it, send normal then
 /// drifted traffic with feedback, watch monitoring catch the drift and the accuracy drop, run the closed loop (challenger,
 /// gate, canary, promotion) and measure the new champion on the same drifted traffic. Every step says what it did.
 /// </summary>
@@ -38,13 +34,13 @@ internal sealed class FactoryDemo(DemoOptions options)
         var data = await ImportAsync(registry, ct);
         string model = data.Model;
 
-        Step($"train the champion ({data.ChampionRecipe.Model}, {data.ChampionRecipe.Epochs} epoch{(data.ChampionRecipe.Epochs == 1 ? "" : "s")}) and register it");
-        var champion = await TrainChampionAsync(registry, data, ct);
-        int championVersion = champion.Registered!.Version;
+        Step($"train the champion ({data.ChampionSummary}) and register it");
+        var champion = await data.TrainChampionAsync(registry, Path.Combine(options.Home, "champion"), Actor, ct);
+        int championVersion = champion.Version;
         await registry.PromoteAsync(model, championVersion, "production", Actor, ct);
         // Staging starts on the champion too, so the canary slot serves it until the loop puts a challenger there.
         await registry.PromoteAsync(model, championVersion, "staging", Actor, ct);
-        Say($"{model}@{championVersion}: test accuracy {champion.Outcome.TestReport!.Accuracy:P2}, run {champion.RunId[..8]}, promoted to production (and staging)");
+        Say($"{model}@{championVersion}: test accuracy {champion.TestAccuracy:P2}, run {champion.RunId[..8]}, promoted to production (and staging)");
 
         Step($"serve it (API keys on, 20% canary on {model}@staging, every raw input logged for retraining)");
         using var loggers = LoggerFactory.Create(b => b.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; }).SetMinimumLevel(LogLevel.Warning));
@@ -59,18 +55,18 @@ internal sealed class FactoryDemo(DemoOptions options)
         Say($"listening on {host.Url}; client key 'demo-client' (predict, feedback), admin key 'demo-admin'");
 
         using var http = Client(host.Url, clientKey.Secret);
-        var client = new TrafficSimulator(http, model, data.Traffic, data.RawScale);
+        var client = data.Client(http, drifted: false);
+        var driftedClient = data.Client(http, drifted: true);
         var monitor = new ModelMonitor(registry);
 
         Step($"normal traffic: {options.NormalRequests} requests, true labels sent back for {options.FeedbackFraction:P0}");
         var normalFrom = DateTimeOffset.UtcNow;
-        var normal = await client.RunAsync(new TrafficOptions(options.NormalRequests, FeedbackFraction: options.FeedbackFraction, Seed: 1), ct);
+        var normal = await client.RunAsync(data.Traffic(options.NormalRequests, options.FeedbackFraction, drifted: false, seed: 1), ct);
         var normalTo = DateTimeOffset.UtcNow;
         SayTraffic(normal);
 
-        Step($"drifted traffic: {options.DriftedRequests} requests, images {DemoOptions.Drift}, {data.DriftedClassesText}");
-        var drifted = await client.RunAsync(new TrafficOptions(options.DriftedRequests, FeedbackFraction: options.FeedbackFraction,
-            Drift: DemoOptions.Drift, ClassWeights: data.DriftedClassMix, Seed: 2), ct);
+        Step($"drifted traffic: {options.DriftedRequests} requests, {data.DriftSummary}");
+        var drifted = await driftedClient.RunAsync(data.Traffic(options.DriftedRequests, options.FeedbackFraction, drifted: true, seed: 2), ct);
         var driftedTo = DateTimeOffset.UtcNow;
         SayTraffic(drifted);
 
@@ -83,30 +79,26 @@ internal sealed class FactoryDemo(DemoOptions options)
         DemoView.WriteAlerts(alerts);
 
         Step("the closed loop, triggered by the alerts: feedback -> dataset version -> challenger -> gate -> canary -> production");
-        // The gate guards against forgetting on the base test set (no class's recall down by more than 15 points); on the
-        // drifted holdout the champion's recall is inflated by over-predicting a few classes, so there accuracy decides.
-        var policy = new LoopPolicy
+        var policy = data.Policy(new LoopPolicy
         {
-            Model = model, DataDir = options.DataDir, BaseData = data.BaseData, Epochs = options.ChallengerEpochs, CanaryWindow = options.EffectiveCanaryWindow,
-            CanaryFraction = 0.2, CanaryPollInterval = TimeSpan.FromSeconds(5), CanaryMinRequests = 30, CanaryMinLabels = 10,
-            Margin = 0.02, MaxClassRecallDrop = 0.15, RecallCheckSets = RecallCheckSets.BaseTest, BaseSampleSize = data.BaseSampleSize, FeedbackRepeat = 5,
-        };
+            Model = model, CanaryWindow = options.EffectiveCanaryWindow, CanaryFraction = 0.2, CanaryPollInterval = TimeSpan.FromSeconds(5),
+            CanaryMinRequests = 30, CanaryMinLabels = 10, Margin = 0.02, MaxClassRecallDrop = 0.15,
+        }, options);
         var trigger = await new LoopTrigger(registry.Store).CheckAsync(model, ct: ct);
         Say($"trigger: {trigger.Reason}");
-        var outcome = await RunLoopWithTrafficAsync(registry, client, data, policy, trigger, ct);
+        var outcome = await RunLoopWithTrafficAsync(registry, driftedClient, data, policy, trigger, ct);
         DemoView.WriteLoop(outcome);
 
         Step("the same drifted traffic, now answered by the new champion");
         TrafficResult? recovered = null;
         if (outcome.Result == LoopResult.Promoted && await WaitForPrimaryAsync(host, outcome.ChallengerVersion!.Value, ct))
         {
-            recovered = await client.RunAsync(new TrafficOptions(options.DriftedRequests / 2, FeedbackFraction: options.FeedbackFraction,
-                Drift: DemoOptions.Drift, ClassWeights: data.DriftedClassMix, Seed: 4), ct);
+            recovered = await driftedClient.RunAsync(data.Traffic(options.DriftedRequests / 2, options.FeedbackFraction, drifted: true, seed: 4), ct);
             SayTraffic(recovered);
         }
         else Say($"the champion was kept ({outcome.Result}): {outcome.Reason}");
 
-        var results = new DemoResults(model, champion.Outcome.TestReport!.Accuracy, normal, drifted, recovered, before, after, alerts, outcome, host.Url,
+        var results = new DemoResults(model, champion.TestAccuracy, normal, drifted, recovered, before, after, alerts, outcome, host.Url,
             adminKey.Secret, options.Home);
         Step("results");
         DemoView.WriteSummary(results);
@@ -125,31 +117,31 @@ internal sealed class FactoryDemo(DemoOptions options)
         return results;
     }
 
-    private async Task<DemoData> ImportAsync(ModelRegistry registry, CancellationToken ct)
+    private async Task<IDemoWorkload> ImportAsync(ModelRegistry registry, CancellationToken ct)
     {
-        if (options.Images is null)
+        IDemoWorkload data;
+        if (options.Text)
+        {
+            Step("write customer-service messages and import them as a text dataset version");
+            data = await TextDemoWorkload.SupportMessagesAsync(registry, options, Actor, ct);
+        }
+        else if (options.Images is null)
         {
             Step("import Fashion-MNIST as a dataset version");
-            var fashion = await DemoData.FashionMnistAsync(registry, options, Actor, ct);
-            Say(fashion.Description);
-            return fashion;
+            data = await ImageDemoWorkload.FashionMnistAsync(registry, options, Actor, ct);
         }
-        Step($"import {options.Images} as an image dataset version (decoded and resized once, into pixel shards)");
-        var progress = new Progress<ImportProgress>(_ => { });
-        var images = await DemoData.ImageFolderAsync(registry, options, Actor, progress, ct);
-        Say(images.Description);
-        return images;
-    }
-
-    private async Task<TrackedOutcome> TrainChampionAsync(ModelRegistry registry, DemoData data, CancellationToken ct)
-    {
-        using var progress = new ProgressBar();
-        return await TrackedTraining.RunAsync(data.ChampionRecipe, Path.Combine(options.Home, "champion"), registry, data.Model, Actor, [progress], ct);
+        else
+        {
+            Step($"import {options.Images} as an image dataset version (decoded and resized once, into pixel shards)");
+            data = await ImageDemoWorkload.ImageFolderAsync(registry, options, Actor, new Progress<ImportProgress>(_ => { }), ct);
+        }
+        Say(data.Description);
+        return data;
     }
 
     // The canary needs traffic while it is watched: once the loop moves staging to the challenger, a paced client sends
-    // drifted images until the loop ends. (Starting only then keeps the feedback the loop trains on the same on every run.)
-    private static async Task<LoopOutcome> RunLoopWithTrafficAsync(ModelRegistry registry, TrafficSimulator client, DemoData data, LoopPolicy policy,
+    // drifted examples until the loop ends. (Starting only then keeps the feedback the loop trains on the same on every run.)
+    private static async Task<LoopOutcome> RunLoopWithTrafficAsync(ModelRegistry registry, TrafficSimulator client, IDemoWorkload data, LoopPolicy policy,
         TriggerCheck trigger, CancellationToken ct)
     {
         using var stopTraffic = CancellationTokenSource.CreateLinkedTokenSource(ct);
@@ -172,13 +164,12 @@ internal sealed class FactoryDemo(DemoOptions options)
         }
     }
 
-    private static async Task CanaryTrafficAsync(ModelRegistry registry, TrafficSimulator client, DemoData data, LoopPolicy policy, CancellationToken ct)
+    private static async Task CanaryTrafficAsync(ModelRegistry registry, TrafficSimulator client, IDemoWorkload data, LoopPolicy policy, CancellationToken ct)
     {
         int champion = (await registry.Store.GetAliasAsync(policy.Model, policy.ChampionAlias, ct))!.Version;
         while (await registry.Store.GetAliasAsync(policy.Model, policy.StagingAlias, ct) is not { } staging || staging.Version == champion)
             await Task.Delay(250, ct);
-        await client.RunAsync(new TrafficOptions(1_000_000, Concurrency: 2, FeedbackFraction: 0.6, Drift: DemoOptions.Drift,
-            ClassWeights: data.DriftedClassMix, Duration: TimeSpan.FromHours(1), Seed: 3, RatePerSecond: 40), ct);
+        await client.RunAsync(data.Traffic(1_000_000, 0.6, drifted: true, seed: 3) with { Concurrency = 2, Duration = TimeSpan.FromHours(1), RatePerSecond = 40 }, ct);
     }
 
     private static async Task WaitForLogAsync(ServerHost host, CancellationToken ct)

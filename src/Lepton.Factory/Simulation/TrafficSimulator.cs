@@ -4,39 +4,26 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using Lepton.Data;
-using Lepton.Engine;
 
 namespace Lepton.Factory.Simulation;
 
 /// <summary>
-/// A client of <c>lepton serve</c> for demos and tests: posts images from a labelled set to
-/// <c>/models/{model}/predict</c> (raw pixels as JSON instances), notes which version answered (<c>X-Model-Version</c>)
+/// A client of <c>lepton serve</c> for demos and tests: posts examples from a labelled <see cref="ITrafficSource"/> (images as
+/// raw pixels, texts as strings) to <c>/models/{model}/predict</c>, notes which version answered (<c>X-Model-Version</c>)
 /// and whether it was right, and sends the true labels of a share of them to the feedback endpoint in batches.
 /// </summary>
-public sealed class TrafficSimulator
+public sealed class TrafficSimulator(HttpClient http, string model, ITrafficSource source)
 {
     private const int FeedbackBatch = 200;
-    private readonly HttpClient _http;
-    private readonly string _model;
-    private readonly float[] _pixels;
-    private readonly int[] _labels;
-    private readonly int _row;
-    private readonly IReadOnlyList<string> _classNames;
-    private readonly float _rawScale;
+    private readonly HttpClient _http = http;
+    private readonly string _model = model;
+    private readonly IReadOnlyList<string> _classNames = source.ClassNames;
 
+    /// <summary>Images from <paramref name="source"/> as raw pixels (see <see cref="ImageTrafficSource"/>).</summary>
     /// <param name="http">A client whose BaseAddress is the server (and whose default headers carry the API key).</param>
-    /// <param name="source">Labelled images with int32 class ids.</param>
-    /// <param name="rawScale">What turns the source's values into the raw pixels clients send: 255 for images scaled to [0,1]
-    /// (as <see cref="FashionMnist.Load"/> gives them), 1 for raw pixels.</param>
     public TrafficSimulator(HttpClient http, string model, InMemoryDataset source, float rawScale = 255f)
+        : this(http, model, new ImageTrafficSource(source, rawScale))
     {
-        _rawScale = rawScale;
-        _http = http;
-        _model = model;
-        _pixels = source.Inputs.Contiguous().ToArray();
-        _labels = source.Targets.Contiguous().ToIntArray();
-        _row = _pixels.Length / Math.Max(1, source.Count);
-        _classNames = source.ClassNames;
     }
 
     public async Task<TrafficResult> RunAsync(TrafficOptions options, CancellationToken ct = default)
@@ -52,7 +39,6 @@ public sealed class TrafficSimulator
 
         async Task Worker()
         {
-            var drifted = new float[_row];
             while (!stop.IsCancellationRequested)
             {
                 int i = Interlocked.Increment(ref next);
@@ -71,13 +57,13 @@ public sealed class TrafficSimulator
                 var (example, sendFeedback) = plan[i % plan.Length];
                 try
                 {
-                    var answer = await PredictAsync(example, options.Drift ?? ImageDrift.None, drifted, stop.Token);
+                    var answer = await PredictAsync(source.RequestBody(example, options.Drift ?? ImageDrift.None), stop.Token);
                     if (answer is null)
                     {
                         Interlocked.Increment(ref failed);
                         continue;
                     }
-                    string truth = _classNames[_labels[example]];
+                    string truth = _classNames[source.Label(example)];
                     tallies.AddOrUpdate(answer.Value.Version, _ => (1, answer.Value.Label == truth ? 1 : 0),
                         (_, t) => (t.Requests + 1, t.Correct + (answer.Value.Label == truth ? 1 : 0)));
                     Interlocked.Increment(ref done);
@@ -101,7 +87,7 @@ public sealed class TrafficSimulator
     private (int Example, bool Feedback)[] Plan(TrafficOptions options)
     {
         var rng = new Random((int)(options.Seed % int.MaxValue));
-        var byClass = Enumerable.Range(0, _classNames.Count).Select(c => Enumerable.Range(0, _labels.Length).Where(i => _labels[i] == c).ToArray()).ToArray();
+        var byClass = Enumerable.Range(0, _classNames.Count).Select(c => Enumerable.Range(0, source.Count).Where(i => source.Label(i) == c).ToArray()).ToArray();
         var weights = options.ClassWeights ?? byClass.Select(ids => (double)ids.Length).ToArray();
         double total = weights.Where((_, c) => byClass[c].Length > 0).Sum();
         var plan = new (int, bool)[options.Requests];
@@ -120,19 +106,9 @@ public sealed class TrafficSimulator
         return plan;
     }
 
-    private async Task<(string Version, string Label, string PredictionId)?> PredictAsync(int example, ImageDrift drift, float[] buffer, CancellationToken ct)
+    private async Task<(string Version, string Label, string PredictionId)?> PredictAsync(string body, CancellationToken ct)
     {
-        var pixels = _pixels.AsSpan(example * _row, _row);
-        for (int j = 0; j < _row; j++) buffer[j] = pixels[j] * _rawScale;
-        if (!drift.IsIdentity) drift.Apply(buffer, buffer);
-        var body = new StringBuilder(_row * 4 + 20).Append("{\"instances\":[[");
-        for (int j = 0; j < _row; j++)
-        {
-            if (j > 0) body.Append(',');
-            body.Append((int)MathF.Round(buffer[j]));
-        }
-        body.Append("]]}");
-        using var content = new StringContent(body.ToString(), Encoding.UTF8, "application/json");
+        using var content = new StringContent(body, Encoding.UTF8, "application/json");
         using var response = await _http.PostAsync($"models/{Uri.EscapeDataString(_model)}/predict", content, ct);
         if (!response.IsSuccessStatusCode) return null;
         using var doc = JsonDocument.Parse(await response.Content.ReadAsStreamAsync(ct));

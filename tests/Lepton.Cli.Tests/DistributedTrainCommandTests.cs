@@ -94,6 +94,13 @@ public sealed class DistributedTrainCommandTests(TrainedModelFixture fx)
         Assert.Equal(Enumerable.Range(saved + 1, Epochs - saved), epochs);
         Assert.Equal(Epochs, CheckpointEpoch(state));
         Assert.True(ModelFile.Load(outDir).Spec.Metrics["test_accuracy"] > 0.8);
+
+        // The killed job's run record is closed: by rank 0 on mpirun's SIGTERM, or else by the resume.
+        string resumedRun = Json(stdout).GetProperty("run_id").GetString()!;
+        var (_, runs, _) = await CliRun.Invoke("runs", "list", "--json");
+        var killed = Json(runs).EnumerateArray().Where(r => r.GetProperty("name").GetString() == Path.GetFileName(outDir) && r.GetProperty("id").GetString() != resumedRun).ToList();
+        Assert.NotEmpty(killed);
+        Assert.All(killed, r => Assert.Equal("failed", r.GetProperty("status").GetString()));
     }
 
     [Fact]

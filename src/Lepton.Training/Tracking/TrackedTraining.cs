@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using Lepton.Data;
 using Lepton.Registry;
@@ -43,6 +44,15 @@ public static class TrackedTraining
         string datasetRef = $"{dataset.Name}@{dataset.Version}";
         string name = registerAs ?? Path.GetFileName(Path.GetFullPath(outDir));
         var recorder = await RunRecorder.StartAsync(registry.Store, name, JsonSerializer.Serialize(recipe), datasetRef, recipe.Seed, actor, ct);
+        string? interrupted = recipe.Resume ? RunMarker.Read(outDir) : null;
+        RunMarker.Write(outDir, recorder.RunId);
+        if (interrupted is not null && await registry.Store.GetRunAsync(interrupted, ct) is { Status: RunStatus.Running })
+        {
+            // Its process was killed before it could end its own record.
+            await registry.Store.EndRunAsync(interrupted, RunStatus.Failed, $"interrupted (its process was killed); resumed by run {recorder.RunId}", actor, ct);
+            await registry.Store.AppendRunLogAsync(recorder.RunId, $"resumes run {interrupted} from the last checkpoint in {outDir}\n", ct);
+        }
+        using var stopped = RecordStopByMpirun(communicator, registry, recorder.RunId, actor);
         TrainingOutcome outcome;
         try
         {
@@ -65,6 +75,15 @@ public static class TrackedTraining
             version = await registry.RegisterAsync(registerAs, outDir, recorder.RunId, datasetRef, actor, ct);
         return new TrackedOutcome(outcome, recorder.RunId, datasetRef, version);
     }
+
+    // mpirun ends every rank with SIGTERM, then SIGKILL, when one rank dies: rank 0 closes its run record in between, with a
+    // bounded wait so the notice and the record never hold the process past the kill.
+    private static IDisposable? RecordStopByMpirun(ICommunicator? communicator, ModelRegistry registry, string runId, string actor) =>
+        communicator is { Size: > 1 }
+            ? PosixSignalRegistration.Create(PosixSignal.SIGTERM, _ => registry.Store
+                .EndRunAsync(runId, RunStatus.Failed, "stopped by mpirun: another rank died or was killed, or the job was interrupted; rerun with --resume", actor)
+                .Wait(TimeSpan.FromMilliseconds(500)))
+            : null;
 
     /// <summary>The image data set version <c>--data</c> names (NAME or NAME@V), or null for Fashion-MNIST and tensor folders.</summary>
     public static async Task<ImageDatasetVersion?> LoadImagesAsync(string data, ModelRegistry registry, CancellationToken ct)

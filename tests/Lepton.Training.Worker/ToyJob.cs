@@ -53,9 +53,11 @@ public static class ToyJob
     /// <summary>
     /// Trains and returns the model; with a communicator, rank 0 alone appends its saves to <see cref="SavesLog"/>, keeps a
     /// checkpoint in <c>checkpoint/</c> and writes <see cref="WeightsFile"/>. Without planned steps every step records its
-    /// ops and backpropagates through them (the autograd path).
+    /// ops and backpropagates through them (the autograd path). With <paramref name="validate"/>, each epoch is validated on
+    /// the images again (under a communicator, each rank scores its part).
     /// </summary>
-    public static (Sequential Model, TrainingHistory History) Run(ICommunicator? communicator, string outDir, int globalBatch = BatchSize, bool plannedSteps = true)
+    public static (Sequential Model, TrainingHistory History) Run(ICommunicator? communicator, string outDir, int globalBatch = BatchSize, bool plannedSteps = true,
+        bool validate = false)
     {
         var model = Model();
         var trainer = new Trainer(model, new Adam(model.Parameters(), new AdamOptions(LearningRate: 0.01)), new CrossEntropyLoss(), new TrainerOptions(PlannedSteps: plannedSteps));
@@ -66,7 +68,7 @@ public static class ToyJob
             SafetensorsWriter.Write(Path.Combine(dir, "weights.safetensors"), m.StateDict());
         }, new ModelCheckpointOptions(Monitor: "loss"));
         var callbacks = DistributedCallbacks.OnRankZero(communicator, [checkpoint]);
-        var history = trainer.Fit(Images(), null, new FitOptions(Epochs, globalBatch, Seed, Communicator: communicator), callbacks);
+        var history = trainer.Fit(Images(), validate ? Images() : null, new FitOptions(Epochs, globalBatch, Seed, Communicator: communicator), callbacks);
         if (rank == 0) SafetensorsWriter.Write(Path.Combine(outDir, WeightsFile), model.StateDict());
         return (model, history);
     }

@@ -39,6 +39,20 @@ public sealed partial class Trainer
         GradientAllReduce.BroadcastState(comm, Model);
     }
 
+    // Each rank scores its part of the validation set and the sums go round, so every rank holds the whole set's loss and
+    // accuracy (callbacks then decide alike everywhere) for 1/Size of the work. Metrics beyond loss and accuracy keep state
+    // that cannot be summed this way, so with those every rank still validates on the whole set.
+    private EvalResult EvaluateShardsOverRanks(IDataset validation)
+    {
+        var comm = _averager!.Communicator;
+        var shard = new ValidationShard(validation, comm.Rank, comm.Size);
+        var part = EvaluatePass(shard, Options.EvalBatchSize, collect: false, CancellationToken.None)!;
+        Span<double> sums = [part.Loss * shard.Count, (part.Accuracy ?? 0) * shard.Count, part.Accuracy is null ? 1 : 0];
+        comm.AllReduceSum(sums);
+        int n = validation.Count;
+        return new EvalResult(sums[0] / n, sums[2] > 0 ? null : sums[1] / n, null, part.Classes, null);
+    }
+
     // The epoch's loss sum, example count and correct count over every rank, for the record rank 0 keeps.
     private (double LossSum, int Samples, long Correct) SumOverRanks(double lossSum, int samples, long correct)
     {

@@ -105,9 +105,10 @@ public sealed partial class Trainer
         if (validation is not null)
         {
             ResetAll(metrics);
-            // Every rank validates on the whole set with the same weights, so callbacks decide alike everywhere;
-            // cancelling one rank here would leave the others waiting at the next step.
-            var v = EvaluatePass(validation, Options.EvalBatchSize, collect: false, _averager is null ? ct : CancellationToken.None, metrics);
+            // Cancelling one rank here would leave the others waiting at the next step.
+            var v = _averager is not null && metrics.Count == 0 && validation.Count >= _averager.Communicator.Size
+                ? EvaluateShardsOverRanks(validation)
+                : EvaluatePass(validation, Options.EvalBatchSize, collect: false, _averager is null ? ct : CancellationToken.None, metrics);
             if (v is null) return null;
             valLoss = v.Loss;
             double? valMetricAcc = Collect(metrics, "val_", named);

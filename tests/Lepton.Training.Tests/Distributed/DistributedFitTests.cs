@@ -65,6 +65,45 @@ public sealed class DistributedFitTests : IDisposable
         Assert.Equal(Enumerable.Repeat("rank 0", ToyJob.Epochs), File.ReadAllLines(Path.Combine(shared, ToyJob.SavesLog)));
     }
 
+    // 150 validation examples over 4 ranks: parts of 37, 38, 37 and 38, scored apart and summed.
+    [Theory]
+    [InlineData(2)]
+    [InlineData(4)]
+    public void Fit_RanksValidateTheirPartsAndAgreeOnTheWholeSetsLossAndAccuracy(int ranks)
+    {
+        var (_, reference) = ToyJob.Run(null, Dir("one"), validate: true);
+        string shared = Dir("ranks");
+        var results = ThreadGroup.Run(ranks, c => ToyJob.Run(c, shared, validate: true));
+
+        for (int e = 0; e < ToyJob.Epochs; e++)
+        {
+            var expected = reference.Epochs[e];
+            foreach (var r in results)
+            {
+                var got = r.History.Epochs[e];
+                Assert.Equal(expected.ValidationLoss!.Value, got.ValidationLoss!.Value, 4);
+                Assert.Equal(expected.ValidationAccuracy!.Value, got.ValidationAccuracy!.Value, 6);
+                Assert.Equal(results[0].History.Epochs[e].ValidationLoss, got.ValidationLoss);
+            }
+        }
+    }
+
+    [Fact]
+    public void ValidationShard_PartsCoverEveryExampleOnce()
+    {
+        var data = ToyJob.Images();
+        var seen = new List<float>();
+        for (int rank = 0; rank < 4; rank++)
+        {
+            var shard = new ValidationShard(data, rank, 4);
+            Assert.InRange(shard.Count, 37, 38);
+            var batch = shard.GetBatch(Enumerable.Range(0, shard.Count).ToArray());
+            seen.AddRange(batch.Inputs.ToArray());
+        }
+        Assert.Equal(data.GetBatch(Enumerable.Range(0, data.Count).ToArray()).Inputs.ToArray(), seen);
+        Assert.Throws<ArgumentOutOfRangeException>(() => new ValidationShard(data, 0, 4).GetBatch([38]));
+    }
+
     [Fact]
     public void Fit_CancelOnOneRank_AllRanksStopAfterTheSameStep()
     {

@@ -44,7 +44,7 @@ public static class RunCommand
             string? storeSetting = p.GetValue(store)
                                    ?? (string.IsNullOrWhiteSpace(Environment.GetEnvironmentVariable(RegistryStoreFactory.StoreVariable)) ? recipe.Store : null);
             await using var registry = await ModelRegistry.OpenAsync(storeSetting, ct);
-            var runner = new RecipeRunner(RecipeSteps.Default());
+            var runner = new RecipeRunner(RecipeSteps.For(recipe));
             if (p.GetValue(dryRun)) return await DryRun(runner, recipe, registry.Store, p.GetValue(from), asJson, ct);
             int code = await Run(runner, recipe, registry, p.GetValue(from), asJson, ct);
             return code == 0 && p.GetValue(serve) ? await Hosting.RecipeService.RunAsync(recipe, registry, ct) : code;

@@ -15,9 +15,18 @@ public sealed record Recipe(
     RecipeMonitoring Monitoring,
     RecipeLoop Loop)
 {
+    /// <summary>The optional search that replaces the single training run; null trains once with <see cref="Training"/>.</summary>
+    public RecipeTune? Tune { get; init; }
+
+    /// <summary>The optional compression after the gate; null registers the trained model as it is.</summary>
+    public RecipeCompress? Compress { get; init; }
+
+    /// <summary>The optional export of the registered model; null writes no other format.</summary>
+    public RecipeExport? Export { get; init; }
+
     /// <summary>Where the recipe came from (a file path or a name given to <see cref="RecipeLoader.Parse"/>), for messages.</summary>
     public string Source { get; init; } = "lepton.yaml";
 
     /// <summary>The section names of a recipe, in file order; step input hashes name these.</summary>
-    public static IReadOnlyList<string> SectionNames { get; } = ["name", "store", "data", "model", "training", "gates", "serve", "monitoring", "loop"];
+    public static IReadOnlyList<string> SectionNames { get; } = ["name", "store", "data", "model", "training", "tune", "gates", "compress", "serve", "monitoring", "loop", "export"];
 }

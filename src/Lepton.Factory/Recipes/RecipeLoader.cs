@@ -54,14 +54,20 @@ public static partial class RecipeLoader
         string? store = root.String("store");
         if (root.Has("store") && string.IsNullOrWhiteSpace(store))
             root.Errors.Add(root.Node, "'store' is empty; give a connection string such as postgres://user:pass@host:5432/lepton or sqlite:PATH, or remove it.");
+        var data = ReadData(root.Section("data", DataKeys), baseDirectory);
         return new Recipe(name, store,
-            ReadData(root.Section("data", DataKeys), baseDirectory),
+            data,
             ReadModel(root.Section("model", ModelKeys), baseDirectory),
             ReadTraining(root.Section("training", TrainingKeys)),
             ReadGates(root.Section("gates", GateKeys)),
             ReadServe(root.Section("serve", ServeKeys), name),
             ReadMonitoring(root.Section("monitoring", MonitoringKeys)),
-            ReadLoop(root.Section("loop", LoopKeys)));
+            ReadLoop(root.Section("loop", LoopKeys)))
+        {
+            Tune = ReadTune(root.Section("tune", TuneKeys), baseDirectory),
+            Compress = ReadCompress(root.Section("compress", CompressKeys), data),
+            Export = ReadExport(root.Section("export", ExportKeys)),
+        };
     }
 
     private static string ReadName(YamlSection root)

@@ -29,7 +29,7 @@ public sealed class RecipeErrorTests
         var e = Single("name: a\nmonitor:\n  window: 5m\n");
         Assert.Equal((2, 1), (e.Line, e.Column));
         Assert.Contains("did you mean 'monitoring'?", e.Message);
-        Assert.Contains("name, store, data, model, training, gates, serve, monitoring, loop", e.Message);
+        Assert.Contains("name, store, data, model, training, tune, gates, compress, serve, monitoring, loop, export", e.Message);
     }
 
     [Fact]
@@ -77,6 +77,37 @@ public sealed class RecipeErrorTests
     [InlineData("data:\n  size: 64x64\n", "apply to 'source: images' only")]
     public void ImageDataNeedsAFolderAndAValidSize(string body, string message) =>
         Assert.Contains(message, Single("name: a\n" + body).Message);
+
+    [Theory]
+    [InlineData("tune:\n  trials: 5\n", "'tune.space' is missing")]
+    [InlineData("tune:\n  space: /no/such/space.yaml\n", "'tune.space' is '/no/such/space.yaml', but there is no file")]
+    [InlineData("tune:\n  space: /tmp\n  sampler: grid\n", "allowed values: tpe, random.")]
+    [InlineData("compress:\n  method: minmax\n", "set 'data.source: images'")]
+    [InlineData("export:\n  onnx: maybe\n", "allowed values: true, false.")]
+    public void OptimizationSectionsNameTheProblem(string body, string message) =>
+        Assert.Contains(message, Assert.Throws<RecipeException>(() => RecipeLoader.Parse("name: a\n" + body)).Message);
+
+    [Fact]
+    public void OptimizationSectionsAddTheirSteps()
+    {
+        string space = Path.Combine(Path.GetTempPath(), $"lepton-space-{Guid.NewGuid():N}.yaml");
+        File.WriteAllText(space, "lr: {type: float, low: 1e-4, high: 1e-1, log: true}\n");
+        try
+        {
+            var recipe = RecipeLoader.Parse($"name: a\ndata:\n  source: images\n  dir: /tmp\ntune:\n  space: {space}\n  trials: 4\n  budget: 5m\n" +
+                                            "compress:\n  max_accuracy_drop: 1\n  min_speedup: 1.5\nexport:\n  onnx: true\n");
+            Assert.Equal(new RecipeTune(space, Trials: 4, Budget: TimeSpan.FromMinutes(5)), recipe.Tune);
+            Assert.Equal(new RecipeCompress(MaxAccuracyDropPoints: 1, MinSpeedup: 1.5), recipe.Compress);
+            Assert.Equal(["data", "tune", "gate", "compress", "register", "promote", "export"],
+                Lepton.Factory.Recipes.Steps.RecipeSteps.For(recipe).Select(s => s.Name));
+            Assert.Equal(["data", "train", "gate", "register", "promote"],
+                Lepton.Factory.Recipes.Steps.RecipeSteps.For(RecipeLoader.Parse("name: a\n")).Select(s => s.Name));
+        }
+        finally
+        {
+            File.Delete(space);
+        }
+    }
 
     [Theory]
     [InlineData("monitoring:\n  window: 15 minutes\n", "'monitoring.window' is '15 minutes', which is not a duration")]

@@ -52,6 +52,9 @@ public static class RecipeHash
         "serve.canary" => r.Serve.Canary,
         "monitoring" => new { r.Monitoring.Window, r.Monitoring.Interval, Rules = r.Monitoring.Rules.Select(x => x.Text) },
         "loop" => r.Loop,
+        "tune" => r.Tune,
+        "compress" => r.Compress,
+        "export" => r.Export,
         _ => throw new ArgumentException($"Unknown recipe section '{name}'; sections are: {string.Join(", ", Recipe.SectionNames)}."),
     };
 

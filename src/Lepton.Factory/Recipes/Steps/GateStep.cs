@@ -4,7 +4,7 @@ using Lepton.Factory.Recipes.Running;
 
 namespace Lepton.Factory.Recipes.Steps;
 
-/// <summary><c>gate</c>: the trained model's test accuracy must reach <c>gates.min_accuracy</c>, or the run stops before registering it.</summary>
+/// <summary><c>gate</c>: the trained (or best tuned) model's test accuracy must reach <c>gates.min_accuracy</c>, or the run stops before registering it.</summary>
 public sealed class GateStep : IRecipeStep
 {
     public string Name => "gate";
@@ -13,8 +13,8 @@ public sealed class GateStep : IRecipeStep
 
     public Task<JsonObject> RunAsync(RecipeContext context, CancellationToken ct)
     {
-        double accuracy = context.Outputs("train")["test_accuracy"]?.GetValue<double>()
-                          ?? throw new InvalidOperationException("The train step recorded no test_accuracy; run lepton run --from train.");
+        double accuracy = context.Trained()["test_accuracy"]?.GetValue<double>()
+                          ?? throw new InvalidOperationException("The train (or tune) step recorded no test_accuracy; run lepton run --from train.");
         double? floor = context.Recipe.Gates.MinAccuracy;
         if (floor is { } min && accuracy < min)
             throw new RecipeStepFailedException(

@@ -1,0 +1,62 @@
+using Lepton.Compression.Quantization;
+using Lepton.Compression.Tuning.Sampling;
+using Lepton.Compression.Tuning.Space;
+using Lepton.Factory.Recipes.Schema;
+
+namespace Lepton.Factory.Recipes;
+
+/// <summary>The readers of the tune, compress and export sections.</summary>
+public static partial class RecipeLoader
+{
+    internal static IReadOnlyList<string> TuneKeys { get; } = ["space", "trials", "budget", "parallel", "sampler", "min_epochs", "max_epochs", "eta"];
+
+    internal static IReadOnlyList<string> CompressKeys { get; } = ["method", "samples", "max_accuracy_drop", "min_speedup"];
+
+    internal static IReadOnlyList<string> ExportKeys { get; } = ["onnx"];
+
+    private static RecipeTune? ReadTune(YamlSection? s, string baseDirectory)
+    {
+        if (s is null) return null;
+        string? space = s.String("space");
+        if (space is null)
+        {
+            s.Errors.Add(s.Node, "'tune.space' is missing; give the search space file (as lepton tune --space reads it, see docs/tuning.md), relative to the recipe.");
+            return null;
+        }
+        string full = Resolve(space, baseDirectory);
+        if (!File.Exists(full))
+            s.Errors.Add(s.Value("space")!, $"'tune.space' is '{space}', but there is no file at {full}.");
+        else
+        {
+            try { SearchSpaceYaml.Load(full); }
+            catch (Exception ex) when (ex is ArgumentException or FormatException or InvalidDataException) { s.Errors.Add(s.Value("space")!, $"'tune.space' {space}: {ex.Message}"); }
+        }
+        var d = new RecipeTune(full);
+        int min = s.Int("min_epochs", d.MinEpochs, 1, 10_000);
+        int? max = s.Has("max_epochs") ? s.Int("max_epochs", min, min, 10_000) : null;
+        return new RecipeTune(full,
+            Trials: s.Int("trials", d.Trials, 1, 10_000),
+            Budget: s.Duration("budget"),
+            Parallel: s.Int("parallel", d.Parallel, 1, 64),
+            Sampler: s.Choice("sampler", d.Sampler, Samplers.Names),
+            MinEpochs: min,
+            MaxEpochs: max,
+            Eta: s.Int("eta", d.Eta, 2, 100));
+    }
+
+    private static RecipeCompress? ReadCompress(YamlSection? s, RecipeData data)
+    {
+        if (s is null) return null;
+        if (!data.IsImages)
+            s.Errors.Add(s.Node, "'compress' calibrates int8 quantization on the training images of an image data set version; set 'data.source: images' (Fashion-MNIST recipes: import it as a folder), or remove 'compress'.");
+        var d = new RecipeCompress();
+        return new RecipeCompress(
+            Method: s.Choice("method", d.Method, CalibrationMethods.Names),
+            Samples: s.Int("samples", d.Samples, 1, 1_000_000),
+            MaxAccuracyDropPoints: s.Double("max_accuracy_drop", 0, 100) ?? d.MaxAccuracyDropPoints,
+            MinSpeedup: s.Double("min_speedup", 0, 1000) ?? d.MinSpeedup);
+    }
+
+    private static RecipeExport? ReadExport(YamlSection? s) =>
+        s is null ? null : new RecipeExport(s.Choice("onnx", "true", ["true", "false"]) == "true");
+}

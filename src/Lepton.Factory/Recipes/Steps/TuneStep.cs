@@ -1,0 +1,64 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using Lepton.Compression.Tuning;
+using Lepton.Compression.Tuning.Running;
+using Lepton.Compression.Tuning.Scheduling;
+using Lepton.Compression.Tuning.Space;
+using Lepton.Compression.Tuning.Study;
+using Lepton.Factory.Recipes.Running;
+using Lepton.NN.Serialization;
+
+namespace Lepton.Factory.Recipes.Steps;
+
+/// <summary>
+/// <c>tune</c>, in place of <c>train</c>: a hyperparameter search from the training section over the tune section's space,
+/// its study kept in the recipe's folder (<c>study/</c>) so an interrupted search resumes; the best completed trial is the
+/// trained model that goes through the gate, with its run as lineage.
+/// </summary>
+public sealed class TuneStep : IRecipeStep
+{
+    public string Name => "tune";
+
+    public string InputHash(Recipe recipe) =>
+        $"{RecipeHash.Of(recipe, "data", "model", "training", "tune")} {RecipeHash.Part("space", File.Exists(recipe.Tune!.Space) ? File.ReadAllText(recipe.Tune.Space) : "")}";
+
+    public async Task<JsonObject> RunAsync(RecipeContext context, CancellationToken ct)
+    {
+        var recipe = context.Recipe;
+        var tune = recipe.Tune ?? throw new InvalidOperationException("The tune step runs only for a recipe with a tune section.");
+        var baseRecipe = recipe.Training.ToImageClassifierRecipe(recipe.Data, recipe.Model,
+            recipe.Data.IsImages ? context.Outputs("data")["dataset_ref"]!.GetValue<string>() : null);
+        var study = new StudyOptions(recipe.Name, Path.Combine(context.WorkDirectory, "study"), tune.Trials, tune.Parallel, tune.Budget, tune.Sampler,
+            recipe.Training.Seed, new SuccessiveHalving(tune.MinEpochs, tune.MaxEpochs ?? recipe.Training.Epochs, tune.Eta));
+        context.Log($"tuning {recipe.Model.Reference}: {tune.Trials} trials ({tune.Sampler}, {tune.Parallel} at a time), {study.Schedule.MinEpochs} to {study.Schedule.MaxEpochs} epochs each, study in {study.Directory}");
+        var outcome = await TrackedTuning.RunAsync(new TuneRequest(baseRecipe, SearchSpaceYaml.Load(tune.Space), study), context.Registry, context.Actor, ct: ct);
+        if (outcome.Stop == StudyStop.Cancelled)
+            throw new OperationCanceledException("The search was interrupted; its finished trials are kept and the next lepton run resumes it.", ct);
+        var best = outcome.Best ?? throw new RecipeStepFailedException(
+            $"No trial of the search completed ({outcome.State.Trials.Count} started); give it more time (tune.budget) or check the trials with lepton runs list.");
+        string dir = best.ModelDirectory ?? throw new InvalidOperationException($"Trial {best.Number} completed without a model folder.");
+        var metrics = ModelFile.Load(dir).Spec.Metrics;
+        double accuracy = metrics.TryGetValue("test_accuracy", out double a) ? a
+            : throw new InvalidOperationException($"The best trial's model in {dir} records no test_accuracy.");
+        var run = best.RunId is null ? null : await context.Registry.Store.GetRunAsync(best.RunId, ct);
+        // Readable also carries the trial's recorded metrics as "@name"; the parameters are the rest.
+        var chosen = best.Readable.Where(kv => !kv.Key.StartsWith('@')).ToList();
+        string values = string.Join(", ", chosen.Select(kv => $"{kv.Key}={kv.Value}"));
+        context.Log($"best of {outcome.State.Trials.Count} trials: trial {best.Number} ({values}), {Percent(best.Value)} {study.Metric}, test accuracy {accuracy * 100:0.00}%; {outcome.EpochsSpent} epochs spent");
+        var parameters = new JsonObject();
+        foreach (var (k, v) in chosen) parameters[k] = v;
+        return new JsonObject
+        {
+            ["run_id"] = best.RunId,
+            ["dataset_ref"] = run?.DatasetRef,
+            ["model_dir"] = dir,
+            ["test_accuracy"] = accuracy,
+            ["best_trial"] = best.Number,
+            ["best_parameters"] = parameters,
+            ["trials"] = outcome.State.Trials.Count,
+            ["epochs_spent"] = outcome.EpochsSpent,
+        };
+    }
+
+    private static string Percent(double? v) => v is { } x ? (x * 100).ToString("0.00", CultureInfo.InvariantCulture) + "%" : "-";
+}

@@ -9,6 +9,7 @@ using Lepton.Registry.Datasets.Images;
 using Lepton.Registry.References;
 using Lepton.Registry.Store;
 using Lepton.Runtime;
+using Lepton.Training.Workflows;
 
 namespace Lepton.Compression.Quantization;
 
@@ -17,7 +18,14 @@ namespace Lepton.Compression.Quantization;
 /// image data set version to calibrate and evaluate on (<c>NAME@V</c>), where to write the int8 model folder, and the name to
 /// register it under (none: not registered).
 /// </summary>
-public sealed record QuantizeRequest(string Model, string Calibration, string OutDir, QuantizeOptions Options, string? RegisterAs = null);
+public sealed record QuantizeRequest(string Model, string Calibration, string OutDir, QuantizeOptions Options, string? RegisterAs = null)
+{
+    /// <summary>
+    /// The validation share and seed the float model was trained with, so a version without a test split is scored on the
+    /// same held-out images training kept out (by path hash); null: the training defaults (share 0, seed 0).
+    /// </summary>
+    public (double ValidationSplit, int Seed)? TrainingSplit { get; init; }
+}
 
 /// <summary>The written int8 model, how its layers were quantized, its accuracy against the float model, and its registered version.</summary>
 public sealed record QuantizeOutcome(
@@ -49,13 +57,16 @@ public static class QuantizeWorkflow
         using var version = await ImageDatasets.LoadAsync(registry.Store, registry.Artifacts, DatasetReference.Parse(request.Calibration), ct: ct);
         string reference = $"{version.Version.Name}@{version.Version.Version}";
         var classes = version.Manifest.Classes;
-        var known = classes.ToHashSet(StringComparer.Ordinal);
-        var items = version.Manifest.Items.Where(i => i.IsReadable && i.Label is not null && known.Contains(i.Label)).ToList();
-        if (items.Count == 0)
-            throw new InvalidDataException($"{reference} has no readable, labelled images to calibrate on; see lepton data inspect {reference}.");
-        var training = items.Where(i => i.Split is null or ImageSplits.Train).ToList();
-        var calibration = Sample(training.Count > 0 ? training : items, request.Options.Samples, request.Options.Seed);
-        var (evaluation, evaluatedOn) = EvaluationItems(items);
+        // The images training held out (its test split, or the share it kept out by path hash) are the ones to score on;
+        // calibration draws from what it trained on.
+        var (share, splitSeed) = request.TrainingSplit ?? await TrainingSplitOfAsync(registry, resolved, ct);
+        var (training, _, evaluation) = ImageTrainingData.Split(version.Manifest, share, splitSeed);
+        if (training.Count == 0 || evaluation.Count == 0)
+            throw new InvalidDataException($"{reference} has no readable, labelled images to calibrate and evaluate on ({training.Count} to train, {evaluation.Count} held out); see lepton data inspect {reference}.");
+        var calibration = Sample(training, request.Options.Samples, request.Options.Seed);
+        string evaluatedOn = version.Manifest.Items.Any(i => i.Split == ImageSplits.Test)
+            ? "test split"
+            : $"held-out test share, by path hash with seed {splitSeed} as training holds it out";
 
         using var floatPredictor = PredictorLoader.Default.Load(resolved.Folder);
         var batches = new List<Tensor>();
@@ -83,6 +94,24 @@ public static class QuantizeWorkflow
         return new QuantizeOutcome(resolved.Display, request.OutDir, reference, calibration.Count, evaluatedOn, quantized, report, registered);
     }
 
+    // A registered model's run holds the recipe it was trained with; a folder gets the training defaults.
+    private static async Task<(double ValidationSplit, int Seed)> TrainingSplitOfAsync(ModelRegistry registry, ResolvedModel model, CancellationToken ct)
+    {
+        if (model.Version?.RunId is not { } runId || await registry.Store.GetRunAsync(runId, ct) is not { } run) return (0, 0);
+        try
+        {
+            using var doc = System.Text.Json.JsonDocument.Parse(run.ParametersJson);
+            var root = doc.RootElement;
+            double share = root.TryGetProperty(nameof(ImageClassifierRecipe.ValidationSplit), out var v) && v.TryGetDouble(out double d) ? d : 0;
+            int seed = root.TryGetProperty(nameof(ImageClassifierRecipe.Seed), out var sd) && sd.TryGetUInt64(out ulong u) ? (int)u : 0;
+            return (share, seed);
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return (0, 0);
+        }
+    }
+
     // A seeded shuffle, so the same request calibrates on the same images.
     private static List<ImageItem> Sample(List<ImageItem> items, int count, ulong seed)
     {
@@ -90,16 +119,6 @@ public static class QuantizeWorkflow
         var rng = new Random(unchecked((int)seed ^ (int)(seed >> 32)));
         rng.Shuffle(order);
         return [.. order.Take(count)];
-    }
-
-    private static (List<ImageItem> Items, string Split) EvaluationItems(List<ImageItem> items)
-    {
-        foreach (var split in new[] { ImageSplits.Test, ImageSplits.Validation })
-        {
-            var chosen = items.Where(i => i.Split == split).ToList();
-            if (chosen.Count > 0) return (chosen, $"{split} split");
-        }
-        return (items, "all images (the version has no test or validation split)");
     }
 
     private static IEnumerable<Tensor> RawBatches(List<ImageItem> items, ImageDatasetVersion version, IReadOnlyList<string> classes, int batchSize)

@@ -32,7 +32,11 @@ public sealed class CompressStep : IRecipeStep
         string int8Dir = ModelDirectory(context);
         var options = new QuantizeOptions(CalibrationMethods.Parse(rule.Method), rule.Samples);
         context.Log($"quantizing {floatDir} to int8 ({rule.Method}, {rule.Samples} calibration images of {calibration})");
-        var outcome = await QuantizeWorkflow.RunAsync(context.Registry, new QuantizeRequest(floatDir, calibration, int8Dir, options), context.Actor, ct);
+        var request = new QuantizeRequest(floatDir, calibration, int8Dir, options)
+        {
+            TrainingSplit = (context.Recipe.Training.ValidationSplit, (int)context.Recipe.Training.Seed),
+        };
+        var outcome = await QuantizeWorkflow.RunAsync(context.Registry, request, context.Actor, ct);
         var speeds = ModelMeasurement.ServedSpeeds([floatDir, int8Dir], batchSize: 1, LatencyRepeats, ct);
         double floatMs = speeds[0].MillisecondsPerBatch, int8Ms = speeds[1].MillisecondsPerBatch;
         double speedup = int8Ms > 0 ? floatMs / int8Ms : 0;

@@ -34,6 +34,10 @@ public sealed class RecipeContext(Recipe recipe, ModelRegistry registry, string 
 
     public bool HasOutputs(string step) => _outputs.ContainsKey(step);
 
+    /// <summary>The training section as the workflow's recipe, on the data set version the data step recorded (images) or Fashion-MNIST.</summary>
+    public Training.Workflows.ImageClassifierRecipe TrainingRecipe() => Recipe.Training.ToImageClassifierRecipe(Recipe.Data, Recipe.Model,
+        Recipe.Data.IsImages ? Outputs("data")["dataset_ref"]!.GetValue<string>() : null);
+
     /// <summary>The trained model's outputs (model_dir, run_id, dataset_ref, test_accuracy): the tune step's best trial, or the train step's run.</summary>
     public JsonObject Trained() => HasOutputs("tune") ? Outputs("tune") : Outputs("train");
 

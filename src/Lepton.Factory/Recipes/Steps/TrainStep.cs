@@ -27,8 +27,7 @@ public sealed class TrainStep : IRecipeStep
     public async Task<JsonObject> RunAsync(RecipeContext context, CancellationToken ct)
     {
         var recipe = context.Recipe;
-        var training = recipe.Training.ToImageClassifierRecipe(recipe.Data, recipe.Model,
-            recipe.Data.IsImages ? context.Outputs("data")["dataset_ref"]!.GetValue<string>() : null);
+        var training = context.TrainingRecipe();
         string dir = ModelDirectory(context);
         context.Log($"training {recipe.Model.Reference} for {training.Epochs} epoch(s) into {dir}");
         var tracked = await TrackedTraining.RunAsync(training, dir, context.Registry, null, context.Actor, context.TrainingCallbacks, ct);

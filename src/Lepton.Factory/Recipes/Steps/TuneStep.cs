@@ -26,8 +26,7 @@ public sealed class TuneStep : IRecipeStep
     {
         var recipe = context.Recipe;
         var tune = recipe.Tune ?? throw new InvalidOperationException("The tune step runs only for a recipe with a tune section.");
-        var baseRecipe = recipe.Training.ToImageClassifierRecipe(recipe.Data, recipe.Model,
-            recipe.Data.IsImages ? context.Outputs("data")["dataset_ref"]!.GetValue<string>() : null);
+        var baseRecipe = context.TrainingRecipe();
         var study = new StudyOptions(recipe.Name, Path.Combine(context.WorkDirectory, "study"), tune.Trials, tune.Parallel, tune.Budget, tune.Sampler,
             recipe.Training.Seed, new SuccessiveHalving(tune.MinEpochs, tune.MaxEpochs ?? recipe.Training.Epochs, tune.Eta));
         context.Log($"tuning {recipe.Model.Reference}: {tune.Trials} trials ({tune.Sampler}, {tune.Parallel} at a time), {study.Schedule.MinEpochs} to {study.Schedule.MaxEpochs} epochs each, study in {study.Directory}");

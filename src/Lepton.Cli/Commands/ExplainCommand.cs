@@ -2,7 +2,7 @@ using System.CommandLine;
 using Lepton.Cli.Rendering;
 using Lepton.Data.Images;
 using Lepton.Data.Inputs;
-using Lepton.Reports.Explanations;
+using Lepton.Runtime.Explanations;
 using Lepton.Runtime;
 using Spectre.Console;
 

@@ -1,4 +1,4 @@
-namespace Lepton.Reports.Explanations;
+namespace Lepton.Runtime.Explanations;
 
 /// <summary>
 /// Where a method says the evidence for a class lies: one non-negative value per input pixel (row-major, Height × Width),

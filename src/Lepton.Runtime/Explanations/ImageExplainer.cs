@@ -4,7 +4,7 @@ using Lepton.NN;
 using Lepton.NN.Serialization;
 using Lepton.Runtime;
 
-namespace Lepton.Reports.Explanations;
+namespace Lepton.Runtime.Explanations;
 
 /// <summary>
 /// Explains one image classification with Grad-CAM, gradient saliency and occlusion: the model's own network (its

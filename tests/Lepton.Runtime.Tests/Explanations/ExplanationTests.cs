@@ -1,9 +1,9 @@
 using Lepton.Engine;
 using Lepton.NN;
 using Lepton.NN.Layers;
-using Lepton.Reports.Explanations;
+using Lepton.Runtime.Explanations;
 
-namespace Lepton.Reports.Tests.Explanations;
+namespace Lepton.Runtime.Tests.Explanations;
 
 /// <summary>
 /// A network whose decision is known by construction: its conv layer has a bright-spot channel (3×3 mean above 0.5) and a

@@ -120,6 +120,7 @@ public static class LeptonServer
 
         ProtocolEndpoints.Map(app);
         PredictEndpoint.Map(app);
+        ExplainEndpoint.Map(app);
         FeedbackEndpoint.Map(app);
         RepositoryEndpoints.Map(app);
         Http.Dashboard.DashboardEndpoints.Map(app, authenticator);

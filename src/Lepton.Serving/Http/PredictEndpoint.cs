@@ -78,7 +78,7 @@ public static class PredictEndpoint
 
     private static readonly System.Text.UTF8Encoding Utf8Strict = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
-    private static string DecodePlainText(byte[] bytes)
+    internal static string DecodePlainText(byte[] bytes)
     {
         try
         {
@@ -113,12 +113,12 @@ public static class PredictEndpoint
         await w.FlushAsync(http.RequestAborted);
     }
 
-    private sealed record PredictInput(byte[] Bytes, bool IsImage, bool IsPlainText = false);
+    internal sealed record PredictInput(byte[] Bytes, bool IsImage, bool IsPlainText = false);
 
     // The formats the image path decodes (SkiaSharp); the bytes themselves decide, the type only routes the body.
     private static readonly HashSet<string> ImageTypes = new(StringComparer.OrdinalIgnoreCase) { "image/png", "image/jpeg", "image/gif", "image/bmp", "image/webp" };
 
-    private static async Task<PredictInput> ReadInputAsync(HttpContext http, long limit)
+    internal static async Task<PredictInput> ReadInputAsync(HttpContext http, long limit)
     {
         string contentType = http.Request.ContentType ?? "";
         if (!MediaTypeHeaderValue.TryParse(contentType, out var media) || media.MediaType.Value is not { } type)

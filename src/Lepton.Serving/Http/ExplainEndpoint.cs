@@ -36,6 +36,7 @@ public static class ExplainEndpoint
         string format = http.Request.Query.TryGetValue("format", out var f) ? f.ToString().ToLowerInvariant() : "json";
         if (format is not ("json" or "png" or "html"))
             throw ProtocolException.BadRequest($"Query parameter format must be json, png (images) or html (texts), got '{InferenceRequestParser.Clip(format)}'.");
+        int grid = GridOf(http);
         var body = await PredictEndpoint.ReadInputAsync(http, serving.Options.MaxRequestBodyBytes);
         using var lease = serving.Models.Acquire(name);
         http.Items[RequestMetricsMiddleware.ModelItem] = lease.Name;
@@ -68,7 +69,6 @@ public static class ExplainEndpoint
             await http.Response.Body.WriteAsync(png, http.RequestAborted);
             return;
         }
-        int grid = GridOf(http);
         await WriteJsonAsync(http, w =>
         {
             WriteHead(w, lease, "image", explanation.Class, explanation.ClassName, explanation.Probabilities);

@@ -198,4 +198,28 @@ public sealed class ExplainEndpointTests : IAsyncLifetime
         Assert.Equal(415, reply.Status);
         Requests.AssertNoLeaks(reply);
     }
+
+    [Fact]
+    public async Task Dashboard_ExplainsRecentPredictions_InTheBackground()
+    {
+        var page = await Requests.Get(_client, "/", null);
+        Assert.Contains("No single-image or single-text predictions", page.Body);
+        Assert.Equal(200, (await Requests.PostJson(_client, "/models/patch/predict", Instance(BrightPatchNetwork.Image(4, 8, 11)), null)).Status);
+        using (var content = new StringContent("win a free prize", Encoding.UTF8, "text/plain"))
+            Assert.Equal(200, (await Requests.Send(_client, HttpMethod.Post, "/models/spam/predict", content, null)).Status);
+        // The first view starts the explanations and never waits for them; a later view shows them.
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        do
+        {
+            page = await Requests.Get(_client, "/", null);
+            if (page.Body.Contains("data:image/png;base64,", StringComparison.Ordinal) && page.Body.Contains("lepton-tokens", StringComparison.Ordinal)) break;
+            Assert.Contains("Explaining this prediction in the background", page.Body);
+            await Task.Delay(100);
+        }
+        while (DateTime.UtcNow < deadline);
+        Assert.Contains("Explanations of recent predictions", page.Body);
+        Assert.Contains("data:image/png;base64,", page.Body);
+        Assert.Contains("<b>tr</b>", page.Body);
+        Assert.Contains("lepton-tokens", page.Body);
+    }
 }

@@ -61,4 +61,45 @@ public sealed class CrossValidationCommandTests(TrainedModelFixture fx)
         Assert.NotEqual(0, code);
         Assert.Contains("--folds must be 2..100", err);
     }
+
+    [Fact]
+    public async Task TrainFolds_OnATable_CrossValidatesTheLearnerOnTheTrainingRows()
+    {
+        _ = fx;
+        string dir = Directory.CreateTempSubdirectory("cli-cv-table").FullName;
+        try
+        {
+            // 400 rows: churned exactly when usage is under 40.
+            var rng = new Random(5);
+            var csv = new System.Text.StringBuilder("usage,tenure,churned\n");
+            for (int i = 0; i < 400; i++)
+            {
+                double usage = Math.Round(rng.NextDouble() * 100, 1);
+                csv.Append(System.Globalization.CultureInfo.InvariantCulture, $"{usage},{rng.Next(1, 60)},{(usage < 40 ? "yes" : "no")}\n");
+            }
+            string path = Path.Combine(dir, "cv-churn.csv");
+            File.WriteAllText(path, csv.ToString());
+            var (code, stdout, err) = await CliRun.Invoke("data", "import", path, "--name", "cv-churn", "--label-column", "churned");
+            Assert.True(code == 0, err);
+            (code, stdout, err) = await CliRun.Invoke("data", "split", "cv-churn@1", "--test", "0.25", "--stratify", "--seed", "3");
+            Assert.True(code == 0, err);
+            (code, stdout, err) = await CliRun.Invoke("train", "--data", "cv-churn@2", "--model", "logistic", "--folds", "4", "--json");
+            Assert.True(code == 0, err + stdout);
+            var json = JsonDocument.Parse(stdout).RootElement;
+            var folds = json.GetProperty("fold_results").EnumerateArray().ToArray();
+            Assert.Equal(4, folds.Length);
+            // The folds partition the 300 training rows; the 100 test rows are never used.
+            Assert.Equal(300, folds.Sum(f => f.GetProperty("held_out").GetInt32()));
+            Assert.All(folds, f => Assert.Equal(225, f.GetProperty("trained_on").GetInt32()));
+            var accuracy = json.GetProperty("metrics").GetProperty("accuracy");
+            Assert.True(accuracy.GetProperty("mean").GetDouble() > 0.9, accuracy.ToString());
+            Assert.True(accuracy.GetProperty("min").GetDouble() <= accuracy.GetProperty("mean").GetDouble());
+            Assert.True(json.GetProperty("metrics").TryGetProperty("macro_f1", out _));
+            Assert.NotNull(json.GetProperty("parent_run").GetString());
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
 }

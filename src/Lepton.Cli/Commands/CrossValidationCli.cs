@@ -46,6 +46,20 @@ public static class CrossValidationCli
         return result.Cancelled ? CommandRunner.ExitCancelled : 0;
     }
 
+    /// <summary>Cross-validates a tabular recipe on a table data set version and prints the result.</summary>
+    public static async Task<int> RunAsync(Lepton.Training.Workflows.Tables.TabularRecipe recipe, int folds, string name, string? store, bool json, CancellationToken ct)
+    {
+        if (folds is < 2 or > 100) throw new ArgumentException($"--folds must be 2..100, got {folds}.");
+        await using var registry = await ModelRegistry.OpenAsync(store, ct);
+        var result = await TrackedCrossValidation.RunAsync(recipe, folds, registry, name, RegistryOptions.Actor, fold =>
+        {
+            if (!json) Console.Error.WriteLine($"fold {fold.Fold + 1}/{folds}: " + string.Join(", ", fold.Metrics.Select(m => $"{m.Key} {m.Value.ToString("F4", CultureInfo.InvariantCulture)}")));
+        }, ct);
+        if (json) JsonOut.Write(ToJson(result, null));
+        else Write(result, $"{name} on {recipe.Data}", null);
+        return result.Cancelled ? CommandRunner.ExitCancelled : 0;
+    }
+
     /// <summary>
     /// The recipe that made a model, for <c>eval --folds</c>: its architecture (model.json, fresh weights) and the training settings its
     /// metadata recorded (epochs, batch size, learning rate, optimizer, schedule, augmentation, seed), on <paramref name="data"/>.

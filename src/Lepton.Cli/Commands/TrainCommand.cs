@@ -87,12 +87,14 @@ public static class TrainCommand
             if (p.GetValue(lora) is { } loraText) return await LoraTrainCli.TrainAsync(p, loraText, ct);
             await using (var tables = await ModelRegistry.OpenAsync(p.GetValue(store), ct))
             {
-                if (p.GetValue(folds) is not null && (await TrackedTabularTraining.IsTableAsync(tables, p.GetValue(data)!, ct) || await TrackedTextTraining.IsTextAsync(tables, p.GetValue(data)!, ct)))
-                    throw new ArgumentException($"--folds cross-validates image data set versions, fashion-mnist and tensor folders; {p.GetValue(data)} is a table or text data set.");
+                if (p.GetValue(folds) is not null && await TrackedTextTraining.IsTextAsync(tables, p.GetValue(data)!, ct))
+                    throw new ArgumentException($"--folds cross-validates image and table data set versions, fashion-mnist and tensor folders; {p.GetValue(data)} is a text data set.");
                 if (await TrackedTabularTraining.IsTableAsync(tables, p.GetValue(data)!, ct))
                 {
                     var tabular = new TabularRecipe(p.GetValue(data)!, p.GetResult(model) is { Implicit: false } ? p.GetValue(model)! : "auto", (int)p.GetValue(seed),
                         Threads: p.GetValue(threads) ?? 0);
+                    if (p.GetValue(folds) is { } tableFolds)
+                        return await CrossValidationCli.RunAsync(tabular, tableFolds, p.GetValue(register) ?? tabular.Model, p.GetValue(store), p.GetValue(json), ct);
                     string tableDir = p.GetValue(outDir) ?? Path.Combine(CommonOptions.Home, "models", p.GetValue(register) ?? tabular.Model);
                     return await TabularOutcomeView.TrainAsync(tables, tabular, tableDir, p.GetValue(register), p.GetValue(json), ct);
                 }

@@ -3,17 +3,19 @@ using System.Text.Json.Nodes;
 using Lepton.Data;
 using Lepton.Registry;
 using Lepton.Registry.Datasets;
-using Lepton.Registry.Store;
+using Lepton.Registry.Datasets.Tables;
+using Lepton.Registry.References;
 using Lepton.Training.Callbacks;
 using Lepton.Training.Workflows;
 using Lepton.Training.Workflows.CrossValidation;
+using Lepton.Training.Workflows.Tables;
 
 namespace Lepton.Training.Tracking;
 
 /// <summary>
-/// Cross-validation recorded in the registry: a parent run (parameters: the recipe and <c>folds</c>; final metrics: the mean,
-/// std, min and max of every held-out metric as <c>cv_mean_accuracy</c>, ...) and one run per fold whose parameters name the
-/// parent (<c>parent_run</c>) and the fold, with its per-epoch curves and its held-out metrics as <c>test_*</c>.
+/// Cross-validation with its runs in the registry (<see cref="CrossValidationRuns"/>): a network recipe on an image data set
+/// version, Fashion-MNIST or a tensor folder (each fold's run gets its per-epoch curves), or a tabular recipe on a table
+/// data set version.
 /// </summary>
 public static class TrackedCrossValidation
 {
@@ -27,56 +29,66 @@ public static class TrackedCrossValidation
                 ? await DatasetVersions.RecordTensorFolderAsync(registry.Store, recipe.Data, actor, ct)
                 : await DatasetVersions.RecordFashionMnistAsync(registry.Store, recipe.DataDir, actor, ct));
         string datasetRef = $"{dataset.Name}@{dataset.Version}";
-        var parameters = JsonNode.Parse(JsonSerializer.Serialize(recipe))!.AsObject();
-        parameters["folds"] = folds;
-        var parent = await RunRecorder.StartAsync(registry.Store, name + "-cv", parameters.ToJsonString(), datasetRef, recipe.Seed, actor, ct);
-        var recorders = new Dictionary<int, RunRecorder>();
+        var runs = await CrossValidationRuns.StartAsync(registry.Store, name, JsonNode.Parse(JsonSerializer.Serialize(recipe))!.AsObject(), folds, datasetRef,
+            recipe.Seed, actor, ct);
         var outcomes = new List<FoldOutcome>();
-        CrossValidationResult result;
         try
         {
-            result = await Task.Run(() => ImageCrossValidation.Run(recipe, folds, fold =>
+            var result = await Task.Run(() => ImageCrossValidation.Run(recipe, folds, fold =>
             {
-                var child = (JsonObject)parameters.DeepClone();
-                child["parent_run"] = parent.RunId;
-                child["fold"] = fold;
-                var recorder = RunRecorder.StartAsync(registry.Store, $"{name}-cv-fold{fold + 1}", child.ToJsonString(), datasetRef, recipe.Seed, actor, ct)
-                    .GetAwaiter().GetResult();
-                recorders[fold] = recorder;
-                return [.. callbacks?.Invoke(fold) ?? [], recorder];
+                string id = runs.StartFoldAsync(fold, ct).GetAwaiter().GetResult();
+                return [.. callbacks?.Invoke(fold) ?? [], new RunRecorder(registry.Store, id)];
             }, outcome =>
             {
-                var recorder = recorders[outcome.Fold];
-                var final = outcome.Metrics.Where(m => double.IsFinite(m.Value)).ToDictionary(m => "test_" + m.Key, m => m.Value);
-                registry.Store.LogMetricsAsync(recorder.RunId, recipe.Epochs + 1, final, CancellationToken.None).GetAwaiter().GetResult();
-                registry.Store.EndRunAsync(recorder.RunId, RunStatus.Completed, null, actor, CancellationToken.None).GetAwaiter().GetResult();
-                var tracked = outcome with { RunId = recorder.RunId };
+                var tracked = runs.CompleteFoldAsync(outcome, recipe.Epochs + 1).GetAwaiter().GetResult();
                 outcomes.Add(tracked);
                 onFold?.Invoke(tracked);
             }, images, datasetRef, ct), ct);
+            return await CompleteAsync(runs, result, outcomes);
         }
         catch (Exception ex)
         {
-            foreach (var r in recorders.Values.Append(parent))
-                if ((await registry.Store.GetRunAsync(r.RunId, CancellationToken.None))?.Status == RunStatus.Running)
-                    await registry.Store.EndRunAsync(r.RunId, RunStatus.Failed, ex.Message, actor, CancellationToken.None);
+            await runs.FailAsync(ex);
             throw;
         }
-        result = new CrossValidationResult(result.Folds, result.Seed, outcomes, parent.RunId) { Cancelled = result.Cancelled };
-        var summary = new Dictionary<string, double>();
-        foreach (var m in result.Metrics.Where(m => double.IsFinite(m.Mean)))
+    }
+
+    public static async Task<CrossValidationResult> RunAsync(TabularRecipe recipe, int folds, ModelRegistry registry, string name, string actor,
+        Action<FoldOutcome>? onFold = null, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(registry);
+        recipe.Validate();
+        var version = await DatasetReference.Parse(recipe.Data).ResolveAsync(registry.Store, ct);
+        if (!TableDatasetSummary.IsTableVersion(version))
+            throw new ArgumentException($"--data {recipe.Data}: {version.Name}@{version.Version} is not a table data set version.");
+        var data = await TableDatasets.LoadAsync(registry.Artifacts, version, ct);
+        string datasetRef = $"{version.Name}@{version.Version}";
+        var runs = await CrossValidationRuns.StartAsync(registry.Store, name, JsonNode.Parse(JsonSerializer.Serialize(recipe))!.AsObject(), folds, datasetRef,
+            (ulong)recipe.Seed, actor, ct);
+        var outcomes = new List<FoldOutcome>();
+        try
         {
-            summary["cv_mean_" + m.Name] = m.Mean;
-            summary["cv_std_" + m.Name] = m.Std;
-            summary["cv_min_" + m.Name] = m.Min;
-            summary["cv_max_" + m.Name] = m.Max;
+            var result = await Task.Run(() => TableCrossValidation.Run(data, recipe, folds,
+                fold => runs.StartFoldAsync(fold, ct).GetAwaiter().GetResult(),
+                outcome =>
+                {
+                    var tracked = runs.CompleteFoldAsync(outcome, 1).GetAwaiter().GetResult();
+                    outcomes.Add(tracked);
+                    onFold?.Invoke(tracked);
+                }, ct), ct);
+            return await CompleteAsync(runs, result, outcomes);
         }
-        if (summary.Count > 0) await registry.Store.LogMetricsAsync(parent.RunId, 1, summary, CancellationToken.None);
-        foreach (var r in recorders.Values)
-            if ((await registry.Store.GetRunAsync(r.RunId, CancellationToken.None))?.Status == RunStatus.Running)
-                await registry.Store.EndRunAsync(r.RunId, RunStatus.Cancelled, "cross-validation stopped", actor, CancellationToken.None);
-        await registry.Store.EndRunAsync(parent.RunId, result.Cancelled ? RunStatus.Cancelled : RunStatus.Completed,
-            result.Cancelled ? $"stopped after {outcomes.Count} of {folds} folds" : null, actor, CancellationToken.None);
-        return result;
+        catch (Exception ex)
+        {
+            await runs.FailAsync(ex);
+            throw;
+        }
+    }
+
+    private static async Task<CrossValidationResult> CompleteAsync(CrossValidationRuns runs, CrossValidationResult result, List<FoldOutcome> tracked)
+    {
+        var final = new CrossValidationResult(result.Folds, result.Seed, tracked, runs.ParentRunId) { Cancelled = result.Cancelled };
+        await runs.CompleteAsync(final);
+        return final;
     }
 }

@@ -67,7 +67,8 @@ public static class CrossValidationCli
     public static ImageClassifierRecipe RecipeOf(string folder, string data, string? dataDir)
     {
         string specPath = Path.Combine(folder, ModelFile.SpecFileName);
-        if (!File.Exists(specPath)) throw new ArgumentException("--folds retrains the model's architecture, which needs a Lepton model folder (model.json); this model has none.");
+        if (!File.Exists(specPath) || File.Exists(Path.Combine(folder, Lepton.Runtime.LightGbm.LightGbmModelFolder.ModelTextFile)))
+            throw new ArgumentException("eval --folds retrains a Lepton network's architecture (its model.json); for a table learner run lepton train --data TABLE@V --model LEARNER --folds K.");
         var metadata = ModelSpec.FromJson(File.ReadAllText(specPath), specPath).Metadata;
         var d = new ImageClassifierRecipe();
         return d with

@@ -44,6 +44,7 @@ public sealed class ServedExplainer
             lock (copy)
             {
                 var network = copy.Load();
+                ImageExplainer.CheckExplainable(network.Spec, $"Model '{lease.Name}' version {lease.VersionLabel}");
                 return ImageExplainer.Explain(network.Model, x, network.Spec.ClassNames.Count > 0 ? network.Spec.ClassNames : lease.ClassNames, cls, null, ct);
             }
         }, ct).ConfigureAwait(false);
@@ -78,9 +79,9 @@ public sealed class ServedExplainer
         {
             return await Task.Run(work, ct).ConfigureAwait(false);
         }
-        catch (ArgumentOutOfRangeException ex)
+        catch (Exception ex) when (ex is ArgumentOutOfRangeException or InvalidDataException)
         {
-            throw ProtocolException.BadRequest(ex.Message);
+            throw ProtocolException.BadRequest(Http.ClientText.Scrub(ex.Message));
         }
         finally
         {

@@ -51,12 +51,22 @@ public sealed class ExplainEndpointTests : IAsyncLifetime
             ["ham", "spam"], maxLength: 16, normalization: "nfc");
         _registry.Add("spam", 1, _spamFolder);
 
+        // Recorded as an int8 child of patch@1 (its layers are float here; the record alone must send clients to the parent).
+        string int8 = Path.Combine(_root, "int8");
+        ModelFile.Save(int8, BrightPatchNetwork.Build(), new ModelSpec
+        {
+            Input = new InputSpec("image", [-1, 1, BrightPatchNetwork.Side, BrightPatchNetwork.Side]),
+            ClassNames = ["tl", "tr", "bl", "br"],
+            Metadata = new System.Text.Json.Nodes.JsonObject { ["quantization"] = new System.Text.Json.Nodes.JsonObject { ["source_model"] = "patch@1" } },
+        });
+        _registry.Add("int8", 1, int8);
+
         string table = Path.Combine(_root, "table");
         ModelFile.Save(table, new Sequential(new Linear(8, 3, rng: new Generator(3))), new ModelSpec { Input = new InputSpec("x", [-1, 8]), ClassNames = ["a", "b", "c"] });
         _registry.Add("table", 1, table);
 
         _models = new ModelManager(_registry.Resolver, new ModelManagerOptions(AliasPollInterval: Timeout.InfiniteTimeSpan));
-        foreach (var name in new[] { "patch", "spam", "table" })
+        foreach (var name in new[] { "patch", "spam", "table", "int8" })
             await _models.LoadAsync(new ModelServeOptions($"{name}@1", MaxBatchSize: 8, MaxQueueDelay: TimeSpan.FromMilliseconds(1)));
         _app = LeptonServer.Build(new ServerOptions { NoAuth = true }, new ServerDependencies(_models, null, null), b => b.WebHost.UseTestServer());
         await _app.StartAsync();
@@ -171,6 +181,7 @@ public sealed class ExplainEndpointTests : IAsyncLifetime
     [InlineData("/models/spam/explain", "{\"instances\": [\"one\", \"two\"]}", 400, "one text at a time")]
     [InlineData("/models/spam/explain?format=png", "{\"instances\": [\"one\"]}", 400, "format=png")]
     [InlineData("/models/nope/explain", "{\"instances\": [\"one\"]}", 404, "")]
+    [InlineData("/models/int8/explain", null, 400, "int8-quantized from patch@1")]
     public async Task BadRequests_Get4xx_WithoutLeaks(string path, string? body, int status, string says)
     {
         body ??= Instance(BrightPatchNetwork.Image(0, 0, 1));

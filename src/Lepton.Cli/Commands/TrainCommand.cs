@@ -129,6 +129,7 @@ public static class TrainCommand
                 Transfer: await TransferCliOptions.ResolveAsync(p, from, freeze, unfreezeAfter, backboneLr, p.GetValue(store), ct),
                 Resume: p.GetValue(resume));
             string dir = p.GetValue(outDir) ?? Path.Combine(CommonOptions.Home, "models", Path.GetFileNameWithoutExtension(recipe.Model));
+            if (p.GetValue(folds) is not null && p.GetValue(distributed)) throw new ArgumentException("--folds runs its folds in one process; drop --distributed.");
             if (p.GetValue(folds) is { } k)
                 return await CrossValidationCli.RunAsync(recipe, k, p.GetValue(register) ?? Path.GetFileNameWithoutExtension(recipe.Model), p.GetValue(store), p.GetValue(json), null, ct);
             if (!p.GetValue(distributed)) return await Train(recipe, dir, p.GetValue(register), p.GetValue(store), p.GetValue(json), ct);

@@ -43,6 +43,7 @@ return args.FirstOrDefault() switch
     "quantize-layers" => QuantizeSpeed.Layers(args[1..]),
     "replica-load" => ReplicaLoad.Run(args[1..]),
     "text-split" => TextSplitExport.Run(args[1..]),
+    "explain-latency" => ExplainSpeed.Run(args[1..]),
     _ => RunBenchmarkDotNet(args),
 };
 

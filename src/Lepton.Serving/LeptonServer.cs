@@ -85,13 +85,17 @@ public static class LeptonServer
         builder.Services.Configure<HostOptions>(h => h.ShutdownTimeout = options.ShutdownTimeout);
 
         var metrics = new HttpMetrics();
+        var explainer = new Explanations.ServedExplainer();
+        var recent = new Explanations.RecentInputs();
         var serving = new ServingContext(deps.Models, options, deps.Sink, metrics)
         {
+            Explainer = explainer,
+            RecentInputs = recent,
             DefaultServeOptions = deps.DefaultServeOptions,
             ExtraMetrics = deps.ExtraMetrics ?? [],
             MetricsSources = deps.MetricsSources,
             Registry = deps.Registry,
-            DashboardPanels = deps.DashboardPanels,
+            DashboardPanels = [.. deps.DashboardPanels, new Explanations.ExplanationPanel(deps.Models, explainer, recent)],
             Labeling = deps.Labeling,
             LabelDataset = deps.LabelDataset,
             LabelCandidates = deps.LabelCandidates,
@@ -120,6 +124,7 @@ public static class LeptonServer
 
         ProtocolEndpoints.Map(app);
         PredictEndpoint.Map(app);
+        ExplainEndpoint.Map(app);
         FeedbackEndpoint.Map(app);
         RepositoryEndpoints.Map(app);
         Http.Dashboard.DashboardEndpoints.Map(app, authenticator);

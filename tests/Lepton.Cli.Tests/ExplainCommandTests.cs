@@ -30,3 +30,34 @@ public sealed class ExplainCommandTests(TrainedModelFixture fx)
         Assert.Contains("no-such-class", err);
     }
 }
+
+/// <summary><c>lepton explain --text</c> on a text model folder: token attributions in JSON and an HTML page with highlighted tokens.</summary>
+[Collection("cli")]
+public sealed class ExplainTextCommandTests(TrainedModelFixture fx)
+{
+    [Fact]
+    public async Task ExplainText_WritesHighlightedHtml_AndTokenAttributions()
+    {
+        string[] corpus = ["win a free prize now", "meeting moved to friday", "free pills cheap", "the invoice is attached"];
+        var tokenizer = new Lepton.Data.Text.Tokenizers.TextTokenizer(Lepton.Data.Text.Tokenizers.TokenizerTrainer.Train(corpus,
+            new Lepton.Data.Text.Tokenizers.TokenizerTrainingOptions(Lepton.Data.Text.Tokenizers.TokenizerKind.ByteLevelBpe, 300, MinFrequency: 1)));
+        string folder = Path.Combine(fx.Root, "text-model");
+        Lepton.Runtime.Text.TextModelFolder.Save(folder, Lepton.NN.Presets.TextPresets.Build("text-bow", tokenizer.Model.Vocab.Count, 2, 16, new Generator(3)),
+            tokenizer, ["ham", "spam"], maxLength: 16, normalization: "nfc");
+        string output = Path.Combine(fx.Root, "explain-text", "why.html");
+        var (code, stdout, err) = await CliRun.Invoke("explain", "--model", folder, "--text", "win a <free> prize", "--out", output, "--json");
+        Assert.True(code == 0, err + stdout);
+        var json = JsonDocument.Parse(stdout).RootElement;
+        Assert.Equal("token-occlusion", json.GetProperty("method").GetString());
+        var tokens = json.GetProperty("tokens").EnumerateArray().ToArray();
+        Assert.Equal("win a <free> prize", string.Concat(tokens.Select(t => t.GetProperty("token").GetString())));
+        string html = File.ReadAllText(output);
+        Assert.Contains("&lt;", html);
+        Assert.DoesNotContain("<free>", html);
+        Assert.Contains("background:rgba(", html);
+
+        (code, _, err) = await CliRun.Invoke("explain", "--model", folder, "--text", "hello", "--out", Path.Combine(fx.Root, "x.png"));
+        Assert.NotEqual(0, code);
+        Assert.Contains("name it .html", err);
+    }
+}

@@ -34,11 +34,13 @@ public static partial class EvalCommand
         var batch = new Option<int>("--batch-size") { Description = "Examples per forward pass.", DefaultValueFactory = _ => 256 };
         var threads = CommonOptions.Threads();
         var json = CommonOptions.Json();
+        var folds = CrossValidationCli.FoldsOption();
         var cmd = new Command("eval", "Evaluate a model on a data set's test split; --report writes an HTML report, --compare tests two models against each other.\n\n" +
                                       "Examples:\n  lepton eval --model .lepton/models/cnn --data fashion-mnist\n" +
                                       "  lepton eval --model shapes@production --data shapes@2 --report report.html\n" +
-                                      "  lepton eval --compare shapes@1 shapes@2 --data shapes@2 --report compare.html");
-        foreach (var o in new Option[] { model, compare, data, dataDir, reportPath, seed, bootstrap, batch, store, threads, json }) cmd.Options.Add(o);
+                                      "  lepton eval --compare shapes@1 shapes@2 --data shapes@2 --report compare.html\n" +
+                                      "  lepton eval --model shapes@production --data shapes@2 --folds 5 --report cv.html");
+        foreach (var o in new Option[] { model, compare, data, dataDir, reportPath, seed, bootstrap, batch, store, threads, json, folds }) cmd.Options.Add(o);
         cmd.SetAction(p => CommandRunner.Run(async ct =>
         {
             CommonOptions.ApplyThreads(p.GetValue(threads));
@@ -48,6 +50,13 @@ public static partial class EvalCommand
             if (pair is not { Length: > 0 } && p.GetValue(model) is null)
                 throw new ArgumentException("Name the model to evaluate with --model MODEL (or two with --compare A B).");
             string dataName = p.GetValue(data)!;
+            if (p.GetValue(folds) is { } k)
+            {
+                if (pair is { Length: > 0 }) throw new ArgumentException("--folds cross-validates one model's recipe; it does not combine with --compare.");
+                var cv = await ModelResolution.ResolveAsync(p.GetValue(model)!, p.GetValue(store), ct);
+                return await CrossValidationCli.RunAsync(CrossValidationCli.RecipeOf(cv.Folder, dataName, p.GetValue(dataDir)), k,
+                    cv.Version?.Model ?? Path.GetFileName(cv.Folder), p.GetValue(store), p.GetValue(json), p.GetValue(reportPath), ct);
+            }
             bool imageVersion = !TensorFolder.IsTensorFolder(dataName) && !string.Equals(dataName, "fashion-mnist", StringComparison.OrdinalIgnoreCase);
             if (pair is { Length: > 0 } || p.GetValue(reportPath) is not null || imageVersion)
             {

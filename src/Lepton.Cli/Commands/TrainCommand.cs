@@ -65,6 +65,7 @@ public static class TrainCommand
         var threads = CommonOptions.Threads();
         var json = CommonOptions.Json();
         var lora = LoraTrainCli.Option();
+        var folds = CrossValidationCli.FoldsOption();
 
         var cmd = new Command("train", "Train a model and write a model folder (model.json + weights.safetensors).\n\n" +
                                        "Examples:\n  lepton train --data fashion-mnist --model cnn --epochs 5 --batch-size 64 --lr 1e-3 --out models/cnn\n" +
@@ -77,7 +78,7 @@ public static class TrainCommand
                                        "  lepton train --data reviews@1 --model text-bow --epochs 10 --register reviews\n" +
                                        "  mpirun --allow-run-as-root -np 2 ./lepton train --data fashion-mnist --model cnn --threads 1 --distributed --out models/cnn\n" +
                                        "  lepton train --data fashion-mnist --model cnn --out models/cnn --resume");
-        foreach (var o in new Option[] { data, dataDir, task, threshold, model, epochs, batch, lr, optimizer, weightDecay, momentum, schedule, clip, valSplit, augment, seed, outDir, register, store, from, freeze, unfreezeAfter, backboneLr, vocabSize, maxLength, distributed, resume, threads, json, lora })
+        foreach (var o in new Option[] { data, dataDir, task, threshold, model, epochs, batch, lr, optimizer, weightDecay, momentum, schedule, clip, valSplit, augment, seed, outDir, register, store, from, freeze, unfreezeAfter, backboneLr, vocabSize, maxLength, distributed, resume, threads, json, lora, folds })
             cmd.Options.Add(o);
 
         cmd.SetAction(p => CommandRunner.Run(async ct =>
@@ -86,10 +87,14 @@ public static class TrainCommand
             if (p.GetValue(lora) is { } loraText) return await LoraTrainCli.TrainAsync(p, loraText, ct);
             await using (var tables = await ModelRegistry.OpenAsync(p.GetValue(store), ct))
             {
+                if (p.GetValue(folds) is not null && await TrackedTextTraining.IsTextAsync(tables, p.GetValue(data)!, ct))
+                    throw new ArgumentException($"--folds cross-validates image and table data set versions, fashion-mnist and tensor folders; {p.GetValue(data)} is a text data set.");
                 if (await TrackedTabularTraining.IsTableAsync(tables, p.GetValue(data)!, ct))
                 {
                     var tabular = new TabularRecipe(p.GetValue(data)!, p.GetResult(model) is { Implicit: false } ? p.GetValue(model)! : "auto", (int)p.GetValue(seed),
                         Threads: p.GetValue(threads) ?? 0);
+                    if (p.GetValue(folds) is { } tableFolds)
+                        return await CrossValidationCli.RunAsync(tabular, tableFolds, p.GetValue(register) ?? tabular.Model, p.GetValue(store), p.GetValue(json), ct);
                     string tableDir = p.GetValue(outDir) ?? Path.Combine(CommonOptions.Home, "models", p.GetValue(register) ?? tabular.Model);
                     return await TabularOutcomeView.TrainAsync(tables, tabular, tableDir, p.GetValue(register), p.GetValue(json), ct);
                 }
@@ -124,6 +129,9 @@ public static class TrainCommand
                 Transfer: await TransferCliOptions.ResolveAsync(p, from, freeze, unfreezeAfter, backboneLr, p.GetValue(store), ct),
                 Resume: p.GetValue(resume));
             string dir = p.GetValue(outDir) ?? Path.Combine(CommonOptions.Home, "models", Path.GetFileNameWithoutExtension(recipe.Model));
+            if (p.GetValue(folds) is not null && p.GetValue(distributed)) throw new ArgumentException("--folds runs its folds in one process; drop --distributed.");
+            if (p.GetValue(folds) is { } k)
+                return await CrossValidationCli.RunAsync(recipe, k, p.GetValue(register) ?? Path.GetFileNameWithoutExtension(recipe.Model), p.GetValue(store), p.GetValue(json), null, ct);
             if (!p.GetValue(distributed)) return await Train(recipe, dir, p.GetValue(register), p.GetValue(store), p.GetValue(json), ct);
             using var communicator = Communicators.FromEnvironment();
             using var stopNotice = RankStopNotice.Register(communicator, Path.GetFullPath(dir));

@@ -178,7 +178,7 @@ internal static class HtmlParts
     {
         html.Append("<dl class=\"lineage\">");
         Item("model", l.Model + (l.Version is { } v ? $" (version {v})" : ""));
-        Item("folder", l.Folder);
+        if (l.Folder.Length > 0) Item("folder", l.Folder);
         Item("evaluated on", evaluatedOn);
         Item("trained on", l.TrainedOn);
         if (l.DatasetAncestors.Count > 0) Item("data set ancestors", string.Join(" ← ", l.DatasetAncestors));

@@ -33,11 +33,15 @@ public sealed class TextInputEncoder
     private readonly int _maskInput;
     private readonly int _inputs;
     private readonly int _unknownId;
+    private readonly TokenizerModel _model;
+    private readonly HashSet<int> _specialIds;
 
     private TextInputEncoder(ITextEncoder encoder, TokenizerModel model, int maxLength, NormalizationForm? normalization, int idsInput, int maskInput, int inputs,
         TextReferenceProfile? reference)
     {
         _encoder = encoder;
+        _model = model;
+        _specialIds = [.. model.SpecialTokens.Where(model.Ids.ContainsKey).Select(t => model.Ids[t])];
         _padId = model.PadId;
         _unknownId = model.Kind == TokenizerKind.WordPiece && model.Ids.TryGetValue(TokenizerModel.Unknown, out int unk) ? unk : -1;
         Reference = reference;
@@ -137,6 +141,43 @@ public sealed class TextInputEncoder
         if (_maskInput >= 0) tensors[_maskInput] = Tensor.FromArray(mask, n, t); // mask: (N,T) 1 for tokens, 0 for padding
         return new TensorSet(tensors);
     }
+
+    /// <summary>
+    /// The model inputs for <paramref name="rows"/> rows of token ids (N,T) already laid out row-major, with the mask (N,T) when the
+    /// model takes one: the form explanations use to run copies of one text with single tokens taken out.
+    /// </summary>
+    public TensorSet FromIds(int[] ids, float[] mask, int rows)
+    {
+        ArgumentNullException.ThrowIfNull(ids);
+        ArgumentNullException.ThrowIfNull(mask);
+        if (rows < 1 || ids.Length % rows != 0 || mask.Length != ids.Length)
+            throw new ArgumentException($"FromIds: {ids.Length} ids and {mask.Length} mask values do not make {rows} equal rows.");
+        int t = ids.Length / rows;
+        var tensors = new Tensor[_inputs];
+        tensors[_idsInput] = Tensor.FromArray(ids, rows, t);                    // ids: (N,T) Int32
+        if (_maskInput >= 0) tensors[_maskInput] = Tensor.FromArray(mask, rows, t); // mask: (N,T)
+        return new TensorSet(tensors);
+    }
+
+    /// <summary>True when the model takes a mask input beside the ids (a masked-out position is ignored by the model).</summary>
+    public bool HasMask => _maskInput >= 0;
+
+    /// <summary>
+    /// A token as a person reads it, with the space before it when it starts a word, so a text's tokens joined give its words back:
+    /// byte-level BPE's symbols turned back into text (its pieces already carry their space), a WordPiece word with a space before
+    /// it and a continuation ("##ing") glued on. Special tokens are shown as they are.
+    /// </summary>
+    public string TokenText(int id)
+    {
+        if (id < 0 || id >= _model.Vocab.Count) return "?";
+        string token = _model.Vocab[id];
+        if (_specialIds.Contains(id)) return token;
+        if (_model.Kind == TokenizerKind.ByteLevelBpe) return ByteLevel.Decode(token);
+        return token.StartsWith(TokenizerModel.ContinuingSubwordPrefix, StringComparison.Ordinal) ? token[TokenizerModel.ContinuingSubwordPrefix.Length..] : " " + token;
+    }
+
+    /// <summary>True for the tokenizer's special tokens ([CLS], [SEP], [PAD], &lt;pad&gt;, ...), which carry no words of the text.</summary>
+    public bool IsSpecial(int id) => _specialIds.Contains(id);
 
     /// <summary>The token ids a text becomes (normalized, special tokens added, truncated to <see cref="MaxLength"/>), unpadded.</summary>
     public int[] Ids(string text) => EncodeOne(text, 0);

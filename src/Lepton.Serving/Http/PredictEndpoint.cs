@@ -54,6 +54,7 @@ public static class PredictEndpoint
         var dtype = lease.Signature.Inputs[0].DType;
         if (raw.DType != dtype) raw = raw.To(dtype);
         var outcome = await InferencePipeline.RunAsync(serving, http, lease, raw, preprocess: true);
+        if (lease.Signature.IsClassifier && lease.Kind == Runtime.LeptonModelKind.KindName) serving.RecentInputs.OfferImage(lease.Name, lease.VersionLabel, outcome.PredictionId, raw);
         // An unsure answer to one image is offered for labeling with the bytes the client sent (the log keeps no image).
         if (body.IsImage && serving.LabelCandidates is { } candidates && outcome.Outputs is ClassifierOutputs { Rows: 1 } classified)
             candidates.Offer(outcome.PredictionId, lease.Name, classified.Probabilities, classified.ClassNames, body.Bytes);
@@ -73,12 +74,13 @@ public static class PredictEndpoint
             topK = int.TryParse(q.ToString(), out int k) && k >= 1 ? k : throw ProtocolException.BadRequest("Query parameter top_k must be a whole number >= 1.");
         var raw = lease.ProtocolSignature.EncodeTexts(request.Texts, lease.Name);
         var outcome = await InferencePipeline.RunAsync(serving, http, lease, raw, preprocess: true, request.Texts);
+        if (request.Texts.Count == 1 && lease.Signature.IsClassifier) serving.RecentInputs.OfferText(lease.Name, lease.VersionLabel, outcome.PredictionId, request.Texts[0]);
         await WriteAsync(http, lease.Name, lease.VersionLabel, outcome, topK ?? serving.Options.DefaultTopK);
     }
 
     private static readonly System.Text.UTF8Encoding Utf8Strict = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
-    private static string DecodePlainText(byte[] bytes)
+    internal static string DecodePlainText(byte[] bytes)
     {
         try
         {
@@ -113,12 +115,12 @@ public static class PredictEndpoint
         await w.FlushAsync(http.RequestAborted);
     }
 
-    private sealed record PredictInput(byte[] Bytes, bool IsImage, bool IsPlainText = false);
+    internal sealed record PredictInput(byte[] Bytes, bool IsImage, bool IsPlainText = false);
 
     // The formats the image path decodes (SkiaSharp); the bytes themselves decide, the type only routes the body.
     private static readonly HashSet<string> ImageTypes = new(StringComparer.OrdinalIgnoreCase) { "image/png", "image/jpeg", "image/gif", "image/bmp", "image/webp" };
 
-    private static async Task<PredictInput> ReadInputAsync(HttpContext http, long limit)
+    internal static async Task<PredictInput> ReadInputAsync(HttpContext http, long limit)
     {
         string contentType = http.Request.ContentType ?? "";
         if (!MediaTypeHeaderValue.TryParse(contentType, out var media) || media.MediaType.Value is not { } type)

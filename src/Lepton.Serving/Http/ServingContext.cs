@@ -38,6 +38,12 @@ public sealed class ServingContext(ModelManager models, ServerOptions options, I
     /// <summary>Where the predict endpoint offers images of unsure answers for labeling; null keeps none.</summary>
     public ILabelCandidateSink? LabelCandidates { get; init; }
 
+    /// <summary>Computes explanations for /explain and the dashboard, bounded in concurrency and off the predict path.</summary>
+    public Explanations.ServedExplainer Explainer { get; init; } = new();
+
+    /// <summary>The last few explainable predictions per model, for the dashboard's explanations.</summary>
+    public Explanations.RecentInputs RecentInputs { get; init; } = new();
+
     /// <summary>Extra dashboard sections contributed from above serving.</summary>
     public IReadOnlyList<Dashboard.IDashboardPanel> DashboardPanels { get; init; } = [];
 }

@@ -121,6 +121,9 @@ public sealed class ModelLease : IDisposable
 
     internal ModelVersionSlot Slot => _slot;
 
+    /// <summary>The folder the version was loaded from; never shown to clients.</summary>
+    internal string Folder => _slot.Folder;
+
     public void Dispose()
     {
         if (Interlocked.Exchange(ref _disposed, 1) == 0) _slot.EndLease();

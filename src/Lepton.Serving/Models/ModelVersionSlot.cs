@@ -24,6 +24,7 @@ internal sealed class ModelVersionSlot
     public ModelVersionSlot(string model, ResolvedModel resolved, IPredictor predictor, DynamicBatcher batcher, TextInputEncoder? text = null)
     {
         Model = model;
+        Folder = resolved.Folder;
         Version = resolved.Version?.Version;
         Label = Version?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "folder";
         Identity = resolved.Version is { } v ? $"{v.Model}@{v.Version}#{v.ArtifactHash}" : null;
@@ -37,6 +38,9 @@ internal sealed class ModelVersionSlot
     }
 
     public string Model { get; }
+
+    /// <summary>The folder the version was loaded from (explanations load the network's float weights from it).</summary>
+    public string Folder { get; }
 
     public int? Version { get; }
 

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Lepton.Data.Tables;
 using Lepton.Data.Tables.Encoding;
 using Lepton.Data.Tables.Schema;
 using Lepton.Registry.Datasets.Tables;
@@ -42,25 +43,7 @@ public static class TabularTraining
         if (recipe.Model == "logistic" && !task.IsClassification)
             throw new ArgumentException($"--model logistic classifies, but {data.Version.Name}@{data.Version.Version}'s label '{set.Labels.Column}' is a regression target; use linear, gbdt or auto.");
         var train = set.Train;
-        IReadOnlyList<CandidateScore> candidates = [];
-        ITabularModel model;
-        switch (recipe.Model)
-        {
-            case "gbdt":
-                model = GradientBoostingLearner.Fit(train.Features, train.Labels, task, (recipe.Trees ?? GradientBoostingOptions.Default) with { Seed = recipe.Seed, NumThreads = recipe.Threads }, ct);
-                break;
-            case "random-forest":
-                model = GradientBoostingLearner.Fit(train.Features, train.Labels, task, (recipe.Trees ?? GradientBoostingOptions.RandomForest) with { Seed = recipe.Seed, NumThreads = recipe.Threads }, ct);
-                break;
-            case "logistic" or "linear":
-                model = LinearLearner.Fit(train.Features, train.Labels, task, new LinearOptions(), ct);
-                break;
-            default:
-                var auto = TabularAuto.Run(train.Features, train.Labels, task,
-                    new TabularAutoOptions(Seed: recipe.Seed, Budget: recipe.Budget, NumThreads: recipe.Threads), ct: ct);
-                (model, candidates) = (auto.Model, auto.Scores);
-                break;
-        }
+        var (model, candidates) = Fit(recipe, train.Features, train.Labels, task, ct);
         var metrics = new Dictionary<string, double>();
         var test = set.Test ?? set.Validation;
         if (test is { Labels.Length: > 0 })
@@ -75,5 +58,23 @@ public static class TabularTraining
         model.Save(outDir);
         set.Encoders.Save(Path.Combine(outDir, EncodersFile));
         return new TabularOutcome(model, model.Learner, metrics, candidates, train.Labels.Length, test?.Labels.Length ?? 0, clock.Elapsed);
+    }
+
+    /// <summary>The recipe's learner fitted on <paramref name="x"/> (for auto: the best candidate by cross-validation, with every candidate's score).</summary>
+    internal static (ITabularModel Model, IReadOnlyList<CandidateScore> Candidates) Fit(TabularRecipe recipe, FeatureMatrix x, float[] labels, TabularTask task,
+        CancellationToken ct)
+    {
+        switch (recipe.Model)
+        {
+            case "gbdt":
+                return (GradientBoostingLearner.Fit(x, labels, task, (recipe.Trees ?? GradientBoostingOptions.Default) with { Seed = recipe.Seed, NumThreads = recipe.Threads }, ct), []);
+            case "random-forest":
+                return (GradientBoostingLearner.Fit(x, labels, task, (recipe.Trees ?? GradientBoostingOptions.RandomForest) with { Seed = recipe.Seed, NumThreads = recipe.Threads }, ct), []);
+            case "logistic" or "linear":
+                return (LinearLearner.Fit(x, labels, task, new LinearOptions(), ct), []);
+            default:
+                var auto = TabularAuto.Run(x, labels, task, new TabularAutoOptions(Seed: recipe.Seed, Budget: recipe.Budget, NumThreads: recipe.Threads), ct: ct);
+                return (auto.Model, auto.Scores);
+        }
     }
 }

@@ -1,56 +1,23 @@
 using Lepton.Engine;
 using Lepton.NN;
 using Lepton.NN.Layers;
-using Lepton.Reports.Explanations;
+using Lepton.Runtime.Explanations;
+using Lepton.Tests.Shared;
 
-namespace Lepton.Reports.Tests.Explanations;
+namespace Lepton.Runtime.Tests.Explanations;
 
 /// <summary>
-/// A network whose decision is known by construction: its conv layer has a bright-spot channel (3×3 mean above 0.5) and a
-/// dark-background channel; the classifier reads only the bright-spot channel, class k from quadrant k. On an image with one
-/// bright 4×4 patch (and a dim decoy patch and noise elsewhere), the evidence is the patch, and each method must say so.
+/// The bright-patch network (<see cref="BrightPatchNetwork"/>): on an image with one bright 4×4 patch (and a dim decoy patch and
+/// noise elsewhere), the evidence is the patch, and each method must say so; a network that reads half the image gets no
+/// saliency on the other half.
 /// </summary>
 public sealed class ExplanationTests
 {
-    private const int Side = 16;
+    private const int Side = BrightPatchNetwork.Side;
 
-    private static Sequential Network()
-    {
-        var conv = new Conv2d(1, 2, 3, new Conv2dOptions(Padding: 1), new Generator(1));
-        var w = new float[2 * 9];
-        for (int i = 0; i < 9; i++)
-        {
-            w[i] = 1f / 9;
-            w[9 + i] = -1f / 9;
-        }
-        conv.Weight.Assign(Tensor.FromArray(w, 2, 1, 3, 3));
-        conv.Bias!.Assign(Tensor.FromArray([-0.5f, 0.6f], 2));
-        var linear = new Linear(2 * Side * Side, 4, rng: new Generator(2));
-        var lw = new float[4 * 2 * Side * Side];
-        int half = Side / 2;
-        for (int k = 0; k < 4; k++)
-            for (int r = 0; r < half; r++)
-                for (int c = 0; c < half; c++)
-                    lw[k * 2 * Side * Side + (k / 2 * half + r) * Side + k % 2 * half + c] = 1f / (half * half) * 20;
-        linear.Weight.Assign(Tensor.FromArray(lw, 4, 2 * Side * Side));
-        linear.Bias!.Assign(Tensor.Zeros(4));
-        return new Sequential(conv, new ReLU(), new Flatten(), linear);
-    }
+    private static Sequential Network() => BrightPatchNetwork.Build();
 
-    // Values in [0,1] (already preprocessed): noise up to 0.25, a bright patch at (row, col), a dim decoy in the opposite quadrant.
-    private static Tensor Image(int row, int col, ulong seed)
-    {
-        var rng = new Generator(seed);
-        var x = new float[Side * Side];
-        for (int i = 0; i < x.Length; i++) x[i] = (float)(rng.NextDouble() * 0.25);
-        for (int r = 0; r < 4; r++)
-            for (int c = 0; c < 4; c++)
-            {
-                x[(row + r) * Side + col + c] = 0.9f;
-                x[((row + 8) % Side + r) * Side + (col + 8) % Side + c] = 0.42f;
-            }
-        return Tensor.FromArray(x, 1, 1, Side, Side);
-    }
+    private static Tensor Image(int row, int col, ulong seed) => BrightPatchNetwork.Image(row, col, seed);
 
     [Theory]
     [InlineData(2, 2, 0)]
@@ -133,5 +100,36 @@ public sealed class ExplanationTests
         // 16 px scaled ×8 to 128; four panels with three 4 px gaps.
         int width = (png[16] << 24) | (png[17] << 16) | (png[18] << 8) | png[19];
         Assert.Equal(4 * 128 + 3 * 4, width);
+    }
+
+    [Fact]
+    public void Saliency_OfANetworkThatIgnoresTheRightHalf_IsNearZeroThere()
+    {
+        // A linear classifier whose weights on the right half of the image are zero: the right half cannot move any score.
+        var linear = new Linear(Side * Side, 4, rng: new Generator(8));
+        var w = ((Tensor)linear.Weight).ToArray();
+        for (int k = 0; k < 4; k++)
+            for (int r = 0; r < Side; r++)
+                for (int c = Side / 2; c < Side; c++) w[k * Side * Side + r * Side + c] = 0;
+        linear.Weight.Assign(Tensor.FromArray(w, 4, Side * Side));
+        var network = new Sequential(new Flatten(), linear);
+        var explanation = ImageExplainer.Explain(network, Image(4, 12, 3), ["a", "b", "c", "d"]);
+        double right = explanation.Saliency.MassInside(0, Side / 2, Side, Side / 2);
+        Assert.True(right < 1e-6, $"saliency puts {right:P3} of its mass on the ignored half");
+        Assert.True(explanation.Occlusion.MassInside(0, Side / 2, Side, Side / 2) < 0.25, "occlusion windows reach at most 1 px across the middle");
+        Assert.Contains(explanation.Saliency.Values, v => v > 0.1f);
+    }
+
+    [Fact]
+    public void Coarse_AveragesSquareCells_AndKeepsSmallMaps()
+    {
+        var map = new ExplanationMap("m", 4, 5, [.. Enumerable.Range(0, 20).Select(i => (float)i)]);
+        Assert.Same(map, map.Coarse(5));
+        var coarse = map.Coarse(3);
+        // Cells of 2×2 pixels: 2 rows × 3 columns, the last column one pixel wide.
+        Assert.Equal((2, 3), (coarse.Height, coarse.Width));
+        Assert.Equal((0 + 1 + 5 + 6) / 4f, coarse.Values[0]);
+        Assert.Equal((4 + 9) / 2f, coarse.Values[2]);
+        Assert.Equal((14 + 19) / 2f, coarse.Values[5]);
     }
 }

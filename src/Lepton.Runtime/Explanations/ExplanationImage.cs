@@ -1,6 +1,6 @@
 using Lepton.Data.Formats;
 
-namespace Lepton.Reports.Explanations;
+namespace Lepton.Runtime.Explanations;
 
 /// <summary>
 /// One PNG a person can read: the input, then each method's map laid over a gray copy of it (blue cold, red hot), side by

@@ -1,7 +1,7 @@
 using Lepton.Engine;
 using Lepton.NN;
 
-namespace Lepton.Reports.Explanations;
+namespace Lepton.Runtime.Explanations;
 
 /// <summary>Gradient saliency (Simonyan et al. 2014): |∂score/∂x| of the preprocessed input, the largest over channels, per pixel.</summary>
 public static class Saliency

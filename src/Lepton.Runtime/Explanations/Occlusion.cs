@@ -2,7 +2,7 @@ using Lepton.Engine;
 using Lepton.Engine.Autograd;
 using Lepton.NN;
 
-namespace Lepton.Reports.Explanations;
+namespace Lepton.Runtime.Explanations;
 
 /// <summary>
 /// Occlusion sensitivity (Zeiler and Fergus 2014): a square window slides over the preprocessed image (stride half its side);

@@ -4,7 +4,7 @@ using Lepton.NN;
 using Lepton.NN.Graph;
 using Lepton.NN.Layers;
 
-namespace Lepton.Reports.Explanations;
+namespace Lepton.Runtime.Explanations;
 
 /// <summary>
 /// Grad-CAM (Selvaraju et al. 2017) on a chain of layers (a <see cref="Sequential"/>, or a graph that is one chain): the

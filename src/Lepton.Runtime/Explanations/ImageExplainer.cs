@@ -4,7 +4,7 @@ using Lepton.NN;
 using Lepton.NN.Serialization;
 using Lepton.Runtime;
 
-namespace Lepton.Reports.Explanations;
+namespace Lepton.Runtime.Explanations;
 
 /// <summary>
 /// Explains one image classification with Grad-CAM, gradient saliency and occlusion: the model's own network (its
@@ -23,7 +23,20 @@ public static class ImageExplainer
             throw new InvalidDataException($"lepton explain covers single-input classifiers; the model in {folder} is a {predictor.Signature.Kind} with {predictor.Signature.Inputs.Count} input(s).");
         var preprocessed = predictor.Preprocess(0, raw).To(DType.Float32);
         var loaded = ModelFile.Load(folder);
+        CheckExplainable(loaded.Spec, "The model");
         return Explain(loaded.Model, preprocessed, loaded.Spec.ClassNames, cls, occlusionWindow, ct);
+    }
+
+    /// <summary>
+    /// Throws <see cref="InvalidDataException"/> naming the fix when the network cannot be explained by gradients: an int8
+    /// model computes without autograd, so its float source (recorded in its metadata) is the one to explain.
+    /// </summary>
+    public static void CheckExplainable(ModelSpec spec, string display)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        if (spec.Metadata?["quantization"] is System.Text.Json.Nodes.JsonObject q)
+            throw new InvalidDataException($"{display} is int8-quantized{(q["source_model"] is System.Text.Json.Nodes.JsonValue source ? $" from {source}" : "")}: "
+                + "its layers compute without gradients, so Grad-CAM and saliency cannot run. Explain the float model it came from.");
     }
 
     /// <summary>Explains a preprocessed image (1,C,H,W) with a loaded network.</summary>

@@ -1,0 +1,69 @@
+using Lepton.Data.Tables.Encoding;
+using Lepton.Data.Tables.Schema;
+using Lepton.Registry.Datasets.Tables;
+using Lepton.Training.Classic;
+using Lepton.Training.Classic.Auto;
+using Lepton.Training.Metrics;
+using Lepton.Training.Workflows.Tables;
+
+namespace Lepton.Training.Workflows.CrossValidation;
+
+/// <summary>
+/// K-fold cross-validation of a tabular recipe on a table version's training split: the column encoders are fitted on the
+/// whole training split once (as training fits them), the rows dealt into folds stratified by class (<see cref="TableRows.Folds"/>,
+/// the recipe's seed), and the recipe's learner fitted on the other folds and scored on each fold: accuracy and macro F1 for
+/// classification, RMSE for regression. <c>auto</c> runs its own inner cross-validation inside every fold (nested), so the
+/// spread is honest about the choice of learner too.
+/// </summary>
+public static class TableCrossValidation
+{
+    public static CrossValidationResult Run(TableDatasetVersion data, TabularRecipe recipe, int folds, Action<int>? onFoldStart = null,
+        Action<FoldOutcome>? onFold = null, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        ArgumentNullException.ThrowIfNull(recipe);
+        recipe.Validate();
+        var mode = recipe.Model is "logistic" or "linear" ? EncoderMode.Linear : EncoderMode.Trees;
+        var set = TableTrainingSet.Build(data.Table, data.Schema, data.Splits, new EncoderOptions(mode));
+        var task = set.Labels.Task == TableTask.Regression ? TabularTask.Regression() : TabularTask.Classification(set.Labels.Classes);
+        var train = set.Train;
+        if (train.Labels.Length < folds)
+            throw new ArgumentException($"{train.Labels.Length} training rows cannot fill {folds} folds; use fewer folds.");
+        var assignment = TableRows.Folds(train.Labels, task, folds, recipe.Seed);
+        var outcomes = new List<FoldOutcome>();
+        for (int fold = 0; fold < folds && !ct.IsCancellationRequested; fold++)
+        {
+            onFoldStart?.Invoke(fold);
+            var trainRows = Enumerable.Range(0, assignment.Length).Where(i => assignment[i] != fold).ToArray();
+            var heldRows = Enumerable.Range(0, assignment.Length).Where(i => assignment[i] == fold).ToArray();
+            var (model, _) = TabularTraining.Fit(recipe, TableRows.Subset(train.Features, trainRows), TableRows.Subset(train.Labels, trainRows), task, ct);
+            var labels = TableRows.Subset(train.Labels, heldRows);
+            var predictions = model.Predict(TableRows.Subset(train.Features, heldRows));
+            var outcome = new FoldOutcome(fold, trainRows.Length, heldRows.Length, Metrics(task, predictions, labels));
+            outcomes.Add(outcome);
+            onFold?.Invoke(outcome);
+        }
+        return new CrossValidationResult(folds, (ulong)recipe.Seed, outcomes) { Cancelled = outcomes.Count < folds };
+    }
+
+    // predictions: (N) probabilities for binary, (N,K) for multiclass, (N) values for regression, as ITabularModel.Predict gives them.
+    private static Dictionary<string, double> Metrics(TabularTask task, double[] predictions, float[] labels)
+    {
+        if (!task.IsClassification) return new() { ["rmse"] = TabularAuto.Score(task, predictions, labels) };
+        int n = labels.Length, k = task.Kind == NN.Serialization.TaskKind.Binary ? 2 : task.ClassCount;
+        var predicted = new int[n];
+        var actual = new int[n];
+        for (int i = 0; i < n; i++)
+        {
+            actual[i] = (int)labels[i];
+            if (task.Kind == NN.Serialization.TaskKind.Binary) predicted[i] = predictions[i] >= 0.5 ? 1 : 0;
+            else
+            {
+                var row = predictions.AsSpan(i * k, k);
+                for (int c = 1; c < k; c++) if (row[c] > row[predicted[i]]) predicted[i] = c;
+            }
+        }
+        var report = ClassificationReport.FromPredictions(predicted, actual, classCount: k);
+        return new() { ["accuracy"] = report.Accuracy, ["macro_f1"] = report.MacroAverage.F1 };
+    }
+}

@@ -114,4 +114,32 @@ public sealed class TrainTextCommandTests(TrainedModelFixture fx) : IDisposable
         Assert.Equal(2, code);
         Assert.Contains("not a model for text", err);
     }
+
+    [Fact]
+    public async Task TrainText_Folds_CrossValidatesWithATokenizerPerFoldAndRecordsTheRuns()
+    {
+        var (code, stdout, err) = await CliRun.Invoke("data", "import", Folder(), "--name", "cv-topics", "--json");
+        Assert.True(code == 0, err);
+
+        (code, stdout, err) = await CliRun.Invoke("train", "--data", "cv-topics@1", "--model", "text-bow", "--epochs", "15", "--vocab-size", "2000",
+            "--seed", "1", "--folds", "3", "--register", "cv-topics", "--json");
+        Assert.True(code == 0, err + stdout);
+        var cv = Json(stdout);
+        var folds = cv.GetProperty("fold_results").EnumerateArray().ToList();
+        Assert.Equal(3, folds.Count);
+        // The training texts (about 85% of 450; the hashed test share is left out) are dealt into three folds of near-equal size.
+        int total = folds.Sum(f => f.GetProperty("held_out").GetInt32());
+        Assert.InRange(total, 350, 410);
+        Assert.All(folds, f => Assert.InRange(f.GetProperty("held_out").GetInt32(), total / 3 - 1, total / 3 + 1));
+        Assert.All(folds, f => Assert.Equal(total - f.GetProperty("held_out").GetInt32(), f.GetProperty("trained_on").GetInt32()));
+        var accuracy = cv.GetProperty("metrics").GetProperty("accuracy");
+        Assert.True(accuracy.GetProperty("mean").GetDouble() >= 0.85, stdout);
+        Assert.True(accuracy.GetProperty("min").GetDouble() <= accuracy.GetProperty("max").GetDouble());
+        string parent = cv.GetProperty("parent_run").GetString()!;
+        (code, stdout, err) = await CliRun.Invoke("runs", "show", parent, "--json");
+        Assert.True(code == 0, err);
+        Assert.Equal("completed", Json(stdout).GetProperty("run").GetProperty("status").GetString());
+        // Each fold trained its own tokenizer on its own training texts.
+        Assert.All(Enumerable.Range(1, 3), k => Assert.True(File.Exists(Path.Combine(fx.Home, "cross-validation", "cv-topics", $"fold-{k}", "tokenizer.json"))));
+    }
 }

@@ -27,13 +27,10 @@ public static class CrossValidationCli
     /// <summary>Runs the folds with progress and prints the result; <paramref name="reportPath"/> also writes the HTML page.</summary>
     public static async Task<int> RunAsync(ImageClassifierRecipe recipe, int folds, string name, string? store, bool json, string? reportPath, CancellationToken ct)
     {
-        if (folds is < 2 or > 100) throw new ArgumentException($"--folds must be 2..100, got {folds}.");
+        CheckFolds(folds);
         await using var registry = await ModelRegistry.OpenAsync(store, ct);
         using var progress = new ProgressBar(interactive: json ? false : null, plainOutput: json ? TextWriter.Null : null);
-        var result = await TrackedCrossValidation.RunAsync(recipe, folds, registry, name, RegistryOptions.Actor, _ => [progress], fold =>
-        {
-            if (!json) Console.Error.WriteLine($"fold {fold.Fold + 1}/{folds}: " + string.Join(", ", fold.Metrics.Select(m => $"{m.Key} {m.Value.ToString("F4", CultureInfo.InvariantCulture)}")));
-        }, ct);
+        var result = await TrackedCrossValidation.RunAsync(recipe, folds, registry, name, RegistryOptions.Actor, _ => [progress], FoldPrinter(folds, json), ct);
         string? written = null;
         if (reportPath is not null)
         {
@@ -49,14 +46,37 @@ public static class CrossValidationCli
     /// <summary>Cross-validates a tabular recipe on a table data set version and prints the result.</summary>
     public static async Task<int> RunAsync(Lepton.Training.Workflows.Tables.TabularRecipe recipe, int folds, string name, string? store, bool json, CancellationToken ct)
     {
-        if (folds is < 2 or > 100) throw new ArgumentException($"--folds must be 2..100, got {folds}.");
+        CheckFolds(folds);
         await using var registry = await ModelRegistry.OpenAsync(store, ct);
-        var result = await TrackedCrossValidation.RunAsync(recipe, folds, registry, name, RegistryOptions.Actor, fold =>
-        {
-            if (!json) Console.Error.WriteLine($"fold {fold.Fold + 1}/{folds}: " + string.Join(", ", fold.Metrics.Select(m => $"{m.Key} {m.Value.ToString("F4", CultureInfo.InvariantCulture)}")));
-        }, ct);
+        var result = await TrackedCrossValidation.RunAsync(recipe, folds, registry, name, RegistryOptions.Actor, FoldPrinter(folds, json), ct);
+        return Finish(result, $"{name} on {recipe.Data}", json);
+    }
+
+    /// <summary>Cross-validates a text recipe on a text data set version (each fold trains its own tokenizer) and prints the result.</summary>
+    public static async Task<int> RunAsync(Lepton.Training.Workflows.Text.TextRecipe recipe, int folds, string name, string? store, bool json, CancellationToken ct)
+    {
+        CheckFolds(folds);
+        await using var registry = await ModelRegistry.OpenAsync(store, ct);
+        string work = Path.Combine(CommonOptions.Home, "cross-validation", name);
+        var result = await TrackedCrossValidation.RunAsync(recipe, folds, work, registry, name, RegistryOptions.Actor, FoldPrinter(folds, json),
+            json ? null : line => Console.Error.WriteLine($"  {line}"), ct);
+        return Finish(result, $"{name} on {recipe.Data}", json);
+    }
+
+    private static void CheckFolds(int folds)
+    {
+        if (folds is < 2 or > 100) throw new ArgumentException($"--folds must be 2..100, got {folds}.");
+    }
+
+    private static Action<FoldOutcome> FoldPrinter(int folds, bool json) => fold =>
+    {
+        if (!json) Console.Error.WriteLine($"fold {fold.Fold + 1}/{folds}: " + string.Join(", ", fold.Metrics.Select(m => $"{m.Key} {m.Value.ToString("F4", CultureInfo.InvariantCulture)}")));
+    };
+
+    private static int Finish(CrossValidationResult result, string title, bool json)
+    {
         if (json) JsonOut.Write(ToJson(result, null));
-        else Write(result, $"{name} on {recipe.Data}", null);
+        else Write(result, title, null);
         return result.Cancelled ? CommandRunner.ExitCancelled : 0;
     }
 

@@ -87,8 +87,6 @@ public static class TrainCommand
             if (p.GetValue(lora) is { } loraText) return await LoraTrainCli.TrainAsync(p, loraText, ct);
             await using (var tables = await ModelRegistry.OpenAsync(p.GetValue(store), ct))
             {
-                if (p.GetValue(folds) is not null && await TrackedTextTraining.IsTextAsync(tables, p.GetValue(data)!, ct))
-                    throw new ArgumentException($"--folds cross-validates image and table data set versions, fashion-mnist and tensor folders; {p.GetValue(data)} is a text data set.");
                 if (await TrackedTabularTraining.IsTableAsync(tables, p.GetValue(data)!, ct))
                 {
                     var tabular = new TabularRecipe(p.GetValue(data)!, p.GetResult(model) is { Implicit: false } ? p.GetValue(model)! : "auto", (int)p.GetValue(seed),
@@ -112,6 +110,8 @@ public static class TrainCommand
                         ClipGradNorm = p.GetValue(clip) ?? defaults.ClipGradNorm,
                         VocabSize = p.GetValue(vocabSize), MaxLength = p.GetValue(maxLength), Seed = p.GetValue(seed),
                     };
+                    if (p.GetValue(folds) is { } textFolds)
+                        return await CrossValidationCli.RunAsync(text, textFolds, p.GetValue(register) ?? text.Model, p.GetValue(store), p.GetValue(json), ct);
                     string textDir = p.GetValue(outDir) ?? Path.Combine(CommonOptions.Home, "models", p.GetValue(register) ?? text.Model);
                     return await TextOutcomeView.TrainAsync(tables, text, textDir, p.GetValue(register), p.GetValue(json), ct);
                 }

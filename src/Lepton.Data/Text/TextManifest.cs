@@ -62,6 +62,9 @@ public sealed class TextCorpus(TextManifest manifest, byte[] blob)
         return System.Text.Encoding.UTF8.GetString(blob, (int)item.Offset, item.Bytes);
     }
 
+    /// <summary>The same texts under another manifest of the same blob (e.g. the items with other splits).</summary>
+    public TextCorpus WithManifest(TextManifest other) => new(other, blob);
+
     /// <summary>Readable items with their texts, optionally of one split only.</summary>
     public IEnumerable<(TextItem Item, string Text)> Texts(string? split = null) =>
         Manifest.Items.Where(i => i.IsReadable && (split is null || i.Split == split)).Select(i => (i, Text(i)));

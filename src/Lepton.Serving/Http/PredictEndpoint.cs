@@ -35,6 +35,11 @@ public static class PredictEndpoint
             await PredictTextAsync(serving, http, lease, body);
             return;
         }
+        if (lease.ProtocolSignature.Table is not null)
+        {
+            await PredictTableAsync(serving, http, lease, body);
+            return;
+        }
         if (body.IsPlainText)
             throw new ProtocolException(415, $"Model '{name}' takes {lease.ProtocolSignature.InputsText}, not text; send application/json {{\"instances\": [...]}} or an image.");
         Tensor raw;
@@ -76,6 +81,26 @@ public static class PredictEndpoint
         await WriteAsync(http, lease.Name, lease.VersionLabel, outcome, topK ?? serving.Options.DefaultTopK);
     }
 
+    // A table model: JSON row objects encoded by the model's encoders; contributions when asked for (parameters or ?contributions=true).
+    private static async Task PredictTableAsync(ServingContext serving, HttpContext http, ModelLease lease, PredictInput body)
+    {
+        if (body.IsImage || body.IsPlainText)
+            throw new ProtocolException(415, $"Model '{lease.Name}' is a table model; send application/json {{\"instances\": [{{\"column\": value, ...}}]}}.");
+        var table = lease.ProtocolSignature.Table!;
+        var request = TableInstancesParser.Parse(body.Bytes, table, serving.ParseOptions);
+        int? topK = request.TopK;
+        if (http.Request.Query.TryGetValue("top_k", out var q))
+            topK = int.TryParse(q.ToString(), out int k) && k >= 1 ? k : throw ProtocolException.BadRequest("Query parameter top_k must be a whole number >= 1.");
+        bool contributions = request.Contributions;
+        if (http.Request.Query.TryGetValue("contributions", out var c))
+            contributions = c.ToString() switch { "true" or "1" => true, "false" or "0" => false, _ => throw ProtocolException.BadRequest("Query parameter contributions must be true or false.") };
+        var input = TableRequests.Encode(request, table, lease.Name);
+        var outcome = await InferencePipeline.RunAsync(serving, http, lease, new Lepton.Runtime.TensorSet(Lepton.Runtime.Tables.TableInputEncoder.ToTensor(input.Features)),
+            preprocess: true, tableRows: input.Rows);
+        var explained = contributions ? lease.Contributions(input.Features) : null;
+        await WriteAsync(http, lease.Name, lease.VersionLabel, outcome, topK ?? serving.Options.DefaultTopK, explained, input.IgnoredColumns);
+    }
+
     private static readonly System.Text.UTF8Encoding Utf8Strict = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
     private static string DecodePlainText(byte[] bytes)
@@ -90,7 +115,8 @@ public static class PredictEndpoint
         }
     }
 
-    private static async Task WriteAsync(HttpContext http, string model, string version, InferenceOutcome outcome, int topK)
+    private static async Task WriteAsync(HttpContext http, string model, string version, InferenceOutcome outcome, int topK,
+        Lepton.Runtime.Tables.ColumnContributions? contributions = null, IReadOnlyList<string>? ignored = null)
     {
         http.Response.StatusCode = 200;
         http.Response.ContentType = "application/json";
@@ -106,9 +132,11 @@ public static class PredictEndpoint
             w.WriteStartObject();
             w.WriteString("prediction_id", outcome.RowPredictionIds[r]);
             outputs.WritePredictRow(w, r, topK);
+            if (contributions is not null) TableAnswers.WriteContributions(w, "contributions", contributions, r);
             w.WriteEndObject();
         }
         w.WriteEndArray();
+        if (ignored is not null) TableAnswers.WriteIgnored(w, ignored);
         w.WriteEndObject();
         await w.FlushAsync(http.RequestAborted);
     }

@@ -69,6 +69,21 @@ public sealed class PredictTableCommandTests(TrainedModelFixture fx) : IDisposab
         Assert.NotEqual(0, code);
         Assert.Contains("'usage'", err);
 
+        // The evaluation report: accuracy on the (unsplit) rows and each raw column's permutation importance, usage first.
+        string html = Path.Combine(_root, "churn.html");
+        (code, var evalOut, err) = await CliRun.Invoke("eval", "--model", gbdt, "--data", "cli-predict-churn@1", "--report", html, "--json");
+        Assert.True(code == 0, err + evalOut);
+        var evaluation = JsonDocument.Parse(evalOut).RootElement;
+        Assert.Equal("accuracy", evaluation.GetProperty("metric").GetString());
+        Assert.True(evaluation.GetProperty("value").GetDouble() > 0.9, evalOut);
+        var importance = evaluation.GetProperty("permutation_importance").EnumerateArray().ToList();
+        Assert.Equal(["usage", "plan"], importance.Select(c => c.GetProperty("column").GetString()));
+        Assert.True(importance[0].GetProperty("drop").GetDouble() > 0.2, evalOut);
+        Assert.True(importance[1].GetProperty("drop").GetDouble() > 0.02, evalOut);
+        string page = File.ReadAllText(html);
+        Assert.Contains("class=\"bar\"", page);
+        Assert.Contains("data-label=\"usage\"", page);
+
         // The linear model's exact contributions, read from its folder, add up to the logit its network serves.
         using var predictor = PredictorLoader.Default.Load(logistic);
         var encoder = TableInputEncoder.TryLoad(logistic, predictor.Signature)!;

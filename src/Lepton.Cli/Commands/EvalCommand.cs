@@ -37,6 +37,7 @@ public static partial class EvalCommand
         var cmd = new Command("eval", "Evaluate a model on a data set's test split; --report writes an HTML report, --compare tests two models against each other.\n\n" +
                                       "Examples:\n  lepton eval --model .lepton/models/cnn --data fashion-mnist\n" +
                                       "  lepton eval --model shapes@production --data shapes@2 --report report.html\n" +
+                                      "  lepton eval --model churn@production --data customers@2 --report churn.html   (table: metric + permutation importance)\n" +
                                       "  lepton eval --compare shapes@1 shapes@2 --data shapes@2 --report compare.html");
         foreach (var o in new Option[] { model, compare, data, dataDir, reportPath, seed, bootstrap, batch, store, threads, json }) cmd.Options.Add(o);
         cmd.SetAction(p => CommandRunner.Run(async ct =>
@@ -49,6 +50,8 @@ public static partial class EvalCommand
                 throw new ArgumentException("Name the model to evaluate with --model MODEL (or two with --compare A B).");
             string dataName = p.GetValue(data)!;
             bool imageVersion = !TensorFolder.IsTensorFolder(dataName) && !string.Equals(dataName, "fashion-mnist", StringComparison.OrdinalIgnoreCase);
+            if (imageVersion && pair is not { Length: > 0 } && await IsTableDataAsync(dataName, p.GetValue(store), ct))
+                return await TableReportAsync(p.GetValue(model)!, dataName, p.GetValue(reportPath), p.GetValue(store), p.GetValue(seed), p.GetValue(json), ct);
             if (pair is { Length: > 0 } || p.GetValue(reportPath) is not null || imageVersion)
             {
                 var options = new ReportOptions(BootstrapResamples: p.GetValue(bootstrap), Seed: p.GetValue(seed));

@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using Lepton.Data.Profiles;
 using Lepton.Monitoring;
+using Lepton.NN.Serialization;
 using Lepton.Monitoring.Alerts;
 using Lepton.Registry;
 using Lepton.Registry.Artifacts;
@@ -83,6 +84,13 @@ public sealed class TableEndToEndTests : IAsyncLifetime
             Assert.Equal(Math.Log(probability / (1 - probability)), c.GetProperty("bias").GetDouble() + values.Values.Sum(), 4);
         }
         Assert.Equal(["customer_id"], first.GetProperty("ignored_columns").EnumerateArray().Select(e => e.GetString()));
+        // Clients report the truth for the first rows through the ordinary feedback endpoint: live accuracy for the table model.
+        var classes = ModelSpec.FromJson(File.ReadAllText(Path.Combine(_root, "model", ModelFile.SpecFileName))).ClassNames;
+        var truth = ChurnRow.Make(20, seed: 2);
+        var ids = first.GetProperty("predictions").EnumerateArray().Select(p => p.GetProperty("prediction_id").GetString()).ToList();
+        string feedback = "[" + string.Join(",", ids.Select((id, i) => $$"""{"prediction_id":"{{id}}","label":"{{classes[truth[i].Churn == "yes" ? 1 : 0]}}"}""")) + "]";
+        var sent = await http.PostAsync("/v2/models/churn/feedback", new StringContent(feedback, Encoding.UTF8, "application/json"));
+        Assert.True(sent.IsSuccessStatusCode, await sent.Content.ReadAsStringAsync());
         for (int b = 0; b < 9; b++) await PredictAsync(http, ChurnRow.Make(20, seed: 10 + b), contributions: false);
         await WaitForAsync(async () => await _registry.Store.CountPredictionsAsync("churn", start) >= 200);
         var middle = DateTimeOffset.UtcNow;
@@ -91,6 +99,8 @@ public sealed class TableEndToEndTests : IAsyncLifetime
         var calm = (await monitor.ReportAsync("churn", new MonitorWindow(start, middle))).Overall;
         Assert.Equal(4, calm.Features.Count);
         Assert.All(calm.Features, f => Assert.True(f.Psi < 0.2, $"{f.Column}: PSI {f.Psi:F3} on undrifted rows"));
+        Assert.Equal(20, calm.Accuracy!.Labels);
+        Assert.True(calm.Accuracy.Accuracy >= 0.7, $"live accuracy {calm.Accuracy.Accuracy:F3}");
 
         // The same rows with the monthly charge raised by 50: that column drifts, the others do not.
         await Task.Delay(20);

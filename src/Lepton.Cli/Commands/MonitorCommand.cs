@@ -147,14 +147,14 @@ internal static class MonitorView
     private static Table FeatureDriftTable(VersionReport v)
     {
         var t = new Table().Border(TableBorder.Rounded).AddColumn("column").AddColumn("kind");
-        foreach (string h in new[] { "PSI", "KS D", "KS p", "chi2", "chi2 p", "missing (train)", "missing (live)" }) t.AddColumn(new TableColumn(h).RightAligned());
+        foreach (string h in new[] { "PSI", "KS D", "KS p", "chi2", "chi2 p", "missing train→live" }) t.AddColumn(new TableColumn(h).RightAligned());
         foreach (var f in v.Features.OrderByDescending(f => f.Psi))
         {
             string psi = Number(f.Psi, "0.###");
             t.AddRow(Markup.Escape(f.Column), f.Kind, f.Psi > 0.2 ? $"[red]{psi}[/]" : psi,
                 f.KsStatistic is { } d ? Number(d, "0.###") : "-", f.KsPValue is { } kp ? Number(kp, "0.####") : "-",
                 f.ChiSquare is { } chi ? Number(chi, "0.#") : "-", f.ChiSquarePValue is { } cp ? Number(cp, "0.####") : "-",
-                $"{Number(f.ReferenceMissingRate * 100, "0.#")}%", $"{Number(f.LiveMissingRate * 100, "0.#")}%");
+                $"{Number(f.ReferenceMissingRate * 100, "0.#")}% → {Number(f.LiveMissingRate * 100, "0.#")}%");
         }
         return t;
     }

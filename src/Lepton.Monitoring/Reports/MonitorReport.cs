@@ -48,6 +48,7 @@ public sealed record VersionReport(
             .Concat(Features.Select(f => f.Psi)).DefaultIfEmpty(double.NaN).Max() is var m && double.IsNaN(m) ? null : m;
 
     /// <summary>A table model's per-column drift (empty for other models).</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
     public IReadOnlyList<FeatureDrift> Features => FeatureDrift ?? [];
 }
 

@@ -100,14 +100,19 @@ internal static class PredictionLogReader
             text is null ? InputStatistics(record.InputStatsJson) : null, text);
     }
 
-    // A regressor's logged answer {"values": [v, ...]}: its first value, for prediction drift.
+    // A regressor's logged answer: {"values": [v, ...]} (no task), or a task answer with index -1 whose "probabilities" hold the
+    // values; its first value, for prediction drift. A classifier's answer (index >= 0) has none.
     private static double? FirstValue(string outputJson)
     {
         try
         {
             using var doc = JsonDocument.Parse(outputJson);
-            return doc.RootElement.ValueKind == JsonValueKind.Object && doc.RootElement.TryGetProperty("values", out var v) && v.ValueKind == JsonValueKind.Array
-                && v.GetArrayLength() > 0 && v[0].TryGetDouble(out double x) ? x : null;
+            var root = doc.RootElement;
+            if (root.ValueKind != JsonValueKind.Object) return null;
+            JsonElement v;
+            bool regression = root.TryGetProperty("values", out v)
+                || (root.TryGetProperty("index", out var index) && index.TryGetInt32(out int i) && i < 0 && root.TryGetProperty("probabilities", out v));
+            return regression && v.ValueKind == JsonValueKind.Array && v.GetArrayLength() > 0 && v[0].TryGetDouble(out double x) ? x : null;
         }
         catch (JsonException)
         {

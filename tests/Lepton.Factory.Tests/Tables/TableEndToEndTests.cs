@@ -120,6 +120,42 @@ public sealed class TableEndToEndTests : IAsyncLifetime
         Assert.True(trained.Outcome.TestMetrics.Count == 0 || trained.Outcome.TestMetrics.Values.All(double.IsFinite));
     }
 
+    [Fact]
+    public async Task RegressionTable_ServesValuesWithContributions_AndMonitorsItsPredictions()
+    {
+        // The monthly charge as the target: a regressor on age, plan, signup and whether the customer churned.
+        string csv = Path.Combine(_root, "charges.csv");
+        await File.WriteAllTextAsync(csv, ChurnRow.Csv(ChurnRow.Make(600, seed: 3)).Replace(",churn\n", ",churned\n"));
+        var import = await TableDatasets.ImportAsync(_registry.Store, _registry.Artifacts, csv, "charges", new TableImportOptions(LabelColumn: "monthly", Task: Lepton.Data.Tables.Schema.TableTask.Regression), "test");
+        var trained = await TrackedTabularTraining.RunAsync(new TabularRecipe($"charges@{import.Version.Version}", "gbdt", Seed: 1, Threads: 1),
+            Path.Combine(_root, "charges-model"), _registry, "charges", "test");
+        await _registry.PromoteAsync("charges", trained.Registered!.Version, "production", "test");
+        Assert.NotNull(ReferenceProfile.Load(Path.Combine(_root, "charges-model"))!.Table!.Predictions);
+
+        await using var models = new ModelManager(_registry, new ModelManagerOptions(AliasPollInterval: Timeout.InfiniteTimeSpan));
+        await models.LoadAsync(new ModelServeOptions("charges@production"));
+        await using var log = new PredictionLogWriter(_registry.Store, new PredictionLogOptions(FlushInterval: TimeSpan.FromMilliseconds(50)));
+        await using var app = LeptonServer.Build(new ServerOptions { NoAuth = true, EnableSwagger = false }, new ServerDependencies(models, null, log),
+            b => b.WebHost.UseTestServer());
+        await app.StartAsync();
+        var http = app.GetTestClient();
+        var start = DateTimeOffset.UtcNow;
+        var body = new StringContent($"{{\"instances\":[{string.Join(",", ChurnRow.Make(60, seed: 4).Select(r => r.Json()))}]}}", Encoding.UTF8, "application/json");
+        var response = await http.PostAsync("/models/charges/predict?contributions=true", body);
+        string text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.IsSuccessStatusCode, text);
+        foreach (var p in JsonDocument.Parse(text).RootElement.GetProperty("predictions").EnumerateArray())
+        {
+            var c = p.GetProperty("contributions");
+            double sum = c.GetProperty("bias").GetDouble() + c.GetProperty("values").EnumerateObject().Sum(v => v.Value.GetDouble());
+            Assert.Equal(p.GetProperty("value").GetDouble(), sum, 3);
+        }
+        await WaitForAsync(async () => await _registry.Store.CountPredictionsAsync("charges", start) >= 60);
+        var report = (await new ModelMonitor(_registry).ReportAsync("charges", new MonitorWindow(start, DateTimeOffset.UtcNow.AddSeconds(1)))).Overall;
+        Assert.NotNull(report.PredictionValueDrift);
+        Assert.Equal(["age", "plan", "signup", "churned"], report.Features.Select(f => f.Column));
+    }
+
     internal static async Task<JsonElement> PredictAsync(HttpClient http, IReadOnlyList<ChurnRow> rows, bool contributions)
     {
         var body = new StringContent($"{{\"instances\":[{string.Join(",", rows.Select(r => r.Json()))}]}}", Encoding.UTF8);

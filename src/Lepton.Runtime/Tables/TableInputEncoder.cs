@@ -104,6 +104,11 @@ public sealed class TableInputEncoder
         if (signature.Inputs is not [{ DType: DType.Float32, ExampleShape: [var f] }] || f != width)
             throw new InvalidDataException(
                 $"The folder has {EncoderSet.FileName} writing {width} features, but the model's inputs are {string.Join(", ", signature.Inputs.Select(i => $"'{i.Name}' {i.DType} {i.BatchShapeText}"))}; retrain to rebuild them together.");
+        // A LightGBM folder names its features too: the encoders must write them in the booster's order.
+        string lightGbmSpec = Path.Combine(folder, NN.Serialization.ModelFile.SpecFileName);
+        if (File.Exists(Path.Combine(folder, LightGbm.LightGbmModelFolder.ModelTextFile)) && File.Exists(lightGbmSpec)
+            && !LightGbm.LightGbmModelFolder.ReadSpec(File.ReadAllText(lightGbmSpec), lightGbmSpec).FeatureNames.SequenceEqual(encoders.FeatureNames, StringComparer.Ordinal))
+            throw new InvalidDataException($"model.json's feature_names differ from {EncoderSet.FileName}'s features; retrain to rebuild them together.");
         var linear = LinearContributions.TryLoad(folder);
         if (linear is not null && !linear.FeatureNames.SequenceEqual(encoders.FeatureNames, StringComparer.Ordinal))
             throw new InvalidDataException($"model.json's feature names differ from {EncoderSet.FileName}'s; retrain to rebuild them together.");

@@ -186,6 +186,20 @@ public sealed class TableServingTests : IAsyncLifetime
     }
 
     [Fact]
+    public void EncodersInAnotherOrderThanTheBooster_AreRefusedAtLoad()
+    {
+        string copy = Path.Combine(_root, "swapped");
+        Directory.CreateDirectory(copy);
+        foreach (var file in Directory.GetFiles(_folder)) File.Copy(file, Path.Combine(copy, Path.GetFileName(file)));
+        // Same width, two features swapped: the widths agree, the names do not.
+        string spec = File.ReadAllText(Path.Combine(copy, ModelFile.SpecFileName));
+        File.WriteAllText(Path.Combine(copy, ModelFile.SpecFileName), spec.Replace("\"age\"", "\"tmp\"").Replace("\"plan\"", "\"age\"").Replace("\"tmp\"", "\"plan\""));
+        using var predictor = PredictorLoader.Default.Load(copy);
+        var e = Assert.Throws<InvalidDataException>(() => Lepton.Runtime.Tables.TableInputEncoder.TryLoad(copy, predictor.Signature));
+        Assert.Contains("feature_names", e.Message);
+    }
+
+    [Fact]
     public async Task Metadata_ListsTheRawColumnsWithTheirDatatypes()
     {
         var reply = await Requests.Get(_client, $"/v2/models/{Model}", null);

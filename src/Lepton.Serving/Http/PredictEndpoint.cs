@@ -12,15 +12,16 @@ using Microsoft.Net.Http.Headers;
 namespace Lepton.Serving.Http;
 
 /// <summary>
-/// <c>POST /models/{name}/predict</c>: raw examples as JSON instances, or one image (raw image/png or image/jpeg
-/// body, or a multipart/form-data file); the model's own preprocessing is applied; answers the top classes.
+/// <c>POST /models/{name}/predict</c>: raw examples as JSON instances (rows as objects of column values for a table model, texts for
+/// a text model), or one image (raw image/png or image/jpeg body, or a multipart/form-data file); the model's own preprocessing is
+/// applied; answers the top classes (and, for a table model asked to, each row's contributions per column).
 /// </summary>
 public static class PredictEndpoint
 {
     public static void Map(IEndpointRouteBuilder app)
     {
         app.MapPost("/models/{name}/predict", HandleAsync).WithTags("Convenience").WithMetadata(new RequiredScope(KeyScopes.Predict))
-            .WithSummary("Predict from JSON {\"instances\": [...]} or an uploaded PNG/JPEG; returns class names and probabilities.")
+            .WithSummary("Predict from JSON {\"instances\": [...]} (a table model: one object of column values per row, ?contributions=true explains each) or an uploaded PNG/JPEG; returns class names and probabilities.")
             .WithMetadata(new DocumentedBody(typeof(PredictRequestDoc), "application/json", "image/jpeg", "image/png", "image/gif", "image/bmp", "image/webp", "multipart/form-data")).Produces<PredictResponseDoc>(200)
             .Errors(400, 401, 403, 404, 413, 415, 429, 503);
     }

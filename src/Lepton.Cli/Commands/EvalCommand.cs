@@ -37,7 +37,6 @@ public static partial class EvalCommand
         var cmd = new Command("eval", "Evaluate a model on a data set's test split; --report writes an HTML report, --compare tests two models against each other.\n\n" +
                                       "Examples:\n  lepton eval --model .lepton/models/cnn --data fashion-mnist\n" +
                                       "  lepton eval --model shapes@production --data shapes@2 --report report.html\n" +
-                                      "  lepton eval --model churn@production --data customers@2 --report churn.html   (table: metric + permutation importance)\n" +
                                       "  lepton eval --compare shapes@1 shapes@2 --data shapes@2 --report compare.html");
         foreach (var o in new Option[] { model, compare, data, dataDir, reportPath, seed, bootstrap, batch, store, threads, json }) cmd.Options.Add(o);
         cmd.SetAction(p => CommandRunner.Run(async ct =>

@@ -58,6 +58,8 @@ public static partial class EvalCommand
                     cv.Version?.Model ?? Path.GetFileName(cv.Folder), p.GetValue(store), p.GetValue(json), p.GetValue(reportPath), ct);
             }
             bool imageVersion = !TensorFolder.IsTensorFolder(dataName) && !string.Equals(dataName, "fashion-mnist", StringComparison.OrdinalIgnoreCase);
+            if (imageVersion && pair is not { Length: > 0 } && await IsTableDataAsync(dataName, p.GetValue(store), ct))
+                return await TableReportAsync(p.GetValue(model)!, dataName, p.GetValue(reportPath), p.GetValue(store), p.GetValue(seed), p.GetValue(json), ct);
             if (pair is { Length: > 0 } || p.GetValue(reportPath) is not null || imageVersion)
             {
                 var options = new ReportOptions(BootstrapResamples: p.GetValue(bootstrap), Seed: p.GetValue(seed));

@@ -93,6 +93,7 @@ internal static class MonitorView
         c.Write(Traffic(report));
         c.Write(Drift(report));
         if (report.Versions.Append(report.Overall).Any(v => v.TextDrift is not null)) c.Write(TextDriftTable(report));
+        if (report.Overall.Features.Count > 0) c.Write(FeatureDriftTable(report.Overall));
         if (MonitorLiveView.Table(report) is { } live) c.Write(live);
         if (report.Overall.LiveError is { Targets.Count: > 1 } error) c.Write(MonitorLiveView.Targets(error));
         else if (report.Overall.Task != "regression") c.Write(Classes(report.Overall));
@@ -124,16 +125,36 @@ internal static class MonitorView
         var t = Columns("input PSI (max)", "KS D (max)", "prediction PSI", "chi2", "chi2 p");
         foreach (var v in report.Versions.Append(report.Overall))
         {
-            var psi = v.InputDrift.Count > 0 ? v.InputDrift.MaxBy(d => d.Psi) : null;
-            var ks = v.InputDrift.Count > 0 ? v.InputDrift.MaxBy(d => d.KsStatistic) : null;
+            // A table model's inputs are its columns: the largest column drift stands for the version.
+            IReadOnlyList<InputDrift> inputs = v.Features.Count > 0
+                ? [.. v.Features.Select(f => new InputDrift(f.Column, f.Psi, f.KsStatistic ?? 0, f.KsPValue ?? 1))]
+                : v.InputDrift;
+            var psi = inputs.Count > 0 ? inputs.MaxBy(d => d.Psi) : null;
+            var ks = inputs.Count > 0 ? inputs.MaxBy(d => d.KsStatistic) : null;
             var pd = v.PredictionDrift;
             t.AddRow(
                 VersionCell(v),
-                psi is null ? "-" : $"{Number(psi.Psi, "0.###")} ({psi.Statistic})",
-                ks is null ? "-" : $"{Number(ks.KsStatistic, "0.###")} ({ks.Statistic})",
-                pd is null ? "-" : Number(pd.Psi, "0.###"),
+                psi is null ? "-" : $"{Number(psi.Psi, "0.###")} ({Markup.Escape(psi.Statistic)})",
+                ks is null ? "-" : $"{Number(ks.KsStatistic, "0.###")} ({Markup.Escape(ks.Statistic)})",
+                pd is null ? v.PredictionValueDrift is { } pv ? Number(pv.Psi, "0.###") : "-" : Number(pd.Psi, "0.###"),
                 pd is null ? "-" : Number(pd.ChiSquare, "0.#"),
                 pd is null ? "-" : Number(pd.PValue, "0.####"));
+        }
+        return t;
+    }
+
+    // A table model's drift column by column (all versions pooled), the most drifted first.
+    private static Table FeatureDriftTable(VersionReport v)
+    {
+        var t = new Table().Border(TableBorder.Rounded).AddColumn("column").AddColumn("kind");
+        foreach (string h in new[] { "PSI", "KS D", "KS p", "chi2", "chi2 p", "missing train→live" }) t.AddColumn(new TableColumn(h).RightAligned());
+        foreach (var f in v.Features.OrderByDescending(f => f.Psi))
+        {
+            string psi = Number(f.Psi, "0.###");
+            t.AddRow(Markup.Escape(f.Column), f.Kind, f.Psi > 0.2 ? $"[red]{psi}[/]" : psi,
+                f.KsStatistic is { } d ? Number(d, "0.###") : "-", f.KsPValue is { } kp ? Number(kp, "0.####") : "-",
+                f.ChiSquare is { } chi ? Number(chi, "0.#") : "-", f.ChiSquarePValue is { } cp ? Number(cp, "0.####") : "-",
+                $"{Number(f.ReferenceMissingRate * 100, "0.#")}% → {Number(f.LiveMissingRate * 100, "0.#")}%");
         }
         return t;
     }

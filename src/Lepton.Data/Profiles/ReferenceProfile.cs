@@ -38,6 +38,9 @@ public sealed record ReferenceProfile(
     /// <summary>A text model's text statistics reference (token-frequency bins, script mix, length and rare-token profiles); null for other models.</summary>
     public TextReferenceProfile? Text { get; init; }
 
+    /// <summary>A table model's per-column reference (missing rates, deciles, category shares) and its prediction profile; null for other models.</summary>
+    public TableReferenceProfile? Table { get; init; }
+
     public const string FileName = "reference.json";
     public const string Format = "lepton-reference/1";
     private const int Bins = 10;
@@ -79,6 +82,20 @@ public sealed record ReferenceProfile(
     }
 
     /// <summary>
+    /// A table model's reference: <paramref name="table"/> per column (no per-example input statistics) and the class counts of
+    /// labels and predictions on held-out rows (empty for a regressor).
+    /// </summary>
+    public static ReferenceProfile ForTable(int count, TableReferenceProfile table, IReadOnlyList<string> classNames, IReadOnlyList<long> labelCounts,
+        IReadOnlyList<long> predictedCounts)
+    {
+        ArgumentNullException.ThrowIfNull(table);
+        if (labelCounts.Count != classNames.Count || predictedCounts.Count != classNames.Count)
+            throw new ArgumentException($"Class counts must have one entry per class ({classNames.Count}), got {labelCounts.Count} labels and {predictedCounts.Count} predictions.");
+        return new ReferenceProfile(count, classNames.ToArray(), new Dictionary<string, StatisticProfile>(),
+            Proportions(labelCounts), Proportions(predictedCounts)) { Table = table };
+    }
+
+    /// <summary>
     /// The decile profile of <paramref name="values"/> (sorted in place) with a sorted sample for KS tests.
     /// With <paramref name="binAboveMax"/>, one more cut just above the largest value gives values past anything seen in the
     /// reference a bin of their own: a statistic that is nearly constant in training (a rare-token rate of 0) still shows drift.
@@ -113,7 +130,8 @@ public sealed record ReferenceProfile(
     public void Save(string folder)
     {
         var document = new Document(Format, Count, ClassNames, Inputs, LabelProportions, PredictedProportions,
-            Text is null ? null : new TextDocument(Text.Bins.ToBase64(), TokenFrequencyBins.RareBelow, Text.Statistics, Text.FrequencyProportions, Text.ScriptProportions, TextScripts.Names));
+            Text is null ? null : new TextDocument(Text.Bins.ToBase64(), TokenFrequencyBins.RareBelow, Text.Statistics, Text.FrequencyProportions, Text.ScriptProportions, TextScripts.Names),
+            Table);
         string path = Path.Combine(folder, FileName);
         string temp = path + ".tmp";
         File.WriteAllText(temp, JsonSerializer.Serialize(document, Json));
@@ -136,7 +154,9 @@ public sealed record ReferenceProfile(
         }
         if (d is null || d.Format != Format || d.Inputs is null || d.ClassNames is null || d.LabelProportions is null || d.PredictedProportions is null)
             throw new InvalidDataException($"{path} is not a {Format} reference profile; retrain or re-register the model to rebuild it.");
-        return new ReferenceProfile(d.Count, d.ClassNames, d.Inputs, d.LabelProportions, d.PredictedProportions) { Text = LoadText(d.Text, path) };
+        if (d.Table is { } table && (table.Columns is null || table.Columns.Any(c => c?.Name is null || (c.Numbers is null && c.Categories is null && c.MissingRate < 1))))
+            throw new InvalidDataException($"{path} has a table section this version cannot read; retrain the model to rebuild it.");
+        return new ReferenceProfile(d.Count, d.ClassNames, d.Inputs, d.LabelProportions, d.PredictedProportions) { Text = LoadText(d.Text, path), Table = d.Table };
     }
 
     private static TextReferenceProfile? LoadText(TextDocument? t, string path)
@@ -156,7 +176,8 @@ public sealed record ReferenceProfile(
         IReadOnlyDictionary<string, StatisticProfile> Inputs,
         double[] LabelProportions,
         double[] PredictedProportions,
-        TextDocument? Text = null);
+        TextDocument? Text = null,
+        TableReferenceProfile? Table = null);
 
     private sealed record TextDocument(
         string Bins,

@@ -9,7 +9,7 @@ namespace Lepton.Factory.Loop;
 /// writes a loop decision with its numbers and reason; too little feedback writes a "skipped" decision and trains nothing.
 /// The canary is judged from the monitoring report unless another <see cref="ICanaryObserver"/> is given.
 /// </summary>
-public sealed class ClosedLoop(ModelRegistry registry, IBaseData? baseData = null, ICanaryObserver? canaryObserver = null, TimeProvider? time = null)
+public sealed partial class ClosedLoop(ModelRegistry registry, IBaseData? baseData = null, ICanaryObserver? canaryObserver = null, TimeProvider? time = null)
 {
     public Task<LoopOutcome> RunOnceAsync(LoopPolicy policy, string actor, IProgress<string>? progress, CancellationToken ct) =>
         RunOnceAsync(policy, new TriggerCheck(true, "run by hand", "manual"), actor, progress, ct);
@@ -45,6 +45,8 @@ public sealed class ClosedLoop(ModelRegistry registry, IBaseData? baseData = nul
         log.Step = "dataset";
         if (File.Exists(Path.Combine(champion.Folder, Training.Workflows.Text.TextTraining.TokenizerFile)))
             return await RunTextStepsAsync(policy, champion, trigger, log, actor, progress, ct);
+        if (File.Exists(Path.Combine(champion.Folder, Lepton.Data.Tables.Encoding.EncoderSet.FileName)))
+            return await RunTableStepsAsync(policy, champion, trigger, log, actor, progress, ct);
         var spec = ModelFile.Load(champion.Folder).Spec;
         var feedback = await FeedbackCollector.CollectAsync(registry.Store, policy.Model, spec.ClassNames, spec.Input.Shape[1..], policy.FeedbackHoldoutFraction, ct);
         var counts = new { usable = feedback.Count, train = feedback.Train.Count, holdout = feedback.Holdout.Count, feedback.Counts, min_feedback = policy.MinFeedback };

@@ -46,13 +46,15 @@ public static class AlertEvaluator
         {
             "drift.psi" => enough ? report.MaxInputPsi : null,
             "drift.ks" => inputs.Count > 0 ? inputs.Max(d => d.KsStatistic) : null,
+            _ when AlertRule.FeaturePrefixes.FirstOrDefault(p => rule.Metric.StartsWith(p, StringComparison.Ordinal)) is { } prefix =>
+                enough ? FeatureValue(report.Features, prefix, rule.Metric[prefix.Length..]) : null,
             _ when rule.Metric.StartsWith(StatisticPrefix, StringComparison.Ordinal) => rule.Metric[StatisticPrefix.Length..] switch
             {
                 "token_frequency" when enough => report.TextDrift?.TokenFrequencyPsi,
                 "script_mix" when enough => report.TextDrift?.ScriptMixPsi,
                 var statistic => inputs.FirstOrDefault(d => d.Statistic == statistic)?.Psi,
             },
-            "prediction.psi" => predictions?.Psi,
+            "prediction.psi" => predictions?.Psi ?? (enough ? report.PredictionValueDrift?.Psi : null),
             "prediction.chi2_p" => predictions?.PValue,
             "accuracy" => report.Accuracy is { } a && Enough(a.Labels, rule) ? a.Accuracy : null,
             "live.f1" => report.Accuracy is { F1: { } f1 } a && Enough(a.Labels, rule) ? f1 : null,
@@ -65,6 +67,20 @@ public static class AlertEvaluator
             "requests" => report.Requests,
             _ => throw new ArgumentException($"Alert rule '{rule.Text}' names an unknown metric '{rule.Metric}'; known: {string.Join(", ", AlertRule.Metrics)}."),
         };
+    }
+
+    // One table column's drift metric (or the largest over the columns for "max"); null when no column matches or none measures it.
+    private static double? FeatureValue(IReadOnlyList<FeatureDrift> features, string prefix, string column)
+    {
+        Func<FeatureDrift, double?> metric = prefix switch
+        {
+            "drift.psi.feature." => f => f.Psi,
+            "drift.ks.feature." => f => f.KsStatistic,
+            _ => f => f.MissingRateChange,
+        };
+        var chosen = column == "max" ? features : features.Where(f => f.Column.Equals(column, StringComparison.OrdinalIgnoreCase)).ToList();
+        var values = chosen.Select(metric).OfType<double>().ToList();
+        return values.Count > 0 ? values.Max() : null;
     }
 
     private static bool Enough(int labels, AlertRule rule) => labels >= Math.Max(1, rule.MinLabels);

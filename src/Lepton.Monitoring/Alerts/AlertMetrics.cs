@@ -27,6 +27,15 @@ internal static class AlertMetrics
                 text.Sample("lepton_drift_psi", t.ScriptMixPsi, Labels(v, ("statistic", "script_mix")));
             }
         }
+        text.Declare("lepton_feature_drift_psi", "gauge", "Population stability index of a table model's feature column against its training rows.");
+        foreach (var v in versions)
+            foreach (var f in v.Features) text.Sample("lepton_feature_drift_psi", f.Psi, Labels(v, ("column", f.Column)));
+        text.Declare("lepton_feature_drift_ks", "gauge", "Two-sample KS statistic of a table model's numeric or date-time column against its training rows.");
+        foreach (var v in versions)
+            foreach (var f in v.Features.Where(f => f.KsStatistic is not null)) text.Sample("lepton_feature_drift_ks", f.KsStatistic!.Value, Labels(v, ("column", f.Column)));
+        text.Declare("lepton_feature_missing_rate", "gauge", "Share of live rows missing a table model's feature column.");
+        foreach (var v in versions)
+            foreach (var f in v.Features) text.Sample("lepton_feature_missing_rate", f.LiveMissingRate, Labels(v, ("column", f.Column)));
         text.Declare("lepton_prediction_drift_psi", "gauge", "Population stability index of the predicted-class mix against the version's reference.");
         foreach (var v in versions.Where(v => v.PredictionDrift is not null))
             text.Sample("lepton_prediction_drift_psi", v.PredictionDrift!.Psi, Labels(v));

@@ -16,8 +16,16 @@ public sealed partial record AlertRule(string Text, string Metric, string Compar
     [
         "drift.psi", "drift.psi.mean", "drift.psi.std", "drift.psi.min", "drift.psi.max", "drift.ks",
         "drift.psi.chars", "drift.psi.tokens", "drift.psi.unknown_rate", "drift.psi.rare_token_rate", "drift.psi.token_frequency", "drift.psi.script_mix",
+        "drift.psi.feature.max", "drift.ks.feature.max", "drift.missing.feature.max",
         "prediction.psi", "prediction.chi2_p", "accuracy", "live.f1", "live.mae", "live.rmse", "error_rate", "p50", "p95", "p99", "requests",
     ];
+
+    /// <summary>
+    /// Per-feature metrics of a table model: <c>drift.psi.feature.COLUMN</c>, <c>drift.ks.feature.COLUMN</c> and
+    /// <c>drift.missing.feature.COLUMN</c> (the change of the missing rate), each also with <c>max</c> for the largest over the columns
+    /// (a column named <c>max</c> is reached by the largest too). Columns are matched case-insensitively.
+    /// </summary>
+    public static IReadOnlyList<string> FeaturePrefixes { get; } = ["drift.psi.feature.", "drift.ks.feature.", "drift.missing.feature."];
 
     /// <summary>
     /// The metrics scored from feedback, which take "over N labels": accuracy (classifiers; subset accuracy for multi-label),
@@ -42,7 +50,8 @@ public sealed partial record AlertRule(string Text, string Metric, string Compar
         var match = Grammar().Match(text ?? "");
         if (!match.Success) throw Invalid(text, "it is not of the form '<metric> <comparison> <threshold>'");
         string metric = match.Groups["metric"].Value.ToLowerInvariant();
-        if (!Metrics.Contains(metric)) throw Invalid(text, $"'{metric}' is not a known metric");
+        if (!Metrics.Contains(metric) && !FeaturePrefixes.Any(p => metric.StartsWith(p, StringComparison.Ordinal) && metric.Length > p.Length))
+            throw Invalid(text, $"'{metric}' is not a known metric");
         double value = double.Parse(match.Groups["value"].Value, NumberStyles.Float, CultureInfo.InvariantCulture);
         string unit = match.Groups["unit"].Value.ToLowerInvariant();
         bool latency = metric is "p50" or "p95" or "p99";

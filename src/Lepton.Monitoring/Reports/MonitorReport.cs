@@ -35,11 +35,33 @@ public sealed record VersionReport(
     LiveError? LiveError = null,
     string Task = "multiclass",
     int SkippedLabels = 0,
-    TextDrift? TextDrift = null)
+    TextDrift? TextDrift = null,
+    IReadOnlyList<FeatureDrift>? FeatureDrift = null,
+    InputDrift? PredictionValueDrift = null)
 {
-    /// <summary>The largest input PSI: of the input statistics and, for a text model, of the token-frequency and script mixes; null without drift.</summary>
+    /// <summary>
+    /// The largest input PSI: of the input statistics, for a text model of the token-frequency and script mixes, for a table model of
+    /// its feature columns; null without drift.
+    /// </summary>
     public double? MaxInputPsi =>
-        InputDrift.Select(d => d.Psi).Concat(TextDrift is { } t ? [t.TokenFrequencyPsi, t.ScriptMixPsi] : []).DefaultIfEmpty(double.NaN).Max() is var m && double.IsNaN(m) ? null : m;
+        InputDrift.Select(d => d.Psi).Concat(TextDrift is { } t ? [t.TokenFrequencyPsi, t.ScriptMixPsi] : [])
+            .Concat(Features.Select(f => f.Psi)).DefaultIfEmpty(double.NaN).Max() is var m && double.IsNaN(m) ? null : m;
+
+    /// <summary>A table model's per-column drift (empty for other models).</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public IReadOnlyList<FeatureDrift> Features => FeatureDrift ?? [];
+}
+
+/// <summary>
+/// Drift of one feature column of a table model against its training rows: PSI (numbers over the reference deciles, categories
+/// over the reference categories), a KS test (numbers and date-times) or a chi-square test (categories and booleans), and the
+/// missing rate in training and live.
+/// </summary>
+public sealed record FeatureDrift(string Column, string Kind, double Psi, double? KsStatistic, double? KsPValue, double? ChiSquare, double? ChiSquarePValue,
+    double ReferenceMissingRate, double LiveMissingRate)
+{
+    /// <summary>How far the missing rate moved (absolute, in rate units).</summary>
+    public double MissingRateChange => Math.Abs(LiveMissingRate - ReferenceMissingRate);
 }
 
 /// <summary>

@@ -6,7 +6,7 @@ namespace Lepton.Monitoring;
 
 /// <summary>One logged request as monitoring needs it; Input is null when its statistics were not recorded.</summary>
 internal sealed record LoggedRequest(int? Version, DateTimeOffset At, double LatencyMs, bool IsError, string? Label, ExampleStatistics? Input,
-    TextStatistics? Text = null);
+    TextStatistics? Text = null, IReadOnlyDictionary<string, object?>? Row = null, double? Value = null);
 
 /// <summary>One labelled prediction: what the model said (by the version that said it) and what the client says is true.</summary>
 internal sealed record LoggedLabel(int? Version, DateTimeOffset At, string Predicted, string Truth);
@@ -92,9 +92,32 @@ internal static class PredictionLogReader
         {
             return null;
         }
+        if (record.InputStatsJson.Contains("\"table_row\"", StringComparison.Ordinal))
+            return new LoggedRequest(record.Version, record.CreatedAt, record.LatencyMs, isError, isError ? null : record.PredictedLabel, null,
+                Row: isError ? null : Lepton.Data.Tables.TableRowJson.Parse(record.RawInputJson), Value: isError ? null : FirstValue(record.OutputJson));
         var text = TextStatisticsOf(record.InputStatsJson);
         return new LoggedRequest(record.Version, record.CreatedAt, record.LatencyMs, isError, isError ? null : record.PredictedLabel,
             text is null ? InputStatistics(record.InputStatsJson) : null, text);
+    }
+
+    // A regressor's logged answer: {"values": [v, ...]} (no task), or a task answer with index -1 whose "probabilities" hold the
+    // values; its first value, for prediction drift. A classifier's answer (index >= 0) has none.
+    private static double? FirstValue(string outputJson)
+    {
+        try
+        {
+            using var doc = JsonDocument.Parse(outputJson);
+            var root = doc.RootElement;
+            if (root.ValueKind != JsonValueKind.Object) return null;
+            JsonElement v;
+            bool regression = root.TryGetProperty("values", out v)
+                || (root.TryGetProperty("index", out var index) && index.TryGetInt32(out int i) && i < 0 && root.TryGetProperty("probabilities", out v));
+            return regression && v.ValueKind == JsonValueKind.Array && v.GetArrayLength() > 0 && v[0].TryGetDouble(out double x) ? x : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
     }
 
     // A text model's row logs its text statistics (chars, tokens, rates, frequency bins, scripts) in place of mean/std/min/max.

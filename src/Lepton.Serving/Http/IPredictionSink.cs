@@ -5,7 +5,8 @@ namespace Lepton.Serving.Http;
 /// <summary>
 /// One example the server answered, as the prediction log keeps it; when the model failed on it, Error holds a short
 /// reason and there is no top label, so monitoring can compute the error rate per version. For a predictor that is not a
-/// classifier, TopLabel is null, TopIndex -1 and Probabilities holds the row's output values.
+/// classifier, TopLabel is null, TopIndex -1 and Probabilities holds the row's output values. A table model's row carries its
+/// raw columns as a JSON object in Row.
 /// </summary>
 public sealed record PredictionEvent(
     string PredictionId,
@@ -20,7 +21,8 @@ public sealed record PredictionEvent(
     float[] Probabilities,
     float[]? RawInput,
     string? Error = null,
-    LoggedText? Text = null);
+    LoggedText? Text = null,
+    string? Row = null);
 
 /// <summary>
 /// A served text as the log needs it: the text, its unpadded token ids and the model's encoder, whose reference turns them

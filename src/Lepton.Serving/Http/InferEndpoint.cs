@@ -22,13 +22,34 @@ public static class InferEndpoint
         bool preprocess = !request.Parameters.TryGetValue("preprocess", out var p) || p.ValueKind != System.Text.Json.JsonValueKind.False;
 
         using var lease = serving.Models.Acquire(name, version);
-        var raw = lease.ProtocolSignature.Validate(request, name);
-        var texts = lease.ProtocolSignature.Text is not null && request.Inputs.Count == 1 ? request.Inputs[0].Texts : null;
-        var outcome = await InferencePipeline.RunAsync(serving, http, lease, raw, preprocess, texts);
+        Action<System.Text.Json.Utf8JsonWriter>? extra = null;
+        InferenceOutcome outcome;
+        if (lease.ProtocolSignature.Table is not null)
+        {
+            // A table model: one input per raw column (or the encoded features), encoded by the model's own encoders.
+            var table = TableRequests.Encode(request, lease.ProtocolSignature, name);
+            outcome = await InferencePipeline.RunAsync(serving, http, lease, new Lepton.Runtime.TensorSet(Lepton.Runtime.Tables.TableInputEncoder.ToTensor(table.Features)),
+                preprocess, tableRows: table.Rows);
+            var contributions = table.Contributions ? lease.Contributions(table.Features) : null;
+            extra = w =>
+            {
+                TableAnswers.WriteIgnored(w, table.IgnoredColumns);
+                if (contributions is null) return;
+                w.WriteStartArray("contributions");
+                for (int r = 0; r < contributions.Rows; r++) TableAnswers.WriteRow(w, contributions, r);
+                w.WriteEndArray();
+            };
+        }
+        else
+        {
+            var raw = lease.ProtocolSignature.Validate(request, name);
+            var texts = lease.ProtocolSignature.Text is not null && request.Inputs.Count == 1 ? request.Inputs[0].Texts : null;
+            outcome = await InferencePipeline.RunAsync(serving, http, lease, raw, preprocess, texts);
+        }
 
         using var buffer = new PooledBuffer(1024);
         int? headerLength = InferenceResponseWriter.Write(buffer,
-            new ResponseIdentity(lease.Name, lease.VersionLabel, request.Id, outcome.PredictionId, outcome.RowPredictionIds), outcome.Outputs, request);
+            new ResponseIdentity(lease.Name, lease.VersionLabel, request.Id, outcome.PredictionId, outcome.RowPredictionIds), outcome.Outputs, request, extra);
         http.Response.StatusCode = 200;
         if (headerLength is { } h)
         {

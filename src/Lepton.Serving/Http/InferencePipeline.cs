@@ -25,8 +25,9 @@ public static class InferencePipeline
 
     // raw: one (N, ...) tensor per model input, in signature order, with the values as the client sent them; texts: the
     // strings a text model's raw ids were encoded from (one per row), for the log's text statistics.
+    // rows: a table model's raw rows (model columns only), logged as JSON objects for per-column drift and feedback data sets.
     public static async Task<InferenceOutcome> RunAsync(ServingContext serving, HttpContext http, ModelLease lease, TensorSet raw, bool preprocess,
-        IReadOnlyList<string>? texts = null)
+        IReadOnlyList<string>? texts = null, IReadOnlyList<IReadOnlyDictionary<string, object?>>? tableRows = null)
     {
         http.Items[RequestMetricsMiddleware.ModelItem] = lease.Name;
         http.Items[RequestMetricsMiddleware.VersionItem] = lease.VersionLabel;
@@ -48,7 +49,11 @@ public static class InferencePipeline
         IReadOnlyList<string> rowIds = rows == 1 ? [id] : [.. Enumerable.Range(0, rows).Select(i => $"{id}-{i}")];
         http.Response.Headers[PredictionIdHeader] = id;
         http.Response.Headers[ModelVersionHeader] = lease.VersionLabel;
-        if (serving.Sink is { } sink) Log(serving, sink, http, lease, raw, outputs, rowIds, texts);
+        if (serving.Sink is { } sink)
+        {
+            if (tableRows is not null && tableRows.Count == outputs.Rows) LogRows(sink, http, lease, outputs, rowIds, tableRows);
+            else Log(serving, sink, http, lease, raw, outputs, rowIds, texts);
+        }
         return new InferenceOutcome(outputs, id, rowIds);
     }
 
@@ -90,6 +95,21 @@ public static class InferencePipeline
             bool sampled = serving.Options.RawInputSampleRate > 0 && Random.Shared.NextDouble() < serving.Options.RawInputSampleRate;
             sink.Enqueue(new PredictionEvent(rowIds[r], lease.Name, lease.Version, lease.VersionLabel, now, latencyMs, none,
                 logged.TopLabel, logged.TopIndex, logged.Values, null, Text: new LoggedText(texts[r], span.Slice(r * width, width).ToArray(), encoder, sampled)));
+        }
+    }
+
+    // A table model's rows: each row's JSON object goes to the log (bounded: model columns only, long texts clipped).
+    private static void LogRows(IPredictionSink sink, HttpContext http, ModelLease lease, ServedOutputs outputs, IReadOnlyList<string> rowIds,
+        IReadOnlyList<IReadOnlyDictionary<string, object?>> rows)
+    {
+        double latencyMs = ElapsedMs(http);
+        var now = DateTimeOffset.UtcNow;
+        var none = new ExampleStatistics(0, 0, 0, 0);
+        for (int r = 0; r < outputs.Rows; r++)
+        {
+            var logged = outputs.LogRow(r);
+            sink.Enqueue(new PredictionEvent(rowIds[r], lease.Name, lease.Version, lease.VersionLabel, now, latencyMs, none,
+                logged.TopLabel, logged.TopIndex, logged.Values, null, Row: Logging.LoggedRow.Json(rows[r])));
         }
     }
 

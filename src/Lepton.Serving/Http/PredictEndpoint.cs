@@ -12,15 +12,16 @@ using Microsoft.Net.Http.Headers;
 namespace Lepton.Serving.Http;
 
 /// <summary>
-/// <c>POST /models/{name}/predict</c>: raw examples as JSON instances, or one image (raw image/png or image/jpeg
-/// body, or a multipart/form-data file); the model's own preprocessing is applied; answers the top classes.
+/// <c>POST /models/{name}/predict</c>: raw examples as JSON instances (rows as objects of column values for a table model, texts for
+/// a text model), or one image (raw image/png or image/jpeg body, or a multipart/form-data file); the model's own preprocessing is
+/// applied; answers the top classes (and, for a table model asked to, each row's contributions per column).
 /// </summary>
 public static class PredictEndpoint
 {
     public static void Map(IEndpointRouteBuilder app)
     {
         app.MapPost("/models/{name}/predict", HandleAsync).WithTags("Convenience").WithMetadata(new RequiredScope(KeyScopes.Predict))
-            .WithSummary("Predict from JSON {\"instances\": [...]} or an uploaded PNG/JPEG; returns class names and probabilities.")
+            .WithSummary("Predict from JSON {\"instances\": [...]} (a table model: one object of column values per row, ?contributions=true explains each) or an uploaded PNG/JPEG; returns class names and probabilities.")
             .WithMetadata(new DocumentedBody(typeof(PredictRequestDoc), "application/json", "image/jpeg", "image/png", "image/gif", "image/bmp", "image/webp", "multipart/form-data")).Produces<PredictResponseDoc>(200)
             .Errors(400, 401, 403, 404, 413, 415, 429, 503);
     }
@@ -33,6 +34,11 @@ public static class PredictEndpoint
         if (lease.ProtocolSignature.Text is not null)
         {
             await PredictTextAsync(serving, http, lease, body);
+            return;
+        }
+        if (lease.ProtocolSignature.Table is not null)
+        {
+            await PredictTableAsync(serving, http, lease, body);
             return;
         }
         if (body.IsPlainText)
@@ -78,6 +84,26 @@ public static class PredictEndpoint
         await WriteAsync(http, lease.Name, lease.VersionLabel, outcome, topK ?? serving.Options.DefaultTopK);
     }
 
+    // A table model: JSON row objects encoded by the model's encoders; contributions when asked for (parameters or ?contributions=true).
+    private static async Task PredictTableAsync(ServingContext serving, HttpContext http, ModelLease lease, PredictInput body)
+    {
+        if (body.IsImage || body.IsPlainText)
+            throw new ProtocolException(415, $"Model '{lease.Name}' is a table model; send application/json {{\"instances\": [{{\"column\": value, ...}}]}}.");
+        var table = lease.ProtocolSignature.Table!;
+        var request = TableInstancesParser.Parse(body.Bytes, table, serving.ParseOptions);
+        int? topK = request.TopK;
+        if (http.Request.Query.TryGetValue("top_k", out var q))
+            topK = int.TryParse(q.ToString(), out int k) && k >= 1 ? k : throw ProtocolException.BadRequest("Query parameter top_k must be a whole number >= 1.");
+        bool contributions = request.Contributions;
+        if (http.Request.Query.TryGetValue("contributions", out var c))
+            contributions = c.ToString() switch { "true" or "1" => true, "false" or "0" => false, _ => throw ProtocolException.BadRequest("Query parameter contributions must be true or false.") };
+        var input = TableRequests.Encode(request, table, lease.Name);
+        var outcome = await InferencePipeline.RunAsync(serving, http, lease, new Lepton.Runtime.TensorSet(Lepton.Runtime.Tables.TableInputEncoder.ToTensor(input.Features)),
+            preprocess: true, tableRows: input.Rows);
+        var explained = contributions ? lease.Contributions(input.Features) : null;
+        await WriteAsync(http, lease.Name, lease.VersionLabel, outcome, topK ?? serving.Options.DefaultTopK, explained, input.IgnoredColumns);
+    }
+
     private static readonly System.Text.UTF8Encoding Utf8Strict = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
     internal static string DecodePlainText(byte[] bytes)
@@ -92,7 +118,8 @@ public static class PredictEndpoint
         }
     }
 
-    private static async Task WriteAsync(HttpContext http, string model, string version, InferenceOutcome outcome, int topK)
+    private static async Task WriteAsync(HttpContext http, string model, string version, InferenceOutcome outcome, int topK,
+        Lepton.Runtime.Tables.ColumnContributions? contributions = null, IReadOnlyList<string>? ignored = null)
     {
         http.Response.StatusCode = 200;
         http.Response.ContentType = "application/json";
@@ -108,9 +135,11 @@ public static class PredictEndpoint
             w.WriteStartObject();
             w.WriteString("prediction_id", outcome.RowPredictionIds[r]);
             outputs.WritePredictRow(w, r, topK);
+            if (contributions is not null) TableAnswers.WriteContributions(w, "contributions", contributions, r);
             w.WriteEndObject();
         }
         w.WriteEndArray();
+        if (ignored is not null) TableAnswers.WriteIgnored(w, ignored);
         w.WriteEndObject();
         await w.FlushAsync(http.RequestAborted);
     }

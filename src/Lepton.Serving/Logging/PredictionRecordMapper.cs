@@ -19,7 +19,7 @@ internal static class PredictionRecordMapper
     public static PredictionRecord ToRecord(PredictionEvent e, ArrayBufferWriter<byte> buffer)
     {
         var text = e.Text is { } logged ? logged.Encoder.Statistics(logged.Text, logged.Ids) : null;
-        string stats = text is not null ? Json(buffer, w => WriteText(w, text)) : Json(buffer, w =>
+        string stats = e.Row is not null ? LoggedRow.StatisticsJson : text is not null ? Json(buffer, w => WriteText(w, text)) : Json(buffer, w =>
         {
             w.WriteStartObject();
             Number(w, "mean", e.Input.Mean);
@@ -55,7 +55,8 @@ internal static class PredictionRecordMapper
             w.WriteEndObject();
         });
         // A sampled text is kept as a JSON string, so feedback on it can become a text data set.
-        string? raw = e.Text is { Sampled: true } sampled ? Json(buffer, w => w.WriteStringValue(sampled.Text)) : e.RawInput is null ? null : Json(buffer, w =>
+        // A table row is always kept (bounded by LoggedRow): per-column drift and feedback data sets read it.
+        string? raw = e.Row is not null ? e.Row : e.Text is { Sampled: true } sampled ? Json(buffer, w => w.WriteStringValue(sampled.Text)) : e.RawInput is null ? null : Json(buffer, w =>
         {
             w.WriteStartArray();
             foreach (float v in e.RawInput) Value(w, v);

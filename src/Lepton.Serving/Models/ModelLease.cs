@@ -67,6 +67,23 @@ public sealed class ModelLease : IDisposable
         return new TensorSet(x);
     }
 
+    /// <summary>
+    /// Contributions of each raw column to each row's raw output (TreeSHAP for trees, exact for linear models) of a table model;
+    /// a 400 when the version is not a table model or its kind explains nothing.
+    /// </summary>
+    public Lepton.Runtime.Tables.ColumnContributions Contributions(Lepton.Data.Tables.FeatureMatrix features)
+    {
+        var table = _slot.Protocol.Table ?? throw ProtocolException.BadRequest($"Model {Name} is not a table model; contributions are given for table models.");
+        try
+        {
+            return table.Contributions(_slot.Predictor, features);
+        }
+        catch (NotSupportedException e)
+        {
+            throw ProtocolException.BadRequest(e.Message);
+        }
+    }
+
     /// <summary>A batch's outputs as this version answers them (labels with probabilities for a classifier, tensors otherwise).</summary>
     public ServedOutputs Interpret(TensorSet outputs, int rows) => _slot.Outputs.Interpret(outputs, rows);
 

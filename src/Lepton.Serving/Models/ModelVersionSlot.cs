@@ -1,6 +1,7 @@
 using Lepton.Engine;
 using Lepton.Registry;
 using Lepton.Runtime;
+using Lepton.Runtime.Tables;
 using Lepton.Runtime.Text;
 using Lepton.Serving.Batching;
 using Lepton.Serving.Outputs;
@@ -21,7 +22,8 @@ internal sealed class ModelVersionSlot
     private int _leases;
     private int _releaseStarted;
 
-    public ModelVersionSlot(string model, ResolvedModel resolved, IPredictor predictor, DynamicBatcher batcher, TextInputEncoder? text = null)
+    public ModelVersionSlot(string model, ResolvedModel resolved, IPredictor predictor, DynamicBatcher batcher, TextInputEncoder? text = null,
+        TableInputEncoder? table = null)
     {
         Model = model;
         Folder = resolved.Folder;
@@ -31,7 +33,7 @@ internal sealed class ModelVersionSlot
         Predictor = predictor;
         Signature = predictor.Signature;
         Outputs = OutputInterpreters.For(Signature);
-        Protocol = new ModelSignature(Signature, Outputs.Outputs, text);
+        Protocol = new ModelSignature(Signature, Outputs.Outputs, text, table);
         var inputs = Signature.Inputs;
         ExampleShape = inputs.Count == 1 && inputs[0].IsFixed ? new Shape(inputs[0].ExampleShape) : null;
         Batcher = batcher;

@@ -179,8 +179,9 @@ public static class InferenceRequestParser
             if (input.Datatype is null) throw ProtocolException.BadRequest($"{where} has no datatype, e.g. \"datatype\": \"FP32\".");
             if (!TensorDatatypes.TryParse(input.Datatype, out var type))
                 throw ProtocolException.BadRequest($"{where} has unknown datatype '{Clip(input.Datatype)}'; use one of {TensorDatatypes.NumericList} (names are case-sensitive).");
-            if (type == TensorDatatype.Bool)
-                throw ProtocolException.BadRequest($"{where} has datatype BOOL, but model inputs are numeric tensors or BYTES strings; use one of {TensorDatatypes.NumericList} or BYTES.");
+            // BOOL (true/false in JSON data) fills a table model's boolean column; the model's signature refuses it elsewhere.
+            if (type == TensorDatatype.Bool && input.BinarySize is not null)
+                throw ProtocolException.BadRequest($"{where} has datatype BOOL with binary data; send BOOL values as JSON true/false.");
             long count = 1;
             foreach (int d in input.Shape)
             {
@@ -220,6 +221,8 @@ public static class InferenceRequestParser
                 values = new float[count];
                 input.Data.CopyTo(values, input.Shape, type, where, options.AllowNonFinite);
                 input.Data.Release();
+                if (type == TensorDatatype.Bool && Array.FindIndex(values, v => v is not (0f or 1f)) is var bad and >= 0)
+                    throw ProtocolException.BadRequest($"{where} element {bad} is {values[bad]}; BOOL data holds true/false (or 1/0).");
             }
             result.Add(new InferenceInput(input.Name, input.Shape, type, values));
         }

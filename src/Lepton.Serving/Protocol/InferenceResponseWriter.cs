@@ -13,7 +13,9 @@ public sealed record ResponseIdentity(string Model, string Version, string? Requ
 /// </summary>
 public static class InferenceResponseWriter
 {
-    public static int? Write(IBufferWriter<byte> target, ResponseIdentity who, ServedOutputs outputs, InferenceRequest request)
+    /// <param name="parameters">Writes further response parameters (a table model's contributions) inside <c>parameters</c>.</param>
+    public static int? Write(IBufferWriter<byte> target, ResponseIdentity who, ServedOutputs outputs, InferenceRequest request,
+        Action<Utf8JsonWriter>? parameters = null)
     {
         var binaryParts = new List<byte[]>();
         int jsonLength;
@@ -33,6 +35,7 @@ public static class InferenceResponseWriter
                 foreach (var id in who.RowPredictionIds) w.WriteStringValue(id);
                 w.WriteEndArray();
             }
+            parameters?.Invoke(w);
             w.WriteEndObject();
             w.WriteStartArray("outputs");
             if (request.Outputs.Count > 0)

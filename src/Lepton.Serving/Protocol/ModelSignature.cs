@@ -1,5 +1,6 @@
 using Lepton.Engine;
 using Lepton.Runtime;
+using Lepton.Runtime.Tables;
 using Lepton.Runtime.Text;
 using Lepton.Serving.Outputs;
 
@@ -24,16 +25,20 @@ public sealed class ModelSignature
     private readonly HashSet<string> _outputNames;
 
     /// <param name="text">For a text model, the encoder that turns a BYTES input named <c>text</c> into its token inputs.</param>
-    public ModelSignature(PredictorSignature predictor, IReadOnlyList<OutputDescription> outputs, TextInputEncoder? text = null)
+    /// <param name="table">For a table model, the encoder that turns rows (one named input per raw column) into its features.</param>
+    public ModelSignature(PredictorSignature predictor, IReadOnlyList<OutputDescription> outputs, TextInputEncoder? text = null, TableInputEncoder? table = null)
     {
         ArgumentNullException.ThrowIfNull(predictor);
         ArgumentNullException.ThrowIfNull(outputs);
         Predictor = predictor;
         Outputs = outputs;
         Text = text;
+        Table = table;
         _outputNames = new HashSet<string>(outputs.Select(o => o.Name), StringComparer.Ordinal);
         string tensors = string.Join(", ", predictor.Inputs.Select(i => $"'{i.Name}' {i.BatchShapeText}"));
-        InputsText = text is null ? tensors : $"'{TextInputEncoder.InputName}' BYTES [-1] (or its token inputs {tensors})";
+        InputsText = text is not null ? $"'{TextInputEncoder.InputName}' BYTES [-1] (or its token inputs {tensors})"
+            : table is not null ? $"one input per column ({string.Join(", ", table.Columns.Take(8).Select(c => $"'{c.Name}' {c.Datatype}"))}{(table.Columns.Count > 8 ? ", ..." : "")}), or the encoded {tensors}"
+            : tensors;
     }
 
     public PredictorSignature Predictor { get; }
@@ -41,10 +46,17 @@ public sealed class ModelSignature
     /// <summary>The text model's string front (tokenizer, normalization, truncation); null for models that take tensors only.</summary>
     public TextInputEncoder? Text { get; }
 
-    /// <summary>The inputs the metadata endpoint lists: <c>text</c> BYTES [-1] for a text model, the predictor's tensors otherwise.</summary>
-    public IEnumerable<(string Name, string Datatype, int[] Shape)> Described => Text is null
-        ? Inputs.Select(i => (i.Name, Datatype(i.DType), i.BatchShape))
-        : [(TextInputEncoder.InputName, "BYTES", [-1])];
+    /// <summary>The table model's row front (encoders, contributions, reference); null for models that take tensors or text.</summary>
+    public TableInputEncoder? Table { get; }
+
+    /// <summary>
+    /// The inputs the metadata endpoint lists: <c>text</c> BYTES [-1] for a text model, one [-1] input per raw column with its
+    /// datatype for a table model, the predictor's tensors otherwise.
+    /// </summary>
+    public IEnumerable<(string Name, string Datatype, int[] Shape)> Described =>
+        Text is not null ? [(TextInputEncoder.InputName, "BYTES", [-1])]
+        : Table is not null ? Table.Columns.Select(c => (c.Name, c.Datatype, new[] { -1 }))
+        : Inputs.Select(i => (i.Name, Datatype(i.DType), i.BatchShape));
 
     public IReadOnlyList<OutputDescription> Outputs { get; }
 
@@ -142,6 +154,8 @@ public sealed class ModelSignature
     {
         var declared = Predictor.Inputs[index];
         if (input.Name != declared.Name) throw UnknownInput(input.Name, model);
+        if (input.Datatype == TensorDatatype.Bool)
+            throw ProtocolException.BadRequest($"Input '{declared.Name}' has datatype BOOL, but this model takes {Datatype(declared.DType)} numbers; BOOL fills a table model's boolean column.");
         var shape = input.Shape;
         if (!declared.Accepts(shape))
             throw ProtocolException.BadRequest(

@@ -102,6 +102,35 @@ public static class TableDatasets
             schema.ToJson(indented: false), TableDatasetSummary.Statistics(table, schema, splits), parentVersion, actor, ct);
     }
 
+    /// <summary>
+    /// Records a table made by Lepton itself (the loop's base rows plus feedback rows) as a version of <paramref name="name"/>, whose
+    /// parent is that name's newest version; <paramref name="source"/> names what it was made from (kept in the manifest). The same
+    /// content as an existing version returns it with Existing set.
+    /// </summary>
+    public static async Task<TableImportResult> RecordAsync(IRegistryStore store, IArtifactStore artifacts, string name, Table table, TableSchema schema,
+        TableSplits? splits, string source, string note, string actor, CancellationToken ct = default)
+    {
+        StoreNames.Check(name, "dataset");
+        string contentHash = TableDatasetSummary.ContentHash(table, schema, splits);
+        var existing = await TableVersionsAsync(store, name, ct);
+        var tableSource = new TableSource(source, [], []);
+        if (existing.FirstOrDefault(v => v.ContentHash == contentHash) is { } same) return new TableImportResult(same, table, schema, true, tableSource);
+        var bytes = await TableStorage.WriteAsync(table, splits, ct);
+        string artifact = await PutAsync(artifacts, bytes, ct);
+        int? parent = existing.Count == 0 ? null : existing.Max(v => v.Version);
+        var version = await store.AddDatasetVersionAsync(name, contentHash,
+            TableDatasetSummary.Manifest(table, splits, artifact, bytes.Length, source, [], note, parent),
+            schema.ToJson(indented: false), TableDatasetSummary.Statistics(table, schema, splits), parent, actor, ct);
+        return new TableImportResult(version, table, schema, false, tableSource);
+    }
+
+    /// <summary>The source a version's manifest names (a file path for an import, the base data set for a loop version); empty when none.</summary>
+    public static string SourceOf(DatasetVersion version)
+    {
+        using var doc = System.Text.Json.JsonDocument.Parse(version.ManifestJson);
+        return doc.RootElement.TryGetProperty("source", out var s) ? s.GetString() ?? "" : "";
+    }
+
     private static async Task<IReadOnlyList<DatasetVersion>> TableVersionsAsync(IRegistryStore store, string name, CancellationToken ct)
     {
         var existing = await store.ListDatasetVersionsAsync(name, ct);

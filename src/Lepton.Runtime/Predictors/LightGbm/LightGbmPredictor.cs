@@ -10,7 +10,7 @@ namespace Lepton.Runtime.LightGbm;
 /// softmax over classes (multiclass), a sigmoid (binary), the value itself (regression). <see cref="Probabilities"/> gives
 /// LightGBM's own transformed predictions and <see cref="Contributions"/> TreeSHAP values.
 /// </summary>
-public sealed class LightGbmPredictor : IPredictor
+public sealed class LightGbmPredictor : IPredictor, IFeatureContributor
 {
     private readonly LightGbmBooster _booster;
     private readonly int _numThreads;
@@ -94,7 +94,10 @@ public sealed class LightGbmPredictor : IPredictor
         return _booster.Predict(Checked(rows), rows.Rows, LightGbmPrediction.RawScore, _numThreads);
     }
 
-    /// <summary>TreeSHAP contributions of every feature to every raw score of every row (LightGBM's <c>C_API_PREDICT_CONTRIB</c>).</summary>
+    /// <summary>
+    /// TreeSHAP contributions of every feature to every raw score of every row (LightGBM's <c>C_API_PREDICT_CONTRIB</c>). LightGBM's
+    /// predict calls take a shared lock on the booster, so this may run while the batcher predicts.
+    /// </summary>
     public FeatureContributions Contributions(FeatureMatrix rows)
     {
         ArgumentNullException.ThrowIfNull(rows);

@@ -24,7 +24,8 @@ public sealed record TabularOutcome(
 /// Trains a tabular learner on a table data set version: column encoders and the label encoder fitted on the train split
 /// only (trees get ordinal categories and NaN as it is; linear models imputed, standardized, one-hot features), the learner
 /// fitted (LightGBM through its C API, or a linear model on the engine, or the best of them by cross-validation), scored on
-/// the test split, and written as a model folder with <c>encoders.json</c> beside the model so predictions replay the encoding.
+/// the test split, and written as a model folder with <c>encoders.json</c> beside the model so predictions replay the encoding, and
+/// <c>reference.json</c> (per-column profile of the training rows, held-out prediction mix) that monitoring measures drift against.
 /// </summary>
 public static class TabularTraining
 {
@@ -57,6 +58,7 @@ public static class TabularTraining
         Directory.CreateDirectory(outDir);
         model.Save(outDir);
         set.Encoders.Save(Path.Combine(outDir, EncodersFile));
+        TabularReference.Build(data.Table, data.Splits, set, model, task).Save(outDir);
         return new TabularOutcome(model, model.Learner, metrics, candidates, train.Labels.Length, test?.Labels.Length ?? 0, clock.Elapsed);
     }
 

@@ -1,0 +1,75 @@
+using System.Text.Json;
+using Lepton.Data.Tables;
+using Lepton.Data.Tables.Reading;
+using Lepton.Data.Tables.Schema;
+using Lepton.Runtime;
+using Lepton.Runtime.Tables;
+
+namespace Lepton.Cli.Commands;
+
+/// <summary>
+/// <c>lepton predict</c> for a table model: rows from a .csv, .tsv or .parquet file (kinds pinned to the model's columns) or a .jsonl
+/// file (one JSON object per line), encoded by the folder's own encoders.json with the server's rules (absent or empty columns are
+/// missing and imputed, other columns ignored, a wrong value an error naming the row and column), the task's answers out.
+/// </summary>
+internal static class TablePrediction
+{
+    /// <summary>The most rows one --input may hold.</summary>
+    public const int MaxRows = 1_000_000;
+
+    /// <summary>The longest line a .jsonl row may be.</summary>
+    public const int MaxLineChars = 1 << 20;
+
+    public static TableInputEncoder? Encoder(string folder, PredictorSignature signature) => TableInputEncoder.TryLoad(folder, signature);
+
+    public static int Run(IPredictor predictor, TableInputEncoder encoder, string? input, int top, string? output, bool json)
+    {
+        if (input is null) throw new ArgumentException("This is a table model: give --input rows.csv (or .tsv, .parquet) or rows.jsonl with one JSON object per line.");
+        var rows = Read(input, encoder);
+        var features = encoder.Encode(rows);
+        var outputs = predictor.FirstOutput([TableInputEncoder.ToTensor(features)], preprocess: true);
+        var names = Enumerable.Range(1, rows.Count).Select(i => $"row {i}").ToList();
+        return PredictCommand.WriteAnswers(predictor, outputs, names, top, output, json);
+    }
+
+    /// <summary>The rows of <paramref name="input"/> as column → value maps.</summary>
+    public static IReadOnlyList<IReadOnlyDictionary<string, object?>> Read(string input, TableInputEncoder encoder)
+    {
+        if (input.EndsWith(".jsonl", StringComparison.OrdinalIgnoreCase) || input.EndsWith(".ndjson", StringComparison.OrdinalIgnoreCase))
+            return ReadJsonLines(input);
+        var table = TableReader.Read(input);
+        // Read again with the model's kinds pinned where the file has the column, so a category of digits stays text.
+        var pinned = new TableSchema([.. encoder.Columns.Where(c => table.HasColumn(c.Name) && table[c.Name].Kind != c.Kind).Select(c => new ColumnSpec(c.Name, c.Kind))]);
+        if (pinned.Columns.Count > 0) table = TableReader.Read(input, pinned);
+        if (table.RowCount > MaxRows) throw new InvalidDataException($"{Path.GetFileName(input)} holds {table.RowCount:N0} rows, more than {MaxRows:N0}; split it.");
+        var present = encoder.Columns.Where(c => table.HasColumn(c.Name)).Select(c => table[c.Name]).ToList();
+        if (present.Count == 0)
+            throw new InvalidDataException($"{Path.GetFileName(input)} has none of the model's columns ({string.Join(", ", encoder.Columns.Select(c => c.Name))}).");
+        return [.. Enumerable.Range(0, table.RowCount).Select(r => (IReadOnlyDictionary<string, object?>)present.ToDictionary(c => c.Name, c => c.GetValue(r)))];
+    }
+
+    private static List<IReadOnlyDictionary<string, object?>> ReadJsonLines(string input)
+    {
+        if (!File.Exists(input)) throw new FileNotFoundException($"--input {input}: no such file.");
+        var rows = new List<IReadOnlyDictionary<string, object?>>();
+        int number = 0;
+        foreach (var line in File.ReadLines(input))
+        {
+            number++;
+            if (line.Length > MaxLineChars)
+                throw new InvalidDataException($"{Path.GetFileName(input)} line {number} has {line.Length:N0} characters, more than {MaxLineChars:N0}; give one JSON object per line.");
+            if (string.IsNullOrWhiteSpace(line)) continue;
+            if (rows.Count == MaxRows) throw new InvalidDataException($"{Path.GetFileName(input)} holds more than {MaxRows:N0} rows; split it.");
+            var row = TableRowJson.Parse(line.Trim());
+            if (row is null)
+            {
+                try { JsonDocument.Parse(line).Dispose(); }
+                catch (JsonException e) { throw new InvalidDataException($"{Path.GetFileName(input)} line {number} is not valid JSON: {e.Message}"); }
+                throw new InvalidDataException($"{Path.GetFileName(input)} line {number} is not a JSON object of column values.");
+            }
+            rows.Add(row);
+        }
+        if (rows.Count == 0) throw new InvalidDataException($"{Path.GetFileName(input)} holds no rows.");
+        return rows;
+    }
+}

@@ -1,0 +1,64 @@
+using Lepton.NN.Serialization;
+using Lepton.Registry;
+using Lepton.Registry.Datasets.Tables;
+using Lepton.Registry.References;
+
+namespace Lepton.Factory.Loop;
+
+public sealed partial class ClosedLoop
+{
+    // A table champion: the logged rows with their feedback labels join its base table in a table data set version, a tree
+    // challenger is trained on it, both are scored on the base test rows and the feedback holdout; the gate and canary are shared.
+    private async Task<LoopOutcome> RunTableStepsAsync(LoopPolicy policy, ResolvedModel champion, TriggerCheck trigger, LoopDecisionLog log, string actor,
+        IProgress<string>? progress, CancellationToken ct)
+    {
+        int championVersion = champion.Version!.Version;
+        string trainedOn = champion.Version.DatasetRef
+                           ?? throw new InvalidOperationException($"{champion.Display} records no data set version, so the loop cannot retrain it on its base rows; retrain it with lepton train --data NAME@V --register {policy.Model}.");
+        // A champion trained by an earlier loop names a -feedback version: its base is the data set that version was made from,
+        // and the feedback it held is collected again from the log, so nothing is stacked twice.
+        var trainedVersion = await DatasetReference.Parse(trainedOn).ResolveAsync(registry.Store, ct);
+        string baseRef = trainedVersion.Name == FeedbackDataset.NameFor(policy.Model) && TableDatasets.SourceOf(trainedVersion) is { Length: > 0 } source ? source : trainedOn;
+        var baseData = await TableDatasets.LoadAsync(registry.Store, registry.Artifacts, DatasetReference.Parse(baseRef), ct);
+        string specPath = Path.Combine(champion.Folder, ModelFile.SpecFileName);
+        var spec = ModelSpec.FromJson(File.ReadAllText(specPath), specPath); // a LightGBM folder has no weights.safetensors
+        if (spec.ClassNames.Count < 2)
+            throw new InvalidOperationException($"{champion.Display} is a regressor; the loop's champion/challenger gate compares accuracy, so it retrains table classifiers only.");
+        var feedback = await Tables.TableFeedbackCollector.CollectAsync(registry.Store, policy.Model, spec.ClassNames, policy.FeedbackHoldoutFraction, ct);
+        var counts = new { usable = feedback.Count, train = feedback.Train.Count, holdout = feedback.Holdout.Count, feedback.Counts, min_feedback = policy.MinFeedback };
+        if (feedback.Count < policy.MinFeedback)
+        {
+            string why = $"Only {feedback.Count} usable labelled rows ({feedback.Counts.Labelled} labels, {feedback.Counts.WithoutRawInput} without a logged row, " +
+                         $"{feedback.Counts.UnknownLabel} with an unknown label); {policy.MinFeedback} are needed, so nothing was trained.";
+            var skipped = await log.AddAsync("dataset", "skipped", null, why, counts, ct);
+            return new LoopOutcome(LoopResult.Skipped, policy.Model, championVersion, null, skipped.Reason, null, null, null, null, null, log.Decisions);
+        }
+        var dataset = await Tables.TableLoopDataset.RecordAsync(registry, policy.Model, baseData, baseRef, (int)policy.Seed, feedback, actor, ct);
+        if (!dataset.Created && trigger.Kind != "manual" && await TrainedOnAsync(policy.Model, dataset.DatasetRef, ct) is { } earlier)
+        {
+            var same = await log.AddAsync("dataset", "skipped", null,
+                $"No new feedback since {policy.Model}@{earlier} was trained on {dataset.DatasetRef}; waiting for more labels (run by hand to retrain anyway).",
+                new { dataset = dataset.DatasetRef, trained_version = earlier, counts }, ct);
+            return new LoopOutcome(LoopResult.Skipped, policy.Model, championVersion, null, same.Reason, dataset, null, null, null, null, log.Decisions);
+        }
+        await log.AddAsync("dataset", dataset.Created ? "recorded" : "reused", null,
+            $"{dataset.DatasetRef}: the {baseRef} rows plus {feedback.Train.Count} feedback rows to train on and {feedback.Holdout.Count} held out (validation split)",
+            new { dataset = dataset.DatasetRef, base_dataset = baseRef, counts }, ct);
+
+        log.Step = "train";
+        var challenger = await Tables.TableChallenger.TrainAsync(registry, policy, dataset, feedback.Train.Count, actor, ct);
+        int challengerVersion = challenger.Version.Version;
+        await log.AddAsync("train", "trained", challengerVersion,
+            $"Challenger {policy.Model}@{challengerVersion} trained (gbdt on {challenger.TrainExamples} rows) in run {challenger.RunId}",
+            new { version = challengerVersion, run_id = challenger.RunId, dataset = dataset.DatasetRef, challenger.TrainExamples, challenger.FeedbackExamples,
+                seconds = challenger.Duration.TotalSeconds }, ct);
+
+        log.Step = "evaluate";
+        var challengerFolder = (await registry.ResolveAsync($"{policy.Model}@{challengerVersion}", ct)).Folder;
+        var evaluation = Tables.TableEvaluation.Compare(championVersion, champion.Folder, challengerVersion, challengerFolder, baseData, feedback, policy);
+        await log.AddAsync("evaluate", "measured", challengerVersion,
+            $"Base test accuracy: champion {evaluation.ChampionBaseTest.Accuracy:F3}, challenger {evaluation.ChallengerBaseTest.Accuracy:F3}; feedback holdout accuracy: " +
+            $"champion {Accuracy(evaluation.ChampionHoldout)}, challenger {Accuracy(evaluation.ChallengerHoldout)}", evaluation, ct);
+        return await DecideAsync(policy, championVersion, log, dataset, challenger, evaluation, actor, progress, ct);
+    }
+}

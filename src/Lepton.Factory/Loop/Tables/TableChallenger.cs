@@ -1,0 +1,33 @@
+using System.Diagnostics;
+using Lepton.Registry;
+using Lepton.Training.Workflows.Tables;
+
+namespace Lepton.Factory.Loop.Tables;
+
+/// <summary>
+/// Trains a table challenger on the loop's table data set version: a gradient-boosted tree model (LightGBM, the policy's seed, one
+/// thread so the run repeats), with fresh encoders fitted on the new train split, recorded as a run and registered as a new version.
+/// </summary>
+public static class TableChallenger
+{
+    public static async Task<ChallengerResult> TrainAsync(ModelRegistry registry, LoopPolicy policy, FeedbackDatasetVersion dataset, int feedbackExamples,
+        string actor, CancellationToken ct)
+    {
+        var recipe = new TabularRecipe(dataset.DatasetRef, "gbdt", Seed: (int)policy.Seed, Threads: 1);
+        string dir = Path.Combine(Path.GetTempPath(), "lepton-table-challengers", Guid.NewGuid().ToString("N"));
+        var clock = Stopwatch.StartNew();
+        try
+        {
+            var tracked = await TrackedTabularTraining.RunAsync(recipe, dir, registry, policy.Model, actor, ct);
+            var version = tracked.Registered ?? throw new InvalidOperationException("The table challenger was trained but not registered.");
+            var outcome = tracked.Outcome;
+            double test = outcome.TestMetrics.GetValueOrDefault("test_accuracy", double.NaN);
+            return new ChallengerResult(version, tracked.RunId, outcome.TrainRows, feedbackExamples, 1, double.NaN, test, clock.Elapsed);
+        }
+        finally
+        {
+            // The registry keeps its own copy of the registered folder.
+            if (Directory.Exists(dir)) Directory.Delete(dir, recursive: true);
+        }
+    }
+}

@@ -1,0 +1,79 @@
+using Lepton.Data.Images.Datasets;
+using Lepton.Engine;
+using Lepton.Runtime;
+using Lepton.Runtime.Tables;
+using Lepton.Registry.Datasets.Tables;
+
+namespace Lepton.Factory.Loop.Tables;
+
+/// <summary>
+/// Scores a table champion and challenger on identical rows: the base test rows (as the loop's data set holds them out) and the
+/// feedback holdout, each model encoding the raw rows with its own encoders.json exactly as the server does.
+/// </summary>
+public static class TableEvaluation
+{
+    public static EvaluationComparison Compare(int championVersion, string championFolder, int challengerVersion, string challengerFolder,
+        TableDatasetVersion baseData, TableFeedbackData feedback, LoopPolicy policy)
+    {
+        var table = baseData.Table;
+        string label = baseData.Schema.LabelColumn!;
+        var splits = TableLoopDataset.BaseSplits(baseData, (int)policy.Seed);
+        var rng = new Random((int)policy.Seed);
+        var test = Enumerable.Range(0, table.RowCount).Where(r => splits[r] == ImageSplits.Test && !table[label].IsMissing(r)).ToList();
+        if (test.Count > policy.BaseTestSize) test = [.. test.OrderBy(_ => rng.Next()).Take(policy.BaseTestSize)];
+        var baseRows = test.Select(r => ((IReadOnlyDictionary<string, object?>)table.Columns.ToDictionary(c => c.Name, c => c.GetValue(r)), table[label].Format(r)!)).ToList();
+        var holdout = feedback.Holdout.Select(e => (e.Row, e.Label)).ToList();
+        var (champBase, champHold) = Score(championFolder, baseRows, holdout);
+        var (challBase, challHold) = Score(challengerFolder, baseRows, holdout);
+        return new EvaluationComparison(championVersion, challengerVersion, champBase, challBase, champHold, challHold);
+    }
+
+    private static (SetScore BaseTest, SetScore? Holdout) Score(string folder, IReadOnlyList<(IReadOnlyDictionary<string, object?> Row, string Label)> baseTest,
+        IReadOnlyList<(IReadOnlyDictionary<string, object?> Row, string Label)> holdout)
+    {
+        using var predictor = PredictorLoader.Default.Load(folder);
+        var encoder = TableInputEncoder.TryLoad(folder, predictor.Signature)
+                      ?? throw new InvalidDataException($"Model folder {Path.GetFileName(folder)} has no encoders.json; the table loop needs table models on both sides.");
+        return (ScoreSet(predictor, encoder, baseTest), holdout.Count == 0 ? null : ScoreSet(predictor, encoder, holdout));
+    }
+
+    /// <summary>Accuracy and per-class recall of a table classifier on labelled raw rows (binary: the positive class when its raw score is above 0).</summary>
+    public static SetScore ScoreSet(IPredictor predictor, TableInputEncoder encoder, IReadOnlyList<(IReadOnlyDictionary<string, object?> Row, string Label)> rows)
+    {
+        if (rows.Count == 0) throw new ArgumentException("No rows to score.", nameof(rows));
+        var classes = predictor.Signature.ClassNames;
+        if (classes.Count < 2) throw new InvalidDataException("The table loop scores classifiers; this model names no classes (a regressor).");
+        var features = encoder.Encode([.. rows.Select(r => r.Row)]);
+        var scores = predictor.Predict(new TensorSet(TableInputEncoder.ToTensor(features)))[0].Contiguous(); // (N, K) or (N, 1)
+        var values = scores.DType == DType.Float32 ? scores.ToArray() : scores.To(DType.Float32).ToArray();
+        int width = values.Length / rows.Count;
+        int correct = 0;
+        var support = new int[classes.Count];
+        var hits = new int[classes.Count];
+        for (int i = 0; i < rows.Count; i++)
+        {
+            var row = values.AsSpan(i * width, width);
+            int predicted = width == 1 ? (row[0] > 0 ? 1 : 0) : ArgMax(row);
+            int truth = IndexOf(classes, rows[i].Label);
+            if (truth < 0) continue;
+            support[truth]++;
+            if (predicted == truth) { correct++; hits[truth]++; }
+        }
+        int scored = support.Sum();
+        return new SetScore(scored == 0 ? 0 : (double)correct / scored, scored,
+            [.. classes.Select((c, k) => new ClassRecall(c, support[k] == 0 ? 0 : (double)hits[k] / support[k], support[k]))]);
+    }
+
+    private static int ArgMax(ReadOnlySpan<float> v)
+    {
+        int best = 0;
+        for (int i = 1; i < v.Length; i++) if (v[i] > v[best]) best = i;
+        return best;
+    }
+
+    private static int IndexOf(IReadOnlyList<string> classes, string label)
+    {
+        for (int i = 0; i < classes.Count; i++) if (classes[i] == label) return i;
+        return -1;
+    }
+}

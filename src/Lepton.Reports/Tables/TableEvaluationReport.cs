@@ -1,0 +1,87 @@
+using System.Text;
+using System.Text.Json.Nodes;
+using Lepton.Data.Charts;
+using Lepton.Data.Tables;
+using Lepton.Data.Tables.Columns;
+using Lepton.Runtime;
+using Lepton.Runtime.Tables;
+using static Lepton.Reports.Html.HtmlParts;
+
+namespace Lepton.Reports.Tables;
+
+/// <summary>
+/// The evaluation report of a table model on a table's labelled rows: the task metric (accuracy or RMSE) and the global
+/// permutation importance of every raw column, as an HTML page with a bar chart and as JSON.
+/// </summary>
+public sealed record TableEvaluationReport(string Model, string Data, string Split, int Rows, string Metric, double Value,
+    IReadOnlyList<ColumnImportance> Importance, int Repeats)
+{
+    /// <summary>
+    /// Scores <paramref name="predictor"/> on <paramref name="table"/>'s rows with a label (the label column holds class names for a
+    /// classifier, values for a regressor); rows whose class the model does not know are left out.
+    /// </summary>
+    public static TableEvaluationReport Build(string model, string data, string split, IPredictor predictor, TableInputEncoder encoder, Table table,
+        string labelColumn, int repeats = 5, int seed = 0, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(predictor);
+        ArgumentNullException.ThrowIfNull(table);
+        var label = table[labelColumn];
+        var classes = predictor.Signature.ClassNames;
+        bool classification = classes.Count >= 2;
+        var rows = new List<IReadOnlyDictionary<string, object?>>();
+        var labels = new List<double>();
+        var present = encoder.Columns.Where(c => table.HasColumn(c.Name)).Select(c => table[c.Name]).ToList();
+        for (int r = 0; r < table.RowCount; r++)
+        {
+            if (label.IsMissing(r)) continue;
+            double y;
+            if (classification)
+            {
+                int k = IndexOf(classes, label.Format(r)!);
+                if (k < 0) continue;
+                y = k;
+            }
+            else if (label is NumericColumn n) y = n.Values[r];
+            else throw new ArgumentException($"The model is a regressor but label column '{labelColumn}' is {ColumnKinds.Name(label.Kind)}.");
+            rows.Add(present.ToDictionary(c => c.Name, c => c.GetValue(r)));
+            labels.Add(y);
+        }
+        if (rows.Count < 2) throw new ArgumentException($"{data} has {rows.Count} rows labelled with one of the model's classes in its {split} split; evaluation needs at least 2.");
+        var (baseline, importance) = PermutationImportance.Compute(predictor, encoder, rows, [.. labels], classification, repeats, seed, ct);
+        return new TableEvaluationReport(model, data, split, rows.Count, classification ? "accuracy" : "rmse", baseline, importance, repeats);
+    }
+
+    public JsonObject Json() => new()
+    {
+        ["model"] = Model,
+        ["data"] = Data,
+        ["split"] = Split,
+        ["rows"] = Rows,
+        ["metric"] = Metric,
+        ["value"] = Value,
+        ["permutation_importance"] = new JsonArray([.. Importance.Select(c => (JsonNode)new JsonObject { ["column"] = c.Column, ["drop"] = c.Drop, ["std"] = c.Std })]),
+        ["repeats"] = Repeats,
+    };
+
+    public string Html()
+    {
+        var html = Begin($"{Model} on {Data}");
+        html.Append($"<h1>{E(Model)} on {E(Data)}</h1>");
+        html.Append($"<p>{E(Split)} split, {Count(Rows)} labelled rows. {E(Metric)}: <b>{F(Value)}</b></p>");
+        string what = Metric == "accuracy" ? "drop in accuracy" : "rise in RMSE";
+        html.Append($"<h2>Permutation importance</h2><p>The {what} when one column's values are shuffled across the rows ({Repeats} shuffles each, mean ± std).</p>");
+        html.Append(SvgBarChart.Render(new BarChartOptions($"Permutation importance ({what})", LabelWidth: 180),
+            [.. Importance.Select(c => new Bar(c.Column, c.Drop, $"{F(c.Drop)} ± {F(c.Std)}"))]));
+        html.Append("<table><tr><th>column</th><th>").Append(E(what)).Append("</th><th>std</th></tr>");
+        foreach (var c in Importance) html.Append($"<tr><td>{E(c.Column)}</td><td>{F(c.Drop)}</td><td>{F(c.Std)}</td></tr>");
+        html.Append("</table>");
+        JsonBlock(html, "evaluation", Json());
+        return End(html);
+    }
+
+    private static int IndexOf(IReadOnlyList<string> classes, string name)
+    {
+        for (int i = 0; i < classes.Count; i++) if (classes[i] == name) return i;
+        return -1;
+    }
+}

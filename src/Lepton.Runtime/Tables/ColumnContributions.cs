@@ -1,0 +1,41 @@
+namespace Lepton.Runtime.Tables;
+
+/// <summary>
+/// Feature contributions summed back to the raw columns a client sent: a one-hot column's indicators, a date-time's parts and a
+/// missing indicator all count for their source column. Laid out (rows, outputs, columns + 1), the bias last; per (row, output)
+/// the values sum to the raw output (logit, margin or value). <see cref="OutputNames"/> names each output.
+/// </summary>
+public sealed record ColumnContributions(int Rows, IReadOnlyList<string> OutputNames, IReadOnlyList<string> Columns, double[] Values)
+{
+    public int Outputs => OutputNames.Count;
+
+    /// <summary>Column <paramref name="column"/>'s contribution to output <paramref name="output"/> of row <paramref name="row"/>.</summary>
+    public double Of(int row, int output, int column) => Values[(row * Outputs + output) * (Columns.Count + 1) + column];
+
+    /// <summary>The expected raw output every row starts from.</summary>
+    public double Bias(int row, int output) => Values[(row * Outputs + output) * (Columns.Count + 1) + Columns.Count];
+
+    /// <summary>
+    /// Sums <paramref name="features"/> (rows, outputs, features + 1) into columns: feature f goes to column <paramref name="columnOf"/>[f].
+    /// </summary>
+    public static ColumnContributions Sum(FeatureContributions features, IReadOnlyList<string> columns, IReadOnlyList<int> columnOf, IReadOnlyList<string> outputNames)
+    {
+        ArgumentNullException.ThrowIfNull(features);
+        if (columnOf.Count != features.FeatureNames.Count)
+            throw new ArgumentException($"Contributions name {features.FeatureNames.Count} features but the column map has {columnOf.Count}.", nameof(columnOf));
+        if (outputNames.Count != features.Outputs)
+            throw new ArgumentException($"Contributions have {features.Outputs} outputs but {outputNames.Count} output names were given.", nameof(outputNames));
+        int c = columns.Count, f = features.FeatureNames.Count;
+        var values = new double[features.Rows * features.Outputs * (c + 1)];
+        for (int r = 0; r < features.Rows; r++)
+        {
+            for (int k = 0; k < features.Outputs; k++)
+            {
+                var dst = values.AsSpan((r * features.Outputs + k) * (c + 1), c + 1);
+                for (int j = 0; j < f; j++) dst[columnOf[j]] += features.Of(r, k, j);
+                dst[c] = features.Bias(r, k);
+            }
+        }
+        return new ColumnContributions(features.Rows, outputNames, columns, values);
+    }
+}

@@ -1,0 +1,57 @@
+using System.Text.Json;
+using Lepton.Runtime.Tables;
+
+namespace Lepton.Serving.Http;
+
+/// <summary>
+/// The table-specific parts of an answer: a row's contributions (one value per raw column and the bias, in the raw-score space:
+/// logit, margin or value) and the keys a request sent that are not model columns.
+/// </summary>
+internal static class TableAnswers
+{
+    /// <summary>
+    /// Row <paramref name="row"/>'s contributions: <c>{"bias": b, "values": {"age": 0.31, ...}}</c> for a model with one raw output
+    /// (binary: the positive class's logit; regression: the value), or one such object per class for a multiclass model.
+    /// </summary>
+    public static void WriteContributions(Utf8JsonWriter w, string property, ColumnContributions c, int row)
+    {
+        w.WritePropertyName(property);
+        WriteRow(w, c, row);
+    }
+
+    /// <summary>Row <paramref name="row"/>'s contributions as a JSON value.</summary>
+    public static void WriteRow(Utf8JsonWriter w, ColumnContributions c, int row)
+    {
+        if (c.Outputs == 1)
+        {
+            WriteOutput(w, c, row, 0);
+            return;
+        }
+        w.WriteStartObject();
+        for (int k = 0; k < c.Outputs; k++)
+        {
+            w.WritePropertyName(c.OutputNames[k]);
+            WriteOutput(w, c, row, k);
+        }
+        w.WriteEndObject();
+    }
+
+    private static void WriteOutput(Utf8JsonWriter w, ColumnContributions c, int row, int output)
+    {
+        w.WriteStartObject();
+        w.WriteNumber("bias", c.Bias(row, output));
+        w.WriteStartObject("values");
+        for (int j = 0; j < c.Columns.Count; j++) w.WriteNumber(c.Columns[j], c.Of(row, output, j));
+        w.WriteEndObject();
+        w.WriteEndObject();
+    }
+
+    /// <summary>The ignored keys, when there were any (at most 20 are listed).</summary>
+    public static void WriteIgnored(Utf8JsonWriter w, IReadOnlyList<string> ignored)
+    {
+        if (ignored.Count == 0) return;
+        w.WriteStartArray("ignored_columns");
+        foreach (var name in ignored) w.WriteStringValue(name);
+        w.WriteEndArray();
+    }
+}

@@ -1,0 +1,97 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using Lepton.Runtime;
+using Lepton.Runtime.Tables;
+
+namespace Lepton.Cli.Tests;
+
+/// <summary>
+/// <c>lepton predict</c> on a table model: rows from a CSV (columns in any order, the label and an id ignored) and from JSON lines
+/// (a column left out is imputed), answered as the server answers them; a linear model's contributions sum to its served logit.
+/// </summary>
+[Collection("cli")]
+public sealed class PredictTableCommandTests(TrainedModelFixture fx) : IDisposable
+{
+    private readonly string _root = Directory.CreateTempSubdirectory("cli-predict-table").FullName;
+
+    public void Dispose() => Directory.Delete(_root, recursive: true);
+
+    // Churned when usage is low, or on the basic plan with usage under 60.
+    private string Csv()
+    {
+        var rng = new Random(23);
+        var sb = new StringBuilder("customer_id,usage,plan,churned\n");
+        for (int i = 0; i < 400; i++)
+        {
+            double usage = Math.Round(rng.NextDouble() * 100, 1);
+            string plan = new[] { "basic", "pro", "team" }[rng.Next(3)];
+            bool churned = usage < 25 || (plan == "basic" && usage < 60);
+            sb.Append(CultureInfo.InvariantCulture, $"P{i},{(i % 20 == 0 ? "" : usage.ToString(CultureInfo.InvariantCulture))},{plan},{(churned ? "yes" : "no")}\n");
+        }
+        var path = Path.Combine(_root, "churn.csv");
+        File.WriteAllText(path, sb.ToString());
+        return path;
+    }
+
+    [Fact]
+    public async Task PredictTable_CsvAndJsonLines_AnswerEveryRow_AndLinearContributionsSumToTheLogit()
+    {
+        _ = fx;
+        var (code, _, err) = await CliRun.Invoke("data", "import", Csv(), "--name", "cli-predict-churn", "--label-column", "churned", "--json");
+        Assert.True(code == 0, err);
+        string gbdt = Path.Combine(_root, "gbdt"), logistic = Path.Combine(_root, "logistic");
+        (code, _, err) = await CliRun.Invoke("train", "--data", "cli-predict-churn@1", "--model", "gbdt", "--out", gbdt, "--json");
+        Assert.True(code == 0, err);
+        (code, _, err) = await CliRun.Invoke("train", "--data", "cli-predict-churn@1", "--model", "logistic", "--out", logistic, "--json");
+        Assert.True(code == 0, err);
+        Assert.True(File.Exists(Path.Combine(gbdt, "reference.json")));
+
+        string rows = Path.Combine(_root, "rows.csv");
+        File.WriteAllText(rows, "plan,usage,customer_id\nbasic,10,a\nteam,95,b\n");
+        string jsonl = Path.Combine(_root, "rows.jsonl");
+        File.WriteAllText(jsonl, "{\"usage\": 10, \"plan\": \"basic\"}\n\n{\"plan\": \"team\", \"usage\": 95}\n{\"plan\": \"pro\"}\n");
+        foreach (var model in new[] { gbdt, logistic })
+        {
+            (code, var stdout, err) = await CliRun.Invoke("predict", "--model", model, "--input", rows, "--json");
+            Assert.True(code == 0, err + stdout);
+            var answers = JsonDocument.Parse(stdout).RootElement.EnumerateArray().ToList();
+            Assert.Equal(2, answers.Count);
+            // yes/no is read as a boolean label: the low-usage basic customer churns (true), the heavy team user stays.
+            Assert.True(answers[0].ToString().Contains("\"true\"") && answers[1].ToString().Contains("\"false\""), stdout);
+            (code, stdout, err) = await CliRun.Invoke("predict", "--model", model, "--input", jsonl, "--json");
+            Assert.True(code == 0, err + stdout);
+            Assert.Equal(3, JsonDocument.Parse(stdout).RootElement.GetArrayLength());
+        }
+
+        File.WriteAllText(jsonl, "{\"usage\": \"lots\", \"plan\": \"basic\"}\n");
+        (code, _, err) = await CliRun.Invoke("predict", "--model", gbdt, "--input", jsonl);
+        Assert.NotEqual(0, code);
+        Assert.Contains("'usage'", err);
+
+        // The evaluation report: accuracy on the (unsplit) rows and each raw column's permutation importance, usage first.
+        string html = Path.Combine(_root, "churn.html");
+        (code, var evalOut, err) = await CliRun.Invoke("eval", "--model", gbdt, "--data", "cli-predict-churn@1", "--report", html, "--json");
+        Assert.True(code == 0, err + evalOut);
+        var evaluation = JsonDocument.Parse(evalOut).RootElement;
+        Assert.Equal("accuracy", evaluation.GetProperty("metric").GetString());
+        Assert.True(evaluation.GetProperty("value").GetDouble() > 0.9, evalOut);
+        var importance = evaluation.GetProperty("permutation_importance").EnumerateArray().ToList();
+        Assert.Equal(["usage", "plan"], importance.Select(c => c.GetProperty("column").GetString()));
+        Assert.True(importance[0].GetProperty("drop").GetDouble() > 0.2, evalOut);
+        Assert.True(importance[1].GetProperty("drop").GetDouble() > 0.02, evalOut);
+        string page = File.ReadAllText(html);
+        Assert.Contains("class=\"bar\"", page);
+        Assert.Contains("data-label=\"usage\"", page);
+
+        // The linear model's exact contributions, read from its folder, add up to the logit its network serves.
+        using var predictor = PredictorLoader.Default.Load(logistic);
+        var encoder = TableInputEncoder.TryLoad(logistic, predictor.Signature)!;
+        var features = encoder.Encode([new Dictionary<string, object?> { ["usage"] = 10.0, ["plan"] = "basic" }, new Dictionary<string, object?> { ["plan"] = "team" }]);
+        var logits = predictor.FirstOutput([TableInputEncoder.ToTensor(features)]).ToArray();
+        var contributions = encoder.Contributions(predictor, features);
+        Assert.Equal(["usage", "plan"], contributions.Columns);
+        for (int r = 0; r < 2; r++)
+            Assert.Equal(logits[r], contributions.Bias(r, 0) + contributions.Of(r, 0, 0) + contributions.Of(r, 0, 1), 4);
+    }
+}

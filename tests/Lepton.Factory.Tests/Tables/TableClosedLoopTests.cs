@@ -1,0 +1,88 @@
+using Lepton.Data.Tables;
+using Lepton.Factory.Loop;
+using Lepton.NN.Serialization;
+using Lepton.Registry;
+using Lepton.Registry.Artifacts;
+using Lepton.Registry.Datasets.Tables;
+using Lepton.Registry.References;
+using Lepton.Registry.Store;
+using Lepton.Serving.Logging;
+
+namespace Lepton.Factory.Tests.Tables;
+
+/// <summary>
+/// The loop on a table model: a gbdt champion trained on the churn CSV meets customers from a price range it never saw, where churn
+/// follows another rule; the logged rows with their feedback labels become a table data set version with the base rows, a tree
+/// challenger is trained, both are scored on the base test rows and the feedback holdout, and the challenger is promoted by the
+/// shared gate. Too little feedback trains nothing.
+/// </summary>
+public sealed class TableClosedLoopTests : IAsyncLifetime
+{
+    private readonly string _root = Path.Combine(Path.GetTempPath(), "lepton-table-loop", Guid.NewGuid().ToString("N"));
+    private ModelRegistry _registry = null!;
+
+    public async Task InitializeAsync()
+    {
+        Directory.CreateDirectory(_root);
+        var store = await RegistryStoreFactory.OpenAsync($"sqlite:{Path.Combine(_root, "registry.db")}");
+        _registry = new ModelRegistry(store, new FileArtifactStore(new FileArtifactStoreOptions(Path.Combine(_root, "artifacts"))));
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _registry.DisposeAsync();
+        try { Directory.Delete(_root, recursive: true); }
+        catch (IOException) { }
+    }
+
+    // Rows of the new market, logged as the server logs a table row, and labelled by clients with the model's class names.
+    private async Task AddFeedbackAsync(int count, int seed, IReadOnlyList<string> classes)
+    {
+        var at = DateTimeOffset.UtcNow.AddMinutes(-20);
+        var rows = ChurnRow.Make(count, seed, newMarket: true, idOffset: seed * 10_000);
+        var records = rows.Select((r, i) => new PredictionRecord($"t{seed}-{i:D4}", "churn", 1, at.AddSeconds(i), 1.0, classes[0], LoggedRow.StatisticsJson,
+            $$"""{"label":"{{classes[0]}}","index":0,"version":"1","probabilities":[]}""", LoggedRow.Json(TableRowJson.Parse(r.Json())!))).ToList();
+        await _registry.Store.AppendPredictionsAsync(records);
+        for (int i = 0; i < count; i++)
+            await _registry.Store.RecordFeedbackAsync(new FeedbackRecord(records[i].Id, "churn", classes[rows[i].Churn == "yes" ? 1 : 0], at.AddSeconds(i + 1), "client"));
+    }
+
+    private static LoopPolicy Policy() => new()
+    {
+        Model = "churn", MinFeedback = 60, FeedbackHoldoutFraction = 0.3, CanaryWindow = TimeSpan.Zero, Margin = 0.05, MinAccuracy = 0.6,
+        MaxClassRecallDrop = 0.2, Seed = 1,
+    };
+
+    [Fact]
+    public async Task FeedbackRowsFromANewMarket_BecomeATableVersion_AndATreeChallengerIsPromoted()
+    {
+        var champion = await TableEndToEndTests.TrainChurnAsync(_registry, _root);
+        var classes = ModelSpec.FromJson(File.ReadAllText(Path.Combine(_root, "model", ModelFile.SpecFileName))).ClassNames;
+        var loop = new ClosedLoop(_registry);
+
+        await AddFeedbackAsync(30, seed: 7, classes);
+        var skipped = await loop.RunOnceAsync(Policy(), "test", null, CancellationToken.None);
+        Assert.Equal(LoopResult.Skipped, skipped.Result);
+        Assert.Contains("usable labelled rows", skipped.Reason);
+
+        await AddFeedbackAsync(170, seed: 8, classes);
+        var outcome = await loop.RunOnceAsync(Policy(), "test", null, CancellationToken.None);
+        Assert.True(outcome.Result == LoopResult.Promoted, $"{outcome.Result}: {outcome.Reason}");
+        Assert.Equal("churn-feedback@1", outcome.Dataset!.DatasetRef);
+        var evaluation = outcome.Evaluation!;
+        Assert.True(evaluation.ChallengerHoldout!.Accuracy > evaluation.ChampionHoldout!.Accuracy + 0.2,
+            $"champion {evaluation.ChampionHoldout.Accuracy:F3}, challenger {evaluation.ChallengerHoldout.Accuracy:F3} on the holdout");
+        Assert.True(evaluation.ChallengerBaseTest.Accuracy >= evaluation.ChampionBaseTest.Accuracy - 0.1,
+            $"base test: champion {evaluation.ChampionBaseTest.Accuracy:F3}, challenger {evaluation.ChallengerBaseTest.Accuracy:F3}");
+
+        var production = await _registry.ResolveAsync("churn@production");
+        Assert.Equal(outcome.ChallengerVersion, production.Version!.Version);
+        Assert.NotEqual(champion.Registered!.Version, production.Version.Version);
+        Assert.True(File.Exists(Path.Combine(production.Folder, "encoders.json")));
+        // The data set holds the base rows and every feedback row, the holdout as the validation split, and names its base.
+        var data = await TableDatasets.LoadAsync(_registry.Store, _registry.Artifacts, DatasetReference.Parse(outcome.Dataset.DatasetRef));
+        Assert.Equal(800 + 200, data.Table.RowCount);
+        Assert.Equal(evaluation.ChallengerHoldout.Count, data.Splits!.RowsOf("validation").Length);
+        Assert.Equal("customers@1", TableDatasets.SourceOf(data.Version));
+    }
+}

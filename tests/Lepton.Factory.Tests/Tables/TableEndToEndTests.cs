@@ -1,0 +1,178 @@
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using Lepton.Data.Profiles;
+using Lepton.Monitoring;
+using Lepton.NN.Serialization;
+using Lepton.Monitoring.Alerts;
+using Lepton.Registry;
+using Lepton.Registry.Artifacts;
+using Lepton.Registry.Datasets.Tables;
+using Lepton.Registry.Store;
+using Lepton.Serving;
+using Lepton.Serving.Logging;
+using Lepton.Serving.Models;
+using Lepton.Training.Workflows.Tables;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.TestHost;
+
+namespace Lepton.Factory.Tests.Tables;
+
+/// <summary>
+/// A CSV made here (identifier, missing values, a category, a date-time) imports, trains a tree model whose folder carries
+/// encoders.json and a per-column reference, serves rows as JSON objects with contributions, logs the rows, and drifts visibly in
+/// monitoring when one column is shifted: that column's PSI is high, the others stay low, and the per-feature alert fires.
+/// </summary>
+public sealed class TableEndToEndTests : IAsyncLifetime
+{
+    private readonly string _root = Path.Combine(Path.GetTempPath(), "lepton-table-e2e", Guid.NewGuid().ToString("N"));
+    private ModelRegistry _registry = null!;
+
+    public async Task InitializeAsync()
+    {
+        Directory.CreateDirectory(_root);
+        var store = await RegistryStoreFactory.OpenAsync($"sqlite:{Path.Combine(_root, "registry.db")}");
+        _registry = new ModelRegistry(store, new FileArtifactStore(new FileArtifactStoreOptions(Path.Combine(_root, "artifacts"))));
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _registry.DisposeAsync();
+        try { Directory.Delete(_root, recursive: true); }
+        catch (IOException) { }
+    }
+
+    /// <summary>Imports the churn CSV and trains a seeded gbdt registered as churn@1 in production.</summary>
+    internal static async Task<TrackedTabularOutcome> TrainChurnAsync(ModelRegistry registry, string root)
+    {
+        string csv = Path.Combine(root, "customers.csv");
+        await File.WriteAllTextAsync(csv, ChurnRow.Csv(ChurnRow.Make(800, seed: 1)));
+        var import = await TableDatasets.ImportAsync(registry.Store, registry.Artifacts, csv, "customers", new TableImportOptions(LabelColumn: "churn"), "test");
+        var trained = await TrackedTabularTraining.RunAsync(new TabularRecipe($"customers@{import.Version.Version}", "gbdt", Seed: 1, Threads: 1),
+            Path.Combine(root, "model"), registry, "churn", "test");
+        await registry.PromoteAsync("churn", trained.Registered!.Version, "production", "test");
+        return trained;
+    }
+
+    [Fact]
+    public async Task Csv_Trains_ServesRowsWithContributions_AndOneShiftedColumnDrifts()
+    {
+        var trained = await TrainChurnAsync(_registry, _root);
+        var reference = ReferenceProfile.Load(Path.Combine(_root, "model"))!.Table!;
+        // The identifier is no feature; the date-time and the column with missing values are.
+        Assert.Equal(["age", "plan", "signup", "monthly"], reference.Columns.Select(c => c.Name));
+        Assert.InRange(reference.Columns.Single(c => c.Name == "age").MissingRate, 0.05, 0.15);
+
+        await using var models = new ModelManager(_registry, new ModelManagerOptions(AliasPollInterval: Timeout.InfiniteTimeSpan));
+        await models.LoadAsync(new ModelServeOptions("churn@production"));
+        await using var log = new PredictionLogWriter(_registry.Store, new PredictionLogOptions(FlushInterval: TimeSpan.FromMilliseconds(50)));
+        await using var app = LeptonServer.Build(new ServerOptions { NoAuth = true, EnableSwagger = false }, new ServerDependencies(models, null, log),
+            b => b.WebHost.UseTestServer());
+        await app.StartAsync();
+        var http = app.GetTestClient();
+
+        // Rows like the training ones, with contributions: per raw column, summing to the logit of the answer.
+        var start = DateTimeOffset.UtcNow;
+        var first = await PredictAsync(http, ChurnRow.Make(20, seed: 2), contributions: true);
+        foreach (var p in first.GetProperty("predictions").EnumerateArray())
+        {
+            double probability = p.GetProperty("probability").GetDouble();
+            var c = p.GetProperty("contributions");
+            var values = c.GetProperty("values").EnumerateObject().ToDictionary(v => v.Name, v => v.Value.GetDouble());
+            Assert.Equal(["age", "plan", "signup", "monthly"], values.Keys);
+            Assert.Equal(Math.Log(probability / (1 - probability)), c.GetProperty("bias").GetDouble() + values.Values.Sum(), 4);
+        }
+        Assert.Equal(["customer_id"], first.GetProperty("ignored_columns").EnumerateArray().Select(e => e.GetString()));
+        // Clients report the truth for the first rows through the ordinary feedback endpoint: live accuracy for the table model.
+        var classes = ModelSpec.FromJson(File.ReadAllText(Path.Combine(_root, "model", ModelFile.SpecFileName))).ClassNames;
+        var truth = ChurnRow.Make(20, seed: 2);
+        var ids = first.GetProperty("predictions").EnumerateArray().Select(p => p.GetProperty("prediction_id").GetString()).ToList();
+        string feedback = "[" + string.Join(",", ids.Select((id, i) => $$"""{"prediction_id":"{{id}}","label":"{{classes[truth[i].Churn == "yes" ? 1 : 0]}}"}""")) + "]";
+        var sent = await http.PostAsync("/v2/models/churn/feedback", new StringContent(feedback, Encoding.UTF8, "application/json"));
+        Assert.True(sent.IsSuccessStatusCode, await sent.Content.ReadAsStringAsync());
+        for (int b = 0; b < 9; b++) await PredictAsync(http, ChurnRow.Make(20, seed: 10 + b), contributions: false);
+        await WaitForAsync(async () => await _registry.Store.CountPredictionsAsync("churn", start) >= 200);
+        var middle = DateTimeOffset.UtcNow;
+
+        var monitor = new ModelMonitor(_registry);
+        var calm = (await monitor.ReportAsync("churn", new MonitorWindow(start, middle))).Overall;
+        Assert.Equal(4, calm.Features.Count);
+        Assert.All(calm.Features, f => Assert.True(f.Psi < 0.2, $"{f.Column}: PSI {f.Psi:F3} on undrifted rows"));
+        Assert.Equal(20, calm.Accuracy!.Labels);
+        Assert.True(calm.Accuracy.Accuracy >= 0.7, $"live accuracy {calm.Accuracy.Accuracy:F3}");
+
+        // The same rows with the monthly charge raised by 50: that column drifts, the others do not.
+        await Task.Delay(20);
+        var shiftedFrom = DateTimeOffset.UtcNow;
+        for (int b = 0; b < 10; b++) await PredictAsync(http, ChurnRow.Make(20, seed: 30 + b, chargeShift: 50), contributions: false);
+        await WaitForAsync(async () => await _registry.Store.CountPredictionsAsync("churn", shiftedFrom) >= 200);
+        var rules = new[] { AlertRule.Parse("drift.psi.feature.monthly > 0.5"), AlertRule.Parse("drift.ks.feature.max > 0.5"), AlertRule.Parse("drift.psi.feature.plan > 0.5") };
+        var report = await monitor.ReportAsync("churn", new MonitorWindow(shiftedFrom, DateTimeOffset.UtcNow.AddSeconds(1)), rules);
+        var drift = report.Overall.Features.ToDictionary(f => f.Column);
+        Assert.True(drift["monthly"].Psi > 1, $"monthly PSI {drift["monthly"].Psi:F3}");
+        Assert.True(drift["monthly"].KsStatistic > 0.5, $"monthly KS {drift["monthly"].KsStatistic:F3}");
+        foreach (var other in new[] { "age", "plan", "signup" }) Assert.True(drift[other].Psi < 0.2, $"{other}: PSI {drift[other].Psi:F3}");
+        Assert.NotNull(drift["plan"].ChiSquarePValue);
+        Assert.Contains(report.Alerts, a => a.Rule.Metric == "drift.psi.feature.monthly");
+        Assert.Contains(report.Alerts, a => a.Rule.Metric == "drift.ks.feature.max");
+        Assert.DoesNotContain(report.Alerts, a => a.Rule.Metric == "drift.psi.feature.plan");
+        Assert.True(trained.Outcome.TestMetrics.Count == 0 || trained.Outcome.TestMetrics.Values.All(double.IsFinite));
+    }
+
+    [Fact]
+    public async Task RegressionTable_ServesValuesWithContributions_AndMonitorsItsPredictions()
+    {
+        // The monthly charge as the target: a regressor on age, plan, signup and whether the customer churned.
+        string csv = Path.Combine(_root, "charges.csv");
+        await File.WriteAllTextAsync(csv, ChurnRow.Csv(ChurnRow.Make(600, seed: 3)).Replace(",churn\n", ",churned\n"));
+        var import = await TableDatasets.ImportAsync(_registry.Store, _registry.Artifacts, csv, "charges", new TableImportOptions(LabelColumn: "monthly", Task: Lepton.Data.Tables.Schema.TableTask.Regression), "test");
+        var trained = await TrackedTabularTraining.RunAsync(new TabularRecipe($"charges@{import.Version.Version}", "gbdt", Seed: 1, Threads: 1),
+            Path.Combine(_root, "charges-model"), _registry, "charges", "test");
+        await _registry.PromoteAsync("charges", trained.Registered!.Version, "production", "test");
+        Assert.NotNull(ReferenceProfile.Load(Path.Combine(_root, "charges-model"))!.Table!.Predictions);
+
+        await using var models = new ModelManager(_registry, new ModelManagerOptions(AliasPollInterval: Timeout.InfiniteTimeSpan));
+        await models.LoadAsync(new ModelServeOptions("charges@production"));
+        await using var log = new PredictionLogWriter(_registry.Store, new PredictionLogOptions(FlushInterval: TimeSpan.FromMilliseconds(50)));
+        await using var app = LeptonServer.Build(new ServerOptions { NoAuth = true, EnableSwagger = false }, new ServerDependencies(models, null, log),
+            b => b.WebHost.UseTestServer());
+        await app.StartAsync();
+        var http = app.GetTestClient();
+        var start = DateTimeOffset.UtcNow;
+        var body = new StringContent($"{{\"instances\":[{string.Join(",", ChurnRow.Make(60, seed: 4).Select(r => r.Json()))}]}}", Encoding.UTF8, "application/json");
+        var response = await http.PostAsync("/models/charges/predict?contributions=true", body);
+        string text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.IsSuccessStatusCode, text);
+        foreach (var p in JsonDocument.Parse(text).RootElement.GetProperty("predictions").EnumerateArray())
+        {
+            var c = p.GetProperty("contributions");
+            double sum = c.GetProperty("bias").GetDouble() + c.GetProperty("values").EnumerateObject().Sum(v => v.Value.GetDouble());
+            Assert.Equal(p.GetProperty("value").GetDouble(), sum, 3);
+        }
+        await WaitForAsync(async () => await _registry.Store.CountPredictionsAsync("charges", start) >= 60);
+        var report = (await new ModelMonitor(_registry).ReportAsync("charges", new MonitorWindow(start, DateTimeOffset.UtcNow.AddSeconds(1)))).Overall;
+        Assert.NotNull(report.PredictionValueDrift);
+        Assert.Equal(["age", "plan", "signup", "churned"], report.Features.Select(f => f.Column));
+    }
+
+    internal static async Task<JsonElement> PredictAsync(HttpClient http, IReadOnlyList<ChurnRow> rows, bool contributions)
+    {
+        var body = new StringContent($"{{\"instances\":[{string.Join(",", rows.Select(r => r.Json()))}]}}", Encoding.UTF8);
+        body.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        var response = await http.PostAsync($"/models/churn/predict{(contributions ? "?contributions=true" : "")}", body);
+        string text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.IsSuccessStatusCode, text);
+        return JsonDocument.Parse(text).RootElement.Clone();
+    }
+
+    internal static async Task WaitForAsync(Func<Task<bool>> condition)
+    {
+        for (int i = 0; i < 200; i++)
+        {
+            if (await condition()) return;
+            await Task.Delay(50);
+        }
+        Assert.Fail("The condition did not become true within 10 s.");
+    }
+}

@@ -1,0 +1,105 @@
+using Lepton.Data.Profiles;
+using Lepton.Data.Tables;
+using Lepton.Data.Tables.Columns;
+using Lepton.Monitoring.Alerts;
+
+namespace Lepton.Monitoring.Tests.Drift;
+
+/// <summary>
+/// Per-column drift of a table model: a table reference built from training rows, live rows drawn alike (no drift) or with one
+/// column moved (a number shifted, a category mix changed, values gone missing), and the per-feature alert rules on top.
+/// </summary>
+public sealed class FeatureDriftTests
+{
+    private static readonly string[] Plans = ["basic", "pro", "team"];
+
+    private static Table Training(int n, int seed)
+    {
+        var rng = new Random(seed);
+        var income = new double[n];
+        var plan = new string?[n];
+        var joined = new DateTime?[n];
+        for (int i = 0; i < n; i++)
+        {
+            income[i] = rng.NextDouble() < 0.1 ? double.NaN : 30 + rng.NextDouble() * 40;
+            plan[i] = Plans[rng.Next(3)];
+            joined[i] = new DateTime(2022, 1, 1, 0, 0, 0, DateTimeKind.Utc).AddDays(rng.Next(700));
+        }
+        return new Table([new NumericColumn("income", income), new StringColumn("plan", ColumnKind.Categorical, plan), new DateTimeColumn("joined", joined)]);
+    }
+
+    private static List<IReadOnlyDictionary<string, object?>> Live(int n, int seed, double shift = 0, string? onlyPlan = null, double missing = 0.1)
+    {
+        var rng = new Random(seed);
+        return [.. Enumerable.Range(0, n).Select(_ => (IReadOnlyDictionary<string, object?>)new Dictionary<string, object?>
+        {
+            ["income"] = rng.NextDouble() < missing ? null : 30 + rng.NextDouble() * 40 + shift,
+            ["plan"] = onlyPlan ?? Plans[rng.Next(3)],
+            ["joined"] = new DateTime(2022, 1, 1, 0, 0, 0, DateTimeKind.Utc).AddDays(rng.Next(700)).ToString("o"),
+        })];
+    }
+
+    private static TableReferenceProfile Reference() => TableReferenceProfile.Build(Training(2000, 1), ["income", "plan", "joined"]);
+
+    [Fact]
+    public void RowsLikeTraining_DriftNowhere()
+    {
+        var drift = FeatureDriftCalculator.Columns(Reference(), Live(500, 2));
+        Assert.Equal(["income", "plan", "joined"], drift.Select(d => d.Column));
+        Assert.All(drift, d => Assert.True(d.Psi < 0.1, $"{d.Column}: PSI {d.Psi:F3}"));
+        Assert.All(drift, d => Assert.True(d.MissingRateChange < 0.05, $"{d.Column}: missing {d.ReferenceMissingRate:F3} → {d.LiveMissingRate:F3}"));
+        Assert.True(drift.Single(d => d.Column == "plan").ChiSquarePValue > 0.01);
+        Assert.True(drift.Single(d => d.Column == "joined").KsPValue > 0.01);
+    }
+
+    [Fact]
+    public void OneShiftedColumn_DriftsAlone()
+    {
+        var drift = FeatureDriftCalculator.Columns(Reference(), Live(500, 3, shift: 25)).ToDictionary(d => d.Column);
+        Assert.True(drift["income"].Psi > 1, $"income PSI {drift["income"].Psi:F3}");
+        Assert.True(drift["income"].KsStatistic > 0.5);
+        Assert.True(drift["plan"].Psi < 0.1 && drift["joined"].Psi < 0.1);
+    }
+
+    [Fact]
+    public void ACategoryMixChange_FailsTheChiSquareTest_AndMissingValuesShowAsMissingRate()
+    {
+        var drift = FeatureDriftCalculator.Columns(Reference(), Live(300, 4, onlyPlan: "team", missing: 0.6)).ToDictionary(d => d.Column);
+        Assert.True(drift["plan"].Psi > 1, $"plan PSI {drift["plan"].Psi:F3}");
+        Assert.True(drift["plan"].ChiSquarePValue < 1e-6);
+        Assert.Null(drift["plan"].KsStatistic);
+        Assert.InRange(drift["income"].MissingRateChange, 0.4, 0.6);
+    }
+
+    [Fact]
+    public void FeatureRules_NameAColumnOrTheMax()
+    {
+        var features = FeatureDriftCalculator.Columns(Reference(), Live(500, 3, shift: 25));
+        var report = new VersionReport("m", 1, 500, 1, 0, 0, 1, 1, 1, new Dictionary<string, double>(), new Dictionary<string, double>(), [], null, null,
+            FeatureDrift: features);
+        Assert.Equal(features.Single(f => f.Column == "income").Psi, AlertEvaluator.ValueOf(report, AlertRule.Parse("drift.psi.feature.INCOME > 0.2")));
+        Assert.Equal(features.Max(f => f.KsStatistic), AlertEvaluator.ValueOf(report, AlertRule.Parse("drift.ks.feature.max > 0.2")));
+        Assert.Equal(report.MaxInputPsi, AlertEvaluator.ValueOf(report, AlertRule.Parse("drift.psi > 0.2")));
+        Assert.Null(AlertEvaluator.ValueOf(report, AlertRule.Parse("drift.psi.feature.nosuch > 0.2")));
+        Assert.Throws<FormatException>(() => AlertRule.Parse("drift.psi.feature. > 0.2"));
+    }
+
+    [Fact]
+    public void TheTableSection_SurvivesReferenceJson()
+    {
+        string dir = Directory.CreateTempSubdirectory("lepton-table-reference").FullName;
+        try
+        {
+            var table = Reference();
+            ReferenceProfile.ForTable(100, table, ["no", "yes"], [60, 40], [55, 45]).Save(dir);
+            var loaded = ReferenceProfile.Load(dir)!.Table!;
+            Assert.Equal(table.Columns.Select(c => (c.Name, c.Kind, c.MissingRate)), loaded.Columns.Select(c => (c.Name, c.Kind, c.MissingRate)));
+            Assert.Equal(table.Columns[1].Categories!.OrderBy(k => k.Key), loaded.Columns[1].Categories!.OrderBy(k => k.Key));
+            Assert.Equal(table.Columns[0].Numbers!.CutPoints, loaded.Columns[0].Numbers!.CutPoints);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+}

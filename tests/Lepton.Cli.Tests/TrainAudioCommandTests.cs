@@ -1,5 +1,11 @@
 using System.Text.Json;
 using Lepton.Data.Audio.Wav;
+using Lepton.Registry;
+using Lepton.Serving;
+using Lepton.Serving.Models;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.TestHost;
 using Lepton.Tests.Shared;
 
 namespace Lepton.Cli.Tests;
@@ -17,6 +23,13 @@ public sealed class TrainAudioCommandTests(TrainedModelFixture fx) : IDisposable
     public void Dispose() => Directory.Delete(_root, recursive: true);
 
     private static JsonElement Json(string stdout) => JsonDocument.Parse(stdout).RootElement.Clone();
+
+    private static async Task<string> Label(HttpResponseMessage reply)
+    {
+        string body = await reply.Content.ReadAsStringAsync();
+        Assert.True(reply.IsSuccessStatusCode, body);
+        return Json(body).GetProperty("predictions")[0].GetProperty("label").GetString()!;
+    }
 
     [Fact]
     public async Task TrainAudio_DsCnnOnHeldOutSpeakers_ScoresHighAndPredictsWavsOfOtherRatesAndLengths()
@@ -67,6 +80,27 @@ public sealed class TrainAudioCommandTests(TrainedModelFixture fx) : IDisposable
         (code, stdout, err) = await CliRun.Invoke("predict", "--model", "cli-commands@1", "--input", Path.Combine(clips, "up-44k.wav"), "--json");
         Assert.True(code == 0, err + stdout);
         Assert.Single(Json(stdout).EnumerateArray());
+
+        // The server answers uploads of the same new clips with the same commands: raw audio/wav and a multipart file.
+        await using (var registry = await ModelRegistry.OpenAsync())
+        await using (var models = new ModelManager(registry, new ModelManagerOptions(AliasPollInterval: Timeout.InfiniteTimeSpan)))
+        {
+            await models.LoadAsync(new ModelServeOptions("cli-commands@1"));
+            await using var app = LeptonServer.Build(new ServerOptions { NoAuth = true }, new ServerDependencies(models, null), b => b.WebHost.UseTestServer());
+            await app.StartAsync();
+            using var client = app.GetTestClient();
+            var served = new Dictionary<string, string>();
+            foreach (var label in labels)
+            {
+                var raw = new ByteArrayContent(File.ReadAllBytes(Path.Combine(clips, $"{label}-44k.wav")));
+                raw.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("audio/wav");
+                served[$"{label}-44k.wav"] = await Label(await client.PostAsync("/models/cli-commands/predict", raw));
+                using var form = new MultipartFormDataContent { { new ByteArrayContent(File.ReadAllBytes(Path.Combine(clips, $"{label}-8k.wav"))), "file", $"{label}-8k.wav" } };
+                served[$"{label}-8k.wav"] = await Label(await client.PostAsync("/models/cli-commands/predict", form));
+            }
+            // The same answers as lepton predict gave for each file.
+            foreach (var a in answers) Assert.Equal(a.GetProperty("label").GetString(), served[a.GetProperty("input").GetString()!]);
+        }
 
         // A file that is not a WAV is refused naming the problem, not with a stack trace.
         string bad = Path.Combine(_root, "notes.wav");

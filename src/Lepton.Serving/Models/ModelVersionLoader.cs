@@ -1,5 +1,6 @@
 using Lepton.Registry;
 using Lepton.Runtime;
+using Lepton.Runtime.Audio;
 using Lepton.Runtime.Text;
 using Lepton.Serving.Batching;
 
@@ -23,7 +24,8 @@ internal static class ModelVersionLoader
             predictor.WarmUp(batching.MaxBatchSize);
             var label = resolved.Version?.Version.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "folder";
             batcher = new DynamicBatcher(predictor, batching, metrics.For(model, label));
-            return new ModelVersionSlot(model, resolved, predictor, batcher, TextInputEncoder.TryLoad(resolved.Folder, predictor.Signature));
+            return new ModelVersionSlot(model, resolved, predictor, batcher, TextInputEncoder.TryLoad(resolved.Folder, predictor.Signature),
+                AudioInputEncoder.TryLoad(resolved.Folder, predictor.Signature));
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {

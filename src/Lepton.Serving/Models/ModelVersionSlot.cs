@@ -1,6 +1,7 @@
 using Lepton.Engine;
 using Lepton.Registry;
 using Lepton.Runtime;
+using Lepton.Runtime.Audio;
 using Lepton.Runtime.Text;
 using Lepton.Serving.Batching;
 using Lepton.Serving.Outputs;
@@ -21,7 +22,8 @@ internal sealed class ModelVersionSlot
     private int _leases;
     private int _releaseStarted;
 
-    public ModelVersionSlot(string model, ResolvedModel resolved, IPredictor predictor, DynamicBatcher batcher, TextInputEncoder? text = null)
+    public ModelVersionSlot(string model, ResolvedModel resolved, IPredictor predictor, DynamicBatcher batcher, TextInputEncoder? text = null,
+        AudioInputEncoder? audio = null)
     {
         Model = model;
         Version = resolved.Version?.Version;
@@ -30,7 +32,7 @@ internal sealed class ModelVersionSlot
         Predictor = predictor;
         Signature = predictor.Signature;
         Outputs = OutputInterpreters.For(Signature);
-        Protocol = new ModelSignature(Signature, Outputs.Outputs, text);
+        Protocol = new ModelSignature(Signature, Outputs.Outputs, text, audio);
         var inputs = Signature.Inputs;
         ExampleShape = inputs.Count == 1 && inputs[0].IsFixed ? new Shape(inputs[0].ExampleShape) : null;
         Batcher = batcher;

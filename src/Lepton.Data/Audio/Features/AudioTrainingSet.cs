@@ -32,6 +32,8 @@ public sealed class AudioTrainingSet : IDataset, IEpochAware
         ArgumentNullException.ThrowIfNull(spec);
         if (clips.Count != labels.Count) throw new ArgumentException($"AudioTrainingSet got {clips.Count} clips but {labels.Count} labels.");
         if (samples < 1) throw new ArgumentException($"AudioTrainingSet needs a clip length of at least 1 sample; got {samples}.");
+        for (int i = 0; i < clips.Count; i++)
+            if (clips[i].Samples.Length == 0) throw new ArgumentException($"AudioTrainingSet: clip {i} has no samples.");
         foreach (int label in labels)
             if ((uint)label >= (uint)classes.Count) throw new ArgumentException($"AudioTrainingSet: class index {label} is outside 0..{classes.Count - 1}.");
         Spec = spec.Validate();
@@ -48,7 +50,6 @@ public sealed class AudioTrainingSet : IDataset, IEpochAware
         Parallel.For(0, clips.Count, new ParallelOptions { CancellationToken = ct }, i =>
         {
             var clip = clips[i];
-            if (clip.Samples.Length == 0) throw new ArgumentException($"AudioTrainingSet: clip {i} has no samples.");
             var x = clip.SampleRate == Spec.SampleRate ? clip.Samples : Dsp.AudioResampler.Resample(clip.Samples, clip.SampleRate, Spec.SampleRate);
             var prepared = AudioFeatureExtractor.Prepare(x, Spec);
             var fixedLength = new float[samples];

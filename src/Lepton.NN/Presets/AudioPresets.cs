@@ -7,9 +7,10 @@ namespace Lepton.NN.Presets;
 
 /// <summary>
 /// Keyword-spotting architectures over log-mel or MFCC features, each a graph model (model.json version 2) with one input
-/// <c>features</c> (N,1,frames,bins): <c>kws-cnn</c> (three conv3x3-BN-ReLU stages of 32, 64 and 128 channels with 2x2 max
-/// pooling between them) and <c>kws-ds-cnn</c> (the depthwise-separable CNN of "Hello Edge", Zhang et al. 2017: a strided
-/// conv stem then four depthwise conv3x3 + pointwise conv1x1 blocks of 64 channels; about 25k parameters, for devices).
+/// <c>features</c> (N,1,frames,bins): <c>kws-cnn</c> (four conv3x3-BN-ReLU stages of 32, 64, 128 and 128 channels with 2x2
+/// max pooling between them; about 240k parameters) and <c>kws-ds-cnn</c> (the depthwise-separable CNN of "Hello Edge",
+/// Zhang et al. 2017: a strided conv stem then four depthwise conv3x3 + pointwise conv1x1 blocks of 64 channels, the
+/// second strided; about 21k parameters, for devices).
 /// Both start with a BatchNorm2d over the single feature channel, which learns the input scaling, and end in global average
 /// pooling, dropout and a linear head <c>fc</c>, so any clip length trains and serves the same network.
 /// </summary>
@@ -34,7 +35,7 @@ public static class AudioPresets
     public static GraphModel Build(string name, int frames, int bins, int classes, Generator? rng = null)
     {
         if (frames < 8 || bins < 8 || classes < 1)
-            throw new ArgumentException($"Audio preset '{name}' needs at least 8 frames and 8 bins (it downsamples by 4) and 1 class, got {frames} frames, {bins} bins and {classes} classes.");
+            throw new ArgumentException($"Audio preset '{name}' needs at least 8 frames and 8 bins (it downsamples by up to 8) and 1 class, got {frames} frames, {bins} bins and {classes} classes.");
         rng ??= new Generator(0);
         string preset = name.ToLowerInvariant();
         var (blocks, nodes, last) = preset switch
@@ -51,13 +52,13 @@ public static class AudioPresets
         return PresetGraph.Build(inputs, blocks, nodes, "fc", rng, preset);
     }
 
-    // features (N,1,F,B) → (N,32,F,B) → pool (N,32,F/2,B/2) → (N,64,..) → pool (N,64,F/4,B/4) → (N,128,F/4,B/4)
+    // features (N,1,F,B) → (N,32,F,B) → pool (N,32,F/2,B/2) → (N,64,..) → pool (N,64,F/4,B/4) → (N,128,..) → pool (N,128,F/8,B/8) → (N,128,F/8,B/8)
     private static (JsonObject Blocks, JsonArray Nodes, (string Node, int Channels) Last) Cnn()
     {
+        int[] widths = [32, 64, 128, 128];
         var nodes = new JsonArray(Node("input_bn", "BatchNorm2d", Features(1), InputName));
         string previous = "input_bn";
         int channels = 1;
-        int[] widths = [32, 64, 128];
         for (int i = 0; i < widths.Length; i++)
         {
             string s = $"conv{i + 1}";
@@ -75,18 +76,20 @@ public static class AudioPresets
         return (new JsonObject(), nodes, (previous, channels));
     }
 
-    // features (N,1,F,B) → stem stride 2 (N,64,F/2,B/2) → 4 x separable (N,64,F/2,B/2)
+    // features (N,1,F,B) → stem stride 2 (N,64,F/2,B/2) → separable, separable stride 2 (N,64,F/4,B/4) → 2 x separable
     private static (JsonObject Blocks, JsonArray Nodes, (string Node, int Channels) Last) DsCnn()
     {
+        // The second block halves the map again, so the last blocks see about 0.4 s of audio at a 10 ms hop.
+        int[] strides = [1, 2, 1, 1];
         const int width = 64;
         var blocks = new JsonObject
         {
             ["Separable"] = new JsonObject
             {
-                ["parameters"] = new JsonObject { ["channels"] = null },
+                ["parameters"] = new JsonObject { ["channels"] = null, ["stride"] = 1 },
                 ["inputs"] = new JsonArray("x"),
                 ["nodes"] = new JsonArray(
-                    Node("dw", "Conv2d", Conv("$channels", "$channels", 3, 1, 1, groups: "$channels"), "x"),
+                    Node("dw", "Conv2d", Conv("$channels", "$channels", 3, "$stride", 1, groups: "$channels"), "x"),
                     Node("dw_bn", "BatchNorm2d", Features("$channels"), "dw"),
                     Node("dw_relu", "ReLU", null, "dw_bn"),
                     Node("pw", "Conv2d", Conv("$channels", "$channels", 1, 1, 0), "dw_relu"),
@@ -104,7 +107,7 @@ public static class AudioPresets
         for (int i = 0; i < 4; i++)
         {
             string name = $"block{i + 1}";
-            nodes.Add(Node(name, "Separable", new JsonObject { ["channels"] = width }, previous));
+            nodes.Add(Node(name, "Separable", new JsonObject { ["channels"] = width, ["stride"] = strides[i] }, previous));
             previous = name;
         }
         return (blocks, nodes, (previous, width));

@@ -14,7 +14,7 @@ namespace Lepton.Training.Workflows.Audio;
 public sealed record AudioRecipe(
     string Data,
     string Model = "auto",
-    int Epochs = 20,
+    int Epochs = 30,
     int BatchSize = 64,
     double LearningRate = 3e-3,
     double WeightDecay = 1e-2,

@@ -108,15 +108,14 @@ public sealed class AudioInputEncoder
         return WavReader.Read(bytes, name, new WavReadOptions(MaxSeconds: MaxSeconds));
     }
 
-    /// <summary>Reads a WAV file under the same limits as an upload; errors name the file, not its folder.</summary>
+    /// <summary>Reads a WAV file under the same limits as an upload, header first (nothing else is read when it fails); errors name the file, not its folder.</summary>
     public AudioClip ReadWavFile(string path)
     {
         var info = new FileInfo(path);
         if (!info.Exists) throw new FileNotFoundException($"{Path.GetFileName(path)}: no such file.");
-        // A WAV of MaxSeconds at 384 kHz, 8 channels, 64-bit samples plus a header is the most a valid file can hold.
-        long most = (long)Math.Ceiling(MaxSeconds * 384_000) * 8 * 8 + (1 << 16);
-        if (info.Length > most) throw new InvalidDataException($"{info.Name} is {info.Length:N0} bytes, more than a {MaxSeconds:0.#} s WAV can hold; cut it into clips.");
-        return ReadWav(File.ReadAllBytes(path), info.Name);
+        if (info.Length == 0) throw new InvalidDataException($"{info.Name} is empty (0 bytes); give a WAV file.");
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
+        return WavReader.Read(stream, info.Name, new WavReadOptions(MaxSeconds: MaxSeconds));
     }
 
     /// <summary>The features (N,1,frames,bins) of <paramref name="clips"/>, each resampled, trimmed and cut or padded to the clip length.</summary>

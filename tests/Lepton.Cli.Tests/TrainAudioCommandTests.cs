@@ -59,7 +59,7 @@ public sealed class TrainAudioCommandTests(TrainedModelFixture fx) : IDisposable
         Assert.Equal("cli-commands@1", outcome.GetProperty("registered").GetString());
         Assert.True(File.Exists(Path.Combine(dir, "audio_features.json")));
 
-        // New clips by a voice between the training voices, at 44.1 kHz stereo-free 0.8 s and at 8 kHz 0.35 s: the model's
+        // New clips by a voice between the training voices, at 44.1 kHz 0.8 s long and at 8 kHz 0.42 s long (float samples): the model's
         // own path resamples, pads and crops them.
         var rng = new Random(99);
         string clips = Path.Combine(_root, "clips");
@@ -68,7 +68,7 @@ public sealed class TrainAudioCommandTests(TrainedModelFixture fx) : IDisposable
         foreach (var label in labels)
         {
             WavWriter.Write(Path.Combine(clips, $"{label}-44k.wav"), SyntheticCommands.Clip(label, 1.0, 44100, 0.8, rng), 44100);
-            WavWriter.Write(Path.Combine(clips, $"{label}-8k.wav"), SyntheticCommands.Clip(label, 1.0, 8000, 0.35, rng), 8000, WavSampleFormat.Float);
+            WavWriter.Write(Path.Combine(clips, $"{label}-8k.wav"), SyntheticCommands.Clip(label, 1.0, 8000, 0.42, rng), 8000, WavSampleFormat.Float);
         }
         (code, stdout, err) = await CliRun.Invoke("predict", "--model", "cli-commands@1", "--input", clips, "--json");
         Assert.True(code == 0, err + stdout);

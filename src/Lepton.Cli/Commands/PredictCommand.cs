@@ -17,7 +17,7 @@ public static class PredictCommand
     {
         var model = new Option<string>("--model") { Description = "A registered model (name, name@3, name@production) or a model folder.", Required = true };
         var store = RegistryOptions.Store();
-        var input = new Option<string?>("--input") { Description = "A .npy, image or IDX file, or a folder of them; for a text model, a UTF-8 file with one text per line; for a table model, rows.csv (.tsv, .parquet) or rows.jsonl." };
+        var input = new Option<string?>("--input") { Description = "A .npy, image or IDX file, or a folder of them; for a text model, a UTF-8 file with one text per line; for a table model, rows.csv (.tsv, .parquet) or rows.jsonl; for an audio model, a WAV file or a folder of them." };
         var text = new Option<string[]>("--text") { Description = "For a text model: a text to classify (repeat for several).", AllowMultipleArgumentsPerToken = false };
         var output = new Option<string?>("--output") { Description = "Write results to out.json (top classes + logits), out.npy (logits) or out.csv (probabilities)." };
         var top = new Option<int>("--top") { Description = "How many classes to show per input.", DefaultValueFactory = _ => 3 };
@@ -27,6 +27,7 @@ public static class PredictCommand
         var cmd = new Command("predict", "Predict classes for input files.\n\n" +
                                          "Examples:\n  lepton predict --model .lepton/models/cnn --input samples/ --output predictions.csv\n" +
                                          "  lepton predict --model reviews --text \"great value, works well\" --text \"broke in a week\"\n" +
+                                         "  lepton predict --model keywords@production --input clip.wav\n" +
                                          "  lepton predict --model churn@production --input customers.csv");
         foreach (var o in new Option[] { model, input, text, output, top, noPre, store, threads, json }) cmd.Options.Add(o);
         cmd.SetAction(p => CommandRunner.Run(async ct =>
@@ -41,6 +42,8 @@ public static class PredictCommand
                 return TextPrediction.Run(predictor, encoder, TextPrediction.Texts(texts, p.GetValue(input)), p.GetValue(top), p.GetValue(output), p.GetValue(json));
             if (TablePrediction.Encoder(resolved.Folder, signature) is { } table && texts.Length == 0)
                 return TablePrediction.Run(predictor, table, p.GetValue(input), p.GetValue(top), p.GetValue(output), p.GetValue(json));
+            if (texts.Length == 0 && AudioPrediction.Encoder(resolved.Folder, signature) is { } audio)
+                return AudioPrediction.Run(predictor, audio, AudioPrediction.Files(p.GetValue(input)), p.GetValue(top), p.GetValue(output), p.GetValue(json));
             if (texts.Length > 0)
                 throw new ArgumentException("--text needs a text model (one trained on a text data set, with tokenizer.json in its folder); give this model --input files.");
             if (p.GetValue(input) is null)

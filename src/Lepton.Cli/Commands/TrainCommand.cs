@@ -7,6 +7,7 @@ using Lepton.Training.Callbacks;
 using Lepton.Training.Distributed;
 using Lepton.Training.Tracking;
 using Lepton.Training.Workflows;
+using Lepton.Training.Workflows.Audio;
 using Lepton.Training.Workflows.Tables;
 using Lepton.Training.Workflows.Text;
 
@@ -30,7 +31,7 @@ public static class TrainCommand
         var dataDir = CommonOptions.DataDir();
         var model = new Option<string>("--model")
         {
-            Description = $"A preset ({string.Join(", ", ModelPresets.Names)}, or auto to choose by the data's size), a model.json (fresh weights) or a model folder (fine-tune). Presets are sized for an image data set's images and classes. For a table: {string.Join(", ", TabularRecipe.Models)} (default auto). For a text data set: {string.Join(", ", TextRecipe.Models)} (default auto).",
+            Description = $"A preset ({string.Join(", ", ModelPresets.Names)}, or auto to choose by the data's size), a model.json (fresh weights) or a model folder (fine-tune). Presets are sized for an image data set's images and classes. For a table: {string.Join(", ", TabularRecipe.Models)} (default auto). For a text data set: {string.Join(", ", TextRecipe.Models)} (default auto). For an audio data set: {string.Join(", ", AudioRecipe.Models)} (default auto).",
             DefaultValueFactory = _ => "cnn",
         };
         var epochs = new Option<int>("--epochs") { Description = "Passes over the training set.", DefaultValueFactory = _ => 5 };
@@ -48,7 +49,7 @@ public static class TrainCommand
         };
         var augment = new Option<string?>("--augment")
         {
-            Description = "Augment training batches of an image data set, e.g. \"flip,rotate=15,shear=0.2,zoom=0.2,crop=0.9,brightness=0.2,contrast=0.2,cutout=8\" (preview with lepton data preview).",
+            Description = "Augment training batches of an image data set, e.g. \"flip,rotate=15,shear=0.2,zoom=0.2,crop=0.9,brightness=0.2,contrast=0.2,cutout=8\" (preview with lepton data preview); of an audio data set, e.g. \"shift=0.1,noise=20,time_mask=10,freq_mask=6\" (its default) or none.",
         };
         var seed = new Option<ulong>("--seed") { Description = "Seed for weights, shuffling and dropout.", DefaultValueFactory = _ => 0 };
         var outDir = new Option<string?>("--out") { Description = "Model folder to write (default: $LEPTON_HOME/models/<model>)." };
@@ -76,6 +77,7 @@ public static class TrainCommand
                                        "  lepton train --data churn@1 --model gbdt --register churn\n" +
                                        "  lepton train --data shifted@1 --from fashion@production --lora rank=8,alpha=16 --register fashion-shifted\n" +
                                        "  lepton train --data reviews@1 --model text-bow --epochs 10 --register reviews\n" +
+                                       "  lepton train --data keywords@2 --model kws-ds-cnn --epochs 20 --augment shift=0.1,noise=20,time_mask=10,freq_mask=6 --register keywords\n" +
                                        "  mpirun --allow-run-as-root -np 2 ./lepton train --data fashion-mnist --model cnn --threads 1 --distributed --out models/cnn\n" +
                                        "  lepton train --data fashion-mnist --model cnn --out models/cnn --resume");
         foreach (var o in new Option[] { data, dataDir, task, threshold, model, epochs, batch, lr, optimizer, weightDecay, momentum, schedule, clip, valSplit, augment, seed, outDir, register, store, from, freeze, unfreezeAfter, backboneLr, vocabSize, maxLength, distributed, resume, threads, json, lora, folds })
@@ -95,6 +97,24 @@ public static class TrainCommand
                         return await CrossValidationCli.RunAsync(tabular, tableFolds, p.GetValue(register) ?? tabular.Model, p.GetValue(store), p.GetValue(json), ct);
                     string tableDir = p.GetValue(outDir) ?? Path.Combine(CommonOptions.Home, "models", p.GetValue(register) ?? tabular.Model);
                     return await TabularOutcomeView.TrainAsync(tables, tabular, tableDir, p.GetValue(register), p.GetValue(json), ct);
+                }
+                if (await TrackedAudioTraining.IsAudioAsync(tables, p.GetValue(data)!, ct))
+                {
+                    if (p.GetValue(folds) is not null)
+                        throw new ArgumentException($"--folds cross-validates image, table and text data set versions, fashion-mnist and tensor folders; {p.GetValue(data)} is an audio data set: train it once and read its held-out speakers' accuracy.");
+                    // Options left at their image defaults take the keyword recipe's.
+                    var defaults = new AudioRecipe(p.GetValue(data)!);
+                    var audio = defaults with
+                    {
+                        Model = p.GetResult(model) is { Implicit: false } ? p.GetValue(model)! : "auto",
+                        Epochs = p.GetResult(epochs) is { Implicit: false } ? p.GetValue(epochs) : defaults.Epochs,
+                        BatchSize = p.GetValue(batch),
+                        LearningRate = p.GetResult(lr) is { Implicit: false } ? p.GetValue(lr) : defaults.LearningRate,
+                        WeightDecay = p.GetResult(weightDecay) is { Implicit: false } ? p.GetValue(weightDecay) : defaults.WeightDecay,
+                        Augment = p.GetValue(augment), Seed = p.GetValue(seed),
+                    };
+                    string audioDir = p.GetValue(outDir) ?? Path.Combine(CommonOptions.Home, "models", p.GetValue(register) ?? audio.Model);
+                    return await AudioOutcomeView.TrainAsync(tables, audio, audioDir, p.GetValue(register), p.GetValue(json), ct);
                 }
                 if (await TrackedTextTraining.IsTextAsync(tables, p.GetValue(data)!, ct))
                 {

@@ -1,5 +1,8 @@
 using System.Text.Json;
+using Lepton.Data.Audio;
+using Lepton.Data.Audio.Wav;
 using Lepton.Engine;
+using Lepton.Runtime.Audio;
 using Lepton.Registry.Store;
 using Lepton.Serving.Models;
 using Lepton.Serving.Protocol;
@@ -13,7 +16,8 @@ namespace Lepton.Serving.Http;
 
 /// <summary>
 /// <c>POST /models/{name}/predict</c>: raw examples as JSON instances (rows as objects of column values for a table model, texts for
-/// a text model), or one image (raw image/png or image/jpeg body, or a multipart/form-data file); the model's own preprocessing is
+/// a text model), one image (raw image/png or image/jpeg body, or a multipart/form-data file), or for an audio model one WAV
+/// (audio/wav body or multipart file, its length checked from the header before decoding); the model's own preprocessing is
 /// applied; answers the top classes (and, for a table model asked to, each row's contributions per column).
 /// </summary>
 public static class PredictEndpoint
@@ -21,8 +25,8 @@ public static class PredictEndpoint
     public static void Map(IEndpointRouteBuilder app)
     {
         app.MapPost("/models/{name}/predict", HandleAsync).WithTags("Convenience").WithMetadata(new RequiredScope(KeyScopes.Predict))
-            .WithSummary("Predict from JSON {\"instances\": [...]} (a table model: one object of column values per row, ?contributions=true explains each) or an uploaded PNG/JPEG; returns class names and probabilities.")
-            .WithMetadata(new DocumentedBody(typeof(PredictRequestDoc), "application/json", "image/jpeg", "image/png", "image/gif", "image/bmp", "image/webp", "multipart/form-data")).Produces<PredictResponseDoc>(200)
+            .WithSummary("Predict from JSON {\"instances\": [...]} (a table model: one object of column values per row, ?contributions=true explains each), an uploaded PNG/JPEG, or a WAV to an audio model; returns class names and probabilities.")
+            .WithMetadata(new DocumentedBody(typeof(PredictRequestDoc), "application/json", "image/jpeg", "image/png", "image/gif", "image/bmp", "image/webp", "audio/wav", "multipart/form-data")).Produces<PredictResponseDoc>(200)
             .Errors(400, 401, 403, 404, 413, 415, 429, 503);
     }
 
@@ -31,6 +35,15 @@ public static class PredictEndpoint
         name = RouteNames.Model(name);
         var body = await ReadInputAsync(http, serving.Options.MaxRequestBodyBytes);
         using var lease = serving.Models.Acquire(name);
+        if (lease.ProtocolSignature.Audio is { } audio && (body.IsAudio || body.IsUpload))
+        {
+            await PredictAudioAsync(serving, http, lease, audio, body);
+            return;
+        }
+        if (body.IsAudio)
+            throw new ProtocolException(415, $"Model '{name}' is not an audio model; it takes {lease.ProtocolSignature.InputsText}.");
+        if (lease.ProtocolSignature.Audio is not null && (body.IsImage || body.IsPlainText))
+            throw new ProtocolException(415, $"Model '{name}' is an audio model; send a WAV file (audio/wav body or a multipart/form-data file) or application/json instances of its features.");
         if (lease.ProtocolSignature.Text is not null)
         {
             await PredictTextAsync(serving, http, lease, body);
@@ -104,6 +117,30 @@ public static class PredictEndpoint
         await WriteAsync(http, lease.Name, lease.VersionLabel, outcome, topK ?? serving.Options.DefaultTopK, explained, input.IgnoredColumns);
     }
 
+    // An audio model: one WAV (raw body or multipart file) → the model's own feature path → one row.
+    private static async Task PredictAudioAsync(ServingContext serving, HttpContext http, ModelLease lease, AudioInputEncoder audio, PredictInput body)
+    {
+        int? topK = null;
+        if (http.Request.Query.TryGetValue("top_k", out var q))
+            topK = int.TryParse(q.ToString(), out int k) && k >= 1 ? k : throw ProtocolException.BadRequest("Query parameter top_k must be a whole number >= 1.");
+        AudioClip clip;
+        try
+        {
+            clip = audio.ReadWav(body.Bytes, "The uploaded WAV");
+        }
+        catch (InvalidDataException ex) when (WavReader.IsOverLimit(ex))
+        {
+            throw new ProtocolException(413, ex.Message);
+        }
+        catch (InvalidDataException ex)
+        {
+            throw ProtocolException.BadRequest(ex.Message);
+        }
+        var raw = audio.Encode([clip]);
+        var outcome = await InferencePipeline.RunAsync(serving, http, lease, raw, preprocess: true);
+        await WriteAsync(http, lease.Name, lease.VersionLabel, outcome, topK ?? serving.Options.DefaultTopK);
+    }
+
     private static readonly System.Text.UTF8Encoding Utf8Strict = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
     internal static string DecodePlainText(byte[] bytes)
@@ -144,7 +181,12 @@ public static class PredictEndpoint
         await w.FlushAsync(http.RequestAborted);
     }
 
-    internal sealed record PredictInput(byte[] Bytes, bool IsImage, bool IsPlainText = false);
+    // IsUpload: a multipart file, which is an image or a WAV as the model decides.
+    internal sealed record PredictInput(byte[] Bytes, bool IsImage, bool IsPlainText = false, bool IsAudio = false, bool IsUpload = false);
+
+    // WAV's registered and common types; application/octet-stream too, since many clients send raw files so.
+    private static readonly HashSet<string> AudioTypes = new(StringComparer.OrdinalIgnoreCase)
+        { "audio/wav", "audio/x-wav", "audio/wave", "audio/vnd.wave", "audio/vnd.wav", "application/octet-stream" };
 
     // The formats the image path decodes (SkiaSharp); the bytes themselves decide, the type only routes the body.
     private static readonly HashSet<string> ImageTypes = new(StringComparer.OrdinalIgnoreCase) { "image/png", "image/jpeg", "image/gif", "image/bmp", "image/webp" };
@@ -153,16 +195,18 @@ public static class PredictEndpoint
     {
         string contentType = http.Request.ContentType ?? "";
         if (!MediaTypeHeaderValue.TryParse(contentType, out var media) || media.MediaType.Value is not { } type)
-            throw new ProtocolException(415, "Send Content-Type application/json ({\"instances\": [...]}), text/plain (to a text model), an image type (image/jpeg, image/png, image/gif, image/bmp, image/webp) or multipart/form-data with an image file.");
+            throw new ProtocolException(415, "Send Content-Type application/json ({\"instances\": [...]}), text/plain (to a text model), an image type (image/jpeg, image/png, image/gif, image/bmp, image/webp), audio/wav (to an audio model) or multipart/form-data with an image or WAV file.");
         if (type.Equals("application/json", StringComparison.OrdinalIgnoreCase))
             return new PredictInput(await RequestBody.ReadAsync(http, limit), false);
         if (type.Equals("text/plain", StringComparison.OrdinalIgnoreCase))
             return new PredictInput(await RequestBody.ReadAsync(http, limit), false, true);
         if (ImageTypes.Contains(type))
             return new PredictInput(await RequestBody.ReadAsync(http, limit), true);
+        if (AudioTypes.Contains(type))
+            return new PredictInput(await RequestBody.ReadAsync(http, limit), false, IsAudio: true);
         if (type.Equals("multipart/form-data", StringComparison.OrdinalIgnoreCase))
-            return new PredictInput(await ReadMultipartFileAsync(http, media, limit), true);
-        throw new ProtocolException(415, $"Content-Type {InferenceRequestParser.Clip(type)} is not accepted; send application/json, text/plain, image/jpeg, image/png, image/gif, image/bmp, image/webp or multipart/form-data.");
+            return new PredictInput(await ReadMultipartFileAsync(http, media, limit), true, IsUpload: true);
+        throw new ProtocolException(415, $"Content-Type {InferenceRequestParser.Clip(type)} is not accepted; send application/json, text/plain, image/jpeg, image/png, image/gif, image/bmp, image/webp, audio/wav or multipart/form-data.");
     }
 
     // The first file part of the form, read into memory within the body limit (nothing is buffered to disk).

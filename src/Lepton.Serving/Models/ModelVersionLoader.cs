@@ -1,6 +1,7 @@
 using Lepton.Registry;
 using Lepton.Runtime;
 using Lepton.Runtime.Tables;
+using Lepton.Runtime.Audio;
 using Lepton.Runtime.Text;
 using Lepton.Serving.Batching;
 
@@ -25,7 +26,8 @@ internal static class ModelVersionLoader
             var label = resolved.Version?.Version.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "folder";
             batcher = new DynamicBatcher(predictor, batching, metrics.For(model, label));
             return new ModelVersionSlot(model, resolved, predictor, batcher, TextInputEncoder.TryLoad(resolved.Folder, predictor.Signature),
-                TableInputEncoder.TryLoad(resolved.Folder, predictor.Signature));
+                TableInputEncoder.TryLoad(resolved.Folder, predictor.Signature),
+                AudioInputEncoder.TryLoad(resolved.Folder, predictor.Signature));
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {

@@ -2,6 +2,7 @@ using Lepton.Engine;
 using Lepton.Registry;
 using Lepton.Runtime;
 using Lepton.Runtime.Tables;
+using Lepton.Runtime.Audio;
 using Lepton.Runtime.Text;
 using Lepton.Serving.Batching;
 using Lepton.Serving.Outputs;
@@ -23,7 +24,7 @@ internal sealed class ModelVersionSlot
     private int _releaseStarted;
 
     public ModelVersionSlot(string model, ResolvedModel resolved, IPredictor predictor, DynamicBatcher batcher, TextInputEncoder? text = null,
-        TableInputEncoder? table = null)
+        TableInputEncoder? table = null, AudioInputEncoder? audio = null)
     {
         Model = model;
         Folder = resolved.Folder;
@@ -33,7 +34,7 @@ internal sealed class ModelVersionSlot
         Predictor = predictor;
         Signature = predictor.Signature;
         Outputs = OutputInterpreters.For(Signature);
-        Protocol = new ModelSignature(Signature, Outputs.Outputs, text, table);
+        Protocol = new ModelSignature(Signature, Outputs.Outputs, text, table, audio);
         var inputs = Signature.Inputs;
         ExampleShape = inputs.Count == 1 && inputs[0].IsFixed ? new Shape(inputs[0].ExampleShape) : null;
         Batcher = batcher;

@@ -1,6 +1,7 @@
 using Lepton.Engine;
 using Lepton.Runtime;
 using Lepton.Runtime.Tables;
+using Lepton.Runtime.Audio;
 using Lepton.Runtime.Text;
 using Lepton.Serving.Outputs;
 
@@ -26,7 +27,9 @@ public sealed class ModelSignature
 
     /// <param name="text">For a text model, the encoder that turns a BYTES input named <c>text</c> into its token inputs.</param>
     /// <param name="table">For a table model, the encoder that turns rows (one named input per raw column) into its features.</param>
-    public ModelSignature(PredictorSignature predictor, IReadOnlyList<OutputDescription> outputs, TextInputEncoder? text = null, TableInputEncoder? table = null)
+    /// <param name="audio">For an audio model, the encoder that turns WAV uploads and an FP32 input named <c>waveform</c> into its features.</param>
+    public ModelSignature(PredictorSignature predictor, IReadOnlyList<OutputDescription> outputs, TextInputEncoder? text = null, TableInputEncoder? table = null,
+        AudioInputEncoder? audio = null)
     {
         ArgumentNullException.ThrowIfNull(predictor);
         ArgumentNullException.ThrowIfNull(outputs);
@@ -34,10 +37,12 @@ public sealed class ModelSignature
         Outputs = outputs;
         Text = text;
         Table = table;
+        Audio = audio;
         _outputNames = new HashSet<string>(outputs.Select(o => o.Name), StringComparer.Ordinal);
         string tensors = string.Join(", ", predictor.Inputs.Select(i => $"'{i.Name}' {i.BatchShapeText}"));
         InputsText = text is not null ? $"'{TextInputEncoder.InputName}' BYTES [-1] (or its token inputs {tensors})"
             : table is not null ? $"one input per column ({string.Join(", ", table.Columns.Take(8).Select(c => $"'{c.Name}' {c.Datatype}"))}{(table.Columns.Count > 8 ? ", ..." : "")}), or the encoded {tensors}"
+            : audio is not null ? $"{tensors} (features) or '{AudioInputEncoder.WaveformInputName}' FP32 [-1,-1] (mono samples at {audio.Spec.SampleRate} Hz)"
             : tensors;
     }
 
@@ -49,13 +54,17 @@ public sealed class ModelSignature
     /// <summary>The table model's row front (encoders, contributions, reference); null for models that take tensors or text.</summary>
     public TableInputEncoder? Table { get; }
 
+    /// <summary>The audio model's WAV and waveform front (feature spec, clip length, upload limit); null for other models.</summary>
+    public AudioInputEncoder? Audio { get; }
+
     /// <summary>
     /// The inputs the metadata endpoint lists: <c>text</c> BYTES [-1] for a text model, one [-1] input per raw column with its
-    /// datatype for a table model, the predictor's tensors otherwise.
+    /// datatype for a table model, the predictor's tensors otherwise (for an audio model also <c>waveform</c> FP32 [-1,-1]).
     /// </summary>
     public IEnumerable<(string Name, string Datatype, int[] Shape)> Described =>
         Text is not null ? [(TextInputEncoder.InputName, "BYTES", [-1])]
         : Table is not null ? Table.Columns.Select(c => (c.Name, c.Datatype, new[] { -1 }))
+        : Audio is not null ? [.. Inputs.Select(i => (i.Name, Datatype(i.DType), i.BatchShape)), (AudioInputEncoder.WaveformInputName, "FP32", [-1, -1])]
         : Inputs.Select(i => (i.Name, Datatype(i.DType), i.BatchShape));
 
     public IReadOnlyList<OutputDescription> Outputs { get; }
@@ -88,6 +97,12 @@ public sealed class ModelSignature
             var encoded = EncodeTexts(request.Inputs[0], texts, model);
             CheckOutputs(request, model);
             return encoded;
+        }
+        if (Audio is not null && request.Inputs.Count == 1 && request.Inputs[0].Name == AudioInputEncoder.WaveformInputName)
+        {
+            var features = EncodeWaveform(request.Inputs[0]);
+            CheckOutputs(request, model);
+            return features;
         }
         var inputs = Predictor.Inputs;
         if (request.Inputs.Count != inputs.Count)
@@ -138,6 +153,21 @@ public sealed class ModelSignature
         if (!(input.Shape.Length == 1 || (input.Shape.Length == 2 && input.Shape[1] == 1)))
             throw ProtocolException.BadRequest($"Input '{TextInputEncoder.InputName}' has shape [{string.Join(",", input.Shape)}]; send one string per row: shape [N] (or [N,1]).");
         return EncodeTexts(texts, model);
+    }
+
+    // waveform: (N,S) FP32 mono samples at the model's rate, each row cut or padded to the training clip length.
+    private TensorSet EncodeWaveform(InferenceInput input)
+    {
+        if (input.Shape.Length != 2 || input.Shape[0] < 1 || input.Shape[1] < 1)
+            throw ProtocolException.BadRequest($"Input '{AudioInputEncoder.WaveformInputName}' has shape [{string.Join(",", input.Shape)}]; send [N,S]: N clips of S >= 1 mono samples at {Audio!.Spec.SampleRate} Hz.");
+        try
+        {
+            return Audio!.EncodeWaveforms(input.Data, input.Shape[0]);
+        }
+        catch (ArgumentException ex)
+        {
+            throw ProtocolException.BadRequest(ex.Message);
+        }
     }
 
     private void CheckOutputs(InferenceRequest request, string model)

@@ -13,6 +13,15 @@ public static class WavReader
     private const ushort FormatFloat = 3;
     private const ushort FormatExtensible = 0xFFFE;
 
+    /// <summary>
+    /// The <see cref="Exception.Data"/> key set (to the declared seconds) on the error for a header longer than
+    /// <see cref="WavReadOptions.MaxSeconds"/>, so a server can answer 413 for it and 400 for a damaged file.
+    /// </summary>
+    public const string OverLimitKey = "wav.declared_seconds";
+
+    /// <summary>True when <paramref name="e"/> refused a header declaring more audio than the limit (nothing was decoded).</summary>
+    public static bool IsOverLimit(Exception e) => e is InvalidDataException && e.Data.Contains(OverLimitKey);
+
     /// <summary>True when <paramref name="head"/> starts like a WAV file ("RIFF" then "WAVE" at byte 8).</summary>
     public static bool LooksLikeWav(ReadOnlySpan<byte> head) =>
         head.Length >= 12 && head[..4].SequenceEqual("RIFF"u8) && head.Slice(8, 4).SequenceEqual("WAVE"u8);
@@ -125,7 +134,11 @@ public static class WavReader
         if (frames == 0)
             throw new InvalidDataException($"{name} is a zero-length clip (data chunk of {dataSize} bytes); record or export it again.");
         if (frames / (double)h.rate > options.MaxSeconds)
-            throw new InvalidDataException($"{name} declares {frames / (double)h.rate:0.#} s of audio; the limit is {options.MaxSeconds:0.#} s. Cut it into clips first.");
+        {
+            var tooLong = new InvalidDataException($"{name} declares {frames / (double)h.rate:0.#} s of audio; the limit is {options.MaxSeconds:0.#} s. Cut it into clips first.");
+            tooLong.Data[OverLimitKey] = frames / (double)h.rate;
+            throw tooLong;
+        }
         if (dataOffset + dataSize > length)
             throw new InvalidDataException($"{name} declares {dataSize} bytes of samples but holds {Math.Max(0, length - dataOffset)}; the file is truncated.");
         if (frames * (long)info.BlockAlign > Array.MaxLength)

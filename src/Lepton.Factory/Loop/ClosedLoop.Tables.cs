@@ -30,17 +30,10 @@ public sealed partial class ClosedLoop
         {
             string why = $"Only {feedback.Count} usable labelled rows ({feedback.Counts.Labelled} labels, {feedback.Counts.WithoutRawInput} without a logged row, " +
                          $"{feedback.Counts.UnknownLabel} with an unknown label); {policy.MinFeedback} are needed, so nothing was trained.";
-            var skipped = await log.AddAsync("dataset", "skipped", null, why, counts, ct);
-            return new LoopOutcome(LoopResult.Skipped, policy.Model, championVersion, null, skipped.Reason, null, null, null, null, null, log.Decisions);
+            return await SkipAsync(policy, championVersion, log, why, counts, ct);
         }
         var dataset = await Tables.TableLoopDataset.RecordAsync(registry, policy.Model, baseData, baseRef, (int)policy.Seed, feedback, actor, ct);
-        if (!dataset.Created && trigger.Kind != "manual" && await TrainedOnAsync(policy.Model, dataset.DatasetRef, ct) is { } earlier)
-        {
-            var same = await log.AddAsync("dataset", "skipped", null,
-                $"No new feedback since {policy.Model}@{earlier} was trained on {dataset.DatasetRef}; waiting for more labels (run by hand to retrain anyway).",
-                new { dataset = dataset.DatasetRef, trained_version = earlier, counts }, ct);
-            return new LoopOutcome(LoopResult.Skipped, policy.Model, championVersion, null, same.Reason, dataset, null, null, null, null, log.Decisions);
-        }
+        if (await SkipIfTrainedOnAsync(policy, championVersion, log, trigger, dataset, counts, ct) is { } unchanged) return unchanged;
         await log.AddAsync("dataset", dataset.Created ? "recorded" : "reused", null,
             $"{dataset.DatasetRef}: the {baseRef} rows plus {feedback.Train.Count} feedback rows to train on and {feedback.Holdout.Count} held out (validation split)",
             new { dataset = dataset.DatasetRef, base_dataset = baseRef, counts }, ct);

@@ -54,18 +54,10 @@ public sealed partial class ClosedLoop(ModelRegistry registry, IBaseData? baseDa
         {
             string why = $"Only {feedback.Count} usable labelled examples ({feedback.Counts.Labelled} labels, {feedback.Counts.WithoutRawInput} without a sampled raw input, " +
                          $"{feedback.Counts.UnknownLabel} with an unknown label, {feedback.Counts.Duplicates} duplicates); {policy.MinFeedback} are needed, so nothing was trained.";
-            var skipped = await log.AddAsync("dataset", "skipped", null, why, counts, ct);
-            return new LoopOutcome(LoopResult.Skipped, policy.Model, championVersion, null, skipped.Reason, null, null, null, null, null, log.Decisions);
+            return await SkipAsync(policy, championVersion, log, why, counts, ct);
         }
         var dataset = await FeedbackDataset.RecordAsync(registry, policy.Model, feedback, champion.Version!.DatasetRef, actor, ct);
-        if (!dataset.Created && trigger.Kind != "manual" && await TrainedOnAsync(policy.Model, dataset.DatasetRef, ct) is { } earlier)
-        {
-            // An alert or the schedule fired again, but nothing new came in: retraining would repeat the last run.
-            var same = await log.AddAsync("dataset", "skipped", null,
-                $"No new feedback since {policy.Model}@{earlier} was trained on {dataset.DatasetRef}; waiting for more labels (run by hand to retrain anyway).",
-                new { dataset = dataset.DatasetRef, trained_version = earlier, counts }, ct);
-            return new LoopOutcome(LoopResult.Skipped, policy.Model, championVersion, null, same.Reason, dataset, null, null, null, null, log.Decisions);
-        }
+        if (await SkipIfTrainedOnAsync(policy, championVersion, log, trigger, dataset, counts, ct) is { } unchanged) return unchanged;
         await log.AddAsync("dataset", dataset.Created ? "recorded" : "reused", null,
             $"{dataset.DatasetRef}: {feedback.Train.Count} feedback examples to train on and {feedback.Holdout.Count} held out, on top of {champion.Version.DatasetRef ?? "the base data"}" +
             (dataset.Created ? "" : " (same examples as before, so the existing version is reused)"),
@@ -109,19 +101,12 @@ public sealed partial class ClosedLoop(ModelRegistry registry, IBaseData? baseDa
         {
             string why = $"Only {feedback.Count} usable labelled texts ({feedback.Counts.Labelled} labels, {feedback.Counts.WithoutRawInput} without a sampled text, " +
                          $"{feedback.Counts.UnknownLabel} with an unknown label, {feedback.Counts.Duplicates} duplicates); {policy.MinFeedback} are needed, so nothing was trained.";
-            var skipped = await log.AddAsync("dataset", "skipped", null, why, counts, ct);
-            return new LoopOutcome(LoopResult.Skipped, policy.Model, championVersion, null, skipped.Reason, null, null, null, null, null, log.Decisions);
+            return await SkipAsync(policy, championVersion, log, why, counts, ct);
         }
         // A champion trained by an earlier loop names a -feedback version: its texts are the base, and feedback already in it is
         // collected again from the log, so the data set drops the base's copy of any text the feedback holds.
         var dataset = await Text.TextLoopDataset.RecordAsync(registry, policy.Model, baseCorpus, (int)policy.Seed, feedback, actor, ct);
-        if (!dataset.Created && trigger.Kind != "manual" && await TrainedOnAsync(policy.Model, dataset.DatasetRef, ct) is { } earlier)
-        {
-            var same = await log.AddAsync("dataset", "skipped", null,
-                $"No new feedback since {policy.Model}@{earlier} was trained on {dataset.DatasetRef}; waiting for more labels (run by hand to retrain anyway).",
-                new { dataset = dataset.DatasetRef, trained_version = earlier, counts }, ct);
-            return new LoopOutcome(LoopResult.Skipped, policy.Model, championVersion, null, same.Reason, dataset, null, null, null, null, log.Decisions);
-        }
+        if (await SkipIfTrainedOnAsync(policy, championVersion, log, trigger, dataset, counts, ct) is { } unchanged) return unchanged;
         await log.AddAsync("dataset", dataset.Created ? "recorded" : "reused", null,
             $"{dataset.DatasetRef}: the {baseRef} texts plus {feedback.Train.Count} feedback texts to train on and {feedback.Holdout.Count} held out (validation split)",
             new { dataset = dataset.DatasetRef, base_dataset = baseRef, counts }, ct);
@@ -203,6 +188,25 @@ public sealed partial class ClosedLoop(ModelRegistry registry, IBaseData? baseDa
     private static string Accuracy(SetScore? score) => score is null ? "- (no holdout)" : score.Accuracy.ToString("F3", System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>The newest version of the model trained on <paramref name="datasetRef"/>, if any.</summary>
+    // Too little usable feedback: the loop writes why and trains nothing.
+    private static async Task<LoopOutcome> SkipAsync(LoopPolicy policy, int championVersion, LoopDecisionLog log, string why, object counts, CancellationToken ct)
+    {
+        var skipped = await log.AddAsync("dataset", "skipped", null, why, counts, ct);
+        return new LoopOutcome(LoopResult.Skipped, policy.Model, championVersion, null, skipped.Reason, null, null, null, null, null, log.Decisions);
+    }
+
+    // An alert or the schedule fired again but nothing new came in: retraining would repeat the last run, so the loop waits
+    // (a run by hand retrains anyway); null when the loop goes on.
+    private async Task<LoopOutcome?> SkipIfTrainedOnAsync(LoopPolicy policy, int championVersion, LoopDecisionLog log, TriggerCheck trigger,
+        FeedbackDatasetVersion dataset, object counts, CancellationToken ct)
+    {
+        if (dataset.Created || trigger.Kind == "manual" || await TrainedOnAsync(policy.Model, dataset.DatasetRef, ct) is not { } earlier) return null;
+        var same = await log.AddAsync("dataset", "skipped", null,
+            $"No new feedback since {policy.Model}@{earlier} was trained on {dataset.DatasetRef}; waiting for more labels (run by hand to retrain anyway).",
+            new { dataset = dataset.DatasetRef, trained_version = earlier, counts }, ct);
+        return new LoopOutcome(LoopResult.Skipped, policy.Model, championVersion, null, same.Reason, dataset, null, null, null, null, log.Decisions);
+    }
+
     private async Task<int?> TrainedOnAsync(string model, string datasetRef, CancellationToken ct) =>
         (await registry.Store.ListModelVersionsAsync(model, ct)).Where(v => v.DatasetRef == datasetRef).Select(v => (int?)v.Version).Max();
 

@@ -42,6 +42,11 @@ public static class AlertRuleTranslator
                 $"histogram_quantile({Quantile(rule.Metric)}, sum by (model, version, le) (rate({HttpDuration}_bucket{{{routes}}}[{w}]))) {cmp} {Number(rule.Threshold / 1000)}",
             "requests" => $"sum {By} (increase({HttpRequests}{{{logged}}}[{w}])) {cmp} {threshold}",
             "drift.psi" => $"{Gauge(DriftPsi)} and on (model, version) {answered}",
+            // A table model's columns: one series per column; "max" is the largest over them.
+            _ when rule.Metric.StartsWith("drift.psi.feature.", StringComparison.Ordinal) =>
+                $"{Gauge(FeatureDriftPsi, Column(rule.Metric, "drift.psi.feature."))} and on (model, version) {answered}",
+            _ when rule.Metric.StartsWith("drift.ks.feature.", StringComparison.Ordinal) =>
+                $"{Gauge(FeatureDriftKs, Column(rule.Metric, "drift.ks.feature."))} and on (model, version) {answered}",
             _ when rule.Metric.StartsWith("drift.psi.", StringComparison.Ordinal) =>
                 $"{Gauge(DriftPsi, $"{{statistic=\"{rule.Metric["drift.psi.".Length..]}\"}}")} and on (model, version) {answered}",
             "prediction.psi" => $"{Gauge(PredictionDriftPsi)} and on (model, version) {answered}",
@@ -49,14 +54,20 @@ public static class AlertRuleTranslator
             "live.f1" => $"{Gauge(LiveF1)} and on (model, version) {labels}",
             "live.mae" => $"{Gauge(LiveMae)} and on (model, version) {labels}",
             "live.rmse" => $"{Gauge(LiveRmse)} and on (model, version) {labels}",
-            // The servers publish no gauge for these statistics, only whether their own check of the rule holds.
-            "drift.ks" or "prediction.chi2_p" => $"max by (model) ({AlertFiring}{{rule=\"{Escape(rule.Text)}\"}}) == 1",
+            // The servers publish no gauge for these statistics, only whether their own check of the rule holds (a column's
+            // missing-rate change needs its training rate, which only the server's reference has).
+            _ when UsesServerVerdict(rule) => $"max by (model) ({AlertFiring}{{rule=\"{Escape(rule.Text)}\"}}) == 1",
             _ => throw new ArgumentException($"Alert rule '{rule.Text}' names metric '{rule.Metric}', which has no Prometheus translation; known: {string.Join(", ", AlertRule.Metrics)}."),
         };
     }
 
     /// <summary>Whether the rule is read from the servers' own verdict (lepton_alert_firing) rather than computed by Prometheus.</summary>
-    public static bool UsesServerVerdict(AlertRule rule) => rule.Metric is "drift.ks" or "prediction.chi2_p";
+    public static bool UsesServerVerdict(AlertRule rule) =>
+        rule.Metric is "drift.ks" or "prediction.chi2_p" || rule.Metric.StartsWith("drift.missing.feature.", StringComparison.Ordinal);
+
+    // The column selector of a per-column metric, none for "max" (the gauge's largest series is the largest column).
+    private static string Column(string metric, string prefix) =>
+        metric[prefix.Length..] is var column && column == "max" ? "" : $"{{column=\"{Escape(column)}\"}}";
 
     /// <summary>The alert's name: Lepton plus the metric in PascalCase (LeptonErrorRate, LeptonP99, LeptonDriftPsiMean).</summary>
     public static string AlertName(AlertRule rule)

@@ -13,6 +13,8 @@ public static class LeptonMetricNames
     public const string AlertFiring = "lepton_alert_firing";
     public const string DriftPsi = "lepton_drift_psi";
     public const string PredictionDriftPsi = "lepton_prediction_drift_psi";
+    public const string FeatureDriftPsi = "lepton_feature_drift_psi";
+    public const string FeatureDriftKs = "lepton_feature_drift_ks";
     public const string LiveAccuracy = "lepton_live_accuracy";
     public const string LiveLabels = "lepton_live_labels";
     public const string LiveF1 = "lepton_live_f1";

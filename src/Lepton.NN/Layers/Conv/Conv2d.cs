@@ -94,16 +94,19 @@ public sealed class Conv2d : Module, ILayerConfig, IFusableLayer, IPlannableLaye
                 $"Conv2d(kernel_size={KernelSize}, padding={o.Padding}, dilation={o.Dilation}) needs H and W of at least {reach - 2 * o.Padding}, got input {x.Shape}.");
     }
 
-    public JsonObject GetConfig() => new()
+    public JsonObject GetConfig() => Config(InChannels, OutChannels, KernelSize, Options);
+
+    /// <summary>model.json's options of a 2-D convolution (torch.nn.Conv2d's argument names), shared by its int8 twin.</summary>
+    internal static JsonObject Config(int inChannels, int outChannels, int kernelSize, Conv2dOptions o) => new()
     {
-        ["in_channels"] = InChannels,
-        ["out_channels"] = OutChannels,
-        ["kernel_size"] = KernelSize,
-        ["stride"] = Options.Stride,
-        ["padding"] = Options.Padding,
-        ["dilation"] = Options.Dilation,
-        ["groups"] = Options.Groups,
-        ["bias"] = Options.Bias,
+        ["in_channels"] = inChannels,
+        ["out_channels"] = outChannels,
+        ["kernel_size"] = kernelSize,
+        ["stride"] = o.Stride,
+        ["padding"] = o.Padding,
+        ["dilation"] = o.Dilation,
+        ["groups"] = o.Groups,
+        ["bias"] = o.Bias,
     };
 
     public override string ToString() =>

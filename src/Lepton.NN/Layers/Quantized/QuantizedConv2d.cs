@@ -107,17 +107,7 @@ public sealed class QuantizedConv2d : Module, ILayerConfig, IFusableLayer
         return y;
     }
 
-    public JsonObject GetConfig() => new()
-    {
-        ["in_channels"] = InChannels,
-        ["out_channels"] = OutChannels,
-        ["kernel_size"] = KernelSize,
-        ["stride"] = Options.Stride,
-        ["padding"] = Options.Padding,
-        ["dilation"] = Options.Dilation,
-        ["groups"] = Options.Groups,
-        ["bias"] = Options.Bias,
-    };
+    public JsonObject GetConfig() => Conv2d.Config(InChannels, OutChannels, KernelSize, Options);
 
     public override string ToString() =>
         $"QuantizedConv2d({InChannels}, {OutChannels}, kernel_size={KernelSize}, stride={Options.Stride}, padding={Options.Padding})";

@@ -38,17 +38,12 @@ internal static class AudioOutcomeView
             return o.Cancelled ? CommandRunner.ExitCancelled : 0;
         }
         var c = AnsiConsole.Console;
-        if (o.Cancelled)
-        {
-            c.MarkupLine($"cancelled after {o.History.Epochs.Count} epoch(s); no model folder written, run {tracked.RunId[..8]}");
-            return CommandRunner.ExitCancelled;
-        }
-        string metrics = o.TestMetrics.TryGetValue("test_accuracy", out _)
-            ? string.Join(", ", o.TestMetrics.Where(m => m.Key.StartsWith("test_", StringComparison.Ordinal)).Select(m => $"{m.Key} {m.Value.ToString("F4", CultureInfo.InvariantCulture)}"))
+        if (o.Cancelled) return TrainedFolderLines.Cancelled(o.History.Epochs.Count, tracked.RunId);
+        string metrics = o.TestMetrics.ContainsKey("test_accuracy")
+            ? TrainedFolderLines.Metrics(o.TestMetrics.Where(m => m.Key.StartsWith("test_", StringComparison.Ordinal)), "")
             : "no test clips to score";
         c.MarkupLine($"[bold]{Markup.Escape(o.Model)}[/] on {Markup.Escape(tracked.DatasetRef)}: {o.TrainClips} training clips, {o.TestClips} test clips (held-out speakers); {Markup.Escape(metrics)}; {o.Elapsed.TotalSeconds:F1} s");
-        c.MarkupLine($"model folder {Markup.Escape(Path.GetFullPath(dir))} (with audio_features.json), run {tracked.RunId[..8]}" +
-                     (tracked.Registered is { } r ? $", registered as [bold]{Markup.Escape(r.Model)}@{r.Version}[/]" : ""));
+        TrainedFolderLines.Folder(dir, "audio_features.json", tracked.RunId, tracked.Registered);
         return 0;
     }
 }

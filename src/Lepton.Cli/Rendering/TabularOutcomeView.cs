@@ -39,10 +39,9 @@ internal static class TabularOutcomeView
                     s.Seconds.ToString("F1", CultureInfo.InvariantCulture), Markup.Escape(s.Skipped ?? (s.Name == o.Learner ? "chosen" : "")));
             c.Write(table);
         }
-        string metrics = o.TestMetrics.Count == 0 ? "no test split to score" : string.Join(", ", o.TestMetrics.Select(m => $"{m.Key} {m.Value.ToString("F4", CultureInfo.InvariantCulture)}"));
+        string metrics = TrainedFolderLines.Metrics(o.TestMetrics, "no test split to score");
         c.MarkupLine($"[bold]{Markup.Escape(o.Learner)}[/] on {Markup.Escape(tracked.DatasetRef)}: {o.TrainRows} training rows, {o.TestRows} test rows; {Markup.Escape(metrics)}; {o.Elapsed.TotalSeconds:F1} s");
-        c.MarkupLine($"model folder {Markup.Escape(Path.GetFullPath(dir))} (with encoders.json), run {tracked.RunId[..8]}" +
-                     (tracked.Registered is { } r ? $", registered as [bold]{Markup.Escape(r.Model)}@{r.Version}[/]" : ""));
+        TrainedFolderLines.Folder(dir, "encoders.json", tracked.RunId, tracked.Registered);
         return 0;
     }
 }

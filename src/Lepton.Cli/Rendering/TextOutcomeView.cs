@@ -34,15 +34,10 @@ internal static class TextOutcomeView
             return o.Cancelled ? CommandRunner.ExitCancelled : 0;
         }
         var c = AnsiConsole.Console;
-        if (o.Cancelled)
-        {
-            c.MarkupLine($"cancelled after {o.EpochLosses.Count} epoch(s); no model folder written, run {tracked.RunId[..8]}");
-            return CommandRunner.ExitCancelled;
-        }
-        string metrics = o.TestMetrics.Count == 0 ? "no test texts to score" : string.Join(", ", o.TestMetrics.Select(m => $"{m.Key} {m.Value.ToString("F4", CultureInfo.InvariantCulture)}"));
+        if (o.Cancelled) return TrainedFolderLines.Cancelled(o.EpochLosses.Count, tracked.RunId);
+        string metrics = TrainedFolderLines.Metrics(o.TestMetrics, "no test texts to score");
         c.MarkupLine($"[bold]{Markup.Escape(o.Model)}[/] on {Markup.Escape(tracked.DatasetRef)}: {o.TrainTexts} training texts, {o.TestTexts} test texts; {Markup.Escape(metrics)}; {o.Elapsed.TotalSeconds:F1} s");
-        c.MarkupLine($"model folder {Markup.Escape(Path.GetFullPath(dir))} (with tokenizer.json), run {tracked.RunId[..8]}" +
-                     (tracked.Registered is { } r ? $", registered as [bold]{Markup.Escape(r.Model)}@{r.Version}[/]" : ""));
+        TrainedFolderLines.Folder(dir, "tokenizer.json", tracked.RunId, tracked.Registered);
         return 0;
     }
 }

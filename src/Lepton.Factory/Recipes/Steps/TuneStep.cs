@@ -36,7 +36,8 @@ public sealed class TuneStep : IRecipeStep
         var best = outcome.Best ?? throw new RecipeStepFailedException(
             $"No trial of the search completed ({outcome.State.Trials.Count} started); give it more time (tune.budget) or check the trials with lepton runs list.");
         string dir = best.ModelDirectory ?? throw new InvalidOperationException($"Trial {best.Number} completed without a model folder.");
-        var metrics = ModelFile.Load(dir).Spec.Metrics;
+        string specPath = Path.Combine(dir, ModelFile.SpecFileName);
+        var metrics = ModelSpec.FromJson(File.ReadAllText(specPath), specPath).Metrics; // the spec alone, not the weights
         double accuracy = metrics.TryGetValue("test_accuracy", out double a) ? a
             : throw new InvalidOperationException($"The best trial's model in {dir} records no test_accuracy.");
         var run = best.RunId is null ? null : await context.Registry.Store.GetRunAsync(best.RunId, ct);

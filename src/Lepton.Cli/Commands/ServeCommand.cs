@@ -34,8 +34,8 @@ public static class ServeCommand
         var delay = new Option<double>("--max-queue-delay-ms") { Description = "Longest wait for a batch to fill, in milliseconds (with --batch-wait always or skip-when-idle).", DefaultValueFactory = _ => 2 };
         var wait = new Option<string>("--batch-wait")
         {
-            Description = "When a free worker waits for company: adaptive (never; batches form while one runs), skip-when-idle, always.",
-            DefaultValueFactory = _ => "adaptive",
+            Description = "When a free worker waits for company: inline (never; batches form while one runs, and a lone request runs on its own thread), adaptive (never, always through the worker), skip-when-idle, always.",
+            DefaultValueFactory = _ => "inline",
         };
         wait.AcceptOnlyFromAmong([.. BatchWaitNames.All]);
         var queueRows = new Option<int>("--max-queue-rows") { Description = "Rows that may wait per model version; more are refused with 503 and Retry-After.", DefaultValueFactory = _ => 1024 };

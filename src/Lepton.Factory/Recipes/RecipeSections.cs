@@ -72,7 +72,7 @@ public sealed record RecipeServe(
     RecipeCanary? Canary = null,
     int Port = 8080,
     string Host = "127.0.0.1",
-    string BatchWait = "adaptive")
+    string BatchWait = "inline")
 {
     /// <summary>The longest wait for a batch to fill (default 2 ms).</summary>
     public TimeSpan QueueDelay => MaxQueueDelay ?? TimeSpan.FromMilliseconds(2);

@@ -9,6 +9,13 @@ public enum BatchWait
     /// </summary>
     Adaptive,
 
+    /// <summary>
+    /// As <see cref="Adaptive"/>, and a request that finds no forward pass running and nothing queued runs at once on its
+    /// own thread: with one request in flight there is nothing to batch, and the hand-off to the worker thread and back
+    /// costs more than a small model's forward pass.
+    /// </summary>
+    Inline,
+
     /// <summary>Wait up to the queue delay unless the previous batch held a single request (nobody else is coming).</summary>
     SkipWhenIdle,
 
@@ -19,13 +26,14 @@ public enum BatchWait
 /// <summary>The names <see cref="BatchWait"/> goes by on the command line and in <c>lepton.yaml</c>.</summary>
 public static class BatchWaitNames
 {
-    /// <summary>Every accepted name, in the enum's order: <c>adaptive</c>, <c>skip-when-idle</c>, <c>always</c>.</summary>
-    public static IReadOnlyList<string> All { get; } = ["adaptive", "skip-when-idle", "always"];
+    /// <summary>Every accepted name, in the enum's order: <c>adaptive</c>, <c>inline</c>, <c>skip-when-idle</c>, <c>always</c>.</summary>
+    public static IReadOnlyList<string> All { get; } = ["adaptive", "inline", "skip-when-idle", "always"];
 
     /// <summary>The policy a name stands for; throws naming the accepted names otherwise.</summary>
     public static BatchWait Parse(string name) => name.Trim().ToLowerInvariant() switch
     {
         "adaptive" => BatchWait.Adaptive,
+        "inline" => BatchWait.Inline,
         "skip-when-idle" => BatchWait.SkipWhenIdle,
         "always" => BatchWait.Always,
         _ => throw new ArgumentException($"Unknown batch wait policy '{name}'; use one of {string.Join(", ", All)}."),

@@ -6,9 +6,10 @@ namespace Lepton.Serving.Batching;
 
 /// <summary>
 /// Collects concurrent requests for one model version into batches: up to MaxBatchSize rows, or whatever is queued when
-/// the worker is free (<see cref="BatchWait.Adaptive"/>) or MaxQueueDelay after the first queued row, then one forward pass whose rows are handed back to their
+/// the worker is free (<see cref="BatchWait.Adaptive"/>; a lone request on its caller's thread under <see cref="BatchWait.Inline"/>) or MaxQueueDelay
+/// after the first queued row, then one forward pass whose rows are handed back to their
 /// requests. The queue is bounded in rows; a request larger than MaxBatchSize travels as several chunks and is
-/// reassembled. One worker runs the forward passes, so the model is never called concurrently. Inputs may be of any dtype
+/// reassembled. One forward pass runs at a time, so the model is never called concurrently. Inputs may be of any dtype
 /// and several per request (one per signature input); inputs of variable length are padded to the longest in the batch by
 /// their <see cref="PaddingRule"/>.
 /// </summary>
@@ -23,6 +24,8 @@ public sealed class DynamicBatcher : IAsyncDisposable
     private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _queuedRows;
     private bool _closing;
+    // A forward pass is running, on the worker or inline on a caller's thread: the model is never called concurrently.
+    private bool _busy;
     private long _recentBatchTicks;
     private int _lastBatchRequests;
 
@@ -101,6 +104,7 @@ public sealed class DynamicBatcher : IAsyncDisposable
         ct.ThrowIfCancellationRequested();
 
         var chunks = Split(Contiguous(inputs), rows);
+        if (chunks.Length == 1 && TryClaimIdle()) return RunInline(chunks[0]);
         Enqueue(chunks, rows);
         _metrics.RequestStarted(rows);
         try
@@ -126,6 +130,51 @@ public sealed class DynamicBatcher : IAsyncDisposable
         finally
         {
             _metrics.RequestEnded();
+        }
+    }
+
+    /// <summary>Under <see cref="BatchWait.Inline"/>, claims the model for the caller when nothing runs and nothing is queued.</summary>
+    private bool TryClaimIdle()
+    {
+        if (Options.Wait != BatchWait.Inline) return false;
+        lock (_gate)
+        {
+            // Only when the last pass held a single request too: under concurrent load a lone arrival is a moment's lull,
+            // and running it alone would split the batches that the worker forms.
+            if (_busy || _queue.Count > 0 || _closing || _lastBatchRequests > 1) return false;
+            _busy = true;
+            return true;
+        }
+    }
+
+    /// <summary>Runs a lone request on the caller's thread (claimed by <see cref="TryClaimIdle"/>), then hands the model back to the worker.</summary>
+    private TensorSet RunInline(PendingChunk chunk)
+    {
+        _metrics.RequestStarted(chunk.Rows);
+        _metrics.QueueSeconds.Observe(0);
+        try
+        {
+            return Forward([chunk]);
+        }
+        catch
+        {
+            _metrics.RequestFailed();
+            throw;
+        }
+        finally
+        {
+            Release();
+            _metrics.RequestEnded();
+        }
+    }
+
+    /// <summary>Ends a forward pass; requests that queued meanwhile go to the worker.</summary>
+    private void Release()
+    {
+        lock (_gate)
+        {
+            _busy = false;
+            if (_queue.Count > 0 || _closing) Monitor.Pulse(_gate);
         }
     }
 
@@ -272,6 +321,10 @@ public sealed class DynamicBatcher : IAsyncDisposable
                     // Never let an unexpected error end the worker thread (that would end the process); fail the batch instead.
                     foreach (var chunk in batch) chunk.Result.TrySetException(e);
                 }
+                finally
+                {
+                    Release();
+                }
             }
         }
         finally
@@ -288,7 +341,7 @@ public sealed class DynamicBatcher : IAsyncDisposable
             while (true)
             {
                 if (TakeBatchIfDue(out var delay) is { } batch) return batch;
-                if (_queue.Count == 0 && _closing) return null;
+                if (_queue.Count == 0 && _closing && !_busy) return null;
                 if (delay is { } d)
                     Monitor.Wait(_gate, Math.Max(1, (int)Math.Ceiling(d.TotalMilliseconds)));
                 else
@@ -301,7 +354,7 @@ public sealed class DynamicBatcher : IAsyncDisposable
     private PendingChunk[]? TakeBatchIfDue(out TimeSpan? delay)
     {
         delay = null;
-        if (_queue.Count == 0) return null;
+        if (_queue.Count == 0 || _busy) return null;
         var waited = Stopwatch.GetElapsedTime(_queue.First!.Value.EnqueuedAt);
         bool waitForCompany = Options.Wait switch
         {
@@ -326,6 +379,7 @@ public sealed class DynamicBatcher : IAsyncDisposable
         _queuedRows -= rows;
         _metrics.QueueChanged(-rows);
         _lastBatchRequests = taken.Count;
+        _busy = true;
         return [.. taken];
     }
 

@@ -7,7 +7,7 @@ namespace Lepton.Serving.Models;
 /// <c>fashion</c> or a folder), its batching limits, and an optional canary reference that receives
 /// <paramref name="CanaryFraction"/> of the requests that name no version. <paramref name="Name"/> overrides the
 /// served name (by default the reference's model name, or the folder's name). <paramref name="Wait"/>
-/// says when a free worker waits <paramref name="MaxQueueDelay"/> for company (by default never: batches form while one runs).
+/// says when a free worker waits <paramref name="MaxQueueDelay"/> for company (by default never: batches form while one runs, and a lone request runs on its own thread).
 /// </summary>
 public sealed record ModelServeOptions(
     string Reference,
@@ -17,7 +17,7 @@ public sealed record ModelServeOptions(
     string? Canary = null,
     double CanaryFraction = 0,
     string? Name = null,
-    BatchWait Wait = BatchWait.Adaptive)
+    BatchWait Wait = BatchWait.Inline)
 {
     /// <summary>The batching part of these options.</summary>
     public DynamicBatcherOptions Batching => new(MaxBatchSize, MaxQueueDelay, MaxQueueRows, Wait);

@@ -117,7 +117,7 @@ public sealed class RecipeLoaderTests
         Assert.Equal(["shoes@production"], r.Serve.Models);
         Assert.Equal((32, 8080, "127.0.0.1"), (r.Serve.MaxBatchSize, r.Serve.Port, r.Serve.Host));
         Assert.Equal(TimeSpan.FromMilliseconds(2), r.Serve.QueueDelay);
-        Assert.Equal("adaptive", r.Serve.BatchWait);
+        Assert.Equal("inline", r.Serve.BatchWait);
         Assert.Null(r.Serve.Canary);
         Assert.Equal(TimeSpan.FromMinutes(15), r.Monitoring.Window);
         Assert.Equal(TimeSpan.FromSeconds(30), r.Monitoring.Interval);

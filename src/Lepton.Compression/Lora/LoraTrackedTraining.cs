@@ -42,18 +42,8 @@ public static class LoraTrackedTraining
             kind = "lora", base_model = recipe.Base, data = recipe.Data, lora = recipe.Lora.ToString(), recipe.Epochs, recipe.BatchSize,
             recipe.LearningRate, recipe.Optimizer, recipe.Seed,
         }), datasetRef, recipe.Seed, actor, ct);
-        LoraOutcome outcome;
-        try
-        {
-            outcome = LoraTraining.Run(recipe, outDir, [.. callbacks ?? [], recorder], ct, images?.Manifest, images?.Pixels, datasetRef);
-        }
-        catch (Exception ex)
-        {
-            var run = await registry.Store.GetRunAsync(recorder.RunId, CancellationToken.None);
-            if (run?.Status == RunStatus.Running)
-                await registry.Store.EndRunAsync(recorder.RunId, RunStatus.Failed, ex.Message, actor, CancellationToken.None);
-            throw;
-        }
+        var outcome = await recorder.GuardAsync(
+            () => Task.FromResult(LoraTraining.Run(recipe, outDir, [.. callbacks ?? [], recorder], ct, images?.Manifest, images?.Pixels, datasetRef)), actor);
         var final = outcome.Metrics.Count > 0 ? outcome.Metrics.ToDictionary(kv => "test_" + kv.Key, kv => kv.Value) : null;
         await recorder.CompleteAsync(outcome.History, final, actor, CancellationToken.None);
         ModelVersion? version = null;

@@ -88,19 +88,7 @@ public static class TrackedCompression
     private static async Task<TrackedCompressionOutcome> Tracked(ModelRegistry registry, string runId, string actor, string name, string datasetRef, string outDir,
         Func<(CompressionReport? Report, int Epochs)> step, CancellationToken ct)
     {
-        CompressionReport? report;
-        int epochs;
-        try
-        {
-            (report, epochs) = step();
-        }
-        catch (Exception ex)
-        {
-            // A failure inside Fit was already recorded by the run's callback; this covers the steps around it.
-            if ((await registry.Store.GetRunAsync(runId, CancellationToken.None))?.Status == RunStatus.Running)
-                await registry.Store.EndRunAsync(runId, RunStatus.Failed, ex.Message, actor, CancellationToken.None);
-            throw;
-        }
+        var (report, epochs) = await new RunRecorder(registry.Store, runId).GuardAsync(() => Task.FromResult(step()), actor);
         if (report is null)
         {
             await registry.Store.EndRunAsync(runId, RunStatus.Cancelled, "cancelled", actor, CancellationToken.None);

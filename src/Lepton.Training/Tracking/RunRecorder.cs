@@ -43,6 +43,32 @@ public sealed class RunRecorder(IRegistryStore store, string runId) : ICallback
         return metrics;
     }
 
+    /// <summary>
+    /// Runs <paramref name="work"/>; when it throws, ends the run as cancelled or failed (unless a callback already ended it)
+    /// and rethrows, so no run stays <c>running</c> after its process gave up on it.
+    /// </summary>
+    public async Task<T> GuardAsync<T>(Func<Task<T>> work, string actor)
+    {
+        ArgumentNullException.ThrowIfNull(work);
+        try
+        {
+            return await work();
+        }
+        catch (Exception ex)
+        {
+            await EndIfRunningAsync(store, RunId, ex, actor);
+            throw;
+        }
+    }
+
+    /// <summary>Ends run <paramref name="runId"/> as cancelled or failed by <paramref name="error"/> when it is still running.</summary>
+    public static async Task EndIfRunningAsync(IRegistryStore store, string runId, Exception error, string actor)
+    {
+        if ((await store.GetRunAsync(runId, CancellationToken.None))?.Status != RunStatus.Running) return;
+        var status = error is OperationCanceledException ? RunStatus.Cancelled : RunStatus.Failed;
+        await store.EndRunAsync(runId, status, error.Message, actor, CancellationToken.None);
+    }
+
     public void OnTrainFailed(TrainContext context, Exception error) =>
         store.EndRunAsync(RunId, RunStatus.Failed, error.Message, "lepton").GetAwaiter().GetResult();
 

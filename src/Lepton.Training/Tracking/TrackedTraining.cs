@@ -53,19 +53,9 @@ public static class TrackedTraining
             await registry.Store.AppendRunLogAsync(recorder.RunId, $"resumes run {interrupted} from the last checkpoint in {outDir}\n", ct);
         }
         using var stopped = RecordStopByMpirun(communicator, registry, recorder.RunId, actor);
-        TrainingOutcome outcome;
-        try
-        {
-            outcome = ImageClassifierTraining.Run(recipe, outDir, [.. callbacks ?? [], recorder], ct, images, datasetRef, communicator);
-        }
-        catch (Exception ex)
-        {
-            // Failures inside Fit were already recorded by the callback; this covers the steps around it.
-            var run = await registry.Store.GetRunAsync(recorder.RunId, CancellationToken.None);
-            if (run?.Status == RunStatus.Running)
-                await registry.Store.EndRunAsync(recorder.RunId, RunStatus.Failed, ex.Message, actor, CancellationToken.None);
-            throw;
-        }
+        // Failures inside Fit were already recorded by the callback; the guard covers the steps around it.
+        var outcome = await recorder.GuardAsync(
+            () => Task.FromResult(ImageClassifierTraining.Run(recipe, outDir, [.. callbacks ?? [], recorder], ct, images, datasetRef, communicator)), actor);
         Dictionary<string, double>? final = outcome.TestReport is { } r
             ? new() { ["test_accuracy"] = r.Accuracy, ["test_macro_f1"] = r.MacroAverage.F1 }
             : null;

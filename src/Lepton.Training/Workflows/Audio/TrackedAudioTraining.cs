@@ -35,17 +35,8 @@ public static class TrackedAudioTraining
         string datasetRef = $"{version.Name}@{version.Version}";
         string name = registerAs ?? Path.GetFileName(Path.GetFullPath(outDir));
         var recorder = await RunRecorder.StartAsync(registry.Store, name, JsonSerializer.Serialize(recipe), datasetRef, recipe.Seed, actor, ct);
-        AudioOutcome outcome;
-        try
-        {
-            outcome = await Task.Run(() => AudioTraining.Run(corpus, datasetRef, recipe, outDir, [recorder, .. callbacks ?? []], log, ct), ct);
-        }
-        catch (Exception ex)
-        {
-            var status = ex is OperationCanceledException ? RunStatus.Cancelled : RunStatus.Failed;
-            await registry.Store.EndRunAsync(recorder.RunId, status, ex.Message, actor, CancellationToken.None);
-            throw;
-        }
+        var outcome = await recorder.GuardAsync(
+            () => Task.Run(() => AudioTraining.Run(corpus, datasetRef, recipe, outDir, [recorder, .. callbacks ?? []], log, ct), ct), actor);
         var final = new Dictionary<string, double>(outcome.TestMetrics) { ["seconds"] = outcome.Elapsed.TotalSeconds };
         await registry.Store.AppendRunLogAsync(recorder.RunId,
             $"preset {outcome.Model}, {outcome.ClipSeconds:0.###} s clips, augment {outcome.Augment}, {outcome.TrainClips} training, {outcome.TestClips} test clips\n", ct);

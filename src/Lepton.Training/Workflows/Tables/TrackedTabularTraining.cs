@@ -32,26 +32,16 @@ public static class TrackedTabularTraining
         var data = await TableDatasets.LoadAsync(registry.Artifacts, version, ct);
         string datasetRef = $"{version.Name}@{version.Version}";
         string name = registerAs ?? Path.GetFileName(Path.GetFullPath(outDir));
-        var run = await registry.Store.StartRunAsync(name, JsonSerializer.Serialize(recipe), Environment.MachineName, CodeVersion.Current(), datasetRef,
-            (ulong)recipe.Seed, actor, ct);
-        TabularOutcome outcome;
-        try
-        {
-            outcome = await Task.Run(() => TabularTraining.Run(data, recipe, outDir, ct), ct);
-        }
-        catch (Exception ex)
-        {
-            var status = ex is OperationCanceledException ? RunStatus.Cancelled : RunStatus.Failed;
-            await registry.Store.EndRunAsync(run.Id, status, ex.Message, actor, CancellationToken.None);
-            throw;
-        }
+        var recorder = await RunRecorder.StartAsync(registry.Store, name, JsonSerializer.Serialize(recipe), datasetRef, (ulong)recipe.Seed, actor, ct);
+        var outcome = await recorder.GuardAsync(() => Task.Run(() => TabularTraining.Run(data, recipe, outDir, ct), ct), actor);
+        string runId = recorder.RunId;
         var metrics = new Dictionary<string, double>(outcome.TestMetrics) { ["seconds"] = outcome.Elapsed.TotalSeconds };
         foreach (var c in outcome.Candidates.Where(c => c.Completed)) metrics[$"cv_{c.Metric}_{c.Name}"] = c.Mean;
-        await registry.Store.LogMetricsAsync(run.Id, 1, metrics, ct);
-        await registry.Store.AppendRunLogAsync(run.Id, $"learner {outcome.Learner}, {outcome.TrainRows} training rows, {outcome.TestRows} test rows\n" +
+        await registry.Store.LogMetricsAsync(runId, 1, metrics, ct);
+        await registry.Store.AppendRunLogAsync(runId, $"learner {outcome.Learner}, {outcome.TrainRows} training rows, {outcome.TestRows} test rows\n" +
             string.Concat(outcome.Candidates.Select(c => $"candidate {c.Name}: {(c.Completed ? $"{c.Metric} {c.Mean:F4}" : c.Skipped)}\n")), ct);
-        await registry.Store.EndRunAsync(run.Id, RunStatus.Completed, null, actor, ct);
-        ModelVersion? registered = registerAs is null ? null : await registry.RegisterAsync(registerAs, outDir, run.Id, datasetRef, actor, ct);
-        return new TrackedTabularOutcome(outcome, run.Id, datasetRef, registered);
+        await registry.Store.EndRunAsync(runId, RunStatus.Completed, null, actor, ct);
+        ModelVersion? registered = registerAs is null ? null : await registry.RegisterAsync(registerAs, outDir, runId, datasetRef, actor, ct);
+        return new TrackedTabularOutcome(outcome, runId, datasetRef, registered);
     }
 }

@@ -33,31 +33,21 @@ public static class TrackedTextTraining
         var corpus = await TextDatasets.LoadAsync(registry.Artifacts, version, ct);
         string datasetRef = $"{version.Name}@{version.Version}";
         string name = registerAs ?? Path.GetFileName(Path.GetFullPath(outDir));
-        var run = await registry.Store.StartRunAsync(name, JsonSerializer.Serialize(recipe), Environment.MachineName, CodeVersion.Current(), datasetRef,
-            recipe.Seed, actor, ct);
-        TextOutcome outcome;
-        try
-        {
-            outcome = await Task.Run(() => TextTraining.Run(corpus, datasetRef, recipe, outDir, log, ct), ct);
-        }
-        catch (Exception ex)
-        {
-            var status = ex is OperationCanceledException ? RunStatus.Cancelled : RunStatus.Failed;
-            await registry.Store.EndRunAsync(run.Id, status, ex.Message, actor, CancellationToken.None);
-            throw;
-        }
+        var recorder = await RunRecorder.StartAsync(registry.Store, name, JsonSerializer.Serialize(recipe), datasetRef, recipe.Seed, actor, ct);
+        var outcome = await recorder.GuardAsync(() => Task.Run(() => TextTraining.Run(corpus, datasetRef, recipe, outDir, log, ct), ct), actor);
+        string runId = recorder.RunId;
         for (int e = 0; e < outcome.EpochLosses.Count; e++)
-            await registry.Store.LogMetricsAsync(run.Id, e + 1, new Dictionary<string, double> { ["train_loss"] = outcome.EpochLosses[e] }, ct);
+            await registry.Store.LogMetricsAsync(runId, e + 1, new Dictionary<string, double> { ["train_loss"] = outcome.EpochLosses[e] }, ct);
         var metrics = new Dictionary<string, double>(outcome.TestMetrics) { ["seconds"] = outcome.Elapsed.TotalSeconds };
-        await registry.Store.LogMetricsAsync(run.Id, Math.Max(1, outcome.EpochLosses.Count), metrics, ct);
-        await registry.Store.AppendRunLogAsync(run.Id, $"preset {outcome.Model}, vocabulary {outcome.VocabSize}, {outcome.TrainTexts} training texts, {outcome.TestTexts} test texts\n", ct);
+        await registry.Store.LogMetricsAsync(runId, Math.Max(1, outcome.EpochLosses.Count), metrics, ct);
+        await registry.Store.AppendRunLogAsync(runId, $"preset {outcome.Model}, vocabulary {outcome.VocabSize}, {outcome.TrainTexts} training texts, {outcome.TestTexts} test texts\n", ct);
         if (outcome.Cancelled)
         {
-            await registry.Store.EndRunAsync(run.Id, RunStatus.Cancelled, "cancelled", actor, CancellationToken.None);
-            return new TrackedTextOutcome(outcome, run.Id, datasetRef, null);
+            await registry.Store.EndRunAsync(runId, RunStatus.Cancelled, "cancelled", actor, CancellationToken.None);
+            return new TrackedTextOutcome(outcome, runId, datasetRef, null);
         }
-        await registry.Store.EndRunAsync(run.Id, RunStatus.Completed, null, actor, ct);
-        ModelVersion? registered = registerAs is null ? null : await registry.RegisterAsync(registerAs, outDir, run.Id, datasetRef, actor, ct);
-        return new TrackedTextOutcome(outcome, run.Id, datasetRef, registered);
+        await registry.Store.EndRunAsync(runId, RunStatus.Completed, null, actor, ct);
+        ModelVersion? registered = registerAs is null ? null : await registry.RegisterAsync(registerAs, outDir, runId, datasetRef, actor, ct);
+        return new TrackedTextOutcome(outcome, runId, datasetRef, registered);
     }
 }

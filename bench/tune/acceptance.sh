@@ -12,7 +12,7 @@ train="${1:-5000}" trials="${2:-40}" epochs="${3:-9}" seed="${4:-0}"
 work="${LEPTON_BENCH_WORK:-$(mktemp -d /tmp/lepton-tune-acceptance.XXXXXX)}"
 mkdir -p "$work"
 /usr/bin/python3 "$here/make_subset.py" "$work/data" --train "$train" --test 10000
-lepton_dll="$repo/src/Lepton.Cli/bin/Release/net10.0/lepton.dll"
+lepton_dll="${LEPTON_DLL:-$repo/src/Lepton.Cli/bin/Release/net10.0/lepton.dll}"
 [ -f "$lepton_dll" ] || dotnet build "$repo/src/Lepton.Cli" -c Release >/dev/null
 export LD_LIBRARY_PATH=/usr/lib/x86_64-linux-gnu/openblas-pthread OPENBLAS_NUM_THREADS=1
 echo "load before: $(cut -d' ' -f1-3 /proc/loadavg)"

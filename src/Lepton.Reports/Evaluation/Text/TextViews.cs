@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Text;
+using Lepton.Data.Text.Tokenizers;
 using Lepton.Runtime.Explanations;
 using Lepton.Runtime.Text;
 
@@ -78,6 +79,9 @@ public sealed class TextViews : IExampleViews
             .Append("\" data-method=\"").Append(explanation.Method).Append("\">").Append(TextExplanationHtml.Fragment(shown));
         if (words > MaxShownTokens)
             html.Append(CultureInfo.InvariantCulture, $" <span class=\"muted\">… (+{words - MaxShownTokens} tokens)</span>");
+        // A WordPiece tokenizer turns characters it does not know into [UNK], which hides them; the stored text shows them.
+        if (explanation.Tokens.Any(t => t.Special && t.Token == TokenizerModel.Unknown))
+            html.Append("<details><summary class=\"muted\">some characters are unknown to the tokenizer; the text as stored</summary>").Append(Plain(text)).Append("</details>");
         if (explanation.Tokens.Count >= maxLength)
             html.Append(CultureInfo.InvariantCulture, $" <span class=\"muted\">[the model reads the first {maxLength} tokens of {text.Length:N0} characters]</span>");
         return html.Append("</div>").ToString();

@@ -29,9 +29,10 @@ public static class ReportScoring
         ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
         if (models.Count == 0) throw new ArgumentException("ReportScoring: no models to score; give at least one.");
         int n = data.Count;
+        // The modality first: a text model on images is told so, not that it lacks the image classes.
+        var reader = data.Examples.Open(models);
         var maps = models.Select(m => LabelMap(m, data)).ToArray();
         var names = models.Select(m => m.Predictor.Signature.ClassNames.Count > 0 ? m.Predictor.Signature.ClassNames : data.ClassNames).ToArray();
-        var reader = data.Examples.Open(models);
         var probabilities = names.Select(k => new double[n * k.Count]).ToArray();
         var predicted = models.Select(_ => new int[n]).ToArray();
         var labels = models.Select(_ => new int[n]).ToArray();

@@ -164,12 +164,14 @@ internal static class HtmlParts
         html.Append("<div class=\"charts\">");
         foreach (var (suffix, title) in new[] { ("loss", "Loss"), ("accuracy", "Accuracy") })
         {
-            var series = lineage.Curves.Where(c => c.Key == suffix || c.Key == "val_" + suffix)
+            // Image training logs "loss", text training "train_loss": both are the training series.
+            bool Of(RunCurve c) => c.Key == suffix || c.Key == "train_" + suffix || c.Key == "val_" + suffix;
+            var series = lineage.Curves.Where(Of)
                 .Select(c => new ChartSeries(c.Key.StartsWith("val_", StringComparison.Ordinal) ? "validation" : "train", [.. c.Points.Select(p => new ChartPoint(p.Step, p.Value))]))
                 .ToList();
             if (series.Count == 0) continue;
             var data = new Dictionary<string, string> { ["chart"] = "training-" + suffix, ["run"] = lineage.RunId ?? "" };
-            foreach (var c in lineage.Curves.Where(c => c.Key == suffix || c.Key == "val_" + suffix))
+            foreach (var c in lineage.Curves.Where(Of))
                 data[AttributeKey(c.Key)] = string.Join(' ', c.Points.Select(p => X(p.Value)));
             html.Append(SvgLineChart.Render(new ChartOptions(title, "epoch", suffix, WholeX: true, YMin: suffix == "accuracy" ? null : 0, Data: data), series));
         }

@@ -24,8 +24,12 @@ public sealed class ImageExamples(IDataset dataset) : IReportExamples
     public IReportReader Open(IReadOnlyList<ScoredModel> models)
     {
         foreach (var m in models)
-            if (m.Predictor.Signature.Inputs.Count != 1)
-                throw new InvalidDataException($"{m.Name} takes {m.Predictor.Signature.Inputs.Count} inputs; image reports cover single-input image classifiers.");
+        {
+            var inputs = m.Predictor.Signature.Inputs;
+            if (inputs.Count != 1 || inputs[0].ExampleShape.Length != 3)
+                throw new InvalidDataException($"{m.Name} takes {string.Join(", ", inputs.Select(i => $"'{i.Name}' {i.DType} {i.BatchShapeText}"))}, not images (C,H,W); " +
+                                               "evaluate it on the kind of data it was trained on (a text or table data set version, NAME@V).");
+        }
         return new Reader(Dataset, models.Count);
     }
 

@@ -26,7 +26,8 @@ public static partial class EvalCommand
 
     // A table model on a table version. A classifier gets the full report (metrics with intervals, per class, confusion, curves,
     // calibration, slices, lineage, the rows it gets most wrong) plus the permutation importance of every raw column on the
-    // headline rows; a regressor gets its RMSE and the importance. --report writes the page and its JSON beside it.
+    // headline rows; a regressor gets RMSE, MAE and R² with intervals, the residual plot, its worst rows and the importance.
+    // --report writes the page and its JSON beside it.
     private static async Task<int> TableReportAsync(string model, string data, string? reportPath, string? store, ReportOptions options, int batchSize,
         bool json, CancellationToken ct)
     {
@@ -51,7 +52,8 @@ public static partial class EvalCommand
             table = table.Take(splits.RowsOf(split));
         }
         else split = "all rows (unsplit)";
-        var report = TableEvaluationReport.Build(resolved.Display, dataName, split, predictor, encoder, table, label, seed: (int)options.Seed, ct: ct);
+        var lineage = await Reports.Lineage.LineageLoader.LoadAsync(resolved.Display, resolved.Folder, resolved.Version, registry.Store, ct);
+        var report = TableRegressionReport.Build(resolved.Display, dataName, split, predictor, encoder, table, label, lineage, options, ct);
         string? written = null, evaluation = null;
         if (reportPath is not null)
         {
@@ -66,11 +68,15 @@ public static partial class EvalCommand
             JsonOut.Write(o);
             return 0;
         }
-        AnsiConsole.MarkupLine($"[bold]{Markup.Escape(report.Model)}[/] on {Markup.Escape(dataName)} ({Markup.Escape(split)}, {report.Rows} rows): {report.Metric} [bold]{report.Value:F4}[/]");
-        WriteImportance(report);
+        var m = report.Metrics;
+        AnsiConsole.MarkupLine($"[bold]{Markup.Escape(report.Model)}[/] on {Markup.Escape(dataName)} ({Markup.Escape(split)}, {m.Count} rows): " +
+                               $"RMSE [bold]{m.Rmse:F4}[/] {Markup.Escape(Range(report.Intervals["rmse"]))}, MAE {m.Mae:F4} {Markup.Escape(Range(report.Intervals["mae"]))}, R² {m.R2:F4} {Markup.Escape(Range(report.Intervals["r2"]))}");
+        WriteImportance(report.Importance);
         if (written is not null) AnsiConsole.MarkupLine($"Report: [bold]{Markup.Escape(written)}[/]");
         return 0;
     }
+
+    private static string Range(Reports.Statistics.Interval i) => $"[{i.Low:F4}, {i.High:F4}]";
 
     private static async Task<int> TableClassifierReportAsync(ResolvedModel resolved, TableDatasetVersion version, IPredictor predictor, TableInputEncoder encoder,
         string label, string? reportPath, ModelRegistry registry, ReportOptions options, int batchSize, bool json, CancellationToken ct)

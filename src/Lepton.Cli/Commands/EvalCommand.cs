@@ -39,6 +39,7 @@ public static partial class EvalCommand
                                       "Examples:\n  lepton eval --model .lepton/models/cnn --data fashion-mnist\n" +
                                       "  lepton eval --model shapes@production --data shapes@2 --report report.html\n" +
                                       "  lepton eval --compare shapes@1 shapes@2 --data shapes@2 --report compare.html\n" +
+                                      "  lepton eval --model reviews@production --data reviews@3 --report reviews.html\n" +
                                       "  lepton eval --model shapes@production --data shapes@2 --folds 5 --report cv.html");
         foreach (var o in new Option[] { model, compare, data, dataDir, reportPath, seed, bootstrap, batch, store, threads, json, folds }) cmd.Options.Add(o);
         cmd.SetAction(p => CommandRunner.Run(async ct =>

@@ -45,6 +45,8 @@ public static class ReportDataSources
             var table = await TableDatasets.LoadAsync(registry.Artifacts, resolved, ct);
             return new ReportDataSource(ReportTableData.FromVersion(table)) { Table = table };
         }
+        if (Registry.Datasets.Audio.AudioDatasetSummary.IsAudioVersion(resolved))
+            throw new ArgumentException($"--data {data} is an audio data set version; lepton eval covers image, text and table versions; an audio run's test metrics are in lepton runs show.");
         var version = await ImageDatasets.LoadAsync(registry.Store, registry.Artifacts, DatasetReference.Parse(data), ct: ct);
         try
         {

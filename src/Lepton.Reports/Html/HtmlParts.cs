@@ -161,7 +161,7 @@ internal static class HtmlParts
                 .Append(lineage.Version is null ? " (a model folder, not a registered version)." : ".").Append("</p>");
             return;
         }
-        html.Append("<div class=\"charts\">");
+        var charts = new StringBuilder();
         foreach (var (suffix, title) in new[] { ("loss", "Loss"), ("accuracy", "Accuracy") })
         {
             // Image training logs "loss", text training "train_loss": both are the training series.
@@ -173,8 +173,15 @@ internal static class HtmlParts
             var data = new Dictionary<string, string> { ["chart"] = "training-" + suffix, ["run"] = lineage.RunId ?? "" };
             foreach (var c in lineage.Curves.Where(Of))
                 data[AttributeKey(c.Key)] = string.Join(' ', c.Points.Select(p => X(p.Value)));
-            html.Append(SvgLineChart.Render(new ChartOptions(title, "epoch", suffix, WholeX: true, YMin: suffix == "accuracy" ? null : 0, Data: data), series));
+            charts.Append(SvgLineChart.Render(new ChartOptions(title, "epoch", suffix, WholeX: true, YMin: suffix == "accuracy" ? null : 0, Data: data), series));
         }
+        if (charts.Length == 0)
+        {
+            // A table learner logs its final metrics only: there is no epoch to draw.
+            html.Append("<p class=\"muted\">The run ").Append(E(lineage.RunName ?? lineage.RunId ?? "")).Append(" recorded no per-epoch loss or accuracy.</p>");
+            return;
+        }
+        html.Append("<div class=\"charts\">").Append(charts);
         html.Append("</div>");
     }
 

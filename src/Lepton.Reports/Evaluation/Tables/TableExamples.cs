@@ -43,7 +43,7 @@ public sealed class TableExamples : IReportExamples
 
     public IReadOnlyList<string> ClassNames { get; }
 
-    public string SlicesNote => (GroupColumn is null ? "" : $"by its group ({GroupColumn}), ") + "and by whether it has missing cells";
+    public string SlicesNote => (GroupColumn is null ? "" : $"by its group ({GroupColumn}) and ") + "by whether it has missing cells";
 
     /// <summary>Row <paramref name="index"/>'s raw values of <paramref name="columns"/> (those the table has), as a client would send them.</summary>
     public IReadOnlyDictionary<string, object?> Row(int index, IEnumerable<string> columns)

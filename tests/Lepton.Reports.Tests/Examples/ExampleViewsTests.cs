@@ -51,4 +51,30 @@ public sealed class ExampleViewsTests
     [Fact]
     public void TextExamples_RefuseLabelsOutsideTheClasses() =>
         Assert.Contains("class id 2", Assert.Throws<ArgumentException>(() => new TextExamples(["a", "b"], [0, 2], ["x", "y"])).Message);
+
+    [Fact]
+    public async Task WholeCharacters_MergesByteLevelPiecesOfACharacter_AndSumsTheirAttributions()
+    {
+        string[] corpus = ["hello friends", "the match today"];
+        var tokenizer = new Lepton.Data.Text.Tokenizers.TextTokenizer(Lepton.Data.Text.Tokenizers.TokenizerTrainer.Train(corpus,
+            new Lepton.Data.Text.Tokenizers.TokenizerTrainingOptions(Lepton.Data.Text.Tokenizers.TokenizerKind.ByteLevelBpe, 300, MinFrequency: 1)));
+        var encoder = Lepton.Runtime.Text.TextInputEncoder.ForTokenizer(tokenizer, 64);
+        const string text = "hello Привет 会议";
+        // Logits (N,2) = [0, number of tokens kept]: every token argues for class 1 by the same amount.
+        var explanation = await Lepton.Runtime.Explanations.TextExplainer.ExplainAsync(encoder, ["a", "b"], text, (x, _) =>
+        {
+            var mask = x[0].Contiguous().Span<int>();
+            int n = x[0].Shape[0], t = x[0].Shape[1];
+            var logits = new float[n * 2];
+            for (int r = 0; r < n; r++)
+                for (int i = 0; i < t; i++) logits[r * 2 + 1] += mask[r * t + i] == encoder.PadId ? 0 : 0.1f;
+            return Task.FromResult(new Lepton.Runtime.TensorSet(Lepton.Engine.Tensor.FromArray(logits, n, 2)));
+        });
+        Assert.Contains(explanation.Tokens, t => t.Token.Contains('\uFFFD', StringComparison.Ordinal));
+        var whole = TextViews.WholeCharacters(explanation, encoder);
+        Assert.Equal(text, string.Concat(whole.Tokens.Where(t => !t.Special).Select(t => t.Token)));
+        Assert.DoesNotContain(whole.Tokens, t => t.Token.Contains('\uFFFD', StringComparison.Ordinal));
+        Assert.Equal(explanation.Tokens.Sum(t => t.Attribution), whole.Tokens.Sum(t => t.Attribution), 12);
+        Assert.True(whole.Tokens.Count < explanation.Tokens.Count);
+    }
 }

@@ -35,6 +35,10 @@ public sealed class ComparisonReport
     /// <summary>Examples the second model gets right and the first wrong (the first's mistakes, most confident first).</summary>
     public IReadOnlyList<Mistake> OnlySecondCorrect { get; }
 
+    /// <summary>The same comparison over <paramref name="first"/> and <paramref name="second"/>, the same reports shown through other views.</summary>
+    internal ComparisonReport WithReports(EvaluationReport first, EvaluationReport second) =>
+        new(first, second, McNemar, Differences, OnlyFirstCorrect, OnlySecondCorrect);
+
     public static ComparisonReport Build(EvaluationReport first, EvaluationReport second)
     {
         ArgumentNullException.ThrowIfNull(first);

@@ -10,14 +10,16 @@ namespace Lepton.Reports;
 /// <summary>
 /// Everything one model's evaluation report shows, computed once: Training's <see cref="ClassificationReport"/> on the
 /// headline examples (the numbers of evaluation.json) with bootstrap intervals, one-vs-rest curves, calibration, metrics per
-/// slice (split, brightness and contrast quartiles) over every example, the most confident mistakes and most confused pairs, and lineage.
+/// slice (split, each categorical input statistic such as a text's script, each numeric one's quartiles such as brightness or
+/// length) over every example, the most confident mistakes and most confused pairs with the views the gallery shows, and lineage.
 /// </summary>
 public sealed class EvaluationReport
 {
     private EvaluationReport(ReportData data, ModelScores scores, ModelScores headline, InputStatistics inputs, ClassificationReport metrics,
         IReadOnlyDictionary<string, Interval> intervals, IReadOnlyList<ClassCurve> curves, Reliability reliability,
-        IReadOnlyList<SliceMetrics> slices, IReadOnlyList<Mistake> mistakes, IReadOnlyList<ConfusedPair> pairs, ReportLineage lineage, ReportOptions options)
+        IReadOnlyList<SliceMetrics> slices, IReadOnlyList<Mistake> mistakes, IReadOnlyList<ConfusedPair> pairs, ReportLineage lineage, ReportOptions options, IExampleViews views)
     {
+        Views = views;
         Data = data;
         Scores = scores;
         Headline = headline;
@@ -41,7 +43,10 @@ public sealed class EvaluationReport
     /// <summary>The scores on the headline examples (<see cref="ReportData.HeadlineIndices"/>), in that order.</summary>
     public ModelScores Headline { get; }
 
-    /// <summary>Raw input statistics of every example (brightness, contrast).</summary>
+    /// <summary>How the gallery shows an example (thumbnails; texts highlighted by this model's token attributions; rows).</summary>
+    public IExampleViews Views { get; }
+
+    /// <summary>Raw input statistics of every example (brightness and contrast, length and script, ...).</summary>
     public InputStatistics Inputs { get; }
 
     /// <summary>Training's report on the headline examples: accuracy, per-class metrics, confusion matrix, ROC-AUC, loss.</summary>
@@ -66,6 +71,13 @@ public sealed class EvaluationReport
 
     public ReportOptions Options { get; }
 
+    /// <summary>The same report shown through <paramref name="views"/>.</summary>
+    public EvaluationReport WithViews(IExampleViews views) => new(Data, Scores, Headline, Inputs, Metrics, Intervals, Curves, Reliability, Slices, Mistakes,
+        ConfusedPairs, Lineage, Options, views ?? throw new ArgumentNullException(nameof(views)));
+
+    /// <summary>The examples the gallery shows: the most confident mistakes and the confused pairs' examples.</summary>
+    public IReadOnlyList<int> GalleryIndices() => [.. Mistakes.Select(m => m.Index).Concat(ConfusedPairs.SelectMany(p => p.Examples.Select(m => m.Index))).Distinct()];
+
     public string Model => Scores.Model;
 
     public IReadOnlyList<string> ClassNames => Scores.ClassNames;
@@ -73,13 +85,18 @@ public sealed class EvaluationReport
     /// <summary>The report's numbers in evaluation.json's format (<see cref="ModelReports.EvaluationJson"/>).</summary>
     public JsonObject EvaluationJson() => ModelReports.EvaluationJson(Metrics);
 
-    public static EvaluationReport Build(ReportData data, ModelScores scores, InputStatistics inputs, ReportLineage lineage, ReportOptions? options = null)
+    /// <summary>The most slices one categorical statistic gets; rarer keys share one "(other)" slice.</summary>
+    public const int MaxSlicesPerGroup = 20;
+
+    /// <param name="views">How the gallery shows examples; null: <paramref name="data"/>'s views that need no model.</param>
+    public static EvaluationReport Build(ReportData data, ModelScores scores, InputStatistics inputs, ReportLineage lineage, ReportOptions? options = null,
+        IExampleViews? views = null)
     {
         ArgumentNullException.ThrowIfNull(data);
         ArgumentNullException.ThrowIfNull(scores);
         ArgumentNullException.ThrowIfNull(inputs);
         options = (options ?? ReportOptions.Default).Validate();
-        if (scores.Count != data.Count || inputs.Count != data.Count || inputs.Std.Length != data.Count)
+        if (scores.Count != data.Count || inputs.Count != data.Count || inputs.Numeric.Any(s => s.Values.Length != data.Count) || inputs.Categorical.Any(c => c.Keys.Length != data.Count))
             throw new ArgumentException($"EvaluationReport: {scores.Count} scores and {inputs.Count} input statistics for {data.Count} examples.");
         int k = scores.Classes;
         var headline = scores.Subset(data.HeadlineIndices);
@@ -97,11 +114,13 @@ public sealed class EvaluationReport
         var reliability = Calibration.Of(confidence, correct, options.CalibrationBins);
         var slices = new List<SliceMetrics>();
         slices.AddRange(Statistics.Slices.By("split", data.Splits, scores.Predicted, scores.Labels, k));
-        slices.AddRange(Statistics.Slices.Quartiles("brightness (mean pixel)", inputs.Mean, scores.Predicted, scores.Labels, k));
-        slices.AddRange(Statistics.Slices.Quartiles("contrast (pixel std)", inputs.Std, scores.Predicted, scores.Labels, k));
+        foreach (var c in inputs.Categorical)
+            if (c.Keys.Distinct().Skip(1).Any())
+                slices.AddRange(Statistics.Slices.By(c.Name, Statistics.Slices.Bounded(c.Keys, MaxSlicesPerGroup), scores.Predicted, scores.Labels, k));
+        foreach (var s in inputs.Numeric) slices.AddRange(Statistics.Slices.Quartiles(s.Name, s.Values, scores.Predicted, scores.Labels, k, s.Format));
         var mistakes = ErrorAnalysis.Mistakes(scores.Probabilities, k, scores.Predicted, scores.Labels, data.HeadlineIndices);
         var pairs = ErrorAnalysis.MostConfused(mistakes, options.ConfusedPairs, options.ExamplesPerPair);
         return new EvaluationReport(data, scores, headline, inputs, metrics, intervals, curves, reliability, slices,
-            [.. mistakes.Take(options.Mistakes)], pairs, lineage, options);
+            [.. mistakes.Take(options.Mistakes)], pairs, lineage, options, views ?? data.Examples.Views(null));
     }
 }

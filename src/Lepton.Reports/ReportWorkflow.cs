@@ -18,15 +18,22 @@ public static class ReportWorkflow
     public static async Task<EvaluationReport> EvaluateAsync(ReportModel model, ReportData data, IRegistryStore? store, ReportOptions? options = null,
         int batchSize = 256, PredictorLoader? loader = null, CancellationToken ct = default)
     {
-        var reports = await BuildAsync([model], data, store, options, batchSize, loader, ct);
+        var reports = await BuildAsync([model], data, store, options, batchSize, loader, null, ct);
         return reports[0];
     }
 
     public static async Task<ComparisonReport> CompareAsync(ReportModel first, ReportModel second, ReportData data, IRegistryStore? store,
         ReportOptions? options = null, int batchSize = 256, PredictorLoader? loader = null, CancellationToken ct = default)
     {
-        var reports = await BuildAsync([first, second], data, store, options, batchSize, loader, ct);
-        return ComparisonReport.Build(reports[0], reports[1]);
+        ComparisonReport? comparison = null;
+        // The disagreements are shown as each erring model saw them, so they are prepared while the models are loaded.
+        var reports = await BuildAsync([first, second], data, store, options, batchSize, loader, (reports, views) =>
+        {
+            comparison = ComparisonReport.Build(reports[0], reports[1]);
+            views[1].Prefetch([.. comparison.OnlyFirstCorrect.Select(m => m.Index)], ct);
+            views[0].Prefetch([.. comparison.OnlySecondCorrect.Select(m => m.Index)], ct);
+        }, ct);
+        return comparison!.WithReports(reports[0], reports[1]);
     }
 
     /// <summary>
@@ -52,7 +59,8 @@ public static class ReportWorkflow
     }
 
     private static async Task<IReadOnlyList<EvaluationReport>> BuildAsync(IReadOnlyList<ReportModel> models, ReportData data, IRegistryStore? store,
-        ReportOptions? options, int batchSize, PredictorLoader? loader, CancellationToken ct)
+        ReportOptions? options, int batchSize, PredictorLoader? loader, Action<IReadOnlyList<EvaluationReport>, IReadOnlyList<IExampleViews>>? whileLoaded,
+        CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(data);
         options = (options ?? ReportOptions.Default).Validate();
@@ -61,15 +69,23 @@ public static class ReportWorkflow
         try
         {
             foreach (var m in models) predictors.Add(loader.Load(m.Folder));
-            var scored = await Task.Run(() => ReportScoring.Score([.. models.Select((m, i) => new ScoredModel(m.Name, predictors[i]))], data, batchSize, ct), ct);
+            var scoredModels = models.Select((m, i) => new ScoredModel(m.Name, predictors[i], m.Folder)).ToList();
+            var scored = await Task.Run(() => ReportScoring.Score(scoredModels, data, batchSize, ct), ct);
             var reports = new List<EvaluationReport>();
+            var views = new List<IExampleViews>();
             for (int i = 0; i < models.Count; i++)
             {
                 var lineage = await LineageLoader.LoadAsync(models[i].Name, models[i].Folder, models[i].Version, store, ct);
                 var scores = scored.Scores[i];
-                reports.Add(await Task.Run(() => EvaluationReport.Build(data, scores, scored.Inputs, lineage, options), ct));
+                var modelViews = data.Examples.Views(scoredModels[i]);
+                var report = await Task.Run(() => EvaluationReport.Build(data, scores, scored.Inputs, lineage, options, modelViews), ct);
+                // The gallery's examples are read (and a text model's attributions computed) now, for these few examples only.
+                await Task.Run(() => modelViews.Prefetch(report.GalleryIndices(), ct), ct);
+                reports.Add(report);
+                views.Add(modelViews);
             }
-            return reports;
+            whileLoaded?.Invoke(reports, views);
+            return [.. reports.Select((r, i) => r.WithViews(views[i].Freeze()))];
         }
         finally
         {

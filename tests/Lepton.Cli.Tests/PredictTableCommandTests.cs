@@ -83,6 +83,30 @@ public sealed class PredictTableCommandTests(TrainedModelFixture fx) : IDisposab
         string page = File.ReadAllText(html);
         Assert.Contains("class=\"bar\"", page);
         Assert.Contains("data-label=\"usage\"", page);
+        Assert.Equal(evaluation.GetProperty("value").GetDouble(), evaluation.GetProperty("evaluation").GetProperty("accuracy").GetDouble(), 12);
+
+        // The full report of the linear model, which cannot draw the rule's corner: the heat map is evaluation.json's confusion
+        // matrix, and the gallery shows the rows it gets most wrong with their raw values.
+        string linearPage = Path.Combine(_root, "churn-logistic.html");
+        (code, evalOut, err) = await CliRun.Invoke("eval", "--model", logistic, "--data", "cli-predict-churn@1", "--report", linearPage, "--bootstrap", "100", "--json");
+        Assert.True(code == 0, err + evalOut);
+        var written = JsonDocument.Parse(File.ReadAllText(Path.Combine(_root, "churn-logistic.evaluation.json"))).RootElement;
+        var matrix = written.GetProperty("confusion_matrix").EnumerateArray().Select(r => r.EnumerateArray().Select(v => v.GetInt32()).ToArray()).ToArray();
+        Assert.Equal(400, matrix.Sum(r => r.Sum()));
+        page = File.ReadAllText(linearPage);
+        var cells = System.Text.RegularExpressions.Regex.Matches(page, "<rect class=\"cell\"[^>]*?data-row=\"(\\d+)\" data-col=\"(\\d+)\" data-value=\"(\\d+)\"");
+        Assert.Equal(4, cells.Count);
+        foreach (System.Text.RegularExpressions.Match cell in cells)
+            Assert.Equal(matrix[int.Parse(cell.Groups[1].Value, CultureInfo.InvariantCulture)][int.Parse(cell.Groups[2].Value, CultureInfo.InvariantCulture)],
+                int.Parse(cell.Groups[3].Value, CultureInfo.InvariantCulture));
+        int wrong = matrix[0][1] + matrix[1][0];
+        Assert.True(wrong > 0, "the linear model made no mistakes");
+        var gallery = System.Text.RegularExpressions.Regex.Match(page, "<div class=\"gallery wide mistakes\">(.*?)</div><h3>", System.Text.RegularExpressions.RegexOptions.Singleline).Value;
+        Assert.Equal(Math.Min(24, wrong), System.Text.RegularExpressions.Regex.Count(gallery, "<table class=\"row\">"));
+        Assert.Contains("<td data-column=\"customer_id\">P", gallery);
+        Assert.Contains("<td data-column=\"plan\">", gallery);
+        Assert.Contains("id=\"importance\"", page);
+        Assert.True(written.GetProperty("permutation_importance").GetArrayLength() == 2);
 
         // The linear model's exact contributions, read from its folder, add up to the logit its network serves.
         using var predictor = PredictorLoader.Default.Load(logistic);

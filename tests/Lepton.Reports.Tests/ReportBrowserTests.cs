@@ -17,9 +17,9 @@ public sealed class ReportBrowserTests(ReportFixture fx) : IClassFixture<ReportF
 
     private static double D(string? attribute) => double.Parse(attribute!, CultureInfo.InvariantCulture);
 
-    private sealed record OpenedPage(IPage Page, List<string> Errors, List<string> Requests);
+    internal sealed record OpenedPage(IPage Page, List<string> Errors, List<string> Requests);
 
-    private static async Task<OpenedPage> OpenAsync(IBrowser browser, string path)
+    internal static async Task<OpenedPage> OpenAsync(IBrowser browser, string path)
     {
         var page = await browser.NewPageAsync(new() { ViewportSize = new() { Width = 1280, Height = 900 } });
         var errors = new List<string>();
@@ -132,6 +132,28 @@ public sealed class ReportBrowserTests(ReportFixture fx) : IClassFixture<ReportF
         Assert.Equal(2, await page.Locator("svg[data-chart='confusion']").CountAsync());
         Assert.Equal(Math.Min(m.OnlyFirstCorrect, ReportFixture.Options.Mistakes), await page.Locator(".gallery.only-a figure").CountAsync());
         Assert.Equal(Math.Min(m.OnlySecondCorrect, ReportFixture.Options.Mistakes), await page.Locator(".gallery.only-b figure").CountAsync());
+        Assert.Empty(errors);
+        Assert.Equal([new Uri(path).AbsoluteUri], requests);
+    }
+
+    [Fact]
+    public async Task ModelCard_InChromium_ShowsTheCardsMetrics_WithNoErrorsOrRequests()
+    {
+        Assert.True(File.Exists(Chromium), $"{Chromium} is missing: install it with sudo apt-get install chromium.");
+        // The card reads the registered model's evaluation.json, written as training writes it.
+        string folder = (await fx.Registry.ResolveAsync("patches@1")).Folder;
+        var card = await Lepton.Reports.Cards.ModelCardBuilder.BuildAsync(fx.Registry, "patches@1");
+        string path = Path.Combine(fx.Root, "pages-" + Guid.NewGuid().ToString("N"), "card.html");
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        await File.WriteAllTextAsync(path, Lepton.Reports.Cards.ModelCardHtml.Render(card));
+
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await playwright.Chromium.LaunchAsync(new() { ExecutablePath = Chromium, Headless = true, Timeout = 20_000 });
+        var (page, errors, requests) = await OpenAsync(browser, path);
+        Assert.Contains("patches@1", await page.TitleAsync());
+        string text = await page.InnerTextAsync("body");
+        Assert.Contains("patches@2", text);
+        Assert.DoesNotContain(folder, await page.ContentAsync());
         Assert.Empty(errors);
         Assert.Equal([new Uri(path).AbsoluteUri], requests);
     }

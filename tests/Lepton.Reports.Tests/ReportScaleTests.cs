@@ -35,4 +35,30 @@ public sealed class ReportScaleTests : IDisposable
         Assert.Equal(ReportOptions.Default.Mistakes, report.Mistakes.Count);
         Assert.Equal(ReportOptions.Default.Mistakes, System.Text.RegularExpressions.Regex.Count(File.ReadAllText(path), "<figure data-index=\"[0-9]+\"[^>]*><img") - report.ConfusedPairs.Sum(p => p.Examples.Count));
     }
+
+    [Fact]
+    public async Task TenThousandTextReport_BuildsUnder30Seconds_ExplainingOnlyTheGallery()
+    {
+        const int n = 10_000;
+        var (texts, labels) = TextModels.Make(n, seed: 8);
+        var data = new ReportData("mail-10k", new Evaluation.Text.TextExamples(texts, labels, TextModels.Classes), [.. Enumerable.Repeat("test", n)], "test");
+        var model = new ReportModel("keywords", TextModels.WriteModel(Path.Combine(_root, "keywords"), TextModels.Tokenizer(), new Dictionary<string, float> { ["free"] = 12 }));
+        string path = Path.Combine(_root, "text-report.html");
+
+        var clock = Stopwatch.StartNew();
+        var report = await ReportWorkflow.EvaluateAsync(model, data, store: null, ReportOptions.Default);
+        await ReportWorkflow.WriteAsync(path, EvaluationReportHtml.Render(report), report.EvaluationJson());
+        clock.Stop();
+
+        long bytes = new FileInfo(path).Length;
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(30), $"the 10,000-text report took {clock.Elapsed.TotalSeconds:F1} s");
+        Assert.True(bytes < 10L << 20, $"the 10,000-text report is {bytes / 1e6:F1} MB");
+        Assert.Equal(n, report.Metrics.Count);
+        Assert.Equal(ReportOptions.Default.Mistakes, report.Mistakes.Count);
+        // Only the gallery's texts are explained: one highlighted text per figure, no more.
+        string html = File.ReadAllText(path);
+        int figures = System.Text.RegularExpressions.Regex.Count(html, "<figure data-index=");
+        Assert.Equal(figures, System.Text.RegularExpressions.Regex.Count(html, "<div class=\"text highlighted\""));
+        Assert.Equal(report.Mistakes.Count + report.ConfusedPairs.Sum(p => p.Examples.Count), figures);
+    }
 }

@@ -1,9 +1,15 @@
 using Lepton.Cli.Rendering;
 using Lepton.Data.Images.Datasets;
+using Lepton.NN.Serialization;
 using Lepton.Registry;
 using Lepton.Registry.Datasets.Tables;
 using Lepton.Registry.References;
+using Lepton.Reports;
+using Lepton.Reports.Evaluation;
+using Lepton.Reports.Evaluation.Tables;
+using Lepton.Reports.Html;
 using Lepton.Reports.Tables;
+using Lepton.Runtime;
 using Lepton.Runtime.Tables;
 using Spectre.Console;
 
@@ -18,9 +24,12 @@ public static partial class EvalCommand
         return await Training.Workflows.Tables.TrackedTabularTraining.IsTableAsync(registry, data, ct);
     }
 
-    // A table model on a table version: the metric on its test split (validation, else every row, when it has none) and the
-    // permutation importance of every raw column; --report writes the HTML page with the bar chart and its JSON beside it.
-    private static async Task<int> TableReportAsync(string model, string data, string? reportPath, string? store, ulong seed, bool json, CancellationToken ct)
+    // A table model on a table version. A classifier gets the full report (metrics with intervals, per class, confusion, curves,
+    // calibration, slices, lineage, the rows it gets most wrong) plus the permutation importance of every raw column on the
+    // headline rows; a regressor gets RMSE, MAE and R² with intervals, the residual plot, its worst rows and the importance.
+    // --report writes the page and its JSON beside it.
+    private static async Task<int> TableReportAsync(string model, string data, string? reportPath, string? store, ReportOptions options, int batchSize,
+        bool json, CancellationToken ct)
     {
         var resolved = await ModelResolution.ResolveAsync(model, store, ct);
         await using var registry = await ModelRegistry.OpenAsync(store, ct);
@@ -29,6 +38,12 @@ public static partial class EvalCommand
         var encoder = TableInputEncoder.TryLoad(resolved.Folder, predictor.Signature)
                       ?? throw new ArgumentException($"{resolved.Display} is not a table model (its folder has no encoders.json); evaluate it on the data it was trained for.");
         var label = version.Schema.LabelColumn ?? throw new ArgumentException($"{data} has no label column; import it with --label-column.");
+        string dataName = $"{version.Version.Name}@{version.Version.Version}";
+        var signature = predictor.Signature;
+        bool classifier = signature.IsClassifier || (signature.Kind == OutputKind.TaskAnswers && signature.Task?.Kind == TaskKind.Binary && signature.ClassNames.Count == 2);
+        if (classifier)
+            return await TableClassifierReportAsync(resolved, version, predictor, encoder, label, reportPath, registry, options, batchSize, json, ct);
+
         string split = ImageSplits.Test;
         var table = version.Table;
         if (version.Splits is { } splits)
@@ -37,12 +52,12 @@ public static partial class EvalCommand
             table = table.Take(splits.RowsOf(split));
         }
         else split = "all rows (unsplit)";
-        string dataName = $"{version.Version.Name}@{version.Version.Version}";
-        var report = TableEvaluationReport.Build(resolved.Display, dataName, split, predictor, encoder, table, label, seed: (int)seed, ct: ct);
+        var lineage = await Reports.Lineage.LineageLoader.LoadAsync(resolved.Display, resolved.Folder, resolved.Version, registry.Store, ct);
+        var report = TableRegressionReport.Build(resolved.Display, dataName, split, predictor, encoder, table, label, lineage, options, ct);
         string? written = null, evaluation = null;
         if (reportPath is not null)
         {
-            evaluation = await Reports.ReportWorkflow.WriteAsync(reportPath, report.Html(), report.Json(), ct);
+            evaluation = await ReportWorkflow.WriteAsync(reportPath, report.Html(), report.Json(), ct);
             written = Path.GetFullPath(reportPath);
         }
         if (json)
@@ -53,12 +68,56 @@ public static partial class EvalCommand
             JsonOut.Write(o);
             return 0;
         }
-        AnsiConsole.MarkupLine($"[bold]{Markup.Escape(report.Model)}[/] on {Markup.Escape(dataName)} ({Markup.Escape(split)}, {report.Rows} rows): {report.Metric} [bold]{report.Value:F4}[/]");
+        var m = report.Metrics;
+        AnsiConsole.MarkupLine($"[bold]{Markup.Escape(report.Model)}[/] on {Markup.Escape(dataName)} ({Markup.Escape(split)}, {m.Count} rows): " +
+                               $"RMSE [bold]{m.Rmse:F4}[/] {Markup.Escape(Range(report.Intervals["rmse"]))}, MAE {m.Mae:F4} {Markup.Escape(Range(report.Intervals["mae"]))}, R² {m.R2:F4} {Markup.Escape(Range(report.Intervals["r2"]))}");
+        WriteImportance(report.Importance);
+        if (written is not null) AnsiConsole.MarkupLine($"Report: [bold]{Markup.Escape(written)}[/]");
+        return 0;
+    }
+
+    private static string Range(Reports.Statistics.Interval i) => $"[{i.Low:F4}, {i.High:F4}]";
+
+    private static async Task<int> TableClassifierReportAsync(ResolvedModel resolved, TableDatasetVersion version, IPredictor predictor, TableInputEncoder encoder,
+        string label, string? reportPath, ModelRegistry registry, ReportOptions options, int batchSize, bool json, CancellationToken ct)
+    {
+        var data = ReportTableData.FromVersion(version);
+        var rows = (TableExamples)data.Examples;
+        var report = await ReportWorkflow.EvaluateAsync(new ReportModel(resolved.Display, resolved.Folder, resolved.Version), data, registry.Store, options, batchSize, ct: ct);
+        string split = data.HeadlineSplit ?? "all rows";
+        var importance = TableEvaluationReport.Build(resolved.Display, data.Name, split, predictor, encoder, rows.Table.Take(data.HeadlineIndices), label,
+            seed: (int)options.Seed, ct: ct);
+        var evaluationJson = report.EvaluationJson();
+        evaluationJson["permutation_importance"] = importance.Json()["permutation_importance"]!.DeepClone();
+        string? written = null, evaluation = null;
+        if (reportPath is not null)
+        {
+            evaluation = await ReportWorkflow.WriteAsync(reportPath, EvaluationReportHtml.Render(report, [importance.Section()]), evaluationJson, ct);
+            written = Path.GetFullPath(reportPath);
+        }
+        if (json)
+        {
+            var o = importance.Json();
+            o["evaluation"] = report.EvaluationJson();
+            o["intervals"] = new System.Text.Json.Nodes.JsonObject(report.Intervals.Select(p => KeyValuePair.Create(p.Key,
+                (System.Text.Json.Nodes.JsonNode?)new System.Text.Json.Nodes.JsonObject { ["estimate"] = p.Value.Estimate, ["low"] = p.Value.Low, ["high"] = p.Value.High })));
+            o["ece"] = report.Reliability.ExpectedCalibrationError;
+            o["report"] = written;
+            o["evaluation_json"] = evaluation;
+            JsonOut.Write(o);
+            return 0;
+        }
+        ReportView.Write(report.Metrics, $"{report.Model} on {data.Name} ({split})");
+        WriteImportance(importance);
+        if (written is not null) AnsiConsole.MarkupLine($"Report: [bold]{Markup.Escape(written)}[/] (numbers also in {Markup.Escape(evaluation ?? "")})");
+        return 0;
+    }
+
+    private static void WriteImportance(TableEvaluationReport report)
+    {
         var t = new Table().Border(TableBorder.Rounded).AddColumn("column").AddColumn(new TableColumn(report.Metric == "accuracy" ? "accuracy drop" : "RMSE rise").RightAligned())
             .AddColumn(new TableColumn("std").RightAligned());
         foreach (var c in report.Importance) t.AddRow(Markup.Escape(c.Column), c.Drop.ToString("F4"), c.Std.ToString("F4"));
         AnsiConsole.Write(t);
-        if (written is not null) AnsiConsole.MarkupLine($"Report: [bold]{Markup.Escape(written)}[/]");
-        return 0;
     }
 }

@@ -27,7 +27,7 @@ public static partial class EvalCommand
         var store = RegistryOptions.Store();
         var data = new Option<string>("--data")
         {
-            Description = "Data set: fashion-mnist, an image data set version (NAME@V; its test split heads the report, every split is a slice), or a tensor data set folder (its test/ split; train/ when it has none).",
+            Description = "Data set: fashion-mnist, an image, text or table data set version (NAME@V; its test split heads the report, every split is a slice), or a tensor data set folder (its test/ split; train/ when it has none).",
             DefaultValueFactory = _ => "fashion-mnist",
         };
         var dataDir = CommonOptions.DataDir();
@@ -39,6 +39,7 @@ public static partial class EvalCommand
                                       "Examples:\n  lepton eval --model .lepton/models/cnn --data fashion-mnist\n" +
                                       "  lepton eval --model shapes@production --data shapes@2 --report report.html\n" +
                                       "  lepton eval --compare shapes@1 shapes@2 --data shapes@2 --report compare.html\n" +
+                                      "  lepton eval --model reviews@production --data reviews@3 --report reviews.html\n" +
                                       "  lepton eval --model shapes@production --data shapes@2 --folds 5 --report cv.html");
         foreach (var o in new Option[] { model, compare, data, dataDir, reportPath, seed, bootstrap, batch, store, threads, json, folds }) cmd.Options.Add(o);
         cmd.SetAction(p => CommandRunner.Run(async ct =>
@@ -58,11 +59,11 @@ public static partial class EvalCommand
                     cv.Version?.Model ?? Path.GetFileName(cv.Folder), p.GetValue(store), p.GetValue(json), p.GetValue(reportPath), ct);
             }
             bool imageVersion = !TensorFolder.IsTensorFolder(dataName) && !string.Equals(dataName, "fashion-mnist", StringComparison.OrdinalIgnoreCase);
+            var options = new ReportOptions(BootstrapResamples: p.GetValue(bootstrap), Seed: p.GetValue(seed));
             if (imageVersion && pair is not { Length: > 0 } && await IsTableDataAsync(dataName, p.GetValue(store), ct))
-                return await TableReportAsync(p.GetValue(model)!, dataName, p.GetValue(reportPath), p.GetValue(store), p.GetValue(seed), p.GetValue(json), ct);
+                return await TableReportAsync(p.GetValue(model)!, dataName, p.GetValue(reportPath), p.GetValue(store), options, p.GetValue(batch), p.GetValue(json), ct);
             if (pair is { Length: > 0 } || p.GetValue(reportPath) is not null || imageVersion)
             {
-                var options = new ReportOptions(BootstrapResamples: p.GetValue(bootstrap), Seed: p.GetValue(seed));
                 return await ReportAsync(pair is { Length: > 0 } ? pair : [p.GetValue(model)!], dataName, p.GetValue(dataDir), p.GetValue(reportPath),
                     p.GetValue(store), p.GetValue(batch), options, p.GetValue(json), ct);
             }

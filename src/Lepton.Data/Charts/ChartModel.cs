@@ -14,7 +14,8 @@ public sealed record ChartThreshold(double Value, string Label);
 /// <paramref name="FormatX"/> writes X tick labels (default: the number), e.g. times as HH:mm; <paramref name="WholeX"/> puts X ticks
 /// on whole numbers only (epochs); <paramref name="Diagonal"/> draws a dashed line from the bottom-left to the top-right corner
 /// (chance on a ROC curve, perfect calibration on a reliability diagram); <paramref name="Data"/> becomes <c>data-*</c>
-/// attributes of the <c>svg</c> element, so pages and tests can read a chart's numbers back from the DOM.
+/// attributes of the <c>svg</c> element, so pages and tests can read a chart's numbers back from the DOM; <paramref name="Scatter"/>
+/// draws each series as unjoined dots (a residual plot), at most <see cref="SvgLineChart.MaxScatterDots"/> of them.
 /// </summary>
 public sealed record ChartOptions(
     string Title,
@@ -30,4 +31,5 @@ public sealed record ChartOptions(
     double? XMin = null,
     double? XMax = null,
     bool Diagonal = false,
-    IReadOnlyDictionary<string, string>? Data = null);
+    IReadOnlyDictionary<string, string>? Data = null,
+    bool Scatter = false);

@@ -18,6 +18,9 @@ public static class SvgLineChart
     /// <summary>Most points a series draws as dots; longer series are plain lines.</summary>
     public const int MaxDots = 40;
 
+    /// <summary>Most dots a scatter series draws; a longer one draws every k-th point (in its order), so a page stays small.</summary>
+    public const int MaxScatterDots = 2000;
+
     public static string Render(ChartOptions options, IReadOnlyList<ChartSeries> series)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -45,7 +48,9 @@ public static class SvgLineChart
             svg.Append($"<line class=\"threshold\" x1=\"{Left}\" x2=\"{N(Left + plotW)}\" y1=\"{y}\" y2=\"{y}\" stroke=\"#b91c1c\" stroke-dasharray=\"6 4\"/>")
                 .Append($"<text x=\"{N(Left + plotW - 4)}\" y=\"{N(Sy(t.Value) - 4)}\" text-anchor=\"end\" font-size=\"11\" fill=\"#b91c1c\">{Encode(t.Label)}</text>");
         }
-        for (int i = 0; i < series.Count; i++) AppendSeries(svg, series[i], Palette[i % Palette.Count], Sx, Sy);
+        for (int i = 0; i < series.Count; i++)
+            if (options.Scatter) AppendDots(svg, series[i], Palette[i % Palette.Count], Sx, Sy);
+            else AppendSeries(svg, series[i], Palette[i % Palette.Count], Sx, Sy);
         if (points.Count == 0)
             svg.Append($"<text x=\"{N(Left + plotW / 2)}\" y=\"{N(Top + plotH / 2)}\" text-anchor=\"middle\" font-size=\"12\" fill=\"#6b7280\">no data yet</text>");
         AppendLegend(svg, series, options.Width);
@@ -97,6 +102,16 @@ public static class SvgLineChart
         svg.Append($"<path class=\"series\" data-series=\"{Encode(s.Name)}\" d=\"{d}\" fill=\"none\" stroke=\"{color}\" stroke-width=\"2\" stroke-linecap=\"round\" stroke-linejoin=\"round\"/>");
         foreach (var p in finite.Count <= MaxDots ? finite : [])
             svg.Append($"<circle cx=\"{N(sx(p.X))}\" cy=\"{N(sy(p.Y))}\" r=\"2.5\" fill=\"{color}\"><title>{Encode($"{s.Name}: {Tick(p.Y)}")}</title></circle>");
+    }
+
+    private static void AppendDots(StringBuilder svg, ChartSeries s, string color, Func<double, double> sx, Func<double, double> sy)
+    {
+        var finite = s.Points.Where(p => double.IsFinite(p.X) && double.IsFinite(p.Y)).ToList();
+        int stride = Math.Max(1, (finite.Count + MaxScatterDots - 1) / MaxScatterDots);
+        svg.Append($"<g class=\"series scatter\" data-series=\"{Encode(s.Name)}\" data-points=\"{finite.Count}\" fill=\"{color}\" fill-opacity=\"0.6\">");
+        for (int i = 0; i < finite.Count; i += stride)
+            svg.Append($"<circle cx=\"{N(sx(finite[i].X))}\" cy=\"{N(sy(finite[i].Y))}\" r=\"2.5\"/>");
+        svg.Append("</g>");
     }
 
     private static void AppendLegend(StringBuilder svg, IReadOnlyList<ChartSeries> series, int width)

@@ -3,13 +3,19 @@ using Lepton.Data;
 namespace Lepton.Reports.Evaluation;
 
 /// <summary>
-/// The labelled examples a report evaluates: <see cref="Examples"/> gives raw inputs (N,C,H,W) as clients send them (pixels
-/// 0..255, before the model's preprocessing) with Int32 class ids; <see cref="Splits"/> names each example's split;
+/// The labelled examples a report evaluates, of any modality behind <see cref="IReportExamples"/> (images, texts, table rows);
+/// <see cref="Splits"/> names each example's split;
 /// the headline metrics cover the examples of <see cref="HeadlineSplit"/> (all when null), the slices cover every example.
 /// </summary>
 public sealed record ReportData
 {
+    /// <summary>Images: <paramref name="examples"/> gives raw inputs (N,C,H,W) as clients send them (pixels 0..255) with Int32 class ids.</summary>
     public ReportData(string name, IDataset examples, IReadOnlyList<string> splits, string? headlineSplit = null, string? datasetRef = null)
+        : this(name, new Images.ImageExamples(examples ?? throw new ArgumentNullException(nameof(examples))), splits, headlineSplit, datasetRef)
+    {
+    }
+
+    public ReportData(string name, IReportExamples examples, IReadOnlyList<string> splits, string? headlineSplit = null, string? datasetRef = null)
     {
         ArgumentNullException.ThrowIfNull(examples);
         ArgumentNullException.ThrowIfNull(splits);
@@ -33,7 +39,7 @@ public sealed record ReportData
     /// <summary>What the examples are, for people (e.g. <c>fashion-mnist (test split)</c>, <c>shapes@2</c>).</summary>
     public string Name { get; }
 
-    public IDataset Examples { get; }
+    public IReportExamples Examples { get; }
 
     public IReadOnlyList<string> Splits { get; }
 

@@ -2,7 +2,11 @@ using Lepton.Data;
 using Lepton.Data.Images.Datasets;
 using Lepton.Registry;
 using Lepton.Registry.Datasets.Images;
+using Lepton.Registry.Datasets.Tables;
+using Lepton.Registry.Datasets.Text;
 using Lepton.Registry.References;
+using Lepton.Reports.Evaluation.Tables;
+using Lepton.Reports.Evaluation.Text;
 
 namespace Lepton.Reports.Evaluation;
 
@@ -11,13 +15,16 @@ public sealed class ReportDataSource(ReportData data, IDisposable? owner = null)
 {
     public ReportData Data { get; } = data;
 
+    /// <summary>The table version the rows came from, when they came from one (its schema names the label and group columns).</summary>
+    public TableDatasetVersion? Table { get; init; }
+
     public void Dispose() => owner?.Dispose();
 }
 
 /// <summary>
-/// Where report data comes from: Fashion-MNIST's test split, or an image data set version (<c>NAME@V</c>) from the registry,
-/// every readable labelled image with its split (unassigned images count as training images, as training reads them) and
-/// the headline on its test split when it has one.
+/// Where report data comes from: Fashion-MNIST's test split, or an image, text or table data set version (<c>NAME@V</c>) from the
+/// registry, every readable labelled example with its split (unassigned examples count as training examples, as training reads
+/// them) and the headline on its test split when it has one.
 /// </summary>
 public static class ReportDataSources
 {
@@ -30,6 +37,16 @@ public static class ReportDataSources
         if (Directory.Exists(data))
             throw new ArgumentException($"--data {data} is a folder; reports read fashion-mnist or an image data set version: import the folder first (lepton data import {data} --name NAME) and pass --data NAME@1.");
         if (registry is null) throw new ArgumentException($"--data {data} names a data set version, which needs the registry.");
+        var resolved = await DatasetReference.Parse(data).ResolveAsync(registry.Store, ct);
+        if (TextDatasetSummary.IsTextVersion(resolved))
+            return new ReportDataSource(ReportTextData.FromCorpus(await TextDatasets.LoadAsync(registry.Artifacts, resolved, ct), $"{resolved.Name}@{resolved.Version}"));
+        if (TableDatasetSummary.IsTableVersion(resolved))
+        {
+            var table = await TableDatasets.LoadAsync(registry.Artifacts, resolved, ct);
+            return new ReportDataSource(ReportTableData.FromVersion(table)) { Table = table };
+        }
+        if (Registry.Datasets.Audio.AudioDatasetSummary.IsAudioVersion(resolved))
+            throw new ArgumentException($"--data {data} is an audio data set version; lepton eval covers image, text and table versions; an audio run's test metrics are in lepton runs show.");
         var version = await ImageDatasets.LoadAsync(registry.Store, registry.Artifacts, DatasetReference.Parse(data), ct: ct);
         try
         {

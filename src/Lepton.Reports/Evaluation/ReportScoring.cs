@@ -1,19 +1,24 @@
-using Lepton.Data.Profiles;
 using Lepton.Engine;
+using Lepton.NN.Serialization;
 using Lepton.NN.Tasks;
 using Lepton.Runtime;
 
 namespace Lepton.Reports.Evaluation;
 
-/// <summary>A classifier to score: its name in the report and the loaded predictor (any kind the runtime knows).</summary>
-public sealed record ScoredModel(string Name, IPredictor Predictor);
+/// <summary>
+/// A classifier to score: its name in the report, the loaded predictor (any kind the runtime knows) and, when it has one, its
+/// folder (where a text model's tokenizer and a table model's encoders live).
+/// </summary>
+public sealed record ScoredModel(string Name, IPredictor Predictor, string? Folder = null);
 
 /// <summary>What one pass over a <see cref="ReportData"/> gives: each model's scores and each example's input statistics.</summary>
 public sealed record ScoringResult(IReadOnlyList<ModelScores> Scores, InputStatistics Inputs);
 
 /// <summary>
-/// Runs classifiers over a report's examples in batches: reads each batch once, replays every model's stored preprocessing
-/// on the raw values, and keeps probabilities, predictions and losses, never the inputs (a large image set stays out of memory).
+/// Runs classifiers over a report's examples in batches: reads each batch once (<see cref="IReportReader"/>), gives every model
+/// its own inputs (raw values it preprocesses, or a text model's token ids), and keeps probabilities, predictions and losses,
+/// never the inputs (a large image set stays out of memory). A binary model's one logit z counts as the two logits (0, z),
+/// whose softmax is (1 − σ(z), σ(z)).
 /// </summary>
 public static class ReportScoring
 {
@@ -24,40 +29,36 @@ public static class ReportScoring
         ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
         if (models.Count == 0) throw new ArgumentException("ReportScoring: no models to score; give at least one.");
         int n = data.Count;
+        // The modality first: a text model on images is told so, not that it lacks the image classes.
+        var reader = data.Examples.Open(models);
         var maps = models.Select(m => LabelMap(m, data)).ToArray();
         var names = models.Select(m => m.Predictor.Signature.ClassNames.Count > 0 ? m.Predictor.Signature.ClassNames : data.ClassNames).ToArray();
         var probabilities = names.Select(k => new double[n * k.Count]).ToArray();
         var predicted = models.Select(_ => new int[n]).ToArray();
         var labels = models.Select(_ => new int[n]).ToArray();
         var losses = models.Select(_ => new double[n]).ToArray();
-        var mean = new double[n];
-        var std = new double[n];
-        var indices = new int[Math.Min(batchSize, Math.Max(1, n))];
+        var numeric = reader.Numeric.Select(_ => new double[n]).ToArray();
+        var categorical = reader.Categorical.Select(_ => new string[n]).ToArray();
         for (int start = 0; start < n; start += batchSize)
         {
             ct.ThrowIfCancellationRequested();
             int count = Math.Min(batchSize, n - start);
+            var indices = new int[count];
             for (int i = 0; i < count; i++) indices[i] = start + i;
-            var batch = data.Examples.GetBatch(indices.AsSpan(0, count));
-            var raw = batch.Inputs.Contiguous();
-            var values = raw.Span<float>();
-            int row = values.Length / count;
-            var targets = batch.Targets.Contiguous().To(DType.Int32).Span<int>();
-            for (int i = 0; i < count; i++)
-            {
-                var s = ExampleStatistics.Of(values.Slice(i * row, row));
-                (mean[start + i], std[start + i]) = (s.Mean, s.Std);
-            }
+            var batch = reader.Read(indices);
+            for (int s = 0; s < numeric.Length; s++) batch.Numeric[s].CopyTo(numeric[s], start);
+            for (int s = 0; s < categorical.Length; s++) batch.Categorical[s].CopyTo(categorical[s], start);
             for (int m = 0; m < models.Count; m++)
             {
                 int k = names[m].Count;
-                var logits = models[m].Predictor.FirstOutput([raw], preprocess: true, batchSize).Contiguous().To(DType.Float32);
-                if (logits.Rank != 2 || logits.Shape[0] != count || logits.Shape[1] != k)
+                var logits = models[m].Predictor.FirstOutput(batch.Inputs[m], batch.Preprocess, batchSize).Contiguous().To(DType.Float32);
+                bool binary = k == 2 && logits.Rank == 2 && logits.Shape[0] == count && logits.Shape[1] == 1;
+                if (!binary && (logits.Rank != 2 || logits.Shape[0] != count || logits.Shape[1] != k))
                     throw new InvalidDataException($"{models[m].Name} answered {logits.Shape} for {count} examples; a classifier of {k} classes answers ({count}, {k}) logits.");
-                var l = logits.Span<float>();
+                ReadOnlySpan<float> l = binary ? TwoLogits(logits.Span<float>()) : logits.Span<float>();
                 for (int i = 0; i < count; i++)
                 {
-                    int e = start + i, y = maps[m][targets[i]];
+                    int e = start + i, y = maps[m][batch.Labels[i]];
                     var p = probabilities[m].AsSpan(e * k, k);
                     double logSumExp = ScoreMath.Softmax(l.Slice(i * k, k), p);
                     int best = 0;
@@ -69,7 +70,17 @@ public static class ReportScoring
             }
         }
         var scores = models.Select((m, i) => new ModelScores(m.Name, names[i], probabilities[i], predicted[i], labels[i], losses[i])).ToList();
-        return new ScoringResult(scores, new InputStatistics(mean, std));
+        var inputs = new InputStatistics(n, [.. reader.Numeric.Select((s, i) => new NumericStatistic(s.Name, numeric[i], s.Format))],
+            [.. reader.Categorical.Select((name, i) => new CategoricalStatistic(name, categorical[i]))]);
+        return new ScoringResult(scores, inputs);
+    }
+
+    // z: (N,1) → (N,2) rows (0, z).
+    private static float[] TwoLogits(ReadOnlySpan<float> z)
+    {
+        var two = new float[z.Length * 2];
+        for (int i = 0; i < z.Length; i++) two[2 * i + 1] = z[i];
+        return two;
     }
 
     /// <summary>
@@ -79,13 +90,12 @@ public static class ReportScoring
     internal static int[] LabelMap(ScoredModel model, ReportData data)
     {
         var signature = model.Predictor.Signature;
-        if (!signature.IsClassifier)
-            throw new InvalidDataException($"{model.Name} is not a classifier (its outputs are {signature.Kind}); evaluation reports cover multiclass classifiers.");
-        if (signature.Inputs.Count != 1)
-            throw new InvalidDataException($"{model.Name} takes {signature.Inputs.Count} inputs; evaluation reports cover single-input (image) classifiers.");
+        bool binary = signature.Kind == OutputKind.TaskAnswers && signature.Task?.Kind == TaskKind.Binary;
+        if (!signature.IsClassifier && !binary)
+            throw new InvalidDataException($"{model.Name} is not a classifier (its outputs are {signature.Kind}); evaluation reports cover multiclass and binary classifiers.");
         var dataNames = data.ClassNames;
         var modelNames = signature.ClassNames;
-        int outputs = signature.Outputs[0].ExampleShape[0];
+        int outputs = binary ? 2 : signature.Outputs[0].ExampleShape[0];
         if (modelNames.Count == 0)
         {
             if (outputs > 0 && outputs != dataNames.Count)

@@ -73,12 +73,11 @@ public static class ComparisonReportHtml
         }
         html.Append("</div></section>");
 
-        var thumbnails = new Thumbnails(a.Data);
         html.Append("<section id=\"disagreements\"><h2>Where they disagree</h2><h3>A right, B wrong (").Append(Count(comparison.McNemar.OnlyFirstCorrect))
             .Append("; B's most confident mistakes)</h3>");
-        Gallery(html, "only-a", comparison.OnlyFirstCorrect, a.ClassNames, thumbnails);
+        Gallery(html, "only-a", comparison.OnlyFirstCorrect, a.ClassNames, b.Views);
         html.Append("<h3>B right, A wrong (").Append(Count(comparison.McNemar.OnlySecondCorrect)).Append("; A's most confident mistakes)</h3>");
-        Gallery(html, "only-b", comparison.OnlySecondCorrect, a.ClassNames, thumbnails);
+        Gallery(html, "only-b", comparison.OnlySecondCorrect, a.ClassNames, a.Views);
         html.Append("</section>");
 
         JsonBlock(html, "comparison-json", new JsonObject { ["a"] = a.EvaluationJson(), ["b"] = b.EvaluationJson() });

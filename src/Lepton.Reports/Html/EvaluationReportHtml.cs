@@ -8,17 +8,24 @@ namespace Lepton.Reports.Html;
 /// <summary>
 /// One model's evaluation report as one self-contained HTML page (inline CSS, SVG charts and PNG thumbnails; no scripts, no
 /// external assets, no network requests): headline metrics with intervals, per-class metrics, confusion heat map, ROC and
-/// precision-recall curves, reliability, slices, training curves, lineage, and the error gallery.
+/// precision-recall curves, reliability, slices, training curves, lineage, the error gallery (thumbnails, highlighted texts or
+/// rows), and any sections a modality adds (a table model's permutation importance).
 /// </summary>
 public static class EvaluationReportHtml
 {
-    public static string Render(EvaluationReport report)
+    public static string Render(EvaluationReport report) => Render(report, []);
+
+    /// <param name="extra">Sections placed before the error gallery, each linked from the navigation.</param>
+    public static string Render(EvaluationReport report, IReadOnlyList<ReportSection> extra)
     {
         ArgumentNullException.ThrowIfNull(report);
+        ArgumentNullException.ThrowIfNull(extra);
         var html = Begin($"Evaluation of {report.Model} on {report.Data.Name}");
         Summary(html, report);
         html.Append("<nav><a href=\"#headline\">headline</a><a href=\"#classes\">classes</a><a href=\"#confusion\">confusion</a><a href=\"#curves\">curves</a>")
-            .Append("<a href=\"#calibration\">calibration</a><a href=\"#slices\">slices</a><a href=\"#training\">training</a><a href=\"#lineage\">lineage</a><a href=\"#errors\">errors</a></nav>");
+            .Append("<a href=\"#calibration\">calibration</a><a href=\"#slices\">slices</a><a href=\"#training\">training</a><a href=\"#lineage\">lineage</a>");
+        foreach (var section in extra) html.Append("<a href=\"#").Append(E(section.Id)).Append("\">").Append(E(section.Link)).Append("</a>");
+        html.Append("<a href=\"#errors\">errors</a></nav>");
 
         html.Append("<section id=\"headline\"><h2>Headline metrics</h2>");
         Headline(html, report);
@@ -46,7 +53,8 @@ public static class EvaluationReportHtml
         ReliabilityTable(html, report.Reliability);
         html.Append("</div></section>");
 
-        html.Append("<section id=\"slices\"><h2>Slices</h2><p class=\"muted\">Every evaluated example, by split and by quartile of its raw pixels' mean (brightness) and standard deviation (contrast).</p>");
+        html.Append("<section id=\"slices\"><h2>Slices</h2><p class=\"muted\">Every evaluated ").Append(E(report.Data.Examples.Kind)).Append(", by split and ")
+            .Append(E(report.Data.Examples.SlicesNote)).Append(".</p>");
         SliceTable(html, [(report.Model, report.Slices)]);
         html.Append("</section>");
 
@@ -58,8 +66,13 @@ public static class EvaluationReportHtml
         LineageList(html, report.Lineage, report.Data.Name);
         html.Append("</section>");
 
+        foreach (var section in extra)
+            html.Append("<section id=\"").Append(E(section.Id)).Append("\"><h2>").Append(E(section.Title)).Append("</h2>").Append(section.Html).Append("</section>");
+
         html.Append("<section id=\"errors\"><h2>Error gallery</h2>");
-        Errors(html, report, new Thumbnails(report.Data));
+        if (report.Data.Examples.Kind == "text")
+            html.Append("<p class=\"muted\">Each text's tokens are shaded by how much they pushed the model toward the class it predicted (red: toward it, blue: away; token occlusion). Hover a token for its score.</p>");
+        Errors(html, report, report.Views);
         html.Append("</section>");
 
         JsonBlock(html, "evaluation-json", report.EvaluationJson());
@@ -74,7 +87,7 @@ public static class EvaluationReportHtml
             .Append(". Intervals: ").Append((report.Options.Level * 100).ToString("0", CultureInfo.InvariantCulture)).Append("% bootstrap, ")
             .Append(Count(report.Options.BootstrapResamples)).Append(" draws, seed ").Append(report.Options.Seed).Append(".</p>");
         if (data.HeadlineSplit is null && data.Splits.Contains("train"))
-            html.Append("<p class=\"warn\">This data set has no test split, so the headline includes images the model may have trained on; assign one with lepton data split.</p>");
+            html.Append("<p class=\"warn\">This data set has no test split, so the headline includes examples the model may have trained on; assign one with lepton data split.</p>");
     }
 
     private static void Headline(StringBuilder html, EvaluationReport report)
@@ -128,7 +141,7 @@ public static class EvaluationReportHtml
             names, names, [.. report.Metrics.ConfusionMatrix.Select(r => (IReadOnlyList<long>)r.Select(v => (long)v).ToArray())]));
     }
 
-    private static void Errors(StringBuilder html, EvaluationReport report, Thumbnails thumbnails)
+    private static void Errors(StringBuilder html, EvaluationReport report, Evaluation.IExampleViews thumbnails)
     {
         var names = report.ClassNames;
         html.Append("<h3>Most confident mistakes</h3>");

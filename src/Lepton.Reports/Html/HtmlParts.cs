@@ -3,6 +3,7 @@ using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
 using Lepton.Data.Charts;
+using Lepton.Reports.Evaluation;
 using Lepton.Reports.Lineage;
 using Lepton.Reports.Statistics;
 
@@ -25,6 +26,8 @@ internal static class HtmlParts
         "nav a{margin-right:1em}.charts{display:flex;flex-wrap:wrap;gap:1em;align-items:flex-start}.side{display:grid;grid-template-columns:1fr 1fr;gap:2em}.side>*{min-width:0;overflow-x:auto}" +
         ".gallery{display:flex;flex-wrap:wrap;gap:.6em}.gallery figure{margin:0;width:104px;font-size:.72em;text-align:center}" +
         ".gallery img{width:96px;height:96px;object-fit:contain;image-rendering:pixelated;border:1px solid #d1d5db;background:#f9fafb}" +
+        ".gallery.wide{display:block}.gallery.wide figure{width:auto;text-align:left;font-size:.9em;border:1px solid #e5e7eb;border-radius:4px;padding:.4em .6em;margin:.4em 0;overflow-x:auto}" +
+        ".gallery.wide figcaption{color:#374151;margin-top:.3em}.gallery .text{font-size:1.05em}.gallery table.row{margin:0;font-size:.95em}.gallery table.row td,.gallery table.row th{text-align:left}" +
         "dl{display:grid;grid-template-columns:max-content 1fr;gap:.2em 1em}dt{font-weight:600}dd{margin:0;word-break:break-all}";
 
     public static StringBuilder Begin(string title)
@@ -125,21 +128,24 @@ internal static class HtmlParts
         html.Append("</table>");
     }
 
-    /// <summary>Thumbnails of <paramref name="mistakes"/> with their true and predicted class and confidence.</summary>
-    public static void Gallery(StringBuilder html, string cssClass, IReadOnlyList<Mistake> mistakes, IReadOnlyList<string> names, Thumbnails thumbnails)
+    /// <summary>
+    /// <paramref name="mistakes"/> with their true and predicted class and confidence, each shown by <paramref name="views"/>
+    /// (a thumbnail; a highlighted text or a row across the page's width).
+    /// </summary>
+    public static void Gallery(StringBuilder html, string cssClass, IReadOnlyList<Mistake> mistakes, IReadOnlyList<string> names, IExampleViews views)
     {
         if (mistakes.Count == 0)
         {
             html.Append("<p class=\"muted\">None.</p>");
             return;
         }
-        thumbnails.Prefetch(mistakes.Select(m => m.Index));
-        html.Append("<div class=\"gallery ").Append(E(cssClass)).Append("\">");
+        views.Prefetch([.. mistakes.Select(m => m.Index)]);
+        html.Append("<div class=\"gallery ").Append(views.Wide ? "wide " : "").Append(E(cssClass)).Append("\">");
         foreach (var m in mistakes)
         {
             html.Append("<figure data-index=\"").Append(m.Index).Append("\" data-actual=\"").Append(E(names[m.Actual])).Append("\" data-predicted=\"")
                 .Append(E(names[m.Predicted])).Append("\" data-confidence=\"").Append(X(m.Confidence)).Append("\">");
-            if (thumbnails.Get(m.Index) is { } uri) html.Append("<img alt=\"example ").Append(m.Index).Append("\" src=\"").Append(uri).Append("\">");
+            if (views.Html(m.Index) is { } view) html.Append(view);
             html.Append("<figcaption>#").Append(m.Index).Append(": ").Append(E(names[m.Actual])).Append(" → <b>").Append(E(names[m.Predicted]))
                 .Append("</b> ").Append(Pct(m.Confidence)).Append("</figcaption></figure>");
         }
@@ -155,18 +161,27 @@ internal static class HtmlParts
                 .Append(lineage.Version is null ? " (a model folder, not a registered version)." : ".").Append("</p>");
             return;
         }
-        html.Append("<div class=\"charts\">");
+        var charts = new StringBuilder();
         foreach (var (suffix, title) in new[] { ("loss", "Loss"), ("accuracy", "Accuracy") })
         {
-            var series = lineage.Curves.Where(c => c.Key == suffix || c.Key == "val_" + suffix)
+            // Image training logs "loss", text training "train_loss": both are the training series.
+            bool Of(RunCurve c) => c.Key == suffix || c.Key == "train_" + suffix || c.Key == "val_" + suffix;
+            var series = lineage.Curves.Where(Of)
                 .Select(c => new ChartSeries(c.Key.StartsWith("val_", StringComparison.Ordinal) ? "validation" : "train", [.. c.Points.Select(p => new ChartPoint(p.Step, p.Value))]))
                 .ToList();
             if (series.Count == 0) continue;
             var data = new Dictionary<string, string> { ["chart"] = "training-" + suffix, ["run"] = lineage.RunId ?? "" };
-            foreach (var c in lineage.Curves.Where(c => c.Key == suffix || c.Key == "val_" + suffix))
+            foreach (var c in lineage.Curves.Where(Of))
                 data[AttributeKey(c.Key)] = string.Join(' ', c.Points.Select(p => X(p.Value)));
-            html.Append(SvgLineChart.Render(new ChartOptions(title, "epoch", suffix, WholeX: true, YMin: suffix == "accuracy" ? null : 0, Data: data), series));
+            charts.Append(SvgLineChart.Render(new ChartOptions(title, "epoch", suffix, WholeX: true, YMin: suffix == "accuracy" ? null : 0, Data: data), series));
         }
+        if (charts.Length == 0)
+        {
+            // A table learner logs its final metrics only: there is no epoch to draw.
+            html.Append("<p class=\"muted\">The run ").Append(E(lineage.RunName ?? lineage.RunId ?? "")).Append(" recorded no per-epoch loss or accuracy.</p>");
+            return;
+        }
+        html.Append("<div class=\"charts\">").Append(charts);
         html.Append("</div>");
     }
 

@@ -31,6 +31,19 @@ public static class Slices
     }
 
     /// <summary>
+    /// <paramref name="keys"/> with all but the <paramref name="max"/> − 1 most frequent keys replaced by "(other)", so a column of
+    /// many groups gives a readable table; unchanged when it has at most <paramref name="max"/> keys.
+    /// </summary>
+    public static IReadOnlyList<string> Bounded(IReadOnlyList<string> keys, int max)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(max, 2);
+        var counts = keys.GroupBy(k => k, StringComparer.Ordinal).Select(g => (g.Key, Count: g.Count())).ToList();
+        if (counts.Count <= max) return keys;
+        var kept = counts.OrderByDescending(c => c.Count).ThenBy(c => c.Key, StringComparer.Ordinal).Take(max - 1).Select(c => c.Key).ToHashSet(StringComparer.Ordinal);
+        return [.. keys.Select(k => kept.Contains(k) ? k : "(other)")];
+    }
+
+    /// <summary>
     /// Four slices by the quartiles of <paramref name="values"/> (e.g. mean pixel value), named with their ranges; examples
     /// equal to a boundary go to the lower slice.
     /// </summary>

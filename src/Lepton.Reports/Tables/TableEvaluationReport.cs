@@ -68,15 +68,25 @@ public sealed record TableEvaluationReport(string Model, string Data, string Spl
         var html = Begin($"{Model} on {Data}");
         html.Append($"<h1>{E(Model)} on {E(Data)}</h1>");
         html.Append($"<p>{E(Split)} split, {Count(Rows)} labelled rows. {E(Metric)}: <b>{F(Value)}</b></p>");
-        string what = Metric == "accuracy" ? "drop in accuracy" : "rise in RMSE";
-        html.Append($"<h2>Permutation importance</h2><p>The {what} when one column's values are shuffled across the rows ({Repeats} shuffles each, mean ± std).</p>");
-        html.Append(SvgBarChart.Render(new BarChartOptions($"Permutation importance ({what})", LabelWidth: 180),
-            [.. Importance.Select(c => new Bar(c.Column, c.Drop, $"{F(c.Drop)} ± {F(c.Std)}"))]));
-        html.Append("<table><tr><th>column</th><th>").Append(E(what)).Append("</th><th>std</th></tr>");
-        foreach (var c in Importance) html.Append($"<tr><td>{E(c.Column)}</td><td>{F(c.Drop)}</td><td>{F(c.Std)}</td></tr>");
-        html.Append("</table>");
+        html.Append("<h2>Permutation importance</h2>").Append(ImportanceHtml());
         JsonBlock(html, "evaluation", Json());
         return End(html);
+    }
+
+    /// <summary>The permutation importance as a section of the full evaluation page.</summary>
+    public Html.ReportSection Section() => new("importance", "importance", "Permutation importance", ImportanceHtml());
+
+    /// <summary>The importance's explanation, bar chart and table.</summary>
+    public string ImportanceHtml()
+    {
+        var html = new StringBuilder();
+        string what = Metric == "accuracy" ? "drop in accuracy" : "rise in RMSE";
+        html.Append($"<p>The {what} on the {E(Split)} rows ({Count(Rows)}) when one column's values are shuffled across the rows ({Repeats} shuffles each, mean ± std).</p>");
+        html.Append(SvgBarChart.Render(new BarChartOptions($"Permutation importance ({what})", LabelWidth: 180, Data: new Dictionary<string, string> { ["chart"] = "importance" }),
+            [.. Importance.Select(c => new Bar(c.Column, c.Drop, $"{F(c.Drop)} ± {F(c.Std)}"))]));
+        html.Append("<table class=\"importance\"><tr><th>column</th><th>").Append(E(what)).Append("</th><th>std</th></tr>");
+        foreach (var c in Importance) html.Append($"<tr data-column=\"{E(c.Column)}\" data-drop=\"{X(c.Drop)}\"><td>{E(c.Column)}</td><td>{F(c.Drop)}</td><td>{F(c.Std)}</td></tr>");
+        return html.Append("</table>").ToString();
     }
 
     private static int IndexOf(IReadOnlyList<string> classes, string name)

@@ -176,6 +176,18 @@ public sealed class TextInputEncoder
         return token.StartsWith(TokenizerModel.ContinuingSubwordPrefix, StringComparison.Ordinal) ? token[TokenizerModel.ContinuingSubwordPrefix.Length..] : " " + token;
     }
 
+    /// <summary>
+    /// Several tokens read together: byte-level BPE's symbols decoded as one byte string, so a character whose UTF-8 bytes
+    /// span tokens (Cyrillic, Han, emoji) comes out whole where <see cref="TokenText"/> of each part gives U+FFFD.
+    /// </summary>
+    public string TokensText(IReadOnlyList<int> ids)
+    {
+        ArgumentNullException.ThrowIfNull(ids);
+        if (_model.Kind != TokenizerKind.ByteLevelBpe || ids.Any(id => id < 0 || id >= _model.Vocab.Count || _specialIds.Contains(id)))
+            return string.Concat(ids.Select(TokenText));
+        return ByteLevel.Decode(string.Concat(ids.Select(id => _model.Vocab[id])));
+    }
+
     /// <summary>True for the tokenizer's special tokens ([CLS], [SEP], [PAD], &lt;pad&gt;, ...), which carry no words of the text.</summary>
     public bool IsSpecial(int id) => _specialIds.Contains(id);
 

@@ -43,4 +43,19 @@ public sealed class SvgChartsTests
         Assert.Contains("<line class=\"diagonal\" x1=\"56\" y1=\"216\" x2=\"504\" y2=\"40\"", svg);
         Assert.Throws<ArgumentException>(() => SvgLineChart.Render(options with { Data = new Dictionary<string, string> { ["Bad Key"] = "1" } }, []));
     }
+
+    [Fact]
+    public void ScatterChart_DrawsUnjoinedDots_ThinnedToTheCap()
+    {
+        var few = new ChartSeries("rows", [new ChartPoint(1, -1), new ChartPoint(2, 0.5), new ChartPoint(3, double.NaN)]);
+        string svg = SvgLineChart.Render(new ChartOptions("residuals", "predicted", "residual", Scatter: true), [few]);
+        Assert.Contains("<g class=\"series scatter\" data-series=\"rows\" data-points=\"2\"", svg);
+        Assert.Equal(2, System.Text.RegularExpressions.Regex.Count(svg, "<circle"));
+        Assert.DoesNotContain("<path class=\"series\"", svg);
+
+        var many = new ChartSeries("rows", [.. Enumerable.Range(0, 5000).Select(i => new ChartPoint(i, i % 7))]);
+        svg = SvgLineChart.Render(new ChartOptions("residuals", "predicted", "residual", Scatter: true), [many]);
+        int dots = System.Text.RegularExpressions.Regex.Count(svg, "<circle");
+        Assert.InRange(dots, SvgLineChart.MaxScatterDots / 2, SvgLineChart.MaxScatterDots);
+    }
 }

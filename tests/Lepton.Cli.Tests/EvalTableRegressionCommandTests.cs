@@ -1,0 +1,76 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+
+namespace Lepton.Cli.Tests;
+
+/// <summary>
+/// <c>lepton eval --report</c> on a table regressor: RMSE, MAE and R² with bootstrap intervals, the residual plot, the rows it
+/// misses most (one planted outlier first, with its raw values) and the permutation importance.
+/// </summary>
+[Collection("cli")]
+public sealed class EvalTableRegressionCommandTests(TrainedModelFixture fx) : IDisposable
+{
+    private readonly string _root = Directory.CreateTempSubdirectory("cli-eval-regression").FullName;
+
+    public void Dispose() => Directory.Delete(_root, recursive: true);
+
+    // price = 3 × size + 40 on the "city" side + noise; row H7 is priced 500 above what its size says.
+    private string Csv()
+    {
+        var rng = new Random(3);
+        var sb = new StringBuilder("house_id,size,side,price\n");
+        for (int i = 0; i < 300; i++)
+        {
+            double size = Math.Round(40 + rng.NextDouble() * 120, 1);
+            string side = rng.Next(2) == 0 ? "city" : "farm";
+            double price = 3 * size + (side == "city" ? 40 : 0) + (rng.NextDouble() - 0.5) * 10 + (i == 7 ? 500 : 0);
+            sb.Append(CultureInfo.InvariantCulture, $"H{i},{size.ToString(CultureInfo.InvariantCulture)},{side},{Math.Round(price, 2).ToString(CultureInfo.InvariantCulture)}\n");
+        }
+        string path = Path.Combine(_root, "houses.csv");
+        File.WriteAllText(path, sb.ToString());
+        return path;
+    }
+
+    [Fact]
+    public async Task EvalReport_OnATableRegressor_GivesErrorsWithIntervals_ResidualsAndTheWorstRows()
+    {
+        _ = fx;
+        var (code, stdout, err) = await CliRun.Invoke("data", "import", Csv(), "--name", "cli-houses", "--label-column", "price", "--json");
+        Assert.True(code == 0, err);
+        string model = Path.Combine(_root, "linear");
+        (code, stdout, err) = await CliRun.Invoke("train", "--data", "cli-houses@1", "--model", "linear", "--out", model, "--json");
+        Assert.True(code == 0, err + stdout);
+
+        string page = Path.Combine(_root, "houses.html");
+        (code, stdout, err) = await CliRun.Invoke("eval", "--model", model, "--data", "cli-houses@1", "--report", page, "--bootstrap", "200", "--json");
+        Assert.True(code == 0, err + stdout);
+        var json = JsonDocument.Parse(stdout).RootElement;
+        Assert.Equal("rmse", json.GetProperty("metric").GetString());
+        double rmse = json.GetProperty("rmse").GetDouble(), mae = json.GetProperty("mae").GetDouble(), r2 = json.GetProperty("r2").GetDouble();
+        Assert.Equal(rmse, json.GetProperty("value").GetDouble());
+        Assert.Equal(300, json.GetProperty("count").GetInt32());
+        Assert.True(mae <= rmse && r2 > 0.8, stdout);
+        foreach (var key in new[] { "rmse", "mae", "r2" })
+        {
+            var interval = json.GetProperty("intervals").GetProperty(key);
+            Assert.InRange(json.GetProperty(key).GetDouble(), interval.GetProperty("low").GetDouble(), interval.GetProperty("high").GetDouble());
+        }
+        var worst = json.GetProperty("worst_rows").EnumerateArray().ToList();
+        Assert.Equal(24, worst.Count);
+        // The planted outlier is the worst row: its price is 500 above the fit.
+        Assert.True(worst[0].GetProperty("residual").GetDouble() < -300, worst[0].ToString());
+        var residuals = worst.Select(w => Math.Abs(w.GetProperty("residual").GetDouble())).ToList();
+        Assert.Equal(residuals.OrderDescending(), residuals);
+        Assert.Equal("size", json.GetProperty("permutation_importance")[0].GetProperty("column").GetString());
+
+        string html = await File.ReadAllTextAsync(page);
+        Assert.Matches($"<tr class=\"metric\" data-metric=\"r2\" data-value=\"{Regex.Escape(r2.ToString("R", CultureInfo.InvariantCulture))}\"", html);
+        Assert.Contains("<g class=\"series scatter\" data-series=\"rows\" data-points=\"300\"", html);
+        var gallery = Regex.Match(html, "<div class=\"gallery wide worst\">(.*?)</div></section>", RegexOptions.Singleline).Value;
+        Assert.Equal(24, Regex.Count(gallery, "<table class=\"row\">"));
+        Assert.Contains("<td data-column=\"house_id\">H7</td>", Regex.Match(gallery, "<figure.*?</figure>", RegexOptions.Singleline).Value);
+        Assert.True(File.Exists(Path.Combine(_root, "houses.evaluation.json")));
+    }
+}

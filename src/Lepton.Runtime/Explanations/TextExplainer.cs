@@ -87,7 +87,8 @@ public static class TextExplainer
                 tokens.Add(new TokenAttribution(encoder.TokenText(ids[i]), ids[i], special ? 0 : whole[target] - probabilities[i + 1][target], special));
             }
         string name = target < classNames.Count ? classNames[target] : target.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        return new TextExplanation(target, name, whole, tokens);
+        // Each token was occluded on its own; the pieces of a split character are then shown (and summed) as one.
+        return WholeCharacterTokens.WholeCharacters(new TextExplanation(target, name, whole, tokens), encoder);
     }
 
     /// <summary>The same explanation with a loaded predictor run directly (the command line; the server goes through its batcher).</summary>

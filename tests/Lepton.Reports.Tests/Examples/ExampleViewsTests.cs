@@ -53,7 +53,7 @@ public sealed class ExampleViewsTests
         Assert.Contains("class id 2", Assert.Throws<ArgumentException>(() => new TextExamples(["a", "b"], [0, 2], ["x", "y"])).Message);
 
     [Fact]
-    public async Task WholeCharacters_MergesByteLevelPiecesOfACharacter_AndSumsTheirAttributions()
+    public async Task TokenAttributions_JoinByteLevelPiecesOfACharacter_AndSumTheirAttributions()
     {
         string[] corpus = ["hello friends", "the match today"];
         var tokenizer = new Lepton.Data.Text.Tokenizers.TextTokenizer(Lepton.Data.Text.Tokenizers.TokenizerTrainer.Train(corpus,
@@ -70,11 +70,14 @@ public sealed class ExampleViewsTests
                 for (int i = 0; i < t; i++) logits[r * 2 + 1] += mask[r * t + i] == encoder.PadId ? 0 : 0.1f;
             return Task.FromResult(new Lepton.Runtime.TensorSet(Lepton.Engine.Tensor.FromArray(logits, n, 2)));
         });
-        Assert.Contains(explanation.Tokens, t => t.Token.Contains('\uFFFD', StringComparison.Ordinal));
-        var whole = TextViews.WholeCharacters(explanation, encoder);
-        Assert.Equal(text, string.Concat(whole.Tokens.Where(t => !t.Special).Select(t => t.Token)));
-        Assert.DoesNotContain(whole.Tokens, t => t.Token.Contains('\uFFFD', StringComparison.Ordinal));
-        Assert.Equal(explanation.Tokens.Sum(t => t.Attribution), whole.Tokens.Sum(t => t.Attribution), 12);
-        Assert.True(whole.Tokens.Count < explanation.Tokens.Count);
+        // Every character comes out whole (no U+FFFD pieces), each merged run carrying the sum of its pieces' attributions.
+        Assert.Equal(text, string.Concat(explanation.Tokens.Where(t => !t.Special).Select(t => t.Token)));
+        Assert.DoesNotContain(explanation.Tokens, t => t.Token.Contains('\uFFFD', StringComparison.Ordinal));
+        var pieces = encoder.Ids(text).Where(id => !encoder.IsSpecial(id)).ToArray();
+        Assert.Contains(pieces, id => encoder.TokenText(id).Contains('\uFFFD', StringComparison.Ordinal));
+        Assert.True(explanation.Tokens.Count(t => !t.Special) < pieces.Length);
+        double one = explanation.Tokens.First(t => t.Token == "hello").Attribution;
+        Assert.All(explanation.Tokens.Where(t => !t.Special && t.Token.Trim().Length > 0 && t.Token[0] > 0x400),
+            t => Assert.True(t.Attribution > one * 1.5, $"'{t.Token}' merges several pieces, so its attribution {t.Attribution} should be a sum"));
     }
 }

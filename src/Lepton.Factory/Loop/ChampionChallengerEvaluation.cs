@@ -16,9 +16,12 @@ public sealed record SetScore(double Accuracy, int Count, IReadOnlyList<ClassRec
 /// <summary>A class's recall (share of its examples predicted right) and how many examples it had.</summary>
 public sealed record ClassRecall(string Class, double Recall, int Support);
 
-/// <summary>Champion and challenger scored on the same two sets: the base test split and the feedback holdout (null when empty).</summary>
+/// <summary>
+/// Champion and challenger scored on the same two sets: the base test split and the feedback holdout (null when empty);
+/// <paramref name="Report"/> is the HTML comparison report on the holdout, when one was written.
+/// </summary>
 public sealed record EvaluationComparison(int ChampionVersion, int ChallengerVersion, SetScore ChampionBaseTest, SetScore ChallengerBaseTest,
-    SetScore? ChampionHoldout, SetScore? ChallengerHoldout);
+    SetScore? ChampionHoldout, SetScore? ChallengerHoldout, string? Report = null);
 
 /// <summary>
 /// Evaluates champion and challenger on identical data: a seeded subset of the base test split (preprocessed as both were

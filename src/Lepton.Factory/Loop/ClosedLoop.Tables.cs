@@ -47,11 +47,14 @@ public sealed partial class ClosedLoop
                 seconds = challenger.Duration.TotalSeconds }, ct);
 
         log.Step = "evaluate";
-        var challengerFolder = (await registry.ResolveAsync($"{policy.Model}@{challengerVersion}", ct)).Folder;
-        var evaluation = Tables.TableEvaluation.Compare(championVersion, champion.Folder, challengerVersion, challengerFolder, baseData, feedback, policy);
+        var challengerModel = await registry.ResolveAsync($"{policy.Model}@{challengerVersion}", ct);
+        var evaluation = Tables.TableEvaluation.Compare(championVersion, champion.Folder, challengerVersion, challengerModel.Folder, baseData, feedback, policy);
+        var report = await LoopComparisonReport.WriteAsync(registry, policy, champion, challengerModel,
+            () => LoopComparisonReport.TableRows(registry, dataset.DatasetRef, ct), ct);
+        evaluation = evaluation with { Report = report.Path };
         await log.AddAsync("evaluate", "measured", challengerVersion,
             $"Base test accuracy: champion {evaluation.ChampionBaseTest.Accuracy:F3}, challenger {evaluation.ChallengerBaseTest.Accuracy:F3}; feedback holdout accuracy: " +
-            $"champion {Accuracy(evaluation.ChampionHoldout)}, challenger {Accuracy(evaluation.ChallengerHoldout)}", evaluation, ct);
+            $"champion {Accuracy(evaluation.ChampionHoldout)}, challenger {Accuracy(evaluation.ChallengerHoldout)}{LoopComparisonReport.Sentence(report)}", evaluation, ct);
         return await DecideAsync(policy, championVersion, log, dataset, challenger, evaluation, actor, progress, ct);
     }
 }

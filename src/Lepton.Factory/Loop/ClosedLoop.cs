@@ -76,11 +76,14 @@ public sealed partial class ClosedLoop(ModelRegistry registry, IBaseData? baseDa
             }, ct);
 
         log.Step = "evaluate";
-        var challengerFolder = (await registry.ResolveAsync($"{policy.Model}@{challengerVersion}", ct)).Folder;
-        var evaluation = ChampionChallengerEvaluation.Compare(championVersion, champion.Folder, challengerVersion, challengerFolder, data.Load(), feedback, policy);
+        var challengerModel = await registry.ResolveAsync($"{policy.Model}@{challengerVersion}", ct);
+        var evaluation = ChampionChallengerEvaluation.Compare(championVersion, champion.Folder, challengerVersion, challengerModel.Folder, data.Load(), feedback, policy);
+        var report = await LoopComparisonReport.WriteAsync(registry, policy, champion, challengerModel,
+            () => Task.FromResult(LoopComparisonReport.ImageHoldout(feedback, dataset.DatasetRef)), ct);
+        evaluation = evaluation with { Report = report.Path };
         await log.AddAsync("evaluate", "measured", challengerVersion,
             $"Base test accuracy: champion {evaluation.ChampionBaseTest.Accuracy:F3}, challenger {evaluation.ChallengerBaseTest.Accuracy:F3}; feedback holdout accuracy: " +
-            $"champion {Accuracy(evaluation.ChampionHoldout)}, challenger {Accuracy(evaluation.ChallengerHoldout)}", evaluation, ct);
+            $"champion {Accuracy(evaluation.ChampionHoldout)}, challenger {Accuracy(evaluation.ChallengerHoldout)}{LoopComparisonReport.Sentence(report)}", evaluation, ct);
 
         return await DecideAsync(policy, championVersion, log, dataset, challenger, evaluation, actor, progress, ct);
     }
@@ -120,11 +123,14 @@ public sealed partial class ClosedLoop(ModelRegistry registry, IBaseData? baseDa
                 challenger.FinalLoss, challenger.BaseTestAccuracy, seconds = challenger.Duration.TotalSeconds }, ct);
 
         log.Step = "evaluate";
-        var challengerFolder = (await registry.ResolveAsync($"{policy.Model}@{challengerVersion}", ct)).Folder;
-        var evaluation = Text.TextEvaluation.Compare(championVersion, champion.Folder, challengerVersion, challengerFolder, baseCorpus, feedback, policy);
+        var challengerModel = await registry.ResolveAsync($"{policy.Model}@{challengerVersion}", ct);
+        var evaluation = Text.TextEvaluation.Compare(championVersion, champion.Folder, challengerVersion, challengerModel.Folder, baseCorpus, feedback, policy);
+        var report = await LoopComparisonReport.WriteAsync(registry, policy, champion, challengerModel,
+            () => Task.FromResult(LoopComparisonReport.TextHoldout(feedback, spec.ClassNames, dataset.DatasetRef)), ct);
+        evaluation = evaluation with { Report = report.Path };
         await log.AddAsync("evaluate", "measured", challengerVersion,
             $"Base test accuracy: champion {evaluation.ChampionBaseTest.Accuracy:F3}, challenger {evaluation.ChallengerBaseTest.Accuracy:F3}; feedback holdout accuracy: " +
-            $"champion {Accuracy(evaluation.ChampionHoldout)}, challenger {Accuracy(evaluation.ChallengerHoldout)}", evaluation, ct);
+            $"champion {Accuracy(evaluation.ChampionHoldout)}, challenger {Accuracy(evaluation.ChallengerHoldout)}{LoopComparisonReport.Sentence(report)}", evaluation, ct);
         return await DecideAsync(policy, championVersion, log, dataset, challenger, evaluation, actor, progress, ct);
     }
 

@@ -53,6 +53,9 @@ public sealed record LoopPolicy
     /// <summary>How many base test examples both models are evaluated on.</summary>
     public int BaseTestSize { get; init; } = 2000;
 
+    /// <summary>Where the champion/challenger comparison reports go (default <c>LEPTON_HOME/reports/loop/MODEL</c>).</summary>
+    public string? ReportFolder { get; init; }
+
     /// <summary>Accuracy by which the challenger must beat the champion on the feedback holdout.</summary>
     public double Margin { get; init; } = 0.01;
 

@@ -10,6 +10,7 @@ public sealed class ClosedLoopTests
     internal static LoopPolicy Policy(TimeSpan? canary = null) => new()
     {
         Model = LoopTestBed.Model,
+        ReportFolder = Path.Combine(AppContext.BaseDirectory, "loop-reports", Guid.NewGuid().ToString("N")),
         BaseData = "synthetic",
         Epochs = 8,
         BatchSize = 32,
@@ -63,6 +64,15 @@ public sealed class ClosedLoopTests
         Assert.All(decisions, d => Assert.Equal(bed.ChampionVersion, d.ChampionVersion));
         var numbers = JsonDocument.Parse(decisions[3].NumbersJson).RootElement;
         Assert.Equal(eval.ChallengerHoldout.Accuracy, numbers.GetProperty("challenger_holdout").GetProperty("accuracy").GetDouble(), 9);
+
+        // The evaluate decision links to the comparison report on the feedback holdout, with its paired test.
+        string report = numbers.GetProperty("report").GetString()!;
+        Assert.Equal(report, eval.Report);
+        Assert.Contains(report, decisions[3].Reason);
+        Assert.EndsWith($"v{bed.ChampionVersion}-vs-v{challenger}.html", report);
+        string html = File.ReadAllText(report);
+        Assert.Contains("McNemar", html);
+        Assert.Contains($"{LoopTestBed.Model}@{challenger}", html);
         Assert.Contains(lines, l => l.Contains("epoch 8"));
 
         // The challenger's reference profile describes the new mix, which now holds bright (inverted) images too.

@@ -96,6 +96,7 @@ public sealed class TextClosedLoopTests : IAsyncDisposable
     private static LoopPolicy Policy() => new()
     {
         Model = Model, MinFeedback = 60, FeedbackHoldoutFraction = 0.3, CanaryWindow = TimeSpan.Zero, Margin = 0.05, MaxClassRecallDrop = 0.15, Seed = 1,
+        ReportFolder = Path.Combine(AppContext.BaseDirectory, "loop-reports", Guid.NewGuid().ToString("N")),
     };
 
     [Fact]
@@ -118,6 +119,10 @@ public sealed class TextClosedLoopTests : IAsyncDisposable
         Assert.True(evaluation.ChallengerHoldout.Accuracy > evaluation.ChampionHoldout!.Accuracy + 0.2,
             $"champion {evaluation.ChampionHoldout.Accuracy}, challenger {evaluation.ChallengerHoldout.Accuracy} on the holdout");
         Assert.True(evaluation.ChallengerBaseTest.Accuracy >= 0.9, $"challenger base test accuracy {evaluation.ChallengerBaseTest.Accuracy}");
+        // The decision links to the comparison report on the holdout texts, whose disagreements show highlighted tokens.
+        string html = File.ReadAllText(evaluation.Report!);
+        Assert.Contains("McNemar", html);
+        Assert.Contains("data-method=\"token-occlusion\"", html);
 
         var production = await registry.ResolveAsync($"{Model}@production");
         Assert.Equal(outcome.ChallengerVersion, production.Version!.Version);

@@ -50,7 +50,7 @@ public sealed class TableClosedLoopTests : IAsyncLifetime
     private static LoopPolicy Policy() => new()
     {
         Model = "churn", MinFeedback = 60, FeedbackHoldoutFraction = 0.3, CanaryWindow = TimeSpan.Zero, Margin = 0.05, MinAccuracy = 0.6,
-        MaxClassRecallDrop = 0.2, Seed = 1,
+        MaxClassRecallDrop = 0.2, Seed = 1, ReportFolder = Path.Combine(AppContext.BaseDirectory, "loop-reports", Guid.NewGuid().ToString("N")),
     };
 
     [Fact]
@@ -74,6 +74,11 @@ public sealed class TableClosedLoopTests : IAsyncLifetime
             $"champion {evaluation.ChampionHoldout.Accuracy:F3}, challenger {evaluation.ChallengerHoldout.Accuracy:F3} on the holdout");
         Assert.True(evaluation.ChallengerBaseTest.Accuracy >= evaluation.ChampionBaseTest.Accuracy - 0.1,
             $"base test: champion {evaluation.ChampionBaseTest.Accuracy:F3}, challenger {evaluation.ChallengerBaseTest.Accuracy:F3}");
+        // The decision links to the comparison report on the loop's rows: base test headline, the feedback holdout as a slice.
+        Assert.NotNull(evaluation.Report);
+        string html = File.ReadAllText(evaluation.Report);
+        Assert.Contains("McNemar", html);
+        Assert.Contains("validation", html);
 
         var production = await _registry.ResolveAsync("churn@production");
         Assert.Equal(outcome.ChallengerVersion, production.Version!.Version);

@@ -1,7 +1,7 @@
 """Wall time as a user runs it, import included, for bench/tables/wall.sh. For each data set and round the two sides
 alternate (which goes first alternates too):
   Lepton:    `lepton data import DATA.csv --name N --label-column label --split-column split --task T` then
-             `lepton train --data N@1 --model M --threads 2 --json` (the test split scored inside), two processes in a
+             `lepton train --data N@1 --model M --json` (LightGBM picks its threads: one below 1M values, every core above) (the test split scored inside), two processes in a
              fresh LEPTON_HOME each round;
   reference: one `python3 bench/tables/reference_cli.py DATA.csv T LEARNER [ROUNDS]` process per learner (interpreter,
              imports, pandas read, fit, score).
@@ -42,7 +42,7 @@ def run_lepton(name, csv, task, model, train_args):
         e = {"LEPTON_HOME": home}
         import_s, _ = timed(lepton + ["data", "import", csv, "--name", name, "--label-column", "label", "--split-column", "split",
                                       "--task", "regression" if task == "regression" else "classification", "--json"], e)
-        train_s, out = timed(lepton + ["train", "--data", f"{name}@1", "--model", model, "--threads", "2", "--json"] + train_args, e)
+        train_s, out = timed(lepton + ["train", "--data", f"{name}@1", "--model", model, "--json"] + train_args, e)
         r = json.loads(out.strip().splitlines()[-1])
         metrics = r["metrics"]
         score = metrics.get("test_accuracy", metrics.get("test_rmse"))

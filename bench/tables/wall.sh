@@ -3,13 +3,13 @@
 # process per reference learner (XGBoost hist on 2 threads, scikit-learn HistGradientBoosting and LogisticRegression/Ridge),
 # on one fixed split: scikit-learn's bundled tables (bench/tables/split.py) and Fashion-MNIST as 784 pixel columns
 # (bench/tables/fashion_csv.py, from Debian's dataset-fashion-mnist). Sides alternate; the table shows medians.
-# Usage: bench/tables/wall.sh [rounds=3] [fashion_rounds=1] [fashion_trees=20]   (from the repository root)
+# Usage: bench/tables/wall.sh [rounds=3] [fashion_rounds=1] [fashion_trees=10]   (from the repository root)
 #   fashion_rounds=0 leaves Fashion-MNIST out. fashion_trees caps XGBoost's n_estimators, HistGradientBoosting's max_iter
 #   and Lepton's --trees alike (boosting rounds of 10 trees each, one per class).
 set -euo pipefail
 rounds=${1:-3}
 fashion_rounds=${2:-1}
-fashion_trees=${3:-20}
+fashion_trees=${3:-10}
 dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
 dpkg -s dataset-fashion-mnist >/dev/null 2>&1 || { echo "needs Debian's dataset-fashion-mnist: sudo apt-get install -y dataset-fashion-mnist" >&2; exit 2; }

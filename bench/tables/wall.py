@@ -1,8 +1,8 @@
 """Wall time as a user runs it, import included, for bench/tables/wall.sh. For each data set and round the two sides
 alternate (which goes first alternates too):
   Lepton:    `lepton data import DATA.csv --name N --label-column label --split-column split --task T` then
-             `lepton train --data N@1 --model M --json` (LightGBM picks its threads: one below 1M values, every core above) (the test split scored inside), two processes in a
-             fresh LEPTON_HOME each round;
+             `lepton train --data N@1 --model M --json` (which scores the test split; LightGBM picks its threads: one
+             below 1M values, every core above), two processes in a fresh LEPTON_HOME each round;
   reference: one `python3 bench/tables/reference_cli.py DATA.csv T LEARNER [ROUNDS]` process per learner (interpreter,
              imports, pandas read, fit, score).
 Each figure is the process wall clock (start to exit); the table shows the median over rounds.

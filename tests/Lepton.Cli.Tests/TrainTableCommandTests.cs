@@ -73,4 +73,31 @@ public sealed class TrainTableCommandTests(TrainedModelFixture fx) : IDisposable
         Assert.Equal(2, code);
         Assert.Contains("not a learner for tables", err);
     }
+
+    [Fact]
+    public async Task TrainTable_SplitColumnAndTrees_TrainsOnThePinnedTrainRowsWithExactRounds()
+    {
+        _ = fx;
+        // The same table with a last column naming each row's split: every 4th row is test.
+        var lines = File.ReadAllLines(Csv());
+        var pinned = Path.Combine(_root, "pinned.csv");
+        File.WriteAllLines(pinned, lines.Select((l, i) => l + "," + (i == 0 ? "part" : i % 4 == 0 ? "test" : "train")));
+        var (code, stdout, err) = await CliRun.Invoke("data", "import", pinned, "--name", "cli-pinned", "--label-column", "churned", "--split-column", "part", "--json");
+        Assert.True(code == 0, err);
+        var imported = Json(stdout);
+        Assert.Equal(5, imported.GetProperty("columns").GetInt32());
+        Assert.False(imported.GetProperty("schema").GetProperty("columns").TryGetProperty("part", out _));
+
+        string dir = Path.Combine(_root, "pinned-gbdt");
+        (code, stdout, err) = await CliRun.Invoke("train", "--data", "cli-pinned@1", "--model", "gbdt", "--trees", "7", "--lr", "0.3", "--out", dir, "--json");
+        Assert.True(code == 0, err + stdout);
+        var trained = Json(stdout);
+        Assert.Equal((450, 150), (trained.GetProperty("train_rows").GetInt32(), trained.GetProperty("test_rows").GetInt32()));
+        using (var booster = LightGbmBooster.FromFile(Path.Combine(dir, "model.txt")))
+            Assert.Equal(7, booster.CurrentIteration);
+
+        (code, _, err) = await CliRun.Invoke("train", "--data", "cli-pinned@1", "--model", "logistic", "--trees", "7");
+        Assert.Equal(2, code);
+        Assert.Contains("grows no trees", err);
+    }
 }

@@ -30,7 +30,9 @@ public static partial class DataCommand
 
         public Option<string?> Schema { get; } = new("--schema") { Description = "Tables: a schema file (.json or .yaml) pinning column kinds and roles; it wins over inference." };
 
-        public IEnumerable<Option> All => [Task, Group, Time, Schema];
+        public Option<string?> Split { get; } = new("--split-column") { Description = "Tables: a column naming each row's split (train, validation or test), kept as the version's split and dropped from the features; pins a published split." };
+
+        public IEnumerable<Option> All => [Task, Group, Time, Schema, Split];
 
         public bool Given(ParseResult p) => All.Any(o => p.GetResult(o) is not null);
     }
@@ -56,7 +58,7 @@ public static partial class DataCommand
         try
         {
             options = new TableImportOptions(label, p.GetValue(o.Task) is { } t ? TableTasks.Parse(t) : null,
-                p.GetValue(o.Group), p.GetValue(o.Time), p.GetValue(o.Schema) is { } s ? TableSchema.Load(s) : null);
+                p.GetValue(o.Group), p.GetValue(o.Time), p.GetValue(o.Schema) is { } s ? TableSchema.Load(s) : null, SplitColumn: p.GetValue(o.Split));
         }
         catch (FormatException e)
         {

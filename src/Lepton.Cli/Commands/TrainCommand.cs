@@ -67,6 +67,7 @@ public static class TrainCommand
         var json = CommonOptions.Json();
         var lora = LoraTrainCli.Option();
         var folds = CrossValidationCli.FoldsOption();
+        var trees = new Option<int?>("--trees") { Description = "Tables (gbdt, random-forest): this many boosting rounds or trees on every training row, no early stopping (default: up to 500 rounds, stopped early on a held-out share)." };
 
         var cmd = new Command("train", "Train a model and write a model folder (model.json + weights.safetensors).\n\n" +
                                        "Examples:\n  lepton train --data fashion-mnist --model cnn --epochs 5 --batch-size 64 --lr 1e-3 --out models/cnn\n" +
@@ -80,7 +81,7 @@ public static class TrainCommand
                                        "  lepton train --data keywords@2 --model kws-ds-cnn --epochs 20 --augment shift=0.1,noise=20,time_mask=10,freq_mask=6 --register keywords\n" +
                                        "  mpirun --allow-run-as-root -np 2 ./lepton train --data fashion-mnist --model cnn --threads 1 --distributed --out models/cnn\n" +
                                        "  lepton train --data fashion-mnist --model cnn --out models/cnn --resume");
-        foreach (var o in new Option[] { data, dataDir, task, threshold, model, epochs, batch, lr, optimizer, weightDecay, momentum, schedule, clip, valSplit, augment, seed, outDir, register, store, from, freeze, unfreezeAfter, backboneLr, vocabSize, maxLength, distributed, resume, threads, json, lora, folds })
+        foreach (var o in new Option[] { data, dataDir, task, threshold, model, epochs, batch, lr, optimizer, weightDecay, momentum, schedule, clip, valSplit, augment, seed, outDir, register, store, from, freeze, unfreezeAfter, backboneLr, vocabSize, maxLength, distributed, resume, threads, json, lora, folds, trees })
             cmd.Options.Add(o);
 
         cmd.SetAction(p => CommandRunner.Run(async ct =>
@@ -91,8 +92,9 @@ public static class TrainCommand
             {
                 if (await TrackedTabularTraining.IsTableAsync(tables, p.GetValue(data)!, ct))
                 {
-                    var tabular = new TabularRecipe(p.GetValue(data)!, p.GetResult(model) is { Implicit: false } ? p.GetValue(model)! : "auto", (int)p.GetValue(seed),
-                        Threads: p.GetValue(threads) ?? 0);
+                    var tabularModel = p.GetResult(model) is { Implicit: false } ? p.GetValue(model)! : "auto";
+                    var tabular = new TabularRecipe(p.GetValue(data)!, tabularModel, (int)p.GetValue(seed), Threads: p.GetValue(threads) ?? 0,
+                        Trees: TabularRecipe.TreeOptions(tabularModel, p.GetValue(trees), p.GetResult(lr) is { Implicit: false } ? p.GetValue(lr) : null));
                     if (p.GetValue(folds) is { } tableFolds)
                         return await CrossValidationCli.RunAsync(tabular, tableFolds, p.GetValue(register) ?? tabular.Model, p.GetValue(store), p.GetValue(json), ct);
                     string tableDir = p.GetValue(outDir) ?? Path.Combine(CommonOptions.Home, "models", p.GetValue(register) ?? tabular.Model);

@@ -9,14 +9,18 @@ using Lepton.Registry.Store;
 
 namespace Lepton.Registry.Datasets.Tables;
 
-/// <summary>How to import a table: its roles (label, task, group, time), a pinned schema, and read limits.</summary>
+/// <summary>
+/// How to import a table: its roles (label, task, group, time), a pinned schema, read limits, and a column that pins each
+/// row's split (train, validation or test; the column is dropped from the features).
+/// </summary>
 public sealed record TableImportOptions(
     string? LabelColumn = null,
     TableTask? Task = null,
     string? GroupColumn = null,
     string? TimeColumn = null,
     TableSchema? Schema = null,
-    TableReadOptions? Read = null);
+    TableReadOptions? Read = null,
+    string? SplitColumn = null);
 
 /// <summary>What an import recorded: the version (an existing one when nothing changed), the table and its schema, and the files read.</summary>
 public sealed record TableImportResult(DatasetVersion Version, Table Table, TableSchema Schema, bool Existing, TableSource Source);
@@ -38,8 +42,15 @@ public static class TableDatasets
         StoreNames.Check(name, "dataset");
         var read = await TableReader.ReadAsync(path, options.Schema, options.Read, ct);
         var table = read.Table;
+        TableSplits? splits = null;
+        if (options.SplitColumn is { } splitColumn)
+        {
+            foreach (var (role, other) in new[] { ("label", options.LabelColumn ?? options.Schema?.LabelColumn), ("group", options.GroupColumn), ("time", options.TimeColumn) })
+                if (other == splitColumn) throw new ArgumentException($"'{splitColumn}' cannot be both the split column and the {role} column.");
+            (table, splits) = SplitColumn.Extract(table, splitColumn);
+        }
         var schema = TableRoles.Apply(table, options.LabelColumn, options.Task, options.GroupColumn, options.TimeColumn, options.Schema);
-        string contentHash = TableDatasetSummary.ContentHash(table, schema, null);
+        string contentHash = TableDatasetSummary.ContentHash(table, schema, splits);
         var existing = await TableVersionsAsync(store, name, ct);
         if (existing.FirstOrDefault(v => v.ContentHash == contentHash) is { } same)
             return new TableImportResult(same, table, schema, true, read.Source);
@@ -49,12 +60,13 @@ public static class TableDatasets
             await using var s = File.OpenRead(f.FullPath);
             files.Add((f.Name, f.Size, Convert.ToHexStringLower(await SHA256.HashDataAsync(s, ct))));
         }
-        var bytes = await TableStorage.WriteAsync(table, null, ct);
+        var bytes = await TableStorage.WriteAsync(table, splits, ct);
         string artifact = await PutAsync(artifacts, bytes, ct);
         ct.ThrowIfCancellationRequested();
         var version = await store.AddDatasetVersionAsync(name, contentHash,
-            TableDatasetSummary.Manifest(table, null, artifact, bytes.Length, read.Source.Root, files),
-            schema.ToJson(indented: false), TableDatasetSummary.Statistics(table, schema, null),
+            TableDatasetSummary.Manifest(table, splits, artifact, bytes.Length, read.Source.Root, files,
+                splits is null ? null : $"split pinned by column '{options.SplitColumn}'"),
+            schema.ToJson(indented: false), TableDatasetSummary.Statistics(table, schema, splits),
             existing.Count == 0 ? null : existing.Max(v => v.Version), actor, ct);
         return new TableImportResult(version, table, schema, false, read.Source);
     }

@@ -165,4 +165,26 @@ public sealed class TableDatasetsTests : IAsyncLifetime
         Assert.Equal(ColumnKind.Categorical, loaded.Table["tenure"].Kind);
         Assert.Equal("plan", loaded.Schema.GroupColumn);
     }
+
+    [Fact]
+    public async Task Import_SplitColumn_VersionKeepsThePinnedSplitWithoutTheColumn()
+    {
+        var lines = File.ReadAllLines(Csv).Select((l, i) => l + "," + (i == 0 ? "part" : i % 4 == 0 ? "test" : "train")).ToArray();
+        File.WriteAllLines(Csv, lines);
+        var imported = await Import(options: new TableImportOptions("churned", SplitColumn: "part"));
+        Assert.DoesNotContain("part", imported.Table.ColumnNames);
+        var loaded = await TableDatasets.LoadAsync(_artifacts, imported.Version);
+        Assert.NotNull(loaded.Splits);
+        Assert.Equal(Enumerable.Range(1, 60).Where(i => i % 4 == 0).Select(i => i - 1), loaded.Splits!.RowsOf("test"));
+        Assert.Equal(45, loaded.Splits.RowsOf("train").Length);
+        Assert.Contains("\"test\":15", imported.Version.ManifestJson);
+    }
+
+    [Fact]
+    public async Task Import_SplitColumnIsTheLabel_RefusedAndNothingRecorded()
+    {
+        var e = await Assert.ThrowsAsync<ArgumentException>(() => Import(options: new TableImportOptions("churned", SplitColumn: "churned")));
+        Assert.Contains("both the split column and the label column", e.Message);
+        Assert.Empty(await _store.ListDatasetVersionsAsync("churn"));
+    }
 }

@@ -10,7 +10,7 @@ Each figure is the process wall clock (start to exit); the table shows the media
 SPEC is DATASET:LEPTON_MODELS:REFERENCE_LEARNERS[:ROUNDS[:LEPTON_TRAIN_ARGS]], models and learners separated by '+', e.g.
   wine:gbdt+logistic+auto:xgboost+sklearn_hgb+sklearn_linear
   fashion_mnist:gbdt:xgboost+sklearn_hgb:100:--trees 100 --lr 0.3
-LEPTON_CLI (default: dotnet src/Lepton.Cli/bin/Release/net10.0/lepton.dll) is the command that runs lepton."""
+LEPTON_CLI (default: dotnet src/Lepton.Cli/bin/Release/net10.0/lepton.dll; wall.sh sets the ReadyToRun build in .build/cli) is the command that runs lepton."""
 import json
 import os
 import shlex

@@ -106,6 +106,9 @@ public sealed class PredictionLogWriter : IPredictionSink, IAsyncDisposable
         _abort.Dispose();
     }
 
+    /// <summary>How often a batch being gathered looks for more entries (at most this much later than a full batch could go).</summary>
+    private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(20);
+
     private async Task FlushLoopAsync()
     {
         var reader = _queue.Reader;
@@ -121,7 +124,10 @@ public sealed class PredictionLogWriter : IPredictionSink, IAsyncDisposable
                 {
                     while (batch.Count < _options.BatchSize && reader.TryRead(out var item)) batch.Add(item);
                     var wait = _options.EffectiveFlushInterval - Stopwatch.GetElapsedTime(firstAt);
-                    if (batch.Count >= _options.BatchSize || wait <= TimeSpan.Zero || !await WaitForMoreAsync(reader, wait, token)) break;
+                    if (batch.Count >= _options.BatchSize || wait <= TimeSpan.Zero || reader.Completion.IsCompleted) break;
+                    // Look again shortly rather than wake on every entry: at thousands of predictions a second a wake-up per
+                    // entry costs each request a thread-pool hop and a timer.
+                    await Task.Delay(wait < PollInterval ? wait : PollInterval, token);
                 }
                 await WriteBatchAsync(batch, buffer, token);
                 Interlocked.Add(ref _queued, -batch.Count);
@@ -133,21 +139,6 @@ public sealed class PredictionLogWriter : IPredictionSink, IAsyncDisposable
             // Disposal gave up waiting for the store: the batch in hand is lost, and counted.
             Interlocked.Add(ref _dropped, batch.Count);
             Interlocked.Add(ref _queued, -batch.Count);
-        }
-    }
-
-    /// <summary>True when more entries arrived within the wait; false on timeout or when the queue is completed and empty.</summary>
-    private static async Task<bool> WaitForMoreAsync(ChannelReader<PredictionEvent> reader, TimeSpan wait, CancellationToken token)
-    {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(token);
-        timeout.CancelAfter(wait);
-        try
-        {
-            return await reader.WaitToReadAsync(timeout.Token);
-        }
-        catch (OperationCanceledException) when (!token.IsCancellationRequested)
-        {
-            return false;
         }
     }
 

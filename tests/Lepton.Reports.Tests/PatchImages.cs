@@ -41,7 +41,9 @@ internal static class PatchImages
     /// Writes the tiny model: logit k = <paramref name="sharpness"/> × mean of cell <c>cellOf[k]</c> (default k) of the image scaled
     /// to [0,1], its class named after that cell, so a permutation gives the same model with its classes in another order.
     /// </summary>
-    public static string WriteModel(string dir, int classes, int side, double sharpness = 12, int[]? cellOf = null, string prefix = "class-")
+    /// <param name="marker">When positive, logit k also gains this much per unit of pixel (side-1, k), a bottom-row pixel no cell
+    /// covers: a bright marker there makes this model answer k whatever the patch (see <see cref="Mark"/>).</param>
+    public static string WriteModel(string dir, int classes, int side, double sharpness = 12, int[]? cellOf = null, string prefix = "class-", double marker = 0)
     {
         var linear = new Linear(side * side, classes, rng: new Generator(1));
         var w = new float[classes * side * side];
@@ -51,6 +53,8 @@ internal static class PatchImages
             for (int r = r0; r < r0 + size; r++)
                 for (int c = c0; c < c0 + size; c++) w[k * side * side + r * side + c] = (float)(sharpness / (size * size));
         }
+        if (marker > 0)
+            for (int k = 0; k < classes; k++) w[k * side * side + (side - 1) * side + k] = (float)marker;
         linear.Weight.Assign(Tensor.FromArray(w, classes, side * side));
         linear.Bias!.Assign(Tensor.FromArray(Enumerable.Repeat((float)(-sharpness * 0.3), classes).ToArray(), classes));
         ModelFile.Save(dir, new Sequential(new Flatten(), linear), new ModelSpec
@@ -60,6 +64,25 @@ internal static class PatchImages
             ClassNames = [.. Enumerable.Range(0, classes).Select(k => $"{prefix}{cellOf?[k] ?? k}")],
         });
         return dir;
+    }
+
+    /// <summary>Lights the marker pixel of class <paramref name="k"/> in image <paramref name="i"/>: only a model written with a marker weight sees it.</summary>
+    public static void Mark(float[] pixels, int i, int side, int k) => pixels[i * side * side + (side - 1) * side + k] = 255;
+
+    /// <summary>The tiny model's answer without markers: the class whose cell has the brightest mean.</summary>
+    public static int Brightest(ReadOnlySpan<float> image, int classes, int side)
+    {
+        int best = 0;
+        double bestMean = double.MinValue;
+        for (int k = 0; k < classes; k++)
+        {
+            var (r0, c0, size) = Cell(k, classes, side);
+            double sum = 0;
+            for (int r = r0; r < r0 + size; r++)
+                for (int c = c0; c < c0 + size; c++) sum += image[r * side + c];
+            if (sum / (size * size) > bestMean) (best, bestMean) = (k, sum / (size * size));
+        }
+        return best;
     }
 
     // The grid cell of class k: top-left corner and side.

@@ -207,36 +207,11 @@ public static class ModelCardBuilder
     private static string Join(params (string Key, string? Value)[] items) =>
         string.Join(", ", items.Where(i => !string.IsNullOrEmpty(i.Value)).Select(i => $"{i.Key} {i.Value}"));
 
-    private static JsonObject? ReadEvaluation(string folder)
-    {
-        string path = Path.Combine(folder, ModelFolderFiles.Evaluation);
-        if (!File.Exists(path) || new FileInfo(path).Length > 64L << 20) return null;
-        try
-        {
-            return JsonNode.Parse(File.ReadAllText(path)) as JsonObject;
-        }
-        catch (JsonException)
-        {
-            return null;
-        }
-    }
+    private static JsonObject? ReadEvaluation(string folder) => ModelFolderJson.Read(Path.Combine(folder, ModelFolderFiles.Evaluation));
 
-    private static JsonObject? Metadata(string folder)
-    {
-        string path = Path.Combine(folder, ModelFile.SpecFileName);
-        if (!File.Exists(path) || new FileInfo(path).Length > 64L << 20) return null;
-        try
-        {
-            return JsonNode.Parse(File.ReadAllText(path))?["metadata"] as JsonObject;
-        }
-        catch (JsonException)
-        {
-            return null;
-        }
-    }
+    private static JsonObject? Metadata(string folder) => ModelFolderJson.Metadata(folder);
 
-    private static string? Text(JsonObject? o, string key) =>
-        o?[key] is JsonValue v && v.TryGetValue<string>(out var s) && !string.IsNullOrWhiteSpace(s) ? s : null;
+    private static string? Text(JsonObject? o, string key) => ModelFolderJson.Text(o, key);
 
     private static string? Value(JsonObject o, string key) => o[key] is JsonValue v ? v.ToJsonString().Trim('"') : null;
 

@@ -14,14 +14,14 @@ public static class LineageLoader
 
     public static async Task<ReportLineage> LoadAsync(string model, string folder, ModelVersion? version, IRegistryStore? store, CancellationToken ct = default)
     {
-        var metadata = ReadMetadata(folder);
+        var metadata = ModelFolderJson.Metadata(folder);
         var lineage = ReportLineage.FolderOnly(model, folder) with
         {
             Version = version?.Version,
             RunId = version?.RunId,
-            TrainedOn = version?.DatasetRef ?? Text(metadata, "dataset"),
-            ParentModel = Text(metadata, "parent_model"),
-            ModelSource = Text(metadata, "model_source"),
+            TrainedOn = version?.DatasetRef ?? ModelFolderJson.Text(metadata, "dataset"),
+            ParentModel = ModelFolderJson.Text(metadata, "parent_model"),
+            ModelSource = ModelFolderJson.Text(metadata, "model_source"),
             Seed = metadata?["seed"] is JsonValue s && s.TryGetValue<ulong>(out var seed) ? seed : null,
         };
         if (store is null) return lineage;
@@ -69,22 +69,4 @@ public static class LineageLoader
         }
         return result;
     }
-
-    private static JsonObject? ReadMetadata(string folder)
-    {
-        string path = Path.Combine(folder, ModelFile.SpecFileName);
-        // A model.json is small; a huge one is not read into the report.
-        if (!File.Exists(path) || new FileInfo(path).Length > 64L << 20) return null;
-        try
-        {
-            return JsonNode.Parse(File.ReadAllText(path))?["metadata"] as JsonObject;
-        }
-        catch (JsonException)
-        {
-            return null;
-        }
-    }
-
-    private static string? Text(JsonObject? metadata, string key) =>
-        metadata?[key] is JsonValue v && v.TryGetValue<string>(out var s) && !string.IsNullOrWhiteSpace(s) ? s : null;
 }

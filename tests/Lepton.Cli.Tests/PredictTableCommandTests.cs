@@ -117,5 +117,20 @@ public sealed class PredictTableCommandTests(TrainedModelFixture fx) : IDisposab
         Assert.Equal(["usage", "plan"], contributions.Columns);
         for (int r = 0; r < 2; r++)
             Assert.Equal(logits[r], contributions.Bias(r, 0) + contributions.Of(r, 0, 0) + contributions.Of(r, 0, 1), 4);
+
+        // lepton explain on one row answers the same numbers, for the linear model and the trees (TreeSHAP) alike.
+        foreach (var (model, method) in new[] { (logistic, "exact-linear"), (gbdt, "tree-shap") })
+        {
+            (code, var explained, err) = await CliRun.Invoke("explain", "--model", model, "--input", "{\"usage\": 10, \"plan\": \"basic\"}", "--json");
+            Assert.True(code == 0, err);
+            var e = JsonDocument.Parse(explained).RootElement;
+            Assert.Equal(method, e.GetProperty("method").GetString());
+            double sum = e.GetProperty("bias").GetDouble() + e.GetProperty("contributions").EnumerateObject().Sum(x => x.Value.GetDouble());
+            Assert.Equal(e.GetProperty("raw_outputs")[0].GetDouble(), sum, 4);
+            if (method == "exact-linear") Assert.Equal(logits[0], sum, 4);
+        }
+        (code, _, err) = await CliRun.Invoke("explain", "--model", gbdt, "--input", rows);
+        Assert.NotEqual(0, code);
+        Assert.Contains("one row at a time", err);
     }
 }

@@ -8,13 +8,16 @@ using Spectre.Console;
 
 namespace Lepton.Cli.Commands;
 
-/// <summary><c>lepton explain</c>: why an image classifier decided, as Grad-CAM, gradient saliency and occlusion maps in one PNG.</summary>
+/// <summary>
+/// <c>lepton explain</c>: why a model decided: for an image Grad-CAM, gradient saliency and occlusion maps in one PNG; for a text
+/// token attributions; for a table row each column's contribution.
+/// </summary>
 public static class ExplainCommand
 {
     public static Command Create()
     {
         var model = new Option<string>("--model") { Description = "A registered model (name, name@3, name@production) or a model folder (a Lepton network).", Required = true };
-        var input = new Option<string?>("--input") { Description = "The image to explain (PNG or JPEG; resized as the model's input says); for a text model, a text file (its first line) or the text itself." };
+        var input = new Option<string?>("--input") { Description = "The image to explain (PNG or JPEG; resized as the model's input says); for a text model, a text file (its first line) or the text itself; for a table model, one row as a JSON object or a .jsonl/.csv file of one row." };
         var text = new Option<string?>("--text") { Description = "For a text model: the text to explain (token attributions by occlusion)." };
         var output = new Option<string?>("--out") { Description = "Where to write: for an image the PNG (the image, then each method's map over it; default explain.png); for a text the HTML page with highlighted tokens (default explain.html)." };
         var cls = new Option<string?>("--class") { Description = "Explain this class (name or id) instead of the predicted one." };
@@ -22,9 +25,10 @@ public static class ExplainCommand
         var store = RegistryOptions.Store();
         var threads = CommonOptions.Threads();
         var json = CommonOptions.Json();
-        var cmd = new Command("explain", "Explain a classification: for an image Grad-CAM (last conv layer), gradient saliency and occlusion; for a text each token's attribution (occlusion).\n\n" +
+        var cmd = new Command("explain", "Explain a prediction: for an image Grad-CAM (last conv layer), gradient saliency and occlusion; for a text each token's attribution (occlusion); for a table row each column's contribution (TreeSHAP or exact linear).\n\n" +
                                          "Examples:\n  lepton explain --model shapes@production --input photo.jpg --out explain.png\n" +
-                                         "  lepton explain --model reviews@production --text \"the battery died after a day\" --out explain.html");
+                                         "  lepton explain --model reviews@production --text \"the battery died after a day\" --out explain.html\n" +
+                                         "  lepton explain --model churn@production --input '{\"age\": 41, \"plan\": \"pro\"}'");
         foreach (var o in new Option[] { model, input, text, output, cls, window, store, threads, json }) cmd.Options.Add(o);
         cmd.SetAction(p => CommandRunner.Run(async ct =>
         {
@@ -32,6 +36,8 @@ public static class ExplainCommand
             var resolved = await ModelResolution.ResolveAsync(p.GetValue(model)!, p.GetValue(store), ct);
             if (File.Exists(Path.Combine(resolved.Folder, "tokenizer.json")))
                 return await ExplainTextAsync(resolved, p.GetValue(text), p.GetValue(input), p.GetValue(output) ?? "explain.html", p.GetValue(cls), p.GetValue(json), ct);
+            if (File.Exists(Path.Combine(resolved.Folder, Lepton.Data.Tables.Encoding.EncoderSet.FileName)))
+                return TableExplanation.Run(resolved.Folder, resolved.Display, p.GetValue(input), p.GetValue(cls), p.GetValue(json));
             if (p.GetValue(text) is not null) throw new ArgumentException("--text needs a text model (one with tokenizer.json); give this model an image with --input.");
             if (p.GetValue(input) is null) throw new ArgumentException("Give the image to explain with --input FILE.");
             InputBatch batch;
@@ -102,7 +108,7 @@ public static class ExplainCommand
         return 0;
     }
 
-    private static int ClassId(string text, IReadOnlyList<string> names)
+    internal static int ClassId(string text, IReadOnlyList<string> names)
     {
         for (int i = 0; i < names.Count; i++)
             if (string.Equals(names[i], text, StringComparison.Ordinal)) return i;

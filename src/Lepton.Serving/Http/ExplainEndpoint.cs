@@ -16,7 +16,7 @@ namespace Lepton.Serving.Http;
 /// body or file, one JSON instance, a text/plain body or one JSON text). Images answer the class with Grad-CAM, saliency and
 /// occlusion maps as small grids (<c>?grid=N</c> cells a side, default 32) or, with <c>?format=png</c>, the overlay PNG; texts
 /// answer token attributions (token occlusion), or with <c>?format=html</c> the highlighted text. <c>?class=</c> names the class to
-/// explain. Table models answer 400: their contributions come from predict.
+/// explain. A table model answers one row's per-column contributions (TreeSHAP for trees, exact for linear models) with its prediction.
 /// </summary>
 public static class ExplainEndpoint
 {
@@ -25,7 +25,7 @@ public static class ExplainEndpoint
     public static void Map(IEndpointRouteBuilder app)
     {
         app.MapPost("/models/{name}/explain", HandleAsync).WithTags("Convenience").WithMetadata(new RequiredScope(KeyScopes.Predict))
-            .WithSummary("Explain one prediction: Grad-CAM, saliency and occlusion maps for an image (?format=png for the overlay), token attributions for a text.")
+            .WithSummary("Explain one prediction: Grad-CAM, saliency and occlusion maps for an image (?format=png for the overlay), token attributions for a text, per-column contributions for a table row.")
             .WithMetadata(new DocumentedBody(typeof(PredictRequestDoc), "application/json", "text/plain", "image/jpeg", "image/png", "image/gif", "image/bmp", "image/webp", "multipart/form-data"))
             .Errors(400, 401, 403, 404, 413, 415, 429, 503);
     }
@@ -47,12 +47,16 @@ public static class ExplainEndpoint
             await ExplainTextAsync(serving, http, lease, body, cls, format);
             return;
         }
+        if (lease.ProtocolSignature.Table is not null)
+        {
+            await ExplainTableAsync(serving, http, lease, body, format);
+            return;
+        }
         if (format == "html") throw ProtocolException.BadRequest("format=html renders text explanations; ask an image model for format=png or json.");
         int rank = lease.TakesOneFixedInput ? lease.ExampleShape.Rank : 0;
         if (!lease.Signature.IsClassifier || rank != 3)
-            throw ProtocolException.BadRequest(lease.Kind == Runtime.LightGbm.LightGbmModelFolder.KindName || rank == 1
-                ? $"Model '{name}' is a table model; use /predict with contributions for its per-feature explanation."
-                : $"Model '{name}' takes {lease.ProtocolSignature.InputsText} and answers {lease.Signature.Kind}; /explain covers image classifiers (C,H,W) and text classifiers.");
+            throw ProtocolException.BadRequest(
+                $"Model '{name}' takes {lease.ProtocolSignature.InputsText} and answers {lease.Signature.Kind}; /explain covers image classifiers (C,H,W), text classifiers and table models (imported tables, with their encoders).");
         if (body.IsPlainText) throw new ProtocolException(415, $"Model '{name}' takes images; send an image or JSON {{\"instances\": [one image]}}, not text.");
         Tensor raw = body.IsImage
             ? ImageInput.Decode(body.Bytes, lease.ExampleShape, lease.Signature.Inputs[0].Image, name)
@@ -111,6 +115,32 @@ public static class ExplainEndpoint
                 w.WriteEndObject();
             }
             w.WriteEndArray();
+        });
+    }
+
+    // A table model: one row object in, its prediction and each raw column's contribution to the raw output out (as /predict
+    // with contributions answers, without logging the row as a prediction).
+    private static async Task ExplainTableAsync(ServingContext serving, HttpContext http, ModelLease lease, PredictEndpoint.PredictInput body, string format)
+    {
+        if (body.IsImage || body.IsPlainText)
+            throw new ProtocolException(415, $"Model '{lease.Name}' is a table model; send application/json {{\"instances\": [{{\"column\": value, ...}}]}} with one row.");
+        if (format != "json") throw ProtocolException.BadRequest("A table row's explanation is JSON (per-column contributions); format=png and html render image and text explanations.");
+        var table = lease.ProtocolSignature.Table!;
+        var input = TableRequests.Encode(TableInstancesParser.Parse(body.Bytes, table, serving.ParseOptions), table, lease.Name);
+        if (input.Features.Rows != 1) throw ProtocolException.BadRequest($"/explain explains one row at a time; the request holds {input.Features.Rows}.");
+        var contributions = lease.Contributions(input.Features);
+        var results = await lease.InferAsync(lease.Preprocess(new Lepton.Runtime.TensorSet(Lepton.Runtime.Tables.TableInputEncoder.ToTensor(input.Features))),
+            http.RequestAborted);
+        var outputs = lease.Interpret(results, 1);
+        await WriteJsonAsync(http, w =>
+        {
+            w.WriteString("model_name", lease.Name);
+            w.WriteString("model_version", lease.VersionLabel);
+            w.WriteString("input_kind", "table");
+            w.WriteString("method", lease.Kind == Runtime.LightGbm.LightGbmModelFolder.KindName ? "tree-shap" : "exact-linear");
+            outputs.WritePredictRow(w, 0, serving.Options.DefaultTopK);
+            TableAnswers.WriteContributions(w, "contributions", contributions, 0);
+            TableAnswers.WriteIgnored(w, input.IgnoredColumns);
         });
     }
 

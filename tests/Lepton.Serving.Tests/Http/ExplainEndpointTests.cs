@@ -172,7 +172,7 @@ public sealed class ExplainEndpointTests : IAsyncLifetime
     }
 
     [Theory]
-    [InlineData("/models/table/explain", "{\"instances\": [[1,2,3,4,5,6,7,8]]}", 400, "use /predict with contributions")]
+    [InlineData("/models/table/explain", "{\"instances\": [[1,2,3,4,5,6,7,8]]}", 400, "table models (imported tables")]
     [InlineData("/models/patch/explain?format=gif", "{\"instances\": [[0]]}", 400, "format must be")]
     [InlineData("/models/patch/explain?class=zebra", "{\"instances\": [[0]]}", 400, "neither a class")]
     [InlineData("/models/patch/explain?grid=0", null, 400, "grid must be")]

@@ -147,6 +147,27 @@ public sealed class TableServingTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Explain_OneRow_AnswersItsPredictionAndPerColumnContributions()
+    {
+        var reply = await Requests.PostJson(_client, $"/models/{Model}/explain", """{"instances": [{"age": 24, "plan": "basic", "signup": "2023-05-01T10:00:00Z", "active": false}]}""", null);
+        Assert.Equal(200, reply.Status);
+        Assert.Equal("table", reply.Json.GetProperty("input_kind").GetString());
+        Assert.Equal("tree-shap", reply.Json.GetProperty("method").GetString());
+        double p = ExpectedChurnProbabilities()[0];
+        Assert.Equal(p, ChurnProbability(reply.Json), 5);
+        var c = reply.Json.GetProperty("contributions");
+        var values = c.GetProperty("values").EnumerateObject().ToDictionary(x => x.Name, x => x.Value.GetDouble());
+        Assert.Equal(["age", "plan", "signup", "active"], values.Keys);
+        Assert.Equal(Math.Log(p / (1 - p)), c.GetProperty("bias").GetDouble() + values.Values.Sum(), 6);
+
+        var two = await Requests.PostJson(_client, $"/models/{Model}/explain", $$"""{"instances": {{Rows}}}""", null);
+        Assert.Equal(400, two.Status);
+        Assert.Contains("one row at a time", two.Body);
+        var picture = await Requests.PostJson(_client, $"/models/{Model}/explain?format=png", """{"instances": [{"plan": "pro"}]}""", null);
+        Assert.Equal(400, picture.Status);
+    }
+
+    [Fact]
     public async Task Infer_OneInputPerColumn_AnswersAsPredictDoes_WithContributionsInParameters()
     {
         const string body = """

@@ -1,0 +1,67 @@
+using Lepton.Cli.Rendering;
+using Lepton.Data.Tables;
+using Lepton.Runtime;
+using Lepton.Runtime.Tables;
+using Spectre.Console;
+
+namespace Lepton.Cli.Commands;
+
+/// <summary>
+/// <c>lepton explain</c> for a table model: one row (a JSON object, or a .csv/.tsv/.parquet/.jsonl file of one row) encoded by
+/// the model's encoders, its prediction, and each raw column's contribution to the raw output (TreeSHAP for LightGBM, exact
+/// for linear models), largest first; the same numbers the server's /explain answers.
+/// </summary>
+internal static class TableExplanation
+{
+    public static int Run(string folder, string display, string? row, string? cls, bool json)
+    {
+        if (row is null) throw new ArgumentException("This is a table model: give the row with --input '{\"age\": 41, \"plan\": \"pro\"}' or --input row.jsonl (or .csv) holding one row.");
+        using var predictor = PredictorLoader.Default.Load(folder);
+        var encoder = TablePrediction.Encoder(folder, predictor.Signature)
+                      ?? throw new InvalidDataException($"{display} has no readable encoders.json; retrain it with lepton train --data TABLE@V.");
+        var rows = row.TrimStart().StartsWith('{')
+            ? [TableRowJson.Parse(row) ?? throw new ArgumentException("--input is not a JSON object of column values, e.g. {\"age\": 41, \"plan\": \"pro\"}.")]
+            : TablePrediction.Read(row, encoder);
+        if (rows.Count != 1) throw new ArgumentException($"--input holds {rows.Count} rows; lepton explain explains one row at a time (lepton predict answers many).");
+        var features = encoder.Encode(rows);
+        ColumnContributions contributions;
+        try
+        {
+            contributions = encoder.Contributions(predictor, features);
+        }
+        catch (NotSupportedException e)
+        {
+            throw new ArgumentException(e.Message);
+        }
+        var outputs = predictor.FirstOutput([TableInputEncoder.ToTensor(features)], preprocess: true).Contiguous().To(Lepton.Engine.DType.Float32).ToArray();
+        // The output explained: the only one, or the asked (else the predicted) class's raw score.
+        int output = contributions.Outputs == 1 ? 0
+            : cls is not null ? ExplainCommand.ClassId(cls, predictor.Signature.ClassNames)
+            : Array.IndexOf(outputs, outputs.Max());
+        var ranked = Enumerable.Range(0, contributions.Columns.Count)
+            .Select(c => (Column: contributions.Columns[c], Value: contributions.Of(0, output, c)))
+            .OrderByDescending(x => Math.Abs(x.Value)).ToList();
+        double bias = contributions.Bias(0, output);
+        if (json)
+        {
+            JsonOut.Write(new
+            {
+                model = display, output = contributions.OutputNames[output], raw_outputs = outputs, bias,
+                contributions = ranked.ToDictionary(x => x.Column, x => x.Value),
+                method = predictor.Kind == Lepton.Runtime.LightGbm.LightGbmModelFolder.KindName ? "tree-shap" : "exact-linear",
+            });
+            return 0;
+        }
+        AnsiConsole.MarkupLine($"{Markup.Escape(display)}: output [bold]{Markup.Escape(contributions.OutputNames[output])}[/], raw score {bias + ranked.Sum(x => x.Value):F4} = bias {bias:F4} + the columns below");
+        var table = new Spectre.Console.Table().Border(TableBorder.Rounded).AddColumns("column", "contribution", "");
+        double max = Math.Max(1e-12, ranked.Select(x => Math.Abs(x.Value)).DefaultIfEmpty(0).Max());
+        foreach (var (column, value) in ranked)
+        {
+            string bar = new string('█', (int)Math.Round(12 * Math.Abs(value) / max));
+            table.AddRow(Markup.Escape(column), value.ToString("+0.0000;-0.0000;0", System.Globalization.CultureInfo.InvariantCulture),
+                value >= 0 ? $"[green]{bar}[/]" : $"[red]{bar}[/]");
+        }
+        AnsiConsole.Console.Write(table);
+        return 0;
+    }
+}

@@ -48,7 +48,7 @@ internal static class TableExplanation
             {
                 model = display, output = contributions.OutputNames[output], raw_outputs = outputs, bias,
                 contributions = ranked.ToDictionary(x => x.Column, x => x.Value),
-                method = predictor.Kind == Lepton.Runtime.LightGbm.LightGbmModelFolder.KindName ? "tree-shap" : "exact-linear",
+                method = ColumnContributions.MethodOf(predictor.Kind),
             });
             return 0;
         }

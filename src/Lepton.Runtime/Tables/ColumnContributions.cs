@@ -9,6 +9,9 @@ public sealed record ColumnContributions(int Rows, IReadOnlyList<string> OutputN
 {
     public int Outputs => OutputNames.Count;
 
+    /// <summary>How a predictor of <paramref name="kind"/> makes its contributions: TreeSHAP for LightGBM, exact for linear models.</summary>
+    public static string MethodOf(string kind) => kind == LightGbm.LightGbmModelFolder.KindName ? "tree-shap" : "exact-linear";
+
     /// <summary>Column <paramref name="column"/>'s contribution to output <paramref name="output"/> of row <paramref name="row"/>.</summary>
     public double Of(int row, int output, int column) => Values[(row * Outputs + output) * (Columns.Count + 1) + column];
 

@@ -39,31 +39,3 @@ internal sealed class FakeStep(string name, params string[] sections) : IRecipeS
         return Task.FromResult(new JsonObject { ["step"] = name, ["run"] = Runs });
     }
 }
-
-/// <summary>A fresh SQLite registry in a temporary folder.</summary>
-internal sealed class TempRegistry : IAsyncDisposable
-{
-    private TempRegistry(string root, ModelRegistry registry) => (Root, Registry) = (root, registry);
-
-    public string Root { get; }
-
-    public ModelRegistry Registry { get; }
-
-    public static async Task<TempRegistry> CreateAsync()
-    {
-        string root = Path.Combine(Path.GetTempPath(), "lepton-recipe-" + Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(root);
-        var store = await RegistryStoreFactory.OpenAsync("sqlite:" + Path.Combine(root, "registry.db"));
-        var registry = new ModelRegistry(store, new FileArtifactStore(new FileArtifactStoreOptions(Path.Combine(root, "artifacts"))),
-            new Lepton.Registry.Packaging.ModelPackageOptions(CacheRoot: Path.Combine(root, "cache")));
-        return new TempRegistry(root, registry);
-    }
-
-    public RecipeContext Context(Recipe recipe) => new(recipe, Registry, Path.Combine(Root, "recipes", recipe.Name), "test");
-
-    public async ValueTask DisposeAsync()
-    {
-        await Registry.DisposeAsync();
-        try { Directory.Delete(Root, recursive: true); } catch (IOException) { }
-    }
-}

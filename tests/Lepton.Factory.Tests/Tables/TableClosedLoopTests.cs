@@ -18,22 +18,15 @@ namespace Lepton.Factory.Tests.Tables;
 /// </summary>
 public sealed class TableClosedLoopTests : IAsyncLifetime
 {
-    private readonly string _root = Path.Combine(Path.GetTempPath(), "lepton-table-loop", Guid.NewGuid().ToString("N"));
-    private ModelRegistry _registry = null!;
+    private TempRegistry _temp = null!;
 
-    public async Task InitializeAsync()
-    {
-        Directory.CreateDirectory(_root);
-        var store = await RegistryStoreFactory.OpenAsync($"sqlite:{Path.Combine(_root, "registry.db")}");
-        _registry = new ModelRegistry(store, new FileArtifactStore(new FileArtifactStoreOptions(Path.Combine(_root, "artifacts"))));
-    }
+    private ModelRegistry _registry => _temp.Registry;
 
-    public async Task DisposeAsync()
-    {
-        await _registry.DisposeAsync();
-        try { Directory.Delete(_root, recursive: true); }
-        catch (IOException) { }
-    }
+    private string _root => _temp.Root;
+
+    public async Task InitializeAsync() => _temp = await TempRegistry.CreateAsync("lepton-table-loop-");
+
+    public async Task DisposeAsync() => await _temp.DisposeAsync();
 
     // Rows of the new market, logged as the server logs a table row, and labelled by clients with the model's class names.
     private async Task AddFeedbackAsync(int count, int seed, IReadOnlyList<string> classes)

@@ -26,22 +26,15 @@ namespace Lepton.Factory.Tests.Tables;
 /// </summary>
 public sealed class TableEndToEndTests : IAsyncLifetime
 {
-    private readonly string _root = Path.Combine(Path.GetTempPath(), "lepton-table-e2e", Guid.NewGuid().ToString("N"));
-    private ModelRegistry _registry = null!;
+    private TempRegistry _temp = null!;
 
-    public async Task InitializeAsync()
-    {
-        Directory.CreateDirectory(_root);
-        var store = await RegistryStoreFactory.OpenAsync($"sqlite:{Path.Combine(_root, "registry.db")}");
-        _registry = new ModelRegistry(store, new FileArtifactStore(new FileArtifactStoreOptions(Path.Combine(_root, "artifacts"))));
-    }
+    private ModelRegistry _registry => _temp.Registry;
 
-    public async Task DisposeAsync()
-    {
-        await _registry.DisposeAsync();
-        try { Directory.Delete(_root, recursive: true); }
-        catch (IOException) { }
-    }
+    private string _root => _temp.Root;
+
+    public async Task InitializeAsync() => _temp = await TempRegistry.CreateAsync("lepton-table-e2e-");
+
+    public async Task DisposeAsync() => await _temp.DisposeAsync();
 
     /// <summary>Imports the churn CSV and trains a seeded gbdt registered as churn@1 in production.</summary>
     internal static async Task<TrackedTabularOutcome> TrainChurnAsync(ModelRegistry registry, string root)

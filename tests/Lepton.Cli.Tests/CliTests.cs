@@ -21,6 +21,30 @@ public sealed class CliTests(TrainedModelFixture fx)
     }
 
     [Fact]
+    public async Task TrainWithLabelSmoothingAndValidationFrequency_SmoothsTheLossAndValidatesEveryNthEpoch()
+    {
+        async Task<JsonElement> Train(string name, params string[] extra)
+        {
+            var (code, stdout, err) = await CliRun.Invoke(["train", "--data-dir", fx.DataDir, "--model", "mlp", "--epochs", "3",
+                "--out", Path.Combine(fx.Root, name), "--json", .. extra]);
+            Assert.True(code == 0, err + stdout);
+            return JsonDocument.Parse(stdout).RootElement.Clone();
+        }
+        var plain = await Train("plain-loss");
+        var smoothed = await Train("smoothed-loss", "--label-smoothing", "0.2", "--validation-freq", "2");
+        // The uniform share of the target keeps the smoothed loss well above the plain one on the same data.
+        double Loss(JsonElement r) => r.GetProperty("epochs")[2].GetProperty("loss").GetDouble();
+        Assert.True(Loss(smoothed) > Loss(plain) + 0.1, $"smoothed {Loss(smoothed)}, plain {Loss(plain)}");
+        bool Validated(JsonElement r, int i) => r.GetProperty("epochs")[i].TryGetProperty("val_loss", out var v) && v.ValueKind == JsonValueKind.Number;
+        Assert.Equal([true, true, true], new[] { Validated(plain, 0), Validated(plain, 1), Validated(plain, 2) });
+        Assert.Equal([false, true, true], new[] { Validated(smoothed, 0), Validated(smoothed, 1), Validated(smoothed, 2) });
+
+        var (code, _, err) = await CliRun.Invoke("train", "--data-dir", fx.DataDir, "--label-smoothing", "1", "--out", Path.Combine(fx.Root, "bad-ls"));
+        Assert.Equal(2, code);
+        Assert.Contains("--label-smoothing must be in [0, 1)", err);
+    }
+
+    [Fact]
     public void TrainWritesAModelFolderWithMetrics()
     {
         Assert.True(fx.TrainResult.Code == 0, fx.TrainResult.Err + fx.TrainResult.Out);

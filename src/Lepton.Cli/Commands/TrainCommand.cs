@@ -47,6 +47,8 @@ public static class TrainCommand
             Description = "Hold out this fraction of the training set for validation (default 0: validate on the test split).",
             DefaultValueFactory = _ => 0,
         };
+        var labelSmoothing = new Option<double>("--label-smoothing") { Description = "Images: mix this share of a uniform target into the cross-entropy (0.1 is usual).", DefaultValueFactory = _ => 0 };
+        var validationFreq = new Option<int>("--validation-freq") { Description = "Images: validate every N epochs (and after the last one).", DefaultValueFactory = _ => 1 };
         var augment = new Option<string?>("--augment")
         {
             Description = "Augment training batches of an image data set, e.g. \"flip,rotate=15,shear=0.2,zoom=0.2,crop=0.9,brightness=0.2,contrast=0.2,cutout=8\" (preview with lepton data preview); of an audio data set, e.g. \"shift=0.1,noise=20,time_mask=10,freq_mask=6\" (its default) or none.",
@@ -81,7 +83,7 @@ public static class TrainCommand
                                        "  lepton train --data keywords@2 --model kws-ds-cnn --epochs 20 --augment shift=0.1,noise=20,time_mask=10,freq_mask=6 --register keywords\n" +
                                        "  mpirun --allow-run-as-root -np 2 ./lepton train --data fashion-mnist --model cnn --threads 1 --distributed --out models/cnn\n" +
                                        "  lepton train --data fashion-mnist --model cnn --out models/cnn --resume");
-        foreach (var o in new Option[] { data, dataDir, task, threshold, model, epochs, batch, lr, optimizer, weightDecay, momentum, schedule, clip, valSplit, augment, seed, outDir, register, store, from, freeze, unfreezeAfter, backboneLr, vocabSize, maxLength, distributed, resume, threads, json, lora, folds, trees })
+        foreach (var o in new Option[] { data, dataDir, task, threshold, model, epochs, batch, lr, optimizer, weightDecay, momentum, schedule, clip, valSplit, labelSmoothing, validationFreq, augment, seed, outDir, register, store, from, freeze, unfreezeAfter, backboneLr, vocabSize, maxLength, distributed, resume, threads, json, lora, folds, trees })
             cmd.Options.Add(o);
 
         cmd.SetAction(p => CommandRunner.Run(async ct =>
@@ -149,7 +151,7 @@ public static class TrainCommand
                 Schedule: p.GetValue(schedule)!, ClipGradNorm: p.GetValue(clip), ValidationSplit: p.GetValue(valSplit), Seed: p.GetValue(seed), Task: taskSpec,
                 Augment: p.GetValue(augment),
                 Transfer: await TransferCliOptions.ResolveAsync(p, from, freeze, unfreezeAfter, backboneLr, p.GetValue(store), ct),
-                Resume: p.GetValue(resume));
+                Resume: p.GetValue(resume), LabelSmoothing: p.GetValue(labelSmoothing), ValidationFrequency: p.GetValue(validationFreq));
             string dir = p.GetValue(outDir) ?? Path.Combine(CommonOptions.Home, "models", Path.GetFileNameWithoutExtension(recipe.Model));
             if (p.GetValue(folds) is not null && p.GetValue(distributed)) throw new ArgumentException("--folds runs its folds in one process; drop --distributed.");
             if (p.GetValue(folds) is { } k)

@@ -13,7 +13,8 @@ public static partial class RecipeLoader
     internal static IReadOnlyList<string> ModelKeys { get; } = ["preset", "file"];
 
     internal static IReadOnlyList<string> TrainingKeys { get; } =
-        ["epochs", "batch_size", "learning_rate", "optimizer", "weight_decay", "momentum", "schedule", "clip_grad_norm", "validation_split", "seed", "augment"];
+        ["epochs", "batch_size", "learning_rate", "optimizer", "weight_decay", "momentum", "schedule", "clip_grad_norm", "validation_split", "seed", "augment",
+         "label_smoothing", "validation_freq"];
 
     internal static IReadOnlyList<string> GateKeys { get; } = ["min_accuracy", "max_class_recall_drop", "margin"];
 
@@ -73,7 +74,9 @@ public static partial class RecipeLoader
             ClipGradNorm: s.Double("clip_grad_norm", 0, double.MaxValue, minExclusive: true),
             ValidationSplit: ReadValidationSplit(s) ?? d.ValidationSplit,
             Seed: s.ULong("seed", d.Seed),
-            Augment: ReadAugment(s));
+            Augment: ReadAugment(s),
+            LabelSmoothing: s.Double("label_smoothing", 0, 0.99) ?? d.LabelSmoothing,
+            ValidationFrequency: s.Int("validation_freq", d.ValidationFrequency, 1, 100_000));
     }
 
     // Either the command line's text (augment: "flip,rotate=15") or a mapping of the same terms (augment: {flip: true, rotate: 15}).

@@ -28,7 +28,8 @@ public sealed record RecipeModel(string? Preset = "cnn", string? File = null)
 
 /// <summary>
 /// <c>training:</c> the optimizer, schedule and batching of the training run, with <c>lepton train</c>'s defaults;
-/// <c>augment:</c> the training images' augmentation, as <c>lepton train --augment</c>'s text or a mapping of the same terms.
+/// <c>augment:</c> the training images' augmentation, as <c>lepton train --augment</c>'s text or a mapping of the same terms;
+/// <c>label_smoothing:</c> the cross-entropy's label smoothing; <c>validation_freq:</c> validate every that many epochs.
 /// </summary>
 public sealed record RecipeTraining(
     int Epochs = 5,
@@ -41,7 +42,9 @@ public sealed record RecipeTraining(
     double? ClipGradNorm = null,
     double ValidationSplit = 0,
     ulong Seed = 0,
-    AugmentationSpec? Augment = null)
+    AugmentationSpec? Augment = null,
+    double LabelSmoothing = 0,
+    int ValidationFrequency = 1)
 {
     public static IReadOnlyList<string> Optimizers { get; } = ["adam", "adamw", "sgd"];
 
@@ -52,7 +55,8 @@ public sealed record RecipeTraining(
     public ImageClassifierRecipe ToImageClassifierRecipe(RecipeData data, RecipeModel model, string? datasetRef = null) => new(
         Data: datasetRef ?? data.Source, DataDir: data.Dir, Model: model.Reference, Epochs: Epochs, BatchSize: BatchSize, LearningRate: LearningRate,
         Optimizer: Optimizer, WeightDecay: WeightDecay, Momentum: Momentum, Schedule: Schedule, ClipGradNorm: ClipGradNorm,
-        ValidationSplit: ValidationSplit, Seed: Seed, Augment: Augment?.ToString());
+        ValidationSplit: ValidationSplit, Seed: Seed, Augment: Augment?.ToString(), LabelSmoothing: LabelSmoothing,
+        ValidationFrequency: ValidationFrequency);
 }
 
 /// <summary>

@@ -10,6 +10,8 @@ namespace Lepton.Training;
 /// many batches at once in the background (for datasets that decode or augment, e.g. ImageDataset; see DataLoaderOptions.Workers).
 /// Communicator, when set, trains data-parallel: every rank reads its part of each global batch of BatchSize examples and the
 /// gradients are averaged over the ranks before each step (see Trainer.Distributed.cs).
+/// ValidationFrequency validates every that many epochs (and always after the last one); the epochs between record no
+/// validation values.
 /// </summary>
 public sealed record FitOptions(
     int Epochs = 10,
@@ -25,7 +27,8 @@ public sealed record FitOptions(
     int InitialEpoch = 0,
     IReadOnlyList<IMetric>? Metrics = null,
     int LoaderWorkers = 1,
-    Distributed.ICommunicator? Communicator = null);
+    Distributed.ICommunicator? Communicator = null,
+    int ValidationFrequency = 1);
 
 /// <summary>
 /// Options fixed for a <see cref="Trainer"/>: the batch size of validation, evaluation and prediction passes, and whether

@@ -102,7 +102,8 @@ public sealed partial class Trainer
         double? metricAcc = Collect(metrics, "", named);
         double? trainAcc = classification ? (double)correct / samples : metricAcc;
         double? valLoss = null, valAcc = null;
-        if (validation is not null)
+        // Keras's validation_freq: skipped epochs record no validation values; the last epoch is always validated.
+        if (validation is not null && (epoch % options.ValidationFrequency == 0 || epoch == options.Epochs))
         {
             ResetAll(metrics);
             // Cancelling one rank here would leave the others waiting at the next step.

@@ -155,6 +155,8 @@ public sealed partial class Trainer
             throw new ArgumentOutOfRangeException(nameof(options), $"Fit: InitialEpoch must be in [0, Epochs={options.Epochs}], got {options.InitialEpoch}.");
         if (options.ClipGradNorm is { } c && !(c > 0))
             throw new ArgumentOutOfRangeException(nameof(options), $"Fit: ClipGradNorm must be > 0 (or null for no clipping), got {c}.");
+        if (options.ValidationFrequency < 1)
+            throw new ArgumentOutOfRangeException(nameof(options), $"Fit: ValidationFrequency must be >= 1 (validate every that many epochs), got {options.ValidationFrequency}.");
         if (train.Count == 0) throw new ArgumentException("Fit: the training set is empty.", nameof(train));
         if (options.DropLast && train.Count < options.BatchSize)
             throw new ArgumentException($"Fit: DropLast with BatchSize {options.BatchSize} leaves no batch from {train.Count} examples; lower BatchSize or turn DropLast off.", nameof(options));

@@ -9,6 +9,8 @@ namespace Lepton.Training.Workflows;
 /// training batches. <paramref name="Transfer"/>, when set, starts from a trained model
 /// with a new head instead of <paramref name="Model"/> (<c>--from</c>, <c>--freeze</c>, <c>--unfreeze-after</c>, <c>--backbone-lr-scale</c>).
 /// <see cref="Resume"/> continues from the last epoch checkpoint in the output folder (<c>--resume</c>).
+/// <see cref="LabelSmoothing"/> mixes that share of a uniform target into a classifier's cross-entropy (<c>--label-smoothing</c>);
+/// <see cref="ValidationFrequency"/> validates every that many epochs and after the last (<c>--validation-freq</c>).
 /// </summary>
 public sealed record ImageClassifierRecipe(
     string Data = "fashion-mnist",
@@ -27,4 +29,6 @@ public sealed record ImageClassifierRecipe(
     TaskSpec? Task = null,
     string? Augment = null,
     Transfer.TransferOptions? Transfer = null,
-    bool Resume = false);
+    bool Resume = false,
+    double LabelSmoothing = 0,
+    int ValidationFrequency = 1);

@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using Lepton.Data;
 using Lepton.Engine;
 using Lepton.NN;
+using Lepton.NN.Losses;
 using Lepton.NN.Serialization;
 using Lepton.Registry.Datasets.Images;
 using Lepton.Training.Callbacks;
@@ -68,7 +69,11 @@ public static class ImageClassifierTraining
         transfer?.ConfigureOptimizer(optimizer);
         int batches = (train.Count + recipe.BatchSize - 1) / recipe.BatchSize;
         var schedule = OptimizerFactory.CreateSchedule(recipe.Schedule, recipe.LearningRate, recipe.Epochs, batches);
-        var task = TrainingTask.Create(data.Spec.Task);
+        var task = recipe.LabelSmoothing > 0
+            ? (data.Spec.Task.Kind == TaskKind.Multiclass
+                ? new MulticlassTask(data.Spec.Task, new CrossEntropyOptions(LabelSmoothing: recipe.LabelSmoothing))
+                : throw new ArgumentException($"--label-smoothing applies to single-label classifiers; this data's task is {data.Spec.Task.Kind}. Leave it out."))
+            : TrainingTask.Create(data.Spec.Task);
         var trainer = new Trainer(model, optimizer, task);
 
         var spec = data.Spec;
@@ -86,7 +91,7 @@ public static class ImageClassifierTraining
         var fit = new FitOptions(Epochs: recipe.Epochs, BatchSize: recipe.BatchSize, Seed: recipe.Seed, InitialEpoch: initialEpoch, Communicator: communicator,
             ClipGradNorm: recipe.ClipGradNorm, Schedule: schedule,
             // Augmenting costs CPU per image: two loader threads keep the kernels fed (bench/image-epoch).
-            LoaderWorkers: string.IsNullOrWhiteSpace(recipe.Augment) ? 1 : 2);
+            LoaderWorkers: string.IsNullOrWhiteSpace(recipe.Augment) ? 1 : 2, ValidationFrequency: recipe.ValidationFrequency);
         var history = trainer.Fit(train, validation, fit, all, cancellationToken);
 
         double seconds = history.Epochs.Sum(e => e.Duration.TotalSeconds);
@@ -139,5 +144,7 @@ public static class ImageClassifierTraining
         if (r.BatchSize < 1) throw new ArgumentException($"--batch-size must be >= 1, got {r.BatchSize}.");
         if (!(r.LearningRate > 0)) throw new ArgumentException($"--lr must be > 0, got {r.LearningRate}.");
         if (r.ValidationSplit is < 0 or >= 1) throw new ArgumentException($"--validation-split must be in [0, 1), got {r.ValidationSplit}.");
+        if (!(r.LabelSmoothing is >= 0 and < 1)) throw new ArgumentException($"--label-smoothing must be in [0, 1) (0.1 is usual), got {r.LabelSmoothing}.");
+        if (r.ValidationFrequency < 1) throw new ArgumentException($"--validation-freq must be >= 1 (validate every that many epochs), got {r.ValidationFrequency}.");
     }
 }

@@ -25,6 +25,8 @@ public sealed class RecipeLoaderTests
           clip_grad_norm: 1.5
           validation_split: 10%
           seed: 42
+          label_smoothing: 0.1
+          validation_freq: 5
         gates:
           min_accuracy: 0.85
           max_class_recall_drop: 3%
@@ -85,7 +87,10 @@ public sealed class RecipeLoaderTests
         Assert.Equal("full.yaml", r.Source);
         Assert.Equal(new RecipeData("fashion-mnist", "/base/data/fmnist"), r.Data);
         Assert.Equal("mlp", r.Model.Reference);
-        Assert.Equal(new RecipeTraining(3, 128, 2e-3, "adamw", 0.01, 0.8, "cosine", 1.5, 0.1, 42), r.Training);
+        Assert.Equal(new RecipeTraining(3, 128, 2e-3, "adamw", 0.01, 0.8, "cosine", 1.5, 0.1, 42, LabelSmoothing: 0.1, ValidationFrequency: 5), r.Training);
+        Assert.Equal((0.1, 5), (r.Training.ToImageClassifierRecipe(r.Data, r.Model).LabelSmoothing, r.Training.ToImageClassifierRecipe(r.Data, r.Model).ValidationFrequency));
+        var bad = Assert.Throws<RecipeException>(() => RecipeLoader.Parse("name: m\ntraining:\n  label_smoothing: 1.5\n"));
+        Assert.Contains("label_smoothing", bad.Message);
         Assert.Equal(new RecipeGates(0.85, 0.03, 0.005), r.Gates);
         Assert.Equal(["fashion@production", "other@2"], r.Serve.Models);
         Assert.Equal(16, r.Serve.MaxBatchSize);

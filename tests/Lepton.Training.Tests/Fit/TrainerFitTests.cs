@@ -43,6 +43,21 @@ public sealed class TrainerFitTests
     }
 
     [Fact]
+    public void ValidationFrequencyValidatesEveryNthEpochAndTheLast()
+    {
+        var trainer = MakeTrainer(7, 0.05);
+        var history = trainer.Fit(Train, Test, new FitOptions(Epochs: 5, BatchSize: 32, Seed: 3, ValidationFrequency: 2));
+        Assert.Equal([false, true, false, true, true], history.Epochs.Select(e => e.ValidationLoss is not null).ToArray());
+        Assert.Equal([false, true, false, true, true], history.Epochs.Select(e => e.ValidationAccuracy is not null).ToArray());
+        // Skipping validation does not touch training: the same weights as validating every epoch.
+        var every = MakeTrainer(7, 0.05);
+        every.Fit(Train, Test, new FitOptions(Epochs: 5, BatchSize: 32, Seed: 3));
+        Assert.Equal(ToyModels.Weights(every.Model), ToyModels.Weights(trainer.Model));
+        var ex = Assert.Throws<ArgumentOutOfRangeException>(() => MakeTrainer(7, 0.05).Fit(Train, Test, new FitOptions(Epochs: 1, ValidationFrequency: 0)));
+        Assert.Contains("ValidationFrequency must be >= 1", ex.Message);
+    }
+
+    [Fact]
     public void SameSeedGivesBitIdenticalWeights()
     {
         float[] Run(ulong seed)

@@ -48,7 +48,7 @@ internal static class TableExplanation
             {
                 model = display, output = contributions.OutputNames[output], raw_outputs = outputs, bias,
                 contributions = ranked.ToDictionary(x => x.Column, x => x.Value),
-                method = ColumnContributions.MethodOf(predictor.Kind),
+                method = ColumnContributions.MethodOf(predictor.Kind, encoder.ModelKind),
             });
             return 0;
         }

@@ -137,7 +137,7 @@ public static class ExplainEndpoint
             w.WriteString("model_name", lease.Name);
             w.WriteString("model_version", lease.VersionLabel);
             w.WriteString("input_kind", "table");
-            w.WriteString("method", Runtime.Tables.ColumnContributions.MethodOf(lease.Kind));
+            w.WriteString("method", Runtime.Tables.ColumnContributions.MethodOf(lease.Kind, table.ModelKind));
             outputs.WritePredictRow(w, 0, serving.Options.DefaultTopK);
             TableAnswers.WriteContributions(w, "contributions", contributions, 0);
             TableAnswers.WriteIgnored(w, input.IgnoredColumns);

@@ -14,7 +14,7 @@ namespace Lepton.Training.Classic.Mlp;
 /// A multilayer perceptron for tables on Lepton's engine: features standardized with the training rows' statistics, ReLU hidden
 /// layers, a sigmoid (binary), softmax (multiclass) or identity (regression, on a standardized target) head, AdamW on shuffled
 /// mini-batches, early stopping on a stratified slice of the training rows, then (small tables) a refit on every row for the best
-/// epoch count. Seeded and deterministic. Features must be finite: impute them first (the linear encoders do).
+/// epoch count; on small tables several such members with their own seeds, averaged in one network. Seeded and deterministic. Features must be finite: impute them first (the linear encoders do).
 /// </summary>
 public static class TabularMlp
 {
@@ -73,26 +73,88 @@ public static class TabularMlp
 
         var data = new TrainingRows(z, targets, f, task);
         int batch = o.ResolvedBatchSize(n);
+        int members = o.ResolvedMembers(n);
         var all = Enumerable.Range(0, n).ToArray();
         bool validate = o.Patience > 0 && n >= o.MinRowsForValidation;
-        Sequential network;
-        TabularMlpFit fit;
-        if (validate)
+        bool refit = validate && o.ResolvedRefit(n);
+        var networks = new List<Sequential>();
+        var epochs = new List<int>();
+        var bestEpochs = new List<int>();
+        var losses = new List<double>();
+        for (int m = 0; m < members; m++)
         {
-            var (fitRows, validRows) = TableRows.Split(labels, task, o.ValidationFraction, o.Seed);
-            var first = Train(data, fitRows, validRows, o.MaxEpochs, o, batch, ct);
-            bool refit = o.ResolvedRefit(n);
-            network = refit ? Train(data, all, [], first.BestEpoch, o, batch, ct).Network : first.Network;
-            fit = new TabularMlpFit(first.Epochs, first.BestEpoch, first.BestLoss, refit, batch);
+            // Each member has its own seed: its own initial weights, batch order and validation slice.
+            var member = o with { Seed = unchecked(o.Seed + m) };
+            if (validate)
+            {
+                var (fitRows, validRows) = TableRows.Split(labels, task, o.ValidationFraction, member.Seed);
+                var first = Train(data, fitRows, validRows, o.MaxEpochs, member, batch, ct);
+                networks.Add(refit ? Train(data, all, [], first.BestEpoch, member, batch, ct).Network : first.Network);
+                epochs.Add(first.Epochs);
+                bestEpochs.Add(first.BestEpoch);
+                losses.Add(first.BestLoss);
+            }
+            else
+            {
+                var only = Train(data, all, [], o.MaxEpochs, member, batch, ct);
+                networks.Add(only.Network);
+                epochs.Add(only.Epochs);
+                bestEpochs.Add(only.Epochs);
+                losses.Add(double.NaN);
+            }
         }
-        else
-        {
-            var only = Train(data, all, [], o.MaxEpochs, o, batch, ct);
-            network = only.Network;
-            fit = new TabularMlpFit(only.Epochs, only.Epochs, double.NaN, false, batch);
-        }
+        var network = networks.Count == 1 ? networks[0] : Pack(networks);
         FoldScales(network, mean, scale, yMean, yScale);
-        return new TabularMlpModel(task, network, x.FeatureNames, mean) { Fit = fit, Options = o };
+        var fit = new TabularMlpFit(members, epochs, bestEpochs, losses, refit, batch);
+        return new TabularMlpModel(task, network, x.FeatureNames, mean) { Fit = fit, Options = o, Members = members };
+    }
+
+    /// <summary>
+    /// One network that computes the mean raw output of <paramref name="members"/> (same shape each): hidden layers side by side
+    /// (the first stacked, the deeper ones block-diagonal), the last layer averaging; still a Linear/ReLU chain, served and
+    /// explained like a single member.
+    /// </summary>
+    public static Sequential Pack(IReadOnlyList<Sequential> members)
+    {
+        ArgumentNullException.ThrowIfNull(members);
+        if (members.Count == 0) throw new ArgumentException("Pack needs at least one network.", nameof(members));
+        var chains = members.Select(m => Runtime.Tables.MlpContributions.LinearsOf(m)
+            ?? throw new ArgumentException($"Pack takes Linear/ReLU chains; got {m}.", nameof(members))).ToList();
+        int depth = chains[0].Count, count = members.Count;
+        if (chains.Any(c => c.Count != depth || c.Zip(chains[0]).Any(p => p.First.InFeatures != p.Second.InFeatures || p.First.OutFeatures != p.Second.OutFeatures)))
+            throw new ArgumentException("Pack takes networks of one shape.", nameof(members));
+        var layers = new List<Module>();
+        for (int l = 0; l < depth; l++)
+        {
+            var shape = chains[0][l];
+            bool first = l == 0, last = l == depth - 1;
+            int ins = first ? shape.InFeatures : shape.InFeatures * count;
+            int outs = last ? shape.OutFeatures : shape.OutFeatures * count;
+            var packed = new LinearLayer(ins, outs, rng: new Generator(0));
+            var w = packed.Weight.Value.Span<float>();
+            var b = packed.Bias!.Value.Span<float>();
+            w.Clear();
+            b.Clear();
+            for (int m = 0; m < count; m++)
+            {
+                var layer = chains[m][l];
+                var mw = layer.Weight.Value.Contiguous().ToArray();
+                var mb = layer.Bias!.Value.Contiguous().ToArray();
+                int rowAt = last ? 0 : m * shape.OutFeatures;
+                int colAt = first ? 0 : m * shape.InFeatures;
+                float share = last ? 1f / count : 1f;
+                for (int r = 0; r < shape.OutFeatures; r++)
+                {
+                    for (int c = 0; c < shape.InFeatures; c++) w[(rowAt + r) * ins + colAt + c] = mw[r * shape.InFeatures + c] * share;
+                    b[rowAt + r] += mb[r] * share;
+                }
+            }
+            layers.Add(packed);
+            if (!last) layers.Add(new ReLU());
+        }
+        var network = new Sequential(layers);
+        network.Eval();
+        return network;
     }
 
     /// <summary>The network Linear(F, h₁), ReLU, ..., Linear(h_last, K), initialized as PyTorch does from <paramref name="seed"/>.</summary>

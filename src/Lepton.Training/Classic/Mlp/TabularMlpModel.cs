@@ -11,8 +11,11 @@ using Lepton.Runtime.Tables;
 
 namespace Lepton.Training.Classic.Mlp;
 
-/// <summary>How a <see cref="TabularMlp"/> fit ended: epochs run, the epoch with the lowest validation loss and that loss (NaN without validation).</summary>
-public sealed record TabularMlpFit(int Epochs, int BestEpoch, double ValidationLoss, bool Refitted, int BatchSize);
+/// <summary>
+/// How a <see cref="TabularMlp"/> fit ended, per member: epochs run, the epoch with the lowest validation loss and that loss (NaN
+/// without validation); whether the members were refitted on every row, and the batch size.
+/// </summary>
+public sealed record TabularMlpFit(int Members, IReadOnlyList<int> Epochs, IReadOnlyList<int> BestEpochs, IReadOnlyList<double> ValidationLosses, bool Refitted, int BatchSize);
 
 /// <summary>
 /// A fitted multilayer perceptron on raw (encoded) features: Linear, then (ReLU, Linear) pairs, with the training standardization
@@ -56,7 +59,11 @@ public sealed class TabularMlpModel : ITabularModel
     /// <summary>Training means of the features: the baseline of the integrated gradients.</summary>
     public double[] FeatureMeans { get; }
 
+    /// <summary>Widths of the (packed) network's hidden layers; each member has these divided by <see cref="Members"/>.</summary>
     public IReadOnlyList<int> HiddenLayers { get; }
+
+    /// <summary>How many networks were averaged into <see cref="Network"/>.</summary>
+    public int Members { get; init; } = 1;
 
     /// <summary>How training ended; null for a model read back from a folder.</summary>
     public TabularMlpFit? Fit { get; init; }
@@ -123,7 +130,7 @@ public sealed class TabularMlpModel : ITabularModel
         {
             ["kind"] = KindName,
             ["learner"] = Learner,
-            ["hidden_layers"] = new JsonArray([.. HiddenLayers.Select(w => (JsonNode?)JsonValue.Create(w))]),
+            ["hidden_layers"] = new JsonArray([.. HiddenLayers.Select(w => (JsonNode?)JsonValue.Create(w / Members))]),
             ["feature_names"] = new JsonArray([.. FeatureNames.Select(n => (JsonNode?)JsonValue.Create(n))]),
             ["feature_means"] = new JsonArray([.. FeatureMeans.Select(m => (JsonNode?)JsonValue.Create(m))]),
             ["contributions"] = MlpContributions.MethodName,
@@ -134,13 +141,15 @@ public sealed class TabularMlpModel : ITabularModel
             metadata["weight_decay"] = o.WeightDecay;
             metadata["seed"] = o.Seed;
         }
+        metadata["members"] = Members;
         if (Fit is { } fit)
         {
-            metadata["epochs"] = fit.Epochs;
-            metadata["best_epoch"] = fit.BestEpoch;
+            metadata["epochs"] = new JsonArray([.. fit.Epochs.Select(e => (JsonNode?)JsonValue.Create(e))]);
+            metadata["best_epochs"] = new JsonArray([.. fit.BestEpochs.Select(e => (JsonNode?)JsonValue.Create(e))]);
             metadata["batch_size"] = fit.BatchSize;
             metadata["refitted"] = fit.Refitted;
-            if (double.IsFinite(fit.ValidationLoss)) metadata["validation_loss"] = fit.ValidationLoss;
+            if (fit.ValidationLosses.All(double.IsFinite))
+                metadata["validation_losses"] = new JsonArray([.. fit.ValidationLosses.Select(v => (JsonNode?)JsonValue.Create(v))]);
         }
         var spec = new ModelSpec
         {
@@ -168,7 +177,7 @@ public sealed class TabularMlpModel : ITabularModel
         var task = spec.Task.Kind == TaskKind.Regression ? TabularTask.Regression() : TabularTask.Classification(spec.ClassNames);
         try
         {
-            return new TabularMlpModel(task, network, names, means);
+            return new TabularMlpModel(task, network, names, means) { Members = meta["members"]?.GetValue<int>() ?? 1 };
         }
         catch (ArgumentException e)
         {
@@ -176,9 +185,9 @@ public sealed class TabularMlpModel : ITabularModel
         }
     }
 
-    /// <summary>One line for logs, e.g. <c>mlp 64x64, 37 epochs (best 17), refitted</c>.</summary>
+    /// <summary>One line for logs, e.g. <c>mlp 5 x 64x64, best epochs 17 12 20 9 15, refitted on all rows</c>.</summary>
     public override string ToString() => string.Create(CultureInfo.InvariantCulture,
-        $"mlp {string.Join("x", HiddenLayers)}{(Fit is { } f ? $", {f.Epochs} epochs (best {f.BestEpoch}){(f.Refitted ? ", refitted on all rows" : "")}" : "")}");
+        $"mlp {Members} x {string.Join("x", HiddenLayers.Select(w => w / Members))}{(Fit is { } f ? $", best epochs {string.Join(" ", f.BestEpochs)}{(f.Refitted ? ", refitted on all rows" : "")}" : "")}");
 
     private void Check(FeatureMatrix rows)
     {

@@ -25,7 +25,7 @@ public sealed record TabularMlpOptions
     public int Patience { get; init; } = 20;
 
     /// <summary>Share of the training rows held out (stratified) to stop early on; tables under <see cref="MinRowsForValidation"/> rows train on all rows.</summary>
-    public double ValidationFraction { get; init; } = 0.1;
+    public double ValidationFraction { get; init; } = 0.2;
 
     /// <summary>Fewer training rows than this skip early stopping and train <see cref="MaxEpochs"/> on every row.</summary>
     public int MinRowsForValidation { get; init; } = 50;
@@ -36,7 +36,16 @@ public sealed record TabularMlpOptions
     /// </summary>
     public bool? Refit { get; init; }
 
+    /// <summary>
+    /// Networks trained with seeds Seed, Seed+1, ... and averaged (packed side by side into one network); null: 5 up to 10,000 rows,
+    /// where one network's result swings with its seed and training is cheap, else 1.
+    /// </summary>
+    public int? Members { get; init; }
+
     public int Seed { get; init; }
+
+    /// <summary>The number of averaged networks for <paramref name="rows"/> training rows.</summary>
+    public int ResolvedMembers(int rows) => Members ?? (rows <= 10_000 ? 5 : 1);
 
     /// <summary>The batch size used for <paramref name="rows"/> training rows.</summary>
     public int ResolvedBatchSize(int rows) => BatchSize ?? (rows <= 10_000 ? 32 : 256);
@@ -53,6 +62,7 @@ public sealed record TabularMlpOptions
         if (!(WeightDecay >= 0) || double.IsInfinity(WeightDecay)) throw new ArgumentException($"TabularMlpOptions.WeightDecay must be a finite number >= 0, got {WeightDecay}.");
         if (BatchSize is < 1) throw new ArgumentException($"The MLP's batch size (--batch-size) must be at least 1, got {BatchSize}.");
         if (MaxEpochs < 1) throw new ArgumentException($"The MLP's epochs (--epochs) must be at least 1, got {MaxEpochs}.");
+        if (Members is < 1) throw new ArgumentException($"TabularMlpOptions.Members must be at least 1, got {Members}.");
         if (Patience < 0) throw new ArgumentException($"TabularMlpOptions.Patience must be >= 0, got {Patience}.");
         if (!(ValidationFraction > 0 && ValidationFraction < 1)) throw new ArgumentException($"TabularMlpOptions.ValidationFraction must lie strictly between 0 and 1, got {ValidationFraction}.");
     }

@@ -118,7 +118,7 @@ public sealed class TabularMlpTests : IDisposable
             "multiclass" => Tuple(TableData.ThreeClasses(300), TabularTask.Classification(["a", "b", "c"])),
             _ => Tuple(TableData.Regression(300), TabularTask.Regression()),
         };
-        var model = TabularMlp.Fit(x, y, task, new TabularMlpOptions { Members = 2, MaxEpochs = 60 });
+        var model = TabularMlp.Fit(x, y, task, new TabularMlpOptions { Members = 2, MaxEpochs = 40 });
         var rows = TableRows.Subset(x, [.. Enumerable.Range(0, 12)]);
         var raw = model.RawScores(rows);
         var exact = model.Contributions(rows);
@@ -132,10 +132,11 @@ public sealed class TabularMlpTests : IDisposable
         // The bias is the output at the baseline (the training means), the same for every row.
         var atMean = new FeatureMatrix([.. model.FeatureMeans.Select(m => (float)m)], 1, x.FeatureNames, []);
         Assert.Equal(model.RawScores(atMean)[0], exact.Bias(5, 0), 3);
-        // The exact path integral against the plain midpoint rule with many steps.
-        var reference = MlpContributions.FromNetwork(model.Network, model.FeatureNames, model.FeatureMeans).ContributionsByMidpoints(rows, 2000);
+        // The exact path integral against the plain midpoint rule with many steps, on a few rows.
+        var few = TableRows.Subset(rows, [0, 1, 2, 3]);
+        var reference = MlpContributions.FromNetwork(model.Network, model.FeatureNames, model.FeatureMeans).ContributionsByMidpoints(few, 1000);
         double scale = exact.Values.Max(Math.Abs);
-        for (int t = 0; t < exact.Values.Length; t++)
+        for (int t = 0; t < reference.Values.Length; t++)
             Assert.True(Math.Abs(exact.Values[t] - reference.Values[t]) <= 2e-3 * scale, $"value {t}: exact {exact.Values[t]} vs midpoints {reference.Values[t]}");
     }
 

@@ -89,7 +89,7 @@ public static class TabularMlp
             {
                 var (fitRows, validRows) = TableRows.Split(labels, task, o.ValidationFraction, member.Seed);
                 var first = Train(data, fitRows, validRows, o.MaxEpochs, member, batch, ct);
-                networks.Add(refit ? Train(data, all, [], first.BestEpoch, member, batch, ct).Network : first.Network);
+                networks.Add(refit ? Train(data, all, [], Math.Max(1, first.BestEpoch), member, batch, ct).Network : first.Network);
                 epochs.Add(first.Epochs);
                 bestEpochs.Add(first.BestEpoch);
                 losses.Add(first.BestLoss);

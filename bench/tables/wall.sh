@@ -18,9 +18,9 @@ dpkg -s dataset-fashion-mnist >/dev/null 2>&1 || { echo "needs Debian's dataset-
 ./lepton --version >/dev/null
 export LEPTON_CLI="${LEPTON_CLI:-dotnet $PWD/.build/cli/lepton.dll}"
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
-small="gbdt+logistic+auto:xgboost+sklearn_hgb+sklearn_linear"
+small="gbdt+logistic+mlp+auto:xgboost+sklearn_hgb+sklearn_linear"
 /usr/bin/python3 bench/tables/wall.py "$dir" "$rounds" "breast_cancer:$small" "wine:$small" \
-  "diabetes:gbdt+linear+auto:xgboost+sklearn_hgb+sklearn_linear"
+  "diabetes:gbdt+linear+mlp+auto:xgboost+sklearn_hgb+sklearn_linear"
 if [ "$fashion_rounds" -gt 0 ]; then
   /usr/bin/python3 bench/tables/fashion_csv.py "$dir" >/dev/null
   # LightGBM's learning rate set to XGBoost's default (0.3) so that the same number of rounds does the same amount of work.

@@ -72,6 +72,50 @@ public sealed class TrainTableCommandTests(TrainedModelFixture fx) : IDisposable
         (code, _, err) = await CliRun.Invoke("train", "--data", "cli-churn@2", "--model", "cnn-tables");
         Assert.Equal(2, code);
         Assert.Contains("not a learner for tables", err);
+        Assert.Contains("linear-svm, mlp", err);
+    }
+
+    [Fact]
+    public async Task TrainTable_MlpAndLinearSvm_TrainServeAndExplain()
+    {
+        _ = fx;
+        var (code, stdout, err) = await CliRun.Invoke("data", "import", Csv(), "--name", "cli-mlp", "--label-column", "churned", "--json");
+        Assert.True(code == 0, err);
+        (code, _, err) = await CliRun.Invoke("data", "split", "cli-mlp@1", "--test", "0.25", "--stratify", "--seed", "3", "--json");
+        Assert.True(code == 0, err);
+
+        // The MLP on the imputed, one-hot features, with the flags it takes; the rule needs plan x usage, which it learns.
+        string dir = Path.Combine(_root, "mlp");
+        (code, stdout, err) = await CliRun.Invoke("train", "--data", "cli-mlp@2", "--model", "mlp", "--epochs", "80", "--lr", "0.003", "--batch-size", "16",
+            "--out", dir, "--json");
+        Assert.True(code == 0, err + stdout);
+        var mlp = Json(stdout);
+        Assert.Equal("mlp", mlp.GetProperty("learner").GetString());
+        double accuracy = mlp.GetProperty("metrics").GetProperty("test_accuracy").GetDouble();
+        Assert.True(accuracy >= 0.9, $"mlp test accuracy {accuracy}");
+        var meta = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "model.json"))).RootElement.GetProperty("metadata");
+        Assert.Equal("mlp", meta.GetProperty("kind").GetString());
+        Assert.Equal(16, meta.GetProperty("batch_size").GetInt32());
+        Assert.Equal(0.003, meta.GetProperty("learning_rate").GetDouble(), 12);
+        Assert.All(meta.GetProperty("epochs").EnumerateArray(), e => Assert.InRange(e.GetInt32(), 1, 80));
+        Assert.True(File.Exists(Path.Combine(dir, "encoders.json")));
+
+        // A row with the usage left out is imputed; lepton explain answers integrated gradients that add up to the raw output.
+        (code, var explained, err) = await CliRun.Invoke("explain", "--model", dir, "--input", "{\"plan\": \"basic\", \"tenure\": 12}", "--json");
+        Assert.True(code == 0, err + explained);
+        var e = Json(explained);
+        Assert.Equal("integrated-gradients", e.GetProperty("method").GetString());
+        double sum = e.GetProperty("bias").GetDouble() + e.GetProperty("contributions").EnumerateObject().Sum(x => x.Value.GetDouble());
+        Assert.Equal(e.GetProperty("raw_outputs")[0].GetDouble(), sum, 3);
+        Assert.Equal(["plan", "tenure", "usage"], e.GetProperty("contributions").EnumerateObject().Select(x => x.Name).Order(StringComparer.Ordinal));
+
+        (code, stdout, err) = await CliRun.Invoke("train", "--data", "cli-mlp@2", "--model", "linear-svm", "--out", Path.Combine(_root, "svm"), "--json");
+        Assert.True(code == 0, err + stdout);
+        Assert.Equal("linear_svm", Json(stdout).GetProperty("learner").GetString());
+
+        (code, _, err) = await CliRun.Invoke("train", "--data", "cli-mlp@2", "--model", "gbdt", "--epochs", "10");
+        Assert.Equal(2, code);
+        Assert.Contains("--model mlp", err);
     }
 
     [Fact]

@@ -9,7 +9,7 @@ namespace Lepton.Cli.Commands;
 /// <summary>
 /// <c>lepton explain</c> for a table model: one row (a JSON object, or a .csv/.tsv/.parquet/.jsonl file of one row) encoded by
 /// the model's encoders, its prediction, and each raw column's contribution to the raw output (TreeSHAP for LightGBM, exact
-/// for linear models), largest first; the same numbers the server's /explain answers.
+/// for linear models, integrated gradients for MLPs), largest first; the same numbers the server's /explain answers.
 /// </summary>
 internal static class TableExplanation
 {
@@ -48,7 +48,7 @@ internal static class TableExplanation
             {
                 model = display, output = contributions.OutputNames[output], raw_outputs = outputs, bias,
                 contributions = ranked.ToDictionary(x => x.Column, x => x.Value),
-                method = ColumnContributions.MethodOf(predictor.Kind),
+                method = ColumnContributions.MethodOf(predictor.Kind, encoder.ModelKind),
             });
             return 0;
         }

@@ -78,6 +78,7 @@ public static class TrainCommand
                                        "  lepton train --data photos@2 --model auto --augment flip,rotate=15,zoom=0.2 --epochs 10\n" +
                                        "  lepton train --data flowers@1 --from fashion@production --freeze backbone --unfreeze-after 2 --epochs 5\n" +
                                        "  lepton train --data churn@1 --model gbdt --register churn\n" +
+                                       "  lepton train --data churn@1 --model mlp --epochs 100 --lr 1e-3 --batch-size 32\n" +
                                        "  lepton train --data shifted@1 --from fashion@production --lora rank=8,alpha=16 --register fashion-shifted\n" +
                                        "  lepton train --data reviews@1 --model text-bow --epochs 10 --register reviews\n" +
                                        "  lepton train --data keywords@2 --model kws-ds-cnn --epochs 20 --augment shift=0.1,noise=20,time_mask=10,freq_mask=6 --register keywords\n" +
@@ -95,8 +96,11 @@ public static class TrainCommand
                 if (await TrackedTabularTraining.IsTableAsync(tables, p.GetValue(data)!, ct))
                 {
                     var tabularModel = p.GetResult(model) is { Implicit: false } ? p.GetValue(model)! : "auto";
+                    double? tableLr = p.GetResult(lr) is { Implicit: false } ? p.GetValue(lr) : null;
                     var tabular = new TabularRecipe(p.GetValue(data)!, tabularModel, (int)p.GetValue(seed), Threads: p.GetValue(threads) ?? 0,
-                        Trees: TabularRecipe.TreeOptions(tabularModel, p.GetValue(trees), p.GetResult(lr) is { Implicit: false } ? p.GetValue(lr) : null));
+                        Trees: TabularRecipe.TreeOptions(tabularModel, p.GetValue(trees), tableLr),
+                        Mlp: TabularRecipe.MlpOptions(tabularModel, p.GetResult(epochs) is { Implicit: false } ? p.GetValue(epochs) : null, tableLr,
+                            p.GetResult(batch) is { Implicit: false } ? p.GetValue(batch) : null));
                     if (p.GetValue(folds) is { } tableFolds)
                         return await CrossValidationCli.RunAsync(tabular, tableFolds, p.GetValue(register) ?? tabular.Model, p.GetValue(store), p.GetValue(json), ct);
                     string tableDir = p.GetValue(outDir) ?? Path.Combine(CommonOptions.Home, "models", p.GetValue(register) ?? tabular.Model);

@@ -9,8 +9,12 @@ public sealed record ColumnContributions(int Rows, IReadOnlyList<string> OutputN
 {
     public int Outputs => OutputNames.Count;
 
-    /// <summary>How a predictor of <paramref name="kind"/> makes its contributions: TreeSHAP for LightGBM, exact for linear models.</summary>
-    public static string MethodOf(string kind) => kind == LightGbm.LightGbmModelFolder.KindName ? "tree-shap" : "exact-linear";
+    /// <summary>
+    /// How a predictor of <paramref name="kind"/> makes its contributions: TreeSHAP for LightGBM, integrated gradients for a network
+    /// whose model.json says <paramref name="modelKind"/> <c>mlp</c> (<see cref="TableInputEncoder.ModelKind"/>), exact for linear models.
+    /// </summary>
+    public static string MethodOf(string kind, string? modelKind = null) =>
+        kind == LightGbm.LightGbmModelFolder.KindName ? "tree-shap" : modelKind == MlpContributions.KindName ? MlpContributions.MethodName : "exact-linear";
 
     /// <summary>Column <paramref name="column"/>'s contribution to output <paramref name="output"/> of row <paramref name="row"/>.</summary>
     public double Of(int row, int output, int column) => Values[(row * Outputs + output) * (Columns.Count + 1) + column];

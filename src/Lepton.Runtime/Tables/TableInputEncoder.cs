@@ -29,13 +29,13 @@ public sealed class TableInputEncoder
     private readonly int[] _columnOf;
     private readonly bool[] _nanAllowed;
     private readonly HashSet<string> _columnSet;
-    private readonly IFeatureContributor? _linear;
+    private readonly IFeatureContributor? _folderContributor;
 
-    private TableInputEncoder(EncoderSet encoders, TableReferenceProfile? reference, IFeatureContributor? linear, IReadOnlyList<string> outputNames)
+    private TableInputEncoder(EncoderSet encoders, TableReferenceProfile? reference, IFeatureContributor? contributor, IReadOnlyList<string> outputNames)
     {
         Encoders = encoders;
         Reference = reference;
-        _linear = linear;
+        _folderContributor = contributor;
         OutputNames = outputNames;
         Columns = [.. encoders.Encoders.Select(e => new TableColumnInput(e.Column, e.Kind, DatatypeOf(e.Kind)))];
         _columnSet = new HashSet<string>(encoders.Encoders.Select(e => e.Column), StringComparer.Ordinal);
@@ -54,6 +54,9 @@ public sealed class TableInputEncoder
         }
         MaxKeysPerRow = Math.Max(1024, 4 * Columns.Count);
     }
+
+    /// <summary>metadata.kind of a Lepton network table model that explains itself (<c>linear</c> or <c>mlp</c>); null for other kinds.</summary>
+    public string? ModelKind { get; private init; }
 
     /// <summary>The fitted encoders (encoders.json).</summary>
     public EncoderSet Encoders { get; }
@@ -109,11 +112,17 @@ public sealed class TableInputEncoder
         if (File.Exists(Path.Combine(folder, LightGbm.LightGbmModelFolder.ModelTextFile)) && File.Exists(lightGbmSpec)
             && !LightGbm.LightGbmModelFolder.ReadSpec(File.ReadAllText(lightGbmSpec), lightGbmSpec).FeatureNames.SequenceEqual(encoders.FeatureNames, StringComparer.Ordinal))
             throw new InvalidDataException($"model.json's feature_names differ from {EncoderSet.FileName}'s features; retrain to rebuild them together.");
+        // A Lepton network explains itself from model.json: exactly (linear) or by integrated gradients (MLP).
         var linear = LinearContributions.TryLoad(folder);
-        if (linear is not null && !linear.FeatureNames.SequenceEqual(encoders.FeatureNames, StringComparer.Ordinal))
+        var mlp = linear is null ? MlpContributions.TryLoad(folder) : null;
+        var names = linear?.FeatureNames ?? mlp?.FeatureNames;
+        if (names is not null && !names.SequenceEqual(encoders.FeatureNames, StringComparer.Ordinal))
             throw new InvalidDataException($"model.json's feature names differ from {EncoderSet.FileName}'s; retrain to rebuild them together.");
         var reference = ReferenceProfile.Load(folder)?.Table;
-        return new TableInputEncoder(encoders, reference, linear, OutputNamesOf(signature));
+        return new TableInputEncoder(encoders, reference, (IFeatureContributor?)linear ?? mlp, OutputNamesOf(signature))
+        {
+            ModelKind = linear is not null ? "linear" : mlp is not null ? MlpContributions.KindName : null,
+        };
     }
 
     private static IReadOnlyList<string> OutputNamesOf(PredictorSignature signature)
@@ -182,14 +191,15 @@ public sealed class TableInputEncoder
     }
 
     /// <summary>
-    /// Contributions of each raw column to each raw output of <paramref name="rows"/>, by TreeSHAP (LightGBM) or exactly (linear);
+    /// Contributions of each raw column to each raw output of <paramref name="rows"/>, by TreeSHAP (LightGBM), exactly (linear) or by
+    /// integrated gradients (MLP);
     /// throws <see cref="NotSupportedException"/> when the predictor explains nothing.
     /// </summary>
     public ColumnContributions Contributions(IPredictor predictor, FeatureMatrix rows)
     {
         ArgumentNullException.ThrowIfNull(predictor);
-        var contributor = predictor as IFeatureContributor ?? _linear
-            ?? throw new NotSupportedException($"A {predictor.Kind} model gives no feature contributions; tree (LightGBM) and linear table models do.");
+        var contributor = predictor as IFeatureContributor ?? _folderContributor
+            ?? throw new NotSupportedException($"A {predictor.Kind} model gives no feature contributions; tree (LightGBM), linear and MLP table models do.");
         var features = contributor.Contributions(rows);
         return ColumnContributions.Sum(features, [.. Columns.Select(c => c.Name)], _columnOf, OutputNames);
     }

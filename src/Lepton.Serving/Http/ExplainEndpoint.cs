@@ -16,7 +16,7 @@ namespace Lepton.Serving.Http;
 /// body or file, one JSON instance, a text/plain body or one JSON text). Images answer the class with Grad-CAM, saliency and
 /// occlusion maps as small grids (<c>?grid=N</c> cells a side, default 32) or, with <c>?format=png</c>, the overlay PNG; texts
 /// answer token attributions (token occlusion), or with <c>?format=html</c> the highlighted text. <c>?class=</c> names the class to
-/// explain. A table model answers one row's per-column contributions (TreeSHAP for trees, exact for linear models) with its prediction.
+/// explain. A table model answers one row's per-column contributions (TreeSHAP for trees, exact for linear models, integrated gradients for MLPs) with its prediction.
 /// </summary>
 public static class ExplainEndpoint
 {
@@ -137,7 +137,7 @@ public static class ExplainEndpoint
             w.WriteString("model_name", lease.Name);
             w.WriteString("model_version", lease.VersionLabel);
             w.WriteString("input_kind", "table");
-            w.WriteString("method", Runtime.Tables.ColumnContributions.MethodOf(lease.Kind));
+            w.WriteString("method", Runtime.Tables.ColumnContributions.MethodOf(lease.Kind, table.ModelKind));
             outputs.WritePredictRow(w, 0, serving.Options.DefaultTopK);
             TableAnswers.WriteContributions(w, "contributions", contributions, 0);
             TableAnswers.WriteIgnored(w, input.IgnoredColumns);

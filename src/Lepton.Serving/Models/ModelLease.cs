@@ -68,7 +68,7 @@ public sealed class ModelLease : IDisposable
     }
 
     /// <summary>
-    /// Contributions of each raw column to each row's raw output (TreeSHAP for trees, exact for linear models) of a table model;
+    /// Contributions of each raw column to each row's raw output (TreeSHAP for trees, exact for linear models, integrated gradients for MLPs) of a table model;
     /// a 400 when the version is not a table model or its kind explains nothing.
     /// </summary>
     public Lepton.Runtime.Tables.ColumnContributions Contributions(Lepton.Data.Tables.FeatureMatrix features)

@@ -14,7 +14,7 @@ public sealed class TabularAutoTests
         var (x, y) = TableData.Binary(300);
         var result = TabularAuto.Run(x, y, TabularTask.Binary(), new TabularAutoOptions(Folds: 3, NumThreads: 2));
 
-        Assert.Equal(["logistic", "gbdt", "random_forest", "linear_svm"], result.Scores.Select(s => s.Name));
+        Assert.Equal(["logistic", "gbdt", "random_forest", "linear_svm", "mlp"], result.Scores.Select(s => s.Name));
         Assert.All(result.Scores, s => Assert.Equal(3, s.FoldScores.Count));
         var best = result.Scores.MaxBy(s => s.Mean)!;
         Assert.Equal(best.Mean, result.Scores.Single(s => s.Name == result.Best).Mean);
@@ -73,6 +73,7 @@ public sealed class TabularAutoTests
         x.Values[5] = float.NaN;
         var result = TabularAuto.Run(x, y, TabularTask.Binary(), new TabularAutoOptions(Folds: 3, NumThreads: 2));
         Assert.Contains("missing values", result.Scores.Single(s => s.Name == "logistic").Skipped, StringComparison.Ordinal);
+        Assert.Contains("missing values", result.Scores.Single(s => s.Name == "mlp").Skipped, StringComparison.Ordinal);
         Assert.True(result.Scores.Single(s => s.Name == "gbdt").Completed);
         Assert.Contains(result.Best, new[] { "gbdt", "random_forest" });
     }

@@ -1,6 +1,7 @@
 using Lepton.Data.Tables;
 using Lepton.Training.Classic.LightGbm;
 using Lepton.Training.Classic.Linear;
+using Lepton.Training.Classic.Mlp;
 
 namespace Lepton.Training.Classic.Auto;
 
@@ -12,7 +13,7 @@ public sealed record TabularCandidate(string Name, Func<FeatureMatrix, float[], 
 
     /// <summary>
     /// The default line-up, fastest first: a linear model (logistic or ridge), gradient-boosted trees, a random forest; for
-    /// classification also a linear SVM. Every one seeded with <paramref name="seed"/> on <paramref name="numThreads"/> threads.
+    /// classification also a linear SVM; last the MLP (the slowest; the time budget stops it on large tables). Every one seeded with <paramref name="seed"/> on <paramref name="numThreads"/> threads.
     /// </summary>
     public static IReadOnlyList<TabularCandidate> Defaults(TabularTask task, int seed = 0, int numThreads = 0)
     {
@@ -24,8 +25,13 @@ public sealed record TabularCandidate(string Name, Func<FeatureMatrix, float[], 
             new("random_forest", (x, y, t, ct) => GradientBoostingLearner.Fit(x, y, t, GradientBoostingOptions.RandomForest with { Seed = seed, NumThreads = numThreads }, ct)),
         };
         if (task.IsClassification) list.Add(Linear("linear_svm", LinearOptions.Svm));
+        list.Add(Mlp("mlp", new TabularMlpOptions { Seed = seed }));
         return list;
     }
+
+    /// <summary>An MLP candidate; like the linear ones it refuses matrices with missing (non-finite) values.</summary>
+    public static TabularCandidate Mlp(string name, TabularMlpOptions options) =>
+        new(name, (x, y, t, ct) => TabularMlp.Fit(x, y, t, options, ct)) { Refuses = MissingValues };
 
     /// <summary>A linear candidate; it refuses matrices with missing (non-finite) values.</summary>
     public static TabularCandidate Linear(string name, LinearOptions options) =>
@@ -34,7 +40,7 @@ public sealed record TabularCandidate(string Name, Func<FeatureMatrix, float[], 
     private static string? MissingValues(FeatureMatrix x)
     {
         foreach (var v in x.Values)
-            if (!float.IsFinite(v)) return "the features hold missing values (NaN); linear models need them imputed";
+            if (!float.IsFinite(v)) return "the features hold missing values (NaN); linear models and the MLP need them imputed";
         return null;
     }
 }

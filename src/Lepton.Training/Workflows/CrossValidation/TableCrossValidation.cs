@@ -23,8 +23,7 @@ public static class TableCrossValidation
         ArgumentNullException.ThrowIfNull(data);
         ArgumentNullException.ThrowIfNull(recipe);
         recipe.Validate();
-        var mode = recipe.Model is "logistic" or "linear" ? EncoderMode.Linear : EncoderMode.Trees;
-        var set = TableTrainingSet.Build(data.Table, data.Schema, data.Splits, new EncoderOptions(mode));
+        var set = TableTrainingSet.Build(data.Table, data.Schema, data.Splits, new EncoderOptions(TabularRecipe.EncoderModeOf(recipe.Model)));
         var task = set.Labels.Task == TableTask.Regression ? TabularTask.Regression() : TabularTask.Classification(set.Labels.Classes);
         var train = set.Train;
         if (train.Labels.Length < folds)

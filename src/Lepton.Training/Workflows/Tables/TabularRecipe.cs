@@ -2,15 +2,42 @@ namespace Lepton.Training.Workflows.Tables;
 
 /// <summary>
 /// Everything that decides a tabular training run: the table data set version (<c>NAME@V</c>), the learner (<c>gbdt</c>,
-/// <c>random-forest</c>, <c>logistic</c>, <c>linear</c>, or <c>auto</c>: cross-validated candidates within
-/// <see cref="Budget"/>), the seed and the threads LightGBM may use (0: all cores). <see cref="Trees"/>, when set, replaces the
-/// tree learners' default options (a hyperparameter search sets them).
+/// <c>random-forest</c>, <c>logistic</c>, <c>linear</c>, <c>linear-svm</c>, <c>mlp</c>, or <c>auto</c>: cross-validated candidates
+/// within <see cref="Budget"/>), the seed and the threads LightGBM may use (0: all cores). <see cref="Trees"/>, when set, replaces the
+/// tree learners' default options (a hyperparameter search sets them); <see cref="Mlp"/> the MLP's.
 /// </summary>
 public sealed record TabularRecipe(string Data, string Model = "auto", int Seed = 0, TimeSpan? Budget = null, int Threads = 0,
-    Classic.LightGbm.GradientBoostingOptions? Trees = null)
+    Classic.LightGbm.GradientBoostingOptions? Trees = null, Classic.Mlp.TabularMlpOptions? Mlp = null)
 {
     /// <summary>The learners <see cref="Model"/> may name.</summary>
-    public static IReadOnlyList<string> Models { get; } = ["auto", "gbdt", "random-forest", "logistic", "linear"];
+    public static IReadOnlyList<string> Models { get; } = ["auto", "gbdt", "random-forest", "logistic", "linear", "linear-svm", "mlp"];
+
+    /// <summary>
+    /// How a learner's features are encoded: linear models and the MLP get imputed, standardized, one-hot features (no NaN);
+    /// trees and auto get ordinal categories and NaN as it is.
+    /// </summary>
+    public static Lepton.Data.Tables.Encoding.EncoderMode EncoderModeOf(string model) =>
+        model is "logistic" or "linear" or "linear-svm" or "mlp" ? Lepton.Data.Tables.Encoding.EncoderMode.Linear : Lepton.Data.Tables.Encoding.EncoderMode.Trees;
+
+    /// <summary>
+    /// The MLP options a user's <c>--epochs</c>, <c>--lr</c> and <c>--batch-size</c> ask for (null when none is given): the most
+    /// epochs (early stopping may end sooner), AdamW's rate and the rows per step. Only <c>--model mlp</c> takes them.
+    /// </summary>
+    public static Classic.Mlp.TabularMlpOptions? MlpOptions(string model, int? epochs, double? learningRate, int? batchSize)
+    {
+        if (epochs is null && learningRate is null && batchSize is null) return null;
+        if (model != "mlp")
+        {
+            if (epochs is null && batchSize is null) return null; // --lr alone belongs to the tree learners (TreeOptions checks it)
+            throw new ArgumentException($"--epochs and --batch-size set the MLP's training; --model {model} takes neither (use --model mlp, or leave them out).");
+        }
+        var o = new Classic.Mlp.TabularMlpOptions();
+        if (epochs is { } e) o = o with { MaxEpochs = e };
+        if (learningRate is { } lr) o = o with { LearningRate = lr };
+        if (batchSize is { } b) o = o with { BatchSize = b };
+        o.Validate();
+        return o;
+    }
 
     /// <summary>
     /// The tree options a user's <c>--trees</c> and <c>--lr</c> ask for (null when neither is given): a fixed number of
@@ -20,6 +47,7 @@ public sealed record TabularRecipe(string Data, string Model = "auto", int Seed 
     public static Classic.LightGbm.GradientBoostingOptions? TreeOptions(string model, int? trees, double? learningRate)
     {
         if (trees is null && learningRate is null) return null;
+        if (model == "mlp" && trees is null) return null; // the MLP's --lr goes to MlpOptions
         if (model is not ("gbdt" or "random-forest"))
             throw new ArgumentException($"--trees and --lr set a tree learner's rounds and rate; --model {model} grows no trees (use gbdt or random-forest, or leave them out).");
         if (trees is < 1) throw new ArgumentException($"--trees must be at least 1, got {trees}.");

@@ -7,6 +7,7 @@ using Lepton.Training.Classic;
 using Lepton.Training.Classic.Auto;
 using Lepton.Training.Classic.LightGbm;
 using Lepton.Training.Classic.Linear;
+using Lepton.Training.Classic.Mlp;
 
 namespace Lepton.Training.Workflows.Tables;
 
@@ -22,8 +23,8 @@ public sealed record TabularOutcome(
 
 /// <summary>
 /// Trains a tabular learner on a table data set version: column encoders and the label encoder fitted on the train split
-/// only (trees get ordinal categories and NaN as it is; linear models imputed, standardized, one-hot features), the learner
-/// fitted (LightGBM through its C API, or a linear model on the engine, or the best of them by cross-validation), scored on
+/// only (trees get ordinal categories and NaN as it is; linear models and the MLP imputed, standardized, one-hot features), the learner
+/// fitted (LightGBM through its C API, or a linear model or an MLP on the engine, or the best of them by cross-validation), scored on
 /// the test split, and written as a model folder with <c>encoders.json</c> beside the model so predictions replay the encoding, and
 /// <c>reference.json</c> (per-column profile of the training rows, held-out prediction mix) that monitoring measures drift against.
 /// </summary>
@@ -38,11 +39,10 @@ public static class TabularTraining
         ArgumentNullException.ThrowIfNull(recipe);
         recipe.Validate();
         var clock = Stopwatch.StartNew();
-        var mode = recipe.Model is "logistic" or "linear" ? EncoderMode.Linear : EncoderMode.Trees;
-        var set = TableTrainingSet.Build(data.Table, data.Schema, data.Splits, new EncoderOptions(mode));
+        var set = TableTrainingSet.Build(data.Table, data.Schema, data.Splits, new EncoderOptions(TabularRecipe.EncoderModeOf(recipe.Model)));
         var task = set.Labels.Task == TableTask.Regression ? TabularTask.Regression() : TabularTask.Classification(set.Labels.Classes);
-        if (recipe.Model == "logistic" && !task.IsClassification)
-            throw new ArgumentException($"--model logistic classifies, but {data.Version.Name}@{data.Version.Version}'s label '{set.Labels.Column}' is a regression target; use linear, gbdt or auto.");
+        if (recipe.Model is "logistic" or "linear-svm" && !task.IsClassification)
+            throw new ArgumentException($"--model {recipe.Model} classifies, but {data.Version.Name}@{data.Version.Version}'s label '{set.Labels.Column}' is a regression target; use linear, mlp, gbdt or auto.");
         var train = set.Train;
         var (model, candidates) = Fit(recipe, train.Features, train.Labels, task, ct);
         var metrics = new Dictionary<string, double>();
@@ -74,6 +74,10 @@ public static class TabularTraining
                 return (GradientBoostingLearner.Fit(x, labels, task, (recipe.Trees ?? GradientBoostingOptions.RandomForest) with { Seed = recipe.Seed, NumThreads = recipe.Threads }, ct), []);
             case "logistic" or "linear":
                 return (LinearLearner.Fit(x, labels, task, new LinearOptions(), ct), []);
+            case "linear-svm":
+                return (LinearLearner.Fit(x, labels, task, LinearOptions.Svm, ct), []);
+            case "mlp":
+                return (TabularMlp.Fit(x, labels, task, (recipe.Mlp ?? new TabularMlpOptions()) with { Seed = recipe.Seed }, ct), []);
             default:
                 var auto = TabularAuto.Run(x, labels, task, new TabularAutoOptions(Seed: recipe.Seed, Budget: recipe.Budget, NumThreads: recipe.Threads), ct: ct);
                 return (auto.Model, auto.Scores);

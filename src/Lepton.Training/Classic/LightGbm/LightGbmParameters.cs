@@ -50,8 +50,10 @@ public static class LightGbmParameters
         if (options.Deterministic)
         {
             p["deterministic"] = "true";
-            // Row-wise histograms are the same on every run; LightGBM's automatic choice times both and may differ.
-            p["force_row_wise"] = "true";
+            // A fixed histogram layout is the same on every run (LightGBM's automatic choice times both and may differ). Column-wise,
+            // as LightGBM recommends for few threads and many features: on Fashion-MNIST's 784 columns and 2 threads, ten rounds
+            // took 18 s of boosting against 66 s row-wise (and 0.1 s against 0.7-4.5 s to set up the booster).
+            p["force_col_wise"] = "true";
         }
         if (categoricalFeatures.Count > 0) p["categorical_feature"] = string.Join(",", categoricalFeatures.Select(c => Number(c)));
         foreach (var (k, v) in options.Extra ?? new Dictionary<string, string>())

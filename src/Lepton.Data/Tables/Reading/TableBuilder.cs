@@ -31,6 +31,16 @@ internal static class TableBuilder
 
     private static TableColumn BuildColumn(RawTable raw, RawColumn c, TableSchema pinned)
     {
+        if (c.Parsed is { } parsed)
+        {
+            // Every cell was a number or missing as it was read (the reader gave identifiers and other kinds their text instead).
+            var values = parsed.ToArray();
+            if (pinned.KindOf(c.Name) is ColumnKind.Numeric) return new NumericColumn(c.Name, values);
+            if (parsed.Present == 0) return new StringColumn(c.Name, ColumnKind.Categorical, new string?[values.Length]);
+            if (KindInference.InferNumbers(values, c.Name) != ColumnKind.Numeric)
+                throw new InvalidOperationException($"Column '{c.Name}' was read as numbers but they make an identifier; the reader should have kept its text.");
+            return new NumericColumn(c.Name, values);
+        }
         if (pinned.KindOf(c.Name) is { } kind) return Convert(raw, c, kind, pinned: true);
         // Text that is all numbers is parsed once, for inference and for the column.
         if (c.Kind == RawKind.Strings && KindInference.TryParseAllNumbers(c.Text, out var numbers))

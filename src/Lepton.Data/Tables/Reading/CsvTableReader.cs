@@ -125,9 +125,18 @@ internal static class CsvTableReader
                 }
             }
             table.Origins.Add((fileIndex, line));
+            if (table.RowCount == 1) ReserveRows(columns, file.Size / Math.Max(1, row.Span.Length + 1), options);
             if ((table.RowCount & 4095) == 0) ct.ThrowIfCancellationRequested();
         }
         if (header is null) throw new TableReadException($"{file.Name} is empty; a table file starts with a header row naming its columns.");
+    }
+
+    // The first row's length estimates the rows of the file (a little over, for shorter rows); capped by the row limit.
+    private static void ReserveRows(RawColumn[] columns, long estimate, TableReadOptions options)
+    {
+        long limit = Math.Min(Math.Min(options.MaxRows, options.MaxCells / Math.Max(1, columns.Length)), 1 << 26);
+        int rows = (int)Math.Min(estimate + estimate / 8 + 16, limit);
+        foreach (var c in columns) c.Parsed?.Reserve(rows);
     }
 
     private static string[] Header(SepReader.Row row, TableFile file, TableReadOptions options)

@@ -26,6 +26,15 @@ internal sealed class NumberCells
         _values[Count++] = double.NaN;
     }
 
+    /// <summary>
+    /// Makes room for <paramref name="cells"/> cells at once: growing a wide table's columns by doubling allocates every column's
+    /// array several times, and the young ones are copied by each collection while they live (seconds of GC on Fashion-MNIST).
+    /// </summary>
+    public void Reserve(int cells)
+    {
+        if (cells > _values.Length) Array.Resize(ref _values, cells);
+    }
+
     /// <summary>The values, NaN where missing, in an array of exactly <see cref="Count"/> (the buffer itself when it fits).</summary>
     public double[] ToArray()
     {

@@ -94,7 +94,8 @@ public static class TableDatasetSummary
         };
         if (c is NumericColumn n && n.Values.Any(v => !double.IsNaN(v)))
         {
-            var present = n.Values.Where(v => !double.IsNaN(v)).ToArray();
+            // A complete column is used as it is (the same values in the same order as a filtered copy).
+            var present = Array.Exists(n.Values, double.IsNaN) ? n.Values.Where(v => !double.IsNaN(v)).ToArray() : n.Values;
             double mean = present.Average();
             s["min"] = present.Min();
             s["max"] = present.Max();

@@ -40,11 +40,7 @@ public static class TableDatasets
         TableImportOptions options, string actor, CancellationToken ct = default)
     {
         StoreNames.Check(name, "dataset");
-        var TMPW = System.Diagnostics.Stopwatch.StartNew();
-        void TMP(string what) => Console.Error.WriteLine($"TMP {what} {TMPW.Elapsed.TotalSeconds:F2} gc {GC.CollectionCount(0)}/{GC.CollectionCount(1)}/{GC.CollectionCount(2)} pause {GC.GetTotalPauseDuration().TotalSeconds:F2}");
-        TMP("start");
         var read = await TableReader.ReadAsync(path, options.Schema, options.Read, ct);
-        TMP("read");
         var table = read.Table;
         TableSplits? splits = null;
         if (options.SplitColumn is { } splitColumn)
@@ -54,9 +50,7 @@ public static class TableDatasets
             (table, splits) = SplitColumn.Extract(table, splitColumn);
         }
         var schema = TableRoles.Apply(table, options.LabelColumn, options.Task, options.GroupColumn, options.TimeColumn, options.Schema);
-        TMP("roles");
         string contentHash = TableDatasetSummary.ContentHash(table, schema, splits);
-        TMP("hash");
         var existing = await TableVersionsAsync(store, name, ct);
         if (existing.FirstOrDefault(v => v.ContentHash == contentHash) is { } same)
             return new TableImportResult(same, table, schema, true, read.Source);
@@ -66,20 +60,14 @@ public static class TableDatasets
             await using var s = File.OpenRead(f.FullPath);
             files.Add((f.Name, f.Size, Convert.ToHexStringLower(await SHA256.HashDataAsync(s, ct))));
         }
-        TMP("filehash");
         var bytes = await TableStorage.WriteAsync(table, splits, ct);
-        TMP("parquet");
         string artifact = await PutAsync(artifacts, bytes, ct);
-        TMP("put");
         ct.ThrowIfCancellationRequested();
-        var TMPS = TableDatasetSummary.Statistics(table, schema, splits);
-        TMP("stats");
         var version = await store.AddDatasetVersionAsync(name, contentHash,
             TableDatasetSummary.Manifest(table, splits, artifact, bytes.Length, read.Source.Root, files,
                 splits is null ? null : $"split pinned by column '{options.SplitColumn}'"),
-            schema.ToJson(indented: false), TMPS,
+            schema.ToJson(indented: false), TableDatasetSummary.Statistics(table, schema, splits),
             existing.Count == 0 ? null : existing.Max(v => v.Version), actor, ct);
-        TMP("sql");
         return new TableImportResult(version, table, schema, false, read.Source);
     }
 

@@ -102,7 +102,7 @@ public sealed record ReferenceProfile(
     /// </summary>
     internal static StatisticProfile Profile(double[] values, bool binAboveMax = false)
     {
-        Array.Sort(values);
+        Lepton.Data.Tables.Inspection.NumberSort.Sort(values);
         var cuts = new List<double>();
         for (int b = 1; b < Bins; b++)
         {

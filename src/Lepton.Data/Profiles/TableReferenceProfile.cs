@@ -67,48 +67,56 @@ public sealed record TableReferenceProfile(IReadOnlyList<TableColumnProfile> Col
         ArgumentNullException.ThrowIfNull(rows);
         ArgumentNullException.ThrowIfNull(columns);
         if (rows.RowCount == 0) throw new ArgumentException("A table reference needs at least one row.", nameof(rows));
-        var profiles = new List<TableColumnProfile>();
-        foreach (var name in columns)
+        // Columns profile independently: in parallel, kept in column order; the first failing column's error wins, as in a loop.
+        var profiles = new TableColumnProfile[columns.Count];
+        var errors = new Exception?[columns.Count];
+        Parallel.For(0, columns.Count, i =>
         {
-            var column = rows[name];
-            int missing = column.MissingCount();
-            double missingRate = (double)missing / column.Length;
-            string kind = ColumnKinds.Name(column.Kind);
-            if (column.Kind is ColumnKind.Numeric or ColumnKind.DateTime)
-            {
-                var values = new List<double>(column.Length - missing);
-                var probe = new TableColumnProfile(name, kind, 0, null, null);
-                if (column is NumericColumn numbers)
-                {
-                    // The typed values as they are (NaN is missing), without boxing every cell.
-                    foreach (double x in numbers.Values) if (!double.IsNaN(x)) values.Add(x);
-                }
-                else
-                {
-                    for (int r = 0; r < column.Length; r++)
-                        if (probe.Read(column.GetValue(r)) is { Missing: false } v) values.Add(v.Number);
-                }
-                profiles.Add(new TableColumnProfile(name, kind, missingRate, values.Count == 0 ? null : ReferenceProfile.Profile([.. values], binAboveMax: true), null));
-                continue;
-            }
-            var counts = new Dictionary<string, long>(StringComparer.Ordinal);
-            long seen = 0;
-            var reader = new TableColumnProfile(name, kind, 0, null, new Dictionary<string, double>());
-            for (int r = 0; r < column.Length; r++)
-            {
-                var value = column.GetValue(r);
-                string? category = column.Kind == ColumnKind.Boolean ? reader.Read(value).Category : CellValues.ToCategory(value, name);
-                if (category is null) continue;
-                counts[category] = counts.GetValueOrDefault(category) + 1;
-                seen++;
-            }
-            var shares = new Dictionary<string, double>(StringComparer.Ordinal);
-            foreach (var (category, count) in counts.OrderByDescending(kv => kv.Value).ThenBy(kv => kv.Key, StringComparer.Ordinal).Take(MaxCategories))
-                shares[category] = (double)count / Math.Max(1, seen);
-            shares[Other] = Math.Max(0, 1 - shares.Values.Sum());
-            profiles.Add(new TableColumnProfile(name, kind, missingRate, null, shares));
-        }
+            try { profiles[i] = ProfileColumn(rows, columns[i]); }
+            catch (Exception e) { errors[i] = e; }
+        });
+        if (errors.FirstOrDefault(e => e is not null) is { } first) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(first);
         var predictions = regressionPredictions is { Count: > 0 } p ? ReferenceProfile.Profile([.. p], binAboveMax: true) : null;
         return new TableReferenceProfile(profiles, predictions);
+    }
+
+    private static TableColumnProfile ProfileColumn(Table rows, string name)
+    {
+        var column = rows[name];
+        int missing = column.MissingCount();
+        double missingRate = (double)missing / column.Length;
+        string kind = ColumnKinds.Name(column.Kind);
+        if (column.Kind is ColumnKind.Numeric or ColumnKind.DateTime)
+        {
+            var values = new List<double>(column.Length - missing);
+            var probe = new TableColumnProfile(name, kind, 0, null, null);
+            if (column is NumericColumn numbers)
+            {
+                // The typed values as they are (NaN is missing), without boxing every cell.
+                foreach (double x in numbers.Values) if (!double.IsNaN(x)) values.Add(x);
+            }
+            else
+            {
+                for (int r = 0; r < column.Length; r++)
+                    if (probe.Read(column.GetValue(r)) is { Missing: false } v) values.Add(v.Number);
+            }
+            return new TableColumnProfile(name, kind, missingRate, values.Count == 0 ? null : ReferenceProfile.Profile([.. values], binAboveMax: true), null);
+        }
+        var counts = new Dictionary<string, long>(StringComparer.Ordinal);
+        long seen = 0;
+        var reader = new TableColumnProfile(name, kind, 0, null, new Dictionary<string, double>());
+        for (int r = 0; r < column.Length; r++)
+        {
+            var value = column.GetValue(r);
+            string? category = column.Kind == ColumnKind.Boolean ? reader.Read(value).Category : CellValues.ToCategory(value, name);
+            if (category is null) continue;
+            counts[category] = counts.GetValueOrDefault(category) + 1;
+            seen++;
+        }
+        var shares = new Dictionary<string, double>(StringComparer.Ordinal);
+        foreach (var (category, count) in counts.OrderByDescending(kv => kv.Value).ThenBy(kv => kv.Key, StringComparer.Ordinal).Take(MaxCategories))
+            shares[category] = (double)count / Math.Max(1, seen);
+        shares[Other] = Math.Max(0, 1 - shares.Values.Sum());
+        return new TableColumnProfile(name, kind, missingRate, null, shares);
     }
 }

@@ -58,7 +58,11 @@ public sealed class Table
         ArgumentNullException.ThrowIfNull(rows);
         foreach (int r in rows)
             if ((uint)r >= (uint)RowCount) throw new ArgumentOutOfRangeException(nameof(rows), $"Row position {r} is outside 0..{RowCount - 1}.");
-        return new Table([.. Columns.Select(c => c.Take(rows))], [.. rows.Select(r => RowNumbers[r])]);
+        // An array copies without an interface call per cell; columns copy in parallel (a wide table's split is tens of millions of cells).
+        var positions = rows as int[] ?? [.. rows];
+        var columns = new TableColumn[Columns.Count];
+        Parallel.For(0, columns.Length, i => columns[i] = Columns[i].Take(positions));
+        return new Table(columns, [.. positions.Select(r => RowNumbers[r])]);
     }
 
     /// <summary>The same rows with only the named columns, in that order.</summary>

@@ -188,6 +188,9 @@ public sealed class GradientBoostingLearnerTests : IDisposable
         Assert.Equal("multiclass", p["objective"]);
         Assert.Equal("3", p["num_class"]);
         Assert.Equal("true", p["deterministic"]);
+        // Column-wise histograms: a fixed layout (deterministic), and LightGBM's choice for few threads and many columns.
+        Assert.Equal("true", p["force_col_wise"]);
+        Assert.False(p.ContainsKey("force_row_wise"));
         Assert.Equal("3", p["num_threads"]);
         Assert.Equal("1,4", p["categorical_feature"]);
         Assert.Equal("rf", LightGbmParameters.Build(TabularTask.Binary(), GradientBoostingOptions.RandomForest, [])["boosting"]);

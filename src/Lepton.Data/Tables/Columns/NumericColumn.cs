@@ -18,7 +18,14 @@ public sealed class NumericColumn(string name, double[] values) : TableColumn(na
     public override TableColumn Take(IReadOnlyList<int> rows)
     {
         var v = new double[rows.Count];
-        for (int i = 0; i < v.Length; i++) v[i] = Values[rows[i]];
+        if (rows is int[] positions)
+        {
+            for (int i = 0; i < v.Length; i++) v[i] = Values[positions[i]];
+        }
+        else
+        {
+            for (int i = 0; i < v.Length; i++) v[i] = Values[rows[i]];
+        }
         return new NumericColumn(Name, v);
     }
 

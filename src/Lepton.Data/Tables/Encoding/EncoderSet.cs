@@ -74,20 +74,30 @@ public sealed partial class EncoderSet
         options ??= new EncoderOptions();
         options.Validate();
         if (columns.Count == 0) throw new ArgumentException("No feature columns to encode; name at least one.", nameof(columns));
-        var encoders = new List<ColumnEncoder>();
-        foreach (var name in columns)
+        // Columns fit independently: in parallel, kept in column order; a column that cannot be encoded fails the fit with the
+        // error of the first such column, as a sequential fit would.
+        var encoders = new ColumnEncoder[columns.Count];
+        var errors = new Exception?[columns.Count];
+        Parallel.For(0, columns.Count, i =>
         {
-            var c = train[name];
-            encoders.Add(c.Kind switch
+            try { encoders[i] = FitColumn(train, columns[i], options); }
+            catch (Exception e) { errors[i] = e; }
+        });
+        if (errors.FirstOrDefault(e => e is not null) is { } first) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(first);
+        return new EncoderSet(options.Mode, encoders);
+    }
+
+    private static ColumnEncoder FitColumn(Table train, string name, EncoderOptions options)
+    {
+        var c = train[name];
+        return c.Kind switch
             {
                 ColumnKind.Numeric or ColumnKind.Boolean => NumericEncoder.Fit(c, options.Mode, options.MissingIndicators),
                 ColumnKind.Categorical => CategoricalEncoder.Fit(c, options.Mode, options.MissingIndicators, options.MaxCategories),
                 ColumnKind.DateTime => DateTimeEncoder.Fit(c, options.Mode, options.MissingIndicators, options.Parts),
                 ColumnKind.Identifier => throw new ArgumentException($"Column '{name}' is an identifier (unique per row); it predicts nothing for new rows. Leave it out of the features, or pin it categorical if it is not an id."),
                 _ => throw new ArgumentException($"Column '{name}' is free text; the table encoders do not featurize text. Leave it out, or pin it categorical if its values repeat."),
-            });
-        }
-        return new EncoderSet(options.Mode, encoders);
+            };
     }
 
     /// <summary>
@@ -110,13 +120,31 @@ public sealed partial class EncoderSet
             throw new ArgumentException($"The table lacks the feature column{(missing.Count == 1 ? "" : "s")} {string.Join(", ", missing)} the encoders were fitted on; add {(missing.Count == 1 ? "it" : "them")} (empty values are fine).");
         int width = FeatureNames.Count;
         var values = new float[(long)table.RowCount * width];
-        for (int i = 0; i < Encoders.Count; i++)
+        var columns = Encoders.Select(e => table[e.Column]).ToArray();
+        // Blocks of rows, in parallel: within a block, column by column, so the writes stay within a few hundred kilobytes (a
+        // column at a time over every row strides the whole matrix). A bad cell fails with the error a column-by-column pass
+        // over every row meets first: the lowest column, then the lowest row, over all blocks.
+        int blockRows = Math.Max(1, (1 << 16) / width);
+        int blocks = (table.RowCount + blockRows - 1) / blockRows;
+        var errors = new (int Column, int Row, Exception Error)?[blocks];
+        Parallel.For(0, blocks, b =>
         {
-            var e = Encoders[i];
-            var column = table[e.Column];
-            for (int r = 0; r < table.RowCount; r++)
-                e.EncodeCell(column, r, values.AsSpan(r * width + _offsets[i], e.Width));
-        }
+            int start = b * blockRows, end = Math.Min(table.RowCount, start + blockRows), i = 0, r = start;
+            try
+            {
+                for (i = 0; i < Encoders.Count; i++)
+                {
+                    var e = Encoders[i];
+                    for (r = start; r < end; r++) e.EncodeCell(columns[i], r, values.AsSpan(r * width + _offsets[i], e.Width));
+                }
+            }
+            catch (Exception error)
+            {
+                errors[b] = (i, r, error);
+            }
+        });
+        if (errors.Where(e => e is not null).Select(e => e!.Value).OrderBy(e => e.Column).ThenBy(e => e.Row).FirstOrDefault() is { Error: { } first })
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(first);
         return new FeatureMatrix(values, table.RowCount, FeatureNames, CategoricalFeatures);
     }
 

@@ -54,7 +54,7 @@ public sealed class NumericEncoder : ColumnEncoder
     internal static (double Median, double Mean, double Std) Moments(List<double> values)
     {
         if (values.Count == 0) return (0, 0, 1);
-        values.Sort();
+        Inspection.NumberSort.Sort(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(values));
         double median = Inspection.TableStatistics.Quantile(values, 0.5);
         double mean = 0;
         foreach (var v in values) mean += v;

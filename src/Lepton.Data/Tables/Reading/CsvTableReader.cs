@@ -1,23 +1,36 @@
 using System.Text;
+using Lepton.Data.Tables.Columns;
 using Lepton.Data.Tables.Schema;
 using nietras.SeparatedValues;
 
 namespace Lepton.Data.Tables.Reading;
 
 /// <summary>
-/// Reads CSV/TSV files with Sep (SIMD-parsed, RFC 4180 quotes unescaped) into text cells (no string per field). The first row names the
-/// columns. Hostile input is refused with the file, line and column: a field over the length limit, a row with more
-/// columns than the header (or than the column limit), too many rows or cells, invalid UTF-8. Blank lines are skipped
-/// when the table has more than one column.
+/// Reads CSV/TSV files with Sep (SIMD-parsed, RFC 4180 quotes unescaped) into text cells (no string per field), or, for a column
+/// whose cells are all numbers, into the parsed numbers: a column that turns out to need its text (a cell that is not a number, an
+/// identifier) has it read in a second pass over the file (<see cref="ReadText"/>). The first row names the columns. Hostile input
+/// is refused with the file, line and column: a field over the length limit, a row with more columns than the header (or than the
+/// column limit), too many rows or cells, invalid UTF-8. Blank lines are skipped when the table has more than one column.
 /// </summary>
 internal static class CsvTableReader
 {
-    public static void Read(RawTable table, int fileIndex, TableReadOptions options, CancellationToken ct)
+    /// <summary>Reads one file's rows; columns the schema pins to a kind other than numeric keep their text from the start.</summary>
+    public static void Read(RawTable table, int fileIndex, TableReadOptions options, TableSchema? pinned, CancellationToken ct) =>
+        Guarded(table, fileIndex, () => ReadFile(table, fileIndex, options, pinned, null, ct));
+
+    /// <summary>Reads again the text of the columns that need it (<see cref="RawColumn.NeedsText"/>), every row of one file.</summary>
+    public static void ReadText(RawTable table, int fileIndex, TableReadOptions options, CancellationToken ct)
+    {
+        var columns = table.Columns.Select(c => c.NeedsText).ToArray();
+        Guarded(table, fileIndex, () => ReadFile(table, fileIndex, options, null, columns, ct));
+    }
+
+    private static void Guarded(RawTable table, int fileIndex, Action read)
     {
         var file = table.Files[fileIndex];
         try
         {
-            ReadFile(table, fileIndex, options, ct);
+            read();
         }
         catch (DecoderFallbackException)
         {
@@ -31,7 +44,8 @@ internal static class CsvTableReader
         }
     }
 
-    private static void ReadFile(RawTable table, int fileIndex, TableReadOptions options, CancellationToken ct)
+    // textOnly: the second pass, which stores the text of the marked columns only (rows were counted and checked by the first).
+    private static void ReadFile(RawTable table, int fileIndex, TableReadOptions options, TableSchema? pinned, bool[]? textOnly, CancellationToken ct)
     {
         var file = table.Files[fileIndex];
         char separator = file.Format == TableFormat.Tsv ? '\t' : ',';
@@ -46,22 +60,25 @@ internal static class CsvTableReader
         }).From(text);
 
         string[]? header = null;
-        var columns = table.Columns;
-        int width = 0;
+        RawColumn[] columns = [];
+        int width = 0, rows = 0;
         foreach (var row in reader)
         {
             int line = row.LineNumberFrom;
             if (header is null)
             {
                 header = Header(row, file, options);
-                if (fileIndex == 0)
+                if (fileIndex == 0 && textOnly is null)
                 {
-                    foreach (var name in header) columns.Add(new RawColumn(name, RawKind.Strings));
+                    // A column pinned to another kind than numeric keeps its text (the conversion reads it, errors quote it).
+                    foreach (var name in header)
+                        table.Columns.Add(new RawColumn(name, RawKind.Strings, parseNumbers: pinned?.KindOf(name) is null or ColumnKind.Numeric));
                 }
                 else
                 {
                     SameHeader(table, header, file);
                 }
+                columns = [.. table.Columns];
                 width = header.Length;
                 continue;
             }
@@ -73,6 +90,18 @@ internal static class CsvTableReader
                     throw new TableReadException($"{file.Name} line {line} has {count:N0} columns, over the limit of {options.MaxColumns:N0} (the header has {width}); is the separator right?");
                 throw new TableReadException($"{file.Name} line {line} has {count} fields but the header has {width}; quote fields that contain '{(separator == '\t' ? "\\t" : separator)}' and give every row the same number of fields.");
             }
+            if (textOnly is not null)
+            {
+                for (int c = 0; c < width; c++)
+                {
+                    if (!textOnly[c]) continue;
+                    var span = row[c].Span;
+                    if (TableValues.IsMissing(span)) columns[c].Text.AddMissing();
+                    else columns[c].Text.Add(span);
+                }
+                if ((++rows & 4095) == 0) ct.ThrowIfCancellationRequested();
+                continue;
+            }
             if (table.RowCount >= options.MaxRows)
                 throw new TableReadException($"{file.Name} line {line}: the table has more than {options.MaxRows:N0} rows, the limit; read a sample, or raise the row limit.");
             if ((long)(table.RowCount + 1) * width > options.MaxCells)
@@ -82,13 +111,32 @@ internal static class CsvTableReader
                 var span = row[c].Span;
                 if (span.Length > options.MaxFieldChars)
                     throw new TableReadException($"{file.Name} line {line}, column '{header[c]}': a field of {span.Length:N0} characters, over the limit of {options.MaxFieldChars:N0}; shorten it (or check for an unclosed quote), or raise the field limit.");
-                if (TableValues.IsMissing(span)) columns[c].Text.AddMissing();
-                else columns[c].Text.Add(span);
+                var column = columns[c];
+                if (column.Parsed is { } parsed)
+                {
+                    if (TableValues.IsMissing(span)) parsed.AddMissing();
+                    else if (TableValues.TryParseNumber(span, out double value)) parsed.Add(value);
+                    else column.StopParsing();
+                }
+                else if (!column.NeedsText)
+                {
+                    if (TableValues.IsMissing(span)) column.Text.AddMissing();
+                    else column.Text.Add(span);
+                }
             }
             table.Origins.Add((fileIndex, line));
+            if (table.RowCount == 1) ReserveRows(columns, file.Size / Math.Max(1, row.Span.Length + 1), options);
             if ((table.RowCount & 4095) == 0) ct.ThrowIfCancellationRequested();
         }
         if (header is null) throw new TableReadException($"{file.Name} is empty; a table file starts with a header row naming its columns.");
+    }
+
+    // The first row's length estimates the rows of the file (a little over, for shorter rows); capped by the row limit.
+    private static void ReserveRows(RawColumn[] columns, long estimate, TableReadOptions options)
+    {
+        long limit = Math.Min(Math.Min(options.MaxRows, options.MaxCells / Math.Max(1, columns.Length)), 1 << 26);
+        int rows = (int)Math.Min(estimate + estimate / 8 + 16, limit);
+        foreach (var c in columns) c.Parsed?.Reserve(rows);
     }
 
     private static string[] Header(SepReader.Row row, TableFile file, TableReadOptions options)

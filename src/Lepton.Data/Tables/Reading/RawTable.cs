@@ -10,13 +10,40 @@ internal enum RawKind
 }
 
 /// <summary>One column as read, before kinds are inferred or checked: the values in the form the file gave them.</summary>
-internal sealed class RawColumn(string name, RawKind kind)
+internal sealed class RawColumn(string name, RawKind kind, bool parseNumbers = false)
 {
     public string Name { get; } = name;
 
     public RawKind Kind { get; } = kind;
 
     public TextCells Text { get; } = kind == RawKind.Strings ? new TextCells() : null!;
+
+    /// <summary>
+    /// A text column read with <c>parseNumbers</c>: its cells as numbers while every one so far is a number or missing (and
+    /// <see cref="Text"/> stays empty); null otherwise. See <see cref="StopParsing"/>.
+    /// </summary>
+    public NumberCells? Parsed { get; private set; } = kind == RawKind.Strings && parseNumbers ? new NumberCells() : null;
+
+    /// <summary>Whether <see cref="Text"/> is missing cells (a column that stopped parsing): the reader reads its text again.</summary>
+    public bool NeedsText { get; private set; }
+
+    /// <summary>A cell that is not a number ended the parsing: nothing more is stored until the column's text is read again.</summary>
+    public void StopParsing()
+    {
+        Parsed = null;
+        NeedsText = true;
+    }
+
+    /// <summary>Drops the parsed numbers so the column's text can be read in full (an identifier keeps its text, not its numbers).</summary>
+    public void ReadTextAgain()
+    {
+        if (Text.Count != 0) throw new InvalidOperationException($"Column '{Name}' already holds text.");
+        Parsed = null;
+        NeedsText = true;
+    }
+
+    /// <summary>The text was read in full.</summary>
+    public void TextRead() => NeedsText = false;
 
     public List<double> Numbers { get; } = kind == RawKind.Numbers ? [] : null!;
 
@@ -29,7 +56,7 @@ internal sealed class RawColumn(string name, RawKind kind)
 
     public int Count => Kind switch
     {
-        RawKind.Strings => Text.Count,
+        RawKind.Strings => Parsed?.Count ?? Text.Count,
         RawKind.Numbers => Numbers.Count,
         RawKind.Booleans => Booleans.Count,
         _ => Times.Count,

@@ -16,24 +16,39 @@ internal static class TableBuilder
         var unknown = pinned.Columns.Where(c => !names.Contains(c.Name)).Select(c => c.Name).ToList();
         if (unknown.Count > 0)
             throw new TableReadException($"The schema pins {string.Join(", ", unknown.Select(n => $"'{n}'"))}, which the data does not have; its columns are {string.Join(", ", raw.Columns.Take(20).Select(c => $"'{c.Name}'"))}. Fix the names in the schema.");
-        var columns = new List<TableColumn>(raw.Columns.Count);
-        foreach (var c in raw.Columns)
+        // Columns convert independently (parsing and inference are most of a wide table's read): in parallel, kept in file order.
+        // A bad value fails the build with the error of the first column (in file order) that has one, as a sequential build would.
+        var columns = new TableColumn[raw.Columns.Count];
+        var errors = new Exception?[columns.Length];
+        Parallel.For(0, columns.Length, i =>
         {
-            if (pinned.KindOf(c.Name) is { } kind)
-            {
-                columns.Add(Convert(raw, c, kind, pinned: true));
-                continue;
-            }
-            // Text that is all numbers is parsed once, for inference and for the column.
-            if (c.Kind == RawKind.Strings && KindInference.TryParseAllNumbers(c.Text, out var numbers))
-            {
-                columns.Add(KindInference.InferNumbers(numbers, c.Name) == ColumnKind.Numeric
-                    ? new NumericColumn(c.Name, numbers) : new StringColumn(c.Name, ColumnKind.Identifier, c.Text.ToStrings()));
-                continue;
-            }
-            columns.Add(Convert(raw, c, Infer(c), pinned: false));
-        }
+            try { columns[i] = BuildColumn(raw, raw.Columns[i], pinned); }
+            catch (Exception e) { errors[i] = e; }
+        });
+        if (errors.FirstOrDefault(e => e is not null) is { } first) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(first);
         return new Table(columns, rowNumbers);
+    }
+
+    private static TableColumn BuildColumn(RawTable raw, RawColumn c, TableSchema pinned)
+    {
+        if (c.Parsed is { } parsed)
+        {
+            // Every cell was a number or missing as it was read (the reader gave identifiers and other kinds their text instead).
+            var values = parsed.ToArray();
+            if (pinned.KindOf(c.Name) is ColumnKind.Numeric) return new NumericColumn(c.Name, values);
+            if (parsed.Present == 0) return new StringColumn(c.Name, ColumnKind.Categorical, new string?[values.Length]);
+            if (KindInference.InferNumbers(values, c.Name) != ColumnKind.Numeric)
+                throw new InvalidOperationException($"Column '{c.Name}' was read as numbers but they make an identifier; the reader should have kept its text.");
+            return new NumericColumn(c.Name, values);
+        }
+        if (pinned.KindOf(c.Name) is { } kind) return Convert(raw, c, kind, pinned: true);
+        // Text that is all numbers is parsed once, for inference and for the column.
+        if (c.Kind == RawKind.Strings && KindInference.TryParseAllNumbers(c.Text, out var numbers))
+        {
+            return KindInference.InferNumbers(numbers, c.Name) == ColumnKind.Numeric
+                ? new NumericColumn(c.Name, numbers) : new StringColumn(c.Name, ColumnKind.Identifier, c.Text.ToStrings());
+        }
+        return Convert(raw, c, Infer(c), pinned: false);
     }
 
     private static ColumnKind Infer(RawColumn c) => c.Kind switch

@@ -1,3 +1,4 @@
+using Lepton.Data.Tables.Columns;
 using Lepton.Data.Tables.Schema;
 
 namespace Lepton.Data.Tables.Reading;
@@ -22,10 +23,33 @@ public static class TableReader
         {
             ct.ThrowIfCancellationRequested();
             if (source.Files[f].Format == TableFormat.Parquet) await ParquetTableReader.ReadAsync(raw, f, options, ct);
-            else CsvTableReader.Read(raw, f, options, ct);
+            else CsvTableReader.Read(raw, f, options, pinned, ct);
         }
+        ReadTextWhereNeeded(raw, pinned, options, ct);
         if (raw.RowCount == 0) throw new TableReadException($"{path} has no data rows; a table needs at least one row below its header.");
         return new TableReadResult(TableBuilder.Build(raw, pinned), source);
+    }
+
+    // CSV columns are read as numbers while every cell is one; a column that met a cell that is not a number, or whose numbers make an
+    // identifier (kept as the text it was written in: "007"), has its text read in a second pass over the files.
+    private static void ReadTextWhereNeeded(RawTable raw, TableSchema? pinned, TableReadOptions options, CancellationToken ct)
+    {
+        foreach (var c in raw.Columns)
+            if (c.Parsed is { Present: > 0 } parsed && pinned?.KindOf(c.Name) is null && KindInference.InferNumbers(parsed.ToArray(), c.Name) == ColumnKind.Identifier)
+                c.ReadTextAgain();
+        if (!raw.Columns.Any(c => c.NeedsText)) return;
+        for (int f = 0; f < raw.Files.Count; f++)
+        {
+            ct.ThrowIfCancellationRequested();
+            CsvTableReader.ReadText(raw, f, options, ct);
+        }
+        foreach (var c in raw.Columns)
+        {
+            if (!c.NeedsText) continue;
+            if (c.Text.Count != raw.RowCount)
+                throw new TableReadException($"Column '{c.Name}': the second read of the files found {c.Text.Count:N0} cells for {raw.RowCount:N0} rows; a file changed while it was read. Import it again.");
+            c.TextRead();
+        }
     }
 
     /// <summary>Synchronous <see cref="ReadAsync"/> for callers without an async context; returns the table.</summary>

@@ -64,18 +64,20 @@ public static class KindInference
     /// <summary>Numeric, or identifier for integer ids (see the class remarks).</summary>
     public static ColumnKind InferNumbers(IReadOnlyList<double> values, string name)
     {
-        var present = new List<double>(values.Count);
+        // An identifier has a value in every row: one missing value, or too few rows, decides at once.
+        if (values.Count < MinIdentifierRows) return ColumnKind.Numeric;
+        foreach (var v in values)
+            if (double.IsNaN(v) || v != Math.Floor(v) || Math.Abs(v) > (1L << 53)) return ColumnKind.Numeric;
+        // The first repeated value decides: measurements repeat within a few rows, where sorting would cost the whole column.
+        var seen = new HashSet<double>();
+        double min = double.PositiveInfinity, max = double.NegativeInfinity;
         foreach (var v in values)
         {
-            if (double.IsNaN(v)) continue;
-            if (v != Math.Floor(v) || Math.Abs(v) > (1L << 53)) return ColumnKind.Numeric;
-            present.Add(v);
+            if (!seen.Add(v)) return ColumnKind.Numeric;
+            min = Math.Min(min, v);
+            max = Math.Max(max, v);
         }
-        if (present.Count < MinIdentifierRows || present.Count < values.Count) return ColumnKind.Numeric;
-        present.Sort();
-        for (int i = 1; i < present.Count; i++)
-            if (present[i] == present[i - 1]) return ColumnKind.Numeric;
-        bool consecutive = present[^1] - present[0] + 1 == present.Count;
+        bool consecutive = max - min + 1 == values.Count;
         return consecutive || NamedLikeId(name) ? ColumnKind.Identifier : ColumnKind.Numeric;
     }
 

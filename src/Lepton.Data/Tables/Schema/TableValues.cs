@@ -39,6 +39,10 @@ public static class TableValues
 
     /// <summary>A finite number in invariant notation ("1.5", "-2e3"); no thousands separators, no infinities.</summary>
     public static bool TryParseNumber(ReadOnlySpan<char> text, out double value) =>
+        ShortDecimal.TryParse(text, out value) || TryParseNumberSlow(text, out value);
+
+    /// <summary>The full parser behind <see cref="TryParseNumber"/>: the reference its fast path is tested against.</summary>
+    internal static bool TryParseNumberSlow(ReadOnlySpan<char> text, out double value) =>
         double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out value) && double.IsFinite(value);
 
     /// <summary>true/false or yes/no, case-insensitive.</summary>

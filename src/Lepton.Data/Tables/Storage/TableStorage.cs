@@ -41,7 +41,9 @@ public static class TableStorage
                 using var group = writer.CreateRowGroup();
                 int f = 0;
                 await group.WriteAsync<int>(fields[f++], rows.Select(r => table.RowNumbers[r]).ToArray().AsMemory(), cancellationToken: ct);
-                foreach (var c in table.Columns) await WriteColumnAsync(group, fields[f++], c.Take(rows), ct);
+                // One row group holds most tables whole: its columns are written as they are, not copied first.
+                bool whole = start == 0 && n == table.RowCount;
+                foreach (var c in table.Columns) await WriteColumnAsync(group, fields[f++], whole ? c : c.Take(rows), ct);
                 if (splits is not null)
                 {
                     await group.WriteAsync(fields[f++], rows.Select(r => (string?)splits.Split[r]).ToArray());

@@ -54,38 +54,11 @@ public static class TableDatasetSummary
 
     public static string Statistics(Table table, TableSchema schema, TableSplits? splits)
     {
+        // Columns are independent: summarized in parallel, added in table order.
+        var summaries = new JsonObject[table.Columns.Count];
+        Parallel.For(0, summaries.Length, i => summaries[i] = ColumnStatistics(table.Columns[i]));
         var columns = new JsonObject();
-        foreach (var c in table.Columns)
-        {
-            var counts = new Dictionary<string, int>(StringComparer.Ordinal);
-            for (int r = 0; r < c.Length; r++) if (c.Format(r) is { } v) counts[v] = counts.GetValueOrDefault(v) + 1;
-            var s = new JsonObject
-            {
-                ["kind"] = ColumnKinds.Name(c.Kind),
-                ["missing"] = c.MissingCount(),
-                ["distinct"] = counts.Count,
-            };
-            if (c is NumericColumn n && n.Values.Any(v => !double.IsNaN(v)))
-            {
-                var present = n.Values.Where(v => !double.IsNaN(v)).ToArray();
-                double mean = present.Average();
-                s["min"] = present.Min();
-                s["max"] = present.Max();
-                s["mean"] = Math.Round(mean, 6);
-                s["std"] = Math.Round(Math.Sqrt(present.Sum(v => (v - mean) * (v - mean)) / present.Length), 6);
-            }
-            else if (c.Kind is ColumnKind.Categorical or ColumnKind.Boolean)
-            {
-                s["top"] = new JsonArray([.. counts.OrderByDescending(kv => kv.Value).ThenBy(kv => kv.Key, StringComparer.Ordinal).Take(5)
-                    .Select(kv => (JsonNode)new JsonObject { ["value"] = kv.Key, ["count"] = kv.Value })]);
-            }
-            else if (c is DateTimeColumn t && t.Values.Any(v => v is not null))
-            {
-                s["min"] = t.Values.Where(v => v is not null).Min()!.Value.ToString("o", CultureInfo.InvariantCulture);
-                s["max"] = t.Values.Where(v => v is not null).Max()!.Value.ToString("o", CultureInfo.InvariantCulture);
-            }
-            columns[c.Name] = s;
-        }
+        for (int i = 0; i < summaries.Length; i++) columns[table.Columns[i].Name] = summaries[i];
         var o = new JsonObject { ["rows"] = table.RowCount, ["columns"] = columns };
         if (schema.LabelColumn is { } label && table.TryGetColumn(label, out var y))
         {
@@ -105,6 +78,72 @@ public static class TableDatasetSummary
             o["label"] = new JsonObject { ["column"] = label, ["task"] = schema.Task is { } t ? TableTasks.Name(t) : null, ["per_split"] = perSplit };
         }
         return o.ToJsonString();
+    }
+
+    private static JsonObject ColumnStatistics(TableColumn c)
+    {
+        // Every number is counted by its bits, not its text: "R" text is one per value, so the count is the same, without formatting each.
+        var counts = c is NumericColumn ? null : new Dictionary<string, int>(StringComparer.Ordinal);
+        if (counts is not null)
+            for (int r = 0; r < c.Length; r++) if (c.Format(r) is { } v) counts[v] = counts.GetValueOrDefault(v) + 1;
+        var s = new JsonObject
+        {
+            ["kind"] = ColumnKinds.Name(c.Kind),
+            ["missing"] = c.MissingCount(),
+            ["distinct"] = counts?.Count ?? DistinctNumbers(((NumericColumn)c).Values),
+        };
+        if (c is NumericColumn n && n.Values.Any(v => !double.IsNaN(v)))
+        {
+            // A complete column is used as it is (the same values in the same order as a filtered copy).
+            var present = Array.Exists(n.Values, double.IsNaN) ? n.Values.Where(v => !double.IsNaN(v)).ToArray() : n.Values;
+            double mean = present.Average();
+            s["min"] = present.Min();
+            s["max"] = present.Max();
+            s["mean"] = Math.Round(mean, 6);
+            s["std"] = Math.Round(Math.Sqrt(present.Sum(v => (v - mean) * (v - mean)) / present.Length), 6);
+        }
+        else if (c.Kind is ColumnKind.Categorical or ColumnKind.Boolean)
+        {
+            s["top"] = new JsonArray([.. counts!.OrderByDescending(kv => kv.Value).ThenBy(kv => kv.Key, StringComparer.Ordinal).Take(5)
+                .Select(kv => (JsonNode)new JsonObject { ["value"] = kv.Key, ["count"] = kv.Value })]);
+        }
+        else if (c is DateTimeColumn t && t.Values.Any(v => v is not null))
+        {
+            s["min"] = t.Values.Where(v => v is not null).Min()!.Value.ToString("o", CultureInfo.InvariantCulture);
+            s["max"] = t.Values.Where(v => v is not null).Max()!.Value.ToString("o", CultureInfo.InvariantCulture);
+        }
+        return s;
+    }
+
+    /// <summary>How many distinct values (by bits, so 0 and -0 differ as their texts do) the present numbers hold.</summary>
+    internal static int DistinctNumbers(double[] values)
+    {
+        // Small non-negative integers (pixels, counts, codes) are marked in a bitmap; the rest go to a set.
+        const int Small = 1 << 16;
+        ulong[]? small = null;
+        HashSet<long>? other = null;
+        int distinct = 0;
+        foreach (double v in values)
+        {
+            if (double.IsNaN(v)) continue;
+            long bits = BitConverter.DoubleToInt64Bits(v);
+            if (bits >= 0 && v < Small && v == Math.Floor(v))
+            {
+                small ??= new ulong[Small / 64];
+                int i = (int)v;
+                ulong mask = 1UL << (i & 63);
+                if ((small[i >> 6] & mask) == 0)
+                {
+                    small[i >> 6] |= mask;
+                    distinct++;
+                }
+            }
+            else if ((other ??= []).Add(bits))
+            {
+                distinct++;
+            }
+        }
+        return distinct;
     }
 
     private static JsonObject Counts(IEnumerable<string> keys)

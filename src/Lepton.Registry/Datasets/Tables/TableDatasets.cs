@@ -50,25 +50,38 @@ public static class TableDatasets
             (table, splits) = SplitColumn.Extract(table, splitColumn);
         }
         var schema = TableRoles.Apply(table, options.LabelColumn, options.Task, options.GroupColumn, options.TimeColumn, options.Schema);
-        string contentHash = TableDatasetSummary.ContentHash(table, schema, splits);
+        // The content hash, the source files' hashes, the Parquet artifact and the statistics each read the table (or the files) and
+        // nothing else: on two cores they overlap (a wide table's import spends seconds here). An import of content the name already
+        // holds computes them all too and records nothing.
+        var contentHashTask = Task.Run(() => TableDatasetSummary.ContentHash(table, schema, splits), ct);
+        var filesTask = Task.Run(() => HashFilesAsync(read.Source, ct), ct);
+        var bytesTask = Task.Run(() => TableStorage.WriteAsync(table, splits, ct), ct);
+        var statisticsTask = Task.Run(() => TableDatasetSummary.Statistics(table, schema, splits), ct);
+        await Task.WhenAll(contentHashTask, filesTask, bytesTask, statisticsTask);
+        string contentHash = contentHashTask.Result;
         var existing = await TableVersionsAsync(store, name, ct);
         if (existing.FirstOrDefault(v => v.ContentHash == contentHash) is { } same)
             return new TableImportResult(same, table, schema, true, read.Source);
-        var files = new List<(string, long, string)>();
-        foreach (var f in read.Source.Files)
-        {
-            await using var s = File.OpenRead(f.FullPath);
-            files.Add((f.Name, f.Size, Convert.ToHexStringLower(await SHA256.HashDataAsync(s, ct))));
-        }
-        var bytes = await TableStorage.WriteAsync(table, splits, ct);
+        var (files, bytes, statistics) = (filesTask.Result, bytesTask.Result, statisticsTask.Result);
         string artifact = await PutAsync(artifacts, bytes, ct);
         ct.ThrowIfCancellationRequested();
         var version = await store.AddDatasetVersionAsync(name, contentHash,
             TableDatasetSummary.Manifest(table, splits, artifact, bytes.Length, read.Source.Root, files,
                 splits is null ? null : $"split pinned by column '{options.SplitColumn}'"),
-            schema.ToJson(indented: false), TableDatasetSummary.Statistics(table, schema, splits),
+            schema.ToJson(indented: false), statistics,
             existing.Count == 0 ? null : existing.Max(v => v.Version), actor, ct);
         return new TableImportResult(version, table, schema, false, read.Source);
+    }
+
+    private static async Task<List<(string, long, string)>> HashFilesAsync(TableSource source, CancellationToken ct)
+    {
+        var files = new List<(string, long, string)>();
+        foreach (var f in source.Files)
+        {
+            await using var s = File.OpenRead(f.FullPath);
+            files.Add((f.Name, f.Size, Convert.ToHexStringLower(await SHA256.HashDataAsync(s, ct))));
+        }
+        return files;
     }
 
     /// <summary>Loads a version named by a reference (<c>name</c> or <c>name@3</c>).</summary>

@@ -55,7 +55,7 @@ public sealed record GradientBoostingOptions
 
     public int Seed { get; init; }
 
-    /// <summary>LightGBM's <c>deterministic=true</c> with <c>force_row_wise</c>: the same data, seed and threads give the same model.</summary>
+    /// <summary>LightGBM's <c>deterministic=true</c> with <c>force_col_wise</c>: the same data, seed and threads give the same model.</summary>
     public bool Deterministic { get; init; } = true;
 
     /// <summary>Further LightGBM parameters, passed as they are (they win over the ones above).</summary>

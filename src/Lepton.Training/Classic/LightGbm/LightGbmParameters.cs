@@ -50,8 +50,11 @@ public static class LightGbmParameters
         if (options.Deterministic)
         {
             p["deterministic"] = "true";
-            // Row-wise histograms are the same on every run; LightGBM's automatic choice times both and may differ.
-            p["force_row_wise"] = "true";
+            // A fixed histogram layout is the same on every run (LightGBM's automatic choice times both and may differ). Column-wise,
+            // as LightGBM recommends for few threads and many features: on Fashion-MNIST's 784 columns and 2 threads ten rounds cost
+            // about the same on an idle machine (11.8 s against 11.1 s row-wise), but row-wise stalls when the cores are shared
+            // (18 s against 66 s at a load average of 7-11).
+            p["force_col_wise"] = "true";
         }
         if (categoricalFeatures.Count > 0) p["categorical_feature"] = string.Join(",", categoricalFeatures.Select(c => Number(c)));
         foreach (var (k, v) in options.Extra ?? new Dictionary<string, string>())

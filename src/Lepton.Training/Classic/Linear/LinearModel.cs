@@ -88,30 +88,7 @@ public sealed record LinearModel : ITabularModel
     /// Predictions (N, K): class probabilities (softmax) or the positive class's probability (sigmoid) for logistic models,
     /// values for regression; an SVM's margins go through the same transforms and are scores, not calibrated probabilities.
     /// </summary>
-    public double[] Predict(FeatureMatrix rows)
-    {
-        var raw = RawScores(rows);
-        if (Task.Kind == TaskKind.Regression) return raw;
-        int k = Outputs;
-        var result = new double[raw.Length];
-        if (k == 1)
-        {
-            for (int i = 0; i < raw.Length; i++) result[i] = ScoreMath.Sigmoid(raw[i]);
-            return result;
-        }
-        for (int i = 0; i < rows.Rows; i++)
-        {
-            // Softmax in double (ScoreMath.Softmax takes float logits).
-            var logits = raw.AsSpan(i * k, k);
-            var p = result.AsSpan(i * k, k);
-            double max = double.NegativeInfinity;
-            foreach (var v in logits) max = Math.Max(max, v);
-            double sum = 0;
-            for (int c = 0; c < k; c++) sum += p[c] = Math.Exp(logits[c] - max);
-            for (int c = 0; c < k; c++) p[c] /= sum;
-        }
-        return result;
-    }
+    public double[] Predict(FeatureMatrix rows) => RawScoreLink.Apply(Task, RawScores(rows), rows.Rows, Outputs);
 
     /// <summary>Exact contributions W_kj·(x_j − mean_j), with bias b_k + Σ_j W_kj·mean_j (the output at the mean row).</summary>
     public FeatureContributions Contributions(FeatureMatrix rows)

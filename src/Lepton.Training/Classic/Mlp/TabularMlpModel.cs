@@ -84,29 +84,7 @@ public sealed class TabularMlpModel : ITabularModel
     }
 
     /// <summary>Predictions (N, K): class probabilities (softmax), the positive class's probability (sigmoid), or values.</summary>
-    public double[] Predict(FeatureMatrix rows)
-    {
-        var raw = RawScores(rows);
-        if (Task.Kind == TaskKind.Regression) return raw;
-        int k = Outputs;
-        var result = new double[raw.Length];
-        if (k == 1)
-        {
-            for (int i = 0; i < raw.Length; i++) result[i] = ScoreMath.Sigmoid(raw[i]);
-            return result;
-        }
-        for (int i = 0; i < rows.Rows; i++)
-        {
-            var logits = raw.AsSpan(i * k, k);
-            var p = result.AsSpan(i * k, k);
-            double max = double.NegativeInfinity;
-            foreach (var v in logits) max = Math.Max(max, v);
-            double sum = 0;
-            for (int c = 0; c < k; c++) sum += p[c] = Math.Exp(logits[c] - max);
-            for (int c = 0; c < k; c++) p[c] /= sum;
-        }
-        return result;
-    }
+    public double[] Predict(FeatureMatrix rows) => RawScoreLink.Apply(Task, RawScores(rows), rows.Rows, Outputs);
 
     /// <summary>Integrated gradients from the training means (exact along the path); per row and output they sum to the raw output.</summary>
     public FeatureContributions Contributions(FeatureMatrix rows)

@@ -50,18 +50,21 @@ public static class TableDatasets
             (table, splits) = SplitColumn.Extract(table, splitColumn);
         }
         var schema = TableRoles.Apply(table, options.LabelColumn, options.Task, options.GroupColumn, options.TimeColumn, options.Schema);
-        // The content hash, the source files' hashes, the Parquet artifact and the statistics each read the table (or the files) and
-        // nothing else: on two cores they overlap (a wide table's import spends seconds here). An import of content the name already
-        // holds computes them all too and records nothing.
+        // Each of these reads the table (or the files) and nothing else, so on two cores they overlap (a wide table spends seconds
+        // here); the Parquet artifact and the statistics wait for the content hash, so importing content the name already holds
+        // computes neither.
         var contentHashTask = Task.Run(() => TableDatasetSummary.ContentHash(table, schema, splits), ct);
         var filesTask = Task.Run(() => HashFilesAsync(read.Source, ct), ct);
-        var bytesTask = Task.Run(() => TableStorage.WriteAsync(table, splits, ct), ct);
-        var statisticsTask = Task.Run(() => TableDatasetSummary.Statistics(table, schema, splits), ct);
-        await Task.WhenAll(contentHashTask, filesTask, bytesTask, statisticsTask);
-        string contentHash = contentHashTask.Result;
+        string contentHash = await contentHashTask;
         var existing = await TableVersionsAsync(store, name, ct);
         if (existing.FirstOrDefault(v => v.ContentHash == contentHash) is { } same)
+        {
+            await filesTask;
             return new TableImportResult(same, table, schema, true, read.Source);
+        }
+        var bytesTask = Task.Run(() => TableStorage.WriteAsync(table, splits, ct), ct);
+        var statisticsTask = Task.Run(() => TableDatasetSummary.Statistics(table, schema, splits), ct);
+        await Task.WhenAll(filesTask, bytesTask, statisticsTask);
         var (files, bytes, statistics) = (filesTask.Result, bytesTask.Result, statisticsTask.Result);
         string artifact = await PutAsync(artifacts, bytes, ct);
         ct.ThrowIfCancellationRequested();

@@ -73,6 +73,11 @@ public sealed class TrainTableCommandTests(TrainedModelFixture fx) : IDisposable
         Assert.Equal(2, code);
         Assert.Contains("not a learner for tables", err);
         Assert.Contains("linear-svm, mlp", err);
+
+        // Image-classifier options are refused for a table, not silently dropped.
+        (code, _, err) = await CliRun.Invoke("train", "--data", "cli-churn@2", "--model", "logistic", "--label-smoothing", "0.1");
+        Assert.Equal(2, code);
+        Assert.Contains("--label-smoothing applies to image classifiers", err);
     }
 
     [Fact]

@@ -93,8 +93,16 @@ public static class TrainCommand
             if (p.GetValue(lora) is { } loraText) return await LoraTrainCli.TrainAsync(p, loraText, ct);
             await using (var tables = await ModelRegistry.OpenAsync(p.GetValue(store), ct))
             {
+                // Options only the image classifier's trainer reads are refused elsewhere, not silently dropped.
+                void ImagesOnly(string kind)
+                {
+                    foreach (var (option, flag) in new (Option, string)[] { (labelSmoothing, "--label-smoothing"), (validationFreq, "--validation-freq") })
+                        if (p.GetResult(option) is { Implicit: false })
+                            throw new ArgumentException($"{flag} applies to image classifiers; {p.GetValue(data)} is {kind} data set. Leave it out.");
+                }
                 if (await TrackedTabularTraining.IsTableAsync(tables, p.GetValue(data)!, ct))
                 {
+                    ImagesOnly("a table");
                     var tabularModel = p.GetResult(model) is { Implicit: false } ? p.GetValue(model)! : "auto";
                     double? tableLr = p.GetResult(lr) is { Implicit: false } ? p.GetValue(lr) : null;
                     var tabular = new TabularRecipe(p.GetValue(data)!, tabularModel, (int)p.GetValue(seed), Threads: p.GetValue(threads) ?? 0,
@@ -108,6 +116,7 @@ public static class TrainCommand
                 }
                 if (await TrackedAudioTraining.IsAudioAsync(tables, p.GetValue(data)!, ct))
                 {
+                    ImagesOnly("an audio");
                     if (p.GetValue(folds) is not null)
                         throw new ArgumentException($"--folds cross-validates image, table and text data set versions, fashion-mnist and tensor folders; {p.GetValue(data)} is an audio data set: train it once and read its held-out speakers' accuracy.");
                     // Options left at their image defaults take the keyword recipe's.
@@ -126,6 +135,7 @@ public static class TrainCommand
                 }
                 if (await TrackedTextTraining.IsTextAsync(tables, p.GetValue(data)!, ct))
                 {
+                    ImagesOnly("a text");
                     // Options left at their image defaults take the text recipe's (warm-up + cosine and clipping always apply).
                     var defaults = new TextRecipe(p.GetValue(data)!);
                     var text = defaults with

@@ -13,9 +13,10 @@ fi
 # Debian packages the tests use, installed only when missing: the real Fashion-MNIST files,
 # PostgreSQL (the registry tests start a throw-away server of their own on a loopback port),
 # Chromium (the dashboard's browser test drives it headless through Playwright), and Open MPI (the data-parallel
-# training tests start mpirun).
+# training tests start mpirun), and libturbojpeg0 (the system libjpeg-turbo that image decoding prefers; its tests compare it
+# with SkiaSharp's decoder).
 missing=()
-for p in dataset-fashion-mnist postgresql chromium openmpi-bin prometheus haproxy; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
+for p in dataset-fashion-mnist postgresql chromium openmpi-bin prometheus haproxy libturbojpeg0; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 if [ ${#missing[@]} -gt 0 ]; then
   sudo=""; [ "$(id -u)" -ne 0 ] && command -v sudo >/dev/null 2>&1 && sudo="sudo"
   echo "test.sh: installing ${missing[*]}..." >&2

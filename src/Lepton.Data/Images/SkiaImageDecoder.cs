@@ -5,7 +5,8 @@ namespace Lepton.Data.Images;
 
 /// <summary>
 /// Decodes JPEG (baseline and progressive), PNG, BMP, GIF (first frame) and WebP through SkiaSharp (libjpeg-turbo, libpng,
-/// libwebp inside), gray or colour, with the EXIF orientation applied. The size is read from the header and checked against
+/// libwebp inside), gray or colour, with the EXIF orientation applied; JPEGs go to the system's libjpeg-turbo first when it
+/// is installed (<see cref="TurboJpegDecoder"/>, the same pixels at less CPU). The size is read from the header and checked against
 /// a pixel budget before any pixel is decoded; truncated and corrupt files are errors naming the file.
 /// </summary>
 public static class SkiaImageDecoder
@@ -36,7 +37,8 @@ public static class SkiaImageDecoder
     {
         // Our own header readers see a PNG's or JPEG's declared size even when the rest is missing: refuse a huge one before
         // handing anything to the codec.
-        if (HeaderSize(bytes, name) is var (declaredW, declaredH) && declaredW * declaredH > maxPixels)
+        var declared = HeaderSize(bytes, name);
+        if (declared is var (declaredW, declaredH) && declaredW * declaredH > maxPixels)
             throw new InvalidDataException(
                 $"{name} is {declaredW}x{declaredH} ({declaredW * declaredH:N0} pixels), more than the {maxPixels:N0} allowed; resize it, or raise the input's max_pixels.");
         // libpng decodes a PNG cut inside its last chunks without complaint; a PNG always ends with the IEND chunk.
@@ -46,6 +48,14 @@ public static class SkiaImageDecoder
         // image marker must follow the last start of scan.
         if (Jpeg.IsJpeg(bytes) && bytes[Math.Max(0, bytes.LastIndexOf(StartOfScan))..].IndexOf(EndOfImage) < 0)
             throw new InvalidDataException($"{name} is truncated: its last scan has no end-of-image marker.");
+        if (declared is var (storedW, storedH) && Jpeg.IsJpeg(bytes) && DecodeTurboJpeg(bytes, (int)storedW, (int)storedH, width, height) is { } fast)
+            return fast;
+        return DecodeWithSkia(bytes, name, maxPixels, width, height);
+    }
+
+    /// <summary>The SkiaSharp path alone (after the checks of <see cref="Decode(ReadOnlySpan{byte}, string, long, int, int)"/>): the reference twin of the libjpeg-turbo path.</summary>
+    internal static (PngImage Image, int SourceWidth, int SourceHeight) DecodeWithSkia(ReadOnlySpan<byte> bytes, string name, long maxPixels, int width, int height)
+    {
         using var data = SKData.CreateCopy(bytes);
         using var codec = Open(data, name);
         var info = codec.Info;
@@ -85,6 +95,27 @@ public static class SkiaImageDecoder
         }
         if (!gray && Opaque(samples)) (samples, channels) = (DropAlpha(samples), 3);
         return (Orient(new PngImage(size.Width, size.Height, channels, samples), codec.EncodedOrigin), sourceW, sourceH);
+    }
+
+    // The system's libjpeg-turbo when it is there (SIMD; SkiaSharp's copy has none), at the same DCT scale ScaledSize picks
+    // and with the same EXIF orientation; null when it is absent or declines the file, which then goes to SkiaSharp.
+    private static (PngImage Image, int SourceWidth, int SourceHeight)? DecodeTurboJpeg(ReadOnlySpan<byte> bytes, int storedW, int storedH, int width, int height)
+    {
+        if (!TurboJpegDecoder.IsAvailable) return null;
+        var origin = (SKEncodedOrigin)JpegExif.Orientation(bytes);
+        bool swaps = Swaps(origin);
+        var image = TurboJpegDecoder.TryDecode(bytes, DctEighths(storedW, storedH, swaps ? height : width, swaps ? width : height));
+        if (image is null) return null;
+        return (Orient(image, origin), swaps ? storedH : storedW, swaps ? storedW : storedH);
+    }
+
+    // ScaledSize's rule for a stored w x h: the smallest k/8 whose output covers the wanted size, when it is at least twice it.
+    private static int DctEighths(int w, int h, int width, int height)
+    {
+        if (width <= 0 || height <= 0 || w < 2 * width || h < 2 * height) return 8;
+        for (int eighths = 1; eighths < 8; eighths++)
+            if (TurboJpegDecoder.Scaled(w, eighths) >= width && TurboJpegDecoder.Scaled(h, eighths) >= height) return eighths;
+        return 8;
     }
 
     // The stored (pre-orientation) size to decode at: the full size, or for a JPEG at least twice the wanted size on both

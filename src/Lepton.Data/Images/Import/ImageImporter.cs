@@ -9,8 +9,7 @@ public sealed record ImageImportOutcome(ImageManifest Manifest, ChannelSums Trai
 /// <summary>
 /// Imports scanned image files in two passes. <see cref="Plan"/> hashes every file and reads its header (no decoding) and
 /// chooses the stored size and channels; <see cref="DecodeAsync"/> decodes blocks of files on all cores, writes their pixels
-/// in path order into shards (bounded memory: two blocks of resized images at a time, one decoding while the other is
-/// written) and hands each finished shard to
+/// in path order into shards (bounded memory: one block of resized images at a time) and hands each finished shard to
 /// the caller to store. Files whose pixels an earlier version holds at the same layout are copied, not decoded.
 /// Cancellation stops between blocks and deletes the temporary shards.
 /// </summary>
@@ -69,69 +68,19 @@ public sealed class ImageImporter(ImageImportOptions options)
         var shards = new List<string>();
         var sums = new ChannelSums(plan.Channels);
         bool allTrain = files.All(f => f.Split is null); // no splits yet: statistics over every image
-        int block = Math.Max(1, Options.WorkerCount * 32);
-        // Two blocks in flight: the workers decode block i+1 while this thread appends block i to the shards and stores
-        // finished ones (hashing 32 MiB), so the cores do not idle through the sequential part.
-        var buffers = new[] { new byte[block * imageBytes], new byte[block * imageBytes] };
-        var decodedSets = new[] { new DecodedImage[block], new DecodedImage[block] };
+        int block = Math.Max(1, Options.WorkerCount * 16);
+        var buffer = new byte[block * imageBytes];
+        var decoded = new DecodedImage[block];
         int decodedCount = 0, reusedCount = 0, done = 0;
         long bytesDone = 0;
         var clock = Stopwatch.StartNew();
         using var writer = new ImageShardWriter(tempFolder, plan.Width, plan.Height, plan.Channels, Options.ShardBytes);
-        Task<(int Decoded, int Reused)>? next = files.Count > 0 ? DecodeBlock(0, 0) : null;
-        try
+        for (int start = 0; start < files.Count; start += block)
         {
-            for (int start = 0, set = 0; start < files.Count; start += block, set ^= 1)
-            {
-                var (fromBlock, reusedBlock) = await next!;
-                next = null;
-                ct.ThrowIfCancellationRequested();
-                if (start + block < files.Count) next = DecodeBlock(start + block, set ^ 1);
-                decodedCount += fromBlock;
-                reusedCount += reusedBlock;
-                int count = Math.Min(block, files.Count - start);
-                var buffer = buffers[set];
-                var decoded = decodedSets[set];
-                for (int k = 0; k < count; k++)
-                {
-                    int i = start + k;
-                    var d = decoded[k];
-                    if (d.Problem is not null)
-                    {
-                        items[i] = items[i] with { Problem = d.Problem };
-                        continue;
-                    }
-                    var pixels = buffer.AsSpan(k * imageBytes, imageBytes);
-                    var (shard, slotIndex) = writer.Next;
-                    items[i] = items[i] with { Width = d.Width, Height = d.Height, Channels = d.Channels, Shard = shard, Slot = slotIndex, Problem = null };
-                    if (allTrain || files[i].Split == ImageSplits.Train) sums.Add(pixels);
-                    if (writer.Append(pixels) is { } finished) shards.Add(await StoreAsync(finished));
-                }
-                done += count;
-                for (int k = 0; k < count; k++) bytesDone += plan.Probes[start + k].Size;
-                progress?.Report(new ImportProgress("decoding", done, files.Count, bytesDone, done / Math.Max(1e-9, clock.Elapsed.TotalSeconds)));
-            }
-        }
-        finally
-        {
-            // A block still decoding when this stops (cancellation, a failed store) finishes before its buffers go away.
-            if (next is not null)
-            {
-                try { await next; }
-                catch (OperationCanceledException) { }
-            }
-        }
-        if (writer.Finish() is { } last) shards.Add(await StoreAsync(last));
-        var manifest = new ImageManifest(items, plan.Classes(), new ImagePixels(plan.Width, plan.Height, plan.Channels, plan.ResizeName, shards));
-        return new ImageImportOutcome(manifest, sums, decodedCount, reusedCount);
-
-        // Decodes files [start, start + block) into buffer set `set` on all workers; returns how many were decoded and reused.
-        Task<(int Decoded, int Reused)> DecodeBlock(int start, int set) => Task.Run(() =>
-        {
-            int count = Math.Min(block, files.Count - start), fromBlock = 0, reusedBlock = 0;
-            var buffer = buffers[set];
-            var decoded = decodedSets[set];
-            Parallel.For(0, count, new ParallelOptions { MaxDegreeOfParallelism = Options.WorkerCount, CancellationToken = ct }, k =>
+            ct.ThrowIfCancellationRequested();
+            int count = Math.Min(block, files.Count - start);
+            int fromBlock = 0, reusedBlock = 0;
+            await Task.Run(() => Parallel.For(0, count, new ParallelOptions { MaxDegreeOfParallelism = Options.WorkerCount, CancellationToken = ct }, k =>
             {
                 int i = start + k;
                 var probe = plan.Probes[i];
@@ -147,9 +96,31 @@ public sealed class ImageImporter(ImageImportOptions options)
                 decoded[k] = ImageFileReader.Decode(File.ReadAllBytes(files[i].FullPath), files[i].Path, Options.MaxPixels,
                     plan.Channels, plan.Width, plan.Height, plan.Resize, slot);
                 Interlocked.Increment(ref fromBlock);
-            });
-            return (fromBlock, reusedBlock);
-        }, ct);
+            }), ct);
+            decodedCount += fromBlock;
+            reusedCount += reusedBlock;
+            for (int k = 0; k < count; k++)
+            {
+                int i = start + k;
+                var d = decoded[k];
+                if (d.Problem is not null)
+                {
+                    items[i] = items[i] with { Problem = d.Problem };
+                    continue;
+                }
+                var pixels = buffer.AsSpan(k * imageBytes, imageBytes);
+                var (shard, slotIndex) = writer.Next;
+                items[i] = items[i] with { Width = d.Width, Height = d.Height, Channels = d.Channels, Shard = shard, Slot = slotIndex, Problem = null };
+                if (allTrain || files[i].Split == ImageSplits.Train) sums.Add(pixels);
+                if (writer.Append(pixels) is { } finished) shards.Add(await StoreAsync(finished));
+            }
+            done += count;
+            for (int k = 0; k < count; k++) bytesDone += plan.Probes[start + k].Size;
+            progress?.Report(new ImportProgress("decoding", done, files.Count, bytesDone, done / Math.Max(1e-9, clock.Elapsed.TotalSeconds)));
+        }
+        if (writer.Finish() is { } last) shards.Add(await StoreAsync(last));
+        var manifest = new ImageManifest(items, plan.Classes(), new ImagePixels(plan.Width, plan.Height, plan.Channels, plan.ResizeName, shards));
+        return new ImageImportOutcome(manifest, sums, decodedCount, reusedCount);
 
         async Task<string> StoreAsync(string path)
         {

@@ -36,7 +36,7 @@ public static class Jpeg
     private static bool IsFrameMarker(int marker) => marker is >= 0xC0 and <= 0xCF and not 0xC4 and not 0xC8 and not 0xCC;
 
     /// <summary>Steps to the next marker (skipping fill bytes) and returns its code; pos ends just after the marker.</summary>
-    private static int NextMarker(ReadOnlySpan<byte> data, ref int pos, string name)
+    internal static int NextMarker(ReadOnlySpan<byte> data, ref int pos, string name)
     {
         while (pos < data.Length && data[pos] != 0xFF) pos++; // garbage between segments is tolerated, as libjpeg does
         while (pos < data.Length && data[pos] == 0xFF) pos++;
@@ -45,7 +45,7 @@ public static class Jpeg
     }
 
     /// <summary>The body of the segment that starts at pos (after its marker); pos ends after it.</summary>
-    private static ReadOnlySpan<byte> Segment(ReadOnlySpan<byte> data, ref int pos, int marker, string name)
+    internal static ReadOnlySpan<byte> Segment(ReadOnlySpan<byte> data, ref int pos, int marker, string name)
     {
         if (data.Length - pos < 2) throw new InvalidDataException($"{name}: truncated: the file ends inside the 0xFF{marker:X2} segment header.");
         int length = BinaryPrimitives.ReadUInt16BigEndian(data[pos..]);

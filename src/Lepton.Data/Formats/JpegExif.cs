@@ -13,22 +13,22 @@ public static class JpegExif
     {
         if (!Jpeg.IsJpeg(jpeg)) return 1;
         int pos = 2;
-        // Segments up to the first scan; APP1 comes before the frame header in practice, but any order is accepted.
-        while (pos + 4 <= jpeg.Length)
+        try
         {
-            while (pos < jpeg.Length && jpeg[pos] != 0xFF) pos++;
-            while (pos < jpeg.Length && jpeg[pos] == 0xFF) pos++;
-            if (pos + 2 >= jpeg.Length) return 1;
-            int marker = jpeg[pos++];
-            if (marker is 0xDA or 0xD9) return 1;
-            if (marker is >= 0xD0 and <= 0xD7 or 0x01) continue; // markers without a length
-            int length = BinaryPrimitives.ReadUInt16BigEndian(jpeg[pos..]);
-            if (length < 2 || length > jpeg.Length - pos) return 1;
-            var body = jpeg.Slice(pos + 2, length - 2);
-            pos += length;
-            if (marker == 0xE1 && body.StartsWith("Exif\0\0"u8)) return FromTiff(body[6..]);
+            // Segments up to the first scan (APP1 comes before the frame header in practice, but any order is accepted).
+            while (true)
+            {
+                int marker = Jpeg.NextMarker(jpeg, ref pos, "JPEG");
+                if (marker is 0xDA or 0xD9) return 1;
+                if (marker is >= 0xD0 and <= 0xD7 or 0x01) continue; // markers without a length
+                var body = Jpeg.Segment(jpeg, ref pos, marker, "JPEG");
+                if (marker == 0xE1 && body.StartsWith("Exif\0\0"u8)) return FromTiff(body[6..]);
+            }
         }
-        return 1;
+        catch (InvalidDataException)
+        {
+            return 1; // a cut or corrupt segment: the decoder reports the file, the orientation stays as stored
+        }
     }
 
     // TIFF header (II or MM, 42, offset of IFD0), then IFD0's entries: tag, type, count, value.

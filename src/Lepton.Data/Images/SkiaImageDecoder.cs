@@ -97,7 +97,7 @@ public static class SkiaImageDecoder
         return (Orient(new PngImage(size.Width, size.Height, channels, samples), codec.EncodedOrigin), sourceW, sourceH);
     }
 
-    // The system's libjpeg-turbo when it is there (SIMD; SkiaSharp's copy has none), at the same DCT scale ScaledSize picks
+    // The system's libjpeg-turbo when it is there (SIMD; SkiaSharp's copy has none), at the same DCT scale as SkiaSharp
     // and with the same EXIF orientation; null when it is absent or declines the file, which then goes to SkiaSharp.
     private static (PngImage Image, int SourceWidth, int SourceHeight)? DecodeTurboJpeg(ReadOnlySpan<byte> bytes, int storedW, int storedH, int width, int height)
     {
@@ -109,7 +109,8 @@ public static class SkiaImageDecoder
         return (Orient(image, origin), swaps ? storedH : storedW, swaps ? storedW : storedH);
     }
 
-    // ScaledSize's rule for a stored w x h: the smallest k/8 whose output covers the wanted size, when it is at least twice it.
+    // The DCT scale (k/8) to decode a stored w x h JPEG at, on either path: the full size, or when the image is at least twice
+    // the wanted size on both sides, the smallest scale whose output still covers it (the resize then antialiases as before).
     private static int DctEighths(int w, int h, int width, int height)
     {
         if (width <= 0 || height <= 0 || w < 2 * width || h < 2 * height) return 8;
@@ -118,19 +119,11 @@ public static class SkiaImageDecoder
         return 8;
     }
 
-    // The stored (pre-orientation) size to decode at: the full size, or for a JPEG at least twice the wanted size on both
-    // sides, the smallest DCT scale whose output still covers the wanted size (the resize then antialiases as before).
+    // The stored (pre-orientation) size SkiaSharp decodes at: DctEighths' scale for a JPEG, else the full size.
     private static SKSizeI ScaledSize(SKCodec codec, SKImageInfo info, int width, int height)
     {
-        var full = new SKSizeI(info.Width, info.Height);
-        if (width <= 0 || height <= 0 || codec.EncodedFormat != SKEncodedImageFormat.Jpeg || info.Width < 2 * width || info.Height < 2 * height)
-            return full;
-        for (int eighths = 1; eighths < 8; eighths++)
-        {
-            var scaled = codec.GetScaledDimensions(eighths / 8f);
-            if (scaled.Width >= width && scaled.Height >= height) return scaled;
-        }
-        return full;
+        int eighths = codec.EncodedFormat == SKEncodedImageFormat.Jpeg ? DctEighths(info.Width, info.Height, width, height) : 8;
+        return eighths == 8 ? new SKSizeI(info.Width, info.Height) : codec.GetScaledDimensions(eighths / 8f);
     }
 
     private static readonly byte[] StartOfScan = [0xFF, 0xDA];

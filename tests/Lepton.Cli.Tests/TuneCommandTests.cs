@@ -40,25 +40,49 @@ public sealed class TuneCommandTests(TrainedModelFixture fx) : IDisposable
         var trials = json.GetProperty("trials").EnumerateArray().ToList();
         Assert.Equal(4, trials.Count);
         Assert.All(trials, t => Assert.Contains(t.GetProperty("status").GetString(), new[] { "completed", "pruned" }));
-        // Successive halving: trial 1 onwards meets the rung at epoch 1, so not every trial trains all 3 epochs.
-        Assert.True(json.GetProperty("epochs_spent").GetInt32() < 12, stdout);
+        // Successive halving: 4 trials at the rung (epoch 1) leave one place, so one trial trains all 3 epochs.
+        Assert.Equal(4 + 2, json.GetProperty("epochs_spent").GetInt32());
         Assert.Equal("tuned-synth@1", json.GetProperty("registered").GetString());
         int best = json.GetProperty("best").GetInt32();
         Assert.Equal("completed", trials[best].GetProperty("status").GetString());
         Assert.True(json.GetProperty("best_value").GetDouble() > 0.5, stdout);
 
         var runs = await RunsAsync("tuned-synth");
-        Assert.Equal(4, runs.Count);
         Assert.All(runs, r => Assert.Equal(RunStatus.Completed, r.Status));
-        Assert.Equal(trials.Select(t => t.GetProperty("run_id").GetString()).Order(), runs.Select(r => r.Id).Order());
+        // A trial that waited at the rung and then went on did so from its checkpoint, as a second run of the same trial.
+        await using (var store = await RegistryStoreFactory.OpenAsync(null, fx.Home))
+            foreach (var t in trials)
+            {
+                var mine = runs.Where(r => r.Name == $"tuned-synth-trial-{t.GetProperty("number").GetInt32()}").ToList();
+                string last = t.GetProperty("run_id").GetString()!;
+                Assert.Contains(last, mine.Select(r => r.Id));
+                Assert.InRange(mine.Count, 1, 2);
+                if (mine.Count == 2)
+                    Assert.Contains("went on from its epoch 1 checkpoint", await store.GetRunLogAsync(last));
+            }
+        Assert.Equal(runs.Count, runs.Select(r => r.Id).Distinct().Count());
+        Assert.Equal(5, runs.Count); // with this seed the best at the rung had waited there: one trial went on from its checkpoint
 
         // The same command again resumes a finished study: nothing trains, nothing is registered twice.
         (code, stdout, err) = await CliRun.Invoke("tune", "--data-dir", fx.DataDir, "--model", "mlp", "--space", Space(), "--trials", "4",
             "--min-epochs", "1", "--max-epochs", "3", "--eta", "3", "--batch-size", "32", "--seed", "5", "--register", "tuned-synth", "--json");
         Assert.True(code == 0, err + stdout);
         Assert.Equal("tuned-synth@1", JsonDocument.Parse(stdout).RootElement.GetProperty("registered").GetString());
-        Assert.Equal(4, (await RunsAsync("tuned-synth")).Count);
+        Assert.Equal(runs.Count, (await RunsAsync("tuned-synth")).Count);
+
+        // Going on from a rung checkpoint takes the steps of an unpaused trial: the same trials trained straight through
+        // (same seed, so the same proposals; no rungs) score the same after every epoch.
+        (code, stdout, err) = await CliRun.Invoke("tune", "--data-dir", fx.DataDir, "--model", "mlp", "--space", Space(), "--trials", "4",
+            "--min-epochs", "3", "--max-epochs", "3", "--batch-size", "32", "--seed", "5", "--study", "straight", "--json");
+        Assert.True(code == 0, err + stdout);
+        var straight = JsonDocument.Parse(stdout).RootElement.GetProperty("trials").EnumerateArray().ToList();
+        var done = trials.Single(t => t.GetProperty("status").GetString() == "completed");
+        int n = done.GetProperty("number").GetInt32();
+        Assert.Equal(Reports(straight[n]), Reports(done));
     }
+
+    private static List<(string, double)> Reports(JsonElement trial) =>
+        [.. trial.GetProperty("reports").EnumerateObject().Select(p => (p.Name, Math.Round(p.Value.GetDouble(), 6)))];
 
     [Fact]
     public async Task Tune_OtherSpaceForSameStudy_RefusedWithTheFix()

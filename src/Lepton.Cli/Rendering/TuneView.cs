@@ -17,13 +17,13 @@ public static class TuneView
         if (!console.Profile.Capabilities.Interactive)
         {
             // Plain output (a log, a pipe): one line per trial as it ends.
-            var reported = new HashSet<(int, TrialStatus)>();
+            var reported = new HashSet<(int, TrialStatus, int)>();
             var gate = new object();
             return await body(study => study.Changed = () =>
             {
                 var state = study.Snapshot();
                 lock (gate)
-                    foreach (var t in state.Trials.Where(t => t.Status != TrialStatus.Running && reported.Add((t.Number, t.Status))))
+                    foreach (var t in state.Trials.Where(t => t.Status != TrialStatus.Running && reported.Add((t.Number, t.Status, t.LastEpoch))))
                         console.WriteLine($"trial {t.Number} {Status(t)} after {t.LastEpoch} epoch(s): {Value(t)}  {Params(t)}");
             });
         }
@@ -84,6 +84,7 @@ public static class TuneView
             status = t.Status.ToString().ToLowerInvariant(),
             epochs = t.LastEpoch,
             value = t.Value,
+            reports = t.Reports.ToDictionary(kv => kv.Key.ToString(CultureInfo.InvariantCulture), kv => kv.Value),
             parameters = t.Readable.Where(kv => !kv.Key.StartsWith('@')).ToDictionary(kv => kv.Key, kv => kv.Value),
             metrics = t.Readable.Where(kv => kv.Key.StartsWith('@')).ToDictionary(kv => kv.Key[1..], kv => double.Parse(kv.Value, CultureInfo.InvariantCulture)),
             run_id = t.RunId,
@@ -114,6 +115,7 @@ public static class TuneView
         TrialStatus.Running => "running",
         TrialStatus.Completed => "completed",
         TrialStatus.Pruned => "stopped",
+        TrialStatus.Paused => "waiting",
         _ => "failed",
     };
 

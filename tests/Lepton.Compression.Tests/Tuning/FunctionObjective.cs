@@ -17,7 +17,7 @@ internal sealed class FunctionObjective(Func<IReadOnlyDictionary<string, double>
 
     public Task<TrialResult> RunAsync(TrialRun trial, CancellationToken ct)
     {
-        for (int epoch = 1; epoch <= trial.MaxEpochs; epoch++)
+        for (int epoch = trial.ResumeEpoch + 1; epoch <= trial.MaxEpochs; epoch++)
         {
             if (ct.IsCancellationRequested) return Task.FromResult(new TrialResult(Cancelled: true));
             Interlocked.Increment(ref _epochs);

@@ -59,6 +59,119 @@ public sealed class SuccessiveHalvingTests : IDisposable
         }
     }
 
+    private static TrialRecord Waiting(int number, int rung, double score) => new()
+    {
+        Number = number, Status = TrialStatus.Paused, Target = rung, Value = score,
+        Reports = new(Enumerable.Range(1, rung).ToDictionary(e => e, e => e == rung ? score : 0.0)),
+    };
+
+    [Fact]
+    public void Asha_FewerThanEtaAtRung_Waits_ThenBestWaitingGoesOn()
+    {
+        var asha = new SuccessiveHalving(1, 9, 3);
+        var first = Waiting(0, 1, 0.5);
+        var second = Waiting(1, 1, 0.7);
+        List<TrialRecord> trials = [first, second];
+        // Two trials at the first rung: 2 / 3 = 0 places.
+        Assert.Null(asha.NextPromotion(trials));
+        var third = new TrialRecord { Number = 2, Status = TrialStatus.Running, Target = 1, Reports = new() { [1] = 0.6 } };
+        trials.Add(third);
+        // The third makes one place; 0.7 holds it, so the third waits and the best waiting trial goes on.
+        Assert.False(asha.Continues(third, 1, trials));
+        Assert.Same(second, asha.NextPromotion(trials));
+        second.Target = asha.NextTarget(1);
+        Assert.Equal(3, second.Target);
+        // The one place is taken: nobody else goes on until three more trials reach the rung.
+        Assert.Null(asha.NextPromotion(trials));
+        // Epochs below the trial's target are never compared; nor are epochs that are not rungs.
+        Assert.True(asha.Continues(second, 2, trials));
+        Assert.True(asha.Continues(new TrialRecord { Target = 9, Reports = new() { [1] = 0.0 } }, 1, trials));
+    }
+
+    [Fact]
+    public void Asha_HigherRungFirst_FailedTrialsFreeTheirPlace()
+    {
+        var asha = new SuccessiveHalving(1, 9, 3);
+        // Six at rung 1 (two places), three of them went on to rung 3 (one place there).
+        var trials = Enumerable.Range(0, 6).Select(n => Waiting(n, 1, 0.1 * n)).ToList();
+        foreach (var n in new[] { 3, 4, 5 })
+        {
+            trials[n] = Waiting(n, 3, 0.2 * n);
+        }
+        // Rung 1 counts the three that went on past it (targets 3 > 1): places 6 / 3 = 2, taken 3, so none there; rung 3
+        // has one place, the best waiting trial at it takes it before any rung-1 trial.
+        Assert.Same(trials[5], asha.NextPromotion(trials));
+        trials[5].Target = 9;
+        trials[5].Status = TrialStatus.Failed;
+        // A failed trial neither holds a place nor counts at the rung: rung 3 now has two trials and no place.
+        Assert.Null(asha.NextPromotion(trials));
+    }
+
+    [Fact]
+    public async Task Study_Asha_FortyTrials_TrainAtMostQuarterOfFullEpochs_ResumingFromRungs()
+    {
+        var space = new SearchSpace([SearchParameter.Float("x", 0, 1)]);
+        var objective = new FunctionObjective((p, epoch) => p["x"] + 0.01 * epoch);
+        var study = TuningStudy.Open(new StudyOptions("asha40", _root, Trials: 40, Sampler: "random", Seed: 5, Halving: new SuccessiveHalving(1, 9, 3)), space, "function");
+        Assert.Equal(StudyStop.Finished, await StudyRunner.RunAsync(study, objective));
+
+        var state = study.Snapshot();
+        // 40 at rung 1, 40 / 3 = 13 go on to rung 3, 13 / 3 = 4 to the end; each epoch is trained once (waiting trials go
+        // on from their checkpoints).
+        Assert.Equal(40 + 13 * 2 + 4 * 6, objective.EpochsTrained);
+        Assert.Equal(objective.EpochsTrained, state.EpochsSpent);
+        Assert.Equal(4, state.Trials.Count(t => t.Status == TrialStatus.Completed));
+        Assert.Equal(13, state.Trials.Count(t => t.LastEpoch >= 3));
+        Assert.DoesNotContain(state.Trials, t => t.Status is TrialStatus.Paused or TrialStatus.Running);
+        // A trial stopped at a rung found every place there taken: a third of the trials that reached it went on.
+        foreach (var t in state.Trials.Where(t => t.Status == TrialStatus.Pruned))
+        {
+            int reached = state.Trials.Count(o => o.Reports.ContainsKey(t.LastEpoch));
+            Assert.Equal(reached / 3, state.Trials.Count(o => o.LastEpoch > t.LastEpoch));
+        }
+        var completed = state.Trials.Where(t => t.Status == TrialStatus.Completed).ToList();
+        Assert.All(completed, t => Assert.Equal(Enumerable.Range(1, 9), t.Reports.Keys));
+        Assert.Equal(state.Trials.MaxBy(t => t.Parameters["x"])!.Number, study.Best!.Number);
+        Assert.All(state.Trials.Where(t => t.Status == TrialStatus.Pruned), t => Assert.StartsWith("stopped at rung epoch", t.Message));
+    }
+
+    [Fact]
+    public async Task Study_Asha_TwoAtOnce_SameEpochsNoTrialLeftWaiting()
+    {
+        var space = new SearchSpace([SearchParameter.Float("x", 0, 1)]);
+        var objective = new FunctionObjective((p, epoch) => { Thread.Sleep(1); return p["x"] + 0.01 * epoch; });
+        var study = TuningStudy.Open(new StudyOptions("asha-par", _root, Trials: 40, Parallel: 2, Sampler: "random", Seed: 5, Halving: new SuccessiveHalving(1, 9, 3)), space, "function");
+        Assert.Equal(StudyStop.Finished, await StudyRunner.RunAsync(study, objective));
+        var state = study.Snapshot();
+        Assert.Equal(90, objective.EpochsTrained);
+        Assert.All(state.Trials, t => Assert.True(t.IsFinished, $"trial {t.Number} is {t.Status}"));
+        Assert.Equal(state.Trials.MaxBy(t => t.Parameters["x"])!.Number, study.Best!.Number);
+    }
+
+    [Fact]
+    public async Task Study_Asha_BudgetEndsWithTrialsWaiting_ResumeLetsThemGoOn()
+    {
+        var space = new SearchSpace([SearchParameter.Float("x", 0, 1)]);
+        var options = new StudyOptions("asha-stop", _root, Trials: 12, Sampler: "random", Seed: 2, Halving: new SuccessiveHalving(1, 9, 3));
+        using var stop = new CancellationTokenSource();
+        var first = TuningStudy.Open(options, space, "function");
+        var objective = new FunctionObjective((p, epoch) => p["x"] + 0.01 * epoch)
+        {
+            AfterEpoch = (trial, epoch) => { if (trial == 9) stop.Cancel(); },
+        };
+        Assert.Equal(StudyStop.Cancelled, await StudyRunner.RunAsync(first, objective, stop.Token));
+        var saved = StudyFile.TryLoad(first.FilePath)!;
+        Assert.Contains(saved.Trials, t => t.Status == TrialStatus.Paused);
+
+        var resumed = TuningStudy.Open(options, space, "function");
+        var second = new FunctionObjective((p, epoch) => p["x"] + 0.01 * epoch);
+        Assert.Equal(StudyStop.Finished, await StudyRunner.RunAsync(resumed, second));
+        var state = resumed.Snapshot();
+        Assert.All(state.Trials, t => Assert.True(t.IsFinished, $"trial {t.Number} is {t.Status}"));
+        // 12 at rung 1, 4 to rung 3, 1 to the end, whatever the session that trained each epoch.
+        Assert.Equal(12 + 4 * 2 + 1 * 6, state.EpochsSpent);
+    }
+
     [Fact]
     public async Task Study_MinEqualsMax_NoTrialStops()
     {

@@ -38,7 +38,9 @@ public sealed class ImageTrialObjective : ITrialObjective
 
     public async Task<TrialResult> RunAsync(TrialRun trial, CancellationToken ct)
     {
-        var recipe = ImageTrialParameters.Apply(_base, _space, trial.Parameters) with { Epochs = trial.MaxEpochs };
+        // A trial that waited at a rung goes on from the checkpoint it left there, taking the steps it would have taken unpaused.
+        bool resume = trial.ResumeEpoch > 0 && TrainingResume.SavedEpoch(trial.Directory) == trial.ResumeEpoch;
+        var recipe = ImageTrialParameters.Apply(_base, _space, trial.Parameters) with { Epochs = trial.MaxEpochs, Resume = resume };
         if (_space.Parameters.Any(p => p.Name is "width" or "depth"))
         {
             double width = _space.Parameters.Any(p => p.Name == "width") ? ImageTrialParameters.Number(_space["width"], trial.Parameters["width"], _space["width"].Format(trial.Parameters["width"])) : 1.0;
@@ -50,8 +52,9 @@ public sealed class ImageTrialObjective : ITrialObjective
         var tracked = await TrackedTraining.RunAsync(recipe, trial.Directory, _registry, null, _actor, [.. Callbacks, reporter], ct);
         string values = string.Join(", ", _space.Describe(trial.Parameters).Select(kv => $"{kv.Key}={kv.Value}"));
         string how = tracked.Outcome.Cancelled ? "interrupted"
-            : reporter.StoppedEpoch > 0 ? $"stopped by successive halving after epoch {reporter.StoppedEpoch}"
+            : reporter.StoppedEpoch > 0 ? $"waits at the successive-halving rung after epoch {reporter.StoppedEpoch}"
             : $"trained all {trial.MaxEpochs} epochs";
+        if (resume) how = $"went on from its epoch {trial.ResumeEpoch} checkpoint; {how}";
         await _registry.Store.AppendRunLogAsync(tracked.RunId, $"tune trial {trial.Number} ({trial.Name}): {values}; {how}\n", CancellationToken.None);
         var metrics = new Dictionary<string, double>();
         if (tracked.Outcome.TestReport is { } report) metrics["test_accuracy"] = report.Accuracy;

@@ -4,7 +4,8 @@ namespace Lepton.Compression.Tuning.Running;
 
 /// <summary>
 /// Trains one trial: up to <see cref="TrialRun.MaxEpochs"/> epochs with its parameters, calling <see cref="TrialRun.Report"/>
-/// after every epoch and stopping when it answers false. Cancellation (Ctrl+C, the budget) ends it between batches.
+/// after every epoch and stopping when it answers false; a trial with <see cref="TrialRun.ResumeEpoch"/> goes on from the
+/// checkpoint it left in its folder at that epoch. Cancellation (Ctrl+C, the budget) ends it between batches.
 /// </summary>
 public interface ITrialObjective
 {
@@ -26,6 +27,12 @@ public sealed record TrialRun(
 {
     /// <summary>How often this trial started before and was cut short (a crash, Ctrl+C, a lost lease); its earlier runs may still read running.</summary>
     public int Restarts { get; init; }
+
+    /// <summary>
+    /// The epoch this trial waited at and now goes on from (its folder holds that epoch's checkpoint), so the first epoch
+    /// to train is the next one; 0 for a trial that starts from scratch. Without the checkpoint it trains from scratch.
+    /// </summary>
+    public int ResumeEpoch { get; init; }
 }
 
 /// <summary>What a trial left: its registry run and model folder (when it has them) and whether it was cut short by cancellation.</summary>

@@ -63,7 +63,7 @@ public static class StudyRunner
             using var trialToken = CancellationTokenSource.CreateLinkedTokenSource(ct, study.Lost(number));
             try
             {
-                var result = await objective.RunAsync(run with { Restarts = trial.Restarts }, trialToken.Token);
+                var result = await objective.RunAsync(run with { Restarts = trial.Restarts, ResumeEpoch = trial.ResumeEpoch }, trialToken.Token);
                 if (result.Cancelled) study.Interrupt(number, result.RunId);
                 else study.Finish(number, result);
             }

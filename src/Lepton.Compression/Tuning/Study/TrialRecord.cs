@@ -22,7 +22,17 @@ public sealed class TrialRecord
     /// <summary>The score after each epoch, by epoch (from 1).</summary>
     public SortedDictionary<int, double> Reports { get; set; } = [];
 
-    /// <summary>The final score: the last epoch's for a completed trial, the rung's for a stopped one.</summary>
+    /// <summary>
+    /// The epoch up to which the trial may train before its next comparison (a rung, or the last epoch); it moves on each
+    /// time the trial goes on from a rung. 0 in state files written before it was kept: such a trial is compared at every rung.
+    /// </summary>
+    public int Target { get; set; }
+
+    /// <summary>The epoch a trial handed out by <c>Next</c> resumes after (its rung checkpoint); 0 when it starts from scratch.</summary>
+    [JsonIgnore]
+    public int ResumeEpoch { get; set; }
+
+    /// <summary>The final score: the last epoch's for a completed trial, the rung's for a stopped or waiting one.</summary>
     public double? Value { get; set; }
 
     public string? RunId { get; set; }
@@ -50,5 +60,5 @@ public sealed class TrialRecord
 
     /// <summary>What samplers learn from this trial, or null when it has nothing to teach (running, failed, no epoch reported).</summary>
     public Observation? ToObservation() =>
-        IsFinished && Reports.Count > 0 ? new Observation(Number, Parameters, LastEpoch, Value ?? Reports[LastEpoch]) : null;
+        (IsFinished || Status == TrialStatus.Paused) && Reports.Count > 0 ? new Observation(Number, Parameters, LastEpoch, Value ?? Reports[LastEpoch]) : null;
 }

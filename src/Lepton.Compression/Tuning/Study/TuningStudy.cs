@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using Lepton.Compression.Tuning.Running;
 using Lepton.Compression.Tuning.Sampling;
 using Lepton.Compression.Tuning.Scheduling;
@@ -7,9 +8,10 @@ using Lepton.Compression.Tuning.Space;
 namespace Lepton.Compression.Tuning.Study;
 
 /// <summary>
-/// The live study shared by its parallel trials: hands out trials (interrupted ones first, from scratch; then new ones from
-/// the sampler), takes their epoch reports and decides at each rung whether they go on, and writes <c>study.json</c>
-/// atomically after every change, so Ctrl+C or <c>kill -9</c> loses at most the epochs of the trials then running.
+/// The live study shared by its parallel trials: hands out trials (interrupted ones first, from scratch; then waiting ones
+/// that may go on from their rung checkpoint; then new ones from the sampler), takes their epoch reports and decides at each
+/// rung whether they go on or wait (ASHA), and writes <c>study.json</c> atomically after every change, so Ctrl+C or
+/// <c>kill -9</c> loses at most the epochs of the trials then running.
 /// </summary>
 public sealed class TuningStudy : IStudy
 {
@@ -89,36 +91,28 @@ public sealed class TuningStudy : IStudy
                 $"The study in {path} was started with {what} '{saved}', this run asks for '{now}'. Resume with the same settings, or start a new study with another --study name.");
     }
 
-    /// <summary>The next trial to train, or null when every trial has been handed out.</summary>
-    public TrialRecord? Next(CancellationToken ct) => Next();
+    /// <summary>The next trial to train, or null when every trial has been handed out and none waits to go on.</summary>
+    public TrialRecord? Next() => Next(CancellationToken.None);
 
-    /// <summary>The next trial to train, or null when every trial has been handed out.</summary>
-    public TrialRecord? Next()
+    /// <summary>
+    /// The next trial to train: an interrupted one (from scratch), else a waiting one that may now go on from its rung, else a
+    /// new one from the sampler. When every trial is handed out it waits while others train (their reports may let a waiting
+    /// trial go on), and returns null once none trains: the trials still waiting then stop for good.
+    /// </summary>
+    public TrialRecord? Next(CancellationToken ct)
     {
-        TrialRecord trial;
+        TrialRecord? trial;
         lock (_gate)
         {
-            if (_restart.TryDequeue(out var again))
+            while ((trial = TakeLocked()) is null)
             {
-                // From scratch: the epochs it reported before the interruption are retrained and reported again.
-                again.Reports.Clear();
-                again.Restarts++;
-                again.Started = DateTimeOffset.UtcNow;
-                again.Message = null;
-                trial = again;
-            }
-            else
-            {
-                if (_state.Trials.Count >= _state.TrialCount) return null;
-                int number = _state.Trials.Count;
-                var history = _state.Trials.Select(t => t.ToObservation()).OfType<Observation>().ToList();
-                var values = Sampler.Sample(Space, history, number);
-                trial = new TrialRecord
+                if (!_state.Trials.Any(t => t.Status == TrialStatus.Running))
                 {
-                    Number = number, Status = TrialStatus.Running, Parameters = new(values, StringComparer.Ordinal),
-                    Readable = new(Space.Describe(values), StringComparer.Ordinal), Started = DateTimeOffset.UtcNow,
-                };
-                _state.Trials.Add(trial);
+                    StopWaitingLocked();
+                    break;
+                }
+                ct.ThrowIfCancellationRequested();
+                Monitor.Wait(_gate, TimeSpan.FromMilliseconds(200));
             }
             SaveLocked();
         }
@@ -126,7 +120,58 @@ public sealed class TuningStudy : IStudy
         return trial;
     }
 
-    /// <summary>Records a trial's score after <paramref name="epoch"/>; false when the trial stops here (not in the rung's top 1/eta).</summary>
+    private TrialRecord? TakeLocked()
+    {
+        if (_restart.TryDequeue(out var again))
+        {
+            // From scratch: the epochs it reported before the interruption are retrained and reported again.
+            again.Reports.Clear();
+            again.Restarts++;
+            again.Started = DateTimeOffset.UtcNow;
+            again.Message = null;
+            again.ResumeEpoch = 0;
+            return again;
+        }
+        if (Halving.NextPromotion(_state.Trials) is { } waiting)
+        {
+            waiting.ResumeEpoch = waiting.LastEpoch;
+            waiting.Target = Halving.NextTarget(waiting.LastEpoch);
+            waiting.Status = TrialStatus.Running;
+            waiting.Value = null;
+            waiting.Message = null;
+            waiting.Ended = null;
+            return waiting;
+        }
+        if (_state.Trials.Count >= _state.TrialCount) return null;
+        int number = _state.Trials.Count;
+        var history = _state.Trials.Select(t => t.ToObservation()).OfType<Observation>().ToList();
+        var values = Sampler.Sample(Space, history, number);
+        var trial = new TrialRecord
+        {
+            Number = number, Status = TrialStatus.Running, Parameters = new(values, StringComparer.Ordinal),
+            Readable = new(Space.Describe(values), StringComparer.Ordinal), Started = DateTimeOffset.UtcNow,
+            Target = Halving.NextTarget(0),
+        };
+        _state.Trials.Add(trial);
+        return trial;
+    }
+
+    // The study ran out of trials to start and none trains: no report can let a waiting trial go on any more.
+    private void StopWaitingLocked()
+    {
+        foreach (var t in _state.Trials.Where(t => t.Status == TrialStatus.Paused))
+        {
+            int reached = _state.Trials.Count(o => o.Status != TrialStatus.Failed && o.Reports.ContainsKey(t.LastEpoch));
+            t.Status = TrialStatus.Pruned;
+            t.Message = string.Create(CultureInfo.InvariantCulture,
+                $"stopped at rung epoch {t.LastEpoch}: {Options.Metric} {t.Value:F4} not in the top 1/{Halving.Eta} of {reached}");
+        }
+    }
+
+    /// <summary>
+    /// Records a trial's score after <paramref name="epoch"/>; false when the trial stops here: at a rung it is not yet in the
+    /// top 1/eta of, it waits (see <see cref="SuccessiveHalving.Continues"/>).
+    /// </summary>
     public bool Report(int number, int epoch, double value)
     {
         bool goOn;
@@ -135,16 +180,21 @@ public sealed class TuningStudy : IStudy
             var trial = _state.Trials[number];
             if (trial.Status != TrialStatus.Running) return false;
             trial.Reports[epoch] = value;
-            var scores = _state.Trials.Where(t => t.Status != TrialStatus.Failed && t.Reports.ContainsKey(epoch)).Select(t => t.Reports[epoch]).ToList();
-            goOn = Halving.Promote(epoch, value, scores);
+            goOn = Halving.Continues(trial, epoch, _state.Trials);
             if (!goOn)
             {
-                trial.Status = TrialStatus.Pruned;
+                trial.Status = TrialStatus.Paused;
                 trial.Value = value;
-                trial.Message = $"stopped at rung epoch {epoch}: {Options.Metric} {value:F4} not in the top 1/{Halving.Eta} of {scores.Count}";
+                trial.Message = string.Create(CultureInfo.InvariantCulture,
+                    $"waiting at rung epoch {epoch} ({Options.Metric} {value:F4}) until enough trials reach it to tell whether it is in their top 1/{Halving.Eta}");
                 trial.Ended = DateTimeOffset.UtcNow;
             }
+            else if (Halving.IsRung(epoch) && epoch >= trial.Target)
+            {
+                trial.Target = Halving.NextTarget(epoch);
+            }
             SaveLocked();
+            Monitor.PulseAll(_gate);
         }
         Changed?.Invoke();
         return goOn;
@@ -172,8 +222,9 @@ public sealed class TuningStudy : IStudy
                 }
                 trial.Ended = DateTimeOffset.UtcNow;
             }
-            foreach (var (k, v) in result.Metrics) trial.Readable[$"@{k}"] = v.ToString("G6", System.Globalization.CultureInfo.InvariantCulture);
+            foreach (var (k, v) in result.Metrics) trial.Readable[$"@{k}"] = v.ToString("G6", CultureInfo.InvariantCulture);
             SaveLocked();
+            Monitor.PulseAll(_gate);
         }
         Changed?.Invoke();
     }
@@ -188,6 +239,7 @@ public sealed class TuningStudy : IStudy
             trial.Message = message;
             trial.Ended = DateTimeOffset.UtcNow;
             SaveLocked();
+            Monitor.PulseAll(_gate);
         }
         Changed?.Invoke();
     }
@@ -199,8 +251,14 @@ public sealed class TuningStudy : IStudy
         {
             var trial = _state.Trials[number];
             trial.RunId = runId ?? trial.RunId;
-            if (trial.Status == TrialStatus.Running) trial.Message = "interrupted; starts again from scratch when the study resumes";
+            if (trial.Status == TrialStatus.Running)
+            {
+                trial.Message = "interrupted; starts again from scratch when the study resumes";
+                // Workers that go on (only this trial was stopped) take it again; a new session queues it when it opens.
+                _restart.Enqueue(trial);
+            }
             SaveLocked();
+            Monitor.PulseAll(_gate);
         }
         Changed?.Invoke();
     }

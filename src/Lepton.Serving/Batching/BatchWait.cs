@@ -10,8 +10,8 @@ public enum BatchWait
     Adaptive,
 
     /// <summary>
-    /// As <see cref="Adaptive"/>, and a request that finds no forward pass running and nothing queued runs at once on its
-    /// own thread: with one request in flight there is nothing to batch, and the hand-off to the worker thread and back
+    /// As <see cref="Adaptive"/>, and a request of up to 8 rows that finds no forward pass running and nothing queued runs
+    /// at once on its own thread: with one request in flight there is nothing to batch, and the hand-off to the worker thread and back
     /// costs more than a small model's forward pass.
     /// </summary>
     Inline,

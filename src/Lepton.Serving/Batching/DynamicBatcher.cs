@@ -104,7 +104,7 @@ public sealed class DynamicBatcher : IAsyncDisposable
         ct.ThrowIfCancellationRequested();
 
         var chunks = Split(Contiguous(inputs), rows);
-        if (chunks.Length == 1 && TryClaimIdle()) return RunInline(chunks[0]);
+        if (chunks.Length == 1 && chunks[0].Rows <= MaxInlineRows && TryClaimIdle()) return RunInline(chunks[0]);
         Enqueue(chunks, rows);
         _metrics.RequestStarted(rows);
         try
@@ -132,6 +132,10 @@ public sealed class DynamicBatcher : IAsyncDisposable
             _metrics.RequestEnded();
         }
     }
+
+    // A larger request goes to the worker even when the model is idle: the server runs handlers on its socket threads, and a
+    // long forward pass there would hold up the other connections that thread serves.
+    private const int MaxInlineRows = 8;
 
     /// <summary>Under <see cref="BatchWait.Inline"/>, claims the model for the caller when nothing runs and nothing is queued.</summary>
     private bool TryClaimIdle()

@@ -30,6 +30,24 @@ public sealed class InlineBatchingTests
     }
 
     [Fact]
+    public async Task ALoneRequestOfMoreThanEightRowsGoesToTheWorker()
+    {
+        // The server runs handlers on its socket threads: a long pass there would hold up that thread's other connections.
+        var threads = new ConcurrentQueue<int>();
+        await using var batcher = new DynamicBatcher(x => { threads.Enqueue(Environment.CurrentManagedThreadId); return x.Reshape(x.Shape[0], 8); },
+            Inline with { MaxBatchSize = 32 });
+        int caller = Environment.CurrentManagedThreadId;
+        var small = batcher.InferAsync(TestModelFolders.Inputs(8, 1));
+        Assert.True(small.IsCompletedSuccessfully, "8 rows run on the caller's thread");
+        await small;
+        Assert.Equal(caller, threads.Last());
+        var large = TestModelFolders.Inputs(9, 2);
+        var result = await batcher.InferAsync(large);
+        Assert.Equal(large.Reshape(9, 8).ToArray(), result.ToArray());
+        Assert.NotEqual(caller, threads.Last());
+    }
+
+    [Fact]
     public async Task RequestsArrivingDuringAnInlinePassShareTheWorkersNextBatch_AndTheModelNeverRunsTwiceAtOnce()
     {
         using var release = new ManualResetEventSlim(false);

@@ -13,7 +13,7 @@ public sealed class TensorPool : IDisposable
 
     private readonly Dictionary<(DType, int), Stack<Array>> _free = new();
     private readonly Stack<ScopeFrame> _idleScopes = new();
-    private readonly object _lock = new();
+    private readonly Lock _lock = new();
     private long _retainedBytes;
     private bool _disposed;
 

@@ -316,19 +316,23 @@ public sealed class DynamicBatcher : IAsyncDisposable
         {
             while (NextBatch() is { } batch)
             {
+                Action? answer;
                 try
                 {
-                    Run(batch);
+                    answer = Run(batch);
                 }
                 catch (Exception e)
                 {
                     // Never let an unexpected error end the worker thread (that would end the process); fail the batch instead.
-                    foreach (var chunk in batch) chunk.Result.TrySetException(e);
+                    answer = () => { foreach (var chunk in batch) chunk.Result.TrySetException(e); };
                 }
                 finally
                 {
                     Release();
                 }
+                // The model is free before anyone hears back: a caller's next request then finds it idle (and runs inline)
+                // instead of queueing behind this thread's last steps.
+                answer?.Invoke();
             }
         }
         finally
@@ -387,31 +391,36 @@ public sealed class DynamicBatcher : IAsyncDisposable
         return [.. taken];
     }
 
-    private void Run(PendingChunk[] batch)
+    // Runs the batch; returns how to hand the results to their callers (null when there is nothing left to tell).
+    private Action? Run(PendingChunk[] batch)
     {
         long started = Stopwatch.GetTimestamp();
         foreach (var chunk in batch) _metrics.QueueSeconds.Observe(Stopwatch.GetElapsedTime(chunk.EnqueuedAt, started).TotalSeconds);
         // Chunks whose caller already gave up need no forward pass.
         var live = batch.Where(c => !c.Result.Task.IsCompleted).ToArray();
-        if (live.Length == 0) return;
+        if (live.Length == 0) return null;
         try
         {
             var outputs = Forward(live);
-            int offset = 0;
-            foreach (var chunk in live)
+            return () =>
             {
-                chunk.Result.TrySetResult(Rows(outputs, offset, offset + chunk.Rows));
-                offset += chunk.Rows;
-            }
+                int offset = 0;
+                foreach (var chunk in live)
+                {
+                    chunk.Result.TrySetResult(Rows(outputs, offset, offset + chunk.Rows));
+                    offset += chunk.Rows;
+                }
+            };
         }
         catch (Exception) when (live.Length > 1)
         {
             // One bad request must not fail its neighbours: rerun each request alone so only the culprit sees the error.
             foreach (var chunk in live) RunAlone(chunk);
+            return null;
         }
         catch (Exception e)
         {
-            live[0].Result.TrySetException(e);
+            return () => live[0].Result.TrySetException(e);
         }
     }
 

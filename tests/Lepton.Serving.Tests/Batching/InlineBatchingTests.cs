@@ -48,6 +48,27 @@ public sealed class InlineBatchingTests
     }
 
     [Fact]
+    public async Task AfterTheWorkerAnswers_TheCallersNextRequestFindsTheModelIdle()
+    {
+        // The worker frees the model before it completes its callers' tasks: a caller that answers and sends the next request
+        // at once (one connection's ping-pong) runs it inline rather than queueing behind the worker's last steps.
+        await using var batcher = new DynamicBatcher(x => x.Reshape(x.Shape[0], 8), Inline with { MaxBatchSize = 32 });
+        for (int i = 0; i < 20; i++)
+        {
+            var first = batcher.InferAsync(TestModelFolders.Inputs(9, i)); // more than 8 rows: the worker runs it
+            // Watch for the answer from a spinning thread, so the next request goes in the instant the task completes.
+            var next = await Task.Factory.StartNew(() =>
+            {
+                SpinWait.SpinUntil(() => first.IsCompleted);
+                return batcher.InferAsync(TestModelFolders.Inputs(1, i));
+            }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+            Assert.True(next.IsCompletedSuccessfully, $"round {i}: the request after a worker pass should run inline");
+            await first;
+            await next;
+        }
+    }
+
+    [Fact]
     public async Task RequestsArrivingDuringAnInlinePassShareTheWorkersNextBatch_AndTheModelNeverRunsTwiceAtOnce()
     {
         using var release = new ManualResetEventSlim(false);

@@ -43,6 +43,11 @@ public sealed partial class Tensor
         var w = weight.DenseData();
         var b = bias?.DenseData();
         var y = NewBuffer<float>(g.N * g.O * (g.OH / 2) * (g.OW / 2), zeroed: false, out var yStorage);
+        if (w.Storage.IsReadOnly && ConvSingleChannel.Applies(g))
+        {
+            ConvSingleChannel.Forward(x.Data<float>(), x.Offset, w.Data<float>(), w.Offset, b?.Data<float>(), b?.Offset ?? 0, g, y, reluPool: true);
+            return new Tensor(yStorage, new Shape(g.N, g.O, g.OH / 2, g.OW / 2));
+        }
         var packed = w.Storage.IsReadOnly ? PackedConvWeight(w, g) : null;
         ConvStride1.ForwardReluMaxPool(x.Data<float>(), x.Offset, w.Data<float>(), w.Offset, b?.Data<float>(), b?.Offset ?? 0, g, y, packed);
         return new Tensor(yStorage, new Shape(g.N, g.O, g.OH / 2, g.OW / 2));
@@ -51,6 +56,12 @@ public sealed partial class Tensor
     private static Tensor Conv2dForward<T>(Tensor x, Tensor w, Tensor? b, ConvGeometry g) where T : unmanaged, IFloatingPointIeee754<T>
     {
         var y = NewBuffer<T>(g.N * g.O * g.OH * g.OW, zeroed: false, out var yStorage);
+        // A served model's single-channel first layer (read-only weights); training keeps the kernels its backward pairs with.
+        if (typeof(T) == typeof(float) && w.Storage.IsReadOnly && ConvSingleChannel.Applies(g))
+        {
+            ConvSingleChannel.Forward(x.Data<float>(), x.Offset, w.Data<float>(), w.Offset, b?.Data<float>(), b?.Offset ?? 0, g, (float[])(object)y, reluPool: false);
+            return new Tensor(yStorage, new Shape(g.N, g.O, g.OH, g.OW));
+        }
         var packed = typeof(T) == typeof(float) && w.Storage.IsReadOnly && ConvStride1.Applies(g) ? PackedConvWeight(w, g) : null;
         Conv2dKernels.Forward(x.Data<T>(), x.Offset, w.Data<T>(), w.Offset, b?.Data<T>(), b?.Offset ?? 0, g, y, packed);
         return new Tensor(yStorage, new Shape(g.N, g.O, g.OH, g.OW));

@@ -34,23 +34,6 @@ public class ConvSingleChannelTests
         return y;
     }
 
-    private static float[] ReluPool(float[] y, ConvGeometry g)
-    {
-        int ph = g.OH / 2, pw = g.OW / 2;
-        var pooled = new float[g.N * g.O * ph * pw];
-        for (int p = 0; p < g.N * g.O; p++)
-            for (int r = 0; r < ph; r++)
-                for (int c = 0; c < pw; c++)
-                {
-                    float m = 0f;
-                    for (int dy = 0; dy < 2; dy++)
-                        for (int dx = 0; dx < 2; dx++)
-                            m = Math.Max(m, y[(p * g.OH + 2 * r + dy) * g.OW + 2 * c + dx]);
-                    pooled[(p * ph + r) * pw + c] = m;
-                }
-        return pooled;
-    }
-
     private static void AssertClose(float[] expected, float[] actual, int offset = 0)
     {
         for (int i = 0; i < expected.Length; i++)
@@ -87,7 +70,7 @@ public class ConvSingleChannelTests
         var b = Random(o, 6);
         var y = new float[n * o * h * w / 4];
         ConvSingleChannel.Forward(x, 0, k, 0, b, 0, g, y, reluPool: true);
-        AssertClose(ReluPool(ReferenceConv(x, k, b, g), g), y);
+        AssertClose(ConvWinograd4Tests.ReluPool(ReferenceConv(x, k, b, g), g), y);
     }
 
     [Fact]

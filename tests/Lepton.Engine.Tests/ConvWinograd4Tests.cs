@@ -154,7 +154,7 @@ public class ConvWinograd4Tests
     }
 
     // Plain ReLU then 2x2 max pooling of y (N,O,OH,OW) → (N,O,OH/2,OW/2).
-    private static float[] ReluPool(float[] y, ConvGeometry g)
+    internal static float[] ReluPool(float[] y, ConvGeometry g)
     {
         int ph = g.OH / 2, pw = g.OW / 2;
         var p = new float[g.N * g.O * ph * pw];

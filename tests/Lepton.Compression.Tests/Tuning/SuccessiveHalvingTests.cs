@@ -11,6 +11,18 @@ public sealed class SuccessiveHalvingTests : IDisposable
 
     public void Dispose() => Directory.Delete(_root, recursive: true);
 
+    private static readonly SearchSpace X = new([SearchParameter.Float("x", 0, 1)]);
+
+    // A random search over x in [0, 1] scored x + 0.01 * epoch, with rungs at 1 and 3 of 9 epochs (eta 3), run to the end.
+    private async Task<(TuningStudy Study, FunctionObjective Objective)> RunAshaAsync(string name, int trials, ulong seed, int parallel = 1, int sleepMs = 0)
+    {
+        var objective = new FunctionObjective((p, epoch) => { if (sleepMs > 0) Thread.Sleep(sleepMs); return p["x"] + 0.01 * epoch; });
+        var study = TuningStudy.Open(new StudyOptions(name, _root, Trials: trials, Parallel: parallel, Sampler: "random", Seed: seed,
+            Halving: new SuccessiveHalving(1, 9, 3)), X, "function");
+        Assert.Equal(StudyStop.Finished, await StudyRunner.RunAsync(study, objective));
+        return (study, objective);
+    }
+
     [Theory]
     [InlineData(1, 9, 3, new[] { 1, 3 })]
     [InlineData(1, 27, 3, new[] { 1, 3, 9 })]
@@ -35,10 +47,7 @@ public sealed class SuccessiveHalvingTests : IDisposable
     public async Task Study_AshaOnEpochs_StopsWorseTrialsEarly_BestTrainsFully()
     {
         // Score rises with x and a little with epochs; random search over x, 18 trials at 9 epochs with eta 3.
-        var space = new SearchSpace([SearchParameter.Float("x", 0, 1)]);
-        var objective = new FunctionObjective((p, epoch) => p["x"] + 0.01 * epoch);
-        var study = TuningStudy.Open(new StudyOptions("asha", _root, Trials: 18, Sampler: "random", Seed: 3, Halving: new SuccessiveHalving(1, 9, 3)), space, "function");
-        Assert.Equal(StudyStop.Finished, await StudyRunner.RunAsync(study, objective));
+        var (study, objective) = await RunAshaAsync("asha", 18, 3);
 
         var state = study.Snapshot();
         Assert.All(state.Trials, t => Assert.True(t.IsFinished));
@@ -110,10 +119,7 @@ public sealed class SuccessiveHalvingTests : IDisposable
     [Fact]
     public async Task Study_Asha_FortyTrials_TrainAtMostQuarterOfFullEpochs_ResumingFromRungs()
     {
-        var space = new SearchSpace([SearchParameter.Float("x", 0, 1)]);
-        var objective = new FunctionObjective((p, epoch) => p["x"] + 0.01 * epoch);
-        var study = TuningStudy.Open(new StudyOptions("asha40", _root, Trials: 40, Sampler: "random", Seed: 5, Halving: new SuccessiveHalving(1, 9, 3)), space, "function");
-        Assert.Equal(StudyStop.Finished, await StudyRunner.RunAsync(study, objective));
+        var (study, objective) = await RunAshaAsync("asha40", 40, 5);
 
         var state = study.Snapshot();
         // 40 at rung 1, 40 / 3 = 13 go on to rung 3, 13 / 3 = 4 to the end; each epoch is trained once (waiting trials go
@@ -138,10 +144,7 @@ public sealed class SuccessiveHalvingTests : IDisposable
     [Fact]
     public async Task Study_Asha_TwoAtOnce_SameEpochsNoTrialLeftWaiting()
     {
-        var space = new SearchSpace([SearchParameter.Float("x", 0, 1)]);
-        var objective = new FunctionObjective((p, epoch) => { Thread.Sleep(1); return p["x"] + 0.01 * epoch; });
-        var study = TuningStudy.Open(new StudyOptions("asha-par", _root, Trials: 40, Parallel: 2, Sampler: "random", Seed: 5, Halving: new SuccessiveHalving(1, 9, 3)), space, "function");
-        Assert.Equal(StudyStop.Finished, await StudyRunner.RunAsync(study, objective));
+        var (study, objective) = await RunAshaAsync("asha-par", 40, 5, parallel: 2, sleepMs: 1);
         var state = study.Snapshot();
         Assert.Equal(90, objective.EpochsTrained);
         Assert.All(state.Trials, t => Assert.True(t.IsFinished, $"trial {t.Number} is {t.Status}"));
@@ -151,10 +154,9 @@ public sealed class SuccessiveHalvingTests : IDisposable
     [Fact]
     public async Task Study_Asha_BudgetEndsWithTrialsWaiting_ResumeLetsThemGoOn()
     {
-        var space = new SearchSpace([SearchParameter.Float("x", 0, 1)]);
         var options = new StudyOptions("asha-stop", _root, Trials: 12, Sampler: "random", Seed: 2, Halving: new SuccessiveHalving(1, 9, 3));
         using var stop = new CancellationTokenSource();
-        var first = TuningStudy.Open(options, space, "function");
+        var first = TuningStudy.Open(options, X, "function");
         var objective = new FunctionObjective((p, epoch) => p["x"] + 0.01 * epoch)
         {
             AfterEpoch = (trial, epoch) => { if (trial == 9) stop.Cancel(); },
@@ -163,7 +165,7 @@ public sealed class SuccessiveHalvingTests : IDisposable
         var saved = StudyFile.TryLoad(first.FilePath)!;
         Assert.Contains(saved.Trials, t => t.Status == TrialStatus.Paused);
 
-        var resumed = TuningStudy.Open(options, space, "function");
+        var resumed = TuningStudy.Open(options, X, "function");
         var second = new FunctionObjective((p, epoch) => p["x"] + 0.01 * epoch);
         Assert.Equal(StudyStop.Finished, await StudyRunner.RunAsync(resumed, second));
         var state = resumed.Snapshot();
@@ -175,9 +177,8 @@ public sealed class SuccessiveHalvingTests : IDisposable
     [Fact]
     public async Task Study_MinEqualsMax_NoTrialStops()
     {
-        var space = new SearchSpace([SearchParameter.Float("x", 0, 1)]);
         var objective = new FunctionObjective((p, epoch) => p["x"]);
-        var study = TuningStudy.Open(new StudyOptions("full", _root, Trials: 6, Sampler: "random", Halving: new SuccessiveHalving(3, 3, 3)), space, "function");
+        var study = TuningStudy.Open(new StudyOptions("full", _root, Trials: 6, Sampler: "random", Halving: new SuccessiveHalving(3, 3, 3)), X, "function");
         await StudyRunner.RunAsync(study, objective);
         Assert.All(study.Snapshot().Trials, t => Assert.Equal(TrialStatus.Completed, t.Status));
         Assert.Equal(18, objective.EpochsTrained);

@@ -332,7 +332,14 @@ public sealed class DynamicBatcher : IAsyncDisposable
                 }
                 // The model is free before anyone hears back: a caller's next request then finds it idle (and runs inline)
                 // instead of queueing behind this thread's last steps.
-                answer?.Invoke();
+                try
+                {
+                    answer?.Invoke();
+                }
+                catch (Exception e)
+                {
+                    foreach (var chunk in batch) chunk.Result.TrySetException(e);
+                }
             }
         }
         finally

@@ -1,6 +1,7 @@
 using Lepton.Engine;
 using Lepton.Engine.Autograd;
 using Lepton.Engine.Memory;
+using Lepton.Engine.Threading;
 using Lepton.NN;
 
 namespace Lepton.Runtime;
@@ -22,6 +23,7 @@ public static class Inference
         {
             using var _ = new NoGrad();
             int n = x.Shape[0];
+            CpuParallel.Prewake();
             // Outputs go straight into one result tensor: no list of parts and no final concatenation.
             Tensor? result = null;
             int rowSize = 0;

@@ -94,6 +94,56 @@ public class ConvThreadingTests
         }
     }
 
+    // One sample cut by tile rows across threads (ConvWinograd's RowParts): conv2 of the reference CNN, an odd output (15x15:
+    // the last part's tiles run past the edge, pooling drops the last row) and a wide one (28x28, 7 tile rows over 2 or 3).
+    public static TheoryData<int, int, int, int> SingleSamples => new()
+    {
+        { 32, 64, 14, 4 }, { 32, 64, 14, 2 }, { 24, 40, 15, 4 }, { 24, 40, 15, 2 }, { 16, 32, 28, 0 },
+    };
+
+    [Theory]
+    [MemberData(nameof(SingleSamples))]
+    public void OneSampleCutByTileRowsGivesTheSameBitsAndMatchesTheReference(int c, int o, int size, int tile)
+    {
+        var g = new ConvGeometry(N: 1, C: c, H: size, W: size, O: o, KH: 3, KW: 3, PH: 1, PW: 1);
+        var (x, w, b, _) = Inputs(g);
+        int poolSize = g.O * (g.OH / 2) * (g.OW / 2);
+        ConvWinograd.TileOverride = tile;
+        int saved = CpuParallel.ThreadCount;
+        try
+        {
+            Assert.True(ConvWinograd.AppliesForward(g));
+            float[]? firstY = null, firstPooled = null;
+            foreach (int threads in new[] { 1, 2, 3 })
+            {
+                CpuParallel.ThreadCount = threads;
+                var y = new float[g.O * g.OH * g.OW];
+                ConvWinograd.Forward(x, 0, w, 0, b, 0, g, y);
+                var pooled = new float[poolSize];
+                ConvWinograd.Forward(x, 0, w, 0, b, 0, g, pooled, pool: true);
+                firstY ??= y;
+                firstPooled ??= pooled;
+                Assert.Equal(firstY, y);
+                Assert.Equal(firstPooled, pooled);
+            }
+            var reference = new float[g.O * g.OH * g.OW];
+            Conv2dReference.Forward<float>(x, w, b, g, reference);
+            for (int i = 0; i < reference.Length; i++)
+                Assert.True(Math.Abs(firstY![i] - reference[i]) <= 1e-3f * (1 + Math.Abs(reference[i])), $"y[{i}]: {firstY[i]} vs reference {reference[i]}");
+            for (int i = 0; i < reference.Length; i++) reference[i] = Math.Max(reference[i], 0f);
+            var referencePooled = new float[poolSize];
+            Pool2dReference.MaxForward<float>(reference, new PoolGeometry(g.O, g.OH, g.OW, 2, 2, 2, 2), referencePooled);
+            for (int i = 0; i < poolSize; i++)
+                Assert.True(Math.Abs(firstPooled![i] - referencePooled[i]) <= 1e-3f * (1 + Math.Abs(referencePooled[i])),
+                    $"pooled[{i}]: {firstPooled[i]} vs reference {referencePooled[i]}");
+        }
+        finally
+        {
+            ConvWinograd.TileOverride = 0;
+            CpuParallel.ThreadCount = saved;
+        }
+    }
+
     // y, gx, gw and gb concatenated, computed on the given number of threads.
     private static float[] RunWithThreads(int threads, ConvGeometry g)
     {

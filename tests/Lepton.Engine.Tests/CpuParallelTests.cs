@@ -92,4 +92,24 @@ public class CpuParallelTests
             Assert.All(results, r => Assert.Equal(100L * (9_999L * 10_000 / 2), r));
         });
     }
+
+    [Fact]
+    public void SplitRunsEveryPartOnceWhetherWorkersPollOrSleep()
+    {
+        WithThreads(3, () =>
+        {
+            for (int round = 0; round < 300; round++)
+            {
+                // Every tenth round the workers have gone to sleep (they poll for 50 µs); every third is woken first.
+                if (round % 10 == 0) Thread.Sleep(2);
+                if (round % 3 == 0) CpuParallel.Prewake();
+                var hits = new int[3];
+                CpuParallel.Split(3, (lo, hi) =>
+                {
+                    for (int p = lo; p < hi; p++) Interlocked.Increment(ref hits[p]);
+                });
+                Assert.Equal([1, 1, 1], hits);
+            }
+        });
+    }
 }

@@ -25,7 +25,8 @@ public class GemmPrepackedTests
         var rng = new Random(m * 1000 + n);
         var a = Random(rng, m * k);
         var b = Random(rng, n * k + 5);
-        foreach (int threads in new[] { 1, 2 })
+        // A single row against a large packed B (fc1: 1.6 MB) is cut by columns across the threads (Gemm.Split).
+        foreach (int threads in new[] { 1, 2, 3 })
         {
             int saved = CpuParallel.ThreadCount;
             CpuParallel.ThreadCount = threads;

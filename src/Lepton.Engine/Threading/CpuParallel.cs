@@ -45,4 +45,30 @@ public static class CpuParallel
         }
         if (!CpuWorkers.TryRun(count, chunks, body)) CpuWorkers.RunInline(count, chunks, body);
     }
+
+    /// <summary>
+    /// Runs body(start, end) over [0, parts) one part per thread whatever the size: for a kernel that measured its split to
+    /// pay (a batch-1 layer of 10-30 µs, with workers woken by <see cref="Prewake"/>). A part no worker has picked up by
+    /// the time the caller is done with its own runs on the caller, so a late worker costs time, never a wait.
+    /// </summary>
+    public static void Split(int parts, Action<int, int> body)
+    {
+        if (parts <= 0) return;
+        int chunks = Math.Min(ThreadCount, parts);
+        if (chunks <= 1 || CpuWorkers.InChunk)
+        {
+            body(0, parts);
+            return;
+        }
+        if (!CpuWorkers.TryRun(parts, chunks, body)) CpuWorkers.RunInline(parts, chunks, body);
+    }
+
+    /// <summary>
+    /// Wakes sleeping kernel threads so that they are polling when the next split arrives: a forward pass calls it before
+    /// its first layer, and the microseconds a sleeping thread takes to wake overlap that layer instead of a later split.
+    /// </summary>
+    public static void Prewake()
+    {
+        if (ThreadCount > 1 && !CpuWorkers.InChunk) CpuWorkers.Prewake(ThreadCount - 1);
+    }
 }

@@ -19,6 +19,13 @@ internal abstract class ConvChunkJob : SplitJob
         CpuParallel.For(parts, cost, Body);
     }
 
+    /// <summary>Runs chunks 0..parts-1, one per thread however small (<see cref="CpuParallel.Split"/>): part p is chunk p.</summary>
+    protected void RunEachPart(int parts)
+    {
+        (_count, _parts) = (parts, parts);
+        CpuParallel.Split(parts, Body);
+    }
+
     protected sealed override void Run(int p0, int p1)
     {
         for (int part = p0; part < p1; part++)

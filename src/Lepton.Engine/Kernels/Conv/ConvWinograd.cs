@@ -32,6 +32,9 @@ internal static class ConvWinograd
 
     private const int BlockTiles = 8, TileWidth = 32, V = ConvWinogradTransforms.V;
 
+    // A single sample is cut across threads from this many point products (see Plan.RowParts).
+    private const long MinRowSplitProducts = 256 * 1024;
+
     /// <summary>Whether the forward of g runs here: a 3x3 undilated, ungrouped stride-1 convolution the stride-1 path takes.</summary>
     public static bool AppliesForward(ConvGeometry g) =>
         Fits(g) && (AnySize || (g.C >= MinChannels && g.O >= MinChannels));
@@ -116,7 +119,7 @@ internal static class ConvWinograd
     // and output transform into channels-last outputs (o), all in cache. Tiles past oh or ow are computed and dropped.
     private readonly struct Plan(ConvGeometry g, int m, int cin, int h, int w, int top, int left, int cout, int oh, int ow)
     {
-        private int TileRows => (oh + m - 1) / m;
+        public int TileRows => (oh + m - 1) / m;
         private int TileCols => (ow + m - 1) / m;
         private int Points => (m + 2) * (m + 2);
         public int CinPad => RoundUp(cin, V);
@@ -143,7 +146,8 @@ internal static class ConvWinograd
         public void Run(float[] src, int srcOffset, float[] pack, float[]? bias, int biasOffset, float[] dst, bool pool = false)
         {
             int chunk = Conv2dKernels.SamplesPerChunk(g), count = (g.N + chunk - 1) / chunk;
-            int parts = Math.Min(CpuParallel.ThreadCount, count);
+            int rowParts = RowParts();
+            int parts = rowParts > 0 ? rowParts : Math.Min(CpuParallel.ThreadCount, count);
             int scratchSize = chunk * (InputSize + OutputSize) + Points * (Ldv + Ldm);
             var biasPad = ArrayPool<float>.Shared.Rent(CoutPad);
             for (int co = 0; co < CoutPad; co++) biasPad[co] = bias is not null && co < cout ? bias[biasOffset + co] : 0f;
@@ -152,7 +156,8 @@ internal static class ConvWinograd
             {
                 job.Scratch.Rent(parts, scratchSize);
                 if (pool) job.Planes.Rent(parts, cout * oh * ow);
-                job.Start(this, src, srcOffset, pack, biasPad, dst, chunk, count, parts, Conv2dKernels.ChunkCost(g, chunk) / 2 * count / parts, pool);
+                job.Start(this, src, srcOffset, pack, biasPad, dst, chunk, count, parts, Conv2dKernels.ChunkCost(g, chunk) / 2 * count / parts, pool,
+                    rowParts);
             }
             finally
             {
@@ -161,21 +166,36 @@ internal static class ConvWinograd
             }
         }
 
-        // With planes (a sample's channels-first output, in cache) each sample is written there and pooled into dst.
-        public unsafe void Chunk(float[] src, int srcOffset, float[] pack, float[] biasPad, float[] dst, int n0, int nb, float[] scratch,
-            float[]? planes = null)
+        // One sample (a served request) is cut by tile rows across the threads when its products are worth a hand-off
+        // (the reference CNN's conv2: 1.2M, about 20 µs on one core); 0 where it runs whole.
+        private int RowParts()
         {
-            int tileRows = TileRows, tileCols = TileCols, tiles = tileRows * tileCols, used = nb * tiles;
+            long products = (long)TileRows * TileCols * Points * CinPad * CoutPad;
+            if (g.N != 1 || CpuParallel.ThreadCount < 2 || CpuParallel.InSplitBody || TileRows < 2 || products < MinRowSplitProducts) return 0;
+            return Math.Min(CpuParallel.ThreadCount, TileRows);
+        }
+
+        // With planes (a sample's channels-first output, in cache) each sample is written there and pooled into dst.
+        // A single sample (nb == 1) may be cut by tile rows: [tr0, tr1) converts only the input rows those tiles read and
+        // writes only the output rows they make (pooled rows too, as m is even), so parts of a sample run on their own.
+        public unsafe void Chunk(float[] src, int srcOffset, float[] pack, float[] biasPad, float[] dst, int n0, int nb, float[] scratch,
+            float[]? planes = null, int tr0 = 0, int tr1 = -1)
+        {
+            int tileRows = TileRows, tileCols = TileCols, tiles = tileRows * tileCols;
+            if (tr1 < 0) tr1 = tileRows;
+            if (nb != 1 && (tr0 != 0 || tr1 != tileRows)) throw new ArgumentException("ConvWinograd: only a single sample is cut by tile rows.");
+            int first = tr0 * tileCols, used = nb == 1 ? tr1 * tileCols : nb * tiles;
+            int rowFirst = m * tr0, rowEnd = Math.Min(oh, m * tr1);
             int cinPad = CinPad, coutPad = CoutPad, inSize = InputSize, outSize = OutputSize, wp = m * tileCols + 2, wo = m * tileCols;
             int points = Points;
             fixed (float* ps = src, pu = pack, pb = biasPad, pd = dst, sc = scratch)
             {
                 float* pixels = sc, outs = pixels + nb * inSize, vb = outs + nb * outSize, mb = vb + points * Ldv;
                 for (int n = 0; n < nb; n++)
-                    ConvWinogradTransforms.ChannelsLast(ps + srcOffset + (long)(n0 + n) * cin * h * w, cin, h, w, top, left,
-                        pixels + (long)n * inSize, m * tileRows + 2, wp, cinPad);
+                    ConvWinogradTransforms.ChannelsLastRows(ps + srcOffset + (long)(n0 + n) * cin * h * w, cin, h, w, top, left,
+                        pixels + (long)n * inSize, wp, cinPad, rowFirst, m * tr1 + 2);
                 long ldv = Ldv, ldm = Ldm;
-                for (int t0 = 0; t0 < used; t0 += BlockTiles)
+                for (int t0 = first; t0 < used; t0 += BlockTiles)
                 {
                     for (int i = 0; i < BlockTiles; i++)
                     {
@@ -207,13 +227,13 @@ internal static class ConvWinograd
                 {
                     if (planes is null)
                     {
-                        ConvWinogradTransforms.ChannelsFirst(outs + (long)n * outSize, wo, coutPad, cout, oh, ow,
-                            pd + (long)(n0 + n) * cout * oh * ow);
+                        ConvWinogradTransforms.ChannelsFirstRows(outs + (long)n * outSize, wo, coutPad, cout, oh, ow,
+                            pd + (long)(n0 + n) * cout * oh * ow, rowFirst, rowEnd);
                         continue;
                     }
                     fixed (float* pp = planes)
-                        ConvWinogradTransforms.ChannelsFirst(outs + (long)n * outSize, wo, coutPad, cout, oh, ow, pp);
-                    MaxPool2x2.ReluPoolPlanes(planes, 0, cout, oh, ow, dst, (n0 + n) * cout * (oh / 2) * (ow / 2));
+                        ConvWinogradTransforms.ChannelsFirstRows(outs + (long)n * outSize, wo, coutPad, cout, oh, ow, pp, rowFirst, rowEnd);
+                    MaxPool2x2.ReluPoolPlaneRows(planes, 0, cout, oh, ow, dst, (n0 + n) * cout * (oh / 2) * (ow / 2), rowFirst / 2, rowEnd / 2);
                 }
             }
         }
@@ -226,21 +246,30 @@ internal static class ConvWinograd
         public readonly ScratchSlots Scratch = new(), Planes = new();
         private Plan _plan;
         private float[] _src = null!, _pack = null!, _biasPad = null!, _dst = null!;
-        private int _srcOffset, _chunk, _total;
+        private int _srcOffset, _chunk, _total, _rowParts;
         private bool _pool;
 
+        // rowParts > 0: the one sample cut into that many parts by tile rows, one per thread.
         public void Start(Plan plan, float[] src, int srcOffset, float[] pack, float[] biasPad, float[] dst, int chunk, int count, int parts,
-            long cost, bool pool)
+            long cost, bool pool, int rowParts)
         {
-            (_plan, _src, _srcOffset, _pack, _biasPad, _dst, _chunk, _total, _pool) =
-                (plan, src, srcOffset, pack, biasPad, dst, chunk, plan.Samples, pool);
-            RunChunks(count, parts, cost);
+            (_plan, _src, _srcOffset, _pack, _biasPad, _dst, _chunk, _total, _pool, _rowParts) =
+                (plan, src, srcOffset, pack, biasPad, dst, chunk, plan.Samples, pool, rowParts);
+            if (rowParts > 0) RunEachPart(rowParts);
+            else RunChunks(count, parts, cost);
         }
 
         protected override void RunChunk(int part, int c)
         {
+            var planes = _pool ? Planes[part] : null;
+            if (_rowParts > 0)
+            {
+                int rows = _plan.TileRows;
+                _plan.Chunk(_src, _srcOffset, _pack, _biasPad, _dst, 0, 1, Scratch[part], planes, rows * c / _rowParts, rows * (c + 1) / _rowParts);
+                return;
+            }
             int n0 = c * _chunk;
-            _plan.Chunk(_src, _srcOffset, _pack, _biasPad, _dst, n0, Math.Min(_chunk, _total - n0), Scratch[part], _pool ? Planes[part] : null);
+            _plan.Chunk(_src, _srcOffset, _pack, _biasPad, _dst, n0, Math.Min(_chunk, _total - n0), Scratch[part], planes);
         }
 
         // Drops the call's arrays and gives the scratch back.

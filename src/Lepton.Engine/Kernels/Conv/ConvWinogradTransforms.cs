@@ -57,14 +57,35 @@ internal static unsafe class ConvWinogradTransforms
     /// p[(r*wp + c)*cPad + ch] = x[ch, r - top, c - left] for the rows x cols grid p, zero outside x (the padding) and for
     /// channels past `channels`. x: (channels, h, w) dense.
     /// </summary>
-    public static void ChannelsLast(float* x, int channels, int h, int w, int top, int left, float* p, int rows, int wp, int cPad)
+    public static void ChannelsLast(float* x, int channels, int h, int w, int top, int left, float* p, int rows, int wp, int cPad) =>
+        ChannelsLastRows(x, channels, h, w, top, left, p, wp, cPad, 0, rows);
+
+    /// <summary>
+    /// Rows [r0, r1) of <see cref="ChannelsLast"/>'s grid, at their places in p: a part of one sample's convolution
+    /// converts only the rows its tiles read.
+    /// </summary>
+    // Only what ChannelsLast leaves unwritten is zeroed (the rows above and below x, the pixels left and right of it, and
+    // whole rows when the channels do not fill cPad): clearing the whole grid per sample was a memset of 40 KiB against
+    // 25 KiB written.
+    public static void ChannelsLastRows(float* x, int channels, int h, int w, int top, int left, float* p, int wp, int cPad, int r0, int r1)
     {
-        ClearPadding(p, channels, h, w, top, left, rows, wp, cPad);
-        int plane = h * w;
+        int plane = h * w, rowLength = wp * cPad;
         bool blocks = channels >= 8 && w >= 8;
-        for (int i = 0; i < h; i++)
+        for (int r = r0; r < r1; r++)
         {
-            float* src = x + i * w, dst = p + ((i + top) * wp + left) * cPad;
+            float* line = p + (long)r * rowLength;
+            int i = r - top;
+            if (i < 0 || i >= h || channels < cPad)
+            {
+                new Span<float>(line, rowLength).Clear();
+                if (i < 0 || i >= h) continue;
+            }
+            else
+            {
+                new Span<float>(line, left * cPad).Clear();
+                new Span<float>(line + (left + w) * cPad, (wp - left - w) * cPad).Clear();
+            }
+            float* src = x + i * w, dst = line + left * cPad;
             if (!blocks)
             {
                 for (int c = 0; c < channels; c++)
@@ -82,37 +103,19 @@ internal static unsafe class ConvWinogradTransforms
         }
     }
 
-    // Zeros p where ChannelsLast writes nothing: the rows above and below x and the pixels left and right of it. The
-    // pixels of x are all overwritten, so they are cleared only when their channels do not fill cPad (the padding
-    // channels must read zero); clearing the whole grid per sample was a memset of 40 KiB against 25 KiB written.
-    private static void ClearPadding(float* p, int channels, int h, int w, int top, int left, int rows, int wp, int cPad)
-    {
-        if (channels < cPad)
-        {
-            new Span<float>(p, rows * wp * cPad).Clear();
-            return;
-        }
-        long rowLength = (long)wp * cPad;
-        new Span<float>(p, (int)(top * rowLength)).Clear();
-        new Span<float>(p + (top + h) * rowLength, (int)((rows - top - h) * rowLength)).Clear();
-        int leftLength = left * cPad, rightLength = (wp - left - w) * cPad;
-        for (int i = top; i < top + h; i++)
-        {
-            float* line = p + i * rowLength;
-            new Span<float>(line, leftLength).Clear();
-            new Span<float>(line + (left + w) * cPad, rightLength).Clear();
-        }
-    }
-
     /// <summary>
     /// y[ch, i, j] = o[(i*wo + j)*cPad + ch] for ch &lt; channels, i &lt; h, j &lt; w: the pixels of one sample back into
     /// channel planes (y: (channels, h, w) dense).
     /// </summary>
-    public static void ChannelsFirst(float* o, int wo, int cPad, int channels, int h, int w, float* y)
+    public static void ChannelsFirst(float* o, int wo, int cPad, int channels, int h, int w, float* y) =>
+        ChannelsFirstRows(o, wo, cPad, channels, h, w, y, 0, h);
+
+    /// <summary>Rows [i0, i1) of <see cref="ChannelsFirst"/>, for the part of a sample whose tiles wrote them.</summary>
+    public static void ChannelsFirstRows(float* o, int wo, int cPad, int channels, int h, int w, float* y, int i0, int i1)
     {
         int plane = h * w;
         bool blocks = channels >= 8 && w >= 8;
-        for (int i = 0; i < h; i++)
+        for (int i = i0; i < i1; i++)
         {
             float* src = o + (long)i * wo * cPad, dst = y + i * w;
             if (!blocks)

@@ -12,6 +12,9 @@ public static partial class Gemm
     // threads against 0.34-0.42 ms unsplit (bench infer-latency, 2026-11-22).
     private const long ParallelMinMacs = 1L << 21;
 
+    // A packed weight from this size on is split across threads even for one row (see Split).
+    private const long SingleRowSplitBytes = 512 * 1024;
+
     /// <summary>Forces one micro-kernel for SGEMM calls made on the current thread (tests, benchmarks).</summary>
     [ThreadStatic] internal static GemmKernelKind KernelOverride;
 
@@ -80,23 +83,28 @@ public static partial class Gemm
         bool byN = (job.M <= job.N && tilesN > 1) || tilesM == 1;
         int tiles = byN ? tilesN : tilesM;
         int parts = (int)Math.Min(Math.Min(threads, tiles), Math.Max(1, macs / ParallelMinMacs));
+        // One row against a large packed weight (a Linear layer at batch 1) is bound by reading the weight: split by
+        // columns, each thread reads its own part of it (from its own L2 call after call) in a few µs.
+        bool readBound = job.M == 1 && job.Packed is { } packed && packed.Bytes >= SingleRowSplitBytes && byN;
+        if (readBound) parts = Math.Min(threads, tilesN);
         if (parts <= 1)
         {
             RunSlab<TK>(job, 0, job.M, 0, job.N);
             return;
         }
-        SplitAcrossThreads<TK>(job, byN, tiles, parts);
+        SplitAcrossThreads<TK>(job, byN, tiles, parts, readBound);
     }
 
     // One slab per part, handed to the workers through a per-thread job reused call after call (no closure per call).
-    private static void SplitAcrossThreads<TK>(SgemmJob job, bool byN, int tiles, int parts) where TK : IGemmMicroKernel
+    private static void SplitAcrossThreads<TK>(SgemmJob job, bool byN, int tiles, int parts, bool always) where TK : IGemmMicroKernel
     {
         long macs = (long)job.M * job.N * job.K;
         var slabs = SlabJob<TK>.Current ??= new SlabJob<TK>();
         (slabs.Job, slabs.ByN, slabs.Tiles, slabs.Parts) = (job, byN, tiles, parts);
         try
         {
-            CpuParallel.For(parts, macs / parts + 32_768, slabs.Body);
+            if (always) CpuParallel.Split(parts, slabs.Body);
+            else CpuParallel.For(parts, macs / parts + 32_768, slabs.Body);
         }
         finally
         {

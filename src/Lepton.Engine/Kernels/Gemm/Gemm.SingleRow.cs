@@ -54,6 +54,27 @@ public static partial class Gemm
             (c31 * va).Store(tile + 112);
             MergeEdge(tile, 4 * SingleRowNr, c + jr, 0, 1, 4 * SingleRowNr, beta);
         }
+        // Two panels: a thread's half of a 128-column layer split across two threads.
+        for (; jr + 2 * SingleRowNr <= nc; jr += 2 * SingleRowNr)
+        {
+            float* b = packB + (long)jr * kc;
+            Vector512<float> c00 = default, c01 = default, c10 = default, c11 = default;
+            float* ap = a;
+            for (int p = 0; p < kc; p++, ap += aStride, b += SingleRowNr)
+            {
+                var av = Vector512.Create(*ap);
+                c00 = Avx512F.FusedMultiplyAdd(av, Vector512.Load(b), c00);
+                c01 = Avx512F.FusedMultiplyAdd(av, Vector512.Load(b + 16), c01);
+                c10 = Avx512F.FusedMultiplyAdd(av, Vector512.Load(b + panelSize), c10);
+                c11 = Avx512F.FusedMultiplyAdd(av, Vector512.Load(b + panelSize + 16), c11);
+            }
+            var va = Vector512.Create(alpha);
+            (c00 * va).Store(tile);
+            (c01 * va).Store(tile + 16);
+            (c10 * va).Store(tile + 32);
+            (c11 * va).Store(tile + 48);
+            MergeEdge(tile, 2 * SingleRowNr, c + jr, 0, 1, 2 * SingleRowNr, beta);
+        }
         for (; jr < nc; jr += SingleRowNr)
         {
             float* b = packB + (long)jr * kc;

@@ -61,6 +61,20 @@ internal static unsafe partial class MaxPool2x2
         ForwardRows(x, xOffset, g, y, yOffset, null, relu: true, 0, planes * g.OH);
     }
 
+    /// <summary>
+    /// Output rows [r0, r1) of every plane of <see cref="ReluPoolPlanes"/> (each plane's rows 2*r0 to 2*r1 of x), for the
+    /// part of a sample's convolution that computed those rows.
+    /// </summary>
+    public static void ReluPoolPlaneRows(float[] x, int xOffset, int planes, int h, int w, float[] y, int yOffset, int r0, int r1)
+    {
+        var one = new PoolGeometry(1, h, w, 2, 2, 2, 2);
+        if ((long)xOffset + (long)planes * h * w > x.Length || (long)yOffset + (long)planes * one.OH * one.OW > y.Length)
+            throw new ArgumentException($"MaxPool2x2: buffers too small for {planes} planes of {one}.");
+        if (r0 < 0 || r1 > one.OH || r0 > r1) throw new ArgumentOutOfRangeException(nameof(r0), $"MaxPool2x2: rows [{r0}, {r1}) outside 0..{one.OH}.");
+        for (int p = 0; p < planes; p++)
+            ForwardRows(x, xOffset + p * h * w, one, y, yOffset + p * one.OH * one.OW, null, relu: true, r0, r1);
+    }
+
     // Output rows [r0, r1) of all planes, written from y[yOffset].
     private static void ForwardRows(float[] x, int xOffset, PoolGeometry g, float[] y, int yOffset, int[]? argmax, bool relu, int r0, int r1)
     {

@@ -14,7 +14,8 @@ namespace Lepton.Bench;
 /// Int8 against float32 on the reference CNN and Fashion-MNIST, the Lepton half of bench/quantize/run.sh: trains the float
 /// model (Adam 1e-3, batches of 64; kept in a folder so later runs and the PyTorch script use the same weights), quantizes
 /// it with <see cref="ModelQuantizer"/> calibrated on the first training images, then alternates timed passes of both models
-/// at batch 256 over the test split (images/s, median of the passes) and reports both models' top-1 on all 10,000 test images.
+/// at batch 256 over the test split (images/s, median of the passes) and blocks of batch-1 forwards (p50, p99), and reports both
+/// models' top-1 on all 10,000 test images.
 /// </summary>
 public static class QuantizeSpeed
 {
@@ -55,6 +56,13 @@ public static class QuantizeSpeed
         Array.Sort(floatRates);
         Array.Sort(int8Rates);
         double f = BenchResult.Quantile(floatRates, 0.5), q = BenchResult.Quantile(int8Rates, 0.5);
+        var (floatLatency, int8Latency) = (new List<double>(), new List<double>());
+        for (int p = 0; p < passes; p++)
+        {
+            Latencies(floatModel, test, 400, p, floatLatency);
+            Latencies(int8Model, test, 400, p, int8Latency);
+        }
+        double[] fl = [.. floatLatency.Order()], ql = [.. int8Latency.Order()];
         BenchResult.Print(new
         {
             Mode = "quantize-cnn",
@@ -68,6 +76,10 @@ public static class QuantizeSpeed
             Speedup = q / f,
             FloatImagesPerSAll = floatRates,
             Int8ImagesPerSAll = int8Rates,
+            FloatBatch1P50Ms = BenchResult.Quantile(fl, 0.5),
+            Int8Batch1P50Ms = BenchResult.Quantile(ql, 0.5),
+            FloatBatch1P99Ms = BenchResult.Quantile(fl, 0.99),
+            Int8Batch1P99Ms = BenchResult.Quantile(ql, 0.99),
             FloatAccuracy = floatAccuracy,
             Int8Accuracy = int8Accuracy,
             DropPoints = (floatAccuracy - int8Accuracy) * 100,
@@ -75,15 +87,16 @@ public static class QuantizeSpeed
         return 0;
     }
 
-    /// <summary>`quantize-layers MODEL_DIR [reps=20]`: each layer of both models alone at batch 256 (median ms), to see where int8 time goes.</summary>
+    /// <summary>`quantize-layers MODEL_DIR [reps=20] [batch=256]`: each layer of both models alone (median ms), to see where int8 time goes.</summary>
     public static int Layers(string[] args)
     {
         string folder = args.Length > 0 ? args[0] : Path.Combine("bench", "results", "quantize", "cnn-float");
         int reps = args.Length > 1 ? int.Parse(args[1]) : 20;
+        int batch = args.Length > 2 ? int.Parse(args[2]) : 256;
         var model = TrainedFloat(folder, 1);
         var calib = FashionSlice.Load(train: true, 256);
         var int8 = ModelQuantizer.Quantize(model, [calib.Images], new QuantizeOptions()).Model;
-        var x = FashionSlice.Load(train: false, 256).Images;
+        var x = FashionSlice.Load(train: false, batch).Images;
         foreach (var (name, m) in new[] { ("float", model), ("int8", int8) })
         {
             m.PrepareForInference();
@@ -111,7 +124,7 @@ public static class QuantizeSpeed
                 sum += median;
                 Console.WriteLine($"{name,-6} {i,2} {m[i].TypeName,-16} median {median,9:F3} ms  best {times[i][0],9:F3} ms");
             }
-            Console.WriteLine($"{name,-6} sum {sum:F3} ms per batch of 256");
+            Console.WriteLine($"{name,-6} sum {sum:F3} ms per batch of {batch}");
             // The fused blocks as a forward runs them: conv+relu+pool, conv+relu+pool, flatten+linear+relu+linear.
             var segments = new[] { new Sequential(m[0], m[1], m[2]), new Sequential(m[3], m[4], m[5]), new Sequential(m[6], m[7], m[8], m[9]) };
             var segTimes = segments.Select(_ => new double[reps]).ToArray();
@@ -162,6 +175,19 @@ public static class QuantizeSpeed
         long start = Stopwatch.GetTimestamp();
         for (int i = 0; i < batches; i++) Inference.Forward(model, data.Batch(i % perPass * batch, batch).X, batch);
         return batches * batch / Stopwatch.GetElapsedTime(start).TotalSeconds;
+    }
+
+    // One block of batch-1 forwards (a served request each) on test images, after warming this model's caches.
+    private static void Latencies(Module model, FashionSlice data, int forwards, int pass, List<double> into)
+    {
+        for (int i = 0; i < 100; i++) Inference.Forward(model, data.Batch(i, 1).X, 1);
+        for (int i = 0; i < forwards; i++)
+        {
+            var x = data.Batch((pass * forwards + i) % data.Images.Shape[0], 1).X;
+            long t0 = Stopwatch.GetTimestamp();
+            Inference.Forward(model, x, 1);
+            into.Add(Stopwatch.GetElapsedTime(t0).TotalMilliseconds);
+        }
     }
 
     private static double Accuracy(Module model, FashionSlice data)

@@ -81,13 +81,7 @@ public static class OnnxInferSpeed
                 bool lepton = (side + r) % 2 == 0;
                 Thread.Sleep(SettleMs);
                 for (int i = 0; i < forwards; i++)
-                {
-                    int k = (300 + r * forwards + i) % testCount;
-                    long t0 = Stopwatch.GetTimestamp();
-                    if (lepton) Inference.Forward(model, singles[k], batchSize: 1);
-                    else Ort(session, run, singleArrays[k], 1);
-                    (lepton ? leptonTimes : ortTimes).Add(Stopwatch.GetElapsedTime(t0).TotalMilliseconds);
-                }
+                    (lepton ? leptonTimes : ortTimes).Add(TimeOne(lepton, (300 + r * forwards + i) % testCount));
             }
         }
         // The same forwards interleaved one by one (each side inside the other's spinning window half the time), for the record.
@@ -95,14 +89,10 @@ public static class OnnxInferSpeed
         var ortInterleaved = new List<double>();
         for (int i = 0; i < forwards; i++)
         {
-            int k = (300 + i) % testCount;
             for (int side = 0; side < 2; side++)
             {
                 bool lepton = (side + i) % 2 == 0;
-                long t0 = Stopwatch.GetTimestamp();
-                if (lepton) Inference.Forward(model, singles[k], batchSize: 1);
-                else Ort(session, run, singleArrays[k], 1);
-                (lepton ? leptonInterleaved : ortInterleaved).Add(Stopwatch.GetElapsedTime(t0).TotalMilliseconds);
+                (lepton ? leptonInterleaved : ortInterleaved).Add(TimeOne(lepton, (300 + i) % testCount));
             }
         }
         var leptonRates = new List<double>();
@@ -127,6 +117,15 @@ public static class OnnxInferSpeed
 
         var (lt, ot) = (leptonTimes.Order().ToArray(), ortTimes.Order().ToArray());
         double Median(List<double> xs) => BenchResult.Quantile([.. xs.Order()], 0.5);
+
+        // One batch-1 forward of test image k on one side, in milliseconds.
+        double TimeOne(bool lepton, int k)
+        {
+            long t0 = Stopwatch.GetTimestamp();
+            if (lepton) Inference.Forward(model, singles[k], batchSize: 1);
+            else Ort(session, run, singleArrays[k], 1);
+            return Stopwatch.GetElapsedTime(t0).TotalMilliseconds;
+        }
         BenchResult.Print(new
         {
             Mode = "onnx-infer",

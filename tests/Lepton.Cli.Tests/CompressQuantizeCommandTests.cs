@@ -36,12 +36,21 @@ public sealed class CompressQuantizeCommandTests(TrainedModelFixture fx)
         Assert.True(floatAccuracy >= 0.7, $"float accuracy {floatAccuracy}");
         Assert.True(Math.Abs(floatAccuracy - int8Accuracy) <= 0.1, $"float {floatAccuracy}, int8 {int8Accuracy}");
         Assert.True(File.Exists(Path.Combine(outDir, "weights.safetensors")));
+        // Both served folders timed at batch 1, and the int8 weights a fraction of the float ones (codes + per-channel scales).
+        Assert.True(json.GetProperty("float_ms").GetDouble() > 0 && json.GetProperty("int8_ms").GetDouble() > 0);
+        double speedup = json.GetProperty("speedup").GetDouble();
+        Assert.Equal(json.GetProperty("float_ms").GetDouble() / json.GetProperty("int8_ms").GetDouble(), speedup, 6);
+        long floatBytes = json.GetProperty("float_weight_bytes").GetInt64(), int8Bytes = json.GetProperty("int8_weight_bytes").GetInt64();
+        Assert.Equal(new FileInfo(Path.Combine(outDir, "weights.safetensors")).Length, int8Bytes);
+        Assert.True(int8Bytes < floatBytes / 2, $"int8 weights {int8Bytes} bytes against float {floatBytes}");
 
         // The table form names both accuracies and the registered version.
         (code, stdout, err) = await CliRun.Invoke("compress", "quantize", "qshapes@1", "--calibration", "qshapes@1", "--samples", "30",
             "--out", Path.Combine(fx.Root, "qshapes-int8-table"));
         Assert.True(code == 0, err + stdout);
         Assert.Contains("Top-1: float", stdout);
+        Assert.Contains("weights file", stdout);
+        Assert.Contains("x as fast", stdout);
         Assert.Contains("QuantizedConv2d", File.ReadAllText(Path.Combine(fx.Root, "qshapes-int8-table", "model.json")));
     }
 

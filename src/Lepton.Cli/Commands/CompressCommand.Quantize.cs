@@ -74,8 +74,20 @@ public static partial class CompressCommand
             index = l.Index, type = l.Type, input_low = l.Input.Low, input_high = l.Input.High, input_scale = l.Input.Scale,
             input_zero_point = l.Input.ZeroPoint, weight_relative_error = l.WeightRelativeError,
         }),
+        float_ms = o.Float.Latency.MillisecondsPerBatch,
+        int8_ms = o.Int8.Latency.MillisecondsPerBatch,
+        speedup = o.Speedup,
+        float_weight_bytes = o.Float.WeightBytes,
+        int8_weight_bytes = o.Int8.WeightBytes,
         registered = o.Registered is { } v ? $"{v.Model}@{v.Version}" : null,
     };
+
+    private static string Ms(Lepton.Compression.Measurement.InferenceSpeed speed) =>
+        speed.MillisecondsPerBatch.ToString("0.000", CultureInfo.InvariantCulture) + " ms";
+
+    private static string Size(long bytes) => bytes >= 1_000_000
+        ? (bytes / 1e6).ToString("0.00", CultureInfo.InvariantCulture) + " MB"
+        : (bytes / 1e3).ToString("0.0", CultureInfo.InvariantCulture) + " KB";
 
     private static void Write(QuantizeOutcome o, QuantizeOptions options)
     {
@@ -94,6 +106,15 @@ public static partial class CompressCommand
         table.AddRow("[bold]all[/]", r.Examples.ToString(c), $"[bold]{r.FloatAccuracy.ToString("P2", c)}[/]", $"[bold]{r.Int8Accuracy.ToString("P2", c)}[/]");
         AnsiConsole.Write(table);
         AnsiConsole.MarkupLine($"Top-1: float {r.FloatAccuracy.ToString("P2", c)}, int8 {r.Int8Accuracy.ToString("P2", c)} ({(-r.DropPoints).ToString("+0.00;-0.00", c)} points); the two agree on {r.Agreement.ToString("P2", c)} of the images.");
+        var speed = new Table().Border(TableBorder.Rounded).Title("served folders, one example per forward (median, alternating)")
+            .AddColumns("", "float32", "int8", "int8 / float32");
+        speed.AddRow("latency", Ms(o.Float.Latency), Ms(o.Int8.Latency), $"{o.Speedup.ToString("0.00", c)}x as fast");
+        speed.AddRow("weights file", Size(o.Float.WeightBytes), Size(o.Int8.WeightBytes),
+            o.Float.WeightBytes > 0 ? $"{((double)o.Int8.WeightBytes / o.Float.WeightBytes).ToString("0.00", c)}x the size" : "-");
+        AnsiConsole.Write(speed);
+        // On a CPU whose int8 kernels lose to the float ones (no VNNI in reach, Winograd convolutions) the int8 model is for size.
+        if (o.Speedup < 1)
+            AnsiConsole.MarkupLine($"[yellow]The int8 model is slower than the float one on this CPU ({o.Speedup.ToString("0.00", c)}x): it saves size, not time. Serve the float model where latency matters.[/]");
         AnsiConsole.MarkupLine($"Model folder: [bold]{Markup.Escape(Path.GetFullPath(o.Folder))}[/]");
         if (o.Registered is { } v) AnsiConsole.MarkupLine($"Registered [bold]{Markup.Escape(v.Model)}@{v.Version}[/] (artifact {v.ArtifactHash[..12]}).");
     }

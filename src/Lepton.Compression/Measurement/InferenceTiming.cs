@@ -8,17 +8,25 @@ namespace Lepton.Compression.Measurement;
 public sealed record InferenceSpeed(int BatchSize, double MillisecondsPerBatch, double ImagesPerSecond);
 
 /// <summary>
-/// Times models' inference on a seeded random batch (eval mode, no gradients), after warm-up runs, as the median of several
-/// runs so one descheduled run does not decide. Several models are timed in alternation (a, b, a, b ...), so a change in the
-/// machine's load during the measurement falls on every side alike.
+/// Times models' inference on a seeded random batch (eval mode, no gradients) after warm-up, as the median over timed blocks
+/// so one descheduled run does not decide. Models are timed in alternation, block by block (a, b, a, b ...), so a change in the
+/// machine's load falls on every side alike. A block is one forward of a large batch, or enough forwards of a small one
+/// (256 examples' worth): one model's forwards in a row, as a server runs them, keep its weights in cache, where alternating
+/// forward by forward would time each model reloading them after the other.
 /// </summary>
 public static class InferenceTiming
 {
+    // Examples per timed block: a batch of 1 is timed over 256 forwards in a row, a batch of 256 over one.
+    private const int ExamplesPerBlock = 256;
+
     /// <summary>Times <paramref name="model"/> on inputs of <paramref name="inputShape"/> (a leading -1 becomes the batch).</summary>
     public static InferenceSpeed Measure(Module model, IReadOnlyList<int> inputShape, int batchSize = 256, int repeats = 5, CancellationToken ct = default) =>
         Compare([model], [inputShape], batchSize, repeats, ct)[0];
 
-    /// <summary>Times each of <paramref name="models"/> (with its input shape) in alternation; speeds in the models' order.</summary>
+    /// <summary>
+    /// Times each of <paramref name="models"/> (with its input shape) in alternation, <paramref name="repeats"/> blocks each;
+    /// speeds in the models' order, each the median time of one forward.
+    /// </summary>
     public static IReadOnlyList<InferenceSpeed> Compare(IReadOnlyList<Module> models, IReadOnlyList<IReadOnlyList<int>> inputShapes, int batchSize = 256,
         int repeats = 5, CancellationToken ct = default)
     {
@@ -35,22 +43,30 @@ public static class InferenceTiming
             dims[0] = batchSize;
             return Tensor.Randn(new Shape(dims), new Generator(0));
         }).ToList();
+        int perBlock = Math.Max(1, ExamplesPerBlock / batchSize);
+        // Two blocks each first: the JIT's optimized code, packed weights and pooled buffers.
         for (int warm = 0; warm < 2; warm++)
-            for (int m = 0; m < models.Count; m++) Runtime.Inference.Forward(models[m], inputs[m], batchSize);
+            for (int m = 0; m < models.Count; m++) Block(m);
         var times = models.Select(_ => new double[repeats]).ToList();
         for (int i = 0; i < repeats; i++)
             for (int m = 0; m < models.Count; m++)
             {
                 ct.ThrowIfCancellationRequested();
-                var clock = Stopwatch.StartNew();
-                Runtime.Inference.Forward(models[m], inputs[m], batchSize);
-                times[m][i] = clock.Elapsed.TotalMilliseconds;
+                times[m][i] = Block(m);
             }
         return times.Select(t =>
         {
             double median = Median(t);
             return new InferenceSpeed(batchSize, median, batchSize / (median / 1000));
         }).ToList();
+
+        // Milliseconds per forward over one block of model m.
+        double Block(int m)
+        {
+            var clock = Stopwatch.StartNew();
+            for (int f = 0; f < perBlock; f++) Runtime.Inference.Forward(models[m], inputs[m], batchSize);
+            return clock.Elapsed.TotalMilliseconds / perBlock;
+        }
     }
 
     /// <summary>The median of <paramref name="values"/> (the mean of the middle two for an even count).</summary>

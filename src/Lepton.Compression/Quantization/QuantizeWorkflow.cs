@@ -9,6 +9,7 @@ using Lepton.Registry.Datasets.Images;
 using Lepton.Registry.References;
 using Lepton.Registry.Store;
 using Lepton.Runtime;
+using Lepton.Compression.Measurement;
 using Lepton.Training.Workflows;
 
 namespace Lepton.Compression.Quantization;
@@ -27,10 +28,20 @@ public sealed record QuantizeRequest(string Model, string Calibration, string Ou
     public (double ValidationSplit, int Seed)? TrainingSplit { get; init; }
 }
 
-/// <summary>The written int8 model, how its layers were quantized, its accuracy against the float model, and its registered version.</summary>
+/// <summary>
+/// The written int8 model, how its layers were quantized, its accuracy against the float model, both models' batch-1 speed
+/// and weight sizes, and its registered version.
+/// </summary>
 public sealed record QuantizeOutcome(
     string Source, string Folder, string Calibration, int CalibrationExamples, string EvaluatedOn,
-    QuantizedModel Quantized, QuantizationReport Report, ModelVersion? Registered);
+    QuantizedModel Quantized, QuantizationReport Report, ModelFootprint Float, ModelFootprint Int8, ModelVersion? Registered)
+{
+    /// <summary>How many times faster the int8 model answers one example than the float model (below 1: slower).</summary>
+    public double Speedup => Int8.Latency.MillisecondsPerBatch > 0 ? Float.Latency.MillisecondsPerBatch / Int8.Latency.MillisecondsPerBatch : 0;
+}
+
+/// <summary>A served model folder's batch-1 latency (median, timed in alternation with the other model) and its weights file size.</summary>
+public sealed record ModelFootprint(InferenceSpeed Latency, long WeightBytes);
 
 /// <summary>
 /// Post-training int8 quantization of a registered or folder model: calibrates on the data set version's training images,
@@ -88,10 +99,25 @@ public static class QuantizeWorkflow
         };
         ModelFile.Save(request.OutDir, quantized.Model, spec with { Metrics = metrics });
 
+        // Both folders as serving loads them, one example per forward (a served request), alternating.
+        var speeds = ModelMeasurement.ServedSpeeds([resolved.Folder, request.OutDir], batchSize: 1, LatencyRepeats, ct);
+        var floatFootprint = new ModelFootprint(speeds[0], WeightBytes(resolved.Folder));
+        var int8Footprint = new ModelFootprint(speeds[1], WeightBytes(request.OutDir));
+
         ModelVersion? registered = null;
         if (request.RegisterAs is not null)
             registered = await registry.RegisterAsync(request.RegisterAs, request.OutDir, resolved.Version?.RunId, resolved.Version?.DatasetRef ?? reference, actor, ct);
-        return new QuantizeOutcome(resolved.Display, request.OutDir, reference, calibration.Count, evaluatedOn, quantized, report, registered);
+        return new QuantizeOutcome(resolved.Display, request.OutDir, reference, calibration.Count, evaluatedOn, quantized, report,
+            floatFootprint, int8Footprint, registered);
+    }
+
+    // Timed blocks of 256 batch-1 forwards per model for the latency comparison (alternating, median), after warm-up.
+    private const int LatencyRepeats = 15;
+
+    private static long WeightBytes(string folder)
+    {
+        var file = new FileInfo(Path.Combine(folder, ModelFile.WeightsFileName));
+        return file.Exists ? file.Length : 0;
     }
 
     // A registered model's run holds the recipe it was trained with; a folder gets the training defaults.

@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
-using Lepton.Compression.Measurement;
 using Lepton.Compression.Quantization;
 using Lepton.Factory.Recipes.Running;
 
@@ -14,9 +13,6 @@ namespace Lepton.Factory.Recipes.Steps;
 /// </summary>
 public sealed class CompressStep : IRecipeStep
 {
-    // Batch-1 forwards per model for the latency comparison (alternating, median), after warm-up.
-    private const int LatencyRepeats = 301;
-
     public string Name => "compress";
 
     public string InputHash(Recipe recipe) => RecipeHash.Of(recipe, "compress");
@@ -37,9 +33,8 @@ public sealed class CompressStep : IRecipeStep
             TrainingSplit = (context.Recipe.Training.ValidationSplit, (int)context.Recipe.Training.Seed),
         };
         var outcome = await QuantizeWorkflow.RunAsync(context.Registry, request, context.Actor, ct);
-        var speeds = ModelMeasurement.ServedSpeeds([floatDir, int8Dir], batchSize: 1, LatencyRepeats, ct);
-        double floatMs = speeds[0].MillisecondsPerBatch, int8Ms = speeds[1].MillisecondsPerBatch;
-        double speedup = int8Ms > 0 ? floatMs / int8Ms : 0;
+        double floatMs = outcome.Float.Latency.MillisecondsPerBatch, int8Ms = outcome.Int8.Latency.MillisecondsPerBatch;
+        double speedup = outcome.Speedup;
         var report = outcome.Report;
         var failed = new List<string>();
         if (report.DropPoints > rule.MaxAccuracyDropPoints)

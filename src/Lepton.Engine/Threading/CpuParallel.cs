@@ -66,6 +66,7 @@ public static class CpuParallel
     /// <summary>
     /// Wakes sleeping kernel threads so that they are polling when the next split arrives: a forward pass calls it before
     /// its first layer, and the microseconds a sleeping thread takes to wake overlap that layer instead of a later split.
+    /// Does nothing unless work was split in the last second (a small model's forwards never wake them).
     /// </summary>
     public static void Prewake()
     {

@@ -40,6 +40,7 @@ internal static class CpuWorkers
         try
         {
             var workers = EnsureWorkers(chunks - 1);
+            Volatile.Write(ref _lastJob, Stopwatch.GetTimestamp());
             _body = body;
             _count = count;
             _chunks = chunks;
@@ -63,9 +64,17 @@ internal static class CpuWorkers
         }
     }
 
-    /// <summary>Wakes up to <paramref name="count"/> sleeping workers (they poll for a job for the next spin window).</summary>
+    // When the last job was handed out (Stopwatch ticks): a forward pass wakes the workers early only if its model splits.
+    private static long _lastJob;
+    private static readonly long RecentTicks = Stopwatch.Frequency; // 1 s
+
+    /// <summary>
+    /// Wakes up to <paramref name="count"/> sleeping workers (they poll for a job for the next spin window), if a job was
+    /// handed out in the last second: a model too small to split never has them spin for nothing.
+    /// </summary>
     internal static void Prewake(int count)
     {
+        if (Stopwatch.GetTimestamp() - Volatile.Read(ref _lastJob) > RecentTicks) return;
         var workers = EnsureWorkers(count);
         for (int i = 0; i < Math.Min(workers.Length, count); i++) workers[i].Wake();
     }

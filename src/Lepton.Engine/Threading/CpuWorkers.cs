@@ -18,13 +18,10 @@ internal static class CpuWorkers
     private static Worker[] _workers = [];
     private static int _busy;
 
-    // The published job. Written by the caller before it opens the chunks' claims, read by workers after claiming one.
+    // The published job. Written by the caller before the release of _next, read by workers after claiming a chunk.
     private static Action<int, int>? _body;
-    private static int _count, _chunks, _pending;
-    // Per chunk, 0 while open and 1 once a thread took it (every chunk of a finished job is taken, so a worker still
-    // looking at an old job claims nothing). Thread t (the caller 0, worker i as i + 1) tries chunk t first: the same
-    // part of a layer lands on the same core call after call, and its weights stay in that core's cache.
-    private static int[] _claimed = [1];
+    private static int _count, _chunks;
+    private static int _next = int.MaxValue, _pending;
     private static long _generation;
     private static Exception? _error;
 
@@ -46,11 +43,10 @@ internal static class CpuWorkers
             _chunks = chunks;
             _error = null;
             _pending = chunks;
-            var claimed = _claimed;
-            for (int c = 0; c < chunks; c++) Volatile.Write(ref claimed[c], 0);
+            Volatile.Write(ref _next, 0);
             Interlocked.Increment(ref _generation);
             for (int i = 0; i < Math.Min(workers.Length, chunks - 1); i++) workers[i].Wake();
-            RunChunks(0);
+            RunChunks();
             var spin = new SpinWait();
             while (Volatile.Read(ref _pending) > 0) spin.SpinOnce(sleep1Threshold: -1);
             var error = _error;
@@ -85,17 +81,12 @@ internal static class CpuWorkers
         for (int c = 0; c < chunks; c++) RunChunk(body, c, count, chunks);
     }
 
-    // Runs chunk `self` if no one took it yet, then any other chunk still open (a sleeping worker's). A thread with no
-    // chunk of its own (more workers than chunks) leaves the others to their owners.
-    private static void RunChunks(int self)
+    private static void RunChunks()
     {
-        var claimed = Volatile.Read(ref _claimed);
-        int chunks = Math.Min(Volatile.Read(ref _chunks), claimed.Length);
-        if (self >= chunks) return;
-        for (int k = 0; k < chunks; k++)
+        while (true)
         {
-            int c = (self + k) % chunks;
-            if (Interlocked.Exchange(ref claimed[c], 1) != 0) continue;
+            int c = Interlocked.Increment(ref _next) - 1;
+            if (c >= _chunks) return;
             try { RunChunk(_body!, c, _count, _chunks); }
             catch (Exception e) { Interlocked.CompareExchange(ref _error, e, null); }
             finally { Interlocked.Decrement(ref _pending); }
@@ -124,9 +115,6 @@ internal static class CpuWorkers
                 var grown = new Worker[needed];
                 Array.Copy(_workers, grown, _workers.Length);
                 for (int i = _workers.Length; i < needed; i++) grown[i] = new Worker(i);
-                var claimed = new int[needed + 1];
-                Array.Fill(claimed, 1);
-                _claimed = claimed;
                 _workers = grown;
             }
             return _workers;
@@ -138,11 +126,8 @@ internal static class CpuWorkers
         private readonly SemaphoreSlim _signal = new(0);
         private int _sleeping;
 
-        private readonly int _self;
-
         public Worker(int index)
         {
-            _self = index + 1;
             var thread = new Thread(Loop) { IsBackground = true, Name = $"lepton-kernel-{index + 1}" };
             thread.Start();
         }
@@ -158,7 +143,7 @@ internal static class CpuWorkers
             while (true)
             {
                 seen = WaitForJob(seen);
-                RunChunks(_self);
+                RunChunks();
             }
         }
 

@@ -33,7 +33,9 @@ public sealed class HaProxyLoopbackTests(ITestOutputHelper output) : IDisposable
         await using var one = await Replica("one");
         await using var two = await Replica("two");
         int port = ExternalTool.FreePort();
-        var options = new HaProxyOptions { Port = port, Balance = "roundrobin", CheckInterval = TimeSpan.FromMilliseconds(500) };
+        // Health checks 10 s apart (two failures mark a server down): the kill below must be met by requests, not by a check,
+        // even when stopping the replica takes a second on a loaded machine (at 500 ms a check once marked it down first).
+        var options = new HaProxyOptions { Port = port, Balance = "roundrobin", CheckInterval = TimeSpan.FromSeconds(10) };
         string cfg = DeploymentWriter.WriteFile(Path.Combine(_dir, "haproxy.cfg"),
             HaProxyConfig.Render(ReplicaAddress.ParseList($"{one.Address},{two.Address}"), options));
 

@@ -84,7 +84,7 @@ public static partial class Gemm
         int tiles = byN ? tilesN : tilesM;
         int parts = (int)Math.Min(Math.Min(threads, tiles), Math.Max(1, macs / ParallelMinMacs));
         // One row against a large packed weight (a Linear layer at batch 1) is bound by reading the weight: split by
-        // columns, each thread reads its own part of it (from its own L2 call after call) in a few µs.
+        // columns, each thread reads its share of it (fc1, 1.6 MB: 19 µs on one core, 9-10 µs on two).
         bool readBound = job.M == 1 && job.Packed is { } packed && packed.Bytes >= SingleRowSplitBytes && byN;
         if (readBound) parts = Math.Min(threads, tilesN);
         if (parts <= 1)

@@ -47,6 +47,7 @@ public class Int8KernelTests
     [InlineData(7, 13, 64, true, false, true)]
     [InlineData(13, 288, 130, false, true, true)]
     [InlineData(64, 3136, 128, true, true, false)]
+    [InlineData(1, 3136, 128, true, true, false)] // the reference CNN's fc1 at batch 1 (one-row tile)
     public void Gemm_RowAndChannelTails_FastEqualsReference(int rows, int k, int o, bool bias, bool relu, bool channelMajor)
     {
         var w = RandomWeights(2, o, k);

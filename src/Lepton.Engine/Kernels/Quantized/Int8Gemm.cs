@@ -67,7 +67,9 @@ public static unsafe class Int8Gemm
                 byte* a3 = mr > 3 ? a0 + 3L * lda : a0;
                 for (int ob = 0; ob < op; ob += Int8Weights.Block)
                 {
-                    Tile4x64(a0, a1, a2, a3, packed + (long)ob * w.KPadded, groups, acc);
+                    // One row (a served example, or a batch's last row) on its own: four copies of it cost 4x the reading.
+                    if (mr == 1) Tile1x64(a0, packed + (long)ob * w.KPadded, groups, acc);
+                    else Tile4x64(a0, a1, a2, a3, packed + (long)ob * w.KPadded, groups, acc);
                     int oCount = Math.Min(Int8Weights.Block, w.OutFeatures - ob);
                     Dequantize(acc, mr, zpSums + ob, scale + ob, bias + ob, e.Relu, tile);
                     if (channelMajor)
@@ -100,6 +102,23 @@ public static unsafe class Int8Gemm
                 if (relu) f = Avx512F.Max(f, zero);
                 Avx512F.Store(tile + r * Int8Weights.Block + v, f);
             }
+    }
+
+    // acc (1,64) = row a0 (K bytes) times one packed block of 64 channels: Tile4x64's first row, the same integer sums.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Tile1x64(byte* a0, sbyte* w, int groups, int* acc)
+    {
+        var ones = Vector512.Create((short)1);
+        Vector512<int> c0 = default, c1 = default, c2 = default, c3 = default;
+        for (int g = 0; g < groups; g++, w += 4 * Int8Weights.Block)
+        {
+            var x = Vector512.Create(*(int*)(a0 + 4 * g)).AsByte();
+            c0 = Avx512F.Add(c0, Avx512BW.MultiplyAddAdjacent(Avx512BW.MultiplyAddAdjacent(x, Avx512BW.LoadVector512(w)), ones));
+            c1 = Avx512F.Add(c1, Avx512BW.MultiplyAddAdjacent(Avx512BW.MultiplyAddAdjacent(x, Avx512BW.LoadVector512(w + 64)), ones));
+            c2 = Avx512F.Add(c2, Avx512BW.MultiplyAddAdjacent(Avx512BW.MultiplyAddAdjacent(x, Avx512BW.LoadVector512(w + 128)), ones));
+            c3 = Avx512F.Add(c3, Avx512BW.MultiplyAddAdjacent(Avx512BW.MultiplyAddAdjacent(x, Avx512BW.LoadVector512(w + 192)), ones));
+        }
+        Avx512F.Store(acc, c0); Avx512F.Store(acc + 16, c1); Avx512F.Store(acc + 32, c2); Avx512F.Store(acc + 48, c3);
     }
 
     // acc (4,64) = rows a0..a3 (K bytes each) times one packed block of 64 channels; 16 int32 accumulators stay in registers.

@@ -38,12 +38,8 @@ public static class CpuParallel
         int chunks = (int)Math.Min(ThreadCount, count);
         // 256K cost units (about 50-100 µs of elementwise work): below that a worker's wake-up is not paid back
         // (32K split the batch-1 CNN's im2col and cost latency; see Gemm.ParallelMinMacs).
-        if (chunks <= 1 || count * costPerItem < 262_144 || CpuWorkers.InChunk)
-        {
-            body(0, count);
-            return;
-        }
-        if (!CpuWorkers.TryRun(count, chunks, body)) CpuWorkers.RunInline(count, chunks, body);
+        if (count * costPerItem < 262_144) chunks = 1;
+        Run(count, chunks, body);
     }
 
     /// <summary>
@@ -54,13 +50,19 @@ public static class CpuParallel
     public static void Split(int parts, Action<int, int> body)
     {
         if (parts <= 0) return;
-        int chunks = Math.Min(ThreadCount, parts);
+        Run(parts, Math.Min(ThreadCount, parts), body);
+    }
+
+    // body over [0, count) in `chunks` fixed chunks on the kernel threads, or whole on this thread when one chunk is asked
+    // for or this thread is already one part of a split.
+    private static void Run(int count, int chunks, Action<int, int> body)
+    {
         if (chunks <= 1 || CpuWorkers.InChunk)
         {
-            body(0, parts);
+            body(0, count);
             return;
         }
-        if (!CpuWorkers.TryRun(parts, chunks, body)) CpuWorkers.RunInline(parts, chunks, body);
+        if (!CpuWorkers.TryRun(count, chunks, body)) CpuWorkers.RunInline(count, chunks, body);
     }
 
     /// <summary>

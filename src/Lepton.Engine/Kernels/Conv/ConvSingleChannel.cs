@@ -36,10 +36,35 @@ internal static class ConvSingleChannel
     {
         if (reluPool && (g.OH % 2 != 0 || g.OW % 2 != 0))
             throw new ArgumentException($"ConvSingleChannel: pooling needs an even output size, got {g.OH}x{g.OW}.");
-        int planes = g.N * g.O, wp = g.W + 2, padSize = (g.H + 2) * wp;
-        CpuParallel.For(planes, 9L * g.OH * g.OW / 4, (p0, p1) =>
+        var job = PlaneJob.Current ??= new PlaneJob();
+        (job.X, job.XOffset, job.W, job.WOffset, job.Bias, job.BiasOffset, job.G, job.Y, job.ReluPool) =
+            (x, xOffset, w, wOffset, bias, biasOffset, g, y, reluPool);
+        try
         {
-            var pad = ArrayPool<float>.Shared.Rent(padSize);
+            CpuParallel.For(g.N * g.O, 9L * g.OH * g.OW / 4, job.Body);
+        }
+        finally
+        {
+            (job.X, job.W, job.Bias, job.Y) = (null!, null!, null, null!); // drop the call's arrays
+        }
+    }
+
+    // Forward's loop over output planes (sample, channel) with the call's arguments in fields: one instance per thread,
+    // reused call after call, so a served forward allocates no closure here.
+    private sealed class PlaneJob : SplitJob
+    {
+        [ThreadStatic] public static PlaneJob? Current;
+        public float[] X = null!, W = null!, Y = null!;
+        public float[]? Bias;
+        public int XOffset, WOffset, BiasOffset;
+        public ConvGeometry G;
+        public bool ReluPool;
+
+        protected override void Run(int p0, int p1)
+        {
+            var g = G;
+            int wp = g.W + 2;
+            var pad = ArrayPool<float>.Shared.Rent((g.H + 2) * wp);
             try
             {
                 int padded = -1;
@@ -47,19 +72,19 @@ internal static class ConvSingleChannel
                 {
                     int n = p / g.O, o = p % g.O;
                     // Consecutive planes of one sample share its padded input.
-                    if (n != padded) Pad(x.AsSpan(xOffset + n * g.H * g.W, g.H * g.W), g, pad);
+                    if (n != padded) Pad(X.AsSpan(XOffset + n * g.H * g.W, g.H * g.W), g, pad);
                     padded = n;
-                    float b = bias is null ? 0f : bias[biasOffset + o];
-                    var taps = w.AsSpan(wOffset + o * 9, 9);
-                    if (reluPool) PooledPlane(pad, wp, taps, b, g, y.AsSpan(p * (g.OH / 2) * (g.OW / 2), g.OH / 2 * (g.OW / 2)));
-                    else Plane(pad, wp, taps, b, g, y.AsSpan(p * g.OH * g.OW, g.OH * g.OW));
+                    float b = Bias is null ? 0f : Bias[BiasOffset + o];
+                    var taps = W.AsSpan(WOffset + o * 9, 9);
+                    if (ReluPool) PooledPlane(pad, wp, taps, b, g, Y.AsSpan(p * (g.OH / 2) * (g.OW / 2), g.OH / 2 * (g.OW / 2)));
+                    else Plane(pad, wp, taps, b, g, Y.AsSpan(p * g.OH * g.OW, g.OH * g.OW));
                 }
             }
             finally
             {
                 ArrayPool<float>.Shared.Return(pad);
             }
-        });
+        }
     }
 
     // The plane with a border of zeros: (H+2) rows of W+2.

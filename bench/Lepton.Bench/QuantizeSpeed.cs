@@ -13,9 +13,10 @@ namespace Lepton.Bench;
 /// <summary>
 /// Int8 against float32 on the reference CNN and Fashion-MNIST, the Lepton half of bench/quantize/run.sh: trains the float
 /// model (Adam 1e-3, batches of 64; kept in a folder so later runs and the PyTorch script use the same weights), quantizes
-/// it with <see cref="ModelQuantizer"/> calibrated on the first training images, then alternates timed passes of both models
-/// at batch 256 over the test split (images/s, median of the passes) and blocks of batch-1 forwards (p50, p99), and reports both
-/// models' top-1 on all 10,000 test images.
+/// it with <see cref="ModelQuantizer"/> calibrated on the first training images, every layer int8 (<see cref="LayerPrecision.All"/>)
+/// and only the layers that are faster in int8 (<see cref="LayerPrecision.Faster"/>, the command's default), then alternates timed
+/// passes of the three models at batch 256 over the test split (images/s, median of the passes) and blocks of batch-1 forwards
+/// (p50, p99), and reports their top-1 on all 10,000 test images.
 /// </summary>
 public static class QuantizeSpeed
 {
@@ -35,34 +36,27 @@ public static class QuantizeSpeed
         var batchesIn = Enumerable.Range(0, (calibration + batch - 1) / batch)
             .Select(i => calib.Batch(i * batch, Math.Min(batch, calibration - i * batch)).X).ToList();
         long q0 = Stopwatch.GetTimestamp();
-        var quantized = ModelQuantizer.Quantize(model, batchesIn, new QuantizeOptions(method, calibration)).Model;
+        var quantized = ModelQuantizer.Quantize(model, batchesIn, new QuantizeOptions(method, calibration, Layers: LayerPrecision.All)).Model;
         double quantizeSeconds = Stopwatch.GetElapsedTime(q0).TotalSeconds;
+        long m0 = Stopwatch.GetTimestamp();
+        var mixed = ModelQuantizer.Quantize(model, batchesIn, new QuantizeOptions(method, calibration, Layers: LayerPrecision.Faster));
+        double mixedSeconds = Stopwatch.GetElapsedTime(m0).TotalSeconds;
 
         var test = FashionSlice.Load(train: false, 10_000);
-        var floatModel = model.PrepareForInference();
-        var int8Model = quantized.PrepareForInference();
-        double floatAccuracy = Accuracy(floatModel, test), int8Accuracy = Accuracy(int8Model, test);
+        Module[] models = [model.PrepareForInference(), quantized.PrepareForInference(), mixed.Model.PrepareForInference()];
+        var accuracy = models.Select(m => Accuracy(m, test)).ToArray();
 
-        // Warm both (tiered JIT), then alternate float and int8 passes so both see the same load.
-        Time(floatModel, test, batches, batch);
-        Time(int8Model, test, batches, batch);
-        var floatRates = new double[passes];
-        var int8Rates = new double[passes];
+        // Warm each (tiered JIT), then alternate passes so all see the same load.
+        foreach (var m in models) Time(m, test, batches, batch);
+        var rates = models.Select(_ => new double[passes]).ToArray();
         for (int p = 0; p < passes; p++)
-        {
-            floatRates[p] = Time(floatModel, test, batches, batch);
-            int8Rates[p] = Time(int8Model, test, batches, batch);
-        }
-        Array.Sort(floatRates);
-        Array.Sort(int8Rates);
-        double f = BenchResult.Quantile(floatRates, 0.5), q = BenchResult.Quantile(int8Rates, 0.5);
-        var (floatLatency, int8Latency) = (new List<double>(), new List<double>());
+            for (int m = 0; m < models.Length; m++) rates[m][p] = Time(models[m], test, batches, batch);
+        foreach (var r in rates) Array.Sort(r);
+        var median = rates.Select(r => BenchResult.Quantile(r, 0.5)).ToArray();
+        var latency = models.Select(_ => new List<double>()).ToArray();
         for (int p = 0; p < passes; p++)
-        {
-            Latencies(floatModel, test, 400, p, floatLatency);
-            Latencies(int8Model, test, 400, p, int8Latency);
-        }
-        double[] fl = [.. floatLatency.Order()], ql = [.. int8Latency.Order()];
+            for (int m = 0; m < models.Length; m++) Latencies(models[m], test, 400, p, latency[m]);
+        var sorted = latency.Select(l => l.Order().ToArray()).ToArray();
         BenchResult.Print(new
         {
             Mode = "quantize-cnn",
@@ -71,21 +65,36 @@ public static class QuantizeSpeed
             Method = method.Name(),
             CalibrationImages = calibration,
             QuantizeSeconds = quantizeSeconds,
-            FloatImagesPerS = f,
-            Int8ImagesPerS = q,
-            Speedup = q / f,
-            FloatImagesPerSAll = floatRates,
-            Int8ImagesPerSAll = int8Rates,
-            FloatBatch1P50Ms = BenchResult.Quantile(fl, 0.5),
-            Int8Batch1P50Ms = BenchResult.Quantile(ql, 0.5),
-            FloatBatch1P99Ms = BenchResult.Quantile(fl, 0.99),
-            Int8Batch1P99Ms = BenchResult.Quantile(ql, 0.99),
-            FloatAccuracy = floatAccuracy,
-            Int8Accuracy = int8Accuracy,
-            DropPoints = (floatAccuracy - int8Accuracy) * 100,
+            FloatImagesPerS = median[0],
+            Int8ImagesPerS = median[1],
+            Speedup = median[1] / median[0],
+            FloatImagesPerSAll = rates[0],
+            Int8ImagesPerSAll = rates[1],
+            FloatBatch1P50Ms = BenchResult.Quantile(sorted[0], 0.5),
+            Int8Batch1P50Ms = BenchResult.Quantile(sorted[1], 0.5),
+            FloatBatch1P99Ms = BenchResult.Quantile(sorted[0], 0.99),
+            Int8Batch1P99Ms = BenchResult.Quantile(sorted[1], 0.99),
+            FloatAccuracy = accuracy[0],
+            Int8Accuracy = accuracy[1],
+            DropPoints = (accuracy[0] - accuracy[1]) * 100,
+            // --layers faster: int8 only where the model is then no slower on this machine.
+            MixedQuantizeSeconds = mixedSeconds,
+            MixedInt8Layers = mixed.Int8Layers.Select(l => l.Index).ToArray(),
+            MixedImagesPerS = median[2],
+            MixedSpeedup = median[2] / median[0],
+            MixedImagesPerSAll = rates[2],
+            MixedBatch1P50Ms = BenchResult.Quantile(sorted[2], 0.5),
+            MixedBatch1P99Ms = BenchResult.Quantile(sorted[2], 0.99),
+            MixedAccuracy = accuracy[2],
+            MixedWeightBytes = WeightBytes(mixed.Model),
+            Int8WeightBytes = WeightBytes(quantized),
+            FloatWeightBytes = WeightBytes(model),
         });
         return 0;
     }
+
+    // Bytes of a model's state as saved (codes, scales, float tensors).
+    private static long WeightBytes(Module model) => model.StateDict().Values.Sum(t => (long)t.Shape.Numel * t.DType.SizeOf());
 
     /// <summary>`quantize-layers MODEL_DIR [reps=20] [batch=256]`: each layer of both models alone (median ms), to see where int8 time goes.</summary>
     public static int Layers(string[] args)
@@ -95,7 +104,7 @@ public static class QuantizeSpeed
         int batch = args.Length > 2 ? int.Parse(args[2]) : 256;
         var model = TrainedFloat(folder, 1);
         var calib = FashionSlice.Load(train: true, 256);
-        var int8 = ModelQuantizer.Quantize(model, [calib.Images], new QuantizeOptions()).Model;
+        var int8 = ModelQuantizer.Quantize(model, [calib.Images], new QuantizeOptions(Layers: LayerPrecision.All)).Model;
         var x = FashionSlice.Load(train: false, batch).Images;
         foreach (var (name, m) in new[] { ("float", model), ("int8", int8) })
         {

@@ -24,7 +24,7 @@ public sealed class CompressQuantizeCommandTests(TrainedModelFixture fx)
 
         string outDir = Path.Combine(fx.Root, "qshapes-int8");
         (code, stdout, err) = await CliRun.Invoke("compress", "quantize", "qshapes@1", "--calibration", "qshapes@1", "--samples", "60",
-            "--method", "minmax", "--out", outDir, "--register", "qshapes-int8", "--json");
+            "--method", "minmax", "--layers", "all", "--out", outDir, "--register", "qshapes-int8", "--json");
         Assert.True(code == 0, err + stdout);
         var json = Json(stdout);
         Assert.Equal("qshapes@1", json.GetProperty("source").GetString());
@@ -32,6 +32,8 @@ public sealed class CompressQuantizeCommandTests(TrainedModelFixture fx)
         Assert.Equal(60, json.GetProperty("calibration_examples").GetInt32());
         Assert.Equal("minmax", json.GetProperty("method").GetString());
         Assert.Equal(4, json.GetProperty("layers").GetArrayLength());
+        Assert.Equal("all", json.GetProperty("layer_selection").GetString());
+        Assert.All(json.GetProperty("layers").EnumerateArray(), l => Assert.Equal("int8", l.GetProperty("precision").GetString()));
         double floatAccuracy = json.GetProperty("float_accuracy").GetDouble(), int8Accuracy = json.GetProperty("int8_accuracy").GetDouble();
         Assert.True(floatAccuracy >= 0.7, $"float accuracy {floatAccuracy}");
         Assert.True(Math.Abs(floatAccuracy - int8Accuracy) <= 0.1, $"float {floatAccuracy}, int8 {int8Accuracy}");
@@ -44,14 +46,19 @@ public sealed class CompressQuantizeCommandTests(TrainedModelFixture fx)
         Assert.Equal(new FileInfo(Path.Combine(outDir, "weights.safetensors")).Length, int8Bytes);
         Assert.True(int8Bytes < floatBytes / 2, $"int8 weights {int8Bytes} bytes against float {floatBytes}");
 
-        // The table form names both accuracies and the registered version.
+        // The table form (layers chosen by timing, the default) names both accuracies, each layer's precision and its timing.
         (code, stdout, err) = await CliRun.Invoke("compress", "quantize", "qshapes@1", "--calibration", "qshapes@1", "--samples", "30",
             "--out", Path.Combine(fx.Root, "qshapes-int8-table"));
         Assert.True(code == 0, err + stdout);
         Assert.Contains("Top-1: float", stdout);
         Assert.Contains("weights file", stdout);
         Assert.Contains("x as fast", stdout);
-        Assert.Contains("QuantizedConv2d", File.ReadAllText(Path.Combine(fx.Root, "qshapes-int8-table", "model.json")));
+        Assert.Contains("layers in int8", stdout);
+        Assert.Contains("with the layer float32 / int8", stdout);
+        using var spec = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(fx.Root, "qshapes-int8-table", "model.json")));
+        var quantization = spec.RootElement.GetProperty("metadata").GetProperty("quantization");
+        Assert.Equal("faster", quantization.GetProperty("layer_selection").GetString());
+        Assert.Equal(4, quantization.GetProperty("int8_layers").GetArrayLength() + quantization.GetProperty("float_layers").GetArrayLength());
     }
 
     [Theory]

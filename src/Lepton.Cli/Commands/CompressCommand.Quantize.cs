@@ -21,19 +21,25 @@ public static partial class CompressCommand
         var outDir = new Option<string?>("--out") { Description = "Model folder to write (default: $LEPTON_HOME/models/<name>-int8)." };
         var register = new Option<string?>("--register") { Description = "Register the int8 model as a new version of this name (lineage: the float version's run and data set)." };
         var batch = new Option<int>("--batch-size") { Description = "Examples per forward pass.", DefaultValueFactory = _ => 256 };
+        var layers = new Option<string>("--layers")
+        {
+            Description = "Which Linear and Conv2d layers become int8: faster (only where the model, timed on this machine, is then no slower at batch 1 and at --batch-size) or all (the smallest model).",
+            DefaultValueFactory = _ => "faster",
+        };
         var store = RegistryOptions.Store();
         var threads = CommonOptions.Threads();
         var json = CommonOptions.Json();
         var cmd = new Command("quantize", "Quantize a model to int8 (per-channel weights, calibrated activations) and compare it with the float model.\n\n" +
                                           "Examples:\n  lepton compress quantize shapes@1 --calibration shapes@2\n" +
-                                          "  lepton compress quantize shapes@production --calibration shapes@2 --method entropy --samples 1000 --register shapes-int8");
+                                          "  lepton compress quantize shapes@production --calibration shapes@2 --method entropy --samples 1000 --register shapes-int8\n" +
+                                          "  lepton compress quantize shapes@1 --calibration shapes@2 --layers all");
         cmd.Arguments.Add(model);
-        foreach (var o in new Option[] { calibration, method, samples, percentile, seed, outDir, register, batch, store, threads, json }) cmd.Options.Add(o);
+        foreach (var o in new Option[] { calibration, method, samples, percentile, seed, outDir, register, batch, layers, store, threads, json }) cmd.Options.Add(o);
         cmd.SetAction(p => CommandRunner.Run(async ct =>
         {
             CommonOptions.ApplyThreads(p.GetValue(threads));
             var options = new QuantizeOptions(CalibrationMethods.Parse(p.GetValue(method)!), p.GetValue(samples), p.GetValue(percentile),
-                Seed: p.GetValue(seed), BatchSize: p.GetValue(batch));
+                Seed: p.GetValue(seed), BatchSize: p.GetValue(batch), Layers: LayerPrecisions.Parse(p.GetValue(layers)!));
             options.Validate();
             string name = p.GetValue(register) ?? DefaultName(p.GetValue(model)!);
             string folder = p.GetValue(outDir) ?? Path.Combine(CommonOptions.Home, "models", name.EndsWith("-int8", StringComparison.Ordinal) ? name : name + "-int8");
@@ -63,6 +69,7 @@ public static partial class CompressCommand
         calibration = o.Calibration,
         calibration_examples = o.CalibrationExamples,
         method = options.Method.Name(),
+        layer_selection = options.Layers.Name(),
         evaluated_on = o.EvaluatedOn,
         examples = o.Report.Examples,
         float_accuracy = o.Report.FloatAccuracy,
@@ -73,6 +80,11 @@ public static partial class CompressCommand
         {
             index = l.Index, type = l.Type, input_low = l.Input.Low, input_high = l.Input.High, input_scale = l.Input.Scale,
             input_zero_point = l.Input.ZeroPoint, weight_relative_error = l.WeightRelativeError,
+            precision = l.IsInt8 ? "int8" : "float32",
+            timing = l.Timing is { } t ? new
+            {
+                batch_size = t.BatchSize, float_ms = t.FloatMs, int8_ms = t.Int8Ms, float_ms_batch_1 = t.FloatMsAtOne, int8_ms_batch_1 = t.Int8MsAtOne,
+            } : null,
         }),
         float_ms = o.Float.Latency.MillisecondsPerBatch,
         int8_ms = o.Int8.Latency.MillisecondsPerBatch,
@@ -92,12 +104,27 @@ public static partial class CompressCommand
     private static void Write(QuantizeOutcome o, QuantizeOptions options)
     {
         var c = CultureInfo.InvariantCulture;
-        AnsiConsole.MarkupLine($"Quantized [bold]{Markup.Escape(o.Source)}[/] to int8: {o.Quantized.Layers.Count} layers, {options.Method.Name()} calibration on {o.CalibrationExamples} images of {Markup.Escape(o.Calibration)}.");
-        var layers = new Table().Border(TableBorder.Rounded).AddColumns("layer", "type", "input range", "scale", "zero point", "weight error");
+        int int8Count = o.Quantized.Int8Layers.Count();
+        AnsiConsole.MarkupLine($"Quantized [bold]{Markup.Escape(o.Source)}[/]: {int8Count} of {o.Quantized.Layers.Count} layers in int8, {options.Method.Name()} calibration on {o.CalibrationExamples} images of {Markup.Escape(o.Calibration)}.");
+        var layers = new Table().Border(TableBorder.Rounded).AddColumns("layer", "type", "precision", "input range", "scale", "zero point", "weight error");
         foreach (var l in o.Quantized.Layers)
-            layers.AddRow(l.Index.ToString(c), l.Type, Markup.Escape($"[{l.Input.Low.ToString("G4", c)}, {l.Input.High.ToString("G4", c)}]"),
+            layers.AddRow(l.Index.ToString(c), l.Type, l.IsInt8 ? "int8" : "[yellow]float32[/]", Markup.Escape($"[{l.Input.Low.ToString("G4", c)}, {l.Input.High.ToString("G4", c)}]"),
                 l.Input.Scale.ToString("G4", c), l.Input.ZeroPoint.ToString(c), l.WeightRelativeError.ToString("P2", c));
         AnsiConsole.Write(layers);
+        bool timed = o.Quantized.Layers.Any(l => l.Timing is not null);
+        if (timed)
+        {
+            int n = o.Quantized.Layers.First(l => l.Timing is not null).Timing!.BatchSize;
+            var timing = new Table().Border(TableBorder.Rounded).Title("model ms per forward with the layer float32 / int8")
+                .AddColumns("layer", $"batch {n}", "batch 1", "kept");
+            foreach (var l in o.Quantized.Layers)
+                if (l.Timing is { } t)
+                    timing.AddRow(l.Index.ToString(c), $"{t.FloatMs.ToString("0.000", c)} / {t.Int8Ms.ToString("0.000", c)}",
+                        $"{t.FloatMsAtOne.ToString("0.0000", c)} / {t.Int8MsAtOne.ToString("0.0000", c)}", l.IsInt8 ? "int8" : "[yellow]float32[/]");
+            AnsiConsole.Write(timing);
+        }
+        if (timed && int8Count < o.Quantized.Layers.Count)
+            AnsiConsole.MarkupLine("Layers marked float32 made the model slower in int8 on this CPU, so they stay float32 (--layers all quantizes every one).");
         var r = o.Report;
         var table = new Table().Border(TableBorder.Rounded).Title($"float vs int8 on {Markup.Escape(o.Calibration)}, {Markup.Escape(o.EvaluatedOn)} ({r.Examples} images)")
             .AddColumns("class", "images", "float", "int8");
@@ -113,8 +140,11 @@ public static partial class CompressCommand
             o.Float.WeightBytes > 0 ? $"{((double)o.Int8.WeightBytes / o.Float.WeightBytes).ToString("0.00", c)}x the size" : "-");
         AnsiConsole.Write(speed);
         // On a CPU whose int8 kernels lose to the float ones (no VNNI in reach, Winograd convolutions) the int8 model is for size.
-        if (o.Speedup < 1)
-            AnsiConsole.MarkupLine($"[yellow]The int8 model is slower than the float one on this CPU ({o.Speedup.ToString("0.00", c)}x): it saves size, not time. Serve the float model where latency matters.[/]");
+        if (int8Count == 0)
+            AnsiConsole.MarkupLine("[yellow]No layer is faster in int8 on this CPU, so the written model is the float one; --layers all quantizes every layer for size.[/]");
+        else if (o.Speedup < 1)
+            AnsiConsole.MarkupLine($"[yellow]The int8 model is slower than the float one on this CPU ({o.Speedup.ToString("0.00", c)}x): it saves size, not time. " +
+                                   (options.Layers == LayerPrecision.All ? "--layers faster keeps the layers that lose in int8 float32." : "Serve the float model where latency matters.") + "[/]");
         AnsiConsole.MarkupLine($"Model folder: [bold]{Markup.Escape(Path.GetFullPath(o.Folder))}[/]");
         if (o.Registered is { } v) AnsiConsole.MarkupLine($"Registered [bold]{Markup.Escape(v.Model)}@{v.Version}[/] (artifact {v.ArtifactHash[..12]}).");
     }

@@ -7,16 +7,25 @@ using Lepton.NN.Serialization;
 
 namespace Lepton.Compression.Quantization;
 
-/// <summary>One layer that became int8: its position, type, input quantization and how far its weights moved.</summary>
-public sealed record QuantizedLayerInfo(int Index, string Type, ActivationQuantization Input, double WeightRelativeError);
+/// <summary>
+/// One quantizable layer: its position, type, input quantization, how far rounding moved its weights, whether the model uses
+/// it in int8 (else it stayed float32), and the timing that decided (null when every layer was quantized without timing).
+/// </summary>
+public sealed record QuantizedLayerInfo(int Index, string Type, ActivationQuantization Input, double WeightRelativeError, bool IsInt8 = true,
+    LayerTiming? Timing = null);
 
-/// <summary>A quantized copy of a float model and what was done to each layer.</summary>
-public sealed record QuantizedModel(Sequential Model, IReadOnlyList<QuantizedLayerInfo> Layers);
+/// <summary>A quantized copy of a float model and what was done to each quantizable layer.</summary>
+public sealed record QuantizedModel(Sequential Model, IReadOnlyList<QuantizedLayerInfo> Layers)
+{
+    /// <summary>The layers the model runs in int8.</summary>
+    public IEnumerable<QuantizedLayerInfo> Int8Layers => Layers.Where(l => l.IsInt8);
+}
 
 /// <summary>
 /// Post-training static quantization of a Sequential: every <see cref="Linear"/> and <see cref="Conv2d"/> (groups = 1) becomes
 /// <see cref="QuantizedLinear"/> / <see cref="QuantizedConv2d"/> with per-channel symmetric int8 weights and a per-tensor input
-/// quantization calibrated on sample inputs; other layers are copied as they are and stay float.
+/// quantization calibrated on sample inputs (with <see cref="LayerPrecision.Faster"/>, only where that makes the model no
+/// slower on this machine); other layers are copied as they are and stay float.
 /// </summary>
 public static class ModelQuantizer
 {
@@ -25,9 +34,11 @@ public static class ModelQuantizer
 
     /// <summary>
     /// Calibrates on <paramref name="batches"/> (preprocessed model inputs, (N, ...) each) and returns the quantized copy;
-    /// <paramref name="model"/> is left as it was (its train/eval mode included).
+    /// <paramref name="model"/> is left as it was (its train/eval mode included). <paramref name="race"/> times model versions
+    /// for <see cref="LayerPrecision.Faster"/> (default: <see cref="PrecisionSelection.Timed"/> on inputs shaped like the batches).
     /// </summary>
-    public static QuantizedModel Quantize(Sequential model, IReadOnlyList<Tensor> batches, QuantizeOptions options, CancellationToken ct = default)
+    public static QuantizedModel Quantize(Sequential model, IReadOnlyList<Tensor> batches, QuantizeOptions options, CancellationToken ct = default,
+        ModelRace? race = null)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(batches);
@@ -54,26 +65,45 @@ public static class ModelQuantizer
         }
 
         var specs = LayerRegistry.Describe(model);
-        var result = new Sequential();
-        var infos = new List<QuantizedLayerInfo>();
+        var floatLayers = new Module[model.Count];
+        var int8Layers = new Dictionary<int, Module>();
+        var quantized = new Dictionary<int, (ActivationQuantization Input, double Error)>();
         for (int i = 0; i < model.Count; i++)
         {
             var layer = model[i];
-            if (observers.TryGetValue(i, out var observer))
-            {
-                var input = RangeEstimation.Estimate(observer, options);
-                var (quantized, error) = Convert(layer, input);
-                result.Add(quantized);
-                infos.Add(new QuantizedLayerInfo(i, layer.TypeName, input, error));
-                continue;
-            }
             var copy = LayerRegistry.Create(specs[i].Type, specs[i].Options, new Generator(options.Seed), $"layer {i} ({specs[i].Type})");
             copy.LoadStateDict(layer.StateDict());
-            result.Add(copy);
+            floatLayers[i] = copy;
+            if (!observers.TryGetValue(i, out var observer)) continue;
+            var input = RangeEstimation.Estimate(observer, options);
+            var (int8, error) = Convert(layer, input);
+            int8Layers[i] = int8;
+            quantized[i] = (input, error);
         }
+
+        Module[] chosen;
+        IReadOnlyDictionary<int, LayerTiming> timings;
+        if (options.Layers == LayerPrecision.All)
+        {
+            chosen = floatLayers.Select((l, i) => int8Layers.GetValueOrDefault(i, l)).ToArray();
+            timings = new Dictionary<int, LayerTiming>();
+        }
+        else
+        {
+            var first = batches.First(b => b.Shape[0] > 0);
+            int[] inputShape = [-1, .. first.Shape.ToArray().Skip(1)];
+            (chosen, timings) = PrecisionSelection.Choose(floatLayers, int8Layers, options.BatchSize,
+                race ?? PrecisionSelection.Timed(inputShape, SelectionRepeats, ct));
+        }
+        var result = new Sequential(chosen);
         result.Eval();
+        var infos = quantized.OrderBy(q => q.Key).Select(q => new QuantizedLayerInfo(q.Key, model[q.Key].TypeName, q.Value.Input, q.Value.Error,
+            IsInt8: ReferenceEquals(chosen[q.Key], int8Layers[q.Key]), Timing: timings.GetValueOrDefault(q.Key))).ToList();
         return new QuantizedModel(result, infos);
     }
+
+    // Timed blocks per model version when layers are chosen by speed (alternating, median), after warm-up.
+    private const int SelectionRepeats = 9;
 
     // Runs the layers one at a time (no fusions) so each quantized layer's float input can be watched; stops after the last one.
     private static void Observe(Sequential model, IReadOnlyList<Tensor> batches, Dictionary<int, ActivationObserver> observers, bool histogram, CancellationToken ct)

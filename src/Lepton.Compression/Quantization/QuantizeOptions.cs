@@ -3,7 +3,8 @@ namespace Lepton.Compression.Quantization;
 /// <summary>
 /// Options of post-training int8 quantization: the activation calibration <paramref name="Method"/>, how many calibration
 /// <paramref name="Samples"/> to run, the <paramref name="Percentile"/> of |x| kept by the percentile method, histogram
-/// <paramref name="Bins"/> for percentile and entropy, the <paramref name="Seed"/> that picks the samples, and the forward batch size.
+/// <paramref name="Bins"/> for percentile and entropy, the <paramref name="Seed"/> that picks the samples, the forward batch size,
+/// and which quantizable <paramref name="Layers"/> become int8 (all, or only those that make the model faster on this machine).
 /// </summary>
 public sealed record QuantizeOptions(
     CalibrationMethod Method = CalibrationMethod.Percentile,
@@ -11,7 +12,8 @@ public sealed record QuantizeOptions(
     double Percentile = 99.99,
     int Bins = 2048,
     ulong Seed = 0,
-    int BatchSize = 256)
+    int BatchSize = 256,
+    LayerPrecision Layers = LayerPrecision.Faster)
 {
     /// <summary>Throws naming the first option out of range.</summary>
     public void Validate()

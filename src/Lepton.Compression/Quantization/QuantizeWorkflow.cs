@@ -85,7 +85,7 @@ public static class QuantizeWorkflow
             batches.Add(floatPredictor.Preprocess(0, raw));
         var quantized = ModelQuantizer.Quantize(sequential, batches, request.Options, ct);
 
-        var spec = loaded.Spec with { Metadata = Metadata(loaded.Spec.Metadata, resolved, reference, calibration.Count, request.Options) };
+        var spec = loaded.Spec with { Metadata = Metadata(loaded.Spec.Metadata, resolved, reference, calibration.Count, request.Options, quantized) };
         ModelFile.Save(request.OutDir, quantized.Model, spec);
 
         QuantizationReport report;
@@ -189,7 +189,8 @@ public static class QuantizeWorkflow
         return best;
     }
 
-    private static JsonObject Metadata(JsonObject? existing, ResolvedModel source, string calibration, int samples, QuantizeOptions options)
+    private static JsonObject Metadata(JsonObject? existing, ResolvedModel source, string calibration, int samples, QuantizeOptions options,
+        QuantizedModel quantized)
     {
         var metadata = existing is null ? new JsonObject() : (JsonObject)existing.DeepClone();
         metadata["quantization"] = new JsonObject
@@ -202,6 +203,9 @@ public static class QuantizeWorkflow
             ["percentile"] = options.Method == CalibrationMethod.Percentile ? options.Percentile : null,
             ["weights"] = "int8, symmetric, per output channel",
             ["activations"] = "7-bit unsigned codes, per tensor, with zero point",
+            ["layer_selection"] = options.Layers.Name(),
+            ["int8_layers"] = new JsonArray([.. quantized.Layers.Where(l => l.IsInt8).Select(l => (JsonNode)l.Index)]),
+            ["float_layers"] = new JsonArray([.. quantized.Layers.Where(l => !l.IsInt8).Select(l => (JsonNode)l.Index)]),
         };
         return metadata;
     }

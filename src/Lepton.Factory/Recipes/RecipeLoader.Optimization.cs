@@ -10,7 +10,7 @@ public static partial class RecipeLoader
 {
     internal static IReadOnlyList<string> TuneKeys { get; } = ["space", "trials", "budget", "parallel", "sampler", "min_epochs", "max_epochs", "eta"];
 
-    internal static IReadOnlyList<string> CompressKeys { get; } = ["method", "samples", "max_accuracy_drop", "min_speedup"];
+    internal static IReadOnlyList<string> CompressKeys { get; } = ["method", "samples", "max_accuracy_drop", "min_speedup", "layers"];
 
     internal static IReadOnlyList<string> ExportKeys { get; } = ["onnx"];
 
@@ -54,7 +54,8 @@ public static partial class RecipeLoader
             Method: s.Choice("method", d.Method, CalibrationMethods.Names),
             Samples: s.Int("samples", d.Samples, 1, 1_000_000),
             MaxAccuracyDropPoints: s.Double("max_accuracy_drop", 0, 100) ?? d.MaxAccuracyDropPoints,
-            MinSpeedup: s.Double("min_speedup", 0, 1000) ?? d.MinSpeedup);
+            MinSpeedup: s.Double("min_speedup", 0, 1000) ?? d.MinSpeedup,
+            Layers: s.Choice("layers", d.Layers, LayerPrecisions.Names));
     }
 
     private static RecipeExport? ReadExport(YamlSection? s) =>

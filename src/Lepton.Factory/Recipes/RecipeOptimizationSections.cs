@@ -19,9 +19,11 @@ public sealed record RecipeTune(
 /// <c>compress:</c> post-training int8 quantization of the gated model (calibrated on the data set version's training
 /// images) and the rule that decides which model goes on: the int8 one only if its test accuracy is at most
 /// <see cref="MaxAccuracyDropPoints"/> below the float model's and its batch-1 p99 latency is at least
-/// <see cref="MinSpeedup"/> times lower; otherwise the float model.
+/// <see cref="MinSpeedup"/> times lower; otherwise the float model. <see cref="Layers"/> (<c>faster</c> or <c>all</c>) is
+/// which layers become int8, as <c>lepton compress quantize --layers</c>.
 /// </summary>
-public sealed record RecipeCompress(string Method = "percentile", int Samples = 512, double MaxAccuracyDropPoints = 0.5, double MinSpeedup = 1.0);
+public sealed record RecipeCompress(string Method = "percentile", int Samples = 512, double MaxAccuracyDropPoints = 0.5, double MinSpeedup = 1.0,
+    string Layers = "faster");
 
 /// <summary><c>export:</c> formats the registered model is also written in, into the recipe's folder (<c>export/</c>).</summary>
 public sealed record RecipeExport(bool Onnx = true);

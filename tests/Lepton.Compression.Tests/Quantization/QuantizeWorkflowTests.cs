@@ -25,7 +25,8 @@ public sealed class QuantizeWorkflowTests(TrainedShapesFixture fx) : IClassFixtu
         if (Directory.Exists(_out)) Directory.Delete(_out, recursive: true);
     }
 
-    private static QuantizeOptions Options(CalibrationMethod method = CalibrationMethod.Percentile) => new(method, Samples: 60, Seed: 2, BatchSize: 32);
+    private static QuantizeOptions Options(CalibrationMethod method = CalibrationMethod.Percentile, LayerPrecision layers = LayerPrecision.All) =>
+        new(method, Samples: 60, Seed: 2, BatchSize: 32, Layers: layers);
 
     [Fact]
     public async Task RunAsync_TrainedCnn_RegistersAnInt8VersionWithTheFloatLineage()
@@ -53,6 +54,9 @@ public sealed class QuantizeWorkflowTests(TrainedShapesFixture fx) : IClassFixtu
         Assert.Equal(2, layers.OfType<QuantizedLinear>().Count());
         Assert.Equal(outcome.Report.Int8Accuracy, loaded.Spec.Metrics["accuracy"]);
         Assert.Equal("shapes@1", loaded.Spec.Metadata?["quantization"]?["calibration"]?.GetValue<string>());
+        Assert.Equal("all", loaded.Spec.Metadata?["quantization"]?["layer_selection"]?.GetValue<string>());
+        Assert.Equal(4, loaded.Spec.Metadata?["quantization"]?["int8_layers"]?.AsArray().Count);
+        Assert.All(outcome.Quantized.Layers, l => Assert.True(l.IsInt8 && l.Timing is null));
         using var predictor = PredictorLoader.Default.Load(resolved.Folder);
         Assert.Equal(outcome.Report.Int8Accuracy, await AccuracyOnTestSplit(predictor), 12);
     }
@@ -86,6 +90,33 @@ public sealed class QuantizeWorkflowTests(TrainedShapesFixture fx) : IClassFixtu
         var x = Tensor.Randn(new Shape(4, 3, 16, 16), new Generator(3));
         using var _ = new Engine.Autograd.NoGrad();
         Assert.Equal(outcome.Quantized.Model.Forward(x).ToArray(), reloaded.Forward(x).ToArray());
+    }
+
+    [Fact]
+    public async Task RunAsync_FasterLayers_TimesEachLayerAndSavesWhatItChose()
+    {
+        var outcome = await QuantizeWorkflow.RunAsync(fx.Registry,
+            new QuantizeRequest("shapes@1", "shapes@1", _out, Options(layers: LayerPrecision.Faster)), "test");
+
+        Assert.Equal(4, outcome.Quantized.Layers.Count);
+        Assert.All(outcome.Quantized.Layers, l =>
+        {
+            var t = Assert.IsType<LayerTiming>(l.Timing);
+            Assert.Equal(32, t.BatchSize);
+            Assert.True(t.FloatMs > 0 && t.Int8Ms > 0 && t.FloatMsAtOne > 0 && t.Int8MsAtOne > 0, t.ToString());
+            Assert.Equal(t.Int8IsNoSlower, l.IsInt8);
+        });
+        // The saved model runs each layer in the precision chosen, and its metadata lists both sets.
+        var loaded = ModelFile.Load(_out);
+        var layers = Assert.IsType<Sequential>(loaded.Model).Layers;
+        foreach (var l in outcome.Quantized.Layers)
+            Assert.Equal(l.IsInt8, layers[l.Index] is QuantizedConv2d or QuantizedLinear);
+        var quantization = loaded.Spec.Metadata!["quantization"]!;
+        Assert.Equal("faster", quantization["layer_selection"]!.GetValue<string>());
+        Assert.Equal(outcome.Quantized.Int8Layers.Select(l => l.Index),
+            quantization["int8_layers"]!.AsArray().Select(n => n!.GetValue<int>()));
+        Assert.Equal(outcome.Quantized.Layers.Where(l => !l.IsInt8).Select(l => l.Index),
+            quantization["float_layers"]!.AsArray().Select(n => n!.GetValue<int>()));
     }
 
     [Fact]

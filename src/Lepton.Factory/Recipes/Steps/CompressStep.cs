@@ -26,8 +26,8 @@ public sealed class CompressStep : IRecipeStep
         string floatDir = trained["model_dir"]!.GetValue<string>();
         string calibration = context.Outputs("data")["dataset_ref"]!.GetValue<string>();
         string int8Dir = ModelDirectory(context);
-        var options = new QuantizeOptions(CalibrationMethods.Parse(rule.Method), rule.Samples);
-        context.Log($"quantizing {floatDir} to int8 ({rule.Method}, {rule.Samples} calibration images of {calibration})");
+        var options = new QuantizeOptions(CalibrationMethods.Parse(rule.Method), rule.Samples, Layers: LayerPrecisions.Parse(rule.Layers));
+        context.Log($"quantizing {floatDir} to int8 ({rule.Method}, {rule.Samples} calibration images of {calibration}, layers: {rule.Layers})");
         var request = new QuantizeRequest(floatDir, calibration, int8Dir, options)
         {
             TrainingSplit = (context.Recipe.Training.ValidationSplit, (int)context.Recipe.Training.Seed),
@@ -42,7 +42,7 @@ public sealed class CompressStep : IRecipeStep
         if (speedup < rule.MinSpeedup)
             failed.Add($"batch-1 latency is {Num(speedup)}x the float model's speed (required {Num(rule.MinSpeedup)}x)");
         bool keepInt8 = failed.Count == 0;
-        string measured = $"int8 {Pct(report.Int8Accuracy)} vs float {Pct(report.FloatAccuracy)} on {report.Examples} images ({outcome.EvaluatedOn}); " +
+        string measured = $"{outcome.Quantized.Int8Layers.Count()} of {outcome.Quantized.Layers.Count} layers in int8; int8 {Pct(report.Int8Accuracy)} vs float {Pct(report.FloatAccuracy)} on {report.Examples} images ({outcome.EvaluatedOn}); " +
                           $"batch-1 latency {Num(int8Ms)} vs {Num(floatMs)} ms ({Num(speedup)}x)";
         string reason = keepInt8 ? $"int8 kept: {measured}" : $"float kept, {string.Join(" and ", failed)}: {measured}";
         context.Log(reason);
@@ -51,6 +51,8 @@ public sealed class CompressStep : IRecipeStep
             ["kept"] = keepInt8 ? "int8" : "float",
             ["model_dir"] = keepInt8 ? int8Dir : floatDir,
             ["int8_dir"] = int8Dir,
+            ["int8_layers"] = outcome.Quantized.Int8Layers.Count(),
+            ["quantizable_layers"] = outcome.Quantized.Layers.Count,
             ["float_accuracy"] = report.FloatAccuracy,
             ["int8_accuracy"] = report.Int8Accuracy,
             ["accuracy_drop_points"] = report.DropPoints,

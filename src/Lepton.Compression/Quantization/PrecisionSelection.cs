@@ -1,0 +1,65 @@
+using Lepton.Compression.Measurement;
+using Lepton.NN;
+
+namespace Lepton.Compression.Quantization;
+
+/// <summary>
+/// One quantizable layer's timing: the model's median milliseconds per forward with the layer float32 and with it int8, at the
+/// forward batch size and at batch 1 (everything else as chosen for the layers before it).
+/// </summary>
+public sealed record LayerTiming(int BatchSize, double FloatMs, double Int8Ms, double FloatMsAtOne, double Int8MsAtOne)
+{
+    // Within 3% counts as no slower: a shared machine's timing noise is about that, and the int8 layer is the smaller one.
+    private const double Tolerance = 0.03;
+
+    /// <summary>Whether int8 is no slower than float32 at both batch sizes.</summary>
+    public bool Int8IsNoSlower => Int8Ms <= FloatMs * (1 + Tolerance) && Int8MsAtOne <= FloatMsAtOne * (1 + Tolerance);
+}
+
+/// <summary>Times two versions of a model at one batch size; the median milliseconds per forward of each.</summary>
+public delegate (double Baseline, double Candidate) ModelRace(Sequential baseline, Sequential candidate, int batchSize);
+
+/// <summary>
+/// Picks each quantizable layer's precision by timing the whole model: starting from float32, layer by layer in order, the
+/// int8 layer replaces the float one when the model is then no slower at batch 1 and at the forward batch size. The whole
+/// model is timed, not the layer alone, because the float path fuses a convolution with its ReLU and pooling (one pass over
+/// the output) where the int8 layer hands float32 to separate ones.
+/// </summary>
+public static class PrecisionSelection
+{
+    /// <summary>A race that times both models on seeded random inputs of <paramref name="inputShape"/> (leading -1: the batch).</summary>
+    public static ModelRace Timed(IReadOnlyList<int> inputShape, int repeats, CancellationToken ct = default) => (baseline, candidate, batchSize) =>
+    {
+        var speeds = InferenceTiming.Compare([baseline, candidate], [inputShape, inputShape], batchSize, repeats, ct);
+        return (speeds[0].MillisecondsPerBatch, speeds[1].MillisecondsPerBatch);
+    };
+
+    /// <summary>
+    /// The layers to use (float32 from <paramref name="floatLayers"/>, int8 from <paramref name="int8Layers"/> by position) and
+    /// the timing that decided each int8 candidate.
+    /// </summary>
+    public static (Module[] Layers, IReadOnlyDictionary<int, LayerTiming> Timings) Choose(
+        IReadOnlyList<Module> floatLayers, IReadOnlyDictionary<int, Module> int8Layers, int batchSize, ModelRace race)
+    {
+        ArgumentNullException.ThrowIfNull(floatLayers);
+        ArgumentNullException.ThrowIfNull(int8Layers);
+        ArgumentNullException.ThrowIfNull(race);
+        var chosen = floatLayers.ToArray();
+        var timings = new Dictionary<int, LayerTiming>();
+        foreach (int i in int8Layers.Keys.Order())
+        {
+            var withInt8 = chosen.ToArray();
+            withInt8[i] = int8Layers[i];
+            var baseline = new Sequential(chosen);
+            var candidate = new Sequential(withInt8);
+            baseline.Eval();
+            candidate.Eval();
+            var (floatMs, int8Ms) = race(baseline, candidate, batchSize);
+            var (floatAtOne, int8AtOne) = batchSize == 1 ? (floatMs, int8Ms) : race(baseline, candidate, 1);
+            var timing = new LayerTiming(batchSize, floatMs, int8Ms, floatAtOne, int8AtOne);
+            timings[i] = timing;
+            if (timing.Int8IsNoSlower) chosen = withInt8;
+        }
+        return (chosen, timings);
+    }
+}

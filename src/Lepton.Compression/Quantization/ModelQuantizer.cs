@@ -34,7 +34,8 @@ public static class ModelQuantizer
 
     /// <summary>
     /// Calibrates on <paramref name="batches"/> (preprocessed model inputs, (N, ...) each) and returns the quantized copy;
-    /// <paramref name="model"/> is left as it was (its train/eval mode included). <paramref name="race"/> times model versions
+    /// <paramref name="model"/> is left as it was (its train/eval mode included); the copy is ready for inference (read-only
+    /// weights, as <see cref="Module.PrepareForInference"/> leaves them). <paramref name="race"/> times model versions
     /// for <see cref="LayerPrecision.Faster"/> (default: <see cref="PrecisionSelection.Timed"/> on inputs shaped like the batches).
     /// </summary>
     public static QuantizedModel Quantize(Sequential model, IReadOnlyList<Tensor> batches, QuantizeOptions options, CancellationToken ct = default,
@@ -96,7 +97,7 @@ public static class ModelQuantizer
                 race ?? PrecisionSelection.Timed(inputShape, SelectionRepeats, ct));
         }
         var result = new Sequential(chosen);
-        result.Eval();
+        result.PrepareForInference();
         var infos = quantized.OrderBy(q => q.Key).Select(q => new QuantizedLayerInfo(q.Key, model[q.Key].TypeName, q.Value.Input, q.Value.Error,
             IsInt8: ReferenceEquals(chosen[q.Key], int8Layers[q.Key]), Timing: timings.GetValueOrDefault(q.Key))).ToList();
         return new QuantizedModel(result, infos);

@@ -52,8 +52,9 @@ public static class PrecisionSelection
             withInt8[i] = int8Layers[i];
             var baseline = new Sequential(chosen);
             var candidate = new Sequential(withInt8);
-            baseline.Eval();
-            candidate.Eval();
+            // Prepared as a server prepares a model: the float layers keep their packed weight panels between forwards.
+            baseline.PrepareForInference();
+            candidate.PrepareForInference();
             var (floatMs, int8Ms) = race(baseline, candidate, batchSize);
             var (floatAtOne, int8AtOne) = batchSize == 1 ? (floatMs, int8Ms) : race(baseline, candidate, 1);
             var timing = new LayerTiming(batchSize, floatMs, int8Ms, floatAtOne, int8AtOne);

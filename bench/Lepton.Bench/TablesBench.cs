@@ -77,6 +77,12 @@ public static class TablesBench
         yield return ("gbdt_100_xgb_leaf", (x, y) => GradientBoostingLearner.Fit(x, y, task, gbdt with { Iterations = 100, LearningRate = 0.1, EarlyStoppingRounds = 0, Extra = xgbLeaf }));
         yield return ("gbdt_es_leaf_1pct", (x, y) => GradientBoostingLearner.Fit(x, y, task, gbdt with { MinDataInLeaf = Math.Clamp(x.Rows / 100, 2, 20) }));
         yield return ("gbdt_100_leaf_1pct", (x, y) => GradientBoostingLearner.Fit(x, y, task, gbdt with { Iterations = 100, LearningRate = 0.1, EarlyStoppingRounds = 0, MinDataInLeaf = Math.Clamp(x.Rows / 100, 2, 20) }));
+        // XGBoost's own defaults in LightGBM's terms: depth 6, eta 0.3, 100 rounds, lambda 1, a leaf needs a hessian sum of 1.
+        var xgbDefaults = new Dictionary<string, string> { ["min_data_in_leaf"] = "0", ["min_sum_hessian_in_leaf"] = "1", ["lambda_l2"] = "1", ["max_bin"] = "256" };
+        yield return ("gbdt_xgb_defaults", (x, y) => GradientBoostingLearner.Fit(x, y, task, gbdt with
+        {
+            Iterations = 100, LearningRate = 0.3, EarlyStoppingRounds = 0, MaxDepth = 6, NumLeaves = 64, Extra = xgbDefaults,
+        }));
         yield return ("random_forest", (x, y) => GradientBoostingLearner.Fit(x, y, task, GradientBoostingOptions.RandomForest with { NumThreads = threads }));
         // 5-fold cross-validation over the default candidates, the winner refitted: several fits, so not comparable one to one.
         yield return ("auto", (x, y) => TabularAuto.Run(x, y, task, new TabularAutoOptions(NumThreads: threads)).Model);

@@ -20,7 +20,10 @@ namespace Lepton.Bench;
 /// </summary>
 public static class QuantizeSpeed
 {
-    /// <summary>`quantize MODEL_DIR [epochs=2] [passes=5] [batches=20] [calibration=512] [method=percentile]`; returns the exit code.</summary>
+    /// <summary>
+    /// `quantize MODEL_DIR [epochs=2] [passes=5] [batches=20] [calibration=512] [method=percentile] [preset=cnn]` (the preset is
+    /// trained into MODEL_DIR when the folder has no model yet); returns the exit code.
+    /// </summary>
     public static int Run(string[] args)
     {
         string folder = args.Length > 0 ? args[0] : Path.Combine("bench", "results", "quantize", "cnn-float");
@@ -29,9 +32,10 @@ public static class QuantizeSpeed
         int batches = args.Length > 3 ? int.Parse(args[3]) : 20;
         int calibration = args.Length > 4 ? int.Parse(args[4]) : 512;
         var method = CalibrationMethods.Parse(args.Length > 5 ? args[5] : "percentile");
+        string preset = args.Length > 6 ? args[6] : "cnn";
         const int batch = 256;
 
-        var model = TrainedFloat(folder, epochs);
+        var model = TrainedFloat(folder, epochs, preset);
         var calib = FashionSlice.Load(train: true, calibration);
         var batchesIn = Enumerable.Range(0, (calibration + batch - 1) / batch)
             .Select(i => calib.Batch(i * batch, Math.Min(batch, calibration - i * batch)).X).ToList();
@@ -59,7 +63,7 @@ public static class QuantizeSpeed
         var sorted = latency.Select(l => l.Order().ToArray()).ToArray();
         BenchResult.Print(new
         {
-            Mode = "quantize-cnn",
+            Mode = "quantize-" + preset,
             Threads = CpuParallel.ThreadCount,
             Batch = batch,
             Method = method.Name(),
@@ -102,7 +106,7 @@ public static class QuantizeSpeed
         string folder = args.Length > 0 ? args[0] : Path.Combine("bench", "results", "quantize", "cnn-float");
         int reps = args.Length > 1 ? int.Parse(args[1]) : 20;
         int batch = args.Length > 2 ? int.Parse(args[2]) : 256;
-        var model = TrainedFloat(folder, 1);
+        var model = TrainedFloat(folder, 1, "cnn");
         var calib = FashionSlice.Load(train: true, 256);
         var int8 = ModelQuantizer.Quantize(model, [calib.Images], new QuantizeOptions(Layers: LayerPrecision.All)).Model;
         var x = FashionSlice.Load(train: false, batch).Images;
@@ -157,12 +161,12 @@ public static class QuantizeSpeed
         return 0;
     }
 
-    // The float CNN from its folder, or trained for `epochs` over the 60,000 training images and saved there.
-    private static Sequential TrainedFloat(string folder, int epochs)
+    // The float model from its folder, or the preset trained for `epochs` over the 60,000 training images and saved there.
+    private static Sequential TrainedFloat(string folder, int epochs, string preset)
     {
         if (File.Exists(Path.Combine(folder, ModelFile.WeightsFileName)))
             return (Sequential)ModelFile.Load(folder).Model;
-        var model = ModelPresets.Build("cnn", rng: new Generator(0));
+        var model = ModelPresets.Build(preset, rng: new Generator(0));
         var step = new TrainingStep(model, new Adam(model.Parameters(), new AdamOptions(LearningRate: 1e-3)));
         var data = FashionSlice.Load(train: true, 60_000);
         long t0 = Stopwatch.GetTimestamp();
@@ -172,7 +176,7 @@ public static class QuantizeSpeed
                 var (x, y) = data.Batch(i, 64);
                 step.Run(x, y);
             }
-        Console.Error.WriteLine($"trained the float CNN for {epochs} epochs in {Stopwatch.GetElapsedTime(t0).TotalSeconds:F1} s");
+        Console.Error.WriteLine($"trained the float {preset} for {epochs} epochs in {Stopwatch.GetElapsedTime(t0).TotalSeconds:F1} s");
         model.Eval();
         ModelFile.Save(folder, model, new ModelSpec { Input = new InputSpec("x", [-1, 1, 28, 28]), ClassNames = [.. Enumerable.Range(0, 10).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture))] });
         return model;

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Lepton.Compression.Onnx;
 using Lepton.Compression.Quantization;
 using Lepton.Engine;
 using Lepton.Engine.Threading;
@@ -6,7 +7,9 @@ using Lepton.NN;
 using Lepton.NN.Presets;
 using Lepton.NN.Serialization;
 using Lepton.Runtime;
+using Lepton.Runtime.Onnx;
 using Lepton.Training.Optimizers;
+using Microsoft.ML.OnnxRuntime;
 
 namespace Lepton.Bench;
 
@@ -16,7 +19,9 @@ namespace Lepton.Bench;
 /// it with <see cref="ModelQuantizer"/> calibrated on the first training images, every layer int8 (<see cref="LayerPrecision.All"/>)
 /// and only the layers that are faster in int8 (<see cref="LayerPrecision.Faster"/>, the command's default), then alternates timed
 /// passes of the three models at batch 256 over the test split (images/s, median of the passes) and blocks of batch-1 forwards
-/// (p50, p99), and reports their top-1 on all 10,000 test images.
+/// (p50, p99), and reports their top-1 on all 10,000 test images. ONNX Runtime runs the float model exported by
+/// <see cref="OnnxExporter"/> in the same passes (its own intra-op threads, the same count; a 50 ms pause after each of its
+/// passes so its spinning workers are idle when Lepton's next pass starts).
 /// </summary>
 public static class QuantizeSpeed
 {
@@ -47,15 +52,26 @@ public static class QuantizeSpeed
         double mixedSeconds = Stopwatch.GetElapsedTime(m0).TotalSeconds;
 
         var test = FashionSlice.Load(train: false, 10_000);
+        var onnx = OnnxExporter.Export(model, [new InputSpec("image", [-1, .. test.Images.Shape.ToArray()[1..]])], ["logits"]);
+        using var ortOptions = OnnxRuntimeEnvironment.SessionOptions(CpuParallel.ThreadCount);
+        using var ort = new InferenceSession(onnx, ortOptions);
+        double ortAccuracy = OrtAccuracy(ort, test, batch);
         Module[] models = [model.PrepareForInference(), quantized.PrepareForInference(), mixed.Model.PrepareForInference()];
         var accuracy = models.Select(m => Accuracy(m, test)).ToArray();
 
         // Warm each (tiered JIT), then alternate passes so all see the same load.
         foreach (var m in models) Time(m, test, batches, batch);
+        OrtTime(ort, test, batches, batch);
         var rates = models.Select(_ => new double[passes]).ToArray();
+        var ortRates = new double[passes];
         for (int p = 0; p < passes; p++)
+        {
             for (int m = 0; m < models.Length; m++) rates[m][p] = Time(models[m], test, batches, batch);
+            ortRates[p] = OrtTime(ort, test, batches, batch);
+        }
         foreach (var r in rates) Array.Sort(r);
+        Array.Sort(ortRates);
+        double ortMedian = BenchResult.Quantile(ortRates, 0.5);
         var median = rates.Select(r => BenchResult.Quantile(r, 0.5)).ToArray();
         var latency = models.Select(_ => new List<double>()).ToArray();
         for (int p = 0; p < passes; p++)
@@ -91,6 +107,11 @@ public static class QuantizeSpeed
             MixedBatch1P99Ms = BenchResult.Quantile(sorted[2], 0.99),
             MixedAccuracy = accuracy[2],
             MixedWeightBytes = WeightBytes(mixed.Model),
+            OrtFloatImagesPerS = ortMedian,
+            OrtFloatImagesPerSAll = ortRates,
+            OrtFloatAccuracy = ortAccuracy,
+            Int8OverOrt = median[1] / ortMedian,
+            MixedOverOrt = median[2] / ortMedian,
             Int8WeightBytes = WeightBytes(quantized),
             FloatWeightBytes = WeightBytes(model),
         });
@@ -188,6 +209,47 @@ public static class QuantizeSpeed
         long start = Stopwatch.GetTimestamp();
         for (int i = 0; i < batches; i++) Inference.Forward(model, data.Batch(i % perPass * batch, batch).X, batch);
         return batches * batch / Stopwatch.GetElapsedTime(start).TotalSeconds;
+    }
+
+    // ONNX Runtime over the same batches (copied to arrays once, outside the clock), then a pause: its idle intra-op workers
+    // spin for about 20 ms after a Run.
+    private static double OrtTime(InferenceSession session, FashionSlice data, int batches, int batch)
+    {
+        int perPass = data.Images.Shape[0] / batch;
+        var inputs = Enumerable.Range(0, Math.Min(batches, perPass)).Select(i => data.Batch(i * batch, batch).X).Select(x => (x.ToArray(), x.Shape)).ToArray();
+        long start = Stopwatch.GetTimestamp();
+        for (int i = 0; i < batches; i++) OrtForward(session, inputs[i % inputs.Length].Item1, inputs[i % inputs.Length].Shape);
+        double rate = batches * batch / Stopwatch.GetElapsedTime(start).TotalSeconds;
+        Thread.Sleep(50);
+        return rate;
+    }
+
+    // x: (n, ...) → logits (n, classes), through ORT's ordinary API as a server would call it.
+    private static float[] OrtForward(InferenceSession session, float[] x, Shape shape)
+    {
+        using var input = OrtValue.CreateTensorValueFromMemory(x, [.. shape.ToArray().Select(d => (long)d)]);
+        using var run = new RunOptions();
+        using var results = session.Run(run, ["image"], [input], ["logits"]);
+        return results[0].GetTensorDataAsSpan<float>().ToArray();
+    }
+
+    private static double OrtAccuracy(InferenceSession session, FashionSlice data, int batch)
+    {
+        var labels = data.Labels.ToIntArray();
+        int right = 0;
+        for (int start = 0; start < labels.Length; start += batch)
+        {
+            int n = Math.Min(batch, labels.Length - start);
+            var x = data.Batch(start, n).X;
+            var logits = OrtForward(session, x.ToArray(), x.Shape);
+            for (int i = 0; i < n; i++)
+            {
+                int best = 0;
+                for (int j = 1; j < 10; j++) if (logits[i * 10 + j] > logits[i * 10 + best]) best = j;
+                if (best == labels[start + i]) right++;
+            }
+        }
+        return (double)right / labels.Length;
     }
 
     // One block of batch-1 forwards (a served request each) on test images, after warming this model's caches.

@@ -38,8 +38,8 @@ public static class ModelQuantizer
     /// weights, as <see cref="Module.PrepareForInference"/> leaves them). <paramref name="race"/> times model versions
     /// for <see cref="LayerPrecision.Faster"/> (default: <see cref="PrecisionSelection.Timed"/> on inputs shaped like the batches).
     /// </summary>
-    public static QuantizedModel Quantize(Sequential model, IReadOnlyList<Tensor> batches, QuantizeOptions options, CancellationToken ct = default,
-        ModelRace? race = null)
+    public static QuantizedModel Quantize(Sequential model, IReadOnlyList<Tensor> batches, QuantizeOptions options, ModelRace? race = null,
+        CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(batches);

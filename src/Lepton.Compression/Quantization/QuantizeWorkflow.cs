@@ -83,7 +83,7 @@ public static class QuantizeWorkflow
         var batches = new List<Tensor>();
         foreach (var raw in RawBatches(calibration, version, classes, request.Options.BatchSize))
             batches.Add(floatPredictor.Preprocess(0, raw));
-        var quantized = ModelQuantizer.Quantize(sequential, batches, request.Options, ct);
+        var quantized = ModelQuantizer.Quantize(sequential, batches, request.Options, ct: ct);
 
         var spec = loaded.Spec with { Metadata = Metadata(loaded.Spec.Metadata, resolved, reference, calibration.Count, request.Options, quantized) };
         ModelFile.Save(request.OutDir, quantized.Model, spec);

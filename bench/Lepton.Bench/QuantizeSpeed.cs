@@ -81,6 +81,8 @@ public static class QuantizeSpeed
         {
             Mode = "quantize-" + preset,
             Threads = CpuParallel.ThreadCount,
+            Int8Kernels = Lepton.Engine.Kernels.Quantized.Int8Kernels.Available.ToString(),
+            Avx512 = System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated,
             Batch = batch,
             Method = method.Name(),
             CalibrationImages = calibration,

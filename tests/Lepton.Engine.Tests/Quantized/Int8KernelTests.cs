@@ -36,6 +36,9 @@ public class Int8KernelTests
         Int8Activations.Quantize(x, 1f / 0.02f, 37, fast);
         Int8Activations.QuantizeReference(x, 1f / 0.02f, 37, slow);
         Assert.Equal(slow, fast);
+        var avx2 = new byte[x.Length];
+        Int8Activations.Quantize(x, 1f / 0.02f, 37, avx2, Int8InstructionSet.Avx2);
+        Assert.Equal(slow, avx2);
         Assert.Equal(Int8Activations.MaxCode, fast[1]);
         Assert.Equal(0, fast[2]);
         Assert.All(fast, q => Assert.InRange(q, 0, Int8Activations.MaxCode));
@@ -63,6 +66,17 @@ public class Int8KernelTests
         Int8Gemm.Run(a, rows, lda, w, e, fast, ldy, channelMajor);
         Int8GemmReference.Run(a, rows, lda, w, e, slow, ldy, channelMajor);
         Assert.Equal(slow, fast);
+        var avx2 = new float[size];
+        try
+        {
+            Int8Gemm.ForceAvx2 = true;
+            Int8Gemm.Run(a, rows, lda, w, e, avx2, ldy, channelMajor);
+        }
+        finally
+        {
+            Int8Gemm.ForceAvx2 = false;
+        }
+        Assert.Equal(slow, avx2);
         if (relu) Assert.All(fast, v => Assert.True(v >= 0));
         Assert.Contains(fast, v => v != 0);
     }
@@ -98,12 +112,13 @@ public class Int8KernelTests
     }
 
     [Theory]
-    [InlineData(false, false)]
-    [InlineData(true, false)]
-    [InlineData(false, true)]
-    public void Conv2d_Im2colAndScalarFallbacks_EqualPixelMajorPath(bool im2col, bool reference)
+    [InlineData(false, false, false)]
+    [InlineData(true, false, false)]
+    [InlineData(false, true, false)]
+    [InlineData(false, false, true)]
+    public void Conv2d_Im2colAndScalarFallbacks_EqualPixelMajorPath(bool im2col, bool reference, bool avx2)
     {
-        // The paths a CPU without AVX-512 BW takes (im2col rows; the scalar GEMM) against the default one, same inputs.
+        // The paths a CPU without AVX-512 BW takes (im2col rows into AVX2 tiles; the scalar GEMM) against the default one.
         var s = new Int8ConvShape(3, 8, 10, 7, 3, 1, 1, 1);
         var w = RandomWeights(17, 13, 8 * 9, conv: true, 8, 3);
         var x = Floats(18, 3 * 8 * 10 * 7, 2f);
@@ -115,21 +130,24 @@ public class Int8KernelTests
         {
             Int8Conv2d.ForceIm2col = im2col;
             Int8Gemm.ForceReference = reference;
+            Int8Gemm.ForceAvx2 = avx2;
             Int8Conv2d.Run(x, s, w, e, actual);
         }
         finally
         {
             Int8Conv2d.ForceIm2col = false;
             Int8Gemm.ForceReference = false;
+            Int8Gemm.ForceAvx2 = false;
         }
         Assert.Equal(expected, actual);
         Assert.Contains(actual, v => v > 0);
     }
 
     [Theory]
-    [InlineData(false, false)]
-    [InlineData(false, true)]
-    public void Conv2dReluMaxPool_EachImagePooledInCache_EqualsConvThenPool(bool im2col, bool reference)
+    [InlineData(false, false, false)]
+    [InlineData(false, true, false)]
+    [InlineData(false, false, true)]
+    public void Conv2dReluMaxPool_EachImagePooledInCache_EqualsConvThenPool(bool im2col, bool reference, bool avx2)
     {
         // 10x8 output, pooled to 5x4; the reference is the plain convolution with ReLU and a plain 2x2 max.
         var s = new Int8ConvShape(5, 4, 10, 8, 3, 1, 1, 1);
@@ -153,6 +171,7 @@ public class Int8KernelTests
             CpuParallel.ThreadCount = 2;
             Int8Conv2d.ForceIm2col = im2col;
             Int8Gemm.ForceReference = reference;
+            Int8Gemm.ForceAvx2 = avx2;
             Int8Conv2d.RunReluMaxPool2x2(x, s, w, e with { Relu = false }, actual);
         }
         finally
@@ -160,14 +179,17 @@ public class Int8KernelTests
             CpuParallel.ThreadCount = threads;
             Int8Conv2d.ForceIm2col = false;
             Int8Gemm.ForceReference = false;
+            Int8Gemm.ForceAvx2 = false;
         }
         Assert.Equal(expected, actual);
         Assert.Contains(actual, v => v > 0);
         Assert.Throws<ArgumentException>(() => Int8Conv2d.RunReluMaxPool2x2(x, s with { W = 7 }, w, e, new float[5 * 6 * 5 * 3]));
     }
 
-    [Fact]
-    public void Linear_ScalarFallback_EqualsVectorPath()
+    [Theory]
+    [InlineData(true, false)]
+    [InlineData(false, true)]
+    public void Linear_ScalarAndAvx2Paths_EqualTheDefaultPathOnTwoThreads(bool reference, bool avx2)
     {
         var w = RandomWeights(20, 70, 45);
         var x = Floats(21, 33 * 45, 1f, 0.2f);
@@ -175,16 +197,39 @@ public class Int8KernelTests
         var expected = new float[33 * 70];
         var actual = new float[expected.Length];
         Int8Linear.Run(x, 33, w, e, expected);
+        int threads = CpuParallel.ThreadCount;
         try
         {
-            Int8Gemm.ForceReference = true;
+            // The calling thread's choice is what the workers run, so the rows on the second thread take it too.
+            CpuParallel.ThreadCount = 2;
+            Int8Gemm.ForceReference = reference;
+            Int8Gemm.ForceAvx2 = avx2;
             Int8Linear.Run(x, 33, w, e, actual);
         }
         finally
         {
+            CpuParallel.ThreadCount = threads;
             Int8Gemm.ForceReference = false;
+            Int8Gemm.ForceAvx2 = false;
         }
         Assert.Equal(expected, actual);
+    }
+
+    [Theory]
+    [InlineData(Int8InstructionSet.Avx512, null, Int8InstructionSet.Avx512)]
+    [InlineData(Int8InstructionSet.Avx512, "avx2", Int8InstructionSet.Avx2)]
+    [InlineData(Int8InstructionSet.Avx512, " Reference ", Int8InstructionSet.Reference)]
+    [InlineData(Int8InstructionSet.Avx2, "avx512", Int8InstructionSet.Avx2)] // a setting never raises what the CPU has
+    [InlineData(Int8InstructionSet.Reference, "avx2", Int8InstructionSet.Reference)]
+    public void Kernels_EnvironmentSetting_OnlyLowersTheInstructionSet(Int8InstructionSet supported, string? setting, Int8InstructionSet expected) =>
+        Assert.Equal(expected, Int8Kernels.Cap(supported, setting));
+
+    [Fact]
+    public void Kernels_UnknownSetting_IsRefusedNamingTheChoices()
+    {
+        var ex = Assert.Throws<ArgumentException>(() => Int8Kernels.Cap(Int8InstructionSet.Avx512, "sse"));
+        Assert.Contains("LEPTON_INT8_ISA='sse'", ex.Message);
+        Assert.Contains("avx512, avx2 or reference", ex.Message);
     }
 
     [Fact]

@@ -18,11 +18,41 @@ public static class Int8Activations
     private const float Bound = 256f;
 
     /// <summary>Quantizes <paramref name="x"/> into <paramref name="q"/> (same length) with 1/scale = <paramref name="inverseScale"/>.</summary>
-    public static void Quantize(ReadOnlySpan<float> x, float inverseScale, int zeroPoint, Span<byte> q)
+    public static void Quantize(ReadOnlySpan<float> x, float inverseScale, int zeroPoint, Span<byte> q) =>
+        Quantize(x, inverseScale, zeroPoint, q, Int8Kernels.Available);
+
+    // With the kernels' instruction set, decided on the calling thread (workers follow it).
+    internal static void Quantize(ReadOnlySpan<float> x, float inverseScale, int zeroPoint, Span<byte> q, Int8InstructionSet isa)
     {
         if (q.Length < x.Length) throw new ArgumentException($"Int8Activations.Quantize: output holds {q.Length} codes for {x.Length} values.");
         int i = 0;
-        if (Avx512F.IsSupported && x.Length >= 16)
+        if (isa == Int8InstructionSet.Avx2 && Avx2.IsSupported && x.Length >= 8)
+        {
+            unsafe
+            {
+                fixed (float* px = x)
+                fixed (byte* pq = q)
+                {
+                    var inv = Vector256.Create(inverseScale);
+                    var lo = Vector256.Create(-Bound);
+                    var hi = Vector256.Create(Bound);
+                    var zp = Vector256.Create(zeroPoint);
+                    var zero = Vector256<int>.Zero;
+                    var max = Vector256.Create(MaxCode);
+                    for (; i <= x.Length - 8; i += 8)
+                    {
+                        var v = Avx.Multiply(Avx.LoadVector256(px + i), inv);
+                        v = Avx.Min(Avx.Max(v, lo), hi);
+                        var r = Avx2.Add(Avx.ConvertToVector256Int32(v), zp);
+                        r = Avx2.Min(Avx2.Max(r, zero), max);
+                        // Codes are 0..127: packing to int16 and then to bytes saturates nothing.
+                        var words = Sse2.PackSignedSaturate(r.GetLower(), r.GetUpper());
+                        Sse2.StoreScalar((long*)(pq + i), Sse2.PackUnsignedSaturate(words, words).AsInt64());
+                    }
+                }
+            }
+        }
+        else if (isa == Int8InstructionSet.Avx512 && Avx512F.IsSupported && x.Length >= 16)
         {
             unsafe
             {

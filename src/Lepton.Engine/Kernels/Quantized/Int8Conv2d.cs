@@ -7,8 +7,8 @@ namespace Lepton.Engine.Kernels.Quantized;
 /// <summary>
 /// Quantized 2-D convolution, float in and float out: each image is quantized into a zero-point-padded NHWC byte image and
 /// unfolded over (ky,kx,c). With AVX-512 BW the unfolding packs blocks of 16 pixels for <see cref="Int8ConvKernel"/>
-/// (pixel-major, NCHW output rows written whole); without it, into im2col rows for <see cref="Int8Gemm"/> (whose scalar
-/// fallback then runs). Images are split across cores.
+/// (pixel-major, NCHW output rows written whole); without it, into im2col rows for <see cref="Int8Gemm"/> (its AVX2 tiles,
+/// or its scalar fallback on a CPU without AVX2). Images are split across cores.
 /// <see cref="Int8Conv2dReference"/> is its twin.
 /// </summary>
 public static unsafe class Int8Conv2d
@@ -26,8 +26,9 @@ public static unsafe class Int8Conv2d
             var epilogue = e;
             long macs = (long)w.OutFeatures * s.OH * s.OW * w.K;
             // The dispatch is decided on the calling thread (the test overrides are per thread), then every worker follows it.
-            var path = !Int8Gemm.Vectorized ? Path.Reference : Avx512BW.IsSupported && !ForceIm2col ? Path.PixelMajor : Path.Im2col;
-            CpuParallel.For(s.N, macs / 8, (start, end) => RunImages(xp, yp, s, w, epilogue, start, end, path));
+            var isa = Int8Gemm.InstructionSet;
+            var path = isa == Int8InstructionSet.Reference ? Path.Reference : PixelMajorOnThisThread(isa) ? Path.PixelMajor : Path.Im2col;
+            CpuParallel.For(s.N, macs / 8, (start, end) => RunImages(xp, yp, s, w, epilogue, start, end, path, isa));
         }
     }
 
@@ -46,7 +47,7 @@ public static unsafe class Int8Conv2d
         Int8GemmReference.Check(0, 0, w.KPadded, w, epilogue, 0, w.OutFeatures, false);
         if (s.N == 0) return;
         int o = w.OutFeatures, p = s.OH * s.OW;
-        if (!(Int8Gemm.Vectorized && Avx512BW.IsSupported && !ForceIm2col))
+        if (!PixelMajorOnThisThread(Int8Gemm.InstructionSet))
         {
             // The fallbacks convolve the whole batch, then pool it.
             var full = new float[(long)s.N * o * p];
@@ -67,10 +68,12 @@ public static unsafe class Int8Conv2d
 
     private enum Path { PixelMajor, Im2col, Reference }
 
-    private static void RunImages(float* x, float* y, Int8ConvShape s, Int8Weights w, Int8Epilogue e, int start, int end, Path path)
+    private static bool PixelMajorOnThisThread(Int8InstructionSet isa) => isa == Int8InstructionSet.Avx512 && Avx512BW.IsSupported && !ForceIm2col;
+
+    private static void RunImages(float* x, float* y, Int8ConvShape s, Int8Weights w, Int8Epilogue e, int start, int end, Path path, Int8InstructionSet isa)
     {
         if (path == Path.PixelMajor) RunPixelMajor(x, y, s, w, e, start, end, pool: false);
-        else RunIm2col(x, y, s, w, e, start, end, vector: path == Path.Im2col);
+        else RunIm2col(x, y, s, w, e, start, end, path == Path.Im2col ? isa : Int8InstructionSet.Reference);
     }
 
     /// <summary>Calls made on the current thread take the im2col path (row-major unfolding and <see cref="Int8Gemm"/>): tests hold both paths equal.</summary>
@@ -116,7 +119,7 @@ public static unsafe class Int8Conv2d
             {
                 for (int n = start; n < end; n++)
                 {
-                    QuantizeImage(x + (long)n * c * s.H * s.W, img, rowBuf, s, e.InputZeroPoint, inverse, wp);
+                    QuantizeImage(x + (long)n * c * s.H * s.W, img, rowBuf, s, e.InputZeroPoint, inverse, wp, Int8InstructionSet.Avx512);
                     if (c % 4 == 0) PackQuads(img, cols, blocks, groups, off, org);
                     else PackBytes(img, cols, blocks, groups, off, org);
                     if (!pool)
@@ -141,7 +144,7 @@ public static unsafe class Int8Conv2d
     }
 
     // One image (C,H,W) float into the interior of the zero-point-bordered NHWC byte image.
-    private static void QuantizeImage(float* xn, byte* img, byte* rowBuf, Int8ConvShape s, int zeroPoint, float inverse, int wp)
+    private static void QuantizeImage(float* xn, byte* img, byte* rowBuf, Int8ConvShape s, int zeroPoint, float inverse, int wp, Int8InstructionSet isa)
     {
         int c = s.C;
         for (int ch = 0; ch < c; ch++)
@@ -151,10 +154,10 @@ public static unsafe class Int8Conv2d
                 var src = new ReadOnlySpan<float>(xn + ((long)ch * s.H + iy) * s.W, s.W);
                 if (c == 1)
                 {
-                    Int8Activations.Quantize(src, inverse, zeroPoint, new Span<byte>(dst, s.W));
+                    Int8Activations.Quantize(src, inverse, zeroPoint, new Span<byte>(dst, s.W), isa);
                     continue;
                 }
-                Int8Activations.Quantize(src, inverse, zeroPoint, new Span<byte>(rowBuf, s.W));
+                Int8Activations.Quantize(src, inverse, zeroPoint, new Span<byte>(rowBuf, s.W), isa);
                 for (int ix = 0; ix < s.W; ix++) dst[(long)ix * c] = rowBuf[ix];
             }
     }
@@ -196,7 +199,7 @@ public static unsafe class Int8Conv2d
         }
     }
 
-    private static void RunIm2col(float* x, float* y, Int8ConvShape s, Int8Weights w, Int8Epilogue e, int start, int end, bool vector)
+    private static void RunIm2col(float* x, float* y, Int8ConvShape s, Int8Weights w, Int8Epilogue e, int start, int end, Int8InstructionSet isa)
     {
         int hp = s.H + 2 * s.Padding, wp = s.W + 2 * s.Padding, c = s.C, k = s.Kernel;
         int oh = s.OH, ow = s.OW, p = oh * ow, lda = w.KPadded;
@@ -215,7 +218,7 @@ public static unsafe class Int8Conv2d
             {
                 for (int n = start; n < end; n++)
                 {
-                    QuantizeImage(x + (long)n * c * s.H * s.W, img, rowBuf, s, e.InputZeroPoint, inverse, wp);
+                    QuantizeImage(x + (long)n * c * s.H * s.W, img, rowBuf, s, e.InputZeroPoint, inverse, wp, isa);
                     for (int oy = 0, pix = 0; oy < oh; oy++)
                         for (int ox = 0; ox < ow; ox++, pix++)
                         {
@@ -227,7 +230,7 @@ public static unsafe class Int8Conv2d
                                     Buffer.MemoryCopy(srcRow + (long)kx * s.Dilation * c, dst, c, c);
                             }
                         }
-                    Int8Gemm.RunUnchecked(cols, p, lda, w, e, y + (long)n * w.OutFeatures * p, p, channelMajor: true, vector);
+                    Int8Gemm.RunUnchecked(cols, p, lda, w, e, y + (long)n * w.OutFeatures * p, p, channelMajor: true, isa);
                 }
             }
         }

@@ -7,9 +7,10 @@ namespace Lepton.Engine.Kernels.Quantized;
 /// <summary>
 /// y = dequantize(A W^T): unsigned 7-bit activations A (rows, K) times signed int8 weights W (O, K) into int32, then the
 /// <see cref="Int8Epilogue"/> to float. AVX-512 BW multiplies byte pairs (<c>vpmaddubsw</c>), widens pairs of pairs to int32
-/// (<c>vpmaddwd</c> with ones) and adds: a 4-row x 64-channel tile per step. <see cref="Int8GemmReference"/> is its twin.
+/// (<c>vpmaddwd</c> with ones) and adds: a 4-row x 64-channel tile per step; AVX2 does the same in 256 bits, a 2-row x
+/// 32-channel tile (Int8Gemm.Avx2.cs). <see cref="Int8GemmReference"/> is their twin.
 /// </summary>
-public static unsafe class Int8Gemm
+public static unsafe partial class Int8Gemm
 {
     private const int MR = 4;
 
@@ -23,35 +24,40 @@ public static unsafe class Int8Gemm
         Int8GemmReference.Check(a.Length, rows, lda, w, e, y.Length, ldy, channelMajor);
         fixed (byte* pa = a)
         fixed (float* py = y)
-            RunUnchecked(pa, rows, lda, w, e, py, ldy, channelMajor, Vectorized);
+            RunUnchecked(pa, rows, lda, w, e, py, ldy, channelMajor, InstructionSet);
     }
 
-    /// <summary>Calls made on the current thread run the scalar reference, as on a CPU without AVX-512 BW (tests of that fallback).</summary>
+    /// <summary>Calls made on the current thread run the scalar reference, as on a CPU without AVX2 (tests of that fallback).</summary>
     [ThreadStatic] internal static bool ForceReference;
 
-    /// <summary>Whether int8 kernels called on this thread take their AVX-512 BW paths: the CPU has them and no test turned them off.</summary>
-    internal static bool Vectorized => Avx512BW.IsSupported && !ForceReference;
+    /// <summary>Calls made on the current thread run the AVX2 kernels, as on a CPU without AVX-512 BW (tests of that path).</summary>
+    [ThreadStatic] internal static bool ForceAvx2;
 
-    internal static void RunUnchecked(byte* a, int rows, int lda, Int8Weights w, in Int8Epilogue e, float* y, int ldy, bool channelMajor, bool vector)
+    /// <summary>The int8 kernels calls on this thread take: <see cref="Int8Kernels.Available"/> unless a test forces a lower set.</summary>
+    internal static Int8InstructionSet InstructionSet =>
+        ForceReference ? Int8InstructionSet.Reference
+        : ForceAvx2 && Avx2.IsSupported ? Int8InstructionSet.Avx2
+        : Int8Kernels.Available;
+
+    internal static void RunUnchecked(byte* a, int rows, int lda, Int8Weights w, in Int8Epilogue e, float* y, int ldy, bool channelMajor,
+        Int8InstructionSet isa)
     {
         if (rows == 0) return;
-        if (!vector || !Avx512BW.IsSupported)
+        if (isa == Int8InstructionSet.Avx2 && Avx2.IsSupported)
+        {
+            RunAvx2(a, rows, lda, w, e, y, ldy, channelMajor);
+            return;
+        }
+        if (isa != Int8InstructionSet.Avx512 || !Avx512BW.IsSupported)
         {
             Int8GemmReference.RunUnchecked(a, rows, lda, w, e, y, ldy, channelMajor);
             return;
         }
         int op = w.OutPadded;
-        // Per-channel terms of the epilogue, padded to whole blocks (zeros past O; those lanes are never stored).
         int* zpSums = stackalloc int[op];
         float* scale = stackalloc float[op];
         float* bias = stackalloc float[op];
-        for (int o = 0; o < op; o++)
-        {
-            bool real = o < w.OutFeatures;
-            zpSums[o] = real ? e.InputZeroPoint * w.Sums[o] : 0;
-            scale[o] = real ? e.InputScale * w.Scales[o] : 0f;
-            bias[o] = real && e.Bias is not null ? e.Bias[o] : 0f;
-        }
+        EpilogueTerms(w, e, zpSums, scale, bias);
         int groups = w.KPadded / 4;
         int* acc = stackalloc int[MR * Int8Weights.Block];
         float* tile = stackalloc float[MR * Int8Weights.Block];
@@ -72,21 +78,39 @@ public static unsafe class Int8Gemm
                     else Tile4x64(a0, a1, a2, a3, packed + (long)ob * w.KPadded, groups, acc);
                     int oCount = Math.Min(Int8Weights.Block, w.OutFeatures - ob);
                     Dequantize(acc, mr, zpSums + ob, scale + ob, bias + ob, e.Relu, tile);
-                    if (channelMajor)
-                    {
-                        for (int o = 0; o < oCount; o++)
-                        {
-                            float* dst = y + (long)(ob + o) * ldy + r0;
-                            for (int r = 0; r < mr; r++) dst[r] = tile[r * Int8Weights.Block + o];
-                        }
-                    }
-                    else
-                    {
-                        for (int r = 0; r < mr; r++)
-                            new ReadOnlySpan<float>(tile + r * Int8Weights.Block, oCount).CopyTo(new Span<float>(y + (long)(r0 + r) * ldy + ob, oCount));
-                    }
+                    StoreTile(tile, mr, r0, ob, oCount, y, ldy, channelMajor);
                 }
             }
+        }
+    }
+
+    // Per-channel terms of the epilogue, padded to whole blocks (zeros past O; those lanes are never stored).
+    private static void EpilogueTerms(Int8Weights w, in Int8Epilogue e, int* zpSums, float* scale, float* bias)
+    {
+        for (int o = 0; o < w.OutPadded; o++)
+        {
+            bool real = o < w.OutFeatures;
+            zpSums[o] = real ? e.InputZeroPoint * w.Sums[o] : 0;
+            scale[o] = real ? e.InputScale * w.Scales[o] : 0f;
+            bias[o] = real && e.Bias is not null ? e.Bias[o] : 0f;
+        }
+    }
+
+    // tile (mr, Block) floats → y rows r0.. and channels ob..ob+oCount, row-major or channel-major.
+    private static void StoreTile(float* tile, int mr, int r0, int ob, int oCount, float* y, int ldy, bool channelMajor)
+    {
+        if (channelMajor)
+        {
+            for (int o = 0; o < oCount; o++)
+            {
+                float* dst = y + (long)(ob + o) * ldy + r0;
+                for (int r = 0; r < mr; r++) dst[r] = tile[r * Int8Weights.Block + o];
+            }
+        }
+        else
+        {
+            for (int r = 0; r < mr; r++)
+                new ReadOnlySpan<float>(tile + r * Int8Weights.Block, oCount).CopyTo(new Span<float>(y + (long)(r0 + r) * ldy + ob, oCount));
         }
     }
 

@@ -23,17 +23,17 @@ public static unsafe class Int8Linear
         {
             float* xp = px, yp = py;
             var epilogue = e;
-            bool vector = Int8Gemm.Vectorized; // decided on the calling thread, followed by every worker
+            var isa = Int8Gemm.InstructionSet; // decided on the calling thread, followed by every worker
             int blocks = (rows + RowBlock - 1) / RowBlock;
             CpuParallel.For(blocks, (long)RowBlock * w.OutFeatures * w.K / 8, (b0, b1) =>
             {
                 int r0 = b0 * RowBlock, r1 = Math.Min(rows, b1 * RowBlock);
-                RunRows(xp, yp, r0, r1, w, epilogue, vector);
+                RunRows(xp, yp, r0, r1, w, epilogue, isa);
             });
         }
     }
 
-    private static void RunRows(float* x, float* y, int r0, int r1, Int8Weights w, Int8Epilogue e, bool vector)
+    private static void RunRows(float* x, float* y, int r0, int r1, Int8Weights w, Int8Epilogue e, Int8InstructionSet isa)
     {
         int k = w.K, lda = w.KPadded, n = r1 - r0;
         var buffer = ArrayPool<byte>.Shared.Rent(n * lda);
@@ -45,10 +45,10 @@ public static unsafe class Int8Linear
                 for (int r = 0; r < n; r++)
                 {
                     var q = new Span<byte>(a + (long)r * lda, lda);
-                    Int8Activations.Quantize(new ReadOnlySpan<float>(x + (long)(r0 + r) * k, k), inverse, e.InputZeroPoint, q);
+                    Int8Activations.Quantize(new ReadOnlySpan<float>(x + (long)(r0 + r) * k, k), inverse, e.InputZeroPoint, q, isa);
                     q[k..].Clear();
                 }
-                Int8Gemm.RunUnchecked(a, n, lda, w, e, y + (long)r0 * w.OutFeatures, w.OutFeatures, channelMajor: false, vector);
+                Int8Gemm.RunUnchecked(a, n, lda, w, e, y + (long)r0 * w.OutFeatures, w.OutFeatures, channelMajor: false, isa);
             }
         }
         finally

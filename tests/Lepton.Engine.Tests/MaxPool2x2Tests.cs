@@ -6,12 +6,30 @@ namespace Lepton.Engine.Tests;
 public class MaxPool2x2Tests
 {
     [Theory]
-    [InlineData(3, 28, 28, 0)]
-    [InlineData(5, 14, 14, 3)]
-    [InlineData(2, 2, 2, 1)]
-    [InlineData(4, 6, 10, 0)]
-    [InlineData(1, 8, 34, 2)]
-    public void FastPathMatchesGenericKernel(int planes, int h, int w, int offset)
+    [InlineData(3, 28, 28, 0, false)]
+    [InlineData(5, 14, 14, 3, false)]
+    [InlineData(2, 2, 2, 1, false)]
+    [InlineData(4, 6, 10, 0, false)]
+    [InlineData(1, 8, 34, 2, false)]
+    [InlineData(3, 28, 28, 0, true)] // the AVX2 path a CPU without AVX-512 takes: 8-output blocks, masked tails
+    [InlineData(5, 14, 14, 3, true)]
+    [InlineData(1, 8, 34, 2, true)]
+    [InlineData(4, 6, 10, 0, true)]
+    [InlineData(2, 2, 2, 1, true)]
+    public void FastPathMatchesGenericKernel(int planes, int h, int w, int offset, bool avx2)
+    {
+        MaxPool2x2.ForceAvx2 = avx2;
+        try
+        {
+            FastPathMatches(planes, h, w, offset);
+        }
+        finally
+        {
+            MaxPool2x2.ForceAvx2 = false;
+        }
+    }
+
+    private static void FastPathMatches(int planes, int h, int w, int offset)
     {
         var g = new PoolGeometry(planes, h, w, 2, 2, 2, 2);
         Assert.True(MaxPool2x2.Applies(g));

@@ -25,7 +25,7 @@ internal static unsafe partial class MaxPool2x2
         if ((long)xOffset + (long)g.Planes * g.H * w > x.Length || y.Length < g.Planes * oh * ow || (argmax is not null && argmax.Length < y.Length))
             throw new ArgumentException($"MaxPool2x2: buffers too small for {g}.");
         var job = t_forward ??= new ForwardJob();
-        (job.X, job.XOffset, job.G, job.Y, job.Argmax, job.Relu) = (x, xOffset, g, y, argmax, relu);
+        (job.X, job.XOffset, job.G, job.Y, job.Argmax, job.Relu, job.Narrow) = (x, xOffset, g, y, argmax, relu, ForceAvx2);
         try
         {
             CpuParallel.For(g.Planes * oh, 4L * ow, job.Body);
@@ -44,9 +44,9 @@ internal static unsafe partial class MaxPool2x2
         public int[]? Argmax;
         public int XOffset;
         public PoolGeometry G;
-        public bool Relu;
+        public bool Relu, Narrow;
 
-        protected override void Run(int r0, int r1) => ForwardRows(X, XOffset, G, Y, 0, Argmax, Relu, r0, r1);
+        protected override void Run(int r0, int r1) => ForwardRows(X, XOffset, G, Y, 0, Argmax, Relu, r0, r1, Narrow);
     }
 
     /// <summary>
@@ -58,7 +58,7 @@ internal static unsafe partial class MaxPool2x2
         var g = new PoolGeometry(planes, h, w, 2, 2, 2, 2);
         if ((long)xOffset + (long)planes * h * w > x.Length || (long)yOffset + (long)planes * g.OH * g.OW > y.Length)
             throw new ArgumentException($"MaxPool2x2: buffers too small for {g}.");
-        ForwardRows(x, xOffset, g, y, yOffset, null, relu: true, 0, planes * g.OH);
+        ForwardRows(x, xOffset, g, y, yOffset, null, relu: true, 0, planes * g.OH, ForceAvx2);
     }
 
     /// <summary>
@@ -72,17 +72,19 @@ internal static unsafe partial class MaxPool2x2
             throw new ArgumentException($"MaxPool2x2: buffers too small for {planes} planes of {one}.");
         if (r0 < 0 || r1 > one.OH || r0 > r1) throw new ArgumentOutOfRangeException(nameof(r0), $"MaxPool2x2: rows [{r0}, {r1}) outside 0..{one.OH}.");
         for (int p = 0; p < planes; p++)
-            ForwardRows(x, xOffset + p * h * w, one, y, yOffset + p * one.OH * one.OW, null, relu: true, r0, r1);
+            ForwardRows(x, xOffset + p * h * w, one, y, yOffset + p * one.OH * one.OW, null, relu: true, r0, r1, ForceAvx2);
     }
 
-    // Output rows [r0, r1) of all planes, written from y[yOffset].
-    private static void ForwardRows(float[] x, int xOffset, PoolGeometry g, float[] y, int yOffset, int[]? argmax, bool relu, int r0, int r1)
+    // Output rows [r0, r1) of all planes, written from y[yOffset]; narrow: the AVX2 path even where AVX-512 is there (the
+    // calling thread's ForceAvx2, carried to the workers).
+    private static void ForwardRows(float[] x, int xOffset, PoolGeometry g, float[] y, int yOffset, int[]? argmax, bool relu, int r0, int r1, bool narrow)
     {
         int w = g.W, ow = g.OW, oh = g.OH;
         fixed (float* px = x, py = y)
         fixed (int* pa = argmax)
         {
-            if (relu && argmax is null && Avx512F.IsSupported)
+            bool wide = Avx512F.IsSupported && !narrow;
+            if (relu && argmax is null && wide)
             {
                 ReluPoolRows512(px + xOffset, py + yOffset, w, r0, r1);
                 return;
@@ -98,8 +100,10 @@ internal static unsafe partial class MaxPool2x2
                 int rowBase = 2 * i * w;
                 // The vector loads read up to 31 floats past the window rows: only where x has them.
                 int j0 = 0;
-                if (Avx512F.IsSupported && bot - px + 2L * ow + 32 <= x.Length)
+                if (wide && bot - px + 2L * ow + 32 <= x.Length)
                     j0 = ForwardRow512(top, bot, w, ow, yo, ao, rowBase, relu);
+                else if (Avx2.IsSupported)
+                    j0 = ForwardRow256(top, bot, w, ow, yo, ao, rowBase, relu);
                 for (int j = j0; j < ow; j++)
                 {
                     float a0 = top[2 * j], a1 = top[2 * j + 1], a2 = bot[2 * j], a3 = bot[2 * j + 1];
@@ -190,6 +194,9 @@ internal static unsafe partial class MaxPool2x2
         }
     }
 
+    /// <summary>Calls on this thread take the AVX2 path, as on a CPU without AVX-512 (tests of that path).</summary>
+    [ThreadStatic] internal static bool ForceAvx2;
+
     private static readonly Vector512<int> EvenLanes = Vector512.Create(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
     private static readonly Vector512<int> OddLanes = EvenLanes + Vector512<int>.One;
 
@@ -242,6 +249,75 @@ internal static unsafe partial class MaxPool2x2
             var iv = Vector512.Create(rowBase + 2 * j) + EvenLanes + Vector512.ConditionalSelect(mL.AsInt32(), colB, colT);
             if (j + 16 <= ow) iv.Store(ao + j);
             else Avx512F.MaskStore(ao + j, keep, iv);
+        }
+        return ow;
+    }
+
+    // Avx.Shuffle picks even (0x88) or odd (0xDD) columns within each 128-bit half, so lanes hold columns
+    // 0,2,8,10,4,6,12,14 (+1 for odd) of the 16 loaded; one Permute4x64 (0xD8) of each result puts them in order.
+    private static readonly Vector256<int> EvenLanesShuffled = Vector256.Create(0, 2, 8, 10, 4, 6, 12, 14);
+
+    private static Vector256<float> Relu(Vector256<float> x) =>
+        Vector256.ConditionalSelect(Vector256.GreaterThan(x, Vector256<float>.Zero), x, Vector256<float>.Zero);
+
+    private static Vector256<float> LaterWins(Vector256<float> a, Vector256<float> b) =>
+        Vector256.GreaterThan(b, a) | ~Vector256.Equals(b, b);
+
+    private static readonly Vector256<int> LaneIndex256 = Vector256.Create(0, 1, 2, 3, 4, 5, 6, 7);
+
+    // ForwardRow512 in 256 bits for CPUs without AVX-512: 8 outputs at a time; the last, partial block loads its columns
+    // and stores its outputs under lane masks (masked-off lanes read as 0 and are never stored). Returns the outputs done (all).
+    private static int ForwardRow256(float* top, float* bot, int w, int ow, float* yo, int* ao, int rowBase, bool relu)
+    {
+        var wv = Vector256.Create(w);
+        for (int j = 0; j < ow; j += 8)
+        {
+            Vector256<float> t0, t1, b0, b1;
+            int left = ow - j;
+            Vector256<int> keep = default;
+            if (left >= 8)
+            {
+                t0 = Vector256.Load(top + 2 * j);
+                t1 = Vector256.Load(top + 2 * j + 8);
+                b0 = Vector256.Load(bot + 2 * j);
+                b1 = Vector256.Load(bot + 2 * j + 8);
+            }
+            else
+            {
+                var lo = Vector256.LessThan(LaneIndex256, Vector256.Create(2 * left)).AsSingle();
+                var hi = Vector256.LessThan(LaneIndex256, Vector256.Create(2 * left - 8)).AsSingle();
+                t0 = Avx.MaskLoad(top + 2 * j, lo);
+                t1 = Avx.MaskLoad(top + 2 * j + 8, hi);
+                b0 = Avx.MaskLoad(bot + 2 * j, lo);
+                b1 = Avx.MaskLoad(bot + 2 * j + 8, hi);
+                keep = Vector256.LessThan(LaneIndex256, Vector256.Create(left));
+            }
+            if (relu)
+            {
+                t0 = Relu(t0);
+                t1 = Relu(t1);
+                b0 = Relu(b0);
+                b1 = Relu(b1);
+            }
+            var tE = Avx.Shuffle(t0, t1, 0x88);
+            var tO = Avx.Shuffle(t0, t1, 0xDD);
+            var bE = Avx.Shuffle(b0, b1, 0x88);
+            var bO = Avx.Shuffle(b0, b1, 0xDD);
+            var mT = LaterWins(tE, tO);
+            var mB = LaterWins(bE, bO);
+            var tv = Vector256.ConditionalSelect(mT, tO, tE);
+            var bv = Vector256.ConditionalSelect(mB, bO, bE);
+            var mL = LaterWins(tv, bv);
+            var yv = Avx2.Permute4x64(Vector256.ConditionalSelect(mL, bv, tv).AsDouble(), 0xD8).AsSingle();
+            if (left >= 8) yv.Store(yo + j);
+            else Avx.MaskStore(yo + j, keep.AsSingle(), yv);
+            if (ao == null) continue;
+            var colT = -mT.AsInt32();
+            var colB = wv - mB.AsInt32();
+            var iv = Vector256.Create(rowBase + 2 * j) + EvenLanesShuffled + Vector256.ConditionalSelect(mL.AsInt32(), colB, colT);
+            iv = Avx2.Permute4x64(iv.AsInt64(), 0xD8).AsInt32();
+            if (left >= 8) iv.Store(ao + j);
+            else Avx2.MaskStore(ao + j, keep, iv);
         }
         return ow;
     }

@@ -11,11 +11,12 @@ namespace Lepton.Engine.Tests;
 /// </summary>
 public class ConvSingleChannelTests
 {
-    // Without AVX-512 the kernel must never be chosen (its intrinsics would throw); the tests then check only that.
+    // The 16-column tests need AVX-512; without it the AVX2 vectors take its place (their own test below), and without AVX2
+    // and FMA the kernel must never be chosen (its intrinsics would throw).
     private static bool Supported()
     {
         if (Avx512F.IsSupported) return true;
-        Assert.False(ConvSingleChannel.Applies(Geometry(1, 28, 28, 32)));
+        Assert.Equal(Avx2.IsSupported && Fma.IsSupported, ConvSingleChannel.Applies(Geometry(1, 28, 28, 32)));
         return false;
     }
 
@@ -71,6 +72,40 @@ public class ConvSingleChannelTests
         var y = new float[n * o * h * w / 4];
         ConvSingleChannel.Forward(x, 0, k, 0, b, 0, g, y, reluPool: true);
         AssertClose(ConvWinograd4Tests.ReluPool(ReferenceConv(x, k, b, g), g), y);
+    }
+
+    [Theory]
+    [InlineData(3, 28, 28, 5, false)]
+    [InlineData(3, 28, 28, 5, true)]
+    [InlineData(2, 17, 20, 3, false)] // rows of 20: two full AVX2 vectors and an overlapping one
+    [InlineData(2, 6, 18, 3, true)]
+    [InlineData(1, 9, 8, 2, false)]   // exactly one AVX2 vector per row (too narrow for the AVX-512 one)
+    [InlineData(1, 10, 8, 2, true)]
+    public void Avx2Path_MatchesReferenceAndTheAvx512PathBitForBit(int n, int h, int w, int o, bool reluPool)
+    {
+        if (!(Avx2.IsSupported && Fma.IsSupported)) return;
+        var g = Geometry(n, h, w, o);
+        var x = Random(n * h * w, 9);
+        var k = Random(o * 9, 10);
+        var b = Random(o, 11);
+        var y = new float[reluPool ? n * o * h * w / 4 : n * o * h * w];
+        ConvSingleChannel.ForceAvx2 = true;
+        try
+        {
+            Assert.True(ConvSingleChannel.Applies(g));
+            ConvSingleChannel.Forward(x, 0, k, 0, b, 0, g, y, reluPool);
+        }
+        finally
+        {
+            ConvSingleChannel.ForceAvx2 = false;
+        }
+        var reference = ReferenceConv(x, k, b, g);
+        AssertClose(reluPool ? ConvWinograd4Tests.ReluPool(reference, g) : reference, y);
+        if (!Avx512F.IsSupported || w < 16) return;
+        // The same nine FMAs per output in the same order: the same floats as the 16-column vectors.
+        var wide = new float[y.Length];
+        ConvSingleChannel.Forward(x, 0, k, 0, b, 0, g, wide, reluPool);
+        Assert.Equal(wide, y);
     }
 
     [Fact]

@@ -11,12 +11,18 @@ namespace Lepton.Engine.Kernels;
 /// each output channel is nine broadcast weights times shifted rows of the zero-padded plane, 16 output columns per AVX-512
 /// vector (a row's last vector overlaps the one before it instead of a scalar tail). Optionally ReLU and 2x2 max pooling
 /// follow on the two rows of each pooled row while they are in registers. The im2col-style panels of the general stride-1
-/// kernel spend most of their time on a 9-deep inner product here. Its twin is <see cref="Conv2dReference"/>.
+/// kernel spend most of their time on a 9-deep inner product here. Without AVX-512, the same in 8-column AVX2 vectors
+/// (ConvSingleChannel.Avx2.cs). Its twin is <see cref="Conv2dReference"/>.
 /// </summary>
-internal static class ConvSingleChannel
+internal static partial class ConvSingleChannel
 {
     /// <summary>Tests switch the path off to run the general kernels on the same shapes.</summary>
     [ThreadStatic] internal static bool Disabled;
+
+    /// <summary>Calls on this thread take the AVX2 vectors, as on a CPU without AVX-512 (tests of that path).</summary>
+    [ThreadStatic] internal static bool ForceAvx2;
+
+    private static bool Wide => Avx512F.IsSupported && !ForceAvx2;
 
     private const int Lanes = 16;
 
@@ -25,8 +31,8 @@ internal static class ConvSingleChannel
     private static readonly Vector512<int> Odds = Vector512.Create(1, 3, 5, 7, 9, 11, 13, 15, 1, 1, 1, 1, 1, 1, 1, 1);
 
     public static bool Applies(ConvGeometry g) =>
-        !Disabled && Avx512F.IsSupported && g.C == 1 && g.Groups == 1 && g.KH == 3 && g.KW == 3 && g.PH == 1 && g.PW == 1
-        && g.SH == 1 && g.SW == 1 && g.DH == 1 && g.DW == 1 && g.OW >= Lanes;
+        !Disabled && (Wide || (Avx2.IsSupported && Fma.IsSupported)) && g.C == 1 && g.Groups == 1 && g.KH == 3 && g.KW == 3
+        && g.PH == 1 && g.PW == 1 && g.SH == 1 && g.SW == 1 && g.DH == 1 && g.DW == 1 && g.OW >= (Wide ? Lanes : Lanes256);
 
     /// <summary>
     /// y = conv(x, w) + bias; with <paramref name="reluPool"/>, y = MaxPool2d(2)(ReLU(conv(x, w) + bias)) and OH, OW must be even.
@@ -37,8 +43,8 @@ internal static class ConvSingleChannel
         if (reluPool && (g.OH % 2 != 0 || g.OW % 2 != 0))
             throw new ArgumentException($"ConvSingleChannel: pooling needs an even output size, got {g.OH}x{g.OW}.");
         var job = PlaneJob.Current ??= new PlaneJob();
-        (job.X, job.XOffset, job.W, job.WOffset, job.Bias, job.BiasOffset, job.G, job.Y, job.ReluPool) =
-            (x, xOffset, w, wOffset, bias, biasOffset, g, y, reluPool);
+        (job.X, job.XOffset, job.W, job.WOffset, job.Bias, job.BiasOffset, job.G, job.Y, job.ReluPool, job.Narrow) =
+            (x, xOffset, w, wOffset, bias, biasOffset, g, y, reluPool, !Wide);
         try
         {
             CpuParallel.For(g.N * g.O, 9L * g.OH * g.OW / 4, job.Body);
@@ -58,7 +64,7 @@ internal static class ConvSingleChannel
         public float[]? Bias;
         public int XOffset, WOffset, BiasOffset;
         public ConvGeometry G;
-        public bool ReluPool;
+        public bool ReluPool, Narrow;
 
         protected override void Run(int p0, int p1)
         {
@@ -76,7 +82,13 @@ internal static class ConvSingleChannel
                     padded = n;
                     float b = Bias is null ? 0f : Bias[BiasOffset + o];
                     var taps = W.AsSpan(WOffset + o * 9, 9);
-                    if (ReluPool) PooledPlane(pad, wp, taps, b, g, Y.AsSpan(p * (g.OH / 2) * (g.OW / 2), g.OH / 2 * (g.OW / 2)));
+                    if (ReluPool)
+                    {
+                        var pooled = Y.AsSpan(p * (g.OH / 2) * (g.OW / 2), g.OH / 2 * (g.OW / 2));
+                        if (Narrow) PooledPlane256(pad, wp, taps, b, g, pooled);
+                        else PooledPlane(pad, wp, taps, b, g, pooled);
+                    }
+                    else if (Narrow) Plane256(pad, wp, taps, b, g, Y.AsSpan(p * g.OH * g.OW, g.OH * g.OW));
                     else Plane(pad, wp, taps, b, g, Y.AsSpan(p * g.OH * g.OW, g.OH * g.OW));
                 }
             }
@@ -103,7 +115,7 @@ internal static class ConvSingleChannel
     }
 
     // Where each vector of a row starts: every 16 columns, the last one flush with the row's end.
-    private static int Start(int v, int ow) => Math.Min(v * Lanes, ow - Lanes);
+    private static int Start(int v, int ow, int lanes = Lanes) => Math.Min(v * lanes, ow - lanes);
 
     private static unsafe void Plane(float[] pad, int wp, ReadOnlySpan<float> w, float b, ConvGeometry g, Span<float> y)
     {

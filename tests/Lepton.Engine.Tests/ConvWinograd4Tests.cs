@@ -91,6 +91,32 @@ public class ConvWinograd4Tests
             Assert.Equal(PooledF4(x, w, b, g, packed: null), PooledF4(x, w, b, g, packed));
     }
 
+    [Theory]
+    [MemberData(nameof(Shapes))]
+    public void F4Avx2KernelsGiveTheBitsOfTheAvx512Ones(string name)
+    {
+        // The 256-bit path a CPU without AVX-512 takes: against the reference, and bit for bit against the 512-bit one.
+        if (!(Avx2.IsSupported && Fma.IsSupported)) return;
+        var g = Cases[name];
+        var (x, w, b) = Inputs(g);
+        bool pooled = g.OH % 2 == 0 && g.OW % 2 == 0;
+        float[] y, p = [];
+        ConvWinograd.ForceAvx2 = true;
+        try
+        {
+            y = ForwardF4(x, w, b, g, packed: null);
+            if (pooled) p = PooledF4(x, w, b, g, packed: null);
+        }
+        finally { ConvWinograd.ForceAvx2 = false; }
+        var yRef = new float[y.Length];
+        Conv2dReference.Forward<float>(x.AsSpan(3), w.AsSpan(2), b.AsSpan(1), g, yRef);
+        AssertClose(yRef, y);
+        if (pooled) Assert.Equal(ReluPool(y, g), p);
+        if (!Avx512) return;
+        Assert.Equal(ForwardF4(x, w, b, g, packed: null), y);
+        if (pooled) Assert.Equal(PooledF4(x, w, b, g, packed: null), p);
+    }
+
     // A read-only weight keeps one packed form per tile: on 14x14 (F(4x4)), 6x6 (F(2x2)) and 14x14 again it gives the bits
     // of a writable copy packed per call, fused with pooling or not.
     [Fact]

@@ -70,6 +70,13 @@ internal static class Conv2dKernels
                 packedWeights);
             return;
         }
+        // Without AVX-512 the stride-1 path does not run, but deep 3x3 forwards still take Winograd's 256-bit kernels.
+        if (typeof(T) == typeof(float) && ConvWinograd.AppliesForward(g))
+        {
+            ConvWinograd.Forward((float[])(object)x, xOffset, (float[])(object)w, wOffset, (float[]?)(object?)bias, biasOffset, g, (float[])(object)y,
+                packedWeights);
+            return;
+        }
         ForwardIm2Col(x, xOffset, w, wOffset, bias, biasOffset, g, y);
     }
 

@@ -10,7 +10,7 @@ namespace Lepton.Engine.Kernels;
 /// output against F(2x2)'s 4), at the price of larger transforms and rounding error ~10x F(2x2)'s (the points ±2 scale
 /// terms by up to 8). The pixel moves (channels first ↔ last) are <see cref="ConvWinogradTransforms"/>'.
 /// </summary>
-internal static unsafe class ConvWinograd4Transforms
+internal static unsafe partial class ConvWinograd4Transforms
 {
     public const int Points = 36, V = ConvWinogradTransforms.V;
 

@@ -9,7 +9,7 @@ namespace Lepton.Engine.Kernels;
 /// are as deep as the input channels; the weight gradient's run over the tiles. Plain stores of whole rows: with
 /// products this shallow (32, 64) the direct tile's compress-and-mask stores would cost as much as its multiply-adds.
 /// </summary>
-internal static unsafe class ConvWinogradKernel
+internal static unsafe partial class ConvWinogradKernel
 {
     /// <summary>dst[i*ldd + 0..32] = Σ_j a[i*lda + j] · b[j*ldb + 0..32] for 8 rows i and j &lt; k (the forward's products).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]

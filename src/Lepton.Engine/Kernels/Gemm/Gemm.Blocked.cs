@@ -60,12 +60,12 @@ public static partial class Gemm
                         {
                             // op(A)[ic, pc + p]: A[ic, pc + p] (stride 1) or, transposed, A[pc + p, ic] (stride lda).
                             float* row = g.TransA ? g.A + (long)pc * g.Lda + ic : g.A + (long)ic * g.Lda + pc;
-                            SingleRow(kc, row, g.TransA ? g.Lda : 1, packB, nc, cRow, g.Alpha, beta);
+                            SingleRow<TK>(kc, row, g.TransA ? g.Lda : 1, packB, nc, cRow, g.Alpha, beta);
                             continue;
                         }
                         if (UseSingleRow<TK>(mr))
                         {
-                            SingleRow(kc, aPanel, mrT, packB, nc, cRow, g.Alpha, beta);
+                            SingleRow<TK>(kc, aPanel, mrT, packB, nc, cRow, g.Alpha, beta);
                             continue;
                         }
                         for (int jr = 0; jr < nc; jr += nrT)

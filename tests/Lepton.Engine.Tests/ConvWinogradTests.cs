@@ -12,6 +12,9 @@ public class ConvWinogradTests
 {
     private static bool Avx512 => Avx512F.IsSupported && Vector512.IsHardwareAccelerated;
 
+    // Winograd runs with AVX-512, or without it on AVX2 with FMA (its 256-bit kernels).
+    private static bool Vectorized => Avx512 || (Avx2.IsSupported && Fma.IsSupported);
+
     public static TheoryData<string> Shapes => new(Cases.Keys);
 
     private static readonly Dictionary<string, ConvGeometry> Cases = new()
@@ -45,13 +48,51 @@ public class ConvWinogradTests
         ConvWinograd.TileOverride = tile;
         try
         {
-            Assert.Equal(Avx512, ConvWinograd.AppliesForward(Cases[name]));
+            Assert.Equal(Vectorized, ConvWinograd.AppliesForward(Cases[name]));
             Check(Cases[name], forwardTolerance: tile == 4 ? 1e-4 : 2e-5);
         }
         finally
         {
             ConvWinograd.AnySize = false;
             ConvWinograd.TileOverride = 0;
+        }
+    }
+
+    // The 256-bit kernels a CPU without AVX-512 takes (forward on both tiles, input and weight gradients): against the
+    // reference, and bit for bit against the 512-bit kernels where the CPU has both.
+    [Theory]
+    [MemberData(nameof(Shapes))]
+    public void Avx2KernelsGiveTheBitsOfTheAvx512Ones(string name)
+    {
+        if (!(Avx2.IsSupported && Fma.IsSupported)) return;
+        foreach (int tile in new[] { 2, 4 })
+        {
+            var narrow = Passes(Cases[name], tile, avx2: true);
+            Check(Cases[name], narrow, tile == 4 ? 1e-4 : 2e-5);
+            if (!Avx512) continue;
+            var wide = Passes(Cases[name], tile, avx2: false);
+            Assert.Equal(wide.Y, narrow.Y);
+            Assert.Equal(wide.Gx, narrow.Gx);
+            Assert.Equal(wide.Gw, narrow.Gw);
+        }
+    }
+
+    // The forward and the three gradients of g through Conv2dKernels, with Winograd on any size and the given tile.
+    private static Results Passes(ConvGeometry g, int tile, bool avx2)
+    {
+        ConvWinograd.AnySize = true;
+        ConvWinograd.TileOverride = tile;
+        ConvWinograd.ForceAvx2 = avx2;
+        try
+        {
+            Assert.True(ConvWinograd.AppliesForward(g));
+            return Run(g);
+        }
+        finally
+        {
+            ConvWinograd.AnySize = false;
+            ConvWinograd.TileOverride = 0;
+            ConvWinograd.ForceAvx2 = false;
         }
     }
 
@@ -68,8 +109,8 @@ public class ConvWinogradTests
     public void WinogradTakesDeep3x3LayersOnly()
     {
         var conv2 = new ConvGeometry(N: 64, C: 32, H: 14, W: 14, O: 64, KH: 3, KW: 3, PH: 1, PW: 1);
-        Assert.Equal(Avx512, ConvWinograd.AppliesForward(conv2));
-        Assert.Equal(Avx512, ConvWinograd.AppliesForward(conv2 with { N = 1 }));
+        Assert.Equal(Vectorized, ConvWinograd.AppliesForward(conv2));
+        Assert.Equal(Vectorized, ConvWinograd.AppliesForward(conv2 with { N = 1 }));
         Assert.False(ConvWinograd.AppliesForward(conv2 with { C = 1 }));
         Assert.False(ConvWinograd.AppliesForward(conv2 with { SH = 2, SW = 2 }));
         Assert.False(ConvWinograd.AppliesForward(conv2 with { DH = 2, PH = 2 }));
@@ -77,33 +118,41 @@ public class ConvWinogradTests
         Assert.False(ConvWinograd.AppliesForward(conv2 with { KH = 5, KW = 5, PH = 2, PW = 2 }));
     }
 
-    private static void Check(ConvGeometry g, double forwardTolerance = 2e-5)
+    // Inputs (seeded; offsets into larger arrays check that the kernels honour them), and what the kernels made of them.
+    private sealed record Results(float[] X, float[] W, float[] B, float[] Gy, float[] Y, float[] Gx, float[] Gw, float[] Gb);
+
+    private static Results Run(ConvGeometry g)
     {
         var rng = new Generator(23);
-        // Offsets into larger arrays check that the kernels honour them.
         var x = Random(rng, 3 + g.N * g.C * g.H * g.W);
         var w = Random(rng, 2 + g.O * g.Cg * g.KH * g.KW);
         var b = Random(rng, 1 + g.O);
         int ySize = g.N * g.O * g.OH * g.OW;
         var y = new float[ySize];
-        var yRef = new float[ySize];
         Conv2dKernels.Forward(x, 3, w, 2, b, 1, g, y);
-        Conv2dReference.Forward<float>(x.AsSpan(3), w.AsSpan(2), b.AsSpan(1), g, yRef);
-        AssertClose(yRef, y, "forward", forwardTolerance);
-
         var gy = Random(rng, ySize);
         var gx = new float[g.N * g.C * g.H * g.W];
         var gw = new float[g.O * g.Cg * 9];
         var gb = new float[g.O];
-        var gxRef = new float[gx.Length];
-        var gwRef = new float[gw.Length];
-        var gbRef = new float[g.O];
         Conv2dKernels.Backward(x, 3, w, 2, gy, g, gx, gw, gb);
-        Conv2dReference.BackwardInput<float>(gy, w.AsSpan(2), g, gxRef);
-        Conv2dReference.BackwardWeight<float>(x.AsSpan(3), gy, g, gwRef, gbRef);
-        AssertClose(gxRef, gx, "grad input");
-        AssertClose(gwRef, gw, "grad weight");
-        AssertClose(gbRef, gb, "grad bias");
+        return new Results(x, w, b, gy, y, gx, gw, gb);
+    }
+
+    private static void Check(ConvGeometry g, double forwardTolerance = 2e-5) => Check(g, Run(g), forwardTolerance);
+
+    private static void Check(ConvGeometry g, Results r, double forwardTolerance)
+    {
+        var yRef = new float[r.Y.Length];
+        Conv2dReference.Forward<float>(r.X.AsSpan(3), r.W.AsSpan(2), r.B.AsSpan(1), g, yRef);
+        AssertClose(yRef, r.Y, "forward", forwardTolerance);
+        var gxRef = new float[r.Gx.Length];
+        var gwRef = new float[r.Gw.Length];
+        var gbRef = new float[g.O];
+        Conv2dReference.BackwardInput<float>(r.Gy, r.W.AsSpan(2), g, gxRef);
+        Conv2dReference.BackwardWeight<float>(r.X.AsSpan(3), r.Gy, g, gwRef, gbRef);
+        AssertClose(gxRef, r.Gx, "grad input");
+        AssertClose(gwRef, r.Gw, "grad weight");
+        AssertClose(gbRef, r.Gb, "grad bias");
     }
 
     private static float[] Random(Generator rng, int n)

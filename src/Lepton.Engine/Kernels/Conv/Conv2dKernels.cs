@@ -170,6 +170,14 @@ internal static class Conv2dKernels
             if (gw is null && gb is not null) BiasGradient(gy, g, gb);
             return;
         }
+        // Without AVX-512 the stride-1 path does not run, but deep 3x3 gradients still take Winograd's 256-bit kernels.
+        if (typeof(T) == typeof(float) && (gx is not null || gw is not null) && ConvWinograd.AppliesForward(g))
+        {
+            if (gx is not null) ConvWinograd.InputGradient((float[])(object)w, wOffset, (float[])(object)gy, g, (float[])(object)gx);
+            if (gw is not null) ConvWinogradWeightGradient.Compute((float[])(object)x, xOffset, (float[])(object)gy, g, (float[])(object)gw);
+            if (gb is not null) BiasGradient(gy, g, gb);
+            return;
+        }
         if (gb is not null) BiasGradient(gy, g, gb);
         if (gx is null && gw is null) return;
         BackwardIm2Col(x, xOffset, w, wOffset, gy, g, gx, gw);

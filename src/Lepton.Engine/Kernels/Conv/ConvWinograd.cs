@@ -14,19 +14,19 @@ namespace Lepton.Engine.Kernels;
 /// The input gradient is the same convolution of the output gradient with the flipped, transposed weight (always
 /// F(2x2): training keeps its error small); the weight gradient is <see cref="ConvWinogradWeightGradient"/>.
 /// Every output tile is computed alone, in a fixed order of
-/// channels, so results depend neither on the thread count nor on how samples are chunked. Without AVX-512 the forward's
-/// F(4x4) runs in 256-bit vectors (the same bits); F(2x2) and the gradients are AVX-512 only.
+/// channels, so results depend neither on the thread count nor on how samples are chunked. Without AVX-512 all of it runs in
+/// 256-bit vectors (files *.Avx2.cs), with the same bits.
 /// </summary>
 internal static class ConvWinograd
 {
     /// <summary>Turns this path off for convolutions called on the current thread (tests run the direct path on the same shapes).</summary>
     [ThreadStatic] internal static bool Disabled;
 
-    /// <summary>Forwards called on this thread take the 256-bit kernels, as on a CPU without AVX-512 (tests of that path).</summary>
+    /// <summary>Calls on this thread take the 256-bit kernels, as on a CPU without AVX-512 (tests of that path).</summary>
     [ThreadStatic] internal static bool ForceAvx2;
 
-    // Whether this thread's forwards take the 512-bit kernels; otherwise the 256-bit ones.
-    private static bool Wide => Avx512F.IsSupported && Vector512.IsHardwareAccelerated && !ForceAvx2;
+    // Whether this thread's calls take the 512-bit kernels; otherwise the 256-bit ones.
+    internal static bool Wide => Avx512F.IsSupported && Vector512.IsHardwareAccelerated && !ForceAvx2;
 
     /// <summary>Tests lift the size minimums on the current thread to reach this path on small shapes.</summary>
     [ThreadStatic] internal static bool AnySize;
@@ -49,10 +49,10 @@ internal static class ConvWinograd
         Fits(g) && (AnySize || (g.C >= MinChannels && g.O >= MinChannels));
 
     /// <summary>Whether the input gradient of g runs here (the same convolution with input and output channels swapped).</summary>
-    public static bool AppliesInputGradient(ConvGeometry g) => Wide && AppliesForward(g);
+    public static bool AppliesInputGradient(ConvGeometry g) => AppliesForward(g);
 
     /// <summary>Whether the weight gradient of g runs here (<see cref="ConvWinogradWeightGradient"/>).</summary>
-    public static bool AppliesWeightGradient(ConvGeometry g) => Wide && AppliesForward(g);
+    public static bool AppliesWeightGradient(ConvGeometry g) => AppliesForward(g);
 
     /// <summary>
     /// The forward's output tile of g: 4 (F(4x4, 3x3), 36 points) where its tiles need fewer point products than F(2x2)'s
@@ -76,10 +76,10 @@ internal static class ConvWinograd
     private static bool Fits(ConvGeometry g) =>
         !Disabled && g.KH == 3 && g.KW == 3 && g.DH == 1 && g.DW == 1 && g.Groups == 1 && (Wide ? ConvStride1.Applies(g) : FitsAvx2(g));
 
-    // Without AVX-512 only the forward's F(4x4) has 256-bit kernels: a stride-1 geometry whose output size picks F(4x4).
+    // Without AVX-512 (where the stride-1 path does not run): the geometries it would take, on AVX2 with FMA.
     private static bool FitsAvx2(ConvGeometry g) =>
         Avx2.IsSupported && Fma.IsSupported && !ConvStride1.Disabled && ConvPaddedLayout.Fits(g)
-        && Gemm.KernelOverride is GemmKernelKind.Auto or GemmKernelKind.Avx2 && (TileOverride == 4 || (TileOverride == 0 && FourWins(g)));
+        && Gemm.KernelOverride is GemmKernelKind.Auto or GemmKernelKind.Avx2;
 
     /// <summary>
     /// y (N,O,OH,OW) = conv(x (N,C,H,W), w (O,C,3,3)) + bias; <paramref name="packedWeights"/>, when given, is
@@ -120,7 +120,7 @@ internal static class ConvWinograd
     public static void InputGradient(float[] w, int wOffset, float[] gy, ConvGeometry g, float[] gx)
     {
         var layout = new ConvPaddedLayout(g);
-        var plan = new Plan(g, 2, g.O, g.OH, g.OW, layout.GradPadH, layout.GradPadW, g.C, g.H, g.W);
+        var plan = new Plan(g, 2, g.O, g.OH, g.OW, layout.GradPadH, layout.GradPadW, g.C, g.H, g.W) { Narrow = !Wide };
         var pack = ArrayPool<float>.Shared.Rent(plan.PackSize);
         try
         {
@@ -138,7 +138,7 @@ internal static class ConvWinograd
     // and output transform into channels-last outputs (o), all in cache. Tiles past oh or ow are computed and dropped.
     private readonly struct Plan(ConvGeometry g, int m, int cin, int h, int w, int top, int left, int cout, int oh, int ow)
     {
-        // The 256-bit kernels (F(4x4) forward only), decided on the calling thread.
+        // The 256-bit kernels, decided on the calling thread.
         public bool Narrow { get; init; }
 
         public int TileRows => (oh + m - 1) / m;
@@ -230,9 +230,14 @@ internal static class ConvWinograd
                         }
                         int n = t / tiles, th = t % tiles / tileCols, tw = t % tileCols;
                         float* corner = pixels + (long)n * inSize + (m * th * wp + m * tw) * cinPad;
-                        if (Narrow) ConvWinograd4Transforms.InputTile256(corner, wp, cinPad, vb + i * cinPad, ldv);
-                        else if (m == 4) ConvWinograd4Transforms.InputTile(corner, wp, cinPad, vb + i * cinPad, ldv);
-                        else ConvWinogradTransforms.InputTile(corner, wp, cinPad, vb + i * cinPad, ldv);
+                        float* v = vb + i * cinPad;
+                        if (m == 4)
+                        {
+                            if (Narrow) ConvWinograd4Transforms.InputTile256(corner, wp, cinPad, v, ldv);
+                            else ConvWinograd4Transforms.InputTile(corner, wp, cinPad, v, ldv);
+                        }
+                        else if (Narrow) ConvWinogradTransforms.InputTile256(corner, wp, cinPad, v, ldv);
+                        else ConvWinogradTransforms.InputTile(corner, wp, cinPad, v, ldv);
                     }
                     for (int xi = 0; xi < points; xi++)
                     for (int co = 0; co < coutPad; co += TileWidth)
@@ -245,9 +250,14 @@ internal static class ConvWinograd
                     {
                         int t = t0 + i, n = t / tiles, th = t % tiles / tileCols, tw = t % tileCols;
                         float* o = outs + (long)n * outSize + (m * th * wo + m * tw) * coutPad;
-                        if (Narrow) ConvWinograd4Transforms.OutputTile256(mb + i * coutPad, ldm, coutPad, pb, o, wo);
-                        else if (m == 4) ConvWinograd4Transforms.OutputTile(mb + i * coutPad, ldm, coutPad, pb, o, wo);
-                        else ConvWinogradTransforms.OutputTile(mb + i * coutPad, ldm, coutPad, pb, o, wo);
+                        float* mi = mb + i * coutPad;
+                        if (m == 4)
+                        {
+                            if (Narrow) ConvWinograd4Transforms.OutputTile256(mi, ldm, coutPad, pb, o, wo);
+                            else ConvWinograd4Transforms.OutputTile(mi, ldm, coutPad, pb, o, wo);
+                        }
+                        else if (Narrow) ConvWinogradTransforms.OutputTile256(mi, ldm, coutPad, pb, o, wo);
+                        else ConvWinogradTransforms.OutputTile(mi, ldm, coutPad, pb, o, wo);
                     }
                 }
                 for (int n = 0; n < nb; n++)

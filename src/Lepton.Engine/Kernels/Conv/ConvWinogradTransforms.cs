@@ -8,7 +8,7 @@ namespace Lepton.Engine.Kernels;
 /// U = G g Gᵀ, input tiles V = Bᵀ d B and output tiles Y = Aᵀ M A, each a 4x4 grid of points ξ = 4a + b; and the
 /// moves of a sample between planes (channels first) and pixels (channels last, padded to whole vectors).
 /// </summary>
-internal static unsafe class ConvWinogradTransforms
+internal static unsafe partial class ConvWinogradTransforms
 {
     public const int Points = 16, V = 16;
 

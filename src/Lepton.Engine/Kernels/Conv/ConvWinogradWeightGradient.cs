@@ -29,7 +29,7 @@ internal static class ConvWinogradWeightGradient
         try
         {
             job.Scratch.Rent(parts, scratchSize);
-            job.Start(new Sizes(g, cinPad, coutPad, tileRows, tileCols, inSize, outSize), x, xOffset, gy, partials, slice, chunk,
+            job.Start(new Sizes(g, cinPad, coutPad, tileRows, tileCols, inSize, outSize, !ConvWinograd.Wide), x, xOffset, gy, partials, slice, chunk,
                 count, parts, Conv2dKernels.ChunkCost(g, chunk) / 2 * count / parts);
             var sum = partials.AsSpan(0, slice);
             for (int c = 1; c < count; c++) VectorMath.AddTo<float>(partials.AsSpan(c * slice, slice), sum);
@@ -70,7 +70,8 @@ internal static class ConvWinogradWeightGradient
 
     private static int RoundUp(int x, int m) => (x + m - 1) / m * m;
 
-    private readonly record struct Sizes(ConvGeometry G, int CinPad, int CoutPad, int TileRows, int TileCols, int InSize, int OutSize)
+    // Narrow: the 256-bit kernels (decided on the calling thread).
+    private readonly record struct Sizes(ConvGeometry G, int CinPad, int CoutPad, int TileRows, int TileCols, int InSize, int OutSize, bool Narrow)
     {
         // partial[(ξ*cinPad + ci)*coutPad + co] = Σ over the chunk's tiles, in order, of V_ξ[ci] · ∂M_ξ[co].
         public unsafe void Chunk(float[] x, int xOffset, float[] gy, int n0, int nb, float[] scratch, float[] partials, int sliceOffset)
@@ -97,16 +98,27 @@ internal static class ConvWinogradWeightGradient
                     for (int i = 0; i < k; i++)
                     {
                         int t = t0 + i, n = t / tiles, th = t % tiles / TileCols, tw = t % TileCols;
-                        ConvWinogradTransforms.InputTile(pixels + (long)n * InSize + (2 * th * wp + 2 * tw) * cinPad, wp, cinPad,
-                            vb + i * cinPad, ldv);
-                        ConvWinogradTransforms.GradTile(grads + (long)n * OutSize + (2 * th * wo + 2 * tw) * coutPad, wo, coutPad,
-                            mb + i * coutPad, ldm);
+                        float* corner = pixels + (long)n * InSize + (2 * th * wp + 2 * tw) * cinPad;
+                        float* grad = grads + (long)n * OutSize + (2 * th * wo + 2 * tw) * coutPad;
+                        if (Narrow)
+                        {
+                            ConvWinogradTransforms.InputTile256(corner, wp, cinPad, vb + i * cinPad, ldv);
+                            ConvWinogradTransforms.GradTile256(grad, wo, coutPad, mb + i * coutPad, ldm);
+                        }
+                        else
+                        {
+                            ConvWinogradTransforms.InputTile(corner, wp, cinPad, vb + i * cinPad, ldv);
+                            ConvWinogradTransforms.GradTile(grad, wo, coutPad, mb + i * coutPad, ldm);
+                        }
                     }
                     for (int xi = 0; xi < Points; xi++)
                     for (int ci = 0; ci < cinPad; ci += Rows)
                     for (int co = 0; co < coutPad; co += Lanes)
-                        ConvWinogradKernel.Sum8x32(k, vb + xi * ldv + ci, cinPad, mb + xi * ldm + co, coutPad,
-                            du + ((long)xi * cinPad + ci) * coutPad + co, coutPad, accumulate: t0 > 0);
+                    {
+                        float* a = vb + xi * ldv + ci, b = mb + xi * ldm + co, d = du + ((long)xi * cinPad + ci) * coutPad + co;
+                        if (Narrow) ConvWinogradKernel.Sum8x32Avx2(k, a, cinPad, b, coutPad, d, coutPad, accumulate: t0 > 0);
+                        else ConvWinogradKernel.Sum8x32(k, a, cinPad, b, coutPad, d, coutPad, accumulate: t0 > 0);
+                    }
                 }
             }
         }

@@ -4,8 +4,10 @@ using System.Runtime.Intrinsics.X86;
 
 namespace Lepton.Engine.Kernels;
 
-// The AVX-512 planes in 8-column AVX2 vectors: the same nine FMAs per output in the same order (so the same floats), the
-// same overlapping last vector of a row, and ReLU + 2x2 pooling of each row pair in registers.
+// The AVX-512 planes in 8-column AVX2 vectors: the same overlapping last vector of a row and ReLU + 2x2 pooling of each row
+// pair in registers. Each output is rounded as the path it stands in for on an AVX2 CPU computes it (im2col rows through
+// the AVX2 GEMM: nine FMAs from zero, then the bias added), so a model prepared for serving gives the bits it gave in
+// training there.
 internal static partial class ConvSingleChannel
 {
     private const int Lanes256 = 8;
@@ -54,11 +56,11 @@ internal static partial class ConvSingleChannel
             W6 = Vector256.Create(w[6]), W7 = Vector256.Create(w[7]), W8 = Vector256.Create(w[8]);
     }
 
-    // 8 outputs of one row: bias + the nine taps over the three padded rows starting at p.
+    // 8 outputs of one row: the nine taps over the three padded rows starting at p, then the bias.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static unsafe Vector256<float> Row256(float* p, int wp, in Nine256 k, Vector256<float> bias)
     {
-        var acc = Fma.MultiplyAdd(k.W0, Avx.LoadVector256(p), bias);
+        var acc = Fma.MultiplyAdd(k.W0, Avx.LoadVector256(p), Vector256<float>.Zero);
         acc = Fma.MultiplyAdd(k.W1, Avx.LoadVector256(p + 1), acc);
         acc = Fma.MultiplyAdd(k.W2, Avx.LoadVector256(p + 2), acc);
         acc = Fma.MultiplyAdd(k.W3, Avx.LoadVector256(p + wp), acc);
@@ -66,6 +68,6 @@ internal static partial class ConvSingleChannel
         acc = Fma.MultiplyAdd(k.W5, Avx.LoadVector256(p + wp + 2), acc);
         acc = Fma.MultiplyAdd(k.W6, Avx.LoadVector256(p + 2 * wp), acc);
         acc = Fma.MultiplyAdd(k.W7, Avx.LoadVector256(p + 2 * wp + 1), acc);
-        return Fma.MultiplyAdd(k.W8, Avx.LoadVector256(p + 2 * wp + 2), acc);
+        return Fma.MultiplyAdd(k.W8, Avx.LoadVector256(p + 2 * wp + 2), acc) + bias;
     }
 }

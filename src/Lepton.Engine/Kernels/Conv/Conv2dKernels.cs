@@ -80,7 +80,7 @@ internal static class Conv2dKernels
         ForwardIm2Col(x, xOffset, w, wOffset, bias, biasOffset, g, y);
     }
 
-    // Separate from Forward so its closure is only allocated on this path (C# creates it on entry to the method).
+    // The chunk loop of an im2col forward: chunks of samples split into parts, one set of scratch buffers per part.
     private static void ForwardIm2Col<T>(T[] x, int xOffset, T[] w, int wOffset, T[]? bias, int biasOffset, ConvGeometry g, T[] y)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -89,41 +89,66 @@ internal static class Conv2dKernels
         bool perSample = PerSample(g, chunk);
         // Scratch comes from a pool (these buffers are large and needed on every step), one set per part.
         int parts = Math.Min(CpuParallel.ThreadCount, chunks);
-        var cols = RentSlots<T>(parts, g.C * g.KH * g.KW * chunk * ohw);
-        var tmps = perSample ? null : RentSlots<T>(parts, g.O * chunk * ohw);
+        var job = ForwardChunks<T>.Current ??= new ForwardChunks<T>();
+        (job.X, job.XOffset, job.W, job.WOffset, job.Bias, job.BiasOffset, job.G, job.Y, job.Chunk, job.Chunks, job.Parts) =
+            (x, xOffset, w, wOffset, bias, biasOffset, g, y, chunk, chunks, parts);
+        job.Cols = RentSlots(job.Cols, parts, g.C * g.KH * g.KW * chunk * ohw);
+        job.Tmps = perSample ? null : RentSlots(job.TmpSlots, parts, g.O * chunk * ohw);
+        if (job.Tmps is not null) job.TmpSlots = job.Tmps;
         try
         {
-            CpuParallel.For(parts, ChunkCost(g, chunk) * chunks / parts, (p0, p1) =>
-            {
-                for (int part = p0; part < p1; part++)
-                for (int c = chunks * part / parts; c < chunks * (part + 1) / parts; c++)
-                {
-                    int n0 = c * chunk, nb = Math.Min(chunk, g.N - n0);
-                    if (tmps is null) ForwardPerSample(x, xOffset, w, wOffset, bias, biasOffset, g, y, n0, nb, cols[part]);
-                    else ForwardBatched(x, xOffset, w, wOffset, bias, biasOffset, g, y, n0, nb, cols[part], tmps[part]);
-                }
-            });
+            CpuParallel.For(parts, ChunkCost(g, chunk) * chunks / parts, job.Body);
         }
         finally
         {
-            ReturnSlots(cols);
-            ReturnSlots(tmps);
+            ReturnSlots(job.Cols);
+            ReturnSlots(job.Tmps);
+            (job.X, job.W, job.Bias, job.Y) = (null!, null!, null, null!);
         }
     }
 
-    // Rented on the calling thread, one buffer per part of the split loop (part p takes chunks
-    // [chunks*p/parts, chunks*(p+1)/parts)): the caller's per-thread pool cache hands the same arrays back every call.
-    private static T[][] RentSlots<T>(int slots, int size)
+    // ForwardIm2Col's loop over parts with the call's arguments in fields: one per thread and element type, reused call
+    // after call, so a training step allocates no closure or slot array here.
+    private sealed class ForwardChunks<T> : SplitJob where T : unmanaged, IFloatingPointIeee754<T>
     {
-        var buffers = new T[slots][];
-        for (int i = 0; i < slots; i++) buffers[i] = ArrayPool<T>.Shared.Rent(size);
-        return buffers;
+        [ThreadStatic] public static ForwardChunks<T>? Current;
+        public T[] X = null!, W = null!, Y = null!;
+        public T[]? Bias;
+        public T[][] Cols = [], TmpSlots = [];
+        public T[][]? Tmps;
+        public int XOffset, WOffset, BiasOffset, Chunk, Chunks, Parts;
+        public ConvGeometry G;
+
+        protected override void Run(int p0, int p1)
+        {
+            for (int part = p0; part < p1; part++)
+            for (int c = Chunks * part / Parts; c < Chunks * (part + 1) / Parts; c++)
+            {
+                int n0 = c * Chunk, nb = Math.Min(Chunk, G.N - n0);
+                if (Tmps is null) ForwardPerSample(X, XOffset, W, WOffset, Bias, BiasOffset, G, Y, n0, nb, Cols[part]);
+                else ForwardBatched(X, XOffset, W, WOffset, Bias, BiasOffset, G, Y, n0, nb, Cols[part], Tmps[part]);
+            }
+        }
+    }
+
+    // One pooled buffer of `size` per part, in `slots` when it has `parts` places (else a new array of them): rented on
+    // the calling thread, whose pool cache hands the same buffers back every call.
+    private static T[][] RentSlots<T>(T[][] slots, int parts, int size)
+    {
+        if (slots.Length != parts) slots = new T[parts][];
+        for (int i = 0; i < parts; i++) slots[i] = ArrayPool<T>.Shared.Rent(size);
+        return slots;
     }
 
     private static void ReturnSlots<T>(T[][]? buffers)
     {
         if (buffers is null) return;
-        foreach (var b in buffers) ArrayPool<T>.Shared.Return(b);
+        for (int i = 0; i < buffers.Length; i++)
+        {
+            if (buffers[i] is null) continue;
+            ArrayPool<T>.Shared.Return(buffers[i]);
+            buffers[i] = null!;
+        }
     }
 
     // One GEMM per sample and group writes straight into y (N,O,OH*OW): the columns of one sample are
@@ -183,31 +208,25 @@ internal static class Conv2dKernels
         BackwardIm2Col(x, xOffset, w, wOffset, gy, g, gx, gw);
     }
 
-    // Separate from Backward so its closure is only allocated on this path (C# creates it on entry to the method).
+    // The chunk loop of an im2col backward, as ForwardIm2Col's; each chunk's weight gradient goes to its own slice, the
+    // slices summed in chunk order.
     private static void BackwardIm2Col<T>(T[] x, int xOffset, T[] w, int wOffset, T[] gy, ConvGeometry g, T[]? gx, T[]? gw)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         int ohw = g.OH * g.OW, wSize = g.O * g.GroupK;
         int chunk = SamplesPerChunk(g), chunks = (g.N + chunk - 1) / chunk;
         bool perSample = PerSample(g, chunk);
-        // Each chunk writes its weight gradient to its own slice; the slices are summed in chunk order below.
         var partials = gw is null || chunks == 1 ? null : ArrayPool<T>.Shared.Rent(chunks * wSize);
         int parts = Math.Min(CpuParallel.ThreadCount, chunks);
-        var cols = RentSlots<T>(parts, g.C * g.KH * g.KW * chunk * ohw);
-        var gyTs = perSample ? null : RentSlots<T>(parts, g.O * chunk * ohw);
+        var job = BackwardChunks<T>.Current ??= new BackwardChunks<T>();
+        (job.X, job.XOffset, job.W, job.WOffset, job.Gy, job.G, job.Gx, job.Gw, job.Partials, job.WSize, job.Chunk, job.Chunks, job.Parts) =
+            (x, xOffset, w, wOffset, gy, g, gx, gw, partials, wSize, chunk, chunks, parts);
+        job.Cols = RentSlots(job.Cols, parts, g.C * g.KH * g.KW * chunk * ohw);
+        job.GyTs = perSample ? null : RentSlots(job.GyTSlots, parts, g.O * chunk * ohw);
+        if (job.GyTs is not null) job.GyTSlots = job.GyTs;
         try
         {
-            CpuParallel.For(parts, 2 * ChunkCost(g, chunk) * chunks / parts, (p0, p1) =>
-            {
-                for (int part = p0; part < p1; part++)
-                for (int c = chunks * part / parts; c < chunks * (part + 1) / parts; c++)
-                {
-                    int n0 = c * chunk, nb = Math.Min(chunk, g.N - n0);
-                    var gwc = new GradSlice<T>(partials ?? gw, partials is null ? 0 : c * wSize);
-                    if (gyTs is null) BackwardPerSample(x, xOffset, w, wOffset, gy, g, gx, gwc, n0, nb, cols[part]);
-                    else BackwardBatched(x, xOffset, w, wOffset, gy, g, gx, gwc, n0, nb, cols[part], gyTs[part]);
-                }
-            });
+            CpuParallel.For(parts, 2 * ChunkCost(g, chunk) * chunks / parts, job.Body);
             if (partials is null) return;
             partials.AsSpan(0, wSize).CopyTo(gw);
             for (int c = 1; c < chunks; c++) VectorMath.AddTo<T>(partials.AsSpan(c * wSize, wSize), gw);
@@ -215,8 +234,33 @@ internal static class Conv2dKernels
         finally
         {
             if (partials is not null) ArrayPool<T>.Shared.Return(partials);
-            ReturnSlots(cols);
-            ReturnSlots(gyTs);
+            ReturnSlots(job.Cols);
+            ReturnSlots(job.GyTs);
+            (job.X, job.W, job.Gy, job.Gx, job.Gw, job.Partials) = (null!, null!, null!, null, null, null);
+        }
+    }
+
+    // BackwardIm2Col's loop over parts, as ForwardChunks is ForwardIm2Col's.
+    private sealed class BackwardChunks<T> : SplitJob where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        [ThreadStatic] public static BackwardChunks<T>? Current;
+        public T[] X = null!, W = null!, Gy = null!;
+        public T[]? Gx, Gw, Partials;
+        public T[][] Cols = [], GyTSlots = [];
+        public T[][]? GyTs;
+        public int XOffset, WOffset, WSize, Chunk, Chunks, Parts;
+        public ConvGeometry G;
+
+        protected override void Run(int p0, int p1)
+        {
+            for (int part = p0; part < p1; part++)
+            for (int c = Chunks * part / Parts; c < Chunks * (part + 1) / Parts; c++)
+            {
+                int n0 = c * Chunk, nb = Math.Min(Chunk, G.N - n0);
+                var gwc = new GradSlice<T>(Partials ?? Gw, Partials is null ? 0 : c * WSize);
+                if (GyTs is null) BackwardPerSample(X, XOffset, W, WOffset, Gy, G, Gx, gwc, n0, nb, Cols[part]);
+                else BackwardBatched(X, XOffset, W, WOffset, Gy, G, Gx, gwc, n0, nb, Cols[part], GyTs[part]);
+            }
         }
     }
 

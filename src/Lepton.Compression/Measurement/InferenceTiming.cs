@@ -17,7 +17,7 @@ public sealed record InferenceSpeed(int BatchSize, double MillisecondsPerBatch, 
 public static class InferenceTiming
 {
     // Examples per timed block: a batch of 1 is timed over 256 forwards in a row, a batch of 256 over one.
-    private const int ExamplesPerBlock = 256;
+    internal const int ExamplesPerBlock = 256;
 
     /// <summary>Times <paramref name="model"/> on inputs of <paramref name="inputShape"/> (a leading -1 becomes the batch).</summary>
     public static InferenceSpeed Measure(Module model, IReadOnlyList<int> inputShape, int batchSize = 256, int repeats = 5, CancellationToken ct = default) =>

@@ -27,12 +27,29 @@ public delegate (double Baseline, double Candidate) ModelRace(Sequential baselin
 /// </summary>
 public static class PrecisionSelection
 {
-    /// <summary>A race that times both models on seeded random inputs of <paramref name="inputShape"/> (leading -1: the batch).</summary>
-    public static ModelRace Timed(IReadOnlyList<int> inputShape, int repeats, CancellationToken ct = default) => (baseline, candidate, batchSize) =>
+    /// <summary>
+    /// A race that times both models on seeded random inputs of <paramref name="inputShape"/> (leading -1: the batch). Its
+    /// first race at each batch size runs untimed rounds first: a handful of large-batch forwards would otherwise time the
+    /// kernels before the JIT has compiled them fully, and the first layer's decision would rest on that.
+    /// </summary>
+    public static ModelRace Timed(IReadOnlyList<int> inputShape, int repeats, CancellationToken ct = default)
     {
-        var speeds = InferenceTiming.Compare([baseline, candidate], [inputShape, inputShape], batchSize, repeats, ct);
-        return (speeds[0].MillisecondsPerBatch, speeds[1].MillisecondsPerBatch);
-    };
+        var warmed = new HashSet<int>();
+        return (baseline, candidate, batchSize) =>
+        {
+            if (warmed.Add(batchSize))
+            {
+                int forwardsPerBlock = Math.Max(1, InferenceTiming.ExamplesPerBlock / batchSize);
+                int rounds = (WarmUpForwards + forwardsPerBlock - 1) / forwardsPerBlock;
+                InferenceTiming.Compare([baseline, candidate], [inputShape, inputShape], batchSize, rounds, ct);
+            }
+            var speeds = InferenceTiming.Compare([baseline, candidate], [inputShape, inputShape], batchSize, repeats, ct);
+            return (speeds[0].MillisecondsPerBatch, speeds[1].MillisecondsPerBatch);
+        };
+    }
+
+    // Untimed forwards per model before the first race at a batch size: past tiered compilation's 30 calls.
+    private const int WarmUpForwards = 32;
 
     /// <summary>
     /// The layers to use (float32 from <paramref name="floatLayers"/>, int8 from <paramref name="int8Layers"/> by position) and

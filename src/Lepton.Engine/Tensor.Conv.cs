@@ -37,8 +37,7 @@ public sealed partial class Tensor
     {
         var g = ConvGeometryOf(weight, bias, strideH, strideW, padH, padW, dilationH, dilationW, groups);
         bool recorded = !NoGrad.IsActive && (RequiresGrad || weight.RequiresGrad || (bias?.RequiresGrad ?? false));
-        bool stride1 = ConvStride1.Applies(g);
-        if (recorded || DType != DType.Float32 || !(stride1 || ConvWinograd.AppliesForward(g)) || g.OH % 2 != 0 || g.OW % 2 != 0)
+        if (recorded || DType != DType.Float32 || !ConvStride1.Applies(g) || g.OH % 2 != 0 || g.OW % 2 != 0)
             return Conv2d(weight, bias, strideH, strideW, padH, padW, dilationH, dilationW, groups).ReluMaxPool2d(2, 2, 2, 2);
         var x = DenseData();
         var w = weight.DenseData();
@@ -50,10 +49,7 @@ public sealed partial class Tensor
             return new Tensor(yStorage, new Shape(g.N, g.O, g.OH / 2, g.OW / 2));
         }
         var packed = w.Storage.IsReadOnly ? PackedConvWeight(w, g) : null;
-        if (stride1)
-            ConvStride1.ForwardReluMaxPool(x.Data<float>(), x.Offset, w.Data<float>(), w.Offset, b?.Data<float>(), b?.Offset ?? 0, g, y, packed);
-        else // without AVX-512: Winograd's 256-bit forward
-            ConvWinograd.Forward(x.Data<float>(), x.Offset, w.Data<float>(), w.Offset, b?.Data<float>(), b?.Offset ?? 0, g, y, packed, pool: true);
+        ConvStride1.ForwardReluMaxPool(x.Data<float>(), x.Offset, w.Data<float>(), w.Offset, b?.Data<float>(), b?.Offset ?? 0, g, y, packed);
         return new Tensor(yStorage, new Shape(g.N, g.O, g.OH / 2, g.OW / 2));
     }
 
@@ -66,8 +62,7 @@ public sealed partial class Tensor
             ConvSingleChannel.Forward(x.Data<float>(), x.Offset, w.Data<float>(), w.Offset, b?.Data<float>(), b?.Offset ?? 0, g, (float[])(object)y, reluPool: false);
             return new Tensor(yStorage, new Shape(g.N, g.O, g.OH, g.OW));
         }
-        var packed = typeof(T) == typeof(float) && w.Storage.IsReadOnly && (ConvStride1.Applies(g) || ConvWinograd.AppliesForward(g))
-            ? PackedConvWeight(w, g) : null;
+        var packed = typeof(T) == typeof(float) && w.Storage.IsReadOnly && ConvStride1.Applies(g) ? PackedConvWeight(w, g) : null;
         Conv2dKernels.Forward(x.Data<T>(), x.Offset, w.Data<T>(), w.Offset, b?.Data<T>(), b?.Offset ?? 0, g, y, packed);
         return new Tensor(yStorage, new Shape(g.N, g.O, g.OH, g.OW));
     }

@@ -70,13 +70,6 @@ internal static class Conv2dKernels
                 packedWeights);
             return;
         }
-        // Without AVX-512 the stride-1 path does not run, but deep 3x3 forwards still take Winograd's 256-bit kernels.
-        if (typeof(T) == typeof(float) && ConvWinograd.AppliesForward(g))
-        {
-            ConvWinograd.Forward((float[])(object)x, xOffset, (float[])(object)w, wOffset, (float[]?)(object?)bias, biasOffset, g, (float[])(object)y,
-                packedWeights);
-            return;
-        }
         ForwardIm2Col(x, xOffset, w, wOffset, bias, biasOffset, g, y);
     }
 
@@ -193,14 +186,6 @@ internal static class Conv2dKernels
             ConvStride1.Backward((float[])(object)x, xOffset, (float[])(object)w, wOffset, (float[])(object)gy, g,
                 (float[]?)(object?)gx, (float[]?)(object?)gw, gw is null ? null : (float[]?)(object?)gb);
             if (gw is null && gb is not null) BiasGradient(gy, g, gb);
-            return;
-        }
-        // Without AVX-512 the stride-1 path does not run, but deep 3x3 gradients still take Winograd's 256-bit kernels.
-        if (typeof(T) == typeof(float) && (gx is not null || gw is not null) && ConvWinograd.AppliesForward(g))
-        {
-            if (gx is not null) ConvWinograd.InputGradient((float[])(object)w, wOffset, (float[])(object)gy, g, (float[])(object)gx);
-            if (gw is not null) ConvWinogradWeightGradient.Compute((float[])(object)x, xOffset, (float[])(object)gy, g, (float[])(object)gw);
-            if (gb is not null) BiasGradient(gy, g, gb);
             return;
         }
         if (gb is not null) BiasGradient(gy, g, gb);

@@ -18,8 +18,14 @@ internal static class ConvStride1
     /// <summary>Turns this path off for convolutions called on the current thread (tests run the im2col path on the same shapes).</summary>
     [ThreadStatic] internal static bool Disabled;
 
-    /// <summary>Whether this geometry runs here on this thread: stride 1, padding within the kernel, AVX-512 not overridden.</summary>
-    public static bool Applies(ConvGeometry g)
+    /// <summary>
+    /// Whether this geometry runs here on this thread: the direct kernels apply (<see cref="DirectApplies"/>), or Winograd
+    /// takes it, which without AVX-512 it does in 256-bit kernels for its forward and both gradients.
+    /// </summary>
+    public static bool Applies(ConvGeometry g) => DirectApplies(g) || ConvWinograd.AppliesForward(g);
+
+    /// <summary>Whether the direct tap-offset kernels (AVX-512) run g: stride 1, padding within the kernel, AVX-512 not overridden.</summary>
+    internal static bool DirectApplies(ConvGeometry g)
     {
         var kind = Gemm.KernelOverride;
         return !Disabled && ConvPaddedLayout.Fits(g) && Avx512F.IsSupported && Vector512.IsHardwareAccelerated

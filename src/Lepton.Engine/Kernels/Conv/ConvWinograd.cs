@@ -63,20 +63,15 @@ internal static class ConvWinograd
     {
         if (!AppliesForward(g)) return 0;
         if (TileOverride != 0) return TileOverride;
-        return FourWins(g) ? 4 : 2;
-    }
-
-    private static bool FourWins(ConvGeometry g)
-    {
         long f4 = (long)((g.OH + 3) / 4) * ((g.OW + 3) / 4) * ConvWinograd4Transforms.Points;
         long f2 = (long)((g.OH + 1) / 2) * ((g.OW + 1) / 2) * ConvWinogradTransforms.Points;
-        return f4 < f2;
+        return f4 < f2 ? 4 : 2;
     }
 
     private static bool Fits(ConvGeometry g) =>
-        !Disabled && g.KH == 3 && g.KW == 3 && g.DH == 1 && g.DW == 1 && g.Groups == 1 && (Wide ? ConvStride1.Applies(g) : FitsAvx2(g));
+        !Disabled && g.KH == 3 && g.KW == 3 && g.DH == 1 && g.DW == 1 && g.Groups == 1 && (Wide ? ConvStride1.DirectApplies(g) : FitsAvx2(g));
 
-    // Without AVX-512 (where the stride-1 path does not run): the geometries it would take, on AVX2 with FMA.
+    // Without AVX-512 (where the direct stride-1 kernels do not run): the geometries they would take, on AVX2 with FMA.
     private static bool FitsAvx2(ConvGeometry g) =>
         Avx2.IsSupported && Fma.IsSupported && !ConvStride1.Disabled && ConvPaddedLayout.Fits(g)
         && Gemm.KernelOverride is GemmKernelKind.Auto or GemmKernelKind.Avx2;

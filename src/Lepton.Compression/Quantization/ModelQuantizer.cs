@@ -69,22 +69,26 @@ public static class ModelQuantizer
         var floatLayers = new Module[model.Count];
         var int8Layers = new Dictionary<int, Module>();
         var quantized = new Dictionary<int, (ActivationQuantization Input, double Error)>();
+        bool all = options.Layers == LayerPrecision.All;
         for (int i = 0; i < model.Count; i++)
         {
             var layer = model[i];
+            if (observers.TryGetValue(i, out var observer))
+            {
+                var input = RangeEstimation.Estimate(observer, options);
+                var (int8, error) = Convert(layer, input);
+                int8Layers[i] = int8;
+                quantized[i] = (input, error);
+                if (all) continue; // no float copy needed: it is never raced
+            }
             var copy = LayerRegistry.Create(specs[i].Type, specs[i].Options, new Generator(options.Seed), $"layer {i} ({specs[i].Type})");
             copy.LoadStateDict(layer.StateDict());
             floatLayers[i] = copy;
-            if (!observers.TryGetValue(i, out var observer)) continue;
-            var input = RangeEstimation.Estimate(observer, options);
-            var (int8, error) = Convert(layer, input);
-            int8Layers[i] = int8;
-            quantized[i] = (input, error);
         }
 
         Module[] chosen;
         IReadOnlyDictionary<int, LayerTiming> timings;
-        if (options.Layers == LayerPrecision.All)
+        if (all)
         {
             chosen = floatLayers.Select((l, i) => int8Layers.GetValueOrDefault(i, l)).ToArray();
             timings = new Dictionary<int, LayerTiming>();

@@ -9,8 +9,12 @@ namespace Lepton.Factory.Loop;
 /// <summary>
 /// Gathers a model's labelled feedback from the store into training examples: pages through every feedback record joined
 /// to its logged prediction, keeps those whose raw input was sampled and whose label is one of the champion's classes,
-/// deduplicates identical inputs (the newest label wins a conflict) and splits train/holdout by a stable hash of the id.
+/// deduplicates identical inputs (the newest label wins a conflict) and splits train/holdout by a stable hash of the input.
 /// </summary>
+/// <remarks>
+/// Keying the split on the content rather than the prediction id keeps an input that comes back on both sides of the
+/// split, and makes the same feedback give the same split (and so the same challenger) on every run.
+/// </remarks>
 public static class FeedbackCollector
 {
     private const int PageSize = 1000;
@@ -35,8 +39,8 @@ public static class FeedbackCollector
         var (unique, duplicates, conflicts) = Deduplicate(candidates);
         var train = new List<FeedbackExample>();
         var holdout = new List<FeedbackExample>();
-        foreach (var e in unique.OrderBy(e => e.PredictionId, StringComparer.Ordinal))
-            (IsHoldout(e.PredictionId, holdoutFraction) ? holdout : train).Add(e);
+        foreach (var (e, key) in unique.Select(e => (e, InputHash(e.Input))).OrderBy(p => p.Item2, StringComparer.Ordinal))
+            (IsHoldout(key, holdoutFraction) ? holdout : train).Add(e);
         return new FeedbackData(train, holdout, exampleShape, classNames,
             new FeedbackCounts(labelled.Count, withoutRaw, unknownLabel, wrongShape, duplicates, conflicts));
     }
@@ -55,10 +59,10 @@ public static class FeedbackCollector
 
     public static string InputHash(float[] input) => Convert.ToHexStringLower(SHA256.HashData(MemoryMarshal.AsBytes(input.AsSpan())));
 
-    /// <summary>True when the id falls in the holdout: the first 8 bytes of SHA-256(id) as a fraction of 2^64 is below <paramref name="fraction"/>.</summary>
-    public static bool IsHoldout(string predictionId, double fraction)
+    /// <summary>True when the key (an example's content hash) falls in the holdout: the first 8 bytes of SHA-256(key) as a fraction of 2^64 is below <paramref name="fraction"/>.</summary>
+    public static bool IsHoldout(string key, double fraction)
     {
-        var hash = SHA256.HashData(Encoding.UTF8.GetBytes(predictionId));
+        var hash = SHA256.HashData(Encoding.UTF8.GetBytes(key));
         double u = System.Buffers.Binary.BinaryPrimitives.ReadUInt64BigEndian(hash) / 18446744073709551616.0;
         return u < fraction;
     }

@@ -51,7 +51,7 @@ public sealed class FeedbackDatasetTests
     }
 
     [Fact]
-    public void The_holdout_split_is_a_stable_hash_of_the_prediction_id()
+    public void The_holdout_split_is_a_stable_hash_of_the_key()
     {
         // First 8 bytes of SHA-256 as a fraction of 2^64 (computed with Python's hashlib): p000001 0.6558, p000002 0.4039, p000003 0.0029.
         Assert.False(FeedbackCollector.IsHoldout("p000001", 0.3));

@@ -131,7 +131,7 @@ public static class QuantizeSpeed
         int batch = args.Length > 2 ? int.Parse(args[2]) : 256;
         var model = TrainedFloat(folder, 1, "cnn");
         var calib = FashionSlice.Load(train: true, 256);
-        var int8 = ModelQuantizer.Quantize(model, [calib.Images], new QuantizeOptions(Layers: LayerPrecision.All)).Model;
+        var int8 = (Sequential)ModelQuantizer.Quantize(model, [calib.Images], new QuantizeOptions(Layers: LayerPrecision.All)).Model;
         var x = FashionSlice.Load(train: false, batch).Images;
         foreach (var (name, m) in new[] { ("float", model), ("int8", int8) })
         {

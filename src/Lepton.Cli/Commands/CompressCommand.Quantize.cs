@@ -78,7 +78,7 @@ public static partial class CompressCommand
         per_class = o.Report.PerClass.Select(c => new { @class = c.Class, examples = c.Examples, float_accuracy = c.FloatAccuracy, int8_accuracy = c.Int8Accuracy }),
         layers = o.Quantized.Layers.Select(l => new
         {
-            index = l.Index, type = l.Type, input_low = l.Input.Low, input_high = l.Input.High, input_scale = l.Input.Scale,
+            index = l.Index, path = l.Path, type = l.Type, input_low = l.Input.Low, input_high = l.Input.High, input_scale = l.Input.Scale,
             input_zero_point = l.Input.ZeroPoint, weight_relative_error = l.WeightRelativeError,
             precision = l.IsInt8 ? "int8" : "float32",
             timing = l.Timing is { } t ? new
@@ -108,7 +108,7 @@ public static partial class CompressCommand
         AnsiConsole.MarkupLine($"Quantized [bold]{Markup.Escape(o.Source)}[/]: {int8Count} of {o.Quantized.Layers.Count} layers in int8, {options.Method.Name()} calibration on {o.CalibrationExamples} images of {Markup.Escape(o.Calibration)}.");
         var layers = new Table().Border(TableBorder.Rounded).AddColumns("layer", "type", "precision", "input range", "scale", "zero point", "weight error");
         foreach (var l in o.Quantized.Layers)
-            layers.AddRow(l.Index.ToString(c), l.Type, l.IsInt8 ? "int8" : "[yellow]float32[/]", Markup.Escape($"[{l.Input.Low.ToString("G4", c)}, {l.Input.High.ToString("G4", c)}]"),
+            layers.AddRow(Markup.Escape(l.Label), l.Type, l.IsInt8 ? "int8" : "[yellow]float32[/]", Markup.Escape($"[{l.Input.Low.ToString("G4", c)}, {l.Input.High.ToString("G4", c)}]"),
                 l.Input.Scale.ToString("G4", c), l.Input.ZeroPoint.ToString(c), l.WeightRelativeError.ToString("P2", c));
         AnsiConsole.Write(layers);
         bool timed = o.Quantized.Layers.Any(l => l.Timing is not null);
@@ -119,7 +119,7 @@ public static partial class CompressCommand
                 .AddColumns("layer", $"batch {n}", "batch 1", "kept");
             foreach (var l in o.Quantized.Layers)
                 if (l.Timing is { } t)
-                    timing.AddRow(l.Index.ToString(c), $"{t.FloatMs.ToString("0.000", c)} / {t.Int8Ms.ToString("0.000", c)}",
+                    timing.AddRow(Markup.Escape(l.Label), $"{t.FloatMs.ToString("0.000", c)} / {t.Int8Ms.ToString("0.000", c)}",
                         $"{t.FloatMsAtOne.ToString("0.0000", c)} / {t.Int8MsAtOne.ToString("0.0000", c)}", l.IsInt8 ? "int8" : "[yellow]float32[/]");
             AnsiConsole.Write(timing);
         }

@@ -1,6 +1,7 @@
 using Lepton.Engine;
 using Lepton.Engine.Autograd;
 using Lepton.NN;
+using Lepton.NN.Graph;
 using Lepton.NN.Layers;
 using Lepton.NN.Layers.Quantized;
 using Lepton.NN.Serialization;
@@ -12,17 +13,24 @@ namespace Lepton.Compression.Quantization;
 /// it in int8 (else it stayed float32), and the timing that decided (null when every layer was quantized without timing).
 /// </summary>
 public sealed record QuantizedLayerInfo(int Index, string Type, ActivationQuantization Input, double WeightRelativeError, bool IsInt8 = true,
-    LayerTiming? Timing = null);
+    LayerTiming? Timing = null)
+{
+    /// <summary>The node's path in a graph model (<c>layer2.conv1</c>); null in a Sequential, where <see cref="Index"/> is the layer's position.</summary>
+    public string? Path { get; init; }
 
-/// <summary>A quantized copy of a float model and what was done to each quantizable layer.</summary>
-public sealed record QuantizedModel(Sequential Model, IReadOnlyList<QuantizedLayerInfo> Layers)
+    /// <summary>How the layer is named to people: its graph path, or its position in a Sequential.</summary>
+    public string Label => Path ?? Index.ToString(System.Globalization.CultureInfo.InvariantCulture);
+}
+
+/// <summary>A quantized copy of a float model (a Sequential or a graph model, as the source was) and what was done to each quantizable layer.</summary>
+public sealed record QuantizedModel(Module Model, IReadOnlyList<QuantizedLayerInfo> Layers)
 {
     /// <summary>The layers the model runs in int8.</summary>
     public IEnumerable<QuantizedLayerInfo> Int8Layers => Layers.Where(l => l.IsInt8);
 }
 
 /// <summary>
-/// Post-training static quantization of a Sequential: every <see cref="Linear"/> and <see cref="Conv2d"/> (groups = 1) becomes
+/// Post-training static quantization of a Sequential or a graph model (<see cref="GraphQuantizer"/>): every <see cref="Linear"/> and <see cref="Conv2d"/> (groups = 1) becomes
 /// <see cref="QuantizedLinear"/> / <see cref="QuantizedConv2d"/> with per-channel symmetric int8 weights and a per-tensor input
 /// quantization calibrated on sample inputs (with <see cref="LayerPrecision.Faster"/>, only where that makes the model no
 /// slower on this machine); other layers are copied as they are and stay float.
@@ -31,6 +39,29 @@ public static class ModelQuantizer
 {
     /// <summary>Whether <paramref name="layer"/> has an int8 counterpart.</summary>
     public static bool IsQuantizable(Module layer) => layer is Linear || layer is Conv2d { Options.Groups: 1 };
+
+    /// <summary>
+    /// Quantizes a Sequential (as <see cref="Quantize(Sequential, IReadOnlyList{Tensor}, QuantizeOptions, ModelRace?, CancellationToken)"/>)
+    /// or a one-input graph model built from a graph spec.
+    /// </summary>
+    public static QuantizedModel Quantize(Module model, IReadOnlyList<Tensor> batches, QuantizeOptions options, ModelRace? race = null,
+        CancellationToken ct = default) => model switch
+    {
+        Sequential sequential => Quantize(sequential, batches, options, race, ct),
+        GraphModel graph => QuantizeGraph(graph, batches, options, race, ct),
+        null => throw new ArgumentNullException(nameof(model)),
+        _ => throw new ArgumentException($"A {model.TypeName} cannot be quantized: int8 quantization takes a Sequential or a graph model built from a graph spec."),
+    };
+
+    private static QuantizedModel QuantizeGraph(GraphModel model, IReadOnlyList<Tensor> batches, QuantizeOptions options, ModelRace? race, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(batches);
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        if (batches.Count == 0 || batches.All(b => b.Shape[0] == 0))
+            throw new ArgumentException("Quantization needs at least one calibration example; the calibration data gave none.");
+        return GraphQuantizer.Quantize(model, batches, options, race, ct);
+    }
 
     /// <summary>
     /// Calibrates on <paramref name="batches"/> (preprocessed model inputs, (N, ...) each) and returns the quantized copy;
@@ -108,7 +139,7 @@ public static class ModelQuantizer
     }
 
     // Timed blocks per model version when layers are chosen by speed (alternating, median), after warm-up.
-    private const int SelectionRepeats = 9;
+    internal const int SelectionRepeats = 9;
 
     // Runs the layers one at a time (no fusions) so each quantized layer's float input can be watched; stops after the last one.
     private static void Observe(Sequential model, IReadOnlyList<Tensor> batches, Dictionary<int, ActivationObserver> observers, bool histogram, CancellationToken ct)
@@ -131,7 +162,7 @@ public static class ModelQuantizer
         }
     }
 
-    private static (Module Layer, double Error) Convert(Module layer, ActivationQuantization input)
+    internal static (Module Layer, double Error) Convert(Module layer, ActivationQuantization input)
     {
         switch (layer)
         {

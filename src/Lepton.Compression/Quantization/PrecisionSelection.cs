@@ -17,7 +17,7 @@ public sealed record LayerTiming(int BatchSize, double FloatMs, double Int8Ms, d
 }
 
 /// <summary>Times two versions of a model at one batch size; the median milliseconds per forward of each.</summary>
-public delegate (double Baseline, double Candidate) ModelRace(Sequential baseline, Sequential candidate, int batchSize);
+public delegate (double Baseline, double Candidate) ModelRace(Module baseline, Module candidate, int batchSize);
 
 /// <summary>
 /// Picks each quantizable layer's precision by timing the whole model: starting from float32, layer by layer in order, the
@@ -60,23 +60,38 @@ public static class PrecisionSelection
     {
         ArgumentNullException.ThrowIfNull(floatLayers);
         ArgumentNullException.ThrowIfNull(int8Layers);
-        ArgumentNullException.ThrowIfNull(race);
-        var chosen = floatLayers.ToArray();
-        var timings = new Dictionary<int, LayerTiming>();
-        foreach (int i in int8Layers.Keys.Order())
+        Module[] WithInt8(IEnumerable<int> positions)
         {
-            var withInt8 = chosen.ToArray();
-            withInt8[i] = int8Layers[i];
-            var baseline = new Sequential(chosen);
-            var candidate = new Sequential(withInt8);
+            var layers = floatLayers.ToArray();
+            foreach (int i in positions) layers[i] = int8Layers[i];
+            return layers;
+        }
+        var (int8, timings) = Choose([.. int8Layers.Keys.Order()], positions => new Sequential(WithInt8(positions)), batchSize, race);
+        return (WithInt8(int8), timings);
+    }
+
+    /// <summary>
+    /// The candidates (layers, or graph nodes) to run in int8, raced in the given order, and the timing that decided each:
+    /// <paramref name="build"/> makes the model with exactly the given candidates in int8, ready to serve.
+    /// </summary>
+    public static (IReadOnlyList<int> Int8, IReadOnlyDictionary<int, LayerTiming> Timings) Choose(
+        IReadOnlyList<int> candidates, Func<IReadOnlyList<int>, Module> build, int batchSize, ModelRace race)
+    {
+        ArgumentNullException.ThrowIfNull(candidates);
+        ArgumentNullException.ThrowIfNull(build);
+        ArgumentNullException.ThrowIfNull(race);
+        var chosen = new List<int>();
+        var timings = new Dictionary<int, LayerTiming>();
+        foreach (int i in candidates)
+        {
             // Prepared as a server prepares a model: the float layers keep their packed weight panels between forwards.
-            baseline.PrepareForInference();
-            candidate.PrepareForInference();
+            var baseline = build(chosen).PrepareForInference();
+            var candidate = build([.. chosen, i]).PrepareForInference();
             var (floatMs, int8Ms) = race(baseline, candidate, batchSize);
             var (floatAtOne, int8AtOne) = batchSize == 1 ? (floatMs, int8Ms) : race(baseline, candidate, 1);
             var timing = new LayerTiming(batchSize, floatMs, int8Ms, floatAtOne, int8AtOne);
             timings[i] = timing;
-            if (timing.Int8IsNoSlower) chosen = withInt8;
+            if (timing.Int8IsNoSlower) chosen.Add(i);
         }
         return (chosen, timings);
     }

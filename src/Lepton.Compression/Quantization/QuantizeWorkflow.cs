@@ -59,9 +59,6 @@ public static class QuantizeWorkflow
         if (request.RegisterAs is not null) ModelName.Validate(request.RegisterAs);
         var resolved = await registry.ResolveAsync(request.Model, ct);
         var loaded = ModelFile.Load(resolved.Folder);
-        if (loaded.Model is not Sequential sequential)
-            throw new ArgumentException(
-                $"{resolved.Display} is a graph model (model.json version 2); int8 quantization covers Sequential models (the mlp, cnn and cnn-bn presets) for now.");
         if (loaded.Spec.Inputs.Count != 1)
             throw new ArgumentException($"{resolved.Display} takes {loaded.Spec.Inputs.Count} inputs; int8 quantization covers one-input image classifiers.");
 
@@ -83,7 +80,7 @@ public static class QuantizeWorkflow
         var batches = new List<Tensor>();
         foreach (var raw in RawBatches(calibration, version, classes, request.Options.BatchSize))
             batches.Add(floatPredictor.Preprocess(0, raw));
-        var quantized = ModelQuantizer.Quantize(sequential, batches, request.Options, ct: ct);
+        var quantized = ModelQuantizer.Quantize(loaded.Model, batches, request.Options, ct: ct);
 
         var spec = loaded.Spec with { Metadata = Metadata(loaded.Spec.Metadata, resolved, reference, calibration.Count, request.Options, quantized) };
         ModelFile.Save(request.OutDir, quantized.Model, spec);
@@ -204,9 +201,12 @@ public static class QuantizeWorkflow
             ["weights"] = "int8, symmetric, per output channel",
             ["activations"] = "7-bit unsigned codes, per tensor, with zero point",
             ["layer_selection"] = options.Layers.Name(),
-            ["int8_layers"] = new JsonArray([.. quantized.Layers.Where(l => l.IsInt8).Select(l => (JsonNode)l.Index)]),
-            ["float_layers"] = new JsonArray([.. quantized.Layers.Where(l => !l.IsInt8).Select(l => (JsonNode)l.Index)]),
+            ["int8_layers"] = new JsonArray([.. quantized.Layers.Where(l => l.IsInt8).Select(LayerId)]),
+            ["float_layers"] = new JsonArray([.. quantized.Layers.Where(l => !l.IsInt8).Select(LayerId)]),
         };
         return metadata;
     }
+
+    // A Sequential's layers by position, a graph's by node path.
+    private static JsonNode LayerId(QuantizedLayerInfo layer) => layer.Path is { } path ? JsonValue.Create(path) : JsonValue.Create(layer.Index);
 }

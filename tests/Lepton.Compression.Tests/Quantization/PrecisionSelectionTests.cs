@@ -21,12 +21,14 @@ public sealed class PrecisionSelectionTests
 
     private static Tensor[] Calibration() => [Tensor.Randn(new Shape(16, 3, 8, 8), new Generator(4))];
 
+    private static Module Layer(QuantizedModel result, int i) => ((Sequential)result.Model)[i];
+
     private static QuantizeOptions Faster => new(CalibrationMethod.MinMax, Samples: 16, BatchSize: 8, Layers: LayerPrecision.Faster);
 
     // The model with an int8 convolution takes twice as long; an int8 Linear halves it.
-    private static (double, double) ConvIsSlowerInInt8(Sequential baseline, Sequential candidate, int batchSize)
+    private static (double, double) ConvIsSlowerInInt8(Module baseline, Module candidate, int batchSize)
     {
-        var added = candidate.Layers.Where(l => !baseline.Layers.Contains(l)).Single();
+        var added = ((Sequential)candidate).Layers.Where(l => !((Sequential)baseline).Layers.Contains(l)).Single();
         return added is QuantizedConv2d ? (1.0, 2.0) : (2.0, 1.0);
     }
 
@@ -44,11 +46,11 @@ public sealed class PrecisionSelectionTests
         Assert.Equal([0, 3, 5], result.Layers.Select(l => l.Index));
         Assert.Equal([false, true, true], result.Layers.Select(l => l.IsInt8));
         Assert.Equal([8, 1, 8, 1, 8, 1], races); // each layer raced at the batch size and at batch 1
-        var conv = Assert.IsType<Conv2d>(result.Model[0]);
+        var conv = Assert.IsType<Conv2d>(Layer(result, 0));
         Assert.NotSame(source[0], conv);
         Assert.Equal(((Conv2d)source[0]).Weight.Value.ToArray(), conv.Weight.Value.ToArray());
-        Assert.IsType<QuantizedLinear>(result.Model[3]);
-        Assert.IsType<QuantizedLinear>(result.Model[5]);
+        Assert.IsType<QuantizedLinear>(Layer(result, 3));
+        Assert.IsType<QuantizedLinear>(Layer(result, 5));
         Assert.Equal(new LayerTiming(8, 1.0, 2.0, 1.0, 2.0), result.Layers[0].Timing);
 
         // The float convolution gives the original's output; the int8 Linear layers stay close to it.
@@ -67,14 +69,14 @@ public sealed class PrecisionSelectionTests
         var baselines = new List<Module[]>();
         var result = ModelQuantizer.Quantize(Model(), Calibration(), Faster, race: (a, b, n) =>
         {
-            if (n == 8) baselines.Add([.. a.Layers]);
+            if (n == 8) baselines.Add([.. ((Sequential)a).Layers]);
             return ConvIsSlowerInInt8(a, b, n);
         });
         // Racing layer 5, the baseline already runs layer 3 in int8 (accepted) and layer 0 in float (refused).
         Assert.IsType<Conv2d>(baselines[2][0]);
         Assert.IsType<QuantizedLinear>(baselines[2][3]);
         Assert.IsType<Linear>(baselines[2][5]);
-        Assert.Same(result.Model[3], baselines[2][3]);
+        Assert.Same(Layer(result, 3), baselines[2][3]);
     }
 
     [Fact]
@@ -83,7 +85,7 @@ public sealed class PrecisionSelectionTests
         var result = ModelQuantizer.Quantize(Model(), Calibration(), Faster with { Layers = LayerPrecision.All },
             race: (_, _, _) => throw new InvalidOperationException("no race for --layers all"));
         Assert.All(result.Layers, l => Assert.True(l.IsInt8 && l.Timing is null));
-        Assert.IsType<QuantizedConv2d>(result.Model[0]);
+        Assert.IsType<QuantizedConv2d>(Layer(result, 0));
     }
 
     [Theory]

@@ -62,6 +62,26 @@ public sealed class QuantizeWorkflowTests(TrainedShapesFixture fx) : IClassFixtu
     }
 
     [Fact]
+    public async Task RunAsync_GraphModel_RegistersAnInt8GraphThatServes()
+    {
+        var outcome = await QuantizeWorkflow.RunAsync(fx.Registry, new QuantizeRequest("shapes-resnet@1", "shapes@1", _out, Options(), "shapes-resnet-int8"), "test");
+
+        Assert.Equal(["stem", "layer1.conv1", "layer1.conv2", "layer2.conv1", "layer2.conv2", "layer2.proj", "layer3.conv1", "layer3.conv2", "layer3.proj", "fc"],
+            outcome.Quantized.Layers.Select(l => l.Path));
+        Assert.True(outcome.Report.FloatAccuracy >= 0.7, $"the float resnet should have learned the shapes: {outcome.Report.FloatAccuracy}");
+        Assert.True(outcome.Report.Agreement >= 0.85, $"int8 and float agree on {outcome.Report.Agreement} of the images");
+        Assert.Equal(fx.FloatResNet.RunId, outcome.Registered!.RunId);
+
+        var resolved = await fx.Registry.ResolveAsync("shapes-resnet-int8@1");
+        var loaded = ModelFile.Load(resolved.Folder);
+        Assert.Equal(2, loaded.Spec.FormatVersion);
+        Assert.Equal(["QuantizedConv2d", "QuantizedConv2d"], loaded.Spec.Graph!.Blocks["Basic"].Nodes.Where(n => n.Type.StartsWith("Quantized", StringComparison.Ordinal)).Select(n => n.Type));
+        Assert.Equal("layer2.proj", loaded.Spec.Metadata?["quantization"]?["int8_layers"]?.AsArray()[5]?.GetValue<string>());
+        using var predictor = PredictorLoader.Default.Load(resolved.Folder);
+        Assert.Equal(outcome.Report.Int8Accuracy, await AccuracyOnTestSplit(predictor), 12);
+    }
+
+    [Fact]
     public async Task RunAsync_SavedWeights_HoldInt8CodesThatReloadBitExactly()
     {
         var outcome = await QuantizeWorkflow.RunAsync(fx.Registry, new QuantizeRequest("shapes@1", "shapes@1", _out, Options(CalibrationMethod.Entropy)), "test");

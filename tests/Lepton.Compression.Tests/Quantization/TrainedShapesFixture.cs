@@ -11,7 +11,8 @@ namespace Lepton.Compression.Tests.Quantization;
 
 /// <summary>
 /// A registry holding a tiny image data set version (shapes@1: three classes, 16x16 RGB, train/validation/test) and the
-/// reference CNN trained on it for a few epochs, registered as shapes@1 with its run and data set as lineage.
+/// reference CNN trained on it for a few epochs, registered as shapes@1 with its run and data set as lineage; the resnet
+/// preset (a graph model) trained the same way, registered as shapes-resnet@1.
 /// </summary>
 public sealed class TrainedShapesFixture : IAsyncLifetime
 {
@@ -20,6 +21,8 @@ public sealed class TrainedShapesFixture : IAsyncLifetime
     public ModelRegistry Registry { get; private set; } = null!;
 
     public ModelVersion Float { get; private set; } = null!;
+
+    public ModelVersion FloatResNet { get; private set; } = null!;
 
     public async Task InitializeAsync()
     {
@@ -32,6 +35,8 @@ public sealed class TrainedShapesFixture : IAsyncLifetime
         var recipe = new ImageClassifierRecipe(Data: "shapes@1", Model: "cnn", Epochs: 15, BatchSize: 16, LearningRate: 3e-3, Seed: 1);
         var outcome = await TrackedTraining.RunAsync(recipe, Path.Combine(Root, "float"), Registry, "shapes", "test");
         Float = outcome.Registered!;
+        var resnet = await TrackedTraining.RunAsync(recipe with { Model = "resnet", Epochs = 6 }, Path.Combine(Root, "float-resnet"), Registry, "shapes-resnet", "test");
+        FloatResNet = resnet.Registered!;
     }
 
     public async Task DisposeAsync()

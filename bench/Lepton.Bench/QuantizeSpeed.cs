@@ -101,7 +101,7 @@ public static class QuantizeSpeed
             DropPoints = (accuracy[0] - accuracy[1]) * 100,
             // --layers faster: int8 only where the model is then no slower on this machine.
             MixedQuantizeSeconds = mixedSeconds,
-            MixedInt8Layers = mixed.Int8Layers.Select(l => l.Index).ToArray(),
+            MixedInt8Layers = mixed.Int8Layers.Select(l => l.Label).ToArray(),
             MixedImagesPerS = median[2],
             MixedSpeedup = median[2] / median[0],
             MixedImagesPerSAll = rates[2],
@@ -129,7 +129,8 @@ public static class QuantizeSpeed
         string folder = args.Length > 0 ? args[0] : Path.Combine("bench", "results", "quantize", "cnn-float");
         int reps = args.Length > 1 ? int.Parse(args[1]) : 20;
         int batch = args.Length > 2 ? int.Parse(args[2]) : 256;
-        var model = TrainedFloat(folder, 1, "cnn");
+        var model = TrainedFloat(folder, 1, "cnn") as Sequential
+            ?? throw new ArgumentException($"{folder} holds a graph model; quantize-layers times the layers of a Sequential.");
         var calib = FashionSlice.Load(train: true, 256);
         var int8 = (Sequential)ModelQuantizer.Quantize(model, [calib.Images], new QuantizeOptions(Layers: LayerPrecision.All)).Model;
         var x = FashionSlice.Load(train: false, batch).Images;
@@ -185,10 +186,12 @@ public static class QuantizeSpeed
     }
 
     // The float model from its folder, or the preset trained for `epochs` over the 60,000 training images and saved there.
-    private static Sequential TrainedFloat(string folder, int epochs, string preset)
+    private static Module TrainedFloat(string folder, int epochs, string preset)
     {
         if (File.Exists(Path.Combine(folder, ModelFile.WeightsFileName)))
-            return (Sequential)ModelFile.Load(folder).Model;
+            return ModelFile.Load(folder).Model;
+        if (ModelPresets.GraphNames.Contains(preset))
+            throw new ArgumentException($"{folder} has no model; train the {preset} preset with `lepton train --model {preset}` and pass its model folder.");
         var model = ModelPresets.Build(preset, rng: new Generator(0));
         var step = new TrainingStep(model, new Adam(model.Parameters(), new AdamOptions(LearningRate: 1e-3)));
         var data = FashionSlice.Load(train: true, 60_000);

@@ -132,7 +132,7 @@ public static partial class CompressCommand
             table.AddRow(Markup.Escape(pc.Class), pc.Examples.ToString(c), pc.FloatAccuracy.ToString("P2", c), pc.Int8Accuracy.ToString("P2", c));
         table.AddRow("[bold]all[/]", r.Examples.ToString(c), $"[bold]{r.FloatAccuracy.ToString("P2", c)}[/]", $"[bold]{r.Int8Accuracy.ToString("P2", c)}[/]");
         AnsiConsole.Write(table);
-        AnsiConsole.MarkupLine($"Top-1: float {r.FloatAccuracy.ToString("P2", c)}, int8 {r.Int8Accuracy.ToString("P2", c)} ({(-r.DropPoints).ToString("+0.00;-0.00", c)} points); the two agree on {r.Agreement.ToString("P2", c)} of the images.");
+        AnsiConsole.MarkupLine($"Top-1: float {r.FloatAccuracy.ToString("P2", c)}, int8 {r.Int8Accuracy.ToString("P2", c)} ({(0.0 - r.DropPoints).ToString("+0.00;-0.00;0.00", c)} points); the two agree on {r.Agreement.ToString("P2", c)} of the images.");
         var speed = new Table().Border(TableBorder.Rounded).Title("served folders, one example per forward (median, alternating)")
             .AddColumns("", "float32", "int8", "int8 / float32");
         speed.AddRow("latency", Ms(o.Float.Latency), Ms(o.Int8.Latency), $"{o.Speedup.ToString("0.00", c)}x as fast");

@@ -64,10 +64,45 @@ public sealed class Conv2d : Module, ILayerConfig, IFusableLayer, IPlannableLaye
     /// A convolution, ReLU and 2x2 max pooling run as one op that pools each sample's convolution while it is in cache;
     /// when a gradient is recorded it runs the conv and the fused ReLU+pool.
     /// </summary>
-    public LayerFusion? TryFuse(IReadOnlyList<Module> next) =>
-        next.Count >= 2 && next[0] is ReLU && next[1] is MaxPool2d { KernelSize: 2, Stride: 2, Options.Padding: 0 }
-            ? new LayerFusion(2, ForwardReluMaxPool2x2)
-            : null;
+    public LayerFusion? TryFuse(IReadOnlyList<Module> next)
+    {
+        if (next.Count >= 2 && next[0] is ReLU && IsMaxPool2x2(next[1])) return new LayerFusion(2, ForwardReluMaxPool2x2);
+        if (next.Count == 0 || next[0] is not BatchNorm2d bn || bn.NumFeatures != OutChannels) return null;
+        // Served (prepared) models only: the batch normalization folds into the weights; otherwise the layers run one by one.
+        if (next.Count >= 3 && next[1] is ReLU && IsMaxPool2x2(next[2])) return new LayerFusion(3, x => ForwardFolded(x, bn, FoldedTail.ReluMaxPool2x2));
+        return next.Count >= 2 && next[1] is ReLU
+            ? new LayerFusion(2, x => ForwardFolded(x, bn, FoldedTail.Relu))
+            : new LayerFusion(1, x => ForwardFolded(x, bn, FoldedTail.None));
+    }
+
+    private static bool IsMaxPool2x2(Module m) => m is MaxPool2d { KernelSize: 2, Stride: 2, Options.Padding: 0 };
+
+    private enum FoldedTail { None, Relu, ReluMaxPool2x2 }
+
+    private readonly FoldedBatchNorm _folded = new();
+
+    /// <summary>
+    /// This convolution with the BatchNorm2d after it folded into its weights (and a ReLU, or ReLU and 2x2 max pooling, after
+    /// that), where the weights and statistics are read-only (a prepared model in eval mode); null otherwise.
+    /// </summary>
+    // x: (N,C,H,W) → (N,O,OH,OW), or (N,O,OH/2,OW/2) with pooling
+    private Tensor? ForwardFolded(Tensor x, BatchNorm2d bn, FoldedTail tail)
+    {
+        if (IsTraining || _folded.Get(_weight.Value, _bias?.Value, bn) is not { } folded) return null;
+        Validate(x);
+        var (w, b) = folded;
+        var o = Options;
+        if (tail == FoldedTail.ReluMaxPool2x2)
+        {
+            int reach = o.Dilation * (KernelSize - 1) + 1;
+            int oh = (x.Shape[2] + 2 * o.Padding - reach) / o.Stride + 1, ow = (x.Shape[3] + 2 * o.Padding - reach) / o.Stride + 1;
+            return oh >= 2 && ow >= 2 && oh % 2 == 0 && ow % 2 == 0
+                ? x.Conv2dReluMaxPool2d(w, b, o.Stride, o.Stride, o.Padding, o.Padding, o.Dilation, o.Dilation, o.Groups)
+                : null;
+        }
+        var y = x.Conv2d(w, b, o.Stride, o.Stride, o.Padding, o.Padding, o.Dilation, o.Dilation, o.Groups);
+        return tail == FoldedTail.Relu ? y.Relu() : y;
+    }
 
     /// <summary>
     /// MaxPool2d(2)(ReLU(this(x))) in one pass (Tensor.Conv2dReluMaxPool2d) where the output has an even height and width

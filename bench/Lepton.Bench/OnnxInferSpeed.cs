@@ -22,7 +22,8 @@ namespace Lepton.Bench;
 public static class OnnxInferSpeed
 {
     /// <summary>
-    /// `onnx-infer [rounds=5] [forwards=400] [batches=8] [threads=2] [ort-spin=1]`; ort-spin 0 stops ORT's idle workers
+    /// `onnx-infer [rounds=5] [forwards=400] [batches=8] [threads=2] [ort-spin=1] [preset=cnn]` (any preset, e.g. resnet, at
+    /// 1x28x28 with seeded weights); ort-spin 0 stops ORT's idle workers
     /// spinning (session.intra_op.allow_spinning=0), which matters on an oversubscribed machine. Returns the exit code.
     /// </summary>
     // Pause before each block of one side: longer than ORT's workers spin after a Run.
@@ -35,12 +36,13 @@ public static class OnnxInferSpeed
         int batches = args.Length > 2 ? int.Parse(args[2]) : 8;
         int threads = args.Length > 3 ? int.Parse(args[3]) : 2;
         bool ortSpin = args.Length <= 4 || args[4] != "0";
+        string preset = args.Length > 5 ? args[5] : "cnn";
         const int batch = 256, testCount = 10_000;
         CpuParallel.ThreadCount = threads;
         var data = FashionSlice.Load(train: false, testCount);
 
         // The same weights on both sides: the exported graph is the prepared model's.
-        Module model = ModelPresets.Build("cnn", rng: new Generator(0));
+        Module model = ModelPresets.Build(preset, 1, 28, 28, 10, new Generator(0));
         var onnx = OnnxExporter.Export(model, [new InputSpec("image", [-1, 1, 28, 28])], ["logits"]);
         model = model.PrepareForInference();
         using var options = OnnxRuntimeEnvironment.SessionOptions(threads);
@@ -128,7 +130,7 @@ public static class OnnxInferSpeed
         }
         BenchResult.Print(new
         {
-            Mode = "onnx-infer",
+            Mode = preset == "cnn" ? "onnx-infer" : "onnx-infer-" + preset,
             Threads = threads,
             OrtSpin = ortSpin,
             Rounds = rounds,

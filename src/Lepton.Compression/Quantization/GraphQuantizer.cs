@@ -3,6 +3,7 @@ using Lepton.Engine;
 using Lepton.Engine.Autograd;
 using Lepton.NN;
 using Lepton.NN.Graph;
+using Lepton.NN.Layers;
 
 namespace Lepton.Compression.Quantization;
 
@@ -10,15 +11,20 @@ namespace Lepton.Compression.Quantization;
 /// Post-training int8 quantization of a graph model (model.json version 2: the resnet and mobilenet presets, functional
 /// models): every <c>Linear</c> and <c>Conv2d</c> (groups = 1) node becomes its int8 twin in a copy of the graph spec, so
 /// the quantized model is again an ordinary graph. A node inside a block is one choice for every instance of the block
-/// (the block is defined once), but each instance keeps its own calibrated input range and weights.
+/// (the block is defined once), but each instance keeps its own calibrated input range and weights. A convolution whose
+/// only consumer is a BatchNorm2d takes the batch norm into its int8 weights and bias (the node is dropped from the graph),
+/// so int8 runs conv + BN (+ ReLU) in one pass as the float path does.
 /// </summary>
 internal static class GraphQuantizer
 {
     /// <summary>A quantizable node of the spec: a top-level node (<paramref name="Block"/> null) or a node of a block definition.</summary>
     private sealed record Site(string? Block, string Node);
 
-    /// <summary>One module that runs a site, by its path in the model (the prefix of its tensor names).</summary>
-    private sealed record Instance(Site Site, string Path, Module Float);
+    /// <summary>
+    /// One module that runs a site, by its path in the model (the prefix of its tensor names), and the batch norm folded into
+    /// it in int8 (null: none) with that node's name and path.
+    /// </summary>
+    private sealed record Instance(Site Site, string Path, Module Float, string? BatchNormNode = null, string? BatchNormPath = null, BatchNorm? BatchNorm = null);
 
     private static readonly Dictionary<string, string> Int8Types = new(StringComparer.Ordinal)
     {
@@ -50,22 +56,26 @@ internal static class GraphQuantizer
         foreach (var instance in instances)
         {
             var input = RangeEstimation.Estimate(observers[instance.Path], options);
-            var (int8, error) = ModelQuantizer.Convert(instance.Float, input);
+            var (int8, error) = ModelQuantizer.Convert(instance.BatchNorm is { } bn ? WithFoldedBatchNorm((Conv2d)instance.Float, bn) : instance.Float, input);
             int8State[instance.Path] = int8.StateDict();
             infos.Add((instance, input, error));
         }
 
         var sites = instances.Select(i => i.Site).Distinct().ToList();
+        // Instances of one block share its definition, so a site's folded batch norm is the same node in each.
+        var foldedBatchNorms = instances.Where(i => i.BatchNormNode is not null).GroupBy(i => i.Site).ToDictionary(g => g.Key, g => g.First().BatchNormNode!);
         GraphModel Build(IEnumerable<int> int8Sites)
         {
             var chosen = int8Sites.Select(s => sites[s]).ToHashSet();
-            var rewritten = WithInt8Nodes(spec, chosen);
+            var rewritten = WithInt8Nodes(spec, chosen, foldedBatchNorms);
             var built = GraphBuilder.Build(rewritten, new Generator(options.Seed), "quantized graph");
             var state = new Dictionary<string, Tensor>(floatState, StringComparer.Ordinal);
             foreach (var instance in instances.Where(i => chosen.Contains(i.Site)))
             {
                 string prefix = instance.Path + ".";
-                foreach (var key in state.Keys.Where(k => k.StartsWith(prefix, StringComparison.Ordinal)).ToList()) state.Remove(key);
+                foreach (var key in state.Keys.Where(k => k.StartsWith(prefix, StringComparison.Ordinal)
+                    || (instance.BatchNormPath is { } bnPath && k.StartsWith(bnPath + ".", StringComparison.Ordinal))).ToList())
+                    state.Remove(key);
                 foreach (var (name, value) in int8State[instance.Path]) state[prefix + name] = value;
             }
             built.LoadStateDict(state);
@@ -98,14 +108,35 @@ internal static class GraphQuantizer
     private static void FindInstances(GraphSpec spec, IReadOnlyList<GraphNode> nodes, string? block, Module graph, string prefix, List<Instance> found)
     {
         var children = graph.NamedChildren().ToDictionary(c => c.Name, c => c.Module, StringComparer.Ordinal);
+        var outputs = block is null ? spec.Outputs.Select(o => o.Source) : spec.Blocks[block].Outputs;
         foreach (var node in nodes)
         {
             var module = children[node.Name];
             if (spec.Blocks.TryGetValue(node.Type, out var definition))
                 FindInstances(spec, definition.Nodes, node.Type, module, prefix + node.Name + ".", found);
             else if (Int8Types.ContainsKey(node.Type))
-                found.Add(new Instance(new Site(block, node.Name), prefix + node.Name, module));
+                found.Add(FoldableBatchNorm(node, nodes, outputs) is { } bn && module is Conv2d && children[bn.Name] is BatchNorm2d { RunningMean: not null } norm
+                    ? new Instance(new Site(block, node.Name), prefix + node.Name, module, bn.Name, prefix + bn.Name, norm)
+                    : new Instance(new Site(block, node.Name), prefix + node.Name, module));
         }
+    }
+
+    // The BatchNorm2d node that is the only reader of `conv`'s output in its scope (no other node, no output), or null.
+    private static GraphNode? FoldableBatchNorm(GraphNode conv, IReadOnlyList<GraphNode> nodes, IEnumerable<string> outputs)
+    {
+        bool Reads(string reference) => reference == conv.Name || reference == conv.Name + ":0";
+        if (conv.Type != "Conv2d" || outputs.Any(Reads)) return null;
+        var readers = nodes.Where(n => n.Inputs.Any(Reads)).ToList();
+        return readers is [{ Type: "BatchNorm2d", Inputs.Count: 1 } bn] ? bn : null;
+    }
+
+    // A float copy of the convolution with the batch norm folded into its weights and bias (the int8 twin quantizes this).
+    private static Conv2d WithFoldedBatchNorm(Conv2d conv, BatchNorm bn)
+    {
+        var (w, b) = bn.FoldInto(conv.Weight.Value, conv.Bias?.Value);
+        var folded = new Conv2d(conv.InChannels, conv.OutChannels, conv.KernelSize, conv.Options with { Bias = true }, new Generator(0));
+        folded.LoadStateDict(new Dictionary<string, Tensor>(StringComparer.Ordinal) { ["weight"] = w, ["bias"] = b });
+        return folded;
     }
 
     /// <summary>
@@ -175,15 +206,43 @@ internal static class GraphQuantizer
         return inner.Select(e => e.Path).ToList();
     }
 
-    /// <summary>The spec with the chosen sites' nodes of their int8 types (same options: the twins read the same ones).</summary>
-    private static GraphSpec WithInt8Nodes(GraphSpec spec, HashSet<Site> chosen)
+    /// <summary>
+    /// The spec with the chosen sites' nodes of their int8 types (same options: the twins read the same ones), and the batch
+    /// norms folded into chosen convolutions dropped, their readers reading the convolution instead.
+    /// </summary>
+    private static GraphSpec WithInt8Nodes(GraphSpec spec, HashSet<Site> chosen, IReadOnlyDictionary<Site, string> foldedBatchNorms)
     {
-        IReadOnlyList<GraphNode> Rewrite(IReadOnlyList<GraphNode> nodes, string? block) =>
-            [.. nodes.Select(n => chosen.Contains(new Site(block, n.Name)) ? n with { Type = Int8Types[n.Type], Options = (JsonObject)n.Options.DeepClone() } : n)];
+        (IReadOnlyList<GraphNode> Nodes, Func<string, string> Redirect) Rewrite(IReadOnlyList<GraphNode> nodes, string? block)
+        {
+            var dropped = new Dictionary<string, string>(StringComparer.Ordinal); // batch-norm node → the convolution it folded into
+            foreach (var n in nodes)
+                if (chosen.Contains(new Site(block, n.Name)) && foldedBatchNorms.TryGetValue(new Site(block, n.Name), out var bn)) dropped[bn] = n.Name;
+            string Redirect(string reference)
+            {
+                string name = reference.EndsWith(":0", StringComparison.Ordinal) ? reference[..^2] : reference;
+                return dropped.TryGetValue(name, out var conv) ? conv : reference;
+            }
+            GraphNode Int8(GraphNode n)
+            {
+                var options = (JsonObject)n.Options.DeepClone();
+                if (dropped.ContainsValue(n.Name)) options["bias"] = true;
+                return n with { Type = Int8Types[n.Type], Options = options };
+            }
+            var rewritten = nodes.Where(n => !dropped.ContainsKey(n.Name))
+                .Select(n => chosen.Contains(new Site(block, n.Name)) ? Int8(n) : n)
+                .Select(n => n with { Inputs = [.. n.Inputs.Select(Redirect)] }).ToList();
+            return (rewritten, Redirect);
+        }
+        var top = Rewrite(spec.Nodes, null);
         return spec with
         {
-            Nodes = Rewrite(spec.Nodes, null),
-            Blocks = spec.Blocks.ToDictionary(b => b.Key, b => b.Value with { Nodes = Rewrite(b.Value.Nodes, b.Key) }, StringComparer.Ordinal),
+            Nodes = top.Nodes,
+            Outputs = [.. spec.Outputs.Select(o => o with { Source = top.Redirect(o.Source) })],
+            Blocks = spec.Blocks.ToDictionary(b => b.Key, b =>
+            {
+                var inner = Rewrite(b.Value.Nodes, b.Key);
+                return b.Value with { Nodes = inner.Nodes, Outputs = [.. b.Value.Outputs.Select(inner.Redirect)] };
+            }, StringComparer.Ordinal),
         };
     }
 }

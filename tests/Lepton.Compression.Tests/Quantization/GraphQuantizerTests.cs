@@ -3,6 +3,7 @@ using Lepton.Engine;
 using Lepton.Engine.Autograd;
 using Lepton.NN;
 using Lepton.NN.Graph;
+using Lepton.NN.Layers;
 using Lepton.NN.Layers.Quantized;
 using Lepton.NN.Presets;
 using Lepton.NN.Serialization;
@@ -41,9 +42,12 @@ public sealed class GraphQuantizerTests
         var graph = Assert.IsType<GraphModel>(result.Model);
         Assert.Equal(9, Count<QuantizedConv2d>(graph));
         Assert.Equal(1, Count<QuantizedLinear>(graph));
-        Assert.Equal(0, Count<Lepton.NN.Layers.Conv2d>(graph));
-        Assert.Equal(["QuantizedConv2d", "BatchNorm2d", "ReLU", "QuantizedConv2d", "BatchNorm2d", "QuantizedConv2d"],
-            graph.Spec!.Blocks["Down"].Nodes.Where(n => n.Type != "Add").Take(6).Select(n => n.Type));
+        Assert.Equal(0, Count<Conv2d>(graph));
+        // Each convolution's batch norm is folded into its int8 weights: the BatchNorm2d nodes are gone, their readers rewired.
+        Assert.Equal(["QuantizedConv2d", "ReLU", "QuantizedConv2d", "QuantizedConv2d", "Add", "ReLU"], graph.Spec!.Blocks["Down"].Nodes.Select(n => n.Type));
+        Assert.Equal(["x", "conv1", "relu1", "x", "conv2", "proj", "add"], graph.Spec.Blocks["Down"].Nodes.SelectMany(n => n.Inputs));
+        Assert.Equal(0, Count<BatchNorm2d>(graph));
+        Assert.Equal(["stem"], graph.Spec.Nodes.Single(n => n.Name == "stem_relu").Inputs);
         Assert.Equal(0, Count<QuantizedConv2d>(source)); // the source is left float
 
         using var _ = new NoGrad();
@@ -96,6 +100,10 @@ public sealed class GraphQuantizerTests
         var graph = (GraphModel)result.Model;
         Assert.Equal(2, Count<QuantizedConv2d>(graph));
         Assert.Equal(1, Count<QuantizedLinear>(graph));
+        // Only the shortcut's batch norm folded (in both instances of the block); the float convolutions keep theirs.
+        Assert.Equal(7, Count<BatchNorm2d>(graph));
+        Assert.DoesNotContain(graph.Spec!.Blocks["Down"].Nodes, n => n.Name == "proj_bn");
+        Assert.Equal(["bn2", "proj"], graph.Spec.Blocks["Down"].Nodes.Single(n => n.Name == "add").Inputs);
     }
 
     [Fact]

@@ -50,6 +50,19 @@ public abstract class BatchNorm : Module, ILayerConfig, IPlannableLayer
     /// <summary>The shift β (C), or null without affine.</summary>
     public Parameter? Bias => _bias;
 
+    /// <summary>
+    /// A convolution's (or linear layer's) weight (O, ...) and bias (O, or null) with this batch norm's eval-mode transform
+    /// folded in: what the layer followed by this batch norm computes, as one layer. Needs the running statistics.
+    /// </summary>
+    public (Tensor Weight, Tensor Bias) FoldInto(Tensor weight, Tensor? bias)
+    {
+        if (RunningMean is not { } mean || RunningVar is not { } variance)
+            throw new InvalidOperationException($"{TypeName} without running statistics (track_running_stats=false) normalizes by each batch's own; it cannot be folded into the layer before it.");
+        if (weight.Shape[0] != NumFeatures)
+            throw new ArgumentException($"{TypeName}({NumFeatures}) cannot fold into a weight of {weight.Shape[0]} output channels.");
+        return FoldedBatchNorm.Fold(weight, bias, _weight?.Value, _bias?.Value, mean, variance, Options.Eps);
+    }
+
     /// <summary>Throws, saying what was expected, when x is not a shape this layer takes.</summary>
     protected abstract void CheckInput(Tensor x);
 

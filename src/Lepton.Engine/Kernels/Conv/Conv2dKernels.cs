@@ -82,6 +82,11 @@ internal static class Conv2dKernels
     private static void ForwardIm2Col<T>(T[] x, int xOffset, T[] w, int wOffset, T[]? bias, int biasOffset, ConvGeometry g, T[] y)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
+        if (OneSampleSplits<T>(g))
+        {
+            ForwardOneSample((float[])(object)x, xOffset, (float[])(object)w, wOffset, (float[]?)(object?)bias, biasOffset, g, (float[])(object)y);
+            return;
+        }
         int ohw = g.OH * g.OW;
         int chunk = SamplesPerChunk(g), chunks = (g.N + chunk - 1) / chunk;
         bool perSample = PerSample(g, chunk);
@@ -102,6 +107,39 @@ internal static class Conv2dKernels
             ReturnSlots(job.Cols);
             ReturnSlots(job.Tmps);
             (job.X, job.W, job.Bias, job.Y) = (null!, null!, null, null!);
+        }
+    }
+
+    // One sample (a served request) is one chunk, so the chunk loop runs it on one thread, and its GEMM (a strided 3x3
+    // layer of a ResNet: 3.6M multiply-adds, 118 µs on one core) is below Gemm's split size. From this size the GEMM is
+    // split across the threads anyway (a forward prewakes them), after one unfold; the same sums, so the same bits.
+    private const long OneSampleSplitMacs = 1L << 20;
+
+    /// <summary>Whether one sample's im2col GEMM is split across threads (benchmarks turn it off to compare).</summary>
+    internal static bool SplitOneSample { get; set; } = true;
+
+    private static bool OneSampleSplits<T>(ConvGeometry g) =>
+        typeof(T) == typeof(float) && SplitOneSample && g.N == 1 && g.Groups == 1 && CpuParallel.ThreadCount > 1 && !CpuParallel.InSplitBody
+        && (long)g.O * g.GroupK * g.OH * g.OW >= OneSampleSplitMacs;
+
+    private static void ForwardOneSample(float[] x, int xOffset, float[] w, int wOffset, float[]? bias, int biasOffset, ConvGeometry g, float[] y)
+    {
+        int ohw = g.OH * g.OW;
+        var col = ArrayPool<float>.Shared.Rent(g.GroupK * ohw);
+        try
+        {
+            Im2Col.Unfold(x, xOffset, g, 0, 1, col);
+            Gemm.Sgemm(false, false, g.O, ohw, g.GroupK, 1f, w, wOffset, g.GroupK, col, 0, ohw, 0f, y, 0, ohw, splitAlways: true);
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(col);
+        }
+        if (bias is null) return;
+        for (int o = 0; o < g.O; o++)
+        {
+            var row = y.AsSpan(o * ohw, ohw);
+            VectorMath.AddScalar<float>(row, bias[biasOffset + o], row);
         }
     }
 

@@ -37,8 +37,17 @@ public static partial class Gemm
     /// cache-blocked and register-blocked, split across <see cref="CpuParallel.ThreadCount"/> threads.
     /// beta == 0 overwrites C without reading it (NaN there does not leak into the result).
     /// </summary>
-    public static unsafe void Sgemm(bool transA, bool transB, int m, int n, int k, float alpha,
-        float[] a, int aOffset, int lda, float[] b, int bOffset, int ldb, float beta, float[] c, int cOffset, int ldc)
+    public static void Sgemm(bool transA, bool transB, int m, int n, int k, float alpha,
+        float[] a, int aOffset, int lda, float[] b, int bOffset, int ldb, float beta, float[] c, int cOffset, int ldc) =>
+        Sgemm(transA, transB, m, n, k, alpha, a, aOffset, lda, b, bOffset, ldb, beta, c, cOffset, ldc, splitAlways: false);
+
+    /// <summary>
+    /// <see cref="Sgemm(bool, bool, int, int, int, float, float[], int, int, float[], int, int, float, float[], int, int)"/>;
+    /// with <paramref name="splitAlways"/> it is split across the threads whatever its size (for a caller that measured the
+    /// split to pay below <see cref="ParallelMinMacs"/>, with workers woken by a forward's prewake). Same bits either way.
+    /// </summary>
+    internal static unsafe void Sgemm(bool transA, bool transB, int m, int n, int k, float alpha,
+        float[] a, int aOffset, int lda, float[] b, int bOffset, int ldb, float beta, float[] c, int cOffset, int ldc, bool splitAlways)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(m);
         ArgumentOutOfRangeException.ThrowIfNegative(n);
@@ -59,9 +68,9 @@ public static partial class Gemm
         var job = new SgemmJob(transA, transB, m, n, k, alpha, a, aOffset, lda, b, bOffset, ldb, beta, c, cOffset, ldc);
         switch (kind)
         {
-            case GemmKernelKind.Avx512: Split<Avx512GemmKernel>(job); break;
-            case GemmKernelKind.Avx2: Split<Avx2GemmKernel>(job); break;
-            default: Split<ScalarGemmKernel>(job); break;
+            case GemmKernelKind.Avx512: Split<Avx512GemmKernel>(job, splitAlways); break;
+            case GemmKernelKind.Avx2: Split<Avx2GemmKernel>(job, splitAlways); break;
+            default: Split<ScalarGemmKernel>(job, splitAlways); break;
         }
     }
 
@@ -74,7 +83,7 @@ public static partial class Gemm
 
     // Cuts C into one slab per thread along N (each thread packs all of A) or along M (each packs
     // all of B), whichever repeats less packing; slab edges fall on whole register tiles.
-    private static void Split<TK>(SgemmJob job) where TK : IGemmMicroKernel
+    private static void Split<TK>(SgemmJob job, bool splitAlways = false) where TK : IGemmMicroKernel
     {
         long macs = (long)job.M * job.N * job.K;
         // Inside one part of a split loop (a convolution's chunk of samples) the other threads are busy with theirs.
@@ -86,13 +95,13 @@ public static partial class Gemm
         // One row against a large packed weight (a Linear layer at batch 1) is bound by reading the weight: split by
         // columns, each thread reads its share of it (fc1, 1.6 MB: 19 µs on one core, 9-10 µs on two).
         bool readBound = job.M == 1 && job.Packed is { } packed && packed.Bytes >= SingleRowSplitBytes && byN;
-        if (readBound) parts = Math.Min(threads, tilesN);
+        if (readBound || splitAlways) parts = Math.Min(threads, tiles);
         if (parts <= 1)
         {
             RunSlab<TK>(job, 0, job.M, 0, job.N);
             return;
         }
-        SplitAcrossThreads<TK>(job, byN, tiles, parts, readBound);
+        SplitAcrossThreads<TK>(job, byN, tiles, parts, readBound || splitAlways);
     }
 
     // One slab per part, handed to the workers through a per-thread job reused call after call (no closure per call).

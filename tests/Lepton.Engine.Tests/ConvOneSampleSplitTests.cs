@@ -1,0 +1,56 @@
+using Lepton.Engine.Kernels;
+using Lepton.Engine.Threading;
+
+namespace Lepton.Engine.Tests;
+
+/// <summary>
+/// One sample through an im2col convolution (a strided 3x3 layer at batch 1) has its output channels split across the
+/// threads: the reference's values, and the same bits as that sample inside a batch and as on one thread.
+/// </summary>
+[Collection(ThreadCountCollection.Name)]
+public class ConvOneSampleSplitTests
+{
+    private static float[] Random(int length, int seed)
+    {
+        var rng = new Random(seed);
+        return [.. Enumerable.Range(0, length).Select(_ => (float)(rng.NextDouble() * 2 - 1))];
+    }
+
+    [Theory]
+    [InlineData(32, 28, 64, true)]  // a ResNet's first downsampling layer
+    [InlineData(24, 15, 40, false)] // odd size, channels not a multiple of 16, no bias
+    public void StridedOneSample_MatchesTheReferenceAndTheBatchedBits(int c, int hw, int o, bool withBias)
+    {
+        var one = new ConvGeometry(N: 1, C: c, H: hw, W: hw, O: o, KH: 3, KW: 3, SH: 2, SW: 2, PH: 1, PW: 1);
+        var three = one with { N = 3 };
+        var x = Random(3 * c * hw * hw, 1);
+        var w = Random(o * c * 9, 2);
+        var b = withBias ? Random(o, 3) : null;
+        int outSize = o * one.OH * one.OW;
+
+        int threads = CpuParallel.ThreadCount;
+        var alone = new float[outSize];
+        var batched = new float[3 * outSize];
+        var single = new float[outSize];
+        try
+        {
+            // The second sample of the batch, alone (offset into the same input), split across two threads.
+            CpuParallel.ThreadCount = 2;
+            Conv2dKernels.Forward(x, c * hw * hw, w, 0, b, 0, one, alone);
+            Conv2dKernels.Forward(x, 0, w, 0, b, 0, three, batched);
+            CpuParallel.ThreadCount = 1;
+            Conv2dKernels.Forward(x, c * hw * hw, w, 0, b, 0, one, single);
+        }
+        finally
+        {
+            CpuParallel.ThreadCount = threads;
+        }
+        Assert.Equal(batched.AsSpan(outSize, outSize).ToArray(), alone);
+        Assert.Equal(single, alone);
+
+        var expected = new float[outSize];
+        Conv2dReference.Forward<float>(x.AsSpan(c * hw * hw, c * hw * hw), w, b ?? [], one, expected);
+        for (int i = 0; i < outSize; i++)
+            Assert.True(Math.Abs(expected[i] - alone[i]) <= 2e-5f * (1 + Math.Abs(expected[i])), $"at {i}: {expected[i]} vs {alone[i]}");
+    }
+}

@@ -107,6 +107,29 @@ public sealed class GraphQuantizerTests
     }
 
     [Fact]
+    public void Quantize_MobileNet_KeepsTheDepthwiseConvolutionsFloat()
+    {
+        var source = (GraphModel)ModelPresets.Build("mobilenet", 1, 16, 16, 4, new Generator(7));
+        var x = Tensor.Rand(new Shape(8, 1, 16, 16), new Generator(8));
+        var result = ModelQuantizer.Quantize(source, [x], Options(LayerPrecision.All));
+
+        // The stem, every block's pointwise 1x1 and the head: no depthwise (grouped) node is a candidate.
+        Assert.DoesNotContain(result.Layers, l => l.Path!.EndsWith(".dw", StringComparison.Ordinal));
+        Assert.Contains(result.Layers, l => l.Path!.EndsWith(".pw", StringComparison.Ordinal));
+        var graph = (GraphModel)result.Model;
+        int depthwise = Count<Conv2d>(source) - result.Layers.Count(l => l.Type == "Conv2d");
+        Assert.Equal(depthwise, Count<Conv2d>(graph));
+        Assert.All(graph.Spec!.Blocks.Values.SelectMany(b => b.Nodes).Where(n => n.Name == "dw"), n => Assert.Equal("Conv2d", n.Type));
+
+        using var _ = new NoGrad();
+        source.Eval();
+        var expected = source.Forward(x).ToArray();
+        var actual = graph.Forward(x).ToArray();
+        double scale = expected.Max(Math.Abs);
+        for (int i = 0; i < expected.Length; i++) Assert.True(Math.Abs(expected[i] - actual[i]) <= 0.05 * scale, $"output {i}: {actual[i]} against {expected[i]}");
+    }
+
+    [Fact]
     public void QuantizedGraph_SavesAndLoadsAsAnOrdinaryModel()
     {
         var result = ModelQuantizer.Quantize(Model(), Calibration(), Options(LayerPrecision.All));

@@ -56,7 +56,7 @@ internal static class GraphQuantizer
         foreach (var instance in instances)
         {
             var input = RangeEstimation.Estimate(observers[instance.Path], options);
-            var (int8, error) = ModelQuantizer.Convert(instance.BatchNorm is { } bn ? WithFoldedBatchNorm((Conv2d)instance.Float, bn) : instance.Float, input);
+            var (int8, error) = ModelQuantizer.Convert(instance.BatchNorm is { } bn ? ModelQuantizer.WithFoldedBatchNorm((Conv2d)instance.Float, bn) : instance.Float, input);
             int8State[instance.Path] = int8.StateDict();
             infos.Add((instance, input, error));
         }
@@ -128,15 +128,6 @@ internal static class GraphQuantizer
         if (conv.Type != "Conv2d" || outputs.Any(Reads)) return null;
         var readers = nodes.Where(n => n.Inputs.Any(Reads)).ToList();
         return readers is [{ Type: "BatchNorm2d", Inputs.Count: 1 } bn] ? bn : null;
-    }
-
-    // A float copy of the convolution with the batch norm folded into its weights and bias (the int8 twin quantizes this).
-    private static Conv2d WithFoldedBatchNorm(Conv2d conv, BatchNorm bn)
-    {
-        var (w, b) = bn.FoldInto(conv.Weight.Value, conv.Bias?.Value);
-        var folded = new Conv2d(conv.InChannels, conv.OutChannels, conv.KernelSize, conv.Options with { Bias = true }, new Generator(0));
-        folded.LoadStateDict(new Dictionary<string, Tensor>(StringComparer.Ordinal) { ["weight"] = w, ["bias"] = b });
-        return folded;
     }
 
     /// <summary>

@@ -100,42 +100,57 @@ public static class ModelQuantizer
         var floatLayers = new Module[model.Count];
         var int8Layers = new Dictionary<int, Module>();
         var quantized = new Dictionary<int, (ActivationQuantization Input, double Error)>();
-        bool all = options.Layers == LayerPrecision.All;
+        // A convolution followed by a batch norm (with running statistics) takes it into its int8 weights; the batch norm
+        // is then left out of the model wherever that convolution runs in int8.
+        var foldsNext = new HashSet<int>();
         for (int i = 0; i < model.Count; i++)
         {
             var layer = model[i];
             if (observers.TryGetValue(i, out var observer))
             {
                 var input = RangeEstimation.Estimate(observer, options);
-                var (int8, error) = Convert(layer, input);
+                bool fold = layer is Conv2d conv && i + 1 < model.Count && model[i + 1] is BatchNorm2d { RunningMean: not null } bn && bn.NumFeatures == conv.OutChannels;
+                var (int8, error) = Convert(fold ? WithFoldedBatchNorm((Conv2d)layer, (BatchNorm2d)model[i + 1]) : layer, input);
+                if (fold) foldsNext.Add(i);
                 int8Layers[i] = int8;
                 quantized[i] = (input, error);
-                if (all) continue; // no float copy needed: it is never raced
+                if (options.Layers == LayerPrecision.All) continue; // no float copy needed: it is never raced
             }
             var copy = LayerRegistry.Create(specs[i].Type, specs[i].Options, new Generator(options.Seed), $"layer {i} ({specs[i].Type})");
             copy.LoadStateDict(layer.StateDict());
             floatLayers[i] = copy;
         }
 
-        Module[] chosen;
-        IReadOnlyDictionary<int, LayerTiming> timings;
-        if (all)
-        {
-            chosen = floatLayers.Select((l, i) => int8Layers.GetValueOrDefault(i, l)).ToArray();
-            timings = new Dictionary<int, LayerTiming>();
-        }
-        else
+        // The layers with the given positions in int8 (and the batch norms they folded left out).
+        Module[] WithInt8(IReadOnlyCollection<int> positions) =>
+            [.. Enumerable.Range(0, model.Count)
+                .Where(i => !(i > 0 && foldsNext.Contains(i - 1) && positions.Contains(i - 1)))
+                .Select(i => positions.Contains(i) ? int8Layers[i] : floatLayers[i])];
+
+        var candidates = int8Layers.Keys.Order().ToArray();
+        IReadOnlyList<int> int8Positions = candidates;
+        IReadOnlyDictionary<int, LayerTiming> timings = new Dictionary<int, LayerTiming>();
+        if (options.Layers != LayerPrecision.All)
         {
             var first = batches.First(b => b.Shape[0] > 0);
             int[] inputShape = [-1, .. first.Shape.ToArray().Skip(1)];
-            (chosen, timings) = PrecisionSelection.Choose(floatLayers, int8Layers, options.BatchSize,
+            (int8Positions, timings) = PrecisionSelection.Choose(candidates, positions => new Sequential(WithInt8(positions)), options.BatchSize,
                 race ?? PrecisionSelection.Timed(inputShape, SelectionRepeats, ct));
         }
-        var result = new Sequential(chosen);
+        var result = new Sequential(WithInt8(int8Positions));
         result.PrepareForInference();
         var infos = quantized.OrderBy(q => q.Key).Select(q => new QuantizedLayerInfo(q.Key, model[q.Key].TypeName, q.Value.Input, q.Value.Error,
-            IsInt8: ReferenceEquals(chosen[q.Key], int8Layers[q.Key]), Timing: timings.GetValueOrDefault(q.Key))).ToList();
+            IsInt8: int8Positions.Contains(q.Key), Timing: timings.GetValueOrDefault(q.Key))).ToList();
         return new QuantizedModel(result, infos);
+    }
+
+    /// <summary>A float copy of <paramref name="conv"/> with <paramref name="bn"/> folded into its weights and bias (what its int8 twin quantizes).</summary>
+    internal static Conv2d WithFoldedBatchNorm(Conv2d conv, BatchNorm bn)
+    {
+        var (w, b) = bn.FoldInto(conv.Weight.Value, conv.Bias?.Value);
+        var folded = new Conv2d(conv.InChannels, conv.OutChannels, conv.KernelSize, conv.Options with { Bias = true }, new Generator(0));
+        folded.LoadStateDict(new Dictionary<string, Tensor>(StringComparer.Ordinal) { ["weight"] = w, ["bias"] = b });
+        return folded;
     }
 
     // Timed blocks per model version when layers are chosen by speed (alternating, median), after warm-up.

@@ -52,25 +52,6 @@ public static class PrecisionSelection
     private const int WarmUpForwards = 32;
 
     /// <summary>
-    /// The layers to use (float32 from <paramref name="floatLayers"/>, int8 from <paramref name="int8Layers"/> by position) and
-    /// the timing that decided each int8 candidate.
-    /// </summary>
-    public static (Module[] Layers, IReadOnlyDictionary<int, LayerTiming> Timings) Choose(
-        IReadOnlyList<Module> floatLayers, IReadOnlyDictionary<int, Module> int8Layers, int batchSize, ModelRace race)
-    {
-        ArgumentNullException.ThrowIfNull(floatLayers);
-        ArgumentNullException.ThrowIfNull(int8Layers);
-        Module[] WithInt8(IEnumerable<int> positions)
-        {
-            var layers = floatLayers.ToArray();
-            foreach (int i in positions) layers[i] = int8Layers[i];
-            return layers;
-        }
-        var (int8, timings) = Choose([.. int8Layers.Keys.Order()], positions => new Sequential(WithInt8(positions)), batchSize, race);
-        return (WithInt8(int8), timings);
-    }
-
-    /// <summary>
     /// The candidates (layers, or graph nodes) to run in int8, raced in the given order, and the timing that decided each:
     /// <paramref name="build"/> makes the model with exactly the given candidates in int8, ready to serve.
     /// </summary>

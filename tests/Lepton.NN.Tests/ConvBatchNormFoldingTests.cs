@@ -3,6 +3,7 @@ using Lepton.Engine.Autograd;
 using Lepton.NN.Graph;
 using Lepton.NN.Layers;
 using Lepton.NN.Presets;
+using Lepton.Tests.Shared;
 
 namespace Lepton.NN.Tests;
 
@@ -16,22 +17,12 @@ public sealed class ConvBatchNormFoldingTests
     // x: (N,3,10,10) -> conv 3->6 -> BN -> [ReLU -> pool] -> ...
     private static Sequential Model(bool relu, bool pool, bool convBias = false)
     {
-        var bn = new BatchNorm2d(6);
+        var bn = TrainedBatchNorm.Of(new BatchNorm2d(6), seed: 2);
         var layers = new List<Module> { new Conv2d(3, 6, 3, new Conv2dOptions(Padding: 1, Bias: convBias), new Generator(1)), bn };
         if (relu) layers.Add(new ReLU());
         if (pool) layers.Add(new MaxPool2d(2));
         layers.Add(new Flatten());
-        var model = new Sequential([.. layers]);
-        // Statistics and affine parameters far from the identity, as a trained network has them.
-        var rng = new Generator(2);
-        bn.LoadStateDict(new Dictionary<string, Tensor>
-        {
-            ["weight"] = Tensor.Rand(new Shape(6), rng).Add(0.5),
-            ["bias"] = Tensor.Randn(new Shape(6), rng),
-            ["running_mean"] = Tensor.Randn(new Shape(6), rng),
-            ["running_var"] = Tensor.Rand(new Shape(6), rng).Add(0.2),
-        }, strict: false);
-        return model;
+        return new Sequential([.. layers]);
     }
 
     private static Tensor Input() => Tensor.Randn(new Shape(4, 3, 10, 10), new Generator(3));

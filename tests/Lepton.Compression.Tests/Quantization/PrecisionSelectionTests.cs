@@ -5,6 +5,8 @@ using Lepton.NN;
 using Lepton.NN.Layers;
 using Lepton.NN.Layers.Quantized;
 
+using Lepton.Compression.Tests.Support;
+
 namespace Lepton.Compression.Tests.Quantization;
 
 /// <summary>
@@ -59,8 +61,7 @@ public sealed class PrecisionSelectionTests
         source.Eval();
         var expected = source.Forward(x).ToArray();
         var actual = result.Model.Forward(x).ToArray();
-        double scale = expected.Max(Math.Abs);
-        for (int i = 0; i < expected.Length; i++) Assert.True(Math.Abs(expected[i] - actual[i]) <= 0.05 * scale, $"output {i}: {actual[i]} against {expected[i]}");
+        TestModels.AssertWithinShareOfLargest(expected, actual, 0.05);
     }
 
     [Fact]

@@ -4,6 +4,9 @@ using Lepton.Engine.Autograd;
 using Lepton.NN;
 using Lepton.NN.Layers;
 using Lepton.NN.Layers.Quantized;
+using Lepton.Tests.Shared;
+
+using Lepton.Compression.Tests.Support;
 
 namespace Lepton.Compression.Tests.Quantization;
 
@@ -16,15 +19,7 @@ public sealed class SequentialBatchNormFoldTests
     // x: (N,3,8,8) -> conv 3->6 (no bias) -> BN -> ReLU -> pool -> flatten 96 -> linear 4
     private static Sequential Model()
     {
-        var bn = new BatchNorm2d(6);
-        var rng = new Generator(2);
-        bn.LoadStateDict(new Dictionary<string, Tensor>
-        {
-            ["weight"] = Tensor.Rand(new Shape(6), rng).Add(0.5),
-            ["bias"] = Tensor.Randn(new Shape(6), rng),
-            ["running_mean"] = Tensor.Randn(new Shape(6), rng),
-            ["running_var"] = Tensor.Rand(new Shape(6), rng).Add(0.2),
-        }, strict: false);
+        var bn = TrainedBatchNorm.Of(new BatchNorm2d(6), seed: 2);
         return new Sequential(new Conv2d(3, 6, 3, new Conv2dOptions(Padding: 1, Bias: false), new Generator(1)), bn, new ReLU(), new MaxPool2d(2),
             new Flatten(), new Linear(96, 4, rng: new Generator(3)));
     }
@@ -49,8 +44,7 @@ public sealed class SequentialBatchNormFoldTests
         source.Eval();
         var expected = source.Forward(x).ToArray();
         var actual = result.Model.Forward(x).ToArray();
-        double scale = expected.Max(Math.Abs);
-        for (int i = 0; i < expected.Length; i++) Assert.True(Math.Abs(expected[i] - actual[i]) <= 0.05 * scale, $"output {i}: {actual[i]} against {expected[i]}");
+        TestModels.AssertWithinShareOfLargest(expected, actual, 0.05);
     }
 
     [Fact]

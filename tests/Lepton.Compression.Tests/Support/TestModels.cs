@@ -22,6 +22,15 @@ internal static class TestModels
 
     public static float[] Outputs(Module model, Tensor x) => Runtime.Inference.Forward(model, x).ToArray();
 
+    /// <summary>Each output within <paramref name="share"/> of the largest |expected| of the expected one (what int8 rounding may move).</summary>
+    public static void AssertWithinShareOfLargest(float[] expected, float[] actual, double share)
+    {
+        Assert.Equal(expected.Length, actual.Length);
+        double scale = expected.Max(Math.Abs);
+        for (int i = 0; i < expected.Length; i++)
+            Assert.True(Math.Abs(expected[i] - actual[i]) <= share * scale, $"output {i}: {actual[i]} against {expected[i]}");
+    }
+
     /// <summary>
     /// Makes the odd channels of every BatchNorm output exactly zero (γ = β = 0): channels that carry nothing, which structured
     /// pruning must find (smallest |γ|) and whose removal must leave the outputs unchanged.

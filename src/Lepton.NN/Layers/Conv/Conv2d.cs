@@ -62,7 +62,8 @@ public sealed class Conv2d : Module, ILayerConfig, IFusableLayer, IPlannableLaye
 
     /// <summary>
     /// A convolution, ReLU and 2x2 max pooling run as one op that pools each sample's convolution while it is in cache;
-    /// when a gradient is recorded it runs the conv and the fused ReLU+pool.
+    /// when a gradient is recorded it runs the conv and the fused ReLU+pool. A BatchNorm2d right after (then a ReLU, then
+    /// the pooling) folds into the convolution's weights in a prepared model.
     /// </summary>
     public LayerFusion? TryFuse(IReadOnlyList<Module> next)
     {

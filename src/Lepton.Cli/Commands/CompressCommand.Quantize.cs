@@ -29,7 +29,8 @@ public static partial class CompressCommand
         var store = RegistryOptions.Store();
         var threads = CommonOptions.Threads();
         var json = CommonOptions.Json();
-        var cmd = new Command("quantize", "Quantize a model to int8 (per-channel weights, calibrated activations) and compare it with the float model.\n\n" +
+        var cmd = new Command("quantize", "Quantize a model to int8 (per-channel weights, calibrated activations) and compare it with the float model.\n" +
+                                          "Sequential models and graph models (the resnet and mobilenet presets) alike; a batch norm after a convolution is folded into its int8 weights.\n\n" +
                                           "Examples:\n  lepton compress quantize shapes@1 --calibration shapes@2\n" +
                                           "  lepton compress quantize shapes@production --calibration shapes@2 --method entropy --samples 1000 --register shapes-int8\n" +
                                           "  lepton compress quantize shapes@1 --calibration shapes@2 --layers all");

@@ -52,12 +52,7 @@ public sealed class GraphQuantizerTests
         Assert.Equal(["stem"], graph.Spec.Nodes.Single(n => n.Name == "stem_relu").Inputs);
         Assert.Equal(0, Count<QuantizedConv2d>(source)); // the source is left float
 
-        using var _ = new NoGrad();
-        var x = Calibration()[0];
-        source.Eval();
-        var expected = source.Forward(x).ToArray();
-        var actual = graph.Forward(x).ToArray();
-        TestModels.AssertWithinShareOfLargest(expected, actual, 0.05);
+        TestModels.AssertQuantizedCloseToFloat(source, graph, Calibration()[0]);
     }
 
     [Fact]
@@ -122,11 +117,7 @@ public sealed class GraphQuantizerTests
         Assert.Equal(depthwise, Count<Conv2d>(graph));
         Assert.All(graph.Spec!.Blocks.Values.SelectMany(b => b.Nodes).Where(n => n.Name == "dw"), n => Assert.Equal("Conv2d", n.Type));
 
-        using var _ = new NoGrad();
-        source.Eval();
-        var expected = source.Forward(x).ToArray();
-        var actual = graph.Forward(x).ToArray();
-        TestModels.AssertWithinShareOfLargest(expected, actual, 0.05);
+        TestModels.AssertQuantizedCloseToFloat(source, graph, x);
     }
 
     [Fact]

@@ -56,12 +56,7 @@ public sealed class PrecisionSelectionTests
         Assert.Equal(new LayerTiming(8, 1.0, 2.0, 1.0, 2.0), result.Layers[0].Timing);
 
         // The float convolution gives the original's output; the int8 Linear layers stay close to it.
-        using var _ = new NoGrad();
-        var x = Calibration()[0];
-        source.Eval();
-        var expected = source.Forward(x).ToArray();
-        var actual = result.Model.Forward(x).ToArray();
-        TestModels.AssertWithinShareOfLargest(expected, actual, 0.05);
+        TestModels.AssertQuantizedCloseToFloat(source, result.Model, Calibration()[0]);
     }
 
     [Fact]

@@ -39,12 +39,7 @@ public sealed class SequentialBatchNormFoldTests
         Assert.Equal([0, 5], result.Layers.Select(l => l.Index)); // positions in the float model
         Assert.True(((QuantizedConv2d)layers[0]).Options.Bias); // the batch norm's shift is the int8 convolution's bias
 
-        using var _ = new NoGrad();
-        var x = Calibration()[0];
-        source.Eval();
-        var expected = source.Forward(x).ToArray();
-        var actual = result.Model.Forward(x).ToArray();
-        TestModels.AssertWithinShareOfLargest(expected, actual, 0.05);
+        TestModels.AssertQuantizedCloseToFloat(source, result.Model, Calibration()[0]);
     }
 
     [Fact]

@@ -22,6 +22,14 @@ internal static class TestModels
 
     public static float[] Outputs(Module model, Tensor x) => Runtime.Inference.Forward(model, x).ToArray();
 
+    /// <summary>The quantized model's outputs on x within 5% of the float model's largest |output| of the float model's (eval mode, no grad).</summary>
+    public static void AssertQuantizedCloseToFloat(Module source, Module quantized, Tensor x)
+    {
+        using var _ = new NoGrad();
+        source.Eval();
+        AssertWithinShareOfLargest(source.Forward(x).ToArray(), quantized.Forward(x).ToArray(), 0.05);
+    }
+
     /// <summary>Each output within <paramref name="share"/> of the largest |expected| of the expected one (what int8 rounding may move).</summary>
     public static void AssertWithinShareOfLargest(float[] expected, float[] actual, double share)
     {

@@ -6,7 +6,9 @@ using Lepton.Bench;
 // per-layer training-step times, images/s and allocation per step; `ops [reps]`: single conv/pool ops; `train [preset]
 // [batches] [warmup] [batch]`, `infer-latency [forwards] [warmup]`, `infer-throughput [batches] [warmup] [batch]`: the Lepton
 // half of bench/compare.sh on Fashion-MNIST (one `RESULT {json}` line each); `infer-layers [preset] [batch] [reps]`: per-layer
-// inference times; `onnx-infer [rounds] [forwards] [batches] [threads]`: Lepton against ONNX Runtime on the exported CNN; `log-write [batches]`: CPU per prediction-log row written to SQLite; `request-parse [iterations]`: time to
+// inference times; `infer-graph [preset] [batch] [reps]`: the same per node of a graph preset (resnet, mobilenet), and the
+// served forward against it without batch-norm folds and without the one-sample split; `onnx-infer [rounds] [forwards]
+// [batches] [threads] [ort-spin] [preset]`: Lepton against ONNX Runtime on the exported preset (default the CNN); `log-write [batches]`: CPU per prediction-log row written to SQLite; `request-parse [iterations]`: time to
 // parse the serving benchmark's 784-float request; `tables DIR [reps]`: the Lepton half of bench/tables/run.sh;
 // `text-train [lstm|transformer] [steps] [warmup] [batch] [seq]`: tokens/s of a small text classifier's training step (the
 // Lepton half of bench/text/train-speed.sh); `text-ops [reps]`: where its time goes; `import-profile DIR [files] [size]`: CPU

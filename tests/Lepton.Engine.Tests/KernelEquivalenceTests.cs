@@ -38,6 +38,9 @@ public class KernelEquivalenceTests
         ["depthwise_s1_odd"] = new(N: 3, C: 5, H: 11, W: 21, O: 5, KH: 3, KW: 3, PH: 1, PW: 1, Groups: 5),
         ["depthwise_s2_even"] = new(N: 2, C: 6, H: 16, W: 34, O: 6, KH: 3, KW: 3, SH: 2, SW: 2, PH: 1, PW: 1, Groups: 6),
         ["depthwise_s2_odd"] = new(N: 9, C: 3, H: 13, W: 19, O: 3, KH: 3, KW: 3, SH: 2, SW: 2, PH: 1, PW: 1, Groups: 3),
+        // Rows narrower than a vector (MobileNet's 7x7 blocks): one partial vector per row, reading the padded row's slack.
+        ["depthwise_s1_narrow"] = new(N: 2, C: 4, H: 7, W: 7, O: 4, KH: 3, KW: 3, PH: 1, PW: 1, Groups: 4),
+        ["depthwise_s2_narrow"] = new(N: 2, C: 4, H: 14, W: 13, O: 4, KH: 3, KW: 3, SH: 2, SW: 2, PH: 1, PW: 1, Groups: 4),
         // 1x1 convolutions: stride 1 (the tap path, no column copy) and a stride-2 projection shortcut on odd sides (im2col
         // of a 1x1 is the stride-2 subsample).
         ["pointwise_s1_batch9"] = new(N: 9, C: 7, H: 5, W: 6, O: 10, KH: 1, KW: 1),

@@ -199,17 +199,20 @@ internal static class ConvDepthwise
             int t20 = lay.Row(0, r + 2), t21 = lay.Row(1, r + 2), t22 = lay.Row(2, r + 2);
             var yRow = y.Slice(oh * g.OW, g.OW);
             int ow = 0;
-            for (; ow + vc <= g.OW; ow += vc)
+            // The last, partial vector reads the row's slack (Layout keeps a vector of it) and stores only the columns that
+            // exist: rows of 7 or 14 outputs (MobileNet's last blocks) are then vectors too, not scalar loops.
+            for (; ow < g.OW; ow += vc)
             {
                 var acc = vb + w0 * Load(ref p0, t00 + ow) + w1 * Load(ref p0, t01 + ow) + w2 * Load(ref p0, t02 + ow);
                 acc += w3 * Load(ref p0, t10 + ow) + w4 * Load(ref p0, t11 + ow) + w5 * Load(ref p0, t12 + ow);
                 acc += w6 * Load(ref p0, t20 + ow) + w7 * Load(ref p0, t21 + ow) + w8 * Load(ref p0, t22 + ow);
-                acc.CopyTo(yRow.Slice(ow));
+                if (ow + vc <= g.OW)
+                {
+                    acc.CopyTo(yRow.Slice(ow));
+                    continue;
+                }
+                for (int i = 0; i < g.OW - ow; i++) yRow[ow + i] = acc[i];
             }
-            for (; ow < g.OW; ow++)
-                yRow[ow] = b + w[0] * pad[t00 + ow] + w[1] * pad[t01 + ow] + w[2] * pad[t02 + ow]
-                    + w[3] * pad[t10 + ow] + w[4] * pad[t11 + ow] + w[5] * pad[t12 + ow]
-                    + w[6] * pad[t20 + ow] + w[7] * pad[t21 + ow] + w[8] * pad[t22 + ow];
         }
     }
 

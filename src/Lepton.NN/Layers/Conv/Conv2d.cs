@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Lepton.Engine;
+using Lepton.Engine.Autograd;
 using Lepton.NN.Fusion;
 using Lepton.NN.Serialization;
 using Lepton.NN.Planned;
@@ -102,7 +103,9 @@ public sealed class Conv2d : Module, ILayerConfig, IFusableLayer, IPlannableLaye
                 : null;
         }
         var y = x.Conv2d(w, b, o.Stride, o.Stride, o.Padding, o.Padding, o.Dilation, o.Dilation, o.Groups);
-        return tail == FoldedTail.Relu ? y.Relu() : y;
+        if (tail != FoldedTail.Relu) return y;
+        // Nothing recorded and y is this call's own buffer: the ReLU overwrites it instead of filling a second one.
+        return NoGrad.IsActive || !x.RequiresGrad ? y.ReluInPlace() : y.Relu();
     }
 
     /// <summary>

@@ -199,20 +199,27 @@ internal static class ConvDepthwise
             int t20 = lay.Row(0, r + 2), t21 = lay.Row(1, r + 2), t22 = lay.Row(2, r + 2);
             var yRow = y.Slice(oh * g.OW, g.OW);
             int ow = 0;
-            // The last, partial vector reads the row's slack (Layout keeps a vector of it) and stores only the columns that
-            // exist: rows of 7 or 14 outputs (MobileNet's last blocks) are then vectors too, not scalar loops.
-            for (; ow < g.OW; ow += vc)
+            for (; ow + vc <= g.OW; ow += vc)
             {
                 var acc = vb + w0 * Load(ref p0, t00 + ow) + w1 * Load(ref p0, t01 + ow) + w2 * Load(ref p0, t02 + ow);
                 acc += w3 * Load(ref p0, t10 + ow) + w4 * Load(ref p0, t11 + ow) + w5 * Load(ref p0, t12 + ow);
                 acc += w6 * Load(ref p0, t20 + ow) + w7 * Load(ref p0, t21 + ow) + w8 * Load(ref p0, t22 + ow);
-                if (ow + vc <= g.OW)
-                {
-                    acc.CopyTo(yRow.Slice(ow));
-                    continue;
-                }
-                for (int i = 0; i < g.OW - ow; i++) yRow[ow + i] = acc[i];
+                acc.CopyTo(yRow.Slice(ow));
             }
+            if (ow == g.OW) continue;
+            // The columns past the last whole vector (all of a row of 7, MobileNet's last blocks) as one vector that reads the
+            // row's slack (Layout keeps a vector of it), summed tap by tap from the bias as a scalar loop sums them, so the
+            // bits are those of the scalar loop it replaces; only the columns that exist are stored.
+            var tail = vb + w0 * Load(ref p0, t00 + ow);
+            tail += w1 * Load(ref p0, t01 + ow);
+            tail += w2 * Load(ref p0, t02 + ow);
+            tail += w3 * Load(ref p0, t10 + ow);
+            tail += w4 * Load(ref p0, t11 + ow);
+            tail += w5 * Load(ref p0, t12 + ow);
+            tail += w6 * Load(ref p0, t20 + ow);
+            tail += w7 * Load(ref p0, t21 + ow);
+            tail += w8 * Load(ref p0, t22 + ow);
+            for (int i = 0; i < g.OW - ow; i++) yRow[ow + i] = tail[i];
         }
     }
 

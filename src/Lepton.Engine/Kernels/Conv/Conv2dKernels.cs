@@ -70,11 +70,6 @@ internal static class Conv2dKernels
                 packedWeights);
             return;
         }
-        if (typeof(T) == typeof(float) && ConvPointwiseStrided.Applies(g))
-        {
-            ConvPointwiseStrided.Forward((float[])(object)x, xOffset, (float[])(object)w, wOffset, (float[]?)(object?)bias, biasOffset, g, (float[])(object)y);
-            return;
-        }
         ForwardIm2Col(x, xOffset, w, wOffset, bias, biasOffset, g, y);
     }
 

@@ -22,9 +22,6 @@ public static class InferGraphNodes
         string preset = args.Length > 0 ? args[0] : "resnet";
         int batch = args.Length > 1 ? int.Parse(args[1]) : 256;
         int reps = args.Length > 2 ? int.Parse(args[2]) : 20;
-        if (Environment.GetEnvironmentVariable("LEPTON_BENCH_MAXCOL") is { } maxCol)
-            typeof(Tensor).Assembly.GetType("Lepton.Engine.Kernels.Conv2dKernels")!.GetProperty("MaxColElements", System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Static)!
-                .SetValue(null, long.Parse(maxCol));
         var model = (GraphModel)ModelPresets.Build(preset, 1, 28, 28, 10, new Generator(0));
         model.Eval();
         model.PrepareForInference();

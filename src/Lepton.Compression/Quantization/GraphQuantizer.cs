@@ -24,7 +24,11 @@ internal static class GraphQuantizer
     /// One module that runs a site, by its path in the model (the prefix of its tensor names), and the batch norm folded into
     /// it in int8 (null: none) with that node's name and path.
     /// </summary>
-    private sealed record Instance(Site Site, string Path, Module Float, string? BatchNormNode = null, string? BatchNormPath = null, BatchNorm? BatchNorm = null);
+    private sealed record Instance(Site Site, string Path, Module Float, string? BatchNormNode = null, BatchNorm? BatchNorm = null)
+    {
+        /// <summary>The folded batch norm's path: its node beside this one.</summary>
+        public string? BatchNormPath => BatchNormNode is null ? null : Path[..^Site.Node.Length] + BatchNormNode;
+    }
 
     private static readonly Dictionary<string, string> Int8Types = new(StringComparer.Ordinal)
     {
@@ -116,7 +120,7 @@ internal static class GraphQuantizer
                 FindInstances(spec, definition.Nodes, node.Type, module, prefix + node.Name + ".", found);
             else if (Int8Types.ContainsKey(node.Type))
                 found.Add(FoldableBatchNorm(node, nodes, outputs) is { } bn && module is Conv2d && children[bn.Name] is BatchNorm2d { RunningMean: not null } norm
-                    ? new Instance(new Site(block, node.Name), prefix + node.Name, module, bn.Name, prefix + bn.Name, norm)
+                    ? new Instance(new Site(block, node.Name), prefix + node.Name, module, bn.Name, norm)
                     : new Instance(new Site(block, node.Name), prefix + node.Name, module));
         }
     }

@@ -36,13 +36,13 @@ public static class FeedbackCollector
             candidates.Add(new FeedbackExample(item.Prediction.Id, input, label, item.Feedback.Label, item.Feedback.ReceivedAt,
                 item.Prediction.CreatedAt, item.Prediction.Version));
         }
-        var (unique, duplicates, conflicts) = Deduplicate(candidates);
+        var groups = ByInput(candidates);
         var train = new List<FeedbackExample>();
         var holdout = new List<FeedbackExample>();
-        foreach (var (e, key) in unique.Select(e => (e, InputHash(e.Input))).OrderBy(p => p.Item2, StringComparer.Ordinal))
-            (IsHoldout(key, holdoutFraction) ? holdout : train).Add(e);
+        foreach (var g in groups.OrderBy(g => g.Key, StringComparer.Ordinal))
+            (IsHoldout(g.Key, holdoutFraction) ? holdout : train).Add(Newest(g));
         return new FeedbackData(train, holdout, exampleShape, classNames,
-            new FeedbackCounts(labelled.Count, withoutRaw, unknownLabel, wrongShape, duplicates, conflicts));
+            new FeedbackCounts(labelled.Count, withoutRaw, unknownLabel, wrongShape, candidates.Count - groups.Count, Conflicts(groups)));
     }
 
     /// <summary>
@@ -51,11 +51,18 @@ public static class FeedbackCollector
     /// </summary>
     public static (IReadOnlyList<FeedbackExample> Unique, int Duplicates, int Conflicts) Deduplicate(IReadOnlyList<FeedbackExample> examples)
     {
-        var groups = examples.GroupBy(e => InputHash(e.Input)).ToList();
-        var unique = groups.Select(g => g.OrderByDescending(e => e.ReceivedAt).ThenByDescending(e => e.PredictionId, StringComparer.Ordinal).First()).ToList();
-        int conflicts = groups.Count(g => g.Select(e => e.Label).Distinct().Count() > 1);
-        return (unique, examples.Count - unique.Count, conflicts);
+        var groups = ByInput(examples);
+        return (groups.Select(Newest).ToList(), examples.Count - groups.Count, Conflicts(groups));
     }
+
+    // The examples by input, keyed by InputHash (each hashed once).
+    private static List<IGrouping<string, FeedbackExample>> ByInput(IEnumerable<FeedbackExample> examples) =>
+        examples.GroupBy(e => InputHash(e.Input), StringComparer.Ordinal).ToList();
+
+    private static FeedbackExample Newest(IEnumerable<FeedbackExample> same) =>
+        same.OrderByDescending(e => e.ReceivedAt).ThenByDescending(e => e.PredictionId, StringComparer.Ordinal).First();
+
+    private static int Conflicts(IEnumerable<IGrouping<string, FeedbackExample>> groups) => groups.Count(g => g.Select(e => e.Label).Distinct().Count() > 1);
 
     public static string InputHash(float[] input) => Convert.ToHexStringLower(SHA256.HashData(MemoryMarshal.AsBytes(input.AsSpan())));
 

@@ -95,13 +95,7 @@ public sealed class Conv2d : Module, ILayerConfig, IFusableLayer, IPlannableLaye
         var (w, b) = folded;
         var o = Options;
         if (tail == FoldedTail.ReluMaxPool2x2)
-        {
-            int reach = o.Dilation * (KernelSize - 1) + 1;
-            int oh = (x.Shape[2] + 2 * o.Padding - reach) / o.Stride + 1, ow = (x.Shape[3] + 2 * o.Padding - reach) / o.Stride + 1;
-            return oh >= 2 && ow >= 2 && oh % 2 == 0 && ow % 2 == 0
-                ? x.Conv2dReluMaxPool2d(w, b, o.Stride, o.Stride, o.Padding, o.Padding, o.Dilation, o.Dilation, o.Groups)
-                : null;
-        }
+            return PoolsEvenly(x) ? x.Conv2dReluMaxPool2d(w, b, o.Stride, o.Stride, o.Padding, o.Padding, o.Dilation, o.Dilation, o.Groups) : null;
         var y = x.Conv2d(w, b, o.Stride, o.Stride, o.Padding, o.Padding, o.Dilation, o.Dilation, o.Groups);
         if (tail != FoldedTail.Relu) return y;
         // Nothing recorded and y is this call's own buffer: the ReLU overwrites it instead of filling a second one.
@@ -116,11 +110,18 @@ public sealed class Conv2d : Module, ILayerConfig, IFusableLayer, IPlannableLaye
     internal Tensor? ForwardReluMaxPool2x2(Tensor x)
     {
         Validate(x);
+        if (!PoolsEvenly(x)) return null;
+        var o = Options;
+        return x.Conv2dReluMaxPool2d(_weight.Value, _bias?.Value, o.Stride, o.Stride, o.Padding, o.Padding, o.Dilation, o.Dilation, o.Groups);
+    }
+
+    // Whether this convolution's output of x has an even height and width of at least 2, as the fused 2x2 pooling needs.
+    private bool PoolsEvenly(Tensor x)
+    {
         var o = Options;
         int reach = o.Dilation * (KernelSize - 1) + 1;
         int oh = (x.Shape[2] + 2 * o.Padding - reach) / o.Stride + 1, ow = (x.Shape[3] + 2 * o.Padding - reach) / o.Stride + 1;
-        if (oh < 2 || ow < 2 || oh % 2 != 0 || ow % 2 != 0) return null;
-        return x.Conv2dReluMaxPool2d(_weight.Value, _bias?.Value, o.Stride, o.Stride, o.Padding, o.Padding, o.Dilation, o.Dilation, o.Groups);
+        return oh >= 2 && ow >= 2 && oh % 2 == 0 && ow % 2 == 0;
     }
 
     private void Validate(Tensor x)

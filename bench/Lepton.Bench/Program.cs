@@ -34,6 +34,7 @@ return args.FirstOrDefault() switch
     "infer-throughput" => InferSpeed.Throughput(args[1..]),
     "infer-layers" => InferLayers.Run(args[1..]),
     "infer-graph" => InferGraphNodes.Run(args[1..]),
+    "conv-forward" => ConvForwardTimes.Run(args[1..]),
     "onnx-infer" => OnnxInferSpeed.Run(args[1..]),
     "log-write" => PredictionLogSpeed.Run(args[1..]),
     "request-parse" => RequestParseSpeed.Run(args[1..]),

@@ -27,6 +27,21 @@ public sealed partial class Tensor
     }
 
     /// <summary>
+    /// ReLU(Conv2d(...)) in one pass for inference: each part of the output is rectified while the kernel still has it in
+    /// cache, instead of a second pass over the whole activation. The same values as the two ops; they run instead when a
+    /// gradient is recorded and for float64.
+    /// </summary>
+    public Tensor Conv2dRelu(Tensor weight, Tensor? bias = null, int strideH = 1, int strideW = 1, int padH = 0, int padW = 0,
+        int dilationH = 1, int dilationW = 1, int groups = 1)
+    {
+        var g = ConvGeometryOf(weight, bias, strideH, strideW, padH, padW, dilationH, dilationW, groups);
+        bool recorded = !NoGrad.IsActive && (RequiresGrad || weight.RequiresGrad || (bias?.RequiresGrad ?? false));
+        if (recorded || DType != DType.Float32)
+            return Conv2d(weight, bias, strideH, strideW, padH, padW, dilationH, dilationW, groups).Relu();
+        return Conv2dForward<float>(DenseData(), weight.DenseData(), bias?.DenseData(), g, relu: true);
+    }
+
+    /// <summary>
     /// MaxPool2d(2)(ReLU(Conv2d(...))) in one pass for inference: each sample's convolution is pooled while it is still in
     /// cache, so the full-size activation is never stored (the first conv block of a CNN writes and re-reads 100 KB per
     /// image otherwise). The same values as the three ops; they run instead when a gradient is recorded, for float64, and
@@ -45,7 +60,7 @@ public sealed partial class Tensor
         var y = NewBuffer<float>(g.N * g.O * (g.OH / 2) * (g.OW / 2), zeroed: false, out var yStorage);
         if (w.Storage.IsReadOnly && ConvSingleChannel.Applies(g))
         {
-            ConvSingleChannel.Forward(x.Data<float>(), x.Offset, w.Data<float>(), w.Offset, b?.Data<float>(), b?.Offset ?? 0, g, y, reluPool: true);
+            ConvSingleChannel.Forward(x.Data<float>(), x.Offset, w.Data<float>(), w.Offset, b?.Data<float>(), b?.Offset ?? 0, g, y, ConvTail.ReluMaxPool2x2);
             return new Tensor(yStorage, new Shape(g.N, g.O, g.OH / 2, g.OW / 2));
         }
         var packed = w.Storage.IsReadOnly ? PackedConvWeight(w, g) : null;
@@ -53,17 +68,19 @@ public sealed partial class Tensor
         return new Tensor(yStorage, new Shape(g.N, g.O, g.OH / 2, g.OW / 2));
     }
 
-    private static Tensor Conv2dForward<T>(Tensor x, Tensor w, Tensor? b, ConvGeometry g) where T : unmanaged, IFloatingPointIeee754<T>
+    private static Tensor Conv2dForward<T>(Tensor x, Tensor w, Tensor? b, ConvGeometry g, bool relu = false)
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
         var y = NewBuffer<T>(g.N * g.O * g.OH * g.OW, zeroed: false, out var yStorage);
         // A served model's single-channel first layer (read-only weights); training keeps the kernels its backward pairs with.
         if (typeof(T) == typeof(float) && w.Storage.IsReadOnly && ConvSingleChannel.Applies(g))
         {
-            ConvSingleChannel.Forward(x.Data<float>(), x.Offset, w.Data<float>(), w.Offset, b?.Data<float>(), b?.Offset ?? 0, g, (float[])(object)y, reluPool: false);
+            ConvSingleChannel.Forward(x.Data<float>(), x.Offset, w.Data<float>(), w.Offset, b?.Data<float>(), b?.Offset ?? 0, g, (float[])(object)y,
+                relu ? ConvTail.Relu : ConvTail.None);
             return new Tensor(yStorage, new Shape(g.N, g.O, g.OH, g.OW));
         }
         var packed = typeof(T) == typeof(float) && w.Storage.IsReadOnly && ConvStride1.Applies(g) ? PackedConvWeight(w, g) : null;
-        Conv2dKernels.Forward(x.Data<T>(), x.Offset, w.Data<T>(), w.Offset, b?.Data<T>(), b?.Offset ?? 0, g, y, packed);
+        Conv2dKernels.Forward(x.Data<T>(), x.Offset, w.Data<T>(), w.Offset, b?.Data<T>(), b?.Offset ?? 0, g, y, packed, relu);
         return new Tensor(yStorage, new Shape(g.N, g.O, g.OH, g.OW));
     }
 

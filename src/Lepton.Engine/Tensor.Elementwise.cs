@@ -205,23 +205,6 @@ public sealed partial class Tensor
         return Tape.Record(Elementwise.Map(this, new ReluOp()), "relu", [this], g => [Elementwise.Zip(g, x, new ReluGradOp(), "relu_backward")]);
     }
 
-    /// <summary>
-    /// ReLU written over this tensor's own elements (the same values as <see cref="Relu"/>): for a layer's freshly made,
-    /// unshared float32 output in inference, where a second buffer would only cost a pass over memory. Records nothing.
-    /// </summary>
-    internal Tensor ReluInPlace()
-    {
-        if (DType != DType.Float32 || !IsContiguous || Storage.IsReadOnly)
-            throw new InvalidOperationException($"ReluInPlace needs a writable contiguous float32 tensor, got {DType} {Shape}.");
-        var op = new ReluOp();
-        var span = Span<float>();
-        int i = 0;
-        for (; i + System.Numerics.Vector<float>.Count <= span.Length; i += System.Numerics.Vector<float>.Count)
-            op.Apply(new System.Numerics.Vector<float>(span[i..])).CopyTo(span[i..]);
-        for (; i < span.Length; i++) span[i] = op.Apply(span[i]);
-        return this;
-    }
-
     public Tensor LeakyRelu(double slope = 0.01)
     {
         var x = this;

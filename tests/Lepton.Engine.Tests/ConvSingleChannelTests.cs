@@ -54,7 +54,7 @@ public class ConvSingleChannelTests
         var k = Random(o * 9, 2);
         var b = Random(o, 3);
         var y = new float[n * o * h * w];
-        ConvSingleChannel.Forward(x, 0, k, 0, b, 0, g, y, reluPool: false);
+        ConvSingleChannel.Forward(x, 0, k, 0, b, 0, g, y, ConvTail.None);
         AssertClose(ReferenceConv(x, k, b, g), y);
     }
 
@@ -70,7 +70,7 @@ public class ConvSingleChannelTests
         var k = Random(o * 9, 5);
         var b = Random(o, 6);
         var y = new float[n * o * h * w / 4];
-        ConvSingleChannel.Forward(x, 0, k, 0, b, 0, g, y, reluPool: true);
+        ConvSingleChannel.Forward(x, 0, k, 0, b, 0, g, y, ConvTail.ReluMaxPool2x2);
         AssertClose(ConvWinograd4Tests.ReluPool(ReferenceConv(x, k, b, g), g), y);
     }
 
@@ -93,7 +93,7 @@ public class ConvSingleChannelTests
         try
         {
             Assert.True(ConvSingleChannel.Applies(g));
-            ConvSingleChannel.Forward(x, 0, k, 0, b, 0, g, y, reluPool);
+            ConvSingleChannel.Forward(x, 0, k, 0, b, 0, g, y, reluPool ? ConvTail.ReluMaxPool2x2 : ConvTail.None);
         }
         finally
         {
@@ -126,7 +126,7 @@ public class ConvSingleChannelTests
         var x = Random(7 + 2 * 9 * 21, 7);
         var k = Random(5 + 27, 8);
         var y = new float[2 * 3 * 9 * 21];
-        ConvSingleChannel.Forward(x, 7, k, 5, null, 0, g, y, reluPool: false);
+        ConvSingleChannel.Forward(x, 7, k, 5, null, 0, g, y, ConvTail.None);
         AssertClose(ReferenceConv(x[7..], k[5..], null, g), y);
     }
 

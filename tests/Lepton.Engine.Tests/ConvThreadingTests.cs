@@ -120,7 +120,7 @@ public class ConvThreadingTests
                 var y = new float[g.O * g.OH * g.OW];
                 ConvWinograd.Forward(x, 0, w, 0, b, 0, g, y);
                 var pooled = new float[poolSize];
-                ConvWinograd.Forward(x, 0, w, 0, b, 0, g, pooled, pool: true);
+                ConvWinograd.Forward(x, 0, w, 0, b, 0, g, pooled, tail: ConvTail.ReluMaxPool2x2);
                 firstY ??= y;
                 firstPooled ??= pooled;
                 Assert.Equal(firstY, y);

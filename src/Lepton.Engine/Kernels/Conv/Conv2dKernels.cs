@@ -53,33 +53,36 @@ internal static class Conv2dKernels
 
     /// <summary>
     /// y (N,O,OH,OW) = conv(x (N,C,H,W), w (O,Cg,KH,KW)) + bias (O). <paramref name="packedWeights"/>, when given, is
-    /// <see cref="PackWeights"/> of w (a read-only weight packed once) and is used where the stride-1 path runs.
+    /// <see cref="PackWeights"/> of w (a read-only weight packed once) and is used where the stride-1 path runs. With
+    /// <paramref name="relu"/>, y = ReLU(conv + bias), each part of y rectified while it is still in cache (inference).
     /// </summary>
     public static void Forward<T>(T[] x, int xOffset, T[] w, int wOffset, T[]? bias, int biasOffset, ConvGeometry g, T[] y,
-        float[]? packedWeights = null)
+        float[]? packedWeights = null, bool relu = false)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         if (typeof(T) == typeof(float) && ConvDepthwise.Applies(g))
         {
-            ConvDepthwise.Forward((float[])(object)x, xOffset, (float[])(object)w, wOffset, (float[]?)(object?)bias, biasOffset, g, (float[])(object)y);
+            ConvDepthwise.Forward((float[])(object)x, xOffset, (float[])(object)w, wOffset, (float[]?)(object?)bias, biasOffset, g, (float[])(object)y,
+                relu);
             return;
         }
         if (typeof(T) == typeof(float) && ConvStride1.Applies(g))
         {
             ConvStride1.Forward((float[])(object)x, xOffset, (float[])(object)w, wOffset, (float[]?)(object?)bias, biasOffset, g, (float[])(object)y,
-                packedWeights);
+                packedWeights, relu);
             return;
         }
-        ForwardIm2Col(x, xOffset, w, wOffset, bias, biasOffset, g, y);
+        ForwardIm2Col(x, xOffset, w, wOffset, bias, biasOffset, g, y, relu);
     }
 
     // The chunk loop of an im2col forward: chunks of samples split into parts, one set of scratch buffers per part.
-    private static void ForwardIm2Col<T>(T[] x, int xOffset, T[] w, int wOffset, T[]? bias, int biasOffset, ConvGeometry g, T[] y)
+    private static void ForwardIm2Col<T>(T[] x, int xOffset, T[] w, int wOffset, T[]? bias, int biasOffset, ConvGeometry g, T[] y, bool relu)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         if (OneSampleSplits<T>(g))
         {
             ForwardOneSample((float[])(object)x, xOffset, (float[])(object)w, wOffset, (float[]?)(object?)bias, biasOffset, g, (float[])(object)y);
+            if (relu) ReluInPlace.Apply(y.AsSpan(0, g.O * g.OH * g.OW));
             return;
         }
         int ohw = g.OH * g.OW;
@@ -88,8 +91,8 @@ internal static class Conv2dKernels
         // Scratch comes from a pool (these buffers are large and needed on every step), one set per part.
         int parts = Math.Min(CpuParallel.ThreadCount, chunks);
         var job = ForwardChunks<T>.Current ??= new ForwardChunks<T>();
-        (job.X, job.XOffset, job.W, job.WOffset, job.Bias, job.BiasOffset, job.G, job.Y, job.Chunk, job.Chunks, job.Parts) =
-            (x, xOffset, w, wOffset, bias, biasOffset, g, y, chunk, chunks, parts);
+        (job.X, job.XOffset, job.W, job.WOffset, job.Bias, job.BiasOffset, job.G, job.Y, job.Chunk, job.Chunks, job.Parts, job.Relu) =
+            (x, xOffset, w, wOffset, bias, biasOffset, g, y, chunk, chunks, parts, relu);
         job.Cols = RentSlots(job.Cols, parts, g.C * g.KH * g.KW * chunk * ohw);
         job.Tmps = perSample ? null : RentSlots(job.TmpSlots, parts, g.O * chunk * ohw);
         if (job.Tmps is not null) job.TmpSlots = job.Tmps;
@@ -149,6 +152,7 @@ internal static class Conv2dKernels
         public T[][]? Tmps;
         public int XOffset, WOffset, BiasOffset, Chunk, Chunks, Parts;
         public ConvGeometry G;
+        public bool Relu;
 
         protected override void Run(int p0, int p1)
         {
@@ -158,6 +162,7 @@ internal static class Conv2dKernels
                 int n0 = c * Chunk, nb = Math.Min(Chunk, G.N - n0);
                 if (Tmps is null) ForwardPerSample(X, XOffset, W, WOffset, Bias, BiasOffset, G, Y, n0, nb, Cols[part]);
                 else ForwardBatched(X, XOffset, W, WOffset, Bias, BiasOffset, G, Y, n0, nb, Cols[part], Tmps[part]);
+                if (Relu) ReluInPlace.Apply(Y.AsSpan(n0 * G.O * G.OH * G.OW, nb * G.O * G.OH * G.OW));
             }
         }
     }

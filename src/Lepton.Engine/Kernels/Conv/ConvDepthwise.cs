@@ -37,8 +37,9 @@ internal static class ConvDepthwise
         public int Row(int kj, int r) => ((kj % S) * Hp + r) * Wh + kj / S;
     }
 
-    /// <summary>y (N,C,OH,OW) = depthwise conv of x (N,C,H,W) with w (C,1,3,3) + bias.</summary>
-    public static void Forward(float[] x, int xOffset, float[] w, int wOffset, float[]? bias, int biasOffset, ConvGeometry g, float[] y)
+    /// <summary>y (N,C,OH,OW) = depthwise conv of x (N,C,H,W) with w (C,1,3,3) + bias, and ReLU over each plane while in cache when <paramref name="relu"/>.</summary>
+    public static void Forward(float[] x, int xOffset, float[] w, int wOffset, float[]? bias, int biasOffset, ConvGeometry g, float[] y,
+        bool relu = false)
     {
         var lay = Layout.Of(g);
         int planes = g.N * g.C, ohw = g.OH * g.OW;
@@ -52,7 +53,9 @@ internal static class ConvDepthwise
                     int c = p % g.C;
                     Pad(x.AsSpan(xOffset + p * g.H * g.W, g.H * g.W), g, lay, pad);
                     float b = bias is null ? 0f : bias[biasOffset + c];
-                    ForwardPlane(pad, lay, w.AsSpan(wOffset + c * 9, 9), b, g, y.AsSpan(p * ohw, ohw));
+                    var plane = y.AsSpan(p * ohw, ohw);
+                    ForwardPlane(pad, lay, w.AsSpan(wOffset + c * 9, 9), b, g, plane);
+                    if (relu) ReluInPlace.Apply(plane);
                 }
             }
             finally { ArrayPool<float>.Shared.Return(pad); }

@@ -35,16 +35,17 @@ internal static partial class ConvSingleChannel
         && g.PH == 1 && g.PW == 1 && g.SH == 1 && g.SW == 1 && g.DH == 1 && g.DW == 1 && g.OW >= (Wide ? Lanes : Lanes256);
 
     /// <summary>
-    /// y = conv(x, w) + bias; with <paramref name="reluPool"/>, y = MaxPool2d(2)(ReLU(conv(x, w) + bias)) and OH, OW must be even.
+    /// y = tail(conv(x, w) + bias); with <see cref="ConvTail.ReluMaxPool2x2"/>, y = MaxPool2d(2)(ReLU(conv(x, w) + bias)) and OH, OW
+    /// must be even.
     /// </summary>
-    // x: (N,1,H,W), w: (O,1,3,3) → y: (N,O,H,W), or (N,O,H/2,W/2) with reluPool
-    public static void Forward(float[] x, int xOffset, float[] w, int wOffset, float[]? bias, int biasOffset, ConvGeometry g, float[] y, bool reluPool)
+    // x: (N,1,H,W), w: (O,1,3,3) → y: (N,O,H,W), or (N,O,H/2,W/2) when pooled
+    public static void Forward(float[] x, int xOffset, float[] w, int wOffset, float[]? bias, int biasOffset, ConvGeometry g, float[] y, ConvTail tail)
     {
-        if (reluPool && (g.OH % 2 != 0 || g.OW % 2 != 0))
+        if (tail == ConvTail.ReluMaxPool2x2 && (g.OH % 2 != 0 || g.OW % 2 != 0))
             throw new ArgumentException($"ConvSingleChannel: pooling needs an even output size, got {g.OH}x{g.OW}.");
         var job = PlaneJob.Current ??= new PlaneJob();
-        (job.X, job.XOffset, job.W, job.WOffset, job.Bias, job.BiasOffset, job.G, job.Y, job.ReluPool, job.Narrow) =
-            (x, xOffset, w, wOffset, bias, biasOffset, g, y, reluPool, !Wide);
+        (job.X, job.XOffset, job.W, job.WOffset, job.Bias, job.BiasOffset, job.G, job.Y, job.Tail, job.Narrow) =
+            (x, xOffset, w, wOffset, bias, biasOffset, g, y, tail, !Wide);
         try
         {
             CpuParallel.For(g.N * g.O, 9L * g.OH * g.OW / 4, job.Body);
@@ -64,7 +65,8 @@ internal static partial class ConvSingleChannel
         public float[]? Bias;
         public int XOffset, WOffset, BiasOffset;
         public ConvGeometry G;
-        public bool ReluPool, Narrow;
+        public ConvTail Tail;
+        public bool Narrow;
 
         protected override void Run(int p0, int p1)
         {
@@ -82,14 +84,17 @@ internal static partial class ConvSingleChannel
                     padded = n;
                     float b = Bias is null ? 0f : Bias[BiasOffset + o];
                     var taps = W.AsSpan(WOffset + o * 9, 9);
-                    if (ReluPool)
+                    if (Tail == ConvTail.ReluMaxPool2x2)
                     {
                         var pooled = Y.AsSpan(p * (g.OH / 2) * (g.OW / 2), g.OH / 2 * (g.OW / 2));
                         if (Narrow) PooledPlane256(pad, wp, taps, b, g, pooled);
                         else PooledPlane(pad, wp, taps, b, g, pooled);
+                        continue;
                     }
-                    else if (Narrow) Plane256(pad, wp, taps, b, g, Y.AsSpan(p * g.OH * g.OW, g.OH * g.OW));
-                    else Plane(pad, wp, taps, b, g, Y.AsSpan(p * g.OH * g.OW, g.OH * g.OW));
+                    var plane = Y.AsSpan(p * g.OH * g.OW, g.OH * g.OW);
+                    if (Narrow) Plane256(pad, wp, taps, b, g, plane);
+                    else Plane(pad, wp, taps, b, g, plane);
+                    if (Tail == ConvTail.Relu) ReluInPlace.Apply(plane);
                 }
             }
             finally

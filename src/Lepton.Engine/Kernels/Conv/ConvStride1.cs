@@ -49,11 +49,12 @@ internal static class ConvStride1
 
     /// <summary>
     /// y (N,O,OH,OW) = conv(x, w) + bias, threads taking whole chunks of samples as Conv2dKernels does; packedWeights,
-    /// when given, is <see cref="PackWeights"/> of w and saves packing it again (a served model's weights).
+    /// when given, is <see cref="PackWeights"/> of w and saves packing it again (a served model's weights). With
+    /// <paramref name="relu"/>, each sample's output goes through ReLU while it is in cache.
     /// </summary>
     public static void Forward(float[] x, int xOffset, float[] w, int wOffset, float[]? bias, int biasOffset, ConvGeometry g, float[] y,
-        float[]? packedWeights = null) =>
-        Forward(x, xOffset, w, wOffset, bias, biasOffset, g, y, packedWeights, pool: false);
+        float[]? packedWeights = null, bool relu = false) =>
+        Forward(x, xOffset, w, wOffset, bias, biasOffset, g, y, packedWeights, relu ? ConvTail.Relu : ConvTail.None);
 
     /// <summary>
     /// MaxPool2x2(ReLU(conv(x, w) + bias)) into <paramref name="pooled"/> (N,O,OH/2,OW/2), OH and OW even: each sample's
@@ -62,15 +63,15 @@ internal static class ConvStride1
     /// </summary>
     public static void ForwardReluMaxPool(float[] x, int xOffset, float[] w, int wOffset, float[]? bias, int biasOffset, ConvGeometry g,
         float[] pooled, float[]? packedWeights = null) =>
-        Forward(x, xOffset, w, wOffset, bias, biasOffset, g, pooled, packedWeights, pool: true);
+        Forward(x, xOffset, w, wOffset, bias, biasOffset, g, pooled, packedWeights, ConvTail.ReluMaxPool2x2);
 
     private static void Forward(float[] x, int xOffset, float[] w, int wOffset, float[]? bias, int biasOffset, ConvGeometry g, float[] y,
-        float[]? packedWeights, bool pool)
+        float[]? packedWeights, ConvTail tail)
     {
         // Prepacked weights are in the form of the path that takes g (see Conv2dKernels.PackWeights).
         if (ConvWinograd.AppliesForward(g))
         {
-            ConvWinograd.Forward(x, xOffset, w, wOffset, bias, biasOffset, g, y, packedWeights, pool);
+            ConvWinograd.Forward(x, xOffset, w, wOffset, bias, biasOffset, g, y, packedWeights, tail);
             return;
         }
         var layout = new ConvPaddedLayout(g);
@@ -88,8 +89,8 @@ internal static class ConvStride1
         try
         {
             job.Xpads.Rent(chunks.Parts, layout.InputSize(g));
-            if (pool) job.Outs.Rent(chunks.Parts, g.O * plane);
-            job.Start(chunks, layout, g, x, xOffset, y, new Sweep(pack, groupRows, g.Og, gk, off, biasPad, g.Groups, tiles, halves), pool);
+            if (tail == ConvTail.ReluMaxPool2x2) job.Outs.Rent(chunks.Parts, g.O * plane);
+            job.Start(chunks, layout, g, x, xOffset, y, new Sweep(pack, groupRows, g.Og, gk, off, biasPad, g.Groups, tiles, halves), tail);
         }
         finally
         {
@@ -112,11 +113,11 @@ internal static class ConvStride1
         private float[] _x = null!, _y = null!;
         private int _xOffset;
         private Sweep _sweep;
-        private bool _pool;
+        private ConvTail _tail;
 
-        public void Start(Chunks chunks, ConvPaddedLayout layout, ConvGeometry g, float[] x, int xOffset, float[] y, Sweep sweep, bool pool)
+        public void Start(Chunks chunks, ConvPaddedLayout layout, ConvGeometry g, float[] x, int xOffset, float[] y, Sweep sweep, ConvTail tail)
         {
-            (_chunks, _layout, _g, _x, _xOffset, _y, _sweep, _pool) = (chunks, layout, g, x, xOffset, y, sweep, pool);
+            (_chunks, _layout, _g, _x, _xOffset, _y, _sweep, _tail) = (chunks, layout, g, x, xOffset, y, sweep, tail);
             RunChunks(chunks.Count, chunks.Parts, chunks.Cost);
         }
 
@@ -127,9 +128,10 @@ internal static class ConvStride1
             for (int n = _chunks.First(c); n < _chunks.End(c); n++)
             {
                 _layout.Pad(_x, _xOffset + n * g.C * g.H * g.W, g.C, g.H, g.W, g.PH, g.PW, _layout.Hp, Xpads[part]);
-                if (!_pool)
+                if (_tail != ConvTail.ReluMaxPool2x2)
                 {
                     _sweep.Run(Xpads[part], g.Cg * _layout.InputPlane, _y, n * g.O * plane, plane);
+                    if (_tail == ConvTail.Relu) ReluInPlace.Apply(_y.AsSpan(n * g.O * plane, g.O * plane));
                     continue;
                 }
                 _sweep.Run(Xpads[part], g.Cg * _layout.InputPlane, Outs[part], 0, plane);

@@ -79,22 +79,22 @@ internal static class ConvWinograd
     /// <summary>
     /// y (N,O,OH,OW) = conv(x (N,C,H,W), w (O,C,3,3)) + bias; <paramref name="packedWeights"/>, when given, is
     /// <see cref="PackWeights"/> of w (a read-only weight transformed once) and saves transforming it per call. With
-    /// <paramref name="pool"/>, y is MaxPool2x2(ReLU(conv)) (N,O,OH/2,OW/2), each sample pooled while in cache.
+    /// <see cref="ConvTail.ReluMaxPool2x2"/>, y is MaxPool2x2(ReLU(conv)) (N,O,OH/2,OW/2), each sample pooled while in cache.
     /// </summary>
     public static void Forward(float[] x, int xOffset, float[] w, int wOffset, float[]? bias, int biasOffset, ConvGeometry g, float[] y,
-        float[]? packedWeights = null, bool pool = false)
+        float[]? packedWeights = null, ConvTail tail = ConvTail.None)
     {
         var plan = new Plan(g, ForwardTile(g), g.C, g.H, g.W, g.PH, g.PW, g.O, g.OH, g.OW) { Narrow = !Wide };
         if (packedWeights is not null)
         {
-            plan.Run(x, xOffset, packedWeights, bias, biasOffset, y, pool);
+            plan.Run(x, xOffset, packedWeights, bias, biasOffset, y, tail);
             return;
         }
         var pack = ArrayPool<float>.Shared.Rent(plan.PackSize);
         try
         {
             plan.PackForward(w, wOffset, pack);
-            plan.Run(x, xOffset, pack, bias, biasOffset, y, pool);
+            plan.Run(x, xOffset, pack, bias, biasOffset, y, tail);
         }
         finally { ArrayPool<float>.Shared.Return(pack); }
     }
@@ -160,7 +160,7 @@ internal static class ConvWinograd
 
         public int Samples => g.N;
 
-        public void Run(float[] src, int srcOffset, float[] pack, float[]? bias, int biasOffset, float[] dst, bool pool = false)
+        public void Run(float[] src, int srcOffset, float[] pack, float[]? bias, int biasOffset, float[] dst, ConvTail tail = ConvTail.None)
         {
             int chunk = Conv2dKernels.SamplesPerChunk(g), count = (g.N + chunk - 1) / chunk;
             int rowParts = RowParts();
@@ -172,8 +172,8 @@ internal static class ConvWinograd
             try
             {
                 job.Scratch.Rent(parts, scratchSize);
-                if (pool) job.Planes.Rent(parts, cout * oh * ow);
-                job.Start(this, src, srcOffset, pack, biasPad, dst, chunk, count, parts, Conv2dKernels.ChunkCost(g, chunk) / 2 * count / parts, pool,
+                if (tail == ConvTail.ReluMaxPool2x2) job.Planes.Rent(parts, cout * oh * ow);
+                job.Start(this, src, srcOffset, pack, biasPad, dst, chunk, count, parts, Conv2dKernels.ChunkCost(g, chunk) / 2 * count / parts, tail,
                     rowParts);
             }
             finally
@@ -196,7 +196,7 @@ internal static class ConvWinograd
         // A single sample (nb == 1) may be cut by tile rows: [tr0, tr1) converts only the input rows those tiles read and
         // writes only the output rows they make (pooled rows too, as m is even), so parts of a sample run on their own.
         public unsafe void Chunk(float[] src, int srcOffset, float[] pack, float[] biasPad, float[] dst, int n0, int nb, float[] scratch,
-            float[]? planes = null, int tr0 = 0, int tr1 = -1)
+            float[]? planes = null, int tr0 = 0, int tr1 = -1, bool relu = false)
         {
             int tileRows = TileRows, tileCols = TileCols, tiles = tileRows * tileCols;
             if (tr1 < 0) tr1 = tileRows;
@@ -261,6 +261,7 @@ internal static class ConvWinograd
                     {
                         ConvWinogradTransforms.ChannelsFirstRows(outs + (long)n * outSize, wo, coutPad, cout, oh, ow,
                             pd + (long)(n0 + n) * cout * oh * ow, rowFirst, rowEnd);
+                        if (relu) ReluInPlace.Rows(dst, (n0 + n) * cout * oh * ow, cout, oh, ow, rowFirst, rowEnd);
                         continue;
                     }
                     fixed (float* pp = planes)
@@ -279,29 +280,30 @@ internal static class ConvWinograd
         private Plan _plan;
         private float[] _src = null!, _pack = null!, _biasPad = null!, _dst = null!;
         private int _srcOffset, _chunk, _total, _rowParts;
-        private bool _pool;
+        private ConvTail _tail;
 
         // rowParts > 0: the one sample cut into that many parts by tile rows, one per thread.
         public void Start(Plan plan, float[] src, int srcOffset, float[] pack, float[] biasPad, float[] dst, int chunk, int count, int parts,
-            long cost, bool pool, int rowParts)
+            long cost, ConvTail tail, int rowParts)
         {
-            (_plan, _src, _srcOffset, _pack, _biasPad, _dst, _chunk, _total, _pool, _rowParts) =
-                (plan, src, srcOffset, pack, biasPad, dst, chunk, plan.Samples, pool, rowParts);
+            (_plan, _src, _srcOffset, _pack, _biasPad, _dst, _chunk, _total, _tail, _rowParts) =
+                (plan, src, srcOffset, pack, biasPad, dst, chunk, plan.Samples, tail, rowParts);
             if (rowParts > 0) RunEachPart(rowParts);
             else RunChunks(count, parts, cost);
         }
 
         protected override void RunChunk(int part, int c)
         {
-            var planes = _pool ? Planes[part] : null;
+            var planes = _tail == ConvTail.ReluMaxPool2x2 ? Planes[part] : null;
+            bool relu = _tail == ConvTail.Relu;
             if (_rowParts > 0)
             {
                 int rows = _plan.TileRows;
-                _plan.Chunk(_src, _srcOffset, _pack, _biasPad, _dst, 0, 1, Scratch[part], planes, rows * c / _rowParts, rows * (c + 1) / _rowParts);
+                _plan.Chunk(_src, _srcOffset, _pack, _biasPad, _dst, 0, 1, Scratch[part], planes, rows * c / _rowParts, rows * (c + 1) / _rowParts, relu);
                 return;
             }
             int n0 = c * _chunk;
-            _plan.Chunk(_src, _srcOffset, _pack, _biasPad, _dst, n0, Math.Min(_chunk, _total - n0), Scratch[part], planes);
+            _plan.Chunk(_src, _srcOffset, _pack, _biasPad, _dst, n0, Math.Min(_chunk, _total - n0), Scratch[part], planes, relu: relu);
         }
 
         // Drops the call's arrays and gives the scratch back.

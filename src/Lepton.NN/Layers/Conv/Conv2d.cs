@@ -62,13 +62,14 @@ public sealed class Conv2d : Module, ILayerConfig, IFusableLayer, IPlannableLaye
     }
 
     /// <summary>
-    /// A convolution, ReLU and 2x2 max pooling run as one op that pools each sample's convolution while it is in cache;
-    /// when a gradient is recorded it runs the conv and the fused ReLU+pool. A BatchNorm2d right after (then a ReLU, then
-    /// the pooling) folds into the convolution's weights in a prepared model.
+    /// A convolution, ReLU and 2x2 max pooling run as one op that pools each sample's convolution while it is in cache
+    /// (a convolution and ReLU alone: rectified while in cache); when a gradient is recorded the layers' ops run. A
+    /// BatchNorm2d right after (then a ReLU, then the pooling) folds into the convolution's weights in a prepared model.
     /// </summary>
     public LayerFusion? TryFuse(IReadOnlyList<Module> next)
     {
         if (next.Count >= 2 && next[0] is ReLU && IsMaxPool2x2(next[1])) return new LayerFusion(2, ForwardReluMaxPool2x2);
+        if (next.Count >= 1 && next[0] is ReLU) return new LayerFusion(1, ForwardRelu);
         if (next.Count == 0 || next[0] is not BatchNorm2d bn || bn.NumFeatures != OutChannels) return null;
         // Served (prepared) models only: the batch normalization folds into the weights; otherwise the layers run one by one.
         if (next.Count >= 3 && next[1] is ReLU && IsMaxPool2x2(next[2])) return new LayerFusion(3, x => ForwardFolded(x, bn, FoldedTail.ReluMaxPool2x2));
@@ -96,10 +97,17 @@ public sealed class Conv2d : Module, ILayerConfig, IFusableLayer, IPlannableLaye
         var o = Options;
         if (tail == FoldedTail.ReluMaxPool2x2)
             return PoolsEvenly(x) ? x.Conv2dReluMaxPool2d(w, b, o.Stride, o.Stride, o.Padding, o.Padding, o.Dilation, o.Dilation, o.Groups) : null;
-        var y = x.Conv2d(w, b, o.Stride, o.Stride, o.Padding, o.Padding, o.Dilation, o.Dilation, o.Groups);
-        if (tail != FoldedTail.Relu) return y;
-        // Nothing recorded and y is this call's own buffer: the ReLU overwrites it instead of filling a second one.
-        return NoGrad.IsActive || !x.RequiresGrad ? y.ReluInPlace() : y.Relu();
+        return tail == FoldedTail.Relu
+            ? x.Conv2dRelu(w, b, o.Stride, o.Stride, o.Padding, o.Padding, o.Dilation, o.Dilation, o.Groups)
+            : x.Conv2d(w, b, o.Stride, o.Stride, o.Padding, o.Padding, o.Dilation, o.Dilation, o.Groups);
+    }
+
+    // x: (N,C,H,W) → (N,O,OH,OW), ReLU(this(x))
+    private Tensor ForwardRelu(Tensor x)
+    {
+        Validate(x);
+        var o = Options;
+        return x.Conv2dRelu(_weight.Value, _bias?.Value, o.Stride, o.Stride, o.Padding, o.Padding, o.Dilation, o.Dilation, o.Groups);
     }
 
     /// <summary>

@@ -34,7 +34,8 @@ internal static class ConvDepthwise
 
         public int Size => S * Hp * Wh;
 
-        public int Row(int kj, int r) => ((kj % S) * Hp + r) * Wh + kj / S;
+        // S is 1 or 2: the phase and slot by mask and shift (an integer division here cost four to eighteen idivs per row).
+        public int Row(int kj, int r) => ((kj & (S - 1)) * Hp + r) * Wh + (kj >> (S - 1));
     }
 
     /// <summary>y (N,C,OH,OW) = depthwise conv of x (N,C,H,W) with w (C,1,3,3) + bias, and ReLU over each plane while in cache when <paramref name="relu"/>.</summary>
@@ -46,16 +47,16 @@ internal static class ConvDepthwise
         CpuParallel.For(planes, 9L * ohw / 2, (p0, p1) =>
         {
             var pad = ArrayPool<float>.Shared.Rent(lay.Size);
+            // Every plane writes the same inner positions, so the zero border and slack are cleared once, not per plane.
+            pad.AsSpan(0, lay.Size).Clear();
             try
             {
                 for (int p = p0; p < p1; p++)
                 {
                     int c = p % g.C;
-                    Pad(x.AsSpan(xOffset + p * g.H * g.W, g.H * g.W), g, lay, pad);
+                    Pad(x.AsSpan(xOffset + p * g.H * g.W, g.H * g.W), g, lay, pad, clear: false);
                     float b = bias is null ? 0f : bias[biasOffset + c];
-                    var plane = y.AsSpan(p * ohw, ohw);
-                    ForwardPlane(pad, lay, w.AsSpan(wOffset + c * 9, 9), b, g, plane);
-                    if (relu) ReluInPlace.Apply(plane);
+                    ForwardPlane(pad, lay, w.AsSpan(wOffset + c * 9, 9), b, g, y.AsSpan(p * ohw, ohw), relu);
                 }
             }
             finally { ArrayPool<float>.Shared.Return(pad); }
@@ -119,10 +120,11 @@ internal static class ConvDepthwise
         });
     }
 
-    // x plane (H,W) → zero-padded, phase-split rows.
-    private static void Pad(ReadOnlySpan<float> x, ConvGeometry g, Layout lay, float[] pad)
+    // x plane (H,W) → zero-padded, phase-split rows; without clear, only the inner positions are written (a scratch whose
+    // border is still zero from the plane before).
+    private static void Pad(ReadOnlySpan<float> x, ConvGeometry g, Layout lay, float[] pad, bool clear = true)
     {
-        pad.AsSpan(0, lay.Size).Clear();
+        if (clear) pad.AsSpan(0, lay.Size).Clear();
         for (int h = 0; h < g.H; h++)
         {
             var src = x.Slice(h * g.W, g.W);
@@ -147,11 +149,13 @@ internal static class ConvDepthwise
                     Sse.Shuffle(lo, hi, 0b11_01_11_01).StoreUnsafe(ref to, (nuint)(even + wi / 2 + 1));
                 }
             }
-            for (; wi < g.W; wi++)
+            // The rest in pairs (x[2m] to phase 1 slot m, x[2m+1] to phase 0 slot m+1): no per-element parity branch.
+            for (; wi + 1 < g.W; wi += 2)
             {
-                int j = wi + 1;
-                pad[((j & 1) == 0 ? even : odd) + (j >> 1)] = src[wi];
+                pad[odd + (wi >> 1)] = src[wi];
+                pad[even + (wi >> 1) + 1] = src[wi + 1];
             }
+            if (wi < g.W) pad[odd + (wi >> 1)] = src[wi];
         }
     }
 
@@ -188,12 +192,18 @@ internal static class ConvDepthwise
         }
     }
 
-    private static void ForwardPlane(float[] pad, Layout lay, ReadOnlySpan<float> w, float b, ConvGeometry g, Span<float> y)
+    // y = conv of the padded plane (+ b), and ReLU (ReluOp's values) before each store when relu.
+    private static void ForwardPlane(float[] pad, Layout lay, ReadOnlySpan<float> w, float b, ConvGeometry g, Span<float> y, bool relu = false)
     {
         int vc = Vector<float>.Count, s = lay.S;
         ref float p0 = ref MemoryMarshal.GetArrayDataReference(pad);
         Vector<float> w0 = new(w[0]), w1 = new(w[1]), w2 = new(w[2]), w3 = new(w[3]), w4 = new(w[4]), w5 = new(w[5]),
             w6 = new(w[6]), w7 = new(w[7]), w8 = new(w[8]), vb = new(b);
+        var op = new ReluOp();
+        int rest = g.OW % vc;
+        // The tail's lanes that exist, for a masked store (AVX, 8-lane vectors); otherwise they are stored one by one.
+        bool masked = Avx.IsSupported && vc == Vector256<float>.Count && rest > 0;
+        var mask = Vector256.LessThan(Vector256.Create(0, 1, 2, 3, 4, 5, 6, 7), Vector256.Create(rest)).AsSingle();
         for (int oh = 0; oh < g.OH; oh++)
         {
             int r = oh * s;
@@ -207,6 +217,7 @@ internal static class ConvDepthwise
                 var acc = vb + w0 * Load(ref p0, t00 + ow) + w1 * Load(ref p0, t01 + ow) + w2 * Load(ref p0, t02 + ow);
                 acc += w3 * Load(ref p0, t10 + ow) + w4 * Load(ref p0, t11 + ow) + w5 * Load(ref p0, t12 + ow);
                 acc += w6 * Load(ref p0, t20 + ow) + w7 * Load(ref p0, t21 + ow) + w8 * Load(ref p0, t22 + ow);
+                if (relu) acc = op.Apply(acc);
                 acc.CopyTo(yRow.Slice(ow));
             }
             if (ow == g.OW) continue;
@@ -222,7 +233,10 @@ internal static class ConvDepthwise
             tail += w6 * Load(ref p0, t20 + ow);
             tail += w7 * Load(ref p0, t21 + ow);
             tail += w8 * Load(ref p0, t22 + ow);
-            for (int i = 0; i < g.OW - ow; i++) yRow[ow + i] = tail[i];
+            if (relu) tail = op.Apply(tail);
+            if (masked) StoreMasked(yRow.Slice(ow), mask, tail);
+            else
+                for (int i = 0; i < g.OW - ow; i++) yRow[ow + i] = tail[i];
         }
     }
 
@@ -279,6 +293,13 @@ internal static class ConvDepthwise
         taps[3] += Vector.Sum(a3); taps[4] += Vector.Sum(a4); taps[5] += Vector.Sum(a5);
         taps[6] += Vector.Sum(a6); taps[7] += Vector.Sum(a7); taps[8] += Vector.Sum(a8);
         taps[9] += Vector.Sum(ab);
+    }
+
+    // The lanes of v that mask selects, written to the start of y (which holds at least that many).
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe void StoreMasked(Span<float> y, Vector256<float> mask, Vector<float> v)
+    {
+        fixed (float* py = y) Avx.MaskStore(py, mask, v.AsVector256());
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -204,12 +204,13 @@ internal static class ConvDepthwise
         // The tail's lanes that exist, for a masked store (AVX, 8-lane vectors); otherwise they are stored one by one.
         bool masked = Avx.IsSupported && vc == Vector256<float>.Count && rest > 0;
         var mask = Vector256.LessThan(Vector256.Create(0, 1, 2, 3, 4, 5, 6, 7), Vector256.Create(rest)).AsSingle();
+        // The nine taps' offsets for output row 0; each output row is S padded rows further down.
+        int b00 = lay.Row(0, 0), b01 = lay.Row(1, 0), b02 = lay.Row(2, 0), b10 = lay.Row(0, 1), b11 = lay.Row(1, 1), b12 = lay.Row(2, 1),
+            b20 = lay.Row(0, 2), b21 = lay.Row(1, 2), b22 = lay.Row(2, 2), step = s * lay.Wh;
         for (int oh = 0; oh < g.OH; oh++)
         {
-            int r = oh * s;
-            int t00 = lay.Row(0, r), t01 = lay.Row(1, r), t02 = lay.Row(2, r);
-            int t10 = lay.Row(0, r + 1), t11 = lay.Row(1, r + 1), t12 = lay.Row(2, r + 1);
-            int t20 = lay.Row(0, r + 2), t21 = lay.Row(1, r + 2), t22 = lay.Row(2, r + 2);
+            int d = oh * step;
+            int t00 = b00 + d, t01 = b01 + d, t02 = b02 + d, t10 = b10 + d, t11 = b11 + d, t12 = b12 + d, t20 = b20 + d, t21 = b21 + d, t22 = b22 + d;
             var yRow = y.Slice(oh * g.OW, g.OW);
             int ow = 0;
             for (; ow + vc <= g.OW; ow += vc)

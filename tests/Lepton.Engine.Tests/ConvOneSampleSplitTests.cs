@@ -4,8 +4,9 @@ using Lepton.Engine.Threading;
 namespace Lepton.Engine.Tests;
 
 /// <summary>
-/// One sample through an im2col convolution (a strided 3x3 layer at batch 1) has its output channels split across the
-/// threads: the reference's values, and the same bits as that sample inside a batch and as on one thread.
+/// One sample through an im2col convolution (a strided 3x3 layer at batch 1) or the stride-1 direct kernels (a pointwise
+/// layer at batch 1) has its output channels split across the threads: the reference's values, and the same bits as that
+/// sample inside a batch and as on one thread.
 /// </summary>
 [Collection(ThreadCountCollection.Name)]
 public class ConvOneSampleSplitTests
@@ -52,5 +53,46 @@ public class ConvOneSampleSplitTests
         Conv2dReference.Forward<float>(x.AsSpan(c * hw * hw, c * hw * hw), w, b ?? [], one, expected);
         for (int i = 0; i < outSize; i++)
             Assert.True(Math.Abs(expected[i] - alone[i]) <= 2e-5f * (1 + Math.Abs(expected[i])), $"at {i}: {expected[i]} vs {alone[i]}");
+    }
+
+    [Theory]
+    [InlineData(96, 16, 44, 1, true)] // a pointwise layer; 44 outputs end in a partial 8-row panel
+    [InlineData(4, 48, 64, 3, false)] // a shallow 3x3 layer (too few input channels for Winograd)
+    public void DirectOneSample_MatchesTheReferenceAndTheBatchedBits(int c, int hw, int o, int k, bool relu)
+    {
+        var one = new ConvGeometry(N: 1, C: c, H: hw, W: hw, O: o, KH: k, KW: k, SH: 1, SW: 1, PH: k / 2, PW: k / 2);
+        var three = one with { N = 3 };
+        Assert.True(ConvStride1.DirectApplies(one) && !ConvWinograd.AppliesForward(one), "the case must run the direct kernels");
+        var x = Random(3 * c * hw * hw, 4);
+        var w = Random(o * c * k * k, 5);
+        var b = Random(o, 6);
+        int outSize = o * one.OH * one.OW;
+
+        int threads = CpuParallel.ThreadCount;
+        var alone = new float[outSize];
+        var batched = new float[3 * outSize];
+        var single = new float[outSize];
+        try
+        {
+            CpuParallel.ThreadCount = 2;
+            ConvStride1.Forward(x, c * hw * hw, w, 0, b, 0, one, alone, relu: relu);
+            ConvStride1.Forward(x, 0, w, 0, b, 0, three, batched, relu: relu);
+            CpuParallel.ThreadCount = 1;
+            ConvStride1.Forward(x, c * hw * hw, w, 0, b, 0, one, single, relu: relu);
+        }
+        finally
+        {
+            CpuParallel.ThreadCount = threads;
+        }
+        Assert.Equal(batched.AsSpan(outSize, outSize).ToArray(), alone);
+        Assert.Equal(single, alone);
+
+        var expected = new float[outSize];
+        Conv2dReference.Forward<float>(x.AsSpan(c * hw * hw, c * hw * hw), w, b, one, expected);
+        for (int i = 0; i < outSize; i++)
+        {
+            float e = relu ? Math.Max(expected[i], 0f) : expected[i];
+            Assert.True(Math.Abs(e - alone[i]) <= 2e-5f * (1 + Math.Abs(e)), $"at {i}: {e} vs {alone[i]}");
+        }
     }
 }

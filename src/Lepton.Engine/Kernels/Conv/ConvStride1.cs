@@ -89,8 +89,14 @@ internal static class ConvStride1
         try
         {
             job.Xpads.Rent(chunks.Parts, layout.InputSize(g));
+            var sweep = new Sweep(pack, groupRows, g.Og, gk, off, biasPad, g.Groups, tiles, halves);
+            if (OneSampleSplits(g, tail))
+            {
+                job.StartRows(layout, g, x, xOffset, y, sweep, tail, Math.Min(CpuParallel.ThreadCount, groupRows / PanelRows));
+                return;
+            }
             if (tail == ConvTail.ReluMaxPool2x2) job.Outs.Rent(chunks.Parts, g.O * plane);
-            job.Start(chunks, layout, g, x, xOffset, y, new Sweep(pack, groupRows, g.Og, gk, off, biasPad, g.Groups, tiles, halves), tail);
+            job.Start(chunks, layout, g, x, xOffset, y, sweep, tail);
         }
         finally
         {
@@ -102,7 +108,17 @@ internal static class ConvStride1
         }
     }
 
-    // Forward's chunk loop: each sample padded into the part's slot, then swept. One per thread, reused.
+    // One sample (a served request) is one chunk, so the chunk loop runs it on one core; from this many multiply-adds (a
+    // MobileNet's pointwise layers: 1.6-3.2M) its output channels are cut across the threads instead, after one padding.
+    // Each output is the same kernel's sum either way, so the same bits.
+    private const long OneSampleSplitMacs = 1L << 20;
+
+    private static bool OneSampleSplits(ConvGeometry g, ConvTail tail) =>
+        g.N == 1 && g.Groups == 1 && tail != ConvTail.ReluMaxPool2x2 && CpuParallel.ThreadCount > 1 && !CpuParallel.InSplitBody
+        && g.O >= 2 * PanelRows && (long)g.O * g.GroupK * g.OH * g.OW >= OneSampleSplitMacs;
+
+    // Forward's chunk loop: each sample padded into the part's slot, then swept. One per thread, reused. With row parts,
+    // the one sample is padded once and part p sweeps its share of the 8-row weight panels.
     private sealed class ForwardJob : ConvChunkJob
     {
         [ThreadStatic] public static ForwardJob? Current;
@@ -114,10 +130,18 @@ internal static class ConvStride1
         private int _xOffset;
         private Sweep _sweep;
         private ConvTail _tail;
+        private int _rowParts;
+
+        public void StartRows(ConvPaddedLayout layout, ConvGeometry g, float[] x, int xOffset, float[] y, Sweep sweep, ConvTail tail, int parts)
+        {
+            (_layout, _g, _x, _xOffset, _y, _sweep, _tail, _rowParts) = (layout, g, x, xOffset, y, sweep, tail, parts);
+            layout.Pad(x, xOffset, g.C, g.H, g.W, g.PH, g.PW, layout.Hp, Xpads[0]);
+            RunEachPart(parts);
+        }
 
         public void Start(Chunks chunks, ConvPaddedLayout layout, ConvGeometry g, float[] x, int xOffset, float[] y, Sweep sweep, ConvTail tail)
         {
-            (_chunks, _layout, _g, _x, _xOffset, _y, _sweep, _tail) = (chunks, layout, g, x, xOffset, y, sweep, tail);
+            (_chunks, _layout, _g, _x, _xOffset, _y, _sweep, _tail, _rowParts) = (chunks, layout, g, x, xOffset, y, sweep, tail, 0);
             RunChunks(chunks.Count, chunks.Parts, chunks.Cost);
         }
 
@@ -125,6 +149,14 @@ internal static class ConvStride1
         {
             var g = _g;
             int plane = g.OH * g.OW;
+            if (_rowParts > 0)
+            {
+                int panels = (g.O + PanelRows - 1) / PanelRows;
+                int r0 = panels * c / _rowParts * PanelRows, r1 = Math.Min(g.O, panels * (c + 1) / _rowParts * PanelRows);
+                _sweep.Run(Xpads[0], g.Cg * _layout.InputPlane, _y, 0, plane, r0, r1);
+                if (_tail == ConvTail.Relu) ReluInPlace.Apply(_y.AsSpan(r0 * plane, (r1 - r0) * plane));
+                return;
+            }
             for (int n = _chunks.First(c); n < _chunks.End(c); n++)
             {
                 _layout.Pad(_x, _xOffset + n * g.C * g.H * g.W, g.C, g.H, g.W, g.PH, g.PW, _layout.Hp, Xpads[part]);
@@ -260,22 +292,24 @@ internal static class ConvStride1
 
     // dst[(gi, row), valid q] = bias[(gi, row)] + Σ_j pack[(gi, row), j] · src[gi*groupStride + off[j] + q]: every
     // 8-row weight panel against every 32-wide tile of the padded output grid, group by group, written straight
-    // into the dense output planes (ldd apart) of one sample.
+    // into the dense output planes (ldd apart) of one sample; only rows [rowFirst, rowEnd) of each group (multiples of 8)
+    // when given.
     private readonly struct Sweep(float[] pack, int groupRows, int perGroup, int k, int[] off, float[] bias, int groups,
         int tiles, int[] halves)
     {
-        public unsafe void Run(float[] src, int groupStride, float[] dst, int dstOffset, int ldd)
+        public unsafe void Run(float[] src, int groupStride, float[] dst, int dstOffset, int ldd, int rowFirst = 0, int rowEnd = -1)
         {
             int block = BlockRows(k);
+            if (rowEnd < 0) rowEnd = groupRows;
             fixed (float* ps = src, pp = pack, pb = bias, pd = dst)
             fixed (int* po = off, ph = halves)
             {
                 for (int gi = 0; gi < groups; gi++)
                 {
                     float* s = ps + (long)gi * groupStride;
-                    for (int r0 = 0; r0 < groupRows; r0 += block)
+                    for (int r0 = rowFirst; r0 < rowEnd; r0 += block)
                     {
-                        int r1 = Math.Min(groupRows, r0 + block);
+                        int r1 = Math.Min(rowEnd, r0 + block);
                         for (int t = 0; t < tiles; t++)
                         for (int r = r0; r < r1; r += PanelRows)
                         {

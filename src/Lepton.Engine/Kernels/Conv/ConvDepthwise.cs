@@ -18,7 +18,7 @@ namespace Lepton.Engine.Kernels;
 /// padded row goes to phase p, slot j). Output column ow then reads tap (ki, kj) at phase kj % S, row oh*S + ki, slot ow + kj / S:
 /// a contiguous run for stride 2 as for stride 1, so every tap is one vector load per 8 outputs.
 /// </remarks>
-internal static class ConvDepthwise
+internal static partial class ConvDepthwise
 {
     /// <summary>Tests switch the path off to run the im2col path on the same shapes.</summary>
     [ThreadStatic] internal static bool Disabled;
@@ -42,6 +42,11 @@ internal static class ConvDepthwise
     public static void Forward(float[] x, int xOffset, float[] w, int wOffset, float[]? bias, int biasOffset, ConvGeometry g, float[] y,
         bool relu = false)
     {
+        if (InterleavedApplies(g))
+        {
+            ForwardInterleaved(x, xOffset, w, wOffset, bias, biasOffset, g, y, relu);
+            return;
+        }
         var lay = Layout.Of(g);
         int planes = g.N * g.C, ohw = g.OH * g.OW;
         CpuParallel.For(planes, 9L * ohw / 2, (p0, p1) =>

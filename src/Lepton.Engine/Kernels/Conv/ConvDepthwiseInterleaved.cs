@@ -1,0 +1,179 @@
+using System.Buffers;
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+using Lepton.Engine.Threading;
+
+namespace Lepton.Engine.Kernels;
+
+/// <summary>
+/// The depthwise forward 8 channels at a time, for small planes: each (sample, 8-channel block) is transposed into a
+/// zero-bordered pixel-major buffer ((H+2) x (W+2) pixels of 8 channels), every output pixel is nine 8-lane multiply-adds
+/// with no row tail and no stride-2 phase split, and the block is transposed back into its 8 planes. A plane of 7x7 costs
+/// the per-plane kernel more in row set-up and tails than in arithmetic. Each output column sums in the order the
+/// per-plane kernel's row loop gives it (vector body, or the scalar-order tail), so the bits are that kernel's.
+/// </summary>
+internal static partial class ConvDepthwise
+{
+    private const int Block = 8;
+
+    /// <summary>Tests switch the channel-block path off to run the per-plane kernel on the same shapes.</summary>
+    [ThreadStatic] internal static bool InterleavedDisabled;
+
+    /// <summary>
+    /// Whether the channel-block path takes g: output rows narrower than a vector (all tail in the per-plane kernel), or
+    /// stride 2 with rows of up to 16 (the per-plane kernel's phase split costs more than the arithmetic). Measured on
+    /// MobileNet's blocks at batch 256: 7x7 3.6 -> 1.0 ms, stride 2 to 7x7 4.0 -> 1.7 ms and to 14x14 4.7 -> 2.9 ms; 14x14
+    /// at stride 1 was 3.8 -> 4.1-4.4 ms, so it stays per plane.
+    /// </summary>
+    internal static bool InterleavedApplies(ConvGeometry g) =>
+        !InterleavedDisabled && Avx.IsSupported && g.C % Block == 0 && g.H * g.W >= Block && g.OH * g.OW >= Block
+        && (g.OW < Vector<float>.Count || (g.SH == 2 && g.OW <= 16));
+
+    // y (N,C,OH,OW) = depthwise conv of x (N,C,H,W) with w (C,1,3,3) + bias [, ReLU], C a multiple of 8.
+    private static unsafe void ForwardInterleaved(float[] x, int xOffset, float[] w, int wOffset, float[]? bias, int biasOffset, ConvGeometry g,
+        float[] y, bool relu)
+    {
+        int blocks = g.C / Block, ohw = g.OH * g.OW;
+        // taps: (blocks, 10, 8): the nine taps' weights of each block's 8 channels, then their biases.
+        var taps = ArrayPool<float>.Shared.Rent(blocks * 10 * Block);
+        // Where input element q of a plane lands in the padded pixel-major buffer (in pixels).
+        var at = ArrayPool<int>.Shared.Rent(g.H * g.W);
+        for (int q = 0; q < g.H * g.W; q++) at[q] = (q / g.W + 1) * (g.W + 2) + q % g.W + 1;
+        try
+        {
+            for (int cb = 0; cb < blocks; cb++)
+            for (int l = 0; l < Block; l++)
+            {
+                int c = cb * Block + l;
+                for (int t = 0; t < 9; t++) taps[(cb * 10 + t) * Block + l] = w[wOffset + c * 9 + t];
+                taps[(cb * 10 + 9) * Block + l] = bias is null ? 0f : bias[biasOffset + c];
+            }
+            CpuParallel.For(g.N * blocks, 9L * ohw * Block / 2, (i0, i1) =>
+            {
+                int wp = g.W + 2, padSize = (g.H + 2) * wp * Block;
+                var pad = ArrayPool<float>.Shared.Rent(padSize);
+                var outs = ArrayPool<float>.Shared.Rent(ohw * Block);
+                // Every block writes the same inner pixels, so the zero border is cleared once.
+                pad.AsSpan(0, padSize).Clear();
+                try
+                {
+                    fixed (float* px = x, py = y, pt = taps, pp = pad, po = outs)
+                    fixed (int* pa = at)
+                        for (int i = i0; i < i1; i++)
+                        {
+                            int n = i / blocks, cb = i % blocks;
+                            long first = (long)n * g.C + cb * Block;
+                            Gather(px + xOffset + first * g.H * g.W, g.H * g.W, pa, pp);
+                            Block8(pp, pt + cb * 10 * Block, g, po, relu);
+                            Scatter(po, ohw, py + first * ohw);
+                        }
+                }
+                finally
+                {
+                    ArrayPool<float>.Shared.Return(pad);
+                    ArrayPool<float>.Shared.Return(outs);
+                }
+            });
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(taps);
+            ArrayPool<int>.Shared.Return(at);
+        }
+    }
+
+    // 8 planes of hw elements, consecutive in src → pixel at[q] of the padded pixel-major buffer, lane = plane: 8x8
+    // transposes of 8 elements of each plane, the last group flush with the plane's end (it rewrites a few pixels).
+    private static unsafe void Gather(float* src, int hw, int* at, float* pad)
+    {
+        for (int q0 = 0; q0 < hw; q0 += Block)
+        {
+            int q = Math.Min(q0, hw - Block);
+            Transpose8(src + q, hw, out var p0, out var p1, out var p2, out var p3, out var p4, out var p5, out var p6, out var p7);
+            p0.Store(pad + at[q] * Block); p1.Store(pad + at[q + 1] * Block);
+            p2.Store(pad + at[q + 2] * Block); p3.Store(pad + at[q + 3] * Block);
+            p4.Store(pad + at[q + 4] * Block); p5.Store(pad + at[q + 5] * Block);
+            p6.Store(pad + at[q + 6] * Block); p7.Store(pad + at[q + 7] * Block);
+        }
+    }
+
+    // The pixel-major output (ohw pixels of 8 lanes) → 8 consecutive planes of ohw, by 8x8 transposes (the last flush).
+    private static unsafe void Scatter(float* outs, int ohw, float* dst)
+    {
+        for (int q0 = 0; q0 < ohw; q0 += Block)
+        {
+            int q = Math.Min(q0, ohw - Block);
+            Transpose8(outs + q * Block, Block, out var l0, out var l1, out var l2, out var l3, out var l4, out var l5, out var l6, out var l7);
+            l0.Store(dst + q); l1.Store(dst + ohw + q); l2.Store(dst + 2 * ohw + q); l3.Store(dst + 3 * ohw + q);
+            l4.Store(dst + 4 * ohw + q); l5.Store(dst + 5 * ohw + q); l6.Store(dst + 6 * ohw + q); l7.Store(dst + 7 * ohw + q);
+        }
+    }
+
+    // Rows r of the 8x8 block at src (rows ld apart) → column vectors: c_j[r] = src[r*ld + j].
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe void Transpose8(float* src, int ld, out Vector256<float> c0, out Vector256<float> c1, out Vector256<float> c2,
+        out Vector256<float> c3, out Vector256<float> c4, out Vector256<float> c5, out Vector256<float> c6, out Vector256<float> c7)
+    {
+        var r0 = Avx.LoadVector256(src); var r1 = Avx.LoadVector256(src + ld);
+        var r2 = Avx.LoadVector256(src + 2 * ld); var r3 = Avx.LoadVector256(src + 3 * ld);
+        var r4 = Avx.LoadVector256(src + 4 * ld); var r5 = Avx.LoadVector256(src + 5 * ld);
+        var r6 = Avx.LoadVector256(src + 6 * ld); var r7 = Avx.LoadVector256(src + 7 * ld);
+        var t0 = Avx.UnpackLow(r0, r1); var t1 = Avx.UnpackHigh(r0, r1);
+        var t2 = Avx.UnpackLow(r2, r3); var t3 = Avx.UnpackHigh(r2, r3);
+        var t4 = Avx.UnpackLow(r4, r5); var t5 = Avx.UnpackHigh(r4, r5);
+        var t6 = Avx.UnpackLow(r6, r7); var t7 = Avx.UnpackHigh(r6, r7);
+        var u0 = Avx.Shuffle(t0, t2, 0x44); var u1 = Avx.Shuffle(t0, t2, 0xEE);
+        var u2 = Avx.Shuffle(t1, t3, 0x44); var u3 = Avx.Shuffle(t1, t3, 0xEE);
+        var u4 = Avx.Shuffle(t4, t6, 0x44); var u5 = Avx.Shuffle(t4, t6, 0xEE);
+        var u6 = Avx.Shuffle(t5, t7, 0x44); var u7 = Avx.Shuffle(t5, t7, 0xEE);
+        c0 = Avx.Permute2x128(u0, u4, 0x20); c1 = Avx.Permute2x128(u1, u5, 0x20);
+        c2 = Avx.Permute2x128(u2, u6, 0x20); c3 = Avx.Permute2x128(u3, u7, 0x20);
+        c4 = Avx.Permute2x128(u0, u4, 0x31); c5 = Avx.Permute2x128(u1, u5, 0x31);
+        c6 = Avx.Permute2x128(u2, u6, 0x31); c7 = Avx.Permute2x128(u3, u7, 0x31);
+    }
+
+    // outs[(oh, ow)] = bias + Σ taps · pad around (oh*S, ow*S), 8 channels per vector.
+    private static unsafe void Block8(float* pad, float* taps, ConvGeometry g, float* outs, bool relu)
+    {
+        var w0 = Vector256.Load(taps); var w1 = Vector256.Load(taps + 8); var w2 = Vector256.Load(taps + 16);
+        var w3 = Vector256.Load(taps + 24); var w4 = Vector256.Load(taps + 32); var w5 = Vector256.Load(taps + 40);
+        var w6 = Vector256.Load(taps + 48); var w7 = Vector256.Load(taps + 56); var w8 = Vector256.Load(taps + 64);
+        var vb = Vector256.Load(taps + 72);
+        int s = g.SH, wp = g.W + 2, row = wp * Block;
+        // The per-plane kernel's row loop sums columns [0, body) in whole vectors and the rest tap by tap.
+        int body = g.OW - g.OW % Vector<float>.Count;
+        for (int oh = 0; oh < g.OH; oh++)
+        {
+            float* top = pad + oh * s * row;
+            float* o = outs + oh * g.OW * Block;
+            for (int ow = 0; ow < g.OW; ow++)
+            {
+                float* t = top + ow * s * Block;
+                Vector256<float> acc;
+                if (ow < body)
+                {
+                    acc = vb + w0 * Vector256.Load(t) + w1 * Vector256.Load(t + Block) + w2 * Vector256.Load(t + 2 * Block);
+                    acc += w3 * Vector256.Load(t + row) + w4 * Vector256.Load(t + row + Block) + w5 * Vector256.Load(t + row + 2 * Block);
+                    acc += w6 * Vector256.Load(t + 2 * row) + w7 * Vector256.Load(t + 2 * row + Block) + w8 * Vector256.Load(t + 2 * row + 2 * Block);
+                }
+                else
+                {
+                    acc = vb + w0 * Vector256.Load(t);
+                    acc += w1 * Vector256.Load(t + Block);
+                    acc += w2 * Vector256.Load(t + 2 * Block);
+                    acc += w3 * Vector256.Load(t + row);
+                    acc += w4 * Vector256.Load(t + row + Block);
+                    acc += w5 * Vector256.Load(t + row + 2 * Block);
+                    acc += w6 * Vector256.Load(t + 2 * row);
+                    acc += w7 * Vector256.Load(t + 2 * row + Block);
+                    acc += w8 * Vector256.Load(t + 2 * row + 2 * Block);
+                }
+                // ReluOp's values: x where x > 0, else 0 (NaN and -0 to 0).
+                if (relu) acc = Vector256.ConditionalSelect(Vector256.GreaterThan(acc, Vector256<float>.Zero), acc, Vector256<float>.Zero);
+                acc.Store(o + ow * Block);
+            }
+        }
+    }
+}

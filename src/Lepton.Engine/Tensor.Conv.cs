@@ -79,6 +79,12 @@ public sealed partial class Tensor
                 relu ? ConvTail.Relu : ConvTail.None);
             return new Tensor(yStorage, new Shape(g.N, g.O, g.OH, g.OW));
         }
+        // A served pointwise layer over small planes: one GEMM per sample against the weight packed once.
+        if (typeof(T) == typeof(float) && w.Storage.IsReadOnly && ConvPointwiseGemm.Applies(g))
+        {
+            ConvPointwiseGemm.Forward(x.Data<float>(), x.Offset, PackedPointwiseWeight(w, g), b?.Data<float>(), b?.Offset ?? 0, g, (float[])(object)y, relu);
+            return new Tensor(yStorage, new Shape(g.N, g.O, g.OH, g.OW));
+        }
         var packed = typeof(T) == typeof(float) && w.Storage.IsReadOnly && ConvStride1.Applies(g) ? PackedConvWeight(w, g) : null;
         Conv2dKernels.Forward(x.Data<T>(), x.Offset, w.Data<T>(), w.Offset, b?.Data<T>(), b?.Offset ?? 0, g, y, packed, relu);
         return new Tensor(yStorage, new Shape(g.N, g.O, g.OH, g.OW));
@@ -91,6 +97,11 @@ public sealed partial class Tensor
     private static float[]? PackedConvWeight(Tensor w, ConvGeometry g) =>
         w.Storage.Derived((w.Offset, g.O, g.Cg, g.KH, g.KW, g.Groups, WinogradTile: ConvWinograd.ForwardTile(g)), (w, g),
             static (_, s) => Conv2dKernels.PackWeights(s.w.Data<float>(), s.w.Offset, s.g) ?? []);
+
+    // wᵀ packed once as the GEMM's B (for the default micro-kernel; ConvPointwiseGemm.Applies is false under an override).
+    private static PackedGemmB PackedPointwiseWeight(Tensor w, ConvGeometry g) =>
+        w.Storage.Derived((w.Offset, g.O, g.C), (w, g),
+            static (_, s) => ConvPointwiseGemm.PackWeights(s.w.Data<float>(), s.w.Offset, s.g));
 
     private static Tensor?[] Conv2dBackward<T>(Tensor x, Tensor w, Tensor gy, ConvGeometry g, bool needX, bool needW, bool needB)
         where T : unmanaged, IFloatingPointIeee754<T>

@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Numerics;
-using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 using Lepton.Engine.Threading;
@@ -91,7 +90,7 @@ internal static partial class ConvDepthwise
         for (int q0 = 0; q0 < hw; q0 += Block)
         {
             int q = Math.Min(q0, hw - Block);
-            Transpose8(src + q, hw, out var p0, out var p1, out var p2, out var p3, out var p4, out var p5, out var p6, out var p7);
+            Transpose8x8.Load(src + q, hw, out var p0, out var p1, out var p2, out var p3, out var p4, out var p5, out var p6, out var p7);
             p0.Store(pad + at[q] * Block); p1.Store(pad + at[q + 1] * Block);
             p2.Store(pad + at[q + 2] * Block); p3.Store(pad + at[q + 3] * Block);
             p4.Store(pad + at[q + 4] * Block); p5.Store(pad + at[q + 5] * Block);
@@ -105,33 +104,10 @@ internal static partial class ConvDepthwise
         for (int q0 = 0; q0 < ohw; q0 += Block)
         {
             int q = Math.Min(q0, ohw - Block);
-            Transpose8(outs + q * Block, Block, out var l0, out var l1, out var l2, out var l3, out var l4, out var l5, out var l6, out var l7);
+            Transpose8x8.Load(outs + q * Block, Block, out var l0, out var l1, out var l2, out var l3, out var l4, out var l5, out var l6, out var l7);
             l0.Store(dst + q); l1.Store(dst + ohw + q); l2.Store(dst + 2 * ohw + q); l3.Store(dst + 3 * ohw + q);
             l4.Store(dst + 4 * ohw + q); l5.Store(dst + 5 * ohw + q); l6.Store(dst + 6 * ohw + q); l7.Store(dst + 7 * ohw + q);
         }
-    }
-
-    // Rows r of the 8x8 block at src (rows ld apart) → column vectors: c_j[r] = src[r*ld + j].
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static unsafe void Transpose8(float* src, int ld, out Vector256<float> c0, out Vector256<float> c1, out Vector256<float> c2,
-        out Vector256<float> c3, out Vector256<float> c4, out Vector256<float> c5, out Vector256<float> c6, out Vector256<float> c7)
-    {
-        var r0 = Avx.LoadVector256(src); var r1 = Avx.LoadVector256(src + ld);
-        var r2 = Avx.LoadVector256(src + 2 * ld); var r3 = Avx.LoadVector256(src + 3 * ld);
-        var r4 = Avx.LoadVector256(src + 4 * ld); var r5 = Avx.LoadVector256(src + 5 * ld);
-        var r6 = Avx.LoadVector256(src + 6 * ld); var r7 = Avx.LoadVector256(src + 7 * ld);
-        var t0 = Avx.UnpackLow(r0, r1); var t1 = Avx.UnpackHigh(r0, r1);
-        var t2 = Avx.UnpackLow(r2, r3); var t3 = Avx.UnpackHigh(r2, r3);
-        var t4 = Avx.UnpackLow(r4, r5); var t5 = Avx.UnpackHigh(r4, r5);
-        var t6 = Avx.UnpackLow(r6, r7); var t7 = Avx.UnpackHigh(r6, r7);
-        var u0 = Avx.Shuffle(t0, t2, 0x44); var u1 = Avx.Shuffle(t0, t2, 0xEE);
-        var u2 = Avx.Shuffle(t1, t3, 0x44); var u3 = Avx.Shuffle(t1, t3, 0xEE);
-        var u4 = Avx.Shuffle(t4, t6, 0x44); var u5 = Avx.Shuffle(t4, t6, 0xEE);
-        var u6 = Avx.Shuffle(t5, t7, 0x44); var u7 = Avx.Shuffle(t5, t7, 0xEE);
-        c0 = Avx.Permute2x128(u0, u4, 0x20); c1 = Avx.Permute2x128(u1, u5, 0x20);
-        c2 = Avx.Permute2x128(u2, u6, 0x20); c3 = Avx.Permute2x128(u3, u7, 0x20);
-        c4 = Avx.Permute2x128(u0, u4, 0x31); c5 = Avx.Permute2x128(u1, u5, 0x31);
-        c6 = Avx.Permute2x128(u2, u6, 0x31); c7 = Avx.Permute2x128(u3, u7, 0x31);
     }
 
     // outs[(oh, ow)] = bias + Σ taps · pad around (oh*S, ow*S), 8 channels per vector.

@@ -39,7 +39,7 @@ public static class ConvKernelTimes
         var gx = needX ? new float[x.Length] : null;
         var gw = new float[w.Length];
         var gb = new float[o];
-        object?[] fwdArgs = [x, 0, w, 0, b, 0, g, y, null]; // null: no prepacked weight panels
+        object?[] fwdArgs = ForwardArgs(Forward, [x, 0, w, 0, b, 0, g, y, null]); // null: no prepacked weight panels
         object?[] bwdArgs = [x, 0, w, 0, gy, g, gx, gw, gb];
         var fwd = Time(reps, () => Forward.Invoke(null, fwdArgs));
         var bwd = Time(reps, () =>
@@ -49,6 +49,16 @@ public static class ConvKernelTimes
         });
         Console.WriteLine($"{name,-38} fwd best {fwd.best,7:F3} median {fwd.median,7:F3} cpu {fwd.cpu,7:F3}   " +
             $"bwd best {bwd.best,7:F3} median {bwd.median,7:F3} cpu {bwd.cpu,7:F3} ms");
+    }
+
+    /// <summary>
+    /// args, then the defaults of any optional parameters a newer engine's Forward has beyond them (so the bench still
+    /// reaches older and newer builds by reflection).
+    /// </summary>
+    internal static object?[] ForwardArgs(MethodInfo forward, object?[] args)
+    {
+        var parameters = forward.GetParameters();
+        return [.. args, .. parameters.Skip(args.Length).Select(p => p.DefaultValue)];
     }
 
     // best and median wall time, and the least CPU time of the calling thread: with LEPTON_THREADS=1 all the work runs

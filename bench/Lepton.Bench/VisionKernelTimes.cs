@@ -58,7 +58,7 @@ public static class VisionKernelTimes
             .GetField("Disabled", BindingFlags.NonPublic | BindingFlags.Static)!;
         void Step()
         {
-            Forward.Invoke(null, [x, 0, w, 0, b, 0, g, y, null]);
+            Forward.Invoke(null, ConvKernelTimes.ForwardArgs(Forward, [x, 0, w, 0, b, 0, g, y, null]));
             Array.Clear(gx);
             Backward.Invoke(null, [x, 0, w, 0, gy, g, gx, gw, gb]);
         }

@@ -23,36 +23,9 @@ public class ConvOneSampleSplitTests
     public void StridedOneSample_MatchesTheReferenceAndTheBatchedBits(int c, int hw, int o, bool withBias)
     {
         var one = new ConvGeometry(N: 1, C: c, H: hw, W: hw, O: o, KH: 3, KW: 3, SH: 2, SW: 2, PH: 1, PW: 1);
-        var three = one with { N = 3 };
-        var x = Random(3 * c * hw * hw, 1);
         var w = Random(o * c * 9, 2);
         var b = withBias ? Random(o, 3) : null;
-        int outSize = o * one.OH * one.OW;
-
-        int threads = CpuParallel.ThreadCount;
-        var alone = new float[outSize];
-        var batched = new float[3 * outSize];
-        var single = new float[outSize];
-        try
-        {
-            // The second sample of the batch, alone (offset into the same input), split across two threads.
-            CpuParallel.ThreadCount = 2;
-            Conv2dKernels.Forward(x, c * hw * hw, w, 0, b, 0, one, alone);
-            Conv2dKernels.Forward(x, 0, w, 0, b, 0, three, batched);
-            CpuParallel.ThreadCount = 1;
-            Conv2dKernels.Forward(x, c * hw * hw, w, 0, b, 0, one, single);
-        }
-        finally
-        {
-            CpuParallel.ThreadCount = threads;
-        }
-        Assert.Equal(batched.AsSpan(outSize, outSize).ToArray(), alone);
-        Assert.Equal(single, alone);
-
-        var expected = new float[outSize];
-        Conv2dReference.Forward<float>(x.AsSpan(c * hw * hw, c * hw * hw), w, b ?? [], one, expected);
-        for (int i = 0; i < outSize; i++)
-            Assert.True(Math.Abs(expected[i] - alone[i]) <= 2e-5f * (1 + Math.Abs(expected[i])), $"at {i}: {expected[i]} vs {alone[i]}");
+        AssertSplitMatches(one, w, b, relu: false, (x, xOffset, g, y) => Conv2dKernels.Forward(x, xOffset, w, 0, b, 0, g, y));
     }
 
     [Theory]
@@ -61,13 +34,18 @@ public class ConvOneSampleSplitTests
     public void DirectOneSample_MatchesTheReferenceAndTheBatchedBits(int c, int hw, int o, int k, bool relu)
     {
         var one = new ConvGeometry(N: 1, C: c, H: hw, W: hw, O: o, KH: k, KW: k, SH: 1, SW: 1, PH: k / 2, PW: k / 2);
-        var three = one with { N = 3 };
         Assert.True(ConvStride1.DirectApplies(one) && !ConvWinograd.AppliesForward(one), "the case must run the direct kernels");
-        var x = Random(3 * c * hw * hw, 4);
         var w = Random(o * c * k * k, 5);
         var b = Random(o, 6);
-        int outSize = o * one.OH * one.OW;
+        AssertSplitMatches(one, w, b, relu, (x, xOffset, g, y) => ConvStride1.Forward(x, xOffset, w, 0, b, 0, g, y, relu: relu));
+    }
 
+    // The second of three samples through forward alone on two threads (split), inside the batch, and alone on one
+    // thread: the same bits, and the reference's values (rectified when relu).
+    private static void AssertSplitMatches(ConvGeometry one, float[] w, float[]? b, bool relu, Action<float[], int, ConvGeometry, float[]> forward)
+    {
+        int inSize = one.C * one.H * one.W, outSize = one.O * one.OH * one.OW;
+        var x = Random(3 * inSize, 1);
         int threads = CpuParallel.ThreadCount;
         var alone = new float[outSize];
         var batched = new float[3 * outSize];
@@ -75,10 +53,10 @@ public class ConvOneSampleSplitTests
         try
         {
             CpuParallel.ThreadCount = 2;
-            ConvStride1.Forward(x, c * hw * hw, w, 0, b, 0, one, alone, relu: relu);
-            ConvStride1.Forward(x, 0, w, 0, b, 0, three, batched, relu: relu);
+            forward(x, inSize, one, alone);
+            forward(x, 0, one with { N = 3 }, batched);
             CpuParallel.ThreadCount = 1;
-            ConvStride1.Forward(x, c * hw * hw, w, 0, b, 0, one, single, relu: relu);
+            forward(x, inSize, one, single);
         }
         finally
         {
@@ -88,7 +66,7 @@ public class ConvOneSampleSplitTests
         Assert.Equal(single, alone);
 
         var expected = new float[outSize];
-        Conv2dReference.Forward<float>(x.AsSpan(c * hw * hw, c * hw * hw), w, b, one, expected);
+        Conv2dReference.Forward<float>(x.AsSpan(inSize, inSize), w, b ?? [], one, expected);
         for (int i = 0; i < outSize; i++)
         {
             float e = relu ? Math.Max(expected[i], 0f) : expected[i];

@@ -4,8 +4,9 @@ using Lepton.Engine.Threading;
 namespace Lepton.Engine.Tests;
 
 /// <summary>
-/// The depthwise forward's 8-channel path (small or strided planes, transposed to pixel-major and back) gives the bits of
-/// the per-plane kernel it stands in for, and the reference's values, with and without bias and ReLU, on one and two threads.
+/// The depthwise 8-channel paths (planes transposed to pixel-major blocks and back): the forward (small or strided planes)
+/// and the input gradient give the bits of the per-plane kernels they stand in for; the weight and bias gradients sum in
+/// their own order, close to the per-plane kernel's; all give the reference's values and the same bits on one and two threads.
 /// </summary>
 [Collection(ThreadCountCollection.Name)]
 public class ConvDepthwiseInterleavedTests
@@ -57,6 +58,61 @@ public class ConvDepthwiseInterleavedTests
             float e = relu ? Math.Max(expected[i], 0f) : expected[i];
             Assert.True(Math.Abs(e - blocks[i]) <= 1e-5f * (1 + Math.Abs(e)), $"at {i}: {e} vs {blocks[i]}");
         }
+    }
+
+    [Theory]
+    [InlineData(3, 16, 14, 14, 1)]  // stride 1: the forward of gy with the flipped kernel
+    [InlineData(2, 8, 7, 7, 1)]
+    [InlineData(2, 24, 28, 28, 2)]  // stride 2: the scatter
+    [InlineData(4, 8, 13, 11, 2)]   // odd sizes
+    public void Gradients_GiveThePerPlaneInputGradientBitsAndTheReference(int n, int c, int h, int w, int stride)
+    {
+        var g = new ConvGeometry(N: n, C: c, H: h, W: w, O: c, KH: 3, KW: 3, SH: stride, SW: stride, PH: 1, PW: 1, Groups: c);
+        Assert.True(ConvDepthwise.InterleavedBackwardApplies(g));
+        var x = Random(n * c * h * w + 3, 4);
+        var wt = Random(c * 9 + 2, 5);
+        var gy = Random(n * c * g.OH * g.OW, 6);
+        (float[] Gx, float[] Gw, float[] Gb) Run(int threads, bool perPlane)
+        {
+            var (gx, gw, gb) = (new float[n * c * h * w], new float[c * 9], new float[c]);
+            int saved = CpuParallel.ThreadCount;
+            try
+            {
+                CpuParallel.ThreadCount = threads;
+                ConvDepthwise.InterleavedDisabled = perPlane;
+                ConvDepthwise.Backward(x, 3, wt, 2, gy, g, gx, gw, gb);
+            }
+            finally
+            {
+                ConvDepthwise.InterleavedDisabled = false;
+                CpuParallel.ThreadCount = saved;
+            }
+            return (gx, gw, gb);
+        }
+        var blocks = Run(2, perPlane: false);
+        var oneThread = Run(1, perPlane: false);
+        var planes = Run(1, perPlane: true);
+        Assert.Equal(planes.Gx, blocks.Gx);
+        Assert.Equal(oneThread.Gx, blocks.Gx);
+        Assert.Equal(oneThread.Gw, blocks.Gw);
+        Assert.Equal(oneThread.Gb, blocks.Gb);
+
+        var gxRef = new float[blocks.Gx.Length];
+        var gwRef = new float[c * 9];
+        var gbRef = new float[c];
+        Conv2dReference.BackwardInput<float>(gy, wt.AsSpan(2, c * 9), g, gxRef);
+        Conv2dReference.BackwardWeight<float>(x.AsSpan(3, n * c * h * w), gy, g, gwRef, gbRef);
+        AssertClose(gxRef, blocks.Gx);
+        AssertClose(gwRef, blocks.Gw);
+        AssertClose(gbRef, blocks.Gb);
+        AssertClose(planes.Gw, blocks.Gw);
+    }
+
+    private static void AssertClose(float[] expected, float[] actual)
+    {
+        Assert.Equal(expected.Length, actual.Length);
+        for (int i = 0; i < expected.Length; i++)
+            Assert.True(Math.Abs(expected[i] - actual[i]) <= 2e-5f * (1 + Math.Abs(expected[i])), $"at {i}: {expected[i]} vs {actual[i]}");
     }
 
     [Fact]

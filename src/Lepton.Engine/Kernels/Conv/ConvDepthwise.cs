@@ -71,6 +71,12 @@ internal static partial class ConvDepthwise
     /// <summary>gx, gw and gb (written; gx's previous contents are not kept) from gy; null for any not wanted.</summary>
     public static void Backward(float[] x, int xOffset, float[] w, int wOffset, float[] gy, ConvGeometry g, float[]? gx, float[]? gw, float[]? gb)
     {
+        if (InterleavedBackwardApplies(g))
+        {
+            if (gx is not null) InputGradientInterleaved(w, wOffset, gy, g, gx);
+            if (gw is not null || gb is not null) WeightGradientInterleaved(x, xOffset, gy, g, gw, gb);
+            return;
+        }
         var lay = Layout.Of(g);
         int ohw = g.OH * g.OW;
         if (gx is not null)

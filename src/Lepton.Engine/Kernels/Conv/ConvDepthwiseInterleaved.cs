@@ -35,20 +35,10 @@ internal static partial class ConvDepthwise
         float[] y, bool relu)
     {
         int blocks = g.C / Block, ohw = g.OH * g.OW;
-        // taps: (blocks, 10, 8): the nine taps' weights of each block's 8 channels, then their biases.
-        var taps = ArrayPool<float>.Shared.Rent(blocks * 10 * Block);
-        // Where input element q of a plane lands in the padded pixel-major buffer (in pixels).
-        var at = ArrayPool<int>.Shared.Rent(g.H * g.W);
-        for (int q = 0; q < g.H * g.W; q++) at[q] = (q / g.W + 1) * (g.W + 2) + q % g.W + 1;
+        var taps = BlockTaps(w, wOffset, bias, biasOffset, g.C);
+        var at = PaddedPixels(g);
         try
         {
-            for (int cb = 0; cb < blocks; cb++)
-            for (int l = 0; l < Block; l++)
-            {
-                int c = cb * Block + l;
-                for (int t = 0; t < 9; t++) taps[(cb * 10 + t) * Block + l] = w[wOffset + c * 9 + t];
-                taps[(cb * 10 + 9) * Block + l] = bias is null ? 0f : bias[biasOffset + c];
-            }
             CpuParallel.For(g.N * blocks, 9L * ohw * Block / 2, (i0, i1) =>
             {
                 int wp = g.W + 2, padSize = (g.H + 2) * wp * Block;
@@ -81,6 +71,27 @@ internal static partial class ConvDepthwise
             ArrayPool<float>.Shared.Return(taps);
             ArrayPool<int>.Shared.Return(at);
         }
+    }
+
+    // (C/8, 10, 8), rented: the nine taps' weights of each block's 8 channels, then their biases (0 without).
+    private static float[] BlockTaps(float[] w, int wOffset, float[]? bias, int biasOffset, int channels)
+    {
+        var taps = ArrayPool<float>.Shared.Rent(channels / Block * 10 * Block);
+        for (int c = 0; c < channels; c++)
+        {
+            int cb = c / Block, l = c % Block;
+            for (int t = 0; t < 9; t++) taps[(cb * 10 + t) * Block + l] = w[wOffset + c * 9 + t];
+            taps[(cb * 10 + 9) * Block + l] = bias is null ? 0f : bias[biasOffset + c];
+        }
+        return taps;
+    }
+
+    // Rented: where input element q of a plane lands in the padded pixel-major block (in pixels).
+    private static int[] PaddedPixels(ConvGeometry g)
+    {
+        var at = ArrayPool<int>.Shared.Rent(g.H * g.W);
+        for (int q = 0; q < g.H * g.W; q++) at[q] = (q / g.W + 1) * (g.W + 2) + q % g.W + 1;
+        return at;
     }
 
     // 8 planes of hw elements, consecutive in src → pixel at[q] of the padded pixel-major buffer, lane = plane: 8x8

@@ -81,7 +81,7 @@ internal static partial class ConvDepthwise
             {
                 var pad = ArrayPool<float>.Shared.Rent(padSize);
                 var grad = ArrayPool<float>.Shared.Rent(ohw * Block);
-                var sums = new float[10 * Block];
+                Span<float> sums = stackalloc float[10 * Block];
                 // Every sample writes the same inner pixels, so the zero border is cleared once.
                 pad.AsSpan(0, padSize).Clear();
                 try

@@ -16,6 +16,7 @@ public class ConvPointwiseGemmTests
     [InlineData(5, 24, 7, 7, 40, true, false)] // MobileNet's 7x7 blocks, scaled down
     [InlineData(3, 64, 3, 5, 32, false, true)] // 15 pixels: the last 8 flush with the plane's end
     [InlineData(2, 16, 8, 8, 16, true, true)]  // 64 pixels, the largest plane taken
+    [InlineData(2, 128, 7, 7, 256, true, true)] // 1.6M multiply-adds: one sample's GEMM split across the threads
     public void ServedPointwise_MatchesTheReferenceAndKeepsItsBitsPerSample(int n, int c, int h, int w, int o, bool withBias, bool relu)
     {
         var g = new ConvGeometry(N: n, C: c, H: h, W: w, O: o, KH: 1, KW: 1);

@@ -23,6 +23,10 @@ internal static class ConvPointwiseGemm
 
     private const int Lanes = 8;
 
+    // One sample (a served request) is one item of the sample loop, and its GEMM (3.2M multiply-adds for a 256->256 layer
+    // at 7x7) is under the GEMM's own split size: from this size it is split across the threads anyway (same bits).
+    private const long OneSampleSplitMacs = 1L << 20;
+
     // Not under a GEMM kernel override (tests of other kernels' paths): the weight is packed for the default kernel.
     public static bool Applies(ConvGeometry g) =>
         !Disabled && Avx.IsSupported && Gemm.KernelOverride == GemmKernelKind.Auto && g.KH == 1 && g.KW == 1 && g.SH == 1 && g.SW == 1 && g.PH == 0 && g.PW == 0 && g.DH == 1
@@ -35,6 +39,7 @@ internal static class ConvPointwiseGemm
     public static void Forward(float[] x, int xOffset, PackedGemmB w, float[]? bias, int biasOffset, ConvGeometry g, float[] y, bool relu)
     {
         int hw = g.OH * g.OW;
+        bool split = g.N == 1 && (long)g.C * g.O * hw >= OneSampleSplitMacs;
         var zeros = bias is null ? ArrayPool<float>.Shared.Rent(g.O) : null;
         if (zeros is not null) Array.Clear(zeros, 0, g.O);
         var b = bias ?? zeros!;
@@ -49,7 +54,7 @@ internal static class ConvPointwiseGemm
                     for (int n = n0; n < n1; n++)
                     {
                         // xᵀ: the sample's (C, HW) block read as op(A) = Aᵀ with lda = HW.
-                        Gemm.SgemmPacked(transA: true, hw, 1f, x, xOffset + n * g.C * hw, hw, w, 0f, product, 0, g.O);
+                        Gemm.SgemmPacked(transA: true, hw, 1f, x, xOffset + n * g.C * hw, hw, w, 0f, product, 0, g.O, split);
                         TransposeBack(product, hw, g.O, b, bOffset, relu, y, n * g.O * hw);
                     }
                 }

@@ -67,7 +67,16 @@ public static partial class Gemm
     /// result as <see cref="Sgemm"/> on the unpacked B, without packing it again.
     /// </summary>
     public static void SgemmPacked(bool transA, int m, float alpha, float[] a, int aOffset, int lda,
-        PackedGemmB b, float beta, float[] c, int cOffset, int ldc)
+        PackedGemmB b, float beta, float[] c, int cOffset, int ldc) =>
+        SgemmPacked(transA, m, alpha, a, aOffset, lda, b, beta, c, cOffset, ldc, splitAlways: false);
+
+    /// <summary>
+    /// <see cref="SgemmPacked(bool, int, float, float[], int, int, PackedGemmB, float, float[], int, int)"/>; with
+    /// <paramref name="splitAlways"/> split across the threads whatever its size (see <see cref="Sgemm(bool, bool, int, int, int, float, float[], int, int, float[], int, int, float, float[], int, int, bool)"/>).
+    /// Same bits either way.
+    /// </summary>
+    internal static void SgemmPacked(bool transA, int m, float alpha, float[] a, int aOffset, int lda,
+        PackedGemmB b, float beta, float[] c, int cOffset, int ldc, bool splitAlways)
     {
         ArgumentNullException.ThrowIfNull(b);
         ArgumentOutOfRangeException.ThrowIfNegative(m);
@@ -86,9 +95,9 @@ public static partial class Gemm
         var job = new SgemmJob(transA, false, m, n, k, alpha, a, aOffset, lda, b.Data, 0, 0, beta, c, cOffset, ldc) { Packed = b };
         switch (kind)
         {
-            case GemmKernelKind.Avx512: Split<Avx512GemmKernel>(job); break;
-            case GemmKernelKind.Avx2: Split<Avx2GemmKernel>(job); break;
-            default: Split<ScalarGemmKernel>(job); break;
+            case GemmKernelKind.Avx512: Split<Avx512GemmKernel>(job, splitAlways); break;
+            case GemmKernelKind.Avx2: Split<Avx2GemmKernel>(job, splitAlways); break;
+            default: Split<ScalarGemmKernel>(job, splitAlways); break;
         }
     }
 }

@@ -54,9 +54,9 @@ internal static partial class ConvDepthwise
                         {
                             int n = i / blocks, cb = i % blocks;
                             long first = (long)n * g.C + cb * Block;
-                            Gather(px + xOffset + first * g.H * g.W, g.H * g.W, pa, pp);
+                            PaddedPixelsOf(px + xOffset + first * g.H * g.W, g.H * g.W, pa, pp);
                             Block8(pp, pt + cb * 10 * Block, g, po, relu);
-                            Scatter(po, ohw, py + first * ohw);
+                            PlanesOf(po, ohw, py + first * ohw);
                         }
                 }
                 finally
@@ -96,7 +96,7 @@ internal static partial class ConvDepthwise
 
     // 8 planes of hw elements, consecutive in src → pixel at[q] of the padded pixel-major buffer, lane = plane: 8x8
     // transposes of 8 elements of each plane, the last group flush with the plane's end (it rewrites a few pixels).
-    private static unsafe void Gather(float* src, int hw, int* at, float* pad)
+    private static unsafe void PaddedPixelsOf(float* src, int hw, int* at, float* pad)
     {
         for (int q0 = 0; q0 < hw; q0 += Block)
         {
@@ -110,7 +110,7 @@ internal static partial class ConvDepthwise
     }
 
     // The pixel-major output (ohw pixels of 8 lanes) → 8 consecutive planes of ohw, by 8x8 transposes (the last flush).
-    private static unsafe void Scatter(float* outs, int ohw, float* dst)
+    private static unsafe void PlanesOf(float* outs, int ohw, float* dst)
     {
         for (int q0 = 0; q0 < ohw; q0 += Block)
         {

@@ -49,10 +49,10 @@ internal static partial class ConvDepthwise
                         {
                             int n = i / blocks, cb = i % blocks;
                             long first = (long)n * g.C + cb * Block;
-                            GatherDense(pg + first * ohw, ohw, pd);
+                            PixelsOf(pg + first * ohw, ohw, pd);
                             new Span<float>(pp, padSize).Clear();
-                            Scatter2(pd, pt + cb * 10 * Block, g, pp);
-                            Ungather(pp, g.H * g.W, pa, px + first * g.H * g.W);
+                            ScatterStride2(pd, pt + cb * 10 * Block, g, pp);
+                            PlanesOfPadded(pp, g.H * g.W, pa, px + first * g.H * g.W);
                         }
                 }
                 finally
@@ -94,8 +94,8 @@ internal static partial class ConvDepthwise
                             for (int n = 0; n < g.N; n++)
                             {
                                 long first = (long)n * g.C + cb * Block;
-                                Gather(px + xOffset + first * g.H * g.W, g.H * g.W, pa, pp);
-                                GatherDense(pg + first * ohw, ohw, pd);
+                                PaddedPixelsOf(px + xOffset + first * g.H * g.W, g.H * g.W, pa, pp);
+                                PixelsOf(pg + first * ohw, ohw, pd);
                                 TapSums(pp, pd, g, ps);
                             }
                             for (int l = 0; l < Block; l++)
@@ -145,7 +145,7 @@ internal static partial class ConvDepthwise
 
     // Stride 2: pad (the zeroed padded block) at tap (ki, kj) of output (oh, ow) += w[tap] · grad[(oh, ow)], looping oh, ki,
     // kj, then ow, as the per-plane scatter does, so each input pixel gathers its terms in the same order.
-    private static unsafe void Scatter2(float* grad, float* taps, ConvGeometry g, float* pad)
+    private static unsafe void ScatterStride2(float* grad, float* taps, ConvGeometry g, float* pad)
     {
         int row = (g.W + 2) * Block;
         for (int oh = 0; oh < g.OH; oh++)
@@ -166,7 +166,7 @@ internal static partial class ConvDepthwise
     }
 
     // 8 planes of count elements, consecutive in src → count pixels of 8 lanes (lane = plane), by 8x8 transposes.
-    private static unsafe void GatherDense(float* src, int count, float* dst)
+    private static unsafe void PixelsOf(float* src, int count, float* dst)
     {
         for (int q0 = 0; q0 < count; q0 += Block)
         {
@@ -178,8 +178,8 @@ internal static partial class ConvDepthwise
         }
     }
 
-    // The inverse of Gather: pixel at[q] of the padded block → element q of each of the 8 planes at dst.
-    private static unsafe void Ungather(float* pad, int hw, int* at, float* dst)
+    // The inverse of PaddedPixelsOf: pixel at[q] of the padded block → element q of each of the 8 planes at dst.
+    private static unsafe void PlanesOfPadded(float* pad, int hw, int* at, float* dst)
     {
         var rows = stackalloc float[Block * Block];
         for (int q0 = 0; q0 < hw; q0 += Block)

@@ -41,35 +41,46 @@ internal static partial class ConvDepthwise
         {
             CpuParallel.For(g.N * blocks, 9L * ohw * Block / 2, (i0, i1) =>
             {
-                int wp = g.W + 2, padSize = (g.H + 2) * wp * Block;
-                var pad = ArrayPool<float>.Shared.Rent(padSize);
-                var outs = ArrayPool<float>.Shared.Rent(ohw * Block);
                 // Every block writes the same inner pixels, so the zero border is cleared once.
-                pad.AsSpan(0, padSize).Clear();
-                try
-                {
-                    fixed (float* px = x, py = y, pt = taps, pp = pad, po = outs)
-                    fixed (int* pa = at)
-                        for (int i = i0; i < i1; i++)
-                        {
-                            int n = i / blocks, cb = i % blocks;
-                            long first = (long)n * g.C + cb * Block;
-                            PaddedPixelsOf(px + xOffset + first * g.H * g.W, g.H * g.W, pa, pp);
-                            Block8(pp, pt + cb * 10 * Block, g, po, relu);
-                            PlanesOf(po, ohw, py + first * ohw);
-                        }
-                }
-                finally
-                {
-                    ArrayPool<float>.Shared.Return(pad);
-                    ArrayPool<float>.Shared.Return(outs);
-                }
+                using var scratch = new BlockScratch(g, clearPad: true);
+                fixed (float* px = x, py = y, pt = taps, pp = scratch.Pad, po = scratch.Pixels)
+                fixed (int* pa = at)
+                    for (int i = i0; i < i1; i++)
+                    {
+                        int n = i / blocks, cb = i % blocks;
+                        long first = (long)n * g.C + cb * Block;
+                        PaddedPixelsOf(px + xOffset + first * g.H * g.W, g.H * g.W, pa, pp);
+                        Block8(pp, pt + cb * 10 * Block, g, po, relu);
+                        PlanesOf(po, ohw, py + first * ohw);
+                    }
             });
         }
         finally
         {
             ArrayPool<float>.Shared.Return(taps);
             ArrayPool<int>.Shared.Return(at);
+        }
+    }
+
+    // A part's scratch: the padded pixel-major block of an input ((H+2) x (W+2) pixels) and the pixel-major block of an
+    // output or gradient (OH x OW pixels), rented and given back.
+    private readonly struct BlockScratch : IDisposable
+    {
+        public readonly float[] Pad, Pixels;
+        public readonly int PadSize;
+
+        public BlockScratch(ConvGeometry g, bool clearPad)
+        {
+            PadSize = (g.H + 2) * (g.W + 2) * Block;
+            Pad = ArrayPool<float>.Shared.Rent(PadSize);
+            Pixels = ArrayPool<float>.Shared.Rent(g.OH * g.OW * Block);
+            if (clearPad) Pad.AsSpan(0, PadSize).Clear();
+        }
+
+        public void Dispose()
+        {
+            ArrayPool<float>.Shared.Return(Pad);
+            ArrayPool<float>.Shared.Return(Pixels);
         }
     }
 

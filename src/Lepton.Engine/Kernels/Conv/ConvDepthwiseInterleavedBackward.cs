@@ -32,34 +32,26 @@ internal static partial class ConvDepthwise
             finally { ArrayPool<float>.Shared.Return(flipped); }
             return;
         }
-        int blocks = g.C / Block, ohw = g.OH * g.OW, wp = g.W + 2, padSize = (g.H + 2) * wp * Block;
+        int blocks = g.C / Block, ohw = g.OH * g.OW;
         var taps = BlockTaps(w, wOffset, null, 0, g.C);
         var at = PaddedPixels(g);
         try
         {
             CpuParallel.For(g.N * blocks, 9L * ohw * Block / 2, (i0, i1) =>
             {
-                var pad = ArrayPool<float>.Shared.Rent(padSize);
-                var grad = ArrayPool<float>.Shared.Rent(ohw * Block);
-                try
-                {
-                    fixed (float* pg = gy, px = gx, pt = taps, pp = pad, pd = grad)
-                    fixed (int* pa = at)
-                        for (int i = i0; i < i1; i++)
-                        {
-                            int n = i / blocks, cb = i % blocks;
-                            long first = (long)n * g.C + cb * Block;
-                            PixelsOf(pg + first * ohw, ohw, pd);
-                            new Span<float>(pp, padSize).Clear();
-                            ScatterStride2(pd, pt + cb * 10 * Block, g, pp);
-                            PlanesOfPadded(pp, g.H * g.W, pa, px + first * g.H * g.W);
-                        }
-                }
-                finally
-                {
-                    ArrayPool<float>.Shared.Return(pad);
-                    ArrayPool<float>.Shared.Return(grad);
-                }
+                using var scratch = new BlockScratch(g, clearPad: false);
+                fixed (float* pg = gy, px = gx, pt = taps, pp = scratch.Pad, pd = scratch.Pixels)
+                fixed (int* pa = at)
+                    for (int i = i0; i < i1; i++)
+                    {
+                        int n = i / blocks, cb = i % blocks;
+                        long first = (long)n * g.C + cb * Block;
+                        PixelsOf(pg + first * ohw, ohw, pd);
+                        // The scatter adds into the block, so it starts from zeros every time.
+                        new Span<float>(pp, scratch.PadSize).Clear();
+                        ScatterStride2(pd, pt + cb * 10 * Block, g, pp);
+                        PlanesOfPadded(pp, g.H * g.W, pa, px + first * g.H * g.W);
+                    }
             });
         }
         finally
@@ -73,45 +65,35 @@ internal static partial class ConvDepthwise
     // summing its samples in order, so the bits do not depend on the thread count.
     private static unsafe void WeightGradientInterleaved(float[] x, int xOffset, float[] gy, ConvGeometry g, float[]? gw, float[]? gb)
     {
-        int blocks = g.C / Block, ohw = g.OH * g.OW, wp = g.W + 2, padSize = (g.H + 2) * wp * Block;
+        int blocks = g.C / Block, ohw = g.OH * g.OW;
         var at = PaddedPixels(g);
         try
         {
             CpuParallel.For(blocks, 10L * g.N * ohw * Block / 2, (b0, b1) =>
             {
-                var pad = ArrayPool<float>.Shared.Rent(padSize);
-                var grad = ArrayPool<float>.Shared.Rent(ohw * Block);
                 Span<float> sums = stackalloc float[10 * Block];
                 // Every sample writes the same inner pixels, so the zero border is cleared once.
-                pad.AsSpan(0, padSize).Clear();
-                try
-                {
-                    fixed (float* px = x, pg = gy, pp = pad, pd = grad, ps = sums)
-                    fixed (int* pa = at)
-                        for (int cb = b0; cb < b1; cb++)
+                using var scratch = new BlockScratch(g, clearPad: true);
+                fixed (float* px = x, pg = gy, pp = scratch.Pad, pd = scratch.Pixels, ps = sums)
+                fixed (int* pa = at)
+                    for (int cb = b0; cb < b1; cb++)
+                    {
+                        new Span<float>(ps, 10 * Block).Clear();
+                        for (int n = 0; n < g.N; n++)
                         {
-                            new Span<float>(ps, 10 * Block).Clear();
-                            for (int n = 0; n < g.N; n++)
-                            {
-                                long first = (long)n * g.C + cb * Block;
-                                PaddedPixelsOf(px + xOffset + first * g.H * g.W, g.H * g.W, pa, pp);
-                                PixelsOf(pg + first * ohw, ohw, pd);
-                                TapSums(pp, pd, g, ps);
-                            }
-                            for (int l = 0; l < Block; l++)
-                            {
-                                int c = cb * Block + l;
-                                if (gw is not null)
-                                    for (int t = 0; t < 9; t++) gw[c * 9 + t] = ps[t * Block + l];
-                                if (gb is not null) gb[c] = ps[9 * Block + l];
-                            }
+                            long first = (long)n * g.C + cb * Block;
+                            PaddedPixelsOf(px + xOffset + first * g.H * g.W, g.H * g.W, pa, pp);
+                            PixelsOf(pg + first * ohw, ohw, pd);
+                            TapSums(pp, pd, g, ps);
                         }
-                }
-                finally
-                {
-                    ArrayPool<float>.Shared.Return(pad);
-                    ArrayPool<float>.Shared.Return(grad);
-                }
+                        for (int l = 0; l < Block; l++)
+                        {
+                            int c = cb * Block + l;
+                            if (gw is not null)
+                                for (int t = 0; t < 9; t++) gw[c * 9 + t] = ps[t * Block + l];
+                            if (gb is not null) gb[c] = ps[9 * Block + l];
+                        }
+                    }
             });
         }
         finally { ArrayPool<int>.Shared.Return(at); }

@@ -108,17 +108,21 @@ internal static class Conv2dKernels
         }
     }
 
-    // One sample (a served request) is one chunk, so the chunk loop runs it on one thread, and its GEMM (a strided 3x3
-    // layer of a ResNet: 3.6M multiply-adds, 118 µs on one core) is below Gemm's split size. From this size the GEMM is
-    // split across the threads anyway (a forward prewakes them), after one unfold; the same sums, so the same bits.
+    // One sample (a served request) is one chunk, so a chunk loop runs it on one thread, and its GEMM (a strided 3x3 layer
+    // of a ResNet: 3.6M multiply-adds, 118 µs on one core) is below Gemm's split size. From this size a convolution of one
+    // sample is split across the threads anyway (a forward prewakes them); each kernel splits so that every output is the
+    // same sum, so the same bits.
     private const long OneSampleSplitMacs = 1L << 20;
+
+    /// <summary>Whether a convolution of g, one sample with enough multiply-adds, is worth splitting across idle threads.</summary>
+    internal static bool OneSampleWorthSplitting(ConvGeometry g) =>
+        g.N == 1 && CpuParallel.ThreadCount > 1 && !CpuParallel.InSplitBody && (long)g.O * g.GroupK * g.OH * g.OW >= OneSampleSplitMacs;
 
     /// <summary>Whether one sample's im2col GEMM is split across threads (benchmarks turn it off to compare).</summary>
     internal static bool SplitOneSample { get; set; } = true;
 
     private static bool OneSampleSplits<T>(ConvGeometry g) =>
-        typeof(T) == typeof(float) && SplitOneSample && g.N == 1 && g.Groups == 1 && CpuParallel.ThreadCount > 1 && !CpuParallel.InSplitBody
-        && (long)g.O * g.GroupK * g.OH * g.OW >= OneSampleSplitMacs;
+        typeof(T) == typeof(float) && SplitOneSample && g.Groups == 1 && OneSampleWorthSplitting(g);
 
     private static void ForwardOneSample(float[] x, int xOffset, float[] w, int wOffset, float[]? bias, int biasOffset, ConvGeometry g, float[] y)
     {

@@ -23,10 +23,6 @@ internal static class ConvPointwiseGemm
 
     private const int Lanes = 8;
 
-    // One sample (a served request) is one item of the sample loop, and its GEMM (3.2M multiply-adds for a 256->256 layer
-    // at 7x7) is under the GEMM's own split size: from this size it is split across the threads anyway (same bits).
-    private const long OneSampleSplitMacs = 1L << 20;
-
     // Not under a GEMM kernel override (tests of other kernels' paths): the weight is packed for the default kernel.
     public static bool Applies(ConvGeometry g) =>
         !Disabled && Avx.IsSupported && Gemm.KernelOverride == GemmKernelKind.Auto && g.KH == 1 && g.KW == 1 && g.SH == 1 && g.SW == 1 && g.PH == 0 && g.PW == 0 && g.DH == 1
@@ -39,54 +35,48 @@ internal static class ConvPointwiseGemm
     public static void Forward(float[] x, int xOffset, PackedGemmB w, float[]? bias, int biasOffset, ConvGeometry g, float[] y, bool relu)
     {
         int hw = g.OH * g.OW;
-        bool split = g.N == 1 && (long)g.C * g.O * hw >= OneSampleSplitMacs;
-        var zeros = bias is null ? ArrayPool<float>.Shared.Rent(g.O) : null;
-        if (zeros is not null) Array.Clear(zeros, 0, g.O);
-        var b = bias ?? zeros!;
-        int bOffset = bias is null ? 0 : biasOffset;
-        try
+        // One sample's GEMM (3.2M multiply-adds for a 256->256 layer at 7x7) is under the GEMM's own split size.
+        bool split = Conv2dKernels.OneSampleWorthSplitting(g);
+        CpuParallel.For(g.N, Math.Max(1, (long)g.C * g.O * hw / 16), (n0, n1) =>
         {
-            CpuParallel.For(g.N, Math.Max(1, (long)g.C * g.O * hw / 16), (n0, n1) =>
+            var product = ArrayPool<float>.Shared.Rent(hw * g.O);
+            try
             {
-                var product = ArrayPool<float>.Shared.Rent(hw * g.O);
-                try
+                for (int n = n0; n < n1; n++)
                 {
-                    for (int n = n0; n < n1; n++)
-                    {
-                        // xᵀ: the sample's (C, HW) block read as op(A) = Aᵀ with lda = HW.
-                        Gemm.SgemmPacked(transA: true, hw, 1f, x, xOffset + n * g.C * hw, hw, w, 0f, product, 0, g.O, split);
-                        TransposeBack(product, hw, g.O, b, bOffset, relu, y, n * g.O * hw);
-                    }
+                    // xᵀ: the sample's (C, HW) block read as op(A) = Aᵀ with lda = HW.
+                    Gemm.SgemmPacked(transA: true, hw, 1f, x, xOffset + n * g.C * hw, hw, w, 0f, product, 0, g.O, split);
+                    TransposeBack(product, hw, g.O, bias, biasOffset, relu, y, n * g.O * hw);
                 }
-                finally { ArrayPool<float>.Shared.Return(product); }
-            });
-        }
-        finally
-        {
-            if (zeros is not null) ArrayPool<float>.Shared.Return(zeros);
-        }
+            }
+            finally { ArrayPool<float>.Shared.Return(product); }
+        });
     }
 
     // product (HW x O) → y[offset..] (O x HW) + bias per channel [, ReLU]: 8x8 blocks, the last 8 pixels flush with the
     // plane's end (rewriting a few); O is a multiple of 8 and HW at least 8.
-    private static unsafe void TransposeBack(float[] product, int hw, int o, float[] bias, int biasOffset, bool relu, float[] y, int offset)
+    private static unsafe void TransposeBack(float[] product, int hw, int o, float[]? bias, int biasOffset, bool relu, float[] y, int offset)
     {
-        fixed (float* pp = product, pb = bias, py = y)
+        // The 8 channels' biases of the block being written (zeros without a bias).
+        Span<float> b = stackalloc float[Lanes];
+        fixed (float* pp = product, py = y)
             for (int c0 = 0; c0 < o; c0 += Lanes)
             {
+                if (bias is null) b.Clear();
+                else bias.AsSpan(biasOffset + c0, Lanes).CopyTo(b);
                 float* dst = py + offset + (long)c0 * hw;
                 for (int q0 = 0; q0 < hw; q0 += Lanes)
                 {
                     int q = Math.Min(q0, hw - Lanes);
                     Transpose8x8.Load(pp + q * o + c0, o, out var v0, out var v1, out var v2, out var v3, out var v4, out var v5, out var v6, out var v7);
-                    Store(v0, pb[biasOffset + c0], relu, dst + q);
-                    Store(v1, pb[biasOffset + c0 + 1], relu, dst + hw + q);
-                    Store(v2, pb[biasOffset + c0 + 2], relu, dst + 2 * hw + q);
-                    Store(v3, pb[biasOffset + c0 + 3], relu, dst + 3 * hw + q);
-                    Store(v4, pb[biasOffset + c0 + 4], relu, dst + 4 * hw + q);
-                    Store(v5, pb[biasOffset + c0 + 5], relu, dst + 5 * hw + q);
-                    Store(v6, pb[biasOffset + c0 + 6], relu, dst + 6 * hw + q);
-                    Store(v7, pb[biasOffset + c0 + 7], relu, dst + 7 * hw + q);
+                    Store(v0, b[0], relu, dst + q);
+                    Store(v1, b[1], relu, dst + hw + q);
+                    Store(v2, b[2], relu, dst + 2 * hw + q);
+                    Store(v3, b[3], relu, dst + 3 * hw + q);
+                    Store(v4, b[4], relu, dst + 4 * hw + q);
+                    Store(v5, b[5], relu, dst + 5 * hw + q);
+                    Store(v6, b[6], relu, dst + 6 * hw + q);
+                    Store(v7, b[7], relu, dst + 7 * hw + q);
                 }
             }
     }

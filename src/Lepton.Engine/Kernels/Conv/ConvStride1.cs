@@ -108,14 +108,10 @@ internal static class ConvStride1
         }
     }
 
-    // One sample (a served request) is one chunk, so the chunk loop runs it on one core; from this many multiply-adds (a
-    // MobileNet's pointwise layers: 1.6-3.2M) its output channels are cut across the threads instead, after one padding.
-    // Each output is the same kernel's sum either way, so the same bits.
-    private const long OneSampleSplitMacs = 1L << 20;
-
+    // One sample worth splitting (a MobileNet's pointwise layers at batch 1: 1.6-3.2M multiply-adds) has its output channels
+    // cut across the threads, after one padding; each output is the same kernel's sum either way, so the same bits.
     private static bool OneSampleSplits(ConvGeometry g, ConvTail tail) =>
-        g.N == 1 && g.Groups == 1 && tail != ConvTail.ReluMaxPool2x2 && CpuParallel.ThreadCount > 1 && !CpuParallel.InSplitBody
-        && g.O >= 2 * PanelRows && (long)g.O * g.GroupK * g.OH * g.OW >= OneSampleSplitMacs;
+        g.Groups == 1 && tail != ConvTail.ReluMaxPool2x2 && g.O >= 2 * PanelRows && Conv2dKernels.OneSampleWorthSplitting(g);
 
     // Forward's chunk loop: each sample padded into the part's slot, then swept. One per thread, reused. With row parts,
     // the one sample is padded once and part p sweeps its share of the 8-row weight panels.

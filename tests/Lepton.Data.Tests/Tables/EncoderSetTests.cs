@@ -42,6 +42,26 @@ public sealed class EncoderSetTests
     }
 
     [Fact]
+    public void MissingIndicators_ByDefault_LinearModeMarksTheColumnsWithTrainingGapsOnly()
+    {
+        var t = new Table(
+        [
+            new NumericColumn("gappy", [1, double.NaN, 3, 4]),
+            new NumericColumn("full", [1, 2, 3, 4]),
+            new StringColumn("plan", ColumnKind.Categorical, ["a", null, "b", "a"]),
+            new StringColumn("y", ColumnKind.Categorical, ["p", "q", "p", "q"]),
+        ]);
+        var linear = EncoderSet.FitOnTrain(t, Schema(t), options: new EncoderOptions(EncoderMode.Linear));
+        Assert.Equal(["gappy", "gappy:missing", "full", "plan=a", "plan=b", "plan=<unknown>", "plan:missing"], linear.FeatureNames);
+        var m = linear.Transform(t);
+        Assert.Equal([0f, 1f, 0f, 0f], Enumerable.Range(0, 4).Select(r => m.Row(r)[1]));
+        // Trees see the NaN itself; an explicit false turns the indicators off in linear mode too.
+        Assert.Equal(["gappy", "full", "plan"], EncoderSet.FitOnTrain(t, Schema(t)).FeatureNames);
+        Assert.DoesNotContain(EncoderSet.FitOnTrain(t, Schema(t), options: new EncoderOptions(EncoderMode.Linear, MissingIndicators: false)).FeatureNames,
+            n => n.EndsWith(":missing", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Fit_Linear_ImputedStandardizedOneHotWithUnknownAndIndicators()
     {
         var set = EncoderSet.FitOnTrain(Train(), Schema(Train()), options: new EncoderOptions(EncoderMode.Linear, MissingIndicators: true, DateParts: [DatePart.Month]));

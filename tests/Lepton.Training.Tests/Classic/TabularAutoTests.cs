@@ -1,3 +1,5 @@
+using Lepton.Data.Tables;
+using Lepton.Data.Tables.Encoding;
 using Lepton.Training.Classic;
 using Lepton.Training.Classic.Auto;
 using Lepton.Training.Classic.Linear;
@@ -76,6 +78,40 @@ public sealed class TabularAutoTests
         Assert.Contains("missing values", result.Scores.Single(s => s.Name == "mlp").Skipped, StringComparison.Ordinal);
         Assert.True(result.Scores.Single(s => s.Name == "gbdt").Completed);
         Assert.Contains(result.Best, new[] { "gbdt", "random_forest" });
+    }
+
+    [Fact]
+    public void GivenEncodings_EachCandidateFitsOnItsOwn_AndTheWinnersEncodingComesBack()
+    {
+        // The tree matrix keeps a gap as NaN; the linear one has it imputed: linear candidates now run instead of sitting out.
+        var (linear, y) = TableData.Binary(150);
+        var trees = new FeatureMatrix([.. linear.Values], linear.Rows, linear.FeatureNames);
+        trees.Values[5] = float.NaN;
+        var asked = new List<EncoderMode>();
+        FeatureMatrix Features(EncoderMode mode)
+        {
+            asked.Add(mode);
+            return mode == EncoderMode.Trees ? trees : linear;
+        }
+        var result = TabularAuto.Run(Features, y, TabularTask.Binary(), new TabularAutoOptions(Folds: 3, NumThreads: 2));
+        Assert.All(result.Scores, s => Assert.True(s.Completed, $"{s.Name}: {s.Skipped}"));
+        Assert.Equal([EncoderMode.Linear, EncoderMode.Trees], asked); // each built once, in the order the candidates need them
+        // The rule is linear, so a linear model (or the MLP) wins, on the linear matrix.
+        Assert.Contains(result.Best, new[] { "logistic", "linear_svm", "mlp" });
+        Assert.Equal(EncoderMode.Linear, result.Encoding);
+    }
+
+    [Fact]
+    public void GivenEncodings_ASkippedCandidateNeverBuildsItsMatrix()
+    {
+        var (x, y) = TableData.Binary(120);
+        var asked = new List<EncoderMode>();
+        var candidates = TabularCandidate.Defaults(TabularTask.Binary(), numThreads: 2).Where(c => c.Name is "gbdt" or "logistic").Reverse().ToArray();
+        var result = TabularAuto.Run(m => { asked.Add(m); return x; }, y, TabularTask.Binary(),
+            new TabularAutoOptions(Folds: 3, Budget: TimeSpan.Zero), candidates);
+        Assert.Equal("gbdt", result.Best);
+        Assert.Equal("time budget spent", result.Scores.Single(s => s.Name == "logistic").Skipped);
+        Assert.Equal([EncoderMode.Trees], asked);
     }
 
     [Fact]

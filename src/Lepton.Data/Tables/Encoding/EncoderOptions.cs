@@ -23,13 +23,14 @@ public enum DatePart
 }
 
 /// <summary>
-/// How an <see cref="EncoderSet"/> encodes: the <see cref="Mode"/>; whether each column also gets a 0/1 feature saying
-/// its value was missing (<see cref="MissingIndicators"/>); how many categories a column keeps (the most frequent;
+/// How an <see cref="EncoderSet"/> encodes: the <see cref="Mode"/>; which columns also get a 0/1 feature saying their value was
+/// missing (<see cref="MissingIndicators"/>: every column when true, none when false; when null, in linear mode the columns with
+/// gaps in the training rows, as scikit-learn's <c>SimpleImputer(add_indicator=True)</c>); how many categories a column keeps (the most frequent;
 /// the rest share the unknown bucket); which parts of a date-time become features.
 /// </summary>
 public sealed record EncoderOptions(
     EncoderMode Mode = EncoderMode.Trees,
-    bool MissingIndicators = false,
+    bool? MissingIndicators = null,
     int MaxCategories = 100,
     IReadOnlyList<DatePart>? DateParts = null)
 {

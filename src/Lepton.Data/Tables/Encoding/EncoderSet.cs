@@ -90,11 +90,13 @@ public sealed partial class EncoderSet
     private static ColumnEncoder FitColumn(Table train, string name, EncoderOptions options)
     {
         var c = train[name];
+        // Imputing hides that a value was missing, which can itself predict the label (an income left blank); trees see NaN itself.
+        bool indicator = options.MissingIndicators ?? (options.Mode == EncoderMode.Linear && c.MissingCount() > 0);
         return c.Kind switch
             {
-                ColumnKind.Numeric or ColumnKind.Boolean => NumericEncoder.Fit(c, options.Mode, options.MissingIndicators),
-                ColumnKind.Categorical => CategoricalEncoder.Fit(c, options.Mode, options.MissingIndicators, options.MaxCategories),
-                ColumnKind.DateTime => DateTimeEncoder.Fit(c, options.Mode, options.MissingIndicators, options.Parts),
+                ColumnKind.Numeric or ColumnKind.Boolean => NumericEncoder.Fit(c, options.Mode, indicator),
+                ColumnKind.Categorical => CategoricalEncoder.Fit(c, options.Mode, indicator, options.MaxCategories),
+                ColumnKind.DateTime => DateTimeEncoder.Fit(c, options.Mode, indicator, options.Parts),
                 ColumnKind.Identifier => throw new ArgumentException($"Column '{name}' is an identifier (unique per row); it predicts nothing for new rows. Leave it out of the features, or pin it categorical if it is not an id."),
                 _ => throw new ArgumentException($"Column '{name}' is free text; the table encoders do not featurize text. Leave it out, or pin it categorical if its values repeat."),
             };

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Lepton.Data.Tables;
+using Lepton.Data.Tables.Encoding;
 using Lepton.NN.Serialization;
 
 namespace Lepton.Training.Classic.Auto;
@@ -16,16 +17,36 @@ public sealed record TabularAutoOptions(int Folds = 5, int Seed = 0, TimeSpan? B
 /// </summary>
 public static class TabularAuto
 {
+    /// <summary>Every candidate on the same matrix <paramref name="x"/>, whatever its <see cref="TabularCandidate.Encoding"/>.</summary>
     public static TabularAutoResult Run(FeatureMatrix x, float[] labels, TabularTask task, TabularAutoOptions? options = null,
         IReadOnlyList<TabularCandidate>? candidates = null, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(x);
+        return Run(_ => x, labels, task, options, candidates, ct);
+    }
+
+    /// <summary>
+    /// Each candidate on the matrix of its own <see cref="TabularCandidate.Encoding"/> (<paramref name="features"/> is asked at
+    /// most once per encoding, only for encodings a candidate uses; every matrix holds the same rows as <paramref name="labels"/>).
+    /// </summary>
+    public static TabularAutoResult Run(Func<EncoderMode, FeatureMatrix> features, float[] labels, TabularTask task, TabularAutoOptions? options = null,
+        IReadOnlyList<TabularCandidate>? candidates = null, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(features);
         ArgumentNullException.ThrowIfNull(labels);
         ArgumentNullException.ThrowIfNull(task);
         var o = options ?? new TabularAutoOptions();
-        task.CheckLabels(labels, x.Rows);
+        var matrices = new Dictionary<EncoderMode, FeatureMatrix>();
+        FeatureMatrix MatrixOf(EncoderMode mode)
+        {
+            if (matrices.TryGetValue(mode, out var m)) return m;
+            m = features(mode) ?? throw new ArgumentException($"TabularAuto was given no {mode} features.", nameof(features));
+            task.CheckLabels(labels, m.Rows);
+            return matrices[mode] = m;
+        }
         var list = candidates ?? TabularCandidate.Defaults(task, o.Seed, o.NumThreads);
         if (list.Count == 0) throw new ArgumentException("TabularAuto needs at least one candidate, got none.", nameof(candidates));
+        MatrixOf(list[0].Encoding); // checks the labels against the rows before any fold is dealt
         var folds = TableRows.Folds(labels, task, o.Folds, o.Seed);
         string metric = task.IsClassification ? "accuracy" : "rmse";
         var clock = Stopwatch.StartNew();
@@ -34,15 +55,16 @@ public static class TabularAuto
         foreach (var candidate in list)
         {
             ct.ThrowIfCancellationRequested();
-            if (candidate.Refuses(x) is { } why)
-            {
-                scores.Add(new CandidateScore(candidate.Name, metric, [], 0, why));
-                continue;
-            }
             var left = o.ResolvedBudget - clock.Elapsed;
             if (anyCompleted && left <= TimeSpan.Zero)
             {
                 scores.Add(new CandidateScore(candidate.Name, metric, [], 0, "time budget spent"));
+                continue;
+            }
+            var x = MatrixOf(candidate.Encoding); // built only once a candidate of that encoding gets to run
+            if (candidate.Refuses(x) is { } why)
+            {
+                scores.Add(new CandidateScore(candidate.Name, metric, [], 0, why));
                 continue;
             }
             using var budget = CancellationTokenSource.CreateLinkedTokenSource(ct);
@@ -75,8 +97,8 @@ public static class TabularAuto
             .ThenBy(s => s.Seconds)
             .First();
         var chosen = list.First(c => c.Name == best.Name);
-        var final = chosen.Fit(x, labels, task, ct);
-        return new TabularAutoResult(best.Name, final, scores);
+        var final = chosen.Fit(MatrixOf(chosen.Encoding), labels, task, ct);
+        return new TabularAutoResult(best.Name, final, scores, chosen.Encoding);
     }
 
     /// <summary>Accuracy (classification) or RMSE (regression) of <paramref name="predictions"/> as <see cref="ITabularModel.Predict"/> returns them.</summary>

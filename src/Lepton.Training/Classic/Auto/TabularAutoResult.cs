@@ -1,3 +1,6 @@
+using Lepton.Data.Tables;
+using Lepton.Data.Tables.Encoding;
+
 namespace Lepton.Training.Classic.Auto;
 
 /// <summary>
@@ -11,5 +14,8 @@ public sealed record CandidateScore(string Name, string Metric, IReadOnlyList<do
     public bool Completed => Skipped is null && FoldScores.Count > 0;
 }
 
-/// <summary>What <see cref="TabularAuto.Run"/> found: every candidate's score, the best one's name and its model refitted on all rows.</summary>
-public sealed record TabularAutoResult(string Best, ITabularModel Model, IReadOnlyList<CandidateScore> Scores);
+/// <summary>
+/// What <see cref="TabularAuto.Run(FeatureMatrix, float[], TabularTask, TabularAutoOptions?, IReadOnlyList{TabularCandidate}?, CancellationToken)"/>
+/// found: every candidate's score, the best one's name, the encoding it was fitted on and its model refitted on all rows.
+/// </summary>
+public sealed record TabularAutoResult(string Best, ITabularModel Model, IReadOnlyList<CandidateScore> Scores, EncoderMode Encoding = EncoderMode.Trees);

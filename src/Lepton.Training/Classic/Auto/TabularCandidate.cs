@@ -1,4 +1,5 @@
 using Lepton.Data.Tables;
+using Lepton.Data.Tables.Encoding;
 using Lepton.Training.Classic.LightGbm;
 using Lepton.Training.Classic.Linear;
 using Lepton.Training.Classic.Mlp;
@@ -10,6 +11,12 @@ public sealed record TabularCandidate(string Name, Func<FeatureMatrix, float[], 
 {
     /// <summary>Whether the candidate can train on <paramref name="x"/> at all, else why not (linear models need finite features).</summary>
     public Func<FeatureMatrix, string?> Refuses { get; init; } = _ => null;
+
+    /// <summary>
+    /// The column encoding the candidate is fitted on when <see cref="TabularAuto"/> is given a table's encodings: trees take
+    /// ordinal categories and NaN as it is; linear models and the MLP imputed, standardized, one-hot features.
+    /// </summary>
+    public EncoderMode Encoding { get; init; } = EncoderMode.Trees;
 
     /// <summary>
     /// The default line-up, fastest first: a linear model (logistic or ridge), gradient-boosted trees, a random forest; for
@@ -31,16 +38,16 @@ public sealed record TabularCandidate(string Name, Func<FeatureMatrix, float[], 
 
     /// <summary>An MLP candidate; like the linear ones it refuses matrices with missing (non-finite) values.</summary>
     public static TabularCandidate Mlp(string name, TabularMlpOptions options) =>
-        new(name, (x, y, t, ct) => TabularMlp.Fit(x, y, t, options, ct)) { Refuses = MissingValues };
+        new(name, (x, y, t, ct) => TabularMlp.Fit(x, y, t, options, ct)) { Refuses = MissingValues, Encoding = EncoderMode.Linear };
 
     /// <summary>A linear candidate; it refuses matrices with missing (non-finite) values.</summary>
     public static TabularCandidate Linear(string name, LinearOptions options) =>
-        new(name, (x, y, t, ct) => LinearLearner.Fit(x, y, t, options, ct)) { Refuses = MissingValues };
+        new(name, (x, y, t, ct) => LinearLearner.Fit(x, y, t, options, ct)) { Refuses = MissingValues, Encoding = EncoderMode.Linear };
 
     private static string? MissingValues(FeatureMatrix x)
     {
         foreach (var v in x.Values)
-            if (!float.IsFinite(v)) return "the features hold missing values (NaN); linear models and the MLP need them imputed";
+            if (!float.IsFinite(v)) return "the features hold missing values (NaN); linear models and the MLP need them imputed (give TabularAuto the table's linear encoding, as lepton train does)";
         return null;
     }
 }

@@ -23,7 +23,8 @@ public static class TableCrossValidation
         ArgumentNullException.ThrowIfNull(data);
         ArgumentNullException.ThrowIfNull(recipe);
         recipe.Validate();
-        var set = TableTrainingSet.Build(data.Table, data.Schema, data.Splits, new EncoderOptions(TabularRecipe.EncoderModeOf(recipe.Model)));
+        var encodings = new TableEncodings(data);
+        var set = encodings[TabularRecipe.EncoderModeOf(recipe.Model)];
         var task = set.Labels.Task == TableTask.Regression ? TabularTask.Regression() : TabularTask.Classification(set.Labels.Classes);
         var train = set.Train;
         if (train.Labels.Length < folds)
@@ -35,9 +36,10 @@ public static class TableCrossValidation
             onFoldStart?.Invoke(fold);
             var trainRows = Enumerable.Range(0, assignment.Length).Where(i => assignment[i] != fold).ToArray();
             var heldRows = Enumerable.Range(0, assignment.Length).Where(i => assignment[i] == fold).ToArray();
-            var (model, _) = TabularTraining.Fit(recipe, TableRows.Subset(train.Features, trainRows), TableRows.Subset(train.Labels, trainRows), task, ct);
+            var (model, _, encoding) = TabularTraining.Fit(recipe, mode => TableRows.Subset(encodings[mode].Train.Features, trainRows),
+                TableRows.Subset(train.Labels, trainRows), task, ct);
             var labels = TableRows.Subset(train.Labels, heldRows);
-            var predictions = model.Predict(TableRows.Subset(train.Features, heldRows));
+            var predictions = model.Predict(TableRows.Subset(encodings[encoding].Train.Features, heldRows));
             var outcome = new FoldOutcome(fold, trainRows.Length, heldRows.Length, Metrics(task, predictions, labels));
             outcomes.Add(outcome);
             onFold?.Invoke(outcome);

@@ -23,7 +23,8 @@ public sealed record TabularOutcome(
 
 /// <summary>
 /// Trains a tabular learner on a table data set version: column encoders and the label encoder fitted on the train split
-/// only (trees get ordinal categories and NaN as it is; linear models and the MLP imputed, standardized, one-hot features), the learner
+/// only (trees get ordinal categories and NaN as it is; linear models and the MLP imputed, standardized, one-hot features; auto gives
+/// each candidate its own encoding and keeps the winner's), the learner
 /// fitted (LightGBM through its C API, or a linear model or an MLP on the engine, or the best of them by cross-validation), scored on
 /// the test split, and written as a model folder with <c>encoders.json</c> beside the model so predictions replay the encoding, and
 /// <c>reference.json</c> (per-column profile of the training rows, held-out prediction mix) that monitoring measures drift against.
@@ -39,12 +40,15 @@ public static class TabularTraining
         ArgumentNullException.ThrowIfNull(recipe);
         recipe.Validate();
         var clock = Stopwatch.StartNew();
-        var set = TableTrainingSet.Build(data.Table, data.Schema, data.Splits, new EncoderOptions(TabularRecipe.EncoderModeOf(recipe.Model)));
-        var task = set.Labels.Task == TableTask.Regression ? TabularTask.Regression() : TabularTask.Classification(set.Labels.Classes);
+        var encodings = new TableEncodings(data);
+        var first = encodings[TabularRecipe.EncoderModeOf(recipe.Model)];
+        var task = first.Labels.Task == TableTask.Regression ? TabularTask.Regression() : TabularTask.Classification(first.Labels.Classes);
         if (recipe.Model is "logistic" or "linear-svm" && !task.IsClassification)
-            throw new ArgumentException($"--model {recipe.Model} classifies, but {data.Version.Name}@{data.Version.Version}'s label '{set.Labels.Column}' is a regression target; use linear, mlp, gbdt or auto.");
+            throw new ArgumentException($"--model {recipe.Model} classifies, but {data.Version.Name}@{data.Version.Version}'s label '{first.Labels.Column}' is a regression target; use linear, mlp, gbdt or auto.");
+        // Every encoding keeps the same labelled rows in the same order, so one label vector serves them all.
+        var (model, candidates, encoding) = Fit(recipe, mode => encodings[mode].Train.Features, first.Train.Labels, task, ct);
+        var set = encodings[encoding];
         var train = set.Train;
-        var (model, candidates) = Fit(recipe, train.Features, train.Labels, task, ct);
         var metrics = new Dictionary<string, double>();
         var test = set.Test ?? set.Validation;
         if (test is { Labels.Length: > 0 })
@@ -62,25 +66,29 @@ public static class TabularTraining
         return new TabularOutcome(model, model.Learner, metrics, candidates, train.Labels.Length, test?.Labels.Length ?? 0, clock.Elapsed);
     }
 
-    /// <summary>The recipe's learner fitted on <paramref name="x"/> (for auto: the best candidate by cross-validation, with every candidate's score).</summary>
-    internal static (ITabularModel Model, IReadOnlyList<CandidateScore> Candidates) Fit(TabularRecipe recipe, FeatureMatrix x, float[] labels, TabularTask task,
-        CancellationToken ct)
+    /// <summary>
+    /// The recipe's learner fitted on the features of its encoding (for auto: the best candidate by cross-validation, each
+    /// candidate on its own encoding, with every candidate's score), and the encoding the model was fitted on.
+    /// </summary>
+    internal static (ITabularModel Model, IReadOnlyList<CandidateScore> Candidates, EncoderMode Encoding) Fit(TabularRecipe recipe,
+        Func<EncoderMode, FeatureMatrix> features, float[] labels, TabularTask task, CancellationToken ct)
     {
+        var mode = TabularRecipe.EncoderModeOf(recipe.Model);
         switch (recipe.Model)
         {
             case "gbdt":
-                return (GradientBoostingLearner.Fit(x, labels, task, (recipe.Trees ?? GradientBoostingOptions.Default) with { Seed = recipe.Seed, NumThreads = recipe.Threads }, ct), []);
+                return (GradientBoostingLearner.Fit(features(mode), labels, task, (recipe.Trees ?? GradientBoostingOptions.Default) with { Seed = recipe.Seed, NumThreads = recipe.Threads }, ct), [], mode);
             case "random-forest":
-                return (GradientBoostingLearner.Fit(x, labels, task, (recipe.Trees ?? GradientBoostingOptions.RandomForest) with { Seed = recipe.Seed, NumThreads = recipe.Threads }, ct), []);
+                return (GradientBoostingLearner.Fit(features(mode), labels, task, (recipe.Trees ?? GradientBoostingOptions.RandomForest) with { Seed = recipe.Seed, NumThreads = recipe.Threads }, ct), [], mode);
             case "logistic" or "linear":
-                return (LinearLearner.Fit(x, labels, task, new LinearOptions(), ct), []);
+                return (LinearLearner.Fit(features(mode), labels, task, new LinearOptions(), ct), [], mode);
             case "linear-svm":
-                return (LinearLearner.Fit(x, labels, task, LinearOptions.Svm, ct), []);
+                return (LinearLearner.Fit(features(mode), labels, task, LinearOptions.Svm, ct), [], mode);
             case "mlp":
-                return (TabularMlp.Fit(x, labels, task, (recipe.Mlp ?? new TabularMlpOptions()) with { Seed = recipe.Seed }, ct), []);
+                return (TabularMlp.Fit(features(mode), labels, task, (recipe.Mlp ?? new TabularMlpOptions()) with { Seed = recipe.Seed }, ct), [], mode);
             default:
-                var auto = TabularAuto.Run(x, labels, task, new TabularAutoOptions(Seed: recipe.Seed, Budget: recipe.Budget, NumThreads: recipe.Threads), ct: ct);
-                return (auto.Model, auto.Scores);
+                var auto = TabularAuto.Run(features, labels, task, new TabularAutoOptions(Seed: recipe.Seed, Budget: recipe.Budget, NumThreads: recipe.Threads), ct: ct);
+                return (auto.Model, auto.Scores, auto.Encoding);
         }
     }
 }

@@ -1,0 +1,50 @@
+using Lepton.Data.Tables.Encoding;
+using Lepton.Registry;
+using Lepton.Registry.Datasets.Tables;
+using Lepton.Registry.References;
+using Lepton.Training.Classic.Auto;
+using Lepton.Training.Workflows.Tables;
+
+namespace Lepton.Factory.Tests.Tables;
+
+/// <summary>
+/// <c>auto</c> on a table with gaps and categories: every candidate competes on its own encoding (the linear ones imputed and
+/// one-hot instead of sitting out), and the folder stores the winner's encoders, which replay its test score exactly.
+/// </summary>
+public sealed class TableAutoEncodingTests : IAsyncLifetime
+{
+    private TempRegistry _temp = null!;
+
+    private ModelRegistry Registry => _temp.Registry;
+
+    public async Task InitializeAsync() => _temp = await TempRegistry.CreateAsync("lepton-table-auto-");
+
+    public async Task DisposeAsync() => await _temp.DisposeAsync();
+
+    [Fact]
+    public async Task Auto_EveryCandidateRuns_AndTheFolderReplaysTheWinnersEncoding()
+    {
+        string csv = Path.Combine(_temp.Root, "customers.csv");
+        var lines = ChurnRow.Csv(ChurnRow.Make(400, seed: 3)).TrimEnd('\n').Split('\n');
+        await File.WriteAllLinesAsync(csv, lines.Select((line, i) => line + (i == 0 ? ",split" : i % 4 == 0 ? ",test" : ",train")));
+        var import = await TableDatasets.ImportAsync(Registry.Store, Registry.Artifacts, csv, "customers",
+            new TableImportOptions(LabelColumn: "churn", SplitColumn: "split"), "test");
+        string folder = Path.Combine(_temp.Root, "model");
+        var trained = await TrackedTabularTraining.RunAsync(new TabularRecipe($"customers@{import.Version.Version}", "auto", Seed: 1, Threads: 1),
+            folder, Registry, null, "test");
+        var outcome = trained.Outcome;
+
+        // Ages are missing in about 10% of rows: on the tree encoding alone the linear candidates and the MLP would be refused.
+        Assert.Equal(["logistic", "gbdt", "random_forest", "linear_svm", "mlp"], outcome.Candidates.Select(c => c.Name));
+        Assert.All(outcome.Candidates, c => Assert.True(c.Completed, $"{c.Name}: {c.Skipped}"));
+
+        var encoders = EncoderSet.Load(Path.Combine(folder, TabularTraining.EncodersFile));
+        Assert.Equal(outcome.Learner is "gbdt" or "random_forest" ? EncoderMode.Trees : EncoderMode.Linear, encoders.Mode);
+        var data = await TableDatasets.LoadAsync(Registry.Store, Registry.Artifacts, DatasetReference.Parse($"customers@{import.Version.Version}"));
+        var test = data.Table.Take(data.Splits!.RowsOf("test"));
+        var labels = LabelEncoder.Fit(data.Table.Take(data.Splits.RowsOf("train")), data.Schema).Encode(test);
+        double replayed = TabularAuto.Score(outcome.Model.Task, outcome.Model.Predict(encoders.Transform(test)), labels);
+        Assert.Equal(outcome.TestMetrics["test_accuracy"], replayed, 12);
+        Assert.True(replayed > 0.8, $"test accuracy {replayed}");
+    }
+}

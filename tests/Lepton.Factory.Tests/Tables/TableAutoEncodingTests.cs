@@ -2,6 +2,7 @@ using Lepton.Data.Tables.Encoding;
 using Lepton.Registry;
 using Lepton.Registry.Datasets.Tables;
 using Lepton.Registry.References;
+using Lepton.Runtime;
 using Lepton.Training.Classic.Auto;
 using Lepton.Training.Workflows.Tables;
 
@@ -21,17 +22,23 @@ public sealed class TableAutoEncodingTests : IAsyncLifetime
 
     public async Task DisposeAsync() => await _temp.DisposeAsync();
 
-    [Fact]
-    public async Task Auto_EveryCandidateRuns_AndTheFolderReplaysTheWinnersEncoding()
+    /// <summary>Imports 400 churn rows, every fourth a test row, and returns the version's reference (NAME@V).</summary>
+    private async Task<string> ImportChurnAsync()
     {
         string csv = Path.Combine(_temp.Root, "customers.csv");
         var lines = ChurnRow.Csv(ChurnRow.Make(400, seed: 3)).TrimEnd('\n').Split('\n');
         await File.WriteAllLinesAsync(csv, lines.Select((line, i) => line + (i == 0 ? ",split" : i % 4 == 0 ? ",test" : ",train")));
         var import = await TableDatasets.ImportAsync(Registry.Store, Registry.Artifacts, csv, "customers",
             new TableImportOptions(LabelColumn: "churn", SplitColumn: "split"), "test");
+        return $"customers@{import.Version.Version}";
+    }
+
+    [Fact]
+    public async Task Auto_EveryCandidateRuns_AndTheFolderReplaysTheWinnersEncoding()
+    {
+        string data = await ImportChurnAsync();
         string folder = Path.Combine(_temp.Root, "model");
-        var trained = await TrackedTabularTraining.RunAsync(new TabularRecipe($"customers@{import.Version.Version}", "auto", Seed: 1, Threads: 1),
-            folder, Registry, null, "test");
+        var trained = await TrackedTabularTraining.RunAsync(new TabularRecipe(data, "auto", Seed: 1, Threads: 1), folder, Registry, null, "test");
         var outcome = trained.Outcome;
 
         // Ages are missing in about 10% of rows: on the tree encoding alone the linear candidates and the MLP would be refused.
@@ -40,11 +47,27 @@ public sealed class TableAutoEncodingTests : IAsyncLifetime
 
         var encoders = EncoderSet.Load(Path.Combine(folder, TabularTraining.EncodersFile));
         Assert.Equal(outcome.Learner is "gbdt" or "random_forest" ? EncoderMode.Trees : EncoderMode.Linear, encoders.Mode);
-        var data = await TableDatasets.LoadAsync(Registry.Store, Registry.Artifacts, DatasetReference.Parse($"customers@{import.Version.Version}"));
-        var test = data.Table.Take(data.Splits!.RowsOf("test"));
-        var labels = LabelEncoder.Fit(data.Table.Take(data.Splits.RowsOf("train")), data.Schema).Encode(test);
+        var table = await TableDatasets.LoadAsync(Registry.Store, Registry.Artifacts, DatasetReference.Parse(data));
+        var test = table.Table.Take(table.Splits!.RowsOf("test"));
+        var labels = LabelEncoder.Fit(table.Table.Take(table.Splits.RowsOf("train")), table.Schema).Encode(test);
         double replayed = TabularAuto.Score(outcome.Model.Task, outcome.Model.Predict(encoders.Transform(test)), labels);
         Assert.Equal(outcome.TestMetrics["test_accuracy"], replayed, 12);
         Assert.True(replayed > 0.8, $"test accuracy {replayed}");
+    }
+
+    [Fact]
+    public async Task RetrainingIntoTheSameFolder_WithAnotherKindOfLearner_LeavesOneLoadableModel()
+    {
+        string data = await ImportChurnAsync();
+        string folder = Path.Combine(_temp.Root, "model");
+        await TrackedTabularTraining.RunAsync(new TabularRecipe(data, "gbdt", Seed: 1, Threads: 1), folder, Registry, null, "test");
+        Assert.Equal("lightgbm", PredictorLoader.Default.KindOf(folder).Name);
+        var linear = await TrackedTabularTraining.RunAsync(new TabularRecipe(data, "logistic", Seed: 1), folder, Registry, "churn", "test");
+        // The booster's model.txt is gone: the folder (and the version registered from it) is one Lepton network.
+        Assert.False(File.Exists(Path.Combine(folder, "model.txt")));
+        Assert.Equal("lepton", PredictorLoader.Default.KindOf(folder).Name);
+        Assert.Equal("lepton", PredictorLoader.Default.KindOf((await Registry.ResolveAsync("churn@1")).Folder).Name);
+        Assert.Equal(EncoderMode.Linear, EncoderSet.Load(Path.Combine(folder, TabularTraining.EncodersFile)).Mode);
+        Assert.Equal("logistic", linear.Outcome.Learner);
     }
 }

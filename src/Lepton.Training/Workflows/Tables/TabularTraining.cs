@@ -60,10 +60,23 @@ public static class TabularTraining
         if (set.Test is not null && set.Validation is { Labels.Length: > 0 } validation)
             metrics[task.IsClassification ? "validation_accuracy" : "validation_rmse"] = TabularAuto.Score(task, model.Predict(validation.Features), validation.Labels);
         Directory.CreateDirectory(outDir);
+        RemoveModelMarkers(outDir);
         model.Save(outDir);
         set.Encoders.Save(Path.Combine(outDir, EncodersFile));
         TabularReference.Build(data.Table, data.Splits, set, model, task).Save(outDir);
         return new TabularOutcome(model, model.Learner, metrics, candidates, train.Labels.Length, test?.Labels.Length ?? 0, clock.Elapsed);
+    }
+
+    /// <summary>
+    /// Deletes the marker file of every known model kind from <paramref name="folder"/> before a model is saved there: when the
+    /// learner changes between runs (auto chose trees, then a linear model), the earlier model's marker would otherwise stay and
+    /// leave a folder of two kinds that no predictor can load.
+    /// </summary>
+    private static void RemoveModelMarkers(string folder)
+    {
+        foreach (var kind in Lepton.Runtime.PredictorLoader.Default.Kinds)
+            File.Delete(Path.Combine(folder, kind.MarkerFile));
+        File.Delete(Path.Combine(folder, Lepton.Runtime.Ensembles.EnsembleFile.FileName));
     }
 
     /// <summary>

@@ -68,4 +68,13 @@ public sealed class ServeCommandTests(TrainedModelFixture fx)
         Assert.Equal(2, code);
         Assert.Contains("No models to serve", err);
     }
+
+    [Fact]
+    public async Task AnUnknownFlagIsNotTakenForAModelName()
+    {
+        var (code, _, err) = await CliRun.Invoke("serve", "--model", "fashion@production", "--port", "0", "--no-auth");
+        Assert.NotEqual(0, code);
+        Assert.Contains("lepton serve has no option --model", err);
+        Assert.DoesNotContain("No model named", err);
+    }
 }

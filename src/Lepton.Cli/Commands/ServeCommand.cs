@@ -91,6 +91,8 @@ public static class ServeCommand
         });
         foreach (var (reference, _) in canaries.Where(c => references.All(r => r.Split('@')[0] != c.Reference.Split('@')[0])))
             throw new ArgumentException($"--canary {reference} names no served model; serve {reference.Split('@')[0]}@production too.");
+        if (references.FirstOrDefault(r => r.StartsWith('-')) is { } flag)
+            throw new ArgumentException($"lepton serve has no option {flag}; name the models as arguments: lepton serve NAME@production [more models...].");
         var models = new List<ModelServeOptions>();
         foreach (var reference in references)
         {

@@ -173,16 +173,7 @@ public static partial class DataCommand
 
     private static async Task<int> SplitTableAsync(ModelRegistry registry, DatasetVersion parent, TableSplitOptions options, bool asJson, CancellationToken ct)
     {
-        var data = await TableDatasets.LoadAsync(registry.Artifacts, parent, ct);
-        // The import's group column keeps groups together by default, unless the split is by time.
-        options = options with { GroupColumn = options.GroupColumn ?? (options.TimeColumn is null ? data.Schema.GroupColumn : null) };
-        if (options.Stratify && data.Schema.Task == TableTask.Regression)
-            throw new ArgumentException($"{parent.Name}@{parent.Version} is a regression table; --stratify keeps class shares and needs a classification label. Drop --stratify.");
-        var splits = TableSplitter.Split(data.Table, options, data.Schema.LabelColumn);
-        var note = $"split of {parent.Name}@{parent.Version}: test {options.Test}, validation {options.Validation}" +
-                   $"{(options.Stratify ? ", stratified" : "")}{(options.GroupColumn is { } g ? $", grouped by {g}" : "")}{(options.TimeColumn is { } tc ? $", time-ordered by {tc}" : "")}" +
-                   $"{(options.Folds >= 2 ? $", {options.Folds} folds" : "")}, seed {options.Seed}";
-        var version = await TableDatasets.RecordDerivedAsync(registry.Store, registry.Artifacts, parent.Name, parent.Version, data.Table, data.Schema, splits, note, RegistryOptions.Actor, ct);
+        var (version, note, splits) = await TableDatasets.SplitAsync(registry.Store, registry.Artifacts, parent, options, RegistryOptions.Actor, ct);
         var counts = splits.Counts();
         if (asJson)
         {

@@ -14,9 +14,11 @@ public static partial class RecipeLoader
 
     internal static IReadOnlyList<string> ExportKeys { get; } = ["onnx"];
 
-    private static RecipeTune? ReadTune(YamlSection? s, string baseDirectory)
+    private static RecipeTune? ReadTune(YamlSection? s, string baseDirectory, RecipeData data)
     {
         if (s is null) return null;
+        if (data.IsTable)
+            s.Errors.Add(s.Node, "'tune' in a recipe searches a network's training; for a table, search tree parameters with lepton tune --data NAME@V --model gbdt, or let model.preset auto choose the learner.");
         string? space = s.String("space");
         if (space is null)
         {
@@ -58,6 +60,11 @@ public static partial class RecipeLoader
             Layers: s.Choice("layers", d.Layers, LayerPrecisions.Names));
     }
 
-    private static RecipeExport? ReadExport(YamlSection? s) =>
-        s is null ? null : new RecipeExport(s.Choice("onnx", "true", ["true", "false"]) == "true");
+    private static RecipeExport? ReadExport(YamlSection? s, RecipeData data)
+    {
+        if (s is null) return null;
+        if (data.IsTable)
+            s.Errors.Add(s.Node, "'export' writes a network as ONNX; a table model's folder already holds LightGBM's own model.txt (or a Lepton network, which lepton export onnx converts), so remove 'export'.");
+        return new RecipeExport(s.Choice("onnx", "true", ["true", "false"]) == "true");
+    }
 }

@@ -8,15 +8,15 @@ namespace Lepton.Factory.Recipes;
 /// <summary>The readers of the data, model, training and gates sections.</summary>
 public static partial class RecipeLoader
 {
-    internal static IReadOnlyList<string> DataKeys { get; } = ["source", "dir", "name", "size"];
+    internal static IReadOnlyList<string> DataKeys { get; } = ["source", "dir", "name", "size", .. TableDataKeys];
 
     internal static IReadOnlyList<string> ModelKeys { get; } = ["preset", "file"];
 
     internal static IReadOnlyList<string> TrainingKeys { get; } =
         ["epochs", "batch_size", "learning_rate", "optimizer", "weight_decay", "momentum", "schedule", "clip_grad_norm", "validation_split", "seed", "augment",
-         "label_smoothing", "validation_freq"];
+         "label_smoothing", "validation_freq", .. TableTrainingKeys];
 
-    internal static IReadOnlyList<string> GateKeys { get; } = ["min_accuracy", "max_class_recall_drop", "margin"];
+    internal static IReadOnlyList<string> GateKeys { get; } = ["min_accuracy", "max_class_recall_drop", "margin", "max_rmse"];
 
     private static RecipeData ReadData(YamlSection? s, string baseDirectory)
     {
@@ -24,6 +24,9 @@ public static partial class RecipeLoader
         string source = s.Choice("source", "fashion-mnist", RecipeData.Sources);
         string? dir = s.String("dir");
         string? name = s.String("name"), size = s.String("size");
+        if (source == RecipeData.Tables) return ReadTableData(s, baseDirectory, name);
+        foreach (var key in TableDataKeys.Where(s.Has))
+            s.Errors.Add(s.Value(key) ?? s.Node, $"'data.{key}' applies to 'source: table' only.");
         if (source == RecipeData.Images)
         {
             if (dir is null)
@@ -63,6 +66,8 @@ public static partial class RecipeLoader
     {
         var d = new RecipeTraining();
         if (s is null) return d;
+        foreach (var key in TableTrainingKeys.Where(s.Has))
+            s.Errors.Add(s.Value(key) ?? s.Node, $"'training.{key}' applies to table recipes (data.source: table) only.");
         return new RecipeTraining(
             Epochs: s.Int("epochs", d.Epochs, 1, 100_000),
             BatchSize: s.Int("batch_size", d.BatchSize, 1, 1 << 20),
@@ -116,6 +121,6 @@ public static partial class RecipeLoader
         return new RecipeGates(
             MinAccuracy: s.Fraction("min_accuracy"),
             MaxClassRecallDrop: s.Fraction("max_class_recall_drop") ?? d.MaxClassRecallDrop,
-            Margin: s.Fraction("margin") ?? d.Margin);
+            Margin: s.Fraction("margin") ?? d.Margin) { MaxRmse = s.Double("max_rmse", 0, double.MaxValue, minExclusive: true) };
     }
 }

@@ -55,18 +55,19 @@ public static partial class RecipeLoader
         if (root.Has("store") && string.IsNullOrWhiteSpace(store))
             root.Errors.Add(root.Node, "'store' is empty; give a connection string such as postgres://user:pass@host:5432/lepton or sqlite:PATH, or remove it.");
         var data = ReadData(root.Section("data", DataKeys), baseDirectory);
+        var model = data.IsTable ? ReadTableModel(root.Section("model", ModelKeys)) : ReadModel(root.Section("model", ModelKeys), baseDirectory);
         return new Recipe(name, store,
             data,
-            ReadModel(root.Section("model", ModelKeys), baseDirectory),
-            ReadTraining(root.Section("training", TrainingKeys)),
+            model,
+            data.IsTable ? ReadTableTraining(root.Section("training", TrainingKeys), model.Reference) : ReadTraining(root.Section("training", TrainingKeys)),
             ReadGates(root.Section("gates", GateKeys)),
             ReadServe(root.Section("serve", ServeKeys), name),
             ReadMonitoring(root.Section("monitoring", MonitoringKeys)),
             ReadLoop(root.Section("loop", LoopKeys)))
         {
-            Tune = ReadTune(root.Section("tune", TuneKeys), baseDirectory),
+            Tune = ReadTune(root.Section("tune", TuneKeys), baseDirectory, data),
             Compress = ReadCompress(root.Section("compress", CompressKeys), data),
-            Export = ReadExport(root.Section("export", ExportKeys)),
+            Export = ReadExport(root.Section("export", ExportKeys), data),
         };
     }
 

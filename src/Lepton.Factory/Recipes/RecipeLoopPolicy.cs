@@ -19,7 +19,8 @@ public static class RecipeLoopPolicy
         CanaryFraction = recipe.Serve.Canary?.Fraction ?? 0.1,
         StagingAlias = recipe.Serve.Canary?.Alias ?? "staging",
         // An image recipe's data step imports the folder as data set `name` (default: the recipe's name); its newest version is the base.
-        BaseData = recipe.Data.IsImages ? recipe.Data.Name ?? recipe.Name : recipe.Data.Source,
+        // A table champion's own data set version is its base (ClosedLoop.Tables); the name is recorded for people.
+        BaseData = recipe.Data.IsImages || recipe.Data.IsTable ? recipe.Data.Name ?? recipe.Name : recipe.Data.Source,
         DataDir = recipe.Data.Dir,
         Seed = recipe.Training.Seed,
         BatchSize = recipe.Training.BatchSize,

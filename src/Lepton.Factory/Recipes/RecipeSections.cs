@@ -6,17 +6,26 @@ using Lepton.Training.Workflows;
 namespace Lepton.Factory.Recipes;
 
 /// <summary>
-/// <c>data:</c> where the training data comes from; a relative <c>dir</c> is resolved against the recipe's folder.
+/// <c>data:</c> where the training data comes from; a relative <c>dir</c> (or <c>path</c>) is resolved against the recipe's folder.
 /// <c>source: images</c> imports the folder of images in <c>dir</c> (class subfolders, the Keras train/validation/test
 /// layout, or a manifest) as data set <c>name</c> (default: the recipe's name) at <c>size</c> (WxH; default: chosen from the images).
+/// <c>source: table</c> imports the CSV, TSV or Parquet file (or folder of them) at <c>path</c> (held in <see cref="Dir"/>) as
+/// data set <c>name</c> and splits it as <see cref="Table"/> says.
 /// </summary>
 public sealed record RecipeData(string Source = "fashion-mnist", string? Dir = null, string? Name = null, string? Size = null)
 {
     public const string Images = "images";
 
-    public static IReadOnlyList<string> Sources { get; } = ["fashion-mnist", Images];
+    public const string Tables = "table";
+
+    public static IReadOnlyList<string> Sources { get; } = ["fashion-mnist", Images, Tables];
 
     public bool IsImages => Source == Images;
+
+    public bool IsTable => Source == Tables;
+
+    /// <summary>For <c>source: table</c>: roles, pinned kinds and the split; null for other sources.</summary>
+    public RecipeTable? Table { get; init; }
 }
 
 /// <summary><c>model:</c> a preset name or a model.json path (absolute after loading); exactly one is set.</summary>
@@ -46,6 +55,9 @@ public sealed record RecipeTraining(
     double LabelSmoothing = 0,
     int ValidationFrequency = 1)
 {
+    /// <summary>A table recipe's learner settings (null for networks); the seed comes from <see cref="Seed"/>.</summary>
+    public RecipeTableTraining? Table { get; init; }
+
     public static IReadOnlyList<string> Optimizers { get; } = ["adam", "adamw", "sgd"];
 
     public static IReadOnlyList<string> Schedules { get; } = ["none", "cosine", "onecycle", "step"];
@@ -63,7 +75,24 @@ public sealed record RecipeTraining(
 /// <c>gates:</c> what a new model must reach: <c>MinAccuracy</c> on the test split (null: no floor), and for the loop's
 /// champion/challenger comparison the largest allowed per-class recall drop and the accuracy margin to beat the champion by.
 /// </summary>
-public sealed record RecipeGates(double? MinAccuracy = null, double MaxClassRecallDrop = 0.02, double Margin = 0);
+public sealed record RecipeGates(double? MinAccuracy = null, double MaxClassRecallDrop = 0.02, double Margin = 0)
+{
+    /// <summary>For regression tables: the largest test RMSE a model may have (null: no ceiling).</summary>
+    public double? MaxRmse { get; init; }
+}
+
+/// <summary>
+/// <c>training:</c> of a table recipe: boosting rounds (<c>trees</c>, fixed, no early stopping) and <c>learning_rate</c> for
+/// gbdt (or the MLP's rate), the MLP's <c>epochs</c> and <c>batch_size</c>, and auto's time <c>budget</c>; unset keeps the learner's defaults.
+/// </summary>
+public sealed record RecipeTableTraining(int? Trees = null, double? LearningRate = null, int? Epochs = null, int? BatchSize = null, TimeSpan? Budget = null)
+{
+    /// <summary>The tabular workflow's recipe for learner <paramref name="learner"/> on table version <paramref name="datasetRef"/>.</summary>
+    public Training.Workflows.Tables.TabularRecipe ToTabularRecipe(string datasetRef, string learner, ulong seed) => new(
+        datasetRef, learner, (int)(seed % int.MaxValue), Budget,
+        Trees: Training.Workflows.Tables.TabularRecipe.TreeOptions(learner, Trees, learner == "mlp" ? null : LearningRate),
+        Mlp: Training.Workflows.Tables.TabularRecipe.MlpOptions(learner, Epochs, learner == "mlp" ? LearningRate : null, BatchSize));
+}
 
 /// <summary><c>serve.canary:</c> the alias a challenger is promoted to first and the share of traffic it gets.</summary>
 public sealed record RecipeCanary(string Alias = "staging", double Fraction = 0.1);

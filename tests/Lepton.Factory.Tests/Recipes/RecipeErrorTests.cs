@@ -59,7 +59,7 @@ public sealed class RecipeErrorTests
     [Theory]
     [InlineData("training:\n  optimizer: adan\n", "'training.optimizer' is 'adan', which is not allowed (did you mean 'adam'?); allowed values: adam, adamw, sgd.")]
     [InlineData("training:\n  schedule: linear\n", "allowed values: none, cosine, onecycle, step.")]
-    [InlineData("data:\n  source: mnist\n", "allowed values: fashion-mnist, images.")]
+    [InlineData("data:\n  source: mnist\n", "allowed values: fashion-mnist, images, table.")]
     [InlineData("model:\n  preset: cnnn\n", "(did you mean 'cnn'?); allowed values: mlp, cnn, cnn-bn, resnet, mobilenet, auto.")]
     [InlineData("loop:\n  trigger: always\n", "allowed values: alert, schedule, manual.")]
     [InlineData("loop:\n  mode: finetune\n", "(did you mean 'fine-tune'?); allowed values: fine-tune, scratch.")]

@@ -34,7 +34,7 @@ public sealed record TableDatasetVersion(DatasetVersion Version, Table Table, Ta
 /// parent), load a version, and record versions derived by cleaning or splitting. The data is stored as one normalized
 /// Parquet artifact (<see cref="TableStorage"/>), the schema as the version's schema JSON.
 /// </summary>
-public static class TableDatasets
+public static partial class TableDatasets
 {
     public static async Task<TableImportResult> ImportAsync(IRegistryStore store, IArtifactStore artifacts, string path, string name,
         TableImportOptions options, string actor, CancellationToken ct = default)

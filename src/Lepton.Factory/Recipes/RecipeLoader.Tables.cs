@@ -1,0 +1,118 @@
+using Lepton.Data.Tables.Columns;
+using Lepton.Data.Tables.Schema;
+using Lepton.Factory.Recipes.Schema;
+using Lepton.Training.Workflows.Tables;
+using YamlDotNet.RepresentationModel;
+
+namespace Lepton.Factory.Recipes;
+
+/// <summary>The readers of a table recipe: <c>data: {source: table, ...}</c>, its learner and its training keys.</summary>
+public static partial class RecipeLoader
+{
+    // Expression-bodied: other partial files' static initializers read these, and initializer order across files is not defined.
+    internal static IReadOnlyList<string> TableDataKeys =>
+        ["path", "label_column", "task", "group_column", "time_column", "split_column", "schema", "test", "validation"];
+
+    /// <summary>Training keys that only tables take, and the ones only networks take.</summary>
+    internal static IReadOnlyList<string> TableTrainingKeys => ["trees", "budget"];
+
+    private static IReadOnlyList<string> NetworkOnlyTrainingKeys =>
+        [.. TrainingKeys.Except(["seed", "learning_rate", "epochs", "batch_size", .. TableTrainingKeys])];
+
+    private static RecipeData ReadTableData(YamlSection s, string baseDirectory, string? name)
+    {
+        foreach (var key in new[] { "dir", "size" }.Where(s.Has))
+            s.Errors.Add(s.Value(key) ?? s.Node, $"'data.{key}' is for images; a table is named by 'data.path' (a .csv, .tsv or .parquet file, or a folder of them).");
+        string? path = s.String("path");
+        string? full = path is null ? null : Resolve(path, baseDirectory);
+        if (path is null)
+            s.Errors.Add(s.Node, "'data.source' is table but 'data.path' is missing; give the CSV, TSV or Parquet file (or a folder of them), relative to the recipe.");
+        else if (!File.Exists(full) && !Directory.Exists(full))
+            s.Errors.Add(s.Value("path")!, $"'data.path' is '{path}', but there is no file or folder at {full}.");
+        if (name is not null && Lepton.Registry.References.ModelName.Check(name, "data set name") is { } problem)
+            s.Errors.Add(s.Value("name")!, $"'data.name': {problem}");
+        string? label = s.String("label_column");
+        if (label is null) s.Errors.Add(s.Node, "'data.label_column' is missing; name the column the model predicts (e.g. label_column: churned).");
+        TableTask? task = s.Has("task") ? TableTasks.Parse(s.Choice("task", "classification", ["classification", "regression"])) : null;
+        string? split = s.String("split_column");
+        double? test = s.Fraction("test", 0.9), validation = s.Fraction("validation", 0.9);
+        if (split is not null && (test is not null || validation is not null))
+            s.Errors.Add(s.Value(test is not null ? "test" : "validation")!, "'data.split_column' keeps the table's own split; drop 'data.test' and 'data.validation', or the split column.");
+        if (split is null && test is 0)
+            s.Errors.Add(s.Value("test")!, "'data.test' must be above 0: the gate judges the model on the test rows.");
+        if ((test ?? 0.2) + (validation ?? 0) >= 1)
+            s.Errors.Add(s.Value("validation") ?? s.Value("test")!, "'data.test' and 'data.validation' together must leave rows to train on (their sum below 1).");
+        var table = new RecipeTable(label ?? "", task, s.String("group_column"), s.String("time_column"), split, ReadTableSchema(s, baseDirectory),
+            test ?? 0.2, validation ?? 0);
+        return new RecipeData(RecipeData.Tables, full, name) { Table = table };
+    }
+
+    // schema: a mapping of column names to kinds (numeric, categorical, boolean, datetime, text, identifier), or a schema file
+    // (as lepton data import --schema reads it), relative to the recipe.
+    private static TableSchema? ReadTableSchema(YamlSection s, string baseDirectory)
+    {
+        if (s.Value("schema") is not { } node) return null;
+        try
+        {
+            if (node is YamlScalarNode { Value: { } file })
+            {
+                string full = Resolve(file, baseDirectory);
+                if (!File.Exists(full)) throw new ArgumentException($"it is '{file}', but there is no schema file at {full}.");
+                return TableSchema.Load(full);
+            }
+            if (node is YamlMappingNode map)
+            {
+                var kinds = new List<(string, ColumnKind)>();
+                foreach (var (key, value) in map.Children)
+                {
+                    string column = (key as YamlScalarNode)?.Value ?? throw new ArgumentException("each key must be a column name.");
+                    string? word = (value as YamlScalarNode)?.Value;
+                    kinds.Add((column, ColumnKinds.Parse(word, column)));
+                }
+                return RecipeTable.Pinned(kinds);
+            }
+            throw new ArgumentException("it must map column names to kinds (e.g. zip: categorical) or name a schema file.");
+        }
+        catch (Exception ex) when (ex is ArgumentException or FormatException or InvalidDataException or IOException)
+        {
+            s.Errors.Add(node, $"'data.schema': {ex.Message}");
+            return null;
+        }
+    }
+
+    private static RecipeModel ReadTableModel(YamlSection? s)
+    {
+        if (s is null) return new RecipeModel("auto");
+        if (s.Has("file"))
+            s.Errors.Add(s.Value("file") ?? s.Node, "'model.file' describes a network; a table recipe names a learner with 'model.preset' (auto, gbdt, random-forest, logistic, linear, linear-svm, mlp).");
+        return new RecipeModel(s.Choice("preset", "auto", TabularRecipe.Models));
+    }
+
+    // A table learner takes the seed, boosting rounds and rate (gbdt), the MLP's epochs, rate and batch size, and auto's budget;
+    // the rest of the training section (optimizers, schedules, augmentation) belongs to networks.
+    private static RecipeTraining ReadTableTraining(YamlSection? s, string learner)
+    {
+        var d = new RecipeTraining();
+        if (s is null) return d with { Table = new RecipeTableTraining() };
+        foreach (var key in NetworkOnlyTrainingKeys.Where(s.Has))
+            s.Errors.Add(s.Value(key) ?? s.Node, $"'training.{key}' trains networks on images; a table recipe takes {string.Join(", ", ["seed", "trees", "learning_rate", "epochs", "batch_size", "budget"])}.");
+        int? trees = s.Has("trees") ? s.Int("trees", 100, 1, 1_000_000) : null;
+        int? epochs = s.Has("epochs") ? s.Int("epochs", 1, 1, 100_000) : null;
+        int? batch = s.Has("batch_size") ? s.Int("batch_size", 32, 1, 1 << 20) : null;
+        double? rate = s.Double("learning_rate", 0, 10, minExclusive: true);
+        var table = new RecipeTableTraining(trees, rate, epochs, batch, s.Duration("budget"));
+        string? wrong = learner switch
+        {
+            "auto" when trees is not null || rate is not null || epochs is not null || batch is not null =>
+                "model.preset auto tries every learner with its defaults; name one learner (gbdt, mlp, ...) to set trees, learning_rate, epochs or batch_size",
+            not "auto" when table.Budget is not null => "'budget' bounds auto's search of learners; drop it, or use model.preset auto",
+            not ("gbdt" or "random-forest") when trees is not null => $"'trees' sets a tree learner's rounds; {learner} grows no trees",
+            not ("gbdt" or "mlp" or "auto") when rate is not null => $"'learning_rate' is gbdt's or the MLP's; {learner} has none",
+            "gbdt" when rate is > 1 => "gbdt's 'learning_rate' must lie in (0, 1]",
+            not ("mlp" or "auto") when epochs is not null || batch is not null => $"'epochs' and 'batch_size' train the MLP; {learner} takes neither",
+            _ => null,
+        };
+        if (wrong is not null) s.Errors.Add(s.Node, $"'training': {wrong}.");
+        return d with { Seed = s.ULong("seed", d.Seed), Table = table };
+    }
+}

@@ -1,0 +1,146 @@
+using System.Globalization;
+using System.Text;
+using Lepton.Data.Tables.Columns;
+using Lepton.Data.Tables.Schema;
+using Lepton.Factory.Recipes;
+using Lepton.Factory.Recipes.Running;
+using Lepton.Factory.Recipes.Steps;
+using Lepton.Factory.Tests.Tables;
+using Lepton.Runtime;
+
+namespace Lepton.Factory.Tests.Recipes;
+
+/// <summary>
+/// <c>data.source: table</c> in lepton.yaml: the data section's roles, pinned kinds and split; the learner and its training keys;
+/// the whole recipe run (import, split, train, gate, register, promote), skipped when nothing changed and re-run when the file
+/// does; a regression table judged by <c>gates.max_rmse</c>; and every misplaced key reported with its line.
+/// </summary>
+public sealed class TableRecipeTests
+{
+    private static Recipe Parse(string yaml, string dir) => RecipeLoader.Parse(yaml, "r.yaml", dir);
+
+    private static string Folder()
+    {
+        string dir = Path.Combine(Path.GetTempPath(), "lepton-table-recipe-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(dir);
+        File.WriteAllText(Path.Combine(dir, "customers.csv"), ChurnRow.Csv(ChurnRow.Make(300, seed: 5)));
+        return dir;
+    }
+
+    [Fact]
+    public void ATableRecipeReadsRolesPinnedKindsTheSplitAndTheLearner()
+    {
+        string dir = Folder();
+        var r = Parse("""
+            name: churn
+            data:
+              source: table
+              path: customers.csv
+              label_column: churn
+              group_column: customer_id
+              schema:
+                plan: categorical
+                age: numeric
+              test: 25%
+            model:
+              preset: gbdt
+            training:
+              trees: 50
+              learning_rate: 0.1
+              seed: 3
+            gates:
+              min_accuracy: 0.7
+            """, dir);
+        Assert.True(r.Data.IsTable);
+        Assert.Equal(Path.Combine(dir, "customers.csv"), r.Data.Dir);
+        var t = r.Data.Table!;
+        Assert.Equal(("churn", "customer_id", 0.25), (t.LabelColumn, t.GroupColumn, t.Test));
+        Assert.Equal([ColumnKind.Categorical, ColumnKind.Numeric], t.Schema!.Columns.Select(c => c.Kind));
+        Assert.Equal("gbdt", r.Model.Reference);
+        var tabular = r.Training.Table!.ToTabularRecipe("churn@2", r.Model.Reference, r.Training.Seed);
+        Assert.Equal((50, 0.1, 0, 3), (tabular.Trees!.Iterations, tabular.Trees.LearningRate, tabular.Trees.EarlyStoppingRounds, tabular.Seed));
+        // Stratified by default for a classification label, time-ordered when a time column is named.
+        Assert.True(t.ToSplitOptions(TableTask.Classification, 0).Stratify);
+        Assert.False((t with { TimeColumn = "signup" }).ToSplitOptions(TableTask.Classification, 0).Stratify);
+        Assert.Equal("auto", Parse("name: a\ndata:\n  source: table\n  path: customers.csv\n  label_column: churn\n", dir).Model.Reference);
+    }
+
+    [Theory]
+    [InlineData("data:\n  source: table\n  path: customers.csv\n", "'data.label_column' is missing")]
+    [InlineData("data:\n  source: table\n  label_column: churn\n", "'data.path' is missing")]
+    [InlineData("data:\n  source: table\n  path: nowhere.csv\n  label_column: churn\n", "there is no file or folder at")]
+    [InlineData("data:\n  source: images\n  dir: .\n  label_column: churn\n", "'data.label_column' applies to 'source: table' only")]
+    [InlineData("data:\n  source: table\n  path: customers.csv\n  label_column: churn\n  schema:\n    plan: colour\n", "'data.schema'")]
+    [InlineData("data:\n  source: table\n  path: customers.csv\n  label_column: churn\n  split_column: s\n  test: 0.2\n", "keeps the table's own split")]
+    [InlineData("data:\n  source: table\n  path: customers.csv\n  label_column: churn\ntraining:\n  optimizer: sgd\n", "'training.optimizer' trains networks on images")]
+    [InlineData("data:\n  source: table\n  path: customers.csv\n  label_column: churn\nmodel:\n  preset: mlp\ntraining:\n  trees: 10\n", "mlp grows no trees")]
+    [InlineData("data:\n  source: table\n  path: customers.csv\n  label_column: churn\nmodel:\n  preset: cnn\n", "'model.preset' is 'cnn', which is not allowed")]
+    [InlineData("data:\n  source: table\n  path: customers.csv\n  label_column: churn\ntraining:\n  trees: 10\n", "model.preset auto tries every learner")]
+    [InlineData("data:\n  source: table\n  path: customers.csv\n  label_column: churn\nexport:\n  onnx: true\n", "'export' writes a network as ONNX")]
+    [InlineData("training:\n  trees: 10\n", "'training.trees' applies to table recipes")]
+    public void MisplacedTableKeysAreReportedWithTheirFix(string body, string message)
+    {
+        var e = Assert.Throws<RecipeException>(() => Parse("name: a\n" + body, Folder()));
+        Assert.Contains(e.Errors, x => x.Message.Contains(message, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task ATableRecipeRunsEndToEnd_SkipsWhenNothingChanged_AndReRunsWhenTheFileChanges()
+    {
+        await using var reg = await TempRegistry.CreateAsync();
+        string dir = Folder();
+        string yaml = "name: churn\ndata:\n  source: table\n  path: customers.csv\n  label_column: churn\nmodel:\n  preset: gbdt\ngates:\n  min_accuracy: 0.7\n";
+        var recipe = Parse(yaml, dir);
+        var runner = new RecipeRunner(RecipeSteps.For(recipe));
+        var first = await runner.RunAsync(reg.Context(recipe));
+        Assert.True(first.Succeeded, string.Join("; ", first.Steps.Select(s => $"{s.Step}: {s.Detail}")));
+        Assert.Equal(["data", "train", "gate", "register", "promote"], first.Steps.Select(s => s.Step));
+        var data = first.Steps[0].Outputs;
+        Assert.Equal("churn@2", data["dataset_ref"]!.GetValue<string>()); // version 1 imported, version 2 its split
+        Assert.Equal("gbdt", first.Steps[1].Outputs["learner"]!.GetValue<string>());
+        Assert.InRange(first.Steps[1].Outputs["test_accuracy"]!.GetValue<double>(), 0.7, 1.0);
+        var production = await reg.Registry.ResolveAsync("churn@production");
+        Assert.Equal("lightgbm", PredictorLoader.Default.KindOf(production.Folder).Name);
+        Assert.Equal("churn@2", production.Version!.DatasetRef);
+
+        var again = await runner.RunAsync(reg.Context(Parse(yaml, dir)));
+        Assert.All(again.Steps, s => Assert.Equal(StepOutcome.Skipped, s.Outcome));
+
+        // More rows in the same file: the data step sees the change, and everything after it runs again.
+        File.AppendAllText(Path.Combine(dir, "customers.csv"), ChurnRow.Csv(ChurnRow.Make(40, seed: 6, idOffset: 1000)).Split('\n', 2)[1]);
+        var changed = await runner.RunAsync(reg.Context(Parse(yaml, dir)));
+        Assert.All(changed.Steps, s => Assert.Equal(StepOutcome.Completed, s.Outcome));
+        Assert.Equal("churn@4", changed.Steps[0].Outputs["dataset_ref"]!.GetValue<string>());
+        Assert.Equal(2, (await reg.Registry.ResolveAsync("churn@production")).Version!.Version);
+    }
+
+    [Fact]
+    public async Task ARegressionTableIsGatedByItsRmse()
+    {
+        await using var reg = await TempRegistry.CreateAsync();
+        string dir = Folder();
+        var rng = new Random(1);
+        var csv = new StringBuilder("x,z,y\n");
+        for (int i = 0; i < 200; i++)
+        {
+            double x = rng.NextDouble(), z = rng.NextDouble();
+            csv.Append(CultureInfo.InvariantCulture, $"{x:F4},{z:F4},{3 * x - z + 0.05 * rng.NextDouble():F4}\n");
+        }
+        File.WriteAllText(Path.Combine(dir, "sales.csv"), csv.ToString());
+        string Yaml(string gate) => $"name: sales\ndata:\n  source: table\n  path: sales.csv\n  label_column: y\n  task: regression\nmodel:\n  preset: linear\ngates:\n  {gate}\n";
+
+        var strict = Parse(Yaml("max_rmse: 0.0001"), dir);
+        var failed = await new RecipeRunner(RecipeSteps.For(strict)).RunAsync(reg.Context(strict));
+        Assert.False(failed.Succeeded);
+        Assert.Contains("is above gates.max_rmse 0.0001", failed.Steps.Single(s => s.Step == "gate").Detail);
+
+        var wrongGate = Parse(Yaml("min_accuracy: 0.9"), dir);
+        var refused = await new RecipeRunner(RecipeSteps.For(wrongGate)).RunAsync(reg.Context(wrongGate));
+        Assert.Contains("set gates.max_rmse instead", refused.Steps.Single(s => s.Step == "gate").Detail);
+
+        var fair = Parse(Yaml("max_rmse: 0.1"), dir);
+        var passed = await new RecipeRunner(RecipeSteps.For(fair)).RunAsync(reg.Context(fair));
+        Assert.True(passed.Succeeded, string.Join("; ", passed.Steps.Select(s => $"{s.Step}: {s.Detail}")));
+        Assert.InRange(passed.Steps.Single(s => s.Step == "train").Outputs["test_rmse"]!.GetValue<double>(), 0, 0.1);
+    }
+}

@@ -59,8 +59,9 @@ public static class RunCommand
             JsonOut.Write(new { Valid = true, Recipe = recipe.Name, recipe.Source });
             return 0;
         }
-        AnsiConsole.MarkupLine($"[green]{Markup.Escape(recipe.Source)} is valid[/]: recipe [bold]{Markup.Escape(recipe.Name)}[/], model {Markup.Escape(recipe.Model.Reference)}, " +
-                               $"{recipe.Training.Epochs} epoch(s), {recipe.Monitoring.Rules.Count} alert rule(s), loop trigger {recipe.Loop.Trigger.ToString().ToLowerInvariant()}.");
+        string training = recipe.Data.IsTable ? $"table learner {recipe.Model.Reference}" : $"model {recipe.Model.Reference}, {recipe.Training.Epochs} epoch(s)";
+        AnsiConsole.MarkupLine($"[green]{Markup.Escape(recipe.Source)} is valid[/]: recipe [bold]{Markup.Escape(recipe.Name)}[/], {Markup.Escape(training)}, " +
+                               $"{recipe.Monitoring.Rules.Count} alert rule(s), loop trigger {recipe.Loop.Trigger.ToString().ToLowerInvariant()}.");
         return 0;
     }
 

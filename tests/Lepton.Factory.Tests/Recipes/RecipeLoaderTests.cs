@@ -175,6 +175,17 @@ public sealed class RecipeLoaderTests
         Assert.NotNull(r.Serve.Canary);
     }
 
+    [Fact]
+    public void TheTableExampleRecipeIsValid()
+    {
+        var r = RecipeLoader.Load(Path.Combine(RepoRoot(), "examples", "churn-table", "lepton.yaml"));
+        Assert.Equal("churn", r.Name);
+        Assert.True(r.Data.IsTable);
+        Assert.Equal("churned", r.Data.Table!.LabelColumn);
+        Assert.True(File.Exists(r.Data.Dir), $"{r.Data.Dir}: run examples/churn-table/make_customers.py");
+        Assert.Equal(TimeSpan.FromMinutes(2), r.Training.Table!.Budget);
+    }
+
     // The source file's own path: the test binaries may live outside the checkout (LEPTON_ARTIFACTS).
     private static string RepoRoot([System.Runtime.CompilerServices.CallerFilePath] string source = "")
     {

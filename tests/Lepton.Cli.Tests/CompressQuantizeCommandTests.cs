@@ -13,6 +13,23 @@ public sealed class CompressQuantizeCommandTests(TrainedModelFixture fx)
     private static JsonElement Json(string stdout) => JsonDocument.Parse(stdout).RootElement.Clone();
 
     [Fact]
+    public async Task Quantize_AModelTrainedOnFashionMnist_CalibratesAndScoresOnFashionMnist()
+    {
+        Assert.True(fx.TrainResult.Code == 0, fx.TrainResult.Err);
+        var (code, stdout, err) = await CliRun.Invoke("compress", "quantize", "synthetic@1", "--calibration", "fashion-mnist", "--data-dir", fx.DataDir,
+            "--samples", "64", "--layers", "all", "--out", Path.Combine(fx.Root, "synthetic-int8"), "--json");
+        Assert.True(code == 0, err + stdout);
+        var json = Json(stdout);
+        Assert.StartsWith("fashion-mnist@", json.GetProperty("calibration").GetString());
+        Assert.Equal(64, json.GetProperty("calibration_examples").GetInt32());
+        Assert.Equal("test split", json.GetProperty("evaluated_on").GetString());
+        double floatAccuracy = json.GetProperty("float_accuracy").GetDouble(), int8Accuracy = json.GetProperty("int8_accuracy").GetDouble();
+        // The same test set the model was trained against: the float score is the training run's, and int8 stays near it.
+        Assert.True(floatAccuracy > 0.5, $"float accuracy {floatAccuracy}");
+        Assert.True(Math.Abs(floatAccuracy - int8Accuracy) <= 0.05, $"float {floatAccuracy}, int8 {int8Accuracy}");
+    }
+
+    [Fact]
     public async Task Quantize_TrainedCnn_RegistersInt8VersionAndReportsBothAccuracies()
     {
         var folder = PlantedImageFolder.Create(Path.Combine(fx.Root, "quantize-shapes"), perClass: 30, plant: false);

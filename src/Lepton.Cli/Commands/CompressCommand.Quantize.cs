@@ -13,7 +13,7 @@ public static partial class CompressCommand
     internal static Command Quantize()
     {
         var model = new Argument<string>("model") { Description = "The float model: name, name@3, name@production or a model folder." };
-        var calibration = new Option<string>("--calibration") { Description = "Image data set version to calibrate on (its training images) and to evaluate on (its test split), e.g. shapes@2.", Required = true };
+        var calibration = new Option<string>("--calibration") { Description = "Image data set version to calibrate on (its training images) and to evaluate on (its test split), e.g. shapes@2; or fashion-mnist (its training and test sets).", Required = true };
         var method = new Option<string>("--method") { Description = "Activation range: minmax, percentile (99.99% of |x|) or entropy (KL).", DefaultValueFactory = _ => "percentile" };
         var samples = new Option<int>("--samples") { Description = "Calibration images.", DefaultValueFactory = _ => 512 };
         var percentile = new Option<double>("--percentile") { Description = "Percentile of |x| kept by --method percentile.", DefaultValueFactory = _ => 99.99 };
@@ -26,6 +26,7 @@ public static partial class CompressCommand
             Description = "Which Linear and Conv2d layers become int8: faster (only where the model, timed on this machine, is then no slower at batch 1 and at --batch-size) or all (the smallest model).",
             DefaultValueFactory = _ => "faster",
         };
+        var dataDir = new Option<string?>("--data-dir") { Description = "With --calibration fashion-mnist: the folder of its IDX files (default: $LEPTON_DATA/fashion-mnist, then /usr/share/datasets/fashion-mnist)." };
         var store = RegistryOptions.Store();
         var threads = CommonOptions.Threads();
         var json = CommonOptions.Json();
@@ -33,9 +34,10 @@ public static partial class CompressCommand
                                           "Sequential models and graph models (the resnet and mobilenet presets) alike; a batch norm after a convolution is folded into its int8 weights.\n\n" +
                                           "Examples:\n  lepton compress quantize shapes@1 --calibration shapes@2\n" +
                                           "  lepton compress quantize shapes@production --calibration shapes@2 --method entropy --samples 1000 --register shapes-int8\n" +
-                                          "  lepton compress quantize shapes@1 --calibration shapes@2 --layers all");
+                                          "  lepton compress quantize shapes@1 --calibration shapes@2 --layers all\n" +
+                                          "  lepton compress quantize fashion@1 --calibration fashion-mnist");
         cmd.Arguments.Add(model);
-        foreach (var o in new Option[] { calibration, method, samples, percentile, seed, outDir, register, batch, layers, store, threads, json }) cmd.Options.Add(o);
+        foreach (var o in new Option[] { calibration, method, samples, percentile, seed, outDir, register, batch, layers, dataDir, store, threads, json }) cmd.Options.Add(o);
         cmd.SetAction(p => CommandRunner.Run(async ct =>
         {
             CommonOptions.ApplyThreads(p.GetValue(threads));
@@ -46,7 +48,8 @@ public static partial class CompressCommand
             string folder = p.GetValue(outDir) ?? Path.Combine(CommonOptions.Home, "models", name.EndsWith("-int8", StringComparison.Ordinal) ? name : name + "-int8");
             await using var registry = await ModelRegistry.OpenAsync(p.GetValue(store), ct);
             var outcome = await QuantizeWorkflow.RunAsync(registry,
-                new QuantizeRequest(p.GetValue(model)!, p.GetValue(calibration)!, folder, options, p.GetValue(register)), RegistryOptions.Actor, ct);
+                new QuantizeRequest(p.GetValue(model)!, p.GetValue(calibration)!, folder, options, p.GetValue(register)) { DataDir = p.GetValue(dataDir) },
+                RegistryOptions.Actor, ct);
             if (p.GetValue(json)) JsonOut.Write(ToJson(outcome, options));
             else Write(outcome, options);
             return 0;

@@ -16,11 +16,14 @@ namespace Lepton.Compression.Quantization;
 
 /// <summary>
 /// What <c>lepton compress quantize</c> asks: the float <paramref name="Model"/> (name, name@V, name@alias or a folder), the
-/// image data set version to calibrate and evaluate on (<c>NAME@V</c>), where to write the int8 model folder, and the name to
+/// image data set version to calibrate and evaluate on (<c>NAME@V</c>, or <c>fashion-mnist</c>), where to write the int8 model folder, and the name to
 /// register it under (none: not registered).
 /// </summary>
 public sealed record QuantizeRequest(string Model, string Calibration, string OutDir, QuantizeOptions Options, string? RegisterAs = null)
 {
+    /// <summary>Where Fashion-MNIST's IDX files are when <see cref="Calibration"/> is <c>fashion-mnist</c> (null: the usual places).</summary>
+    public string? DataDir { get; init; }
+
     /// <summary>
     /// The validation share and seed the float model was trained with, so a version without a test split is scored on the
     /// same held-out images training kept out (by path hash); null: the training defaults (share 0, seed 0).
@@ -62,32 +65,23 @@ public static class QuantizeWorkflow
         if (loaded.Spec.Inputs.Count != 1)
             throw new ArgumentException($"{resolved.Display} takes {loaded.Spec.Inputs.Count} inputs; int8 quantization covers one-input image classifiers.");
 
-        using var version = await ImageDatasets.LoadAsync(registry.Store, registry.Artifacts, DatasetReference.Parse(request.Calibration), ct: ct);
-        string reference = $"{version.Version.Name}@{version.Version.Version}";
-        var classes = version.Manifest.Classes;
-        // The images training held out (its test split, or the share it kept out by path hash) are the ones to score on;
-        // calibration draws from what it trained on.
-        var (share, splitSeed) = request.TrainingSplit ?? await TrainingSplitOfAsync(registry, resolved, ct);
-        var (training, _, evaluation) = ImageTrainingData.Split(version.Manifest, share, splitSeed);
-        if (training.Count == 0 || evaluation.Count == 0)
-            throw new InvalidDataException($"{reference} has no readable, labelled images to calibrate and evaluate on ({training.Count} to train, {evaluation.Count} held out); see lepton data inspect {reference}.");
-        var calibration = Sample(training, request.Options.Samples, request.Options.Seed);
-        string evaluatedOn = version.Manifest.Items.Any(i => i.Split == ImageSplits.Test)
-            ? "test split"
-            : $"held-out test share, by path hash with seed {splitSeed} as training holds it out";
+        var split = request.TrainingSplit ?? await TrainingSplitOfAsync(registry, resolved, ct);
+        using var examples = await QuantizationExamples.LoadAsync(registry, request.Calibration, request.DataDir, loaded.Spec, split,
+            request.Options.Samples, request.Options.Seed, actor, ct);
+        string reference = examples.Reference;
 
         using var floatPredictor = PredictorLoader.Default.Load(resolved.Folder);
         var batches = new List<Tensor>();
-        foreach (var raw in RawBatches(calibration, version, classes, request.Options.BatchSize))
-            batches.Add(floatPredictor.Preprocess(0, raw));
+        foreach (var raw in QuantizationExamples.Batches(examples.Calibration, request.Options.BatchSize))
+            batches.Add(floatPredictor.Preprocess(0, raw.Inputs));
         var quantized = ModelQuantizer.Quantize(loaded.Model, batches, request.Options, ct: ct);
 
-        var spec = loaded.Spec with { Metadata = Metadata(loaded.Spec.Metadata, resolved, reference, calibration.Count, request.Options, quantized) };
+        var spec = loaded.Spec with { Metadata = Metadata(loaded.Spec.Metadata, resolved, reference, examples.Calibration.Count, request.Options, quantized) };
         ModelFile.Save(request.OutDir, quantized.Model, spec);
 
         QuantizationReport report;
         using (var int8Predictor = PredictorLoader.Default.Load(request.OutDir))
-            report = Compare(floatPredictor, int8Predictor, evaluation, version, classes, request.Options.BatchSize, ct);
+            report = Compare(floatPredictor, int8Predictor, examples, request.Options.BatchSize, ct);
         var metrics = new Dictionary<string, double>(StringComparer.Ordinal)
         {
             ["accuracy"] = report.Int8Accuracy,
@@ -104,7 +98,7 @@ public static class QuantizeWorkflow
         ModelVersion? registered = null;
         if (request.RegisterAs is not null)
             registered = await registry.RegisterAsync(request.RegisterAs, request.OutDir, resolved.Version?.RunId, resolved.Version?.DatasetRef ?? reference, actor, ct);
-        return new QuantizeOutcome(resolved.Display, request.OutDir, reference, calibration.Count, evaluatedOn, quantized, report,
+        return new QuantizeOutcome(resolved.Display, request.OutDir, reference, examples.Calibration.Count, examples.EvaluatedOn, quantized, report,
             floatFootprint, int8Footprint, registered);
     }
 
@@ -135,44 +129,24 @@ public static class QuantizeWorkflow
         }
     }
 
-    // A seeded shuffle, so the same request calibrates on the same images.
-    private static List<ImageItem> Sample(List<ImageItem> items, int count, ulong seed)
-    {
-        var order = items.ToArray();
-        var rng = new Random(unchecked((int)seed ^ (int)(seed >> 32)));
-        rng.Shuffle(order);
-        return [.. order.Take(count)];
-    }
-
-    private static IEnumerable<Tensor> RawBatches(List<ImageItem> items, ImageDatasetVersion version, IReadOnlyList<string> classes, int batchSize)
-    {
-        var data = new ImageDataset(items, version.Pixels, classes, Preprocessing.Identity);
-        var indices = new int[Math.Min(batchSize, Math.Max(1, items.Count))];
-        for (int start = 0; start < items.Count; start += batchSize)
-        {
-            int count = Math.Min(batchSize, items.Count - start);
-            for (int i = 0; i < count; i++) indices[i] = start + i;
-            yield return data.GetBatch(indices.AsSpan(0, count)).Inputs.Contiguous();
-        }
-    }
-
-    private static QuantizationReport Compare(IPredictor floatModel, IPredictor int8Model, List<ImageItem> items, ImageDatasetVersion version,
-        IReadOnlyList<string> classes, int batchSize, CancellationToken ct)
+    private static QuantizationReport Compare(IPredictor floatModel, IPredictor int8Model, QuantizationExamples examples, int batchSize, CancellationToken ct)
     {
         // The data's class ids in the model's class order (the model may list the same names in another order).
+        var classes = examples.Classes;
         var names = floatModel.Signature.ClassNames.Count > 0 ? floatModel.Signature.ClassNames : classes;
         var map = classes.Select(c => names.ToList().IndexOf(c) is var i && i >= 0 ? i
             : throw new InvalidDataException($"The data set's class '{c}' is not one of the model's classes ({string.Join(", ", names)}).")).ToArray();
-        var labels = items.Select(i => map[classes.ToList().IndexOf(i.Label!)]).ToArray();
-        var floatPredicted = new List<int>(items.Count);
-        var int8Predicted = new List<int>(items.Count);
-        foreach (var raw in RawBatches(items, version, classes, batchSize))
+        var labels = new List<int>(examples.Evaluation.Count);
+        var floatPredicted = new List<int>(examples.Evaluation.Count);
+        var int8Predicted = new List<int>(examples.Evaluation.Count);
+        foreach (var batch in QuantizationExamples.Batches(examples.Evaluation, batchSize))
         {
             ct.ThrowIfCancellationRequested();
-            floatPredicted.AddRange(ArgMax(floatModel.FirstOutput([raw], preprocess: true, batchSize)));
-            int8Predicted.AddRange(ArgMax(int8Model.FirstOutput([raw], preprocess: true, batchSize)));
+            labels.AddRange(batch.Targets.Contiguous().ToIntArray().Select(c => map[c]));
+            floatPredicted.AddRange(ArgMax(floatModel.FirstOutput([batch.Inputs], preprocess: true, batchSize)));
+            int8Predicted.AddRange(ArgMax(int8Model.FirstOutput([batch.Inputs], preprocess: true, batchSize)));
         }
-        return QuantizationReport.Compare(labels, floatPredicted.ToArray(), int8Predicted.ToArray(), names);
+        return QuantizationReport.Compare(labels.ToArray(), floatPredicted.ToArray(), int8Predicted.ToArray(), names);
     }
 
     private static int[] ArgMax(Tensor logits)

@@ -49,8 +49,8 @@ public static partial class RecipeLoader
     private static RecipeCompress? ReadCompress(YamlSection? s, RecipeData data)
     {
         if (s is null) return null;
-        if (!data.IsImages)
-            s.Errors.Add(s.Node, "'compress' calibrates int8 quantization on the training images of an image data set version; set 'data.source: images' (Fashion-MNIST recipes: import it as a folder), or remove 'compress'.");
+        if (data.IsTable)
+            s.Errors.Add(s.Node, "'compress' calibrates int8 quantization of a network on training images; a table recipe trains tree, linear or MLP learners, so remove 'compress'.");
         var d = new RecipeCompress();
         return new RecipeCompress(
             Method: s.Choice("method", d.Method, CalibrationMethods.Names),

@@ -82,7 +82,6 @@ public sealed class RecipeErrorTests
     [InlineData("tune:\n  trials: 5\n", "'tune.space' is missing")]
     [InlineData("tune:\n  space: /no/such/space.yaml\n", "'tune.space' is '/no/such/space.yaml', but there is no file")]
     [InlineData("tune:\n  space: /tmp\n  sampler: grid\n", "allowed values: tpe, random.")]
-    [InlineData("compress:\n  method: minmax\n", "set 'data.source: images'")]
     [InlineData("export:\n  onnx: maybe\n", "allowed values: true, false.")]
     public void OptimizationSectionsNameTheProblem(string body, string message) =>
         Assert.Contains(message, Assert.Throws<RecipeException>(() => RecipeLoader.Parse("name: a\n" + body)).Message);

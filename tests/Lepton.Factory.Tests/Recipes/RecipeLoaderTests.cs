@@ -176,6 +176,14 @@ public sealed class RecipeLoaderTests
     }
 
     [Fact]
+    public void AFashionMnistRecipeMayCompress()
+    {
+        var r = RecipeLoader.Parse("name: a\ncompress:\n  method: minmax\n  min_speedup: 1.0\n");
+        Assert.Equal("fashion-mnist", r.Data.Source);
+        Assert.Equal("minmax", r.Compress!.Method);
+    }
+
+    [Fact]
     public void TheTableExampleRecipeIsValid()
     {
         var r = RecipeLoader.Load(Path.Combine(RepoRoot(), "examples", "churn-table", "lepton.yaml"));

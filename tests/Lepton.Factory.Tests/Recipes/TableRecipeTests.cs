@@ -78,6 +78,7 @@ public sealed class TableRecipeTests
     [InlineData("data:\n  source: table\n  path: customers.csv\n  label_column: churn\ntraining:\n  trees: 10\n", "model.preset auto tries every learner")]
     [InlineData("data:\n  source: table\n  path: customers.csv\n  label_column: churn\nexport:\n  onnx: true\n", "'export' writes a network as ONNX")]
     [InlineData("training:\n  trees: 10\n", "'training.trees' applies to table recipes")]
+    [InlineData("data:\n  source: table\n  path: customers.csv\n  label_column: churn\ncompress:\n  method: minmax\n", "a table recipe trains tree, linear or MLP learners")]
     public void MisplacedTableKeysAreReportedWithTheirFix(string body, string message)
     {
         var e = Assert.Throws<RecipeException>(() => Parse("name: a\n" + body, Folder()));

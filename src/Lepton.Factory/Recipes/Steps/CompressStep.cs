@@ -31,6 +31,7 @@ public sealed class CompressStep : IRecipeStep
         var request = new QuantizeRequest(floatDir, calibration, int8Dir, options)
         {
             TrainingSplit = (context.Recipe.Training.ValidationSplit, (int)context.Recipe.Training.Seed),
+            DataDir = context.Recipe.Data.IsImages ? null : context.Recipe.Data.Dir,
         };
         var outcome = await QuantizeWorkflow.RunAsync(context.Registry, request, context.Actor, ct);
         double floatMs = outcome.Float.Latency.MillisecondsPerBatch, int8Ms = outcome.Int8.Latency.MillisecondsPerBatch;

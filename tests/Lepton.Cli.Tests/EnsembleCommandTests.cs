@@ -48,6 +48,13 @@ public sealed class EnsembleCommandTests(TrainedModelFixture fx)
         (code, stdout, err) = await CliRun.Invoke("models", "show", "blob-vote@1");
         Assert.True(code == 0, err);
         Assert.Contains("ensemble (soft vote) of blob-a@1, blob-b@1", stdout);
+
+        // ONNX export takes one network: an ensemble is refused naming its members and what to do instead.
+        (code, _, err) = await CliRun.Invoke("export", "onnx", "blob-vote@1", "--out", Path.Combine(root, "vote.onnx"));
+        Assert.NotEqual(0, code);
+        Assert.Contains("is an ensemble of blob-a@1, blob-b@1", err);
+        Assert.Contains("lepton export onnx blob-a@1", err);
+        Assert.DoesNotContain("weights.safetensors", err);
     }
 
     [Fact]

@@ -69,6 +69,12 @@ public static class ExportCommand
     private static long Export(string folder, string reference, string path)
     {
         if (OnnxRegistration.IsOnnxFolder(folder)) return OnnxImporter.CopyOut(folder, path);
+        if (File.Exists(Path.Combine(folder, Lepton.Runtime.Ensembles.EnsembleFile.FileName)))
+        {
+            var members = Lepton.Runtime.Ensembles.EnsembleFile.Read(folder).Members;
+            throw new NotSupportedException($"{reference} is an ensemble of {string.Join(", ", members)}; ONNX export covers one network. Export each member " +
+                                            $"(lepton export onnx {members[0]} --out {Path.GetFileNameWithoutExtension(path)}-member1.onnx) and vote over their outputs.");
+        }
         if (File.Exists(Path.Combine(folder, "model.txt")) && !File.Exists(Path.Combine(folder, "weights.safetensors")))
             throw new NotSupportedException($"{reference} is a LightGBM model; ONNX export covers networks. Use LightGBM's own model.txt, or onnxmltools, for trees.");
         return OnnxExporter.ExportFolder(folder, path, OnnxExportOptions.Default);

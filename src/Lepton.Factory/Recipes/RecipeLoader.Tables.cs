@@ -13,9 +13,10 @@ public static partial class RecipeLoader
     internal static IReadOnlyList<string> TableDataKeys =>
         ["path", "label_column", "task", "group_column", "time_column", "split_column", "schema", "test", "validation"];
 
-    /// <summary>Training keys that only tables take, and the ones only networks take.</summary>
+    /// <summary>Training keys only table recipes take (the seed, rate, epochs and batch size are shared with networks).</summary>
     internal static IReadOnlyList<string> TableTrainingKeys => ["trees", "budget"];
 
+    // Training keys only networks take: optimizers, schedules, augmentation and the like.
     private static IReadOnlyList<string> NetworkOnlyTrainingKeys =>
         [.. TrainingKeys.Except(["seed", "learning_rate", "epochs", "batch_size", .. TableTrainingKeys])];
 

@@ -54,7 +54,7 @@ public static class TrainCommand
             Description = "Augment training batches of an image data set, e.g. \"flip,rotate=15,shear=0.2,zoom=0.2,crop=0.9,brightness=0.2,contrast=0.2,cutout=8\" (preview with lepton data preview); of an audio data set, e.g. \"shift=0.1,noise=20,time_mask=10,freq_mask=6\" (its default) or none.",
         };
         var seed = new Option<ulong>("--seed") { Description = "Seed for weights, shuffling and dropout.", DefaultValueFactory = _ => 0 };
-        var outDir = new Option<string?>("--out") { Description = "Model folder to write (default: $LEPTON_HOME/models/<model>)." };
+        var outDir = new Option<string?>("--out") { Description = "Model folder to write (default: $LEPTON_HOME/models/<model>; text, audio and tables: the --register name when given; tables otherwise the data set name)." };
         var register = new Option<string?>("--register") { Description = "Register the trained model as a new version of this name." };
         var store = RegistryOptions.Store();
         var (from, freeze, unfreezeAfter, backboneLr) = TransferCliOptions.Create();
@@ -111,7 +111,8 @@ public static class TrainCommand
                             p.GetResult(batch) is { Implicit: false } ? p.GetValue(batch) : null));
                     if (p.GetValue(folds) is { } tableFolds)
                         return await CrossValidationCli.RunAsync(tabular, tableFolds, p.GetValue(register) ?? tabular.Model, p.GetValue(store), p.GetValue(json), ct);
-                    string tableDir = p.GetValue(outDir) ?? Path.Combine(CommonOptions.Home, "models", p.GetValue(register) ?? tabular.Model);
+                    // Named after the table, not the learner: auto on two tables would otherwise share models/auto.
+                    string tableDir = p.GetValue(outDir) ?? Path.Combine(CommonOptions.Home, "models", p.GetValue(register) ?? tabular.Data.Split('@')[0]);
                     return await TabularOutcomeView.TrainAsync(tables, tabular, tableDir, p.GetValue(register), p.GetValue(json), ct);
                 }
                 if (await TrackedAudioTraining.IsAudioAsync(tables, p.GetValue(data)!, ct))

@@ -1,4 +1,5 @@
 using Lepton.Compression.Quantization;
+using Lepton.Compression.Tuning.Objectives;
 using Lepton.Compression.Tuning.Sampling;
 using Lepton.Compression.Tuning.Space;
 using Lepton.Factory.Recipes.Schema;
@@ -17,8 +18,7 @@ public static partial class RecipeLoader
     private static RecipeTune? ReadTune(YamlSection? s, string baseDirectory, RecipeData data)
     {
         if (s is null) return null;
-        if (data.IsTable)
-            s.Errors.Add(s.Node, "'tune' in a recipe searches a network's training; for a table, search tree parameters with lepton tune --data NAME@V --model gbdt, or let model.preset auto choose the learner.");
+        if (data.IsTable) CheckTableTune(s, data.Table!);
         string? space = s.String("space");
         if (space is null)
         {
@@ -30,7 +30,12 @@ public static partial class RecipeLoader
             s.Errors.Add(s.Value("space")!, $"'tune.space' is '{space}', but there is no file at {full}.");
         else
         {
-            try { SearchSpaceYaml.Load(full); }
+            try
+            {
+                var parameters = SearchSpaceYaml.Load(full).Parameters;
+                if (data.IsTable && parameters.FirstOrDefault(p => !TableTrialObjective.Names.Contains(p.Name)) is { } other)
+                    throw new ArgumentException($"'{other.Name}' is not a gbdt parameter a table search sets; use {string.Join(", ", TableTrialObjective.Names)}.");
+            }
             catch (Exception ex) when (ex is ArgumentException or FormatException or InvalidDataException) { s.Errors.Add(s.Value("space")!, $"'tune.space' {space}: {ex.Message}"); }
         }
         var d = new RecipeTune(full);
@@ -44,6 +49,15 @@ public static partial class RecipeLoader
             MinEpochs: min,
             MaxEpochs: max,
             Eta: s.Int("eta", d.Eta, 2, 100));
+    }
+
+    // A table search tunes gbdt's parameters, one fit per trial, chosen on the validation rows: epochs mean nothing there.
+    private static void CheckTableTune(YamlSection s, RecipeTable table)
+    {
+        foreach (var key in new[] { "min_epochs", "max_epochs", "eta" }.Where(s.Has))
+            s.Errors.Add(s.Value(key) ?? s.Node, $"'tune.{key}' halves a network's epochs; a table search fits each trial once, so remove it.");
+        if (table.SplitColumn is null && table.Validation <= 0)
+            s.Errors.Add(s.Node, "'tune' on a table chooses trials on the validation rows, and the split has none; set data.validation (e.g. 10%).");
     }
 
     private static RecipeCompress? ReadCompress(YamlSection? s, RecipeData data)

@@ -81,12 +81,17 @@ public static partial class RecipeLoader
         }
     }
 
-    private static RecipeModel ReadTableModel(YamlSection? s)
+    // With a tune section the learner is gbdt (the one whose parameters a table search sets), else auto by default.
+    private static RecipeModel ReadTableModel(YamlSection? s, bool tuned)
     {
-        if (s is null) return new RecipeModel("auto");
+        string fallback = tuned ? "gbdt" : "auto";
+        if (s is null) return new RecipeModel(fallback);
         if (s.Has("file"))
             s.Errors.Add(s.Value("file") ?? s.Node, "'model.file' describes a network; a table recipe names a learner with 'model.preset' (auto, gbdt, random-forest, logistic, linear, linear-svm, mlp).");
-        return new RecipeModel(s.Choice("preset", "auto", TabularRecipe.Models));
+        string preset = s.Choice("preset", fallback, TabularRecipe.Models);
+        if (tuned && preset != "gbdt")
+            s.Errors.Add(s.Value("preset") ?? s.Node, $"'model.preset' is {preset}, but a table's tune section searches gbdt's parameters; set preset: gbdt, or remove 'tune'.");
+        return new RecipeModel(preset);
     }
 
     // A table learner takes the seed, boosting rounds and rate (gbdt), the MLP's epochs, rate and batch size, and auto's budget;

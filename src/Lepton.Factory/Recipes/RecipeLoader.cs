@@ -55,7 +55,7 @@ public static partial class RecipeLoader
         if (root.Has("store") && string.IsNullOrWhiteSpace(store))
             root.Errors.Add(root.Node, "'store' is empty; give a connection string such as postgres://user:pass@host:5432/lepton or sqlite:PATH, or remove it.");
         var data = ReadData(root.Section("data", DataKeys), baseDirectory);
-        var model = data.IsTable ? ReadTableModel(root.Section("model", ModelKeys)) : ReadModel(root.Section("model", ModelKeys), baseDirectory);
+        var model = data.IsTable ? ReadTableModel(root.Section("model", ModelKeys), root.Has("tune")) : ReadModel(root.Section("model", ModelKeys), baseDirectory);
         return new Recipe(name, store,
             data,
             model,

@@ -24,6 +24,8 @@ public sealed class TableRecipeTests
         string dir = Path.Combine(Path.GetTempPath(), "lepton-table-recipe-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(dir);
         File.WriteAllText(Path.Combine(dir, "customers.csv"), ChurnRow.Csv(ChurnRow.Make(300, seed: 5)));
+        File.WriteAllText(Path.Combine(dir, "space.yaml"), "learning_rate: {type: float, low: 0.05, high: 0.3, log: true}\nnum_leaves: [7, 15, 31]\n");
+        File.WriteAllText(Path.Combine(dir, "network-space.yaml"), "lr: {type: float, low: 3e-4, high: 3e-2, log: true}\n");
         return dir;
     }
 
@@ -78,6 +80,10 @@ public sealed class TableRecipeTests
     [InlineData("data:\n  source: table\n  path: customers.csv\n  label_column: churn\ntraining:\n  trees: 10\n", "model.preset auto tries every learner")]
     [InlineData("data:\n  source: table\n  path: customers.csv\n  label_column: churn\nexport:\n  onnx: true\n", "'export' writes a network as ONNX")]
     [InlineData("training:\n  trees: 10\n", "'training.trees' applies to table recipes")]
+    [InlineData("data:\n  source: table\n  path: customers.csv\n  label_column: churn\ntune:\n  space: space.yaml\n", "set data.validation")]
+    [InlineData("data:\n  source: table\n  path: customers.csv\n  label_column: churn\n  validation: 0.2\ntune:\n  space: space.yaml\n  min_epochs: 2\n", "'tune.min_epochs' halves a network's epochs")]
+    [InlineData("data:\n  source: table\n  path: customers.csv\n  label_column: churn\n  validation: 0.2\nmodel:\n  preset: mlp\ntune:\n  space: space.yaml\n", "searches gbdt's parameters")]
+    [InlineData("data:\n  source: table\n  path: customers.csv\n  label_column: churn\n  validation: 0.2\ntune:\n  space: network-space.yaml\n", "'lr' is not a gbdt parameter")]
     [InlineData("data:\n  source: table\n  path: customers.csv\n  label_column: churn\ncompress:\n  method: minmax\n", "a table recipe trains tree, linear or MLP learners")]
     public void MisplacedTableKeysAreReportedWithTheirFix(string body, string message)
     {
@@ -113,6 +119,25 @@ public sealed class TableRecipeTests
         Assert.All(changed.Steps, s => Assert.Equal(StepOutcome.Completed, s.Outcome));
         Assert.Equal("churn@4", changed.Steps[0].Outputs["dataset_ref"]!.GetValue<string>());
         Assert.Equal(2, (await reg.Registry.ResolveAsync("churn@production")).Version!.Version);
+    }
+
+    [Fact]
+    public async Task ATableRecipeWithATuneSection_SearchesGbdtOnTheValidationRows_AndRegistersTheBestTrial()
+    {
+        await using var reg = await TempRegistry.CreateAsync();
+        string dir = Folder();
+        var recipe = Parse("name: churn\ndata:\n  source: table\n  path: customers.csv\n  label_column: churn\n  validation: 20%\n" +
+                           "tune:\n  space: space.yaml\n  trials: 3\ngates:\n  min_accuracy: 0.6\n", dir);
+        Assert.Equal("gbdt", recipe.Model.Reference);
+        var result = await new RecipeRunner(RecipeSteps.For(recipe)).RunAsync(reg.Context(recipe));
+        Assert.True(result.Succeeded, string.Join("; ", result.Steps.Select(s => $"{s.Step}: {s.Detail}")));
+        Assert.Equal(["data", "tune", "gate", "register", "promote"], result.Steps.Select(s => s.Step));
+        var tune = result.Steps[1].Outputs;
+        Assert.Equal(3, tune["trials"]!.GetValue<int>());
+        Assert.InRange(tune["test_accuracy"]!.GetValue<double>(), 0.6, 1.0);
+        Assert.True(tune["best_parameters"]!.AsObject().ContainsKey("num_leaves"));
+        var production = await reg.Registry.ResolveAsync("churn@production");
+        Assert.Equal("lightgbm", PredictorLoader.Default.KindOf(production.Folder).Name);
     }
 
     [Fact]

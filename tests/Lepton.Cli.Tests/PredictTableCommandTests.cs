@@ -64,6 +64,31 @@ public sealed class PredictTableCommandTests(TrainedModelFixture fx) : IDisposab
             Assert.Equal(3, JsonDocument.Parse(stdout).RootElement.GetArrayLength());
         }
 
+        // Scoring a file: every input row with all its columns (the id too), then the answer; the same answers as shown.
+        string scored = Path.Combine(_root, "scored.csv");
+        File.WriteAllText(rows, "plan,usage,customer_id\nbasic,10,\"a, the first\"\nteam,,b\n");
+        (code, var shown, err) = await CliRun.Invoke("predict", "--model", gbdt, "--input", rows, "--json");
+        Assert.True(code == 0, err);
+        (code, _, err) = await CliRun.Invoke("predict", "--model", gbdt, "--input", rows, "--output", scored);
+        Assert.True(code == 0, err);
+        var lines = File.ReadAllLines(scored);
+        Assert.Equal(3, lines.Length);
+        Assert.Equal("plan,usage,customer_id,prediction,probability", lines[0]);
+        Assert.StartsWith("basic,10,\"a, the first\",true,", lines[1]);
+        Assert.StartsWith("team,,b,", lines[2]);
+        var expected = JsonDocument.Parse(shown).RootElement.EnumerateArray().Select(a => a.GetProperty("probability").GetDouble()).ToList();
+        Assert.Equal(expected, lines.Skip(1).Select(l => double.Parse(l[(l.LastIndexOf(',') + 1)..], CultureInfo.InvariantCulture)), (x, y) => Math.Abs(x - y) < 1e-6);
+        string scoredJson = Path.Combine(_root, "scored.json");
+        (code, _, err) = await CliRun.Invoke("predict", "--model", gbdt, "--input", rows, "--output", scoredJson);
+        Assert.True(code == 0, err);
+        var objects = JsonDocument.Parse(File.ReadAllText(scoredJson)).RootElement.EnumerateArray().ToList();
+        Assert.Equal(JsonValueKind.Null, objects[1].GetProperty("usage").ValueKind);
+        Assert.Equal(10, objects[0].GetProperty("usage").GetDouble());
+        Assert.Equal("true", objects[0].GetProperty("prediction").GetString());
+        (code, _, err) = await CliRun.Invoke("predict", "--model", gbdt, "--input", rows, "--output", Path.Combine(_root, "scored.txt"));
+        Assert.NotEqual(0, code);
+        Assert.Contains("writes .csv or .json", err);
+
         File.WriteAllText(jsonl, "{\"usage\": \"lots\", \"plan\": \"basic\"}\n");
         (code, _, err) = await CliRun.Invoke("predict", "--model", gbdt, "--input", jsonl);
         Assert.NotEqual(0, code);

@@ -4,13 +4,16 @@ using Lepton.Data.Tables.Reading;
 using Lepton.Data.Tables.Schema;
 using Lepton.Runtime;
 using Lepton.Runtime.Tables;
+using Lepton.Cli.Rendering;
+using Lepton.NN.Tasks;
 
 namespace Lepton.Cli.Commands;
 
 /// <summary>
 /// <c>lepton predict</c> for a table model: rows from a .csv, .tsv or .parquet file (kinds pinned to the model's columns) or a .jsonl
 /// file (one JSON object per line), encoded by the folder's own encoders.json with the server's rules (absent or empty columns are
-/// missing and imputed, other columns ignored, a wrong value an error naming the row and column), the task's answers out.
+/// missing and imputed, other columns ignored, a wrong value an error naming the row and column), the task's answers out: shown,
+/// or with <c>--output rows.csv|rows.json</c> written beside every input row's own columns (<c>.npy</c>: the raw outputs).
 /// </summary>
 internal static class TablePrediction
 {
@@ -25,18 +28,37 @@ internal static class TablePrediction
     public static int Run(IPredictor predictor, TableInputEncoder encoder, string? input, int top, string? output, bool json)
     {
         if (input is null) throw new ArgumentException("This is a table model: give --input rows.csv (or .tsv, .parquet) or rows.jsonl with one JSON object per line.");
-        var rows = Read(input, encoder);
+        var (rows, columns, value) = ReadWithColumns(input, encoder);
         var features = encoder.Encode(rows);
         var outputs = predictor.FirstOutput([TableInputEncoder.ToTensor(features)], preprocess: true);
         var names = Enumerable.Range(1, rows.Count).Select(i => $"row {i}").ToList();
+        if (output is { } path && !path.EndsWith(".npy", StringComparison.OrdinalIgnoreCase))
+        {
+            // A scored file: every input row, all its columns, with its answer (every class's probability).
+            var signature = predictor.Signature;
+            var task = signature.Task ?? throw new InvalidDataException("This table model names no task, so its answers cannot be written as rows; use --output FILE.npy.");
+            var answers = TaskOutputs.For(task, signature.ClassNames, outputs.Shape[1]).Decode(outputs, Math.Max(top, signature.ClassNames.Count));
+            TableAnswerFile.Write(path, columns, rows.Count, value, answers);
+            if (json) JsonOut.Write(new { output = Path.GetFullPath(path), rows = rows.Count });
+            else Console.WriteLine($"wrote {rows.Count:N0} rows with their predictions to {path}");
+            return 0;
+        }
         return PredictCommand.WriteAnswers(predictor, outputs, names, top, output, json);
     }
 
     /// <summary>The rows of <paramref name="input"/> as column → value maps.</summary>
-    public static IReadOnlyList<IReadOnlyDictionary<string, object?>> Read(string input, TableInputEncoder encoder)
+    public static IReadOnlyList<IReadOnlyDictionary<string, object?>> Read(string input, TableInputEncoder encoder) => ReadWithColumns(input, encoder).Rows;
+
+    // The rows as the encoder takes them, and every column of the file (in its order) with a reader of any cell, for writing back.
+    private static (IReadOnlyList<IReadOnlyDictionary<string, object?>> Rows, IReadOnlyList<string> Columns, Func<int, string, object?> Value) ReadWithColumns(
+        string input, TableInputEncoder encoder)
     {
         if (input.EndsWith(".jsonl", StringComparison.OrdinalIgnoreCase) || input.EndsWith(".ndjson", StringComparison.OrdinalIgnoreCase))
-            return ReadJsonLines(input);
+        {
+            var lines = ReadJsonLines(input);
+            var keys = lines.SelectMany(r => r.Keys).Distinct(StringComparer.Ordinal).ToList();
+            return (lines, keys, (r, c) => lines[r].TryGetValue(c, out var v) ? v : null);
+        }
         var table = TableReader.Read(input);
         // Read again with the model's kinds pinned where the file has the column, so a category of digits stays text.
         var pinned = new TableSchema([.. encoder.Columns.Where(c => table.HasColumn(c.Name) && table[c.Name].Kind != c.Kind).Select(c => new ColumnSpec(c.Name, c.Kind))]);
@@ -45,7 +67,8 @@ internal static class TablePrediction
         var present = encoder.Columns.Where(c => table.HasColumn(c.Name)).Select(c => table[c.Name]).ToList();
         if (present.Count == 0)
             throw new InvalidDataException($"{Path.GetFileName(input)} has none of the model's columns ({string.Join(", ", encoder.Columns.Select(c => c.Name))}).");
-        return [.. Enumerable.Range(0, table.RowCount).Select(r => (IReadOnlyDictionary<string, object?>)present.ToDictionary(c => c.Name, c => c.GetValue(r)))];
+        var rows = Enumerable.Range(0, table.RowCount).Select(r => (IReadOnlyDictionary<string, object?>)present.ToDictionary(c => c.Name, c => c.GetValue(r))).ToList();
+        return (rows, [.. table.Columns.Select(c => c.Name)], (r, c) => table[c].GetValue(r));
     }
 
     private static List<IReadOnlyDictionary<string, object?>> ReadJsonLines(string input)

@@ -25,7 +25,11 @@ internal static class TabularOutcomeView
                 test_rows = o.TestRows,
                 metrics = o.TestMetrics,
                 seconds = o.Elapsed.TotalSeconds,
-                candidates = o.Candidates.Select(c => new { name = c.Name, metric = c.Metric, mean = c.Completed ? c.Mean : (double?)null, folds = c.FoldScores, skipped = c.Skipped }),
+                candidates = o.Candidates.Select(c => new
+                {
+                    name = c.Name, metric = c.Metric, mean = c.Completed ? c.Mean : (double?)null, folds = c.FoldScores, skipped = c.Skipped,
+                    encoding = c.Completed ? c.Input.Encoding.ToString().ToLowerInvariant() : null, features = c.Completed ? c.Input.Features : (int?)null,
+                }),
                 registered = tracked.Registered is { } v ? $"{v.Model}@{v.Version}" : null,
             }));
             return 0;
@@ -33,9 +37,10 @@ internal static class TabularOutcomeView
         var c = AnsiConsole.Console;
         if (o.Candidates.Count > 0)
         {
-            var table = new Table().AddColumns("candidate", "cross-validated", "seconds", "note");
+            var table = new Table().AddColumns("candidate", "features", "cross-validated", "seconds", "note");
             foreach (var s in o.Candidates)
-                table.AddRow(Markup.Escape(s.Name), s.Completed ? $"{s.Metric} {s.Mean.ToString("F4", CultureInfo.InvariantCulture)}" : "-",
+                table.AddRow(Markup.Escape(s.Name), s.Completed ? Features(s.Input) : "-",
+                    s.Completed ? $"{s.Metric} {s.Mean.ToString("F4", CultureInfo.InvariantCulture)}" : "-",
                     s.Seconds.ToString("F1", CultureInfo.InvariantCulture), Markup.Escape(s.Skipped ?? (s.Name == o.Learner ? "chosen" : "")));
             c.Write(table);
         }
@@ -44,4 +49,8 @@ internal static class TabularOutcomeView
         TrainedFolderLines.Folder(dir, "encoders.json", tracked.RunId, tracked.Registered);
         return 0;
     }
+
+    // Trees see categories as codes and gaps as NaN; linear models and the MLP one-hot, imputed, standardized columns.
+    private static string Features((Data.Tables.Encoding.EncoderMode Encoding, int Features) input) =>
+        $"{input.Features} ({(input.Encoding == Data.Tables.Encoding.EncoderMode.Trees ? "tree" : "linear")})";
 }

@@ -96,6 +96,8 @@ public sealed class TabularAutoTests
         var result = TabularAuto.Run(Features, y, TabularTask.Binary(), new TabularAutoOptions(Folds: 3, NumThreads: 2));
         Assert.All(result.Scores, s => Assert.True(s.Completed, $"{s.Name}: {s.Skipped}"));
         Assert.Equal([EncoderMode.Linear, EncoderMode.Trees], asked); // each built once, in the order the candidates need them
+        Assert.Equal((EncoderMode.Linear, linear.Columns), result.Scores.Single(s => s.Name == "mlp").Input);
+        Assert.Equal((EncoderMode.Trees, trees.Columns), result.Scores.Single(s => s.Name == "gbdt").Input);
         // The rule is linear, so a linear model (or the MLP) wins, on the linear matrix.
         Assert.Contains(result.Best, new[] { "logistic", "linear_svm", "mlp" });
         Assert.Equal(EncoderMode.Linear, result.Encoding);

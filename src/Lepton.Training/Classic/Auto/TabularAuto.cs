@@ -81,7 +81,7 @@ public static class TabularAuto
                     var testX = TableRows.Subset(x, test);
                     foldScores.Add(Score(task, model.Predict(testX), TableRows.Subset(labels, test)));
                 }
-                scores.Add(new CandidateScore(candidate.Name, metric, foldScores, (clock.Elapsed - started).TotalSeconds));
+                scores.Add(new CandidateScore(candidate.Name, metric, foldScores, (clock.Elapsed - started).TotalSeconds) { Input = (candidate.Encoding, x.Columns) });
                 anyCompleted = true;
             }
             catch (OperationCanceledException) when (!ct.IsCancellationRequested)

@@ -9,6 +9,9 @@ namespace Lepton.Training.Classic.Auto;
 /// </summary>
 public sealed record CandidateScore(string Name, string Metric, IReadOnlyList<double> FoldScores, double Seconds, string? Skipped = null)
 {
+    /// <summary>The features the candidate was given: the encoding and its width (0 when it did not run).</summary>
+    public (EncoderMode Encoding, int Features) Input { get; init; }
+
     public double Mean => FoldScores.Count == 0 ? double.NaN : FoldScores.Average();
 
     public bool Completed => Skipped is null && FoldScores.Count > 0;

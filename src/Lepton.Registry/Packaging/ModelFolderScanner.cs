@@ -45,9 +45,14 @@ internal static class ModelFolderScanner
             throw new InvalidDataException($"Model folder {folder} has no {ModelFile.SpecFileName}; a model folder holds model.json and weights.safetensors.");
         // A network keeps its weights in weights.safetensors; a LightGBM model keeps its trees in model.txt, an ONNX model its
         // graph in model.onnx, an ensemble its members in ensemble.json.
-        if (!files.Any(f => f.Item1 is ModelFile.WeightsFileName or TreeModelFile or OnnxModelFile or EnsembleFile))
+        var markers = files.Select(f => f.Item1).Where(n => n is ModelFile.WeightsFileName or TreeModelFile or OnnxModelFile or EnsembleFile).ToList();
+        if (markers.Count == 0)
             throw new InvalidDataException(
                 $"Model folder {folder} has no {ModelFile.WeightsFileName}; a model folder holds model.json and weights.safetensors (or {TreeModelFile} for a LightGBM model, {OnnxModelFile} for an ONNX model, {EnsembleFile} for an ensemble).");
+        // Such a version could never be served (no predictor knows which model to load), so it is refused before anything is stored.
+        if (markers.Count > 1)
+            throw new InvalidDataException(
+                $"Model folder {folder} holds {string.Join(" and ", markers)}: the files of more than one kind of model (an earlier model left in the folder?). Keep one model per folder: delete the other's files, or train into a new folder.");
         return files;
 
         void Add(string relative, FileInfo file)

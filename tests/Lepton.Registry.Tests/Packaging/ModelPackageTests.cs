@@ -116,6 +116,10 @@ public sealed class ModelPackageTests : IDisposable
         Assert.Contains("U+0020", (await Assert.ThrowsAsync<InvalidDataException>(() => _package.StoreAsync(dir))).Message);
         File.Delete(Path.Combine(dir, "bad name.txt"));
 
+        File.WriteAllText(Path.Combine(dir, "model.txt"), "tree\nversion=v4\n"); // a booster left behind by an earlier model
+        Assert.Contains("holds model.txt and weights.safetensors", (await Assert.ThrowsAsync<InvalidDataException>(() => _package.StoreAsync(dir))).Message);
+        File.Delete(Path.Combine(dir, "model.txt"));
+
         var small = new ModelPackage(_store, new ModelPackageOptions(MaxTotalBytes: 100, CacheRoot: _temp.Sub("cache")));
         Assert.Contains("the limit for one model", (await Assert.ThrowsAsync<InvalidDataException>(() => small.StoreAsync(dir))).Message);
 

@@ -226,12 +226,58 @@ public sealed class GraphModelTests : IDisposable
             Assert.Equal(grads.Get(rp[i].Parameter.Value).ToArray(), step.Gradients.Get(pp[i].Parameter.Value).ToArray());
     }
 
+    // One training step recorded and planned on twin models: the same loss, gradients and batch-norm running statistics, bit for bit.
+    private static void AssertPlannedEqualsRecorded(Module recorded, Module planned, Shape shape, Tensor y)
+    {
+        recorded.Train();
+        planned.Train();
+        var step = Planned.PlannedTrainingStep.TryCreate(planned, shape, out var reason);
+        Assert.True(step is not null, reason);
+        var x = Tensor.Randn(shape, new Generator(9));
+        var loss = Losses.CrossEntropyLoss.Apply(recorded.Forward(x), y);
+        var grads = loss.Backward();
+        Assert.Equal(loss.Item(), step!.Run(x, y));
+        var rp = recorded.NamedParameters().ToArray();
+        var pp = planned.NamedParameters().ToArray();
+        for (int i = 0; i < rp.Length; i++)
+            Assert.True(grads.Get(rp[i].Parameter.Value).ToArray().SequenceEqual(step.Gradients.Get(pp[i].Parameter.Value).ToArray()), $"gradient of {rp[i].Name}");
+        var rb = recorded.StateDict();
+        var pb = planned.StateDict();
+        foreach (var (name, t) in rb) Assert.True(t.ToArray().SequenceEqual(pb[name].ToArray()), name);
+    }
+
     [Fact]
-    public void AResidualGraphFallsBackToRecordedStepsAndSaysWhy()
+    public void AResidualGraphWithANodeWithoutAPlannedFormFallsBackToRecordedStepsAndSaysWhy()
     {
         var model = Example("residual-cnn.json").BuildModel();
         Assert.Null(Planned.PlannedTrainingStep.TryCreate(model, new Shape(2, 1, 28, 28), out var reason));
-        Assert.Equal("block 'layer1': the graph branches or merges at node 'add' (Add); planned steps run chains of layers", reason);
+        Assert.Equal("node 'pool' (Mean) has no planned form", reason);
+    }
+
+    [Fact]
+    public void TheResNetPresetTrainsWithPlannedStepsThatEqualTheRecordedOps()
+    {
+        // Identity shortcuts (a block's input feeds its first convolution and its add) and projection shortcuts (a strided
+        // 1x1 convolution and batch norm beside the main path).
+        AssertPlannedEqualsRecorded(Presets.ModelPresets.Build("resnet", 1, 12, 12, 3, new Generator(5)), Presets.ModelPresets.Build("resnet", 1, 12, 12, 3, new Generator(5)),
+            new Shape(4, 1, 12, 12), Tensor.FromArray([0, 2, 1, 2], 4));
+    }
+
+    [Fact]
+    public void AValueReadThreeTimesFallsBackToRecordedStepsAndSaysWhy()
+    {
+        const string json = """
+            {"format_version": 2, "graph": {
+              "inputs": [{"name": "image", "shape": [-1, 1, 6, 6]}],
+              "nodes": [
+                {"name": "conv", "type": "Conv2d", "options": {"in_channels": 1, "out_channels": 2, "kernel_size": 3, "padding": 1}, "inputs": ["image"]},
+                {"name": "sum", "type": "Add", "inputs": ["conv", "conv", "conv"]},
+                {"name": "flat", "type": "Flatten", "inputs": ["sum"]},
+                {"name": "fc", "type": "Linear", "options": {"in_features": 72, "out_features": 2}, "inputs": ["flat"]}],
+              "outputs": ["fc"]}}
+            """;
+        Assert.Null(Planned.PlannedTrainingStep.TryCreate(ModelSpec.FromJson(json).BuildModel(), new Shape(2, 1, 6, 6), out var reason));
+        Assert.Equal("a value is read 3 times (last by 'sum'); planned steps sum at most two gradients per value", reason);
     }
 
     [Fact]

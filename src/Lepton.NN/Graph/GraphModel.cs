@@ -7,7 +7,7 @@ namespace Lepton.NN.Graph;
 /// instance of a block inside it. Each node is a child module named after the node, so state-dict names follow the
 /// node names as PyTorch's follow attribute names.
 /// </summary>
-public sealed class GraphModel : Module
+public sealed partial class GraphModel : Module
 {
     private readonly GraphStep[] _steps;
     private readonly int[] _outputSlots;

@@ -33,6 +33,9 @@ internal abstract class PlannedLayer
     /// <summary>Whether the layer has a trainable parameter, so its backward runs even when <see cref="GX"/> is null.</summary>
     public virtual bool HasTrainableParameters => false;
 
+    /// <summary>Whether <see cref="Backward"/> has anything to do: an input gradient wanted, or parameters to take gradients.</summary>
+    public virtual bool NeedsBackward => GX is not null || HasTrainableParameters;
+
     public abstract void Forward();
 
     public abstract void Backward();

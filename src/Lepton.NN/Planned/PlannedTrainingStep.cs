@@ -217,7 +217,12 @@ public sealed class PlannedTrainingStep
                 if (!trainableBefore[slot]) continue;
                 Tensor gx;
                 if (gradients[slot] is null)
-                    gx = gradients[slot] = layer.ViewsInput ? PlannedLayer.View(layer.GY, shapes[slot]) : PlannedLayer.Buffer(shapes[slot]);
+                {
+                    // An add passes gy on unchanged: its first input gradient is gy's own buffer (the second, if it is also
+                    // gy's, would be summed into by the first's readers; it gets a copy).
+                    bool passOn = layer is PlannedAdd && k == 0;
+                    gx = gradients[slot] = passOn ? layer.GY : layer.ViewsInput ? PlannedLayer.View(layer.GY, shapes[slot]) : PlannedLayer.Buffer(shapes[slot]);
+                }
                 else
                 {
                     if (layer.ViewsInput) { reason = $"node '{node.Path}' ({layer.Layer.TypeName}) reshapes a value another node also reads"; return null; }

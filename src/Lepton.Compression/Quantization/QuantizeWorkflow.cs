@@ -1,11 +1,7 @@
 using System.Text.Json.Nodes;
-using Lepton.Data;
-using Lepton.Data.Images.Datasets;
 using Lepton.Engine;
-using Lepton.NN;
 using Lepton.NN.Serialization;
 using Lepton.Registry;
-using Lepton.Registry.Datasets.Images;
 using Lepton.Registry.References;
 using Lepton.Registry.Store;
 using Lepton.Runtime;

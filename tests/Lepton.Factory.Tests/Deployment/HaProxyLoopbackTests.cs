@@ -43,7 +43,7 @@ public sealed class HaProxyLoopbackTests(ITestOutputHelper output) : IDisposable
         try
         {
             using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(10) };
-            await WaitUntilServingAsync(client, process, log);
+            await WaitUntilServingAsync(client, process, log, "one", "two");
 
             var before = await SendAsync(client, 10, "a");
             Assert.Contains(before, r => r.StartsWith("one:", StringComparison.Ordinal));
@@ -81,16 +81,24 @@ public sealed class HaProxyLoopbackTests(ITestOutputHelper output) : IDisposable
         return answers;
     }
 
-    private static async Task WaitUntilServingAsync(HttpClient client, System.Diagnostics.Process process, System.Text.StringBuilder log)
+    // Until every replica has answered through HAProxy: on a loaded machine a replica's first health check can come before it
+    // listens, and HAProxy then sends everything to the other until its next check.
+    private static async Task WaitUntilServingAsync(HttpClient client, System.Diagnostics.Process process, System.Text.StringBuilder log,
+        params string[] replicas)
     {
-        var deadline = DateTime.UtcNow.AddSeconds(15);
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var deadline = DateTime.UtcNow.AddSeconds(30);
         while (DateTime.UtcNow < deadline)
         {
             if (process.HasExited) lock (log) throw new InvalidOperationException($"haproxy exited with {process.ExitCode}:\n{log}");
             try
             {
                 using var response = await client.PostAsync("/v2/models/m/infer", new StringContent("ping"));
-                if (response.IsSuccessStatusCode) return;
+                if (response.IsSuccessStatusCode)
+                {
+                    seen.Add((await response.Content.ReadAsStringAsync()).Split(':')[0]);
+                    if (replicas.All(seen.Contains)) return;
+                }
             }
             catch (HttpRequestException)
             {
@@ -98,6 +106,6 @@ public sealed class HaProxyLoopbackTests(ITestOutputHelper output) : IDisposable
             }
             await Task.Delay(100);
         }
-        lock (log) throw new TimeoutException($"haproxy did not serve within 15 s:\n{log}");
+        lock (log) throw new TimeoutException($"haproxy did not serve from {string.Join(" and ", replicas)} within 30 s (answered: {string.Join(", ", seen)}):\n{log}");
     }
 }

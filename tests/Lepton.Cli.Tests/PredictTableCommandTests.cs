@@ -57,8 +57,8 @@ public sealed class PredictTableCommandTests(TrainedModelFixture fx) : IDisposab
             Assert.True(code == 0, err + stdout);
             var answers = JsonDocument.Parse(stdout).RootElement.EnumerateArray().ToList();
             Assert.Equal(2, answers.Count);
-            // yes/no is read as a boolean label: the low-usage basic customer churns (true), the heavy team user stays.
-            Assert.True(answers[0].ToString().Contains("\"true\"") && answers[1].ToString().Contains("\"false\""), stdout);
+            // The label keeps the data's words: the low-usage basic customer churns ("yes"), the heavy team user stays ("no").
+            Assert.True(answers[0].ToString().Contains("\"yes\"") && answers[1].ToString().Contains("\"no\""), stdout);
             (code, stdout, err) = await CliRun.Invoke("predict", "--model", model, "--input", jsonl, "--json");
             Assert.True(code == 0, err + stdout);
             Assert.Equal(3, JsonDocument.Parse(stdout).RootElement.GetArrayLength());
@@ -74,7 +74,7 @@ public sealed class PredictTableCommandTests(TrainedModelFixture fx) : IDisposab
         var lines = File.ReadAllLines(scored);
         Assert.Equal(3, lines.Length);
         Assert.Equal("plan,usage,customer_id,prediction,probability", lines[0]);
-        Assert.StartsWith("basic,10,\"a, the first\",true,", lines[1]);
+        Assert.StartsWith("basic,10,\"a, the first\",yes,", lines[1]);
         Assert.StartsWith("team,,b,", lines[2]);
         var expected = JsonDocument.Parse(shown).RootElement.EnumerateArray().Select(a => a.GetProperty("probability").GetDouble()).ToList();
         Assert.Equal(expected, lines.Skip(1).Select(l => double.Parse(l[(l.LastIndexOf(',') + 1)..], CultureInfo.InvariantCulture)), (x, y) => Math.Abs(x - y) < 1e-6);
@@ -84,7 +84,7 @@ public sealed class PredictTableCommandTests(TrainedModelFixture fx) : IDisposab
         var objects = JsonDocument.Parse(File.ReadAllText(scoredJson)).RootElement.EnumerateArray().ToList();
         Assert.Equal(JsonValueKind.Null, objects[1].GetProperty("usage").ValueKind);
         Assert.Equal(10, objects[0].GetProperty("usage").GetDouble());
-        Assert.Equal("true", objects[0].GetProperty("prediction").GetString());
+        Assert.Equal("yes", objects[0].GetProperty("prediction").GetString());
         (code, _, err) = await CliRun.Invoke("predict", "--model", gbdt, "--input", rows, "--output", Path.Combine(_root, "scored.txt"));
         Assert.NotEqual(0, code);
         Assert.Contains("writes .csv or .json", err);

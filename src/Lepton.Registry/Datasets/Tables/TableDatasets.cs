@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using Lepton.Data.Tables;
+using Lepton.Data.Tables.Columns;
 using Lepton.Data.Tables.Reading;
 using Lepton.Data.Tables.Schema;
 using Lepton.Data.Tables.Splits;
@@ -41,6 +42,14 @@ public static partial class TableDatasets
     {
         StoreNames.Check(name, "dataset");
         var read = await TableReader.ReadAsync(path, options.Schema, options.Read, ct);
+        // A label read as yes/no (or true/false) keeps the data's own words as its classes, so answers, feedback and live
+        // accuracy speak them ("yes", not "true"); a label pinned boolean stays so.
+        if ((options.LabelColumn ?? options.Schema?.LabelColumn) is { } label && read.Table.TryGetColumn(label, out var labelColumn)
+            && labelColumn.Kind == ColumnKind.Boolean && options.Schema?.KindOf(label) is null)
+        {
+            var pinned = options.Schema ?? TableSchema.Empty;
+            read = await TableReader.ReadAsync(path, pinned with { Columns = [.. pinned.Columns, new ColumnSpec(label, ColumnKind.Categorical)] }, options.Read, ct);
+        }
         var table = read.Table;
         TableSplits? splits = null;
         if (options.SplitColumn is { } splitColumn)

@@ -99,9 +99,19 @@ public sealed class TableDatasetsTests : IAsyncLifetime
         Assert.Equal("churn.csv", file.GetProperty("file").GetString());
         Assert.Equal(64, file.GetProperty("sha256").GetString()!.Length);
         using var stats = JsonDocument.Parse(imported.Version.StatisticsJson);
-        // yes/no reads as boolean.
-        Assert.Equal(ColumnKind.Boolean, loaded.Schema.KindOf("churned"));
-        Assert.Equal(15, stats.RootElement.GetProperty("label").GetProperty("per_split").GetProperty("none").GetProperty("true").GetInt32());
+        // A yes/no label keeps its own words as classes (a yes/no feature column still reads as boolean).
+        Assert.Equal(ColumnKind.Categorical, loaded.Schema.KindOf("churned"));
+        Assert.Equal(15, stats.RootElement.GetProperty("label").GetProperty("per_split").GetProperty("none").GetProperty("yes").GetInt32());
+    }
+
+    [Fact]
+    public async Task ALabelPinnedBoolean_StaysBoolean()
+    {
+        string csv = Path.Combine(_temp.Path, "flags.csv");
+        await File.WriteAllTextAsync(csv, "x,flag\n1,yes\n2,no\n3,yes\n");
+        var schema = TableSchema.FromYaml("columns:\n  flag: boolean\n");
+        var imported = await TableDatasets.ImportAsync(_store, _artifacts, csv, "flags", new TableImportOptions(LabelColumn: "flag", Schema: schema), "test");
+        Assert.Equal(ColumnKind.Boolean, imported.Schema.KindOf("flag"));
     }
 
     [Fact]

@@ -89,6 +89,24 @@ public sealed class PredictTableCommandTests(TrainedModelFixture fx) : IDisposab
         Assert.NotEqual(0, code);
         Assert.Contains("writes .csv or .json", err);
 
+        // With --contributions each row also carries every column's contribution and the bias, which add up to its logit
+        // (whose sigmoid is the probability written beside them).
+        foreach (var model in new[] { gbdt, logistic })
+        {
+            string explained = Path.Combine(_root, "explained.json");
+            (code, _, err) = await CliRun.Invoke("predict", "--model", model, "--input", rows, "--output", explained, "--contributions");
+            Assert.True(code == 0, err);
+            foreach (var row in JsonDocument.Parse(File.ReadAllText(explained)).RootElement.EnumerateArray())
+            {
+                double p = row.GetProperty("probability").GetDouble();
+                double sum = row.GetProperty("contribution_usage").GetDouble() + row.GetProperty("contribution_plan").GetDouble() + row.GetProperty("contribution_bias").GetDouble();
+                Assert.Equal(p, 1 / (1 + Math.Exp(-sum)), 5); // the probability is written to six decimals
+            }
+        }
+        (code, _, err) = await CliRun.Invoke("predict", "--model", gbdt, "--input", rows, "--contributions");
+        Assert.NotEqual(0, code);
+        Assert.Contains("give --output rows.csv", err);
+
         File.WriteAllText(jsonl, "{\"usage\": \"lots\", \"plan\": \"basic\"}\n");
         (code, _, err) = await CliRun.Invoke("predict", "--model", gbdt, "--input", jsonl);
         Assert.NotEqual(0, code);

@@ -28,6 +28,14 @@ public sealed class TableAnswerFileTests : IDisposable
     }
 
     [Fact]
+    public void ExtraColumns_ComeAfterTheAnswer()
+    {
+        string path = Path.Combine(_root, "e.csv");
+        TableAnswerFile.Write(path, ["name"], 1, Value, [new ClassAnswer([new("dog", 0.7), new("cat", 0.3)])], [("contribution_size", r => -0.25)]);
+        Assert.Equal(["name,prediction,probability,p_cat,p_dog,contribution_size", "\"x,1\",dog,0.7,0.3,0.7,-0.25"], File.ReadAllLines(path));
+    }
+
+    [Fact]
     public void Regression_OneValueIsThePrediction_SeveralAreNamed_AndJsonKeepsTypes()
     {
         string one = Path.Combine(_root, "r.json");

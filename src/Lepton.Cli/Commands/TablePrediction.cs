@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Lepton.Engine;
 using Lepton.Data.Tables;
 using Lepton.Data.Tables.Reading;
 using Lepton.Data.Tables.Schema;
@@ -25,8 +26,10 @@ internal static class TablePrediction
 
     public static TableInputEncoder? Encoder(string folder, PredictorSignature signature) => TableInputEncoder.TryLoad(folder, signature);
 
-    public static int Run(IPredictor predictor, TableInputEncoder encoder, string? input, int top, string? output, bool json)
+    public static int Run(IPredictor predictor, TableInputEncoder encoder, string? input, int top, string? output, bool json, bool contributions = false)
     {
+        if (contributions && (output is null || output.EndsWith(".npy", StringComparison.OrdinalIgnoreCase)))
+            throw new ArgumentException("--contributions writes each row's column contributions beside its answer: give --output rows.csv or rows.json.");
         if (input is null) throw new ArgumentException("This is a table model: give --input rows.csv (or .tsv, .parquet) or rows.jsonl with one JSON object per line.");
         var (rows, columns, value) = ReadWithColumns(input, encoder);
         var features = encoder.Encode(rows);
@@ -38,12 +41,40 @@ internal static class TablePrediction
             var signature = predictor.Signature;
             var task = signature.Task ?? throw new InvalidDataException("This table model names no task, so its answers cannot be written as rows; use --output FILE.npy.");
             var answers = TaskOutputs.For(task, signature.ClassNames, outputs.Shape[1]).Decode(outputs, Math.Max(top, signature.ClassNames.Count));
-            TableAnswerFile.Write(path, columns, rows.Count, value, answers);
+            TableAnswerFile.Write(path, columns, rows.Count, value, answers, contributions ? Contributions(predictor, encoder, features, outputs) : null);
             if (json) JsonOut.Write(new { output = Path.GetFullPath(path), rows = rows.Count });
             else Console.WriteLine($"wrote {rows.Count:N0} rows with their predictions to {path}");
             return 0;
         }
         return PredictCommand.WriteAnswers(predictor, outputs, names, top, output, json);
+    }
+
+    // Each raw column's contribution to the output the answer rests on (the only one; a multiclass model's predicted class),
+    // and the bias, as contribution_COLUMN and contribution_bias.
+    private static List<(string Name, Func<int, double> Value)> Contributions(IPredictor predictor, TableInputEncoder encoder, Data.Tables.FeatureMatrix features, Tensor outputs)
+    {
+        ColumnContributions c;
+        try
+        {
+            c = encoder.Contributions(predictor, features);
+        }
+        catch (NotSupportedException e)
+        {
+            throw new ArgumentException(e.Message);
+        }
+        var scores = outputs.Contiguous().To(DType.Float32).ToArray();
+        int width = scores.Length / Math.Max(1, c.Rows);
+        int OutputOf(int row)
+        {
+            if (c.Outputs == 1) return 0;
+            var r = scores.AsSpan(row * width, width);
+            int best = 0;
+            for (int k = 1; k < r.Length; k++) if (r[k] > r[best]) best = k;
+            return best;
+        }
+        var columns = c.Columns.Select((name, j) => ("contribution_" + name, (Func<int, double>)(row => c.Of(row, OutputOf(row), j)))).ToList();
+        columns.Add(("contribution_bias", row => c.Bias(row, OutputOf(row))));
+        return columns;
     }
 
     /// <summary>The rows of <paramref name="input"/> as column → value maps.</summary>

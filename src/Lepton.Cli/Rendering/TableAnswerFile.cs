@@ -17,24 +17,29 @@ public static class TableAnswerFile
     /// Writes <paramref name="rowCount"/> rows; <paramref name="value"/>(row, column) is an input cell (a number, text, a
     /// boolean, a date-time, or null when missing). Multiclass answers must carry every class (decoded with top = classes).
     /// </summary>
-    public static void Write(string path, IReadOnlyList<string> columns, int rowCount, Func<int, string, object?> value, IReadOnlyList<TaskAnswer> answers)
+    public static void Write(string path, IReadOnlyList<string> columns, int rowCount, Func<int, string, object?> value, IReadOnlyList<TaskAnswer> answers,
+        IReadOnlyList<(string Name, Func<int, double> Value)>? extra = null)
     {
+        extra ??= [];
         ArgumentNullException.ThrowIfNull(answers);
         if (answers.Count != rowCount) throw new ArgumentException($"{rowCount} rows but {answers.Count} answers.", nameof(answers));
         string ext = Path.GetExtension(path).ToLowerInvariant();
         if (ext is not (".csv" or ".json"))
             throw new ArgumentException($"--output {Path.GetFileName(path)}: a table model writes .csv or .json (every input row with its prediction), or .npy (the raw outputs).");
-        var answerColumns = AnswerColumns(answers);
+        var own = AnswerColumns(answers);
+        var answerColumns = own.Concat(extra.Select(e => e.Name)).ToList();
         foreach (var clash in answerColumns.Where(columns.Contains))
             throw new ArgumentException($"The input already has a column '{clash}', which the predictions would write; rename it in the input.");
         if (Path.GetDirectoryName(Path.GetFullPath(path)) is { } dir) Directory.CreateDirectory(dir);
+        // The answer's cells, then the extra columns' (e.g. each column's contribution).
+        List<object?> Cells(int r) => [.. AnswerCells(answers[r], own), .. extra.Select(e => (object?)e.Value(r))];
         using var stream = File.Create(path);
         if (ext == ".csv")
         {
             using var writer = new StreamWriter(stream, new UTF8Encoding(false));
             writer.WriteLine(string.Join(",", columns.Concat(answerColumns).Select(Quote)));
             for (int r = 0; r < rowCount; r++)
-                writer.WriteLine(string.Join(",", columns.Select(c => value(r, c)).Concat(AnswerCells(answers[r], answerColumns)).Select(v => Quote(Text(v)))));
+                writer.WriteLine(string.Join(",", columns.Select(c => value(r, c)).Concat(Cells(r)).Select(v => Quote(Text(v)))));
             return;
         }
         using var json = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true });
@@ -43,7 +48,7 @@ public static class TableAnswerFile
         {
             json.WriteStartObject();
             foreach (var c in columns) WriteValue(json, c, value(r, c));
-            var cells = AnswerCells(answers[r], answerColumns);
+            var cells = Cells(r);
             for (int k = 0; k < answerColumns.Count; k++) WriteValue(json, answerColumns[k], cells[k]);
             json.WriteEndObject();
         }

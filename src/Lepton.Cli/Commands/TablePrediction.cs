@@ -64,16 +64,15 @@ internal static class TablePrediction
         }
         var scores = outputs.Contiguous().To(DType.Float32).ToArray();
         int width = scores.Length / Math.Max(1, c.Rows);
-        int OutputOf(int row)
+        // Each row's explained output, found once (every column's cell reads it).
+        var explained = new int[c.Rows];
+        for (int row = 0; row < c.Rows && c.Outputs > 1; row++)
         {
-            if (c.Outputs == 1) return 0;
             var r = scores.AsSpan(row * width, width);
-            int best = 0;
-            for (int k = 1; k < r.Length; k++) if (r[k] > r[best]) best = k;
-            return best;
+            for (int k = 1; k < r.Length; k++) if (r[k] > r[explained[row]]) explained[row] = k;
         }
-        var columns = c.Columns.Select((name, j) => ("contribution_" + name, (Func<int, double>)(row => c.Of(row, OutputOf(row), j)))).ToList();
-        columns.Add(("contribution_bias", row => c.Bias(row, OutputOf(row))));
+        var columns = c.Columns.Select((name, j) => ("contribution_" + name, (Func<int, double>)(row => c.Of(row, explained[row], j)))).ToList();
+        columns.Add(("contribution_bias", row => c.Bias(row, explained[row])));
         return columns;
     }
 

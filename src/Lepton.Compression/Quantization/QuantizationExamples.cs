@@ -50,10 +50,11 @@ internal sealed class QuantizationExamples : IDisposable
             if (!(shape.Length == 4 && shape[1] == 1 && shape[2] is 28 or -1 && shape[3] is 28 or -1))
                 throw new ArgumentException($"--calibration {reference} holds 1x28x28 images but the model takes input [{string.Join(", ", shape)}]; calibrate on the data set the model was trained on.");
             var version = await DatasetVersions.RecordFashionMnistAsync(registry.Store, dataDir, actor, ct);
-            var train = Raw(FashionMnist.Load(dataDir, train: true));
+            var train = FashionMnist.Load(dataDir, train: true);
             var test = Raw(FashionMnist.Load(dataDir, train: false));
+            // The sample first, then its pixels scaled: not all 60,000 images for a few hundred.
             return new QuantizationExamples($"{version.Name}@{version.Version}", "test split", FashionMnist.ClassNames,
-                Subset(train, Sample(train.Count, samples, seed)), test, null);
+                Raw(Subset(train, Sample(train.Count, samples, seed))), test, null);
         }
         var images = await ImageDatasets.LoadAsync(registry.Store, registry.Artifacts, DatasetReference.Parse(reference), ct: ct);
         try

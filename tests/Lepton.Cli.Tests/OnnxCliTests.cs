@@ -67,6 +67,50 @@ public sealed class OnnxCliTests(TrainedModelFixture fx)
     }
 
     [Fact]
+    public async Task TorchOnnxFile_WithInt64TokenIds_ServesInt64Data_AndAnIdPastTheVocabularyIsTheSendersError()
+    {
+        using var fixture = JsonDocument.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Fixtures", "onnx", "torch_ids.json")));
+        var root = fixture.RootElement;
+        var path = Path.Combine(fx.Root, "onnx", "torch_ids.onnx");
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        File.WriteAllBytes(path, Convert.FromBase64String(root.GetProperty("onnx_base64").GetString()!));
+        var (code, _, err) = await CliRun.Invoke("models", "register", "torch-ids", "--from", path);
+        Assert.True(code == 0, err);
+
+        await using var registry = await ModelRegistry.OpenAsync();
+        await using var models = new ModelManager(registry, new ModelManagerOptions(AliasPollInterval: Timeout.InfiniteTimeSpan));
+        await models.LoadAsync(new ModelServeOptions("torch-ids@1"));
+        await using var app = LeptonServer.Build(new ServerOptions { NoAuth = true }, new ServerDependencies(models, null), b => b.WebHost.UseTestServer());
+        await app.StartAsync();
+        using var client = app.GetTestClient();
+        using var metadata = await client.GetAsync("/v2/models/torch-ids");
+        var input = JsonDocument.Parse(await metadata.Content.ReadAsStringAsync()).RootElement.GetProperty("inputs")[0];
+        Assert.Equal("INT64", input.GetProperty("datatype").GetString());
+
+        var ids = root.GetProperty("ids").EnumerateArray().Select(v => v.GetInt64()).ToArray();
+        string Body(IEnumerable<long> values, int rows) =>
+            $"{{\"inputs\":[{{\"name\":\"ids\",\"shape\":[{rows},6],\"datatype\":\"INT64\",\"data\":[{string.Join(",", values)}]}}]}}";
+        using var reply = await client.PostAsync("/v2/models/torch-ids/infer", new StringContent(Body(ids, 4), Encoding.UTF8, "application/json"));
+        var text = await reply.Content.ReadAsStringAsync();
+        Assert.True(reply.IsSuccessStatusCode, text);
+        var served = JsonDocument.Parse(text).RootElement.GetProperty("outputs")[0].GetProperty("data").EnumerateArray().Select(v => v.GetSingle()).ToArray();
+        var torch = root.GetProperty("output").EnumerateArray().Select(v => v.GetSingle()).ToArray();
+        Assert.Equal(torch.Length, served.Length);
+        for (int i = 0; i < torch.Length; i++) Assert.True(Math.Abs(torch[i] - served[i]) <= 1e-4, $"logit {i}: served {served[i]}, PyTorch {torch[i]}");
+
+        // An id past the 50-row embedding passes every signature check but not the graph's Gather: a 422 naming it, not a 500.
+        using var past = await client.PostAsync("/v2/models/torch-ids/infer", new StringContent(Body([1, 2, 3, 4, 5, 50], 1), Encoding.UTF8, "application/json"));
+        var pastText = await past.Content.ReadAsStringAsync();
+        Assert.Equal(422, (int)past.StatusCode);
+        Assert.Contains("idx=50", pastText);
+        Assert.DoesNotContain("internal error", pastText);
+        using var fraction = await client.PostAsync("/v2/models/torch-ids/infer",
+            new StringContent(Body([1, 2, 3, 4, 5, 6], 1).Replace("6]}", "6.5]}").Replace("INT64", "FP32"), Encoding.UTF8, "application/json"));
+        Assert.Equal(400, (int)fraction.StatusCode);
+        Assert.Contains("whole numbers (INT64)", await fraction.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
     public async Task ExportOnnx_OfARegisteredModel_RegistersBackAndPredictsTheSame()
     {
         Assert.True(fx.TrainResult.Code == 0, fx.TrainResult.Err);

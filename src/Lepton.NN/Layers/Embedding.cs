@@ -32,7 +32,7 @@ public sealed class Embedding : Module, ILayerConfig
             throw new ArgumentException($"Embedding(num_embeddings={NumEmbeddings}) expects Int32 ids, got {ids.DType} input {ids.Shape}. Convert with ids.To(DType.Int32).");
         foreach (var id in ids.ToIntArray())
             if ((uint)id >= (uint)NumEmbeddings)
-                throw new ArgumentException($"Embedding(num_embeddings={NumEmbeddings}) got id {id}; ids must be in [0, {NumEmbeddings - 1}].");
+                throw new IndexValueException($"Embedding(num_embeddings={NumEmbeddings}) got id {id}; ids must be in [0, {NumEmbeddings - 1}].");
         return _weight.Value.Embedding(ids);
     }
 

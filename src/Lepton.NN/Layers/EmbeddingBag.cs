@@ -104,7 +104,7 @@ public sealed class EmbeddingBag : Module, ILayerConfig
                 int k = i * t + j;
                 if (real is not null && real[k] == 0) continue;
                 if ((uint)id[k] >= (uint)NumEmbeddings)
-                    throw new ArgumentException($"EmbeddingBag(num_embeddings={NumEmbeddings}) got id {id[k]}; ids must be in [0, {NumEmbeddings - 1}].");
+                    throw new IndexValueException($"EmbeddingBag(num_embeddings={NumEmbeddings}) got id {id[k]}; ids must be in [0, {NumEmbeddings - 1}].");
                 rows[i * width + j] = id[k];
                 weights[i * width + j] = 1;
                 // The bigram of this token and the next real one.

@@ -73,10 +73,33 @@ public sealed class NeuralNetworkPredictor : IPredictor
         if (inputs.Count != Signature.Inputs.Count)
             throw new ArgumentException(
                 $"The model takes {Signature.Inputs.Count} input(s) ({string.Join(", ", Signature.Inputs.Select(i => i.Name))}), got {inputs.Count}.", nameof(inputs));
-        if (inputs.Count == 1 && Signature.Outputs.Count == 1) return Inference.Forward(_network, inputs[0], _batchSize);
-        var all = new Tensor[inputs.Count];
-        for (int i = 0; i < all.Length; i++) all[i] = inputs[i];
-        return new TensorSet(Inference.ForwardMany(_network, all, _batchSize));
+        try
+        {
+            if (inputs.Count == 1 && Signature.Outputs.Count == 1) return Inference.Forward(_network, inputs[0], _batchSize);
+            var all = new Tensor[inputs.Count];
+            for (int i = 0; i < all.Length; i++) all[i] = inputs[i];
+            return new TensorSet(Inference.ForwardMany(_network, all, _batchSize));
+        }
+        catch (Exception e) when (HasIntegerInput(inputs) && IsIndexValue(e))
+        {
+            // Integer inputs index tables (embeddings, gathers); an id past a table's end is the sender's mistake.
+            throw new PredictorInputException(e.Message, e);
+        }
+    }
+
+    // Layers and graph nodes wrap what failed inside them with their own names; the cause is at the bottom of the chain.
+    private static bool IsIndexValue(Exception e)
+    {
+        for (Exception? at = e; at is not null; at = at.InnerException)
+            if (at is IndexValueException or IndexOutOfRangeException) return true;
+        return false;
+    }
+
+    private static bool HasIntegerInput(TensorSet inputs)
+    {
+        for (int i = 0; i < inputs.Count; i++)
+            if (inputs[i].DType.IsInteger()) return true;
+        return false;
     }
 
     /// <summary>Nothing native to free: the weights are managed arrays.</summary>

@@ -1,4 +1,5 @@
 using Lepton.Registry.References;
+using Lepton.Runtime;
 using Lepton.Serving.Batching;
 using Lepton.Serving.Models;
 using Lepton.Serving.Protocol;
@@ -51,6 +52,7 @@ public sealed class ErrorHandlingMiddleware(RequestDelegate next, ILogger<ErrorH
         ModelNotReadyException => (503, ClientText.Scrub(ex.Message), TimeSpan.FromSeconds(1)),
         QueueFullException q => (503, ClientText.Scrub(q.Message), q.RetryAfter),
         InferenceInputException or ModelNameException => (400, ClientText.Scrub(ex.Message), null),
+        PredictorInputException => (422, ClientText.Scrub(ex.Message), null),
         _ => (500, "", null),
     };
 }

@@ -7,14 +7,15 @@ using Lepton.Serving.Protocol;
 namespace Lepton.Serving.Outputs;
 
 /// <summary>
-/// A batch's outputs as plain tensors: each named output is answered with its shape and values (FP32, or INT32 for integer
-/// outputs); the prediction log keeps the first output's values of each row.
+/// A batch's outputs as plain tensors: each named output is answered with its shape and values (FP32, or for integer outputs
+/// their own INT32, INT64, INT8 or UINT8, exact); the prediction log keeps the first output's values of each row.
 /// </summary>
 public sealed class TensorOutputs : ServedOutputs
 {
     private readonly IReadOnlyList<TensorSignature> _signature;
     private readonly Tensor[] _outputs;
     private readonly float[][] _values;
+    private readonly long[]?[] _integers;
 
     public TensorOutputs(IReadOnlyList<TensorSignature> signature, Tensor[] outputs, int rows)
     {
@@ -25,6 +26,8 @@ public sealed class TensorOutputs : ServedOutputs
         _signature = signature;
         _outputs = outputs;
         _values = [.. outputs.Select(o => o.ToArray())];
+        // Integer outputs (labels, ids) keep every value exactly; float32 holds integers only up to 2^24.
+        _integers = [.. outputs.Select(o => o.DType.IsInteger() ? o.To(DType.Int64).ToArray<long>() : null)];
         Rows = rows;
         Names = [.. signature.Select(o => o.Name)];
     }
@@ -34,7 +37,14 @@ public sealed class TensorOutputs : ServedOutputs
     public override IReadOnlyList<string> Names { get; }
 
     /// <summary>The OIP datatype an output of <paramref name="dtype"/> is answered in.</summary>
-    public static string Datatype(DType dtype) => dtype == DType.Int32 ? "INT32" : "FP32";
+    public static string Datatype(DType dtype) => dtype switch
+    {
+        DType.Int32 => "INT32",
+        DType.Int64 => "INT64",
+        DType.Int8 => "INT8",
+        DType.UInt8 => "UINT8",
+        _ => "FP32",
+    };
 
     /// <summary>The values of output <paramref name="index"/>, row-major, as float.</summary>
     public ReadOnlySpan<float> Values(int index) => _values[index];
@@ -43,18 +53,26 @@ public sealed class TensorOutputs : ServedOutputs
     {
         int index = IndexOf(name);
         var values = _values[index];
-        bool integer = _outputs[index].DType == DType.Int32;
+        var integers = _integers[index];
+        var dtype = _outputs[index].DType;
         w.WriteStartArray("shape");
         foreach (int d in _outputs[index].Shape.Dims) w.WriteNumberValue(d);
         w.WriteEndArray();
-        w.WriteString("datatype", Datatype(_outputs[index].DType));
+        w.WriteString("datatype", Datatype(dtype));
         if (binary)
         {
-            var bytes = new byte[values.Length * 4];
+            int size = integers is null ? 4 : dtype.SizeOf();
+            var bytes = new byte[values.Length * size];
             for (int i = 0; i < values.Length; i++)
             {
-                if (integer) BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(i * 4), (int)values[i]);
-                else BinaryPrimitives.WriteSingleLittleEndian(bytes.AsSpan(i * 4), values[i]);
+                var at = bytes.AsSpan(i * size);
+                switch (dtype)
+                {
+                    case DType.Int64: BinaryPrimitives.WriteInt64LittleEndian(at, integers![i]); break;
+                    case DType.Int32: BinaryPrimitives.WriteInt32LittleEndian(at, (int)integers![i]); break;
+                    case DType.Int8 or DType.UInt8: at[0] = (byte)integers![i]; break;
+                    default: BinaryPrimitives.WriteSingleLittleEndian(at, values[i]); break;
+                }
             }
             w.WriteStartObject("parameters");
             w.WriteNumber("binary_data_size", bytes.Length);
@@ -62,10 +80,10 @@ public sealed class TensorOutputs : ServedOutputs
             return bytes;
         }
         w.WriteStartArray("data");
-        foreach (float v in values)
+        for (int i = 0; i < values.Length; i++)
         {
-            if (integer) w.WriteNumberValue((int)v);
-            else InferenceResponseWriter.WriteFloat(w, v);
+            if (integers is not null) w.WriteNumberValue(integers[i]);
+            else InferenceResponseWriter.WriteFloat(w, values[i]);
         }
         w.WriteEndArray();
         return null;
@@ -77,7 +95,11 @@ public sealed class TensorOutputs : ServedOutputs
         for (int i = 0; i < _outputs.Length; i++)
         {
             w.WriteStartArray(_signature[i].Name);
-            foreach (float v in RowValues(i, row)) InferenceResponseWriter.WriteFloat(w, v);
+            int perRow = _values[i].Length / Math.Max(1, Rows);
+            if (_integers[i] is { } integers)
+                foreach (long v in integers.AsSpan(row * perRow, perRow)) w.WriteNumberValue(v);
+            else
+                foreach (float v in RowValues(i, row)) InferenceResponseWriter.WriteFloat(w, v);
             w.WriteEndArray();
         }
         w.WriteEndObject();

@@ -83,6 +83,11 @@ public sealed class ModelSignature
         DType.Float32 => "FP32",
         DType.Float64 => "FP64",
         DType.Int32 => "INT32",
+        DType.Int64 => "INT64",
+        DType.Int8 => "INT8",
+        DType.UInt8 => "UINT8",
+        DType.Float16 => "FP16",
+        DType.BFloat16 => "BF16",
         _ => dtype.ToString().ToUpperInvariant(),
     };
 
@@ -194,14 +199,39 @@ public sealed class ModelSignature
             throw ProtocolException.BadRequest($"Input '{declared.Name}' has batch size 0; send at least one example.");
         if (rows >= 0 && shape[0] != rows)
             throw ProtocolException.BadRequest($"Input '{declared.Name}' has batch size {shape[0]} but another input has {rows}; every input needs the same batch size.");
-        // The parser hands every datatype over as float32 values; integer inputs (token ids) are exact up to 2^24.
+        // The parser hands every datatype over as float32 values, so integer inputs (token ids, category codes) are checked whole
+        // and within 2^24, where float32 still holds every integer exactly, before they are converted.
         return declared.DType switch
         {
             DType.Float32 => Tensor.FromArray(input.Data, shape),
-            DType.Int32 => Tensor.FromArray(Array.ConvertAll(input.Data, v => (int)v), shape),
             DType.Float64 => Tensor.FromArray(Array.ConvertAll(input.Data, v => (double)v), shape),
-            _ => throw ProtocolException.BadRequest($"Input '{declared.Name}' is {declared.DType}, which this server cannot take over the protocol yet."),
+            DType.Int32 => Tensor.FromArray(WholeNumbers(input.Data, declared, int.MinValue, int.MaxValue, v => (int)v), shape),
+            DType.Int64 => Tensor.FromArray(WholeNumbers(input.Data, declared, long.MinValue, long.MaxValue, v => (long)v), shape),
+            DType.Int8 => Tensor.FromArray(WholeNumbers(input.Data, declared, sbyte.MinValue, sbyte.MaxValue, v => (sbyte)v), shape),
+            DType.UInt8 => Tensor.FromArray(WholeNumbers(input.Data, declared, byte.MinValue, byte.MaxValue, v => (byte)v), shape),
+            _ => throw ProtocolException.BadRequest($"Input '{declared.Name}' is {Datatype(declared.DType)}, which this server cannot take over the protocol yet; export the model with an FP32, FP64 or integer input."),
         };
+    }
+
+    /// <summary>The largest magnitude below which every integer survives the parser's float32 values exactly.</summary>
+    internal const int ExactIntegerLimit = 1 << 24;
+
+    private static T[] WholeNumbers<T>(float[] values, TensorSignature declared, double min, double max, Func<float, T> convert)
+    {
+        var result = new T[values.Length];
+        for (int i = 0; i < values.Length; i++)
+        {
+            float v = values[i];
+            if (v != MathF.Floor(v) || !float.IsFinite(v))
+                throw ProtocolException.BadRequest($"Input '{declared.Name}' element {i} is {v}, but this model takes whole numbers ({Datatype(declared.DType)}); send integers.");
+            if (v < min || v > max)
+                throw ProtocolException.BadRequest($"Input '{declared.Name}' element {i} is {v}, outside {Datatype(declared.DType)}'s range {min} to {max}.");
+            if (MathF.Abs(v) > ExactIntegerLimit)
+                throw ProtocolException.BadRequest(
+                    $"Input '{declared.Name}' element {i} is {v}, beyond {ExactIntegerLimit}, the largest integer this server passes to a model exactly; send smaller ids.");
+            result[i] = convert(v);
+        }
+        return result;
     }
 
     private ProtocolException UnknownInput(string name, string model) =>

@@ -182,6 +182,48 @@ public sealed class InferenceRequestParserTests
         Assert.Equal([1.5f], logged.Values);
     }
 
+    [Theory]
+    [InlineData(DType.Int64, "INT64")]
+    [InlineData(DType.Int32, "INT32")]
+    [InlineData(DType.UInt8, "UINT8")]
+    [InlineData(DType.Int8, "INT8")]
+    public void Signature_WithAnIntegerInput_TakesWholeNumbers_AndRefusesFractionsAndValuesItCannotHold(DType dtype, string name)
+    {
+        var predictor = new PredictorSignature([new TensorSignature("ids", dtype, [3])], [new TensorSignature("y", DType.Float32, [1])], OutputKind.Tensors);
+        var signature = new ModelSignature(predictor, OutputInterpreters.For(predictor).Outputs);
+        Assert.Equal(name, signature.Described.Single().Datatype);
+        ProtocolException Refused(string data) => Assert.Throws<ProtocolException>(() =>
+            signature.Validate(Parse($"{{\"inputs\":[{{\"name\":\"ids\",\"shape\":[1,3],\"datatype\":\"FP32\",\"data\":[{data}]}}]}}"), "m"));
+
+        var x = signature.Validate(Parse("{\"inputs\":[{\"name\":\"ids\",\"shape\":[1,3],\"datatype\":\"" + name + "\",\"data\":[0,7,100]}]}"), "m");
+        Assert.Equal((dtype, new Shape(1, 3)), (x[0].DType, x[0].Shape));
+        Assert.Equal([0L, 7L, 100L], x[0].To(DType.Int64).ToArray<long>());
+        Assert.Contains("element 1 is 7.5, but this model takes whole numbers", Refused("0,7.5,1").Message);
+        string beyond = Refused("0,1,33554432").Message;
+        Assert.Contains(dtype is DType.Int64 or DType.Int32 ? "beyond 16777216" : "outside", beyond);
+        if (dtype is DType.UInt8) Assert.Contains("outside UINT8's range 0 to 255", Refused("0,1,-1").Message);
+    }
+
+    [Fact]
+    public void ResponseWriter_WritesInt64Outputs_Exactly_AsJsonOrBinary()
+    {
+        var predictor = new PredictorSignature([new TensorSignature("x", DType.Float32, [1])], [new TensorSignature("label", DType.Int64, [1])], OutputKind.Tensors);
+        long big = (1L << 40) + 3; // float32 would round this; the answer must not
+        var outputs = OutputInterpreters.For(predictor).Interpret(new Lepton.Runtime.TensorSet([Tensor.FromArray([big, -2L], 2, 1)]), 2);
+        foreach (bool binary in new[] { false, true })
+        {
+            var request = Parse("{\"inputs\":[{\"name\":\"x\",\"shape\":[2,1],\"datatype\":\"FP32\",\"data\":[1,2]}],\"outputs\":[{\"name\":\"label\",\"parameters\":{\"binary_data\":" + (binary ? "true" : "false") + "}}]}");
+            var buffer = new ArrayBufferWriter<byte>();
+            int? header = InferenceResponseWriter.Write(buffer, new ResponseIdentity("m", "1", null, "p", ["p-0", "p-1"]), outputs, request);
+            var json = JsonDocument.Parse(buffer.WrittenMemory[..(header ?? buffer.WrittenCount)]).RootElement.GetProperty("outputs")[0];
+            Assert.Equal("INT64", json.GetProperty("datatype").GetString());
+            long[] values = binary
+                ? [BinaryPrimitives.ReadInt64LittleEndian(buffer.WrittenSpan[header!.Value..]), BinaryPrimitives.ReadInt64LittleEndian(buffer.WrittenSpan[(header.Value + 8)..])]
+                : [.. json.GetProperty("data").EnumerateArray().Select(v => v.GetInt64())];
+            Assert.Equal([big, -2L], values);
+        }
+    }
+
     [Fact]
     public void ResponseWriter_WritesJsonThenBinaryOutputs()
     {

@@ -82,7 +82,7 @@ public sealed class OnnxPredictor : IPredictor
         try
         {
             for (int i = 0; i < values.Length; i++) values[i] = ToOrt(inputs[i], Info.Inputs[i]);
-            using var results = _session.Run(_run, _inputNames, values, _outputNames);
+            using var results = RunSession(values);
             var outputs = new Tensor[results.Count];
             for (int i = 0; i < outputs.Length; i++) outputs[i] = FromOrt(results[i], Info.Outputs[i]);
             return new TensorSet(outputs);
@@ -90,6 +90,20 @@ public sealed class OnnxPredictor : IPredictor
         finally
         {
             foreach (var v in values) v?.Dispose();
+        }
+    }
+
+    // A well-shaped input the graph still refuses (Gather past its table, a Reshape that does not fit) fails in ONNX Runtime;
+    // its message names the node and the value, so it goes back to the sender.
+    private IDisposableReadOnlyCollection<OrtValue> RunSession(OrtValue[] values)
+    {
+        try
+        {
+            return _session.Run(_run, _inputNames, values, _outputNames);
+        }
+        catch (OnnxRuntimeException e)
+        {
+            throw new PredictorInputException($"ONNX Runtime could not run the model on these inputs: {e.Message}", e);
         }
     }
 

@@ -98,6 +98,13 @@ public sealed class OnnxCliTests(TrainedModelFixture fx)
         Assert.Equal(torch.Length, served.Length);
         for (int i = 0; i < torch.Length; i++) Assert.True(Math.Abs(torch[i] - served[i]) <= 1e-4, $"logit {i}: served {served[i]}, PyTorch {torch[i]}");
 
+        // The convenience endpoint takes the same ids as bare instances and answers the same logits.
+        var rows = string.Join(",", Enumerable.Range(0, 4).Select(r => $"[{string.Join(",", ids.Skip(r * 6).Take(6))}]"));
+        using var predict = await client.PostAsync("/models/torch-ids/predict", new StringContent($"{{\"instances\":[{rows}]}}", Encoding.UTF8, "application/json"));
+        var predictions = JsonDocument.Parse(await predict.Content.ReadAsStringAsync()).RootElement.GetProperty("predictions");
+        var row1 = predictions[1].GetProperty("outputs").GetProperty("logits").EnumerateArray().Select(v => v.GetSingle()).ToArray();
+        for (int i = 0; i < 3; i++) Assert.True(Math.Abs(torch[3 + i] - row1[i]) <= 1e-4, $"row 1 logit {i}: {row1[i]} vs PyTorch {torch[3 + i]}");
+
         // An id past the 50-row embedding passes every signature check but not the graph's Gather: a 422 naming it, not a 500.
         using var past = await client.PostAsync("/v2/models/torch-ids/infer", new StringContent(Body([1, 2, 3, 4, 5, 50], 1), Encoding.UTF8, "application/json"));
         var pastText = await past.Content.ReadAsStringAsync();

@@ -27,7 +27,7 @@ public static class ExplainEndpoint
         app.MapPost("/models/{name}/explain", HandleAsync).WithTags("Convenience").WithMetadata(new RequiredScope(KeyScopes.Predict))
             .WithSummary("Explain one prediction: Grad-CAM, saliency and occlusion maps for an image (?format=png for the overlay), token attributions for a text, per-column contributions for a table row.")
             .WithMetadata(new DocumentedBody(typeof(PredictRequestDoc), "application/json", "text/plain", "image/jpeg", "image/png", "image/gif", "image/bmp", "image/webp", "multipart/form-data"))
-            .Errors(400, 401, 403, 404, 413, 415, 429, 503);
+            .Errors(400, 401, 403, 404, 413, 415, 422, 429, 503);
     }
 
     public static async Task HandleAsync(ServingContext serving, HttpContext http, string name)

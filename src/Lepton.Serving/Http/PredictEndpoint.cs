@@ -16,7 +16,7 @@ namespace Lepton.Serving.Http;
 
 /// <summary>
 /// <c>POST /models/{name}/predict</c>: raw examples as JSON instances (rows as objects of column values for a table model, texts for
-/// a text model), one image (raw image/png or image/jpeg body, or a multipart/form-data file), or for an audio model one WAV
+/// a text model, objects naming each input for a model of several tensor inputs), one image (raw image/png or image/jpeg body, or a multipart/form-data file), or for an audio model one WAV
 /// (audio/wav body or multipart file, its length checked from the header before decoding); the model's own preprocessing is
 /// applied; answers the top classes (and, for a table model asked to, each row's contributions per column).
 /// </summary>
@@ -27,7 +27,7 @@ public static class PredictEndpoint
         app.MapPost("/models/{name}/predict", HandleAsync).WithTags("Convenience").WithMetadata(new RequiredScope(KeyScopes.Predict))
             .WithSummary("Predict from JSON {\"instances\": [...]} (a table model: one object of column values per row, ?contributions=true explains each), an uploaded PNG/JPEG, or a WAV to an audio model; returns class names and probabilities.")
             .WithMetadata(new DocumentedBody(typeof(PredictRequestDoc), "application/json", "image/jpeg", "image/png", "image/gif", "image/bmp", "image/webp", "audio/wav", "multipart/form-data")).Produces<PredictResponseDoc>(200)
-            .Errors(400, 401, 403, 404, 413, 415, 429, 503);
+            .Errors(400, 401, 403, 404, 413, 415, 422, 429, 503);
     }
 
     public static async Task HandleAsync(ServingContext serving, HttpContext http, string name)
@@ -56,11 +56,14 @@ public static class PredictEndpoint
         }
         if (body.IsPlainText)
             throw new ProtocolException(415, $"Model '{name}' takes {lease.ProtocolSignature.InputsText}, not text; send application/json {{\"instances\": [...]}} or an image.");
+        // Integer inputs (token ids) go the named way too, where each value is checked whole and exact before conversion.
+        if (!lease.TakesOneFixedInput || (!body.IsImage && lease.Signature.Inputs[0].DType.IsInteger()))
+        {
+            await PredictNamedAsync(serving, http, lease, body);
+            return;
+        }
         Tensor raw;
         int? topK = null;
-        if (!lease.TakesOneFixedInput)
-            throw ProtocolException.BadRequest(
-                $"Model '{name}' takes {lease.ProtocolSignature.InputsText}; this endpoint fills one input of fixed shape. Send the inputs to POST /v2/models/{name}/infer.");
         if (body.IsImage) raw = ImageInput.Decode(body.Bytes, lease.ExampleShape, lease.Signature.Inputs[0].Image, name);
         else
         {
@@ -68,8 +71,7 @@ public static class PredictEndpoint
             raw = request.Raw;
             topK = request.TopK;
         }
-        if (http.Request.Query.TryGetValue("top_k", out var q))
-            topK = int.TryParse(q.ToString(), out int k) && k >= 1 ? k : throw ProtocolException.BadRequest("Query parameter top_k must be a whole number >= 1.");
+        topK = QueryTopK(http, topK);
         var dtype = lease.Signature.Inputs[0].DType;
         if (raw.DType != dtype) raw = raw.To(dtype);
         var outcome = await InferencePipeline.RunAsync(serving, http, lease, raw, preprocess: true);
@@ -77,6 +79,19 @@ public static class PredictEndpoint
         // An unsure answer to one image is offered for labeling with the bytes the client sent (the log keeps no image).
         if (body.IsImage && serving.LabelCandidates is { } candidates && outcome.Outputs is ClassifierOutputs { Rows: 1 } classified)
             candidates.Offer(outcome.PredictionId, lease.Name, classified.Probabilities, classified.ClassNames, body.Bytes);
+        await WriteAsync(http, lease.Name, lease.VersionLabel, outcome, topK ?? serving.Options.DefaultTopK);
+    }
+
+    // Several tensor inputs, or one of variable length: each JSON instance names its inputs; the rows are checked as /v2 infer checks them.
+    private static async Task PredictNamedAsync(ServingContext serving, HttpContext http, ModelLease lease, PredictInput body)
+    {
+        if (body.IsImage)
+            throw new ProtocolException(415, $"Model '{lease.Name}' takes {lease.ProtocolSignature.InputsText}, not one image; send application/json " +
+                "{\"instances\": [{\"input\": [...], ...}]} or the inputs to POST /v2/models/" + lease.Name + "/infer.");
+        var request = NamedInstancesParser.Parse(body.Bytes, lease.ProtocolSignature.Inputs, serving.ParseOptions);
+        int? topK = QueryTopK(http, request.TopK);
+        var raw = lease.ProtocolSignature.Validate(request.Request, lease.Name);
+        var outcome = await InferencePipeline.RunAsync(serving, http, lease, raw, preprocess: true);
         await WriteAsync(http, lease.Name, lease.VersionLabel, outcome, topK ?? serving.Options.DefaultTopK);
     }
 
@@ -88,9 +103,7 @@ public static class PredictEndpoint
         TextInstancesRequest request = body.IsPlainText
             ? new TextInstancesRequest([DecodePlainText(body.Bytes)], null)
             : TextInstancesParser.Parse(body.Bytes, serving.ParseOptions);
-        int? topK = request.TopK;
-        if (http.Request.Query.TryGetValue("top_k", out var q))
-            topK = int.TryParse(q.ToString(), out int k) && k >= 1 ? k : throw ProtocolException.BadRequest("Query parameter top_k must be a whole number >= 1.");
+        int? topK = QueryTopK(http, request.TopK);
         var raw = lease.ProtocolSignature.EncodeTexts(request.Texts, lease.Name);
         var outcome = await InferencePipeline.RunAsync(serving, http, lease, raw, preprocess: true, request.Texts);
         if (request.Texts.Count == 1 && lease.Signature.IsClassifier) serving.RecentInputs.OfferText(lease.Name, lease.VersionLabel, outcome.PredictionId, request.Texts[0]);
@@ -104,9 +117,7 @@ public static class PredictEndpoint
             throw new ProtocolException(415, $"Model '{lease.Name}' is a table model; send application/json {{\"instances\": [{{\"column\": value, ...}}]}}.");
         var table = lease.ProtocolSignature.Table!;
         var request = TableInstancesParser.Parse(body.Bytes, table, serving.ParseOptions);
-        int? topK = request.TopK;
-        if (http.Request.Query.TryGetValue("top_k", out var q))
-            topK = int.TryParse(q.ToString(), out int k) && k >= 1 ? k : throw ProtocolException.BadRequest("Query parameter top_k must be a whole number >= 1.");
+        int? topK = QueryTopK(http, request.TopK);
         bool contributions = request.Contributions;
         if (http.Request.Query.TryGetValue("contributions", out var c))
             contributions = c.ToString() switch { "true" or "1" => true, "false" or "0" => false, _ => throw ProtocolException.BadRequest("Query parameter contributions must be true or false.") };
@@ -120,9 +131,7 @@ public static class PredictEndpoint
     // An audio model: one WAV (raw body or multipart file) → the model's own feature path → one row.
     private static async Task PredictAudioAsync(ServingContext serving, HttpContext http, ModelLease lease, AudioInputEncoder audio, PredictInput body)
     {
-        int? topK = null;
-        if (http.Request.Query.TryGetValue("top_k", out var q))
-            topK = int.TryParse(q.ToString(), out int k) && k >= 1 ? k : throw ProtocolException.BadRequest("Query parameter top_k must be a whole number >= 1.");
+        int? topK = QueryTopK(http, null);
         AudioClip clip;
         try
         {
@@ -140,6 +149,12 @@ public static class PredictEndpoint
         var outcome = await InferencePipeline.RunAsync(serving, http, lease, raw, preprocess: true);
         await WriteAsync(http, lease.Name, lease.VersionLabel, outcome, topK ?? serving.Options.DefaultTopK);
     }
+
+    // ?top_k= overrides the body's top_k.
+    private static int? QueryTopK(HttpContext http, int? fromBody) =>
+        !http.Request.Query.TryGetValue("top_k", out var q) ? fromBody
+        : int.TryParse(q.ToString(), out int k) && k >= 1 ? k
+        : throw ProtocolException.BadRequest("Query parameter top_k must be a whole number >= 1.");
 
     private static readonly System.Text.UTF8Encoding Utf8Strict = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 

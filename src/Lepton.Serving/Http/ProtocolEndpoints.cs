@@ -40,10 +40,10 @@ public static class ProtocolEndpoints
             .WithMetadata(new RequiredScope(KeyScopes.Predict)).WithSummary("Whether one model version takes requests.");
         model.MapPost("/infer", (ServingContext s, HttpContext http, string name) => InferEndpoint.HandleAsync(s, http, name, null))
             .WithMetadata(new RequiredScope(KeyScopes.Predict)).WithSummary("Inference; JSON or JSON plus binary tensor data (Inference-Header-Content-Length).")
-            .WithMetadata(new DocumentedBody(typeof(InferRequestDoc), "application/json", "application/octet-stream")).Produces<InferResponseDoc>(200).Errors(400, 401, 403, 404, 413, 429, 503);
+            .WithMetadata(new DocumentedBody(typeof(InferRequestDoc), "application/json", "application/octet-stream")).Produces<InferResponseDoc>(200).Errors(400, 401, 403, 404, 413, 422, 429, 503);
         model.MapPost("/versions/{version}/infer", (ServingContext s, HttpContext http, string name, string version) => InferEndpoint.HandleAsync(s, http, name, version))
             .WithMetadata(new RequiredScope(KeyScopes.Predict)).WithSummary("Inference on one model version.")
-            .WithMetadata(new DocumentedBody(typeof(InferRequestDoc), "application/json", "application/octet-stream")).Produces<InferResponseDoc>(200).Errors(400, 401, 403, 404, 413, 429, 503);
+            .WithMetadata(new DocumentedBody(typeof(InferRequestDoc), "application/json", "application/octet-stream")).Produces<InferResponseDoc>(200).Errors(400, 401, 403, 404, 413, 422, 429, 503);
     }
 
     public static string ServerVersion { get; } =

@@ -9,4 +9,16 @@ internal static class JsonErrors
         ex.Message.Contains("maximum configured depth", StringComparison.Ordinal)
             ? $"the JSON is nested deeper than {maxDepth} levels; send tensor data flat with its shape."
             : ex.Message;
+
+    /// <summary>What a JSON value at <paramref name="token"/> is, in words: "an array", "a string".</summary>
+    public static string Kind(JsonTokenType token) => token switch
+    {
+        JsonTokenType.StartArray => "an array",
+        JsonTokenType.StartObject => "an object",
+        JsonTokenType.String => "a string",
+        JsonTokenType.Number => "a number",
+        JsonTokenType.True or JsonTokenType.False => "a boolean",
+        JsonTokenType.Null => "null",
+        _ => token.ToString(),
+    };
 }

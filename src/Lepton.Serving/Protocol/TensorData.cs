@@ -91,8 +91,10 @@ public sealed class TensorData
                 target[i] = (float)v;
                 continue;
             }
-            if (integer && (v != Math.Floor(v) || v < min || v > max))
-                throw ProtocolException.BadRequest($"{where} element {i} is {v}, which is not a {TensorDatatypes.Name(type)} value (whole numbers from {min} to {max}).");
+            if (integer && v != Math.Floor(v))
+                throw ProtocolException.BadRequest($"{where} element {i} is {v}, but {TensorDatatypes.Name(type)} data holds whole numbers.");
+            if (integer && (v < min || v > max))
+                throw ProtocolException.BadRequest($"{where} element {i} is {v}, outside {TensorDatatypes.Name(type)}'s range {min:0} to {max:0}.");
             float f = (float)v;
             if (float.IsInfinity(f) && !allowNonFinite)
                 throw ProtocolException.BadRequest($"{where} element {i} is {v}, outside the float32 range the model computes in.");

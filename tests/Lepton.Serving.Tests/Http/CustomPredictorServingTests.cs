@@ -125,12 +125,18 @@ public sealed class CustomPredictorServingTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task ThePredictEndpoint_RefusesAVariableLengthInput_AndPointsToInfer()
+    public async Task ThePredictEndpoint_TakesVariableLengthInstances_PaddedByTheInputsRule()
     {
-        var reply = await Requests.PostJson(_client, $"/models/{Model}/predict", "{\"instances\":[[1,2,3]]}", null);
-        Assert.Equal(400, reply.Status);
-        Assert.Contains($"/v2/models/{Model}/infer", reply.Error);
-        Requests.AssertNoLeaks(reply);
+        var reply = await Requests.PostJson(_client, $"/models/{Model}/predict", "{\"instances\":[[1,2,3],[4]]}", null);
+        Assert.Equal(200, reply.Status);
+        float weight = Weights[reply.Json.GetProperty("model_version").GetString()!];
+        var totals = reply.Json.GetProperty("predictions").EnumerateArray().Select(p => p.GetProperty("outputs").GetProperty("total")[0].GetSingle());
+        Assert.Equal([weight * 6, weight * 4], totals);
+
+        var fraction = await Requests.PostJson(_client, $"/models/{Model}/predict", "{\"instances\":[[1,2.5]]}", null);
+        Assert.Equal(400, fraction.Status);
+        Assert.Contains("instances[0] element 1 is 2.5, but INT32 data holds whole numbers", fraction.Error);
+        Requests.AssertNoLeaks(fraction);
     }
 
     // Lengths 1..4 and values that differ per request, so every answer is checkable on its own.

@@ -94,6 +94,37 @@ public sealed class GraphModelServingTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task TheTwoInputModelTakesNamedInstancesAtPredict_AndAnswersAsInfer()
+    {
+        var image = Tensor.Rand(new Shape(2, 1, 28, 28), new Generator(6));
+        var features = Tensor.Randn(new Shape(2, 4), new Generator(7));
+        string Row(Tensor t, int r, int per) => string.Join(",", t.ToArray().Skip(r * per).Take(per).Select(v => v.ToString("R", CultureInfo.InvariantCulture)));
+        // Row 0 flat, row 1 nested like the example shape and with its keys in the other order.
+        string nested = "[[" + string.Join("],[", Enumerable.Range(0, 28).Select(y => Row(image, 28 + y, 28))) + "]]";
+        var reply = await Requests.PostJson(_client, "/models/shop/predict",
+            $"{{\"instances\":[{{\"image\":[{Row(image, 0, 784)}],\"features\":[{Row(features, 0, 4)}]}},{{\"features\":[{Row(features, 1, 4)}],\"image\":[{nested}]}}],\"top_k\":2}}", null);
+        Assert.True(reply.Status == 200, reply.Json.ToString());
+        Tensor expected;
+        using (new NoGrad()) expected = _twoInput.ForwardMany([image, features])[0];
+        var predictions = reply.Json.GetProperty("predictions");
+        Assert.Equal(2, predictions.GetArrayLength());
+        for (int r = 0; r < 2; r++)
+        {
+            var top = predictions[r].GetProperty("top");
+            Assert.Equal(2, top.GetArrayLength());
+            var want = expected.ToArray().Skip(r * 10).Take(10).ToArray();
+            Assert.Equal(Array.IndexOf(want, want.Max()), predictions[r].GetProperty("class_index").GetInt32());
+        }
+
+        var missing = await Requests.PostJson(_client, "/models/shop/predict", $"{{\"instances\":[{{\"features\":[{Row(features, 0, 4)}]}}]}}", null);
+        Assert.Equal(400, missing.Status);
+        Assert.Contains("instances[0] has no 'image'", missing.Error);
+        var bare = await Requests.PostJson(_client, "/models/shop/predict", $"{{\"instances\":[[{Row(features, 0, 4)}]]}}", null);
+        Assert.Contains("instances[0] is an array; this model takes each instance as an object naming its inputs 'image', 'features'", bare.Error);
+        Requests.AssertNoLeaks(bare);
+    }
+
+    [Fact]
     public async Task TheResidualCnnAnswersAnImageOfAnotherSize()
     {
         var pixels = new byte[64 * 48 * 3];

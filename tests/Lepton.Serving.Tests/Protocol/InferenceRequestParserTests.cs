@@ -69,7 +69,7 @@ public sealed class InferenceRequestParserTests
     [InlineData("{\"inputs\":[{\"name\":\"x\",\"shape\":[2],\"datatype\":\"FP32\",\"data\":[1,2]}],\"extra\":1}", "Unknown field 'extra'")]
     [InlineData("{\"inputs\":[{\"name\":\"x\",\"shape\":[-1],\"datatype\":\"FP32\",\"data\":[1]}]}", "whole numbers >= 0")]
     [InlineData("{\"inputs\":[{\"name\":\"x\",\"shape\":[2],\"datatype\":\"fp32\",\"data\":[1,2]}]}", "case-sensitive")]
-    [InlineData("{\"inputs\":[{\"name\":\"x\",\"shape\":[2],\"datatype\":\"INT8\",\"data\":[1,2.5]}]}", "not a INT8 value")]
+    [InlineData("{\"inputs\":[{\"name\":\"x\",\"shape\":[2],\"datatype\":\"INT8\",\"data\":[1,2.5]}]}", "but INT8 data holds whole numbers")]
     [InlineData("{\"inputs\":[{\"name\":\"x\",\"shape\":[2],\"datatype\":\"FP32\",\"data\":[1,\"a\"]}]}", "is a string")]
     [InlineData("{\"inputs\":[{\"name\":\"x\",\"shape\":[2],\"datatype\":\"FP32\",\"data\":[1,null]}]}", "only numbers and arrays")]
     [InlineData("{\"inputs\":[{\"name\":\"x\",\"shape\":[1,2],\"datatype\":\"FP32\",\"data\":[[1],[2]]}]}", "nest it like the shape")]

@@ -3,6 +3,7 @@ using Lepton.Cli.Rendering;
 using Lepton.Compression.Onnx;
 using Lepton.Registry;
 using Lepton.Registry.Store;
+using Lepton.Runtime.Onnx;
 using Spectre.Console;
 
 namespace Lepton.Cli.Commands;
@@ -26,20 +27,29 @@ public static partial class ModelsCommand
             Required = true,
         };
         var classes = new Option<string?>("--classes") { Description = "For an .onnx classifier: its class names in output order, comma-separated (e.g. cat,dog)." };
+        var scores = new Option<string?>("--class-scores")
+        {
+            Description = "For an .onnx classifier: whether its class output holds logits or probabilities (default: probabilities when the output's name says \"prob\", as scikit-learn's does).",
+        };
+        scores.AcceptOnlyFromAmong("logits", "probabilities");
         var run = new Option<string?>("--run") { Description = "Id of the run that made it (lineage)." };
         var dataset = new Option<string?>("--dataset") { Description = "Dataset version it was trained on, e.g. fashion-mnist@1." };
         var store = RegistryOptions.Store();
         var json = CommonOptions.Json();
         var cmd = new Command("register",
             "Register a model folder or an ONNX file as a new version.\n\nExamples:\n  lepton models register fashion --from .lepton/models/cnn\n" +
-            "  lepton models register resnet --from resnet18.onnx --classes cat,dog");
+            "  lepton models register resnet --from resnet18.onnx --classes cat,dog\n" +
+            "  lepton models register iris --from sklearn_iris.onnx --classes setosa,versicolor,virginica");
         cmd.Arguments.Add(name);
-        foreach (var o in new Option[] { from, classes, run, dataset, store, json }) cmd.Options.Add(o);
+        foreach (var o in new Option[] { from, classes, scores, run, dataset, store, json }) cmd.Options.Add(o);
         cmd.SetAction(p => CommandRunner.Run(async ct =>
         {
             await using var registry = await ModelRegistry.OpenAsync(p.GetValue(store), ct);
             // An .onnx file is checked as hostile input and imported; a folder goes to the registry as it is.
-            var onnx = p.GetValue(classes) is { } names ? new OnnxImportOptions([.. names.Split(',', StringSplitOptions.TrimEntries)]) : null;
+            OnnxClassScores? scored = p.GetValue(scores) switch { "logits" => OnnxClassScores.Logits, "probabilities" => OnnxClassScores.Probabilities, _ => null };
+            if (scored is not null && p.GetValue(classes) is null)
+                throw new ArgumentException("--class-scores describes a classifier's output; give its class names with --classes too.");
+            var onnx = p.GetValue(classes) is { } names ? new OnnxImportOptions([.. names.Split(',', StringSplitOptions.TrimEntries)], scored) : null;
             var v = await OnnxRegistration.RegisterAsync(registry, p.GetValue(name)!, p.GetValue(from)!, onnx, p.GetValue(run), p.GetValue(dataset), RegistryOptions.Actor, ct);
             if (p.GetValue(json)) JsonOut.Write(v);
             else AnsiConsole.MarkupLine($"registered [bold]{Markup.Escape(v.Model)}@{v.Version}[/] (artifact {v.ArtifactHash[..12]})");

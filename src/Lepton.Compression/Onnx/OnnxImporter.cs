@@ -96,16 +96,17 @@ public static class OnnxImporter
                     $"{path}: input '{input.Name}' has shape [{string.Join(",", input.Shape)}] with several variable axes; Lepton batches inputs that vary along one axis. Fix the other sizes when exporting.");
         }
         var classes = options.ClassNames ?? RecordedClassNames(model, outputs);
-        if (classes.Count > 0)
-        {
-            if (outputs.Count != 1 || outputs[0].Shape.Length != 2 || outputs[0].Shape[1] != classes.Count || outputs[0].DType != DType.Float32)
-                throw new InvalidDataException(
-                    $"{path}: {classes.Count} class names need one float32 output (N, {classes.Count}) of logits; the model's outputs are " +
-                    $"{string.Join(", ", outputs.Select(o => $"'{o.Name}' {o.DType} [{string.Join(",", o.Shape)}]"))}. Check --classes.");
-            if (classes.Distinct(StringComparer.Ordinal).Count() != classes.Count || classes.Any(string.IsNullOrWhiteSpace))
-                throw new ArgumentException($"Class names must be distinct and non-empty; got {string.Join(",", classes)}.");
-        }
-        return new OnnxModelInfo(inputs, outputs, [.. classes]);
+        if (classes.Count == 0) return new OnnxModelInfo(inputs, outputs, []);
+        // The class output is the one float32 (N, classes) output; a scikit-learn export has a label output beside it.
+        var scored = outputs.Where(o => o.Shape.Length == 2 && o.Shape[1] == classes.Count && o.DType == DType.Float32).ToList();
+        if (scored.Count != 1)
+            throw new InvalidDataException(
+                $"{path}: {classes.Count} class names need exactly one float32 output (N, {classes.Count}) of logits or probabilities; the model's outputs are " +
+                $"{string.Join(", ", outputs.Select(o => $"'{o.Name}' {o.DType} [{string.Join(",", o.Shape)}]"))}. Check --classes.");
+        if (classes.Distinct(StringComparer.Ordinal).Count() != classes.Count || classes.Any(string.IsNullOrWhiteSpace))
+            throw new ArgumentException($"Class names must be distinct and non-empty; got {string.Join(",", classes)}.");
+        var scores = options.ClassScores ?? (scored[0].Name.Contains("prob", StringComparison.OrdinalIgnoreCase) ? OnnxClassScores.Probabilities : OnnxClassScores.Logits);
+        return new OnnxModelInfo(inputs, outputs, [.. classes], scored[0].Name, scores);
     }
 
     // Class names a Lepton export recorded in metadata_props: used when they fit the one (N, K) float32 output, ignored otherwise
@@ -131,7 +132,8 @@ public static class OnnxImporter
     private static OnnxTensorInfo Tensor(ValueInfoProto v, string path, string what)
     {
         if (v.Type?.TensorType is not { } tensor)
-            throw new InvalidDataException($"{path}: {what} '{v.Name}' is not a tensor (sequences and maps are not served); export a model whose {what}s are tensors.");
+            throw new InvalidDataException($"{path}: {what} '{v.Name}' is not a tensor (sequences and maps are not served); export a model whose {what}s are tensors " +
+                "(a scikit-learn classifier: convert it with options={'zipmap': False}).");
         var dtype = OnnxTypes.FromOnnx(tensor.ElemType)
                     ?? throw new InvalidDataException($"{path}: {what} '{v.Name}' has ONNX element type {(TensorProto.Types.DataType)tensor.ElemType}, which Lepton has no tensor for.");
         if (tensor.Shape is null || tensor.Shape.Dim.Count == 0)

@@ -77,7 +77,7 @@ public sealed class OnnxImportTests : IDisposable
 
         var error = Assert.Throws<InvalidDataException>(() => OnnxImporter.Inspect(path, new OnnxImportOptions(["only", "two"])));
 
-        Assert.Contains("2 class names need one float32 output (N, 2)", error.Message);
+        Assert.Contains("2 class names need exactly one float32 output (N, 2)", error.Message);
     }
 
     [Fact]

@@ -33,6 +33,11 @@ public static class OnnxModelFolder
                 ["outputs"] = new JsonArray([.. info.Outputs.Select(o => (JsonNode)InputSpecJson.Write(ToInputSpec(o)))]),
             },
         };
+        if (info.IsClassifier)
+        {
+            spec.Metadata!["class_output"] = info.ClassOutputInfo.Name;
+            spec.Metadata!["class_scores"] = info.ClassScores == OnnxClassScores.Probabilities ? "probabilities" : "logits";
+        }
         var root = JsonNode.Parse(ModelSpecJson.Write(spec))!.AsObject();
         root["kind"] = KindName;
         return root.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n";
@@ -64,11 +69,30 @@ public static class OnnxModelFolder
             throw new InvalidDataException($"{source}: metadata.kind must be \"{KindName}\" beside {ModelFileName}.");
         var inputs = Tensors(metadata["inputs"], source, "inputs");
         var outputs = Tensors(metadata["outputs"], source, "outputs");
-        if (spec.ClassNames.Count > 0 && (outputs.Count != 1 || outputs[0].Shape.Length != 2 || outputs[0].Shape[1] != spec.ClassNames.Count))
-            throw new InvalidDataException(
-                $"{source}: {spec.ClassNames.Count} class names need one output (N, {spec.ClassNames.Count}); the model's outputs are {string.Join(", ", outputs.Select(o => $"{o.Name} [{string.Join(",", o.Shape)}]"))}.");
-        return new OnnxModelInfo(inputs, outputs, spec.ClassNames);
+        // Folders written before class_output existed have one output, which is then the class output.
+        string? classOutput = Text(metadata, "class_output", source);
+        var scores = Text(metadata, "class_scores", source) switch
+        {
+            null or "logits" => OnnxClassScores.Logits,
+            "probabilities" => OnnxClassScores.Probabilities,
+            var other => throw new InvalidDataException($"{source}: metadata.class_scores is '{other}'; write logits or probabilities."),
+        };
+        if (spec.ClassNames.Count > 0)
+        {
+            var scored = classOutput is null ? (outputs.Count == 1 ? outputs[0] : null) : outputs.FirstOrDefault(o => o.Name == classOutput);
+            if (scored is null || scored.Shape.Length != 2 || scored.Shape[1] != spec.ClassNames.Count)
+                throw new InvalidDataException(
+                    $"{source}: {spec.ClassNames.Count} class names need an output (N, {spec.ClassNames.Count}){(classOutput is null ? "" : $" named '{classOutput}'")}; the model's outputs are {string.Join(", ", outputs.Select(o => $"{o.Name} [{string.Join(",", o.Shape)}]"))}.");
+        }
+        return new OnnxModelInfo(inputs, outputs, spec.ClassNames, classOutput, scores);
     }
+
+    private static string? Text(JsonObject metadata, string field, string source) => metadata[field] switch
+    {
+        null => null,
+        JsonValue v when v.TryGetValue<string>(out var text) => text,
+        _ => throw new InvalidDataException($"{source}: metadata.{field} must be a string."),
+    };
 
     private static InputSpec ToInputSpec(OnnxTensorInfo t) => new(t.Name, t.Shape, t.DType);
 

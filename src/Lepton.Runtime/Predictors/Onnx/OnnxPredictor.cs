@@ -16,6 +16,7 @@ public sealed class OnnxPredictor : IPredictor
     private readonly RunOptions _run = new();
     private readonly string[] _inputNames;
     private readonly string[] _outputNames;
+    private readonly IReadOnlyList<OnnxTensorInfo> _answered;
 
     /// <summary>Opens <paramref name="modelPath"/> described by <paramref name="info"/>; the session's inputs and outputs must match it.</summary>
     public OnnxPredictor(string modelPath, OnnxModelInfo info, int intraOpThreads = 0)
@@ -44,7 +45,8 @@ public sealed class OnnxPredictor : IPredictor
             throw;
         }
         _inputNames = [.. info.Inputs.Select(i => i.Name)];
-        _outputNames = [.. info.Outputs.Select(o => o.Name)];
+        _answered = info.Answered;
+        _outputNames = [.. _answered.Select(o => o.Name)];
     }
 
     public string Kind => OnnxModelFolder.KindName;
@@ -84,7 +86,9 @@ public sealed class OnnxPredictor : IPredictor
             for (int i = 0; i < values.Length; i++) values[i] = ToOrt(inputs[i], Info.Inputs[i]);
             using var results = RunSession(values);
             var outputs = new Tensor[results.Count];
-            for (int i = 0; i < outputs.Length; i++) outputs[i] = FromOrt(results[i], Info.Outputs[i]);
+            for (int i = 0; i < outputs.Length; i++) outputs[i] = FromOrt(results[i], _answered[i]);
+            // Probabilities become log-probabilities, whose softmax gives them back: servers decode every classifier from logits.
+            if (Info.IsClassifier && Info.ClassScores == OnnxClassScores.Probabilities) outputs[0] = LogProbabilities(outputs[0]);
             return new TensorSet(outputs);
         }
         finally
@@ -111,6 +115,14 @@ public sealed class OnnxPredictor : IPredictor
     {
         _session.Dispose();
         _run.Dispose();
+    }
+
+    // p: (N, classes) → log(max(p, 1e-30)); a class given probability 0 keeps a finite, overwhelmingly low logit.
+    private static Tensor LogProbabilities(Tensor p)
+    {
+        var values = p.ToArray();
+        for (int i = 0; i < values.Length; i++) values[i] = MathF.Log(MathF.Max(values[i], 1e-30f));
+        return Tensor.FromArray(values, p.Shape.ToArray());
     }
 
     private static OrtValue ToOrt(Tensor x, OnnxTensorInfo declared)

@@ -32,7 +32,12 @@ public static partial class DataCommand
 
         public Option<string?> Split { get; } = new("--split-column") { Description = "Tables: a column naming each row's split (train, validation or test), kept as the version's split and dropped from the features; pins a published split." };
 
-        public IEnumerable<Option> All => [Task, Group, Time, Schema, Split];
+        public Option<string?> Separator { get; } = new("--separator")
+        {
+            Description = "Tables: the CSV's separator: , ; | or tab (default: the one the header row uses most). A ';'-separated file reads decimal commas (3,5).",
+        };
+
+        public IEnumerable<Option> All => [Task, Group, Time, Schema, Split, Separator];
 
         public bool Given(ParseResult p) => All.Any(o => p.GetResult(o) is not null);
     }
@@ -52,13 +57,21 @@ public static partial class DataCommand
         return !first.Split(',').Any(f => f.Trim().Trim('"').Equals("path", StringComparison.OrdinalIgnoreCase));
     }
 
+    private static char SeparatorChar(string text) => text switch
+    {
+        "tab" or "\\t" or "\t" => '\t',
+        "," or ";" or "|" => text[0],
+        _ => throw new ArgumentException($"--separator is '{text}'; use , ; | or tab."),
+    };
+
     private static async Task<int> ImportTableAsync(ParseResult p, TableImportCliOptions o, string? label, string path, string name, string? storeSetting, bool asJson, CancellationToken ct)
     {
         TableImportOptions options;
         try
         {
             options = new TableImportOptions(label, p.GetValue(o.Task) is { } t ? TableTasks.Parse(t) : null,
-                p.GetValue(o.Group), p.GetValue(o.Time), p.GetValue(o.Schema) is { } s ? TableSchema.Load(s) : null, SplitColumn: p.GetValue(o.Split));
+                p.GetValue(o.Group), p.GetValue(o.Time), p.GetValue(o.Schema) is { } s ? TableSchema.Load(s) : null,
+                p.GetValue(o.Separator) is { } sep ? new TableReadOptions(Separator: SeparatorChar(sep)) : null, SplitColumn: p.GetValue(o.Split));
         }
         catch (FormatException e)
         {

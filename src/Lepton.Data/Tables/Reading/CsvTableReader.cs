@@ -6,7 +6,8 @@ using nietras.SeparatedValues;
 namespace Lepton.Data.Tables.Reading;
 
 /// <summary>
-/// Reads CSV/TSV files with Sep (SIMD-parsed, RFC 4180 quotes unescaped) into text cells (no string per field), or, for a column
+/// Reads CSV/TSV files with Sep (SIMD-parsed, RFC 4180 quotes unescaped; the separator sniffed from the header unless given, and
+/// numbers with a decimal comma in ';'-separated files) into text cells (no string per field), or, for a column
 /// whose cells are all numbers, into the parsed numbers: a column that turns out to need its text (a cell that is not a number, an
 /// identifier) has it read in a second pass over the file (<see cref="ReadText"/>). The first row names the columns. Hostile input
 /// is refused with the file, line and column: a field over the length limit, a row with more columns than the header (or than the
@@ -48,7 +49,8 @@ internal static class CsvTableReader
     private static void ReadFile(RawTable table, int fileIndex, TableReadOptions options, TableSchema? pinned, bool[]? textOnly, CancellationToken ct)
     {
         var file = table.Files[fileIndex];
-        char separator = file.Format == TableFormat.Tsv ? '\t' : ',';
+        char separator = options.Separator ?? (file.Format == TableFormat.Tsv ? '\t' : CsvSeparator.SniffFile(file.FullPath));
+        bool decimalComma = options.DecimalComma ?? separator == ';';
         using var stream = new FileStream(file.FullPath, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
         using var text = new StreamReader(stream, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true),
             detectEncodingFromByteOrderMarks: true, bufferSize: 1 << 16);
@@ -115,7 +117,7 @@ internal static class CsvTableReader
                 if (column.Parsed is { } parsed)
                 {
                     if (TableValues.IsMissing(span)) parsed.AddMissing();
-                    else if (TableValues.TryParseNumber(span, out double value)) parsed.Add(value);
+                    else if (TableValues.TryParseNumber(span, out double value) || (decimalComma && TableValues.TryParseDecimalComma(span, out value))) parsed.Add(value);
                     else column.StopParsing();
                 }
                 else if (!column.NeedsText)

@@ -45,6 +45,25 @@ public static class TableValues
     internal static bool TryParseNumberSlow(ReadOnlySpan<char> text, out double value) =>
         double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out value) && double.IsFinite(value);
 
+    /// <summary>
+    /// A finite number written with a decimal comma, as many locales do ("3,5", "-1.234,5": '.' groups thousands); exactly one
+    /// comma, so "1,2,3" is not a number.
+    /// </summary>
+    public static bool TryParseDecimalComma(ReadOnlySpan<char> text, out double value)
+    {
+        value = 0;
+        int comma = text.IndexOf(',');
+        if (comma < 0 || text.LastIndexOf(',') != comma || text.Length > 64) return false;
+        Span<char> plain = stackalloc char[text.Length];
+        int n = 0;
+        foreach (char ch in text)
+        {
+            if (ch == '.') continue;
+            plain[n++] = ch == ',' ? '.' : ch;
+        }
+        return TryParseNumberSlow(plain[..n], out value);
+    }
+
     /// <summary>true/false or yes/no, case-insensitive.</summary>
     public static bool TryParseBoolean(ReadOnlySpan<char> text, out bool value)
     {

@@ -50,6 +50,26 @@ public sealed class PredictorWarmUpTests
     }
 
     [Fact]
+    public void IntegerInputs_WarmUpWithOnes_SoAMaskedMeanHasSomethingToAverage()
+    {
+        // mean of features over the positions the mask keeps: a mask of zeros would divide by zero.
+        var signature = new PredictorSignature(
+            [new TensorSignature("features", DType.Float32, [-1], new PaddingRule(0)), new TensorSignature("mask", DType.Int64, [-1], new PaddingRule(0))],
+            [new TensorSignature("mean", DType.Float32, [1])], OutputKind.Tensors);
+        IPredictor predictor = new FunctionPredictor(signature, x =>
+        {
+            var mask = x[1].To(DType.Float32);
+            return (x[0] * mask).Sum(1, keepDim: true) / mask.Sum(1, keepDim: true);
+        });
+        predictor.WarmUp(3);
+
+        // A graph made elsewhere may rightly answer NaN for zeros; its warm-up can let that pass and still check the shapes.
+        var nan = new FunctionPredictor(signature, x => Tensor.Full(new Shape(x.Rows, 1), double.NaN));
+        PredictorWarmUp.Run(nan, 2, requireFinite: false);
+        Assert.Contains("NaN", Assert.Throws<InvalidDataException>(() => PredictorWarmUp.Run(nan, 2)).Message);
+    }
+
+    [Fact]
     public void AFailingPredict_IsReportedWithTheWarmUpBatch()
     {
         var signature = new PredictorSignature([Image], [new TensorSignature("y", DType.Float32, [1])], OutputKind.Tensors);

@@ -26,7 +26,7 @@ public interface IPredictor : IDisposable
     TensorSet Predict(TensorSet inputs);
 
     /// <summary>
-    /// Runs a batch of <paramref name="rows"/> zero examples so the first request finds code compiled and weights packed, and
+    /// Runs a batch of <paramref name="rows"/> plain examples (<see cref="PredictorWarmUp"/>) so the first request finds code compiled and weights packed, and
     /// checks the outputs against the signature; throws <see cref="InvalidDataException"/> naming what is wrong.
     /// </summary>
     void WarmUp(int rows) => PredictorWarmUp.Run(this, rows);

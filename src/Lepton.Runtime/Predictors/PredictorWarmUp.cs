@@ -2,10 +2,15 @@ using Lepton.Engine;
 
 namespace Lepton.Runtime;
 
-/// <summary>The default warm-up: a zero batch through <see cref="IPredictor.Predict"/>, then its outputs checked against the signature.</summary>
+/// <summary>
+/// The default warm-up: a batch of plain examples through <see cref="IPredictor.Predict"/> (zeros for numbers, ones for integer
+/// inputs, which are ids and masks: a mask of zeros is an empty example), then its outputs checked against the signature.
+/// </summary>
 public static class PredictorWarmUp
 {
-    public static void Run(IPredictor predictor, int rows)
+    /// <param name="requireFinite">Refuse NaN or infinite outputs: Lepton's own networks give finite outputs for these inputs
+    /// unless their weights are corrupt; a graph made elsewhere may rightly give NaN for them (an input divided by its norm).</param>
+    public static void Run(IPredictor predictor, int rows, bool requireFinite = true)
     {
         ArgumentNullException.ThrowIfNull(predictor);
         if (rows < 1) throw new ArgumentOutOfRangeException(nameof(rows), $"A warm-up needs at least one row, got {rows}.");
@@ -16,7 +21,7 @@ public static class PredictorWarmUp
             var input = signature.Inputs[i];
             // A variable axis gets length 1: the smallest example every padded batch covers.
             int[] dims = [rows, .. input.ExampleShape.Select(d => d == -1 ? 1 : d)];
-            inputs[i] = Tensor.Zeros(new Shape(dims), input.DType);
+            inputs[i] = input.DType.IsInteger() ? Tensor.Full(new Shape(dims), 1, input.DType) : Tensor.Zeros(new Shape(dims), input.DType);
         }
         TensorSet outputs;
         try
@@ -26,13 +31,13 @@ public static class PredictorWarmUp
         catch (Exception e) when (e is not OutOfMemoryException)
         {
             throw new InvalidDataException(
-                $"warm-up with a batch of {rows} zero examples ({string.Join(", ", inputs.Select((t, i) => $"{signature.Inputs[i].Name} {t.Shape}"))}) failed: {e.Message}", e);
+                $"warm-up with a batch of {rows} plain examples ({string.Join(", ", inputs.Select((t, i) => $"{signature.Inputs[i].Name} {t.Shape}"))}) failed: {e.Message}", e);
         }
-        Check(signature, outputs, rows);
+        Check(signature, outputs, rows, requireFinite);
     }
 
     /// <summary>Outputs must match the signature in count, rows and fixed dimensions, a classifier's must be (N, classes), and none may be NaN or infinite.</summary>
-    public static void Check(PredictorSignature signature, TensorSet outputs, int rows)
+    public static void Check(PredictorSignature signature, TensorSet outputs, int rows, bool requireFinite = true)
     {
         ArgumentNullException.ThrowIfNull(signature);
         if (outputs.Count != signature.Outputs.Count)
@@ -47,12 +52,12 @@ public static class PredictorWarmUp
                 throw new InvalidDataException($"warm-up returned output '{declared.Name}' of shape {output.Shape} for {rows} rows; the signature declares {declared.BatchShapeText}.");
             if (output.DType != declared.DType)
                 throw new InvalidDataException($"warm-up returned output '{declared.Name}' as {output.DType}; the signature declares {declared.DType}.");
-            if (output.DType is DType.Float32 or DType.Float64)
+            if (requireFinite && output.DType is DType.Float32 or DType.Float64)
             {
                 foreach (var v in output.ToArray())
                 {
                     if (!float.IsFinite(v))
-                        throw new InvalidDataException("warm-up produced NaN or infinite outputs on a zero batch; the weights are likely corrupt.");
+                        throw new InvalidDataException("warm-up produced NaN or infinite outputs on a batch of zeros; the weights are likely corrupt.");
                 }
             }
         }

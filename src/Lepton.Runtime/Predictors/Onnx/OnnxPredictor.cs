@@ -111,6 +111,9 @@ public sealed class OnnxPredictor : IPredictor
         }
     }
 
+    /// <summary>The default warm-up, without refusing NaN: a graph made elsewhere may rightly give NaN for zeros (an input over its norm).</summary>
+    public void WarmUp(int rows) => PredictorWarmUp.Run(this, rows, requireFinite: false);
+
     public void Dispose()
     {
         _session.Dispose();

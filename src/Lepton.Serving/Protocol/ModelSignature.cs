@@ -205,11 +205,12 @@ public sealed class ModelSignature
         {
             DType.Float32 => Tensor.FromArray(input.Data, shape),
             DType.Float64 => Tensor.FromArray(Array.ConvertAll(input.Data, v => (double)v), shape),
+            DType.Float16 => Tensor.FromArray(Array.ConvertAll(input.Data, v => (Half)v), shape),
             DType.Int32 => Tensor.FromArray(WholeNumbers(input.Data, declared, int.MinValue, int.MaxValue, v => (int)v), shape),
             DType.Int64 => Tensor.FromArray(WholeNumbers(input.Data, declared, long.MinValue, long.MaxValue, v => (long)v), shape),
             DType.Int8 => Tensor.FromArray(WholeNumbers(input.Data, declared, sbyte.MinValue, sbyte.MaxValue, v => (sbyte)v), shape),
             DType.UInt8 => Tensor.FromArray(WholeNumbers(input.Data, declared, byte.MinValue, byte.MaxValue, v => (byte)v), shape),
-            _ => throw ProtocolException.BadRequest($"Input '{declared.Name}' is {Datatype(declared.DType)}, which this server cannot take over the protocol yet; export the model with an FP32, FP64 or integer input."),
+            _ => throw ProtocolException.BadRequest($"Input '{declared.Name}' is {Datatype(declared.DType)}, which this server cannot take over the protocol yet; export the model with an FP32, FP64, FP16 or integer input."),
         };
     }
 

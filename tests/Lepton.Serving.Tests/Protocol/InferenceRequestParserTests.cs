@@ -205,6 +205,19 @@ public sealed class InferenceRequestParserTests
     }
 
     [Fact]
+    public void Signature_WithAFloat16Input_IsDescribedAsFp16_AndConvertsTheValuesToHalves()
+    {
+        var predictor = new PredictorSignature([new TensorSignature("x", DType.Float16, [2])], [new TensorSignature("y", DType.Float32, [1])], OutputKind.Tensors);
+        var signature = new ModelSignature(predictor, OutputInterpreters.For(predictor).Outputs);
+        Assert.Equal("FP16", signature.Described.Single().Datatype);
+
+        var x = signature.Validate(Parse("{\"inputs\":[{\"name\":\"x\",\"shape\":[1,2],\"datatype\":\"FP32\",\"data\":[0.5,-3]}]}"), "m")[0];
+
+        Assert.Equal(DType.Float16, x.DType);
+        Assert.Equal([(Half)0.5f, (Half)(-3f)], x.ToArray<Half>());
+    }
+
+    [Fact]
     public void ResponseWriter_WritesInt64Outputs_Exactly_AsJsonOrBinary()
     {
         var predictor = new PredictorSignature([new TensorSignature("x", DType.Float32, [1])], [new TensorSignature("label", DType.Int64, [1])], OutputKind.Tensors);

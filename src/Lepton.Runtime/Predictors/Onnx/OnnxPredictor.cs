@@ -142,6 +142,8 @@ public sealed class OnnxPredictor : IPredictor
             DType.Int64 => OrtValue.CreateTensorValueFromMemory(dense.ToArray<long>(), shape),
             DType.Int8 => OrtValue.CreateTensorValueFromMemory(dense.ToArray<sbyte>(), shape),
             DType.UInt8 => OrtValue.CreateTensorValueFromMemory(dense.ToArray<byte>(), shape),
+            // ONNX Runtime's Float16 is the IEEE half .NET's Half is; only the managed wrapper type differs.
+            DType.Float16 => OrtValue.CreateTensorValueFromMemory(Array.ConvertAll(dense.ToArray<Half>(), h => new Float16(BitConverter.HalfToUInt16Bits(h))), shape),
             _ => throw new NotSupportedException($"ONNX input '{declared.Name}' has dtype {declared.DType}, which the onnx predictor does not pass yet."),
         };
     }
@@ -158,6 +160,7 @@ public sealed class OnnxPredictor : IPredictor
             TensorElementType.Int64 => Tensor.FromArray(value.GetTensorDataAsSpan<long>().ToArray(), shape),
             TensorElementType.Int8 => Tensor.FromArray(value.GetTensorDataAsSpan<sbyte>().ToArray(), shape),
             TensorElementType.UInt8 => Tensor.FromArray(value.GetTensorDataAsSpan<byte>().ToArray(), shape),
+            TensorElementType.Float16 => Tensor.FromArray(Array.ConvertAll(value.GetTensorDataAsSpan<Float16>().ToArray(), f => BitConverter.UInt16BitsToHalf(f.value)), shape),
             var other => throw new NotSupportedException($"ONNX output '{declared.Name}' came back as {other}, which Lepton has no tensor type for."),
         };
         return t.DType == declared.DType ? t : t.To(declared.DType);

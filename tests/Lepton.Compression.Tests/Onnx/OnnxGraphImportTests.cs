@@ -10,9 +10,10 @@ namespace Lepton.Compression.Tests.Onnx;
 
 /// <summary>
 /// A classifier exported as scikit-learn does (skl2onnx with zipmap off: an INT64 label output beside a float probabilities
-/// output, ai.onnx.ml operators) imports with --classes: its probabilities become the served class scores.
+/// output, ai.onnx.ml operators) imports with --classes: its probabilities become the served class scores. And a float16
+/// graph takes and gives halves.
 /// </summary>
-public sealed class OnnxClassifierImportTests : IDisposable
+public sealed class OnnxGraphImportTests : IDisposable
 {
     private readonly string _root = Path.Combine(Path.GetTempPath(), "lepton-onnx-classifier-tests", Guid.NewGuid().ToString("N"));
 
@@ -60,10 +61,33 @@ public sealed class OnnxClassifierImportTests : IDisposable
 
         var twice = LinearClassifier();
         twice.Graph.Node.Add(new NodeProto { OpType = "Identity", Input = { "probabilities" }, Output = { "copy" } });
-        twice.Graph.Output.Add(Value("copy", TensorProto.Types.DataType.Float, 3));
+        twice.Graph.Output.Add(OnnxGraphs.Tensor("copy", TensorProto.Types.DataType.Float, 3));
         var error = Assert.Throws<InvalidDataException>(() => OnnxImporter.Inspect(Write(twice, "twice.onnx"), new OnnxImportOptions(["a", "b", "c"])));
         Assert.Contains("need exactly one float32 output (N, 3) of logits or probabilities", error.Message);
         Assert.Contains("'copy' Float32 [-1,3]", error.Message);
+    }
+
+    [Fact]
+    public void Float16Graph_TakesHalfInputs_AndAnswersItsHalfOutputs()
+    {
+        // x: (N,4) float16 @ W: (4,2) = [[0, .1], [.2, .3], [.4, .5], [.6, .7]] → y: (N,2) float16
+        var w = new TensorProto { Name = "W", DataType = (int)TensorProto.Types.DataType.Float16, Dims = { 4, 2 } };
+        foreach (float v in new[] { 0f, .1f, .2f, .3f, .4f, .5f, .6f, .7f }) w.Int32Data.Add(BitConverter.HalfToUInt16Bits((Half)v));
+        var graph = new GraphProto { Name = "half", Node = { new NodeProto { OpType = "MatMul", Input = { "x", "W" }, Output = { "y" } } }, Initializer = { w } };
+        graph.Input.Add(OnnxGraphs.Tensor("x", TensorProto.Types.DataType.Float16, 4));
+        graph.Output.Add(OnnxGraphs.Tensor("y", TensorProto.Types.DataType.Float16, 2));
+        var folder = Import(OnnxGraphs.Model(graph), OnnxImportOptions.Default);
+
+        using var predictor = PredictorLoader.Default.Load(folder);
+        predictor.WarmUp(2);
+        Assert.Equal(DType.Float16, predictor.Signature.Inputs[0].DType);
+        var x = Tensor.FromArray(new[] { 1f, 2, 3, 4, 0, 0, 0, 1 }.Select(v => (Half)v).ToArray(), 2, 4);
+        var y = predictor.Predict(new TensorSet([x]))[0];
+
+        Assert.Equal(DType.Float16, y.DType);
+        float[] want = [4f, 5f, .6f, .7f];
+        var got = y.ToArray();
+        for (int i = 0; i < want.Length; i++) Assert.True(Math.Abs(want[i] - got[i]) < 2e-3, $"y[{i}] = {got[i]}, want {want[i]}");
     }
 
     private string Import(ModelProto model, OnnxImportOptions options)
@@ -90,22 +114,10 @@ public sealed class OnnxClassifierImportTests : IDisposable
         node.Attribute.Add(new AttributeProto { Name = "classlabels_ints", Type = AttributeProto.Types.AttributeType.Ints, Ints = { 0, 1, 2 } });
         node.Attribute.Add(new AttributeProto { Name = "post_transform", Type = AttributeProto.Types.AttributeType.String, S = ByteString.CopyFromUtf8("SOFTMAX") });
         var graph = new GraphProto { Name = "sklearn-like", Node = { node } };
-        graph.Input.Add(Value("float_input", TensorProto.Types.DataType.Float, 4));
-        graph.Output.Add(Value("label", TensorProto.Types.DataType.Int64, null));
-        graph.Output.Add(Value("probabilities", TensorProto.Types.DataType.Float, 3));
-        var model = new ModelProto { IrVersion = 8, Graph = graph, ProducerName = "test" };
-        model.OpsetImport.Add(new OperatorSetIdProto { Domain = "", Version = 17 });
-        model.OpsetImport.Add(new OperatorSetIdProto { Domain = "ai.onnx.ml", Version = 3 });
-        return model;
-    }
-
-    // A tensor (N) or (N, width) with a symbolic batch axis.
-    private static ValueInfoProto Value(string name, TensorProto.Types.DataType type, int? width)
-    {
-        var shape = new TensorShapeProto();
-        shape.Dim.Add(new TensorShapeProto.Types.Dimension { DimParam = "N" });
-        if (width is { } w) shape.Dim.Add(new TensorShapeProto.Types.Dimension { DimValue = w });
-        return new ValueInfoProto { Name = name, Type = new TypeProto { TensorType = new TypeProto.Types.Tensor { ElemType = (int)type, Shape = shape } } };
+        graph.Input.Add(OnnxGraphs.Tensor("float_input", TensorProto.Types.DataType.Float, 4));
+        graph.Output.Add(OnnxGraphs.Tensor("label", TensorProto.Types.DataType.Int64, null));
+        graph.Output.Add(OnnxGraphs.Tensor("probabilities", TensorProto.Types.DataType.Float, 3));
+        return OnnxGraphs.Model(graph, ml: true);
     }
 
     private static float[] Softmax(ReadOnlySpan<float> z)

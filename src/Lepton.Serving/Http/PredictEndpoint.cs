@@ -16,9 +16,10 @@ namespace Lepton.Serving.Http;
 
 /// <summary>
 /// <c>POST /models/{name}/predict</c>: raw examples as JSON instances (rows as objects of column values for a table model, texts for
-/// a text model, objects naming each input for a model of several tensor inputs), one image (raw image/png or image/jpeg body, or a multipart/form-data file), or for an audio model one WAV
-/// (audio/wav body or multipart file, its length checked from the header before decoding); the model's own preprocessing is
-/// applied; answers the top classes (and, for a table model asked to, each row's contributions per column).
+/// a text model, objects naming each input for a model of several tensor inputs), one image (raw image/png or image/jpeg body, or a
+/// multipart/form-data file), or for an audio model one WAV (audio/wav body or multipart file, its length checked from the header
+/// before decoding); the model's own preprocessing is applied; answers the top classes (and, for a table model asked to, each
+/// row's contributions per column).
 /// </summary>
 public static class PredictEndpoint
 {

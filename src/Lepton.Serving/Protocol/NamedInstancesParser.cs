@@ -10,8 +10,9 @@ public sealed record NamedInstancesRequest(InferenceRequest Request, int? TopK);
 /// <summary>
 /// Reads <c>{"instances": [{"x": [...], "y": [...]}, ...], "top_k": 3}</c> for a model of several named tensor inputs (the row
 /// form TensorFlow Serving and KServe v1 use): each instance names every input once, its value nested like that input's example
-/// shape (or flat; a number for a one-value input; a model of one input also takes bare values). Variable-length inputs of different lengths are padded by the input's
-/// padding rule; the rows become one protocol request, so the signature's own checks apply to them as to /v2 infer.
+/// shape (or flat; a number for a one-value input; a model of one input also takes bare values). Variable-length inputs of
+/// different lengths are padded by the input's padding rule; the rows become one protocol request, so the signature's own checks
+/// apply to them as to /v2 infer.
 /// </summary>
 public static class NamedInstancesParser
 {

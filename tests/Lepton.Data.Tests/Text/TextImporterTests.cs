@@ -131,6 +131,16 @@ public sealed class TextImporterTests : IDisposable
     }
 
     [Fact]
+    public void Import_SemicolonCsv_ReadsItsColumns_AndKeepsCommasInTheText()
+    {
+        var table = _folder.Write("avis.csv", "texte;label\nbien, vraiment;pos\n\"nul; à éviter\";neg\n");
+        var (manifest, corpus) = Import(new TextImportOptions(TextColumn: "texte", LabelColumns: ["label"]), table);
+        Assert.Equal(["neg", "pos"], manifest.Classes);
+        Assert.Equal("bien, vraiment", TextOf(corpus, "avis.csv#1"));
+        Assert.Equal("nul; à éviter", TextOf(corpus, "avis.csv#2"));
+    }
+
+    [Fact]
     public void Import_JsonlWithListLabels_GivesMultiLabelItems()
     {
         var table = _folder.Write("t.jsonl", "{\"body\": \"东京は晴れ\", \"tags\": [\"weather\", \"japan\"]}\n\n{\"body\": \"rain\", \"tags\": \"weather\"}\n");

@@ -9,8 +9,8 @@ namespace Lepton.Data.Text.Import;
 public sealed record TextTableRow(int Row, string? Text, IReadOnlyList<string> Labels, string? Split, string? Group, string? Refusal);
 
 /// <summary>
-/// Reads a CSV (RFC 4180, quoted fields may span lines; read with Sep) or JSONL table of texts: the text column, one or
-/// more label columns and optional <c>split</c> and <c>group</c> columns. Labels: with one label column its value is the
+/// Reads a CSV (RFC 4180, quoted fields may span lines; ',' or the separator its header uses most; read with Sep) or JSONL
+/// table of texts: the text column, one or more label columns and optional <c>split</c> and <c>group</c> columns. Labels: with one label column its value is the
 /// label (a JSON array, or <c>a|b</c> in CSV, gives several); with several label columns each is an indicator
 /// (1/true/yes: the column's name is a label) unless its value is not boolean, when the value itself is the label.
 /// The table's size is bounded before reading; a JSONL line or a cell longer than the per-text limit is refused.
@@ -37,7 +37,8 @@ public static class TextTableReader
     {
         var rows = new List<TextTableRow>();
         string name = Path.GetFileName(path);
-        using var reader = Sep.New(',').Reader(o => o with { Unescape = true }).FromFile(path);
+        // The separator as a table import reads it: the one of , ; tab | the header uses most.
+        using var reader = Sep.New(Tables.Reading.CsvSeparator.SniffFile(path)).Reader(o => o with { Unescape = true }).FromFile(path);
         var header = reader.Header.ColNames;
         int text = Column(header, options.TextColumn!, name);
         var labels = (options.LabelColumns ?? []).Select(c => Column(header, c, name)).ToArray();

@@ -11,7 +11,7 @@ public static partial class RecipeLoader
 {
     // Expression-bodied: other partial files' static initializers read these, and initializer order across files is not defined.
     internal static IReadOnlyList<string> TableDataKeys =>
-        ["path", "label_column", "task", "group_column", "time_column", "split_column", "schema", "test", "validation"];
+        ["path", "label_column", "task", "group_column", "time_column", "split_column", "schema", "test", "validation", "separator"];
 
     /// <summary>Training keys only table recipes take (the seed, rate, epochs and batch size are shared with networks).</summary>
     internal static IReadOnlyList<string> TableTrainingKeys => ["trees", "budget"];
@@ -43,8 +43,10 @@ public static partial class RecipeLoader
             s.Errors.Add(s.Value("test")!, "'data.test' must be above 0: the gate judges the model on the test rows.");
         if ((test ?? 0.2) + (validation ?? 0) >= 1)
             s.Errors.Add(s.Value("validation") ?? s.Value("test")!, "'data.test' and 'data.validation' together must leave rows to train on (their sum below 1).");
+        // The CSV's separator, when the header alone would mislead (by default the one it uses most of , ; tab |).
+        char? separator = s.Has("separator") ? s.Choice("separator", ",", [",", ";", "|", "tab"]) switch { "tab" => '\t', var c => c[0] } : null;
         var table = new RecipeTable(label ?? "", task, s.String("group_column"), s.String("time_column"), split, ReadTableSchema(s, baseDirectory),
-            test ?? 0.2, validation ?? 0);
+            test ?? 0.2, validation ?? 0, separator);
         return new RecipeData(RecipeData.Tables, full, name) { Table = table };
     }
 

@@ -1,4 +1,5 @@
 using Lepton.Data.Tables.Columns;
+using Lepton.Data.Tables.Reading;
 using Lepton.Data.Tables.Schema;
 using Lepton.Data.Tables.Splits;
 using Lepton.Registry.Datasets.Tables;
@@ -8,7 +9,8 @@ namespace Lepton.Factory.Recipes;
 /// <summary>
 /// <c>data:</c> of <c>source: table</c>: the label and the other roles, column kinds pinned in the recipe (<c>schema:</c> as a
 /// mapping) or in a schema file, and either a published split column kept as it is or the split the data step makes:
-/// <c>test</c>/<c>validation</c> shares, stratified for classification, whole groups on one side, time-ordered when a time column is named.
+/// <c>test</c>/<c>validation</c> shares, stratified for classification, whole groups on one side, time-ordered when a time column is named;
+/// a CSV's <c>separator</c> when its header alone would mislead.
 /// </summary>
 public sealed record RecipeTable(
     string LabelColumn,
@@ -18,10 +20,12 @@ public sealed record RecipeTable(
     string? SplitColumn = null,
     TableSchema? Schema = null,
     double Test = 0.2,
-    double Validation = 0)
+    double Validation = 0,
+    char? Separator = null)
 {
     /// <summary>How <c>lepton data import</c> would be told the same.</summary>
-    public TableImportOptions ToImportOptions() => new(LabelColumn, Task, GroupColumn, TimeColumn, Schema, SplitColumn: SplitColumn);
+    public TableImportOptions ToImportOptions() =>
+        new(LabelColumn, Task, GroupColumn, TimeColumn, Schema, Separator is { } c ? new TableReadOptions(Separator: c) : null, SplitColumn: SplitColumn);
 
     /// <summary>The split the data step records when the table has no split column; <paramref name="task"/> is the imported label's.</summary>
     public TableSplitOptions ToSplitOptions(TableTask? task, int seed) =>

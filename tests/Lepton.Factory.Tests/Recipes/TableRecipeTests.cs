@@ -65,6 +65,9 @@ public sealed class TableRecipeTests
         Assert.True(t.ToSplitOptions(TableTask.Classification, 0).Stratify);
         Assert.False((t with { TimeColumn = "signup" }).ToSplitOptions(TableTask.Classification, 0).Stratify);
         Assert.Equal("auto", Parse("name: a\ndata:\n  source: table\n  path: customers.csv\n  label_column: churn\n", dir).Model.Reference);
+        Assert.Null(t.Separator);
+        var semicolon = Parse("name: a\ndata:\n  source: table\n  path: customers.csv\n  label_column: churn\n  separator: ';'\n", dir).Data.Table!;
+        Assert.Equal(';', semicolon.ToImportOptions().Read!.Separator);
     }
 
     [Theory]
@@ -73,6 +76,7 @@ public sealed class TableRecipeTests
     [InlineData("data:\n  source: table\n  path: nowhere.csv\n  label_column: churn\n", "there is no file or folder at")]
     [InlineData("data:\n  source: images\n  dir: .\n  label_column: churn\n", "'data.label_column' applies to 'source: table' only")]
     [InlineData("data:\n  source: table\n  path: customers.csv\n  label_column: churn\n  schema:\n    plan: colour\n", "'data.schema'")]
+    [InlineData("data:\n  source: table\n  path: customers.csv\n  label_column: churn\n  separator: x\n", "'data.separator'")]
     [InlineData("data:\n  source: table\n  path: customers.csv\n  label_column: churn\n  split_column: s\n  test: 0.2\n", "keeps the table's own split")]
     [InlineData("data:\n  source: table\n  path: customers.csv\n  label_column: churn\ntraining:\n  optimizer: sgd\n", "'training.optimizer' trains networks on images")]
     [InlineData("data:\n  source: table\n  path: customers.csv\n  label_column: churn\nmodel:\n  preset: mlp\ntraining:\n  trees: 10\n", "mlp grows no trees")]

@@ -37,7 +37,9 @@ public static partial class DataCommand
             Description = "Tables: the CSV's separator: , ; | or tab (default: the one the header row uses most). A ';'-separated file reads decimal commas (3,5).",
         };
 
-        public IEnumerable<Option> All => [Task, Group, Time, Schema, Split, Separator];
+        public Option<string?> Sheet { get; } = new("--sheet") { Description = "Tables: the Excel sheet to read (default: the first)." };
+
+        public IEnumerable<Option> All => [Task, Group, Time, Schema, Split, Separator, Sheet];
 
         public bool Given(ParseResult p) => All.Any(o => p.GetResult(o) is not null);
     }
@@ -57,6 +59,9 @@ public static partial class DataCommand
         return !first.Split(',').Any(f => f.Trim().Trim('"').Equals("path", StringComparison.OrdinalIgnoreCase));
     }
 
+    private static TableReadOptions? ReadOptions(string? separator, string? sheet) =>
+        separator is null && sheet is null ? null : new TableReadOptions(Separator: separator is null ? null : SeparatorChar(separator), Sheet: sheet);
+
     private static char SeparatorChar(string text) => text switch
     {
         "tab" or "\\t" or "\t" => '\t',
@@ -71,7 +76,7 @@ public static partial class DataCommand
         {
             options = new TableImportOptions(label, p.GetValue(o.Task) is { } t ? TableTasks.Parse(t) : null,
                 p.GetValue(o.Group), p.GetValue(o.Time), p.GetValue(o.Schema) is { } s ? TableSchema.Load(s) : null,
-                p.GetValue(o.Separator) is { } sep ? new TableReadOptions(Separator: SeparatorChar(sep)) : null, SplitColumn: p.GetValue(o.Split));
+                ReadOptions(p.GetValue(o.Separator), p.GetValue(o.Sheet)), SplitColumn: p.GetValue(o.Split));
         }
         catch (FormatException e)
         {

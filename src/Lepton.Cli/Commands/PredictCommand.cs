@@ -17,7 +17,7 @@ public static class PredictCommand
     {
         var model = new Option<string>("--model") { Description = "A registered model (name, name@3, name@production) or a model folder.", Required = true };
         var store = RegistryOptions.Store();
-        var input = new Option<string?>("--input") { Description = "A .npy, image or IDX file, or a folder of them; for a text model, a UTF-8 file with one text per line; for a table model, rows.csv (.tsv, .parquet) or rows.jsonl; for an audio model, a WAV file or a folder of them." };
+        var input = new Option<string?>("--input") { Description = "A .npy, image or IDX file, or a folder of them; for a text model, a UTF-8 file with one text per line; for a table model, rows.csv (.tsv, .parquet, .xlsx) or rows.jsonl; for an audio model, a WAV file or a folder of them." };
         var text = new Option<string[]>("--text") { Description = "For a text model: a text to classify (repeat for several).", AllowMultipleArgumentsPerToken = false };
         var output = new Option<string?>("--output") { Description = "Write results to out.json (top classes + logits), out.npy (logits) or out.csv (probabilities)." };
         var top = new Option<int>("--top") { Description = "How many classes to show per input.", DefaultValueFactory = _ => 3 };

@@ -11,7 +11,7 @@ using Lepton.NN.Tasks;
 namespace Lepton.Cli.Commands;
 
 /// <summary>
-/// <c>lepton predict</c> for a table model: rows from a .csv, .tsv or .parquet file (kinds pinned to the model's columns) or a .jsonl
+/// <c>lepton predict</c> for a table model: rows from a .csv, .tsv, .parquet or Excel file (kinds pinned to the model's columns) or a .jsonl
 /// file (one JSON object per line), encoded by the folder's own encoders.json with the server's rules (absent or empty columns are
 /// missing and imputed, other columns ignored, a wrong value an error naming the row and column), the task's answers out: shown,
 /// or with <c>--output rows.csv|rows.json</c> written beside every input row's own columns (<c>.npy</c>: the raw outputs).
@@ -30,7 +30,7 @@ internal static class TablePrediction
     {
         if (contributions && (output is null || output.EndsWith(".npy", StringComparison.OrdinalIgnoreCase)))
             throw new ArgumentException("--contributions writes each row's column contributions beside its answer: give --output rows.csv or rows.json.");
-        if (input is null) throw new ArgumentException("This is a table model: give --input rows.csv (or .tsv, .parquet) or rows.jsonl with one JSON object per line.");
+        if (input is null) throw new ArgumentException("This is a table model: give --input rows.csv (or .tsv, .parquet, .xlsx) or rows.jsonl with one JSON object per line.");
         var (rows, columns, value) = ReadWithColumns(input, encoder);
         var features = encoder.Encode(rows);
         var outputs = predictor.FirstOutput([TableInputEncoder.ToTensor(features)], preprocess: true);

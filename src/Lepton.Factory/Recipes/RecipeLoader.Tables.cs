@@ -23,7 +23,7 @@ public static partial class RecipeLoader
     private static RecipeData ReadTableData(YamlSection s, string baseDirectory, string? name)
     {
         foreach (var key in new[] { "dir", "size" }.Where(s.Has))
-            s.Errors.Add(s.Value(key) ?? s.Node, $"'data.{key}' is for images; a table is named by 'data.path' (a .csv, .tsv or .parquet file, or a folder of them).");
+            s.Errors.Add(s.Value(key) ?? s.Node, $"'data.{key}' is for images; a table is named by 'data.path' (a .csv, .tsv, .parquet or .xlsx file, or a folder of them).");
         string? path = s.String("path");
         string? full = path is null ? null : Resolve(path, baseDirectory);
         if (path is null)

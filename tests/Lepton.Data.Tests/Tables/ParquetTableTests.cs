@@ -162,6 +162,6 @@ public sealed class ParquetTableTests : IDisposable
         await WritePlainAsync(_files.Path("a.parquet"), [1], ["p"]);
         _files.Write("b.csv", "x,s\n2,q\n");
         var e = await Assert.ThrowsAsync<TableReadException>(() => TableReader.ReadAsync(_files.Root));
-        Assert.Contains("mixes Parquet and CSV/TSV files", e.Message);
+        Assert.Contains("mixes Parquet and CSV files", e.Message);
     }
 }

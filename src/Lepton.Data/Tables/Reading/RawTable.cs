@@ -80,6 +80,11 @@ internal sealed class RawTable(IReadOnlyList<TableFile> files, List<RawColumn> c
     {
         var (file, line) = Origins[row];
         var f = Files[file];
-        return f.Format == TableFormat.Parquet ? $"{f.Name} row {line}" : $"{f.Name} line {line} (row {row + 1})";
+        return f.Format switch
+        {
+            TableFormat.Parquet => $"{f.Name} row {line}",
+            TableFormat.Excel => $"{f.Name} sheet row {line} (row {row + 1})",
+            _ => $"{f.Name} line {line} (row {row + 1})",
+        };
     }
 }

@@ -1,11 +1,12 @@
 namespace Lepton.Data.Tables.Reading;
 
-/// <summary>The file formats a table is read from, by extension: .csv (comma), .tsv (tab), .parquet.</summary>
+/// <summary>The file formats a table is read from, by extension: .csv (its separator sniffed), .tsv (tab), .parquet, Excel (.xlsx, .xlsm, .xls).</summary>
 public enum TableFormat
 {
     Csv,
     Tsv,
     Parquet,
+    Excel,
 }
 
 /// <summary>Extension to <see cref="TableFormat"/>.</summary>
@@ -16,8 +17,18 @@ public static class TableFormats
         ".csv" => TableFormat.Csv,
         ".tsv" or ".tab" => TableFormat.Tsv,
         ".parquet" or ".pq" => TableFormat.Parquet,
+        ".xlsx" or ".xlsm" or ".xls" => TableFormat.Excel,
         _ => null,
     };
 
     public static bool IsTableFile(string path) => FromPath(path) is not null;
+
+    /// <summary>The extensions a table file may have, as messages list them.</summary>
+    public const string Listed = ".csv, .tsv, .parquet or .xlsx";
+
+    /// <summary>The format as messages name it: CSV, TSV, Parquet, Excel.</summary>
+    public static string Describe(TableFormat format) => format switch { TableFormat.Csv => "CSV", TableFormat.Tsv => "TSV", _ => format.ToString() };
+
+    /// <summary>Formats that may share a table folder: CSV with TSV; Parquet and Excel only with their own kind.</summary>
+    public static int Family(TableFormat format) => format switch { TableFormat.Parquet => 1, TableFormat.Excel => 2, _ => 0 };
 }

@@ -5,7 +5,7 @@ namespace Lepton.Data.Tables.Reading;
 /// rather than exhausting memory: file size, number of files in a folder, columns, rows, cells, one field's length. And how a
 /// CSV is written: its <paramref name="Separator"/> (null: a .tsv's tab, else the one of , ; tab | that the header row uses
 /// most) and whether numbers use a <paramref name="DecimalComma"/> ("3,5"; null: when the separator is ';', as spreadsheets
-/// in many locales write them).
+/// in many locales write them). For an Excel workbook, the <paramref name="Sheet"/> to read (null: the first).
 /// </summary>
 public sealed record TableReadOptions(
     long MaxFileBytes = 2L << 30,
@@ -15,7 +15,8 @@ public sealed record TableReadOptions(
     long MaxCells = 200_000_000,
     int MaxFieldChars = 1 << 20,
     char? Separator = null,
-    bool? DecimalComma = null)
+    bool? DecimalComma = null,
+    string? Sheet = null)
 {
     public static TableReadOptions Default { get; } = new();
 

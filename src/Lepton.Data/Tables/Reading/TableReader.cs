@@ -7,7 +7,7 @@ namespace Lepton.Data.Tables.Reading;
 public sealed record TableReadResult(Table Table, TableSource Source);
 
 /// <summary>
-/// Reads a table from a .csv, .tsv or .parquet file, or a folder of same-schema files, within
+/// Reads a table from a .csv, .tsv, .parquet or Excel file, or a folder of same-schema files, within
 /// <see cref="TableReadOptions"/> limits. Kinds come from a pinned <see cref="TableSchema"/> where it names a column and
 /// are inferred otherwise. Errors are <see cref="TableReadException"/>s naming the file, row and column, and the fix.
 /// </summary>
@@ -22,8 +22,12 @@ public static class TableReader
         for (int f = 0; f < source.Files.Count; f++)
         {
             ct.ThrowIfCancellationRequested();
-            if (source.Files[f].Format == TableFormat.Parquet) await ParquetTableReader.ReadAsync(raw, f, options, ct);
-            else CsvTableReader.Read(raw, f, options, pinned, ct);
+            switch (source.Files[f].Format)
+            {
+                case TableFormat.Parquet: await ParquetTableReader.ReadAsync(raw, f, options, ct); break;
+                case TableFormat.Excel: ExcelTableReader.Read(raw, f, options, ct); break;
+                default: CsvTableReader.Read(raw, f, options, pinned, ct); break;
+            }
         }
         ReadTextWhereNeeded(raw, pinned, options, ct);
         if (raw.RowCount == 0) throw new TableReadException($"{path} has no data rows; a table needs at least one row below its header.");

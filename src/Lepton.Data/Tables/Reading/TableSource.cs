@@ -6,7 +6,7 @@ namespace Lepton.Data.Tables.Reading;
 public sealed record TableFile(string Name, string FullPath, TableFormat Format, long Size);
 
 /// <summary>
-/// The files a table is read from: one .csv/.tsv/.parquet file, or every such file under a folder (sorted by path) that
+/// The files a table is read from: one .csv/.tsv/.parquet/Excel file, or every such file under a folder (sorted by path) that
 /// must share one format and one schema. Links are followed only to files inside the folder; hidden files are skipped.
 /// </summary>
 public sealed record TableSource(string Root, IReadOnlyList<TableFile> Files, IReadOnlyList<string> Skipped)
@@ -19,12 +19,12 @@ public sealed record TableSource(string Root, IReadOnlyList<TableFile> Files, IR
         if (File.Exists(full))
         {
             var format = TableFormats.FromPath(full)
-                ?? throw new TableReadException($"{path} is not a table file; give a .csv, .tsv or .parquet file, or a folder of them.");
+                ?? throw new TableReadException($"{path} is not a table file; give a {TableFormats.Listed} file, or a folder of them.");
             var file = new TableFile(Path.GetFileName(full), full, format, new FileInfo(full).Length);
             CheckSize(file, options);
             return new TableSource(Path.GetDirectoryName(full)!, [file], []);
         }
-        if (!Directory.Exists(full)) throw new TableReadException($"{path} does not exist; give a .csv, .tsv or .parquet file, or a folder of them.");
+        if (!Directory.Exists(full)) throw new TableReadException($"{path} does not exist; give a {TableFormats.Listed} file, or a folder of them.");
         return ScanFolder(full.TrimEnd(Path.DirectorySeparatorChar), options, ct);
     }
 
@@ -73,7 +73,7 @@ public sealed record TableSource(string Root, IReadOnlyList<TableFile> Files, IR
                     throw new TableReadException($"{root} holds more than {options.MaxFiles:N0} files; nothing was read. Read a smaller folder, or raise the file limit if it really is that large.");
                 if (TableFormats.FromPath(name) is not { } format)
                 {
-                    if (skipped.Count < 1000) skipped.Add($"{relative}: skipped, not a .csv, .tsv or .parquet file");
+                    if (skipped.Count < 1000) skipped.Add($"{relative}: skipped, not a {TableFormats.Listed} file");
                     continue;
                 }
                 var file = new TableFile(relative, fullPath, format, new FileInfo(fullPath).Length);
@@ -81,11 +81,11 @@ public sealed record TableSource(string Root, IReadOnlyList<TableFile> Files, IR
                 files.Add(file);
             }
         }
-        if (files.Count == 0) throw new TableReadException($"{root} holds no .csv, .tsv or .parquet files.");
+        if (files.Count == 0) throw new TableReadException($"{root} holds no {TableFormats.Listed} files.");
         files.Sort((a, b) => string.CompareOrdinal(a.Name, b.Name));
-        bool parquet = files[0].Format == TableFormat.Parquet;
-        if (files.Any(f => (f.Format == TableFormat.Parquet) != parquet))
-            throw new TableReadException($"{root} mixes Parquet and CSV/TSV files ({files.First(f => (f.Format == TableFormat.Parquet) != parquet).Name}); a table folder holds one format.");
+        int family = TableFormats.Family(files[0].Format);
+        if (files.FirstOrDefault(f => TableFormats.Family(f.Format) != family) is { } other)
+            throw new TableReadException($"{root} mixes {TableFormats.Describe(files[0].Format)} and {TableFormats.Describe(other.Format)} files ({files[0].Name}, {other.Name}); a table folder holds one format.");
         return new TableSource(root, files, skipped);
     }
 

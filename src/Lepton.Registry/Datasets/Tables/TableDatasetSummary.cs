@@ -23,7 +23,7 @@ public static class TableDatasetSummary
 
     /// <summary>The hash of the version's normalized Parquet artifact.</summary>
     public static string DataArtifact(DatasetVersion version) => DatasetSummaryJson.Artifact(version, Format, "data_artifact",
-        "is not a table data set; table verbs need a version made by lepton data import of a .csv, .tsv or .parquet file.");
+        "is not a table data set; table verbs need a version made by lepton data import of a .csv, .tsv, .parquet or Excel file.");
 
     /// <summary>The content hash: the table's digest (values, row numbers, splits) with its schema.</summary>
     public static string ContentHash(Table table, TableSchema schema, TableSplits? splits)

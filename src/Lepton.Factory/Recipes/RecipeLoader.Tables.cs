@@ -11,7 +11,7 @@ public static partial class RecipeLoader
 {
     // Expression-bodied: other partial files' static initializers read these, and initializer order across files is not defined.
     internal static IReadOnlyList<string> TableDataKeys =>
-        ["path", "label_column", "task", "group_column", "time_column", "split_column", "schema", "test", "validation", "separator"];
+        ["path", "label_column", "task", "group_column", "time_column", "split_column", "schema", "test", "validation", "separator", "sheet"];
 
     /// <summary>Training keys only table recipes take (the seed, rate, epochs and batch size are shared with networks).</summary>
     internal static IReadOnlyList<string> TableTrainingKeys => ["trees", "budget"];
@@ -46,7 +46,7 @@ public static partial class RecipeLoader
         // The CSV's separator, when the header alone would mislead (by default the one it uses most of , ; tab |).
         char? separator = s.Has("separator") ? s.Choice("separator", ",", [",", ";", "|", "tab"]) switch { "tab" => '\t', var c => c[0] } : null;
         var table = new RecipeTable(label ?? "", task, s.String("group_column"), s.String("time_column"), split, ReadTableSchema(s, baseDirectory),
-            test ?? 0.2, validation ?? 0, separator);
+            test ?? 0.2, validation ?? 0, separator, s.String("sheet"));
         return new RecipeData(RecipeData.Tables, full, name) { Table = table };
     }
 

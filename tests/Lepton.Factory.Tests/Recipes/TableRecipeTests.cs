@@ -68,6 +68,8 @@ public sealed class TableRecipeTests
         Assert.Null(t.Separator);
         var semicolon = Parse("name: a\ndata:\n  source: table\n  path: customers.csv\n  label_column: churn\n  separator: ';'\n", dir).Data.Table!;
         Assert.Equal(';', semicolon.ToImportOptions().Read!.Separator);
+        var sheet = Parse("name: a\ndata:\n  source: table\n  path: customers.csv\n  label_column: churn\n  sheet: Q3\n", dir).Data.Table!;
+        Assert.Equal("Q3", sheet.ToImportOptions().Read!.Sheet);
     }
 
     [Theory]

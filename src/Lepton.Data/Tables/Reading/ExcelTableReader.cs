@@ -102,12 +102,13 @@ internal static class ExcelTableReader
         {
             line++;
             int count = reader.FieldCount;
-            if (count > options.MaxColumns && header is null)
-                throw new TableReadException($"{file.Name} sheet '{reader.Name}' has {count:N0} columns, over the limit of {options.MaxColumns:N0}; read fewer columns, or raise the column limit.");
             if (IsEmptyRow(reader, count)) continue;
             if (header is null)
             {
                 header = Header(reader, count, file);
+                // Counted on the header's names: a sheet's used range may run far right over formatted, empty cells.
+                if (header.Length > options.MaxColumns)
+                    throw new TableReadException($"{file.Name} sheet '{reader.Name}' has {header.Length:N0} named columns, over the limit of {options.MaxColumns:N0}; read fewer columns, or raise the column limit.");
                 if (fileIndex == 0)
                 {
                     foreach (var name in header) table.Columns.Add(new RawColumn(name, RawKind.Strings, parseNumbers: false));

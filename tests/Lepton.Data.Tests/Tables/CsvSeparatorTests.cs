@@ -43,6 +43,35 @@ public sealed class CsvSeparatorTests : IDisposable
     public void DecimalComma_RefusesWhatIsNotOneNumber(string text) =>
         Assert.False(TableValues.TryParseDecimalComma(text, out _));
 
+    [Theory]
+    [InlineData("1,234", 1234.0)]
+    [InlineData("-12,345,678.9", -12345678.9)]
+    [InlineData("999,000", 999000.0)]
+    public void GroupedThousands_ReadsCommasBetweenGroupsOfThree(string text, double expected)
+    {
+        Assert.True(TableValues.TryParseGroupedThousands(text, out double v));
+        Assert.Equal(expected, v, 9);
+    }
+
+    [Theory]
+    [InlineData("1,2")]
+    [InlineData("12,34")]
+    [InlineData("1,2345")]
+    [InlineData("1234,567")]
+    [InlineData(",123")]
+    [InlineData("1,234,")]
+    [InlineData("1,234.5.6")]
+    [InlineData("1234")]
+    public void GroupedThousands_RefusesOtherCommas(string text) =>
+        Assert.False(TableValues.TryParseGroupedThousands(text, out _));
+
+    [Fact]
+    public void CommaFile_ReadsQuotedGroupedThousands_AsNumbers()
+    {
+        var path = _files.Write("report.csv", "region,revenue\nnorth,\"1,234.50\"\nsouth,99\neast,\"12,000\"\n");
+        Assert.Equal([1234.5, 99.0, 12000.0], Assert.IsType<NumericColumn>(TableReader.Read(path)["revenue"]).Values);
+    }
+
     [Fact]
     public void SemicolonFile_ReadsDecimalCommas_AndQuotedSeparators_WithoutBeingTold()
     {

@@ -64,6 +64,34 @@ public static class TableValues
         return TryParseNumberSlow(plain[..n], out value);
     }
 
+    /// <summary>
+    /// A finite number with ',' grouping thousands as English-locale reports write them ("1,234", "-12,345,678.9"): groups of
+    /// exactly three digits after a lead of one to three, so "1,2" or "12,34" are not numbers.
+    /// </summary>
+    public static bool TryParseGroupedThousands(ReadOnlySpan<char> text, out double value)
+    {
+        value = 0;
+        var t = text.Trim();
+        if (t.Length > 64 || t.IndexOf(',') < 0) return false;
+        int at = t.Length > 0 && t[0] is '-' or '+' ? 1 : 0;
+        int point = t.IndexOf('.');
+        var whole = point < 0 ? t[at..] : t[at..point];
+        int lead = whole.IndexOf(',');
+        if (lead is < 1 or > 3) return false;
+        for (int i = 0; i < whole.Length; i++)
+        {
+            // Every fourth character from the first comma is a comma; the rest are digits.
+            bool comma = i >= lead && (i - lead) % 4 == 0;
+            if (comma ? whole[i] != ',' : !char.IsAsciiDigit(whole[i])) return false;
+        }
+        if ((whole.Length - lead) % 4 != 0) return false;
+        Span<char> plain = stackalloc char[t.Length];
+        int n = 0;
+        foreach (char ch in t)
+            if (ch != ',') plain[n++] = ch;
+        return TryParseNumberSlow(plain[..n], out value);
+    }
+
     /// <summary>true/false or yes/no, case-insensitive.</summary>
     public static bool TryParseBoolean(ReadOnlySpan<char> text, out bool value)
     {

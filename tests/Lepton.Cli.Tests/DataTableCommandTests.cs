@@ -81,6 +81,26 @@ public sealed class DataTableCommandTests(TrainedModelFixture fx) : IDisposable
     }
 
     [Fact]
+    public async Task DataImport_JsonLinesAndExcelTables_RecordTableVersions()
+    {
+        var jsonl = Path.Combine(_root, "orders.jsonl");
+        File.WriteAllLines(jsonl, Enumerable.Range(1, 40).Select(i => JsonSerializer.Serialize(new { amount = i * 1.5, region = i % 2 == 0 ? "north" : "south", returned = i % 4 == 0 })));
+        var (code, stdout, err) = await CliRun.Invoke("data", "import", jsonl, "--name", "cli-jsonl-table", "--label-column", "returned", "--json");
+        Assert.True(code == 0, err);
+        var kinds = Json(stdout).GetProperty("schema").GetProperty("columns");
+        Assert.Equal(("table", 40), (Json(stdout).GetProperty("kind").GetString(), Json(stdout).GetProperty("rows").GetInt32()));
+        Assert.Equal(("numeric", "categorical"), (kinds.GetProperty("amount").GetString(), kinds.GetProperty("region").GetString()));
+
+        var xlsx = Path.Combine(AppContext.BaseDirectory, "Fixtures", "tables", "customers.xlsx");
+        (code, stdout, err) = await CliRun.Invoke("data", "import", xlsx, "--name", "cli-excel-table", "--label-column", "churned", "--sheet", "Customers", "--json");
+        Assert.True(code == 0, err);
+        Assert.Equal(4, Json(stdout).GetProperty("rows").GetInt32());
+        (code, _, err) = await CliRun.Invoke("data", "import", xlsx, "--name", "cli-excel-table", "--label-column", "churned", "--sheet", "Sales");
+        Assert.Equal(1, code);
+        Assert.Contains("has no sheet named 'Sales'; its sheets are 'Customers', 'Notes'", err);
+    }
+
+    [Fact]
     public async Task DataSplit_TimeColumnOnTable_LatestRowsInTest()
     {
         var (code, stdout, err) = await CliRun.Invoke("data", "import", Csv(), "--name", "cli-orders-time", "--label-column", "returned", "--json");

@@ -13,7 +13,7 @@ public static partial class DataCommand
 {
     private static Command Import()
     {
-        var path = new Argument<string>("path") { Description = "A folder (root/<class>/*.jpg, or root/train|validation|test/<class>/...) or a .csv/.jsonl manifest of path,label[,split][,group]; or a table: a .csv, .tsv, .parquet or Excel (.xlsx, .xls) file, or a folder of them." };
+        var path = new Argument<string>("path") { Description = "A folder (root/<class>/*.jpg, or root/train|validation|test/<class>/...) or a .csv/.jsonl manifest of path,label[,split][,group]; or a table: a .csv, .tsv, .parquet, Excel (.xlsx, .xls) or JSON Lines (.jsonl) file, or a folder of them." };
         var name = new Option<string>("--name") { Description = "The data set's name; importing again records a new version when anything changed.", Required = true };
         var size = new Option<string?>("--size") { Description = "Stored image size WxH (default: the most common size when most images share a small one, else a square of the median shorter side in 32..128)." };
         var channels = new Option<int?>("--channels") { Description = "1 (gray) or 3 (RGB); default 3 when any image has colour." };
@@ -39,7 +39,7 @@ public static partial class DataCommand
               lepton data import ./mail --name spam --email-headers strip --html strip
               lepton data import ./reviews.jsonl --name reviews --text-column text --label-column stars
 
-            A table (.csv, .tsv, .parquet, .xlsx, or a folder of same-schema files) is recorded as a table version: column kinds
+            A table (.csv, .tsv, .parquet, .xlsx, .jsonl, or a folder of same-schema files) is recorded as a table version: column kinds
             inferred (or pinned with --schema), stored as normalized Parquet; see docs/tables.md.
               lepton data import ./churn.csv --name churn --label-column churned
               lepton data import ./sales/ --name sales --label-column amount --task regression --time-column date

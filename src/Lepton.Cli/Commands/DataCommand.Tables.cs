@@ -45,17 +45,19 @@ public static partial class DataCommand
     }
 
     /// <summary>
-    /// True when <paramref name="path"/> is a table: a .tsv or .parquet file, a folder of table files, or a .csv that is
-    /// not an image manifest (an image manifest's header has a 'path' column) or comes with table options.
+    /// True when <paramref name="path"/> is a table: a .tsv, .parquet or Excel file, a folder of table files, or a .csv or .jsonl
+    /// that is not a manifest of files (a manifest's header has a 'path' column, its objects a "path" key) or comes with table options.
     /// </summary>
     private static bool IsTableImport(string path, bool tableOptions)
     {
         if (!TableSource.LooksLikeTable(path)) return false;
-        if (!File.Exists(path) || TableFormats.FromPath(path) != TableFormat.Csv || tableOptions) return true;
+        var format = TableFormats.FromPath(path);
+        if (!File.Exists(path) || format is not (TableFormat.Csv or TableFormat.JsonLines) || tableOptions) return true;
         using var reader = new StreamReader(path);
         var buffer = new char[65536];
         int n = reader.ReadBlock(buffer, 0, buffer.Length);
         var first = new string(buffer, 0, n).Split('\n')[0];
+        if (format == TableFormat.JsonLines) return !first.Contains("\"path\"", StringComparison.Ordinal);
         return !first.Split(',').Any(f => f.Trim().Trim('"').Equals("path", StringComparison.OrdinalIgnoreCase));
     }
 

@@ -167,7 +167,7 @@ public sealed class CsvReadingTests : IDisposable
     {
         var path = _files.Write("x.json", "{}");
         var e = Assert.Throws<TableReadException>(() => TableReader.Read(path));
-        Assert.Contains("give a .csv, .tsv, .parquet or .xlsx file", e.Message);
+        Assert.Contains("give a .csv, .tsv, .parquet, .xlsx or .jsonl file", e.Message);
     }
 
     [Fact]

@@ -7,7 +7,7 @@ namespace Lepton.Data.Tables.Reading;
 public sealed record TableReadResult(Table Table, TableSource Source);
 
 /// <summary>
-/// Reads a table from a .csv, .tsv, .parquet or Excel file, or a folder of same-schema files, within
+/// Reads a table from a .csv, .tsv, .parquet, Excel or JSON Lines file, or a folder of same-schema files, within
 /// <see cref="TableReadOptions"/> limits. Kinds come from a pinned <see cref="TableSchema"/> where it names a column and
 /// are inferred otherwise. Errors are <see cref="TableReadException"/>s naming the file, row and column, and the fix.
 /// </summary>
@@ -26,6 +26,7 @@ public static class TableReader
             {
                 case TableFormat.Parquet: await ParquetTableReader.ReadAsync(raw, f, options, ct); break;
                 case TableFormat.Excel: ExcelTableReader.Read(raw, f, options, ct); break;
+                case TableFormat.JsonLines: JsonLinesTableReader.Read(raw, f, options, ct); break;
                 default: CsvTableReader.Read(raw, f, options, pinned, ct); break;
             }
         }

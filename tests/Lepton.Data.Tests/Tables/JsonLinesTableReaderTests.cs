@@ -51,6 +51,18 @@ public sealed class JsonLinesTableReaderTests : IDisposable
     }
 
     [Fact]
+    public void InvalidUtf8_AndAByteOrderMark_AreHandled()
+    {
+        var bad = _files.Path("latin1.jsonl");
+        File.WriteAllBytes(bad, [.. "{\"a\": \"ok\"}\n{\"a\": \"caf"u8, 0xE9, .. "\"}\n"u8]);
+        Assert.Contains("latin1.jsonl line 2 is not valid UTF-8", Assert.Throws<TableReadException>(() => TableReader.Read(bad)).Message);
+
+        var bom = _files.Path("bom.jsonl");
+        File.WriteAllBytes(bom, [0xEF, 0xBB, 0xBF, .. "{\"a\": 1}\n{\"a\": 2}"u8]);
+        Assert.Equal([1.0, 2.0], Assert.IsType<NumericColumn>(TableReader.Read(bom)["a"]).Values);
+    }
+
+    [Fact]
     public void Limits_HoldForKeysFieldsAndLines()
     {
         var wide = _files.Write("wide.jsonl", "{\"a\": 1, \"b\": 2, \"c\": 3}\n");
@@ -59,7 +71,7 @@ public sealed class JsonLinesTableReaderTests : IDisposable
         Assert.Contains("a value of 100 characters, over the limit of 50",
             Assert.Throws<TableReadException>(() => TableReader.Read(longField, options: new TableReadOptions(MaxFieldChars: 50))).Message);
         var noBreak = _files.Write("one-line.jsonl", "{\"a\": \"" + new string('y', 70_000) + "\"}");
-        Assert.Contains("one-line.jsonl line 1 is longer than",
+        Assert.Contains("one-line.jsonl line 1 is longer than 65,596 bytes",
             Assert.Throws<TableReadException>(() => TableReader.Read(noBreak, options: new TableReadOptions(MaxFieldChars: 10))).Message);
     }
 }

@@ -9,7 +9,7 @@ namespace Lepton.Data.Tables.Reading;
 /// kind inference types as it does CSV text: numbers keep the digits they were written with, booleans become true/false, null
 /// and absent keys are missing. The columns are every key met, in the order first met; a key that first appears late is missing
 /// in the rows before. Blank lines are skipped. Refused with the line: a line that is not an object, a nested value, invalid JSON,
-/// a line over the field limit, more keys than the column limit.
+/// a line over the field limit, more keys than the column limit, text that is not UTF-8.
 /// </summary>
 internal static class JsonLinesTableReader
 {
@@ -19,40 +19,73 @@ internal static class JsonLinesTableReader
         var index = new Dictionary<string, int>(StringComparer.Ordinal);
         for (int c = 0; c < table.Columns.Count; c++) index[table.Columns[c].Name] = c;
         // Each object's longest line: one field at the limit, escaped, plus the other keys.
-        long maxLine = Math.Min(int.MaxValue / 2, (long)options.MaxFieldChars * 6 + (1 << 16));
+        int maxLine = (int)Math.Min(int.MaxValue / 2, (long)options.MaxFieldChars * 6 + (1 << 16));
         using var stream = new FileStream(file.FullPath, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
-        using var lines = new StreamReader(stream, new UTF8Encoding(false, throwOnInvalidBytes: true), detectEncodingFromByteOrderMarks: true, 1 << 16);
         var seen = new bool[Math.Max(16, table.Columns.Count)];
-        int line = 0;
-        try
+        // Lines are found and parsed in the file's own UTF-8 bytes: no string per line, and a line's length is bounded before it is kept.
+        var buffer = new byte[Math.Min(maxLine + 1, 1 << 20)];
+        int filled = 0, line = 0;
+        bool end = false, first = true;
+        while (!end || filled > 0)
         {
-            while (ReadLine(lines, maxLine, file, line + 1) is { } text)
+            if (!end && filled < buffer.Length)
             {
-                line++;
-                if (string.IsNullOrWhiteSpace(text)) continue;
-                if (table.RowCount >= options.MaxRows)
-                    throw new TableReadException($"{file.Name} line {line}: the table has more than {options.MaxRows:N0} rows, the limit; read a sample, or raise the row limit.");
-                Array.Clear(seen);
-                ReadObject(text, table, index, ref seen, file, line, options);
-                for (int c = 0; c < table.Columns.Count; c++)
-                    if (!seen[c]) table.Columns[c].Text.AddMissing();
-                if ((long)(table.RowCount + 1) * table.Columns.Count > options.MaxCells)
-                    throw new TableReadException($"{file.Name} line {line}: the table has more than {options.MaxCells:N0} cells (rows x columns), the limit; read fewer keys or rows, or raise the cell limit.");
-                table.Origins.Add((fileIndex, line));
-                if ((table.RowCount & 4095) == 0) ct.ThrowIfCancellationRequested();
+                int n = stream.Read(buffer, filled, buffer.Length - filled);
+                if (n == 0) end = true;
+                filled += n;
             }
-        }
-        catch (DecoderFallbackException)
-        {
-            throw new TableReadException($"{file.Name} line {line + 1} is not valid UTF-8; save the file as UTF-8.");
+            if (first && filled >= 3 && buffer.AsSpan(0, 3).SequenceEqual("\uFEFF"u8))
+            {
+                buffer.AsSpan(3, filled - 3).CopyTo(buffer);
+                filled -= 3;
+            }
+            first = false;
+            int start = 0;
+            while (true)
+            {
+                int newline = buffer.AsSpan(start, filled - start).IndexOf((byte)'\n');
+                if (newline < 0 && !(end && start < filled)) break;
+                int length = newline < 0 ? filled - start : newline;
+                line++;
+                Row(buffer.AsSpan(start, length).TrimEnd((byte)'\r'), table, index, ref seen, file, fileIndex, line, options);
+                start += newline < 0 ? length : length + 1;
+                if ((line & 4095) == 0) ct.ThrowIfCancellationRequested();
+            }
+            // Keep the unfinished line; one longer than a row may be is refused before the buffer grows past the bound.
+            int rest = filled - start;
+            buffer.AsSpan(start, rest).CopyTo(buffer);
+            filled = rest;
+            if (!end && filled == buffer.Length)
+            {
+                if (buffer.Length > maxLine)
+                    throw new TableReadException($"{file.Name} line {line + 1} is longer than {maxLine:N0} bytes; a row that long is not a table row (check for a missing line break).");
+                Array.Resize(ref buffer, (int)Math.Min((long)buffer.Length * 2, maxLine + 1L));
+            }
+            if (end && filled == 0) break;
         }
         if (table.Columns.Count == 0) throw new TableReadException($"{file.Name} holds no JSON objects; a JSON Lines table has one object per line.");
     }
 
-    // One object's keys and values into the columns; a key met for the first time becomes a column missing in every earlier row.
-    private static void ReadObject(string text, RawTable table, Dictionary<string, int> index, ref bool[] seen, TableFile file, int line, TableReadOptions options)
+    private static void Row(ReadOnlySpan<byte> text, RawTable table, Dictionary<string, int> index, ref bool[] seen, TableFile file, int fileIndex, int line,
+        TableReadOptions options)
     {
-        var reader = new Utf8JsonReader(System.Text.Encoding.UTF8.GetBytes(text), new JsonReaderOptions { MaxDepth = 4 });
+        if (text.Trim(" \t"u8).IsEmpty) return;
+        if (table.RowCount >= options.MaxRows)
+            throw new TableReadException($"{file.Name} line {line}: the table has more than {options.MaxRows:N0} rows, the limit; read a sample, or raise the row limit.");
+        Array.Clear(seen);
+        ReadObject(text, table, index, ref seen, file, line, options);
+        for (int c = 0; c < table.Columns.Count; c++)
+            if (!seen[c]) table.Columns[c].Text.AddMissing();
+        if ((long)(table.RowCount + 1) * table.Columns.Count > options.MaxCells)
+            throw new TableReadException($"{file.Name} line {line}: the table has more than {options.MaxCells:N0} cells (rows x columns), the limit; read fewer keys or rows, or raise the cell limit.");
+        table.Origins.Add((fileIndex, line));
+    }
+
+    // One object's keys and values into the columns; a key met for the first time becomes a column missing in every earlier row.
+    private static void ReadObject(ReadOnlySpan<byte> text, RawTable table, Dictionary<string, int> index, ref bool[] seen, TableFile file, int line,
+        TableReadOptions options)
+    {
+        var reader = new Utf8JsonReader(text, new JsonReaderOptions { MaxDepth = 4 });
         try
         {
             if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
@@ -99,6 +132,11 @@ internal static class JsonLinesTableReader
         {
             throw new TableReadException($"{file.Name} line {line} is not valid JSON ({e.Message}); fix or remove that line.");
         }
+        catch (InvalidOperationException)
+        {
+            // Utf8JsonReader finds bad UTF-8 when it transcodes a key or a string.
+            throw new TableReadException($"{file.Name} line {line} is not valid UTF-8; save the file as UTF-8.");
+        }
     }
 
     private static int AddColumn(RawTable table, string key, TableFile file, int line, TableReadOptions options)
@@ -113,21 +151,5 @@ internal static class JsonLinesTableReader
         for (int r = 0; r < table.RowCount; r++) column.Text.AddMissing();
         table.Columns.Add(column);
         return table.Columns.Count - 1;
-    }
-
-    // A line of at most maxLine characters; null at the end of the file.
-    private static string? ReadLine(StreamReader reader, long maxLine, TableFile file, int line)
-    {
-        var text = new StringBuilder();
-        while (true)
-        {
-            int c = reader.Read();
-            if (c < 0) return text.Length == 0 && reader.EndOfStream ? null : text.ToString();
-            if (c == '\n') return text.ToString();
-            if (c == '\r') continue;
-            if (text.Length >= maxLine)
-                throw new TableReadException($"{file.Name} line {line} is longer than {maxLine:N0} characters; a row that long is not a table row (check for a missing line break).");
-            text.Append((char)c);
-        }
     }
 }

@@ -134,7 +134,9 @@ public static class OnnxImporter
         if (v.Type?.TensorType is not { } tensor)
             throw new InvalidDataException($"{path}: {what} '{v.Name}' is not a tensor (sequences and maps are not served); export a model whose {what}s are tensors " +
                 "(a scikit-learn classifier: convert it with options={'zipmap': False}).");
-        var dtype = OnnxTypes.FromOnnx(tensor.ElemType)
+        // A bool tensor (an attention mask) is held as UInt8 0/1 and handed to ONNX Runtime as bool again.
+        bool isBool = tensor.ElemType == (int)TensorProto.Types.DataType.Bool;
+        var dtype = isBool ? DType.UInt8 : OnnxTypes.FromOnnx(tensor.ElemType)
                     ?? throw new InvalidDataException($"{path}: {what} '{v.Name}' has ONNX element type {(TensorProto.Types.DataType)tensor.ElemType}, which Lepton has no tensor for.");
         if (tensor.Shape is null || tensor.Shape.Dim.Count == 0)
             throw new InvalidDataException($"{path}: {what} '{v.Name}' declares no shape; Lepton needs at least the batch axis. Export with shapes (torch.onnx.export does by default).");
@@ -152,6 +154,6 @@ public static class OnnxImporter
                 throw new InvalidDataException($"{path}: {what} '{v.Name}' declares dimension {dims[i].DimValue} at axis {i}; dimensions are 1..{int.MaxValue}.");
             else shape[i] = (int)dims[i].DimValue;
         }
-        return new OnnxTensorInfo(v.Name, dtype, shape);
+        return new OnnxTensorInfo(v.Name, dtype, shape, isBool);
     }
 }

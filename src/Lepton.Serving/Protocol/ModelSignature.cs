@@ -189,8 +189,9 @@ public sealed class ModelSignature
     {
         var declared = Predictor.Inputs[index];
         if (input.Name != declared.Name) throw UnknownInput(input.Name, model);
-        if (input.Datatype == TensorDatatype.Bool)
-            throw ProtocolException.BadRequest($"Input '{declared.Name}' has datatype BOOL, but this model takes {Datatype(declared.DType)} numbers; BOOL fills a table model's boolean column.");
+        // BOOL data (true/false, or 1/0) fills UINT8 inputs, which is how an ONNX graph's bool inputs (masks) are held.
+        if (input.Datatype == TensorDatatype.Bool && declared.DType != DType.UInt8)
+            throw ProtocolException.BadRequest($"Input '{declared.Name}' has datatype BOOL, but this model takes {Datatype(declared.DType)} numbers; BOOL fills a table model's boolean column or a UINT8 input.");
         var shape = input.Shape;
         if (!declared.Accepts(shape))
             throw ProtocolException.BadRequest(

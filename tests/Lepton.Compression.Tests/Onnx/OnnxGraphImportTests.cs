@@ -10,8 +10,8 @@ namespace Lepton.Compression.Tests.Onnx;
 
 /// <summary>
 /// A classifier exported as scikit-learn does (skl2onnx with zipmap off: an INT64 label output beside a float probabilities
-/// output, ai.onnx.ml operators) imports with --classes: its probabilities become the served class scores. And a float16
-/// graph takes and gives halves.
+/// output, ai.onnx.ml operators) imports with --classes: its probabilities become the served class scores. A float16
+/// graph takes and gives halves, and a bool mask is held as UInt8.
 /// </summary>
 public sealed class OnnxGraphImportTests : IDisposable
 {
@@ -88,6 +88,38 @@ public sealed class OnnxGraphImportTests : IDisposable
         float[] want = [4f, 5f, .6f, .7f];
         var got = y.ToArray();
         for (int i = 0; i < want.Length; i++) Assert.True(Math.Abs(want[i] - got[i]) < 2e-3, $"y[{i}] = {got[i]}, want {want[i]}");
+    }
+
+    [Fact]
+    public void BoolMaskGraph_TakesItsMaskAsUInt8_AndKeepsTheBoolThroughItsFolder()
+    {
+        // x: (N,3) float, mask: (N,3) bool → Where(mask, x, 0) → y: (N,3) float, and the mask itself back as an output
+        var zero = new TensorProto { Name = "zero", DataType = (int)TensorProto.Types.DataType.Float, FloatData = { 0f } };
+        var graph = new GraphProto
+        {
+            Name = "masked",
+            Node =
+            {
+                new NodeProto { OpType = "Where", Input = { "mask", "x", "zero" }, Output = { "y" } },
+                new NodeProto { OpType = "Identity", Input = { "mask" }, Output = { "kept" } },
+            },
+            Initializer = { zero },
+        };
+        graph.Input.Add(OnnxGraphs.Tensor("x", TensorProto.Types.DataType.Float, 3));
+        graph.Input.Add(OnnxGraphs.Tensor("mask", TensorProto.Types.DataType.Bool, 3));
+        graph.Output.Add(OnnxGraphs.Tensor("y", TensorProto.Types.DataType.Float, 3));
+        graph.Output.Add(OnnxGraphs.Tensor("kept", TensorProto.Types.DataType.Bool, 3));
+        var folder = Import(OnnxGraphs.Model(graph), OnnxImportOptions.Default);
+
+        var info = OnnxModelFolder.ReadInfo(folder);
+        Assert.Equal((DType.UInt8, true), (info.Inputs[1].DType, info.Inputs[1].IsBool));
+        using var predictor = PredictorLoader.Default.Load(folder);
+        predictor.WarmUp(2);
+        var outputs = predictor.Predict(new TensorSet([Tensor.FromArray([1f, 2, 3, 4, 5, 6], 2, 3), Tensor.FromArray(new byte[] { 1, 0, 1, 0, 0, 1 }, 2, 3)]));
+
+        Assert.Equal([1f, 0, 3, 0, 0, 6], outputs[0].ToArray());
+        Assert.Equal(DType.UInt8, outputs[1].DType);
+        Assert.Equal(new byte[] { 1, 0, 1, 0, 0, 1 }, outputs[1].ToArray<byte>());
     }
 
     private string Import(ModelProto model, OnnxImportOptions options)

@@ -218,6 +218,21 @@ public sealed class InferenceRequestParserTests
     }
 
     [Fact]
+    public void BoolData_FillsAUInt8Input_AndIsRefusedForFloatOnes()
+    {
+        var predictor = new PredictorSignature([new TensorSignature("mask", DType.UInt8, [2]), new TensorSignature("x", DType.Float32, [2])],
+            [new TensorSignature("y", DType.Float32, [2])], OutputKind.Tensors);
+        var signature = new ModelSignature(predictor, OutputInterpreters.For(predictor).Outputs);
+
+        var x = signature.Validate(Parse("{\"inputs\":[{\"name\":\"mask\",\"shape\":[1,2],\"datatype\":\"BOOL\",\"data\":[true,false]},{\"name\":\"x\",\"shape\":[1,2],\"datatype\":\"FP32\",\"data\":[1,2]}]}"), "m");
+        Assert.Equal(new byte[] { 1, 0 }, x[0].ToArray<byte>());
+
+        var error = Assert.Throws<ProtocolException>(() => signature.Validate(
+            Parse("{\"inputs\":[{\"name\":\"mask\",\"shape\":[1,2],\"datatype\":\"BOOL\",\"data\":[true,false]},{\"name\":\"x\",\"shape\":[1,2],\"datatype\":\"BOOL\",\"data\":[true,true]}]}"), "m"));
+        Assert.Contains("Input 'x' has datatype BOOL, but this model takes FP32 numbers", error.Message);
+    }
+
+    [Fact]
     public void ResponseWriter_WritesInt64Outputs_Exactly_AsJsonOrBinary()
     {
         var predictor = new PredictorSignature([new TensorSignature("x", DType.Float32, [1])], [new TensorSignature("label", DType.Int64, [1])], OutputKind.Tensors);

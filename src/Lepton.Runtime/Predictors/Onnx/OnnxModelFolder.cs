@@ -29,8 +29,8 @@ public static class OnnxModelFolder
             Metadata = new JsonObject
             {
                 ["kind"] = KindName,
-                ["inputs"] = new JsonArray([.. info.Inputs.Select(i => (JsonNode)InputSpecJson.Write(ToInputSpec(i)))]),
-                ["outputs"] = new JsonArray([.. info.Outputs.Select(o => (JsonNode)InputSpecJson.Write(ToInputSpec(o)))]),
+                ["inputs"] = new JsonArray([.. info.Inputs.Select(TensorJson)]),
+                ["outputs"] = new JsonArray([.. info.Outputs.Select(TensorJson)]),
             },
         };
         if (info.IsClassifier)
@@ -96,6 +96,16 @@ public static class OnnxModelFolder
 
     private static InputSpec ToInputSpec(OnnxTensorInfo t) => new(t.Name, t.Shape, t.DType);
 
+    private const string BoolType = "bool";
+
+    // An input spec, plus "onnx_type": "bool" for a bool tensor held as UInt8.
+    private static JsonNode TensorJson(OnnxTensorInfo t)
+    {
+        var node = InputSpecJson.Write(ToInputSpec(t));
+        if (t.IsBool) node["onnx_type"] = BoolType;
+        return node;
+    }
+
     private static List<OnnxTensorInfo> Tensors(JsonNode? node, string source, string field)
     {
         if (node is not JsonArray array || array.Count == 0)
@@ -107,7 +117,10 @@ public static class OnnxModelFolder
             var spec = InputSpecJson.Read(o, source, $"metadata.{field}[{i}]");
             if (spec.Shape.Length == 0 || spec.Shape[0] != -1)
                 throw new InvalidDataException($"{source}: metadata.{field}[{i}] '{spec.Name}' has shape [{string.Join(",", spec.Shape)}]; it must start with -1 for the batch.");
-            list.Add(new OnnxTensorInfo(spec.Name, spec.DType, spec.Shape));
+            bool isBool = o["onnx_type"] is JsonValue t && t.TryGetValue<string>(out var type) && type == BoolType;
+            if (isBool && spec.DType != Lepton.Engine.DType.UInt8)
+                throw new InvalidDataException($"{source}: metadata.{field}[{i}] '{spec.Name}' is an ONNX bool tensor, which Lepton holds as uint8; its dtype says {spec.DType}.");
+            list.Add(new OnnxTensorInfo(spec.Name, spec.DType, spec.Shape, isBool));
         }
         return list;
     }

@@ -2,8 +2,11 @@ using Lepton.Engine;
 
 namespace Lepton.Runtime.Onnx;
 
-/// <summary>One input or output of an ONNX model as Lepton serves it: name, dtype and shape with -1 for the batch first (and for a variable axis).</summary>
-public sealed record OnnxTensorInfo(string Name, DType DType, int[] Shape);
+/// <summary>
+/// One input or output of an ONNX model as Lepton serves it: name, dtype and shape with -1 for the batch first (and for a variable
+/// axis). An ONNX bool tensor (an attention mask) is held as UInt8 0/1, <paramref name="IsBool"/> saying so to ONNX Runtime.
+/// </summary>
+public sealed record OnnxTensorInfo(string Name, DType DType, int[] Shape, bool IsBool = false);
 
 /// <summary>What a classifier's class output holds: logits (softmax gives the probabilities) or probabilities already.</summary>
 public enum OnnxClassScores

@@ -141,6 +141,7 @@ public sealed class OnnxPredictor : IPredictor
             DType.Int32 => OrtValue.CreateTensorValueFromMemory(dense.ToArray<int>(), shape),
             DType.Int64 => OrtValue.CreateTensorValueFromMemory(dense.ToArray<long>(), shape),
             DType.Int8 => OrtValue.CreateTensorValueFromMemory(dense.ToArray<sbyte>(), shape),
+            DType.UInt8 when declared.IsBool => OrtValue.CreateTensorValueFromMemory(Array.ConvertAll(dense.ToArray<byte>(), b => b != 0), shape),
             DType.UInt8 => OrtValue.CreateTensorValueFromMemory(dense.ToArray<byte>(), shape),
             // ONNX Runtime's Float16 is the IEEE half .NET's Half is; only the managed wrapper type differs.
             DType.Float16 => OrtValue.CreateTensorValueFromMemory(Array.ConvertAll(dense.ToArray<Half>(), h => new Float16(BitConverter.HalfToUInt16Bits(h))), shape),
@@ -160,6 +161,7 @@ public sealed class OnnxPredictor : IPredictor
             TensorElementType.Int64 => Tensor.FromArray(value.GetTensorDataAsSpan<long>().ToArray(), shape),
             TensorElementType.Int8 => Tensor.FromArray(value.GetTensorDataAsSpan<sbyte>().ToArray(), shape),
             TensorElementType.UInt8 => Tensor.FromArray(value.GetTensorDataAsSpan<byte>().ToArray(), shape),
+            TensorElementType.Bool => Tensor.FromArray(Array.ConvertAll(value.GetTensorDataAsSpan<bool>().ToArray(), b => b ? (byte)1 : (byte)0), shape),
             TensorElementType.Float16 => Tensor.FromArray(Array.ConvertAll(value.GetTensorDataAsSpan<Float16>().ToArray(), f => BitConverter.UInt16BitsToHalf(f.value)), shape),
             var other => throw new NotSupportedException($"ONNX output '{declared.Name}' came back as {other}, which Lepton has no tensor type for."),
         };

@@ -36,15 +36,8 @@ public sealed class TensorOutputs : ServedOutputs
 
     public override IReadOnlyList<string> Names { get; }
 
-    /// <summary>The OIP datatype an output of <paramref name="dtype"/> is answered in.</summary>
-    public static string Datatype(DType dtype) => dtype switch
-    {
-        DType.Int32 => "INT32",
-        DType.Int64 => "INT64",
-        DType.Int8 => "INT8",
-        DType.UInt8 => "UINT8",
-        _ => "FP32",
-    };
+    /// <summary>The OIP datatype an output of <paramref name="dtype"/> is answered in: integers as they are, every float as FP32.</summary>
+    public static string Datatype(DType dtype) => dtype.IsInteger() ? ModelSignature.Datatype(dtype) : "FP32";
 
     /// <summary>The values of output <paramref name="index"/>, row-major, as float.</summary>
     public ReadOnlySpan<float> Values(int index) => _values[index];

@@ -153,18 +153,7 @@ internal static class CsvTableReader
             throw new TableReadException($"{file.Name}: the header has {count:N0} columns, over the limit of {options.MaxColumns:N0}; read fewer columns, or raise the column limit.");
         var names = new string[count];
         var seen = new HashSet<string>(StringComparer.Ordinal);
-        for (int c = 0; c < count; c++)
-        {
-            var span = row[c].Span;
-            if (span.Length > 1024)
-                throw new TableReadException($"{file.Name}: header column {c + 1} is {span.Length:N0} characters long; a column name is at most 1,024. Does the file start with a header row?");
-            var name = span.Trim().ToString();
-            if (name.Length == 0) throw new TableReadException($"{file.Name}: header column {c + 1} has no name; name every column in the first row.");
-            if (!seen.Add(name)) throw new TableReadException($"{file.Name}: two columns are named '{name}' in the header; rename one.");
-            if (name.StartsWith(TableStorageNames.Prefix, StringComparison.Ordinal))
-                throw new TableReadException($"{file.Name}: the column name '{name}' starts with '{TableStorageNames.Prefix}', which Lepton reserves; rename it.");
-            names[c] = name;
-        }
+        for (int c = 0; c < count; c++) names[c] = HeaderNames.Check(row[c].Span, c, file, seen);
         return names;
     }
 

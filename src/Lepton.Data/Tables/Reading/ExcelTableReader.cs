@@ -157,16 +157,7 @@ internal static class ExcelTableReader
         while (width > 0 && string.IsNullOrWhiteSpace(Text(reader.GetValue(width - 1)))) width--;
         var names = new string[width];
         var seen = new HashSet<string>(StringComparer.Ordinal);
-        for (int c = 0; c < width; c++)
-        {
-            var name = (Text(reader.GetValue(c)) ?? "").Trim();
-            if (name.Length == 0) throw new TableReadException($"{file.Name}: header column {c + 1} has no name; name every column in the first row.");
-            if (name.Length > 1024) throw new TableReadException($"{file.Name}: header column {c + 1} is {name.Length:N0} characters long; a column name is at most 1,024.");
-            if (!seen.Add(name)) throw new TableReadException($"{file.Name}: two columns are named '{name}' in the header; rename one.");
-            if (name.StartsWith(TableStorageNames.Prefix, StringComparison.Ordinal))
-                throw new TableReadException($"{file.Name}: the column name '{name}' starts with '{TableStorageNames.Prefix}', which Lepton reserves; rename it.");
-            names[c] = name;
-        }
+        for (int c = 0; c < width; c++) names[c] = HeaderNames.Check(Text(reader.GetValue(c)), c, file, seen);
         return names;
     }
 

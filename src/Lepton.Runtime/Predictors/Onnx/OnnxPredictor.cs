@@ -97,15 +97,15 @@ public sealed class OnnxPredictor : IPredictor
         }
     }
 
-    // A well-shaped input the graph still refuses (Gather past its table, a Reshape that does not fit) fails in ONNX Runtime;
-    // its message names the node and the value, so it goes back to the sender.
+    // A well-shaped input the graph still refuses as an invalid argument (Gather past its table) fails in ONNX Runtime; its
+    // message names the node and the value, so it goes back to the sender. Other failures stay the server's.
     private IDisposableReadOnlyCollection<OrtValue> RunSession(OrtValue[] values)
     {
         try
         {
             return _session.Run(_run, _inputNames, values, _outputNames);
         }
-        catch (OnnxRuntimeException e)
+        catch (OnnxRuntimeException e) when (e.Message.Contains("[ErrorCode:InvalidArgument]", StringComparison.Ordinal))
         {
             throw new PredictorInputException($"ONNX Runtime could not run the model on these inputs: {e.Message}", e);
         }

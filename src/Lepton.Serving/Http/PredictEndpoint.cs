@@ -26,7 +26,7 @@ public static class PredictEndpoint
     public static void Map(IEndpointRouteBuilder app)
     {
         app.MapPost("/models/{name}/predict", HandleAsync).WithTags("Convenience").WithMetadata(new RequiredScope(KeyScopes.Predict))
-            .WithSummary("Predict from JSON {\"instances\": [...]} (a table model: one object of column values per row, ?contributions=true explains each), an uploaded PNG/JPEG, or a WAV to an audio model; returns class names and probabilities.")
+            .WithSummary("Predict from JSON {\"instances\": [...]} (a table model: one object of column values per row, ?contributions=true explains each; a model of several inputs: one object naming them per row), an uploaded PNG/JPEG, or a WAV to an audio model; returns class names and probabilities.")
             .WithMetadata(new DocumentedBody(typeof(PredictRequestDoc), "application/json", "image/jpeg", "image/png", "image/gif", "image/bmp", "image/webp", "audio/wav", "multipart/form-data")).Produces<PredictResponseDoc>(200)
             .Errors(400, 401, 403, 404, 413, 415, 422, 429, 503);
     }

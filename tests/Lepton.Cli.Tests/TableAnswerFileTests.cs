@@ -28,6 +28,16 @@ public sealed class TableAnswerFileTests : IDisposable
     }
 
     [Fact]
+    public void ASemicolonStyle_WritesSemicolonsAndDecimalCommas_QuotingOnlyWhatHoldsASemicolon()
+    {
+        string path = Path.Combine(_root, "de.csv");
+        object?[][] cells = [["a;b", 2.5], ["x,1", double.NaN]];
+        TableAnswerFile.Write(path, ["name", "size"], 2, (r, c) => cells[r][c == "name" ? 0 : 1],
+            [new BinaryAnswer("ja", 0.75, true), new BinaryAnswer("nein", 0.125, false)], style: new CsvStyle(';', DecimalComma: true));
+        Assert.Equal(["name;size;prediction;probability", "\"a;b\";2,5;ja;0,75", "x,1;;nein;0,125"], File.ReadAllLines(path));
+    }
+
+    [Fact]
     public void ExtraColumns_ComeAfterTheAnswer()
     {
         string path = Path.Combine(_root, "e.csv");

@@ -41,7 +41,8 @@ internal static class TablePrediction
             var signature = predictor.Signature;
             var task = signature.Task ?? throw new InvalidDataException("This table model names no task, so its answers cannot be written as rows; use --output FILE.npy.");
             var answers = TaskOutputs.For(task, signature.ClassNames, outputs.Shape[1]).Decode(outputs, Math.Max(top, signature.ClassNames.Count));
-            TableAnswerFile.Write(path, columns, rows.Count, value, answers, contributions ? Contributions(predictor, encoder, features, outputs) : null);
+            TableAnswerFile.Write(path, columns, rows.Count, value, answers, contributions ? Contributions(predictor, encoder, features, outputs) : null,
+                CsvStyle.Of(input));
             if (json) JsonOut.Write(new { output = Path.GetFullPath(path), rows = rows.Count });
             else Console.WriteLine($"wrote {rows.Count:N0} rows with their predictions to {path}");
             return 0;

@@ -9,7 +9,8 @@ namespace Lepton.Cli.Rendering;
 /// A scored table written back: every input row with its own columns as read (ids included), then the answer's columns —
 /// <c>prediction</c> and <c>probability</c> (binary: of the positive class; multiclass: of the predicted class, then
 /// <c>p_CLASS</c> per class), each label's <c>p_LABEL</c> for multi-label, the predicted value(s) for regression.
-/// <c>.csv</c>, or <c>.json</c> (an array of row objects).
+/// <c>.csv</c> (in the input's own <see cref="CsvStyle"/>: a ';'-separated input with decimal commas is answered so), or
+/// <c>.json</c> (an array of row objects).
 /// </summary>
 public static class TableAnswerFile
 {
@@ -18,9 +19,10 @@ public static class TableAnswerFile
     /// boolean, a date-time, or null when missing). Multiclass answers must carry every class (decoded with top = classes).
     /// </summary>
     public static void Write(string path, IReadOnlyList<string> columns, int rowCount, Func<int, string, object?> value, IReadOnlyList<TaskAnswer> answers,
-        IReadOnlyList<(string Name, Func<int, double> Value)>? extra = null)
+        IReadOnlyList<(string Name, Func<int, double> Value)>? extra = null, CsvStyle? style = null)
     {
         extra ??= [];
+        style ??= CsvStyle.Default;
         ArgumentNullException.ThrowIfNull(answers);
         if (answers.Count != rowCount) throw new ArgumentException($"{rowCount} rows but {answers.Count} answers.", nameof(answers));
         string ext = Path.GetExtension(path).ToLowerInvariant();
@@ -37,9 +39,10 @@ public static class TableAnswerFile
         if (ext == ".csv")
         {
             using var writer = new StreamWriter(stream, new UTF8Encoding(false));
-            writer.WriteLine(string.Join(",", columns.Concat(answerColumns).Select(Quote)));
+            string separator = style.Separator.ToString();
+            writer.WriteLine(string.Join(separator, columns.Concat(answerColumns).Select(c => style.Quote(c))));
             for (int r = 0; r < rowCount; r++)
-                writer.WriteLine(string.Join(",", columns.Select(c => value(r, c)).Concat(Cells(r)).Select(v => Quote(Text(v)))));
+                writer.WriteLine(string.Join(separator, columns.Select(c => value(r, c)).Concat(Cells(r)).Select(v => style.Quote(style.Number(v) ?? Text(v)))));
             return;
         }
         using var json = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true });
@@ -102,7 +105,4 @@ public static class TableAnswerFile
         IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
         _ => v.ToString() ?? "",
     };
-
-    private static string Quote(string s) =>
-        s.IndexOfAny([',', '"', '\n', '\r']) >= 0 ? "\"" + s.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : s;
 }

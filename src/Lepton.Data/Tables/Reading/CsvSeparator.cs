@@ -4,10 +4,11 @@ namespace Lepton.Data.Tables.Reading;
 /// Which separator a CSV file uses, read from its header row: of ',', ';', tab and '|', the one that occurs most outside quotes
 /// (',' when none does, a one-column file). Spreadsheets in many locales save ';'-separated CSV.
 /// </summary>
-internal static class CsvSeparator
+public static class CsvSeparator
 {
     private const string Candidates = ",;\t|";
 
+    /// <summary>The separator of <paramref name="path"/>'s header row.</summary>
     public static char SniffFile(string path)
     {
         using var reader = new StreamReader(path, detectEncodingFromByteOrderMarks: true);

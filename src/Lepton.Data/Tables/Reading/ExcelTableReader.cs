@@ -97,15 +97,19 @@ internal static class ExcelTableReader
         var file = table.Files[fileIndex];
         string[]? header = null;
         RawColumn[] columns = [];
+        string?[] cells = [];
         int line = 0;
         while (reader.Read())
         {
             line++;
+            // Each cell becomes text once; the empty-row test, the header and the values all read that.
             int count = reader.FieldCount;
-            if (IsEmptyRow(reader, count)) continue;
+            if (cells.Length != count) cells = new string?[count];
+            for (int c = 0; c < count; c++) cells[c] = Text(reader.GetValue(c));
+            if (Array.TrueForAll(cells, string.IsNullOrWhiteSpace)) continue;
             if (header is null)
             {
-                header = Header(reader, count, file);
+                header = Header(cells, file);
                 // Counted on the header's names: a sheet's used range may run far right over formatted, empty cells.
                 if (header.Length > options.MaxColumns)
                     throw new TableReadException($"{file.Name} sheet '{reader.Name}' has {header.Length:N0} named columns, over the limit of {options.MaxColumns:N0}; read fewer columns, or raise the column limit.");
@@ -122,7 +126,7 @@ internal static class ExcelTableReader
             }
             for (int c = header.Length; c < count; c++)
             {
-                if (reader.GetValue(c) is not null and not "")
+                if (!string.IsNullOrWhiteSpace(cells[c]))
                     throw new TableReadException($"{file.Name} sheet '{reader.Name}' row {line} has a value in column {c + 1}, right of the header's last name '{header[^1]}'; name that column, or clear the cell.");
             }
             if (table.RowCount >= options.MaxRows)
@@ -131,7 +135,7 @@ internal static class ExcelTableReader
                 throw new TableReadException($"{file.Name} row {line}: the table has more than {options.MaxCells:N0} cells (rows x columns), the limit; read fewer columns or rows, or raise the cell limit.");
             for (int c = 0; c < header.Length; c++)
             {
-                string? text = c < count ? Text(reader.GetValue(c)) : null;
+                string? text = c < count ? cells[c] : null;
                 if (text is not null && text.Length > options.MaxFieldChars)
                     throw new TableReadException($"{file.Name} row {line}, column '{header[c]}': a value of {text.Length:N0} characters, over the limit of {options.MaxFieldChars:N0}; shorten it, or raise the field limit.");
                 if (text is null || TableValues.IsMissing(text)) columns[c].Text.AddMissing();
@@ -143,21 +147,14 @@ internal static class ExcelTableReader
         if (header is null) throw new TableReadException($"{file.Name} has no rows in its first sheet; a table starts with a header row naming its columns.");
     }
 
-    private static bool IsEmptyRow(IExcelDataReader reader, int count)
-    {
-        for (int c = 0; c < count; c++)
-            if (Text(reader.GetValue(c)) is { Length: > 0 } text && !string.IsNullOrWhiteSpace(text)) return false;
-        return true;
-    }
-
     // The header's names up to its last non-empty cell (sheets often carry formatted, empty columns to the right).
-    private static string[] Header(IExcelDataReader reader, int count, TableFile file)
+    private static string[] Header(string?[] cells, TableFile file)
     {
-        int width = count;
-        while (width > 0 && string.IsNullOrWhiteSpace(Text(reader.GetValue(width - 1)))) width--;
+        int width = cells.Length;
+        while (width > 0 && string.IsNullOrWhiteSpace(cells[width - 1])) width--;
         var names = new string[width];
         var seen = new HashSet<string>(StringComparer.Ordinal);
-        for (int c = 0; c < width; c++) names[c] = HeaderNames.Check(Text(reader.GetValue(c)), c, file, seen);
+        for (int c = 0; c < width; c++) names[c] = HeaderNames.Check(cells[c], c, file, seen);
         return names;
     }
 

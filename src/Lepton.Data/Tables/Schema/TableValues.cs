@@ -54,14 +54,7 @@ public static class TableValues
         value = 0;
         int comma = text.IndexOf(',');
         if (comma < 0 || text.LastIndexOf(',') != comma || text.Length > 64) return false;
-        Span<char> plain = stackalloc char[text.Length];
-        int n = 0;
-        foreach (char ch in text)
-        {
-            if (ch == '.') continue;
-            plain[n++] = ch == ',' ? '.' : ch;
-        }
-        return TryParseNumberSlow(plain[..n], out value);
+        return TryParseRewritten(text, dropped: '.', commaIsPoint: true, out value);
     }
 
     /// <summary>
@@ -85,10 +78,19 @@ public static class TableValues
             if (comma ? whole[i] != ',' : !char.IsAsciiDigit(whole[i])) return false;
         }
         if ((whole.Length - lead) % 4 != 0) return false;
-        Span<char> plain = stackalloc char[t.Length];
+        return TryParseRewritten(t, dropped: ',', commaIsPoint: false, out value);
+    }
+
+    // The number in text (at most 64 characters) with every 'dropped' grouping mark left out and, when asked, ',' read as '.'.
+    private static bool TryParseRewritten(ReadOnlySpan<char> text, char dropped, bool commaIsPoint, out double value)
+    {
+        Span<char> plain = stackalloc char[text.Length];
         int n = 0;
-        foreach (char ch in t)
-            if (ch != ',') plain[n++] = ch;
+        foreach (char ch in text)
+        {
+            if (ch == dropped) continue;
+            plain[n++] = commaIsPoint && ch == ',' ? '.' : ch;
+        }
         return TryParseNumberSlow(plain[..n], out value);
     }
 

@@ -15,14 +15,22 @@ namespace Lepton.Factory.Tests.Recipes;
 /// the whole recipe run (import, split, train, gate, register, promote), skipped when nothing changed and re-run when the file
 /// does; a regression table judged by <c>gates.max_rmse</c>; and every misplaced key reported with its line.
 /// </summary>
-public sealed class TableRecipeTests
+public sealed class TableRecipeTests : IDisposable
 {
+    private readonly List<string> _folders = [];
+
+    public void Dispose()
+    {
+        foreach (string dir in _folders) Directory.Delete(dir, recursive: true);
+    }
+
     private static Recipe Parse(string yaml, string dir) => RecipeLoader.Parse(yaml, "r.yaml", dir);
 
-    private static string Folder()
+    private string Folder()
     {
         string dir = Path.Combine(Path.GetTempPath(), "lepton-table-recipe-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(dir);
+        _folders.Add(dir);
         File.WriteAllText(Path.Combine(dir, "customers.csv"), ChurnRow.Csv(ChurnRow.Make(300, seed: 5)));
         File.WriteAllText(Path.Combine(dir, "space.yaml"), "learning_rate: {type: float, low: 0.05, high: 0.3, log: true}\nnum_leaves: [7, 15, 31]\n");
         File.WriteAllText(Path.Combine(dir, "network-space.yaml"), "lr: {type: float, low: 3e-4, high: 3e-2, log: true}\n");

@@ -146,6 +146,8 @@ public static partial class DataCommand
         if (m.TryGetProperty("note", out var note)) c.MarkupLine($"note: {Markup.Escape(note.GetString() ?? "")}");
     }
 
+    private const int FindingsShownPerKind = 5;
+
     private static async Task<int> InspectTableAsync(ModelRegistry registry, DatasetVersion version, bool asJson, CancellationToken ct)
     {
         var data = await TableDatasets.LoadAsync(registry.Artifacts, version, ct);
@@ -157,10 +159,15 @@ public static partial class DataCommand
         foreach (var s in report.Columns) cols.AddRow(Markup.Escape(s.Name), s.Kind, $"{s.Missing:N0} ({s.MissingRate:P1})", $"{s.Distinct:N0}");
         c.Write(cols);
         if (report.Findings.Count == 0) { c.MarkupLine("[green]no problems found[/]"); return 0; }
+        // A few of each kind: thirty duplicated records are one problem to a reader, not thirty lines (--json lists them all).
         var t = new Table().Border(TableBorder.Rounded).AddColumns("kind", "finding");
-        foreach (var f in report.Findings.Take(100)) t.AddRow(f.Kind, Markup.Escape(f.Message));
+        foreach (var kind in report.Findings.GroupBy(f => f.Kind))
+        {
+            foreach (var f in kind.Take(FindingsShownPerKind)) t.AddRow(kind.Key, Markup.Escape(f.Message));
+            int more = kind.Count() - FindingsShownPerKind;
+            if (more > 0) t.AddRow(kind.Key, $"[dim]... and {more:N0} more {kind.Key} finding{(more == 1 ? "" : "s")} like these (--json lists every one)[/]");
+        }
         c.Write(t);
-        if (report.Findings.Count > 100) c.MarkupLine($"... and {report.Findings.Count - 100:N0} more (see --json)");
         return 0;
     }
 

@@ -59,6 +59,28 @@ public sealed class KindInferenceTests
     }
 
     [Fact]
+    public void Infer_IdsOfAFewDuplicatedRecords_StillIdentifier()
+    {
+        // 200 records, the first 8 entered twice (4% repeats): the ids repeat with them.
+        var numbers = Enumerable.Range(0, 200).Concat(Enumerable.Range(0, 8)).Select(i => (double)(i * 37 + 5)).ToList();
+        Assert.Equal(ColumnKind.Identifier, KindInference.InferNumbers(numbers, "customer_id"));
+        var consecutive = Enumerable.Range(1, 200).Concat(Enumerable.Range(1, 8)).Select(i => (double)i).ToList();
+        Assert.Equal(ColumnKind.Identifier, KindInference.InferNumbers(consecutive, "n"));
+        var text = Enumerable.Range(0, 200).Concat(Enumerable.Range(0, 8)).Select(i => (string?)$"C{i:D6}").ToList();
+        Assert.Equal(ColumnKind.Identifier, KindInference.InferText(text, "customer"));
+    }
+
+    [Fact]
+    public void Infer_ValuesRepeatingInOverOneRowInTwenty_NotIdentifier()
+    {
+        // 200 values, 12 of them repeated (6%): a high-cardinality category or a measurement, not an id.
+        var numbers = Enumerable.Range(0, 200).Concat(Enumerable.Range(0, 12)).Select(i => (double)(i * 37 + 5)).ToList();
+        Assert.Equal(ColumnKind.Numeric, KindInference.InferNumbers(numbers, "customer_id"));
+        var text = Enumerable.Range(0, 200).Concat(Enumerable.Range(0, 12)).Select(i => (string?)$"C{i:D6}").ToList();
+        Assert.Equal(ColumnKind.Categorical, KindInference.InferText(text, "customer"));
+    }
+
+    [Fact]
     public void InferNumbers_RepeatedOrFractionalValues_Numeric()
     {
         Assert.Equal(ColumnKind.Numeric, KindInference.InferNumbers([.. Enumerable.Range(0, 40).Select(i => (double)(i / 2))], "id"));

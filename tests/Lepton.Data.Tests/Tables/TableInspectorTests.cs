@@ -52,7 +52,7 @@ public sealed class TableInspectorTests : IDisposable
         // Odd rows, but row 299 holds row 6's values and row 300 row 5's.
         Assert.Equal(Enumerable.Range(1, 300).Where(r => (r % 2 == 1 && r != 299) || r == 300), missing.Rows);
         Assert.Equal(0.5, report.Columns.Single(c => c.Name == "bonus").MissingRate);
-        Assert.Contains("'magenta'", report.OfKind(TableInspectionKinds.RareCategories).Single().Message);
+        Assert.Contains("1 rare category ('magenta') in row 77; a model learns little from it: merge it, or check for typos.", report.OfKind(TableInspectionKinds.RareCategories).Single().Message);
     }
 
     [Fact]

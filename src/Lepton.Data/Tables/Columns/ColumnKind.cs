@@ -18,7 +18,7 @@ public enum ColumnKind
     /// <summary>Free text: long, mostly distinct strings of several words.</summary>
     Text,
 
-    /// <summary>A value unique per row (an id): never a feature.</summary>
+    /// <summary>A different value in nearly every row (an id): never a feature.</summary>
     Identifier,
 }
 

@@ -56,6 +56,9 @@ public static partial class TableInspector
         public TableFinding Finding(string kind, string message, IReadOnlyList<string> columns, IReadOnlyList<int> positions) =>
             new(kind, message, columns, [.. positions.Take(Options.MaxRowsPerFinding).Select(p => Table.RowNumbers[p])], positions.Count);
 
+        /// <summary>"row 7" or "rows 1, 2, 3 and 40 more".</summary>
+        public string InRows(IReadOnlyList<int> positions, int show = 5) => (positions.Count == 1 ? "row " : "rows ") + Rows(positions, show);
+
         public string Rows(IReadOnlyList<int> positions, int show = 5)
         {
             var shown = string.Join(", ", positions.Take(show).Select(p => Table.RowNumbers[p].ToString(Inv)));
@@ -79,7 +82,7 @@ public static partial class TableInspector
         bool isLabel = c == ctx.Label;
         var missingRows = missing == 0 ? [] : Enumerable.Range(0, n).Where(c.IsMissing).ToList();
         if (isLabel && missing > 0)
-            findings.Add(ctx.Finding(TableInspectionKinds.MissingLabel, $"{missing:N0} rows have no label in '{c.Name}' (rows {ctx.Rows(missingRows)}); label them or clean them out (--drop missing-label).", [c.Name], missingRows));
+            findings.Add(ctx.Finding(TableInspectionKinds.MissingLabel, $"{missing:N0} row{(missing == 1 ? " has" : "s have")} no label in '{c.Name}' ({ctx.InRows(missingRows)}); label them or clean them out (--drop missing-label).", [c.Name], missingRows));
         else if (n > 0 && missing >= o.MissingRate * n && missing > 0)
             findings.Add(ctx.Finding(TableInspectionKinds.MissingValues, $"'{c.Name}' is missing in {missing:N0} of {n:N0} rows ({(double)missing / n:P1}); impute it, fill it at the source, or drop the column.", [c.Name], missingRows));
 
@@ -98,7 +101,7 @@ public static partial class TableInspector
         }
 
         if (c.Kind == ColumnKind.Identifier)
-            findings.Add(new TableFinding(TableInspectionKinds.IdentifierColumn, $"'{c.Name}' is an identifier (unique per row): it predicts nothing about new rows but can let a model memorize; it is never used as a feature.", [c.Name]));
+            findings.Add(new TableFinding(TableInspectionKinds.IdentifierColumn, $"'{c.Name}' is an identifier (a different value in nearly every row): it predicts nothing about new rows but can let a model memorize; it is never used as a feature.", [c.Name]));
 
         if (c.Kind == ColumnKind.Categorical && counts.Count >= 2 && n - missing >= o.MinRows)
         {
@@ -110,7 +113,7 @@ public static partial class TableInspector
                 var set = new HashSet<string>(rare, StringComparer.Ordinal);
                 var rows = Enumerable.Range(0, n).Where(r => c.Format(r) is { } v && set.Contains(v)).ToList();
                 findings.Add(ctx.Finding(TableInspectionKinds.RareCategories,
-                    $"'{c.Name}' has {rare.Count:N0} rare categor{(rare.Count == 1 ? "y" : "ies")} ({string.Join(", ", rare.Take(10).Select(Show))}{(rare.Count > 10 ? ", ..." : "")}) in rows {ctx.Rows(rows)}; a model learns little from them: merge them, or check for typos.",
+                    $"'{c.Name}' has {rare.Count:N0} rare categor{(rare.Count == 1 ? "y" : "ies")} ({string.Join(", ", rare.Take(10).Select(Show))}{(rare.Count > 10 ? ", ..." : "")}) in {ctx.InRows(rows)}; a model learns little from {(rare.Count == 1 ? "it: merge it" : "them: merge them")}, or check for typos.",
                     [c.Name], rows));
             }
         }
@@ -180,7 +183,7 @@ public static partial class TableInspector
         var extremes = rows.Select(r => numeric.Values[r]).OrderByDescending(v => Math.Abs(v - median)).Take(3)
             .Select(v => v.ToString("G6", Inv));
         findings.Add(ctx.Finding(TableInspectionKinds.Outliers,
-            $"'{c.Name}' has {rows.Count:N0} outlier{(rows.Count == 1 ? "" : "s")} (e.g. {string.Join(", ", extremes)}; median {median.ToString("G6", Inv)}, IQR {iqr.ToString("G6", Inv)}) in rows {ctx.Rows(rows)}; check for unit or entry errors.",
+            $"'{c.Name}' has {rows.Count:N0} outlier{(rows.Count == 1 ? "" : "s")} (e.g. {string.Join(", ", extremes)}; median {median.ToString("G6", Inv)}, IQR {iqr.ToString("G6", Inv)}) in {ctx.InRows(rows)}; check for unit or entry errors.",
             [c.Name], rows));
     }
 

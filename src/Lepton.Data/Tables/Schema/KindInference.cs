@@ -6,12 +6,13 @@ namespace Lepton.Data.Tables.Schema;
 /// <summary>
 /// Infers a column's kind from its values (missing values ignored, see <see cref="TableValues.IsMissing"/>):
 /// <list type="number">
-/// <item>every value a number → numeric; but integers unique per row (at least <see cref="MinIdentifierRows"/> rows) that
-/// form a consecutive run or sit in a column named like an id (id, *_id, *Id, uuid, key, index) → identifier;</item>
+/// <item>every value a number → numeric; but integers in every row, nearly unique (see <see cref="IdentifierShare"/>; at least
+/// <see cref="MinIdentifierRows"/> rows) that form a consecutive run or sit in a column named like an id (id, *_id, *Id, uuid,
+/// key, index) → identifier;</item>
 /// <item>every value true/false or yes/no → boolean;</item>
 /// <item>every value an ISO 8601 date or date-time → datetime;</item>
 /// <item>otherwise text values: wordy ones (on average at least 3 words or 40 characters) that are mostly distinct →
-/// text; values unique per row (at least <see cref="MinIdentifierRows"/> rows) → identifier; the rest → categorical.</item>
+/// text; values nearly unique (at least <see cref="MinIdentifierRows"/> rows) → identifier; the rest → categorical.</item>
 /// </list>
 /// A column with no values at all is categorical (and an inspection reports it as constant).
 /// </summary>
@@ -19,6 +20,15 @@ public static class KindInference
 {
     /// <summary>Fewer rows than this never make an identifier: in a tiny table every value may be unique by chance.</summary>
     public const int MinIdentifierRows = 20;
+
+    /// <summary>
+    /// The share of distinct values that makes an identifier: not all of them, since a table with a few duplicated records
+    /// (the most common flaw an inspection reports) repeats its ids too.
+    /// </summary>
+    public const double IdentifierShare = 0.95;
+
+    // Values that may repeat in an identifier column of this many values.
+    private static int AllowedRepeats(int values) => (int)(values * (1 - IdentifierShare));
 
     public static ColumnKind InferText(IReadOnlyList<string?> values, string name) => InferText(TextCells.From(values), name);
 
@@ -68,16 +78,17 @@ public static class KindInference
         if (values.Count < MinIdentifierRows) return ColumnKind.Numeric;
         foreach (var v in values)
             if (double.IsNaN(v) || v != Math.Floor(v) || Math.Abs(v) > (1L << 53)) return ColumnKind.Numeric;
-        // The first repeated value decides: measurements repeat within a few rows, where sorting would cost the whole column.
+        // Repeats decide early: measurements repeat within a few rows, where sorting would cost the whole column.
         var seen = new HashSet<double>();
+        int repeats = 0, allowed = AllowedRepeats(values.Count);
         double min = double.PositiveInfinity, max = double.NegativeInfinity;
         foreach (var v in values)
         {
-            if (!seen.Add(v)) return ColumnKind.Numeric;
+            if (!seen.Add(v) && ++repeats > allowed) return ColumnKind.Numeric;
             min = Math.Min(min, v);
             max = Math.Max(max, v);
         }
-        bool consecutive = max - min + 1 == values.Count;
+        bool consecutive = max - min + 1 == seen.Count;
         return consecutive || NamedLikeId(name) ? ColumnKind.Identifier : ColumnKind.Numeric;
     }
 
@@ -107,7 +118,7 @@ public static class KindInference
         }
         bool wordy = words >= 3L * present || chars >= 40L * present;
         if (wordy && distinct.Count * 2 > present) return ColumnKind.Text;
-        if (distinct.Count == present && present >= MinIdentifierRows) return ColumnKind.Identifier;
+        if (present - distinct.Count <= AllowedRepeats(present) && present >= MinIdentifierRows) return ColumnKind.Identifier;
         return ColumnKind.Categorical;
     }
 

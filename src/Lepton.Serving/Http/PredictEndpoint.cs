@@ -36,6 +36,7 @@ public static class PredictEndpoint
         name = RouteNames.Model(name);
         var body = await ReadInputAsync(http, serving.Options.MaxRequestBodyBytes);
         using var lease = serving.Models.Acquire(name);
+        CheckQuery(http, lease);
         if (lease.ProtocolSignature.Audio is { } audio && (body.IsAudio || body.IsUpload))
         {
             await PredictAudioAsync(serving, http, lease, audio, body);
@@ -149,6 +150,21 @@ public static class PredictEndpoint
         var raw = audio.Encode([clip]);
         var outcome = await InferencePipeline.RunAsync(serving, http, lease, raw, preprocess: true);
         await WriteAsync(http, lease.Name, lease.VersionLabel, outcome, topK ?? serving.Options.DefaultTopK);
+    }
+
+    // An unknown query parameter is refused, not ignored: a misspelt ?contribution=true would be answered without what was asked.
+    private static void CheckQuery(HttpContext http, ModelLease lease)
+    {
+        bool table = lease.ProtocolSignature.Table is not null;
+        foreach (var key in http.Request.Query.Keys)
+        {
+            if (key == "top_k" || (table && key == "contributions")) continue;
+            if (key == "contributions")
+                throw ProtocolException.BadRequest($"Query parameter contributions is for table models; model '{lease.Name}' takes " +
+                    $"{lease.ProtocolSignature.InputsText}: POST /models/{lease.Name}/explain explains its predictions.");
+            throw ProtocolException.BadRequest($"Unknown query parameter '{InferenceRequestParser.Clip(key)}'; /models/{lease.Name}/predict takes " +
+                (table ? "top_k and contributions." : "top_k."));
+        }
     }
 
     // ?top_k= overrides the body's top_k.

@@ -17,6 +17,13 @@ internal static class JsonParameters
         return result;
     }
 
+    /// <summary>Refuses a key not in <paramref name="known"/>: a misspelt option would otherwise be answered as if never asked for.</summary>
+    public static void CheckKnown(IReadOnlyDictionary<string, JsonElement> p, string knownText, params string[] known)
+    {
+        foreach (var key in p.Keys)
+            if (Array.IndexOf(known, key) < 0) throw ProtocolException.BadRequest($"Unknown parameter '{InferenceRequestParser.Clip(key)}'; {knownText}.");
+    }
+
     public static bool Bool(IReadOnlyDictionary<string, JsonElement> p, string key, string where)
     {
         if (!p.TryGetValue(key, out var v)) return false;

@@ -63,6 +63,7 @@ public static class TableInstancesParser
                     break;
                 case "parameters":
                     var p = JsonParameters.Read(ref reader, "parameters");
+                    JsonParameters.CheckKnown(p, "a table request's parameters are contributions and strict", "contributions", "strict");
                     contributions = JsonParameters.Bool(p, "contributions", "parameters");
                     strict = JsonParameters.Bool(p, "strict", "parameters");
                     break;

@@ -161,6 +161,17 @@ public sealed class ProtocolConformanceTests(ServerFixture server) : IClassFixtu
         Assert.Equal(r.Header("X-Prediction-Id"), prediction.GetProperty("prediction_id").GetString());
     }
 
+    [Theory]
+    [InlineData("?contributions=true", "Query parameter contributions is for table models; model 'tiny' takes")]
+    [InlineData("?topk=2", "Unknown query parameter 'topk'; /models/tiny/predict takes top_k.")]
+    public async Task Predict_QueryParameterItDoesNotTake_400(string query, string message)
+    {
+        string instance = "[" + string.Join(",", Enumerable.Repeat("[0,0,0,0]", 4)) + "]";
+        var r = await Requests.PostJson(_client, "/models/tiny/predict" + query, $"{{\"instances\":[[{instance}]]}}", server.PredictKey);
+        Assert.Equal(400, r.Status);
+        Assert.StartsWith(message, r.Json.GetProperty("error").GetString());
+    }
+
     [Fact]
     public async Task Predict_PngUpload_RawBodyAndMultipartGiveTheSameAnswer()
     {

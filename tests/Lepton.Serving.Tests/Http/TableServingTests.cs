@@ -126,6 +126,16 @@ public sealed class TableServingTests : IAsyncLifetime
         Assert.True(expected[0] > 0.5 && expected[1] < 0.5, $"p(churn) = {expected[0]}, {expected[1]}");
     }
 
+    [Theory]
+    [InlineData("?explain=true", "", "Unknown query parameter 'explain'; /models/churn/predict takes top_k and contributions.")]
+    [InlineData("", ", \"parameters\": {\"contribution\": true}", "Unknown parameter 'contribution'; a table request's parameters are contributions and strict.")]
+    public async Task Predict_MisspeltOption_400NamesTheKnownOnes(string query, string parameters, string message)
+    {
+        var reply = await Requests.PostJson(_client, $"/models/{Model}/predict{query}", $$"""{"instances": {{Rows}}{{parameters}}}""", null);
+        Assert.Equal(400, reply.Status);
+        Assert.Equal(message, reply.Json.GetProperty("error").GetString());
+    }
+
     [Fact]
     public async Task Predict_WithContributions_PerRawColumnSumToTheLogit()
     {

@@ -64,18 +64,19 @@ public sealed class PredictTableCommandTests(TrainedModelFixture fx) : IDisposab
             Assert.Equal(3, JsonDocument.Parse(stdout).RootElement.GetArrayLength());
         }
 
-        // Scoring a file: every input row with all its columns (the id too), then the answer; the same answers as shown.
+        // Scoring a file: every input row with all its columns as written (the id, a last answer's "no", a time), then the
+        // answer; the same answers as shown.
         string scored = Path.Combine(_root, "scored.csv");
-        File.WriteAllText(rows, "plan,usage,customer_id\nbasic,10,\"a, the first\"\nteam,,b\n");
+        File.WriteAllText(rows, "plan,usage,customer_id,churned,since\nbasic,10,\"a, the first\",no,2024-03-01 10:00\nteam,,b,yes,2024-03-02 11:30\n");
         (code, var shown, err) = await CliRun.Invoke("predict", "--model", gbdt, "--input", rows, "--json");
         Assert.True(code == 0, err);
         (code, _, err) = await CliRun.Invoke("predict", "--model", gbdt, "--input", rows, "--output", scored);
         Assert.True(code == 0, err);
         var lines = File.ReadAllLines(scored);
         Assert.Equal(3, lines.Length);
-        Assert.Equal("plan,usage,customer_id,prediction,probability", lines[0]);
-        Assert.StartsWith("basic,10,\"a, the first\",yes,", lines[1]);
-        Assert.StartsWith("team,,b,", lines[2]);
+        Assert.Equal("plan,usage,customer_id,churned,since,prediction,probability", lines[0]);
+        Assert.StartsWith("basic,10,\"a, the first\",no,2024-03-01 10:00,yes,", lines[1]);
+        Assert.StartsWith("team,,b,yes,2024-03-02 11:30,", lines[2]);
         var expected = JsonDocument.Parse(shown).RootElement.EnumerateArray().Select(a => a.GetProperty("probability").GetDouble()).ToList();
         Assert.Equal(expected, lines.Skip(1).Select(l => double.Parse(l[(l.LastIndexOf(',') + 1)..], CultureInfo.InvariantCulture)), (x, y) => Math.Abs(x - y) < 1e-6);
         string scoredJson = Path.Combine(_root, "scored.json");
@@ -85,6 +86,7 @@ public sealed class PredictTableCommandTests(TrainedModelFixture fx) : IDisposab
         Assert.Equal(JsonValueKind.Null, objects[1].GetProperty("usage").ValueKind);
         Assert.Equal(10, objects[0].GetProperty("usage").GetDouble());
         Assert.Equal("yes", objects[0].GetProperty("prediction").GetString());
+        Assert.Equal("no", objects[0].GetProperty("churned").GetString());
         (code, _, err) = await CliRun.Invoke("predict", "--model", gbdt, "--input", rows, "--output", Path.Combine(_root, "scored.txt"));
         Assert.NotEqual(0, code);
         Assert.Contains("writes .csv or .json", err);

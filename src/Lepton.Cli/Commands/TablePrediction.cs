@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Lepton.Engine;
 using Lepton.Data.Tables;
+using Lepton.Data.Tables.Columns;
 using Lepton.Data.Tables.Reading;
 using Lepton.Data.Tables.Schema;
 using Lepton.Runtime;
@@ -91,9 +92,11 @@ internal static class TablePrediction
             return (lines, keys, (r, c) => lines[r].TryGetValue(c, out var v) ? v : null);
         }
         var table = TableReader.Read(input);
-        // Read again with the model's kinds pinned where the file has the column, so a category of digits stays text.
-        var pinned = new TableSchema([.. encoder.Columns.Where(c => table.HasColumn(c.Name) && table[c.Name].Kind != c.Kind).Select(c => new ColumnSpec(c.Name, c.Kind))]);
-        if (pinned.Columns.Count > 0) table = TableReader.Read(input, pinned);
+        // Read again with the model's kinds pinned where the file has the column, so a category of digits stays text, and every
+        // other column (ids, the label) as text, so a scored file gives it back as written ("no" stays "no", not "false").
+        var model = encoder.Columns.ToDictionary(c => c.Name, c => c.Kind, StringComparer.Ordinal);
+        var pins = table.Columns.Select(c => new ColumnSpec(c.Name, model.GetValueOrDefault(c.Name, ColumnKind.Categorical))).ToList();
+        if (pins.Any(p => table[p.Name].Kind != p.Kind)) table = TableReader.Read(input, new TableSchema(pins));
         if (table.RowCount > MaxRows) throw new InvalidDataException($"{Path.GetFileName(input)} holds {table.RowCount:N0} rows, more than {MaxRows:N0}; split it.");
         var present = encoder.Columns.Where(c => table.HasColumn(c.Name)).Select(c => table[c.Name]).ToList();
         if (present.Count == 0)

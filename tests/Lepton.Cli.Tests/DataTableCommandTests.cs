@@ -56,6 +56,23 @@ public sealed class DataTableCommandTests(TrainedModelFixture fx) : IDisposable
         var split = Json(stdout);
         Assert.Equal((2, 50), (split.GetProperty("version").GetInt32(), split.GetProperty("counts").GetProperty("test").GetInt32()));
 
+        // The HTML page: every column's distribution, training and test rows overlaid now that there is a split.
+        string page = Path.Combine(Path.GetTempPath(), $"lepton-inspect-{Guid.NewGuid():N}.html");
+        try
+        {
+            (code, stdout, err) = await CliRun.Invoke("data", "inspect", "cli-orders@2", "--html", page);
+            Assert.True(code == 0, err);
+            Assert.Contains("wrote", stdout);
+            string html = File.ReadAllText(page);
+            Assert.Contains("<h1>Inspection of cli-orders@2</h1>", html);
+            Assert.Contains("distribution (train and test rows)", html);
+            Assert.Contains("<h3 id=\"duplicate-rows\">", html);
+        }
+        finally
+        {
+            File.Delete(page);
+        }
+
         (code, stdout, err) = await CliRun.Invoke("data", "clean", "cli-orders@2", "--drop", "duplicates", "--json");
         Assert.True(code == 0, err);
         var clean = Json(stdout);

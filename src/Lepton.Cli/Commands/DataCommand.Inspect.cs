@@ -14,7 +14,7 @@ public static partial class DataCommand
     private static Command Inspect()
     {
         var reference = new Argument<string>("dataset") { Description = "The data set version (images or a table), NAME@VERSION (or NAME for the latest)." };
-        var html = new Option<string?>("--html") { Description = "Also write a self-contained HTML report with thumbnails to this file." };
+        var html = new Option<string?>("--html") { Description = "Also write a self-contained HTML report to this file (images: thumbnails; tables: every column's distribution and the rows behind each finding)." };
         var labelErrors = new Option<bool>("--label-errors") { Description = "Also look for likely mislabelled images (confident learning on out-of-fold predictions; trains K small models)." };
         var folds = new Option<int>("--folds") { Description = "Folds for the out-of-fold predictions of --label-errors.", DefaultValueFactory = _ => 5 };
         var distance = new Option<int>("--near-distance") { Description = "Perceptual-hash bits (of 64) within which two images are compared pixel by pixel as possible copies.", DefaultValueFactory = _ => new InspectionOptions().NearDuplicateDistance };
@@ -33,7 +33,7 @@ public static partial class DataCommand
 
             A table version gets the table checks (missing values, constant columns, duplicate rows, label conflicts,
             leakage suspects, outliers, rare categories, train/test shift; see docs/tables.md):
-              lepton data inspect churn@1 --json
+              lepton data inspect churn@1 --html churn.html
             """);
         cmd.Arguments.Add(reference);
         foreach (var o in new Option[] { html, labelErrors, folds, distance, store, json }) cmd.Options.Add(o);
@@ -44,9 +44,9 @@ public static partial class DataCommand
             if (Registry.Datasets.Text.TextDatasetSummary.IsTextVersion(resolved)) return await InspectTextAsync(registry, resolved, p.GetValue(json), ct);
             if (await TableVersionAsync(p.GetValue(store), p.GetValue(reference)!, ct) is { } tableVersion)
             {
-                if (p.GetValue(html) is not null || p.GetValue(labelErrors))
-                    throw new ArgumentException($"--html and --label-errors inspect image data sets; {tableVersion.Name}@{tableVersion.Version} is a table (use --json for the full report).");
-                return await InspectTableAsync(registry, tableVersion, p.GetValue(json), ct);
+                if (p.GetValue(labelErrors))
+                    throw new ArgumentException($"--label-errors inspects image data sets; {tableVersion.Name}@{tableVersion.Version} is a table (its label-conflict findings show rows whose features agree and labels do not).");
+                return await InspectTableAsync(registry, tableVersion, p.GetValue(html), p.GetValue(json), ct);
             }
             if (Registry.Datasets.Audio.AudioDatasetSummary.IsAudioVersion(resolved)) return await InspectAudioAsync(registry, resolved, p.GetValue(json), ct);
             using var data = await ImageDatasets.LoadAsync(registry.Store, registry.Artifacts, DatasetReference.Parse(p.GetValue(reference)), ct: ct);

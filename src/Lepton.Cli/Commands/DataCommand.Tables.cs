@@ -148,12 +148,17 @@ public static partial class DataCommand
 
     private const int FindingsShownPerKind = 5;
 
-    private static async Task<int> InspectTableAsync(ModelRegistry registry, DatasetVersion version, bool asJson, CancellationToken ct)
+    private static async Task<int> InspectTableAsync(ModelRegistry registry, DatasetVersion version, string? html, bool asJson, CancellationToken ct)
     {
         var data = await TableDatasets.LoadAsync(registry.Artifacts, version, ct);
         var report = TableInspector.Inspect(data.Table, data.Schema, data.Splits, dataset: $"{version.Name}@{version.Version}");
-        if (asJson) { Console.WriteLine(report.ToJson()); return 0; }
         var c = AnsiConsole.Console;
+        if (html is not null)
+        {
+            await File.WriteAllTextAsync(html, TableInspectionHtml.Render(report, data.Table, data.Schema, data.Splits), ct);
+            if (!asJson) c.MarkupLine($"wrote {Markup.Escape(html)}");
+        }
+        if (asJson) { Console.WriteLine(report.ToJson()); return 0; }
         c.MarkupLine($"[bold]{Markup.Escape(report.Dataset ?? "")}[/]: {report.Rows:N0} rows, {report.Columns.Count} columns, {report.Findings.Count:N0} findings");
         var cols = new Table().Border(TableBorder.Rounded).AddColumns("column", "kind", "missing", "distinct");
         foreach (var s in report.Columns) cols.AddRow(Markup.Escape(s.Name), s.Kind, $"{s.Missing:N0} ({s.MissingRate:P1})", $"{s.Distinct:N0}");

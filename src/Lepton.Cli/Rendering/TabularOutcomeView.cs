@@ -11,6 +11,7 @@ internal static class TabularOutcomeView
 {
     public static async Task<int> TrainAsync(ModelRegistry registry, TabularRecipe recipe, string dir, string? registerAs, bool json, CancellationToken ct)
     {
+        if (!json && recipe.Model == "auto") recipe = recipe with { Progress = new AutoSearchProgress() };
         var tracked = await TrackedTabularTraining.RunAsync(recipe, dir, registry, registerAs, RegistryOptions.Actor, ct);
         var o = tracked.Outcome;
         if (json)

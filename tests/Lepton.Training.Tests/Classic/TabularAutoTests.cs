@@ -25,6 +25,29 @@ public sealed class TabularAutoTests
     }
 
     [Fact]
+    public void ATie_GoesToTheEarlierCandidate_NotTheFaster_AndEveryFoldIsReported()
+    {
+        var (x, y) = TableData.Binary(150);
+        var plain = TabularCandidate.Linear("plain", LinearOptions.Logistic);
+        // The same learner, slowed down: equal scores, so only the order may decide, never the clock.
+        var slow = plain with { Name = "slow", Fit = (m, l, t, ct) => { Thread.Sleep(30); return plain.Fit(m, l, t, ct); } };
+        var reports = new List<TabularAutoProgress>();
+        var progress = new SynchronousProgress(reports.Add);
+        var result = TabularAuto.Run(x, y, TabularTask.Binary(), new TabularAutoOptions(Folds: 3, Progress: progress), [slow, plain]);
+
+        Assert.Equal(result.Scores[0].Mean, result.Scores[1].Mean);
+        Assert.Equal("slow", result.Best);
+        Assert.Equal(["slow 1/2 fold 1/3", "slow 1/2 fold 2/3", "slow 1/2 fold 3/3", "plain 2/2 fold 1/3", "plain 2/2 fold 2/3", "plain 2/2 fold 3/3"],
+            reports.Select(r => $"{r.Candidate} {r.Index}/{r.Candidates} fold {r.FoldsDone}/{r.Folds}"));
+        Assert.Equal(result.Scores[0].FoldScores, reports.Take(3).Select(r => r.FoldScore));
+    }
+
+    private sealed class SynchronousProgress(Action<TabularAutoProgress> report) : IProgress<TabularAutoProgress>
+    {
+        public void Report(TabularAutoProgress value) => report(value);
+    }
+
+    [Fact]
     public void Regression_PicksByLowestRmse()
     {
         var (x, y) = TableData.Regression(200);

@@ -5,15 +5,26 @@ using Lepton.NN.Serialization;
 
 namespace Lepton.Training.Classic.Auto;
 
-/// <summary>Options of <see cref="TabularAuto"/>: folds, seed and the wall-clock budget for all candidates.</summary>
-public sealed record TabularAutoOptions(int Folds = 5, int Seed = 0, TimeSpan? Budget = null, int NumThreads = 0)
+/// <summary>
+/// Options of <see cref="TabularAuto"/>: folds, seed, the wall-clock budget for all candidates, and where each fold's end is
+/// reported (a long search shows how far it is).
+/// </summary>
+public sealed record TabularAutoOptions(int Folds = 5, int Seed = 0, TimeSpan? Budget = null, int NumThreads = 0,
+    IProgress<TabularAutoProgress>? Progress = null)
 {
     public TimeSpan ResolvedBudget => Budget ?? TimeSpan.FromMinutes(5);
 }
 
 /// <summary>
+/// A candidate's fold done: the candidate (<paramref name="Index"/> of <paramref name="Candidates"/>, from 1), the folds done of
+/// <paramref name="Folds"/>, that fold's score, and the search's time so far.
+/// </summary>
+public sealed record TabularAutoProgress(string Candidate, int Index, int Candidates, int FoldsDone, int Folds, double FoldScore, TimeSpan Elapsed);
+
+/// <summary>
 /// Tries tabular learners with k-fold cross-validation on the same seeded, stratified folds and refits the best on every
-/// row. Candidates run in order while the time budget lasts; the first that can run always completes, so there is a result.
+/// row (ties: the earlier candidate). Candidates run in order while the time budget lasts; the first that can run always
+/// completes, so there is a result.
 /// </summary>
 public static class TabularAuto
 {
@@ -52,8 +63,9 @@ public static class TabularAuto
         var clock = Stopwatch.StartNew();
         var scores = new List<CandidateScore>();
         bool anyCompleted = false;
-        foreach (var candidate in list)
+        for (int index = 0; index < list.Count; index++)
         {
+            var candidate = list[index];
             ct.ThrowIfCancellationRequested();
             var left = o.ResolvedBudget - clock.Elapsed;
             if (anyCompleted && left <= TimeSpan.Zero)
@@ -80,6 +92,7 @@ public static class TabularAuto
                     var model = candidate.Fit(TableRows.Subset(x, train), TableRows.Subset(labels, train), task, budget.Token);
                     var testX = TableRows.Subset(x, test);
                     foldScores.Add(Score(task, model.Predict(testX), TableRows.Subset(labels, test)));
+                    o.Progress?.Report(new TabularAutoProgress(candidate.Name, index + 1, list.Count, fold + 1, o.Folds, foldScores[^1], clock.Elapsed));
                 }
                 scores.Add(new CandidateScore(candidate.Name, metric, foldScores, (clock.Elapsed - started).TotalSeconds) { Input = (candidate.Encoding, x.Columns) });
                 anyCompleted = true;
@@ -92,9 +105,10 @@ public static class TabularAuto
         if (!anyCompleted)
             throw new InvalidOperationException(
                 $"No candidate could train: {string.Join("; ", scores.Select(s => $"{s.Name}: {s.Skipped}"))}.");
+        // Ties go to the earlier candidate (the simpler learner; a stable sort keeps list order): by time they would go to
+        // whichever the machine's load favoured, and the same command could choose differently twice.
         var best = scores.Where(s => s.Completed)
             .OrderByDescending(s => task.IsClassification ? s.Mean : -s.Mean)
-            .ThenBy(s => s.Seconds)
             .First();
         var chosen = list.First(c => c.Name == best.Name);
         var final = chosen.Fit(MatrixOf(chosen.Encoding), labels, task, ct);

@@ -9,6 +9,10 @@ namespace Lepton.Training.Workflows.Tables;
 public sealed record TabularRecipe(string Data, string Model = "auto", int Seed = 0, TimeSpan? Budget = null, int Threads = 0,
     Classic.LightGbm.GradientBoostingOptions? Trees = null, Classic.Mlp.TabularMlpOptions? Mlp = null)
 {
+    /// <summary>Where auto reports each candidate's folds as they end (not part of what decides the run, so not recorded).</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public IProgress<Classic.Auto.TabularAutoProgress>? Progress { get; init; }
+
     /// <summary>The learners <see cref="Model"/> may name.</summary>
     public static IReadOnlyList<string> Models { get; } = ["auto", "gbdt", "random-forest", "logistic", "linear", "linear-svm", "mlp"];
 

@@ -100,7 +100,7 @@ public static class TabularTraining
             case "mlp":
                 return (TabularMlp.Fit(features(mode), labels, task, (recipe.Mlp ?? new TabularMlpOptions()) with { Seed = recipe.Seed }, ct), [], mode);
             default:
-                var auto = TabularAuto.Run(features, labels, task, new TabularAutoOptions(Seed: recipe.Seed, Budget: recipe.Budget, NumThreads: recipe.Threads), ct: ct);
+                var auto = TabularAuto.Run(features, labels, task, new TabularAutoOptions(Seed: recipe.Seed, Budget: recipe.Budget, NumThreads: recipe.Threads, Progress: recipe.Progress), ct: ct);
                 return (auto.Model, auto.Scores, auto.Encoding);
         }
     }

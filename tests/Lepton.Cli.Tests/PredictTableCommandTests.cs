@@ -91,6 +91,18 @@ public sealed class PredictTableCommandTests(TrainedModelFixture fx) : IDisposab
         Assert.NotEqual(0, code);
         Assert.Contains("writes .csv or .json", err);
 
+        // A spreadsheet's Windows "CSV" (windows-1252): refused as UTF-8 naming --encoding, read with it, answered in it.
+        Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
+        var windows1252 = Encoding.GetEncoding(1252);
+        string windowsRows = Path.Combine(_root, "windows.csv");
+        File.WriteAllBytes(windowsRows, windows1252.GetBytes("plan,usage,city\nbasic,10,München\n"));
+        (code, _, err) = await CliRun.Invoke("predict", "--model", gbdt, "--input", windowsRows, "--output", scored);
+        Assert.NotEqual(0, code);
+        Assert.Contains("--encoding windows-1252", err);
+        (code, _, err) = await CliRun.Invoke("predict", "--model", gbdt, "--input", windowsRows, "--encoding", "windows-1252", "--output", scored);
+        Assert.True(code == 0, err);
+        Assert.StartsWith("basic,10,München,yes,", windows1252.GetString(File.ReadAllBytes(scored)).Split('\n')[1]);
+
         // With --contributions each row also carries every column's contribution and the bias, which add up to its logit
         // (whose sigmoid is the probability written beside them).
         foreach (var model in new[] { gbdt, logistic })

@@ -39,7 +39,12 @@ public static partial class DataCommand
 
         public Option<string?> Sheet { get; } = new("--sheet") { Description = "Tables: the Excel sheet to read (default: the first)." };
 
-        public IEnumerable<Option> All => [Task, Group, Time, Schema, Split, Separator, Sheet];
+        public Option<string?> Encoding { get; } = new("--encoding")
+        {
+            Description = "Tables: the CSV's character encoding (default UTF-8; a byte-order mark wins), e.g. windows-1252 for a spreadsheet's \"CSV\" from Windows.",
+        };
+
+        public IEnumerable<Option> All => [Task, Group, Time, Schema, Split, Separator, Sheet, Encoding];
 
         public bool Given(ParseResult p) => All.Any(o => p.GetResult(o) is not null);
     }
@@ -61,8 +66,9 @@ public static partial class DataCommand
         return !first.Split(',').Any(f => f.Trim().Trim('"').Equals("path", StringComparison.OrdinalIgnoreCase));
     }
 
-    private static TableReadOptions? ReadOptions(string? separator, string? sheet) =>
-        separator is null && sheet is null ? null : new TableReadOptions(Separator: separator is null ? null : SeparatorChar(separator), Sheet: sheet);
+    private static TableReadOptions? ReadOptions(string? separator, string? sheet, string? encoding) =>
+        separator is null && sheet is null && encoding is null ? null
+            : new TableReadOptions(Separator: separator is null ? null : SeparatorChar(separator), Sheet: sheet, Encoding: encoding);
 
     private static char SeparatorChar(string text) => text switch
     {
@@ -78,7 +84,7 @@ public static partial class DataCommand
         {
             options = new TableImportOptions(label, p.GetValue(o.Task) is { } t ? TableTasks.Parse(t) : null,
                 p.GetValue(o.Group), p.GetValue(o.Time), p.GetValue(o.Schema) is { } s ? TableSchema.Load(s) : null,
-                ReadOptions(p.GetValue(o.Separator), p.GetValue(o.Sheet)), SplitColumn: p.GetValue(o.Split));
+                ReadOptions(p.GetValue(o.Separator), p.GetValue(o.Sheet), p.GetValue(o.Encoding)), SplitColumn: p.GetValue(o.Split));
         }
         catch (FormatException e)
         {

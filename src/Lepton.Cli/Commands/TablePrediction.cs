@@ -27,12 +27,13 @@ internal static class TablePrediction
 
     public static TableInputEncoder? Encoder(string folder, PredictorSignature signature) => TableInputEncoder.TryLoad(folder, signature);
 
-    public static int Run(IPredictor predictor, TableInputEncoder encoder, string? input, int top, string? output, bool json, bool contributions = false)
+    public static int Run(IPredictor predictor, TableInputEncoder encoder, string? input, int top, string? output, bool json, bool contributions = false,
+        string? encoding = null)
     {
         if (contributions && (output is null || output.EndsWith(".npy", StringComparison.OrdinalIgnoreCase)))
             throw new ArgumentException("--contributions writes each row's column contributions beside its answer: give --output rows.csv or rows.json.");
         if (input is null) throw new ArgumentException("This is a table model: give --input rows.csv (or .tsv, .parquet, .xlsx) or rows.jsonl with one JSON object per line.");
-        var (rows, columns, value) = ReadWithColumns(input, encoder);
+        var (rows, columns, value) = ReadWithColumns(input, encoder, encoding);
         var features = encoder.Encode(rows);
         var outputs = predictor.FirstOutput([TableInputEncoder.ToTensor(features)], preprocess: true);
         var names = Enumerable.Range(1, rows.Count).Select(i => $"row {i}").ToList();
@@ -43,7 +44,7 @@ internal static class TablePrediction
             var task = signature.Task ?? throw new InvalidDataException("This table model names no task, so its answers cannot be written as rows; use --output FILE.npy.");
             var answers = TaskOutputs.For(task, signature.ClassNames, outputs.Shape[1]).Decode(outputs, Math.Max(top, signature.ClassNames.Count));
             TableAnswerFile.Write(path, columns, rows.Count, value, answers, contributions ? Contributions(predictor, encoder, features, outputs) : null,
-                CsvStyle.Of(input));
+                CsvStyle.Of(input, encoding));
             if (json) JsonOut.Write(new { output = Path.GetFullPath(path), rows = rows.Count });
             else Console.WriteLine($"wrote {rows.Count:N0} rows with their predictions to {path}");
             return 0;
@@ -79,24 +80,26 @@ internal static class TablePrediction
     }
 
     /// <summary>The rows of <paramref name="input"/> as column → value maps.</summary>
-    public static IReadOnlyList<IReadOnlyDictionary<string, object?>> Read(string input, TableInputEncoder encoder) => ReadWithColumns(input, encoder).Rows;
+    public static IReadOnlyList<IReadOnlyDictionary<string, object?>> Read(string input, TableInputEncoder encoder) => ReadWithColumns(input, encoder, null).Rows;
 
     // The rows as the encoder takes them, and every column of the file (in its order) with a reader of any cell, for writing back.
     private static (IReadOnlyList<IReadOnlyDictionary<string, object?>> Rows, IReadOnlyList<string> Columns, Func<int, string, object?> Value) ReadWithColumns(
-        string input, TableInputEncoder encoder)
+        string input, TableInputEncoder encoder, string? encoding)
     {
         if (input.EndsWith(".jsonl", StringComparison.OrdinalIgnoreCase) || input.EndsWith(".ndjson", StringComparison.OrdinalIgnoreCase))
         {
+            if (!CsvEncoding.IsUtf8(encoding)) throw new ArgumentException("--encoding names a CSV file's encoding; JSON Lines are UTF-8.");
             var lines = ReadJsonLines(input);
             var keys = lines.SelectMany(r => r.Keys).Distinct(StringComparer.Ordinal).ToList();
             return (lines, keys, (r, c) => lines[r].TryGetValue(c, out var v) ? v : null);
         }
-        var table = TableReader.Read(input);
+        var options = new TableReadOptions(Encoding: encoding);
+        var table = TableReader.Read(input, null, options);
         // Read again with the model's kinds pinned where the file has the column, so a category of digits stays text, and every
         // other column (ids, the label) as text, so a scored file gives it back as written ("no" stays "no", not "false").
         var model = encoder.Columns.ToDictionary(c => c.Name, c => c.Kind, StringComparer.Ordinal);
         var pins = table.Columns.Select(c => new ColumnSpec(c.Name, model.GetValueOrDefault(c.Name, ColumnKind.Categorical))).ToList();
-        if (pins.Any(p => table[p.Name].Kind != p.Kind)) table = TableReader.Read(input, new TableSchema(pins));
+        if (pins.Any(p => table[p.Name].Kind != p.Kind)) table = TableReader.Read(input, new TableSchema(pins), options);
         if (table.RowCount > MaxRows) throw new InvalidDataException($"{Path.GetFileName(input)} holds {table.RowCount:N0} rows, more than {MaxRows:N0}; split it.");
         var present = encoder.Columns.Where(c => table.HasColumn(c.Name)).Select(c => table[c.Name]).ToList();
         if (present.Count == 0)

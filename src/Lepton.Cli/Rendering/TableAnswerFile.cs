@@ -38,7 +38,7 @@ public static class TableAnswerFile
         using var stream = File.Create(path);
         if (ext == ".csv")
         {
-            using var writer = new StreamWriter(stream, new UTF8Encoding(false));
+            using var writer = new StreamWriter(stream, style.TextEncoding());
             string separator = style.Separator.ToString();
             writer.WriteLine(string.Join(separator, columns.Concat(answerColumns).Select(c => style.Quote(c))));
             for (int r = 0; r < rowCount; r++)

@@ -1,4 +1,5 @@
 using Lepton.Data.Tables.Columns;
+using Lepton.Data.Tables.Reading;
 using Lepton.Data.Tables.Schema;
 using Lepton.Factory.Recipes.Schema;
 using Lepton.Training.Workflows.Tables;
@@ -11,7 +12,7 @@ public static partial class RecipeLoader
 {
     // Expression-bodied: other partial files' static initializers read these, and initializer order across files is not defined.
     internal static IReadOnlyList<string> TableDataKeys =>
-        ["path", "label_column", "task", "group_column", "time_column", "split_column", "schema", "test", "validation", "separator", "sheet"];
+        ["path", "label_column", "task", "group_column", "time_column", "split_column", "schema", "test", "validation", "separator", "sheet", "encoding"];
 
     /// <summary>Training keys only table recipes take (the seed, rate, epochs and batch size are shared with networks).</summary>
     internal static IReadOnlyList<string> TableTrainingKeys => ["trees", "budget"];
@@ -19,6 +20,22 @@ public static partial class RecipeLoader
     // Training keys only networks take: optimizers, schedules, augmentation and the like.
     private static IReadOnlyList<string> NetworkOnlyTrainingKeys =>
         [.. TrainingKeys.Except(["seed", "learning_rate", "epochs", "batch_size", .. TableTrainingKeys])];
+
+    // data.encoding: checked here, so a misspelt name is reported with its line like any other recipe error.
+    private static string? Encoding(YamlSection s)
+    {
+        if (s.String("encoding") is not { } name) return null;
+        try
+        {
+            CsvEncoding.Resolve(name);
+            return name;
+        }
+        catch (ArgumentException e)
+        {
+            s.Errors.Add(s.Value("encoding")!, $"'data.encoding': {e.Message}");
+            return null;
+        }
+    }
 
     private static RecipeData ReadTableData(YamlSection s, string baseDirectory, string? name)
     {
@@ -46,7 +63,7 @@ public static partial class RecipeLoader
         // The CSV's separator, when the header alone would mislead (by default the one it uses most of , ; tab |).
         char? separator = s.Has("separator") ? s.Choice("separator", ",", [",", ";", "|", "tab"]) switch { "tab" => '\t', var c => c[0] } : null;
         var table = new RecipeTable(label ?? "", task, s.String("group_column"), s.String("time_column"), split, ReadTableSchema(s, baseDirectory),
-            test ?? 0.2, validation ?? 0, separator, s.String("sheet"));
+            test ?? 0.2, validation ?? 0, separator, s.String("sheet"), Encoding(s));
         return new RecipeData(RecipeData.Tables, full, name) { Table = table };
     }
 

@@ -10,7 +10,7 @@ namespace Lepton.Factory.Recipes;
 /// <c>data:</c> of <c>source: table</c>: the label and the other roles, column kinds pinned in the recipe (<c>schema:</c> as a
 /// mapping) or in a schema file, and either a published split column kept as it is or the split the data step makes:
 /// <c>test</c>/<c>validation</c> shares, stratified for classification, whole groups on one side, time-ordered when a time column is named;
-/// a CSV's <c>separator</c> when its header alone would mislead, an Excel workbook's <c>sheet</c>.
+/// a CSV's <c>separator</c> when its header alone would mislead and its <c>encoding</c> when not UTF-8, an Excel workbook's <c>sheet</c>.
 /// </summary>
 public sealed record RecipeTable(
     string LabelColumn,
@@ -22,11 +22,12 @@ public sealed record RecipeTable(
     double Test = 0.2,
     double Validation = 0,
     char? Separator = null,
-    string? Sheet = null)
+    string? Sheet = null,
+    string? Encoding = null)
 {
     /// <summary>How <c>lepton data import</c> would be told the same.</summary>
     public TableImportOptions ToImportOptions() =>
-        new(LabelColumn, Task, GroupColumn, TimeColumn, Schema, Separator is null && Sheet is null ? null : new TableReadOptions(Separator: Separator, Sheet: Sheet),
+        new(LabelColumn, Task, GroupColumn, TimeColumn, Schema, Separator is null && Sheet is null && Encoding is null ? null : new TableReadOptions(Separator: Separator, Sheet: Sheet, Encoding: Encoding),
             SplitColumn: SplitColumn);
 
     /// <summary>The split the data step records when the table has no split column; <paramref name="task"/> is the imported label's.</summary>

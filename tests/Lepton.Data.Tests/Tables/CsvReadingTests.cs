@@ -111,6 +111,35 @@ public sealed class CsvReadingTests : IDisposable
         File.WriteAllBytes(path, [.. bytes]);
         var e = Assert.Throws<TableReadException>(() => TableReader.Read(path));
         Assert.Contains("latin1.csv line 3 is not valid UTF-8", e.Message);
+        Assert.Contains("--encoding windows-1252", e.Message);
+    }
+
+    [Fact]
+    public void Read_NamedEncoding_ReadsASpreadsheetsWindowsCsv_IdentifierAndNumbersToo()
+    {
+        // Excel's "CSV" on a German Windows: windows-1252, ';' and decimal commas; the id column is read a second time as text.
+        var path = _files.Path("kunden.csv");
+        var text = "Kunde;Größe;Stadt\n" + string.Concat(Enumerable.Range(0, 30).Select(i => $"K{i};{i},5;{(i % 2 == 0 ? "München" : "Köln")}\n"));
+        File.WriteAllBytes(path, CodePages().GetBytes(text));
+        var table = TableReader.Read(path, options: new TableReadOptions(Encoding: "windows-1252"));
+        Assert.Equal(["Kunde", "Größe", "Stadt"], table.ColumnNames);
+        Assert.Equal("München", table["Stadt"].Format(0));
+        Assert.Equal(ColumnKind.Identifier, table["Kunde"].Kind);
+        Assert.Equal(3.5, ((NumericColumn)table["Größe"]).Values[3]);
+    }
+
+    [Fact]
+    public void Read_UnknownEncodingName_RefusedListingCommonOnes()
+    {
+        var path = _files.Write("t.csv", "a\n1\n");
+        var e = Assert.Throws<ArgumentException>(() => TableReader.Read(path, options: new TableReadOptions(Encoding: "klingon")));
+        Assert.Equal($"'klingon' is not a character encoding this machine knows; use one of {CsvEncoding.Examples}.", e.Message);
+    }
+
+    private static Encoding CodePages()
+    {
+        Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
+        return Encoding.GetEncoding(1252);
     }
 
     [Fact]

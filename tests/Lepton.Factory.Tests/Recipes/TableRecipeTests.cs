@@ -78,6 +78,8 @@ public sealed class TableRecipeTests : IDisposable
         Assert.Equal(';', semicolon.ToImportOptions().Read!.Separator);
         var sheet = Parse("name: a\ndata:\n  source: table\n  path: customers.csv\n  label_column: churn\n  sheet: Q3\n", dir).Data.Table!;
         Assert.Equal("Q3", sheet.ToImportOptions().Read!.Sheet);
+        var windows = Parse("name: a\ndata:\n  source: table\n  path: customers.csv\n  label_column: churn\n  encoding: windows-1252\n", dir).Data.Table!;
+        Assert.Equal("windows-1252", windows.ToImportOptions().Read!.Encoding);
     }
 
     [Theory]
@@ -87,6 +89,7 @@ public sealed class TableRecipeTests : IDisposable
     [InlineData("data:\n  source: images\n  dir: .\n  label_column: churn\n", "'data.label_column' applies to 'source: table' only")]
     [InlineData("data:\n  source: table\n  path: customers.csv\n  label_column: churn\n  schema:\n    plan: colour\n", "'data.schema'")]
     [InlineData("data:\n  source: table\n  path: customers.csv\n  label_column: churn\n  separator: x\n", "'data.separator'")]
+    [InlineData("data:\n  source: table\n  path: customers.csv\n  label_column: churn\n  encoding: klingon\n", "'data.encoding': 'klingon' is not a character encoding")]
     [InlineData("data:\n  source: table\n  path: customers.csv\n  label_column: churn\n  split_column: s\n  test: 0.2\n", "keeps the table's own split")]
     [InlineData("data:\n  source: table\n  path: customers.csv\n  label_column: churn\ntraining:\n  optimizer: sgd\n", "'training.optimizer' trains networks on images")]
     [InlineData("data:\n  source: table\n  path: customers.csv\n  label_column: churn\nmodel:\n  preset: mlp\ntraining:\n  trees: 10\n", "mlp grows no trees")]

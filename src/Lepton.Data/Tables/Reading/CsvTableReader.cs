@@ -17,26 +17,31 @@ internal static class CsvTableReader
 {
     /// <summary>Reads one file's rows; columns the schema pins to a kind other than numeric keep their text from the start.</summary>
     public static void Read(RawTable table, int fileIndex, TableReadOptions options, TableSchema? pinned, CancellationToken ct) =>
-        Guarded(table, fileIndex, () => ReadFile(table, fileIndex, options, pinned, null, ct));
+        Guarded(table, fileIndex, options.Encoding, () => ReadFile(table, fileIndex, options, pinned, null, ct));
 
     /// <summary>Reads again the text of the columns that need it (<see cref="RawColumn.NeedsText"/>), every row of one file.</summary>
     public static void ReadText(RawTable table, int fileIndex, TableReadOptions options, CancellationToken ct)
     {
         var columns = table.Columns.Select(c => c.NeedsText).ToArray();
-        Guarded(table, fileIndex, () => ReadFile(table, fileIndex, options, null, columns, ct));
+        Guarded(table, fileIndex, options.Encoding, () => ReadFile(table, fileIndex, options, null, columns, ct));
     }
 
-    private static void Guarded(RawTable table, int fileIndex, Action read)
+    private static void Guarded(RawTable table, int fileIndex, string? encoding, Action read)
     {
         var file = table.Files[fileIndex];
         try
         {
             read();
         }
+        catch (DecoderFallbackException e) when (encoding is not null)
+        {
+            throw new TableReadException($"{file.Name} holds bytes that are not {encoding} ({e.Message}); name the encoding it was saved in (--encoding; e.g. {CsvEncoding.Examples}).");
+        }
         catch (DecoderFallbackException)
         {
             var (offset, line) = Utf8Check.FirstInvalid(file.FullPath);
-            throw new TableReadException($"{file.Name} line {line} is not valid UTF-8 (byte offset {offset:N0}); save the file as UTF-8 (most spreadsheet tools offer \"CSV UTF-8\").");
+            throw new TableReadException($"{file.Name} line {line} is not valid UTF-8 (byte offset {offset:N0}); save the file as UTF-8 (most spreadsheet tools offer \"CSV UTF-8\"), " +
+                "or name the encoding it was saved in: --encoding windows-1252 for a spreadsheet's \"CSV\" from Windows in Western Europe.");
         }
         catch (NotSupportedException e)
         {
@@ -52,8 +57,7 @@ internal static class CsvTableReader
         char separator = options.Separator ?? (file.Format == TableFormat.Tsv ? '\t' : CsvSeparator.SniffFile(file.FullPath));
         bool decimalComma = options.DecimalComma ?? separator == ';';
         using var stream = new FileStream(file.FullPath, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
-        using var text = new StreamReader(stream, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true),
-            detectEncodingFromByteOrderMarks: true, bufferSize: 1 << 16);
+        using var text = new StreamReader(stream, CsvEncoding.Resolve(options.Encoding), detectEncodingFromByteOrderMarks: true, bufferSize: 1 << 16);
         using var reader = Sep.New(separator).Reader(o => o with
         {
             HasHeader = false,

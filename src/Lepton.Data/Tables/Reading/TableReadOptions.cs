@@ -5,7 +5,8 @@ namespace Lepton.Data.Tables.Reading;
 /// rather than exhausting memory: file size, number of files in a folder, columns, rows, cells, one field's length. And how a
 /// CSV is written: its <paramref name="Separator"/> (null: a .tsv's tab, else the one of , ; tab | that the header row uses
 /// most) and whether numbers use a <paramref name="DecimalComma"/> ("3,5"; null: when the separator is ';', as spreadsheets
-/// in many locales write them). For an Excel workbook, the <paramref name="Sheet"/> to read (null: the first).
+/// in many locales write them), and its <paramref name="Encoding"/> (null: UTF-8; see <see cref="CsvEncoding"/>). For an Excel
+/// workbook, the <paramref name="Sheet"/> to read (null: the first).
 /// </summary>
 public sealed record TableReadOptions(
     long MaxFileBytes = 2L << 30,
@@ -16,7 +17,8 @@ public sealed record TableReadOptions(
     int MaxFieldChars = 1 << 20,
     char? Separator = null,
     bool? DecimalComma = null,
-    string? Sheet = null)
+    string? Sheet = null,
+    string? Encoding = null)
 {
     public static TableReadOptions Default { get; } = new();
 
@@ -26,5 +28,6 @@ public sealed record TableReadOptions(
             throw new ArgumentOutOfRangeException(nameof(TableReadOptions), $"Every table read limit must be at least 1, got {this}.");
         if (Separator is { } c && (c is '"' or '\r' or '\n' || char.IsLetterOrDigit(c)))
             throw new ArgumentException($"A CSV separator cannot be '{c}': use , ; | or a tab.", nameof(Separator));
+        CsvEncoding.Resolve(Encoding);
     }
 }

@@ -12,11 +12,31 @@ public sealed class KindInferenceTests
     [InlineData(ColumnKind.Numeric, "1", "2.5", "-3e2", null)]
     [InlineData(ColumnKind.Boolean, "true", "False", "yes", "NO")]
     [InlineData(ColumnKind.DateTime, "2024-01-02", "2024-01-02 10:00:00", "2024/03/04T05:06:07Z", null)]
+    [InlineData(ColumnKind.DateTime, "01.03.2024", "1.3.2024 14:30", "31.12.2023 23:59:59", null)]
+    [InlineData(ColumnKind.Categorical, "13.13.2024", "01.03.2024", "13.13.2024")]
+    [InlineData(ColumnKind.Numeric, "1.5", "12.25", "3.0")]
     [InlineData(ColumnKind.Categorical, "red", "blue", "red", "green")]
     [InlineData(ColumnKind.Categorical, "1", "two", "3", "4")]
     [InlineData(ColumnKind.Categorical, "03/04/2020", "05/06/2021", "03/04/2020")]
     public void InferText_Values_Kind(ColumnKind expected, params string?[] values) =>
         Assert.Equal(expected, KindInference.InferText(Values(values), "c"));
+
+    [Theory]
+    [InlineData("01.03.2024", 2024, 3, 1, 0, 0)]
+    [InlineData("1.3.2024 14:30", 2024, 3, 1, 14, 30)]
+    [InlineData(" 31.12.2023 23:59:59 ", 2023, 12, 31, 23, 59)]
+    public void TryParseDateTime_DottedDate_DayFirst(string text, int year, int month, int day, int hour, int minute)
+    {
+        Assert.True(TableValues.TryParseDateTime(text, out var t));
+        Assert.Equal((year, month, day, hour, minute), (t.Year, t.Month, t.Day, t.Hour, t.Minute));
+    }
+
+    [Theory]
+    [InlineData("1.5")]
+    [InlineData("12.25.2024")]
+    [InlineData("1.2.24")]
+    [InlineData("01.03.2024x")]
+    public void TryParseDateTime_NotADottedDate_False(string text) => Assert.False(TableValues.TryParseDateTime(text, out _));
 
     [Fact]
     public void InferText_OnlyMissing_Categorical() => Assert.Equal(ColumnKind.Categorical, KindInference.InferText(Values(null, null), "c"));

@@ -17,8 +17,8 @@ public static class TableValues
     private static readonly string[] FalseWords = ["false", "no"];
 
     /// <summary>
-    /// Date-time layouts accepted (ISO 8601 and its common space-separated form); anything else is not a date-time, so
-    /// "03/04/2020" (day or month first?) stays text unless converted by the user. A trailing Z or offset converts to UTC;
+    /// Date-time layouts accepted (ISO 8601 and its common space-separated form; also <see cref="DottedDateFormats"/>); anything
+    /// else is not a date-time, so "03/04/2020" (day or month first?) stays text unless converted by the user. A trailing Z or offset converts to UTC;
     /// without one the time is taken as UTC.
     /// </summary>
     public static IReadOnlyList<string> DateTimeFormats { get; } = BuildFormats();
@@ -104,17 +104,27 @@ public static class TableValues
         return false;
     }
 
-    /// <summary>An ISO 8601 date or date-time (see <see cref="DateTimeFormats"/>), returned in UTC.</summary>
+    /// <summary>
+    /// Day first with dots (<c>01.03.2024</c>, <c>1.3.2024 14:30</c>): how German, Russian, Polish and many other spreadsheets write
+    /// dates. No locale writes the month first with dots, so these are as unambiguous as ISO 8601 (<c>03/04/2020</c> is not, and stays text).
+    /// </summary>
+    public static IReadOnlyList<string> DottedDateFormats { get; } = ["d.M.yyyy", "d.M.yyyy H:mm", "d.M.yyyy H:mm:ss"];
+
+    private static readonly string[] Dotted = [.. DottedDateFormats];
+
+    /// <summary>An ISO 8601 date or date-time (see <see cref="DateTimeFormats"/>) or a day-first dotted one (<see cref="DottedDateFormats"/>), returned in UTC.</summary>
     public static bool TryParseDateTime(ReadOnlySpan<char> text, out DateTime value)
     {
         var t = text.Trim();
-        // Cheap rejection first: every accepted layout starts with four digits and a separator.
-        if (t.Length < 8 || !char.IsAsciiDigit(t[0]) || !char.IsAsciiDigit(t[3]) || t[4] is not ('-' or '/'))
+        // Cheap rejection first: every accepted layout starts with four digits and a separator, or a day of one or two digits and a dot.
+        bool iso = t.Length >= 8 && char.IsAsciiDigit(t[0]) && char.IsAsciiDigit(t[3]) && t[4] is '-' or '/';
+        bool dotted = !iso && t.Length >= 8 && char.IsAsciiDigit(t[0]) && (t[1] == '.' || (char.IsAsciiDigit(t[1]) && t[2] == '.'));
+        if (!iso && !dotted)
         {
             value = default;
             return false;
         }
-        if (DateTime.TryParseExact(t, Formats, CultureInfo.InvariantCulture,
+        if (DateTime.TryParseExact(t, iso ? Formats : Dotted, CultureInfo.InvariantCulture,
                 DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out value))
         {
             value = Columns.DateTimeColumn.Normalize(value);

@@ -79,6 +79,16 @@ public sealed class DataTableCommandTests(TrainedModelFixture fx) : IDisposable
         Assert.Equal((3, 2, 199), (clean.GetProperty("version").GetInt32(), clean.GetProperty("parent_version").GetInt32(), clean.GetProperty("rows").GetInt32()));
         Assert.Equal(200, clean.GetProperty("dropped")[0].GetProperty("row").GetInt32());
 
+        // diff of the split version and its clean: the dropped copy is the one row gone, the split sizes shrink with it.
+        (code, stdout, err) = await CliRun.Invoke("data", "diff", "cli-orders@2", "cli-orders@3", "--json");
+        Assert.True(code == 0, err);
+        var diff = Json(stdout).GetProperty("diff");
+        Assert.Equal((199, 1, 0), (diff.GetProperty("unchanged").GetInt32(), diff.GetProperty("removed").GetInt32(), diff.GetProperty("added").GetInt32()));
+        Assert.Equal(200, diff.GetProperty("removed_rows")[0].GetInt32());
+        (code, stdout, err) = await CliRun.Invoke("data", "diff", "cli-orders@2", "cli-orders@3");
+        Assert.True(code == 0, err);
+        Assert.Contains("200 -> 199 rows: 199 unchanged, 1 removed", stdout);
+
         (code, stdout, err) = await CliRun.Invoke("data", "list", "cli-orders");
         Assert.True(code == 0, err);
         Assert.Contains("table", stdout);

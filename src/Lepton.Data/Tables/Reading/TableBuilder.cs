@@ -15,7 +15,7 @@ internal static class TableBuilder
         var names = new HashSet<string>(raw.Columns.Select(c => c.Name), StringComparer.Ordinal);
         var unknown = pinned.Columns.Where(c => !names.Contains(c.Name)).Select(c => c.Name).ToList();
         if (unknown.Count > 0)
-            throw new TableReadException($"The schema pins {string.Join(", ", unknown.Select(n => $"'{n}'"))}, which the data does not have; its columns are {string.Join(", ", raw.Columns.Take(20).Select(c => $"'{c.Name}'"))}. Fix the names in the schema.");
+            throw new TableReadException($"The schema pins {string.Join(", ", unknown.Select(n => $"'{n}'"))}, which the data does not have; its columns are {string.Join(", ", raw.Columns.Take(20).Select(c => $"'{c.Name}'"))}.{ColumnNameSuggestion.For(unknown[0], raw.Columns.Select(c => c.Name))} Fix the names in the schema.");
         // Columns convert independently (parsing and inference are most of a wide table's read): in parallel, kept in file order.
         // A bad value fails the build with the error of the first column (in file order) that has one, as a sequential build would.
         var columns = new TableColumn[raw.Columns.Count];

@@ -22,7 +22,7 @@ public static class TableRoles
         time ??= pinned?.TimeColumn;
         foreach (var (role, name) in new[] { ("label", label), ("group", group), ("time", time) })
             if (name is not null && !table.HasColumn(name))
-                throw new ArgumentException($"The {role} column '{name}' is not in the table; its columns are {string.Join(", ", table.ColumnNames.Take(30).Select(n => $"'{n}'"))}.");
+                throw new ArgumentException($"The {role} column '{name}' is not in the table; its columns are {string.Join(", ", table.ColumnNames.Take(30).Select(n => $"'{n}'"))}.{ColumnNameSuggestion.For(name, table.ColumnNames)}");
         if (label is not null && (label == group || label == time))
             throw new ArgumentException($"'{label}' cannot be both the label and the {(label == group ? "group" : "time")} column.");
         if (label is null && task is not null)

@@ -15,7 +15,7 @@ public static class SplitColumn
         ArgumentNullException.ThrowIfNull(table);
         ArgumentException.ThrowIfNullOrWhiteSpace(column);
         if (!table.TryGetColumn(column, out var c))
-            throw new ArgumentException($"The split column '{column}' is not in the table; its columns are {string.Join(", ", table.ColumnNames.Take(30).Select(n => $"'{n}'"))}.");
+            throw new ArgumentException($"The split column '{column}' is not in the table; its columns are {string.Join(", ", table.ColumnNames.Take(30).Select(n => $"'{n}'"))}.{Schema.ColumnNameSuggestion.For(column, table.ColumnNames)}");
         if (table.Columns.Count == 1)
             throw new ArgumentException($"'{column}' is the table's only column; a split column sits beside the data it splits.");
         var split = new string[table.RowCount];

@@ -26,8 +26,8 @@ public static class PredictEndpoint
     public static void Map(IEndpointRouteBuilder app)
     {
         app.MapPost("/models/{name}/predict", HandleAsync).WithTags("Convenience").WithMetadata(new RequiredScope(KeyScopes.Predict))
-            .WithSummary("Predict from JSON {\"instances\": [...]} (a table model: one object of column values per row, ?contributions=true explains each; a model of several inputs: one object naming them per row), an uploaded PNG/JPEG, or a WAV to an audio model; returns class names and probabilities.")
-            .WithMetadata(new DocumentedBody(typeof(PredictRequestDoc), "application/json", "image/jpeg", "image/png", "image/gif", "image/bmp", "image/webp", "audio/wav", "multipart/form-data")).Produces<PredictResponseDoc>(200)
+            .WithSummary("Predict from JSON {\"instances\": [...]} (a table model: one object of column values per row, or a text/csv body with a header line; ?contributions=true explains each; a model of several inputs: one object naming them per row), an uploaded PNG/JPEG, or a WAV to an audio model; returns class names and probabilities.")
+            .WithMetadata(new DocumentedBody(typeof(PredictRequestDoc), "application/json", "text/csv", "image/jpeg", "image/png", "image/gif", "image/bmp", "image/webp", "audio/wav", "multipart/form-data")).Produces<PredictResponseDoc>(200)
             .Errors(400, 401, 403, 404, 413, 415, 422, 429, 503);
     }
 
@@ -37,6 +37,8 @@ public static class PredictEndpoint
         var body = await ReadInputAsync(http, serving.Options.MaxRequestBodyBytes);
         using var lease = serving.Models.Acquire(name);
         CheckQuery(http, lease);
+        if (body.IsCsv && lease.ProtocolSignature.Table is null)
+            throw new ProtocolException(415, $"A text/csv body holds table rows; model '{name}' takes {lease.ProtocolSignature.InputsText}.");
         if (lease.ProtocolSignature.Audio is { } audio && (body.IsAudio || body.IsUpload))
         {
             await PredictAudioAsync(serving, http, lease, audio, body);
@@ -116,9 +118,9 @@ public static class PredictEndpoint
     private static async Task PredictTableAsync(ServingContext serving, HttpContext http, ModelLease lease, PredictInput body)
     {
         if (body.IsImage || body.IsPlainText)
-            throw new ProtocolException(415, $"Model '{lease.Name}' is a table model; send application/json {{\"instances\": [{{\"column\": value, ...}}]}}.");
+            throw new ProtocolException(415, $"Model '{lease.Name}' is a table model; send application/json {{\"instances\": [{{\"column\": value, ...}}]}} or a text/csv body (a header line, then one line per row).");
         var table = lease.ProtocolSignature.Table!;
-        var request = TableInstancesParser.Parse(body.Bytes, table, serving.ParseOptions);
+        var request = body.IsCsv ? TableCsvParser.Parse(body.Bytes, table, serving.ParseOptions) : TableInstancesParser.Parse(body.Bytes, table, serving.ParseOptions);
         int? topK = QueryTopK(http, request.TopK);
         bool contributions = request.Contributions;
         if (http.Request.Query.TryGetValue("contributions", out var c))
@@ -214,7 +216,7 @@ public static class PredictEndpoint
     }
 
     // IsUpload: a multipart file, which is an image or a WAV as the model decides.
-    internal sealed record PredictInput(byte[] Bytes, bool IsImage, bool IsPlainText = false, bool IsAudio = false, bool IsUpload = false);
+    internal sealed record PredictInput(byte[] Bytes, bool IsImage, bool IsPlainText = false, bool IsAudio = false, bool IsUpload = false, bool IsCsv = false);
 
     // WAV's registered and common types; application/octet-stream too, since many clients send raw files so.
     private static readonly HashSet<string> AudioTypes = new(StringComparer.OrdinalIgnoreCase)
@@ -227,18 +229,20 @@ public static class PredictEndpoint
     {
         string contentType = http.Request.ContentType ?? "";
         if (!MediaTypeHeaderValue.TryParse(contentType, out var media) || media.MediaType.Value is not { } type)
-            throw new ProtocolException(415, "Send Content-Type application/json ({\"instances\": [...]}), text/plain (to a text model), an image type (image/jpeg, image/png, image/gif, image/bmp, image/webp), audio/wav (to an audio model) or multipart/form-data with an image or WAV file.");
+            throw new ProtocolException(415, "Send Content-Type application/json ({\"instances\": [...]}), text/plain (to a text model), text/csv (to a table model), an image type (image/jpeg, image/png, image/gif, image/bmp, image/webp), audio/wav (to an audio model) or multipart/form-data with an image or WAV file.");
         if (type.Equals("application/json", StringComparison.OrdinalIgnoreCase))
             return new PredictInput(await RequestBody.ReadAsync(http, limit), false);
         if (type.Equals("text/plain", StringComparison.OrdinalIgnoreCase))
             return new PredictInput(await RequestBody.ReadAsync(http, limit), false, true);
+        if (type.Equals("text/csv", StringComparison.OrdinalIgnoreCase))
+            return new PredictInput(await RequestBody.ReadAsync(http, limit), false, IsCsv: true);
         if (ImageTypes.Contains(type))
             return new PredictInput(await RequestBody.ReadAsync(http, limit), true);
         if (AudioTypes.Contains(type))
             return new PredictInput(await RequestBody.ReadAsync(http, limit), false, IsAudio: true);
         if (type.Equals("multipart/form-data", StringComparison.OrdinalIgnoreCase))
             return new PredictInput(await ReadMultipartFileAsync(http, media, limit), true, IsUpload: true);
-        throw new ProtocolException(415, $"Content-Type {InferenceRequestParser.Clip(type)} is not accepted; send application/json, text/plain, image/jpeg, image/png, image/gif, image/bmp, image/webp, audio/wav or multipart/form-data.");
+        throw new ProtocolException(415, $"Content-Type {InferenceRequestParser.Clip(type)} is not accepted; send application/json, text/plain, text/csv, image/jpeg, image/png, image/gif, image/bmp, image/webp, audio/wav or multipart/form-data.");
     }
 
     // The first file part of the form, read into memory within the body limit (nothing is buffered to disk).

@@ -161,6 +161,14 @@ public sealed class ProtocolConformanceTests(ServerFixture server) : IClassFixtu
         Assert.Equal(r.Header("X-Prediction-Id"), prediction.GetProperty("prediction_id").GetString());
     }
 
+    [Fact]
+    public async Task Predict_CsvBodyToAnImageModel_415()
+    {
+        var r = await Requests.Send(_client, HttpMethod.Post, "/models/tiny/predict", new StringContent("a,b\n1,2\n", Encoding.UTF8, "text/csv"), server.PredictKey);
+        Assert.Equal(415, r.Status);
+        Assert.StartsWith("A text/csv body holds table rows; model 'tiny' takes", r.Json.GetProperty("error").GetString());
+    }
+
     [Theory]
     [InlineData("?contributions=true", "Query parameter contributions is for table models; model 'tiny' takes")]
     [InlineData("?topk=2", "Unknown query parameter 'topk'; /models/tiny/predict takes top_k.")]

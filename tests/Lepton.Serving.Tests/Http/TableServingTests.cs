@@ -268,6 +268,40 @@ public sealed class TableServingTests : IAsyncLifetime
         Requests.AssertNoLeaks(reply);
     }
 
+    private Task<Reply> PostCsv(string csv, string query = "") =>
+        Requests.Send(_client, HttpMethod.Post, $"/models/{Model}/predict{query}", new StringContent(csv, System.Text.Encoding.UTF8, "text/csv"), null);
+
+    [Fact]
+    public async Task Predict_CsvBody_AnswersAsTheSameRowsAsJson_SemicolonsAndDecimalCommasToo()
+    {
+        // The JSON rows as a spreadsheet exports them: an extra id column (ignored, echoed), blanks and NA as missing, yes for true.
+        string csv = "customer,age,plan,signup,active\nc1,24,basic,2023-05-01T10:00:00Z,false\nc2,61,team,2021-02-11T08:30:00Z,true\nc3,,pro,,\nc4,NA,enterprise,,yes\n";
+        var expected = ExpectedChurnProbabilities();
+        foreach (var body in new[] { csv, csv.Replace(',', ';').Replace("61;", "61,0;") })
+        {
+            var reply = await PostCsv(body, "?contributions=true");
+            Assert.True(reply.Status == 200, reply.Body);
+            var predictions = reply.Json.GetProperty("predictions").EnumerateArray().ToArray();
+            Assert.Equal(4, predictions.Length);
+            for (int r = 0; r < 4; r++) Assert.Equal(expected[r], ChurnProbability(predictions[r]), 5);
+            Assert.True(predictions[0].TryGetProperty("contributions", out _));
+            Assert.Equal("customer", reply.Json.GetProperty("ignored_columns")[0].GetString());
+        }
+    }
+
+    [Theory]
+    [InlineData("age,plan\nold,basic\n", 400, "'age'")]
+    [InlineData("age,plan\n24,basic,extra\n", 400, "CSV line 2 has 3 fields but the header has 2")]
+    [InlineData("age,age\n1,2\n", 400, "names 'age' twice")]
+    [InlineData("age,plan\n", 400, "No rows")]
+    public async Task Predict_BadCsvBody_4xxNamingTheProblem(string csv, int status, string expected)
+    {
+        var reply = await PostCsv(csv);
+        Assert.Equal(status, reply.Status);
+        Assert.Contains(expected, reply.Body);
+        Requests.AssertNoLeaks(reply);
+    }
+
     [Fact]
     public async Task BadColumnInputs_Get400NamingTheColumn()
     {

@@ -27,6 +27,28 @@ public sealed class TableInspectorTests : IDisposable
     private static List<string> Summary(TableInspectionReport report) =>
         [.. report.Findings.Select(f => $"{f.Kind} [{string.Join(",", f.Columns)}]" + (f.Rows.Count > 0 && f.Kind is not (TableInspectionKinds.MissingValues or TableInspectionKinds.DuplicateRows) ? $" rows {string.Join(",", f.Rows)}" : "")).Order(StringComparer.Ordinal)];
 
+    [Theory]
+    [InlineData(300, 6, "'outcome' is 'fraud' in only 6 of 300 labelled rows (2.0 %); predicting the majority class alone scores 98.0 % accuracy")]
+    [InlineData(100, 8, "'outcome' is 'fraud' in only 8 of 100 labelled rows (8.0 %)")] // a share above 5%, but too few rows for every split
+    [InlineData(300, 30, null)]
+    public void Inspect_RareLabelClass_ReportedOnceWithItsShare(int rows, int rare, string? expected)
+    {
+        var csv = "amount,outcome\n" + string.Concat(Enumerable.Range(0, rows).Select(i => $"{i * 1.5},{(i % (rows / rare) == 0 && i / (rows / rare) < rare ? "fraud" : "ok")}\n"));
+        var (table, schema) = Read(csv, "outcome");
+        var found = TableInspector.Inspect(table, schema).OfKind(TableInspectionKinds.ClassImbalance).ToList();
+        if (expected is null) Assert.Empty(found);
+        else Assert.StartsWith(expected, Assert.Single(found).Message);
+    }
+
+    [Fact]
+    public void Inspect_RegressionLabel_NoClassImbalance()
+    {
+        var csv = "x,price\n" + string.Concat(Enumerable.Range(0, 100).Select(i => $"{i},{(i == 0 ? 1000 : i % 3)}\n"));
+        var (table, _) = Read(csv, "price");
+        var schema = TableRoles.Apply(table, "price") with { Task = TableTask.Regression };
+        Assert.Empty(TableInspector.Inspect(table, schema).OfKind(TableInspectionKinds.ClassImbalance));
+    }
+
     [Fact]
     public void Inspect_PlantedProblems_ReportsExactlyThoseWithColumnsAndRows()
     {

@@ -9,6 +9,7 @@ public static class TableInspectionKinds
     public const string NearConstantColumn = "near-constant-column";
     public const string DuplicateRows = "duplicate-rows";
     public const string LabelConflict = "label-conflict";
+    public const string ClassImbalance = "class-imbalance";
     public const string LeakageSuspect = "leakage-suspect";
     public const string IdentifierColumn = "identifier-column";
     public const string Outliers = "outliers";
@@ -17,7 +18,7 @@ public static class TableInspectionKinds
 
     public static IReadOnlyList<string> All { get; } =
     [
-        MissingValues, MissingLabel, ConstantColumn, NearConstantColumn, DuplicateRows, LabelConflict, LeakageSuspect,
+        MissingValues, MissingLabel, ConstantColumn, NearConstantColumn, DuplicateRows, LabelConflict, ClassImbalance, LeakageSuspect,
         IdentifierColumn, Outliers, RareCategories, DistributionShift,
     ];
 

@@ -15,6 +15,8 @@ namespace Lepton.Data.Tables.Inspection;
 /// <param name="ShiftPsi">... and a population stability index at least this is a distribution shift.</param>
 /// <param name="MinRows">Statistical checks (outliers, leakage, shift) need at least this many values.</param>
 /// <param name="MaxRowsPerFinding">Rows listed per finding (the count covers them all).</param>
+/// <param name="MinorityClassShare">A classification label's rarest class under this share of the labelled rows is reported ...</param>
+/// <param name="MinClassRows">... as is one with fewer rows than this (too few for every fold and split to hold some).</param>
 public sealed record TableInspectionOptions(
     double MissingRate = 0.2,
     double NearConstantShare = 0.99,
@@ -26,4 +28,6 @@ public sealed record TableInspectionOptions(
     double ShiftPValue = 1e-3,
     double ShiftPsi = 0.2,
     int MinRows = 20,
-    int MaxRowsPerFinding = 1000);
+    int MaxRowsPerFinding = 1000,
+    double MinorityClassShare = 0.05,
+    int MinClassRows = 10);

@@ -9,7 +9,7 @@ namespace Lepton.Data.Tables.Inspection;
 
 /// <summary>
 /// Looks for problems in a table without changing it: missing values, constant and near-constant columns, duplicate rows,
-/// rows whose features agree but whose labels do not, leakage suspects (a column that predicts the label almost
+/// rows whose features agree but whose labels do not, a rare label class, leakage suspects (a column that predicts the label almost
 /// perfectly on its own, an identifier column), outliers (beyond Tukey's far fences and a robust z-score), rare
 /// categories and, when the table is split, train/test distribution shift per column (KS and PSI for numbers,
 /// chi-square and PSI for categories). Findings name columns and the imported row numbers.
@@ -38,7 +38,11 @@ public static partial class TableInspector
             ColumnFindings(ctx, c, counts, missing, findings);
         }
         RowFindings(ctx, findings);
-        if (label is not null) Leakage(ctx, findings);
+        if (label is not null)
+        {
+            ClassBalance(ctx, findings);
+            Leakage(ctx, findings);
+        }
         foreach (var c in table.Columns) Outliers(ctx, c, findings);
         if (splits is not null) Shift(ctx, splits, findings);
         var ordered = findings.OrderBy(f => IndexOfKind(f.Kind)).ToList();

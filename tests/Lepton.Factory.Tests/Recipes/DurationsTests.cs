@@ -37,7 +37,7 @@ public sealed class DurationsTests
     [InlineData("epoch", "epochs", 1)]
     [InlineData("", "abc", 3)]
     [InlineData("adam", "adam", 0)]
-    public void EditDistance(string a, string b, int d) => Assert.Equal(d, Suggestions.Distance(a, b));
+    public void EditDistance(string a, string b, int d) => Assert.Equal(d, Lepton.Data.EditDistance.Levenshtein(a, b));
 
     [Fact]
     public void SuggestionsOnlyForNearMisses()

@@ -19,7 +19,7 @@ public static class ColumnNameSuggestion
         int bestDistance = int.MaxValue;
         foreach (var column in columns)
         {
-            int d = Distance(wanted, Fold(column));
+            int d = EditDistance.Levenshtein(wanted, Fold(column));
             if (d < bestDistance) (best, bestDistance) = (column, d);
         }
         int allowed = Math.Max(1, wanted.Length / 4);
@@ -43,21 +43,5 @@ public static class ColumnNameSuggestion
                 if (char.IsLetterOrDigit(c) && CharUnicodeInfo.GetUnicodeCategory(c) != UnicodeCategory.NonSpacingMark) sb.Append(c);
         }
         return sb.ToString();
-    }
-
-    // Levenshtein distance (insertions, deletions, substitutions), two rows.
-    private static int Distance(string a, string b)
-    {
-        var previous = new int[b.Length + 1];
-        var current = new int[b.Length + 1];
-        for (int j = 0; j <= b.Length; j++) previous[j] = j;
-        for (int i = 1; i <= a.Length; i++)
-        {
-            current[0] = i;
-            for (int j = 1; j <= b.Length; j++)
-                current[j] = Math.Min(Math.Min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1));
-            (previous, current) = (current, previous);
-        }
-        return previous[b.Length];
     }
 }

@@ -115,7 +115,7 @@ public static class TableDiff
         foreach (var n in common)
         {
             var (a, b) = (from[n], to[n]);
-            var s = new ColumnStatisticsChange(n, a.MissingCount(), b.MissingCount(), Distinct(a), Distinct(b), Mean(a), Mean(b));
+            var s = new ColumnStatisticsChange(n, a.MissingCount(), b.MissingCount(), Inspection.TableInspector.ValueCounts(a).Count, Inspection.TableInspector.ValueCounts(b).Count, Mean(a), Mean(b));
             if (s.MissingFrom != s.MissingTo || s.DistinctFrom != s.DistinctTo || !Equal(s.MeanFrom, s.MeanTo)) statistics.Add(s);
         }
         return new TableDiffReport(from.RowCount, to.RowCount, unchanged, removedRows.Count, addedRows.Count,
@@ -136,13 +136,6 @@ public static class TableDiff
             sb.Append('|');
         }
         return sb.ToString();
-    }
-
-    private static int Distinct(TableColumn c)
-    {
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        for (int r = 0; r < c.Length; r++) if (c.Format(r) is { } v) seen.Add(v);
-        return seen.Count;
     }
 
     private static double? Mean(TableColumn c)

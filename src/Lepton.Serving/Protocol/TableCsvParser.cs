@@ -101,9 +101,7 @@ public static class TableCsvParser
         switch (kind)
         {
             case ColumnKind.Numeric:
-                if (TableValues.TryParseNumber(cell, out double d)
-                    || (decimalComma ? TableValues.TryParseDecimalComma(cell, out d) : TableValues.TryParseGroupedThousands(cell, out d)))
-                    return d;
+                if (TableValues.TryParseCsvNumber(cell, decimalComma, out double d)) return d;
                 break;
             case ColumnKind.Boolean:
                 if (TableValues.TryParseBoolean(cell, out bool b)) return b;

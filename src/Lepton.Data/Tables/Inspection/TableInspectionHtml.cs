@@ -103,9 +103,7 @@ public static class TableInspectionHtml
             }
             default:
             {
-                var counts = new Dictionary<string, int>(StringComparer.Ordinal);
-                for (int r = 0; r < column.Length; r++)
-                    if (column.Format(r) is { } v) counts[v] = counts.GetValueOrDefault(v) + 1;
+                var counts = TableInspector.ValueCounts(column);
                 var top = counts.OrderByDescending(kv => kv.Value).ThenBy(kv => kv.Key, StringComparer.Ordinal).Take(TopCategories)
                     .Select(kv => new Bar(kv.Key.Length > 24 ? kv.Key[..24] + "…" : kv.Key, kv.Value)).ToList();
                 int others = counts.Count - top.Count;

@@ -71,7 +71,7 @@ public static partial class TableInspector
     }
 
     /// <summary>Non-missing values and their counts, by canonical text.</summary>
-    private static Dictionary<string, int> ValueCounts(TableColumn c)
+    internal static Dictionary<string, int> ValueCounts(TableColumn c)
     {
         var counts = new Dictionary<string, int>(StringComparer.Ordinal);
         for (int r = 0; r < c.Length; r++)

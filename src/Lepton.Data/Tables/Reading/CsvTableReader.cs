@@ -121,7 +121,7 @@ internal static class CsvTableReader
                 if (column.Parsed is { } parsed)
                 {
                     if (TableValues.IsMissing(span)) parsed.AddMissing();
-                    else if (TableValues.TryParseNumber(span, out double value) || OtherNotation(span, decimalComma, out value)) parsed.Add(value);
+                    else if (TableValues.TryParseCsvNumber(span, decimalComma, out double value)) parsed.Add(value);
                     else column.StopParsing();
                 }
                 else if (!column.NeedsText)
@@ -136,11 +136,6 @@ internal static class CsvTableReader
         }
         if (header is null) throw new TableReadException($"{file.Name} is empty; a table file starts with a header row naming its columns.");
     }
-
-    // Numbers as spreadsheets write them in some locales: "3,5" where ';' separates (decimal comma), "1,234.5" elsewhere (a
-    // quoted field with thousands grouped). Tried only once the plain notation failed.
-    private static bool OtherNotation(ReadOnlySpan<char> span, bool decimalComma, out double value) =>
-        decimalComma ? TableValues.TryParseDecimalComma(span, out value) : TableValues.TryParseGroupedThousands(span, out value);
 
     // The first row's length estimates the rows of the file (a little over, for shorter rows); capped by the row limit.
     private static void ReserveRows(RawColumn[] columns, long estimate, TableReadOptions options)

@@ -46,6 +46,13 @@ public static class TableValues
         double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out value) && double.IsFinite(value);
 
     /// <summary>
+    /// A number as a CSV cell may hold it: plain (<see cref="TryParseNumber"/>), else with a decimal comma where
+    /// <paramref name="decimalComma"/> (a ';'-separated file), else with its thousands grouped ("1,234.5", a quoted field).
+    /// </summary>
+    public static bool TryParseCsvNumber(ReadOnlySpan<char> text, bool decimalComma, out double value) =>
+        TryParseNumber(text, out value) || (decimalComma ? TryParseDecimalComma(text, out value) : TryParseGroupedThousands(text, out value));
+
+    /// <summary>
     /// A finite number written with a decimal comma, as many locales do ("3,5", "-1.234,5": '.' groups thousands); exactly one
     /// comma, so "1,2,3" is not a number.
     /// </summary>

@@ -18,16 +18,18 @@ public static partial class DataCommand
         var validation = new Option<double>("--validation") { Description = "Fraction for the validation split.", DefaultValueFactory = _ => 0.0 };
         var stratify = new Option<bool>("--stratify") { Description = "Exact proportions per class (old items at a class's split boundary can move when items are added)." };
         var group = new Option<string?>("--group-column") { Description = "Keep all images (or table rows) of one group on one side; for images the imported manifest's 'group' column." };
-        var time = new Option<string?>("--time-column") { Description = "Tables: order rows by this column and put the latest in test (then validation)." };
+        var time = new Option<string?>("--time-column") { Description = "Tables: order rows by this column and put the latest in test (then validation); the import's --time-column is the default." };
+        var shuffle = new Option<bool>("--shuffle") { Description = "Tables: split by hash even though the import named a time column." };
         var folds = new Option<int>("--folds") { Description = "Also assign K folds (by stable hash) to the non-test items.", DefaultValueFactory = _ => 0 };
         var seed = new Option<int>("--seed") { Description = "Seed of the assignment hash.", DefaultValueFactory = _ => 0 };
         var store = RegistryOptions.Store();
         var json = CommonOptions.Json();
         var cmd = new Command("split", """
-            Record a new version of an image data set with train/validation/test splits (and folds), linked to its parent.
-            Each item's side comes from a stable hash of (seed, path or group), so adding images never moves old ones across
-            splits (with --stratify only items at a class's boundary can move, to keep the proportions exact). A table
-            version's rows are hashed by their content (or --group-column); --time-column puts the latest rows in test.
+            Record a new version of a data set (images, text, audio or a table) with train/validation/test splits (and folds),
+            linked to its parent. Each item's side comes from a stable hash of (seed, path or group), so adding images never
+            moves old ones across splits (with --stratify only items at a class's boundary can move, to keep the proportions
+            exact). A table version's rows are hashed by their content (or --group-column); --time-column (by default the
+            import's) puts the latest rows in test, and --shuffle hashes them anyway.
 
             Examples:
               lepton data split photos@2 --test 0.2 --validation 0.1
@@ -38,16 +40,16 @@ public static partial class DataCommand
               lepton data split keywords@1 --test 0.2 --validation 0.1 --group-column speaker
             """);
         cmd.Arguments.Add(reference);
-        foreach (var o in new Option[] { test, validation, stratify, group, time, folds, seed, store, json }) cmd.Options.Add(o);
+        foreach (var o in new Option[] { test, validation, stratify, group, time, shuffle, folds, seed, store, json }) cmd.Options.Add(o);
         cmd.SetAction(p => CommandRunner.Run(async ct =>
         {
             if (await TableVersionAsync(p.GetValue(store), p.GetValue(reference)!, ct) is { } tableVersion)
             {
                 await using var tables = await ModelRegistry.OpenAsync(p.GetValue(store), ct);
                 return await SplitTableAsync(tables, tableVersion, new Data.Tables.Splits.TableSplitOptions(p.GetValue(test), p.GetValue(validation),
-                    p.GetValue(stratify), p.GetValue(group), p.GetValue(time), p.GetValue(folds), p.GetValue(seed)), p.GetValue(json), ct);
+                    p.GetValue(stratify), p.GetValue(group), p.GetValue(time), p.GetValue(folds), p.GetValue(seed), p.GetValue(shuffle)), p.GetValue(json), ct);
             }
-            if (p.GetValue(time) is not null) throw new ArgumentException("--time-column splits tables; image, text and audio data sets have no time column.");
+            if (p.GetValue(time) is not null || p.GetValue(shuffle)) throw new ArgumentException($"{(p.GetValue(shuffle) ? "--shuffle" : "--time-column")} splits tables; image, text and audio data sets have no time column.");
             var options = new SplitOptions(p.GetValue(test), p.GetValue(validation), p.GetValue(stratify), p.GetValue(group) is not null, p.GetValue(folds), p.GetValue(seed));
             await using var registry = await ModelRegistry.OpenAsync(p.GetValue(store), ct);
             var parent = await DatasetReference.Parse(p.GetValue(reference)).ResolveAsync(registry.Store, ct);

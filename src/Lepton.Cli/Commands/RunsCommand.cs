@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Lepton.Cli.Rendering;
+using Lepton.Registry.References;
 using Lepton.Registry.Store;
 using Spectre.Console;
 
@@ -41,7 +42,7 @@ public static class RunsCommand
 
     private static Command Show()
     {
-        var id = new Argument<string>("id") { Description = "Run id (from lepton runs list)." };
+        var id = new Argument<string>("id") { Description = "Run id (from lepton runs list), or any unique start of it." };
         var store = RegistryOptions.Store();
         var json = CommonOptions.Json();
         var cmd = new Command("show", "Show a run: parameters, metrics per epoch and log.\n\nExample:\n  lepton runs show 3f2a9c");
@@ -51,7 +52,7 @@ public static class RunsCommand
         cmd.SetAction(p => CommandRunner.Run(async ct =>
         {
             await using var s = await RegistryOptions.OpenAsync(p.GetValue(store), ct);
-            var run = await s.GetRunAsync(p.GetValue(id)!, ct) ?? throw new KeyNotFoundException($"No run with id '{p.GetValue(id)}'; see lepton runs list.");
+            var run = await RunReference.ResolveAsync(s, p.GetValue(id)!, ct);
             var metrics = await s.GetRunMetricsAsync(run.Id, ct);
             var log = await s.GetRunLogAsync(run.Id, ct);
             if (p.GetValue(json)) { JsonOut.Write(new { run, metrics, log }); return 0; }
@@ -68,7 +69,7 @@ public static class RunsCommand
 
     private static Command Compare()
     {
-        var ids = new Argument<string[]>("ids") { Description = "Two or more run ids.", Arity = new ArgumentArity(2, 20) };
+        var ids = new Argument<string[]>("ids") { Description = "Two or more run ids (or unique starts of them).", Arity = new ArgumentArity(2, 20) };
         var store = RegistryOptions.Store();
         var json = CommonOptions.Json();
         var cmd = new Command("compare", "Compare runs side by side: last value of each metric and the parameters.\n\nExample:\n  lepton runs compare 3f2a9c 8b1d07");
@@ -81,8 +82,8 @@ public static class RunsCommand
             var rows = new List<(RunRecord Run, Dictionary<string, double> Last)>();
             foreach (var id in p.GetValue(ids)!)
             {
-                var run = await s.GetRunAsync(id, ct) ?? throw new KeyNotFoundException($"No run with id '{id}'; see lepton runs list.");
-                var last = (await s.GetRunMetricsAsync(id, ct)).GroupBy(m => m.Key).ToDictionary(g => g.Key, g => g.OrderBy(m => m.Step).Last().Value);
+                var run = await RunReference.ResolveAsync(s, id, ct);
+                var last = (await s.GetRunMetricsAsync(run.Id, ct)).GroupBy(m => m.Key).ToDictionary(g => g.Key, g => g.OrderBy(m => m.Step).Last().Value);
                 rows.Add((run, last));
             }
             if (p.GetValue(json)) { JsonOut.Write(rows.Select(r => new { run = r.Run, last_metrics = r.Last })); return 0; }

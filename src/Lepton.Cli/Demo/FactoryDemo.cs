@@ -40,7 +40,7 @@ internal sealed class FactoryDemo(DemoOptions options)
         await registry.PromoteAsync(model, championVersion, "production", Actor, ct);
         // Staging starts on the champion too, so the canary slot serves it until the loop puts a challenger there.
         await registry.PromoteAsync(model, championVersion, "staging", Actor, ct);
-        Say($"{model}@{championVersion}: test accuracy {champion.TestAccuracy:P2}, run {champion.RunId[..8]}, promoted to production (and staging)");
+        Say($"{model}@{championVersion}: test accuracy {champion.TestAccuracy:P2}, run {champion.RunId}, promoted to production (and staging)");
 
         Step($"serve it (API keys on, 20% canary on {model}@staging, every raw input logged for retraining)");
         using var loggers = LoggerFactory.Create(b => b.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; }).SetMinimumLevel(LogLevel.Warning));

@@ -16,13 +16,13 @@ internal static class TrainedFolderLines
 
     /// <summary>"model folder DIR (with FILE), run ID[, registered as NAME@V]".</summary>
     public static void Folder(string dir, string companion, string runId, ModelVersion? registered) =>
-        AnsiConsole.Console.MarkupLine($"model folder {Markup.Escape(Path.GetFullPath(dir))} (with {Markup.Escape(companion)}), run {runId[..8]}" +
+        AnsiConsole.Console.MarkupLine($"model folder {Markup.Escape(Path.GetFullPath(dir))} (with {Markup.Escape(companion)}), run {runId}" +
                                        (registered is { } r ? $", registered as [bold]{Markup.Escape(r.Model)}@{r.Version}[/]" : ""));
 
     /// <summary>Says a run stopped after <paramref name="epochs"/> epochs without a folder, and returns the cancelled exit code.</summary>
     public static int Cancelled(int epochs, string runId)
     {
-        AnsiConsole.Console.MarkupLine($"cancelled after {epochs} epoch(s); no model folder written, run {runId[..8]}");
+        AnsiConsole.Console.MarkupLine($"cancelled after {epochs} epoch(s); no model folder written, run {runId}");
         return CommandRunner.ExitCancelled;
     }
 }

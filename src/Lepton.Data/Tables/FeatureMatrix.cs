@@ -41,6 +41,12 @@ public sealed record FeatureMatrix
     /// <summary>Indices of the features that hold category codes.</summary>
     public IReadOnlyList<int> CategoricalFeatures { get; }
 
+    /// <summary>
+    /// Whether the rows run from oldest to newest by the table's time column: learners then hold out the latest rows to stop
+    /// early or to cross-validate on, so no model is judged on rows older than the ones it learned from.
+    /// </summary>
+    public bool TimeOrdered { get; init; }
+
     /// <summary>Row <paramref name="row"/>'s values.</summary>
     public ReadOnlySpan<float> Row(int row) => Values.AsSpan(row * Columns, Columns);
 }

@@ -4,8 +4,8 @@ using Lepton.Registry.Store;
 namespace Lepton.Registry.References;
 
 /// <summary>
-/// A data set version as users name it on every <c>lepton data</c> verb: <c>name@3</c>, or <c>name</c> for the latest
-/// version. The text is checked completely before the store is asked.
+/// A data set version as users name it on every <c>lepton data</c> verb: <c>name@3</c>, or <c>name</c> (or <c>name@latest</c>)
+/// for the latest version. The text is checked completely before the store is asked.
 /// </summary>
 public sealed record DatasetReference(string Name, int? Version)
 {
@@ -17,6 +17,7 @@ public sealed record DatasetReference(string Name, int? Version)
         StoreNames.Check(name, "dataset");
         if (at < 0) return new DatasetReference(name, null);
         var number = text[(at + 1)..];
+        if (number == ModelReference.Latest) return new DatasetReference(name, null);
         if (!int.TryParse(number, NumberStyles.None, CultureInfo.InvariantCulture, out int version) || version < 1)
             throw new ArgumentException($"'{text}' is not NAME@VERSION: the version '{number}' is not a number from 1 (e.g. {name}@1); see lepton data list {name}.");
         return new DatasetReference(name, version);

@@ -19,12 +19,15 @@ public enum ModelReferenceKind
 }
 
 /// <summary>
-/// A model as the user names it: <c>name</c>, <c>name@3</c>, <c>name@production</c> or a folder path.
+/// A model as the user names it: <c>name</c> (or <c>name@latest</c>), <c>name@3</c>, <c>name@production</c> or a folder path.
 /// <see cref="Parse"/> checks the text completely before it asks the file system anything, and asks only
 /// whether one already-validated path is a folder.
 /// </summary>
 public sealed record ModelReference(ModelReferenceKind Kind, string? Name, int? Version, string? Alias, string? FolderPath)
 {
+    /// <summary>The word after '@' that names the newest version (<c>churn@latest</c>, as <c>churn</c>); no alias may take it.</summary>
+    public const string Latest = "latest";
+
     /// <summary>Longest accepted reference text (folder paths included).</summary>
     public const int MaxLength = 4096;
 
@@ -110,6 +113,7 @@ public sealed record ModelReference(ModelReferenceKind Kind, string? Name, int? 
             return new(ModelReferenceKind.Version, name, version, null, null);
         }
         ModelName.Validate(suffix, "alias");
+        if (suffix == Latest) return new(ModelReferenceKind.Latest, name, null, null, null);
         return new(ModelReferenceKind.Alias, name, null, suffix, null);
     }
 

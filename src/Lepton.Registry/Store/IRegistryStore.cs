@@ -28,6 +28,8 @@ public interface IRegistryStore : IAsyncDisposable
     Task EndRunAsync(string runId, RunStatus status, string? error, string actor, CancellationToken ct = default);
     Task<RunRecord?> GetRunAsync(string runId, CancellationToken ct = default);
     Task<IReadOnlyList<RunRecord>> ListRunsAsync(int limit = 100, CancellationToken ct = default);
+    /// <summary>Up to <paramref name="limit"/> runs whose id starts with <paramref name="idPrefix"/> (lower-case hex digits only).</summary>
+    Task<IReadOnlyList<RunRecord>> FindRunsAsync(string idPrefix, int limit = 10, CancellationToken ct = default);
     Task<IReadOnlyList<RunMetric>> GetRunMetricsAsync(string runId, CancellationToken ct = default);
     Task<string> GetRunLogAsync(string runId, CancellationToken ct = default);
 

@@ -94,6 +94,17 @@ public abstract partial class SqlRegistryStore
             $"SELECT {RunColumns} FROM runs ORDER BY started_at DESC, id DESC LIMIT @limit", MapRun, ct, ("@limit", limit)), ct);
     }
 
+    public Task<IReadOnlyList<RunRecord>> FindRunsAsync(string idPrefix, int limit = 10, CancellationToken ct = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(idPrefix);
+        CheckLimit(limit);
+        // Hex digits only, so the prefix can hold none of LIKE's wildcards.
+        if (!idPrefix.All(char.IsAsciiHexDigitLower))
+            throw new ArgumentException($"A run id holds lower-case hex digits only, got '{idPrefix}'.", nameof(idPrefix));
+        return ReadAsync<IReadOnlyList<RunRecord>>(async c => await c.QueryAsync(null,
+            $"SELECT {RunColumns} FROM runs WHERE id LIKE @prefix ORDER BY id LIMIT @limit", MapRun, ct, ("@prefix", idPrefix + "%"), ("@limit", limit)), ct);
+    }
+
     public Task<IReadOnlyList<RunMetric>> GetRunMetricsAsync(string runId, CancellationToken ct = default) =>
         ReadAsync<IReadOnlyList<RunMetric>>(async c =>
         {

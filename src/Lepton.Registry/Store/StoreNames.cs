@@ -20,11 +20,12 @@ internal static class StoreNames
         return name;
     }
 
-    /// <summary>Alias names follow the name rule and must not be all digits, which would read as a version number.</summary>
+    /// <summary>Alias names follow the name rule and must not be all digits (a version number) or 'latest' (the newest version).</summary>
     public static string CheckAlias(string? alias)
     {
         alias = Check(alias, "alias");
         if (alias.All(char.IsAsciiDigit)) throw new ArgumentException($"The alias '{alias}' is all digits and would read as a version; pick a word such as 'production'.");
+        if (alias == References.ModelReference.Latest) throw new ArgumentException($"The alias '{alias}' always names the newest version; pick another word such as 'staging'.");
         return alias;
     }
 

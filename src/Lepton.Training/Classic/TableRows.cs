@@ -2,7 +2,10 @@ using Lepton.Data.Tables;
 
 namespace Lepton.Training.Classic;
 
-/// <summary>Row subsets, seeded validation splits and k folds of a <see cref="FeatureMatrix"/>, stratified by class for classification.</summary>
+/// <summary>
+/// Row subsets, validation splits and cross-validation folds of a <see cref="FeatureMatrix"/>: seeded and stratified by class for
+/// classification, or, for a matrix in time order, the latest rows held out (no model is judged on the past it learned after).
+/// </summary>
 public static class TableRows
 {
     /// <summary>The rows <paramref name="rows"/> of <paramref name="matrix"/>, in that order, as a new matrix with the same features.</summary>
@@ -12,7 +15,13 @@ public static class TableRows
         int f = matrix.Columns;
         var values = new float[rows.Length * f];
         for (int i = 0; i < rows.Length; i++) matrix.Row(rows[i]).CopyTo(values.AsSpan(i * f, f));
-        return new FeatureMatrix(values, rows.Length, matrix.FeatureNames, matrix.CategoricalFeatures);
+        return new FeatureMatrix(values, rows.Length, matrix.FeatureNames, matrix.CategoricalFeatures) { TimeOrdered = matrix.TimeOrdered && Ascending(rows) };
+    }
+
+    private static bool Ascending(ReadOnlySpan<int> rows)
+    {
+        for (int i = 1; i < rows.Length; i++) if (rows[i] < rows[i - 1]) return false;
+        return true;
     }
 
     /// <summary>The labels of <paramref name="rows"/>.</summary>
@@ -48,6 +57,49 @@ public static class TableRows
             for (int i = 0; i < order.Length; i++) folds[order[i]] = i % k;
         }
         return folds;
+    }
+
+    /// <summary>
+    /// The (train, test) rows of each of <paramref name="k"/> cross-validation folds of <paramref name="x"/>: the seeded
+    /// <see cref="Folds"/>, each fold tested once against the others; or for a matrix in time order, forward chaining: the rows
+    /// cut into k + 1 blocks in time, fold i trained on blocks 0..i and tested on block i + 1.
+    /// </summary>
+    public static IReadOnlyList<(int[] Train, int[] Test)> CrossValidation(FeatureMatrix x, ReadOnlySpan<float> labels, TabularTask task, int k, int seed)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        if (!x.TimeOrdered)
+        {
+            var folds = Folds(labels, task, k, seed);
+            return [.. Enumerable.Range(0, k).Select(fold => Partition(folds, fold))];
+        }
+        if (k < 2) throw new ArgumentOutOfRangeException(nameof(k), $"k-fold needs k >= 2, got {k}.");
+        int n = labels.Length;
+        if (n < k + 1) throw new ArgumentException($"{k} time-ordered folds need at least {k + 1} rows, got {n}.", nameof(labels));
+        int Start(int block) => (int)((long)block * n / (k + 1));
+        return [.. Enumerable.Range(0, k).Select(i => (Enumerable.Range(0, Start(i + 1)).ToArray(), Enumerable.Range(Start(i + 1), Start(i + 2) - Start(i + 1)).ToArray()))];
+    }
+
+    /// <summary>The rows of fold <paramref name="fold"/> (test) and of every other fold (train).</summary>
+    private static (int[] Train, int[] Test) Partition(int[] folds, int fold)
+    {
+        var train = new List<int>();
+        var test = new List<int>();
+        for (int i = 0; i < folds.Length; i++) (folds[i] == fold ? test : train).Add(i);
+        return ([.. train], [.. test]);
+    }
+
+    /// <summary>
+    /// Rows of <paramref name="x"/> split into (train, validation) with about <paramref name="validationFraction"/> held out:
+    /// the latest rows when the matrix is in time order, else the seeded, stratified <see cref="Split(ReadOnlySpan{float}, TabularTask, double, int)"/>.
+    /// </summary>
+    public static (int[] Train, int[] Validation) Split(FeatureMatrix x, ReadOnlySpan<float> labels, TabularTask task, double validationFraction, int seed)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        if (!x.TimeOrdered) return Split(labels, task, validationFraction, seed);
+        if (!(validationFraction > 0 && validationFraction < 1))
+            throw new ArgumentOutOfRangeException(nameof(validationFraction), $"The validation fraction must lie strictly between 0 and 1, got {validationFraction}.");
+        int n = labels.Length, held = (int)Math.Round(n * validationFraction);
+        return (Enumerable.Range(0, n - held).ToArray(), Enumerable.Range(n - held, held).ToArray());
     }
 
     /// <summary>A seeded split into (train, validation) rows with about <paramref name="validationFraction"/> held out, stratified for classification.</summary>

@@ -33,6 +33,23 @@ public sealed class TableTrainingSetTests
     }
 
     [Fact]
+    public void Build_TimeColumn_TrainingRowsOldestFirstAndMarkedTimeOrdered()
+    {
+        var table = new Table(
+        [
+            new DateTimeColumn("at", [new DateTime(2024, 3, 1), null, new DateTime(2024, 1, 1), new DateTime(2024, 2, 1), new DateTime(2024, 1, 1)]),
+            new NumericColumn("x", [1, 2, 3, 4, 5]),
+            new NumericColumn("y", [10, 20, 30, 40, 50]),
+        ], [1, 2, 3, 4, 5]);
+        var set = TableTrainingSet.Build(table, TableRoles.Apply(table, "y", TableTask.Regression, time: "at"), null);
+        // The row without a time first, then by time, ties in table order.
+        Assert.Equal([2, 3, 5, 4, 1], set.Train.RowNumbers);
+        Assert.Equal([20f, 30f, 50f, 40f, 10f], set.Train.Labels);
+        Assert.True(set.Train.Features.TimeOrdered);
+        Assert.False(TableTrainingSet.Build(table, TableRoles.Apply(table, "y", TableTask.Regression), null).Train.Features.TimeOrdered);
+    }
+
+    [Fact]
     public void Build_NoLabel_Refused()
     {
         var table = new Table([new NumericColumn("x", [1, 2])]);

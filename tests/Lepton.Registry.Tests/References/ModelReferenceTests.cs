@@ -22,6 +22,14 @@ public sealed class ModelReferenceTests
     }
 
     [Fact]
+    public void LatestAfterTheAtNamesTheNewestVersionOfModelsAndDataSets()
+    {
+        Assert.Equal(new ModelReference(ModelReferenceKind.Latest, "cnn", null, null, null), ModelReference.Parse("cnn@latest", new RecordingFolderProbe()));
+        Assert.Equal(new DatasetReference("houses", null), DatasetReference.Parse("houses@latest"));
+        Assert.Equal(new DatasetReference("houses", 2), DatasetReference.Parse("houses@2"));
+    }
+
+    [Fact]
     public void FoldersAreRecognizedByPathShape()
     {
         Assert.Equal(ModelReferenceKind.Folder, ModelReference.Parse("./cnn", new RecordingFolderProbe()).Kind);

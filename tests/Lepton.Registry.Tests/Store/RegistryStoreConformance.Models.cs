@@ -114,6 +114,7 @@ public abstract partial class RegistryStoreConformance
         Assert.Contains("no version 9", (await Assert.ThrowsAsync<KeyNotFoundException>(() => Store.SetAliasAsync("m", "production", 9, Actor))).Message);
         Assert.Contains("no alias", (await Assert.ThrowsAsync<KeyNotFoundException>(() => Store.RollbackAliasAsync("m", "staging", Actor))).Message);
         await Assert.ThrowsAsync<ArgumentException>(() => Store.SetAliasAsync("m", "42", 1, Actor));
+        Assert.Contains("newest version", (await Assert.ThrowsAsync<ArgumentException>(() => Store.SetAliasAsync("m", "latest", 1, Actor))).Message);
         Assert.Null(await Store.GetAliasAsync("m", "production"));
     }
 

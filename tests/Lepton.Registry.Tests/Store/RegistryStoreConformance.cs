@@ -1,3 +1,4 @@
+using Lepton.Registry.References;
 using Lepton.Registry.Store;
 using Xunit.Abstractions;
 
@@ -101,6 +102,28 @@ public abstract partial class RegistryStoreConformance(ITestOutputHelper output)
         Assert.Equal(ulong.MaxValue, ended.Seed);
         Assert.Equal(ended, (await Store.ListRunsAsync()).Single());
         await Assert.ThrowsAsync<InvalidOperationException>(() => Store.EndRunAsync(run.Id, RunStatus.Failed, "again", Actor));
+    }
+
+    [Fact]
+    public async Task A_run_is_found_by_any_unique_start_of_its_id()
+    {
+        // Ids are time ordered: runs started within a minute share their first eight digits.
+        var first = await Store.StartRunAsync("a", "{}", "h", null, null, null, Actor);
+        var second = await Store.StartRunAsync("b", "{}", "h", null, null, null, Actor);
+        int common = 0;
+        while (first.Id[common] == second.Id[common]) common++;
+        Assert.True(common >= 4, $"ids {first.Id} and {second.Id} should share their leading (time) digits");
+        Assert.Equal(first, await RunReference.ResolveAsync(Store, first.Id[..(common + 1)]));
+        Assert.Equal(second, await RunReference.ResolveAsync(Store, second.Id.ToUpperInvariant()));
+        Assert.Equal(second, await RunReference.ResolveAsync(Store, Guid.ParseExact(second.Id, "N").ToString("D")));
+        var ambiguous = await Assert.ThrowsAsync<KeyNotFoundException>(() => RunReference.ResolveAsync(Store, first.Id[..common]));
+        Assert.Contains("starts the ids of 2 runs", ambiguous.Message);
+        Assert.Contains(first.Id, ambiguous.Message);
+        Assert.Contains("No run with id 'ffff'", (await Assert.ThrowsAsync<KeyNotFoundException>(() => RunReference.ResolveAsync(Store, "ffff"))).Message);
+        // LIKE's wildcards never reach the query.
+        Assert.Contains("is not a run id", (await Assert.ThrowsAsync<KeyNotFoundException>(() => RunReference.ResolveAsync(Store, "%"))).Message);
+        Assert.Equal(2, (await Store.FindRunsAsync(first.Id[..common])).Count);
+        await Assert.ThrowsAsync<ArgumentException>(() => Store.FindRunsAsync("0_"));
     }
 
     [Fact]

@@ -153,4 +153,30 @@ public sealed class TabularAutoTests
             Assert.True(perFold.Max() - perFold.Min() <= 1, $"class {c}: [{string.Join(",", perFold)}]");
         }
     }
+
+    [Fact]
+    public void TimeOrderedRows_ValidationAndFoldsHoldOutOnlyLaterRows()
+    {
+        var y = Enumerable.Range(0, 50).Select(i => (float)(i % 2)).ToArray();
+        var x = new FeatureMatrix(new float[50], 50, ["f"]) { TimeOrdered = true };
+        var task = TabularTask.Binary();
+        var (train, valid) = TableRows.Split(x, y, task, 0.2, seed: 3);
+        Assert.Equal(Enumerable.Range(0, 40), train);
+        Assert.Equal(Enumerable.Range(40, 10), valid);
+        var folds = TableRows.CrossValidation(x, y, task, 4, seed: 3);
+        Assert.Equal(4, folds.Count);
+        for (int k = 0; k < 4; k++)
+        {
+            Assert.True(folds[k].Train.Max() < folds[k].Test.Min(), $"fold {k} tests on rows before its training rows");
+            Assert.Equal(Enumerable.Range(0, folds[k].Test.Min()), folds[k].Train);
+        }
+        Assert.Equal(49, folds[^1].Test.Max());
+        Assert.Equal(10, folds[0].Train.Length);
+        // A subset in row order stays in time order; a shuffled one does not.
+        Assert.True(TableRows.Subset(x, [1, 5, 9]).TimeOrdered);
+        Assert.False(TableRows.Subset(x, [5, 1]).TimeOrdered);
+        // Without time order the folds partition the rows, each row tested once.
+        var shuffled = TableRows.CrossValidation(x with { TimeOrdered = false }, y, task, 5, seed: 3);
+        Assert.Equal(Enumerable.Range(0, 50), shuffled.SelectMany(f => f.Test).Order());
+    }
 }

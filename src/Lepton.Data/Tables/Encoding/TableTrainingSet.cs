@@ -1,4 +1,5 @@
 using Lepton.Data.Images.Datasets;
+using Lepton.Data.Tables.Columns;
 using Lepton.Data.Tables.Schema;
 using Lepton.Data.Tables.Splits;
 
@@ -10,7 +11,8 @@ public sealed record EncodedSplit(FeatureMatrix Features, float[] Labels, IReadO
 /// <summary>
 /// A table version turned into what a tabular learner needs: encoders and label encoder fitted on the train split only,
 /// and each split encoded with them. Rows without a label are left out of every split (an inspection reports them as
-/// missing-label); rows whose class was never seen in training are left out of validation and test.
+/// missing-label); rows whose class was never seen in training are left out of validation and test. With a time column the
+/// training rows run from oldest to newest (<see cref="FeatureMatrix.TimeOrdered"/>), so learners hold out the latest.
 /// </summary>
 public sealed record TableTrainingSet(EncoderSet Encoders, LabelEncoder Labels, EncodedSplit Train, EncodedSplit? Validation, EncodedSplit? Test)
 {
@@ -23,7 +25,7 @@ public sealed record TableTrainingSet(EncoderSet Encoders, LabelEncoder Labels, 
         schema = schema.WithColumnsOf(table);
         int[] Rows(string split) => splits is null ? (split == ImageSplits.Train ? [.. Enumerable.Range(0, table.RowCount)] : []) : splits.RowsOf(split);
         var label = table[labelName];
-        var train = table.Take([.. Rows(ImageSplits.Train).Where(r => !label.IsMissing(r))]);
+        var train = table.Take(InTimeOrder(table, schema.TimeColumn, [.. Rows(ImageSplits.Train).Where(r => !label.IsMissing(r))]));
         if (train.RowCount == 0) throw new ArgumentException("No labelled training rows; label some rows, or split with a smaller --test.");
         var encoders = EncoderSet.Fit(train, schema.FeatureColumns(), options);
         var labels = LabelEncoder.Fit(train, schema);
@@ -41,6 +43,22 @@ public sealed record TableTrainingSet(EncoderSet Encoders, LabelEncoder Labels, 
             }
             return new EncodedSplit(encoders.Transform(part), y, part.RowNumbers);
         }
-        return new TableTrainingSet(encoders, labels, Encode(ImageSplits.Train)!, Encode(ImageSplits.Validation), Encode(ImageSplits.Test));
+        var encodedTrain = new EncodedSplit(encoders.Transform(train), labels.Encode(train), train.RowNumbers);
+        if (schema.TimeColumn is { } time && table.HasColumn(time)) encodedTrain = encodedTrain with { Features = encodedTrain.Features with { TimeOrdered = true } };
+        return new TableTrainingSet(encoders, labels, encodedTrain, Encode(ImageSplits.Validation), Encode(ImageSplits.Test));
+    }
+
+    // Oldest first; rows without a time sort first (they can train but never stand for "the latest"), ties keep table order.
+    private static int[] InTimeOrder(Table table, string? timeColumn, int[] rows)
+    {
+        if (timeColumn is null || !table.HasColumn(timeColumn)) return rows;
+        var column = table[timeColumn];
+        double Time(int r) => column switch
+        {
+            DateTimeColumn t => t.Values[r] is { } v ? v.Ticks : double.NegativeInfinity,
+            NumericColumn x => double.IsNaN(x.Values[r]) ? double.NegativeInfinity : x.Values[r],
+            _ => throw new ArgumentException($"The time column '{timeColumn}' is {ColumnKinds.Name(column.Kind)}; a time column holds date-times or numbers. Pin its kind, or import without --time-column."),
+        };
+        return [.. rows.OrderBy(Time)];
     }
 }

@@ -22,8 +22,8 @@ public sealed record TabularAutoOptions(int Folds = 5, int Seed = 0, TimeSpan? B
 public sealed record TabularAutoProgress(string Candidate, int Index, int Candidates, int FoldsDone, int Folds, double FoldScore, TimeSpan Elapsed);
 
 /// <summary>
-/// Tries tabular learners with k-fold cross-validation on the same seeded, stratified folds and refits the best on every
-/// row (ties: the earlier candidate). Candidates run in order while the time budget lasts; the first that can run always
+/// Tries tabular learners with k-fold cross-validation on the same folds (seeded and stratified, or forward in time for rows
+/// in time order) and refits the best on every row (ties: the earlier candidate). Candidates run in order while the time budget lasts; the first that can run always
 /// completes, so there is a result.
 /// </summary>
 public static class TabularAuto
@@ -57,8 +57,9 @@ public static class TabularAuto
         }
         var list = candidates ?? TabularCandidate.Defaults(task, o.Seed, o.NumThreads);
         if (list.Count == 0) throw new ArgumentException("TabularAuto needs at least one candidate, got none.", nameof(candidates));
-        MatrixOf(list[0].Encoding); // checks the labels against the rows before any fold is dealt
-        var folds = TableRows.Folds(labels, task, o.Folds, o.Seed);
+        // Every encoding holds the same rows in the same order, so the first one's folds serve all (and its check of the labels
+        // against the rows comes before any fold is dealt).
+        var folds = TableRows.CrossValidation(MatrixOf(list[0].Encoding), labels, task, o.Folds, o.Seed);
         string metric = task.IsClassification ? "accuracy" : "rmse";
         var clock = Stopwatch.StartNew();
         var scores = new List<CandidateScore>();
@@ -88,7 +89,7 @@ public static class TabularAuto
                 var foldScores = new List<double>();
                 for (int fold = 0; fold < o.Folds; fold++)
                 {
-                    var (train, test) = Rows(folds, fold);
+                    var (train, test) = folds[fold];
                     var model = candidate.Fit(TableRows.Subset(x, train), TableRows.Subset(labels, train), task, budget.Token);
                     var testX = TableRows.Subset(x, test);
                     foldScores.Add(Score(task, model.Predict(testX), TableRows.Subset(labels, test)));
@@ -144,13 +145,5 @@ public static class TabularAuto
             }
         }
         return (double)correct / n;
-    }
-
-    private static (int[] Train, int[] Test) Rows(int[] folds, int fold)
-    {
-        var train = new List<int>();
-        var test = new List<int>();
-        for (int i = 0; i < folds.Length; i++) (folds[i] == fold ? test : train).Add(i);
-        return ([.. train], [.. test]);
     }
 }

@@ -7,7 +7,7 @@ namespace Lepton.Training.Classic.LightGbm;
 
 /// <summary>
 /// Gradient-boosted trees or a random forest with LightGBM's native library: binary, multiclass and regression, NaN as missing,
-/// categorical features split natively, early stopping on a seeded, stratified validation split.
+/// categorical features split natively, early stopping on a seeded, stratified validation split (the latest rows of a matrix in time order).
 /// </summary>
 public static class GradientBoostingLearner
 {
@@ -36,7 +36,7 @@ public static class GradientBoostingLearner
         int iterations;
         if (o.EarlyStoppingRounds > 0)
         {
-            var (train, valid) = TableRows.Split(labels, task, o.ValidationFraction, o.Seed);
+            var (train, valid) = TableRows.Split(x, labels, task, o.ValidationFraction, o.Seed);
             if (valid.Length == 0 || train.Length == 0)
                 throw new ArgumentException($"{x.Rows} rows are too few to hold out a validation share of {o.ValidationFraction}; set EarlyStoppingRounds = 0.", nameof(x));
             var trainX = TableRows.Subset(x, train);

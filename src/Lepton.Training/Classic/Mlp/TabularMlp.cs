@@ -87,7 +87,7 @@ public static class TabularMlp
             var member = o with { Seed = unchecked(o.Seed + m) };
             if (validate)
             {
-                var (fitRows, validRows) = TableRows.Split(labels, task, o.ValidationFraction, member.Seed);
+                var (fitRows, validRows) = TableRows.Split(x, labels, task, o.ValidationFraction, member.Seed);
                 var first = Train(data, fitRows, validRows, o.MaxEpochs, member, batch, ct);
                 networks.Add(refit ? Train(data, all, [], Math.Max(1, first.BestEpoch), member, batch, ct).Network : first.Network);
                 epochs.Add(first.Epochs);

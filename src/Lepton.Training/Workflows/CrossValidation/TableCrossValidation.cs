@@ -11,7 +11,7 @@ namespace Lepton.Training.Workflows.CrossValidation;
 /// <summary>
 /// K-fold cross-validation of a tabular recipe on a table version's training split: the column encoders are fitted on the
 /// whole training split once (as training fits them), the rows dealt into folds stratified by class (<see cref="TableRows.Folds"/>,
-/// the recipe's seed), and the recipe's learner fitted on the other folds and scored on each fold: accuracy and macro F1 for
+/// the recipe's seed; forward in time when the table has a time column, <see cref="TableRows.CrossValidation"/>), and the recipe's learner fitted on the other folds and scored on each fold: accuracy and macro F1 for
 /// classification, RMSE for regression. <c>auto</c> runs its own inner cross-validation inside every fold (nested), so the
 /// spread is honest about the choice of learner too.
 /// </summary>
@@ -29,13 +29,12 @@ public static class TableCrossValidation
         var train = set.Train;
         if (train.Labels.Length < folds)
             throw new ArgumentException($"{train.Labels.Length} training rows cannot fill {folds} folds; use fewer folds.");
-        var assignment = TableRows.Folds(train.Labels, task, folds, recipe.Seed);
+        var assignment = TableRows.CrossValidation(train.Features, train.Labels, task, folds, recipe.Seed);
         var outcomes = new List<FoldOutcome>();
         for (int fold = 0; fold < folds && !ct.IsCancellationRequested; fold++)
         {
             onFoldStart?.Invoke(fold);
-            var trainRows = Enumerable.Range(0, assignment.Length).Where(i => assignment[i] != fold).ToArray();
-            var heldRows = Enumerable.Range(0, assignment.Length).Where(i => assignment[i] == fold).ToArray();
+            var (trainRows, heldRows) = assignment[fold];
             var (model, _, encoding) = TabularTraining.Fit(recipe, mode => TableRows.Subset(encodings[mode].Train.Features, trainRows),
                 TableRows.Subset(train.Labels, trainRows), task, ct);
             var labels = TableRows.Subset(train.Labels, heldRows);

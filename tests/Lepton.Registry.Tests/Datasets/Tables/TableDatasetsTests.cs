@@ -197,4 +197,29 @@ public sealed class TableDatasetsTests : IAsyncLifetime
         Assert.Contains("both the split column and the label column", e.Message);
         Assert.Empty(await _store.ListDatasetVersionsAsync("churn"));
     }
+
+    [Fact]
+    public async Task Split_ImportedWithATimeColumn_LatestRowsInTestUnlessShuffled()
+    {
+        var imported = await Import(options: new TableImportOptions("churned", TimeColumn: "signed_up"));
+        var byTime = await TableDatasets.SplitAsync(_store, _artifacts, imported.Version, new TableSplitOptions(Test: 0.25), "tester");
+        Assert.Contains("time-ordered by signed_up", byTime.Note);
+        var days = ((DateTimeColumn)imported.Table["signed_up"]).Values.Select(d => d!.Value.Day).ToArray();
+        var test = byTime.Splits.RowsOf("test");
+        Assert.True(test.Min(r => days[r]) > byTime.Splits.RowsOf("train").Max(r => days[r]), "every test row is later than every training row");
+
+        var shuffled = await TableDatasets.SplitAsync(_store, _artifacts, imported.Version, new TableSplitOptions(Test: 0.25, Shuffle: true), "tester");
+        Assert.DoesNotContain("time-ordered", shuffled.Note);
+        Assert.NotEqual(test, shuffled.Splits.RowsOf("test"));
+
+        int versions = (await _store.ListDatasetVersionsAsync("churn")).Count;
+        var stratify = await Assert.ThrowsAsync<ArgumentException>(() =>
+            TableDatasets.SplitAsync(_store, _artifacts, imported.Version, new TableSplitOptions(Test: 0.25, Stratify: true), "tester"));
+        Assert.Contains("ordered in time by 'signed_up'", stratify.Message);
+        Assert.Contains("Add --shuffle", stratify.Message);
+        var both = await Assert.ThrowsAsync<ArgumentException>(() =>
+            TableDatasets.SplitAsync(_store, _artifacts, imported.Version, new TableSplitOptions(TimeColumn: "signed_up", Shuffle: true), "tester"));
+        Assert.Contains("drop one", both.Message);
+        Assert.Equal(versions, (await _store.ListDatasetVersionsAsync("churn")).Count);
+    }
 }

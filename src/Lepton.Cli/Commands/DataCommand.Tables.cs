@@ -136,7 +136,7 @@ public static partial class DataCommand
         AnsiConsole.Console.Write(t);
     }
 
-    private static string Num(JsonElement e) => e.GetDouble().ToString("G5", System.Globalization.CultureInfo.InvariantCulture);
+    private static string Num(JsonElement e) => Data.NumberText.Value(e.GetDouble());
 
     private static string Short(string s) => s.Length > 18 ? s[..17] + "…" : s;
 

@@ -70,13 +70,15 @@ public static partial class EvalCommand
         }
         var m = report.Metrics;
         AnsiConsole.MarkupLine($"[bold]{Markup.Escape(report.Model)}[/] on {Markup.Escape(dataName)} ({Markup.Escape(split)}, {m.Count} rows): " +
-                               $"RMSE [bold]{m.Rmse:F4}[/] {Markup.Escape(Range(report.Intervals["rmse"]))}, MAE {m.Mae:F4} {Markup.Escape(Range(report.Intervals["mae"]))}, R² {m.R2:F4} {Markup.Escape(Range(report.Intervals["r2"]))}");
+                               $"RMSE [bold]{R(m.Rmse)}[/] {Markup.Escape(Range(report.Intervals["rmse"]))}, MAE {R(m.Mae)} {Markup.Escape(Range(report.Intervals["mae"]))}, R² {m.R2:F4} {Markup.Escape(Range(report.Intervals["r2"]))}");
         WriteImportance(report.Importance);
         if (written is not null) AnsiConsole.MarkupLine($"Report: [bold]{Markup.Escape(written)}[/]");
         return 0;
     }
 
-    private static string Range(Reports.Statistics.Interval i) => $"[{i.Low:F4}, {i.High:F4}]";
+    private static string Range(Reports.Statistics.Interval i) => $"[{R(i.Low)}, {R(i.High)}]";
+
+    private static string R(double v) => Data.NumberText.Readable(v);
 
     private static async Task<int> TableClassifierReportAsync(ResolvedModel resolved, TableDatasetVersion version, IPredictor predictor, TableInputEncoder encoder,
         string label, string? reportPath, ModelRegistry registry, ReportOptions options, int batchSize, bool json, CancellationToken ct)
@@ -117,7 +119,7 @@ public static partial class EvalCommand
     {
         var t = new Table().Border(TableBorder.Rounded).AddColumn("column").AddColumn(new TableColumn(report.Metric == "accuracy" ? "accuracy drop" : "RMSE rise").RightAligned())
             .AddColumn(new TableColumn("std").RightAligned());
-        foreach (var c in report.Importance) t.AddRow(Markup.Escape(c.Column), c.Drop.ToString("F4"), c.Std.ToString("F4"));
+        foreach (var c in report.Importance) t.AddRow(Markup.Escape(c.Column), R(c.Drop), R(c.Std));
         AnsiConsole.Write(t);
     }
 }

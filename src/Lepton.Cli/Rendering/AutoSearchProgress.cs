@@ -22,7 +22,7 @@ internal sealed class AutoSearchProgress : IProgress<TabularAutoProgress>
             if (_terminal) Console.Error.Write($"\rauto {value.Index}/{value.Candidates}: {value.Candidate}, fold {value.FoldsDone}/{value.Folds} ({elapsed} s)   ");
             return;
         }
-        string mean = (_sum / value.Folds).ToString("0.0000", CultureInfo.InvariantCulture);
+        string mean = Data.NumberText.Readable(_sum / value.Folds);
         // On a terminal the line overwrites the fold line, padded past its end.
         string line = $"auto {value.Index}/{value.Candidates}: {value.Candidate} cross-validated {mean} ({elapsed} s)";
         Console.Error.WriteLine(_terminal ? $"\r{line,-60}" : line);

@@ -41,7 +41,7 @@ internal static class TabularOutcomeView
             var table = new Table().AddColumns("candidate", "features", "cross-validated", "seconds", "note");
             foreach (var s in o.Candidates)
                 table.AddRow(Markup.Escape(s.Name), s.Completed ? Features(s.Input) : "-",
-                    s.Completed ? $"{s.Metric} {s.Mean.ToString("F4", CultureInfo.InvariantCulture)}" : "-",
+                    s.Completed ? $"{s.Metric} {Data.NumberText.Readable(s.Mean)}" : "-",
                     s.Seconds.ToString("F1", CultureInfo.InvariantCulture), Markup.Escape(s.Skipped ?? (s.Name == o.Learner ? "chosen" : "")));
             c.Write(table);
         }

@@ -11,7 +11,7 @@ internal static class TrainedFolderLines
     public static string Metrics(IEnumerable<KeyValuePair<string, double>> metrics, string none)
     {
         var list = metrics.ToList();
-        return list.Count == 0 ? none : string.Join(", ", list.Select(m => $"{m.Key} {m.Value.ToString("F4", CultureInfo.InvariantCulture)}"));
+        return list.Count == 0 ? none : string.Join(", ", list.Select(m => $"{m.Key} {Data.NumberText.Readable(m.Value)}"));
     }
 
     /// <summary>"model folder DIR (with FILE), run ID[, registered as NAME@V]".</summary>

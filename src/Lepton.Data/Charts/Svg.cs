@@ -25,9 +25,11 @@ public static class Svg
     /// <summary>A value that reads back to the same double (for <c>data-*</c> attributes).</summary>
     public static string Exact(double v) => v.ToString("R", CultureInfo.InvariantCulture);
 
-    /// <summary>A short axis-tick label.</summary>
+    /// <summary>A short axis-tick label: thousands as k and millions as M past 10,000 (-226k, 1.25M).</summary>
     public static string Tick(double v) =>
-        Math.Abs(v) >= 1000 ? v.ToString("0", CultureInfo.InvariantCulture)
+        Math.Abs(v) >= 1e6 ? (v / 1e6).ToString("0.##", CultureInfo.InvariantCulture) + "M"
+        : Math.Abs(v) >= 1e4 ? (v / 1e3).ToString("0.#", CultureInfo.InvariantCulture) + "k"
+        : Math.Abs(v) >= 1000 ? v.ToString("0", CultureInfo.InvariantCulture)
         : Math.Abs(v) >= 10 ? v.ToString("0.#", CultureInfo.InvariantCulture)
         : v.ToString("0.###", CultureInfo.InvariantCulture);
 

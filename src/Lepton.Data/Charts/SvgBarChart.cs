@@ -22,7 +22,9 @@ public static class SvgBarChart
         ArgumentNullException.ThrowIfNull(bars);
         double max = options.Max ?? bars.Select(b => b.Value).Where(double.IsFinite).DefaultIfEmpty(0).Max();
         if (!(max > 0)) max = 1;
-        int step = options.BarHeight + 4, width = options.LabelWidth + options.BarWidth + 70, height = bars.Count * step + 4;
+        // Room right of the longest bar for the longest text (about 7.5 px a character at 13 px), so no text is cut off.
+        int textRoom = Math.Max(70, 12 + (int)Math.Ceiling(7.5 * bars.Select(b => (b.Text ?? Tick(b.Value)).Length).DefaultIfEmpty(0).Max()));
+        int step = options.BarHeight + 4, width = options.LabelWidth + options.BarWidth + textRoom, height = bars.Count * step + 4;
         var svg = new StringBuilder();
         svg.Append($"<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart bars\" width=\"{width}\" height=\"{height}\" viewBox=\"0 0 {width} {height}\" role=\"img\" aria-label=\"{Encode(options.Title)}\"");
         AppendData(svg, options.Data).Append('>').Append($"<title>{Encode(options.Title)}</title>");

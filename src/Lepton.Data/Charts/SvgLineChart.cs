@@ -63,9 +63,9 @@ public static class SvgLineChart
         double bottom = o.Height - Bottom, right = o.Width - Right;
         svg.Append($"<g class=\"axes\" stroke=\"#9ca3af\" font-size=\"11\"><line x1=\"{Left}\" y1=\"{Top}\" x2=\"{Left}\" y2=\"{N(bottom)}\"/>")
             .Append($"<line x1=\"{Left}\" y1=\"{N(bottom)}\" x2=\"{N(right)}\" y2=\"{N(bottom)}\"/>");
-        for (int i = 0; i <= Ticks; i++)
+        foreach (double y in NiceTicks(yMin, yMax))
         {
-            double y = yMin + (yMax - yMin) * i / Ticks, py = sy(y);
+            double py = sy(y);
             svg.Append($"<line x1=\"{Left - 4}\" x2=\"{N(right)}\" y1=\"{N(py)}\" y2=\"{N(py)}\" stroke=\"#e5e7eb\"/>")
                 .Append($"<text x=\"{Left - 6}\" y=\"{N(py + 4)}\" text-anchor=\"end\" stroke=\"none\" fill=\"#374151\">{Encode(Tick(y))}</text>");
         }
@@ -130,10 +130,27 @@ public static class SvgLineChart
 
     private static IEnumerable<double> XTicks(ChartOptions o, double min, double max)
     {
-        if (!o.WholeX) return Enumerable.Range(0, Ticks + 1).Select(i => min + (max - min) * i / Ticks);
+        if (!o.WholeX) return NiceTicks(min, max);
         double step = Math.Max(1, Math.Ceiling((max - min) / Ticks));
         var ticks = new List<double>();
         for (double x = Math.Ceiling(min); x <= max; x += step) ticks.Add(x);
+        return ticks;
+    }
+
+    /// <summary>
+    /// About <see cref="Ticks"/> round values inside [min, max]: multiples of 1, 2, 2.5 or 5 times a power of ten (-200k,
+    /// -150k, ... rather than -226,046, -170,702, ...), so a reader can interpolate; the scale itself stays as it is.
+    /// </summary>
+    internal static IReadOnlyList<double> NiceTicks(double min, double max)
+    {
+        double raw = (max - min) / Ticks;
+        if (!(raw > 0) || !double.IsFinite(raw)) return [min];
+        double power = Math.Pow(10, Math.Floor(Math.Log10(raw)));
+        double step = new[] { 1, 2, 2.5, 5, 10 }.Select(m => m * power).MinBy(s => Math.Abs(Math.Log(s / raw)));
+        var ticks = new List<double>();
+        double first = Math.Ceiling(min / step - 1e-9);
+        for (int i = 0; (first + i) * step <= max + step * 1e-9; i++)
+            ticks.Add(first + i == 0 ? 0 : (first + i) * step);
         return ticks;
     }
 

@@ -103,7 +103,7 @@ public static class TableDiff
             {
                 if (to[id].Format(r) is not { } v || !removedById.Remove(v, out int old)) continue;
                 changed.Add(new ChangedRow(v, from.RowNumbers[old], to.RowNumbers[r],
-                    [.. common.Select(n => new CellChange(n, from[n].Format(old), to[n].Format(r))).Where(c => c.From != c.To)]));
+                    [.. common.Select(n => new CellChange(n, from[n].Display(old), to[n].Display(r))).Where(c => c.From != c.To)]));
                 pairedFrom.Add(old);
                 pairedTo.Add(r);
             }

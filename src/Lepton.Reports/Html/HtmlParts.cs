@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
+using Lepton.Data;
 using Lepton.Data.Charts;
 using Lepton.Reports.Evaluation;
 using Lepton.Reports.Lineage;
@@ -59,7 +60,7 @@ internal static class HtmlParts
 
     public static void IntervalCell(StringBuilder html, Interval? interval)
     {
-        if (interval is { } i && double.IsFinite(i.Low)) html.Append("<td>").Append(F(i.Low)).Append(" – ").Append(F(i.High)).Append("</td>");
+        if (interval is { } i && double.IsFinite(i.Low)) html.Append("<td>").Append(NumberText.Readable(i.Low)).Append(" – ").Append(NumberText.Readable(i.High)).Append("</td>");
         else html.Append("<td class=\"muted\">–</td>");
     }
 

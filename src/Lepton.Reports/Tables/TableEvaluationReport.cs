@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json.Nodes;
+using Lepton.Data;
 using Lepton.Data.Charts;
 using Lepton.Data.Tables;
 using Lepton.Data.Tables.Columns;
@@ -67,7 +68,7 @@ public sealed record TableEvaluationReport(string Model, string Data, string Spl
     {
         var html = Begin($"{Model} on {Data}");
         html.Append($"<h1>{E(Model)} on {E(Data)}</h1>");
-        html.Append($"<p>{E(Split)} split, {Count(Rows)} labelled rows. {E(Metric)}: <b>{F(Value)}</b></p>");
+        html.Append($"<p>{E(Split)} split, {Count(Rows)} labelled rows. {E(Metric)}: <b>{NumberText.Readable(Value)}</b></p>");
         html.Append("<h2>Permutation importance</h2>").Append(ImportanceHtml());
         JsonBlock(html, "evaluation", Json());
         return End(html);
@@ -83,9 +84,9 @@ public sealed record TableEvaluationReport(string Model, string Data, string Spl
         string what = Metric == "accuracy" ? "drop in accuracy" : "rise in RMSE";
         html.Append($"<p>The {what} on the {E(Split)} rows ({Count(Rows)}) when one column's values are shuffled across the rows ({Repeats} shuffles each, mean ± std).</p>");
         html.Append(SvgBarChart.Render(new BarChartOptions($"Permutation importance ({what})", LabelWidth: 180, Data: new Dictionary<string, string> { ["chart"] = "importance" }),
-            [.. Importance.Select(c => new Bar(c.Column, c.Drop, $"{F(c.Drop)} ± {F(c.Std)}"))]));
+            [.. Importance.Select(c => new Bar(c.Column, c.Drop, $"{NumberText.Readable(c.Drop)} ± {NumberText.Readable(c.Std)}"))]));
         html.Append("<table class=\"importance\"><tr><th>column</th><th>").Append(E(what)).Append("</th><th>std</th></tr>");
-        foreach (var c in Importance) html.Append($"<tr data-column=\"{E(c.Column)}\" data-drop=\"{X(c.Drop)}\"><td>{E(c.Column)}</td><td>{F(c.Drop)}</td><td>{F(c.Std)}</td></tr>");
+        foreach (var c in Importance) html.Append($"<tr data-column=\"{E(c.Column)}\" data-drop=\"{X(c.Drop)}\"><td>{E(c.Column)}</td><td>{NumberText.Readable(c.Drop)}</td><td>{NumberText.Readable(c.Std)}</td></tr>");
         return html.Append("</table>").ToString();
     }
 

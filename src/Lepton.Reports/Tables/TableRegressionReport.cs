@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json.Nodes;
+using Lepton.Data;
 using Lepton.Data.Charts;
 using Lepton.Data.Tables;
 using Lepton.Data.Tables.Columns;
@@ -129,7 +130,7 @@ public sealed class TableRegressionReport
         {
             var interval = Intervals[key];
             html.Append("<tr class=\"metric\" data-metric=\"").Append(key).Append("\" data-value=\"").Append(X(value)).Append("\" data-low=\"").Append(X(interval.Low))
-                .Append("\" data-high=\"").Append(X(interval.High)).Append("\"><td>").Append(label).Append("</td><td>").Append(F(value)).Append("</td>");
+                .Append("\" data-high=\"").Append(X(interval.High)).Append("\"><td>").Append(label).Append("</td><td>").Append(NumberText.Readable(value)).Append("</td>");
             IntervalCell(html, interval);
             html.Append("</tr>");
         }
@@ -155,8 +156,8 @@ public sealed class TableRegressionReport
         foreach (int i in Worst)
         {
             html.Append("<figure data-index=\"").Append(i).Append("\" data-label=\"").Append(X(Labels[i])).Append("\" data-predicted=\"").Append(X(Predicted[i]))
-                .Append("\">").Append(views.Html(i)).Append("<figcaption>row ").Append(Rows.RowNumbers[i]).Append(": true ").Append(F(Labels[i]))
-                .Append(", predicted <b>").Append(F(Predicted[i])).Append("</b> (residual ").Append(F(Predicted[i] - Labels[i])).Append(")</figcaption></figure>");
+                .Append("\">").Append(views.Html(i)).Append("<figcaption>row ").Append(Rows.RowNumbers[i]).Append(": true ").Append(NumberText.Readable(Labels[i]))
+                .Append(", predicted <b>").Append(NumberText.Readable(Predicted[i])).Append("</b> (residual ").Append(NumberText.Readable(Predicted[i] - Labels[i])).Append(")</figcaption></figure>");
         }
         html.Append("</div></section>");
         JsonBlock(html, "evaluation-json", Json());

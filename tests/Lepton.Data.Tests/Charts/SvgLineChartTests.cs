@@ -67,7 +67,29 @@ public sealed class SvgLineChartTests
         var series = new ChartSeries("loss", [new(1, 1), new(2, 0.5), new(3, 0.2)]);
         var whole = SvgLineChart.Render(Options with { WholeX = true }, [series]);
         Assert.Equal(["1", "2", "3"], Regex.Matches(whole, "y=\"232\" text-anchor=\"middle\" stroke=\"none\" fill=\"#374151\">([^<]*)<").Select(m => m.Groups[1].Value));
-        Assert.Contains(">1.4<", SvgLineChart.Render(Options, [series]));
+        Assert.Contains(">1.5<", SvgLineChart.Render(Options, [series]));
+    }
+
+    [Theory]
+    [InlineData(-226046, 50675, "-200000 -150000 -100000 -50000 0 50000")]
+    [InlineData(0, 1, "0 0.2 0.4 0.6 0.8 1")]
+    [InlineData(88710, 737590, "100000 200000 300000 400000 500000 600000 700000")]
+    [InlineData(-0.37, 0.41, "-0.2 0 0.2 0.4")]
+    [InlineData(3, 3, "3")]
+    public void NiceTicks_AreRoundMultiplesInsideTheRange(double min, double max, string expected)
+    {
+        var ticks = SvgLineChart.NiceTicks(min, max);
+        Assert.Equal(expected, string.Join(" ", ticks.Select(t => Math.Round(t, 9).ToString(System.Globalization.CultureInfo.InvariantCulture))));
+        Assert.All(ticks, t => Assert.InRange(t, min - 1e-9, max + 1e-9));
+    }
+
+    [Fact]
+    public void AxisLabels_ShortenThousandsAndMillions()
+    {
+        Assert.Equal("-200k", Svg.Tick(-200000));
+        Assert.Equal("1.25M", Svg.Tick(1250000));
+        Assert.Equal("5456", Svg.Tick(5456));
+        Assert.Equal("0.125", Svg.Tick(0.125));
     }
 
     [Fact]

@@ -23,6 +23,10 @@ public sealed class DateTimeColumn : TableColumn
 
     public override string? Format(int row) => Values[row]?.ToString("o", CultureInfo.InvariantCulture);
 
+    /// <summary>Midnight as the date alone, else the time without an offset (all are UTC) and without zero fractions: lossless.</summary>
+    public override string? Display(int row) => Values[row] is not { } t ? null
+        : t.ToString(t.TimeOfDay == TimeSpan.Zero ? "yyyy-MM-dd" : "yyyy-MM-dd HH:mm:ss.FFFFFF", CultureInfo.InvariantCulture);
+
     public override TableColumn Take(IReadOnlyList<int> rows)
     {
         var v = new DateTime?[rows.Count];

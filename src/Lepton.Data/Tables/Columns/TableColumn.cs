@@ -24,6 +24,9 @@ public abstract class TableColumn(string name, ColumnKind kind)
     /// </summary>
     public abstract string? Format(int row);
 
+    /// <summary>Row <paramref name="row"/> as a person reads it (pages, previews, diffs); as <see cref="Format"/> unless a kind has a plainer form.</summary>
+    public virtual string? Display(int row) => Format(row);
+
     /// <summary>A column of the rows at <paramref name="rows"/> (positions in this column), in that order.</summary>
     public abstract TableColumn Take(IReadOnlyList<int> rows);
 

@@ -165,7 +165,7 @@ public static class TableInspectionHtml
             html.Append("<tr><td>").Append(row.ToString(Inv)).Append("</td>");
             foreach (var name in shown)
             {
-                var value = Cell(table[name], p);
+                var value = table[name].Display(p);
                 html.Append(concerned.Contains(name) ? "<td class=\"hit\">" : "<td>")
                     .Append(value is null ? "<span class=\"dim\">missing</span>" : E(value.Length > 40 ? value[..40] + "…" : value)).Append("</td>");
             }
@@ -177,10 +177,6 @@ public static class TableInspectionHtml
             html.Append("<div class=\"dim\">").Append(MaxPreviewRows).Append(" of its ").Append(f.RowCount.ToString("N0", Inv)).Append(" rows shown.</div>");
     }
 
-    // A time without its zero fractions and offset (the stored form is round-trip ISO 8601), midnight as the date alone.
-    private static string? Cell(TableColumn column, int row) => column is DateTimeColumn times
-        ? times.Values[row] is { } t ? t.ToString(t.TimeOfDay == TimeSpan.Zero ? "yyyy-MM-dd" : "yyyy-MM-dd HH:mm:ss", Inv) : null
-        : column.Format(row);
 
     private static string SplitText(TableSplits splits) =>
         string.Join(", ", splits.Counts().Select(kv => $"{kv.Key} {kv.Value.ToString("N0", Inv)}"));

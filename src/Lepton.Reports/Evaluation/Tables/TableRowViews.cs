@@ -32,7 +32,7 @@ public sealed class TableRowViews(Table table) : IExampleViews
         html.Append("</tr><tr>");
         foreach (var c in columns)
         {
-            string? value = c.IsMissing(index) ? null : c.Format(index);
+            string? value = c.IsMissing(index) ? null : c.Display(index);
             html.Append("<td data-column=\"").Append(E(Cut(c.Name))).Append("\">").Append(value is null ? "<span class=\"muted\">missing</span>" : E(Cut(value))).Append("</td>");
         }
         if (table.Columns.Count > MaxColumns) html.Append("<td></td>");

@@ -93,7 +93,12 @@ internal static class MonitorView
         c.Write(Traffic(report));
         c.Write(Drift(report));
         if (report.Versions.Append(report.Overall).Any(v => v.TextDrift is not null)) c.Write(TextDriftTable(report));
-        if (report.Overall.Features.Count > 0) c.Write(FeatureDriftTable(report.Overall));
+        if (report.Overall.Features.Count > 0)
+        {
+            c.Write(FeatureDriftTable(report.Overall));
+            foreach (var time in report.Overall.Features.Where(f => f.Time))
+                c.MarkupLine($"[dim]{Markup.Escape(time.Column)} is the table's time column: live rows are newer than training's by nature, so its drift is not counted in the largest PSI or in drift rules.[/]");
+        }
         if (MonitorLiveView.Table(report) is { } live) c.Write(live);
         if (report.Overall.LiveError is { Targets.Count: > 1 } error) c.Write(MonitorLiveView.Targets(error));
         else if (report.Overall.Task != "regression") c.Write(Classes(report.Overall));
@@ -125,9 +130,9 @@ internal static class MonitorView
         var t = Columns("input PSI (max)", "KS D (max)", "prediction PSI", "chi2", "chi2 p");
         foreach (var v in report.Versions.Append(report.Overall))
         {
-            // A table model's inputs are its columns: the largest column drift stands for the version.
+            // A table model's inputs are its columns: the largest column drift (but the time column's) stands for the version.
             IReadOnlyList<InputDrift> inputs = v.Features.Count > 0
-                ? [.. v.Features.Select(f => new InputDrift(f.Column, f.Psi, f.KsStatistic ?? 0, f.KsPValue ?? 1))]
+                ? [.. v.Features.Where(f => !f.Time).Select(f => new InputDrift(f.Column, f.Psi, f.KsStatistic ?? 0, f.KsPValue ?? 1))]
                 : v.InputDrift;
             var psi = inputs.Count > 0 ? inputs.MaxBy(d => d.Psi) : null;
             var ks = inputs.Count > 0 ? inputs.MaxBy(d => d.KsStatistic) : null;
@@ -151,7 +156,7 @@ internal static class MonitorView
         foreach (var f in v.Features.OrderByDescending(f => f.Psi))
         {
             string psi = Number(f.Psi, "0.###");
-            t.AddRow(Markup.Escape(f.Column), f.Kind, f.Psi > 0.2 ? $"[red]{psi}[/]" : psi,
+            t.AddRow(Markup.Escape(f.Column), f.Time ? $"{f.Kind} (time)" : f.Kind, f.Psi > 0.2 && !f.Time ? $"[red]{psi}[/]" : psi,
                 f.KsStatistic is { } d ? Number(d, "0.###") : "-", f.KsPValue is { } kp ? Number(kp, "0.####") : "-",
                 f.ChiSquare is { } chi ? Number(chi, "0.#") : "-", f.ChiSquarePValue is { } cp ? Number(cp, "0.####") : "-",
                 $"{Number(f.ReferenceMissingRate * 100, "0.#")}% → {Number(f.LiveMissingRate * 100, "0.#")}%");

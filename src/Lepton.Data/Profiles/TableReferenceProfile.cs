@@ -8,8 +8,10 @@ namespace Lepton.Data.Profiles;
 /// One feature column of a table model's training rows: its kind, the share of missing values, the decile profile of its numbers
 /// (numeric columns; date-times as seconds since 1970) or the share of each category (categorical and boolean columns; the
 /// most frequent <see cref="TableReferenceProfile.MaxCategories"/>, the rest pooled as <see cref="TableReferenceProfile.Other"/>).
+/// <paramref name="Time"/> marks the table's time column, whose live values are newer than training's by nature.
 /// </summary>
-public sealed record TableColumnProfile(string Name, string Kind, double MissingRate, StatisticProfile? Numbers, IReadOnlyDictionary<string, double>? Categories)
+public sealed record TableColumnProfile(string Name, string Kind, double MissingRate, StatisticProfile? Numbers, IReadOnlyDictionary<string, double>? Categories,
+    bool Time = false)
 {
     /// <summary>True when the column is profiled by its numbers (PSI and KS), false when by its categories (PSI and chi-square).</summary>
     [System.Text.Json.Serialization.JsonIgnore]
@@ -61,8 +63,12 @@ public sealed record TableReferenceProfile(IReadOnlyList<TableColumnProfile> Col
     /// <summary>The bucket of categories a profile does not list (rare in training, or never seen).</summary>
     public const string Other = "<other>";
 
-    /// <summary>Profiles the feature columns <paramref name="columns"/> of <paramref name="rows"/> (the training rows).</summary>
-    public static TableReferenceProfile Build(Table rows, IReadOnlyList<string> columns, IReadOnlyList<double>? regressionPredictions = null)
+    /// <summary>
+    /// Profiles the feature columns <paramref name="columns"/> of <paramref name="rows"/> (the training rows); the one named
+    /// <paramref name="timeColumn"/> is marked <see cref="TableColumnProfile.Time"/>.
+    /// </summary>
+    public static TableReferenceProfile Build(Table rows, IReadOnlyList<string> columns, IReadOnlyList<double>? regressionPredictions = null,
+        string? timeColumn = null)
     {
         ArgumentNullException.ThrowIfNull(rows);
         ArgumentNullException.ThrowIfNull(columns);
@@ -72,7 +78,7 @@ public sealed record TableReferenceProfile(IReadOnlyList<TableColumnProfile> Col
         var errors = new Exception?[columns.Count];
         Parallel.For(0, columns.Count, i =>
         {
-            try { profiles[i] = ProfileColumn(rows, columns[i]); }
+            try { profiles[i] = ProfileColumn(rows, columns[i]) with { Time = columns[i] == timeColumn }; }
             catch (Exception e) { errors[i] = e; }
         });
         if (errors.FirstOrDefault(e => e is not null) is { } first) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(first);

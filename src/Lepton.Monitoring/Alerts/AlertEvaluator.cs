@@ -69,7 +69,7 @@ public static class AlertEvaluator
         };
     }
 
-    // One table column's drift metric (or the largest over the columns for "max"); null when no column matches or none measures it.
+    // One table column's drift metric (or the largest over the columns but the time column for "max"); null when no column matches or none measures it.
     private static double? FeatureValue(IReadOnlyList<FeatureDrift> features, string prefix, string column)
     {
         Func<FeatureDrift, double?> metric = prefix switch
@@ -78,7 +78,7 @@ public static class AlertEvaluator
             "drift.ks.feature." => f => f.KsStatistic,
             _ => f => f.MissingRateChange,
         };
-        var chosen = column == "max" ? features : features.Where(f => f.Column.Equals(column, StringComparison.OrdinalIgnoreCase)).ToList();
+        IReadOnlyList<FeatureDrift> chosen = column == "max" ? [.. features.Where(f => !f.Time)] : features.Where(f => f.Column.Equals(column, StringComparison.OrdinalIgnoreCase)).ToList();
         var values = chosen.Select(metric).OfType<double>().ToList();
         return values.Count > 0 ? values.Max() : null;
     }

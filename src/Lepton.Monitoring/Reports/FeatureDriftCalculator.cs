@@ -31,7 +31,7 @@ internal static class FeatureDriftCalculator
             if (column.Numbers is { Proportions.Length: > 0 } profile && numbers.Count > 0)
             {
                 var (psi, ks) = Compare(profile, numbers);
-                drift.Add(new FeatureDrift(column.Name, column.Kind, psi, ks.Statistic, ks.PValue, null, null, column.MissingRate, liveMissing));
+                drift.Add(new FeatureDrift(column.Name, column.Kind, psi, ks.Statistic, ks.PValue, null, null, column.MissingRate, liveMissing, column.Time));
             }
             else if (column.Categories is { Count: > 0 } shares && categories.Count > 0)
             {
@@ -42,12 +42,12 @@ internal static class FeatureDriftCalculator
                 double sum = expected.Sum();
                 var chi = ChiSquare.GoodnessOfFit(observed, [.. expected.Select(p => p / sum)]);
                 double psi = PopulationStabilityIndex.Compute([.. names.Select(n => shares[n])], [.. observed.Select(c => (double)c)]);
-                drift.Add(new FeatureDrift(column.Name, column.Kind, psi, null, null, chi.Statistic, chi.PValue, column.MissingRate, liveMissing));
+                drift.Add(new FeatureDrift(column.Name, column.Kind, psi, null, null, chi.Statistic, chi.PValue, column.MissingRate, liveMissing, column.Time));
             }
             else
             {
                 // Nothing to bin on one side (every value missing): only the missing rate speaks.
-                drift.Add(new FeatureDrift(column.Name, column.Kind, 0, null, null, null, null, column.MissingRate, liveMissing));
+                drift.Add(new FeatureDrift(column.Name, column.Kind, 0, null, null, null, null, column.MissingRate, liveMissing, column.Time));
             }
         }
         return drift;

@@ -41,11 +41,11 @@ public sealed record VersionReport(
 {
     /// <summary>
     /// The largest input PSI: of the input statistics, for a text model of the token-frequency and script mixes, for a table model of
-    /// its feature columns; null without drift.
+    /// its feature columns but the time column; null without drift.
     /// </summary>
     public double? MaxInputPsi =>
         InputDrift.Select(d => d.Psi).Concat(TextDrift is { } t ? [t.TokenFrequencyPsi, t.ScriptMixPsi] : [])
-            .Concat(Features.Select(f => f.Psi)).DefaultIfEmpty(double.NaN).Max() is var m && double.IsNaN(m) ? null : m;
+            .Concat(Features.Where(f => !f.Time).Select(f => f.Psi)).DefaultIfEmpty(double.NaN).Max() is var m && double.IsNaN(m) ? null : m;
 
     /// <summary>A table model's per-column drift (empty for other models).</summary>
     [System.Text.Json.Serialization.JsonIgnore]
@@ -55,10 +55,11 @@ public sealed record VersionReport(
 /// <summary>
 /// Drift of one feature column of a table model against its training rows: PSI (numbers over the reference deciles, categories
 /// over the reference categories), a KS test (numbers and date-times) or a chi-square test (categories and booleans), and the
-/// missing rate in training and live.
+/// missing rate in training and live. <paramref name="Time"/>: the table's time column, newer in live traffic by nature, so its
+/// drift is shown but counts neither in <see cref="VersionReport.MaxInputPsi"/> nor in a rule over every column.
 /// </summary>
 public sealed record FeatureDrift(string Column, string Kind, double Psi, double? KsStatistic, double? KsPValue, double? ChiSquare, double? ChiSquarePValue,
-    double ReferenceMissingRate, double LiveMissingRate)
+    double ReferenceMissingRate, double LiveMissingRate, bool Time = false)
 {
     /// <summary>How far the missing rate moved (absolute, in rate units).</summary>
     public double MissingRateChange => Math.Abs(LiveMissingRate - ReferenceMissingRate);

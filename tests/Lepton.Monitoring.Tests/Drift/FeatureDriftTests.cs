@@ -85,15 +85,39 @@ public sealed class FeatureDriftTests
     }
 
     [Fact]
+    public void TheTimeColumn_DriftsAsShownButCountsNeitherInTheMaxNorInRulesOverEveryColumn()
+    {
+        // Live rows from the year after training, as every served table with a time column sees: only the time moved.
+        var reference = TableReferenceProfile.Build(Training(2000, 1), ["income", "plan", "joined"], timeColumn: "joined");
+        Assert.Equal([false, false, true], reference.Columns.Select(c => c.Time));
+        var live = Live(500, 2);
+        foreach (var row in live) ((Dictionary<string, object?>)row)["joined"] = DateTime.Parse((string)row["joined"]!, null, System.Globalization.DateTimeStyles.RoundtripKind).AddYears(2).ToString("o");
+        var features = FeatureDriftCalculator.Columns(reference, live);
+        var joined = features.Single(f => f.Column == "joined");
+        Assert.True(joined.Time);
+        Assert.True(joined.Psi > 1, $"joined PSI {joined.Psi:F3}");
+        var report = new VersionReport("m", 1, 500, 1, 0, 0, 1, 1, 1, new Dictionary<string, double>(), new Dictionary<string, double>(), [], null, null,
+            FeatureDrift: features);
+        Assert.True(report.MaxInputPsi < 0.1, $"largest PSI {report.MaxInputPsi:F3}");
+        Assert.True(AlertEvaluator.ValueOf(report, AlertRule.Parse("drift.psi.feature.max > 0.2")) < 0.1);
+        Assert.Equal(joined.Psi, AlertEvaluator.ValueOf(report, AlertRule.Parse("drift.psi.feature.joined > 0.2")));
+        // The same drift in a column that is not the time column counts.
+        var plain = FeatureDriftCalculator.Columns(Reference(), live);
+        Assert.False(plain.Single(f => f.Column == "joined").Time);
+        Assert.True(new VersionReport("m", 1, 500, 1, 0, 0, 1, 1, 1, new Dictionary<string, double>(), new Dictionary<string, double>(), [], null, null,
+            FeatureDrift: plain).MaxInputPsi > 1);
+    }
+
+    [Fact]
     public void TheTableSection_SurvivesReferenceJson()
     {
         string dir = Directory.CreateTempSubdirectory("lepton-table-reference").FullName;
         try
         {
-            var table = Reference();
+            var table = TableReferenceProfile.Build(Training(2000, 1), ["income", "plan", "joined"], timeColumn: "joined");
             ReferenceProfile.ForTable(100, table, ["no", "yes"], [60, 40], [55, 45]).Save(dir);
             var loaded = ReferenceProfile.Load(dir)!.Table!;
-            Assert.Equal(table.Columns.Select(c => (c.Name, c.Kind, c.MissingRate)), loaded.Columns.Select(c => (c.Name, c.Kind, c.MissingRate)));
+            Assert.Equal(table.Columns.Select(c => (c.Name, c.Kind, c.MissingRate, c.Time)), loaded.Columns.Select(c => (c.Name, c.Kind, c.MissingRate, c.Time)));
             Assert.Equal(table.Columns[1].Categories!.OrderBy(k => k.Key), loaded.Columns[1].Categories!.OrderBy(k => k.Key));
             Assert.Equal(table.Columns[0].Numbers!.CutPoints, loaded.Columns[0].Numbers!.CutPoints);
         }

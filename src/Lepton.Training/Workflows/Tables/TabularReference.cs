@@ -14,7 +14,8 @@ namespace Lepton.Training.Workflows.Tables;
 /// </summary>
 public static class TabularReference
 {
-    public static ReferenceProfile Build(Table table, TableSplits? splits, TableTrainingSet set, ITabularModel model, TabularTask task)
+    /// <summary>The reference of <paramref name="model"/>; <paramref name="timeColumn"/> (the table's, when it has one) is profiled as its time.</summary>
+    public static ReferenceProfile Build(Table table, TableSplits? splits, TableTrainingSet set, ITabularModel model, TabularTask task, string? timeColumn = null)
     {
         ArgumentNullException.ThrowIfNull(table);
         ArgumentNullException.ThrowIfNull(set);
@@ -24,7 +25,7 @@ public static class TabularReference
         var predictions = model.Predict(heldOut.Features);
         if (!task.IsClassification)
         {
-            var profile = TableReferenceProfile.Build(trainRows, set.Encoders.Columns, predictions);
+            var profile = TableReferenceProfile.Build(trainRows, set.Encoders.Columns, predictions, timeColumn);
             return ReferenceProfile.ForTable(heldOut.Labels.Length, profile, [], [], []);
         }
         int k = task.ClassCount;
@@ -32,7 +33,7 @@ public static class TabularReference
         var predictedCounts = new long[k];
         foreach (var y in heldOut.Labels) labelCounts[(int)y]++;
         for (int r = 0; r < heldOut.Labels.Length; r++) predictedCounts[Predicted(predictions, r, k)]++;
-        return ReferenceProfile.ForTable(heldOut.Labels.Length, TableReferenceProfile.Build(trainRows, set.Encoders.Columns), task.ClassNames, labelCounts, predictedCounts);
+        return ReferenceProfile.ForTable(heldOut.Labels.Length, TableReferenceProfile.Build(trainRows, set.Encoders.Columns, timeColumn: timeColumn), task.ClassNames, labelCounts, predictedCounts);
     }
 
     /// <summary>

@@ -63,7 +63,7 @@ public static class TabularTraining
         RemoveModelMarkers(outDir);
         model.Save(outDir);
         set.Encoders.Save(Path.Combine(outDir, EncodersFile));
-        TabularReference.Build(data.Table, data.Splits, set, model, task).Save(outDir);
+        TabularReference.Build(data.Table, data.Splits, set, model, task, data.Schema.TimeColumn).Save(outDir);
         return new TabularOutcome(model, model.Learner, metrics, candidates, train.Labels.Length, test?.Labels.Length ?? 0, clock.Elapsed);
     }
 

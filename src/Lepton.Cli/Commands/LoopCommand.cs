@@ -25,9 +25,9 @@ public static class LoopCommand
         mode.AcceptOnlyFromAmong("fine-tune", "scratch");
         var epochs = new Option<int>("--epochs") { Description = "Challenger training epochs.", DefaultValueFactory = _ => 3 };
         var lr = new Option<double>("--lr") { Description = "Challenger learning rate (Adam).", DefaultValueFactory = _ => 1e-3 };
-        var margin = new Option<double>("--margin") { Description = "Accuracy by which the challenger must beat the champion on held-out feedback.", DefaultValueFactory = _ => 0.01 };
-        var minAccuracy = new Option<double>("--min-accuracy") { Description = "The challenger's minimum accuracy on the base test set.", DefaultValueFactory = _ => 0.0 };
-        var maxRecallDrop = new Option<double>("--max-recall-drop") { Description = "Largest drop of any class's recall allowed (feedback holdout and base test).", DefaultValueFactory = _ => 0.02 };
+        var margin = new Option<double>("--margin") { Description = "Accuracy by which the challenger must beat the champion on held-out feedback (a table regressor: the share by which its RMSE must be lower, 0.01 = 1%).", DefaultValueFactory = _ => 0.01 };
+        var minAccuracy = new Option<double>("--min-accuracy") { Description = "The challenger's minimum accuracy on the base test set (classifiers).", DefaultValueFactory = _ => 0.0 };
+        var maxRecallDrop = new Option<double>("--max-recall-drop") { Description = "Largest drop of any class's recall allowed (feedback holdout and base test); for a table regressor, the largest rise of its RMSE as a share (0.02 = 2%).", DefaultValueFactory = _ => 0.02 };
         var recallCheck = new Option<string>("--recall-check")
         {
             Description = "Where the recall-drop gate applies: both, feedback (holdout only), base (test set only) or none. Under strong drift the base test check may keep a good challenger out.",
@@ -166,12 +166,21 @@ public static class LoopCommand
         {
             var t = new Table().Border(TableBorder.Rounded).Title("champion vs challenger")
                 .AddColumns("", $"champion v{e.ChampionVersion}", $"challenger v{e.ChallengerVersion}", "change");
-            Row(t, "feedback holdout accuracy", e.ChampionHoldout?.Accuracy, e.ChallengerHoldout?.Accuracy);
-            Row(t, "base test accuracy", e.ChampionBaseTest.Accuracy, e.ChallengerBaseTest.Accuracy);
+            if (e.ChampionBaseTest.IsRegression)
+            {
+                Row(t, "feedback holdout RMSE", e.ChampionHoldout?.Rmse, e.ChallengerHoldout?.Rmse, Data.NumberText.Readable);
+                Row(t, "base test RMSE", e.ChampionBaseTest.Rmse, e.ChallengerBaseTest.Rmse, Data.NumberText.Readable);
+            }
+            else
+            {
+                Row(t, "feedback holdout accuracy", e.ChampionHoldout?.Accuracy, e.ChallengerHoldout?.Accuracy);
+                Row(t, "base test accuracy", e.ChampionBaseTest.Accuracy, e.ChallengerBaseTest.Accuracy);
+            }
             if (outcome.Canary is { } k)
             {
                 Row(t, "canary error rate", k.Observation.Champion.ErrorRate, k.Observation.Canary.ErrorRate);
-                Row(t, "canary live accuracy", k.Observation.Champion.Accuracy, k.Observation.Canary.Accuracy);
+                if (e.ChampionBaseTest.IsRegression) Row(t, "canary live RMSE", k.Observation.Champion.Rmse, k.Observation.Canary.Rmse, Data.NumberText.Readable);
+                else Row(t, "canary live accuracy", k.Observation.Champion.Accuracy, k.Observation.Canary.Accuracy);
             }
             c.Write(t);
         }
@@ -179,10 +188,12 @@ public static class LoopCommand
         c.MarkupLine($"[bold {color}]{outcome.Result.ToString().ToLowerInvariant()}[/]: {Markup.Escape(outcome.Reason)}");
     }
 
-    private static void Row(Table t, string name, double? champion, double? challenger) =>
-        t.AddRow(name, Fmt(champion), Fmt(challenger), champion is { } a && challenger is { } b ? (b - a).ToString("+0.000;-0.000;0.000", CultureInfo.InvariantCulture) : "-");
-
-    private static string Fmt(double? v) => v?.ToString("0.000", CultureInfo.InvariantCulture) ?? "-";
+    private static void Row(Table t, string name, double? champion, double? challenger, Func<double, string>? format = null)
+    {
+        format ??= v => v.ToString("0.000", CultureInfo.InvariantCulture);
+        string change = champion is { } a && challenger is { } b ? (b - a >= 0 ? "+" : "") + format(b - a) : "-";
+        t.AddRow(name, champion is { } x ? format(x) : "-", challenger is { } y ? format(y) : "-", change);
+    }
 
     /// <summary>Prints each step as it happens (to stderr with --json, so standard output stays one JSON document).</summary>
     internal sealed class LineProgress(bool toStderr) : IProgress<string>

@@ -23,7 +23,7 @@ internal static class MonitorLiveView
     /// <summary>The headline of the version's live metric and its label count; skipped rows are counted in <see cref="Table"/>.</summary>
     public static string Cell(VersionReport v)
     {
-        if (v.LiveError is { } e) return $"{Number(e.Mae, "0.####")} ({e.Labels})";
+        if (v.LiveError is { } e) return $"{Data.NumberText.Value(e.Mae)} ({e.Labels})";
         if (v.Accuracy is not { } a) return "-";
         if (v.Task == "multilabel" && a.F1 is { } f1) return $"{Number(f1, "0.###")} ({a.Labels})";
         return $"{Number(a.Accuracy * 100, "0.#")}% ({a.Labels})";
@@ -75,7 +75,7 @@ internal static class MonitorLiveView
         return t;
     }
 
-    private static string Score(double? value) => value is { } x ? Number(x, "0.####") : "-";
+    private static string Score(double? value) => value is { } x ? Data.NumberText.Value(x) : "-";
 
     private static string Percent(double? value) => value is { } x ? Number(x * 100, "0.#") + "%" : "-";
 

@@ -16,7 +16,8 @@ public sealed record CanaryJudgement(CanaryVerdict Verdict, string Reason, Canar
 /// <summary>
 /// Watches a challenger serving as the canary (the staging alias) for the policy's window, then compares it with the champion
 /// over that window: enough requests, an error rate no worse than the champion's plus the allowed increase, and (when both have
-/// enough labels) a live accuracy no worse than the champion's minus the allowed drop. Promote moves the champion alias to the
+/// enough labels) a live accuracy no worse than the champion's minus the allowed drop (a regressor: a live RMSE at most that share
+/// above the champion's). Promote moves the champion alias to the
 /// challenger; rollback moves the staging alias back and leaves the champion alias alone.
 /// </summary>
 public sealed class CanaryJudge(ModelRegistry registry, ICanaryObserver observer, TimeProvider? time = null)
@@ -61,6 +62,14 @@ public sealed class CanaryJudge(ModelRegistry registry, ICanaryObserver observer
             accuracy = $"live accuracy {F(ca)} on {canary.Labels} labels vs champion {F(pa)} on {champ.Labels} (allowed down to {F(allowed)})";
             if (ca < allowed - 1e-12)
                 return new CanaryJudgement(CanaryVerdict.Rollback, $"The canary v{canary.Version} is less accurate live: {accuracy}; {errors}.", o);
+        }
+        else if (canary.Labels >= policy.CanaryMinLabels && champ.Labels >= policy.CanaryMinLabels && canary.Rmse is { } cr && champ.Rmse is { } pr)
+        {
+            // A regressor: the live RMSE may rise by the allowed drop read as a share of the champion's.
+            double allowed = pr * (1 + policy.MaxAccuracyDrop);
+            accuracy = $"live RMSE {Lepton.Data.NumberText.Readable(cr)} on {canary.Labels} labels vs champion {Lepton.Data.NumberText.Readable(pr)} on {champ.Labels} (allowed up to {Lepton.Data.NumberText.Readable(allowed)})";
+            if (cr > allowed + 1e-12)
+                return new CanaryJudgement(CanaryVerdict.Rollback, $"The canary v{canary.Version} errs more live: {accuracy}; {errors}.", o);
         }
         else
         {

@@ -1,7 +1,10 @@
 namespace Lepton.Factory.Loop;
 
-/// <summary>How one served version did over a window: traffic, errors, and live accuracy from feedback (null without labels).</summary>
-public sealed record VersionHealth(int Version, long Requests, long Errors, double ErrorRate, int Labels, double? Accuracy);
+/// <summary>
+/// How one served version did over a window: traffic, errors, and live accuracy from feedback (null without labels); a
+/// regressor's live RMSE instead (<paramref name="Rmse"/>, over <paramref name="Labels"/> labels).
+/// </summary>
+public sealed record VersionHealth(int Version, long Requests, long Errors, double ErrorRate, int Labels, double? Accuracy, double? Rmse = null);
 
 /// <summary>The champion and the canary side by side over the same window.</summary>
 public sealed record CanaryObservation(VersionHealth Champion, VersionHealth Canary, DateTimeOffset From, DateTimeOffset To);

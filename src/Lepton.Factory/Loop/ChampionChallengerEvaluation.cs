@@ -6,9 +6,28 @@ using Lepton.Training.Workflows;
 
 namespace Lepton.Factory.Loop;
 
-/// <summary>One model's numbers on one evaluation set: accuracy and each class's recall with its support.</summary>
+/// <summary>
+/// One model's numbers on one evaluation set: a classifier's accuracy and each class's recall with its support; a regressor's
+/// RMSE and MAE (its accuracy NaN, no classes).
+/// </summary>
 public sealed record SetScore(double Accuracy, int Count, IReadOnlyList<ClassRecall> Classes)
 {
+    public double? Rmse { get; init; }
+
+    public double? Mae { get; init; }
+
+    /// <summary>True for a regressor's score (errors, not accuracy).</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public bool IsRegression => Rmse is not null;
+
+    /// <summary>A regressor's score from its squared and absolute error sums over <paramref name="count"/> rows.</summary>
+    public static SetScore Regression(double squaredErrors, double absoluteErrors, int count) =>
+        new(double.NaN, count, []) { Rmse = count == 0 ? double.NaN : Math.Sqrt(squaredErrors / count), Mae = count == 0 ? double.NaN : absoluteErrors / count };
+
+    /// <summary>"accuracy 0.912" or "RMSE 20,100"; "-" for no set.</summary>
+    public static string Headline(SetScore? score) => score is null ? "- (no holdout)"
+        : score.IsRegression ? $"RMSE {NumberText.Readable(score.Rmse!.Value)}" : $"accuracy {score.Accuracy.ToString("F3", System.Globalization.CultureInfo.InvariantCulture)}";
+
     public static SetScore From(ClassificationReport report) =>
         new(report.Accuracy, report.Count, report.Classes.Select(c => new ClassRecall(c.Name, c.Recall, c.Support)).ToList());
 }

@@ -7,8 +7,9 @@ namespace Lepton.Factory.Loop;
 
 public sealed partial class ClosedLoop
 {
-    // A table champion: the logged rows with their feedback labels join its base table in a table data set version, a tree
-    // challenger is trained on it, both are scored on the base test rows and the feedback holdout; the gate and canary are shared.
+    // A table champion (classifier or regressor): the logged rows with their feedback labels join its base table in a table data
+    // set version, a tree challenger is trained on it, both are scored on the base test rows and the feedback holdout (accuracy
+    // and recalls, or RMSE); the gate and canary are shared.
     private async Task<LoopOutcome> RunTableStepsAsync(LoopPolicy policy, ResolvedModel champion, TriggerCheck trigger, LoopDecisionLog log, string actor,
         IProgress<string>? progress, CancellationToken ct)
     {
@@ -22,14 +23,12 @@ public sealed partial class ClosedLoop
         var baseData = await TableDatasets.LoadAsync(registry.Store, registry.Artifacts, DatasetReference.Parse(baseRef), ct);
         string specPath = Path.Combine(champion.Folder, ModelFile.SpecFileName);
         var spec = ModelSpec.FromJson(File.ReadAllText(specPath), specPath); // a LightGBM folder has no weights.safetensors
-        if (spec.ClassNames.Count < 2)
-            throw new InvalidOperationException($"{champion.Display} is a regressor; the loop's champion/challenger gate compares accuracy, so it retrains table classifiers only.");
         var feedback = await Tables.TableFeedbackCollector.CollectAsync(registry.Store, policy.Model, spec.ClassNames, policy.FeedbackHoldoutFraction, ct);
         var counts = new { usable = feedback.Count, train = feedback.Train.Count, holdout = feedback.Holdout.Count, feedback.Counts, min_feedback = policy.MinFeedback };
         if (feedback.Count < policy.MinFeedback)
         {
             string why = $"Only {feedback.Count} usable labelled rows ({feedback.Counts.Labelled} labels, {feedback.Counts.WithoutRawInput} without a logged row, " +
-                         $"{feedback.Counts.UnknownLabel} with an unknown label); {policy.MinFeedback} are needed, so nothing was trained.";
+                         $"{feedback.Counts.UnknownLabel} with {(spec.ClassNames.Count < 2 ? "a label that is not a number" : "an unknown label")}); {policy.MinFeedback} are needed, so nothing was trained.";
             return await SkipAsync(policy, championVersion, log, why, counts, ct);
         }
         var dataset = await Tables.TableLoopDataset.RecordAsync(registry, policy.Model, baseData, baseRef, (int)policy.Seed, feedback, actor, ct);
@@ -53,8 +52,7 @@ public sealed partial class ClosedLoop
             () => LoopComparisonReport.TableRows(registry, dataset.DatasetRef, ct), ct);
         evaluation = evaluation with { Report = report.Path };
         await log.AddAsync("evaluate", "measured", challengerVersion,
-            $"Base test accuracy: champion {evaluation.ChampionBaseTest.Accuracy:F3}, challenger {evaluation.ChallengerBaseTest.Accuracy:F3}; feedback holdout accuracy: " +
-            $"champion {Accuracy(evaluation.ChampionHoldout)}, challenger {Accuracy(evaluation.ChallengerHoldout)}{LoopComparisonReport.Sentence(report)}", evaluation, ct);
+            Measured(evaluation, report), evaluation, ct);
         return await DecideAsync(policy, championVersion, log, dataset, challenger, evaluation, actor, progress, ct);
     }
 }

@@ -82,8 +82,7 @@ public sealed partial class ClosedLoop(ModelRegistry registry, IBaseData? baseDa
             () => Task.FromResult(LoopComparisonReport.ImageHoldout(feedback, dataset.DatasetRef)), ct);
         evaluation = evaluation with { Report = report.Path };
         await log.AddAsync("evaluate", "measured", challengerVersion,
-            $"Base test accuracy: champion {evaluation.ChampionBaseTest.Accuracy:F3}, challenger {evaluation.ChallengerBaseTest.Accuracy:F3}; feedback holdout accuracy: " +
-            $"champion {Accuracy(evaluation.ChampionHoldout)}, challenger {Accuracy(evaluation.ChallengerHoldout)}{LoopComparisonReport.Sentence(report)}", evaluation, ct);
+            Measured(evaluation, report), evaluation, ct);
 
         return await DecideAsync(policy, championVersion, log, dataset, challenger, evaluation, actor, progress, ct);
     }
@@ -129,8 +128,7 @@ public sealed partial class ClosedLoop(ModelRegistry registry, IBaseData? baseDa
             () => Task.FromResult(LoopComparisonReport.TextHoldout(feedback, spec.ClassNames, dataset.DatasetRef)), ct);
         evaluation = evaluation with { Report = report.Path };
         await log.AddAsync("evaluate", "measured", challengerVersion,
-            $"Base test accuracy: champion {evaluation.ChampionBaseTest.Accuracy:F3}, challenger {evaluation.ChallengerBaseTest.Accuracy:F3}; feedback holdout accuracy: " +
-            $"champion {Accuracy(evaluation.ChampionHoldout)}, challenger {Accuracy(evaluation.ChallengerHoldout)}{LoopComparisonReport.Sentence(report)}", evaluation, ct);
+            Measured(evaluation, report), evaluation, ct);
         return await DecideAsync(policy, championVersion, log, dataset, challenger, evaluation, actor, progress, ct);
     }
 
@@ -191,7 +189,10 @@ public sealed partial class ClosedLoop(ModelRegistry registry, IBaseData? baseDa
         return new LoopOutcome(LoopResult.RolledBack, policy.Model, championVersion, challengerVersion, rolled.Reason, dataset, challenger, evaluation, gate, judgement, log.Decisions);
     }
 
-    private static string Accuracy(SetScore? score) => score is null ? "- (no holdout)" : score.Accuracy.ToString("F3", System.Globalization.CultureInfo.InvariantCulture);
+    // "Base test: champion accuracy 0.912, challenger accuracy 0.920; feedback holdout: ..." (RMSE for regressors), then the report.
+    private static string Measured(EvaluationComparison e, (string? Path, string? Problem) report) =>
+        $"Base test: champion {SetScore.Headline(e.ChampionBaseTest)}, challenger {SetScore.Headline(e.ChallengerBaseTest)}; feedback holdout: " +
+        $"champion {SetScore.Headline(e.ChampionHoldout)}, challenger {SetScore.Headline(e.ChallengerHoldout)}{LoopComparisonReport.Sentence(report)}";
 
     /// <summary>The newest version of the model trained on <paramref name="datasetRef"/>, if any.</summary>
     // Too little usable feedback: the loop writes why and trains nothing.

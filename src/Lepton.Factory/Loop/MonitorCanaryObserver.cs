@@ -2,7 +2,7 @@ using Lepton.Monitoring;
 
 namespace Lepton.Factory.Loop;
 
-/// <summary>Canary numbers from the monitoring report: each version's requests and errors from the prediction log, live accuracy from feedback.</summary>
+/// <summary>Canary numbers from the monitoring report: each version's requests and errors from the prediction log, live accuracy (or RMSE) from feedback.</summary>
 public sealed class MonitorCanaryObserver(ModelMonitor monitor) : ICanaryObserver
 {
     public async Task<CanaryObservation> ObserveAsync(string model, int championVersion, int canaryVersion, DateTimeOffset from, DateTimeOffset to,
@@ -14,6 +14,6 @@ public sealed class MonitorCanaryObserver(ModelMonitor monitor) : ICanaryObserve
 
     private static VersionHealth Health(MonitorReport report, int version) =>
         report.Versions.FirstOrDefault(v => v.Version == version) is { } v
-            ? new VersionHealth(version, v.Requests, v.Errors, v.ErrorRate, v.Accuracy?.Labels ?? 0, v.Accuracy?.Accuracy)
+            ? new VersionHealth(version, v.Requests, v.Errors, v.ErrorRate, v.Accuracy?.Labels ?? v.LiveError?.Labels ?? 0, v.Accuracy?.Accuracy, v.LiveError?.Rmse)
             : new VersionHealth(version, 0, 0, 0, 0, null);
 }

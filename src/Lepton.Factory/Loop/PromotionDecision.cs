@@ -19,6 +19,9 @@ public sealed record GateDecision(GateVerdict Verdict, string Reason, IReadOnlyL
 /// The champion/challenger gate, a pure function of the policy and the evaluation: the challenger must beat the champion
 /// on the feedback holdout by the margin, reach the minimum accuracy on the base test set, and lose no more than the
 /// allowed recall on any class in the sets the policy names (classes with too few examples in a set are not checked there).
+/// A regressor's gate reads the same knobs as shares of RMSE: the holdout RMSE lower by the margin (0.01: 1% lower), and the
+/// base test RMSE (when the policy checks the base test) risen by no more than the allowed recall drop (0.02: 2%); no accuracy
+/// minimum applies.
 /// </summary>
 public static class PromotionDecision
 {
@@ -27,11 +30,14 @@ public static class PromotionDecision
 
     public static GateDecision Decide(LoopPolicy policy, EvaluationComparison e)
     {
-        var checks = new List<GateCheck> { MarginCheck(policy, e), MinAccuracyCheck(policy, e) };
-        if (policy.RecallCheckSets.HasFlag(RecallCheckSets.FeedbackHoldout))
+        bool regression = e.ChampionBaseTest.IsRegression;
+        var checks = regression ? new List<GateCheck> { ErrorMarginCheck(policy, e) } : [MarginCheck(policy, e), MinAccuracyCheck(policy, e)];
+        // A regressor's margin already asks for a lower holdout RMSE, so its holdout needs no rise check of its own.
+        if (policy.RecallCheckSets.HasFlag(RecallCheckSets.FeedbackHoldout) && !regression)
             checks.Add(RecallCheck(policy, "feedback holdout", e.ChampionHoldout, e.ChallengerHoldout));
         if (policy.RecallCheckSets.HasFlag(RecallCheckSets.BaseTest))
-            checks.Add(RecallCheck(policy, "base test", e.ChampionBaseTest, e.ChallengerBaseTest));
+            checks.Add(regression ? ErrorRiseCheck(policy, "base test", e.ChampionBaseTest, e.ChallengerBaseTest)
+                : RecallCheck(policy, "base test", e.ChampionBaseTest, e.ChallengerBaseTest));
         var failed = checks.Where(c => !c.Passed).ToList();
         string who = $"challenger v{e.ChallengerVersion} vs champion v{e.ChampionVersion}";
         return failed.Count == 0
@@ -51,6 +57,34 @@ public static class PromotionDecision
         return new GateCheck("margin", pass,
             $"feedback holdout accuracy {F(chall)} vs {F(champ)} ({Signed(gain)} {(pass ? ">=" : "<")} margin {F(policy.Margin)}, {e.ChallengerHoldout.Count} examples)");
     }
+
+    // A regressor: the challenger's feedback-holdout RMSE must be lower than the champion's by the margin, as a share of the champion's.
+    private static GateCheck ErrorMarginCheck(LoopPolicy policy, EvaluationComparison e)
+    {
+        if (e.ChampionHoldout?.Rmse is not { } champ || e.ChallengerHoldout?.Rmse is not { } chall || e.ChallengerHoldout.Count == 0)
+            return new GateCheck("margin", false, "no feedback holdout to compare on (collect more labelled feedback)");
+        double gain = champ > 0 ? (champ - chall) / champ : chall < champ ? 1 : 0;
+        bool pass = gain >= policy.Margin - Tolerance;
+        return new GateCheck("margin", pass,
+            $"feedback holdout RMSE {N(chall)} vs {N(champ)} ({Pct(-gain)}; {(pass ? "at least" : "less than")} the margin, {Pct(-policy.Margin)}, lower; {e.ChallengerHoldout.Count} examples)");
+    }
+
+    // A regressor's counterpart of the recall check: the challenger's RMSE on a set may rise by at most MaxClassRecallDrop of the champion's.
+    private static GateCheck ErrorRiseCheck(LoopPolicy policy, string set, SetScore? champion, SetScore? challenger)
+    {
+        string name = $"error_rise:{set}";
+        if (champion?.Rmse is not { } champ || challenger?.Rmse is not { } chall || challenger.Count == 0)
+            return new GateCheck(name, true, $"no {set} set, so no error check there");
+        double rise = champ > 0 ? (chall - champ) / champ : chall > champ ? 1 : 0;
+        bool pass = rise <= policy.MaxClassRecallDrop + Tolerance;
+        return new GateCheck(name, pass, pass
+            ? $"{set} RMSE {N(chall)} vs {N(champ)} ({Pct(rise)}, within the allowed rise of {Pct(policy.MaxClassRecallDrop)})"
+            : $"{set} RMSE rose {Pct(rise)} ({N(champ)} -> {N(chall)}) > allowed {Pct(policy.MaxClassRecallDrop)}");
+    }
+
+    private static string N(double v) => Lepton.Data.NumberText.Readable(v);
+
+    private static string Pct(double v) => (v >= 0 ? "+" : "") + (v * 100).ToString("0.0", CultureInfo.InvariantCulture) + "%";
 
     private static GateCheck MinAccuracyCheck(LoopPolicy policy, EvaluationComparison e)
     {

@@ -33,6 +33,19 @@ public sealed class CanaryJudgeTests
     }
 
     [Fact]
+    public void A_regressor_canary_is_judged_on_live_RMSE_as_a_share_of_the_champions()
+    {
+        // Allowed drop 0.02: the canary's live RMSE may be at most 2% above the champion's 10,000.
+        var champion = new VersionHealth(1, 900, 9, 0.01, 100, null, Rmse: 10_000);
+        var within = CanaryJudge.Judge(Policy, Obs(champion, new VersionHealth(2, 100, 1, 0.01, 25, null, Rmse: 10_150)));
+        Assert.Equal(CanaryVerdict.Promote, within.Verdict);
+        Assert.Contains("live RMSE 10,150 on 25 labels vs champion 10,000 on 100 (allowed up to 10,200)", within.Reason);
+        var worse = CanaryJudge.Judge(Policy, Obs(champion, new VersionHealth(2, 100, 1, 0.01, 25, null, Rmse: 10_500)));
+        Assert.Equal(CanaryVerdict.Rollback, worse.Verdict);
+        Assert.StartsWith("The canary v2 errs more live", worse.Reason);
+    }
+
+    [Fact]
     public void Too_few_canary_requests_roll_back()
     {
         var j = CanaryJudge.Judge(Policy, Obs(Champion, new VersionHealth(2, 49, 0, 0, 0, null)));

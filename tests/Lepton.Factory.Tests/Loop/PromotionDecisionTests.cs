@@ -95,4 +95,28 @@ public sealed class PromotionDecisionTests
         Assert.Equal(GateVerdict.Keep, d.Verdict);
         Assert.Contains("no feedback holdout to compare on", d.Reason);
     }
+
+    private static EvaluationComparison Errors(double champHold, double challHold, double champBase, double challBase) =>
+        new(1, 2, SetScore.Regression(champBase * champBase * 200, champBase * 200, 200), SetScore.Regression(challBase * challBase * 200, challBase * 200, 200),
+            SetScore.Regression(champHold * champHold * 100, champHold * 100, 100), SetScore.Regression(challHold * challHold * 100, challHold * 100, 100));
+
+    [Fact]
+    public void A_regressor_is_promoted_when_its_holdout_RMSE_falls_by_the_margin_and_the_base_RMSE_rises_little()
+    {
+        // Margin 0.01: RMSE 1% lower on the holdout; allowed rise 0.02: 2% on the base test.
+        var d = PromotionDecision.Decide(Policy, Errors(champHold: 20_000, challHold: 15_000, champBase: 10_000, challBase: 10_150));
+        Assert.True(d.Verdict == GateVerdict.Promote, d.Reason);
+        Assert.Equal(["margin", "error_rise:base test"], d.Checks.Select(c => c.Name));
+        Assert.Contains("feedback holdout RMSE 15,000 vs 20,000 (-25.0%", d.Reason);
+
+        var small = PromotionDecision.Decide(Policy, Errors(champHold: 20_000, challHold: 19_900, champBase: 10_000, challBase: 10_000));
+        Assert.Equal(GateVerdict.Keep, small.Verdict);
+        Assert.Contains("-0.5%; less than the margin", small.Reason);
+
+        var worseBase = PromotionDecision.Decide(Policy, Errors(champHold: 20_000, challHold: 15_000, champBase: 10_000, challBase: 10_500));
+        Assert.Equal(GateVerdict.Keep, worseBase.Verdict);
+        Assert.Contains("base test RMSE rose +5.0% (10,000 -> 10,500) > allowed +2.0%", worseBase.Reason);
+        Assert.Equal(GateVerdict.Promote, PromotionDecision.Decide(Policy with { RecallCheckSets = RecallCheckSets.FeedbackHoldout },
+            Errors(champHold: 20_000, challHold: 15_000, champBase: 10_000, challBase: 10_500)).Verdict);
+    }
 }

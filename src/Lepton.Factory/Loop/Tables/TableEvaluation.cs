@@ -1,3 +1,4 @@
+using System.Globalization;
 using Lepton.Data.Images.Datasets;
 using Lepton.Engine;
 using Lepton.Runtime;
@@ -37,16 +38,19 @@ public static class TableEvaluation
         return (ScoreSet(predictor, encoder, baseTest), holdout.Count == 0 ? null : ScoreSet(predictor, encoder, holdout));
     }
 
-    /// <summary>Accuracy and per-class recall of a table classifier on labelled raw rows (binary: the positive class when its raw score is above 0).</summary>
+    /// <summary>
+    /// Accuracy and per-class recall of a table classifier on labelled raw rows (binary: the positive class when its raw score is
+    /// above 0), or a regressor's RMSE and MAE (labels are numbers as text; a label that is not one is left out).
+    /// </summary>
     public static SetScore ScoreSet(IPredictor predictor, TableInputEncoder encoder, IReadOnlyList<(IReadOnlyDictionary<string, object?> Row, string Label)> rows)
     {
         if (rows.Count == 0) throw new ArgumentException("No rows to score.", nameof(rows));
         var classes = predictor.Signature.ClassNames;
-        if (classes.Count < 2) throw new InvalidDataException("The table loop scores classifiers; this model names no classes (a regressor).");
         var features = encoder.Encode([.. rows.Select(r => r.Row)]);
         var scores = predictor.Predict(new TensorSet(TableInputEncoder.ToTensor(features)))[0].Contiguous(); // (N, K) or (N, 1)
         var values = scores.DType == DType.Float32 ? scores.ToArray() : scores.To(DType.Float32).ToArray();
         int width = values.Length / rows.Count;
+        if (classes.Count < 2) return Errors(values, width, rows);
         int correct = 0;
         var support = new int[classes.Count];
         var hits = new int[classes.Count];
@@ -62,6 +66,23 @@ public static class TableEvaluation
         int scored = support.Sum();
         return new SetScore(scored == 0 ? 0 : (double)correct / scored, scored,
             [.. classes.Select((c, k) => new ClassRecall(c, support[k] == 0 ? 0 : (double)hits[k] / support[k], support[k]))]);
+    }
+
+    // values: (N, 1) predicted targets of a regressor.
+    private static SetScore Errors(float[] values, int width, IReadOnlyList<(IReadOnlyDictionary<string, object?> Row, string Label)> rows)
+    {
+        if (width != 1) throw new InvalidDataException($"The table loop scores one regression target; this model predicts {width} values per row.");
+        double squared = 0, absolute = 0;
+        int scored = 0;
+        for (int i = 0; i < rows.Count; i++)
+        {
+            if (!double.TryParse(rows[i].Label, NumberStyles.Float, CultureInfo.InvariantCulture, out double truth) || !double.IsFinite(truth)) continue;
+            double error = values[i] - truth;
+            squared += error * error;
+            absolute += Math.Abs(error);
+            scored++;
+        }
+        return SetScore.Regression(squared, absolute, scored);
     }
 
     private static int ArgMax(ReadOnlySpan<float> v)

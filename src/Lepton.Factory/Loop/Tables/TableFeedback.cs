@@ -16,7 +16,8 @@ public sealed record TableFeedbackData(IReadOnlyList<TableFeedbackExample> Train
 
 /// <summary>
 /// Gathers a table model's labelled feedback: every feedback record joined to its logged prediction whose row was logged (table
-/// models log every row as a JSON object) and whose label is one of the champion's classes. Each prediction is one example (two
+/// models log every row as a JSON object) and whose label is one of the champion's classes (for a regressor, which names no
+/// classes: a finite number). Each prediction is one example (two
 /// customers may share a row), but rows with the same values fall on the same side of the split: the holdout is chosen by a hash
 /// of the row (its columns in name order), as for images (<see cref="FeedbackCollector.IsHoldout"/>).
 /// </summary>
@@ -32,7 +33,9 @@ public static class TableFeedbackCollector
         foreach (var item in labelled)
         {
             if (TableRowJson.Parse(item.Prediction.RawInputJson) is not { } row) { withoutRow++; continue; }
-            if (!classes.Contains(item.Feedback.Label)) { unknownLabel++; continue; }
+            bool known = classes.Count > 0 ? classes.Contains(item.Feedback.Label)
+                : double.TryParse(item.Feedback.Label, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out double value) && double.IsFinite(value);
+            if (!known) { unknownLabel++; continue; }
             usable.Add((new TableFeedbackExample(item.Prediction.Id, row, item.Feedback.Label, item.Feedback.ReceivedAt), RowHash(row)));
         }
         var train = new List<TableFeedbackExample>();

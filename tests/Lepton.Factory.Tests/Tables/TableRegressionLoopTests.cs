@@ -1,0 +1,82 @@
+using System.Globalization;
+using Lepton.Data.Tables;
+using Lepton.Factory.Loop;
+using Lepton.Registry;
+using Lepton.Registry.Datasets.Tables;
+using Lepton.Registry.References;
+using Lepton.Registry.Store;
+using Lepton.Serving.Logging;
+using Lepton.Training.Workflows.Tables;
+
+namespace Lepton.Factory.Tests.Tables;
+
+/// <summary>
+/// The loop on a table regressor: a gbdt champion learned prices of homes of 20 to 100 m² (a tree predicts no further than the
+/// largest it saw); a new market sells homes of 110 to 200 m². The logged rows with their true prices (numbers) become a table data set version with the base rows, a
+/// tree challenger is trained, both are scored by RMSE on the base test rows and the feedback holdout, and the gate promotes it.
+/// </summary>
+public sealed class TableRegressionLoopTests : IAsyncLifetime
+{
+    private static readonly string[] Districts = ["north", "south", "east"];
+
+    private TempRegistry _temp = null!;
+
+    private ModelRegistry Registry => _temp.Registry;
+
+    public async Task InitializeAsync() => _temp = await TempRegistry.CreateAsync("lepton-table-regression-loop-");
+
+    public async Task DisposeAsync() => await _temp.DisposeAsync();
+
+    private static IEnumerable<(double Size, string District, double Price)> Rows(int count, int seed, double minSize, double maxSize)
+    {
+        var rng = new Random(seed);
+        for (int i = 0; i < count; i++)
+        {
+            double size = Math.Round(minSize + rng.NextDouble() * (maxSize - minSize), 1);
+            int d = rng.Next(3);
+            yield return (size, Districts[d], Math.Round(3 * size + 25 * d + (rng.NextDouble() - 0.5) * 6, 2));
+        }
+    }
+
+    [Fact]
+    public async Task LargerHomesOfANewMarket_TrainAChallengerThatIsPromotedOnLowerHoldoutRmse()
+    {
+        string csv = Path.Combine(_temp.Root, "prices.csv");
+        await File.WriteAllLinesAsync(csv, ["size,district,price", .. Rows(600, 1, 20, 100).Select(r => string.Create(CultureInfo.InvariantCulture, $"{r.Size},{r.District},{r.Price}"))]);
+        var import = await TableDatasets.ImportAsync(Registry.Store, Registry.Artifacts, csv, "prices", new TableImportOptions("price", Data.Tables.Schema.TableTask.Regression), "test");
+        var champion = await TrackedTabularTraining.RunAsync(new TabularRecipe($"prices@{import.Version.Version}", "gbdt", Seed: 1, Threads: 1),
+            Path.Combine(_temp.Root, "model"), Registry, "prices", "test");
+        await Registry.PromoteAsync("prices", champion.Registered!.Version, "production", "test");
+
+        var at = DateTimeOffset.UtcNow.AddMinutes(-20);
+        var market = Rows(200, 2, 110, 200).ToList();
+        var records = market.Select((r, i) => new PredictionRecord($"p{i:D4}", "prices", 1, at.AddSeconds(i), 1.0, "100", LoggedRow.StatisticsJson,
+            """{"value":100}""", LoggedRow.Json(new Dictionary<string, object?> { ["size"] = r.Size, ["district"] = r.District }))).ToList();
+        await Registry.Store.AppendPredictionsAsync(records);
+        for (int i = 0; i < market.Count; i++)
+            await Registry.Store.RecordFeedbackAsync(new FeedbackRecord(records[i].Id, "prices", market[i].Price.ToString("R", CultureInfo.InvariantCulture), at.AddSeconds(i + 1), "client"));
+        // A label that is not a number is left out, not a crash.
+        await Registry.Store.AppendPredictionsAsync([records[0] with { Id = "bad" }]);
+        await Registry.Store.RecordFeedbackAsync(new FeedbackRecord("bad", "prices", "expensive", at.AddSeconds(500), "client"));
+
+        // Trained over a wider range, the challenger's bins are coarser on the old homes: a base-test RMSE up to twice the
+        // champion's (about 1.5, the noise) is allowed here; the gate's own test holds the default 2% rise.
+        var policy = new LoopPolicy
+        {
+            Model = "prices", MinFeedback = 60, FeedbackHoldoutFraction = 0.3, CanaryWindow = TimeSpan.Zero, Margin = 0.2, MaxClassRecallDrop = 1.0, Seed = 1,
+            ReportFolder = Path.Combine(_temp.Root, "loop-reports"),
+        };
+        var outcome = await new ClosedLoop(Registry).RunOnceAsync(policy, "test", null, CancellationToken.None);
+        Assert.True(outcome.Result == LoopResult.Promoted, $"{outcome.Result}: {outcome.Reason}");
+        var e = outcome.Evaluation!;
+        Assert.True(e.ChampionBaseTest.IsRegression);
+        Assert.True(e.ChallengerHoldout!.Rmse < e.ChampionHoldout!.Rmse / 3, $"holdout RMSE: champion {e.ChampionHoldout.Rmse:F1}, challenger {e.ChallengerHoldout.Rmse:F1}");
+        Assert.True(e.ChampionHoldout.Rmse > 40, $"the champion misses the new market's larger homes: RMSE {e.ChampionHoldout.Rmse:F1}");
+        // The base rows and the 200 numeric feedback rows (not the one labelled "expensive"), the holdout as validation.
+        var data = await TableDatasets.LoadAsync(Registry.Store, Registry.Artifacts, DatasetReference.Parse(outcome.Dataset!.DatasetRef));
+        Assert.Equal(600 + 200, data.Table.RowCount);
+        Assert.Equal(e.ChallengerHoldout.Count, data.Splits!.RowsOf("validation").Length);
+        Assert.Contains("feedback holdout RMSE", outcome.Gate!.Reason);
+        Assert.Equal(outcome.ChallengerVersion, (await Registry.ResolveAsync("prices@production")).Version!.Version);
+    }
+}

@@ -67,7 +67,7 @@ public sealed class PredictTableCommandTests(TrainedModelFixture fx) : IDisposab
         // Scoring a file: every input row with all its columns as written (the id, a last answer's "no", a time), then the
         // answer; the same answers as shown.
         string scored = Path.Combine(_root, "scored.csv");
-        File.WriteAllText(rows, "plan,usage,customer_id,churned,since\nbasic,10,\"a, the first\",no,2024-03-01 10:00\nteam,,b,yes,2024-03-02 11:30\n");
+        File.WriteAllText(rows, "plan,usage,customer_id,churned,since\nbasic,10.0,\"a, the first\",no,2024-03-01 10:00\nteam,,b,yes,2024-03-02 11:30\n");
         (code, var shown, err) = await CliRun.Invoke("predict", "--model", gbdt, "--input", rows, "--json");
         Assert.True(code == 0, err);
         (code, _, err) = await CliRun.Invoke("predict", "--model", gbdt, "--input", rows, "--output", scored);
@@ -75,7 +75,8 @@ public sealed class PredictTableCommandTests(TrainedModelFixture fx) : IDisposab
         var lines = File.ReadAllLines(scored);
         Assert.Equal(3, lines.Length);
         Assert.Equal("plan,usage,customer_id,churned,since,prediction,probability", lines[0]);
-        Assert.StartsWith("basic,10,\"a, the first\",no,2024-03-01 10:00,yes,", lines[1]);
+        // The model's own column too: "10.0" is not rewritten as 10.
+        Assert.StartsWith("basic,10.0,\"a, the first\",no,2024-03-01 10:00,yes,", lines[1]);
         Assert.StartsWith("team,,b,yes,2024-03-02 11:30,", lines[2]);
         var expected = JsonDocument.Parse(shown).RootElement.EnumerateArray().Select(a => a.GetProperty("probability").GetDouble()).ToList();
         Assert.Equal(expected, lines.Skip(1).Select(l => double.Parse(l[(l.LastIndexOf(',') + 1)..], CultureInfo.InvariantCulture)), (x, y) => Math.Abs(x - y) < 1e-6);

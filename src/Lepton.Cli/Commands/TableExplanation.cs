@@ -52,13 +52,13 @@ internal static class TableExplanation
             });
             return 0;
         }
-        AnsiConsole.MarkupLine($"{Markup.Escape(display)}: output [bold]{Markup.Escape(contributions.OutputNames[output])}[/], raw score {bias + ranked.Sum(x => x.Value):F4} = bias {bias:F4} + the columns below");
-        var table = new Spectre.Console.Table().Border(TableBorder.Rounded).AddColumns("column", "contribution", "");
+        AnsiConsole.MarkupLine($"{Markup.Escape(display)}: output [bold]{Markup.Escape(contributions.OutputNames[output])}[/], raw score {Data.NumberText.Readable(bias + ranked.Sum(x => x.Value))} = bias {Data.NumberText.Readable(bias)} + the columns below");
+        var table = new Spectre.Console.Table().Border(TableBorder.Rounded).AddColumn("column").AddColumn(new TableColumn("contribution").RightAligned()).AddColumn("");
         double max = Math.Max(1e-12, ranked.Select(x => Math.Abs(x.Value)).DefaultIfEmpty(0).Max());
         foreach (var (column, value) in ranked)
         {
             string bar = new string('█', (int)Math.Round(12 * Math.Abs(value) / max));
-            table.AddRow(Markup.Escape(column), value.ToString("+0.0000;-0.0000;0", System.Globalization.CultureInfo.InvariantCulture),
+            table.AddRow(Markup.Escape(column), (value > 0 ? "+" : "") + Data.NumberText.Readable(value),
                 value >= 0 ? $"[green]{bar}[/]" : $"[red]{bar}[/]");
         }
         AnsiConsole.Console.Write(table);

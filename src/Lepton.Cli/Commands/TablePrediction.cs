@@ -33,7 +33,9 @@ internal static class TablePrediction
         if (contributions && (output is null || output.EndsWith(".npy", StringComparison.OrdinalIgnoreCase)))
             throw new ArgumentException("--contributions writes each row's column contributions beside its answer: give --output rows.csv or rows.json.");
         if (input is null) throw new ArgumentException("This is a table model: give --input rows.csv (or .tsv, .parquet, .xlsx) or rows.jsonl with one JSON object per line.");
-        var (rows, columns, value) = ReadWithColumns(input, encoder, encoding);
+        // A scored CSV gives every cell back as the file wrote it; a scored JSON file writes the model's numbers as numbers.
+        bool echo = output?.EndsWith(".csv", StringComparison.OrdinalIgnoreCase) == true;
+        var (rows, columns, value) = ReadWithColumns(input, encoder, encoding, echo);
         var features = encoder.Encode(rows);
         var outputs = predictor.FirstOutput([TableInputEncoder.ToTensor(features)], preprocess: true);
         var names = Enumerable.Range(1, rows.Count).Select(i => $"row {i}").ToList();
@@ -80,11 +82,12 @@ internal static class TablePrediction
     }
 
     /// <summary>The rows of <paramref name="input"/> as column → value maps.</summary>
-    public static IReadOnlyList<IReadOnlyDictionary<string, object?>> Read(string input, TableInputEncoder encoder) => ReadWithColumns(input, encoder, null).Rows;
+    public static IReadOnlyList<IReadOnlyDictionary<string, object?>> Read(string input, TableInputEncoder encoder) => ReadWithColumns(input, encoder, null, echo: false).Rows;
 
-    // The rows as the encoder takes them, and every column of the file (in its order) with a reader of any cell, for writing back.
+    // The rows as the encoder takes them, and every column of the file (in its order) with a reader of any cell, for writing back:
+    // with echo, the model's columns too as the file wrote them (read once more as text: 2024-03-01 stays a date, 1906.0 stays so).
     private static (IReadOnlyList<IReadOnlyDictionary<string, object?>> Rows, IReadOnlyList<string> Columns, Func<int, string, object?> Value) ReadWithColumns(
-        string input, TableInputEncoder encoder, string? encoding)
+        string input, TableInputEncoder encoder, string? encoding, bool echo)
     {
         if (input.EndsWith(".jsonl", StringComparison.OrdinalIgnoreCase) || input.EndsWith(".ndjson", StringComparison.OrdinalIgnoreCase))
         {
@@ -105,7 +108,14 @@ internal static class TablePrediction
         if (present.Count == 0)
             throw new InvalidDataException($"{Path.GetFileName(input)} has none of the model's columns ({string.Join(", ", encoder.Columns.Select(c => c.Name))}).");
         var rows = Enumerable.Range(0, table.RowCount).Select(r => (IReadOnlyDictionary<string, object?>)present.ToDictionary(c => c.Name, c => c.GetValue(r))).ToList();
-        return (rows, [.. table.Columns.Select(c => c.Name)], (r, c) => table[c].GetValue(r));
+        var written = table;
+        if (echo && table.Columns.Any(c => c.Kind is not (ColumnKind.Categorical or ColumnKind.Text or ColumnKind.Identifier)))
+        {
+            written = TableReader.Read(input, new TableSchema([.. table.Columns.Select(c => new ColumnSpec(c.Name, ColumnKind.Categorical))]), options);
+            if (written.RowCount != table.RowCount)
+                throw new InvalidDataException($"{Path.GetFileName(input)} changed while it was read ({table.RowCount:N0} rows, then {written.RowCount:N0}); run again.");
+        }
+        return (rows, [.. table.Columns.Select(c => c.Name)], (r, c) => written[c].GetValue(r));
     }
 
     private static List<IReadOnlyDictionary<string, object?>> ReadJsonLines(string input)

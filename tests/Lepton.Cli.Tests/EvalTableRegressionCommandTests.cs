@@ -73,4 +73,44 @@ public sealed class EvalTableRegressionCommandTests(TrainedModelFixture fx) : ID
         Assert.Contains("<td data-column=\"house_id\">H7</td>", Regex.Match(gallery, "<figure.*?</figure>", RegexOptions.Singleline).Value);
         Assert.True(File.Exists(Path.Combine(_root, "houses.evaluation.json")));
     }
+
+    [Fact]
+    public async Task EvalCompare_TwoTableRegressors_PairedDifferencesTheSignTestAndTheRowsTheyDisagreeOn()
+    {
+        _ = fx;
+        var (code, stdout, err) = await CliRun.Invoke("data", "import", Csv(), "--name", "cli-houses-compare", "--label-column", "price", "--json");
+        Assert.True(code == 0, err);
+        string linear = Path.Combine(_root, "linear"), trees = Path.Combine(_root, "trees");
+        (code, stdout, err) = await CliRun.Invoke("train", "--data", "cli-houses-compare@1", "--model", "linear", "--out", linear, "--json");
+        Assert.True(code == 0, err + stdout);
+        (code, stdout, err) = await CliRun.Invoke("train", "--data", "cli-houses-compare@1", "--model", "gbdt", "--trees", "5", "--out", trees, "--json");
+        Assert.True(code == 0, err + stdout);
+
+        string page = Path.Combine(_root, "compare.html");
+        (code, stdout, err) = await CliRun.Invoke("eval", "--compare", linear, trees, "--data", "cli-houses-compare@1", "--report", page, "--bootstrap", "200", "--json");
+        Assert.True(code == 0, err + stdout);
+        var json = JsonDocument.Parse(stdout).RootElement;
+        Assert.Equal(300, json.GetProperty("rows").GetInt32());
+        var rmse = json.GetProperty("differences").EnumerateArray().Single(d => d.GetProperty("metric").GetString() == "rmse");
+        // Five trees cannot follow a straight line that the linear model fits: B's RMSE is clearly higher.
+        Assert.True(rmse.GetProperty("b").GetDouble() > rmse.GetProperty("a").GetDouble(), rmse.ToString());
+        Assert.InRange(rmse.GetProperty("difference").GetDouble(), rmse.GetProperty("low").GetDouble(), rmse.GetProperty("high").GetDouble());
+        Assert.True(rmse.GetProperty("significant").GetBoolean(), rmse.ToString());
+        var closer = json.GetProperty("closer");
+        Assert.True(closer.GetProperty("a").GetInt32() > closer.GetProperty("b").GetInt32(), closer.ToString());
+        string html = await File.ReadAllTextAsync(page);
+        Assert.Contains("data-chart=\"predictions\"", html);
+        Assert.Contains("Where they disagree most", html);
+
+        // A regressor against a classifier is refused with both named.
+        string classifier = Path.Combine(_root, "classifier");
+        File.WriteAllText(Path.Combine(_root, "sides.csv"), "size,side\n" + string.Join("\n", Enumerable.Range(0, 60).Select(i => $"{i % 20},{(i % 2 == 0 ? "city" : "farm")}")) + "\n");
+        (code, stdout, err) = await CliRun.Invoke("data", "import", Path.Combine(_root, "sides.csv"), "--name", "cli-sides", "--label-column", "side", "--json");
+        Assert.True(code == 0, err);
+        (code, stdout, err) = await CliRun.Invoke("train", "--data", "cli-sides@1", "--model", "logistic", "--out", classifier, "--json");
+        Assert.True(code == 0, err + stdout);
+        (code, _, err) = await CliRun.Invoke("eval", "--compare", linear, classifier, "--data", "cli-houses-compare@1");
+        Assert.NotEqual(0, code);
+        Assert.Contains("two classifiers or two regressors", err);
+    }
 }

@@ -60,8 +60,13 @@ public static partial class EvalCommand
             }
             bool imageVersion = !TensorFolder.IsTensorFolder(dataName) && !string.Equals(dataName, "fashion-mnist", StringComparison.OrdinalIgnoreCase);
             var options = new ReportOptions(BootstrapResamples: p.GetValue(bootstrap), Seed: p.GetValue(seed));
-            if (imageVersion && pair is not { Length: > 0 } && await IsTableDataAsync(dataName, p.GetValue(store), ct))
-                return await TableReportAsync(p.GetValue(model)!, dataName, p.GetValue(reportPath), p.GetValue(store), options, p.GetValue(batch), p.GetValue(json), ct);
+            if (imageVersion && await IsTableDataAsync(dataName, p.GetValue(store), ct))
+            {
+                if (pair is not { Length: > 0 })
+                    return await TableReportAsync(p.GetValue(model)!, dataName, p.GetValue(reportPath), p.GetValue(store), options, p.GetValue(batch), p.GetValue(json), ct);
+                if (await TableRegressionCompareAsync(pair, dataName, p.GetValue(reportPath), p.GetValue(store), options, p.GetValue(json), ct) is { } compared)
+                    return compared;
+            }
             if (pair is { Length: > 0 } || p.GetValue(reportPath) is not null || imageVersion)
             {
                 return await ReportAsync(pair is { Length: > 0 } ? pair : [p.GetValue(model)!], dataName, p.GetValue(dataDir), p.GetValue(reportPath),

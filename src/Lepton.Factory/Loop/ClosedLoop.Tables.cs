@@ -48,8 +48,9 @@ public sealed partial class ClosedLoop
         log.Step = "evaluate";
         var challengerModel = await registry.ResolveAsync($"{policy.Model}@{challengerVersion}", ct);
         var evaluation = Tables.TableEvaluation.Compare(championVersion, champion.Folder, challengerVersion, challengerModel.Folder, baseData, feedback, policy);
-        var report = await LoopComparisonReport.WriteAsync(registry, policy, champion, challengerModel,
-            () => LoopComparisonReport.TableRows(registry, dataset.DatasetRef, ct), ct);
+        var report = spec.ClassNames.Count < 2
+            ? await LoopComparisonReport.WriteTableRegressionAsync(registry, policy, champion, challengerModel, dataset.DatasetRef, ct)
+            : await LoopComparisonReport.WriteAsync(registry, policy, champion, challengerModel, () => LoopComparisonReport.TableRows(registry, dataset.DatasetRef, ct), ct);
         evaluation = evaluation with { Report = report.Path };
         await log.AddAsync("evaluate", "measured", challengerVersion,
             Measured(evaluation, report), evaluation, ct);

@@ -60,6 +60,37 @@ public static class LoopComparisonReport
         Reports.Evaluation.Tables.ReportTableData.FromVersion(await Registry.Datasets.Tables.TableDatasets.LoadAsync(registry.Store, registry.Artifacts,
             Registry.References.DatasetReference.Parse(datasetRef), ct));
 
+    /// <summary>
+    /// A table regressor's loop: champion against challenger on the loop data set's feedback holdout (its validation rows), the
+    /// rows the gate's margin judges, as the paired regression comparison (<see cref="Reports.Tables.TableRegressionComparison"/>).
+    /// Like <see cref="WriteAsync"/>, a report that cannot be built never fails the loop.
+    /// </summary>
+    public static async Task<(string? Path, string? Problem)> WriteTableRegressionAsync(ModelRegistry registry, LoopPolicy policy, ResolvedModel champion,
+        ResolvedModel challenger, string datasetRef, CancellationToken ct)
+    {
+        try
+        {
+            var data = await Registry.Datasets.Tables.TableDatasets.LoadAsync(registry.Store, registry.Artifacts, Registry.References.DatasetReference.Parse(datasetRef), ct);
+            var holdout = data.Splits?.RowsOf(Data.Images.Datasets.ImageSplits.Validation) ?? [];
+            if (holdout.Length < 2 || data.Schema.LabelColumn is not { } label) return (null, null);
+            using var a = Runtime.PredictorLoader.Default.Load(champion.Folder);
+            using var b = Runtime.PredictorLoader.Default.Load(challenger.Folder);
+            var comparison = Reports.Tables.TableRegressionComparison.Build(champion.Display, a, Encoder(champion, a), challenger.Display, b, Encoder(challenger, b),
+                datasetRef, "feedback holdout", data.Table.Take(holdout), label);
+            string path = Path.Combine(policy.ReportFolder ?? FolderFor(policy.Model), $"v{champion.Version?.Version}-vs-v{challenger.Version?.Version}.html");
+            await ReportWorkflow.WriteAsync(path, comparison.Html(), null, ct);
+            return (path, null);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            return (null, ex.Message);
+        }
+
+        static Runtime.Tables.TableInputEncoder Encoder(ResolvedModel model, Runtime.IPredictor predictor) =>
+            Runtime.Tables.TableInputEncoder.TryLoad(model.Folder, predictor.Signature)
+            ?? throw new InvalidDataException($"{model.Display} has no encoders.json; the table loop compares table models.");
+    }
+
     /// <summary>The decision's sentence about the report.</summary>
     public static string Sentence((string? Path, string? Problem) report) =>
         report.Path is { } path ? $"; comparison report: {path}"

@@ -66,7 +66,7 @@ public static class PromotionDecision
         double gain = champ > 0 ? (champ - chall) / champ : chall < champ ? 1 : 0;
         bool pass = gain >= policy.Margin - Tolerance;
         return new GateCheck("margin", pass,
-            $"feedback holdout RMSE {N(chall)} vs {N(champ)} ({Pct(-gain)}; {(pass ? "at least" : "less than")} the margin, {Pct(-policy.Margin)}, lower; {e.ChallengerHoldout.Count} examples)");
+            $"feedback holdout RMSE {N(chall)} vs {N(champ)} (change {Pct(-gain)}, needs {Pct(-policy.Margin)} or less; {e.ChallengerHoldout.Count} examples)");
     }
 
     // A regressor's counterpart of the recall check: the challenger's RMSE on a set may rise by at most MaxClassRecallDrop of the champion's.

@@ -47,16 +47,19 @@ public static class PairedBootstrap
                 for (int m = 0; m < metrics; m++) draws[m][r] = v2[m] - v1[m];
             }
         }
-        var result = new List<PairedDifference>();
-        for (int m = 0; m < metrics; m++)
-        {
-            var d = draws[m];
-            int atOrBelow = d.Count(v => v <= 0), atOrAbove = d.Count(v => v >= 0);
-            // Add-one (Davison and Hinkley): a p-value from R draws is never below 2/(R+1), however far the draws sit from zero.
-            double p = d.Length == 0 ? 1 : Math.Min(1, 2.0 * (Math.Min(atOrBelow, atOrAbove) + 1) / (d.Length + 1));
-            var interval = Interval.Percentile(b[m] - a[m], d, level);
-            result.Add(new PairedDifference(Bootstrap.Metrics[m], a[m], b[m], b[m] - a[m], interval.Low, interval.High, p));
-        }
-        return result;
+        return [.. Enumerable.Range(0, metrics).Select(m => Summarize(Bootstrap.Metrics[m], a[m], b[m], draws[m], level))];
+    }
+
+    /// <summary>
+    /// One metric's paired difference from its bootstrap draws of (second − first): the percentile interval and the two-sided
+    /// p-value, add-one corrected (Davison and Hinkley: a p-value from R draws is never below 2/(R+1)).
+    /// </summary>
+    public static PairedDifference Summarize(string metric, double first, double second, double[] draws, double level)
+    {
+        ArgumentNullException.ThrowIfNull(draws);
+        int atOrBelow = draws.Count(v => v <= 0), atOrAbove = draws.Count(v => v >= 0);
+        double p = draws.Length == 0 ? 1 : Math.Min(1, 2.0 * (Math.Min(atOrBelow, atOrAbove) + 1) / (draws.Length + 1));
+        var interval = Interval.Percentile(second - first, draws, level);
+        return new PairedDifference(metric, first, second, second - first, interval.Low, interval.High, p);
     }
 }

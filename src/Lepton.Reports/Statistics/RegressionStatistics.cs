@@ -61,4 +61,36 @@ public static class RegressionStatistics
     }
 
     private static double[] Values(RegressionMetrics m) => [m.Rmse, m.Mae, m.R2];
+
+    /// <summary>
+    /// Two regressors' rmse, mae and r2 on the same rows with a paired bootstrap of each difference (second − first): every draw
+    /// resamples the rows once and scores both models on it, so their correlation is kept.
+    /// </summary>
+    public static IReadOnlyList<PairedDifference> PairedDifferences(double[] first, double[] second, double[] actual, int resamples, ulong seed, double level = 0.95)
+    {
+        ArgumentNullException.ThrowIfNull(first);
+        ArgumentNullException.ThrowIfNull(second);
+        ArgumentNullException.ThrowIfNull(actual);
+        if (first.Length != actual.Length || second.Length != actual.Length)
+            throw new ArgumentException($"RegressionStatistics: {first.Length} and {second.Length} predictions for {actual.Length} labels; both models must score the same rows.");
+        ArgumentOutOfRangeException.ThrowIfNegative(resamples);
+        var a = Values(Of(first, actual));
+        var b = Values(Of(second, actual));
+        int n = actual.Length, count = n == 0 ? 0 : resamples;
+        var draws = Metrics.Select(_ => new double[count]).ToArray();
+        var rng = new Generator(seed);
+        double[] p1 = new double[n], p2 = new double[n], y = new double[n];
+        for (int r = 0; r < count; r++)
+        {
+            for (int i = 0; i < n; i++)
+            {
+                int j = rng.NextInt(n);
+                (p1[i], p2[i], y[i]) = (first[j], second[j], actual[j]);
+            }
+            var v1 = Values(Of(p1, y));
+            var v2 = Values(Of(p2, y));
+            for (int m = 0; m < v1.Length; m++) draws[m][r] = v2[m] - v1[m];
+        }
+        return [.. Enumerable.Range(0, Metrics.Count).Select(m => PairedBootstrap.Summarize(Metrics[m], a[m], b[m], draws[m], level))];
+    }
 }

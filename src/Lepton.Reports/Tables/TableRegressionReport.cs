@@ -74,23 +74,34 @@ public sealed class TableRegressionReport
         ArgumentNullException.ThrowIfNull(encoder);
         ArgumentNullException.ThrowIfNull(table);
         options = (options ?? ReportOptions.Default).Validate();
-        if (table[labelColumn] is not NumericColumn label)
-            throw new ArgumentException($"The model is a regressor but label column '{labelColumn}' is {ColumnKinds.Name(table[labelColumn].Kind)}; a regressor is evaluated on numbers.");
-        var kept = Enumerable.Range(0, table.RowCount).Where(r => !label.IsMissing(r)).ToList();
-        if (kept.Count < 2) throw new ArgumentException($"{data} has {kept.Count} rows with a '{labelColumn}' value in its {split} split; evaluation needs at least 2.");
-        var rows = table.Take(kept);
-        var labels = kept.Select(r => label.Values[r]).ToArray();
-        var columns = encoder.Columns.Select(c => c.Name).ToList();
-        var examples = Enumerable.Range(0, rows.RowCount).Select(r => Row(rows, r, columns)).ToList();
-        var output = predictor.FirstOutput([TableInputEncoder.ToTensor(encoder.Encode(examples))]).Contiguous().To(DType.Float32).ToArray(); // (N,1) values
-        if (output.Length != rows.RowCount)
-            throw new InvalidDataException($"{model} answered {output.Length} values for {rows.RowCount} rows; a regressor answers one value per row.");
-        var predicted = output.Select(v => (double)v).ToArray();
+        var (rows, labels) = Labelled(table, labelColumn, data, split);
+        var predicted = Predict(model, predictor, encoder, rows);
         var metrics = RegressionStatistics.Of(predicted, labels);
         var intervals = RegressionStatistics.Intervals(predicted, labels, options.BootstrapResamples, options.Seed, options.Level);
         var worst = Enumerable.Range(0, labels.Length).OrderByDescending(i => Math.Abs(predicted[i] - labels[i])).ThenBy(i => i).Take(options.Mistakes).ToList();
         var importance = TableEvaluationReport.Build(model, data, split, predictor, encoder, rows, labelColumn, seed: (int)options.Seed, ct: ct);
         return new TableRegressionReport(model, data, split, rows, labels, predicted, metrics, intervals, worst, importance, lineage, options);
+    }
+
+    /// <summary>A regressor's value for every row of <paramref name="rows"/>, encoded by its own encoders as the server does.</summary>
+    internal static double[] Predict(string model, IPredictor predictor, TableInputEncoder encoder, Table rows)
+    {
+        var columns = encoder.Columns.Select(c => c.Name).ToList();
+        var examples = Enumerable.Range(0, rows.RowCount).Select(r => Row(rows, r, columns)).ToList();
+        var output = predictor.FirstOutput([TableInputEncoder.ToTensor(encoder.Encode(examples))]).Contiguous().To(DType.Float32).ToArray(); // (N,1) values
+        if (output.Length != rows.RowCount)
+            throw new InvalidDataException($"{model} answered {output.Length} values for {rows.RowCount} rows; a regressor answers one value per row.");
+        return [.. output.Select(v => (double)v)];
+    }
+
+    /// <summary>The rows of <paramref name="table"/> with a numeric <paramref name="labelColumn"/> value, and those values.</summary>
+    internal static (Table Rows, double[] Labels) Labelled(Table table, string labelColumn, string data, string split)
+    {
+        if (table[labelColumn] is not NumericColumn label)
+            throw new ArgumentException($"The model is a regressor but label column '{labelColumn}' is {ColumnKinds.Name(table[labelColumn].Kind)}; a regressor is evaluated on numbers.");
+        var kept = Enumerable.Range(0, table.RowCount).Where(r => !label.IsMissing(r)).ToList();
+        if (kept.Count < 2) throw new ArgumentException($"{data} has {kept.Count} rows with a '{labelColumn}' value in its {split} split; evaluation needs at least 2.");
+        return (table.Take(kept), [.. kept.Select(r => label.Values[r])]);
     }
 
     private static IReadOnlyDictionary<string, object?> Row(Table table, int r, IReadOnlyList<string> columns)

@@ -50,6 +50,15 @@ public sealed class TableTrainingSetTests
     }
 
     [Fact]
+    public void Build_OnlyAnIdentifierBesideTheLabel_RefusedNamingItAndTheWayOut()
+    {
+        var table = new Table([new StringColumn("id", ColumnKind.Identifier, ["a", "b", "c"]), new StringColumn("y", ColumnKind.Categorical, ["p", "q", "p"])]);
+        var e = Assert.Throws<ArgumentException>(() => TableTrainingSet.Build(table, TableRoles.Apply(table, "y"), null));
+        Assert.Contains("no column to learn from: 'id' (identifier) is not", e.Message);
+        Assert.Contains("--schema", e.Message);
+    }
+
+    [Fact]
     public void Build_NoLabel_Refused()
     {
         var table = new Table([new NumericColumn("x", [1, 2])]);

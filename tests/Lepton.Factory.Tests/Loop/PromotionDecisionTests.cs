@@ -107,11 +107,11 @@ public sealed class PromotionDecisionTests
         var d = PromotionDecision.Decide(Policy, Errors(champHold: 20_000, challHold: 15_000, champBase: 10_000, challBase: 10_150));
         Assert.True(d.Verdict == GateVerdict.Promote, d.Reason);
         Assert.Equal(["margin", "error_rise:base test"], d.Checks.Select(c => c.Name));
-        Assert.Contains("feedback holdout RMSE 15,000 vs 20,000 (-25.0%", d.Reason);
+        Assert.Contains("feedback holdout RMSE 15,000 vs 20,000 (change -25.0%, needs -1.0% or less; 100 examples)", d.Reason);
 
         var small = PromotionDecision.Decide(Policy, Errors(champHold: 20_000, challHold: 19_900, champBase: 10_000, challBase: 10_000));
         Assert.Equal(GateVerdict.Keep, small.Verdict);
-        Assert.Contains("-0.5%; less than the margin", small.Reason);
+        Assert.Contains("(change -0.5%, needs -1.0% or less", small.Reason);
 
         var worseBase = PromotionDecision.Decide(Policy, Errors(champHold: 20_000, challHold: 15_000, champBase: 10_000, challBase: 10_500));
         Assert.Equal(GateVerdict.Keep, worseBase.Verdict);

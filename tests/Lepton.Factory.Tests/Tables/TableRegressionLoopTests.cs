@@ -77,6 +77,11 @@ public sealed class TableRegressionLoopTests : IAsyncLifetime
         Assert.Equal(600 + 200, data.Table.RowCount);
         Assert.Equal(e.ChallengerHoldout.Count, data.Splits!.RowsOf("validation").Length);
         Assert.Contains("feedback holdout RMSE", outcome.Gate!.Reason);
+        // The decision links to the paired comparison of the two on the feedback holdout.
+        Assert.NotNull(e.Report);
+        string html = File.ReadAllText(e.Report);
+        Assert.Contains("feedback holdout", html);
+        Assert.Contains("Where they disagree most", html);
         Assert.Equal(outcome.ChallengerVersion, (await Registry.ResolveAsync("prices@production")).Version!.Version);
     }
 }

@@ -27,7 +27,15 @@ public sealed record TableTrainingSet(EncoderSet Encoders, LabelEncoder Labels, 
         var label = table[labelName];
         var train = table.Take(InTimeOrder(table, schema.TimeColumn, [.. Rows(ImageSplits.Train).Where(r => !label.IsMissing(r))]));
         if (train.RowCount == 0) throw new ArgumentException("No labelled training rows; label some rows, or split with a smaller --test.");
-        var encoders = EncoderSet.Fit(train, schema.FeatureColumns(), options);
+        var features = schema.FeatureColumns();
+        if (features.Count == 0)
+        {
+            var left = schema.Columns.Where(c => c.Name != labelName && c.Name != schema.GroupColumn).Select(c => $"'{c.Name}' ({ColumnKinds.Name(c.Kind)})").ToList();
+            throw new ArgumentException("This table has no column to learn from: " + (left.Count == 0 ? "it holds only the label." :
+                $"{string.Join(", ", left)} {(left.Count == 1 ? "is" : "are")} not features (identifiers and free text never are). " +
+                "If a column only looks like an id (nearly every value different), pin its kind in a schema file (--schema; kinds: numeric, categorical) and import again."));
+        }
+        var encoders = EncoderSet.Fit(train, features, options);
         var labels = LabelEncoder.Fit(train, schema);
         EncodedSplit? Encode(string split)
         {

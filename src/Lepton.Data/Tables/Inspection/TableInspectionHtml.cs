@@ -177,7 +177,6 @@ public static class TableInspectionHtml
             html.Append("<div class=\"dim\">").Append(MaxPreviewRows).Append(" of its ").Append(f.RowCount.ToString("N0", Inv)).Append(" rows shown.</div>");
     }
 
-
     private static string SplitText(TableSplits splits) =>
         string.Join(", ", splits.Counts().Select(kv => $"{kv.Key} {kv.Value.ToString("N0", Inv)}"));
 

@@ -128,7 +128,7 @@ public static class RunCommand
         string.Join(", ", outputs.Where(kv => kv.Key is not "model_dir" and not "content_hash").Select(kv => $"{kv.Key} {Format(kv.Value)}"));
 
     private static string Format(JsonNode? value) =>
-        value is JsonValue v && v.TryGetValue<double>(out var d) && d % 1 != 0 ? d.ToString("0.####", CultureInfo.InvariantCulture) : value?.ToString() ?? "-";
+        value is JsonValue v && v.TryGetValue<double>(out var d) && d % 1 != 0 ? Data.NumberText.Value(d) : value?.ToString() ?? "-";
 
     private static void WriteJson(RecipeRunResult result) => JsonOut.Write(new
     {

@@ -44,7 +44,7 @@ public sealed class GateStep : IRecipeStep
         return new JsonObject { ["test_rmse"] = rmse, ["max_rmse"] = gates.MaxRmse, ["passed"] = true };
     }
 
-    private static string Num(double v) => v.ToString("0.####", CultureInfo.InvariantCulture);
+    private static string Num(double v) => Lepton.Data.NumberText.Value(v);
 
     private static string Percent(double v) => (v * 100).ToString("0.00", CultureInfo.InvariantCulture) + "%";
 }

@@ -61,8 +61,8 @@ public static class TableRows
 
     /// <summary>
     /// The (train, test) rows of each of <paramref name="k"/> cross-validation folds of <paramref name="x"/>: the seeded
-    /// <see cref="Folds"/>, each fold tested once against the others; or for a matrix in time order, forward chaining: the rows
-    /// cut into k + 1 blocks in time, fold i trained on blocks 0..i and tested on block i + 1.
+    /// <see cref="Folds"/>, each fold tested once against the others; or for a matrix in time order, forward chaining: the later
+    /// half of the rows cut into k blocks in time, fold i tested on block i and trained on every earlier row.
     /// </summary>
     public static IReadOnlyList<(int[] Train, int[] Test)> CrossValidation(FeatureMatrix x, ReadOnlySpan<float> labels, TabularTask task, int k, int seed)
     {
@@ -74,9 +74,12 @@ public static class TableRows
         }
         if (k < 2) throw new ArgumentOutOfRangeException(nameof(k), $"k-fold needs k >= 2, got {k}.");
         int n = labels.Length;
-        if (n < k + 1) throw new ArgumentException($"{k} time-ordered folds need at least {k + 1} rows, got {n}.", nameof(labels));
-        int Start(int block) => (int)((long)block * n / (k + 1));
-        return [.. Enumerable.Range(0, k).Select(i => (Enumerable.Range(0, Start(i + 1)).ToArray(), Enumerable.Range(Start(i + 1), Start(i + 2) - Start(i + 1)).ToArray()))];
+        if (n < 2 * k) throw new ArgumentException($"{k} time-ordered folds need at least {2 * k} rows, got {n}.", nameof(labels));
+        // The test blocks tile the later half, so every fold trains on at least half the rows: a fold trained on a sixth of
+        // them (scikit-learn's TimeSeriesSplit) judges learners by how they do on little data, not on the data they will get.
+        int half = n / 2;
+        int Start(int block) => half + (int)((long)block * (n - half) / k);
+        return [.. Enumerable.Range(0, k).Select(i => (Enumerable.Range(0, Start(i)).ToArray(), Enumerable.Range(Start(i), Start(i + 1) - Start(i)).ToArray()))];
     }
 
     /// <summary>The rows of fold <paramref name="fold"/> (test) and of every other fold (train).</summary>

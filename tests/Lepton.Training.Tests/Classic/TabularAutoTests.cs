@@ -171,7 +171,9 @@ public sealed class TabularAutoTests
             Assert.Equal(Enumerable.Range(0, folds[k].Test.Min()), folds[k].Train);
         }
         Assert.Equal(49, folds[^1].Test.Max());
-        Assert.Equal(10, folds[0].Train.Length);
+        // The test blocks tile the later half: every fold trains on at least half the rows.
+        Assert.Equal(25, folds[0].Train.Length);
+        Assert.Equal(Enumerable.Range(25, 25), folds.SelectMany(f => f.Test));
         // A subset in row order stays in time order; a shuffled one does not.
         Assert.True(TableRows.Subset(x, [1, 5, 9]).TimeOrdered);
         Assert.False(TableRows.Subset(x, [5, 1]).TimeOrdered);

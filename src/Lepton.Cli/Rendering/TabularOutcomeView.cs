@@ -46,7 +46,7 @@ internal static class TabularOutcomeView
             c.Write(table);
         }
         string metrics = TrainedFolderLines.Metrics(o.TestMetrics, "no test split to score");
-        c.MarkupLine($"[bold]{Markup.Escape(o.Learner)}[/] on {Markup.Escape(tracked.DatasetRef)}: {o.TrainRows} training rows, {o.TestRows} test rows; {Markup.Escape(metrics)}; {o.Elapsed.TotalSeconds:F1} s");
+        c.MarkupLine($"[bold]{Markup.Escape(o.Learner)}[/] on {Markup.Escape(tracked.DatasetRef)}: {o.TrainRows:N0} training rows, {o.TestRows:N0} test rows; {Markup.Escape(metrics)}; {o.Elapsed.TotalSeconds:F1} s");
         TrainedFolderLines.Folder(dir, "encoders.json", tracked.RunId, tracked.Registered);
         return 0;
     }

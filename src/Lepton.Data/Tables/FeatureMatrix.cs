@@ -47,6 +47,12 @@ public sealed record FeatureMatrix
     /// </summary>
     public bool TimeOrdered { get; init; }
 
+    /// <summary>
+    /// Each row's group (the table's group column as codes 0..G-1; null without one): learners then hold out whole groups,
+    /// so no group has rows on both sides of an early-stopping split or a cross-validation fold.
+    /// </summary>
+    public IReadOnlyList<int>? Groups { get; init; }
+
     /// <summary>Row <paramref name="row"/>'s values.</summary>
     public ReadOnlySpan<float> Row(int row) => Values.AsSpan(row * Columns, Columns);
 }

@@ -4,7 +4,8 @@ namespace Lepton.Training.Classic;
 
 /// <summary>
 /// Row subsets, validation splits and cross-validation folds of a <see cref="FeatureMatrix"/>: seeded and stratified by class for
-/// classification, or, for a matrix in time order, the latest rows held out (no model is judged on the past it learned after).
+/// classification, or whole groups for a matrix with <see cref="FeatureMatrix.Groups"/>, or, for a matrix in time order, the latest
+/// rows held out (no model is judged on the past it learned after).
 /// </summary>
 public static class TableRows
 {
@@ -15,7 +16,13 @@ public static class TableRows
         int f = matrix.Columns;
         var values = new float[rows.Length * f];
         for (int i = 0; i < rows.Length; i++) matrix.Row(rows[i]).CopyTo(values.AsSpan(i * f, f));
-        return new FeatureMatrix(values, rows.Length, matrix.FeatureNames, matrix.CategoricalFeatures) { TimeOrdered = matrix.TimeOrdered && Ascending(rows) };
+        int[]? groups = null;
+        if (matrix.Groups is { } all)
+        {
+            groups = new int[rows.Length];
+            for (int i = 0; i < rows.Length; i++) groups[i] = all[rows[i]];
+        }
+        return new FeatureMatrix(values, rows.Length, matrix.FeatureNames, matrix.CategoricalFeatures) { TimeOrdered = matrix.TimeOrdered && Ascending(rows), Groups = groups };
     }
 
     private static bool Ascending(ReadOnlySpan<int> rows)
@@ -61,7 +68,8 @@ public static class TableRows
 
     /// <summary>
     /// The (train, test) rows of each of <paramref name="k"/> cross-validation folds of <paramref name="x"/>: the seeded
-    /// <see cref="Folds"/>, each fold tested once against the others; or for a matrix in time order, forward chaining: the later
+    /// <see cref="Folds"/> (<see cref="GroupFolds"/> when the rows carry groups: fewer folds when there are fewer groups), each
+    /// fold tested once against the others; or for a matrix in time order, forward chaining: the later
     /// half of the rows cut into k blocks in time, fold i tested on block i and trained on every earlier row.
     /// </summary>
     public static IReadOnlyList<(int[] Train, int[] Test)> CrossValidation(FeatureMatrix x, ReadOnlySpan<float> labels, TabularTask task, int k, int seed)
@@ -69,7 +77,10 @@ public static class TableRows
         ArgumentNullException.ThrowIfNull(x);
         if (!x.TimeOrdered)
         {
-            var folds = Folds(labels, task, k, seed);
+            // Fewer groups than folds: one fold per group.
+            int groupCount = x.Groups?.Distinct().Count() ?? 0;
+            if (groupCount >= 2) k = Math.Min(k, groupCount);
+            var folds = groupCount >= 2 ? GroupFolds(x.Groups!, k, seed) : Folds(labels, task, k, seed);
             return [.. Enumerable.Range(0, k).Select(fold => Partition(folds, fold))];
         }
         if (k < 2) throw new ArgumentOutOfRangeException(nameof(k), $"k-fold needs k >= 2, got {k}.");
@@ -80,6 +91,31 @@ public static class TableRows
         int half = n / 2;
         int Start(int block) => half + (int)((long)block * (n - half) / k);
         return [.. Enumerable.Range(0, k).Select(i => (Enumerable.Range(0, Start(i)).ToArray(), Enumerable.Range(Start(i), Start(i + 1) - Start(i)).ToArray()))];
+    }
+
+    /// <summary>
+    /// A fold 0..k-1 for each row such that a group's rows share one fold: the groups in a seeded order, largest first (ties in
+    /// that order), each dealt to the fold with the fewest rows so far, so the folds come out near equal (scikit-learn's GroupKFold).
+    /// </summary>
+    public static int[] GroupFolds(IReadOnlyList<int> groups, int k, int seed)
+    {
+        ArgumentNullException.ThrowIfNull(groups);
+        if (k < 2) throw new ArgumentOutOfRangeException(nameof(k), $"k-fold needs k >= 2, got {k}.");
+        var sizes = new Dictionary<int, int>();
+        foreach (int g in groups) sizes[g] = sizes.GetValueOrDefault(g) + 1;
+        if (sizes.Count < k) throw new ArgumentException($"{k} folds of whole groups need at least {k} groups, got {sizes.Count}; use fewer folds.", nameof(groups));
+        var order = sizes.Keys.Order().ToArray();
+        new Random(seed).Shuffle(order);
+        var fold = new Dictionary<int, int>();
+        var load = new long[k];
+        foreach (int g in order.OrderByDescending(g => sizes[g]))
+        {
+            int least = 0;
+            for (int f = 1; f < k; f++) if (load[f] < load[least]) least = f;
+            fold[g] = least;
+            load[least] += sizes[g];
+        }
+        return [.. groups.Select(g => fold[g])];
     }
 
     /// <summary>The rows of fold <paramref name="fold"/> (test) and of every other fold (train).</summary>
@@ -98,6 +134,15 @@ public static class TableRows
     public static (int[] Train, int[] Validation) Split(FeatureMatrix x, ReadOnlySpan<float> labels, TabularTask task, double validationFraction, int seed)
     {
         ArgumentNullException.ThrowIfNull(x);
+        if (!x.TimeOrdered && x.Groups is { } groups && groups.Distinct().Count() is var groupCount and >= 2)
+        {
+            if (!(validationFraction > 0 && validationFraction < 1))
+                throw new ArgumentOutOfRangeException(nameof(validationFraction), $"The validation fraction must lie strictly between 0 and 1, got {validationFraction}.");
+            // Folds of size fraction, dealt by group (one per group when there are fewer): fold 0 is the validation part.
+            var byGroup = GroupFolds(groups, Math.Min(groupCount, Math.Max(2, (int)Math.Round(1 / validationFraction))), seed);
+            var (rest, heldOut) = Partition(byGroup, 0);
+            return (rest, heldOut);
+        }
         if (!x.TimeOrdered) return Split(labels, task, validationFraction, seed);
         if (!(validationFraction > 0 && validationFraction < 1))
             throw new ArgumentOutOfRangeException(nameof(validationFraction), $"The validation fraction must lie strictly between 0 and 1, got {validationFraction}.");

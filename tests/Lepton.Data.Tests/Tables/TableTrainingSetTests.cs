@@ -47,6 +47,22 @@ public sealed class TableTrainingSetTests
         Assert.Equal([20f, 30f, 50f, 40f, 10f], set.Train.Labels);
         Assert.True(set.Train.Features.TimeOrdered);
         Assert.False(TableTrainingSet.Build(table, TableRoles.Apply(table, "y", TableTask.Regression), null).Train.Features.TimeOrdered);
+        Assert.Null(set.Train.Features.Groups);
+    }
+
+    [Fact]
+    public void Build_GroupColumn_EachTrainingRowCarriesItsGroup()
+    {
+        var table = new Table(
+        [
+            new StringColumn("customer", ColumnKind.Categorical, ["a", "b", "a", null, "c", "b"]),
+            new NumericColumn("x", [1, 2, 3, 4, 5, 6]),
+            new NumericColumn("y", [10, 20, 30, 40, 50, 60]),
+        ]);
+        var set = TableTrainingSet.Build(table, TableRoles.Apply(table, "y", TableTask.Regression, group: "customer"), null);
+        // Codes in order of first appearance; the row without a customer is a group of its own.
+        Assert.Equal([0, 1, 0, 2, 3, 1], set.Train.Features.Groups);
+        Assert.Equal(["x"], set.Encoders.FeatureNames);
     }
 
     [Fact]

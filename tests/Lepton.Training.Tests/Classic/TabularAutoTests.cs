@@ -181,4 +181,29 @@ public sealed class TabularAutoTests
         var shuffled = TableRows.CrossValidation(x with { TimeOrdered = false }, y, task, 5, seed: 3);
         Assert.Equal(Enumerable.Range(0, 50), shuffled.SelectMany(f => f.Test).Order());
     }
+
+    [Fact]
+    public void GroupedRows_ValidationAndFoldsHoldOutWholeGroups()
+    {
+        // 60 rows of 12 customers, 1 to 9 rows each.
+        var groups = Enumerable.Range(0, 12).SelectMany(g => Enumerable.Repeat(g, 1 + g * 7 % 9)).ToArray();
+        int n = groups.Length;
+        var y = Enumerable.Range(0, n).Select(i => (float)(i % 2)).ToArray();
+        var x = new FeatureMatrix(new float[n], n, ["f"]) { Groups = groups };
+        var task = TabularTask.Binary();
+        var folds = TableRows.CrossValidation(x, y, task, 4, seed: 2);
+        Assert.Equal(4, folds.Count);
+        Assert.Equal(Enumerable.Range(0, n), folds.SelectMany(f => f.Test).Order());
+        foreach (var (train, test) in folds)
+            Assert.Empty(train.Select(r => groups[r]).Intersect(test.Select(r => groups[r])));
+        // Near-equal folds: largest groups first, each to the lightest fold.
+        Assert.True(folds.Max(f => f.Test.Length) - folds.Min(f => f.Test.Length) <= 9, string.Join(",", folds.Select(f => f.Test.Length)));
+        var (fit, valid) = TableRows.Split(x, y, task, 0.2, seed: 2);
+        Assert.Empty(fit.Select(r => groups[r]).Intersect(valid.Select(r => groups[r])));
+        Assert.InRange(valid.Length, 6, 20);
+        Assert.Equal(TableRows.Subset(x, [3, 10, 40]).Groups, [groups[3], groups[10], groups[40]]);
+        // Fewer groups than folds: one fold per group.
+        var three = new FeatureMatrix(new float[6], 6, ["f"]) { Groups = [0, 0, 1, 1, 2, 2] };
+        Assert.Equal(3, TableRows.CrossValidation(three, new float[6], TabularTask.Regression(), 5, seed: 0).Count);
+    }
 }

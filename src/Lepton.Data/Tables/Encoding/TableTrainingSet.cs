@@ -12,7 +12,8 @@ public sealed record EncodedSplit(FeatureMatrix Features, float[] Labels, IReadO
 /// A table version turned into what a tabular learner needs: encoders and label encoder fitted on the train split only,
 /// and each split encoded with them. Rows without a label are left out of every split (an inspection reports them as
 /// missing-label); rows whose class was never seen in training are left out of validation and test. With a time column the
-/// training rows run from oldest to newest (<see cref="FeatureMatrix.TimeOrdered"/>), so learners hold out the latest.
+/// training rows run from oldest to newest (<see cref="FeatureMatrix.TimeOrdered"/>), so learners hold out the latest; else
+/// with a group column each training row carries its group (<see cref="FeatureMatrix.Groups"/>), so learners hold out whole groups.
 /// </summary>
 public sealed record TableTrainingSet(EncoderSet Encoders, LabelEncoder Labels, EncodedSplit Train, EncodedSplit? Validation, EncodedSplit? Test)
 {
@@ -53,7 +54,23 @@ public sealed record TableTrainingSet(EncoderSet Encoders, LabelEncoder Labels, 
         }
         var encodedTrain = new EncodedSplit(encoders.Transform(train), labels.Encode(train), train.RowNumbers);
         if (schema.TimeColumn is { } time && table.HasColumn(time)) encodedTrain = encodedTrain with { Features = encodedTrain.Features with { TimeOrdered = true } };
+        else if (schema.GroupColumn is { } group && train.HasColumn(group)) encodedTrain = encodedTrain with { Features = encodedTrain.Features with { Groups = GroupCodes(train[group]) } };
         return new TableTrainingSet(encoders, labels, encodedTrain, Encode(ImageSplits.Validation), Encode(ImageSplits.Test));
+    }
+
+    // Each row's group as a code in order of first appearance; a row without a group value is a group of its own.
+    private static int[] GroupCodes(TableColumn column)
+    {
+        var codes = new Dictionary<string, int>(StringComparer.Ordinal);
+        var result = new int[column.Length];
+        int next = 0;
+        for (int r = 0; r < column.Length; r++)
+        {
+            if (column.Format(r) is not { } value) { result[r] = next++; continue; }
+            if (!codes.TryGetValue(value, out int code)) codes[value] = code = next++;
+            result[r] = code;
+        }
+        return result;
     }
 
     // Oldest first; rows without a time sort first (they can train but never stand for "the latest"), ties keep table order.

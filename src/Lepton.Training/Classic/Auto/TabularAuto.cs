@@ -87,13 +87,13 @@ public static class TabularAuto
             try
             {
                 var foldScores = new List<double>();
-                for (int fold = 0; fold < o.Folds; fold++)
+                for (int fold = 0; fold < folds.Count; fold++)
                 {
                     var (train, test) = folds[fold];
                     var model = candidate.Fit(TableRows.Subset(x, train), TableRows.Subset(labels, train), task, budget.Token);
                     var testX = TableRows.Subset(x, test);
                     foldScores.Add(Score(task, model.Predict(testX), TableRows.Subset(labels, test)));
-                    o.Progress?.Report(new TabularAutoProgress(candidate.Name, index + 1, list.Count, fold + 1, o.Folds, foldScores[^1], clock.Elapsed));
+                    o.Progress?.Report(new TabularAutoProgress(candidate.Name, index + 1, list.Count, fold + 1, folds.Count, foldScores[^1], clock.Elapsed));
                 }
                 scores.Add(new CandidateScore(candidate.Name, metric, foldScores, (clock.Elapsed - started).TotalSeconds) { Input = (candidate.Encoding, x.Columns) });
                 anyCompleted = true;

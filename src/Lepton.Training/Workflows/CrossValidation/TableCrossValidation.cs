@@ -30,6 +30,7 @@ public static class TableCrossValidation
         if (train.Labels.Length < folds)
             throw new ArgumentException($"{train.Labels.Length} training rows cannot fill {folds} folds; use fewer folds.");
         var assignment = TableRows.CrossValidation(train.Features, train.Labels, task, folds, recipe.Seed);
+        folds = assignment.Count; // fewer when the table has fewer groups than folds
         var outcomes = new List<FoldOutcome>();
         for (int fold = 0; fold < folds && !ct.IsCancellationRequested; fold++)
         {

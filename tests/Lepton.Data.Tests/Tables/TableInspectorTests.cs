@@ -41,6 +41,23 @@ public sealed class TableInspectorTests : IDisposable
     }
 
     [Fact]
+    public void Inspect_ARepeatedKeyColumn_SuggestedAsTheGroupUnlessOneIsNamed()
+    {
+        // 30 customers with 2 to 5 visits each; a plan with 3 values and a city with 25 values over 100 rows, most once.
+        var sb = new System.Text.StringBuilder("customer,plan,city,spend,churned\n");
+        int row = 0;
+        for (int c = 0; c < 30; c++)
+            for (int v = 0; v < 2 + c % 4; v++, row++)
+                sb.Append(System.Globalization.CultureInfo.InvariantCulture, $"K{c:D3},{(c % 3 == 0 ? "basic" : "pro")},city{(row < 40 ? row : row % 5)},{row * 1.5},{(c % 2 == 0 ? "yes" : "no")}\n");
+        var (table, schema) = Read(sb.ToString(), "churned");
+        var found = Assert.Single(TableInspector.Inspect(table, schema).OfKind(TableInspectionKinds.GroupCandidate));
+        Assert.Equal(["customer"], found.Columns);
+        Assert.StartsWith("'customer' has 30 values, nearly each on several rows (2 to 5, median 3)", found.Message);
+        Assert.Contains("--group-column customer", found.Message);
+        Assert.Empty(TableInspector.Inspect(table, schema with { GroupColumn = "customer" }).OfKind(TableInspectionKinds.GroupCandidate));
+    }
+
+    [Fact]
     public void Inspect_RegressionLabel_NoClassImbalance()
     {
         var csv = "x,price\n" + string.Concat(Enumerable.Range(0, 100).Select(i => $"{i},{(i == 0 ? 1000 : i % 3)}\n"));

@@ -14,12 +14,13 @@ public static class TableInspectionKinds
     public const string IdentifierColumn = "identifier-column";
     public const string Outliers = "outliers";
     public const string RareCategories = "rare-categories";
+    public const string GroupCandidate = "group-candidate";
     public const string DistributionShift = "distribution-shift";
 
     public static IReadOnlyList<string> All { get; } =
     [
         MissingValues, MissingLabel, ConstantColumn, NearConstantColumn, DuplicateRows, LabelConflict, ClassImbalance, LeakageSuspect,
-        IdentifierColumn, Outliers, RareCategories, DistributionShift,
+        IdentifierColumn, Outliers, RareCategories, GroupCandidate, DistributionShift,
     ];
 
     /// <summary>The kinds whose rows <c>clean --drop</c> can remove (the others concern whole columns or splits).</summary>

@@ -17,6 +17,7 @@ namespace Lepton.Data.Tables.Inspection;
 /// <param name="MaxRowsPerFinding">Rows listed per finding (the count covers them all).</param>
 /// <param name="MinorityClassShare">A classification label's rarest class under this share of the labelled rows is reported ...</param>
 /// <param name="MinClassRows">... as is one with fewer rows than this (too few for every fold and split to hold some).</param>
+/// <param name="GroupMinValues">A categorical column with at least this many values, nearly each on several rows, may key groups of rows.</param>
 public sealed record TableInspectionOptions(
     double MissingRate = 0.2,
     double NearConstantShare = 0.99,
@@ -30,4 +31,5 @@ public sealed record TableInspectionOptions(
     int MinRows = 20,
     int MaxRowsPerFinding = 1000,
     double MinorityClassShare = 0.05,
-    int MinClassRows = 10);
+    int MinClassRows = 10,
+    int GroupMinValues = 20);

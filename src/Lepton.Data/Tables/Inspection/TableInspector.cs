@@ -44,6 +44,7 @@ public static partial class TableInspector
             Leakage(ctx, findings);
         }
         foreach (var c in table.Columns) Outliers(ctx, c, findings);
+        GroupCandidates(ctx, findings);
         if (splits is not null) Shift(ctx, splits, findings);
         var ordered = findings.OrderBy(f => IndexOfKind(f.Kind)).ToList();
         return new TableInspectionReport(dataset, table.RowCount, summaries, ordered, options);

@@ -96,6 +96,27 @@ public sealed class GradientBoostingLearnerTests : IDisposable
     }
 
     [Fact]
+    public void AGivenValidationSplit_IsWhereItStopsEarly_AndEveryTrainingRowTrains()
+    {
+        var (x, y) = TableData.Binary(300);
+        var (valid, validY) = TableData.Binary(100, seed: 5);
+        var model = GradientBoostingLearner.Fit(x, y, TabularTask.Binary(), Options with { LearningRate = 0.5, Iterations = 400, EarlyStoppingRounds = 10 },
+            validation: (valid, validY));
+        // Every training row trains (nothing held out of them), no refit, and the curve is the given rows' log loss.
+        Assert.Equal(300, model.Info.Metadata!["train_rows"]!.GetValue<int>());
+        Assert.Equal(100, model.Info.Metadata["validation_rows"]!.GetValue<int>());
+        Assert.Equal("validation split", model.Info.Metadata["validation_source"]!.GetValue<string>());
+        Assert.Equal(model.ValidationCurve.Count, model.Iterations);
+        double loss = 0;
+        var p = model.Predict(valid);
+        for (int i = 0; i < validY.Length; i++) loss -= validY[i] == 1 ? Math.Log(p[i]) : Math.Log(1 - p[i]);
+        Assert.Equal(model.ValidationCurve[^1], loss / validY.Length, 4);
+        // Without one, a share of the training rows is held out as before.
+        Assert.Equal("held out of the training rows",
+            GradientBoostingLearner.Fit(x, y, TabularTask.Binary(), Options with { EarlyStoppingRounds = 10 }).Info.Metadata!["validation_source"]!.GetValue<string>());
+    }
+
+    [Fact]
     public void WithoutEarlyStopping_TrainsEveryIterationOnAllRows()
     {
         var (x, y) = TableData.Binary(200);

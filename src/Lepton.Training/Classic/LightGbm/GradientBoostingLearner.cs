@@ -17,8 +17,13 @@ public static class GradientBoostingLearner
     /// for that many iterations, scaled by the rows added (<see cref="GradientBoostingOptions.RefitOnAllRows"/>), or kept as
     /// trained. Without, every row trains <see cref="GradientBoostingOptions.Iterations"/> iterations.
     /// </summary>
+    /// <remarks>
+    /// With <paramref name="validation"/> (the data set's own validation split, encoded alike), early stopping watches those rows
+    /// instead of a share held out of <paramref name="x"/>, and the model keeps the trees grown on <paramref name="x"/> alone: the
+    /// validation rows stay unseen, so the score reported on them stays honest.
+    /// </remarks>
     public static GradientBoostingModel Fit(FeatureMatrix x, float[] labels, TabularTask task, GradientBoostingOptions? options = null,
-        CancellationToken ct = default)
+        CancellationToken ct = default, (FeatureMatrix X, float[] Labels)? validation = null)
     {
         ArgumentNullException.ThrowIfNull(x);
         ArgumentNullException.ThrowIfNull(labels);
@@ -31,17 +36,29 @@ public static class GradientBoostingLearner
         string text = LightGbmParameters.Text(parameters);
 
         var curve = new List<double>();
-        int best = 0, trainRows = x.Rows;
+        int best = 0, trainRows = x.Rows, validationRows = 0;
+        string? validationSource = null;
         string modelText;
         int iterations;
         if (o.EarlyStoppingRounds > 0)
         {
-            var (train, valid) = TableRows.Split(x, labels, task, o.ValidationFraction, o.Seed);
-            if (valid.Length == 0 || train.Length == 0)
-                throw new ArgumentException($"{x.Rows} rows are too few to hold out a validation share of {o.ValidationFraction}; set EarlyStoppingRounds = 0.", nameof(x));
-            var trainX = TableRows.Subset(x, train);
-            using var trainSet = LightGbmDataset.Create(trainX, TableRows.Subset(labels, train), text);
-            using var validSet = LightGbmDataset.Create(TableRows.Subset(x, valid), TableRows.Subset(labels, valid), text, reference: trainSet);
+            FeatureMatrix trainX, validX;
+            float[] trainY, validY;
+            bool external = validation is { Labels.Length: > 0 };
+            if (validation is { } given && external)
+            {
+                task.CheckLabels(given.Labels, given.X.Rows);
+                (trainX, trainY, validX, validY) = (x, labels, given.X, given.Labels);
+            }
+            else
+            {
+                var (train, valid) = TableRows.Split(x, labels, task, o.ValidationFraction, o.Seed);
+                if (valid.Length == 0 || train.Length == 0)
+                    throw new ArgumentException($"{x.Rows} rows are too few to hold out a validation share of {o.ValidationFraction}; set EarlyStoppingRounds = 0.", nameof(x));
+                (trainX, trainY, validX, validY) = (TableRows.Subset(x, train), TableRows.Subset(labels, train), TableRows.Subset(x, valid), TableRows.Subset(labels, valid));
+            }
+            using var trainSet = LightGbmDataset.Create(trainX, trainY, text);
+            using var validSet = LightGbmDataset.Create(validX, validY, text, reference: trainSet);
             using var booster = LightGbmBooster.Create(trainSet, text);
             booster.AddValidation(validSet);
             double bestScore = double.PositiveInfinity;
@@ -58,16 +75,18 @@ public static class GradientBoostingLearner
             }
             best = Math.Max(best, 1);
             curve.RemoveRange(best, curve.Count - best);
-            if (o.RefitOnAllRows)
+            validationRows = validX.Rows;
+            if (o.RefitOnAllRows && !external)
             {
                 // More rows support proportionally more iterations at the same learning rate.
-                int refit = Math.Max(1, (int)Math.Round(best * (double)x.Rows / train.Length));
+                int refit = Math.Max(1, (int)Math.Round(best * (double)x.Rows / trainX.Rows));
                 (modelText, iterations) = Grow(x, labels, text, refit, ct);
             }
             else
             {
-                (modelText, iterations, trainRows) = (booster.SaveToString(best), best, train.Length);
+                (modelText, iterations, trainRows) = (booster.SaveToString(best), best, trainX.Rows);
             }
+            validationSource = external ? "validation split" : "held out of the training rows";
         }
         else
         {
@@ -80,7 +99,9 @@ public static class GradientBoostingLearner
             ["iterations"] = iterations,
             ["best_validation_iteration"] = best,
             ["early_stopping_rounds"] = o.EarlyStoppingRounds,
-            ["validation_fraction"] = o.EarlyStoppingRounds > 0 ? o.ValidationFraction : 0,
+            ["validation_fraction"] = validationSource == "held out of the training rows" ? o.ValidationFraction : 0,
+            ["validation_rows"] = validationRows,
+            ["validation_source"] = validationSource,
             ["train_rows"] = trainRows,
             ["parameters"] = new JsonObject(parameters.Select(kv => KeyValuePair.Create(kv.Key, (JsonNode?)JsonValue.Create(kv.Value)))),
         };

@@ -46,7 +46,8 @@ public static class TabularTraining
         if (recipe.Model is "logistic" or "linear-svm" && !task.IsClassification)
             throw new ArgumentException($"--model {recipe.Model} classifies, but {data.Version.Name}@{data.Version.Version}'s label '{first.Labels.Column}' is a regression target; use linear, mlp, gbdt or auto.");
         // Every encoding keeps the same labelled rows in the same order, so one label vector serves them all.
-        var (model, candidates, encoding) = Fit(recipe, mode => encodings[mode].Train.Features, first.Train.Labels, task, ct);
+        var (model, candidates, encoding) = Fit(recipe, mode => encodings[mode].Train.Features, first.Train.Labels, task, ct,
+            mode => encodings[mode].Validation is { Labels.Length: > 0 } v ? (v.Features, v.Labels) : null);
         var set = encodings[encoding];
         var train = set.Train;
         var metrics = new Dictionary<string, double>();
@@ -81,16 +82,20 @@ public static class TabularTraining
 
     /// <summary>
     /// The recipe's learner fitted on the features of its encoding (for auto: the best candidate by cross-validation, each
-    /// candidate on its own encoding, with every candidate's score), and the encoding the model was fitted on.
+    /// candidate on its own encoding, with every candidate's score), and the encoding the model was fitted on; gbdt stops early
+    /// on <paramref name="validation"/>'s rows when given (the data set's validation split).
     /// </summary>
     internal static (ITabularModel Model, IReadOnlyList<CandidateScore> Candidates, EncoderMode Encoding) Fit(TabularRecipe recipe,
-        Func<EncoderMode, FeatureMatrix> features, float[] labels, TabularTask task, CancellationToken ct)
+        Func<EncoderMode, FeatureMatrix> features, float[] labels, TabularTask task, CancellationToken ct,
+        Func<EncoderMode, (FeatureMatrix X, float[] Labels)?>? validation = null)
     {
         var mode = TabularRecipe.EncoderModeOf(recipe.Model);
         switch (recipe.Model)
         {
             case "gbdt":
-                return (GradientBoostingLearner.Fit(features(mode), labels, task, (recipe.Trees ?? GradientBoostingOptions.Default) with { Seed = recipe.Seed, NumThreads = recipe.Threads }, ct), [], mode);
+                // The data set's own validation split, when it has one, is where gbdt stops early.
+                return (GradientBoostingLearner.Fit(features(mode), labels, task, (recipe.Trees ?? GradientBoostingOptions.Default) with { Seed = recipe.Seed, NumThreads = recipe.Threads }, ct,
+                    validation?.Invoke(mode)), [], mode);
             case "random-forest":
                 return (GradientBoostingLearner.Fit(features(mode), labels, task, (recipe.Trees ?? GradientBoostingOptions.RandomForest) with { Seed = recipe.Seed, NumThreads = recipe.Threads }, ct), [], mode);
             case "logistic" or "linear":

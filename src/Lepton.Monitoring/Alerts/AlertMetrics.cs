@@ -29,13 +29,13 @@ internal static class AlertMetrics
         }
         text.Declare("lepton_feature_drift_psi", "gauge", "Population stability index of a table model's feature column against its training rows.");
         foreach (var v in versions)
-            foreach (var f in v.Features) text.Sample("lepton_feature_drift_psi", f.Psi, Labels(v, ("column", f.Column)));
+            foreach (var f in v.Features) text.Sample("lepton_feature_drift_psi", f.Psi, Column(v, f));
         text.Declare("lepton_feature_drift_ks", "gauge", "Two-sample KS statistic of a table model's numeric or date-time column against its training rows.");
         foreach (var v in versions)
-            foreach (var f in v.Features.Where(f => f.KsStatistic is not null)) text.Sample("lepton_feature_drift_ks", f.KsStatistic!.Value, Labels(v, ("column", f.Column)));
+            foreach (var f in v.Features.Where(f => f.KsStatistic is not null)) text.Sample("lepton_feature_drift_ks", f.KsStatistic!.Value, Column(v, f));
         text.Declare("lepton_feature_missing_rate", "gauge", "Share of live rows missing a table model's feature column.");
         foreach (var v in versions)
-            foreach (var f in v.Features) text.Sample("lepton_feature_missing_rate", f.LiveMissingRate, Labels(v, ("column", f.Column)));
+            foreach (var f in v.Features) text.Sample("lepton_feature_missing_rate", f.LiveMissingRate, Column(v, f));
         text.Declare("lepton_prediction_drift_psi", "gauge", "Population stability index of the predicted-class mix against the version's reference.");
         foreach (var v in versions.Where(v => v.PredictionDrift is not null))
             text.Sample("lepton_prediction_drift_psi", v.PredictionDrift!.Psi, Labels(v));
@@ -63,6 +63,10 @@ internal static class AlertMetrics
         foreach (var v in versions)
             if (value(v) is { } x) text.Sample(name, x, Labels(v));
     }
+
+    // A feature column's series; the table's time column also carries role="time", so rules over every column can leave it out.
+    private static (string, string)[] Column(VersionReport v, FeatureDrift f) =>
+        f.Time ? Labels(v, ("column", f.Column), ("role", "time")) : Labels(v, ("column", f.Column));
 
     private static (string, string)[] Labels(VersionReport v, params (string, string)[] extra) =>
         [("model", v.Model), ("version", v.Version!.Value.ToString(CultureInfo.InvariantCulture)), .. extra];

@@ -101,6 +101,13 @@ public sealed class FeatureDriftTests
         Assert.True(report.MaxInputPsi < 0.1, $"largest PSI {report.MaxInputPsi:F3}");
         Assert.True(AlertEvaluator.ValueOf(report, AlertRule.Parse("drift.psi.feature.max > 0.2")) < 0.1);
         Assert.Equal(joined.Psi, AlertEvaluator.ValueOf(report, AlertRule.Parse("drift.psi.feature.joined > 0.2")));
+        // Prometheus gets every column; the time column's series says so, for rules over every column to leave it out.
+        var text = new Lepton.Serving.Http.PrometheusText();
+        var window = new MonitorWindow(DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch.AddMinutes(15));
+        AlertMetrics.Write(text, [new MonitorReport("m", window, report with { Version = null }, [report], [])], [], []);
+        string metrics = text.ToString();
+        Assert.Contains("lepton_feature_drift_psi{model=\"m\",version=\"1\",column=\"joined\",role=\"time\"}", metrics);
+        Assert.Contains("lepton_feature_drift_psi{model=\"m\",version=\"1\",column=\"income\"}", metrics);
         // The same drift in a column that is not the time column counts.
         var plain = FeatureDriftCalculator.Columns(Reference(), live);
         Assert.False(plain.Single(f => f.Column == "joined").Time);

@@ -65,9 +65,10 @@ public static class AlertRuleTranslator
     public static bool UsesServerVerdict(AlertRule rule) =>
         rule.Metric is "drift.ks" or "prediction.chi2_p" || rule.Metric.StartsWith("drift.missing.feature.", StringComparison.Ordinal);
 
-    // The column selector of a per-column metric, none for "max" (the gauge's largest series is the largest column).
+    // The column selector of a per-column metric; for "max" every column but the table's time column (role="time": live rows
+    // are newer than training's by nature), whose largest series is the largest column.
     private static string Column(string metric, string prefix) =>
-        metric[prefix.Length..] is var column && column == "max" ? "" : $"{{column=\"{Escape(column)}\"}}";
+        metric[prefix.Length..] is var column && column == "max" ? "{role!=\"time\"}" : $"{{column=\"{Escape(column)}\"}}";
 
     /// <summary>The alert's name: Lepton plus the metric in PascalCase (LeptonErrorRate, LeptonP99, LeptonDriftPsiMean).</summary>
     public static string AlertName(AlertRule rule)

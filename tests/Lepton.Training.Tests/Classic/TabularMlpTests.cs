@@ -86,6 +86,24 @@ public sealed class TabularMlpTests : IDisposable
     }
 
     [Fact]
+    public void AGivenValidationSplit_IsWhereItStopsEarly_WithoutARefit()
+    {
+        var (x, y) = TableData.Regression(300);
+        var (valid, validY) = TableData.Regression(100, seed: 6);
+        var task = TabularTask.Regression();
+        var options = new TabularMlpOptions { Members = 1, MaxEpochs = 60, Patience = 5 };
+        var model = TabularMlp.Fit(x, y, task, options, validation: (valid, validY));
+        Assert.False(model.Fit!.Refitted);
+        Assert.True(model.Fit.Epochs[0] <= 60);
+        // The reported validation loss is the given rows' (on the standardized target), so it follows their RMSE.
+        double rmse = TableData.Rmse(model.Predict(valid), validY);
+        Assert.True(rmse < TableData.Std(validY), $"validation RMSE {rmse:F3} against the target's spread {TableData.Std(validY):F3}");
+        Assert.NotEqual(TabularMlp.Fit(x, y, task, options).Fit!.ValidationLosses[0], model.Fit.ValidationLosses[0]);
+        var wrong = new FeatureMatrix(new float[2 * 3], 2, ["a", "b", "c"]);
+        Assert.Contains("same encoders", Assert.Throws<ArgumentException>(() => TabularMlp.Fit(x, y, task, options, validation: (wrong, [0f, 1f]))).Message);
+    }
+
+    [Fact]
     public void SaveLoad_RoundTrip_PredictsTheSameValues()
     {
         var (x, y) = TableData.ThreeClasses(300);

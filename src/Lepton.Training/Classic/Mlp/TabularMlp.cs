@@ -18,7 +18,13 @@ namespace Lepton.Training.Classic.Mlp;
 /// </summary>
 public static class TabularMlp
 {
-    public static TabularMlpModel Fit(FeatureMatrix x, float[] labels, TabularTask task, TabularMlpOptions? options = null, CancellationToken ct = default)
+    /// <remarks>
+    /// With <paramref name="validation"/> (the data set's own validation split, encoded alike) early stopping watches those rows,
+    /// standardized by the training rows' statistics, instead of a share held out of <paramref name="x"/>; every training row
+    /// trains and there is no refit, so the validation rows stay unseen.
+    /// </remarks>
+    public static TabularMlpModel Fit(FeatureMatrix x, float[] labels, TabularTask task, TabularMlpOptions? options = null, CancellationToken ct = default,
+        (FeatureMatrix X, float[] Labels)? validation = null)
     {
         ArgumentNullException.ThrowIfNull(x);
         ArgumentNullException.ThrowIfNull(labels);
@@ -26,6 +32,12 @@ public static class TabularMlp
         var o = options ?? new TabularMlpOptions();
         o.Validate();
         task.CheckLabels(labels, x.Rows);
+        if (validation is { } v0)
+        {
+            task.CheckLabels(v0.Labels, v0.X.Rows);
+            if (v0.X.Columns != x.Columns)
+                throw new ArgumentException($"The validation rows have {v0.X.Columns} features, the training rows {x.Columns}; encode both with the same encoders.", nameof(validation));
+        }
         if (x.Rows < 1) throw new ArgumentException("An MLP needs at least one row, got none.", nameof(x));
         int n = x.Rows, f = x.Columns;
 
@@ -51,10 +63,12 @@ public static class TabularMlp
             for (int j = 0; j < f; j++) { double d = row[j] - mean[j]; scale[j] += d * d; }
         }
         for (int j = 0; j < f; j++) scale[j] = scale[j] > 0 ? Math.Sqrt(scale[j] / n) : 1;
-        var z = new float[n * f];
-        for (int i = 0; i < n; i++)
+        // The given validation rows follow the training rows, standardized by the training rows' statistics.
+        int held = validation is { Labels.Length: > 0 } given ? given.X.Rows : 0;
+        var z = new float[(n + held) * f];
+        for (int i = 0; i < n + held; i++)
         {
-            var row = x.Row(i);
+            var row = i < n ? x.Row(i) : validation!.Value.X.Row(i - n);
             for (int j = 0; j < f; j++) z[i * f + j] = (float)((row[j] - mean[j]) / scale[j]);
         }
 
@@ -70,13 +84,19 @@ public static class TabularMlp
             yScale = variance > 0 ? Math.Sqrt(variance / n) : 1;
             targets = [.. labels.Select(y => (float)((y - yMean) / yScale))];
         }
+        if (held > 0)
+        {
+            var validLabels = validation!.Value.Labels;
+            targets = [.. targets, .. task.IsClassification ? validLabels : validLabels.Select(y => (float)((y - yMean) / yScale))];
+        }
 
         var data = new TrainingRows(z, targets, f, task);
         int batch = o.ResolvedBatchSize(n);
         int members = o.ResolvedMembers(n);
         var all = Enumerable.Range(0, n).ToArray();
-        bool validate = o.Patience > 0 && n >= o.MinRowsForValidation;
-        bool refit = validate && o.ResolvedRefit(n);
+        var givenRows = Enumerable.Range(n, held).ToArray();
+        bool validate = o.Patience > 0 && (held > 0 || n >= o.MinRowsForValidation);
+        bool refit = validate && held == 0 && o.ResolvedRefit(n);
         var networks = new List<Sequential>();
         var epochs = new List<int>();
         var bestEpochs = new List<int>();
@@ -87,7 +107,7 @@ public static class TabularMlp
             var member = o with { Seed = unchecked(o.Seed + m) };
             if (validate)
             {
-                var (fitRows, validRows) = TableRows.Split(x, labels, task, o.ValidationFraction, member.Seed);
+                var (fitRows, validRows) = held > 0 ? (all, givenRows) : TableRows.Split(x, labels, task, o.ValidationFraction, member.Seed);
                 var first = Train(data, fitRows, validRows, o.MaxEpochs, member, batch, ct);
                 networks.Add(refit ? Train(data, all, [], Math.Max(1, first.BestEpoch), member, batch, ct).Network : first.Network);
                 epochs.Add(first.Epochs);

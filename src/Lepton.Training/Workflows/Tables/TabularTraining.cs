@@ -82,8 +82,8 @@ public static class TabularTraining
 
     /// <summary>
     /// The recipe's learner fitted on the features of its encoding (for auto: the best candidate by cross-validation, each
-    /// candidate on its own encoding, with every candidate's score), and the encoding the model was fitted on; gbdt stops early
-    /// on <paramref name="validation"/>'s rows when given (the data set's validation split).
+    /// candidate on its own encoding, with every candidate's score), and the encoding the model was fitted on; gbdt and the MLP
+    /// stop early on <paramref name="validation"/>'s rows when given (the data set's validation split).
     /// </summary>
     internal static (ITabularModel Model, IReadOnlyList<CandidateScore> Candidates, EncoderMode Encoding) Fit(TabularRecipe recipe,
         Func<EncoderMode, FeatureMatrix> features, float[] labels, TabularTask task, CancellationToken ct,
@@ -93,7 +93,7 @@ public static class TabularTraining
         switch (recipe.Model)
         {
             case "gbdt":
-                // The data set's own validation split, when it has one, is where gbdt stops early.
+                // The data set's own validation split, when it has one, is where gbdt (and the MLP) stop early.
                 return (GradientBoostingLearner.Fit(features(mode), labels, task, (recipe.Trees ?? GradientBoostingOptions.Default) with { Seed = recipe.Seed, NumThreads = recipe.Threads }, ct,
                     validation?.Invoke(mode)), [], mode);
             case "random-forest":
@@ -103,7 +103,7 @@ public static class TabularTraining
             case "linear-svm":
                 return (LinearLearner.Fit(features(mode), labels, task, LinearOptions.Svm, ct), [], mode);
             case "mlp":
-                return (TabularMlp.Fit(features(mode), labels, task, (recipe.Mlp ?? new TabularMlpOptions()) with { Seed = recipe.Seed }, ct), [], mode);
+                return (TabularMlp.Fit(features(mode), labels, task, (recipe.Mlp ?? new TabularMlpOptions()) with { Seed = recipe.Seed }, ct, validation?.Invoke(mode)), [], mode);
             default:
                 var auto = TabularAuto.Run(features, labels, task, new TabularAutoOptions(Seed: recipe.Seed, Budget: recipe.Budget, NumThreads: recipe.Threads, Progress: recipe.Progress), ct: ct);
                 return (auto.Model, auto.Scores, auto.Encoding);

@@ -114,6 +114,9 @@ public sealed class GradientBoostingLearnerTests : IDisposable
         // Without one, a share of the training rows is held out as before.
         Assert.Equal("held out of the training rows",
             GradientBoostingLearner.Fit(x, y, TabularTask.Binary(), Options with { EarlyStoppingRounds = 10 }).Info.Metadata!["validation_source"]!.GetValue<string>());
+        var latest = GradientBoostingLearner.Fit(x with { TimeOrdered = true }, y, TabularTask.Binary(), Options with { EarlyStoppingRounds = 10 }).Info.Metadata!;
+        Assert.Equal("the latest training rows", latest["validation_source"]!.GetValue<string>());
+        Assert.Equal(60, latest["validation_rows"]!.GetValue<int>());
     }
 
     [Fact]

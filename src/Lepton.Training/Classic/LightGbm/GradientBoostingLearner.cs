@@ -86,7 +86,8 @@ public static class GradientBoostingLearner
             {
                 (modelText, iterations, trainRows) = (booster.SaveToString(best), best, trainX.Rows);
             }
-            validationSource = external ? "validation split" : "held out of the training rows";
+            validationSource = external ? "validation split"
+                : x.TimeOrdered ? "the latest training rows" : x.Groups is not null ? "whole groups held out of the training rows" : "held out of the training rows";
         }
         else
         {
@@ -99,7 +100,7 @@ public static class GradientBoostingLearner
             ["iterations"] = iterations,
             ["best_validation_iteration"] = best,
             ["early_stopping_rounds"] = o.EarlyStoppingRounds,
-            ["validation_fraction"] = validationSource == "held out of the training rows" ? o.ValidationFraction : 0,
+            ["validation_fraction"] = validationSource is null or "validation split" ? 0 : o.ValidationFraction,
             ["validation_rows"] = validationRows,
             ["validation_source"] = validationSource,
             ["train_rows"] = trainRows,

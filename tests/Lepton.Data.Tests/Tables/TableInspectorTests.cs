@@ -43,18 +43,20 @@ public sealed class TableInspectorTests : IDisposable
     [Fact]
     public void Inspect_ARepeatedKeyColumn_SuggestedAsTheGroupUnlessOneIsNamed()
     {
-        // 30 customers with 2 to 5 visits each; a plan with 3 values and a city with 25 values over 100 rows, most once.
+        // 150 customers with 2 to 5 visits each (523 rows); a plan with 2 values and a city with 40 values, most on one row.
         var sb = new System.Text.StringBuilder("customer,plan,city,spend,churned\n");
         int row = 0;
-        for (int c = 0; c < 30; c++)
+        for (int c = 0; c < 150; c++)
             for (int v = 0; v < 2 + c % 4; v++, row++)
                 sb.Append(System.Globalization.CultureInfo.InvariantCulture, $"K{c:D3},{(c % 3 == 0 ? "basic" : "pro")},city{(row < 40 ? row : row % 5)},{row * 1.5},{(c % 2 == 0 ? "yes" : "no")}\n");
         var (table, schema) = Read(sb.ToString(), "churned");
         var found = Assert.Single(TableInspector.Inspect(table, schema).OfKind(TableInspectionKinds.GroupCandidate));
         Assert.Equal(["customer"], found.Columns);
-        Assert.StartsWith("'customer' has 30 values, nearly each on several rows (2 to 5, median 3)", found.Message);
+        Assert.StartsWith("'customer' has 150 values, nearly each on several rows (2 to 5, median 3)", found.Message);
         Assert.Contains("--group-column customer", found.Message);
         Assert.Empty(TableInspector.Inspect(table, schema with { GroupColumn = "customer" }).OfKind(TableInspectionKinds.GroupCandidate));
+        // Its values are not reported as rare categories to merge as well.
+        Assert.DoesNotContain(TableInspector.Inspect(table, schema).OfKind(TableInspectionKinds.RareCategories), f => f.Columns.Contains("customer"));
     }
 
     [Fact]

@@ -23,6 +23,8 @@ public static partial class TableInspector
             int repeated = counts.Values.Count(v => v >= 2);
             if (repeated < 0.9 * counts.Count) continue;
             var sizes = counts.Values.Order().ToArray();
+            // A key's values are rare by nature: "merge them, or check for typos" would be the wrong advice.
+            findings.RemoveAll(f => f.Kind == TableInspectionKinds.RareCategories && f.Columns is [var only] && only == c.Name);
             findings.Add(new TableFinding(TableInspectionKinds.GroupCandidate,
                 $"'{c.Name}' has {counts.Count:N0} values, nearly each on several rows ({sizes[0]:N0} to {sizes[^1]:N0}, median {sizes[sizes.Length / 2]:N0}): if one value's " +
                 $"rows belong together (one customer, patient or device), import with --group-column {c.Name} so splits, early stopping and cross-validation keep " +

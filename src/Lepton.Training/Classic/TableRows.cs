@@ -129,7 +129,8 @@ public static class TableRows
 
     /// <summary>
     /// Rows of <paramref name="x"/> split into (train, validation) with about <paramref name="validationFraction"/> held out:
-    /// the latest rows when the matrix is in time order, else the seeded, stratified <see cref="Split(ReadOnlySpan{float}, TabularTask, double, int)"/>.
+    /// the latest rows when the matrix is in time order, else whole groups (seeded) when its rows carry groups, else the seeded,
+    /// stratified <see cref="Split(ReadOnlySpan{float}, TabularTask, double, int)"/>.
     /// </summary>
     public static (int[] Train, int[] Validation) Split(FeatureMatrix x, ReadOnlySpan<float> labels, TabularTask task, double validationFraction, int seed)
     {

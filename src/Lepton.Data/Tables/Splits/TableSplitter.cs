@@ -61,7 +61,7 @@ public static class TableSplitter
             {
                 DateTimeColumn t when t.Values[r] is { } v => v.Ticks,
                 NumericColumn num when !double.IsNaN(num.Values[r]) => SortableBits(num.Values[r]),
-                DateTimeColumn or NumericColumn => throw new ArgumentException($"Row {table.RowNumbers[r]} has no value in the time column '{timeColumn}'; a time-ordered split needs every row's time. Fill it, or clean the row out."),
+                DateTimeColumn or NumericColumn => throw new ArgumentException($"Row {table.RowNumbers[r]} has no value in the time column '{timeColumn}'; a time-ordered split needs every row's time. Fill it, clean the row out, or split by hash (--shuffle)."),
                 _ => throw new ArgumentException($"The time column '{timeColumn}' is {ColumnKinds.Name(column.Kind)}; a time column holds date-times or numbers."),
             };
         }

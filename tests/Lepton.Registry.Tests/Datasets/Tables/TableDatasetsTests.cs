@@ -221,5 +221,13 @@ public sealed class TableDatasetsTests : IAsyncLifetime
             TableDatasets.SplitAsync(_store, _artifacts, imported.Version, new TableSplitOptions(TimeColumn: "signed_up", Shuffle: true), "tester"));
         Assert.Contains("drop one", both.Message);
         Assert.Equal(versions, (await _store.ListDatasetVersionsAsync("churn")).Count);
+
+        // A row without a time cannot be placed in time: the way out is named.
+        File.WriteAllText(Csv, File.ReadAllText(Csv).Replace(",2024-01-02,", ",,"));
+        var gap = await Import(options: new TableImportOptions("churned", TimeColumn: "signed_up"));
+        var missing = await Assert.ThrowsAsync<ArgumentException>(() => TableDatasets.SplitAsync(_store, _artifacts, gap.Version, new TableSplitOptions(Test: 0.25), "tester"));
+        Assert.Contains("no value in the time column 'signed_up'", missing.Message);
+        Assert.Contains("--shuffle", missing.Message);
+        Assert.DoesNotContain("time-ordered", (await TableDatasets.SplitAsync(_store, _artifacts, gap.Version, new TableSplitOptions(Test: 0.25, Shuffle: true), "tester")).Note);
     }
 }

@@ -14,6 +14,10 @@ public static class NumberText
     /// <summary>A data value without trailing zeros (135, 1,492.1, 3.0107): minima, maxima and means of a column.</summary>
     public static string Value(double value) => Format(value, ["#,0", "#,0.#", "0.##", "0.###", "0.####"]);
 
+    /// <summary>A p-value: three decimals, or one significant digit in e-notation below 0.001 (4.0e-5).</summary>
+    public static string PValue(double p) =>
+        p < 0.001 ? p.ToString("0.0e0", CultureInfo.InvariantCulture) : p.ToString("0.###", CultureInfo.InvariantCulture);
+
     // formats: for |v| >= 10,000, >= 1,000, >= 100, >= 10 and below.
     private static string Format(double value, string[] formats)
     {

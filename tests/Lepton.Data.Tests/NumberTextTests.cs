@@ -20,4 +20,10 @@ public sealed class NumberTextTests
     [InlineData(1, "1")]
     [InlineData(double.PositiveInfinity, "–")]
     public void Value_WithoutTrailingZeros(double value, string expected) => Assert.Equal(expected, NumberText.Value(value));
+
+    [Theory]
+    [InlineData(0.0132, "0.013")]
+    [InlineData(0.00004, "4.0e-5")]
+    [InlineData(1, "1")]
+    public void PValue_ThreeDecimalsOrENotationBelowAThousandth(double p, string expected) => Assert.Equal(expected, NumberText.PValue(p));
 }

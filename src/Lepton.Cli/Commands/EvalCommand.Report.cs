@@ -67,7 +67,7 @@ public static partial class EvalCommand
             bool accuracy = d.Metric == "accuracy";
             double p = accuracy ? m.PValue : d.PValue;
             table.AddRow(d.Metric, d.First.ToString("F4"), d.Second.ToString("F4"), d.Difference.ToString("+0.0000;-0.0000"), Markup.Escape($"[{d.Low:+0.000;-0.000}, {d.High:+0.000;-0.000}]"),
-                p < 0.001 ? p.ToString("0.0e0") : p.ToString("0.###"), accuracy ? (m.Exact ? "McNemar exact" : "McNemar χ²") : "bootstrap", p < 0.05 ? "[green]yes[/]" : "no");
+                Data.NumberText.PValue(p), accuracy ? (m.Exact ? "McNemar exact" : "McNemar χ²") : "bootstrap", p < 0.05 ? "[green]yes[/]" : "no");
         }
         AnsiConsole.Write(table);
         AnsiConsole.MarkupLine($"A right and B wrong on {m.OnlyFirstCorrect} examples, B right and A wrong on {m.OnlySecondCorrect}.");

@@ -65,10 +65,10 @@ public static partial class EvalCommand
                 .AddColumns("metric", "A", "B", "B − A", $"{options.Level * 100:0}% interval", "p", "5%");
             foreach (var d in comparison.Differences)
                 t.AddRow(d.Metric, R(d.First), R(d.Second), Signed(d.Difference), Markup.Escape($"[{Signed(d.Low)}, {Signed(d.High)}]"),
-                    d.PValue < 0.001 ? d.PValue.ToString("0.0e0", System.Globalization.CultureInfo.InvariantCulture) : d.PValue.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture),
+                    Data.NumberText.PValue(d.PValue),
                     d.IsSignificant() ? "[green]yes[/]" : "no");
             AnsiConsole.Write(t);
-            AnsiConsole.MarkupLine($"A came closer on {comparison.Closer.OnlyFirstCorrect:N0} rows, B on {comparison.Closer.OnlySecondCorrect:N0} (sign test p = {comparison.Closer.PValue:0.###}).");
+            AnsiConsole.MarkupLine($"A came closer on {comparison.Closer.OnlyFirstCorrect:N0} rows, B on {comparison.Closer.OnlySecondCorrect:N0} (sign test p = {Data.NumberText.PValue(comparison.Closer.PValue)}).");
             if (page is not null) AnsiConsole.MarkupLine($"Report: [bold]{Markup.Escape(page)}[/]");
             return 0;
         }

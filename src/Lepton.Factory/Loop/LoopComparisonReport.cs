@@ -28,7 +28,7 @@ public static class LoopComparisonReport
             if (await data() is not { } holdout) return (null, null);
             var comparison = await ReportWorkflow.CompareAsync(new ReportModel(champion.Display, champion.Folder, champion.Version),
                 new ReportModel(challenger.Display, challenger.Folder, challenger.Version), holdout, registry.Store, ct: ct);
-            string path = Path.Combine(policy.ReportFolder ?? FolderFor(policy.Model), $"v{champion.Version?.Version}-vs-v{challenger.Version?.Version}.html");
+            string path = PathFor(policy, champion, challenger);
             await ReportWorkflow.WriteAsync(path, ComparisonReportHtml.Render(comparison), null, ct);
             return (path, null);
         }
@@ -77,7 +77,7 @@ public static class LoopComparisonReport
             using var b = Runtime.PredictorLoader.Default.Load(challenger.Folder);
             var comparison = Reports.Tables.TableRegressionComparison.Build(champion.Display, a, Encoder(champion, a), challenger.Display, b, Encoder(challenger, b),
                 datasetRef, "feedback holdout", data.Table.Take(holdout), label);
-            string path = Path.Combine(policy.ReportFolder ?? FolderFor(policy.Model), $"v{champion.Version?.Version}-vs-v{challenger.Version?.Version}.html");
+            string path = PathFor(policy, champion, challenger);
             await ReportWorkflow.WriteAsync(path, comparison.Html(), null, ct);
             return (path, null);
         }
@@ -90,6 +90,10 @@ public static class LoopComparisonReport
             Runtime.Tables.TableInputEncoder.TryLoad(model.Folder, predictor.Signature)
             ?? throw new InvalidDataException($"{model.Display} has no encoders.json; the table loop compares table models.");
     }
+
+    // LEPTON_HOME/reports/loop/MODEL/vC-vs-vN.html, or under the policy's report folder.
+    private static string PathFor(LoopPolicy policy, ResolvedModel champion, ResolvedModel challenger) =>
+        Path.Combine(policy.ReportFolder ?? FolderFor(policy.Model), $"v{champion.Version?.Version}-vs-v{challenger.Version?.Version}.html");
 
     /// <summary>The decision's sentence about the report.</summary>
     public static string Sentence((string? Path, string? Problem) report) =>

@@ -102,10 +102,10 @@ public sealed class TableRegressionComparison
             html.Append("<tr class=\"metric\" data-metric=\"").Append(d.Metric).Append("\" data-difference=\"").Append(X(d.Difference)).Append("\" data-p=\"").Append(X(d.PValue))
                 .Append("\"><td>").Append(name).Append("</td><td>").Append(NumberText.Readable(d.First)).Append("</td><td>").Append(NumberText.Readable(d.Second))
                 .Append("</td><td>").Append(Signed(d.Difference)).Append("</td><td>").Append(Signed(d.Low)).Append(" – ").Append(Signed(d.High))
-                .Append("</td><td>").Append(P(d.PValue)).Append(d.IsSignificant() ? " (significant)" : "").Append("</td></tr>");
+                .Append("</td><td>").Append(NumberText.PValue(d.PValue)).Append(d.IsSignificant() ? " (significant)" : "").Append("</td></tr>");
         }
         html.Append("</table><p>Row by row, A came closer to the truth on <b>").Append(Count(Closer.OnlyFirstCorrect)).Append("</b> rows and B on <b>")
-            .Append(Count(Closer.OnlySecondCorrect)).Append("</b> (sign test p = ").Append(P(Closer.PValue)).Append(").</p></section>");
+            .Append(Count(Closer.OnlySecondCorrect)).Append("</b> (sign test p = ").Append(NumberText.PValue(Closer.PValue)).Append(").</p></section>");
 
         html.Append("<section id=\"predictions\"><h2>Predictions against the truth</h2><p class=\"muted\">Each row's prediction by A and by B against its true value: the closer to the diagonal, the better.</p>");
         double lo = Labels.Concat(FirstPredicted).Concat(SecondPredicted).Where(double.IsFinite).DefaultIfEmpty(0).Min();
@@ -131,6 +131,4 @@ public sealed class TableRegressionComparison
     }
 
     private static string Signed(double v) => (v > 0 ? "+" : "") + NumberText.Readable(v);
-
-    private static string P(double p) => p < 0.001 ? p.ToString("0.0e0", CultureInfo.InvariantCulture) : p.ToString("0.###", CultureInfo.InvariantCulture);
 }

@@ -101,7 +101,7 @@ public sealed class EvaluationReport
         int k = scores.Classes;
         var headline = scores.Subset(data.HeadlineIndices);
         double loss = headline.Count == 0 ? double.NaN : headline.Losses.Average();
-        var metrics = ClassificationReport.FromScores(headline.Probabilities, k, headline.Labels, scores.ClassNames, loss);
+        var metrics = ClassificationReport.FromScores(headline.Probabilities, k, headline.Labels, scores.ClassNames, loss, headline.Predicted);
         var intervals = Bootstrap.ClassificationIntervals(headline.Predicted, headline.Labels, k, options.BootstrapResamples, options.Seed, options.Level);
         var curves = ClassCurves.OneVsRest(headline.Probabilities, headline.Labels, scores.ClassNames, options.CurvePoints);
         var confidence = new double[headline.Count];

@@ -113,6 +113,9 @@ public static partial class EvalCommand
             return 0;
         }
         ReportView.Write(report.Metrics, $"{report.Model} on {data.Name} ({split})");
+        if (report.Headline.Threshold is { } threshold)
+            AnsiConsole.MarkupLine($"decision threshold [bold]{threshold:0.####}[/]: '{Markup.Escape(report.ClassNames[1])}' from this probability" +
+                                   (reportPath is null ? " (--report shows precision and recall at every threshold)" : ""));
         WriteImportance(importance);
         if (written is not null) AnsiConsole.MarkupLine($"Report: [bold]{Markup.Escape(written)}[/] (numbers also in {Markup.Escape(evaluation ?? "")})");
         return 0;
@@ -120,7 +123,7 @@ public static partial class EvalCommand
 
     private static void WriteImportance(TableEvaluationReport report)
     {
-        var t = new Table().Border(TableBorder.Rounded).AddColumn("column").AddColumn(new TableColumn(report.Metric == "accuracy" ? "accuracy drop" : "RMSE rise").RightAligned())
+        var t = new Table().Border(TableBorder.Rounded).AddColumn("column").AddColumn(new TableColumn(TableEvaluationReport.Change(report.Metric)).RightAligned())
             .AddColumn(new TableColumn("std").RightAligned());
         foreach (var c in report.Importance) t.AddRow(Markup.Escape(c.Column), R(c.Drop), R(c.Std));
         AnsiConsole.Write(t);

@@ -27,7 +27,14 @@ public static class TrainCommand
         {
             Description = "multiclass, binary, multilabel or regression (default: the data set's dataset.json, else multiclass).",
         };
-        var threshold = new Option<double>("--threshold") { Description = "Decision threshold of binary and multilabel tasks.", DefaultValueFactory = _ => 0.5 };
+        var threshold = new Option<string?>("--threshold")
+        {
+            Description = "Decision threshold of binary and multilabel tasks (default 0.5). Tables (yes/no labels): a probability, or a rule that chooses it on held-out predictions: f1 (best F1 of the positive class), precision=0.9 (most recall at that precision), recall=0.8 (most precision at that recall).",
+        };
+        var classWeight = new Option<string?>("--class-weight")
+        {
+            Description = "Tables: weigh training rows by class: balanced (each class the same total weight, for a rare class), or CLASS=W pairs (yes=10). Default none.",
+        };
         var dataDir = CommonOptions.DataDir();
         var model = new Option<string>("--model")
         {
@@ -78,13 +85,14 @@ public static class TrainCommand
                                        "  lepton train --data photos@2 --model auto --augment flip,rotate=15,zoom=0.2 --epochs 10\n" +
                                        "  lepton train --data flowers@1 --from fashion@production --freeze backbone --unfreeze-after 2 --epochs 5\n" +
                                        "  lepton train --data churn@1 --model gbdt --register churn\n" +
+                                       "  lepton train --data fraud@2 --model gbdt --threshold precision=0.8 --register fraud\n" +
                                        "  lepton train --data churn@1 --model mlp --epochs 100 --lr 1e-3 --batch-size 32\n" +
                                        "  lepton train --data shifted@1 --from fashion@production --lora rank=8,alpha=16 --register fashion-shifted\n" +
                                        "  lepton train --data reviews@1 --model text-bow --epochs 10 --register reviews\n" +
                                        "  lepton train --data keywords@2 --model kws-ds-cnn --epochs 20 --augment shift=0.1,noise=20,time_mask=10,freq_mask=6 --register keywords\n" +
                                        "  mpirun --allow-run-as-root -np 2 ./lepton train --data fashion-mnist --model cnn --threads 1 --distributed --out models/cnn\n" +
                                        "  lepton train --data fashion-mnist --model cnn --out models/cnn --resume");
-        foreach (var o in new Option[] { data, dataDir, task, threshold, model, epochs, batch, lr, optimizer, weightDecay, momentum, schedule, clip, valSplit, labelSmoothing, validationFreq, augment, seed, outDir, register, store, from, freeze, unfreezeAfter, backboneLr, vocabSize, maxLength, distributed, resume, threads, json, lora, folds, trees })
+        foreach (var o in new Option[] { data, dataDir, task, threshold, classWeight, model, epochs, batch, lr, optimizer, weightDecay, momentum, schedule, clip, valSplit, labelSmoothing, validationFreq, augment, seed, outDir, register, store, from, freeze, unfreezeAfter, backboneLr, vocabSize, maxLength, distributed, resume, threads, json, lora, folds, trees })
             cmd.Options.Add(o);
 
         cmd.SetAction(p => CommandRunner.Run(async ct =>
@@ -96,6 +104,10 @@ public static class TrainCommand
                 // Options only the image classifier's trainer reads are refused elsewhere, not silently dropped.
                 void ImagesOnly(string kind)
                 {
+                    if (kind != "a table")
+                        foreach (var (option, flag) in new (Option, string)[] { (threshold, "--threshold"), (classWeight, "--class-weight") })
+                            if (p.GetResult(option) is { Implicit: false })
+                                throw new ArgumentException($"{flag} applies to image and table classifiers; {p.GetValue(data)} is {kind} data set. Leave it out.");
                     foreach (var (option, flag) in new (Option, string)[] { (labelSmoothing, "--label-smoothing"), (validationFreq, "--validation-freq") })
                         if (p.GetResult(option) is { Implicit: false })
                             throw new ArgumentException($"{flag} applies to image classifiers; {p.GetValue(data)} is {kind} data set. Leave it out.");
@@ -108,7 +120,8 @@ public static class TrainCommand
                     var tabular = new TabularRecipe(p.GetValue(data)!, tabularModel, (int)p.GetValue(seed), Threads: p.GetValue(threads) ?? 0,
                         Trees: TabularRecipe.TreeOptions(tabularModel, p.GetValue(trees), tableLr),
                         Mlp: TabularRecipe.MlpOptions(tabularModel, p.GetResult(epochs) is { Implicit: false } ? p.GetValue(epochs) : null, tableLr,
-                            p.GetResult(batch) is { Implicit: false } ? p.GetValue(batch) : null));
+                            p.GetResult(batch) is { Implicit: false } ? p.GetValue(batch) : null),
+                        ClassWeight: p.GetValue(classWeight), Threshold: p.GetValue(threshold));
                     if (p.GetValue(folds) is { } tableFolds)
                         return await CrossValidationCli.RunAsync(tabular, tableFolds, p.GetValue(register) ?? tabular.Model, p.GetValue(store), p.GetValue(json), ct);
                     // Named after the table, not the learner: auto on two tables would otherwise share models/auto.
@@ -155,9 +168,11 @@ public static class TrainCommand
                     return await TextOutcomeView.TrainAsync(tables, text, textDir, p.GetValue(register), p.GetValue(json), ct);
                 }
             }
+            if (p.GetValue(classWeight) is not null)
+                throw new ArgumentException($"--class-weight weighs the rows of a table data set; {p.GetValue(data)} is not one. Leave it out.");
             TaskSpec? taskSpec = p.GetValue(task) is { } name
                 ? new TaskSpec(TaskSpec.Parse(name) ?? throw new ArgumentException($"--task {name} is not a task; use multiclass, binary, multilabel or regression."),
-                    p.GetValue(threshold))
+                    ImageThreshold(p.GetValue(threshold)))
                 : null;
             var recipe = new ImageClassifierRecipe(
                 Data: p.GetValue(data)!, DataDir: p.GetValue(dataDir), Model: p.GetValue(model)!,
@@ -177,6 +192,14 @@ public static class TrainCommand
             return await Train(recipe, dir, p.GetValue(register), p.GetValue(store), p.GetValue(json), ct, communicator);
         }));
         return cmd;
+    }
+
+    // An image model's threshold is a probability; the chosen rules (f1, precision=P) need held-out rows a table's training chooses on.
+    private static double ImageThreshold(string? text)
+    {
+        if (text is null) return 0.5;
+        if (double.TryParse(text, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var t) && t is >= 0 and <= 1) return t;
+        throw new ArgumentException($"--threshold {text}: an image model's threshold is a probability in [0, 1] (f1, precision=P and recall=R choose a table model's).");
     }
 
     /// <summary>

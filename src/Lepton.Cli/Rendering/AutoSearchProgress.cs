@@ -19,12 +19,12 @@ internal sealed class AutoSearchProgress : IProgress<TabularAutoProgress>
         string elapsed = value.Elapsed.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture);
         if (value.FoldsDone < value.Folds)
         {
-            if (_terminal) Console.Error.Write($"\rauto {value.Index}/{value.Candidates}: {value.Candidate}, fold {value.FoldsDone}/{value.Folds} ({elapsed} s)   ");
+            if (_terminal) Console.Error.Write($"\r{value.Search} {value.Index}/{value.Candidates}: {value.Candidate}, fold {value.FoldsDone}/{value.Folds} ({elapsed} s)   ");
             return;
         }
-        string mean = Data.NumberText.Readable(_sum / value.Folds);
+        string mean = Data.NumberText.Readable(value.CandidateScore ?? _sum / value.Folds);
         // On a terminal the line overwrites the fold line, padded past its end.
-        string line = $"auto {value.Index}/{value.Candidates}: {value.Candidate} cross-validated {mean} ({elapsed} s)";
+        string line = $"{value.Search} {value.Index}/{value.Candidates}: {value.Candidate} cross-validated {mean} ({elapsed} s)";
         Console.Error.WriteLine(_terminal ? $"\r{line,-60}" : line);
     }
 }

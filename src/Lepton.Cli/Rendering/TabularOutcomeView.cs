@@ -11,7 +11,7 @@ internal static class TabularOutcomeView
 {
     public static async Task<int> TrainAsync(ModelRegistry registry, TabularRecipe recipe, string dir, string? registerAs, bool json, CancellationToken ct)
     {
-        if (!json && recipe.Model == "auto") recipe = recipe with { Progress = new AutoSearchProgress() };
+        if (!json && (recipe.Model == "auto" || recipe.ThresholdRule is { IsChosen: true })) recipe = recipe with { Progress = new AutoSearchProgress() };
         var tracked = await TrackedTabularTraining.RunAsync(recipe, dir, registry, registerAs, RegistryOptions.Actor, ct);
         var o = tracked.Outcome;
         if (json)
@@ -25,6 +25,8 @@ internal static class TabularOutcomeView
                 train_rows = o.TrainRows,
                 test_rows = o.TestRows,
                 metrics = o.TestMetrics,
+                threshold = o.Model.ThresholdChoice is { } t ? t.ToJson() : null,
+                class_weight = recipe.ClassWeights.ToString(),
                 seconds = o.Elapsed.TotalSeconds,
                 candidates = o.Candidates.Select(c => new
                 {
@@ -47,8 +49,23 @@ internal static class TabularOutcomeView
         }
         string metrics = TrainedFolderLines.Metrics(o.TestMetrics, "no test split to score");
         c.MarkupLine($"[bold]{Markup.Escape(o.Learner)}[/] on {Markup.Escape(tracked.DatasetRef)}: {o.TrainRows:N0} training rows, {o.TestRows:N0} test rows; {Markup.Escape(metrics)}; {o.Elapsed.TotalSeconds:F1} s");
+        if (o.Model.ThresholdChoice is { } choice) c.MarkupLine(Markup.Escape(ThresholdLine(choice)));
+        else if (o.RarestClassShare is { } share && share < RareClassShare)
+            c.MarkupLine(Markup.Escape($"The rarest class is {share:P1} of the training rows: a threshold of 0.5 may rarely call it. --threshold f1 (or precision=P, recall=R) chooses one on held-out rows; lepton eval shows precision and recall at every threshold."));
         TrainedFolderLines.Folder(dir, "encoders.json", tracked.RunId, tracked.Registered);
         return 0;
+    }
+
+    /// <summary>Below this share of the training rows a class counts as rare and train suggests choosing the threshold.</summary>
+    private const double RareClassShare = 0.1;
+
+    // e.g. "threshold 0.231 (f1 on out-of-fold predictions (5 folds of the training rows), 32,000 rows: precision 0.41, recall 0.52, F1 0.46)".
+    internal static string ThresholdLine(Training.Classic.ThresholdChoice t)
+    {
+        string at = t.Precision is { } p && t.Recall is { } r && t.F1 is { } f
+            ? $" on {t.Source}, {t.Rows:N0} rows of which {t.Positives:N0} positive: precision {p:F3}, recall {r:F3}, F1 {f:F3}" : "";
+        string missed = t.Met ? "" : $"; no threshold reached {t.Rule}, so the closest was kept";
+        return $"decision threshold {t.Threshold:0.####} ({(t.Source == "given" ? "given" : t.Rule)}{at}){missed}";
     }
 
     // Trees see categories as codes and gaps as NaN; linear models and the MLP one-hot, imputed, standardized columns.

@@ -2,8 +2,8 @@ namespace Lepton.Reports.Evaluation;
 
 /// <summary>
 /// One model's answers on a <see cref="ReportData"/>: per example the class probabilities (N*K, row-major, softmax of the
-/// logits), the predicted class (argmax, ties to the lowest id), the true class in the model's class order, and the
-/// cross-entropy loss.
+/// logits), the predicted class (argmax, ties to the lowest id; a yes/no model's from its <see cref="Threshold"/>), the true
+/// class in the model's class order, and the cross-entropy loss.
 /// </summary>
 public sealed class ModelScores
 {
@@ -37,6 +37,9 @@ public sealed class ModelScores
 
     public double[] Losses { get; }
 
+    /// <summary>A yes/no model's decision threshold on the second class's probability; null for other models.</summary>
+    public double? Threshold { get; init; }
+
     /// <summary>The predicted class's probability of example <paramref name="i"/>.</summary>
     public double Confidence(int i) => Probabilities[i * Classes + Predicted[i]];
 
@@ -58,6 +61,6 @@ public sealed class ModelScores
             labels[j] = Labels[i];
             losses[j] = Losses[i];
         }
-        return new ModelScores(Model, ClassNames, probabilities, predicted, labels, losses);
+        return new ModelScores(Model, ClassNames, probabilities, predicted, labels, losses) { Threshold = Threshold };
     }
 }

@@ -18,7 +18,7 @@ public sealed record ScoringResult(IReadOnlyList<ModelScores> Scores, InputStati
 /// Runs classifiers over a report's examples in batches: reads each batch once (<see cref="IReportReader"/>), gives every model
 /// its own inputs (raw values it preprocesses, or a text model's token ids), and keeps probabilities, predictions and losses,
 /// never the inputs (a large image set stays out of memory). A binary model's one logit z counts as the two logits (0, z),
-/// whose softmax is (1 − σ(z), σ(z)).
+/// whose softmax is (1 − σ(z), σ(z)); it predicts the positive class from its task's threshold, not from 0.5.
 /// </summary>
 public static class ReportScoring
 {
@@ -37,6 +37,7 @@ public static class ReportScoring
         var predicted = models.Select(_ => new int[n]).ToArray();
         var labels = models.Select(_ => new int[n]).ToArray();
         var losses = models.Select(_ => new double[n]).ToArray();
+        var thresholds = models.Select(m => m.Predictor.Signature.Task is { Kind: TaskKind.Binary } t ? t.Threshold : 0.5).ToArray();
         var numeric = reader.Numeric.Select(_ => new double[n]).ToArray();
         var categorical = reader.Categorical.Select(_ => new string[n]).ToArray();
         for (int start = 0; start < n; start += batchSize)
@@ -62,14 +63,19 @@ public static class ReportScoring
                     var p = probabilities[m].AsSpan(e * k, k);
                     double logSumExp = ScoreMath.Softmax(l.Slice(i * k, k), p);
                     int best = 0;
-                    for (int j = 1; j < k; j++) if (l[i * k + j] > l[i * k + best]) best = j;
+                    if (binary) best = p[1] >= thresholds[m] ? 1 : 0; // a yes/no model decides at its own threshold
+                    else
+                        for (int j = 1; j < k; j++) if (l[i * k + j] > l[i * k + best]) best = j;
                     predicted[m][e] = best;
                     labels[m][e] = y;
                     losses[m][e] = logSumExp - l[i * k + y];
                 }
             }
         }
-        var scores = models.Select((m, i) => new ModelScores(m.Name, names[i], probabilities[i], predicted[i], labels[i], losses[i])).ToList();
+        var scores = models.Select((m, i) => new ModelScores(m.Name, names[i], probabilities[i], predicted[i], labels[i], losses[i])
+        {
+            Threshold = m.Predictor.Signature.Task is { Kind: TaskKind.Binary } && names[i].Count == 2 ? thresholds[i] : null,
+        }).ToList();
         var inputs = new InputStatistics(n, [.. reader.Numeric.Select((s, i) => new NumericStatistic(s.Name, numeric[i], s.Format))],
             [.. reader.Categorical.Select((name, i) => new CategoricalStatistic(name, categorical[i]))]);
         return new ScoringResult(scores, inputs);

@@ -20,6 +20,8 @@ public static class EvaluationReportHtml
     {
         ArgumentNullException.ThrowIfNull(report);
         ArgumentNullException.ThrowIfNull(extra);
+        // A yes/no model's threshold section comes first among the added ones.
+        if (ThresholdHtml.Section(report.Headline) is { } threshold) extra = [threshold, .. extra];
         var html = Begin($"Evaluation of {report.Model} on {report.Data.Name}");
         Summary(html, report);
         html.Append("<nav><a href=\"#headline\">headline</a><a href=\"#classes\">classes</a><a href=\"#confusion\">confusion</a><a href=\"#curves\">curves</a>")

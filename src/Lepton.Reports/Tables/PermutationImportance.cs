@@ -9,26 +9,34 @@ public sealed record ColumnImportance(string Column, double Drop, double Std);
 
 /// <summary>
 /// Global permutation importance of a table model: the task metric on labelled rows as they are, then again with one raw column's
-/// values permuted among the rows (its link to the label broken, its distribution kept), seeded and repeated; the drop in accuracy
-/// (classifiers) or the rise in RMSE (regressors) is the column's importance. Rows are encoded by the model's own encoders, so a
+/// values permuted among the rows (its link to the label broken, its distribution kept), seeded and repeated; the drop in ROC-AUC
+/// (yes/no models: it needs no threshold and still moves when the positive class is rare, where accuracy barely does), in accuracy
+/// (other classifiers) or the rise in RMSE (regressors) is the column's importance. Rows are encoded by the model's own encoders, so a
 /// one-hot or date-time column is permuted as the one column a client sends.
 /// </summary>
 public static class PermutationImportance
 {
-    /// <summary>The metric on <paramref name="rows"/>: accuracy (labels are class indices) or RMSE (labels are values).</summary>
+    /// <summary>The metric on <paramref name="rows"/>: ROC-AUC of a yes/no model, accuracy of other classifiers (labels are class indices), or RMSE (labels are values).</summary>
     public static double Score(IPredictor predictor, TableInputEncoder encoder, IReadOnlyList<IReadOnlyDictionary<string, object?>> rows, double[] labels, bool classification)
     {
         var features = encoder.Encode(rows);
         var output = predictor.FirstOutput([TableInputEncoder.ToTensor(features)]); // (N, K) logits, (N, 1) a binary logit, or (N, 1) values
         var values = output.DType == DType.Float32 ? output.Contiguous().ToArray() : output.To(DType.Float32).Contiguous().ToArray();
         int width = values.Length / rows.Count;
+        if (classification && width == 1)
+        {
+            var scores = new double[rows.Count];
+            var positive = new bool[rows.Count];
+            for (int i = 0; i < rows.Count; i++) (scores[i], positive[i]) = (values[i], labels[i] >= 0.5);
+            return Training.Metrics.RocAuc.Binary(scores, positive);
+        }
         double total = 0;
         for (int i = 0; i < rows.Count; i++)
         {
             var row = values.AsSpan(i * width, width);
             if (classification)
             {
-                int predicted = width == 1 ? (row[0] > 0 ? 1 : 0) : ArgMax(row);
+                int predicted = ArgMax(row);
                 if (predicted == (int)labels[i]) total++;
             }
             else
@@ -41,6 +49,9 @@ public static class PermutationImportance
     }
 
     /// <summary>Each raw column's importance, most important first; <paramref name="repeats"/> permutations per column from <paramref name="seed"/>.</summary>
+    /// <summary>The metric <see cref="Score"/> gives for a model answering <paramref name="width"/> values per row.</summary>
+    public static string MetricOf(bool classification, int width) => !classification ? "rmse" : width == 1 ? "roc_auc" : "accuracy";
+
     public static (double Baseline, IReadOnlyList<ColumnImportance> Columns) Compute(IPredictor predictor, TableInputEncoder encoder,
         IReadOnlyList<IReadOnlyDictionary<string, object?>> rows, double[] labels, bool classification, int repeats = 5, int seed = 0, CancellationToken ct = default)
     {

@@ -49,7 +49,8 @@ public sealed record TableEvaluationReport(string Model, string Data, string Spl
         }
         if (rows.Count < 2) throw new ArgumentException($"{data} has {rows.Count} rows labelled with one of the model's classes in its {split} split; evaluation needs at least 2.");
         var (baseline, importance) = PermutationImportance.Compute(predictor, encoder, rows, [.. labels], classification, repeats, seed, ct);
-        return new TableEvaluationReport(model, data, split, rows.Count, classification ? "accuracy" : "rmse", baseline, importance, repeats);
+        string metric = PermutationImportance.MetricOf(classification, predictor.Signature.Outputs[0].ExampleShape[0]);
+        return new TableEvaluationReport(model, data, split, rows.Count, metric, baseline, importance, repeats);
     }
 
     public JsonObject Json() => new()
@@ -81,7 +82,7 @@ public sealed record TableEvaluationReport(string Model, string Data, string Spl
     public string ImportanceHtml()
     {
         var html = new StringBuilder();
-        string what = Metric == "accuracy" ? "drop in accuracy" : "rise in RMSE";
+        string what = Change(Metric);
         html.Append($"<p>The {what} on the {E(Split)} rows ({Count(Rows)}) when one column's values are shuffled across the rows ({Repeats} shuffles each, mean ± std).</p>");
         html.Append(SvgBarChart.Render(new BarChartOptions($"Permutation importance ({what})", LabelWidth: 180, Data: new Dictionary<string, string> { ["chart"] = "importance" }),
             [.. Importance.Select(c => new Bar(c.Column, c.Drop, $"{NumberText.Readable(c.Drop)} ± {NumberText.Readable(c.Std)}"))]));
@@ -89,6 +90,14 @@ public sealed record TableEvaluationReport(string Model, string Data, string Spl
         foreach (var c in Importance) html.Append($"<tr data-column=\"{E(c.Column)}\" data-drop=\"{X(c.Drop)}\"><td>{E(c.Column)}</td><td>{NumberText.Readable(c.Drop)}</td><td>{NumberText.Readable(c.Std)}</td></tr>");
         return html.Append("</table>").ToString();
     }
+
+    /// <summary>What a column's importance measures for <paramref name="metric"/>: <c>drop in ROC-AUC</c>, <c>drop in accuracy</c>, <c>rise in RMSE</c>.</summary>
+    public static string Change(string metric) => metric switch
+    {
+        "roc_auc" => "drop in ROC-AUC",
+        "accuracy" => "drop in accuracy",
+        _ => "rise in RMSE",
+    };
 
     private static int IndexOf(IReadOnlyList<string> classes, string name)
     {

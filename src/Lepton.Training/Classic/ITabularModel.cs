@@ -17,6 +17,12 @@ public interface ITabularModel
     /// <summary>Per-row contributions of each feature to the raw outputs.</summary>
     FeatureContributions Contributions(FeatureMatrix rows);
 
+    /// <summary>How a binary model's threshold (<see cref="TabularTask.Threshold"/>) was set; null when it was left at 0.5.</summary>
+    ThresholdChoice? ThresholdChoice { get; }
+
+    /// <summary>The same model deciding at <paramref name="choice"/>'s threshold (binary tasks only); the fitted parameters are shared.</summary>
+    ITabularModel WithThreshold(ThresholdChoice choice);
+
     /// <summary>Writes the model folder (LightGBM: model.txt + model.json; linear: a Lepton network).</summary>
     void Save(string folder);
 }

@@ -21,6 +21,24 @@ public sealed record TabularTask
 
     public bool IsClassification => Kind != TaskKind.Regression;
 
+    /// <summary>
+    /// The probability from which a binary task says the positive class (0.5 unless a rule chose another, see
+    /// <see cref="DecisionThreshold"/>); saved as model.json's task threshold, which predict and the server decide by.
+    /// </summary>
+    public double Threshold
+    {
+        get;
+        init
+        {
+            if (!(value is >= 0 and <= 1)) throw new ArgumentException($"A decision threshold is a probability in [0, 1], got {value}.");
+            if (Kind != TaskKind.Binary && value != 0.5) throw new ArgumentException($"Only a binary task has a decision threshold; this one is {TaskSpec.NameOf(Kind)}.");
+            field = value;
+        }
+    } = 0.5;
+
+    /// <summary>The task spec model.json records (kind and threshold).</summary>
+    public TaskSpec Spec() => new(Kind, Threshold);
+
     /// <summary>Number of classes (0 for regression).</summary>
     public int ClassCount => ClassNames.Count;
 
@@ -38,6 +56,15 @@ public sealed record TabularTask
     }
 
     public static TabularTask Regression() => new(TaskKind.Regression, []);
+
+    /// <summary>The task model.json's <paramref name="spec"/> and class names describe (a binary task keeps its threshold).</summary>
+    public static TabularTask FromSpec(TaskSpec spec, IReadOnlyList<string> classNames)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        if (spec.Kind == TaskKind.Regression) return Regression();
+        var task = Classification(classNames);
+        return task.Kind == TaskKind.Binary ? task with { Threshold = spec.Threshold } : task;
+    }
 
     /// <summary>Checks labels against the task: class indices in range, finite targets; the error names the first bad row.</summary>
     public void CheckLabels(ReadOnlySpan<float> labels, int rows)

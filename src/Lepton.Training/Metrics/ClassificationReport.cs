@@ -91,10 +91,15 @@ public sealed partial class ClassificationReport
         return new ClassificationReport(confusion, Names(classNames, k), null, null, loss);
     }
 
-    /// <summary>A report from class scores (N*C row-major logits or probabilities) and labels (N); adds ROC-AUC.</summary>
+    /// <summary>
+    /// A report from class scores (N*C row-major logits or probabilities) and labels (N); adds ROC-AUC. The predicted classes are
+    /// the highest scores unless <paramref name="decided"/> gives them (a yes/no model deciding at its own threshold).
+    /// </summary>
     public static ClassificationReport FromScores(ReadOnlySpan<double> scores, int classes, ReadOnlySpan<int> actual,
-        IReadOnlyList<string>? classNames = null, double? loss = null)
+        IReadOnlyList<string>? classNames = null, double? loss = null, ReadOnlySpan<int> decided = default)
     {
+        if (!decided.IsEmpty && decided.Length != actual.Length)
+            throw new ArgumentException($"ClassificationReport.FromScores: {decided.Length} decided classes for {actual.Length} labels.");
         int n = actual.Length;
         if (classes <= 0 || scores.Length != n * classes)
             throw new ArgumentException($"ClassificationReport.FromScores: expected {n}x{classes} scores, got {scores.Length}.");
@@ -106,7 +111,7 @@ public sealed partial class ClassificationReport
                 throw new ArgumentException($"ClassificationReport.FromScores: label {actual[i]} at index {i} is outside the {classes} classes of the scores.");
             int best = 0;
             for (int j = 1; j < classes; j++) if (scores[i * classes + j] > scores[i * classes + best]) best = j;
-            predicted[i] = best;
+            predicted[i] = decided.IsEmpty ? best : decided[i];
         }
         var confusion = new int[k][];
         for (int c = 0; c < k; c++) confusion[c] = new int[k];

@@ -24,14 +24,18 @@ public sealed unsafe class LightGbmDataset : IDisposable
 
     /// <summary>
     /// Bins <paramref name="matrix"/> (NaN is missing) with <paramref name="parameters"/> (LightGBM's <c>key=value</c> text, e.g.
-    /// <c>max_bin=255 categorical_feature=2</c>) and attaches <paramref name="labels"/> (class indices or targets, one per row).
+    /// <c>max_bin=255 categorical_feature=2</c>) and attaches <paramref name="labels"/> (class indices or targets, one per row) and,
+    /// when given, <paramref name="weights"/> (one positive weight per row; LightGBM's <c>weight</c> field scales each row's gradient).
     /// </summary>
-    public static LightGbmDataset Create(FeatureMatrix matrix, ReadOnlySpan<float> labels, string parameters, LightGbmDataset? reference = null)
+    public static LightGbmDataset Create(FeatureMatrix matrix, ReadOnlySpan<float> labels, string parameters, LightGbmDataset? reference = null,
+        ReadOnlySpan<float> weights = default)
     {
         ArgumentNullException.ThrowIfNull(matrix);
         ArgumentNullException.ThrowIfNull(parameters);
         if (labels.Length != matrix.Rows)
             throw new ArgumentException($"LightGBM data set: {matrix.Rows} rows need {matrix.Rows} labels, got {labels.Length}.", nameof(labels));
+        if (!weights.IsEmpty && weights.Length != matrix.Rows)
+            throw new ArgumentException($"LightGBM data set: {matrix.Rows} rows need {matrix.Rows} weights, got {weights.Length}.", nameof(weights));
         if (matrix.Rows == 0) throw new ArgumentException("LightGBM data set: the feature matrix has no rows; give at least one.", nameof(matrix));
         if (reference is not null && reference.Features != matrix.Columns)
             throw new ArgumentException($"LightGBM data set: the reference has {reference.Features} features but this matrix has {matrix.Columns}.", nameof(reference));
@@ -56,6 +60,11 @@ public sealed unsafe class LightGbmDataset : IDisposable
         {
             fixed (float* y = labels)
                 LightGbmNative.Check(LightGbmNative.LGBM_DatasetSetField(handle, "label", y, labels.Length, LightGbmNative.DTypeFloat32), "LGBM_DatasetSetField(label)");
+            if (!weights.IsEmpty)
+            {
+                fixed (float* w = weights)
+                    LightGbmNative.Check(LightGbmNative.LGBM_DatasetSetField(handle, "weight", w, weights.Length, LightGbmNative.DTypeFloat32), "LGBM_DatasetSetField(weight)");
+            }
             dataset.SetFeatureNames(LightGbmFeatureNames.Sanitize(matrix.FeatureNames));
         }
         catch

@@ -40,6 +40,13 @@ public sealed record LightGbmModelInfo
 
     public JsonObject? Metadata { get; init; }
 
+    /// <summary>The probability from which a binary model says the positive class (model.json's task threshold).</summary>
+    public double Threshold
+    {
+        get;
+        init => field = value is >= 0 and <= 1 ? value : throw new ArgumentException($"A decision threshold is a probability in [0, 1], got {value}.", nameof(Threshold));
+    } = 0.5;
+
     /// <summary>Raw scores per row: the class count for multiclass, else 1.</summary>
     public int Outputs => Task == TaskKind.Multiclass ? ClassNames.Count : 1;
 }

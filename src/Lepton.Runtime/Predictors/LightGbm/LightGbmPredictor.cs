@@ -41,7 +41,7 @@ public sealed class LightGbmPredictor : IPredictor, IFeatureContributor
         var input = new TensorSignature(LightGbmModelFolder.InputName, DType.Float32, [info.FeatureNames.Count]);
         Signature = info.Task == TaskKind.Multiclass
             ? new PredictorSignature([input], [output], OutputKind.ClassLogits, info.ClassNames)
-            : new PredictorSignature([input], [output], OutputKind.TaskAnswers, info.ClassNames, new TaskSpec(info.Task));
+            : new PredictorSignature([input], [output], OutputKind.TaskAnswers, info.ClassNames, new TaskSpec(info.Task, info.Threshold));
     }
 
     public string Kind => LightGbmModelFolder.KindName;

@@ -12,6 +12,12 @@ namespace Lepton.Training.Classic.Auto;
 public sealed record TabularAutoOptions(int Folds = 5, int Seed = 0, TimeSpan? Budget = null, int NumThreads = 0,
     IProgress<TabularAutoProgress>? Progress = null)
 {
+    /// <summary>
+    /// A binary task's threshold rule: candidates are then ranked by its objective (see <see cref="CandidateScore"/>) at the
+    /// threshold chosen on their out-of-fold predictions, and the winner keeps that threshold.
+    /// </summary>
+    public DecisionThreshold? Threshold { get; init; }
+
     public TimeSpan ResolvedBudget => Budget ?? TimeSpan.FromMinutes(5);
 }
 
@@ -19,7 +25,14 @@ public sealed record TabularAutoOptions(int Folds = 5, int Seed = 0, TimeSpan? B
 /// A candidate's fold done: the candidate (<paramref name="Index"/> of <paramref name="Candidates"/>, from 1), the folds done of
 /// <paramref name="Folds"/>, that fold's score, and the search's time so far.
 /// </summary>
-public sealed record TabularAutoProgress(string Candidate, int Index, int Candidates, int FoldsDone, int Folds, double FoldScore, TimeSpan Elapsed);
+public sealed record TabularAutoProgress(string Candidate, int Index, int Candidates, int FoldsDone, int Folds, double FoldScore, TimeSpan Elapsed)
+{
+    /// <summary>What is searching: <c>auto</c> (the candidates) or <c>threshold</c> (a learner's folds for its threshold rule).</summary>
+    public string Search { get; init; } = "auto";
+
+    /// <summary>On a candidate's last fold: its score over all folds (with a threshold rule, not the mean of the fold scores reported).</summary>
+    public double? CandidateScore { get; init; }
+}
 
 /// <summary>
 /// Tries tabular learners with k-fold cross-validation on the same folds (seeded and stratified, or forward in time for rows
@@ -60,7 +73,11 @@ public static class TabularAuto
         // Every encoding holds the same rows in the same order, so the first one's folds serve all (and its check of the labels
         // against the rows comes before any fold is dealt).
         var folds = TableRows.CrossValidation(MatrixOf(list[0].Encoding), labels, task, o.Folds, o.Seed);
-        string metric = task.IsClassification ? "accuracy" : "rmse";
+        var rule = o.Threshold is { IsChosen: true } r ? r : null;
+        if (rule is not null && task.Kind != TaskKind.Binary)
+            throw new ArgumentException($"--threshold {rule} chooses a binary classifier's decision threshold; this task is {TaskSpec.NameOf(task.Kind)}.");
+        string metric = rule is not null ? rule.Objective : task.IsClassification ? "accuracy" : "rmse";
+        var thresholds = new Dictionary<string, ThresholdChoice>();
         var clock = Stopwatch.StartNew();
         var scores = new List<CandidateScore>();
         bool anyCompleted = false;
@@ -87,15 +104,35 @@ public static class TabularAuto
             try
             {
                 var foldScores = new List<double>();
+                var held = new List<(double[] Predictions, float[] Labels)>();
                 for (int fold = 0; fold < folds.Count; fold++)
                 {
                     var (train, test) = folds[fold];
                     var model = candidate.Fit(TableRows.Subset(x, train), TableRows.Subset(labels, train), task, budget.Token);
-                    var testX = TableRows.Subset(x, test);
-                    foldScores.Add(Score(task, model.Predict(testX), TableRows.Subset(labels, test)));
-                    o.Progress?.Report(new TabularAutoProgress(candidate.Name, index + 1, list.Count, fold + 1, folds.Count, foldScores[^1], clock.Elapsed));
+                    var testLabels = TableRows.Subset(labels, test);
+                    held.Add((model.Predict(TableRows.Subset(x, test)), testLabels));
+                    // With a rule, a fold's own score until the last fold (its threshold chosen on it alone: shown, not ranked on).
+                    foldScores.Add(rule is null ? Score(task, held[^1].Predictions, testLabels) : rule.ObjectiveOnItsOwn(held[^1].Predictions, testLabels));
+                    bool last = fold == folds.Count - 1;
+                    ThresholdChoice? pooled = null;
+                    if (last && rule is not null)
+                    {
+                        // One threshold for the candidate, chosen on every fold's predictions together; each fold is scored at it.
+                        pooled = rule.Choose([.. held.SelectMany(h => h.Predictions)], [.. held.SelectMany(h => h.Labels)],
+                            $"{candidate.Name}'s out-of-fold predictions ({folds.Count} folds of the training rows)");
+                        foldScores = [.. held.Select(h => rule.ObjectiveAt(h.Predictions, h.Labels, pooled.Threshold))];
+                        thresholds[candidate.Name] = pooled;
+                    }
+                    o.Progress?.Report(new TabularAutoProgress(candidate.Name, index + 1, list.Count, fold + 1, folds.Count, foldScores[^1], clock.Elapsed)
+                    {
+                        CandidateScore = last ? foldScores.Average() : null,
+                    });
                 }
-                scores.Add(new CandidateScore(candidate.Name, metric, foldScores, (clock.Elapsed - started).TotalSeconds) { Input = (candidate.Encoding, x.Columns) });
+                scores.Add(new CandidateScore(candidate.Name, metric, foldScores, (clock.Elapsed - started).TotalSeconds)
+                {
+                    Input = (candidate.Encoding, x.Columns),
+                    Threshold = rule is null ? null : thresholds[candidate.Name],
+                });
                 anyCompleted = true;
             }
             catch (OperationCanceledException) when (!ct.IsCancellationRequested)
@@ -108,15 +145,21 @@ public static class TabularAuto
                 $"No candidate could train: {string.Join("; ", scores.Select(s => $"{s.Name}: {s.Skipped}"))}.");
         // Ties go to the earlier candidate (the simpler learner; a stable sort keeps list order): by time they would go to
         // whichever the machine's load favoured, and the same command could choose differently twice.
+        // A candidate that could not reach the precision or recall asked ranks after every one that could.
         var best = scores.Where(s => s.Completed)
-            .OrderByDescending(s => task.IsClassification ? s.Mean : -s.Mean)
+            .OrderByDescending(s => s.Threshold?.Met ?? true)
+            .ThenByDescending(s => task.IsClassification ? s.Mean : -s.Mean)
             .First();
         var chosen = list.First(c => c.Name == best.Name);
         var final = chosen.Fit(MatrixOf(chosen.Encoding), labels, task, ct);
+        if (best.Threshold is { } threshold) final = final.WithThreshold(threshold);
         return new TabularAutoResult(best.Name, final, scores, chosen.Encoding);
     }
 
-    /// <summary>Accuracy (classification) or RMSE (regression) of <paramref name="predictions"/> as <see cref="ITabularModel.Predict"/> returns them.</summary>
+    /// <summary>
+    /// Accuracy (classification; a binary task decides at its threshold) or RMSE (regression) of <paramref name="predictions"/> as
+    /// <see cref="ITabularModel.Predict"/> returns them.
+    /// </summary>
     public static double Score(TabularTask task, ReadOnlySpan<double> predictions, ReadOnlySpan<float> labels)
     {
         ArgumentNullException.ThrowIfNull(task);
@@ -131,7 +174,7 @@ public static class TabularAuto
         int correct = 0;
         if (task.Kind == TaskKind.Binary)
         {
-            for (int i = 0; i < n; i++) if ((predictions[i] >= 0.5 ? 1 : 0) == (int)labels[i]) correct++;
+            for (int i = 0; i < n; i++) if ((predictions[i] >= task.Threshold ? 1 : 0) == (int)labels[i]) correct++;
         }
         else
         {

@@ -20,19 +20,24 @@ public sealed record TabularCandidate(string Name, Func<FeatureMatrix, float[], 
 
     /// <summary>
     /// The default line-up, fastest first: a linear model (logistic or ridge), gradient-boosted trees, a random forest; for
-    /// classification also a linear SVM; last the MLP (the slowest; the time budget stops it on large tables). Every one seeded with <paramref name="seed"/> on <paramref name="numThreads"/> threads.
+    /// classification also a linear SVM; last the MLP (the slowest; the time budget stops it on large tables). Every one seeded with
+    /// <paramref name="seed"/> on <paramref name="numThreads"/> threads, weighing the rows by <paramref name="classWeights"/>.
     /// </summary>
-    public static IReadOnlyList<TabularCandidate> Defaults(TabularTask task, int seed = 0, int numThreads = 0)
+    public static IReadOnlyList<TabularCandidate> Defaults(TabularTask task, int seed = 0, int numThreads = 0, ClassWeighting? classWeights = null)
     {
         ArgumentNullException.ThrowIfNull(task);
+        var weights = classWeights ?? ClassWeighting.None;
+        weights.CheckTask(task);
         var list = new List<TabularCandidate>
         {
-            Linear(task.IsClassification ? "logistic" : "ridge", new LinearOptions()),
-            new("gbdt", (x, y, t, ct) => GradientBoostingLearner.Fit(x, y, t, GradientBoostingOptions.Default with { Seed = seed, NumThreads = numThreads }, ct)),
-            new("random_forest", (x, y, t, ct) => GradientBoostingLearner.Fit(x, y, t, GradientBoostingOptions.RandomForest with { Seed = seed, NumThreads = numThreads }, ct)),
+            Linear(task.IsClassification ? "logistic" : "ridge", new LinearOptions { ClassWeights = weights }),
+            new("gbdt", (x, y, t, ct) => GradientBoostingLearner.Fit(x, y, t,
+                GradientBoostingOptions.Default with { Seed = seed, NumThreads = numThreads, ClassWeights = weights }, ct)),
+            new("random_forest", (x, y, t, ct) => GradientBoostingLearner.Fit(x, y, t,
+                GradientBoostingOptions.RandomForest with { Seed = seed, NumThreads = numThreads, ClassWeights = weights }, ct)),
         };
-        if (task.IsClassification) list.Add(Linear("linear_svm", LinearOptions.Svm));
-        list.Add(Mlp("mlp", new TabularMlpOptions { Seed = seed }));
+        if (task.IsClassification) list.Add(Linear("linear_svm", LinearOptions.Svm with { ClassWeights = weights }));
+        list.Add(Mlp("mlp", new TabularMlpOptions { Seed = seed, ClassWeights = weights }));
         return list;
     }
 

@@ -34,6 +34,9 @@ public static class GradientBoostingLearner
         if (x.Rows < 2) throw new ArgumentException($"LightGBM needs at least 2 rows to train, got {x.Rows}.", nameof(x));
         var parameters = LightGbmParameters.Build(task, o, x.CategoricalFeatures, (long)x.Rows * x.Columns);
         string text = LightGbmParameters.Text(parameters);
+        // Per-class weights from every training row, so a held-out share and the refit weigh a class alike.
+        var classWeights = o.ClassWeights.ClassWeights(labels, task);
+        float[] Weights(float[] y) => classWeights is null ? [] : ClassWeighting.RowWeights(y, classWeights);
 
         var curve = new List<double>();
         int best = 0, trainRows = x.Rows, validationRows = 0;
@@ -57,8 +60,8 @@ public static class GradientBoostingLearner
                     throw new ArgumentException($"{x.Rows} rows are too few to hold out a validation share of {o.ValidationFraction}; set EarlyStoppingRounds = 0.", nameof(x));
                 (trainX, trainY, validX, validY) = (TableRows.Subset(x, train), TableRows.Subset(labels, train), TableRows.Subset(x, valid), TableRows.Subset(labels, valid));
             }
-            using var trainSet = LightGbmDataset.Create(trainX, trainY, text);
-            using var validSet = LightGbmDataset.Create(validX, validY, text, reference: trainSet);
+            using var trainSet = LightGbmDataset.Create(trainX, trainY, text, weights: Weights(trainY));
+            using var validSet = LightGbmDataset.Create(validX, validY, text, reference: trainSet, weights: Weights(validY));
             using var booster = LightGbmBooster.Create(trainSet, text);
             booster.AddValidation(validSet);
             double bestScore = double.PositiveInfinity;
@@ -80,7 +83,7 @@ public static class GradientBoostingLearner
             {
                 // More rows support proportionally more iterations at the same learning rate.
                 int refit = Math.Max(1, (int)Math.Round(best * (double)x.Rows / trainX.Rows));
-                (modelText, iterations) = Grow(x, labels, text, refit, ct);
+                (modelText, iterations) = Grow(x, labels, Weights(labels), text, refit, ct);
             }
             else
             {
@@ -91,7 +94,7 @@ public static class GradientBoostingLearner
         }
         else
         {
-            (modelText, iterations) = Grow(x, labels, text, o.Iterations, ct);
+            (modelText, iterations) = Grow(x, labels, Weights(labels), text, o.Iterations, ct);
         }
 
         var metadata = new JsonObject
@@ -104,6 +107,7 @@ public static class GradientBoostingLearner
             ["validation_rows"] = validationRows,
             ["validation_source"] = validationSource,
             ["train_rows"] = trainRows,
+            ["class_weight"] = o.ClassWeights.ToString(),
             ["parameters"] = new JsonObject(parameters.Select(kv => KeyValuePair.Create(kv.Key, (JsonNode?)JsonValue.Create(kv.Value)))),
         };
         var metrics = new Dictionary<string, double>();
@@ -122,9 +126,9 @@ public static class GradientBoostingLearner
     }
 
     // Trains up to `iterations` iterations on every row; returns the model text and the iterations grown.
-    private static (string Text, int Iterations) Grow(FeatureMatrix x, float[] labels, string parameters, int iterations, CancellationToken ct)
+    private static (string Text, int Iterations) Grow(FeatureMatrix x, float[] labels, float[] weights, string parameters, int iterations, CancellationToken ct)
     {
-        using var all = LightGbmDataset.Create(x, labels, parameters);
+        using var all = LightGbmDataset.Create(x, labels, parameters, weights: weights);
         using var booster = LightGbmBooster.Create(all, parameters);
         for (int i = 0; i < iterations; i++)
         {

@@ -16,6 +16,16 @@ public sealed record GradientBoostingModel(string ModelText, LightGbmModelInfo I
 
     public string Learner => Info.Metadata?["learner"]?.GetValue<string>() ?? "gbdt";
 
+    public ThresholdChoice? ThresholdChoice => ThresholdChoice.FromJson(Info.Metadata?["decision_threshold"]);
+
+    public ITabularModel WithThreshold(ThresholdChoice choice)
+    {
+        ArgumentNullException.ThrowIfNull(choice);
+        var metadata = (System.Text.Json.Nodes.JsonObject?)Info.Metadata?.DeepClone() ?? [];
+        metadata["decision_threshold"] = choice.ToJson();
+        return this with { Task = Task with { Threshold = choice.Threshold }, Info = Info with { Threshold = choice.Threshold, Metadata = metadata } };
+    }
+
     /// <summary>Writes model.txt and model.json into <paramref name="folder"/>.</summary>
     public void Save(string folder) => LightGbmModelFolder.Save(folder, ModelText, Info);
 

@@ -55,6 +55,9 @@ public sealed record GradientBoostingOptions
 
     public int Seed { get; init; }
 
+    /// <summary>How the training rows are weighed by class (LightGBM's per-row <c>weight</c>; the validation rows alike, so early stopping watches the weighted loss).</summary>
+    public ClassWeighting ClassWeights { get; init; } = ClassWeighting.None;
+
     /// <summary>LightGBM's <c>deterministic=true</c> with <c>force_col_wise</c>: the same data, seed and threads give the same model.</summary>
     public bool Deterministic { get; init; } = true;
 

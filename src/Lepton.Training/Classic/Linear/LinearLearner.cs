@@ -61,7 +61,9 @@ public static class LinearLearner
             for (int j = 0; j < f; j++) z[i * f + j] = (row[j] - center[j]) / scale[j];
         }
 
-        var objective = new LinearObjective(z, labels, n, f, k, loss, o.L2, multinomial: k > 1);
+        var classWeights = o.ClassWeights.ClassWeights(labels, task);
+        var objective = new LinearObjective(z, labels, n, f, k, loss, o.L2, multinomial: k > 1,
+            rowWeights: classWeights is null ? null : ClassWeighting.RowWeights(labels, classWeights));
         var theta = new double[objective.Parameters];
         if (loss == LinearLoss.SquaredError)
         {
@@ -93,6 +95,7 @@ public static class LinearLearner
             L2 = o.L2,
             L1 = o.L1,
             Fit = result,
+            ClassWeights = o.ClassWeights,
         };
     }
 }

@@ -33,7 +33,15 @@ public sealed record LinearModel : ITabularModel
         (Task, Loss, FeatureNames, Weights, Bias, FeatureMeans) = (task, loss, featureNames, weights, bias, featureMeans);
     }
 
-    public TabularTask Task { get; }
+    public TabularTask Task { get; private init; }
+
+    public ThresholdChoice? ThresholdChoice { get; private init; }
+
+    /// <summary>How the training rows were weighed by class (recorded in model.json).</summary>
+    public ClassWeighting ClassWeights { get; init; } = ClassWeighting.None;
+
+    public ITabularModel WithThreshold(ThresholdChoice choice) =>
+        this with { Task = Task with { Threshold = choice.Threshold }, ThresholdChoice = choice };
 
     public LinearLoss Loss { get; }
 
@@ -140,7 +148,9 @@ public sealed record LinearModel : ITabularModel
             ["l1"] = L1,
             ["feature_names"] = new JsonArray(FeatureNames.Select(n => (JsonNode?)JsonValue.Create(n)).ToArray()),
             ["feature_means"] = new JsonArray(FeatureMeans.Select(m => (JsonNode?)JsonValue.Create(m)).ToArray()),
+            ["class_weight"] = ClassWeights.ToString(),
         };
+        if (ThresholdChoice is { } choice) metadata["decision_threshold"] = choice.ToJson();
         if (Fit is { } fit)
         {
             metadata["iterations"] = fit.Iterations;
@@ -150,7 +160,7 @@ public sealed record LinearModel : ITabularModel
         var spec = new ModelSpec
         {
             Input = new InputSpec("features", [-1, f], DType.Float32),
-            Task = new TaskSpec(Task.Kind),
+            Task = Task.Spec(),
             ClassNames = Task.ClassNames,
             Metrics = metrics ?? new Dictionary<string, double>(),
             Metadata = metadata,
@@ -170,7 +180,7 @@ public sealed record LinearModel : ITabularModel
             ?? throw new InvalidDataException($"{source}: metadata.feature_names is missing.");
         var means = (meta["feature_means"] as JsonArray)?.Select(v => v!.GetValue<double>()).ToArray()
             ?? throw new InvalidDataException($"{source}: metadata.feature_means is missing.");
-        var task = spec.Task.Kind == TaskKind.Regression ? TabularTask.Regression() : TabularTask.Classification(spec.ClassNames);
+        var task = TabularTask.FromSpec(spec.Task, spec.ClassNames);
         var learner = meta["learner"]?.GetValue<string>() ?? "";
         var loss = learner switch { "logistic" => LinearLoss.Logistic, "linear_svm" => LinearLoss.SquaredHinge, _ => LinearLoss.SquaredError };
         var weights = layer.Weight.Value.ToArray().Select(v => (double)v).ToArray();
@@ -181,6 +191,8 @@ public sealed record LinearModel : ITabularModel
             {
                 L2 = meta["l2"]?.GetValue<double>() ?? 0,
                 L1 = meta["l1"]?.GetValue<double>() ?? 0,
+                ThresholdChoice = ThresholdChoice.FromJson(meta["decision_threshold"]),
+                ClassWeights = meta["class_weight"]?.GetValue<string>() is { } cw ? ClassWeighting.Parse(cw) : ClassWeighting.None,
             };
         }
         catch (ArgumentException e)

@@ -2,7 +2,7 @@ namespace Lepton.Training.Classic.Linear;
 
 /// <summary>
 /// Mean loss + λ₂/2·‖W‖² of a linear model with K outputs on n rows of F features, and its gradient, in double precision.
-/// Parameters θ = [W (K, F) row-major, b (K)]; margins m = W z + b.
+/// Parameters θ = [W (K, F) row-major, b (K)]; margins m = W z + b. With row weights (mean 1), each row's loss counts that many times.
 /// </summary>
 internal sealed class LinearObjective
 {
@@ -12,11 +12,12 @@ internal sealed class LinearObjective
     private readonly LinearLoss _loss;
     private readonly double _l2;
     private readonly bool _multinomial;
+    private readonly float[]? _w;
 
-    // z: (n, F) features (standardized or not); y: class indices or targets.
-    public LinearObjective(double[] z, float[] y, int n, int f, int k, LinearLoss loss, double l2, bool multinomial)
+    // z: (n, F) features (standardized or not); y: class indices or targets; rowWeights: (n) or null for equal rows.
+    public LinearObjective(double[] z, float[] y, int n, int f, int k, LinearLoss loss, double l2, bool multinomial, float[]? rowWeights = null)
     {
-        (_z, _y, _n, _f, _k, _loss, _l2, _multinomial) = (z, y, n, f, k, loss, l2, multinomial);
+        (_z, _y, _n, _f, _k, _loss, _l2, _multinomial, _w) = (z, y, n, f, k, loss, l2, multinomial, rowWeights);
     }
 
     /// <summary>Rows per block of the parallel sum; blocks are summed in order, so the result does not depend on the thread count.</summary>
@@ -85,10 +86,11 @@ internal sealed class LinearObjective
         {
             var zi = _z.AsSpan(i * _f, _f);
             for (int c = 0; c < _k; c++) m[c] = b[c] + Dot(w.Slice(c * _f, _f), zi);
-            total += Loss(m, _y[i], dm);
+            double weight = _w is null ? 1 : _w[i];
+            total += weight * Loss(m, _y[i], dm);
             for (int c = 0; c < _k; c++)
             {
-                double g = dm[c];
+                double g = weight * dm[c];
                 if (g == 0) continue;
                 gb[c] += g;
                 var gwc = gw.Slice(c * _f, _f);

@@ -34,6 +34,9 @@ public sealed record LinearOptions
 
     public LbfgsOptions Solver { get; init; } = new();
 
+    /// <summary>How the rows' losses are weighed by class (classifiers only); the mean loss becomes a weighted mean.</summary>
+    public ClassWeighting ClassWeights { get; init; } = ClassWeighting.None;
+
     public static LinearOptions Logistic { get; } = new() { Loss = LinearLoss.Logistic };
 
     public static LinearOptions Ridge { get; } = new() { Loss = LinearLoss.SquaredError };

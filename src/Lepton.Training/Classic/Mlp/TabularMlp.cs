@@ -90,7 +90,7 @@ public static class TabularMlp
             targets = [.. targets, .. task.IsClassification ? validLabels : validLabels.Select(y => (float)((y - yMean) / yScale))];
         }
 
-        var data = new TrainingRows(z, targets, f, task);
+        var data = new TrainingRows(z, targets, f, task, o.ClassWeights.ClassWeights(labels, task));
         int batch = o.ResolvedBatchSize(n);
         int members = o.ResolvedMembers(n);
         var all = Enumerable.Range(0, n).ToArray();
@@ -195,8 +195,16 @@ public static class TabularMlp
     }
 
     // Training rows: standardized features (N, F) row-major and targets (class indices or standardized values).
-    private sealed record TrainingRows(float[] Z, float[] Y, int F, TabularTask Task)
+    // ClassWeights: each class's weight (mean 1 over the training rows), or null for equal rows.
+    private sealed record TrainingRows(float[] Z, float[] Y, int F, TabularTask Task, double[]? ClassWeights)
     {
+        private readonly CrossEntropyOptions? _crossEntropy = Task.Kind == TaskKind.Multiclass && ClassWeights is { } w
+            ? new CrossEntropyOptions(Tensor.FromArray([.. w.Select(v => (float)v)], w.Length)) : null;
+
+        // Binary: the positive rows' loss counts w1/w0 times the negative rows' (pos_weight), and the whole is scaled by w0.
+        private readonly BCEWithLogitsOptions? _bce = Task.Kind == TaskKind.Binary && ClassWeights is { } w
+            ? new BCEWithLogitsOptions(Tensor.Scalar((float)(w[1] / w[0]), DType.Float32)) : null;
+
         public int Outputs => Task.Kind == TaskKind.Multiclass ? Task.ClassCount : 1;
 
         // The rows `which` as the network's input (B, F) and the loss's target.
@@ -216,10 +224,11 @@ public static class TabularMlp
             return (input, Tensor.FromArray(ys, which.Length, 1));
         }
 
-        // Mean log loss (classification) or mean squared error (regression) of outputs against targets.
+        // Mean log loss (classification; weighted by class when asked) or mean squared error (regression) of outputs against targets.
         public Tensor Loss(Tensor output, Tensor target) => Task.Kind switch
         {
-            TaskKind.Multiclass => CrossEntropyLoss.Apply(output, target),
+            TaskKind.Multiclass => CrossEntropyLoss.Apply(output, target, _crossEntropy),
+            TaskKind.Binary when _bce is not null => BCEWithLogitsLoss.Apply(output, target, _bce).Mul(ClassWeights![0]),
             TaskKind.Binary => BCEWithLogitsLoss.Apply(output, target),
             _ => MSELoss.Apply(output, target),
         };

@@ -51,6 +51,14 @@ public sealed class TabularMlpModel : ITabularModel
 
     public TabularTask Task { get; }
 
+    public ThresholdChoice? ThresholdChoice { get; private init; }
+
+    public ITabularModel WithThreshold(ThresholdChoice choice) =>
+        new TabularMlpModel(Task with { Threshold = choice.Threshold }, Network, FeatureNames, FeatureMeans)
+        {
+            Members = Members, Fit = Fit, Options = Options, ThresholdChoice = choice,
+        };
+
     /// <summary>The network on raw features: Linear, (ReLU, Linear)...; raw outputs are logits or values.</summary>
     public Sequential Network { get; }
 
@@ -118,7 +126,9 @@ public sealed class TabularMlpModel : ITabularModel
             metadata["learning_rate"] = o.LearningRate;
             metadata["weight_decay"] = o.WeightDecay;
             metadata["seed"] = o.Seed;
+            metadata["class_weight"] = o.ClassWeights.ToString();
         }
+        if (ThresholdChoice is { } choice) metadata["decision_threshold"] = choice.ToJson();
         metadata["members"] = Members;
         if (Fit is { } fit)
         {
@@ -132,7 +142,7 @@ public sealed class TabularMlpModel : ITabularModel
         var spec = new ModelSpec
         {
             Input = new InputSpec("features", [-1, FeatureNames.Count], DType.Float32),
-            Task = new TaskSpec(Task.Kind),
+            Task = Task.Spec(),
             ClassNames = Task.ClassNames,
             Metrics = metrics ?? new Dictionary<string, double>(),
             Metadata = metadata,
@@ -152,10 +162,14 @@ public sealed class TabularMlpModel : ITabularModel
             ?? throw new InvalidDataException($"{source}: metadata.feature_names is missing.");
         var means = (meta["feature_means"] as JsonArray)?.Select(v => v!.GetValue<double>()).ToArray()
             ?? throw new InvalidDataException($"{source}: metadata.feature_means is missing.");
-        var task = spec.Task.Kind == TaskKind.Regression ? TabularTask.Regression() : TabularTask.Classification(spec.ClassNames);
+        var task = TabularTask.FromSpec(spec.Task, spec.ClassNames);
         try
         {
-            return new TabularMlpModel(task, network, names, means) { Members = meta["members"]?.GetValue<int>() ?? 1 };
+            return new TabularMlpModel(task, network, names, means)
+            {
+                Members = meta["members"]?.GetValue<int>() ?? 1,
+                ThresholdChoice = ThresholdChoice.FromJson(meta["decision_threshold"]),
+            };
         }
         catch (ArgumentException e)
         {

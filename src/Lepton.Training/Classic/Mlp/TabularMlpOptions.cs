@@ -44,6 +44,9 @@ public sealed record TabularMlpOptions
 
     public int Seed { get; init; }
 
+    /// <summary>How the training rows are weighed by class in the loss (and in early stopping's validation loss).</summary>
+    public ClassWeighting ClassWeights { get; init; } = ClassWeighting.None;
+
     /// <summary>The number of averaged networks for <paramref name="rows"/> training rows.</summary>
     public int ResolvedMembers(int rows) => Members ?? (rows <= 10_000 ? 5 : 1);
 

@@ -4,11 +4,22 @@ namespace Lepton.Training.Workflows.Tables;
 /// Everything that decides a tabular training run: the table data set version (<c>NAME@V</c>), the learner (<c>gbdt</c>,
 /// <c>random-forest</c>, <c>logistic</c>, <c>linear</c>, <c>linear-svm</c>, <c>mlp</c>, or <c>auto</c>: cross-validated candidates
 /// within <see cref="Budget"/>), the seed and the threads LightGBM may use (0: all cores). <see cref="Trees"/>, when set, replaces the
-/// tree learners' default options (a hyperparameter search sets them); <see cref="Mlp"/> the MLP's.
+/// tree learners' default options (a hyperparameter search sets them); <see cref="Mlp"/> the MLP's. <see cref="ClassWeight"/>
+/// weighs the training rows by class (<c>balanced</c>, <c>yes=10</c>); <see cref="Threshold"/> sets a binary classifier's
+/// decision threshold (<c>0.3</c>) or the rule that chooses it on held-out predictions (<c>f1</c>, <c>precision=0.9</c>, <c>recall=0.8</c>).
 /// </summary>
 public sealed record TabularRecipe(string Data, string Model = "auto", int Seed = 0, TimeSpan? Budget = null, int Threads = 0,
-    Classic.LightGbm.GradientBoostingOptions? Trees = null, Classic.Mlp.TabularMlpOptions? Mlp = null)
+    Classic.LightGbm.GradientBoostingOptions? Trees = null, Classic.Mlp.TabularMlpOptions? Mlp = null, string? ClassWeight = null,
+    string? Threshold = null)
 {
+    /// <summary><see cref="ClassWeight"/> read (none when not given).</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public Classic.ClassWeighting ClassWeights => ClassWeight is null ? Classic.ClassWeighting.None : Classic.ClassWeighting.Parse(ClassWeight);
+
+    /// <summary><see cref="Threshold"/> read (null when not given: a binary model decides at 0.5).</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public Classic.DecisionThreshold? ThresholdRule => Threshold is null ? null : Classic.DecisionThreshold.Parse(Threshold);
+
     /// <summary>Where auto reports each candidate's folds as they end (not part of what decides the run, so not recorded).</summary>
     [System.Text.Json.Serialization.JsonIgnore]
     public IProgress<Classic.Auto.TabularAutoProgress>? Progress { get; init; }
@@ -70,5 +81,7 @@ public sealed record TabularRecipe(string Data, string Model = "auto", int Seed 
         if (!Models.Contains(Model, StringComparer.Ordinal))
             throw new ArgumentException($"--model {Model} is not a learner for tables; use one of {string.Join(", ", Models)}.");
         if (Budget is { } b && b <= TimeSpan.Zero) throw new ArgumentException($"The time budget must be positive, got {b}.");
+        _ = ClassWeights; // both throw, naming the forms, when the text is neither
+        _ = ThresholdRule;
     }
 }

@@ -32,17 +32,18 @@ public static class TabularReference
         var labelCounts = new long[k];
         var predictedCounts = new long[k];
         foreach (var y in heldOut.Labels) labelCounts[(int)y]++;
-        for (int r = 0; r < heldOut.Labels.Length; r++) predictedCounts[Predicted(predictions, r, k)]++;
+        for (int r = 0; r < heldOut.Labels.Length; r++) predictedCounts[Predicted(predictions, r, k, model.Task.Threshold)]++;
         return ReferenceProfile.ForTable(heldOut.Labels.Length, TableReferenceProfile.Build(trainRows, set.Encoders.Columns, timeColumn: timeColumn), task.ClassNames, labelCounts, predictedCounts);
     }
 
     /// <summary>
     /// The predicted class of row <paramref name="row"/> of <see cref="ITabularModel.Predict"/>'s output: binary models give the
-    /// positive class's probability (N, 1), the positive class when it is at least 0.5; multiclass models (N, K), the most probable.
+    /// positive class's probability (N, 1), the positive class when it is at least <paramref name="threshold"/>; multiclass models
+    /// (N, K), the most probable.
     /// </summary>
-    public static int Predicted(double[] predictions, int row, int classes)
+    public static int Predicted(double[] predictions, int row, int classes, double threshold = 0.5)
     {
-        if (classes == 2) return predictions[row] >= 0.5 ? 1 : 0;
+        if (classes == 2) return predictions[row] >= threshold ? 1 : 0;
         var p = predictions.AsSpan(row * classes, classes);
         int best = 0;
         for (int c = 1; c < classes; c++) if (p[c] > p[best]) best = c;

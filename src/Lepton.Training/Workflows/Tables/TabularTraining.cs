@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Lepton.Data.Tables;
+using Lepton.NN.Serialization;
 using Lepton.Data.Tables.Encoding;
 using Lepton.Data.Tables.Schema;
 using Lepton.Registry.Datasets.Tables;
@@ -19,7 +20,11 @@ public sealed record TabularOutcome(
     IReadOnlyList<CandidateScore> Candidates,
     int TrainRows,
     int TestRows,
-    TimeSpan Elapsed);
+    TimeSpan Elapsed)
+{
+    /// <summary>The share of the training rows in the rarest class (classifiers only).</summary>
+    public double? RarestClassShare { get; init; }
+}
 
 /// <summary>
 /// Trains a tabular learner on a table data set version: column encoders and the label encoder fitted on the train split
@@ -43,30 +48,92 @@ public static class TabularTraining
         var encodings = new TableEncodings(data);
         var first = encodings[TabularRecipe.EncoderModeOf(recipe.Model)];
         var task = first.Labels.Task == TableTask.Regression ? TabularTask.Regression() : TabularTask.Classification(first.Labels.Classes);
+        string dataName = $"{data.Version.Name}@{data.Version.Version}";
         if (recipe.Model is "logistic" or "linear-svm" && !task.IsClassification)
-            throw new ArgumentException($"--model {recipe.Model} classifies, but {data.Version.Name}@{data.Version.Version}'s label '{first.Labels.Column}' is a regression target; use linear, mlp, gbdt or auto.");
+            throw new ArgumentException($"--model {recipe.Model} classifies, but {dataName}'s label '{first.Labels.Column}' is a regression target; use linear, mlp, gbdt or auto.");
+        if (!recipe.ClassWeights.IsNone && !task.IsClassification)
+            throw new ArgumentException($"--class-weight {recipe.ClassWeight} weighs classes, but {dataName}'s label '{first.Labels.Column}' is a regression target; leave it out.");
+        var rule = recipe.ThresholdRule;
+        if (rule is not null && task.Kind != TaskKind.Binary)
+            throw new ArgumentException($"--threshold {recipe.Threshold} sets a yes/no classifier's decision threshold, but {dataName}'s label '{first.Labels.Column}' " +
+                (task.IsClassification ? $"has {task.ClassCount} classes (each row goes to its most probable class)" : "is a regression target") + "; leave it out.");
+        if (rule is { IsChosen: false }) task = task with { Threshold = rule.Value };
         // Every encoding keeps the same labelled rows in the same order, so one label vector serves them all.
         var (model, candidates, encoding) = Fit(recipe, mode => encodings[mode].Train.Features, first.Train.Labels, task, ct,
             mode => encodings[mode].Validation is { Labels.Length: > 0 } v ? (v.Features, v.Labels) : null);
         var set = encodings[encoding];
         var train = set.Train;
+        if (rule is not null) model = WithThreshold(model, rule, recipe, set, encodings, task, ct);
         var metrics = new Dictionary<string, double>();
         var test = set.Test ?? set.Validation;
-        if (test is { Labels.Length: > 0 })
-        {
-            double score = TabularAuto.Score(task, model.Predict(test.Features), test.Labels);
-            metrics[task.IsClassification ? "test_accuracy" : "test_rmse"] = score;
-        }
+        if (test is { Labels.Length: > 0 }) AddScores(metrics, "test", model, test.Features, test.Labels);
         // A validation split of its own (not standing in for the test) is scored too: a search chooses on it, not on the test.
-        if (set.Test is not null && set.Validation is { Labels.Length: > 0 } validation)
-            metrics[task.IsClassification ? "validation_accuracy" : "validation_rmse"] = TabularAuto.Score(task, model.Predict(validation.Features), validation.Labels);
+        if (set.Test is not null && set.Validation is { Labels.Length: > 0 } validation) AddScores(metrics, "validation", model, validation.Features, validation.Labels);
         Directory.CreateDirectory(outDir);
         RemoveModelMarkers(outDir);
         model.Save(outDir);
         set.Encoders.Save(Path.Combine(outDir, EncodersFile));
         TabularReference.Build(data.Table, data.Splits, set, model, task, data.Schema.TimeColumn).Save(outDir);
-        return new TabularOutcome(model, model.Learner, metrics, candidates, train.Labels.Length, test?.Labels.Length ?? 0, clock.Elapsed);
+        return new TabularOutcome(model, model.Learner, metrics, candidates, train.Labels.Length, test?.Labels.Length ?? 0, clock.Elapsed)
+        {
+            RarestClassShare = task.IsClassification && train.Labels.Length > 0
+                ? Enumerable.Range(0, task.ClassCount).Min(c => train.Labels.Count(y => (int)y == c)) / (double)train.Labels.Length : null,
+        };
     }
+
+    // The task metric (accuracy or RMSE) as `{prefix}_accuracy`; for a yes/no model also the positive class's precision, recall
+    // and F1 at its threshold (accuracy flatters a rare positive class).
+    private static void AddScores(Dictionary<string, double> metrics, string prefix, ITabularModel model, FeatureMatrix x, float[] labels)
+    {
+        var task = model.Task;
+        var predictions = model.Predict(x);
+        metrics[$"{prefix}_{(task.IsClassification ? "accuracy" : "rmse")}"] = TabularAuto.Score(task, predictions, labels);
+        if (task.Kind != TaskKind.Binary) return;
+        var (precision, recall) = DecisionThreshold.PrecisionRecallAt(predictions, labels, task.Threshold);
+        metrics[$"{prefix}_precision"] = precision;
+        metrics[$"{prefix}_recall"] = recall;
+        metrics[$"{prefix}_f1"] = DecisionThreshold.F1(precision, recall);
+    }
+
+    /// <summary>
+    /// <paramref name="model"/> deciding at the threshold <paramref name="rule"/> gives: a fixed one as it is; a chosen one on the
+    /// data set's validation split when it has one beside a test split, else on out-of-fold predictions of the training rows (auto's
+    /// own, or K more fits of the recipe's learner on the folds auto would use).
+    /// </summary>
+    private static ITabularModel WithThreshold(ITabularModel model, DecisionThreshold rule, TabularRecipe recipe, TableTrainingSet set,
+        TableEncodings encodings, TabularTask task, CancellationToken ct)
+    {
+        if (!rule.IsChosen) return model.WithThreshold(ThresholdChoice.Given(rule.Value));
+        if (set.Test is not null && set.Validation is { Labels.Length: > 0 } validation)
+            return model.WithThreshold(rule.Choose(model.Predict(validation.Features), validation.Labels, "the validation split"));
+        if (model.ThresholdChoice is not null) return model; // auto chose it on the winner's out-of-fold predictions
+        var train = set.Train;
+        var folds = TableRows.CrossValidation(train.Features, train.Labels, task, ThresholdFolds, recipe.Seed);
+        var predictions = new List<double>();
+        var labels = new List<float>();
+        var clock = Stopwatch.StartNew();
+        for (int fold = 0; fold < folds.Count; fold++)
+        {
+            var (fit, held) = folds[fold];
+            var (foldModel, _, mode) = Fit(recipe, m => TableRows.Subset(encodings[m].Train.Features, fit), TableRows.Subset(train.Labels, fit), task, ct);
+            var heldLabels = TableRows.Subset(train.Labels, held);
+            var heldPredictions = foldModel.Predict(TableRows.Subset(encodings[mode].Train.Features, held));
+            predictions.AddRange(heldPredictions);
+            labels.AddRange(heldLabels);
+            bool last = fold == folds.Count - 1;
+            var choice = last ? rule.Choose([.. predictions], [.. labels], $"out-of-fold predictions ({folds.Count} folds of the training rows)") : null;
+            recipe.Progress?.Report(new TabularAutoProgress(model.Learner, 1, 1, fold + 1, folds.Count, rule.ObjectiveOnItsOwn(heldPredictions, heldLabels), clock.Elapsed)
+            {
+                Search = "threshold",
+                CandidateScore = choice is null ? null : rule.ObjectiveAt([.. predictions], [.. labels], choice.Threshold),
+            });
+            if (choice is not null) return model.WithThreshold(choice);
+        }
+        throw new InvalidOperationException("The threshold folds held no rows.");
+    }
+
+    /// <summary>Folds of the training rows whose held-out predictions choose a threshold rule's threshold (for learners other than auto).</summary>
+    public const int ThresholdFolds = 5;
 
     /// <summary>
     /// Deletes the marker file of every known model kind from <paramref name="folder"/> before a model is saved there: when the
@@ -90,22 +157,28 @@ public static class TabularTraining
         Func<EncoderMode, (FeatureMatrix X, float[] Labels)?>? validation = null)
     {
         var mode = TabularRecipe.EncoderModeOf(recipe.Model);
+        var weights = recipe.ClassWeights;
         switch (recipe.Model)
         {
             case "gbdt":
                 // The data set's own validation split, when it has one, is where gbdt (and the MLP) stop early.
-                return (GradientBoostingLearner.Fit(features(mode), labels, task, (recipe.Trees ?? GradientBoostingOptions.Default) with { Seed = recipe.Seed, NumThreads = recipe.Threads }, ct,
+                return (GradientBoostingLearner.Fit(features(mode), labels, task,
+                    (recipe.Trees ?? GradientBoostingOptions.Default) with { Seed = recipe.Seed, NumThreads = recipe.Threads, ClassWeights = weights }, ct,
                     validation?.Invoke(mode)), [], mode);
             case "random-forest":
-                return (GradientBoostingLearner.Fit(features(mode), labels, task, (recipe.Trees ?? GradientBoostingOptions.RandomForest) with { Seed = recipe.Seed, NumThreads = recipe.Threads }, ct), [], mode);
+                return (GradientBoostingLearner.Fit(features(mode), labels, task,
+                    (recipe.Trees ?? GradientBoostingOptions.RandomForest) with { Seed = recipe.Seed, NumThreads = recipe.Threads, ClassWeights = weights }, ct), [], mode);
             case "logistic" or "linear":
-                return (LinearLearner.Fit(features(mode), labels, task, new LinearOptions(), ct), [], mode);
+                return (LinearLearner.Fit(features(mode), labels, task, new LinearOptions { ClassWeights = weights }, ct), [], mode);
             case "linear-svm":
-                return (LinearLearner.Fit(features(mode), labels, task, LinearOptions.Svm, ct), [], mode);
+                return (LinearLearner.Fit(features(mode), labels, task, LinearOptions.Svm with { ClassWeights = weights }, ct), [], mode);
             case "mlp":
-                return (TabularMlp.Fit(features(mode), labels, task, (recipe.Mlp ?? new TabularMlpOptions()) with { Seed = recipe.Seed }, ct, validation?.Invoke(mode)), [], mode);
+                return (TabularMlp.Fit(features(mode), labels, task, (recipe.Mlp ?? new TabularMlpOptions()) with { Seed = recipe.Seed, ClassWeights = weights }, ct,
+                    validation?.Invoke(mode)), [], mode);
             default:
-                var auto = TabularAuto.Run(features, labels, task, new TabularAutoOptions(Seed: recipe.Seed, Budget: recipe.Budget, NumThreads: recipe.Threads, Progress: recipe.Progress), ct: ct);
+                var auto = TabularAuto.Run(features, labels, task,
+                    new TabularAutoOptions(Seed: recipe.Seed, Budget: recipe.Budget, NumThreads: recipe.Threads, Progress: recipe.Progress) { Threshold = recipe.ThresholdRule },
+                    TabularCandidate.Defaults(task, recipe.Seed, recipe.Threads, weights), ct);
                 return (auto.Model, auto.Scores, auto.Encoding);
         }
     }

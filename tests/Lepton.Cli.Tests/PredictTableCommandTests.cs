@@ -127,13 +127,14 @@ public sealed class PredictTableCommandTests(TrainedModelFixture fx) : IDisposab
         Assert.NotEqual(0, code);
         Assert.Contains("'usage'", err);
 
-        // The evaluation report: accuracy on the (unsplit) rows and each raw column's permutation importance, usage first.
+        // The evaluation report: a yes/no model's ROC-AUC on the (unsplit) rows and each raw column's permutation importance (the
+        // drop in ROC-AUC), usage first.
         string html = Path.Combine(_root, "churn.html");
         (code, var evalOut, err) = await CliRun.Invoke("eval", "--model", gbdt, "--data", "cli-predict-churn@1", "--report", html, "--json");
         Assert.True(code == 0, err + evalOut);
         var evaluation = JsonDocument.Parse(evalOut).RootElement;
-        Assert.Equal("accuracy", evaluation.GetProperty("metric").GetString());
-        Assert.True(evaluation.GetProperty("value").GetDouble() > 0.9, evalOut);
+        Assert.Equal("roc_auc", evaluation.GetProperty("metric").GetString());
+        Assert.True(evaluation.GetProperty("value").GetDouble() > 0.95, evalOut);
         var importance = evaluation.GetProperty("permutation_importance").EnumerateArray().ToList();
         Assert.Equal(["usage", "plan"], importance.Select(c => c.GetProperty("column").GetString()));
         Assert.True(importance[0].GetProperty("drop").GetDouble() > 0.2, evalOut);
@@ -141,7 +142,10 @@ public sealed class PredictTableCommandTests(TrainedModelFixture fx) : IDisposab
         string page = File.ReadAllText(html);
         Assert.Contains("class=\"bar\"", page);
         Assert.Contains("data-label=\"usage\"", page);
-        Assert.Equal(evaluation.GetProperty("value").GetDouble(), evaluation.GetProperty("evaluation").GetProperty("accuracy").GetDouble(), 12);
+        Assert.Equal(evaluation.GetProperty("value").GetDouble(), evaluation.GetProperty("evaluation").GetProperty("roc_auc").GetDouble(), 6);
+        // A yes/no model's page shows precision and recall against the threshold, its own (0.5) marked.
+        Assert.Contains("<section id=\"threshold\">", page);
+        Assert.Contains("data-chart=\"threshold\" data-threshold=\"0.5\"", page);
 
         // The full report of the linear model, which cannot draw the rule's corner: the heat map is evaluation.json's confusion
         // matrix, and the gallery shows the rows it gets most wrong with their raw values.

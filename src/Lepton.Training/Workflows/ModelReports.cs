@@ -36,7 +36,7 @@ public static class ModelReports
     public static JsonObject EvaluationJson(ClassificationReport report)
     {
         ArgumentNullException.ThrowIfNull(report);
-        return new JsonObject
+        var json = new JsonObject
         {
             ["accuracy"] = report.Accuracy,
             ["count"] = report.Count,
@@ -48,6 +48,9 @@ public static class ModelReports
             }).ToArray()),
             ["confusion_matrix"] = new JsonArray(report.ConfusionMatrix.Select(row => (JsonNode)new JsonArray(row.Select(v => (JsonNode)v).ToArray())).ToArray()),
         };
+        // Macro one-vs-rest ROC-AUC when the report came from scores (for two classes, the yes/no model's own ROC-AUC).
+        if (report.RocAucMacro is { } auc && double.IsFinite(auc)) json["roc_auc"] = auc;
+        return json;
     }
 
     /// <summary>

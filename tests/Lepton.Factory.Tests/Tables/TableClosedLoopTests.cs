@@ -83,4 +83,25 @@ public sealed class TableClosedLoopTests : IAsyncLifetime
         Assert.Equal(evaluation.ChallengerHoldout.Count, data.Splits!.RowsOf("validation").Length);
         Assert.Equal("customers@1", TableDatasets.SourceOf(data.Version));
     }
+
+    [Fact]
+    public async Task TheChallenger_KeepsTheChampionsClassWeightsAndThresholdRule_ChosenAgainOnItsOwnFolds()
+    {
+        await TableEndToEndTests.TrainChurnAsync(_registry, _root, r => r with { ClassWeight = "balanced", Threshold = "f1" });
+        var champion = ModelSpec.FromJson(File.ReadAllText(Path.Combine(_root, "model", ModelFile.SpecFileName)));
+        Assert.Equal("balanced", champion.Metadata!["class_weight"]!.GetValue<string>());
+        Assert.Equal(champion.Task.Threshold, champion.Metadata["decision_threshold"]!["threshold"]!.GetValue<double>(), 12);
+        await AddFeedbackAsync(200, seed: 8, champion.ClassNames);
+
+        var outcome = await new ClosedLoop(_registry).RunOnceAsync(Policy(), "test", null, CancellationToken.None);
+        Assert.NotNull(outcome.ChallengerVersion);
+        var challenger = await _registry.ResolveAsync($"churn@{outcome.ChallengerVersion}");
+        var spec = ModelSpec.FromJson(File.ReadAllText(Path.Combine(challenger.Folder, ModelFile.SpecFileName)));
+        Assert.Equal("balanced", spec.Metadata!["class_weight"]!.GetValue<string>());
+        var threshold = spec.Metadata["decision_threshold"]!;
+        Assert.Equal("f1", threshold["rule"]!.GetValue<string>());
+        // Chosen on the new training rows' folds, not on the feedback the two models are judged on.
+        Assert.Contains("out-of-fold", threshold["source"]!.GetValue<string>());
+        Assert.Equal(spec.Task.Threshold, threshold["threshold"]!.GetValue<double>(), 12);
+    }
 }

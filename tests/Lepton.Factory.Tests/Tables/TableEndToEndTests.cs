@@ -37,12 +37,13 @@ public sealed class TableEndToEndTests : IAsyncLifetime
     public async Task DisposeAsync() => await _temp.DisposeAsync();
 
     /// <summary>Imports the churn CSV and trains a seeded gbdt registered as churn@1 in production.</summary>
-    internal static async Task<TrackedTabularOutcome> TrainChurnAsync(ModelRegistry registry, string root)
+    internal static async Task<TrackedTabularOutcome> TrainChurnAsync(ModelRegistry registry, string root, Func<TabularRecipe, TabularRecipe>? adjust = null)
     {
         string csv = Path.Combine(root, "customers.csv");
         await File.WriteAllTextAsync(csv, ChurnRow.Csv(ChurnRow.Make(800, seed: 1)));
         var import = await TableDatasets.ImportAsync(registry.Store, registry.Artifacts, csv, "customers", new TableImportOptions(LabelColumn: "churn"), "test");
-        var trained = await TrackedTabularTraining.RunAsync(new TabularRecipe($"customers@{import.Version.Version}", "gbdt", Seed: 1, Threads: 1),
+        var recipe = new TabularRecipe($"customers@{import.Version.Version}", "gbdt", Seed: 1, Threads: 1);
+        var trained = await TrackedTabularTraining.RunAsync(adjust?.Invoke(recipe) ?? recipe,
             Path.Combine(root, "model"), registry, "churn", "test");
         await registry.PromoteAsync("churn", trained.Registered!.Version, "production", "test");
         return trained;

@@ -39,8 +39,8 @@ public static class TableEvaluation
     }
 
     /// <summary>
-    /// Accuracy and per-class recall of a table classifier on labelled raw rows (binary: the positive class when its raw score is
-    /// above 0), or a regressor's RMSE and MAE (labels are numbers as text; a label that is not one is left out).
+    /// Accuracy and per-class recall of a table classifier on labelled raw rows (binary: the positive class from the model's own
+    /// threshold), or a regressor's RMSE and MAE (labels are numbers as text; a label that is not one is left out).
     /// </summary>
     public static SetScore ScoreSet(IPredictor predictor, TableInputEncoder encoder, IReadOnlyList<(IReadOnlyDictionary<string, object?> Row, string Label)> rows)
     {
@@ -51,13 +51,15 @@ public static class TableEvaluation
         var values = scores.DType == DType.Float32 ? scores.ToArray() : scores.To(DType.Float32).ToArray();
         int width = values.Length / rows.Count;
         if (classes.Count < 2) return Errors(values, width, rows);
+        // A yes/no model decides at its own threshold (model.json's task), as the server does.
+        double threshold = predictor.Signature.Task is { Kind: Lepton.NN.Serialization.TaskKind.Binary } task ? task.Threshold : 0.5;
         int correct = 0;
         var support = new int[classes.Count];
         var hits = new int[classes.Count];
         for (int i = 0; i < rows.Count; i++)
         {
             var row = values.AsSpan(i * width, width);
-            int predicted = width == 1 ? (row[0] > 0 ? 1 : 0) : ArgMax(row);
+            int predicted = width == 1 ? (1 / (1 + Math.Exp(-row[0])) >= threshold ? 1 : 0) : ArgMax(row);
             int truth = IndexOf(classes, rows[i].Label);
             if (truth < 0) continue;
             support[truth]++;

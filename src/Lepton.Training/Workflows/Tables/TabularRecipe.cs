@@ -16,6 +16,12 @@ public sealed record TabularRecipe(string Data, string Model = "auto", int Seed 
     [System.Text.Json.Serialization.JsonIgnore]
     public Classic.ClassWeighting ClassWeights => ClassWeight is null ? Classic.ClassWeighting.None : Classic.ClassWeighting.Parse(ClassWeight);
 
+    /// <summary>
+    /// Choose <see cref="Threshold"/>'s rule on out-of-fold predictions of the training rows even when the data set has a
+    /// validation split (the loop's validation split is the feedback it judges champion and challenger on, so it must stay unseen).
+    /// </summary>
+    public bool ThresholdOnFolds { get; init; }
+
     /// <summary><see cref="Threshold"/> read (null when not given: a binary model decides at 0.5).</summary>
     [System.Text.Json.Serialization.JsonIgnore]
     public Classic.DecisionThreshold? ThresholdRule => Threshold is null ? null : Classic.DecisionThreshold.Parse(Threshold);

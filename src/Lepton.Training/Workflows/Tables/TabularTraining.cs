@@ -97,14 +97,15 @@ public static class TabularTraining
 
     /// <summary>
     /// <paramref name="model"/> deciding at the threshold <paramref name="rule"/> gives: a fixed one as it is; a chosen one on the
-    /// data set's validation split when it has one beside a test split, else on out-of-fold predictions of the training rows (auto's
+    /// data set's validation split when it has one beside a test split (unless <see cref="TabularRecipe.ThresholdOnFolds"/>), else on
+    /// out-of-fold predictions of the training rows (auto's
     /// own, or K more fits of the recipe's learner on the folds auto would use).
     /// </summary>
     private static ITabularModel WithThreshold(ITabularModel model, DecisionThreshold rule, TabularRecipe recipe, TableTrainingSet set,
         TableEncodings encodings, TabularTask task, CancellationToken ct)
     {
         if (!rule.IsChosen) return model.WithThreshold(ThresholdChoice.Given(rule.Value));
-        if (set.Test is not null && set.Validation is { Labels.Length: > 0 } validation)
+        if (!recipe.ThresholdOnFolds && set.Test is not null && set.Validation is { Labels.Length: > 0 } validation)
             return model.WithThreshold(rule.Choose(model.Predict(validation.Features), validation.Labels, "the validation split"));
         if (model.ThresholdChoice is not null) return model; // auto chose it on the winner's out-of-fold predictions
         var train = set.Train;

@@ -15,7 +15,7 @@ public static partial class RecipeLoader
         ["path", "label_column", "task", "group_column", "time_column", "split_column", "schema", "test", "validation", "separator", "sheet", "encoding"];
 
     /// <summary>Training keys only table recipes take (the seed, rate, epochs and batch size are shared with networks).</summary>
-    internal static IReadOnlyList<string> TableTrainingKeys => ["trees", "budget"];
+    internal static IReadOnlyList<string> TableTrainingKeys => ["trees", "budget", "class_weight", "threshold"];
 
     // Training keys only networks take: optimizers, schedules, augmentation and the like.
     private static IReadOnlyList<string> NetworkOnlyTrainingKeys =>
@@ -120,12 +120,16 @@ public static partial class RecipeLoader
         var d = new RecipeTraining();
         if (s is null) return d with { Table = new RecipeTableTraining() };
         foreach (var key in NetworkOnlyTrainingKeys.Where(s.Has))
-            s.Errors.Add(s.Value(key) ?? s.Node, $"'training.{key}' trains networks on images; a table recipe takes {string.Join(", ", ["seed", "trees", "learning_rate", "epochs", "batch_size", "budget"])}.");
+            s.Errors.Add(s.Value(key) ?? s.Node, $"'training.{key}' trains networks on images; a table recipe takes {string.Join(", ", ["seed", "trees", "learning_rate", "epochs", "batch_size", "budget", "class_weight", "threshold"])}.");
         int? trees = s.Has("trees") ? s.Int("trees", 100, 1, 1_000_000) : null;
         int? epochs = s.Has("epochs") ? s.Int("epochs", 1, 1, 100_000) : null;
         int? batch = s.Has("batch_size") ? s.Int("batch_size", 32, 1, 1 << 20) : null;
         double? rate = s.Double("learning_rate", 0, 10, minExclusive: true);
-        var table = new RecipeTableTraining(trees, rate, epochs, batch, s.Duration("budget"));
+        var table = new RecipeTableTraining(trees, rate, epochs, batch, s.Duration("budget"))
+        {
+            ClassWeight = Checked(s, "class_weight", t => Training.Classic.ClassWeighting.Parse(t)),
+            Threshold = Checked(s, "threshold", t => Training.Classic.DecisionThreshold.Parse(t)),
+        };
         string? wrong = learner switch
         {
             "auto" when trees is not null || rate is not null || epochs is not null || batch is not null =>
@@ -139,5 +143,21 @@ public static partial class RecipeLoader
         };
         if (wrong is not null) s.Errors.Add(s.Node, $"'training': {wrong}.");
         return d with { Seed = s.ULong("seed", d.Seed), Table = table };
+    }
+
+    // A text key read by its parser, so a bad value is reported at its line with the parser's words ("--threshold" read as the key).
+    private static string? Checked(YamlSection s, string key, Func<string, object> parse)
+    {
+        if (s.String(key) is not { } text) return null;
+        try
+        {
+            parse(text);
+            return text;
+        }
+        catch (ArgumentException e)
+        {
+            s.Errors.Add(s.Value(key) ?? s.Node, $"'training.{key}': {e.Message.Replace("--" + key.Replace('_', '-'), key)}");
+            return null;
+        }
     }
 }

@@ -69,6 +69,10 @@ public sealed class TableRecipeTests : IDisposable
         Assert.Equal("gbdt", r.Model.Reference);
         var tabular = r.Training.Table!.ToTabularRecipe("churn@2", r.Model.Reference, r.Training.Seed);
         Assert.Equal((50, 0.1, 0, 3), (tabular.Trees!.Iterations, tabular.Trees.LearningRate, tabular.Trees.EarlyStoppingRounds, tabular.Seed));
+        Assert.Equal((null, null), (tabular.ClassWeight, tabular.Threshold));
+        var rare = Parse("name: a\ndata:\n  source: table\n  path: customers.csv\n  label_column: churn\ntraining:\n  class_weight: balanced\n  threshold: precision=0.8\n", dir);
+        var rareRecipe = rare.Training.Table!.ToTabularRecipe("churn@2", rare.Model.Reference, 0);
+        Assert.Equal(("balanced", "precision=0.8"), (rareRecipe.ClassWeight, rareRecipe.Threshold));
         // Stratified by default for a classification label, time-ordered when a time column is named.
         Assert.True(t.ToSplitOptions(TableTask.Classification, 0).Stratify);
         Assert.False((t with { TimeColumn = "signup" }).ToSplitOptions(TableTask.Classification, 0).Stratify);
@@ -97,6 +101,9 @@ public sealed class TableRecipeTests : IDisposable
     [InlineData("data:\n  source: table\n  path: customers.csv\n  label_column: churn\ntraining:\n  trees: 10\n", "model.preset auto tries every learner")]
     [InlineData("data:\n  source: table\n  path: customers.csv\n  label_column: churn\nexport:\n  onnx: true\n", "'export' writes a network as ONNX")]
     [InlineData("training:\n  trees: 10\n", "'training.trees' applies to table recipes")]
+    [InlineData("training:\n  threshold: f1\n", "'training.threshold' applies to table recipes")]
+    [InlineData("data:\n  source: table\n  path: customers.csv\n  label_column: churn\ntraining:\n  threshold: best\n", "'training.threshold': threshold best: give a probability")]
+    [InlineData("data:\n  source: table\n  path: customers.csv\n  label_column: churn\ntraining:\n  class_weight: heavy\n", "'training.class_weight': class_weight heavy: give none, balanced")]
     [InlineData("data:\n  source: table\n  path: customers.csv\n  label_column: churn\ntune:\n  space: space.yaml\n", "set data.validation")]
     [InlineData("data:\n  source: table\n  path: customers.csv\n  label_column: churn\n  validation: 0.2\ntune:\n  space: space.yaml\n  min_epochs: 2\n", "'tune.min_epochs' halves a network's epochs")]
     [InlineData("data:\n  source: table\n  path: customers.csv\n  label_column: churn\n  validation: 0.2\nmodel:\n  preset: mlp\ntune:\n  space: space.yaml\n", "searches gbdt's parameters")]

@@ -25,6 +25,9 @@ public static partial class TableInspector
         findings.Add(new TableFinding(TableInspectionKinds.ClassImbalance,
             $"'{label.Name}' is {Show(rarest)} in only {n:N0} of {labelled:N0} labelled rows ({(double)n / labelled:P1}); predicting the majority class " +
             $"alone scores {(double)majority / labelled:P1} accuracy, so judge models by the per-class recall and F1 lepton eval reports, keep the class in " +
-            "every split (--stratify), and collect more of it if you can.", [label.Name]));
+            "every split (--stratify), and collect more of it if you can. " +
+            (counts.Count == 2
+                ? "lepton train --threshold f1 (or precision=P, recall=R) chooses the decision threshold on held-out rows; --class-weight balanced weighs the rare class up."
+                : "lepton train --class-weight balanced weighs the rare classes up."), [label.Name]));
     }
 }

@@ -58,12 +58,29 @@ public static class TabularTraining
             throw new ArgumentException($"--threshold {recipe.Threshold} sets a yes/no classifier's decision threshold, but {dataName}'s label '{first.Labels.Column}' " +
                 (task.IsClassification ? $"has {task.ClassCount} classes (each row goes to its most probable class)" : "is a regression target") + "; leave it out.");
         if (rule is { IsChosen: false }) task = task with { Threshold = rule.Value };
+        // A rule chosen on out-of-fold predictions needs more fits; they run beside the model's own (single learners only: auto's
+        // folds give it those predictions anyway).
+        using var foldsStop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var folds = rule is { IsChosen: true } && recipe.Model != "auto" && TabularThresholds.NeedsFolds(recipe, first)
+            ? Task.Run(() => TabularThresholds.OutOfFold(rule, recipe, first.Train, task, foldsStop.Token), foldsStop.Token) : null;
         // Every encoding keeps the same labelled rows in the same order, so one label vector serves them all.
-        var (model, candidates, encoding) = Fit(recipe, mode => encodings[mode].Train.Features, first.Train.Labels, task, ct,
-            mode => encodings[mode].Validation is { Labels.Length: > 0 } v ? (v.Features, v.Labels) : null);
+        (ITabularModel Model, IReadOnlyList<CandidateScore> Candidates, EncoderMode Encoding) fitted;
+        try
+        {
+            fitted = Fit(recipe, mode => encodings[mode].Train.Features, first.Train.Labels, task, ct,
+                mode => encodings[mode].Validation is { Labels.Length: > 0 } v ? (v.Features, v.Labels) : null);
+        }
+        catch
+        {
+            // The folds would only be thrown away: stop them and let them end before the error goes up.
+            foldsStop.Cancel();
+            try { folds?.Wait(CancellationToken.None); } catch (AggregateException) { }
+            throw;
+        }
+        var (model, candidates, encoding) = fitted;
         var set = encodings[encoding];
         var train = set.Train;
-        if (rule is not null) model = WithThreshold(model, rule, recipe, set, encodings, task, ct);
+        if (rule is not null) model = TabularThresholds.Apply(model, rule, recipe, set, folds?.GetAwaiter().GetResult(), ct);
         var metrics = new Dictionary<string, double>();
         var test = set.Test ?? set.Validation;
         if (test is { Labels.Length: > 0 }) AddScores(metrics, "test", model, test.Features, test.Labels);
@@ -94,47 +111,6 @@ public static class TabularTraining
         metrics[$"{prefix}_recall"] = recall;
         metrics[$"{prefix}_f1"] = DecisionThreshold.F1(precision, recall);
     }
-
-    /// <summary>
-    /// <paramref name="model"/> deciding at the threshold <paramref name="rule"/> gives: a fixed one as it is; a chosen one on the
-    /// data set's validation split when it has one beside a test split (unless <see cref="TabularRecipe.ThresholdOnFolds"/>), else on
-    /// out-of-fold predictions of the training rows (auto's
-    /// own, or K more fits of the recipe's learner on the folds auto would use).
-    /// </summary>
-    private static ITabularModel WithThreshold(ITabularModel model, DecisionThreshold rule, TabularRecipe recipe, TableTrainingSet set,
-        TableEncodings encodings, TabularTask task, CancellationToken ct)
-    {
-        if (!rule.IsChosen) return model.WithThreshold(ThresholdChoice.Given(rule.Value));
-        if (!recipe.ThresholdOnFolds && set.Test is not null && set.Validation is { Labels.Length: > 0 } validation)
-            return model.WithThreshold(rule.Choose(model.Predict(validation.Features), validation.Labels, "the validation split"));
-        if (model.ThresholdChoice is not null) return model; // auto chose it on the winner's out-of-fold predictions
-        var train = set.Train;
-        var folds = TableRows.CrossValidation(train.Features, train.Labels, task, ThresholdFolds, recipe.Seed);
-        var predictions = new List<double>();
-        var labels = new List<float>();
-        var clock = Stopwatch.StartNew();
-        for (int fold = 0; fold < folds.Count; fold++)
-        {
-            var (fit, held) = folds[fold];
-            var (foldModel, _, mode) = Fit(recipe, m => TableRows.Subset(encodings[m].Train.Features, fit), TableRows.Subset(train.Labels, fit), task, ct);
-            var heldLabels = TableRows.Subset(train.Labels, held);
-            var heldPredictions = foldModel.Predict(TableRows.Subset(encodings[mode].Train.Features, held));
-            predictions.AddRange(heldPredictions);
-            labels.AddRange(heldLabels);
-            bool last = fold == folds.Count - 1;
-            var choice = last ? rule.Choose([.. predictions], [.. labels], $"out-of-fold predictions ({folds.Count} folds of the training rows)") : null;
-            recipe.Progress?.Report(new TabularAutoProgress(model.Learner, 1, 1, fold + 1, folds.Count, rule.ObjectiveOnItsOwn(heldPredictions, heldLabels), clock.Elapsed)
-            {
-                Search = "threshold",
-                CandidateScore = choice is null ? null : rule.ObjectiveAt([.. predictions], [.. labels], choice.Threshold),
-            });
-            if (choice is not null) return model.WithThreshold(choice);
-        }
-        throw new InvalidOperationException("The threshold folds held no rows.");
-    }
-
-    /// <summary>Folds of the training rows whose held-out predictions choose a threshold rule's threshold (for learners other than auto).</summary>
-    public const int ThresholdFolds = 5;
 
     /// <summary>
     /// Deletes the marker file of every known model kind from <paramref name="folder"/> before a model is saved there: when the

@@ -90,6 +90,13 @@ public sealed class TrainTableThresholdCommandTests(TrainedModelFixture fx) : ID
         Assert.Contains($"data-chart=\"threshold\" data-threshold=\"{t.ToString("R", CultureInfo.InvariantCulture)}\"", html);
         Assert.Contains("(model)</b>", html);
 
+        // Cross-validation chooses the threshold inside each fold (nested) and reports the positive class's F1 at it.
+        (code, stdout, err) = await CliRun.Invoke("train", "--data", "cli-fraud@2", "--model", "logistic", "--threshold", "f1", "--folds", "3", "--json");
+        Assert.True(code == 0, err + stdout);
+        var cv = Json(stdout).GetProperty("metrics");
+        Assert.True(cv.GetProperty("recall").GetProperty("mean").GetDouble() > plain.GetProperty("test_recall").GetDouble(), stdout);
+        Assert.InRange(cv.GetProperty("f1").GetProperty("mean").GetDouble(), 0.2, 1);
+
         // A precision target; and class weights, which raise recall at one half.
         (code, stdout, err) = await CliRun.Invoke("train", "--data", "cli-fraud@2", "--model", "gbdt", "--threshold", "precision=0.5", "--out", Path.Combine(_root, "p50"), "--json");
         Assert.True(code == 0, err + stdout);

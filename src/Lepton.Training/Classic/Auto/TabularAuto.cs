@@ -77,7 +77,6 @@ public static class TabularAuto
         if (rule is not null && task.Kind != TaskKind.Binary)
             throw new ArgumentException($"--threshold {rule} chooses a binary classifier's decision threshold; this task is {TaskSpec.NameOf(task.Kind)}.");
         string metric = rule is not null ? rule.Objective : task.IsClassification ? "accuracy" : "rmse";
-        var thresholds = new Dictionary<string, ThresholdChoice>();
         var clock = Stopwatch.StartNew();
         var scores = new List<CandidateScore>();
         bool anyCompleted = false;
@@ -105,6 +104,7 @@ public static class TabularAuto
             {
                 var foldScores = new List<double>();
                 var held = new List<(double[] Predictions, float[] Labels)>();
+                ThresholdChoice? pooled = null;
                 for (int fold = 0; fold < folds.Count; fold++)
                 {
                     var (train, test) = folds[fold];
@@ -114,14 +114,12 @@ public static class TabularAuto
                     // With a rule, a fold's own score until the last fold (its threshold chosen on it alone: shown, not ranked on).
                     foldScores.Add(rule is null ? Score(task, held[^1].Predictions, testLabels) : rule.ObjectiveOnItsOwn(held[^1].Predictions, testLabels));
                     bool last = fold == folds.Count - 1;
-                    ThresholdChoice? pooled = null;
                     if (last && rule is not null)
                     {
                         // One threshold for the candidate, chosen on every fold's predictions together; each fold is scored at it.
                         pooled = rule.Choose([.. held.SelectMany(h => h.Predictions)], [.. held.SelectMany(h => h.Labels)],
                             $"{candidate.Name}'s out-of-fold predictions ({folds.Count} folds of the training rows)");
                         foldScores = [.. held.Select(h => rule.ObjectiveAt(h.Predictions, h.Labels, pooled.Threshold))];
-                        thresholds[candidate.Name] = pooled;
                     }
                     o.Progress?.Report(new TabularAutoProgress(candidate.Name, index + 1, list.Count, fold + 1, folds.Count, foldScores[^1], clock.Elapsed)
                     {
@@ -131,7 +129,7 @@ public static class TabularAuto
                 scores.Add(new CandidateScore(candidate.Name, metric, foldScores, (clock.Elapsed - started).TotalSeconds)
                 {
                     Input = (candidate.Encoding, x.Columns),
-                    Threshold = rule is null ? null : thresholds[candidate.Name],
+                    Threshold = pooled,
                 });
                 anyCompleted = true;
             }

@@ -26,6 +26,10 @@ public static class TableCrossValidation
         var encodings = new TableEncodings(data);
         var set = encodings[TabularRecipe.EncoderModeOf(recipe.Model)];
         var task = set.Labels.Task == TableTask.Regression ? TabularTask.Regression() : TabularTask.Classification(set.Labels.Classes);
+        var rule = recipe.ThresholdRule;
+        if (rule is not null && task.Kind != NN.Serialization.TaskKind.Binary)
+            throw new ArgumentException($"--threshold {recipe.Threshold} sets a yes/no classifier's decision threshold; '{set.Labels.Column}' is not a yes/no label. Leave it out.");
+        if (rule is { IsChosen: false }) task = task with { Threshold = rule.Value };
         var train = set.Train;
         if (train.Labels.Length < folds)
             throw new ArgumentException($"{train.Labels.Length} training rows cannot fill {folds} folds; use fewer folds.");
@@ -38,16 +42,24 @@ public static class TableCrossValidation
             var (trainRows, heldRows) = assignment[fold];
             var (model, _, encoding) = TabularTraining.Fit(recipe, mode => TableRows.Subset(encodings[mode].Train.Features, trainRows),
                 TableRows.Subset(train.Labels, trainRows), task, ct);
+            // A threshold rule is chosen inside the fold, on out-of-fold predictions of its own training rows (nested), so the
+            // held-out fold judges the whole procedure; auto's winner brings its own.
+            if (rule is { IsChosen: true } && model.ThresholdChoice is null)
+            {
+                var foldTrain = new EncodedSplit(TableRows.Subset(encodings[encoding].Train.Features, trainRows), TableRows.Subset(train.Labels, trainRows), []);
+                model = model.WithThreshold(TabularThresholds.OutOfFold(rule, recipe, foldTrain, task, ct, model));
+            }
             var labels = TableRows.Subset(train.Labels, heldRows);
             var predictions = model.Predict(TableRows.Subset(encodings[encoding].Train.Features, heldRows));
-            var outcome = new FoldOutcome(fold, trainRows.Length, heldRows.Length, Metrics(task, predictions, labels));
+            var outcome = new FoldOutcome(fold, trainRows.Length, heldRows.Length, Metrics(model.Task, predictions, labels));
             outcomes.Add(outcome);
             onFold?.Invoke(outcome);
         }
         return new CrossValidationResult(folds, (ulong)recipe.Seed, outcomes) { Cancelled = outcomes.Count < folds };
     }
 
-    // predictions: (N) probabilities for binary, (N,K) for multiclass, (N) values for regression, as ITabularModel.Predict gives them.
+    // predictions: (N) probabilities for binary, (N,K) for multiclass, (N) values for regression, as ITabularModel.Predict gives them;
+    // a yes/no model decides at its threshold and adds the positive class's precision, recall and F1.
     private static Dictionary<string, double> Metrics(TabularTask task, double[] predictions, float[] labels)
     {
         if (!task.IsClassification) return new() { ["rmse"] = TabularAuto.Score(task, predictions, labels) };
@@ -57,7 +69,7 @@ public static class TableCrossValidation
         for (int i = 0; i < n; i++)
         {
             actual[i] = (int)labels[i];
-            if (task.Kind == NN.Serialization.TaskKind.Binary) predicted[i] = predictions[i] >= 0.5 ? 1 : 0;
+            if (task.Kind == NN.Serialization.TaskKind.Binary) predicted[i] = predictions[i] >= task.Threshold ? 1 : 0;
             else
             {
                 var row = predictions.AsSpan(i * k, k);
@@ -65,6 +77,12 @@ public static class TableCrossValidation
             }
         }
         var report = ClassificationReport.FromPredictions(predicted, actual, classCount: k);
-        return new() { ["accuracy"] = report.Accuracy, ["macro_f1"] = report.MacroAverage.F1 };
+        var metrics = new Dictionary<string, double> { ["accuracy"] = report.Accuracy, ["macro_f1"] = report.MacroAverage.F1 };
+        if (task.Kind == NN.Serialization.TaskKind.Binary)
+        {
+            var positive = report.Classes[1];
+            (metrics["precision"], metrics["recall"], metrics["f1"]) = (positive.Precision, positive.Recall, positive.F1);
+        }
+        return metrics;
     }
 }

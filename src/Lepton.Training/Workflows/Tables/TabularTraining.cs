@@ -58,29 +58,12 @@ public static class TabularTraining
             throw new ArgumentException($"--threshold {recipe.Threshold} sets a yes/no classifier's decision threshold, but {dataName}'s label '{first.Labels.Column}' " +
                 (task.IsClassification ? $"has {task.ClassCount} classes (each row goes to its most probable class)" : "is a regression target") + "; leave it out.");
         if (rule is { IsChosen: false }) task = task with { Threshold = rule.Value };
-        // A rule chosen on out-of-fold predictions needs more fits; they run beside the model's own (single learners only: auto's
-        // folds give it those predictions anyway).
-        using var foldsStop = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        var folds = rule is { IsChosen: true } && recipe.Model != "auto" && TabularThresholds.NeedsFolds(recipe, first)
-            ? Task.Run(() => TabularThresholds.OutOfFold(rule, recipe, first.Train, task, foldsStop.Token), foldsStop.Token) : null;
         // Every encoding keeps the same labelled rows in the same order, so one label vector serves them all.
-        (ITabularModel Model, IReadOnlyList<CandidateScore> Candidates, EncoderMode Encoding) fitted;
-        try
-        {
-            fitted = Fit(recipe, mode => encodings[mode].Train.Features, first.Train.Labels, task, ct,
-                mode => encodings[mode].Validation is { Labels.Length: > 0 } v ? (v.Features, v.Labels) : null);
-        }
-        catch
-        {
-            // The folds would only be thrown away: stop them and let them end before the error goes up.
-            foldsStop.Cancel();
-            try { folds?.Wait(CancellationToken.None); } catch (AggregateException) { }
-            throw;
-        }
-        var (model, candidates, encoding) = fitted;
+        var (model, candidates, encoding) = Fit(recipe, mode => encodings[mode].Train.Features, first.Train.Labels, task, ct,
+            mode => encodings[mode].Validation is { Labels.Length: > 0 } v ? (v.Features, v.Labels) : null);
         var set = encodings[encoding];
         var train = set.Train;
-        if (rule is not null) model = TabularThresholds.Apply(model, rule, recipe, set, folds?.GetAwaiter().GetResult(), ct);
+        if (rule is not null) model = TabularThresholds.Apply(model, rule, recipe, set, ct);
         var metrics = new Dictionary<string, double>();
         var test = set.Test ?? set.Validation;
         if (test is { Labels.Length: > 0 }) AddScores(metrics, "test", model, test.Features, test.Labels);

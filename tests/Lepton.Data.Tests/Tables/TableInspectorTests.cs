@@ -41,6 +41,25 @@ public sealed class TableInspectorTests : IDisposable
     }
 
     [Fact]
+    public void Inspect_ALongTailedAmount_IsJudgedOnALogScale_SoOnlyAUnitSlipIsAnOutlier()
+    {
+        // 2,000 log-normal amounts (median about 33, sigma 1.1): their raw far fences would flag a few percent of ordinary rows.
+        var rng = new Random(5);
+        var amounts = Enumerable.Range(0, 2000).Select(_ => Math.Round(Math.Exp(3.5 + 1.1 * PlantedTables.Normal(rng)), 2)).ToArray();
+        string Csv() => "amount,label\n" + string.Concat(amounts.Select((a, i) => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{a},{(i % 2 == 0 ? "a" : "b")}\n")));
+        var (table, schema) = Read(Csv(), "label");
+        Assert.Empty(TableInspector.Inspect(table, schema).OfKind(TableInspectionKinds.Outliers));
+
+        // One amount entered in cents instead of units (x100, and x1000 in another) stands out on the log scale.
+        amounts[700] = Math.Round(amounts.Max() * 100, 2);
+        amounts[900] = Math.Round(amounts[900] * 1000 * 20, 2);
+        (table, schema) = Read(Csv(), "label");
+        var found = Assert.Single(TableInspector.Inspect(table, schema).OfKind(TableInspectionKinds.Outliers));
+        Assert.Equal([701, 901], found.Rows.Order()); // row numbers count from 1
+        Assert.Contains("judged on a log scale, the column being positive and right-skewed", found.Message);
+    }
+
+    [Fact]
     public void Inspect_ARepeatedKeyColumn_SuggestedAsTheGroupUnlessOneIsNamed()
     {
         // 150 customers with 2 to 5 visits each (523 rows); a plan with 2 values and a city with 40 values, most on one row.

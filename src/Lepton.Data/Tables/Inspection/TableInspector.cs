@@ -169,8 +169,15 @@ public static partial class TableInspector
     {
         if (c is not NumericColumn numeric) return;
         var o = ctx.Options;
-        var values = numeric.Values.Where(v => !double.IsNaN(v)).Order().ToArray();
-        if (values.Length < o.MinRows) return;
+        var raw = numeric.Values.Where(v => !double.IsNaN(v)).Order().ToArray();
+        if (raw.Length < o.MinRows) return;
+        // Amounts, counts and durations are positive with a long right tail, where the far fences of the raw values flag a few
+        // percent of perfectly ordinary rows; on a log scale such a column is judged by its own shape, and a unit slip (x1000)
+        // still stands out.
+        double[] logs = raw[0] > 0 ? [.. raw.Select(v => Math.Log(v))] : [];
+        bool logScale = logs.Length > 0 && TableStatistics.QuantileSkewness(raw) is var skew && skew > 0.2 && Math.Abs(TableStatistics.QuantileSkewness(logs)) < skew;
+        Func<double, double> scale = logScale ? Math.Log : v => v;
+        var values = logScale ? logs : raw;
         double q1 = TableStatistics.Quantile(values, 0.25), q3 = TableStatistics.Quantile(values, 0.75), median = TableStatistics.Quantile(values, 0.5);
         double iqr = q3 - q1;
         var deviations = values.Select(v => Math.Abs(v - median)).Order().ToArray();
@@ -182,13 +189,17 @@ public static partial class TableInspector
         for (int r = 0; r < numeric.Values.Length; r++)
         {
             double v = numeric.Values[r];
-            if (!double.IsNaN(v) && (v < low || v > high) && Math.Abs(v - median) / mad > o.OutlierRobustZ) rows.Add(r);
+            if (double.IsNaN(v)) continue;
+            double t = scale(v);
+            if ((t < low || t > high) && Math.Abs(t - median) / mad > o.OutlierRobustZ) rows.Add(r);
         }
         if (rows.Count == 0) return;
-        var extremes = rows.Select(r => numeric.Values[r]).OrderByDescending(v => Math.Abs(v - median)).Take(3)
+        var extremes = rows.Select(r => numeric.Values[r]).OrderByDescending(v => Math.Abs(scale(v) - median)).Take(3)
             .Select(v => v.ToString("G6", Inv));
+        double rawMedian = TableStatistics.Quantile(raw, 0.5), rawIqr = TableStatistics.Quantile(raw, 0.75) - TableStatistics.Quantile(raw, 0.25);
         findings.Add(ctx.Finding(TableInspectionKinds.Outliers,
-            $"'{c.Name}' has {rows.Count:N0} outlier{(rows.Count == 1 ? "" : "s")} (e.g. {string.Join(", ", extremes)}; median {median.ToString("G6", Inv)}, IQR {iqr.ToString("G6", Inv)}) in {ctx.InRows(rows)}; check for unit or entry errors.",
+            $"'{c.Name}' has {rows.Count:N0} outlier{(rows.Count == 1 ? "" : "s")} (e.g. {string.Join(", ", extremes)}; median {rawMedian.ToString("G6", Inv)}, IQR {rawIqr.ToString("G6", Inv)}" +
+            $"{(logScale ? "; judged on a log scale, the column being positive and right-skewed" : "")}) in {ctx.InRows(rows)}; check for unit or entry errors.",
             [c.Name], rows));
     }
 

@@ -55,7 +55,7 @@ public sealed class TrainTableThresholdCommandTests(TrainedModelFixture fx) : ID
         Assert.Equal(JsonValueKind.Null, Json(stdout).GetProperty("threshold").ValueKind);
 
         string f1Dir = Path.Combine(_root, "f1");
-        (code, stdout, err) = await CliRun.Invoke("train", "--data", "cli-fraud@2", "--model", "logistic", "--threshold", "f1", "--out", f1Dir, "--json");
+        (code, stdout, err) = await CliRun.Invoke("train", "--data", "cli-fraud@2", "--model", "logistic", "--threshold", "f1", "--out", f1Dir, "--register", "cli-fraud", "--json");
         Assert.True(code == 0, err + stdout);
         var f1 = Json(stdout);
         var threshold = f1.GetProperty("threshold");
@@ -89,6 +89,12 @@ public sealed class TrainTableThresholdCommandTests(TrainedModelFixture fx) : ID
         string html = File.ReadAllText(page);
         Assert.Contains($"data-chart=\"threshold\" data-threshold=\"{t.ToString("R", CultureInfo.InvariantCulture)}\"", html);
         Assert.Contains("(model)</b>", html);
+
+        // The model card says how the model decides.
+        (code, stdout, err) = await CliRun.Invoke("models", "card", "cli-fraud@1", "--out", Path.Combine(_root, "card"), "--json");
+        Assert.True(code == 0, err + stdout);
+        Assert.Contains("'yes' from a probability of", Json(stdout).GetProperty("task").GetString());
+        Assert.Contains("chosen for f1 on out-of-fold predictions", Json(stdout).GetProperty("task").GetString());
 
         // Cross-validation chooses the threshold inside each fold (nested) and reports the positive class's F1 at it.
         (code, stdout, err) = await CliRun.Invoke("train", "--data", "cli-fraud@2", "--model", "logistic", "--threshold", "f1", "--folds", "3", "--json");

@@ -44,12 +44,22 @@ public static class ModelCardBuilder
         var weakest = classes.OrderBy(c => double.IsNaN(c.F1) ? double.MaxValue : c.F1).Take(options.Weakest).ToList();
         var derivation = await DerivationAsync(registry, metadata, version.Model + "@" + version.Version, ct);
         string task = signature.IsClassifier ? $"classification into {signature.ClassNames.Count} classes"
-            : signature.Task is { } t ? TaskSpec.NameOf(t.Kind) : signature.Kind.ToString();
+            : signature.Task is { } t ? TaskSpec.NameOf(t.Kind) + BinaryDecision(t, signature.ClassNames, metadata) : signature.Kind.ToString();
         string inputs = DescribeInputs(resolved.Folder, signature);
         string purpose = options.Purpose ?? Text(metadata, "description") ?? DefaultPurpose(signature, inputs, lineage.TrainedOn);
         var card = new ModelCard(version.Model, version.Version, kind, task, purpose, inputs, signature.ClassNames, version.ArchitectureSummary,
             version.CreatedAt, version.CreatedBy, aliases, lineage with { Folder = "" }, examples, metrics, weakest, confusions, derivation, [], note);
         return card with { Limits = Limits(card, signature, options) };
+    }
+
+    // A yes/no model's decision: which class from which probability, and how that threshold was set when training chose it.
+    private static string BinaryDecision(TaskSpec task, IReadOnlyList<string> classes, JsonObject? metadata)
+    {
+        if (task.Kind != TaskKind.Binary || classes.Count != 2) return "";
+        var choice = Training.Classic.ThresholdChoice.FromJson(metadata?["decision_threshold"]);
+        string how = choice is { Source: not "given" } c ? $", chosen for {c.Rule} on {c.Source}" : "";
+        string weights = metadata?["class_weight"]?.GetValue<string>() is { } w and not "none" ? $"; rows weighed by class ({w})" : "";
+        return string.Create(CultureInfo.InvariantCulture, $": '{classes[1]}' from a probability of {task.Threshold:0.####}{how}{weights}");
     }
 
     private static string DefaultPurpose(PredictorSignature signature, string inputs, string? data) =>

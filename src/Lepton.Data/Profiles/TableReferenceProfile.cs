@@ -6,7 +6,7 @@ namespace Lepton.Data.Profiles;
 
 /// <summary>
 /// One feature column of a table model's training rows: its kind, the share of missing values, the decile profile of its numbers
-/// (numeric columns; date-times as seconds since 1970) or the share of each category (categorical and boolean columns; the
+/// (numeric columns; date-times as seconds since 1970; free text as its length in words) or the share of each category (categorical and boolean columns; the
 /// most frequent <see cref="TableReferenceProfile.MaxCategories"/>, the rest pooled as <see cref="TableReferenceProfile.Other"/>).
 /// <paramref name="Time"/> marks the table's time column, whose live values are newer than training's by nature.
 /// </summary>
@@ -33,6 +33,9 @@ public sealed record TableColumnProfile(string Name, string Kind, double Missing
                     return (double.IsNaN(x), x, null);
                 case ColumnKind.DateTime:
                     return CellValues.ToTime(value, Name) is { } t ? (false, Seconds(t), null) : (true, double.NaN, null);
+                case ColumnKind.Text:
+                    // Free text drifts in what it says and how much: its length in words is profiled as a number.
+                    return CellValues.ToCategory(value, Name) is { } text ? (false, TextTerms.Words(text).Count, null) : (true, double.NaN, null);
                 case ColumnKind.Boolean:
                     double b = CellValues.ToNumber(value, Name, kind);
                     return double.IsNaN(b) ? (true, double.NaN, null) : (false, double.NaN, b != 0 ? "true" : "false");
@@ -92,7 +95,7 @@ public sealed record TableReferenceProfile(IReadOnlyList<TableColumnProfile> Col
         int missing = column.MissingCount();
         double missingRate = (double)missing / column.Length;
         string kind = ColumnKinds.Name(column.Kind);
-        if (column.Kind is ColumnKind.Numeric or ColumnKind.DateTime)
+        if (column.Kind is ColumnKind.Numeric or ColumnKind.DateTime or ColumnKind.Text)
         {
             var values = new List<double>(column.Length - missing);
             var probe = new TableColumnProfile(name, kind, 0, null, null);

@@ -97,11 +97,11 @@ public sealed class TableSchemaTests : IDisposable
     }
 
     [Fact]
-    public void FeatureColumns_LeavesOutLabelGroupIdentifiersAndText()
+    public void FeatureColumns_LeavesOutLabelGroupAndIdentifiers_AndKeepsText()
     {
         var s = new TableSchema([new ColumnSpec("id", ColumnKind.Identifier), new ColumnSpec("x", ColumnKind.Numeric), new ColumnSpec("note", ColumnKind.Text),
             new ColumnSpec("g", ColumnKind.Categorical), new ColumnSpec("c", ColumnKind.Categorical), new ColumnSpec("y", ColumnKind.Boolean)], "y", null, "g");
-        Assert.Equal(["x", "c"], s.FeatureColumns());
+        Assert.Equal(["x", "note", "c"], s.FeatureColumns());
     }
 
     [Fact]

@@ -50,6 +50,12 @@ public sealed partial class EncoderSet
                         Numbers(w, "mean", d.Means);
                         Numbers(w, "std", d.Stds);
                         break;
+                    case TextEncoder t:
+                        w.WriteStartArray("terms");
+                        foreach (var v in t.Terms) w.WriteStringValue(v);
+                        w.WriteEndArray();
+                        Numbers(w, "idf", t.Idf);
+                        break;
                 }
                 w.WriteEndObject();
             }
@@ -107,6 +113,9 @@ public sealed partial class EncoderSet
                         ColumnKind.DateTime => new DateTimeEncoder(column, mode, indicator,
                             [.. Prop(c, "parts").EnumerateArray().Select(v => DateTimeEncoder.ParsePart(v.GetString() ?? ""))],
                             Doubles(c, "median"), Doubles(c, "mean"), Doubles(c, "std")),
+                        ColumnKind.Text => new TextEncoder(column, mode, indicator,
+                            [.. Prop(c, "terms").EnumerateArray().Select(v => v.GetString() ?? throw new FormatException($"Column '{column}' has a null term."))],
+                            Doubles(c, "idf")),
                         _ => throw new FormatException($"{FileName}: column '{column}' has the kind {ColumnKinds.Name(kind)}, which no encoder takes."),
                     });
                 }

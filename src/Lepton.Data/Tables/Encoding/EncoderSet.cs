@@ -97,8 +97,8 @@ public sealed partial class EncoderSet
                 ColumnKind.Numeric or ColumnKind.Boolean => NumericEncoder.Fit(c, options.Mode, indicator),
                 ColumnKind.Categorical => CategoricalEncoder.Fit(c, options.Mode, indicator, options.MaxCategories),
                 ColumnKind.DateTime => DateTimeEncoder.Fit(c, options.Mode, indicator, options.Parts),
-                ColumnKind.Identifier => throw new ArgumentException($"Column '{name}' is an identifier (a different value in nearly every row); it predicts nothing for new rows. Leave it out of the features, or pin it categorical if it is not an id."),
-                _ => throw new ArgumentException($"Column '{name}' is free text; the table encoders do not featurize text. Leave it out, or pin it categorical if its values repeat."),
+                ColumnKind.Text => TextEncoder.Fit(c, options.Mode, indicator, options.MaxTextTerms),
+                _ => throw new ArgumentException($"Column '{name}' is an identifier (a different value in nearly every row); it predicts nothing for new rows. Leave it out of the features, or pin it categorical if it is not an id."),
             };
     }
 

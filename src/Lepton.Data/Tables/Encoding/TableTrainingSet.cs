@@ -33,7 +33,7 @@ public sealed record TableTrainingSet(EncoderSet Encoders, LabelEncoder Labels, 
         {
             var left = schema.Columns.Where(c => c.Name != labelName && c.Name != schema.GroupColumn).Select(c => $"'{c.Name}' ({ColumnKinds.Name(c.Kind)})").ToList();
             throw new ArgumentException("This table has no column to learn from: " + (left.Count == 0 ? "it holds only the label." :
-                $"{string.Join(", ", left)} {(left.Count == 1 ? "is" : "are")} not features (identifiers and free text never are). " +
+                $"{string.Join(", ", left)} {(left.Count == 1 ? "is" : "are")} not features (identifiers never are). " +
                 "If a column only looks like an id (nearly every value different), pin its kind in a schema file (--schema; kinds: numeric, categorical) and import again."));
         }
         var encoders = EncoderSet.Fit(train, features, options);

@@ -101,6 +101,9 @@ public static class KindInference
         return name.Length > 2 && (name.EndsWith("Id", StringComparison.Ordinal) || name.EndsWith("ID", StringComparison.Ordinal)) && char.IsLower(name[^3]);
     }
 
+    /// <summary>A column of sentences with more distinct values than this is free text even when they repeat (the encoders' default category cap).</summary>
+    public const int MaxWordyCategories = 100;
+
     private static ColumnKind InferStrings(TextCells cells)
     {
         var distinct = new HashSet<string>(StringComparer.Ordinal);
@@ -117,7 +120,9 @@ public static class KindInference
             words += Words(v);
         }
         bool wordy = words >= 3L * present || chars >= 40L * present;
-        if (wordy && distinct.Count * 2 > present) return ColumnKind.Text;
+        // Sentences are text when most are different, or when there are more of them than the categories a column keeps
+        // (the rest would all be one unknown bucket; read as text, their words still count).
+        if (wordy && (distinct.Count * 2 > present || distinct.Count > MaxWordyCategories)) return ColumnKind.Text;
         if (present - distinct.Count <= AllowedRepeats(present) && present >= MinIdentifierRows) return ColumnKind.Identifier;
         return ColumnKind.Categorical;
     }

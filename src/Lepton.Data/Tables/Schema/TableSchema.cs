@@ -33,11 +33,11 @@ public sealed record TableSchema(
     public TableSchema WithColumnsOf(Table table) => this with { Columns = [.. table.Columns.Select(c => new ColumnSpec(c.Name, c.Kind))] };
 
     /// <summary>
-    /// The columns a model learns from: every column but the label, the group column and identifier or free-text
-    /// columns (an id predicts nothing new; text needs a text featurizer).
+    /// The columns a model learns from: every column but the label, the group column and identifier columns (an id
+    /// predicts nothing new); free text is learned from through its words (<see cref="Encoding.TextEncoder"/>).
     /// </summary>
     public IReadOnlyList<string> FeatureColumns() =>
-        [.. Columns.Where(c => c.Name != LabelColumn && c.Name != GroupColumn && c.Kind is not (ColumnKind.Identifier or ColumnKind.Text)).Select(c => c.Name)];
+        [.. Columns.Where(c => c.Name != LabelColumn && c.Name != GroupColumn && c.Kind != ColumnKind.Identifier).Select(c => c.Name)];
 
     public string ToJson(bool indented = true)
     {

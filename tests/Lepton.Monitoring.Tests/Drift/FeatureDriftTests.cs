@@ -116,6 +116,25 @@ public sealed class FeatureDriftTests
     }
 
     [Fact]
+    public void AFreeTextColumn_DriftsByItsLengthInWords()
+    {
+        // Training messages of 3-6 words; live ones like them, then twice as long.
+        static string Message(Random rng, int extra) => string.Join(" ", Enumerable.Range(0, 3 + rng.Next(4) + extra).Select(i => $"w{rng.Next(50)}"));
+        var rng = new Random(9);
+        var training = new Table([new StringColumn("message", ColumnKind.Text, [.. Enumerable.Range(0, 1000).Select(_ => (string?)Message(rng, 0))])]);
+        var reference = TableReferenceProfile.Build(training, ["message"]);
+        var profile = Assert.Single(reference.Columns);
+        Assert.True(profile.IsNumeric);
+        Assert.Equal(4, profile.Read("the app is down").Number);
+        List<IReadOnlyDictionary<string, object?>> Live(int extra) =>
+            [.. Enumerable.Range(0, 400).Select(_ => (IReadOnlyDictionary<string, object?>)new Dictionary<string, object?> { ["message"] = Message(rng, extra) })];
+        var same = Assert.Single(FeatureDriftCalculator.Columns(reference, Live(0)));
+        var longer = Assert.Single(FeatureDriftCalculator.Columns(reference, Live(5)));
+        Assert.True(same.Psi < 0.1, $"PSI {same.Psi}");
+        Assert.True(longer.Psi > 1, $"PSI {longer.Psi}");
+    }
+
+    [Fact]
     public void TheTableSection_SurvivesReferenceJson()
     {
         string dir = Directory.CreateTempSubdirectory("lepton-table-reference").FullName;

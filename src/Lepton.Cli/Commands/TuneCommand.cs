@@ -36,6 +36,8 @@ public static class TuneCommand
         var optimizer = new Option<string>("--optimizer") { Description = "adam, adamw or sgd, unless the space sets optimizer.", DefaultValueFactory = _ => "adam" };
         var valSplit = new Option<double>("--validation-split") { Description = "Share of the training set held out to score trials on (never the test split).", DefaultValueFactory = _ => 0.1 };
         var seed = new Option<ulong>("--seed") { Description = "Seeds the sampler and every trial's weights and shuffling.", DefaultValueFactory = _ => 0 };
+        var threshold = new Option<string?>("--threshold") { Description = "Tables with a yes/no label: the threshold rule of every trial (f1, precision=0.9, recall=0.8), chosen on the validation split; trials are then compared by it." };
+        var classWeight = new Option<string?>("--class-weight") { Description = "Tables: weigh every trial's training rows by class (balanced, or yes=10)." };
         var worker = new Option<bool>("--worker") { Description = "Be one worker of a study shared through the PostgreSQL store (--store or LEPTON_STORE): start the same command on every machine; trials of a worker that dies go to the others." };
         var lease = new Option<string>("--lease") { Description = "With --worker: how long a silent worker keeps its trial before another takes it over.", DefaultValueFactory = _ => "2m" };
         var store = RegistryOptions.Store();
@@ -45,9 +47,10 @@ public static class TuneCommand
         var cmd = new Command("tune", "Search hyperparameters: TPE or random proposals, successive halving on epochs, parallel trials, a time budget; resumable.\n\n" +
                                       "Examples:\n  lepton tune --data fashion-mnist --model cnn --space space.yaml --trials 40 --budget 30m --parallel 2 --register fashion\n" +
                                       "  lepton tune --data churn@2 --space trees.yaml --trials 30 --sampler random --study churn-trees\n" +
+                                      "  lepton tune --data fraud@3 --space trees.yaml --trials 30 --threshold f1 --register fraud\n" +
                                       "  lepton tune --worker --store postgres://lepton@db/lepton --study fashion --space space.yaml --trials 40   (on every machine)\n" +
                                       "Run the same command again after Ctrl+C or a crash to resume the study.");
-        foreach (var o in new Option[] { data, dataDir, model, space, trials, budget, parallel, sampler, study, register, minEpochs, maxEpochs, eta, batch, lr, optimizer, valSplit, seed, worker, lease, store, threads, json })
+        foreach (var o in new Option[] { data, dataDir, model, space, trials, budget, parallel, sampler, study, register, minEpochs, maxEpochs, eta, batch, lr, optimizer, valSplit, seed, threshold, classWeight, worker, lease, store, threads, json })
             cmd.Options.Add(o);
 
         cmd.SetAction(p => CommandRunner.Run(async ct =>
@@ -71,7 +74,11 @@ public static class TuneCommand
                 TimeSpan leaseTime = Durations.TryParse(p.GetValue(lease)) ?? throw new ArgumentException($"--lease {p.GetValue(lease)} is not a duration; give {Durations.Forms}.");
                 shared = new SharedStudy(target.Connection, new SharedStudyOptions(Lease: leaseTime));
             }
-            var request = new TuneRequest(recipe, SearchSpaceYaml.Load(p.GetValue(space)!), options, p.GetValue(register), p.GetValue(threads) ?? 0, shared);
+            var request = new TuneRequest(recipe, SearchSpaceYaml.Load(p.GetValue(space)!), options, p.GetValue(register), p.GetValue(threads) ?? 0, shared)
+            {
+                Threshold = p.GetValue(threshold),
+                ClassWeight = p.GetValue(classWeight),
+            };
             await using var registry = await ModelRegistry.OpenAsync(p.GetValue(store), ct);
             var outcome = await TuneView.LiveAsync(opened => TrackedTuning.RunAsync(request, registry, RegistryOptions.Actor, opened, ct), p.GetValue(json));
             if (p.GetValue(json)) TuneView.WriteJson(outcome);

@@ -12,4 +12,14 @@ namespace Lepton.Compression.Tuning;
 /// (0: all the engine has); <see cref="Shared"/> makes this process one worker of a study shared through PostgreSQL.
 /// </summary>
 public sealed record TuneRequest(ImageClassifierRecipe Base, SearchSpace Space, StudyOptions Study, string? RegisterAs = null, int Threads = 0,
-    SharedStudy? Shared = null);
+    SharedStudy? Shared = null)
+{
+    /// <summary>A table's class weights for every trial (<c>balanced</c>, <c>yes=10</c>); see <see cref="Training.Workflows.Tables.TabularRecipe.ClassWeight"/>.</summary>
+    public string? ClassWeight { get; init; }
+
+    /// <summary>
+    /// A yes/no table's threshold rule for every trial (<c>f1</c>, <c>precision=0.9</c>, ...): each trial decides at the threshold the
+    /// rule chooses on the validation split, and trials are compared by the rule's objective there instead of accuracy.
+    /// </summary>
+    public string? Threshold { get; init; }
+}

@@ -6,6 +6,7 @@ using Lepton.Factory.Recipes;
 using Lepton.Factory.Recipes.Running;
 using Lepton.Factory.Recipes.Steps;
 using Lepton.Factory.Tests.Tables;
+using Lepton.NN.Serialization;
 using Lepton.Runtime;
 
 namespace Lepton.Factory.Tests.Recipes;
@@ -162,6 +163,27 @@ public sealed class TableRecipeTests : IDisposable
         Assert.True(tune["best_parameters"]!.AsObject().ContainsKey("num_leaves"));
         var production = await reg.Registry.ResolveAsync("churn@production");
         Assert.Equal("lightgbm", PredictorLoader.Default.KindOf(production.Folder).Name);
+    }
+
+    [Fact]
+    public async Task ATuneSectionWithAThresholdRule_ComparesTrialsByIt_AndTheBestKeepsItsThreshold()
+    {
+        await using var reg = await TempRegistry.CreateAsync();
+        string dir = Folder();
+        var recipe = Parse("name: churn\ndata:\n  source: table\n  path: customers.csv\n  label_column: churn\n  validation: 20%\n" +
+                           "training:\n  threshold: f1\n  class_weight: balanced\ntune:\n  space: space.yaml\n  trials: 2\ngates:\n  min_accuracy: 0.5\n", dir);
+        var result = await new RecipeRunner(RecipeSteps.For(recipe)).RunAsync(reg.Context(recipe));
+        Assert.True(result.Succeeded, string.Join("; ", result.Steps.Select(s => $"{s.Step}: {s.Detail}")));
+        var production = await reg.Registry.ResolveAsync("churn@production");
+        var spec = ModelSpec.FromJson(File.ReadAllText(Path.Combine(production.Folder, ModelFile.SpecFileName)));
+        Assert.Equal("balanced", spec.Metadata!["class_weight"]!.GetValue<string>());
+        var threshold = spec.Metadata["decision_threshold"]!;
+        Assert.Equal("f1", threshold["rule"]!.GetValue<string>());
+        Assert.Equal("the validation split", threshold["source"]!.GetValue<string>());
+        // Every trial recorded the F1 the rule reached on the validation rows, which is what the trials are compared by.
+        var runs = await reg.Registry.Store.ListRunsAsync();
+        var metrics = await Task.WhenAll(runs.Select(r => reg.Registry.Store.GetRunMetricsAsync(r.Id)));
+        Assert.True(metrics.Count(m => m.Any(x => x.Key == "validation_f1")) >= 2);
     }
 
     [Fact]

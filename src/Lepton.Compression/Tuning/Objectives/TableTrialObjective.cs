@@ -10,7 +10,8 @@ namespace Lepton.Compression.Tuning.Objectives;
 /// <summary>
 /// A trial that trains gradient-boosted trees on a table data set version through <see cref="TrackedTabularTraining"/> (a
 /// registry run and a model folder per trial) with the trial's tree parameters, and reports its score on the version's own
-/// validation split once (accuracy, or minus the RMSE for regression, so higher is better): trees get no epochs to halve.
+/// validation split once (accuracy, or minus the RMSE for regression, so higher is better; with a threshold rule, the rule's
+/// objective: F1, or recall at the precision asked, or precision at the recall asked): trees get no epochs to halve.
 /// </summary>
 public sealed class TableTrialObjective : ITrialObjective
 {
@@ -32,6 +33,7 @@ public sealed class TableTrialObjective : ITrialObjective
                 throw new ArgumentException($"Search parameter '{p.Name}' takes numbers; give a range or numeric choices.");
         }
         (_base, _space, _registry, _actor) = (baseRecipe with { Model = "gbdt" }, space, registry, actor);
+        _base.Validate();
     }
 
     public string Describe() => $"table data={_base.Data} model=gbdt seed={_base.Seed}";
@@ -66,7 +68,12 @@ public sealed class TableTrialObjective : ITrialObjective
         var recipe = _base with { Trees = Options(_space, trial.Parameters) };
         var tracked = await TrackedTabularTraining.RunAsync(recipe, trial.Directory, _registry, null, _actor, ct);
         var m = tracked.Outcome.TestMetrics;
-        double score = m.TryGetValue("validation_accuracy", out double a) ? a
+        // A rule chooses each trial's threshold on the validation rows; the trial is judged by what the rule maximizes there, and
+        // one that missed the precision or recall asked ranks below every one that reached it.
+        var rule = _base.ThresholdRule is { IsChosen: true } chosen ? chosen : null;
+        var choice = tracked.Outcome.Model.ThresholdChoice;
+        double score = rule is not null && m.TryGetValue("validation_" + rule.Objective, out double objective) ? objective - (choice is { Met: false } ? 1 : 0)
+            : m.TryGetValue("validation_accuracy", out double a) ? a
             : m.TryGetValue("validation_rmse", out double r) ? -r
             : throw new InvalidOperationException(
                 $"--data {_base.Data} has no validation split to choose trials on; split it first: lepton data split {_base.Data} --validation 0.2 --test 0.2.");

@@ -33,7 +33,12 @@ public sealed class TuneStep : IRecipeStep
         var study = new StudyOptions(recipe.Name, Path.Combine(context.WorkDirectory, "study"), tune.Trials, tune.Parallel, tune.Budget, tune.Sampler,
             recipe.Training.Seed, new SuccessiveHalving(tune.MinEpochs, tune.MaxEpochs ?? recipe.Training.Epochs, tune.Eta));
         context.Log($"tuning {recipe.Model.Reference}: {tune.Trials} trials ({tune.Sampler}, {tune.Parallel} at a time), {study.Schedule.MinEpochs} to {study.Schedule.MaxEpochs} epochs each, study in {study.Directory}");
-        var outcome = await TrackedTuning.RunAsync(new TuneRequest(baseRecipe, SearchSpaceYaml.Load(tune.Space), study), context.Registry, context.Actor, ct: ct);
+        var request = new TuneRequest(baseRecipe, SearchSpaceYaml.Load(tune.Space), study)
+        {
+            ClassWeight = recipe.Training.Table?.ClassWeight,
+            Threshold = recipe.Training.Table?.Threshold,
+        };
+        var outcome = await TrackedTuning.RunAsync(request, context.Registry, context.Actor, ct: ct);
         if (outcome.Stop == StudyStop.Cancelled)
             throw new OperationCanceledException("The search was interrupted; its finished trials are kept and the next lepton run resumes it.", ct);
         var best = outcome.Best ?? throw new RecipeStepFailedException(

@@ -83,5 +83,14 @@ public sealed class TrainTableTextCommandTests(TrainedModelFixture fx) : IDispos
         var answers = JsonDocument.Parse(stdout).RootElement.EnumerateArray().Select(a => a.GetProperty("label").GetString()).ToList();
         Assert.Equal(4, answers.Count);
         Assert.Equal(["yes", "no"], answers.Take(2));
+
+        // explain breaks the message's contribution down by the words it holds (never a word it lacks).
+        const string complaint = "{\"plan\": \"pro\", \"tenure\": 10, \"message\": \"hey I want a refund now\"}";
+        (code, stdout, err) = await CliRun.Invoke("explain", "--model", Path.Combine(_root, "logistic"), "--input", complaint, "--json");
+        Assert.True(code == 0, err + stdout);
+        var terms = JsonDocument.Parse(stdout).RootElement.GetProperty("terms").GetProperty("message").EnumerateObject().ToList();
+        Assert.NotEmpty(terms);
+        Assert.All(terms, t => Assert.All(t.Name.Split(' '), word => Assert.Contains(word, new[] { "hey", "i", "want", "a", "refund", "now" })));
+        Assert.Contains(terms, t => t.Name.Contains("refund", StringComparison.Ordinal) && t.Value.GetDouble() > 0);
     }
 }

@@ -48,6 +48,8 @@ internal static class TableExplanation
             {
                 model = display, output = contributions.OutputNames[output], raw_outputs = outputs, bias,
                 contributions = ranked.ToDictionary(x => x.Column, x => x.Value),
+                terms = contributions.TextColumns.ToDictionary(t => contributions.Columns[t.Column],
+                    t => contributions.TopTerms(0, output, t).ToDictionary(x => x.Term, x => x.Value)),
                 method = ColumnContributions.MethodOf(predictor.Kind, encoder.ModelKind),
             });
             return 0;
@@ -62,6 +64,13 @@ internal static class TableExplanation
                 value >= 0 ? $"[green]{bar}[/]" : $"[red]{bar}[/]");
         }
         AnsiConsole.Console.Write(table);
+        foreach (var text in contributions.TextColumns)
+        {
+            var terms = contributions.TopTerms(0, output, text);
+            if (terms.Count > 0)
+                AnsiConsole.MarkupLine(Markup.Escape($"'{contributions.Columns[text.Column]}', the words it holds that count most: " +
+                    string.Join(", ", terms.Select(t => $"\"{t.Term}\" {(t.Value > 0 ? "+" : "")}{Data.NumberText.Readable(t.Value)}"))));
+        }
         return 0;
     }
 }

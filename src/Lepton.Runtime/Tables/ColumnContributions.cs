@@ -9,6 +9,32 @@ public sealed record ColumnContributions(int Rows, IReadOnlyList<string> OutputN
 {
     public int Outputs => OutputNames.Count;
 
+    /// <summary>The feature-level contributions these were summed from (null when built from column values alone).</summary>
+    public FeatureContributions? Features { get; init; }
+
+    /// <summary>Free-text columns: the column index, and the features (first, count) holding its terms, feature i being term i.</summary>
+    public IReadOnlyList<(int Column, int First, IReadOnlyList<string> Terms)> TextColumns { get; init; } = [];
+
+    /// <summary>Most terms <see cref="TopTerms"/> lists per text column.</summary>
+    public const int TermsShown = 5;
+
+    /// <summary>The encoded rows explained (null when not kept): which terms a text holds.</summary>
+    public Lepton.Data.Tables.FeatureMatrix? Inputs { get; init; }
+
+    /// <summary>
+    /// The largest contributions to output <paramref name="output"/> of row <paramref name="row"/> of the terms its text holds (by
+    /// size): which of its words moved the answer. The column's total <see cref="Of"/> also counts the terms the text lacks (a
+    /// missing "thanks" can speak too) and its length.
+    /// </summary>
+    public IReadOnlyList<(string Term, double Value)> TopTerms(int row, int output, (int Column, int First, IReadOnlyList<string> Terms) text, int most = TermsShown)
+    {
+        if (Features is null || Inputs is null) return [];
+        var present = Inputs.Row(row).ToArray();
+        return [.. text.Terms.Select((term, i) => (Term: term, Value: Features.Of(row, output, text.First + i), Present: present[text.First + i] != 0))
+            .Where(t => t.Present && t.Value != 0).OrderByDescending(t => Math.Abs(t.Value)).ThenBy(t => t.Term, StringComparer.Ordinal).Take(most)
+            .Select(t => (t.Term, t.Value))];
+    }
+
     /// <summary>
     /// How a predictor of <paramref name="kind"/> makes its contributions: TreeSHAP for LightGBM, integrated gradients for a network
     /// whose model.json says <paramref name="modelKind"/> <c>mlp</c> (<see cref="TableInputEncoder.ModelKind"/>), exact for linear models.

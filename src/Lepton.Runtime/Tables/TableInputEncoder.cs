@@ -27,6 +27,7 @@ public sealed class TableInputEncoder
     public const int MaxCellChars = 16 * 1024;
 
     private readonly int[] _columnOf;
+    private readonly IReadOnlyList<(int Column, int First, IReadOnlyList<string> Terms)> _textColumns;
     private readonly bool[] _nanAllowed;
     private readonly HashSet<string> _columnSet;
     private readonly IFeatureContributor? _folderContributor;
@@ -42,9 +43,11 @@ public sealed class TableInputEncoder
         _columnOf = new int[encoders.FeatureNames.Count];
         _nanAllowed = new bool[encoders.FeatureNames.Count];
         int at = 0;
+        var text = new List<(int, int, IReadOnlyList<string>)>();
         for (int c = 0; c < encoders.Encoders.Count; c++)
         {
             var e = encoders.Encoders[c];
+            if (e is TextEncoder t) text.Add((c, at, t.Terms));
             for (int j = 0; j < e.Width; j++, at++)
             {
                 _columnOf[at] = c;
@@ -52,6 +55,7 @@ public sealed class TableInputEncoder
                 _nanAllowed[at] = encoders.Mode == EncoderMode.Trees && !(e.MissingIndicator && j == e.Width - 1);
             }
         }
+        _textColumns = text;
         MaxKeysPerRow = Math.Max(1024, 4 * Columns.Count);
     }
 
@@ -201,6 +205,6 @@ public sealed class TableInputEncoder
         var contributor = predictor as IFeatureContributor ?? _folderContributor
             ?? throw new NotSupportedException($"A {predictor.Kind} model gives no feature contributions; tree (LightGBM), linear and MLP table models do.");
         var features = contributor.Contributions(rows);
-        return ColumnContributions.Sum(features, [.. Columns.Select(c => c.Name)], _columnOf, OutputNames);
+        return ColumnContributions.Sum(features, [.. Columns.Select(c => c.Name)], _columnOf, OutputNames) with { Features = features, TextColumns = _textColumns, Inputs = rows };
     }
 }

@@ -11,7 +11,8 @@ internal static class TableAnswers
 {
     /// <summary>
     /// Row <paramref name="row"/>'s contributions: <c>{"bias": b, "values": {"age": 0.31, ...}}</c> for a model with one raw output
-    /// (binary: the positive class's logit; regression: the value), or one such object per class for a multiclass model.
+    /// (binary: the positive class's logit; regression: the value), or one such object per class for a multiclass model; a model
+    /// with free-text columns adds <c>"terms": {"message": {"refund": 0.8, ...}}</c>, each text column's largest term contributions.
     /// </summary>
     public static void WriteContributions(Utf8JsonWriter w, string property, ColumnContributions c, int row)
     {
@@ -43,6 +44,18 @@ internal static class TableAnswers
         w.WriteStartObject("values");
         for (int j = 0; j < c.Columns.Count; j++) w.WriteNumber(c.Columns[j], c.Of(row, output, j));
         w.WriteEndObject();
+        if (c.TextColumns.Count > 0 && c.Features is not null)
+        {
+            // A free-text column's total, broken down by the words that moved it most.
+            w.WriteStartObject("terms");
+            foreach (var text in c.TextColumns)
+            {
+                w.WriteStartObject(c.Columns[text.Column]);
+                foreach (var (term, value) in c.TopTerms(row, output, text)) w.WriteNumber(term, value);
+                w.WriteEndObject();
+            }
+            w.WriteEndObject();
+        }
         w.WriteEndObject();
     }
 

@@ -84,6 +84,16 @@ public sealed class TrainTableTextCommandTests(TrainedModelFixture fx) : IDispos
         Assert.Equal(4, answers.Count);
         Assert.Equal(["yes", "no"], answers.Take(2));
 
+        // A label of repeating phrases (120 reasons, each on several rows) is read as classes, not refused as free text.
+        string reasons = Path.Combine(_root, "reasons.csv");
+        File.WriteAllText(reasons, "amount,reason\n" + string.Concat(Enumerable.Range(0, 600).Select(i => $"{i % 37},the parcel arrived late for reason {i % 120}\n")));
+        (code, stdout, err) = await CliRun.Invoke("data", "import", reasons, "--name", "cli-reasons", "--label-column", "reason", "--json");
+        Assert.True(code == 0, err + stdout);
+        (code, stdout, err) = await CliRun.Invoke("data", "inspect", "cli-reasons@1", "--json");
+        Assert.True(code == 0, err);
+        Assert.Equal("categorical", JsonDocument.Parse(stdout).RootElement.GetProperty("columns").EnumerateArray()
+            .Single(c => c.GetProperty("name").GetString() == "reason").GetProperty("kind").GetString());
+
         // explain breaks the message's contribution down by the words it holds (never a word it lacks).
         const string complaint = "{\"plan\": \"pro\", \"tenure\": 10, \"message\": \"hey I want a refund now\"}";
         (code, stdout, err) = await CliRun.Invoke("explain", "--model", Path.Combine(_root, "logistic"), "--input", complaint, "--json");

@@ -37,15 +37,24 @@ public sealed record TableDatasetVersion(DatasetVersion Version, Table Table, Ta
 /// </summary>
 public static partial class TableDatasets
 {
+    // Most values occur more than once: classes, not free text.
+    private static bool Repeating(StringColumn column)
+    {
+        var present = column.Values.Where(v => v is not null).ToList();
+        return present.Count > 0 && present.Distinct(StringComparer.Ordinal).Count() * 2 <= present.Count;
+    }
+
     public static async Task<TableImportResult> ImportAsync(IRegistryStore store, IArtifactStore artifacts, string path, string name,
         TableImportOptions options, string actor, CancellationToken ct = default)
     {
         StoreNames.Check(name, "dataset");
         var read = await TableReader.ReadAsync(path, options.Schema, options.Read, ct);
         // A label read as yes/no (or true/false) keeps the data's own words as its classes, so answers, feedback and live
-        // accuracy speak them ("yes", not "true"); a label pinned boolean stays so.
+        // accuracy speak them ("yes", not "true"); a label pinned boolean stays so. Classes that are phrases repeating over the
+        // rows ("late delivery", "wrong size", ...) were read as text for their many values, and are classes all the same.
         if ((options.LabelColumn ?? options.Schema?.LabelColumn) is { } label && read.Table.TryGetColumn(label, out var labelColumn)
-            && labelColumn.Kind == ColumnKind.Boolean && options.Schema?.KindOf(label) is null)
+            && (labelColumn.Kind == ColumnKind.Boolean || labelColumn is StringColumn { Kind: ColumnKind.Text } phrases && Repeating(phrases))
+            && options.Schema?.KindOf(label) is null)
         {
             var pinned = options.Schema ?? TableSchema.Empty;
             read = await TableReader.ReadAsync(path, pinned with { Columns = [.. pinned.Columns, new ColumnSpec(label, ColumnKind.Categorical)] }, options.Read, ct);

@@ -109,6 +109,14 @@ public sealed class TrainTableThresholdCommandTests(TrainedModelFixture fx) : ID
         var p50 = Json(stdout).GetProperty("threshold");
         Assert.Equal("precision=0.5", p50.GetProperty("rule").GetString());
         Assert.True(p50.GetProperty("precision").GetDouble() >= 0.5 || !p50.GetProperty("met").GetBoolean(), stdout);
+        // A cost: a missed fraud costs 20 false alarms, so the threshold drops below F1's and recall rises.
+        (code, stdout, err) = await CliRun.Invoke("train", "--data", "cli-fraud@2", "--model", "logistic", "--threshold", "cost=20", "--out", Path.Combine(_root, "cost"), "--json");
+        Assert.True(code == 0, err + stdout);
+        var cost = Json(stdout);
+        Assert.Equal("cost=20", cost.GetProperty("threshold").GetProperty("rule").GetString());
+        Assert.True(cost.GetProperty("threshold").GetProperty("threshold").GetDouble() < t, stdout);
+        Assert.True(cost.GetProperty("metrics").GetProperty("test_recall").GetDouble() >= metrics.GetProperty("test_recall").GetDouble(), stdout);
+        Assert.True(cost.GetProperty("metrics").GetProperty("test_savings").GetDouble() > 0, stdout);
         (code, stdout, err) = await CliRun.Invoke("train", "--data", "cli-fraud@2", "--model", "logistic", "--class-weight", "balanced", "--out", Path.Combine(_root, "balanced"), "--json");
         Assert.True(code == 0, err + stdout);
         var balanced = Json(stdout);

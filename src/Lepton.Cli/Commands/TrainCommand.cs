@@ -29,7 +29,7 @@ public static class TrainCommand
         };
         var threshold = new Option<string?>("--threshold")
         {
-            Description = "Decision threshold of binary and multilabel tasks (default 0.5). Tables (yes/no labels): a probability, or a rule that chooses it on held-out predictions: f1 (best F1 of the positive class), precision=0.9 (most recall at that precision), recall=0.8 (most precision at that recall).",
+            Description = "Decision threshold of binary and multilabel tasks (default 0.5). Tables (yes/no labels): a probability, or a rule that chooses it on held-out predictions: f1 (best F1 of the positive class), precision=0.9 (most recall at that precision), recall=0.8 (most precision at that recall), cost=20 (least cost when a missed positive costs 20 false alarms).",
         };
         var classWeight = new Option<string?>("--class-weight")
         {

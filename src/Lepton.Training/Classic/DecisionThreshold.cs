@@ -4,17 +4,18 @@ namespace Lepton.Training.Classic;
 
 /// <summary>
 /// How a binary classifier's decision threshold is set: a fixed probability, or a rule chosen on held-out predictions: the
-/// highest F1 of the positive class (<c>f1</c>), the highest recall at a precision of at least P (<c>precision=P</c>), or the
-/// highest precision at a recall of at least R (<c>recall=R</c>).
+/// highest F1 of the positive class (<c>f1</c>), the highest recall at a precision of at least P (<c>precision=P</c>), the
+/// highest precision at a recall of at least R (<c>recall=R</c>), or the lowest cost when a missed positive costs C false alarms
+/// (<c>cost=C</c>: the most C·TP − FP).
 /// </summary>
 public sealed record DecisionThreshold
 {
     private DecisionThreshold(string rule, double value) => (Rule, Value) = (rule, value);
 
-    /// <summary><c>fixed</c>, <c>f1</c>, <c>precision</c> or <c>recall</c>.</summary>
+    /// <summary><c>fixed</c>, <c>f1</c>, <c>precision</c>, <c>recall</c> or <c>cost</c>.</summary>
     public string Rule { get; }
 
-    /// <summary>The fixed threshold, or the precision or recall to reach; unused for <c>f1</c>.</summary>
+    /// <summary>The fixed threshold, the precision or recall to reach, or a missed positive's cost in false alarms; unused for <c>f1</c>.</summary>
     public double Value { get; }
 
     /// <summary>Whether the threshold is chosen on held-out predictions (every rule but a fixed one).</summary>
@@ -34,6 +35,14 @@ public sealed record DecisionThreshold
     /// <summary>The most precision at a recall of at least <paramref name="recall"/>.</summary>
     public static DecisionThreshold MinRecall(double recall) => new("recall", Target(recall, "recall"));
 
+    /// <summary>The least cost when a missed positive costs <paramref name="falseAlarms"/> false alarms.</summary>
+    public static DecisionThreshold MinCost(double falseAlarms)
+    {
+        if (!(falseAlarms > 0) || double.IsInfinity(falseAlarms))
+            throw new ArgumentException($"--threshold cost=C needs C > 0 (a missed positive costs C false alarms), got {falseAlarms.ToString(CultureInfo.InvariantCulture)}.");
+        return new("cost", falseAlarms);
+    }
+
     /// <summary>
     /// A probability (<c>0.3</c>), <c>f1</c>, <c>precision=0.9</c> or <c>recall=0.8</c> (<c>&gt;=</c> reads as <c>=</c>); the error
     /// names the forms when the text is none of them.
@@ -49,8 +58,9 @@ public sealed record DecisionThreshold
         {
             if (parts[0] == "precision") return MinPrecision(target);
             if (parts[0] == "recall") return MinRecall(target);
+            if (parts[0] == "cost") return MinCost(target);
         }
-        throw new ArgumentException($"--threshold {text}: give a probability (0.3), f1 (the threshold of the best F1), precision=0.9 (the most recall at that precision) or recall=0.8 (the most precision at that recall).");
+        throw new ArgumentException($"--threshold {text}: give a probability (0.3), f1 (the threshold of the best F1), precision=0.9 (the most recall at that precision), recall=0.8 (the most precision at that recall) or cost=20 (the least cost when a missed positive costs 20 false alarms).");
     }
 
     /// <summary>The text <see cref="Parse"/> reads back.</summary>
@@ -111,6 +121,9 @@ public sealed record DecisionThreshold
                     if (precision >= Value && recall > bestKey) (bestKey, best, met) = (recall, point, true);
                     if (precision > bestClosest) (bestClosest, closest) = (precision, point);
                     break;
+                case "cost": // the cost saved against flagging nothing: C·TP − FP
+                    if (Value * tp - fp > bestKey) (bestKey, best, met) = (Value * tp - fp, point, true);
+                    break;
                 default: // recall: the highest precision among cuts that keep the recall
                     if (recall >= Value && precision > bestKey) (bestKey, best, met) = (precision, point, true);
                     if (recall > bestClosest) (bestClosest, closest) = (recall, point);
@@ -122,12 +135,16 @@ public sealed record DecisionThreshold
         return new ThresholdChoice(ToString(), Math.Clamp(threshold, 0, 1), source, n, positives, pr, rc, F1(pr, rc)) { Met = met };
     }
 
-    /// <summary>What the rule maximizes: <c>f1</c>, <c>recall</c> (at the precision asked), <c>precision</c> (at the recall asked); <c>accuracy</c> for a fixed threshold.</summary>
+    /// <summary>
+    /// What the rule maximizes: <c>f1</c>, <c>recall</c> (at the precision asked), <c>precision</c> (at the recall asked),
+    /// <c>savings</c> (cost rule: (C·TP − FP) per row, in false alarms, against flagging nothing); <c>accuracy</c> for a fixed threshold.
+    /// </summary>
     public string Objective => Rule switch
     {
         "f1" => "f1",
         "precision" => "recall",
         "recall" => "precision",
+        "cost" => "savings",
         _ => "accuracy",
     };
 
@@ -137,6 +154,13 @@ public sealed record DecisionThreshold
     /// </summary>
     public double ObjectiveAt(ReadOnlySpan<double> probabilities, ReadOnlySpan<float> labels, double threshold)
     {
+        if (Rule == "cost")
+        {
+            int tp = 0, fp = 0;
+            for (int i = 0; i < labels.Length; i++)
+                if (probabilities[i] >= threshold) { if (labels[i] >= 0.5f) tp++; else fp++; }
+            return labels.Length == 0 ? 0 : (Value * tp - fp) / labels.Length;
+        }
         var (precision, recall) = PrecisionRecallAt(probabilities, labels, threshold);
         return Rule switch
         {

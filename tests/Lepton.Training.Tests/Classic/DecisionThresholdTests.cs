@@ -15,6 +15,7 @@ public sealed class DecisionThresholdTests
     [InlineData("precision=0.9", "precision", 0.9)]
     [InlineData("precision>=0.9", "precision", 0.9)]
     [InlineData("recall=0.75", "recall", 0.75)]
+    [InlineData("cost=20", "cost", 20.0)]
     public void Parse_ReadsEveryForm_AndWritesItBack(string text, string rule, double value)
     {
         var t = DecisionThreshold.Parse(text);
@@ -29,6 +30,7 @@ public sealed class DecisionThresholdTests
     [InlineData("accuracy=0.9", "recall=0.8")]
     [InlineData("1.5", "[0, 1]")]
     [InlineData("precision=0", "(0, 1]")]
+    [InlineData("cost=0", "C > 0")]
     public void Parse_RefusesOtherText_NamingTheForms(string text, string expected)
     {
         var e = Assert.Throws<ArgumentException>(() => DecisionThreshold.Parse(text));
@@ -72,6 +74,7 @@ public sealed class DecisionThresholdTests
             {
                 "f1" => f1,
                 "precision" => precision >= rule.Value ? recall : null,
+                "cost" => rule.Value * tp - (flagged - tp),
                 _ => recall >= rule.Value ? precision : null,
             };
             if (key is { } k && k > bestKey) (bestKey, best) = (k, (cut, precision, recall));
@@ -86,6 +89,8 @@ public sealed class DecisionThresholdTests
     [InlineData("precision=0.6", 0.05, 4)]
     [InlineData("recall=0.9", 0.2, 5)]
     [InlineData("recall=0.5", 0.05, 6)]
+    [InlineData("cost=20", 0.03, 7)]
+    [InlineData("cost=2", 0.3, 8)]
     public void Choose_MatchesThePlainSearch_AndCutsBetweenTheChosenProbabilityAndTheNextLower(string text, double share, int seed)
     {
         var (p, y) = Scores(2000, share, seed);

@@ -93,6 +93,9 @@ public static class TabularTraining
         metrics[$"{prefix}_precision"] = precision;
         metrics[$"{prefix}_recall"] = recall;
         metrics[$"{prefix}_f1"] = DecisionThreshold.F1(precision, recall);
+        // A cost rule's own measure: the cost saved per row against flagging nothing, in false alarms.
+        if (model.ThresholdChoice is { Source: not "given" } choice && DecisionThreshold.Parse(choice.Rule) is { Rule: "cost" } cost)
+            metrics[$"{prefix}_savings"] = cost.ObjectiveAt(predictions, labels, task.Threshold);
     }
 
     /// <summary>

@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.RegularExpressions;
 using Lepton.Data.Images.Datasets;
 using Lepton.Data.Tables;
+using Lepton.Data.Tables.Columns;
 using Lepton.Data.Tables.Inspection;
 using Lepton.Data.Tables.Reading;
 using Lepton.Data.Tables.Schema;
@@ -60,6 +61,22 @@ public sealed partial class TableInspectionHtmlTests : IDisposable
         // The rare category's row, with the finding's column marked.
         var rare = html[html.IndexOf("<h3 id=\"rare-categories\">", StringComparison.Ordinal)..];
         Assert.Contains("<tr><td>77</td><td class=\"hit\">magenta</td>", rare);
+    }
+
+    [Fact]
+    public void Render_AFreeTextColumn_DrawsTheWordsInTheMostRows()
+    {
+        var table = new Table(
+        [
+            new StringColumn("note", ColumnKind.Text, ["The app crashed", "app crashed again", "all good, thanks", null, "the app is slow"]),
+            new StringColumn("y", ColumnKind.Categorical, ["bad", "bad", "ok", "ok", "bad"]),
+        ]);
+        var schema = TableRoles.Apply(table, "y");
+        string html = TableInspectionHtml.Render(TableInspector.Inspect(table, schema, dataset: "notes@1"), table, schema);
+        Assert.Contains("Rows holding each word of note", html);
+        Assert.Contains("data-label=\"app\" data-value=\"3\"", html); // counted once per row, lower-cased
+        Assert.Contains("data-label=\"the\" data-value=\"2\"", html);
+        Assert.Contains("e.g. 'The app crashed'", html);
     }
 
     [Fact]

@@ -80,8 +80,8 @@ public static class TableInspectionHtml
         html.Append("</table>");
     }
 
-    // A column's picture: numbers and times as a histogram, categories and booleans as their most frequent values, ids and text
-    // as a few examples (their values rarely repeat, so counting them shows nothing).
+    // A column's picture: numbers and times as a histogram, categories and booleans as their most frequent values, text as the
+    // words in the most rows, ids as a few examples (their values rarely repeat, so counting them shows nothing).
     private static string Distribution(TableColumn column, TableSplits? splits, string? compared)
     {
         string title = $"Distribution of {column.Name}";
@@ -95,12 +95,20 @@ public static class TableInspectionHtml
                 return SvgHistogram.Render(new HistogramOptions(title, Format: t => new DateTime((long)t, DateTimeKind.Utc).ToString("yyyy-MM-dd", Inv)),
                     Series(ticks, splits, compared));
             }
-            case StringColumn when column.Kind is ColumnKind.Identifier or ColumnKind.Text:
+            case StringColumn text when column.Kind is ColumnKind.Text:
             {
-                var examples = Enumerable.Range(0, column.Length).Select(column.Format).OfType<string>().Take(3)
-                    .Select(v => v.Length > 40 ? v[..40] + "…" : v);
-                return "<span class=\"dim\">e.g. " + string.Join(", ", examples.Select(v => $"'{E(v)}'")) + "</span>";
+                // What a model reads of it: the words in the most rows (as the text encoder keeps its terms), with a few examples.
+                var rows = new Dictionary<string, int>(StringComparer.Ordinal);
+                foreach (var v in text.Values)
+                    if (v is not null)
+                        foreach (var w in Encoding.TextTerms.Words(v).Distinct(StringComparer.Ordinal)) rows[w] = rows.GetValueOrDefault(w) + 1;
+                var words = rows.OrderByDescending(kv => kv.Value).ThenBy(kv => kv.Key, StringComparer.Ordinal).Take(TopCategories)
+                    .Select(kv => new Bar(kv.Key.Length > 24 ? kv.Key[..24] + "…" : kv.Key, kv.Value)).ToList();
+                return (words.Count == 0 ? "" : SvgBarChart.Render(new BarChartOptions($"Rows holding each word of {column.Name}", LabelWidth: 120, BarWidth: 140, BarHeight: 12), words))
+                    + "<div>" + Examples(column) + "</div>";
             }
+            case StringColumn when column.Kind is ColumnKind.Identifier:
+                return Examples(column);
             default:
             {
                 var counts = TableInspector.ValueCounts(column);
@@ -113,6 +121,13 @@ public static class TableInspectionHtml
                     : SvgBarChart.Render(new BarChartOptions(title, LabelWidth: 120, BarWidth: 140, BarHeight: 12), top);
             }
         }
+    }
+
+    private static string Examples(TableColumn column)
+    {
+        var examples = Enumerable.Range(0, column.Length).Select(column.Format).OfType<string>().Take(3)
+            .Select(v => v.Length > 40 ? v[..40] + "…" : v);
+        return "<span class=\"dim\">e.g. " + string.Join(", ", examples.Select(v => $"'{E(v)}'")) + "</span>";
     }
 
     // All rows, or the training rows and the compared split's as two series when the table is split.

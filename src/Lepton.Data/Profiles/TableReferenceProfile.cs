@@ -6,7 +6,7 @@ namespace Lepton.Data.Profiles;
 
 /// <summary>
 /// One feature column of a table model's training rows: its kind, the share of missing values, the decile profile of its numbers
-/// (numeric columns; date-times as seconds since 1970; free text as its length in words) or the share of each category (categorical and boolean columns; the
+/// (numeric columns; date-times as seconds since 1970; free text as the share of its words common in training) or the share of each category (categorical and boolean columns; the
 /// most frequent <see cref="TableReferenceProfile.MaxCategories"/>, the rest pooled as <see cref="TableReferenceProfile.Other"/>).
 /// <paramref name="Time"/> marks the table's time column, whose live values are newer than training's by nature.
 /// </summary>
@@ -16,6 +16,30 @@ public sealed record TableColumnProfile(string Name, string Kind, double Missing
     /// <summary>True when the column is profiled by its numbers (PSI and KS), false when by its categories (PSI and chi-square).</summary>
     [System.Text.Json.Serialization.JsonIgnore]
     public bool IsNumeric => Numbers is not null;
+
+    /// <summary>
+    /// A free-text column's common words in training (the <see cref="TableReferenceProfile.MaxVocabulary"/> most frequent): the
+    /// column is profiled by the share of a text's words among them, which falls when live texts speak of something new.
+    /// </summary>
+    public IReadOnlyList<string>? Vocabulary
+    {
+        get;
+        init
+        {
+            field = value;
+            _vocabulary = value is null ? null : new HashSet<string>(value, StringComparer.Ordinal);
+        }
+    }
+
+    private HashSet<string>? _vocabulary;
+
+    /// <summary>The share of <paramref name="text"/>'s words in <see cref="Vocabulary"/> (1 for a text of no words); its length in words without one.</summary>
+    internal double TextNumber(string text)
+    {
+        var words = TextTerms.Words(text);
+        if (_vocabulary is null) return words.Count;
+        return words.Count == 0 ? 1 : (double)words.Count(_vocabulary.Contains) / words.Count;
+    }
 
     /// <summary>
     /// A value as this column is profiled: missing, or a number (numeric, date-time), or a category (the pooled bucket for one not
@@ -34,8 +58,8 @@ public sealed record TableColumnProfile(string Name, string Kind, double Missing
                 case ColumnKind.DateTime:
                     return CellValues.ToTime(value, Name) is { } t ? (false, Seconds(t), null) : (true, double.NaN, null);
                 case ColumnKind.Text:
-                    // Free text drifts in what it says and how much: its length in words is profiled as a number.
-                    return CellValues.ToCategory(value, Name) is { } text ? (false, TextTerms.Words(text).Count, null) : (true, double.NaN, null);
+                    // Free text drifts in what it says: the share of its words that training texts used commonly.
+                    return CellValues.ToCategory(value, Name) is { } text ? (false, TextNumber(text), null) : (true, double.NaN, null);
                 case ColumnKind.Boolean:
                     double b = CellValues.ToNumber(value, Name, kind);
                     return double.IsNaN(b) ? (true, double.NaN, null) : (false, double.NaN, b != 0 ? "true" : "false");
@@ -66,6 +90,9 @@ public sealed record TableReferenceProfile(IReadOnlyList<TableColumnProfile> Col
     /// <summary>The bucket of categories a profile does not list (rare in training, or never seen).</summary>
     public const string Other = "<other>";
 
+    /// <summary>The most common training words a free-text column's profile keeps.</summary>
+    public const int MaxVocabulary = 1000;
+
     /// <summary>
     /// Profiles the feature columns <paramref name="columns"/> of <paramref name="rows"/> (the training rows); the one named
     /// <paramref name="timeColumn"/> is marked <see cref="TableColumnProfile.Time"/>.
@@ -89,6 +116,16 @@ public sealed record TableReferenceProfile(IReadOnlyList<TableColumnProfile> Col
         return new TableReferenceProfile(profiles, predictions);
     }
 
+    // The words of a text column's training rows by how often they occur, the most frequent MaxVocabulary of them.
+    private static List<string> CommonWords(TableColumn column)
+    {
+        var counts = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (int r = 0; r < column.Length; r++)
+            if (CellValues.ToCategory(column.GetValue(r), column.Name) is { } text)
+                foreach (var w in TextTerms.Words(text)) counts[w] = counts.GetValueOrDefault(w) + 1;
+        return [.. counts.OrderByDescending(kv => kv.Value).ThenBy(kv => kv.Key, StringComparer.Ordinal).Take(MaxVocabulary).Select(kv => kv.Key)];
+    }
+
     private static TableColumnProfile ProfileColumn(Table rows, string name)
     {
         var column = rows[name];
@@ -98,7 +135,8 @@ public sealed record TableReferenceProfile(IReadOnlyList<TableColumnProfile> Col
         if (column.Kind is ColumnKind.Numeric or ColumnKind.DateTime or ColumnKind.Text)
         {
             var values = new List<double>(column.Length - missing);
-            var probe = new TableColumnProfile(name, kind, 0, null, null);
+            var vocabulary = column.Kind == ColumnKind.Text ? CommonWords(column) : null;
+            var probe = new TableColumnProfile(name, kind, 0, null, null) { Vocabulary = vocabulary };
             if (column is NumericColumn numbers)
             {
                 // The typed values as they are (NaN is missing), without boxing every cell.
@@ -109,7 +147,10 @@ public sealed record TableReferenceProfile(IReadOnlyList<TableColumnProfile> Col
                 for (int r = 0; r < column.Length; r++)
                     if (probe.Read(column.GetValue(r)) is { Missing: false } v) values.Add(v.Number);
             }
-            return new TableColumnProfile(name, kind, missingRate, values.Count == 0 ? null : ReferenceProfile.Profile([.. values], binAboveMax: true), null);
+            return new TableColumnProfile(name, kind, missingRate, values.Count == 0 ? null : ReferenceProfile.Profile([.. values], binAboveMax: true), null)
+            {
+                Vocabulary = vocabulary,
+            };
         }
         var counts = new Dictionary<string, long>(StringComparer.Ordinal);
         long seen = 0;

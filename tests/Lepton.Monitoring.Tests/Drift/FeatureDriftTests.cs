@@ -116,22 +116,36 @@ public sealed class FeatureDriftTests
     }
 
     [Fact]
-    public void AFreeTextColumn_DriftsByItsLengthInWords()
+    public void AFreeTextColumn_DriftsWhenLiveTextsUseWordsTrainingDidNot()
     {
-        // Training messages of 3-6 words; live ones like them, then twice as long.
-        static string Message(Random rng, int extra) => string.Join(" ", Enumerable.Range(0, 3 + rng.Next(4) + extra).Select(i => $"w{rng.Next(50)}"));
+        // Training messages of 3-6 words from a vocabulary of 50; live ones alike, then with half their words new (a new topic).
+        static string Message(Random rng, double novel) => string.Join(" ", Enumerable.Range(0, 3 + rng.Next(4))
+            .Select(_ => rng.NextDouble() < novel ? $"new{rng.Next(50)}" : $"w{rng.Next(50)}"));
         var rng = new Random(9);
         var training = new Table([new StringColumn("message", ColumnKind.Text, [.. Enumerable.Range(0, 1000).Select(_ => (string?)Message(rng, 0))])]);
         var reference = TableReferenceProfile.Build(training, ["message"]);
         var profile = Assert.Single(reference.Columns);
         Assert.True(profile.IsNumeric);
-        Assert.Equal(4, profile.Read("the app is down").Number);
-        List<IReadOnlyDictionary<string, object?>> Live(int extra) =>
-            [.. Enumerable.Range(0, 400).Select(_ => (IReadOnlyDictionary<string, object?>)new Dictionary<string, object?> { ["message"] = Message(rng, extra) })];
+        Assert.Equal(50, profile.Vocabulary!.Count);
+        Assert.Equal(0.5, profile.Read("w1 W2 new3 new4").Number); // the share of its words common in training, case aside
+        List<IReadOnlyDictionary<string, object?>> Live(double novel) =>
+            [.. Enumerable.Range(0, 400).Select(_ => (IReadOnlyDictionary<string, object?>)new Dictionary<string, object?> { ["message"] = Message(rng, novel) })];
         var same = Assert.Single(FeatureDriftCalculator.Columns(reference, Live(0)));
-        var longer = Assert.Single(FeatureDriftCalculator.Columns(reference, Live(5)));
+        var topic = Assert.Single(FeatureDriftCalculator.Columns(reference, Live(0.5)));
         Assert.True(same.Psi < 0.1, $"PSI {same.Psi}");
-        Assert.True(longer.Psi > 1, $"PSI {longer.Psi}");
+        Assert.True(topic.Psi > 1, $"PSI {topic.Psi}");
+        // The vocabulary travels in reference.json.
+        string dir = Directory.CreateTempSubdirectory("lepton-text-reference").FullName;
+        try
+        {
+            ReferenceProfile.ForTable(100, reference, [], [], []).Save(dir);
+            Assert.Equal(profile.Vocabulary, ReferenceProfile.Load(dir)!.Table!.Columns[0].Vocabulary);
+            Assert.Equal(0.5, ReferenceProfile.Load(dir)!.Table!.Columns[0].Read("w1 w2 new3 new4").Number);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
     }
 
     [Fact]

@@ -195,12 +195,9 @@ public static class TrainCommand
     }
 
     // An image model's threshold is a probability; the chosen rules (f1, precision=P) need held-out rows a table's training chooses on.
-    private static double ImageThreshold(string? text)
-    {
-        if (text is null) return 0.5;
-        if (double.TryParse(text, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var t) && t is >= 0 and <= 1) return t;
-        throw new ArgumentException($"--threshold {text}: an image model's threshold is a probability in [0, 1] (f1, precision=P and recall=R choose a table model's).");
-    }
+    private static double ImageThreshold(string? text) => text is null ? 0.5
+        : Training.Classic.DecisionThreshold.Parse(text) is { IsChosen: false } t ? t.Value
+        : throw new ArgumentException($"--threshold {text}: an image model's threshold is a probability in [0, 1] (f1, precision=P, recall=R and cost=C choose a table model's).");
 
     /// <summary>
     /// Runs the training workflow with a progress bar, recording the dataset version and the run in the

@@ -18,7 +18,7 @@ public sealed record TableColumnProfile(string Name, string Kind, double Missing
     public bool IsNumeric => Numbers is not null;
 
     /// <summary>
-    /// A free-text column's common words in training (the <see cref="TableReferenceProfile.MaxVocabulary"/> most frequent): the
+    /// A free-text column's common words in training (the <see cref="TableReferenceProfile.MaxVocabulary"/> in the most rows): the
     /// column is profiled by the share of a text's words among them, which falls when live texts speak of something new.
     /// </summary>
     public IReadOnlyList<string>? Vocabulary
@@ -116,14 +116,11 @@ public sealed record TableReferenceProfile(IReadOnlyList<TableColumnProfile> Col
         return new TableReferenceProfile(profiles, predictions);
     }
 
-    // The words of a text column's training rows by how often they occur, the most frequent MaxVocabulary of them.
+    // The words in the most of a text column's training rows, MaxVocabulary of them.
     private static List<string> CommonWords(TableColumn column)
     {
-        var counts = new Dictionary<string, int>(StringComparer.Ordinal);
-        for (int r = 0; r < column.Length; r++)
-            if (CellValues.ToCategory(column.GetValue(r), column.Name) is { } text)
-                foreach (var w in TextTerms.Words(text)) counts[w] = counts.GetValueOrDefault(w) + 1;
-        return [.. counts.OrderByDescending(kv => kv.Value).ThenBy(kv => kv.Key, StringComparer.Ordinal).Take(MaxVocabulary).Select(kv => kv.Key)];
+        var (rows, _) = TextTerms.DocumentFrequencies(Enumerable.Range(0, column.Length).Select(r => CellValues.ToCategory(column.GetValue(r), column.Name)), pairs: false);
+        return [.. rows.OrderByDescending(kv => kv.Value).ThenBy(kv => kv.Key, StringComparer.Ordinal).Take(MaxVocabulary).Select(kv => kv.Key)];
     }
 
     private static TableColumnProfile ProfileColumn(Table rows, string name)

@@ -46,14 +46,7 @@ public sealed class TextEncoder : ColumnEncoder
 
     public static TextEncoder Fit(TableColumn column, EncoderMode mode, bool missingIndicator, int maxTerms)
     {
-        var documents = new Dictionary<string, int>(StringComparer.Ordinal);
-        int n = 0;
-        for (int r = 0; r < column.Length; r++)
-        {
-            if (CellValues.ToCategory(column.GetValue(r), column.Name) is not { } text) continue;
-            n++;
-            foreach (var term in TextTerms.Counts(TextTerms.Words(text)).Keys) documents[term] = documents.GetValueOrDefault(term) + 1;
-        }
+        var (documents, n) = TextTerms.DocumentFrequencies(Enumerable.Range(0, column.Length).Select(r => CellValues.ToCategory(column.GetValue(r), column.Name)), pairs: true);
         int minDocuments = Math.Min(MinDocuments, Math.Max(1, n));
         var kept = documents.Where(kv => kv.Value >= minDocuments && kv.Value <= 0.95 * n)
             .OrderByDescending(kv => kv.Value).ThenBy(kv => kv.Key, StringComparer.Ordinal).Take(maxTerms).ToList();

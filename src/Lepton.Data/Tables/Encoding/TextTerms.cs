@@ -47,6 +47,26 @@ public static class TextTerms
         return counts;
     }
 
+    /// <summary>
+    /// In how many of <paramref name="texts"/> (null ones skipped) each word, or with <paramref name="pairs"/> each term, occurs,
+    /// and how many texts there were: a text counts once for a word however often it says it.
+    /// </summary>
+    public static (Dictionary<string, int> Rows, int Texts) DocumentFrequencies(IEnumerable<string?> texts, bool pairs)
+    {
+        ArgumentNullException.ThrowIfNull(texts);
+        var rows = new Dictionary<string, int>(StringComparer.Ordinal);
+        int n = 0;
+        foreach (var text in texts)
+        {
+            if (text is null) continue;
+            n++;
+            var words = Words(text);
+            IEnumerable<string> terms = pairs ? Counts(words).Keys : words.Distinct(StringComparer.Ordinal);
+            foreach (var term in terms) rows[term] = rows.GetValueOrDefault(term) + 1;
+        }
+        return (rows, n);
+    }
+
     // A surrogate pair (an emoji, a rare ideograph) counts by the code point it forms.
     private static bool IsLetterOrDigit(ReadOnlySpan<char> s, int i)
     {

@@ -98,11 +98,7 @@ public static class TableInspectionHtml
             case StringColumn text when column.Kind is ColumnKind.Text:
             {
                 // What a model reads of it: the words in the most rows (as the text encoder keeps its terms), with a few examples.
-                var rows = new Dictionary<string, int>(StringComparer.Ordinal);
-                foreach (var v in text.Values)
-                    if (v is not null)
-                        foreach (var w in Encoding.TextTerms.Words(v).Distinct(StringComparer.Ordinal)) rows[w] = rows.GetValueOrDefault(w) + 1;
-                var words = rows.OrderByDescending(kv => kv.Value).ThenBy(kv => kv.Key, StringComparer.Ordinal).Take(TopCategories)
+                var words = Encoding.TextTerms.DocumentFrequencies(text.Values, pairs: false).Rows.OrderByDescending(kv => kv.Value).ThenBy(kv => kv.Key, StringComparer.Ordinal).Take(TopCategories)
                     .Select(kv => new Bar(kv.Key.Length > 24 ? kv.Key[..24] + "…" : kv.Key, kv.Value)).ToList();
                 return (words.Count == 0 ? "" : SvgBarChart.Render(new BarChartOptions($"Rows holding each word of {column.Name}", LabelWidth: 120, BarWidth: 140, BarHeight: 12), words))
                     + "<div>" + Examples(column) + "</div>";

@@ -25,11 +25,8 @@ public static class TableCrossValidation
         recipe.Validate();
         var encodings = new TableEncodings(data);
         var set = encodings[TabularRecipe.EncoderModeOf(recipe.Model)];
-        var task = set.Labels.Task == TableTask.Regression ? TabularTask.Regression() : TabularTask.Classification(set.Labels.Classes);
+        var task = recipe.TaskFor(set.Labels, $"{data.Version.Name}@{data.Version.Version}");
         var rule = recipe.ThresholdRule;
-        if (rule is not null && task.Kind != NN.Serialization.TaskKind.Binary)
-            throw new ArgumentException($"--threshold {recipe.Threshold} sets a yes/no classifier's decision threshold; '{set.Labels.Column}' is not a yes/no label. Leave it out.");
-        if (rule is { IsChosen: false }) task = task with { Threshold = rule.Value };
         var train = set.Train;
         if (train.Labels.Length < folds)
             throw new ArgumentException($"{train.Labels.Length} training rows cannot fill {folds} folds; use fewer folds.");

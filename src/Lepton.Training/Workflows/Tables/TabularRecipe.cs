@@ -81,6 +81,26 @@ public sealed record TabularRecipe(string Data, string Model = "auto", int Seed 
         return o;
     }
 
+    /// <summary>
+    /// The task this recipe trains on a label (<paramref name="dataName"/> names the data set in errors): refused when the learner,
+    /// the class weights or the threshold do not fit the label; a fixed threshold already set on a yes/no task.
+    /// </summary>
+    public Classic.TabularTask TaskFor(Lepton.Data.Tables.Encoding.LabelEncoder labels, string dataName)
+    {
+        ArgumentNullException.ThrowIfNull(labels);
+        var task = labels.Task == Lepton.Data.Tables.Schema.TableTask.Regression ? Classic.TabularTask.Regression() : Classic.TabularTask.Classification(labels.Classes);
+        string label = $"{dataName}'s label '{labels.Column}'";
+        if (Model is "logistic" or "linear-svm" && !task.IsClassification)
+            throw new ArgumentException($"--model {Model} classifies, but {label} is a regression target; use linear, mlp, gbdt or auto.");
+        if (!ClassWeights.IsNone && !task.IsClassification)
+            throw new ArgumentException($"--class-weight {ClassWeight} weighs classes, but {label} is a regression target; leave it out.");
+        if (ThresholdRule is not { } rule) return task;
+        if (task.Kind != NN.Serialization.TaskKind.Binary)
+            throw new ArgumentException($"--threshold {Threshold} sets a yes/no classifier's decision threshold, but {label} " +
+                (task.IsClassification ? $"has {task.ClassCount} classes (each row goes to its most probable class)" : "is a regression target") + "; leave it out.");
+        return rule.IsChosen ? task : task with { Threshold = rule.Value };
+    }
+
     /// <summary>Checks the learner name and names the choices when it is wrong.</summary>
     public void Validate()
     {

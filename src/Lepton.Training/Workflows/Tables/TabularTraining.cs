@@ -47,17 +47,8 @@ public static class TabularTraining
         var clock = Stopwatch.StartNew();
         var encodings = new TableEncodings(data);
         var first = encodings[TabularRecipe.EncoderModeOf(recipe.Model)];
-        var task = first.Labels.Task == TableTask.Regression ? TabularTask.Regression() : TabularTask.Classification(first.Labels.Classes);
-        string dataName = $"{data.Version.Name}@{data.Version.Version}";
-        if (recipe.Model is "logistic" or "linear-svm" && !task.IsClassification)
-            throw new ArgumentException($"--model {recipe.Model} classifies, but {dataName}'s label '{first.Labels.Column}' is a regression target; use linear, mlp, gbdt or auto.");
-        if (!recipe.ClassWeights.IsNone && !task.IsClassification)
-            throw new ArgumentException($"--class-weight {recipe.ClassWeight} weighs classes, but {dataName}'s label '{first.Labels.Column}' is a regression target; leave it out.");
+        var task = recipe.TaskFor(first.Labels, $"{data.Version.Name}@{data.Version.Version}");
         var rule = recipe.ThresholdRule;
-        if (rule is not null && task.Kind != TaskKind.Binary)
-            throw new ArgumentException($"--threshold {recipe.Threshold} sets a yes/no classifier's decision threshold, but {dataName}'s label '{first.Labels.Column}' " +
-                (task.IsClassification ? $"has {task.ClassCount} classes (each row goes to its most probable class)" : "is a regression target") + "; leave it out.");
-        if (rule is { IsChosen: false }) task = task with { Threshold = rule.Value };
         // Every encoding keeps the same labelled rows in the same order, so one label vector serves them all.
         var (model, candidates, encoding) = Fit(recipe, mode => encodings[mode].Train.Features, first.Train.Labels, task, ct,
             mode => encodings[mode].Validation is { Labels.Length: > 0 } v ? (v.Features, v.Labels) : null);

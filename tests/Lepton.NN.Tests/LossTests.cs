@@ -40,6 +40,21 @@ public class LossTests
         Assert.Equal((0.125 + 1.5) / 3, HuberLoss.Apply(x, y, 1.0).ToDoubleArray()[0], 12);
         Assert.Equal(4.25, MSELoss.Apply(x, y, Reduction.Sum).ToDoubleArray()[0], 12);
         Assert.Equal([0.5, 2.0, 0.0], L1Loss.Apply(x, y, Reduction.None).ToDoubleArray());
+        // q 0.9: the target above the prediction by 0.5 costs 0.9·0.5, the one below by 2 costs 0.1·2.
+        Assert.Equal([0.45, 0.2, 0.0], PinballLoss.Apply(x, y, 0.9, Reduction.None).ToDoubleArray().Select(v => Math.Round(v, 12)));
+        Assert.Equal(L1Loss.Apply(x, y).ToDoubleArray()[0] / 2, PinballLoss.Apply(x, y, 0.5).ToDoubleArray()[0], 12);
+        Assert.Throws<ArgumentException>(() => PinballLoss.Apply(x, y, 1.0));
+    }
+
+    [Fact]
+    public void PinballLossMinimizerIsTheQuantile()
+    {
+        // The constant c minimizing the mean pinball loss over 1..10 at q = 0.8 is the 8th value: the loss is lowest there.
+        var y = Tensor.FromArray(Enumerable.Range(1, 10).Select(v => (double)v).ToArray(), 10);
+        double LossAt(double c) => PinballLoss.Apply(Tensor.Full(new Shape(10), c, DType.Float64), y, 0.8).ToDoubleArray()[0];
+        var best = Enumerable.Range(0, 111).Select(i => i / 10.0).MinBy(LossAt);
+        Assert.InRange(best, 8.0, 9.0);
+        Assert.True(LossAt(8.0) < LossAt(7.0) && LossAt(8.0) < LossAt(10.0));
     }
 
     [Fact]
@@ -62,7 +77,7 @@ public class LossTests
         Assert.Throws<ArgumentException>(() => CrossEntropyLoss.Apply(logits, Tensor.Zeros(2)));
     }
 
-    public static TheoryData<string> LossNames => new(["ce", "ce_weighted_smoothing_sum", "ce_none", "bce", "bce_pos_weight", "mse", "l1", "huber"]);
+    public static TheoryData<string> LossNames => new(["ce", "ce_weighted_smoothing_sum", "ce_none", "bce", "bce_pos_weight", "mse", "l1", "huber", "pinball"]);
 
     [Theory]
     [MemberData(nameof(LossNames))]
@@ -83,6 +98,7 @@ public class LossTests
             "bce_pos_weight" => () => BCEWithLogitsLoss.Apply(x, target, new BCEWithLogitsOptions(w)),
             "mse" => () => MSELoss.Apply(x, regressionTarget),
             "l1" => () => L1Loss.Apply(x, regressionTarget),
+            "pinball" => () => PinballLoss.Apply(x, regressionTarget, 0.7),
             _ => () => HuberLoss.Apply(x, regressionTarget, 0.8),
         };
         GradCheck.Check(loss, [("input", x)]);

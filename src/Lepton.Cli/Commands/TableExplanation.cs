@@ -47,6 +47,7 @@ internal static class TableExplanation
             JsonOut.Write(new
             {
                 model = display, output = contributions.OutputNames[output], raw_outputs = outputs, bias,
+                scale = contributions.LogScale ? "log" : "raw",
                 contributions = ranked.ToDictionary(x => x.Column, x => x.Value),
                 terms = contributions.TextColumns.ToDictionary(t => contributions.Columns[t.Column],
                     t => contributions.TopTerms(0, output, t).ToDictionary(x => x.Term, x => x.Value)),
@@ -54,7 +55,10 @@ internal static class TableExplanation
             });
             return 0;
         }
-        AnsiConsole.MarkupLine($"{Markup.Escape(display)}: output [bold]{Markup.Escape(contributions.OutputNames[output])}[/], raw score {Data.NumberText.Readable(bias + ranked.Sum(x => x.Value))} = bias {Data.NumberText.Readable(bias)} + the columns below");
+        double raw = bias + ranked.Sum(x => x.Value);
+        AnsiConsole.MarkupLine(contributions.LogScale
+            ? $"{Markup.Escape(display)}: output [bold]{Markup.Escape(contributions.OutputNames[output])}[/] {Data.NumberText.Readable(Math.Exp(raw))} = exp(raw score {Data.NumberText.Readable(raw)}), raw score = bias {Data.NumberText.Readable(bias)} + the columns below (a log scale: +0.1 is about 10% more)"
+            : $"{Markup.Escape(display)}: output [bold]{Markup.Escape(contributions.OutputNames[output])}[/], raw score {Data.NumberText.Readable(raw)} = bias {Data.NumberText.Readable(bias)} + the columns below");
         var table = new Spectre.Console.Table().Border(TableBorder.Rounded).AddColumn("column").AddColumn(new TableColumn("contribution").RightAligned()).AddColumn("");
         double max = Math.Max(1e-12, ranked.Select(x => Math.Abs(x.Value)).DefaultIfEmpty(0).Max());
         foreach (var (column, value) in ranked)

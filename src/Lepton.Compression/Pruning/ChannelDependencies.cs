@@ -16,7 +16,7 @@ internal static class ChannelDependencies
         public bool Tracked => Group >= 0;
     }
 
-    private static readonly HashSet<string> PassThrough = new(StringComparer.Ordinal) { "ReLU", "LeakyReLU", "GELU", "Sigmoid", "Tanh", "Dropout" };
+    private static readonly HashSet<string> PassThrough = new(StringComparer.Ordinal) { "ReLU", "LeakyReLU", "GELU", "Sigmoid", "Tanh", "Exp", "Dropout" };
 
     private static readonly HashSet<string> Pooling = new(StringComparer.Ordinal) { "MaxPool2d", "AvgPool2d", "AdaptiveAvgPool2d" };
 

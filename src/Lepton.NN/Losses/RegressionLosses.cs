@@ -42,3 +42,24 @@ public sealed class HuberLoss(double delta = 1.0, Reduction reduction = Reductio
         return LossChecks.Reduce(Tensor.Where(abs.Lt(delta), quadratic, linear), reduction);
     }
 }
+
+/// <summary>
+/// Pinball (quantile) loss at level q: q·d where d = y − x ≥ 0, (q − 1)·d below; its minimizer is the q-quantile of the target
+/// (q = 0.5 gives half the absolute error). No PyTorch module computes it.
+/// </summary>
+public sealed class PinballLoss(double quantile, Reduction reduction = Reduction.Mean) : ILoss
+{
+    public double Quantile { get; } = quantile is > 0 and < 1 ? quantile : throw new ArgumentException($"Pinball: quantile must lie in (0, 1), got {quantile}.");
+
+    public string Name => "pinball";
+
+    public Tensor Compute(Tensor prediction, Tensor target) => Apply(prediction, target, Quantile, reduction);
+
+    public static Tensor Apply(Tensor prediction, Tensor target, double quantile, Reduction reduction = Reduction.Mean)
+    {
+        if (!(quantile is > 0 and < 1)) throw new ArgumentException($"Pinball: quantile must lie in (0, 1), got {quantile}.");
+        // d = y - x: a target above the prediction costs q per unit, one below costs 1 - q.
+        var d = LossChecks.SameShapeTarget("Pinball", prediction, target).Sub(prediction);
+        return LossChecks.Reduce(Tensor.Where(d.Lt(0), d.Mul(quantile - 1), d.Mul(quantile)), reduction);
+    }
+}

@@ -32,6 +32,7 @@ public static class LayerRegistry
             : throw new InvalidDataException($"{o.Where}: only GELU(approximate=\"none\") is supported."),
         ["Sigmoid"] = (_, _) => new Sigmoid(),
         ["Tanh"] = (_, _) => new Tanh(),
+        ["Exp"] = (_, _) => new Exp(),
         ["Softmax"] = (o, _) => new Softmax(o.Int("dim", -1)),
         ["BatchNorm1d"] = (o, _) => new BatchNorm1d(o.Int("num_features"), BatchNorm(o)),
         ["BatchNorm2d"] = (o, _) => new BatchNorm2d(o.Int("num_features"), BatchNorm(o)),

@@ -27,6 +27,7 @@ public static class ModelSpecJson
         if (spec.Preprocessing is { } p) root["preprocessing"] = WritePreprocessing(p);
         var task = new JsonObject { ["kind"] = TaskSpec.NameOf(spec.Task.Kind) };
         if (spec.Task.Kind is TaskKind.Binary or TaskKind.MultiLabel) task["threshold"] = spec.Task.Threshold;
+        if (spec.Task is { Kind: TaskKind.Regression, Loss: { } loss }) task["loss"] = loss;
         if (spec.Task.TargetNames is { } targets) task["target_names"] = new JsonArray(targets.Select(t => (JsonNode)t).ToArray());
         root["task"] = task;
         root["class_names"] = new JsonArray(spec.ClassNames.Select(c => (JsonNode)c).ToArray());
@@ -172,7 +173,10 @@ public static class ModelSpecJson
                 : throw new InvalidDataException($"{source}: task.target_names[{i}] must be a string.")).ToList();
         else if (o["target_names"] is not null)
             throw new InvalidDataException($"{source}: task.target_names must be a list of strings.");
-        return new TaskSpec(kind.Value, threshold, targets);
+        string? loss = null;
+        if (o["loss"] is JsonValue lv && lv.TryGetValue<string>(out var l)) loss = l;
+        else if (o["loss"] is not null) throw new InvalidDataException($"{source}: task.loss must be a string such as \"poisson\".");
+        return new TaskSpec(kind.Value, threshold, targets) { Loss = kind == TaskKind.Regression ? loss : null };
     }
 
     /// <summary>The dtype's name in model.json, as numpy and PyTorch spell it (<c>float32</c>, <c>int64</c>, <c>bfloat16</c>).</summary>

@@ -22,6 +22,19 @@ public enum TaskKind
 /// </summary>
 public sealed record TaskSpec(TaskKind Kind = TaskKind.Multiclass, double Threshold = 0.5, IReadOnlyList<string>? TargetNames = null)
 {
+    /// <summary>
+    /// What a regressor's training minimized, as written (<c>poisson</c>, <c>quantile=0.9</c>); null for squared error and for
+    /// other tasks. It says what a prediction estimates; the outputs are the answers either way.
+    /// </summary>
+    public string? Loss { get; init; }
+
+    /// <summary>
+    /// A regressor whose loss (poisson, gamma, tweedie) predicts through a log link: its answer is exp of its raw score, and
+    /// feature contributions, which add up to the raw score, are on the log scale.
+    /// </summary>
+    public bool LogLink => Kind == TaskKind.Regression && Loss is { } loss
+        && (loss is "poisson" or "gamma" || loss.StartsWith("tweedie", StringComparison.Ordinal));
+
     /// <summary>The task of every model written before tasks were recorded.</summary>
     public static TaskSpec Multiclass { get; } = new();
 

@@ -9,6 +9,9 @@ public sealed record ColumnContributions(int Rows, IReadOnlyList<string> OutputN
 {
     public int Outputs => OutputNames.Count;
 
+    /// <summary>The raw output they add up to is the log of the prediction (a Poisson, gamma or Tweedie regressor), not the prediction.</summary>
+    public bool LogScale { get; init; }
+
     /// <summary>The feature-level contributions these were summed from (null when built from column values alone).</summary>
     public FeatureContributions? Features { get; init; }
 

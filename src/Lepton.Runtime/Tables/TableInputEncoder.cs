@@ -205,6 +205,9 @@ public sealed class TableInputEncoder
         var contributor = predictor as IFeatureContributor ?? _folderContributor
             ?? throw new NotSupportedException($"A {predictor.Kind} model gives no feature contributions; tree (LightGBM), linear and MLP table models do.");
         var features = contributor.Contributions(rows);
-        return ColumnContributions.Sum(features, [.. Columns.Select(c => c.Name)], _columnOf, OutputNames) with { Features = features, TextColumns = _textColumns, Inputs = rows };
+        return ColumnContributions.Sum(features, [.. Columns.Select(c => c.Name)], _columnOf, OutputNames) with
+        {
+            Features = features, TextColumns = _textColumns, Inputs = rows, LogScale = predictor.Signature.Task?.LogLink == true,
+        };
     }
 }

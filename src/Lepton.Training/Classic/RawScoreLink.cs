@@ -3,13 +3,13 @@ using Lepton.NN.Tasks;
 
 namespace Lepton.Training.Classic;
 
-/// <summary>A tabular model's raw outputs turned into its predictions: softmax per row, sigmoid for one output, values for regression.</summary>
+/// <summary>A tabular model's raw outputs turned into its predictions: softmax per row, sigmoid for one output, values for regression (exp of the raw score for a log link).</summary>
 internal static class RawScoreLink
 {
     // raw: (rows, k) logits or margins, row-major; returns the same shape.
     public static double[] Apply(TabularTask task, double[] raw, int rows, int k)
     {
-        if (task.Kind == TaskKind.Regression) return raw;
+        if (task.Kind == TaskKind.Regression) return task.Loss.LogLink ? [.. raw.Select(Math.Exp)] : raw;
         var result = new double[raw.Length];
         if (k == 1)
         {

@@ -36,8 +36,21 @@ public sealed record TabularTask
         }
     } = 0.5;
 
-    /// <summary>The task spec model.json records (kind and threshold).</summary>
-    public TaskSpec Spec() => new(Kind, Threshold);
+    /// <summary>What a regressor minimizes, which fixes what it predicts (squared error: the mean); only a regression task takes another.</summary>
+    public RegressionLoss Loss
+    {
+        get;
+        init
+        {
+            ArgumentNullException.ThrowIfNull(value);
+            if (Kind != TaskKind.Regression && value.Kind != RegressionLossKind.Squared)
+                throw new ArgumentException($"The {value} loss fits a regression target; this task is {TaskSpec.NameOf(Kind)}.");
+            field = value;
+        }
+    } = RegressionLoss.Squared;
+
+    /// <summary>The task spec model.json records (kind, threshold, and a regressor's loss other than squared error).</summary>
+    public TaskSpec Spec() => new(Kind, Threshold) { Loss = Kind == TaskKind.Regression && Loss.Kind != RegressionLossKind.Squared ? Loss.ToString() : null };
 
     /// <summary>Number of classes (0 for regression).</summary>
     public int ClassCount => ClassNames.Count;
@@ -61,12 +74,12 @@ public sealed record TabularTask
     public static TabularTask FromSpec(TaskSpec spec, IReadOnlyList<string> classNames)
     {
         ArgumentNullException.ThrowIfNull(spec);
-        if (spec.Kind == TaskKind.Regression) return Regression();
+        if (spec.Kind == TaskKind.Regression) return spec.Loss is { } loss ? Regression() with { Loss = RegressionLoss.Parse(loss) } : Regression();
         var task = Classification(classNames);
         return task.Kind == TaskKind.Binary ? task with { Threshold = spec.Threshold } : task;
     }
 
-    /// <summary>Checks labels against the task: class indices in range, finite targets; the error names the first bad row.</summary>
+    /// <summary>Checks labels against the task: class indices in range, finite targets the loss accepts; the error names the first bad row.</summary>
     public void CheckLabels(ReadOnlySpan<float> labels, int rows)
     {
         if (labels.Length != rows) throw new ArgumentException($"{rows} rows need {rows} labels, got {labels.Length}.", nameof(labels));
@@ -74,9 +87,13 @@ public sealed record TabularTask
         {
             float y = labels[i];
             if (!float.IsFinite(y)) throw new ArgumentException($"Label of row {i} is {y}; labels must be finite (drop or impute rows without a label).", nameof(labels));
+            if (!IsClassification && Loss.RefusesTarget(y, i) is { } why) throw new ArgumentException(why, nameof(labels));
             if (IsClassification && (y != MathF.Floor(y) || y < 0 || y >= ClassCount))
                 throw new ArgumentException(
                     $"Label of row {i} is {y}; a {TaskSpec.NameOf(Kind)} task with {ClassCount} classes takes class indices 0..{ClassCount - 1}.", nameof(labels));
         }
+        // A log link cannot fit a mean of 0 (LightGBM refuses it too).
+        if (Loss.LogLink && labels.Length > 0 && !labels.ContainsAnyExcept(0f))
+            throw new ArgumentException($"Every one of the {rows} targets is 0; the {Loss} loss fits a positive mean. Check the label column, or use squared.", nameof(labels));
     }
 }

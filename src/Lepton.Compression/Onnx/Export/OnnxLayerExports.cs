@@ -25,6 +25,7 @@ internal static class OnnxLayerExports
         [typeof(ReLU)] = Unary("Relu"),
         [typeof(Sigmoid)] = Unary("Sigmoid"),
         [typeof(Tanh)] = Unary("Tanh"),
+        [typeof(Exp)] = Unary("Exp"),
         [typeof(LeakyReLU)] = One((w, l, p, x) => w.Node("LeakyRelu", [x], p, w.RankOf(x), Float("alpha", ((LeakyReLU)l).NegativeSlope))),
         [typeof(GELU)] = One((w, _, p, x) => Gelu(w, p, x)),
         [typeof(Softmax)] = One((w, l, p, x) => w.Node("Softmax", [x], p, w.RankOf(x), Int("axis", ((Softmax)l).Dim))),

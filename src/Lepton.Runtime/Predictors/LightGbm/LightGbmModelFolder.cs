@@ -43,7 +43,7 @@ public static class LightGbmModelFolder
         {
             FormatVersion = 1,
             Input = new InputSpec(InputName, [-1, info.FeatureNames.Count], DType.Float32),
-            Task = new TaskSpec(info.Task, info.Threshold),
+            Task = new TaskSpec(info.Task, info.Threshold) { Loss = info.Loss },
             ClassNames = info.ClassNames,
             Metrics = info.Metrics,
             // metadata.kind too: the registry reads model.json as a ModelSpec, where only metadata carries it.
@@ -97,7 +97,7 @@ public static class LightGbmModelFolder
         }
         try
         {
-            return new LightGbmModelInfo(spec.Task.Kind, features, spec.ClassNames, categorical) { Metrics = spec.Metrics, Metadata = spec.Metadata, Threshold = spec.Task.Threshold };
+            return new LightGbmModelInfo(spec.Task.Kind, features, spec.ClassNames, categorical) { Metrics = spec.Metrics, Metadata = spec.Metadata, Threshold = spec.Task.Threshold, Loss = spec.Task.Loss };
         }
         catch (ArgumentException e)
         {

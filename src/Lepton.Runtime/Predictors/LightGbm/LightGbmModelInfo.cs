@@ -47,6 +47,9 @@ public sealed record LightGbmModelInfo
         init => field = value is >= 0 and <= 1 ? value : throw new ArgumentException($"A decision threshold is a probability in [0, 1], got {value}.", nameof(Threshold));
     } = 0.5;
 
+    /// <summary>A regressor's loss as model.json's task records it (<c>poisson</c>, <c>quantile=0.9</c>); null for squared error.</summary>
+    public string? Loss { get; init; }
+
     /// <summary>Raw scores per row: the class count for multiclass, else 1.</summary>
     public int Outputs => Task == TaskKind.Multiclass ? ClassNames.Count : 1;
 }

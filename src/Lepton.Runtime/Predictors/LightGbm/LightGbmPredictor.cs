@@ -7,7 +7,7 @@ namespace Lepton.Runtime.LightGbm;
 /// <summary>
 /// A LightGBM booster served as an <see cref="IPredictor"/>: takes <c>features</c> (N, F) float32 (NaN is missing, categorical
 /// features hold codes) and returns raw scores, which the signature declares so servers decode them like a network's logits:
-/// softmax over classes (multiclass), a sigmoid (binary), the value itself (regression). <see cref="Probabilities"/> gives
+/// softmax over classes (multiclass), a sigmoid (binary); a regressor returns its values (exp of the raw score for a log link). <see cref="Probabilities"/> gives
 /// LightGBM's own transformed predictions and <see cref="Contributions"/> TreeSHAP values.
 /// </summary>
 public sealed class LightGbmPredictor : IPredictor, IFeatureContributor
@@ -41,7 +41,7 @@ public sealed class LightGbmPredictor : IPredictor, IFeatureContributor
         var input = new TensorSignature(LightGbmModelFolder.InputName, DType.Float32, [info.FeatureNames.Count]);
         Signature = info.Task == TaskKind.Multiclass
             ? new PredictorSignature([input], [output], OutputKind.ClassLogits, info.ClassNames)
-            : new PredictorSignature([input], [output], OutputKind.TaskAnswers, info.ClassNames, new TaskSpec(info.Task, info.Threshold));
+            : new PredictorSignature([input], [output], OutputKind.TaskAnswers, info.ClassNames, new TaskSpec(info.Task, info.Threshold) { Loss = info.Loss });
     }
 
     public string Kind => LightGbmModelFolder.KindName;
@@ -74,7 +74,9 @@ public sealed class LightGbmPredictor : IPredictor, IFeatureContributor
             throw new ArgumentException($"A LightGBM model takes features (N, {Info.FeatureNames.Count}), got {x.Shape}.", nameof(inputs));
         var values = x.DType == DType.Float32 ? x.Contiguous() : x.To(DType.Float32).Contiguous();
         int n = x.Shape[0];
-        var raw = _booster.Predict(values.Span<float>(), n, LightGbmPrediction.RawScore, _numThreads);
+        // A regressor answers LightGBM's own prediction: a log-link objective (poisson, gamma, tweedie) exponentiates its raw score.
+        var kind = Info.Task == TaskKind.Regression ? LightGbmPrediction.Normal : LightGbmPrediction.RawScore;
+        var raw = _booster.Predict(values.Span<float>(), n, kind, _numThreads);
         var scores = new float[raw.Length];
         for (int i = 0; i < raw.Length; i++) scores[i] = (float)raw[i];
         return new TensorSet(Tensor.FromArray(scores, n, Info.Outputs));

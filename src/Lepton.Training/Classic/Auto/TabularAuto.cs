@@ -76,7 +76,7 @@ public static class TabularAuto
         var rule = o.Threshold is { IsChosen: true } r ? r : null;
         if (rule is not null && task.Kind != TaskKind.Binary)
             throw new ArgumentException($"--threshold {rule} chooses a binary classifier's decision threshold; this task is {TaskSpec.NameOf(task.Kind)}.");
-        string metric = rule is not null ? rule.Objective : task.IsClassification ? "accuracy" : "rmse";
+        string metric = rule is not null ? rule.Objective : task.IsClassification ? "accuracy" : task.Loss.Metric;
         var clock = Stopwatch.StartNew();
         var scores = new List<CandidateScore>();
         bool anyCompleted = false;
@@ -155,20 +155,15 @@ public static class TabularAuto
     }
 
     /// <summary>
-    /// Accuracy (classification; a binary task decides at its threshold) or RMSE (regression) of <paramref name="predictions"/> as
-    /// <see cref="ITabularModel.Predict"/> returns them.
+    /// Accuracy (classification; a binary task decides at its threshold) or the regression loss's metric (RMSE for squared
+    /// error, lower is better) of <paramref name="predictions"/> as <see cref="ITabularModel.Predict"/> returns them.
     /// </summary>
     public static double Score(TabularTask task, ReadOnlySpan<double> predictions, ReadOnlySpan<float> labels)
     {
         ArgumentNullException.ThrowIfNull(task);
         int n = labels.Length;
         if (n == 0) return double.NaN;
-        if (task.Kind == TaskKind.Regression)
-        {
-            double sum = 0;
-            for (int i = 0; i < n; i++) { double d = predictions[i] - labels[i]; sum += d * d; }
-            return Math.Sqrt(sum / n);
-        }
+        if (task.Kind == TaskKind.Regression) return task.Loss.Score(predictions[..n], labels);
         int correct = 0;
         if (task.Kind == TaskKind.Binary)
         {

@@ -19,8 +19,9 @@ public sealed record TabularCandidate(string Name, Func<FeatureMatrix, float[], 
     public EncoderMode Encoding { get; init; } = EncoderMode.Trees;
 
     /// <summary>
-    /// The default line-up, fastest first: a linear model (logistic or ridge), gradient-boosted trees, a random forest; for
-    /// classification also a linear SVM; last the MLP (the slowest; the time budget stops it on large tables). Every one seeded with
+    /// The default line-up, fastest first: a linear model (logistic, ridge, or a Poisson, gamma or Tweedie regression for those
+    /// losses; none for absolute or quantile), gradient-boosted trees, a random forest; for classification also a linear SVM; last the MLP
+    /// (not for a log-link loss) (the slowest; the time budget stops it on large tables). Every one seeded with
     /// <paramref name="seed"/> on <paramref name="numThreads"/> threads, weighing the rows by <paramref name="classWeights"/>.
     /// </summary>
     public static IReadOnlyList<TabularCandidate> Defaults(TabularTask task, int seed = 0, int numThreads = 0, ClassWeighting? classWeights = null)
@@ -28,16 +29,20 @@ public sealed record TabularCandidate(string Name, Func<FeatureMatrix, float[], 
         ArgumentNullException.ThrowIfNull(task);
         var weights = classWeights ?? ClassWeighting.None;
         weights.CheckTask(task);
-        var list = new List<TabularCandidate>
-        {
-            Linear(task.IsClassification ? "logistic" : "ridge", new LinearOptions { ClassWeights = weights }),
+        var list = new List<TabularCandidate>();
+        // A linear model fits squared error and the log-link deviances, the MLP every loss but those (see their learners).
+        if (task.IsClassification || task.Loss.Kind == RegressionLossKind.Squared || task.Loss.LogLink)
+            list.Add(Linear(task.IsClassification ? "logistic" : task.Loss.LogLink ? $"{task.Loss.Kind.ToString().ToLowerInvariant()}_regression" : "ridge",
+                new LinearOptions { ClassWeights = weights }));
+        list.AddRange(
+        [
             new("gbdt", (x, y, t, ct) => GradientBoostingLearner.Fit(x, y, t,
                 GradientBoostingOptions.Default with { Seed = seed, NumThreads = numThreads, ClassWeights = weights }, ct)),
             new("random_forest", (x, y, t, ct) => GradientBoostingLearner.Fit(x, y, t,
                 GradientBoostingOptions.RandomForest with { Seed = seed, NumThreads = numThreads, ClassWeights = weights }, ct)),
-        };
+        ]);
         if (task.IsClassification) list.Add(Linear("linear_svm", LinearOptions.Svm with { ClassWeights = weights }));
-        list.Add(Mlp("mlp", new TabularMlpOptions { Seed = seed, ClassWeights = weights }));
+        if (!task.Loss.LogLink) list.Add(Mlp("mlp", new TabularMlpOptions { Seed = seed, ClassWeights = weights }));
         return list;
     }
 

@@ -111,9 +111,9 @@ public static class GradientBoostingLearner
             ["parameters"] = new JsonObject(parameters.Select(kv => KeyValuePair.Create(kv.Key, (JsonNode?)JsonValue.Create(kv.Value)))),
         };
         var metrics = new Dictionary<string, double>();
-        if (curve.Count > 0) metrics["validation_" + LightGbmParameters.Metric(task.Kind)] = curve[^1];
-        var info = new LightGbmModelInfo(task.Kind, x.FeatureNames, task.ClassNames, x.CategoricalFeatures) { Metadata = metadata, Metrics = metrics };
-        return new GradientBoostingModel(modelText, info, task, iterations, LightGbmParameters.Metric(task.Kind), curve);
+        if (curve.Count > 0) metrics["validation_" + LightGbmParameters.Metric(task)] = curve[^1];
+        var info = new LightGbmModelInfo(task.Kind, x.FeatureNames, task.ClassNames, x.CategoricalFeatures) { Metadata = metadata, Metrics = metrics, Loss = task.Spec().Loss };
+        return new GradientBoostingModel(modelText, info, task, iterations, LightGbmParameters.Metric(task), curve);
     }
 
     /// <summary>A short description for logs, e.g. <c>gbdt, 120 iterations, validation binary_logloss 0.0812</c>.</summary>

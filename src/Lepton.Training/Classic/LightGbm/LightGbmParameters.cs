@@ -6,13 +6,44 @@ namespace Lepton.Training.Classic.LightGbm;
 /// <summary>LightGBM's <c>key=value</c> parameter text for a task and <see cref="GradientBoostingOptions"/>.</summary>
 public static class LightGbmParameters
 {
-    /// <summary>The metric early stopping watches (lower is better): log loss for classifiers, squared error for regression.</summary>
-    public static string Metric(TaskKind task) => task switch
+    /// <summary>
+    /// The metric early stopping watches (lower is better): log loss for classifiers; for regression the loss's own (squared
+    /// error <c>l2</c>, <c>l1</c>, <c>quantile</c>, or the <c>poisson</c>, <c>gamma</c>, <c>tweedie</c> negative log-likelihood).
+    /// </summary>
+    public static string Metric(TabularTask task)
     {
-        TaskKind.Binary => "binary_logloss",
-        TaskKind.Multiclass => "multi_logloss",
-        TaskKind.Regression => "l2",
-        _ => throw new ArgumentException($"LightGBM learners take binary, multiclass or regression tasks, got {TaskSpec.NameOf(task)}."),
+        ArgumentNullException.ThrowIfNull(task);
+        return task.Kind switch
+        {
+            TaskKind.Binary => "binary_logloss",
+            TaskKind.Multiclass => "multi_logloss",
+            TaskKind.Regression => task.Loss.Kind switch
+            {
+                RegressionLossKind.Squared => "l2",
+                RegressionLossKind.Absolute => "l1",
+                RegressionLossKind.Quantile => "quantile",
+                RegressionLossKind.Poisson => "poisson",
+                RegressionLossKind.Gamma => "gamma",
+                _ => "tweedie",
+            },
+            _ => throw new ArgumentException($"LightGBM learners take binary, multiclass or regression tasks, got {TaskSpec.NameOf(task.Kind)}."),
+        };
+    }
+
+    // LightGBM's objective for the task and its loss.
+    private static string Objective(TabularTask task) => task.Kind switch
+    {
+        TaskKind.Binary => "binary",
+        TaskKind.Multiclass => "multiclass",
+        _ => task.Loss.Kind switch
+        {
+            RegressionLossKind.Squared => "regression",
+            RegressionLossKind.Absolute => "regression_l1",
+            RegressionLossKind.Quantile => "quantile",
+            RegressionLossKind.Poisson => "poisson",
+            RegressionLossKind.Gamma => "gamma",
+            _ => "tweedie",
+        },
     };
 
     /// <summary>Matrices below this many values train on one thread unless told otherwise.</summary>
@@ -30,8 +61,8 @@ public static class LightGbmParameters
         ArgumentNullException.ThrowIfNull(categoricalFeatures);
         var p = new SortedDictionary<string, string>(StringComparer.Ordinal)
         {
-            ["objective"] = task.Kind switch { TaskKind.Binary => "binary", TaskKind.Multiclass => "multiclass", _ => "regression" },
-            ["metric"] = Metric(task.Kind),
+            ["objective"] = Objective(task),
+            ["metric"] = Metric(task),
             ["boosting"] = options.Mode == BoostingMode.RandomForest ? "rf" : "gbdt",
             ["learning_rate"] = Number(options.LearningRate),
             ["num_leaves"] = Number(options.NumLeaves),
@@ -46,6 +77,8 @@ public static class LightGbmParameters
             ["verbosity"] = "-1",
         };
         if (task.Kind == TaskKind.Multiclass) p["num_class"] = Number(task.ClassCount);
+        if (task.Loss.Kind == RegressionLossKind.Quantile) p["alpha"] = Number(task.Loss.Parameter);
+        if (task.Loss.Kind == RegressionLossKind.Tweedie) p["tweedie_variance_power"] = Number(task.Loss.Parameter);
         p["num_threads"] = Number(options.NumThreads > 0 ? options.NumThreads : cells < SmallMatrixCells ? 1 : Environment.ProcessorCount);
         if (options.Deterministic)
         {

@@ -5,11 +5,29 @@ namespace Lepton.Training.Classic.Linear;
 
 /// <summary>
 /// Linear models fitted with L-BFGS (OWL-QN with an L1 term) in double precision: logistic regression (binary and
-/// multinomial), least squares with L2 (ridge) and/or L1 (lasso), and a linear SVM with the squared hinge loss.
+/// multinomial), least squares with L2 (ridge) and/or L1 (lasso), Poisson, gamma and Tweedie regression through a log link,
+/// and a linear SVM with the squared hinge loss.
 /// The model comes back in the raw feature space, ready to save as a Lepton network (one Linear layer).
 /// </summary>
 public static class LinearLearner
 {
+    /// <summary>
+    /// The loss a task trains with: logistic for classes; for a regression target least squares, or its deviance through a log
+    /// link. Absolute and quantile losses are refused: their corners stall a quasi-Newton solver (gbdt and mlp fit them).
+    /// </summary>
+    public static LinearLoss LossFor(TabularTask task)
+    {
+        ArgumentNullException.ThrowIfNull(task);
+        if (task.IsClassification) return LinearLoss.Logistic;
+        return task.Loss.Kind switch
+        {
+            RegressionLossKind.Squared => LinearLoss.SquaredError,
+            _ when task.Loss.LogLink => LinearLoss.Deviance,
+            _ => throw new ArgumentException(
+                $"A linear model fits squared error, or poisson, gamma and tweedie through a log link; the {task.Loss} loss needs --model gbdt, random-forest or mlp."),
+        };
+    }
+
     public static LinearModel Fit(FeatureMatrix x, float[] labels, TabularTask task, LinearOptions? options = null, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(x);
@@ -19,10 +37,12 @@ public static class LinearLearner
         o.Validate();
         task.CheckLabels(labels, x.Rows);
         if (x.Rows < 1) throw new ArgumentException("A linear model needs at least one row, got none.", nameof(x));
-        var loss = o.Loss ?? (task.IsClassification ? LinearLoss.Logistic : LinearLoss.SquaredError);
-        if (task.IsClassification == (loss == LinearLoss.SquaredError))
+        var loss = o.Loss ?? LossFor(task);
+        if (task.IsClassification == (loss is LinearLoss.SquaredError or LinearLoss.Deviance))
             throw new ArgumentException(
-                $"The {loss} loss does not fit a {TaskSpec.NameOf(task.Kind)} task: use Logistic or SquaredHinge for classification, SquaredError for regression.");
+                $"The {loss} loss does not fit a {TaskSpec.NameOf(task.Kind)} task: use Logistic or SquaredHinge for classification, SquaredError or Deviance for regression.");
+        if (!task.IsClassification && (loss == LinearLoss.Deviance) != task.Loss.LogLink)
+            throw new ArgumentException($"LinearLoss.{loss} does not fit the task's {task.Loss} loss; leave LinearOptions.Loss unset to follow the task.");
         int n = x.Rows, f = x.Columns;
         int k = task.Kind == TaskKind.Multiclass ? task.ClassCount : 1;
 
@@ -63,14 +83,14 @@ public static class LinearLearner
 
         var classWeights = o.ClassWeights.ClassWeights(labels, task);
         var objective = new LinearObjective(z, labels, n, f, k, loss, o.L2, multinomial: k > 1,
-            rowWeights: classWeights is null ? null : ClassWeighting.RowWeights(labels, classWeights));
+            rowWeights: classWeights is null ? null : ClassWeighting.RowWeights(labels, classWeights), regression: task.Loss);
         var theta = new double[objective.Parameters];
-        if (loss == LinearLoss.SquaredError)
+        if (loss is LinearLoss.SquaredError or LinearLoss.Deviance)
         {
-            // Start the intercept at the mean target: the rest is a well-scaled problem around 0.
+            // Start the intercept at the mean target (its log through a log link): the rest is a well-scaled problem around 0.
             double sum = 0;
             foreach (var v in labels) sum += v;
-            theta[k * f] = sum / n;
+            theta[k * f] = loss == LinearLoss.Deviance ? Math.Log(sum / n) : sum / n;
         }
         var mask = new bool[theta.Length];
         Array.Fill(mask, true, 0, k * f);

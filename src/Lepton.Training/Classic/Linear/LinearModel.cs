@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using Lepton.Data.Tables;
 using Lepton.Engine;
 using Lepton.NN;
+using Lepton.NN.Layers;
 using LinearLayer = Lepton.NN.Layers.Linear;
 using Lepton.NN.Serialization;
 using Lepton.NN.Tasks;
@@ -64,11 +65,15 @@ public sealed record LinearModel : ITabularModel
 
     public int Outputs => Bias.Length;
 
-    /// <summary>The learner's name in model.json: <c>logistic</c>, <c>ridge</c>, <c>lasso</c>, <c>elastic_net</c>, <c>least_squares</c> or <c>linear_svm</c>.</summary>
+    /// <summary>
+    /// The learner's name in model.json: <c>logistic</c>, <c>ridge</c>, <c>lasso</c>, <c>elastic_net</c>, <c>least_squares</c>,
+    /// <c>linear_svm</c>, or <c>poisson_regression</c>, <c>gamma_regression</c>, <c>tweedie_regression</c>.
+    /// </summary>
     public string Learner => Loss switch
     {
         LinearLoss.Logistic => "logistic",
         LinearLoss.SquaredHinge => "linear_svm",
+        LinearLoss.Deviance => $"{Task.Loss.Kind.ToString().ToLowerInvariant()}_regression",
         _ => (L1 > 0, L2 > 0) switch { (true, true) => "elastic_net", (true, false) => "lasso", (false, true) => "ridge", _ => "least_squares" },
     };
 
@@ -165,7 +170,8 @@ public sealed record LinearModel : ITabularModel
             Metrics = metrics ?? new Dictionary<string, double>(),
             Metadata = metadata,
         };
-        ModelFile.Save(folder, new Sequential(layer), spec);
+        // A log link serves exp(W x + b), the value itself; contributions stay on the log scale.
+        ModelFile.Save(folder, Task.Loss.LogLink ? new Sequential(layer, new Exp()) : new Sequential(layer), spec);
     }
 
     /// <summary>Reads a folder written by <see cref="Save"/> (weights come back as the float32 the network serves).</summary>
@@ -174,15 +180,31 @@ public sealed record LinearModel : ITabularModel
         var loaded = ModelFile.Load(folder);
         var spec = loaded.Spec;
         string source = Path.Combine(folder, ModelFile.SpecFileName);
-        if (spec.Metadata is not { } meta || meta["kind"]?.GetValue<string>() != KindName || loaded.Model is not Sequential { Count: 1 } seq || seq[0] is not LinearLayer layer)
-            throw new InvalidDataException($"{source} is not a linear model (metadata.kind \"{KindName}\" and one Linear layer); load it with ModelFile.Load.");
+        TabularTask task;
+        try
+        {
+            task = TabularTask.FromSpec(spec.Task, spec.ClassNames);
+        }
+        catch (ArgumentException e)
+        {
+            throw new InvalidDataException($"{source}: {e.Message}", e);
+        }
+        int layers = task.Loss.LogLink ? 2 : 1;
+        if (spec.Metadata is not { } meta || meta["kind"]?.GetValue<string>() != KindName || loaded.Model is not Sequential seq || seq.Count != layers
+            || seq[0] is not LinearLayer layer || layers == 2 && seq[1] is not Exp)
+            throw new InvalidDataException(
+                $"{source} is not a linear model (metadata.kind \"{KindName}\" and one Linear layer, then Exp for a log-link loss); load it with ModelFile.Load.");
         var names = (meta["feature_names"] as JsonArray)?.Select(v => v!.GetValue<string>()).ToList()
             ?? throw new InvalidDataException($"{source}: metadata.feature_names is missing.");
         var means = (meta["feature_means"] as JsonArray)?.Select(v => v!.GetValue<double>()).ToArray()
             ?? throw new InvalidDataException($"{source}: metadata.feature_means is missing.");
-        var task = TabularTask.FromSpec(spec.Task, spec.ClassNames);
         var learner = meta["learner"]?.GetValue<string>() ?? "";
-        var loss = learner switch { "logistic" => LinearLoss.Logistic, "linear_svm" => LinearLoss.SquaredHinge, _ => LinearLoss.SquaredError };
+        var loss = learner switch
+        {
+            "logistic" => LinearLoss.Logistic,
+            "linear_svm" => LinearLoss.SquaredHinge,
+            _ => task.Loss.LogLink ? LinearLoss.Deviance : LinearLoss.SquaredError,
+        };
         var weights = layer.Weight.Value.ToArray().Select(v => (double)v).ToArray();
         var bias = layer.Bias!.Value.ToArray().Select(v => (double)v).ToArray();
         try

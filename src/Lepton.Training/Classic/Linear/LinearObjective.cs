@@ -13,11 +13,17 @@ internal sealed class LinearObjective
     private readonly double _l2;
     private readonly bool _multinomial;
     private readonly float[]? _w;
+    private readonly RegressionLoss _regression;
 
-    // z: (n, F) features (standardized or not); y: class indices or targets; rowWeights: (n) or null for equal rows.
-    public LinearObjective(double[] z, float[] y, int n, int f, int k, LinearLoss loss, double l2, bool multinomial, float[]? rowWeights = null)
+    // z: (n, F) features (standardized or not); y: class indices or targets; rowWeights: (n) or null for equal rows;
+    // regression: the deviance LinearLoss.Deviance stands for.
+    public LinearObjective(double[] z, float[] y, int n, int f, int k, LinearLoss loss, double l2, bool multinomial, float[]? rowWeights = null,
+        RegressionLoss? regression = null)
     {
         (_z, _y, _n, _f, _k, _loss, _l2, _multinomial, _w) = (z, y, n, f, k, loss, l2, multinomial, rowWeights);
+        _regression = regression ?? RegressionLoss.Squared;
+        if (loss == LinearLoss.Deviance && !_regression.LogLink)
+            throw new ArgumentException($"LinearLoss.Deviance needs a poisson, gamma or tweedie loss, got {_regression}.");
     }
 
     /// <summary>Rows per block of the parallel sum; blocks are summed in order, so the result does not depend on the thread count.</summary>
@@ -146,11 +152,42 @@ internal sealed class LinearObjective
                 }
                 return loss;
             }
+            case LinearLoss.Deviance:
+                return Deviance(m[0], y, dm);
             default:
             {
                 double r = m[0] - y;
                 dm[0] = r;
                 return 0.5 * r * r;
+            }
+        }
+    }
+
+    // Half the unit deviance at μ = exp(η) up to terms free of η, and its derivative in η (the margin), for one row.
+    private double Deviance(double eta, double y, Span<double> dm)
+    {
+        // exp overflows past ~709; a margin that far out is a line-search probe, and a huge finite loss turns it back.
+        eta = Math.Clamp(eta, -300, 300);
+        switch (_regression.Kind)
+        {
+            case RegressionLossKind.Poisson:
+            {
+                double mu = Math.Exp(eta);
+                dm[0] = mu - y;
+                return mu - y * eta;
+            }
+            case RegressionLossKind.Gamma:
+            {
+                double inv = Math.Exp(-eta);
+                dm[0] = 1 - y * inv;
+                return y * inv + eta;
+            }
+            default:
+            {
+                double p = _regression.Parameter;
+                double a = Math.Exp((1 - p) * eta), b = Math.Exp((2 - p) * eta);
+                dm[0] = -y * a + b;
+                return -y * a / (1 - p) + b / (2 - p);
             }
         }
     }

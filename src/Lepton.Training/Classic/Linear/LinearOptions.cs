@@ -11,6 +11,12 @@ public enum LinearLoss
 
     /// <summary>max(0, 1 − y·margin)²: a linear SVM (one-vs-rest for several classes).</summary>
     SquaredHinge,
+
+    /// <summary>
+    /// The regression task's Poisson, gamma or Tweedie deviance through a log link (prediction = exp(margin)): a generalized
+    /// linear model, as scikit-learn's PoissonRegressor, GammaRegressor and TweedieRegressor.
+    /// </summary>
+    Deviance,
 }
 
 /// <summary>
@@ -20,7 +26,7 @@ public enum LinearLoss
 /// </summary>
 public sealed record LinearOptions
 {
-    /// <summary>The loss; null picks logistic for classification and squared error for regression.</summary>
+    /// <summary>The loss; null picks logistic for classification, and for regression squared error or the task's deviance (poisson, gamma, tweedie).</summary>
     public LinearLoss? Loss { get; init; }
 
     /// <summary>λ₂ on the mean loss; scikit-learn's LogisticRegression C is 1/(λ₂·n), Ridge's alpha is λ₂·n.</summary>

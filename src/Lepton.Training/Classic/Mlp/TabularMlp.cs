@@ -31,6 +31,9 @@ public static class TabularMlp
         ArgumentNullException.ThrowIfNull(task);
         var o = options ?? new TabularMlpOptions();
         o.Validate();
+        if (task.Loss.LogLink)
+            throw new ArgumentException(
+                $"The MLP fits squared, absolute and quantile losses; the {task.Loss} loss (a log link) needs --model gbdt, random-forest or linear.");
         task.CheckLabels(labels, x.Rows);
         if (validation is { } v0)
         {
@@ -224,13 +227,19 @@ public static class TabularMlp
             return (input, Tensor.FromArray(ys, which.Length, 1));
         }
 
-        // Mean log loss (classification; weighted by class when asked) or mean squared error (regression) of outputs against targets.
+        // Mean log loss (classification; weighted by class when asked) or the regression loss (squared, absolute or pinball error
+        // on the standardized target, whose minimizer is the standardized mean, median or quantile) of outputs against targets.
         public Tensor Loss(Tensor output, Tensor target) => Task.Kind switch
         {
             TaskKind.Multiclass => CrossEntropyLoss.Apply(output, target, _crossEntropy),
             TaskKind.Binary when _bce is not null => BCEWithLogitsLoss.Apply(output, target, _bce).Mul(ClassWeights![0]),
             TaskKind.Binary => BCEWithLogitsLoss.Apply(output, target),
-            _ => MSELoss.Apply(output, target),
+            _ => Task.Loss.Kind switch
+            {
+                RegressionLossKind.Absolute => L1Loss.Apply(output, target),
+                RegressionLossKind.Quantile => PinballLoss.Apply(output, target, Task.Loss.Parameter),
+                _ => MSELoss.Apply(output, target),
+            },
         };
     }
 

@@ -59,7 +59,7 @@ public static class TableCrossValidation
     // a yes/no model decides at its threshold and adds the positive class's precision, recall and F1.
     private static Dictionary<string, double> Metrics(TabularTask task, double[] predictions, float[] labels)
     {
-        if (!task.IsClassification) return new() { ["rmse"] = TabularAuto.Score(task, predictions, labels) };
+        if (!task.IsClassification) return task.Loss.Metrics(predictions, labels);
         int n = labels.Length, k = task.Kind == NN.Serialization.TaskKind.Binary ? 2 : task.ClassCount;
         var predicted = new int[n];
         var actual = new int[n];

@@ -6,7 +6,8 @@ namespace Lepton.Training.Workflows.Tables;
 /// within <see cref="Budget"/>), the seed and the threads LightGBM may use (0: all cores). <see cref="Trees"/>, when set, replaces the
 /// tree learners' default options (a hyperparameter search sets them); <see cref="Mlp"/> the MLP's. <see cref="ClassWeight"/>
 /// weighs the training rows by class (<c>balanced</c>, <c>yes=10</c>); <see cref="Threshold"/> sets a binary classifier's
-/// decision threshold (<c>0.3</c>) or the rule that chooses it on held-out predictions (<c>f1</c>, <c>precision=0.9</c>, <c>recall=0.8</c>).
+/// decision threshold (<c>0.3</c>) or the rule that chooses it on held-out predictions (<c>f1</c>, <c>precision=0.9</c>, <c>recall=0.8</c>);
+/// <see cref="Loss"/> a regressor's loss.
 /// </summary>
 public sealed record TabularRecipe(string Data, string Model = "auto", int Seed = 0, TimeSpan? Budget = null, int Threads = 0,
     Classic.LightGbm.GradientBoostingOptions? Trees = null, Classic.Mlp.TabularMlpOptions? Mlp = null, string? ClassWeight = null,
@@ -15,6 +16,16 @@ public sealed record TabularRecipe(string Data, string Model = "auto", int Seed 
     /// <summary><see cref="ClassWeight"/> read (none when not given).</summary>
     [System.Text.Json.Serialization.JsonIgnore]
     public Classic.ClassWeighting ClassWeights => ClassWeight is null ? Classic.ClassWeighting.None : Classic.ClassWeighting.Parse(ClassWeight);
+
+    /// <summary>
+    /// A regression label's loss (<c>squared</c>, <c>absolute</c>, <c>quantile=0.9</c>, <c>poisson</c>, <c>gamma</c>, <c>tweedie=1.5</c>;
+    /// see <see cref="Classic.RegressionLoss"/>): what the learners minimize, what the model predicts, and the metric auto ranks by.
+    /// </summary>
+    public string? Loss { get; init; }
+
+    /// <summary><see cref="Loss"/> read (squared error when not given).</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public Classic.RegressionLoss RegressionLoss => Loss is null ? Classic.RegressionLoss.Squared : Classic.RegressionLoss.Parse(Loss);
 
     /// <summary>
     /// Choose <see cref="Threshold"/>'s rule on out-of-fold predictions of the training rows even when the data set has a
@@ -94,6 +105,17 @@ public sealed record TabularRecipe(string Data, string Model = "auto", int Seed 
             throw new ArgumentException($"--model {Model} classifies, but {label} is a regression target; use linear, mlp, gbdt or auto.");
         if (!ClassWeights.IsNone && !task.IsClassification)
             throw new ArgumentException($"--class-weight {ClassWeight} weighs classes, but {label} is a regression target; leave it out.");
+        if (Loss is not null)
+        {
+            if (task.IsClassification)
+                throw new ArgumentException($"--loss {Loss} sets a regressor's loss, but {label} holds {task.ClassCount} classes (classifiers minimize log loss); leave it out.");
+            var loss = RegressionLoss;
+            if (Model is "linear" && !loss.LogLink && loss.Kind != Classic.RegressionLossKind.Squared)
+                throw new ArgumentException($"--model linear fits squared error, poisson, gamma and tweedie; the {loss} loss needs gbdt, random-forest, mlp or auto.");
+            if (Model is "mlp" && loss.LogLink)
+                throw new ArgumentException($"--model mlp fits squared, absolute and quantile losses; the {loss} loss (a log link) needs gbdt, random-forest, linear or auto.");
+            task = task with { Loss = loss };
+        }
         if (ThresholdRule is not { } rule) return task;
         if (task.Kind != NN.Serialization.TaskKind.Binary)
             throw new ArgumentException($"--threshold {Threshold} sets a yes/no classifier's decision threshold, but {label} " +
@@ -107,7 +129,8 @@ public sealed record TabularRecipe(string Data, string Model = "auto", int Seed 
         if (!Models.Contains(Model, StringComparer.Ordinal))
             throw new ArgumentException($"--model {Model} is not a learner for tables; use one of {string.Join(", ", Models)}.");
         if (Budget is { } b && b <= TimeSpan.Zero) throw new ArgumentException($"The time budget must be positive, got {b}.");
-        _ = ClassWeights; // both throw, naming the forms, when the text is neither
+        _ = ClassWeights; // each throws, naming the forms, when the text is none of them
         _ = ThresholdRule;
+        _ = RegressionLoss;
     }
 }

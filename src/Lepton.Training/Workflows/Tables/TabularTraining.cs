@@ -72,13 +72,18 @@ public static class TabularTraining
         };
     }
 
-    // The task metric (accuracy or RMSE) as `{prefix}_accuracy`; for a yes/no model also the positive class's precision, recall
-    // and F1 at its threshold (accuracy flatters a rare positive class).
+    // The task metric as `{prefix}_accuracy`; a regressor's RMSE, MAE and its loss's own metric (`{prefix}_poisson_deviance`); for a
+    // yes/no model also the positive class's precision, recall and F1 at its threshold (accuracy flatters a rare positive class).
     private static void AddScores(Dictionary<string, double> metrics, string prefix, ITabularModel model, FeatureMatrix x, float[] labels)
     {
         var task = model.Task;
         var predictions = model.Predict(x);
-        metrics[$"{prefix}_{(task.IsClassification ? "accuracy" : "rmse")}"] = TabularAuto.Score(task, predictions, labels);
+        if (!task.IsClassification)
+        {
+            foreach (var (name, value) in task.Loss.Metrics(predictions, labels)) metrics[$"{prefix}_{name}"] = value;
+            return;
+        }
+        metrics[$"{prefix}_accuracy"] = TabularAuto.Score(task, predictions, labels);
         if (task.Kind != TaskKind.Binary) return;
         var (precision, recall) = DecisionThreshold.PrecisionRecallAt(predictions, labels, task.Threshold);
         metrics[$"{prefix}_precision"] = precision;

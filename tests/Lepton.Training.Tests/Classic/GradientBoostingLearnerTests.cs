@@ -50,6 +50,49 @@ public sealed class GradientBoostingLearnerTests : IDisposable
     }
 
     [Fact]
+    public void Poisson_FitsCountsBetterThanSquaredError_ThroughALogLink()
+    {
+        var (x, y) = TableData.Counts(2000);
+        var (test, testY) = TableData.Counts(1000, seed: 2);
+        var poissonTask = TabularTask.Regression() with { Loss = RegressionLoss.Poisson };
+        var poisson = GradientBoostingLearner.Fit(x, y, poissonTask, Options);
+        Assert.Contains("objective=poisson", poisson.ModelText, StringComparison.Ordinal);
+        Assert.Equal("poisson", poisson.Metric);
+        var predicted = poisson.Predict(test);
+        Assert.All(predicted, p => Assert.True(p > 0));
+        // Against the true means (the least deviance any model can expect) and the overall mean (a model that learnt nothing).
+        var truth = Enumerable.Range(0, test.Rows).Select(i => Math.Exp(1.5 * test.Row(i)[0] - 1.2 * test.Row(i)[1] + 0.3)).ToArray();
+        double deviance = RegressionLoss.Poisson.Score(predicted, testY), best = RegressionLoss.Poisson.Score(truth, testY);
+        double none = RegressionLoss.Poisson.Score(Enumerable.Repeat((double)y.Average(), test.Rows).ToArray(), testY);
+        Assert.True(deviance < 1.1 * best && deviance < 0.5 * none, $"Poisson deviance {deviance}; true means {best}, overall mean {none}");
+
+        // Served: the count itself, and contributions that add up to its log.
+        var dir = Path.Combine(_root, "poisson");
+        poisson.Save(dir);
+        using var predictor = (LightGbmPredictor)PredictorLoader.Default.Load(dir);
+        Assert.Equal("poisson", predictor.Signature.Task!.Loss);
+        var served = predictor.Predict(new Lepton.Runtime.TensorSet(Lepton.Engine.Tensor.FromArray(test.Values, test.Rows, test.Columns)))[0].ToArray();
+        for (int i = 0; i < 50; i++) Assert.Equal(predicted[i], served[i], 4);
+        var c = poisson.Contributions(test);
+        for (int i = 0; i < 50; i++) Assert.Equal(Math.Log(predicted[i]), c.Total(i, 0), 6);
+        // LightGBM elsewhere reads the same objective from the model text.
+        using var booster = LightGbmBooster.FromFile(Path.Combine(dir, LightGbmModelFolder.ModelTextFile));
+        Assert.Equal(predicted[3], booster.Predict(test.Row(3), 1)[0], 9);
+    }
+
+    [Theory]
+    [InlineData(0.9)]
+    [InlineData(0.2)]
+    public void Quantile_PredictsAValueTheTargetStaysUnderAboutQOfTheTime(double q)
+    {
+        var (x, y) = TableData.Noisy(2000);
+        var (test, testY) = TableData.Noisy(1000, seed: 2);
+        var model = GradientBoostingLearner.Fit(x, y, TabularTask.Regression() with { Loss = RegressionLoss.Quantile(q) }, Options);
+        Assert.Equal("quantile", model.Metric);
+        Assert.InRange(RegressionLoss.Coverage(model.Predict(test), testY), q - 0.06, q + 0.06);
+    }
+
+    [Fact]
     public void SameSeedAndThreads_GiveTheSameModelText_BitForBit()
     {
         var (x, y) = TableData.ThreeClasses();

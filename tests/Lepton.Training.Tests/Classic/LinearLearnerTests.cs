@@ -29,6 +29,9 @@ public sealed class LinearLearnerTests : IDisposable
     [InlineData("ridge")]
     [InlineData("lasso")]
     [InlineData("svm_binary")]
+    [InlineData("poisson")]
+    [InlineData("gamma")]
+    [InlineData("tweedie")]
     public void Fit_MatchesTheReference(string name)
     {
         var (c, x, y, task, options) = Case(name);
@@ -125,6 +128,71 @@ public sealed class LinearLearnerTests : IDisposable
         Assert.Equal(parallel, again);
     }
 
+    [Theory]
+    [InlineData("poisson")]
+    [InlineData("gamma")]
+    [InlineData("tweedie=1.3")]
+    public void DevianceObjective_GradientMatchesFiniteDifferences(string lossName)
+    {
+        var rng = new Random(6);
+        int n = 12, f = 3;
+        var z = Enumerable.Range(0, n * f).Select(_ => rng.NextDouble() * 2 - 1).ToArray();
+        var y = Enumerable.Range(0, n).Select(i => (float)(rng.NextDouble() * 4 + (lossName == "gamma" ? 0.1 : 0))).ToArray();
+        var objective = new LinearObjective(z, y, n, f, 1, LinearLoss.Deviance, l2: 0.3, multinomial: false, regression: RegressionLoss.Parse(lossName));
+        var theta = Enumerable.Range(0, objective.Parameters).Select(_ => rng.NextDouble() - 0.5).ToArray();
+        var g = new double[theta.Length];
+        objective.Evaluate(theta, g);
+        var scratch = new double[theta.Length];
+        const double h = 1e-6;
+        for (int t = 0; t < theta.Length; t++)
+        {
+            var plus = (double[])theta.Clone();
+            var minus = (double[])theta.Clone();
+            plus[t] += h;
+            minus[t] -= h;
+            double numeric = (objective.Evaluate(plus, scratch) - objective.Evaluate(minus, scratch)) / (2 * h);
+            Assert.True(Math.Abs(numeric - g[t]) <= 1e-6 * Math.Max(1, Math.Abs(g[t])), $"{lossName} θ[{t}]: analytic {g[t]}, numeric {numeric}");
+        }
+    }
+
+    [Fact]
+    public void PoissonModel_SavesWithExp_ServesTheCount_AndExplainsTheLogOfIt()
+    {
+        var (_, x, y, task, options) = Case("poisson");
+        var model = LinearLearner.Fit(x, y, task, options);
+        Assert.Equal("poisson_regression", model.Learner);
+        var dir = Path.Combine(_root, "poisson");
+        model.Save(dir);
+        Assert.Contains("\"loss\": \"poisson\"", File.ReadAllText(Path.Combine(dir, "model.json")), StringComparison.Ordinal);
+
+        using var predictor = PredictorLoader.Default.Load(dir);
+        Assert.True(predictor.Signature.Task!.LogLink);
+        var served = predictor.Predict(Tensor.FromArray(x.Values, x.Rows, x.Columns))[0].ToArray();
+        var predicted = model.Predict(x);
+        Assert.All(predicted, p => Assert.True(p > 0));
+        Fixture.AssertClose(predicted, [.. served.Select(v => (double)v)], 1e-5, 1e-4, "served counts");
+        // Contributions add up to the raw score, the log of the count.
+        var c = model.Contributions(x);
+        for (int i = 0; i < x.Rows; i++) Assert.Equal(Math.Log(predicted[i]), c.Total(i, 0), 5);
+        var fromFolder = Lepton.Runtime.Tables.LinearContributions.TryLoad(dir)!.Contributions(x);
+        Assert.Equal(c.Total(7, 0), fromFolder.Total(7, 0), 4);
+
+        var back = LinearModel.Load(dir);
+        Assert.Equal(RegressionLoss.Poisson, back.Task.Loss);
+        Assert.Equal(LinearLoss.Deviance, back.Loss);
+        Fixture.AssertClose(predicted, back.Predict(x), 1e-5, 1e-5, "reloaded");
+    }
+
+    [Theory]
+    [InlineData("absolute")]
+    [InlineData("quantile=0.9")]
+    public void CornerLosses_AreRefused_NamingTheLearnersThatFitThem(string loss)
+    {
+        var (x, y) = TableData.Regression(30);
+        var e = Assert.Throws<ArgumentException>(() => LinearLearner.Fit(x, y, TabularTask.Regression() with { Loss = RegressionLoss.Parse(loss) }));
+        Assert.Contains("needs --model gbdt, random-forest or mlp", e.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Lbfgs_Rosenbrock_ReachesTheMinimum()
     {
@@ -219,13 +287,16 @@ public sealed class LinearLearnerTests : IDisposable
         var x = new FeatureMatrix(Fixture.Floats(c.GetProperty("x")), n, [.. Enumerable.Range(0, f).Select(j => $"x{j}")]);
         var y = Fixture.Floats(c.GetProperty("y"));
         int classes = c.GetProperty("classes").GetInt32();
+        string lossName = c.GetProperty("loss").GetString()!;
         var task = classes == 0 ? TabularTask.Regression() : TabularTask.Classification([.. Enumerable.Range(0, classes).Select(k => $"c{k}")]);
-        var loss = c.GetProperty("loss").GetString() switch
+        var loss = lossName switch
         {
             "logistic" => LinearLoss.Logistic,
             "squared_hinge" => LinearLoss.SquaredHinge,
-            _ => LinearLoss.SquaredError,
+            "squared_error" => LinearLoss.SquaredError,
+            _ => LinearLoss.Deviance,
         };
+        if (loss == LinearLoss.Deviance) task = task with { Loss = RegressionLoss.Parse(lossName) };
         var options = new LinearOptions { Loss = loss, L2 = c.GetProperty("l2").GetDouble(), L1 = c.GetProperty("l1").GetDouble() };
         return (c, x, y, task, options);
     }

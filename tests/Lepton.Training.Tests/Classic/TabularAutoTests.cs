@@ -62,6 +62,25 @@ public sealed class TabularAutoTests
         Assert.Equal("rmse", result.Scores[0].Metric);
     }
 
+    [Theory]
+    [InlineData("squared", "ridge,gbdt,random_forest,mlp", "rmse")]
+    [InlineData("poisson", "poisson_regression,gbdt,random_forest", "poisson_deviance")]
+    [InlineData("tweedie=1.2", "tweedie_regression,gbdt,random_forest", "tweedie_deviance")]
+    [InlineData("quantile=0.8", "gbdt,random_forest,mlp", "pinball_loss")]
+    [InlineData("absolute", "gbdt,random_forest,mlp", "mae")]
+    public void ARegressionLoss_PicksTheCandidatesThatFitIt_AndRanksByItsMetric(string loss, string names, string metric)
+    {
+        var task = TabularTask.Regression() with { Loss = RegressionLoss.Parse(loss) };
+        var candidates = TabularCandidate.Defaults(task, numThreads: 2);
+        Assert.Equal(names, string.Join(",", candidates.Select(c => c.Name)));
+        var (x, y) = TableData.Counts(300);
+        var result = TabularAuto.Run(x, y, task, new TabularAutoOptions(Folds: 3), [.. candidates.Take(2)]);
+        Assert.All(result.Scores, s => Assert.Equal(metric, s.Metric));
+        Assert.Equal(task.Loss, result.Model.Task.Loss);
+        var best = result.Scores.MinBy(s => s.Mean)!;
+        Assert.Equal(best.Name, result.Best);
+    }
+
     [Fact]
     public void SpentBudget_SkipsLaterCandidates_ButTheFirstCompletes()
     {

@@ -55,6 +55,23 @@ public sealed class TabularMlpTests : IDisposable
     }
 
     [Fact]
+    public void Fit_QuantileLoss_PredictsAnUpperBand_AndALogLinkIsRefused()
+    {
+        var (x, y) = TableData.Noisy(800);
+        var (testX, testY) = TableData.Noisy(400, seed: 2);
+        var task = TabularTask.Regression() with { Loss = RegressionLoss.Quantile(0.9) };
+        var model = TabularMlp.Fit(x, y, task, Quick);
+        double coverage = RegressionLoss.Coverage(model.Predict(testX), testY);
+        Assert.InRange(coverage, 0.82, 0.97);
+        // Squared error aims at the mean: about half the targets lie under it.
+        double meanCoverage = RegressionLoss.Coverage(TabularMlp.Fit(x, y, TabularTask.Regression(), Quick).Predict(testX), testY);
+        Assert.InRange(meanCoverage, 0.35, 0.65);
+
+        var e = Assert.Throws<ArgumentException>(() => TabularMlp.Fit(x, y, TabularTask.Regression() with { Loss = RegressionLoss.Poisson }, Quick));
+        Assert.Contains("needs --model gbdt, random-forest or linear", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Fit_SameSeed_SameModel_AnotherSeed_AnotherModel()
     {
         var (x, y) = TableData.ThreeClasses(300);

@@ -168,6 +168,12 @@ public static class LoopCommand
                 .AddColumns("", $"champion v{e.ChampionVersion}", $"challenger v{e.ChallengerVersion}", "change");
             if (e.ChampionBaseTest.IsRegression)
             {
+                // The loss's own metric (a deviance, the pinball loss) is what the loop judged; RMSE always shows beside it.
+                if (e.ChampionBaseTest.LossMetric is { } metric)
+                {
+                    Row(t, $"feedback holdout {metric}", e.ChampionHoldout?.LossValue, e.ChallengerHoldout?.LossValue, Data.NumberText.Readable);
+                    Row(t, $"base test {metric}", e.ChampionBaseTest.LossValue, e.ChallengerBaseTest.LossValue, Data.NumberText.Readable);
+                }
                 Row(t, "feedback holdout RMSE", e.ChampionHoldout?.Rmse, e.ChallengerHoldout?.Rmse, Data.NumberText.Readable);
                 Row(t, "base test RMSE", e.ChampionBaseTest.Rmse, e.ChallengerBaseTest.Rmse, Data.NumberText.Readable);
             }

@@ -22,4 +22,7 @@ public sealed record TuneRequest(ImageClassifierRecipe Base, SearchSpace Space, 
     /// rule chooses on the validation split, and trials are compared by the rule's objective there instead of accuracy.
     /// </summary>
     public string? Threshold { get; init; }
+
+    /// <summary>A number table's loss for every trial (<c>poisson</c>, <c>quantile=0.9</c>): trials are compared by its metric on the validation split.</summary>
+    public string? Loss { get; init; }
 }

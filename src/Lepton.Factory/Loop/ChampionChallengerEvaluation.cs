@@ -16,6 +16,19 @@ public sealed record SetScore(double Accuracy, int Count, IReadOnlyList<ClassRec
 
     public double? Mae { get; init; }
 
+    /// <summary>A regressor trained with a loss other than squared error: that loss's metric (<c>Poisson deviance</c>) on this set.</summary>
+    public string? LossMetric { get; init; }
+
+    public double? LossValue { get; init; }
+
+    /// <summary>The error a regressor is judged by (lower is better): its loss's metric, else RMSE.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public double? Error => LossValue ?? Rmse;
+
+    /// <summary>The name of <see cref="Error"/>: <c>RMSE</c>, <c>Poisson deviance</c>, <c>pinball loss (q = 0.9)</c>.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public string ErrorName => LossMetric ?? "RMSE";
+
     /// <summary>True for a regressor's score (errors, not accuracy).</summary>
     [System.Text.Json.Serialization.JsonIgnore]
     public bool IsRegression => Rmse is not null;
@@ -24,9 +37,9 @@ public sealed record SetScore(double Accuracy, int Count, IReadOnlyList<ClassRec
     public static SetScore Regression(double squaredErrors, double absoluteErrors, int count) =>
         new(double.NaN, count, []) { Rmse = count == 0 ? double.NaN : Math.Sqrt(squaredErrors / count), Mae = count == 0 ? double.NaN : absoluteErrors / count };
 
-    /// <summary>"accuracy 0.912" or "RMSE 20,100"; "-" for no set.</summary>
+    /// <summary>"accuracy 0.912", "RMSE 20,100" or "Poisson deviance 1.02"; "-" for no set.</summary>
     public static string Headline(SetScore? score) => score is null ? "- (no holdout)"
-        : score.IsRegression ? $"RMSE {NumberText.Readable(score.Rmse!.Value)}" : $"accuracy {score.Accuracy.ToString("F3", System.Globalization.CultureInfo.InvariantCulture)}";
+        : score.IsRegression ? $"{score.ErrorName} {NumberText.Readable(score.Error!.Value)}" : $"accuracy {score.Accuracy.ToString("F3", System.Globalization.CultureInfo.InvariantCulture)}";
 
     public static SetScore From(ClassificationReport report) =>
         new(report.Accuracy, report.Count, report.Classes.Select(c => new ClassRecall(c.Name, c.Recall, c.Support)).ToList());

@@ -38,7 +38,7 @@ public sealed partial class ClosedLoop
             new { dataset = dataset.DatasetRef, base_dataset = baseRef, counts }, ct);
 
         log.Step = "train";
-        var challenger = await Tables.TableChallenger.TrainAsync(registry, policy, dataset, feedback.Train.Count, actor, ct, spec.Metadata);
+        var challenger = await Tables.TableChallenger.TrainAsync(registry, policy, dataset, feedback.Train.Count, actor, ct, spec.Metadata, spec.Task.Loss);
         int challengerVersion = challenger.Version.Version;
         await log.AddAsync("train", "trained", challengerVersion,
             $"Challenger {policy.Model}@{challengerVersion} trained (gbdt on {challenger.TrainExamples} rows) in run {challenger.RunId}",

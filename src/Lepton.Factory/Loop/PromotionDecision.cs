@@ -58,28 +58,29 @@ public static class PromotionDecision
             $"feedback holdout accuracy {F(chall)} vs {F(champ)} ({Signed(gain)} {(pass ? ">=" : "<")} margin {F(policy.Margin)}, {e.ChallengerHoldout.Count} examples)");
     }
 
-    // A regressor: the challenger's feedback-holdout RMSE must be lower than the champion's by the margin, as a share of the champion's.
+    // A regressor: the challenger's feedback-holdout error (RMSE, or its loss's metric) must be lower than the champion's by the
+    // margin, as a share of the champion's.
     private static GateCheck ErrorMarginCheck(LoopPolicy policy, EvaluationComparison e)
     {
-        if (e.ChampionHoldout?.Rmse is not { } champ || e.ChallengerHoldout?.Rmse is not { } chall || e.ChallengerHoldout.Count == 0)
+        if (e.ChampionHoldout?.Error is not { } champ || e.ChallengerHoldout?.Error is not { } chall || e.ChallengerHoldout.Count == 0)
             return new GateCheck("margin", false, "no feedback holdout to compare on (collect more labelled feedback)");
         double gain = champ > 0 ? (champ - chall) / champ : chall < champ ? 1 : 0;
         bool pass = gain >= policy.Margin - Tolerance;
         return new GateCheck("margin", pass,
-            $"feedback holdout RMSE {N(chall)} vs {N(champ)} (change {Pct(-gain)}, needs {Pct(-policy.Margin)} or less; {e.ChallengerHoldout.Count} examples)");
+            $"feedback holdout {e.ChallengerHoldout.ErrorName} {N(chall)} vs {N(champ)} (change {Pct(-gain)}, needs {Pct(-policy.Margin)} or less; {e.ChallengerHoldout.Count} examples)");
     }
 
-    // A regressor's counterpart of the recall check: the challenger's RMSE on a set may rise by at most MaxClassRecallDrop of the champion's.
+    // A regressor's counterpart of the recall check: the challenger's error on a set may rise by at most MaxClassRecallDrop of the champion's.
     private static GateCheck ErrorRiseCheck(LoopPolicy policy, string set, SetScore? champion, SetScore? challenger)
     {
         string name = $"error_rise:{set}";
-        if (champion?.Rmse is not { } champ || challenger?.Rmse is not { } chall || challenger.Count == 0)
+        if (champion?.Error is not { } champ || challenger?.Error is not { } chall || challenger.Count == 0)
             return new GateCheck(name, true, $"no {set} set, so no error check there");
         double rise = champ > 0 ? (chall - champ) / champ : chall > champ ? 1 : 0;
         bool pass = rise <= policy.MaxClassRecallDrop + Tolerance;
         return new GateCheck(name, pass, pass
-            ? $"{set} RMSE {N(chall)} vs {N(champ)} ({Pct(rise)}, within the allowed rise of {Pct(policy.MaxClassRecallDrop)})"
-            : $"{set} RMSE rose {Pct(rise)} ({N(champ)} -> {N(chall)}) > allowed {Pct(policy.MaxClassRecallDrop)}");
+            ? $"{set} {challenger.ErrorName} {N(chall)} vs {N(champ)} ({Pct(rise)}, within the allowed rise of {Pct(policy.MaxClassRecallDrop)})"
+            : $"{set} {challenger.ErrorName} rose {Pct(rise)} ({N(champ)} -> {N(chall)}) > allowed {Pct(policy.MaxClassRecallDrop)}");
     }
 
     private static string N(double v) => Lepton.Data.NumberText.Readable(v);

@@ -44,7 +44,7 @@ public static class ModelCardBuilder
         var weakest = classes.OrderBy(c => double.IsNaN(c.F1) ? double.MaxValue : c.F1).Take(options.Weakest).ToList();
         var derivation = await DerivationAsync(registry, metadata, version.Model + "@" + version.Version, ct);
         string task = signature.IsClassifier ? $"classification into {signature.ClassNames.Count} classes"
-            : signature.Task is { } t ? TaskSpec.NameOf(t.Kind) + BinaryDecision(t, signature.ClassNames, metadata) : signature.Kind.ToString();
+            : signature.Task is { } t ? TaskSpec.NameOf(t.Kind) + BinaryDecision(t, signature.ClassNames, metadata) + RegressionEstimate(t) : signature.Kind.ToString();
         string inputs = DescribeInputs(resolved.Folder, signature);
         string purpose = options.Purpose ?? Text(metadata, "description") ?? DefaultPurpose(signature, inputs, lineage.TrainedOn);
         var card = new ModelCard(version.Model, version.Version, kind, task, purpose, inputs, signature.ClassNames, version.ArchitectureSummary,
@@ -61,6 +61,10 @@ public static class ModelCardBuilder
         string weights = metadata?["class_weight"]?.GetValue<string>() is { } w and not "none" ? $"; rows weighed by class ({w})" : "";
         return string.Create(CultureInfo.InvariantCulture, $": '{classes[1]}' from a probability of {task.Threshold:0.####}{how}{weights}");
     }
+
+    // A regressor trained with another loss than squared error says what its number estimates (a median, a quantile, a count's mean).
+    private static string RegressionEstimate(TaskSpec task) =>
+        task is { Kind: TaskKind.Regression, Loss: { } loss } ? $": {Training.Classic.RegressionLoss.Parse(loss).Estimates}, trained with the {loss} loss" : "";
 
     private static string DefaultPurpose(PredictorSignature signature, string inputs, string? data) =>
         (signature.IsClassifier

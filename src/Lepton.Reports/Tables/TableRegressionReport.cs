@@ -66,6 +66,9 @@ public sealed class TableRegressionReport
 
     public ReportOptions Options { get; }
 
+    /// <summary>The loss the model was trained with (model.json's task.loss; squared error when it names none).</summary>
+    public Training.Classic.RegressionLoss Loss { get; private init; } = Training.Classic.RegressionLoss.Squared;
+
     /// <summary>Scores <paramref name="predictor"/> on the rows of <paramref name="table"/> whose numeric label is present.</summary>
     public static TableRegressionReport Build(string model, string data, string split, IPredictor predictor, TableInputEncoder encoder, Table table,
         string labelColumn, ReportLineage lineage, ReportOptions? options = null, CancellationToken ct = default)
@@ -80,7 +83,8 @@ public sealed class TableRegressionReport
         var intervals = RegressionStatistics.Intervals(predicted, labels, options.BootstrapResamples, options.Seed, options.Level);
         var worst = Enumerable.Range(0, labels.Length).OrderByDescending(i => Math.Abs(predicted[i] - labels[i])).ThenBy(i => i).Take(options.Mistakes).ToList();
         var importance = TableEvaluationReport.Build(model, data, split, predictor, encoder, rows, labelColumn, seed: (int)options.Seed, ct: ct);
-        return new TableRegressionReport(model, data, split, rows, labels, predicted, metrics, intervals, worst, importance, lineage, options);
+        var loss = predictor.Signature.Task?.Loss is { } text ? Training.Classic.RegressionLoss.Parse(text) : Training.Classic.RegressionLoss.Squared;
+        return new TableRegressionReport(model, data, split, rows, labels, predicted, metrics, intervals, worst, importance, lineage, options) { Loss = loss };
     }
 
     /// <summary>A regressor's value for every row of <paramref name="rows"/>, encoded by its own encoders as the server does.</summary>
@@ -120,6 +124,9 @@ public sealed class TableRegressionReport
         o["mae"] = Metrics.Mae;
         o["r2"] = Metrics.R2;
         o["count"] = Metrics.Count;
+        o["loss"] = Loss.ToString();
+        if (LossMetrics() is { } extra)
+            foreach (var (key, _, value) in extra) o[key] = value;
         o["intervals"] = new JsonObject(Intervals.Select(p => KeyValuePair.Create(p.Key, (JsonNode?)new JsonObject { ["estimate"] = p.Value.Estimate, ["low"] = p.Value.Low, ["high"] = p.Value.High })));
         o["worst_rows"] = new JsonArray([.. Worst.Select(i => (JsonNode)new JsonObject
         {
@@ -128,12 +135,29 @@ public sealed class TableRegressionReport
         return o;
     }
 
+    /// <summary>
+    /// The loss's own metric (a deviance, the pinball loss) and, for a quantile, the share of rows at or under the prediction;
+    /// null for squared and absolute error (RMSE and MAE already show).
+    /// </summary>
+    public (string Key, string Label, double Value)[]? LossMetrics()
+    {
+        if (Loss.Kind is Training.Classic.RegressionLossKind.Squared or Training.Classic.RegressionLossKind.Absolute) return null;
+        var labels = Labels.Select(v => (float)v).ToArray();
+        (string, string, double) own = (Loss.Metric, Loss.MetricTitle, Loss.Score(Predicted, labels));
+        return Loss.Kind == Training.Classic.RegressionLossKind.Quantile
+            ? [own, ("coverage", $"coverage (rows at or under the prediction; {Loss.Parameter.ToString("0.###", CultureInfo.InvariantCulture)} expected)", Training.Classic.RegressionLoss.Coverage(Predicted, labels))]
+            : [own];
+    }
+
     public string Html()
     {
         var html = Begin($"Evaluation of {Model} on {Data}");
         html.Append("<p>").Append(Count(Metrics.Count)).Append(" rows of the ").Append(E(Split)).Append(" split with a label. Intervals: ")
             .Append((Options.Level * 100).ToString("0", CultureInfo.InvariantCulture)).Append("% bootstrap, ").Append(Count(Options.BootstrapResamples))
             .Append(" draws, seed ").Append(Options.Seed).Append(".</p>");
+        if (Loss.Kind != Training.Classic.RegressionLossKind.Squared)
+            html.Append("<p data-loss=\"").Append(E(Loss.ToString())).Append("\">Trained with the ").Append(E(Loss.ToString())).Append(" loss: a prediction is ")
+                .Append(E(Loss.Estimates)).Append(", judged by its ").Append(E(Loss.MetricTitle)).Append(".</p>");
         html.Append("<nav><a href=\"#headline\">headline</a><a href=\"#residuals\">residuals</a><a href=\"#importance\">importance</a><a href=\"#training\">training</a><a href=\"#lineage\">lineage</a><a href=\"#errors\">worst rows</a></nav>");
         html.Append("<section id=\"headline\"><h2>Headline metrics</h2><table class=\"headline\"><tr><th>metric</th><th>value</th><th>")
             .Append((Options.Level * 100).ToString("0", CultureInfo.InvariantCulture)).Append("% interval</th></tr>");
@@ -145,6 +169,9 @@ public sealed class TableRegressionReport
             IntervalCell(html, interval);
             html.Append("</tr>");
         }
+        foreach (var (key, label, value) in LossMetrics() ?? [])
+            html.Append("<tr class=\"metric\" data-metric=\"").Append(key).Append("\" data-value=\"").Append(X(value)).Append("\"><td>").Append(E(label))
+                .Append("</td><td>").Append(NumberText.Readable(value)).Append("</td><td></td></tr>");
         html.Append("<tr data-metric=\"count\" data-value=\"").Append(Metrics.Count).Append("\"><td>rows</td><td>").Append(Count(Metrics.Count)).Append("</td><td></td></tr></table></section>");
 
         html.Append("<section id=\"residuals\"><h2>Residuals</h2><p class=\"muted\">Each row's residual (predicted − true) against its prediction: a good fit scatters evenly around 0.</p>");

@@ -74,6 +74,8 @@ public sealed class TableRecipeTests : IDisposable
         var rare = Parse("name: a\ndata:\n  source: table\n  path: customers.csv\n  label_column: churn\ntraining:\n  class_weight: balanced\n  threshold: precision=0.8\n", dir);
         var rareRecipe = rare.Training.Table!.ToTabularRecipe("churn@2", rare.Model.Reference, 0);
         Assert.Equal(("balanced", "precision=0.8"), (rareRecipe.ClassWeight, rareRecipe.Threshold));
+        var counts = Parse("name: a\ndata:\n  source: table\n  path: customers.csv\n  label_column: churn\ntraining:\n  loss: poisson\n", dir);
+        Assert.Equal("poisson", counts.Training.Table!.ToTabularRecipe("sales@2", counts.Model.Reference, 0).Loss);
         // Stratified by default for a classification label, time-ordered when a time column is named.
         Assert.True(t.ToSplitOptions(TableTask.Classification, 0).Stratify);
         Assert.False((t with { TimeColumn = "signup" }).ToSplitOptions(TableTask.Classification, 0).Stratify);
@@ -105,6 +107,8 @@ public sealed class TableRecipeTests : IDisposable
     [InlineData("training:\n  threshold: f1\n", "'training.threshold' applies to table recipes")]
     [InlineData("data:\n  source: table\n  path: customers.csv\n  label_column: churn\ntraining:\n  threshold: best\n", "'training.threshold': threshold best: give a probability")]
     [InlineData("data:\n  source: table\n  path: customers.csv\n  label_column: churn\ntraining:\n  class_weight: heavy\n", "'training.class_weight': class_weight heavy: give none, balanced")]
+    [InlineData("data:\n  source: table\n  path: customers.csv\n  label_column: churn\ntraining:\n  loss: poison\n", "'training.loss': 'poison' is not a regression loss; use squared, absolute")]
+    [InlineData("training:\n  loss: poisson\n", "'training.loss' applies to table recipes")]
     [InlineData("data:\n  source: table\n  path: customers.csv\n  label_column: churn\ntune:\n  space: space.yaml\n", "set data.validation")]
     [InlineData("data:\n  source: table\n  path: customers.csv\n  label_column: churn\n  validation: 0.2\ntune:\n  space: space.yaml\n  min_epochs: 2\n", "'tune.min_epochs' halves a network's epochs")]
     [InlineData("data:\n  source: table\n  path: customers.csv\n  label_column: churn\n  validation: 0.2\nmodel:\n  preset: mlp\ntune:\n  space: space.yaml\n", "searches gbdt's parameters")]

@@ -10,7 +10,7 @@ namespace Lepton.Compression.Tuning.Objectives;
 /// <summary>
 /// A trial that trains gradient-boosted trees on a table data set version through <see cref="TrackedTabularTraining"/> (a
 /// registry run and a model folder per trial) with the trial's tree parameters, and reports its score on the version's own
-/// validation split once (accuracy, or minus the RMSE for regression, so higher is better; with a threshold rule, the rule's
+/// validation split once (accuracy, or minus the regression loss's metric, RMSE unless told, so higher is better; with a threshold rule, the rule's
 /// objective: F1, or recall at the precision asked, or precision at the recall asked): trees get no epochs to halve.
 /// </summary>
 public sealed class TableTrialObjective : ITrialObjective
@@ -74,7 +74,7 @@ public sealed class TableTrialObjective : ITrialObjective
         var choice = tracked.Outcome.Model.ThresholdChoice;
         double score = rule is not null && m.TryGetValue("validation_" + rule.Objective, out double objective) ? objective - (choice is { Met: false } ? 1 : 0)
             : m.TryGetValue("validation_accuracy", out double a) ? a
-            : m.TryGetValue("validation_rmse", out double r) ? -r
+            : m.TryGetValue("validation_" + _base.RegressionLoss.Metric, out double r) ? -r
             : throw new InvalidOperationException(
                 $"--data {_base.Data} has no validation split to choose trials on; split it first: lepton data split {_base.Data} --validation 0.2 --test 0.2.");
         trial.Report(1, score);

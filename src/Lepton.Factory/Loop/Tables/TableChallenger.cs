@@ -7,19 +7,20 @@ namespace Lepton.Factory.Loop.Tables;
 /// <summary>
 /// Trains a table challenger on the loop's table data set version: a gradient-boosted tree model (LightGBM, the policy's seed, one
 /// thread so the run repeats), with fresh encoders fitted on the new train split, recorded as a run and registered as a new version.
-/// It keeps the champion's class weights and its threshold rule (a rule is chosen again, on out-of-fold predictions of the new
-/// training rows, so the feedback held out to judge the two stays unseen).
+/// It keeps the champion's class weights, its threshold rule (a rule is chosen again, on out-of-fold predictions of the new
+/// training rows, so the feedback held out to judge the two stays unseen) and a regressor's loss.
 /// </summary>
 public static class TableChallenger
 {
     public static async Task<ChallengerResult> TrainAsync(ModelRegistry registry, LoopPolicy policy, FeedbackDatasetVersion dataset, int feedbackExamples,
-        string actor, CancellationToken ct, System.Text.Json.Nodes.JsonObject? championMetadata = null)
+        string actor, CancellationToken ct, System.Text.Json.Nodes.JsonObject? championMetadata = null, string? championLoss = null)
     {
         var recipe = new TabularRecipe(dataset.DatasetRef, "gbdt", Seed: (int)policy.Seed, Threads: 1,
             ClassWeight: championMetadata?["class_weight"]?.GetValue<string>() is { } weights and not "none" ? weights : null,
             Threshold: Training.Classic.ThresholdChoice.FromJson(championMetadata?["decision_threshold"])?.Rule)
         {
             ThresholdOnFolds = true,
+            Loss = championLoss,
         };
         string dir = Path.Combine(Path.GetTempPath(), "lepton-table-challengers", Guid.NewGuid().ToString("N"));
         var clock = Stopwatch.StartNew();

@@ -50,7 +50,7 @@ public static class TableEvaluation
         var scores = predictor.Predict(new TensorSet(TableInputEncoder.ToTensor(features)))[0].Contiguous(); // (N, K) or (N, 1)
         var values = scores.DType == DType.Float32 ? scores.ToArray() : scores.To(DType.Float32).ToArray();
         int width = values.Length / rows.Count;
-        if (classes.Count < 2) return Errors(values, width, rows);
+        if (classes.Count < 2) return Errors(values, width, rows, predictor.Signature.Task?.Loss);
         // A yes/no model decides at its own threshold (model.json's task), as the server does.
         double threshold = predictor.Signature.Task is { Kind: Lepton.NN.Serialization.TaskKind.Binary } task ? task.Threshold : 0.5;
         int correct = 0;
@@ -70,21 +70,26 @@ public static class TableEvaluation
             [.. classes.Select((c, k) => new ClassRecall(c, support[k] == 0 ? 0 : (double)hits[k] / support[k], support[k]))]);
     }
 
-    // values: (N, 1) predicted targets of a regressor.
-    private static SetScore Errors(float[] values, int width, IReadOnlyList<(IReadOnlyDictionary<string, object?> Row, string Label)> rows)
+    // values: (N, 1) predicted targets of a regressor; loss: model.json's task.loss (null: squared error), whose metric the loop judges by.
+    private static SetScore Errors(float[] values, int width, IReadOnlyList<(IReadOnlyDictionary<string, object?> Row, string Label)> rows, string? loss)
     {
         if (width != 1) throw new InvalidDataException($"The table loop scores one regression target; this model predicts {width} values per row.");
         double squared = 0, absolute = 0;
-        int scored = 0;
+        var predicted = new List<double>();
+        var truths = new List<float>();
         for (int i = 0; i < rows.Count; i++)
         {
             if (!double.TryParse(rows[i].Label, NumberStyles.Float, CultureInfo.InvariantCulture, out double truth) || !double.IsFinite(truth)) continue;
             double error = values[i] - truth;
             squared += error * error;
             absolute += Math.Abs(error);
-            scored++;
+            predicted.Add(values[i]);
+            truths.Add((float)truth);
         }
-        return SetScore.Regression(squared, absolute, scored);
+        var score = SetScore.Regression(squared, absolute, truths.Count);
+        if (loss is null || truths.Count == 0) return score;
+        var regression = Training.Classic.RegressionLoss.Parse(loss);
+        return score with { LossMetric = regression.MetricTitle, LossValue = regression.Score([.. predicted], [.. truths]) };
     }
 
     private static int ArgMax(ReadOnlySpan<float> v)

@@ -27,6 +27,7 @@ internal static class TabularOutcomeView
                 metrics = o.TestMetrics,
                 threshold = o.Model.ThresholdChoice is { } t ? t.ToJson() : null,
                 class_weight = recipe.ClassWeights.ToString(),
+                loss = o.Model.Task.IsClassification ? null : o.Model.Task.Loss.ToString(),
                 seconds = o.Elapsed.TotalSeconds,
                 candidates = o.Candidates.Select(c => new
                 {

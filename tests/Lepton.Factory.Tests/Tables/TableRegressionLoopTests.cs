@@ -13,7 +13,8 @@ namespace Lepton.Factory.Tests.Tables;
 /// <summary>
 /// The loop on a table regressor: a gbdt champion learned prices of homes of 20 to 100 m² (a tree predicts no further than the
 /// largest it saw); a new market sells homes of 110 to 200 m². The logged rows with their true prices (numbers) become a table data set version with the base rows, a
-/// tree challenger is trained, both are scored by RMSE on the base test rows and the feedback holdout, and the gate promotes it.
+/// tree challenger is trained with the champion's loss, both are scored by that loss's metric (RMSE for squared error) on the base
+/// test rows and the feedback holdout, and the gate promotes it.
 /// </summary>
 public sealed class TableRegressionLoopTests : IAsyncLifetime
 {
@@ -38,13 +39,16 @@ public sealed class TableRegressionLoopTests : IAsyncLifetime
         }
     }
 
-    [Fact]
-    public async Task LargerHomesOfANewMarket_TrainAChallengerThatIsPromotedOnLowerHoldoutRmse()
+    [Theory]
+    [InlineData(null, "feedback holdout RMSE")]
+    [InlineData("gamma", "feedback holdout gamma deviance")]
+    [InlineData("quantile=0.8", "feedback holdout pinball loss (q = 0.8)")]
+    public async Task LargerHomesOfANewMarket_TrainAChallengerThatIsPromotedOnALowerHoldoutError(string? loss, string judged)
     {
         string csv = Path.Combine(_temp.Root, "prices.csv");
         await File.WriteAllLinesAsync(csv, ["size,district,price", .. Rows(600, 1, 20, 100).Select(r => string.Create(CultureInfo.InvariantCulture, $"{r.Size},{r.District},{r.Price}"))]);
         var import = await TableDatasets.ImportAsync(Registry.Store, Registry.Artifacts, csv, "prices", new TableImportOptions("price", Data.Tables.Schema.TableTask.Regression), "test");
-        var champion = await TrackedTabularTraining.RunAsync(new TabularRecipe($"prices@{import.Version.Version}", "gbdt", Seed: 1, Threads: 1),
+        var champion = await TrackedTabularTraining.RunAsync(new TabularRecipe($"prices@{import.Version.Version}", "gbdt", Seed: 1, Threads: 1) { Loss = loss },
             Path.Combine(_temp.Root, "model"), Registry, "prices", "test");
         await Registry.PromoteAsync("prices", champion.Registered!.Version, "production", "test");
 
@@ -60,10 +64,12 @@ public sealed class TableRegressionLoopTests : IAsyncLifetime
         await Registry.Store.RecordFeedbackAsync(new FeedbackRecord("bad", "prices", "expensive", at.AddSeconds(500), "client"));
 
         // Trained over a wider range, the challenger's bins are coarser on the old homes: a base-test RMSE up to twice the
-        // champion's (about 1.5, the noise) is allowed here; the gate's own test holds the default 2% rise.
+        // champion's (about 1.5, the noise) is allowed here; a deviance grows as a squared relative error does, past that bound,
+        // so the gamma run checks the holdout alone. The gate's own test holds the default 2% rise.
         var policy = new LoopPolicy
         {
             Model = "prices", MinFeedback = 60, FeedbackHoldoutFraction = 0.3, CanaryWindow = TimeSpan.Zero, Margin = 0.2, MaxClassRecallDrop = 1.0, Seed = 1,
+            RecallCheckSets = loss == "gamma" ? RecallCheckSets.FeedbackHoldout : RecallCheckSets.Both,
             ReportFolder = Path.Combine(_temp.Root, "loop-reports"),
         };
         var outcome = await new ClosedLoop(Registry).RunOnceAsync(policy, "test", null, CancellationToken.None);
@@ -76,7 +82,11 @@ public sealed class TableRegressionLoopTests : IAsyncLifetime
         var data = await TableDatasets.LoadAsync(Registry.Store, Registry.Artifacts, DatasetReference.Parse(outcome.Dataset!.DatasetRef));
         Assert.Equal(600 + 200, data.Table.RowCount);
         Assert.Equal(e.ChallengerHoldout.Count, data.Splits!.RowsOf("validation").Length);
-        Assert.Contains("feedback holdout RMSE", outcome.Gate!.Reason);
+        // Judged by the loss the champion was trained with, which the challenger keeps.
+        Assert.Contains(judged, outcome.Gate!.Reason);
+        var challengerFolder = (await Registry.ResolveAsync($"prices@{outcome.ChallengerVersion}")).Folder;
+        Assert.Equal(loss, Lepton.NN.Serialization.ModelSpec.FromJson(File.ReadAllText(Path.Combine(challengerFolder, "model.json"))).Task.Loss);
+        if (loss is not null) Assert.NotNull(e.ChallengerHoldout.LossValue);
         // The decision links to the paired comparison of the two on the feedback holdout.
         Assert.NotNull(e.Report);
         string html = File.ReadAllText(e.Report);

@@ -50,6 +50,7 @@ public class LayerTests
         ["GELU"] = new(_ => new GELU(), [3, 4], [3, 4], 0),
         ["Sigmoid"] = new(_ => new Sigmoid(), [3, 4], [3, 4], 0),
         ["Tanh"] = new(_ => new Tanh(), [3, 4], [3, 4], 0),
+        ["Exp"] = new(_ => new Exp(), [3, 4], [3, 4], 0),
         ["Softmax"] = new(_ => new Softmax(1), [3, 4], [3, 4], 0),
         ["BatchNorm1d"] = new(_ => new BatchNorm1d(3), [5, 3], [5, 3], 6),
         ["BatchNorm1d_3d"] = new(_ => new BatchNorm1d(3), [4, 3, 2], [4, 3, 2], 6),

@@ -65,7 +65,7 @@ public sealed class EncoderSetTests
     public void Fit_Linear_ImputedStandardizedOneHotWithUnknownAndIndicators()
     {
         var set = EncoderSet.FitOnTrain(Train(), Schema(Train()), options: new EncoderOptions(EncoderMode.Linear, MissingIndicators: true, DateParts: [DatePart.Month]));
-        Assert.Equal(["x", "x:missing", "c=a", "c=b", "c=<unknown>", "c:missing", "b", "b:missing", "t.month", "t:missing"], set.FeatureNames);
+        Assert.Equal(["x", "x:missing", "c=a", "c=b", "c=<unknown>", "c:missing", "b", "b:missing", "t.month=3", "t.month=4", "t:missing"], set.FeatureNames);
         Assert.Empty(set.CategoricalFeatures);
         var x = (NumericEncoder)set.Encoders[0];
         Assert.Equal((2.5, 4.0), (x.Median, x.Mean));
@@ -77,6 +77,45 @@ public sealed class EncoderSetTests
         var unknown = set.Transform([new Dictionary<string, object?> { ["x"] = 4.0, ["c"] = "zzz", ["b"] = false, ["t"] = "2024-03-05" }]).Row(0).ToArray();
         Assert.Equal([0f, 0f, 1f, 0f], unknown[2..6]);
         Assert.Equal(0f, unknown[1]);
+    }
+
+    [Fact]
+    public void Linear_CyclicDateParts_AreIndicators_NumericPartsStandardized()
+    {
+        // Mondays to Sundays of two months: a weekly pattern needs a weight per day, not one slope over 0 (Sunday) .. 6.
+        var days = Enumerable.Range(0, 40).Select(i => (DateTime?)new DateTime(2024, 3, 4, 0, 0, 0, DateTimeKind.Utc).AddDays(i)).ToArray();
+        var table = new Table([new DateTimeColumn("t", days), new StringColumn("y", ColumnKind.Categorical, [.. days.Select((_, i) => i % 2 == 0 ? "p" : "q")])]);
+        var set = EncoderSet.FitOnTrain(table, Schema(table), options: new EncoderOptions(EncoderMode.Linear, DateParts: [DatePart.Year, DatePart.Month, DatePart.DayOfWeek]));
+        Assert.Equal(["t.year", "t.month=3", "t.month=4", .. Enumerable.Range(0, 7).Select(d => $"t.day_of_week={d}")], set.FeatureNames);
+        var monday = set.Transform([new Dictionary<string, object?> { ["t"] = "2024-04-08" }]).Row(0).ToArray();
+        Assert.Equal([0f, 1f, 0f, 1f, 0f, 0f, 0f, 0f, 0f], monday[1..]);
+        // A month training never saw sets no month indicator; a missing date takes the medians' values.
+        var june = set.Transform([new Dictionary<string, object?> { ["t"] = "2024-06-09" }]).Row(0).ToArray();
+        Assert.Equal([0f, 0f, 1f, 0f, 0f, 0f, 0f, 0f, 0f], june[1..]);
+        var missing = set.Transform([new Dictionary<string, object?> { ["t"] = null }]).Row(0).ToArray();
+        var encoder = (DateTimeEncoder)set.Encoders[0];
+        Assert.Equal(1f, missing[1 + encoder.Levels[DatePart.Month].ToList().IndexOf((int)encoder.Medians[1])]);
+        Assert.Equal(1f, missing[3 + (int)encoder.Medians[2]]);
+
+        // Saved and read back alike; trees keep the parts as numbers.
+        var back = EncoderSet.FromJson(set.ToJson());
+        Assert.Equal(set.FeatureNames, back.FeatureNames);
+        Assert.Equal(set.Transform(table).Values, back.Transform(table).Values);
+        Assert.Equal(["t.year", "t.month", "t.day_of_week"], EncoderSet.FitOnTrain(table, Schema(table),
+            options: new EncoderOptions(DateParts: [DatePart.Year, DatePart.Month, DatePart.DayOfWeek])).FeatureNames);
+    }
+
+    [Fact]
+    public void Linear_DateEncodersWrittenBeforeIndicators_StillReadAsStandardizedNumbers()
+    {
+        const string json = """
+            {"format": "lepton-encoders/1", "mode": "linear", "columns": [
+              {"column": "t", "kind": "datetime", "missing_indicator": false, "parts": ["month", "day_of_week"],
+               "median": [3, 2], "mean": [3.5, 3], "std": [0.5, 2]}]}
+            """;
+        var set = EncoderSet.FromJson(json);
+        Assert.Equal(["t.month", "t.day_of_week"], set.FeatureNames);
+        Assert.Equal([-1f, -1.5f], set.Transform([new Dictionary<string, object?> { ["t"] = "2024-03-03" }]).Row(0).ToArray());
     }
 
     [Fact]

@@ -49,6 +49,17 @@ public sealed partial class EncoderSet
                         Numbers(w, "median", d.Medians);
                         Numbers(w, "mean", d.Means);
                         Numbers(w, "std", d.Stds);
+                        if (d.Levels.Count > 0)
+                        {
+                            w.WriteStartObject("indicators");
+                            foreach (var (part, values) in d.Levels)
+                            {
+                                w.WriteStartArray(DateTimeEncoder.PartName(part));
+                                foreach (var v in values) w.WriteNumberValue(v);
+                                w.WriteEndArray();
+                            }
+                            w.WriteEndObject();
+                        }
                         break;
                     case TextEncoder t:
                         w.WriteStartArray("terms");
@@ -112,7 +123,7 @@ public sealed partial class EncoderSet
                             [.. Prop(c, "categories").EnumerateArray().Select(v => v.GetString() ?? throw new FormatException($"Column '{column}' has a null category."))]),
                         ColumnKind.DateTime => new DateTimeEncoder(column, mode, indicator,
                             [.. Prop(c, "parts").EnumerateArray().Select(v => DateTimeEncoder.ParsePart(v.GetString() ?? ""))],
-                            Doubles(c, "median"), Doubles(c, "mean"), Doubles(c, "std")),
+                            Doubles(c, "median"), Doubles(c, "mean"), Doubles(c, "std"), Indicators(c)),
                         ColumnKind.Text => new TextEncoder(column, mode, indicator,
                             [.. Prop(c, "terms").EnumerateArray().Select(v => v.GetString() ?? throw new FormatException($"Column '{column}' has a null term."))],
                             Doubles(c, "idf")),
@@ -153,6 +164,15 @@ public sealed partial class EncoderSet
 
     private static string Str(JsonElement e, string name) => Prop(e, name) is { ValueKind: JsonValueKind.String } v
         ? v.GetString()! : throw new FormatException($"{FileName}: \"{name}\" must be a string.");
+
+    // A date-time's cyclic parts spread over indicators (linear encodings since they were added; older files have none).
+    private static Dictionary<DatePart, IReadOnlyList<int>>? Indicators(JsonElement e)
+    {
+        if (!e.TryGetProperty("indicators", out var o) || o.ValueKind == JsonValueKind.Null) return null;
+        if (o.ValueKind != JsonValueKind.Object) throw new FormatException("'indicators' must map date parts to lists of values.");
+        return o.EnumerateObject().ToDictionary(p => DateTimeEncoder.ParsePart(p.Name),
+            p => (IReadOnlyList<int>)[.. p.Value.EnumerateArray().Select(v => v.TryGetInt32(out int i) ? i : throw new FormatException($"'indicators.{p.Name}' holds {v}; give whole numbers."))]);
+    }
 
     private static double[] Doubles(JsonElement e, string name) => [.. Prop(e, name).EnumerateArray().Select(v => v.GetDouble())];
 }

@@ -1,0 +1,90 @@
+"""Driver of bench/tables/demand.sh: in DIR (holding demand.csv from bench/tables/demand.py), ROUNDS rounds alternating the sides.
+Lepton: `lepton data import` + `data split --test 0.2` (time-ordered by date) + `train --model M [--loss L]` in fresh processes,
+timed together; then `predict` on the test rows. References: bench/tables/demand_reference.py. Every side's test predictions are
+scored here by scikit-learn's metrics (mean Poisson deviance, MAE, RMSE; for a 0.9 quantile, the pinball loss and the share of
+rows at or under the prediction). Prints one line per run and a median table (markdown).
+  /usr/bin/python3 bench/tables/demand_bench.py DIR ROUNDS"""
+import json
+import os
+import shlex
+import statistics
+import subprocess
+import sys
+import time
+
+import numpy as np
+from sklearn.metrics import mean_absolute_error, mean_pinball_loss, mean_poisson_deviance, mean_squared_error
+
+root = os.path.dirname(os.path.abspath(__file__))
+folder, rounds = sys.argv[1], int(sys.argv[2])
+csv = os.path.join(folder, "demand.csv")
+cli = shlex.split(os.environ.get("LEPTON_CLI", "./lepton"))
+lines = open(csv).read().splitlines()
+test_rows = round((len(lines) - 1) * 0.2)
+test_csv = os.path.join(folder, "test.csv")
+open(test_csv, "w").write("\n".join([lines[0]] + lines[-test_rows:]) + "\n")
+truth = np.array([float(l.rsplit(",", 1)[1]) for l in lines[-test_rows:]])
+
+LEPTON = {"lepton gbdt --loss poisson": ["--model", "gbdt", "--loss", "poisson"],
+          "lepton gbdt --loss poisson --trees 100 --lr 0.3 (XGBoost's rounds and rate)": ["--model", "gbdt", "--loss", "poisson", "--trees", "100", "--lr", "0.3"],
+          "lepton gbdt (squared)": ["--model", "gbdt"],
+          "lepton linear --loss poisson": ["--model", "linear", "--loss", "poisson"],
+          "lepton gbdt --loss quantile=0.9": ["--model", "gbdt", "--loss", "quantile=0.9"]}
+REFERENCES = {"xgboost count:poisson (hist, 2 threads)": "xgboost_poisson", "xgboost squared (hist, 2 threads)": "xgboost_squared",
+              "scikit-learn HGB poisson": "sklearn_hgb_poisson", "scikit-learn PoissonRegressor": "sklearn_glm_poisson",
+              "scikit-learn PoissonRegressor, tol 1e-8": "sklearn_glm_poisson_exact",
+              "scikit-learn HGB quantile 0.9": "sklearn_hgb_quantile90"}
+
+
+def run(cmd, env=None):
+    done = subprocess.run(cmd, capture_output=True, text=True, env=env)
+    if done.returncode != 0:
+        sys.exit(f"{' '.join(cmd)} failed ({done.returncode}):\n{done.stderr}\n{done.stdout}")
+    return done.stdout
+
+
+def score(p):
+    p = np.asarray(p, dtype=float)
+    return dict(poisson_deviance=mean_poisson_deviance(truth, np.maximum(p, 1e-9)), mae=mean_absolute_error(truth, p),
+                rmse=float(np.sqrt(mean_squared_error(truth, p))), pinball90=mean_pinball_loss(truth, p, alpha=0.9),
+                coverage=float(np.mean(truth <= p)))
+
+
+def lepton(args, r):
+    home = os.path.join(folder, f"home-{r}-{'-'.join(a.replace('=', '') for a in args[1::2])}")
+    env = dict(os.environ, LEPTON_HOME=home)
+    model = os.path.join(home, "model")
+    start = time.perf_counter()
+    run(cli + ["data", "import", csv, "--name", "demand", "--label-column", "units", "--time-column", "date", "--json"], env)
+    run(cli + ["data", "split", "demand@1", "--test", "0.2", "--json"], env)
+    run(cli + ["train", "--data", "demand@2", *args, "--out", model, "--json"], env)
+    seconds = time.perf_counter() - start
+    scored = os.path.join(home, "scored.csv")
+    run(cli + ["predict", "--model", model, "--input", test_csv, "--output", scored], env)
+    p = [float(l.rsplit(",", 1)[1]) for l in open(scored).read().splitlines()[1:]]
+    return dict(score(p), seconds=seconds)
+
+
+def reference(learner, r):
+    out = os.path.join(folder, f"{learner}-{r}.npy")
+    start = time.perf_counter()
+    run(["/usr/bin/python3", os.path.join(root, "demand_reference.py"), csv, learner, out])
+    seconds = time.perf_counter() - start
+    return dict(score(np.load(out)), seconds=seconds)
+
+
+results = {}
+sides = [(n, lambda a=a, r=0: lepton(a, r)) for n, a in LEPTON.items()] + [(n, lambda l=l, r=0: reference(l, r)) for n, l in REFERENCES.items()]
+for r in range(rounds):
+    # Alternate: Lepton first in even rounds, the references first in odd ones.
+    order = sides if r % 2 == 0 else sides[len(LEPTON):] + sides[:len(LEPTON)]
+    for name, fn in order:
+        res = fn(r=r)
+        results.setdefault(name, []).append(res)
+        print(f"round {r + 1} {name}: " + json.dumps({k: round(v, 4) for k, v in res.items()}), flush=True)
+
+print("\n| side | Poisson deviance | MAE | RMSE | pinball 0.9 | coverage | wall s (median) |")
+print("|---|---:|---:|---:|---:|---:|---:|")
+for name, runs in results.items():
+    m = {k: statistics.median(x[k] for x in runs) for k in runs[0]}
+    print(f"| {name} | {m['poisson_deviance']:.4f} | {m['mae']:.4f} | {m['rmse']:.4f} | {m['pinball90']:.4f} | {m['coverage']:.3f} | {m['seconds']:.2f} |")

@@ -38,9 +38,11 @@ internal static class MonitorLiveView
         {
             case "regression":
             {
-                var t = MonitorView.Columns("labels", "MAE", "RMSE", "skipped");
+                // "at or under": the share of true values the prediction covered (a 0.9 quantile model should stay near 90%).
+                var t = MonitorView.Columns("labels", "MAE", "RMSE", "at or under", "skipped");
                 foreach (var v in rows)
-                    t.AddRow(MonitorView.VersionCell(v), Count(v.LiveError?.Labels), Score(v.LiveError?.Mae), Score(v.LiveError?.Rmse), Count(v.SkippedLabels));
+                    t.AddRow(MonitorView.VersionCell(v), Count(v.LiveError?.Labels), Score(v.LiveError?.Mae), Score(v.LiveError?.Rmse),
+                        Percent(v.LiveError?.Coverage), Count(v.SkippedLabels));
                 return t;
             }
             case "multilabel":

@@ -1,6 +1,9 @@
 namespace Lepton.Monitoring;
 
-/// <summary>Live error of a regressor from its logged values and the values clients sent back: MAE and RMSE per target and their means.</summary>
+/// <summary>
+/// Live error of a regressor from its logged values and the values clients sent back: MAE and RMSE per target and their means,
+/// and the share of values at or under the prediction (a quantile model's coverage).
+/// </summary>
 internal static class LiveErrorCalculator
 {
     /// <summary>
@@ -13,7 +16,7 @@ internal static class LiveErrorCalculator
         int targets = targetNames.Count;
         var absolute = Array.Empty<double>();
         var squared = Array.Empty<double>();
-        int rows = 0;
+        int rows = 0, under = 0;
         foreach (var label in labels)
         {
             if (LabelTexts.Values(label.Predicted) is not { } predicted || LabelTexts.Values(label.Truth) is not { } truth) continue;
@@ -29,6 +32,7 @@ internal static class LiveErrorCalculator
                 double e = predicted[t] - truth[t];
                 absolute[t] += Math.Abs(e);
                 squared[t] += e * e;
+                if (truth[t] <= predicted[t]) under++;
             }
             rows++;
         }
@@ -37,7 +41,7 @@ internal static class LiveErrorCalculator
         var perTarget = Enumerable.Range(0, targets)
             .Select(t => new TargetError(NameOf(t, targets, targetNames), absolute[t] / rows, Math.Sqrt(squared[t] / rows)))
             .ToArray();
-        return new LiveError(rows, perTarget.Average(t => t.Mae), perTarget.Average(t => t.Rmse), perTarget);
+        return new LiveError(rows, perTarget.Average(t => t.Mae), perTarget.Average(t => t.Rmse), perTarget) { Coverage = (double)under / (rows * targets) };
     }
 
     /// <summary>The target's name in model.json, or the server's default names: "value" for one target, "value_i" for several.</summary>

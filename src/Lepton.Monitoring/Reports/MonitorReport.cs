@@ -97,7 +97,14 @@ public sealed record ClassAccuracy(string Name, double Precision, double Recall,
 /// Error of a regressor's logged predictions against the values clients sent back: mean absolute error and root mean
 /// squared error per target, and their means over the targets (Mae, Rmse).
 /// </summary>
-public sealed record LiveError(int Labels, double Mae, double Rmse, IReadOnlyList<TargetError> Targets);
+public sealed record LiveError(int Labels, double Mae, double Rmse, IReadOnlyList<TargetError> Targets)
+{
+    /// <summary>
+    /// Share of the values sent back at or under the prediction (over every target): about q for a model trained with
+    /// <c>--loss quantile=q</c>, about one half for a mean; far from it, the model now over- or under-predicts.
+    /// </summary>
+    public double? Coverage { get; init; }
+}
 
 /// <summary>Mean absolute and root mean squared error of one regression target on the labelled predictions.</summary>
 public sealed record TargetError(string Name, double Mae, double Rmse);

@@ -101,6 +101,8 @@ public class TaskLiveMetricTests
         Assert.Equal(Math.Sqrt(17.0 / 3), e.Targets[1].Rmse, 12);
         Assert.Equal(1.5, e.Mae, 12);
         Assert.Equal((Math.Sqrt(10.0 / 3) + Math.Sqrt(17.0 / 3)) / 2, e.Rmse, 12);
+        // True values at or under the prediction (error >= 0): prices 2 of 3, areas 3 of 3.
+        Assert.Equal(5.0 / 6, e.Coverage!.Value, 12);
         // One version: the pooled report scores the same rows.
         Assert.Equal((e.Labels, e.Mae, e.Rmse), (report.Overall.LiveError!.Labels, report.Overall.LiveError.Mae, report.Overall.LiveError.Rmse));
         Assert.Equal(e.Targets, report.Overall.LiveError.Targets);

@@ -46,8 +46,9 @@ public sealed class MonitorTaskCommandTests(TrainedModelFixture fx)
         var (code, stdout, err) = await CliRun.Invoke("monitor", "priced", "--window", "10m", "--rule", "live.mae > 0.5");
         Assert.True(code == 0, err);
         Assert.Contains("0.8333 (3)", stdout); // the traffic table's headline: MAE (labels)
-        Assert.Contains("│ version │ labels │    MAE │   RMSE │ skipped │", stdout);
-        Assert.Contains("│ 1       │      3 │ 0.8333 │ 1.1902 │       1 │", stdout);
+        // "at or under": of the true values 3, 4 and -1, the predictions 2.5, 4 and 1 cover two.
+        Assert.Contains("│ version │ labels │    MAE │   RMSE │ at or under │ skipped │", stdout);
+        Assert.Contains("│ 1       │      3 │ 0.8333 │ 1.1902 │       66.7% │       1 │", stdout);
         Assert.Contains("priced@1: live.mae is 0.8333 on 3 labels", stdout);
     }
 
@@ -65,6 +66,7 @@ public sealed class MonitorTaskCommandTests(TrainedModelFixture fx)
         Assert.Equal(3, error.GetProperty("labels").GetInt32());
         Assert.Equal(2.5 / 3, error.GetProperty("mae").GetDouble(), 12);
         Assert.Equal(Math.Sqrt(4.25 / 3), error.GetProperty("rmse").GetDouble(), 12);
+        Assert.Equal(2.0 / 3, error.GetProperty("coverage").GetDouble(), 12);
         Assert.Equal("value", error.GetProperty("targets")[0].GetProperty("name").GetString());
     }
 

@@ -7,8 +7,8 @@ using LinearLayer = Lepton.NN.Layers.Linear;
 namespace Lepton.Runtime.Tables;
 
 /// <summary>
-/// Exact contributions of a linear table model (a Lepton folder of one Linear layer with <c>metadata.kind</c> "linear" and the
-/// training feature means): W_kj·(x_j − mean_j), bias b_k + Σ_j W_kj·mean_j. The same arithmetic as the trainer's LinearModel,
+/// Exact contributions of a linear table model (a Lepton folder of one Linear layer, then Exp for a log-link regressor, with
+/// <c>metadata.kind</c> "linear" and the training feature means; a log link's contributions add up to the log of its answer): W_kj·(x_j − mean_j), bias b_k + Σ_j W_kj·mean_j. The same arithmetic as the trainer's LinearModel,
 /// read here from the folder because serving does not reference training.
 /// </summary>
 public sealed class LinearContributions : IFeatureContributor

@@ -13,8 +13,8 @@ namespace Lepton.Training.Classic.Linear;
 
 /// <summary>
 /// A fitted linear model on raw features: outputs = W x + b with W (K, F), K = classes for multiclass, else 1. Saved as a
-/// Lepton network of one Linear layer, so the <c>lepton</c> predictor kind serves it; feature means travel in model.json
-/// for exact contributions W_kj·(x_j − mean_j).
+/// Lepton network of one Linear layer (then Exp for a Poisson, gamma or Tweedie regression), so the <c>lepton</c> predictor kind
+/// serves it; feature means travel in model.json for exact contributions W_kj·(x_j − mean_j).
 /// </summary>
 public sealed record LinearModel : ITabularModel
 {
@@ -73,9 +73,12 @@ public sealed record LinearModel : ITabularModel
     {
         LinearLoss.Logistic => "logistic",
         LinearLoss.SquaredHinge => "linear_svm",
-        LinearLoss.Deviance => $"{Task.Loss.Kind.ToString().ToLowerInvariant()}_regression",
+        LinearLoss.Deviance => DevianceLearner(Task.Loss),
         _ => (L1 > 0, L2 > 0) switch { (true, true) => "elastic_net", (true, false) => "lasso", (false, true) => "ridge", _ => "least_squares" },
     };
+
+    /// <summary>The learner's name of a generalized linear model for <paramref name="loss"/>: <c>poisson_regression</c>, ...</summary>
+    public static string DevianceLearner(RegressionLoss loss) => $"{loss.Kind.ToString().ToLowerInvariant()}_regression";
 
     /// <summary>Raw outputs (N, K): logits (logistic), margins (SVM) or values (regression), row-major.</summary>
     public double[] RawScores(FeatureMatrix rows)

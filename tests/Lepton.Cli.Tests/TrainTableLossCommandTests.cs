@@ -98,6 +98,11 @@ public sealed class TrainTableLossCommandTests(TrainedModelFixture fx) : IDispos
         Assert.True(code == 0, err + stdout);
         Assert.Contains("the mean, through a log link", Json(stdout).GetProperty("task").GetString());
 
+        // Trained on squared error, train points out that the label holds counts.
+        (code, stdout, err) = await CliRun.Invoke("train", "--data", "cli-sales@2", "--model", "gbdt", "--trees", "20", "--out", Path.Combine(_root, "squared"));
+        Assert.True(code == 0, err + stdout);
+        Assert.Contains("--loss poisson fits counts through a log link", stdout.ReplaceLineEndings(" ").Replace("  ", " "));
+
         // A quantile: about 90% of the test days sell at most what it predicts.
         (code, stdout, err) = await CliRun.Invoke("train", "--data", "cli-sales@2", "--model", "gbdt", "--loss", "quantile=0.9", "--out", Path.Combine(_root, "q90"), "--json");
         Assert.True(code == 0, err + stdout);

@@ -93,6 +93,19 @@ public class OnnxExportTests
     }
 
     [Fact]
+    public void APoissonRegressionsExp_ExportsAndMatches()
+    {
+        // features (N,5) → Linear → Exp: a log-link regressor answers exp of its raw score.
+        var model = new Sequential(new Linear(5, 1, rng: new Generator(4)), new Exp());
+        var x = Tensor.Randn(new Shape(3, 5), new Generator(6));
+
+        var onnx = OnnxExporter.Export(model, [new InputSpec("features", [-1, 5])], ["values"]);
+
+        Assert.Contains(ModelProto.Parser.ParseFrom(onnx).Graph.Node, n => n.OpType == "Exp");
+        Assert.True(OrtCheck.MaxAbsDiff(Forward(model, x), OrtCheck.Run(onnx, ("features", x))[0]) < 1e-5);
+    }
+
+    [Fact]
     public void Embedding_ExportsAsGather_AndMatches()
     {
         var model = new Sequential(new Embedding(20, 6, new Generator(1)), new Flatten(), new Linear(18, 4, rng: new Generator(2)));

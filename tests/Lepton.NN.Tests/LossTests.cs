@@ -47,6 +47,24 @@ public class LossTests
     }
 
     [Fact]
+    public void LogLinkLossesHandComputed()
+    {
+        var x = Tensor.FromArray(new[] { 0.0, Math.Log(2), -1.0 }, 3); // log means: 1, 2, e^-1
+        var y = Tensor.FromArray(new[] { 0.0, 3.0, 1.0 }, 3);
+        // exp(x) - y·x: 1, 2 - 3 ln 2, e^-1 + 1.
+        var poisson = PoissonNLLLoss.Apply(x, y, Reduction.None).ToDoubleArray();
+        Assert.Equal(1.0, poisson[0], 12);
+        Assert.Equal(2 - 3 * Math.Log(2), poisson[1], 12);
+        Assert.Equal(Math.Exp(-1) + 1, poisson[2], 12);
+        // gamma: y·e^-x + x; Tweedie 1.5: -y·e^(-x/2)/(-1/2) + e^(x/2)/(1/2).
+        var gammaY = Tensor.FromArray(new[] { 0.5, 3.0, 1.0 }, 3);
+        Assert.Equal(0.5 * 1 + 0, TweedieDevianceLoss.Apply(x, gammaY, 2, Reduction.None).ToDoubleArray()[0], 12);
+        Assert.Equal(3.0 / 2 + Math.Log(2), TweedieDevianceLoss.Apply(x, gammaY, 2, Reduction.None).ToDoubleArray()[1], 12);
+        Assert.Equal(2 * 3 * Math.Exp(-Math.Log(2) / 2) + 2 * Math.Exp(Math.Log(2) / 2), TweedieDevianceLoss.Apply(x, y, 1.5, Reduction.None).ToDoubleArray()[1], 12);
+        Assert.Throws<ArgumentException>(() => TweedieDevianceLoss.Apply(x, y, 1.0));
+    }
+
+    [Fact]
     public void PinballLossMinimizerIsTheQuantile()
     {
         // The constant c minimizing the mean pinball loss over 1..10 at q = 0.8 is the 8th value: the loss is lowest there.
@@ -77,7 +95,7 @@ public class LossTests
         Assert.Throws<ArgumentException>(() => CrossEntropyLoss.Apply(logits, Tensor.Zeros(2)));
     }
 
-    public static TheoryData<string> LossNames => new(["ce", "ce_weighted_smoothing_sum", "ce_none", "bce", "bce_pos_weight", "mse", "l1", "huber", "pinball"]);
+    public static TheoryData<string> LossNames => new(["ce", "ce_weighted_smoothing_sum", "ce_none", "bce", "bce_pos_weight", "mse", "l1", "huber", "pinball", "poisson_nll", "gamma", "tweedie"]);
 
     [Theory]
     [MemberData(nameof(LossNames))]
@@ -99,6 +117,9 @@ public class LossTests
             "mse" => () => MSELoss.Apply(x, regressionTarget),
             "l1" => () => L1Loss.Apply(x, regressionTarget),
             "pinball" => () => PinballLoss.Apply(x, regressionTarget, 0.7),
+            "poisson_nll" => () => PoissonNLLLoss.Apply(x, target.Mul(4)),
+            "gamma" => () => TweedieDevianceLoss.Apply(x, target.Add(0.1), 2),
+            "tweedie" => () => TweedieDevianceLoss.Apply(x, target.Mul(3), 1.3),
             _ => () => HuberLoss.Apply(x, regressionTarget, 0.8),
         };
         GradCheck.Check(loss, [("input", x)]);

@@ -80,6 +80,7 @@ public class TorchFixtureTests
     [InlineData("huber")]
     [InlineData("mse")]
     [InlineData("l1")]
+    [InlineData("poisson_nll")]
     public void ElementwiseLossMatchesPyTorch(string name)
     {
         var c = Cases[name]!;
@@ -91,6 +92,7 @@ public class TorchFixtureTests
             "bce_with_logits_pos_weight" => BCEWithLogitsLoss.Apply(x, y, new BCEWithLogitsOptions(Fixtures.Tensor(c["pos_weight"]))),
             "huber" => HuberLoss.Apply(x, y, c["delta"]!.GetValue<double>()),
             "mse" => MSELoss.Apply(x, y),
+            "poisson_nll" => PoissonNLLLoss.Apply(x, y),
             _ => L1Loss.Apply(x, y),
         };
         Close.Assert(Fixtures.Tensor(c["loss"]), loss, what: name + " loss");

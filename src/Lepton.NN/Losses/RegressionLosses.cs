@@ -63,3 +63,44 @@ public sealed class PinballLoss(double quantile, Reduction reduction = Reduction
         return LossChecks.Reduce(Tensor.Where(d.Lt(0), d.Mul(quantile - 1), d.Mul(quantile)), reduction);
     }
 }
+
+/// <summary>
+/// Poisson negative log-likelihood of a log-rate input, as torch.nn.PoissonNLLLoss(log_input=True, full=False):
+/// exp(x) − y·x, the half Poisson deviance up to terms free of x. x is log μ; y a count (or any target ≥ 0).
+/// </summary>
+public sealed class PoissonNLLLoss(Reduction reduction = Reduction.Mean) : ILoss
+{
+    public string Name => "poisson_nll";
+
+    public Tensor Compute(Tensor prediction, Tensor target) => Apply(prediction, target, reduction);
+
+    public static Tensor Apply(Tensor logRate, Tensor target, Reduction reduction = Reduction.Mean)
+    {
+        var y = LossChecks.SameShapeTarget("PoissonNLL", logRate, target);
+        return LossChecks.Reduce(logRate.Exp().Sub(y.Mul(logRate)), reduction);
+    }
+}
+
+/// <summary>
+/// Half the unit deviance through a log link, up to terms free of x = log μ, for Tweedie power p: gamma (p = 2) y·e^(−x) + x;
+/// 1 &lt; p &lt; 2 −y·e^((1−p)x)/(1−p) + e^((2−p)x)/(2−p) (p = 1 is <see cref="PoissonNLLLoss"/>). The objective of scikit-learn's
+/// GammaRegressor and TweedieRegressor(link="log").
+/// </summary>
+public sealed class TweedieDevianceLoss(double power, Reduction reduction = Reduction.Mean) : ILoss
+{
+    public double Power { get; } = power is > 1 and <= 2 ? power : throw new ArgumentException($"TweedieDeviance: power must lie in (1, 2], got {power}; use PoissonNLLLoss for 1.");
+
+    public string Name => "tweedie_deviance";
+
+    public Tensor Compute(Tensor prediction, Tensor target) => Apply(prediction, target, Power, reduction);
+
+    public static Tensor Apply(Tensor logMean, Tensor target, double power, Reduction reduction = Reduction.Mean)
+    {
+        if (!(power is > 1 and <= 2)) throw new ArgumentException($"TweedieDeviance: power must lie in (1, 2], got {power}; use PoissonNLLLoss for 1.");
+        var y = LossChecks.SameShapeTarget("TweedieDeviance", logMean, target);
+        var perElement = power == 2
+            ? y.Mul(logMean.Neg().Exp()).Add(logMean)
+            : logMean.Mul(2 - power).Exp().Mul(1 / (2 - power)).Sub(y.Mul(logMean.Mul(1 - power).Exp()).Mul(1 / (1 - power)));
+        return LossChecks.Reduce(perElement, reduction);
+    }
+}

@@ -21,7 +21,7 @@ public sealed record TabularCandidate(string Name, Func<FeatureMatrix, float[], 
     /// <summary>
     /// The default line-up, fastest first: a linear model (logistic, ridge, or a Poisson, gamma or Tweedie regression for those
     /// losses; none for absolute or quantile), gradient-boosted trees, a random forest; for classification also a linear SVM; last
-    /// the MLP, the slowest (the time budget stops it on large tables; none for a log-link loss). Every one seeded with
+    /// the MLP, the slowest (the time budget stops it on large tables). Every one seeded with
     /// <paramref name="seed"/> on <paramref name="numThreads"/> threads, weighing the rows by <paramref name="classWeights"/>.
     /// </summary>
     public static IReadOnlyList<TabularCandidate> Defaults(TabularTask task, int seed = 0, int numThreads = 0, ClassWeighting? classWeights = null)
@@ -30,7 +30,7 @@ public sealed record TabularCandidate(string Name, Func<FeatureMatrix, float[], 
         var weights = classWeights ?? ClassWeighting.None;
         weights.CheckTask(task);
         var list = new List<TabularCandidate>();
-        // A linear model fits squared error and the log-link deviances, the MLP every loss but those (see their learners).
+        // A linear model fits squared error and the log-link deviances, not the absolute and quantile losses (see LinearLearner).
         if (task.IsClassification || task.Loss.Kind == RegressionLossKind.Squared || task.Loss.LogLink)
             list.Add(Linear(task.IsClassification ? "logistic" : task.Loss.LogLink ? LinearModel.DevianceLearner(task.Loss) : "ridge",
                 new LinearOptions { ClassWeights = weights }));
@@ -42,7 +42,7 @@ public sealed record TabularCandidate(string Name, Func<FeatureMatrix, float[], 
                 GradientBoostingOptions.RandomForest with { Seed = seed, NumThreads = numThreads, ClassWeights = weights }, ct)),
         ]);
         if (task.IsClassification) list.Add(Linear("linear_svm", LinearOptions.Svm with { ClassWeights = weights }));
-        if (!task.Loss.LogLink) list.Add(Mlp("mlp", new TabularMlpOptions { Seed = seed, ClassWeights = weights }));
+        list.Add(Mlp("mlp", new TabularMlpOptions { Seed = seed, ClassWeights = weights }));
         return list;
     }
 

@@ -31,9 +31,6 @@ public static class TabularMlp
         ArgumentNullException.ThrowIfNull(task);
         var o = options ?? new TabularMlpOptions();
         o.Validate();
-        if (task.Loss.LogLink)
-            throw new ArgumentException(
-                $"The MLP fits squared, absolute and quantile losses; the {task.Loss} loss (a log link) needs --model gbdt, random-forest or linear.");
         task.CheckLabels(labels, x.Rows);
         if (validation is { } v0)
         {
@@ -75,10 +72,16 @@ public static class TabularMlp
             for (int j = 0; j < f; j++) z[i * f + j] = (float)((row[j] - mean[j]) / scale[j]);
         }
 
-        // A regression target is standardized too, so one learning rate suits any unit; the last layer takes the scale back.
+        // A regression target is standardized too, so one learning rate suits any unit; the last layer takes the scale back. Through
+        // a log link the network gives log μ instead: the targets stay as they are (a deviance needs them so) and the output starts
+        // from the log of the mean target, an offset the last layer takes in after training.
         double yMean = 0, yScale = 1;
         var targets = labels;
-        if (!task.IsClassification)
+        if (task.Loss.LogLink)
+        {
+            yMean = Math.Log(labels.Average(y => (double)y));
+        }
+        else if (!task.IsClassification)
         {
             foreach (var y in labels) yMean += y;
             yMean /= n;
@@ -90,10 +93,10 @@ public static class TabularMlp
         if (held > 0)
         {
             var validLabels = validation!.Value.Labels;
-            targets = [.. targets, .. task.IsClassification ? validLabels : validLabels.Select(y => (float)((y - yMean) / yScale))];
+            targets = [.. targets, .. task.IsClassification || task.Loss.LogLink ? validLabels : validLabels.Select(y => (float)((y - yMean) / yScale))];
         }
 
-        var data = new TrainingRows(z, targets, f, task, o.ClassWeights.ClassWeights(labels, task));
+        var data = new TrainingRows(z, targets, f, task, o.ClassWeights.ClassWeights(labels, task)) { LogOffset = task.Loss.LogLink ? yMean : 0 };
         int batch = o.ResolvedBatchSize(n);
         int members = o.ResolvedMembers(n);
         var all = Enumerable.Range(0, n).ToArray();
@@ -201,6 +204,9 @@ public static class TabularMlp
     // ClassWeights: each class's weight (mean 1 over the training rows), or null for equal rows.
     private sealed record TrainingRows(float[] Z, float[] Y, int F, TabularTask Task, double[]? ClassWeights)
     {
+        // Through a log link: what the network's output is added to before the deviance, the log of the mean target.
+        public double LogOffset { get; init; }
+
         private readonly CrossEntropyOptions? _crossEntropy = Task.Kind == TaskKind.Multiclass && ClassWeights is { } w
             ? new CrossEntropyOptions(Tensor.FromArray([.. w.Select(v => (float)v)], w.Length)) : null;
 
@@ -228,7 +234,8 @@ public static class TabularMlp
         }
 
         // Mean log loss (classification; weighted by class when asked) or the regression loss (squared, absolute or pinball error
-        // on the standardized target, whose minimizer is the standardized mean, median or quantile) of outputs against targets.
+        // on the standardized target, whose minimizer is the standardized mean, median or quantile; a deviance of log μ = output
+        // + the offset against the target itself) of outputs against targets.
         public Tensor Loss(Tensor output, Tensor target) => Task.Kind switch
         {
             TaskKind.Multiclass => CrossEntropyLoss.Apply(output, target, _crossEntropy),
@@ -238,6 +245,9 @@ public static class TabularMlp
             {
                 RegressionLossKind.Absolute => L1Loss.Apply(output, target),
                 RegressionLossKind.Quantile => PinballLoss.Apply(output, target, Task.Loss.Parameter),
+                RegressionLossKind.Poisson => PoissonNLLLoss.Apply(output.Add(LogOffset), target),
+                RegressionLossKind.Gamma => TweedieDevianceLoss.Apply(output.Add(LogOffset), target, 2),
+                RegressionLossKind.Tweedie => TweedieDevianceLoss.Apply(output.Add(LogOffset), target, Task.Loss.Parameter),
                 _ => MSELoss.Apply(output, target),
             },
         };

@@ -112,8 +112,6 @@ public sealed record TabularRecipe(string Data, string Model = "auto", int Seed 
             var loss = RegressionLoss;
             if (Model is "linear" && !loss.LogLink && loss.Kind != Classic.RegressionLossKind.Squared)
                 throw new ArgumentException($"--model linear fits squared error, poisson, gamma and tweedie; the {loss} loss needs gbdt, random-forest, mlp or auto.");
-            if (Model is "mlp" && loss.LogLink)
-                throw new ArgumentException($"--model mlp fits squared, absolute and quantile losses; the {loss} loss (a log link) needs gbdt, random-forest, linear or auto.");
             task = task with { Loss = loss };
         }
         if (ThresholdRule is not { } rule) return task;

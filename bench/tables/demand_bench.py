@@ -29,6 +29,7 @@ LEPTON = {"lepton gbdt --loss poisson": ["--model", "gbdt", "--loss", "poisson"]
           "lepton gbdt --loss poisson --trees 100 --lr 0.3 (XGBoost's rounds and rate)": ["--model", "gbdt", "--loss", "poisson", "--trees", "100", "--lr", "0.3"],
           "lepton gbdt (squared)": ["--model", "gbdt"],
           "lepton linear --loss poisson": ["--model", "linear", "--loss", "poisson"],
+          "lepton mlp --loss poisson": ["--model", "mlp", "--loss", "poisson"],
           "lepton gbdt --loss quantile=0.9": ["--model", "gbdt", "--loss", "quantile=0.9"]}
 REFERENCES = {"xgboost count:poisson (hist, 2 threads)": "xgboost_poisson", "xgboost squared (hist, 2 threads)": "xgboost_squared",
               "scikit-learn HGB poisson": "sklearn_hgb_poisson", "scikit-learn PoissonRegressor": "sklearn_glm_poisson",

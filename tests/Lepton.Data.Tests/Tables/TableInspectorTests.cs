@@ -88,6 +88,21 @@ public sealed class TableInspectorTests : IDisposable
     }
 
     [Fact]
+    public void Inspect_ALabelOfCounts_SuggestsThePoissonLoss_ButPricesDoNot()
+    {
+        var csv = "x,units\n" + string.Concat(Enumerable.Range(0, 100).Select(i => $"{i % 7},{i % 5 * (i % 3)}\n"));
+        var (table, _) = Read(csv, "units");
+        var found = TableInspector.Inspect(table, TableRoles.Apply(table, "units") with { Task = TableTask.Regression }).OfKind(TableInspectionKinds.CountLabel).Single();
+        Assert.Equal(["units"], found.Columns);
+        Assert.Contains("whole numbers from 0 to 8", found.Message, StringComparison.Ordinal);
+        Assert.Contains("--loss poisson", found.Message, StringComparison.Ordinal);
+
+        var prices = "x,price\n" + string.Concat(Enumerable.Range(0, 100).Select(i => $"{i % 7},{100 + i * 2.5}\n"));
+        var (priced, _) = Read(prices, "price");
+        Assert.Empty(TableInspector.Inspect(priced, TableRoles.Apply(priced, "price") with { Task = TableTask.Regression }).OfKind(TableInspectionKinds.CountLabel));
+    }
+
+    [Fact]
     public void Inspect_PlantedProblems_ReportsExactlyThoseWithColumnsAndRows()
     {
         var (table, schema) = Read(PlantedTables.Problems(), "label");

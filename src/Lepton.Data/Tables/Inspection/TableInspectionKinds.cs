@@ -10,6 +10,7 @@ public static class TableInspectionKinds
     public const string DuplicateRows = "duplicate-rows";
     public const string LabelConflict = "label-conflict";
     public const string ClassImbalance = "class-imbalance";
+    public const string CountLabel = "count-label";
     public const string LeakageSuspect = "leakage-suspect";
     public const string IdentifierColumn = "identifier-column";
     public const string Outliers = "outliers";
@@ -19,7 +20,7 @@ public static class TableInspectionKinds
 
     public static IReadOnlyList<string> All { get; } =
     [
-        MissingValues, MissingLabel, ConstantColumn, NearConstantColumn, DuplicateRows, LabelConflict, ClassImbalance, LeakageSuspect,
+        MissingValues, MissingLabel, ConstantColumn, NearConstantColumn, DuplicateRows, LabelConflict, ClassImbalance, CountLabel, LeakageSuspect,
         IdentifierColumn, Outliers, RareCategories, GroupCandidate, DistributionShift,
     ];
 

@@ -41,6 +41,7 @@ public static partial class TableInspector
         if (label is not null)
         {
             ClassBalance(ctx, findings);
+            CountLabel(ctx, findings);
             Leakage(ctx, findings);
         }
         foreach (var c in table.Columns) Outliers(ctx, c, findings);

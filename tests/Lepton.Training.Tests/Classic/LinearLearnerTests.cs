@@ -88,21 +88,7 @@ public sealed class LinearLearnerTests : IDisposable
         int n = 12, f = 3;
         var z = Enumerable.Range(0, n * f).Select(_ => rng.NextDouble() * 2 - 1).ToArray();
         var y = Enumerable.Range(0, n).Select(i => loss == LinearLoss.SquaredError ? (float)(rng.NextDouble() * 4) : i % Math.Max(2, k)).ToArray();
-        var objective = new LinearObjective(z, y, n, f, k, loss, l2: 0.3, multinomial: k > 1);
-        var theta = Enumerable.Range(0, objective.Parameters).Select(_ => rng.NextDouble() - 0.5).ToArray();
-        var g = new double[theta.Length];
-        objective.Evaluate(theta, g);
-        var scratch = new double[theta.Length];
-        const double h = 1e-6;
-        for (int t = 0; t < theta.Length; t++)
-        {
-            var plus = (double[])theta.Clone();
-            var minus = (double[])theta.Clone();
-            plus[t] += h;
-            minus[t] -= h;
-            double numeric = (objective.Evaluate(plus, scratch) - objective.Evaluate(minus, scratch)) / (2 * h);
-            Assert.True(Math.Abs(numeric - g[t]) <= 1e-6 * Math.Max(1, Math.Abs(g[t])), $"{loss} k={k} θ[{t}]: analytic {g[t]}, numeric {numeric}");
-        }
+        AssertGradientMatchesFiniteDifferences(new LinearObjective(z, y, n, f, k, loss, l2: 0.3, multinomial: k > 1), rng, $"{loss} k={k}");
     }
 
     [Theory]
@@ -138,7 +124,13 @@ public sealed class LinearLearnerTests : IDisposable
         int n = 12, f = 3;
         var z = Enumerable.Range(0, n * f).Select(_ => rng.NextDouble() * 2 - 1).ToArray();
         var y = Enumerable.Range(0, n).Select(i => (float)(rng.NextDouble() * 4 + (lossName == "gamma" ? 0.1 : 0))).ToArray();
-        var objective = new LinearObjective(z, y, n, f, 1, LinearLoss.Deviance, l2: 0.3, multinomial: false, regression: RegressionLoss.Parse(lossName));
+        AssertGradientMatchesFiniteDifferences(
+            new LinearObjective(z, y, n, f, 1, LinearLoss.Deviance, l2: 0.3, multinomial: false, regression: RegressionLoss.Parse(lossName)), rng, lossName);
+    }
+
+    // Central differences of the objective at a random θ against its analytic gradient, coordinate by coordinate.
+    private static void AssertGradientMatchesFiniteDifferences(LinearObjective objective, Random rng, string what)
+    {
         var theta = Enumerable.Range(0, objective.Parameters).Select(_ => rng.NextDouble() - 0.5).ToArray();
         var g = new double[theta.Length];
         objective.Evaluate(theta, g);
@@ -151,7 +143,7 @@ public sealed class LinearLearnerTests : IDisposable
             plus[t] += h;
             minus[t] -= h;
             double numeric = (objective.Evaluate(plus, scratch) - objective.Evaluate(minus, scratch)) / (2 * h);
-            Assert.True(Math.Abs(numeric - g[t]) <= 1e-6 * Math.Max(1, Math.Abs(g[t])), $"{lossName} θ[{t}]: analytic {g[t]}, numeric {numeric}");
+            Assert.True(Math.Abs(numeric - g[t]) <= 1e-6 * Math.Max(1, Math.Abs(g[t])), $"{what} θ[{t}]: analytic {g[t]}, numeric {numeric}");
         }
     }
 

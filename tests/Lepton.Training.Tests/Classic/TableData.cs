@@ -43,6 +43,18 @@ internal static class TableData
         return Make(n, 4, r => Poisson(draw, Math.Exp(1.5 * r[0] - 1.2 * r[1] + 0.3)), seed);
     }
 
+    /// <summary>
+    /// Asserts that <paramref name="predicted"/> counts of <see cref="Counts"/> rows fit them: a mean Poisson deviance within
+    /// <paramref name="slack"/> times that of the true means (the least any model can expect) and under half that of the training mean.
+    /// </summary>
+    public static void AssertFitsCounts(double[] predicted, FeatureMatrix x, float[] y, float[] trainY, double slack)
+    {
+        var truth = Enumerable.Range(0, x.Rows).Select(i => Math.Exp(1.5 * x.Row(i)[0] - 1.2 * x.Row(i)[1] + 0.3)).ToArray();
+        double deviance = Training.Classic.RegressionLoss.Poisson.Score(predicted, y), best = Training.Classic.RegressionLoss.Poisson.Score(truth, y);
+        double none = Training.Classic.RegressionLoss.Poisson.Score(Enumerable.Repeat((double)trainY.Average(), x.Rows).ToArray(), y);
+        Xunit.Assert.True(deviance < slack * best && deviance < 0.5 * none, $"Poisson deviance {deviance}; true means {best}, training mean {none}");
+    }
+
     // Knuth's multiplication method: fine for the small means here.
     private static float Poisson(Random rng, double mean)
     {

@@ -129,7 +129,7 @@ public static partial class RecipeLoader
         {
             ClassWeight = Checked(s, "class_weight", t => Training.Classic.ClassWeighting.Parse(t)),
             Threshold = Checked(s, "threshold", t => Training.Classic.DecisionThreshold.Parse(t)),
-            Loss = Checked(s, "loss", t => Training.Classic.RegressionLoss.Parse(t)),
+            Loss = Checked(s, "loss", t => Lepton.NN.Tasks.RegressionLoss.Parse(t)),
         };
         string? wrong = learner switch
         {

@@ -93,7 +93,7 @@ public sealed record RecipeTableTraining(int? Trees = null, double? LearningRate
 
     public string? Threshold { get; init; }
 
-    /// <summary>A regression label's loss (<c>poisson</c>, <c>quantile=0.9</c>, ...; see <see cref="Training.Classic.RegressionLoss"/>).</summary>
+    /// <summary>A regression label's loss (<c>poisson</c>, <c>quantile=0.9</c>, ...; see <see cref="Lepton.NN.Tasks.RegressionLoss"/>).</summary>
     public string? Loss { get; init; }
 
     /// <summary>The tabular workflow's recipe for learner <paramref name="learner"/> on table version <paramref name="datasetRef"/>.</summary>

@@ -64,7 +64,7 @@ public static class ModelCardBuilder
 
     // A regressor trained with another loss than squared error says what its number estimates (a median, a quantile, a count's mean).
     private static string RegressionEstimate(TaskSpec task) =>
-        task is { Kind: TaskKind.Regression, Loss: { } loss } ? $": {Training.Classic.RegressionLoss.Parse(loss).Estimates}, trained with the {loss} loss" : "";
+        task is { Kind: TaskKind.Regression, Loss: { } loss } ? $": {Lepton.NN.Tasks.RegressionLoss.Parse(loss).Estimates}, trained with the {loss} loss" : "";
 
     private static string DefaultPurpose(PredictorSignature signature, string inputs, string? data) =>
         (signature.IsClassifier

@@ -67,7 +67,7 @@ public sealed class TableRegressionReport
     public ReportOptions Options { get; }
 
     /// <summary>The loss the model was trained with (model.json's task.loss; squared error when it names none).</summary>
-    public Training.Classic.RegressionLoss Loss { get; private init; } = Training.Classic.RegressionLoss.Squared;
+    public Lepton.NN.Tasks.RegressionLoss Loss { get; private init; } = Lepton.NN.Tasks.RegressionLoss.Squared;
 
     /// <summary>Scores <paramref name="predictor"/> on the rows of <paramref name="table"/> whose numeric label is present.</summary>
     public static TableRegressionReport Build(string model, string data, string split, IPredictor predictor, TableInputEncoder encoder, Table table,
@@ -83,7 +83,7 @@ public sealed class TableRegressionReport
         var intervals = RegressionStatistics.Intervals(predicted, labels, options.BootstrapResamples, options.Seed, options.Level);
         var worst = Enumerable.Range(0, labels.Length).OrderByDescending(i => Math.Abs(predicted[i] - labels[i])).ThenBy(i => i).Take(options.Mistakes).ToList();
         var importance = TableEvaluationReport.Build(model, data, split, predictor, encoder, rows, labelColumn, seed: (int)options.Seed, ct: ct);
-        var loss = predictor.Signature.Task?.Loss is { } text ? Training.Classic.RegressionLoss.Parse(text) : Training.Classic.RegressionLoss.Squared;
+        var loss = predictor.Signature.Task?.Loss is { } text ? Lepton.NN.Tasks.RegressionLoss.Parse(text) : Lepton.NN.Tasks.RegressionLoss.Squared;
         return new TableRegressionReport(model, data, split, rows, labels, predicted, metrics, intervals, worst, importance, lineage, options) { Loss = loss };
     }
 
@@ -141,11 +141,11 @@ public sealed class TableRegressionReport
     /// </summary>
     public (string Key, string Label, double Value)[]? LossMetrics()
     {
-        if (Loss.Kind is Training.Classic.RegressionLossKind.Squared or Training.Classic.RegressionLossKind.Absolute) return null;
+        if (Loss.Kind is Lepton.NN.Tasks.RegressionLossKind.Squared or Lepton.NN.Tasks.RegressionLossKind.Absolute) return null;
         var labels = Labels.Select(v => (float)v).ToArray();
         (string, string, double) own = (Loss.Metric, Loss.MetricTitle, Loss.Score(Predicted, labels));
-        return Loss.Kind == Training.Classic.RegressionLossKind.Quantile
-            ? [own, ("coverage", $"coverage (rows at or under the prediction; {Loss.Parameter.ToString("0.###", CultureInfo.InvariantCulture)} expected)", Training.Classic.RegressionLoss.Coverage(Predicted, labels))]
+        return Loss.Kind == Lepton.NN.Tasks.RegressionLossKind.Quantile
+            ? [own, ("coverage", $"coverage (rows at or under the prediction; {Loss.Parameter.ToString("0.###", CultureInfo.InvariantCulture)} expected)", Lepton.NN.Tasks.RegressionLoss.Coverage(Predicted, labels))]
             : [own];
     }
 
@@ -155,7 +155,7 @@ public sealed class TableRegressionReport
         html.Append("<p>").Append(Count(Metrics.Count)).Append(" rows of the ").Append(E(Split)).Append(" split with a label. Intervals: ")
             .Append((Options.Level * 100).ToString("0", CultureInfo.InvariantCulture)).Append("% bootstrap, ").Append(Count(Options.BootstrapResamples))
             .Append(" draws, seed ").Append(Options.Seed).Append(".</p>");
-        if (Loss.Kind != Training.Classic.RegressionLossKind.Squared)
+        if (Loss.Kind != Lepton.NN.Tasks.RegressionLossKind.Squared)
             html.Append("<p data-loss=\"").Append(E(Loss.ToString())).Append("\">Trained with the ").Append(E(Loss.ToString())).Append(" loss: a prediction is ")
                 .Append(E(Loss.Estimates)).Append(", judged by its ").Append(E(Loss.MetricTitle)).Append(".</p>");
         html.Append("<nav><a href=\"#headline\">headline</a><a href=\"#residuals\">residuals</a><a href=\"#importance\">importance</a><a href=\"#training\">training</a><a href=\"#lineage\">lineage</a><a href=\"#errors\">worst rows</a></nav>");

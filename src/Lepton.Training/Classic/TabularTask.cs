@@ -1,3 +1,4 @@
+using Lepton.NN.Tasks;
 using Lepton.NN.Serialization;
 
 namespace Lepton.Training.Classic;

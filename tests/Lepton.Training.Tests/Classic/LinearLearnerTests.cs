@@ -1,3 +1,4 @@
+using Lepton.NN.Tasks;
 using System.Text.Json;
 using Lepton.Data.Tables;
 using Lepton.Engine;

@@ -50,8 +50,8 @@ internal static class TableData
     public static void AssertFitsCounts(double[] predicted, FeatureMatrix x, float[] y, float[] trainY, double slack)
     {
         var truth = Enumerable.Range(0, x.Rows).Select(i => Math.Exp(1.5 * x.Row(i)[0] - 1.2 * x.Row(i)[1] + 0.3)).ToArray();
-        double deviance = Training.Classic.RegressionLoss.Poisson.Score(predicted, y), best = Training.Classic.RegressionLoss.Poisson.Score(truth, y);
-        double none = Training.Classic.RegressionLoss.Poisson.Score(Enumerable.Repeat((double)trainY.Average(), x.Rows).ToArray(), y);
+        double deviance = Lepton.NN.Tasks.RegressionLoss.Poisson.Score(predicted, y), best = Lepton.NN.Tasks.RegressionLoss.Poisson.Score(truth, y);
+        double none = Lepton.NN.Tasks.RegressionLoss.Poisson.Score(Enumerable.Repeat((double)trainY.Average(), x.Rows).ToArray(), y);
         Xunit.Assert.True(deviance < slack * best && deviance < 0.5 * none, $"Poisson deviance {deviance}; true means {best}, training mean {none}");
     }
 

@@ -88,7 +88,7 @@ public static class TableEvaluation
         }
         var score = SetScore.Regression(squared, absolute, truths.Count);
         if (loss is null || truths.Count == 0) return score;
-        var regression = Training.Classic.RegressionLoss.Parse(loss);
+        var regression = Lepton.NN.Tasks.RegressionLoss.Parse(loss);
         return score with { LossMetric = regression.MetricTitle, LossValue = regression.Score([.. predicted], [.. truths]) };
     }
 

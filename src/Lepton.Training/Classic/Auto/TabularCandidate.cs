@@ -1,3 +1,4 @@
+using Lepton.NN.Tasks;
 using Lepton.Data.Tables;
 using Lepton.Data.Tables.Encoding;
 using Lepton.Training.Classic.LightGbm;

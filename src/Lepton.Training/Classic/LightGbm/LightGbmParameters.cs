@@ -1,3 +1,4 @@
+using Lepton.NN.Tasks;
 using System.Globalization;
 using Lepton.NN.Serialization;
 

@@ -1,3 +1,5 @@
+using Lepton.NN.Tasks;
+
 namespace Lepton.Training.Classic.Linear;
 
 /// <summary>

@@ -19,13 +19,13 @@ public sealed record TabularRecipe(string Data, string Model = "auto", int Seed 
 
     /// <summary>
     /// A regression label's loss (<c>squared</c>, <c>absolute</c>, <c>quantile=0.9</c>, <c>poisson</c>, <c>gamma</c>, <c>tweedie=1.5</c>;
-    /// see <see cref="Classic.RegressionLoss"/>): what the learners minimize, what the model predicts, and the metric auto ranks by.
+    /// see <see cref="NN.Tasks.RegressionLoss"/>): what the learners minimize, what the model predicts, and the metric auto ranks by.
     /// </summary>
     public string? Loss { get; init; }
 
     /// <summary><see cref="Loss"/> read (squared error when not given).</summary>
     [System.Text.Json.Serialization.JsonIgnore]
-    public Classic.RegressionLoss RegressionLoss => Loss is null ? Classic.RegressionLoss.Squared : Classic.RegressionLoss.Parse(Loss);
+    public NN.Tasks.RegressionLoss RegressionLoss => Loss is null ? NN.Tasks.RegressionLoss.Squared : NN.Tasks.RegressionLoss.Parse(Loss);
 
     /// <summary>
     /// Choose <see cref="Threshold"/>'s rule on out-of-fold predictions of the training rows even when the data set has a
@@ -110,7 +110,7 @@ public sealed record TabularRecipe(string Data, string Model = "auto", int Seed 
             if (task.IsClassification)
                 throw new ArgumentException($"--loss {Loss} sets a regressor's loss, but {label} holds {task.ClassCount} classes (classifiers minimize log loss); leave it out.");
             var loss = RegressionLoss;
-            if (Model is "linear" && !loss.LogLink && loss.Kind != Classic.RegressionLossKind.Squared)
+            if (Model is "linear" && !loss.LogLink && loss.Kind != NN.Tasks.RegressionLossKind.Squared)
                 throw new ArgumentException($"--model linear fits squared error, poisson, gamma and tweedie; the {loss} loss needs gbdt, random-forest, mlp or auto.");
             task = task with { Loss = loss };
         }

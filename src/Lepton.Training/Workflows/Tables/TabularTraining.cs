@@ -1,3 +1,4 @@
+using Lepton.NN.Tasks;
 using System.Diagnostics;
 using Lepton.Data.Tables;
 using Lepton.NN.Serialization;

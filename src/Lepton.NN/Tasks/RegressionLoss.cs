@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Lepton.Training.Classic;
+namespace Lepton.NN.Tasks;
 
 /// <summary>The loss a regressor minimizes, which fixes what its prediction estimates (a mean, a median, a quantile).</summary>
 public enum RegressionLossKind
@@ -94,7 +94,7 @@ public sealed record RegressionLoss
         return loss;
     }
 
-    /// <summary>Predictions go through exp (they are positive); the model's raw score and its contributions are on the log scale (as <see cref="Lepton.NN.Serialization.TaskSpec.LogLink"/> reads it from model.json).</summary>
+    /// <summary>Predictions go through exp (they are positive); the model's raw score and its contributions are on the log scale (as <see cref="Serialization.TaskSpec.LogLink"/> reads it from model.json).</summary>
     public bool LogLink => Kind is RegressionLossKind.Poisson or RegressionLossKind.Gamma or RegressionLossKind.Tweedie;
 
     /// <summary>The metric of this loss (lower is better): <c>rmse</c>, <c>mae</c>, <c>pinball_loss</c>, <c>poisson_deviance</c>, ...</summary>

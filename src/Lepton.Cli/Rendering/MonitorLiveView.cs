@@ -38,11 +38,17 @@ internal static class MonitorLiveView
         {
             case "regression":
             {
-                // "at or under": the share of true values the prediction covered (a 0.9 quantile model should stay near 90%).
-                var t = MonitorView.Columns("labels", "MAE", "RMSE", "at or under", "skipped");
+                // "at or under": the share of true values the prediction covered (a 0.9 quantile model should stay near 90%); a model
+                // trained with another loss adds that loss's metric, which its canary is judged by.
+                string? loss = rows.Select(v => v.LiveError?.LossMetric).FirstOrDefault(m => m is not null);
+                var t = loss is null ? MonitorView.Columns("labels", "MAE", "RMSE", "at or under", "skipped")
+                    : MonitorView.Columns("labels", "MAE", "RMSE", loss, "at or under", "skipped");
                 foreach (var v in rows)
-                    t.AddRow(MonitorView.VersionCell(v), Count(v.LiveError?.Labels), Score(v.LiveError?.Mae), Score(v.LiveError?.Rmse),
-                        Percent(v.LiveError?.Coverage), Count(v.SkippedLabels));
+                {
+                    string[] cells = [Count(v.LiveError?.Labels), Score(v.LiveError?.Mae), Score(v.LiveError?.Rmse)];
+                    if (loss is not null) cells = [.. cells, Score(v.LiveError?.LossValue)];
+                    t.AddRow([MonitorView.VersionCell(v), .. cells, Percent(v.LiveError?.Coverage), Count(v.SkippedLabels)]);
+                }
                 return t;
             }
             case "multilabel":

@@ -63,11 +63,14 @@ public sealed class CanaryJudge(ModelRegistry registry, ICanaryObserver observer
             if (ca < allowed - 1e-12)
                 return new CanaryJudgement(CanaryVerdict.Rollback, $"The canary v{canary.Version} is less accurate live: {accuracy}; {errors}.", o);
         }
-        else if (canary.Labels >= policy.CanaryMinLabels && champ.Labels >= policy.CanaryMinLabels && canary.Rmse is { } cr && champ.Rmse is { } pr)
+        else if (canary.Labels >= policy.CanaryMinLabels && champ.Labels >= policy.CanaryMinLabels
+                 && (SameLoss(canary, champ) ? canary.LossValue : canary.Rmse) is { } cr && (SameLoss(canary, champ) ? champ.LossValue : champ.Rmse) is { } pr)
         {
-            // A regressor: the live RMSE may rise by the allowed drop read as a share of the champion's.
+            // A regressor: the live error (the metric of the loss both were trained with, else RMSE) may rise by the allowed drop
+            // read as a share of the champion's.
             double allowed = pr * (1 + policy.MaxAccuracyDrop);
-            accuracy = $"live RMSE {Lepton.Data.NumberText.Readable(cr)} on {canary.Labels} labels vs champion {Lepton.Data.NumberText.Readable(pr)} on {champ.Labels} (allowed up to {Lepton.Data.NumberText.Readable(allowed)})";
+            string metric = SameLoss(canary, champ) ? canary.LossMetric! : "RMSE";
+            accuracy = $"live {metric} {Lepton.Data.NumberText.Readable(cr)} on {canary.Labels} labels vs champion {Lepton.Data.NumberText.Readable(pr)} on {champ.Labels} (allowed up to {Lepton.Data.NumberText.Readable(allowed)})";
             if (cr > allowed + 1e-12)
                 return new CanaryJudgement(CanaryVerdict.Rollback, $"The canary v{canary.Version} errs more live: {accuracy}; {errors}.", o);
         }
@@ -96,4 +99,8 @@ public sealed class CanaryJudge(ModelRegistry registry, ICanaryObserver observer
     private static string F(double v) => v.ToString("0.000", CultureInfo.InvariantCulture);
 
     private static string P(double v) => v.ToString("0.00%", CultureInfo.InvariantCulture);
+
+    // Both regressors were trained with the same loss other than squared error, so its live metric compares them.
+    private static bool SameLoss(VersionHealth a, VersionHealth b) =>
+        a.LossMetric is not null && a.LossMetric == b.LossMetric && a.LossValue is not null && b.LossValue is not null;
 }

@@ -15,5 +15,8 @@ public sealed class MonitorCanaryObserver(ModelMonitor monitor) : ICanaryObserve
     private static VersionHealth Health(MonitorReport report, int version) =>
         report.Versions.FirstOrDefault(v => v.Version == version) is { } v
             ? new VersionHealth(version, v.Requests, v.Errors, v.ErrorRate, v.Accuracy?.Labels ?? v.LiveError?.Labels ?? 0, v.Accuracy?.Accuracy, v.LiveError?.Rmse)
+            {
+                LossMetric = v.LiveError?.LossMetric, LossValue = v.LiveError?.LossValue,
+            }
             : new VersionHealth(version, 0, 0, 0, 0, null);
 }

@@ -1,3 +1,5 @@
+using Lepton.NN.Tasks;
+
 namespace Lepton.Monitoring;
 
 /// <summary>
@@ -11,8 +13,22 @@ internal static class LiveErrorCalculator
     /// finite number or list of numbers, or when it does not hold one value per target: as many as
     /// <paramref name="targetNames"/>, or without names as many as the first row that parses.
     /// </summary>
-    public static LiveError? Compute(IReadOnlyList<LoggedLabel> labels, IReadOnlyList<string> targetNames, out int skipped)
+    /// <remarks>
+    /// With <paramref name="loss"/> (model.json's task.loss: <c>poisson</c>, <c>quantile=0.9</c>), the live value of that loss's
+    /// metric over every target too, which a canary of such a regressor is judged by; an unreadable loss adds nothing.
+    /// </remarks>
+    public static LiveError? Compute(IReadOnlyList<LoggedLabel> labels, IReadOnlyList<string> targetNames, out int skipped, string? loss = null)
     {
+        RegressionLoss? scoring = null;
+        try
+        {
+            if (loss is not null) scoring = RegressionLoss.Parse(loss);
+        }
+        catch (ArgumentException)
+        {
+            // A hand-edited model.json's loss costs its metric, never the report.
+        }
+        var pairs = scoring is null ? null : new List<(double Predicted, float Truth)>();
         int targets = targetNames.Count;
         var absolute = Array.Empty<double>();
         var squared = Array.Empty<double>();
@@ -33,6 +49,7 @@ internal static class LiveErrorCalculator
                 absolute[t] += Math.Abs(e);
                 squared[t] += e * e;
                 if (truth[t] <= predicted[t]) under++;
+                pairs?.Add((predicted[t], (float)truth[t]));
             }
             rows++;
         }
@@ -41,7 +58,12 @@ internal static class LiveErrorCalculator
         var perTarget = Enumerable.Range(0, targets)
             .Select(t => new TargetError(NameOf(t, targets, targetNames), absolute[t] / rows, Math.Sqrt(squared[t] / rows)))
             .ToArray();
-        return new LiveError(rows, perTarget.Average(t => t.Mae), perTarget.Average(t => t.Rmse), perTarget) { Coverage = (double)under / (rows * targets) };
+        return new LiveError(rows, perTarget.Average(t => t.Mae), perTarget.Average(t => t.Rmse), perTarget)
+        {
+            Coverage = (double)under / (rows * targets),
+            LossMetric = scoring?.MetricTitle,
+            LossValue = scoring is null ? null : scoring.Score([.. pairs!.Select(p => p.Predicted)], [.. pairs!.Select(p => p.Truth)]),
+        };
     }
 
     /// <summary>The target's name in model.json, or the server's default names: "value" for one target, "value_i" for several.</summary>

@@ -24,7 +24,7 @@ internal sealed record LiveMetrics(LiveAccuracy? Accuracy, LiveError? Error, int
             }
             case TaskKind.Regression:
             {
-                var error = LiveErrorCalculator.Compute(labels, task.TargetNames, out int skipped);
+                var error = LiveErrorCalculator.Compute(labels, task.TargetNames, out int skipped, task.Loss);
                 return new(null, error, skipped);
             }
             default:

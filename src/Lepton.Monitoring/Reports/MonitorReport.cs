@@ -104,6 +104,11 @@ public sealed record LiveError(int Labels, double Mae, double Rmse, IReadOnlyLis
     /// <c>--loss quantile=q</c>, about one half for a mean; far from it, the model now over- or under-predicts.
     /// </summary>
     public double? Coverage { get; init; }
+
+    /// <summary>A regressor trained with another loss than squared error: that loss's metric (<c>Poisson deviance</c>) and its live value.</summary>
+    public string? LossMetric { get; init; }
+
+    public double? LossValue { get; init; }
 }
 
 /// <summary>Mean absolute and root mean squared error of one regression target on the labelled predictions.</summary>

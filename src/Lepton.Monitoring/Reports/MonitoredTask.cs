@@ -17,7 +17,10 @@ internal sealed record MonitoredTask(TaskKind Kind, IReadOnlyList<string> ClassN
     /// <summary>The class that counts as positive for a binary model: the second class name, or "positive" as the server names it.</summary>
     public string PositiveClass => ClassNames.Count == 2 ? ClassNames[1] : "positive";
 
-    public static MonitoredTask From(ModelSpec spec) => new(spec.Task.Kind, spec.ClassNames, spec.Task.TargetNames ?? []);
+    /// <summary>A regressor's loss when not squared error (model.json's task.loss): live error adds that loss's metric.</summary>
+    public string? Loss { get; init; }
+
+    public static MonitoredTask From(ModelSpec spec) => new(spec.Task.Kind, spec.ClassNames, spec.Task.TargetNames ?? []) { Loss = spec.Task.Loss };
 
     /// <summary>
     /// The task in <paramref name="folder"/>'s model.json; multiclass when there is none (a LightGBM or ONNX folder) or it

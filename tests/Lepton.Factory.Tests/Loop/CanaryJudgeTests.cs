@@ -46,6 +46,24 @@ public sealed class CanaryJudgeTests
     }
 
     [Fact]
+    public void A_regressor_trained_with_another_loss_is_judged_on_that_loss_live()
+    {
+        // Both 0.9 quantile models: the canary's RMSE is lower, but its pinball loss is 5% above the champion's: rolled back.
+        const string metric = "pinball loss (q = 0.9)";
+        var champion = new VersionHealth(1, 900, 9, 0.01, 100, null, Rmse: 12) { LossMetric = metric, LossValue = 2.0 };
+        var canary = new VersionHealth(2, 100, 1, 0.01, 25, null, Rmse: 10) { LossMetric = metric, LossValue = 2.1 };
+        var j = CanaryJudge.Judge(Policy, Obs(champion, canary));
+        Assert.Equal(CanaryVerdict.Rollback, j.Verdict);
+        Assert.StartsWith("The canary v2 errs more live: live pinball loss (q = 0.9) ", j.Reason);
+        Assert.Contains("on 25 labels vs champion", j.Reason);
+        // Models trained with different losses fall back to RMSE, the one error both answer.
+        var squared = new VersionHealth(2, 100, 1, 0.01, 25, null, Rmse: 10);
+        var fallback = CanaryJudge.Judge(Policy, Obs(champion, squared));
+        Assert.Contains("live RMSE ", fallback.Reason);
+        Assert.Equal(CanaryVerdict.Promote, fallback.Verdict);
+    }
+
+    [Fact]
     public void Too_few_canary_requests_roll_back()
     {
         var j = CanaryJudge.Judge(Policy, Obs(Champion, new VersionHealth(2, 49, 0, 0, 0, null)));

@@ -38,10 +38,10 @@ public class TaskLiveMetricTests
     }
 
     /// <summary>Regression (price, area): 3 scorable rows; one truth with one value for two targets and one that is not a number.</summary>
-    private static async Task<MonitoringStore> RegressionAsync()
+    private static async Task<MonitoringStore> RegressionAsync(string? loss = null)
     {
         var store = await CreateAsync(withReference: false);
-        await store.RegisterTaskModelAsync("house", new TaskSpec(TaskKind.Regression, TargetNames: ["price", "area"]), [], 2);
+        await store.RegisterTaskModelAsync("house", new TaskSpec(TaskKind.Regression, TargetNames: ["price", "area"]) { Loss = loss }, [], 2);
         await store.LogLabelledAsync("house", T0.AddSeconds(10),
             ("[1,10]", "[2,10]"), ("[3,20]", "[3,16]"), ("[5,1]", "[2,0]"), ("[4,4]", "[1]"), ("[4,4]", "abc"));
         return store;
@@ -79,6 +79,18 @@ public class TaskLiveMetricTests
         Assert.Null(a.Positive);
         // Answers containing each label, of the 5 answered requests: red 3, large 2, round 1.
         Assert.Equal([0.6, 0.4, 0.2], v1.ClassDistribution.Values);
+    }
+
+    [Fact]
+    public async Task A_regressor_trained_with_another_loss_also_reports_that_loss_live()
+    {
+        await using var store = await RegressionAsync("quantile=0.8");
+        var e = (await new ModelMonitor(store.Registry).ReportAsync("house", Window)).Versions.Single().LiveError!;
+        // (predicted, true): (1, 2) (3, 3) (5, 2) and (10, 10) (20, 16) (1, 0); pinball at 0.8: 0.8, 0, 0.6, 0, 0.8, 0.2 over 6.
+        Assert.Equal("pinball loss (q = 0.8)", e.LossMetric);
+        Assert.Equal(0.4, e.LossValue!.Value, 12);
+        await using var plain = await RegressionAsync();
+        Assert.Null((await new ModelMonitor(plain.Registry).ReportAsync("house", Window)).Versions.Single().LiveError!.LossValue);
     }
 
     [Fact]

@@ -19,15 +19,8 @@ internal static class LiveErrorCalculator
     /// </remarks>
     public static LiveError? Compute(IReadOnlyList<LoggedLabel> labels, IReadOnlyList<string> targetNames, out int skipped, string? loss = null)
     {
-        RegressionLoss? scoring = null;
-        try
-        {
-            if (loss is not null) scoring = RegressionLoss.Parse(loss);
-        }
-        catch (ArgumentException)
-        {
-            // A hand-edited model.json's loss costs its metric, never the report.
-        }
+        // A hand-edited model.json's unreadable loss costs its metric, never the report.
+        var scoring = RegressionLoss.TryParse(loss, out var parsed) ? parsed : null;
         var pairs = scoring is null ? null : new List<(double Predicted, float Truth)>();
         int targets = targetNames.Count;
         var absolute = Array.Empty<double>();

@@ -32,8 +32,7 @@ public sealed record TaskSpec(TaskKind Kind = TaskKind.Multiclass, double Thresh
     /// A regressor whose loss (poisson, gamma, tweedie) predicts through a log link: its answer is exp of its raw score, and
     /// feature contributions, which add up to the raw score, are on the log scale.
     /// </summary>
-    public bool LogLink => Kind == TaskKind.Regression && Loss is { } loss
-        && (loss is "poisson" or "gamma" || loss.StartsWith("tweedie", StringComparison.Ordinal));
+    public bool LogLink => Kind == TaskKind.Regression && Tasks.RegressionLoss.TryParse(Loss, out var loss) && loss!.LogLink;
 
     /// <summary>The task of every model written before tasks were recorded.</summary>
     public static TaskSpec Multiclass { get; } = new();

@@ -94,7 +94,23 @@ public sealed record RegressionLoss
         return loss;
     }
 
-    /// <summary>Predictions go through exp (they are positive); the model's raw score and its contributions are on the log scale (as <see cref="Serialization.TaskSpec.LogLink"/> reads it from model.json).</summary>
+    /// <summary>As <see cref="Parse"/>, false (and null) for text that names no loss instead of an error.</summary>
+    public static bool TryParse(string? text, out RegressionLoss? loss)
+    {
+        loss = null;
+        if (text is null) return false;
+        try
+        {
+            loss = Parse(text);
+            return true;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Predictions go through exp (they are positive); the model's raw score and its contributions are on the log scale (<see cref="Serialization.TaskSpec.LogLink"/> asks this of model.json's loss).</summary>
     public bool LogLink => Kind is RegressionLossKind.Poisson or RegressionLossKind.Gamma or RegressionLossKind.Tweedie;
 
     /// <summary>The metric of this loss (lower is better): <c>rmse</c>, <c>mae</c>, <c>pinball_loss</c>, <c>poisson_deviance</c>, ...</summary>

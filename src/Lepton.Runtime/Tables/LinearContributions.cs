@@ -31,8 +31,7 @@ public sealed class LinearContributions : IFeatureContributor
         if (spec.Metadata is not { } meta || meta["kind"] is not JsonValue kind || !kind.TryGetValue(out string? k) || k != "linear") return null;
         var loaded = ModelFile.Load(folder);
         // A log-link regressor ends in Exp; its contributions are those of the raw score, the log of the prediction.
-        if (loaded.Model is not Sequential seq || seq.Count != (spec.Task.LogLink ? 2 : 1) || seq[0] is not LinearLayer layer
-            || seq.Count == 2 && seq[1] is not Lepton.NN.Layers.Exp)
+        if (InverseLink.Strip(loaded.Model, spec.Task.LogLink) is not { Count: 1 } seq || seq[0] is not LinearLayer layer)
             throw new InvalidDataException($"{specPath} says kind \"linear\" but the network is not one Linear layer (then Exp for a log-link loss).");
         var names = (meta["feature_names"] as JsonArray)?.Select(v => v!.GetValue<string>()).ToList()
             ?? throw new InvalidDataException($"{specPath}: metadata.feature_names is missing.");

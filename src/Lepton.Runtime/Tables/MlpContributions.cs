@@ -77,15 +77,6 @@ public sealed class MlpContributions : IFeatureContributor
     }
 
     /// <summary>The Linear layers of a chain Linear, (ReLU, Linear)..., or null when <paramref name="network"/> is another shape.</summary>
-    /// <summary>
-    /// The network without its inverse link: a log-link regressor is saved as the Linear/ReLU chain then <c>Exp</c>, whose raw
-    /// output (log μ) the contributions explain; any other network as it is.
-    /// </summary>
-    public static Module WithoutLink(Module network) =>
-        network is Sequential { Count: > 1 } seq && seq[seq.Count - 1] is Lepton.NN.Layers.Exp
-            ? new Sequential([.. Enumerable.Range(0, seq.Count - 1).Select(i => seq[i])])
-            : network;
-
     public static IReadOnlyList<LinearLayer>? LinearsOf(Module network)
     {
         if (network is not Sequential { Count: > 0 } seq || seq.Count % 2 == 0) return null;
@@ -113,7 +104,7 @@ public sealed class MlpContributions : IFeatureContributor
             ?? throw new InvalidDataException($"{specPath}: metadata.feature_means is missing.");
         try
         {
-            return FromNetwork(spec.Task.LogLink ? WithoutLink(loaded.Model) : loaded.Model, names, means);
+            return FromNetwork(InverseLink.Strip(loaded.Model, spec.Task.LogLink) ?? loaded.Model, names, means);
         }
         catch (ArgumentException e)
         {

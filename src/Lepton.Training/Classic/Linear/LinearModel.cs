@@ -3,11 +3,11 @@ using System.Text.Json.Nodes;
 using Lepton.Data.Tables;
 using Lepton.Engine;
 using Lepton.NN;
-using Lepton.NN.Layers;
 using LinearLayer = Lepton.NN.Layers.Linear;
 using Lepton.NN.Serialization;
 using Lepton.NN.Tasks;
 using Lepton.Runtime;
+using Lepton.Runtime.Tables;
 
 namespace Lepton.Training.Classic.Linear;
 
@@ -174,7 +174,7 @@ public sealed record LinearModel : ITabularModel
             Metadata = metadata,
         };
         // A log link serves exp(W x + b), the value itself; contributions stay on the log scale.
-        ModelFile.Save(folder, Task.Loss.LogLink ? new Sequential(layer, new Exp()) : new Sequential(layer), spec);
+        ModelFile.Save(folder, InverseLink.Append(new Sequential(layer), Task.Loss.LogLink), spec);
     }
 
     /// <summary>Reads a folder written by <see cref="Save"/> (weights come back as the float32 the network serves).</summary>
@@ -192,9 +192,8 @@ public sealed record LinearModel : ITabularModel
         {
             throw new InvalidDataException($"{source}: {e.Message}", e);
         }
-        int layers = task.Loss.LogLink ? 2 : 1;
-        if (spec.Metadata is not { } meta || meta["kind"]?.GetValue<string>() != KindName || loaded.Model is not Sequential seq || seq.Count != layers
-            || seq[0] is not LinearLayer layer || layers == 2 && seq[1] is not Exp)
+        if (spec.Metadata is not { } meta || meta["kind"]?.GetValue<string>() != KindName
+            || InverseLink.Strip(loaded.Model, task.Loss.LogLink) is not { Count: 1 } seq || seq[0] is not LinearLayer layer)
             throw new InvalidDataException(
                 $"{source} is not a linear model (metadata.kind \"{KindName}\" and one Linear layer, then Exp for a log-link loss); load it with ModelFile.Load.");
         var names = (meta["feature_names"] as JsonArray)?.Select(v => v!.GetValue<string>()).ToList()

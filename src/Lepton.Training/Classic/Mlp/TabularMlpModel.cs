@@ -4,7 +4,6 @@ using Lepton.Data.Tables;
 using Lepton.Engine;
 using Lepton.Engine.Autograd;
 using Lepton.NN;
-using Lepton.NN.Layers;
 using Lepton.NN.Serialization;
 using Lepton.NN.Tasks;
 using Lepton.Runtime;
@@ -149,7 +148,7 @@ public sealed class TabularMlpModel : ITabularModel
             Metadata = metadata,
         };
         // Through a log link the served network ends in Exp: it answers μ, the chain's raw output being log μ.
-        ModelFile.Save(folder, Task.Loss.LogLink ? new Sequential([.. Enumerable.Range(0, Network.Count).Select(i => Network[i]), new Exp()]) : Network, spec);
+        ModelFile.Save(folder, InverseLink.Append(Network, Task.Loss.LogLink), spec);
     }
 
     /// <summary>Reads a folder written by <see cref="Save(string)"/>.</summary>
@@ -165,8 +164,8 @@ public sealed class TabularMlpModel : ITabularModel
         var means = (meta["feature_means"] as JsonArray)?.Select(v => v!.GetValue<double>()).ToArray()
             ?? throw new InvalidDataException($"{source}: metadata.feature_means is missing.");
         var task = TabularTask.FromSpec(spec.Task, spec.ClassNames);
-        if (task.Loss.LogLink && MlpContributions.WithoutLink(network) is Sequential chain && chain != network) network = chain;
-        else if (task.Loss.LogLink) throw new InvalidDataException($"{source}: a {task.Loss} regressor's network ends in Exp; this one does not.");
+        network = InverseLink.Strip(network, task.Loss.LogLink)
+                  ?? throw new InvalidDataException($"{source}: a {task.Loss} regressor's network ends in Exp; this one does not.");
         try
         {
             return new TabularMlpModel(task, network, names, means)

@@ -88,6 +88,16 @@ public sealed class TableInspectorTests : IDisposable
     }
 
     [Fact]
+    public void CountLabelStats_RecognizeCountsOnly()
+    {
+        Assert.Equal(new CountLabelStats(4, 0.5, 3, 1), CountLabelStats.Of([0, 3, double.NaN, 0, 1]));
+        Assert.Null(CountLabelStats.Of([0, 2.5, 1]));            // not whole numbers
+        Assert.Null(CountLabelStats.Of([-1, 2, 1]));             // below 0
+        Assert.Null(CountLabelStats.Of([0, 0]));                 // nothing to fit
+        Assert.Null(CountLabelStats.Of([150_000, 240_000]));     // prices, not counts
+    }
+
+    [Fact]
     public void Inspect_ALabelOfCounts_SuggestsThePoissonLoss_ButPricesDoNot()
     {
         var csv = "x,units\n" + string.Concat(Enumerable.Range(0, 100).Select(i => $"{i % 7},{i % 5 * (i % 3)}\n"));

@@ -76,16 +76,6 @@ public sealed class RegressionLossTests
     }
 
     [Fact]
-    public void CountLabels_AreRecognizedForTrainsHint()
-    {
-        Assert.Equal(0.5, Lepton.Training.Workflows.Tables.TabularOutcome.ZerosOfCounts([0, 3, 0, 1]));
-        Assert.Null(Lepton.Training.Workflows.Tables.TabularOutcome.ZerosOfCounts([0, 2.5f, 1]));  // not whole numbers
-        Assert.Null(Lepton.Training.Workflows.Tables.TabularOutcome.ZerosOfCounts([-1, 2, 1]));    // below 0
-        Assert.Null(Lepton.Training.Workflows.Tables.TabularOutcome.ZerosOfCounts([0, 0]));        // nothing to fit
-        Assert.Null(Lepton.Training.Workflows.Tables.TabularOutcome.ZerosOfCounts([150_000, 240_000])); // prices, not counts
-    }
-
-    [Fact]
     public void AllZeroCounts_AreRefusedForALogLink()
     {
         var task = TabularTask.Regression() with { Loss = RegressionLoss.Poisson };

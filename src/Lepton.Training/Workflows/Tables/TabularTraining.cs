@@ -27,27 +27,10 @@ public sealed record TabularOutcome(
     public double? RarestClassShare { get; init; }
 
     /// <summary>
-    /// A regressor trained on squared error whose training labels look like counts (whole numbers from 0, mean under 100):
+    /// A regressor trained on squared error whose training labels look like counts (<see cref="Lepton.Data.Tables.Inspection.CountLabelStats"/>):
     /// the share of them that are 0, for train's hint that <c>--loss poisson</c> fits counts; null otherwise.
     /// </summary>
     public double? CountLabelZeros { get; init; }
-
-    /// <summary>The share of zeros of <paramref name="labels"/> when they look like counts (see <see cref="CountLabelZeros"/>), else null.</summary>
-    public static double? ZerosOfCounts(ReadOnlySpan<float> labels)
-    {
-        if (labels.Length == 0) return null;
-        double sum = 0;
-        int zeros = 0;
-        bool positive = false;
-        foreach (var y in labels)
-        {
-            if (y < 0 || y != MathF.Floor(y)) return null;
-            if (y == 0) zeros++;
-            else positive = true;
-            sum += y;
-        }
-        return positive && sum / labels.Length < 100 ? (double)zeros / labels.Length : null;
-    }
 }
 
 /// <summary>
@@ -91,7 +74,7 @@ public static class TabularTraining
         TabularReference.Build(data.Table, data.Splits, set, model, task, data.Schema.TimeColumn).Save(outDir);
         return new TabularOutcome(model, model.Learner, metrics, candidates, train.Labels.Length, test?.Labels.Length ?? 0, clock.Elapsed)
         {
-            CountLabelZeros = task is { Kind: TaskKind.Regression, Loss.Kind: RegressionLossKind.Squared } ? TabularOutcome.ZerosOfCounts(train.Labels) : null,
+            CountLabelZeros = task is { Kind: TaskKind.Regression, Loss.Kind: RegressionLossKind.Squared } ? Lepton.Data.Tables.Inspection.CountLabelStats.Of(train.Labels.Select(y => (double)y))?.ZeroShare : null,
             RarestClassShare = task.IsClassification && train.Labels.Length > 0
                 ? Enumerable.Range(0, task.ClassCount).Min(c => train.Labels.Count(y => (int)y == c)) / (double)train.Labels.Length : null,
         };

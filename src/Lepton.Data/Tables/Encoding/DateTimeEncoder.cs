@@ -32,6 +32,8 @@ public sealed class DateTimeEncoder : ColumnEncoder
                 throw new ArgumentException($"Column '{column}': the {PartName(part)} indicators need distinct values, got [{string.Join(", ", values)}].");
         }
         Parts = parts;
+        // Looked up once here, not per cell: the indicator values of each part, by position (null: a number).
+        _partLevels = [.. parts.Select(p => Levels.TryGetValue(p, out var v) ? v : null)];
         Medians = medians;
         Means = means;
         Stds = stds;
@@ -44,6 +46,8 @@ public sealed class DateTimeEncoder : ColumnEncoder
         if (missingIndicator) names.Add(IndicatorName);
         FeatureNames = names;
     }
+
+    private readonly IReadOnlyList<int>?[] _partLevels;
 
     /// <summary>The cyclic parts encoded as indicators, with the values seen in training (one feature each, in this order).</summary>
     public IReadOnlyDictionary<DatePart, IReadOnlyList<int>> Levels { get; }
@@ -120,7 +124,7 @@ public sealed class DateTimeEncoder : ColumnEncoder
             {
                 destination[at++] = t is { } v ? (float)Part(v, Parts[p]) : float.NaN;
             }
-            else if (Levels.TryGetValue(Parts[p], out var values))
+            else if (_partLevels[p] is { } values)
             {
                 // A missing date takes the training median's value; a value training never saw (a first December) none.
                 int value = (int)(t is { } v ? Part(v, Parts[p]) : Medians[p]);

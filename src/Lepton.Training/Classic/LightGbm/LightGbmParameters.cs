@@ -11,41 +11,28 @@ public static class LightGbmParameters
     /// The metric early stopping watches (lower is better): log loss for classifiers; for regression the loss's own (squared
     /// error <c>l2</c>, <c>l1</c>, <c>quantile</c>, or the <c>poisson</c>, <c>gamma</c>, <c>tweedie</c> negative log-likelihood).
     /// </summary>
-    public static string Metric(TabularTask task)
+    public static string Metric(TabularTask task) => Names(task).Metric;
+
+    // LightGBM's objective for the task and its loss, and the metric of that objective.
+    private static (string Objective, string Metric) Names(TabularTask task)
     {
         ArgumentNullException.ThrowIfNull(task);
         return task.Kind switch
         {
-            TaskKind.Binary => "binary_logloss",
-            TaskKind.Multiclass => "multi_logloss",
+            TaskKind.Binary => ("binary", "binary_logloss"),
+            TaskKind.Multiclass => ("multiclass", "multi_logloss"),
             TaskKind.Regression => task.Loss.Kind switch
             {
-                RegressionLossKind.Squared => "l2",
-                RegressionLossKind.Absolute => "l1",
-                RegressionLossKind.Quantile => "quantile",
-                RegressionLossKind.Poisson => "poisson",
-                RegressionLossKind.Gamma => "gamma",
-                _ => "tweedie",
+                RegressionLossKind.Squared => ("regression", "l2"),
+                RegressionLossKind.Absolute => ("regression_l1", "l1"),
+                RegressionLossKind.Quantile => ("quantile", "quantile"),
+                RegressionLossKind.Poisson => ("poisson", "poisson"),
+                RegressionLossKind.Gamma => ("gamma", "gamma"),
+                _ => ("tweedie", "tweedie"),
             },
             _ => throw new ArgumentException($"LightGBM learners take binary, multiclass or regression tasks, got {TaskSpec.NameOf(task.Kind)}."),
         };
     }
-
-    // LightGBM's objective for the task and its loss.
-    private static string Objective(TabularTask task) => task.Kind switch
-    {
-        TaskKind.Binary => "binary",
-        TaskKind.Multiclass => "multiclass",
-        _ => task.Loss.Kind switch
-        {
-            RegressionLossKind.Squared => "regression",
-            RegressionLossKind.Absolute => "regression_l1",
-            RegressionLossKind.Quantile => "quantile",
-            RegressionLossKind.Poisson => "poisson",
-            RegressionLossKind.Gamma => "gamma",
-            _ => "tweedie",
-        },
-    };
 
     /// <summary>Matrices below this many values train on one thread unless told otherwise.</summary>
     public const long SmallMatrixCells = 1_000_000;
@@ -62,8 +49,8 @@ public static class LightGbmParameters
         ArgumentNullException.ThrowIfNull(categoricalFeatures);
         var p = new SortedDictionary<string, string>(StringComparer.Ordinal)
         {
-            ["objective"] = Objective(task),
-            ["metric"] = Metric(task),
+            ["objective"] = Names(task).Objective,
+            ["metric"] = Names(task).Metric,
             ["boosting"] = options.Mode == BoostingMode.RandomForest ? "rf" : "gbdt",
             ["learning_rate"] = Number(options.LearningRate),
             ["num_leaves"] = Number(options.NumLeaves),

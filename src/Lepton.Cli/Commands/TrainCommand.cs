@@ -39,6 +39,10 @@ public static class TrainCommand
         {
             Description = "Tables (a number to predict): squared (the mean, default), absolute (the median), quantile=0.9 (a value the target stays under 90% of the time), poisson (counts), gamma (positive amounts), tweedie=1.5 (amounts often exactly 0).",
         };
+        var monotone = new Option<string?>("--monotone")
+        {
+            Description = "Tables (gbdt, random-forest, logistic, linear, linear-svm, auto): columns whose effect may only rise or only fall as they grow, e.g. income=increasing,debt_ratio=decreasing (numeric and yes/no columns; yes/no and regression labels).",
+        };
         var dataDir = CommonOptions.DataDir();
         var model = new Option<string>("--model")
         {
@@ -91,13 +95,14 @@ public static class TrainCommand
                                        "  lepton train --data churn@1 --model gbdt --register churn\n" +
                                        "  lepton train --data fraud@2 --model gbdt --threshold precision=0.8 --register fraud\n" +
                                        "  lepton train --data sales@1 --model gbdt --loss poisson --register demand\n" +
+                                       "  lepton train --data credit@1 --model gbdt --monotone income=increasing,debt_ratio=decreasing --register credit\n" +
                                        "  lepton train --data churn@1 --model mlp --epochs 100 --lr 1e-3 --batch-size 32\n" +
                                        "  lepton train --data shifted@1 --from fashion@production --lora rank=8,alpha=16 --register fashion-shifted\n" +
                                        "  lepton train --data reviews@1 --model text-bow --epochs 10 --register reviews\n" +
                                        "  lepton train --data keywords@2 --model kws-ds-cnn --epochs 20 --augment shift=0.1,noise=20,time_mask=10,freq_mask=6 --register keywords\n" +
                                        "  mpirun --allow-run-as-root -np 2 ./lepton train --data fashion-mnist --model cnn --threads 1 --distributed --out models/cnn\n" +
                                        "  lepton train --data fashion-mnist --model cnn --out models/cnn --resume");
-        foreach (var o in new Option[] { data, dataDir, task, threshold, classWeight, loss, model, epochs, batch, lr, optimizer, weightDecay, momentum, schedule, clip, valSplit, labelSmoothing, validationFreq, augment, seed, outDir, register, store, from, freeze, unfreezeAfter, backboneLr, vocabSize, maxLength, distributed, resume, threads, json, lora, folds, trees })
+        foreach (var o in new Option[] { data, dataDir, task, threshold, classWeight, loss, monotone, model, epochs, batch, lr, optimizer, weightDecay, momentum, schedule, clip, valSplit, labelSmoothing, validationFreq, augment, seed, outDir, register, store, from, freeze, unfreezeAfter, backboneLr, vocabSize, maxLength, distributed, resume, threads, json, lora, folds, trees })
             cmd.Options.Add(o);
 
         cmd.SetAction(p => CommandRunner.Run(async ct =>
@@ -113,8 +118,9 @@ public static class TrainCommand
                         foreach (var (option, flag) in new (Option, string)[] { (threshold, "--threshold"), (classWeight, "--class-weight") })
                             if (p.GetResult(option) is { Implicit: false })
                                 throw new ArgumentException($"{flag} applies to image and table classifiers; {p.GetValue(data)} is {kind} data set. Leave it out.");
-                    if (kind != "a table" && p.GetResult(loss) is { Implicit: false })
-                        throw new ArgumentException($"--loss sets a table regressor's loss; {p.GetValue(data)} is {kind} data set. Leave it out.");
+                    foreach (var (option, flag, what) in new (Option, string, string)[] { (loss, "--loss", "sets a table regressor's loss"), (monotone, "--monotone", "constrains a table model's columns") })
+                        if (kind != "a table" && p.GetResult(option) is { Implicit: false })
+                            throw new ArgumentException($"{flag} {what}; {p.GetValue(data)} is {kind} data set. Leave it out.");
                     foreach (var (option, flag) in new (Option, string)[] { (labelSmoothing, "--label-smoothing"), (validationFreq, "--validation-freq") })
                         if (p.GetResult(option) is { Implicit: false })
                             throw new ArgumentException($"{flag} applies to image classifiers; {p.GetValue(data)} is {kind} data set. Leave it out.");
@@ -128,7 +134,7 @@ public static class TrainCommand
                         Trees: TabularRecipe.TreeOptions(tabularModel, p.GetValue(trees), tableLr),
                         Mlp: TabularRecipe.MlpOptions(tabularModel, p.GetResult(epochs) is { Implicit: false } ? p.GetValue(epochs) : null, tableLr,
                             p.GetResult(batch) is { Implicit: false } ? p.GetValue(batch) : null),
-                        ClassWeight: p.GetValue(classWeight), Threshold: p.GetValue(threshold)) { Loss = p.GetValue(loss) };
+                        ClassWeight: p.GetValue(classWeight), Threshold: p.GetValue(threshold)) { Loss = p.GetValue(loss), Monotone = p.GetValue(monotone) };
                     if (p.GetValue(folds) is { } tableFolds)
                         return await CrossValidationCli.RunAsync(tabular, tableFolds, p.GetValue(register) ?? tabular.Model, p.GetValue(store), p.GetValue(json), ct);
                     // Named after the table, not the learner: auto on two tables would otherwise share models/auto.
@@ -179,6 +185,8 @@ public static class TrainCommand
                 throw new ArgumentException($"--class-weight weighs the rows of a table data set; {p.GetValue(data)} is not one. Leave it out.");
             if (p.GetValue(loss) is not null)
                 throw new ArgumentException($"--loss sets a table regressor's loss; {p.GetValue(data)} is not a table data set. Leave it out.");
+            if (p.GetValue(monotone) is not null)
+                throw new ArgumentException($"--monotone constrains a table model's columns; {p.GetValue(data)} is not a table data set. Leave it out.");
             TaskSpec? taskSpec = p.GetValue(task) is { } name
                 ? new TaskSpec(TaskSpec.Parse(name) ?? throw new ArgumentException($"--task {name} is not a task; use multiclass, binary, multilabel or regression."),
                     ImageThreshold(p.GetValue(threshold)))

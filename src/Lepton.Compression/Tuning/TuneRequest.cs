@@ -25,4 +25,7 @@ public sealed record TuneRequest(ImageClassifierRecipe Base, SearchSpace Space, 
 
     /// <summary>A number table's loss for every trial (<c>poisson</c>, <c>quantile=0.9</c>): trials are compared by its metric on the validation split.</summary>
     public string? Loss { get; init; }
+
+    /// <summary>A table's monotone columns for every trial (<c>income=increasing</c>); see <see cref="Training.Workflows.Tables.TabularRecipe.Monotone"/>.</summary>
+    public string? Monotone { get; init; }
 }

@@ -44,7 +44,7 @@ public static class ModelCardBuilder
         var weakest = classes.OrderBy(c => double.IsNaN(c.F1) ? double.MaxValue : c.F1).Take(options.Weakest).ToList();
         var derivation = await DerivationAsync(registry, metadata, version.Model + "@" + version.Version, ct);
         string task = signature.IsClassifier ? $"classification into {signature.ClassNames.Count} classes"
-            : signature.Task is { } t ? TaskSpec.NameOf(t.Kind) + BinaryDecision(t, signature.ClassNames, metadata) + RegressionEstimate(t) : signature.Kind.ToString();
+            : signature.Task is { } t ? TaskSpec.NameOf(t.Kind) + BinaryDecision(t, signature.ClassNames, metadata) + RegressionEstimate(t) + Monotone(metadata) : signature.Kind.ToString();
         string inputs = DescribeInputs(resolved.Folder, signature);
         string purpose = options.Purpose ?? Text(metadata, "description") ?? DefaultPurpose(signature, inputs, lineage.TrainedOn);
         var card = new ModelCard(version.Model, version.Version, kind, task, purpose, inputs, signature.ClassNames, version.ArchitectureSummary,
@@ -65,6 +65,12 @@ public static class ModelCardBuilder
     // A regressor trained with another loss than squared error says what its number estimates (a median, a quantile, a count's mean).
     private static string RegressionEstimate(TaskSpec task) =>
         task is { Kind: TaskKind.Regression, Loss: { } loss } ? $": {Lepton.NN.Tasks.RegressionLoss.Parse(loss).Estimates}, trained with the {loss} loss" : "";
+
+    // Columns the answer may only rise or only fall with, as trained (model.json's metadata.monotone).
+    private static string Monotone(JsonObject? metadata) =>
+        metadata?["monotone"]?.GetValue<string>() is { } m and not "none"
+            ? "; " + string.Join(", ", Training.Classic.MonotoneConstraints.Parse(m).Directions.Select(d => $"never {(d.Value > 0 ? "falls" : "rises")} as {d.Key} grows"))
+            : "";
 
     private static string DefaultPurpose(PredictorSignature signature, string inputs, string? data) =>
         (signature.IsClassifier

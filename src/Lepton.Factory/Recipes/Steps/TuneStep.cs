@@ -38,6 +38,7 @@ public sealed class TuneStep : IRecipeStep
             ClassWeight = recipe.Training.Table?.ClassWeight,
             Threshold = recipe.Training.Table?.Threshold,
             Loss = recipe.Training.Table?.Loss,
+            Monotone = recipe.Training.Table?.Monotone,
         };
         var outcome = await TrackedTuning.RunAsync(request, context.Registry, context.Actor, ct: ct);
         if (outcome.Stop == StudyStop.Cancelled)

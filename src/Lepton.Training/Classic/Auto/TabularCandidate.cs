@@ -23,26 +23,32 @@ public sealed record TabularCandidate(string Name, Func<FeatureMatrix, float[], 
     /// The default line-up, fastest first: a linear model (logistic, ridge, or a Poisson, gamma or Tweedie regression for those
     /// losses; none for absolute or quantile), gradient-boosted trees, a random forest; for classification also a linear SVM; last
     /// the MLP, the slowest (the time budget stops it on large tables). Every one seeded with
-    /// <paramref name="seed"/> on <paramref name="numThreads"/> threads, weighing the rows by <paramref name="classWeights"/>.
+    /// <paramref name="seed"/> on <paramref name="numThreads"/> threads, weighing the rows by <paramref name="classWeights"/>. With
+    /// <paramref name="monotone"/> constraints only the learners that keep them take part (the trees and the linear models; the MLP
+    /// makes no such promise).
     /// </summary>
-    public static IReadOnlyList<TabularCandidate> Defaults(TabularTask task, int seed = 0, int numThreads = 0, ClassWeighting? classWeights = null)
+    public static IReadOnlyList<TabularCandidate> Defaults(TabularTask task, int seed = 0, int numThreads = 0, ClassWeighting? classWeights = null,
+        MonotoneConstraints? monotone = null)
     {
         ArgumentNullException.ThrowIfNull(task);
         var weights = classWeights ?? ClassWeighting.None;
         weights.CheckTask(task);
+        var constraints = monotone ?? MonotoneConstraints.None;
+        constraints.CheckTask(task);
         var list = new List<TabularCandidate>();
         // A linear model fits squared error and the log-link deviances, not the absolute and quantile losses (see LinearLearner).
         if (task.IsClassification || task.Loss.Kind == RegressionLossKind.Squared || task.Loss.LogLink)
             list.Add(Linear(task.IsClassification ? "logistic" : task.Loss.LogLink ? LinearModel.DevianceLearner(task.Loss) : "ridge",
-                new LinearOptions { ClassWeights = weights }));
+                new LinearOptions { ClassWeights = weights, Monotone = constraints }));
         list.AddRange(
         [
             new("gbdt", (x, y, t, ct) => GradientBoostingLearner.Fit(x, y, t,
-                GradientBoostingOptions.Default with { Seed = seed, NumThreads = numThreads, ClassWeights = weights }, ct)),
+                GradientBoostingOptions.Default with { Seed = seed, NumThreads = numThreads, ClassWeights = weights, Monotone = constraints }, ct)),
             new("random_forest", (x, y, t, ct) => GradientBoostingLearner.Fit(x, y, t,
-                GradientBoostingOptions.RandomForest with { Seed = seed, NumThreads = numThreads, ClassWeights = weights }, ct)),
+                GradientBoostingOptions.RandomForest with { Seed = seed, NumThreads = numThreads, ClassWeights = weights, Monotone = constraints }, ct)),
         ]);
-        if (task.IsClassification) list.Add(Linear("linear_svm", LinearOptions.Svm with { ClassWeights = weights }));
+        if (task.IsClassification) list.Add(Linear("linear_svm", LinearOptions.Svm with { ClassWeights = weights, Monotone = constraints }));
+        if (!constraints.IsNone) return list;
         list.Add(Mlp("mlp", new TabularMlpOptions { Seed = seed, ClassWeights = weights }));
         return list;
     }

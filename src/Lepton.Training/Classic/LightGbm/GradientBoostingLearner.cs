@@ -32,7 +32,7 @@ public static class GradientBoostingLearner
         o.Validate();
         task.CheckLabels(labels, x.Rows);
         if (x.Rows < 2) throw new ArgumentException($"LightGBM needs at least 2 rows to train, got {x.Rows}.", nameof(x));
-        var parameters = LightGbmParameters.Build(task, o, x.CategoricalFeatures, (long)x.Rows * x.Columns);
+        var parameters = LightGbmParameters.Build(task, o, x.CategoricalFeatures, (long)x.Rows * x.Columns, x.FeatureNames);
         string text = LightGbmParameters.Text(parameters);
         // Per-class weights from every training row, so a held-out share and the refit weigh a class alike.
         var classWeights = o.ClassWeights.ClassWeights(labels, task);
@@ -108,6 +108,7 @@ public static class GradientBoostingLearner
             ["validation_source"] = validationSource,
             ["train_rows"] = trainRows,
             ["class_weight"] = o.ClassWeights.ToString(),
+            ["monotone"] = o.Monotone.ToString(),
             ["parameters"] = new JsonObject(parameters.Select(kv => KeyValuePair.Create(kv.Key, (JsonNode?)JsonValue.Create(kv.Value)))),
         };
         var metrics = new Dictionary<string, double>();

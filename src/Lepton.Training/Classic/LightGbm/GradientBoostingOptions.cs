@@ -58,6 +58,12 @@ public sealed record GradientBoostingOptions
     /// <summary>How the training rows are weighed by class (LightGBM's per-row <c>weight</c>; the validation rows alike, so early stopping watches the weighted loss).</summary>
     public ClassWeighting ClassWeights { get; init; } = ClassWeighting.None;
 
+    /// <summary>
+    /// Columns whose effect may only rise or only fall (LightGBM's <c>monotone_constraints</c>, kept by its <c>intermediate</c> method,
+    /// which constrains less than <c>basic</c> at little cost); the columns are feature names of the matrix trained on.
+    /// </summary>
+    public MonotoneConstraints Monotone { get; init; } = MonotoneConstraints.None;
+
     /// <summary>LightGBM's <c>deterministic=true</c> with <c>force_col_wise</c>: the same data, seed and threads give the same model.</summary>
     public bool Deterministic { get; init; } = true;
 

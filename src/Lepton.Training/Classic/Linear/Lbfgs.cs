@@ -13,16 +13,20 @@ public sealed record LbfgsResult(double Objective, int Iterations, bool Converge
 /// Limited-memory BFGS in double precision, and OWL-QN (Andrew &amp; Gao 2007) when an L1 term λ₁‖x‖₁ covers some
 /// coordinates: the pseudo-gradient replaces the gradient, steps stay in the orthant they start in, and coordinates that
 /// would cross zero stop at zero, so L1 solutions come out exactly sparse. Backtracking (Armijo) line search.
+/// Coordinates may also be held to a sign (x_j ≥ 0 or x_j ≤ 0, a monotone constraint on a linear model's weight) by the same
+/// projection: a step that would cross zero stops there, and a coordinate resting at zero whose gradient pushes it across counts
+/// as converged (the projected gradient), so a converged result meets the constrained problem's optimality conditions.
 /// Written here because no maintained .NET package offers OWL-QN; the problems are small and convex.
 /// </summary>
 public static class Lbfgs
 {
     /// <summary>
-    /// Minimizes f(x) + <paramref name="l1"/> Σ_{j: l1Mask[j]} |x_j| from <paramref name="x"/> (updated in place).
-    /// Converged means the (pseudo-)gradient's largest entry fell to <see cref="LbfgsOptions.GradientTolerance"/>.
+    /// Minimizes f(x) + <paramref name="l1"/> Σ_{j: l1Mask[j]} |x_j| from <paramref name="x"/> (updated in place), with x_j ≥ 0 where
+    /// <paramref name="signs"/>[j] is +1 and x_j ≤ 0 where it is -1 (a start outside is moved to 0 first).
+    /// Converged means the (pseudo-, projected) gradient's largest entry fell to <see cref="LbfgsOptions.GradientTolerance"/>.
     /// </summary>
     public static LbfgsResult Minimize(SmoothObjective f, Span<double> x, LbfgsOptions? options = null, double l1 = 0, ReadOnlySpan<bool> l1Mask = default,
-        CancellationToken ct = default)
+        CancellationToken ct = default, ReadOnlySpan<sbyte> signs = default)
     {
         ArgumentNullException.ThrowIfNull(f);
         var o = options ?? new LbfgsOptions();
@@ -44,9 +48,18 @@ public static class Lbfgs
         var pgNew = new double[n];
         var yNext = new double[n];
         var mask = l1 > 0 ? l1Mask.ToArray() : null;
+        if (signs.Length != 0 && signs.Length != x.Length) throw new ArgumentException($"Sign constraints need {x.Length} entries, got {signs.Length}.");
+        var sign = signs.Length != 0 && signs.ContainsAnyExcept((sbyte)0) ? signs.ToArray() : null;
+        if (sign is not null)
+            for (int j = 0; j < n; j++)
+            {
+                if (sign[j] is < -1 or > 1) throw new ArgumentException($"Sign constraint {j} is {sign[j]}; use +1 (x >= 0), -1 (x <= 0) or 0 (free).");
+                if (sign[j] * x[j] < 0) x[j] = 0;
+            }
 
         double fx = f(x, g) + Penalty(x, l1, mask);
         PseudoGradient(x, g, l1, mask, pg);
+        Project(x, pg, sign);
         int stored = 0, head = 0, iteration = 0;
         double gnorm = MaxAbs(pg);
         while (gnorm > o.GradientTolerance && iteration < o.MaxIterations)
@@ -78,6 +91,11 @@ public static class Lbfgs
                 // OWL-QN: keep only the components that descend along the pseudo-gradient.
                 for (int j = 0; j < n; j++) if (mask[j] && d[j] * pg[j] >= 0) d[j] = 0;
             }
+            if (sign is not null)
+            {
+                // A coordinate resting at its bound does not move across it.
+                for (int j = 0; j < n; j++) if (x[j] == 0 && sign[j] * d[j] < 0) d[j] = 0;
+            }
             double slope = Dot(pg, d);
             if (!(slope < 0))
             {
@@ -100,6 +118,7 @@ public static class Lbfgs
                         double orthant = x[j] != 0 ? Math.Sign(x[j]) : -Math.Sign(pg[j]);
                         if (Math.Sign(v) != orthant) v = 0;
                     }
+                    if (sign is not null && sign[j] * v < 0) v = 0;
                     xNew[j] = v;
                 }
                 fNew = f(xNew, gNew) + Penalty(xNew, l1, mask);
@@ -109,6 +128,7 @@ public static class Lbfgs
                 // Near the minimum f changes by less than its rounding (about g² / curvature): a step that keeps f within rounding
                 // and shrinks the gradient is progress the Armijo test cannot see.
                 PseudoGradient(xNew, gNew, l1, mask, pgNew);
+                Project(xNew, pgNew, sign);
                 if (fNew <= fx + 1e-13 * Math.Max(1, Math.Abs(fx)) && MaxAbs(pgNew) < gnorm) { accepted = true; break; }
                 step *= 0.5;
             }
@@ -129,6 +149,7 @@ public static class Lbfgs
             gNew.CopyTo(g.AsSpan());
             fx = fNew;
             PseudoGradient(x, g, l1, mask, pg);
+            Project(x, pg, sign);
             gnorm = MaxAbs(pg);
         }
         return new LbfgsResult(fx, iteration, gnorm <= o.GradientTolerance, gnorm);
@@ -155,6 +176,14 @@ public static class Lbfgs
             else if (g[j] - l1 > 0) pg[j] = g[j] - l1;
             else pg[j] = 0;
         }
+    }
+
+    // The projected gradient: a coordinate at its sign bound whose descent (-pg) points across the bound cannot move, so its entry is 0.
+    private static void Project(ReadOnlySpan<double> x, double[] pg, sbyte[]? sign)
+    {
+        if (sign is null) return;
+        for (int j = 0; j < x.Length; j++)
+            if (x[j] == 0 && sign[j] * pg[j] > 0) pg[j] = 0;
     }
 
     private static double Dot(ReadOnlySpan<double> a, ReadOnlySpan<double> b)

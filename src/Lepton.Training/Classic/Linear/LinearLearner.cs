@@ -95,7 +95,11 @@ public static class LinearLearner
         }
         var mask = new bool[theta.Length];
         Array.Fill(mask, true, 0, k * f);
-        var result = Lbfgs.Minimize(objective.Evaluate, theta, o.Solver, o.L1, mask, ct);
+        // A monotone column keeps its weight's sign; standardizing divides by a positive scale, so the sign carries to raw features.
+        o.Monotone.CheckTask(task);
+        var signs = new sbyte[theta.Length];
+        o.Monotone.PerFeature(x.FeatureNames, x.CategoricalFeatures).CopyTo(signs, 0);
+        var result = Lbfgs.Minimize(objective.Evaluate, theta, o.Solver, o.L1, mask, ct, signs);
 
         // Back to raw features: w' = w / scale, b' = b - Σ w' center.
         var weights = new double[k * f];
@@ -117,6 +121,7 @@ public static class LinearLearner
             L1 = o.L1,
             Fit = result,
             ClassWeights = o.ClassWeights,
+            Monotone = o.Monotone,
         };
     }
 }

@@ -41,6 +41,9 @@ public sealed record LinearModel : ITabularModel
     /// <summary>How the training rows were weighed by class (recorded in model.json).</summary>
     public ClassWeighting ClassWeights { get; init; } = ClassWeighting.None;
 
+    /// <summary>The columns whose weight was held to a sign (recorded in model.json).</summary>
+    public MonotoneConstraints Monotone { get; init; } = MonotoneConstraints.None;
+
     public ITabularModel WithThreshold(ThresholdChoice choice) =>
         this with { Task = Task with { Threshold = choice.Threshold }, ThresholdChoice = choice };
 
@@ -157,6 +160,7 @@ public sealed record LinearModel : ITabularModel
             ["feature_names"] = new JsonArray(FeatureNames.Select(n => (JsonNode?)JsonValue.Create(n)).ToArray()),
             ["feature_means"] = new JsonArray(FeatureMeans.Select(m => (JsonNode?)JsonValue.Create(m)).ToArray()),
             ["class_weight"] = ClassWeights.ToString(),
+            ["monotone"] = Monotone.ToString(),
         };
         if (ThresholdChoice is { } choice) metadata["decision_threshold"] = choice.ToJson();
         if (Fit is { } fit)
@@ -217,6 +221,7 @@ public sealed record LinearModel : ITabularModel
                 L1 = meta["l1"]?.GetValue<double>() ?? 0,
                 ThresholdChoice = ThresholdChoice.FromJson(meta["decision_threshold"]),
                 ClassWeights = meta["class_weight"]?.GetValue<string>() is { } cw ? ClassWeighting.Parse(cw) : ClassWeighting.None,
+                Monotone = meta["monotone"]?.GetValue<string>() is { } m ? MonotoneConstraints.Parse(m) : MonotoneConstraints.None,
             };
         }
         catch (ArgumentException e)

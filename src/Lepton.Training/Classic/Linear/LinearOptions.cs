@@ -43,6 +43,12 @@ public sealed record LinearOptions
     /// <summary>How the rows' losses are weighed by class (classifiers only); the mean loss becomes a weighted mean.</summary>
     public ClassWeighting ClassWeights { get; init; } = ClassWeighting.None;
 
+    /// <summary>
+    /// Columns whose weight keeps a sign (≥ 0 increasing, ≤ 0 decreasing), so the model's score only rises or only falls with them;
+    /// yes/no and regression tasks (one score) only.
+    /// </summary>
+    public MonotoneConstraints Monotone { get; init; } = MonotoneConstraints.None;
+
     public static LinearOptions Logistic { get; } = new() { Loss = LinearLoss.Logistic };
 
     public static LinearOptions Ridge { get; } = new() { Loss = LinearLoss.SquaredError };

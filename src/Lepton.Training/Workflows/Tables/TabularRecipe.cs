@@ -7,7 +7,7 @@ namespace Lepton.Training.Workflows.Tables;
 /// tree learners' default options (a hyperparameter search sets them); <see cref="Mlp"/> the MLP's. <see cref="ClassWeight"/>
 /// weighs the training rows by class (<c>balanced</c>, <c>yes=10</c>); <see cref="Threshold"/> sets a binary classifier's
 /// decision threshold (<c>0.3</c>) or the rule that chooses it on held-out predictions (<c>f1</c>, <c>precision=0.9</c>, <c>recall=0.8</c>);
-/// <see cref="Loss"/> a regressor's loss.
+/// <see cref="Loss"/> a regressor's loss; <see cref="Monotone"/> the columns whose effect may only rise or only fall.
 /// </summary>
 public sealed record TabularRecipe(string Data, string Model = "auto", int Seed = 0, TimeSpan? Budget = null, int Threads = 0,
     Classic.LightGbm.GradientBoostingOptions? Trees = null, Classic.Mlp.TabularMlpOptions? Mlp = null, string? ClassWeight = null,
@@ -26,6 +26,36 @@ public sealed record TabularRecipe(string Data, string Model = "auto", int Seed 
     /// <summary><see cref="Loss"/> read (squared error when not given).</summary>
     [System.Text.Json.Serialization.JsonIgnore]
     public NN.Tasks.RegressionLoss RegressionLoss => Loss is null ? NN.Tasks.RegressionLoss.Squared : NN.Tasks.RegressionLoss.Parse(Loss);
+
+    /// <summary>
+    /// Columns whose effect may only rise or only fall: <c>income=increasing,debt_ratio=decreasing</c> (see
+    /// <see cref="Classic.MonotoneConstraints"/>); gbdt, random-forest and the linear learners keep them, auto tries only those.
+    /// </summary>
+    public string? Monotone { get; init; }
+
+    /// <summary><see cref="Monotone"/> read (none when not given).</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public Classic.MonotoneConstraints MonotoneConstraints => Monotone is null ? Classic.MonotoneConstraints.None : Classic.MonotoneConstraints.Parse(Monotone);
+
+    /// <summary>
+    /// Checks <see cref="Monotone"/>'s columns against the data set's <paramref name="schema"/>: each must be a numeric or yes/no column
+    /// the model learns from; the error names the column and what it is.
+    /// </summary>
+    public void CheckMonotoneColumns(Lepton.Data.Tables.Schema.TableSchema schema, string dataName)
+    {
+        ArgumentNullException.ThrowIfNull(schema);
+        var features = schema.FeatureColumns();
+        foreach (var column in MonotoneConstraints.Directions.Keys)
+        {
+            if (schema.KindOf(column) is not { } kind)
+                throw new ArgumentException($"--monotone names '{column}', which {dataName} does not have; its columns are {string.Join(", ", schema.Columns.Select(c => c.Name))}.");
+            if (!features.Contains(column))
+                throw new ArgumentException($"--monotone names '{column}', which the model does not learn from in {dataName} (the label, the group column or an identifier); leave it out.");
+            if (kind is not (Lepton.Data.Tables.Columns.ColumnKind.Numeric or Lepton.Data.Tables.Columns.ColumnKind.Boolean))
+                throw new ArgumentException(
+                    $"--monotone names '{column}', a {Lepton.Data.Tables.Columns.ColumnKinds.Name(kind)} column of {dataName}: only numeric and yes/no columns have an order a prediction can rise with.");
+        }
+    }
 
     /// <summary>
     /// Choose <see cref="Threshold"/>'s rule on out-of-fold predictions of the training rows even when the data set has a
@@ -105,6 +135,9 @@ public sealed record TabularRecipe(string Data, string Model = "auto", int Seed 
             throw new ArgumentException($"--model {Model} classifies, but {label} is a regression target; use linear, mlp, gbdt or auto.");
         if (!ClassWeights.IsNone && !task.IsClassification)
             throw new ArgumentException($"--class-weight {ClassWeight} weighs classes, but {label} is a regression target; leave it out.");
+        if (!MonotoneConstraints.IsNone && task.Kind == NN.Serialization.TaskKind.Multiclass)
+            throw new ArgumentException(
+                $"--monotone {Monotone}: {label} holds {task.ClassCount} classes, and no one score can rise with a column when each class has its own; monotone constraints fit yes/no and regression labels. Leave it out.");
         if (Loss is not null)
         {
             if (task.IsClassification)
@@ -130,5 +163,7 @@ public sealed record TabularRecipe(string Data, string Model = "auto", int Seed 
         _ = ClassWeights; // each throws, naming the forms, when the text is none of them
         _ = ThresholdRule;
         _ = RegressionLoss;
+        if (!MonotoneConstraints.IsNone && Model == "mlp")
+            throw new ArgumentException($"--monotone {Monotone}: the MLP cannot promise a prediction that only rises or falls with a column; use gbdt, random-forest, logistic, linear, linear-svm or auto.");
     }
 }

@@ -55,6 +55,7 @@ public static class TabularTraining
         var encodings = new TableEncodings(data);
         var first = encodings[TabularRecipe.EncoderModeOf(recipe.Model)];
         var task = recipe.TaskFor(first.Labels, $"{data.Version.Name}@{data.Version.Version}");
+        recipe.CheckMonotoneColumns(data.Schema, $"{data.Version.Name}@{data.Version.Version}");
         var rule = recipe.ThresholdRule;
         // Every encoding keeps the same labelled rows in the same order, so one label vector serves them all.
         var (model, candidates, encoding) = Fit(recipe, mode => encodings[mode].Train.Features, first.Train.Labels, task, ct,
@@ -125,27 +126,28 @@ public static class TabularTraining
     {
         var mode = TabularRecipe.EncoderModeOf(recipe.Model);
         var weights = recipe.ClassWeights;
+        var monotone = recipe.MonotoneConstraints;
         switch (recipe.Model)
         {
             case "gbdt":
                 // The data set's own validation split, when it has one, is where gbdt (and the MLP) stop early.
                 return (GradientBoostingLearner.Fit(features(mode), labels, task,
-                    (recipe.Trees ?? GradientBoostingOptions.Default) with { Seed = recipe.Seed, NumThreads = recipe.Threads, ClassWeights = weights }, ct,
+                    (recipe.Trees ?? GradientBoostingOptions.Default) with { Seed = recipe.Seed, NumThreads = recipe.Threads, ClassWeights = weights, Monotone = monotone }, ct,
                     validation?.Invoke(mode)), [], mode);
             case "random-forest":
                 return (GradientBoostingLearner.Fit(features(mode), labels, task,
-                    (recipe.Trees ?? GradientBoostingOptions.RandomForest) with { Seed = recipe.Seed, NumThreads = recipe.Threads, ClassWeights = weights }, ct), [], mode);
+                    (recipe.Trees ?? GradientBoostingOptions.RandomForest) with { Seed = recipe.Seed, NumThreads = recipe.Threads, ClassWeights = weights, Monotone = monotone }, ct), [], mode);
             case "logistic" or "linear":
-                return (LinearLearner.Fit(features(mode), labels, task, new LinearOptions { ClassWeights = weights }, ct), [], mode);
+                return (LinearLearner.Fit(features(mode), labels, task, new LinearOptions { ClassWeights = weights, Monotone = monotone }, ct), [], mode);
             case "linear-svm":
-                return (LinearLearner.Fit(features(mode), labels, task, LinearOptions.Svm with { ClassWeights = weights }, ct), [], mode);
+                return (LinearLearner.Fit(features(mode), labels, task, LinearOptions.Svm with { ClassWeights = weights, Monotone = monotone }, ct), [], mode);
             case "mlp":
                 return (TabularMlp.Fit(features(mode), labels, task, (recipe.Mlp ?? new TabularMlpOptions()) with { Seed = recipe.Seed, ClassWeights = weights }, ct,
                     validation?.Invoke(mode)), [], mode);
             default:
                 var auto = TabularAuto.Run(features, labels, task,
                     new TabularAutoOptions(Seed: recipe.Seed, Budget: recipe.Budget, NumThreads: recipe.Threads, Progress: recipe.Progress) { Threshold = recipe.ThresholdRule },
-                    TabularCandidate.Defaults(task, recipe.Seed, recipe.Threads, weights), ct);
+                    TabularCandidate.Defaults(task, recipe.Seed, recipe.Threads, weights, monotone), ct);
                 return (auto.Model, auto.Scores, auto.Encoding);
         }
     }

@@ -50,6 +50,7 @@ public static class Lbfgs
         var mask = l1 > 0 ? l1Mask.ToArray() : null;
         if (signs.Length != 0 && signs.Length != x.Length) throw new ArgumentException($"Sign constraints need {x.Length} entries, got {signs.Length}.");
         var sign = signs.Length != 0 && signs.ContainsAnyExcept((sbyte)0) ? signs.ToArray() : null;
+        var active = sign is null ? null : new bool[n];
         if (sign is not null)
             for (int j = 0; j < n; j++)
             {
@@ -59,7 +60,7 @@ public static class Lbfgs
 
         double fx = f(x, g) + Penalty(x, l1, mask);
         PseudoGradient(x, g, l1, mask, pg);
-        Project(x, pg, sign);
+        Project(x, pg, sign, active);
         int stored = 0, head = 0, iteration = 0;
         double gnorm = MaxAbs(pg);
         while (gnorm > o.GradientTolerance && iteration < o.MaxIterations)
@@ -93,8 +94,10 @@ public static class Lbfgs
             }
             if (sign is not null)
             {
-                // A coordinate resting at its bound does not move across it.
-                for (int j = 0; j < n; j++) if (x[j] == 0 && sign[j] * d[j] < 0) d[j] = 0;
+                // A coordinate resting at its bound stays there when its gradient pushes it across (the active set: the projected
+                // gradient left it out, and the curvature pairs must not pull it back in), and never steps across.
+                for (int j = 0; j < n; j++)
+                    if (active![j] || sign[j] != 0 && x[j] == 0 && sign[j] * d[j] < 0) d[j] = 0;
             }
             double slope = Dot(pg, d);
             if (!(slope < 0))
@@ -128,7 +131,7 @@ public static class Lbfgs
                 // Near the minimum f changes by less than its rounding (about g² / curvature): a step that keeps f within rounding
                 // and shrinks the gradient is progress the Armijo test cannot see.
                 PseudoGradient(xNew, gNew, l1, mask, pgNew);
-                Project(xNew, pgNew, sign);
+                Project(xNew, pgNew, sign, null);
                 if (fNew <= fx + 1e-13 * Math.Max(1, Math.Abs(fx)) && MaxAbs(pgNew) < gnorm) { accepted = true; break; }
                 step *= 0.5;
             }
@@ -149,7 +152,7 @@ public static class Lbfgs
             gNew.CopyTo(g.AsSpan());
             fx = fNew;
             PseudoGradient(x, g, l1, mask, pg);
-            Project(x, pg, sign);
+            Project(x, pg, sign, active);
             gnorm = MaxAbs(pg);
         }
         return new LbfgsResult(fx, iteration, gnorm <= o.GradientTolerance, gnorm);
@@ -178,12 +181,17 @@ public static class Lbfgs
         }
     }
 
-    // The projected gradient: a coordinate at its sign bound whose descent (-pg) points across the bound cannot move, so its entry is 0.
-    private static void Project(ReadOnlySpan<double> x, double[] pg, sbyte[]? sign)
+    // The projected gradient: a coordinate at its sign bound whose descent (-pg) points across the bound cannot move, so its entry
+    // is 0 and it joins the active set (when one is kept).
+    private static void Project(ReadOnlySpan<double> x, double[] pg, sbyte[]? sign, bool[]? active)
     {
         if (sign is null) return;
         for (int j = 0; j < x.Length; j++)
-            if (x[j] == 0 && sign[j] * pg[j] > 0) pg[j] = 0;
+        {
+            bool held = x[j] == 0 && sign[j] * pg[j] > 0;
+            if (held) pg[j] = 0;
+            if (active is not null) active[j] = held;
+        }
     }
 
     private static double Dot(ReadOnlySpan<double> a, ReadOnlySpan<double> b)

@@ -85,9 +85,9 @@ public sealed class TableClosedLoopTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task TheChallenger_KeepsTheChampionsClassWeightsAndThresholdRule_ChosenAgainOnItsOwnFolds()
+    public async Task TheChallenger_KeepsTheChampionsClassWeightsMonotoneColumnsAndThresholdRule_ChosenAgainOnItsOwnFolds()
     {
-        await TableEndToEndTests.TrainChurnAsync(_registry, _root, r => r with { ClassWeight = "balanced", Threshold = "f1" });
+        await TableEndToEndTests.TrainChurnAsync(_registry, _root, r => r with { ClassWeight = "balanced", Threshold = "f1", Monotone = "monthly=increasing" });
         var champion = ModelSpec.FromJson(File.ReadAllText(Path.Combine(_root, "model", ModelFile.SpecFileName)));
         Assert.Equal("balanced", champion.Metadata!["class_weight"]!.GetValue<string>());
         Assert.Equal(champion.Task.Threshold, champion.Metadata["decision_threshold"]!["threshold"]!.GetValue<double>(), 12);
@@ -98,6 +98,8 @@ public sealed class TableClosedLoopTests : IAsyncLifetime
         var challenger = await _registry.ResolveAsync($"churn@{outcome.ChallengerVersion}");
         var spec = ModelSpec.FromJson(File.ReadAllText(Path.Combine(challenger.Folder, ModelFile.SpecFileName)));
         Assert.Equal("balanced", spec.Metadata!["class_weight"]!.GetValue<string>());
+        Assert.Equal("monthly=increasing", spec.Metadata["monotone"]!.GetValue<string>());
+        Assert.Contains("[monotone_constraints: ", File.ReadAllText(Path.Combine(challenger.Folder, "model.txt")), StringComparison.Ordinal);
         var threshold = spec.Metadata["decision_threshold"]!;
         Assert.Equal("f1", threshold["rule"]!.GetValue<string>());
         // Chosen on the new training rows' folds, not on the feedback the two models are judged on.

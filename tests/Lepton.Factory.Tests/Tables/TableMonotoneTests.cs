@@ -1,0 +1,98 @@
+using Lepton.Data.Tables.Encoding;
+using Lepton.NN.Serialization;
+using Lepton.Registry;
+using Lepton.Registry.Datasets.Tables;
+using Lepton.Training.Workflows.Tables;
+
+namespace Lepton.Factory.Tests.Tables;
+
+/// <summary>
+/// <c>lepton train --monotone</c> on the churn table: the model folder's answer never moves against a constrained column (probed
+/// through its own encoders, as predict and the server replay them), model.json records the constraint, and columns or learners
+/// that cannot keep one are refused by name.
+/// </summary>
+public sealed class TableMonotoneTests : IAsyncLifetime
+{
+    private TempRegistry _temp = null!;
+
+    private ModelRegistry Registry => _temp.Registry;
+
+    public async Task InitializeAsync() => _temp = await TempRegistry.CreateAsync("lepton-table-monotone-");
+
+    public async Task DisposeAsync() => await _temp.DisposeAsync();
+
+    private async Task<string> ImportAsync()
+    {
+        string csv = Path.Combine(_temp.Root, "customers.csv");
+        // Every fourth row a test row, so each model is scored on the same held-out customers.
+        var lines = ChurnRow.Csv(ChurnRow.Make(800, seed: 1)).TrimEnd('\n').Split('\n');
+        await File.WriteAllLinesAsync(csv, lines.Select((line, i) => line + (i == 0 ? ",split" : i % 4 == 0 ? ",test" : ",train")));
+        var import = await TableDatasets.ImportAsync(Registry.Store, Registry.Artifacts, csv, "customers",
+            new TableImportOptions(LabelColumn: "churn", SplitColumn: "split"), "test");
+        return $"customers@{import.Version.Version}";
+    }
+
+    // The largest rise in the churn probability as `monthly` sweeps 20..80 with each of 30 customers' other columns held.
+    private static double LargestRise(string folder, TrackedTabularOutcome trained)
+    {
+        var encoders = EncoderSet.Load(Path.Combine(folder, TabularTraining.EncodersFile));
+        var customers = ChurnRow.Make(30, seed: 5);
+        var rows = new List<IReadOnlyDictionary<string, object?>>();
+        const int steps = 25;
+        foreach (var c in customers)
+            for (int s = 0; s < steps; s++)
+                rows.Add(new Dictionary<string, object?> { ["age"] = c.Age, ["plan"] = c.Plan, ["signup"] = c.Signup, ["monthly"] = 20 + 60.0 * s / (steps - 1) });
+        var p = trained.Outcome.Model.Predict(encoders.Transform(rows));
+        double rise = 0;
+        for (int r = 0; r < customers.Count; r++)
+            for (int s = 1; s < steps; s++) rise = Math.Max(rise, p[r * steps + s] - p[r * steps + s - 1]);
+        return rise;
+    }
+
+    [Theory]
+    [InlineData("gbdt")]
+    [InlineData("logistic")]
+    public async Task AConstrainedColumn_NeverMovesTheAnswerAgainstItsDirection(string learner)
+    {
+        string data = await ImportAsync();
+        string free = Path.Combine(_temp.Root, "free"), held = Path.Combine(_temp.Root, "held");
+        var unconstrained = await TrackedTabularTraining.RunAsync(new TabularRecipe(data, learner, Seed: 1, Threads: 1), free, Registry, null, "test");
+        // Churn rises with the monthly charge; held to fall, the model may only stay flat along it.
+        var constrained = await TrackedTabularTraining.RunAsync(new TabularRecipe(data, learner, Seed: 1, Threads: 1) { Monotone = "monthly=decreasing" },
+            held, Registry, null, "test");
+        Assert.True(LargestRise(free, unconstrained) > 0.05, "without the constraint the charge should raise churn");
+        Assert.Equal(0, LargestRise(held, constrained), 9);
+        var spec = ModelSpec.FromJson(File.ReadAllText(Path.Combine(held, ModelFile.SpecFileName)));
+        Assert.Equal("monthly=decreasing", spec.Metadata!["monotone"]!.GetValue<string>());
+        // Holding the charge against its effect costs accuracy: the constraint is real, not a label.
+        Assert.True(constrained.Outcome.TestMetrics["test_accuracy"] < unconstrained.Outcome.TestMetrics["test_accuracy"]);
+    }
+
+    [Fact]
+    public async Task Auto_WithConstraints_LeavesTheMlpOut()
+    {
+        string data = await ImportAsync();
+        var trained = await TrackedTabularTraining.RunAsync(new TabularRecipe(data, "auto", Seed: 1, Threads: 1) { Monotone = "monthly=increasing,age=decreasing" },
+            Path.Combine(_temp.Root, "auto"), Registry, null, "test");
+        Assert.Equal(["logistic", "gbdt", "random_forest", "linear_svm"], trained.Outcome.Candidates.Select(c => c.Name));
+        var spec = ModelSpec.FromJson(File.ReadAllText(Path.Combine(_temp.Root, "auto", ModelFile.SpecFileName)));
+        Assert.Equal("age=decreasing,monthly=increasing", spec.Metadata!["monotone"]!.GetValue<string>());
+    }
+
+    [Theory]
+    [InlineData("gbdt", "plan=increasing", "categorical column")]
+    [InlineData("gbdt", "signup=increasing", "datetime column")]
+    [InlineData("gbdt", "customer_id=increasing", "does not learn from")]
+    [InlineData("gbdt", "churn=increasing", "does not learn from")]
+    [InlineData("gbdt", "salary=increasing", "does not have; its columns are customer_id, age")]
+    [InlineData("mlp", "monthly=increasing", "the MLP cannot promise")]
+    [InlineData("gbdt", "monthly=sideways", "COLUMN=increasing or COLUMN=decreasing")]
+    public async Task ColumnsAndLearnersThatCannotKeepAConstraint_AreRefusedByName(string learner, string monotone, string message)
+    {
+        string data = await ImportAsync();
+        var e = await Assert.ThrowsAsync<ArgumentException>(() => TrackedTabularTraining.RunAsync(
+            new TabularRecipe(data, learner, Seed: 1, Threads: 1) { Monotone = monotone }, Path.Combine(_temp.Root, "refused"), Registry, null, "test"));
+        Assert.Contains(message, e.Message, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(_temp.Root, "refused", ModelFile.SpecFileName)));
+    }
+}

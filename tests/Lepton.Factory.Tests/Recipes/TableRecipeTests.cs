@@ -76,6 +76,8 @@ public sealed class TableRecipeTests : IDisposable
         Assert.Equal(("balanced", "precision=0.8"), (rareRecipe.ClassWeight, rareRecipe.Threshold));
         var counts = Parse("name: a\ndata:\n  source: table\n  path: customers.csv\n  label_column: churn\ntraining:\n  loss: poisson\n", dir);
         Assert.Equal("poisson", counts.Training.Table!.ToTabularRecipe("sales@2", counts.Model.Reference, 0).Loss);
+        var credit = Parse("name: a\ndata:\n  source: table\n  path: customers.csv\n  label_column: churn\ntraining:\n  monotone: monthly=increasing\n", dir);
+        Assert.Equal("monthly=increasing", credit.Training.Table!.ToTabularRecipe("churn@2", credit.Model.Reference, 0).Monotone);
         // Stratified by default for a classification label, time-ordered when a time column is named.
         Assert.True(t.ToSplitOptions(TableTask.Classification, 0).Stratify);
         Assert.False((t with { TimeColumn = "signup" }).ToSplitOptions(TableTask.Classification, 0).Stratify);
@@ -109,6 +111,9 @@ public sealed class TableRecipeTests : IDisposable
     [InlineData("data:\n  source: table\n  path: customers.csv\n  label_column: churn\ntraining:\n  class_weight: heavy\n", "'training.class_weight': class_weight heavy: give none, balanced")]
     [InlineData("data:\n  source: table\n  path: customers.csv\n  label_column: churn\ntraining:\n  loss: poison\n", "'training.loss': 'poison' is not a regression loss; use squared, absolute")]
     [InlineData("training:\n  loss: poisson\n", "'training.loss' applies to table recipes")]
+    [InlineData("data:\n  source: table\n  path: customers.csv\n  label_column: churn\ntraining:\n  monotone: monthly\n", "'training.monotone': monotone monthly: give COLUMN=increasing")]
+    [InlineData("data:\n  source: table\n  path: customers.csv\n  label_column: churn\nmodel:\n  preset: mlp\ntraining:\n  monotone: monthly=up\n", "'monotone' needs a learner that keeps it")]
+    [InlineData("training:\n  monotone: monthly=up\n", "'training.monotone' applies to table recipes")]
     [InlineData("data:\n  source: table\n  path: customers.csv\n  label_column: churn\ntune:\n  space: space.yaml\n", "set data.validation")]
     [InlineData("data:\n  source: table\n  path: customers.csv\n  label_column: churn\n  validation: 0.2\ntune:\n  space: space.yaml\n  min_epochs: 2\n", "'tune.min_epochs' halves a network's epochs")]
     [InlineData("data:\n  source: table\n  path: customers.csv\n  label_column: churn\n  validation: 0.2\nmodel:\n  preset: mlp\ntune:\n  space: space.yaml\n", "searches gbdt's parameters")]

@@ -46,7 +46,8 @@ public static partial class EvalCommand
 
         var (table, split) = HeadlineRows(version);
         var lineage = await Reports.Lineage.LineageLoader.LoadAsync(resolved.Display, resolved.Folder, resolved.Version, registry.Store, ct);
-        var report = TableRegressionReport.Build(resolved.Display, dataName, split, predictor, encoder, table, label, lineage, options, ct);
+        var report = TableRegressionReport.Build(resolved.Display, dataName, split, predictor, encoder, table, label, lineage, options, ct,
+            TableEvaluationReport.MonotoneOf(resolved.Folder));
         string? written = null, evaluation = null;
         if (reportPath is not null)
         {
@@ -66,6 +67,7 @@ public static partial class EvalCommand
                                $"RMSE [bold]{R(m.Rmse)}[/] {Markup.Escape(Range(report.Intervals["rmse"]))}, MAE {R(m.Mae)} {Markup.Escape(Range(report.Intervals["mae"]))}, R² {m.R2:F4} {Markup.Escape(Range(report.Intervals["r2"]))}" +
                                string.Concat((report.LossMetrics() ?? []).Select(x => $", {Markup.Escape(x.Label)} [bold]{R(x.Value)}[/]")));
         WriteImportance(report.Importance);
+        WriteDependence(report.Importance, written is not null);
         if (written is not null) AnsiConsole.MarkupLine($"Report: [bold]{Markup.Escape(written)}[/]");
         return 0;
     }
@@ -92,13 +94,15 @@ public static partial class EvalCommand
         var report = await ReportWorkflow.EvaluateAsync(new ReportModel(resolved.Display, resolved.Folder, resolved.Version), data, registry.Store, options, batchSize, ct: ct);
         string split = data.HeadlineSplit ?? "all rows";
         var importance = TableEvaluationReport.Build(resolved.Display, data.Name, split, predictor, encoder, rows.Table.Take(data.HeadlineIndices), label,
-            seed: (int)options.Seed, ct: ct);
+            seed: (int)options.Seed, ct: ct, monotone: TableEvaluationReport.MonotoneOf(resolved.Folder));
         var evaluationJson = report.EvaluationJson();
-        evaluationJson["permutation_importance"] = importance.Json()["permutation_importance"]!.DeepClone();
+        var importanceJson = importance.Json();
+        evaluationJson["permutation_importance"] = importanceJson["permutation_importance"]!.DeepClone();
+        evaluationJson["partial_dependence"] = importanceJson["partial_dependence"]!.DeepClone();
         string? written = null, evaluation = null;
         if (reportPath is not null)
         {
-            evaluation = await ReportWorkflow.WriteAsync(reportPath, EvaluationReportHtml.Render(report, [importance.Section()]), evaluationJson, ct);
+            evaluation = await ReportWorkflow.WriteAsync(reportPath, EvaluationReportHtml.Render(report, [importance.Section(), .. importance.DependenceSection() is { } dependence ? [dependence] : Array.Empty<Reports.Html.ReportSection>()]), evaluationJson, ct);
             written = Path.GetFullPath(reportPath);
         }
         if (json)
@@ -118,8 +122,18 @@ public static partial class EvalCommand
             AnsiConsole.MarkupLine($"decision threshold [bold]{threshold:0.####}[/]: '{Markup.Escape(report.ClassNames[1])}' from this probability" +
                                    (reportPath is null ? " (--report shows precision and recall at every threshold)" : ""));
         WriteImportance(importance);
+        WriteDependence(importance, written is not null);
         if (written is not null) AnsiConsole.MarkupLine($"Report: [bold]{Markup.Escape(written)}[/] (numbers also in {Markup.Escape(evaluation ?? "")})");
         return 0;
+    }
+
+    // A line per monotone-constrained column (held or not), then where the curves are drawn.
+    private static void WriteDependence(TableEvaluationReport report, bool reported)
+    {
+        foreach (var c in report.Dependence.Where(c => c.Held is not null))
+            AnsiConsole.MarkupLine((c.Held == true ? "[green]" : "[red]") + Markup.Escape(TableEvaluationReport.Caption(c)) + "[/]");
+        if (!reported && report.Dependence.Count > 0)
+            AnsiConsole.MarkupLine($"[grey]--report draws how the answer moves with {Markup.Escape(string.Join(", ", report.Dependence.Select(c => c.Column)))} (partial dependence).[/]");
     }
 
     private static void WriteImportance(TableEvaluationReport report)

@@ -71,7 +71,7 @@ public sealed class TableRegressionReport
 
     /// <summary>Scores <paramref name="predictor"/> on the rows of <paramref name="table"/> whose numeric label is present.</summary>
     public static TableRegressionReport Build(string model, string data, string split, IPredictor predictor, TableInputEncoder encoder, Table table,
-        string labelColumn, ReportLineage lineage, ReportOptions? options = null, CancellationToken ct = default)
+        string labelColumn, ReportLineage lineage, ReportOptions? options = null, CancellationToken ct = default, Training.Classic.MonotoneConstraints? monotone = null)
     {
         ArgumentNullException.ThrowIfNull(predictor);
         ArgumentNullException.ThrowIfNull(encoder);
@@ -82,7 +82,7 @@ public sealed class TableRegressionReport
         var metrics = RegressionStatistics.Of(predicted, labels);
         var intervals = RegressionStatistics.Intervals(predicted, labels, options.BootstrapResamples, options.Seed, options.Level);
         var worst = Enumerable.Range(0, labels.Length).OrderByDescending(i => Math.Abs(predicted[i] - labels[i])).ThenBy(i => i).Take(options.Mistakes).ToList();
-        var importance = TableEvaluationReport.Build(model, data, split, predictor, encoder, rows, labelColumn, seed: (int)options.Seed, ct: ct);
+        var importance = TableEvaluationReport.Build(model, data, split, predictor, encoder, rows, labelColumn, seed: (int)options.Seed, ct: ct, monotone: monotone);
         var loss = predictor.Signature.Task?.Loss is { } text ? Lepton.NN.Tasks.RegressionLoss.Parse(text) : Lepton.NN.Tasks.RegressionLoss.Squared;
         return new TableRegressionReport(model, data, split, rows, labels, predicted, metrics, intervals, worst, importance, lineage, options) { Loss = loss };
     }
@@ -158,7 +158,7 @@ public sealed class TableRegressionReport
         if (Loss.Kind != Lepton.NN.Tasks.RegressionLossKind.Squared)
             html.Append("<p data-loss=\"").Append(E(Loss.ToString())).Append("\">Trained with the ").Append(E(Loss.ToString())).Append(" loss: a prediction is ")
                 .Append(E(Loss.Estimates)).Append(", judged by its ").Append(E(Loss.MetricTitle)).Append(".</p>");
-        html.Append("<nav><a href=\"#headline\">headline</a><a href=\"#residuals\">residuals</a><a href=\"#importance\">importance</a><a href=\"#training\">training</a><a href=\"#lineage\">lineage</a><a href=\"#errors\">worst rows</a></nav>");
+        html.Append("<nav><a href=\"#headline\">headline</a><a href=\"#residuals\">residuals</a><a href=\"#importance\">importance</a>" + (Importance.Dependence.Count > 0 ? "<a href=\"#dependence\">dependence</a>" : "") + "<a href=\"#training\">training</a><a href=\"#lineage\">lineage</a><a href=\"#errors\">worst rows</a></nav>");
         html.Append("<section id=\"headline\"><h2>Headline metrics</h2><table class=\"headline\"><tr><th>metric</th><th>value</th><th>")
             .Append((Options.Level * 100).ToString("0", CultureInfo.InvariantCulture)).Append("% interval</th></tr>");
         foreach (var (key, label, value) in new[] { ("rmse", "RMSE", Metrics.Rmse), ("mae", "MAE", Metrics.Mae), ("r2", "R²", Metrics.R2) })
@@ -182,6 +182,8 @@ public sealed class TableRegressionReport
         html.Append("</section>");
 
         html.Append("<section id=\"importance\"><h2>Permutation importance</h2>").Append(Importance.ImportanceHtml()).Append("</section>");
+        if (Importance.Dependence.Count > 0)
+            html.Append("<section id=\"dependence\"><h2>Partial dependence</h2>").Append(Importance.DependenceHtml()).Append("</section>");
         html.Append("<section id=\"training\"><h2>Training curves</h2>");
         TrainingCurves(html, Lineage);
         html.Append("</section><section id=\"lineage\"><h2>Lineage</h2>");

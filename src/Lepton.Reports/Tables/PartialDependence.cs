@@ -1,0 +1,186 @@
+using Lepton.Data.Tables.Columns;
+using Lepton.Engine;
+using Lepton.Runtime;
+using Lepton.Runtime.Tables;
+using Lepton.Training.Classic;
+
+namespace Lepton.Reports.Tables;
+
+/// <summary>
+/// How a table model's answer moves with one raw column, all else as it is: for each value on <see cref="Labels"/>, every sampled
+/// row is sent with the column set to that value (an individual conditional expectation curve per row) and the answers are
+/// averaged (<see cref="Average"/>, the partial dependence, one line per output); <see cref="Low"/> and <see cref="High"/> are the
+/// 10th and 90th percentile of the rows' answers, which part when the column's effect depends on the others. A monotone-constrained
+/// column says whether every row's curve kept its direction (<see cref="Held"/>) and the largest step against it.
+/// </summary>
+/// <param name="Outputs">What each line is: a yes/no model's positive-class probability, each class's probability, or a regressor's value.</param>
+/// <param name="Grid">The swept values of an ordered column (numbers, false/true as 0/1); null for categories.</param>
+public sealed record PartialDependenceCurve(string Column, ColumnKind Kind, IReadOnlyList<string> Labels, IReadOnlyList<double>? Grid,
+    IReadOnlyList<string> Outputs, IReadOnlyList<double[]> Average, IReadOnlyList<double[]> Low, IReadOnlyList<double[]> High, int Rows)
+{
+    /// <summary>The column's monotone constraint in the model (+1 increasing, -1 decreasing, 0 none).</summary>
+    public int Constraint { get; init; }
+
+    /// <summary>The largest step of one row's answer against <see cref="Constraint"/>'s direction between neighbouring values (0 when held).</summary>
+    public double LargestStepAgainst { get; init; }
+
+    /// <summary>Whether every row's curve kept the constrained direction (null for a free column).</summary>
+    public bool? Held => Constraint == 0 ? null : LargestStepAgainst <= 1e-9;
+
+    /// <summary>The first output's average along an ordered column: +1 never falls, -1 never rises, 0 both, flat or unordered.</summary>
+    public int Direction
+    {
+        get
+        {
+            var a = Average[0];
+            if (Grid is null || a.Length < 2) return 0;
+            bool rises = false, falls = false;
+            for (int i = 1; i < a.Length; i++)
+            {
+                rises |= a[i] > a[i - 1] + 1e-12;
+                falls |= a[i] < a[i - 1] - 1e-12;
+            }
+            return rises == falls ? 0 : rises ? 1 : -1;
+        }
+    }
+}
+
+/// <summary>Partial dependence and individual conditional expectation curves of a table model on labelled or unlabelled rows.</summary>
+public static class PartialDependence
+{
+    /// <summary>Most rows a curve is averaged over (a seeded sample of the rows given).</summary>
+    public const int MaxRows = 300;
+
+    /// <summary>Most values a numeric column is swept over (quantiles of its values, 5% to 95%).</summary>
+    public const int MaxPoints = 20;
+
+    /// <summary>Most categories a categorical column shows (its most frequent ones).</summary>
+    public const int MaxCategories = 12;
+
+    /// <summary>
+    /// The curve of each of <paramref name="columns"/> (numeric, yes/no and categorical ones; date-time and text columns have no one
+    /// value to sweep and are skipped) on <paramref name="rows"/> as the model's encoders read them. The answer is the probability of
+    /// the positive class for a yes/no model, of every class for several, and the value for a regressor.
+    /// </summary>
+    public static IReadOnlyList<PartialDependenceCurve> Compute(IPredictor predictor, TableInputEncoder encoder, IReadOnlyList<IReadOnlyDictionary<string, object?>> rows,
+        IReadOnlyList<string> columns, MonotoneConstraints? monotone = null, int seed = 0, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(predictor);
+        ArgumentNullException.ThrowIfNull(encoder);
+        ArgumentNullException.ThrowIfNull(rows);
+        ArgumentNullException.ThrowIfNull(columns);
+        if (rows.Count == 0) return [];
+        var sample = Sample(rows, seed);
+        var curves = new List<PartialDependenceCurve>();
+        foreach (var name in columns)
+        {
+            ct.ThrowIfCancellationRequested();
+            var input = encoder.Columns.FirstOrDefault(c => c.Name == name);
+            if (input is null || input.Kind is not (ColumnKind.Numeric or ColumnKind.Boolean or ColumnKind.Categorical)) continue;
+            var (labels, values, grid) = Sweep(rows, name, input.Kind);
+            if (values.Count < 2) continue;
+            var swept = new List<IReadOnlyDictionary<string, object?>>(sample.Count * values.Count);
+            foreach (var row in sample)
+                foreach (var v in values)
+                    swept.Add(new Dictionary<string, object?>(row, StringComparer.Ordinal) { [name] = v });
+            var (outputs, answers) = Answers(predictor, encoder, swept); // answers[output][row * points + point]
+            int points = values.Count;
+            var average = new double[outputs.Count][];
+            var low = new double[outputs.Count][];
+            var high = new double[outputs.Count][];
+            var at = new double[sample.Count];
+            for (int o = 0; o < outputs.Count; o++)
+            {
+                (average[o], low[o], high[o]) = (new double[points], new double[points], new double[points]);
+                for (int p = 0; p < points; p++)
+                {
+                    for (int r = 0; r < sample.Count; r++) at[r] = answers[o][r * points + p];
+                    average[o][p] = at.Average();
+                    Array.Sort(at);
+                    low[o][p] = Lepton.Data.Tables.Inspection.TableStatistics.Quantile(at, 0.1);
+                    high[o][p] = Lepton.Data.Tables.Inspection.TableStatistics.Quantile(at, 0.9);
+                }
+            }
+            // A constraint holds one score (yes/no or regression models): every row's curve is checked, not just the average.
+            int constraint = outputs.Count == 1 && grid is not null ? monotone?.DirectionOf(name) ?? 0 : 0;
+            double against = 0;
+            if (constraint != 0)
+                for (int r = 0; r < sample.Count; r++)
+                    for (int p = 1; p < points; p++)
+                        against = Math.Max(against, -constraint * (answers[0][r * points + p] - answers[0][r * points + p - 1]));
+            curves.Add(new PartialDependenceCurve(name, input.Kind, labels, grid, outputs, average, low, high, sample.Count)
+            {
+                Constraint = constraint,
+                LargestStepAgainst = against,
+            });
+        }
+        return curves;
+    }
+
+    // A seeded sample of at most MaxRows rows, in their order.
+    private static List<IReadOnlyDictionary<string, object?>> Sample(IReadOnlyList<IReadOnlyDictionary<string, object?>> rows, int seed)
+    {
+        if (rows.Count <= MaxRows) return [.. rows];
+        var order = Enumerable.Range(0, rows.Count).ToArray();
+        new Random(seed).Shuffle(order);
+        return [.. order.Take(MaxRows).Order().Select(i => rows[i])];
+    }
+
+    // The values a column is swept over: numbers at its 5%..95% quantiles (distinct), false and true, or its most frequent categories.
+    private static (List<string> Labels, List<object?> Values, List<double>? Grid) Sweep(IReadOnlyList<IReadOnlyDictionary<string, object?>> rows, string name, ColumnKind kind)
+    {
+        var present = rows.Select(r => r.TryGetValue(name, out var v) ? v : null).Where(v => v is not null).ToList();
+        switch (kind)
+        {
+            case ColumnKind.Boolean:
+                return (["false", "true"], [false, true], [0, 1]);
+            case ColumnKind.Categorical:
+            {
+                var top = present.Select(v => Convert.ToString(v, System.Globalization.CultureInfo.InvariantCulture)!)
+                    .GroupBy(v => v, StringComparer.Ordinal).OrderByDescending(g => g.Count()).ThenBy(g => g.Key, StringComparer.Ordinal)
+                    .Take(MaxCategories).Select(g => g.Key).ToList();
+                return (top, [.. top.Cast<object?>()], null);
+            }
+            default:
+            {
+                var numbers = present.Select(v => Convert.ToDouble(v, System.Globalization.CultureInfo.InvariantCulture)).Where(double.IsFinite).Order().ToList();
+                if (numbers.Count == 0) return ([], [], null);
+                var grid = Enumerable.Range(0, MaxPoints)
+                    .Select(i => Lepton.Data.Tables.Inspection.TableStatistics.Quantile(numbers, 0.05 + 0.9 * i / (MaxPoints - 1)))
+                    .Distinct().ToList();
+                return ([.. grid.Select(g => Lepton.Data.NumberText.Readable(g))], [.. grid.Cast<object?>()], grid);
+            }
+        }
+    }
+
+    // Each output's answer per row: a yes/no model's positive-class probability (the sigmoid of its one logit, or softmax of two),
+    // every class's probability (softmax), or a regressor's value.
+    private static (IReadOnlyList<string> Outputs, double[][] Answers) Answers(IPredictor predictor, TableInputEncoder encoder,
+        IReadOnlyList<IReadOnlyDictionary<string, object?>> rows)
+    {
+        var output = predictor.FirstOutput([TableInputEncoder.ToTensor(encoder.Encode(rows))]);
+        var values = output.DType == DType.Float32 ? output.Contiguous().ToArray() : output.To(DType.Float32).Contiguous().ToArray();
+        int width = values.Length / rows.Count;
+        var classes = predictor.Signature.ClassNames;
+        if (classes.Count < 2)
+            return (["predicted value"], [[.. Enumerable.Range(0, rows.Count).Select(i => (double)values[i * width])]]);
+        if (classes.Count == 2)
+        {
+            var positive = new double[rows.Count];
+            for (int i = 0; i < rows.Count; i++)
+                positive[i] = 1 / (1 + Math.Exp(width == 1 ? -values[i] : values[i * width] - values[i * width + 1]));
+            return ([$"probability of '{classes[1]}'"], [positive]);
+        }
+        var answers = new double[width][];
+        for (int k = 0; k < width; k++) answers[k] = new double[rows.Count];
+        for (int i = 0; i < rows.Count; i++)
+        {
+            var v = values.AsSpan(i * width, width);
+            double max = double.NegativeInfinity, sum = 0;
+            foreach (var z in v) max = Math.Max(max, z);
+            foreach (var z in v) sum += Math.Exp(z - max);
+            for (int k = 0; k < width; k++) answers[k][i] = Math.Exp(v[k] - max) / sum;
+        }
+        return ([.. classes.Take(width).Select(c => $"probability of '{c}'")], answers);
+    }
+}

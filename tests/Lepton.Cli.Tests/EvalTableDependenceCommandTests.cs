@@ -66,7 +66,7 @@ public sealed class EvalTableDependenceCommandTests(TrainedModelFixture fx) : ID
         var side = Curve(json, "side");
         Assert.Equal(["city", "farm"], side.GetProperty("values").EnumerateArray().Select(v => v.GetString()).Order());
         string html = await File.ReadAllTextAsync(page);
-        Assert.Contains("<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart\" width=\"380\" height=\"250\"", html);
+        Assert.Contains("<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart\" width=\"440\" height=\"250\"", html);
         Assert.Matches("data-chart=\"partial-dependence\" data-column=\"size\"", html);
         Assert.Matches("data-chart=\"partial-dependence\" data-column=\"side\"", html);
         Assert.Contains("<a href=\"#dependence\">dependence</a>", html);

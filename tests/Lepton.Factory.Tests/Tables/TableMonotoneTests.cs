@@ -59,11 +59,13 @@ public sealed class TableMonotoneTests : IAsyncLifetime
         var unconstrained = await TrackedTabularTraining.RunAsync(new TabularRecipe(data, learner, Seed: 1, Threads: 1), free, Registry, null, "test");
         // Churn rises with the monthly charge; held to fall, the model may only stay flat along it.
         var constrained = await TrackedTabularTraining.RunAsync(new TabularRecipe(data, learner, Seed: 1, Threads: 1) { Monotone = "monthly=decreasing" },
-            held, Registry, null, "test");
+            held, Registry, "held", "test");
         Assert.True(LargestRise(free, unconstrained) > 0.05, "without the constraint the charge should raise churn");
         Assert.Equal(0, LargestRise(held, constrained), 9);
         var spec = ModelSpec.FromJson(File.ReadAllText(Path.Combine(held, ModelFile.SpecFileName)));
         Assert.Equal("monthly=decreasing", spec.Metadata!["monotone"]!.GetValue<string>());
+        var card = await Lepton.Reports.Cards.ModelCardBuilder.BuildAsync(Registry, "held@1");
+        Assert.Contains("never rises as monthly grows", card.Task, StringComparison.Ordinal);
         // Holding the charge against its effect costs accuracy: the constraint is real, not a label.
         Assert.True(constrained.Outcome.TestMetrics["test_accuracy"] < unconstrained.Outcome.TestMetrics["test_accuracy"]);
     }

@@ -107,10 +107,15 @@ public sealed class TrainTableLossCommandTests(TrainedModelFixture fx) : IDispos
         (code, stdout, err) = await CliRun.Invoke("train", "--data", "cli-sales@2", "--model", "gbdt", "--loss", "quantile=0.9", "--out", Path.Combine(_root, "q90"), "--json");
         Assert.True(code == 0, err + stdout);
         Assert.InRange(Json(stdout).GetProperty("metrics").GetProperty("test_coverage").GetDouble(), 0.82, 0.97);
+        // A linear quantile regression does too.
+        (code, stdout, err) = await CliRun.Invoke("train", "--data", "cli-sales@2", "--model", "linear", "--loss", "quantile=0.9", "--out", Path.Combine(_root, "q90-linear"), "--json");
+        Assert.True(code == 0, err + stdout);
+        var linear = Json(stdout);
+        Assert.Equal("quantile_regression", linear.GetProperty("learner").GetString());
+        Assert.InRange(linear.GetProperty("metrics").GetProperty("test_coverage").GetDouble(), 0.82, 0.97);
     }
 
     [Theory]
-    [InlineData("--model,linear,--loss,quantile=0.9", "--model linear fits squared error, poisson, gamma and tweedie")]
     [InlineData("--model,gbdt,--loss,poison", "'poison' is not a regression loss")]
     [InlineData("--model,gbdt,--loss,gamma", "the gamma loss models positive amounts")]
     public async Task TrainTable_ALossTheLearnerOrTheLabelCannotTake_IsRefusedByName(string args, string expected)

@@ -67,8 +67,8 @@ public sealed class TabularAutoTests
     [InlineData("squared", "ridge,gbdt,random_forest,mlp", "rmse")]
     [InlineData("poisson", "poisson_regression,gbdt,random_forest,mlp", "poisson_deviance")]
     [InlineData("tweedie=1.2", "tweedie_regression,gbdt,random_forest,mlp", "tweedie_deviance")]
-    [InlineData("quantile=0.8", "gbdt,random_forest,mlp", "pinball_loss")]
-    [InlineData("absolute", "gbdt,random_forest,mlp", "mae")]
+    [InlineData("quantile=0.8", "quantile_regression,gbdt,random_forest,mlp", "pinball_loss")]
+    [InlineData("absolute", "median_regression,gbdt,random_forest,mlp", "mae")]
     public void ARegressionLoss_PicksTheCandidatesThatFitIt_AndRanksByItsMetric(string loss, string names, string metric)
     {
         var task = TabularTask.Regression() with { Loss = RegressionLoss.Parse(loss) };

@@ -20,8 +20,8 @@ public sealed record TabularCandidate(string Name, Func<FeatureMatrix, float[], 
     public EncoderMode Encoding { get; init; } = EncoderMode.Trees;
 
     /// <summary>
-    /// The default line-up, fastest first: a linear model (logistic, ridge, or a Poisson, gamma or Tweedie regression for those
-    /// losses; none for absolute or quantile), gradient-boosted trees, a random forest; for classification also a linear SVM; last
+    /// The default line-up, fastest first: a linear model (logistic, ridge, or a Poisson, gamma, Tweedie, median or quantile
+    /// regression for those losses), gradient-boosted trees, a random forest; for classification also a linear SVM; last
     /// the MLP, the slowest (the time budget stops it on large tables). Every one seeded with
     /// <paramref name="seed"/> on <paramref name="numThreads"/> threads, weighing the rows by <paramref name="classWeights"/>. With
     /// <paramref name="monotone"/> constraints only the learners that keep them take part (the trees and the linear models; the MLP
@@ -36,10 +36,8 @@ public sealed record TabularCandidate(string Name, Func<FeatureMatrix, float[], 
         var constraints = monotone ?? MonotoneConstraints.None;
         constraints.CheckTask(task);
         var list = new List<TabularCandidate>();
-        // A linear model fits squared error and the log-link deviances, not the absolute and quantile losses (see LinearLearner).
-        if (task.IsClassification || task.Loss.Kind == RegressionLossKind.Squared || task.Loss.LogLink)
-            list.Add(Linear(task.IsClassification ? "logistic" : task.Loss.LogLink ? LinearModel.DevianceLearner(task.Loss) : "ridge",
-                new LinearOptions { ClassWeights = weights, Monotone = constraints }));
+        list.Add(Linear(task.IsClassification ? "logistic" : task.Loss.Kind == RegressionLossKind.Squared ? "ridge" : LinearModel.DevianceLearner(task.Loss),
+            new LinearOptions { ClassWeights = weights, Monotone = constraints }));
         list.AddRange(
         [
             new("gbdt", (x, y, t, ct) => GradientBoostingLearner.Fit(x, y, t,

@@ -7,14 +7,14 @@ namespace Lepton.Training.Classic.Linear;
 /// <summary>
 /// Linear models fitted with L-BFGS (OWL-QN with an L1 term) in double precision: logistic regression (binary and
 /// multinomial), least squares with L2 (ridge) and/or L1 (lasso), Poisson, gamma and Tweedie regression through a log link,
-/// and a linear SVM with the squared hinge loss.
+/// median and quantile regression (the pinball loss), and a linear SVM with the squared hinge loss.
 /// The model comes back in the raw feature space, ready to save as a Lepton network (one Linear layer).
 /// </summary>
 public static class LinearLearner
 {
     /// <summary>
-    /// The loss a task trains with: logistic for classes; for a regression target least squares, or its deviance through a log
-    /// link. Absolute and quantile losses are refused: their corners stall a quasi-Newton solver (gbdt and mlp fit them).
+    /// The loss a task trains with: logistic for classes; for a regression target least squares, its deviance through a log
+    /// link, or the pinball loss of an absolute or quantile loss.
     /// </summary>
     public static LinearLoss LossFor(TabularTask task)
     {
@@ -23,11 +23,13 @@ public static class LinearLearner
         return task.Loss.Kind switch
         {
             RegressionLossKind.Squared => LinearLoss.SquaredError,
-            _ when task.Loss.LogLink => LinearLoss.Deviance,
-            _ => throw new ArgumentException(
-                $"A linear model fits squared error, or poisson, gamma and tweedie through a log link; the {task.Loss} loss needs --model gbdt, random-forest or mlp."),
+            RegressionLossKind.Absolute or RegressionLossKind.Quantile => LinearLoss.Pinball,
+            _ => LinearLoss.Deviance,
         };
     }
+
+    /// <summary>The pinball loss's first smoothing, as a share of the target's spread, and the last (where the fit is as exact as it gets).</summary>
+    private const double FirstSmoothing = 0.1, LastSmoothing = 1e-7;
 
     public static LinearModel Fit(FeatureMatrix x, float[] labels, TabularTask task, LinearOptions? options = null, CancellationToken ct = default)
     {
@@ -39,10 +41,10 @@ public static class LinearLearner
         task.CheckLabels(labels, x.Rows);
         if (x.Rows < 1) throw new ArgumentException("A linear model needs at least one row, got none.", nameof(x));
         var loss = o.Loss ?? LossFor(task);
-        if (task.IsClassification == (loss is LinearLoss.SquaredError or LinearLoss.Deviance))
+        if (task.IsClassification == (loss is LinearLoss.SquaredError or LinearLoss.Deviance or LinearLoss.Pinball))
             throw new ArgumentException(
-                $"The {loss} loss does not fit a {TaskSpec.NameOf(task.Kind)} task: use Logistic or SquaredHinge for classification, SquaredError or Deviance for regression.");
-        if (!task.IsClassification && (loss == LinearLoss.Deviance) != task.Loss.LogLink)
+                $"The {loss} loss does not fit a {TaskSpec.NameOf(task.Kind)} task: use Logistic or SquaredHinge for classification, SquaredError, Deviance or Pinball for regression.");
+        if (!task.IsClassification && loss != LossFor(task))
             throw new ArgumentException($"LinearLoss.{loss} does not fit the task's {task.Loss} loss; leave LinearOptions.Loss unset to follow the task.");
         int n = x.Rows, f = x.Columns;
         int k = task.Kind == TaskKind.Multiclass ? task.ClassCount : 1;
@@ -99,7 +101,25 @@ public static class LinearLearner
         o.Monotone.CheckTask(task);
         var signs = new sbyte[theta.Length];
         o.Monotone.PerFeature(x.FeatureNames, x.CategoricalFeatures).CopyTo(signs, 0);
-        var result = Lbfgs.Minimize(objective.Evaluate, theta, o.Solver, o.L1, mask, ct, signs);
+        LbfgsResult result;
+        if (loss != LinearLoss.Pinball)
+        {
+            result = Lbfgs.Minimize(objective.Evaluate, theta, o.Solver, o.L1, mask, ct, signs);
+        }
+        else
+        {
+            // The pinball loss has a corner at every row's residual 0, where a quasi-Newton solver stalls: solve smooth versions
+            // instead, each from the last one's answer, the smoothing shrinking tenfold down to a ten-millionth of the target's spread.
+            theta[k * f] = Quantile(labels, task.Loss.Kind == RegressionLossKind.Quantile ? task.Loss.Parameter : 0.5);
+            double spread = Spread(labels);
+            result = null!;
+            for (double mu = FirstSmoothing * spread; ; mu /= 10)
+            {
+                objective.Smoothing = mu;
+                result = Lbfgs.Minimize(objective.Evaluate, theta, o.Solver, o.L1, mask, ct, signs);
+                if (mu <= LastSmoothing * spread * 1.0000001) break;
+            }
+        }
 
         // Back to raw features: w' = w / scale, b' = b - Σ w' center.
         var weights = new double[k * f];
@@ -123,5 +143,23 @@ public static class LinearLearner
             ClassWeights = o.ClassWeights,
             Monotone = o.Monotone,
         };
+    }
+
+    // The q-quantile of the targets (linear interpolation), where a pinball fit's intercept starts.
+    private static double Quantile(float[] labels, double q)
+    {
+        var sorted = labels.Select(v => (double)v).Order().ToArray();
+        double at = q * (sorted.Length - 1);
+        int lo = (int)Math.Floor(at), hi = Math.Min(lo + 1, sorted.Length - 1);
+        return sorted[lo] + (at - lo) * (sorted[hi] - sorted[lo]);
+    }
+
+    // The targets' standard deviation, or 1 when they are all equal (the smoothing's unit).
+    private static double Spread(float[] labels)
+    {
+        double mean = labels.Average(v => (double)v);
+        double ss = labels.Sum(v => (v - mean) * (v - mean));
+        double std = Math.Sqrt(ss / labels.Length);
+        return std > 0 && double.IsFinite(std) ? std : 1;
     }
 }

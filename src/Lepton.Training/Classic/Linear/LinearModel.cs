@@ -76,12 +76,16 @@ public sealed record LinearModel : ITabularModel
     {
         LinearLoss.Logistic => "logistic",
         LinearLoss.SquaredHinge => "linear_svm",
-        LinearLoss.Deviance => DevianceLearner(Task.Loss),
+        LinearLoss.Deviance or LinearLoss.Pinball => DevianceLearner(Task.Loss),
         _ => (L1 > 0, L2 > 0) switch { (true, true) => "elastic_net", (true, false) => "lasso", (false, true) => "ridge", _ => "least_squares" },
     };
 
-    /// <summary>The learner's name of a generalized linear model for <paramref name="loss"/>: <c>poisson_regression</c>, ...</summary>
-    public static string DevianceLearner(RegressionLoss loss) => $"{loss.Kind.ToString().ToLowerInvariant()}_regression";
+    /// <summary>
+    /// The learner's name of a linear model fitted with <paramref name="loss"/> (not squared error): <c>poisson_regression</c>, ...,
+    /// <c>median_regression</c> (absolute) and <c>quantile_regression</c>.
+    /// </summary>
+    public static string DevianceLearner(RegressionLoss loss) =>
+        loss.Kind == RegressionLossKind.Absolute ? "median_regression" : $"{loss.Kind.ToString().ToLowerInvariant()}_regression";
 
     /// <summary>Raw outputs (N, K): logits (logistic), margins (SVM) or values (regression), row-major.</summary>
     public double[] RawScores(FeatureMatrix rows)
@@ -209,7 +213,7 @@ public sealed record LinearModel : ITabularModel
         {
             "logistic" => LinearLoss.Logistic,
             "linear_svm" => LinearLoss.SquaredHinge,
-            _ => task.Loss.LogLink ? LinearLoss.Deviance : LinearLoss.SquaredError,
+            _ => LinearLearner.LossFor(task),
         };
         var weights = layer.Weight.Value.ToArray().Select(v => (double)v).ToArray();
         var bias = layer.Bias!.Value.ToArray().Select(v => (double)v).ToArray();

@@ -16,6 +16,7 @@ internal sealed class LinearObjective
     private readonly bool _multinomial;
     private readonly float[]? _w;
     private readonly RegressionLoss _regression;
+    private readonly double _quantile;
 
     // z: (n, F) features (standardized or not); y: class indices or targets; rowWeights: (n) or null for equal rows;
     // regression: the deviance LinearLoss.Deviance stands for.
@@ -26,7 +27,16 @@ internal sealed class LinearObjective
         _regression = regression ?? RegressionLoss.Squared;
         if (loss == LinearLoss.Deviance && !_regression.LogLink)
             throw new ArgumentException($"LinearLoss.Deviance needs a poisson, gamma or tweedie loss, got {_regression}.");
+        if (loss == LinearLoss.Pinball && _regression.Kind is not (RegressionLossKind.Absolute or RegressionLossKind.Quantile))
+            throw new ArgumentException($"LinearLoss.Pinball needs an absolute or quantile loss, got {_regression}.");
+        _quantile = _regression.Kind == RegressionLossKind.Quantile ? _regression.Parameter : 0.5;
     }
+
+    /// <summary>
+    /// The pinball loss's smoothing μ (in target units): each row's loss is Q·r + μ·log(1 + e^(−r/μ)), at most μ·ln 2 above ρ_Q(r);
+    /// 0 is the pinball loss itself (with a subgradient at r = 0).
+    /// </summary>
+    public double Smoothing { get; set; }
 
     /// <summary>Rows per block of the parallel sum; blocks are summed in order, so the result does not depend on the thread count.</summary>
     public const int BlockRows = 2048;
@@ -156,6 +166,8 @@ internal sealed class LinearObjective
             }
             case LinearLoss.Deviance:
                 return Deviance(m[0], y, dm);
+            case LinearLoss.Pinball:
+                return Pinball(m[0], y, dm);
             default:
             {
                 double r = m[0] - y;
@@ -192,6 +204,22 @@ internal sealed class LinearObjective
                 return -y * a / (1 - p) + b / (2 - p);
             }
         }
+    }
+
+    // The (smoothed) pinball loss of residual r = y − m and its derivative in m: d/dr of Q·r + μ·softplus(−r/μ) is Q − σ(−r/μ).
+    private double Pinball(double m, double y, Span<double> dm)
+    {
+        double r = y - m, q = _quantile, mu = Smoothing;
+        if (mu <= 0)
+        {
+            dm[0] = r > 0 ? -q : r < 0 ? 1 - q : 0;
+            return r >= 0 ? q * r : (q - 1) * r;
+        }
+        double t = -r / mu;
+        double softplus = t > 0 ? t + double.LogP1(Math.Exp(-t)) : double.LogP1(Math.Exp(t));
+        double sigmoid = t >= 0 ? 1 / (1 + Math.Exp(-t)) : Math.Exp(t) / (1 + Math.Exp(t));
+        dm[0] = sigmoid - q;
+        return q * r + mu * softplus;
     }
 
     private static double Dot(ReadOnlySpan<double> a, ReadOnlySpan<double> b)

@@ -17,6 +17,12 @@ public enum LinearLoss
     /// linear model, as scikit-learn's PoissonRegressor, GammaRegressor and TweedieRegressor.
     /// </summary>
     Deviance,
+
+    /// <summary>
+    /// The regression task's absolute (Q = 0.5, the median) or quantile=Q loss of the residual r = y − m, ρ_Q(r) = max(Q·r, (Q − 1)·r):
+    /// quantile regression, as scikit-learn's QuantileRegressor, solved through smooth approximations whose smoothing shrinks to nothing.
+    /// </summary>
+    Pinball,
 }
 
 /// <summary>

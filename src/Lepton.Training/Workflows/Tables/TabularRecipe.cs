@@ -142,10 +142,7 @@ public sealed record TabularRecipe(string Data, string Model = "auto", int Seed 
         {
             if (task.IsClassification)
                 throw new ArgumentException($"--loss {Loss} sets a regressor's loss, but {label} holds {task.ClassCount} classes (classifiers minimize log loss); leave it out.");
-            var loss = RegressionLoss;
-            if (Model is "linear" && !loss.LogLink && loss.Kind != NN.Tasks.RegressionLossKind.Squared)
-                throw new ArgumentException($"--model linear fits squared error, poisson, gamma and tweedie; the {loss} loss needs gbdt, random-forest, mlp or auto.");
-            task = task with { Loss = loss };
+            task = task with { Loss = RegressionLoss };
         }
         if (ThresholdRule is not { } rule) return task;
         if (task.Kind != NN.Serialization.TaskKind.Binary)

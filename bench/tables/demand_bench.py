@@ -3,7 +3,7 @@ Lepton: `lepton data import` + `data split --test 0.2` (time-ordered by date) + 
 timed together; then `predict` on the test rows. References: bench/tables/demand_reference.py. Every side's test predictions are
 scored here by scikit-learn's metrics (mean Poisson deviance, MAE, RMSE; for a 0.9 quantile, the pinball loss and the share of
 rows at or under the prediction). Prints one line per run and a median table (markdown).
-  /usr/bin/python3 bench/tables/demand_bench.py DIR ROUNDS"""
+  /usr/bin/python3 bench/tables/demand_bench.py DIR ROUNDS [ONLY]   (ONLY: run the sides whose name holds this text)"""
 import json
 import os
 import shlex
@@ -17,6 +17,7 @@ from sklearn.metrics import mean_absolute_error, mean_pinball_loss, mean_poisson
 
 root = os.path.dirname(os.path.abspath(__file__))
 folder, rounds = sys.argv[1], int(sys.argv[2])
+only = sys.argv[3] if len(sys.argv) > 3 else ""
 csv = os.path.join(folder, "demand.csv")
 cli = shlex.split(os.environ.get("LEPTON_CLI", "./lepton"))
 lines = open(csv).read().splitlines()
@@ -30,11 +31,13 @@ LEPTON = {"lepton gbdt --loss poisson": ["--model", "gbdt", "--loss", "poisson"]
           "lepton gbdt (squared)": ["--model", "gbdt"],
           "lepton linear --loss poisson": ["--model", "linear", "--loss", "poisson"],
           "lepton mlp --loss poisson": ["--model", "mlp", "--loss", "poisson"],
-          "lepton gbdt --loss quantile=0.9": ["--model", "gbdt", "--loss", "quantile=0.9"]}
+          "lepton gbdt --loss quantile=0.9": ["--model", "gbdt", "--loss", "quantile=0.9"],
+          "lepton linear --loss quantile=0.9": ["--model", "linear", "--loss", "quantile=0.9"]}
 REFERENCES = {"xgboost count:poisson (hist, 2 threads)": "xgboost_poisson", "xgboost squared (hist, 2 threads)": "xgboost_squared",
               "scikit-learn HGB poisson": "sklearn_hgb_poisson", "scikit-learn PoissonRegressor": "sklearn_glm_poisson",
               "scikit-learn PoissonRegressor, tol 1e-8": "sklearn_glm_poisson_exact",
-              "scikit-learn HGB quantile 0.9": "sklearn_hgb_quantile90"}
+              "scikit-learn HGB quantile 0.9": "sklearn_hgb_quantile90",
+              "scikit-learn QuantileRegressor 0.9 (HiGHS)": "sklearn_linear_quantile90"}
 
 
 def run(cmd, env=None):
@@ -75,6 +78,8 @@ def reference(learner, r):
 
 
 results = {}
+LEPTON = {n: a for n, a in LEPTON.items() if only in n}
+REFERENCES = {n: l for n, l in REFERENCES.items() if only in n}
 sides = [(n, lambda a=a, r=0: lepton(a, r)) for n, a in LEPTON.items()] + [(n, lambda l=l, r=0: reference(l, r)) for n, l in REFERENCES.items()]
 for r in range(rounds):
     # Alternate: Lepton first in even rounds, the references first in odd ones.

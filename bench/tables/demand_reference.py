@@ -6,7 +6,8 @@ writes), the store and item as categories, price, promo and temperature, fits, a
 LEARNER: xgboost_poisson (count:poisson), xgboost_squared (reg:squarederror), both hist with 2 threads and native categories;
 sklearn_hgb_poisson, sklearn_hgb_quantile90 (HistGradientBoostingRegressor, loss poisson / quantile 0.9, native categories);
 sklearn_glm_poisson (PoissonRegressor on standardized numbers and one-hot categories, alpha 1e-3 as Lepton's default L2;
-sklearn_glm_poisson_exact the same solved to tol 1e-8)."""
+sklearn_glm_poisson_exact the same solved to tol 1e-8); sklearn_linear_quantile90 (QuantileRegressor, quantile 0.9, no penalty,
+the HiGHS linear-programming solver, on the same columns)."""
 import sys
 import time
 
@@ -44,6 +45,14 @@ elif learner in ("sklearn_glm_poisson", "sklearn_glm_poisson_exact"):
     model = make_pipeline(make_column_transformer((StandardScaler(), numbers), (OneHotEncoder(handle_unknown="ignore"), ["store", "item"])),
                           # _exact: solved to Lepton's tolerance instead of stopping at scikit-learn's default tol=1e-4.
                           PoissonRegressor(alpha=1e-3, max_iter=3000, tol=1e-8) if learner.endswith("_exact") else PoissonRegressor(alpha=1e-3, max_iter=1000))
+elif learner == "sklearn_linear_quantile90":
+    from sklearn.compose import make_column_transformer
+    from sklearn.linear_model import QuantileRegressor
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import OneHotEncoder, StandardScaler
+    numbers = ["year", "month", "day", "weekday", "price", "promo", "temperature"]
+    model = make_pipeline(make_column_transformer((StandardScaler(), numbers), (OneHotEncoder(handle_unknown="ignore"), ["store", "item"])),
+                          QuantileRegressor(quantile=0.9, alpha=0.0, solver="highs"))
 else:
     sys.exit(f"unknown learner {learner}")
 

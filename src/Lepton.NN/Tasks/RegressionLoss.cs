@@ -113,6 +113,14 @@ public sealed record RegressionLoss
     /// <summary>Predictions go through exp (they are positive); the model's raw score and its contributions are on the log scale (<see cref="Serialization.TaskSpec.LogLink"/> asks this of model.json's loss).</summary>
     public bool LogLink => Kind is RegressionLossKind.Poisson or RegressionLossKind.Gamma or RegressionLossKind.Tweedie;
 
+    /// <summary>The quantile a prediction estimates under the pinball loss: Q for <c>quantile=Q</c>, 0.5 for absolute (the median), else null.</summary>
+    public double? QuantileLevel => Kind switch
+    {
+        RegressionLossKind.Quantile => Parameter,
+        RegressionLossKind.Absolute => 0.5,
+        _ => null,
+    };
+
     /// <summary>The metric of this loss (lower is better): <c>rmse</c>, <c>mae</c>, <c>pinball_loss</c>, <c>poisson_deviance</c>, ...</summary>
     public string Metric => Kind switch
     {

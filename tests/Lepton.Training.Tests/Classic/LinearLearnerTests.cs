@@ -58,7 +58,7 @@ public sealed class LinearLearnerTests : IDisposable
         Assert.Equal(name == "absolute" ? "median_regression" : "quantile_regression", model.Learner);
         Assert.True(model.Fit!.Converged, model.ToString());
         var predicted = model.Predict(x);
-        double q = task.Loss.Kind == RegressionLossKind.Quantile ? task.Loss.Parameter : 0.5;
+        double q = task.Loss.QuantileLevel!.Value;
         double pinball = Enumerable.Range(0, x.Rows).Average(i => Math.Max(q * (y[i] - predicted[i]), (q - 1) * (y[i] - predicted[i])));
         var (_, scale) = Standardized(x);
         double objective = pinball + options.L1 * Enumerable.Range(0, x.Columns).Sum(j => Math.Abs(model.Weights[j] * scale[j]));

@@ -28,8 +28,11 @@ public static class LinearLearner
         };
     }
 
-    /// <summary>The pinball loss's first smoothing, as a share of the target's spread, and the last (where the fit is as exact as it gets).</summary>
-    private const double FirstSmoothing = 0.1, LastSmoothing = 1e-7;
+    /// <summary>The pinball loss's first smoothing, as a share of the target's spread; each stage's is a tenth of the last's.</summary>
+    private const double FirstSmoothing = 0.1;
+
+    /// <summary>Smoothing stages: the last smooths by a ten-millionth of the target's spread, where the fit is as exact as it gets.</summary>
+    private const int SmoothingStages = 7;
 
     public static LinearModel Fit(FeatureMatrix x, float[] labels, TabularTask task, LinearOptions? options = null, CancellationToken ct = default)
     {
@@ -110,14 +113,14 @@ public static class LinearLearner
         {
             // The pinball loss has a corner at every row's residual 0, where a quasi-Newton solver stalls: solve smooth versions
             // instead, each from the last one's answer, the smoothing shrinking tenfold down to a ten-millionth of the target's spread.
-            theta[k * f] = Quantile(labels, task.Loss.Kind == RegressionLossKind.Quantile ? task.Loss.Parameter : 0.5);
+            var sorted = labels.Select(v => (double)v).Order().ToList();
+            theta[k * f] = Lepton.Data.Tables.Inspection.TableStatistics.Quantile(sorted, task.Loss.QuantileLevel!.Value);
             double spread = Spread(labels);
             result = null!;
-            for (double mu = FirstSmoothing * spread; ; mu /= 10)
+            for (int stage = 0; stage < SmoothingStages; stage++)
             {
-                objective.Smoothing = mu;
+                objective.Smoothing = FirstSmoothing * Math.Pow(10, -stage) * spread;
                 result = Lbfgs.Minimize(objective.Evaluate, theta, o.Solver, o.L1, mask, ct, signs);
-                if (mu <= LastSmoothing * spread * 1.0000001) break;
             }
         }
 
@@ -143,15 +146,6 @@ public static class LinearLearner
             ClassWeights = o.ClassWeights,
             Monotone = o.Monotone,
         };
-    }
-
-    // The q-quantile of the targets (linear interpolation), where a pinball fit's intercept starts.
-    private static double Quantile(float[] labels, double q)
-    {
-        var sorted = labels.Select(v => (double)v).Order().ToArray();
-        double at = q * (sorted.Length - 1);
-        int lo = (int)Math.Floor(at), hi = Math.Min(lo + 1, sorted.Length - 1);
-        return sorted[lo] + (at - lo) * (sorted[hi] - sorted[lo]);
     }
 
     // The targets' standard deviation, or 1 when they are all equal (the smoothing's unit).

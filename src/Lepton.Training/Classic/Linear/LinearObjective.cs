@@ -27,9 +27,9 @@ internal sealed class LinearObjective
         _regression = regression ?? RegressionLoss.Squared;
         if (loss == LinearLoss.Deviance && !_regression.LogLink)
             throw new ArgumentException($"LinearLoss.Deviance needs a poisson, gamma or tweedie loss, got {_regression}.");
-        if (loss == LinearLoss.Pinball && _regression.Kind is not (RegressionLossKind.Absolute or RegressionLossKind.Quantile))
+        if (loss == LinearLoss.Pinball && _regression.QuantileLevel is null)
             throw new ArgumentException($"LinearLoss.Pinball needs an absolute or quantile loss, got {_regression}.");
-        _quantile = _regression.Kind == RegressionLossKind.Quantile ? _regression.Parameter : 0.5;
+        _quantile = _regression.QuantileLevel ?? 0.5;
     }
 
     /// <summary>

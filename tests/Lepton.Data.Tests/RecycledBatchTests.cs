@@ -46,11 +46,17 @@ public class RecycledBatchTests
         var data = TestData.Indexed(4000);
         using var loader = new DataLoader(data, new DataLoaderOptions(BatchSize: 4, Seed: 1, Prefetch: 0, RecycleBatches: true));
         foreach (var _ in loader) { }
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        int batches = 0;
-        foreach (var _ in loader) batches++;
-        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
-        Assert.Equal(1000, batches);
+        // The fewest bytes of three epochs: the runtime's own one-off work (a method recompiled mid-epoch on a busy machine) lands
+        // in one epoch, where a batch allocated per step would show in every one.
+        long allocated = long.MaxValue;
+        for (int epoch = 0; epoch < 3; epoch++)
+        {
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            int batches = 0;
+            foreach (var _ in loader) batches++;
+            allocated = Math.Min(allocated, GC.GetAllocatedBytesForCurrentThread() - before);
+            Assert.Equal(1000, batches);
+        }
         // The epoch's permutation (16 KB) and its enumerator; 1,000 new batches would be well over 100 KB.
         Assert.InRange(allocated, 0, 16_000 + 2_000);
     }

@@ -25,7 +25,7 @@ public static class TableCrossValidation
         recipe.Validate();
         var encodings = new TableEncodings(data);
         var set = encodings[TabularRecipe.EncoderModeOf(recipe.Model)];
-        var task = recipe.TaskFor(set.Labels, $"{data.Version.Name}@{data.Version.Version}");
+        var task = recipe.TaskFor(set.Labels, $"{data.Version.Name}@{data.Version.Version}", data.Schema);
         var rule = recipe.ThresholdRule;
         var train = set.Train;
         if (train.Labels.Length < folds)

@@ -37,13 +37,9 @@ public sealed record TabularRecipe(string Data, string Model = "auto", int Seed 
     [System.Text.Json.Serialization.JsonIgnore]
     public Classic.MonotoneConstraints MonotoneConstraints => Monotone is null ? Classic.MonotoneConstraints.None : Classic.MonotoneConstraints.Parse(Monotone);
 
-    /// <summary>
-    /// Checks <see cref="Monotone"/>'s columns against the data set's <paramref name="schema"/>: each must be a numeric or yes/no column
-    /// the model learns from; the error names the column and what it is.
-    /// </summary>
-    public void CheckMonotoneColumns(Lepton.Data.Tables.Schema.TableSchema schema, string dataName)
+    // Each of Monotone's columns must be a numeric or yes/no column the model learns from; the error names the column and what it is.
+    private void CheckMonotoneColumns(Lepton.Data.Tables.Schema.TableSchema schema, string dataName)
     {
-        ArgumentNullException.ThrowIfNull(schema);
         var features = schema.FeatureColumns();
         foreach (var column in MonotoneConstraints.Directions.Keys)
         {
@@ -124,11 +120,13 @@ public sealed record TabularRecipe(string Data, string Model = "auto", int Seed 
 
     /// <summary>
     /// The task this recipe trains on a label (<paramref name="dataName"/> names the data set in errors): refused when the learner,
-    /// the class weights or the threshold do not fit the label; a fixed threshold already set on a yes/no task.
+    /// the class weights, the threshold or the monotone constraints do not fit the label (or, given the data set's
+    /// <paramref name="schema"/>, its columns); a fixed threshold already set on a yes/no task.
     /// </summary>
-    public Classic.TabularTask TaskFor(Lepton.Data.Tables.Encoding.LabelEncoder labels, string dataName)
+    public Classic.TabularTask TaskFor(Lepton.Data.Tables.Encoding.LabelEncoder labels, string dataName, Lepton.Data.Tables.Schema.TableSchema? schema = null)
     {
         ArgumentNullException.ThrowIfNull(labels);
+        if (schema is not null) CheckMonotoneColumns(schema, dataName);
         var task = labels.Task == Lepton.Data.Tables.Schema.TableTask.Regression ? Classic.TabularTask.Regression() : Classic.TabularTask.Classification(labels.Classes);
         string label = $"{dataName}'s label '{labels.Column}'";
         if (Model is "logistic" or "linear-svm" && !task.IsClassification)

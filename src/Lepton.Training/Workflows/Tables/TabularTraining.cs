@@ -54,8 +54,7 @@ public static class TabularTraining
         var clock = Stopwatch.StartNew();
         var encodings = new TableEncodings(data);
         var first = encodings[TabularRecipe.EncoderModeOf(recipe.Model)];
-        var task = recipe.TaskFor(first.Labels, $"{data.Version.Name}@{data.Version.Version}");
-        recipe.CheckMonotoneColumns(data.Schema, $"{data.Version.Name}@{data.Version.Version}");
+        var task = recipe.TaskFor(first.Labels, $"{data.Version.Name}@{data.Version.Version}", data.Schema);
         var rule = recipe.ThresholdRule;
         // Every encoding keeps the same labelled rows in the same order, so one label vector serves them all.
         var (model, candidates, encoding) = Fit(recipe, mode => encodings[mode].Train.Features, first.Train.Labels, task, ct,

@@ -31,8 +31,11 @@ public static class LinearLearner
     /// <summary>The pinball loss's first smoothing, as a share of the target's spread; each stage's is a tenth of the last's.</summary>
     private const double FirstSmoothing = 0.1;
 
-    /// <summary>Smoothing stages: the last smooths by a ten-millionth of the target's spread, where the fit is as exact as it gets.</summary>
+    /// <summary>Most smoothing stages: the last smooths by a ten-millionth of the target's spread.</summary>
     private const int SmoothingStages = 7;
+
+    /// <summary>The continuation stops early once a stage lowers the objective by less than this share of it.</summary>
+    private const double StageTolerance = 1e-6;
 
     public static LinearModel Fit(FeatureMatrix x, float[] labels, TabularTask task, LinearOptions? options = null, CancellationToken ct = default)
     {
@@ -116,11 +119,15 @@ public static class LinearLearner
             var sorted = labels.Select(v => (double)v).Order().ToList();
             theta[k * f] = Lepton.Data.Tables.Inspection.TableStatistics.Quantile(sorted, task.Loss.QuantileLevel!.Value);
             double spread = Spread(labels);
+            double previous = double.PositiveInfinity;
             result = null!;
             for (int stage = 0; stage < SmoothingStages; stage++)
             {
                 objective.Smoothing = FirstSmoothing * Math.Pow(10, -stage) * spread;
                 result = Lbfgs.Minimize(objective.Evaluate, theta, o.Solver, o.L1, mask, ct, signs);
+                // A smoothing ten times finer that moved the objective by less than a millionth: the next would move it less still.
+                if (previous - result.Objective <= StageTolerance * Math.Abs(result.Objective)) break;
+                previous = result.Objective;
             }
         }
 

@@ -131,7 +131,7 @@ public static partial class EvalCommand
     private static void WriteDependence(TableEvaluationReport report, bool reported)
     {
         foreach (var c in report.Dependence.Where(c => c.Held is not null))
-            AnsiConsole.MarkupLine((c.Held == true ? "[green]" : "[red]") + Markup.Escape(TableEvaluationReport.Caption(c)) + "[/]");
+            AnsiConsole.MarkupLine((c.Held == true ? "[green]" : "[red]") + Markup.Escape(PartialDependenceView.Caption(c)) + "[/]");
         if (!reported && report.Dependence.Count > 0)
             AnsiConsole.MarkupLine($"[grey]--report draws how the answer moves with {Markup.Escape(string.Join(", ", report.Dependence.Select(c => c.Column)))} (partial dependence).[/]");
     }

@@ -82,35 +82,8 @@ public sealed record TableEvaluationReport(string Model, string Data, string Spl
         ["value"] = Value,
         ["permutation_importance"] = new JsonArray([.. Importance.Select(c => (JsonNode)new JsonObject { ["column"] = c.Column, ["drop"] = c.Drop, ["std"] = c.Std })]),
         ["repeats"] = Repeats,
-        ["partial_dependence"] = new JsonArray([.. Dependence.Select(DependenceJson)]),
+        ["partial_dependence"] = new JsonArray([.. Dependence.Select(PartialDependenceView.Json)]),
     };
-
-    private static JsonNode DependenceJson(PartialDependenceCurve c)
-    {
-        static JsonArray Numbers(IEnumerable<double> values) => new([.. values.Select(v => (JsonNode?)JsonValue.Create(v))]);
-        var o = new JsonObject
-        {
-            ["column"] = c.Column,
-            ["kind"] = ColumnKinds.Name(c.Kind),
-            ["values"] = new JsonArray([.. c.Labels.Select(l => (JsonNode?)JsonValue.Create(l))]),
-            ["grid"] = c.Grid is null ? null : Numbers(c.Grid),
-            ["rows"] = c.Rows,
-            ["outputs"] = new JsonArray([.. c.Outputs.Select((name, k) => (JsonNode?)new JsonObject
-            {
-                ["output"] = name,
-                ["average"] = Numbers(c.Average[k]),
-                ["p10"] = Numbers(c.Low[k]),
-                ["p90"] = Numbers(c.High[k]),
-            })]),
-        };
-        if (c.Constraint != 0)
-        {
-            o["constraint"] = c.Constraint > 0 ? "increasing" : "decreasing";
-            o["held"] = c.Held;
-            o["largest_step_against"] = c.LargestStepAgainst;
-        }
-        return o;
-    }
 
     public string Html()
     {
@@ -130,66 +103,7 @@ public sealed record TableEvaluationReport(string Model, string Data, string Spl
     public Html.ReportSection? DependenceSection() => Dependence.Count == 0 ? null : new("dependence", "dependence", "Partial dependence", DependenceHtml());
 
     /// <summary>One chart per column: the average answer as the column sweeps its values, with the spread of the rows' own curves.</summary>
-    public string DependenceHtml()
-    {
-        var html = new StringBuilder();
-        int rows = Dependence.Count > 0 ? Dependence[0].Rows : 0;
-        html.Append($"<p>How the answer moves when one column takes each value and every other column stays as it is, averaged over {Count(rows)} of the {E(Split)} rows")
-            .Append(" (beside the average, the 10th and 90th percentile of those rows' answers: lines that part mean the column's effect depends on the others).</p>")
-            .Append("<div class=\"dependence\" style=\"display:flex;flex-wrap:wrap;gap:16px\">");
-        foreach (var c in Dependence)
-        {
-            html.Append($"<figure data-column=\"{E(c.Column)}\" style=\"margin:0;width:{ChartWidth}px\">").Append(DependenceChart(c));
-            html.Append("<figcaption>").Append(E(Caption(c))).Append("</figcaption></figure>");
-        }
-        return html.Append("</div>").ToString();
-    }
-
-    private const int ChartWidth = 440;
-
-    private static string DependenceChart(PartialDependenceCurve c)
-    {
-        var data = new Dictionary<string, string> { ["chart"] = "partial-dependence", ["column"] = c.Column };
-        if (c.Grid is null && c.Outputs.Count == 1)
-            return $"<div class=\"chart-title\"><b>{E(c.Column)}</b>: average {E(c.Outputs[0])}</div>" +
-                   SvgBarChart.Render(new BarChartOptions($"{c.Column}: {c.Outputs[0]}", LabelWidth: 120, BarWidth: ChartWidth - 200, Data: data),
-                       [.. c.Labels.Select((label, i) => new Bar(label, c.Average[0][i], NumberText.Readable(c.Average[0][i])))]);
-        var x = c.Grid ?? [.. Enumerable.Range(0, c.Labels.Count).Select(i => (double)i)];
-        var series = new List<ChartSeries>();
-        for (int k = 0; k < Math.Min(c.Outputs.Count, 8); k++)
-            series.Add(new ChartSeries(c.Outputs.Count == 1 ? "average" : c.Outputs[k], [.. x.Select((v, i) => new ChartPoint(v, c.Average[k][i]))]));
-        if (c.Outputs.Count == 1)
-        {
-            series.Add(new ChartSeries("10th percentile", [.. x.Select((v, i) => new ChartPoint(v, c.Low[0][i]))]));
-            series.Add(new ChartSeries("90th percentile", [.. x.Select((v, i) => new ChartPoint(v, c.High[0][i]))]));
-        }
-        Func<double, string>? format = c.Kind == ColumnKind.Boolean ? v => v == 0 ? "false" : v == 1 ? "true" : ""
-            : c.Grid is null ? v => v == Math.Round(v) && v >= 0 && v < c.Labels.Count ? c.Labels[(int)v] : "" : null;
-        return SvgLineChart.Render(new ChartOptions(c.Column, c.Column, c.Outputs.Count == 1 ? c.Outputs[0] : "probability", Width: ChartWidth, Height: 250,
-            FormatX: format, WholeX: c.Grid is null || c.Kind == ColumnKind.Boolean, Data: data), series);
-    }
-
-    /// <summary>What a curve shows in words: a constraint held (or not), or the average's direction along an ordered column.</summary>
-    public static string Caption(PartialDependenceCurve c)
-    {
-        if (c.Held is { } held)
-        {
-            string way = c.Constraint > 0 ? "increasing" : "decreasing";
-            string grows = c.Kind == ColumnKind.Boolean ? $"when {c.Column} is true instead of false" : $"as {c.Column} grows";
-            return held
-                ? $"Monotone {way} (trained so): no row's answer {(c.Constraint > 0 ? "falls" : "rises")} {grows}."
-                : $"Monotone {way} was asked, but one row's answer moved against it by {NumberText.Readable(c.LargestStepAgainst)}.";
-        }
-        if (c.Grid is null) return $"{c.Column}: the average answer for each of its {c.Labels.Count} most frequent values.";
-        if (c.Kind == ColumnKind.Boolean)
-            return $"On average the answer is {NumberText.Readable(c.Average[0][1] - c.Average[0][0])} higher when {c.Column} is true than when false.";
-        return c.Direction switch
-        {
-            > 0 => $"On average the answer never falls as {c.Column} grows.",
-            < 0 => $"On average the answer never rises as {c.Column} grows.",
-            _ => $"The average answer both rises and falls as {c.Column} grows.",
-        };
-    }
+    public string DependenceHtml() => PartialDependenceView.Html(Dependence, Split);
 
     /// <summary>The importance's explanation, bar chart and table.</summary>
     public string ImportanceHtml()

@@ -133,9 +133,7 @@ public sealed record TabularRecipe(string Data, string Model = "auto", int Seed 
             throw new ArgumentException($"--model {Model} classifies, but {label} is a regression target; use linear, mlp, gbdt or auto.");
         if (!ClassWeights.IsNone && !task.IsClassification)
             throw new ArgumentException($"--class-weight {ClassWeight} weighs classes, but {label} is a regression target; leave it out.");
-        if (!MonotoneConstraints.IsNone && task.Kind == NN.Serialization.TaskKind.Multiclass)
-            throw new ArgumentException(
-                $"--monotone {Monotone}: {label} holds {task.ClassCount} classes, and no one score can rise with a column when each class has its own; monotone constraints fit yes/no and regression labels. Leave it out.");
+        MonotoneConstraints.CheckTask(task);
         if (Loss is not null)
         {
             if (task.IsClassification)

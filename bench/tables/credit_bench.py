@@ -5,16 +5,14 @@ side is scored here on the same test rows (ROC-AUC, log loss, accuracy at 0.5) a
 constrained column set in turn to 20 values from its 5th to 95th percentile, all else kept; a row "breaks" a column when its
 probability of default moves against the column's direction anywhere along the sweep. Prints one line per run and a median table.
   /usr/bin/python3 bench/tables/credit_bench.py DIR ROUNDS"""
-import json
 import os
 import shlex
-import statistics
-import subprocess
 import sys
 import time
 
 import numpy as np
 import pandas as pd
+from sides import alternate, run
 from sklearn.metrics import accuracy_score, log_loss, roc_auc_score
 
 root = os.path.dirname(os.path.abspath(__file__))
@@ -46,12 +44,6 @@ REFERENCES = {"xgboost (hist, 2 threads)": "xgboost", "xgboost monotone_constrai
               "scikit-learn HGB": "sklearn_hgb", "scikit-learn HGB monotonic_cst": "sklearn_hgb_monotone",
               "scikit-learn LogisticRegression": "sklearn_logistic"}
 
-
-def run(cmd, env=None):
-    done = subprocess.run(cmd, capture_output=True, text=True, env=env)
-    if done.returncode != 0:
-        sys.exit(f"{' '.join(cmd)} failed ({done.returncode}):\n{done.stderr}\n{done.stdout}")
-    return done.stdout
 
 
 def broken(p_sweep):
@@ -98,18 +90,9 @@ def reference(learner, r):
     return dict(score(np.load(out + ".npy"), np.load(out + "-sweep.npy")), seconds=seconds)
 
 
-results = {}
-sides = [(n, lambda a=a, r=0: lepton(a, r)) for n, a in LEPTON.items()] + [(n, lambda l=l, r=0: reference(l, r)) for n, l in REFERENCES.items()]
-for r in range(rounds):
-    # Alternate: Lepton first in even rounds, the references first in odd ones.
-    order = sides if r % 2 == 0 else sides[len(LEPTON):] + sides[:len(LEPTON)]
-    for name, fn in order:
-        res = fn(r=r)
-        results.setdefault(name, []).append(res)
-        print(f"round {r + 1} {name}: " + json.dumps({k: round(v, 4) for k, v in res.items()}), flush=True)
+medians = alternate({n: lambda r, a=a: lepton(a, r) for n, a in LEPTON.items()}, {n: lambda r, l=l: reference(l, r) for n, l in REFERENCES.items()}, rounds)
 
 print("\n| side | ROC-AUC | log loss | accuracy | rows breaking a direction | wall s (median) |")
 print("|---|---:|---:|---:|---:|---:|")
-for name, runs in results.items():
-    m = {k: statistics.median(x[k] for x in runs) for k in runs[0]}
+for name, m in medians.items():
     print(f"| {name} | {m['auc']:.4f} | {m['logloss']:.4f} | {m['accuracy']:.4f} | {m['broken']:.1%} | {m['seconds']:.2f} |")

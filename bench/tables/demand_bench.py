@@ -4,15 +4,13 @@ timed together; then `predict` on the test rows. References: bench/tables/demand
 scored here by scikit-learn's metrics (mean Poisson deviance, MAE, RMSE; for a 0.9 quantile, the pinball loss and the share of
 rows at or under the prediction). Prints one line per run and a median table (markdown).
   /usr/bin/python3 bench/tables/demand_bench.py DIR ROUNDS [ONLY]   (ONLY: run the sides whose name holds this text)"""
-import json
 import os
 import shlex
-import statistics
-import subprocess
 import sys
 import time
 
 import numpy as np
+from sides import alternate, run
 from sklearn.metrics import mean_absolute_error, mean_pinball_loss, mean_poisson_deviance, mean_squared_error
 
 root = os.path.dirname(os.path.abspath(__file__))
@@ -39,12 +37,6 @@ REFERENCES = {"xgboost count:poisson (hist, 2 threads)": "xgboost_poisson", "xgb
               "scikit-learn HGB quantile 0.9": "sklearn_hgb_quantile90",
               "scikit-learn QuantileRegressor 0.9 (HiGHS)": "sklearn_linear_quantile90"}
 
-
-def run(cmd, env=None):
-    done = subprocess.run(cmd, capture_output=True, text=True, env=env)
-    if done.returncode != 0:
-        sys.exit(f"{' '.join(cmd)} failed ({done.returncode}):\n{done.stderr}\n{done.stdout}")
-    return done.stdout
 
 
 def score(p):
@@ -77,20 +69,10 @@ def reference(learner, r):
     return dict(score(np.load(out)), seconds=seconds)
 
 
-results = {}
-LEPTON = {n: a for n, a in LEPTON.items() if only in n}
-REFERENCES = {n: l for n, l in REFERENCES.items() if only in n}
-sides = [(n, lambda a=a, r=0: lepton(a, r)) for n, a in LEPTON.items()] + [(n, lambda l=l, r=0: reference(l, r)) for n, l in REFERENCES.items()]
-for r in range(rounds):
-    # Alternate: Lepton first in even rounds, the references first in odd ones.
-    order = sides if r % 2 == 0 else sides[len(LEPTON):] + sides[:len(LEPTON)]
-    for name, fn in order:
-        res = fn(r=r)
-        results.setdefault(name, []).append(res)
-        print(f"round {r + 1} {name}: " + json.dumps({k: round(v, 4) for k, v in res.items()}), flush=True)
+medians = alternate({n: lambda r, a=a: lepton(a, r) for n, a in LEPTON.items() if only in n},
+                    {n: lambda r, l=l: reference(l, r) for n, l in REFERENCES.items() if only in n}, rounds)
 
 print("\n| side | Poisson deviance | MAE | RMSE | pinball 0.9 | coverage | wall s (median) |")
 print("|---|---:|---:|---:|---:|---:|---:|")
-for name, runs in results.items():
-    m = {k: statistics.median(x[k] for x in runs) for k in runs[0]}
+for name, m in medians.items():
     print(f"| {name} | {m['poisson_deviance']:.4f} | {m['mae']:.4f} | {m['rmse']:.4f} | {m['pinball90']:.4f} | {m['coverage']:.3f} | {m['seconds']:.2f} |")

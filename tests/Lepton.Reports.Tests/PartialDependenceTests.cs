@@ -1,9 +1,6 @@
 using Lepton.Data.Tables;
 using Lepton.Data.Tables.Columns;
-using Lepton.Data.Tables.Schema;
-using Lepton.Data.Tables.Splits;
 using Lepton.Registry.Datasets.Tables;
-using Lepton.Registry.Store;
 using Lepton.Reports.Tables;
 using Lepton.Runtime;
 using Lepton.Runtime.Tables;
@@ -42,9 +39,7 @@ public sealed class PartialDependenceTests : IDisposable
             split[i] = i % 4 == 0 ? "test" : "train";
         }
         var table = new Table([new NumericColumn("x", x), new StringColumn("colour", ColumnKind.Categorical, colour), new StringColumn("band", ColumnKind.Categorical, band)]);
-        var schema = new TableSchema([.. table.Columns.Select(c => new ColumnSpec(c.Name, c.Kind))], "band", TableTask.Classification);
-        var version = new DatasetVersion("bands", 1, new string('b', 64), "{}", "{}", "{}", null, DateTimeOffset.UnixEpoch, "test");
-        return new TableDatasetVersion(version, table, schema, new TableSplits(split, [.. Enumerable.Repeat<int?>(null, n)]));
+        return TableVersions.Make("bands", table, "band", split);
     }
 
     [Fact]

@@ -2,10 +2,7 @@ using System.Globalization;
 using System.Text.RegularExpressions;
 using Lepton.Data.Tables;
 using Lepton.Data.Tables.Columns;
-using Lepton.Data.Tables.Schema;
-using Lepton.Data.Tables.Splits;
 using Lepton.Registry.Datasets.Tables;
-using Lepton.Registry.Store;
 using Lepton.Reports.Evaluation.Tables;
 using Lepton.Reports.Html;
 using Lepton.Training.Workflows.Tables;
@@ -48,9 +45,7 @@ public sealed class TableReportTests : IDisposable
         }
         var table = new Table([new StringColumn("customer_id", ColumnKind.Identifier, id), new StringColumn("region", ColumnKind.Categorical, region),
             new StringColumn("plan", ColumnKind.Categorical, plan), new NumericColumn("usage", usage), new StringColumn("churned", ColumnKind.Categorical, churned)]);
-        var schema = new TableSchema([.. table.Columns.Select(c => new ColumnSpec(c.Name, c.Kind))], "churned", TableTask.Classification, GroupColumn: "region");
-        var version = new DatasetVersion("churn", 1, new string('a', 64), "{}", "{}", "{}", null, DateTimeOffset.UnixEpoch, "test");
-        return new TableDatasetVersion(version, table, schema, new TableSplits(split, [.. Enumerable.Repeat<int?>(null, n)]));
+        return TableVersions.Make("churn", table, "churned", split, group: "region");
     }
 
     [Fact]

@@ -29,6 +29,20 @@ internal sealed record ChurnRow(string Id, double? Age, string Plan, DateTime Si
         return rows;
     }
 
+    /// <summary>
+    /// Imports <paramref name="count"/> rows as data set <c>customers</c> with every fourth row a test row (a split column kept as
+    /// the version's split), so each model is scored on the same held-out customers; returns the version's reference (NAME@V).
+    /// </summary>
+    public static async Task<string> ImportSplitAsync(Lepton.Registry.ModelRegistry registry, string root, int count, int seed)
+    {
+        string csv = Path.Combine(root, "customers.csv");
+        var lines = Csv(Make(count, seed)).TrimEnd('\n').Split('\n');
+        await File.WriteAllLinesAsync(csv, lines.Select((line, i) => line + (i == 0 ? ",split" : i % 4 == 0 ? ",test" : ",train")));
+        var import = await Lepton.Registry.Datasets.Tables.TableDatasets.ImportAsync(registry.Store, registry.Artifacts, csv, "customers",
+            new Lepton.Registry.Datasets.Tables.TableImportOptions(LabelColumn: "churn", SplitColumn: "split"), "test");
+        return $"customers@{import.Version.Version}";
+    }
+
     public static string Csv(IEnumerable<ChurnRow> rows)
     {
         var csv = new StringBuilder("customer_id,age,plan,signup,monthly,churn\n");

@@ -22,16 +22,7 @@ public sealed class TableAutoEncodingTests : IAsyncLifetime
 
     public async Task DisposeAsync() => await _temp.DisposeAsync();
 
-    /// <summary>Imports 400 churn rows, every fourth a test row, and returns the version's reference (NAME@V).</summary>
-    private async Task<string> ImportChurnAsync()
-    {
-        string csv = Path.Combine(_temp.Root, "customers.csv");
-        var lines = ChurnRow.Csv(ChurnRow.Make(400, seed: 3)).TrimEnd('\n').Split('\n');
-        await File.WriteAllLinesAsync(csv, lines.Select((line, i) => line + (i == 0 ? ",split" : i % 4 == 0 ? ",test" : ",train")));
-        var import = await TableDatasets.ImportAsync(Registry.Store, Registry.Artifacts, csv, "customers",
-            new TableImportOptions(LabelColumn: "churn", SplitColumn: "split"), "test");
-        return $"customers@{import.Version.Version}";
-    }
+    private Task<string> ImportChurnAsync() => ChurnRow.ImportSplitAsync(Registry, _temp.Root, 400, seed: 3);
 
     [Fact]
     public async Task Auto_EveryCandidateRuns_AndTheFolderReplaysTheWinnersEncoding()

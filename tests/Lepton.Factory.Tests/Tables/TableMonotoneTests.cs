@@ -21,16 +21,7 @@ public sealed class TableMonotoneTests : IAsyncLifetime
 
     public async Task DisposeAsync() => await _temp.DisposeAsync();
 
-    private async Task<string> ImportAsync()
-    {
-        string csv = Path.Combine(_temp.Root, "customers.csv");
-        // Every fourth row a test row, so each model is scored on the same held-out customers.
-        var lines = ChurnRow.Csv(ChurnRow.Make(800, seed: 1)).TrimEnd('\n').Split('\n');
-        await File.WriteAllLinesAsync(csv, lines.Select((line, i) => line + (i == 0 ? ",split" : i % 4 == 0 ? ",test" : ",train")));
-        var import = await TableDatasets.ImportAsync(Registry.Store, Registry.Artifacts, csv, "customers",
-            new TableImportOptions(LabelColumn: "churn", SplitColumn: "split"), "test");
-        return $"customers@{import.Version.Version}";
-    }
+    private Task<string> ImportAsync() => ChurnRow.ImportSplitAsync(Registry, _temp.Root, 800, seed: 1);
 
     // The largest rise in the churn probability as `monthly` sweeps 20..80 with each of 30 customers' other columns held.
     private static double LargestRise(string folder, TrackedTabularOutcome trained)

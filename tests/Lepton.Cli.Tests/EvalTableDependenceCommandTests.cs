@@ -1,5 +1,3 @@
-using System.Globalization;
-using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 
@@ -17,22 +15,8 @@ public sealed class EvalTableDependenceCommandTests(TrainedModelFixture fx) : ID
 
     public void Dispose() => Directory.Delete(_root, recursive: true);
 
-    // price = 3 × size + 40 on the "city" side + noise, less 60 for homes of 90 to 110 m² (a dip a monotone model may not follow).
-    private string Csv()
-    {
-        var rng = new Random(5);
-        var sb = new StringBuilder("house_id,size,side,price\n");
-        for (int i = 0; i < 400; i++)
-        {
-            double size = Math.Round(40 + rng.NextDouble() * 120, 1);
-            string side = rng.Next(2) == 0 ? "city" : "farm";
-            double price = 3 * size + (side == "city" ? 40 : 0) + (rng.NextDouble() - 0.5) * 10 - (size is > 90 and < 110 ? 60 : 0);
-            sb.Append(CultureInfo.InvariantCulture, $"H{i},{size.ToString(CultureInfo.InvariantCulture)},{side},{Math.Round(price, 2).ToString(CultureInfo.InvariantCulture)}\n");
-        }
-        string path = Path.Combine(_root, "houses.csv");
-        File.WriteAllText(path, sb.ToString());
-        return path;
-    }
+    // Homes of 90 to 110 m² are 60 cheaper than their size says (a dip a monotone model may not follow).
+    private string Csv() => HousePrices.Csv(_root, 400, seed: 5, (_, size) => size is > 90 and < 110 ? -60 : 0);
 
     private static JsonElement Curve(JsonElement json, string column) =>
         json.GetProperty("partial_dependence").EnumerateArray().Single(c => c.GetProperty("column").GetString() == column);

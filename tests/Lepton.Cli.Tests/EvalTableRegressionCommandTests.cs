@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 
@@ -16,22 +15,8 @@ public sealed class EvalTableRegressionCommandTests(TrainedModelFixture fx) : ID
 
     public void Dispose() => Directory.Delete(_root, recursive: true);
 
-    // price = 3 × size + 40 on the "city" side + noise; row H7 is priced 500 above what its size says.
-    private string Csv()
-    {
-        var rng = new Random(3);
-        var sb = new StringBuilder("house_id,size,side,price\n");
-        for (int i = 0; i < 300; i++)
-        {
-            double size = Math.Round(40 + rng.NextDouble() * 120, 1);
-            string side = rng.Next(2) == 0 ? "city" : "farm";
-            double price = 3 * size + (side == "city" ? 40 : 0) + (rng.NextDouble() - 0.5) * 10 + (i == 7 ? 500 : 0);
-            sb.Append(CultureInfo.InvariantCulture, $"H{i},{size.ToString(CultureInfo.InvariantCulture)},{side},{Math.Round(price, 2).ToString(CultureInfo.InvariantCulture)}\n");
-        }
-        string path = Path.Combine(_root, "houses.csv");
-        File.WriteAllText(path, sb.ToString());
-        return path;
-    }
+    // Row H7 is priced 500 above what its size says.
+    private string Csv() => HousePrices.Csv(_root, 300, seed: 3, (i, _) => i == 7 ? 500 : 0);
 
     [Fact]
     public async Task EvalReport_OnATableRegressor_GivesErrorsWithIntervals_ResidualsAndTheWorstRows()

@@ -123,9 +123,10 @@ public sealed class TrainTableThresholdCommandTests(TrainedModelFixture fx) : ID
         Assert.Equal("balanced", balanced.GetProperty("class_weight").GetString());
         Assert.True(balanced.GetProperty("metrics").GetProperty("test_recall").GetDouble() > plain.GetProperty("test_recall").GetDouble() + 0.2, stdout);
         // Fraud may only grow more likely with the amount and at night (a yes/no column).
-        (code, stdout, err) = await CliRun.Invoke("train", "--data", "cli-fraud@2", "--model", "gbdt", "--monotone", "amount=increasing,night=increasing", "--out", Path.Combine(_root, "monotone"), "--json");
+        (code, stdout, err) = await CliRun.Invoke("train", "--data", "cli-fraud@2", "--model", "gbdt", "--monotone", "amount=increasing,night=increasing", "--additive", "--out", Path.Combine(_root, "monotone"), "--json");
         Assert.True(code == 0, err + stdout);
         Assert.Equal("amount=increasing,night=increasing", Json(stdout).GetProperty("monotone").GetString());
+        Assert.True(Json(stdout).GetProperty("additive").GetBoolean());
         (code, _, err) = await CliRun.Invoke("train", "--data", "cli-fraud@2", "--model", "gbdt", "--monotone", "merchant=increasing", "--out", Path.Combine(_root, "refused"));
         Assert.Equal(2, code);
         Assert.Contains("'merchant', a categorical column", err, StringComparison.Ordinal);

@@ -43,6 +43,10 @@ public static class TrainCommand
         {
             Description = "Tables (gbdt, random-forest, logistic, linear, linear-svm, auto): columns whose effect may only rise or only fall as they grow, e.g. income=increasing,debt_ratio=decreasing (numeric and yes/no columns; yes/no and regression labels).",
         };
+        var additive = new Option<bool>("--additive")
+        {
+            Description = "Tables (gbdt, random-forest, auto; linear learners are additive already): each tree splits on one column, so the answer is a sum of one curve per column (lepton eval draws each).",
+        };
         var dataDir = CommonOptions.DataDir();
         var model = new Option<string>("--model")
         {
@@ -95,14 +99,14 @@ public static class TrainCommand
                                        "  lepton train --data churn@1 --model gbdt --register churn\n" +
                                        "  lepton train --data fraud@2 --model gbdt --threshold precision=0.8 --register fraud\n" +
                                        "  lepton train --data sales@1 --model gbdt --loss poisson --register demand\n" +
-                                       "  lepton train --data credit@1 --model gbdt --monotone income=increasing,debt_ratio=decreasing --register credit\n" +
+                                       "  lepton train --data credit@1 --model gbdt --monotone income=decreasing,debt_ratio=increasing --additive --register credit\n" +
                                        "  lepton train --data churn@1 --model mlp --epochs 100 --lr 1e-3 --batch-size 32\n" +
                                        "  lepton train --data shifted@1 --from fashion@production --lora rank=8,alpha=16 --register fashion-shifted\n" +
                                        "  lepton train --data reviews@1 --model text-bow --epochs 10 --register reviews\n" +
                                        "  lepton train --data keywords@2 --model kws-ds-cnn --epochs 20 --augment shift=0.1,noise=20,time_mask=10,freq_mask=6 --register keywords\n" +
                                        "  mpirun --allow-run-as-root -np 2 ./lepton train --data fashion-mnist --model cnn --threads 1 --distributed --out models/cnn\n" +
                                        "  lepton train --data fashion-mnist --model cnn --out models/cnn --resume");
-        foreach (var o in new Option[] { data, dataDir, task, threshold, classWeight, loss, monotone, model, epochs, batch, lr, optimizer, weightDecay, momentum, schedule, clip, valSplit, labelSmoothing, validationFreq, augment, seed, outDir, register, store, from, freeze, unfreezeAfter, backboneLr, vocabSize, maxLength, distributed, resume, threads, json, lora, folds, trees })
+        foreach (var o in new Option[] { data, dataDir, task, threshold, classWeight, loss, monotone, additive, model, epochs, batch, lr, optimizer, weightDecay, momentum, schedule, clip, valSplit, labelSmoothing, validationFreq, augment, seed, outDir, register, store, from, freeze, unfreezeAfter, backboneLr, vocabSize, maxLength, distributed, resume, threads, json, lora, folds, trees })
             cmd.Options.Add(o);
 
         cmd.SetAction(p => CommandRunner.Run(async ct =>
@@ -118,7 +122,7 @@ public static class TrainCommand
                         foreach (var (option, flag) in new (Option, string)[] { (threshold, "--threshold"), (classWeight, "--class-weight") })
                             if (p.GetResult(option) is { Implicit: false })
                                 throw new ArgumentException($"{flag} applies to image and table classifiers; {p.GetValue(data)} is {kind} data set. Leave it out.");
-                    foreach (var (option, flag, what) in new (Option, string, string)[] { (loss, "--loss", "sets a table regressor's loss"), (monotone, "--monotone", "constrains a table model's columns") })
+                    foreach (var (option, flag, what) in new (Option, string, string)[] { (loss, "--loss", "sets a table regressor's loss"), (monotone, "--monotone", "constrains a table model's columns"), (additive, "--additive", "makes a table model a sum of one curve per column") })
                         if (kind != "a table" && p.GetResult(option) is { Implicit: false })
                             throw new ArgumentException($"{flag} {what}; {p.GetValue(data)} is {kind} data set. Leave it out.");
                     foreach (var (option, flag) in new (Option, string)[] { (labelSmoothing, "--label-smoothing"), (validationFreq, "--validation-freq") })
@@ -134,7 +138,7 @@ public static class TrainCommand
                         Trees: TabularRecipe.TreeOptions(tabularModel, p.GetValue(trees), tableLr),
                         Mlp: TabularRecipe.MlpOptions(tabularModel, p.GetResult(epochs) is { Implicit: false } ? p.GetValue(epochs) : null, tableLr,
                             p.GetResult(batch) is { Implicit: false } ? p.GetValue(batch) : null),
-                        ClassWeight: p.GetValue(classWeight), Threshold: p.GetValue(threshold)) { Loss = p.GetValue(loss), Monotone = p.GetValue(monotone) };
+                        ClassWeight: p.GetValue(classWeight), Threshold: p.GetValue(threshold)) { Loss = p.GetValue(loss), Monotone = p.GetValue(monotone), Additive = p.GetValue(additive) };
                     if (p.GetValue(folds) is { } tableFolds)
                         return await CrossValidationCli.RunAsync(tabular, tableFolds, p.GetValue(register) ?? tabular.Model, p.GetValue(store), p.GetValue(json), ct);
                     // Named after the table, not the learner: auto on two tables would otherwise share models/auto.
@@ -187,6 +191,8 @@ public static class TrainCommand
                 throw new ArgumentException($"--loss sets a table regressor's loss; {p.GetValue(data)} is not a table data set. Leave it out.");
             if (p.GetValue(monotone) is not null)
                 throw new ArgumentException($"--monotone constrains a table model's columns; {p.GetValue(data)} is not a table data set. Leave it out.");
+            if (p.GetValue(additive))
+                throw new ArgumentException($"--additive makes a table model a sum of one curve per column; {p.GetValue(data)} is not a table data set. Leave it out.");
             TaskSpec? taskSpec = p.GetValue(task) is { } name
                 ? new TaskSpec(TaskSpec.Parse(name) ?? throw new ArgumentException($"--task {name} is not a task; use multiclass, binary, multilabel or regression."),
                     ImageThreshold(p.GetValue(threshold)))

@@ -28,6 +28,7 @@ internal static class TabularOutcomeView
                 threshold = o.Model.ThresholdChoice is { } t ? t.ToJson() : null,
                 class_weight = recipe.ClassWeights.ToString(),
                 monotone = recipe.MonotoneConstraints.ToString(),
+                additive = recipe.Additive,
                 loss = o.Model.Task.IsClassification ? null : o.Model.Task.Loss.ToString(),
                 seconds = o.Elapsed.TotalSeconds,
                 candidates = o.Candidates.Select(c => new
@@ -56,6 +57,8 @@ internal static class TabularOutcomeView
             c.MarkupLine(Markup.Escape($"The rarest class is {share:P1} of the training rows: a threshold of 0.5 may rarely call it. --threshold f1 (or precision=P, recall=R) chooses one on held-out rows; lepton eval shows precision and recall at every threshold."));
         if (!recipe.MonotoneConstraints.IsNone)
             c.MarkupLine(Markup.Escape($"Monotone: {recipe.MonotoneConstraints} (lepton eval's partial dependence shows each constrained column's effect)."));
+        if (recipe.Additive)
+            c.MarkupLine(Markup.Escape("Additive: the answer is a sum of one curve per column (lepton eval --report draws them)."));
         if (o.CountLabelZeros is { } zeros)
             c.MarkupLine(Markup.Escape($"The label holds counts (whole numbers from 0, {zeros:P0} of them 0): --loss poisson fits counts through a log link (predictions stay positive, errors may grow with the count); lepton eval then reports the Poisson deviance."));
         TrainedFolderLines.Folder(dir, "encoders.json", tracked.RunId, tracked.Registered);

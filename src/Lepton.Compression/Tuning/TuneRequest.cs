@@ -28,4 +28,7 @@ public sealed record TuneRequest(ImageClassifierRecipe Base, SearchSpace Space, 
 
     /// <summary>A table's monotone columns for every trial (<c>income=increasing</c>); see <see cref="Training.Workflows.Tables.TabularRecipe.Monotone"/>.</summary>
     public string? Monotone { get; init; }
+
+    /// <summary>Every trial's trees split on one column each; see <see cref="Training.Workflows.Tables.TabularRecipe.Additive"/>.</summary>
+    public bool Additive { get; init; }
 }

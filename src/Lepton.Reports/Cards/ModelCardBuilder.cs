@@ -66,11 +66,13 @@ public static class ModelCardBuilder
     private static string RegressionEstimate(TaskSpec task) =>
         task is { Kind: TaskKind.Regression, Loss: { } loss } ? $": {Lepton.NN.Tasks.RegressionLoss.Parse(loss).Estimates}, trained with the {loss} loss" : "";
 
-    // Columns the answer may only rise or only fall with, as trained (model.json's metadata.monotone).
+    // Columns the answer may only rise or only fall with, and whether it is a sum of one curve per column, as trained (model.json's
+    // metadata.monotone and metadata.additive).
     private static string Monotone(JsonObject? metadata) =>
-        metadata?["monotone"]?.GetValue<string>() is { } m and not "none"
+        (metadata?["monotone"]?.GetValue<string>() is { } m and not "none"
             ? "; " + string.Join(", ", Training.Classic.MonotoneConstraints.Parse(m).Directions.Select(d => $"never {(d.Value > 0 ? "falls" : "rises")} as {d.Key} grows"))
-            : "";
+            : "")
+        + (metadata?["additive"] is JsonValue a && a.TryGetValue(out bool additive) && additive ? "; additive: a sum of one curve per column" : "");
 
     private static string DefaultPurpose(PredictorSignature signature, string inputs, string? data) =>
         (signature.IsClassifier

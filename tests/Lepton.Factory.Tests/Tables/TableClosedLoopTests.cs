@@ -85,9 +85,9 @@ public sealed class TableClosedLoopTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task TheChallenger_KeepsTheChampionsClassWeightsMonotoneColumnsAndThresholdRule_ChosenAgainOnItsOwnFolds()
+    public async Task TheChallenger_KeepsTheChampionsClassWeightsConstraintsAndThresholdRule_ChosenAgainOnItsOwnFolds()
     {
-        await TableEndToEndTests.TrainChurnAsync(_registry, _root, r => r with { ClassWeight = "balanced", Threshold = "f1", Monotone = "monthly=increasing" });
+        await TableEndToEndTests.TrainChurnAsync(_registry, _root, r => r with { ClassWeight = "balanced", Threshold = "f1", Monotone = "monthly=increasing", Additive = true });
         var champion = ModelSpec.FromJson(File.ReadAllText(Path.Combine(_root, "model", ModelFile.SpecFileName)));
         Assert.Equal("balanced", champion.Metadata!["class_weight"]!.GetValue<string>());
         Assert.Equal(champion.Task.Threshold, champion.Metadata["decision_threshold"]!["threshold"]!.GetValue<double>(), 12);
@@ -99,7 +99,10 @@ public sealed class TableClosedLoopTests : IAsyncLifetime
         var spec = ModelSpec.FromJson(File.ReadAllText(Path.Combine(challenger.Folder, ModelFile.SpecFileName)));
         Assert.Equal("balanced", spec.Metadata!["class_weight"]!.GetValue<string>());
         Assert.Equal("monthly=increasing", spec.Metadata["monotone"]!.GetValue<string>());
-        Assert.Contains("[monotone_constraints: ", File.ReadAllText(Path.Combine(challenger.Folder, "model.txt")), StringComparison.Ordinal);
+        Assert.True(spec.Metadata["additive"]!.GetValue<bool>());
+        var modelText = File.ReadAllText(Path.Combine(challenger.Folder, "model.txt"));
+        Assert.Contains("[monotone_constraints: ", modelText, StringComparison.Ordinal);
+        Assert.Contains("[interaction_constraints: [0],[1],", modelText, StringComparison.Ordinal);
         var threshold = spec.Metadata["decision_threshold"]!;
         Assert.Equal("f1", threshold["rule"]!.GetValue<string>());
         // Chosen on the new training rows' folds, not on the feedback the two models are judged on.

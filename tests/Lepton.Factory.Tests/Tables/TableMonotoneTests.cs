@@ -7,9 +7,9 @@ using Lepton.Training.Workflows.Tables;
 namespace Lepton.Factory.Tests.Tables;
 
 /// <summary>
-/// <c>lepton train --monotone</c> on the churn table: the model folder's answer never moves against a constrained column (probed
-/// through its own encoders, as predict and the server replay them), model.json records the constraint, and columns or learners
-/// that cannot keep one are refused by name.
+/// <c>lepton train --monotone</c> and <c>--additive</c> on the churn table: the model folder's answer never moves against a
+/// constrained column, and an additive one moves every row's log-odds alike along a column (probed through its own encoders, as
+/// predict and the server replay them); model.json and the card record it, and what cannot keep a constraint is refused by name.
 /// </summary>
 public sealed class TableMonotoneTests : IAsyncLifetime
 {
@@ -62,10 +62,32 @@ public sealed class TableMonotoneTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AnAdditiveModel_MovesEveryRowsLogitAlikeAlongAColumn()
+    {
+        string data = await ImportAsync();
+        var trained = await TrackedTabularTraining.RunAsync(new TabularRecipe(data, "gbdt", Seed: 1, Threads: 1) { Additive = true },
+            Path.Combine(_temp.Root, "additive"), Registry, "additive", "test");
+        var encoders = EncoderSet.Load(Path.Combine(_temp.Root, "additive", TabularTraining.EncodersFile));
+        // Each customer's log-odds at a charge of 30 and of 70, all else kept: the difference is the charge's curve alone.
+        var rows = ChurnRow.Make(30, seed: 5).SelectMany(c => new[] { 30.0, 70.0 }.Select(m =>
+            (IReadOnlyDictionary<string, object?>)new Dictionary<string, object?> { ["age"] = c.Age, ["plan"] = c.Plan, ["signup"] = c.Signup, ["monthly"] = m })).ToList();
+        var p = trained.Outcome.Model.Predict(encoders.Transform(rows));
+        var moves = Enumerable.Range(0, 30).Select(r => Logit(p[2 * r + 1]) - Logit(p[2 * r])).ToList();
+        Assert.True(moves.Max() > 0.1, "the charge should raise churn");
+        Assert.Equal(moves.Min(), moves.Max(), 6);
+        var spec = ModelSpec.FromJson(File.ReadAllText(Path.Combine(_temp.Root, "additive", ModelFile.SpecFileName)));
+        Assert.True(spec.Metadata!["additive"]!.GetValue<bool>());
+        var card = await Lepton.Reports.Cards.ModelCardBuilder.BuildAsync(Registry, "additive@1");
+        Assert.Contains("additive: a sum of one curve per column", card.Task, StringComparison.Ordinal);
+    }
+
+    private static double Logit(double p) => Math.Log(p / (1 - p));
+
+    [Fact]
     public async Task Auto_WithConstraints_LeavesTheMlpOut()
     {
         string data = await ImportAsync();
-        var trained = await TrackedTabularTraining.RunAsync(new TabularRecipe(data, "auto", Seed: 1, Threads: 1) { Monotone = "monthly=increasing,age=decreasing" },
+        var trained = await TrackedTabularTraining.RunAsync(new TabularRecipe(data, "auto", Seed: 1, Threads: 1) { Monotone = "monthly=increasing,age=decreasing", Additive = true },
             Path.Combine(_temp.Root, "auto"), Registry, null, "test");
         Assert.Equal(["logistic", "gbdt", "random_forest", "linear_svm"], trained.Outcome.Candidates.Select(c => c.Name));
         var spec = ModelSpec.FromJson(File.ReadAllText(Path.Combine(_temp.Root, "auto", ModelFile.SpecFileName)));
@@ -79,12 +101,14 @@ public sealed class TableMonotoneTests : IAsyncLifetime
     [InlineData("gbdt", "churn=increasing", "does not learn from")]
     [InlineData("gbdt", "salary=increasing", "does not have; its columns are customer_id, age")]
     [InlineData("mlp", "monthly=increasing", "the MLP cannot promise")]
+    [InlineData("mlp", "additive", "the MLP mixes every column")]
     [InlineData("gbdt", "monthly=sideways", "COLUMN=increasing or COLUMN=decreasing")]
     public async Task ColumnsAndLearnersThatCannotKeepAConstraint_AreRefusedByName(string learner, string monotone, string message)
     {
         string data = await ImportAsync();
-        var e = await Assert.ThrowsAsync<ArgumentException>(() => TrackedTabularTraining.RunAsync(
-            new TabularRecipe(data, learner, Seed: 1, Threads: 1) { Monotone = monotone }, Path.Combine(_temp.Root, "refused"), Registry, null, "test"));
+        var recipe = monotone == "additive" ? new TabularRecipe(data, learner, Seed: 1, Threads: 1) { Additive = true }
+            : new TabularRecipe(data, learner, Seed: 1, Threads: 1) { Monotone = monotone };
+        var e = await Assert.ThrowsAsync<ArgumentException>(() => TrackedTabularTraining.RunAsync(recipe, Path.Combine(_temp.Root, "refused"), Registry, null, "test"));
         Assert.Contains(message, e.Message, StringComparison.Ordinal);
         Assert.False(File.Exists(Path.Combine(_temp.Root, "refused", ModelFile.SpecFileName)));
     }

@@ -169,6 +169,38 @@ public sealed class MonotoneConstraintsTests
         Assert.Equal(0, LargestFall(m => [.. model.Predict(m).Select(p => -p)], x, 0), 9);
     }
 
+    // The largest difference, over pairs of rows, between how much f0 moves the answer in one row and in another: 0 when the model
+    // is a sum of one curve per feature (no tree splits on f0 and another feature in one branch).
+    private static double Interaction(Func<FeatureMatrix, double[]> predict, FeatureMatrix x, int rows = 30)
+    {
+        int f = x.Columns;
+        var values = new float[rows * 2 * f];
+        for (int r = 0; r < rows; r++)
+            for (int s = 0; s < 2; s++)
+            {
+                x.Row(r).CopyTo(values.AsSpan((r * 2 + s) * f, f));
+                values[(r * 2 + s) * f] = s == 0 ? -0.8f : 0.8f;
+            }
+        var p = predict(new FeatureMatrix(values, rows * 2, x.FeatureNames, x.CategoricalFeatures));
+        var moves = Enumerable.Range(0, rows).Select(r => p[r * 2 + 1] - p[r * 2]).ToList();
+        return moves.Max() - moves.Min();
+    }
+
+    [Fact]
+    public void Trees_WithOneInteractionGroupPerFeature_AreASumOfOneCurvePerFeature()
+    {
+        var (x, y) = TableData.Make(1500, 3, r => r[0] * r[1] * 2 + r[0] + r[2]);
+        var groups = x.FeatureNames.Select(n => (IReadOnlyList<string>)[n]).ToList();
+        var free = GradientBoostingLearner.Fit(x, y, TabularTask.Regression(), Trees);
+        var additive = GradientBoostingLearner.Fit(x, y, TabularTask.Regression(), Trees with { InteractionGroups = groups });
+        Assert.True(Interaction(free.Predict, x) > 0.5, "f0's effect should depend on f1 without the constraint");
+        Assert.Equal(0, Interaction(additive.Predict, x), 9);
+        Assert.Contains("[interaction_constraints: [0],[1],[2]]", additive.ModelText, StringComparison.Ordinal);
+        Assert.True(additive.Info.Metadata!["additive"]!.GetValue<bool>());
+        var e = Assert.Throws<ArgumentException>(() => GradientBoostingLearner.Fit(x, y, TabularTask.Regression(), Trees with { InteractionGroups = groups[..2] }));
+        Assert.Contains("leave out feature 'f2'", e.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Linear_HoldsTheWeightsSign_AtZero_WhenTheDataPullsTheOtherWay()
     {

@@ -8,7 +8,8 @@ namespace Lepton.Factory.Loop.Tables;
 /// Trains a table challenger on the loop's table data set version: a gradient-boosted tree model (LightGBM, the policy's seed, one
 /// thread so the run repeats), with fresh encoders fitted on the new train split, recorded as a run and registered as a new version.
 /// It keeps the champion's class weights, its threshold rule (a rule is chosen again, on out-of-fold predictions of the new
-/// training rows, so the feedback held out to judge the two stays unseen), a regressor's loss and its monotone columns.
+/// training rows, so the feedback held out to judge the two stays unseen), a regressor's loss, its monotone columns and whether it
+/// is additive.
 /// </summary>
 public static class TableChallenger
 {
@@ -22,6 +23,7 @@ public static class TableChallenger
             ThresholdOnFolds = true,
             Loss = championLoss,
             Monotone = championMetadata?["monotone"]?.GetValue<string>() is { } monotone and not "none" ? monotone : null,
+            Additive = championMetadata?["additive"]?.GetValue<bool>() == true,
         };
         string dir = Path.Combine(Path.GetTempPath(), "lepton-table-challengers", Guid.NewGuid().ToString("N"));
         var clock = Stopwatch.StartNew();

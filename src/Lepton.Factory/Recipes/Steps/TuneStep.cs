@@ -39,6 +39,7 @@ public sealed class TuneStep : IRecipeStep
             Threshold = recipe.Training.Table?.Threshold,
             Loss = recipe.Training.Table?.Loss,
             Monotone = recipe.Training.Table?.Monotone,
+            Additive = recipe.Training.Table?.Additive ?? false,
         };
         var outcome = await TrackedTuning.RunAsync(request, context.Registry, context.Actor, ct: ct);
         if (outcome.Stop == StudyStop.Cancelled)

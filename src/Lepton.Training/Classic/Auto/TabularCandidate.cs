@@ -25,10 +25,11 @@ public sealed record TabularCandidate(string Name, Func<FeatureMatrix, float[], 
     /// the MLP, the slowest (the time budget stops it on large tables). Every one seeded with
     /// <paramref name="seed"/> on <paramref name="numThreads"/> threads, weighing the rows by <paramref name="classWeights"/>. With
     /// <paramref name="monotone"/> constraints only the learners that keep them take part (the trees and the linear models; the MLP
-    /// makes no such promise).
+    /// makes no such promise). With <paramref name="interactionGroups"/> (one per raw column: an additive model) the trees grow within
+    /// them and the MLP is left out too.
     /// </summary>
     public static IReadOnlyList<TabularCandidate> Defaults(TabularTask task, int seed = 0, int numThreads = 0, ClassWeighting? classWeights = null,
-        MonotoneConstraints? monotone = null)
+        MonotoneConstraints? monotone = null, IReadOnlyList<IReadOnlyList<string>>? interactionGroups = null)
     {
         ArgumentNullException.ThrowIfNull(task);
         var weights = classWeights ?? ClassWeighting.None;
@@ -41,12 +42,12 @@ public sealed record TabularCandidate(string Name, Func<FeatureMatrix, float[], 
         list.AddRange(
         [
             new("gbdt", (x, y, t, ct) => GradientBoostingLearner.Fit(x, y, t,
-                GradientBoostingOptions.Default with { Seed = seed, NumThreads = numThreads, ClassWeights = weights, Monotone = constraints }, ct)),
+                GradientBoostingOptions.Default with { Seed = seed, NumThreads = numThreads, ClassWeights = weights, Monotone = constraints, InteractionGroups = interactionGroups }, ct)),
             new("random_forest", (x, y, t, ct) => GradientBoostingLearner.Fit(x, y, t,
-                GradientBoostingOptions.RandomForest with { Seed = seed, NumThreads = numThreads, ClassWeights = weights, Monotone = constraints }, ct)),
+                GradientBoostingOptions.RandomForest with { Seed = seed, NumThreads = numThreads, ClassWeights = weights, Monotone = constraints, InteractionGroups = interactionGroups }, ct)),
         ]);
         if (task.IsClassification) list.Add(Linear("linear_svm", LinearOptions.Svm with { ClassWeights = weights, Monotone = constraints }));
-        if (!constraints.IsNone) return list;
+        if (!constraints.IsNone || interactionGroups is not null) return list;
         list.Add(Mlp("mlp", new TabularMlpOptions { Seed = seed, ClassWeights = weights }));
         return list;
     }

@@ -109,6 +109,7 @@ public static class GradientBoostingLearner
             ["train_rows"] = trainRows,
             ["class_weight"] = o.ClassWeights.ToString(),
             ["monotone"] = o.Monotone.ToString(),
+            ["additive"] = o.InteractionGroups is not null,
             ["parameters"] = new JsonObject(parameters.Select(kv => KeyValuePair.Create(kv.Key, (JsonNode?)JsonValue.Create(kv.Value)))),
         };
         var metrics = new Dictionary<string, double>();

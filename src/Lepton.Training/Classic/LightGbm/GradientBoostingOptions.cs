@@ -64,6 +64,13 @@ public sealed record GradientBoostingOptions
     /// </summary>
     public MonotoneConstraints Monotone { get; init; } = MonotoneConstraints.None;
 
+    /// <summary>
+    /// Groups of features (by name) that may share a branch of a tree, LightGBM's <c>interaction_constraints</c>; every feature of the
+    /// matrix must be in one. One group per raw column makes an additive model: each tree splits on one column, so the answer is a
+    /// sum of one curve per column. Null: any features may interact.
+    /// </summary>
+    public IReadOnlyList<IReadOnlyList<string>>? InteractionGroups { get; init; }
+
     /// <summary>LightGBM's <c>deterministic=true</c> with <c>force_col_wise</c>: the same data, seed and threads give the same model.</summary>
     public bool Deterministic { get; init; } = true;
 

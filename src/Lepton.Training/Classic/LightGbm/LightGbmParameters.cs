@@ -86,6 +86,8 @@ public static class LightGbmParameters
             p["monotone_constraints"] = string.Join(",", directions.Select(d => Number(d)));
             p["monotone_constraints_method"] = "intermediate";
         }
+        if (options.InteractionGroups is { } groups)
+            p["interaction_constraints"] = InteractionConstraints(groups, featureNames ?? throw new ArgumentException("Interaction groups need the feature names of the matrix."));
         if (categoricalFeatures.Count > 0) p["categorical_feature"] = string.Join(",", categoricalFeatures.Select(c => Number(c)));
         foreach (var (k, v) in options.Extra ?? new Dictionary<string, string>())
         {
@@ -94,6 +96,29 @@ public static class LightGbmParameters
             p[k] = v;
         }
         return p;
+    }
+
+    // LightGBM's interaction_constraints text, [0],[1,2],[3], from groups of feature names that must cover every feature once.
+    private static string InteractionConstraints(IReadOnlyList<IReadOnlyList<string>> groups, IReadOnlyList<string> featureNames)
+    {
+        var index = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (int j = 0; j < featureNames.Count; j++) index.TryAdd(featureNames[j], j);
+        var seen = new HashSet<int>();
+        var parts = new List<string>();
+        foreach (var group in groups)
+        {
+            var members = new List<int>();
+            foreach (var name in group)
+            {
+                if (!index.TryGetValue(name, out int j)) throw new ArgumentException($"Interaction group names feature '{name}', which the matrix does not have.");
+                if (!seen.Add(j)) throw new ArgumentException($"Feature '{name}' is in two interaction groups; give each feature one group.");
+                members.Add(j);
+            }
+            if (members.Count > 0) parts.Add("[" + string.Join(",", members.Select(Number)) + "]");
+        }
+        if (seen.Count != featureNames.Count)
+            throw new ArgumentException($"Interaction groups leave out feature '{featureNames[Enumerable.Range(0, featureNames.Count).First(j => !seen.Contains(j))]}'; give every feature a group.");
+        return string.Join(",", parts);
     }
 
     /// <summary>The text form LightGBM parses: <c>k1=v1 k2=v2</c>.</summary>

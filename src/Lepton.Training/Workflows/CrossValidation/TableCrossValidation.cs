@@ -24,6 +24,7 @@ public static class TableCrossValidation
         ArgumentNullException.ThrowIfNull(recipe);
         recipe.Validate();
         var encodings = new TableEncodings(data);
+        recipe = recipe.WithColumnGroups(() => encodings[Lepton.Data.Tables.Encoding.EncoderMode.Trees].Encoders);
         var set = encodings[TabularRecipe.EncoderModeOf(recipe.Model)];
         var task = recipe.TaskFor(set.Labels, $"{data.Version.Name}@{data.Version.Version}", data.Schema);
         var rule = recipe.ThresholdRule;

@@ -33,6 +33,28 @@ public sealed record TabularRecipe(string Data, string Model = "auto", int Seed 
     /// </summary>
     public string? Monotone { get; init; }
 
+    /// <summary>
+    /// An additive model: each tree splits on one raw column (LightGBM's interaction constraints), so the answer is a sum of one
+    /// curve per column and a column's partial dependence is its exact effect on every row. Linear models are additive already;
+    /// the MLP is refused, and auto leaves it out.
+    /// </summary>
+    public bool Additive { get; init; }
+
+    /// <summary>The tree encoding's features grouped by raw column, which training sets for an <see cref="Additive"/> recipe (not part of what decides the run).</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public IReadOnlyList<IReadOnlyList<string>>? InteractionGroups { get; init; }
+
+    /// <summary>
+    /// The recipe with <see cref="InteractionGroups"/> set from the tree encoding's <paramref name="encoders"/> when it is additive and
+    /// may grow trees; else the recipe as it is.
+    /// </summary>
+    public TabularRecipe WithColumnGroups(Func<Lepton.Data.Tables.Encoding.EncoderSet> encoders)
+    {
+        ArgumentNullException.ThrowIfNull(encoders);
+        if (!Additive || Model is not ("gbdt" or "random-forest" or "auto")) return this;
+        return this with { InteractionGroups = [.. encoders().Encoders.Select(e => e.FeatureNames)] };
+    }
+
     /// <summary><see cref="Monotone"/> read (none when not given).</summary>
     [System.Text.Json.Serialization.JsonIgnore]
     public Classic.MonotoneConstraints MonotoneConstraints => Monotone is null ? Classic.MonotoneConstraints.None : Classic.MonotoneConstraints.Parse(Monotone);
@@ -156,6 +178,8 @@ public sealed record TabularRecipe(string Data, string Model = "auto", int Seed 
         _ = ClassWeights; // each throws, naming the forms, when the text is none of them
         _ = ThresholdRule;
         _ = RegressionLoss;
+        if (Additive && Model == "mlp")
+            throw new ArgumentException("--additive: the MLP mixes every column in every unit, so it cannot be a sum of one curve per column; use gbdt, random-forest, a linear learner or auto.");
         if (!MonotoneConstraints.IsNone && Model == "mlp")
             throw new ArgumentException($"--monotone {Monotone}: the MLP cannot promise a prediction that only rises or falls with a column; use gbdt, random-forest, logistic, linear, linear-svm or auto.");
     }

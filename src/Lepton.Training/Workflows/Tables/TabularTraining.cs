@@ -53,6 +53,7 @@ public static class TabularTraining
         recipe.Validate();
         var clock = Stopwatch.StartNew();
         var encodings = new TableEncodings(data);
+        recipe = recipe.WithColumnGroups(() => encodings[EncoderMode.Trees].Encoders);
         var first = encodings[TabularRecipe.EncoderModeOf(recipe.Model)];
         var task = recipe.TaskFor(first.Labels, $"{data.Version.Name}@{data.Version.Version}", data.Schema);
         var rule = recipe.ThresholdRule;
@@ -131,11 +132,11 @@ public static class TabularTraining
             case "gbdt":
                 // The data set's own validation split, when it has one, is where gbdt (and the MLP) stop early.
                 return (GradientBoostingLearner.Fit(features(mode), labels, task,
-                    (recipe.Trees ?? GradientBoostingOptions.Default) with { Seed = recipe.Seed, NumThreads = recipe.Threads, ClassWeights = weights, Monotone = monotone }, ct,
+                    (recipe.Trees ?? GradientBoostingOptions.Default) with { Seed = recipe.Seed, NumThreads = recipe.Threads, ClassWeights = weights, Monotone = monotone, InteractionGroups = recipe.InteractionGroups }, ct,
                     validation?.Invoke(mode)), [], mode);
             case "random-forest":
                 return (GradientBoostingLearner.Fit(features(mode), labels, task,
-                    (recipe.Trees ?? GradientBoostingOptions.RandomForest) with { Seed = recipe.Seed, NumThreads = recipe.Threads, ClassWeights = weights, Monotone = monotone }, ct), [], mode);
+                    (recipe.Trees ?? GradientBoostingOptions.RandomForest) with { Seed = recipe.Seed, NumThreads = recipe.Threads, ClassWeights = weights, Monotone = monotone, InteractionGroups = recipe.InteractionGroups }, ct), [], mode);
             case "logistic" or "linear":
                 return (LinearLearner.Fit(features(mode), labels, task, new LinearOptions { ClassWeights = weights, Monotone = monotone }, ct), [], mode);
             case "linear-svm":
@@ -146,7 +147,7 @@ public static class TabularTraining
             default:
                 var auto = TabularAuto.Run(features, labels, task,
                     new TabularAutoOptions(Seed: recipe.Seed, Budget: recipe.Budget, NumThreads: recipe.Threads, Progress: recipe.Progress) { Threshold = recipe.ThresholdRule },
-                    TabularCandidate.Defaults(task, recipe.Seed, recipe.Threads, weights, monotone), ct);
+                    TabularCandidate.Defaults(task, recipe.Seed, recipe.Threads, weights, monotone, recipe.InteractionGroups), ct);
                 return (auto.Model, auto.Scores, auto.Encoding);
         }
     }

@@ -39,9 +39,12 @@ sweeps.drop(columns=["split", "sweep", "point"]).to_csv(sweep_csv, index=False)
 
 LEPTON = {"lepton gbdt": ["--model", "gbdt"],
           "lepton gbdt --monotone": ["--model", "gbdt", "--monotone", MONOTONE],
+          "lepton gbdt --monotone --additive": ["--model", "gbdt", "--monotone", MONOTONE, "--additive"],
           "lepton logistic --monotone": ["--model", "logistic", "--monotone", MONOTONE]}
 REFERENCES = {"xgboost (hist, 2 threads)": "xgboost", "xgboost monotone_constraints": "xgboost_monotone",
+              "xgboost monotone + interaction_constraints (additive)": "xgboost_monotone_additive",
               "scikit-learn HGB": "sklearn_hgb", "scikit-learn HGB monotonic_cst": "sklearn_hgb_monotone",
+              "scikit-learn HGB monotonic_cst + interaction_cst (additive)": "sklearn_hgb_monotone_additive",
               "scikit-learn LogisticRegression": "sklearn_logistic"}
 
 
@@ -69,7 +72,7 @@ def probabilities(scored):
 
 
 def lepton(args, r):
-    home = os.path.join(folder, f"home-{r}-{'-'.join(a.split('=')[0] for a in args[1::2])}")
+    home = os.path.join(folder, f"home-{r}-{'-'.join(a.lstrip('-').split('=')[0] for a in args)}")
     env = dict(os.environ, LEPTON_HOME=home)
     model = os.path.join(home, "model")
     start = time.perf_counter()

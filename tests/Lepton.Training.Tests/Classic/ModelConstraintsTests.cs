@@ -8,10 +8,11 @@ using Lepton.Training.Classic.Linear;
 namespace Lepton.Training.Tests.Classic;
 
 /// <summary>
-/// Monotone constraints: the text form, sign-held L-BFGS against an exhaustive reference, and trees and linear models whose
-/// answer only rises (or only falls) along a constrained feature where the unconstrained fit does not.
+/// What a table model may be held to. Monotone constraints: the text form, sign-held L-BFGS against an exhaustive reference, and
+/// trees and linear models whose answer only rises (or only falls) along a constrained feature where the unconstrained fit does
+/// not. Interaction groups: trees that split on one feature each add up one curve per feature.
 /// </summary>
-public sealed class MonotoneConstraintsTests
+public sealed class ModelConstraintsTests
 {
     private static readonly GradientBoostingOptions Trees = GradientBoostingOptions.Default with { NumThreads = 1, Seed = 3 };
 
@@ -186,18 +187,21 @@ public sealed class MonotoneConstraintsTests
         return moves.Max() - moves.Min();
     }
 
-    [Fact]
-    public void Trees_WithOneInteractionGroupPerFeature_AreASumOfOneCurvePerFeature()
+    [Theory]
+    [InlineData(BoostingMode.Gbdt)]
+    [InlineData(BoostingMode.RandomForest)]
+    public void Trees_WithOneInteractionGroupPerFeature_AreASumOfOneCurvePerFeature(BoostingMode mode)
     {
         var (x, y) = TableData.Make(1500, 3, r => r[0] * r[1] * 2 + r[0] + r[2]);
         var groups = x.FeatureNames.Select(n => (IReadOnlyList<string>)[n]).ToList();
-        var free = GradientBoostingLearner.Fit(x, y, TabularTask.Regression(), Trees);
-        var additive = GradientBoostingLearner.Fit(x, y, TabularTask.Regression(), Trees with { InteractionGroups = groups });
+        var options = mode == BoostingMode.Gbdt ? Trees : GradientBoostingOptions.RandomForest with { NumThreads = 1, Seed = 3 };
+        var free = GradientBoostingLearner.Fit(x, y, TabularTask.Regression(), options);
+        var additive = GradientBoostingLearner.Fit(x, y, TabularTask.Regression(), options with { InteractionGroups = groups });
         Assert.True(Interaction(free.Predict, x) > 0.5, "f0's effect should depend on f1 without the constraint");
         Assert.Equal(0, Interaction(additive.Predict, x), 9);
         Assert.Contains("[interaction_constraints: [0],[1],[2]]", additive.ModelText, StringComparison.Ordinal);
         Assert.True(additive.Info.Metadata!["additive"]!.GetValue<bool>());
-        var e = Assert.Throws<ArgumentException>(() => GradientBoostingLearner.Fit(x, y, TabularTask.Regression(), Trees with { InteractionGroups = groups[..2] }));
+        var e = Assert.Throws<ArgumentException>(() => GradientBoostingLearner.Fit(x, y, TabularTask.Regression(), options with { InteractionGroups = groups[..2] }));
         Assert.Contains("leave out feature 'f2'", e.Message, StringComparison.Ordinal);
     }
 

@@ -11,7 +11,7 @@ namespace Lepton.Factory.Tests.Tables;
 /// constrained column, and an additive one moves every row's log-odds alike along a column (probed through its own encoders, as
 /// predict and the server replay them); model.json and the card record it, and what cannot keep a constraint is refused by name.
 /// </summary>
-public sealed class TableMonotoneTests : IAsyncLifetime
+public sealed class TableConstraintsTests : IAsyncLifetime
 {
     private TempRegistry _temp = null!;
 

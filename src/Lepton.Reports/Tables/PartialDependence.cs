@@ -45,6 +45,9 @@ public sealed record PartialDependenceCurve(string Column, ColumnKind Kind, IRea
     }
 }
 
+/// <summary>The values a column is swept over: their labels, the values sent, and for an ordered column the numbers on the x axis.</summary>
+public sealed record ColumnSweep(IReadOnlyList<string> Labels, IReadOnlyList<object?> Values, IReadOnlyList<double>? Grid);
+
 /// <summary>Partial dependence and individual conditional expectation curves of a table model on labelled or unlabelled rows.</summary>
 public static class PartialDependence
 {
@@ -77,44 +80,57 @@ public static class PartialDependence
             ct.ThrowIfCancellationRequested();
             var input = encoder.Columns.FirstOrDefault(c => c.Name == name);
             if (input is null || input.Kind is not (ColumnKind.Numeric or ColumnKind.Boolean or ColumnKind.Categorical)) continue;
-            var (labels, values, grid) = Sweep(rows, name, input.Kind);
-            if (values.Count < 2) continue;
-            var swept = new List<IReadOnlyDictionary<string, object?>>(sample.Count * values.Count);
-            foreach (var row in sample)
-                foreach (var v in values)
-                    swept.Add(new Dictionary<string, object?>(row, StringComparer.Ordinal) { [name] = v });
-            var (outputs, answers) = Answers(predictor, encoder, swept); // answers[output][row * points + point]
-            int points = values.Count;
-            var average = new double[outputs.Count][];
-            var low = new double[outputs.Count][];
-            var high = new double[outputs.Count][];
-            var at = new double[sample.Count];
-            for (int o = 0; o < outputs.Count; o++)
-            {
-                (average[o], low[o], high[o]) = (new double[points], new double[points], new double[points]);
-                for (int p = 0; p < points; p++)
-                {
-                    for (int r = 0; r < sample.Count; r++) at[r] = answers[o][r * points + p];
-                    average[o][p] = at.Average();
-                    Array.Sort(at);
-                    low[o][p] = Lepton.Data.Tables.Inspection.TableStatistics.Quantile(at, 0.1);
-                    high[o][p] = Lepton.Data.Tables.Inspection.TableStatistics.Quantile(at, 0.9);
-                }
-            }
-            // A constraint holds one score (yes/no or regression models): every row's curve is checked, not just the average.
-            int constraint = outputs.Count == 1 && grid is not null ? monotone?.DirectionOf(name) ?? 0 : 0;
-            double against = 0;
-            if (constraint != 0)
-                for (int r = 0; r < sample.Count; r++)
-                    for (int p = 1; p < points; p++)
-                        against = Math.Max(against, -constraint * (answers[0][r * points + p] - answers[0][r * points + p - 1]));
-            curves.Add(new PartialDependenceCurve(name, input.Kind, labels, grid, outputs, average, low, high, sample.Count)
-            {
-                Constraint = constraint,
-                LargestStepAgainst = against,
-            });
+            var sweep = Sweep(rows.Select(r => r.TryGetValue(name, out var v) ? v : null), input.Kind);
+            if (Curve(predictor, encoder, sample, name, input.Kind, sweep, monotone) is { } curve) curves.Add(curve);
         }
         return curves;
+    }
+
+    /// <summary>
+    /// The curve of column <paramref name="name"/> (of <paramref name="kind"/>) over <paramref name="sweep"/>'s values on every one of
+    /// <paramref name="rows"/> (one row: that row's own curve); null when the sweep holds fewer than two values.
+    /// </summary>
+    public static PartialDependenceCurve? Curve(IPredictor predictor, TableInputEncoder encoder, IReadOnlyList<IReadOnlyDictionary<string, object?>> rows,
+        string name, ColumnKind kind, ColumnSweep sweep, MonotoneConstraints? monotone = null)
+    {
+        ArgumentNullException.ThrowIfNull(rows);
+        ArgumentNullException.ThrowIfNull(sweep);
+        var (labels, values, grid) = (sweep.Labels, sweep.Values, sweep.Grid);
+        if (values.Count < 2 || rows.Count == 0) return null;
+        var swept = new List<IReadOnlyDictionary<string, object?>>(rows.Count * values.Count);
+        foreach (var row in rows)
+            foreach (var v in values)
+                swept.Add(new Dictionary<string, object?>(row, StringComparer.Ordinal) { [name] = v });
+        var (outputs, answers) = Answers(predictor, encoder, swept); // answers[output][row * points + point]
+        int points = values.Count;
+        var average = new double[outputs.Count][];
+        var low = new double[outputs.Count][];
+        var high = new double[outputs.Count][];
+        var at = new double[rows.Count];
+        for (int o = 0; o < outputs.Count; o++)
+        {
+            (average[o], low[o], high[o]) = (new double[points], new double[points], new double[points]);
+            for (int p = 0; p < points; p++)
+            {
+                for (int r = 0; r < rows.Count; r++) at[r] = answers[o][r * points + p];
+                average[o][p] = at.Average();
+                Array.Sort(at);
+                low[o][p] = Lepton.Data.Tables.Inspection.TableStatistics.Quantile(at, 0.1);
+                high[o][p] = Lepton.Data.Tables.Inspection.TableStatistics.Quantile(at, 0.9);
+            }
+        }
+        // A constraint holds one score (yes/no or regression models): every row's curve is checked, not just the average.
+        int constraint = outputs.Count == 1 && grid is not null ? monotone?.DirectionOf(name) ?? 0 : 0;
+        double against = 0;
+        if (constraint != 0)
+            for (int r = 0; r < rows.Count; r++)
+                for (int p = 1; p < points; p++)
+                    against = Math.Max(against, -constraint * (answers[0][r * points + p] - answers[0][r * points + p - 1]));
+        return new PartialDependenceCurve(name, kind, labels, grid, outputs, average, low, high, rows.Count)
+        {
+            Constraint = constraint,
+            LargestStepAgainst = against,
+        };
     }
 
     // A seeded sample of at most MaxRows rows, in their order.
@@ -126,29 +142,33 @@ public static class PartialDependence
         return [.. order.Take(MaxRows).Order().Select(i => rows[i])];
     }
 
-    // The values a column is swept over: numbers at its 5%..95% quantiles (distinct), false and true, or its most frequent categories.
-    private static (List<string> Labels, List<object?> Values, List<double>? Grid) Sweep(IReadOnlyList<IReadOnlyDictionary<string, object?>> rows, string name, ColumnKind kind)
+    /// <summary>
+    /// The values a column is swept over, from <paramref name="values"/> (a sample of its values; missing ones are skipped): numbers at
+    /// their 5th to 95th percentiles (<see cref="MaxPoints"/>, distinct), false and true, or the <see cref="MaxCategories"/> most frequent categories.
+    /// </summary>
+    public static ColumnSweep Sweep(IEnumerable<object?> values, ColumnKind kind)
     {
-        var present = rows.Select(r => r.TryGetValue(name, out var v) ? v : null).Where(v => v is not null).ToList();
+        ArgumentNullException.ThrowIfNull(values);
+        var present = values.Where(v => v is not null).ToList();
         switch (kind)
         {
             case ColumnKind.Boolean:
-                return (["false", "true"], [false, true], [0, 1]);
+                return new(["false", "true"], [false, true], [0, 1]);
             case ColumnKind.Categorical:
             {
                 var top = present.Select(v => Convert.ToString(v, System.Globalization.CultureInfo.InvariantCulture)!)
                     .GroupBy(v => v, StringComparer.Ordinal).OrderByDescending(g => g.Count()).ThenBy(g => g.Key, StringComparer.Ordinal)
                     .Take(MaxCategories).Select(g => g.Key).ToList();
-                return (top, [.. top.Cast<object?>()], null);
+                return new(top, [.. top.Cast<object?>()], null);
             }
             default:
             {
                 var numbers = present.Select(v => Convert.ToDouble(v, System.Globalization.CultureInfo.InvariantCulture)).Where(double.IsFinite).Order().ToList();
-                if (numbers.Count == 0) return ([], [], null);
+                if (numbers.Count == 0) return new([], [], null);
                 var grid = Enumerable.Range(0, MaxPoints)
                     .Select(i => Lepton.Data.Tables.Inspection.TableStatistics.Quantile(numbers, 0.05 + 0.9 * i / (MaxPoints - 1)))
                     .Distinct().ToList();
-                return ([.. grid.Select(g => Lepton.Data.NumberText.Readable(g))], [.. grid.Cast<object?>()], grid);
+                return new([.. grid.Select(g => Lepton.Data.NumberText.Readable(g))], [.. grid.Cast<object?>()], grid);
             }
         }
     }

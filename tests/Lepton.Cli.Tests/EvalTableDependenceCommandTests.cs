@@ -71,6 +71,24 @@ public sealed class EvalTableDependenceCommandTests(TrainedModelFixture fx) : ID
         Assert.Equal("increasing", constrained.GetProperty("constraint").GetString());
         Assert.True(constrained.GetProperty("held").GetBoolean());
         Assert.Equal(0, constrained.GetProperty("largest_step_against").GetDouble());
+        // One house's own curve: --vary sweeps size over its training values with the rest of the row kept.
+        (code, stdout, err) = await CliRun.Invoke("explain", "--model", linear, "--input", "{\"size\": 100, \"side\": \"farm\"}", "--vary", "size", "--json");
+        Assert.True(code == 0, err + stdout);
+        var swept = JsonDocument.Parse(stdout).RootElement.GetProperty("vary");
+        var sizes = swept.GetProperty("grid").EnumerateArray().Select(v => v.GetDouble()).ToArray();
+        var prices = swept.GetProperty("outputs")[0].GetProperty("answers").EnumerateArray().Select(v => v.GetDouble()).ToArray();
+        Assert.Equal(20, prices.Length);
+        Assert.InRange((prices[^1] - prices[0]) / (sizes[^1] - sizes[0]), 2.5, 3.5);
+        (code, stdout, err) = await CliRun.Invoke("explain", "--model", linear, "--input", "{\"size\": 100, \"side\": \"farm\"}", "--vary", "side", "--json");
+        Assert.True(code == 0, err + stdout);
+        swept = JsonDocument.Parse(stdout).RootElement.GetProperty("vary");
+        var bySide = swept.GetProperty("values").EnumerateArray().Select(v => v.GetString()!)
+            .Zip(swept.GetProperty("outputs")[0].GetProperty("answers").EnumerateArray().Select(v => v.GetDouble())).ToDictionary(p => p.First, p => p.Second);
+        Assert.InRange(bySide["city"] - bySide["farm"], 30, 50);
+        (code, stdout, err) = await CliRun.Invoke("explain", "--model", linear, "--input", "{\"size\": 100, \"side\": \"farm\"}", "--vary", "house_id");
+        Assert.Equal(2, code);
+        Assert.Contains("reads no column 'house_id'; it can sweep size, side", err, StringComparison.Ordinal);
+
         // The console says so too.
         (code, stdout, err) = await CliRun.Invoke("eval", "--model", held, "--data", "cli-dip@1");
         Assert.True(code == 0, err + stdout);

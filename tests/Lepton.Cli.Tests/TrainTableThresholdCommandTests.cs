@@ -127,6 +127,16 @@ public sealed class TrainTableThresholdCommandTests(TrainedModelFixture fx) : ID
         Assert.True(code == 0, err + stdout);
         Assert.Equal("amount=increasing,night=increasing", Json(stdout).GetProperty("monotone").GetString());
         Assert.True(Json(stdout).GetProperty("additive").GetBoolean());
+        // One transaction's own curve along the amount: held increasing, and the console says whether the decision flips.
+        const string row = "{\"amount\": 120, \"merchant\": \"jewelry\", \"night\": true}";
+        (code, stdout, err) = await CliRun.Invoke("explain", "--model", Path.Combine(_root, "monotone"), "--input", row, "--vary", "amount", "--json");
+        Assert.True(code == 0, err + stdout);
+        var alongAmount = Json(stdout).GetProperty("vary").GetProperty("outputs")[0].GetProperty("answers").EnumerateArray().Select(v => v.GetDouble()).ToList();
+        Assert.Equal(alongAmount.Order(), alongAmount);
+        Assert.True(alongAmount[^1] > alongAmount[0], stdout);
+        (code, stdout, err) = await CliRun.Invoke("explain", "--model", Path.Combine(_root, "monotone"), "--input", row, "--vary", "amount");
+        Assert.True(code == 0, err + stdout);
+        Assert.Contains("The decision", stdout, StringComparison.Ordinal);
         (code, _, err) = await CliRun.Invoke("train", "--data", "cli-fraud@2", "--model", "gbdt", "--monotone", "merchant=increasing", "--out", Path.Combine(_root, "refused"));
         Assert.Equal(2, code);
         Assert.Contains("'merchant', a categorical column", err, StringComparison.Ordinal);

@@ -21,6 +21,7 @@ public static class ExplainCommand
         var text = new Option<string?>("--text") { Description = "For a text model: the text to explain (token attributions by occlusion)." };
         var output = new Option<string?>("--out") { Description = "Where to write: for an image the PNG (the image, then each method's map over it; default explain.png); for a text the HTML page with highlighted tokens (default explain.html)." };
         var cls = new Option<string?>("--class") { Description = "Explain this class (name or id) instead of the predicted one." };
+        var vary = new Option<string?>("--vary") { Description = "For a table row: also sweep this column over its training values (20 quantiles, false/true, or its most frequent categories) with the rest of the row kept, and show how the answer moves (where a yes/no decision flips)." };
         var window = new Option<int?>("--window") { Description = "Occlusion window side in pixels (default: an eighth of the image's shorter side)." };
         var store = RegistryOptions.Store();
         var threads = CommonOptions.Threads();
@@ -28,16 +29,19 @@ public static class ExplainCommand
         var cmd = new Command("explain", "Explain a prediction: for an image Grad-CAM (last conv layer), gradient saliency and occlusion; for a text each token's attribution (occlusion); for a table row each column's contribution (TreeSHAP or exact linear).\n\n" +
                                          "Examples:\n  lepton explain --model shapes@production --input photo.jpg --out explain.png\n" +
                                          "  lepton explain --model reviews@production --text \"the battery died after a day\" --out explain.html\n" +
-                                         "  lepton explain --model churn@production --input '{\"age\": 41, \"plan\": \"pro\"}'");
-        foreach (var o in new Option[] { model, input, text, output, cls, window, store, threads, json }) cmd.Options.Add(o);
+                                         "  lepton explain --model churn@production --input '{\"age\": 41, \"plan\": \"pro\"}'\n" +
+                                         "  lepton explain --model credit@production --input applicant.json --vary income");
+        foreach (var o in new Option[] { model, input, text, output, cls, vary, window, store, threads, json }) cmd.Options.Add(o);
         cmd.SetAction(p => CommandRunner.Run(async ct =>
         {
             CommonOptions.ApplyThreads(p.GetValue(threads));
             var resolved = await ModelResolution.ResolveAsync(p.GetValue(model)!, p.GetValue(store), ct);
+            if (p.GetValue(vary) is not null && !File.Exists(Path.Combine(resolved.Folder, Lepton.Data.Tables.Encoding.EncoderSet.FileName)))
+                throw new ArgumentException("--vary sweeps a column of a table row; this is not a table model (its folder has no encoders.json). Leave it out.");
             if (File.Exists(Path.Combine(resolved.Folder, "tokenizer.json")))
                 return await ExplainTextAsync(resolved, p.GetValue(text), p.GetValue(input), p.GetValue(output) ?? "explain.html", p.GetValue(cls), p.GetValue(json), ct);
             if (File.Exists(Path.Combine(resolved.Folder, Lepton.Data.Tables.Encoding.EncoderSet.FileName)))
-                return TableExplanation.Run(resolved.Folder, resolved.Display, p.GetValue(input), p.GetValue(cls), p.GetValue(json));
+                return TableExplanation.Run(resolved.Folder, resolved.Display, p.GetValue(input), p.GetValue(cls), p.GetValue(json), p.GetValue(vary));
             if (p.GetValue(text) is not null) throw new ArgumentException("--text needs a text model (one with tokenizer.json); give this model an image with --input.");
             if (p.GetValue(input) is null) throw new ArgumentException("Give the image to explain with --input FILE.");
             InputBatch batch;

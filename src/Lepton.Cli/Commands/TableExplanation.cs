@@ -13,7 +13,7 @@ namespace Lepton.Cli.Commands;
 /// </summary>
 internal static class TableExplanation
 {
-    public static int Run(string folder, string display, string? row, string? cls, bool json)
+    public static int Run(string folder, string display, string? row, string? cls, bool json, string? vary = null)
     {
         if (row is null) throw new ArgumentException("This is a table model: give the row with --input '{\"age\": 41, \"plan\": \"pro\"}' or --input row.jsonl (or .csv) holding one row.");
         using var predictor = PredictorLoader.Default.Load(folder);
@@ -42,6 +42,10 @@ internal static class TableExplanation
             .Select(c => (Column: contributions.Columns[c], Value: contributions.Of(0, output, c)))
             .OrderByDescending(x => Math.Abs(x.Value)).ToList();
         double bias = contributions.Bias(0, output);
+        var curve = vary is null ? null : TableRowSweep.Curve(predictor, encoder, rows[0], vary, display);
+        // A yes/no model decides at its threshold: the sweep says where that decision flips.
+        double? threshold = predictor.Signature.Task is { Kind: Lepton.NN.Serialization.TaskKind.Binary } task && predictor.Signature.ClassNames.Count == 2 ? task.Threshold
+            : predictor.Signature.ClassNames.Count == 2 ? 0.5 : null;
         if (json)
         {
             JsonOut.Write(new
@@ -52,6 +56,7 @@ internal static class TableExplanation
                 terms = contributions.TextColumns.ToDictionary(t => contributions.Columns[t.Column],
                     t => contributions.TopTerms(0, output, t).ToDictionary(x => x.Term, x => x.Value)),
                 method = ColumnContributions.MethodOf(predictor.Kind, encoder.ModelKind),
+                vary = curve is null ? null : TableRowSweep.Json(curve),
             });
             return 0;
         }
@@ -75,6 +80,7 @@ internal static class TableExplanation
                 AnsiConsole.MarkupLine(Markup.Escape($"'{contributions.Columns[text.Column]}', the words it holds that count most: " +
                     string.Join(", ", terms.Select(t => $"\"{t.Term}\" {(t.Value > 0 ? "+" : "")}{Data.NumberText.Readable(t.Value)}"))));
         }
+        if (curve is not null) TableRowSweep.Write(curve, curve.Outputs.Count == 1 ? 0 : output, rows[0], threshold);
         return 0;
     }
 }

@@ -1,7 +1,6 @@
 using Lepton.Data.Tables;
 using Lepton.Data.Tables.Columns;
 using Lepton.Registry.Datasets.Tables;
-using Lepton.Reports.Tables;
 using Lepton.Runtime;
 using Lepton.Runtime.Tables;
 using Lepton.Training.Workflows.Tables;

@@ -42,7 +42,15 @@ internal static class TableExplanation
             .Select(c => (Column: contributions.Columns[c], Value: contributions.Of(0, output, c)))
             .OrderByDescending(x => Math.Abs(x.Value)).ToList();
         double bias = contributions.Bias(0, output);
-        var curve = vary is null ? null : TableRowSweep.Curve(predictor, encoder, rows[0], vary, display);
+        PartialDependenceCurve? curve;
+        try
+        {
+            curve = vary is null ? null : RowSweep.Curve(predictor, encoder, rows[0], vary, display);
+        }
+        catch (ArgumentException e)
+        {
+            throw new ArgumentException("--" + e.Message, e);
+        }
         // A yes/no model decides at its threshold: the sweep says where that decision flips.
         double? threshold = predictor.Signature.Task is { Kind: Lepton.NN.Serialization.TaskKind.Binary } task && predictor.Signature.ClassNames.Count == 2 ? task.Threshold
             : predictor.Signature.ClassNames.Count == 2 ? 0.5 : null;

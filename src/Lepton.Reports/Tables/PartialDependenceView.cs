@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using Lepton.Data;
 using Lepton.Data.Charts;
 using Lepton.Data.Tables.Columns;
+using Lepton.Runtime.Tables;
 using static Lepton.Reports.Html.HtmlParts;
 
 namespace Lepton.Reports.Tables;

@@ -68,7 +68,7 @@ public sealed record TableEvaluationReport(string Model, string Data, string Spl
             .Concat(importance.Select(c => c.Column).Where(c => constraints.DirectionOf(c) != 0)).Distinct().ToList();
         return new TableEvaluationReport(model, data, split, rows.Count, metric, baseline, importance, repeats)
         {
-            Dependence = PartialDependence.Compute(predictor, encoder, rows, shown, constraints, seed, ct),
+            Dependence = PartialDependence.Compute(predictor, encoder, rows, shown, constraints.Directions, seed, ct),
         };
     }
 

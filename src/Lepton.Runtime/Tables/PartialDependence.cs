@@ -1,10 +1,7 @@
 using Lepton.Data.Tables.Columns;
 using Lepton.Engine;
-using Lepton.Runtime;
-using Lepton.Runtime.Tables;
-using Lepton.Training.Classic;
 
-namespace Lepton.Reports.Tables;
+namespace Lepton.Runtime.Tables;
 
 /// <summary>
 /// How a table model's answer moves with one raw column, all else as it is: for each value on <see cref="Labels"/>, every sampled
@@ -66,7 +63,7 @@ public static class PartialDependence
     /// the positive class for a yes/no model, of every class for several, and the value for a regressor.
     /// </summary>
     public static IReadOnlyList<PartialDependenceCurve> Compute(IPredictor predictor, TableInputEncoder encoder, IReadOnlyList<IReadOnlyDictionary<string, object?>> rows,
-        IReadOnlyList<string> columns, MonotoneConstraints? monotone = null, int seed = 0, CancellationToken ct = default)
+        IReadOnlyList<string> columns, IReadOnlyDictionary<string, int>? monotone = null, int seed = 0, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(predictor);
         ArgumentNullException.ThrowIfNull(encoder);
@@ -91,7 +88,7 @@ public static class PartialDependence
     /// <paramref name="rows"/> (one row: that row's own curve); null when the sweep holds fewer than two values.
     /// </summary>
     public static PartialDependenceCurve? Curve(IPredictor predictor, TableInputEncoder encoder, IReadOnlyList<IReadOnlyDictionary<string, object?>> rows,
-        string name, ColumnKind kind, ColumnSweep sweep, MonotoneConstraints? monotone = null)
+        string name, ColumnKind kind, ColumnSweep sweep, IReadOnlyDictionary<string, int>? monotone = null)
     {
         ArgumentNullException.ThrowIfNull(rows);
         ArgumentNullException.ThrowIfNull(sweep);
@@ -120,7 +117,7 @@ public static class PartialDependence
             }
         }
         // A constraint holds one score (yes/no or regression models): every row's curve is checked, not just the average.
-        int constraint = outputs.Count == 1 && grid is not null ? monotone?.DirectionOf(name) ?? 0 : 0;
+        int constraint = outputs.Count == 1 && grid is not null ? (monotone is not null && monotone.TryGetValue(name, out int d) ? d : 0) : 0;
         double against = 0;
         if (constraint != 0)
             for (int r = 0; r < rows.Count; r++)

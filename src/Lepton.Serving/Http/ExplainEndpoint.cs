@@ -126,9 +126,12 @@ public static class ExplainEndpoint
             throw new ProtocolException(415, $"Model '{lease.Name}' is a table model; send application/json {{\"instances\": [{{\"column\": value, ...}}]}} with one row.");
         if (format != "json") throw ProtocolException.BadRequest("A table row's explanation is JSON (per-column contributions); format=png and html render image and text explanations.");
         var table = lease.ProtocolSignature.Table!;
-        var input = TableRequests.Encode(TableInstancesParser.Parse(body.Bytes, table, serving.ParseOptions), table, lease.Name);
+        var request = TableInstancesParser.Parse(body.Bytes, table, serving.ParseOptions);
+        var input = TableRequests.Encode(request, table, lease.Name);
         if (input.Features.Rows != 1) throw ProtocolException.BadRequest($"/explain explains one row at a time; the request holds {input.Features.Rows}.");
         var contributions = lease.Contributions(input.Features);
+        // ?vary=COLUMN: the row's own curve along that column, over its training values, and where a yes/no decision flips.
+        var curve = http.Request.Query.TryGetValue("vary", out var vary) ? lease.Sweep(request.Rows[0], vary.ToString()) : null;
         var results = await lease.InferAsync(lease.Preprocess(new Lepton.Runtime.TensorSet(Lepton.Runtime.Tables.TableInputEncoder.ToTensor(input.Features))),
             http.RequestAborted);
         var outputs = lease.Interpret(results, 1);
@@ -141,7 +144,51 @@ public static class ExplainEndpoint
             outputs.WritePredictRow(w, 0, serving.Options.DefaultTopK);
             TableAnswers.WriteContributions(w, "contributions", contributions, 0);
             TableAnswers.WriteIgnored(w, input.IgnoredColumns);
+            if (curve is not null) WriteSweep(w, curve, lease);
         });
+    }
+
+    // "vary": the column, its values (and numbers), each output's answer at each value, and a yes/no model's decision flips.
+    private static void WriteSweep(Utf8JsonWriter w, Runtime.Tables.PartialDependenceCurve curve, ModelLease lease)
+    {
+        w.WriteStartObject("vary");
+        w.WriteString("column", curve.Column);
+        w.WriteStartArray("values");
+        foreach (var label in curve.Labels) w.WriteStringValue(label);
+        w.WriteEndArray();
+        if (curve.Grid is { } grid)
+        {
+            w.WriteStartArray("grid");
+            foreach (var g in grid) w.WriteNumberValue(g);
+            w.WriteEndArray();
+        }
+        w.WriteStartArray("outputs");
+        for (int k = 0; k < curve.Outputs.Count; k++)
+        {
+            w.WriteStartObject();
+            w.WriteString("output", curve.Outputs[k]);
+            w.WriteStartArray("answers");
+            foreach (var a in curve.Average[k]) w.WriteNumberValue(Math.Round(a, 6));
+            w.WriteEndArray();
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
+        if (lease.ClassNames.Count == 2)
+        {
+            double threshold = lease.Signature.Task is { Kind: NN.Serialization.TaskKind.Binary } task ? task.Threshold : 0.5;
+            w.WriteNumber("threshold", threshold);
+            w.WriteStartArray("flips");
+            foreach (var (from, to, rises) in Runtime.Tables.RowSweep.Flips(curve, threshold))
+            {
+                w.WriteStartObject();
+                w.WriteString("from", from);
+                w.WriteString("to", to);
+                w.WriteBoolean("rises", rises);
+                w.WriteEndObject();
+            }
+            w.WriteEndArray();
+        }
+        w.WriteEndObject();
     }
 
     // ?class= a class name of the model or its id; null explains the predicted class.

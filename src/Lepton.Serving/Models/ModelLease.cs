@@ -84,6 +84,23 @@ public sealed class ModelLease : IDisposable
         }
     }
 
+    /// <summary>
+    /// One table row's own curve along <paramref name="column"/>, over the values the column took in training (see
+    /// <see cref="Lepton.Runtime.Tables.RowSweep"/>); a 400 naming the columns that can be swept when it is not one.
+    /// </summary>
+    public Lepton.Runtime.Tables.PartialDependenceCurve Sweep(IReadOnlyDictionary<string, object?> row, string column)
+    {
+        var table = _slot.Protocol.Table ?? throw ProtocolException.BadRequest($"Model {Name} is not a table model; vary sweeps a column of a table row.");
+        try
+        {
+            return Lepton.Runtime.Tables.RowSweep.Curve(_slot.Predictor, table, row, column, $"model '{Name}'");
+        }
+        catch (ArgumentException e)
+        {
+            throw ProtocolException.BadRequest(e.Message);
+        }
+    }
+
     /// <summary>A batch's outputs as this version answers them (labels with probabilities for a classifier, tensors otherwise).</summary>
     public ServedOutputs Interpret(TensorSet outputs, int rows) => _slot.Outputs.Interpret(outputs, rows);
 

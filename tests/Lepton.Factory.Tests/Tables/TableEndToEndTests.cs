@@ -150,6 +150,49 @@ public sealed class TableEndToEndTests : IAsyncLifetime
         Assert.Equal(["age", "plan", "signup", "churned"], report.Features.Select(f => f.Column));
     }
 
+    [Fact]
+    public async Task Explain_VariesOneColumnOfARow_OverItsTrainingValues_AndSaysWhereTheDecisionFlips()
+    {
+        await TrainChurnAsync(_registry, _root, r => r with { Monotone = "monthly=increasing" });
+        await using var models = new ModelManager(_registry, new ModelManagerOptions(AliasPollInterval: Timeout.InfiniteTimeSpan));
+        await models.LoadAsync(new ModelServeOptions("churn@production"));
+        await using var app = LeptonServer.Build(new ServerOptions { NoAuth = true, EnableSwagger = false }, new ServerDependencies(models, null),
+            b => b.WebHost.UseTestServer());
+        await app.StartAsync();
+        var http = app.GetTestClient();
+        // Churn follows the monthly charge (held increasing here), so one customer's answer rises along it.
+        const string row = """{"instances": [{"age": 25, "plan": "pro", "signup": "2022-03-01T00:00:00Z", "monthly": 30}]}""";
+        async Task<(int Status, JsonElement Body)> Explain(string query)
+        {
+            var response = await http.PostAsync($"/models/churn/explain{query}", new StringContent(row, Encoding.UTF8, "application/json"));
+            return ((int)response.StatusCode, JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.Clone());
+        }
+
+        var (status, body) = await Explain("?vary=monthly");
+        Assert.True(status == 200, body.ToString());
+        var vary = body.GetProperty("vary");
+        var grid = vary.GetProperty("grid").EnumerateArray().Select(v => v.GetDouble()).ToList();
+        var answers = vary.GetProperty("outputs")[0].GetProperty("answers").EnumerateArray().Select(v => v.GetDouble()).ToList();
+        Assert.Equal(20, grid.Count);
+        Assert.InRange(grid[0], 20, 30);
+        Assert.InRange(grid[^1], 70, 80);
+        Assert.Equal(answers.Order(), answers);
+        Assert.True(answers[^1] - answers[0] > 0.2, vary.ToString());
+        Assert.Equal(0.5, vary.GetProperty("threshold").GetDouble());
+        var flips = vary.GetProperty("flips").EnumerateArray().ToList();
+        Assert.Equal(answers.Zip(answers.Skip(1)).Count(p => p.First >= 0.5 != p.Second >= 0.5), flips.Count);
+        Assert.All(flips, f => Assert.True(f.GetProperty("rises").GetBoolean()));
+        Assert.True(body.TryGetProperty("contributions", out _));
+
+        (status, body) = await Explain("?vary=plan");
+        Assert.Equal(200, status);
+        Assert.Equal(["basic", "pro", "team"], body.GetProperty("vary").GetProperty("values").EnumerateArray().Select(v => v.GetString()).Order());
+        (status, body) = await Explain("?vary=customer_id");
+        Assert.Equal(400, status);
+        Assert.Contains("reads no column 'customer_id'; it can sweep age, plan, monthly", body.ToString(), StringComparison.Ordinal);
+        Assert.DoesNotContain(_root, body.ToString(), StringComparison.Ordinal);
+    }
+
     internal static async Task<JsonElement> PredictAsync(HttpClient http, IReadOnlyList<ChurnRow> rows, bool contributions)
     {
         var body = new StringContent($"{{\"instances\":[{string.Join(",", rows.Select(r => r.Json()))}]}}", Encoding.UTF8);

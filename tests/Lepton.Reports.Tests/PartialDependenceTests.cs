@@ -76,4 +76,21 @@ public sealed class PartialDependenceTests : IDisposable
         Assert.Equal(["blue", "green", "red", "grey"], colour.Labels.Take(3).Order().Append(colour.Labels[3]));
         Assert.Equal(0, colour.Direction);
     }
+
+    [Fact]
+    public void ADateTimeColumn_IsSweptOverItsPercentiles_AsDates_FromTimesOrFromSecondsSince1970()
+    {
+        var days = Enumerable.Range(0, 200).Select(d => new DateTime(2024, 1, 1, 0, 0, 0, DateTimeKind.Utc).AddDays(d)).ToList();
+        var fromTimes = PartialDependence.Sweep(days.Cast<object?>().Append(null), Lepton.Data.Tables.Columns.ColumnKind.DateTime);
+        var fromSeconds = PartialDependence.Sweep(days.Select(d => (object?)(d - DateTime.UnixEpoch).TotalSeconds), Lepton.Data.Tables.Columns.ColumnKind.DateTime);
+        Assert.Equal(PartialDependence.MaxPoints, fromTimes.Values.Count);
+        Assert.Equal(fromTimes.Grid, fromSeconds.Grid);
+        Assert.Equal(fromTimes.Labels, fromSeconds.Labels);
+        Assert.Equal(fromTimes.Grid!.Order(), fromTimes.Grid);
+        // The 5th percentile of 200 days from 1 January 2024 is 9.95 days in; labels are the dates.
+        Assert.Equal("2024-01-10", fromTimes.Labels[0]);
+        Assert.IsType<DateTime>(fromTimes.Values[0]);
+        Assert.True(PartialDependence.Sweepable(Lepton.Data.Tables.Columns.ColumnKind.DateTime));
+        Assert.False(PartialDependence.Sweepable(Lepton.Data.Tables.Columns.ColumnKind.Text));
+    }
 }

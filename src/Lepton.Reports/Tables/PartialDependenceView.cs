@@ -46,7 +46,8 @@ public static class PartialDependenceView
             series.Add(new ChartSeries("10th percentile", [.. x.Select((v, i) => new ChartPoint(v, c.Low[0][i]))]));
             series.Add(new ChartSeries("90th percentile", [.. x.Select((v, i) => new ChartPoint(v, c.High[0][i]))]));
         }
-        Func<double, string>? format = c.Kind == ColumnKind.Boolean ? v => v == 0 ? "false" : v == 1 ? "true" : ""
+        Func<double, string>? format = c.Kind == ColumnKind.DateTime ? v => DateTime.UnixEpoch.AddDays(v).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture)
+            : c.Kind == ColumnKind.Boolean ? v => v == 0 ? "false" : v == 1 ? "true" : ""
             : c.Grid is null ? v => v == Math.Round(v) && v >= 0 && v < c.Labels.Count ? c.Labels[(int)v] : "" : null;
         return SvgLineChart.Render(new ChartOptions(c.Column, c.Column, c.Outputs.Count == 1 ? c.Outputs[0] : "probability", Width: ChartWidth, Height: 250,
             FormatX: format, WholeX: c.Grid is null || c.Kind == ColumnKind.Boolean, Data: data), series);
@@ -66,11 +67,12 @@ public static class PartialDependenceView
         if (c.Grid is null) return $"{c.Column}: the average answer for each of its {c.Labels.Count} most frequent values.";
         if (c.Kind == ColumnKind.Boolean)
             return $"On average the answer is {NumberText.Readable(c.Average[0][1] - c.Average[0][0])} higher when {c.Column} is true than when false.";
+        string later = c.Kind == ColumnKind.DateTime ? "gets later" : "grows";
         return c.Direction switch
         {
-            > 0 => $"On average the answer never falls as {c.Column} grows.",
-            < 0 => $"On average the answer never rises as {c.Column} grows.",
-            _ => $"The average answer both rises and falls as {c.Column} grows.",
+            > 0 => $"On average the answer never falls as {c.Column} {later}.",
+            < 0 => $"On average the answer never rises as {c.Column} {later}.",
+            _ => $"The average answer both rises and falls as {c.Column} {later}.",
         };
     }
 

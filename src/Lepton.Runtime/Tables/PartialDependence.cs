@@ -76,7 +76,7 @@ public static class PartialDependence
         {
             ct.ThrowIfCancellationRequested();
             var input = encoder.Columns.FirstOrDefault(c => c.Name == name);
-            if (input is null || input.Kind is not (ColumnKind.Numeric or ColumnKind.Boolean or ColumnKind.Categorical)) continue;
+            if (input is null || !Sweepable(input.Kind)) continue;
             var sweep = Sweep(rows.Select(r => r.TryGetValue(name, out var v) ? v : null), input.Kind);
             if (Curve(predictor, encoder, sample, name, input.Kind, sweep, monotone) is { } curve) curves.Add(curve);
         }
@@ -139,9 +139,13 @@ public static class PartialDependence
         return [.. order.Take(MaxRows).Order().Select(i => rows[i])];
     }
 
+    /// <summary>Whether a column of <paramref name="kind"/> has one value to sweep: numbers, yes/no, categories and date-times (not text or identifiers).</summary>
+    public static bool Sweepable(ColumnKind kind) => kind is ColumnKind.Numeric or ColumnKind.Boolean or ColumnKind.Categorical or ColumnKind.DateTime;
+
     /// <summary>
     /// The values a column is swept over, from <paramref name="values"/> (a sample of its values; missing ones are skipped): numbers at
-    /// their 5th to 95th percentiles (<see cref="MaxPoints"/>, distinct), false and true, or the <see cref="MaxCategories"/> most frequent categories.
+    /// their 5th to 95th percentiles (<see cref="MaxPoints"/>, distinct), false and true, the <see cref="MaxCategories"/> most frequent
+    /// categories, or times at their percentiles (a date-time's grid is in days since 1970, its labels the dates).
     /// </summary>
     public static ColumnSweep Sweep(IEnumerable<object?> values, ColumnKind kind)
     {
@@ -149,6 +153,21 @@ public static class PartialDependence
         var present = values.Where(v => v is not null).ToList();
         switch (kind)
         {
+            case ColumnKind.DateTime:
+            {
+                var days = present.Select(v => v is DateTime or DateTimeOffset or DateOnly or string
+                        ? Lepton.Data.Tables.Encoding.CellValues.ToTime(v, "") is { } t ? (t - DateTime.UnixEpoch).TotalDays : double.NaN
+                        : Convert.ToDouble(v, System.Globalization.CultureInfo.InvariantCulture) / 86400)
+                    .Where(double.IsFinite).Order().ToList();
+                if (days.Count == 0) return new([], [], null);
+                var grid = Enumerable.Range(0, MaxPoints)
+                    .Select(i => Lepton.Data.Tables.Inspection.TableStatistics.Quantile(days, 0.05 + 0.9 * i / (MaxPoints - 1)))
+                    .Distinct().ToList();
+                var times = grid.Select(d => DateTime.UnixEpoch.AddDays(d)).ToList();
+                bool dates = times.All(t => t.TimeOfDay == TimeSpan.Zero) || grid[^1] - grid[0] > 60;
+                return new([.. times.Select(t => t.ToString(dates ? "yyyy-MM-dd" : "yyyy-MM-dd HH:mm", System.Globalization.CultureInfo.InvariantCulture))],
+                    [.. times.Cast<object?>()], grid);
+            }
             case ColumnKind.Boolean:
                 return new(["false", "true"], [false, true], [0, 1]);
             case ColumnKind.Categorical:

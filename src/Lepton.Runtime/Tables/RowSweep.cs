@@ -14,7 +14,7 @@ public static class RowSweep
     public static PartialDependenceCurve Curve(IPredictor predictor, TableInputEncoder encoder, IReadOnlyDictionary<string, object?> row, string column, string display)
     {
         ArgumentNullException.ThrowIfNull(encoder);
-        var sweepable = encoder.Columns.Where(c => c.Kind is ColumnKind.Numeric or ColumnKind.Boolean or ColumnKind.Categorical).Select(c => c.Name).ToList();
+        var sweepable = encoder.Columns.Where(c => PartialDependence.Sweepable(c.Kind)).Select(c => c.Name).ToList();
         var input = encoder.Columns.FirstOrDefault(c => c.Name == column)
                     ?? throw new ArgumentException($"vary {column}: {display} reads no column '{column}'; it can sweep {string.Join(", ", sweepable)}.");
         if (!sweepable.Contains(column))
@@ -23,7 +23,8 @@ public static class RowSweep
                       ?? throw new ArgumentException($"vary needs the training values of '{column}', which {display}'s folder does not hold (reference.json); retrain it with lepton train.");
         var sweep = input.Kind switch
         {
-            ColumnKind.Numeric => PartialDependence.Sweep(profile.Numbers?.Sample.Cast<object?>() ?? [], ColumnKind.Numeric),
+            // A date-time's profile holds seconds since 1970.
+            ColumnKind.Numeric or ColumnKind.DateTime => PartialDependence.Sweep(profile.Numbers?.Sample.Cast<object?>() ?? [], input.Kind),
             ColumnKind.Boolean => PartialDependence.Sweep([], ColumnKind.Boolean),
             // The most frequent categories of training first (the profile's shares), the pooled rest left out.
             _ => Categories(profile),

@@ -187,9 +187,12 @@ public sealed class TableEndToEndTests : IAsyncLifetime
         (status, body) = await Explain("?vary=plan");
         Assert.Equal(200, status);
         Assert.Equal(["basic", "pro", "team"], body.GetProperty("vary").GetProperty("values").EnumerateArray().Select(v => v.GetString()).Order());
+        (status, body) = await Explain("?vary=signup");
+        Assert.Equal(200, status);
+        Assert.Matches("^20[0-9]{2}-[0-9]{2}-[0-9]{2}$", body.GetProperty("vary").GetProperty("values")[0].GetString());
         (status, body) = await Explain("?vary=customer_id");
         Assert.Equal(400, status);
-        Assert.Contains("reads no column 'customer_id'; it can sweep age, plan, monthly", body.ToString(), StringComparison.Ordinal);
+        Assert.Contains("reads no column 'customer_id'; it can sweep age, plan, signup, monthly", body.ToString(), StringComparison.Ordinal);
         Assert.DoesNotContain(_root, body.ToString(), StringComparison.Ordinal);
     }
 

@@ -94,42 +94,25 @@ public static class LinearLearner
         var objective = new LinearObjective(z, labels, n, f, k, loss, o.L2, multinomial: k > 1,
             rowWeights: classWeights is null ? null : ClassWeighting.RowWeights(labels, classWeights), regression: task.Loss);
         var theta = new double[objective.Parameters];
-        if (loss is LinearLoss.SquaredError or LinearLoss.Deviance)
+        // Start a regressor's intercept at the mean target (its log through a log link, the quantile for the pinball loss): the rest
+        // is a well-scaled problem around 0.
+        double average = labels.Average(v => (double)v);
+        theta[k * f] = loss switch
         {
-            // Start the intercept at the mean target (its log through a log link): the rest is a well-scaled problem around 0.
-            double sum = 0;
-            foreach (var v in labels) sum += v;
-            theta[k * f] = loss == LinearLoss.Deviance ? Math.Log(sum / n) : sum / n;
-        }
+            LinearLoss.SquaredError => average,
+            LinearLoss.Deviance => Math.Log(average),
+            LinearLoss.Pinball => Lepton.Data.Tables.Inspection.TableStatistics.Quantile([.. labels.Select(v => (double)v).Order()], task.Loss.QuantileLevel!.Value),
+            _ => 0,
+        };
         var mask = new bool[theta.Length];
         Array.Fill(mask, true, 0, k * f);
         // A monotone column keeps its weight's sign; standardizing divides by a positive scale, so the sign carries to raw features.
         o.Monotone.CheckTask(task);
         var signs = new sbyte[theta.Length];
         o.Monotone.PerFeature(x.FeatureNames, x.CategoricalFeatures).CopyTo(signs, 0);
-        LbfgsResult result;
-        if (loss != LinearLoss.Pinball)
-        {
-            result = Lbfgs.Minimize(objective.Evaluate, theta, o.Solver, o.L1, mask, ct, signs);
-        }
-        else
-        {
-            // The pinball loss has a corner at every row's residual 0, where a quasi-Newton solver stalls: solve smooth versions
-            // instead, each from the last one's answer, the smoothing shrinking tenfold down to a ten-millionth of the target's spread.
-            var sorted = labels.Select(v => (double)v).Order().ToList();
-            theta[k * f] = Lepton.Data.Tables.Inspection.TableStatistics.Quantile(sorted, task.Loss.QuantileLevel!.Value);
-            double spread = Spread(labels);
-            double previous = double.PositiveInfinity;
-            result = null!;
-            for (int stage = 0; stage < SmoothingStages; stage++)
-            {
-                objective.Smoothing = FirstSmoothing * Math.Pow(10, -stage) * spread;
-                result = Lbfgs.Minimize(objective.Evaluate, theta, o.Solver, o.L1, mask, ct, signs);
-                // A smoothing ten times finer that moved the objective by less than a millionth: the next would move it less still.
-                if (previous - result.Objective <= StageTolerance * Math.Abs(result.Objective)) break;
-                previous = result.Objective;
-            }
-        }
+        var result = loss == LinearLoss.Pinball
+            ? MinimizePinball(objective, theta, Spread(labels), o, mask, signs, ct)
+            : Lbfgs.Minimize(objective.Evaluate, theta, o.Solver, o.L1, mask, ct, signs);
 
         // Back to raw features: w' = w / scale, b' = b - Σ w' center.
         var weights = new double[k * f];
@@ -153,6 +136,24 @@ public static class LinearLearner
             ClassWeights = o.ClassWeights,
             Monotone = o.Monotone,
         };
+    }
+
+    // The pinball loss has a corner at every row's residual 0, where a quasi-Newton solver stalls: solve smooth versions instead,
+    // each from the last one's answer, the smoothing shrinking tenfold from a tenth of the target's spread.
+    private static LbfgsResult MinimizePinball(LinearObjective objective, double[] theta, double spread, LinearOptions o, bool[] mask, sbyte[] signs,
+        CancellationToken ct)
+    {
+        objective.Smoothing = FirstSmoothing * spread;
+        var result = Lbfgs.Minimize(objective.Evaluate, theta, o.Solver, o.L1, mask, ct, signs);
+        for (int stage = 1; stage < SmoothingStages; stage++)
+        {
+            double previous = result.Objective;
+            objective.Smoothing /= 10;
+            result = Lbfgs.Minimize(objective.Evaluate, theta, o.Solver, o.L1, mask, ct, signs);
+            // A smoothing ten times finer that moved the objective by less than a millionth: the next would move it less still.
+            if (previous - result.Objective <= StageTolerance * Math.Abs(result.Objective)) break;
+        }
+        return result;
     }
 
     // The targets' standard deviation, or 1 when they are all equal (the smoothing's unit).

@@ -51,9 +51,6 @@ internal static class TableExplanation
         {
             throw new ArgumentException("--" + e.Message, e);
         }
-        // A yes/no model decides at its threshold: the sweep says where that decision flips.
-        double? threshold = predictor.Signature.Task is { Kind: Lepton.NN.Serialization.TaskKind.Binary } task && predictor.Signature.ClassNames.Count == 2 ? task.Threshold
-            : predictor.Signature.ClassNames.Count == 2 ? 0.5 : null;
         if (json)
         {
             JsonOut.Write(new
@@ -88,7 +85,8 @@ internal static class TableExplanation
                 AnsiConsole.MarkupLine(Markup.Escape($"'{contributions.Columns[text.Column]}', the words it holds that count most: " +
                     string.Join(", ", terms.Select(t => $"\"{t.Term}\" {(t.Value > 0 ? "+" : "")}{Data.NumberText.Readable(t.Value)}"))));
         }
-        if (curve is not null) TableRowSweep.Write(curve, curve.Outputs.Count == 1 ? 0 : output, rows[0], threshold);
+        // A yes/no model decides at its threshold: the sweep says where that decision flips.
+        if (curve is not null) TableRowSweep.Write(curve, curve.Outputs.Count == 1 ? 0 : output, rows[0], RowSweep.DecisionThreshold(predictor.Signature));
         return 0;
     }
 }

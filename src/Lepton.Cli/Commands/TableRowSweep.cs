@@ -1,4 +1,3 @@
-using Lepton.Data.Tables.Columns;
 using Lepton.Runtime.Tables;
 using Spectre.Console;
 
@@ -19,13 +18,13 @@ internal static class TableRowSweep
         outputs = curve.Outputs.Select((name, k) => new { output = name, answers = curve.Average[k] }),
     };
 
-    /// <summary>A table of the answer at each value, with a bar, and a line per flip of a yes/no decision.</summary>
+    /// <summary>A table of the curve's <paramref name="output"/> at each value, with a bar, and a line per flip of a yes/no decision.</summary>
     public static void Write(PartialDependenceCurve curve, int output, IReadOnlyDictionary<string, object?> row, double? threshold)
     {
-        var answers = curve.Average[Math.Min(output, curve.Outputs.Count - 1)];
+        var answers = curve.Average[output];
         string own = row.TryGetValue(curve.Column, out var v) && v is not null ? Convert.ToString(v, System.Globalization.CultureInfo.InvariantCulture)! : "missing";
-        AnsiConsole.MarkupLine($"How the answer ({Markup.Escape(curve.Outputs[Math.Min(output, curve.Outputs.Count - 1)])}) moves with [bold]{Markup.Escape(curve.Column)}[/], the rest of the row kept (this row: {Markup.Escape(own)}):");
-        var table = new Table().Border(TableBorder.Rounded).AddColumn(curve.Column).AddColumn(new Spectre.Console.TableColumn("answer").RightAligned()).AddColumn("");
+        AnsiConsole.MarkupLine($"How the answer ({Markup.Escape(curve.Outputs[output])}) moves with [bold]{Markup.Escape(curve.Column)}[/], the rest of the row kept (this row: {Markup.Escape(own)}):");
+        var table = new Table().Border(TableBorder.Rounded).AddColumn(curve.Column).AddColumn(new TableColumn("answer").RightAligned()).AddColumn("");
         double lo = answers.Min(), hi = answers.Max();
         for (int i = 0; i < answers.Length; i++)
         {

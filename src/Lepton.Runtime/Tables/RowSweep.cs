@@ -40,6 +40,14 @@ public static class RowSweep
         return new ColumnSweep(top, [.. top.Cast<object?>()], null);
     }
 
+    /// <summary>The probability from which a yes/no model says its positive class (its task's threshold, else 0.5); null for other models.</summary>
+    public static double? DecisionThreshold(PredictorSignature signature)
+    {
+        ArgumentNullException.ThrowIfNull(signature);
+        if (signature.ClassNames.Count != 2) return null;
+        return signature.Task is { Kind: Lepton.NN.Serialization.TaskKind.Binary } task ? task.Threshold : 0.5;
+    }
+
     /// <summary>For a yes/no model's curve along an ordered column, the neighbouring values between which the answer crosses <paramref name="threshold"/>.</summary>
     public static IReadOnlyList<(string From, string To, bool Rises)> Flips(PartialDependenceCurve curve, double threshold)
     {

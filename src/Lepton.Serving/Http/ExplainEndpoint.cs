@@ -173,9 +173,8 @@ public static class ExplainEndpoint
             w.WriteEndObject();
         }
         w.WriteEndArray();
-        if (lease.ClassNames.Count == 2)
+        if (Runtime.Tables.RowSweep.DecisionThreshold(lease.Signature) is { } threshold)
         {
-            double threshold = lease.Signature.Task is { Kind: NN.Serialization.TaskKind.Binary } task ? task.Threshold : 0.5;
             w.WriteNumber("threshold", threshold);
             w.WriteStartArray("flips");
             foreach (var (from, to, rises) in Runtime.Tables.RowSweep.Flips(curve, threshold))

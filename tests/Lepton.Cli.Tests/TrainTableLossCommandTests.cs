@@ -130,6 +130,18 @@ public sealed class TrainTableLossCommandTests(TrainedModelFixture fx) : IDispos
         Assert.Contains(expected, err + stdout, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("--loss,poisson", "--loss sets a table regressor's loss; fashion-mnist is not a table data set")]
+    [InlineData("--monotone,x=up", "--monotone constrains a table model's columns; fashion-mnist is not a table data set")]
+    [InlineData("--additive", "--additive makes a table model a sum of one curve per column; fashion-mnist is not a table data set")]
+    public async Task Train_ATableOnlyOption_OnAnImageDataSet_IsRefusedByName(string args, string expected)
+    {
+        _ = fx;
+        var (code, stdout, err) = await CliRun.Invoke(["train", "--data", "fashion-mnist", .. args.Split(','), "--out", Path.Combine(_root, "refused")]);
+        Assert.Equal(2, code);
+        Assert.Contains(expected, err + stdout, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task TrainTable_ALossOnAClassLabel_IsRefused()
     {

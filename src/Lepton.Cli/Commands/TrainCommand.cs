@@ -113,6 +113,12 @@ public static class TrainCommand
         {
             CommonOptions.ApplyThreads(p.GetValue(threads));
             if (p.GetValue(lora) is { } loraText) return await LoraTrainCli.TrainAsync(p, loraText, ct);
+            // Options only a table's learners read, refused elsewhere rather than silently dropped.
+            var tableOnly = new (Option Option, string Flag, string What)[]
+            {
+                (loss, "--loss", "sets a table regressor's loss"), (monotone, "--monotone", "constrains a table model's columns"),
+                (additive, "--additive", "makes a table model a sum of one curve per column"),
+            };
             await using (var tables = await ModelRegistry.OpenAsync(p.GetValue(store), ct))
             {
                 // Options only the image classifier's trainer reads are refused elsewhere, not silently dropped.
@@ -122,7 +128,7 @@ public static class TrainCommand
                         foreach (var (option, flag) in new (Option, string)[] { (threshold, "--threshold"), (classWeight, "--class-weight") })
                             if (p.GetResult(option) is { Implicit: false })
                                 throw new ArgumentException($"{flag} applies to image and table classifiers; {p.GetValue(data)} is {kind} data set. Leave it out.");
-                    foreach (var (option, flag, what) in new (Option, string, string)[] { (loss, "--loss", "sets a table regressor's loss"), (monotone, "--monotone", "constrains a table model's columns"), (additive, "--additive", "makes a table model a sum of one curve per column") })
+                    foreach (var (option, flag, what) in tableOnly)
                         if (kind != "a table" && p.GetResult(option) is { Implicit: false })
                             throw new ArgumentException($"{flag} {what}; {p.GetValue(data)} is {kind} data set. Leave it out.");
                     foreach (var (option, flag) in new (Option, string)[] { (labelSmoothing, "--label-smoothing"), (validationFreq, "--validation-freq") })
@@ -187,12 +193,9 @@ public static class TrainCommand
             }
             if (p.GetValue(classWeight) is not null)
                 throw new ArgumentException($"--class-weight weighs the rows of a table data set; {p.GetValue(data)} is not one. Leave it out.");
-            if (p.GetValue(loss) is not null)
-                throw new ArgumentException($"--loss sets a table regressor's loss; {p.GetValue(data)} is not a table data set. Leave it out.");
-            if (p.GetValue(monotone) is not null)
-                throw new ArgumentException($"--monotone constrains a table model's columns; {p.GetValue(data)} is not a table data set. Leave it out.");
-            if (p.GetValue(additive))
-                throw new ArgumentException($"--additive makes a table model a sum of one curve per column; {p.GetValue(data)} is not a table data set. Leave it out.");
+            foreach (var (option, flag, what) in tableOnly)
+                if (p.GetResult(option) is { Implicit: false })
+                    throw new ArgumentException($"{flag} {what}; {p.GetValue(data)} is not a table data set. Leave it out.");
             TaskSpec? taskSpec = p.GetValue(task) is { } name
                 ? new TaskSpec(TaskSpec.Parse(name) ?? throw new ArgumentException($"--task {name} is not a task; use multiclass, binary, multilabel or regression."),
                     ImageThreshold(p.GetValue(threshold)))

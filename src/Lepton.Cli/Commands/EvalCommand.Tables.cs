@@ -28,8 +28,8 @@ public static partial class EvalCommand
     // calibration, slices, lineage, the rows it gets most wrong) plus the permutation importance of every raw column on the
     // headline rows; a regressor gets RMSE, MAE and R² with intervals, the residual plot, its worst rows and the importance.
     // --report writes the page and its JSON beside it.
-    private static async Task<int> TableReportAsync(string model, string data, string? reportPath, string? store, ReportOptions options, int batchSize,
-        bool json, CancellationToken ct)
+    private static async Task<int> TableReportAsync(string model, string data, string? reportPath, string? store, ReportOptions options, GroupOptions groups,
+        int batchSize, bool json, CancellationToken ct)
     {
         var resolved = await ModelResolution.ResolveAsync(model, store, ct);
         await using var registry = await ModelRegistry.OpenAsync(store, ct);
@@ -42,12 +42,13 @@ public static partial class EvalCommand
         var signature = predictor.Signature;
         bool classifier = signature.IsClassifier || (signature.Kind == OutputKind.TaskAnswers && signature.Task?.Kind == TaskKind.Binary && signature.ClassNames.Count == 2);
         if (classifier)
-            return await TableClassifierReportAsync(resolved, version, predictor, encoder, label, reportPath, registry, options, batchSize, json, ct);
+            return await TableClassifierReportAsync(resolved, version, predictor, encoder, label, reportPath, registry, options, groups, batchSize, json, ct);
 
         var (table, split) = HeadlineRows(version);
         var lineage = await Reports.Lineage.LineageLoader.LoadAsync(resolved.Display, resolved.Folder, resolved.Version, registry.Store, ct);
         var report = TableRegressionReport.Build(resolved.Display, dataName, split, predictor, encoder, table, label, lineage, options, ct,
             TableEvaluationReport.MonotoneOf(resolved.Folder));
+        report = report.WithGroups(TableFairness.Errors(groups, report.Rows, report.Predicted, report.Labels, options.Level));
         string? written = null, evaluation = null;
         if (reportPath is not null)
         {
@@ -68,6 +69,7 @@ public static partial class EvalCommand
                                string.Concat((report.LossMetrics() ?? []).Select(x => $", {Markup.Escape(x.Label)} [bold]{R(x.Value)}[/]")));
         WriteImportance(report.Importance);
         WriteDependence(report.Importance, written is not null);
+        WriteGroups(report.Groups);
         if (written is not null) AnsiConsole.MarkupLine($"Report: [bold]{Markup.Escape(written)}[/]");
         return 0;
     }
@@ -87,27 +89,35 @@ public static partial class EvalCommand
     private static string R(double v) => Data.NumberText.Readable(v);
 
     private static async Task<int> TableClassifierReportAsync(ResolvedModel resolved, TableDatasetVersion version, IPredictor predictor, TableInputEncoder encoder,
-        string label, string? reportPath, ModelRegistry registry, ReportOptions options, int batchSize, bool json, CancellationToken ct)
+        string label, string? reportPath, ModelRegistry registry, ReportOptions options, GroupOptions groups, int batchSize, bool json, CancellationToken ct)
     {
         var data = ReportTableData.FromVersion(version);
         var rows = (TableExamples)data.Examples;
         var report = await ReportWorkflow.EvaluateAsync(new ReportModel(resolved.Display, resolved.Folder, resolved.Version), data, registry.Store, options, batchSize, ct: ct);
         string split = data.HeadlineSplit ?? "all rows";
-        var importance = TableEvaluationReport.Build(resolved.Display, data.Name, split, predictor, encoder, rows.Table.Take(data.HeadlineIndices), label,
+        var headlineRows = rows.Table.Take(data.HeadlineIndices);
+        // Checked before the permutation importance, the slow part, so a wrong column or class fails at once.
+        var fairness = TableFairness.Decisions(groups, headlineRows, report.ClassNames, report.Headline.Predicted, report.Headline.Labels, options.Level);
+        var importance = TableEvaluationReport.Build(resolved.Display, data.Name, split, predictor, encoder, headlineRows, label,
             seed: (int)options.Seed, ct: ct, monotone: TableEvaluationReport.MonotoneOf(resolved.Folder));
         var evaluationJson = report.EvaluationJson();
         var importanceJson = importance.Json();
         evaluationJson["permutation_importance"] = importanceJson["permutation_importance"]!.DeepClone();
         evaluationJson["partial_dependence"] = importanceJson["partial_dependence"]!.DeepClone();
+        if (fairness.Count > 0) evaluationJson["groups"] = new System.Text.Json.Nodes.JsonArray([.. fairness.Select(f => (System.Text.Json.Nodes.JsonNode)GroupFairnessView.Json(f))]);
         string? written = null, evaluation = null;
         if (reportPath is not null)
         {
-            evaluation = await ReportWorkflow.WriteAsync(reportPath, EvaluationReportHtml.Render(report, [importance.Section(), .. importance.DependenceSection() is { } dependence ? [dependence] : Array.Empty<Reports.Html.ReportSection>()]), evaluationJson, ct);
+            var sections = new List<ReportSection> { importance.Section() };
+            if (importance.DependenceSection() is { } dependence) sections.Add(dependence);
+            if (GroupFairnessView.Section(fairness, [], split) is { } compared) sections.Add(compared);
+            evaluation = await ReportWorkflow.WriteAsync(reportPath, EvaluationReportHtml.Render(report, sections), evaluationJson, ct);
             written = Path.GetFullPath(reportPath);
         }
         if (json)
         {
             var o = importance.Json();
+            if (fairness.Count > 0) o["groups"] = evaluationJson["groups"]!.DeepClone();
             o["evaluation"] = report.EvaluationJson();
             o["intervals"] = new System.Text.Json.Nodes.JsonObject(report.Intervals.Select(p => KeyValuePair.Create(p.Key,
                 (System.Text.Json.Nodes.JsonNode?)new System.Text.Json.Nodes.JsonObject { ["estimate"] = p.Value.Estimate, ["low"] = p.Value.Low, ["high"] = p.Value.High })));
@@ -123,6 +133,7 @@ public static partial class EvalCommand
                                    (reportPath is null ? " (--report shows precision and recall at every threshold)" : ""));
         WriteImportance(importance);
         WriteDependence(importance, written is not null);
+        WriteGroups(fairness);
         if (written is not null) AnsiConsole.MarkupLine($"Report: [bold]{Markup.Escape(written)}[/] (numbers also in {Markup.Escape(evaluation ?? "")})");
         return 0;
     }
@@ -134,6 +145,36 @@ public static partial class EvalCommand
             AnsiConsole.MarkupLine((c.Held == true ? "[green]" : "[red]") + Markup.Escape(PartialDependenceView.Caption(c)) + "[/]");
         if (!reported && report.Dependence.Count > 0)
             AnsiConsole.MarkupLine($"[grey]--report draws how the answer moves with {Markup.Escape(string.Join(", ", report.Dependence.Select(c => c.Column)))} (partial dependence).[/]");
+    }
+
+    // A table of each compared column's groups, then its verdict (red when the four-fifths rule fails).
+    private static void WriteGroups(IReadOnlyList<Reports.Statistics.DecisionFairness> compared)
+    {
+        foreach (var d in compared)
+        {
+            var t = new Table().Border(TableBorder.Rounded).Title($"by {Markup.Escape(d.Column)}, '{Markup.Escape(d.Favorable)}' as the favorable outcome").AddColumn(Markup.Escape(d.Column));
+            foreach (var h in new[] { "rows", $"truly '{Markup.Escape(d.Favorable)}'", "selected", "interval", "TPR", "FPR", "accuracy" }) t.AddColumn(new TableColumn(h).RightAligned());
+            foreach (var g in d.Groups)
+                t.AddRow(Markup.Escape(g.Name) + (g.Rows >= d.MinRows ? "" : " [grey](not judged)[/]"), g.Rows.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                    GroupFairnessView.Percent(g.BaseRate), GroupFairnessView.Percent(g.SelectionRate), $"{GroupFairnessView.Percent(g.Selection.Low)}-{GroupFairnessView.Percent(g.Selection.High)}", GroupFairnessView.Percent(g.TruePositiveRate),
+                    GroupFairnessView.Percent(g.FalsePositiveRate), GroupFairnessView.Percent(g.Accuracy));
+            AnsiConsole.Write(t);
+            AnsiConsole.MarkupLine((d.FailsFourFifths ? "[red]" : "[green]") + Markup.Escape(GroupFairnessView.Verdict(d)) + "[/]");
+        }
+    }
+
+    private static void WriteGroups(IReadOnlyList<Reports.Statistics.ErrorFairness> compared)
+    {
+        foreach (var e in compared)
+        {
+            var t = new Table().Border(TableBorder.Rounded).Title($"by {Markup.Escape(e.Column)}").AddColumn(Markup.Escape(e.Column));
+            foreach (var h in new[] { "rows", "mean true", "mean predicted", "mean error", "MAE" }) t.AddColumn(new TableColumn(h).RightAligned());
+            foreach (var g in e.Groups)
+                t.AddRow(Markup.Escape(g.Name) + (g.Rows >= e.MinRows ? "" : " [grey](not judged)[/]"), g.Rows.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                    R(g.MeanLabel), R(g.MeanPredicted), Signed(g.Bias.Estimate), R(g.Mae));
+            AnsiConsole.Write(t);
+            AnsiConsole.MarkupLine(Markup.Escape(GroupFairnessView.Verdict(e)));
+        }
     }
 
     private static void WriteImportance(TableEvaluationReport report)

@@ -35,13 +35,21 @@ public static partial class EvalCommand
         var threads = CommonOptions.Threads();
         var json = CommonOptions.Json();
         var folds = CrossValidationCli.FoldsOption();
+        var groups = new Option<string[]>("--groups")
+        {
+            Description = "Table models: compare the answers across the groups of these columns (home,age): a yes/no decision's selection, true- and false-positive rates with the four-fifths rule, a regressor's errors.",
+            AllowMultipleArgumentsPerToken = true,
+        };
+        var favorable = new Option<string?>("--favorable") { Description = "With --groups: the class a yes/no decision grants (default: the model's second class, the one its threshold gives)." };
+        var minGroupRows = new Option<int>("--min-group-rows") { Description = "With --groups: the fewest rows a group needs to be judged (smaller ones are shown).", DefaultValueFactory = _ => Reports.Statistics.GroupFairness.DefaultMinRows };
         var cmd = new Command("eval", "Evaluate a model on a data set's test split; --report writes an HTML report, --compare tests two models against each other.\n\n" +
                                       "Examples:\n  lepton eval --model .lepton/models/cnn --data fashion-mnist\n" +
                                       "  lepton eval --model shapes@production --data shapes@2 --report report.html\n" +
                                       "  lepton eval --compare shapes@1 shapes@2 --data shapes@2 --report compare.html\n" +
                                       "  lepton eval --model reviews@production --data reviews@3 --report reviews.html\n" +
-                                      "  lepton eval --model shapes@production --data shapes@2 --folds 5 --report cv.html");
-        foreach (var o in new Option[] { model, compare, data, dataDir, reportPath, seed, bootstrap, batch, store, threads, json, folds }) cmd.Options.Add(o);
+                                      "  lepton eval --model shapes@production --data shapes@2 --folds 5 --report cv.html\n" +
+                                      "  lepton eval --model credit@production --data credit@1 --groups home,age --favorable no --report credit.html");
+        foreach (var o in new Option[] { model, compare, data, dataDir, reportPath, seed, bootstrap, batch, store, threads, json, folds, groups, favorable, minGroupRows }) cmd.Options.Add(o);
         cmd.SetAction(p => CommandRunner.Run(async ct =>
         {
             CommonOptions.ApplyThreads(p.GetValue(threads));
@@ -51,6 +59,9 @@ public static partial class EvalCommand
             if (pair is not { Length: > 0 } && p.GetValue(model) is null)
                 throw new ArgumentException("Name the model to evaluate with --model MODEL (or two with --compare A B).");
             string dataName = p.GetValue(data)!;
+            var groupOptions = Reports.Tables.GroupOptions.Parse(p.GetValue(groups), p.GetValue(favorable), p.GetValue(minGroupRows));
+            if (groupOptions.Columns.Count > 0 && (pair is { Length: > 0 } || p.GetValue(folds) is not null))
+                throw new ArgumentException("--groups compares one model's answers across groups on a table data set; it does not combine with --compare or --folds.");
             if (p.GetValue(folds) is { } k)
             {
                 if (pair is { Length: > 0 }) throw new ArgumentException("--folds cross-validates one model's recipe; it does not combine with --compare.");
@@ -63,10 +74,12 @@ public static partial class EvalCommand
             if (imageVersion && await IsTableDataAsync(dataName, p.GetValue(store), ct))
             {
                 if (pair is not { Length: > 0 })
-                    return await TableReportAsync(p.GetValue(model)!, dataName, p.GetValue(reportPath), p.GetValue(store), options, p.GetValue(batch), p.GetValue(json), ct);
+                    return await TableReportAsync(p.GetValue(model)!, dataName, p.GetValue(reportPath), p.GetValue(store), options, groupOptions, p.GetValue(batch), p.GetValue(json), ct);
                 if (await TableRegressionCompareAsync(pair, dataName, p.GetValue(reportPath), p.GetValue(store), options, p.GetValue(json), ct) is { } compared)
                     return compared;
             }
+            if (groupOptions.Columns.Count > 0)
+                throw new ArgumentException($"--groups compares groups of a table's rows; {dataName} is not a table data set version (import a CSV or Parquet file with lepton data import).");
             if (pair is { Length: > 0 } || p.GetValue(reportPath) is not null || imageVersion)
             {
                 return await ReportAsync(pair is { Length: > 0 } ? pair : [p.GetValue(model)!], dataName, p.GetValue(dataDir), p.GetValue(reportPath),

@@ -52,25 +52,46 @@ public static class Slices
     {
         if (values.Length != actual.Length) throw new ArgumentException($"Slices: {values.Length} values for {actual.Length} labels.");
         if (values.Length == 0) return [];
-        var sorted = values.ToArray();
+        var keys = QuartileKeys(values, format);
+        return [.. By(group, keys, predicted, actual, classes).OrderBy(s => s.Name, StringComparer.Ordinal)];
+    }
+
+    /// <summary>
+    /// Each value's quartile of <paramref name="values"/>, named with its range ("Q2 (31–45)"); a value equal to a boundary goes to the
+    /// lower quartile, a NaN to "(missing)". The quartiles are those of the values that are not NaN.
+    /// </summary>
+    public static string[] QuartileKeys(ReadOnlySpan<double> values, string format = "0.#")
+    {
+        var present = new List<double>(values.Length);
+        foreach (double v in values) if (!double.IsNaN(v)) present.Add(v);
+        var keys = new string[values.Length];
+        if (present.Count == 0)
+        {
+            Array.Fill(keys, Missing);
+            return keys;
+        }
+        var sorted = present.ToArray();
         Array.Sort(sorted);
         double[] edges = [sorted[0], Interval.Quantile(sorted, 0.25), Interval.Quantile(sorted, 0.5), Interval.Quantile(sorted, 0.75), sorted[^1]];
-        var members = Enumerable.Range(0, 4).Select(_ => new List<int>()).ToArray();
+        var names = new string[4];
+        for (int q = 0; q < 4; q++)
+            names[q] = string.Create(CultureInfo.InvariantCulture, $"Q{q + 1} ({edges[q].ToString(format, CultureInfo.InvariantCulture)}–{edges[q + 1].ToString(format, CultureInfo.InvariantCulture)})");
         for (int i = 0; i < values.Length; i++)
         {
+            if (double.IsNaN(values[i]))
+            {
+                keys[i] = Missing;
+                continue;
+            }
             int q = 0;
             while (q < 3 && values[i] > edges[q + 1]) q++;
-            members[q].Add(i);
+            keys[i] = names[q];
         }
-        var result = new List<SliceMetrics>(4);
-        for (int q = 0; q < 4; q++)
-        {
-            if (members[q].Count == 0) continue;
-            string name = string.Create(CultureInfo.InvariantCulture, $"Q{q + 1} ({edges[q].ToString(format, CultureInfo.InvariantCulture)}–{edges[q + 1].ToString(format, CultureInfo.InvariantCulture)})");
-            result.Add(Score(group, name, members[q], predicted, actual, classes));
-        }
-        return result;
+        return keys;
     }
+
+    /// <summary>The key of an example whose value is missing.</summary>
+    public const string Missing = "(missing)";
 
     private static SliceMetrics Score(string group, string name, List<int> indices, ReadOnlySpan<int> predicted, ReadOnlySpan<int> actual, int classes)
     {

@@ -69,6 +69,13 @@ public sealed class TableRegressionReport
     /// <summary>The loss the model was trained with (model.json's task.loss; squared error when it names none).</summary>
     public Lepton.NN.Tasks.RegressionLoss Loss { get; private init; } = Lepton.NN.Tasks.RegressionLoss.Squared;
 
+    /// <summary>The errors compared across the groups of the columns <c>--groups</c> named (none unless asked).</summary>
+    public IReadOnlyList<ErrorFairness> Groups { get; private init; } = [];
+
+    /// <summary>This report with <paramref name="groups"/> compared (its page gains a Groups section, its JSON a <c>groups</c> array).</summary>
+    public TableRegressionReport WithGroups(IReadOnlyList<ErrorFairness> groups) =>
+        new(Model, Data, Split, Rows, Labels, Predicted, Metrics, Intervals, Worst, Importance, Lineage, Options) { Loss = Loss, Groups = groups };
+
     /// <summary>Scores <paramref name="predictor"/> on the rows of <paramref name="table"/> whose numeric label is present.</summary>
     public static TableRegressionReport Build(string model, string data, string split, IPredictor predictor, TableInputEncoder encoder, Table table,
         string labelColumn, ReportLineage lineage, ReportOptions? options = null, CancellationToken ct = default, Training.Classic.MonotoneConstraints? monotone = null)
@@ -132,6 +139,7 @@ public sealed class TableRegressionReport
         {
             ["row"] = Rows.RowNumbers[i], ["label"] = Labels[i], ["predicted"] = Predicted[i], ["residual"] = Predicted[i] - Labels[i],
         })]);
+        if (Groups.Count > 0) o["groups"] = new JsonArray([.. Groups.Select(g => (JsonNode)GroupFairnessView.Json(g))]);
         return o;
     }
 
@@ -158,7 +166,7 @@ public sealed class TableRegressionReport
         if (Loss.Kind != Lepton.NN.Tasks.RegressionLossKind.Squared)
             html.Append("<p data-loss=\"").Append(E(Loss.ToString())).Append("\">Trained with the ").Append(E(Loss.ToString())).Append(" loss: a prediction is ")
                 .Append(E(Loss.Estimates)).Append(", judged by its ").Append(E(Loss.MetricTitle)).Append(".</p>");
-        html.Append("<nav><a href=\"#headline\">headline</a><a href=\"#residuals\">residuals</a><a href=\"#importance\">importance</a>" + (Importance.Dependence.Count > 0 ? "<a href=\"#dependence\">dependence</a>" : "") + "<a href=\"#training\">training</a><a href=\"#lineage\">lineage</a><a href=\"#errors\">worst rows</a></nav>");
+        html.Append("<nav><a href=\"#headline\">headline</a><a href=\"#residuals\">residuals</a><a href=\"#importance\">importance</a>" + (Importance.Dependence.Count > 0 ? "<a href=\"#dependence\">dependence</a>" : "") + (Groups.Count > 0 ? "<a href=\"#groups\">groups</a>" : "") + "<a href=\"#training\">training</a><a href=\"#lineage\">lineage</a><a href=\"#errors\">worst rows</a></nav>");
         html.Append("<section id=\"headline\"><h2>Headline metrics</h2><table class=\"headline\"><tr><th>metric</th><th>value</th><th>")
             .Append((Options.Level * 100).ToString("0", CultureInfo.InvariantCulture)).Append("% interval</th></tr>");
         foreach (var (key, label, value) in new[] { ("rmse", "RMSE", Metrics.Rmse), ("mae", "MAE", Metrics.Mae), ("r2", "R²", Metrics.R2) })
@@ -184,6 +192,8 @@ public sealed class TableRegressionReport
         html.Append("<section id=\"importance\"><h2>Permutation importance</h2>").Append(Importance.ImportanceHtml()).Append("</section>");
         if (Importance.Dependence.Count > 0)
             html.Append("<section id=\"dependence\"><h2>Partial dependence</h2>").Append(Importance.DependenceHtml()).Append("</section>");
+        if (GroupFairnessView.Section([], Groups, Split) is { } groups)
+            html.Append("<section id=\"groups\"><h2>").Append(E(groups.Title)).Append("</h2>").Append(groups.Html).Append("</section>");
         html.Append("<section id=\"training\"><h2>Training curves</h2>");
         TrainingCurves(html, Lineage);
         html.Append("</section><section id=\"lineage\"><h2>Lineage</h2>");

@@ -1,0 +1,130 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json.Nodes;
+using Lepton.Data;
+using Lepton.Data.Charts;
+using Lepton.Reports.Statistics;
+using static Lepton.Reports.Html.HtmlParts;
+
+namespace Lepton.Reports.Tables;
+
+/// <summary>A model compared across groups of rows as the evaluation page shows it (a chart and a table per column), as JSON, and as a one-line verdict.</summary>
+public static class GroupFairnessView
+{
+    /// <summary>The page section of every compared column (null when none was asked for).</summary>
+    public static Html.ReportSection? Section(IReadOnlyList<DecisionFairness> decisions, IReadOnlyList<ErrorFairness> errors, string split)
+    {
+        if (decisions.Count == 0 && errors.Count == 0) return null;
+        var html = new StringBuilder();
+        foreach (var d in decisions) Decisions(html, d, split);
+        foreach (var e in errors) Errors(html, e, split);
+        return new Html.ReportSection("groups", "groups", "Groups", html.ToString());
+    }
+
+    /// <summary>What the decision's gaps say, in one line: the selection ratio against four fifths, and the opportunity and odds differences.</summary>
+    public static string Verdict(DecisionFairness d)
+    {
+        if (d.Judged.Count < 2)
+            return $"'{d.Column}': fewer than two groups have {d.MinRows} rows or more; too few to compare.";
+        string ratio = double.IsNaN(d.SelectionRatio) ? "no group is given it" : $"selection ratio {F(d.SelectionRatio, 3)}" +
+            (d.FailsFourFifths ? $" (under {F(DecisionFairness.FourFifths, 1)}: fails the four-fifths rule)" : $" (at least {F(DecisionFairness.FourFifths, 1)})");
+        return $"'{d.Column}', '{d.Favorable}' given to {Percent(d.Judged.Min(g => g.SelectionRate))}-{Percent(d.Judged.Max(g => g.SelectionRate))} of a group: {ratio}, " +
+               $"chi-square p {P(d.SelectionPValue)}; equal opportunity difference {F(d.OpportunityDifference, 3)}, equalized odds difference {F(d.OddsDifference, 3)}.";
+    }
+
+    /// <summary>What a regressor's gaps say, in one line: the bias gap and the MAE ratio between groups.</summary>
+    public static string Verdict(ErrorFairness e) => e.Judged.Count < 2
+        ? $"'{e.Column}': fewer than two groups have {e.MinRows} rows or more; too few to compare."
+        : $"'{e.Column}': mean error (predicted − true) from {NumberText.Readable(e.Judged.Min(g => g.Bias.Estimate))} to {NumberText.Readable(e.Judged.Max(g => g.Bias.Estimate))} " +
+          $"(gap {NumberText.Readable(e.BiasGap)}); MAE ratio {F(e.MaeRatio, 3)}.";
+
+    public static JsonObject Json(DecisionFairness d) => new()
+    {
+        ["column"] = d.Column,
+        ["favorable"] = d.Favorable,
+        ["min_rows"] = d.MinRows,
+        ["selection_ratio"] = N(d.SelectionRatio),
+        ["fails_four_fifths"] = d.FailsFourFifths,
+        ["parity_difference"] = N(d.ParityDifference),
+        ["opportunity_difference"] = N(d.OpportunityDifference),
+        ["odds_difference"] = N(d.OddsDifference),
+        ["selection_p_value"] = N(d.SelectionPValue),
+        ["groups"] = new JsonArray([.. d.Groups.Select(g => (JsonNode)new JsonObject
+        {
+            ["group"] = g.Name, ["rows"] = g.Rows, ["judged"] = g.Rows >= d.MinRows, ["positives"] = g.Positives, ["selected"] = g.Selected,
+            ["true_positives"] = g.TruePositives, ["base_rate"] = N(g.BaseRate), ["selection_rate"] = N(g.SelectionRate),
+            ["selection_low"] = N(g.Selection.Low), ["selection_high"] = N(g.Selection.High), ["true_positive_rate"] = N(g.TruePositiveRate),
+            ["false_positive_rate"] = N(g.FalsePositiveRate), ["precision"] = N(g.Precision), ["accuracy"] = N(g.Accuracy),
+        })]),
+    };
+
+    public static JsonObject Json(ErrorFairness e) => new()
+    {
+        ["column"] = e.Column,
+        ["min_rows"] = e.MinRows,
+        ["bias_gap"] = N(e.BiasGap),
+        ["mae_ratio"] = N(e.MaeRatio),
+        ["groups"] = new JsonArray([.. e.Groups.Select(g => (JsonNode)new JsonObject
+        {
+            ["group"] = g.Name, ["rows"] = g.Rows, ["judged"] = g.Rows >= e.MinRows, ["mean_label"] = N(g.MeanLabel), ["mean_predicted"] = N(g.MeanPredicted),
+            ["bias"] = N(g.Bias.Estimate), ["bias_low"] = N(g.Bias.Low), ["bias_high"] = N(g.Bias.High), ["mae"] = N(g.Mae), ["rmse"] = N(g.Rmse),
+        })]),
+    };
+
+    private static void Decisions(StringBuilder html, DecisionFairness d, string split)
+    {
+        html.Append("<div class=\"fairness\" data-column=\"").Append(E(d.Column)).Append("\" data-selection-ratio=\"").Append(X(d.SelectionRatio)).Append("\">");
+        html.Append("<h3>By ").Append(E(d.Column)).Append("</h3><p>How often each group of the ").Append(E(split)).Append(" rows is given '<b>").Append(E(d.Favorable))
+            .Append("</b>' (selection rate, with its ").Append(Level(d.Level)).Append(" Wilson interval), and how often rightly: the true-positive rate is the share of the rows that truly are '")
+            .Append(E(d.Favorable)).Append("' given it, the false-positive rate the share of the others given it. Groups under ").Append(d.MinRows)
+            .Append(" rows are shown but not judged.</p>");
+        html.Append("<p class=\"verdict").Append(d.FailsFourFifths ? " warn" : "").Append("\">").Append(E(Verdict(d))).Append("</p>");
+        html.Append(SvgBarChart.Render(new BarChartOptions($"Selection rate by {d.Column}", LabelWidth: 180, Max: 1,
+                Data: new Dictionary<string, string> { ["chart"] = "selection", ["column"] = d.Column }),
+            [.. d.Groups.Select(g => new Bar(g.Name, g.SelectionRate, $"{Pct(g.SelectionRate)} of {Count(g.Rows)}"))]));
+        html.Append("<table class=\"groups\"><tr><th>group</th><th>rows</th><th>truly '").Append(E(d.Favorable)).Append("'</th><th>selection rate</th><th>").Append(Level(d.Level)).Append(" interval</th>")
+            .Append("<th>true-positive rate</th><th>false-positive rate</th><th>precision</th><th>accuracy</th></tr>");
+        foreach (var g in d.Groups)
+        {
+            bool judged = g.Rows >= d.MinRows;
+            html.Append("<tr data-group=\"").Append(E(g.Name)).Append("\" data-rows=\"").Append(g.Rows).Append("\" data-selection=\"").Append(X(g.SelectionRate))
+                .Append("\" data-tpr=\"").Append(X(g.TruePositiveRate)).Append("\" data-fpr=\"").Append(X(g.FalsePositiveRate)).Append('"').Append(judged ? "" : " class=\"muted\"")
+                .Append("><td>").Append(E(g.Name)).Append(judged ? "" : " (not judged)").Append("</td><td>").Append(Count(g.Rows)).Append("</td><td>").Append(Pct(g.BaseRate))
+                .Append("</td><td>").Append(Pct(g.SelectionRate)).Append("</td><td>[").Append(Pct(g.Selection.Low)).Append(", ").Append(Pct(g.Selection.High)).Append("]</td><td>")
+                .Append(Pct(g.TruePositiveRate)).Append("</td><td>").Append(Pct(g.FalsePositiveRate)).Append("</td><td>").Append(Pct(g.Precision)).Append("</td><td>")
+                .Append(Pct(g.Accuracy)).Append("</td></tr>");
+        }
+        html.Append("</table></div>");
+    }
+
+    private static void Errors(StringBuilder html, ErrorFairness e, string split)
+    {
+        html.Append("<div class=\"fairness\" data-column=\"").Append(E(e.Column)).Append("\" data-bias-gap=\"").Append(X(e.BiasGap)).Append("\">");
+        html.Append("<h3>By ").Append(E(e.Column)).Append("</h3><p>Each group of the ").Append(E(split))
+            .Append(" rows: its mean error (predicted − true; above 0 the model over-predicts the group) with a ").Append(Level(e.Level)).Append(" interval, and how far off its answers are. Groups under ")
+            .Append(e.MinRows).Append(" rows are shown but not judged.</p>");
+        html.Append("<p class=\"verdict\">").Append(E(Verdict(e))).Append("</p>");
+        html.Append(SvgBarChart.Render(new BarChartOptions($"MAE by {e.Column}", LabelWidth: 180, Data: new Dictionary<string, string> { ["chart"] = "group-mae", ["column"] = e.Column }),
+            [.. e.Groups.Select(g => new Bar(g.Name, g.Mae, $"{NumberText.Readable(g.Mae)} over {Count(g.Rows)}"))]));
+        html.Append("<table class=\"groups\"><tr><th>group</th><th>rows</th><th>mean true</th><th>mean predicted</th><th>mean error</th><th>").Append(Level(e.Level)).Append(" interval</th><th>MAE</th><th>RMSE</th></tr>");
+        foreach (var g in e.Groups)
+        {
+            bool judged = g.Rows >= e.MinRows;
+            html.Append("<tr data-group=\"").Append(E(g.Name)).Append("\" data-rows=\"").Append(g.Rows).Append("\" data-bias=\"").Append(X(g.Bias.Estimate)).Append("\" data-mae=\"")
+                .Append(X(g.Mae)).Append('"').Append(judged ? "" : " class=\"muted\"").Append("><td>").Append(E(g.Name)).Append(judged ? "" : " (not judged)").Append("</td><td>")
+                .Append(Count(g.Rows)).Append("</td><td>").Append(NumberText.Readable(g.MeanLabel)).Append("</td><td>").Append(NumberText.Readable(g.MeanPredicted))
+                .Append("</td><td>").Append(NumberText.Readable(g.Bias.Estimate)).Append("</td><td>[").Append(NumberText.Readable(g.Bias.Low)).Append(", ")
+                .Append(NumberText.Readable(g.Bias.High)).Append("]</td><td>").Append(NumberText.Readable(g.Mae)).Append("</td><td>").Append(NumberText.Readable(g.Rmse)).Append("</td></tr>");
+        }
+        html.Append("</table></div>");
+    }
+
+    /// <summary>A rate as a percentage with one decimal ("14.9%"; "–" for NaN).</summary>
+    public static string Percent(double v) => double.IsFinite(v) ? (v * 100).ToString("0.0", CultureInfo.InvariantCulture) + "%" : "–";
+
+    private static string Level(double level) => (level * 100).ToString("0.#", CultureInfo.InvariantCulture) + "%";
+
+    private static JsonNode? N(double v) => double.IsFinite(v) ? JsonValue.Create(v) : null;
+
+    private static string P(double p) => double.IsNaN(p) ? "–" : p < 1e-4 ? "< 0.0001" : p.ToString("0.####", CultureInfo.InvariantCulture);
+}

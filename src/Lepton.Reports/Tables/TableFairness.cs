@@ -1,0 +1,75 @@
+using Lepton.Data.Tables;
+using Lepton.Reports.Statistics;
+
+namespace Lepton.Reports.Tables;
+
+/// <summary>
+/// Which columns' groups to compare a table model across (<c>lepton eval --groups</c>), which class of a yes/no model is the
+/// favorable outcome (null: the second, the one its decision threshold grants), and the fewest rows a group needs to be judged.
+/// </summary>
+public sealed record GroupOptions(IReadOnlyList<string> Columns, string? Favorable = null, int MinRows = GroupFairness.DefaultMinRows)
+{
+    public static GroupOptions None { get; } = new([]);
+
+    /// <summary>Columns from <c>--groups a,b</c> (commas or separate words), checked for blanks and repeats.</summary>
+    public static GroupOptions Parse(IEnumerable<string>? groups, string? favorable, int minRows)
+    {
+        var columns = (groups ?? []).SelectMany(g => g.Split(',', StringSplitOptions.TrimEntries)).ToList();
+        if (columns.Any(c => c.Length == 0)) throw new ArgumentException("--groups has an empty column name; write --groups home,age.");
+        if (columns.GroupBy(c => c, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1) is { } twice)
+            throw new ArgumentException($"--groups names '{twice.Key}' twice.");
+        if (minRows < 1) throw new ArgumentException($"--min-group-rows must be at least 1, got {minRows}.");
+        if (columns.Count == 0 && favorable is not null) throw new ArgumentException("--favorable says which class the groups are compared on; name the groups with --groups COLUMN.");
+        return new GroupOptions(columns, favorable, minRows);
+    }
+}
+
+/// <summary>A table model's answers on labelled rows compared across the groups of the columns <see cref="GroupOptions"/> names.</summary>
+public static class TableFairness
+{
+    /// <summary>
+    /// A yes/no classifier's decisions (<paramref name="predicted"/> and <paramref name="labels"/> as class indices into
+    /// <paramref name="classes"/>, one per row of <paramref name="rows"/>) by each group column; a model of several classes is refused.
+    /// </summary>
+    public static IReadOnlyList<DecisionFairness> Decisions(GroupOptions options, Table rows, IReadOnlyList<string> classes, ReadOnlySpan<int> predicted,
+        ReadOnlySpan<int> labels, double level = 0.95)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (options.Columns.Count == 0) return [];
+        if (classes.Count != 2)
+            throw new ArgumentException($"--groups compares a yes/no decision (or a regressor's errors) across groups; this model has {classes.Count} classes: " +
+                                        "the report's slices give each group's accuracy and macro-F1.");
+        string favorable = options.Favorable ?? classes[1];
+        int f = classes.ToList().IndexOf(favorable);
+        if (f < 0) throw new ArgumentException($"--favorable names '{favorable}', which is not one of the model's classes ('{classes[0]}', '{classes[1]}').");
+        var selected = new bool[predicted.Length];
+        var positive = new bool[labels.Length];
+        for (int i = 0; i < selected.Length; i++)
+        {
+            selected[i] = predicted[i] == f;
+            positive[i] = labels[i] == f;
+        }
+        var result = new List<DecisionFairness>(options.Columns.Count);
+        foreach (var column in options.Columns)
+        {
+            var (keys, order) = TableGroups.Keys(rows, column);
+            result.Add(GroupFairness.Decisions(column, favorable, keys, selected, positive, options.MinRows, level, order));
+        }
+        return result;
+    }
+
+    /// <summary>A regressor's errors by each group column, one prediction and label per row of <paramref name="rows"/>.</summary>
+    public static IReadOnlyList<ErrorFairness> Errors(GroupOptions options, Table rows, ReadOnlySpan<double> predicted, ReadOnlySpan<double> labels, double level = 0.95)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (options.Favorable is not null && options.Columns.Count > 0)
+            throw new ArgumentException("--favorable names a yes/no model's class; a regressor's groups are compared by their errors, so leave it out.");
+        var result = new List<ErrorFairness>(options.Columns.Count);
+        foreach (var column in options.Columns)
+        {
+            var (keys, order) = TableGroups.Keys(rows, column);
+            result.Add(GroupFairness.Errors(column, keys, predicted, labels, options.MinRows, level, order));
+        }
+        return result;
+    }
+}

@@ -134,6 +134,7 @@ public sealed class TrainTableLossCommandTests(TrainedModelFixture fx) : IDispos
     [InlineData("--loss,poisson", "--loss sets a table regressor's loss; fashion-mnist is not a table data set")]
     [InlineData("--monotone,x=up", "--monotone constrains a table model's columns; fashion-mnist is not a table data set")]
     [InlineData("--additive", "--additive makes a table model a sum of one curve per column; fashion-mnist is not a table data set")]
+    [InlineData("--exclude,home", "--exclude keeps table columns out of a model; fashion-mnist is not a table data set")]
     public async Task Train_ATableOnlyOption_OnAnImageDataSet_IsRefusedByName(string args, string expected)
     {
         _ = fx;

@@ -43,7 +43,7 @@ public sealed class TableGroupsTests
     public void TextAndUnknownColumns_AreRefusedByName()
     {
         var e = Assert.Throws<ArgumentException>(() => TableGroups.Keys(Rows(), "note"));
-        Assert.Contains("cannot group rows by 'note', a text column", e.Message, StringComparison.Ordinal);
+        Assert.Contains("cannot group rows by 'note', a column of kind text", e.Message, StringComparison.Ordinal);
         e = Assert.Throws<ArgumentException>(() => TableGroups.Keys(Rows(), "region"));
         Assert.Contains("'region', which the data set does not have; its columns are home, children, age, note", e.Message, StringComparison.Ordinal);
     }

@@ -152,16 +152,20 @@ public static partial class EvalCommand
     {
         foreach (var d in compared)
         {
-            var t = new Table().Border(TableBorder.Rounded).Title($"by {Markup.Escape(d.Column)}, '{Markup.Escape(d.Favorable)}' as the favorable outcome").AddColumn(Markup.Escape(d.Column));
-            foreach (var h in new[] { "rows", $"truly '{Markup.Escape(d.Favorable)}'", "selected", "interval", "TPR", "FPR", "accuracy" }) t.AddColumn(new TableColumn(h).RightAligned());
+            var t = new Table().Border(TableBorder.Rounded).Title($"by {Markup.Escape(d.Column)}: how many are truly '{Markup.Escape(d.Favorable)}' (the favorable outcome), how many the model makes so").AddColumn(Markup.Escape(d.Column));
+            foreach (var h in new[] { "rows", "truly", "selected", "interval %", "TPR", "FPR" }) t.AddColumn(new TableColumn(h).RightAligned());
             foreach (var g in d.Groups)
                 t.AddRow(Markup.Escape(g.Name) + (g.Rows >= d.MinRows ? "" : " [grey](not judged)[/]"), g.Rows.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                    GroupFairnessView.Percent(g.BaseRate), GroupFairnessView.Percent(g.SelectionRate), $"{GroupFairnessView.Percent(g.Selection.Low)}-{GroupFairnessView.Percent(g.Selection.High)}", GroupFairnessView.Percent(g.TruePositiveRate),
-                    GroupFairnessView.Percent(g.FalsePositiveRate), GroupFairnessView.Percent(g.Accuracy));
+                    GroupFairnessView.Percent(g.BaseRate), GroupFairnessView.Percent(g.SelectionRate), Band(g.Selection), GroupFairnessView.Percent(g.TruePositiveRate),
+                    GroupFairnessView.Percent(g.FalsePositiveRate));
             AnsiConsole.Write(t);
             AnsiConsole.MarkupLine((d.FailsFourFifths ? "[red]" : "[green]") + Markup.Escape(GroupFairnessView.Verdict(d)) + "[/]");
         }
     }
+
+    // An interval of rates in percent without the signs, so the table fits 80 columns: "25.0-42.8".
+    private static string Band(Reports.Statistics.Interval i) => double.IsFinite(i.Low)
+        ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{i.Low * 100:0.0}-{i.High * 100:0.0}") : "–";
 
     private static void WriteGroups(IReadOnlyList<Reports.Statistics.ErrorFairness> compared)
     {

@@ -31,4 +31,7 @@ public sealed record TuneRequest(ImageClassifierRecipe Base, SearchSpace Space, 
 
     /// <summary>Every trial's trees split on one column each; see <see cref="Training.Workflows.Tables.TabularRecipe.Additive"/>.</summary>
     public bool Additive { get; init; }
+
+    /// <summary>Columns no trial learns from (<c>home,age</c>); see <see cref="Training.Workflows.Tables.TabularRecipe.Exclude"/>.</summary>
+    public string? Exclude { get; init; }
 }

@@ -38,7 +38,10 @@ public sealed partial class ClosedLoop
             new { dataset = dataset.DatasetRef, base_dataset = baseRef, counts }, ct);
 
         log.Step = "train";
-        var challenger = await Tables.TableChallenger.TrainAsync(registry, policy, dataset, feedback.Train.Count, actor, ct, spec.Metadata, spec.Task.Loss);
+        // The challenger reads what the champion reads: a column the champion was kept from (--exclude) stays out.
+        var championColumns = Data.Tables.Encoding.EncoderSet.Load(Path.Combine(champion.Folder, Data.Tables.Encoding.EncoderSet.FileName)).Columns;
+        var excluded = baseData.Schema.WithColumnsOf(baseData.Table).FeatureColumns().Except(championColumns, StringComparer.Ordinal).ToList();
+        var challenger = await Tables.TableChallenger.TrainAsync(registry, policy, dataset, feedback.Train.Count, actor, ct, spec.Metadata, spec.Task.Loss, excluded);
         int challengerVersion = challenger.Version.Version;
         await log.AddAsync("train", "trained", challengerVersion,
             $"Challenger {policy.Model}@{challengerVersion} trained (gbdt on {challenger.TrainExamples} rows) in run {challenger.RunId}",

@@ -15,7 +15,7 @@ public static partial class RecipeLoader
         ["path", "label_column", "task", "group_column", "time_column", "split_column", "schema", "test", "validation", "separator", "sheet", "encoding"];
 
     /// <summary>Training keys only table recipes take (the seed, rate, epochs and batch size are shared with networks).</summary>
-    internal static IReadOnlyList<string> TableTrainingKeys => ["trees", "budget", "class_weight", "threshold", "loss", "monotone", "additive"];
+    internal static IReadOnlyList<string> TableTrainingKeys => ["trees", "budget", "class_weight", "threshold", "loss", "monotone", "additive", "exclude"];
 
     // Training keys only networks take: optimizers, schedules, augmentation and the like.
     private static IReadOnlyList<string> NetworkOnlyTrainingKeys =>
@@ -120,7 +120,7 @@ public static partial class RecipeLoader
         var d = new RecipeTraining();
         if (s is null) return d with { Table = new RecipeTableTraining() };
         foreach (var key in NetworkOnlyTrainingKeys.Where(s.Has))
-            s.Errors.Add(s.Value(key) ?? s.Node, $"'training.{key}' trains networks on images; a table recipe takes {string.Join(", ", ["seed", "trees", "learning_rate", "epochs", "batch_size", "budget", "class_weight", "threshold", "loss", "monotone", "additive"])}.");
+            s.Errors.Add(s.Value(key) ?? s.Node, $"'training.{key}' trains networks on images; a table recipe takes {string.Join(", ", ["seed", "trees", "learning_rate", "epochs", "batch_size", "budget", "class_weight", "threshold", "loss", "monotone", "additive", "exclude"])}.");
         int? trees = s.Has("trees") ? s.Int("trees", 100, 1, 1_000_000) : null;
         int? epochs = s.Has("epochs") ? s.Int("epochs", 1, 1, 100_000) : null;
         int? batch = s.Has("batch_size") ? s.Int("batch_size", 32, 1, 1 << 20) : null;
@@ -132,6 +132,7 @@ public static partial class RecipeLoader
             Loss = Checked(s, "loss", t => Lepton.NN.Tasks.RegressionLoss.Parse(t)),
             Monotone = Checked(s, "monotone", t => Training.Classic.MonotoneConstraints.Parse(t)),
             Additive = s.Choice("additive", "false", ["true", "false"]) == "true",
+            Exclude = Checked(s, "exclude", t => Training.Workflows.Tables.TabularRecipe.ParseColumns(t)),
         };
         string? wrong = learner switch
         {

@@ -86,7 +86,7 @@ public sealed record RecipeGates(double? MinAccuracy = null, double MaxClassReca
 /// gbdt (or the MLP's rate), the MLP's <c>epochs</c> and <c>batch_size</c>, auto's time <c>budget</c>, <c>class_weight</c>
 /// (<c>balanced</c>, <c>yes=10</c>), a yes/no label's <c>threshold</c> (<c>0.3</c>, <c>f1</c>, <c>precision=0.9</c>,
 /// <c>recall=0.8</c>), a number label's <c>loss</c> (<c>poisson</c>, <c>quantile=0.9</c>) and <c>monotone</c> columns
-/// (<c>income=increasing,debt_ratio=decreasing</c>) and <c>additive</c>; unset keeps the learner's defaults.
+/// (<c>income=increasing,debt_ratio=decreasing</c>), <c>additive</c> and the columns to <c>exclude</c> (<c>home,age</c>); unset keeps the learner's defaults.
 /// </summary>
 public sealed record RecipeTableTraining(int? Trees = null, double? LearningRate = null, int? Epochs = null, int? BatchSize = null, TimeSpan? Budget = null)
 {
@@ -103,12 +103,15 @@ public sealed record RecipeTableTraining(int? Trees = null, double? LearningRate
     /// <summary>Trees split on one column each: a sum of one curve per column (see <see cref="Training.Workflows.Tables.TabularRecipe.Additive"/>).</summary>
     public bool Additive { get; init; }
 
+    /// <summary>Columns the model must not learn from (<c>home,age</c>; see <see cref="Training.Workflows.Tables.TabularRecipe.Exclude"/>).</summary>
+    public string? Exclude { get; init; }
+
     /// <summary>The tabular workflow's recipe for learner <paramref name="learner"/> on table version <paramref name="datasetRef"/>.</summary>
     public Training.Workflows.Tables.TabularRecipe ToTabularRecipe(string datasetRef, string learner, ulong seed) => new(
         datasetRef, learner, (int)(seed % int.MaxValue), Budget,
         Trees: Training.Workflows.Tables.TabularRecipe.TreeOptions(learner, Trees, learner == "mlp" ? null : LearningRate),
         Mlp: Training.Workflows.Tables.TabularRecipe.MlpOptions(learner, Epochs, learner == "mlp" ? LearningRate : null, BatchSize),
-        ClassWeight: ClassWeight, Threshold: Threshold) { Loss = Loss, Monotone = Monotone, Additive = Additive };
+        ClassWeight: ClassWeight, Threshold: Threshold) { Loss = Loss, Monotone = Monotone, Additive = Additive, Exclude = Exclude };
 }
 
 /// <summary><c>serve.canary:</c> the alias a challenger is promoted to first and the share of traffic it gets.</summary>

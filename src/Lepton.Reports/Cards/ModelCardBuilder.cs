@@ -222,7 +222,7 @@ public static class ModelCardBuilder
         if (card.Derivation.Any(s => s.Method.Contains("quantization", StringComparison.Ordinal)))
             limits.Add("Quantized to int8: a few predictions differ from the float model it came from.");
         if (card.EvaluationNote is not null) limits.Add("No held-out evaluation file: run lepton eval on a test split before relying on it.");
-        limits.Add("Calibration, fairness across groups and robustness to shifted inputs are not in this card; see lepton eval --report and lepton monitor.");
+        limits.Add("Calibration, fairness across groups and robustness to shifted inputs are not in this card; see lepton eval --report (--groups COLUMN for a table model's groups) and lepton monitor.");
         return limits;
     }
 

@@ -16,8 +16,19 @@ public static class GroupFairnessView
     {
         if (decisions.Count == 0 && errors.Count == 0) return null;
         var html = new StringBuilder();
-        foreach (var d in decisions) Decisions(html, d, split);
-        foreach (var e in errors) Errors(html, e, split);
+        if (decisions.Count > 0)
+        {
+            var d = decisions[0];
+            html.Append("<p>How often each group of the ").Append(E(split)).Append(" rows is given '<b>").Append(E(d.Favorable))
+                .Append("</b>' (its selection rate, with a ").Append(Level(d.Level)).Append(" Wilson interval) and how often rightly: the true-positive rate is the share of the rows that truly are '")
+                .Append(E(d.Favorable)).Append("' given it, the false-positive rate the share of the others given it. The selection ratio is the lowest group's selection rate over the highest's; ")
+                .Append("under 0.8 it fails the four-fifths rule. Groups under ").Append(d.MinRows).Append(" rows are shown but not judged.</p>");
+        }
+        if (errors.Count > 0)
+            html.Append("<p>Each group of the ").Append(E(split)).Append(" rows: its mean error (predicted − true; above 0 the model over-predicts the group) with a ")
+                .Append(Level(errors[0].Level)).Append(" interval, and how far off its answers are. Groups under ").Append(errors[0].MinRows).Append(" rows are shown but not judged.</p>");
+        foreach (var d in decisions) Decisions(html, d);
+        foreach (var e in errors) Errors(html, e);
         return new Html.ReportSection("groups", "groups", "Groups", html.ToString());
     }
 
@@ -71,17 +82,14 @@ public static class GroupFairnessView
         })]),
     };
 
-    private static void Decisions(StringBuilder html, DecisionFairness d, string split)
+    private static void Decisions(StringBuilder html, DecisionFairness d)
     {
         html.Append("<div class=\"fairness\" data-column=\"").Append(E(d.Column)).Append("\" data-selection-ratio=\"").Append(X(d.SelectionRatio)).Append("\">");
-        html.Append("<h3>By ").Append(E(d.Column)).Append("</h3><p>How often each group of the ").Append(E(split)).Append(" rows is given '<b>").Append(E(d.Favorable))
-            .Append("</b>' (selection rate, with its ").Append(Level(d.Level)).Append(" Wilson interval), and how often rightly: the true-positive rate is the share of the rows that truly are '")
-            .Append(E(d.Favorable)).Append("' given it, the false-positive rate the share of the others given it. Groups under ").Append(d.MinRows)
-            .Append(" rows are shown but not judged.</p>");
+        html.Append("<h3>By ").Append(E(d.Column)).Append("</h3>");
         html.Append("<p class=\"verdict").Append(d.FailsFourFifths ? " warn" : "").Append("\">").Append(E(Verdict(d))).Append("</p>");
         html.Append(SvgBarChart.Render(new BarChartOptions($"Selection rate by {d.Column}", LabelWidth: 180, Max: 1,
                 Data: new Dictionary<string, string> { ["chart"] = "selection", ["column"] = d.Column }),
-            [.. d.Groups.Select(g => new Bar(g.Name, g.SelectionRate, $"{Pct(g.SelectionRate)} of {Count(g.Rows)}"))]));
+            [.. d.Groups.Select(g => new Bar(g.Name, g.SelectionRate, $"{Percent(g.SelectionRate)} of {Count(g.Rows)}"))]));
         html.Append("<table class=\"groups\"><tr><th>group</th><th>rows</th><th>truly '").Append(E(d.Favorable)).Append("'</th><th>selection rate</th><th>").Append(Level(d.Level)).Append(" interval</th>")
             .Append("<th>true-positive rate</th><th>false-positive rate</th><th>precision</th><th>accuracy</th></tr>");
         foreach (var g in d.Groups)
@@ -89,20 +97,18 @@ public static class GroupFairnessView
             bool judged = g.Rows >= d.MinRows;
             html.Append("<tr data-group=\"").Append(E(g.Name)).Append("\" data-rows=\"").Append(g.Rows).Append("\" data-selection=\"").Append(X(g.SelectionRate))
                 .Append("\" data-tpr=\"").Append(X(g.TruePositiveRate)).Append("\" data-fpr=\"").Append(X(g.FalsePositiveRate)).Append('"').Append(judged ? "" : " class=\"muted\"")
-                .Append("><td>").Append(E(g.Name)).Append(judged ? "" : " (not judged)").Append("</td><td>").Append(Count(g.Rows)).Append("</td><td>").Append(Pct(g.BaseRate))
-                .Append("</td><td>").Append(Pct(g.SelectionRate)).Append("</td><td>[").Append(Pct(g.Selection.Low)).Append(", ").Append(Pct(g.Selection.High)).Append("]</td><td>")
-                .Append(Pct(g.TruePositiveRate)).Append("</td><td>").Append(Pct(g.FalsePositiveRate)).Append("</td><td>").Append(Pct(g.Precision)).Append("</td><td>")
-                .Append(Pct(g.Accuracy)).Append("</td></tr>");
+                .Append("><td>").Append(E(g.Name)).Append(judged ? "" : " (not judged)").Append("</td><td>").Append(Count(g.Rows)).Append("</td><td>").Append(Percent(g.BaseRate))
+                .Append("</td><td>").Append(Percent(g.SelectionRate)).Append("</td><td style=\"white-space:nowrap\">[").Append(Percent(g.Selection.Low)).Append(", ").Append(Percent(g.Selection.High)).Append("]</td><td>")
+                .Append(Percent(g.TruePositiveRate)).Append("</td><td>").Append(Percent(g.FalsePositiveRate)).Append("</td><td>").Append(Percent(g.Precision)).Append("</td><td>")
+                .Append(Percent(g.Accuracy)).Append("</td></tr>");
         }
         html.Append("</table></div>");
     }
 
-    private static void Errors(StringBuilder html, ErrorFairness e, string split)
+    private static void Errors(StringBuilder html, ErrorFairness e)
     {
         html.Append("<div class=\"fairness\" data-column=\"").Append(E(e.Column)).Append("\" data-bias-gap=\"").Append(X(e.BiasGap)).Append("\">");
-        html.Append("<h3>By ").Append(E(e.Column)).Append("</h3><p>Each group of the ").Append(E(split))
-            .Append(" rows: its mean error (predicted − true; above 0 the model over-predicts the group) with a ").Append(Level(e.Level)).Append(" interval, and how far off its answers are. Groups under ")
-            .Append(e.MinRows).Append(" rows are shown but not judged.</p>");
+        html.Append("<h3>By ").Append(E(e.Column)).Append("</h3>");
         html.Append("<p class=\"verdict\">").Append(E(Verdict(e))).Append("</p>");
         html.Append(SvgBarChart.Render(new BarChartOptions($"MAE by {e.Column}", LabelWidth: 180, Data: new Dictionary<string, string> { ["chart"] = "group-mae", ["column"] = e.Column }),
             [.. e.Groups.Select(g => new Bar(g.Name, g.Mae, $"{NumberText.Readable(g.Mae)} over {Count(g.Rows)}"))]));
@@ -113,7 +119,7 @@ public static class GroupFairnessView
             html.Append("<tr data-group=\"").Append(E(g.Name)).Append("\" data-rows=\"").Append(g.Rows).Append("\" data-bias=\"").Append(X(g.Bias.Estimate)).Append("\" data-mae=\"")
                 .Append(X(g.Mae)).Append('"').Append(judged ? "" : " class=\"muted\"").Append("><td>").Append(E(g.Name)).Append(judged ? "" : " (not judged)").Append("</td><td>")
                 .Append(Count(g.Rows)).Append("</td><td>").Append(NumberText.Readable(g.MeanLabel)).Append("</td><td>").Append(NumberText.Readable(g.MeanPredicted))
-                .Append("</td><td>").Append(NumberText.Readable(g.Bias.Estimate)).Append("</td><td>[").Append(NumberText.Readable(g.Bias.Low)).Append(", ")
+                .Append("</td><td>").Append(NumberText.Readable(g.Bias.Estimate)).Append("</td><td style=\"white-space:nowrap\">[").Append(NumberText.Readable(g.Bias.Low)).Append(", ")
                 .Append(NumberText.Readable(g.Bias.High)).Append("]</td><td>").Append(NumberText.Readable(g.Mae)).Append("</td><td>").Append(NumberText.Readable(g.Rmse)).Append("</td></tr>");
         }
         html.Append("</table></div>");

@@ -49,7 +49,7 @@ public static class TableGroups
                 return (keys, [.. keys.GroupBy(k => k, StringComparer.Ordinal).OrderByDescending(g => g.Count()).ThenBy(g => g.Key, StringComparer.Ordinal).Select(g => g.Key)]);
             }
             default:
-                throw new ArgumentException($"--groups cannot group rows by '{column}', a {ColumnKinds.Name(c.Kind)} column: name a categorical, yes/no or numeric column " +
+                throw new ArgumentException($"--groups cannot group rows by '{column}', a column of kind {ColumnKinds.Name(c.Kind)}: name a categorical, yes/no or numeric column " +
                                             "(a number is grouped by its quartiles when it takes more than " + MaxDistinctNumbers + " values).");
         }
     }

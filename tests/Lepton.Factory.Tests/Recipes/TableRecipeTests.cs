@@ -76,9 +76,10 @@ public sealed class TableRecipeTests : IDisposable
         Assert.Equal(("balanced", "precision=0.8"), (rareRecipe.ClassWeight, rareRecipe.Threshold));
         var counts = Parse("name: a\ndata:\n  source: table\n  path: customers.csv\n  label_column: churn\ntraining:\n  loss: poisson\n", dir);
         Assert.Equal("poisson", counts.Training.Table!.ToTabularRecipe("sales@2", counts.Model.Reference, 0).Loss);
-        var credit = Parse("name: a\ndata:\n  source: table\n  path: customers.csv\n  label_column: churn\ntraining:\n  monotone: monthly=increasing\n  additive: true\n", dir);
+        var credit = Parse("name: a\ndata:\n  source: table\n  path: customers.csv\n  label_column: churn\ntraining:\n  monotone: monthly=increasing\n  additive: true\n  exclude: plan,age\n", dir);
         var creditRecipe = credit.Training.Table!.ToTabularRecipe("churn@2", credit.Model.Reference, 0);
         Assert.Equal(("monthly=increasing", true), (creditRecipe.Monotone, creditRecipe.Additive));
+        Assert.Equal(["plan", "age"], creditRecipe.ExcludedColumns);
         // Stratified by default for a classification label, time-ordered when a time column is named.
         Assert.True(t.ToSplitOptions(TableTask.Classification, 0).Stratify);
         Assert.False((t with { TimeColumn = "signup" }).ToSplitOptions(TableTask.Classification, 0).Stratify);
@@ -115,6 +116,7 @@ public sealed class TableRecipeTests : IDisposable
     [InlineData("data:\n  source: table\n  path: customers.csv\n  label_column: churn\ntraining:\n  monotone: monthly\n", "'training.monotone': monotone monthly: give COLUMN=increasing")]
     [InlineData("data:\n  source: table\n  path: customers.csv\n  label_column: churn\nmodel:\n  preset: mlp\ntraining:\n  monotone: monthly=up\n", "'monotone' needs a learner that keeps it")]
     [InlineData("training:\n  monotone: monthly=up\n", "'training.monotone' applies to table recipes")]
+    [InlineData("data:\n  source: table\n  path: customers.csv\n  label_column: churn\ntraining:\n  exclude: plan,,age\n", "'training.exclude': exclude 'plan,,age' has an empty column name")]
     [InlineData("data:\n  source: table\n  path: customers.csv\n  label_column: churn\nmodel:\n  preset: mlp\ntraining:\n  additive: true\n", "'additive' needs trees or a linear learner")]
     [InlineData("data:\n  source: table\n  path: customers.csv\n  label_column: churn\ntraining:\n  additive: yes\n", "'training.additive' is 'yes', which is not allowed")]
     [InlineData("data:\n  source: table\n  path: customers.csv\n  label_column: churn\ntune:\n  space: space.yaml\n", "set data.validation")]

@@ -85,9 +85,9 @@ public sealed class TableClosedLoopTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task TheChallenger_KeepsTheChampionsClassWeightsConstraintsAndThresholdRule_ChosenAgainOnItsOwnFolds()
+    public async Task TheChallenger_KeepsTheChampionsClassWeightsConstraintsExclusionsAndThresholdRule_ChosenAgainOnItsOwnFolds()
     {
-        await TableEndToEndTests.TrainChurnAsync(_registry, _root, r => r with { ClassWeight = "balanced", Threshold = "f1", Monotone = "monthly=increasing", Additive = true });
+        await TableEndToEndTests.TrainChurnAsync(_registry, _root, r => r with { ClassWeight = "balanced", Threshold = "f1", Monotone = "monthly=increasing", Additive = true, Exclude = "plan" });
         var champion = ModelSpec.FromJson(File.ReadAllText(Path.Combine(_root, "model", ModelFile.SpecFileName)));
         Assert.Equal("balanced", champion.Metadata!["class_weight"]!.GetValue<string>());
         Assert.Equal(champion.Task.Threshold, champion.Metadata["decision_threshold"]!["threshold"]!.GetValue<double>(), 12);
@@ -100,9 +100,11 @@ public sealed class TableClosedLoopTests : IAsyncLifetime
         Assert.Equal("balanced", spec.Metadata!["class_weight"]!.GetValue<string>());
         Assert.Equal("monthly=increasing", spec.Metadata["monotone"]!.GetValue<string>());
         Assert.True(spec.Metadata["additive"]!.GetValue<bool>());
+        // The champion was kept from plan, and so is the challenger, though the feedback rows carry it.
+        Assert.Equal(["age", "signup", "monthly"], Data.Tables.Encoding.EncoderSet.Load(Path.Combine(challenger.Folder, "encoders.json")).Columns);
         var modelText = File.ReadAllText(Path.Combine(challenger.Folder, "model.txt"));
         Assert.Contains("[monotone_constraints: ", modelText, StringComparison.Ordinal);
-        Assert.Contains("[interaction_constraints: [0],[1],", modelText, StringComparison.Ordinal);
+        Assert.StartsWith("[interaction_constraints: [0],[1,", System.Text.RegularExpressions.Regex.Match(modelText, "\\[interaction_constraints: [^\\n]*").Value, StringComparison.Ordinal);
         var threshold = spec.Metadata["decision_threshold"]!;
         Assert.Equal("f1", threshold["rule"]!.GetValue<string>());
         // Chosen on the new training rows' folds, not on the feedback the two models are judged on.

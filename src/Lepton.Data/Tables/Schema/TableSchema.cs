@@ -33,11 +33,17 @@ public sealed record TableSchema(
     public TableSchema WithColumnsOf(Table table) => this with { Columns = [.. table.Columns.Select(c => new ColumnSpec(c.Name, c.Kind))] };
 
     /// <summary>
-    /// The columns a model learns from: every column but the label, the group column and identifier columns (an id
-    /// predicts nothing new); free text is learned from through its words (<see cref="Encoding.TextEncoder"/>).
+    /// Columns a training run keeps out of the features though the data has them (<c>lepton train --exclude</c>: a sensitive
+    /// column the model must not read but its groups are compared on); set for one run, not part of the stored schema.
+    /// </summary>
+    public IReadOnlyList<string> Excluded { get; init; } = [];
+
+    /// <summary>
+    /// The columns a model learns from: every column but the label, the group column, identifier columns (an id
+    /// predicts nothing new) and <see cref="Excluded"/> ones; free text is learned from through its words (<see cref="Encoding.TextEncoder"/>).
     /// </summary>
     public IReadOnlyList<string> FeatureColumns() =>
-        [.. Columns.Where(c => c.Name != LabelColumn && c.Name != GroupColumn && c.Kind != ColumnKind.Identifier).Select(c => c.Name)];
+        [.. Columns.Where(c => c.Name != LabelColumn && c.Name != GroupColumn && c.Kind != ColumnKind.Identifier && !Excluded.Contains(c.Name)).Select(c => c.Name)];
 
     public string ToJson(bool indented = true)
     {

@@ -9,12 +9,12 @@ namespace Lepton.Factory.Loop.Tables;
 /// thread so the run repeats), with fresh encoders fitted on the new train split, recorded as a run and registered as a new version.
 /// It keeps the champion's class weights, its threshold rule (a rule is chosen again, on out-of-fold predictions of the new
 /// training rows, so the feedback held out to judge the two stays unseen), a regressor's loss, its monotone columns and whether it
-/// is additive.
+/// is additive; the columns the champion did not learn from (<paramref name="excluded"/> of <see cref="TrainAsync"/>) stay out of it.
 /// </summary>
 public static class TableChallenger
 {
     public static async Task<ChallengerResult> TrainAsync(ModelRegistry registry, LoopPolicy policy, FeedbackDatasetVersion dataset, int feedbackExamples,
-        string actor, CancellationToken ct, System.Text.Json.Nodes.JsonObject? championMetadata = null, string? championLoss = null)
+        string actor, CancellationToken ct, System.Text.Json.Nodes.JsonObject? championMetadata = null, string? championLoss = null, IReadOnlyList<string>? excluded = null)
     {
         var recipe = new TabularRecipe(dataset.DatasetRef, "gbdt", Seed: (int)policy.Seed, Threads: 1,
             ClassWeight: championMetadata?["class_weight"]?.GetValue<string>() is { } weights and not "none" ? weights : null,
@@ -24,6 +24,7 @@ public static class TableChallenger
             Loss = championLoss,
             Monotone = championMetadata?["monotone"]?.GetValue<string>() is { } monotone and not "none" ? monotone : null,
             Additive = championMetadata?["additive"]?.GetValue<bool>() == true,
+            Exclude = excluded is { Count: > 0 } ? string.Join(',', excluded) : null,
         };
         string dir = Path.Combine(Path.GetTempPath(), "lepton-table-challengers", Guid.NewGuid().ToString("N"));
         var clock = Stopwatch.StartNew();

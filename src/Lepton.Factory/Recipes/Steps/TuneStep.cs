@@ -40,6 +40,7 @@ public sealed class TuneStep : IRecipeStep
             Loss = recipe.Training.Table?.Loss,
             Monotone = recipe.Training.Table?.Monotone,
             Additive = recipe.Training.Table?.Additive ?? false,
+            Exclude = recipe.Training.Table?.Exclude,
         };
         var outcome = await TrackedTuning.RunAsync(request, context.Registry, context.Actor, ct: ct);
         if (outcome.Stop == StudyStop.Cancelled)

@@ -23,6 +23,7 @@ public static class TableCrossValidation
         ArgumentNullException.ThrowIfNull(data);
         ArgumentNullException.ThrowIfNull(recipe);
         recipe.Validate();
+        data = recipe.WithExclusions(data);
         var encodings = new TableEncodings(data);
         recipe = recipe.WithColumnGroups(() => encodings[Lepton.Data.Tables.Encoding.EncoderMode.Trees].Encoders);
         var set = encodings[TabularRecipe.EncoderModeOf(recipe.Model)];

@@ -40,6 +40,50 @@ public sealed record TabularRecipe(string Data, string Model = "auto", int Seed 
     /// </summary>
     public bool Additive { get; init; }
 
+    /// <summary>
+    /// Columns the model must not learn from though the data has them, comma-separated (<c>home,age</c>): a protected attribute kept
+    /// for <c>lepton eval --groups</c>, a column that will not be known when the model answers. The served model does not ask for them.
+    /// </summary>
+    public string? Exclude { get; init; }
+
+    /// <summary><see cref="Exclude"/> read (none when not given), each name once.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public IReadOnlyList<string> ExcludedColumns => ParseColumns(Exclude);
+
+    /// <summary>The column names of a comma-separated list (<c>--exclude home,age</c>); an empty name or a repeat is refused.</summary>
+    public static IReadOnlyList<string> ParseColumns(string? list)
+    {
+        if (list is null) return [];
+        var names = list.Split(',', StringSplitOptions.TrimEntries);
+        if (names.Any(n => n.Length == 0)) throw new ArgumentException($"--exclude '{list}' has an empty column name; write --exclude home,age.");
+        if (names.GroupBy(n => n, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1) is { } twice)
+            throw new ArgumentException($"--exclude names '{twice.Key}' twice.");
+        return names;
+    }
+
+    /// <summary>
+    /// <paramref name="data"/> with <see cref="ExcludedColumns"/> kept out of its features (the rows are unchanged); a column the data
+    /// set lacks, the label, or a list that leaves nothing to learn from is refused by name.
+    /// </summary>
+    public Registry.Datasets.Tables.TableDatasetVersion WithExclusions(Registry.Datasets.Tables.TableDatasetVersion data)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        var excluded = ExcludedColumns;
+        if (excluded.Count == 0) return data;
+        string name = $"{data.Version.Name}@{data.Version.Version}";
+        foreach (var column in excluded)
+        {
+            if (!data.Table.HasColumn(column))
+                throw new ArgumentException($"--exclude names '{column}', which {name} does not have; its columns are {string.Join(", ", data.Table.ColumnNames)}.");
+            if (column == data.Schema.LabelColumn)
+                throw new ArgumentException($"--exclude names '{column}', the label of {name}: a model never learns from its label; leave it out.");
+        }
+        var schema = data.Schema with { Excluded = excluded };
+        if (schema.WithColumnsOf(data.Table).FeatureColumns().Count == 0)
+            throw new ArgumentException($"--exclude {Exclude} leaves {name} no column to learn from.");
+        return data with { Schema = schema };
+    }
+
     /// <summary>The tree encoding's features grouped by raw column, which training sets for an <see cref="Additive"/> recipe (not part of what decides the run).</summary>
     [System.Text.Json.Serialization.JsonIgnore]
     public IReadOnlyList<IReadOnlyList<string>>? InteractionGroups { get; init; }
@@ -68,7 +112,7 @@ public sealed record TabularRecipe(string Data, string Model = "auto", int Seed 
             if (schema.KindOf(column) is not { } kind)
                 throw new ArgumentException($"--monotone names '{column}', which {dataName} does not have; its columns are {string.Join(", ", schema.Columns.Select(c => c.Name))}.");
             if (!features.Contains(column))
-                throw new ArgumentException($"--monotone names '{column}', which the model does not learn from in {dataName} (the label, the group column or an identifier); leave it out.");
+                throw new ArgumentException($"--monotone names '{column}', which the model does not learn from in {dataName} (the label, the group column, an identifier or an --exclude column); leave it out.");
             if (kind is not (Lepton.Data.Tables.Columns.ColumnKind.Numeric or Lepton.Data.Tables.Columns.ColumnKind.Boolean))
                 throw new ArgumentException(
                     $"--monotone names '{column}', a {Lepton.Data.Tables.Columns.ColumnKinds.Name(kind)} column of {dataName}: only numeric and yes/no columns have an order a prediction can rise with.");
@@ -178,6 +222,7 @@ public sealed record TabularRecipe(string Data, string Model = "auto", int Seed 
         _ = ClassWeights; // each throws, naming the forms, when the text is none of them
         _ = ThresholdRule;
         _ = RegressionLoss;
+        _ = ExcludedColumns;
         if (Additive && Model == "mlp")
             throw new ArgumentException("--additive: the MLP mixes every column in every unit, so it cannot be a sum of one curve per column; use gbdt, random-forest, a linear learner or auto.");
         if (!MonotoneConstraints.IsNone && Model == "mlp")

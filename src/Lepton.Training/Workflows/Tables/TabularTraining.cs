@@ -52,6 +52,7 @@ public static class TabularTraining
         ArgumentNullException.ThrowIfNull(recipe);
         recipe.Validate();
         var clock = Stopwatch.StartNew();
+        data = recipe.WithExclusions(data);
         var encodings = new TableEncodings(data);
         recipe = recipe.WithColumnGroups(() => encodings[EncoderMode.Trees].Encoders);
         var first = encodings[TabularRecipe.EncoderModeOf(recipe.Model)];

@@ -1,0 +1,151 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+
+namespace Lepton.Cli.Tests;
+
+/// <summary>
+/// <c>lepton eval --groups</c>: a loan model that learned to approve renters less fails the four-fifths rule by home and says so
+/// on the console, in JSON and on the page, and one trained with <c>--exclude home</c> reads no home and passes; a linear price model
+/// that cannot bend shows which size quartile it under-predicts; wrong columns, classes and data are refused by name.
+/// </summary>
+[Collection("cli")]
+public sealed class EvalTableGroupsCommandTests(TrainedModelFixture fx) : IDisposable
+{
+    private readonly string _root = Directory.CreateTempSubdirectory("cli-eval-groups").FullName;
+
+    public void Dispose() => Directory.Delete(_root, recursive: true);
+
+    // 2,000 applicants: approval rises with income and falls for renters, with noise.
+    private string Csv()
+    {
+        var rng = new Random(31);
+        var sb = new StringBuilder("applicant,income,home,age,approved\n");
+        for (int i = 0; i < 2000; i++)
+        {
+            double income = Math.Round(20 + rng.NextDouble() * 80, 1);
+            bool rent = rng.NextDouble() < 0.5;
+            int age = 21 + rng.Next(50);
+            double z = -3 + 0.06 * income - (rent ? 2.5 : 0) + (rng.NextDouble() - 0.5) * 2;
+            bool approved = rng.NextDouble() < 1 / (1 + Math.Exp(-z));
+            sb.Append(CultureInfo.InvariantCulture, $"A{i:D4},{income},{(rent ? "rent" : "own")},{age},{(approved ? "yes" : "no")}\n");
+        }
+        string path = Path.Combine(_root, "loans.csv");
+        File.WriteAllText(path, sb.ToString());
+        return path;
+    }
+
+    [Fact]
+    public async Task EvalGroups_ComparesDecisionsAcrossGroups_AndRefusesWhatItCannotCompare()
+    {
+        _ = fx;
+        var (code, stdout, err) = await CliRun.Invoke("data", "import", Csv(), "--name", "cli-loans", "--label-column", "approved", "--json");
+        Assert.True(code == 0, err);
+        (code, _, err) = await CliRun.Invoke("data", "split", "cli-loans@1", "--test", "0.25", "--stratify", "--seed", "1", "--json");
+        Assert.True(code == 0, err);
+        string model = Path.Combine(_root, "loans");
+        (code, stdout, err) = await CliRun.Invoke("train", "--data", "cli-loans@2", "--model", "logistic", "--out", model, "--json");
+        Assert.True(code == 0, err + stdout);
+
+        string page = Path.Combine(_root, "loans.html");
+        (code, stdout, err) = await CliRun.Invoke("eval", "--model", model, "--data", "cli-loans@2", "--groups", "home,age", "--report", page, "--bootstrap", "50", "--json");
+        Assert.True(code == 0, err + stdout);
+        var groups = JsonDocument.Parse(stdout).RootElement.GetProperty("groups");
+        var home = groups[0];
+        Assert.Equal("home", home.GetProperty("column").GetString());
+        Assert.Equal("yes", home.GetProperty("favorable").GetString()); // the second class by default
+        var byHome = home.GetProperty("groups").EnumerateArray().ToDictionary(g => g.GetProperty("group").GetString()!);
+        Assert.Equal(500, byHome.Values.Sum(g => g.GetProperty("rows").GetInt32())); // the 500 test rows
+        Assert.True(byHome["rent"].GetProperty("selection_rate").GetDouble() < byHome["own"].GetProperty("selection_rate").GetDouble());
+        double awareRatio = home.GetProperty("selection_ratio").GetDouble();
+        Assert.InRange(awareRatio, 0, 0.8);
+        Assert.True(home.GetProperty("fails_four_fifths").GetBoolean());
+        Assert.InRange(home.GetProperty("selection_p_value").GetDouble(), 0, 0.01);
+        var age = groups[1];
+        Assert.Equal(4, age.GetProperty("groups").GetArrayLength()); // quartiles of a number with many values
+        Assert.StartsWith("Q1 (", age.GetProperty("groups")[0].GetProperty("group").GetString(), StringComparison.Ordinal);
+        string html = await File.ReadAllTextAsync(page);
+        Assert.Contains("<a href=\"#groups\">groups</a>", html, StringComparison.Ordinal);
+        Assert.Contains("data-chart=\"selection\" data-column=\"home\"", html, StringComparison.Ordinal);
+        Assert.Matches("<tr data-group=\"rent\" data-rows=\"\\d+\" data-selection=", html);
+        var written = JsonDocument.Parse(await File.ReadAllTextAsync(Path.ChangeExtension(page, ".evaluation.json"))).RootElement;
+        Assert.Equal(2, written.GetProperty("groups").GetArrayLength());
+
+        // The favorable outcome can be the other class: the rates become their complements' view, the verdict is printed.
+        (code, stdout, err) = await CliRun.Invoke("eval", "--model", model, "--data", "cli-loans@2", "--groups", "home", "--favorable", "no");
+        Assert.True(code == 0, err + stdout);
+        string text = Regex.Replace(stdout, "\\s+", " ");
+        Assert.Contains("'home', 'no' given to", text, StringComparison.Ordinal);
+        Assert.Contains("as the favorable outcome", text, StringComparison.Ordinal);
+
+        foreach (var (args, message) in new (string[], string)[]
+                 {
+                     (["--groups", "region"], "--groups names 'region', which the data set does not have"),
+                     (["--groups", "applicant"], "cannot group rows by 'applicant', a column of kind identifier"),
+                     (["--groups", "home", "--favorable", "maybe"], "--favorable names 'maybe', which is not one of the model's classes ('no', 'yes')"),
+                     (["--favorable", "no"], "--favorable says which class the groups are compared on"),
+                     (["--groups", "home,home"], "--groups names 'home' twice"),
+                     (["--groups", "home", "--min-group-rows", "0"], "--min-group-rows must be at least 1"),
+                 })
+        {
+            (code, _, err) = await CliRun.Invoke(["eval", "--model", model, "--data", "cli-loans@2", .. args]);
+            Assert.Equal(2, code);
+            Assert.Contains(message, Regex.Replace(err, "\\s+", " "), StringComparison.Ordinal);
+        }
+        (code, _, err) = await CliRun.Invoke("eval", "--model", model, "--data", "fashion-mnist", "--groups", "home");
+        Assert.Equal(2, code);
+        Assert.Contains("--groups compares groups of a table's rows; fashion-mnist is not a table data set version", Regex.Replace(err, "\\s+", " "), StringComparison.Ordinal);
+
+        // Kept from home, the model does not ask for it, and its approvals differ by home only as the test rows' incomes do.
+        string blind = Path.Combine(_root, "blind");
+        (code, stdout, err) = await CliRun.Invoke("train", "--data", "cli-loans@2", "--model", "logistic", "--exclude", "home", "--out", blind, "--json");
+        Assert.True(code == 0, err + stdout);
+        var columns = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(blind, "encoders.json"))).RootElement.GetProperty("columns")
+            .EnumerateArray().Select(c => c.GetProperty("column").GetString()).ToList();
+        Assert.Equal(["income", "age"], columns);
+        (code, stdout, err) = await CliRun.Invoke("eval", "--model", blind, "--data", "cli-loans@2", "--groups", "home", "--json");
+        Assert.True(code == 0, err + stdout);
+        var fair = JsonDocument.Parse(stdout).RootElement.GetProperty("groups")[0];
+        Assert.True(fair.GetProperty("selection_ratio").GetDouble() > awareRatio + 0.2, stdout);
+        foreach (var (args, message) in new (string[], string)[]
+                 {
+                     (["--exclude", "approved"], "--exclude names 'approved', the label of cli-loans@2"),
+                     (["--exclude", "region"], "--exclude names 'region', which cli-loans@2 does not have"),
+                     (["--exclude", "income,age,home"], "--exclude income,age,home leaves cli-loans@2 no column to learn from"),
+                     (["--exclude", "home", "--monotone", "home=increasing"], "--monotone names 'home', which the model does not learn from"),
+                 })
+        {
+            (code, stdout, err) = await CliRun.Invoke(["train", "--data", "cli-loans@2", "--model", "logistic", "--out", Path.Combine(_root, "refused"), .. args]);
+            Assert.Equal(2, code);
+            Assert.Contains(message, Regex.Replace(err, "\\s+", " "), StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task EvalGroups_ShowWhichGroupARegressorMisses()
+    {
+        _ = fx;
+        // The largest homes cost 80 more than their size says: a straight line under-predicts them and over-predicts the rest.
+        string csv = HousePrices.Csv(_root, 600, seed: 9, (_, size) => size > 130 ? 80 : 0);
+        var (code, stdout, err) = await CliRun.Invoke("data", "import", csv, "--name", "cli-houses-groups", "--label-column", "price", "--json");
+        Assert.True(code == 0, err);
+        string model = Path.Combine(_root, "houses");
+        (code, stdout, err) = await CliRun.Invoke("train", "--data", "cli-houses-groups@1", "--model", "linear", "--out", model, "--json");
+        Assert.True(code == 0, err + stdout);
+        string page = Path.Combine(_root, "houses.html");
+        (code, stdout, err) = await CliRun.Invoke("eval", "--model", model, "--data", "cli-houses-groups@1", "--groups", "size,side", "--report", page, "--bootstrap", "50", "--json");
+        Assert.True(code == 0, err + stdout);
+        var size = JsonDocument.Parse(stdout).RootElement.GetProperty("groups")[0];
+        var quartiles = size.GetProperty("groups").EnumerateArray().ToList();
+        Assert.Equal(4, quartiles.Count);
+        Assert.StartsWith("Q4 (", quartiles[3].GetProperty("group").GetString(), StringComparison.Ordinal);
+        Assert.True(quartiles[3].GetProperty("bias_high").GetDouble() < 0, "the largest homes are under-predicted");
+        Assert.True(quartiles[1].GetProperty("bias_low").GetDouble() > 0, "the middle ones over-predicted");
+        Assert.True(size.GetProperty("bias_gap").GetDouble() > 20);
+        Assert.Contains("data-chart=\"group-mae\" data-column=\"size\"", await File.ReadAllTextAsync(page), StringComparison.Ordinal);
+        (code, _, err) = await CliRun.Invoke("eval", "--model", model, "--data", "cli-houses-groups@1", "--groups", "side", "--favorable", "yes");
+        Assert.Equal(2, code);
+        Assert.Contains("a regressor's groups are compared by their errors", Regex.Replace(err, "\\s+", " "), StringComparison.Ordinal);
+    }
+}

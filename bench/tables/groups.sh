@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# A credit model's decisions across groups (bench/tables/credit.py, 60,000 applicants, every fourth row test): `lepton eval
+# --groups home,age --favorable no` on gbdt trained with and without --exclude home,age; its figures held to the same rates
+# computed in Python (scikit-learn's confusion_matrix, scipy's chi2_contingency) from the model's own scored test rows; XGBoost
+# (hist, 2 threads) trained with and without those columns on the same split for comparison; and what --groups adds to eval's
+# wall time (eval with and without it, alternating).
+# Usage: bench/tables/groups.sh [rounds=3] [rows=60000]   (from the repository root)
+set -euo pipefail
+rounds=${1:-3}
+rows=${2:-60000}
+dir=$(mktemp -d)
+trap 'rm -rf "$dir"' EXIT
+(cd "$dir" && /usr/bin/python3 "$OLDPWD/bench/tables/credit.py" "$rows")
+./lepton --version >/dev/null
+export LEPTON_CLI="${LEPTON_CLI:-dotnet $PWD/.build/cli/lepton.dll}"
+echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
+/usr/bin/python3 bench/tables/groups_bench.py "$dir" "$rounds"
+echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -97,7 +97,7 @@ public static partial class EvalCommand
         string split = data.HeadlineSplit ?? "all rows";
         var headlineRows = rows.Table.Take(data.HeadlineIndices);
         // Checked before the permutation importance, the slow part, so a wrong column or class fails at once.
-        var fairness = TableFairness.Decisions(groups, headlineRows, report.ClassNames, report.Headline.Predicted, report.Headline.Labels, options.Level);
+        var fairness = TableFairness.Decisions(groups, report, data);
         var importance = TableEvaluationReport.Build(resolved.Display, data.Name, split, predictor, encoder, headlineRows, label,
             seed: (int)options.Seed, ct: ct, monotone: TableEvaluationReport.MonotoneOf(resolved.Folder));
         var evaluationJson = report.EvaluationJson();

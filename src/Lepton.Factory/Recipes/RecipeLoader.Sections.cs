@@ -16,7 +16,8 @@ public static partial class RecipeLoader
         ["epochs", "batch_size", "learning_rate", "optimizer", "weight_decay", "momentum", "schedule", "clip_grad_norm", "validation_split", "seed", "augment",
          "label_smoothing", "validation_freq", .. TableTrainingKeys];
 
-    internal static IReadOnlyList<string> GateKeys { get; } = ["min_accuracy", "max_class_recall_drop", "margin", "max_rmse"];
+    internal static IReadOnlyList<string> GateKeys { get; } =
+        ["min_accuracy", "max_class_recall_drop", "margin", "max_rmse", "groups", "favorable", "min_selection_ratio", "max_opportunity_difference"];
 
     private static RecipeData ReadData(YamlSection? s, string baseDirectory)
     {
@@ -114,13 +115,36 @@ public static partial class RecipeLoader
         return null;
     }
 
-    private static RecipeGates ReadGates(YamlSection? s)
+    private static RecipeGates ReadGates(YamlSection? s, bool table)
     {
         var d = new RecipeGates();
         if (s is null) return d;
-        return new RecipeGates(
+        var gates = new RecipeGates(
             MinAccuracy: s.Fraction("min_accuracy"),
             MaxClassRecallDrop: s.Fraction("max_class_recall_drop") ?? d.MaxClassRecallDrop,
-            Margin: s.Fraction("margin") ?? d.Margin) { MaxRmse = s.Double("max_rmse", 0, double.MaxValue, minExclusive: true) };
+            Margin: s.Fraction("margin") ?? d.Margin)
+        {
+            MaxRmse = s.Double("max_rmse", 0, double.MaxValue, minExclusive: true),
+            Groups = s.String("groups"),
+            Favorable = s.String("favorable"),
+            MinSelectionRatio = s.Fraction("min_selection_ratio"),
+            MaxOpportunityDifference = s.Fraction("max_opportunity_difference"),
+        };
+        if (gates.Groups is not null && !table)
+            s.Errors.Add(s.Value("groups")!, "'gates.groups' compares groups of a table's test rows; this recipe's data is not a table (data.source: table).");
+        else if (gates.Groups is null && (gates.MinSelectionRatio is not null || gates.MaxOpportunityDifference is not null || gates.Favorable is not null))
+            s.Errors.Add(s.Node, "'gates.min_selection_ratio', 'max_opportunity_difference' and 'favorable' judge the groups of 'gates.groups'; name the columns there (groups: home,age).");
+        else
+        {
+            try
+            {
+                _ = gates.GroupOptions;
+            }
+            catch (ArgumentException e)
+            {
+                s.Errors.Add(s.Value("groups")!, $"'gates.groups': {e.Message}");
+            }
+        }
+        return gates;
     }
 }

@@ -60,7 +60,7 @@ public static partial class RecipeLoader
             data,
             model,
             data.IsTable ? ReadTableTraining(root.Section("training", TrainingKeys), model.Reference) : ReadTraining(root.Section("training", TrainingKeys)),
-            ReadGates(root.Section("gates", GateKeys)),
+            ReadGates(root.Section("gates", GateKeys), data.IsTable),
             ReadServe(root.Section("serve", ServeKeys), name),
             ReadMonitoring(root.Section("monitoring", MonitoringKeys)),
             ReadLoop(root.Section("loop", LoopKeys)))

@@ -79,6 +79,24 @@ public sealed record RecipeGates(double? MinAccuracy = null, double MaxClassReca
 {
     /// <summary>For regression tables: the largest test RMSE a model may have (null: no ceiling).</summary>
     public double? MaxRmse { get; init; }
+
+    /// <summary>
+    /// For a yes/no table: the columns whose groups the test rows are compared across (<c>home,age</c>, as <c>lepton eval --groups</c>),
+    /// the class the decision grants (<see cref="Favorable"/>; null: the model's second), and the bounds the comparison must keep.
+    /// </summary>
+    public string? Groups { get; init; }
+
+    public string? Favorable { get; init; }
+
+    /// <summary>The lowest group's selection rate over the highest's must reach this (0.8: the four-fifths rule).</summary>
+    public double? MinSelectionRatio { get; init; }
+
+    /// <summary>The true-positive rates of the groups may differ by at most this (equal opportunity).</summary>
+    public double? MaxOpportunityDifference { get; init; }
+
+    /// <summary>The groups' comparison as <c>lepton eval --groups</c> takes it (none when <see cref="Groups"/> is not set).</summary>
+    public Reports.Tables.GroupOptions GroupOptions => Groups is null ? Reports.Tables.GroupOptions.None
+        : Reports.Tables.GroupOptions.Parse([Groups], Favorable, Reports.Statistics.GroupFairness.DefaultMinRows);
 }
 
 /// <summary>

@@ -1,4 +1,8 @@
 using Lepton.Data.Tables;
+using Lepton.Registry.Datasets.Tables;
+using Lepton.Registry.Store;
+using Lepton.Reports.Evaluation;
+using Lepton.Reports.Evaluation.Tables;
 using Lepton.Reports.Statistics;
 
 namespace Lepton.Reports.Tables;
@@ -56,6 +60,32 @@ public static class TableFairness
             result.Add(GroupFairness.Decisions(column, favorable, keys, selected, positive, options.MinRows, level, order));
         }
         return result;
+    }
+
+    /// <summary>
+    /// <paramref name="report"/>'s decisions on its headline rows (the test split) by each group column of <paramref name="data"/>, a
+    /// table version's report data (<see cref="ReportTableData.FromVersion"/>), as <c>lepton eval --groups</c> shows them.
+    /// </summary>
+    public static IReadOnlyList<DecisionFairness> Decisions(GroupOptions options, EvaluationReport report, ReportData data)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        ArgumentNullException.ThrowIfNull(data);
+        var rows = data.Examples as TableExamples ?? throw new ArgumentException($"--groups compares groups of a table's rows; {data.Name} is not a table data set version.");
+        return Decisions(options, rows.Table.Take(data.HeadlineIndices), report.ClassNames, report.Headline.Predicted, report.Headline.Labels, report.Options.Level);
+    }
+
+    /// <summary>
+    /// A yes/no model's decisions on <paramref name="version"/>'s test split (validation, else every row, when it has none), by each
+    /// group column: what a recipe's gate and the loop judge a model by. The evaluation behind it draws no bootstrap.
+    /// </summary>
+    public static async Task<IReadOnlyList<DecisionFairness>> DecisionsAsync(ReportModel model, TableDatasetVersion version, GroupOptions options,
+        IRegistryStore? store, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (options.Columns.Count == 0) return [];
+        var data = ReportTableData.FromVersion(version);
+        var report = await ReportWorkflow.EvaluateAsync(model, data, store, new ReportOptions(BootstrapResamples: 0), ct: ct);
+        return Decisions(options, report, data);
     }
 
     /// <summary>A regressor's errors by each group column, one prediction and label per row of <paramref name="rows"/>.</summary>

@@ -124,6 +124,10 @@ public sealed class TableRecipeTests : IDisposable
     [InlineData("data:\n  source: table\n  path: customers.csv\n  label_column: churn\n  validation: 0.2\nmodel:\n  preset: mlp\ntune:\n  space: space.yaml\n", "searches gbdt's parameters")]
     [InlineData("data:\n  source: table\n  path: customers.csv\n  label_column: churn\n  validation: 0.2\ntune:\n  space: network-space.yaml\n", "'lr' is not a gbdt parameter")]
     [InlineData("data:\n  source: table\n  path: customers.csv\n  label_column: churn\ncompress:\n  method: minmax\n", "a table recipe trains tree, linear or MLP learners")]
+    [InlineData("gates:\n  groups: plan\n", "'gates.groups' compares groups of a table's test rows")]
+    [InlineData("data:\n  source: table\n  path: customers.csv\n  label_column: churn\ngates:\n  min_selection_ratio: 0.8\n", "judge the groups of 'gates.groups'; name the columns there")]
+    [InlineData("data:\n  source: table\n  path: customers.csv\n  label_column: churn\ngates:\n  groups: plan,plan\n", "'gates.groups': --groups names 'plan' twice")]
+    [InlineData("data:\n  source: table\n  path: customers.csv\n  label_column: churn\ngates:\n  groups: plan\n  min_selection_ratio: 4/5\n", "'gates.min_selection_ratio' is '4/5'")]
     public void MisplacedTableKeysAreReportedWithTheirFix(string body, string message)
     {
         var e = Assert.Throws<RecipeException>(() => Parse("name: a\n" + body, Folder()));
@@ -158,6 +162,35 @@ public sealed class TableRecipeTests : IDisposable
         Assert.All(changed.Steps, s => Assert.Equal(StepOutcome.Completed, s.Outcome));
         Assert.Equal("churn@4", changed.Steps[0].Outputs["dataset_ref"]!.GetValue<string>());
         Assert.Equal(2, (await reg.Registry.ResolveAsync("churn@production")).Version!.Version);
+    }
+
+    [Fact]
+    public async Task AGroupsGate_StopsAModelThatSelectsAGroupFarLessOften_AndPassesOneKeptFromTheColumn()
+    {
+        await using var reg = await TempRegistry.CreateAsync();
+        string dir = Folder();
+        // 800 customers, a quarter test: ~67 per plan. Basic customers nearly all churn, so a model reading plan says "yes" to them.
+        File.WriteAllText(Path.Combine(dir, "customers.csv"), ChurnRow.Csv(ChurnRow.Make(800, seed: 5)));
+        string yaml = "name: churn\ndata:\n  source: table\n  path: customers.csv\n  label_column: churn\nmodel:\n  preset: gbdt\n" +
+                      "gates:\n  groups: plan\n  min_selection_ratio: 0.6\n";
+        var recipe = Parse(yaml, dir);
+        var stopped = await new RecipeRunner(RecipeSteps.For(recipe)).RunAsync(reg.Context(recipe));
+        Assert.False(stopped.Succeeded);
+        Assert.Equal("gate", stopped.Stopped!.Step);
+        Assert.Contains("by 'plan' the selection ratio of 'yes' is", stopped.Stopped.Detail, StringComparison.Ordinal);
+        Assert.Contains("below gates.min_selection_ratio 0.6; the model is not registered. Keep the column out of training (training.exclude: plan)", stopped.Stopped.Detail, StringComparison.Ordinal);
+        Assert.Empty(await reg.Registry.Store.ListModelsAsync());
+
+        // Kept from plan, the model churns the plans alike (up to the rows' other columns) and is registered.
+        recipe = Parse(yaml + "training:\n  exclude: plan\n", dir);
+        var passed = await new RecipeRunner(RecipeSteps.For(recipe)).RunAsync(reg.Context(recipe));
+        Assert.True(passed.Succeeded, string.Join("; ", passed.Steps.Select(s => $"{s.Step}: {s.Detail}")));
+        var groups = passed.Steps.Single(s => s.Step == "gate").Outputs["groups"]!.AsArray();
+        var plan = groups.Single()!;
+        Assert.Equal("plan", plan["column"]!.GetValue<string>());
+        Assert.InRange(plan["selection_ratio"]!.GetValue<double>(), 0.6, 1);
+        Assert.Equal(3, plan["groups"]!.AsArray().Count);
+        Assert.Equal(["age", "signup", "monthly"], Lepton.Data.Tables.Encoding.EncoderSet.Load(Path.Combine((await reg.Registry.ResolveAsync("churn@production")).Folder, "encoders.json")).Columns);
     }
 
     [Fact]

@@ -1,12 +1,18 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using Lepton.Factory.Recipes.Running;
+using Lepton.Registry.Datasets.Tables;
+using Lepton.Registry.References;
+using Lepton.Reports;
+using Lepton.Reports.Tables;
 
 namespace Lepton.Factory.Recipes.Steps;
 
 /// <summary>
 /// <c>gate</c>: the trained (or best tuned) model's test accuracy must reach <c>gates.min_accuracy</c> (a regression table's
-/// test RMSE stay within <c>gates.max_rmse</c>), or the run stops before registering it.
+/// test RMSE stay within <c>gates.max_rmse</c>), and a yes/no table model's decisions on the test rows keep
+/// <c>gates.min_selection_ratio</c> and <c>gates.max_opportunity_difference</c> across the groups of <c>gates.groups</c>, or the run
+/// stops before registering it.
 /// </summary>
 public sealed class GateStep : IRecipeStep
 {
@@ -14,9 +20,15 @@ public sealed class GateStep : IRecipeStep
 
     public string InputHash(Recipe recipe) => RecipeHash.Of(recipe, "gates");
 
-    public Task<JsonObject> RunAsync(RecipeContext context, CancellationToken ct)
+    public async Task<JsonObject> RunAsync(RecipeContext context, CancellationToken ct)
     {
-        if (context.Trained()["test_rmse"]?.GetValue<double>() is { } rmse) return Task.FromResult(Regression(context, rmse));
+        if (context.Trained()["test_rmse"]?.GetValue<double>() is { } rmse)
+        {
+            if (context.Recipe.Gates.Groups is not null)
+                throw new RecipeStepFailedException($"gate failed: gates.groups judges a yes/no decision across groups, but this model predicts a number (test RMSE {Num(rmse)}); " +
+                                                    "compare its errors with lepton eval --groups, and remove gates.groups.");
+            return Regression(context, rmse);
+        }
         double accuracy = context.Trained()["test_accuracy"]?.GetValue<double>()
                           ?? throw new InvalidOperationException("The train (or tune) step recorded no test_accuracy; run lepton run --from train.");
         double? floor = context.Recipe.Gates.MinAccuracy;
@@ -27,7 +39,45 @@ public sealed class GateStep : IRecipeStep
         context.Log(floor is { } f
             ? $"test accuracy {Percent(accuracy)} >= min_accuracy {Percent(f)}: passed"
             : $"test accuracy {Percent(accuracy)}; no min_accuracy set: passed");
-        return Task.FromResult(new JsonObject { ["test_accuracy"] = accuracy, ["min_accuracy"] = floor, ["passed"] = true });
+        var outputs = new JsonObject { ["test_accuracy"] = accuracy, ["min_accuracy"] = floor, ["passed"] = true };
+        if (await GroupsAsync(context, ct) is { } groups) outputs["groups"] = groups;
+        return outputs;
+    }
+
+    // The groups of gates.groups on the test rows, as lepton eval --groups compares them; a bound not kept (or a comparison that
+    // cannot be made) stops the run.
+    private static async Task<JsonArray?> GroupsAsync(RecipeContext context, CancellationToken ct)
+    {
+        var gates = context.Recipe.Gates;
+        if (gates.Groups is null) return null;
+        string folder = context.Trained()["model_dir"]!.GetValue<string>();
+        string dataRef = context.Outputs("data")["dataset_ref"]!.GetValue<string>();
+        var version = await TableDatasets.LoadAsync(context.Registry.Store, context.Registry.Artifacts, DatasetReference.Parse(dataRef), ct);
+        IReadOnlyList<Reports.Statistics.DecisionFairness> compared;
+        try
+        {
+            compared = await TableFairness.DecisionsAsync(new ReportModel(context.Recipe.Name, folder), version, gates.GroupOptions, context.Registry.Store, ct);
+        }
+        catch (ArgumentException e)
+        {
+            throw new RecipeStepFailedException($"gate failed: {e.Message.Replace("--groups", "gates.groups").Replace("--favorable", "gates.favorable")}");
+        }
+        foreach (var d in compared)
+        {
+            context.Log(GroupFairnessView.Verdict(d));
+            if ((gates.MinSelectionRatio is not null || gates.MaxOpportunityDifference is not null) && d.Judged.Count < 2)
+                throw new RecipeStepFailedException($"gate failed: fewer than two groups of '{d.Column}' have {d.MinRows} test rows or more, so the gates cannot judge it; " +
+                                                    "use a larger test split or remove the column from gates.groups.");
+            if (gates.MinSelectionRatio is { } min && !(d.SelectionRatio >= min))
+                throw new RecipeStepFailedException(
+                    $"gate failed: by '{d.Column}' the selection ratio of '{d.Favorable}' is {Num(d.SelectionRatio)}, below gates.min_selection_ratio {Num(min)}; the model is not registered. " +
+                    $"Keep the column out of training (training.exclude: {d.Column}), look for columns that stand in for it, or lower the gate, then lepton run again.");
+            if (gates.MaxOpportunityDifference is { } max && !(d.OpportunityDifference <= max))
+                throw new RecipeStepFailedException(
+                    $"gate failed: by '{d.Column}' the true-positive rates differ by {Num(d.OpportunityDifference)}, above gates.max_opportunity_difference {Num(max)}; the model is not registered. " +
+                    "Train differently (training.exclude, class weights, the threshold) or raise the gate, then lepton run again.");
+        }
+        return new JsonArray([.. compared.Select(d => (JsonNode)GroupFairnessView.Json(d))]);
     }
 
     // A regression table: the test RMSE must stay at or below gates.max_rmse; an accuracy floor cannot judge it.

@@ -74,6 +74,12 @@ public sealed class LoopCommandTests(TrainedModelFixture fx)
         (code, _, err) = await CliRun.Invoke("loop", "nosuchmodel", "--canary-window", "0");
         Assert.Equal(1, code);
         Assert.Contains("nosuchmodel", err);
+        (code, _, err) = await CliRun.Invoke("loop", "loopfew", "--min-selection-ratio", "0.8");
+        Assert.Equal(2, code);
+        Assert.Contains("judge groups; name the columns (--groups home,age)", err);
+        (code, _, err) = await CliRun.Invoke("loop", "loopfew", "--data-dir", fx.DataDir, "--canary-window", "0", "--groups", "home", "--min-selection-ratio", "0.8");
+        Assert.Equal(2, code);
+        Assert.Contains("The loop's groups judge a yes/no table decision", err);
     }
 
     [Fact]

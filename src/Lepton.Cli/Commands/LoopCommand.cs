@@ -43,15 +43,19 @@ public static class LoopCommand
         {
             Description = "The data the champion was trained on, mixed with the feedback: fashion-mnist (default) or an image data set (NAME or NAME@V).",
         };
+        var groups = new Option<string?>("--groups") { Description = "A yes/no table model: judge the challenger's decisions on the base test rows across the groups of these columns (home,age), as lepton eval --groups." };
+        var favorable = new Option<string?>("--favorable") { Description = "With --groups: the class the decision grants (default: the model's second)." };
+        var minSelectionRatio = new Option<double?>("--min-selection-ratio") { Description = "With --groups: the challenger's lowest group selection rate over its highest must reach this (0.8: the four-fifths rule)." };
+        var maxOpportunityDifference = new Option<double?>("--max-opportunity-difference") { Description = "With --groups: the challenger's groups' true-positive rates may differ by at most this." };
         var dataDir = CommonOptions.DataDir();
         var store = RegistryOptions.Store();
         var json = CommonOptions.Json();
         var cmd = new Command("loop",
             "Retrain from feedback: record the labelled feedback as a dataset version, train a challenger, compare it with the champion on the base " +
             "test set and held-out feedback, and promote it (through a canary on the staging alias) or keep the champion. Every decision is recorded.\n\n" +
-            "Examples:\n  lepton loop fashion --canary-window 0\n  lepton loop --recipe lepton.yaml --watch\n  lepton loop fashion --mode scratch --epochs 5 --margin 0.02\n  lepton loop fashion --watch --every 1h");
+            "Examples:\n  lepton loop fashion --canary-window 0\n  lepton loop --recipe lepton.yaml --watch\n  lepton loop fashion --mode scratch --epochs 5 --margin 0.02\n  lepton loop fashion --watch --every 1h\n  lepton loop credit --groups home,age --favorable no --min-selection-ratio 0.8");
         cmd.Arguments.Add(model);
-        foreach (var o in new Option[] { recipe, mode, epochs, lr, margin, minAccuracy, maxRecallDrop, recallCheck, canaryWindow, minFeedback, baseSample, watch, every, baseData, dataDir, store, json })
+        foreach (var o in new Option[] { recipe, mode, epochs, lr, margin, minAccuracy, maxRecallDrop, recallCheck, canaryWindow, minFeedback, baseSample, watch, every, baseData, groups, favorable, minSelectionRatio, maxOpportunityDifference, dataDir, store, json })
             cmd.Options.Add(o);
         cmd.SetAction(p => CommandRunner.Run(async ct =>
         {
@@ -83,6 +87,10 @@ public static class LoopCommand
                 BaseSampleSize = Given(baseSample) ? p.GetValue(baseSample) : basis.BaseSampleSize,
                 DataDir = p.GetValue(dataDir) ?? basis.DataDir,
                 BaseData = p.GetValue(baseData) ?? basis.BaseData,
+                Groups = p.GetValue(groups) ?? basis.Groups,
+                Favorable = p.GetValue(favorable) ?? basis.Favorable,
+                MinSelectionRatio = p.GetValue(minSelectionRatio) ?? basis.MinSelectionRatio,
+                MaxOpportunityDifference = p.GetValue(maxOpportunityDifference) ?? basis.MaxOpportunityDifference,
             };
             policy.Validate();
             TimeSpan? schedule = p.GetValue(every) is { } e ? Duration(e, "--every") : fromRecipe?.Schedule();

@@ -53,7 +53,24 @@ public sealed record ClassRecall(string Class, double Recall, int Support);
 /// <paramref name="Report"/> is the HTML comparison report on the holdout, when one was written.
 /// </summary>
 public sealed record EvaluationComparison(int ChampionVersion, int ChallengerVersion, SetScore ChampionBaseTest, SetScore ChallengerBaseTest,
-    SetScore? ChampionHoldout, SetScore? ChallengerHoldout, string? Report = null);
+    SetScore? ChampionHoldout, SetScore? ChallengerHoldout, string? Report = null)
+{
+    /// <summary>A yes/no table model's decisions on the base test rows by each of the policy's group columns (none unless it names groups).</summary>
+    public IReadOnlyList<GroupFigures> ChampionGroups { get; init; } = [];
+
+    public IReadOnlyList<GroupFigures> ChallengerGroups { get; init; } = [];
+}
+
+/// <summary>
+/// One group column's comparison, as the loop's gate reads and its log records it: the selection ratio and the true-positive rate
+/// difference over the judged groups (null when fewer than two groups have enough rows), and how many groups were judged.
+/// </summary>
+public sealed record GroupFigures(string Column, string Favorable, double? SelectionRatio, double? OpportunityDifference, int JudgedGroups)
+{
+    public static GroupFigures Of(Reports.Statistics.DecisionFairness d) => new(d.Column, d.Favorable, Finite(d.SelectionRatio), Finite(d.OpportunityDifference), d.Judged.Count);
+
+    private static double? Finite(double v) => double.IsFinite(v) ? v : null;
+}
 
 /// <summary>
 /// Evaluates champion and challenger on identical data: a seeded subset of the base test split (preprocessed as both were

@@ -38,6 +38,7 @@ public static class PromotionDecision
         if (policy.RecallCheckSets.HasFlag(RecallCheckSets.BaseTest))
             checks.Add(regression ? ErrorRiseCheck(policy, "base test", e.ChampionBaseTest, e.ChallengerBaseTest)
                 : RecallCheck(policy, "base test", e.ChampionBaseTest, e.ChallengerBaseTest));
+        checks.AddRange(GroupChecks(policy, e));
         var failed = checks.Where(c => !c.Passed).ToList();
         string who = $"challenger v{e.ChallengerVersion} vs champion v{e.ChampionVersion}";
         return failed.Count == 0
@@ -86,6 +87,33 @@ public static class PromotionDecision
     private static string N(double v) => Lepton.Data.NumberText.Readable(v);
 
     private static string Pct(double v) => (v >= 0 ? "+" : "") + (v * 100).ToString("0.0", CultureInfo.InvariantCulture) + "%";
+
+    // Each group column of the policy: the challenger's selection ratio and true-positive rate gap on the base test rows, against the
+    // policy's bounds (the champion's figures beside them); a column too thin to judge fails, as the recipe's gate does.
+    private static IEnumerable<GateCheck> GroupChecks(LoopPolicy policy, EvaluationComparison e)
+    {
+        if (policy.MinSelectionRatio is null && policy.MaxOpportunityDifference is null) yield break;
+        foreach (var g in e.ChallengerGroups)
+        {
+            var champion = e.ChampionGroups.FirstOrDefault(c => c.Column == g.Column);
+            if (policy.MinSelectionRatio is { } min)
+            {
+                bool pass = g.SelectionRatio >= min - Tolerance;
+                yield return new GateCheck($"selection_ratio:{g.Column}", pass, g.SelectionRatio is not { } ratio
+                    ? $"by {g.Column}, fewer than two groups have enough base test rows to judge the selection ratio"
+                    : $"by {g.Column}, selection ratio of '{g.Favorable}' {F(ratio)} {(pass ? ">=" : "<")} minimum {F(min)} (champion {Maybe(champion?.SelectionRatio)})");
+            }
+            if (policy.MaxOpportunityDifference is { } max)
+            {
+                bool pass = g.OpportunityDifference <= max + Tolerance;
+                yield return new GateCheck($"opportunity_difference:{g.Column}", pass, g.OpportunityDifference is not { } gap
+                    ? $"by {g.Column}, fewer than two groups have enough base test rows to judge the true-positive rates"
+                    : $"by {g.Column}, true-positive rates differ by {F(gap)} {(pass ? "<=" : ">")} maximum {F(max)} (champion {Maybe(champion?.OpportunityDifference)})");
+            }
+        }
+    }
+
+    private static string Maybe(double? v) => v is { } x ? F(x) : "-";
 
     private static GateCheck MinAccuracyCheck(LoopPolicy policy, EvaluationComparison e)
     {

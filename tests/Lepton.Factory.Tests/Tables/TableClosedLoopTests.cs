@@ -85,6 +85,29 @@ public sealed class TableClosedLoopTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AChallengerThatSelectsAGroupFarLessOften_IsKept_WhenThePolicyNamesTheGroups()
+    {
+        await TableEndToEndTests.TrainChurnAsync(_registry, _root);
+        var classes = ModelSpec.FromJson(File.ReadAllText(Path.Combine(_root, "model", ModelFile.SpecFileName))).ClassNames;
+        await AddFeedbackAsync(200, seed: 8, classes);
+        // The same feedback promotes a challenger (the test above); judged by plan, it says "yes" to basic customers far more often.
+        var policy = Policy() with { Groups = "plan", MinSelectionRatio = 0.6, MaxOpportunityDifference = 0.9 };
+        var outcome = await new ClosedLoop(_registry).RunOnceAsync(policy, "test", null, CancellationToken.None);
+        Assert.True(outcome.Result == LoopResult.Kept, $"{outcome.Result}: {outcome.Reason}");
+        Assert.Contains("by plan, selection ratio of 'yes' ", outcome.Reason, StringComparison.Ordinal);
+        Assert.Contains("< minimum 0.600 (champion ", outcome.Reason, StringComparison.Ordinal);
+        Assert.Contains("by plan, true-positive rates differ by ", outcome.Reason, StringComparison.Ordinal); // passed, listed among the passed checks
+        var figures = outcome.Evaluation!.ChallengerGroups.Single();
+        Assert.Equal(("plan", "yes", 3), (figures.Column, figures.Favorable, figures.JudgedGroups));
+        Assert.InRange(figures.SelectionRatio!.Value, 0, 0.6);
+        Assert.Single(outcome.Evaluation.ChampionGroups);
+        Assert.Equal(1, (await _registry.ResolveAsync("churn@production")).Version!.Version);
+
+        Assert.Throws<ArgumentException>(() => (Policy() with { MinSelectionRatio = 0.8 }).Validate());
+        Assert.Throws<ArgumentException>(() => (Policy() with { Groups = "plan", MinSelectionRatio = 1.5 }).Validate());
+    }
+
+    [Fact]
     public async Task TheChallenger_KeepsTheChampionsClassWeightsConstraintsExclusionsAndThresholdRule_ChosenAgainOnItsOwnFolds()
     {
         await TableEndToEndTests.TrainChurnAsync(_registry, _root, r => r with { ClassWeight = "balanced", Threshold = "f1", Monotone = "monthly=increasing", Additive = true, Exclude = "plan" });

@@ -148,7 +148,7 @@ public static partial class EvalCommand
     }
 
     // A table of each compared column's groups, then its verdict (red when the four-fifths rule fails).
-    private static void WriteGroups(IReadOnlyList<Reports.Statistics.DecisionFairness> compared)
+    private static void WriteGroups(IReadOnlyList<Runtime.Tables.DecisionFairness> compared)
     {
         foreach (var d in compared)
         {
@@ -156,7 +156,7 @@ public static partial class EvalCommand
             foreach (var h in new[] { "rows", "truly", "selected", "interval %", "TPR", "FPR" }) t.AddColumn(new TableColumn(h).RightAligned());
             foreach (var g in d.Groups)
                 t.AddRow(Markup.Escape(g.Name) + (g.Rows >= d.MinRows ? "" : " [grey](not judged)[/]"), g.Rows.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                    GroupFairnessView.Percent(g.BaseRate), GroupFairnessView.Percent(g.SelectionRate), Band(g.Selection), GroupFairnessView.Percent(g.TruePositiveRate),
+                    GroupFairnessView.Percent(g.BaseRate), GroupFairnessView.Percent(g.SelectionRate), Band(g.SelectionLow, g.SelectionHigh), GroupFairnessView.Percent(g.TruePositiveRate),
                     GroupFairnessView.Percent(g.FalsePositiveRate));
             AnsiConsole.Write(t);
             AnsiConsole.MarkupLine((d.FailsFourFifths ? "[red]" : "[green]") + Markup.Escape(GroupFairnessView.Verdict(d)) + "[/]");
@@ -164,10 +164,10 @@ public static partial class EvalCommand
     }
 
     // An interval of rates in percent without the signs, so the table fits 80 columns: "25.0-42.8".
-    private static string Band(Reports.Statistics.Interval i) => double.IsFinite(i.Low)
-        ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{i.Low * 100:0.0}-{i.High * 100:0.0}") : "–";
+    private static string Band(double low, double high) => double.IsFinite(low)
+        ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{low * 100:0.0}-{high * 100:0.0}") : "–";
 
-    private static void WriteGroups(IReadOnlyList<Reports.Statistics.ErrorFairness> compared)
+    private static void WriteGroups(IReadOnlyList<Runtime.Tables.ErrorFairness> compared)
     {
         foreach (var e in compared)
         {
@@ -175,7 +175,7 @@ public static partial class EvalCommand
             foreach (var h in new[] { "rows", "mean true", "mean predicted", "mean error", "MAE" }) t.AddColumn(new TableColumn(h).RightAligned());
             foreach (var g in e.Groups)
                 t.AddRow(Markup.Escape(g.Name) + (g.Rows >= e.MinRows ? "" : " [grey](not judged)[/]"), g.Rows.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                    R(g.MeanLabel), R(g.MeanPredicted), Signed(g.Bias.Estimate), R(g.Mae));
+                    R(g.MeanLabel), R(g.MeanPredicted), Signed(g.Bias), R(g.Mae));
             AnsiConsole.Write(t);
             AnsiConsole.MarkupLine(Markup.Escape(GroupFairnessView.Verdict(e)));
         }

@@ -41,7 +41,7 @@ public static partial class EvalCommand
             AllowMultipleArgumentsPerToken = true,
         };
         var favorable = new Option<string?>("--favorable") { Description = "With --groups: the class a yes/no decision grants (default: the model's second class, the one its threshold gives)." };
-        var minGroupRows = new Option<int>("--min-group-rows") { Description = "With --groups: the fewest rows a group needs to be judged (smaller ones are shown).", DefaultValueFactory = _ => Reports.Statistics.GroupFairness.DefaultMinRows };
+        var minGroupRows = new Option<int>("--min-group-rows") { Description = "With --groups: the fewest rows a group needs to be judged (smaller ones are shown).", DefaultValueFactory = _ => Runtime.Tables.GroupFairness.DefaultMinRows };
         var cmd = new Command("eval", "Evaluate a model on a data set's test split; --report writes an HTML report, --compare tests two models against each other.\n\n" +
                                       "Examples:\n  lepton eval --model .lepton/models/cnn --data fashion-mnist\n" +
                                       "  lepton eval --model shapes@production --data shapes@2 --report report.html\n" +
@@ -59,7 +59,7 @@ public static partial class EvalCommand
             if (pair is not { Length: > 0 } && p.GetValue(model) is null)
                 throw new ArgumentException("Name the model to evaluate with --model MODEL (or two with --compare A B).");
             string dataName = p.GetValue(data)!;
-            var groupOptions = Reports.Tables.GroupOptions.Parse(p.GetValue(groups), p.GetValue(favorable), p.GetValue(minGroupRows));
+            var groupOptions = Runtime.Tables.GroupOptions.Parse(p.GetValue(groups), p.GetValue(favorable), p.GetValue(minGroupRows));
             if (groupOptions.Columns.Count > 0 && (pair is { Length: > 0 } || p.GetValue(folds) is not null))
                 throw new ArgumentException("--groups compares one model's answers across groups on a table data set; it does not combine with --compare or --folds.");
             if (p.GetValue(folds) is { } k)

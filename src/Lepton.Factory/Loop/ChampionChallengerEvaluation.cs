@@ -67,7 +67,7 @@ public sealed record EvaluationComparison(int ChampionVersion, int ChallengerVer
 /// </summary>
 public sealed record GroupFigures(string Column, string Favorable, double? SelectionRatio, double? OpportunityDifference, int JudgedGroups)
 {
-    public static GroupFigures Of(Reports.Statistics.DecisionFairness d) => new(d.Column, d.Favorable, Finite(d.SelectionRatio), Finite(d.OpportunityDifference), d.Judged.Count);
+    public static GroupFigures Of(Runtime.Tables.DecisionFairness d) => new(d.Column, d.Favorable, Finite(d.SelectionRatio), Finite(d.OpportunityDifference), d.Judged.Count);
 
     private static double? Finite(double v) => double.IsFinite(v) ? v : null;
 }

@@ -95,8 +95,8 @@ public sealed record LoopPolicy
     public double? MaxOpportunityDifference { get; init; }
 
     /// <summary>The groups as <c>lepton eval --groups</c> takes them (none when <see cref="Groups"/> is not set).</summary>
-    public Reports.Tables.GroupOptions GroupOptions => Groups is null ? Reports.Tables.GroupOptions.None
-        : Reports.Tables.GroupOptions.Parse([Groups], Favorable, Reports.Statistics.GroupFairness.DefaultMinRows);
+    public Runtime.Tables.GroupOptions GroupOptions => Groups is null ? Runtime.Tables.GroupOptions.None
+        : Runtime.Tables.GroupOptions.Parse([Groups], Favorable, Runtime.Tables.GroupFairness.DefaultMinRows);
 
     /// <summary>Throws <see cref="ArgumentException"/> naming the first invalid knob and its allowed values.</summary>
     public LoopPolicy Validate()

@@ -95,8 +95,8 @@ public sealed record RecipeGates(double? MinAccuracy = null, double MaxClassReca
     public double? MaxOpportunityDifference { get; init; }
 
     /// <summary>The groups' comparison as <c>lepton eval --groups</c> takes it (none when <see cref="Groups"/> is not set).</summary>
-    public Reports.Tables.GroupOptions GroupOptions => Groups is null ? Reports.Tables.GroupOptions.None
-        : Reports.Tables.GroupOptions.Parse([Groups], Favorable, Reports.Statistics.GroupFairness.DefaultMinRows);
+    public Runtime.Tables.GroupOptions GroupOptions => Groups is null ? Runtime.Tables.GroupOptions.None
+        : Runtime.Tables.GroupOptions.Parse([Groups], Favorable, Runtime.Tables.GroupFairness.DefaultMinRows);
 }
 
 /// <summary>

@@ -30,18 +30,8 @@ public static class Slices
         return result;
     }
 
-    /// <summary>
-    /// <paramref name="keys"/> with all but the <paramref name="max"/> − 1 most frequent keys replaced by "(other)", so a column of
-    /// many groups gives a readable table; unchanged when it has at most <paramref name="max"/> keys.
-    /// </summary>
-    public static IReadOnlyList<string> Bounded(IReadOnlyList<string> keys, int max)
-    {
-        ArgumentOutOfRangeException.ThrowIfLessThan(max, 2);
-        var counts = keys.GroupBy(k => k, StringComparer.Ordinal).Select(g => (g.Key, Count: g.Count())).ToList();
-        if (counts.Count <= max) return keys;
-        var kept = counts.OrderByDescending(c => c.Count).ThenBy(c => c.Key, StringComparer.Ordinal).Take(max - 1).Select(c => c.Key).ToHashSet(StringComparer.Ordinal);
-        return [.. keys.Select(k => kept.Contains(k) ? k : "(other)")];
-    }
+    /// <summary><see cref="Runtime.Tables.GroupKeys.Bounded"/>: a column of many groups as a readable table.</summary>
+    public static IReadOnlyList<string> Bounded(IReadOnlyList<string> keys, int max) => Runtime.Tables.GroupKeys.Bounded(keys, max);
 
     /// <summary>
     /// Four slices by the quartiles of <paramref name="values"/> (e.g. mean pixel value), named with their ranges; examples
@@ -52,46 +42,9 @@ public static class Slices
     {
         if (values.Length != actual.Length) throw new ArgumentException($"Slices: {values.Length} values for {actual.Length} labels.");
         if (values.Length == 0) return [];
-        var keys = QuartileKeys(values, format);
+        var keys = Runtime.Tables.GroupKeys.Quartiles(values, format);
         return [.. By(group, keys, predicted, actual, classes).OrderBy(s => s.Name, StringComparer.Ordinal)];
     }
-
-    /// <summary>
-    /// Each value's quartile of <paramref name="values"/>, named with its range ("Q2 (31–45)"); a value equal to a boundary goes to the
-    /// lower quartile, a NaN to "(missing)". The quartiles are those of the values that are not NaN.
-    /// </summary>
-    public static string[] QuartileKeys(ReadOnlySpan<double> values, string format = "0.#")
-    {
-        var present = new List<double>(values.Length);
-        foreach (double v in values) if (!double.IsNaN(v)) present.Add(v);
-        var keys = new string[values.Length];
-        if (present.Count == 0)
-        {
-            Array.Fill(keys, Missing);
-            return keys;
-        }
-        var sorted = present.ToArray();
-        Array.Sort(sorted);
-        double[] edges = [sorted[0], Interval.Quantile(sorted, 0.25), Interval.Quantile(sorted, 0.5), Interval.Quantile(sorted, 0.75), sorted[^1]];
-        var names = new string[4];
-        for (int q = 0; q < 4; q++)
-            names[q] = string.Create(CultureInfo.InvariantCulture, $"Q{q + 1} ({edges[q].ToString(format, CultureInfo.InvariantCulture)}–{edges[q + 1].ToString(format, CultureInfo.InvariantCulture)})");
-        for (int i = 0; i < values.Length; i++)
-        {
-            if (double.IsNaN(values[i]))
-            {
-                keys[i] = Missing;
-                continue;
-            }
-            int q = 0;
-            while (q < 3 && values[i] > edges[q + 1]) q++;
-            keys[i] = names[q];
-        }
-        return keys;
-    }
-
-    /// <summary>The key of an example whose value is missing.</summary>
-    public const string Missing = "(missing)";
 
     private static SliceMetrics Score(string group, string name, List<int> indices, ReadOnlySpan<int> predicted, ReadOnlySpan<int> actual, int classes)
     {

@@ -3,7 +3,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using Lepton.Data;
 using Lepton.Data.Charts;
-using Lepton.Reports.Statistics;
+using Lepton.Runtime.Tables;
 using static Lepton.Reports.Html.HtmlParts;
 
 namespace Lepton.Reports.Tables;
@@ -46,7 +46,7 @@ public static class GroupFairnessView
     /// <summary>What a regressor's gaps say, in one line: the bias gap and the MAE ratio between groups.</summary>
     public static string Verdict(ErrorFairness e) => e.Judged.Count < 2
         ? $"'{e.Column}': fewer than two groups have {e.MinRows} rows or more; too few to compare."
-        : $"'{e.Column}': mean error (predicted − true) from {NumberText.Readable(e.Judged.Min(g => g.Bias.Estimate))} to {NumberText.Readable(e.Judged.Max(g => g.Bias.Estimate))} " +
+        : $"'{e.Column}': mean error (predicted − true) from {NumberText.Readable(e.Judged.Min(g => g.Bias))} to {NumberText.Readable(e.Judged.Max(g => g.Bias))} " +
           $"(gap {NumberText.Readable(e.BiasGap)}); MAE ratio {F(e.MaeRatio, 3)}.";
 
     public static JsonObject Json(DecisionFairness d) => new()
@@ -64,7 +64,7 @@ public static class GroupFairnessView
         {
             ["group"] = g.Name, ["rows"] = g.Rows, ["judged"] = g.Rows >= d.MinRows, ["positives"] = g.Positives, ["selected"] = g.Selected,
             ["true_positives"] = g.TruePositives, ["base_rate"] = N(g.BaseRate), ["selection_rate"] = N(g.SelectionRate),
-            ["selection_low"] = N(g.Selection.Low), ["selection_high"] = N(g.Selection.High), ["true_positive_rate"] = N(g.TruePositiveRate),
+            ["selection_low"] = N(g.SelectionLow), ["selection_high"] = N(g.SelectionHigh), ["true_positive_rate"] = N(g.TruePositiveRate),
             ["false_positive_rate"] = N(g.FalsePositiveRate), ["precision"] = N(g.Precision), ["accuracy"] = N(g.Accuracy),
         })]),
     };
@@ -78,7 +78,7 @@ public static class GroupFairnessView
         ["groups"] = new JsonArray([.. e.Groups.Select(g => (JsonNode)new JsonObject
         {
             ["group"] = g.Name, ["rows"] = g.Rows, ["judged"] = g.Rows >= e.MinRows, ["mean_label"] = N(g.MeanLabel), ["mean_predicted"] = N(g.MeanPredicted),
-            ["bias"] = N(g.Bias.Estimate), ["bias_low"] = N(g.Bias.Low), ["bias_high"] = N(g.Bias.High), ["mae"] = N(g.Mae), ["rmse"] = N(g.Rmse),
+            ["bias"] = N(g.Bias), ["bias_low"] = N(g.BiasLow), ["bias_high"] = N(g.BiasHigh), ["mae"] = N(g.Mae), ["rmse"] = N(g.Rmse),
         })]),
     };
 
@@ -98,7 +98,7 @@ public static class GroupFairnessView
             html.Append("<tr data-group=\"").Append(E(g.Name)).Append("\" data-rows=\"").Append(g.Rows).Append("\" data-selection=\"").Append(X(g.SelectionRate))
                 .Append("\" data-tpr=\"").Append(X(g.TruePositiveRate)).Append("\" data-fpr=\"").Append(X(g.FalsePositiveRate)).Append('"').Append(judged ? "" : " class=\"muted\"")
                 .Append("><td>").Append(E(g.Name)).Append(judged ? "" : " (not judged)").Append("</td><td>").Append(Count(g.Rows)).Append("</td><td>").Append(Percent(g.BaseRate))
-                .Append("</td><td>").Append(Percent(g.SelectionRate)).Append("</td><td style=\"white-space:nowrap\">[").Append(Percent(g.Selection.Low)).Append(", ").Append(Percent(g.Selection.High)).Append("]</td><td>")
+                .Append("</td><td>").Append(Percent(g.SelectionRate)).Append("</td><td style=\"white-space:nowrap\">[").Append(Percent(g.SelectionLow)).Append(", ").Append(Percent(g.SelectionHigh)).Append("]</td><td>")
                 .Append(Percent(g.TruePositiveRate)).Append("</td><td>").Append(Percent(g.FalsePositiveRate)).Append("</td><td>").Append(Percent(g.Precision)).Append("</td><td>")
                 .Append(Percent(g.Accuracy)).Append("</td></tr>");
         }
@@ -116,11 +116,11 @@ public static class GroupFairnessView
         foreach (var g in e.Groups)
         {
             bool judged = g.Rows >= e.MinRows;
-            html.Append("<tr data-group=\"").Append(E(g.Name)).Append("\" data-rows=\"").Append(g.Rows).Append("\" data-bias=\"").Append(X(g.Bias.Estimate)).Append("\" data-mae=\"")
+            html.Append("<tr data-group=\"").Append(E(g.Name)).Append("\" data-rows=\"").Append(g.Rows).Append("\" data-bias=\"").Append(X(g.Bias)).Append("\" data-mae=\"")
                 .Append(X(g.Mae)).Append('"').Append(judged ? "" : " class=\"muted\"").Append("><td>").Append(E(g.Name)).Append(judged ? "" : " (not judged)").Append("</td><td>")
                 .Append(Count(g.Rows)).Append("</td><td>").Append(NumberText.Readable(g.MeanLabel)).Append("</td><td>").Append(NumberText.Readable(g.MeanPredicted))
-                .Append("</td><td>").Append(NumberText.Readable(g.Bias.Estimate)).Append("</td><td style=\"white-space:nowrap\">[").Append(NumberText.Readable(g.Bias.Low)).Append(", ")
-                .Append(NumberText.Readable(g.Bias.High)).Append("]</td><td>").Append(NumberText.Readable(g.Mae)).Append("</td><td>").Append(NumberText.Readable(g.Rmse)).Append("</td></tr>");
+                .Append("</td><td>").Append(NumberText.Readable(g.Bias)).Append("</td><td style=\"white-space:nowrap\">[").Append(NumberText.Readable(g.BiasLow)).Append(", ")
+                .Append(NumberText.Readable(g.BiasHigh)).Append("]</td><td>").Append(NumberText.Readable(g.Mae)).Append("</td><td>").Append(NumberText.Readable(g.Rmse)).Append("</td></tr>");
         }
         html.Append("</table></div>");
     }

@@ -53,7 +53,7 @@ public sealed class GateStep : IRecipeStep
         string folder = context.Trained()["model_dir"]!.GetValue<string>();
         string dataRef = context.Outputs("data")["dataset_ref"]!.GetValue<string>();
         var version = await TableDatasets.LoadAsync(context.Registry.Store, context.Registry.Artifacts, DatasetReference.Parse(dataRef), ct);
-        IReadOnlyList<Reports.Statistics.DecisionFairness> compared;
+        IReadOnlyList<Runtime.Tables.DecisionFairness> compared;
         try
         {
             compared = await TableFairness.DecisionsAsync(new ReportModel(context.Recipe.Name, folder), version, gates.GroupOptions, context.Registry.Store, ct);

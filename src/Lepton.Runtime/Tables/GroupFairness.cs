@@ -1,12 +1,12 @@
 using Lepton.Data.Tables.Inspection;
 
-namespace Lepton.Reports.Statistics;
+namespace Lepton.Runtime.Tables;
 
 /// <summary>
 /// How one group's rows fared under a yes/no decision, counted against the favorable outcome (the class the decision grants:
 /// a loan approved, a claim paid): how many rows, how many truly had it, how many were given it, and how many of those rightly.
 /// </summary>
-public sealed record DecisionGroup(string Name, int Rows, int Positives, int Selected, int TruePositives, Interval Selection)
+public sealed record DecisionGroup(string Name, int Rows, int Positives, int Selected, int TruePositives, double SelectionLow, double SelectionHigh)
 {
     /// <summary>The share of the group that truly had the favorable outcome.</summary>
     public double BaseRate => (double)Positives / Rows;
@@ -95,7 +95,7 @@ public sealed record DecisionFairness(string Column, string Favorable, IReadOnly
 }
 
 /// <summary>A regressor's errors on one group's rows: the mean answer against the mean truth, the bias (mean of predicted − true) with its interval, MAE and RMSE.</summary>
-public sealed record ErrorGroup(string Name, int Rows, double MeanLabel, double MeanPredicted, Interval Bias, double Mae, double Rmse);
+public sealed record ErrorGroup(string Name, int Rows, double MeanLabel, double MeanPredicted, double Bias, double BiasLow, double BiasHigh, double Mae, double Rmse);
 
 /// <summary>A regressor's errors compared across the groups of one column; gaps over the groups with at least <see cref="MinRows"/> rows.</summary>
 public sealed record ErrorFairness(string Column, IReadOnlyList<ErrorGroup> Groups, int MinRows)
@@ -107,7 +107,7 @@ public sealed record ErrorFairness(string Column, IReadOnlyList<ErrorGroup> Grou
     public IReadOnlyList<ErrorGroup> Judged => [.. Groups.Where(g => g.Rows >= MinRows)];
 
     /// <summary>The most over-predicted group's bias minus the most under-predicted one's (0: every group missed alike on average).</summary>
-    public double BiasGap => Judged is { Count: >= 2 } j ? j.Max(g => g.Bias.Estimate) - j.Min(g => g.Bias.Estimate) : double.NaN;
+    public double BiasGap => Judged is { Count: >= 2 } j ? j.Max(g => g.Bias) - j.Min(g => g.Bias) : double.NaN;
 
     /// <summary>The largest MAE of a group over the smallest (1: every group's answers are as close).</summary>
     public double MaeRatio => Judged is { Count: >= 2 } j && j.Min(g => g.Mae) > 0 ? j.Max(g => g.Mae) / j.Min(g => g.Mae) : double.NaN;
@@ -137,7 +137,11 @@ public static class GroupFairness
             if (selected[i]) c[2]++;
             if (positive[i] && selected[i]) c[3]++;
         }
-        var groups = counts.Select(p => new DecisionGroup(p.Key, p.Value[0], p.Value[1], p.Value[2], p.Value[3], Interval.Wilson(p.Value[2], p.Value[0], level)));
+        var groups = counts.Select(p =>
+        {
+            var (low, high) = Wilson(p.Value[2], p.Value[0], level);
+            return new DecisionGroup(p.Key, p.Value[0], p.Value[1], p.Value[2], p.Value[3], low, high);
+        });
         return new DecisionFairness(column, favorable, Ordered(groups, g => g.Name, g => g.Rows, order), minRows) { Level = level };
     }
 
@@ -152,7 +156,7 @@ public static class GroupFairness
             if (!members.TryGetValue(keys[i], out var list)) members[keys[i]] = list = [];
             list.Add(i);
         }
-        double z = Interval.NormalQuantile(1 - (1 - level) / 2);
+        double z = NormalQuantile(1 - (1 - level) / 2);
         var groups = new List<ErrorGroup>(members.Count);
         foreach (var (name, rows) in members)
         {
@@ -170,7 +174,7 @@ public static class GroupFairness
             double bias = sumResidual / n;
             // The bias's normal interval from the residuals' sample deviation (none for one row).
             double spread = n < 2 ? double.NaN : Math.Sqrt(Math.Max(0, (sumSquare - n * bias * bias) / (n - 1)) / n) * z;
-            groups.Add(new ErrorGroup(name, n, sumLabel / n, sumPredicted / n, new Interval(bias, bias - spread, bias + spread), sumAbs / n, Math.Sqrt(sumSquare / n)));
+            groups.Add(new ErrorGroup(name, n, sumLabel / n, sumPredicted / n, bias, bias - spread, bias + spread, sumAbs / n, Math.Sqrt(sumSquare / n)));
         }
         return new ErrorFairness(column, Ordered(groups, g => g.Name, g => g.Rows, order), minRows) { Level = level };
     }
@@ -180,6 +184,42 @@ public static class GroupFairness
         var position = new Dictionary<string, int>(StringComparer.Ordinal);
         for (int i = 0; i < (order?.Count ?? 0); i++) position.TryAdd(order![i], i);
         return [.. groups.OrderBy(g => position.GetValueOrDefault(name(g), int.MaxValue)).ThenByDescending(rows).ThenBy(name, StringComparer.Ordinal)];
+    }
+
+    /// <summary>
+    /// The Wilson score interval of a proportion, <paramref name="successes"/> of <paramref name="trials"/>, at <paramref name="level"/>:
+    /// unlike the bootstrap it stays inside (0, 1) and is not degenerate at 0 or n successes, which small groups often show; NaN without trials.
+    /// </summary>
+    public static (double Low, double High) Wilson(int successes, int trials, double level)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(successes);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(successes, trials);
+        if (trials == 0) return (double.NaN, double.NaN);
+        double z = NormalQuantile(1 - (1 - level) / 2), p = (double)successes / trials, z2n = z * z / trials;
+        double centre = (p + z2n / 2) / (1 + z2n);
+        double half = z * Math.Sqrt(p * (1 - p) / trials + z2n / (4.0 * trials)) / (1 + z2n);
+        return (Math.Max(0, centre - half), Math.Min(1, centre + half));
+    }
+
+    /// <summary>The standard normal distribution's quantile at <paramref name="p"/> in (0, 1), by bisection on its tail (to 1e-12).</summary>
+    public static double NormalQuantile(double p)
+    {
+        if (p is <= 0 or >= 1) throw new ArgumentOutOfRangeException(nameof(p), p, "a normal quantile needs a probability in (0, 1).");
+        double low = -40, high = 40;
+        while (high - low > 1e-12)
+        {
+            double mid = (low + high) / 2;
+            if (NormalCdf(mid) < p) low = mid;
+            else high = mid;
+        }
+        return (low + high) / 2;
+    }
+
+    // P(Z <= z) = erfc(-z/√2)/2, and erfc(x) = Q(1/2, x²) for x >= 0.
+    private static double NormalCdf(double z)
+    {
+        double tail = TableStatistics.UpperGammaRegularized(0.5, z * z / 2) / 2;
+        return z >= 0 ? 1 - tail : tail;
     }
 
     private static void Check(int keys, int a, int b, int minRows)

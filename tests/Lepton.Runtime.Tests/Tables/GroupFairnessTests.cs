@@ -1,11 +1,11 @@
 using System.Text.Json.Nodes;
-using Lepton.Reports.Statistics;
+using Lepton.Runtime.Tables;
 
-namespace Lepton.Reports.Tests.Statistics;
+namespace Lepton.Runtime.Tests.Tables;
 
 /// <summary>
 /// Group comparisons against scipy, scikit-learn and fairlearn's definitions (Fixtures/fairness.json, from
-/// tools/fixtures/reports_fairness.py), and the rules the fixture does not reach: small groups are shown but not judged, gaps need two groups.
+/// tools/fixtures/runtime_fairness.py), and the rules the fixture does not reach: small groups are shown but not judged, gaps need two groups.
 /// </summary>
 public sealed class GroupFairnessTests
 {
@@ -18,14 +18,14 @@ public sealed class GroupFairnessTests
     {
         foreach (var row in Fixture["wilson"]!.AsArray())
         {
-            var i = Interval.Wilson(row!["k"]!.GetValue<int>(), row["n"]!.GetValue<int>(), row["level"]!.GetValue<double>());
-            Assert.Equal(row["low"]!.GetValue<double>(), i.Low, 10);
-            Assert.Equal(row["high"]!.GetValue<double>(), i.High, 10);
+            var (low, high) = GroupFairness.Wilson(row!["k"]!.GetValue<int>(), row["n"]!.GetValue<int>(), row["level"]!.GetValue<double>());
+            Assert.Equal(row["low"]!.GetValue<double>(), low, 10);
+            Assert.Equal(row["high"]!.GetValue<double>(), high, 10);
         }
         foreach (var row in Fixture["normal_quantiles"]!.AsArray())
-            Assert.Equal(row!["z"]!.GetValue<double>(), Interval.NormalQuantile(row["p"]!.GetValue<double>()), 10);
-        Assert.Throws<ArgumentOutOfRangeException>(() => Interval.NormalQuantile(1));
-        Assert.True(double.IsNaN(Interval.Wilson(0, 0, 0.95).Low));
+            Assert.Equal(row!["z"]!.GetValue<double>(), GroupFairness.NormalQuantile(row["p"]!.GetValue<double>()), 10);
+        Assert.Throws<ArgumentOutOfRangeException>(() => GroupFairness.NormalQuantile(1));
+        Assert.True(double.IsNaN(GroupFairness.Wilson(0, 0, 0.95).Low));
     }
 
     [Fact]
@@ -46,7 +46,7 @@ public sealed class GroupFairnessTests
             Assert.Equal(e["true_positive_rate"]!.GetValue<double>(), g.TruePositiveRate, 12);
             Assert.Equal(e["false_positive_rate"]!.GetValue<double>(), g.FalsePositiveRate, 12);
             Assert.Equal(e["accuracy"]!.GetValue<double>(), g.Accuracy, 12);
-            Assert.InRange(g.SelectionRate, g.Selection.Low, g.Selection.High);
+            Assert.InRange(g.SelectionRate, g.SelectionLow, g.SelectionHigh);
         }
         // "tiny" (17 rows) is shown but left out of every gap, as the fixture leaves it out.
         Assert.Equal(3, result.Judged.Count);
@@ -70,9 +70,9 @@ public sealed class GroupFairnessTests
             Assert.Equal(e!["rows"]!.GetValue<int>(), g.Rows);
             Assert.Equal(e["mean_label"]!.GetValue<double>(), g.MeanLabel, 10);
             Assert.Equal(e["mean_predicted"]!.GetValue<double>(), g.MeanPredicted, 10);
-            Assert.Equal(e["bias"]!.GetValue<double>(), g.Bias.Estimate, 10);
-            Assert.Equal(e["bias_low"]!.GetValue<double>(), g.Bias.Low, 9);
-            Assert.Equal(e["bias_high"]!.GetValue<double>(), g.Bias.High, 9);
+            Assert.Equal(e["bias"]!.GetValue<double>(), g.Bias, 10);
+            Assert.Equal(e["bias_low"]!.GetValue<double>(), g.BiasLow, 9);
+            Assert.Equal(e["bias_high"]!.GetValue<double>(), g.BiasHigh, 9);
             Assert.Equal(e["mae"]!.GetValue<double>(), g.Mae, 10);
             Assert.Equal(e["rmse"]!.GetValue<double>(), g.Rmse, 10);
         }
@@ -80,8 +80,9 @@ public sealed class GroupFairnessTests
         Assert.Equal(d["mae_ratio"]!.GetValue<double>(), result.MaeRatio, 10);
         // The east is over-predicted by ~3: its interval excludes 0, the north's does not.
         var east = result.Groups.Single(g => g.Name == "east");
-        Assert.True(east.Bias.Low > 0);
-        Assert.InRange(0, result.Groups.Single(g => g.Name == "north").Bias.Low, result.Groups.Single(g => g.Name == "north").Bias.High);
+        Assert.True(east.BiasLow > 0);
+        var north = result.Groups.Single(g => g.Name == "north");
+        Assert.InRange(0, north.BiasLow, north.BiasHigh);
     }
 
     [Fact]
@@ -106,10 +107,10 @@ public sealed class GroupFairnessTests
     }
 
     [Fact]
-    public void QuartileKeys_NameRangesAndKeepMissingApart()
+    public void Quartiles_NameRangesAndKeepMissingApart()
     {
         double[] values = [1, 2, 3, 4, 5, 6, 7, 8, double.NaN];
-        var keys = Slices.QuartileKeys(values);
+        var keys = GroupKeys.Quartiles(values);
         Assert.Equal("(missing)", keys[^1]);
         Assert.Equal(4, keys.Take(8).Distinct().Count());
         Assert.Equal(keys[0], keys[1]); // 1 and 2 lie in the first quartile [1, 2.75]

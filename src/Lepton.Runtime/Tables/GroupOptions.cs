@@ -1,0 +1,22 @@
+namespace Lepton.Runtime.Tables;
+
+/// <summary>
+/// Which columns' groups to compare a table model across (<c>lepton eval --groups</c>), which class of a yes/no model is the
+/// favorable outcome (null: the second, the one its decision threshold grants), and the fewest rows a group needs to be judged.
+/// </summary>
+public sealed record GroupOptions(IReadOnlyList<string> Columns, string? Favorable = null, int MinRows = GroupFairness.DefaultMinRows)
+{
+    public static GroupOptions None { get; } = new([]);
+
+    /// <summary>Columns from <c>--groups a,b</c> (commas or separate words), checked for blanks and repeats.</summary>
+    public static GroupOptions Parse(IEnumerable<string>? groups, string? favorable, int minRows)
+    {
+        var columns = (groups ?? []).SelectMany(g => g.Split(',', StringSplitOptions.TrimEntries)).ToList();
+        if (columns.Any(c => c.Length == 0)) throw new ArgumentException("--groups has an empty column name; write --groups home,age.");
+        if (columns.GroupBy(c => c, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1) is { } twice)
+            throw new ArgumentException($"--groups names '{twice.Key}' twice.");
+        if (minRows < 1) throw new ArgumentException($"--min-group-rows must be at least 1, got {minRows}.");
+        if (columns.Count == 0 && favorable is not null) throw new ArgumentException("--favorable says which class the groups are compared on; name the groups with --groups COLUMN.");
+        return new GroupOptions(columns, favorable, minRows);
+    }
+}

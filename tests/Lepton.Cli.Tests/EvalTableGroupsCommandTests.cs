@@ -77,7 +77,7 @@ public sealed class EvalTableGroupsCommandTests(TrainedModelFixture fx) : IDispo
         Assert.True(code == 0, err + stdout);
         string text = Regex.Replace(stdout, "\\s+", " ");
         Assert.Contains("'home', 'no' given to", text, StringComparison.Ordinal);
-        Assert.Contains("as the favorable outcome", text, StringComparison.Ordinal);
+        Assert.Contains("(the favorable outcome)", text, StringComparison.Ordinal);
 
         foreach (var (args, message) in new (string[], string)[]
                  {

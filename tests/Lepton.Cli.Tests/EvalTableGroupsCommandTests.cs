@@ -108,6 +108,16 @@ public sealed class EvalTableGroupsCommandTests(TrainedModelFixture fx) : IDispo
         Assert.True(code == 0, err + stdout);
         var fair = JsonDocument.Parse(stdout).RootElement.GetProperty("groups")[0];
         Assert.True(fair.GetProperty("selection_ratio").GetDouble() > awareRatio + 0.2, stdout);
+        // Side by side: --compare A B --groups shows both models' decisions by the same groups.
+        string both = Path.Combine(_root, "both.html");
+        (code, stdout, err) = await CliRun.Invoke("eval", "--compare", model, blind, "--data", "cli-loans@2", "--groups", "home", "--report", both, "--bootstrap", "50", "--json");
+        Assert.True(code == 0, err + stdout);
+        var sides = JsonDocument.Parse(stdout).RootElement.GetProperty("groups");
+        Assert.Equal(awareRatio, sides.GetProperty("a")[0].GetProperty("selection_ratio").GetDouble(), 12);
+        Assert.Equal(fair.GetProperty("selection_ratio").GetDouble(), sides.GetProperty("b")[0].GetProperty("selection_ratio").GetDouble(), 12);
+        string compared = await File.ReadAllTextAsync(both);
+        Assert.Contains("<a href=\"#groups\">groups</a>", compared, StringComparison.Ordinal);
+        Assert.Equal(2, Regex.Matches(compared, "data-chart=\"selection\" data-column=\"home\"").Count);
         foreach (var (args, message) in new (string[], string)[]
                  {
                      (["--exclude", "approved"], "--exclude names 'approved', the label of cli-loans@2"),
@@ -147,5 +157,8 @@ public sealed class EvalTableGroupsCommandTests(TrainedModelFixture fx) : IDispo
         (code, _, err) = await CliRun.Invoke("eval", "--model", model, "--data", "cli-houses-groups@1", "--groups", "side", "--favorable", "yes");
         Assert.Equal(2, code);
         Assert.Contains("a regressor's groups are compared by their errors", Regex.Replace(err, "\\s+", " "), StringComparison.Ordinal);
+        (code, _, err) = await CliRun.Invoke("eval", "--compare", model, model, "--data", "cli-houses-groups@1", "--groups", "side");
+        Assert.Equal(2, code);
+        Assert.Contains("for two regressors run lepton eval --model M --groups on each", Regex.Replace(err, "\\s+", " "), StringComparison.Ordinal);
     }
 }

@@ -11,7 +11,7 @@ namespace Lepton.Cli.Commands;
 public static partial class EvalCommand
 {
     internal static async Task<int> ReportAsync(IReadOnlyList<string> models, string data, string? dataDir, string? reportPath, string? store,
-        int batchSize, ReportOptions options, bool json, CancellationToken ct)
+        int batchSize, ReportOptions options, bool json, CancellationToken ct, Runtime.Tables.GroupOptions? groups = null)
     {
         var resolved = new List<ResolvedModel>();
         foreach (var name in models) resolved.Add(await ModelResolution.ResolveAsync(name, store, ct));
@@ -42,10 +42,16 @@ public static partial class EvalCommand
         }
 
         var comparison = await ReportWorkflow.CompareAsync(reportModels[0], reportModels[1], source.Data, registry?.Store, options, batchSize, ct: ct);
+        // Both models' decisions across the asked groups (a table version's yes/no models), side by side.
+        var compared = groups is { Columns.Count: > 0 }
+            ? (A: Reports.Tables.TableFairness.Decisions(groups, comparison.First, source.Data), B: Reports.Tables.TableFairness.Decisions(groups, comparison.Second, source.Data))
+            : (A: [], B: []);
         string? page = null;
         if (reportPath is not null)
         {
-            await ReportWorkflow.WriteAsync(reportPath, ComparisonReportHtml.Render(comparison), null, ct);
+            var section = Reports.Tables.GroupFairnessView.ComparisonSection(compared.A, compared.B, "A: " + comparison.First.Model, "B: " + comparison.Second.Model,
+                source.Data.HeadlineSplit ?? "all rows");
+            await ReportWorkflow.WriteAsync(reportPath, ComparisonReportHtml.Render(comparison, section is null ? [] : [section]), null, ct);
             page = Path.GetFullPath(reportPath);
         }
         var m = comparison.McNemar;
@@ -57,6 +63,11 @@ public static partial class EvalCommand
                 mcnemar = new { only_a_correct = m.OnlyFirstCorrect, only_b_correct = m.OnlySecondCorrect, statistic = m.Statistic, p = m.PValue, exact = m.Exact, significant = m.IsSignificant() },
                 differences = comparison.Differences.Select(d => new { metric = d.Metric, a = d.First, b = d.Second, difference = d.Difference, low = d.Low, high = d.High,
                     p = d.Metric == "accuracy" ? m.PValue : d.PValue, significant = d.Metric == "accuracy" ? m.IsSignificant() : d.IsSignificant() }),
+                groups = compared.A.Count == 0 ? null : new
+                {
+                    a = new System.Text.Json.Nodes.JsonArray([.. compared.A.Select(d => (System.Text.Json.Nodes.JsonNode)Reports.Tables.GroupFairnessView.Json(d))]),
+                    b = new System.Text.Json.Nodes.JsonArray([.. compared.B.Select(d => (System.Text.Json.Nodes.JsonNode)Reports.Tables.GroupFairnessView.Json(d))]),
+                },
             });
             return 0;
         }
@@ -71,6 +82,9 @@ public static partial class EvalCommand
         }
         AnsiConsole.Write(table);
         AnsiConsole.MarkupLine($"A right and B wrong on {m.OnlyFirstCorrect} examples, B right and A wrong on {m.OnlySecondCorrect}.");
+        foreach (var (side, decisions) in new[] { ("A", compared.A), ("B", compared.B) })
+            foreach (var d in decisions)
+                AnsiConsole.MarkupLine((d.FailsFourFifths ? "[red]" : "[green]") + Markup.Escape($"{side}: {Reports.Tables.GroupFairnessView.Verdict(d)}") + "[/]");
         if (page is not null) AnsiConsole.MarkupLine($"Report: [bold]{Markup.Escape(page)}[/]");
         return 0;
     }

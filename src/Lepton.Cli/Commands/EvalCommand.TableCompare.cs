@@ -18,7 +18,7 @@ public static partial class EvalCommand
     // B − A, the row-by-row sign test, predictions against the truth, the rows they disagree on most). Null for classifiers, which
     // the shared comparison report covers.
     private static async Task<int?> TableRegressionCompareAsync(IReadOnlyList<string> models, string data, string? reportPath, string? store, ReportOptions options,
-        bool json, CancellationToken ct)
+        bool json, CancellationToken ct, GroupOptions groups)
     {
         await using var registry = await ModelRegistry.OpenAsync(store, ct);
         var version = await TableDatasets.LoadAsync(registry.Store, registry.Artifacts, DatasetReference.Parse(data), ct);
@@ -43,6 +43,8 @@ public static partial class EvalCommand
                     throw new ArgumentException($"--compare needs two classifiers or two regressors; {string.Join(" and ", sides.Select(x => $"{x.Model.Display} is a {(Regressor(x.Predictor) ? "regressor" : "classifier")}"))}.");
                 return null;
             }
+            if (groups.Columns.Count > 0)
+                throw new ArgumentException("--groups with --compare sets two yes/no models' decisions side by side; for two regressors run lepton eval --model M --groups on each.");
             var label = version.Schema.LabelColumn ?? throw new ArgumentException($"{data} has no label column; import it with --label-column.");
             var (rows, split) = HeadlineRows(version);
             var comparison = TableRegressionComparison.Build(sides[0].Model.Display, sides[0].Predictor, sides[0].Encoder, sides[1].Model.Display, sides[1].Predictor,

@@ -60,8 +60,8 @@ public static partial class EvalCommand
                 throw new ArgumentException("Name the model to evaluate with --model MODEL (or two with --compare A B).");
             string dataName = p.GetValue(data)!;
             var groupOptions = Runtime.Tables.GroupOptions.Parse(p.GetValue(groups), p.GetValue(favorable), p.GetValue(minGroupRows));
-            if (groupOptions.Columns.Count > 0 && (pair is { Length: > 0 } || p.GetValue(folds) is not null))
-                throw new ArgumentException("--groups compares one model's answers across groups on a table data set; it does not combine with --compare or --folds.");
+            if (groupOptions.Columns.Count > 0 && p.GetValue(folds) is not null)
+                throw new ArgumentException("--groups compares a model's answers across groups on a table data set; it does not combine with --folds.");
             if (p.GetValue(folds) is { } k)
             {
                 if (pair is { Length: > 0 }) throw new ArgumentException("--folds cross-validates one model's recipe; it does not combine with --compare.");
@@ -75,8 +75,9 @@ public static partial class EvalCommand
             {
                 if (pair is not { Length: > 0 })
                     return await TableReportAsync(p.GetValue(model)!, dataName, p.GetValue(reportPath), p.GetValue(store), options, groupOptions, p.GetValue(batch), p.GetValue(json), ct);
-                if (await TableRegressionCompareAsync(pair, dataName, p.GetValue(reportPath), p.GetValue(store), options, p.GetValue(json), ct) is { } compared)
+                if (await TableRegressionCompareAsync(pair, dataName, p.GetValue(reportPath), p.GetValue(store), options, p.GetValue(json), ct, groupOptions) is { } compared)
                     return compared;
+                return await ReportAsync(pair, dataName, p.GetValue(dataDir), p.GetValue(reportPath), p.GetValue(store), p.GetValue(batch), options, p.GetValue(json), ct, groupOptions);
             }
             if (groupOptions.Columns.Count > 0)
                 throw new ArgumentException($"--groups compares groups of a table's rows; {dataName} is not a table data set version (import a CSV or Parquet file with lepton data import).");

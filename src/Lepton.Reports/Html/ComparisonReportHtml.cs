@@ -14,16 +14,22 @@ public static class ComparisonReportHtml
 {
     public const double Alpha = 0.05;
 
-    public static string Render(ComparisonReport comparison)
+    public static string Render(ComparisonReport comparison) => Render(comparison, []);
+
+    /// <param name="extra">Sections placed after the slices (a table's groups), each linked from the navigation.</param>
+    public static string Render(ComparisonReport comparison, IReadOnlyList<ReportSection> extra)
     {
         ArgumentNullException.ThrowIfNull(comparison);
+        ArgumentNullException.ThrowIfNull(extra);
         var a = comparison.First;
         var b = comparison.Second;
         string an = "A: " + a.Model, bn = "B: " + b.Model;
         var html = Begin($"{a.Model} vs {b.Model} on {a.Data.Name}");
         EvaluationReportHtml.Summary(html, a);
         html.Append("<nav><a href=\"#significance\">significance</a><a href=\"#classes\">classes</a><a href=\"#confusion\">confusion</a><a href=\"#curves\">curves</a>")
-            .Append("<a href=\"#calibration\">calibration</a><a href=\"#slices\">slices</a><a href=\"#training\">training</a><a href=\"#lineage\">lineage</a><a href=\"#disagreements\">disagreements</a></nav>");
+            .Append("<a href=\"#calibration\">calibration</a><a href=\"#slices\">slices</a>");
+        foreach (var section in extra) html.Append("<a href=\"#").Append(E(section.Id)).Append("\">").Append(E(section.Link)).Append("</a>");
+        html.Append("<a href=\"#training\">training</a><a href=\"#lineage\">lineage</a><a href=\"#disagreements\">disagreements</a></nav>");
 
         html.Append("<section id=\"significance\"><h2>Is the difference real?</h2>");
         Significance(html, comparison, an, bn);
@@ -54,6 +60,8 @@ public static class ComparisonReportHtml
         html.Append("<section id=\"slices\"><h2>Slices</h2>");
         SliceTable(html, [("A", a.Slices), ("B", b.Slices)]);
         html.Append("</section>");
+        foreach (var section in extra)
+            html.Append("<section id=\"").Append(E(section.Id)).Append("\"><h2>").Append(E(section.Title)).Append("</h2>").Append(section.Html).Append("</section>");
 
         html.Append("<section id=\"training\"><h2>Training curves</h2><div class=\"side\">");
         foreach (var (r, name) in new[] { (a, an), (b, bn) })

@@ -16,19 +16,34 @@ public static class GroupFairnessView
     {
         if (decisions.Count == 0 && errors.Count == 0) return null;
         var html = new StringBuilder();
-        if (decisions.Count > 0)
-        {
-            var d = decisions[0];
-            html.Append("<p>How often each group of the ").Append(E(split)).Append(" rows is given '<b>").Append(E(d.Favorable))
-                .Append("</b>' (its selection rate, with a ").Append(Level(d.Level)).Append(" Wilson interval) and how often rightly: the true-positive rate is the share of the rows that truly are '")
-                .Append(E(d.Favorable)).Append("' given it, the false-positive rate the share of the others given it. The selection ratio is the lowest group's selection rate over the highest's; ")
-                .Append("under 0.8 it fails the four-fifths rule. Groups under ").Append(d.MinRows).Append(" rows are shown but not judged.</p>");
-        }
+        if (decisions.Count > 0) html.Append(Intro(decisions[0], split));
         if (errors.Count > 0)
             html.Append("<p>Each group of the ").Append(E(split)).Append(" rows: its mean error (predicted − true; above 0 the model over-predicts the group) with a ")
                 .Append(Level(errors[0].Level)).Append(" interval, and how far off its answers are. Groups under ").Append(errors[0].MinRows).Append(" rows are shown but not judged.</p>");
         foreach (var d in decisions) Decisions(html, d);
         foreach (var e in errors) Errors(html, e);
+        return new Html.ReportSection("groups", "groups", "Groups", html.ToString());
+    }
+
+    /// <summary>Two models' decisions by the same columns, side by side (A left, B right), for the comparison page; null when none was asked for.</summary>
+    public static Html.ReportSection? ComparisonSection(IReadOnlyList<DecisionFairness> a, IReadOnlyList<DecisionFairness> b, string nameA, string nameB, string split)
+    {
+        ArgumentNullException.ThrowIfNull(a);
+        ArgumentNullException.ThrowIfNull(b);
+        if (a.Count == 0) return null;
+        var html = new StringBuilder();
+        html.Append(Intro(a[0], split));
+        for (int i = 0; i < a.Count; i++)
+        {
+            html.Append("<div class=\"side\">");
+            foreach (var (d, name) in new[] { (a[i], nameA), (b[i], nameB) })
+            {
+                html.Append("<div data-model=\"").Append(E(name)).Append("\"><h3>").Append(E(name)).Append("</h3>");
+                Decisions(html, d);
+                html.Append("</div>");
+            }
+            html.Append("</div>");
+        }
         return new Html.ReportSection("groups", "groups", "Groups", html.ToString());
     }
 
@@ -81,6 +96,11 @@ public static class GroupFairnessView
             ["bias"] = N(g.Bias), ["bias_low"] = N(g.BiasLow), ["bias_high"] = N(g.BiasHigh), ["mae"] = N(g.Mae), ["rmse"] = N(g.Rmse),
         })]),
     };
+
+    private static string Intro(DecisionFairness d, string split) =>
+        $"<p>How often each group of the {E(split)} rows is given '<b>{E(d.Favorable)}</b>' (its selection rate, with a {Level(d.Level)} Wilson interval) and how often " +
+        $"rightly: the true-positive rate is the share of the rows that truly are '{E(d.Favorable)}' given it, the false-positive rate the share of the others given it. " +
+        $"The selection ratio is the lowest group's selection rate over the highest's; under 0.8 it fails the four-fifths rule. Groups under {d.MinRows} rows are shown but not judged.</p>";
 
     private static void Decisions(StringBuilder html, DecisionFairness d)
     {

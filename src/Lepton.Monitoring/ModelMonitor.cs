@@ -15,21 +15,30 @@ public sealed class ModelMonitor(ModelRegistry registry)
     private readonly ConcurrentDictionary<(string Model, int Version), Lazy<Task<VersionContext>>> _contexts = new();
 
     /// <summary>The report for <paramref name="model"/> over <paramref name="window"/>, with the <paramref name="rules"/> that fire.</summary>
-    public async Task<MonitorReport> ReportAsync(string model, MonitorWindow window, IReadOnlyList<AlertRule>? rules = null, CancellationToken ct = default)
+    public Task<MonitorReport> ReportAsync(string model, MonitorWindow window, IReadOnlyList<AlertRule>? rules = null, CancellationToken ct = default) =>
+        ReportAsync(model, window, rules, Runtime.Tables.GroupOptions.None, ct);
+
+    /// <summary>
+    /// The report with <paramref name="groups"/>: each version's (and all versions') answers across the groups of those logged
+    /// columns, which the <c>selection_ratio</c> rule reads; a model that is not a yes/no model is refused when groups are named.
+    /// </summary>
+    public async Task<MonitorReport> ReportAsync(string model, MonitorWindow window, IReadOnlyList<AlertRule>? rules, Runtime.Tables.GroupOptions groups,
+        CancellationToken ct = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(model);
         ArgumentNullException.ThrowIfNull(window);
         var requests = await PredictionLogReader.RequestsAsync(registry.Store, model, window, ct);
         var labels = await PredictionLogReader.LabelsAsync(registry.Store, model, window, ct);
+        var newest = await NewestContextAsync(model, requests, labels, ct);
+        if (groups.Columns.Count > 0) _ = LiveGroupsCalculator.Favorable(groups, newest.Task); // a wrong class or model is refused before any work
         var versions = new List<VersionReport>();
         foreach (int? version in requests.Select(r => r.Version).Concat(labels.Select(l => l.Version)).Distinct().Order())
         {
             var context = await ContextAsync(model, version, ct);
             versions.Add(VersionReportBuilder.Build(model, version, window,
-                requests.Where(r => r.Version == version).ToArray(), labels.Where(l => l.Version == version).ToArray(), context.Reference, context.Task));
+                requests.Where(r => r.Version == version).ToArray(), labels.Where(l => l.Version == version).ToArray(), context.Reference, context.Task, groups));
         }
-        var newest = await NewestContextAsync(model, requests, labels, ct);
-        var overall = VersionReportBuilder.Build(model, null, window, requests, labels, newest.Reference, newest.Task);
+        var overall = VersionReportBuilder.Build(model, null, window, requests, labels, newest.Reference, newest.Task, groups);
         var report = new MonitorReport(model, window, overall, versions, []);
         return rules is { Count: > 0 } ? report with { Alerts = AlertEvaluator.Evaluate(report, rules) } : report;
     }

@@ -25,26 +25,37 @@ public static class MonitorCommand
                 + "'error_rate > 5%', 'p99 > 50ms'.",
             AllowMultipleArgumentsPerToken = false,
         };
+        var groups = new Option<string[]>("--groups")
+        {
+            Description = "A yes/no table model: compare its served answers across the groups of these logged columns (home,age): each group's selection rate, their ratio (the selection_ratio rule reads it).",
+            AllowMultipleArgumentsPerToken = true,
+        };
+        var favorable = new Option<string?>("--favorable") { Description = "With --groups: the class the decision grants (default: the model's second)." };
+        var minGroupRows = new Option<int>("--min-group-rows") { Description = "With --groups: the fewest requests a group needs to be judged.", DefaultValueFactory = _ => Runtime.Tables.GroupFairness.DefaultMinRows };
         var store = RegistryOptions.Store();
         var json = CommonOptions.Json();
         var cmd = new Command("monitor",
             "Drift, the live metric from feedback (accuracy; F1 for binary and multi-label; MAE/RMSE for regression), errors and latency\n"
             + "per model version over a recent window of the prediction log.\n"
             + "--json prints the report (an array of reports unless exactly one model is named).\n\n"
-            + "Example:\n  lepton monitor fashion --window 1h --rule \"drift.psi > 0.2\" --rule \"accuracy < 0.85 over 200 labels\"");
+            + "Examples:\n  lepton monitor fashion --window 1h --rule \"drift.psi > 0.2\" --rule \"accuracy < 0.85 over 200 labels\"\n"
+            + "  lepton monitor credit --window 1d --groups home,age --favorable no --rule \"selection_ratio < 0.8\"");
         cmd.Arguments.Add(models);
-        foreach (var o in new Option[] { window, rules, store, json }) cmd.Options.Add(o);
+        foreach (var o in new Option[] { window, rules, groups, favorable, minGroupRows, store, json }) cmd.Options.Add(o);
         cmd.SetAction(p => CommandRunner.Run(async ct =>
         {
             var span = Usage(() => MonitorWindow.ParseDuration(p.GetValue(window)!));
             var parsedRules = (p.GetValue(rules) ?? []).Select(r => Usage(() => AlertRule.Parse(r))).ToArray();
+            var groupOptions = Runtime.Tables.GroupOptions.Parse(p.GetValue(groups), p.GetValue(favorable), p.GetValue(minGroupRows));
+            if (parsedRules.Any(r => r.Metric == "selection_ratio") && groupOptions.Columns.Count == 0)
+                throw new ArgumentException("The selection_ratio rule reads the groups of --groups; name the columns (--groups home,age).");
             await using var registry = await ModelRegistry.OpenAsync(p.GetValue(store), ct);
             var range = MonitorWindow.Last(span);
             string[] named = p.GetValue(models) ?? [];
             var names = named.Length > 0 ? named : await ModelsWithTrafficAsync(registry, range, ct);
             var monitor = new ModelMonitor(registry);
             var reports = new List<MonitorReport>();
-            foreach (string name in names) reports.Add(await monitor.ReportAsync(name, range, parsedRules, ct));
+            foreach (string name in names) reports.Add(await monitor.ReportAsync(name, range, parsedRules, groupOptions, ct));
             if (p.GetValue(json))
             {
                 JsonOut.Write(named.Length == 1 ? reports[0] : reports);
@@ -102,9 +113,34 @@ internal static class MonitorView
         if (MonitorLiveView.Table(report) is { } live) c.Write(live);
         if (report.Overall.LiveError is { Targets.Count: > 1 } error) c.Write(MonitorLiveView.Targets(error));
         else if (report.Overall.Task != "regression") c.Write(Classes(report.Overall));
+        foreach (var g in report.Overall.Groups) WriteGroups(report, g);
         foreach (var alert in report.Alerts) c.MarkupLine($"[red]ALERT[/] [red]{Markup.Escape(alert.Message)}[/]");
         if (report.Alerts.Count == 0 && report.Overall.Requests > 0) c.MarkupLine("[green]no alerts[/]");
         c.WriteLine();
+    }
+
+    // One logged column's groups over all versions, then each version's selection ratio (a canary's own figure).
+    private static void WriteGroups(MonitorReport report, LiveGroups live)
+    {
+        var c = AnsiConsole.Console;
+        if (live.Groups.Count == 0)
+        {
+            c.MarkupLine($"[dim]No answered request in the window carried '{Markup.Escape(live.Column)}'.[/]");
+            return;
+        }
+        var t = new Table().Border(TableBorder.Rounded).Title($"'{Markup.Escape(live.Favorable)}' by {Markup.Escape(live.Column)}").AddColumn(Markup.Escape(live.Column));
+        foreach (string h in new[] { "requests", "selected", "interval %" }) t.AddColumn(new TableColumn(h).RightAligned());
+        foreach (var g in live.Groups)
+            t.AddRow(Markup.Escape(g.Group) + (g.Judged ? "" : " [grey](not judged)[/]"), g.Requests.ToString(CultureInfo.InvariantCulture),
+                $"{Number(g.SelectionRate * 100, "0.0")}%", $"{Number(g.SelectionLow * 100, "0.0")}-{Number(g.SelectionHigh * 100, "0.0")}");
+        c.Write(t);
+        string Ratio(LiveGroups g) => g.SelectionRatio is { } r ? Number(r, "0.###") : "-";
+        var perVersion = report.Versions.Where(v => v.Version is not null)
+            .Select(v => (v.Version, Live: v.Groups.FirstOrDefault(x => x.Column == live.Column))).Where(x => x.Live is not null).ToList();
+        string versions = perVersion.Count > 1 ? "; by version: " + string.Join(", ", perVersion.Select(x => $"v{x.Version} {Ratio(x.Live!)}")) : "";
+        string p = live.SelectionPValue is { } pv ? $", chi-square p {Number(pv, "0.####")}" : "";
+        c.MarkupLine((live.FailsFourFifths ? "[red]" : "") + Markup.Escape($"selection ratio {Ratio(live)}{(live.FailsFourFifths ? " (under 0.8: fails the four-fifths rule)" : "")}{p}{versions}")
+                     + (live.FailsFourFifths ? "[/]" : ""));
     }
 
     private static Table Traffic(MonitorReport report)

@@ -65,6 +65,8 @@ public static class AlertEvaluator
             "p95" => traffic ? report.LatencyP95Ms : null,
             "p99" => traffic ? report.LatencyP99Ms : null,
             "requests" => report.Requests,
+            // The lowest over the group columns monitored (lepton monitor --groups); none without two judged groups.
+            "selection_ratio" => report.Groups.Where(g => g.SelectionRatio is not null).Select(g => g.SelectionRatio).Min(),
             _ => throw new ArgumentException($"Alert rule '{rule.Text}' names an unknown metric '{rule.Metric}'; known: {string.Join(", ", AlertRule.Metrics)}."),
         };
     }

@@ -18,6 +18,7 @@ public sealed partial record AlertRule(string Text, string Metric, string Compar
         "drift.psi.chars", "drift.psi.tokens", "drift.psi.unknown_rate", "drift.psi.rare_token_rate", "drift.psi.token_frequency", "drift.psi.script_mix",
         "drift.psi.feature.max", "drift.ks.feature.max", "drift.missing.feature.max",
         "prediction.psi", "prediction.chi2_p", "accuracy", "live.f1", "live.mae", "live.rmse", "error_rate", "p50", "p95", "p99", "requests",
+        "selection_ratio",
     ];
 
     /// <summary>

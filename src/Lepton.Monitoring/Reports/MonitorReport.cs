@@ -50,6 +50,9 @@ public sealed record VersionReport(
     /// <summary>A table model's per-column drift (empty for other models).</summary>
     [System.Text.Json.Serialization.JsonIgnore]
     public IReadOnlyList<FeatureDrift> Features => FeatureDrift ?? [];
+
+    /// <summary>A yes/no table model's answers across the groups of the columns <c>lepton monitor --groups</c> named (empty unless asked).</summary>
+    public IReadOnlyList<LiveGroups> Groups { get; init; } = [];
 }
 
 /// <summary>

@@ -8,6 +8,13 @@ internal static class VersionReportBuilder
 {
     /// <summary>The report of <paramref name="requests"/> and <paramref name="labels"/>, with the live metric <paramref name="task"/> calls for.</summary>
     public static VersionReport Build(string model, int? version, MonitorWindow window, IReadOnlyList<LoggedRequest> requests,
+        IReadOnlyList<LoggedLabel> labels, ReferenceProfile? reference, MonitoredTask task, Runtime.Tables.GroupOptions? groups = null) =>
+        Summarize(model, version, window, requests, labels, reference, task) with
+        {
+            Groups = groups is { Columns.Count: > 0 } ? LiveGroupsCalculator.Compute(requests, groups, task) : [],
+        };
+
+    private static VersionReport Summarize(string model, int? version, MonitorWindow window, IReadOnlyList<LoggedRequest> requests,
         IReadOnlyList<LoggedLabel> labels, ReferenceProfile? reference, MonitoredTask task)
     {
         var live = LiveMetrics.Compute(labels, task, reference?.ClassNames);

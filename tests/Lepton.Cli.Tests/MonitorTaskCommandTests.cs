@@ -31,6 +31,46 @@ public sealed class MonitorTaskCommandTests(TrainedModelFixture fx)
             await store.RecordFeedbackAsync(new FeedbackRecord($"{model}-{i}", model, rows[i].Truth, DateTimeOffset.UtcNow.AddSeconds(-10), "test"));
     }
 
+    /// <summary>A yes/no table model's 200 answers a minute ago: renters get "yes" 1 time in 5, owners 3 times in 5.</summary>
+    private async Task ApprovalsAsync()
+    {
+        await using var store = await RegistryStoreFactory.OpenAsync(null);
+        if (await store.GetModelAsync("approvals") is not null) return;
+        string dir = Path.Combine(fx.Root, "approvals");
+        ModelFile.Save(dir, new Sequential(new Flatten(), new Linear(4, 1, rng: new Generator(5))),
+            new ModelSpec { Input = new InputSpec("image", [-1, 1, 2, 2]), Task = new TaskSpec(TaskKind.Binary), ClassNames = ["no", "yes"] });
+        var (code, _, err) = await CliRun.Invoke("models", "register", "approvals", "--from", dir);
+        Assert.True(code == 0, err);
+        var at = DateTimeOffset.UtcNow.AddSeconds(-60);
+        await store.AppendPredictionsAsync([.. Enumerable.Range(0, 200).Select(i =>
+        {
+            bool rent = i % 2 == 0;
+            string label = (rent ? i % 10 == 0 : i % 10 is 1 or 3 or 5) ? "yes" : "no";
+            return new PredictionRecord($"approvals-{i}", "approvals", 1, at.AddMilliseconds(i), 3, label, "{\"table_row\":true}",
+                JsonSerializer.Serialize(new { label, version = "1" }), $$"""{"home":"{{(rent ? "rent" : "own")}}"}""");
+        })]);
+    }
+
+    [Fact]
+    public async Task Monitor_groups_show_each_groups_selection_rate_and_the_selection_ratio_rule_fires()
+    {
+        await ApprovalsAsync();
+        var (code, stdout, err) = await CliRun.Invoke("monitor", "approvals", "--window", "10m", "--groups", "home", "--rule", "selection_ratio < 0.8");
+        Assert.True(code == 0, err);
+        string text = System.Text.RegularExpressions.Regex.Replace(stdout, "\\s+", " ");
+        Assert.Contains("'yes' by home", text);
+        Assert.Contains("selection ratio 0.333 (under 0.8: fails the four-fifths rule)", text);
+        Assert.Contains("ALERT", text);
+        (code, stdout, err) = await CliRun.Invoke("monitor", "approvals", "--window", "10m", "--groups", "home", "--favorable", "no", "--json");
+        Assert.True(code == 0, err);
+        var groups = JsonDocument.Parse(stdout).RootElement.GetProperty("overall").GetProperty("groups")[0];
+        Assert.Equal("no", groups.GetProperty("favorable").GetString());
+        Assert.Equal(0.5, groups.GetProperty("selection_ratio").GetDouble(), 12); // "no": renters 80%, owners 40%
+        (code, _, err) = await CliRun.Invoke("monitor", "approvals", "--window", "10m", "--rule", "selection_ratio < 0.8");
+        Assert.Equal(2, code);
+        Assert.Contains("The selection_ratio rule reads the groups of --groups", err);
+    }
+
     /// <summary>A one-target regressor: errors -0.5, 0, 2 (MAE 2.5/3, RMSE sqrt(4.25/3)), and a truth that is not a number.</summary>
     private Task RegressorAsync() => PrepareAsync("priced", new TaskSpec(TaskKind.Regression), [], 1,
         ("2.5", "3"), ("4", "4"), ("1", "-1"), ("2", "n/a"));

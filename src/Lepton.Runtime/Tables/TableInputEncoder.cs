@@ -80,6 +80,15 @@ public sealed class TableInputEncoder
     /// <summary>True when <paramref name="name"/> is one of the model's raw columns.</summary>
     public bool IsColumn(string name) => _columnSet.Contains(name);
 
+    /// <summary>
+    /// Columns the model does not read but the request log keeps (model.json's <c>metadata.excluded</c>: the columns training kept
+    /// out, which <c>lepton monitor --groups</c> compares the answers across); empty for most models.
+    /// </summary>
+    public IReadOnlyList<string> LoggedColumns { get; private init; } = [];
+
+    /// <summary>True when <paramref name="name"/> is not read by the model but kept in the request log (<see cref="LoggedColumns"/>).</summary>
+    public bool IsLogged(string name) => LoggedColumns.Contains(name, StringComparer.Ordinal);
+
     /// <summary>The protocol datatype a column kind is sent as: FP64 numbers, BOOL booleans, BYTES for categories and ISO 8601 times.</summary>
     public static string DatatypeOf(ColumnKind kind) => kind switch
     {
@@ -126,7 +135,25 @@ public sealed class TableInputEncoder
         return new TableInputEncoder(encoders, reference, (IFeatureContributor?)linear ?? mlp, OutputNamesOf(signature))
         {
             ModelKind = linear is not null ? "linear" : mlp is not null ? MlpContributions.KindName : null,
+            LoggedColumns = ExcludedColumns(folder),
         };
+    }
+
+    // model.json's metadata.excluded (strings only, a handful at most); none when the file or the key is absent or unreadable.
+    private static IReadOnlyList<string> ExcludedColumns(string folder)
+    {
+        string path = Path.Combine(folder, NN.Serialization.ModelFile.SpecFileName);
+        if (!File.Exists(path) || new FileInfo(path).Length > 16 << 20) return [];
+        try
+        {
+            return System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(path))?["metadata"]?["excluded"] is System.Text.Json.Nodes.JsonArray names
+                ? [.. names.Select(n => n?.GetValueKind() == System.Text.Json.JsonValueKind.String ? n.GetValue<string>() : null).OfType<string>().Where(n => n.Length <= MaxCellChars).Take(64)]
+                : [];
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return [];
+        }
     }
 
     private static IReadOnlyList<string> OutputNamesOf(PredictorSignature signature)

@@ -48,7 +48,7 @@ public static class TableCsvParser
                 if (header is null)
                 {
                     header = Header(row, table);
-                    foreach (var name in header.Where(n => !table.IsColumn(n)).Take(TableInstancesParser.MaxIgnoredListed))
+                    foreach (var name in header.Where(n => !table.IsColumn(n) && !table.IsLogged(n)).Take(TableInstancesParser.MaxIgnoredListed))
                         ignored.Add(InferenceRequestParser.Clip(name));
                     continue;
                 }
@@ -60,7 +60,12 @@ public static class TableCsvParser
                 var values = new Dictionary<string, object?>(StringComparer.Ordinal);
                 for (int c = 0; c < header.Length; c++)
                 {
-                    if (!kinds.TryGetValue(header[c], out var kind)) continue;
+                    // A column the model does not read is kept only when its log keeps it (read as a number when it is one).
+                    if (!kinds.TryGetValue(header[c], out var kind))
+                    {
+                        if (!table.IsLogged(header[c])) continue;
+                        kind = ColumnKind.Numeric;
+                    }
                     var cell = row[c].Span;
                     if (cell.Length > TableInputEncoder.MaxCellChars)
                         throw ProtocolException.BadRequest($"CSV line {row.LineNumberFrom} column '{InferenceRequestParser.Clip(header[c])}' holds more than {TableInputEncoder.MaxCellChars:N0} characters, the limit of one cell.");

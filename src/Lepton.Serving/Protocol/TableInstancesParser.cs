@@ -94,6 +94,12 @@ public static class TableInstancesParser
                 throw ProtocolException.BadRequest($"instances[{index}] has a column name longer than {TableInputEncoder.MaxCellChars:N0} characters.");
             string name = reader.GetString()!;
             reader.Read();
+            if (!table.IsColumn(name) && table.IsLogged(name) && reader.TokenType is not (JsonTokenType.StartArray or JsonTokenType.StartObject))
+            {
+                // Not read by the model, kept for the log (a column training excluded, compared on by monitoring).
+                if (!row.TryAdd(name, Value(ref reader, index, name))) throw ProtocolException.BadRequest($"instances[{index}] gives column '{name}' twice; send each column once.");
+                continue;
+            }
             if (!table.IsColumn(name))
             {
                 // Ignored whatever it holds (a nested record travels along unread).

@@ -115,6 +115,39 @@ public sealed class TableEndToEndTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AColumnKeptOutOfTraining_IsLoggedNotRead_AndMonitoringComparesTheAnswersAcrossItsGroups()
+    {
+        await TrainChurnAsync(_registry, _root, r => r with { Exclude = "plan" });
+        var spec = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(_root, "model", ModelFile.SpecFileName)))!;
+        Assert.Equal(["plan"], spec["metadata"]!["excluded"]!.AsArray().Select(n => n!.GetValue<string>()));
+        await using var models = new ModelManager(_registry, new ModelManagerOptions(AliasPollInterval: Timeout.InfiniteTimeSpan));
+        await models.LoadAsync(new ModelServeOptions("churn@production"));
+        await using var log = new PredictionLogWriter(_registry.Store, new PredictionLogOptions(FlushInterval: TimeSpan.FromMilliseconds(50)));
+        await using var app = LeptonServer.Build(new ServerOptions { NoAuth = true, EnableSwagger = false }, new ServerDependencies(models, null, log),
+            b => b.WebHost.UseTestServer());
+        await app.StartAsync();
+        var http = app.GetTestClient();
+        var start = DateTimeOffset.UtcNow;
+        // plan is not read (no contribution, not echoed as ignored) but kept in the log; the identifier is ignored as before.
+        var first = await PredictAsync(http, ChurnRow.Make(20, seed: 2), contributions: true);
+        Assert.Equal(["customer_id"], first.GetProperty("ignored_columns").EnumerateArray().Select(e => e.GetString()));
+        Assert.DoesNotContain("plan", first.GetProperty("predictions")[0].GetProperty("contributions").GetProperty("values").EnumerateObject().Select(p => p.Name));
+        for (int b = 0; b < 9; b++) await PredictAsync(http, ChurnRow.Make(20, seed: 10 + b), contributions: false);
+        await WaitForAsync(async () => await _registry.Store.CountPredictionsAsync("churn", start) >= 200);
+        var logged = await _registry.Store.ListPredictionsAsync("churn", start, 1);
+        Assert.Contains("\"plan\":", logged[0].RawInputJson);
+
+        var report = await new ModelMonitor(_registry).ReportAsync("churn", new MonitorWindow(start, DateTimeOffset.UtcNow.AddSeconds(1)), null,
+            new Lepton.Runtime.Tables.GroupOptions(["plan"]));
+        var plan = report.Overall.Groups.Single();
+        Assert.Equal(["basic", "pro", "team"], plan.Groups.Select(g => g.Group).Order());
+        Assert.Equal(200, plan.Groups.Sum(g => g.Requests));
+        Assert.NotNull(plan.SelectionRatio);
+        // The drift reference covers what the model reads; the kept column is not one of its features.
+        Assert.DoesNotContain(report.Overall.Features, f => f.Column == "plan");
+    }
+
+    [Fact]
     public async Task RegressionTable_ServesValuesWithContributions_AndMonitorsItsPredictions()
     {
         // The monthly charge as the target: a regressor on age, plan, signup and whether the customer churned.

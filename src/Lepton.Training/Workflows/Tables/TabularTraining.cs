@@ -72,6 +72,7 @@ public static class TabularTraining
         Directory.CreateDirectory(outDir);
         RemoveModelMarkers(outDir);
         model.Save(outDir);
+        if (recipe.ExcludedColumns.Count > 0) RecordExcluded(outDir, recipe.ExcludedColumns);
         set.Encoders.Save(Path.Combine(outDir, EncodersFile));
         TabularReference.Build(data.Table, data.Splits, set, model, task, data.Schema.TimeColumn).Save(outDir);
         return new TabularOutcome(model, model.Learner, metrics, candidates, train.Labels.Length, test?.Labels.Length ?? 0, clock.Elapsed)
@@ -102,6 +103,21 @@ public static class TabularTraining
         // A cost rule's own measure: the cost saved per row against flagging nothing, in false alarms.
         if (model.ThresholdChoice is { Source: not "given" } choice && DecisionThreshold.Parse(choice.Rule) is { Rule: "cost" } cost)
             metrics[$"{prefix}_savings"] = cost.ObjectiveAt(predictions, labels, task.Threshold);
+    }
+
+    /// <summary>
+    /// Adds <paramref name="columns"/> to model.json as <c>metadata.excluded</c>: the columns kept out of the model, which the server
+    /// keeps in its request log (and nowhere else) so monitoring can compare the model's answers across their groups. The file is
+    /// edited as JSON, so fields of every model kind survive.
+    /// </summary>
+    private static void RecordExcluded(string folder, IReadOnlyList<string> columns)
+    {
+        string path = Path.Combine(folder, ModelFile.SpecFileName);
+        var spec = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(path))!.AsObject();
+        var metadata = spec["metadata"] as System.Text.Json.Nodes.JsonObject ?? [];
+        metadata["excluded"] = new System.Text.Json.Nodes.JsonArray([.. columns.Select(c => (System.Text.Json.Nodes.JsonNode)c)]);
+        spec["metadata"] = metadata;
+        File.WriteAllText(path, spec.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true }));
     }
 
     /// <summary>

@@ -144,7 +144,7 @@ public static class ServeCommand
     {
         try
         {
-            return AlertRule.Parse(text);
+            return AlertRule.Parse(text).WithoutGroups();
         }
         catch (FormatException e)
         {

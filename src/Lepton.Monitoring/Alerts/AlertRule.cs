@@ -34,6 +34,17 @@ public sealed partial record AlertRule(string Text, string Metric, string Compar
     /// </summary>
     public static IReadOnlyList<string> LiveMetrics { get; } = ["accuracy", "live.f1", "live.mae", "live.rmse"];
 
+    /// <summary>
+    /// The metrics only <c>lepton monitor --groups</c> measures (the groups of named columns); a server or a recipe's monitoring,
+    /// which watches no groups, refuses rules on them rather than keep a rule that cannot fire.
+    /// </summary>
+    public static IReadOnlyList<string> GroupMetrics { get; } = ["selection_ratio"];
+
+    /// <summary>Throws <see cref="FormatException"/> when this rule reads groups, which a watcher without groups never measures.</summary>
+    public AlertRule WithoutGroups() => GroupMetrics.Contains(Metric)
+        ? throw new FormatException($"'{Text}' reads the groups of lepton monitor --groups, which this watcher does not measure; check it with lepton monitor MODEL --groups COLUMN --rule \"{Text}\".")
+        : this;
+
     /// <summary>Labels a live-metric rule needs when the text does not say "over N labels".</summary>
     public const int DefaultMinLabels = 1;
 

@@ -130,6 +130,13 @@ public sealed class RecipeErrorTests
     }
 
     [Fact]
+    public void AGroupRuleIsRefusedInMonitoring_WhichWatchesNoGroups()
+    {
+        var e = Single("name: a\nmonitoring:\n  rules:\n    - selection_ratio < 0.8\n");
+        Assert.Contains("reads the groups of lepton monitor --groups, which this watcher does not measure", e.Message);
+    }
+
+    [Fact]
     public void ManyProblemsAreReportedTogetherInLineOrder()
     {
         var ex = Fails("""

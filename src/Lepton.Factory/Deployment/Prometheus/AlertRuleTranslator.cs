@@ -57,7 +57,7 @@ public static class AlertRuleTranslator
             // The servers publish no gauge for these statistics, only whether their own check of the rule holds (a column's
             // missing-rate change needs its training rate, which only the server's reference has).
             _ when UsesServerVerdict(rule) => $"max by (model) ({AlertFiring}{{rule=\"{Escape(rule.Text)}\"}}) == 1",
-            _ => throw new ArgumentException($"Alert rule '{rule.Text}' names metric '{rule.Metric}', which has no Prometheus translation; known: {string.Join(", ", AlertRule.Metrics)}."),
+            _ => throw new ArgumentException($"Alert rule '{rule.Text}' names metric '{rule.Metric}', which has no Prometheus translation; known: {string.Join(", ", AlertRule.Metrics.Except(AlertRule.GroupMetrics))}."),
         };
     }
 

@@ -9,7 +9,7 @@ internal static class AlertRuleCheck
     {
         try
         {
-            return (AlertRule.Parse(text), null);
+            return (AlertRule.Parse(text).WithoutGroups(), null);
         }
         catch (FormatException ex)
         {

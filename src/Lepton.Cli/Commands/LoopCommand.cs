@@ -87,10 +87,7 @@ public static class LoopCommand
                 BaseSampleSize = Given(baseSample) ? p.GetValue(baseSample) : basis.BaseSampleSize,
                 DataDir = p.GetValue(dataDir) ?? basis.DataDir,
                 BaseData = p.GetValue(baseData) ?? basis.BaseData,
-                Groups = p.GetValue(groups) ?? basis.Groups,
-                Favorable = p.GetValue(favorable) ?? basis.Favorable,
-                MinSelectionRatio = p.GetValue(minSelectionRatio) ?? basis.MinSelectionRatio,
-                MaxOpportunityDifference = p.GetValue(maxOpportunityDifference) ?? basis.MaxOpportunityDifference,
+                Groups = GroupBounds.Override(basis.Groups, p.GetValue(groups), p.GetValue(favorable), p.GetValue(minSelectionRatio), p.GetValue(maxOpportunityDifference)),
             };
             policy.Validate();
             TimeSpan? schedule = p.GetValue(every) is { } e ? Duration(e, "--every") : fromRecipe?.Schedule();

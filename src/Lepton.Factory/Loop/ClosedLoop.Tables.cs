@@ -23,7 +23,7 @@ public sealed partial class ClosedLoop
         var baseData = await TableDatasets.LoadAsync(registry.Store, registry.Artifacts, DatasetReference.Parse(baseRef), ct);
         string specPath = Path.Combine(champion.Folder, ModelFile.SpecFileName);
         var spec = ModelSpec.FromJson(File.ReadAllText(specPath), specPath); // a LightGBM folder has no weights.safetensors
-        if (policy.GroupOptions.Columns.Count > 0 && spec.ClassNames.Count != 2)
+        if (policy.Groups is not null && spec.ClassNames.Count != 2)
             throw new ArgumentException($"The loop's groups judge a yes/no table decision; {policy.Model} {(spec.ClassNames.Count < 2 ? "predicts a number" : $"has {spec.ClassNames.Count} classes")}. Remove the groups from the policy.");
         var feedback = await Tables.TableFeedbackCollector.CollectAsync(registry.Store, policy.Model, spec.ClassNames, policy.FeedbackHoldoutFraction, ct);
         var counts = new { usable = feedback.Count, train = feedback.Train.Count, holdout = feedback.Holdout.Count, feedback.Counts, min_feedback = policy.MinFeedback };
@@ -57,10 +57,10 @@ public sealed partial class ClosedLoop
             ? await LoopComparisonReport.WriteTableRegressionAsync(registry, policy, champion, challengerModel, dataset.DatasetRef, ct)
             : await LoopComparisonReport.WriteAsync(registry, policy, champion, challengerModel, () => LoopComparisonReport.TableRows(registry, dataset.DatasetRef, ct), ct);
         evaluation = evaluation with { Report = report.Path };
-        if (policy.GroupOptions.Columns.Count > 0)
+        if (policy.Groups is { } groups)
         {
             async Task<IReadOnlyList<GroupFigures>> Figures(ResolvedModel m) =>
-                [.. (await Reports.Tables.TableFairness.DecisionsAsync(new Reports.ReportModel(m.Display, m.Folder, m.Version), baseData, policy.GroupOptions, registry.Store, ct)).Select(GroupFigures.Of)];
+                [.. (await Reports.Tables.TableFairness.DecisionsAsync(new Reports.ReportModel(m.Display, m.Folder, m.Version), baseData, groups.Options, registry.Store, ct)).Select(GroupFigures.Of)];
             evaluation = evaluation with { ChampionGroups = await Figures(champion), ChallengerGroups = await Figures(challengerModel) };
         }
         await log.AddAsync("evaluate", "measured", challengerVersion,

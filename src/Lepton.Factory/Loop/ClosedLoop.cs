@@ -44,7 +44,7 @@ public sealed partial class ClosedLoop(ModelRegistry registry, IBaseData? baseDa
         int championVersion = champion.Version!.Version;
         log.Step = "dataset";
         bool table = File.Exists(Path.Combine(champion.Folder, Lepton.Data.Tables.Encoding.EncoderSet.FileName));
-        if (policy.GroupOptions.Columns.Count > 0 && !table)
+        if (policy.Groups is not null && !table)
             throw new ArgumentException($"The loop's groups judge a yes/no table decision; {champion.Display} is not a table model. Remove the groups from the policy.");
         if (File.Exists(Path.Combine(champion.Folder, Training.Workflows.Text.TextTraining.TokenizerFile)))
             return await RunTextStepsAsync(policy, champion, trigger, log, actor, progress, ct);
@@ -224,6 +224,6 @@ public sealed partial class ClosedLoop(ModelRegistry registry, IBaseData? baseDa
         mode = p.Mode.ToString(), p.Epochs, p.BatchSize, p.LearningRate, p.BaseSampleSize, p.FeedbackRepeat, p.MinFeedback, p.FeedbackHoldoutFraction,
         p.Margin, p.MinAccuracy, p.MaxClassRecallDrop, recall_check_sets = p.RecallCheckSets.ToString(), canary_window_seconds = p.CanaryWindow.TotalSeconds,
         p.CanaryFraction, p.CanaryMinRequests, p.CanaryMinLabels, p.MaxErrorRateIncrease, p.MaxAccuracyDrop,
-        p.Groups, p.Favorable, p.MinSelectionRatio, p.MaxOpportunityDifference,
+        groups = p.Groups,
     };
 }

@@ -81,22 +81,8 @@ public sealed record LoopPolicy
     public double MaxErrorRateIncrease { get; init; } = 0.01;
     public double MaxAccuracyDrop { get; init; } = 0.02;
 
-    /// <summary>
-    /// A yes/no table model's groups to judge the challenger by on the base test rows (<c>home,age</c>, as <c>lepton eval --groups</c>),
-    /// the class its decision grants (null: the model's second), and the bounds it must keep: the selection ratio's floor (0.8: the
-    /// four-fifths rule) and the largest true-positive rate difference; null bounds check nothing.
-    /// </summary>
-    public string? Groups { get; init; }
-
-    public string? Favorable { get; init; }
-
-    public double? MinSelectionRatio { get; init; }
-
-    public double? MaxOpportunityDifference { get; init; }
-
-    /// <summary>The groups as <c>lepton eval --groups</c> takes them (none when <see cref="Groups"/> is not set).</summary>
-    public Runtime.Tables.GroupOptions GroupOptions => Groups is null ? Runtime.Tables.GroupOptions.None
-        : Runtime.Tables.GroupOptions.Parse([Groups], Favorable, Runtime.Tables.GroupFairness.DefaultMinRows);
+    /// <summary>The groups a yes/no table challenger is judged across on the base test rows, and the bounds it must keep (null: none).</summary>
+    public GroupBounds? Groups { get; init; }
 
     /// <summary>Throws <see cref="ArgumentException"/> naming the first invalid knob and its allowed values.</summary>
     public LoopPolicy Validate()
@@ -127,11 +113,7 @@ public sealed record LoopPolicy
         if (CanaryMinLabels < 0) throw new ArgumentException($"The canary's minimum labels must be >= 0, got {CanaryMinLabels}.");
         Fraction(MaxErrorRateIncrease, "maximum error-rate increase");
         Fraction(MaxAccuracyDrop, "maximum accuracy drop");
-        if (Groups is null && (MinSelectionRatio is not null || MaxOpportunityDifference is not null || Favorable is not null))
-            throw new ArgumentException("The minimum selection ratio, the maximum opportunity difference and the favorable class judge groups; name the columns (--groups home,age).");
-        _ = GroupOptions;
-        if (MinSelectionRatio is { } ratio) Fraction(ratio, "minimum selection ratio");
-        if (MaxOpportunityDifference is { } gap) Fraction(gap, "maximum opportunity difference");
+        Groups?.Validate();
         return this;
     }
 

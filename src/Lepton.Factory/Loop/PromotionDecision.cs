@@ -92,18 +92,18 @@ public static class PromotionDecision
     // policy's bounds (the champion's figures beside them); a column too thin to judge fails, as the recipe's gate does.
     private static IEnumerable<GateCheck> GroupChecks(LoopPolicy policy, EvaluationComparison e)
     {
-        if (policy.MinSelectionRatio is null && policy.MaxOpportunityDifference is null) yield break;
+        if (policy.Groups is not { Bounded: true } bounds) yield break;
         foreach (var g in e.ChallengerGroups)
         {
             var champion = e.ChampionGroups.FirstOrDefault(c => c.Column == g.Column);
-            if (policy.MinSelectionRatio is { } min)
+            if (bounds.MinSelectionRatio is { } min)
             {
                 bool pass = g.SelectionRatio >= min - Tolerance;
                 yield return new GateCheck($"selection_ratio:{g.Column}", pass, g.SelectionRatio is not { } ratio
                     ? $"by {g.Column}, fewer than two groups have enough base test rows to judge the selection ratio"
                     : $"by {g.Column}, selection ratio of '{g.Favorable}' {F(ratio)} {(pass ? ">=" : "<")} minimum {F(min)} (champion {Maybe(champion?.SelectionRatio)})");
             }
-            if (policy.MaxOpportunityDifference is { } max)
+            if (bounds.MaxOpportunityDifference is { } max)
             {
                 bool pass = g.OpportunityDifference <= max + Tolerance;
                 yield return new GateCheck($"opportunity_difference:{g.Column}", pass, g.OpportunityDifference is not { } gap

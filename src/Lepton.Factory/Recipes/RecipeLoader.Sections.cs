@@ -122,23 +122,18 @@ public static partial class RecipeLoader
         var gates = new RecipeGates(
             MinAccuracy: s.Fraction("min_accuracy"),
             MaxClassRecallDrop: s.Fraction("max_class_recall_drop") ?? d.MaxClassRecallDrop,
-            Margin: s.Fraction("margin") ?? d.Margin)
-        {
-            MaxRmse = s.Double("max_rmse", 0, double.MaxValue, minExclusive: true),
-            Groups = s.String("groups"),
-            Favorable = s.String("favorable"),
-            MinSelectionRatio = s.Fraction("min_selection_ratio"),
-            MaxOpportunityDifference = s.Fraction("max_opportunity_difference"),
-        };
-        if (gates.Groups is not null && !table)
+            Margin: s.Fraction("margin") ?? d.Margin) { MaxRmse = s.Double("max_rmse", 0, double.MaxValue, minExclusive: true) };
+        string? columns = s.String("groups"), favorable = s.String("favorable");
+        double? minRatio = s.Fraction("min_selection_ratio"), maxGap = s.Fraction("max_opportunity_difference");
+        if (columns is not null && !table)
             s.Errors.Add(s.Value("groups")!, "'gates.groups' compares groups of a table's test rows; this recipe's data is not a table (data.source: table).");
-        else if (gates.Groups is null && (gates.MinSelectionRatio is not null || gates.MaxOpportunityDifference is not null || gates.Favorable is not null))
+        else if (columns is null && (minRatio is not null || maxGap is not null || favorable is not null))
             s.Errors.Add(s.Node, "'gates.min_selection_ratio', 'max_opportunity_difference' and 'favorable' judge the groups of 'gates.groups'; name the columns there (groups: home,age).");
-        else
+        else if (columns is not null)
         {
             try
             {
-                _ = gates.GroupOptions;
+                gates = gates with { Groups = new Loop.GroupBounds(columns, favorable, minRatio, maxGap).Validate() };
             }
             catch (ArgumentException e)
             {

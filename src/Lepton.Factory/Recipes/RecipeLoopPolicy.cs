@@ -17,9 +17,6 @@ public static class RecipeLoopPolicy
         MinAccuracy = recipe.Gates.MinAccuracy ?? 0,
         MaxClassRecallDrop = recipe.Gates.MaxClassRecallDrop,
         Groups = recipe.Gates.Groups,
-        Favorable = recipe.Gates.Favorable,
-        MinSelectionRatio = recipe.Gates.MinSelectionRatio,
-        MaxOpportunityDifference = recipe.Gates.MaxOpportunityDifference,
         CanaryFraction = recipe.Serve.Canary?.Fraction ?? 0.1,
         StagingAlias = recipe.Serve.Canary?.Alias ?? "staging",
         // An image recipe's data step imports the folder as data set `name` (default: the recipe's name); its newest version is the base.

@@ -81,22 +81,10 @@ public sealed record RecipeGates(double? MinAccuracy = null, double MaxClassReca
     public double? MaxRmse { get; init; }
 
     /// <summary>
-    /// For a yes/no table: the columns whose groups the test rows are compared across (<c>home,age</c>, as <c>lepton eval --groups</c>),
-    /// the class the decision grants (<see cref="Favorable"/>; null: the model's second), and the bounds the comparison must keep.
+    /// For a yes/no table: <c>groups</c>, <c>favorable</c>, <c>min_selection_ratio</c> and <c>max_opportunity_difference</c>, the groups of
+    /// the test rows a model is compared across (as <c>lepton eval --groups</c>) and the bounds it must keep (null: none named).
     /// </summary>
-    public string? Groups { get; init; }
-
-    public string? Favorable { get; init; }
-
-    /// <summary>The lowest group's selection rate over the highest's must reach this (0.8: the four-fifths rule).</summary>
-    public double? MinSelectionRatio { get; init; }
-
-    /// <summary>The true-positive rates of the groups may differ by at most this (equal opportunity).</summary>
-    public double? MaxOpportunityDifference { get; init; }
-
-    /// <summary>The groups' comparison as <c>lepton eval --groups</c> takes it (none when <see cref="Groups"/> is not set).</summary>
-    public Runtime.Tables.GroupOptions GroupOptions => Groups is null ? Runtime.Tables.GroupOptions.None
-        : Runtime.Tables.GroupOptions.Parse([Groups], Favorable, Runtime.Tables.GroupFairness.DefaultMinRows);
+    public Loop.GroupBounds? Groups { get; init; }
 }
 
 /// <summary>

@@ -91,7 +91,7 @@ public sealed class TableClosedLoopTests : IAsyncLifetime
         var classes = ModelSpec.FromJson(File.ReadAllText(Path.Combine(_root, "model", ModelFile.SpecFileName))).ClassNames;
         await AddFeedbackAsync(200, seed: 8, classes);
         // The same feedback promotes a challenger (the test above); judged by plan, it says "yes" to basic customers far more often.
-        var policy = Policy() with { Groups = "plan", MinSelectionRatio = 0.6, MaxOpportunityDifference = 0.9 };
+        var policy = Policy() with { Groups = new GroupBounds("plan", MinSelectionRatio: 0.6, MaxOpportunityDifference: 0.9) };
         var outcome = await new ClosedLoop(_registry).RunOnceAsync(policy, "test", null, CancellationToken.None);
         Assert.True(outcome.Result == LoopResult.Kept, $"{outcome.Result}: {outcome.Reason}");
         Assert.Contains("by plan, selection ratio of 'yes' ", outcome.Reason, StringComparison.Ordinal);
@@ -103,8 +103,10 @@ public sealed class TableClosedLoopTests : IAsyncLifetime
         Assert.Single(outcome.Evaluation.ChampionGroups);
         Assert.Equal(1, (await _registry.ResolveAsync("churn@production")).Version!.Version);
 
-        Assert.Throws<ArgumentException>(() => (Policy() with { MinSelectionRatio = 0.8 }).Validate());
-        Assert.Throws<ArgumentException>(() => (Policy() with { Groups = "plan", MinSelectionRatio = 1.5 }).Validate());
+        Assert.Throws<ArgumentException>(() => GroupBounds.Override(null, null, null, 0.8, null));
+        Assert.Throws<ArgumentException>(() => (Policy() with { Groups = new GroupBounds("plan", MinSelectionRatio: 1.5) }).Validate());
+        // A command line's bound goes over a recipe's, which keeps its columns.
+        Assert.Equal(new GroupBounds("plan", "no", 0.9, 0.1), GroupBounds.Override(new GroupBounds("plan", "no", 0.8, 0.1), null, null, 0.9, null));
     }
 
     [Fact]

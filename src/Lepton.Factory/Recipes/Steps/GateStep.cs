@@ -48,15 +48,14 @@ public sealed class GateStep : IRecipeStep
     // cannot be made) stops the run.
     private static async Task<JsonArray?> GroupsAsync(RecipeContext context, CancellationToken ct)
     {
-        var gates = context.Recipe.Gates;
-        if (gates.Groups is null) return null;
+        if (context.Recipe.Gates.Groups is not { } gates) return null;
         string folder = context.Trained()["model_dir"]!.GetValue<string>();
         string dataRef = context.Outputs("data")["dataset_ref"]!.GetValue<string>();
         var version = await TableDatasets.LoadAsync(context.Registry.Store, context.Registry.Artifacts, DatasetReference.Parse(dataRef), ct);
         IReadOnlyList<Runtime.Tables.DecisionFairness> compared;
         try
         {
-            compared = await TableFairness.DecisionsAsync(new ReportModel(context.Recipe.Name, folder), version, gates.GroupOptions, context.Registry.Store, ct);
+            compared = await TableFairness.DecisionsAsync(new ReportModel(context.Recipe.Name, folder), version, gates.Options, context.Registry.Store, ct);
         }
         catch (ArgumentException e)
         {
@@ -65,7 +64,7 @@ public sealed class GateStep : IRecipeStep
         foreach (var d in compared)
         {
             context.Log(GroupFairnessView.Verdict(d));
-            if ((gates.MinSelectionRatio is not null || gates.MaxOpportunityDifference is not null) && d.Judged.Count < 2)
+            if (gates.Bounded && d.Judged.Count < 2)
                 throw new RecipeStepFailedException($"gate failed: fewer than two groups of '{d.Column}' have {d.MinRows} test rows or more, so the gates cannot judge it; " +
                                                     "use a larger test split or remove the column from gates.groups.");
             if (gates.MinSelectionRatio is { } min && !(d.SelectionRatio >= min))

@@ -58,13 +58,8 @@ public sealed class TableEndToEndTests : IAsyncLifetime
         Assert.Equal(["age", "plan", "signup", "monthly"], reference.Columns.Select(c => c.Name));
         Assert.InRange(reference.Columns.Single(c => c.Name == "age").MissingRate, 0.05, 0.15);
 
-        await using var models = new ModelManager(_registry, new ModelManagerOptions(AliasPollInterval: Timeout.InfiniteTimeSpan));
-        await models.LoadAsync(new ModelServeOptions("churn@production"));
-        await using var log = new PredictionLogWriter(_registry.Store, new PredictionLogOptions(FlushInterval: TimeSpan.FromMilliseconds(50)));
-        await using var app = LeptonServer.Build(new ServerOptions { NoAuth = true, EnableSwagger = false }, new ServerDependencies(models, null, log),
-            b => b.WebHost.UseTestServer());
-        await app.StartAsync();
-        var http = app.GetTestClient();
+        await using var served = await ServedTable.StartAsync(_registry, "churn@production");
+        var http = served.Http;
 
         // Rows like the training ones, with contributions: per raw column, summing to the logit of the answer.
         var start = DateTimeOffset.UtcNow;
@@ -120,13 +115,8 @@ public sealed class TableEndToEndTests : IAsyncLifetime
         await TrainChurnAsync(_registry, _root, r => r with { Exclude = "plan" });
         var spec = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(_root, "model", ModelFile.SpecFileName)))!;
         Assert.Equal(["plan"], spec["metadata"]!["excluded"]!.AsArray().Select(n => n!.GetValue<string>()));
-        await using var models = new ModelManager(_registry, new ModelManagerOptions(AliasPollInterval: Timeout.InfiniteTimeSpan));
-        await models.LoadAsync(new ModelServeOptions("churn@production"));
-        await using var log = new PredictionLogWriter(_registry.Store, new PredictionLogOptions(FlushInterval: TimeSpan.FromMilliseconds(50)));
-        await using var app = LeptonServer.Build(new ServerOptions { NoAuth = true, EnableSwagger = false }, new ServerDependencies(models, null, log),
-            b => b.WebHost.UseTestServer());
-        await app.StartAsync();
-        var http = app.GetTestClient();
+        await using var served = await ServedTable.StartAsync(_registry, "churn@production");
+        var http = served.Http;
         var start = DateTimeOffset.UtcNow;
         // plan is not read (no contribution, not echoed as ignored) but kept in the log; the identifier is ignored as before.
         var first = await PredictAsync(http, ChurnRow.Make(20, seed: 2), contributions: true);
@@ -159,13 +149,8 @@ public sealed class TableEndToEndTests : IAsyncLifetime
         await _registry.PromoteAsync("charges", trained.Registered!.Version, "production", "test");
         Assert.NotNull(ReferenceProfile.Load(Path.Combine(_root, "charges-model"))!.Table!.Predictions);
 
-        await using var models = new ModelManager(_registry, new ModelManagerOptions(AliasPollInterval: Timeout.InfiniteTimeSpan));
-        await models.LoadAsync(new ModelServeOptions("charges@production"));
-        await using var log = new PredictionLogWriter(_registry.Store, new PredictionLogOptions(FlushInterval: TimeSpan.FromMilliseconds(50)));
-        await using var app = LeptonServer.Build(new ServerOptions { NoAuth = true, EnableSwagger = false }, new ServerDependencies(models, null, log),
-            b => b.WebHost.UseTestServer());
-        await app.StartAsync();
-        var http = app.GetTestClient();
+        await using var served = await ServedTable.StartAsync(_registry, "charges@production");
+        var http = served.Http;
         var start = DateTimeOffset.UtcNow;
         var body = new StringContent($"{{\"instances\":[{string.Join(",", ChurnRow.Make(60, seed: 4).Select(r => r.Json()))}]}}", Encoding.UTF8, "application/json");
         var response = await http.PostAsync("/models/charges/predict?contributions=true", body);

@@ -108,6 +108,22 @@ public sealed class EvalTableGroupsCommandTests(TrainedModelFixture fx) : IDispo
         Assert.True(code == 0, err + stdout);
         var fair = JsonDocument.Parse(stdout).RootElement.GetProperty("groups")[0];
         Assert.True(fair.GetProperty("selection_ratio").GetDouble() > awareRatio + 0.2, stdout);
+        // The model card of a registered version measures the same groups and names a broken four-fifths rule among its limits.
+        (code, stdout, err) = await CliRun.Invoke("train", "--data", "cli-loans@2", "--model", "logistic", "--out", Path.Combine(_root, "registered"), "--register", "cli-loans-card", "--json");
+        Assert.True(code == 0, err + stdout);
+        string cards = Path.Combine(_root, "card");
+        (code, stdout, err) = await CliRun.Invoke("models", "card", "cli-loans-card@1", "--groups", "home", "--data", "cli-loans@2", "--out", cards, "--json");
+        Assert.True(code == 0, err + stdout);
+        Assert.Equal(awareRatio, JsonDocument.Parse(stdout).RootElement.GetProperty("groups")[0].GetProperty("selection_ratio").GetDouble(), 12);
+        string md = await File.ReadAllTextAsync(Path.Combine(cards, "card.md"));
+        Assert.Contains("## Groups", md, StringComparison.Ordinal);
+        Assert.Contains("| rent | ", md, StringComparison.Ordinal);
+        Assert.Contains("By 'home', 'yes' goes to the least-favored group at", md, StringComparison.Ordinal);
+        Assert.Contains("data-chart=\"selection\" data-column=\"home\"", await File.ReadAllTextAsync(Path.Combine(cards, "card.html")), StringComparison.Ordinal);
+        (code, _, err) = await CliRun.Invoke("models", "card", "cli-loans-card@1", "--groups", "home", "--out", cards);
+        Assert.Equal(2, code);
+        Assert.Contains("name it with --data NAME@V", err, StringComparison.Ordinal);
+
         // Side by side: --compare A B --groups shows both models' decisions by the same groups.
         string both = Path.Combine(_root, "both.html");
         (code, stdout, err) = await CliRun.Invoke("eval", "--compare", model, blind, "--data", "cli-loans@2", "--groups", "home", "--report", both, "--bootstrap", "50", "--json");

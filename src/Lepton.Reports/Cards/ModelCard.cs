@@ -43,4 +43,10 @@ public sealed record ModelCard(
 {
     /// <summary>The card's reference: <c>name@version</c>.</summary>
     public string Display => $"{Model}@{Version}";
+
+    /// <summary>A yes/no table model's decisions across groups (<c>lepton models card --groups</c>), measured on <see cref="GroupsData"/>'s test rows.</summary>
+    public IReadOnlyList<Runtime.Tables.DecisionFairness> Groups { get; init; } = [];
+
+    /// <summary>The table version (NAME@V) the groups were measured on; null without groups.</summary>
+    public string? GroupsData { get; init; }
 }

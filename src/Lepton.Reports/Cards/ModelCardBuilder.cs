@@ -10,7 +10,14 @@ using Lepton.Runtime;
 namespace Lepton.Reports.Cards;
 
 /// <summary>What a card may add that the registry does not know: the stated purpose, and the bootstrap settings of its intervals.</summary>
-public sealed record ModelCardOptions(string? Purpose = null, int Resamples = 1000, ulong Seed = 42, double Level = 0.95, int Weakest = 3);
+public sealed record ModelCardOptions(string? Purpose = null, int Resamples = 1000, ulong Seed = 42, double Level = 0.95, int Weakest = 3)
+{
+    /// <summary>A yes/no table model's groups to measure for the card (none by default), on the test rows of <see cref="GroupsData"/>.</summary>
+    public Runtime.Tables.GroupOptions Groups { get; init; } = Runtime.Tables.GroupOptions.None;
+
+    /// <summary>The table version (NAME@V) the groups are measured on; required with <see cref="Groups"/>.</summary>
+    public string? GroupsData { get; init; }
+}
 
 /// <summary>
 /// Builds a <see cref="ModelCard"/> for a registered version: the signature from the model itself, lineage from the registry
@@ -49,6 +56,13 @@ public static class ModelCardBuilder
         string purpose = options.Purpose ?? Text(metadata, "description") ?? DefaultPurpose(signature, inputs, lineage.TrainedOn);
         var card = new ModelCard(version.Model, version.Version, kind, task, purpose, inputs, signature.ClassNames, version.ArchitectureSummary,
             version.CreatedAt, version.CreatedBy, aliases, lineage with { Folder = "" }, examples, metrics, weakest, confusions, derivation, [], note);
+        if (options.Groups.Columns.Count > 0)
+        {
+            string data = options.GroupsData ?? throw new ArgumentException("--groups measures the groups on a table data set's test rows; name it with --data NAME@V.");
+            var table = await Registry.Datasets.Tables.TableDatasets.LoadAsync(registry.Store, registry.Artifacts, Registry.References.DatasetReference.Parse(data), ct);
+            var groups = await Tables.TableFairness.DecisionsAsync(new ReportModel(card.Display, resolved.Folder, version), table, options.Groups, registry.Store, ct);
+            card = card with { Groups = groups, GroupsData = $"{table.Version.Name}@{table.Version.Version}" };
+        }
         return card with { Limits = Limits(card, signature, options) };
     }
 
@@ -222,7 +236,12 @@ public static class ModelCardBuilder
         if (card.Derivation.Any(s => s.Method.Contains("quantization", StringComparison.Ordinal)))
             limits.Add("Quantized to int8: a few predictions differ from the float model it came from.");
         if (card.EvaluationNote is not null) limits.Add("No held-out evaluation file: run lepton eval on a test split before relying on it.");
-        limits.Add("Calibration, fairness across groups and robustness to shifted inputs are not in this card; see lepton eval --report (--groups COLUMN for a table model's groups) and lepton monitor.");
+        foreach (var g in card.Groups.Where(g => g.FailsFourFifths))
+            limits.Add(string.Create(CultureInfo.InvariantCulture,
+                $"By '{g.Column}', '{g.Favorable}' goes to the least-favored group at {g.SelectionRatio:0.00} times the rate of the most-favored one on {card.GroupsData}'s test rows, under the four-fifths rule's 0.8."));
+        limits.Add(card.Groups.Count > 0
+            ? "Calibration and robustness to shifted inputs are not in this card; groups other than those above were not compared. See lepton eval --report and lepton monitor --groups."
+            : "Calibration, fairness across groups and robustness to shifted inputs are not in this card; see lepton eval --report (--groups COLUMN for a table model's groups) and lepton monitor.");
         return limits;
     }
 

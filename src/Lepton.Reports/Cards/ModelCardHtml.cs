@@ -47,6 +47,8 @@ public static class ModelCardHtml
                 html.Append("<li>").Append(HtmlParts.E($"{c.Actual} → {c.Predicted}: {c.Count.ToString("N0", CultureInfo.InvariantCulture)} examples ({c.ShareOfActual.ToString("P1", CultureInfo.InvariantCulture)} of {c.Actual})")).Append("</li>");
             html.Append("</ul>");
         }
+        if (card.Groups.Count > 0 && Tables.GroupFairnessView.Section(card.Groups, [], $"{card.GroupsData} test") is { } groups)
+            html.Append("<h2>Groups</h2>").Append(groups.Html);
         html.Append("<h2>How it was made from other models</h2>");
         if (card.Derivation.Count == 0) html.Append("<p>Trained from scratch: no quantization, pruning, distillation, LoRA or parent model recorded.</p>");
         else

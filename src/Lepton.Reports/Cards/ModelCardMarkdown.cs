@@ -47,6 +47,20 @@ public static class ModelCardMarkdown
             foreach (var c in card.Confusions)
                 md.Append(CultureInfo.InvariantCulture, $"- {Esc(c.Actual)} → {Esc(c.Predicted)}: {c.Count:N0} examples ({c.ShareOfActual:P1} of {Esc(c.Actual)})\n");
         }
+        if (card.Groups.Count > 0)
+        {
+            md.Append("\n## Groups\n\nThe decision on ").Append(Esc(card.GroupsData ?? "")).Append("'s test rows, group by group (selection: the share given '")
+              .Append(Esc(card.Groups[0].Favorable)).Append("'; groups under ").Append(card.Groups[0].MinRows).Append(" rows are not judged).\n");
+            foreach (var g in card.Groups)
+            {
+                md.Append("\n").Append(Esc(Tables.GroupFairnessView.Verdict(g))).Append("\n\n| ").Append(Esc(g.Column))
+                  .Append(" | rows | truly favorable | selected | true-positive rate | false-positive rate |\n|---|---:|---:|---:|---:|---:|\n");
+                foreach (var r in g.Groups)
+                    md.Append("| ").Append(Esc(r.Name)).Append(r.Rows >= g.MinRows ? "" : " (not judged)").Append(CultureInfo.InvariantCulture, $" | {r.Rows:N0} | ")
+                      .Append(Tables.GroupFairnessView.Percent(r.BaseRate)).Append(" | ").Append(Tables.GroupFairnessView.Percent(r.SelectionRate)).Append(" | ")
+                      .Append(Tables.GroupFairnessView.Percent(r.TruePositiveRate)).Append(" | ").Append(Tables.GroupFairnessView.Percent(r.FalsePositiveRate)).Append(" |\n");
+            }
+        }
         md.Append("\n## How it was made from other models\n\n");
         if (card.Derivation.Count == 0) md.Append("Trained from scratch: no quantization, pruning, distillation, LoRA or parent model recorded.\n");
         foreach (var s in card.Derivation)

@@ -45,6 +45,7 @@ public static partial class EvalCommand
             return await TableClassifierReportAsync(resolved, version, predictor, encoder, label, reportPath, registry, options, groups, batchSize, json, ct);
 
         var (table, split) = HeadlineRows(version);
+        TableFairness.CheckErrors(groups, table); // before the permutation importance, the slow part
         var lineage = await Reports.Lineage.LineageLoader.LoadAsync(resolved.Display, resolved.Folder, resolved.Version, registry.Store, ct);
         var report = TableRegressionReport.Build(resolved.Display, dataName, split, predictor, encoder, table, label, lineage, options, ct,
             TableEvaluationReport.MonotoneOf(resolved.Folder));

@@ -41,6 +41,15 @@ public static class TableFairness
         return result;
     }
 
+    /// <summary>Refuses, before a regressor is scored, a favorable class (a regressor has none) and a column <paramref name="rows"/> cannot group by.</summary>
+    public static void CheckErrors(GroupOptions options, Table rows)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (options.Favorable is not null && options.Columns.Count > 0)
+            throw new ArgumentException("--favorable names a yes/no model's class; a regressor's groups are compared by their errors, so leave it out.");
+        foreach (var column in options.Columns) _ = TableGroups.Keys(rows, column);
+    }
+
     /// <summary>
     /// <paramref name="report"/>'s decisions on its headline rows (the test split) by each group column of <paramref name="data"/>, a
     /// table version's report data (<see cref="ReportTableData.FromVersion"/>), as <c>lepton eval --groups</c> shows them.
@@ -70,9 +79,7 @@ public static class TableFairness
     /// <summary>A regressor's errors by each group column, one prediction and label per row of <paramref name="rows"/>.</summary>
     public static IReadOnlyList<ErrorFairness> Errors(GroupOptions options, Table rows, ReadOnlySpan<double> predicted, ReadOnlySpan<double> labels, double level = 0.95)
     {
-        ArgumentNullException.ThrowIfNull(options);
-        if (options.Favorable is not null && options.Columns.Count > 0)
-            throw new ArgumentException("--favorable names a yes/no model's class; a regressor's groups are compared by their errors, so leave it out.");
+        CheckErrors(options, rows);
         var result = new List<ErrorFairness>(options.Columns.Count);
         foreach (var column in options.Columns)
         {

@@ -42,6 +42,13 @@ public sealed class EvalTableGroupsCommandTests(TrainedModelFixture fx) : IDispo
         _ = fx;
         var (code, stdout, err) = await CliRun.Invoke("data", "import", Csv(), "--name", "cli-loans", "--label-column", "approved", "--json");
         Assert.True(code == 0, err);
+        // Inspecting with a sensitive column: nothing here stands in for home (income and age are drawn apart from it).
+        (code, stdout, err) = await CliRun.Invoke("data", "inspect", "cli-loans@1", "--sensitive", "home", "--json");
+        Assert.True(code == 0, err);
+        Assert.DoesNotContain("proxy-column", stdout, StringComparison.Ordinal);
+        (code, _, err) = await CliRun.Invoke("data", "inspect", "cli-loans@1", "--sensitive", "region");
+        Assert.Equal(2, code);
+        Assert.Contains("--sensitive names 'region', which the table does not have", err, StringComparison.Ordinal);
         (code, _, err) = await CliRun.Invoke("data", "split", "cli-loans@1", "--test", "0.25", "--stratify", "--seed", "1", "--json");
         Assert.True(code == 0, err);
         string model = Path.Combine(_root, "loans");

@@ -18,6 +18,11 @@ public static partial class DataCommand
         var labelErrors = new Option<bool>("--label-errors") { Description = "Also look for likely mislabelled images (confident learning on out-of-fold predictions; trains K small models)." };
         var folds = new Option<int>("--folds") { Description = "Folds for the out-of-fold predictions of --label-errors.", DefaultValueFactory = _ => 5 };
         var distance = new Option<int>("--near-distance") { Description = "Perceptual-hash bits (of 64) within which two images are compared pixel by pixel as possible copies.", DefaultValueFactory = _ => new InspectionOptions().NearDuplicateDistance };
+        var sensitive = new Option<string[]>("--sensitive")
+        {
+            Description = "Tables: columns a model must not discriminate by (home,age); the other columns that carry them (proxies a model kept from them can still learn) are findings.",
+            AllowMultipleArgumentsPerToken = true,
+        };
         var store = RegistryOptions.Store();
         var json = CommonOptions.Json();
         var cmd = new Command("inspect", $"""
@@ -34,20 +39,24 @@ public static partial class DataCommand
             A table version gets the table checks (missing values, constant columns, duplicate rows, label conflicts,
             leakage suspects, outliers, rare categories, train/test shift; see docs/tables.md):
               lepton data inspect churn@1 --html churn.html
+              lepton data inspect credit@1 --sensitive home,age     (columns that stand in for them)
             """);
         cmd.Arguments.Add(reference);
-        foreach (var o in new Option[] { html, labelErrors, folds, distance, store, json }) cmd.Options.Add(o);
+        foreach (var o in new Option[] { html, labelErrors, folds, distance, sensitive, store, json }) cmd.Options.Add(o);
         cmd.SetAction(p => CommandRunner.Run(async ct =>
         {
             await using var registry = await ModelRegistry.OpenAsync(p.GetValue(store), ct);
             var resolved = await DatasetReference.Parse(p.GetValue(reference)).ResolveAsync(registry.Store, ct);
+            var sensitiveColumns = Runtime.Tables.ColumnList.Parse(p.GetValue(sensitive), "--sensitive");
             if (Registry.Datasets.Text.TextDatasetSummary.IsTextVersion(resolved)) return await InspectTextAsync(registry, resolved, p.GetValue(json), ct);
             if (await TableVersionAsync(p.GetValue(store), p.GetValue(reference)!, ct) is { } tableVersion)
             {
                 if (p.GetValue(labelErrors))
                     throw new ArgumentException($"--label-errors inspects image data sets; {tableVersion.Name}@{tableVersion.Version} is a table (its label-conflict findings show rows whose features agree and labels do not).");
-                return await InspectTableAsync(registry, tableVersion, p.GetValue(html), p.GetValue(json), ct);
+                return await InspectTableAsync(registry, tableVersion, p.GetValue(html), p.GetValue(json), sensitiveColumns, ct);
             }
+            if (sensitiveColumns.Count > 0)
+                throw new ArgumentException($"--sensitive looks for table columns that stand in for others; {p.GetValue(reference)} is not a table data set version.");
             if (Registry.Datasets.Audio.AudioDatasetSummary.IsAudioVersion(resolved)) return await InspectAudioAsync(registry, resolved, p.GetValue(json), ct);
             using var data = await ImageDatasets.LoadAsync(registry.Store, registry.Artifacts, DatasetReference.Parse(p.GetValue(reference)), ct: ct);
             var name = $"{data.Version.Name}@{data.Version.Version}";

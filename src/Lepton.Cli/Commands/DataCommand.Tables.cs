@@ -154,10 +154,11 @@ public static partial class DataCommand
 
     private const int FindingsShownPerKind = 5;
 
-    private static async Task<int> InspectTableAsync(ModelRegistry registry, DatasetVersion version, string? html, bool asJson, CancellationToken ct)
+    private static async Task<int> InspectTableAsync(ModelRegistry registry, DatasetVersion version, string? html, bool asJson, IReadOnlyList<string> sensitive,
+        CancellationToken ct)
     {
         var data = await TableDatasets.LoadAsync(registry.Artifacts, version, ct);
-        var report = TableInspector.Inspect(data.Table, data.Schema, data.Splits, dataset: $"{version.Name}@{version.Version}");
+        var report = TableInspector.Inspect(data.Table, data.Schema, data.Splits, new TableInspectionOptions { Sensitive = sensitive }, $"{version.Name}@{version.Version}");
         var c = AnsiConsole.Console;
         if (html is not null)
         {

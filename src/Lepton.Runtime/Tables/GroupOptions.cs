@@ -11,10 +11,7 @@ public sealed record GroupOptions(IReadOnlyList<string> Columns, string? Favorab
     /// <summary>Columns from <c>--groups a,b</c> (commas or separate words), checked for blanks and repeats.</summary>
     public static GroupOptions Parse(IEnumerable<string>? groups, string? favorable, int minRows)
     {
-        var columns = (groups ?? []).SelectMany(g => g.Split(',', StringSplitOptions.TrimEntries)).ToList();
-        if (columns.Any(c => c.Length == 0)) throw new ArgumentException("--groups has an empty column name; write --groups home,age.");
-        if (columns.GroupBy(c => c, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1) is { } twice)
-            throw new ArgumentException($"--groups names '{twice.Key}' twice.");
+        var columns = ColumnList.Parse(groups, "--groups");
         if (minRows < 1) throw new ArgumentException($"--min-group-rows must be at least 1, got {minRows}.");
         if (columns.Count == 0 && favorable is not null) throw new ArgumentException("--favorable says which class the groups are compared on; name the groups with --groups COLUMN.");
         return new GroupOptions(columns, favorable, minRows);

@@ -17,11 +17,12 @@ public static class TableInspectionKinds
     public const string RareCategories = "rare-categories";
     public const string GroupCandidate = "group-candidate";
     public const string DistributionShift = "distribution-shift";
+    public const string ProxyColumn = "proxy-column";
 
     public static IReadOnlyList<string> All { get; } =
     [
         MissingValues, MissingLabel, ConstantColumn, NearConstantColumn, DuplicateRows, LabelConflict, ClassImbalance, CountLabel, LeakageSuspect,
-        IdentifierColumn, Outliers, RareCategories, GroupCandidate, DistributionShift,
+        IdentifierColumn, Outliers, RareCategories, GroupCandidate, DistributionShift, ProxyColumn,
     ];
 
     /// <summary>The kinds whose rows <c>clean --drop</c> can remove (the others concern whole columns or splits).</summary>

@@ -18,6 +18,10 @@ namespace Lepton.Data.Tables.Inspection;
 /// <param name="MinorityClassShare">A classification label's rarest class under this share of the labelled rows is reported ...</param>
 /// <param name="MinClassRows">... as is one with fewer rows than this (too few for every fold and split to hold some).</param>
 /// <param name="GroupMinValues">A categorical column with at least this many values, nearly each on several rows, may key groups of rows.</param>
+/// <param name="ProxyScore">
+/// A column stands in for a sensitive one when, alone, it removes at least this share of the errors of guessing the sensitive column's
+/// most common value (a category), or when |correlation| or η² with it reaches this (a number).
+/// </param>
 public sealed record TableInspectionOptions(
     double MissingRate = 0.2,
     double NearConstantShare = 0.99,
@@ -32,4 +36,9 @@ public sealed record TableInspectionOptions(
     int MaxRowsPerFinding = 1000,
     double MinorityClassShare = 0.05,
     int MinClassRows = 10,
-    int GroupMinValues = 20);
+    int GroupMinValues = 20,
+    double ProxyScore = 0.5)
+{
+    /// <summary>Columns a model must not discriminate by (<c>lepton data inspect --sensitive home,age</c>): the others are checked for standing in for them.</summary>
+    public IReadOnlyList<string> Sensitive { get; init; } = [];
+}

@@ -24,53 +24,14 @@ public static partial class TableInspector
         {
             if (c == label || c.Kind is ColumnKind.Identifier or ColumnKind.Text or ColumnKind.DateTime) continue;
             if (c.Name == ctx.Schema.GroupColumn || c.Name == ctx.Schema.TimeColumn) continue;
-            double score;
-            string measure;
-            if (task == TableTask.Classification || label is not NumericColumn y)
-            {
-                if (Buckets(c, rows) is not { } buckets) continue;
-                var perBucket = new Dictionary<int, Dictionary<string, int>>();
-                var classes = new Dictionary<string, int>(StringComparer.Ordinal);
-                for (int i = 0; i < rows.Length; i++)
-                {
-                    var v = label.Format(rows[i])!;
-                    classes[v] = classes.GetValueOrDefault(v) + 1;
-                    if (!perBucket.TryGetValue(buckets[i], out var counts)) perBucket[buckets[i]] = counts = new(StringComparer.Ordinal);
-                    counts[v] = counts.GetValueOrDefault(v) + 1;
-                }
-                double baseline = (double)classes.Values.Max() / rows.Length;
-                score = (double)perBucket.Values.Sum(d => d.Values.Max()) / rows.Length;
-                if (baseline >= o.LeakageScore || 1 - score > 0.1 * (1 - baseline)) continue;
-                measure = $"alone it predicts the label for {score:P1} of the rows (the majority class: {baseline:P1})";
-            }
-            else if (c is NumericColumn x)
-            {
-                var pairs = rows.Where(r => !double.IsNaN(x.Values[r])).ToArray();
-                if (pairs.Length < o.MinRows) continue;
-                var xs = pairs.Select(r => x.Values[r]).ToArray();
-                var ys = pairs.Select(r => y.Values[r]).ToArray();
-                double pearson = TableStatistics.Pearson(xs, ys), spearman = TableStatistics.Spearman(xs, ys);
-                score = Math.Max(Math.Abs(pearson), Math.Abs(spearman));
-                measure = $"its correlation with the label is {pearson:F3} (Spearman {spearman:F3})";
-            }
-            else
-            {
-                if (Buckets(c, rows) is not { } buckets) continue;
-                double mean = rows.Average(r => y.Values[r]);
-                double total = rows.Sum(r => (y.Values[r] - mean) * (y.Values[r] - mean));
-                if (total <= 0) continue;
-                var within = 0.0;
-                foreach (var g in Enumerable.Range(0, rows.Length).GroupBy(i => buckets[i]))
-                {
-                    double m = g.Average(i => y.Values[rows[i]]);
-                    within += g.Sum(i => (y.Values[rows[i]] - m) * (y.Values[rows[i]] - m));
-                }
-                score = 1 - within / total;
-                measure = $"its values explain {score:P1} of the label's variance";
-            }
+            bool categorical = task == TableTask.Classification || label is not NumericColumn;
+            if (Association(c, label, rows, o.MinRows, categorical) is not { } a) continue;
+            // A category: the accuracy must reach the score and remove 90% of the majority class's errors.
+            if (categorical && (a.Baseline >= o.LeakageScore || a.Score < 0.9)) continue;
+            double score = categorical ? a.Accuracy : a.Score;
             if (score < o.LeakageScore) continue;
             findings.Add(new TableFinding(TableInspectionKinds.LeakageSuspect,
-                $"'{c.Name}' may leak the label '{label.Name}': {measure}. Check that it is known before the outcome; if not, drop it.", [c.Name]));
+                $"'{c.Name}' may leak the label '{label.Name}': {a.Measure}. Check that it is known before the outcome; if not, drop it.", [c.Name]));
         }
     }
 

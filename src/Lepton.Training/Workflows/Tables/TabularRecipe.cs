@@ -51,15 +51,7 @@ public sealed record TabularRecipe(string Data, string Model = "auto", int Seed 
     public IReadOnlyList<string> ExcludedColumns => ParseColumns(Exclude);
 
     /// <summary>The column names of a comma-separated list (<c>--exclude home,age</c>); an empty name or a repeat is refused.</summary>
-    public static IReadOnlyList<string> ParseColumns(string? list)
-    {
-        if (list is null) return [];
-        var names = list.Split(',', StringSplitOptions.TrimEntries);
-        if (names.Any(n => n.Length == 0)) throw new ArgumentException($"--exclude '{list}' has an empty column name; write --exclude home,age.");
-        if (names.GroupBy(n => n, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1) is { } twice)
-            throw new ArgumentException($"--exclude names '{twice.Key}' twice.");
-        return names;
-    }
+    public static IReadOnlyList<string> ParseColumns(string? list) => list is null ? [] : Runtime.Tables.ColumnList.Parse([list], "--exclude");
 
     /// <summary>
     /// <paramref name="data"/> with <see cref="ExcludedColumns"/> kept out of its features (the rows are unchanged); a column the data

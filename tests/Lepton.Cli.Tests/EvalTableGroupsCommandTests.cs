@@ -156,6 +156,33 @@ public sealed class EvalTableGroupsCommandTests(TrainedModelFixture fx) : IDispo
     }
 
     [Fact]
+    public async Task TrainExclude_NamesTheColumnsThatStillCarryTheExcludedOne()
+    {
+        _ = fx;
+        // A postcode that tells renters from owners nine times in ten: excluding home leaves it in the model.
+        var rng = new Random(41);
+        var sb = new StringBuilder("zip,home,income,approved\n");
+        for (int i = 0; i < 600; i++)
+        {
+            bool rent = rng.NextDouble() < 0.4, typical = rng.NextDouble() < 0.9;
+            string zip = rent == typical ? $"C{rng.Next(2)}" : $"S{rng.Next(3)}";
+            double income = Math.Round(20 + rng.NextDouble() * 80, 1);
+            sb.Append(CultureInfo.InvariantCulture, $"{zip},{(rent ? "rent" : "own")},{income},{(income - (rent ? 20 : 0) > 50 ? "yes" : "no")}\n");
+        }
+        string csv = Path.Combine(_root, "zips.csv");
+        await File.WriteAllTextAsync(csv, sb.ToString());
+        var (code, stdout, err) = await CliRun.Invoke("data", "import", csv, "--name", "cli-zips", "--label-column", "approved", "--json");
+        Assert.True(code == 0, err);
+        (code, stdout, err) = await CliRun.Invoke("train", "--data", "cli-zips@1", "--model", "logistic", "--exclude", "home", "--out", Path.Combine(_root, "zips"), "--json");
+        Assert.True(code == 0, err + stdout);
+        var proxy = JsonDocument.Parse(stdout).RootElement.GetProperty("proxies").EnumerateArray().Single();
+        Assert.Equal(("zip", "home"), (proxy.GetProperty("column").GetString(), proxy.GetProperty("carries").GetString()));
+        (code, stdout, err) = await CliRun.Invoke("train", "--data", "cli-zips@1", "--model", "logistic", "--exclude", "home", "--out", Path.Combine(_root, "zips"));
+        Assert.True(code == 0, err + stdout);
+        Assert.Contains("'zip' may stand in for 'home'", Regex.Replace(stdout, "\\s+", " "), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task EvalGroups_ShowWhichGroupARegressorMisses()
     {
         _ = fx;

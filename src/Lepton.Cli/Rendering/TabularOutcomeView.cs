@@ -29,6 +29,8 @@ internal static class TabularOutcomeView
                 class_weight = recipe.ClassWeights.ToString(),
                 monotone = recipe.MonotoneConstraints.ToString(),
                 additive = recipe.Additive,
+                excluded = recipe.ExcludedColumns,
+                proxies = o.Proxies.Select(f => new { column = f.Columns[0], carries = f.Columns[1], message = f.Message }),
                 loss = o.Model.Task.IsClassification ? null : o.Model.Task.Loss.ToString(),
                 seconds = o.Elapsed.TotalSeconds,
                 candidates = o.Candidates.Select(c => new
@@ -61,6 +63,7 @@ internal static class TabularOutcomeView
             c.MarkupLine(Markup.Escape("Additive: the answer is a sum of one curve per column (lepton eval --report draws them)."));
         if (o.CountLabelZeros is { } zeros)
             c.MarkupLine(Markup.Escape($"The label holds counts (whole numbers from 0, {zeros:P0} of them 0): --loss poisson fits counts through a log link (predictions stay positive, errors may grow with the count); lepton eval then reports the Poisson deviance."));
+        foreach (var proxy in o.Proxies) c.MarkupLine("[yellow]" + Markup.Escape(proxy.Message) + "[/]");
         TrainedFolderLines.Folder(dir, "encoders.json", tracked.RunId, tracked.Registered);
         return 0;
     }

@@ -1,4 +1,5 @@
 using Lepton.Data.Tables.Columns;
+using Lepton.Data.Tables.Schema;
 
 namespace Lepton.Data.Tables.Inspection;
 
@@ -12,6 +13,25 @@ public static partial class TableInspector
     /// </summary>
     private static void Proxies(Context ctx, List<TableFinding> findings)
     {
+        findings.AddRange(ProxyFindings(ctx));
+    }
+
+    /// <summary>
+    /// Only the <c>proxy-column</c> findings of <paramref name="table"/> for <paramref name="sensitive"/> (what <c>lepton train --exclude</c>
+    /// warns about), without the rest of an inspection.
+    /// </summary>
+    public static IReadOnlyList<TableFinding> Proxies(Table table, TableSchema schema, IReadOnlyList<string> sensitive, TableInspectionOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(table);
+        ArgumentNullException.ThrowIfNull(schema);
+        options = (options ?? new TableInspectionOptions()) with { Sensitive = sensitive };
+        CheckSensitive(table, options);
+        return ProxyFindings(new Context(table, schema, schema.LabelColumn is { } l ? table[l] : null, options));
+    }
+
+    private static List<TableFinding> ProxyFindings(Context ctx)
+    {
+        var findings = new List<TableFinding>();
         var o = ctx.Options;
         foreach (var name in o.Sensitive)
         {
@@ -27,6 +47,18 @@ public static partial class TableInspector
                     $"'{c.Name}' may stand in for '{name}': {a.Measure}. A model kept from '{name}' (--exclude) can still learn it through '{c.Name}'; " +
                     $"compare its answers with lepton eval --groups {name}.", [c.Name, name]));
             }
+        }
+        return findings;
+    }
+
+    private static void CheckSensitive(Table table, TableInspectionOptions options)
+    {
+        foreach (var name in options.Sensitive)
+        {
+            if (!table.TryGetColumn(name, out var sensitive))
+                throw new ArgumentException($"--sensitive names '{name}', which the table does not have; its columns are {string.Join(", ", table.ColumnNames)}.");
+            if (sensitive.Kind is ColumnKind.Identifier or ColumnKind.Text or ColumnKind.DateTime)
+                throw new ArgumentException($"--sensitive names '{name}', a column of kind {ColumnKinds.Name(sensitive.Kind)}: name a categorical, yes/no or numeric column.");
         }
     }
 

@@ -27,13 +27,7 @@ public static partial class TableInspector
         if (splits is not null && splits.Split.Count != table.RowCount)
             throw new ArgumentException($"{splits.Split.Count} split assignments for {table.RowCount} rows.", nameof(splits));
         var label = schema.LabelColumn is { } l ? table[l] : null;
-        foreach (var name in options.Sensitive)
-        {
-            if (!table.TryGetColumn(name, out var sensitive))
-                throw new ArgumentException($"--sensitive names '{name}', which the table does not have; its columns are {string.Join(", ", table.ColumnNames)}.");
-            if (sensitive.Kind is ColumnKind.Identifier or ColumnKind.Text or ColumnKind.DateTime)
-                throw new ArgumentException($"--sensitive names '{name}', a column of kind {ColumnKinds.Name(sensitive.Kind)}: name a categorical, yes/no or numeric column.");
-        }
+        CheckSensitive(table, options);
         var ctx = new Context(table, schema, label, options);
         var summaries = new List<TableColumnSummary>();
         var findings = new List<TableFinding>();

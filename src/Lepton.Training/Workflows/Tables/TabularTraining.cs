@@ -31,6 +31,12 @@ public sealed record TabularOutcome(
     /// the share of them that are 0, for train's hint that <c>--loss poisson</c> fits counts; null otherwise.
     /// </summary>
     public double? CountLabelZeros { get; init; }
+
+    /// <summary>
+    /// With <c>--exclude</c>: the columns the model still reads that carry an excluded one (<c>proxy-column</c> findings on the training
+    /// rows), through which it can learn what it was kept from; empty otherwise.
+    /// </summary>
+    public IReadOnlyList<Lepton.Data.Tables.Inspection.TableFinding> Proxies { get; init; } = [];
 }
 
 /// <summary>
@@ -78,6 +84,7 @@ public static class TabularTraining
         return new TabularOutcome(model, model.Learner, metrics, candidates, train.Labels.Length, test?.Labels.Length ?? 0, clock.Elapsed)
         {
             CountLabelZeros = task is { Kind: TaskKind.Regression, Loss.Kind: RegressionLossKind.Squared } ? Lepton.Data.Tables.Inspection.CountLabelStats.Of(train.Labels.Select(y => (double)y))?.ZeroShare : null,
+            Proxies = ExcludedProxies(data, recipe.ExcludedColumns, set.Encoders.Columns),
             RarestClassShare = task.IsClassification && train.Labels.Length > 0
                 ? Enumerable.Range(0, task.ClassCount).Min(c => train.Labels.Count(y => (int)y == c)) / (double)train.Labels.Length : null,
         };
@@ -103,6 +110,17 @@ public static class TabularTraining
         // A cost rule's own measure: the cost saved per row against flagging nothing, in false alarms.
         if (model.ThresholdChoice is { Source: not "given" } choice && DecisionThreshold.Parse(choice.Rule) is { Rule: "cost" } cost)
             metrics[$"{prefix}_savings"] = cost.ObjectiveAt(predictions, labels, task.Threshold);
+    }
+
+    // The proxy-column findings of the excluded columns among the columns the model reads, on the rows it trained on.
+    private static IReadOnlyList<Lepton.Data.Tables.Inspection.TableFinding> ExcludedProxies(TableDatasetVersion data, IReadOnlyList<string> excluded,
+        IReadOnlyList<string> features)
+    {
+        if (excluded.Count == 0) return [];
+        var rows = data.Splits is { } s ? data.Table.Take(s.RowsOf(Lepton.Data.Images.Datasets.ImageSplits.Train)) : data.Table;
+        var usable = excluded.Where(e => data.Table[e].Kind is not (Lepton.Data.Tables.Columns.ColumnKind.Identifier or Lepton.Data.Tables.Columns.ColumnKind.Text
+            or Lepton.Data.Tables.Columns.ColumnKind.DateTime)).ToList();
+        return [.. Lepton.Data.Tables.Inspection.TableInspector.Proxies(rows, data.Schema, usable).Where(f => features.Contains(f.Columns[0]))];
     }
 
     /// <summary>

@@ -69,6 +69,10 @@ public sealed class EvalTableGroupsCommandTests(TrainedModelFixture fx) : IDispo
         Assert.InRange(awareRatio, 0, 0.8);
         Assert.True(home.GetProperty("fails_four_fifths").GetBoolean());
         Assert.InRange(home.GetProperty("selection_p_value").GetDouble(), 0, 0.01);
+        // A logistic model that reads home scores each group near its own rate (calibrated in the large).
+        double awareGap = home.GetProperty("calibration_gap").GetDouble();
+        Assert.InRange(awareGap, 0, 0.08);
+        Assert.InRange(byHome["rent"].GetProperty("mean_score").GetDouble(), 0.1, 0.4);
         var age = groups[1];
         Assert.Equal(4, age.GetProperty("groups").GetArrayLength()); // quartiles of a number with many values
         Assert.StartsWith("Q1 (", age.GetProperty("groups")[0].GetProperty("group").GetString(), StringComparison.Ordinal);
@@ -115,6 +119,8 @@ public sealed class EvalTableGroupsCommandTests(TrainedModelFixture fx) : IDispo
         Assert.True(code == 0, err + stdout);
         var fair = JsonDocument.Parse(stdout).RootElement.GetProperty("groups")[0];
         Assert.True(fair.GetProperty("selection_ratio").GetDouble() > awareRatio + 0.2, stdout);
+        // Blind to home, it scores renters far above their rate and owners below theirs: the score means something else per group.
+        Assert.True(fair.GetProperty("calibration_gap").GetDouble() > awareGap + 0.1, stdout);
         // The model card of a registered version measures the same groups and names a broken four-fifths rule among its limits.
         (code, stdout, err) = await CliRun.Invoke("train", "--data", "cli-loans@2", "--model", "logistic", "--out", Path.Combine(_root, "registered"), "--register", "cli-loans-card", "--json");
         Assert.True(code == 0, err + stdout);

@@ -55,7 +55,8 @@ public static class GroupFairnessView
         string ratio = double.IsNaN(d.SelectionRatio) ? "no group is given it" : $"selection ratio {F(d.SelectionRatio, 3)}" +
             (d.FailsFourFifths ? $" (under {F(DecisionFairness.FourFifths, 1)}: fails the four-fifths rule)" : $" (at least {F(DecisionFairness.FourFifths, 1)})");
         return $"'{d.Column}', '{d.Favorable}' given to {Percent(d.Judged.Min(g => g.SelectionRate))}-{Percent(d.Judged.Max(g => g.SelectionRate))} of a group: {ratio}, " +
-               $"chi-square p {P(d.SelectionPValue)}; equal opportunity difference {F(d.OpportunityDifference, 3)}, equalized odds difference {F(d.OddsDifference, 3)}.";
+               $"chi-square p {P(d.SelectionPValue)}; equal opportunity difference {F(d.OpportunityDifference, 3)}, equalized odds difference {F(d.OddsDifference, 3)}" +
+               (double.IsNaN(d.CalibrationGap) ? "." : $"; calibration gap {F(d.CalibrationGap, 3)}.");
     }
 
     /// <summary>What a regressor's gaps say, in one line: the bias gap and the MAE ratio between groups.</summary>
@@ -75,12 +76,13 @@ public static class GroupFairnessView
         ["opportunity_difference"] = N(d.OpportunityDifference),
         ["odds_difference"] = N(d.OddsDifference),
         ["selection_p_value"] = N(d.SelectionPValue),
+        ["calibration_gap"] = N(d.CalibrationGap),
         ["groups"] = new JsonArray([.. d.Groups.Select(g => (JsonNode)new JsonObject
         {
             ["group"] = g.Name, ["rows"] = g.Rows, ["judged"] = g.Rows >= d.MinRows, ["positives"] = g.Positives, ["selected"] = g.Selected,
             ["true_positives"] = g.TruePositives, ["base_rate"] = N(g.BaseRate), ["selection_rate"] = N(g.SelectionRate),
             ["selection_low"] = N(g.SelectionLow), ["selection_high"] = N(g.SelectionHigh), ["true_positive_rate"] = N(g.TruePositiveRate),
-            ["false_positive_rate"] = N(g.FalsePositiveRate), ["precision"] = N(g.Precision), ["accuracy"] = N(g.Accuracy),
+            ["false_positive_rate"] = N(g.FalsePositiveRate), ["precision"] = N(g.Precision), ["accuracy"] = N(g.Accuracy), ["mean_score"] = N(g.MeanScore),
         })]),
     };
 
@@ -100,7 +102,9 @@ public static class GroupFairnessView
     private static string Intro(DecisionFairness d, string split) =>
         $"<p>How often each group of the {E(split)} rows is given '<b>{E(d.Favorable)}</b>' (its selection rate, with a {Level(d.Level)} Wilson interval) and how often " +
         $"rightly: the true-positive rate is the share of the rows that truly are '{E(d.Favorable)}' given it, the false-positive rate the share of the others given it. " +
-        $"The selection ratio is the lowest group's selection rate over the highest's; under 0.8 it fails the four-fifths rule. Groups under {d.MinRows} rows are shown but not judged.</p>";
+        $"The selection ratio is the lowest group's selection rate over the highest's; under 0.8 it fails the four-fifths rule. The mean score is the model's average probability " +
+        $"of '{E(d.Favorable)}' over the group: far from the share truly '{E(d.Favorable)}', the score means something else in that group (the calibration gap is the largest such distance). " +
+        $"Groups under {d.MinRows} rows are shown but not judged.</p>";
 
     private static void Decisions(StringBuilder html, DecisionFairness d)
     {
@@ -111,7 +115,7 @@ public static class GroupFairnessView
                 Data: new Dictionary<string, string> { ["chart"] = "selection", ["column"] = d.Column }),
             [.. d.Groups.Select(g => new Bar(g.Name, g.SelectionRate, $"{Percent(g.SelectionRate)} of {Count(g.Rows)}"))]));
         html.Append("<table class=\"groups\"><tr><th>group</th><th>rows</th><th>truly '").Append(E(d.Favorable)).Append("'</th><th>selection rate</th><th>").Append(Level(d.Level)).Append(" interval</th>")
-            .Append("<th>true-positive rate</th><th>false-positive rate</th><th>precision</th><th>accuracy</th></tr>");
+            .Append("<th>true-positive rate</th><th>false-positive rate</th><th>precision</th><th>accuracy</th><th>mean score</th></tr>");
         foreach (var g in d.Groups)
         {
             bool judged = g.Rows >= d.MinRows;
@@ -120,7 +124,7 @@ public static class GroupFairnessView
                 .Append("><td>").Append(E(g.Name)).Append(judged ? "" : " (not judged)").Append("</td><td>").Append(Count(g.Rows)).Append("</td><td>").Append(Percent(g.BaseRate))
                 .Append("</td><td>").Append(Percent(g.SelectionRate)).Append("</td><td style=\"white-space:nowrap\">[").Append(Percent(g.SelectionLow)).Append(", ").Append(Percent(g.SelectionHigh)).Append("]</td><td>")
                 .Append(Percent(g.TruePositiveRate)).Append("</td><td>").Append(Percent(g.FalsePositiveRate)).Append("</td><td>").Append(Percent(g.Precision)).Append("</td><td>")
-                .Append(Percent(g.Accuracy)).Append("</td></tr>");
+                .Append(Percent(g.Accuracy)).Append("</td><td>").Append(Percent(g.MeanScore)).Append("</td></tr>");
         }
         html.Append("</table></div>");
     }

@@ -15,7 +15,7 @@ public static class TableFairness
     /// <paramref name="classes"/>, one per row of <paramref name="rows"/>) by each group column; a model of several classes is refused.
     /// </summary>
     public static IReadOnlyList<DecisionFairness> Decisions(GroupOptions options, Table rows, IReadOnlyList<string> classes, ReadOnlySpan<int> predicted,
-        ReadOnlySpan<int> labels, double level = 0.95)
+        ReadOnlySpan<int> labels, double level = 0.95, ReadOnlySpan<double> probabilities = default)
     {
         ArgumentNullException.ThrowIfNull(options);
         if (options.Columns.Count == 0) return [];
@@ -27,16 +27,19 @@ public static class TableFairness
         if (f < 0) throw new ArgumentException($"--favorable names '{favorable}', which is not one of the model's classes ('{classes[0]}', '{classes[1]}').");
         var selected = new bool[predicted.Length];
         var positive = new bool[labels.Length];
+        // probabilities: (N, 2) row-major class probabilities; the favorable class's column is each row's score.
+        var scores = probabilities.Length == predicted.Length * 2 ? new double[predicted.Length] : [];
         for (int i = 0; i < selected.Length; i++)
         {
             selected[i] = predicted[i] == f;
             positive[i] = labels[i] == f;
+            if (scores.Length > 0) scores[i] = probabilities[i * 2 + f];
         }
         var result = new List<DecisionFairness>(options.Columns.Count);
         foreach (var column in options.Columns)
         {
             var (keys, order) = TableGroups.Keys(rows, column);
-            result.Add(GroupFairness.Decisions(column, favorable, keys, selected, positive, options.MinRows, level, order));
+            result.Add(GroupFairness.Decisions(column, favorable, keys, selected, positive, options.MinRows, level, order, scores));
         }
         return result;
     }
@@ -59,7 +62,8 @@ public static class TableFairness
         ArgumentNullException.ThrowIfNull(report);
         ArgumentNullException.ThrowIfNull(data);
         var rows = data.Examples as TableExamples ?? throw new ArgumentException($"--groups compares groups of a table's rows; {data.Name} is not a table data set version.");
-        return Decisions(options, rows.Table.Take(data.HeadlineIndices), report.ClassNames, report.Headline.Predicted, report.Headline.Labels, report.Options.Level);
+        return Decisions(options, rows.Table.Take(data.HeadlineIndices), report.ClassNames, report.Headline.Predicted, report.Headline.Labels, report.Options.Level,
+            report.Headline.Probabilities);
     }
 
     /// <summary>

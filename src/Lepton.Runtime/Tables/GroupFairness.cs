@@ -25,6 +25,9 @@ public sealed record DecisionGroup(string Name, int Rows, int Positives, int Sel
 
     /// <summary>The share of the group's rows decided as their label says.</summary>
     public double Accuracy => (double)(Rows - Positives - (Selected - TruePositives) + TruePositives) / Rows;
+
+    /// <summary>The model's mean probability of the favorable outcome over the group (NaN when no scores were given): against <see cref="BaseRate"/>, its calibration in the large.</summary>
+    public double MeanScore { get; init; } = double.NaN;
 }
 
 /// <summary>
@@ -82,6 +85,12 @@ public sealed record DecisionFairness(string Column, string Favorable, IReadOnly
         }
     }
 
+    /// <summary>
+    /// The largest gap, over the judged groups, between a group's mean predicted probability and its observed rate of the favorable
+    /// outcome (sufficiency: a score should mean the same in every group); NaN without scores.
+    /// </summary>
+    public double CalibrationGap => Judged.Select(g => Math.Abs(g.MeanScore - g.BaseRate)).Where(v => !double.IsNaN(v)).DefaultIfEmpty(double.NaN).Max();
+
     /// <summary>True when the judged groups' selection ratio is under four fifths.</summary>
     public bool FailsFourFifths => SelectionRatio < FourFifths;
 
@@ -125,10 +134,12 @@ public static class GroupFairness
     /// does not list, or all without it, in descending size, then by name).
     /// </summary>
     public static DecisionFairness Decisions(string column, string favorable, IReadOnlyList<string> keys, ReadOnlySpan<bool> selected, ReadOnlySpan<bool> positive,
-        int minRows = DefaultMinRows, double level = 0.95, IReadOnlyList<string>? order = null)
+        int minRows = DefaultMinRows, double level = 0.95, IReadOnlyList<string>? order = null, ReadOnlySpan<double> scores = default)
     {
         Check(keys.Count, selected.Length, positive.Length, minRows);
+        if (!scores.IsEmpty && scores.Length != keys.Count) throw new ArgumentException($"GroupFairness: {scores.Length} scores for {keys.Count} rows.");
         var counts = new Dictionary<string, int[]>(StringComparer.Ordinal); // rows, positives, selected, true positives
+        var scoreSums = new Dictionary<string, double>(StringComparer.Ordinal);
         for (int i = 0; i < keys.Count; i++)
         {
             if (!counts.TryGetValue(keys[i], out var c)) counts[keys[i]] = c = new int[4];
@@ -136,12 +147,16 @@ public static class GroupFairness
             if (positive[i]) c[1]++;
             if (selected[i]) c[2]++;
             if (positive[i] && selected[i]) c[3]++;
+            if (!scores.IsEmpty) scoreSums[keys[i]] = scoreSums.GetValueOrDefault(keys[i]) + scores[i];
         }
         var groups = counts.Select(p =>
         {
             var (low, high) = Wilson(p.Value[2], p.Value[0], level);
-            return new DecisionGroup(p.Key, p.Value[0], p.Value[1], p.Value[2], p.Value[3], low, high);
-        });
+            return new DecisionGroup(p.Key, p.Value[0], p.Value[1], p.Value[2], p.Value[3], low, high)
+            {
+                MeanScore = scoreSums.TryGetValue(p.Key, out double sum) ? sum / p.Value[0] : double.NaN,
+            };
+        }).ToList();
         return new DecisionFairness(column, favorable, Ordered(groups, g => g.Name, g => g.Rows, order), minRows) { Level = level };
     }
 

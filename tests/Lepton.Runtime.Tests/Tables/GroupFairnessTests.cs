@@ -32,7 +32,8 @@ public sealed class GroupFairnessTests
     public void Decisions_MatchScikitLearnCountsScipyChiSquareAndFairlearnGaps()
     {
         var d = Fixture["decisions"]!;
-        var result = GroupFairness.Decisions("region", "yes", Array<string>(d["groups"]!), Array<bool>(d["selected"]!), Array<bool>(d["positive"]!), d["min_rows"]!.GetValue<int>());
+        var result = GroupFairness.Decisions("region", "yes", Array<string>(d["groups"]!), Array<bool>(d["selected"]!), Array<bool>(d["positive"]!), d["min_rows"]!.GetValue<int>(),
+            scores: Array<double>(d["scores"]!));
         var expected = d["per_group"]!.AsArray();
         Assert.Equal(["north", "south", "east", "tiny"], result.Groups.Select(g => g.Name)); // by size
         foreach (var e in expected)
@@ -46,6 +47,7 @@ public sealed class GroupFairnessTests
             Assert.Equal(e["true_positive_rate"]!.GetValue<double>(), g.TruePositiveRate, 12);
             Assert.Equal(e["false_positive_rate"]!.GetValue<double>(), g.FalsePositiveRate, 12);
             Assert.Equal(e["accuracy"]!.GetValue<double>(), g.Accuracy, 12);
+            Assert.Equal(e["mean_score"]!.GetValue<double>(), g.MeanScore, 12);
             Assert.InRange(g.SelectionRate, g.SelectionLow, g.SelectionHigh);
         }
         // "tiny" (17 rows) is shown but left out of every gap, as the fixture leaves it out.
@@ -54,6 +56,7 @@ public sealed class GroupFairnessTests
         Assert.Equal(d["parity_difference"]!.GetValue<double>(), result.ParityDifference, 12);
         Assert.Equal(d["opportunity_difference"]!.GetValue<double>(), result.OpportunityDifference, 12);
         Assert.Equal(d["odds_difference"]!.GetValue<double>(), result.OddsDifference, 12);
+        Assert.Equal(d["calibration_gap"]!.GetValue<double>(), result.CalibrationGap, 12);
         double p = d["p_value"]!.GetValue<double>();
         Assert.True(Math.Abs(result.SelectionPValue - p) <= 1e-9 * p, $"p = {result.SelectionPValue:R}, scipy {p:R}");
         Assert.True(result.FailsFourFifths); // 0.634: the north is selected far more often

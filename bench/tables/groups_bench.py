@@ -40,19 +40,20 @@ def keys(frame, column):
     return np.array([f"Q{int(np.searchsorted(edges, v, side='left')) + 1}" for v in values])
 
 
-def groups(frame, selected, positive, column):
+def groups(frame, selected, positive, column, score):
     k = keys(frame, column)
     out = {}
     for g in np.unique(k):
         m = k == g
         tn, fp, fn, tp = confusion_matrix(positive[m], selected[m], labels=[False, True]).ravel()
         out[g] = {"rows": int(m.sum()), "selection_rate": (tp + fp) / m.sum(), "true_positive_rate": tp / (tp + fn),
-                  "false_positive_rate": fp / (fp + tn)}
+                  "false_positive_rate": fp / (fp + tn), "mean_score": score[m].mean(), "base_rate": positive[m].mean()}
     judged = [v for v in out.values() if v["rows"] >= MIN_ROWS]
     sel = [v["selection_rate"] for v in judged]
     table = np.array([[v["selection_rate"] * v["rows"], v["rows"] * (1 - v["selection_rate"])] for v in judged])
     return out, {"selection_ratio": min(sel) / max(sel), "opportunity_difference": max(v["true_positive_rate"] for v in judged)
-                 - min(v["true_positive_rate"] for v in judged), "p": chi2_contingency(table, correction=False)[1]}
+                 - min(v["true_positive_rate"] for v in judged), "p": chi2_contingency(table, correction=False)[1],
+                 "calibration_gap": max(abs(v["mean_score"] - v["base_rate"]) for v in judged)}
 
 
 def lepton(*args):
@@ -70,20 +71,25 @@ for name, extra in models.items():
     lepton("predict", "--model", out, "--input", test_csv, "--output", scored)
     predicted = pd.read_csv(scored)
     selected = (predicted["prediction"] == FAVORABLE).to_numpy()
+    # The scored CSV's probability is of the positive class, "yes" (defaulted); the favorable "no" scores 1 - p.
+    favorable_score = 1 - predicted["probability"].to_numpy()
     auc = roc_auc_score(test["default"] == "yes", predicted["probability"])
-    worst = 0.0
+    worst = score_gap = 0.0
     for column, reported in zip(GROUPS, report["groups"]):
-        per, gaps = groups(test, selected, positive, column)
+        per, gaps = groups(test, selected, positive, column, favorable_score)
         by_name = {g["group"]: g for g in reported["groups"]}
         for g, v in per.items():
             r = by_name[g] if g in by_name else next(x for x in reported["groups"] if x["group"].startswith(g + " "))
             worst = max(worst, abs(r["rows"] - v["rows"]), *(abs(r[k] - v[k]) for k in ("selection_rate", "true_positive_rate", "false_positive_rate")))
+            # The scored CSV rounds probabilities to 6 decimals: the mean score is held to that.
+            score_gap = max(score_gap, abs(r["mean_score"] - v["mean_score"]))
         worst = max(worst, abs(reported["selection_ratio"] - gaps["selection_ratio"]), abs(reported["opportunity_difference"] - gaps["opportunity_difference"]),
                     abs(reported["selection_p_value"] - gaps["p"]) if reported["selection_p_value"] is not None else 0)
         print(f"{name}: ROC-AUC {auc:.4f}; by {column}: selection ratio {reported['selection_ratio']:.3f}, equal opportunity difference "
-              f"{reported['opportunity_difference']:.3f}, chi-square p {reported['selection_p_value']:.3g}; "
+              f"{reported['opportunity_difference']:.3f}, chi-square p {reported['selection_p_value']:.3g}, calibration gap {reported['calibration_gap']:.3f} "
+              f"(Python {gaps['calibration_gap']:.3f}); "
               + ", ".join(f"{g['group']} {g['selection_rate']:.3f} (truly {g['base_rate']:.3f})" for g in reported["groups"]), flush=True)
-    print(f"{name}: largest difference from the Python recomputation {worst:.2e}", flush=True)
+    print(f"{name}: largest difference from the Python recomputation {worst:.2e} (counts, rates, ratio, gap, p), {score_gap:.2e} (mean scores, from 6-decimal probabilities)", flush=True)
 
 
 def xgboost_groups(columns):
@@ -98,9 +104,9 @@ def xgboost_groups(columns):
     p = model.predict_proba(xs[xt.columns])[:, 1]
     selected = p < 0.5  # favorable: predicted "no"
     for column in GROUPS:
-        per, gaps = groups(test, selected, positive, column)
+        per, gaps = groups(test, selected, positive, column, 1 - p)
         print(f"xgboost {'+'.join(columns)}: ROC-AUC {roc_auc_score(test['default'] == 'yes', p):.4f}; by {column}: selection ratio "
-              f"{gaps['selection_ratio']:.3f}, equal opportunity difference {gaps['opportunity_difference']:.3f}; "
+              f"{gaps['selection_ratio']:.3f}, equal opportunity difference {gaps['opportunity_difference']:.3f}, calibration gap {gaps['calibration_gap']:.3f}; "
               + ", ".join(f"{g} {v['selection_rate']:.3f}" for g, v in per.items()), flush=True)
 
 

@@ -40,6 +40,19 @@ public sealed class TableGroupsTests
     }
 
     [Fact]
+    public void AnIntersection_JoinsEachRowsGroups_InTheColumnsOrders()
+    {
+        var (keys, order) = TableGroups.Keys(Rows(), "home+children");
+        Assert.Equal("(missing) · 0", keys[0]);
+        Assert.Equal("own · 0", keys[3]);
+        // Only the combinations rows have, in home's order (by size) then children's (by value): renters have 1 or 10 children here, owners 0.
+        Assert.Equal(["rent · 1", "rent · 10", "own · 0", "(missing) · 0", "(missing) · 1", "(missing) · 10"], order);
+        Assert.Equal(100, keys.Count);
+        var e = Assert.Throws<ArgumentException>(() => TableGroups.Keys(Rows(), "home+note"));
+        Assert.Contains("'note', a column of kind text", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void TextAndUnknownColumns_AreRefusedByName()
     {
         var e = Assert.Throws<ArgumentException>(() => TableGroups.Keys(Rows(), "note"));

@@ -32,10 +32,7 @@ internal static class LiveGroupsCalculator
         var result = new List<LiveGroups>(options.Columns.Count);
         foreach (var column in options.Columns)
         {
-            var values = answered.Select(r => r.Row!.TryGetValue(column, out var v) ? v : null).ToList();
-            var (keys, order) = values.All(v => v is null or double)
-                ? GroupKeys.OfNumbers([.. values.Select(v => v is double d ? d : double.NaN)], Number)
-                : GroupKeys.OfWords([.. values.Select(Word)]);
+            var (keys, order) = GroupKeys.Intersect([.. GroupKeys.Parts(column).Select(part => KeysOf(answered, part))]);
             // No truth in the log: every row counts as not favorable, so only the selection figures of the comparison are read.
             var d = GroupFairness.Decisions(column, favorable, keys, selected, none, options.MinRows, 0.95, order);
             result.Add(new LiveGroups(column, favorable, options.MinRows,
@@ -43,6 +40,15 @@ internal static class LiveGroupsCalculator
                 Finite(d.SelectionRatio), Finite(d.SelectionPValue)));
         }
         return result;
+    }
+
+    // One logged column's groups: numbers by value or quartile, anything else by its text.
+    private static (IReadOnlyList<string> Keys, IReadOnlyList<string> Order) KeysOf(IReadOnlyList<LoggedRequest> answered, string column)
+    {
+        var values = answered.Select(r => r.Row!.TryGetValue(column, out var v) ? v : null).ToList();
+        return values.All(v => v is null or double)
+            ? GroupKeys.OfNumbers([.. values.Select(v => v is double d ? d : double.NaN)], Number)
+            : GroupKeys.OfWords([.. values.Select(Word)]);
     }
 
     /// <summary>The class the groups are compared on: the one named, else a yes/no model's second; any other model is refused.</summary>

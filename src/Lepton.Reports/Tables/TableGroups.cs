@@ -6,7 +6,8 @@ namespace Lepton.Reports.Tables;
 
 /// <summary>
 /// The groups a table column splits its rows into (<see cref="GroupKeys"/>'s rule: a category's or yes/no value's own values, a
-/// number's own values or quartiles); identifier, text and date-time columns cannot group rows and are refused by name.
+/// number's own values or quartiles), or an intersection of columns (<c>home+age</c>); identifier, text and date-time columns cannot
+/// group rows and are refused by name.
 /// </summary>
 public static class TableGroups
 {
@@ -17,6 +18,14 @@ public static class TableGroups
     public static (IReadOnlyList<string> Keys, IReadOnlyList<string> Order) Keys(Table table, string column)
     {
         ArgumentNullException.ThrowIfNull(table);
+        ArgumentNullException.ThrowIfNull(column);
+        // home+age: the intersection of each column's groups ("rent · Q1 (21–34)").
+        var parts = GroupKeys.Parts(column);
+        return parts.Count == 1 || table.HasColumn(column) ? Single(table, column) : GroupKeys.Intersect([.. parts.Select(p => Single(table, p))]);
+    }
+
+    private static (IReadOnlyList<string> Keys, IReadOnlyList<string> Order) Single(Table table, string column)
+    {
         if (!table.TryGetColumn(column, out var c))
             throw new ArgumentException($"--groups names '{column}', which the data set does not have; its columns are {string.Join(", ", table.ColumnNames)}.");
         return c switch

@@ -52,6 +52,29 @@ public static class GroupKeys
         return (keys, [.. keys.GroupBy(k => k, StringComparer.Ordinal).OrderByDescending(g => g.Count()).ThenBy(g => g.Key, StringComparer.Ordinal).Select(g => g.Key)]);
     }
 
+    /// <summary>The separator of an intersection's columns (<c>home+age</c>) and of its groups' names ("rent · Q1 (21–34)").</summary>
+    public const char IntersectionSeparator = '+';
+
+    /// <summary>The parts of a group column name: <c>home+age</c> is the intersection of home and age; <c>home</c> is itself.</summary>
+    public static IReadOnlyList<string> Parts(string column) => column.Split(IntersectionSeparator, StringSplitOptions.TrimEntries);
+
+    /// <summary>
+    /// The intersection of several columns' groups: one key per row joining the row's key in each ("rent · Q1 (21–34)"), ordered by
+    /// the first column's order, then the next's; a combination no row has is left out.
+    /// </summary>
+    public static (IReadOnlyList<string> Keys, IReadOnlyList<string> Order) Intersect(IReadOnlyList<(IReadOnlyList<string> Keys, IReadOnlyList<string> Order)> parts)
+    {
+        ArgumentNullException.ThrowIfNull(parts);
+        if (parts.Count == 1) return parts[0];
+        int rows = parts[0].Keys.Count;
+        var keys = new string[rows];
+        for (int r = 0; r < rows; r++) keys[r] = string.Join(" · ", parts.Select(p => p.Keys[r]));
+        IEnumerable<string> order = [""];
+        foreach (var p in parts) order = order.SelectMany(prefix => p.Order.Select(k => prefix.Length == 0 ? k : prefix + " · " + k));
+        var present = keys.ToHashSet(StringComparer.Ordinal);
+        return (keys, [.. order.Where(present.Contains)]);
+    }
+
     /// <summary>
     /// <paramref name="keys"/> with all but the <paramref name="max"/> − 1 most frequent keys replaced by "(other)", so a column of
     /// many groups gives a readable table; unchanged when it has at most <paramref name="max"/> keys.

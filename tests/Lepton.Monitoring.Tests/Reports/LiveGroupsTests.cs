@@ -38,7 +38,7 @@ public class LiveGroupsTests
     {
         await using var store = await LoansAsync();
         var rules = new[] { AlertRule.Parse("selection_ratio < 0.8") };
-        var report = await new ModelMonitor(store.Registry).ReportAsync("loan", Window, rules, new GroupOptions(["home", "age", "region"]));
+        var report = await new ModelMonitor(store.Registry).ReportAsync("loan", Window, rules, new GroupOptions(["home", "age", "region", "home+age"]));
         var home = report.Overall.Groups[0];
         Assert.Equal(("home", "yes"), (home.Column, home.Favorable));
         var byHome = home.Groups.ToDictionary(g => g.Group);
@@ -54,6 +54,10 @@ public class LiveGroupsTests
         var region = report.Overall.Groups[2];
         Assert.Equal(["(missing)"], region.Groups.Select(g => g.Group));
         Assert.Null(region.SelectionRatio);
+        // An intersection: each home by each age quartile, 8 groups.
+        var both = report.Overall.Groups[3];
+        Assert.Equal(8, both.Groups.Count);
+        Assert.All(both.Groups, g => Assert.Contains(" · Q", g.Group, StringComparison.Ordinal));
         // The version's own figures, and the rule fires on it and on the pool.
         Assert.Equal(1.0 / 3, report.Versions.Single().Groups[0].SelectionRatio!.Value, 12);
         Assert.Equal(2, report.Alerts.Count);

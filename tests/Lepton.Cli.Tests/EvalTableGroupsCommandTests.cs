@@ -56,7 +56,7 @@ public sealed class EvalTableGroupsCommandTests(TrainedModelFixture fx) : IDispo
         Assert.True(code == 0, err + stdout);
 
         string page = Path.Combine(_root, "loans.html");
-        (code, stdout, err) = await CliRun.Invoke("eval", "--model", model, "--data", "cli-loans@2", "--groups", "home,age", "--report", page, "--bootstrap", "50", "--json");
+        (code, stdout, err) = await CliRun.Invoke("eval", "--model", model, "--data", "cli-loans@2", "--groups", "home,age,home+age", "--report", page, "--bootstrap", "50", "--json");
         Assert.True(code == 0, err + stdout);
         var groups = JsonDocument.Parse(stdout).RootElement.GetProperty("groups");
         var home = groups[0];
@@ -81,7 +81,15 @@ public sealed class EvalTableGroupsCommandTests(TrainedModelFixture fx) : IDispo
         Assert.Contains("data-chart=\"selection\" data-column=\"home\"", html, StringComparison.Ordinal);
         Assert.Matches("<tr data-group=\"rent\" data-rows=\"\\d+\" data-selection=", html);
         var written = JsonDocument.Parse(await File.ReadAllTextAsync(Path.ChangeExtension(page, ".evaluation.json"))).RootElement;
-        Assert.Equal(2, written.GetProperty("groups").GetArrayLength());
+        Assert.Equal(3, written.GetProperty("groups").GetArrayLength());
+        // The intersection: each home by each age quartile.
+        var intersection = groups[2];
+        Assert.Equal("home+age", intersection.GetProperty("column").GetString());
+        Assert.Equal(8, intersection.GetProperty("groups").GetArrayLength());
+        // In home's order (its larger group first), then age's.
+        string larger = byHome.MaxBy(g => g.Value.GetProperty("rows").GetInt32()).Key;
+        Assert.StartsWith($"{larger} · Q1 (", intersection.GetProperty("groups")[0].GetProperty("group").GetString(), StringComparison.Ordinal);
+        Assert.StartsWith($"{larger} · Q2 (", intersection.GetProperty("groups")[1].GetProperty("group").GetString(), StringComparison.Ordinal);
 
         // The favorable outcome can be the other class: the rates become their complements' view, the verdict is printed.
         (code, stdout, err) = await CliRun.Invoke("eval", "--model", model, "--data", "cli-loans@2", "--groups", "home", "--favorable", "no");

@@ -51,6 +51,10 @@ public static class TrainCommand
         {
             Description = "Tables: columns the model must not learn from though the data has them, e.g. home,age (a protected attribute to compare groups on with lepton eval --groups; the served model does not ask for them).",
         };
+        var reweigh = new Option<string?>("--reweigh")
+        {
+            Description = "Tables (classifiers): weigh the training rows so the label no longer depends on this column's groups (home, or home+age); the model learns no group's past rate, through the column or those that carry it.",
+        };
         var dataDir = CommonOptions.DataDir();
         var model = new Option<string>("--model")
         {
@@ -110,7 +114,7 @@ public static class TrainCommand
                                        "  lepton train --data keywords@2 --model kws-ds-cnn --epochs 20 --augment shift=0.1,noise=20,time_mask=10,freq_mask=6 --register keywords\n" +
                                        "  mpirun --allow-run-as-root -np 2 ./lepton train --data fashion-mnist --model cnn --threads 1 --distributed --out models/cnn\n" +
                                        "  lepton train --data fashion-mnist --model cnn --out models/cnn --resume");
-        foreach (var o in new Option[] { data, dataDir, task, threshold, classWeight, loss, monotone, additive, exclude, model, epochs, batch, lr, optimizer, weightDecay, momentum, schedule, clip, valSplit, labelSmoothing, validationFreq, augment, seed, outDir, register, store, from, freeze, unfreezeAfter, backboneLr, vocabSize, maxLength, distributed, resume, threads, json, lora, folds, trees })
+        foreach (var o in new Option[] { data, dataDir, task, threshold, classWeight, loss, monotone, additive, exclude, reweigh, model, epochs, batch, lr, optimizer, weightDecay, momentum, schedule, clip, valSplit, labelSmoothing, validationFreq, augment, seed, outDir, register, store, from, freeze, unfreezeAfter, backboneLr, vocabSize, maxLength, distributed, resume, threads, json, lora, folds, trees })
             cmd.Options.Add(o);
 
         cmd.SetAction(p => CommandRunner.Run(async ct =>
@@ -121,7 +125,7 @@ public static class TrainCommand
             var tableOnly = new (Option Option, string Flag, string What)[]
             {
                 (loss, "--loss", "sets a table regressor's loss"), (monotone, "--monotone", "constrains a table model's columns"),
-                (additive, "--additive", "makes a table model a sum of one curve per column"), (exclude, "--exclude", "keeps table columns out of a model"),
+                (additive, "--additive", "makes a table model a sum of one curve per column"), (exclude, "--exclude", "keeps table columns out of a model"), (reweigh, "--reweigh", "reweighs a table's training rows by a column's groups"),
             };
             await using (var tables = await ModelRegistry.OpenAsync(p.GetValue(store), ct))
             {
@@ -148,7 +152,7 @@ public static class TrainCommand
                         Trees: TabularRecipe.TreeOptions(tabularModel, p.GetValue(trees), tableLr),
                         Mlp: TabularRecipe.MlpOptions(tabularModel, p.GetResult(epochs) is { Implicit: false } ? p.GetValue(epochs) : null, tableLr,
                             p.GetResult(batch) is { Implicit: false } ? p.GetValue(batch) : null),
-                        ClassWeight: p.GetValue(classWeight), Threshold: p.GetValue(threshold)) { Loss = p.GetValue(loss), Monotone = p.GetValue(monotone), Additive = p.GetValue(additive), Exclude = p.GetValue(exclude) };
+                        ClassWeight: p.GetValue(classWeight), Threshold: p.GetValue(threshold)) { Loss = p.GetValue(loss), Monotone = p.GetValue(monotone), Additive = p.GetValue(additive), Exclude = p.GetValue(exclude), Reweigh = p.GetValue(reweigh) };
                     if (p.GetValue(folds) is { } tableFolds)
                         return await CrossValidationCli.RunAsync(tabular, tableFolds, p.GetValue(register) ?? tabular.Model, p.GetValue(store), p.GetValue(json), ct);
                     // Named after the table, not the learner: auto on two tables would otherwise share models/auto.

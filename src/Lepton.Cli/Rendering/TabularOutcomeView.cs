@@ -30,6 +30,7 @@ internal static class TabularOutcomeView
                 monotone = recipe.MonotoneConstraints.ToString(),
                 additive = recipe.Additive,
                 excluded = recipe.ExcludedColumns,
+                reweigh = recipe.Reweigh,
                 proxies = o.Proxies.Select(f => new { column = f.Columns[0], carries = f.Columns[1], message = f.Message }),
                 loss = o.Model.Task.IsClassification ? null : o.Model.Task.Loss.ToString(),
                 seconds = o.Elapsed.TotalSeconds,
@@ -64,6 +65,8 @@ internal static class TabularOutcomeView
         if (o.CountLabelZeros is { } zeros)
             c.MarkupLine(Markup.Escape($"The label holds counts (whole numbers from 0, {zeros:P0} of them 0): --loss poisson fits counts through a log link (predictions stay positive, errors may grow with the count); lepton eval then reports the Poisson deviance."));
         foreach (var proxy in o.Proxies) c.MarkupLine("[yellow]" + Markup.Escape(proxy.Message) + "[/]");
+        if (recipe.Reweigh is { } by)
+            c.MarkupLine(Markup.Escape($"Reweighed by {by}: in the weighted training rows the label does not depend on {by}'s groups (lepton eval --groups {by} shows what the model does)."));
         TrainedFolderLines.Folder(dir, "encoders.json", tracked.RunId, tracked.Registered);
         return 0;
     }

@@ -53,6 +53,12 @@ public sealed record FeatureMatrix
     /// </summary>
     public IReadOnlyList<int>? Groups { get; init; }
 
+    /// <summary>
+    /// Each row's training weight (mean 1; null: every row alike), as reweighing by a column's groups sets it (<c>lepton train
+    /// --reweigh</c>); the tree and linear learners multiply it into their loss, with any class weight.
+    /// </summary>
+    public float[]? Weights { get; init; }
+
     /// <summary>Row <paramref name="row"/>'s values.</summary>
     public ReadOnlySpan<float> Row(int row) => Values.AsSpan(row * Columns, Columns);
 }

@@ -15,7 +15,7 @@ public static partial class RecipeLoader
         ["path", "label_column", "task", "group_column", "time_column", "split_column", "schema", "test", "validation", "separator", "sheet", "encoding"];
 
     /// <summary>Training keys only table recipes take (the seed, rate, epochs and batch size are shared with networks).</summary>
-    internal static IReadOnlyList<string> TableTrainingKeys => ["trees", "budget", "class_weight", "threshold", "loss", "monotone", "additive", "exclude"];
+    internal static IReadOnlyList<string> TableTrainingKeys => ["trees", "budget", "class_weight", "threshold", "loss", "monotone", "additive", "exclude", "reweigh"];
 
     // Training keys only networks take: optimizers, schedules, augmentation and the like.
     private static IReadOnlyList<string> NetworkOnlyTrainingKeys =>
@@ -120,7 +120,7 @@ public static partial class RecipeLoader
         var d = new RecipeTraining();
         if (s is null) return d with { Table = new RecipeTableTraining() };
         foreach (var key in NetworkOnlyTrainingKeys.Where(s.Has))
-            s.Errors.Add(s.Value(key) ?? s.Node, $"'training.{key}' trains networks on images; a table recipe takes {string.Join(", ", ["seed", "trees", "learning_rate", "epochs", "batch_size", "budget", "class_weight", "threshold", "loss", "monotone", "additive", "exclude"])}.");
+            s.Errors.Add(s.Value(key) ?? s.Node, $"'training.{key}' trains networks on images; a table recipe takes {string.Join(", ", ["seed", "trees", "learning_rate", "epochs", "batch_size", "budget", "class_weight", "threshold", "loss", "monotone", "additive", "exclude", "reweigh"])}.");
         int? trees = s.Has("trees") ? s.Int("trees", 100, 1, 1_000_000) : null;
         int? epochs = s.Has("epochs") ? s.Int("epochs", 1, 1, 100_000) : null;
         int? batch = s.Has("batch_size") ? s.Int("batch_size", 32, 1, 1 << 20) : null;
@@ -133,6 +133,7 @@ public static partial class RecipeLoader
             Monotone = Checked(s, "monotone", t => Training.Classic.MonotoneConstraints.Parse(t)),
             Additive = s.Choice("additive", "false", ["true", "false"]) == "true",
             Exclude = Checked(s, "exclude", t => Training.Workflows.Tables.TabularRecipe.ParseColumns(t)),
+            Reweigh = s.String("reweigh"),
         };
         string? wrong = learner switch
         {
@@ -144,6 +145,7 @@ public static partial class RecipeLoader
             "gbdt" when rate is > 1 => "gbdt's 'learning_rate' must lie in (0, 1]",
             not ("mlp" or "auto") when epochs is not null || batch is not null => $"'epochs' and 'batch_size' train the MLP; {learner} takes neither",
             "mlp" when table.Monotone is not null => "'monotone' needs a learner that keeps it (gbdt, random-forest, logistic, linear, linear-svm or auto); the MLP cannot",
+            "mlp" when table.Reweigh is not null => "'reweigh' needs a learner that takes row weights (gbdt, random-forest, logistic, linear-svm or auto); the MLP does not",
             "mlp" when table.Additive => "'additive' needs trees or a linear learner (gbdt, random-forest, logistic, linear, linear-svm or auto); the MLP mixes every column",
             _ => null,
         };

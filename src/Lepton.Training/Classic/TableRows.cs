@@ -22,7 +22,16 @@ public static class TableRows
             groups = new int[rows.Length];
             for (int i = 0; i < rows.Length; i++) groups[i] = all[rows[i]];
         }
-        return new FeatureMatrix(values, rows.Length, matrix.FeatureNames, matrix.CategoricalFeatures) { TimeOrdered = matrix.TimeOrdered && Ascending(rows), Groups = groups };
+        float[]? weights = null;
+        if (matrix.Weights is { } w)
+        {
+            weights = new float[rows.Length];
+            for (int i = 0; i < rows.Length; i++) weights[i] = w[rows[i]];
+        }
+        return new FeatureMatrix(values, rows.Length, matrix.FeatureNames, matrix.CategoricalFeatures)
+        {
+            TimeOrdered = matrix.TimeOrdered && Ascending(rows), Groups = groups, Weights = weights,
+        };
     }
 
     private static bool Ascending(ReadOnlySpan<int> rows)

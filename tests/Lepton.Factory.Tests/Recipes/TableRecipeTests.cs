@@ -76,10 +76,11 @@ public sealed class TableRecipeTests : IDisposable
         Assert.Equal(("balanced", "precision=0.8"), (rareRecipe.ClassWeight, rareRecipe.Threshold));
         var counts = Parse("name: a\ndata:\n  source: table\n  path: customers.csv\n  label_column: churn\ntraining:\n  loss: poisson\n", dir);
         Assert.Equal("poisson", counts.Training.Table!.ToTabularRecipe("sales@2", counts.Model.Reference, 0).Loss);
-        var credit = Parse("name: a\ndata:\n  source: table\n  path: customers.csv\n  label_column: churn\ntraining:\n  monotone: monthly=increasing\n  additive: true\n  exclude: plan,age\n", dir);
+        var credit = Parse("name: a\ndata:\n  source: table\n  path: customers.csv\n  label_column: churn\ntraining:\n  monotone: monthly=increasing\n  additive: true\n  exclude: plan,age\n  reweigh: plan\n", dir);
         var creditRecipe = credit.Training.Table!.ToTabularRecipe("churn@2", credit.Model.Reference, 0);
         Assert.Equal(("monthly=increasing", true), (creditRecipe.Monotone, creditRecipe.Additive));
         Assert.Equal(["plan", "age"], creditRecipe.ExcludedColumns);
+        Assert.Equal("plan", creditRecipe.Reweigh);
         // Stratified by default for a classification label, time-ordered when a time column is named.
         Assert.True(t.ToSplitOptions(TableTask.Classification, 0).Stratify);
         Assert.False((t with { TimeColumn = "signup" }).ToSplitOptions(TableTask.Classification, 0).Stratify);

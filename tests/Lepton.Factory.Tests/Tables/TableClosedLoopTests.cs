@@ -112,7 +112,7 @@ public sealed class TableClosedLoopTests : IAsyncLifetime
     [Fact]
     public async Task TheChallenger_KeepsTheChampionsClassWeightsConstraintsExclusionsAndThresholdRule_ChosenAgainOnItsOwnFolds()
     {
-        await TableEndToEndTests.TrainChurnAsync(_registry, _root, r => r with { ClassWeight = "balanced", Threshold = "f1", Monotone = "monthly=increasing", Additive = true, Exclude = "plan" });
+        await TableEndToEndTests.TrainChurnAsync(_registry, _root, r => r with { ClassWeight = "balanced", Threshold = "f1", Monotone = "monthly=increasing", Additive = true, Exclude = "plan", Reweigh = "plan" });
         var champion = ModelSpec.FromJson(File.ReadAllText(Path.Combine(_root, "model", ModelFile.SpecFileName)));
         Assert.Equal("balanced", champion.Metadata!["class_weight"]!.GetValue<string>());
         Assert.Equal(champion.Task.Threshold, champion.Metadata["decision_threshold"]!["threshold"]!.GetValue<double>(), 12);
@@ -125,6 +125,7 @@ public sealed class TableClosedLoopTests : IAsyncLifetime
         Assert.Equal("balanced", spec.Metadata!["class_weight"]!.GetValue<string>());
         Assert.Equal("monthly=increasing", spec.Metadata["monotone"]!.GetValue<string>());
         Assert.True(spec.Metadata["additive"]!.GetValue<bool>());
+        Assert.Equal("plan", spec.Metadata["reweigh"]!.GetValue<string>());
         // The champion was kept from plan, and so is the challenger, though the feedback rows carry it.
         Assert.Equal(["age", "signup", "monthly"], Data.Tables.Encoding.EncoderSet.Load(Path.Combine(challenger.Folder, "encoders.json")).Columns);
         var modelText = File.ReadAllText(Path.Combine(challenger.Folder, "model.txt"));

@@ -54,7 +54,10 @@ public sealed record TabularCandidate(string Name, Func<FeatureMatrix, float[], 
 
     /// <summary>An MLP candidate; like the linear ones it refuses matrices with missing (non-finite) values.</summary>
     public static TabularCandidate Mlp(string name, TabularMlpOptions options) =>
-        new(name, (x, y, t, ct) => TabularMlp.Fit(x, y, t, options, ct)) { Refuses = MissingValues, Encoding = EncoderMode.Linear };
+        new(name, (x, y, t, ct) => TabularMlp.Fit(x, y, t, options, ct))
+        {
+            Refuses = x => MissingValues(x) ?? (x.Weights is not null ? "takes no row weights (--reweigh)" : null), Encoding = EncoderMode.Linear,
+        };
 
     /// <summary>A linear candidate; it refuses matrices with missing (non-finite) values.</summary>
     public static TabularCandidate Linear(string name, LinearOptions options) =>

@@ -36,7 +36,8 @@ public static class GradientBoostingLearner
         string text = LightGbmParameters.Text(parameters);
         // Per-class weights from every training row, so a held-out share and the refit weigh a class alike.
         var classWeights = o.ClassWeights.ClassWeights(labels, task);
-        float[] Weights(float[] y) => classWeights is null ? [] : ClassWeighting.RowWeights(y, classWeights);
+        // A row weighs its class's weight times its own (reweighing by a column's groups); none: every row alike.
+        float[] Weights(FeatureMatrix m, float[] y) => Reweighing.Combine(classWeights is null ? null : ClassWeighting.RowWeights(y, classWeights), m.Weights) ?? [];
 
         var curve = new List<double>();
         int best = 0, trainRows = x.Rows, validationRows = 0;
@@ -60,8 +61,8 @@ public static class GradientBoostingLearner
                     throw new ArgumentException($"{x.Rows} rows are too few to hold out a validation share of {o.ValidationFraction}; set EarlyStoppingRounds = 0.", nameof(x));
                 (trainX, trainY, validX, validY) = (TableRows.Subset(x, train), TableRows.Subset(labels, train), TableRows.Subset(x, valid), TableRows.Subset(labels, valid));
             }
-            using var trainSet = LightGbmDataset.Create(trainX, trainY, text, weights: Weights(trainY));
-            using var validSet = LightGbmDataset.Create(validX, validY, text, reference: trainSet, weights: Weights(validY));
+            using var trainSet = LightGbmDataset.Create(trainX, trainY, text, weights: Weights(trainX, trainY));
+            using var validSet = LightGbmDataset.Create(validX, validY, text, reference: trainSet, weights: Weights(validX, validY));
             using var booster = LightGbmBooster.Create(trainSet, text);
             booster.AddValidation(validSet);
             double bestScore = double.PositiveInfinity;
@@ -83,7 +84,7 @@ public static class GradientBoostingLearner
             {
                 // More rows support proportionally more iterations at the same learning rate.
                 int refit = Math.Max(1, (int)Math.Round(best * (double)x.Rows / trainX.Rows));
-                (modelText, iterations) = Grow(x, labels, Weights(labels), text, refit, ct);
+                (modelText, iterations) = Grow(x, labels, Weights(x, labels), text, refit, ct);
             }
             else
             {
@@ -94,7 +95,7 @@ public static class GradientBoostingLearner
         }
         else
         {
-            (modelText, iterations) = Grow(x, labels, Weights(labels), text, o.Iterations, ct);
+            (modelText, iterations) = Grow(x, labels, Weights(x, labels), text, o.Iterations, ct);
         }
 
         var metadata = new JsonObject

@@ -92,7 +92,7 @@ public static class LinearLearner
 
         var classWeights = o.ClassWeights.ClassWeights(labels, task);
         var objective = new LinearObjective(z, labels, n, f, k, loss, o.L2, multinomial: k > 1,
-            rowWeights: classWeights is null ? null : ClassWeighting.RowWeights(labels, classWeights), regression: task.Loss);
+            rowWeights: Reweighing.Combine(classWeights is null ? null : ClassWeighting.RowWeights(labels, classWeights), x.Weights), regression: task.Loss);
         var theta = new double[objective.Parameters];
         // Start a regressor's intercept at the mean target (its log through a log link, the quantile for the pinball loss): the rest
         // is a well-scaled problem around 0.

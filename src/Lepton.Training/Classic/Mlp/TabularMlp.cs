@@ -33,6 +33,8 @@ public static class TabularMlp
         var o = options ?? new TabularMlpOptions();
         o.Validate();
         task.CheckLabels(labels, x.Rows);
+        if (x.Weights is not null)
+            throw new ArgumentException("The MLP takes no row weights (--reweigh): use gbdt, random-forest, logistic or linear-svm.", nameof(x));
         if (validation is { } v0)
         {
             task.CheckLabels(v0.Labels, v0.X.Rows);

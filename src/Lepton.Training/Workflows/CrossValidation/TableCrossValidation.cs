@@ -24,7 +24,7 @@ public static class TableCrossValidation
         ArgumentNullException.ThrowIfNull(recipe);
         recipe.Validate();
         data = recipe.WithExclusions(data);
-        var encodings = new TableEncodings(data);
+        var encodings = new TableEncodings(data, recipe);
         recipe = recipe.WithColumnGroups(() => encodings[Lepton.Data.Tables.Encoding.EncoderMode.Trees].Encoders);
         var set = encodings[TabularRecipe.EncoderModeOf(recipe.Model)];
         var task = recipe.TaskFor(set.Labels, $"{data.Version.Name}@{data.Version.Version}", data.Schema);

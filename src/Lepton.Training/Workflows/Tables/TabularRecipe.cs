@@ -76,6 +76,32 @@ public sealed record TabularRecipe(string Data, string Model = "auto", int Seed 
         return data with { Schema = schema };
     }
 
+    /// <summary>
+    /// A column (or an intersection, <c>home+age</c>) whose groups the training rows are reweighed by (<see cref="Classic.Reweighing"/>):
+    /// the label no longer depends on the group in the weighted rows, so neither the column nor the columns carrying it teach the model a
+    /// group's past rate. Classifiers only; the trees and the linear learners take row weights, the MLP is refused and auto leaves it out.
+    /// </summary>
+    public string? Reweigh { get; init; }
+
+    /// <summary>
+    /// <paramref name="data"/>'s training rows of <paramref name="set"/> with their <see cref="Reweigh"/> weights (the set as it is
+    /// without it); the training rows are found in the table by their row numbers.
+    /// </summary>
+    public Lepton.Data.Tables.Encoding.TableTrainingSet WithRowWeights(Registry.Datasets.Tables.TableDatasetVersion data, Lepton.Data.Tables.Encoding.TableTrainingSet set)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        ArgumentNullException.ThrowIfNull(set);
+        if (Reweigh is null) return set;
+        if (set.Labels.Task != Lepton.Data.Tables.Schema.TableTask.Classification)
+            throw new ArgumentException($"--reweigh {Reweigh} makes the classes independent of its groups; a regression target has none. Leave it out.");
+        var index = new Dictionary<int, int>(data.Table.RowCount);
+        for (int r = 0; r < data.Table.RowCount; r++) index[data.Table.RowNumbers[r]] = r;
+        var rows = data.Table.Take([.. set.Train.RowNumbers.Select(n => index[n])]);
+        var (keys, _) = Runtime.Tables.TableGroups.Keys(rows, Reweigh, "--reweigh");
+        var weights = Classic.Reweighing.Weights(keys, set.Train.Labels);
+        return set with { Train = set.Train with { Features = set.Train.Features with { Weights = weights } } };
+    }
+
     /// <summary>The tree encoding's features grouped by raw column, which training sets for an <see cref="Additive"/> recipe (not part of what decides the run).</summary>
     [System.Text.Json.Serialization.JsonIgnore]
     public IReadOnlyList<IReadOnlyList<string>>? InteractionGroups { get; init; }
@@ -215,6 +241,8 @@ public sealed record TabularRecipe(string Data, string Model = "auto", int Seed 
         _ = ThresholdRule;
         _ = RegressionLoss;
         _ = ExcludedColumns;
+        if (Reweigh is not null && Model == "mlp")
+            throw new ArgumentException($"--reweigh {Reweigh}: the MLP takes no row weights; use gbdt, random-forest, logistic, linear-svm or auto.");
         if (Additive && Model == "mlp")
             throw new ArgumentException("--additive: the MLP mixes every column in every unit, so it cannot be a sum of one curve per column; use gbdt, random-forest, a linear learner or auto.");
         if (!MonotoneConstraints.IsNone && Model == "mlp")

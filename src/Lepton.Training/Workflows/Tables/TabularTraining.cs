@@ -59,7 +59,7 @@ public static class TabularTraining
         recipe.Validate();
         var clock = Stopwatch.StartNew();
         data = recipe.WithExclusions(data);
-        var encodings = new TableEncodings(data);
+        var encodings = new TableEncodings(data, recipe);
         recipe = recipe.WithColumnGroups(() => encodings[EncoderMode.Trees].Encoders);
         var first = encodings[TabularRecipe.EncoderModeOf(recipe.Model)];
         var task = recipe.TaskFor(first.Labels, $"{data.Version.Name}@{data.Version.Version}", data.Schema);
@@ -78,7 +78,7 @@ public static class TabularTraining
         Directory.CreateDirectory(outDir);
         RemoveModelMarkers(outDir);
         model.Save(outDir);
-        if (recipe.ExcludedColumns.Count > 0) RecordExcluded(outDir, recipe.ExcludedColumns);
+        RecordColumns(outDir, recipe);
         set.Encoders.Save(Path.Combine(outDir, EncodersFile));
         TabularReference.Build(data.Table, data.Splits, set, model, task, data.Schema.TimeColumn).Save(outDir);
         return new TabularOutcome(model, model.Learner, metrics, candidates, train.Labels.Length, test?.Labels.Length ?? 0, clock.Elapsed)
@@ -124,16 +124,19 @@ public static class TabularTraining
     }
 
     /// <summary>
-    /// Adds <paramref name="columns"/> to model.json as <c>metadata.excluded</c>: the columns kept out of the model, which the server
-    /// keeps in its request log (and nowhere else) so monitoring can compare the model's answers across their groups. The file is
-    /// edited as JSON, so fields of every model kind survive.
+    /// Adds the recipe's column settings to model.json's metadata: <c>excluded</c>, the columns kept out of the model, which the server
+    /// keeps in its request log (and nowhere else) so monitoring can compare the model's answers across their groups; <c>reweigh</c>,
+    /// the column the training rows were reweighed by, which the loop's challenger keeps. The file is edited as JSON, so fields of
+    /// every model kind survive; nothing is written without either.
     /// </summary>
-    private static void RecordExcluded(string folder, IReadOnlyList<string> columns)
+    private static void RecordColumns(string folder, TabularRecipe recipe)
     {
+        if (recipe.ExcludedColumns.Count == 0 && recipe.Reweigh is null) return;
         string path = Path.Combine(folder, ModelFile.SpecFileName);
         var spec = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(path))!.AsObject();
         var metadata = spec["metadata"] as System.Text.Json.Nodes.JsonObject ?? [];
-        metadata["excluded"] = new System.Text.Json.Nodes.JsonArray([.. columns.Select(c => (System.Text.Json.Nodes.JsonNode)c)]);
+        if (recipe.ExcludedColumns.Count > 0) metadata["excluded"] = new System.Text.Json.Nodes.JsonArray([.. recipe.ExcludedColumns.Select(c => (System.Text.Json.Nodes.JsonNode)c)]);
+        if (recipe.Reweigh is { } reweigh) metadata["reweigh"] = reweigh;
         spec["metadata"] = metadata;
         File.WriteAllText(path, spec.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true }));
     }

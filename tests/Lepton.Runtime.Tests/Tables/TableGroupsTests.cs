@@ -1,8 +1,8 @@
 using Lepton.Data.Tables;
 using Lepton.Data.Tables.Columns;
-using Lepton.Reports.Tables;
+using Lepton.Runtime.Tables;
 
-namespace Lepton.Reports.Tests;
+namespace Lepton.Runtime.Tests.Tables;
 
 /// <summary>How <c>--groups</c> splits a table's rows: categories by value (largest first), few numbers by value in order, many by quartile, text refused.</summary>
 public sealed class TableGroupsTests

@@ -34,4 +34,7 @@ public sealed record TuneRequest(ImageClassifierRecipe Base, SearchSpace Space, 
 
     /// <summary>Columns no trial learns from (<c>home,age</c>); see <see cref="Training.Workflows.Tables.TabularRecipe.Exclude"/>.</summary>
     public string? Exclude { get; init; }
+
+    /// <summary>The column every trial's training rows are reweighed by (<c>home</c>); see <see cref="Training.Workflows.Tables.TabularRecipe.Reweigh"/>.</summary>
+    public string? Reweigh { get; init; }
 }

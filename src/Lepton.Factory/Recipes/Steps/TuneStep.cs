@@ -41,6 +41,7 @@ public sealed class TuneStep : IRecipeStep
             Monotone = recipe.Training.Table?.Monotone,
             Additive = recipe.Training.Table?.Additive ?? false,
             Exclude = recipe.Training.Table?.Exclude,
+            Reweigh = recipe.Training.Table?.Reweigh,
         };
         var outcome = await TrackedTuning.RunAsync(request, context.Registry, context.Actor, ct: ct);
         if (outcome.Stop == StudyStop.Cancelled)

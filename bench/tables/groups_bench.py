@@ -1,5 +1,5 @@
-"""Driver of bench/tables/groups.sh: in DIR (holding credit.csv from bench/tables/credit.py), import it once, train gbdt with and
-without --exclude home,age, and for each model run `lepton eval --groups home,age --favorable no --json`; the rates it reports
+"""Driver of bench/tables/groups.sh: in DIR (holding credit.csv from bench/tables/credit.py), import it once, train gbdt with every
+column, with --exclude home,age and with --reweigh home too, and for each model run `lepton eval --groups home,age --favorable no --json`; the rates it reports
 per group are recomputed here from `lepton predict`'s scored test rows (confusion_matrix per group, chi2_contingency over the
 groups, the four-fifths ratio and the equal opportunity difference) and the largest difference printed. XGBoost (hist, 2 threads,
 one-hot home) is trained on the same split with and without home and age, and its groups computed the same way. Last, ROUNDS
@@ -62,7 +62,8 @@ def lepton(*args):
 
 lepton("data", "import", csv, "--name", "credit", "--label-column", "default", "--split-column", "split", "--json")
 positive = (test["default"] == FAVORABLE).to_numpy()
-models = {"lepton gbdt": [], "lepton gbdt --exclude home,age": ["--exclude", "home,age"]}
+models = {"lepton gbdt": [], "lepton gbdt --exclude home,age": ["--exclude", "home,age"],
+          "lepton gbdt --exclude home,age --reweigh home": ["--exclude", "home,age", "--reweigh", "home"]}
 for name, extra in models.items():
     out = os.path.join(folder, name.replace(" ", "_").replace(",", "_"))
     lepton("train", "--data", "credit@1", "--model", "gbdt", "--out", out, "--json", *extra)

@@ -224,6 +224,15 @@ public sealed class EvalTableGroupsCommandTests(TrainedModelFixture fx) : IDispo
         }
         double plain = await ScoreGapAsync("history-plain"), reweighed = await ScoreGapAsync("history-reweighed", "--reweigh", "home");
         Assert.True(plain > 0.25 && reweighed < 0.05, $"mean score gap by home: {plain:F3} without reweighing, {reweighed:F3} with");
+        // Its card says what it was kept from and reweighed by, and that other columns may still carry home.
+        (code, stdout, err) = await CliRun.Invoke("train", "--data", "cli-history@2", "--model", "logistic", "--exclude", "home", "--reweigh", "home",
+            "--out", Path.Combine(_root, "history-registered"), "--register", "cli-history-card", "--json");
+        Assert.True(code == 0, err + stdout);
+        (code, stdout, err) = await CliRun.Invoke("models", "card", "cli-history-card@1", "--out", Path.Combine(_root, "history-card"));
+        Assert.True(code == 0, err + stdout);
+        string card = Regex.Replace(await File.ReadAllTextAsync(Path.Combine(_root, "history-card", "card.md")), "\\s+", " ");
+        Assert.Contains("kept from home (excluded at training); training rows reweighed so the label does not depend on home", card, StringComparison.Ordinal);
+        Assert.Contains("Kept from home, yet other columns may carry them (lepton data inspect --sensitive home names those)", card, StringComparison.Ordinal);
         var spec = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(_root, "history-reweighed", "model.json"))).RootElement;
         Assert.Equal("home", spec.GetProperty("metadata").GetProperty("reweigh").GetString());
         foreach (var (args, message) in new (string[], string)[]

@@ -51,7 +51,7 @@ public static class ModelCardBuilder
         var weakest = classes.OrderBy(c => double.IsNaN(c.F1) ? double.MaxValue : c.F1).Take(options.Weakest).ToList();
         var derivation = await DerivationAsync(registry, metadata, version.Model + "@" + version.Version, ct);
         string task = signature.IsClassifier ? $"classification into {signature.ClassNames.Count} classes"
-            : signature.Task is { } t ? TaskSpec.NameOf(t.Kind) + BinaryDecision(t, signature.ClassNames, metadata) + RegressionEstimate(t) + Monotone(metadata) : signature.Kind.ToString();
+            : signature.Task is { } t ? TaskSpec.NameOf(t.Kind) + BinaryDecision(t, signature.ClassNames, metadata) + RegressionEstimate(t) + Monotone(metadata) + Columns(metadata) : signature.Kind.ToString();
         string inputs = DescribeInputs(resolved.Folder, signature);
         string purpose = options.Purpose ?? Text(metadata, "description") ?? DefaultPurpose(signature, inputs, lineage.TrainedOn);
         var card = new ModelCard(version.Model, version.Version, kind, task, purpose, inputs, signature.ClassNames, version.ArchitectureSummary,
@@ -63,7 +63,7 @@ public static class ModelCardBuilder
             var groups = await Tables.TableFairness.DecisionsAsync(new ReportModel(card.Display, resolved.Folder, version), table, options.Groups, registry.Store, ct);
             card = card with { Groups = groups, GroupsData = $"{table.Version.Name}@{table.Version.Version}" };
         }
-        return card with { Limits = Limits(card, signature, options) };
+        return card with { Limits = Limits(card, signature, options, metadata) };
     }
 
     // A yes/no model's decision: which class from which probability, and how that threshold was set when training chose it.
@@ -87,6 +87,14 @@ public static class ModelCardBuilder
             ? "; " + string.Join(", ", Training.Classic.MonotoneConstraints.Parse(m).Directions.Select(d => $"never {(d.Value > 0 ? "falls" : "rises")} as {d.Key} grows"))
             : "")
         + (metadata?["additive"] is JsonValue a && a.TryGetValue(out bool additive) && additive ? "; additive: a sum of one curve per column" : "");
+
+    // The columns training kept out (and reads no longer) and the column its rows were reweighed by.
+    private static string Columns(JsonObject? metadata) =>
+        (Excluded(metadata) is { Count: > 0 } excluded ? $"; kept from {string.Join(", ", excluded)} (excluded at training)" : "")
+        + (metadata?["reweigh"]?.GetValue<string>() is { } by ? $"; training rows reweighed so the label does not depend on {by}" : "");
+
+    private static IReadOnlyList<string> Excluded(JsonObject? metadata) =>
+        metadata?["excluded"] is JsonArray names ? [.. names.Select(n => n?.GetValue<string>()).OfType<string>()] : [];
 
     private static string DefaultPurpose(PredictorSignature signature, string inputs, string? data) =>
         (signature.IsClassifier
@@ -219,7 +227,7 @@ public static class ModelCardBuilder
         return null;
     }
 
-    private static List<string> Limits(ModelCard card, PredictorSignature signature, ModelCardOptions options)
+    private static List<string> Limits(ModelCard card, PredictorSignature signature, ModelCardOptions options, JsonObject? metadata)
     {
         var limits = new List<string>();
         limits.Add(card.Lineage.TrainedOn is { } data
@@ -236,6 +244,9 @@ public static class ModelCardBuilder
         if (card.Derivation.Any(s => s.Method.Contains("quantization", StringComparison.Ordinal)))
             limits.Add("Quantized to int8: a few predictions differ from the float model it came from.");
         if (card.EvaluationNote is not null) limits.Add("No held-out evaluation file: run lepton eval on a test split before relying on it.");
+        if (Excluded(metadata) is { Count: > 0 } excluded)
+            limits.Add($"Kept from {string.Join(", ", excluded)}, yet other columns may carry them (lepton data inspect --sensitive {string.Join(",", excluded)} names those): " +
+                       "not reading a column does not make the decisions alike across its groups.");
         foreach (var g in card.Groups.Where(g => g.FailsFourFifths))
             limits.Add(string.Create(CultureInfo.InvariantCulture,
                 $"By '{g.Column}', '{g.Favorable}' goes to the least-favored group at {g.SelectionRatio:0.00} times the rate of the most-favored one on {card.GroupsData}'s test rows, under the four-fifths rule's 0.8."));

@@ -47,8 +47,8 @@ public static class MonitorCommand
             var span = Usage(() => MonitorWindow.ParseDuration(p.GetValue(window)!));
             var parsedRules = (p.GetValue(rules) ?? []).Select(r => Usage(() => AlertRule.Parse(r))).ToArray();
             var groupOptions = Runtime.Tables.GroupOptions.Parse(p.GetValue(groups), p.GetValue(favorable), p.GetValue(minGroupRows));
-            if (parsedRules.Any(r => r.Metric == "selection_ratio") && groupOptions.Columns.Count == 0)
-                throw new ArgumentException("The selection_ratio rule reads the groups of --groups; name the columns (--groups home,age).");
+            if (parsedRules.FirstOrDefault(r => AlertRule.GroupMetrics.Contains(r.Metric)) is { } groupRule && groupOptions.Columns.Count == 0)
+                throw new ArgumentException($"The {groupRule.Metric} rule reads the groups of --groups; name the columns (--groups home,age).");
             await using var registry = await ModelRegistry.OpenAsync(p.GetValue(store), ct);
             var range = MonitorWindow.Last(span);
             string[] named = p.GetValue(models) ?? [];
@@ -129,16 +129,18 @@ internal static class MonitorView
             return;
         }
         var t = new Table().Border(TableBorder.Rounded).Title($"'{Markup.Escape(live.Favorable)}' by {Markup.Escape(live.Column)}").AddColumn(Markup.Escape(live.Column));
-        foreach (string h in new[] { "requests", "selected", "interval %" }) t.AddColumn(new TableColumn(h).RightAligned());
+        foreach (string h in new[] { "requests", "selected", "interval %", "labels", "TPR" }) t.AddColumn(new TableColumn(h).RightAligned());
         foreach (var g in live.Groups)
             t.AddRow(Markup.Escape(g.Group) + (g.Judged ? "" : " [grey](not judged)[/]"), g.Requests.ToString(CultureInfo.InvariantCulture),
-                $"{Number(g.SelectionRate * 100, "0.0")}%", $"{Number(g.SelectionLow * 100, "0.0")}-{Number(g.SelectionHigh * 100, "0.0")}");
+                $"{Number(g.SelectionRate * 100, "0.0")}%", $"{Number(g.SelectionLow * 100, "0.0")}-{Number(g.SelectionHigh * 100, "0.0")}",
+                g.Labels.ToString(CultureInfo.InvariantCulture), g.TruePositiveRate is { } tpr ? $"{Number(tpr * 100, "0.0")}%" : "-");
         c.Write(t);
         string Ratio(LiveGroups g) => g.SelectionRatio is { } r ? Number(r, "0.###") : "-";
         var perVersion = report.Versions.Where(v => v.Version is not null)
             .Select(v => (v.Version, Live: v.Groups.FirstOrDefault(x => x.Column == live.Column))).Where(x => x.Live is not null).ToList();
         string versions = perVersion.Count > 1 ? "; by version: " + string.Join(", ", perVersion.Select(x => $"v{x.Version} {Ratio(x.Live!)}")) : "";
-        string p = live.SelectionPValue is { } pv ? $", chi-square p {Number(pv, "0.####")}" : "";
+        string p = (live.SelectionPValue is { } pv ? $", chi-square p {Number(pv, "0.####")}" : "")
+                   + (live.OpportunityDifference is { } gap ? $"; live true-positive rates differ by {Number(gap, "0.###")}" : "");
         c.MarkupLine((live.FailsFourFifths ? "[red]" : "") + Markup.Escape($"selection ratio {Ratio(live)}{(live.FailsFourFifths ? " (under 0.8: fails the four-fifths rule)" : "")}{p}{versions}")
                      + (live.FailsFourFifths ? "[/]" : ""));
     }

@@ -67,6 +67,8 @@ public static class AlertEvaluator
             "requests" => report.Requests,
             // The lowest over the group columns monitored (lepton monitor --groups); none without two judged groups.
             "selection_ratio" => report.Groups.Where(g => g.SelectionRatio is not null).Select(g => g.SelectionRatio).Min(),
+            // The largest live true-positive rate gap over the group columns (from feedback); none without two groups with enough labels.
+            "opportunity_difference" => report.Groups.Where(g => g.OpportunityDifference is not null).Select(g => g.OpportunityDifference).Max(),
             _ => throw new ArgumentException($"Alert rule '{rule.Text}' names an unknown metric '{rule.Metric}'; known: {string.Join(", ", AlertRule.Metrics)}."),
         };
     }

@@ -18,7 +18,7 @@ public sealed partial record AlertRule(string Text, string Metric, string Compar
         "drift.psi.chars", "drift.psi.tokens", "drift.psi.unknown_rate", "drift.psi.rare_token_rate", "drift.psi.token_frequency", "drift.psi.script_mix",
         "drift.psi.feature.max", "drift.ks.feature.max", "drift.missing.feature.max",
         "prediction.psi", "prediction.chi2_p", "accuracy", "live.f1", "live.mae", "live.rmse", "error_rate", "p50", "p95", "p99", "requests",
-        "selection_ratio",
+        "selection_ratio", "opportunity_difference",
     ];
 
     /// <summary>
@@ -38,7 +38,7 @@ public sealed partial record AlertRule(string Text, string Metric, string Compar
     /// The metrics only <c>lepton monitor --groups</c> measures (the groups of named columns); a server or a recipe's monitoring,
     /// which watches no groups, refuses rules on them rather than keep a rule that cannot fire.
     /// </summary>
-    public static IReadOnlyList<string> GroupMetrics { get; } = ["selection_ratio"];
+    public static IReadOnlyList<string> GroupMetrics { get; } = ["selection_ratio", "opportunity_difference"];
 
     /// <summary>Throws <see cref="FormatException"/> when this rule reads groups, which a watcher without groups never measures.</summary>
     public AlertRule WithoutGroups() => GroupMetrics.Contains(Metric)

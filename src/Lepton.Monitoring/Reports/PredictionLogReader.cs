@@ -9,7 +9,7 @@ internal sealed record LoggedRequest(int? Version, DateTimeOffset At, double Lat
     TextStatistics? Text = null, IReadOnlyDictionary<string, object?>? Row = null, double? Value = null);
 
 /// <summary>One labelled prediction: what the model said (by the version that said it) and what the client says is true.</summary>
-internal sealed record LoggedLabel(int? Version, DateTimeOffset At, string Predicted, string Truth);
+internal sealed record LoggedLabel(int? Version, DateTimeOffset At, string Predicted, string Truth, IReadOnlyDictionary<string, object?>? Row = null);
 
 /// <summary>Reads a window of the prediction log and feedback, page by page, skipping records whose JSON cannot be read.</summary>
 internal static class PredictionLogReader
@@ -36,8 +36,8 @@ internal static class PredictionLogReader
             (since, limit, token) => store.ListLabeledPredictionsAsync(model, since, limit, token), l => l.Feedback.PredictionId,
             l => l.Feedback.ReceivedAt, window, ct))
         {
-            if (Parse(labeled.Prediction) is { IsError: false, Label: { } predicted })
-                result.Add(new LoggedLabel(labeled.Prediction.Version, labeled.Feedback.ReceivedAt, predicted, labeled.Feedback.Label));
+            if (Parse(labeled.Prediction) is { IsError: false, Label: { } predicted } request)
+                result.Add(new LoggedLabel(labeled.Prediction.Version, labeled.Feedback.ReceivedAt, predicted, labeled.Feedback.Label, request.Row));
         }
         return result;
     }

@@ -11,7 +11,7 @@ internal static class VersionReportBuilder
         IReadOnlyList<LoggedLabel> labels, ReferenceProfile? reference, MonitoredTask task, Runtime.Tables.GroupOptions? groups = null) =>
         Summarize(model, version, window, requests, labels, reference, task) with
         {
-            Groups = groups is { Columns.Count: > 0 } ? LiveGroupsCalculator.Compute(requests, groups, task) : [],
+            Groups = groups is { Columns.Count: > 0 } ? LiveGroupsCalculator.Compute(requests, labels, groups, task) : [],
         };
 
     private static VersionReport Summarize(string model, int? version, MonitorWindow window, IReadOnlyList<LoggedRequest> requests,

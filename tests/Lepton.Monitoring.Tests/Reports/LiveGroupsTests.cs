@@ -67,6 +67,35 @@ public class LiveGroupsTests
     }
 
     [Fact]
+    public async Task LabelledAnswers_GiveEachGroupsLiveTruePositiveRate_AndTheRuleReadsTheirGap()
+    {
+        await using var store = await LoansAsync();
+        // Feedback on the first 200 answers: half of each group truly "yes"; the model gave it to 1 in 5 of those renters and 3 in 5 owners.
+        for (int i = 0; i < 200; i++)
+        {
+            bool rent = i % 2 == 0;
+            string truth = (rent ? i % 4 == 0 : i % 4 == 1) ? "yes" : "no";
+            await store.Store.RecordFeedbackAsync(new FeedbackRecord($"loan-{i}", "loan", truth, T0.AddSeconds(500), "test"));
+        }
+        var rules = new[] { AlertRule.Parse("opportunity_difference > 0.2") };
+        var report = await new ModelMonitor(store.Registry).ReportAsync("loan", Window, rules, new GroupOptions(["home"]));
+        var home = report.Overall.Groups.Single();
+        var byHome = home.Groups.ToDictionary(g => g.Group);
+        Assert.Equal((100, 0.2), (byHome["rent"].Labels, byHome["rent"].TruePositiveRate!.Value), new Tolerance());
+        Assert.Equal(0.6, byHome["own"].TruePositiveRate!.Value, 12);
+        Assert.Equal(0.4, home.OpportunityDifference!.Value, 12);
+        Assert.Equal(400, byHome.Values.Sum(g => g.Requests)); // the requests are still every answer, labelled or not
+        Assert.Equal(2, report.Alerts.Count);
+    }
+
+    private sealed class Tolerance : IEqualityComparer<(int, double)>
+    {
+        public bool Equals((int, double) x, (int, double) y) => x.Item1 == y.Item1 && Math.Abs(x.Item2 - y.Item2) < 1e-12;
+
+        public int GetHashCode((int, double) obj) => obj.Item1;
+    }
+
+    [Fact]
     public async Task GroupsOfAModelThatIsNotYesNo_OrAnUnknownClass_AreRefused()
     {
         await using var store = await LoansAsync();

@@ -27,7 +27,7 @@ public static class MonitorCommand
         };
         var groups = new Option<string[]>("--groups")
         {
-            Description = "A yes/no table model: compare its served answers across the groups of these logged columns (home,age): each group's selection rate, their ratio (the selection_ratio rule reads it).",
+            Description = "A yes/no table model: compare its served answers across the groups of these logged columns (home,age): each group's selection rate and their ratio, and from labelled answers each group's true-positive rate (the selection_ratio and opportunity_difference rules read them).",
             AllowMultipleArgumentsPerToken = true,
         };
         var favorable = new Option<string?>("--favorable") { Description = "With --groups: the class the decision grants (default: the model's second)." };

@@ -36,12 +36,12 @@ internal static class LiveGroupsCalculator
         // A version whose model is not yes/no (or unknown) has no decision to compare; the newest one is checked by the monitor.
         if (options.Columns.Count == 0 || task.ClassNames.Count != 2) return [];
         string favorable = Favorable(options, task);
-        var answered = requests.Where(r => r.Row is not null && r.Label is not null && !r.IsError).Select(r => r.Row!).ToList();
+        var answered = requests.Where(r => r.Row is not null && r.Label is not null && !r.IsError).ToList();
         var labelled = labels.Where(l => l.Row is not null).ToList();
         if (answered.Count == 0) return [.. options.Columns.Select(c => new LiveGroups(c, favorable, options.MinRows, [], null, null))];
         // The requests' and the labelled answers' rows are grouped together, so a number's quartiles name the same groups in both.
-        var rows = answered.Concat(labelled.Select(l => l.Row!)).ToList();
-        var selected = requests.Where(r => r.Row is not null && r.Label is not null && !r.IsError).Select(r => r.Label == favorable).ToArray();
+        var rows = answered.Select(r => r.Row!).Concat(labelled.Select(l => l.Row!)).ToList();
+        var selected = answered.Select(r => r.Label == favorable).ToArray();
         var result = new List<LiveGroups>(options.Columns.Count);
         foreach (var column in options.Columns)
         {

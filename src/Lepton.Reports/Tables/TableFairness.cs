@@ -47,10 +47,16 @@ public static class TableFairness
     /// <summary>Refuses, before a regressor is scored, a favorable class (a regressor has none) and a column <paramref name="rows"/> cannot group by.</summary>
     public static void CheckErrors(GroupOptions options, Table rows)
     {
+        CheckFavorable(options);
+        foreach (var column in options.Columns) _ = TableGroups.Keys(rows, column);
+    }
+
+    // A regressor has no favorable class; the columns are checked where their keys are made.
+    private static void CheckFavorable(GroupOptions options)
+    {
         ArgumentNullException.ThrowIfNull(options);
         if (options.Favorable is not null && options.Columns.Count > 0)
             throw new ArgumentException("--favorable names a yes/no model's class; a regressor's groups are compared by their errors, so leave it out.");
-        foreach (var column in options.Columns) _ = TableGroups.Keys(rows, column);
     }
 
     /// <summary>
@@ -83,7 +89,7 @@ public static class TableFairness
     /// <summary>A regressor's errors by each group column, one prediction and label per row of <paramref name="rows"/>.</summary>
     public static IReadOnlyList<ErrorFairness> Errors(GroupOptions options, Table rows, ReadOnlySpan<double> predicted, ReadOnlySpan<double> labels, double level = 0.95)
     {
-        CheckErrors(options, rows);
+        CheckFavorable(options);
         var result = new List<ErrorFairness>(options.Columns.Count);
         foreach (var column in options.Columns)
         {

@@ -11,9 +11,22 @@ internal sealed class TableEncodings(TableDatasetVersion data, TabularRecipe? re
 {
     private readonly Dictionary<EncoderMode, TableTrainingSet> _sets = [];
 
-    // Each encoding's training rows carry the recipe's row weights (reweighing), so every learner, fold and held-out share sees them.
-    public TableTrainingSet this[EncoderMode mode] =>
-        _sets.TryGetValue(mode, out var set) ? set
-            : _sets[mode] = recipe is null ? TableTrainingSet.Build(data.Table, data.Schema, data.Splits, new EncoderOptions(mode))
-                : recipe.WithRowWeights(data, TableTrainingSet.Build(data.Table, data.Schema, data.Splits, new EncoderOptions(mode)));
+    // The recipe's row weights (reweighing), computed once: every encoding keeps the same training rows in the same order.
+    private float[]? _weights;
+
+    // Each encoding's training rows carry the weights, so every learner, fold and held-out share sees them.
+    public TableTrainingSet this[EncoderMode mode]
+    {
+        get
+        {
+            if (_sets.TryGetValue(mode, out var set)) return set;
+            set = TableTrainingSet.Build(data.Table, data.Schema, data.Splits, new EncoderOptions(mode));
+            if (recipe?.Reweigh is not null)
+            {
+                _weights ??= recipe.RowWeights(data, set);
+                set = set with { Train = set.Train with { Features = set.Train.Features with { Weights = _weights } } };
+            }
+            return _sets[mode] = set;
+        }
+    }
 }

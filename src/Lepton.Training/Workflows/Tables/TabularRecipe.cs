@@ -84,22 +84,21 @@ public sealed record TabularRecipe(string Data, string Model = "auto", int Seed 
     public string? Reweigh { get; init; }
 
     /// <summary>
-    /// <paramref name="data"/>'s training rows of <paramref name="set"/> with their <see cref="Reweigh"/> weights (the set as it is
-    /// without it); the training rows are found in the table by their row numbers.
+    /// The <see cref="Reweigh"/> weight of each training row of <paramref name="set"/> (null without it); the training rows are found in
+    /// <paramref name="data"/>'s table by their row numbers.
     /// </summary>
-    public Lepton.Data.Tables.Encoding.TableTrainingSet WithRowWeights(Registry.Datasets.Tables.TableDatasetVersion data, Lepton.Data.Tables.Encoding.TableTrainingSet set)
+    public float[]? RowWeights(Registry.Datasets.Tables.TableDatasetVersion data, Lepton.Data.Tables.Encoding.TableTrainingSet set)
     {
         ArgumentNullException.ThrowIfNull(data);
         ArgumentNullException.ThrowIfNull(set);
-        if (Reweigh is null) return set;
+        if (Reweigh is null) return null;
         if (set.Labels.Task != Lepton.Data.Tables.Schema.TableTask.Classification)
             throw new ArgumentException($"--reweigh {Reweigh} makes the classes independent of its groups; a regression target has none. Leave it out.");
         var index = new Dictionary<int, int>(data.Table.RowCount);
         for (int r = 0; r < data.Table.RowCount; r++) index[data.Table.RowNumbers[r]] = r;
         var rows = data.Table.Take([.. set.Train.RowNumbers.Select(n => index[n])]);
         var (keys, _) = Runtime.Tables.TableGroups.Keys(rows, Reweigh, "--reweigh");
-        var weights = Classic.Reweighing.Weights(keys, set.Train.Labels);
-        return set with { Train = set.Train with { Features = set.Train.Features with { Weights = weights } } };
+        return Classic.Reweighing.Weights(keys, set.Train.Labels);
     }
 
     /// <summary>The tree encoding's features grouped by raw column, which training sets for an <see cref="Additive"/> recipe (not part of what decides the run).</summary>

@@ -37,4 +37,7 @@ public sealed record TuneRequest(ImageClassifierRecipe Base, SearchSpace Space, 
 
     /// <summary>The column every trial's training rows are reweighed by (<c>home</c>); see <see cref="Training.Workflows.Tables.TabularRecipe.Reweigh"/>.</summary>
     public string? Reweigh { get; init; }
+
+    /// <summary>How every trial's probabilities are calibrated (<c>isotonic</c>); see <see cref="Training.Workflows.Tables.TabularRecipe.Calibrate"/>.</summary>
+    public string? Calibrate { get; init; }
 }

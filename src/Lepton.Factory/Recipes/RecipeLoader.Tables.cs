@@ -15,7 +15,7 @@ public static partial class RecipeLoader
         ["path", "label_column", "task", "group_column", "time_column", "split_column", "schema", "test", "validation", "separator", "sheet", "encoding"];
 
     /// <summary>Training keys only table recipes take (the seed, rate, epochs and batch size are shared with networks).</summary>
-    internal static IReadOnlyList<string> TableTrainingKeys => ["trees", "budget", "class_weight", "threshold", "loss", "monotone", "additive", "exclude", "reweigh"];
+    internal static IReadOnlyList<string> TableTrainingKeys => ["trees", "budget", "class_weight", "threshold", "loss", "monotone", "additive", "exclude", "reweigh", "calibrate"];
 
     // Training keys only networks take: optimizers, schedules, augmentation and the like.
     private static IReadOnlyList<string> NetworkOnlyTrainingKeys =>
@@ -120,7 +120,7 @@ public static partial class RecipeLoader
         var d = new RecipeTraining();
         if (s is null) return d with { Table = new RecipeTableTraining() };
         foreach (var key in NetworkOnlyTrainingKeys.Where(s.Has))
-            s.Errors.Add(s.Value(key) ?? s.Node, $"'training.{key}' trains networks on images; a table recipe takes {string.Join(", ", ["seed", "trees", "learning_rate", "epochs", "batch_size", "budget", "class_weight", "threshold", "loss", "monotone", "additive", "exclude", "reweigh"])}.");
+            s.Errors.Add(s.Value(key) ?? s.Node, $"'training.{key}' trains networks on images; a table recipe takes {string.Join(", ", ["seed", "trees", "learning_rate", "epochs", "batch_size", "budget", "class_weight", "threshold", "loss", "monotone", "additive", "exclude", "reweigh", "calibrate"])}.");
         int? trees = s.Has("trees") ? s.Int("trees", 100, 1, 1_000_000) : null;
         int? epochs = s.Has("epochs") ? s.Int("epochs", 1, 1, 100_000) : null;
         int? batch = s.Has("batch_size") ? s.Int("batch_size", 32, 1, 1 << 20) : null;
@@ -134,6 +134,7 @@ public static partial class RecipeLoader
             Additive = s.Choice("additive", "false", ["true", "false"]) == "true",
             Exclude = Checked(s, "exclude", t => Training.Workflows.Tables.TabularRecipe.ParseColumns(t)),
             Reweigh = s.String("reweigh"),
+            Calibrate = Checked(s, "calibrate", Training.Classic.ProbabilityCalibrator.Check),
         };
         string? wrong = learner switch
         {

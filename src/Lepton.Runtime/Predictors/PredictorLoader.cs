@@ -48,7 +48,10 @@ public sealed class PredictorLoader
         };
     }
 
-    /// <summary>Loads <paramref name="folder"/> with the kind its marker file names, prepared for inference.</summary>
+    /// <summary>
+    /// Loads <paramref name="folder"/> with the kind its marker file names, prepared for inference; a classifier with a
+    /// <c>calibration.json</c> answers calibrated probabilities, whatever its kind.
+    /// </summary>
     public IPredictor Load(string folder, PredictorLoadOptions? options = null) =>
-        KindOf(folder).Load(folder, options ?? PredictorLoadOptions.Default);
+        Calibration.CalibratedPredictor.Wrap(KindOf(folder).Load(folder, options ?? PredictorLoadOptions.Default), folder);
 }

@@ -12,6 +12,12 @@ public sealed record ColumnContributions(int Rows, IReadOnlyList<string> OutputN
     /// <summary>The raw output they add up to is the log of the prediction (a Poisson, gamma or Tweedie regressor), not the prediction.</summary>
     public bool LogScale { get; init; }
 
+    /// <summary>
+    /// Whether the model's probabilities are calibrated by a non-linear map (isotonic, or a multiclass model's), so the contributions
+    /// explain its score before calibration: they rank and sign the columns as before, but no longer sum to the calibrated answer.
+    /// </summary>
+    public bool BeforeCalibration { get; init; }
+
     /// <summary>The feature-level contributions these were summed from (null when built from column values alone).</summary>
     public FeatureContributions? Features { get; init; }
 

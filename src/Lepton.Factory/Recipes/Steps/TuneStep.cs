@@ -42,6 +42,7 @@ public sealed class TuneStep : IRecipeStep
             Additive = recipe.Training.Table?.Additive ?? false,
             Exclude = recipe.Training.Table?.Exclude,
             Reweigh = recipe.Training.Table?.Reweigh,
+            Calibrate = recipe.Training.Table?.Calibrate,
         };
         var outcome = await TrackedTuning.RunAsync(request, context.Registry, context.Actor, ct: ct);
         if (outcome.Stop == StudyStop.Cancelled)

@@ -130,6 +130,8 @@ public static class TabularAuto
                 {
                     Input = (candidate.Encoding, x.Columns),
                     Threshold = pooled,
+                    HeldOut = new([.. held.SelectMany(h => h.Predictions)], [.. held.SelectMany(h => h.Labels)],
+                        $"{candidate.Name}'s out-of-fold predictions ({folds.Count} folds of the training rows)"),
                 });
                 anyCompleted = true;
             }

@@ -19,6 +19,9 @@ public sealed record CandidateScore(string Name, string Metric, IReadOnlyList<do
 
     /// <summary>The threshold chosen on the candidate's out-of-fold predictions (binary tasks with a threshold rule).</summary>
     public ThresholdChoice? Threshold { get; init; }
+
+    /// <summary>The candidate's out-of-fold predictions, pooled in fold order (what the winner is calibrated on).</summary>
+    internal Workflows.Tables.HeldOutPredictions? HeldOut { get; init; }
 }
 
 /// <summary>
@@ -26,4 +29,8 @@ public sealed record CandidateScore(string Name, string Metric, IReadOnlyList<do
 /// found: every candidate's score, the best one's name, the encoding it was fitted on and its model refitted on all rows (deciding
 /// at the threshold chosen on its out-of-fold predictions when a threshold rule was given).
 /// </summary>
-public sealed record TabularAutoResult(string Best, ITabularModel Model, IReadOnlyList<CandidateScore> Scores, EncoderMode Encoding = EncoderMode.Trees);
+public sealed record TabularAutoResult(string Best, ITabularModel Model, IReadOnlyList<CandidateScore> Scores, EncoderMode Encoding = EncoderMode.Trees)
+{
+    /// <summary>The best candidate's out-of-fold predictions of the training rows, pooled in fold order.</summary>
+    public Workflows.Tables.HeldOutPredictions? HeldOut => Scores.FirstOrDefault(s => s.Name == Best)?.HeldOut;
+}

@@ -28,7 +28,6 @@ public static class TableCrossValidation
         recipe = recipe.WithColumnGroups(() => encodings[Lepton.Data.Tables.Encoding.EncoderMode.Trees].Encoders);
         var set = encodings[TabularRecipe.EncoderModeOf(recipe.Model)];
         var task = recipe.TaskFor(set.Labels, $"{data.Version.Name}@{data.Version.Version}", data.Schema);
-        var rule = recipe.ThresholdRule;
         var train = set.Train;
         if (train.Labels.Length < folds)
             throw new ArgumentException($"{train.Labels.Length} training rows cannot fill {folds} folds; use fewer folds.");
@@ -39,15 +38,12 @@ public static class TableCrossValidation
         {
             onFoldStart?.Invoke(fold);
             var (trainRows, heldRows) = assignment[fold];
-            var (model, _, encoding) = TabularTraining.Fit(recipe, mode => TableRows.Subset(encodings[mode].Train.Features, trainRows),
+            var (model, _, encoding, autoHeldOut) = TabularTraining.Fit(recipe, mode => TableRows.Subset(encodings[mode].Train.Features, trainRows),
                 TableRows.Subset(train.Labels, trainRows), task, ct);
-            // A threshold rule is chosen inside the fold, on out-of-fold predictions of its own training rows (nested), so the
-            // held-out fold judges the whole procedure; auto's winner brings its own.
-            if (rule is { IsChosen: true } && model.ThresholdChoice is null)
-            {
-                var foldTrain = new EncodedSplit(TableRows.Subset(encodings[encoding].Train.Features, trainRows), TableRows.Subset(train.Labels, trainRows), []);
-                model = model.WithThreshold(TabularThresholds.OutOfFold(rule, recipe, foldTrain, task, ct, model));
-            }
+            // A calibration and a threshold rule are set inside the fold, on out-of-fold predictions of its own training rows (nested),
+            // so the held-out fold judges the whole procedure; auto's winner brings its own.
+            var foldTrain = new EncodedSplit(TableRows.Subset(encodings[encoding].Train.Features, trainRows), TableRows.Subset(train.Labels, trainRows), []);
+            model = TabularPostFit.Apply(model, recipe, foldTrain, autoHeldOut, ct);
             var labels = TableRows.Subset(train.Labels, heldRows);
             var predictions = model.Predict(TableRows.Subset(encodings[encoding].Train.Features, heldRows));
             var outcome = new FoldOutcome(fold, trainRows.Length, heldRows.Length, Metrics(model.Task, predictions, labels));

@@ -137,6 +137,13 @@ public sealed record TabularRecipe(string Data, string Model = "auto", int Seed 
     }
 
     /// <summary>
+    /// How a classifier's probabilities are calibrated on held-out predictions (the validation split, else out-of-fold predictions of
+    /// the training rows): <c>sigmoid</c>, <c>isotonic</c> or <c>auto</c> (<see cref="Classic.ProbabilityCalibrator"/>); none when not
+    /// given. A threshold rule is then chosen on the calibrated probabilities.
+    /// </summary>
+    public string? Calibrate { get; init; }
+
+    /// <summary>
     /// Choose <see cref="Threshold"/>'s rule on out-of-fold predictions of the training rows even when the data set has a
     /// validation split (the loop's validation split is the feedback it judges champion and challenger on, so it must stay unseen).
     /// </summary>
@@ -217,6 +224,8 @@ public sealed record TabularRecipe(string Data, string Model = "auto", int Seed 
         if (!ClassWeights.IsNone && !task.IsClassification)
             throw new ArgumentException($"--class-weight {ClassWeight} weighs classes, but {label} is a regression target; leave it out.");
         MonotoneConstraints.CheckTask(task);
+        if (Calibrate is not null && !task.IsClassification)
+            throw new ArgumentException($"--calibrate {Calibrate} maps a classifier's probabilities, but {label} is a regression target (a regressor answers values); leave it out.");
         if (Loss is not null)
         {
             if (task.IsClassification)
@@ -240,6 +249,7 @@ public sealed record TabularRecipe(string Data, string Model = "auto", int Seed 
         _ = ThresholdRule;
         _ = RegressionLoss;
         _ = ExcludedColumns;
+        if (Calibrate is not null) Classic.ProbabilityCalibrator.Check(Calibrate);
         if (Reweigh is not null && Model == "mlp")
             throw new ArgumentException($"--reweigh {Reweigh}: the MLP takes no row weights; use gbdt, random-forest, logistic, linear-svm or auto.");
         if (Additive && Model == "mlp")

@@ -63,13 +63,12 @@ public static class TabularTraining
         recipe = recipe.WithColumnGroups(() => encodings[EncoderMode.Trees].Encoders);
         var first = encodings[TabularRecipe.EncoderModeOf(recipe.Model)];
         var task = recipe.TaskFor(first.Labels, $"{data.Version.Name}@{data.Version.Version}", data.Schema);
-        var rule = recipe.ThresholdRule;
         // Every encoding keeps the same labelled rows in the same order, so one label vector serves them all.
-        var (model, candidates, encoding) = Fit(recipe, mode => encodings[mode].Train.Features, first.Train.Labels, task, ct,
+        var (model, candidates, encoding, autoHeldOut) = Fit(recipe, mode => encodings[mode].Train.Features, first.Train.Labels, task, ct,
             mode => encodings[mode].Validation is { Labels.Length: > 0 } v ? (v.Features, v.Labels) : null);
         var set = encodings[encoding];
         var train = set.Train;
-        if (rule is not null) model = TabularThresholds.Apply(model, rule, recipe, set, ct);
+        model = TabularPostFit.Apply(model, recipe, set, autoHeldOut, ct);
         var metrics = new Dictionary<string, double>();
         var test = set.Test ?? set.Validation;
         if (test is { Labels.Length: > 0 }) AddScores(metrics, "test", model, test.Features, test.Labels);
@@ -102,6 +101,15 @@ public static class TabularTraining
             return;
         }
         metrics[$"{prefix}_accuracy"] = TabularAuto.Score(task, predictions, labels);
+        if (model is CalibratedTabularModel calibrated)
+        {
+            // Calibration's effect, on rows it was not fitted on: the same model's probabilities before and after.
+            var before = calibrated.Inner.Predict(x);
+            metrics[$"{prefix}_log_loss"] = Metrics.ProbabilityScores.LogLoss(task, predictions, labels);
+            metrics[$"{prefix}_log_loss_uncalibrated"] = Metrics.ProbabilityScores.LogLoss(task, before, labels);
+            metrics[$"{prefix}_brier"] = Metrics.ProbabilityScores.Brier(task, predictions, labels);
+            metrics[$"{prefix}_brier_uncalibrated"] = Metrics.ProbabilityScores.Brier(task, before, labels);
+        }
         if (task.Kind != TaskKind.Binary) return;
         var (precision, recall) = DecisionThreshold.PrecisionRecallAt(predictions, labels, task.Threshold);
         metrics[$"{prefix}_precision"] = precision;
@@ -144,21 +152,23 @@ public static class TabularTraining
     /// <summary>
     /// Deletes the marker file of every known model kind from <paramref name="folder"/> before a model is saved there: when the
     /// learner changes between runs (auto chose trees, then a linear model), the earlier model's marker would otherwise stay and
-    /// leave a folder of two kinds that no predictor can load.
+    /// leave a folder of two kinds that no predictor can load. An earlier run's calibration goes too, so it never maps a new model.
     /// </summary>
     private static void RemoveModelMarkers(string folder)
     {
         foreach (var kind in Lepton.Runtime.PredictorLoader.Default.Kinds)
             File.Delete(Path.Combine(folder, kind.MarkerFile));
         File.Delete(Path.Combine(folder, Lepton.Runtime.Ensembles.EnsembleFile.FileName));
+        File.Delete(Path.Combine(folder, Lepton.Runtime.Calibration.ProbabilityCalibration.FileName));
     }
 
     /// <summary>
     /// The recipe's learner fitted on the features of its encoding (for auto: the best candidate by cross-validation, each
     /// candidate on its own encoding, with every candidate's score), and the encoding the model was fitted on; gbdt and the MLP
-    /// stop early on <paramref name="validation"/>'s rows when given (the data set's validation split).
+    /// stop early on <paramref name="validation"/>'s rows when given (the data set's validation split); for auto, also its winner's
+    /// out-of-fold predictions.
     /// </summary>
-    internal static (ITabularModel Model, IReadOnlyList<CandidateScore> Candidates, EncoderMode Encoding) Fit(TabularRecipe recipe,
+    internal static (ITabularModel Model, IReadOnlyList<CandidateScore> Candidates, EncoderMode Encoding, HeldOutPredictions? AutoHeldOut) Fit(TabularRecipe recipe,
         Func<EncoderMode, FeatureMatrix> features, float[] labels, TabularTask task, CancellationToken ct,
         Func<EncoderMode, (FeatureMatrix X, float[] Labels)?>? validation = null)
     {
@@ -171,22 +181,22 @@ public static class TabularTraining
                 // The data set's own validation split, when it has one, is where gbdt (and the MLP) stop early.
                 return (GradientBoostingLearner.Fit(features(mode), labels, task,
                     (recipe.Trees ?? GradientBoostingOptions.Default) with { Seed = recipe.Seed, NumThreads = recipe.Threads, ClassWeights = weights, Monotone = monotone, InteractionGroups = recipe.InteractionGroups }, ct,
-                    validation?.Invoke(mode)), [], mode);
+                    validation?.Invoke(mode)), [], mode, null);
             case "random-forest":
                 return (GradientBoostingLearner.Fit(features(mode), labels, task,
-                    (recipe.Trees ?? GradientBoostingOptions.RandomForest) with { Seed = recipe.Seed, NumThreads = recipe.Threads, ClassWeights = weights, Monotone = monotone, InteractionGroups = recipe.InteractionGroups }, ct), [], mode);
+                    (recipe.Trees ?? GradientBoostingOptions.RandomForest) with { Seed = recipe.Seed, NumThreads = recipe.Threads, ClassWeights = weights, Monotone = monotone, InteractionGroups = recipe.InteractionGroups }, ct), [], mode, null);
             case "logistic" or "linear":
-                return (LinearLearner.Fit(features(mode), labels, task, new LinearOptions { ClassWeights = weights, Monotone = monotone }, ct), [], mode);
+                return (LinearLearner.Fit(features(mode), labels, task, new LinearOptions { ClassWeights = weights, Monotone = monotone }, ct), [], mode, null);
             case "linear-svm":
-                return (LinearLearner.Fit(features(mode), labels, task, LinearOptions.Svm with { ClassWeights = weights, Monotone = monotone }, ct), [], mode);
+                return (LinearLearner.Fit(features(mode), labels, task, LinearOptions.Svm with { ClassWeights = weights, Monotone = monotone }, ct), [], mode, null);
             case "mlp":
                 return (TabularMlp.Fit(features(mode), labels, task, (recipe.Mlp ?? new TabularMlpOptions()) with { Seed = recipe.Seed, ClassWeights = weights }, ct,
-                    validation?.Invoke(mode)), [], mode);
+                    validation?.Invoke(mode)), [], mode, null);
             default:
                 var auto = TabularAuto.Run(features, labels, task,
                     new TabularAutoOptions(Seed: recipe.Seed, Budget: recipe.Budget, NumThreads: recipe.Threads, Progress: recipe.Progress) { Threshold = recipe.ThresholdRule },
                     TabularCandidate.Defaults(task, recipe.Seed, recipe.Threads, weights, monotone, recipe.InteractionGroups), ct);
-                return (auto.Model, auto.Scores, auto.Encoding);
+                return (auto.Model, auto.Scores, auto.Encoding, auto.HeldOut);
         }
     }
 }

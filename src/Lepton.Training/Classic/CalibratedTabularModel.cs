@@ -1,0 +1,65 @@
+using System.Text.Json.Nodes;
+using Lepton.Data.Tables;
+using Lepton.NN.Serialization;
+using Lepton.Runtime;
+using Lepton.Runtime.Calibration;
+
+namespace Lepton.Training.Classic;
+
+/// <summary>
+/// A table classifier whose probabilities pass through a <see cref="ProbabilityCalibration"/> fitted on held-out predictions. Its
+/// folder is the model's own (LightGBM's model.txt stays LightGBM's, uncalibrated) plus <c>calibration.json</c>, which the predictor
+/// loader applies whatever the model's kind; model.json's metadata says how it was fitted.
+/// </summary>
+public sealed class CalibratedTabularModel : ITabularModel
+{
+    public CalibratedTabularModel(ITabularModel inner, ProbabilityCalibration calibration)
+    {
+        ArgumentNullException.ThrowIfNull(inner);
+        ArgumentNullException.ThrowIfNull(calibration);
+        if (inner is CalibratedTabularModel) throw new ArgumentException("The model is calibrated already; calibrate the model beneath once.", nameof(inner));
+        if (!inner.Task.IsClassification) throw new ArgumentException("A regressor has no probabilities to calibrate.", nameof(inner));
+        Inner = inner;
+        Calibration = calibration;
+    }
+
+    /// <summary>The model before calibration.</summary>
+    public ITabularModel Inner { get; }
+
+    public ProbabilityCalibration Calibration { get; }
+
+    public string Learner => Inner.Learner;
+
+    public TabularTask Task => Inner.Task;
+
+    public ThresholdChoice? ThresholdChoice => Inner.ThresholdChoice;
+
+    public ITabularModel WithThreshold(ThresholdChoice choice) => new CalibratedTabularModel(Inner.WithThreshold(choice), Calibration);
+
+    public double[] Predict(FeatureMatrix rows)
+    {
+        var probabilities = Inner.Predict(rows);
+        Calibration.ApplyAll(probabilities);
+        return probabilities;
+    }
+
+    /// <summary>Contributions to the calibrated log-odds for a yes/no model's sigmoid; otherwise to the score before calibration.</summary>
+    public FeatureContributions Contributions(FeatureMatrix rows)
+    {
+        var contributions = Inner.Contributions(rows);
+        return Task.Kind == TaskKind.Binary && Calibration.Maps[0] is PlattScaling platt ? platt.Rescale(contributions) : contributions;
+    }
+
+    /// <summary>The model's folder, <c>calibration.json</c>, and model.json's <c>metadata.calibration</c> (method, source, rows).</summary>
+    public void Save(string folder)
+    {
+        Inner.Save(folder);
+        Calibration.Save(folder);
+        string path = Path.Combine(folder, ModelFile.SpecFileName);
+        var spec = JsonNode.Parse(File.ReadAllText(path))!.AsObject();
+        var metadata = spec["metadata"] as JsonObject ?? [];
+        metadata["calibration"] = new JsonObject { ["method"] = Calibration.Method, ["source"] = Calibration.Source, ["rows"] = Calibration.Rows };
+        spec["metadata"] = metadata;
+        File.WriteAllText(path, spec.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true }));
+    }
+}

@@ -1,0 +1,71 @@
+using Lepton.NN.Serialization;
+using Lepton.Runtime.Calibration;
+
+namespace Lepton.Training.Classic;
+
+/// <summary>
+/// Fits a classifier's <see cref="ProbabilityCalibration"/> on held-out predictions: <c>sigmoid</c> (Platt: two parameters, suits
+/// few rows), <c>isotonic</c> (a non-decreasing step curve: any distortion, but it wants rows), or <c>auto</c> (isotonic from
+/// <see cref="IsotonicRows"/> held-out rows, else sigmoid).
+/// </summary>
+public static class ProbabilityCalibrator
+{
+    /// <summary>The methods <c>--calibrate</c> takes.</summary>
+    public static IReadOnlyList<string> Methods { get; } = ["sigmoid", "isotonic", "auto"];
+
+    /// <summary>Held-out rows from which <c>auto</c> fits an isotonic curve rather than a sigmoid (fewer overfit the steps).</summary>
+    public const int IsotonicRows = 1000;
+
+    /// <summary>Checks <paramref name="method"/> and names the choices when it is wrong.</summary>
+    public static string Check(string method)
+    {
+        ArgumentNullException.ThrowIfNull(method);
+        return Methods.Contains(method, StringComparer.Ordinal) ? method
+            : throw new ArgumentException($"--calibrate {method}: give sigmoid (Platt's two parameters: few held-out rows), isotonic (a step curve: any distortion, best from {IsotonicRows:N0} rows) or auto (isotonic from {IsotonicRows:N0} held-out rows, else sigmoid).");
+    }
+
+    /// <summary>
+    /// Fits <paramref name="method"/> to <paramref name="predictions"/> (a yes/no model's (N) positive probabilities, mapped from their
+    /// log-odds; a multiclass model's (N, K) probabilities, one map per class against the rest) and their <paramref name="labels"/>.
+    /// </summary>
+    public static ProbabilityCalibration Fit(string method, TabularTask task, double[] predictions, float[] labels, string source)
+    {
+        ArgumentNullException.ThrowIfNull(task);
+        ArgumentNullException.ThrowIfNull(predictions);
+        ArgumentNullException.ThrowIfNull(labels);
+        Check(method);
+        if (!task.IsClassification) throw new ArgumentException("--calibrate maps a classifier's probabilities; a regressor answers values. Leave it out.");
+        int n = labels.Length;
+        if (n == 0) throw new ArgumentException($"--calibrate needs held-out rows to fit on; {source} has none.");
+        if (method == "auto") method = n >= IsotonicRows ? "isotonic" : "sigmoid";
+        var maps = new List<ICalibrationMap>();
+        if (task.Kind == TaskKind.Binary)
+        {
+            int positives = labels.Count(y => y >= 0.5f);
+            if (positives == 0 || positives == n)
+                throw new ArgumentException($"--calibrate needs held-out rows of both classes; {source} has {positives:N0} positive of {n:N0}. Give the data set a larger validation split, or leave --calibrate out.");
+            var scores = new double[n];
+            for (int i = 0; i < n; i++) scores[i] = ProbabilityCalibration.LogOdds(predictions[i]);
+            maps.Add(FitOne(method, scores, labels));
+        }
+        else
+        {
+            int k = task.ClassCount;
+            var scores = new double[n];
+            var isClass = new float[n];
+            for (int c = 0; c < k; c++)
+            {
+                for (int i = 0; i < n; i++)
+                {
+                    scores[i] = predictions[i * k + c];
+                    isClass[i] = (int)labels[i] == c ? 1 : 0;
+                }
+                maps.Add(FitOne(method, scores, isClass));
+            }
+        }
+        return new ProbabilityCalibration(method, task.Kind == TaskKind.Binary ? 2 : task.ClassCount, maps) { Source = source, Rows = n };
+    }
+
+    private static ICalibrationMap FitOne(string method, double[] scores, float[] labels) =>
+        method == "sigmoid" ? PlattScaling.Fit(scores, labels) : IsotonicCurve.Fit(scores, labels);
+}

@@ -1,0 +1,47 @@
+using Lepton.Data.Tables.Encoding;
+using Lepton.Training.Classic;
+
+namespace Lepton.Training.Workflows.Tables;
+
+/// <summary>
+/// What is set on held-out predictions (<see cref="TabularHeldOut"/>) once a classifier is fitted: first its probability calibration
+/// (<see cref="TabularRecipe.Calibrate"/>), then its decision threshold (<see cref="TabularRecipe.Threshold"/>: a fixed one as it is, a
+/// rule chosen on the calibrated held-out probabilities, so it holds for the probabilities the model will answer).
+/// </summary>
+internal static class TabularPostFit
+{
+    /// <summary>
+    /// <paramref name="model"/> calibrated and deciding at its threshold as the recipe asks; <paramref name="auto"/> holds auto's
+    /// out-of-fold predictions of its winner (whose threshold auto chose on them), null for other learners.
+    /// </summary>
+    public static ITabularModel Apply(ITabularModel model, TabularRecipe recipe, TableTrainingSet set, HeldOutPredictions? auto, CancellationToken ct) =>
+        Apply(model, recipe, !TabularHeldOut.NeedsFolds(recipe, set), ct, (purpose, score) => TabularHeldOut.Of(model, recipe, set, auto, purpose, score, ct));
+
+    /// <summary>As <see cref="Apply(ITabularModel, TabularRecipe, TableTrainingSet, HeldOutPredictions?, CancellationToken)"/> with only training rows (a fold's): held-out predictions are always out-of-fold.</summary>
+    public static ITabularModel Apply(ITabularModel model, TabularRecipe recipe, EncodedSplit train, HeldOutPredictions? auto, CancellationToken ct) =>
+        Apply(model, recipe, false, ct, (purpose, score) => auto ?? TabularHeldOut.OutOfFold(recipe, train, model.Task, purpose, score, ct, model));
+
+    // onValidation: the held-out predictions are the validation split's, where a rule is chosen again even for auto's winner.
+    private static ITabularModel Apply(ITabularModel model, TabularRecipe recipe, bool onValidation, CancellationToken ct,
+        Func<string, Func<double[], float[], double>?, HeldOutPredictions> heldOut)
+    {
+        var rule = recipe.ThresholdRule;
+        var method = recipe.Calibrate;
+        if (rule is { IsChosen: false }) model = model.WithThreshold(ThresholdChoice.Given(rule.Value));
+        // Auto chose its winner's threshold on the out-of-fold predictions it would be chosen on here, before any calibration.
+        bool choose = rule is { IsChosen: true } && (model.ThresholdChoice is null || method is not null || onValidation);
+        if (method is null && !choose) return model;
+        ct.ThrowIfCancellationRequested();
+        var held = heldOut(method is null ? "threshold" : "calibration", choose && method is null ? rule!.ObjectiveOnItsOwn : null);
+        if (method is not null)
+        {
+            var calibration = ProbabilityCalibrator.Fit(method, model.Task, held.Predictions, held.Labels, held.Source);
+            model = new CalibratedTabularModel(model, calibration);
+            var calibrated = (double[])held.Predictions.Clone();
+            calibration.ApplyAll(calibrated);
+            held = held with { Predictions = calibrated };
+        }
+        if (choose) model = model.WithThreshold(rule!.Choose(held.Predictions, held.Labels, held.Source));
+        return model;
+    }
+}

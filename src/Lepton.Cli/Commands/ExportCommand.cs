@@ -77,6 +77,10 @@ public static class ExportCommand
         }
         if (File.Exists(Path.Combine(folder, "model.txt")) && !File.Exists(Path.Combine(folder, "weights.safetensors")))
             throw new NotSupportedException($"{reference} is a LightGBM model; ONNX export covers networks. Use LightGBM's own model.txt, or onnxmltools, for trees.");
+        // The graph would answer the uncalibrated probabilities while Lepton serves calibrated ones: refused rather than silently different.
+        if (File.Exists(Path.Combine(folder, Lepton.Runtime.Calibration.ProbabilityCalibration.FileName)))
+            throw new NotSupportedException($"{reference} calibrates its probabilities ({Lepton.Runtime.Calibration.ProbabilityCalibration.FileName}), which an ONNX graph of the network would not; " +
+                                            "retrain without --calibrate to export it, or apply the file's maps after ONNX Runtime (docs/tabular-learners.md#calibration).");
         return OnnxExporter.ExportFolder(folder, path, OnnxExportOptions.Default);
     }
 

@@ -17,6 +17,12 @@ public sealed record ProbabilityCalibration
     /// <summary>Probabilities are kept this far from 0 and 1, so log-odds stay finite (±34.5).</summary>
     public const double Epsilon = 1e-15;
 
+    /// <summary>
+    /// The least calibrated probability of a class (an isotonic step may reach 0): what a float32 logit of ±27.6 decodes to, so a
+    /// served answer and the training-side one agree, and a log loss stays finite.
+    /// </summary>
+    public const double Floor = 1e-12;
+
     public ProbabilityCalibration(string method, int classes, IReadOnlyList<ICalibrationMap> maps)
     {
         ArgumentNullException.ThrowIfNull(method);
@@ -60,13 +66,15 @@ public sealed record ProbabilityCalibration
         if (Classes == 2)
         {
             if (row.Length != 1) throw new ArgumentException($"A yes/no calibration maps one probability per row, got {row.Length}.");
-            row[0] = Maps[0].Map(LogOdds(row[0]));
+            row[0] = Math.Clamp(Maps[0].Map(LogOdds(row[0])), Floor, 1 - Floor);
             return;
         }
         if (row.Length != Classes) throw new ArgumentException($"A {Classes}-class calibration maps {Classes} probabilities per row, got {row.Length}.");
         double sum = 0;
         for (int k = 0; k < row.Length; k++) sum += row[k] = Maps[k].Map(row[k]);
-        for (int k = 0; k < row.Length; k++) row[k] = sum > 0 ? row[k] / sum : 1.0 / row.Length;
+        double floored = 0;
+        for (int k = 0; k < row.Length; k++) floored += row[k] = Math.Max(sum > 0 ? row[k] / sum : 1.0 / row.Length, Floor);
+        for (int k = 0; k < row.Length; k++) row[k] /= floored;
     }
 
     /// <summary>Calibrates (N·K) probabilities in place, row by row.</summary>
@@ -83,11 +91,10 @@ public sealed record ProbabilityCalibration
     /// </summary>
     public void ApplyToLogits(Span<float> logits)
     {
-        const double floor = 1e-12; // float32 logits of ±27.6: their sigmoid and softmax round to 0 and 1 as the probabilities do
         if (Classes == 2)
         {
             if (logits.Length != 1) throw new ArgumentException($"A yes/no calibration maps one logit per row, got {logits.Length}.");
-            double p = Math.Clamp(Maps[0].Map(Math.Clamp((double)logits[0], -LogOddsLimit, LogOddsLimit)), floor, 1 - floor);
+            double p = Math.Clamp(Maps[0].Map(Math.Clamp((double)logits[0], -LogOddsLimit, LogOddsLimit)), Floor, 1 - Floor);
             logits[0] = (float)Math.Log(p / (1 - p));
             return;
         }
@@ -97,7 +104,7 @@ public sealed record ProbabilityCalibration
         for (int k = 0; k < row.Length; k++) sum += row[k] = Math.Exp(logits[k] - max);
         for (int k = 0; k < row.Length; k++) row[k] /= sum;
         Apply(row);
-        for (int k = 0; k < row.Length; k++) logits[k] = (float)Math.Log(Math.Max(row[k], floor));
+        for (int k = 0; k < row.Length; k++) logits[k] = (float)Math.Log(row[k]);
     }
 
     // The log-odds of 1 − Epsilon: the largest score a yes/no map was fitted on.

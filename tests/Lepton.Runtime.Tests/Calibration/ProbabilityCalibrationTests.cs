@@ -1,0 +1,181 @@
+using System.Text.Json.Nodes;
+using Lepton.Engine;
+using Lepton.NN.Serialization;
+using Lepton.Runtime.Calibration;
+using Lepton.Runtime.LightGbm;
+using Lepton.Runtime.Tests.LightGbm;
+
+namespace Lepton.Runtime.Tests.Calibration;
+
+/// <summary>
+/// Calibration maps against scikit-learn's CalibratedClassifierCV and Platt's parameters (Fixtures/calibration.json, from
+/// tools/fixtures/runtime_calibration.py); the stored file; a calibrated folder loaded by the predictor loader answering the
+/// calibrated probabilities through its logits; contributions rescaled by a sigmoid.
+/// </summary>
+public sealed class ProbabilityCalibrationTests : IDisposable
+{
+    private static readonly JsonNode Fixture = JsonNode.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Fixtures", "calibration.json")))!;
+    private static readonly PredictorLoader Loader = new([new LeptonModelKind(), new LightGbmModelKind(numThreads: 2)]);
+    private readonly TempFolders _folders = new();
+
+    public void Dispose() => _folders.Dispose();
+
+    private static T[] Array<T>(JsonNode node) => [.. node.AsArray().Select(v => v!.GetValue<T>())];
+
+    // The fixture's fit with Lepton's maps: one per class (one for yes/no, on the log-odds), as the training side fits them.
+    private static ProbabilityCalibration Fit(string method, int classes, double[] fit, float[] labels)
+    {
+        var maps = new List<ICalibrationMap>();
+        if (classes == 2)
+        {
+            var scores = fit.Select(ProbabilityCalibration.LogOdds).ToArray();
+            maps.Add(method == "sigmoid" ? PlattScaling.Fit(scores, labels) : IsotonicCurve.Fit(scores, labels));
+        }
+        else
+        {
+            for (int c = 0; c < classes; c++)
+            {
+                var scores = Enumerable.Range(0, labels.Length).Select(i => fit[i * classes + c]).ToArray();
+                var isClass = labels.Select(y => (int)y == c ? 1f : 0f).ToArray();
+                maps.Add(method == "sigmoid" ? PlattScaling.Fit(scores, isClass) : IsotonicCurve.Fit(scores, isClass));
+            }
+        }
+        return new ProbabilityCalibration(method, classes, maps);
+    }
+
+    [Fact]
+    public void Maps_MatchScikitLearnsCalibratedClassifier_ForYesNoAndMulticlass()
+    {
+        foreach (var c in Fixture["cases"]!.AsArray())
+        {
+            string name = c!["name"]!.GetValue<string>();
+            int classes = c["classes"]!.GetValue<int>();
+            var calibration = Fit(c["method"]!.GetValue<string>(), classes, Array<double>(c["fit"]!), Array<int>(c["labels"]!).Select(y => (float)y).ToArray());
+            var got = Array<double>(c["new"]!);
+            calibration.ApplyAll(got);
+            var expected = Array<double>(c["calibrated"]!);
+            Assert.Equal(expected.Length, got.Length);
+            // Platt's optimum is found by Newton's method here and by L-BFGS in scikit-learn: equal to their tolerance.
+            double tolerance = name.EndsWith("sigmoid", StringComparison.Ordinal) ? 1e-5 : 1e-9;
+            for (int i = 0; i < got.Length; i++) Assert.True(Math.Abs(expected[i] - got[i]) <= tolerance, $"{name} value {i}: {expected[i]} vs {got[i]}");
+        }
+    }
+
+    [Fact]
+    public void PlattScaling_MatchesScikitLearnsParameters_AndStaysFiniteOnASeparableSet()
+    {
+        foreach (var p in Fixture["platt"]!.AsArray())
+        {
+            var fitted = PlattScaling.Fit(Array<double>(p!["scores"]!), Array<int>(p["labels"]!).Select(y => (float)y).ToArray());
+            Assert.Equal(p["slope"]!.GetValue<double>(), fitted.Slope, 4);
+            Assert.Equal(p["intercept"]!.GetValue<double>(), fitted.Intercept, 4);
+            Assert.True(double.IsFinite(fitted.Slope) && fitted.Slope > 0, p["name"]!.GetValue<string>());
+        }
+    }
+
+    [Fact]
+    public void IsotonicCurve_PoolsViolators_KeepsStepEnds_AndClipsOutsideTheScoresSeen()
+    {
+        // Scores 1..6 with labels 0 1 0 1 1 1: the violator (1, 0) at scores 2 and 3 pools to 0.5.
+        var curve = IsotonicCurve.Fit([1, 2, 3, 4, 5, 6], [0, 1, 0, 1, 1, 1]);
+        Assert.Equal([1.0, 2, 3, 4, 6], curve.X);
+        Assert.Equal([0.0, 0.5, 0.5, 1, 1], curve.Y);
+        Assert.Equal(0.0, curve.Map(-10));
+        Assert.Equal(0.25, curve.Map(1.5), 12); // read between steps by interpolation
+        Assert.Equal(1.0, curve.Map(100));
+        // Equal scores are one point: their labels' mean.
+        var tied = IsotonicCurve.Fit([0.3, 0.3, 0.3, 0.9], [1, 0, 0, 1]);
+        Assert.Equal(1.0 / 3, tied.Map(0.3), 12);
+        Assert.Throws<ArgumentException>(() => IsotonicCurve.Fit([double.NaN], [1]));
+        Assert.Throws<ArgumentException>(() => new IsotonicCurve([1, 0.5], [0, 1]));
+    }
+
+    [Fact]
+    public void File_RoundTrips_AndADamagedFileIsNamed()
+    {
+        var dir = _folders.New();
+        Assert.Null(ProbabilityCalibration.Load(dir));
+        var saved = new ProbabilityCalibration("isotonic", 3,
+            [new IsotonicCurve([0.1, 0.5], [0, 0.8]), new IsotonicCurve([0.2], [0.4]), new IsotonicCurve([0, 1], [0.1, 0.9])]) { Source = "the validation split", Rows = 120 };
+        saved.Save(dir);
+        var loaded = ProbabilityCalibration.Load(dir)!;
+        Assert.Equal(("isotonic", 3, "the validation split", 120), (loaded.Method, loaded.Classes, loaded.Source, loaded.Rows));
+        double[] row = [0.3, 0.3, 0.4], again = [0.3, 0.3, 0.4];
+        saved.Apply(row);
+        loaded.Apply(again);
+        Assert.Equal(row, again);
+        Assert.Equal(1.0, row.Sum(), 12);
+
+        File.WriteAllText(Path.Combine(dir, ProbabilityCalibration.FileName), """{"method": "isotonic", "classes": 2, "maps": [{"x": [1, 0], "y": [0, 1]}]}""");
+        var e = Assert.Throws<InvalidDataException>(() => ProbabilityCalibration.Load(dir));
+        Assert.Contains("calibration.json", e.Message);
+        Assert.Contains("x must rise", e.Message);
+        File.WriteAllText(Path.Combine(dir, ProbabilityCalibration.FileName), "{ not json");
+        Assert.Contains("delete it to serve the model uncalibrated", Assert.Throws<InvalidDataException>(() => ProbabilityCalibration.Load(dir)).Message);
+    }
+
+    [Theory]
+    [InlineData(TaskKind.Binary)]
+    [InlineData(TaskKind.Multiclass)]
+    public void CalibratedFolder_AnswersCalibratedProbabilitiesThroughItsLogits(TaskKind task)
+    {
+        var dir = LightGbmTestData.Folder(_folders, task, out var x);
+        double[] plain;
+        using (var uncalibrated = (LightGbmPredictor)Loader.Load(dir)) plain = uncalibrated.Probabilities(x);
+        int k = task == TaskKind.Multiclass ? 3 : 1;
+        var labels = Enumerable.Range(0, x.Rows).Select(i => (float)(task == TaskKind.Multiclass ? i % 3 : i % 2)).ToArray();
+        var calibration = Fit("isotonic", task == TaskKind.Multiclass ? 3 : 2, plain, labels);
+        calibration.Save(dir);
+
+        using var predictor = Loader.Load(dir);
+        var calibrated = Assert.IsType<CalibratedPredictor>(predictor);
+        Assert.Equal("lightgbm", calibrated.Kind);
+        var logits = predictor.Predict(Tensor.FromArray(x.Values, x.Rows, x.Columns))[0].ToArray<float>();
+        var expected = (double[])plain.Clone();
+        calibration.ApplyAll(expected);
+        double total = 0;
+        for (int i = 0; i < x.Rows; i++)
+        {
+            // Decoded as a server decodes them: a sigmoid of the one logit, a softmax of the class logits.
+            var row = logits.AsSpan(i * k, k).ToArray().Select(v => (double)v).ToArray();
+            double[] decoded = k == 1 ? [1 / (1 + Math.Exp(-row[0]))] : row.Select(v => Math.Exp(v - row.Max())).ToArray();
+            double sum = k == 1 ? 1 : decoded.Sum();
+            // A multiclass curve reads probabilities softmaxed from float32 logits, whose rounding (1e-7) the steepest rise between two
+            // of its steps (adjacent held-out scores) can magnify; on most rows the two agree to rounding.
+            double tolerance = k == 1 ? 1e-6 : 1e-3;
+            for (int c = 0; c < k; c++)
+            {
+                double difference = Math.Abs(expected[i * k + c] - decoded[c] / sum);
+                total += difference;
+                Assert.True(difference <= tolerance, $"row {i} class {c}: {expected[i * k + c]} vs {decoded[c] / sum}");
+            }
+        }
+        Assert.True(total / (x.Rows * k) <= 1e-5, $"mean difference {total / (x.Rows * k)}");
+    }
+
+    [Fact]
+    public void CalibrationOfAnotherModel_IsRefusedAtLoad()
+    {
+        var dir = LightGbmTestData.Folder(_folders, TaskKind.Regression, out _);
+        new ProbabilityCalibration("sigmoid", 2, [new PlattScaling(1, 0)]).Save(dir);
+        Assert.Contains("calibrates a classifier's probabilities", Assert.Throws<InvalidDataException>(() => Loader.Load(dir)).Message);
+        var binary = LightGbmTestData.Folder(_folders, TaskKind.Binary, out _);
+        new ProbabilityCalibration("sigmoid", 3, [new PlattScaling(1, 0), new PlattScaling(1, 0), new PlattScaling(1, 0)]).Save(binary);
+        Assert.Contains("different models", Assert.Throws<InvalidDataException>(() => Loader.Load(binary)).Message);
+    }
+
+    [Fact]
+    public void Sigmoid_RescalesContributions_SoTheySumToTheCalibratedLogOdds()
+    {
+        var platt = new PlattScaling(0.6, -1.3);
+        var raw = new FeatureContributions(2, 1, ["a", "b"], [0.5, -1.0, 0.2, 2.0, 0.25, -0.1]);
+        var scaled = platt.Rescale(raw);
+        for (int r = 0; r < 2; r++)
+        {
+            double calibrated = 0.6 * raw.Total(r, 0) - 1.3;
+            Assert.Equal(calibrated, scaled.Total(r, 0), 12);
+            Assert.Equal(platt.Map(raw.Total(r, 0)), 1 / (1 + Math.Exp(-scaled.Total(r, 0))), 12);
+        }
+        Assert.Equal(0.6 * 0.5, scaled.Of(0, 0, 0), 12);
+    }
+}

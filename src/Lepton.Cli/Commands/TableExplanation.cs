@@ -56,7 +56,7 @@ internal static class TableExplanation
             JsonOut.Write(new
             {
                 model = display, output = contributions.OutputNames[output], raw_outputs = outputs, bias,
-                scale = contributions.LogScale ? "log" : "raw",
+                scale = contributions.LogScale ? "log" : contributions.BeforeCalibration ? "before_calibration" : "raw",
                 contributions = ranked.ToDictionary(x => x.Column, x => x.Value),
                 terms = contributions.TextColumns.ToDictionary(t => contributions.Columns[t.Column],
                     t => contributions.TopTerms(0, output, t).ToDictionary(x => x.Term, x => x.Value)),
@@ -69,6 +69,8 @@ internal static class TableExplanation
         AnsiConsole.MarkupLine(contributions.LogScale
             ? $"{Markup.Escape(display)}: output [bold]{Markup.Escape(contributions.OutputNames[output])}[/] {Data.NumberText.Readable(Math.Exp(raw))} = exp(raw score {Data.NumberText.Readable(raw)}), raw score = bias {Data.NumberText.Readable(bias)} + the columns below (a log scale: +0.1 is about 10% more)"
             : $"{Markup.Escape(display)}: output [bold]{Markup.Escape(contributions.OutputNames[output])}[/], raw score {Data.NumberText.Readable(raw)} = bias {Data.NumberText.Readable(bias)} + the columns below");
+        if (contributions.BeforeCalibration)
+            AnsiConsole.MarkupLine("[grey]The model's probabilities are calibrated after this score (a non-linear map): the columns explain the score, and its rank among rows.[/]");
         var table = new Spectre.Console.Table().Border(TableBorder.Rounded).AddColumn("column").AddColumn(new TableColumn("contribution").RightAligned()).AddColumn("");
         double max = Math.Max(1e-12, ranked.Select(x => Math.Abs(x.Value)).DefaultIfEmpty(0).Max());
         foreach (var (column, value) in ranked)

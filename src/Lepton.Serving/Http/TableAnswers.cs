@@ -12,7 +12,8 @@ internal static class TableAnswers
     /// <summary>
     /// Row <paramref name="row"/>'s contributions: <c>{"bias": b, "values": {"age": 0.31, ...}}</c> for a model with one raw output
     /// (binary: the positive class's logit; regression: the value, or its log with <c>"scale": "log"</c> for a Poisson, gamma or
-    /// Tweedie regressor), or one such object per class for a multiclass model; a model
+    /// Tweedie regressor; <c>"scale": "before_calibration"</c> when a calibration maps their sum non-linearly), or one such object per
+    /// class for a multiclass model; a model
     /// with free-text columns adds <c>"terms": {"message": {"refund": 0.8, ...}}</c>, each text column's largest term contributions.
     /// </summary>
     public static void WriteContributions(Utf8JsonWriter w, string property, ColumnContributions c, int row)
@@ -43,6 +44,8 @@ internal static class TableAnswers
         w.WriteStartObject();
         // A log-link regressor's contributions add up to the log of its value: say so, or a client would add them to the value.
         if (c.LogScale) w.WriteString("scale", "log");
+        // An isotonic (or multiclass) calibration maps the score after these add up: they explain the score, not the probability.
+        if (c.BeforeCalibration) w.WriteString("scale", "before_calibration");
         w.WriteNumber("bias", c.Bias(row, output));
         w.WriteStartObject("values");
         for (int j = 0; j < c.Columns.Count; j++) w.WriteNumber(c.Columns[j], c.Of(row, output, j));

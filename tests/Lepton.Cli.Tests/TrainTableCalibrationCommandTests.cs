@@ -57,7 +57,8 @@ public sealed class TrainTableCalibrationCommandTests(TrainedModelFixture fx) : 
         Assert.True(code == 0, err + stdout);
         Assert.Equal(JsonValueKind.Null, Json(stdout).GetProperty("calibration").ValueKind);
         Assert.False(File.Exists(Path.Combine(plainDir, "calibration.json")));
-        (code, stdout, err) = await CliRun.Invoke("train", "--data", "cli-loans@2", "--model", "logistic", "--class-weight", "balanced", "--calibrate", "sigmoid", "--out", sigmoidDir, "--json");
+        (code, stdout, err) = await CliRun.Invoke("train", "--data", "cli-loans@2", "--model", "logistic", "--class-weight", "balanced", "--calibrate", "sigmoid", "--out", sigmoidDir,
+            "--register", "cli-loans", "--json");
         Assert.True(code == 0, err + stdout);
         var trained = Json(stdout);
         var calibration = trained.GetProperty("calibration");
@@ -70,6 +71,11 @@ public sealed class TrainTableCalibrationCommandTests(TrainedModelFixture fx) : 
         Assert.True(metrics.GetProperty("test_brier").GetDouble() < metrics.GetProperty("test_brier_uncalibrated").GetDouble(), stdout);
         var spec = JsonNode.Parse(File.ReadAllText(Path.Combine(sigmoidDir, "model.json")))!;
         Assert.Equal("sigmoid", spec["metadata"]!["calibration"]!["method"]!.GetValue<string>());
+
+        // The model card says what its probabilities mean.
+        (code, stdout, err) = await CliRun.Invoke("models", "card", "cli-loans@1", "--out", Path.Combine(_root, "card"), "--json");
+        Assert.True(code == 0, err + stdout);
+        Assert.Contains("probabilities calibrated (sigmoid, on ", Json(stdout).GetProperty("task").GetString());
 
         // predict answers from the folder: balanced weights put the mean near one half, calibration near the rate of defaults.
         double rate = File.ReadAllLines(csv).Skip(1).Count(l => l.EndsWith(",yes", StringComparison.Ordinal)) / 2000.0;

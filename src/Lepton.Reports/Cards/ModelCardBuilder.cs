@@ -50,8 +50,9 @@ public static class ModelCardBuilder
         var (metrics, classes, confusions, examples, note) = Evaluate(evaluation, version.MetricsJson, options);
         var weakest = classes.OrderBy(c => double.IsNaN(c.F1) ? double.MaxValue : c.F1).Take(options.Weakest).ToList();
         var derivation = await DerivationAsync(registry, metadata, version.Model + "@" + version.Version, ct);
-        string task = signature.IsClassifier ? $"classification into {signature.ClassNames.Count} classes"
-            : signature.Task is { } t ? TaskSpec.NameOf(t.Kind) + BinaryDecision(t, signature.ClassNames, metadata) + RegressionEstimate(t) + Monotone(metadata) + Columns(metadata) : signature.Kind.ToString();
+        string task = (signature.IsClassifier ? $"classification into {signature.ClassNames.Count} classes"
+            : signature.Task is { } t ? TaskSpec.NameOf(t.Kind) + BinaryDecision(t, signature.ClassNames, metadata) + RegressionEstimate(t) + Monotone(metadata) + Columns(metadata) : signature.Kind.ToString())
+            + Calibrated(metadata);
         string inputs = DescribeInputs(resolved.Folder, signature);
         string purpose = options.Purpose ?? Text(metadata, "description") ?? DefaultPurpose(signature, inputs, lineage.TrainedOn);
         var card = new ModelCard(version.Model, version.Version, kind, task, purpose, inputs, signature.ClassNames, version.ArchitectureSummary,
@@ -87,6 +88,12 @@ public static class ModelCardBuilder
             ? "; " + string.Join(", ", Training.Classic.MonotoneConstraints.Parse(m).Directions.Select(d => $"never {(d.Value > 0 ? "falls" : "rises")} as {d.Key} grows"))
             : "")
         + (metadata?["additive"] is JsonValue a && a.TryGetValue(out bool additive) && additive ? "; additive: a sum of one curve per column" : "");
+
+    // How the probabilities were calibrated (model.json's metadata.calibration), so a reader knows they mean rates.
+    private static string Calibrated(JsonObject? metadata) =>
+        metadata?["calibration"] is JsonObject c && c["method"]?.GetValue<string>() is { } method
+            ? string.Create(CultureInfo.InvariantCulture, $"; probabilities calibrated ({method}, on {c["rows"]?.GetValue<int>() ?? 0:N0} rows of {c["source"]?.GetValue<string>() ?? "held-out predictions"})")
+            : "";
 
     // The columns training kept out (and reads no longer) and the column its rows were reweighed by.
     private static string Columns(JsonObject? metadata) =>

@@ -81,6 +81,8 @@ public sealed class TableRecipeTests : IDisposable
         Assert.Equal(("monthly=increasing", true), (creditRecipe.Monotone, creditRecipe.Additive));
         Assert.Equal(["plan", "age"], creditRecipe.ExcludedColumns);
         Assert.Equal("plan", creditRecipe.Reweigh);
+        var calibrated = Parse("name: a\ndata:\n  source: table\n  path: customers.csv\n  label_column: churn\ntraining:\n  calibrate: isotonic\n", dir);
+        Assert.Equal("isotonic", calibrated.Training.Table!.ToTabularRecipe("churn@2", calibrated.Model.Reference, 0).Calibrate);
         // Stratified by default for a classification label, time-ordered when a time column is named.
         Assert.True(t.ToSplitOptions(TableTask.Classification, 0).Stratify);
         Assert.False((t with { TimeColumn = "signup" }).ToSplitOptions(TableTask.Classification, 0).Stratify);
@@ -114,6 +116,8 @@ public sealed class TableRecipeTests : IDisposable
     [InlineData("data:\n  source: table\n  path: customers.csv\n  label_column: churn\ntraining:\n  class_weight: heavy\n", "'training.class_weight': class_weight heavy: give none, balanced")]
     [InlineData("data:\n  source: table\n  path: customers.csv\n  label_column: churn\ntraining:\n  loss: poison\n", "'training.loss': 'poison' is not a regression loss; use squared, absolute")]
     [InlineData("training:\n  loss: poisson\n", "'training.loss' applies to table recipes")]
+    [InlineData("data:\n  source: table\n  path: customers.csv\n  label_column: churn\ntraining:\n  calibrate: platt\n", "'training.calibrate': calibrate platt: give sigmoid")]
+    [InlineData("training:\n  calibrate: sigmoid\n", "'training.calibrate' applies to table recipes")]
     [InlineData("data:\n  source: table\n  path: customers.csv\n  label_column: churn\ntraining:\n  monotone: monthly\n", "'training.monotone': monotone monthly: give COLUMN=increasing")]
     [InlineData("data:\n  source: table\n  path: customers.csv\n  label_column: churn\nmodel:\n  preset: mlp\ntraining:\n  monotone: monthly=up\n", "'monotone' needs a learner that keeps it")]
     [InlineData("training:\n  monotone: monthly=up\n", "'training.monotone' applies to table recipes")]

@@ -110,9 +110,12 @@ public sealed class TableClosedLoopTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task TheChallenger_KeepsTheChampionsClassWeightsConstraintsExclusionsAndThresholdRule_ChosenAgainOnItsOwnFolds()
+    public async Task TheChallenger_KeepsTheChampionsClassWeightsConstraintsExclusionsCalibrationAndThresholdRule_ChosenAgainOnItsOwnFolds()
     {
-        await TableEndToEndTests.TrainChurnAsync(_registry, _root, r => r with { ClassWeight = "balanced", Threshold = "f1", Monotone = "monthly=increasing", Additive = true, Exclude = "plan", Reweigh = "plan" });
+        await TableEndToEndTests.TrainChurnAsync(_registry, _root, r => r with
+        {
+            ClassWeight = "balanced", Threshold = "f1", Monotone = "monthly=increasing", Additive = true, Exclude = "plan", Reweigh = "plan", Calibrate = "sigmoid",
+        });
         var champion = ModelSpec.FromJson(File.ReadAllText(Path.Combine(_root, "model", ModelFile.SpecFileName)));
         Assert.Equal("balanced", champion.Metadata!["class_weight"]!.GetValue<string>());
         Assert.Equal(champion.Task.Threshold, champion.Metadata["decision_threshold"]!["threshold"]!.GetValue<double>(), 12);
@@ -126,6 +129,10 @@ public sealed class TableClosedLoopTests : IAsyncLifetime
         Assert.Equal("monthly=increasing", spec.Metadata["monotone"]!.GetValue<string>());
         Assert.True(spec.Metadata["additive"]!.GetValue<bool>());
         Assert.Equal("plan", spec.Metadata["reweigh"]!.GetValue<string>());
+        // Calibrated again, on the new training rows' folds: the feedback held out to judge the two stays unseen.
+        Assert.Equal("sigmoid", spec.Metadata["calibration"]!["method"]!.GetValue<string>());
+        Assert.Contains("out-of-fold", spec.Metadata["calibration"]!["source"]!.GetValue<string>());
+        Assert.True(File.Exists(Path.Combine(challenger.Folder, Runtime.Calibration.ProbabilityCalibration.FileName)));
         // The champion was kept from plan, and so is the challenger, though the feedback rows carry it.
         Assert.Equal(["age", "signup", "monthly"], Data.Tables.Encoding.EncoderSet.Load(Path.Combine(challenger.Folder, "encoders.json")).Columns);
         var modelText = File.ReadAllText(Path.Combine(challenger.Folder, "model.txt"));

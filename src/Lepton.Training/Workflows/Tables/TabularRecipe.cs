@@ -144,8 +144,8 @@ public sealed record TabularRecipe(string Data, string Model = "auto", int Seed 
     public string? Calibrate { get; init; }
 
     /// <summary>
-    /// Choose <see cref="Threshold"/>'s rule on out-of-fold predictions of the training rows even when the data set has a
-    /// validation split (the loop's validation split is the feedback it judges champion and challenger on, so it must stay unseen).
+    /// Choose <see cref="Threshold"/>'s rule (and fit <see cref="Calibrate"/>'s map) on out-of-fold predictions of the training rows
+    /// even when the data set has a validation split (the loop's validation split is the feedback it judges champion and challenger on, so it must stay unseen).
     /// </summary>
     public bool ThresholdOnFolds { get; init; }
 

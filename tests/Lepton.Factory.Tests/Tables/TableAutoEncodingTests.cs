@@ -47,6 +47,33 @@ public sealed class TableAutoEncodingTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Auto_CalibratesItsWinner_OnTheOutOfFoldPredictionsItRankedBy_AndCrossValidationCalibratesInsideEachFold()
+    {
+        string data = await ImportChurnAsync();
+        string folder = Path.Combine(_temp.Root, "calibrated");
+        var recipe = new TabularRecipe(data, "auto", Seed: 1, Threads: 1, ClassWeight: "balanced", Threshold: "f1") { Calibrate = "sigmoid" };
+        var outcome = (await TrackedTabularTraining.RunAsync(recipe, folder, Registry, null, "test")).Outcome;
+        var model = Assert.IsType<Training.Classic.CalibratedTabularModel>(outcome.Model);
+        // auto's own folds: no more fits of the winner after the search.
+        Assert.StartsWith($"{outcome.Learner}'s out-of-fold predictions (5 folds", model.Calibration.Source);
+        Assert.Equal(outcome.TrainRows, model.Calibration.Rows);
+        Assert.Equal(model.Calibration.Source, model.ThresholdChoice!.Source);
+        Assert.True(outcome.TestMetrics["test_log_loss"] < outcome.TestMetrics["test_log_loss_uncalibrated"], string.Join(", ", outcome.TestMetrics));
+        // The served folder answers what the trained model predicts.
+        var encoders = EncoderSet.Load(Path.Combine(folder, TabularTraining.EncodersFile));
+        var table = await TableDatasets.LoadAsync(Registry.Store, Registry.Artifacts, DatasetReference.Parse(data));
+        var test = encoders.Transform(table.Table.Take(table.Splits!.RowsOf("test")));
+        using var predictor = PredictorLoader.Default.Load(folder);
+        var logits = predictor.Predict(Engine.Tensor.FromArray(test.Values.ToArray(), test.Rows, test.Columns))[0].ToArray<float>();
+        var trained = model.Predict(test);
+        for (int i = 0; i < test.Rows; i++) Assert.Equal(trained[i], 1 / (1 + Math.Exp(-logits[i])), 5);
+
+        var cv = Training.Workflows.CrossValidation.TableCrossValidation.Run(await TableDatasets.LoadAsync(Registry.Store, Registry.Artifacts, DatasetReference.Parse(data)),
+            recipe with { Model = "logistic" }, 3);
+        Assert.Equal(3, cv.Folds);
+    }
+
+    [Fact]
     public async Task RetrainingIntoTheSameFolder_WithAnotherKindOfLearner_LeavesOneLoadableModel()
     {
         string data = await ImportChurnAsync();

@@ -55,7 +55,8 @@ internal static class TabularOutcomeView
                     s.Seconds.ToString("F1", CultureInfo.InvariantCulture), Markup.Escape(s.Skipped ?? (s.Name == o.Learner ? "chosen" : "")));
             c.Write(table);
         }
-        string metrics = TrainedFolderLines.Metrics(o.TestMetrics, "no test split to score");
+        // The uncalibrated figures are shown beside the calibrated ones on the calibration line.
+        string metrics = TrainedFolderLines.Metrics(o.TestMetrics.Where(m => !m.Key.EndsWith("_uncalibrated", StringComparison.Ordinal)), "no test split to score");
         c.MarkupLine($"[bold]{Markup.Escape(o.Learner)}[/] on {Markup.Escape(tracked.DatasetRef)}: {o.TrainRows:N0} training rows, {o.TestRows:N0} test rows; {Markup.Escape(metrics)}; {o.Elapsed.TotalSeconds:F1} s");
         if (o.Model is Training.Classic.CalibratedTabularModel calibrated) c.MarkupLine(Markup.Escape(CalibrationLine(calibrated, o.TestMetrics)));
         if (o.Model.ThresholdChoice is { } choice) c.MarkupLine(Markup.Escape(ThresholdLine(choice)));

@@ -74,6 +74,29 @@ internal static class MonitorLiveView
         }
     }
 
+    /// <summary>
+    /// A classifier's probabilities against the outcomes reported, per version and pooled: mean probability (of the positive class;
+    /// of the answer for multiclass) and the observed rate, their gap, Brier score, log loss and Hosmer–Lemeshow's p over deciles;
+    /// null without labelled answers that carried probabilities.
+    /// </summary>
+    public static Table? Calibration(MonitorReport report)
+    {
+        var rows = report.Versions.Append(report.Overall).ToArray();
+        if (rows.All(v => v.Calibration is null)) return null;
+        bool binary = report.Overall.Task == "binary";
+        string[] headers = ["labels", binary ? "mean probability" : "mean confidence", binary ? "observed rate" : "accuracy", "gap", "Brier", "log loss"];
+        var t = MonitorView.Columns(binary ? [.. headers, "Hosmer-Lemeshow p"] : headers);
+        t.Title = new TableTitle("calibration (probabilities against feedback)");
+        foreach (var v in rows)
+        {
+            var c = v.Calibration;
+            string gap = c is null ? "-" : (Math.Abs(c.Gap) > 0.05 ? "[red]" : "") + (c.Gap >= 0 ? "+" : "") + Number(c.Gap * 100, "0.0") + " pt" + (Math.Abs(c.Gap) > 0.05 ? "[/]" : "");
+            string[] cells = [MonitorView.VersionCell(v), Count(c?.Labels), Percent(c?.MeanProbability), Percent(c?.ObservedRate), gap, Score(c?.Brier), Score(c?.LogLoss)];
+            t.AddRow(binary ? [.. cells, Score(c?.HosmerLemeshowP)] : cells);
+        }
+        return t;
+    }
+
     /// <summary>MAE and RMSE of each regression target, all versions pooled (shown for several targets; one is the live table's).</summary>
     public static Table Targets(LiveError error)
     {

@@ -60,6 +60,10 @@ public static class AlertEvaluator
             "live.f1" => report.Accuracy is { F1: { } f1 } a && Enough(a.Labels, rule) ? f1 : null,
             "live.mae" => report.LiveError is { } e && Enough(e.Labels, rule) ? e.Mae : null,
             "live.rmse" => report.LiveError is { } e && Enough(e.Labels, rule) ? e.Rmse : null,
+            // How far the mean probability is from the observed rate, either way (a model grown over- or under-confident).
+            "calibration.gap" => report.Calibration is { } c && Enough(c.Labels, rule) ? Math.Abs(c.Gap) : null,
+            "live.brier" => report.Calibration is { } c && Enough(c.Labels, rule) ? c.Brier : null,
+            "live.log_loss" => report.Calibration is { } c && Enough(c.Labels, rule) ? c.LogLoss : null,
             "error_rate" => traffic ? report.ErrorRate : null,
             "p50" => traffic ? report.LatencyP50Ms : null,
             "p95" => traffic ? report.LatencyP95Ms : null,

@@ -52,6 +52,11 @@ internal static class AlertMetrics
             "Mean absolute error of a regressor version's values against client feedback in the window (mean over targets).", v => v.LiveError?.Mae);
         Family(text, versions, "lepton_live_rmse",
             "Root mean squared error of a regressor version's values against client feedback in the window (mean over targets).", v => v.LiveError?.Rmse);
+        Family(text, versions, "lepton_live_calibration_gap",
+            "A classifier version's mean probability minus the rate at which its event happened, by client feedback in the window (above 0: it overstates).",
+            v => v.Calibration?.Gap);
+        Family(text, versions, "lepton_live_brier", "Brier score of a classifier version's probabilities against client feedback in the window.", v => v.Calibration?.Brier);
+        Family(text, versions, "lepton_live_log_loss", "Log loss of a classifier version's probabilities against client feedback in the window.", v => v.Calibration?.LogLoss);
         Family(text, versions, "lepton_live_labels_skipped",
             "Feedback rows in the window whose predicted or true text does not parse for the version's task.",
             v => v.SkippedLabels > 0 ? v.SkippedLabels : null);

@@ -17,7 +17,7 @@ public sealed partial record AlertRule(string Text, string Metric, string Compar
         "drift.psi", "drift.psi.mean", "drift.psi.std", "drift.psi.min", "drift.psi.max", "drift.ks",
         "drift.psi.chars", "drift.psi.tokens", "drift.psi.unknown_rate", "drift.psi.rare_token_rate", "drift.psi.token_frequency", "drift.psi.script_mix",
         "drift.psi.feature.max", "drift.ks.feature.max", "drift.missing.feature.max",
-        "prediction.psi", "prediction.chi2_p", "accuracy", "live.f1", "live.mae", "live.rmse", "error_rate", "p50", "p95", "p99", "requests",
+        "prediction.psi", "prediction.chi2_p", "accuracy", "live.f1", "live.mae", "live.rmse", "calibration.gap", "live.brier", "live.log_loss", "error_rate", "p50", "p95", "p99", "requests",
         "selection_ratio", "opportunity_difference",
     ];
 
@@ -32,7 +32,7 @@ public sealed partial record AlertRule(string Text, string Metric, string Compar
     /// The metrics scored from feedback, which take "over N labels": accuracy (classifiers; subset accuracy for multi-label),
     /// live.f1 (the positive class's F1 for binary, micro F1 for multi-label), live.mae and live.rmse (regression, mean over targets).
     /// </summary>
-    public static IReadOnlyList<string> LiveMetrics { get; } = ["accuracy", "live.f1", "live.mae", "live.rmse"];
+    public static IReadOnlyList<string> LiveMetrics { get; } = ["accuracy", "live.f1", "live.mae", "live.rmse", "calibration.gap", "live.brier", "live.log_loss"];
 
     /// <summary>
     /// The metrics only <c>lepton monitor --groups</c> measures (the groups of named columns); a server or a recipe's monitoring,
@@ -77,7 +77,7 @@ public sealed partial record AlertRule(string Text, string Metric, string Compar
             _ => throw Invalid(text, $"the unit '{unit}' does not apply to {metric} (use % for error_rate, accuracy and live.f1, ms or s for p50/p95/p99; live.mae and live.rmse are in the target's units)"),
         };
         var labels = match.Groups["labels"];
-        if (labels.Success && !live) throw Invalid(text, "'over N labels' applies only to accuracy, live.f1, live.mae and live.rmse (the metrics scored from feedback)");
+        if (labels.Success && !live) throw Invalid(text, $"'over N labels' applies only to {string.Join(", ", LiveMetrics)} (the metrics scored from feedback)");
         int minLabels = !live ? 0
             : labels.Success ? int.Parse(labels.Value, NumberStyles.None, CultureInfo.InvariantCulture) : DefaultMinLabels;
         return new AlertRule(text!.Trim(), metric, match.Groups["cmp"].Value, value, minLabels);

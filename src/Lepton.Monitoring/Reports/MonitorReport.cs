@@ -53,6 +53,9 @@ public sealed record VersionReport(
 
     /// <summary>A yes/no table model's answers across the groups of the columns <c>lepton monitor --groups</c> named (empty unless asked).</summary>
     public IReadOnlyList<LiveGroups> Groups { get; init; } = [];
+
+    /// <summary>A classifier's probabilities against the outcomes clients reported (null without labelled answers that carried them).</summary>
+    public LiveCalibration? Calibration { get; init; }
 }
 
 /// <summary>

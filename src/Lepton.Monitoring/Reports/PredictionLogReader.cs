@@ -8,8 +8,14 @@ namespace Lepton.Monitoring;
 internal sealed record LoggedRequest(int? Version, DateTimeOffset At, double LatencyMs, bool IsError, string? Label, ExampleStatistics? Input,
     TextStatistics? Text = null, IReadOnlyDictionary<string, object?>? Row = null, double? Value = null);
 
-/// <summary>One labelled prediction: what the model said (by the version that said it) and what the client says is true.</summary>
-internal sealed record LoggedLabel(int? Version, DateTimeOffset At, string Predicted, string Truth, IReadOnlyDictionary<string, object?>? Row = null);
+/// <summary>
+/// One labelled prediction: what the model said (by the version that said it) and what the client says is true; a classifier's
+/// logged probabilities (yes/no: the positive class's; multiclass: one per class in model order) when its answer carried them.
+/// </summary>
+internal sealed record LoggedLabel(int? Version, DateTimeOffset At, string Predicted, string Truth, IReadOnlyDictionary<string, object?>? Row = null)
+{
+    public IReadOnlyList<double>? Probabilities { get; init; }
+}
 
 /// <summary>Reads a window of the prediction log and feedback, page by page, skipping records whose JSON cannot be read.</summary>
 internal static class PredictionLogReader
@@ -37,7 +43,10 @@ internal static class PredictionLogReader
             l => l.Feedback.ReceivedAt, window, ct))
         {
             if (Parse(labeled.Prediction) is { IsError: false, Label: { } predicted } request)
-                result.Add(new LoggedLabel(labeled.Prediction.Version, labeled.Feedback.ReceivedAt, predicted, labeled.Feedback.Label, request.Row));
+                result.Add(new LoggedLabel(labeled.Prediction.Version, labeled.Feedback.ReceivedAt, predicted, labeled.Feedback.Label, request.Row)
+                {
+                    Probabilities = ProbabilitiesOf(labeled.Prediction.OutputJson),
+                });
         }
         return result;
     }
@@ -113,6 +122,31 @@ internal static class PredictionLogReader
             bool regression = root.TryGetProperty("values", out v)
                 || (root.TryGetProperty("index", out var index) && index.TryGetInt32(out int i) && i < 0 && root.TryGetProperty("probabilities", out v));
             return regression && v.ValueKind == JsonValueKind.Array && v.GetArrayLength() > 0 && v[0].TryGetDouble(out double x) ? x : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    // A classifier's logged "probabilities" (each a probability; a null written for a non-finite one voids them all), or null.
+    private static double[]? ProbabilitiesOf(string outputJson)
+    {
+        try
+        {
+            using var doc = JsonDocument.Parse(outputJson);
+            var root = doc.RootElement;
+            if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("index", out var index) || !index.TryGetInt32(out int i) || i < 0
+                || !root.TryGetProperty("probabilities", out var p) || p.ValueKind != JsonValueKind.Array || p.GetArrayLength() == 0)
+                return null;
+            var values = new double[p.GetArrayLength()];
+            int k = 0;
+            foreach (var v in p.EnumerateArray())
+            {
+                if (!v.TryGetDouble(out double x) || !(x is >= 0 and <= 1)) return null;
+                values[k++] = x;
+            }
+            return values;
         }
         catch (JsonException)
         {

@@ -51,7 +51,10 @@ internal static class VersionReportBuilder
             live.Skipped,
             textReference is null ? null : DriftCalculator.Texts(textReference, texts),
             reference?.Table is { } table ? FeatureDriftCalculator.Columns(table, [.. requests.Where(r => r.Row is not null).Select(r => r.Row!)]) : null,
-            reference?.Table is { } t2 ? FeatureDriftCalculator.Predictions(t2, [.. requests.Where(r => r.Value is not null).Select(r => r.Value!.Value)]) : null);
+            reference?.Table is { } t2 ? FeatureDriftCalculator.Predictions(t2, [.. requests.Where(r => r.Value is not null).Select(r => r.Value!.Value)]) : null)
+        {
+            Calibration = LiveCalibrationCalculator.Compute(labels, task.ClassNames.Count > 0 || reference is null ? task : task with { ClassNames = reference.ClassNames }),
+        };
     }
 
     /// <summary>Share of answered requests per predicted class: the model's classes first (0 when unseen), then any other label.</summary>

@@ -47,18 +47,18 @@ public sealed class TrainTableCalibrationCommandTests(TrainedModelFixture fx) : 
     {
         _ = fx;
         string csv = Csv();
-        var (code, stdout, err) = await CliRun.Invoke("data", "import", csv, "--name", "cli-loans", "--label-column", "default", "--json");
+        var (code, stdout, err) = await CliRun.Invoke("data", "import", csv, "--name", "cli-calib", "--label-column", "default", "--json");
         Assert.True(code == 0, err);
-        (code, _, err) = await CliRun.Invoke("data", "split", "cli-loans@1", "--test", "0.25", "--validation", "0.25", "--stratify", "--seed", "2", "--json");
+        (code, _, err) = await CliRun.Invoke("data", "split", "cli-calib@1", "--test", "0.25", "--validation", "0.25", "--stratify", "--seed", "2", "--json");
         Assert.True(code == 0, err);
 
         string plainDir = Path.Combine(_root, "plain"), sigmoidDir = Path.Combine(_root, "sigmoid");
-        (code, stdout, err) = await CliRun.Invoke("train", "--data", "cli-loans@2", "--model", "logistic", "--class-weight", "balanced", "--out", plainDir, "--json");
+        (code, stdout, err) = await CliRun.Invoke("train", "--data", "cli-calib@2", "--model", "logistic", "--class-weight", "balanced", "--out", plainDir, "--json");
         Assert.True(code == 0, err + stdout);
         Assert.Equal(JsonValueKind.Null, Json(stdout).GetProperty("calibration").ValueKind);
         Assert.False(File.Exists(Path.Combine(plainDir, "calibration.json")));
-        (code, stdout, err) = await CliRun.Invoke("train", "--data", "cli-loans@2", "--model", "logistic", "--class-weight", "balanced", "--calibrate", "sigmoid", "--out", sigmoidDir,
-            "--register", "cli-loans", "--json");
+        (code, stdout, err) = await CliRun.Invoke("train", "--data", "cli-calib@2", "--model", "logistic", "--class-weight", "balanced", "--calibrate", "sigmoid", "--out", sigmoidDir,
+            "--register", "cli-calib", "--json");
         Assert.True(code == 0, err + stdout);
         var trained = Json(stdout);
         var calibration = trained.GetProperty("calibration");
@@ -73,7 +73,7 @@ public sealed class TrainTableCalibrationCommandTests(TrainedModelFixture fx) : 
         Assert.Equal("sigmoid", spec["metadata"]!["calibration"]!["method"]!.GetValue<string>());
 
         // The model card says what its probabilities mean.
-        (code, stdout, err) = await CliRun.Invoke("models", "card", "cli-loans@1", "--out", Path.Combine(_root, "card"), "--json");
+        (code, stdout, err) = await CliRun.Invoke("models", "card", "cli-calib@1", "--out", Path.Combine(_root, "card"), "--json");
         Assert.True(code == 0, err + stdout);
         Assert.Contains("probabilities calibrated (sigmoid, on ", Json(stdout).GetProperty("task").GetString());
 
@@ -89,10 +89,10 @@ public sealed class TrainTableCalibrationCommandTests(TrainedModelFixture fx) : 
         Assert.True(Math.Abs(sigmoidMean - rate) < 0.03, $"calibrated mean {sigmoidMean}, rate {rate}");
 
         // eval reads the same folder: a smaller calibration error and log loss.
-        (code, stdout, err) = await CliRun.Invoke("eval", "--model", plainDir, "--data", "cli-loans@2", "--json");
+        (code, stdout, err) = await CliRun.Invoke("eval", "--model", plainDir, "--data", "cli-calib@2", "--json");
         Assert.True(code == 0, err + stdout);
         var plainEval = Json(stdout);
-        (code, stdout, err) = await CliRun.Invoke("eval", "--model", sigmoidDir, "--data", "cli-loans@2", "--json");
+        (code, stdout, err) = await CliRun.Invoke("eval", "--model", sigmoidDir, "--data", "cli-calib@2", "--json");
         Assert.True(code == 0, err + stdout);
         var sigmoidEval = Json(stdout);
         Assert.True(sigmoidEval.GetProperty("ece").GetDouble() < plainEval.GetProperty("ece").GetDouble(), $"{sigmoidEval.GetProperty("ece")} vs {plainEval.GetProperty("ece")}");
@@ -118,12 +118,12 @@ public sealed class TrainTableCalibrationCommandTests(TrainedModelFixture fx) : 
     {
         _ = fx;
         string csv = Csv();
-        var (code, stdout, err) = await CliRun.Invoke("data", "import", csv, "--name", "cli-loans-oof", "--label-column", "default", "--json");
+        var (code, stdout, err) = await CliRun.Invoke("data", "import", csv, "--name", "cli-calib-oof", "--label-column", "default", "--json");
         Assert.True(code == 0, err);
-        (code, _, err) = await CliRun.Invoke("data", "split", "cli-loans-oof@1", "--test", "0.25", "--stratify", "--seed", "2", "--json");
+        (code, _, err) = await CliRun.Invoke("data", "split", "cli-calib-oof@1", "--test", "0.25", "--stratify", "--seed", "2", "--json");
         Assert.True(code == 0, err);
         string dir = Path.Combine(_root, "isotonic");
-        (code, stdout, err) = await CliRun.Invoke("train", "--data", "cli-loans-oof@2", "--model", "gbdt", "--class-weight", "balanced", "--calibrate", "isotonic",
+        (code, stdout, err) = await CliRun.Invoke("train", "--data", "cli-calib-oof@2", "--model", "gbdt", "--class-weight", "balanced", "--calibrate", "isotonic",
             "--threshold", "f1", "--out", dir, "--json");
         Assert.True(code == 0, err + stdout);
         var trained = Json(stdout);
@@ -144,7 +144,7 @@ public sealed class TrainTableCalibrationCommandTests(TrainedModelFixture fx) : 
         Assert.Equal("before_calibration", Json(stdout).GetProperty("scale").GetString());
 
         // Retraining into the folder without --calibrate leaves no calibration behind.
-        (code, stdout, err) = await CliRun.Invoke("train", "--data", "cli-loans-oof@2", "--model", "gbdt", "--out", dir, "--json");
+        (code, stdout, err) = await CliRun.Invoke("train", "--data", "cli-calib-oof@2", "--model", "gbdt", "--out", dir, "--json");
         Assert.True(code == 0, err + stdout);
         Assert.False(File.Exists(Path.Combine(dir, "calibration.json")));
 
@@ -158,10 +158,10 @@ public sealed class TrainTableCalibrationCommandTests(TrainedModelFixture fx) : 
         }
         string bands = Path.Combine(_root, "bands.csv");
         File.WriteAllText(bands, sb.ToString());
-        (code, _, err) = await CliRun.Invoke("data", "import", bands, "--name", "cli-bands", "--label-column", "band", "--json");
+        (code, _, err) = await CliRun.Invoke("data", "import", bands, "--name", "cli-calib-bands", "--label-column", "band", "--json");
         Assert.True(code == 0, err);
         string banded = Path.Combine(_root, "bands");
-        (code, stdout, err) = await CliRun.Invoke("train", "--data", "cli-bands@1", "--model", "logistic", "--calibrate", "isotonic", "--out", banded, "--json");
+        (code, stdout, err) = await CliRun.Invoke("train", "--data", "cli-calib-bands@1", "--model", "logistic", "--calibrate", "isotonic", "--out", banded, "--json");
         Assert.True(code == 0, err + stdout);
         Assert.Equal(3, JsonNode.Parse(File.ReadAllText(Path.Combine(banded, "calibration.json")))!["maps"]!.AsArray().Count);
         (code, stdout, err) = await CliRun.Invoke("predict", "--model", banded, "--input", bands, "--json");
@@ -169,12 +169,12 @@ public sealed class TrainTableCalibrationCommandTests(TrainedModelFixture fx) : 
         Assert.All(Json(stdout).EnumerateArray(), r => Assert.Equal(1.0, r.GetProperty("probabilities").EnumerateObject().Sum(p => p.Value.GetDouble()), 5));
 
         // Refusals name the problem and the way out.
-        (code, _, err) = await CliRun.Invoke("train", "--data", "cli-loans-oof@2", "--model", "gbdt", "--calibrate", "platt");
+        (code, _, err) = await CliRun.Invoke("train", "--data", "cli-calib-oof@2", "--model", "gbdt", "--calibrate", "platt");
         Assert.Equal(2, code);
         Assert.Contains("sigmoid", err);
-        (code, _, err) = await CliRun.Invoke("data", "import", csv, "--name", "cli-debts", "--label-column", "debt", "--task", "regression", "--json");
+        (code, _, err) = await CliRun.Invoke("data", "import", csv, "--name", "cli-calib-debts", "--label-column", "debt", "--task", "regression", "--json");
         Assert.True(code == 0, err);
-        (code, _, err) = await CliRun.Invoke("train", "--data", "cli-debts@1", "--model", "gbdt", "--calibrate", "sigmoid");
+        (code, _, err) = await CliRun.Invoke("train", "--data", "cli-calib-debts@1", "--model", "gbdt", "--calibrate", "sigmoid");
         Assert.Equal(2, code);
         Assert.Contains("regression target", err);
         (code, _, err) = await CliRun.Invoke("train", "--data", "fashion-mnist", "--model", "cnn", "--calibrate", "sigmoid", "--epochs", "1");

@@ -37,6 +37,12 @@ public sealed class AlertRuleTranslatorTests
             Expr("accuracy < 85% over 500 labels"));
 
     [Fact]
+    public void Expression_CalibrationGap_ReadsTheSignedGaugesSize_AndGatesOnTheLabelCount() =>
+        Assert.Equal(
+            "max by (model, version) (abs(lepton_live_calibration_gap)) > 0.05 and on (model, version) max by (model, version) (lepton_live_labels) >= 200",
+            Expr("calibration.gap > 0.05 over 200 labels"));
+
+    [Fact]
     public void Expression_DriftStatistic_SelectsItAndGatesOnAnsweredPredictions() =>
         Assert.Equal(
             "max by (model, version) (lepton_drift_psi{statistic=\"mean\"}) > 0.2 and on (model, version) "

@@ -105,7 +105,7 @@ public sealed class PrometheusConfigTests : IDisposable
     public async Task Rules_RecordedSeries_FireExactlyWhereLeptonWould()
     {
         string promtool = ExternalTool.Require("promtool", "prometheus");
-        var options = Options("error_rate > 5%", "accuracy < 0.9 over 10 labels", "p99 > 50ms", "drift.ks > 0.3", "drift.psi > 0.2");
+        var options = Options("error_rate > 5%", "accuracy < 0.9 over 10 labels", "p99 > 50ms", "drift.ks > 0.3", "drift.psi > 0.2", "calibration.gap > 0.05 over 10 labels");
         DeploymentWriter.Write(_dir, PrometheusConfig.Files(ReplicaAddress.ParseList("a:8080,b:8080"), options));
         File.WriteAllText(Path.Combine(_dir, "tests.yml"), RuleTests);
 
@@ -118,7 +118,8 @@ public sealed class PrometheusConfigTests : IDisposable
     // Two replicas (instances a and b) over ten minutes, one sample a minute. Model m version 1: 10% of predictions fail,
     // every prediction takes 50-100 ms, its live accuracy is 0.5 on 20 labels, its input PSI 0.5 after 100 answered
     // predictions. Model ok: no failures, fast, and version 2 of m: accuracy 0.4 on only 5 labels (below the rule's 10).
-    // Model few: PSI 0.9 on only 20 answered predictions (below Lepton's 50). Health-check traffic on /metrics is ignored, and
+    // Model few: PSI 0.9 on only 20 answered predictions (below Lepton's 50). Version 1 of m understates its event by 12 points
+    // (a calibration gap of -0.12, which the rule reads either way); version 2's gap of 0.3 has too few labels. Health-check traffic on /metrics is ignored, and
     // so are requests refused for their input (400), which Lepton's monitor never logs: model ok's and those refused before
     // a version was chosen (no model or version label).
     private const string RuleTests = """
@@ -176,6 +177,10 @@ public sealed class PrometheusConfigTests : IDisposable
                 values: '0.4x10'
               - series: 'lepton_live_labels{instance="a",model="m",version="2"}'
                 values: '5x10'
+              - series: 'lepton_live_calibration_gap{instance="a",model="m",version="1"}'
+                values: '-0.12x10'
+              - series: 'lepton_live_calibration_gap{instance="a",model="m",version="2"}'
+                values: '0.3x10'
               - series: 'lepton_drift_psi{instance="a",model="m",version="1",statistic="mean"}'
                 values: '0.5x10'
               - series: 'lepton_drift_psi{instance="a",model="m",version="1",statistic="std"}'
@@ -217,6 +222,13 @@ public sealed class PrometheusConfigTests : IDisposable
                     exp_annotations:
                       summary: "m: the Lepton servers report 'drift.ks > 0.3' holds."
                       description: "Lepton alert rule 'drift.ks > 0.3' over a 5m window (lepton deploy prometheus)."
+              - eval_time: 10m
+                alertname: LeptonCalibrationGap
+                exp_alerts:
+                  - exp_labels: {severity: warning, lepton_rule: "calibration.gap > 0.05 over 10 labels", model: m, version: "1"}
+                    exp_annotations:
+                      summary: "m@1: calibration.gap is 0.12, which breaks 'calibration.gap > 0.05 over 10 labels'."
+                      description: "Lepton alert rule 'calibration.gap > 0.05 over 10 labels' over a 5m window (lepton deploy prometheus)."
               - eval_time: 10m
                 alertname: LeptonDriftPsi
                 exp_alerts:

@@ -54,6 +54,10 @@ public static class AlertRuleTranslator
             "live.f1" => $"{Gauge(LiveF1)} and on (model, version) {labels}",
             "live.mae" => $"{Gauge(LiveMae)} and on (model, version) {labels}",
             "live.rmse" => $"{Gauge(LiveRmse)} and on (model, version) {labels}",
+            // The gauge is signed (above 0: the model overstates); the rule reads its size either way.
+            "calibration.gap" => $"max {By} (abs({LiveCalibrationGap})) {cmp} {threshold} and on (model, version) {labels}",
+            "live.brier" => $"{Gauge(LiveBrier)} and on (model, version) {labels}",
+            "live.log_loss" => $"{Gauge(LiveLogLoss)} and on (model, version) {labels}",
             // The servers publish no gauge for these statistics, only whether their own check of the rule holds (a column's
             // missing-rate change needs its training rate, which only the server's reference has).
             _ when UsesServerVerdict(rule) => $"max by (model) ({AlertFiring}{{rule=\"{Escape(rule.Text)}\"}}) == 1",

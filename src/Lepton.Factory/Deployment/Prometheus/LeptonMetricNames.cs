@@ -20,6 +20,9 @@ public static class LeptonMetricNames
     public const string LiveF1 = "lepton_live_f1";
     public const string LiveMae = "lepton_live_mae";
     public const string LiveRmse = "lepton_live_rmse";
+    public const string LiveCalibrationGap = "lepton_live_calibration_gap";
+    public const string LiveBrier = "lepton_live_brier";
+    public const string LiveLogLoss = "lepton_live_log_loss";
 
     /// <summary>The route templates of prediction requests (OIP v2 infer with and without a version, and predict), as the route label holds them.</summary>
     public const string PredictionRoutes = ".*/(infer|predict)";

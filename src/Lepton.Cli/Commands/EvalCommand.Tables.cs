@@ -132,6 +132,8 @@ public static partial class EvalCommand
         if (report.Headline.Threshold is { } threshold)
             AnsiConsole.MarkupLine($"decision threshold [bold]{threshold:0.####}[/]: '{Markup.Escape(report.ClassNames[1])}' from this probability" +
                                    (reportPath is null ? " (--report shows precision and recall at every threshold)" : ""));
+        if (Lepton.Runtime.Calibration.ProbabilityCalibration.Load(resolved.Folder) is { } calibration)
+            AnsiConsole.MarkupLine(Markup.Escape($"probabilities calibrated ({calibration.Describe()}); the reliability diagram and ECE read them as served"));
         WriteImportance(importance);
         WriteDependence(importance, written is not null);
         WriteGroups(fairness);

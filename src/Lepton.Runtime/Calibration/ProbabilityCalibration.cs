@@ -7,7 +7,8 @@ namespace Lepton.Runtime.Calibration;
 /// <summary>
 /// A classifier's probability calibration, fitted on held-out predictions and kept as <c>calibration.json</c> beside the model: a
 /// yes/no model's positive probability mapped through its log-odds (the raw score of trees and logistic models), a multiclass
-/// model's class probabilities each mapped one-vs-rest and renormalized (as scikit-learn's <c>CalibratedClassifierCV</c>).
+/// model's class probabilities each mapped one-vs-rest and renormalized (as scikit-learn's <c>CalibratedClassifierCV</c>), or
+/// every logit divided by one temperature (<see cref="TemperatureScaling"/>).
 /// </summary>
 public sealed record ProbabilityCalibration
 {
@@ -27,16 +28,18 @@ public sealed record ProbabilityCalibration
     {
         ArgumentNullException.ThrowIfNull(method);
         ArgumentNullException.ThrowIfNull(maps);
-        if (method is not ("sigmoid" or "isotonic")) throw new ArgumentException($"Calibration method '{method}' is not sigmoid or isotonic.");
+        if (method is not ("sigmoid" or "isotonic" or "temperature")) throw new ArgumentException($"Calibration method '{method}' is not sigmoid, isotonic or temperature.");
         if (classes < 2) throw new ArgumentException($"A calibration maps the probabilities of 2 or more classes, got {classes}.");
-        int expected = classes == 2 ? 1 : classes;
+        int expected = classes == 2 || method == "temperature" ? 1 : classes;
+        if (method == "temperature" != maps.All(m => m is TemperatureScaling))
+            throw new ArgumentException($"A {method} calibration holds {(method == "temperature" ? "one temperature" : "sigmoid or isotonic maps")}.");
         if (maps.Count != expected) throw new ArgumentException($"A {classes}-class calibration has {expected} map(s), got {maps.Count}.");
         Method = method;
         Classes = classes;
         Maps = [.. maps];
     }
 
-    /// <summary><c>sigmoid</c> (Platt) or <c>isotonic</c>.</summary>
+    /// <summary><c>sigmoid</c> (Platt), <c>isotonic</c> or <c>temperature</c>.</summary>
     public string Method { get; }
 
     /// <summary>2 for a yes/no model (one map, of the positive class), else the number of classes (one map each).</summary>
@@ -70,12 +73,36 @@ public sealed record ProbabilityCalibration
             return;
         }
         if (row.Length != Classes) throw new ArgumentException($"A {Classes}-class calibration maps {Classes} probabilities per row, got {row.Length}.");
+        if (Maps[0] is TemperatureScaling temperature)
+        {
+            // softmax(log p / T): the logits' row constant drops out, so the probabilities' logs serve as logits.
+            double max = double.NegativeInfinity;
+            for (int k = 0; k < row.Length; k++) max = Math.Max(max, row[k] = Math.Log(Math.Max(row[k], Epsilon)) / temperature.Temperature);
+            double total = 0;
+            for (int k = 0; k < row.Length; k++) total += row[k] = Math.Exp(row[k] - max);
+            double kept = 0;
+            for (int k = 0; k < row.Length; k++) kept += row[k] = Math.Max(row[k] / total, Floor);
+            for (int k = 0; k < row.Length; k++) row[k] /= kept;
+            return;
+        }
         double sum = 0;
         for (int k = 0; k < row.Length; k++) sum += row[k] = Maps[k].Map(row[k]);
         double floored = 0;
         for (int k = 0; k < row.Length; k++) floored += row[k] = Math.Max(sum > 0 ? row[k] / sum : 1.0 / row.Length, Floor);
         for (int k = 0; k < row.Length; k++) row[k] /= floored;
     }
+
+    /// <summary>
+    /// Contributions to the model's logits turned into contributions to the calibrated logits, where the calibration is linear in them
+    /// (a yes/no model's sigmoid, any temperature); null where it is not (isotonic, a multiclass model's sigmoids), whose contributions
+    /// explain the score before it.
+    /// </summary>
+    public FeatureContributions? Rescale(FeatureContributions contributions) => Maps[0] switch
+    {
+        TemperatureScaling t => t.Rescale(contributions),
+        PlattScaling p when Classes == 2 => p.Rescale(contributions),
+        _ => null,
+    };
 
     /// <summary>Calibrates (N·K) probabilities in place, row by row.</summary>
     public void ApplyAll(Span<double> probabilities)
@@ -96,6 +123,11 @@ public sealed record ProbabilityCalibration
             if (logits.Length != 1) throw new ArgumentException($"A yes/no calibration maps one logit per row, got {logits.Length}.");
             double p = Math.Clamp(Maps[0].Map(Math.Clamp((double)logits[0], -LogOddsLimit, LogOddsLimit)), Floor, 1 - Floor);
             logits[0] = (float)Math.Log(p / (1 - p));
+            return;
+        }
+        if (Maps[0] is TemperatureScaling scaled)
+        {
+            for (int k = 0; k < logits.Length; k++) logits[k] = (float)(logits[k] / scaled.Temperature);
             return;
         }
         Span<double> row = logits.Length <= 64 ? stackalloc double[logits.Length] : new double[logits.Length];
@@ -119,13 +151,14 @@ public sealed record ProbabilityCalibration
             {
                 PlattScaling p => new JsonObject { ["slope"] = p.Slope, ["intercept"] = p.Intercept },
                 IsotonicCurve c => new JsonObject { ["x"] = new JsonArray([.. c.X.Select(v => (JsonNode)v)]), ["y"] = new JsonArray([.. c.Y.Select(v => (JsonNode)v)]) },
+                TemperatureScaling t => new JsonObject { ["temperature"] = t.Temperature },
                 _ => throw new NotSupportedException($"Calibration map {map.GetType().Name} has no stored form."),
             });
         var root = new JsonObject
         {
             ["method"] = Method,
             ["classes"] = Classes,
-            ["score"] = Classes == 2 ? "log_odds" : "probability",
+            ["score"] = Classes == 2 ? "log_odds" : Method == "temperature" ? "logits" : "probability",
             ["source"] = Source,
             ["rows"] = Rows,
             ["maps"] = maps,
@@ -147,9 +180,12 @@ public sealed record ProbabilityCalibration
             foreach (var node in root["maps"]?.AsArray() ?? throw new InvalidDataException("it holds no maps"))
             {
                 var map = node?.AsObject() ?? throw new InvalidDataException("a map is empty");
-                maps.Add(method == "sigmoid"
-                    ? new PlattScaling(Number(map, "slope"), Number(map, "intercept"))
-                    : new IsotonicCurve([.. Numbers(map, "x")], [.. Numbers(map, "y")]));
+                maps.Add(method switch
+                {
+                    "sigmoid" => new PlattScaling(Number(map, "slope"), Number(map, "intercept")),
+                    "temperature" => new TemperatureScaling(Number(map, "temperature")),
+                    _ => new IsotonicCurve([.. Numbers(map, "x")], [.. Numbers(map, "y")]),
+                });
             }
             return new ProbabilityCalibration(method, classes, maps)
             {

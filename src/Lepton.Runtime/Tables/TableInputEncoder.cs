@@ -229,23 +229,19 @@ public sealed class TableInputEncoder
     public ColumnContributions Contributions(IPredictor predictor, FeatureMatrix rows)
     {
         ArgumentNullException.ThrowIfNull(predictor);
-        // A calibrated model is explained by the model beneath: a yes/no model's Platt sigmoid rescales its log-odds, so its
-        // contributions are rescaled with them; any other calibration is a non-linear map, and they explain the score before it.
+        // A calibrated model is explained by the model beneath: a yes/no model's Platt sigmoid or a temperature rescales its logits, so
+        // its contributions are rescaled with them; any other calibration is a non-linear map, and they explain the score before it.
         var calibration = (predictor as Calibration.CalibratedPredictor)?.Calibration;
         if (predictor is Calibration.CalibratedPredictor calibrated) predictor = calibrated.Inner;
         var contributor = predictor as IFeatureContributor ?? _folderContributor
             ?? throw new NotSupportedException($"A {predictor.Kind} model gives no feature contributions; tree (LightGBM), linear and MLP table models do.");
         var features = contributor.Contributions(rows);
-        bool rescaled = false;
-        if (calibration is { Classes: 2, Maps: [Calibration.PlattScaling platt] })
-        {
-            features = platt.Rescale(features);
-            rescaled = true;
-        }
+        var rescaled = calibration?.Rescale(features);
+        if (rescaled is not null) features = rescaled;
         return ColumnContributions.Sum(features, [.. Columns.Select(c => c.Name)], _columnOf, OutputNames) with
         {
             Features = features, TextColumns = _textColumns, Inputs = rows, LogScale = predictor.Signature.Task?.LogLink == true,
-            BeforeCalibration = calibration is not null && !rescaled,
+            BeforeCalibration = calibration is not null && rescaled is null,
         };
     }
 }

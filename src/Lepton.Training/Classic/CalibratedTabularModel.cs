@@ -43,11 +43,11 @@ public sealed class CalibratedTabularModel : ITabularModel
         return probabilities;
     }
 
-    /// <summary>Contributions to the calibrated log-odds for a yes/no model's sigmoid; otherwise to the score before calibration.</summary>
+    /// <summary>Contributions to the calibrated logits for a yes/no model's sigmoid or a temperature; otherwise to the score before calibration.</summary>
     public FeatureContributions Contributions(FeatureMatrix rows)
     {
         var contributions = Inner.Contributions(rows);
-        return Task.Kind == TaskKind.Binary && Calibration.Maps[0] is PlattScaling platt ? platt.Rescale(contributions) : contributions;
+        return Calibration.Rescale(contributions) ?? contributions;
     }
 
     /// <summary>The model's folder, <c>calibration.json</c>, and model.json's <c>metadata.calibration</c> (method, source, rows).</summary>

@@ -5,13 +5,14 @@ namespace Lepton.Training.Classic;
 
 /// <summary>
 /// Fits a classifier's <see cref="ProbabilityCalibration"/> on held-out predictions: <c>sigmoid</c> (Platt: two parameters, suits
-/// few rows), <c>isotonic</c> (a non-decreasing step curve: any distortion, but it wants rows of every class), or <c>auto</c>
-/// (isotonic when every class has <see cref="IsotonicRows"/> held-out rows, else sigmoid).
+/// few rows), <c>isotonic</c> (a non-decreasing step curve: any distortion, but it wants rows of every class), <c>temperature</c>
+/// (one divisor of every logit: the answers and their ranking stay, only the confidence moves; the usual choice for networks), or
+/// <c>auto</c> (isotonic when every class has <see cref="IsotonicRows"/> held-out rows, else sigmoid).
 /// </summary>
 public static class ProbabilityCalibrator
 {
     /// <summary>The methods <c>--calibrate</c> takes.</summary>
-    public static IReadOnlyList<string> Methods { get; } = ["sigmoid", "isotonic", "auto"];
+    public static IReadOnlyList<string> Methods { get; } = ["sigmoid", "isotonic", "temperature", "auto"];
 
     /// <summary>
     /// Held-out rows of every class from which <c>auto</c> fits an isotonic curve rather than a sigmoid: the steps are estimated from
@@ -20,71 +21,100 @@ public static class ProbabilityCalibrator
     /// </summary>
     public const int IsotonicRows = 1000;
 
-    /// <summary>The method <paramref name="method"/> stands for on <paramref name="labels"/> (auto resolved; others as they are).</summary>
-    public static string Resolve(string method, TabularTask task, ReadOnlySpan<float> labels)
-    {
-        ArgumentNullException.ThrowIfNull(task);
-        if (Check(method) != "auto") return method;
-        int classes = task.Kind == TaskKind.Binary ? 2 : task.ClassCount;
-        var counts = new int[classes];
-        foreach (var y in labels)
-        {
-            int c = task.Kind == TaskKind.Binary ? (y >= 0.5f ? 1 : 0) : (int)y;
-            if ((uint)c < (uint)classes) counts[c]++;
-        }
-        return counts.Min() >= IsotonicRows ? "isotonic" : "sigmoid";
-    }
-
     /// <summary>Checks <paramref name="method"/> and names the choices when it is wrong.</summary>
     public static string Check(string method)
     {
         ArgumentNullException.ThrowIfNull(method);
         return Methods.Contains(method, StringComparer.Ordinal) ? method
-            : throw new ArgumentException($"--calibrate {method}: give sigmoid (Platt's two parameters: few held-out rows), isotonic (a step curve: any distortion, best from {IsotonicRows:N0} rows of every class) or auto (isotonic when every class has {IsotonicRows:N0} held-out rows, else sigmoid).");
+            : throw new ArgumentException($"--calibrate {method}: give sigmoid (Platt's two parameters: few held-out rows), isotonic (a step curve: any distortion, best from {IsotonicRows:N0} rows of every class), temperature (one divisor of the logits: the answers stay, the confidence moves) or auto (isotonic when every class has {IsotonicRows:N0} held-out rows, else sigmoid).");
+    }
+
+    /// <summary>The method <paramref name="method"/> stands for on <paramref name="labels"/> (auto resolved; others as they are).</summary>
+    public static string Resolve(string method, TabularTask task, ReadOnlySpan<float> labels)
+    {
+        ArgumentNullException.ThrowIfNull(task);
+        return Resolve(method, task.Kind == TaskKind.Binary ? 2 : task.ClassCount, ClassIds(task, labels));
+    }
+
+    private static string Resolve(string method, int classes, int[] labels)
+    {
+        if (Check(method) != "auto") return method;
+        var counts = new int[classes];
+        foreach (var c in labels)
+            if ((uint)c < (uint)classes) counts[c]++;
+        return counts.Min() >= IsotonicRows ? "isotonic" : "sigmoid";
     }
 
     /// <summary>
-    /// Fits <paramref name="method"/> to <paramref name="predictions"/> (a yes/no model's (N) positive probabilities, mapped from their
-    /// log-odds; a multiclass model's (N, K) probabilities, one map per class against the rest) and their <paramref name="labels"/>.
+    /// Fits <paramref name="method"/> to a table model's <paramref name="predictions"/> (a yes/no model's (N) positive probabilities,
+    /// mapped from their log-odds; a multiclass model's (N, K) probabilities) and their <paramref name="labels"/>.
     /// </summary>
     public static ProbabilityCalibration Fit(string method, TabularTask task, double[] predictions, float[] labels, string source)
     {
         ArgumentNullException.ThrowIfNull(task);
+        ArgumentNullException.ThrowIfNull(labels);
+        if (!task.IsClassification) throw new ArgumentException("--calibrate maps a classifier's probabilities; a regressor answers values. Leave it out.");
+        return Fit(method, task.Kind == TaskKind.Binary ? 2 : task.ClassCount, predictions, ClassIds(task, labels), source);
+    }
+
+    /// <summary>
+    /// Fits <paramref name="method"/> to any classifier's held-out <paramref name="predictions"/>: (N) positive probabilities when
+    /// <paramref name="classes"/> is 2, else (N, K) class probabilities, with class ids <paramref name="labels"/>. Sigmoid and
+    /// isotonic maps read a yes/no model's log-odds and a multiclass model's probability of each class against the rest; a
+    /// temperature divides the log-odds, or the logs of the probabilities (logits up to a row's constant).
+    /// </summary>
+    public static ProbabilityCalibration Fit(string method, int classes, double[] predictions, int[] labels, string source)
+    {
         ArgumentNullException.ThrowIfNull(predictions);
         ArgumentNullException.ThrowIfNull(labels);
         Check(method);
-        if (!task.IsClassification) throw new ArgumentException("--calibrate maps a classifier's probabilities; a regressor answers values. Leave it out.");
         int n = labels.Length;
         if (n == 0) throw new ArgumentException($"--calibrate needs held-out rows to fit on; {source} has none.");
-        method = Resolve(method, task, labels);
+        int width = classes == 2 ? 1 : classes;
+        if (predictions.Length != n * width) throw new ArgumentException($"{predictions.Length} probabilities for {n} rows of {width}.");
+        method = Resolve(method, classes, labels);
         var maps = new List<ICalibrationMap>();
-        if (task.Kind == TaskKind.Binary)
+        if (classes == 2)
         {
-            int positives = labels.Count(y => y >= 0.5f);
+            int positives = labels.Count(y => y == 1);
             if (positives == 0 || positives == n)
                 throw new ArgumentException($"--calibrate needs held-out rows of both classes; {source} has {positives:N0} positive of {n:N0}. Give the data set a larger validation split, or leave --calibrate out.");
             var scores = new double[n];
             for (int i = 0; i < n; i++) scores[i] = ProbabilityCalibration.LogOdds(predictions[i]);
-            maps.Add(FitOne(method, scores, labels));
+            var isPositive = labels.Select(y => y == 1 ? 1f : 0f).ToArray();
+            maps.Add(method switch
+            {
+                "temperature" => TemperatureScaling.Fit(scores, labels, 1),
+                "sigmoid" => PlattScaling.Fit(scores, isPositive),
+                _ => IsotonicCurve.Fit(scores, isPositive),
+            });
+        }
+        else if (method == "temperature")
+        {
+            var logits = predictions.Select(p => Math.Log(Math.Max(p, ProbabilityCalibration.Epsilon))).ToArray();
+            maps.Add(TemperatureScaling.Fit(logits, labels, classes));
         }
         else
         {
-            int k = task.ClassCount;
             var scores = new double[n];
             var isClass = new float[n];
-            for (int c = 0; c < k; c++)
+            for (int c = 0; c < classes; c++)
             {
                 for (int i = 0; i < n; i++)
                 {
-                    scores[i] = predictions[i * k + c];
-                    isClass[i] = (int)labels[i] == c ? 1 : 0;
+                    scores[i] = predictions[i * classes + c];
+                    isClass[i] = labels[i] == c ? 1 : 0;
                 }
-                maps.Add(FitOne(method, scores, isClass));
+                maps.Add(method == "sigmoid" ? PlattScaling.Fit(scores, isClass) : IsotonicCurve.Fit(scores, isClass));
             }
         }
-        return new ProbabilityCalibration(method, task.Kind == TaskKind.Binary ? 2 : task.ClassCount, maps) { Source = source, Rows = n };
+        return new ProbabilityCalibration(method, classes, maps) { Source = source, Rows = n };
     }
 
-    private static ICalibrationMap FitOne(string method, double[] scores, float[] labels) =>
-        method == "sigmoid" ? PlattScaling.Fit(scores, labels) : IsotonicCurve.Fit(scores, labels);
+    private static int[] ClassIds(TabularTask task, ReadOnlySpan<float> labels)
+    {
+        var ids = new int[labels.Length];
+        for (int i = 0; i < labels.Length; i++) ids[i] = task.Kind == TaskKind.Binary ? (labels[i] >= 0.5f ? 1 : 0) : (int)labels[i];
+        return ids;
+    }
 }

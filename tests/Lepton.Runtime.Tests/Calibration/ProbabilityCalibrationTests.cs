@@ -74,6 +74,34 @@ public sealed class ProbabilityCalibrationTests : IDisposable
     }
 
     [Fact]
+    public void Temperature_MatchesScipysLeastLogLoss_AndDividesTheLogits()
+    {
+        foreach (var t in Fixture["temperature"]!.AsArray())
+        {
+            int k = t!["classes"]!.GetValue<int>();
+            var logits = Array<double>(t["logits"]!);
+            var fitted = TemperatureScaling.Fit(logits, Array<int>(t["labels"]!), k);
+            Assert.Equal(t["temperature"]!.GetValue<double>(), fitted.Temperature, 5);
+            if (k == 1) continue;
+            // Probabilities in, softmax(logits / T) out: the same answers whether it reads probabilities or divides logits.
+            var calibration = new ProbabilityCalibration("temperature", k, [fitted]);
+            var row = logits[..k];
+            double max = row.Max();
+            double[] p = [.. row.Select(v => Math.Exp(v - max) / row.Sum(w => Math.Exp(w - max)))];
+            calibration.Apply(p);
+            float[] scaled = [.. row.Select(v => (float)v)];
+            calibration.ApplyToLogits(scaled);
+            double smax = scaled.Max();
+            for (int c = 0; c < k; c++)
+            {
+                Assert.Equal(row[c] / fitted.Temperature, scaled[c], 5);
+                Assert.Equal(Math.Exp(scaled[c] - smax) / scaled.Sum(w => Math.Exp(w - smax)), p[c], 6);
+            }
+        }
+        Assert.Throws<ArgumentException>(() => new ProbabilityCalibration("temperature", 3, [new PlattScaling(1, 0)]));
+    }
+
+    [Fact]
     public void IsotonicCurve_PoolsViolators_KeepsStepEnds_AndClipsOutsideTheScoresSeen()
     {
         // Scores 1..6 with labels 0 1 0 1 1 1: the violator (1, 0) at scores 2 and 3 pools to 0.5.

@@ -1,0 +1,127 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Lepton.NN.Serialization;
+using Lepton.Registry;
+using Lepton.Registry.References;
+using Lepton.Registry.Store;
+using Lepton.Reports.Evaluation;
+using Lepton.Runtime;
+using Lepton.Runtime.Calibration;
+using Lepton.Training.Classic;
+
+namespace Lepton.Reports.Recalibration;
+
+/// <summary>What <see cref="ModelCalibration.RunAsync"/> did: the calibration, its effect on the rows it was fitted on and on the test rows, the new version.</summary>
+public sealed record ModelCalibrationOutcome(ProbabilityCalibration Calibration, string Split, CalibrationScores Before, CalibrationScores After, ModelVersion Registered)
+{
+    /// <summary>The data's headline (test) split when it is not the one calibrated on.</summary>
+    public string? TestSplit { get; init; }
+
+    public CalibrationScores? TestBefore { get; init; }
+
+    public CalibrationScores? TestAfter { get; init; }
+}
+
+/// <summary>
+/// Calibrates a classifier of any kind (a network on images or text, a table model, an imported ONNX model) after training: scores a
+/// data set's held-out split as <c>lepton eval</c> scores it, fits a <see cref="ProbabilityCalibration"/> on those probabilities
+/// (by default a sigmoid for a yes/no model, whose weights may have shifted its log-odds, and a temperature for more classes), and registers the model's files with <c>calibration.json</c> added as a new version whose
+/// metadata names its parent, so the predictor loader serves it calibrated. The test split is scored before and after.
+/// </summary>
+public static class ModelCalibration
+{
+    public static async Task<ModelCalibrationOutcome> RunAsync(ModelRegistry registry, ResolvedModel source, ReportData data, string split, string? method,
+        string registerAs, string actor, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(registry);
+        ArgumentNullException.ThrowIfNull(source);
+        ArgumentNullException.ThrowIfNull(data);
+        if (method is not null) ProbabilityCalibrator.Check(method);
+        ModelName.Validate(registerAs);
+        if (ProbabilityCalibration.Load(source.Folder) is { } already)
+            throw new ArgumentException($"{source.Display} is calibrated already ({already.Describe()}); calibrate the version it was made from instead.");
+        ModelScores scores;
+        bool binary;
+        using (var predictor = PredictorLoader.Default.Load(source.Folder))
+        {
+            binary = predictor.Signature.Task?.Kind == TaskKind.Binary;
+            if (!binary && !predictor.Signature.IsClassifier)
+                throw new ArgumentException($"{source.Display} is not a classifier ({predictor.Signature.Task?.Kind.ToString().ToLowerInvariant() ?? predictor.Signature.Kind.ToString()}); calibration maps a classifier's probabilities.");
+            scores = (await Task.Run(() => ReportScoring.Score([new ScoredModel(source.Display, predictor, source.Folder)], data, ct: ct), ct)).Scores[0];
+        }
+        var held = Rows(data, split);
+        if (held.Count == 0)
+            throw new ArgumentException($"{data.Name} has no '{split}' rows to calibrate on (its splits: {string.Join(", ", data.Splits.Distinct())}); " +
+                                        $"give it a validation split (lepton data split NAME@V --test 0.2 --validation 0.1) or name another with --split.");
+        var fit = scores.Subset(held);
+        int k = scores.Classes;
+        // A yes/no model is calibrated on its positive class's probability; a multiclass one on every class's.
+        double[] predictions = binary ? [.. Enumerable.Range(0, fit.Count).Select(i => fit.Probabilities[i * 2 + 1])] : fit.Probabilities;
+        var calibration = ProbabilityCalibrator.Fit(method ?? (binary ? "sigmoid" : "temperature"), binary ? 2 : k, predictions, fit.Labels, $"the {split} split of {data.Name}");
+        string? testSplit = data.HeadlineSplit is { } h && h != split && Rows(data, h).Count > 0 ? h : null;
+        var test = testSplit is null ? null : scores.Subset(Rows(data, testSplit));
+        string folder = Path.Combine(Path.GetTempPath(), "lepton-calibrated-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            Copy(source.Folder, folder);
+            // The parent's evaluation describes the uncalibrated probabilities; lepton eval writes the new version's own.
+            File.Delete(Path.Combine(folder, ModelFolderFiles.Evaluation));
+            calibration.Save(folder);
+            Annotate(folder, calibration, source.Display, data.DatasetRef ?? data.Name);
+            var registered = await registry.RegisterAsync(registerAs, folder, source.Version?.RunId, source.Version?.DatasetRef ?? data.DatasetRef, actor, ct);
+            return new ModelCalibrationOutcome(calibration, split, CalibrationScores.Of(fit), After(fit, calibration, binary), registered)
+            {
+                TestSplit = testSplit,
+                TestBefore = test is null ? null : CalibrationScores.Of(test),
+                TestAfter = test is null ? null : After(test, calibration, binary),
+            };
+        }
+        finally
+        {
+            if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    private static List<int> Rows(ReportData data, string split) => [.. Enumerable.Range(0, data.Count).Where(i => data.Splits[i] == split)];
+
+    // The rows' probabilities through the calibration, scored.
+    private static CalibrationScores After(ModelScores scores, ProbabilityCalibration calibration, bool binary)
+    {
+        int k = scores.Classes;
+        var p = (double[])scores.Probabilities.Clone();
+        for (int i = 0; i < scores.Count; i++)
+        {
+            if (binary)
+            {
+                Span<double> positive = [p[i * 2 + 1]];
+                calibration.Apply(positive);
+                (p[i * 2], p[i * 2 + 1]) = (1 - positive[0], positive[0]);
+            }
+            else calibration.Apply(p.AsSpan(i * k, k));
+        }
+        return CalibrationScores.Of(p, scores.Labels, k);
+    }
+
+    // model.json's metadata: how it was calibrated, on what, and the version it was made from.
+    private static void Annotate(string folder, ProbabilityCalibration calibration, string parent, string data)
+    {
+        string path = Path.Combine(folder, ModelFile.SpecFileName);
+        var spec = JsonNode.Parse(File.ReadAllText(path))!.AsObject();
+        var metadata = spec["metadata"] as JsonObject ?? [];
+        metadata["calibration"] = new JsonObject { ["method"] = calibration.Method, ["source"] = calibration.Source, ["rows"] = calibration.Rows, ["data"] = data };
+        metadata["parent_model"] = parent;
+        spec["metadata"] = metadata;
+        File.WriteAllText(path, spec.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+    }
+
+    private static void Copy(string from, string to)
+    {
+        Directory.CreateDirectory(to);
+        foreach (var file in Directory.EnumerateFiles(from, "*", SearchOption.AllDirectories))
+        {
+            string target = Path.Combine(to, Path.GetRelativePath(from, file));
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Copy(file, target);
+        }
+    }
+}

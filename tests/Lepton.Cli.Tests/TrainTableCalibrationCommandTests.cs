@@ -53,7 +53,8 @@ public sealed class TrainTableCalibrationCommandTests(TrainedModelFixture fx) : 
         Assert.True(code == 0, err);
 
         string plainDir = Path.Combine(_root, "plain"), sigmoidDir = Path.Combine(_root, "sigmoid");
-        (code, stdout, err) = await CliRun.Invoke("train", "--data", "cli-calib@2", "--model", "logistic", "--class-weight", "balanced", "--out", plainDir, "--json");
+        (code, stdout, err) = await CliRun.Invoke("train", "--data", "cli-calib@2", "--model", "logistic", "--class-weight", "balanced", "--out", plainDir,
+            "--register", "cli-calib-plain", "--json");
         Assert.True(code == 0, err + stdout);
         Assert.Equal(JsonValueKind.Null, Json(stdout).GetProperty("calibration").ValueKind);
         Assert.False(File.Exists(Path.Combine(plainDir, "calibration.json")));
@@ -107,10 +108,51 @@ public sealed class TrainTableCalibrationCommandTests(TrainedModelFixture fx) : 
         double sum = explained.GetProperty("bias").GetDouble() + explained.GetProperty("contributions").EnumerateObject().Sum(c => c.Value.GetDouble());
         Assert.Equal(explained.GetProperty("raw_outputs")[0].GetDouble(), sum, 4);
 
+        // Calibrated after training: the registered plain model, on the validation split, as a new version (a sigmoid for yes/no).
+        (code, stdout, err) = await CliRun.Invoke("models", "calibrate", "cli-calib-plain@1", "--data", "cli-calib@2", "--json");
+        Assert.True(code == 0, err + stdout);
+        var later = Json(stdout);
+        Assert.Equal(("cli-calib-plain@2", "sigmoid", "validation", "test"),
+            (later.GetProperty("registered").GetString(), later.GetProperty("method").GetString(), later.GetProperty("split").GetString(), later.GetProperty("test_split").GetString()));
+        Assert.True(later.GetProperty("test_after").GetProperty("log_loss").GetDouble() < later.GetProperty("test_before").GetProperty("log_loss").GetDouble(), stdout);
+        // The same fit as train --calibrate's on the same rows: the same test log loss.
+        Assert.Equal(metrics.GetProperty("test_log_loss").GetDouble(), later.GetProperty("test_after").GetProperty("log_loss").GetDouble(), 6);
+        (code, _, err) = await CliRun.Invoke("models", "calibrate", "cli-calib@1", "--data", "cli-calib@2");
+        Assert.Equal(2, code);
+        Assert.Contains("calibrated already", err);
+
         // An export to ONNX would drop the calibration: refused, with the way out.
         (code, _, err) = await CliRun.Invoke("export", "onnx", sigmoidDir, "--out", Path.Combine(_root, "m.onnx"));
         Assert.NotEqual(0, code);
         Assert.Contains("calibrates its probabilities", err);
+    }
+
+    [Fact]
+    public async Task ModelsCalibrate_AnImageNetwork_FitsATemperature_AndTheNewVersionAnswersThroughIt()
+    {
+        // The shared MLP on synthetic Fashion-MNIST, calibrated on its test split (the only one there), with the warning that says so.
+        var (code, stdout, err) = await CliRun.Invoke("models", "calibrate", "synthetic@1", "--data", "fashion-mnist", "--data-dir", fx.DataDir, "--split", "test",
+            "--register", "synthetic-calibrated");
+        Assert.True(code == 0, err + stdout);
+        Assert.Contains("no longer held out", stdout);
+        string folder;
+        await using (var registry = await Registry.ModelRegistry.OpenAsync(null))
+            folder = (await registry.ResolveAsync("synthetic-calibrated@1")).Folder;
+        var file = JsonNode.Parse(File.ReadAllText(Path.Combine(folder, "calibration.json")))!;
+        Assert.Equal(("temperature", 10, "logits"), (file["method"]!.GetValue<string>(), file["classes"]!.GetValue<int>(), file["score"]!.GetValue<string>()));
+        double t = file["maps"]![0]!["temperature"]!.GetValue<double>();
+        Assert.InRange(t, 0.05, 20);
+        Assert.Equal("synthetic@1", JsonNode.Parse(File.ReadAllText(Path.Combine(folder, "model.json")))!["metadata"]!["parent_model"]!.GetValue<string>());
+
+        // eval reads the new version calibrated: the same answers (a temperature keeps the ranking), a lower log loss on the rows it was fitted on.
+        (code, stdout, err) = await CliRun.Invoke("eval", "--model", "synthetic@1", "--data", "fashion-mnist", "--data-dir", fx.DataDir, "--report", Path.Combine(_root, "a.html"), "--json");
+        Assert.True(code == 0, err + stdout);
+        var before = Json(stdout).GetProperty("evaluation");
+        (code, stdout, err) = await CliRun.Invoke("eval", "--model", "synthetic-calibrated@1", "--data", "fashion-mnist", "--data-dir", fx.DataDir, "--report", Path.Combine(_root, "b.html"), "--json");
+        Assert.True(code == 0, err + stdout);
+        var after = Json(stdout).GetProperty("evaluation");
+        Assert.Equal(before.GetProperty("accuracy").GetDouble(), after.GetProperty("accuracy").GetDouble(), 12);
+        Assert.True(after.GetProperty("loss").GetDouble() <= before.GetProperty("loss").GetDouble() + 1e-6, $"{after.GetProperty("loss")} vs {before.GetProperty("loss")}");
     }
 
     [Fact]
@@ -177,6 +219,14 @@ public sealed class TrainTableCalibrationCommandTests(TrainedModelFixture fx) : 
         (code, _, err) = await CliRun.Invoke("train", "--data", "cli-calib-debts@1", "--model", "gbdt", "--calibrate", "sigmoid");
         Assert.Equal(2, code);
         Assert.Contains("regression target", err);
+        (code, _, err) = await CliRun.Invoke("train", "--data", "cli-calib-debts@1", "--model", "gbdt", "--register", "cli-calib-debts", "--out", Path.Combine(_root, "debts"));
+        Assert.True(code == 0, err);
+        (code, _, err) = await CliRun.Invoke("models", "calibrate", "cli-calib-debts@1", "--data", "cli-calib-debts@1", "--split", "train");
+        Assert.Equal(2, code);
+        Assert.Contains("not a classifier", err);
+        (code, _, err) = await CliRun.Invoke("models", "calibrate", "cli-calib-plain@1", "--data", "cli-calib-oof@2");
+        Assert.Equal(2, code);
+        Assert.Contains("no 'validation' rows to calibrate on (its splits: train, test)", err);
         (code, _, err) = await CliRun.Invoke("train", "--data", "fashion-mnist", "--model", "cnn", "--calibrate", "sigmoid", "--epochs", "1");
         Assert.NotEqual(0, code);
         Assert.Contains("--calibrate calibrates a table classifier's probabilities", err);

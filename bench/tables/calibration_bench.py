@@ -8,30 +8,21 @@ import json
 import os
 import shlex
 import statistics
-import subprocess
 import sys
 import time
+
+from fraud_table import lepton as lepton_run, run, write_test_csv
 
 root = os.path.dirname(os.path.abspath(__file__))
 folder, rounds = sys.argv[1], int(sys.argv[2])
 csv = os.path.join(folder, "fraud.csv")
 cli = shlex.split(os.environ.get("LEPTON_CLI", "./lepton"))
-lines = open(csv).read().splitlines()
-test_rows = round((len(lines) - 1) * 0.2)
-test_csv = os.path.join(folder, "test.csv")
-open(test_csv, "w").write("\n".join([lines[0]] + lines[-test_rows:]) + "\n")
+test_csv = write_test_csv(folder, csv)
 
 LEPTON = {"lepton gbdt balanced": [], "lepton gbdt balanced, --calibrate sigmoid": ["--calibrate", "sigmoid"],
           "lepton gbdt balanced, --calibrate isotonic": ["--calibrate", "isotonic"]}
 REFERENCES = {"xgboost balanced": ("xgboost", "none"), "xgboost balanced + sigmoid": ("xgboost", "sigmoid"),
               "xgboost balanced + isotonic": ("xgboost", "isotonic"), "scikit-learn HGB balanced + isotonic": ("sklearn_hgb", "isotonic")}
-
-
-def run(cmd, env=None):
-    done = subprocess.run(cmd, capture_output=True, text=True, env=env)
-    if done.returncode != 0:
-        sys.exit(f"{' '.join(cmd)} failed ({done.returncode}):\n{done.stderr}\n{done.stdout}")
-    return done.stdout
 
 
 def score(probabilities):
@@ -40,15 +31,7 @@ def score(probabilities):
 
 def lepton(args, r):
     home = os.path.join(folder, f"home-{r}-{'-'.join(args) or 'plain'}")
-    env = dict(os.environ, LEPTON_HOME=home)
-    model = os.path.join(home, "model")
-    start = time.perf_counter()
-    run(cli + ["data", "import", csv, "--name", "fraud", "--label-column", "fraud", "--time-column", "time", "--json"], env)
-    run(cli + ["data", "split", "fraud@1", "--test", "0.2", "--json"], env)
-    run(cli + ["train", "--data", "fraud@2", "--model", "gbdt", "--class-weight", "balanced", *args, "--out", model, "--json"], env)
-    seconds = time.perf_counter() - start
-    scored = os.path.join(home, "scored.csv")
-    run(cli + ["predict", "--model", model, "--input", test_csv, "--output", scored], env)
+    _, scored, seconds = lepton_run(cli, csv, home, ["--model", "gbdt", "--class-weight", "balanced", *args], test_csv)
     return dict(score(scored), seconds=seconds)
 
 

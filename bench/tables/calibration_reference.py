@@ -14,16 +14,11 @@ import sys
 import time
 
 import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
+
+from fraud_table import matrices  # noqa: E402
 
 path, learner, method, out = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4]
-frame = pd.read_csv(path).sort_values("time", kind="stable")
-x = frame[["amount", "hour", "account_age_days", "txns_last_24h", "distance_km"]].astype(float)
-x["card_present"] = frame["card_present"].astype(str).str.lower().eq("true").astype(float)
-x = pd.concat([x, pd.get_dummies(frame["merchant"], prefix="m").astype(float)], axis=1)
-y = frame["fraud"].eq("yes").to_numpy().astype(int)
-cut = len(frame) - int(round(len(frame) * 0.2))
-xtr, xte, ytr = x.iloc[:cut].to_numpy(np.float32), x.iloc[cut:].to_numpy(np.float32), y[:cut]
+xtr, xte, ytr = matrices(path)
 
 
 def make(labels):

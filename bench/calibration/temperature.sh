@@ -29,7 +29,7 @@ $L train --data fashion@1 --model mlp --register fmlp --out "$dir/m" --json > "$
 echo "trained: $(/usr/bin/python3 -c "import json,sys; d=json.load(open('$dir/train.json')); print(d['metrics'])")"
 # The uncalibrated model's answers with their truth, for the reference.
 for split in validation test; do
-  $L predict --model fmlp@1 --input "$dir/$split.csv" --json > "$dir/$split.pred.json"
+  $L predict --model fmlp@1 --input "$dir/$split.csv" --top 10 --json > "$dir/$split.pred.json"
   /usr/bin/python3 - "$dir" "$split" <<'PY'
 import json, sys
 d, split = sys.argv[1], sys.argv[2]

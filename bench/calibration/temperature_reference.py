@@ -1,7 +1,8 @@
 """The reference side of bench/calibration/temperature.sh: temperature scaling as PyTorch users run it (gpleiss/temperature_scaling's
 recipe: one parameter T, torch.optim.LBFGS(lr=0.01, max_iter=50) on the cross-entropy of logits / T over the validation rows), on
 the logits of the same uncalibrated model (the logs of the probabilities `lepton predict --json` answered; softmax ignores a row's
-constant). Prints one JSON line: T, and the test rows' log loss and ECE (15 bins of the top class's probability) before and after.
+constant). Prints one JSON line: T, and the test rows' log loss and ECE (15 bins of the top class's probability) before and after;
+also the exact optimum of the validation log loss (scipy's bounded minimize_scalar over log T), which that recipe may stop short of.
   /usr/bin/python3 bench/calibration/temperature_reference.py VALIDATION.json TEST.json"""
 import json
 import sys
@@ -49,5 +50,11 @@ def closure():
 optimizer.step(closure)
 t = float(temperature.item())
 fit_s = time.perf_counter() - fit
+
+from scipy.optimize import minimize_scalar  # noqa: E402
+from scipy.special import log_softmax  # noqa: E402
+
+exact = float(np.exp(minimize_scalar(lambda u: -log_softmax(zv / np.exp(u), axis=1)[np.arange(len(yv)), yv].mean(),
+                                     bounds=(np.log(0.05), np.log(20)), method="bounded", options={"xatol": 1e-10}).x))
 print(json.dumps({"temperature": t, "test_before": scores(zt, yt, 1.0), "test_after": scores(zt, yt, t), "fit_s": fit_s,
-                  "seconds": time.perf_counter() - start}))
+                  "seconds": time.perf_counter() - start, "exact_temperature": exact, "exact_test_after": scores(zt, yt, exact)}))

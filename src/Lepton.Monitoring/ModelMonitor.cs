@@ -66,7 +66,10 @@ public sealed class ModelMonitor(ModelRegistry registry)
             var summary = VersionReportBuilder.Build(model, null, bucket, requestBuckets[b], labelBuckets[b], newest.Reference, newest.Task);
             points.Add(new TimelinePoint(bucket.From, bucket.To, summary.Requests, summary.ErrorRate, summary.LatencyP99Ms,
                 summary.Accuracy?.Labels ?? summary.LiveError?.Labels ?? 0, summary.Accuracy?.Accuracy,
-                summary.MaxInputPsi, summary.PredictionDrift?.Psi, summary.LiveError?.Mae));
+                summary.MaxInputPsi, summary.PredictionDrift?.Psi, summary.LiveError?.Mae)
+            {
+                Calibration = summary.Calibration is { } c ? (c.MeanProbability, c.ObservedRate) : null,
+            });
         }
         return points;
     }

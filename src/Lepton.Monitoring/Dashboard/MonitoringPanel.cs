@@ -56,6 +56,15 @@ public sealed class MonitoringPanel(ModelMonitor monitor, MonitoringPanelOptions
         bool regression = points.Any(p => p.Mae is not null) && points.All(p => p.Accuracy is null);
         if (points.LastOrDefault(p => p.Accuracy is not null) is { } acc) html.Append(" · latest live accuracy <strong>").Append(Html.Percent(acc.Accuracy)).Append("</strong>");
         if (regression && points.Last(p => p.Mae is not null).Mae is { } mae) html.Append(" · latest live MAE <strong>").Append(Html.Number(mae, 4)).Append("</strong>");
+        // Probabilities that drift from what happens: the pooled mean probability against the rate, over the window.
+        var calibrated = points.Where(p => p.Calibration is not null).ToList();
+        if (calibrated.Count > 0)
+        {
+            double weight = calibrated.Sum(p => p.Labels), mean = calibrated.Sum(p => p.Calibration!.Value.MeanProbability * p.Labels) / weight,
+                rate = calibrated.Sum(p => p.Calibration!.Value.ObservedRate * p.Labels) / weight;
+            html.Append(" · mean probability <strong").Append(Math.Abs(mean - rate) > 0.05 ? " class=\"bad\"" : "").Append('>').Append(Html.Percent(mean))
+                .Append("</strong> against <strong>").Append(Html.Percent(rate)).Append("</strong> observed");
+        }
         if (latest?.InputPsi is { } psi)
             html.Append(" · latest input PSI <strong").Append(psi > psiThreshold ? " class=\"bad\"" : "").Append('>').Append(Html.Number(psi, 3)).Append("</strong>");
         html.Append(".</p><div class=\"charts\">");
@@ -64,8 +73,11 @@ public sealed class MonitoringPanel(ModelMonitor monitor, MonitoringPanelOptions
         html.Append(regression
             ? SvgLineChart.Render(options with { Title = "Live error (mean absolute error from feedback)", YLabel = "MAE", YMin = 0 },
                 [Series("live MAE", points, p => p.Mae)])
-            : SvgLineChart.Render(options with { Title = "Live accuracy (from feedback)", YLabel = "accuracy", YMin = 0, YMax = 1 },
-                [Series("live accuracy", points, p => p.Accuracy)]));
+            : SvgLineChart.Render(options with { Title = "Live accuracy and calibration (from feedback)", YLabel = "share", YMin = 0, YMax = 1 },
+                points.Any(p => p.Calibration is not null)
+                    ? [Series("live accuracy", points, p => p.Accuracy), Series("mean probability", points, p => p.Calibration?.MeanProbability),
+                       Series("observed rate", points, p => p.Calibration?.ObservedRate)]
+                    : [Series("live accuracy", points, p => p.Accuracy)]));
         html.Append(SvgLineChart.Render(options with
             {
                 Title = "Drift (population stability index)",

@@ -134,4 +134,8 @@ public sealed record TimelinePoint(
     double? Accuracy,
     double? InputPsi,
     double? PredictionPsi,
-    double? Mae = null);
+    double? Mae = null)
+{
+    /// <summary>A classifier's labelled answers: mean probability of the positive class (multiclass: confidence in the answer) and the rate it happened at (multiclass: accuracy).</summary>
+    public (double MeanProbability, double ObservedRate)? Calibration { get; init; }
+}

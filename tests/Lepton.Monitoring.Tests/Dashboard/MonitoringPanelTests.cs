@@ -58,6 +58,28 @@ public sealed class MonitoringPanelTests
     }
 
     [Fact]
+    public void Render_ForAClassifierWithProbabilities_DrawsTheMeanProbabilityAgainstTheObservedRate()
+    {
+        var window = new MonitorWindow(T0, T0.AddMinutes(2));
+        // 10 labels at 30% mean probability with 10% observed, then 30 labels at 20% with 12%: pooled 22.5% against 11.5%.
+        TimelinePoint[] points =
+        [
+            Point(0, 20, 0.9, 0.1, 0.05) with { Calibration = (0.3, 0.1) },
+            Point(1, 20, 0.8, 0.1, 0.05) with { Labels = 30, Calibration = (0.2, 0.12) },
+        ];
+        string html = MonitoringPanel.Render("fraud", window, points, 0.2);
+
+        Assert.Single(Paths(html, "mean probability"));
+        Assert.Single(Paths(html, "observed rate"));
+        Assert.Contains("Live accuracy and calibration (from feedback)", html);
+        Assert.Contains("mean probability <strong class=\"bad\">22.5%</strong> against <strong>11.5%</strong> observed", html);
+        // Without probabilities in the log (a model served before they were kept), the chart is accuracy alone.
+        string plain = MonitoringPanel.Render("fraud", window, [Point(0, 20, 0.9, 0.1, 0.05)], 0.2);
+        Assert.Empty(Paths(plain, "mean probability"));
+        Assert.DoesNotContain("observed", plain);
+    }
+
+    [Fact]
     public void Render_WithoutTraffic_SaysSo_WithTheNameEncoded()
     {
         string html = MonitoringPanel.Render("a<b", new MonitorWindow(T0, T0.AddHours(1)), [Point(0, 0, null, null, null)], 0.2);

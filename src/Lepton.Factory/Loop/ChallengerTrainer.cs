@@ -86,6 +86,13 @@ public sealed class ChallengerTrainer(ModelRegistry registry)
             if (history.Last.ValidationAccuracy is { } va) metrics["feedback_holdout_accuracy"] = va;
             Directory.CreateDirectory(folder);
             ModelFile.Save(folder, model, loaded.Spec with { Metrics = metrics, Metadata = Metadata(loaded.Spec, policy, champion, dataset) });
+            // A calibrated champion's challenger is calibrated the same way, or promoting it would serve uncalibrated probabilities.
+            if (Lepton.Runtime.Calibration.ProbabilityCalibration.Load(champion.Folder) is { } championCalibration)
+            {
+                var calibration = Recalibrate(model, test, championCalibration.Method);
+                calibration.SaveTo(folder);
+                progress?.Report($"calibrated the challenger as the champion was: {calibration.Describe()}");
+            }
             WriteReports(folder, trainer, policy, feedback, mix, preprocessing, report);
             ct.ThrowIfCancellationRequested();
             var version = await registry.RegisterAsync(policy.Model, folder, recorder.RunId, dataset.DatasetRef, actor, ct);
@@ -102,6 +109,34 @@ public sealed class ChallengerTrainer(ModelRegistry registry)
         {
             if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
         }
+    }
+
+    /// <summary>
+    /// <paramref name="method"/> fitted on the model's probabilities of the base test sample, which it never trained on (the loop judges
+    /// both models' accuracy there too: a temperature, the usual method for a network, leaves every answer as it is).
+    /// </summary>
+    private static Lepton.Runtime.Calibration.ProbabilityCalibration Recalibrate(Module model, InMemoryDataset test, string method)
+    {
+        // logits: (N, K), or (N, 1) for a yes/no model
+        var logits = Inference.Forward(model, test.Inputs).To(DType.Float32).Contiguous().ToArray<float>();
+        int n = test.Count, k = logits.Length / Math.Max(1, n);
+        var labels = test.Targets.To(DType.Int32).Contiguous().ToArray<int>();
+        double[] probabilities;
+        if (k == 1) probabilities = [.. logits.Select(z => 1 / (1 + Math.Exp(-z)))];
+        else
+        {
+            probabilities = new double[n * k];
+            for (int i = 0; i < n; i++)
+            {
+                var row = logits.AsSpan(i * k, k);
+                float max = float.NegativeInfinity;
+                foreach (var z in row) max = Math.Max(max, z);
+                double sum = 0;
+                for (int c = 0; c < k; c++) sum += probabilities[i * k + c] = Math.Exp(row[c] - max);
+                for (int c = 0; c < k; c++) probabilities[i * k + c] /= sum;
+            }
+        }
+        return Training.Classic.ProbabilityCalibrator.Fit(method, k == 1 ? 2 : k, probabilities, labels, $"the loop's base test sample ({n:N0} examples)");
     }
 
     private async Task EndIfRunningAsync(string runId, string error, string actor, RunStatus status = RunStatus.Failed)

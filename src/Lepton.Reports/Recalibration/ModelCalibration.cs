@@ -66,8 +66,8 @@ public static class ModelCalibration
             Copy(source.Folder, folder);
             // The parent's evaluation describes the uncalibrated probabilities; lepton eval writes the new version's own.
             File.Delete(Path.Combine(folder, ModelFolderFiles.Evaluation));
-            calibration.Save(folder);
-            Annotate(folder, calibration, source.Display, data.DatasetRef ?? data.Name);
+            calibration.SaveTo(folder, ("data", data.DatasetRef ?? data.Name));
+            RecordParent(folder, source.Display);
             var registered = await registry.RegisterAsync(registerAs, folder, source.Version?.RunId, source.Version?.DatasetRef ?? data.DatasetRef, actor, ct);
             return new ModelCalibrationOutcome(calibration, split, CalibrationScores.Of(fit), After(fit, calibration, binary), registered)
             {
@@ -102,13 +102,12 @@ public static class ModelCalibration
         return CalibrationScores.Of(p, scores.Labels, k);
     }
 
-    // model.json's metadata: how it was calibrated, on what, and the version it was made from.
-    private static void Annotate(string folder, ProbabilityCalibration calibration, string parent, string data)
+    // model.json's metadata: the version it was made from.
+    private static void RecordParent(string folder, string parent)
     {
         string path = Path.Combine(folder, ModelFile.SpecFileName);
         var spec = JsonNode.Parse(File.ReadAllText(path))!.AsObject();
         var metadata = spec["metadata"] as JsonObject ?? [];
-        metadata["calibration"] = new JsonObject { ["method"] = calibration.Method, ["source"] = calibration.Source, ["rows"] = calibration.Rows, ["data"] = data };
         metadata["parent_model"] = parent;
         spec["metadata"] = metadata;
         File.WriteAllText(path, spec.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));

@@ -166,6 +166,23 @@ public sealed record ProbabilityCalibration
         File.WriteAllText(Path.Combine(folder, FileName), root.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n");
     }
 
+    /// <summary>
+    /// Writes <see cref="FileName"/> into the model folder <paramref name="folder"/> and records it in its model.json's metadata as
+    /// <c>calibration</c> (method, source, rows, and <paramref name="extra"/>), edited as JSON so every model kind's fields survive.
+    /// </summary>
+    public void SaveTo(string folder, params (string Key, string Value)[] extra)
+    {
+        Save(folder);
+        string path = Path.Combine(folder, "model.json");
+        var spec = JsonNode.Parse(File.ReadAllText(path))!.AsObject();
+        var metadata = spec["metadata"] as JsonObject ?? [];
+        var record = new JsonObject { ["method"] = Method, ["source"] = Source, ["rows"] = Rows };
+        foreach (var (key, value) in extra) record[key] = value;
+        metadata["calibration"] = record;
+        spec["metadata"] = metadata;
+        File.WriteAllText(path, spec.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+    }
+
     /// <summary>The calibration stored in <paramref name="folder"/>, or null when it holds none; a damaged file is an error naming it.</summary>
     public static ProbabilityCalibration? Load(string folder)
     {

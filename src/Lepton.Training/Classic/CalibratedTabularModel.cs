@@ -54,12 +54,6 @@ public sealed class CalibratedTabularModel : ITabularModel
     public void Save(string folder)
     {
         Inner.Save(folder);
-        Calibration.Save(folder);
-        string path = Path.Combine(folder, ModelFile.SpecFileName);
-        var spec = JsonNode.Parse(File.ReadAllText(path))!.AsObject();
-        var metadata = spec["metadata"] as JsonObject ?? [];
-        metadata["calibration"] = new JsonObject { ["method"] = Calibration.Method, ["source"] = Calibration.Source, ["rows"] = Calibration.Rows };
-        spec["metadata"] = metadata;
-        File.WriteAllText(path, spec.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true }));
+        Calibration.SaveTo(folder);
     }
 }

@@ -82,6 +82,31 @@ public sealed class ClosedLoopTests
     }
 
     [Fact]
+    public async Task A_calibrated_champions_challenger_is_calibrated_the_same_way_on_the_base_test_sample()
+    {
+        await using var bed = await LoopTestBed.CreateAsync(withChampion: false);
+        await bed.RegisterChampionAsync(temperature: 1.7);
+        await bed.AddDriftedFeedbackAsync(150, seed: 11);
+        var lines = new List<string>();
+        var outcome = await new ClosedLoop(bed.Registry, bed.BaseData).RunOnceAsync(Policy(), "tester", new SyncProgress(lines.Add), CancellationToken.None);
+
+        var folder = (await bed.Registry.ResolveAsync($"{LoopTestBed.Model}@{outcome.ChallengerVersion!.Value}")).Folder;
+        var calibration = Lepton.Runtime.Calibration.ProbabilityCalibration.Load(folder)!;
+        Assert.Equal("temperature", calibration.Method);
+        Assert.StartsWith("the loop's base test sample", calibration.Source);
+        var t = Assert.IsType<Lepton.Runtime.Calibration.TemperatureScaling>(Assert.Single(calibration.Maps)).Temperature;
+        Assert.NotEqual(1.7, t); // fitted to the challenger, not copied
+        Assert.Contains(lines, l => l.Contains("calibrated the challenger as the champion was"));
+        Assert.Equal("temperature", JsonDocument.Parse(File.ReadAllText(Path.Combine(folder, "model.json"))).RootElement
+            .GetProperty("metadata").GetProperty("calibration").GetProperty("method").GetString());
+        // An uncalibrated champion's challenger stays uncalibrated.
+        await using var plain = await LoopTestBed.CreateAsync();
+        await plain.AddDriftedFeedbackAsync(150, seed: 11);
+        var second = await new ClosedLoop(plain.Registry, plain.BaseData).RunOnceAsync(Policy(), "tester", null, CancellationToken.None);
+        Assert.Null(Lepton.Runtime.Calibration.ProbabilityCalibration.Load((await plain.Registry.ResolveAsync($"{LoopTestBed.Model}@{second.ChallengerVersion!.Value}")).Folder));
+    }
+
+    [Fact]
     public async Task A_worse_challenger_is_not_promoted_and_the_reason_is_recorded()
     {
         await using var bed = await LoopTestBed.CreateAsync();

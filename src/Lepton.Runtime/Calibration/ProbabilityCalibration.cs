@@ -125,6 +125,7 @@ public sealed record ProbabilityCalibration
             logits[0] = (float)Math.Log(p / (1 - p));
             return;
         }
+        if (logits.Length != Classes) throw new ArgumentException($"A {Classes}-class calibration maps {Classes} logits per row, got {logits.Length}.");
         if (Maps[0] is TemperatureScaling scaled)
         {
             for (int k = 0; k < logits.Length; k++) logits[k] = (float)(logits[k] / scaled.Temperature);

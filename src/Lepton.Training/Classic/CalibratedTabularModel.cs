@@ -1,6 +1,4 @@
-using System.Text.Json.Nodes;
 using Lepton.Data.Tables;
-using Lepton.NN.Serialization;
 using Lepton.Runtime;
 using Lepton.Runtime.Calibration;
 

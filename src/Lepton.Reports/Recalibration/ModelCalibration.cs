@@ -30,8 +30,13 @@ public sealed record ModelCalibrationOutcome(ProbabilityCalibration Calibration,
 /// </summary>
 public static class ModelCalibration
 {
+    /// <summary>
+    /// Calibrates <paramref name="source"/> on <paramref name="split"/> of <paramref name="data"/> and registers it as the next version of
+    /// <paramref name="registerAs"/>; lineage (the run and data set version the model was trained from) is the source version's, or
+    /// <paramref name="runId"/> and <paramref name="datasetRef"/> for a folder just trained.
+    /// </summary>
     public static async Task<ModelCalibrationOutcome> RunAsync(ModelRegistry registry, ResolvedModel source, ReportData data, string split, string? method,
-        string registerAs, string actor, CancellationToken ct = default)
+        string registerAs, string actor, CancellationToken ct = default, string? runId = null, string? datasetRef = null)
     {
         ArgumentNullException.ThrowIfNull(registry);
         ArgumentNullException.ThrowIfNull(source);
@@ -67,8 +72,8 @@ public static class ModelCalibration
             // The parent's evaluation describes the uncalibrated probabilities; lepton eval writes the new version's own.
             File.Delete(Path.Combine(folder, ModelFolderFiles.Evaluation));
             calibration.SaveTo(folder, ("data", data.DatasetRef ?? data.Name));
-            RecordParent(folder, source.Display);
-            var registered = await registry.RegisterAsync(registerAs, folder, source.Version?.RunId, source.Version?.DatasetRef ?? data.DatasetRef, actor, ct);
+            if (source.Version is not null) RecordParent(folder, source.Display);
+            var registered = await registry.RegisterAsync(registerAs, folder, source.Version?.RunId ?? runId, source.Version?.DatasetRef ?? datasetRef ?? data.DatasetRef, actor, ct);
             return new ModelCalibrationOutcome(calibration, split, CalibrationScores.Of(fit), After(fit, calibration, binary), registered)
             {
                 TestSplit = testSplit,

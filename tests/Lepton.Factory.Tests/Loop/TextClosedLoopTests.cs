@@ -133,4 +133,29 @@ public sealed class TextClosedLoopTests : IAsyncDisposable
         Assert.Equal(240 + 150, corpus.Manifest.Items.Count);
         Assert.Equal(evaluation.ChallengerHoldout.Count, corpus.Manifest.Items.Count(i => i.Split == "validation"));
     }
+
+    [Fact]
+    public async Task A_calibrated_champions_text_challenger_is_calibrated_the_same_way_with_its_lineage()
+    {
+        var registry = await ChampionAsync();
+        using (var texts = await Reports.Evaluation.ReportDataSources.LoadAsync($"{Model}@1", null, registry))
+        {
+            var calibrated = await Reports.Recalibration.ModelCalibration.RunAsync(registry, await registry.ResolveAsync($"{Model}@1"), texts.Data, "train",
+                "temperature", Model, "test");
+            await registry.PromoteAsync(Model, calibrated.Registered.Version, "production", "test");
+        }
+        await AddFeedbackAsync(registry.Store, 150, seed: 8);
+        var outcome = await new ClosedLoop(registry).RunOnceAsync(Policy(), "test", null, CancellationToken.None);
+
+        var challenger = await registry.ResolveAsync($"{Model}@{outcome.ChallengerVersion!.Value}");
+        var calibration = Lepton.Runtime.Calibration.ProbabilityCalibration.Load(challenger.Folder)!;
+        Assert.Equal("temperature", calibration.Method);
+        Assert.Equal($"the test split of {Model}-feedback@1", calibration.Source);
+        // Lineage as an uncalibrated challenger's: its training run and the loop's data set version, no parent folder.
+        Assert.Equal($"{Model}-feedback@1", challenger.Version!.DatasetRef);
+        Assert.NotNull(challenger.Version.RunId);
+        Assert.Equal(3, challenger.Version.Version); // v1 champion, v2 calibrated, v3 the challenger: no uncalibrated version between
+        var metadata = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(challenger.Folder, "model.json")))!["metadata"]!;
+        Assert.Null(metadata["parent_model"]);
+    }
 }

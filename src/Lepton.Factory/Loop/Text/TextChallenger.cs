@@ -9,7 +9,9 @@ namespace Lepton.Factory.Loop.Text;
 /// <summary>
 /// Trains a text challenger on the loop's text data set version with the champion's own recipe (preset, vocabulary size,
 /// max length, learning rate and epochs from its model.json metadata): a fresh tokenizer and model, as <c>lepton train</c>
-/// makes them, recorded as a run and registered as a new version of the model. Cancelled training registers nothing.
+/// makes them, recorded as a run and registered as a new version of the model. A champion calibrated by <c>lepton models calibrate</c>
+/// gets a challenger calibrated by the same method on the base texts' test split (never trained on; a temperature leaves every
+/// answer as it is). Cancelled training registers nothing.
 /// </summary>
 public static class TextChallenger
 {
@@ -28,10 +30,19 @@ public static class TextChallenger
         var clock = Stopwatch.StartNew();
         try
         {
-            var tracked = await TrackedTextTraining.RunAsync(recipe, dir, registry, policy.Model, actor, m => progress?.Report(m), ct);
+            var calibrated = Runtime.Calibration.ProbabilityCalibration.Load(champion.Folder);
+            var tracked = await TrackedTextTraining.RunAsync(recipe, dir, registry, calibrated is null ? policy.Model : null, actor, m => progress?.Report(m), ct);
+            var outcome = tracked.Outcome;
+            if (calibrated is not null && !outcome.Cancelled)
+            {
+                using var texts = await Reports.Evaluation.ReportDataSources.LoadAsync(dataset.DatasetRef, null, registry, ct);
+                var fitted = await Reports.Recalibration.ModelCalibration.RunAsync(registry, new ResolvedModel(null, dir), texts.Data, Data.Images.Datasets.ImageSplits.Test,
+                    calibrated.Method, policy.Model, actor, ct, tracked.RunId, tracked.DatasetRef);
+                progress?.Report($"calibrated the challenger as the champion was: {fitted.Calibration.Describe()}");
+                tracked = tracked with { Registered = fitted.Registered };
+            }
             if (tracked.Registered is not { } version)
                 throw new OperationCanceledException("The text challenger's training was cancelled; nothing was registered.");
-            var outcome = tracked.Outcome;
             return new ChallengerResult(version, tracked.RunId, outcome.TrainTexts, feedbackExamples, outcome.EpochLosses.Count,
                 outcome.EpochLosses.Count > 0 ? outcome.EpochLosses[^1] : double.NaN, outcome.TestMetrics.GetValueOrDefault("test_accuracy"), clock.Elapsed);
         }

@@ -57,7 +57,7 @@ public static class TrainCommand
         };
         var calibrate = new Option<string?>("--calibrate")
         {
-            Description = "Tables (classifiers): calibrate the probabilities on held-out predictions (the validation split, else out-of-fold): sigmoid (Platt), isotonic, or auto (isotonic when every class has 1,000 held-out rows, else sigmoid). For class weights, reweighing, SVMs and trees whose scores are not probabilities.",
+            Description = "Tables (classifiers): calibrate the probabilities on held-out predictions (the validation split, else out-of-fold): sigmoid (Platt), isotonic, temperature (one divisor of the logits), or auto (isotonic when every class has 1,000 held-out rows, else sigmoid). For class weights, reweighing, SVMs and trees whose scores are not probabilities.",
         };
         var dataDir = CommonOptions.DataDir();
         var model = new Option<string>("--model")

@@ -24,6 +24,9 @@ public sealed record ProbabilityCalibration
     /// </summary>
     public const double Floor = 1e-12;
 
+    /// <summary>The largest <see cref="FileName"/> read.</summary>
+    public const long MaxFileBytes = 64L << 20;
+
     public ProbabilityCalibration(string method, int classes, IReadOnlyList<ICalibrationMap> maps)
     {
         ArgumentNullException.ThrowIfNull(method);
@@ -189,6 +192,10 @@ public sealed record ProbabilityCalibration
     {
         string path = Path.Combine(folder, FileName);
         if (!File.Exists(path)) return null;
+        // Bounded before it is read: an isotonic curve of a million held-out rows stays far below this.
+        long bytes = new FileInfo(path).Length;
+        if (bytes > MaxFileBytes)
+            throw new InvalidDataException($"{FileName} in the model folder is {bytes:N0} bytes, over the {MaxFileBytes:N0} a calibration may take; refit it on fewer held-out rows, or delete it to serve the model uncalibrated.");
         try
         {
             var root = JsonNode.Parse(File.ReadAllText(path))?.AsObject() ?? throw new InvalidDataException("it is empty");

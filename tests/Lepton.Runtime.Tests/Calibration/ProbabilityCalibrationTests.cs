@@ -140,6 +140,9 @@ public sealed class ProbabilityCalibrationTests : IDisposable
         Assert.Contains("x must rise", e.Message);
         File.WriteAllText(Path.Combine(dir, ProbabilityCalibration.FileName), "{ not json");
         Assert.Contains("delete it to serve the model uncalibrated", Assert.Throws<InvalidDataException>(() => ProbabilityCalibration.Load(dir)).Message);
+        // Refused by its size, before a byte is read (a sparse file: nothing is written).
+        using (var huge = File.Create(Path.Combine(dir, ProbabilityCalibration.FileName))) huge.SetLength(ProbabilityCalibration.MaxFileBytes + 1);
+        Assert.Contains("over the", Assert.Throws<InvalidDataException>(() => ProbabilityCalibration.Load(dir)).Message);
     }
 
     [Theory]

@@ -48,7 +48,7 @@ public static partial class ModelsCommand
             using var examples = await ReportDataSources.LoadAsync(p.GetValue(data)!, p.GetValue(dataDir), registry, ct);
             string onSplit = p.GetValue(split)!;
             var o = await ModelCalibration.RunAsync(registry, source, examples.Data, onSplit, p.GetValue(method), name, RegistryOptions.Actor, ct);
-            var v = o.Registered;
+            var v = o.Registered!;
             if (p.GetValue(json))
             {
                 JsonOut.Write(new

@@ -13,6 +13,8 @@ public static partial class RecipeLoader
 
     internal static IReadOnlyList<string> CompressKeys { get; } = ["method", "samples", "max_accuracy_drop", "min_speedup", "layers"];
 
+    internal static IReadOnlyList<string> CalibrateKeys { get; } = ["method", "split"];
+
     internal static IReadOnlyList<string> ExportKeys { get; } = ["onnx"];
 
     private static RecipeTune? ReadTune(YamlSection? s, string baseDirectory, RecipeData data)
@@ -72,6 +74,19 @@ public static partial class RecipeLoader
             MaxAccuracyDropPoints: s.Double("max_accuracy_drop", 0, 100) ?? d.MaxAccuracyDropPoints,
             MinSpeedup: s.Double("min_speedup", 0, 1000) ?? d.MinSpeedup,
             Layers: s.Choice("layers", d.Layers, LayerPrecisions.Names));
+    }
+
+    private static RecipeCalibrate? ReadCalibrate(YamlSection? s, RecipeData data, bool export)
+    {
+        if (s is null) return null;
+        if (data.IsTable)
+            s.Errors.Add(s.Node, "'calibrate' calibrates a trained network; a table recipe calibrates while it trains: set 'training.calibrate' (sigmoid, isotonic, temperature or auto) and remove 'calibrate'.");
+        if (export)
+            s.Errors.Add(s.Node, "'calibrate' with 'export': the ONNX graph would answer the uncalibrated probabilities the registered model no longer serves; remove one of them.");
+        string? method = s.String("method");
+        if (method is not null && !Training.Classic.ProbabilityCalibrator.Methods.Contains(method))
+            s.Errors.Add(s.Value("method") ?? s.Node, $"'calibrate.method' is '{method}'; use {string.Join(", ", Training.Classic.ProbabilityCalibrator.Methods)}, or leave it out (sigmoid for a yes/no model, temperature for more classes).");
+        return new RecipeCalibrate(method, s.String("split") ?? "validation");
     }
 
     private static RecipeExport? ReadExport(YamlSection? s, RecipeData data)

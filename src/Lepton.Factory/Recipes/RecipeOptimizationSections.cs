@@ -25,5 +25,12 @@ public sealed record RecipeTune(
 public sealed record RecipeCompress(string Method = "percentile", int Samples = 512, double MaxAccuracyDropPoints = 0.5, double MinSpeedup = 1.0,
     string Layers = "faster");
 
+/// <summary>
+/// <c>calibrate:</c> the network's probabilities calibrated after the gate (and compression), as <c>lepton models calibrate</c> does:
+/// <see cref="Method"/> (default: sigmoid for a yes/no model, temperature for more classes) fitted on the data set version's
+/// <see cref="Split"/>; the calibrated folder is what is registered.
+/// </summary>
+public sealed record RecipeCalibrate(string? Method = null, string Split = "validation");
+
 /// <summary><c>export:</c> formats the registered model is also written in, into the recipe's folder (<c>export/</c>).</summary>
 public sealed record RecipeExport(bool Onnx = true);

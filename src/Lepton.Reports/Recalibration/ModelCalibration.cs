@@ -11,8 +11,8 @@ using Lepton.Training.Classic;
 
 namespace Lepton.Reports.Recalibration;
 
-/// <summary>What <see cref="ModelCalibration.RunAsync"/> did: the calibration, its effect on the rows it was fitted on and on the test rows, the new version.</summary>
-public sealed record ModelCalibrationOutcome(ProbabilityCalibration Calibration, string Split, CalibrationScores Before, CalibrationScores After, ModelVersion Registered)
+/// <summary>What <see cref="ModelCalibration"/> did: the calibration, its effect on the rows it was fitted on and on the test rows, the new version (null when only fitted).</summary>
+public sealed record ModelCalibrationOutcome(ProbabilityCalibration Calibration, string Split, CalibrationScores Before, CalibrationScores After, ModelVersion? Registered)
 {
     /// <summary>The data's headline (test) split when it is not the one calibrated on.</summary>
     public string? TestSplit { get; init; }
@@ -39,10 +39,30 @@ public static class ModelCalibration
         string registerAs, string actor, CancellationToken ct = default, string? runId = null, string? datasetRef = null)
     {
         ArgumentNullException.ThrowIfNull(registry);
+        ModelName.Validate(registerAs);
+        var fitted = await FitAsync(source, data, split, method, ct);
+        string folder = Path.Combine(Path.GetTempPath(), "lepton-calibrated-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            Write(source, data, fitted.Calibration, folder);
+            var registered = await registry.RegisterAsync(registerAs, folder, source.Version?.RunId ?? runId, source.Version?.DatasetRef ?? datasetRef ?? data.DatasetRef, actor, ct);
+            return fitted with { Registered = registered };
+        }
+        finally
+        {
+            if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    /// <summary>
+    /// The calibration of <paramref name="source"/> fitted on <paramref name="split"/> of <paramref name="data"/> (<paramref name="method"/>,
+    /// or sigmoid for a yes/no model and temperature for more classes) and its scores before and after; nothing is written.
+    /// </summary>
+    public static async Task<ModelCalibrationOutcome> FitAsync(ResolvedModel source, ReportData data, string split, string? method, CancellationToken ct = default)
+    {
         ArgumentNullException.ThrowIfNull(source);
         ArgumentNullException.ThrowIfNull(data);
         if (method is not null) ProbabilityCalibrator.Check(method);
-        ModelName.Validate(registerAs);
         if (ProbabilityCalibration.Load(source.Folder) is { } already)
             throw new ArgumentException($"{source.Display} is calibrated already ({already.Describe()}); calibrate the version it was made from instead.");
         ModelScores scores;
@@ -65,26 +85,28 @@ public static class ModelCalibration
         var calibration = ProbabilityCalibrator.Fit(method ?? (binary ? "sigmoid" : "temperature"), binary ? 2 : k, predictions, fit.Labels, $"the {split} split of {data.Name}");
         string? testSplit = data.HeadlineSplit is { } h && h != split && Rows(data, h).Count > 0 ? h : null;
         var test = testSplit is null ? null : scores.Subset(Rows(data, testSplit));
-        string folder = Path.Combine(Path.GetTempPath(), "lepton-calibrated-" + Guid.NewGuid().ToString("N"));
-        try
+        return new ModelCalibrationOutcome(calibration, split, CalibrationScores.Of(fit), After(fit, calibration, binary), null)
         {
-            Copy(source.Folder, folder);
-            // The parent's evaluation describes the uncalibrated probabilities; lepton eval writes the new version's own.
-            File.Delete(Path.Combine(folder, ModelFolderFiles.Evaluation));
-            calibration.SaveTo(folder, ("data", data.DatasetRef ?? data.Name));
-            if (source.Version is not null) RecordParent(folder, source.Display);
-            var registered = await registry.RegisterAsync(registerAs, folder, source.Version?.RunId ?? runId, source.Version?.DatasetRef ?? datasetRef ?? data.DatasetRef, actor, ct);
-            return new ModelCalibrationOutcome(calibration, split, CalibrationScores.Of(fit), After(fit, calibration, binary), registered)
-            {
-                TestSplit = testSplit,
-                TestBefore = test is null ? null : CalibrationScores.Of(test),
-                TestAfter = test is null ? null : After(test, calibration, binary),
-            };
-        }
-        finally
-        {
-            if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
-        }
+            TestSplit = testSplit,
+            TestBefore = test is null ? null : CalibrationScores.Of(test),
+            TestAfter = test is null ? null : After(test, calibration, binary),
+        };
+    }
+
+    /// <summary>
+    /// <paramref name="source"/>'s files in <paramref name="folder"/> with <paramref name="calibration"/> added (its model.json naming the
+    /// data and, for a registered source, the version it came from); the parent's evaluation.json is left out, since it describes the
+    /// uncalibrated probabilities (lepton eval writes the new one's own).
+    /// </summary>
+    public static void Write(ResolvedModel source, ReportData data, ProbabilityCalibration calibration, string folder)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        ArgumentNullException.ThrowIfNull(calibration);
+        if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
+        Copy(source.Folder, folder);
+        File.Delete(Path.Combine(folder, ModelFolderFiles.Evaluation));
+        calibration.SaveTo(folder, ("data", data.DatasetRef ?? data.Name));
+        if (source.Version is not null) RecordParent(folder, source.Display);
     }
 
     private static List<int> Rows(ReportData data, string split) => [.. Enumerable.Range(0, data.Count).Where(i => data.Splits[i] == split)];

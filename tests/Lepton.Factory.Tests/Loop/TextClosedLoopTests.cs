@@ -142,7 +142,7 @@ public sealed class TextClosedLoopTests : IAsyncDisposable
         {
             var calibrated = await Reports.Recalibration.ModelCalibration.RunAsync(registry, await registry.ResolveAsync($"{Model}@1"), texts.Data, "train",
                 "temperature", Model, "test");
-            await registry.PromoteAsync(Model, calibrated.Registered.Version, "production", "test");
+            await registry.PromoteAsync(Model, calibrated.Registered!.Version, "production", "test");
         }
         await AddFeedbackAsync(registry.Store, 150, seed: 8);
         var outcome = await new ClosedLoop(registry).RunOnceAsync(Policy(), "test", null, CancellationToken.None);

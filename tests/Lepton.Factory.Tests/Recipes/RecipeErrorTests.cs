@@ -29,7 +29,7 @@ public sealed class RecipeErrorTests
         var e = Single("name: a\nmonitor:\n  window: 5m\n");
         Assert.Equal((2, 1), (e.Line, e.Column));
         Assert.Contains("did you mean 'monitoring'?", e.Message);
-        Assert.Contains("name, store, data, model, training, tune, gates, compress, serve, monitoring, loop, export", e.Message);
+        Assert.Contains("name, store, data, model, training, tune, gates, compress, calibrate, serve, monitoring, loop, export", e.Message);
     }
 
     [Fact]
@@ -83,6 +83,8 @@ public sealed class RecipeErrorTests
     [InlineData("tune:\n  space: /no/such/space.yaml\n", "'tune.space' is '/no/such/space.yaml', but there is no file")]
     [InlineData("tune:\n  space: /tmp\n  sampler: grid\n", "allowed values: tpe, random.")]
     [InlineData("export:\n  onnx: maybe\n", "allowed values: true, false.")]
+    [InlineData("calibrate:\n  method: platt\n", "'calibrate.method' is 'platt'; use sigmoid, isotonic, temperature, auto")]
+    [InlineData("calibrate:\n  split: validation\nexport:\n  onnx: true\n", "'calibrate' with 'export': the ONNX graph would answer the uncalibrated probabilities")]
     public void OptimizationSectionsNameTheProblem(string body, string message) =>
         Assert.Contains(message, Assert.Throws<RecipeException>(() => RecipeLoader.Parse("name: a\n" + body)).Message);
 

@@ -118,6 +118,7 @@ public sealed class TableRecipeTests : IDisposable
     [InlineData("training:\n  loss: poisson\n", "'training.loss' applies to table recipes")]
     [InlineData("data:\n  source: table\n  path: customers.csv\n  label_column: churn\ntraining:\n  calibrate: platt\n", "'training.calibrate': calibrate platt: give sigmoid")]
     [InlineData("training:\n  calibrate: sigmoid\n", "'training.calibrate' applies to table recipes")]
+    [InlineData("data:\n  source: table\n  path: customers.csv\n  label_column: churn\ncalibrate:\n  method: sigmoid\n", "a table recipe calibrates while it trains: set 'training.calibrate'")]
     [InlineData("data:\n  source: table\n  path: customers.csv\n  label_column: churn\ntraining:\n  monotone: monthly\n", "'training.monotone': monotone monthly: give COLUMN=increasing")]
     [InlineData("data:\n  source: table\n  path: customers.csv\n  label_column: churn\nmodel:\n  preset: mlp\ntraining:\n  monotone: monthly=up\n", "'monotone' needs a learner that keeps it")]
     [InlineData("training:\n  monotone: monthly=up\n", "'training.monotone' applies to table recipes")]

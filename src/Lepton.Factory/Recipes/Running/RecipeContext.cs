@@ -41,9 +41,13 @@ public sealed class RecipeContext(Recipe recipe, ModelRegistry registry, string 
     /// <summary>The trained model's outputs (model_dir, run_id, dataset_ref, test_accuracy): the tune step's best trial, or the train step's run.</summary>
     public JsonObject Trained() => HasOutputs("tune") ? Outputs("tune") : Outputs("train");
 
-    /// <summary>The model that goes on to the registry: the compress step's when it kept the compressed one, else the trained one.</summary>
+    /// <summary>
+    /// The model that goes on to the registry: the calibrate step's when the recipe calibrates, else the compress step's when it kept
+    /// the compressed one, else the trained one.
+    /// </summary>
     public JsonObject Final() =>
-        HasOutputs("compress") && Outputs("compress")["kept"]?.GetValue<string>() == "int8" ? Outputs("compress") : Trained();
+        HasOutputs("calibrate") ? Outputs("calibrate")
+        : HasOutputs("compress") && Outputs("compress")["kept"]?.GetValue<string>() == "int8" ? Outputs("compress") : Trained();
 
     internal void SetOutputs(string step, JsonObject outputs) => _outputs[step] = outputs;
 }

@@ -54,6 +54,7 @@ public static class RecipeHash
         "loop" => r.Loop,
         "tune" => r.Tune,
         "compress" => r.Compress,
+        "calibrate" => r.Calibrate,
         "export" => r.Export,
         _ => throw new ArgumentException($"Unknown recipe section '{name}'; sections are: {string.Join(", ", Recipe.SectionNames)}."),
     };

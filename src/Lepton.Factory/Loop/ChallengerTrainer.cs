@@ -126,15 +126,7 @@ public sealed class ChallengerTrainer(ModelRegistry registry)
         else
         {
             probabilities = new double[n * k];
-            for (int i = 0; i < n; i++)
-            {
-                var row = logits.AsSpan(i * k, k);
-                float max = float.NegativeInfinity;
-                foreach (var z in row) max = Math.Max(max, z);
-                double sum = 0;
-                for (int c = 0; c < k; c++) sum += probabilities[i * k + c] = Math.Exp(row[c] - max);
-                for (int c = 0; c < k; c++) probabilities[i * k + c] /= sum;
-            }
+            for (int i = 0; i < n; i++) Lepton.NN.Tasks.ScoreMath.Softmax(logits.AsSpan(i * k, k), probabilities.AsSpan(i * k, k));
         }
         return Training.Classic.ProbabilityCalibrator.Fit(method, k == 1 ? 2 : k, probabilities, labels, $"the loop's base test sample ({n:N0} examples)");
     }

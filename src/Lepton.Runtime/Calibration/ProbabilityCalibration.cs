@@ -135,10 +135,7 @@ public sealed record ProbabilityCalibration
             return;
         }
         Span<double> row = logits.Length <= 64 ? stackalloc double[logits.Length] : new double[logits.Length];
-        double max = double.NegativeInfinity, sum = 0;
-        foreach (var z in logits) max = Math.Max(max, z);
-        for (int k = 0; k < row.Length; k++) sum += row[k] = Math.Exp(logits[k] - max);
-        for (int k = 0; k < row.Length; k++) row[k] /= sum;
+        Lepton.NN.Tasks.ScoreMath.Softmax(logits, row);
         Apply(row);
         for (int k = 0; k < row.Length; k++) logits[k] = (float)Math.Log(row[k]);
     }

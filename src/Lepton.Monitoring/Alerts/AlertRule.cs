@@ -7,7 +7,7 @@ namespace Lepton.Monitoring.Alerts;
 /// A condition on a monitoring metric, written as text (<c>drift.psi &gt; 0.2</c>, <c>accuracy &lt; 0.85 over 500 labels</c>,
 /// <c>live.mae &gt; 2</c>, <c>p99 &gt; 50ms</c>). Metric is the canonical metric name, Threshold is in the metric's unit
 /// (latency in milliseconds, error rate as a fraction), and MinLabels is how many labels a live-metric rule (accuracy,
-/// live.f1, live.mae, live.rmse) needs before it may fire.
+/// live.f1, live.mae, live.rmse, calibration.gap, live.brier, live.log_loss) needs before it may fire.
 /// </summary>
 public sealed partial record AlertRule(string Text, string Metric, string Comparison, double Threshold, int MinLabels)
 {
@@ -30,7 +30,8 @@ public sealed partial record AlertRule(string Text, string Metric, string Compar
 
     /// <summary>
     /// The metrics scored from feedback, which take "over N labels": accuracy (classifiers; subset accuracy for multi-label),
-    /// live.f1 (the positive class's F1 for binary, micro F1 for multi-label), live.mae and live.rmse (regression, mean over targets).
+    /// live.f1 (the positive class's F1 for binary, micro F1 for multi-label), live.mae and live.rmse (regression, mean over targets),
+    /// calibration.gap (a classifier's mean probability against the rate observed, either way), live.brier and live.log_loss.
     /// </summary>
     public static IReadOnlyList<string> LiveMetrics { get; } = ["accuracy", "live.f1", "live.mae", "live.rmse", "calibration.gap", "live.brier", "live.log_loss"];
 

@@ -59,6 +59,22 @@ public sealed class EvaluationReport
 
     public Reliability Reliability { get; }
 
+    /// <summary>
+    /// For a model served through its <c>calibration.json</c>: the reliability of the same model's probabilities before calibration on
+    /// the headline examples, drawn beside <see cref="Reliability"/>; null for an uncalibrated model.
+    /// </summary>
+    public Reliability? UncalibratedReliability { get; private init; }
+
+    /// <summary>The same report with <paramref name="scores"/>, the model's scores before calibration, giving <see cref="UncalibratedReliability"/>.</summary>
+    public EvaluationReport WithUncalibrated(ModelScores scores)
+    {
+        ArgumentNullException.ThrowIfNull(scores);
+        return new(Data, Scores, Headline, Inputs, Metrics, Intervals, Curves, Reliability, Slices, Mistakes, ConfusedPairs, Lineage, Options, Views)
+        {
+            UncalibratedReliability = ReliabilityOf(scores.Subset(Data.HeadlineIndices), Options),
+        };
+    }
+
     public IReadOnlyList<SliceMetrics> Slices { get; }
 
     /// <summary>The most confident mistakes; indices are <see cref="Data"/>'s example indices.</summary>
@@ -73,7 +89,10 @@ public sealed class EvaluationReport
 
     /// <summary>The same report shown through <paramref name="views"/>.</summary>
     public EvaluationReport WithViews(IExampleViews views) => new(Data, Scores, Headline, Inputs, Metrics, Intervals, Curves, Reliability, Slices, Mistakes,
-        ConfusedPairs, Lineage, Options, views ?? throw new ArgumentNullException(nameof(views)));
+        ConfusedPairs, Lineage, Options, views ?? throw new ArgumentNullException(nameof(views)))
+    {
+        UncalibratedReliability = UncalibratedReliability,
+    };
 
     /// <summary>The examples the gallery shows: the most confident mistakes and the confused pairs' examples.</summary>
     public IReadOnlyList<int> GalleryIndices() => [.. Mistakes.Select(m => m.Index).Concat(ConfusedPairs.SelectMany(p => p.Examples.Select(m => m.Index))).Distinct()];
@@ -104,14 +123,7 @@ public sealed class EvaluationReport
         var metrics = ClassificationReport.FromScores(headline.Probabilities, k, headline.Labels, scores.ClassNames, loss, headline.Predicted);
         var intervals = Bootstrap.ClassificationIntervals(headline.Predicted, headline.Labels, k, options.BootstrapResamples, options.Seed, options.Level);
         var curves = ClassCurves.OneVsRest(headline.Probabilities, headline.Labels, scores.ClassNames, options.CurvePoints);
-        var confidence = new double[headline.Count];
-        var correct = new bool[headline.Count];
-        for (int i = 0; i < headline.Count; i++)
-        {
-            confidence[i] = headline.Confidence(i);
-            correct[i] = headline.IsCorrect(i);
-        }
-        var reliability = Calibration.Of(confidence, correct, options.CalibrationBins);
+        var reliability = ReliabilityOf(headline, options);
         var slices = new List<SliceMetrics>();
         slices.AddRange(Statistics.Slices.By("split", data.Splits, scores.Predicted, scores.Labels, k));
         foreach (var c in inputs.Categorical)
@@ -122,5 +134,18 @@ public sealed class EvaluationReport
         var pairs = ErrorAnalysis.MostConfused(mistakes, options.ConfusedPairs, options.ExamplesPerPair);
         return new EvaluationReport(data, scores, headline, inputs, metrics, intervals, curves, reliability, slices,
             [.. mistakes.Take(options.Mistakes)], pairs, lineage, options, views ?? data.Examples.Views(null));
+    }
+
+    // The top-class confidence of each example against whether it was right, in the report's bins.
+    private static Reliability ReliabilityOf(ModelScores headline, ReportOptions options)
+    {
+        var confidence = new double[headline.Count];
+        var correct = new bool[headline.Count];
+        for (int i = 0; i < headline.Count; i++)
+        {
+            confidence[i] = headline.Confidence(i);
+            correct[i] = headline.IsCorrect(i);
+        }
+        return Calibration.Of(confidence, correct, options.CalibrationBins);
     }
 }

@@ -70,6 +70,14 @@ public static class ReportWorkflow
         {
             foreach (var m in models) predictors.Add(loader.Load(m.Folder));
             var scoredModels = models.Select((m, i) => new ScoredModel(m.Name, predictors[i], m.Folder)).ToList();
+            // A calibrated model is also scored before its calibration (the wrapped model, read in the same pass), for the reliability diagram.
+            var before = new int?[models.Count];
+            for (int i = 0; i < models.Count; i++)
+                if (predictors[i] is Runtime.Calibration.CalibratedPredictor calibrated)
+                {
+                    before[i] = scoredModels.Count;
+                    scoredModels.Add(new ScoredModel(models[i].Name, calibrated.Inner, models[i].Folder));
+                }
             var scored = await Task.Run(() => ReportScoring.Score(scoredModels, data, batchSize, ct), ct);
             var reports = new List<EvaluationReport>();
             var views = new List<IExampleViews>();
@@ -79,6 +87,7 @@ public static class ReportWorkflow
                 var scores = scored.Scores[i];
                 var modelViews = data.Examples.Views(scoredModels[i]);
                 var report = await Task.Run(() => EvaluationReport.Build(data, scores, scored.Inputs, lineage, options, modelViews), ct);
+                if (before[i] is { } j) report = report.WithUncalibrated(scored.Scores[j]);
                 // The gallery's examples are read (and a text model's attributions computed) now, for these few examples only.
                 await Task.Run(() => modelViews.Prefetch(report.GalleryIndices(), ct), ct);
                 reports.Add(report);

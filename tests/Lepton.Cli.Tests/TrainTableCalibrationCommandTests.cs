@@ -93,9 +93,15 @@ public sealed class TrainTableCalibrationCommandTests(TrainedModelFixture fx) : 
         (code, stdout, err) = await CliRun.Invoke("eval", "--model", plainDir, "--data", "cli-calib@2", "--json");
         Assert.True(code == 0, err + stdout);
         var plainEval = Json(stdout);
-        (code, stdout, err) = await CliRun.Invoke("eval", "--model", sigmoidDir, "--data", "cli-calib@2", "--json");
+        string page = Path.Combine(_root, "calibrated.html");
+        (code, stdout, err) = await CliRun.Invoke("eval", "--model", sigmoidDir, "--data", "cli-calib@2", "--report", page, "--json");
         Assert.True(code == 0, err + stdout);
         var sigmoidEval = Json(stdout);
+        // The report draws the model's reliability before its calibration beside it, scored in the same pass.
+        Assert.Equal(plainEval.GetProperty("ece").GetDouble(), sigmoidEval.GetProperty("ece_uncalibrated").GetDouble(), 9);
+        Assert.Contains("data-metric=\"ece-uncalibrated\"", File.ReadAllText(page));
+        Assert.Contains("before calibration (ECE", File.ReadAllText(page));
+        Assert.False(plainEval.TryGetProperty("ece_uncalibrated", out _));
         Assert.True(sigmoidEval.GetProperty("ece").GetDouble() < plainEval.GetProperty("ece").GetDouble(), $"{sigmoidEval.GetProperty("ece")} vs {plainEval.GetProperty("ece")}");
         Assert.Equal(metrics.GetProperty("test_log_loss").GetDouble(), sigmoidEval.GetProperty("evaluation").GetProperty("loss").GetDouble(), 4);
 

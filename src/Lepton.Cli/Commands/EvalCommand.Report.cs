@@ -33,7 +33,7 @@ public static partial class EvalCommand
             {
                 JsonOut.Write(new { evaluation = report.EvaluationJson(), report = written, evaluation_json = evaluation,
                     intervals = report.Intervals.ToDictionary(p => p.Key, p => new { estimate = p.Value.Estimate, low = p.Value.Low, high = p.Value.High }),
-                    ece = report.Reliability.ExpectedCalibrationError });
+                    ece = report.Reliability.ExpectedCalibrationError, ece_uncalibrated = report.UncalibratedReliability?.ExpectedCalibrationError });
                 return 0;
             }
             ReportView.Write(report.Metrics, $"{report.Model} on {source.Data.Name}{(source.Data.HeadlineSplit is { } s ? $" ({s} split)" : "")}");

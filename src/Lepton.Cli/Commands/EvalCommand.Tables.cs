@@ -123,6 +123,7 @@ public static partial class EvalCommand
             o["intervals"] = new System.Text.Json.Nodes.JsonObject(report.Intervals.Select(p => KeyValuePair.Create(p.Key,
                 (System.Text.Json.Nodes.JsonNode?)new System.Text.Json.Nodes.JsonObject { ["estimate"] = p.Value.Estimate, ["low"] = p.Value.Low, ["high"] = p.Value.High })));
             o["ece"] = report.Reliability.ExpectedCalibrationError;
+            if (report.UncalibratedReliability is { } raw) o["ece_uncalibrated"] = raw.ExpectedCalibrationError;
             o["report"] = written;
             o["evaluation_json"] = evaluation;
             JsonOut.Write(o);

@@ -50,8 +50,14 @@ public static class EvaluationReportHtml
         html.Append("<section id=\"calibration\"><h2>Calibration</h2><p>Expected calibration error <strong data-metric=\"ece\" data-value=\"")
             .Append(X(report.Reliability.ExpectedCalibrationError)).Append("\">").Append(F(report.Reliability.ExpectedCalibrationError))
             .Append("</strong> over ").Append(report.Reliability.Bins.Count).Append(" equal-width confidence bins (largest gap ")
-            .Append(F(report.Reliability.MaxCalibrationError, 3)).Append(").</p><div class=\"charts\">");
-        ReliabilityChart(html, [(report.Model, report.Reliability)]);
+            .Append(F(report.Reliability.MaxCalibrationError, 3)).Append(").");
+        if (report.UncalibratedReliability is { } raw)
+            html.Append(" The model answers through its calibration (calibration.json); before it, the expected calibration error was <strong data-metric=\"ece-uncalibrated\" data-value=\"")
+                .Append(X(raw.ExpectedCalibrationError)).Append("\">").Append(F(raw.ExpectedCalibrationError)).Append("</strong>.");
+        html.Append("</p><div class=\"charts\">");
+        ReliabilityChart(html, report.UncalibratedReliability is { } uncalibrated
+            ? [("calibrated", report.Reliability), ("before calibration", uncalibrated)]
+            : [(report.Model, report.Reliability)]);
         ReliabilityTable(html, report.Reliability);
         html.Append("</div></section>");
 

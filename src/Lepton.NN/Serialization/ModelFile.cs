@@ -8,7 +8,7 @@ namespace Lepton.NN.Serialization;
 /// and <c>weights.safetensors</c> (the state dict with PyTorch names). Loading rebuilds layers from the
 /// registry and validates every weight; it never executes code from the files.
 /// </summary>
-public static class ModelFile
+public static partial class ModelFile
 {
     public const string SpecFileName = "model.json";
     public const string WeightsFileName = "weights.safetensors";

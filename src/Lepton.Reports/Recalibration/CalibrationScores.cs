@@ -1,4 +1,6 @@
 using Lepton.Reports.Evaluation;
+using Lepton.Training.Classic;
+using Lepton.Training.Metrics;
 
 namespace Lepton.Reports.Recalibration;
 
@@ -9,22 +11,21 @@ public sealed record CalibrationScores(int Rows, double LogLoss, double Brier, d
     public static CalibrationScores Of(double[] probabilities, int[] labels, int classes)
     {
         int n = labels.Length;
-        double logLoss = 0, brier = 0;
         var confidence = new double[n];
         var correct = new bool[n];
         for (int i = 0; i < n; i++)
         {
             var row = probabilities.AsSpan(i * classes, classes);
-            logLoss -= Math.Log(Math.Clamp(row[labels[i]], 1e-15, 1));
-            if (classes == 2) brier += (row[1] - labels[i]) * (row[1] - labels[i]);
-            else
-                for (int c = 0; c < classes; c++) brier += (row[c] - (c == labels[i] ? 1 : 0)) * (row[c] - (c == labels[i] ? 1 : 0));
             int top = 0;
             for (int c = 1; c < classes; c++) if (row[c] > row[top]) top = c;
             confidence[i] = row[top];
             correct[i] = top == labels[i];
         }
-        return new CalibrationScores(n, n == 0 ? double.NaN : logLoss / n, n == 0 ? double.NaN : brier / n,
+        // The table learners' scores (ProbabilityScores) read a yes/no model's positive probability alone.
+        var task = classes == 2 ? TabularTask.Binary() : TabularTask.Classification([.. Enumerable.Range(0, classes).Select(c => c.ToString(System.Globalization.CultureInfo.InvariantCulture))]);
+        double[] predictions = classes == 2 ? [.. Enumerable.Range(0, n).Select(i => probabilities[i * 2 + 1])] : probabilities;
+        float[] y = [.. labels.Select(l => (float)l)];
+        return new CalibrationScores(n, ProbabilityScores.LogLoss(task, predictions, y), ProbabilityScores.Brier(task, predictions, y),
             Statistics.Calibration.Of(confidence, correct).ExpectedCalibrationError);
     }
 

@@ -1,5 +1,3 @@
-using System.Text.Json;
-using System.Text.Json.Nodes;
 using Lepton.NN.Serialization;
 using Lepton.Registry;
 using Lepton.Registry.References;
@@ -83,8 +81,9 @@ public static class ModelCalibration
         // A yes/no model is calibrated on its positive class's probability; a multiclass one on every class's.
         double[] predictions = binary ? [.. Enumerable.Range(0, fit.Count).Select(i => fit.Probabilities[i * 2 + 1])] : fit.Probabilities;
         var calibration = ProbabilityCalibrator.Fit(method ?? (binary ? "sigmoid" : "temperature"), binary ? 2 : k, predictions, fit.Labels, $"the {split} split of {data.Name}");
-        string? testSplit = data.HeadlineSplit is { } h && h != split && Rows(data, h).Count > 0 ? h : null;
-        var test = testSplit is null ? null : scores.Subset(Rows(data, testSplit));
+        var testRows = data.HeadlineSplit is { } h && h != split ? Rows(data, h) : [];
+        string? testSplit = testRows.Count > 0 ? data.HeadlineSplit : null;
+        var test = testSplit is null ? null : scores.Subset(testRows);
         return new ModelCalibrationOutcome(calibration, split, CalibrationScores.Of(fit), After(fit, calibration, binary), null)
         {
             TestSplit = testSplit,
@@ -106,7 +105,7 @@ public static class ModelCalibration
         Copy(source.Folder, folder);
         File.Delete(Path.Combine(folder, ModelFolderFiles.Evaluation));
         calibration.SaveTo(folder, ("data", data.DatasetRef ?? data.Name));
-        if (source.Version is not null) RecordParent(folder, source.Display);
+        if (source.Version is not null) ModelFile.EditMetadata(folder, metadata => metadata["parent_model"] = source.Display);
     }
 
     private static List<int> Rows(ReportData data, string split) => [.. Enumerable.Range(0, data.Count).Where(i => data.Splits[i] == split)];
@@ -127,17 +126,6 @@ public static class ModelCalibration
             else calibration.Apply(p.AsSpan(i * k, k));
         }
         return CalibrationScores.Of(p, scores.Labels, k);
-    }
-
-    // model.json's metadata: the version it was made from.
-    private static void RecordParent(string folder, string parent)
-    {
-        string path = Path.Combine(folder, ModelFile.SpecFileName);
-        var spec = JsonNode.Parse(File.ReadAllText(path))!.AsObject();
-        var metadata = spec["metadata"] as JsonObject ?? [];
-        metadata["parent_model"] = parent;
-        spec["metadata"] = metadata;
-        File.WriteAllText(path, spec.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
     }
 
     private static void Copy(string from, string to)

@@ -174,14 +174,9 @@ public sealed record ProbabilityCalibration
     public void SaveTo(string folder, params (string Key, string Value)[] extra)
     {
         Save(folder);
-        string path = Path.Combine(folder, "model.json");
-        var spec = JsonNode.Parse(File.ReadAllText(path))!.AsObject();
-        var metadata = spec["metadata"] as JsonObject ?? [];
         var record = new JsonObject { ["method"] = Method, ["source"] = Source, ["rows"] = Rows };
         foreach (var (key, value) in extra) record[key] = value;
-        metadata["calibration"] = record;
-        spec["metadata"] = metadata;
-        File.WriteAllText(path, spec.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+        Lepton.NN.Serialization.ModelFile.EditMetadata(folder, metadata => metadata["calibration"] = record);
     }
 
     /// <summary>The calibration stored in <paramref name="folder"/>, or null when it holds none; a damaged file is an error naming it.</summary>

@@ -140,13 +140,11 @@ public static class TabularTraining
     private static void RecordColumns(string folder, TabularRecipe recipe)
     {
         if (recipe.ExcludedColumns.Count == 0 && recipe.Reweigh is null) return;
-        string path = Path.Combine(folder, ModelFile.SpecFileName);
-        var spec = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(path))!.AsObject();
-        var metadata = spec["metadata"] as System.Text.Json.Nodes.JsonObject ?? [];
-        if (recipe.ExcludedColumns.Count > 0) metadata["excluded"] = new System.Text.Json.Nodes.JsonArray([.. recipe.ExcludedColumns.Select(c => (System.Text.Json.Nodes.JsonNode)c)]);
-        if (recipe.Reweigh is { } reweigh) metadata["reweigh"] = reweigh;
-        spec["metadata"] = metadata;
-        File.WriteAllText(path, spec.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true }));
+        ModelFile.EditMetadata(folder, metadata =>
+        {
+            if (recipe.ExcludedColumns.Count > 0) metadata["excluded"] = new System.Text.Json.Nodes.JsonArray([.. recipe.ExcludedColumns.Select(c => (System.Text.Json.Nodes.JsonNode)c)]);
+            if (recipe.Reweigh is { } reweigh) metadata["reweigh"] = reweigh;
+        });
     }
 
     /// <summary>

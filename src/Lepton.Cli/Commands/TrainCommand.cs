@@ -59,6 +59,10 @@ public static class TrainCommand
         {
             Description = "Tables (classifiers): calibrate the probabilities on held-out predictions (the validation split, else out-of-fold): sigmoid (Platt), isotonic, temperature (one divisor of the logits), or auto (isotonic when every class has 1,000 held-out rows, else sigmoid). For class weights, reweighing, SVMs and trees whose scores are not probabilities.",
         };
+        var intervals = new Option<double?>("--intervals")
+        {
+            Description = "Tables: answer every row with a conformal interval (regressors) or set of classes (classifiers) that holds the truth this share of the time, e.g. 0.9; fitted on held-out predictions (the validation split, else out-of-fold).",
+        };
         var dataDir = CommonOptions.DataDir();
         var model = new Option<string>("--model")
         {
@@ -114,12 +118,13 @@ public static class TrainCommand
                                        "  lepton train --data credit@1 --model gbdt --monotone income=decreasing,debt_ratio=increasing --additive --register credit\n" +
                                        "  lepton train --data churn@1 --model mlp --epochs 100 --lr 1e-3 --batch-size 32\n" +
                                        "  lepton train --data fraud@2 --model gbdt --class-weight balanced --calibrate isotonic --threshold f1\n" +
+                                       "  lepton train --data demand@1 --model gbdt --loss poisson --intervals 0.9\n" +
                                        "  lepton train --data shifted@1 --from fashion@production --lora rank=8,alpha=16 --register fashion-shifted\n" +
                                        "  lepton train --data reviews@1 --model text-bow --epochs 10 --register reviews\n" +
                                        "  lepton train --data keywords@2 --model kws-ds-cnn --epochs 20 --augment shift=0.1,noise=20,time_mask=10,freq_mask=6 --register keywords\n" +
                                        "  mpirun --allow-run-as-root -np 2 ./lepton train --data fashion-mnist --model cnn --threads 1 --distributed --out models/cnn\n" +
                                        "  lepton train --data fashion-mnist --model cnn --out models/cnn --resume");
-        foreach (var o in new Option[] { data, dataDir, task, threshold, classWeight, loss, monotone, additive, exclude, reweigh, calibrate, model, epochs, batch, lr, optimizer, weightDecay, momentum, schedule, clip, valSplit, labelSmoothing, validationFreq, augment, seed, outDir, register, store, from, freeze, unfreezeAfter, backboneLr, vocabSize, maxLength, distributed, resume, threads, json, lora, folds, trees })
+        foreach (var o in new Option[] { data, dataDir, task, threshold, classWeight, loss, monotone, additive, exclude, reweigh, calibrate, intervals, model, epochs, batch, lr, optimizer, weightDecay, momentum, schedule, clip, valSplit, labelSmoothing, validationFreq, augment, seed, outDir, register, store, from, freeze, unfreezeAfter, backboneLr, vocabSize, maxLength, distributed, resume, threads, json, lora, folds, trees })
             cmd.Options.Add(o);
 
         cmd.SetAction(p => CommandRunner.Run(async ct =>
@@ -131,7 +136,7 @@ public static class TrainCommand
             {
                 (loss, "--loss", "sets a table regressor's loss"), (monotone, "--monotone", "constrains a table model's columns"),
                 (additive, "--additive", "makes a table model a sum of one curve per column"), (exclude, "--exclude", "keeps table columns out of a model"), (reweigh, "--reweigh", "reweighs a table's training rows by a column's groups"),
-                (calibrate, "--calibrate", "calibrates a table classifier's probabilities"),
+                (calibrate, "--calibrate", "calibrates a table classifier's probabilities"), (intervals, "--intervals", "answers a table model's rows with conformal intervals or sets"),
             };
             await using (var tables = await ModelRegistry.OpenAsync(p.GetValue(store), ct))
             {
@@ -158,7 +163,7 @@ public static class TrainCommand
                         Trees: TabularRecipe.TreeOptions(tabularModel, p.GetValue(trees), tableLr),
                         Mlp: TabularRecipe.MlpOptions(tabularModel, p.GetResult(epochs) is { Implicit: false } ? p.GetValue(epochs) : null, tableLr,
                             p.GetResult(batch) is { Implicit: false } ? p.GetValue(batch) : null),
-                        ClassWeight: p.GetValue(classWeight), Threshold: p.GetValue(threshold)) { Loss = p.GetValue(loss), Monotone = p.GetValue(monotone), Additive = p.GetValue(additive), Exclude = p.GetValue(exclude), Reweigh = p.GetValue(reweigh), Calibrate = p.GetValue(calibrate) };
+                        ClassWeight: p.GetValue(classWeight), Threshold: p.GetValue(threshold)) { Loss = p.GetValue(loss), Monotone = p.GetValue(monotone), Additive = p.GetValue(additive), Exclude = p.GetValue(exclude), Reweigh = p.GetValue(reweigh), Calibrate = p.GetValue(calibrate), Intervals = p.GetValue(intervals) };
                     if (p.GetValue(folds) is { } tableFolds)
                         return await CrossValidationCli.RunAsync(tabular, tableFolds, p.GetValue(register) ?? tabular.Model, p.GetValue(store), p.GetValue(json), ct);
                     // Named after the table, not the learner: auto on two tables would otherwise share models/auto.

@@ -11,7 +11,7 @@ internal static class TabularOutcomeView
 {
     public static async Task<int> TrainAsync(ModelRegistry registry, TabularRecipe recipe, string dir, string? registerAs, bool json, CancellationToken ct)
     {
-        if (!json && (recipe.Model == "auto" || recipe.ThresholdRule is { IsChosen: true } || recipe.Calibrate is not null)) recipe = recipe with { Progress = new AutoSearchProgress() };
+        if (!json && (recipe.Model == "auto" || recipe.ThresholdRule is { IsChosen: true } || recipe.Calibrate is not null || recipe.Intervals is not null)) recipe = recipe with { Progress = new AutoSearchProgress() };
         var tracked = await TrackedTabularTraining.RunAsync(recipe, dir, registry, registerAs, RegistryOptions.Actor, ct);
         var o = tracked.Outcome;
         if (json)
@@ -31,8 +31,10 @@ internal static class TabularOutcomeView
                 additive = recipe.Additive,
                 excluded = recipe.ExcludedColumns,
                 reweigh = recipe.Reweigh,
-                calibration = o.Model is Training.Classic.CalibratedTabularModel cm
+                calibration = Training.Classic.ConformalTabularModel.Layer<Training.Classic.CalibratedTabularModel>(o.Model) is { } cm
                     ? new { method = cm.Calibration.Method, source = cm.Calibration.Source, rows = cm.Calibration.Rows } : null,
+                intervals = o.Model is Training.Classic.ConformalTabularModel cf
+                    ? new { score = cf.Intervals.Score, level = cf.Intervals.Level, quantile = cf.Intervals.Quantile, source = cf.Intervals.Source, rows = cf.Intervals.Rows } : null,
                 proxies = o.Proxies.Select(f => new { column = f.Columns[0], carries = f.Columns[1], message = f.Message }),
                 loss = o.Model.Task.IsClassification ? null : o.Model.Task.Loss.ToString(),
                 seconds = o.Elapsed.TotalSeconds,
@@ -55,10 +57,12 @@ internal static class TabularOutcomeView
                     s.Seconds.ToString("F1", CultureInfo.InvariantCulture), Markup.Escape(s.Skipped ?? (s.Name == o.Learner ? "chosen" : "")));
             c.Write(table);
         }
-        // The uncalibrated figures are shown beside the calibrated ones on the calibration line.
-        string metrics = TrainedFolderLines.Metrics(o.TestMetrics.Where(m => !m.Key.EndsWith("_uncalibrated", StringComparison.Ordinal)), "no test split to score");
+        // The uncalibrated figures are shown beside the calibrated ones on the calibration line, coverage on the intervals line.
+        string metrics = TrainedFolderLines.Metrics(o.TestMetrics.Where(m => !m.Key.EndsWith("_uncalibrated", StringComparison.Ordinal)
+            && !m.Key.Contains("_interval_", StringComparison.Ordinal) && !m.Key.Contains("_set_", StringComparison.Ordinal)), "no test split to score");
         c.MarkupLine($"[bold]{Markup.Escape(o.Learner)}[/] on {Markup.Escape(tracked.DatasetRef)}: {o.TrainRows:N0} training rows, {o.TestRows:N0} test rows; {Markup.Escape(metrics)}; {o.Elapsed.TotalSeconds:F1} s");
-        if (o.Model is Training.Classic.CalibratedTabularModel calibrated) c.MarkupLine(Markup.Escape(CalibrationLine(calibrated, o.TestMetrics)));
+        if (Training.Classic.ConformalTabularModel.Layer<Training.Classic.CalibratedTabularModel>(o.Model) is { } calibrated) c.MarkupLine(Markup.Escape(CalibrationLine(calibrated, o.TestMetrics)));
+        if (o.Model is Training.Classic.ConformalTabularModel conformal) c.MarkupLine(Markup.Escape(IntervalsLine(conformal.Intervals, o.TestMetrics)));
         if (o.Model.ThresholdChoice is { } choice) c.MarkupLine(Markup.Escape(ThresholdLine(choice)));
         else if (o.RarestClassShare is { } share && share < RareClassShare)
             c.MarkupLine(Markup.Escape($"The rarest class is {share:P1} of the training rows: a threshold of 0.5 may rarely call it. --threshold f1 (or precision=P, recall=R) chooses one on held-out rows; lepton eval shows precision and recall at every threshold."));
@@ -94,6 +98,17 @@ internal static class TabularOutcomeView
             ? string.Create(CultureInfo.InvariantCulture, $": test log loss {before:F4} -> {after:F4}, Brier {metrics["test_brier_uncalibrated"]:F4} -> {metrics["test_brier"]:F4}")
             : "";
         return $"probabilities calibrated ({model.Calibration.Describe()}){effect}";
+    }
+
+    // e.g. "90% intervals (absolute residuals, ±12.3), fitted on 4,000 rows of the validation split: test coverage 0.903, mean width 24.6".
+    internal static string IntervalsLine(Lepton.Runtime.Conformal.ConformalIntervals intervals, IReadOnlyDictionary<string, double> metrics)
+    {
+        string effect = intervals.IsSet
+            ? metrics.TryGetValue("test_set_coverage", out var sc)
+                ? string.Create(CultureInfo.InvariantCulture, $": test coverage {sc:F3}, mean set size {metrics["test_set_size"]:F2}, one class in {metrics["test_set_singletons"] * 100:F0}%") : ""
+            : metrics.TryGetValue("test_interval_coverage", out var ic)
+                ? string.Create(CultureInfo.InvariantCulture, $": test coverage {ic:F3}") + (metrics.TryGetValue("test_interval_width", out var w) ? $", mean width {Data.NumberText.Readable(w)}" : "") : "";
+        return $"conformal {intervals.Describe()}{effect}";
     }
 
     // Trees see categories as codes and gaps as NaN; linear models and the MLP one-hot, imputed, standardized columns.

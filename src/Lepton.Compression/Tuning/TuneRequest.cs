@@ -40,4 +40,7 @@ public sealed record TuneRequest(ImageClassifierRecipe Base, SearchSpace Space, 
 
     /// <summary>How every trial's probabilities are calibrated (<c>isotonic</c>); see <see cref="Training.Workflows.Tables.TabularRecipe.Calibrate"/>.</summary>
     public string? Calibrate { get; init; }
+
+    /// <summary>The level of every trial's conformal intervals or sets (0.9); see <see cref="Training.Workflows.Tables.TabularRecipe.Intervals"/>.</summary>
+    public double? Intervals { get; init; }
 }

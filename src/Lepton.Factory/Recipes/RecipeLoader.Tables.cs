@@ -15,7 +15,15 @@ public static partial class RecipeLoader
         ["path", "label_column", "task", "group_column", "time_column", "split_column", "schema", "test", "validation", "separator", "sheet", "encoding"];
 
     /// <summary>Training keys only table recipes take (the seed, rate, epochs and batch size are shared with networks).</summary>
-    internal static IReadOnlyList<string> TableTrainingKeys => ["trees", "budget", "class_weight", "threshold", "loss", "monotone", "additive", "exclude", "reweigh", "calibrate"];
+    // 'training.intervals: 0.9': strictly between 0 and 1.
+    private static double? IntervalLevel(YamlSection s)
+    {
+        double? level = s.Double("intervals", 0, 1, minExclusive: true);
+        if (level is 1.0) s.Errors.Add(s.Value("intervals")!, "'training.intervals' is 1; an interval that always holds the truth is unbounded: give a share below 1, e.g. 0.9.");
+        return level is 1.0 ? null : level;
+    }
+
+    internal static IReadOnlyList<string> TableTrainingKeys => ["trees", "budget", "class_weight", "threshold", "loss", "monotone", "additive", "exclude", "reweigh", "calibrate", "intervals"];
 
     // Training keys only networks take: optimizers, schedules, augmentation and the like.
     private static IReadOnlyList<string> NetworkOnlyTrainingKeys =>
@@ -120,7 +128,7 @@ public static partial class RecipeLoader
         var d = new RecipeTraining();
         if (s is null) return d with { Table = new RecipeTableTraining() };
         foreach (var key in NetworkOnlyTrainingKeys.Where(s.Has))
-            s.Errors.Add(s.Value(key) ?? s.Node, $"'training.{key}' trains networks on images; a table recipe takes {string.Join(", ", ["seed", "trees", "learning_rate", "epochs", "batch_size", "budget", "class_weight", "threshold", "loss", "monotone", "additive", "exclude", "reweigh", "calibrate"])}.");
+            s.Errors.Add(s.Value(key) ?? s.Node, $"'training.{key}' trains networks on images; a table recipe takes {string.Join(", ", ["seed", "trees", "learning_rate", "epochs", "batch_size", "budget", "class_weight", "threshold", "loss", "monotone", "additive", "exclude", "reweigh", "calibrate", "intervals"])}.");
         int? trees = s.Has("trees") ? s.Int("trees", 100, 1, 1_000_000) : null;
         int? epochs = s.Has("epochs") ? s.Int("epochs", 1, 1, 100_000) : null;
         int? batch = s.Has("batch_size") ? s.Int("batch_size", 32, 1, 1 << 20) : null;
@@ -135,6 +143,7 @@ public static partial class RecipeLoader
             Exclude = Checked(s, "exclude", t => Training.Workflows.Tables.TabularRecipe.ParseColumns(t)),
             Reweigh = s.String("reweigh"),
             Calibrate = Checked(s, "calibrate", Training.Classic.ProbabilityCalibrator.Check),
+            Intervals = IntervalLevel(s),
         };
         string? wrong = learner switch
         {

@@ -33,7 +33,7 @@ internal sealed class ModelVersionSlot
         Identity = resolved.Version is { } v ? $"{v.Model}@{v.Version}#{v.ArtifactHash}" : null;
         Predictor = predictor;
         Signature = predictor.Signature;
-        Outputs = OutputInterpreters.For(Signature);
+        Outputs = OutputInterpreters.For(Signature, Lepton.Runtime.Conformal.ConformalIntervals.Load(Folder));
         Protocol = new ModelSignature(Signature, Outputs.Outputs, text, table, audio);
         var inputs = Signature.Inputs;
         ExampleShape = inputs.Count == 1 && inputs[0].IsFixed ? new Shape(inputs[0].ExampleShape) : null;

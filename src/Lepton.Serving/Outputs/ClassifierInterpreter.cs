@@ -1,10 +1,14 @@
 using Lepton.Runtime;
+using Lepton.Runtime.Conformal;
 using Lepton.Serving.Protocol;
 
 namespace Lepton.Serving.Outputs;
 
-/// <summary>Class logits (N, classes) answered as logits, softmax probabilities and the top label (<see cref="ClassifierOutputs"/>).</summary>
-public sealed class ClassifierInterpreter(PredictorSignature signature) : IOutputInterpreter
+/// <summary>
+/// Class logits (N, classes) answered as logits, softmax probabilities and the top label (<see cref="ClassifierOutputs"/>), and each
+/// row's prediction set when the model has conformal <paramref name="intervals"/>.
+/// </summary>
+public sealed class ClassifierInterpreter(PredictorSignature signature, ConformalIntervals? intervals = null) : IOutputInterpreter
 {
     private readonly IReadOnlyList<string> _classNames = signature.ClassNames;
 
@@ -13,7 +17,8 @@ public sealed class ClassifierInterpreter(PredictorSignature signature) : IOutpu
         new(OutputNames.Logits, "FP32", [-1, signature.ClassNames.Count > 0 ? signature.ClassNames.Count : -1]),
         new(OutputNames.Probabilities, "FP32", [-1, signature.ClassNames.Count > 0 ? signature.ClassNames.Count : -1]),
         new(OutputNames.Label, "BYTES", [-1]),
+        .. ConformalAnswers.Describe(intervals),
     ];
 
-    public ServedOutputs Interpret(TensorSet outputs, int rows) => new ClassifierOutputs(outputs[0].Contiguous().ToArray(), rows, _classNames);
+    public ServedOutputs Interpret(TensorSet outputs, int rows) => new ClassifierOutputs(outputs[0].Contiguous().ToArray(), rows, _classNames) { Intervals = intervals };
 }

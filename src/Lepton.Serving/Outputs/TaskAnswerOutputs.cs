@@ -11,7 +11,8 @@ namespace Lepton.Serving.Outputs;
 /// <summary>
 /// A batch's answers for a binary, multi-label or regression model. OIP outputs: the raw output (logits or values) and, for
 /// binary, <c>probability</c> and <c>label</c>; for multi-label, <c>probabilities</c> and <c>labels</c> (each row's label list as
-/// JSON text). The prediction log keeps <see cref="TaskLabelText"/>'s form of each answer, which feedback is compared with.
+/// JSON text); with conformal intervals, a regressor's <c>lower</c>/<c>upper</c> or a yes/no model's <c>prediction_set</c>
+/// (<see cref="ConformalAnswers"/>). The prediction log keeps <see cref="TaskLabelText"/>'s form of each answer, which feedback is compared with.
 /// </summary>
 public sealed class TaskAnswerOutputs : ServedOutputs
 {
@@ -25,8 +26,9 @@ public sealed class TaskAnswerOutputs : ServedOutputs
     private readonly float[] _values;
     private readonly TaskAnswer[] _answers;
     private readonly int _width;
+    private readonly Lepton.Runtime.Conformal.ConformalIntervals? _intervals;
 
-    public TaskAnswerOutputs(TaskOutputs decoder, string rawName, float[] values, int rows)
+    public TaskAnswerOutputs(TaskOutputs decoder, string rawName, float[] values, int rows, Lepton.Runtime.Conformal.ConformalIntervals? intervals = null)
     {
         if (rows < 1 || values.Length != rows * decoder.Width)
             throw new ArgumentException($"TaskAnswerOutputs: {values.Length} values do not split into {rows} rows of {decoder.Width}.");
@@ -37,7 +39,8 @@ public sealed class TaskAnswerOutputs : ServedOutputs
         Rows = rows;
         _answers = new TaskAnswer[rows];
         for (int r = 0; r < rows; r++) _answers[r] = decoder.Decode(values.AsSpan(r * _width, _width));
-        Names = NamesOf(decoder.Task.Kind, rawName);
+        _intervals = intervals;
+        Names = [.. NamesOf(decoder.Task.Kind, rawName), .. ConformalAnswers.Names(intervals)];
     }
 
     public override int Rows { get; }
@@ -57,12 +60,16 @@ public sealed class TaskAnswerOutputs : ServedOutputs
 
     public override byte[]? WriteProtocolOutput(Utf8JsonWriter w, string name, bool binary)
     {
+        if (_intervals is { } intervals && name is ConformalAnswers.LowerName or ConformalAnswers.UpperName or ConformalAnswers.SetName)
+            return name == ConformalAnswers.SetName
+                ? ConformalAnswers.WriteSetOutput(w, [.. Enumerable.Range(0, Rows).Select(SetLabels)], binary)
+                : ConformalAnswers.WriteBoundOutput(w, intervals, name, [.. Enumerable.Range(0, Rows).Select(r => (double)_values[r * _width])], binary);
         if (name is LabelName or LabelsName)
         {
             InferenceResponseWriter.WriteShape(w, Rows);
             w.WriteString("datatype", "BYTES");
             var texts = _answers.Select(TaskLabelText.Of).ToArray();
-            if (binary) return InferenceResponseWriter.WriteBinarySize(w, EncodeTexts(texts));
+            if (binary) return InferenceResponseWriter.WriteBinarySize(w, ConformalAnswers.EncodeTexts(texts));
             w.WriteStartArray("data");
             foreach (var t in texts) w.WriteStringValue(t);
             w.WriteEndArray();
@@ -93,6 +100,7 @@ public sealed class TaskAnswerOutputs : ServedOutputs
                 w.WritePropertyName("probability");
                 InferenceResponseWriter.WriteFloat(w, (float)b.Probability);
                 w.WriteBoolean("positive", b.IsPositive);
+                if (_intervals is { } sets) ConformalAnswers.WriteSet(w, sets, SetLabels(row));
                 break;
             case MultiLabelAnswer m:
                 w.WriteStartArray("labels");
@@ -119,6 +127,7 @@ public sealed class TaskAnswerOutputs : ServedOutputs
                     InferenceResponseWriter.WriteFloat(w, (float)v.Value);
                 }
                 w.WriteEndObject();
+                if (_intervals is { } intervals) ConformalAnswers.WriteInterval(w, intervals, r.Values[0].Value);
                 break;
         }
     }
@@ -139,24 +148,17 @@ public sealed class TaskAnswerOutputs : ServedOutputs
         return p;
     }
 
+    // A yes/no model's prediction set: the classes whose probability reaches the conformal floor, and the class it answers.
+    private IReadOnlyList<string> SetLabels(int row)
+    {
+        var b = (BinaryAnswer)_answers[row];
+        return [.. _intervals!.BinarySet(b.Probability, b.IsPositive ? 1 : 0).Select(k => _decoder.Names[k])];
+    }
+
     private float[] RowProbabilities(int row)
     {
         var p = new double[_width];
         _decoder.Probabilities(_values.AsSpan(row * _width, _width), p);
         return [.. p.Select(v => (float)v)];
-    }
-
-    // BYTES elements in binary form: a 4-byte little-endian length, then the UTF-8 bytes.
-    private static byte[] EncodeTexts(string[] texts)
-    {
-        var buffer = new ArrayBufferWriter<byte>();
-        foreach (var t in texts)
-        {
-            var bytes = Encoding.UTF8.GetBytes(t);
-            BinaryPrimitives.WriteInt32LittleEndian(buffer.GetSpan(4), bytes.Length);
-            buffer.Advance(4);
-            buffer.Write(bytes);
-        }
-        return buffer.WrittenSpan.ToArray();
     }
 }

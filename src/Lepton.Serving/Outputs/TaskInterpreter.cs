@@ -12,8 +12,10 @@ public sealed class TaskInterpreter : IOutputInterpreter
 {
     private readonly TaskOutputs _decoder;
     private readonly string _raw;
+    private readonly Lepton.Runtime.Conformal.ConformalIntervals? _intervals;
 
-    public TaskInterpreter(PredictorSignature signature)
+    /// <summary>The interpreter of <paramref name="signature"/>'s task; <paramref name="intervals"/> adds a regressor's intervals or a yes/no model's sets.</summary>
+    public TaskInterpreter(PredictorSignature signature, Lepton.Runtime.Conformal.ConformalIntervals? intervals = null)
     {
         ArgumentNullException.ThrowIfNull(signature);
         var task = signature.Task ?? throw new ArgumentException("A task interpreter needs the signature's task.", nameof(signature));
@@ -22,12 +24,14 @@ public sealed class TaskInterpreter : IOutputInterpreter
             throw new InvalidDataException($"The model's output '{signature.Outputs[0].Name}' has no fixed width; a {TaskSpec.NameOf(task.Kind)} model answers a fixed number of values per example.");
         _decoder = TaskOutputs.For(task, signature.ClassNames, width);
         _raw = signature.Outputs[0].Name;
-        Outputs = [.. TaskAnswerOutputs.NamesOf(task.Kind, _raw).Select(n => Describe(n, task.Kind, width))];
+        intervals?.CheckFits(task.Kind, width);
+        _intervals = intervals;
+        Outputs = [.. TaskAnswerOutputs.NamesOf(task.Kind, _raw).Select(n => Describe(n, task.Kind, width)), .. ConformalAnswers.Describe(intervals)];
     }
 
     public IReadOnlyList<OutputDescription> Outputs { get; }
 
-    public ServedOutputs Interpret(TensorSet outputs, int rows) => new TaskAnswerOutputs(_decoder, _raw, outputs[0].Contiguous().ToArray(), rows);
+    public ServedOutputs Interpret(TensorSet outputs, int rows) => new TaskAnswerOutputs(_decoder, _raw, outputs[0].Contiguous().ToArray(), rows, _intervals);
 
     private OutputDescription Describe(string name, TaskKind kind, int width) => name switch
     {

@@ -8,7 +8,8 @@ namespace Lepton.Serving.Protocol;
 
 /// <summary>
 /// A classifier's answer for a batch: logits (N, C) as the model gave them, softmax probabilities and the
-/// top class of each row. Probabilities are computed once here, in double precision for the sum.
+/// top class of each row. Probabilities are computed once here, in double precision for the sum. With conformal
+/// <see cref="Intervals"/>, each row's prediction set too (<see cref="ConformalAnswers"/>).
 /// </summary>
 public sealed class ClassifierOutputs : ServedOutputs
 {
@@ -34,7 +35,19 @@ public sealed class ClassifierOutputs : ServedOutputs
 
     public override int Rows { get; }
 
-    public override IReadOnlyList<string> Names => OutputNames.All;
+    public override IReadOnlyList<string> Names => Intervals is null ? OutputNames.All : [.. OutputNames.All, ConformalAnswers.SetName];
+
+    /// <summary>The model's conformal prediction sets, when its folder has them.</summary>
+    public Lepton.Runtime.Conformal.ConformalIntervals? Intervals { get; init; }
+
+    /// <summary>The labels of a row's prediction set, most probable first.</summary>
+    public IReadOnlyList<string> SetLabels(int row)
+    {
+        var p = RowProbabilities(row);
+        var probabilities = new double[p.Length];
+        for (int k = 0; k < p.Length; k++) probabilities[k] = p[k];
+        return [.. Intervals!.Set(probabilities, TopClass[row]).Select(Label)];
+    }
 
     public int Classes { get; }
 
@@ -61,6 +74,8 @@ public sealed class ClassifierOutputs : ServedOutputs
 
     public override byte[]? WriteProtocolOutput(Utf8JsonWriter w, string name, bool binary)
     {
+        if (name == ConformalAnswers.SetName && Intervals is not null)
+            return ConformalAnswers.WriteSetOutput(w, [.. Enumerable.Range(0, Rows).Select(SetLabels)], binary);
         if (name == OutputNames.Label)
         {
             InferenceResponseWriter.WriteShape(w, Rows);
@@ -99,6 +114,7 @@ public sealed class ClassifierOutputs : ServedOutputs
             w.WriteEndObject();
         }
         w.WriteEndArray();
+        if (Intervals is { } intervals) ConformalAnswers.WriteSet(w, intervals, SetLabels(row));
     }
 
     public override LoggedRow LogRow(int row) => new(Label(TopClass[row]), TopClass[row], RowProbabilities(row).ToArray());

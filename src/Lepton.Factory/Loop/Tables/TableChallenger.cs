@@ -9,7 +9,7 @@ namespace Lepton.Factory.Loop.Tables;
 /// thread so the run repeats), with fresh encoders fitted on the new train split, recorded as a run and registered as a new version.
 /// It keeps the champion's class weights, its threshold rule (a rule is chosen again, on out-of-fold predictions of the new
 /// training rows, so the feedback held out to judge the two stays unseen), a regressor's loss, its monotone columns and whether it
-/// is additive, the column its rows were reweighed by, its calibration method (fitted again, on out-of-fold predictions); the columns the champion did not learn from (<paramref name="excluded"/> of <see cref="TrainAsync"/>) stay out of it.
+/// is additive, the column its rows were reweighed by, its calibration method and its conformal intervals' level (fitted again, on out-of-fold predictions); the columns the champion did not learn from (<paramref name="excluded"/> of <see cref="TrainAsync"/>) stay out of it.
 /// </summary>
 public static class TableChallenger
 {
@@ -27,6 +27,7 @@ public static class TableChallenger
             Exclude = excluded is { Count: > 0 } ? string.Join(',', excluded) : null,
             Reweigh = championMetadata?["reweigh"]?.GetValue<string>(),
             Calibrate = championMetadata?["calibration"]?["method"]?.GetValue<string>(),
+            Intervals = championMetadata?["intervals"]?["level"]?.GetValue<double>(),
         };
         string dir = Path.Combine(Path.GetTempPath(), "lepton-table-challengers", Guid.NewGuid().ToString("N"));
         var clock = Stopwatch.StartNew();

@@ -43,6 +43,7 @@ public sealed class TuneStep : IRecipeStep
             Exclude = recipe.Training.Table?.Exclude,
             Reweigh = recipe.Training.Table?.Reweigh,
             Calibrate = recipe.Training.Table?.Calibrate,
+            Intervals = recipe.Training.Table?.Intervals,
         };
         var outcome = await TrackedTuning.RunAsync(request, context.Registry, context.Actor, ct: ct);
         if (outcome.Stop == StudyStop.Cancelled)

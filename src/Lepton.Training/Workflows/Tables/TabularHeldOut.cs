@@ -80,6 +80,7 @@ internal static class TabularHeldOut
     // gbdt that stopped early on all rows: the fold grows that many trees per row, on all its rows.
     private static TabularRecipe FoldRecipe(TabularRecipe recipe, ITabularModel? fitted, int foldRows, int allRows)
     {
+        if (fitted is ConformalTabularModel conformal) fitted = conformal.Inner;
         if (fitted is CalibratedTabularModel calibrated) fitted = calibrated.Inner;
         if (fitted is not GradientBoostingModel { ValidationCurve.Count: > 0 } trees || recipe.Model != "gbdt") return recipe;
         int rounds = Math.Max(1, (int)Math.Round(trees.Iterations * (double)foldRows / allRows));

@@ -6,7 +6,8 @@ namespace Lepton.Training.Workflows.Tables;
 /// <summary>
 /// What is set on held-out predictions (<see cref="TabularHeldOut"/>) once a classifier is fitted: first its probability calibration
 /// (<see cref="TabularRecipe.Calibrate"/>), then its decision threshold (<see cref="TabularRecipe.Threshold"/>: a fixed one as it is, a
-/// rule chosen on the calibrated held-out probabilities, so it holds for the probabilities the model will answer).
+/// rule chosen on the calibrated held-out probabilities, so it holds for the probabilities the model will answer), then its conformal
+/// intervals or prediction sets (<see cref="TabularRecipe.Intervals"/>) on the same held-out rows, as the model will answer them.
 /// </summary>
 internal static class TabularPostFit
 {
@@ -30,9 +31,9 @@ internal static class TabularPostFit
         if (rule is { IsChosen: false }) model = model.WithThreshold(ThresholdChoice.Given(rule.Value));
         // Auto chose its winner's threshold on the out-of-fold predictions it would be chosen on here, before any calibration.
         bool choose = rule is { IsChosen: true } && (model.ThresholdChoice is null || method is not null || onValidation);
-        if (method is null && !choose) return model;
+        if (method is null && !choose && recipe.Intervals is null) return model;
         ct.ThrowIfCancellationRequested();
-        var held = heldOut(method is null ? "threshold" : "calibration", choose && method is null ? rule!.ObjectiveOnItsOwn : null);
+        var held = heldOut(method is not null ? "calibration" : choose ? "threshold" : "intervals", choose && method is null ? rule!.ObjectiveOnItsOwn : null);
         if (method is not null)
         {
             var calibration = ProbabilityCalibrator.Fit(method, model.Task, held.Predictions, held.Labels, held.Source);
@@ -42,6 +43,14 @@ internal static class TabularPostFit
             held = held with { Predictions = calibrated };
         }
         if (choose) model = model.WithThreshold(rule!.Choose(held.Predictions, held.Labels, held.Source));
+        if (recipe.Intervals is { } level)
+        {
+            var task = model.Task;
+            var intervals = task.IsClassification
+                ? Lepton.Runtime.Conformal.ConformalIntervals.ForClassifier(task.ClassCount, level, held.Predictions, held.Labels, held.Source)
+                : Lepton.Runtime.Conformal.ConformalIntervals.ForRegression(task.Loss, level, held.Predictions, held.Labels, held.Source);
+            model = new ConformalTabularModel(model, intervals);
+        }
         return model;
     }
 }

@@ -144,6 +144,12 @@ public sealed record TabularRecipe(string Data, string Model = "auto", int Seed 
     public string? Calibrate { get; init; }
 
     /// <summary>
+    /// The level of the conformal intervals (regressors) or prediction sets (classifiers) fitted on the same held-out predictions as
+    /// <see cref="Calibrate"/> (after it): 0.9 answers every row with an interval or set holding the truth 90% of the time; none when null.
+    /// </summary>
+    public double? Intervals { get; init; }
+
+    /// <summary>
     /// Choose <see cref="Threshold"/>'s rule (and fit <see cref="Calibrate"/>'s map) on out-of-fold predictions of the training rows
     /// even when the data set has a validation split (the loop's validation split is the feedback it judges champion and challenger on, so it must stay unseen).
     /// </summary>
@@ -232,6 +238,8 @@ public sealed record TabularRecipe(string Data, string Model = "auto", int Seed 
                 throw new ArgumentException($"--loss {Loss} sets a regressor's loss, but {label} holds {task.ClassCount} classes (classifiers minimize log loss); leave it out.");
             task = task with { Loss = RegressionLoss };
         }
+        // A quantile loss bounds one side at its own level: any other level is refused here, before any training.
+        if (Intervals is { } level && !task.IsClassification) _ = Lepton.Runtime.Conformal.ConformalIntervals.RegressionScore(task.Loss, level);
         if (ThresholdRule is not { } rule) return task;
         if (task.Kind != NN.Serialization.TaskKind.Binary)
             throw new ArgumentException($"--threshold {Threshold} sets a yes/no classifier's decision threshold, but {label} " +
@@ -250,6 +258,7 @@ public sealed record TabularRecipe(string Data, string Model = "auto", int Seed 
         _ = RegressionLoss;
         _ = ExcludedColumns;
         if (Calibrate is not null) Classic.ProbabilityCalibrator.Check(Calibrate);
+        if (Intervals is { } level) Lepton.Runtime.Conformal.ConformalIntervals.CheckLevel(level);
         if (Reweigh is not null && Model == "mlp")
             throw new ArgumentException($"--reweigh {Reweigh}: the MLP takes no row weights; use gbdt, random-forest, logistic, linear-svm or auto.");
         if (Additive && Model == "mlp")

@@ -95,13 +95,15 @@ public static class TabularTraining
     {
         var task = model.Task;
         var predictions = model.Predict(x);
+        if (ConformalTabularModel.Layer<ConformalTabularModel>(model) is { } conformal)
+            foreach (var (name, value) in conformal.Coverage(predictions, labels).Metrics()) metrics[$"{prefix}_{name}"] = value;
         if (!task.IsClassification)
         {
             foreach (var (name, value) in task.Loss.Metrics(predictions, labels)) metrics[$"{prefix}_{name}"] = value;
             return;
         }
         metrics[$"{prefix}_accuracy"] = TabularAuto.Score(task, predictions, labels);
-        if (model is CalibratedTabularModel calibrated)
+        if (ConformalTabularModel.Layer<CalibratedTabularModel>(model) is { } calibrated)
         {
             // Calibration's effect, on rows it was not fitted on: the same model's probabilities before and after.
             var before = calibrated.Inner.Predict(x);
@@ -150,7 +152,7 @@ public static class TabularTraining
     /// <summary>
     /// Deletes the marker file of every known model kind from <paramref name="folder"/> before a model is saved there: when the
     /// learner changes between runs (auto chose trees, then a linear model), the earlier model's marker would otherwise stay and
-    /// leave a folder of two kinds that no predictor can load. An earlier run's calibration goes too, so it never maps a new model.
+    /// leave a folder of two kinds that no predictor can load. An earlier run's calibration and intervals go too, so they never apply to a new model.
     /// </summary>
     private static void RemoveModelMarkers(string folder)
     {
@@ -158,6 +160,7 @@ public static class TabularTraining
             File.Delete(Path.Combine(folder, kind.MarkerFile));
         File.Delete(Path.Combine(folder, Lepton.Runtime.Ensembles.EnsembleFile.FileName));
         File.Delete(Path.Combine(folder, Lepton.Runtime.Calibration.ProbabilityCalibration.FileName));
+        File.Delete(Path.Combine(folder, Lepton.Runtime.Conformal.ConformalIntervals.FileName));
     }
 
     /// <summary>

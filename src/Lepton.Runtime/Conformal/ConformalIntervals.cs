@@ -85,8 +85,9 @@ public sealed record ConformalIntervals
     {
         ArgumentNullException.ThrowIfNull(loss);
         CheckLevel(level);
-        if (loss.QuantileLevel is { } q)
+        if (loss.Kind == RegressionLossKind.Quantile)
         {
+            double q = loss.Parameter;
             double own = Math.Max(q, 1 - q);
             if (Math.Abs(own - level) > 1e-9)
                 throw new ArgumentException($"A {loss} model answers one bound, which holds the target {Percent(own)} of the time; pass --intervals {own.ToString(CultureInfo.InvariantCulture)} to make that hold, or train --loss squared for a two-sided {Percent(level)} interval.");

@@ -38,7 +38,11 @@ public sealed class ModelMonitor(ModelRegistry registry)
             versions.Add(VersionReportBuilder.Build(model, version, window,
                 requests.Where(r => r.Version == version).ToArray(), labels.Where(l => l.Version == version).ToArray(), context.Reference, context.Task, groups));
         }
-        var overall = VersionReportBuilder.Build(model, null, window, requests, labels, newest.Reference, newest.Task, groups);
+        // Coverage is pooled from the versions, each judged by its own intervals (the newest version's would misjudge the others).
+        var overall = VersionReportBuilder.Build(model, null, window, requests, labels, newest.Reference, newest.Task, groups) with
+        {
+            Coverage = LiveCoverageCalculator.Pool(versions.Select(v => v.Coverage)),
+        };
         var report = new MonitorReport(model, window, overall, versions, []);
         return rules is { Count: > 0 } ? report with { Alerts = AlertEvaluator.Evaluate(report, rules) } : report;
     }

@@ -50,6 +50,8 @@ public static partial class EvalCommand
         var report = TableRegressionReport.Build(resolved.Display, dataName, split, predictor, encoder, table, label, lineage, options, ct,
             TableEvaluationReport.MonotoneOf(resolved.Folder));
         report = report.WithGroups(TableFairness.Errors(groups, report.Rows, report.Predicted, report.Labels, options.Level));
+        var conformal = Lepton.Runtime.Conformal.ConformalIntervals.Load(resolved.Folder) is { } intervals
+            ? Lepton.Runtime.Conformal.ConformalCoverage.Regression(intervals, report.Predicted, [.. report.Labels.Select(y => (float)y)]) : null;
         string? written = null, evaluation = null;
         if (reportPath is not null)
         {
@@ -59,6 +61,7 @@ public static partial class EvalCommand
         if (json)
         {
             var o = report.Json();
+            if (conformal is not null) o["conformal"] = ConformalCoverageView.Json(conformal);
             o["report"] = written;
             o["evaluation_json"] = evaluation;
             JsonOut.Write(o);
@@ -68,6 +71,7 @@ public static partial class EvalCommand
         AnsiConsole.MarkupLine($"[bold]{Markup.Escape(report.Model)}[/] on {Markup.Escape(dataName)} ({Markup.Escape(split)}, {m.Count} rows): " +
                                $"RMSE [bold]{R(m.Rmse)}[/] {Markup.Escape(Range(report.Intervals["rmse"]))}, MAE {R(m.Mae)} {Markup.Escape(Range(report.Intervals["mae"]))}, R² {m.R2:F4} {Markup.Escape(Range(report.Intervals["r2"]))}" +
                                string.Concat((report.LossMetrics() ?? []).Select(x => $", {Markup.Escape(x.Label)} [bold]{R(x.Value)}[/]")));
+        ConformalCoverageView.Write(conformal, split);
         WriteImportance(report.Importance);
         WriteDependence(report.Importance, written is not null);
         WriteGroups(report.Groups);
@@ -103,6 +107,10 @@ public static partial class EvalCommand
             seed: (int)options.Seed, ct: ct, monotone: TableEvaluationReport.MonotoneOf(resolved.Folder));
         var evaluationJson = report.EvaluationJson();
         var importanceJson = importance.Json();
+        var h = report.Headline;
+        var conformal = Lepton.Runtime.Conformal.ConformalIntervals.Load(resolved.Folder) is { } intervals
+            ? Lepton.Runtime.Conformal.ConformalCoverage.Classifier(intervals, h.Classes, h.Probabilities, h.Labels, h.Predicted) : null;
+        if (conformal is not null) evaluationJson["conformal"] = ConformalCoverageView.Json(conformal);
         evaluationJson["permutation_importance"] = importanceJson["permutation_importance"]!.DeepClone();
         evaluationJson["partial_dependence"] = importanceJson["partial_dependence"]!.DeepClone();
         if (fairness.Count > 0) evaluationJson["groups"] = new System.Text.Json.Nodes.JsonArray([.. fairness.Select(f => (System.Text.Json.Nodes.JsonNode)GroupFairnessView.Json(f))]);
@@ -124,6 +132,7 @@ public static partial class EvalCommand
                 (System.Text.Json.Nodes.JsonNode?)new System.Text.Json.Nodes.JsonObject { ["estimate"] = p.Value.Estimate, ["low"] = p.Value.Low, ["high"] = p.Value.High })));
             o["ece"] = report.Reliability.ExpectedCalibrationError;
             if (report.UncalibratedReliability is { } raw) o["ece_uncalibrated"] = raw.ExpectedCalibrationError;
+            if (conformal is not null) o["conformal"] = ConformalCoverageView.Json(conformal);
             o["report"] = written;
             o["evaluation_json"] = evaluation;
             JsonOut.Write(o);
@@ -135,6 +144,7 @@ public static partial class EvalCommand
                                    (reportPath is null ? " (--report shows precision and recall at every threshold)" : ""));
         if (Lepton.Runtime.Calibration.ProbabilityCalibration.Load(resolved.Folder) is { } calibration)
             AnsiConsole.MarkupLine(Markup.Escape($"probabilities calibrated ({calibration.Describe()}); the reliability diagram and ECE read them as served"));
+        ConformalCoverageView.Write(conformal, split);
         WriteImportance(importance);
         WriteDependence(importance, written is not null);
         WriteGroups(fairness);

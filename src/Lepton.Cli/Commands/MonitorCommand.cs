@@ -114,6 +114,7 @@ internal static class MonitorView
         if (report.Overall.LiveError is { Targets.Count: > 1 } error) c.Write(MonitorLiveView.Targets(error));
         else if (report.Overall.Task != "regression") c.Write(Classes(report.Overall));
         if (MonitorLiveView.Calibration(report) is { } calibration) c.Write(calibration);
+        if (MonitorLiveView.Coverage(report) is { } coverage) c.Write(coverage);
         foreach (var g in report.Overall.Groups) WriteGroups(report, g);
         foreach (var alert in report.Alerts) c.MarkupLine($"[red]ALERT[/] [red]{Markup.Escape(alert.Message)}[/]");
         if (report.Alerts.Count == 0 && report.Overall.Requests > 0) c.MarkupLine("[green]no alerts[/]");

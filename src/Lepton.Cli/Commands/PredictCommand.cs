@@ -43,7 +43,7 @@ public static class PredictCommand
             if (TextPrediction.Encoder(resolved.Folder, signature) is { } encoder)
                 return TextPrediction.Run(predictor, encoder, TextPrediction.Texts(texts, p.GetValue(input)), p.GetValue(top), p.GetValue(output), p.GetValue(json));
             if (TablePrediction.Encoder(resolved.Folder, signature) is { } table && texts.Length == 0)
-                return TablePrediction.Run(predictor, table, p.GetValue(input), p.GetValue(top), p.GetValue(output), p.GetValue(json), p.GetValue(contributions), p.GetValue(encoding));
+                return TablePrediction.Run(predictor, table, p.GetValue(input), p.GetValue(top), p.GetValue(output), p.GetValue(json), p.GetValue(contributions), p.GetValue(encoding), resolved.Folder);
             if (p.GetValue(contributions))
                 throw new ArgumentException("--contributions explains a table model's rows; for this model use lepton explain.");
             if (texts.Length == 0 && AudioPrediction.Encoder(resolved.Folder, signature) is { } audio)
@@ -89,7 +89,8 @@ public static class PredictCommand
     }
 
     /// <summary>Writes a model's first outputs (N, ...) for <paramref name="names"/>: as .npy when asked, and as its task's answers.</summary>
-    internal static int WriteAnswers(IPredictor predictor, Tensor outputs, IReadOnlyList<string> names, int top, string? output, bool json)
+    internal static int WriteAnswers(IPredictor predictor, Tensor outputs, IReadOnlyList<string> names, int top, string? output, bool json,
+        Rendering.PredictedIntervals? conformal = null)
     {
         var signature = predictor.Signature;
         if (output is { } path)
@@ -110,8 +111,8 @@ public static class PredictCommand
             return 0;
         }
         var answers = TaskOutputs.For(task, signature.ClassNames, outputs.Shape[1]).Decode(outputs, top);
-        if (json) TaskPredictionView.WriteJson(names, answers);
-        else TaskPredictionView.Write(names, answers);
+        if (json) TaskPredictionView.WriteJson(names, answers, conformal);
+        else TaskPredictionView.Write(names, answers, conformal);
         return 0;
     }
 }

@@ -28,7 +28,7 @@ internal static class TablePrediction
     public static TableInputEncoder? Encoder(string folder, PredictorSignature signature) => TableInputEncoder.TryLoad(folder, signature);
 
     public static int Run(IPredictor predictor, TableInputEncoder encoder, string? input, int top, string? output, bool json, bool contributions = false,
-        string? encoding = null)
+        string? encoding = null, string? folder = null)
     {
         if (contributions && (output is null || output.EndsWith(".npy", StringComparison.OrdinalIgnoreCase)))
             throw new ArgumentException("--contributions writes each row's column contributions beside its answer: give --output rows.csv or rows.json.");
@@ -39,24 +39,26 @@ internal static class TablePrediction
         var features = encoder.Encode(rows);
         var outputs = predictor.FirstOutput([TableInputEncoder.ToTensor(features)], preprocess: true);
         var names = Enumerable.Range(1, rows.Count).Select(i => $"row {i}").ToList();
+        // The folder's conformal intervals or sets, written beside each answer.
+        var conformal = folder is null ? null : PredictedIntervals.Of(folder, predictor.Signature, outputs);
         if (output is { } path && !path.EndsWith(".npy", StringComparison.OrdinalIgnoreCase))
         {
             // A scored file: every input row, all its columns, with its answer (every class's probability).
             var signature = predictor.Signature;
             var task = signature.Task ?? throw new InvalidDataException("This table model names no task, so its answers cannot be written as rows; use --output FILE.npy.");
             var answers = TaskOutputs.For(task, signature.ClassNames, outputs.Shape[1]).Decode(outputs, Math.Max(top, signature.ClassNames.Count));
-            TableAnswerFile.Write(path, columns, rows.Count, value, answers, contributions ? Contributions(predictor, encoder, features, outputs) : null,
-                CsvStyle.Of(input, encoding));
+            TableAnswerFile.Write(path, columns, rows.Count, value, answers,
+                [.. conformal?.Columns() ?? [], .. contributions ? Contributions(predictor, encoder, features, outputs) : []], CsvStyle.Of(input, encoding));
             if (json) JsonOut.Write(new { output = Path.GetFullPath(path), rows = rows.Count });
             else Console.WriteLine($"wrote {rows.Count:N0} rows with their predictions to {path}");
             return 0;
         }
-        return PredictCommand.WriteAnswers(predictor, outputs, names, top, output, json);
+        return PredictCommand.WriteAnswers(predictor, outputs, names, top, output, json, conformal);
     }
 
     // Each raw column's contribution to the output the answer rests on (the only one; a multiclass model's predicted class),
     // and the bias, as contribution_COLUMN and contribution_bias.
-    private static List<(string Name, Func<int, double> Value)> Contributions(IPredictor predictor, TableInputEncoder encoder, Data.Tables.FeatureMatrix features, Tensor outputs)
+    private static List<(string Name, Func<int, object?> Value)> Contributions(IPredictor predictor, TableInputEncoder encoder, Data.Tables.FeatureMatrix features, Tensor outputs)
     {
         ColumnContributions c;
         try
@@ -76,7 +78,7 @@ internal static class TablePrediction
             var r = scores.AsSpan(row * width, width);
             for (int k = 1; k < r.Length; k++) if (r[k] > r[explained[row]]) explained[row] = k;
         }
-        var columns = c.Columns.Select((name, j) => ("contribution_" + name, (Func<int, double>)(row => c.Of(row, explained[row], j)))).ToList();
+        var columns = c.Columns.Select((name, j) => ("contribution_" + name, (Func<int, object?>)(row => c.Of(row, explained[row], j)))).ToList();
         columns.Add(("contribution_bias", row => c.Bias(row, explained[row])));
         return columns;
     }

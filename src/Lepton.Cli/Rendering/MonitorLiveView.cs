@@ -97,6 +97,26 @@ internal static class MonitorLiveView
         return t;
     }
 
+    /// <summary>
+    /// How often conformal intervals or prediction sets held the labels clients sent, per version and pooled, against the level they
+    /// promise (red when short by more than 5 points), with their mean width or set size; null without intervals and labels.
+    /// </summary>
+    public static Table? Coverage(MonitorReport report)
+    {
+        var rows = report.Versions.Append(report.Overall).ToArray();
+        if (rows.All(v => v.Coverage is null)) return null;
+        bool sets = rows.First(v => v.Coverage is not null).Coverage!.IsSet;
+        var t = MonitorView.Columns(["labels", "level", "coverage", "short by", sets ? "mean set size" : "mean width"]);
+        t.Title = new TableTitle(sets ? "prediction sets (coverage of feedback)" : "intervals (coverage of feedback)");
+        foreach (var v in rows)
+        {
+            var c = v.Coverage;
+            string shortBy = c is null ? "-" : (c.Shortfall > 0.05 ? "[red]" : "") + Number(c.Shortfall * 100, "+0.0;-0.0;0.0") + " pt" + (c.Shortfall > 0.05 ? "[/]" : "");
+            t.AddRow(MonitorView.VersionCell(v), Count(c?.Labels), Percent(c?.Level), Percent(c?.Coverage), shortBy, Score(c?.MeanSetSize ?? c?.MeanWidth));
+        }
+        return t;
+    }
+
     /// <summary>MAE and RMSE of each regression target, all versions pooled (shown for several targets; one is the live table's).</summary>
     public static Table Targets(LiveError error)
     {

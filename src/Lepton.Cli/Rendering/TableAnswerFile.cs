@@ -19,7 +19,7 @@ public static class TableAnswerFile
     /// boolean, a date-time, or null when missing). Multiclass answers must carry every class (decoded with top = classes).
     /// </summary>
     public static void Write(string path, IReadOnlyList<string> columns, int rowCount, Func<int, string, object?> value, IReadOnlyList<TaskAnswer> answers,
-        IReadOnlyList<(string Name, Func<int, double> Value)>? extra = null, CsvStyle? style = null)
+        IReadOnlyList<(string Name, Func<int, object?> Value)>? extra = null, CsvStyle? style = null)
     {
         extra ??= [];
         style ??= CsvStyle.Default;
@@ -34,7 +34,7 @@ public static class TableAnswerFile
             throw new ArgumentException($"The input already has a column '{clash}', which the predictions would write; rename it in the input.");
         if (Path.GetDirectoryName(Path.GetFullPath(path)) is { } dir) Directory.CreateDirectory(dir);
         // The answer's cells, then the extra columns' (e.g. each column's contribution).
-        List<object?> Cells(int r) => [.. AnswerCells(answers[r], own), .. extra.Select(e => (object?)e.Value(r))];
+        List<object?> Cells(int r) => [.. AnswerCells(answers[r], own), .. extra.Select(e => e.Value(r))];
         using var stream = File.Create(path);
         if (ext == ".csv")
         {

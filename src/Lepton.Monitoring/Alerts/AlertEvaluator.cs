@@ -64,6 +64,7 @@ public static class AlertEvaluator
             "calibration.gap" => report.Calibration is { } c && Enough(c.Labels, rule) ? Math.Abs(c.Gap) : null,
             "live.brier" => report.Calibration is { } c && Enough(c.Labels, rule) ? c.Brier : null,
             "live.log_loss" => report.Calibration is { } c && Enough(c.Labels, rule) ? c.LogLoss : null,
+            "interval.coverage" => report.Coverage is { } v && Enough(v.Labels, rule) ? v.Coverage : null,
             "error_rate" => traffic ? report.ErrorRate : null,
             "p50" => traffic ? report.LatencyP50Ms : null,
             "p95" => traffic ? report.LatencyP95Ms : null,

@@ -57,6 +57,9 @@ internal static class AlertMetrics
             v => v.Calibration?.Gap);
         Family(text, versions, "lepton_live_brier", "Brier score of a classifier version's probabilities against client feedback in the window.", v => v.Calibration?.Brier);
         Family(text, versions, "lepton_live_log_loss", "Log loss of a classifier version's probabilities against client feedback in the window.", v => v.Calibration?.LogLoss);
+        Family(text, versions, "lepton_live_interval_coverage",
+            "The share of client feedback in the window that a version's conformal intervals or prediction sets held (against the level they were fitted for).",
+            v => v.Coverage?.Coverage);
         Family(text, versions, "lepton_live_labels_skipped",
             "Feedback rows in the window whose predicted or true text does not parse for the version's task.",
             v => v.SkippedLabels > 0 ? v.SkippedLabels : null);

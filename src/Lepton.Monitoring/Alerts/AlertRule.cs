@@ -7,7 +7,7 @@ namespace Lepton.Monitoring.Alerts;
 /// A condition on a monitoring metric, written as text (<c>drift.psi &gt; 0.2</c>, <c>accuracy &lt; 0.85 over 500 labels</c>,
 /// <c>live.mae &gt; 2</c>, <c>p99 &gt; 50ms</c>). Metric is the canonical metric name, Threshold is in the metric's unit
 /// (latency in milliseconds, error rate as a fraction), and MinLabels is how many labels a live-metric rule (accuracy,
-/// live.f1, live.mae, live.rmse, calibration.gap, live.brier, live.log_loss) needs before it may fire.
+/// live.f1, live.mae, live.rmse, calibration.gap, live.brier, live.log_loss, interval.coverage) needs before it may fire.
 /// </summary>
 public sealed partial record AlertRule(string Text, string Metric, string Comparison, double Threshold, int MinLabels)
 {
@@ -17,7 +17,7 @@ public sealed partial record AlertRule(string Text, string Metric, string Compar
         "drift.psi", "drift.psi.mean", "drift.psi.std", "drift.psi.min", "drift.psi.max", "drift.ks",
         "drift.psi.chars", "drift.psi.tokens", "drift.psi.unknown_rate", "drift.psi.rare_token_rate", "drift.psi.token_frequency", "drift.psi.script_mix",
         "drift.psi.feature.max", "drift.ks.feature.max", "drift.missing.feature.max",
-        "prediction.psi", "prediction.chi2_p", "accuracy", "live.f1", "live.mae", "live.rmse", "calibration.gap", "live.brier", "live.log_loss", "error_rate", "p50", "p95", "p99", "requests",
+        "prediction.psi", "prediction.chi2_p", "accuracy", "live.f1", "live.mae", "live.rmse", "calibration.gap", "live.brier", "live.log_loss", "interval.coverage", "error_rate", "p50", "p95", "p99", "requests",
         "selection_ratio", "opportunity_difference",
     ];
 
@@ -31,9 +31,10 @@ public sealed partial record AlertRule(string Text, string Metric, string Compar
     /// <summary>
     /// The metrics scored from feedback, which take "over N labels": accuracy (classifiers; subset accuracy for multi-label),
     /// live.f1 (the positive class's F1 for binary, micro F1 for multi-label), live.mae and live.rmse (regression, mean over targets),
-    /// calibration.gap (a classifier's mean probability against the rate observed, either way), live.brier and live.log_loss.
+    /// calibration.gap (a classifier's mean probability against the rate observed, either way), live.brier, live.log_loss and
+    /// interval.coverage (the share of labels a model's conformal intervals or prediction sets held).
     /// </summary>
-    public static IReadOnlyList<string> LiveMetrics { get; } = ["accuracy", "live.f1", "live.mae", "live.rmse", "calibration.gap", "live.brier", "live.log_loss"];
+    public static IReadOnlyList<string> LiveMetrics { get; } = ["accuracy", "live.f1", "live.mae", "live.rmse", "calibration.gap", "live.brier", "live.log_loss", "interval.coverage"];
 
     /// <summary>
     /// The metrics only <c>lepton monitor --groups</c> measures (the groups of named columns); a server or a recipe's monitoring,

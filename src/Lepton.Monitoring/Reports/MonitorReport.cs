@@ -56,6 +56,9 @@ public sealed record VersionReport(
 
     /// <summary>A classifier's probabilities against the outcomes clients reported (null without labelled answers that carried them).</summary>
     public LiveCalibration? Calibration { get; init; }
+
+    /// <summary>How often the version's conformal intervals or prediction sets held the clients' labels; null without intervals or labels.</summary>
+    public LiveCoverage? Coverage { get; init; }
 }
 
 /// <summary>

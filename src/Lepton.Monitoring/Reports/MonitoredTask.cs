@@ -20,6 +20,9 @@ internal sealed record MonitoredTask(TaskKind Kind, IReadOnlyList<string> ClassN
     /// <summary>A regressor's loss when not squared error (model.json's task.loss): live error adds that loss's metric.</summary>
     public string? Loss { get; init; }
 
+    /// <summary>The version's conformal intervals or prediction sets (its <c>intervals.json</c>), whose live coverage is scored; null without.</summary>
+    public Lepton.Runtime.Conformal.ConformalIntervals? Intervals { get; init; }
+
     public static MonitoredTask From(ModelSpec spec) => new(spec.Task.Kind, spec.ClassNames, spec.Task.TargetNames ?? []) { Loss = spec.Task.Loss };
 
     /// <summary>
@@ -32,11 +35,24 @@ internal sealed record MonitoredTask(TaskKind Kind, IReadOnlyList<string> ClassN
         if (!File.Exists(path)) return Multiclass;
         try
         {
-            return From(ModelSpec.FromJson(File.ReadAllText(path), path));
+            return From(ModelSpec.FromJson(File.ReadAllText(path), path)) with { Intervals = IntervalsIn(folder) };
         }
         catch (Exception e) when (e is not (OutOfMemoryException or OperationCanceledException))
         {
             return Multiclass;
+        }
+    }
+
+    // A damaged intervals.json costs the coverage figure only (the server refuses to load such a version anyway).
+    private static Lepton.Runtime.Conformal.ConformalIntervals? IntervalsIn(string folder)
+    {
+        try
+        {
+            return Lepton.Runtime.Conformal.ConformalIntervals.Load(folder);
+        }
+        catch (InvalidDataException)
+        {
+            return null;
         }
     }
 }

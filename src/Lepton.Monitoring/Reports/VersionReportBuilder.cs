@@ -54,6 +54,7 @@ internal static class VersionReportBuilder
             reference?.Table is { } t2 ? FeatureDriftCalculator.Predictions(t2, [.. requests.Where(r => r.Value is not null).Select(r => r.Value!.Value)]) : null)
         {
             Calibration = LiveCalibrationCalculator.Compute(labels, task.ClassNames.Count > 0 || reference is null ? task : task with { ClassNames = reference.ClassNames }),
+            Coverage = LiveCoverageCalculator.Compute(labels, task),
         };
     }
 

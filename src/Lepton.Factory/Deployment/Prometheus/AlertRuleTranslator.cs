@@ -58,6 +58,7 @@ public static class AlertRuleTranslator
             "calibration.gap" => $"max {By} (abs({LiveCalibrationGap})) {cmp} {threshold} and on (model, version) {labels}",
             "live.brier" => $"{Gauge(LiveBrier)} and on (model, version) {labels}",
             "live.log_loss" => $"{Gauge(LiveLogLoss)} and on (model, version) {labels}",
+            "interval.coverage" => $"{Gauge(LiveIntervalCoverage)} and on (model, version) {labels}",
             // The servers publish no gauge for these statistics, only whether their own check of the rule holds (a column's
             // missing-rate change needs its training rate, which only the server's reference has).
             _ when UsesServerVerdict(rule) => $"max by (model) ({AlertFiring}{{rule=\"{Escape(rule.Text)}\"}}) == 1",

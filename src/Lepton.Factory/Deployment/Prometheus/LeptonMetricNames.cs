@@ -23,6 +23,7 @@ public static class LeptonMetricNames
     public const string LiveCalibrationGap = "lepton_live_calibration_gap";
     public const string LiveBrier = "lepton_live_brier";
     public const string LiveLogLoss = "lepton_live_log_loss";
+    public const string LiveIntervalCoverage = "lepton_live_interval_coverage";
 
     /// <summary>The route templates of prediction requests (OIP v2 infer with and without a version, and predict), as the route label holds them.</summary>
     public const string PredictionRoutes = ".*/(infer|predict)";

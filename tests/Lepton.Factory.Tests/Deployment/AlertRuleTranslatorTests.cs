@@ -43,6 +43,12 @@ public sealed class AlertRuleTranslatorTests
             Expr("calibration.gap > 0.05 over 200 labels"));
 
     [Fact]
+    public void Expression_IntervalCoverage_ReadsItsGaugeAndGatesOnTheLabelCount() =>
+        Assert.Equal(
+            "max by (model, version) (lepton_live_interval_coverage) < 0.85 and on (model, version) max by (model, version) (lepton_live_labels) >= 300",
+            Expr("interval.coverage < 0.85 over 300 labels"));
+
+    [Fact]
     public void Expression_DriftStatistic_SelectsItAndGatesOnAnsweredPredictions() =>
         Assert.Equal(
             "max by (model, version) (lepton_drift_psi{statistic=\"mean\"}) > 0.2 and on (model, version) "

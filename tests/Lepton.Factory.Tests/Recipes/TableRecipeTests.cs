@@ -83,6 +83,8 @@ public sealed class TableRecipeTests : IDisposable
         Assert.Equal("plan", creditRecipe.Reweigh);
         var calibrated = Parse("name: a\ndata:\n  source: table\n  path: customers.csv\n  label_column: churn\ntraining:\n  calibrate: isotonic\n", dir);
         Assert.Equal("isotonic", calibrated.Training.Table!.ToTabularRecipe("churn@2", calibrated.Model.Reference, 0).Calibrate);
+        var intervals = Parse("name: a\ndata:\n  source: table\n  path: customers.csv\n  label_column: churn\ntraining:\n  intervals: 0.9\n", dir);
+        Assert.Equal(0.9, intervals.Training.Table!.ToTabularRecipe("churn@2", intervals.Model.Reference, 0).Intervals);
         // Stratified by default for a classification label, time-ordered when a time column is named.
         Assert.True(t.ToSplitOptions(TableTask.Classification, 0).Stratify);
         Assert.False((t with { TimeColumn = "signup" }).ToSplitOptions(TableTask.Classification, 0).Stratify);
@@ -118,6 +120,9 @@ public sealed class TableRecipeTests : IDisposable
     [InlineData("training:\n  loss: poisson\n", "'training.loss' applies to table recipes")]
     [InlineData("data:\n  source: table\n  path: customers.csv\n  label_column: churn\ntraining:\n  calibrate: platt\n", "'training.calibrate': calibrate platt: give sigmoid")]
     [InlineData("training:\n  calibrate: sigmoid\n", "'training.calibrate' applies to table recipes")]
+    [InlineData("data:\n  source: table\n  path: customers.csv\n  label_column: churn\ntraining:\n  intervals: 90%\n", "'training.intervals' is '90%'; it must be a number above 0 to 1")]
+    [InlineData("data:\n  source: table\n  path: customers.csv\n  label_column: churn\ntraining:\n  intervals: 1\n", "an interval that always holds the truth is unbounded")]
+    [InlineData("training:\n  intervals: 0.9\n", "'training.intervals' applies to table recipes")]
     [InlineData("data:\n  source: table\n  path: customers.csv\n  label_column: churn\ncalibrate:\n  method: sigmoid\n", "a table recipe calibrates while it trains: set 'training.calibrate'")]
     [InlineData("data:\n  source: table\n  path: customers.csv\n  label_column: churn\ntraining:\n  monotone: monthly\n", "'training.monotone': monotone monthly: give COLUMN=increasing")]
     [InlineData("data:\n  source: table\n  path: customers.csv\n  label_column: churn\nmodel:\n  preset: mlp\ntraining:\n  monotone: monthly=up\n", "'monotone' needs a learner that keeps it")]

@@ -110,11 +110,12 @@ public sealed class TableClosedLoopTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task TheChallenger_KeepsTheChampionsClassWeightsConstraintsExclusionsCalibrationAndThresholdRule_ChosenAgainOnItsOwnFolds()
+    public async Task TheChallenger_KeepsTheChampionsClassWeightsConstraintsExclusionsCalibrationIntervalsAndThresholdRule_ChosenAgainOnItsOwnFolds()
     {
         await TableEndToEndTests.TrainChurnAsync(_registry, _root, r => r with
         {
             ClassWeight = "balanced", Threshold = "f1", Monotone = "monthly=increasing", Additive = true, Exclude = "plan", Reweigh = "plan", Calibrate = "sigmoid",
+            Intervals = 0.9,
         });
         var champion = ModelSpec.FromJson(File.ReadAllText(Path.Combine(_root, "model", ModelFile.SpecFileName)));
         Assert.Equal("balanced", champion.Metadata!["class_weight"]!.GetValue<string>());
@@ -133,6 +134,10 @@ public sealed class TableClosedLoopTests : IAsyncLifetime
         Assert.Equal("sigmoid", spec.Metadata["calibration"]!["method"]!.GetValue<string>());
         Assert.Contains("out-of-fold", spec.Metadata["calibration"]!["source"]!.GetValue<string>());
         Assert.True(File.Exists(Path.Combine(challenger.Folder, Runtime.Calibration.ProbabilityCalibration.FileName)));
+        // Its prediction sets too, at the champion's level, on the same folds.
+        var sets = Runtime.Conformal.ConformalIntervals.Load(challenger.Folder)!;
+        Assert.Equal((0.9, "probability"), (sets.Level, sets.Score));
+        Assert.Equal(spec.Metadata["calibration"]!["source"]!.GetValue<string>(), sets.Source);
         // The champion was kept from plan, and so is the challenger, though the feedback rows carry it.
         Assert.Equal(["age", "signup", "monthly"], Data.Tables.Encoding.EncoderSet.Load(Path.Combine(challenger.Folder, "encoders.json")).Columns);
         var modelText = File.ReadAllText(Path.Combine(challenger.Folder, "model.txt"));

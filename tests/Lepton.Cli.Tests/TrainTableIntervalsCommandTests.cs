@@ -1,0 +1,121 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+
+namespace Lepton.Cli.Tests;
+
+/// <summary>
+/// <c>lepton train --intervals</c> on a count table: a Poisson model's intervals widen with the count they surround (residuals scaled
+/// by the answer's spread), hold about the level on test rows, and <c>predict</c> (display, <c>--json</c>, a scored CSV) and
+/// <c>eval</c> answer them from the model folder; a level outside (0, 1), a quantile model's other level and an image data set are
+/// refused by name.
+/// </summary>
+[Collection("cli")]
+public sealed class TrainTableIntervalsCommandTests(TrainedModelFixture fx) : IDisposable
+{
+    private readonly string _root = Directory.CreateTempSubdirectory("cli-intervals").FullName;
+
+    public void Dispose() => Directory.Delete(_root, recursive: true);
+
+    private static JsonElement Json(string stdout) => JsonDocument.Parse(stdout).RootElement.Clone();
+
+    // 2,400 store-days: sales counts whose mean grows with footfall and doubles on promotions.
+    private string Csv(int rows = 2400, int seed = 5)
+    {
+        var rng = new Random(seed);
+        var sb = new StringBuilder("footfall,promo,store,sales\n");
+        string[] stores = ["a", "b", "c"];
+        for (int i = 0; i < rows; i++)
+        {
+            double footfall = Math.Round(rng.NextDouble() * 100, 1);
+            bool promo = rng.NextDouble() < 0.3;
+            int s = rng.Next(3);
+            double mean = Math.Exp(0.5 + 0.025 * footfall + (promo ? 0.7 : 0) + 0.2 * s);
+            sb.Append(CultureInfo.InvariantCulture, $"{footfall},{(promo ? "yes" : "no")},{stores[s]},{Poisson(rng, mean)}\n");
+        }
+        var path = Path.Combine(_root, $"sales-{seed}.csv");
+        File.WriteAllText(path, sb.ToString());
+        return path;
+    }
+
+    // Knuth's method for small means; the normal approximation above 30.
+    private static int Poisson(Random rng, double mean)
+    {
+        if (mean > 30) return Math.Max(0, (int)Math.Round(mean + Math.Sqrt(mean) * Math.Sqrt(-2 * Math.Log(1 - rng.NextDouble())) * Math.Cos(2 * Math.PI * rng.NextDouble())));
+        double limit = Math.Exp(-mean), p = 1;
+        int k = 0;
+        do { k++; p *= rng.NextDouble(); } while (p > limit);
+        return k - 1;
+    }
+
+    [Fact]
+    public async Task Intervals_WidenWithTheCount_HoldTheLevelOnTestRows_AndEveryConsumerAnswersThem()
+    {
+        _ = fx;
+        var (code, stdout, err) = await CliRun.Invoke("data", "import", Csv(), "--name", "cli-sales", "--label-column", "sales", "--task", "regression", "--json");
+        Assert.True(code == 0, err);
+        (code, _, err) = await CliRun.Invoke("data", "split", "cli-sales@1", "--test", "0.25", "--validation", "0.25", "--seed", "3", "--json");
+        Assert.True(code == 0, err);
+        string dir = Path.Combine(_root, "model");
+        (code, stdout, err) = await CliRun.Invoke("train", "--data", "cli-sales@2", "--model", "gbdt", "--loss", "poisson", "--intervals", "0.9", "--out", dir,
+            "--register", "cli-sales", "--json");
+        Assert.True(code == 0, err + stdout);
+        var trained = Json(stdout);
+        Assert.Equal("scaled", trained.GetProperty("intervals").GetProperty("score").GetString());
+        Assert.Equal("the validation split", trained.GetProperty("intervals").GetProperty("source").GetString());
+        double coverage = trained.GetProperty("metrics").GetProperty("test_interval_coverage").GetDouble();
+        Assert.InRange(coverage, 0.86, 0.94);
+        Assert.True(File.Exists(Path.Combine(dir, "intervals.json")));
+
+        // The plain output says it too.
+        (code, stdout, err) = await CliRun.Invoke("train", "--data", "cli-sales@2", "--model", "gbdt", "--loss", "poisson", "--intervals", "0.9", "--out", Path.Combine(_root, "again"));
+        Assert.True(code == 0, err + stdout);
+        Assert.Contains("conformal 90% intervals (residuals scaled by the answer^0.5", Flat(stdout));
+
+        // A scored CSV: each row's bounds beside its answer; a quiet store-day's interval is narrower than a promoted busy one's.
+        string rows = Path.Combine(_root, "rows.csv"), scored = Path.Combine(_root, "scored.csv");
+        File.WriteAllText(rows, "footfall,promo,store\n5,no,a\n95,yes,c\n");
+        (code, stdout, err) = await CliRun.Invoke("predict", "--model", "cli-sales@latest", "--input", rows, "--output", scored);
+        Assert.True(code == 0, err + stdout);
+        var lines = File.ReadAllLines(scored);
+        Assert.Equal("footfall,promo,store,prediction,interval_lower,interval_upper", lines[0]);
+        var cells = lines.Skip(1).Select(l => l.Split(',').Skip(3).Select(v => double.Parse(v, CultureInfo.InvariantCulture)).ToArray()).ToArray();
+        foreach (var c in cells) Assert.True(c[1] <= c[0] && c[0] <= c[2] && c[1] >= 0, string.Join(",", c));
+        Assert.True(cells[1][2] - cells[1][1] > 3 * (cells[0][2] - cells[0][1]), $"quiet {cells[0][2] - cells[0][1]:F2}, busy {cells[1][2] - cells[1][1]:F2}");
+
+        (code, stdout, err) = await CliRun.Invoke("predict", "--model", "cli-sales@latest", "--input", rows, "--json");
+        Assert.True(code == 0, err + stdout);
+        var interval = Json(stdout)[1].GetProperty("interval");
+        Assert.Equal(0.9, interval.GetProperty("level").GetDouble());
+        Assert.Equal(cells[1][2], interval.GetProperty("upper").GetDouble(), 4);
+
+        (code, stdout, err) = await CliRun.Invoke("eval", "--model", "cli-sales@latest", "--data", "cli-sales@2", "--json");
+        Assert.True(code == 0, err + stdout);
+        var conformal = Json(stdout).GetProperty("conformal");
+        Assert.Equal(coverage, conformal.GetProperty("interval_coverage").GetDouble(), 3);
+        Assert.True(conformal.GetProperty("interval_width").GetDouble() > 0);
+    }
+
+    [Fact]
+    public async Task WrongLevels_AndDataWithoutTables_AreRefusedByName()
+    {
+        _ = fx;
+        var (code, _, err) = await CliRun.Invoke("data", "import", Csv(400, 6), "--name", "cli-sales-small", "--label-column", "sales", "--task", "regression", "--json");
+        Assert.True(code == 0, err);
+        (code, _, err) = await CliRun.Invoke("train", "--data", "cli-sales-small@1", "--model", "gbdt", "--intervals", "1.5", "--out", Path.Combine(_root, "x"));
+        Assert.NotEqual(0, code);
+        Assert.Contains("strictly between 0 and 1", Flat(err));
+        (code, _, err) = await CliRun.Invoke("train", "--data", "cli-sales-small@1", "--model", "gbdt", "--loss", "quantile=0.9", "--intervals", "0.8", "--out", Path.Combine(_root, "y"));
+        Assert.NotEqual(0, code);
+        Assert.Contains("pass --intervals 0.9", Flat(err));
+        (code, _, err) = await CliRun.Invoke("train", "--data", "cli-sales-small@1", "--model", "gbdt", "--intervals", "0.999", "--out", Path.Combine(_root, "z"));
+        Assert.NotEqual(0, code);
+        Assert.Contains("needs at least 999 held-out rows", Flat(err));
+        (code, _, err) = await CliRun.Invoke("train", "--data-dir", fx.DataDir, "--model", "mlp", "--intervals", "0.9", "--epochs", "1", "--out", Path.Combine(_root, "img"));
+        Assert.NotEqual(0, code);
+        Assert.Contains("--intervals answers a table model's rows", Flat(err));
+    }
+
+    // Spectre wraps long lines; the tests read them whole.
+    private static string Flat(string text) => string.Join(" ", text.Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries));
+}

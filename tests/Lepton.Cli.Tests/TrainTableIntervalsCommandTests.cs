@@ -116,6 +116,47 @@ public sealed class TrainTableIntervalsCommandTests(TrainedModelFixture fx) : ID
         Assert.Contains("--intervals answers a table model's rows", Flat(err));
     }
 
+    [Fact]
+    public async Task ModelsIntervals_GivesARegisteredClassifierSetsAsANewVersion_AndRefusesWhatItCannotDo()
+    {
+        _ = fx;
+        // Busy store-days as a yes/no label: the same rows, classified.
+        var lines = File.ReadAllLines(Csv(1600, 8));
+        var yesNo = lines.Skip(1).Select(l => l.Split(',')).Select(c => $"{c[0]},{c[1]},{c[2]},{(int.Parse(c[3], CultureInfo.InvariantCulture) > 6 ? "busy" : "quiet")}");
+        string csv = Path.Combine(_root, "busy.csv");
+        File.WriteAllLines(csv, ["footfall,promo,store,day", .. yesNo]);
+        var (code, stdout, err) = await CliRun.Invoke("data", "import", csv, "--name", "cli-busy", "--label-column", "day", "--json");
+        Assert.True(code == 0, err);
+        (code, _, err) = await CliRun.Invoke("data", "split", "cli-busy@1", "--test", "0.3", "--validation", "0.3", "--seed", "1", "--json");
+        Assert.True(code == 0, err);
+        (code, stdout, err) = await CliRun.Invoke("train", "--data", "cli-busy@2", "--model", "logistic", "--out", Path.Combine(_root, "busy"), "--register", "cli-busy", "--json");
+        Assert.True(code == 0, err + stdout);
+        (code, stdout, err) = await CliRun.Invoke("models", "intervals", "cli-busy@1", "--data", "cli-busy@2", "--level", "0.95", "--json");
+        Assert.True(code == 0, err + stdout);
+        var o = Json(stdout);
+        Assert.Equal("cli-busy@2", o.GetProperty("registered").GetString());
+        Assert.Equal("validation", o.GetProperty("split").GetString());
+        Assert.InRange(o.GetProperty("test").GetProperty("set_coverage").GetDouble(), 0.9, 1.0);
+        Assert.InRange(o.GetProperty("test").GetProperty("set_size").GetDouble(), 1.0, 2.0);
+
+        // The new version answers its sets; the parent does not.
+        string rows = Path.Combine(_root, "busy-rows.csv");
+        File.WriteAllText(rows, "footfall,promo,store\n50,no,a\n");
+        (code, stdout, err) = await CliRun.Invoke("predict", "--model", "cli-busy@2", "--input", rows, "--json");
+        Assert.True(code == 0, err + stdout);
+        Assert.Equal(0.95, Json(stdout)[0].GetProperty("prediction_set").GetProperty("level").GetDouble());
+        (code, stdout, err) = await CliRun.Invoke("predict", "--model", "cli-busy@1", "--input", rows, "--json");
+        Assert.False(Json(stdout)[0].TryGetProperty("prediction_set", out _));
+
+        (code, _, err) = await CliRun.Invoke("models", "intervals", "cli-busy@2", "--data", "cli-busy@2", "--level", "0.9");
+        Assert.Contains("already; fit new ones on the version it was made from", Flat(err));
+        (code, _, err) = await CliRun.Invoke("models", "calibrate", "cli-busy@2", "--data", "cli-busy@2");
+        Assert.Contains("prediction sets were fitted on its uncalibrated probabilities", Flat(err));
+        (code, _, err) = await CliRun.Invoke("models", "intervals", "cli-busy@1", "--data", "cli-busy@1", "--level", "0.9");
+        Assert.Contains("has no 'validation' rows to fit prediction sets on", Flat(err));
+        Assert.NotEqual(0, code);
+    }
+
     // Spectre wraps long lines; the tests read them whole.
     private static string Flat(string text) => string.Join(" ", text.Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries));
 }

@@ -14,7 +14,7 @@ public static partial class ModelsCommand
     public static Command Create()
     {
         var cmd = new Command("models", "Registered models: versions, aliases (production, staging, ...), lineage, export and import.");
-        foreach (var c in new[] { Register(), List(), Show(), Promote(), Rollback(), Delete(), Export(), Import(), Adapters(), Ensemble(), Calibrate(), Card() }) cmd.Subcommands.Add(c);
+        foreach (var c in new[] { Register(), List(), Show(), Promote(), Rollback(), Delete(), Export(), Import(), Adapters(), Ensemble(), Calibrate(), Intervals(), Card() }) cmd.Subcommands.Add(c);
         return cmd;
     }
 

@@ -86,12 +86,27 @@ public sealed class ChallengerTrainer(ModelRegistry registry)
             if (history.Last.ValidationAccuracy is { } va) metrics["feedback_holdout_accuracy"] = va;
             Directory.CreateDirectory(folder);
             ModelFile.Save(folder, model, loaded.Spec with { Metrics = metrics, Metadata = Metadata(loaded.Spec, policy, champion, dataset) });
-            // A calibrated champion's challenger is calibrated the same way, or promoting it would serve uncalibrated probabilities.
-            if (Lepton.Runtime.Calibration.ProbabilityCalibration.Load(champion.Folder) is { } championCalibration)
+            // A calibrated champion's challenger is calibrated the same way, or promoting it would serve uncalibrated probabilities; one
+            // with prediction sets gets its own at the same level (on the calibrated probabilities), or promoting it would drop them.
+            var championCalibration = Lepton.Runtime.Calibration.ProbabilityCalibration.Load(champion.Folder);
+            var championSets = Lepton.Runtime.Conformal.ConformalIntervals.Load(champion.Folder);
+            if (championCalibration is not null || championSets is not null)
             {
-                var calibration = Recalibrate(model, test, championCalibration.Method);
-                calibration.SaveTo(folder);
-                progress?.Report($"calibrated the challenger as the champion was: {calibration.Describe()}");
+                var (probabilities, labels, classes) = Probabilities(model, test);
+                string source = $"the loop's base test sample ({labels.Length:N0} examples)";
+                if (championCalibration is not null)
+                {
+                    var calibration = Training.Classic.ProbabilityCalibrator.Fit(championCalibration.Method, classes, probabilities, labels, source);
+                    calibration.SaveTo(folder);
+                    calibration.ApplyAll(probabilities);
+                    progress?.Report($"calibrated the challenger as the champion was: {calibration.Describe()}");
+                }
+                if (championSets is not null)
+                {
+                    var sets = Lepton.Runtime.Conformal.ConformalIntervals.ForClassifier(classes, championSets.Level, probabilities, [.. labels.Select(y => (float)y)], source);
+                    sets.SaveTo(folder);
+                    progress?.Report($"gave the challenger prediction sets as the champion had: {sets.Describe()}");
+                }
             }
             WriteReports(folder, trainer, policy, feedback, mix, preprocessing, report);
             ct.ThrowIfCancellationRequested();
@@ -112,10 +127,11 @@ public sealed class ChallengerTrainer(ModelRegistry registry)
     }
 
     /// <summary>
-    /// <paramref name="method"/> fitted on the model's probabilities of the base test sample, which it never trained on (the loop judges
-    /// both models' accuracy there too: a temperature, the usual method for a network, leaves every answer as it is).
+    /// The model's probabilities of the base test sample, which it never trained on, that a calibration and prediction sets are fitted on
+    /// (the loop judges both models' accuracy there too: a temperature, the usual method for a network, leaves every answer as it is):
+    /// (N) a yes/no model's positive probability or (N, K), the labels, and the class count.
     /// </summary>
-    private static Lepton.Runtime.Calibration.ProbabilityCalibration Recalibrate(Module model, InMemoryDataset test, string method)
+    private static (double[] Probabilities, int[] Labels, int Classes) Probabilities(Module model, InMemoryDataset test)
     {
         // logits: (N, K), or (N, 1) for a yes/no model
         var logits = Inference.Forward(model, test.Inputs).To(DType.Float32).Contiguous().ToArray<float>();
@@ -128,7 +144,7 @@ public sealed class ChallengerTrainer(ModelRegistry registry)
             probabilities = new double[n * k];
             for (int i = 0; i < n; i++) Lepton.NN.Tasks.ScoreMath.Softmax(logits.AsSpan(i * k, k), probabilities.AsSpan(i * k, k));
         }
-        return Training.Classic.ProbabilityCalibrator.Fit(method, k == 1 ? 2 : k, probabilities, labels, $"the loop's base test sample ({n:N0} examples)");
+        return (probabilities, labels, k == 1 ? 2 : k);
     }
 
     private async Task EndIfRunningAsync(string runId, string error, string actor, RunStatus status = RunStatus.Failed)

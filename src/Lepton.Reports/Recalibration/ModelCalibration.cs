@@ -63,6 +63,9 @@ public static class ModelCalibration
         if (method is not null) ProbabilityCalibrator.Check(method);
         if (ProbabilityCalibration.Load(source.Folder) is { } already)
             throw new ArgumentException($"{source.Display} is calibrated already ({already.Describe()}); calibrate the version it was made from instead.");
+        // Its sets were fitted on the probabilities a calibration would change.
+        if (Lepton.Runtime.Conformal.ConformalIntervals.Load(source.Folder) is { } sets)
+            throw new ArgumentException($"{source.Display}'s prediction sets were fitted on its uncalibrated probabilities ({sets.Describe()}); calibrate the version it was made from, then fit its sets with lepton models intervals.");
         ModelScores scores;
         bool binary;
         using (var predictor = PredictorLoader.Default.Load(source.Folder))
@@ -72,10 +75,7 @@ public static class ModelCalibration
                 throw new ArgumentException($"{source.Display} is not a classifier ({predictor.Signature.Task?.Kind.ToString().ToLowerInvariant() ?? predictor.Signature.Kind.ToString()}); calibration maps a classifier's probabilities.");
             scores = (await Task.Run(() => ReportScoring.Score([new ScoredModel(source.Display, predictor, source.Folder)], data, ct: ct), ct)).Scores[0];
         }
-        var held = Rows(data, split);
-        if (held.Count == 0)
-            throw new ArgumentException($"{data.Name} has no '{split}' rows to calibrate on (its splits: {string.Join(", ", data.Splits.Distinct())}); " +
-                                        $"give it a validation split (lepton data split NAME@V --test 0.2 --validation 0.1) or name another with --split.");
+        var held = HeldOutRows(data, split, "calibrate on");
         var fit = scores.Subset(held);
         int k = scores.Classes;
         // A yes/no model is calibrated on its positive class's probability; a multiclass one on every class's.
@@ -108,7 +108,17 @@ public static class ModelCalibration
         if (source.Version is not null) ModelFile.EditMetadata(folder, metadata => metadata["parent_model"] = source.Display);
     }
 
-    private static List<int> Rows(ReportData data, string split) => [.. Enumerable.Range(0, data.Count).Where(i => data.Splits[i] == split)];
+    internal static List<int> Rows(ReportData data, string split) => [.. Enumerable.Range(0, data.Count).Where(i => data.Splits[i] == split)];
+
+    /// <summary>The rows of <paramref name="split"/>; none is an error naming the splits there and how to make one.</summary>
+    internal static List<int> HeldOutRows(ReportData data, string split, string purpose)
+    {
+        var held = Rows(data, split);
+        if (held.Count == 0)
+            throw new ArgumentException($"{data.Name} has no '{split}' rows to {purpose} (its splits: {string.Join(", ", data.Splits.Distinct())}); " +
+                                        $"give it a validation split (lepton data split NAME@V --test 0.2 --validation 0.1) or name another with --split.");
+        return held;
+    }
 
     // The rows' probabilities through the calibration, scored.
     private static CalibrationScores After(ModelScores scores, ProbabilityCalibration calibration, bool binary)
@@ -128,7 +138,8 @@ public static class ModelCalibration
         return CalibrationScores.Of(p, scores.Labels, k);
     }
 
-    private static void Copy(string from, string to)
+    /// <summary>Copies every file of model folder <paramref name="from"/> (subfolders too) into <paramref name="to"/>, which is created.</summary>
+    public static void Copy(string from, string to)
     {
         Directory.CreateDirectory(to);
         foreach (var file in Directory.EnumerateFiles(from, "*", SearchOption.AllDirectories))

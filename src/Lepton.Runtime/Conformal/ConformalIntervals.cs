@@ -114,19 +114,20 @@ public sealed record ConformalIntervals
 
     /// <summary>
     /// Prediction sets for a classifier from its held-out probabilities: (N) a yes/no model's positive probability, or (N, K) class
-    /// probabilities row-major; <paramref name="labels"/> are class indices.
+    /// probabilities row-major (a yes/no model's too); <paramref name="labels"/> are class indices.
     /// </summary>
     public static ConformalIntervals ForClassifier(int classes, double level, ReadOnlySpan<double> probabilities, ReadOnlySpan<float> labels, string source)
     {
         if (classes < 2) throw new ArgumentException($"A prediction set chooses among 2 or more classes, got {classes}.");
-        int width = classes == 2 ? 1 : classes;
-        if (probabilities.Length != labels.Length * width) throw new ArgumentException($"{probabilities.Length} held-out probabilities for {labels.Length} rows of {width}.");
+        // A yes/no model may give its positive probability alone or both classes'.
+        int width = classes == 2 && probabilities.Length == labels.Length ? 1 : classes;
+        if (probabilities.Length != labels.Length * width) throw new ArgumentException($"{probabilities.Length} held-out probabilities for {labels.Length} rows of {classes} classes.");
         var scores = new double[labels.Length];
         for (int i = 0; i < scores.Length; i++)
         {
             int y = (int)labels[i];
             if (y < 0 || y >= classes) throw new ArgumentException($"Held-out label {labels[i]} is not a class index below {classes}.");
-            double p = classes == 2 ? (y == 1 ? probabilities[i] : 1 - probabilities[i]) : probabilities[i * width + y];
+            double p = width == 1 ? (y == 1 ? probabilities[i] : 1 - probabilities[i]) : probabilities[i * width + y];
             scores[i] = 1 - p;
         }
         return new ConformalIntervals("probability", level, ConformalQuantile(scores, level)) { Source = source, Rows = labels.Length };

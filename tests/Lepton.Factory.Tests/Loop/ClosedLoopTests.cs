@@ -82,10 +82,10 @@ public sealed class ClosedLoopTests
     }
 
     [Fact]
-    public async Task A_calibrated_champions_challenger_is_calibrated_the_same_way_on_the_base_test_sample()
+    public async Task A_calibrated_champions_challenger_is_calibrated_the_same_way_and_given_sets_at_the_same_level_on_the_base_test_sample()
     {
         await using var bed = await LoopTestBed.CreateAsync(withChampion: false);
-        await bed.RegisterChampionAsync(temperature: 1.7);
+        await bed.RegisterChampionAsync(temperature: 1.7, setLevel: 0.8);
         await bed.AddDriftedFeedbackAsync(150, seed: 11);
         var lines = new List<string>();
         var outcome = await new ClosedLoop(bed.Registry, bed.BaseData).RunOnceAsync(Policy(), "tester", new SyncProgress(lines.Add), CancellationToken.None);
@@ -97,13 +97,20 @@ public sealed class ClosedLoopTests
         var t = Assert.IsType<Lepton.Runtime.Calibration.TemperatureScaling>(Assert.Single(calibration.Maps)).Temperature;
         Assert.NotEqual(1.7, t); // fitted to the challenger, not copied
         Assert.Contains(lines, l => l.Contains("calibrated the challenger as the champion was"));
+        var sets = Lepton.Runtime.Conformal.ConformalIntervals.Load(folder)!;
+        Assert.Equal((0.8, "probability"), (sets.Level, sets.Score));
+        Assert.Equal(calibration.Source, sets.Source);
+        Assert.NotEqual(0.5, sets.Quantile); // fitted to the challenger's calibrated probabilities, not copied
+        Assert.Contains(lines, l => l.Contains("gave the challenger prediction sets as the champion had"));
         Assert.Equal("temperature", JsonDocument.Parse(File.ReadAllText(Path.Combine(folder, "model.json"))).RootElement
             .GetProperty("metadata").GetProperty("calibration").GetProperty("method").GetString());
         // An uncalibrated champion's challenger stays uncalibrated.
         await using var plain = await LoopTestBed.CreateAsync();
         await plain.AddDriftedFeedbackAsync(150, seed: 11);
         var second = await new ClosedLoop(plain.Registry, plain.BaseData).RunOnceAsync(Policy(), "tester", null, CancellationToken.None);
-        Assert.Null(Lepton.Runtime.Calibration.ProbabilityCalibration.Load((await plain.Registry.ResolveAsync($"{LoopTestBed.Model}@{second.ChallengerVersion!.Value}")).Folder));
+        var plainFolder = (await plain.Registry.ResolveAsync($"{LoopTestBed.Model}@{second.ChallengerVersion!.Value}")).Folder;
+        Assert.Null(Lepton.Runtime.Calibration.ProbabilityCalibration.Load(plainFolder));
+        Assert.Null(Lepton.Runtime.Conformal.ConformalIntervals.Load(plainFolder));
     }
 
     [Fact]

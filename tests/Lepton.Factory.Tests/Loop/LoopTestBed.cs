@@ -50,9 +50,10 @@ internal sealed class LoopTestBed : IAsyncDisposable
 
     /// <summary>
     /// Trains the champion on undrifted data (a 64-32-3 MLP, seeded), registers it as v1 and promotes it to production; with
-    /// <paramref name="temperature"/>, calibrated by it (as lepton models calibrate leaves a version).
+    /// <paramref name="temperature"/>, calibrated by it (as lepton models calibrate leaves a version); with <paramref name="setLevel"/>,
+    /// answering prediction sets at that level (as lepton models intervals leaves one).
     /// </summary>
-    public async Task RegisterChampionAsync(double? temperature = null)
+    public async Task RegisterChampionAsync(double? temperature = null, double? setLevel = null)
     {
         var splits = BaseData.Load();
         var model = new Sequential(new Flatten(), new Linear(64, 32, rng: new Generator(7)), new ReLU(), new Linear(32, 3, rng: new Generator(8)));
@@ -69,6 +70,7 @@ internal sealed class LoopTestBed : IAsyncDisposable
         ModelReports.Write(folder, splits.Train, pre, trainer.Evaluate(splits.Test));
         if (temperature is { } t)
             new Lepton.Runtime.Calibration.ProbabilityCalibration("temperature", 3, [new Lepton.Runtime.Calibration.TemperatureScaling(t)]) { Source = "test", Rows = 1 }.SaveTo(folder);
+        if (setLevel is { } level) new Lepton.Runtime.Conformal.ConformalIntervals("probability", level, 0.5) { Source = "test", Rows = 1 }.SaveTo(folder);
         var version = await Registry.RegisterAsync(Model, folder, null, "synthetic@1", "test");
         await Registry.PromoteAsync(Model, version.Version, "production", "test");
         ChampionVersion = version.Version;

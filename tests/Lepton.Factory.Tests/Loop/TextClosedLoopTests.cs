@@ -135,14 +135,16 @@ public sealed class TextClosedLoopTests : IAsyncDisposable
     }
 
     [Fact]
-    public async Task A_calibrated_champions_text_challenger_is_calibrated_the_same_way_with_its_lineage()
+    public async Task A_calibrated_champions_text_challenger_is_calibrated_and_given_sets_the_same_way_with_its_lineage()
     {
         var registry = await ChampionAsync();
         using (var texts = await Reports.Evaluation.ReportDataSources.LoadAsync($"{Model}@1", null, registry))
         {
             var calibrated = await Reports.Recalibration.ModelCalibration.RunAsync(registry, await registry.ResolveAsync($"{Model}@1"), texts.Data, "train",
                 "temperature", Model, "test");
-            await registry.PromoteAsync(Model, calibrated.Registered!.Version, "production", "test");
+            var sets = await Reports.Conformal.ModelIntervals.RunAsync(registry, await registry.ResolveAsync($"{Model}@{calibrated.Registered!.Version}"), texts.Data, "train",
+                0.9, Model, "test");
+            await registry.PromoteAsync(Model, sets.Registered!.Version, "production", "test");
         }
         await AddFeedbackAsync(registry.Store, 150, seed: 8);
         var outcome = await new ClosedLoop(registry).RunOnceAsync(Policy(), "test", null, CancellationToken.None);
@@ -154,7 +156,10 @@ public sealed class TextClosedLoopTests : IAsyncDisposable
         // Lineage as an uncalibrated challenger's: its training run and the loop's data set version, no parent folder.
         Assert.Equal($"{Model}-feedback@1", challenger.Version!.DatasetRef);
         Assert.NotNull(challenger.Version.RunId);
-        Assert.Equal(3, challenger.Version.Version); // v1 champion, v2 calibrated, v3 the challenger: no uncalibrated version between
+        Assert.Equal(4, challenger.Version.Version); // v1 champion, v2 calibrated, v3 with sets, v4 the challenger: no version between
+        var challengerSets = Lepton.Runtime.Conformal.ConformalIntervals.Load(challenger.Folder)!;
+        Assert.Equal(0.9, challengerSets.Level);
+        Assert.Equal(calibration.Source, challengerSets.Source);
         var metadata = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(challenger.Folder, "model.json")))!["metadata"]!;
         Assert.Null(metadata["parent_model"]);
     }

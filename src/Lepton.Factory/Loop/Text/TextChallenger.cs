@@ -10,7 +10,7 @@ namespace Lepton.Factory.Loop.Text;
 /// Trains a text challenger on the loop's text data set version with the champion's own recipe (preset, vocabulary size,
 /// max length, learning rate and epochs from its model.json metadata): a fresh tokenizer and model, as <c>lepton train</c>
 /// makes them, recorded as a run and registered as a new version of the model. A champion calibrated by <c>lepton models calibrate</c>
-/// gets a challenger calibrated by the same method on the base texts' test split (never trained on; a temperature leaves every
+/// (or given prediction sets by <c>lepton models intervals</c>) gets a challenger calibrated by the same method (and given sets at the same level) on the base texts' test split (never trained on; a temperature leaves every
 /// answer as it is). Cancelled training registers nothing.
 /// </summary>
 public static class TextChallenger
@@ -31,15 +31,37 @@ public static class TextChallenger
         try
         {
             var calibrated = Runtime.Calibration.ProbabilityCalibration.Load(champion.Folder);
-            var tracked = await TrackedTextTraining.RunAsync(recipe, dir, registry, calibrated is null ? policy.Model : null, actor, m => progress?.Report(m), ct);
+            var sets = Runtime.Conformal.ConformalIntervals.Load(champion.Folder);
+            bool matched = calibrated is not null || sets is not null;
+            var tracked = await TrackedTextTraining.RunAsync(recipe, dir, registry, matched ? null : policy.Model, actor, m => progress?.Report(m), ct);
             var outcome = tracked.Outcome;
-            if (calibrated is not null && !outcome.Cancelled)
+            if (matched && !outcome.Cancelled)
             {
+                // Calibrated (then given sets) on the base texts' test split, as the champion was, and registered once with its lineage.
                 using var texts = await Reports.Evaluation.ReportDataSources.LoadAsync(dataset.DatasetRef, null, registry, ct);
-                var fitted = await Reports.Recalibration.ModelCalibration.RunAsync(registry, new ResolvedModel(null, dir), texts.Data, Data.Images.Datasets.ImageSplits.Test,
-                    calibrated.Method, policy.Model, actor, ct, tracked.RunId, tracked.DatasetRef);
-                progress?.Report($"calibrated the challenger as the champion was: {fitted.Calibration.Describe()}");
-                tracked = tracked with { Registered = fitted.Registered };
+                string test = Data.Images.Datasets.ImageSplits.Test, final = dir + "-final";
+                var trained = new ResolvedModel(null, dir);
+                if (calibrated is not null)
+                {
+                    var fitted = await Reports.Recalibration.ModelCalibration.FitAsync(trained, texts.Data, test, calibrated.Method, ct);
+                    Reports.Recalibration.ModelCalibration.Write(trained, texts.Data, fitted.Calibration, final);
+                    progress?.Report($"calibrated the challenger as the champion was: {fitted.Calibration.Describe()}");
+                }
+                else Reports.Recalibration.ModelCalibration.Copy(dir, final);
+                try
+                {
+                    if (sets is not null)
+                    {
+                        var intervals = (await Reports.Conformal.ModelIntervals.FitAsync(new ResolvedModel(null, final), texts.Data, test, sets.Level, ct)).Intervals;
+                        intervals.SaveTo(final, ("data", texts.Data.DatasetRef ?? texts.Data.Name));
+                        progress?.Report($"gave the challenger prediction sets as the champion had: {intervals.Describe()}");
+                    }
+                    tracked = tracked with { Registered = await registry.RegisterAsync(policy.Model, final, tracked.RunId, tracked.DatasetRef, actor, ct) };
+                }
+                finally
+                {
+                    if (Directory.Exists(final)) Directory.Delete(final, recursive: true);
+                }
             }
             if (tracked.Registered is not { } version)
                 throw new OperationCanceledException("The text challenger's training was cancelled; nothing was registered.");

@@ -23,6 +23,7 @@ public static partial class EvalCommand
         if (reportModels.Count == 1)
         {
             var report = await ReportWorkflow.EvaluateAsync(reportModels[0], source.Data, registry?.Store, options, batchSize, ct: ct);
+            var conformal = ConformalCoverageView.Of(reportModels[0].Folder, report.Headline);
             string? written = null, evaluation = null;
             if (reportPath is not null)
             {
@@ -33,10 +34,12 @@ public static partial class EvalCommand
             {
                 JsonOut.Write(new { evaluation = report.EvaluationJson(), report = written, evaluation_json = evaluation,
                     intervals = report.Intervals.ToDictionary(p => p.Key, p => new { estimate = p.Value.Estimate, low = p.Value.Low, high = p.Value.High }),
-                    ece = report.Reliability.ExpectedCalibrationError, ece_uncalibrated = report.UncalibratedReliability?.ExpectedCalibrationError });
+                    ece = report.Reliability.ExpectedCalibrationError, ece_uncalibrated = report.UncalibratedReliability?.ExpectedCalibrationError,
+                    conformal = conformal is null ? null : ConformalCoverageView.Json(conformal) });
                 return 0;
             }
             ReportView.Write(report.Metrics, $"{report.Model} on {source.Data.Name}{(source.Data.HeadlineSplit is { } s ? $" ({s} split)" : "")}");
+            ConformalCoverageView.Write(conformal, source.Data.HeadlineSplit ?? "scored");
             if (written is not null) AnsiConsole.MarkupLine($"Report: [bold]{Markup.Escape(written)}[/] (numbers also in {Markup.Escape(evaluation ?? "")})");
             return 0;
         }

@@ -107,9 +107,7 @@ public static partial class EvalCommand
             seed: (int)options.Seed, ct: ct, monotone: TableEvaluationReport.MonotoneOf(resolved.Folder));
         var evaluationJson = report.EvaluationJson();
         var importanceJson = importance.Json();
-        var h = report.Headline;
-        var conformal = Lepton.Runtime.Conformal.ConformalIntervals.Load(resolved.Folder) is { } intervals
-            ? Lepton.Runtime.Conformal.ConformalCoverage.Classifier(intervals, h.Classes, h.Probabilities, h.Labels, h.Predicted) : null;
+        var conformal = ConformalCoverageView.Of(resolved.Folder, report.Headline);
         if (conformal is not null) evaluationJson["conformal"] = ConformalCoverageView.Json(conformal);
         evaluationJson["permutation_importance"] = importanceJson["permutation_importance"]!.DeepClone();
         evaluationJson["partial_dependence"] = importanceJson["partial_dependence"]!.DeepClone();

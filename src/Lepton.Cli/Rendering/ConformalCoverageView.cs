@@ -21,6 +21,10 @@ internal static class ConformalCoverageView
         AnsiConsole.MarkupLine($"[{color}]{Markup.Escape(Line(c, split))}[/]");
     }
 
+    /// <summary>How the sets in <paramref name="folder"/>'s <c>intervals.json</c> did on a classifier's scored rows; null without the file.</summary>
+    public static ConformalCoverage? Of(string folder, Reports.Evaluation.ModelScores s) =>
+        ConformalIntervals.Load(folder) is { } intervals ? ConformalCoverage.Classifier(intervals, s.Classes, s.Probabilities, s.Labels, s.Predicted) : null;
+
     /// <summary>The JSON of <c>eval --json</c>'s <c>conformal</c>: score, level, coverage and what the answers said.</summary>
     public static JsonObject Json(ConformalCoverage c)
     {

@@ -148,6 +148,11 @@ public sealed class TrainTableIntervalsCommandTests(TrainedModelFixture fx) : ID
         (code, stdout, err) = await CliRun.Invoke("predict", "--model", "cli-busy@1", "--input", rows, "--json");
         Assert.False(Json(stdout)[0].TryGetProperty("prediction_set", out _));
 
+        // The model card says what its sets promise.
+        (code, stdout, err) = await CliRun.Invoke("models", "card", "cli-busy@2", "--out", Path.Combine(_root, "card"), "--json");
+        Assert.True(code == 0, err + stdout);
+        Assert.Contains("each answer comes with a conformal prediction set holding the truth 95% of the time", Json(stdout).GetProperty("task").GetString());
+
         (code, _, err) = await CliRun.Invoke("models", "intervals", "cli-busy@2", "--data", "cli-busy@2", "--level", "0.9");
         Assert.Contains("already; fit new ones on the version it was made from", Flat(err));
         (code, _, err) = await CliRun.Invoke("models", "calibrate", "cli-busy@2", "--data", "cli-busy@2");

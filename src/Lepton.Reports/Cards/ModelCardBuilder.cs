@@ -52,7 +52,7 @@ public static class ModelCardBuilder
         var derivation = await DerivationAsync(registry, metadata, version.Model + "@" + version.Version, ct);
         string task = (signature.IsClassifier ? $"classification into {signature.ClassNames.Count} classes"
             : signature.Task is { } t ? TaskSpec.NameOf(t.Kind) + BinaryDecision(t, signature.ClassNames, metadata) + RegressionEstimate(t) + Monotone(metadata) + Columns(metadata) : signature.Kind.ToString())
-            + Calibrated(metadata);
+            + Calibrated(metadata) + Intervals(metadata);
         string inputs = DescribeInputs(resolved.Folder, signature);
         string purpose = options.Purpose ?? Text(metadata, "description") ?? DefaultPurpose(signature, inputs, lineage.TrainedOn);
         var card = new ModelCard(version.Model, version.Version, kind, task, purpose, inputs, signature.ClassNames, version.ArchitectureSummary,
@@ -93,6 +93,12 @@ public static class ModelCardBuilder
     private static string Calibrated(JsonObject? metadata) =>
         metadata?["calibration"] is JsonObject c && c["method"]?.GetValue<string>() is { } method
             ? string.Create(CultureInfo.InvariantCulture, $"; probabilities calibrated ({method}, on {c["rows"]?.GetValue<int>() ?? 0:N0} rows of {c["source"]?.GetValue<string>() ?? "held-out predictions"})")
+            : "";
+
+    // The conformal intervals or sets it answers with (model.json's metadata.intervals), so a reader knows what they promise.
+    private static string Intervals(JsonObject? metadata) =>
+        metadata?["intervals"] is JsonObject i && i["level"]?.GetValue<double>() is { } level
+            ? string.Create(CultureInfo.InvariantCulture, $"; each answer comes with a conformal {(i["score"]?.GetValue<string>() == "probability" ? "prediction set" : "interval")} holding the truth {Lepton.Runtime.Conformal.ConformalIntervals.Percent(level)} of the time on rows like {i["rows"]?.GetValue<int>() ?? 0:N0} rows of {i["source"]?.GetValue<string>() ?? "held-out predictions"}")
             : "";
 
     // The columns training kept out (and reads no longer) and the column its rows were reweighed by.

@@ -52,13 +52,13 @@ public sealed class TrainTableIntervalsCommandTests(TrainedModelFixture fx) : ID
     public async Task Intervals_WidenWithTheCount_HoldTheLevelOnTestRows_AndEveryConsumerAnswersThem()
     {
         _ = fx;
-        var (code, stdout, err) = await CliRun.Invoke("data", "import", Csv(), "--name", "cli-sales", "--label-column", "sales", "--task", "regression", "--json");
+        var (code, stdout, err) = await CliRun.Invoke("data", "import", Csv(), "--name", "cli-ivl-sales", "--label-column", "sales", "--task", "regression", "--json");
         Assert.True(code == 0, err);
-        (code, _, err) = await CliRun.Invoke("data", "split", "cli-sales@1", "--test", "0.25", "--validation", "0.25", "--seed", "3", "--json");
+        (code, _, err) = await CliRun.Invoke("data", "split", "cli-ivl-sales@1", "--test", "0.25", "--validation", "0.25", "--seed", "3", "--json");
         Assert.True(code == 0, err);
         string dir = Path.Combine(_root, "model");
-        (code, stdout, err) = await CliRun.Invoke("train", "--data", "cli-sales@2", "--model", "gbdt", "--loss", "poisson", "--intervals", "0.9", "--out", dir,
-            "--register", "cli-sales", "--json");
+        (code, stdout, err) = await CliRun.Invoke("train", "--data", "cli-ivl-sales@2", "--model", "gbdt", "--loss", "poisson", "--intervals", "0.9", "--out", dir,
+            "--register", "cli-ivl-sales", "--json");
         Assert.True(code == 0, err + stdout);
         var trained = Json(stdout);
         Assert.Equal("scaled", trained.GetProperty("intervals").GetProperty("score").GetString());
@@ -68,14 +68,14 @@ public sealed class TrainTableIntervalsCommandTests(TrainedModelFixture fx) : ID
         Assert.True(File.Exists(Path.Combine(dir, "intervals.json")));
 
         // The plain output says it too.
-        (code, stdout, err) = await CliRun.Invoke("train", "--data", "cli-sales@2", "--model", "gbdt", "--loss", "poisson", "--intervals", "0.9", "--out", Path.Combine(_root, "again"));
+        (code, stdout, err) = await CliRun.Invoke("train", "--data", "cli-ivl-sales@2", "--model", "gbdt", "--loss", "poisson", "--intervals", "0.9", "--out", Path.Combine(_root, "again"));
         Assert.True(code == 0, err + stdout);
         Assert.Contains("conformal 90% intervals (residuals scaled by the answer^0.5", Flat(stdout));
 
         // A scored CSV: each row's bounds beside its answer; a quiet store-day's interval is narrower than a promoted busy one's.
         string rows = Path.Combine(_root, "rows.csv"), scored = Path.Combine(_root, "scored.csv");
         File.WriteAllText(rows, "footfall,promo,store\n5,no,a\n95,yes,c\n");
-        (code, stdout, err) = await CliRun.Invoke("predict", "--model", "cli-sales@latest", "--input", rows, "--output", scored);
+        (code, stdout, err) = await CliRun.Invoke("predict", "--model", "cli-ivl-sales@latest", "--input", rows, "--output", scored);
         Assert.True(code == 0, err + stdout);
         var lines = File.ReadAllLines(scored);
         Assert.Equal("footfall,promo,store,prediction,interval_lower,interval_upper", lines[0]);
@@ -83,13 +83,13 @@ public sealed class TrainTableIntervalsCommandTests(TrainedModelFixture fx) : ID
         foreach (var c in cells) Assert.True(c[1] <= c[0] && c[0] <= c[2] && c[1] >= 0, string.Join(",", c));
         Assert.True(cells[1][2] - cells[1][1] > 3 * (cells[0][2] - cells[0][1]), $"quiet {cells[0][2] - cells[0][1]:F2}, busy {cells[1][2] - cells[1][1]:F2}");
 
-        (code, stdout, err) = await CliRun.Invoke("predict", "--model", "cli-sales@latest", "--input", rows, "--json");
+        (code, stdout, err) = await CliRun.Invoke("predict", "--model", "cli-ivl-sales@latest", "--input", rows, "--json");
         Assert.True(code == 0, err + stdout);
         var interval = Json(stdout)[1].GetProperty("interval");
         Assert.Equal(0.9, interval.GetProperty("level").GetDouble());
         Assert.Equal(cells[1][2], interval.GetProperty("upper").GetDouble(), 4);
 
-        (code, stdout, err) = await CliRun.Invoke("eval", "--model", "cli-sales@latest", "--data", "cli-sales@2", "--json");
+        (code, stdout, err) = await CliRun.Invoke("eval", "--model", "cli-ivl-sales@latest", "--data", "cli-ivl-sales@2", "--json");
         Assert.True(code == 0, err + stdout);
         var conformal = Json(stdout).GetProperty("conformal");
         Assert.Equal(coverage, conformal.GetProperty("interval_coverage").GetDouble(), 3);
@@ -100,15 +100,15 @@ public sealed class TrainTableIntervalsCommandTests(TrainedModelFixture fx) : ID
     public async Task WrongLevels_AndDataWithoutTables_AreRefusedByName()
     {
         _ = fx;
-        var (code, _, err) = await CliRun.Invoke("data", "import", Csv(400, 6), "--name", "cli-sales-small", "--label-column", "sales", "--task", "regression", "--json");
+        var (code, _, err) = await CliRun.Invoke("data", "import", Csv(400, 6), "--name", "cli-ivl-small", "--label-column", "sales", "--task", "regression", "--json");
         Assert.True(code == 0, err);
-        (code, _, err) = await CliRun.Invoke("train", "--data", "cli-sales-small@1", "--model", "gbdt", "--intervals", "1.5", "--out", Path.Combine(_root, "x"));
+        (code, _, err) = await CliRun.Invoke("train", "--data", "cli-ivl-small@1", "--model", "gbdt", "--intervals", "1.5", "--out", Path.Combine(_root, "x"));
         Assert.NotEqual(0, code);
         Assert.Contains("strictly between 0 and 1", Flat(err));
-        (code, _, err) = await CliRun.Invoke("train", "--data", "cli-sales-small@1", "--model", "gbdt", "--loss", "quantile=0.9", "--intervals", "0.8", "--out", Path.Combine(_root, "y"));
+        (code, _, err) = await CliRun.Invoke("train", "--data", "cli-ivl-small@1", "--model", "gbdt", "--loss", "quantile=0.9", "--intervals", "0.8", "--out", Path.Combine(_root, "y"));
         Assert.NotEqual(0, code);
         Assert.Contains("pass --intervals 0.9", Flat(err));
-        (code, _, err) = await CliRun.Invoke("train", "--data", "cli-sales-small@1", "--model", "gbdt", "--intervals", "0.999", "--out", Path.Combine(_root, "z"));
+        (code, _, err) = await CliRun.Invoke("train", "--data", "cli-ivl-small@1", "--model", "gbdt", "--intervals", "0.999", "--out", Path.Combine(_root, "z"));
         Assert.NotEqual(0, code);
         Assert.Contains("needs at least 999 held-out rows", Flat(err));
         (code, _, err) = await CliRun.Invoke("train", "--data-dir", fx.DataDir, "--model", "mlp", "--intervals", "0.9", "--epochs", "1", "--out", Path.Combine(_root, "img"));
@@ -125,16 +125,16 @@ public sealed class TrainTableIntervalsCommandTests(TrainedModelFixture fx) : ID
         var yesNo = lines.Skip(1).Select(l => l.Split(',')).Select(c => $"{c[0]},{c[1]},{c[2]},{(int.Parse(c[3], CultureInfo.InvariantCulture) > 6 ? "busy" : "quiet")}");
         string csv = Path.Combine(_root, "busy.csv");
         File.WriteAllLines(csv, ["footfall,promo,store,day", .. yesNo]);
-        var (code, stdout, err) = await CliRun.Invoke("data", "import", csv, "--name", "cli-busy", "--label-column", "day", "--json");
+        var (code, stdout, err) = await CliRun.Invoke("data", "import", csv, "--name", "cli-ivl-busy", "--label-column", "day", "--json");
         Assert.True(code == 0, err);
-        (code, _, err) = await CliRun.Invoke("data", "split", "cli-busy@1", "--test", "0.3", "--validation", "0.3", "--seed", "1", "--json");
+        (code, _, err) = await CliRun.Invoke("data", "split", "cli-ivl-busy@1", "--test", "0.3", "--validation", "0.3", "--seed", "1", "--json");
         Assert.True(code == 0, err);
-        (code, stdout, err) = await CliRun.Invoke("train", "--data", "cli-busy@2", "--model", "logistic", "--out", Path.Combine(_root, "busy"), "--register", "cli-busy", "--json");
+        (code, stdout, err) = await CliRun.Invoke("train", "--data", "cli-ivl-busy@2", "--model", "logistic", "--out", Path.Combine(_root, "busy"), "--register", "cli-ivl-busy", "--json");
         Assert.True(code == 0, err + stdout);
-        (code, stdout, err) = await CliRun.Invoke("models", "intervals", "cli-busy@1", "--data", "cli-busy@2", "--level", "0.95", "--json");
+        (code, stdout, err) = await CliRun.Invoke("models", "intervals", "cli-ivl-busy@1", "--data", "cli-ivl-busy@2", "--level", "0.95", "--json");
         Assert.True(code == 0, err + stdout);
         var o = Json(stdout);
-        Assert.Equal("cli-busy@2", o.GetProperty("registered").GetString());
+        Assert.Equal("cli-ivl-busy@2", o.GetProperty("registered").GetString());
         Assert.Equal("validation", o.GetProperty("split").GetString());
         Assert.InRange(o.GetProperty("test").GetProperty("set_coverage").GetDouble(), 0.9, 1.0);
         Assert.InRange(o.GetProperty("test").GetProperty("set_size").GetDouble(), 1.0, 2.0);
@@ -142,22 +142,22 @@ public sealed class TrainTableIntervalsCommandTests(TrainedModelFixture fx) : ID
         // The new version answers its sets; the parent does not.
         string rows = Path.Combine(_root, "busy-rows.csv");
         File.WriteAllText(rows, "footfall,promo,store\n50,no,a\n");
-        (code, stdout, err) = await CliRun.Invoke("predict", "--model", "cli-busy@2", "--input", rows, "--json");
+        (code, stdout, err) = await CliRun.Invoke("predict", "--model", "cli-ivl-busy@2", "--input", rows, "--json");
         Assert.True(code == 0, err + stdout);
         Assert.Equal(0.95, Json(stdout)[0].GetProperty("prediction_set").GetProperty("level").GetDouble());
-        (code, stdout, err) = await CliRun.Invoke("predict", "--model", "cli-busy@1", "--input", rows, "--json");
+        (code, stdout, err) = await CliRun.Invoke("predict", "--model", "cli-ivl-busy@1", "--input", rows, "--json");
         Assert.False(Json(stdout)[0].TryGetProperty("prediction_set", out _));
 
         // The model card says what its sets promise.
-        (code, stdout, err) = await CliRun.Invoke("models", "card", "cli-busy@2", "--out", Path.Combine(_root, "card"), "--json");
+        (code, stdout, err) = await CliRun.Invoke("models", "card", "cli-ivl-busy@2", "--out", Path.Combine(_root, "card"), "--json");
         Assert.True(code == 0, err + stdout);
         Assert.Contains("each answer comes with a conformal prediction set holding the truth 95% of the time", Json(stdout).GetProperty("task").GetString());
 
-        (code, _, err) = await CliRun.Invoke("models", "intervals", "cli-busy@2", "--data", "cli-busy@2", "--level", "0.9");
+        (code, _, err) = await CliRun.Invoke("models", "intervals", "cli-ivl-busy@2", "--data", "cli-ivl-busy@2", "--level", "0.9");
         Assert.Contains("already; fit new ones on the version it was made from", Flat(err));
-        (code, _, err) = await CliRun.Invoke("models", "calibrate", "cli-busy@2", "--data", "cli-busy@2");
+        (code, _, err) = await CliRun.Invoke("models", "calibrate", "cli-ivl-busy@2", "--data", "cli-ivl-busy@2");
         Assert.Contains("prediction sets were fitted on its uncalibrated probabilities", Flat(err));
-        (code, _, err) = await CliRun.Invoke("models", "intervals", "cli-busy@1", "--data", "cli-busy@1", "--level", "0.9");
+        (code, _, err) = await CliRun.Invoke("models", "intervals", "cli-ivl-busy@1", "--data", "cli-ivl-busy@1", "--level", "0.9");
         Assert.Contains("has no 'validation' rows to fit prediction sets on", Flat(err));
         Assert.NotEqual(0, code);
     }

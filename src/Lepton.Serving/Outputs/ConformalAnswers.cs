@@ -1,6 +1,3 @@
-using System.Buffers;
-using System.Buffers.Binary;
-using System.Text;
 using System.Text.Json;
 using Lepton.Runtime.Conformal;
 using Lepton.Serving.Protocol;
@@ -69,44 +66,10 @@ public static class ConformalAnswers
             var (lower, upper) = intervals.Interval(predictions[r]);
             values[r] = (float)(name == LowerName ? lower : upper);
         }
-        InferenceResponseWriter.WriteShape(w, values.Length, 1);
-        w.WriteString("datatype", "FP32");
-        if (binary)
-        {
-            var bytes = new byte[values.Length * 4];
-            for (int i = 0; i < values.Length; i++) BinaryPrimitives.WriteSingleLittleEndian(bytes.AsSpan(i * 4), values[i]);
-            return InferenceResponseWriter.WriteBinarySize(w, bytes);
-        }
-        w.WriteStartArray("data");
-        foreach (float v in values) InferenceResponseWriter.WriteFloat(w, v);
-        w.WriteEndArray();
-        return null;
+        return InferenceResponseWriter.WriteFp32(w, values, values.Length, 1, binary);
     }
 
     /// <summary>Writes OIP output <c>prediction_set</c>: one BYTES element per row, the set's labels as a JSON array.</summary>
-    public static byte[]? WriteSetOutput(Utf8JsonWriter w, IReadOnlyList<IReadOnlyList<string>> sets, bool binary)
-    {
-        var texts = sets.Select(s => JsonSerializer.Serialize(s)).ToArray();
-        InferenceResponseWriter.WriteShape(w, texts.Length);
-        w.WriteString("datatype", "BYTES");
-        if (binary) return InferenceResponseWriter.WriteBinarySize(w, EncodeTexts(texts));
-        w.WriteStartArray("data");
-        foreach (var t in texts) w.WriteStringValue(t);
-        w.WriteEndArray();
-        return null;
-    }
-
-    /// <summary>BYTES elements in binary form: a 4-byte little-endian length, then the UTF-8 bytes.</summary>
-    internal static byte[] EncodeTexts(IEnumerable<string> texts)
-    {
-        var buffer = new ArrayBufferWriter<byte>();
-        foreach (var t in texts)
-        {
-            var bytes = Encoding.UTF8.GetBytes(t);
-            BinaryPrimitives.WriteInt32LittleEndian(buffer.GetSpan(4), bytes.Length);
-            buffer.Advance(4);
-            buffer.Write(bytes);
-        }
-        return buffer.WrittenSpan.ToArray();
-    }
+    public static byte[]? WriteSetOutput(Utf8JsonWriter w, IReadOnlyList<IReadOnlyList<string>> sets, bool binary) =>
+        InferenceResponseWriter.WriteTexts(w, [.. sets.Select(s => JsonSerializer.Serialize(s))], binary);
 }

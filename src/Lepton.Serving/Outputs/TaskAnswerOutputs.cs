@@ -1,6 +1,3 @@
-using System.Buffers;
-using System.Buffers.Binary;
-using System.Text;
 using System.Text.Json;
 using Lepton.NN.Serialization;
 using Lepton.NN.Tasks;
@@ -64,31 +61,8 @@ public sealed class TaskAnswerOutputs : ServedOutputs
             return name == ConformalAnswers.SetName
                 ? ConformalAnswers.WriteSetOutput(w, [.. Enumerable.Range(0, Rows).Select(SetLabels)], binary)
                 : ConformalAnswers.WriteBoundOutput(w, intervals, name, [.. Enumerable.Range(0, Rows).Select(r => (double)_values[r * _width])], binary);
-        if (name is LabelName or LabelsName)
-        {
-            InferenceResponseWriter.WriteShape(w, Rows);
-            w.WriteString("datatype", "BYTES");
-            var texts = _answers.Select(TaskLabelText.Of).ToArray();
-            if (binary) return InferenceResponseWriter.WriteBinarySize(w, ConformalAnswers.EncodeTexts(texts));
-            w.WriteStartArray("data");
-            foreach (var t in texts) w.WriteStringValue(t);
-            w.WriteEndArray();
-            return null;
-        }
-        float[] values = name == _raw ? _values : Probabilities();
-        int width = name == ProbabilityName ? 1 : _width;
-        InferenceResponseWriter.WriteShape(w, Rows, width);
-        w.WriteString("datatype", "FP32");
-        if (binary)
-        {
-            var bytes = new byte[values.Length * 4];
-            for (int i = 0; i < values.Length; i++) BinaryPrimitives.WriteSingleLittleEndian(bytes.AsSpan(i * 4), values[i]);
-            return InferenceResponseWriter.WriteBinarySize(w, bytes);
-        }
-        w.WriteStartArray("data");
-        foreach (float v in values) InferenceResponseWriter.WriteFloat(w, v);
-        w.WriteEndArray();
-        return null;
+        if (name is LabelName or LabelsName) return InferenceResponseWriter.WriteTexts(w, [.. _answers.Select(TaskLabelText.Of)], binary);
+        return InferenceResponseWriter.WriteFp32(w, name == _raw ? _values : Probabilities(), Rows, name == ProbabilityName ? 1 : _width, binary);
     }
 
     public override void WritePredictRow(Utf8JsonWriter w, int row, int topK)

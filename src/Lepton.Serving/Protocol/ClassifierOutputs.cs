@@ -1,6 +1,3 @@
-using System.Buffers;
-using System.Buffers.Binary;
-using System.Text;
 using System.Text.Json;
 using Lepton.Serving.Outputs;
 
@@ -76,24 +73,8 @@ public sealed class ClassifierOutputs : ServedOutputs
     {
         if (name == ConformalAnswers.SetName && Intervals is not null)
             return ConformalAnswers.WriteSetOutput(w, [.. Enumerable.Range(0, Rows).Select(SetLabels)], binary);
-        if (name == OutputNames.Label)
-        {
-            InferenceResponseWriter.WriteShape(w, Rows);
-            w.WriteString("datatype", "BYTES");
-            if (binary) return InferenceResponseWriter.WriteBinarySize(w, EncodeLabels());
-            w.WriteStartArray("data");
-            for (int r = 0; r < Rows; r++) w.WriteStringValue(Label(TopClass[r]));
-            w.WriteEndArray();
-            return null;
-        }
-        var values = name == OutputNames.Logits ? Logits : Probabilities;
-        InferenceResponseWriter.WriteShape(w, Rows, Classes);
-        w.WriteString("datatype", "FP32");
-        if (binary) return InferenceResponseWriter.WriteBinarySize(w, EncodeFloats(values));
-        w.WriteStartArray("data");
-        foreach (float v in values) InferenceResponseWriter.WriteFloat(w, v);
-        w.WriteEndArray();
-        return null;
+        if (name == OutputNames.Label) return InferenceResponseWriter.WriteTexts(w, [.. TopClass.Select(Label)], binary);
+        return InferenceResponseWriter.WriteFp32(w, name == OutputNames.Logits ? Logits : Probabilities, Rows, Classes, binary);
     }
 
     public override void WritePredictRow(Utf8JsonWriter w, int row, int topK)
@@ -118,27 +99,6 @@ public sealed class ClassifierOutputs : ServedOutputs
     }
 
     public override LoggedRow LogRow(int row) => new(Label(TopClass[row]), TopClass[row], RowProbabilities(row).ToArray());
-
-    private static byte[] EncodeFloats(float[] values)
-    {
-        var bytes = new byte[values.Length * 4];
-        for (int i = 0; i < values.Length; i++) BinaryPrimitives.WriteSingleLittleEndian(bytes.AsSpan(i * 4), values[i]);
-        return bytes;
-    }
-
-    // BYTES elements in binary form: a 4-byte little-endian length, then the UTF-8 bytes.
-    private byte[] EncodeLabels()
-    {
-        var buffer = new ArrayBufferWriter<byte>();
-        for (int r = 0; r < Rows; r++)
-        {
-            var text = Encoding.UTF8.GetBytes(Label(TopClass[r]));
-            BinaryPrimitives.WriteInt32LittleEndian(buffer.GetSpan(4), text.Length);
-            buffer.Advance(4);
-            buffer.Write(text);
-        }
-        return buffer.WrittenSpan.ToArray();
-    }
 
     private static void Softmax(ReadOnlySpan<float> x, Span<float> y, out int argmax)
     {

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Buffers.Binary;
 using System.Text.Json;
 using Lepton.Serving.Outputs;
 
@@ -92,5 +93,48 @@ public static class InferenceResponseWriter
         w.WriteNumber("binary_data_size", bytes.Length);
         w.WriteEndObject();
         return bytes;
+    }
+
+    /// <summary>
+    /// Writes an FP32 output's body, <paramref name="values"/> as (<paramref name="rows"/>, <paramref name="width"/>): shape, datatype
+    /// and data, or with <paramref name="binary"/> its size, returning the little-endian bytes that follow the JSON.
+    /// </summary>
+    internal static byte[]? WriteFp32(Utf8JsonWriter w, float[] values, int rows, int width, bool binary)
+    {
+        WriteShape(w, rows, width);
+        w.WriteString("datatype", "FP32");
+        if (binary)
+        {
+            var bytes = new byte[values.Length * 4];
+            for (int i = 0; i < values.Length; i++) BinaryPrimitives.WriteSingleLittleEndian(bytes.AsSpan(i * 4), values[i]);
+            return WriteBinarySize(w, bytes);
+        }
+        w.WriteStartArray("data");
+        foreach (float v in values) WriteFloat(w, v);
+        w.WriteEndArray();
+        return null;
+    }
+
+    /// <summary>Writes a BYTES output's body of one text per row, or with <paramref name="binary"/> its size, returning the length-prefixed UTF-8 bytes.</summary>
+    internal static byte[]? WriteTexts(Utf8JsonWriter w, IReadOnlyList<string> texts, bool binary)
+    {
+        WriteShape(w, texts.Count);
+        w.WriteString("datatype", "BYTES");
+        if (binary)
+        {
+            var buffer = new ArrayBufferWriter<byte>();
+            foreach (var t in texts)
+            {
+                var bytes = System.Text.Encoding.UTF8.GetBytes(t);
+                BinaryPrimitives.WriteInt32LittleEndian(buffer.GetSpan(4), bytes.Length);
+                buffer.Advance(4);
+                buffer.Write(bytes);
+            }
+            return WriteBinarySize(w, buffer.WrittenSpan.ToArray());
+        }
+        w.WriteStartArray("data");
+        foreach (var t in texts) w.WriteStringValue(t);
+        w.WriteEndArray();
+        return null;
     }
 }

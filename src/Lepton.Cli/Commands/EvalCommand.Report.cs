@@ -35,11 +35,11 @@ public static partial class EvalCommand
                 JsonOut.Write(new { evaluation = report.EvaluationJson(), report = written, evaluation_json = evaluation,
                     intervals = report.Intervals.ToDictionary(p => p.Key, p => new { estimate = p.Value.Estimate, low = p.Value.Low, high = p.Value.High }),
                     ece = report.Reliability.ExpectedCalibrationError, ece_uncalibrated = report.UncalibratedReliability?.ExpectedCalibrationError,
-                    conformal = conformal is null ? null : ConformalCoverageView.Json(conformal) });
+                    conformal = conformal is null ? null : ConformalCoverageView.Json(conformal, report.ClassNames) });
                 return 0;
             }
             ReportView.Write(report.Metrics, $"{report.Model} on {source.Data.Name}{(source.Data.HeadlineSplit is { } s ? $" ({s} split)" : "")}");
-            ConformalCoverageView.Write(conformal, source.Data.HeadlineSplit ?? "scored");
+            ConformalCoverageView.Write(conformal, source.Data.HeadlineSplit ?? "scored", report.ClassNames);
             if (written is not null) AnsiConsole.MarkupLine($"Report: [bold]{Markup.Escape(written)}[/] (numbers also in {Markup.Escape(evaluation ?? "")})");
             return 0;
         }

@@ -108,7 +108,7 @@ public static partial class EvalCommand
         var evaluationJson = report.EvaluationJson();
         var importanceJson = importance.Json();
         var conformal = ConformalCoverageView.Of(resolved.Folder, report.Headline);
-        if (conformal is not null) evaluationJson["conformal"] = ConformalCoverageView.Json(conformal);
+        if (conformal is not null) evaluationJson["conformal"] = ConformalCoverageView.Json(conformal, report.ClassNames);
         evaluationJson["permutation_importance"] = importanceJson["permutation_importance"]!.DeepClone();
         evaluationJson["partial_dependence"] = importanceJson["partial_dependence"]!.DeepClone();
         if (fairness.Count > 0) evaluationJson["groups"] = new System.Text.Json.Nodes.JsonArray([.. fairness.Select(f => (System.Text.Json.Nodes.JsonNode)GroupFairnessView.Json(f))]);
@@ -130,7 +130,7 @@ public static partial class EvalCommand
                 (System.Text.Json.Nodes.JsonNode?)new System.Text.Json.Nodes.JsonObject { ["estimate"] = p.Value.Estimate, ["low"] = p.Value.Low, ["high"] = p.Value.High })));
             o["ece"] = report.Reliability.ExpectedCalibrationError;
             if (report.UncalibratedReliability is { } raw) o["ece_uncalibrated"] = raw.ExpectedCalibrationError;
-            if (conformal is not null) o["conformal"] = ConformalCoverageView.Json(conformal);
+            if (conformal is not null) o["conformal"] = ConformalCoverageView.Json(conformal, report.ClassNames);
             o["report"] = written;
             o["evaluation_json"] = evaluation;
             JsonOut.Write(o);
@@ -142,7 +142,7 @@ public static partial class EvalCommand
                                    (reportPath is null ? " (--report shows precision and recall at every threshold)" : ""));
         if (Lepton.Runtime.Calibration.ProbabilityCalibration.Load(resolved.Folder) is { } calibration)
             AnsiConsole.MarkupLine(Markup.Escape($"probabilities calibrated ({calibration.Describe()}); the reliability diagram and ECE read them as served"));
-        ConformalCoverageView.Write(conformal, split);
+        ConformalCoverageView.Write(conformal, split, report.ClassNames);
         WriteImportance(importance);
         WriteDependence(importance, written is not null);
         WriteGroups(fairness);

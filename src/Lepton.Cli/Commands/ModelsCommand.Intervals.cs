@@ -50,14 +50,14 @@ public static partial class ModelsCommand
                 JsonOut.Write(new
                 {
                     registered = $"{v.Model}@{v.Version}", parent = source.Display, level = o.Intervals.Level, quantile = o.Intervals.Quantile, split = o.Split,
-                    rows = o.Intervals.Rows, fitted = ConformalCoverageView.Json(o.Fitted), test_split = o.TestSplit,
-                    test = o.Test is { } t ? ConformalCoverageView.Json(t) : null,
+                    rows = o.Intervals.Rows, fitted = ConformalCoverageView.Json(o.Fitted, o.ClassNames), test_split = o.TestSplit,
+                    test = o.Test is { } t ? ConformalCoverageView.Json(t, o.ClassNames) : null,
                 });
                 return 0;
             }
             if (examples.Data.HeadlineSplit == onSplit)
                 AnsiConsole.MarkupLine($"[yellow]Fitted on the {Markup.Escape(onSplit)} split, which lepton eval reports on: its coverage there is no longer held out.[/]");
-            if (o.Test is { } test) ConformalCoverageView.Write(test, o.TestSplit!);
+            if (o.Test is { } test) ConformalCoverageView.Write(test, o.TestSplit!, o.ClassNames);
             else AnsiConsole.MarkupLine(Markup.Escape($"coverage on the {o.Split} rows fitted on: {o.Fitted.Coverage.ToString("F3", CultureInfo.InvariantCulture)} (no other split to measure it on)"));
             AnsiConsole.MarkupLine($"registered [bold]{Markup.Escape(v.Model)}@{v.Version}[/]: {Markup.Escape(source.Display)} with {Markup.Escape(o.Intervals.Describe())} (artifact {v.ArtifactHash[..12]})");
             return 0;

@@ -16,6 +16,9 @@ public sealed record ModelIntervalsOutcome(ConformalIntervals Intervals, string 
     public string? TestSplit { get; init; }
 
     public ConformalCoverage? Test { get; init; }
+
+    /// <summary>The model's classes, in index order.</summary>
+    public IReadOnlyList<string> ClassNames { get; init; } = [];
 }
 
 /// <summary>
@@ -72,6 +75,7 @@ public static class ModelIntervals
         {
             TestSplit = test is null ? null : data.HeadlineSplit,
             Test = test is null ? null : Coverage(intervals, test),
+            ClassNames = scores.ClassNames,
         };
     }
 

@@ -16,6 +16,12 @@ public sealed record ConformalCoverage(ConformalIntervals Intervals, int Rows, d
     public double? Singletons { get; init; }
 
     /// <summary>
+    /// A classifier's coverage among the rows of each true class, in class order: the level holds over all rows, not within each
+    /// class, and a rare class is where sets fall short first.
+    /// </summary>
+    public IReadOnlyList<ClassCoverage> ByClass { get; init; } = [];
+
+    /// <summary>
     /// The metrics <c>train</c> and <c>eval</c> print and record: <c>interval_coverage</c> and <c>interval_width</c>, or
     /// <c>set_coverage</c>, <c>set_size</c> and <c>set_singletons</c>.
     /// </summary>
@@ -63,10 +69,18 @@ public sealed record ConformalCoverage(ConformalIntervals Intervals, int Rows, d
         if (probabilities.Length != n * width || answered.Length != n) throw new ArgumentException($"{probabilities.Length} probabilities and {answered.Length} answers for {n} rows of {classes} classes.");
         int covered = 0, singletons = 0;
         long sizes = 0;
+        var classRows = new int[classes];
+        var classCovered = new int[classes];
         for (int i = 0; i < n; i++)
         {
             var set = width == 1 ? intervals.BinarySet(probabilities[i], answered[i]) : intervals.Set(probabilities.Slice(i * width, width), answered[i]);
-            if (set.Contains(labels[i])) covered++;
+            bool holds = set.Contains(labels[i]);
+            if (holds) covered++;
+            if (labels[i] >= 0 && labels[i] < classes)
+            {
+                classRows[labels[i]]++;
+                if (holds) classCovered[labels[i]]++;
+            }
             if (set.Count == 1) singletons++;
             sizes += set.Count;
         }
@@ -74,6 +88,10 @@ public sealed record ConformalCoverage(ConformalIntervals Intervals, int Rows, d
         {
             MeanSetSize = n == 0 ? double.NaN : sizes / (double)n,
             Singletons = n == 0 ? double.NaN : singletons / (double)n,
+            ByClass = [.. Enumerable.Range(0, classes).Select(k => new ClassCoverage(k, classRows[k], classRows[k] == 0 ? double.NaN : classCovered[k] / (double)classRows[k]))],
         };
     }
 }
+
+/// <summary>How often a classifier's sets held the truth among the rows of one true class (<see cref="ConformalCoverage.ByClass"/>).</summary>
+public sealed record ClassCoverage(int Class, int Rows, double Coverage);

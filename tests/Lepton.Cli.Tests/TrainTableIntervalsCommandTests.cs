@@ -111,6 +111,10 @@ public sealed class TrainTableIntervalsCommandTests(TrainedModelFixture fx) : ID
         (code, _, err) = await CliRun.Invoke("train", "--data", "cli-ivl-small@1", "--model", "gbdt", "--intervals", "0.999", "--out", Path.Combine(_root, "z"));
         Assert.NotEqual(0, code);
         Assert.Contains("needs at least 999 held-out rows", Flat(err));
+        (code, _, err) = await CliRun.Invoke("train", "--data", "cli-ivl-small@1", "--model", "gbdt", "--intervals", "0.9", "--intervals-per-class", "--out", Path.Combine(_root, "w"));
+        Assert.Contains("fits a classifier's sets class by class, but cli-ivl-small@1's label 'sales' is a regression target", Flat(err));
+        (code, _, err) = await CliRun.Invoke("train", "--data", "cli-ivl-small@1", "--model", "gbdt", "--intervals-per-class", "--out", Path.Combine(_root, "v"));
+        Assert.Contains("give the level too, e.g. --intervals 0.9 --intervals-per-class", Flat(err));
         (code, _, err) = await CliRun.Invoke("train", "--data-dir", fx.DataDir, "--model", "mlp", "--intervals", "0.9", "--epochs", "1", "--out", Path.Combine(_root, "img"));
         Assert.NotEqual(0, code);
         Assert.Contains("--intervals answers a table model's rows", Flat(err));
@@ -147,6 +151,15 @@ public sealed class TrainTableIntervalsCommandTests(TrainedModelFixture fx) : ID
         Assert.Equal(0.95, Json(stdout)[0].GetProperty("prediction_set").GetProperty("level").GetDouble());
         (code, stdout, err) = await CliRun.Invoke("predict", "--model", "cli-ivl-busy@1", "--input", rows, "--json");
         Assert.False(Json(stdout)[0].TryGetProperty("prediction_set", out _));
+
+        // Class by class: every class's rows are covered at the level, not only all rows together.
+        (code, stdout, err) = await CliRun.Invoke("models", "intervals", "cli-ivl-busy@1", "--data", "cli-ivl-busy@2", "--level", "0.9", "--per-class",
+            "--register", "cli-ivl-busy-classwise", "--json");
+        Assert.True(code == 0, err + stdout);
+        var byClass = Json(stdout).GetProperty("test").GetProperty("by_class").EnumerateArray().ToList();
+        Assert.Equal(["busy", "quiet"], byClass.Select(k => k.GetProperty("class").GetString()).Order());
+        Assert.All(byClass, k => Assert.InRange(k.GetProperty("coverage").GetDouble(), 0.82, 1.0));
+        Assert.Equal(2, Json(stdout).GetProperty("fitted").GetProperty("by_class").GetArrayLength());
 
         // The model card says what its sets promise.
         (code, stdout, err) = await CliRun.Invoke("models", "card", "cli-ivl-busy@2", "--out", Path.Combine(_root, "card"), "--json");

@@ -26,6 +26,7 @@ public static partial class ModelsCommand
             Description = "The split fitted on: held out from training (validation); the data's test split, when another, measures the coverage.",
             DefaultValueFactory = _ => "validation",
         };
+        var perClass = new Option<bool>("--per-class") { Description = "Fit the sets class by class, so the level holds among the rows of every class (a rare one too); the sets are larger." };
         var register = new Option<string?>("--register") { Description = "Name of the new version (default: the model's own name, as its next version)." };
         var store = RegistryOptions.Store();
         var json = CommonOptions.Json();
@@ -34,7 +35,7 @@ public static partial class ModelsCommand
                                            "Examples:\n  lepton models intervals shapes@production --data shapes@2 --level 0.95\n" +
                                            "  lepton models intervals reviews@3 --data reviews@2 --level 0.9 --register reviews-sets");
         cmd.Arguments.Add(model);
-        foreach (var o in new Option[] { data, dataDir, level, split, register, store, json }) cmd.Options.Add(o);
+        foreach (var o in new Option[] { data, dataDir, level, split, perClass, register, store, json }) cmd.Options.Add(o);
         cmd.SetAction(p => CommandRunner.Run(async ct =>
         {
             var source = await ModelResolution.ResolveAsync(p.GetValue(model)!, p.GetValue(store), ct);
@@ -43,7 +44,7 @@ public static partial class ModelsCommand
             await using var registry = await ModelRegistry.OpenAsync(p.GetValue(store), ct);
             using var examples = await ReportDataSources.LoadAsync(p.GetValue(data)!, p.GetValue(dataDir), registry, ct);
             string onSplit = p.GetValue(split)!;
-            var o = await ModelIntervals.RunAsync(registry, source, examples.Data, onSplit, p.GetValue(level), name, RegistryOptions.Actor, ct);
+            var o = await ModelIntervals.RunAsync(registry, source, examples.Data, onSplit, p.GetValue(level), name, RegistryOptions.Actor, ct, p.GetValue(perClass));
             var v = o.Registered!;
             if (p.GetValue(json))
             {

@@ -19,6 +19,12 @@ internal static class ConformalCoverageView
         if (c is null) return;
         string color = c.Coverage < c.Intervals.Level - 0.05 ? "red" : "green";
         AnsiConsole.MarkupLine($"[{color}]{Markup.Escape(Line(c, split))}[/]");
+        WriteClasses(c, classNames);
+    }
+
+    /// <summary>A classifier's coverage by true class, on one line (nothing for a regressor).</summary>
+    public static void WriteClasses(ConformalCoverage c, IReadOnlyList<string>? classNames)
+    {
         if (c.ByClass.Count > 0) AnsiConsole.MarkupLine(ClassLine(c, classNames));
     }
 

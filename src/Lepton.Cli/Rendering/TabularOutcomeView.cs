@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using Lepton.Registry;
+using Lepton.Runtime.Conformal;
 using Lepton.Training.Workflows.Tables;
 using Spectre.Console;
 
@@ -34,7 +35,12 @@ internal static class TabularOutcomeView
                 calibration = Training.Classic.ConformalTabularModel.Layer<Training.Classic.CalibratedTabularModel>(o.Model) is { } cm
                     ? new { method = cm.Calibration.Method, source = cm.Calibration.Source, rows = cm.Calibration.Rows } : null,
                 intervals = o.Model is Training.Classic.ConformalTabularModel cf
-                    ? new { score = cf.Intervals.Score, level = cf.Intervals.Level, quantile = cf.Intervals.Quantile, source = cf.Intervals.Source, rows = cf.Intervals.Rows } : null,
+                    ? new
+                    {
+                        score = cf.Intervals.Score, level = cf.Intervals.Level, quantile = cf.Intervals.Quantile, class_quantiles = cf.Intervals.ClassQuantiles,
+                        source = cf.Intervals.Source, rows = cf.Intervals.Rows,
+                        test = o.TestCoverage is { } tc ? ConformalCoverageView.Json(tc, o.Model.Task.ClassNames) : null,
+                    } : null,
                 proxies = o.Proxies.Select(f => new { column = f.Columns[0], carries = f.Columns[1], message = f.Message }),
                 loss = o.Model.Task.IsClassification ? null : o.Model.Task.Loss.ToString(),
                 seconds = o.Elapsed.TotalSeconds,
@@ -62,7 +68,16 @@ internal static class TabularOutcomeView
             && !m.Key.Contains("_interval_", StringComparison.Ordinal) && !m.Key.Contains("_set_", StringComparison.Ordinal)), "no test split to score");
         c.MarkupLine($"[bold]{Markup.Escape(o.Learner)}[/] on {Markup.Escape(tracked.DatasetRef)}: {o.TrainRows:N0} training rows, {o.TestRows:N0} test rows; {Markup.Escape(metrics)}; {o.Elapsed.TotalSeconds:F1} s");
         if (Training.Classic.ConformalTabularModel.Layer<Training.Classic.CalibratedTabularModel>(o.Model) is { } calibrated) c.MarkupLine(Markup.Escape(CalibrationLine(calibrated, o.TestMetrics)));
-        if (o.Model is Training.Classic.ConformalTabularModel conformal) c.MarkupLine(Markup.Escape(IntervalsLine(conformal.Intervals, o.TestMetrics)));
+        if (o.Model is Training.Classic.ConformalTabularModel conformal)
+        {
+            c.MarkupLine(Markup.Escape(IntervalsLine(conformal.Intervals, o.TestMetrics)));
+            if (o.TestCoverage is { ByClass.Count: > 0 } tc)
+            {
+                ConformalCoverageView.WriteClasses(tc, o.Model.Task.ClassNames);
+                if (conformal.Intervals.ClassQuantiles is null && tc.ByClass.Any(k => k.Rows > 0 && k.Coverage < conformal.Intervals.Level - 0.05))
+                    c.MarkupLine(Markup.Escape($"The sets hold {ConformalIntervals.Percent(conformal.Intervals.Level)} over all rows, not within each class: --intervals-per-class fits them class by class, so a rare class is covered too (its sets grow)."));
+            }
+        }
         if (o.Model.ThresholdChoice is { } choice) c.MarkupLine(Markup.Escape(ThresholdLine(choice)));
         else if (o.RarestClassShare is { } share && share < RareClassShare)
             c.MarkupLine(Markup.Escape($"The rarest class is {share:P1} of the training rows: a threshold of 0.5 may rarely call it. --threshold f1 (or precision=P, recall=R) chooses one on held-out rows; lepton eval shows precision and recall at every threshold."));

@@ -103,7 +103,8 @@ public sealed class ChallengerTrainer(ModelRegistry registry)
                 }
                 if (championSets is not null)
                 {
-                    var sets = Lepton.Runtime.Conformal.ConformalIntervals.ForClassifier(classes, championSets.Level, probabilities, [.. labels.Select(y => (float)y)], source);
+                    var sets = Lepton.Runtime.Conformal.ConformalIntervals.ForClassifier(classes, championSets.Level, probabilities, [.. labels.Select(y => (float)y)], source,
+                        championSets.ClassQuantiles is not null, loaded.Spec.ClassNames);
                     sets.SaveTo(folder);
                     progress?.Report($"gave the challenger prediction sets as the champion had: {sets.Describe()}");
                 }

@@ -121,12 +121,15 @@ public sealed record RecipeTableTraining(int? Trees = null, double? LearningRate
     /// <summary>The level of conformal intervals or prediction sets (0.9; see <see cref="Training.Workflows.Tables.TabularRecipe.Intervals"/>).</summary>
     public double? Intervals { get; init; }
 
+    /// <summary>A classifier's sets fitted class by class (see <see cref="Training.Workflows.Tables.TabularRecipe.IntervalsPerClass"/>).</summary>
+    public bool IntervalsPerClass { get; init; }
+
     /// <summary>The tabular workflow's recipe for learner <paramref name="learner"/> on table version <paramref name="datasetRef"/>.</summary>
     public Training.Workflows.Tables.TabularRecipe ToTabularRecipe(string datasetRef, string learner, ulong seed) => new(
         datasetRef, learner, (int)(seed % int.MaxValue), Budget,
         Trees: Training.Workflows.Tables.TabularRecipe.TreeOptions(learner, Trees, learner == "mlp" ? null : LearningRate),
         Mlp: Training.Workflows.Tables.TabularRecipe.MlpOptions(learner, Epochs, learner == "mlp" ? LearningRate : null, BatchSize),
-        ClassWeight: ClassWeight, Threshold: Threshold) { Loss = Loss, Monotone = Monotone, Additive = Additive, Exclude = Exclude, Reweigh = Reweigh, Calibrate = Calibrate, Intervals = Intervals };
+        ClassWeight: ClassWeight, Threshold: Threshold) { Loss = Loss, Monotone = Monotone, Additive = Additive, Exclude = Exclude, Reweigh = Reweigh, Calibrate = Calibrate, Intervals = Intervals, IntervalsPerClass = IntervalsPerClass };
 }
 
 /// <summary><c>serve.canary:</c> the alias a challenger is promoted to first and the share of traffic it gets.</summary>

@@ -30,11 +30,11 @@ public sealed record ModelIntervalsOutcome(ConformalIntervals Intervals, string 
 public static class ModelIntervals
 {
     public static async Task<ModelIntervalsOutcome> RunAsync(ModelRegistry registry, ResolvedModel source, ReportData data, string split, double level,
-        string registerAs, string actor, CancellationToken ct = default)
+        string registerAs, string actor, CancellationToken ct = default, bool perClass = false)
     {
         ArgumentNullException.ThrowIfNull(registry);
         ModelName.Validate(registerAs);
-        var fitted = await FitAsync(source, data, split, level, ct);
+        var fitted = await FitAsync(source, data, split, level, ct, perClass);
         string folder = Path.Combine(Path.GetTempPath(), "lepton-intervals-" + Guid.NewGuid().ToString("N"));
         try
         {
@@ -50,8 +50,12 @@ public static class ModelIntervals
         }
     }
 
-    /// <summary>The sets of <paramref name="source"/> at <paramref name="level"/>, fitted on <paramref name="split"/> of <paramref name="data"/>, and their coverage; nothing is written.</summary>
-    public static async Task<ModelIntervalsOutcome> FitAsync(ResolvedModel source, ReportData data, string split, double level, CancellationToken ct = default)
+    /// <summary>
+    /// The sets of <paramref name="source"/> at <paramref name="level"/> (class by class with <paramref name="perClass"/>), fitted on
+    /// <paramref name="split"/> of <paramref name="data"/>, and their coverage; nothing is written.
+    /// </summary>
+    public static async Task<ModelIntervalsOutcome> FitAsync(ResolvedModel source, ReportData data, string split, double level, CancellationToken ct = default,
+        bool perClass = false)
     {
         ArgumentNullException.ThrowIfNull(source);
         ArgumentNullException.ThrowIfNull(data);
@@ -68,7 +72,8 @@ public static class ModelIntervals
             scores = (await Task.Run(() => ReportScoring.Score([new ScoredModel(source.Display, predictor, source.Folder)], data, ct: ct), ct)).Scores[0];
         }
         var fit = scores.Subset(ModelCalibration.HeldOutRows(data, split, "fit prediction sets on"));
-        var intervals = ConformalIntervals.ForClassifier(scores.Classes, level, fit.Probabilities, [.. fit.Labels.Select(y => (float)y)], $"the {split} split of {data.Name}");
+        var intervals = ConformalIntervals.ForClassifier(scores.Classes, level, fit.Probabilities, [.. fit.Labels.Select(y => (float)y)], $"the {split} split of {data.Name}",
+            perClass, scores.ClassNames);
         var testRows = data.HeadlineSplit is { } h && h != split ? ModelCalibration.Rows(data, h) : [];
         var test = testRows.Count > 0 ? scores.Subset(testRows) : null;
         return new ModelIntervalsOutcome(intervals, split, Coverage(intervals, fit), null)

@@ -41,8 +41,23 @@ public sealed record ConformalIntervals
     /// <summary>The share of rows whose truth the interval or set holds, at least, on rows exchangeable with the held-out ones.</summary>
     public double Level { get; }
 
-    /// <summary>The held-out scores' conformal quantile: the ⌈(n+1)·level⌉-th smallest of n.</summary>
+    /// <summary>The held-out scores' conformal quantile: the ⌈(n+1)·level⌉-th smallest of n (of class-conditional sets: the largest class's).</summary>
     public double Quantile { get; }
+
+    /// <summary>
+    /// Class-conditional (Mondrian) sets: one quantile per class, of the held-out rows of that class, so the level holds among the rows
+    /// of every class, a rare one too; null for sets whose level holds over all rows.
+    /// </summary>
+    public IReadOnlyList<double>? ClassQuantiles
+    {
+        get;
+        init
+        {
+            if (value is not null && (Score != "probability" || value.Count < 2 || value.Any(q => !double.IsFinite(q))))
+                throw new ArgumentException("Class-conditional quantiles are a classifier's, one finite number per class (2 or more).");
+            field = value is null ? null : [.. value];
+        }
+    }
 
     /// <summary>The variance power p of a <c>scaled</c> score (1 for counts, 2 for amounts, Tweedie's P between), so wider answers get wider intervals.</summary>
     public double Power { get; }
@@ -114,9 +129,12 @@ public sealed record ConformalIntervals
 
     /// <summary>
     /// Prediction sets for a classifier from its held-out probabilities: (N) a yes/no model's positive probability, or (N, K) class
-    /// probabilities row-major (a yes/no model's too); <paramref name="labels"/> are class indices.
+    /// probabilities row-major (a yes/no model's too); <paramref name="labels"/> are class indices. <paramref name="perClass"/>: one
+    /// quantile per class (<see cref="ClassQuantiles"/>), each class needing <see cref="MinimumRows"/> held-out rows of its own
+    /// (<paramref name="classNames"/> name a class that has too few).
     /// </summary>
-    public static ConformalIntervals ForClassifier(int classes, double level, ReadOnlySpan<double> probabilities, ReadOnlySpan<float> labels, string source)
+    public static ConformalIntervals ForClassifier(int classes, double level, ReadOnlySpan<double> probabilities, ReadOnlySpan<float> labels, string source,
+        bool perClass = false, IReadOnlyList<string>? classNames = null)
     {
         if (classes < 2) throw new ArgumentException($"A prediction set chooses among 2 or more classes, got {classes}.");
         // A yes/no model may give its positive probability alone or both classes'.
@@ -130,7 +148,18 @@ public sealed record ConformalIntervals
             double p = width == 1 ? (y == 1 ? probabilities[i] : 1 - probabilities[i]) : probabilities[i * width + y];
             scores[i] = 1 - p;
         }
-        return new ConformalIntervals("probability", level, ConformalQuantile(scores, level)) { Source = source, Rows = labels.Length };
+        if (!perClass) return new ConformalIntervals("probability", level, ConformalQuantile((double[])scores.Clone(), level)) { Source = source, Rows = labels.Length };
+        var quantiles = new double[classes];
+        for (int k = 0; k < classes; k++)
+        {
+            var own = new List<double>();
+            for (int i = 0; i < scores.Length; i++) if ((int)labels[i] == k) own.Add(scores[i]);
+            if (own.Count < MinimumRows(level))
+                throw new ArgumentException($"Class '{(classNames is not null && k < classNames.Count ? classNames[k] : k.ToString(CultureInfo.InvariantCulture))}' has {own.Count:N0} held-out rows; " +
+                                            $"a {Percent(level)} set for each class needs {MinimumRows(level):N0} of every class. Hold out more rows, lower the level, or leave out the per-class option.");
+            quantiles[k] = ConformalQuantile([.. own], level);
+        }
+        return new ConformalIntervals("probability", level, quantiles.Max()) { Source = source, Rows = labels.Length, ClassQuantiles = quantiles };
     }
 
     private static double Nonconformity(string score, double power, double prediction, double target) => score switch
@@ -171,10 +200,12 @@ public sealed record ConformalIntervals
     public IReadOnlyList<int> Set(ReadOnlySpan<double> probabilities, int answered)
     {
         if (!IsSet) throw new InvalidOperationException("A regressor's conformal answer is an interval, not a set of classes.");
-        double floor = 1 - Quantile;
+        if (ClassQuantiles is { } q && q.Count != probabilities.Length)
+            throw new ArgumentException($"Class-conditional sets of {q.Count} classes cannot read a row of {probabilities.Length} probabilities.");
         var members = new List<int>();
         for (int k = 0; k < probabilities.Length; k++)
-            if (k == answered || probabilities[k] >= floor) members.Add(k);
+            // The score compared as it was fitted (1 − p ≤ q), so a row scored as a held-out one is in its set exactly.
+            if (k == answered || 1 - probabilities[k] <= (ClassQuantiles?[k] ?? Quantile)) members.Add(k);
         var p = probabilities.ToArray();
         members.Sort((a, b) => p[b].CompareTo(p[a]) is var c && c != 0 ? c : a.CompareTo(b));
         return members;
@@ -193,6 +224,7 @@ public sealed record ConformalIntervals
             ["quantile"] = Quantile,
         };
         if (Score == "scaled") root["power"] = Power;
+        if (ClassQuantiles is { } perClass) root["class_quantiles"] = new JsonArray([.. perClass.Select(q => (JsonNode)q)]);
         root["source"] = Source;
         root["rows"] = Rows;
         File.WriteAllText(Path.Combine(folder, FileName), root.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n");
@@ -203,6 +235,7 @@ public sealed record ConformalIntervals
     {
         Save(folder);
         var record = new JsonObject { ["score"] = Score, ["level"] = Level, ["source"] = Source, ["rows"] = Rows };
+        if (ClassQuantiles is not null) record["per_class"] = true;
         foreach (var (key, value) in extra) record[key] = value;
         Lepton.NN.Serialization.ModelFile.EditMetadata(folder, metadata => metadata["intervals"] = record);
     }
@@ -225,6 +258,8 @@ public sealed record ConformalIntervals
             {
                 Source = root["source"]?.GetValue<string>() ?? "",
                 Rows = root["rows"]?.GetValue<int>() ?? 0,
+                ClassQuantiles = root["class_quantiles"] is JsonArray perClass
+                    ? [.. perClass.Select(q => q?.GetValue<double>() ?? throw new InvalidDataException("a class quantile is null"))] : null,
             };
         }
         catch (Exception e) when (e is JsonException or InvalidOperationException or ArgumentException or FormatException or InvalidDataException)
@@ -242,11 +277,14 @@ public sealed record ConformalIntervals
         bool classifier = task is Lepton.NN.Serialization.TaskKind.Binary or Lepton.NN.Serialization.TaskKind.Multiclass;
         if (IsSet != classifier || task == Lepton.NN.Serialization.TaskKind.MultiLabel || (!classifier && width != 1))
             throw new InvalidDataException($"{FileName} holds {(IsSet ? "a classifier's prediction sets" : "a regressor's intervals")} but the model is {Lepton.NN.Serialization.TaskSpec.NameOf(task)}{(!classifier && width != 1 ? $" of {width} targets" : "")}; the files belong to different models; delete {FileName}.");
+        int classes = task == Lepton.NN.Serialization.TaskKind.Binary ? 2 : width;
+        if (ClassQuantiles is { } q && q.Count != classes)
+            throw new InvalidDataException($"{FileName} holds sets of {q.Count} classes but the model has {classes}; the files belong to different models; delete {FileName}.");
     }
 
     /// <summary>A line for people: <c>90% intervals (absolute residuals), fitted on 4,000 rows of the validation split</c>.</summary>
     public string Describe() => string.Create(CultureInfo.InvariantCulture,
-        $"{Percent(Level)} {(IsSet ? "prediction sets" : IsOneSided ? "bound" : "intervals")} ({ScoreText}), fitted on {Rows:N0} rows of {Source}");
+        $"{Percent(Level)} {(ClassQuantiles is not null ? "prediction sets for every class" : IsSet ? "prediction sets" : IsOneSided ? "bound" : "intervals")} ({ScoreText}), fitted on {Rows:N0} rows of {Source}");
 
     private string ScoreText => Score switch
     {
@@ -254,6 +292,7 @@ public sealed record ConformalIntervals
         "scaled" => $"residuals scaled by the answer^{(Power / 2).ToString("G3", CultureInfo.InvariantCulture)}, ×{Quantile.ToString("G4", CultureInfo.InvariantCulture)}",
         "upper" => $"the upper bound moved by {Quantile.ToString("+0.####;-0.####", CultureInfo.InvariantCulture)}",
         "lower" => $"the lower bound moved by {(-Quantile).ToString("+0.####;-0.####", CultureInfo.InvariantCulture)}",
+        _ when ClassQuantiles is { } q => "classes with probability ≥ " + string.Join(" / ", q.Select(v => (1 - v).ToString("G4", CultureInfo.InvariantCulture))) + " by class",
         _ => $"classes with probability ≥ {(1 - Quantile).ToString("G4", CultureInfo.InvariantCulture)}",
     };
 

@@ -83,8 +83,9 @@ public sealed class TableRecipeTests : IDisposable
         Assert.Equal("plan", creditRecipe.Reweigh);
         var calibrated = Parse("name: a\ndata:\n  source: table\n  path: customers.csv\n  label_column: churn\ntraining:\n  calibrate: isotonic\n", dir);
         Assert.Equal("isotonic", calibrated.Training.Table!.ToTabularRecipe("churn@2", calibrated.Model.Reference, 0).Calibrate);
-        var intervals = Parse("name: a\ndata:\n  source: table\n  path: customers.csv\n  label_column: churn\ntraining:\n  intervals: 0.9\n", dir);
-        Assert.Equal(0.9, intervals.Training.Table!.ToTabularRecipe("churn@2", intervals.Model.Reference, 0).Intervals);
+        var intervals = Parse("name: a\ndata:\n  source: table\n  path: customers.csv\n  label_column: churn\ntraining:\n  intervals: 0.9\n  intervals_per_class: true\n", dir);
+        var intervalsRecipe = intervals.Training.Table!.ToTabularRecipe("churn@2", intervals.Model.Reference, 0);
+        Assert.Equal((0.9, true), (intervalsRecipe.Intervals, intervalsRecipe.IntervalsPerClass));
         // Stratified by default for a classification label, time-ordered when a time column is named.
         Assert.True(t.ToSplitOptions(TableTask.Classification, 0).Stratify);
         Assert.False((t with { TimeColumn = "signup" }).ToSplitOptions(TableTask.Classification, 0).Stratify);

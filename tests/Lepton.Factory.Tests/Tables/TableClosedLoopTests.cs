@@ -115,7 +115,7 @@ public sealed class TableClosedLoopTests : IAsyncLifetime
         await TableEndToEndTests.TrainChurnAsync(_registry, _root, r => r with
         {
             ClassWeight = "balanced", Threshold = "f1", Monotone = "monthly=increasing", Additive = true, Exclude = "plan", Reweigh = "plan", Calibrate = "sigmoid",
-            Intervals = 0.9,
+            Intervals = 0.9, IntervalsPerClass = true,
         });
         var champion = ModelSpec.FromJson(File.ReadAllText(Path.Combine(_root, "model", ModelFile.SpecFileName)));
         Assert.Equal("balanced", champion.Metadata!["class_weight"]!.GetValue<string>());
@@ -137,6 +137,7 @@ public sealed class TableClosedLoopTests : IAsyncLifetime
         // Its prediction sets too, at the champion's level, on the same folds.
         var sets = Runtime.Conformal.ConformalIntervals.Load(challenger.Folder)!;
         Assert.Equal((0.9, "probability"), (sets.Level, sets.Score));
+        Assert.Equal(2, sets.ClassQuantiles!.Count); // class by class, as the champion's
         Assert.Equal(spec.Metadata["calibration"]!["source"]!.GetValue<string>(), sets.Source);
         // The champion was kept from plan, and so is the challenger, though the feedback rows carry it.
         Assert.Equal(["age", "signup", "monthly"], Data.Tables.Encoding.EncoderSet.Load(Path.Combine(challenger.Folder, "encoders.json")).Columns);

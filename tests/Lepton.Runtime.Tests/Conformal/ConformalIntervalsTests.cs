@@ -41,8 +41,11 @@ public sealed class ConformalIntervalsTests : IDisposable
             return;
         }
         int classes = c["classes"]!.GetValue<int>();
-        var sets = ConformalIntervals.ForClassifier(classes, level, Array<double>(c["probabilities"]!), [.. Array<int>(c["labels"]!).Select(v => (float)v)], "fixture");
+        bool perClass = c["per_class"]?.GetValue<bool>() == true;
+        var sets = ConformalIntervals.ForClassifier(classes, level, Array<double>(c["probabilities"]!), [.. Array<int>(c["labels"]!).Select(v => (float)v)], "fixture", perClass);
         Assert.Equal(c["quantile"]!.GetValue<double>(), sets.Quantile, 12);
+        if (perClass) Assert.Equal(Array<double>(c["class_quantiles"]!), sets.ClassQuantiles!, (a, b) => Math.Abs(a - b) < 1e-12);
+        else Assert.Null(sets.ClassQuantiles);
         var rows = Array<double>(c["new"]!);
         int width = classes == 2 ? 1 : classes;
         for (int r = 0; r < rows.Length / width; r++)
@@ -136,6 +139,29 @@ public sealed class ConformalIntervalsTests : IDisposable
         Assert.Equal([0, 2], new ConformalIntervals("probability", 0.9, 0.7).Set([0.5, 0.1, 0.4], 0));
         // A yes/no model answering "no" at a threshold above 0.6 keeps "no" though "yes" is likelier.
         Assert.Equal([1, 0], new ConformalIntervals("probability", 0.9, 0.5).BinarySet(0.6, 0));
+    }
+
+    [Fact]
+    public void Per_class_sets_need_enough_rows_of_every_class_and_round_trip_through_the_file()
+    {
+        // Class 2 has 5 held-out rows: a 90% set of its own needs 9.
+        var labels = Enumerable.Range(0, 60).Select(i => (float)(i < 5 ? 2 : i % 2)).ToArray();
+        var probabilities = labels.SelectMany(y => new[] { 0.5, 0.3, 0.2 }).ToArray();
+        var e = Assert.Throws<ArgumentException>(() => ConformalIntervals.ForClassifier(3, 0.9, probabilities, labels, "x", perClass: true, ["a", "b", "rare"]));
+        Assert.Contains("Class 'rare' has 5 held-out rows; a 90% set for each class needs 9", e.Message);
+        var sets = ConformalIntervals.ForClassifier(3, 0.8, probabilities, labels, "held", perClass: true);
+        Assert.Equal([0.5, 0.7, 0.8], sets.ClassQuantiles!);
+        // Every class reaches its own floor: 0.5 ≥ 0.5, 0.3 ≥ 0.3, 0.2 ≥ 0.2.
+        Assert.Equal([0, 1, 2], sets.Set([0.5, 0.3, 0.2], 0));
+        string folder = _folders.New();
+        File.WriteAllText(Path.Combine(folder, "model.json"), "{\"format\": \"lightgbm\"}");
+        sets.SaveTo(folder);
+        var loaded = ConformalIntervals.Load(folder)!;
+        Assert.Equal(sets.ClassQuantiles, loaded.ClassQuantiles!);
+        Assert.True(JsonNode.Parse(File.ReadAllText(Path.Combine(folder, "model.json")))!["metadata"]!["intervals"]!["per_class"]!.GetValue<bool>());
+        Assert.Contains("sets of 3 classes but the model has 2", Assert.Throws<InvalidDataException>(() => loaded.CheckFits(TaskKind.Binary, 1)).Message);
+        loaded.CheckFits(TaskKind.Multiclass, 3);
+        Assert.Throws<ArgumentException>(() => new ConformalIntervals("absolute", 0.9, 1) { ClassQuantiles = [1, 2] });
     }
 
     [Fact]

@@ -28,6 +28,7 @@ public static class TableChallenger
             Reweigh = championMetadata?["reweigh"]?.GetValue<string>(),
             Calibrate = championMetadata?["calibration"]?["method"]?.GetValue<string>(),
             Intervals = championMetadata?["intervals"]?["level"]?.GetValue<double>(),
+            IntervalsPerClass = championMetadata?["intervals"]?["per_class"]?.GetValue<bool>() == true,
         };
         string dir = Path.Combine(Path.GetTempPath(), "lepton-table-challengers", Guid.NewGuid().ToString("N"));
         var clock = Stopwatch.StartNew();

@@ -52,7 +52,8 @@ public static class TextChallenger
                 {
                     if (sets is not null)
                     {
-                        var intervals = (await Reports.Conformal.ModelIntervals.FitAsync(new ResolvedModel(null, final), texts.Data, test, sets.Level, ct)).Intervals;
+                        var intervals = (await Reports.Conformal.ModelIntervals.FitAsync(new ResolvedModel(null, final), texts.Data, test, sets.Level, ct,
+                            sets.ClassQuantiles is not null)).Intervals;
                         intervals.SaveTo(final, ("data", texts.Data.DatasetRef ?? texts.Data.Name));
                         progress?.Report($"gave the challenger prediction sets as the champion had: {intervals.Describe()}");
                     }

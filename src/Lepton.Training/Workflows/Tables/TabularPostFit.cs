@@ -47,7 +47,7 @@ internal static class TabularPostFit
         {
             var task = model.Task;
             var intervals = task.IsClassification
-                ? Lepton.Runtime.Conformal.ConformalIntervals.ForClassifier(task.ClassCount, level, held.Predictions, held.Labels, held.Source)
+                ? Lepton.Runtime.Conformal.ConformalIntervals.ForClassifier(task.ClassCount, level, held.Predictions, held.Labels, held.Source, recipe.IntervalsPerClass, task.ClassNames)
                 : Lepton.Runtime.Conformal.ConformalIntervals.ForRegression(task.Loss, level, held.Predictions, held.Labels, held.Source);
             model = new ConformalTabularModel(model, intervals);
         }

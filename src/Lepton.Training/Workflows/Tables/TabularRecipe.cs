@@ -150,6 +150,12 @@ public sealed record TabularRecipe(string Data, string Model = "auto", int Seed 
     public double? Intervals { get; init; }
 
     /// <summary>
+    /// A classifier's sets fitted class by class (Mondrian conformal prediction): <see cref="Intervals"/>' level then holds among the rows
+    /// of every class, a rare one too, where sets fitted over all rows may cover the rare class far less; the sets are larger.
+    /// </summary>
+    public bool IntervalsPerClass { get; init; }
+
+    /// <summary>
     /// Choose <see cref="Threshold"/>'s rule (and fit <see cref="Calibrate"/>'s map) on out-of-fold predictions of the training rows
     /// even when the data set has a validation split (the loop's validation split is the feedback it judges champion and challenger on, so it must stay unseen).
     /// </summary>
@@ -240,6 +246,8 @@ public sealed record TabularRecipe(string Data, string Model = "auto", int Seed 
         }
         // A quantile loss bounds one side at its own level: any other level is refused here, before any training.
         if (Intervals is { } level && !task.IsClassification) _ = Lepton.Runtime.Conformal.ConformalIntervals.RegressionScore(task.Loss, level);
+        if (IntervalsPerClass && !task.IsClassification)
+            throw new ArgumentException($"--intervals-per-class fits a classifier's sets class by class, but {label} is a regression target; leave it out.");
         if (ThresholdRule is not { } rule) return task;
         if (task.Kind != NN.Serialization.TaskKind.Binary)
             throw new ArgumentException($"--threshold {Threshold} sets a yes/no classifier's decision threshold, but {label} " +
@@ -259,6 +267,8 @@ public sealed record TabularRecipe(string Data, string Model = "auto", int Seed 
         _ = ExcludedColumns;
         if (Calibrate is not null) Classic.ProbabilityCalibrator.Check(Calibrate);
         if (Intervals is { } level) Lepton.Runtime.Conformal.ConformalIntervals.CheckLevel(level);
+        if (IntervalsPerClass && Intervals is null)
+            throw new ArgumentException("--intervals-per-class fits a classifier's sets class by class; give the level too, e.g. --intervals 0.9 --intervals-per-class.");
         if (Reweigh is not null && Model == "mlp")
             throw new ArgumentException($"--reweigh {Reweigh}: the MLP takes no row weights; use gbdt, random-forest, logistic, linear-svm or auto.");
         if (Additive && Model == "mlp")

@@ -37,6 +37,9 @@ public sealed record TabularOutcome(
     /// rows), through which it can learn what it was kept from; empty otherwise.
     /// </summary>
     public IReadOnlyList<Lepton.Data.Tables.Inspection.TableFinding> Proxies { get; init; } = [];
+
+    /// <summary>How the model's conformal intervals or sets did on the test split (null without either), a classifier's class by class too.</summary>
+    public Lepton.Runtime.Conformal.ConformalCoverage? TestCoverage { get; init; }
 }
 
 /// <summary>
@@ -71,7 +74,8 @@ public static class TabularTraining
         model = TabularPostFit.Apply(model, recipe, set, autoHeldOut, ct);
         var metrics = new Dictionary<string, double>();
         var test = set.Test ?? set.Validation;
-        if (test is { Labels.Length: > 0 }) AddScores(metrics, "test", model, test.Features, test.Labels);
+        Lepton.Runtime.Conformal.ConformalCoverage? testCoverage = null;
+        if (test is { Labels.Length: > 0 }) testCoverage = AddScores(metrics, "test", model, test.Features, test.Labels);
         // A validation split of its own (not standing in for the test) is scored too: a search chooses on it, not on the test.
         if (set.Test is not null && set.Validation is { Labels.Length: > 0 } validation) AddScores(metrics, "validation", model, validation.Features, validation.Labels);
         Directory.CreateDirectory(outDir);
@@ -84,6 +88,7 @@ public static class TabularTraining
         {
             CountLabelZeros = task is { Kind: TaskKind.Regression, Loss.Kind: RegressionLossKind.Squared } ? Lepton.Data.Tables.Inspection.CountLabelStats.Of(train.Labels.Select(y => (double)y))?.ZeroShare : null,
             Proxies = ExcludedProxies(data, recipe.ExcludedColumns, set.Encoders.Columns),
+            TestCoverage = testCoverage,
             RarestClassShare = task.IsClassification && train.Labels.Length > 0
                 ? Enumerable.Range(0, task.ClassCount).Min(c => train.Labels.Count(y => (int)y == c)) / (double)train.Labels.Length : null,
         };
@@ -91,16 +96,17 @@ public static class TabularTraining
 
     // The task metric as `{prefix}_accuracy`; a regressor's RMSE, MAE and its loss's own metric (`{prefix}_poisson_deviance`); for a
     // yes/no model also the positive class's precision, recall and F1 at its threshold (accuracy flatters a rare positive class).
-    private static void AddScores(Dictionary<string, double> metrics, string prefix, ITabularModel model, FeatureMatrix x, float[] labels)
+    // Returns how the model's conformal answers did on these rows (null without them).
+    private static Lepton.Runtime.Conformal.ConformalCoverage? AddScores(Dictionary<string, double> metrics, string prefix, ITabularModel model, FeatureMatrix x, float[] labels)
     {
         var task = model.Task;
         var predictions = model.Predict(x);
-        if (ConformalTabularModel.Layer<ConformalTabularModel>(model) is { } conformal)
-            foreach (var (name, value) in conformal.Coverage(predictions, labels).Metrics()) metrics[$"{prefix}_{name}"] = value;
+        var coverage = ConformalTabularModel.Layer<ConformalTabularModel>(model)?.Coverage(predictions, labels);
+        foreach (var (name, value) in coverage?.Metrics() ?? []) metrics[$"{prefix}_{name}"] = value;
         if (!task.IsClassification)
         {
             foreach (var (name, value) in task.Loss.Metrics(predictions, labels)) metrics[$"{prefix}_{name}"] = value;
-            return;
+            return coverage;
         }
         metrics[$"{prefix}_accuracy"] = TabularAuto.Score(task, predictions, labels);
         if (ConformalTabularModel.Layer<CalibratedTabularModel>(model) is { } calibrated)
@@ -112,7 +118,7 @@ public static class TabularTraining
             metrics[$"{prefix}_brier"] = Metrics.ProbabilityScores.Brier(task, predictions, labels);
             metrics[$"{prefix}_brier_uncalibrated"] = Metrics.ProbabilityScores.Brier(task, before, labels);
         }
-        if (task.Kind != TaskKind.Binary) return;
+        if (task.Kind != TaskKind.Binary) return coverage;
         var (precision, recall) = DecisionThreshold.PrecisionRecallAt(predictions, labels, task.Threshold);
         metrics[$"{prefix}_precision"] = precision;
         metrics[$"{prefix}_recall"] = recall;
@@ -120,6 +126,7 @@ public static class TabularTraining
         // A cost rule's own measure: the cost saved per row against flagging nothing, in false alarms.
         if (model.ThresholdChoice is { Source: not "given" } choice && DecisionThreshold.Parse(choice.Rule) is { Rule: "cost" } cost)
             metrics[$"{prefix}_savings"] = cost.ObjectiveAt(predictions, labels, task.Threshold);
+        return coverage;
     }
 
     // The proxy-column findings of the excluded columns among the columns the model reads, on the rows it trained on.

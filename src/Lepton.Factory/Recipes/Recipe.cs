@@ -24,6 +24,9 @@ public sealed record Recipe(
     /// <summary>The optional calibration of a network's probabilities before it is registered; null registers them as trained.</summary>
     public RecipeCalibrate? Calibrate { get; init; }
 
+    /// <summary>The optional conformal prediction sets of a network, fitted before it is registered; null registers it without.</summary>
+    public RecipeIntervals? Intervals { get; init; }
+
     /// <summary>The optional export of the registered model; null writes no other format.</summary>
     public RecipeExport? Export { get; init; }
 
@@ -31,5 +34,5 @@ public sealed record Recipe(
     public string Source { get; init; } = "lepton.yaml";
 
     /// <summary>The section names of a recipe, in file order; step input hashes name these.</summary>
-    public static IReadOnlyList<string> SectionNames { get; } = ["name", "store", "data", "model", "training", "tune", "gates", "compress", "calibrate", "serve", "monitoring", "loop", "export"];
+    public static IReadOnlyList<string> SectionNames { get; } = ["name", "store", "data", "model", "training", "tune", "gates", "compress", "calibrate", "intervals", "serve", "monitoring", "loop", "export"];
 }

@@ -15,6 +15,8 @@ public static partial class RecipeLoader
 
     internal static IReadOnlyList<string> CalibrateKeys { get; } = ["method", "split"];
 
+    internal static IReadOnlyList<string> IntervalsKeys { get; } = ["level", "split", "per_class"];
+
     internal static IReadOnlyList<string> ExportKeys { get; } = ["onnx"];
 
     private static RecipeTune? ReadTune(YamlSection? s, string baseDirectory, RecipeData data)
@@ -87,6 +89,17 @@ public static partial class RecipeLoader
         if (method is not null && !Training.Classic.ProbabilityCalibrator.Methods.Contains(method))
             s.Errors.Add(s.Value("method") ?? s.Node, $"'calibrate.method' is '{method}'; use {string.Join(", ", Training.Classic.ProbabilityCalibrator.Methods)}, or leave it out (sigmoid for a yes/no model, temperature for more classes).");
         return new RecipeCalibrate(method, s.String("split") ?? "validation");
+    }
+
+    private static RecipeIntervals? ReadIntervals(YamlSection? s, RecipeData data)
+    {
+        if (s is null) return null;
+        if (data.IsTable)
+            s.Errors.Add(s.Node, "'intervals' fits a trained network's prediction sets; a table recipe fits its intervals or sets while it trains: set 'training.intervals' (and 'training.intervals_per_class') and remove 'intervals'.");
+        double? level = s.Double("level", 0, 1, minExclusive: true);
+        if (level is null && !s.Has("level")) s.Errors.Add(s.Node, "'intervals.level' is required: the share of answers whose set should hold the true class, e.g. 'level: 0.9'.");
+        if (level is 1.0) s.Errors.Add(s.Value("level")!, "'intervals.level' is 1; a set that always holds the truth names every class: give a share below 1, e.g. 0.9.");
+        return new RecipeIntervals(level is > 0 and < 1 ? level.Value : 0.9, s.String("split") ?? "validation", s.Choice("per_class", "false", ["true", "false"]) == "true");
     }
 
     private static RecipeExport? ReadExport(YamlSection? s, RecipeData data)

@@ -68,6 +68,7 @@ public static partial class RecipeLoader
             Tune = ReadTune(root.Section("tune", TuneKeys), baseDirectory, data),
             Compress = ReadCompress(root.Section("compress", CompressKeys), data),
             Calibrate = ReadCalibrate(root.Section("calibrate", CalibrateKeys), data, root.Has("export")),
+            Intervals = ReadIntervals(root.Section("intervals", IntervalsKeys), data),
             Export = ReadExport(root.Section("export", ExportKeys), data),
         };
     }

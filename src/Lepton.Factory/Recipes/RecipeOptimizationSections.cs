@@ -32,5 +32,12 @@ public sealed record RecipeCompress(string Method = "percentile", int Samples = 
 /// </summary>
 public sealed record RecipeCalibrate(string? Method = null, string Split = "validation");
 
+/// <summary>
+/// <c>intervals:</c> conformal prediction sets for a network (as <c>lepton models intervals</c>) at <see cref="Level"/>, fitted on the
+/// data set version's <see cref="Split"/> after any calibration (class by class with <see cref="PerClass"/>); the folder with
+/// <c>intervals.json</c> is what is registered.
+/// </summary>
+public sealed record RecipeIntervals(double Level, string Split = "validation", bool PerClass = false);
+
 /// <summary><c>export:</c> formats the registered model is also written in, into the recipe's folder (<c>export/</c>).</summary>
 public sealed record RecipeExport(bool Onnx = true);

@@ -42,10 +42,13 @@ public sealed class RecipeContext(Recipe recipe, ModelRegistry registry, string 
     public JsonObject Trained() => HasOutputs("tune") ? Outputs("tune") : Outputs("train");
 
     /// <summary>
-    /// The model that goes on to the registry: the calibrate step's when the recipe calibrates, else the compress step's when it kept
-    /// the compressed one, else the trained one.
+    /// The model that goes on to the registry: the intervals step's when the recipe fits prediction sets, else the calibrate step's when it
+    /// calibrates, else the compress step's when it kept the compressed one, else the trained one.
     /// </summary>
-    public JsonObject Final() =>
+    public JsonObject Final() => HasOutputs("intervals") ? Outputs("intervals") : Calibrated();
+
+    /// <summary>The model prediction sets are fitted for: the calibrate step's, else the compress step's when it kept the compressed one, else the trained one.</summary>
+    public JsonObject Calibrated() =>
         HasOutputs("calibrate") ? Outputs("calibrate")
         : HasOutputs("compress") && Outputs("compress")["kept"]?.GetValue<string>() == "int8" ? Outputs("compress") : Trained();
 

@@ -55,6 +55,7 @@ public static class RecipeHash
         "tune" => r.Tune,
         "compress" => r.Compress,
         "calibrate" => r.Calibrate,
+        "intervals" => r.Intervals,
         "export" => r.Export,
         _ => throw new ArgumentException($"Unknown recipe section '{name}'; sections are: {string.Join(", ", Recipe.SectionNames)}."),
     };

@@ -9,13 +9,15 @@ public static class RecipeSteps
 
     /// <summary>
     /// The steps <paramref name="recipe"/> asks for: <c>tune</c> in place of <c>train</c> when it has a <c>tune:</c> section,
-    /// <c>compress</c> after the gate with <c>compress:</c>, then <c>calibrate</c> with <c>calibrate:</c>, <c>export</c> last with <c>export:</c>.
+    /// <c>compress</c> after the gate with <c>compress:</c>, then <c>calibrate</c> with <c>calibrate:</c>, <c>intervals</c> with <c>intervals:</c>,
+    /// <c>export</c> last with <c>export:</c>.
     /// </summary>
     public static IReadOnlyList<IRecipeStep> For(Recipe recipe)
     {
         var steps = new List<IRecipeStep> { new DataStep(), recipe.Tune is null ? new TrainStep() : new TuneStep(), new GateStep() };
         if (recipe.Compress is not null) steps.Add(new CompressStep());
         if (recipe.Calibrate is not null) steps.Add(new CalibrateStep());
+        if (recipe.Intervals is not null) steps.Add(new IntervalsStep());
         steps.Add(new RegisterStep());
         steps.Add(new PromoteStep());
         if (recipe.Export is { Onnx: true }) steps.Add(new ExportStep());

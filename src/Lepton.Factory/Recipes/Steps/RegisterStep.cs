@@ -3,12 +3,12 @@ using Lepton.Factory.Recipes.Running;
 
 namespace Lepton.Factory.Recipes.Steps;
 
-/// <summary><c>register</c>: adds the trained (or compressed, or calibrated) folder as the next version of the recipe's model, linked to its run and dataset version.</summary>
+/// <summary><c>register</c>: adds the trained (or compressed, calibrated, given prediction sets) folder as the next version of the recipe's model, linked to its run and dataset version.</summary>
 public sealed class RegisterStep : IRecipeStep
 {
     public string Name => "register";
 
-    public string InputHash(Recipe recipe) => RecipeHash.Of(recipe, "name", "compress", "calibrate");
+    public string InputHash(Recipe recipe) => RecipeHash.Of(recipe, "name", "compress", "calibrate", "intervals");
 
     public async Task<JsonObject> RunAsync(RecipeContext context, CancellationToken ct)
     {

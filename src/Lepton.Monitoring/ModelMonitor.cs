@@ -68,14 +68,25 @@ public sealed class ModelMonitor(ModelRegistry registry)
         {
             var bucket = new MonitorWindow(window.From + TimeSpan.FromTicks(ticks * b / buckets), window.From + TimeSpan.FromTicks(ticks * (b + 1) / buckets));
             var summary = VersionReportBuilder.Build(model, null, bucket, requestBuckets[b], labelBuckets[b], newest.Reference, newest.Task);
+            var coverage = await CoverageAsync(model, labelBuckets[b], ct);
             points.Add(new TimelinePoint(bucket.From, bucket.To, summary.Requests, summary.ErrorRate, summary.LatencyP99Ms,
                 summary.Accuracy?.Labels ?? summary.LiveError?.Labels ?? 0, summary.Accuracy?.Accuracy,
                 summary.MaxInputPsi, summary.PredictionDrift?.Psi, summary.LiveError?.Mae)
             {
                 Calibration = summary.Calibration is { } c ? (c.MeanProbability, c.ObservedRate) : null,
+                Coverage = coverage is { } v ? (v.Coverage, v.Level) : null,
             });
         }
         return points;
+    }
+
+    // The labels' live coverage, each version's judged by its own intervals.json, pooled (null when none has intervals).
+    private async Task<LiveCoverage?> CoverageAsync(string model, IReadOnlyList<LoggedLabel> labels, CancellationToken ct)
+    {
+        var versions = new List<LiveCoverage?>();
+        foreach (var group in labels.GroupBy(l => l.Version))
+            versions.Add(LiveCoverageCalculator.Compute([.. group], (await ContextAsync(model, group.Key, ct)).Task));
+        return LiveCoverageCalculator.Pool(versions);
     }
 
     /// <summary>Items per bucket in one pass: bucket b holds times in [From + b * d, From + (b + 1) * d) with d = duration / buckets.</summary>

@@ -16,8 +16,8 @@ public sealed record MonitoringPanelOptions(TimeSpan Window, int Buckets = 24, d
 }
 
 /// <summary>
-/// The dashboard panel of monitoring: live accuracy from feedback (a regressor's mean absolute error instead) and drift
-/// (input PSI, prediction PSI, with the alert threshold) over time, as inline SVG charts from <see cref="ModelMonitor.TimelineAsync"/>.
+/// The dashboard panel of monitoring: live accuracy from feedback (a regressor's mean absolute error instead), the coverage of
+/// conformal intervals or sets against their level, and drift (input PSI, prediction PSI, with the alert threshold) over time, as inline SVG charts from <see cref="ModelMonitor.TimelineAsync"/>.
 /// </summary>
 public sealed class MonitoringPanel(ModelMonitor monitor, MonitoringPanelOptions? options = null, TimeProvider? time = null) : IDashboardPanel
 {
@@ -78,6 +78,17 @@ public sealed class MonitoringPanel(ModelMonitor monitor, MonitoringPanelOptions
                     ? [Series("live accuracy", points, p => p.Accuracy), Series("mean probability", points, p => p.Calibration?.MeanProbability),
                        Series("observed rate", points, p => p.Calibration?.ObservedRate)]
                     : [Series("live accuracy", points, p => p.Accuracy)]));
+        // Conformal answers: how often they held the truth against the level they promise.
+        if (points.LastOrDefault(p => p.Coverage is not null)?.Coverage is { } promised)
+            html.Append(SvgLineChart.Render(options with
+                {
+                    Title = "Coverage of the conformal intervals or sets (from feedback)",
+                    YLabel = "share",
+                    YMin = 0,
+                    YMax = 1,
+                    Thresholds = [new ChartThreshold(promised.Level, $"level {Html.Percent(promised.Level)}")],
+                },
+                [Series("coverage", points, p => p.Coverage?.Coverage)]));
         html.Append(SvgLineChart.Render(options with
             {
                 Title = "Drift (population stability index)",

@@ -141,4 +141,7 @@ public sealed record TimelinePoint(
 {
     /// <summary>A classifier's labelled answers: mean probability of the positive class (multiclass: confidence in the answer) and the rate it happened at (multiclass: accuracy).</summary>
     public (double MeanProbability, double ObservedRate)? Calibration { get; init; }
+
+    /// <summary>How often the labelled answers' conformal intervals or sets held the truth (each version judged by its own), and the level they promise.</summary>
+    public (double Coverage, double Level)? Coverage { get; init; }
 }

@@ -105,9 +105,13 @@ public sealed class TableIntervalsServingTests : IAsyncLifetime
         Assert.Equal(300, alike.Coverage!.Labels);
         Assert.True(alike.Coverage.Coverage is > 0.84 and < 0.96, $"coverage {alike.Coverage.Coverage:F3}, test {metrics["test_interval_coverage"]:F3}, validation {metrics.GetValueOrDefault("validation_interval_coverage"):F3}, q {model.Intervals.Quantile:F3}, rows {model.Intervals.Rows}");
         Near(2 * model.Intervals.Quantile, alike.Coverage.MeanWidth!.Value);
+        var start = DateTimeOffset.UtcNow;
         var inflated = await ServeAsync(Homes(300, 8, inflation: 1.25));
         Assert.True(inflated.Coverage!.Coverage < 0.6, $"coverage after a 25% rise: {inflated.Coverage.Coverage:F3}");
         Assert.True(inflated.Coverage.Shortfall > 0.3);
+        // The dashboard's timeline carries it, against the level.
+        var timeline = await new ModelMonitor(Registry).TimelineAsync("prices", new MonitorWindow(start, DateTimeOffset.UtcNow.AddSeconds(1)), 1);
+        Assert.Equal((inflated.Coverage.Coverage, 0.9), timeline.Single().Coverage);
 
         // OIP: the bounds as two more outputs, listed in the model's metadata.
         var infer = await PostAsync(served.Http, "/v2/models/prices/infer", """

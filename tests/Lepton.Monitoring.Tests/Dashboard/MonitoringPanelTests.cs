@@ -80,6 +80,23 @@ public sealed class MonitoringPanelTests
     }
 
     [Fact]
+    public void Render_ForAModelWithConformalAnswers_ChartsTheirCoverageAgainstTheLevel()
+    {
+        var window = new MonitorWindow(T0, T0.AddMinutes(3));
+        TimelinePoint[] points =
+        [
+            Point(0, 20, null, 0.1, null) with { Labels = 40, Mae = 1.2, Coverage = (0.91, 0.9) },
+            Point(1, 20, null, 0.1, null),
+            Point(2, 20, null, 0.1, null) with { Labels = 40, Mae = 3.5, Coverage = (0.55, 0.9) },
+        ];
+        string html = MonitoringPanel.Render("prices", window, points, 0.2);
+        Assert.Contains("Coverage of the conformal intervals or sets (from feedback)", html);
+        Assert.Equal(2, Paths(html, "coverage").Single().Split('M').Length - 1); // two lone points: the bucket between has no labels
+        Assert.Contains("level 90", html);
+        Assert.DoesNotContain("Coverage of the conformal", MonitoringPanel.Render("prices", window, [Point(0, 20, null, 0.1, null) with { Labels = 4, Mae = 1 }], 0.2));
+    }
+
+    [Fact]
     public void Render_WithoutTraffic_SaysSo_WithTheNameEncoded()
     {
         string html = MonitoringPanel.Render("a<b", new MonitorWindow(T0, T0.AddHours(1)), [Point(0, 0, null, null, null)], 0.2);

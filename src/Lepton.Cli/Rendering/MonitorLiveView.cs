@@ -113,6 +113,13 @@ internal static class MonitorLiveView
             var c = v.Coverage;
             string shortBy = c is null ? "-" : (c.Shortfall > 0.05 ? "[red]" : "") + Number(c.Shortfall * 100, "+0.0;-0.0;0.0") + " pt" + (c.Shortfall > 0.05 ? "[/]" : "");
             t.AddRow(MonitorView.VersionCell(v), Count(c?.Labels), Percent(c?.Level), Percent(c?.Coverage), shortBy, Score(c?.MeanSetSize ?? c?.MeanWidth));
+            // A classifier's classes under it: the level holds over all labels, and a rare class is where sets fall short first.
+            foreach (var k in c?.ByClass ?? [])
+            {
+                double kShort = c!.Level - k.Coverage;
+                string kShortBy = (kShort > 0.05 ? "[red]" : "") + Number(kShort * 100, "+0.0;-0.0;0.0") + " pt" + (kShort > 0.05 ? "[/]" : "");
+                t.AddRow("  " + Markup.Escape(k.Class), Count(k.Labels), "", Percent(k.Coverage), kShortBy, "");
+            }
         }
         return t;
     }

@@ -21,4 +21,13 @@ public sealed record LiveCoverage(int Labels, int Covered, double Level)
 
     /// <summary>The mean number of classes in the labelled answers' sets; null for intervals.</summary>
     public double? MeanSetSize { get; init; }
+
+    /// <summary>A classifier's coverage among the labels of each true class, in the model's class order (empty for intervals).</summary>
+    public IReadOnlyList<LiveClassCoverage> ByClass { get; init; } = [];
+}
+
+/// <summary>How many labels of one true class came back and how many of them the answers' sets held.</summary>
+public sealed record LiveClassCoverage(string Class, int Labels, int Covered)
+{
+    public double Coverage => Labels == 0 ? double.NaN : Covered / (double)Labels;
 }

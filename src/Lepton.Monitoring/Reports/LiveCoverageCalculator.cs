@@ -15,6 +15,8 @@ internal static class LiveCoverageCalculator
         if (task.Intervals is not { } intervals) return null;
         int rows = 0, covered = 0;
         double said = 0;
+        var classLabels = new int[task.ClassNames.Count];
+        var classCovered = new int[task.ClassNames.Count];
         foreach (var l in labels)
         {
             if (intervals.IsSet)
@@ -24,7 +26,10 @@ internal static class LiveCoverageCalculator
                 if (truth < 0) continue;
                 rows++;
                 said += set.Count;
-                if (set.Contains(truth)) covered++;
+                classLabels[truth]++;
+                if (!set.Contains(truth)) continue;
+                covered++;
+                classCovered[truth]++;
                 continue;
             }
             if (LabelTexts.Values(l.Predicted) is not [var predicted] || LabelTexts.Values(l.Truth) is not [var target]) continue;
@@ -39,6 +44,7 @@ internal static class LiveCoverageCalculator
             IsSet = intervals.IsSet,
             MeanSetSize = intervals.IsSet ? said / rows : null,
             MeanWidth = intervals.IsSet || intervals.IsOneSided ? null : said / rows,
+            ByClass = [.. task.ClassNames.Select((name, k) => new LiveClassCoverage(name, classLabels[k], classCovered[k])).Where(c => c.Labels > 0)],
         };
     }
 
@@ -57,6 +63,8 @@ internal static class LiveCoverageCalculator
             IsSet = all[0].IsSet,
             MeanWidth = Weighted(c => c.MeanWidth),
             MeanSetSize = Weighted(c => c.MeanSetSize),
+            ByClass = [.. all.SelectMany(c => c.ByClass).GroupBy(c => c.Class, StringComparer.Ordinal)
+                .Select(g => new LiveClassCoverage(g.Key, g.Sum(c => c.Labels), g.Sum(c => c.Covered)))],
         };
     }
 

@@ -181,7 +181,10 @@ public sealed class TableIntervalsServingTests : IAsyncLifetime
         Assert.True(coverage.IsSet);
         Assert.Equal(rows.Count, coverage.Labels);
         Assert.Equal(covered, coverage.Covered);
-        Assert.Equal(coverage, report.Overall.Coverage);
+        Assert.Equal(rows.Count, coverage.ByClass.Sum(k => k.Labels));
+        Assert.Equal(covered, coverage.ByClass.Sum(k => k.Covered));
+        Assert.Equal((coverage.Labels, coverage.Covered, coverage.Level), (report.Overall.Coverage!.Labels, report.Overall.Coverage.Covered, report.Overall.Coverage.Level));
+        Assert.Equal(coverage.ByClass, report.Overall.Coverage.ByClass);
     }
 
     // Served answers are float32: equal to 1e-6 of their size.

@@ -45,10 +45,15 @@ public sealed class LiveCoverageTests
         Assert.Equal(2, c.Covered); // an unknown truth and a row without probabilities are left out
         Assert.Equal(4 / 3.0, c.MeanSetSize!.Value, 12);
         Assert.True(c.IsSet);
+        Assert.Equal([new LiveClassCoverage("no", 3, 2)], c.ByClass); // no "yes" label came back
         // Multiclass: classes with probability ≥ 0.3 join: {a, b}, {a, b}, {b}.
         var three = new MonitoredTask(TaskKind.Multiclass, ["a", "b", "c"], []) { Intervals = new ConformalIntervals("probability", 0.9, 0.7) };
         var m = LiveCoverageCalculator.Compute([Label("a", "b", 0.5, 0.4, 0.1), Label("a", "c", 0.5, 0.4, 0.1), Label("b", "b", 0.2, 0.7, 0.1)], three)!;
         Assert.Equal((3, 2), (m.Labels, m.Covered));
+        Assert.Equal([new LiveClassCoverage("b", 2, 2), new LiveClassCoverage("c", 1, 0)], m.ByClass);
+        // Pooled over versions, class by class.
+        var pooled = LiveCoverageCalculator.Pool([m, m])!;
+        Assert.Equal([new LiveClassCoverage("b", 4, 4), new LiveClassCoverage("c", 2, 0)], pooled.ByClass);
         Assert.Equal(5 / 3.0, m.MeanSetSize!.Value, 12);
     }
 

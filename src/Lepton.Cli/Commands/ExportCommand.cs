@@ -59,6 +59,9 @@ public static class ExportCommand
                 Console.WriteLine($"exported {version} to {path} ({bytes:N0} bytes, {(imported ? "the imported graph as registered" : $"opset {OnnxExporter.Opset}")})");
                 foreach (var i in info.Inputs) Console.WriteLine($"  input  {Describe(i)}");
                 foreach (var o in info.Outputs) Console.WriteLine($"  output {Describe(o)}");
+                // Sets and intervals are read off the graph's own answers, so they travel as the file beside it.
+                if (Lepton.Runtime.Conformal.ConformalIntervals.Load(resolved.Folder) is { } intervals)
+                    Console.WriteLine($"  its {intervals.Describe()} are not in the graph: ship {Lepton.Runtime.Conformal.ConformalIntervals.FileName} beside it (docs/tabular-learners.md#conformal-intervals-and-prediction-sets-answers-that-say-how-sure-they-are)");
             }
             return 0;
         }));

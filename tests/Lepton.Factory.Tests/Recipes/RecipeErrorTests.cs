@@ -29,7 +29,7 @@ public sealed class RecipeErrorTests
         var e = Single("name: a\nmonitor:\n  window: 5m\n");
         Assert.Equal((2, 1), (e.Line, e.Column));
         Assert.Contains("did you mean 'monitoring'?", e.Message);
-        Assert.Contains("name, store, data, model, training, tune, gates, compress, calibrate, serve, monitoring, loop, export", e.Message);
+        Assert.Contains("name, store, data, model, training, tune, gates, compress, calibrate, intervals, serve, monitoring, loop, export", e.Message);
     }
 
     [Fact]

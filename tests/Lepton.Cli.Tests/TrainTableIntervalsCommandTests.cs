@@ -161,6 +161,14 @@ public sealed class TrainTableIntervalsCommandTests(TrainedModelFixture fx) : ID
         Assert.All(byClass, k => Assert.InRange(k.GetProperty("coverage").GetDouble(), 0.82, 1.0));
         Assert.Equal(2, Json(stdout).GetProperty("fitted").GetProperty("by_class").GetArrayLength());
 
+        // Coverage by group of rows, beside the decisions by group.
+        (code, stdout, err) = await CliRun.Invoke("eval", "--model", "cli-ivl-busy@2", "--data", "cli-ivl-busy@2", "--groups", "store", "--favorable", "quiet", "--json");
+        Assert.True(code == 0, err + stdout);
+        var byStore = Json(stdout).GetProperty("conformal").GetProperty("groups")[0];
+        Assert.Equal("store", byStore.GetProperty("column").GetString());
+        Assert.Equal(["a", "b", "c"], byStore.GetProperty("groups").EnumerateArray().Select(g => g.GetProperty("group").GetString()).Order());
+        Assert.Equal(Json(stdout).GetProperty("conformal").GetProperty("rows").GetInt32(), byStore.GetProperty("groups").EnumerateArray().Sum(g => g.GetProperty("rows").GetInt32()));
+
         // The model card says what its sets promise.
         (code, stdout, err) = await CliRun.Invoke("models", "card", "cli-ivl-busy@2", "--out", Path.Combine(_root, "card"), "--json");
         Assert.True(code == 0, err + stdout);

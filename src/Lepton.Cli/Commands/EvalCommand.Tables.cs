@@ -52,6 +52,7 @@ public static partial class EvalCommand
         report = report.WithGroups(TableFairness.Errors(groups, report.Rows, report.Predicted, report.Labels, options.Level));
         var conformal = Lepton.Runtime.Conformal.ConformalIntervals.Load(resolved.Folder) is { } intervals
             ? Lepton.Runtime.Conformal.ConformalCoverage.Regression(intervals, report.Predicted, [.. report.Labels.Select(y => (float)y)]) : null;
+        var groupCoverage = conformal is null ? [] : TableFairness.Coverage(groups, table, conformal);
         string? written = null, evaluation = null;
         if (reportPath is not null)
         {
@@ -61,7 +62,7 @@ public static partial class EvalCommand
         if (json)
         {
             var o = report.Json();
-            if (conformal is not null) o["conformal"] = ConformalCoverageView.Json(conformal);
+            if (conformal is not null) o["conformal"] = ConformalCoverageView.Json(conformal, groups: groupCoverage);
             o["report"] = written;
             o["evaluation_json"] = evaluation;
             JsonOut.Write(o);
@@ -75,6 +76,7 @@ public static partial class EvalCommand
         WriteImportance(report.Importance);
         WriteDependence(report.Importance, written is not null);
         WriteGroups(report.Groups);
+        if (conformal is not null) ConformalCoverageView.WriteGroups(groupCoverage, conformal, groups.MinRows);
         if (written is not null) AnsiConsole.MarkupLine($"Report: [bold]{Markup.Escape(written)}[/]");
         return 0;
     }
@@ -108,7 +110,8 @@ public static partial class EvalCommand
         var evaluationJson = report.EvaluationJson();
         var importanceJson = importance.Json();
         var conformal = ConformalCoverageView.Of(resolved.Folder, report.Headline);
-        if (conformal is not null) evaluationJson["conformal"] = ConformalCoverageView.Json(conformal, report.ClassNames);
+        var groupCoverage = conformal is null ? [] : TableFairness.Coverage(groups, headlineRows, conformal);
+        if (conformal is not null) evaluationJson["conformal"] = ConformalCoverageView.Json(conformal, report.ClassNames, groupCoverage);
         evaluationJson["permutation_importance"] = importanceJson["permutation_importance"]!.DeepClone();
         evaluationJson["partial_dependence"] = importanceJson["partial_dependence"]!.DeepClone();
         if (fairness.Count > 0) evaluationJson["groups"] = new System.Text.Json.Nodes.JsonArray([.. fairness.Select(f => (System.Text.Json.Nodes.JsonNode)GroupFairnessView.Json(f))]);
@@ -130,7 +133,7 @@ public static partial class EvalCommand
                 (System.Text.Json.Nodes.JsonNode?)new System.Text.Json.Nodes.JsonObject { ["estimate"] = p.Value.Estimate, ["low"] = p.Value.Low, ["high"] = p.Value.High })));
             o["ece"] = report.Reliability.ExpectedCalibrationError;
             if (report.UncalibratedReliability is { } raw) o["ece_uncalibrated"] = raw.ExpectedCalibrationError;
-            if (conformal is not null) o["conformal"] = ConformalCoverageView.Json(conformal, report.ClassNames);
+            if (conformal is not null) o["conformal"] = ConformalCoverageView.Json(conformal, report.ClassNames, groupCoverage);
             o["report"] = written;
             o["evaluation_json"] = evaluation;
             JsonOut.Write(o);
@@ -146,6 +149,7 @@ public static partial class EvalCommand
         WriteImportance(importance);
         WriteDependence(importance, written is not null);
         WriteGroups(fairness);
+        if (conformal is not null) ConformalCoverageView.WriteGroups(groupCoverage, conformal, groups.MinRows);
         if (written is not null) AnsiConsole.MarkupLine($"Report: [bold]{Markup.Escape(written)}[/] (numbers also in {Markup.Escape(evaluation ?? "")})");
         return 0;
     }

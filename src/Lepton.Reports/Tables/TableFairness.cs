@@ -86,6 +86,23 @@ public static class TableFairness
         return Decisions(options, report, data);
     }
 
+    /// <summary>
+    /// How often a model's conformal intervals or sets held the truth within each group of each group column, one answer per row of
+    /// <paramref name="rows"/> (equalized coverage: the level is promised over all rows, and a group can fall short).
+    /// </summary>
+    public static IReadOnlyList<(string Column, IReadOnlyList<Lepton.Runtime.Conformal.GroupCoverage> Groups)> Coverage(GroupOptions options, Table rows,
+        Lepton.Runtime.Conformal.ConformalCoverage coverage)
+    {
+        ArgumentNullException.ThrowIfNull(coverage);
+        var result = new List<(string, IReadOnlyList<Lepton.Runtime.Conformal.GroupCoverage>)>(options.Columns.Count);
+        foreach (var column in options.Columns)
+        {
+            var (keys, order) = TableGroups.Keys(rows, column);
+            result.Add((column, coverage.ByGroup(keys, order)));
+        }
+        return result;
+    }
+
     /// <summary>A regressor's errors by each group column, one prediction and label per row of <paramref name="rows"/>.</summary>
     public static IReadOnlyList<ErrorFairness> Errors(GroupOptions options, Table rows, ReadOnlySpan<double> predicted, ReadOnlySpan<double> labels, double level = 0.95)
     {

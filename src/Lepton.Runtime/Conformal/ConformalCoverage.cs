@@ -21,6 +21,34 @@ public sealed record ConformalCoverage(ConformalIntervals Intervals, int Rows, d
     /// </summary>
     public IReadOnlyList<ClassCoverage> ByClass { get; init; } = [];
 
+    /// <summary>Whether each row's interval or set held its truth, in row order (what groups of rows are judged by).</summary>
+    public IReadOnlyList<bool> RowCovered { get; init; } = [];
+
+    /// <summary>Each row's interval width or set size, in row order (∞ for a one-sided bound).</summary>
+    public IReadOnlyList<double> RowSize { get; init; } = [];
+
+    /// <summary>
+    /// Coverage within each group of rows (<paramref name="keys"/>: one group name per row; <paramref name="order"/>: the groups in the
+    /// order to show them): the level is promised over all rows, and a group the model knows less well is where it falls short first
+    /// (equalized coverage, Romano et al. 2020).
+    /// </summary>
+    public IReadOnlyList<GroupCoverage> ByGroup(IReadOnlyList<string> keys, IReadOnlyList<string> order)
+    {
+        ArgumentNullException.ThrowIfNull(keys);
+        ArgumentNullException.ThrowIfNull(order);
+        if (keys.Count != RowCovered.Count) throw new ArgumentException($"{keys.Count} group keys for {RowCovered.Count} rows.");
+        var rows = new Dictionary<string, (int Rows, int Covered, double Size)>(StringComparer.Ordinal);
+        for (int i = 0; i < keys.Count; i++)
+        {
+            var g = rows.GetValueOrDefault(keys[i]);
+            rows[keys[i]] = (g.Rows + 1, g.Covered + (RowCovered[i] ? 1 : 0), g.Size + RowSize[i]);
+        }
+        var result = new List<GroupCoverage>();
+        foreach (var name in order)
+            if (rows.TryGetValue(name, out var g)) result.Add(new GroupCoverage(name, g.Rows, g.Covered / (double)g.Rows, Intervals.IsOneSided ? null : g.Size / g.Rows));
+        return result;
+    }
+
     /// <summary>
     /// The metrics <c>train</c> and <c>eval</c> print and record: <c>interval_coverage</c> and <c>interval_width</c>, or
     /// <c>set_coverage</c>, <c>set_size</c> and <c>set_singletons</c>.
@@ -45,15 +73,20 @@ public sealed record ConformalCoverage(ConformalIntervals Intervals, int Rows, d
         if (predictions.Length != targets.Length) throw new ArgumentException($"{predictions.Length} predictions for {targets.Length} targets.");
         int n = targets.Length, covered = 0;
         double width = 0;
+        var held = new bool[n];
+        var widths = new double[n];
         for (int i = 0; i < n; i++)
         {
             var (lower, upper) = intervals.Interval(predictions[i]);
-            if (targets[i] >= lower && targets[i] <= upper) covered++;
-            width += upper - lower;
+            held[i] = targets[i] >= lower && targets[i] <= upper;
+            if (held[i]) covered++;
+            width += widths[i] = upper - lower;
         }
         return new ConformalCoverage(intervals, n, n == 0 ? double.NaN : covered / (double)n)
         {
             MeanWidth = intervals.IsOneSided || n == 0 ? null : width / n,
+            RowCovered = held,
+            RowSize = widths,
         };
     }
 
@@ -71,10 +104,13 @@ public sealed record ConformalCoverage(ConformalIntervals Intervals, int Rows, d
         long sizes = 0;
         var classRows = new int[classes];
         var classCovered = new int[classes];
+        var held = new bool[n];
+        var setSizes = new double[n];
         for (int i = 0; i < n; i++)
         {
             var set = width == 1 ? intervals.BinarySet(probabilities[i], answered[i]) : intervals.Set(probabilities.Slice(i * width, width), answered[i]);
-            bool holds = set.Contains(labels[i]);
+            bool holds = held[i] = set.Contains(labels[i]);
+            setSizes[i] = set.Count;
             if (holds) covered++;
             if (labels[i] >= 0 && labels[i] < classes)
             {
@@ -89,9 +125,14 @@ public sealed record ConformalCoverage(ConformalIntervals Intervals, int Rows, d
             MeanSetSize = n == 0 ? double.NaN : sizes / (double)n,
             Singletons = n == 0 ? double.NaN : singletons / (double)n,
             ByClass = [.. Enumerable.Range(0, classes).Select(k => new ClassCoverage(k, classRows[k], classRows[k] == 0 ? double.NaN : classCovered[k] / (double)classRows[k]))],
+            RowCovered = held,
+            RowSize = setSizes,
         };
     }
 }
 
 /// <summary>How often a classifier's sets held the truth among the rows of one true class (<see cref="ConformalCoverage.ByClass"/>).</summary>
 public sealed record ClassCoverage(int Class, int Rows, double Coverage);
+
+/// <summary>How often the intervals or sets held the truth among one group's rows, and how much they said there (null for one-sided bounds).</summary>
+public sealed record GroupCoverage(string Group, int Rows, double Coverage, double? MeanSize);

@@ -226,5 +226,10 @@ public sealed class ConformalIntervalsTests : IDisposable
         Assert.Equal(0.5, s.Coverage); // {0, 1} holds class 1; {0} misses class 2
         Assert.Equal(1.5, s.MeanSetSize);
         Assert.Equal(0.5, s.Singletons);
+        // Groups of rows, in the order given (a group without rows is left out).
+        var byGroup = c.ByGroup(["x", "y", "x", "y"], ["y", "x", "z"]);
+        Assert.Equal([new GroupCoverage("y", 2, 0.5, 2), new GroupCoverage("x", 2, 0.5, 2)], byGroup);
+        Assert.Throws<ArgumentException>(() => c.ByGroup(["x"], ["x"]));
+        Assert.Null(ConformalCoverage.Regression(new ConformalIntervals("upper", 0.9, 1), [0], [0.5f]).ByGroup(["x"], ["x"])[0].MeanSize);
     }
 }

@@ -28,6 +28,9 @@ public sealed record ConformalIntervals
         if (!Scores.Contains(score)) throw new ArgumentException($"Conformal score '{score}' is not one of {string.Join(", ", Scores)}.");
         CheckLevel(level);
         if (!double.IsFinite(quantile)) throw new ArgumentException($"A conformal quantile is a finite number, got {quantile}.");
+        // Absolute, scaled and probability scores are never negative (and 1 − p never above 1): another quantile was not fitted.
+        if (score is "absolute" or "scaled" or "probability" && (quantile < 0 || score == "probability" && quantile > 1))
+            throw new ArgumentException($"A {score} score's quantile lies in [0, {(score == "probability" ? "1" : "∞")}), got {quantile.ToString(CultureInfo.InvariantCulture)}.");
         if (score == "scaled" ? !(power is >= 1 and <= 2) : power != 0) throw new ArgumentException($"A {score} score takes {(score == "scaled" ? "a variance power in [1, 2]" : "no variance power")}, got {power}.");
         Score = score;
         Level = level;
@@ -53,8 +56,8 @@ public sealed record ConformalIntervals
         get;
         init
         {
-            if (value is not null && (Score != "probability" || value.Count < 2 || value.Any(q => !double.IsFinite(q))))
-                throw new ArgumentException("Class-conditional quantiles are a classifier's, one finite number per class (2 or more).");
+            if (value is not null && (Score != "probability" || value.Count < 2 || value.Any(q => !(q is >= 0 and <= 1))))
+                throw new ArgumentException("Class-conditional quantiles are a classifier's, one number in [0, 1] per class (2 or more).");
             field = value is null ? null : [.. value];
         }
     }

@@ -186,6 +186,8 @@ public sealed class ConformalIntervalsTests : IDisposable
     [InlineData("{\"level\": 0.9, \"quantile\": 1}", "names no score")]
     [InlineData("{\"score\": \"scaled\", \"level\": 0.9, \"quantile\": 1}", "variance power")]
     [InlineData("not json", "is not one Lepton wrote")]
+    [InlineData("{\"score\": \"absolute\", \"level\": 0.9, \"quantile\": -2}", "quantile lies in [0")]
+    [InlineData("{\"score\": \"probability\", \"level\": 0.9, \"quantile\": 0.5, \"class_quantiles\": [0.2, 3]}", "one number in [0, 1] per class")]
     public void A_damaged_file_is_named_with_the_fix(string text, string says)
     {
         string folder = _folders.New();

@@ -45,16 +45,14 @@ public sealed class CalibrateRecipeTests(TrainedModelFixture fx)
 
         (code, output, err) = await CliRun.Invoke("run", recipe, "--json");
         Assert.True(code == 0, err + output);
-        var steps = System.Text.Json.JsonDocument.Parse(output).RootElement.GetProperty("steps").EnumerateArray()
-            .ToDictionary(s => s.GetProperty("step").GetString()!, s => s.GetProperty("outcome").GetString());
+        var steps = RecipeStepOutcomes.Of(output);
         Assert.Equal(["data", "train", "gate", "calibrate", "register", "promote"], steps.Keys);
         Assert.All(steps.Values, o => Assert.Equal("skipped", o));
 
         File.WriteAllText(recipe, Recipe("method: isotonic"));
         (code, output, err) = await CliRun.Invoke("run", recipe, "--json");
         Assert.True(code == 0, err + output);
-        steps = System.Text.Json.JsonDocument.Parse(output).RootElement.GetProperty("steps").EnumerateArray()
-            .ToDictionary(s => s.GetProperty("step").GetString()!, s => s.GetProperty("outcome").GetString());
+        steps = RecipeStepOutcomes.Of(output);
         Assert.All(["data", "train", "gate"], s => Assert.Equal("skipped", steps[s]));
         Assert.All(["calibrate", "register"], s => Assert.NotEqual("skipped", steps[s]));
         await using (var registry = await Registry.ModelRegistry.OpenAsync(null))

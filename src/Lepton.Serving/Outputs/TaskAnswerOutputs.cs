@@ -37,7 +37,7 @@ public sealed class TaskAnswerOutputs : ServedOutputs
         _answers = new TaskAnswer[rows];
         for (int r = 0; r < rows; r++) _answers[r] = decoder.Decode(values.AsSpan(r * _width, _width));
         _intervals = intervals;
-        Names = [.. NamesOf(decoder.Task.Kind, rawName), .. ConformalAnswers.Names(intervals)];
+        Names = intervals is null ? NamesOf(decoder.Task.Kind, rawName) : [.. NamesOf(decoder.Task.Kind, rawName), .. ConformalAnswers.Names(intervals)];
     }
 
     public override int Rows { get; }

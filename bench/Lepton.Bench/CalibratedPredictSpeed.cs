@@ -50,10 +50,10 @@ public static class CalibratedPredictSpeed
                         for (int i = 0; i < 2000; i++) predictor.Predict(x);
                         times[name].Add(clock.Elapsed.TotalMicroseconds / 2000);
                     }
-                double baseline = Median(times["none"]);
+                double baseline = Medians.Of(times["none"]);
                 foreach (var (name, _) in variants)
                     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                        $"| {(classes == 2 ? "yes/no" : "10 classes")} | {name} | {Median(times[name]):F1} | {Median(times[name]) / baseline:F3}x |"));
+                        $"| {(classes == 2 ? "yes/no" : "10 classes")} | {name} | {Medians.Of(times[name]):F1} | {Medians.Of(times[name]) / baseline:F3}x |"));
             }
             return 0;
         }
@@ -82,11 +82,5 @@ public static class CalibratedPredictSpeed
     {
         var x = Enumerable.Range(0, 200).Select(i => lo + (hi - lo) * i / 199).ToArray();
         return new IsotonicCurve(x, [.. Enumerable.Range(0, 200).Select(i => i / 199.0)]);
-    }
-
-    private static double Median(List<double> values)
-    {
-        var sorted = values.Order().ToArray();
-        return sorted[sorted.Length / 2];
     }
 }

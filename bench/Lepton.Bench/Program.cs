@@ -9,7 +9,8 @@ using Lepton.Bench;
 // inference times; `infer-graph [preset] [batch] [reps]`: the same per node of a graph preset (resnet, mobilenet), and the
 // served forward against it without batch-norm folds and without the one-sample split; `onnx-infer [rounds] [forwards]
 // [batches] [threads] [ort-spin] [preset]`: Lepton against ONNX Runtime on the exported preset (default the CNN); `log-write [batches]`: CPU per prediction-log row written to SQLite; `monitor-groups [rows] [rounds]`: what
-// lepton monitor --groups adds to a report; `calibrated-predict [batch] [rounds]`: what calibration.json adds to a served batch; `request-parse [iterations]`: time to
+// lepton monitor --groups adds to a report; `calibrated-predict [batch] [rounds]`: what calibration.json adds to a served batch;
+// `conformal-answers [batch] [rounds]`: what intervals.json adds to answering a served batch; `request-parse [iterations]`: time to
 // parse the serving benchmark's 784-float request; `tables DIR [reps]`: the Lepton half of bench/tables/run.sh;
 // `text-train [lstm|transformer] [steps] [warmup] [batch] [seq]`: tokens/s of a small text classifier's training step (the
 // Lepton half of bench/text/train-speed.sh); `text-ops [reps]`: where its time goes; `import-profile DIR [files] [size]`: CPU
@@ -40,6 +41,7 @@ return args.FirstOrDefault() switch
     "log-write" => PredictionLogSpeed.Run(args[1..]),
     "monitor-groups" => MonitorGroupsSpeed.Run(args[1..]),
     "calibrated-predict" => CalibratedPredictSpeed.Run(args[1..]),
+    "conformal-answers" => ConformalAnswerSpeed.Run(args[1..]),
     "request-parse" => RequestParseSpeed.Run(args[1..]),
     "tables" => TablesBench.Run(args[1..]),
     "text-train" => TextTrain.Run(args[1..]),

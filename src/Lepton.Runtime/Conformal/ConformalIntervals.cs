@@ -205,12 +205,16 @@ public sealed record ConformalIntervals
         if (!IsSet) throw new InvalidOperationException("A regressor's conformal answer is an interval, not a set of classes.");
         if (ClassQuantiles is { } q && q.Count != probabilities.Length)
             throw new ArgumentException($"Class-conditional sets of {q.Count} classes cannot read a row of {probabilities.Length} probabilities.");
-        var members = new List<int>();
+        var members = new List<int>(4);
         for (int k = 0; k < probabilities.Length; k++)
+        {
             // The score compared as it was fitted (1 − p ≤ q), so a row scored as a held-out one is in its set exactly.
-            if (k == answered || 1 - probabilities[k] <= (ClassQuantiles?[k] ?? Quantile)) members.Add(k);
-        var p = probabilities.ToArray();
-        members.Sort((a, b) => p[b].CompareTo(p[a]) is var c && c != 0 ? c : a.CompareTo(b));
+            if (k != answered && 1 - probabilities[k] > (ClassQuantiles?[k] ?? Quantile)) continue;
+            // Insertion by falling probability; a tie stays behind the lower index added before it (sets are a few classes).
+            int at = members.Count;
+            while (at > 0 && probabilities[members[at - 1]] < probabilities[k]) at--;
+            members.Insert(at, k);
+        }
         return members;
     }
 

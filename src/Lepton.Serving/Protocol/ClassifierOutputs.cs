@@ -41,9 +41,12 @@ public sealed class ClassifierOutputs : ServedOutputs
     public IReadOnlyList<string> SetLabels(int row)
     {
         var p = RowProbabilities(row);
-        var probabilities = new double[p.Length];
+        Span<double> probabilities = p.Length <= 256 ? stackalloc double[p.Length] : new double[p.Length];
         for (int k = 0; k < p.Length; k++) probabilities[k] = p[k];
-        return [.. Intervals!.Set(probabilities, TopClass[row]).Select(Label)];
+        var set = Intervals!.Set(probabilities, TopClass[row]);
+        var labels = new string[set.Count];
+        for (int i = 0; i < labels.Length; i++) labels[i] = Label(set[i]);
+        return labels;
     }
 
     public int Classes { get; }

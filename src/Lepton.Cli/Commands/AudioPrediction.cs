@@ -1,3 +1,4 @@
+using Lepton.Cli.Rendering;
 using Lepton.Data.Audio;
 using Lepton.Data.Audio.Wav;
 using Lepton.Engine;
@@ -36,7 +37,7 @@ internal static class AudioPrediction
         return [input];
     }
 
-    public static int Run(IPredictor predictor, AudioInputEncoder encoder, IReadOnlyList<string> files, int top, string? output, bool json)
+    public static int Run(IPredictor predictor, AudioInputEncoder encoder, IReadOnlyList<string> files, int top, string? output, bool json, string? folder = null)
     {
         var parts = new List<Tensor>();
         for (int start = 0; start < files.Count; start += ChunkClips)
@@ -47,6 +48,7 @@ internal static class AudioPrediction
             parts.Add(predictor.FirstOutput([features[0]]));
         }
         var outputs = parts.Count == 1 ? parts[0] : Tensor.Concat(parts, 0);
-        return PredictCommand.WriteAnswers(predictor, outputs, [.. files.Select(Path.GetFileName).Select(n => n!)], top, output, json);
+        return PredictCommand.WriteAnswers(predictor, outputs, [.. files.Select(Path.GetFileName).Select(n => n!)], top, output, json,
+            folder is null ? null : PredictedIntervals.Of(folder, predictor.Signature, outputs));
     }
 }

@@ -41,13 +41,13 @@ public static class PredictCommand
             var signature = predictor.Signature;
             var texts = p.GetValue(text) ?? [];
             if (TextPrediction.Encoder(resolved.Folder, signature) is { } encoder)
-                return TextPrediction.Run(predictor, encoder, TextPrediction.Texts(texts, p.GetValue(input)), p.GetValue(top), p.GetValue(output), p.GetValue(json));
+                return TextPrediction.Run(predictor, encoder, TextPrediction.Texts(texts, p.GetValue(input)), p.GetValue(top), p.GetValue(output), p.GetValue(json), resolved.Folder);
             if (TablePrediction.Encoder(resolved.Folder, signature) is { } table && texts.Length == 0)
                 return TablePrediction.Run(predictor, table, p.GetValue(input), p.GetValue(top), p.GetValue(output), p.GetValue(json), p.GetValue(contributions), p.GetValue(encoding), resolved.Folder);
             if (p.GetValue(contributions))
                 throw new ArgumentException("--contributions explains a table model's rows; for this model use lepton explain.");
             if (texts.Length == 0 && AudioPrediction.Encoder(resolved.Folder, signature) is { } audio)
-                return AudioPrediction.Run(predictor, audio, AudioPrediction.Files(p.GetValue(input)), p.GetValue(top), p.GetValue(output), p.GetValue(json));
+                return AudioPrediction.Run(predictor, audio, AudioPrediction.Files(p.GetValue(input)), p.GetValue(top), p.GetValue(output), p.GetValue(json), resolved.Folder);
             if (texts.Length > 0)
                 throw new ArgumentException("--text needs a text model (one trained on a text data set, with tokenizer.json in its folder); give this model --input files.");
             if (p.GetValue(input) is null)
@@ -57,13 +57,16 @@ public static class PredictCommand
             // An image input resizes files of any size by its policy; a tensor input takes images of its exact size only.
             var inputs = PredictionInputs.Load(p.GetValue(input)!, predictor.ExampleShape(), signature.Inputs[0].Image ?? ResizePolicy.Exact);
             var predictions = predictor.PredictClasses(inputs, p.GetValue(top), preprocess: !p.GetValue(noPre));
+            // A classifier given prediction sets (lepton models intervals) shows each image's set beside its top classes.
+            var conformal = predictions.Count == 0 ? null : PredictedIntervals.Of(resolved.Folder, signature,
+                Tensor.FromArray([.. predictions.SelectMany(x => x.Logits)], predictions.Count, predictions[0].Logits.Length));
             if (p.GetValue(output) is { } path)
             {
                 PredictionWriter.Write(path, predictions, predictor.Signature.ClassNames);
                 if (!p.GetValue(json)) Console.WriteLine($"wrote {predictions.Count} prediction(s) to {path}");
             }
-            if (p.GetValue(json)) PredictionView.WriteJson(predictions);
-            else PredictionView.Write(predictions);
+            if (p.GetValue(json)) PredictionView.WriteJson(predictions, conformal);
+            else PredictionView.Write(predictions, conformal: conformal);
             return 0;
         }));
         return cmd;

@@ -1,3 +1,4 @@
+using Lepton.Cli.Rendering;
 using Lepton.Engine;
 using Lepton.Runtime;
 using Lepton.Runtime.Text;
@@ -47,7 +48,8 @@ internal static class TextPrediction
         return (lines, names);
     }
 
-    public static int Run(IPredictor predictor, TextInputEncoder encoder, (IReadOnlyList<string> Texts, IReadOnlyList<string> Names) input, int top, string? output, bool json)
+    public static int Run(IPredictor predictor, TextInputEncoder encoder, (IReadOnlyList<string> Texts, IReadOnlyList<string> Names) input, int top, string? output, bool json,
+        string? folder = null)
     {
         var parts = new List<Tensor>();
         for (int start = 0; start < input.Texts.Count; start += ChunkRows)
@@ -58,7 +60,7 @@ internal static class TextPrediction
             parts.Add(predictor.FirstOutput(raw));
         }
         var outputs = parts.Count == 1 ? parts[0] : Tensor.Concat(parts, 0);
-        return PredictCommand.WriteAnswers(predictor, outputs, input.Names, top, output, json);
+        return PredictCommand.WriteAnswers(predictor, outputs, input.Names, top, output, json, folder is null ? null : PredictedIntervals.Of(folder, predictor.Signature, outputs));
     }
 
     private static string Preview(string text)

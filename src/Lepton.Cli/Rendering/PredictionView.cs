@@ -7,11 +7,12 @@ namespace Lepton.Cli.Rendering;
 /// <summary>Predictions as a table: each input with its top classes and probabilities (and the true label when known).</summary>
 public static class PredictionView
 {
-    public static void Write(IReadOnlyList<Prediction> predictions, IReadOnlyDictionary<string, string>? truth = null)
+    public static void Write(IReadOnlyList<Prediction> predictions, IReadOnlyDictionary<string, string>? truth = null, PredictedIntervals? conformal = null)
     {
         var t = new Table().Border(TableBorder.Rounded).AddColumn("input").AddColumn("prediction").AddColumn("probability").AddColumn("next");
         if (truth is not null) t.AddColumn("true label");
-        foreach (var p in predictions)
+        if (conformal is not null) t.AddColumn(Markup.Escape(conformal.Title));
+        foreach (var (p, i) in predictions.Select((p, i) => (p, i)))
         {
             var best = p.Top[0];
             var row = new List<string>
@@ -24,17 +25,18 @@ public static class PredictionView
                 var label = truth.TryGetValue(p.Input, out var l) ? l : "?";
                 row.Add(label == best.Label ? $"[green]{Markup.Escape(label)}[/]" : $"[red]{Markup.Escape(label)}[/]");
             }
+            if (conformal is not null) row.Add(Markup.Escape(conformal.Text(i)));
             t.AddRow(row.ToArray());
         }
         AnsiConsole.Console.Write(t);
     }
 
-    public static void WriteJson(IReadOnlyList<Prediction> predictions) => JsonOut.Write(ToJson(predictions));
+    public static void WriteJson(IReadOnlyList<Prediction> predictions, PredictedIntervals? conformal = null) => JsonOut.Write(ToJson(predictions, conformal));
 
-    public static object ToJson(IReadOnlyList<Prediction> predictions) => predictions.Select(p => new
-    {
-        input = p.Input,
-        top = p.Top.Select(x => new { label = x.Label, index = x.Index, probability = x.Probability }),
-        logits = p.Logits,
-    }).ToList();
+    /// <summary>Each prediction's input, top classes and logits, and with <paramref name="conformal"/> its <c>prediction_set</c>.</summary>
+    public static object ToJson(IReadOnlyList<Prediction> predictions, PredictedIntervals? conformal = null) => predictions.Select((p, i) => conformal is null
+        ? (object)new { input = p.Input, top = Top(p), logits = p.Logits }
+        : new { input = p.Input, top = Top(p), logits = p.Logits, prediction_set = conformal.Json(i) }).ToList();
+
+    private static IEnumerable<object> Top(Prediction p) => p.Top.Select(x => new { label = x.Label, index = x.Index, probability = x.Probability });
 }

@@ -8,10 +8,11 @@ namespace Lepton.Cli.Tests;
 /// <c>lepton train --intervals</c> on a count table: a Poisson model's intervals widen with the count they surround (residuals scaled
 /// by the answer's spread), hold about the level on test rows, and <c>predict</c> (display, <c>--json</c>, a scored CSV) and
 /// <c>eval</c> answer them from the model folder; a level outside (0, 1), a quantile model's other level and an image data set are
-/// refused by name.
+/// refused by name. <c>lepton models intervals</c> gives a registered table or image classifier prediction sets, over all rows or
+/// class by class, which <c>predict</c>, <c>eval --groups</c> and the model card read.
 /// </summary>
 [Collection("cli")]
-public sealed class TrainTableIntervalsCommandTests(TrainedModelFixture fx) : IDisposable
+public sealed class IntervalsCommandTests(TrainedModelFixture fx) : IDisposable
 {
     private readonly string _root = Directory.CreateTempSubdirectory("cli-intervals").FullName;
 
@@ -181,6 +182,29 @@ public sealed class TrainTableIntervalsCommandTests(TrainedModelFixture fx) : ID
         (code, _, err) = await CliRun.Invoke("models", "intervals", "cli-ivl-busy@1", "--data", "cli-ivl-busy@1", "--level", "0.9");
         Assert.Contains("has no 'validation' rows to fit prediction sets on", Flat(err));
         Assert.NotEqual(0, code);
+    }
+
+    [Fact]
+    public async Task ModelsIntervals_OnAnImageClassifier_IsAnsweredByPredict()
+    {
+        // The fixture's network on its synthetic Fashion-MNIST, which has no validation split: fitted on test, with a warning.
+        var (code, stdout, err) = await CliRun.Invoke("models", "intervals", fx.ModelDir, "--data", "fashion-mnist", "--data-dir", fx.DataDir, "--split", "test",
+            "--level", "0.8", "--register", "cli-ivl-images");
+        Assert.True(code == 0, err + stdout);
+        Assert.Contains("Fitted on the test split, which lepton eval reports on", Flat(stdout));
+        (code, stdout, err) = await CliRun.Invoke("predict", "--model", "cli-ivl-images@latest", "--input", Path.Combine(fx.DataDir, "t10k-images-idx3-ubyte.gz"), "--json");
+        Assert.True(code == 0, err + stdout);
+        var rows = Json(stdout).EnumerateArray().ToList();
+        Assert.All(rows, r =>
+        {
+            var set = r.GetProperty("prediction_set");
+            Assert.Equal(0.8, set.GetProperty("level").GetDouble());
+            // The answered class is always in its set, first when it is the most probable.
+            Assert.Equal(r.GetProperty("top")[0].GetProperty("label").GetString(), set.GetProperty("labels")[0].GetString());
+        });
+        // A model without sets answers as before.
+        (code, stdout, err) = await CliRun.Invoke("predict", "--model", fx.ModelDir, "--input", Path.Combine(fx.DataDir, "t10k-images-idx3-ubyte.gz"), "--json");
+        Assert.False(Json(stdout)[0].TryGetProperty("prediction_set", out _));
     }
 
     // Spectre wraps long lines; the tests read them whole.

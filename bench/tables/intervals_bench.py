@@ -12,7 +12,7 @@ import sys
 import time
 
 import numpy as np
-from sides import alternate, run
+from sides import alternate, lepton_scored, run
 
 root = os.path.dirname(os.path.abspath(__file__))
 folder, rounds = sys.argv[1], int(sys.argv[2])
@@ -56,15 +56,7 @@ def cell(text):
 
 def lepton(args, r):
     home = os.path.join(folder, f"home-{r}-{'-'.join(a.replace('=', '') for a in args[1::2])}")
-    env = dict(os.environ, LEPTON_HOME=home)
-    model = os.path.join(home, "model")
-    start = time.perf_counter()
-    run(cli + ["data", "import", csv, "--name", "demand", "--label-column", "units", "--time-column", "date", "--json"], env)
-    run(cli + ["data", "split", "demand@1", "--test", "0.2", "--validation", "0.2", "--json"], env)
-    run(cli + ["train", "--data", "demand@2", *args, "--out", model, "--json"], env)
-    seconds = time.perf_counter() - start
-    scored = os.path.join(home, "scored.csv")
-    run(cli + ["predict", "--model", model, "--input", test_csv, "--output", scored], env)
+    scored, seconds = lepton_scored(cli, home, csv, "demand", "units", "date", args, test_csv)
     rows = [l.split(",") for l in open(scored).read().splitlines()]
     header = rows[0]
     if "interval_upper" not in header:  # a quantile model without intervals: its answer is the bound

@@ -12,7 +12,7 @@ import sys
 import time
 
 import numpy as np
-from sides import alternate, run
+from sides import alternate, lepton_scored, run
 
 root = os.path.dirname(os.path.abspath(__file__))
 folder, rounds = sys.argv[1], int(sys.argv[2])
@@ -37,16 +37,7 @@ def score(sets):
 
 
 def lepton(args, r):
-    home = os.path.join(folder, f"home-{r}-{len(args)}")
-    env = dict(os.environ, LEPTON_HOME=home)
-    model = os.path.join(home, "model")
-    start = time.perf_counter()
-    run(cli + ["data", "import", data, "--name", "fraud", "--label-column", "fraud", "--time-column", "time", "--json"], env)
-    run(cli + ["data", "split", "fraud@1", "--test", "0.2", "--validation", "0.2", "--json"], env)
-    run(cli + ["train", "--data", "fraud@2", *args, "--out", model, "--json"], env)
-    seconds = time.perf_counter() - start
-    scored = os.path.join(home, "scored.csv")
-    run(cli + ["predict", "--model", model, "--input", test_csv, "--output", scored], env)
+    scored, seconds = lepton_scored(cli, os.path.join(folder, f"home-{r}-{len(args)}"), data, "fraud", "fraud", "time", args, test_csv)
     sets = [json.loads(row["prediction_set"]) for row in csv.DictReader(open(scored))]
     return dict(score(sets), seconds=seconds)
 

@@ -1,9 +1,12 @@
-"""Shared by the table benchmark drivers (credit_bench.py, demand_bench.py): run a command or exit with its output, and run
+"""Shared by the table benchmark drivers (credit_bench.py, demand_bench.py, intervals_bench.py, sets_bench.py): run a command or
+exit with its output, run Lepton from import to scored test rows, and run
 Lepton's and the references' sides for a number of rounds, alternating which goes first, keeping every run's results."""
 import json
+import os
 import statistics
 import subprocess
 import sys
+import time
 
 
 def run(cmd, env=None):
@@ -12,6 +15,22 @@ def run(cmd, env=None):
     if done.returncode != 0:
         sys.exit(f"{' '.join(cmd)} failed ({done.returncode}):\n{done.stderr}\n{done.stdout}")
     return done.stdout
+
+
+def lepton_scored(cli, home, csv, name, label, time_column, train_args, test_csv):
+    """Lepton as a user runs it, each command a fresh process with LEPTON_HOME=home: `data import` (ordered by the time column),
+    `data split --test 0.2 --validation 0.2` (the latest rows test, those before them validation), `train` (timed with the two
+    before), then `predict --output` on test_csv: (the scored CSV's path, the seconds of import + split + train)."""
+    env = dict(os.environ, LEPTON_HOME=home)
+    model = os.path.join(home, "model")
+    start = time.perf_counter()
+    run(cli + ["data", "import", csv, "--name", name, "--label-column", label, "--time-column", time_column, "--json"], env)
+    run(cli + ["data", "split", f"{name}@1", "--test", "0.2", "--validation", "0.2", "--json"], env)
+    run(cli + ["train", "--data", f"{name}@2", *train_args, "--out", model, "--json"], env)
+    seconds = time.perf_counter() - start
+    scored = os.path.join(home, "scored.csv")
+    run(cli + ["predict", "--model", model, "--input", test_csv, "--output", scored], env)
+    return scored, seconds
 
 
 def alternate(lepton, references, rounds):

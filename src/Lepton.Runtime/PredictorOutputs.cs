@@ -10,7 +10,14 @@ public static class PredictorOutputs
     /// rows per <see cref="IPredictor.Predict"/>; each input is preprocessed unless <paramref name="preprocess"/> is false, and
     /// converted to its dtype.
     /// </summary>
-    public static Tensor FirstOutput(this IPredictor predictor, IReadOnlyList<Tensor> raw, bool preprocess = true, int batchSize = 256)
+    public static Tensor FirstOutput(this IPredictor predictor, IReadOnlyList<Tensor> raw, bool preprocess = true, int batchSize = 256) =>
+        predictor.AllOutputs(raw, preprocess, batchSize, first: true)[0];
+
+    /// <summary>Every output (N, ...), in signature order, as <see cref="FirstOutput"/> computes the first.</summary>
+    public static TensorSet AllOutputs(this IPredictor predictor, IReadOnlyList<Tensor> raw, bool preprocess = true, int batchSize = 256) =>
+        predictor.AllOutputs(raw, preprocess, batchSize, first: false);
+
+    private static TensorSet AllOutputs(this IPredictor predictor, IReadOnlyList<Tensor> raw, bool preprocess, int batchSize, bool first)
     {
         ArgumentNullException.ThrowIfNull(raw);
         var declared = predictor.Signature.Inputs;
@@ -24,14 +31,18 @@ public static class PredictorOutputs
             if (x[i].DType != declared[i].DType) x[i] = x[i].To(declared[i].DType);
         }
         int n = x[0].Shape[0];
-        if (n <= batchSize) return predictor.Predict(x.Length == 1 ? new TensorSet(x[0]) : new TensorSet(x))[0];
-        var parts = new List<Tensor>();
+        TensorSet Run(Tensor[] batch)
+        {
+            var outputs = predictor.Predict(batch.Length == 1 ? new TensorSet(batch[0]) : new TensorSet(batch));
+            return first && outputs.Count > 1 ? new TensorSet(outputs[0]) : outputs;
+        }
+        if (n <= batchSize) return Run(x);
+        var parts = new List<TensorSet>();
         for (int start = 0; start < n; start += batchSize)
         {
             int s = start, e = Math.Min(n, start + batchSize);
-            var slice = x.Select(t => t.Slice(0, s, e).Contiguous()).ToArray();
-            parts.Add(predictor.Predict(slice.Length == 1 ? new TensorSet(slice[0]) : new TensorSet(slice))[0]);
+            parts.Add(Run([.. x.Select(t => t.Slice(0, s, e).Contiguous())]));
         }
-        return Tensor.Concat(parts, 0);
+        return new TensorSet([.. Enumerable.Range(0, parts[0].Count).Select(o => Tensor.Concat([.. parts.Select(p => p[o])], 0))]);
     }
 }

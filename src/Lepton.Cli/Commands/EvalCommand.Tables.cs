@@ -51,7 +51,7 @@ public static partial class EvalCommand
             TableEvaluationReport.MonotoneOf(resolved.Folder));
         report = report.WithGroups(TableFairness.Errors(groups, report.Rows, report.Predicted, report.Labels, options.Level));
         var conformal = Lepton.Runtime.Conformal.ConformalIntervals.Load(resolved.Folder) is { } intervals
-            ? Lepton.Runtime.Conformal.ConformalCoverage.Regression(intervals, report.Predicted, [.. report.Labels.Select(y => (float)y)]) : null;
+            ? Lepton.Runtime.Conformal.ConformalCoverage.Regression(intervals, report.Predicted, [.. report.Labels.Select(y => (float)y)], report.Band) : null;
         var groupCoverage = conformal is null ? [] : TableFairness.Coverage(groups, table, conformal);
         string? written = null, evaluation = null;
         if (reportPath is not null)

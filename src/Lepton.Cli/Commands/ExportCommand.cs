@@ -61,7 +61,9 @@ public static class ExportCommand
                 foreach (var o in info.Outputs) Console.WriteLine($"  output {Describe(o)}");
                 // Sets and intervals are read off the graph's own answers, so they travel as the file beside it.
                 if (Lepton.Runtime.Conformal.ConformalIntervals.Load(resolved.Folder) is { } intervals)
-                    Console.WriteLine($"  its {intervals.Describe()} are not in the graph: ship {Lepton.Runtime.Conformal.ConformalIntervals.FileName} beside it (docs/tabular-learners.md#conformal-intervals-and-prediction-sets-answers-that-say-how-sure-they-are)");
+                    Console.WriteLine($"  its {intervals.Describe()} are not in the graph: ship {Lepton.Runtime.Conformal.ConformalIntervals.FileName} beside it" +
+                                      (intervals.NeedsBand ? $", with the quantile models of {Lepton.Runtime.Conformal.ConformalIntervals.BandFolders.Lower}/ and {Lepton.Runtime.Conformal.ConformalIntervals.BandFolders.Upper}/ (model folders of their own, which the intervals widen)" : "") +
+                                      " (docs/tabular-learners.md#conformal-intervals-and-prediction-sets-answers-that-say-how-sure-they-are)");
             }
             return 0;
         }));

@@ -37,10 +37,11 @@ internal static class TablePrediction
         bool echo = output?.EndsWith(".csv", StringComparison.OrdinalIgnoreCase) == true;
         var (rows, columns, value) = ReadWithColumns(input, encoder, encoding, echo);
         var features = encoder.Encode(rows);
-        var outputs = predictor.FirstOutput([TableInputEncoder.ToTensor(features)], preprocess: true);
+        var all = predictor.AllOutputs([TableInputEncoder.ToTensor(features)], preprocess: true);
+        var outputs = all[0];
         var names = Enumerable.Range(1, rows.Count).Select(i => $"row {i}").ToList();
         // The folder's conformal intervals or sets, written beside each answer.
-        var conformal = folder is null ? null : PredictedIntervals.Of(folder, predictor.Signature, outputs);
+        var conformal = folder is null ? null : PredictedIntervals.Of(folder, predictor.Signature, outputs, Lepton.Runtime.Conformal.IntervalBandPredictor.BandOf(predictor.Signature, all));
         if (output is { } path && !path.EndsWith(".npy", StringComparison.OrdinalIgnoreCase))
         {
             // A scored file: every input row, all its columns, with its answer (every class's probability).

@@ -26,8 +26,11 @@ public sealed class PredictedIntervals
 
     public ConformalIntervals Intervals { get; }
 
-    /// <summary>The answers of <paramref name="outputs"/> (N, width) with the folder's intervals, or null when it has none.</summary>
-    public static PredictedIntervals? Of(string folder, PredictorSignature signature, Tensor outputs)
+    /// <summary>
+    /// The answers of <paramref name="outputs"/> (N, width) with the folder's intervals, or null when it has none; intervals that widen
+    /// two quantile models' band read it from <paramref name="band"/> (N, 2).
+    /// </summary>
+    public static PredictedIntervals? Of(string folder, PredictorSignature signature, Tensor outputs, float[]? band = null)
     {
         if (ConformalIntervals.Load(folder) is not { } intervals) return null;
         var values = outputs.Contiguous().To(DType.Float32).ToArray<float>();
@@ -59,7 +62,9 @@ public sealed class PredictedIntervals
             }
             return new(intervals, null, sets);
         }
-        return new(intervals, [.. Enumerable.Range(0, rows).Select(r => intervals.Interval(values[r]))], null);
+        if (intervals.NeedsBand && band?.Length != 2 * rows)
+            throw new InvalidDataException($"{ConformalIntervals.FileName} widens the band of two quantile models, but the folder's {ConformalIntervals.BandFolders.Lower} and {ConformalIntervals.BandFolders.Upper} answered none; retrain with --intervals-method quantiles.");
+        return new(intervals, [.. Enumerable.Range(0, rows).Select(r => intervals.Interval(values[r], band, r))], null);
     }
 
     /// <summary>The scored file's columns: <c>interval_lower</c> and <c>interval_upper</c> (empty for an open side), or <c>prediction_set</c> (a JSON array).</summary>

@@ -43,4 +43,7 @@ public sealed record TuneRequest(ImageClassifierRecipe Base, SearchSpace Space, 
 
     /// <summary>The level of every trial's conformal intervals or sets (0.9); see <see cref="Training.Workflows.Tables.TabularRecipe.Intervals"/>.</summary>
     public double? Intervals { get; init; }
+
+    /// <summary>How a regressor's intervals are made (<c>residuals</c>, <c>quantiles</c>); see <see cref="Training.Workflows.Tables.TabularRecipe.IntervalsMethod"/>.</summary>
+    public string? IntervalsMethod { get; init; }
 }

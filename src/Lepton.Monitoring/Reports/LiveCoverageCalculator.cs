@@ -4,8 +4,8 @@ using Lepton.Runtime.Conformal;
 namespace Lepton.Monitoring;
 
 /// <summary>
-/// <see cref="LiveCoverage"/> of labelled answers of a version with conformal intervals: a regressor's logged value (its interval
-/// rebuilt from the version's <c>intervals.json</c>), or a classifier's logged probabilities and answer (its set rebuilt). Rows whose
+/// <see cref="LiveCoverage"/> of labelled answers of a version with conformal intervals: a regressor's logged interval (or, in logs
+/// that kept none, its interval rebuilt from its logged value and the version's <c>intervals.json</c>), or a classifier's logged probabilities and answer (its set rebuilt). Rows whose
 /// texts do not parse, or whose truth is no class of the model, are left out.
 /// </summary>
 internal static class LiveCoverageCalculator
@@ -33,7 +33,8 @@ internal static class LiveCoverageCalculator
                 continue;
             }
             if (LabelTexts.Values(l.Predicted) is not [var predicted] || LabelTexts.Values(l.Truth) is not [var target]) continue;
-            var (lower, upper) = intervals.Interval(predicted);
+            // The interval as answered when the log kept it; else rebuilt from the value, which intervals from a band cannot be.
+            if ((l.Interval ?? (intervals.NeedsBand ? null : intervals.Interval(predicted))) is not var (lower, upper)) continue;
             rows++;
             said += upper - lower;
             if (target >= lower && target <= upper) covered++;

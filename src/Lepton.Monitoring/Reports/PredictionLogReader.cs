@@ -15,6 +15,9 @@ internal sealed record LoggedRequest(int? Version, DateTimeOffset At, double Lat
 internal sealed record LoggedLabel(int? Version, DateTimeOffset At, string Predicted, string Truth, IReadOnlyDictionary<string, object?>? Row = null)
 {
     public IReadOnlyList<double>? Probabilities { get; init; }
+
+    /// <summary>A regressor's conformal interval as it was answered (an open side infinite), when the log kept it.</summary>
+    public (double Lower, double Upper)? Interval { get; init; }
 }
 
 /// <summary>Reads a window of the prediction log and feedback, page by page, skipping records whose JSON cannot be read.</summary>
@@ -46,6 +49,7 @@ internal static class PredictionLogReader
                 result.Add(new LoggedLabel(labeled.Prediction.Version, labeled.Feedback.ReceivedAt, predicted, labeled.Feedback.Label, request.Row)
                 {
                     Probabilities = ProbabilitiesOf(labeled.Prediction.OutputJson),
+                    Interval = IntervalOf(labeled.Prediction.OutputJson),
                 });
         }
         return result;
@@ -147,6 +151,25 @@ internal static class PredictionLogReader
                 values[k++] = x;
             }
             return values;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    // A regressor's logged "interval": [lower, upper], null for an open side; absent from logs written before intervals were logged.
+    private static (double Lower, double Upper)? IntervalOf(string outputJson)
+    {
+        if (!outputJson.Contains("\"interval\"", StringComparison.Ordinal)) return null;
+        try
+        {
+            using var doc = JsonDocument.Parse(outputJson);
+            if (doc.RootElement.ValueKind != JsonValueKind.Object || !doc.RootElement.TryGetProperty("interval", out var a)
+                || a.ValueKind != JsonValueKind.Array || a.GetArrayLength() != 2) return null;
+            double Bound(JsonElement e, double open) => e.ValueKind == JsonValueKind.Null ? open : e.TryGetDouble(out double x) ? x : double.NaN;
+            var (lower, upper) = (Bound(a[0], double.NegativeInfinity), Bound(a[1], double.PositiveInfinity));
+            return double.IsNaN(lower) || double.IsNaN(upper) || lower > upper ? null : (lower, upper);
         }
         catch (JsonException)
         {

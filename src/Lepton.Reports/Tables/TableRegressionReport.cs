@@ -74,7 +74,7 @@ public sealed class TableRegressionReport
 
     /// <summary>This report with <paramref name="groups"/> compared (its page gains a Groups section, its JSON a <c>groups</c> array).</summary>
     public TableRegressionReport WithGroups(IReadOnlyList<ErrorFairness> groups) =>
-        new(Model, Data, Split, Rows, Labels, Predicted, Metrics, Intervals, Worst, Importance, Lineage, Options) { Loss = Loss, Groups = groups };
+        new(Model, Data, Split, Rows, Labels, Predicted, Metrics, Intervals, Worst, Importance, Lineage, Options) { Loss = Loss, Groups = groups, Band = Band };
 
     /// <summary>Scores <paramref name="predictor"/> on the rows of <paramref name="table"/> whose numeric label is present.</summary>
     public static TableRegressionReport Build(string model, string data, string split, IPredictor predictor, TableInputEncoder encoder, Table table,
@@ -85,24 +85,28 @@ public sealed class TableRegressionReport
         ArgumentNullException.ThrowIfNull(table);
         options = (options ?? ReportOptions.Default).Validate();
         var (rows, labels) = Labelled(table, labelColumn, data, split);
-        var predicted = Predict(model, predictor, encoder, rows);
+        var (predicted, band) = PredictWithBand(model, predictor, encoder, rows);
         var metrics = RegressionStatistics.Of(predicted, labels);
         var intervals = RegressionStatistics.Intervals(predicted, labels, options.BootstrapResamples, options.Seed, options.Level);
         var worst = Enumerable.Range(0, labels.Length).OrderByDescending(i => Math.Abs(predicted[i] - labels[i])).ThenBy(i => i).Take(options.Mistakes).ToList();
         var importance = TableEvaluationReport.Build(model, data, split, predictor, encoder, rows, labelColumn, seed: (int)options.Seed, ct: ct, monotone: monotone);
         var loss = predictor.Signature.Task?.Loss is { } text ? Lepton.NN.Tasks.RegressionLoss.Parse(text) : Lepton.NN.Tasks.RegressionLoss.Squared;
-        return new TableRegressionReport(model, data, split, rows, labels, predicted, metrics, intervals, worst, importance, lineage, options) { Loss = loss };
+        return new TableRegressionReport(model, data, split, rows, labels, predicted, metrics, intervals, worst, importance, lineage, options) { Loss = loss, Band = band };
     }
 
     /// <summary>A regressor's value for every row of <paramref name="rows"/>, encoded by its own encoders as the server does.</summary>
-    internal static double[] Predict(string model, IPredictor predictor, TableInputEncoder encoder, Table rows)
+    internal static double[] Predict(string model, IPredictor predictor, TableInputEncoder encoder, Table rows) => PredictWithBand(model, predictor, encoder, rows).Values;
+
+    // The values, and the (N, 2) band of the quantile models beside a model whose intervals conformalize them (null for others).
+    private static (double[] Values, float[]? Band) PredictWithBand(string model, IPredictor predictor, TableInputEncoder encoder, Table rows)
     {
         var columns = encoder.Columns.Select(c => c.Name).ToList();
         var examples = Enumerable.Range(0, rows.RowCount).Select(r => Row(rows, r, columns)).ToList();
-        var output = predictor.FirstOutput([TableInputEncoder.ToTensor(encoder.Encode(examples))]).Contiguous().To(DType.Float32).ToArray(); // (N,1) values
+        var outputs = predictor.AllOutputs([TableInputEncoder.ToTensor(encoder.Encode(examples))]);
+        var output = outputs[0].Contiguous().To(DType.Float32).ToArray(); // (N,1) values
         if (output.Length != rows.RowCount)
             throw new InvalidDataException($"{model} answered {output.Length} values for {rows.RowCount} rows; a regressor answers one value per row.");
-        return [.. output.Select(v => (double)v)];
+        return ([.. output.Select(v => (double)v)], Lepton.Runtime.Conformal.IntervalBandPredictor.BandOf(predictor.Signature, outputs));
     }
 
     /// <summary>The rows of <paramref name="table"/> with a numeric <paramref name="labelColumn"/> value, and those values.</summary>
@@ -122,6 +126,9 @@ public sealed class TableRegressionReport
             if (table.TryGetColumn(name, out var c) && !c.IsMissing(r)) row[name] = c.GetValue(r);
         return row;
     }
+
+    /// <summary>The (N, 2) band (lower, upper) of the quantile models conformalized quantile intervals widen, for <see cref="Predicted"/>'s rows; null without one.</summary>
+    public float[]? Band { get; init; }
 
     /// <summary>The numbers as JSON: the importance report's fields (metric "rmse" and its value) plus mae, r2, their intervals and the worst rows.</summary>
     public JsonObject Json()

@@ -66,18 +66,23 @@ public sealed record ConformalCoverage(ConformalIntervals Intervals, int Rows, d
         if (MeanWidth is { } width) yield return ("interval_width", width);
     }
 
-    /// <summary>A regressor's intervals around its (N) <paramref name="predictions"/> against the (N) <paramref name="targets"/>.</summary>
-    public static ConformalCoverage Regression(ConformalIntervals intervals, ReadOnlySpan<double> predictions, ReadOnlySpan<float> targets)
+    /// <summary>
+    /// A regressor's intervals around its (N) <paramref name="predictions"/> against the (N) <paramref name="targets"/>; intervals of
+    /// quantile models take each row's (N, 2) <paramref name="band"/> (lower, upper) too.
+    /// </summary>
+    public static ConformalCoverage Regression(ConformalIntervals intervals, ReadOnlySpan<double> predictions, ReadOnlySpan<float> targets, ReadOnlySpan<float> band = default)
     {
         ArgumentNullException.ThrowIfNull(intervals);
         if (predictions.Length != targets.Length) throw new ArgumentException($"{predictions.Length} predictions for {targets.Length} targets.");
+        if (intervals.NeedsBand && band.Length != 2 * targets.Length)
+            throw new ArgumentException($"Conformalized quantile intervals need each row's band from the quantile models: {band.Length / 2} bands for {targets.Length} rows.");
         int n = targets.Length, covered = 0;
         double width = 0;
         var held = new bool[n];
         var widths = new double[n];
         for (int i = 0; i < n; i++)
         {
-            var (lower, upper) = intervals.Interval(predictions[i]);
+            var (lower, upper) = intervals.Interval(predictions[i], band, i);
             held[i] = targets[i] >= lower && targets[i] <= upper;
             if (held[i]) covered++;
             width += widths[i] = upper - lower;

@@ -19,8 +19,15 @@ public sealed record ConformalIntervals
     /// <summary>The largest <see cref="FileName"/> read (it holds a handful of numbers).</summary>
     public const long MaxFileBytes = 1L << 20;
 
-    /// <summary>Nonconformity scores: <c>absolute</c> |y − ŷ|, <c>scaled</c> |y − ŷ| / ŷ^(p/2), <c>upper</c> y − ŷ, <c>lower</c> ŷ − y, <c>probability</c> 1 − p(true class).</summary>
-    public static readonly IReadOnlyList<string> Scores = ["absolute", "scaled", "upper", "lower", "probability"];
+    /// <summary>
+    /// Nonconformity scores: <c>absolute</c> |y − ŷ|, <c>scaled</c> |y − ŷ| / ŷ^(p/2), <c>upper</c> y − ŷ, <c>lower</c> ŷ − y,
+    /// <c>quantiles</c> max(lo − y, y − hi) of a band [lo, hi] two quantile models answer (conformalized quantile regression),
+    /// <c>probability</c> 1 − p(true class).
+    /// </summary>
+    public static readonly IReadOnlyList<string> Scores = ["absolute", "scaled", "upper", "lower", "quantiles", "probability"];
+
+    /// <summary>The folders in a model folder that hold the lower and upper quantile models of a <c>quantiles</c> score's band.</summary>
+    public static readonly (string Lower, string Upper) BandFolders = ("interval_lower", "interval_upper");
 
     public ConformalIntervals(string score, double level, double quantile, double power = 0)
     {
@@ -36,6 +43,7 @@ public sealed record ConformalIntervals
         Level = level;
         Quantile = quantile;
         Power = power;
+        if (score == "quantiles") Band = BandLevels(level);
     }
 
     /// <summary>How far an answer is from the truth (see <see cref="Scores"/>).</summary>
@@ -64,6 +72,22 @@ public sealed record ConformalIntervals
 
     /// <summary>The variance power p of a <c>scaled</c> score (1 for counts, 2 for amounts, Tweedie's P between), so wider answers get wider intervals.</summary>
     public double Power { get; }
+
+    /// <summary>
+    /// The quantile levels of a <c>quantiles</c> score's band ((1 − level) / 2 and (1 + level) / 2: 0.05 and 0.95 for a 90%
+    /// interval), whose models live in <see cref="BandFolders"/>; null for other scores.
+    /// </summary>
+    public (double Lower, double Upper)? Band { get; }
+
+    /// <summary>Whether each row's interval needs its band from the two quantile models beside the model (<see cref="BandFolders"/>).</summary>
+    public bool NeedsBand => Band is not null;
+
+    /// <summary>The quantile levels of the band a <paramref name="level"/> interval is conformalized from.</summary>
+    public static (double Lower, double Upper) BandLevels(double level)
+    {
+        CheckLevel(level);
+        return (Math.Round((1 - level) / 2, 12), Math.Round((1 + level) / 2, 12));
+    }
 
     /// <summary>Where the held-out predictions came from.</summary>
     public string Source { get; init; } = "";
@@ -131,6 +155,24 @@ public sealed record ConformalIntervals
     }
 
     /// <summary>
+    /// Conformalized quantile regression (Romano, Patterson and Candès, 2019): from the held-out rows' band, (N) <paramref name="lower"/>
+    /// and <paramref name="upper"/> answered by the quantile models at <see cref="BandLevels"/>, and their <paramref name="labels"/>, the
+    /// quantile of max(lo − y, y − hi) that widens (or narrows) every row's band to hold the truth at <paramref name="level"/>.
+    /// </summary>
+    public static ConformalIntervals ForBand(double level, ReadOnlySpan<double> lower, ReadOnlySpan<double> upper, ReadOnlySpan<float> labels, string source)
+    {
+        if (lower.Length != labels.Length || upper.Length != labels.Length)
+            throw new ArgumentException($"{lower.Length} lower and {upper.Length} upper held-out quantiles for {labels.Length} labels.");
+        var scores = new double[labels.Length];
+        for (int i = 0; i < scores.Length; i++) scores[i] = BandScore(lower[i], upper[i], labels[i]);
+        return new ConformalIntervals("quantiles", level, ConformalQuantile(scores, level)) { Source = source, Rows = labels.Length };
+    }
+
+    // Two quantile models fitted apart can cross on a row; the band is read in order (rearrangement), here and when answering.
+    private static double BandScore(double lower, double upper, double target) =>
+        Math.Max(Math.Min(lower, upper) - target, target - Math.Max(lower, upper));
+
+    /// <summary>
     /// Prediction sets for a classifier from its held-out probabilities: (N) a yes/no model's positive probability, or (N, K) class
     /// probabilities row-major (a yes/no model's too); <paramref name="labels"/> are class indices. <paramref name="perClass"/>: one
     /// quantile per class (<see cref="ClassQuantiles"/>), each class needing <see cref="MinimumRows"/> held-out rows of its own
@@ -180,6 +222,7 @@ public sealed record ConformalIntervals
     public (double Lower, double Upper) Interval(double prediction)
     {
         if (IsSet) throw new InvalidOperationException("A classifier's conformal answer is a set of classes, not an interval.");
+        if (NeedsBand) throw new InvalidOperationException("A conformalized quantile interval needs the row's band from the quantile models beside the model; pass it.");
         return Score switch
         {
             "upper" => (double.NegativeInfinity, prediction + Quantile),
@@ -187,6 +230,26 @@ public sealed record ConformalIntervals
             "scaled" => (Math.Max(0, prediction - Quantile * Scale(Power, prediction)), prediction + Quantile * Scale(Power, prediction)),
             _ => (prediction - Quantile, prediction + Quantile),
         };
+    }
+
+    /// <summary>
+    /// The interval of a row the quantile models answered [<paramref name="bandLower"/>, <paramref name="bandUpper"/>]: the band moved
+    /// out by the quantile (in, when it is negative), and stretched to hold <paramref name="prediction"/> so an answer always lies in its
+    /// own interval (which can only raise the coverage). Other scores ignore the band.
+    /// </summary>
+    public (double Lower, double Upper) Interval(double prediction, double bandLower, double bandUpper)
+    {
+        if (!NeedsBand) return Interval(prediction);
+        double lower = Math.Min(bandLower, bandUpper) - Quantile, upper = Math.Max(bandLower, bandUpper) + Quantile;
+        return (Math.Min(lower, prediction), Math.Max(upper, prediction));
+    }
+
+    /// <summary>The interval of row <paramref name="row"/> with its band, when the intervals need one, from (N, 2) <paramref name="band"/> rows of (lower, upper).</summary>
+    public (double Lower, double Upper) Interval(double prediction, ReadOnlySpan<float> band, int row)
+    {
+        if (!NeedsBand) return Interval(prediction);
+        if (band.Length < 2 * (row + 1)) throw new ArgumentException($"A band of {band.Length / 2} rows has no row {row}; the quantile models answer every row.");
+        return Interval(prediction, band[2 * row], band[2 * row + 1]);
     }
 
     /// <summary>Whether the interval around <paramref name="prediction"/> holds <paramref name="target"/>.</summary>
@@ -231,6 +294,7 @@ public sealed record ConformalIntervals
             ["quantile"] = Quantile,
         };
         if (Score == "scaled") root["power"] = Power;
+        if (Band is var (lower, upper)) root["band"] = new JsonObject { ["lower"] = lower, ["upper"] = upper, ["folders"] = new JsonArray(BandFolders.Lower, BandFolders.Upper) };
         if (ClassQuantiles is { } perClass) root["class_quantiles"] = new JsonArray([.. perClass.Select(q => (JsonNode)q)]);
         root["source"] = Source;
         root["rows"] = Rows;
@@ -299,6 +363,7 @@ public sealed record ConformalIntervals
         "scaled" => $"residuals scaled by the answer^{(Power / 2).ToString("G3", CultureInfo.InvariantCulture)}, ×{Quantile.ToString("G4", CultureInfo.InvariantCulture)}",
         "upper" => $"the upper bound moved by {Quantile.ToString("+0.####;-0.####", CultureInfo.InvariantCulture)}",
         "lower" => $"the lower bound moved by {(-Quantile).ToString("+0.####;-0.####", CultureInfo.InvariantCulture)}",
+        "quantiles" => $"quantiles {Percent(Band!.Value.Lower)}–{Percent(Band.Value.Upper)} of two more models, widened by {Quantile.ToString("+0.####;-0.####", CultureInfo.InvariantCulture)}",
         _ when ClassQuantiles is { } q => "classes with probability ≥ " + string.Join(" / ", q.Select(v => (1 - v).ToString("G4", CultureInfo.InvariantCulture))) + " by class",
         _ => $"classes with probability ≥ {(1 - Quantile).ToString("G4", CultureInfo.InvariantCulture)}",
     };

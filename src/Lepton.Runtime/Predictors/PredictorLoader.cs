@@ -50,8 +50,13 @@ public sealed class PredictorLoader
 
     /// <summary>
     /// Loads <paramref name="folder"/> with the kind its marker file names, prepared for inference; a classifier with a
-    /// <c>calibration.json</c> answers calibrated probabilities, whatever its kind.
+    /// <c>calibration.json</c> answers calibrated probabilities, and a regressor whose intervals conformalize two quantile models
+    /// answers their band too (<see cref="Conformal.IntervalBandPredictor"/>), whatever its kind.
     /// </summary>
-    public IPredictor Load(string folder, PredictorLoadOptions? options = null) =>
-        Calibration.CalibratedPredictor.Wrap(KindOf(folder).Load(folder, options ?? PredictorLoadOptions.Default), folder);
+    public IPredictor Load(string folder, PredictorLoadOptions? options = null)
+    {
+        options ??= PredictorLoadOptions.Default;
+        var model = Calibration.CalibratedPredictor.Wrap(KindOf(folder).Load(folder, options), folder);
+        return Conformal.IntervalBandPredictor.Wrap(model, folder, band => KindOf(band).Load(band, options));
+    }
 }

@@ -27,7 +27,9 @@ public sealed record PredictorSignature
         if (kind == OutputKind.ClassLogits && (outputs.Count != 1 || outputs[0].ExampleShape.Length != 1))
             throw new ArgumentException(
                 $"A classifier signature has one output of logits with example shape [classes]; got {string.Join(", ", outputs.Select(o => $"'{o.Name}' [{string.Join(",", o.ExampleShape)}]"))}.");
-        if (kind == OutputKind.TaskAnswers && (task is null || task.Kind == TaskKind.Multiclass || outputs.Count != 1 || outputs[0].ExampleShape.Length != 1))
+        // A regressor with conformalized quantile intervals answers their band as a second output.
+        bool band = task?.Kind == TaskKind.Regression && outputs.Count == 2 && outputs[1].Name == Conformal.IntervalBandPredictor.OutputName;
+        if (kind == OutputKind.TaskAnswers && (task is null || task.Kind == TaskKind.Multiclass || (outputs.Count != 1 && !band) || outputs[0].ExampleShape.Length != 1))
             throw new ArgumentException(
                 "A task signature has one output (N, k) and a binary, multi-label or regression task; multiclass classifiers use ClassLogits.");
         Inputs = inputs;

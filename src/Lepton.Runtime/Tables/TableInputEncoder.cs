@@ -233,6 +233,8 @@ public sealed class TableInputEncoder
         // its contributions are rescaled with them; any other calibration is a non-linear map, and they explain the score before it.
         var calibration = (predictor as Calibration.CalibratedPredictor)?.Calibration;
         if (predictor is Calibration.CalibratedPredictor calibrated) predictor = calibrated.Inner;
+        // A regressor's answer is explained, not the band of its intervals.
+        if (predictor is Conformal.IntervalBandPredictor banded) predictor = banded.Inner;
         var contributor = predictor as IFeatureContributor ?? _folderContributor
             ?? throw new NotSupportedException($"A {predictor.Kind} model gives no feature contributions; tree (LightGBM), linear and MLP table models do.");
         var features = contributor.Contributions(rows);

@@ -22,7 +22,8 @@ public sealed record PredictionEvent(
     float[]? RawInput,
     string? Error = null,
     LoggedText? Text = null,
-    string? Row = null);
+    string? Row = null,
+    (double Lower, double Upper)? Interval = null);
 
 /// <summary>
 /// A served text as the log needs it: the text, its unpadded token ids and the model's encoder, whose reference turns them

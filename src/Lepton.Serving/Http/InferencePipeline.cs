@@ -94,7 +94,7 @@ public static class InferencePipeline
             var logged = outputs.LogRow(r);
             bool sampled = serving.Options.RawInputSampleRate > 0 && Random.Shared.NextDouble() < serving.Options.RawInputSampleRate;
             sink.Enqueue(new PredictionEvent(rowIds[r], lease.Name, lease.Version, lease.VersionLabel, now, latencyMs, none,
-                logged.TopLabel, logged.TopIndex, logged.Values, null, Text: new LoggedText(texts[r], span.Slice(r * width, width).ToArray(), encoder, sampled)));
+                logged.TopLabel, logged.TopIndex, logged.Values, null, Text: new LoggedText(texts[r], span.Slice(r * width, width).ToArray(), encoder, sampled), Interval: logged.Interval));
         }
     }
 
@@ -109,7 +109,7 @@ public static class InferencePipeline
         {
             var logged = outputs.LogRow(r);
             sink.Enqueue(new PredictionEvent(rowIds[r], lease.Name, lease.Version, lease.VersionLabel, now, latencyMs, none,
-                logged.TopLabel, logged.TopIndex, logged.Values, null, Row: Logging.LoggedRow.Json(rows[r])));
+                logged.TopLabel, logged.TopIndex, logged.Values, null, Row: Logging.LoggedRow.Json(rows[r]), Interval: logged.Interval));
         }
     }
 
@@ -138,7 +138,7 @@ public static class InferencePipeline
             var row = values.Slice(r * perRow, perRow);
             var logged = outputs.LogRow(r);
             sink.Enqueue(new PredictionEvent(rowIds[r], lease.Name, lease.Version, lease.VersionLabel, now, latencyMs, ExampleStatistics.Of(row),
-                logged.TopLabel, logged.TopIndex, logged.Values, Sample(serving, row)));
+                logged.TopLabel, logged.TopIndex, logged.Values, Sample(serving, row), Interval: logged.Interval));
         }
     }
 }

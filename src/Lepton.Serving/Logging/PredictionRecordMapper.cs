@@ -42,6 +42,14 @@ internal static class PredictionRecordMapper
             w.WriteStartArray("values");
             foreach (float v in e.Probabilities) Value(w, v);
             w.WriteEndArray();
+            if (e.Interval is var (lower, upper))
+            {
+                // As answered: an open side is null.
+                w.WriteStartArray("interval");
+                Value(w, lower);
+                Value(w, upper);
+                w.WriteEndArray();
+            }
             w.WriteEndObject();
         }) : Json(buffer, w =>
         {

@@ -30,9 +30,9 @@ public static class ConformalAnswers
     public static IEnumerable<OutputDescription> Describe(ConformalIntervals? intervals) =>
         Names(intervals).Select(n => n == SetName ? new OutputDescription(n, "BYTES", [-1]) : new OutputDescription(n, "FP32", [-1, 1]));
 
-    public static void WriteInterval(Utf8JsonWriter w, ConformalIntervals intervals, double prediction)
+    public static void WriteInterval(Utf8JsonWriter w, ConformalIntervals intervals, (double Lower, double Upper) interval)
     {
-        var (lower, upper) = intervals.Interval(prediction);
+        var (lower, upper) = interval;
         w.WriteStartObject("interval");
         w.WriteNumber("level", intervals.Level);
         WriteBound(w, "lower", lower);
@@ -58,14 +58,10 @@ public static class ConformalAnswers
     }
 
     /// <summary>Writes OIP output <c>lower</c> or <c>upper</c> of every row's interval (shape [N, 1], FP32).</summary>
-    public static byte[]? WriteBoundOutput(Utf8JsonWriter w, ConformalIntervals intervals, string name, IReadOnlyList<double> predictions, bool binary)
+    public static byte[]? WriteBoundOutput(Utf8JsonWriter w, string name, IReadOnlyList<(double Lower, double Upper)> intervals, bool binary)
     {
-        var values = new float[predictions.Count];
-        for (int r = 0; r < values.Length; r++)
-        {
-            var (lower, upper) = intervals.Interval(predictions[r]);
-            values[r] = (float)(name == LowerName ? lower : upper);
-        }
+        var values = new float[intervals.Count];
+        for (int r = 0; r < values.Length; r++) values[r] = (float)(name == LowerName ? intervals[r].Lower : intervals[r].Upper);
         return InferenceResponseWriter.WriteFp32(w, values, values.Length, 1, binary);
     }
 

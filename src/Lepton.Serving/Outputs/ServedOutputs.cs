@@ -2,8 +2,14 @@ using System.Text.Json;
 
 namespace Lepton.Serving.Outputs;
 
-/// <summary>What the prediction log keeps of one answered row: the top label and index (null and -1 when the model is not a classifier) and its output values.</summary>
-public readonly record struct LoggedRow(string? TopLabel, int TopIndex, float[] Values);
+/// <summary>
+/// What the prediction log keeps of one answered row: the top label and index (null and -1 when the model is not a classifier), its
+/// output values, and a regressor's conformal interval as answered (an open side infinite), which monitoring judges against feedback.
+/// </summary>
+public readonly record struct LoggedRow(string? TopLabel, int TopIndex, float[] Values)
+{
+    public (double Lower, double Upper)? Interval { get; init; }
+}
 
 /// <summary>
 /// One batch's answer as the server gives it, row by row: written as Open Inference Protocol outputs, as the rows of

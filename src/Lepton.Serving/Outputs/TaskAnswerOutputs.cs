@@ -24,8 +24,10 @@ public sealed class TaskAnswerOutputs : ServedOutputs
     private readonly TaskAnswer[] _answers;
     private readonly int _width;
     private readonly Lepton.Runtime.Conformal.ConformalIntervals? _intervals;
+    private readonly float[]? _band;
 
-    public TaskAnswerOutputs(TaskOutputs decoder, string rawName, float[] values, int rows, Lepton.Runtime.Conformal.ConformalIntervals? intervals = null)
+    /// <param name="band">(N, 2) rows of the band conformalized quantile intervals are built from, which the model answered beside its values.</param>
+    public TaskAnswerOutputs(TaskOutputs decoder, string rawName, float[] values, int rows, Lepton.Runtime.Conformal.ConformalIntervals? intervals = null, float[]? band = null)
     {
         if (rows < 1 || values.Length != rows * decoder.Width)
             throw new ArgumentException($"TaskAnswerOutputs: {values.Length} values do not split into {rows} rows of {decoder.Width}.");
@@ -37,6 +39,9 @@ public sealed class TaskAnswerOutputs : ServedOutputs
         _answers = new TaskAnswer[rows];
         for (int r = 0; r < rows; r++) _answers[r] = decoder.Decode(values.AsSpan(r * _width, _width));
         _intervals = intervals;
+        if (intervals is { NeedsBand: true } && band?.Length != 2 * rows)
+            throw new InvalidDataException($"{Lepton.Runtime.Conformal.ConformalIntervals.FileName} widens the band of two quantile models, but the model answered no band for its {rows} rows; serve the folder with its {Lepton.Runtime.Conformal.ConformalIntervals.BandFolders.Lower} and {Lepton.Runtime.Conformal.ConformalIntervals.BandFolders.Upper}.");
+        _band = band;
         Names = intervals is null ? NamesOf(decoder.Task.Kind, rawName) : [.. NamesOf(decoder.Task.Kind, rawName), .. ConformalAnswers.Names(intervals)];
     }
 
@@ -60,7 +65,7 @@ public sealed class TaskAnswerOutputs : ServedOutputs
         if (_intervals is { } intervals && name is ConformalAnswers.LowerName or ConformalAnswers.UpperName or ConformalAnswers.SetName)
             return name == ConformalAnswers.SetName
                 ? ConformalAnswers.WriteSetOutput(w, [.. Enumerable.Range(0, Rows).Select(SetLabels)], binary)
-                : ConformalAnswers.WriteBoundOutput(w, intervals, name, [.. Enumerable.Range(0, Rows).Select(r => (double)_values[r * _width])], binary);
+                : ConformalAnswers.WriteBoundOutput(w, name, [.. Enumerable.Range(0, Rows).Select(IntervalOf)], binary);
         if (name is LabelName or LabelsName) return InferenceResponseWriter.WriteTexts(w, [.. _answers.Select(TaskLabelText.Of)], binary);
         return InferenceResponseWriter.WriteFp32(w, name == _raw ? _values : Probabilities(), Rows, name == ProbabilityName ? 1 : _width, binary);
     }
@@ -101,7 +106,7 @@ public sealed class TaskAnswerOutputs : ServedOutputs
                     InferenceResponseWriter.WriteFloat(w, (float)v.Value);
                 }
                 w.WriteEndObject();
-                if (_intervals is { } intervals) ConformalAnswers.WriteInterval(w, intervals, r.Values[0].Value);
+                if (_intervals is { } intervals) ConformalAnswers.WriteInterval(w, intervals, IntervalOf(row));
                 break;
         }
     }
@@ -111,8 +116,14 @@ public sealed class TaskAnswerOutputs : ServedOutputs
         var answer = _answers[row];
         int index = answer is BinaryAnswer b ? (b.IsPositive ? 1 : 0) : -1;
         var values = answer.Kind == TaskKind.Regression ? _values.AsSpan(row * _width, _width).ToArray() : RowProbabilities(row);
-        return new LoggedRow(TaskLabelText.Of(answer), index, values);
+        return new LoggedRow(TaskLabelText.Of(answer), index, values)
+        {
+            Interval = answer.Kind == TaskKind.Regression && _intervals is not null ? IntervalOf(row) : null,
+        };
     }
+
+    // A regressor's interval of one row: around its value, from its band when the intervals widen two quantile models'.
+    private (double Lower, double Upper) IntervalOf(int row) => _intervals!.Interval(_values[row * _width], _band, row);
 
     // The sigmoid probability of every value (binary: of the positive class), row-major.
     private float[] Probabilities()

@@ -31,7 +31,8 @@ public sealed class TaskInterpreter : IOutputInterpreter
 
     public IReadOnlyList<OutputDescription> Outputs { get; }
 
-    public ServedOutputs Interpret(TensorSet outputs, int rows) => new TaskAnswerOutputs(_decoder, _raw, outputs[0].Contiguous().ToArray(), rows, _intervals);
+    public ServedOutputs Interpret(TensorSet outputs, int rows) => new TaskAnswerOutputs(_decoder, _raw, outputs[0].Contiguous().ToArray(), rows, _intervals,
+        _intervals is { NeedsBand: true } && outputs.Count > 1 ? outputs[^1].Contiguous().ToArray() : null);
 
     private OutputDescription Describe(string name, TaskKind kind, int width) => name switch
     {

@@ -27,29 +27,78 @@ public sealed class ConformalTabularModel : ITabularModel
 
     public ConformalIntervals Intervals { get; }
 
+    /// <summary>
+    /// The quantile models whose band conformalized quantile intervals widen (<see cref="ConformalIntervals.NeedsBand"/>), saved in
+    /// the folders <see cref="ConformalIntervals.BandFolders"/> names; null for intervals around the model's own answers.
+    /// </summary>
+    public (ITabularModel Lower, ITabularModel Upper)? Band
+    {
+        get;
+        init
+        {
+            if (value is not null != Intervals.NeedsBand)
+                throw new ArgumentException(Intervals.NeedsBand ? "Conformalized quantile intervals need the two quantile models of their band." : "Only conformalized quantile intervals take a band of quantile models.");
+            field = value;
+        }
+    }
+
     public string Learner => Inner.Learner;
 
     public TabularTask Task => Inner.Task;
 
     public ThresholdChoice? ThresholdChoice => Inner.ThresholdChoice;
 
-    public ITabularModel WithThreshold(ThresholdChoice choice) => new ConformalTabularModel(Inner.WithThreshold(choice), Intervals);
+    public ITabularModel WithThreshold(ThresholdChoice choice) => new ConformalTabularModel(Inner.WithThreshold(choice), Intervals) { Band = Band };
 
     public double[] Predict(FeatureMatrix rows) => Inner.Predict(rows);
 
     public FeatureContributions Contributions(FeatureMatrix rows) => Inner.Contributions(rows);
 
-    /// <summary>The model's folder, <c>intervals.json</c>, and model.json's <c>metadata.intervals</c> (score, level, source, rows).</summary>
+    /// <summary>
+    /// The model's folder, <c>intervals.json</c>, model.json's <c>metadata.intervals</c> (score, level, source, rows), and the band's
+    /// quantile models each in a folder of its own (a model folder of the learner's kind, which loads anywhere that kind does).
+    /// </summary>
     public void Save(string folder)
     {
         Inner.Save(folder);
-        Intervals.SaveTo(folder);
+        if (Band is var (lower, upper))
+        {
+            foreach (var (model, name) in new[] { (lower, ConformalIntervals.BandFolders.Lower), (upper, ConformalIntervals.BandFolders.Upper) })
+            {
+                string sub = Path.Combine(folder, name);
+                if (Directory.Exists(sub)) Directory.Delete(sub, recursive: true);
+                Directory.CreateDirectory(sub);
+                model.Save(sub);
+            }
+            Intervals.SaveTo(folder, ("method", "quantiles"));
+        }
+        else
+        {
+            Intervals.SaveTo(folder);
+        }
     }
 
-    /// <summary>How the intervals or sets did on rows this model <paramref name="predictions"/> answered (from <see cref="Predict"/>) with their <paramref name="labels"/>.</summary>
-    public ConformalCoverage Coverage(double[] predictions, float[] labels)
+    /// <summary>(N, 2) rows of (lower, upper) the band's models answer for <paramref name="rows"/>; empty without a band.</summary>
+    public float[] BandOf(FeatureMatrix rows)
     {
-        if (!Task.IsClassification) return ConformalCoverage.Regression(Intervals, predictions, labels);
+        if (Band is not var (lower, upper)) return [];
+        var (low, high) = (lower.Predict(rows), upper.Predict(rows));
+        var band = new float[2 * low.Length];
+        for (int i = 0; i < low.Length; i++)
+        {
+            band[2 * i] = (float)low[i];
+            band[2 * i + 1] = (float)high[i];
+        }
+        return band;
+    }
+
+    /// <summary>
+    /// How the intervals or sets did on <paramref name="rows"/>, which this model <paramref name="predictions"/> answered (from
+    /// <see cref="Predict"/>), with their <paramref name="labels"/>.
+    /// </summary>
+    public ConformalCoverage Coverage(FeatureMatrix rows, double[] predictions, float[] labels)
+    {
+        if (!Task.IsClassification) return ConformalCoverage.Regression(Intervals, predictions, labels, BandOf(rows));
         int k = Task.ClassCount, n = labels.Length;
         var truth = new int[n];
         var answered = new int[n];

@@ -26,6 +26,28 @@ public sealed class ConformalIntervalsTests : IDisposable
     {
         var c = Fixture["cases"]![index]!;
         double level = c["level"]!.GetValue<double>();
+        if (c["kind"]!.GetValue<string>() == "band")
+        {
+            var band = ConformalIntervals.ForBand(level, Array<double>(c["band_lower"]!), Array<double>(c["band_upper"]!), [.. Array<double>(c["labels"]!).Select(v => (float)v)], "fixture");
+            Assert.Equal("quantiles", band.Score);
+            Assert.Equal(((1 - level) / 2, (1 + level) / 2), band.Band!.Value, (a, b) => Math.Abs(a.Item1 - b.Item1) < 1e-12 && Math.Abs(a.Item2 - b.Item2) < 1e-12);
+            Assert.Equal(c["quantile"]!.GetValue<double>(), band.Quantile, 9);
+            var answers = Array<double>(c["new"]!);
+            var (low, high) = (Array<double>(c["new_lower"]!), Array<double>(c["new_upper"]!));
+            // The served form: (N, 2) float32 rows of the quantile models' answers.
+            var served = low.Zip(high).SelectMany(p => new[] { (float)p.First, (float)p.Second }).ToArray();
+            for (int i = 0; i < answers.Length; i++)
+            {
+                var (lower, upper) = band.Interval(answers[i], low[i], high[i]);
+                Assert.Equal(c["lower"]![i]!.GetValue<double>(), lower, 9);
+                Assert.Equal(c["upper"]![i]!.GetValue<double>(), upper, 9);
+                var (servedLower, servedUpper) = band.Interval(answers[i], served, i);
+                Assert.Equal(lower, servedLower, 5);
+                Assert.Equal(upper, servedUpper, 5);
+            }
+            Assert.Throws<InvalidOperationException>(() => band.Interval(answers[0]));
+            return;
+        }
         if (c["kind"]!.GetValue<string>() == "regression")
         {
             var loss = RegressionLoss.Parse(c["loss"]!.GetValue<string>());

@@ -29,6 +29,7 @@ public static class TableChallenger
             Calibrate = championMetadata?["calibration"]?["method"]?.GetValue<string>(),
             Intervals = championMetadata?["intervals"]?["level"]?.GetValue<double>(),
             IntervalsPerClass = championMetadata?["intervals"]?["per_class"]?.GetValue<bool>() == true,
+            IntervalsMethod = championMetadata?["intervals"]?["method"]?.GetValue<string>(),
         };
         string dir = Path.Combine(Path.GetTempPath(), "lepton-table-challengers", Guid.NewGuid().ToString("N"));
         var clock = Stopwatch.StartNew();

@@ -15,17 +15,25 @@ internal static class TabularPostFit
     /// <paramref name="model"/> calibrated and deciding at its threshold as the recipe asks; <paramref name="auto"/> holds auto's
     /// out-of-fold predictions of its winner (whose threshold auto chose on them), null for other learners.
     /// </summary>
-    public static ITabularModel Apply(ITabularModel model, TabularRecipe recipe, TableTrainingSet set, HeldOutPredictions? auto, CancellationToken ct) =>
-        Apply(model, recipe, !TabularHeldOut.NeedsFolds(recipe, set), ct, (purpose, score) => TabularHeldOut.Of(model, recipe, set, auto, purpose, score, ct));
+    public static ITabularModel Apply(ITabularModel model, TabularRecipe recipe, TableTrainingSet set, HeldOutPredictions? auto, CancellationToken ct)
+    {
+        bool onValidation = !TabularHeldOut.NeedsFolds(recipe, set);
+        return Apply(model, recipe, onValidation, ct, (purpose, score) => TabularHeldOut.Of(model, recipe, set, auto, purpose, score, ct),
+            () => TabularIntervalBand.Apply(model, recipe, set.Train, set.Validation, onValidation, ct));
+    }
 
     /// <summary>As <see cref="Apply(ITabularModel, TabularRecipe, TableTrainingSet, HeldOutPredictions?, CancellationToken)"/> with only training rows (a fold's): held-out predictions are always out-of-fold.</summary>
     public static ITabularModel Apply(ITabularModel model, TabularRecipe recipe, EncodedSplit train, HeldOutPredictions? auto, CancellationToken ct) =>
-        Apply(model, recipe, false, ct, (purpose, score) => auto ?? TabularHeldOut.OutOfFold(recipe, train, model.Task, purpose, score, ct, model));
+        Apply(model, recipe, false, ct, (purpose, score) => auto ?? TabularHeldOut.OutOfFold(recipe, train, model.Task, purpose, score, ct, model),
+            () => TabularIntervalBand.Apply(model, recipe, train, null, false, ct));
 
     // onValidation: the held-out predictions are the validation split's, where a rule is chosen again even for auto's winner.
+    // band: the model with conformalized quantile intervals, whose held-out rows are its quantile models' rather than its own.
     private static ITabularModel Apply(ITabularModel model, TabularRecipe recipe, bool onValidation, CancellationToken ct,
-        Func<string, Func<double[], float[], double>?, HeldOutPredictions> heldOut)
+        Func<string, Func<double[], float[], double>?, HeldOutPredictions> heldOut, Func<ConformalTabularModel> band)
     {
+        // A regressor has no calibration or threshold: the band's quantile models are all its intervals need.
+        if (recipe.Intervals is not null && recipe.IntervalsFromQuantiles && !model.Task.IsClassification) return band();
         var rule = recipe.ThresholdRule;
         var method = recipe.Calibrate;
         if (rule is { IsChosen: false }) model = model.WithThreshold(ThresholdChoice.Given(rule.Value));

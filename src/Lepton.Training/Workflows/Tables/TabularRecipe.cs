@@ -156,6 +156,20 @@ public sealed record TabularRecipe(string Data, string Model = "auto", int Seed 
     public bool IntervalsPerClass { get; init; }
 
     /// <summary>
+    /// How a regressor's intervals are made: <c>residuals</c> (the default) widens every answer by one quantile of the held-out
+    /// residuals (scaled by the answer for counts and amounts); <c>quantiles</c> fits two more models of the learner at the quantiles
+    /// (1 ± level) / 2 and widens their band by its held-out quantile (conformalized quantile regression), so the interval is wide
+    /// where the target is spread and narrow where it is not.
+    /// </summary>
+    public string? IntervalsMethod { get; init; }
+
+    /// <summary>The regressor's intervals come from conformalized quantile models (<see cref="IntervalsMethod"/> <c>quantiles</c>).</summary>
+    public bool IntervalsFromQuantiles => IntervalsMethod == "quantiles";
+
+    /// <summary>The values <see cref="IntervalsMethod"/> takes.</summary>
+    public static IReadOnlyList<string> IntervalsMethods { get; } = ["residuals", "quantiles"];
+
+    /// <summary>
     /// Choose <see cref="Threshold"/>'s rule (and fit <see cref="Calibrate"/>'s map) on out-of-fold predictions of the training rows
     /// even when the data set has a validation split (the loop's validation split is the feedback it judges champion and challenger on, so it must stay unseen).
     /// </summary>
@@ -244,8 +258,12 @@ public sealed record TabularRecipe(string Data, string Model = "auto", int Seed 
                 throw new ArgumentException($"--loss {Loss} sets a regressor's loss, but {label} holds {task.ClassCount} classes (classifiers minimize log loss); leave it out.");
             task = task with { Loss = RegressionLoss };
         }
+        if (IntervalsFromQuantiles && task.IsClassification)
+            throw new ArgumentException($"--intervals-method quantiles fits a regressor's interval from two quantile models, but {label} holds {task.ClassCount} classes (a classifier answers prediction sets); leave it out.");
+        if (IntervalsFromQuantiles && task.Loss.Kind == NN.Tasks.RegressionLossKind.Quantile)
+            throw new ArgumentException($"--intervals-method quantiles fits two quantile models beside the model, but the model is one already (--loss {Loss}); train --loss squared with it, or leave it out to conformalize the model's own bound.");
         // A quantile loss bounds one side at its own level: any other level is refused here, before any training.
-        if (Intervals is { } level && !task.IsClassification) _ = Lepton.Runtime.Conformal.ConformalIntervals.RegressionScore(task.Loss, level);
+        if (Intervals is { } level && !task.IsClassification && !IntervalsFromQuantiles) _ = Lepton.Runtime.Conformal.ConformalIntervals.RegressionScore(task.Loss, level);
         if (IntervalsPerClass && !task.IsClassification)
             throw new ArgumentException($"--intervals-per-class fits a classifier's sets class by class, but {label} is a regression target; leave it out.");
         if (ThresholdRule is not { } rule) return task;
@@ -269,6 +287,10 @@ public sealed record TabularRecipe(string Data, string Model = "auto", int Seed 
         if (Intervals is { } level) Lepton.Runtime.Conformal.ConformalIntervals.CheckLevel(level);
         if (IntervalsPerClass && Intervals is null)
             throw new ArgumentException("--intervals-per-class fits a classifier's sets class by class; give the level too, e.g. --intervals 0.9 --intervals-per-class.");
+        if (IntervalsMethod is not null && !IntervalsMethods.Contains(IntervalsMethod, StringComparer.Ordinal))
+            throw new ArgumentException($"--intervals-method {IntervalsMethod} is not a way to make intervals; use residuals (one width from held-out residuals) or quantiles (two quantile models, conformalized).");
+        if (IntervalsMethod is not null && Intervals is null)
+            throw new ArgumentException($"--intervals-method {IntervalsMethod} says how intervals are made; give their level too, e.g. --intervals 0.9 --intervals-method {IntervalsMethod}.");
         if (Reweigh is not null && Model == "mlp")
             throw new ArgumentException($"--reweigh {Reweigh}: the MLP takes no row weights; use gbdt, random-forest, logistic, linear-svm or auto.");
         if (Additive && Model == "mlp")

@@ -101,7 +101,7 @@ public static class TabularTraining
     {
         var task = model.Task;
         var predictions = model.Predict(x);
-        var coverage = ConformalTabularModel.Layer<ConformalTabularModel>(model)?.Coverage(predictions, labels);
+        var coverage = ConformalTabularModel.Layer<ConformalTabularModel>(model)?.Coverage(x, predictions, labels);
         foreach (var (name, value) in coverage?.Metrics() ?? []) metrics[$"{prefix}_{name}"] = value;
         if (!task.IsClassification)
         {
@@ -159,7 +159,7 @@ public static class TabularTraining
     /// <summary>
     /// Deletes the marker file of every known model kind from <paramref name="folder"/> before a model is saved there: when the
     /// learner changes between runs (auto chose trees, then a linear model), the earlier model's marker would otherwise stay and
-    /// leave a folder of two kinds that no predictor can load. An earlier run's calibration and intervals go too, so they never apply to a new model.
+    /// leave a folder of two kinds that no predictor can load. An earlier run's calibration and intervals (with their quantile models) go too, so they never apply to a new model.
     /// </summary>
     private static void RemoveModelMarkers(string folder)
     {
@@ -168,6 +168,8 @@ public static class TabularTraining
         File.Delete(Path.Combine(folder, Lepton.Runtime.Ensembles.EnsembleFile.FileName));
         File.Delete(Path.Combine(folder, Lepton.Runtime.Calibration.ProbabilityCalibration.FileName));
         File.Delete(Path.Combine(folder, Lepton.Runtime.Conformal.ConformalIntervals.FileName));
+        foreach (var band in new[] { Lepton.Runtime.Conformal.ConformalIntervals.BandFolders.Lower, Lepton.Runtime.Conformal.ConformalIntervals.BandFolders.Upper })
+            if (Directory.Exists(Path.Combine(folder, band))) Directory.Delete(Path.Combine(folder, band), recursive: true);
     }
 
     /// <summary>

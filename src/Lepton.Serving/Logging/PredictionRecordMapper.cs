@@ -42,14 +42,7 @@ internal static class PredictionRecordMapper
             w.WriteStartArray("values");
             foreach (float v in e.Probabilities) Value(w, v);
             w.WriteEndArray();
-            if (e.Interval is var (lower, upper))
-            {
-                // As answered: an open side is null.
-                w.WriteStartArray("interval");
-                Value(w, lower);
-                Value(w, upper);
-                w.WriteEndArray();
-            }
+            WriteInterval(w, e.Interval);
             w.WriteEndObject();
         }) : Json(buffer, w =>
         {
@@ -60,6 +53,7 @@ internal static class PredictionRecordMapper
             w.WriteStartArray("probabilities");
             foreach (float p in e.Probabilities) Value(w, p);
             w.WriteEndArray();
+            WriteInterval(w, e.Interval);
             w.WriteEndObject();
         });
         // A sampled text is kept as a JSON string, so feedback on it can become a text data set.
@@ -103,6 +97,16 @@ internal static class PredictionRecordMapper
     {
         w.WritePropertyName(name);
         Value(w, value);
+    }
+
+    // A regressor's conformal interval as answered, "interval": [lower, upper] with null for an open side; nothing without one.
+    private static void WriteInterval(Utf8JsonWriter w, (double Lower, double Upper)? interval)
+    {
+        if (interval is not var (lower, upper)) return;
+        w.WriteStartArray("interval");
+        Value(w, lower);
+        Value(w, upper);
+        w.WriteEndArray();
     }
 
     private static void Value(Utf8JsonWriter w, double value)

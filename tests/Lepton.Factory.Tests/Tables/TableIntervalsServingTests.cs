@@ -48,13 +48,13 @@ public sealed class TableIntervalsServingTests : IAsyncLifetime
         return rows;
     }
 
-    private async Task<TrackedTabularOutcome> TrainPricesAsync(string? loss, double level)
+    private async Task<TrackedTabularOutcome> TrainPricesAsync(string? loss, double level, string? method = null, string model = "gbdt")
     {
         string csv = Path.Combine(_temp.Root, "prices.csv");
         await File.WriteAllLinesAsync(csv, ["size,district,price", .. Homes(1200, 1).Select(r => string.Create(CultureInfo.InvariantCulture, $"{r.Size},{r.District},{r.Price}"))]);
         var import = await TableDatasets.ImportAsync(Registry.Store, Registry.Artifacts, csv, "prices", new TableImportOptions("price", Data.Tables.Schema.TableTask.Regression), "test");
         var split = await TableDatasets.SplitAsync(Registry.Store, Registry.Artifacts, import.Version, new TableSplitOptions(Test: 0.25, Validation: 0.25), "test");
-        var trained = await TrackedTabularTraining.RunAsync(new TabularRecipe($"prices@{split.Version.Version}", "gbdt", Seed: 1, Threads: 1) { Loss = loss, Intervals = level },
+        var trained = await TrackedTabularTraining.RunAsync(new TabularRecipe($"prices@{split.Version.Version}", model, Seed: 1, Threads: 1) { Loss = loss, Intervals = level, IntervalsMethod = method },
             Path.Combine(_temp.Root, "model"), Registry, "prices", "test");
         await Registry.PromoteAsync("prices", trained.Registered!.Version, "production", "test");
         return trained;
@@ -123,6 +123,82 @@ public sealed class TableIntervalsServingTests : IAsyncLifetime
         string metadata = await served.Http.GetStringAsync("/v2/models/prices");
         Assert.Contains("\"name\":\"lower\"", metadata);
         Assert.Contains("\"name\":\"upper\"", metadata);
+    }
+
+    // Noise grows with the size: one width for every home is too wide for small ones and too narrow for large ones, which two
+    // conformalized quantile models fix (narrower on average at the same coverage); the server answers each row's interval from their band, the log keeps it, monitoring
+    // scores it from feedback as answered.
+    [Fact]
+    public async Task QuantileIntervals_FollowTheSpread_AndAreServedLoggedAndMonitoredAsAnswered()
+    {
+        // The price is linear in the size and so are its quantiles: linear quantile regressions find the band.
+        double residualWidth = (await TrainPricesAsync(null, 0.9, model: "linear")).Outcome.TestMetrics["test_interval_width"];
+        var trained = await TrainPricesAsync(null, 0.9, "quantiles", "linear");
+        var model = Assert.IsType<ConformalTabularModel>(trained.Outcome.Model);
+        Assert.Equal("quantiles", model.Intervals.Score);
+        Assert.Equal((0.05, 0.95), model.Intervals.Band);
+        Assert.Equal("the validation split", model.Intervals.Source);
+        var (lowerModel, upperModel) = model.Band!.Value;
+        Assert.Equal("quantile=0.05", lowerModel.Task.Loss.ToString());
+        Assert.Equal("quantile=0.95", upperModel.Task.Loss.ToString());
+        var metrics = trained.Outcome.TestMetrics;
+        Assert.InRange(metrics["test_interval_coverage"], 0.85, 0.96);
+        Assert.True(metrics["test_interval_width"] < residualWidth, $"quantile intervals {metrics["test_interval_width"]:F2} wide, residual ones {residualWidth:F2}");
+        string folder = Path.Combine(_temp.Root, "model");
+        foreach (var band in new[] { ConformalIntervals.BandFolders.Lower, ConformalIntervals.BandFolders.Upper })
+            Assert.True(File.Exists(Path.Combine(folder, band, "weights.safetensors")), band);
+        var spec = ModelSpec.FromJson(File.ReadAllText(Path.Combine(folder, ModelFile.SpecFileName)));
+        Assert.Equal("quantiles", spec.Metadata!["intervals"]!["method"]!.GetValue<string>());
+
+        await using var served = await ServedTable.StartAsync(Registry, "prices@production");
+        var start = DateTimeOffset.UtcNow;
+        var homes = Homes(300, 11);
+        var answers = (await PostAsync(served.Http, "/models/prices/predict", Instances(homes))).GetProperty("predictions").EnumerateArray().ToList();
+        var bounds = answers.Select(a => a.GetProperty("interval")).Select(i => (Lower: i.GetProperty("lower").GetDouble(), Upper: i.GetProperty("upper").GetDouble())).ToList();
+        for (int i = 0; i < homes.Count; i++)
+        {
+            double value = answers[i].GetProperty("value").GetDouble();
+            Assert.InRange(value, bounds[i].Lower, bounds[i].Upper);
+        }
+        double Width(Func<double, bool> sizes) => homes.Select((h, i) => (h.Size, W: bounds[i].Upper - bounds[i].Lower)).Where(h => sizes(h.Size)).Average(h => h.W);
+        double small = Width(s => s < 40), large = Width(s => s > 80);
+        Assert.True(large > 1.5 * small, $"mean width of homes under 40 m²: {small:F1}, over 80 m²: {large:F1}");
+        int covered = homes.Select((h, i) => h.Price >= bounds[i].Lower && h.Price <= bounds[i].Upper).Count(c => c);
+
+        // OIP: the same bounds for the same row.
+        var infer = await PostAsync(served.Http, "/v2/models/prices/infer", $$"""
+            {"inputs":[{"name":"size","shape":[1],"datatype":"FP64","data":[{{homes[0].Size.ToString(CultureInfo.InvariantCulture)}}]},{"name":"district","shape":[1],"datatype":"BYTES","data":["{{homes[0].District}}"]}]}
+            """);
+        var outputs = infer.GetProperty("outputs").EnumerateArray().ToDictionary(o => o.GetProperty("name").GetString()!, o => o.GetProperty("data")[0].GetDouble());
+        Near(bounds[0].Lower, outputs["lower"]);
+        Near(bounds[0].Upper, outputs["upper"]);
+        Assert.DoesNotContain(IntervalBandPredictor.OutputName, outputs.Keys);
+
+        string feedback = "[" + string.Join(",", answers.Select((a, i) =>
+            $$"""{"prediction_id":"{{a.GetProperty("prediction_id").GetString()}}","label":{{homes[i].Price.ToString("R", CultureInfo.InvariantCulture)}}}""")) + "]";
+        var sent = await served.Http.PostAsync("/v2/models/prices/feedback", new StringContent(feedback, Encoding.UTF8, "application/json"));
+        Assert.True(sent.IsSuccessStatusCode, await sent.Content.ReadAsStringAsync());
+        await TableEndToEndTests.WaitForAsync(async () => await Registry.Store.CountPredictionsAsync("prices", start) >= homes.Count);
+        var report = await new ModelMonitor(Registry).ReportAsync("prices", new MonitorWindow(start, DateTimeOffset.UtcNow.AddSeconds(1)), []);
+        var coverage = report.Overall.Coverage!;
+        Assert.Equal(homes.Count, coverage.Labels);
+        Assert.Equal(covered, coverage.Covered);
+        Assert.InRange(coverage.Coverage, 0.84, 0.96);
+        Near(bounds.Average(b => b.Upper - b.Lower), coverage.MeanWidth!.Value);
+    }
+
+    [Fact]
+    public async Task QuantileIntervals_AreRefusedForAClassifierAndAQuantileModel_BeforeTraining()
+    {
+        var e = await Assert.ThrowsAsync<ArgumentException>(() => TrainPricesAsync("quantile=0.9", 0.9, "quantiles"));
+        Assert.Contains("is one already (--loss quantile=0.9)", e.Message);
+        e = await Assert.ThrowsAsync<ArgumentException>(() => TableEndToEndTests.TrainChurnAsync(Registry, _temp.Root, r => r with { Intervals = 0.9, IntervalsMethod = "quantiles" }));
+        Assert.Contains("a classifier answers prediction sets", e.Message);
+        e = Assert.Throws<ArgumentException>(() => new TabularRecipe("prices@2", "gbdt") { IntervalsMethod = "quantiles" }.Validate());
+        Assert.Contains("give their level too", e.Message);
+        e = Assert.Throws<ArgumentException>(() => new TabularRecipe("prices@2", "gbdt") { Intervals = 0.9, IntervalsMethod = "bands" }.Validate());
+        Assert.Contains("use residuals", e.Message);
+        Assert.False(File.Exists(Path.Combine(_temp.Root, "model", "model.txt")));
     }
 
     [Fact]

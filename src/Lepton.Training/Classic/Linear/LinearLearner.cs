@@ -91,7 +91,11 @@ public static class LinearLearner
         }
 
         var classWeights = o.ClassWeights.ClassWeights(labels, task);
-        var objective = new LinearObjective(z, labels, n, f, k, loss, o.L2, multinomial: k > 1,
+        // The pinball loss is in the target's units where squared error is in their square, and the weights of standardized features
+        // are in the target's units too: L2 / spread keeps its shrinkage the same whatever the unit (prices in cents or in
+        // thousands), as it is for squared error; unscaled, a target in the hundreds flattens every slope.
+        double l2 = loss == LinearLoss.Pinball ? o.L2 / Spread(labels) : o.L2;
+        var objective = new LinearObjective(z, labels, n, f, k, loss, l2, multinomial: k > 1,
             rowWeights: Reweighing.Combine(classWeights is null ? null : ClassWeighting.RowWeights(labels, classWeights), x.Weights), regression: task.Loss);
         var theta = new double[objective.Parameters];
         // Start a regressor's intercept at the mean target (its log through a log link, the quantile for the pinball loss): the rest

@@ -97,6 +97,47 @@ public sealed class IntervalsCommandTests(TrainedModelFixture fx) : IDisposable
         Assert.True(conformal.GetProperty("interval_width").GetDouble() > 0);
     }
 
+    // Squared error on counts whose spread grows with the mean: two conformalized quantile models give a quiet store-day a narrow
+    // interval and a promoted busy one a wide one, where residuals give both one width; eval measures them with each row's band.
+    [Fact]
+    public async Task QuantileIntervals_FollowTheSpreadOfEachRow_InTrainPredictAndEval()
+    {
+        _ = fx;
+        var (code, stdout, err) = await CliRun.Invoke("data", "import", Csv(2400, 8), "--name", "cli-ivl-band", "--label-column", "sales", "--task", "regression", "--json");
+        Assert.True(code == 0, err);
+        (code, _, err) = await CliRun.Invoke("data", "split", "cli-ivl-band@1", "--test", "0.25", "--validation", "0.25", "--seed", "3", "--json");
+        Assert.True(code == 0, err);
+        string dir = Path.Combine(_root, "band");
+        (code, stdout, err) = await CliRun.Invoke("train", "--data", "cli-ivl-band@2", "--model", "gbdt", "--intervals", "0.9", "--intervals-method", "quantiles",
+            "--out", dir, "--register", "cli-ivl-band", "--json");
+        Assert.True(code == 0, err + stdout);
+        var intervals = Json(stdout).GetProperty("intervals");
+        Assert.Equal("quantiles", intervals.GetProperty("score").GetString());
+        Assert.Equal([0.05, 0.95], intervals.GetProperty("band").EnumerateArray().Select(v => v.GetDouble()));
+        double coverage = Json(stdout).GetProperty("metrics").GetProperty("test_interval_coverage").GetDouble();
+        Assert.InRange(coverage, 0.85, 0.95);
+        Assert.True(Directory.Exists(Path.Combine(dir, "interval_lower")) && Directory.Exists(Path.Combine(dir, "interval_upper")));
+
+        string rows = Path.Combine(_root, "band-rows.csv"), scored = Path.Combine(_root, "band-scored.csv");
+        File.WriteAllText(rows, "footfall,promo,store\n5,no,a\n95,yes,c\n");
+        (code, stdout, err) = await CliRun.Invoke("predict", "--model", "cli-ivl-band@latest", "--input", rows, "--output", scored);
+        Assert.True(code == 0, err + stdout);
+        var cells = File.ReadAllLines(scored).Skip(1).Select(l => l.Split(',').Skip(3).Select(v => double.Parse(v, CultureInfo.InvariantCulture)).ToArray()).ToArray();
+        foreach (var c in cells) Assert.True(c[1] <= c[0] && c[0] <= c[2], string.Join(",", c));
+        Assert.True(cells[1][2] - cells[1][1] > 3 * (cells[0][2] - cells[0][1]), $"quiet {cells[0][2] - cells[0][1]:F2}, busy {cells[1][2] - cells[1][1]:F2}");
+
+        (code, stdout, err) = await CliRun.Invoke("eval", "--model", "cli-ivl-band@latest", "--data", "cli-ivl-band@2", "--json");
+        Assert.True(code == 0, err + stdout);
+        Assert.Equal(coverage, Json(stdout).GetProperty("conformal").GetProperty("interval_coverage").GetDouble(), 3);
+
+        (code, _, err) = await CliRun.Invoke("train", "--data", "cli-ivl-band@2", "--model", "gbdt", "--intervals-method", "quantiles", "--out", Path.Combine(_root, "b1"));
+        Assert.NotEqual(0, code);
+        Assert.Contains("give their level too, e.g. --intervals 0.9 --intervals-method quantiles", Flat(err));
+        (code, _, err) = await CliRun.Invoke("train", "--data", "cli-ivl-band@2", "--model", "gbdt", "--intervals", "0.9", "--intervals-method", "cqr", "--out", Path.Combine(_root, "b2"));
+        Assert.NotEqual(0, code);
+        Assert.Contains("--intervals-method cqr is not a way to make intervals; use residuals", Flat(err));
+    }
+
     [Fact]
     public async Task WrongLevels_AndDataWithoutTables_AreRefusedByName()
     {

@@ -38,6 +38,7 @@ internal static class TabularOutcomeView
                     ? new
                     {
                         score = cf.Intervals.Score, level = cf.Intervals.Level, quantile = cf.Intervals.Quantile, class_quantiles = cf.Intervals.ClassQuantiles,
+                        band = cf.Intervals.Band is var (low, high) ? new[] { low, high } : null,
                         source = cf.Intervals.Source, rows = cf.Intervals.Rows,
                         test = o.TestCoverage is { } tc ? ConformalCoverageView.Json(tc, o.Model.Task.ClassNames) : null,
                     } : null,

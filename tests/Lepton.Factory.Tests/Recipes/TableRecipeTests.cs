@@ -86,6 +86,9 @@ public sealed class TableRecipeTests : IDisposable
         var intervals = Parse("name: a\ndata:\n  source: table\n  path: customers.csv\n  label_column: churn\ntraining:\n  intervals: 0.9\n  intervals_per_class: true\n", dir);
         var intervalsRecipe = intervals.Training.Table!.ToTabularRecipe("churn@2", intervals.Model.Reference, 0);
         Assert.Equal((0.9, true), (intervalsRecipe.Intervals, intervalsRecipe.IntervalsPerClass));
+        Assert.Null(intervalsRecipe.IntervalsMethod);
+        var band = Parse("name: a\ndata:\n  source: table\n  path: customers.csv\n  label_column: churn\ntraining:\n  intervals: 0.9\n  intervals_method: quantiles\n", dir);
+        Assert.Equal("quantiles", band.Training.Table!.ToTabularRecipe("churn@2", band.Model.Reference, 0).IntervalsMethod);
         // Stratified by default for a classification label, time-ordered when a time column is named.
         Assert.True(t.ToSplitOptions(TableTask.Classification, 0).Stratify);
         Assert.False((t with { TimeColumn = "signup" }).ToSplitOptions(TableTask.Classification, 0).Stratify);
@@ -124,6 +127,7 @@ public sealed class TableRecipeTests : IDisposable
     [InlineData("data:\n  source: table\n  path: customers.csv\n  label_column: churn\ntraining:\n  intervals: 90%\n", "'training.intervals' is '90%'; it must be a number above 0 to 1")]
     [InlineData("data:\n  source: table\n  path: customers.csv\n  label_column: churn\ntraining:\n  intervals: 1\n", "an interval that always holds the truth is unbounded")]
     [InlineData("training:\n  intervals: 0.9\n", "'training.intervals' applies to table recipes")]
+    [InlineData("data:\n  source: table\n  path: customers.csv\n  label_column: churn\ntraining:\n  intervals: 0.9\n  intervals_method: quantile\n", "'training.intervals_method' is 'quantile', which is not allowed")]
     [InlineData("data:\n  source: table\n  path: customers.csv\n  label_column: churn\nintervals:\n  level: 0.9\n", "a table recipe fits its intervals or sets while it trains: set 'training.intervals'")]
     [InlineData("intervals:\n  split: validation\n", "'intervals.level' is required")]
     [InlineData("intervals:\n  level: 1\n", "a set that always holds the truth names every class")]

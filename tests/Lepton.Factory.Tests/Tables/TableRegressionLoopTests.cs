@@ -43,12 +43,16 @@ public sealed class TableRegressionLoopTests : IAsyncLifetime
     [InlineData(null, "feedback holdout RMSE")]
     [InlineData("gamma", "feedback holdout gamma deviance")]
     [InlineData("quantile=0.8", "feedback holdout pinball loss (q = 0.8)")]
-    public async Task LargerHomesOfANewMarket_TrainAChallengerThatIsPromotedOnALowerHoldoutError(string? loss, string judged)
+    [InlineData(null, "feedback holdout RMSE", "quantiles")]
+    public async Task LargerHomesOfANewMarket_TrainAChallengerThatIsPromotedOnALowerHoldoutError(string? loss, string judged, string? intervalsMethod = null)
     {
         string csv = Path.Combine(_temp.Root, "prices.csv");
         await File.WriteAllLinesAsync(csv, ["size,district,price", .. Rows(600, 1, 20, 100).Select(r => string.Create(CultureInfo.InvariantCulture, $"{r.Size},{r.District},{r.Price}"))]);
         var import = await TableDatasets.ImportAsync(Registry.Store, Registry.Artifacts, csv, "prices", new TableImportOptions("price", Data.Tables.Schema.TableTask.Regression), "test");
-        var champion = await TrackedTabularTraining.RunAsync(new TabularRecipe($"prices@{import.Version.Version}", "gbdt", Seed: 1, Threads: 1) { Loss = loss },
+        var champion = await TrackedTabularTraining.RunAsync(new TabularRecipe($"prices@{import.Version.Version}", "gbdt", Seed: 1, Threads: 1)
+            {
+                Loss = loss, Intervals = intervalsMethod is null ? null : 0.9, IntervalsMethod = intervalsMethod,
+            },
             Path.Combine(_temp.Root, "model"), Registry, "prices", "test");
         await Registry.PromoteAsync("prices", champion.Registered!.Version, "production", "test");
 
@@ -87,6 +91,14 @@ public sealed class TableRegressionLoopTests : IAsyncLifetime
         var challengerFolder = (await Registry.ResolveAsync($"prices@{outcome.ChallengerVersion}")).Folder;
         Assert.Equal(loss, Lepton.NN.Serialization.ModelSpec.FromJson(File.ReadAllText(Path.Combine(challengerFolder, "model.json"))).Task.Loss);
         if (loss is not null) Assert.NotNull(e.ChallengerHoldout.LossValue);
+        if (intervalsMethod is not null)
+        {
+            // The challenger's intervals are made as the champion's: two quantile models, on its own folds.
+            var intervals = Lepton.Runtime.Conformal.ConformalIntervals.Load(challengerFolder)!;
+            Assert.Equal(("quantiles", 0.9), (intervals.Score, intervals.Level));
+            Assert.Contains("out-of-fold", intervals.Source);
+            Assert.True(File.Exists(Path.Combine(challengerFolder, Lepton.Runtime.Conformal.ConformalIntervals.BandFolders.Upper, "model.txt")));
+        }
         // The decision links to the paired comparison of the two on the feedback holdout.
         Assert.NotNull(e.Report);
         string html = File.ReadAllText(e.Report);

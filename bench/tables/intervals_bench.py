@@ -1,6 +1,6 @@
 """Driver of bench/tables/intervals.sh: in DIR (holding demand.csv from bench/tables/demand.py), ROUNDS rounds alternating sides.
 Lepton: `lepton data import` + `data split --test 0.2 --validation 0.2` (time-ordered by date: the latest days test, those before
-them validation) + `train --model gbdt [--loss L] --intervals 0.9` in fresh processes, timed together; then `predict --output` on
+them validation) + `train --model gbdt [--loss L] --intervals 0.9 [--intervals-method quantiles]` in fresh processes, timed together; then `predict --output` on
 the test rows, whose scored CSV carries interval_lower and interval_upper. References: bench/tables/intervals_reference.py on the
 same three parts of the rows. Every side's test intervals are scored here: coverage (share of test rows inside), mean width, and
 the interval score of Gneiting and Raftery (2007) at alpha = 0.1 (width plus 20 times each miss; lower is better); a one-sided
@@ -28,6 +28,7 @@ ALPHA = 0.1
 
 LEPTON = {"lepton gbdt --intervals 0.9 (absolute residuals)": ["--model", "gbdt", "--intervals", "0.9"],
           "lepton gbdt --loss poisson --intervals 0.9 (residuals scaled by sqrt of the count)": ["--model", "gbdt", "--loss", "poisson", "--intervals", "0.9"],
+          "lepton gbdt --intervals 0.9 --intervals-method quantiles (CQR)": ["--model", "gbdt", "--intervals", "0.9", "--intervals-method", "quantiles"],
           "lepton gbdt --loss quantile=0.9 (no intervals)": ["--model", "gbdt", "--loss", "quantile=0.9"],
           "lepton gbdt --loss quantile=0.9 --intervals 0.9 (conformalized bound)": ["--model", "gbdt", "--loss", "quantile=0.9", "--intervals", "0.9"]}
 REFERENCES = {"scikit-learn HGB squared + split conformal (absolute residuals)": "hgb_absolute",

@@ -138,6 +138,47 @@ public sealed class IntervalsCommandTests(TrainedModelFixture fx) : IDisposable
         Assert.Contains("--intervals-method cqr is not a way to make intervals; use residuals", Flat(err));
     }
 
+    // The shared MLP on synthetic Fashion-MNIST given sets on its test split: eval on the built-in data set reports their coverage
+    // (they were fitted on those rows, so it holds at the level), and predict writes each image's set into a scored CSV and JSON.
+    [Fact]
+    public async Task ImageSets_AreMeasuredByEvalOnTheBuiltInDataSet_AndWrittenByPredict()
+    {
+        var (code, stdout, err) = await CliRun.Invoke("models", "intervals", "synthetic@1", "--data", "fashion-mnist", "--data-dir", fx.DataDir, "--split", "test",
+            "--level", "0.9", "--register", "cli-ivl-fmnist", "--json");
+        Assert.True(code == 0, err + stdout);
+        (code, stdout, err) = await CliRun.Invoke("eval", "--model", "cli-ivl-fmnist@1", "--data", "fashion-mnist", "--data-dir", fx.DataDir, "--json");
+        Assert.True(code == 0, err + stdout);
+        var conformal = Json(stdout).GetProperty("conformal");
+        Assert.Equal("probability", conformal.GetProperty("score").GetString());
+        Assert.True(conformal.GetProperty("set_coverage").GetDouble() >= 0.9, stdout);
+        Assert.Equal(10, conformal.GetProperty("by_class").GetArrayLength());
+        (code, stdout, err) = await CliRun.Invoke("eval", "--model", "cli-ivl-fmnist@1", "--data", "fashion-mnist", "--data-dir", fx.DataDir);
+        Assert.True(code == 0, err + stdout);
+        Assert.True(Flat(stdout).Contains("conformal 90% prediction sets"), stdout);
+
+        var rng = new Lepton.Engine.Generator(7);
+        var raw = new float[2 * 28 * 28];
+        for (int i = 0; i < 2; i++)
+            Array.Copy(SyntheticFashionMnist.Image(3 * i, rng).Select(b => (float)b).ToArray(), 0, raw, i * 784, 784);
+        string batch = Path.Combine(_root, "images.npy"), csv = Path.Combine(_root, "images.csv"), json = Path.Combine(_root, "images.json");
+        Lepton.Data.Formats.Npy.Write(batch, Lepton.Engine.Tensor.FromArray(raw, 2, 28, 28));
+        (code, _, err) = await CliRun.Invoke("predict", "--model", "cli-ivl-fmnist@1", "--input", batch, "--output", csv);
+        Assert.True(code == 0, err);
+        var lines = File.ReadAllLines(csv);
+        Assert.EndsWith(",prediction_set", lines[0]);
+        // Each row's set, as a quoted JSON array, holds the row's answer.
+        foreach (var line in lines.Skip(1))
+        {
+            string answer = line.Split(',')[1];
+            string set = line[(line.IndexOf(",\"[", StringComparison.Ordinal) + 1)..];
+            var labels = JsonDocument.Parse(set.Trim('"').Replace("\"\"", "\"")).RootElement.EnumerateArray().Select(l => l.GetString()).ToList();
+            Assert.Contains(answer, labels);
+        }
+        (code, _, err) = await CliRun.Invoke("predict", "--model", "cli-ivl-fmnist@1", "--input", batch, "--output", json);
+        Assert.True(code == 0, err);
+        Assert.Equal(0.9, Json(File.ReadAllText(json))[0].GetProperty("prediction_set").GetProperty("level").GetDouble());
+    }
+
     [Fact]
     public async Task WrongLevels_AndDataWithoutTables_AreRefusedByName()
     {

@@ -95,15 +95,27 @@ public static partial class EvalCommand
                 else Console.WriteLine($"{resolved.Display} on {evaluation.Split}\n{evaluation.Report.ToText()}");
                 return 0;
             }
-            var report = Evaluate(resolved.Folder, p.GetValue(data)!, p.GetValue(dataDir), p.GetValue(batch));
-            if (p.GetValue(json)) ReportView.WriteJson(report);
-            else ReportView.Write(report, $"{resolved.Display} on {p.GetValue(data)} (test split)");
+            var (report, conformal) = EvaluateWithSets(resolved.Folder, p.GetValue(data)!, p.GetValue(dataDir), p.GetValue(batch));
+            if (p.GetValue(json))
+            {
+                var o = System.Text.Json.Nodes.JsonNode.Parse(System.Text.Json.JsonSerializer.Serialize(ReportView.ToJson(report), JsonOut.Options))!.AsObject();
+                if (conformal is not null) o["conformal"] = ConformalCoverageView.Json(conformal, report.Classes.Select(c => c.Name).ToList());
+                JsonOut.Write(o);
+                return 0;
+            }
+            ReportView.Write(report, $"{resolved.Display} on {p.GetValue(data)} (test split)");
+            ConformalCoverageView.Write(conformal, "test", [.. report.Classes.Select(c => c.Name)]);
             return 0;
         }));
         return cmd;
     }
 
-    public static Training.Metrics.ClassificationReport Evaluate(string modelDir, string data, string? dataDir, int batchSize)
+    public static Training.Metrics.ClassificationReport Evaluate(string modelDir, string data, string? dataDir, int batchSize) =>
+        EvaluateWithSets(modelDir, data, dataDir, batchSize).Report;
+
+    /// <summary>The report, and how the model's prediction sets did when its folder has them (<c>lepton models intervals</c>).</summary>
+    private static (Training.Metrics.ClassificationReport Report, Runtime.Conformal.ConformalCoverage? Sets) EvaluateWithSets(string modelDir, string data,
+        string? dataDir, int batchSize)
     {
         if (!string.Equals(data, "fashion-mnist", StringComparison.OrdinalIgnoreCase))
             throw new ArgumentException($"Unknown data set '{data}'. Supported: {string.Join(", ", ImageClassifierTraining.DataSets)}.");
@@ -114,7 +126,9 @@ public static partial class EvalCommand
             throw new InvalidDataException($"The model expects inputs {predictor.ExampleShape()}, but {data} has {test.InputShape}.");
         // The loader scales pixels to [0,1]; the model's own preprocessing starts from raw 0..255 pixels.
         var raw = new InMemoryDataset(test.Inputs.Mul(255.0), test.Targets, test.ClassNames);
-        return predictor.Evaluate(raw, batchSize);
+        var logits = predictor.Logits(raw.Inputs, preprocess: true, batchSize);
+        var report = ModelEvaluation.Report(logits, raw, predictor.Signature.ClassNames);
+        return (report, ConformalCoverageView.Of(modelDir, logits, [.. test.Targets.To(Engine.DType.Int32).ToArray<int>()]));
     }
 
     /// <summary>

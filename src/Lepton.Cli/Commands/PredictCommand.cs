@@ -62,7 +62,7 @@ public static class PredictCommand
                 Tensor.FromArray([.. predictions.SelectMany(x => x.Logits)], predictions.Count, predictions[0].Logits.Length));
             if (p.GetValue(output) is { } path)
             {
-                PredictionWriter.Write(path, predictions, predictor.Signature.ClassNames);
+                PredictionWriter.Write(path, predictions, predictor.Signature.ClassNames, conformal);
                 if (!p.GetValue(json)) Console.WriteLine($"wrote {predictions.Count} prediction(s) to {path}");
             }
             if (p.GetValue(json)) PredictionView.WriteJson(predictions, conformal);

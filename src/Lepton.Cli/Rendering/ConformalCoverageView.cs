@@ -75,6 +75,27 @@ internal static class ConformalCoverageView
         })]);
 
     /// <summary>How the sets in <paramref name="folder"/>'s <c>intervals.json</c> did on a classifier's scored rows; null without the file.</summary>
+    /// <summary>
+    /// How the prediction sets of the classifier in <paramref name="folder"/> did on examples it answered with (N, K)
+    /// <paramref name="logits"/> and whose true classes are <paramref name="labels"/>; null when the folder has no sets.
+    /// </summary>
+    public static ConformalCoverage? Of(string folder, Lepton.Engine.Tensor logits, IReadOnlyList<int> labels)
+    {
+        if (ConformalIntervals.Load(folder) is not { } intervals) return null;
+        var values = logits.Contiguous().To(Lepton.Engine.DType.Float32).ToArray<float>();
+        int n = labels.Count, k = values.Length / Math.Max(1, n);
+        intervals.CheckFits(Lepton.NN.Serialization.TaskKind.Multiclass, k);
+        var probabilities = new double[n * k];
+        var answered = new int[n];
+        for (int i = 0; i < n; i++)
+        {
+            var p = probabilities.AsSpan(i * k, k);
+            Lepton.NN.Tasks.ScoreMath.Softmax(values.AsSpan(i * k, k), p);
+            for (int c = 1; c < k; c++) if (p[c] > p[answered[i]]) answered[i] = c;
+        }
+        return ConformalCoverage.Classifier(intervals, k, probabilities, [.. labels], answered);
+    }
+
     public static ConformalCoverage? Of(string folder, Reports.Evaluation.ModelScores s) =>
         ConformalIntervals.Load(folder) is { } intervals ? ConformalCoverage.Classifier(intervals, s.Classes, s.Probabilities, s.Labels, s.Predicted) : null;
 

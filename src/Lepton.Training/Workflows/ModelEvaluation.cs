@@ -24,7 +24,8 @@ public static class ModelEvaluation
         return Report(predictor.Logits(rawData.Inputs, preprocess: true, batchSize), rawData, predictor.Signature.ClassNames);
     }
 
-    private static ClassificationReport Report(Engine.Tensor logits, InMemoryDataset rawData, IReadOnlyList<string> modelClassNames)
+    /// <summary>The report of (N, K) <paramref name="logits"/> a classifier gave for <paramref name="rawData"/>'s examples.</summary>
+    public static ClassificationReport Report(Engine.Tensor logits, InMemoryDataset rawData, IReadOnlyList<string> modelClassNames)
     {
         var loss = CrossEntropyLoss.Apply(logits, rawData.Targets).Item();
         var names = modelClassNames.Count > 0 ? modelClassNames : rawData.ClassNames;

@@ -67,6 +67,10 @@ public static class TrainCommand
         {
             Description = "Tables (classifiers), with --intervals: fit the sets class by class, so the level holds among the rows of every class (a rare one too); the sets are larger.",
         };
+        var weightColumn = new Option<string?>("--weight-column")
+        {
+            Description = "Tables: a numeric column saying how much each row counts in the loss (an exposure, a sampling weight); never a feature. The validation and test metrics are given weighted too (weighted_rmse, ...).",
+        };
         var intervalsMethod = new Option<string?>("--intervals-method")
         {
             Description = "Tables (regressors), with --intervals: residuals (default: one width from the held-out residuals, scaled by the answer for counts and amounts) or quantiles (two more models at the quantiles (1 ± level) / 2, their band conformalized: wide where the target is spread, narrow where it is not).",
@@ -132,7 +136,7 @@ public static class TrainCommand
                                        "  lepton train --data keywords@2 --model kws-ds-cnn --epochs 20 --augment shift=0.1,noise=20,time_mask=10,freq_mask=6 --register keywords\n" +
                                        "  mpirun --allow-run-as-root -np 2 ./lepton train --data fashion-mnist --model cnn --threads 1 --distributed --out models/cnn\n" +
                                        "  lepton train --data fashion-mnist --model cnn --out models/cnn --resume");
-        foreach (var o in new Option[] { data, dataDir, task, threshold, classWeight, loss, monotone, additive, exclude, reweigh, calibrate, intervals, intervalsPerClass, intervalsMethod, model, epochs, batch, lr, optimizer, weightDecay, momentum, schedule, clip, valSplit, labelSmoothing, validationFreq, augment, seed, outDir, register, store, from, freeze, unfreezeAfter, backboneLr, vocabSize, maxLength, distributed, resume, threads, json, lora, folds, trees })
+        foreach (var o in new Option[] { data, dataDir, task, threshold, classWeight, loss, monotone, additive, exclude, reweigh, calibrate, intervals, intervalsPerClass, intervalsMethod, weightColumn, model, epochs, batch, lr, optimizer, weightDecay, momentum, schedule, clip, valSplit, labelSmoothing, validationFreq, augment, seed, outDir, register, store, from, freeze, unfreezeAfter, backboneLr, vocabSize, maxLength, distributed, resume, threads, json, lora, folds, trees })
             cmd.Options.Add(o);
 
         cmd.SetAction(p => CommandRunner.Run(async ct =>
@@ -147,6 +151,7 @@ public static class TrainCommand
                 (calibrate, "--calibrate", "calibrates a table classifier's probabilities"), (intervals, "--intervals", "answers a table model's rows with conformal intervals or sets"),
                 (intervalsPerClass, "--intervals-per-class", "fits a table classifier's conformal sets class by class"),
                 (intervalsMethod, "--intervals-method", "says how a table regressor's conformal intervals are made"),
+                (weightColumn, "--weight-column", "weighs a table's rows by one of its columns"),
             };
             await using (var tables = await ModelRegistry.OpenAsync(p.GetValue(store), ct))
             {
@@ -173,7 +178,7 @@ public static class TrainCommand
                         Trees: TabularRecipe.TreeOptions(tabularModel, p.GetValue(trees), tableLr),
                         Mlp: TabularRecipe.MlpOptions(tabularModel, p.GetResult(epochs) is { Implicit: false } ? p.GetValue(epochs) : null, tableLr,
                             p.GetResult(batch) is { Implicit: false } ? p.GetValue(batch) : null),
-                        ClassWeight: p.GetValue(classWeight), Threshold: p.GetValue(threshold)) { Loss = p.GetValue(loss), Monotone = p.GetValue(monotone), Additive = p.GetValue(additive), Exclude = p.GetValue(exclude), Reweigh = p.GetValue(reweigh), Calibrate = p.GetValue(calibrate), Intervals = p.GetValue(intervals), IntervalsPerClass = p.GetValue(intervalsPerClass), IntervalsMethod = p.GetValue(intervalsMethod) };
+                        ClassWeight: p.GetValue(classWeight), Threshold: p.GetValue(threshold)) { Loss = p.GetValue(loss), Monotone = p.GetValue(monotone), Additive = p.GetValue(additive), Exclude = p.GetValue(exclude), Reweigh = p.GetValue(reweigh), Calibrate = p.GetValue(calibrate), Intervals = p.GetValue(intervals), IntervalsPerClass = p.GetValue(intervalsPerClass), IntervalsMethod = p.GetValue(intervalsMethod), WeightColumn = p.GetValue(weightColumn) };
                     if (p.GetValue(folds) is { } tableFolds)
                         return await CrossValidationCli.RunAsync(tabular, tableFolds, p.GetValue(register) ?? tabular.Model, p.GetValue(store), p.GetValue(json), ct);
                     // Named after the table, not the learner: auto on two tables would otherwise share models/auto.

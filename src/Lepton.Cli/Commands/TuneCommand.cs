@@ -45,6 +45,7 @@ public static class TuneCommand
         var calibrate = new Option<string?>("--calibrate") { Description = "Tables (classifiers): every trial's probabilities calibrated on held-out predictions (sigmoid, isotonic, auto; see lepton train --calibrate)." };
         var intervals = new Option<double?>("--intervals") { Description = "Tables: the best trial answers with conformal intervals or sets at this level (0.9; see lepton train --intervals)." };
         var intervalsMethod = new Option<string?>("--intervals-method") { Description = "Tables (regressors), with --intervals: residuals or quantiles (two conformalized quantile models; see lepton train --intervals-method)." };
+        var weightColumn = new Option<string?>("--weight-column") { Description = "Tables: the column every trial's rows are weighted by (see lepton train --weight-column)." };
         var loss = new Option<string?>("--loss") { Description = "Tables with a number label: every trial's loss (poisson, quantile=0.9, ...; see lepton train --loss); trials are compared by its metric on the validation split." };
         var worker = new Option<bool>("--worker") { Description = "Be one worker of a study shared through the PostgreSQL store (--store or LEPTON_STORE): start the same command on every machine; trials of a worker that dies go to the others." };
         var lease = new Option<string>("--lease") { Description = "With --worker: how long a silent worker keeps its trial before another takes it over.", DefaultValueFactory = _ => "2m" };
@@ -58,7 +59,7 @@ public static class TuneCommand
                                       "  lepton tune --data fraud@3 --space trees.yaml --trials 30 --threshold f1 --register fraud\n" +
                                       "  lepton tune --worker --store postgres://lepton@db/lepton --study fashion --space space.yaml --trials 40   (on every machine)\n" +
                                       "Run the same command again after Ctrl+C or a crash to resume the study.");
-        foreach (var o in new Option[] { data, dataDir, model, space, trials, budget, parallel, sampler, study, register, minEpochs, maxEpochs, eta, batch, lr, optimizer, valSplit, seed, threshold, classWeight, loss, monotone, additive, exclude, reweigh, calibrate, intervals, intervalsMethod, worker, lease, store, threads, json })
+        foreach (var o in new Option[] { data, dataDir, model, space, trials, budget, parallel, sampler, study, register, minEpochs, maxEpochs, eta, batch, lr, optimizer, valSplit, seed, threshold, classWeight, loss, monotone, additive, exclude, reweigh, calibrate, intervals, intervalsMethod, weightColumn, worker, lease, store, threads, json })
             cmd.Options.Add(o);
 
         cmd.SetAction(p => CommandRunner.Run(async ct =>
@@ -94,6 +95,7 @@ public static class TuneCommand
                 Calibrate = p.GetValue(calibrate),
                 Intervals = p.GetValue(intervals),
                 IntervalsMethod = p.GetValue(intervalsMethod),
+                WeightColumn = p.GetValue(weightColumn),
             };
             await using var registry = await ModelRegistry.OpenAsync(p.GetValue(store), ct);
             var outcome = await TuneView.LiveAsync(opened => TrackedTuning.RunAsync(request, registry, RegistryOptions.Actor, opened, ct), p.GetValue(json));

@@ -32,14 +32,14 @@ public static class TrackedTuning
         if (await TrackedTabularTraining.IsTableAsync(registry, request.Base.Data, ct))
         {
             objective = new TableTrialObjective(new TabularRecipe(request.Base.Data, "gbdt", (int)request.Base.Seed, Threads: perTrial,
-                ClassWeight: request.ClassWeight, Threshold: request.Threshold) { Loss = request.Loss, Monotone = request.Monotone, Additive = request.Additive, Exclude = request.Exclude, Reweigh = request.Reweigh, Calibrate = request.Calibrate, Intervals = request.Intervals, IntervalsMethod = request.IntervalsMethod }, request.Space, registry, actor);
+                ClassWeight: request.ClassWeight, Threshold: request.Threshold) { Loss = request.Loss, Monotone = request.Monotone, Additive = request.Additive, Exclude = request.Exclude, Reweigh = request.Reweigh, Calibrate = request.Calibrate, Intervals = request.Intervals, IntervalsMethod = request.IntervalsMethod, WeightColumn = request.WeightColumn }, request.Space, registry, actor);
             // One fit per trial: nothing to halve.
             options = options with { Halving = new SuccessiveHalving(1, 1, options.Schedule.Eta), Metric = "validation_score" };
         }
         else
         {
-            if (request.Threshold is not null || request.ClassWeight is not null || request.Loss is not null || request.Monotone is not null || request.Additive || request.Exclude is not null || request.Reweigh is not null || request.Calibrate is not null || request.Intervals is not null || request.IntervalsMethod is not null)
-                throw new ArgumentException($"--threshold, --class-weight, --loss, --monotone, --additive, --exclude, --reweigh, --calibrate, --intervals and --intervals-method tune a table's trials; {request.Base.Data} is not a table data set. Leave them out.");
+            if (request.Threshold is not null || request.ClassWeight is not null || request.Loss is not null || request.Monotone is not null || request.Additive || request.Exclude is not null || request.Reweigh is not null || request.Calibrate is not null || request.Intervals is not null || request.IntervalsMethod is not null || request.WeightColumn is not null)
+                throw new ArgumentException($"--threshold, --class-weight, --loss, --monotone, --additive, --exclude, --reweigh, --calibrate, --intervals, --intervals-method and --weight-column tune a table's trials; {request.Base.Data} is not a table data set. Leave them out.");
             var shape = await ShapeAsync(request.Base, registry, request.Space.Parameters.Any(p => p.Name is "width" or "depth"), ct);
             objective = new ImageTrialObjective(request.Base, request.Space, registry, actor, shape, options.Metric);
         }

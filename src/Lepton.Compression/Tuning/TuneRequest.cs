@@ -46,4 +46,7 @@ public sealed record TuneRequest(ImageClassifierRecipe Base, SearchSpace Space, 
 
     /// <summary>How a regressor's intervals are made (<c>residuals</c>, <c>quantiles</c>); see <see cref="Training.Workflows.Tables.TabularRecipe.IntervalsMethod"/>.</summary>
     public string? IntervalsMethod { get; init; }
+
+    /// <summary>The column every trial's rows are weighted by; see <see cref="Training.Workflows.Tables.TabularRecipe.WeightColumn"/>.</summary>
+    public string? WeightColumn { get; init; }
 }

@@ -23,7 +23,7 @@ public static partial class RecipeLoader
         return level is 1.0 ? null : level;
     }
 
-    internal static IReadOnlyList<string> TableTrainingKeys => ["trees", "budget", "class_weight", "threshold", "loss", "monotone", "additive", "exclude", "reweigh", "calibrate", "intervals", "intervals_per_class", "intervals_method"];
+    internal static IReadOnlyList<string> TableTrainingKeys => ["trees", "budget", "class_weight", "threshold", "loss", "monotone", "additive", "exclude", "reweigh", "calibrate", "intervals", "intervals_per_class", "intervals_method", "weight_column"];
 
     // Training keys only networks take: optimizers, schedules, augmentation and the like.
     private static IReadOnlyList<string> NetworkOnlyTrainingKeys =>
@@ -128,7 +128,7 @@ public static partial class RecipeLoader
         var d = new RecipeTraining();
         if (s is null) return d with { Table = new RecipeTableTraining() };
         foreach (var key in NetworkOnlyTrainingKeys.Where(s.Has))
-            s.Errors.Add(s.Value(key) ?? s.Node, $"'training.{key}' trains networks on images; a table recipe takes {string.Join(", ", ["seed", "trees", "learning_rate", "epochs", "batch_size", "budget", "class_weight", "threshold", "loss", "monotone", "additive", "exclude", "reweigh", "calibrate", "intervals", "intervals_per_class", "intervals_method"])}.");
+            s.Errors.Add(s.Value(key) ?? s.Node, $"'training.{key}' trains networks on images; a table recipe takes {string.Join(", ", ["seed", "trees", "learning_rate", "epochs", "batch_size", "budget", "class_weight", "threshold", "loss", "monotone", "additive", "exclude", "reweigh", "calibrate", "intervals", "intervals_per_class", "intervals_method", "weight_column"])}.");
         int? trees = s.Has("trees") ? s.Int("trees", 100, 1, 1_000_000) : null;
         int? epochs = s.Has("epochs") ? s.Int("epochs", 1, 1, 100_000) : null;
         int? batch = s.Has("batch_size") ? s.Int("batch_size", 32, 1, 1 << 20) : null;
@@ -146,6 +146,7 @@ public static partial class RecipeLoader
             Intervals = IntervalLevel(s),
             IntervalsPerClass = s.Choice("intervals_per_class", "false", ["true", "false"]) == "true",
             IntervalsMethod = s.Value("intervals_method") is null ? null : s.Choice("intervals_method", "residuals", [.. Training.Workflows.Tables.TabularRecipe.IntervalsMethods]),
+            WeightColumn = s.String("weight_column"),
         };
         string? wrong = learner switch
         {

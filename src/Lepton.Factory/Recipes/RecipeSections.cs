@@ -127,12 +127,15 @@ public sealed record RecipeTableTraining(int? Trees = null, double? LearningRate
     /// <summary>How a regressor's intervals are made (<c>residuals</c>, <c>quantiles</c>; see <see cref="Training.Workflows.Tables.TabularRecipe.IntervalsMethod"/>).</summary>
     public string? IntervalsMethod { get; init; }
 
+    /// <summary>The column each row is weighted by (see <see cref="Training.Workflows.Tables.TabularRecipe.WeightColumn"/>).</summary>
+    public string? WeightColumn { get; init; }
+
     /// <summary>The tabular workflow's recipe for learner <paramref name="learner"/> on table version <paramref name="datasetRef"/>.</summary>
     public Training.Workflows.Tables.TabularRecipe ToTabularRecipe(string datasetRef, string learner, ulong seed) => new(
         datasetRef, learner, (int)(seed % int.MaxValue), Budget,
         Trees: Training.Workflows.Tables.TabularRecipe.TreeOptions(learner, Trees, learner == "mlp" ? null : LearningRate),
         Mlp: Training.Workflows.Tables.TabularRecipe.MlpOptions(learner, Epochs, learner == "mlp" ? LearningRate : null, BatchSize),
-        ClassWeight: ClassWeight, Threshold: Threshold) { Loss = Loss, Monotone = Monotone, Additive = Additive, Exclude = Exclude, Reweigh = Reweigh, Calibrate = Calibrate, Intervals = Intervals, IntervalsPerClass = IntervalsPerClass, IntervalsMethod = IntervalsMethod };
+        ClassWeight: ClassWeight, Threshold: Threshold) { Loss = Loss, Monotone = Monotone, Additive = Additive, Exclude = Exclude, Reweigh = Reweigh, Calibrate = Calibrate, Intervals = Intervals, IntervalsPerClass = IntervalsPerClass, IntervalsMethod = IntervalsMethod, WeightColumn = WeightColumn };
 }
 
 /// <summary><c>serve.canary:</c> the alias a challenger is promoted to first and the share of traffic it gets.</summary>

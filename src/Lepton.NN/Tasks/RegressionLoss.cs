@@ -168,42 +168,56 @@ public sealed record RegressionLoss
     /// <summary>
     /// The loss's metric of <paramref name="predictions"/> against <paramref name="labels"/>: RMSE, MAE, the mean pinball loss, or
     /// the mean deviance (as scikit-learn's <c>mean_poisson_deviance</c>, <c>mean_gamma_deviance</c>, <c>mean_tweedie_deviance</c>).
-    /// A deviance of a prediction at or below 0 takes it at 1e-9 (a squared-loss model may predict a negative count).
+    /// A deviance of a prediction at or below 0 takes it at 1e-9 (a squared-loss model may predict a negative count). With row
+    /// <paramref name="weights"/>, the weighted mean of the rows' terms (scikit-learn's <c>sample_weight</c>).
     /// </summary>
-    public double Score(ReadOnlySpan<double> predictions, ReadOnlySpan<float> labels)
+    public double Score(ReadOnlySpan<double> predictions, ReadOnlySpan<float> labels, ReadOnlySpan<float> weights = default)
     {
         if (predictions.Length != labels.Length)
             throw new ArgumentException($"{labels.Length} labels need {labels.Length} predictions, got {predictions.Length}.");
+        if (!weights.IsEmpty && weights.Length != labels.Length)
+            throw new ArgumentException($"{labels.Length} labels need {labels.Length} weights, got {weights.Length}.");
         int n = labels.Length;
         if (n == 0) return double.NaN;
-        double sum = 0;
-        for (int i = 0; i < n; i++) sum += RowLoss(predictions[i], labels[i]);
-        return Kind == RegressionLossKind.Squared ? Math.Sqrt(sum / n) : sum / n;
+        double sum = 0, total = 0;
+        for (int i = 0; i < n; i++)
+        {
+            double w = weights.IsEmpty ? 1 : weights[i];
+            sum += w * RowLoss(predictions[i], labels[i]);
+            total += w;
+        }
+        if (total <= 0) return double.NaN;
+        return Kind == RegressionLossKind.Squared ? Math.Sqrt(sum / total) : sum / total;
     }
 
     /// <summary>
     /// RMSE and MAE of any regressor, with this loss's own metric beside them (a deviance, the pinball loss) and, for a quantile,
-    /// the <see cref="Coverage"/>: what <c>train</c>, cross-validation and tuning record.
+    /// the <see cref="Coverage"/>: what <c>train</c>, cross-validation and tuning record; weighted by <paramref name="weights"/> when given.
     /// </summary>
-    public Dictionary<string, double> Metrics(ReadOnlySpan<double> predictions, ReadOnlySpan<float> labels)
+    public Dictionary<string, double> Metrics(ReadOnlySpan<double> predictions, ReadOnlySpan<float> labels, ReadOnlySpan<float> weights = default)
     {
         var metrics = new Dictionary<string, double>
         {
-            ["rmse"] = Squared.Score(predictions, labels),
-            ["mae"] = Absolute.Score(predictions, labels),
+            ["rmse"] = Squared.Score(predictions, labels, weights),
+            ["mae"] = Absolute.Score(predictions, labels, weights),
         };
-        if (Kind is not (RegressionLossKind.Squared or RegressionLossKind.Absolute)) metrics[Metric] = Score(predictions, labels);
-        if (Kind == RegressionLossKind.Quantile) metrics["coverage"] = Coverage(predictions, labels);
+        if (Kind is not (RegressionLossKind.Squared or RegressionLossKind.Absolute)) metrics[Metric] = Score(predictions, labels, weights);
+        if (Kind == RegressionLossKind.Quantile) metrics["coverage"] = Coverage(predictions, labels, weights);
         return metrics;
     }
 
-    /// <summary>Share of rows whose target is at or under the prediction: about q for a well-calibrated q-quantile.</summary>
-    public static double Coverage(ReadOnlySpan<double> predictions, ReadOnlySpan<float> labels)
+    /// <summary>Share of rows (of their weight, when given) whose target is at or under the prediction: about q for a well-calibrated q-quantile.</summary>
+    public static double Coverage(ReadOnlySpan<double> predictions, ReadOnlySpan<float> labels, ReadOnlySpan<float> weights = default)
     {
         if (labels.Length == 0) return double.NaN;
-        int under = 0;
-        for (int i = 0; i < labels.Length; i++) if (labels[i] <= predictions[i]) under++;
-        return (double)under / labels.Length;
+        double under = 0, total = 0;
+        for (int i = 0; i < labels.Length; i++)
+        {
+            double w = weights.IsEmpty ? 1 : weights[i];
+            if (labels[i] <= predictions[i]) under += w;
+            total += w;
+        }
+        return total > 0 ? under / total : double.NaN;
     }
 
     // One row's term of the metric (squared error before the root).

@@ -135,20 +135,22 @@ public sealed class TableInputEncoder
         return new TableInputEncoder(encoders, reference, (IFeatureContributor?)linear ?? mlp, OutputNamesOf(signature))
         {
             ModelKind = linear is not null ? "linear" : mlp is not null ? MlpContributions.KindName : null,
-            LoggedColumns = ExcludedColumns(folder),
+            LoggedColumns = LoggedColumnsOf(folder),
         };
     }
 
-    // model.json's metadata.excluded (strings only, a handful at most); none when the file or the key is absent or unreadable.
-    private static IReadOnlyList<string> ExcludedColumns(string folder)
+    // model.json's metadata.excluded and metadata.weight_column (strings only, a handful at most): columns the model does not read
+    // but the log keeps, for group monitoring and feedback rows; none when the file or the keys are absent or unreadable.
+    private static IReadOnlyList<string> LoggedColumnsOf(string folder)
     {
         string path = Path.Combine(folder, NN.Serialization.ModelFile.SpecFileName);
         if (!File.Exists(path) || new FileInfo(path).Length > 16 << 20) return [];
         try
         {
-            return System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(path))?["metadata"]?["excluded"] is System.Text.Json.Nodes.JsonArray names
-                ? [.. names.Select(n => n?.GetValueKind() == System.Text.Json.JsonValueKind.String ? n.GetValue<string>() : null).OfType<string>().Where(n => n.Length <= MaxCellChars).Take(64)]
-                : [];
+            var metadata = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(path))?["metadata"];
+            static string? Text(System.Text.Json.Nodes.JsonNode? n) => n?.GetValueKind() == System.Text.Json.JsonValueKind.String ? n.GetValue<string>() : null;
+            IEnumerable<string?> names = metadata?["excluded"] is System.Text.Json.Nodes.JsonArray excluded ? excluded.Select(Text) : [];
+            return [.. names.Append(Text(metadata?["weight_column"])).OfType<string>().Where(n => n.Length <= MaxCellChars).Distinct(StringComparer.Ordinal).Take(64)];
         }
         catch (System.Text.Json.JsonException)
         {

@@ -89,6 +89,8 @@ public sealed class TableRecipeTests : IDisposable
         Assert.Null(intervalsRecipe.IntervalsMethod);
         var band = Parse("name: a\ndata:\n  source: table\n  path: customers.csv\n  label_column: churn\ntraining:\n  intervals: 0.9\n  intervals_method: quantiles\n", dir);
         Assert.Equal("quantiles", band.Training.Table!.ToTabularRecipe("churn@2", band.Model.Reference, 0).IntervalsMethod);
+        var weighted = Parse("name: a\ndata:\n  source: table\n  path: customers.csv\n  label_column: churn\ntraining:\n  weight_column: monthly\n", dir);
+        Assert.Equal("monthly", weighted.Training.Table!.ToTabularRecipe("churn@2", weighted.Model.Reference, 0).WeightColumn);
         // Stratified by default for a classification label, time-ordered when a time column is named.
         Assert.True(t.ToSplitOptions(TableTask.Classification, 0).Stratify);
         Assert.False((t with { TimeColumn = "signup" }).ToSplitOptions(TableTask.Classification, 0).Stratify);

@@ -137,6 +137,23 @@ public sealed class TableEndToEndTests : IAsyncLifetime
         Assert.DoesNotContain(report.Overall.Features, f => f.Column == "plan");
     }
 
+    // Customers weighted by their monthly charge (revenue at stake): the weight is not read by the served model, but kept in the log
+    // when sent, so feedback rows carry it.
+    [Fact]
+    public async Task AWeightColumn_IsLoggedNotRead()
+    {
+        await TrainChurnAsync(_registry, _root, r => r with { WeightColumn = "monthly" });
+        var spec = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(_root, "model", ModelFile.SpecFileName)))!;
+        Assert.Equal("monthly", spec["metadata"]!["weight_column"]!.GetValue<string>());
+        await using var served = await ServedTable.StartAsync(_registry, "churn@production");
+        var start = DateTimeOffset.UtcNow;
+        var answer = await PredictAsync(served.Http, ChurnRow.Make(5, seed: 2), contributions: true);
+        Assert.DoesNotContain("monthly", answer.GetProperty("predictions")[0].GetProperty("contributions").GetProperty("values").EnumerateObject().Select(p => p.Name));
+        Assert.DoesNotContain("monthly", answer.GetProperty("ignored_columns").EnumerateArray().Select(e => e.GetString()));
+        await WaitForAsync(async () => await _registry.Store.CountPredictionsAsync("churn", start) >= 5);
+        Assert.Contains("\"monthly\":", (await _registry.Store.ListPredictionsAsync("churn", start, 1))[0].RawInputJson);
+    }
+
     [Fact]
     public async Task RegressionTable_ServesValuesWithContributions_AndMonitorsItsPredictions()
     {

@@ -44,14 +44,18 @@ public sealed class TableRegressionLoopTests : IAsyncLifetime
     [InlineData("gamma", "feedback holdout gamma deviance")]
     [InlineData("quantile=0.8", "feedback holdout pinball loss (q = 0.8)")]
     [InlineData(null, "feedback holdout RMSE", "quantiles")]
-    public async Task LargerHomesOfANewMarket_TrainAChallengerThatIsPromotedOnALowerHoldoutError(string? loss, string judged, string? intervalsMethod = null)
+    [InlineData(null, "feedback holdout RMSE", null, true)]
+    public async Task LargerHomesOfANewMarket_TrainAChallengerThatIsPromotedOnALowerHoldoutError(string? loss, string judged, string? intervalsMethod = null,
+        bool weighted = false)
     {
         string csv = Path.Combine(_temp.Root, "prices.csv");
-        await File.WriteAllLinesAsync(csv, ["size,district,price", .. Rows(600, 1, 20, 100).Select(r => string.Create(CultureInfo.InvariantCulture, $"{r.Size},{r.District},{r.Price}"))]);
+        // Weighted: each sale counts 0.5, 1 or 1.5 (the feedback rows carry no weight, and count once).
+        await File.WriteAllLinesAsync(csv, [weighted ? "size,district,weight,price" : "size,district,price",
+            .. Rows(600, 1, 20, 100).Select((r, i) => string.Create(CultureInfo.InvariantCulture, $"{r.Size},{r.District},{(weighted ? $"{0.5 + i % 3 * 0.5}," : "")}{r.Price}"))]);
         var import = await TableDatasets.ImportAsync(Registry.Store, Registry.Artifacts, csv, "prices", new TableImportOptions("price", Data.Tables.Schema.TableTask.Regression), "test");
         var champion = await TrackedTabularTraining.RunAsync(new TabularRecipe($"prices@{import.Version.Version}", "gbdt", Seed: 1, Threads: 1)
             {
-                Loss = loss, Intervals = intervalsMethod is null ? null : 0.9, IntervalsMethod = intervalsMethod,
+                Loss = loss, Intervals = intervalsMethod is null ? null : 0.9, IntervalsMethod = intervalsMethod, WeightColumn = weighted ? "weight" : null,
             },
             Path.Combine(_temp.Root, "model"), Registry, "prices", "test");
         await Registry.PromoteAsync("prices", champion.Registered!.Version, "production", "test");
@@ -91,6 +95,7 @@ public sealed class TableRegressionLoopTests : IAsyncLifetime
         var challengerFolder = (await Registry.ResolveAsync($"prices@{outcome.ChallengerVersion}")).Folder;
         Assert.Equal(loss, Lepton.NN.Serialization.ModelSpec.FromJson(File.ReadAllText(Path.Combine(challengerFolder, "model.json"))).Task.Loss);
         if (loss is not null) Assert.NotNull(e.ChallengerHoldout.LossValue);
+        if (weighted) Assert.Equal("weight", Lepton.NN.Serialization.ModelSpec.FromJson(File.ReadAllText(Path.Combine(challengerFolder, "model.json"))).Metadata!["weight_column"]!.GetValue<string>());
         if (intervalsMethod is not null)
         {
             // The challenger's intervals are made as the champion's: two quantile models, on its own folds.

@@ -48,6 +48,19 @@ public sealed class TabularAutoTests
         public void Report(TabularAutoProgress value) => report(value);
     }
 
+    // Each row counts its weight (scikit-learn's sample_weight): accuracy of a yes/no task at its threshold, of a multiclass task by
+    // its top class, and a regression loss's weighted mean.
+    [Fact]
+    public void Score_WithRowWeights_CountsEachRowItsWeight()
+    {
+        var binary = TabularTask.Binary();
+        Assert.Equal(1.0 / 3, TabularAuto.Score(binary, [0.9, 0.2, 0.7], [1, 1, 0]), 12);
+        Assert.Equal(3.0 / 6, TabularAuto.Score(binary, [0.9, 0.2, 0.7], [1, 1, 0], [3, 1, 2]), 12);
+        Assert.Equal(1.0, TabularAuto.Score(TabularTask.Classification(["a", "b", "c"]), [0.1, 0.8, 0.1, 0.6, 0.3, 0.1], [1, 2], [1, 0]), 12);
+        Assert.Equal(Math.Sqrt((1 * 1 + 3 * 4) / 4.0), TabularAuto.Score(TabularTask.Regression(), [0, 0], [1, 2], [1, 3]), 12);
+        Assert.Throws<ArgumentException>(() => TabularAuto.Score(binary, [0.9, 0.2], [1, 1], [1]));
+    }
+
     [Fact]
     public void Regression_PicksByLowestRmse()
     {

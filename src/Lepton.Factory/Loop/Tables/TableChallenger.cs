@@ -26,6 +26,9 @@ public static class TableChallenger
             Additive = championMetadata?["additive"]?.GetValue<bool>() == true,
             Exclude = excluded is { Count: > 0 } ? string.Join(',', excluded) : null,
             Reweigh = championMetadata?["reweigh"]?.GetValue<string>(),
+            // Feedback rows carry the weight when clients send it (the server logs it); those without count once.
+            WeightColumn = championMetadata?["weight_column"]?.GetValue<string>(),
+            MissingWeightCountsOnce = true,
             Calibrate = championMetadata?["calibration"]?["method"]?.GetValue<string>(),
             Intervals = championMetadata?["intervals"]?["level"]?.GetValue<double>(),
             IntervalsPerClass = championMetadata?["intervals"]?["per_class"]?.GetValue<bool>() == true,

@@ -158,30 +158,32 @@ public static class TabularAuto
 
     /// <summary>
     /// Accuracy (classification; a binary task decides at its threshold) or the regression loss's metric (RMSE for squared
-    /// error, lower is better) of <paramref name="predictions"/> as <see cref="ITabularModel.Predict"/> returns them.
+    /// error, lower is better) of <paramref name="predictions"/> as <see cref="ITabularModel.Predict"/> returns them; with row
+    /// <paramref name="weights"/>, each row counts its weight.
     /// </summary>
-    public static double Score(TabularTask task, ReadOnlySpan<double> predictions, ReadOnlySpan<float> labels)
+    public static double Score(TabularTask task, ReadOnlySpan<double> predictions, ReadOnlySpan<float> labels, ReadOnlySpan<float> weights = default)
     {
         ArgumentNullException.ThrowIfNull(task);
         int n = labels.Length;
         if (n == 0) return double.NaN;
-        if (task.Kind == TaskKind.Regression) return task.Loss.Score(predictions[..n], labels);
-        int correct = 0;
-        if (task.Kind == TaskKind.Binary)
+        if (task.Kind == TaskKind.Regression) return task.Loss.Score(predictions[..n], labels, weights);
+        if (!weights.IsEmpty && weights.Length != n) throw new ArgumentException($"{n} labels need {n} weights, got {weights.Length}.");
+        double correct = 0, total = 0;
+        int k = task.ClassCount;
+        for (int i = 0; i < n; i++)
         {
-            for (int i = 0; i < n; i++) if ((predictions[i] >= task.Threshold ? 1 : 0) == (int)labels[i]) correct++;
-        }
-        else
-        {
-            int k = task.ClassCount;
-            for (int i = 0; i < n; i++)
+            int answer;
+            if (task.Kind == TaskKind.Binary) answer = predictions[i] >= task.Threshold ? 1 : 0;
+            else
             {
                 var row = predictions.Slice(i * k, k);
-                int arg = 0;
-                for (int c = 1; c < k; c++) if (row[c] > row[arg]) arg = c;
-                if (arg == (int)labels[i]) correct++;
+                answer = 0;
+                for (int c = 1; c < k; c++) if (row[c] > row[answer]) answer = c;
             }
+            double w = weights.IsEmpty ? 1 : weights[i];
+            if (answer == (int)labels[i]) correct += w;
+            total += w;
         }
-        return (double)correct / n;
+        return total > 0 ? correct / total : double.NaN;
     }
 }

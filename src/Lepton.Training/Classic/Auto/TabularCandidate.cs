@@ -56,7 +56,7 @@ public sealed record TabularCandidate(string Name, Func<FeatureMatrix, float[], 
     public static TabularCandidate Mlp(string name, TabularMlpOptions options) =>
         new(name, (x, y, t, ct) => TabularMlp.Fit(x, y, t, options, ct))
         {
-            Refuses = x => MissingValues(x) ?? (x.Weights is not null ? "takes no row weights (--reweigh)" : null), Encoding = EncoderMode.Linear,
+            Refuses = x => MissingValues(x) ?? (x.Weights is not null ? "takes no row weights (--reweigh, --weight-column)" : null), Encoding = EncoderMode.Linear,
         };
 
     /// <summary>A linear candidate; it refuses matrices with missing (non-finite) values.</summary>

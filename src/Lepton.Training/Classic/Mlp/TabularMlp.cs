@@ -34,7 +34,7 @@ public static class TabularMlp
         o.Validate();
         task.CheckLabels(labels, x.Rows);
         if (x.Weights is not null)
-            throw new ArgumentException("The MLP takes no row weights (--reweigh): use gbdt, random-forest, logistic or linear-svm.", nameof(x));
+            throw new ArgumentException("The MLP takes no row weights (--reweigh, --weight-column): use gbdt, random-forest, a linear learner or auto.", nameof(x));
         if (validation is { } v0)
         {
             task.CheckLabels(v0.Labels, v0.X.Rows);

@@ -11,22 +11,34 @@ internal sealed class TableEncodings(TableDatasetVersion data, TabularRecipe? re
 {
     private readonly Dictionary<EncoderMode, TableTrainingSet> _sets = [];
 
-    // The recipe's row weights (reweighing), computed once: every encoding keeps the same training rows in the same order.
-    private float[]? _weights;
+    // The recipe's row weights (a weight column, reweighing), computed once: every encoding keeps the same rows in the same order.
+    private (float[]? Train, float[]? Validation, float[]? Test)? _weights;
 
-    // Each encoding's training rows carry the weights, so every learner, fold and held-out share sees them.
+    // Each encoding's training rows carry the weights, so every learner, fold and held-out share sees them; a weight column's
+    // validation and test rows carry theirs too (early stopping and the weighted metrics read them).
     public TableTrainingSet this[EncoderMode mode]
     {
         get
         {
             if (_sets.TryGetValue(mode, out var set)) return set;
             set = TableTrainingSet.Build(data.Table, data.Schema, data.Splits, new EncoderOptions(mode));
-            if (recipe?.Reweigh is not null)
+            if (recipe is { Reweigh: not null } or { WeightColumn: not null })
             {
-                _weights ??= recipe.RowWeights(data, set);
-                set = set with { Train = set.Train with { Features = set.Train.Features with { Weights = _weights } } };
+                var built = set;
+                _weights ??= (recipe.RowWeights(data, built), built.Validation is { } v ? recipe.SplitWeights(data, v, "validation") : null,
+                    built.Test is { } t ? recipe.SplitWeights(data, t, "test") : null);
+                var (train, validation, test) = _weights.Value;
+                set = set with
+                {
+                    Train = Weighted(set.Train, train)!,
+                    Validation = Weighted(set.Validation, validation),
+                    Test = Weighted(set.Test, test),
+                };
             }
             return _sets[mode] = set;
         }
     }
+
+    private static EncodedSplit? Weighted(EncodedSplit? split, float[]? weights) =>
+        split is null || weights is null ? split : split with { Features = split.Features with { Weights = weights } };
 }

@@ -61,6 +61,12 @@ public sealed record TabularRecipe(string Data, string Model = "auto", int Seed 
     {
         ArgumentNullException.ThrowIfNull(data);
         var excluded = ExcludedColumns;
+        // The weight column says how much a row counts; it is never a feature (the served model does not ask for it).
+        if (WeightColumn is { } weight)
+        {
+            TableRowWeights.Column(data, weight);
+            if (!excluded.Contains(weight)) excluded = [.. excluded, weight];
+        }
         if (excluded.Count == 0) return data;
         string name = $"{data.Version.Name}@{data.Version.Version}";
         foreach (var column in excluded)
@@ -72,7 +78,7 @@ public sealed record TabularRecipe(string Data, string Model = "auto", int Seed 
         }
         var schema = data.Schema with { Excluded = excluded };
         if (schema.WithColumnsOf(data.Table).FeatureColumns().Count == 0)
-            throw new ArgumentException($"--exclude {Exclude} leaves {name} no column to learn from.");
+            throw new ArgumentException($"{(Exclude is null ? $"--weight-column {WeightColumn}" : $"--exclude {Exclude}")} leaves {name} no column to learn from.");
         return data with { Schema = schema };
     }
 
@@ -84,20 +90,40 @@ public sealed record TabularRecipe(string Data, string Model = "auto", int Seed 
     public string? Reweigh { get; init; }
 
     /// <summary>
-    /// The <see cref="Reweigh"/> weight of each training row of <paramref name="set"/> (null without it); the training rows are found in
-    /// <paramref name="data"/>'s table by their row numbers.
+    /// A numeric column saying how much each row counts (an exposure, a sampling weight): LightGBM and the linear learners weigh each
+    /// row's loss by it, early stopping and the validation and test metrics (<c>weighted_*</c>) too; never a feature. The MLP is
+    /// refused and auto leaves it out. A missing or negative weight is refused with its row.
+    /// </summary>
+    public string? WeightColumn { get; init; }
+
+    /// <summary>Rows without a <see cref="WeightColumn"/> value count once instead of being refused (the loop's feedback rows).</summary>
+    public bool MissingWeightCountsOnce { get; init; }
+
+    /// <summary>
+    /// The weight of each training row of <paramref name="set"/>: its <see cref="WeightColumn"/> value times its <see cref="Reweigh"/>
+    /// weight (null without either); the training rows are found in <paramref name="data"/>'s table by their row numbers.
     /// </summary>
     public float[]? RowWeights(Registry.Datasets.Tables.TableDatasetVersion data, Lepton.Data.Tables.Encoding.TableTrainingSet set)
     {
         ArgumentNullException.ThrowIfNull(data);
         ArgumentNullException.ThrowIfNull(set);
-        if (Reweigh is null) return null;
+        var column = SplitWeights(data, set.Train, "train");
+        return Reweigh is null ? column : Classic.Reweighing.Combine(column, GroupWeights(data, set));
+    }
+
+    /// <summary>The <see cref="WeightColumn"/> weights of the rows of <paramref name="split"/> (null without one).</summary>
+    public float[]? SplitWeights(Registry.Datasets.Tables.TableDatasetVersion data, Lepton.Data.Tables.Encoding.EncodedSplit split, string name) =>
+        WeightColumn is { } column ? TableRowWeights.Of(data, column, split.RowNumbers, name, MissingWeightCountsOnce) : null;
+
+    // The reweighing weight of each training row.
+    private float[] GroupWeights(Registry.Datasets.Tables.TableDatasetVersion data, Lepton.Data.Tables.Encoding.TableTrainingSet set)
+    {
         if (set.Labels.Task != Lepton.Data.Tables.Schema.TableTask.Classification)
             throw new ArgumentException($"--reweigh {Reweigh} makes the classes independent of its groups; a regression target has none. Leave it out.");
         var index = new Dictionary<int, int>(data.Table.RowCount);
         for (int r = 0; r < data.Table.RowCount; r++) index[data.Table.RowNumbers[r]] = r;
         var rows = data.Table.Take([.. set.Train.RowNumbers.Select(n => index[n])]);
-        var (keys, _) = Runtime.Tables.TableGroups.Keys(rows, Reweigh, "--reweigh");
+        var (keys, _) = Runtime.Tables.TableGroups.Keys(rows, Reweigh!, "--reweigh");
         return Classic.Reweighing.Weights(keys, set.Train.Labels);
     }
 
@@ -293,6 +319,8 @@ public sealed record TabularRecipe(string Data, string Model = "auto", int Seed 
             throw new ArgumentException($"--intervals-method {IntervalsMethod} says how intervals are made; give their level too, e.g. --intervals 0.9 --intervals-method {IntervalsMethod}.");
         if (Reweigh is not null && Model == "mlp")
             throw new ArgumentException($"--reweigh {Reweigh}: the MLP takes no row weights; use gbdt, random-forest, logistic, linear-svm or auto.");
+        if (WeightColumn is not null && Model == "mlp")
+            throw new ArgumentException($"--weight-column {WeightColumn}: the MLP takes no row weights; use gbdt, random-forest, logistic, linear, linear-svm or auto.");
         if (Additive && Model == "mlp")
             throw new ArgumentException("--additive: the MLP mixes every column in every unit, so it cannot be a sum of one curve per column; use gbdt, random-forest, a linear learner or auto.");
         if (!MonotoneConstraints.IsNone && Model == "mlp")

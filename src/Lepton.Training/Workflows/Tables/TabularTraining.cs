@@ -106,9 +106,13 @@ public static class TabularTraining
         if (!task.IsClassification)
         {
             foreach (var (name, value) in task.Loss.Metrics(predictions, labels)) metrics[$"{prefix}_{name}"] = value;
+            // Rows of a weight column: the same metrics as the weights count them (what the learner minimized).
+            if (x.Weights is { } rowWeights)
+                foreach (var (name, value) in task.Loss.Metrics(predictions, labels, rowWeights)) metrics[$"{prefix}_weighted_{name}"] = value;
             return coverage;
         }
         metrics[$"{prefix}_accuracy"] = TabularAuto.Score(task, predictions, labels);
+        if (x.Weights is { } weights) metrics[$"{prefix}_weighted_accuracy"] = TabularAuto.Score(task, predictions, labels, weights);
         if (ConformalTabularModel.Layer<CalibratedTabularModel>(model) is { } calibrated)
         {
             // Calibration's effect, on rows it was not fitted on: the same model's probabilities before and after.
@@ -143,14 +147,16 @@ public static class TabularTraining
     /// <summary>
     /// Adds the recipe's column settings to model.json's metadata: <c>excluded</c>, the columns kept out of the model, which the server
     /// keeps in its request log (and nowhere else) so monitoring can compare the model's answers across their groups; <c>reweigh</c>,
-    /// the column the training rows were reweighed by, which the loop's challenger keeps. The file is edited as JSON, so fields of
+    /// the column the training rows were reweighed by, and <c>weight_column</c>, the column they were weighted by (kept in the request
+    /// log too, so feedback rows carry it), which the loop's challenger keeps. The file is edited as JSON, so fields of
     /// every model kind survive; nothing is written without either.
     /// </summary>
     private static void RecordColumns(string folder, TabularRecipe recipe)
     {
-        if (recipe.ExcludedColumns.Count == 0 && recipe.Reweigh is null) return;
+        if (recipe.ExcludedColumns.Count == 0 && recipe.Reweigh is null && recipe.WeightColumn is null) return;
         ModelFile.EditMetadata(folder, metadata =>
         {
+            if (recipe.WeightColumn is { } weight) metadata["weight_column"] = weight;
             if (recipe.ExcludedColumns.Count > 0) metadata["excluded"] = new System.Text.Json.Nodes.JsonArray([.. recipe.ExcludedColumns.Select(c => (System.Text.Json.Nodes.JsonNode)c)]);
             if (recipe.Reweigh is { } reweigh) metadata["reweigh"] = reweigh;
         });

@@ -1,0 +1,123 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+
+namespace Lepton.Cli.Tests;
+
+/// <summary>
+/// <c>lepton train --weight-column</c> on claim frequencies: policies held for part of a year, the label their claims per year, the
+/// exposure (years held) as each row's weight, as an actuary fits a Poisson frequency model. The weighted Poisson GLM balances: its
+/// predicted claims (exposure × frequency) add up to the claims seen. The weight is never a feature, the metrics come weighted too,
+/// and a weight that is missing, negative, not a number or the label is refused by name, as is the MLP.
+/// </summary>
+[Collection("cli")]
+public sealed class TrainWeightColumnCommandTests(TrainedModelFixture fx) : IDisposable
+{
+    private readonly string _root = Directory.CreateTempSubdirectory("cli-weights").FullName;
+
+    public void Dispose() => Directory.Delete(_root, recursive: true);
+
+    private static JsonElement Json(string stdout) => JsonDocument.Parse(stdout).RootElement.Clone();
+
+    private static string Flat(string text) => System.Text.RegularExpressions.Regex.Replace(text, "\\s+", " ");
+
+    // Young drivers claim 0.3 times a year and hold short policies; older ones 0.1 times, for most of a year; cities add half.
+    private static List<(string Age, string Area, double Exposure, int Claims)> Policies(int count, int seed)
+    {
+        var rng = new Random(seed);
+        var rows = new List<(string, string, double, int)>();
+        for (int i = 0; i < count; i++)
+        {
+            bool young = rng.NextDouble() < 0.5, city = rng.NextDouble() < 0.4;
+            double exposure = Math.Round(young ? 0.05 + rng.NextDouble() * 0.3 : 0.5 + rng.NextDouble() * 0.5, 3);
+            double mean = exposure * (young ? 0.3 : 0.1) * (city ? 1.5 : 1);
+            int claims = 0;
+            for (double p = rng.NextDouble(), limit = Math.Exp(-mean); p > limit; p *= rng.NextDouble()) claims++;
+            rows.Add((young ? "young" : "older", city ? "city" : "rural", exposure, claims));
+        }
+        return rows;
+    }
+
+    private string Csv(IEnumerable<(string Age, string Area, double Exposure, int Claims)> rows, string name, Func<int, string>? exposureText = null)
+    {
+        var sb = new StringBuilder("age,area,exposure,frequency\n");
+        int i = 0;
+        foreach (var r in rows)
+        {
+            string e = exposureText?.Invoke(i) ?? r.Exposure.ToString("R", CultureInfo.InvariantCulture);
+            sb.Append(CultureInfo.InvariantCulture, $"{r.Age},{r.Area},{e},{(r.Claims / r.Exposure).ToString("R", CultureInfo.InvariantCulture)}\n");
+            i++;
+        }
+        string path = Path.Combine(_root, name);
+        File.WriteAllText(path, sb.ToString());
+        return path;
+    }
+
+    [Fact]
+    public async Task ExposureWeightedPoisson_BalancesPredictedAndSeenClaims_AndTheWeightIsNeverAFeature()
+    {
+        _ = fx;
+        var policies = Policies(3000, 4);
+        string csv = Csv(policies, "policies.csv");
+        var (code, _, err) = await CliRun.Invoke("data", "import", csv, "--name", "cli-wt-claims", "--label-column", "frequency", "--task", "regression", "--json");
+        Assert.True(code == 0, err);
+        string dir = Path.Combine(_root, "weighted");
+        (code, var stdout, err) = await CliRun.Invoke("train", "--data", "cli-wt-claims@1", "--model", "linear", "--loss", "poisson", "--weight-column", "exposure",
+            "--out", dir, "--json");
+        Assert.True(code == 0, err + stdout);
+        var spec = Json(File.ReadAllText(Path.Combine(dir, "model.json")));
+        Assert.Equal("exposure", spec.GetProperty("metadata").GetProperty("weight_column").GetString());
+        Assert.DoesNotContain("exposure", File.ReadAllText(Path.Combine(dir, "encoders.json")));
+
+        // Every row back through the model: the exposure-weighted claims it predicts are the claims seen (the GLM's balance).
+        string scored = Path.Combine(_root, "scored.csv");
+        (code, stdout, err) = await CliRun.Invoke("predict", "--model", dir, "--input", csv, "--output", scored);
+        Assert.True(code == 0, err + stdout);
+        var predicted = File.ReadAllLines(scored).Skip(1).Select(l => double.Parse(l.Split(',')[4], CultureInfo.InvariantCulture)).ToList();
+        double expected = policies.Select((p, i) => p.Exposure * predicted[i]).Sum(), seen = policies.Sum(p => p.Claims);
+        Assert.True(Math.Abs(expected - seen) < 1e-3 * seen, $"predicted {expected:F3} claims, seen {seen}");
+
+        // Split, the validation and test metrics come weighted as well.
+        (code, _, err) = await CliRun.Invoke("data", "split", "cli-wt-claims@1", "--test", "0.25", "--validation", "0.2", "--seed", "2", "--json");
+        Assert.True(code == 0, err);
+        (code, stdout, err) = await CliRun.Invoke("train", "--data", "cli-wt-claims@2", "--model", "gbdt", "--loss", "poisson", "--weight-column", "exposure",
+            "--out", Path.Combine(_root, "trees"), "--json");
+        Assert.True(code == 0, err + stdout);
+        var metrics = Json(stdout).GetProperty("metrics");
+        foreach (var name in new[] { "test_weighted_poisson_deviance", "test_weighted_rmse", "validation_weighted_poisson_deviance", "test_poisson_deviance" })
+            Assert.True(metrics.TryGetProperty(name, out var v) && double.IsFinite(v.GetDouble()), $"{name} in {metrics}");
+    }
+
+    [Fact]
+    public async Task BadWeights_AndLearnersWithoutThem_AreRefusedByName()
+    {
+        _ = fx;
+        var policies = Policies(200, 5);
+        async Task<string> ImportAsync(string name, Func<int, string>? exposure)
+        {
+            var (code, _, err) = await CliRun.Invoke("data", "import", Csv(policies, name + ".csv", exposure), "--name", name, "--label-column", "frequency",
+                "--task", "regression", "--json");
+            Assert.True(code == 0, err);
+            return name + "@1";
+        }
+        async Task RefusedAsync(string data, string says, string model = "gbdt")
+        {
+            var (code, _, err) = await CliRun.Invoke("train", "--data", data, "--model", model, "--weight-column", "exposure", "--out", Path.Combine(_root, "x"));
+            Assert.NotEqual(0, code);
+            Assert.Contains(says, Flat(err));
+        }
+        await RefusedAsync(await ImportAsync("cli-wt-negative", i => i == 7 ? "-0.5" : null!), "Row 8's 'exposure' is -0.5; a weight says how much a row counts");
+        await RefusedAsync(await ImportAsync("cli-wt-missing", i => i == 3 ? "" : null!), "Row 4 has no 'exposure' (--weight-column): every row needs its weight");
+        await RefusedAsync(await ImportAsync("cli-wt-words", i => i % 2 == 0 ? "short" : "long"), "--weight-column 'exposure' of cli-wt-words@1 is");
+        await RefusedAsync("cli-wt-missing@1", "the MLP takes no row weights", "mlp");
+        var (c, _, e) = await CliRun.Invoke("train", "--data", "cli-wt-missing@1", "--model", "gbdt", "--weight-column", "frequency", "--out", Path.Combine(_root, "y"));
+        Assert.NotEqual(0, c);
+        Assert.Contains("--weight-column names 'frequency', the label of cli-wt-missing@1", Flat(e));
+        (c, _, e) = await CliRun.Invoke("train", "--data", "cli-wt-missing@1", "--model", "gbdt", "--weight-column", "premium", "--out", Path.Combine(_root, "z"));
+        Assert.Contains("--weight-column names 'premium', which cli-wt-missing@1 does not have", Flat(e));
+        (c, _, e) = await CliRun.Invoke("train", "--data-dir", fx.DataDir, "--model", "mlp", "--weight-column", "exposure", "--epochs", "1", "--out", Path.Combine(_root, "img"));
+        Assert.NotEqual(0, c);
+        Assert.Contains("--weight-column weighs a table's rows", Flat(e));
+        Assert.False(File.Exists(Path.Combine(_root, "x", "model.txt")));
+    }
+}

@@ -1,4 +1,4 @@
-"""Shared by the table benchmark drivers (credit_bench.py, demand_bench.py, intervals_bench.py, sets_bench.py): run a command or
+"""Shared by the table benchmark drivers (claims_bench.py, credit_bench.py, demand_bench.py, intervals_bench.py, sets_bench.py): run a command or
 exit with its output, run Lepton from import to scored test rows, and run
 Lepton's and the references' sides for a number of rounds, alternating which goes first, keeping every run's results."""
 import json

@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Claim frequency with exposures as row weights (bench/tables/claims.py: a freMTPL2-shaped motor portfolio, 100,000 policies):
+# Lepton's `train --loss poisson --weight-column exposure` (gbdt and the linear GLM, and gbdt unweighted) against XGBoost's
+# count:poisson, scikit-learn's HistGradientBoosting (poisson) and PoissonRegressor, each with sample_weight=exposure, on the
+# latest 20% of policies. Wall time includes import (Lepton) and reading the CSV (Python).
+# Usage: bench/tables/claims.sh [rounds=3] [rows=100000] [only]   (from the repository root)
+set -euo pipefail
+rounds=${1:-3}
+rows=${2:-100000}
+dir=$(mktemp -d)
+trap 'rm -rf "$dir"' EXIT
+(cd "$dir" && /usr/bin/python3 "$OLDPWD/bench/tables/claims.py" "$rows")
+./lepton --version >/dev/null
+export LEPTON_CLI="${LEPTON_CLI:-dotnet $PWD/.build/cli/lepton.dll}"
+echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
+/usr/bin/python3 bench/tables/claims_bench.py "$dir" "$rounds" "${3:-}"
+echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -86,6 +86,42 @@ public sealed class TrainWeightColumnCommandTests(TrainedModelFixture fx) : IDis
         var metrics = Json(stdout).GetProperty("metrics");
         foreach (var name in new[] { "test_weighted_poisson_deviance", "test_weighted_rmse", "validation_weighted_poisson_deviance", "test_poisson_deviance" })
             Assert.True(metrics.TryGetProperty(name, out var v) && double.IsFinite(v.GetDouble()), $"{name} in {metrics}");
+
+        // eval reports the same weighted figures on the test split.
+        (code, stdout, err) = await CliRun.Invoke("eval", "--model", Path.Combine(_root, "trees"), "--data", "cli-wt-claims@2", "--json");
+        Assert.True(code == 0, err + stdout);
+        var weighted = Json(stdout).GetProperty("weighted");
+        Assert.Equal("exposure", weighted.GetProperty("column").GetString());
+        Assert.Equal(metrics.GetProperty("test_weighted_poisson_deviance").GetDouble(), weighted.GetProperty("poisson_deviance").GetDouble(), 5);
+        Assert.Equal(metrics.GetProperty("test_weighted_rmse").GetDouble(), weighted.GetProperty("rmse").GetDouble(), 5);
+        (code, stdout, err) = await CliRun.Invoke("eval", "--model", Path.Combine(_root, "trees"), "--data", "cli-wt-claims@2");
+        Assert.True(code == 0, err + stdout);
+        Assert.Contains($"weighted by exposure ({weighted.GetProperty("rows").GetInt32():N0} rows): RMSE", Flat(stdout));
+    }
+
+    // A yes/no label (did the policy claim?) weighted by a column of ones: eval's weighted accuracy is its accuracy.
+    [Fact]
+    public async Task AClassifiersWeightedAccuracy_IsItsAccuracy_WhenEveryRowWeighsOne()
+    {
+        _ = fx;
+        var sb = new StringBuilder("age,area,one,claimed\n");
+        foreach (var p in Policies(1200, 6)) sb.Append(CultureInfo.InvariantCulture, $"{p.Age},{p.Area},1,{(p.Claims > 0 || p.Exposure < 0.1 ? "yes" : "no")}\n");
+        string csv = Path.Combine(_root, "claimed.csv");
+        File.WriteAllText(csv, sb.ToString());
+        var (code, _, err) = await CliRun.Invoke("data", "import", csv, "--name", "cli-wt-claimed", "--label-column", "claimed", "--json");
+        Assert.True(code == 0, err);
+        (code, _, err) = await CliRun.Invoke("data", "split", "cli-wt-claimed@1", "--test", "0.3", "--seed", "1", "--json");
+        Assert.True(code == 0, err);
+        string dir = Path.Combine(_root, "claimed");
+        (code, var stdout, err) = await CliRun.Invoke("train", "--data", "cli-wt-claimed@2", "--model", "logistic", "--weight-column", "one", "--out", dir, "--json");
+        Assert.True(code == 0, err + stdout);
+        var metrics = Json(stdout).GetProperty("metrics");
+        Assert.Equal(metrics.GetProperty("test_accuracy").GetDouble(), metrics.GetProperty("test_weighted_accuracy").GetDouble(), 12);
+        (code, stdout, err) = await CliRun.Invoke("eval", "--model", dir, "--data", "cli-wt-claimed@2", "--json");
+        Assert.True(code == 0, err + stdout);
+        var o = Json(stdout);
+        Assert.Equal(o.GetProperty("evaluation").GetProperty("accuracy").GetDouble(), o.GetProperty("weighted").GetProperty("accuracy").GetDouble(), 12);
+        Assert.Equal(metrics.GetProperty("test_accuracy").GetDouble(), o.GetProperty("weighted").GetProperty("accuracy").GetDouble(), 12);
     }
 
     [Fact]

@@ -53,6 +53,9 @@ public static partial class EvalCommand
         var conformal = Lepton.Runtime.Conformal.ConformalIntervals.Load(resolved.Folder) is { } intervals
             ? Lepton.Runtime.Conformal.ConformalCoverage.Regression(intervals, report.Predicted, [.. report.Labels.Select(y => (float)y)], report.Band) : null;
         var groupCoverage = conformal is null ? [] : TableFairness.Coverage(groups, table, conformal);
+        // A model trained with a weight column: its metrics as the loss counted the rows, beside the plain ones.
+        var weights = EvaluationWeights.Of(resolved.Folder, report.Rows);
+        var weighted = weights?.Regression(report.Loss, report.Predicted, report.Labels);
         string? written = null, evaluation = null;
         if (reportPath is not null)
         {
@@ -63,6 +66,7 @@ public static partial class EvalCommand
         {
             var o = report.Json();
             if (conformal is not null) o["conformal"] = ConformalCoverageView.Json(conformal, groups: groupCoverage);
+            if (weights is not null) o["weighted"] = weights.Json(weighted!.Select(m => (m.Key, m.Value)));
             o["report"] = written;
             o["evaluation_json"] = evaluation;
             JsonOut.Write(o);
@@ -72,6 +76,7 @@ public static partial class EvalCommand
         AnsiConsole.MarkupLine($"[bold]{Markup.Escape(report.Model)}[/] on {Markup.Escape(dataName)} ({Markup.Escape(split)}, {m.Count} rows): " +
                                $"RMSE [bold]{R(m.Rmse)}[/] {Markup.Escape(Range(report.Intervals["rmse"]))}, MAE {R(m.Mae)} {Markup.Escape(Range(report.Intervals["mae"]))}, R² {m.R2:F4} {Markup.Escape(Range(report.Intervals["r2"]))}" +
                                string.Concat((report.LossMetrics() ?? []).Select(x => $", {Markup.Escape(x.Label)} [bold]{R(x.Value)}[/]")));
+        if (weights is not null) AnsiConsole.MarkupLine(Markup.Escape(weights.Line(weighted!.Select(m => (m.Title, m.Value)))));
         ConformalCoverageView.Write(conformal, split);
         WriteImportance(report.Importance);
         WriteDependence(report.Importance, written is not null);
@@ -111,6 +116,10 @@ public static partial class EvalCommand
         var importanceJson = importance.Json();
         var conformal = ConformalCoverageView.Of(resolved.Folder, report.Headline);
         var groupCoverage = conformal is null ? [] : TableFairness.Coverage(groups, headlineRows, conformal);
+        // A model trained with a weight column: its accuracy as the loss counted the rows, beside the plain one.
+        var weights = EvaluationWeights.Of(resolved.Folder, headlineRows);
+        double? weightedAccuracy = weights?.Accuracy(report.Headline.Predicted, report.Headline.Labels);
+        if (weights is not null) evaluationJson["weighted"] = weights.Json([("accuracy", weightedAccuracy!.Value)]);
         if (conformal is not null) evaluationJson["conformal"] = ConformalCoverageView.Json(conformal, report.ClassNames, groupCoverage);
         evaluationJson["permutation_importance"] = importanceJson["permutation_importance"]!.DeepClone();
         evaluationJson["partial_dependence"] = importanceJson["partial_dependence"]!.DeepClone();
@@ -134,12 +143,14 @@ public static partial class EvalCommand
             o["ece"] = report.Reliability.ExpectedCalibrationError;
             if (report.UncalibratedReliability is { } raw) o["ece_uncalibrated"] = raw.ExpectedCalibrationError;
             if (conformal is not null) o["conformal"] = ConformalCoverageView.Json(conformal, report.ClassNames, groupCoverage);
+            if (evaluationJson["weighted"] is { } w) o["weighted"] = w.DeepClone();
             o["report"] = written;
             o["evaluation_json"] = evaluation;
             JsonOut.Write(o);
             return 0;
         }
         ReportView.Write(report.Metrics, $"{report.Model} on {data.Name} ({split})");
+        if (weights is not null) AnsiConsole.MarkupLine(Markup.Escape(weights.Line([("accuracy", weightedAccuracy!.Value)])));
         if (report.Headline.Threshold is { } threshold)
             AnsiConsole.MarkupLine($"decision threshold [bold]{threshold:0.####}[/]: '{Markup.Escape(report.ClassNames[1])}' from this probability" +
                                    (reportPath is null ? " (--report shows precision and recall at every threshold)" : ""));

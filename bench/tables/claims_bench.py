@@ -6,24 +6,17 @@ scikit-learn's Poisson example scores them: the mean Poisson deviance weighted b
 the test policies (exposure x frequency) against the claims they had. Prints one line per run and a median table (markdown).
   /usr/bin/python3 bench/tables/claims_bench.py DIR ROUNDS [ONLY]   (ONLY: run the sides whose name holds this text)"""
 import os
-import shlex
-import sys
 import time
 
 import numpy as np
-from sides import alternate, lepton_scored, run
+from sides import alternate, driver_arguments, latest_rows, lepton_scored, run
 from sklearn.metrics import mean_poisson_deviance
 
 root = os.path.dirname(os.path.abspath(__file__))
-folder, rounds = sys.argv[1], int(sys.argv[2])
-only = sys.argv[3] if len(sys.argv) > 3 else ""
-csv = os.path.join(folder, "claims.csv")
-cli = shlex.split(os.environ.get("LEPTON_CLI", "./lepton"))
-lines = open(csv).read().splitlines()
-test_rows = round((len(lines) - 1) * 0.2)
-test_csv = os.path.join(folder, "test.csv")
-open(test_csv, "w").write("\n".join([lines[0]] + lines[-test_rows:]) + "\n")
-cells = [l.split(",") for l in lines[-test_rows:]]
+csv, folder, rounds, only, cli = driver_arguments("claims.csv")
+test_csv, test_lines = latest_rows(csv, folder)
+test_rows = len(test_lines)
+cells = [l.split(",") for l in test_lines]
 exposure = np.array([float(c[8]) for c in cells])
 frequency = np.array([float(c[9]) for c in cells])
 claims = float(np.sum(np.round(exposure * frequency)))

@@ -5,24 +5,16 @@ scored here by scikit-learn's metrics (mean Poisson deviance, MAE, RMSE; for a 0
 rows at or under the prediction). Prints one line per run and a median table (markdown).
   /usr/bin/python3 bench/tables/demand_bench.py DIR ROUNDS [ONLY]   (ONLY: run the sides whose name holds this text)"""
 import os
-import shlex
-import sys
 import time
 
 import numpy as np
-from sides import alternate, run
+from sides import alternate, driver_arguments, latest_rows, run
 from sklearn.metrics import mean_absolute_error, mean_pinball_loss, mean_poisson_deviance, mean_squared_error
 
 root = os.path.dirname(os.path.abspath(__file__))
-folder, rounds = sys.argv[1], int(sys.argv[2])
-only = sys.argv[3] if len(sys.argv) > 3 else ""
-csv = os.path.join(folder, "demand.csv")
-cli = shlex.split(os.environ.get("LEPTON_CLI", "./lepton"))
-lines = open(csv).read().splitlines()
-test_rows = round((len(lines) - 1) * 0.2)
-test_csv = os.path.join(folder, "test.csv")
-open(test_csv, "w").write("\n".join([lines[0]] + lines[-test_rows:]) + "\n")
-truth = np.array([float(l.rsplit(",", 1)[1]) for l in lines[-test_rows:]])
+csv, folder, rounds, only, cli = driver_arguments("demand.csv")
+test_csv, test_lines = latest_rows(csv, folder)
+truth = np.array([float(l.rsplit(",", 1)[1]) for l in test_lines])
 
 LEPTON = {"lepton gbdt --loss poisson": ["--model", "gbdt", "--loss", "poisson"],
           "lepton gbdt --loss poisson --trees 100 --lr 0.3 (XGBoost's rounds and rate)": ["--model", "gbdt", "--loss", "poisson", "--trees", "100", "--lr", "0.3"],

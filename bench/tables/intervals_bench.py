@@ -7,23 +7,15 @@ the interval score of Gneiting and Raftery (2007) at alpha = 0.1 (width plus 20 
 bound gets its coverage only. Prints one line per run and a median table (markdown).
   /usr/bin/python3 bench/tables/intervals_bench.py DIR ROUNDS [ONLY]"""
 import os
-import shlex
-import sys
 import time
 
 import numpy as np
-from sides import alternate, lepton_scored, run
+from sides import alternate, driver_arguments, latest_rows, lepton_scored, run
 
 root = os.path.dirname(os.path.abspath(__file__))
-folder, rounds = sys.argv[1], int(sys.argv[2])
-only = sys.argv[3] if len(sys.argv) > 3 else ""
-csv = os.path.join(folder, "demand.csv")
-cli = shlex.split(os.environ.get("LEPTON_CLI", "./lepton"))
-lines = open(csv).read().splitlines()
-test_rows = round((len(lines) - 1) * 0.2)
-test_csv = os.path.join(folder, "test.csv")
-open(test_csv, "w").write("\n".join([lines[0]] + lines[-test_rows:]) + "\n")
-truth = np.array([float(l.rsplit(",", 1)[1]) for l in lines[-test_rows:]])
+csv, folder, rounds, only, cli = driver_arguments("demand.csv")
+test_csv, test_lines = latest_rows(csv, folder)
+truth = np.array([float(l.rsplit(",", 1)[1]) for l in test_lines])
 ALPHA = 0.1
 
 LEPTON = {"lepton gbdt --intervals 0.9 (absolute residuals)": ["--model", "gbdt", "--intervals", "0.9"],

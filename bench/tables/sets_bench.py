@@ -7,21 +7,14 @@ coverage over all rows, coverage among the fraud rows and among the others, mean
 import csv
 import json
 import os
-import shlex
-import sys
 import time
 
 import numpy as np
-from sides import alternate, lepton_scored, run
+from sides import alternate, driver_arguments, latest_rows, lepton_scored, run
 
 root = os.path.dirname(os.path.abspath(__file__))
-folder, rounds = sys.argv[1], int(sys.argv[2])
-data = os.path.join(folder, "fraud.csv")
-cli = shlex.split(os.environ.get("LEPTON_CLI", "./lepton"))
-lines = open(data).read().splitlines()
-test_rows = round((len(lines) - 1) * 0.2)
-test_csv = os.path.join(folder, "test.csv")
-open(test_csv, "w").write("\n".join([lines[0]] + lines[-test_rows:]) + "\n")
+data, folder, rounds, _, cli = driver_arguments("fraud.csv")
+test_csv, _ = latest_rows(data, folder)
 truth = [row["fraud"] for row in csv.DictReader(open(test_csv))]
 
 LEPTON = {"lepton gbdt --intervals 0.9": ["--model", "gbdt", "--intervals", "0.9"],

@@ -3,10 +3,28 @@ exit with its output, run Lepton from import to scored test rows, and run
 Lepton's and the references' sides for a number of rounds, alternating which goes first, keeping every run's results."""
 import json
 import os
+import shlex
 import statistics
 import subprocess
 import sys
 import time
+
+
+def driver_arguments(file_name):
+    """A driver's command line, DIR ROUNDS [ONLY]: (DIR/FILE_NAME, DIR, ROUNDS, ONLY or "", the Lepton command from $LEPTON_CLI)."""
+    folder, rounds = sys.argv[1], int(sys.argv[2])
+    only = sys.argv[3] if len(sys.argv) > 3 else ""
+    return os.path.join(folder, file_name), folder, rounds, only, shlex.split(os.environ.get("LEPTON_CLI", "./lepton"))
+
+
+def latest_rows(csv, folder, share=0.2):
+    """Writes the latest SHARE of CSV's rows (the file runs oldest first) with its header to FOLDER/test.csv, the rows
+    `lepton data split --test 0.2` holds out of a table with a time column: (test.csv's path, those rows' lines)."""
+    lines = open(csv).read().splitlines()
+    count = round((len(lines) - 1) * share)
+    test_csv = os.path.join(folder, "test.csv")
+    open(test_csv, "w").write("\n".join([lines[0]] + lines[-count:]) + "\n")
+    return test_csv, lines[-count:]
 
 
 def run(cmd, env=None):

@@ -5,6 +5,14 @@ internal static class CliRun
 {
     private static readonly SemaphoreSlim Gate = new(1, 1);
 
+    /// <summary>Runs <paramref name="args"/> and asserts the command failed saying <paramref name="says"/> (whitespace runs read as one space).</summary>
+    public static async Task Refused(string says, params string[] args)
+    {
+        var (code, stdout, err) = await Invoke(args);
+        Assert.True(code != 0, $"lepton {string.Join(' ', args)} succeeded: {stdout}");
+        Assert.Contains(says, System.Text.RegularExpressions.Regex.Replace(err, "\\s+", " "));
+    }
+
     public static async Task<(int Code, string Out, string Err)> Invoke(params string[] args)
     {
         // Console redirection is process-wide, so CLI runs never overlap.

@@ -136,24 +136,18 @@ public sealed class TrainWeightColumnCommandTests(TrainedModelFixture fx) : IDis
             Assert.True(code == 0, err);
             return name + "@1";
         }
-        async Task RefusedAsync(string data, string says, string model = "gbdt")
-        {
-            var (code, _, err) = await CliRun.Invoke("train", "--data", data, "--model", model, "--weight-column", "exposure", "--out", Path.Combine(_root, "x"));
-            Assert.NotEqual(0, code);
-            Assert.Contains(says, Flat(err));
-        }
+        Task RefusedAsync(string data, string says, string model = "gbdt") =>
+            CliRun.Refused(says, "train", "--data", data, "--model", model, "--weight-column", "exposure", "--out", Path.Combine(_root, "x"));
         await RefusedAsync(await ImportAsync("cli-wt-negative", i => i == 7 ? "-0.5" : null!), "Row 8's 'exposure' is -0.5; a weight says how much a row counts");
         await RefusedAsync(await ImportAsync("cli-wt-missing", i => i == 3 ? "" : null!), "Row 4 has no 'exposure' (--weight-column): every row needs its weight");
         await RefusedAsync(await ImportAsync("cli-wt-words", i => i % 2 == 0 ? "short" : "long"), "--weight-column 'exposure' of cli-wt-words@1 is");
         await RefusedAsync("cli-wt-missing@1", "the MLP takes no row weights", "mlp");
-        var (c, _, e) = await CliRun.Invoke("train", "--data", "cli-wt-missing@1", "--model", "gbdt", "--weight-column", "frequency", "--out", Path.Combine(_root, "y"));
-        Assert.NotEqual(0, c);
-        Assert.Contains("--weight-column names 'frequency', the label of cli-wt-missing@1", Flat(e));
-        (c, _, e) = await CliRun.Invoke("train", "--data", "cli-wt-missing@1", "--model", "gbdt", "--weight-column", "premium", "--out", Path.Combine(_root, "z"));
-        Assert.Contains("--weight-column names 'premium', which cli-wt-missing@1 does not have", Flat(e));
-        (c, _, e) = await CliRun.Invoke("train", "--data-dir", fx.DataDir, "--model", "mlp", "--weight-column", "exposure", "--epochs", "1", "--out", Path.Combine(_root, "img"));
-        Assert.NotEqual(0, c);
-        Assert.Contains("--weight-column weighs a table's rows", Flat(e));
+        await CliRun.Refused("--weight-column names 'frequency', the label of cli-wt-missing@1",
+            "train", "--data", "cli-wt-missing@1", "--model", "gbdt", "--weight-column", "frequency", "--out", Path.Combine(_root, "y"));
+        await CliRun.Refused("--weight-column names 'premium', which cli-wt-missing@1 does not have",
+            "train", "--data", "cli-wt-missing@1", "--model", "gbdt", "--weight-column", "premium", "--out", Path.Combine(_root, "z"));
+        await CliRun.Refused("--weight-column weighs a table's rows",
+            "train", "--data-dir", fx.DataDir, "--model", "mlp", "--weight-column", "exposure", "--epochs", "1", "--out", Path.Combine(_root, "img"));
         Assert.False(File.Exists(Path.Combine(_root, "x", "model.txt")));
     }
 }

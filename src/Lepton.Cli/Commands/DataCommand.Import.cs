@@ -43,6 +43,7 @@ public static partial class DataCommand
             inferred (or pinned with --schema), stored as normalized Parquet; see docs/tables.md.
               lepton data import ./churn.csv --name churn --label-column churned
               lepton data import ./sales/ --name sales --label-column amount --task regression --time-column date
+              lepton data import postgres://analyst@db:5432/shop --query "SELECT * FROM customers" --name churn --label-column churned
 
             Audio (see docs/audio-datasets.md): a folder of command folders of WAV files, or a manifest path,label[,speaker].
               lepton data import ./keywords/manifest.csv --name keywords --rate 16000
@@ -58,7 +59,7 @@ public static partial class DataCommand
             if (AudioImportCliOptions.IsAudio(kind, source))
                 return await ImportAudioAsync(audioOptions.Read(p, p.GetValue(maxFiles)), source, p.GetValue(name)!, p.GetValue(store), p.GetValue(json), ct);
             // --text-column makes a CSV a table of texts; otherwise a .csv/.tsv/.parquet without a 'path' column is a table.
-            if (kind == "table" || (kind == "auto" && p.GetValue(textOptions.TextColumn) is null && IsTableImport(source, table.Given(p) || textOptions.LabelGiven(p))))
+            if (kind == "table" || p.GetValue(table.Query) is not null || (kind == "auto" && p.GetValue(textOptions.TextColumn) is null && IsTableImport(source, table.Given(p) || textOptions.LabelGiven(p))))
                 return await ImportTableAsync(p, table, textOptions.SingleLabel(p), source, p.GetValue(name)!, p.GetValue(store), p.GetValue(json), ct);
             if (textOptions.IsText(p, source))
                 return await ImportTextAsync(p, textOptions, source, p.GetValue(name)!, p.GetValue(maxFiles), p.GetValue(store), p.GetValue(json), ct);

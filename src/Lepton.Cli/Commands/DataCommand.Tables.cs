@@ -44,7 +44,12 @@ public static partial class DataCommand
             Description = "Tables: the CSV's character encoding (default UTF-8; a byte-order mark wins), e.g. windows-1252 for a spreadsheet's \"CSV\" from Windows.",
         };
 
-        public IEnumerable<Option> All => [Task, Group, Time, Schema, Split, Separator, Sheet, Encoding];
+        public Option<string?> Query { get; } = new("--query")
+        {
+            Description = "Tables from PostgreSQL: the SELECT whose rows are the table, with the database's URL as the path (postgres://user@host:5432/db; the password from the URL, PGPASSWORD or ~/.pgpass, never stored). Read in a read-only transaction.",
+        };
+
+        public IEnumerable<Option> All => [Task, Group, Time, Schema, Split, Separator, Sheet, Encoding, Query];
 
         public bool Given(ParseResult p) => All.Any(o => p.GetResult(o) is not null);
     }
@@ -55,6 +60,7 @@ public static partial class DataCommand
     /// </summary>
     private static bool IsTableImport(string path, bool tableOptions)
     {
+        if (PostgresQueries.IsDatabase(path)) return true;
         if (!TableSource.LooksLikeTable(path)) return false;
         var format = TableFormats.FromPath(path);
         if (!File.Exists(path) || format is not (TableFormat.Csv or TableFormat.JsonLines) || tableOptions) return true;
@@ -84,12 +90,16 @@ public static partial class DataCommand
         {
             options = new TableImportOptions(label, p.GetValue(o.Task) is { } t ? TableTasks.Parse(t) : null,
                 p.GetValue(o.Group), p.GetValue(o.Time), p.GetValue(o.Schema) is { } s ? TableSchema.Load(s) : null,
-                ReadOptions(p.GetValue(o.Separator), p.GetValue(o.Sheet), p.GetValue(o.Encoding)), SplitColumn: p.GetValue(o.Split));
+                ReadOptions(p.GetValue(o.Separator), p.GetValue(o.Sheet), p.GetValue(o.Encoding)), SplitColumn: p.GetValue(o.Split)) { Query = p.GetValue(o.Query) };
         }
         catch (FormatException e)
         {
             throw new ArgumentException(e.Message, e);
         }
+        if (PostgresQueries.IsDatabase(path) != options.Query is not null)
+            throw new ArgumentException(options.Query is null
+                ? $"{PostgresQueries.Redact(path)} is a database: give the rows to import with --query \"SELECT ... FROM ...\"."
+                : "--query reads a PostgreSQL database: give its URL as the path, e.g. lepton data import postgres://user@host:5432/shop --query \"SELECT * FROM orders\" --name orders.");
         await using var registry = await ModelRegistry.OpenAsync(storeSetting, ct);
         var watch = System.Diagnostics.Stopwatch.StartNew();
         var r = await TableDatasets.ImportAsync(registry.Store, registry.Artifacts, path, name, options, RegistryOptions.Actor, ct);
@@ -109,7 +119,8 @@ public static partial class DataCommand
         var c = AnsiConsole.Console;
         c.MarkupLine(r.Existing
             ? $"[bold]{Markup.Escape(v.Name)}@{v.Version}[/] already holds exactly this table (content {v.ContentHash[..12]}); nothing new recorded."
-            : $"recorded [bold]{Markup.Escape(v.Name)}@{v.Version}[/] (content {v.ContentHash[..12]}, parent {v.ParentVersion?.ToString() ?? "-"}): {r.Table.RowCount:N0} rows x {r.Table.Columns.Count} columns from {r.Source.Files.Count} file(s) in {watch.Elapsed.TotalSeconds:F1} s");
+            : $"recorded [bold]{Markup.Escape(v.Name)}@{v.Version}[/] (content {v.ContentHash[..12]}, parent {v.ParentVersion?.ToString() ?? "-"}): {r.Table.RowCount:N0} rows x {r.Table.Columns.Count} columns from " +
+              (options.Query is null ? $"{r.Source.Files.Count} file(s)" : Markup.Escape($"the query on {r.Source.Root}")) + $" in {watch.Elapsed.TotalSeconds:F1} s");
         WriteTableSchema(r.Schema, v.StatisticsJson);
         foreach (var s in r.Source.Skipped.Take(20)) c.MarkupLine($"[grey]{Markup.Escape(s)}[/]");
         return 0;

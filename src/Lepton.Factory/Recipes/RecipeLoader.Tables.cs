@@ -12,7 +12,7 @@ public static partial class RecipeLoader
 {
     // Expression-bodied: other partial files' static initializers read these, and initializer order across files is not defined.
     internal static IReadOnlyList<string> TableDataKeys =>
-        ["path", "label_column", "task", "group_column", "time_column", "split_column", "schema", "test", "validation", "separator", "sheet", "encoding"];
+        ["path", "label_column", "task", "group_column", "time_column", "split_column", "schema", "test", "validation", "separator", "sheet", "encoding", "query"];
 
     /// <summary>Training keys only table recipes take (the seed, rate, epochs and batch size are shared with networks).</summary>
     // 'training.intervals: 0.9': strictly between 0 and 1.
@@ -49,11 +49,17 @@ public static partial class RecipeLoader
     {
         foreach (var key in new[] { "dir", "size" }.Where(s.Has))
             s.Errors.Add(s.Value(key) ?? s.Node, $"'data.{key}' is for images; a table is named by 'data.path' (a .csv, .tsv, .parquet or .xlsx file, or a folder of them).");
-        string? path = s.String("path");
-        string? full = path is null ? null : Resolve(path, baseDirectory);
+        string? path = s.String("path"), query = s.String("query");
+        // A PostgreSQL URL names a database, read by the query; any other path a file or folder beside the recipe.
+        bool database = path is not null && Lepton.Registry.Datasets.Tables.PostgresQueries.IsDatabase(path);
+        string? full = path is null ? null : database ? path : Resolve(path, baseDirectory);
         if (path is null)
-            s.Errors.Add(s.Node, "'data.source' is table but 'data.path' is missing; give the CSV, TSV or Parquet file (or a folder of them), relative to the recipe.");
-        else if (!File.Exists(full) && !Directory.Exists(full))
+            s.Errors.Add(s.Node, "'data.source' is table but 'data.path' is missing; give the CSV, TSV or Parquet file (or a folder of them), relative to the recipe, or a postgres:// URL with 'data.query'.");
+        else if (database != query is not null)
+            s.Errors.Add(s.Value(database ? "path" : "query")!, database
+                ? $"'data.path' is the database {Lepton.Registry.Datasets.Tables.PostgresQueries.Redact(path)}; give the rows to import as 'data.query' (SELECT ... FROM ...)."
+                : "'data.query' reads a PostgreSQL database; make 'data.path' its URL (postgres://user@host:5432/database).");
+        else if (!database && !File.Exists(full) && !Directory.Exists(full))
             s.Errors.Add(s.Value("path")!, $"'data.path' is '{path}', but there is no file or folder at {full}.");
         if (name is not null && Lepton.Registry.References.ModelName.Check(name, "data set name") is { } problem)
             s.Errors.Add(s.Value("name")!, $"'data.name': {problem}");
@@ -71,7 +77,7 @@ public static partial class RecipeLoader
         // The CSV's separator, when the header alone would mislead (by default the one it uses most of , ; tab |).
         char? separator = s.Has("separator") ? s.Choice("separator", ",", [",", ";", "|", "tab"]) switch { "tab" => '\t', var c => c[0] } : null;
         var table = new RecipeTable(label ?? "", task, s.String("group_column"), s.String("time_column"), split, ReadTableSchema(s, baseDirectory),
-            test ?? 0.2, validation ?? 0, separator, s.String("sheet"), Encoding(s));
+            test ?? 0.2, validation ?? 0, separator, s.String("sheet"), Encoding(s)) { Query = query };
         return new RecipeData(RecipeData.Tables, full, name) { Table = table };
     }
 

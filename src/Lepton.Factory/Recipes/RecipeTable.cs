@@ -10,7 +10,8 @@ namespace Lepton.Factory.Recipes;
 /// <c>data:</c> of <c>source: table</c>: the label and the other roles, column kinds pinned in the recipe (<c>schema:</c> as a
 /// mapping) or in a schema file, and either a published split column kept as it is or the split the data step makes:
 /// <c>test</c>/<c>validation</c> shares, stratified for classification, whole groups on one side, time-ordered when a time column is named;
-/// a CSV's <c>separator</c> when its header alone would mislead and its <c>encoding</c> when not UTF-8, an Excel workbook's <c>sheet</c>.
+/// a CSV's <c>separator</c> when its header alone would mislead and its <c>encoding</c> when not UTF-8, an Excel workbook's <c>sheet</c>;
+/// with a PostgreSQL URL as the path, the <c>query</c> whose rows are the table.
 /// </summary>
 public sealed record RecipeTable(
     string LabelColumn,
@@ -25,10 +26,13 @@ public sealed record RecipeTable(
     string? Sheet = null,
     string? Encoding = null)
 {
+    /// <summary>The SELECT whose rows are the table, when the path is a PostgreSQL URL.</summary>
+    public string? Query { get; init; }
+
     /// <summary>How <c>lepton data import</c> would be told the same.</summary>
     public TableImportOptions ToImportOptions() =>
         new(LabelColumn, Task, GroupColumn, TimeColumn, Schema, Separator is null && Sheet is null && Encoding is null ? null : new TableReadOptions(Separator: Separator, Sheet: Sheet, Encoding: Encoding),
-            SplitColumn: SplitColumn);
+            SplitColumn: SplitColumn) { Query = Query };
 
     /// <summary>The split the data step records when the table has no split column; <paramref name="task"/> is the imported label's.</summary>
     public TableSplitOptions ToSplitOptions(TableTask? task, int seed) =>

@@ -89,6 +89,9 @@ public sealed class TableRecipeTests : IDisposable
         Assert.Null(intervalsRecipe.IntervalsMethod);
         var band = Parse("name: a\ndata:\n  source: table\n  path: customers.csv\n  label_column: churn\ntraining:\n  intervals: 0.9\n  intervals_method: quantiles\n", dir);
         Assert.Equal("quantiles", band.Training.Table!.ToTabularRecipe("churn@2", band.Model.Reference, 0).IntervalsMethod);
+        // A database: its URL as the path (not a file beside the recipe) and the query whose rows are the table.
+        var database = Parse("name: a\ndata:\n  source: table\n  path: postgres://analyst@db:5432/shop\n  query: SELECT * FROM customers\n  label_column: churn\n", dir);
+        Assert.Equal(("postgres://analyst@db:5432/shop", "SELECT * FROM customers"), (database.Data.Dir, database.Data.Table!.ToImportOptions().Query));
         var weighted = Parse("name: a\ndata:\n  source: table\n  path: customers.csv\n  label_column: churn\ntraining:\n  weight_column: monthly\n", dir);
         Assert.Equal("monthly", weighted.Training.Table!.ToTabularRecipe("churn@2", weighted.Model.Reference, 0).WeightColumn);
         // Stratified by default for a classification label, time-ordered when a time column is named.
@@ -127,6 +130,8 @@ public sealed class TableRecipeTests : IDisposable
     [InlineData("data:\n  source: table\n  path: customers.csv\n  label_column: churn\ntraining:\n  calibrate: platt\n", "'training.calibrate': calibrate platt: give sigmoid")]
     [InlineData("training:\n  calibrate: sigmoid\n", "'training.calibrate' applies to table recipes")]
     [InlineData("data:\n  source: table\n  path: customers.csv\n  label_column: churn\ntraining:\n  intervals: 90%\n", "'training.intervals' is '90%'; it must be a number above 0 to 1")]
+    [InlineData("data:\n  source: table\n  path: postgres://analyst:pw@db/shop\n  label_column: churn\n", "'data.path' is the database postgres://analyst:***@db/shop; give the rows to import as 'data.query'")]
+    [InlineData("data:\n  source: table\n  path: customers.csv\n  query: SELECT 1\n  label_column: churn\n", "'data.query' reads a PostgreSQL database; make 'data.path' its URL")]
     [InlineData("data:\n  source: table\n  path: customers.csv\n  label_column: churn\ntraining:\n  intervals: 1\n", "an interval that always holds the truth is unbounded")]
     [InlineData("training:\n  intervals: 0.9\n", "'training.intervals' applies to table recipes")]
     [InlineData("data:\n  source: table\n  path: customers.csv\n  label_column: churn\ntraining:\n  intervals: 0.9\n  intervals_method: quantile\n", "'training.intervals_method' is 'quantile', which is not allowed")]

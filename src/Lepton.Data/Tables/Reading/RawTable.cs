@@ -83,6 +83,7 @@ internal sealed class RawTable(IReadOnlyList<TableFile> files, List<RawColumn> c
         return f.Format switch
         {
             TableFormat.Parquet => $"{f.Name} row {line}",
+            TableFormat.Query => $"the query's row {line}",
             TableFormat.Excel => $"{f.Name} sheet row {line} (row {row + 1})",
             _ => $"{f.Name} line {line} (row {row + 1})",
         };

@@ -1,6 +1,9 @@
 namespace Lepton.Data.Tables.Reading;
 
-/// <summary>The file formats a table is read from, by extension: .csv (its separator sniffed), .tsv (tab), .parquet, Excel (.xlsx, .xlsm, .xls), JSON Lines (.jsonl, .ndjson).</summary>
+/// <summary>
+/// The file formats a table is read from, by extension: .csv (its separator sniffed), .tsv (tab), .parquet, Excel (.xlsx, .xlsm,
+/// .xls), JSON Lines (.jsonl, .ndjson); and a PostgreSQL query's rows (<see cref="PostgresQuery"/>), which no file holds.
+/// </summary>
 public enum TableFormat
 {
     Csv,
@@ -8,6 +11,7 @@ public enum TableFormat
     Parquet,
     Excel,
     JsonLines,
+    Query,
 }
 
 /// <summary>Extension to <see cref="TableFormat"/>.</summary>
@@ -34,9 +38,10 @@ public static class TableFormats
         TableFormat.Csv => "CSV",
         TableFormat.Tsv => "TSV",
         TableFormat.JsonLines => "JSON Lines",
+        TableFormat.Query => "PostgreSQL query",
         _ => format.ToString(),
     };
 
     /// <summary>Formats that may share a table folder: CSV with TSV; Parquet and Excel only with their own kind.</summary>
-    public static int Family(TableFormat format) => format switch { TableFormat.Parquet => 1, TableFormat.Excel => 2, TableFormat.JsonLines => 3, _ => 0 };
+    public static int Family(TableFormat format) => format switch { TableFormat.Parquet => 1, TableFormat.Excel => 2, TableFormat.JsonLines => 3, TableFormat.Query => 4, _ => 0 };
 }

@@ -35,6 +35,21 @@ public static class TableReader
         return new TableReadResult(TableBuilder.Build(raw, pinned), source);
     }
 
+    /// <summary>The rows a PostgreSQL <paramref name="query"/> returns, as a table (see <see cref="PostgresTableReader"/>).</summary>
+    public static async Task<TableReadResult> ReadQueryAsync(PostgresQuery query, TableSchema? pinned = null, TableReadOptions? options = null,
+        CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        options ??= TableReadOptions.Default;
+        options.Validate();
+        if (string.IsNullOrWhiteSpace(query.Query)) throw new TableReadException("The query is empty; give one SELECT, e.g. --query \"SELECT * FROM customers\".");
+        var source = new TableSource(query.Display, [new TableFile("query", query.Display, TableFormat.Query, query.Query.Length)], []);
+        var raw = new RawTable(source.Files, []);
+        await PostgresTableReader.ReadAsync(raw, query, options, ct);
+        if (raw.RowCount == 0) throw new TableReadException($"The query on {query.Display} returned no rows; a table needs at least one.");
+        return new TableReadResult(TableBuilder.Build(raw, pinned), source);
+    }
+
     // CSV columns are read as numbers while every cell is one; a column that met a cell that is not a number, or whose numbers make an
     // identifier (kept as the text it was written in: "007"), has its text read in a second pass over the files.
     private static void ReadTextWhereNeeded(RawTable raw, TableSchema? pinned, TableReadOptions options, CancellationToken ct)

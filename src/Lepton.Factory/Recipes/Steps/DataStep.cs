@@ -19,7 +19,10 @@ public sealed class DataStep : IRecipeStep
     public string InputHash(Recipe recipe)
     {
         string hash = RecipeHash.Of(recipe, "data");
-        // A table edited in place is new data though the recipe text is the same: its files' sizes and times join the hash.
+        // A table edited in place is new data though the recipe text is the same: its files' sizes and times join the hash. A
+        // database's rows can change at any time, so a query runs on every run (the same rows import as the same version, and the
+        // steps after it find their inputs unchanged).
+        if (recipe.Data is { IsTable: true, Table.Query: not null }) return $"{hash} {RecipeHash.Part("query-run", DateTime.UtcNow.Ticks.ToString(System.Globalization.CultureInfo.InvariantCulture))}";
         return recipe.Data is { IsTable: true, Dir: { } path } ? $"{hash} {RecipeHash.Part("table-files", FilesStamp(path))}" : hash;
     }
 

@@ -33,7 +33,7 @@ public static class TableDatasetSummary
     }
 
     public static string Manifest(Table table, TableSplits? splits, string dataArtifact, long dataBytes, string source,
-        IReadOnlyList<(string File, long Size, string Sha256)> files, string? note = null, int? derivedFrom = null)
+        IReadOnlyList<(string File, long Size, string Sha256)> files, string? note = null, int? derivedFrom = null, string? query = null)
     {
         var o = new JsonObject
         {
@@ -48,6 +48,7 @@ public static class TableDatasetSummary
             ["rows_per_split"] = splits is null ? new JsonObject { ["none"] = table.RowCount } : Counts(splits.Split),
         };
         if (note is not null) o["note"] = note;
+        if (query is not null) o["query"] = query;
         if (derivedFrom is { } d) o["derived_from"] = d;
         return o.ToJsonString();
     }

@@ -21,7 +21,14 @@ public sealed record TableImportOptions(
     string? TimeColumn = null,
     TableSchema? Schema = null,
     TableReadOptions? Read = null,
-    string? SplitColumn = null);
+    string? SplitColumn = null)
+{
+    /// <summary>
+    /// A SELECT whose rows are the table, read from the PostgreSQL database the import's source names
+    /// (<c>postgres://user@host:5432/db</c>; the password from the URL, <c>PGPASSWORD</c> or <c>~/.pgpass</c>, never stored).
+    /// </summary>
+    public string? Query { get; init; }
+}
 
 /// <summary>What an import recorded: the version (an existing one when nothing changed), the table and its schema, and the files read.</summary>
 public sealed record TableImportResult(DatasetVersion Version, Table Table, TableSchema Schema, bool Existing, TableSource Source);
@@ -48,7 +55,7 @@ public static partial class TableDatasets
         TableImportOptions options, string actor, CancellationToken ct = default)
     {
         StoreNames.Check(name, "dataset");
-        var read = await TableReader.ReadAsync(path, options.Schema, options.Read, ct);
+        var read = await ReadAsync(path, options, options.Schema, ct);
         // A label read as yes/no (or true/false) keeps the data's own words as its classes, so answers, feedback and live
         // accuracy speak them ("yes", not "true"); a label pinned boolean stays so. Classes that are phrases repeating over the
         // rows ("late delivery", "wrong size", ...) were read as text for their many values, and are classes all the same.
@@ -57,7 +64,7 @@ public static partial class TableDatasets
             && options.Schema?.KindOf(label) is null)
         {
             var pinned = options.Schema ?? TableSchema.Empty;
-            read = await TableReader.ReadAsync(path, pinned with { Columns = [.. pinned.Columns, new ColumnSpec(label, ColumnKind.Categorical)] }, options.Read, ct);
+            read = await ReadAsync(path, options, pinned with { Columns = [.. pinned.Columns, new ColumnSpec(label, ColumnKind.Categorical)] }, ct);
         }
         var table = read.Table;
         TableSplits? splits = null;
@@ -88,17 +95,25 @@ public static partial class TableDatasets
         ct.ThrowIfCancellationRequested();
         var version = await store.AddDatasetVersionAsync(name, contentHash,
             TableDatasetSummary.Manifest(table, splits, artifact, bytes.Length, read.Source.Root, files,
-                splits is null ? null : $"split pinned by column '{options.SplitColumn}'"),
+                splits is null ? null : $"split pinned by column '{options.SplitColumn}'", query: options.Query),
             schema.ToJson(indented: false), statistics,
             existing.Count == 0 ? null : existing.Max(v => v.Version), actor, ct);
         return new TableImportResult(version, table, schema, false, read.Source);
     }
+
+    // A file source reads its files; a query source, the rows its query returns from the database its URL names.
+    private static Task<TableReadResult> ReadAsync(string path, TableImportOptions options, TableSchema? schema, CancellationToken ct) =>
+        options.Query is { } sql
+            ? TableReader.ReadQueryAsync(PostgresQueries.Of(path, sql), schema, options.Read, ct)
+            : TableReader.ReadAsync(path, schema, options.Read, ct);
 
     private static async Task<List<(string, long, string)>> HashFilesAsync(TableSource source, CancellationToken ct)
     {
         var files = new List<(string, long, string)>();
         foreach (var f in source.Files)
         {
+            // A query's rows are hashed with the table's content; its text is in the manifest.
+            if (f.Format == TableFormat.Query) continue;
             await using var s = File.OpenRead(f.FullPath);
             files.Add((f.Name, f.Size, Convert.ToHexStringLower(await SHA256.HashDataAsync(s, ct))));
         }

@@ -1,0 +1,72 @@
+using System.Text.Json;
+using Lepton.Registry.Tests.Store;
+using Npgsql;
+
+namespace Lepton.Cli.Tests;
+
+/// <summary>
+/// <c>lepton data import postgres://... --query</c> on a throw-away server: the query's rows recorded as a table version that
+/// trains like any other, a database without a query (or a query without a database) refused with the form to use, and a
+/// password never shown.
+/// </summary>
+[Collection("cli")]
+public sealed class DataImportPostgresCommandTests(TrainedModelFixture fx) : IAsyncLifetime
+{
+    private readonly PostgresCluster _cluster = new();
+
+    private string Url => $"postgres://postgres@127.0.0.1:{_cluster.Port}/postgres";
+
+    public async Task InitializeAsync()
+    {
+        await _cluster.InitializeAsync();
+        await using var connection = new NpgsqlConnection(_cluster.ConnectionString());
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("""
+            CREATE TABLE orders (id int8 PRIMARY KEY, amount numeric(10,2), items int4, express bool, placed timestamp, region text, returned text);
+            INSERT INTO orders
+            SELECT i, round((10 + (i % 13) * 7.5)::numeric, 2), 1 + i % 5, i % 3 = 0, timestamp '2025-01-01' + i * interval '3 hours',
+                   (ARRAY['north', 'south', 'east'])[1 + i % 3], CASE WHEN (i % 13) * 7.5 + (i % 3) * 20 > 70 THEN 'yes' ELSE 'no' END
+            FROM generate_series(1, 400) AS i;
+            """, connection);
+        await command.ExecuteNonQueryAsync();
+    }
+
+    public async Task DisposeAsync() => await _cluster.DisposeAsync();
+
+    private static string Flat(string text) => System.Text.RegularExpressions.Regex.Replace(text, "\\s+", " ");
+
+    [Fact]
+    public async Task AQuerysRows_BecomeATableVersion_ThatTrains()
+    {
+        _ = fx;
+        var (code, stdout, err) = await CliRun.Invoke("data", "import", Url, "--query", "SELECT * FROM orders WHERE id <= 300 ORDER BY id",
+            "--name", "cli-pg-orders", "--label-column", "returned", "--time-column", "placed", "--json");
+        Assert.True(code == 0, err + stdout);
+        var o = JsonDocument.Parse(stdout).RootElement;
+        Assert.Equal((300, 7), (o.GetProperty("rows").GetInt32(), o.GetProperty("columns").GetInt32()));
+        var kinds = o.GetProperty("schema").GetProperty("columns").EnumerateObject().ToDictionary(c => c.Name, c => c.Value.GetString());
+        Assert.Equal(("numeric", "boolean", "datetime", "categorical"), (kinds["amount"], kinds["express"], kinds["placed"], kinds["region"]));
+        (code, stdout, err) = await CliRun.Invoke("data", "import", Url, "--query", "SELECT * FROM orders WHERE id <= 300 ORDER BY id",
+            "--name", "cli-pg-orders", "--label-column", "returned", "--time-column", "placed");
+        Assert.True(code == 0, err + stdout);
+        Assert.Contains("already holds exactly this table", Flat(stdout));
+        (code, _, err) = await CliRun.Invoke("data", "split", "cli-pg-orders@1", "--test", "0.25", "--json");
+        Assert.True(code == 0, err);
+        (code, stdout, err) = await CliRun.Invoke("train", "--data", "cli-pg-orders@2", "--model", "gbdt", "--json");
+        Assert.True(code == 0, err + stdout);
+        Assert.InRange(JsonDocument.Parse(stdout).RootElement.GetProperty("metrics").GetProperty("test_accuracy").GetDouble(), 0.8, 1.0);
+    }
+
+    [Fact]
+    public async Task ADatabaseWithoutAQuery_AQueryWithoutADatabase_AndAWrongPassword_AreRefused()
+    {
+        _ = fx;
+        await CliRun.Refused("is a database: give the rows to import with --query", "data", "import", "postgres://postgres:hunter2@127.0.0.1:1/shop", "--name", "cli-pg-x", "--label-column", "returned");
+        await CliRun.Refused("--query reads a PostgreSQL database: give its URL as the path", "data", "import", Path.Combine(fx.Root, "none.csv"), "--query", "SELECT 1", "--name", "cli-pg-x", "--label-column", "returned");
+        var (code, stdout, err) = await CliRun.Invoke("data", "import", $"postgres://nobody:hunter2@127.0.0.1:{_cluster.Port}/postgres", "--query", "SELECT * FROM orders",
+            "--name", "cli-pg-x", "--label-column", "returned");
+        Assert.NotEqual(0, code);
+        Assert.DoesNotContain("hunter2", err + stdout);
+        Assert.Contains($"postgres://nobody@127.0.0.1:{_cluster.Port}/postgres", Flat(err));
+    }
+}

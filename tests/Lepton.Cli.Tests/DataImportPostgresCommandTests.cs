@@ -6,8 +6,8 @@ namespace Lepton.Cli.Tests;
 
 /// <summary>
 /// <c>lepton data import postgres://... --query</c> on a throw-away server: the query's rows recorded as a table version that
-/// trains like any other, a database without a query (or a query without a database) refused with the form to use, and a
-/// password never shown.
+/// trains like any other and whose model scores the rows of another query into a CSV; a database without a query (or a query
+/// without a database) refused with the form to use, and a password never shown.
 /// </summary>
 [Collection("cli")]
 public sealed class DataImportPostgresCommandTests(TrainedModelFixture fx) : IAsyncLifetime
@@ -52,9 +52,24 @@ public sealed class DataImportPostgresCommandTests(TrainedModelFixture fx) : IAs
         Assert.Contains("already holds exactly this table", Flat(stdout));
         (code, _, err) = await CliRun.Invoke("data", "split", "cli-pg-orders@1", "--test", "0.25", "--json");
         Assert.True(code == 0, err);
-        (code, stdout, err) = await CliRun.Invoke("train", "--data", "cli-pg-orders@2", "--model", "gbdt", "--json");
+        string model = Path.Combine(fx.Root, "pg-orders");
+        (code, stdout, err) = await CliRun.Invoke("train", "--data", "cli-pg-orders@2", "--model", "gbdt", "--out", model, "--json");
         Assert.True(code == 0, err + stdout);
         Assert.InRange(JsonDocument.Parse(stdout).RootElement.GetProperty("metrics").GetProperty("test_accuracy").GetDouble(), 0.8, 1.0);
+
+        // The rows it has not seen, scored straight from the database into a CSV: every column of the query, then the answer.
+        string scored = Path.Combine(fx.Root, "pg-scored.csv");
+        (code, stdout, err) = await CliRun.Invoke("predict", "--model", model, "--input", Url, "--query", "SELECT * FROM orders WHERE id > 300 ORDER BY id", "--output", scored);
+        Assert.True(code == 0, err + stdout);
+        var lines = File.ReadAllLines(scored);
+        Assert.Equal(101, lines.Length);
+        Assert.StartsWith("id,amount,items,express,placed,region,returned,prediction", lines[0]);
+        Assert.StartsWith("301,", lines[1]);
+        int right = lines.Skip(1).Select(l => l.Split(',')).Count(c => c[6] == c[7]);
+        Assert.True(right >= 80, $"{right} of 100 answered as returned");
+        await CliRun.Refused("is a database: give the rows to score with --query", "predict", "--model", model, "--input", Url);
+        await CliRun.Refused("--query scores the rows of a PostgreSQL query: give the database's URL as --input",
+            "predict", "--model", model, "--input", scored, "--query", "SELECT 1");
     }
 
     [Fact]

@@ -23,6 +23,7 @@ public static class PredictCommand
         var top = new Option<int>("--top") { Description = "How many classes to show per input.", DefaultValueFactory = _ => 3 };
         var noPre = new Option<bool>("--no-preprocess") { Description = "Inputs are already model inputs: skip the model's scaling and normalization." };
         var encoding = new Option<string?>("--encoding") { Description = "For a table model's CSV --input: its character encoding (default UTF-8), e.g. windows-1252; a scored CSV is written in it too." };
+        var query = new Option<string?>("--query") { Description = "For a table model: score the rows of this SELECT, with the PostgreSQL database's URL as --input (postgres://user@host:5432/db), into --output rows.csv|rows.json." };
         var contributions = new Option<bool>("--contributions") { Description = "For a table model with --output rows.csv|rows.json: also each column's contribution to the answer (TreeSHAP, exact linear, integrated gradients)." };
         var threads = CommonOptions.Threads();
         var json = CommonOptions.Json();
@@ -30,8 +31,9 @@ public static class PredictCommand
                                          "Examples:\n  lepton predict --model .lepton/models/cnn --input samples/ --output predictions.csv\n" +
                                          "  lepton predict --model reviews --text \"great value, works well\" --text \"broke in a week\"\n" +
                                          "  lepton predict --model keywords@production --input clip.wav\n" +
-                                         "  lepton predict --model churn@production --input customers.csv");
-        foreach (var o in new Option[] { model, input, text, output, top, noPre, contributions, encoding, store, threads, json }) cmd.Options.Add(o);
+                                         "  lepton predict --model churn@production --input customers.csv\n" +
+                                         "  lepton predict --model churn@production --input postgres://analyst@db/shop --query \"SELECT * FROM customers\" --output scored.csv");
+        foreach (var o in new Option[] { model, input, text, output, top, noPre, contributions, encoding, query, store, threads, json }) cmd.Options.Add(o);
         cmd.SetAction(p => CommandRunner.Run(async ct =>
         {
             CommonOptions.ApplyThreads(p.GetValue(threads));
@@ -43,7 +45,10 @@ public static class PredictCommand
             if (TextPrediction.Encoder(resolved.Folder, signature) is { } encoder)
                 return TextPrediction.Run(predictor, encoder, TextPrediction.Texts(texts, p.GetValue(input)), p.GetValue(top), p.GetValue(output), p.GetValue(json), resolved.Folder);
             if (TablePrediction.Encoder(resolved.Folder, signature) is { } table && texts.Length == 0)
-                return TablePrediction.Run(predictor, table, p.GetValue(input), p.GetValue(top), p.GetValue(output), p.GetValue(json), p.GetValue(contributions), p.GetValue(encoding), resolved.Folder);
+                return TablePrediction.Run(predictor, table, p.GetValue(input), p.GetValue(top), p.GetValue(output), p.GetValue(json), p.GetValue(contributions), p.GetValue(encoding), resolved.Folder,
+                    p.GetValue(query));
+            if (p.GetValue(query) is not null)
+                throw new ArgumentException("--query gives a table model the rows of a PostgreSQL query; this model does not read tables.");
             if (p.GetValue(contributions))
                 throw new ArgumentException("--contributions explains a table model's rows; for this model use lepton explain.");
             if (texts.Length == 0 && AudioPrediction.Encoder(resolved.Folder, signature) is { } audio)

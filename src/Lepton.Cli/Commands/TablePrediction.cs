@@ -27,15 +27,20 @@ internal static class TablePrediction
 
     public static TableInputEncoder? Encoder(string folder, PredictorSignature signature) => TableInputEncoder.TryLoad(folder, signature);
 
+    /// <param name="query">A SELECT whose rows are scored, <paramref name="input"/> then naming its PostgreSQL database.</param>
     public static int Run(IPredictor predictor, TableInputEncoder encoder, string? input, int top, string? output, bool json, bool contributions = false,
-        string? encoding = null, string? folder = null)
+        string? encoding = null, string? folder = null, string? query = null)
     {
         if (contributions && (output is null || output.EndsWith(".npy", StringComparison.OrdinalIgnoreCase)))
             throw new ArgumentException("--contributions writes each row's column contributions beside its answer: give --output rows.csv or rows.json.");
         if (input is null) throw new ArgumentException("This is a table model: give --input rows.csv (or .tsv, .parquet, .xlsx) or rows.jsonl with one JSON object per line.");
+        if (Lepton.Registry.Datasets.Tables.PostgresQueries.IsDatabase(input) != query is not null)
+            throw new ArgumentException(query is null
+                ? $"--input {Lepton.Registry.Datasets.Tables.PostgresQueries.Redact(input)} is a database: give the rows to score with --query \"SELECT ... FROM ...\"."
+                : "--query scores the rows of a PostgreSQL query: give the database's URL as --input (postgres://user@host:5432/database).");
         // A scored CSV gives every cell back as the file wrote it; a scored JSON file writes the model's numbers as numbers.
         bool echo = output?.EndsWith(".csv", StringComparison.OrdinalIgnoreCase) == true;
-        var (rows, columns, value) = ReadWithColumns(input, encoder, encoding, echo);
+        var (rows, columns, value) = ReadWithColumns(input, encoder, encoding, echo, query);
         var features = encoder.Encode(rows);
         var all = predictor.AllOutputs([TableInputEncoder.ToTensor(features)], preprocess: true);
         var outputs = all[0];
@@ -49,7 +54,7 @@ internal static class TablePrediction
             var task = signature.Task ?? throw new InvalidDataException("This table model names no task, so its answers cannot be written as rows; use --output FILE.npy.");
             var answers = TaskOutputs.For(task, signature.ClassNames, outputs.Shape[1]).Decode(outputs, Math.Max(top, signature.ClassNames.Count));
             TableAnswerFile.Write(path, columns, rows.Count, value, answers,
-                [.. conformal?.Columns() ?? [], .. contributions ? Contributions(predictor, encoder, features, outputs) : []], CsvStyle.Of(input, encoding));
+                [.. conformal?.Columns() ?? [], .. contributions ? Contributions(predictor, encoder, features, outputs) : []], query is null ? CsvStyle.Of(input, encoding) : CsvStyle.Default with { Encoding = encoding });
             if (json) JsonOut.Write(new { output = Path.GetFullPath(path), rows = rows.Count });
             else Console.WriteLine($"wrote {rows.Count:N0} rows with their predictions to {path}");
             return 0;
@@ -90,7 +95,7 @@ internal static class TablePrediction
     // The rows as the encoder takes them, and every column of the file (in its order) with a reader of any cell, for writing back:
     // with echo, the model's columns too as the file wrote them (read once more as text: 2024-03-01 stays a date, 1906.0 stays so).
     private static (IReadOnlyList<IReadOnlyDictionary<string, object?>> Rows, IReadOnlyList<string> Columns, Func<int, string, object?> Value) ReadWithColumns(
-        string input, TableInputEncoder encoder, string? encoding, bool echo)
+        string input, TableInputEncoder encoder, string? encoding, bool echo, string? query = null)
     {
         if (input.EndsWith(".jsonl", StringComparison.OrdinalIgnoreCase) || input.EndsWith(".ndjson", StringComparison.OrdinalIgnoreCase))
         {
@@ -100,23 +105,28 @@ internal static class TablePrediction
             return (lines, keys, (r, c) => lines[r].TryGetValue(c, out var v) ? v : null);
         }
         var options = new TableReadOptions(Encoding: encoding);
-        var table = TableReader.Read(input, null, options);
+        // A query is run again for each read below, in a read-only transaction: rows that change between runs are caught by their count.
+        var source = query is null ? null : Lepton.Registry.Datasets.Tables.PostgresQueries.Of(input, query);
+        Data.Tables.Table Read(TableSchema? pinned) => source is null ? TableReader.Read(input, pinned, options)
+            : TableReader.ReadQueryAsync(source, pinned, options).GetAwaiter().GetResult().Table;
+        string name = source?.Display ?? Path.GetFileName(input);
+        var table = Read(null);
         // Read again with the model's kinds pinned where the file has the column, so a category of digits stays text, and every
         // other column (ids, the label) as text, so a scored file gives it back as written ("no" stays "no", not "false").
         var model = encoder.Columns.ToDictionary(c => c.Name, c => c.Kind, StringComparer.Ordinal);
         var pins = table.Columns.Select(c => new ColumnSpec(c.Name, model.GetValueOrDefault(c.Name, ColumnKind.Categorical))).ToList();
-        if (pins.Any(p => table[p.Name].Kind != p.Kind)) table = TableReader.Read(input, new TableSchema(pins), options);
-        if (table.RowCount > MaxRows) throw new InvalidDataException($"{Path.GetFileName(input)} holds {table.RowCount:N0} rows, more than {MaxRows:N0}; split it.");
+        if (pins.Any(p => table[p.Name].Kind != p.Kind)) table = Read(new TableSchema(pins));
+        if (table.RowCount > MaxRows) throw new InvalidDataException($"{name} holds {table.RowCount:N0} rows, more than {MaxRows:N0}; split it.");
         var present = encoder.Columns.Where(c => table.HasColumn(c.Name)).Select(c => table[c.Name]).ToList();
         if (present.Count == 0)
-            throw new InvalidDataException($"{Path.GetFileName(input)} has none of the model's columns ({string.Join(", ", encoder.Columns.Select(c => c.Name))}).");
+            throw new InvalidDataException($"{name} has none of the model's columns ({string.Join(", ", encoder.Columns.Select(c => c.Name))}).");
         var rows = Enumerable.Range(0, table.RowCount).Select(r => (IReadOnlyDictionary<string, object?>)present.ToDictionary(c => c.Name, c => c.GetValue(r))).ToList();
         var written = table;
         if (echo && table.Columns.Any(c => c.Kind is not (ColumnKind.Categorical or ColumnKind.Text or ColumnKind.Identifier)))
         {
-            written = TableReader.Read(input, new TableSchema([.. table.Columns.Select(c => new ColumnSpec(c.Name, ColumnKind.Categorical))]), options);
+            written = Read(new TableSchema([.. table.Columns.Select(c => new ColumnSpec(c.Name, ColumnKind.Categorical))]));
             if (written.RowCount != table.RowCount)
-                throw new InvalidDataException($"{Path.GetFileName(input)} changed while it was read ({table.RowCount:N0} rows, then {written.RowCount:N0}); run again.");
+                throw new InvalidDataException($"{name} changed while it was read ({table.RowCount:N0} rows, then {written.RowCount:N0}); run again.");
         }
         return (rows, [.. table.Columns.Select(c => c.Name)], (r, c) => written[c].GetValue(r));
     }

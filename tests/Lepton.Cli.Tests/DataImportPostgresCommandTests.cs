@@ -67,6 +67,34 @@ public sealed class DataImportPostgresCommandTests(TrainedModelFixture fx) : IAs
         Assert.StartsWith("301,", lines[1]);
         int right = lines.Skip(1).Select(l => l.Split(',')).Count(c => c[6] == c[7]);
         Assert.True(right >= 80, $"{right} of 100 answered as returned");
+        // And back into the database, as a new table in one transaction: typed columns, then the answers.
+        string[] back = ["predict", "--model", model, "--input", Url, "--query", "SELECT * FROM orders WHERE id > 300", "--output", Url, "--table", "scores"];
+        (code, stdout, err) = await CliRun.Invoke(back);
+        Assert.True(code == 0, err + stdout);
+        await using (var connection = new NpgsqlConnection(_cluster.ConnectionString()))
+        {
+            await connection.OpenAsync();
+            await using var count = new NpgsqlCommand("SELECT count(*), count(*) FILTER (WHERE prediction = returned) FROM scores", connection);
+            await using (var reader = await count.ExecuteReaderAsync())
+            {
+                Assert.True(await reader.ReadAsync());
+                Assert.Equal(100L, reader.GetInt64(0));
+                Assert.Equal(right, (int)reader.GetInt64(1));
+            }
+            await using var types = new NpgsqlCommand(
+                "SELECT column_name, data_type FROM information_schema.columns WHERE table_name = 'scores' ORDER BY ordinal_position", connection);
+            var declared = new List<string>();
+            await using (var reader = await types.ExecuteReaderAsync())
+                while (await reader.ReadAsync()) declared.Add($"{reader.GetString(0)} {reader.GetString(1)}");
+            // The id comes back as the text a scored file gives it (the model does not read it); the counts as whole numbers.
+            Assert.Equal(["id text", "amount double precision", "items bigint", "express boolean", "placed timestamp with time zone", "region text",
+                "returned text", "prediction text", "probability double precision"], declared);
+        }
+        await CliRun.Refused("already has a table scores; name another with --table, or give --replace", back);
+        (code, stdout, err) = await CliRun.Invoke([.. back, "--replace"]);
+        Assert.True(code == 0, err + stdout);
+        await CliRun.Refused("--table 'scores; DROP TABLE orders' is not a table name", [.. back[..^1], "scores; DROP TABLE orders"]);
+        await CliRun.Refused("is a database: name the new table for the scored rows with --table NAME", [.. back[..^2]]);
         await CliRun.Refused("is a database: give the rows to score with --query", "predict", "--model", model, "--input", Url);
         await CliRun.Refused("--query scores the rows of a PostgreSQL query: give the database's URL as --input",
             "predict", "--model", model, "--input", scored, "--query", "SELECT 1");

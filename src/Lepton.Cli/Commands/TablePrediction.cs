@@ -27,10 +27,19 @@ internal static class TablePrediction
 
     public static TableInputEncoder? Encoder(string folder, PredictorSignature signature) => TableInputEncoder.TryLoad(folder, signature);
 
+    /// <summary>The new table scored rows go into when <c>--output</c> names a PostgreSQL database.</summary>
+    public sealed record DatabaseTable(string Name, bool Replace);
+
     /// <param name="query">A SELECT whose rows are scored, <paramref name="input"/> then naming its PostgreSQL database.</param>
+    /// <param name="table">The table the scored rows are written into, <paramref name="output"/> then naming its PostgreSQL database.</param>
     public static int Run(IPredictor predictor, TableInputEncoder encoder, string? input, int top, string? output, bool json, bool contributions = false,
-        string? encoding = null, string? folder = null, string? query = null)
+        string? encoding = null, string? folder = null, string? query = null, DatabaseTable? table = null)
     {
+        bool database = output is not null && Lepton.Registry.Datasets.Tables.PostgresQueries.IsDatabase(output);
+        if (database != table is not null)
+            throw new ArgumentException(table is null
+                ? $"--output {Lepton.Registry.Datasets.Tables.PostgresQueries.Redact(output!)} is a database: name the new table for the scored rows with --table NAME."
+                : "--table writes the scored rows into a PostgreSQL table: give the database's URL as --output (postgres://user@host:5432/database).");
         if (contributions && (output is null || output.EndsWith(".npy", StringComparison.OrdinalIgnoreCase)))
             throw new ArgumentException("--contributions writes each row's column contributions beside its answer: give --output rows.csv or rows.json.");
         if (input is null) throw new ArgumentException("This is a table model: give --input rows.csv (or .tsv, .parquet, .xlsx) or rows.jsonl with one JSON object per line.");
@@ -53,6 +62,15 @@ internal static class TablePrediction
             var signature = predictor.Signature;
             var task = signature.Task ?? throw new InvalidDataException("This table model names no task, so its answers cannot be written as rows; use --output FILE.npy.");
             var answers = TaskOutputs.For(task, signature.ClassNames, outputs.Shape[1]).Decode(outputs, Math.Max(top, signature.ClassNames.Count));
+            if (table is not null)
+            {
+                var target = Lepton.Registry.Datasets.Tables.PostgresQueries.Table(path, table.Name, table.Replace);
+                TableAnswerFile.WriteAsync(target, columns, rows.Count, value, answers,
+                    [.. conformal?.Columns() ?? [], .. contributions ? Contributions(predictor, encoder, features, outputs) : []], CancellationToken.None).GetAwaiter().GetResult();
+                if (json) JsonOut.Write(new { output = target.Display, table = table.Name, rows = rows.Count });
+                else Console.WriteLine($"wrote {rows.Count:N0} rows with their predictions to table {table.Name} of {target.Display}");
+                return 0;
+            }
             TableAnswerFile.Write(path, columns, rows.Count, value, answers,
                 [.. conformal?.Columns() ?? [], .. contributions ? Contributions(predictor, encoder, features, outputs) : []], query is null ? CsvStyle.Of(input, encoding) : CsvStyle.Default with { Encoding = encoding });
             if (json) JsonOut.Write(new { output = Path.GetFullPath(path), rows = rows.Count });

@@ -21,20 +21,12 @@ public static class TableAnswerFile
     public static void Write(string path, IReadOnlyList<string> columns, int rowCount, Func<int, string, object?> value, IReadOnlyList<TaskAnswer> answers,
         IReadOnlyList<(string Name, Func<int, object?> Value)>? extra = null, CsvStyle? style = null)
     {
-        extra ??= [];
         style ??= CsvStyle.Default;
-        ArgumentNullException.ThrowIfNull(answers);
-        if (answers.Count != rowCount) throw new ArgumentException($"{rowCount} rows but {answers.Count} answers.", nameof(answers));
         string ext = Path.GetExtension(path).ToLowerInvariant();
         if (ext is not (".csv" or ".json"))
             throw new ArgumentException($"--output {Path.GetFileName(path)}: a table model writes .csv or .json (every input row with its prediction), or .npy (the raw outputs).");
-        var own = AnswerColumns(answers);
-        var answerColumns = own.Concat(extra.Select(e => e.Name)).ToList();
-        foreach (var clash in answerColumns.Where(columns.Contains))
-            throw new ArgumentException($"The input already has a column '{clash}', which the predictions would write; rename it in the input.");
+        var (answerColumns, Cells) = Answers(columns, rowCount, answers, extra);
         if (Path.GetDirectoryName(Path.GetFullPath(path)) is { } dir) Directory.CreateDirectory(dir);
-        // The answer's cells, then the extra columns' (e.g. each column's contribution).
-        List<object?> Cells(int r) => [.. AnswerCells(answers[r], own), .. extra.Select(e => e.Value(r))];
         using var stream = File.Create(path);
         if (ext == ".csv")
         {
@@ -56,6 +48,39 @@ public static class TableAnswerFile
             json.WriteEndObject();
         }
         json.WriteEndArray();
+    }
+
+    /// <summary>
+    /// Writes the same rows into a new PostgreSQL table (<see cref="Lepton.Data.Tables.Writing.PostgresTableWriter"/>): the input's
+    /// columns with their cells as read, then the answers'.
+    /// </summary>
+    public static Task WriteAsync(Lepton.Data.Tables.Writing.PostgresTableTarget target, IReadOnlyList<string> columns, int rowCount, Func<int, string, object?> value,
+        IReadOnlyList<TaskAnswer> answers, IReadOnlyList<(string Name, Func<int, object?> Value)>? extra, CancellationToken ct)
+    {
+        var (answerColumns, cells) = Answers(columns, rowCount, answers, extra);
+        // One row's answer cells are made once, as its first answer column is written.
+        int cached = -1;
+        List<object?> row = [];
+        return Lepton.Data.Tables.Writing.PostgresTableWriter.WriteAsync(target, [.. columns, .. answerColumns], rowCount, (r, c) =>
+        {
+            if (c < columns.Count) return value(r, columns[c]);
+            if (cached != r) (cached, row) = (r, cells(r));
+            return row[c - columns.Count];
+        }, ct);
+    }
+
+    // The answer columns' names (the task's, then the extra ones: each column's contribution, a conformal interval) and each row's cells.
+    private static (List<string> Columns, Func<int, List<object?>> Cells) Answers(IReadOnlyList<string> columns, int rowCount, IReadOnlyList<TaskAnswer> answers,
+        IReadOnlyList<(string Name, Func<int, object?> Value)>? extra)
+    {
+        extra ??= [];
+        ArgumentNullException.ThrowIfNull(answers);
+        if (answers.Count != rowCount) throw new ArgumentException($"{rowCount} rows but {answers.Count} answers.", nameof(answers));
+        var own = AnswerColumns(answers);
+        var answerColumns = own.Concat(extra.Select(e => e.Name)).ToList();
+        foreach (var clash in answerColumns.Where(columns.Contains))
+            throw new ArgumentException($"The input already has a column '{clash}', which the predictions would write; rename it in the input.");
+        return (answerColumns, r => [.. AnswerCells(answers[r], own), .. extra.Select(e => e.Value(r))]);
     }
 
     private static List<string> AnswerColumns(IReadOnlyList<TaskAnswer> answers) => answers.Count == 0 ? ["prediction"] : answers[0] switch

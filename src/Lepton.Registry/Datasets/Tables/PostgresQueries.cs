@@ -16,6 +16,15 @@ public static class PostgresQueries
     /// <summary><paramref name="url"/> as messages show it, without any password.</summary>
     public static string Redact(string url) => PostgresUrl.Redact(url);
 
+    /// <summary>A new table <paramref name="table"/> (<c>NAME</c> or <c>SCHEMA.NAME</c>) in the database <paramref name="url"/> names.</summary>
+    public static Lepton.Data.Tables.Writing.PostgresTableTarget Table(string url, string table, bool replace)
+    {
+        if (!IsDatabase(url)) throw new ArgumentException($"A table is written into a PostgreSQL database: give its URL (postgres://user@host:5432/database), not '{PostgresUrl.Redact(url)}'.");
+        Lepton.Data.Tables.Writing.PostgresTableWriter.Quoted(table);
+        var target = PostgresUrl.Parse(url);
+        return new Lepton.Data.Tables.Writing.PostgresTableTarget(target.Connection, target.Display, table) { Replace = replace };
+    }
+
     /// <summary>The query <paramref name="sql"/> on the database <paramref name="url"/> names.</summary>
     public static PostgresQuery Of(string url, string sql)
     {

@@ -123,7 +123,7 @@ internal static class TablePrediction
             return (lines, keys, (r, c) => lines[r].TryGetValue(c, out var v) ? v : null);
         }
         var options = new TableReadOptions(Encoding: encoding);
-        // A query is run again for each read below, in a read-only transaction: rows that change between runs are caught by their count.
+        // A query runs again when kinds must be pinned; that second read is the one used, whole, so rows cannot pair across runs.
         var source = query is null ? null : Lepton.Registry.Datasets.Tables.PostgresQueries.Of(input, query);
         Data.Tables.Table Read(TableSchema? pinned) => source is null ? TableReader.Read(input, pinned, options)
             : TableReader.ReadQueryAsync(source, pinned, options).GetAwaiter().GetResult().Table;
@@ -140,7 +140,8 @@ internal static class TablePrediction
             throw new InvalidDataException($"{name} has none of the model's columns ({string.Join(", ", encoder.Columns.Select(c => c.Name))}).");
         var rows = Enumerable.Range(0, table.RowCount).Select(r => (IReadOnlyDictionary<string, object?>)present.ToDictionary(c => c.Name, c => c.GetValue(r))).ToList();
         var written = table;
-        if (echo && table.Columns.Any(c => c.Kind is not (ColumnKind.Categorical or ColumnKind.Text or ColumnKind.Identifier)))
+        // A query's cells are typed values, not text to give back as written, and a third run of it could return its rows in another order.
+        if (echo && source is null && table.Columns.Any(c => c.Kind is not (ColumnKind.Categorical or ColumnKind.Text or ColumnKind.Identifier)))
         {
             written = Read(new TableSchema([.. table.Columns.Select(c => new ColumnSpec(c.Name, ColumnKind.Categorical))]));
             if (written.RowCount != table.RowCount)

@@ -2,7 +2,8 @@
 # Importing a table from PostgreSQL: a throw-away server (initdb into a temp folder) holding ROWS orders (int8 id, numeric
 # amount, int4 items, bool express, timestamp placed, text region and returned); Lepton's `data import postgres://...
 # --query "SELECT * FROM orders"` (read, typed, profiled, stored as Parquet with its statistics, in a fresh LEPTON_HOME each
-# round) against pandas' read_sql over psycopg2 (read and typed only) in one Python process, sides alternating, medians.
+# round) against pandas' read_sql over psycopg2 (read and typed only) in one Python process; then batch scoring every order
+# from the table into a new one (bench/tables/postgres_scoring.py). Sides alternating, medians.
 # Usage: bench/tables/postgres.sh [rounds=3] [rows=1000000]   (from the repository root; needs postgresql, python3-psycopg2)
 set -euo pipefail
 rounds=${1:-3}
@@ -27,4 +28,10 @@ SQL
 export LEPTON_CLI="${LEPTON_CLI:-dotnet $PWD/.build/cli/lepton.dll}"
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 /usr/bin/python3 bench/tables/postgres_bench.py "$dir" "$port" "$rounds" "$rows"
+# Batch scoring: a gbdt trained on the first 200,000 orders answers every order, from the table into a new one.
+home="$dir/home-scoring"
+LEPTON_HOME="$home" $LEPTON_CLI data import "postgres://postgres@127.0.0.1:$port/postgres" --query "SELECT * FROM orders WHERE id <= 200000" \
+  --name orders --label-column returned --json >/dev/null
+LEPTON_HOME="$home" $LEPTON_CLI train --data orders@1 --model gbdt --out "$dir/model" --json >/dev/null
+/usr/bin/python3 bench/tables/postgres_scoring.py "$dir" "$port" "$rounds" "$rows" "$dir/model"
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -123,17 +123,25 @@ internal static class TablePrediction
             return (lines, keys, (r, c) => lines[r].TryGetValue(c, out var v) ? v : null);
         }
         var options = new TableReadOptions(Encoding: encoding);
-        // A query runs again when kinds must be pinned; that second read is the one used, whole, so rows cannot pair across runs.
         var source = query is null ? null : Lepton.Registry.Datasets.Tables.PostgresQueries.Of(input, query);
-        Data.Tables.Table Read(TableSchema? pinned) => source is null ? TableReader.Read(input, pinned, options)
-            : TableReader.ReadQueryAsync(source, pinned, options).GetAwaiter().GetResult().Table;
+        Data.Tables.Table Read(TableSchema? pinned) => TableReader.Read(input, pinned, options);
         string name = source?.Display ?? Path.GetFileName(input);
-        var table = Read(null);
         // Read again with the model's kinds pinned where the file has the column, so a category of digits stays text, and every
-        // other column (ids, the label) as text, so a scored file gives it back as written ("no" stays "no", not "false").
+        // other column (ids, the label) as text, so a scored file gives it back as written ("no" stays "no", not "false"); a
+        // query's rows are read once and typed twice.
         var model = encoder.Columns.ToDictionary(c => c.Name, c => c.Kind, StringComparer.Ordinal);
-        var pins = table.Columns.Select(c => new ColumnSpec(c.Name, model.GetValueOrDefault(c.Name, ColumnKind.Categorical))).ToList();
-        if (pins.Any(p => table[p.Name].Kind != p.Kind)) table = Read(new TableSchema(pins));
+        TableSchema? Pins(Data.Tables.Table read)
+        {
+            var pins = read.Columns.Select(c => new ColumnSpec(c.Name, model.GetValueOrDefault(c.Name, ColumnKind.Categorical))).ToList();
+            return pins.Any(p => read[p.Name].Kind != p.Kind) ? new TableSchema(pins) : null;
+        }
+        Data.Tables.Table table;
+        if (source is not null) table = TableReader.ReadQueryAsync(source, null, Pins, options).GetAwaiter().GetResult().Table;
+        else
+        {
+            table = Read(null);
+            if (Pins(table) is { } pinned) table = Read(pinned);
+        }
         if (table.RowCount > MaxRows) throw new InvalidDataException($"{name} holds {table.RowCount:N0} rows, more than {MaxRows:N0}; split it.");
         var present = encoder.Columns.Where(c => table.HasColumn(c.Name)).Select(c => table[c.Name]).ToList();
         if (present.Count == 0)

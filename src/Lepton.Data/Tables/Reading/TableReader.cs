@@ -36,8 +36,15 @@ public static class TableReader
     }
 
     /// <summary>The rows a PostgreSQL <paramref name="query"/> returns, as a table (see <see cref="PostgresTableReader"/>).</summary>
-    public static async Task<TableReadResult> ReadQueryAsync(PostgresQuery query, TableSchema? pinned = null, TableReadOptions? options = null,
-        CancellationToken ct = default)
+    public static Task<TableReadResult> ReadQueryAsync(PostgresQuery query, TableSchema? pinned = null, TableReadOptions? options = null,
+        CancellationToken ct = default) => ReadQueryAsync(query, pinned, repin: null, options, ct);
+
+    /// <summary>
+    /// The query's rows typed with <paramref name="pinned"/>'s kinds, then, when <paramref name="repin"/> gives another schema for that
+    /// table, built again from the same rows with it: the query runs once, so both builds see the same rows in the same order.
+    /// </summary>
+    public static async Task<TableReadResult> ReadQueryAsync(PostgresQuery query, TableSchema? pinned, Func<Table, TableSchema?>? repin,
+        TableReadOptions? options = null, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(query);
         options ??= TableReadOptions.Default;
@@ -47,7 +54,8 @@ public static class TableReader
         var raw = new RawTable(source.Files, []);
         await PostgresTableReader.ReadAsync(raw, query, options, ct);
         if (raw.RowCount == 0) throw new TableReadException($"The query on {query.Display} returned no rows; a table needs at least one.");
-        return new TableReadResult(TableBuilder.Build(raw, pinned), source);
+        var table = TableBuilder.Build(raw, pinned);
+        return new TableReadResult(repin?.Invoke(table) is { } again ? TableBuilder.Build(raw, again) : table, source);
     }
 
     // CSV columns are read as numbers while every cell is one; a column that met a cell that is not a number, or whose numbers make an

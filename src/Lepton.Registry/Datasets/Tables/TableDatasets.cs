@@ -55,16 +55,25 @@ public static partial class TableDatasets
         TableImportOptions options, string actor, CancellationToken ct = default)
     {
         StoreNames.Check(name, "dataset");
-        var read = await ReadAsync(path, options, options.Schema, ct);
         // A label read as yes/no (or true/false) keeps the data's own words as its classes, so answers, feedback and live
         // accuracy speak them ("yes", not "true"); a label pinned boolean stays so. Classes that are phrases repeating over the
         // rows ("late delivery", "wrong size", ...) were read as text for their many values, and are classes all the same.
-        if ((options.LabelColumn ?? options.Schema?.LabelColumn) is { } label && read.Table.TryGetColumn(label, out var labelColumn)
-            && (labelColumn.Kind == ColumnKind.Boolean || labelColumn is StringColumn { Kind: ColumnKind.Text } phrases && Repeating(phrases))
-            && options.Schema?.KindOf(label) is null)
+        TableSchema? LabelAsClasses(Table read)
         {
+            if ((options.LabelColumn ?? options.Schema?.LabelColumn) is not { } label || !read.TryGetColumn(label, out var labelColumn)
+                || !(labelColumn.Kind == ColumnKind.Boolean || labelColumn is StringColumn { Kind: ColumnKind.Text } phrases && Repeating(phrases))
+                || options.Schema?.KindOf(label) is not null)
+                return null;
             var pinned = options.Schema ?? TableSchema.Empty;
-            read = await ReadAsync(path, options, pinned with { Columns = [.. pinned.Columns, new ColumnSpec(label, ColumnKind.Categorical)] }, ct);
+            return pinned with { Columns = [.. pinned.Columns, new ColumnSpec(label, ColumnKind.Categorical)] };
+        }
+        TableReadResult read;
+        // A query's rows are read once and typed again; files are read again.
+        if (options.Query is { } sql) read = await TableReader.ReadQueryAsync(PostgresQueries.Of(path, sql), options.Schema, LabelAsClasses, options.Read, ct);
+        else
+        {
+            read = await TableReader.ReadAsync(path, options.Schema, options.Read, ct);
+            if (LabelAsClasses(read.Table) is { } classes) read = await TableReader.ReadAsync(path, classes, options.Read, ct);
         }
         var table = read.Table;
         TableSplits? splits = null;
@@ -100,12 +109,6 @@ public static partial class TableDatasets
             existing.Count == 0 ? null : existing.Max(v => v.Version), actor, ct);
         return new TableImportResult(version, table, schema, false, read.Source);
     }
-
-    // A file source reads its files; a query source, the rows its query returns from the database its URL names.
-    private static Task<TableReadResult> ReadAsync(string path, TableImportOptions options, TableSchema? schema, CancellationToken ct) =>
-        options.Query is { } sql
-            ? TableReader.ReadQueryAsync(PostgresQueries.Of(path, sql), schema, options.Read, ct)
-            : TableReader.ReadAsync(path, schema, options.Read, ct);
 
     private static async Task<List<(string, long, string)>> HashFilesAsync(TableSource source, CancellationToken ct)
     {

@@ -146,7 +146,7 @@ internal static class TablePrediction
         var present = encoder.Columns.Where(c => table.HasColumn(c.Name)).Select(c => table[c.Name]).ToList();
         if (present.Count == 0)
             throw new InvalidDataException($"{name} has none of the model's columns ({string.Join(", ", encoder.Columns.Select(c => c.Name))}).");
-        var rows = Enumerable.Range(0, table.RowCount).Select(r => (IReadOnlyDictionary<string, object?>)present.ToDictionary(c => c.Name, c => c.GetValue(r))).ToList();
+        var rows = new TableRowView(table, [.. present.Select(c => c.Name)]);
         var written = table;
         // A query's cells are typed values, not text to give back as written, and a third run of it could return its rows in another order.
         if (echo && source is null && table.Columns.Any(c => c.Kind is not (ColumnKind.Categorical or ColumnKind.Text or ColumnKind.Identifier)))

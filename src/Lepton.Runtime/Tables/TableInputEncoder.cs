@@ -172,6 +172,8 @@ public sealed class TableInputEncoder
     {
         ArgumentNullException.ThrowIfNull(rows);
         if (rows.Count == 0) throw new ArgumentException("No rows to encode; send at least one.");
+        // A table holding every column the model reads, typed as it reads them: encoded column by column, in parallel.
+        if (rows is TableRowView view && Encoders.Columns.All(view.Table.HasColumn)) return Encoders.Transform(view.Table);
         try
         {
             return Encoders.Transform(rows);

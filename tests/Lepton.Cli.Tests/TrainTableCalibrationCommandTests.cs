@@ -230,7 +230,8 @@ public sealed class TrainTableCalibrationCommandTests(TrainedModelFixture fx) : 
         (code, _, err) = await CliRun.Invoke("models", "calibrate", "cli-calib-debts@1", "--data", "cli-calib-debts@1", "--split", "train");
         Assert.Equal(2, code);
         Assert.Contains("not a classifier", err);
-        (code, _, err) = await CliRun.Invoke("models", "calibrate", "cli-calib-plain@1", "--data", "cli-calib-oof@2");
+        // This test's own (uncalibrated) model, so the check does not lean on a version another test registers.
+        (code, _, err) = await CliRun.Invoke("models", "calibrate", dir, "--data", "cli-calib-oof@2", "--register", "cli-calib-oof-calibrated");
         Assert.Equal(2, code);
         Assert.Contains("no 'validation' rows to calibrate on (its splits: train, test)", err);
         (code, _, err) = await CliRun.Invoke("train", "--data", "fashion-mnist", "--model", "cnn", "--calibrate", "sigmoid", "--epochs", "1");

@@ -77,6 +77,13 @@ public sealed class TrainWeightColumnCommandTests(TrainedModelFixture fx) : IDis
         double expected = policies.Select((p, i) => p.Exposure * predicted[i]).Sum(), seen = policies.Sum(p => p.Claims);
         Assert.True(Math.Abs(expected - seen) < 1e-3 * seen, $"predicted {expected:F3} claims, seen {seen}");
 
+        // Raw outputs to a file: the console shows the first answers and says where the rest are.
+        string npy = Path.Combine(_root, "outputs.npy");
+        (code, stdout, err) = await CliRun.Invoke("predict", "--model", dir, "--input", csv, "--output", npy);
+        Assert.True(code == 0, err + stdout);
+        Assert.Contains($"... and {3000 - 20:N0} more in {npy}", Flat(stdout));
+        Assert.Equal(20, stdout.Split('\n').Count(l => l.Contains("│ row ", StringComparison.Ordinal)));
+
         // Split, the validation and test metrics come weighted as well.
         (code, _, err) = await CliRun.Invoke("data", "split", "cli-wt-claims@1", "--test", "0.25", "--validation", "0.2", "--seed", "2", "--json");
         Assert.True(code == 0, err);

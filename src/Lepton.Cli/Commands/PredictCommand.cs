@@ -74,7 +74,7 @@ public static class PredictCommand
                 if (!p.GetValue(json)) Console.WriteLine($"wrote {predictions.Count} prediction(s) to {path}");
             }
             if (p.GetValue(json)) PredictionView.WriteJson(predictions, conformal);
-            else PredictionView.Write(predictions, conformal: conformal);
+            else PredictionView.Write(predictions, conformal: conformal, written: p.GetValue(output));
             return 0;
         }));
         return cmd;
@@ -121,9 +121,11 @@ public static class PredictCommand
             else foreach (var r in rows) Console.WriteLine($"{r.input}: [{string.Join(", ", r.values.Select(v => v.ToString("G6", System.Globalization.CultureInfo.InvariantCulture)))}]");
             return 0;
         }
-        var answers = TaskOutputs.For(task, signature.ClassNames, outputs.Shape[1]).Decode(outputs, top);
+        // With a file written, the console shows the first answers only: only those are decoded.
+        var shown = output is null || json ? outputs : outputs.Slice(0, 0, Math.Min(outputs.Shape[0], PredictionView.Shown));
+        var answers = TaskOutputs.For(task, signature.ClassNames, outputs.Shape[1]).Decode(shown, top);
         if (json) TaskPredictionView.WriteJson(names, answers, conformal);
-        else TaskPredictionView.Write(names, answers, conformal);
+        else TaskPredictionView.Write(names, answers, conformal, output);
         return 0;
     }
 }

@@ -7,11 +7,13 @@ namespace Lepton.Cli.Rendering;
 /// <summary>Answers of a task model (multiclass, binary, multi-label, regression), one row per input: the label, labels or values and their scores.</summary>
 public static class TaskPredictionView
 {
-    public static void Write(IReadOnlyList<string> inputs, IReadOnlyList<TaskAnswer> answers, PredictedIntervals? conformal = null)
+    /// <summary>The answers as a table; with <paramref name="written"/> (the file that holds them all), the first <see cref="PredictionView.Shown"/> only.</summary>
+    public static void Write(IReadOnlyList<string> inputs, IReadOnlyList<TaskAnswer> answers, PredictedIntervals? conformal = null, string? written = null)
     {
         var t = new Table().Border(TableBorder.Rounded).AddColumn("input").AddColumn("prediction").AddColumn("scores");
         if (conformal is not null) t.AddColumn(Markup.Escape(conformal.Title));
-        for (int i = 0; i < answers.Count; i++)
+        int shown = written is null ? answers.Count : Math.Min(answers.Count, PredictionView.Shown);
+        for (int i = 0; i < shown; i++)
         {
             var (prediction, scores) = answers[i] switch
             {
@@ -26,6 +28,7 @@ public static class TaskPredictionView
             t.AddRow(conformal is null ? cells : [.. cells, Markup.Escape(conformal.Text(i))]);
         }
         AnsiConsole.Console.Write(t);
+        PredictionView.WriteMore(inputs.Count - shown, written);
     }
 
     public static void WriteJson(IReadOnlyList<string> inputs, IReadOnlyList<TaskAnswer> answers, PredictedIntervals? conformal = null) =>

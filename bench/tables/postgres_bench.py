@@ -6,9 +6,8 @@ median table (markdown) with rows per second.
 import os
 import shlex
 import sys
-import time
 
-from sides import alternate, run
+from sides import alternate, print_rates, timed_rate
 
 folder, port, rounds, rows = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
 cli = shlex.split(os.environ.get("LEPTON_CLI", "./lepton"))
@@ -19,24 +18,13 @@ READ_SQL = ("import pandas, psycopg2; c = psycopg2.connect(host='127.0.0.1', por
 
 
 def lepton(r):
-    env = dict(os.environ, LEPTON_HOME=os.path.join(folder, f"home-{r}"))
-    start = time.perf_counter()
-    run(cli + ["data", "import", url, "--query", QUERY, "--name", "orders", "--label-column", "returned", "--json"], env)
-    seconds = time.perf_counter() - start
-    return dict(seconds=seconds, rows_per_second=rows / seconds)
+    return timed_rate(cli + ["data", "import", url, "--query", QUERY, "--name", "orders", "--label-column", "returned", "--json"], rows,
+                      dict(os.environ, LEPTON_HOME=os.path.join(folder, f"home-{r}")))
 
 
 def pandas_read_sql(r):
-    start = time.perf_counter()
-    run(["/usr/bin/python3", "-c", READ_SQL])
-    seconds = time.perf_counter() - start
-    return dict(seconds=seconds, rows_per_second=rows / seconds)
+    return timed_rate(["/usr/bin/python3", "-c", READ_SQL], rows)
 
 
-medians = alternate({"lepton data import --query (read, typed, profiled, stored)": lepton},
-                    {"pandas.read_sql over psycopg2 (read and typed)": pandas_read_sql}, rounds)
-print(f"\n{rows:,} rows x 7 columns")
-print("\n| side | wall s (median) | rows per second |")
-print("|---|---:|---:|")
-for name, m in medians.items():
-    print(f"| {name} | {m['seconds']:.2f} | {m['rows_per_second']:,.0f} |")
+print_rates(alternate({"lepton data import --query (read, typed, profiled, stored)": lepton},
+                      {"pandas.read_sql over psycopg2 (read and typed)": pandas_read_sql}, rounds), f"{rows:,} rows x 7 columns")

@@ -8,9 +8,8 @@ sides create a new table each round and commit once. Prints one line per run and
 import os
 import shlex
 import sys
-import time
 
-from sides import alternate, run
+from sides import alternate, print_rates, run, timed_rate
 
 folder, port, rounds, rows, model = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), sys.argv[5]
 cli = shlex.split(os.environ.get("LEPTON_CLI", "./lepton"))
@@ -48,24 +47,13 @@ assert len(f) == {rows}, len(f)
 
 
 def lepton(r):
-    start = time.perf_counter()
-    run(cli + ["predict", "--model", model, "--input", url, "--query", "SELECT * FROM orders", "--output", url, "--table", f"scores_lepton_{r}", "--json"],
-        dict(os.environ, LEPTON_HOME=home))
-    seconds = time.perf_counter() - start
-    return dict(seconds=seconds, rows_per_second=rows / seconds)
+    return timed_rate(cli + ["predict", "--model", model, "--input", url, "--query", "SELECT * FROM orders", "--output", url, "--table", f"scores_lepton_{r}",
+                             "--json"], rows, dict(os.environ, LEPTON_HOME=home))
 
 
 def python(r):
-    start = time.perf_counter()
-    run(["/usr/bin/python3", "-c", SCORE, f"scores_python_{r}"])
-    seconds = time.perf_counter() - start
-    return dict(seconds=seconds, rows_per_second=rows / seconds)
+    return timed_rate(["/usr/bin/python3", "-c", SCORE, f"scores_python_{r}"], rows)
 
 
-medians = alternate({"lepton predict --query ... --output postgres://... --table": lepton},
-                    {"pandas read_sql + scikit-learn HGB predict_proba + COPY": python}, rounds)
-print(f"\nscoring {rows:,} rows from a table into a new one")
-print("\n| side | wall s (median) | rows per second |")
-print("|---|---:|---:|")
-for name, m in medians.items():
-    print(f"| {name} | {m['seconds']:.2f} | {m['rows_per_second']:,.0f} |")
+print_rates(alternate({"lepton predict --query ... --output postgres://... --table": lepton},
+                      {"pandas read_sql + scikit-learn HGB predict_proba + COPY": python}, rounds), f"scoring {rows:,} rows from a table into a new one")

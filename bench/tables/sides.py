@@ -27,6 +27,23 @@ def latest_rows(csv, folder, share=0.2):
     return test_csv, lines[-count:]
 
 
+def timed_rate(cmd, rows, env=None):
+    """Runs the command (as run does): {seconds, rows_per_second} for ROWS rows."""
+    start = time.perf_counter()
+    run(cmd, env)
+    seconds = time.perf_counter() - start
+    return dict(seconds=seconds, rows_per_second=rows / seconds)
+
+
+def print_rates(medians, title):
+    """The median table of sides measured by timed_rate (markdown), under TITLE."""
+    print(f"\n{title}")
+    print("\n| side | wall s (median) | rows per second |")
+    print("|---|---:|---:|")
+    for name, m in medians.items():
+        print(f"| {name} | {m['seconds']:.2f} | {m['rows_per_second']:,.0f} |")
+
+
 def run(cmd, env=None):
     """The command's stdout; exits the benchmark with its output when it fails."""
     done = subprocess.run(cmd, capture_output=True, text=True, env=env)

@@ -26,7 +26,7 @@ public static partial class PostgresTableWriter
         ArgumentNullException.ThrowIfNull(columns);
         ArgumentNullException.ThrowIfNull(cell);
         string table = Quoted(target.Table);
-        var types = Enumerable.Range(0, columns.Count).Select(c => TypeOf(Enumerable.Range(0, rowCount).Select(r => cell(r, c)))).ToArray();
+        var types = TypesOf(columns.Count, rowCount, cell);
         try
         {
             await using var connection = new NpgsqlConnection(target.ConnectionString);
@@ -74,30 +74,34 @@ public static partial class PostgresTableWriter
     private static readonly ColumnType Time = new("timestamptz", NpgsqlDbType.TimestampTz);
     private static readonly ColumnType Words = new("text", NpgsqlDbType.Text);
 
-    // The one type every present value of a column fits; a column of mixed kinds (or of none) is text. A table holds every number
-    // as a double: whole ones (counts, years) become bigint.
-    private static ColumnType TypeOf(IEnumerable<object?> values)
+    // Each column's type, the one every present value fits (a column of mixed kinds, or of none, is text); row by row, as the
+    // cells are made. A table holds every number as a double: whole ones (counts, years) become bigint.
+    private static ColumnType[] TypesOf(int columns, int rows, Func<int, int, object?> cell)
     {
-        ColumnType? type = null;
-        foreach (var v in values)
+        var types = new ColumnType?[columns];
+        for (int r = 0; r < rows; r++)
+            for (int c = 0; c < columns; c++)
+                types[c] = Merge(types[c], cell(r, c));
+        return [.. types.Select(t => t ?? Words)];
+    }
+
+    private static ColumnType? Merge(ColumnType? type, object? v)
+    {
+        ColumnType? own = v switch
         {
-            ColumnType? own = v switch
-            {
-                null => null,
-                double d when double.IsNaN(d) => null,
-                float f when float.IsNaN(f) => null,
-                int or long => Whole,
-                double d when Math.Abs(d) < 9e15 && d == Math.Floor(d) => Whole,
-                double or float => Float,
-                bool => Flag,
-                DateTime or DateTimeOffset => Time,
-                _ => Words,
-            };
-            if (own is null) continue;
-            if (type is null) type = own;
-            else if (type != own) type = (type, own) is ({ Db: NpgsqlDbType.Bigint }, { Db: NpgsqlDbType.Double }) or ({ Db: NpgsqlDbType.Double }, { Db: NpgsqlDbType.Bigint }) ? Float : Words;
-        }
-        return type ?? Words;
+            null => null,
+            double d when double.IsNaN(d) => null,
+            float f when float.IsNaN(f) => null,
+            int or long => Whole,
+            double d when Math.Abs(d) < 9e15 && d == Math.Floor(d) => Whole,
+            double or float => Float,
+            bool => Flag,
+            DateTime or DateTimeOffset => Time,
+            _ => Words,
+        };
+        if (own is null || type == own) return type;
+        if (type is null) return own;
+        return (type, own) is ({ Db: NpgsqlDbType.Bigint }, { Db: NpgsqlDbType.Double }) or ({ Db: NpgsqlDbType.Double }, { Db: NpgsqlDbType.Bigint }) ? Float : Words;
     }
 
     private static object? Value(object? v, ColumnType type) => v switch

@@ -117,6 +117,9 @@ public sealed class IntervalsCommandTests(TrainedModelFixture fx) : IDisposable
         double coverage = Json(stdout).GetProperty("metrics").GetProperty("test_interval_coverage").GetDouble();
         Assert.InRange(coverage, 0.85, 0.95);
         Assert.True(Directory.Exists(Path.Combine(dir, "interval_lower")) && Directory.Exists(Path.Combine(dir, "interval_upper")));
+        (code, stdout, err) = await CliRun.Invoke("models", "card", "cli-ivl-band@1", "--out", Path.Combine(_root, "band-card"), "--json");
+        Assert.True(code == 0, err + stdout);
+        Assert.Contains("(the band of two quantile models, as wide as each row's spread)", Json(stdout).GetProperty("task").GetString());
 
         string rows = Path.Combine(_root, "band-rows.csv"), scored = Path.Combine(_root, "band-scored.csv");
         File.WriteAllText(rows, "footfall,promo,store\n5,no,a\n95,yes,c\n");

@@ -63,11 +63,14 @@ public sealed class TrainWeightColumnCommandTests(TrainedModelFixture fx) : IDis
         Assert.True(code == 0, err);
         string dir = Path.Combine(_root, "weighted");
         (code, var stdout, err) = await CliRun.Invoke("train", "--data", "cli-wt-claims@1", "--model", "linear", "--loss", "poisson", "--weight-column", "exposure",
-            "--out", dir, "--json");
+            "--out", dir, "--register", "cli-wt-frequency", "--json");
         Assert.True(code == 0, err + stdout);
         var spec = Json(File.ReadAllText(Path.Combine(dir, "model.json")));
         Assert.Equal("exposure", spec.GetProperty("metadata").GetProperty("weight_column").GetString());
         Assert.DoesNotContain("exposure", File.ReadAllText(Path.Combine(dir, "encoders.json")));
+        (code, stdout, err) = await CliRun.Invoke("models", "card", "cli-wt-frequency@1", "--out", Path.Combine(_root, "card"), "--json");
+        Assert.True(code == 0, err + stdout);
+        Assert.Contains("each training row counted as much as its exposure", Json(stdout).GetProperty("task").GetString());
 
         // Every row back through the model: the exposure-weighted claims it predicts are the claims seen (the GLM's balance).
         string scored = Path.Combine(_root, "scored.csv");

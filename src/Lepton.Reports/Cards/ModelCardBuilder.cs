@@ -99,12 +99,14 @@ public static class ModelCardBuilder
     private static string Intervals(JsonObject? metadata) =>
         metadata?["intervals"] is JsonObject i && i["level"]?.GetValue<double>() is { } level
             ? string.Create(CultureInfo.InvariantCulture, $"; each answer comes with a conformal {(i["score"]?.GetValue<string>() == "probability" ? "prediction set" : "interval")} holding the truth {Lepton.Runtime.Conformal.ConformalIntervals.Percent(level)} of the time on rows like {i["rows"]?.GetValue<int>() ?? 0:N0} rows of {i["source"]?.GetValue<string>() ?? "held-out predictions"}")
+              + (i["method"]?.GetValue<string>() == "quantiles" ? " (the band of two quantile models, as wide as each row's spread)" : "")
             : "";
 
-    // The columns training kept out (and reads no longer) and the column its rows were reweighed by.
+    // The columns training kept out (and reads no longer), the column its rows were reweighed by, and the one they were weighted by.
     private static string Columns(JsonObject? metadata) =>
         (Excluded(metadata) is { Count: > 0 } excluded ? $"; kept from {string.Join(", ", excluded)} (excluded at training)" : "")
-        + (metadata?["reweigh"]?.GetValue<string>() is { } by ? $"; training rows reweighed so the label does not depend on {by}" : "");
+        + (metadata?["reweigh"]?.GetValue<string>() is { } by ? $"; training rows reweighed so the label does not depend on {by}" : "")
+        + (metadata?["weight_column"]?.GetValue<string>() is { } weight ? $"; each training row counted as much as its {weight}" : "");
 
     private static IReadOnlyList<string> Excluded(JsonObject? metadata) =>
         metadata?["excluded"] is JsonArray names ? [.. names.Select(n => n?.GetValue<string>()).OfType<string>()] : [];

@@ -7,11 +7,5 @@
 # Usage: bench/tables/calibration.sh [rounds=3]   (from the repository root)
 set -euo pipefail
 rounds=${1:-3}
-dir=$(mktemp -d)
-trap 'rm -rf "$dir"' EXIT
-(cd "$dir" && /usr/bin/python3 "$OLDPWD/bench/tables/fraud.py")
-./lepton --version >/dev/null
-export LEPTON_CLI="${LEPTON_CLI:-dotnet $PWD/.build/cli/lepton.dll}"
-echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
-/usr/bin/python3 bench/tables/calibration_bench.py "$dir" "$rounds"
-echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
+source bench/tables/harness.sh
+table_bench fraud.py "" calibration_bench.py "$rounds"

@@ -6,10 +6,9 @@ scikit-learn's Poisson example scores them: the mean Poisson deviance weighted b
 the test policies (exposure x frequency) against the claims they had. Prints one line per run and a median table (markdown).
   /usr/bin/python3 bench/tables/claims_bench.py DIR ROUNDS [ONLY]   (ONLY: run the sides whose name holds this text)"""
 import os
-import time
 
 import numpy as np
-from sides import alternate, driver_arguments, latest_rows, lepton_scored, run
+from sides import alternate, driver_arguments, latest_rows, lepton_scored, timed
 from sklearn.metrics import mean_poisson_deviance
 
 root = os.path.dirname(os.path.abspath(__file__))
@@ -46,9 +45,8 @@ def lepton(args, r):
 
 def reference(learner, r):
     out = os.path.join(folder, f"{learner}-{r}.npy")
-    start = time.perf_counter()
-    run(["/usr/bin/python3", os.path.join(root, "claims_reference.py"), csv, learner, out])
-    return dict(scores(np.load(out)), seconds=time.perf_counter() - start)
+    seconds = timed(["/usr/bin/python3", os.path.join(root, "claims_reference.py"), csv, learner, out])
+    return dict(scores(np.load(out)), seconds=seconds)
 
 
 medians = alternate({n: lambda r, a=a: lepton(a, r) for n, a in LEPTON.items() if only in n},

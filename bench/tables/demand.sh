@@ -7,11 +7,5 @@
 set -euo pipefail
 rounds=${1:-3}
 days=${2:-730}
-dir=$(mktemp -d)
-trap 'rm -rf "$dir"' EXIT
-(cd "$dir" && /usr/bin/python3 "$OLDPWD/bench/tables/demand.py" "$days")
-./lepton --version >/dev/null
-export LEPTON_CLI="${LEPTON_CLI:-dotnet $PWD/.build/cli/lepton.dll}"
-echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
-/usr/bin/python3 bench/tables/demand_bench.py "$dir" "$rounds" "${3:-}"
-echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
+source bench/tables/harness.sh
+table_bench demand.py "$days" demand_bench.py "$rounds" "${3:-}"

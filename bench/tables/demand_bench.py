@@ -8,7 +8,7 @@ import os
 import time
 
 import numpy as np
-from sides import alternate, driver_arguments, latest_rows, run
+from sides import alternate, driver_arguments, latest_rows, run, timed
 from sklearn.metrics import mean_absolute_error, mean_pinball_loss, mean_poisson_deviance, mean_squared_error
 
 root = os.path.dirname(os.path.abspath(__file__))
@@ -55,9 +55,7 @@ def lepton(args, r):
 
 def reference(learner, r):
     out = os.path.join(folder, f"{learner}-{r}.npy")
-    start = time.perf_counter()
-    run(["/usr/bin/python3", os.path.join(root, "demand_reference.py"), csv, learner, out])
-    seconds = time.perf_counter() - start
+    seconds = timed(["/usr/bin/python3", os.path.join(root, "demand_reference.py"), csv, learner, out])
     return dict(score(np.load(out)), seconds=seconds)
 
 

@@ -8,11 +8,5 @@
 set -euo pipefail
 rounds=${1:-3}
 rows=${2:-60000}
-dir=$(mktemp -d)
-trap 'rm -rf "$dir"' EXIT
-(cd "$dir" && /usr/bin/python3 "$OLDPWD/bench/tables/credit.py" "$rows")
-./lepton --version >/dev/null
-export LEPTON_CLI="${LEPTON_CLI:-dotnet $PWD/.build/cli/lepton.dll}"
-echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
-/usr/bin/python3 bench/tables/groups_bench.py "$dir" "$rounds"
-echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
+source bench/tables/harness.sh
+table_bench credit.py "$rows" groups_bench.py "$rounds"

@@ -7,10 +7,9 @@ the interval score of Gneiting and Raftery (2007) at alpha = 0.1 (width plus 20 
 bound gets its coverage only. Prints one line per run and a median table (markdown).
   /usr/bin/python3 bench/tables/intervals_bench.py DIR ROUNDS [ONLY]"""
 import os
-import time
 
 import numpy as np
-from sides import alternate, driver_arguments, latest_rows, lepton_scored, run
+from sides import alternate, driver_arguments, latest_rows, lepton_scored, timed
 
 root = os.path.dirname(os.path.abspath(__file__))
 csv, folder, rounds, only, cli = driver_arguments("demand.csv")
@@ -63,9 +62,7 @@ def lepton(args, r):
 
 def reference(method, r):
     out = os.path.join(folder, f"{method}-{r}.npy")
-    start = time.perf_counter()
-    run(["/usr/bin/python3", os.path.join(root, "intervals_reference.py"), csv, method, out])
-    seconds = time.perf_counter() - start
+    seconds = timed(["/usr/bin/python3", os.path.join(root, "intervals_reference.py"), csv, method, out])
     bounds = np.load(out)
     return dict(score(bounds[0], bounds[1]), seconds=seconds)
 

@@ -7,10 +7,9 @@ coverage over all rows, coverage among the fraud rows and among the others, mean
 import csv
 import json
 import os
-import time
 
 import numpy as np
-from sides import alternate, driver_arguments, latest_rows, lepton_scored, run
+from sides import alternate, driver_arguments, latest_rows, lepton_scored, timed
 
 root = os.path.dirname(os.path.abspath(__file__))
 data, folder, rounds, _, cli = driver_arguments("fraud.csv")
@@ -37,9 +36,7 @@ def lepton(args, r):
 
 def reference(kind, r):
     out = os.path.join(folder, f"{kind}-{r}.json")
-    start = time.perf_counter()
-    run(["/usr/bin/python3", os.path.join(root, "sets_reference.py"), data, kind, out])
-    seconds = time.perf_counter() - start
+    seconds = timed(["/usr/bin/python3", os.path.join(root, "sets_reference.py"), data, kind, out])
     return dict(score(json.load(open(out))), seconds=seconds)
 
 

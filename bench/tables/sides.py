@@ -27,11 +27,16 @@ def latest_rows(csv, folder, share=0.2):
     return test_csv, lines[-count:]
 
 
-def timed_rate(cmd, rows, env=None):
-    """Runs the command (as run does): {seconds, rows_per_second} for ROWS rows."""
+def timed(cmd, env=None):
+    """Runs the command (as run does) and returns its wall seconds."""
     start = time.perf_counter()
     run(cmd, env)
-    seconds = time.perf_counter() - start
+    return time.perf_counter() - start
+
+
+def timed_rate(cmd, rows, env=None):
+    """Runs the command (as run does): {seconds, rows_per_second} for ROWS rows."""
+    seconds = timed(cmd, env)
     return dict(seconds=seconds, rows_per_second=rows / seconds)
 
 

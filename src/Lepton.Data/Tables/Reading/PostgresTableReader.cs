@@ -79,24 +79,27 @@ internal static class PostgresTableReader
                 ?? throw new TableReadException($"The query's column '{name}' is {type}, which a table cannot hold; cast it in the query (::text, ::numeric, ::timestamp) or leave it out.");
             table.Columns.Add(new RawColumn(name, kinds[c] switch
             {
-                ColumnRead.Integer or ColumnRead.Number => RawKind.Numbers,
+                ColumnRead.Integer or ColumnRead.Number or ColumnRead.Decimal => RawKind.Numbers,
                 ColumnRead.Boolean => RawKind.Booleans,
-                ColumnRead.Date or ColumnRead.Time => RawKind.Times,
+                ColumnRead.Date or ColumnRead.Time or ColumnRead.TimeWithZone => RawKind.Times,
                 _ => RawKind.Strings,
             }) { IntegerSource = kinds[c] == ColumnRead.Integer });
         }
         return kinds;
     }
 
-    private enum ColumnRead { Integer, Number, Boolean, Date, Time, Text, Uuid }
+    // Decided once per column from its type, so the row loop asks nothing of the reader's metadata.
+    private enum ColumnRead { Integer, Number, Decimal, Boolean, Date, Time, TimeWithZone, Text, Uuid }
 
     private static ColumnRead? KindOf(Type clr, string type)
     {
         if (clr == typeof(short) || clr == typeof(int) || clr == typeof(long)) return ColumnRead.Integer;
-        if (clr == typeof(float) || clr == typeof(double) || clr == typeof(decimal)) return ColumnRead.Number;
+        if (clr == typeof(float) || clr == typeof(double)) return ColumnRead.Number;
+        if (clr == typeof(decimal)) return ColumnRead.Decimal;
         if (clr == typeof(bool)) return ColumnRead.Boolean;
         if (clr == typeof(DateOnly)) return ColumnRead.Date;
-        if (clr == typeof(DateTime) || clr == typeof(DateTimeOffset)) return ColumnRead.Time;
+        if (clr == typeof(DateTime)) return ColumnRead.Time;
+        if (clr == typeof(DateTimeOffset)) return ColumnRead.TimeWithZone;
         if (clr == typeof(Guid)) return ColumnRead.Uuid;
         // Text, varchar, char, citext, names, enums and JSON arrive as strings; arrays, bytea, ranges and geometry do not.
         if (clr == typeof(string) && !type.EndsWith("[]", StringComparison.Ordinal)) return ColumnRead.Text;
@@ -111,8 +114,8 @@ internal static class PostgresTableReader
             case ColumnRead.Integer:
                 column.Numbers.Add(missing ? double.NaN : reader.GetInt64(c));
                 break;
-            case ColumnRead.Number:
-                double v = missing ? double.NaN : reader.GetFieldType(c) == typeof(decimal) ? (double)reader.GetDecimal(c) : reader.GetDouble(c);
+            case ColumnRead.Number or ColumnRead.Decimal:
+                double v = missing ? double.NaN : kind == ColumnRead.Decimal ? (double)reader.GetDecimal(c) : reader.GetDouble(c);
                 // PostgreSQL's NaN and infinities are no number a table can learn from: missing.
                 column.Numbers.Add(double.IsFinite(v) ? v : double.NaN);
                 break;
@@ -122,8 +125,8 @@ internal static class PostgresTableReader
             case ColumnRead.Date:
                 column.Times.Add(missing ? null : reader.GetFieldValue<DateOnly>(c).ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc));
                 break;
-            case ColumnRead.Time:
-                column.Times.Add(missing ? null : DateTimeColumn.Normalize(reader.GetFieldType(c) == typeof(DateTimeOffset)
+            case ColumnRead.Time or ColumnRead.TimeWithZone:
+                column.Times.Add(missing ? null : DateTimeColumn.Normalize(kind == ColumnRead.TimeWithZone
                     ? reader.GetFieldValue<DateTimeOffset>(c).UtcDateTime : reader.GetDateTime(c)));
                 break;
             case ColumnRead.Uuid:

@@ -17,13 +17,12 @@ internal static class TableRowWeights
         ArgumentNullException.ThrowIfNull(data);
         ArgumentNullException.ThrowIfNull(rowNumbers);
         var values = Column(data, column);
-        var index = new Dictionary<int, int>(data.Table.RowCount);
-        for (int r = 0; r < data.Table.RowCount; r++) index[data.Table.RowNumbers[r]] = r;
+        var positions = Positions(data, rowNumbers);
         var weights = new float[rowNumbers.Count];
         double total = 0;
         for (int i = 0; i < weights.Length; i++)
         {
-            double w = values.Values[index[rowNumbers[i]]];
+            double w = values.Values[positions[i]];
             if (double.IsNaN(w))
             {
                 if (!missingCountsOnce)
@@ -39,6 +38,14 @@ internal static class TableRowWeights
         if (weights.Length > 0 && total <= 0)
             throw new ArgumentException($"Every row of the {split} split weighs 0 by '{column}' (--weight-column); at least one row must count.");
         return weights;
+    }
+
+    /// <summary>Where the rows numbered <paramref name="rowNumbers"/> (a split's) stand in <paramref name="data"/>'s table.</summary>
+    public static int[] Positions(TableDatasetVersion data, IReadOnlyList<int> rowNumbers)
+    {
+        var index = new Dictionary<int, int>(data.Table.RowCount);
+        for (int r = 0; r < data.Table.RowCount; r++) index[data.Table.RowNumbers[r]] = r;
+        return [.. rowNumbers.Select(n => index[n])];
     }
 
     /// <summary>The weight column of <paramref name="data"/>, checked: present, numeric, not the label.</summary>

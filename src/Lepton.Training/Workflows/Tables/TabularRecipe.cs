@@ -120,9 +120,7 @@ public sealed record TabularRecipe(string Data, string Model = "auto", int Seed 
     {
         if (set.Labels.Task != Lepton.Data.Tables.Schema.TableTask.Classification)
             throw new ArgumentException($"--reweigh {Reweigh} makes the classes independent of its groups; a regression target has none. Leave it out.");
-        var index = new Dictionary<int, int>(data.Table.RowCount);
-        for (int r = 0; r < data.Table.RowCount; r++) index[data.Table.RowNumbers[r]] = r;
-        var rows = data.Table.Take([.. set.Train.RowNumbers.Select(n => index[n])]);
+        var rows = data.Table.Take(TableRowWeights.Positions(data, set.Train.RowNumbers));
         var (keys, _) = Runtime.Tables.TableGroups.Keys(rows, Reweigh!, "--reweigh");
         return Classic.Reweighing.Weights(keys, set.Train.Labels);
     }

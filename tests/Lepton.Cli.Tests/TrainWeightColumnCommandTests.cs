@@ -134,6 +134,46 @@ public sealed class TrainWeightColumnCommandTests(TrainedModelFixture fx) : IDis
         Assert.Equal(metrics.GetProperty("test_accuracy").GetDouble(), o.GetProperty("weighted").GetProperty("accuracy").GetDouble(), 12);
     }
 
+    // Whether a policy claimed, weighted by its exposure: the calibration and the threshold rule count each held-out row its weight, as
+    // the loss did (and say so where they record their rows), and so does a later lepton models calibrate of the same model.
+    [Fact]
+    public async Task ACalibrationAndAThresholdRule_CountEachHeldOutRowItsWeight()
+    {
+        _ = fx;
+        var sb = new StringBuilder("age,area,exposure,claimed\n");
+        foreach (var p in Policies(1500, 8))
+            sb.Append(CultureInfo.InvariantCulture, $"{p.Age},{p.Area},{p.Exposure.ToString("R", CultureInfo.InvariantCulture)},{(p.Claims > 0 ? "yes" : "no")}\n");
+        string csv = Path.Combine(_root, "claimed-exposure.csv");
+        File.WriteAllText(csv, sb.ToString());
+        var (code, _, err) = await CliRun.Invoke("data", "import", csv, "--name", "cli-wt-calibrated", "--label-column", "claimed", "--json");
+        Assert.True(code == 0, err);
+        (code, _, err) = await CliRun.Invoke("data", "split", "cli-wt-calibrated@1", "--test", "0.2", "--validation", "0.3", "--seed", "1", "--json");
+        Assert.True(code == 0, err);
+        string dir = Path.Combine(_root, "calibrated");
+        (code, var stdout, err) = await CliRun.Invoke("train", "--data", "cli-wt-calibrated@2", "--model", "logistic", "--weight-column", "exposure",
+            "--calibrate", "sigmoid", "--threshold", "f1", "--out", dir, "--register", "cli-wt-calibrated", "--json");
+        Assert.True(code == 0, err + stdout);
+        var calibration = Json(File.ReadAllText(Path.Combine(dir, "calibration.json")));
+        Assert.Equal("the validation split, each row counting its weight", calibration.GetProperty("source").GetString());
+        var threshold = Json(File.ReadAllText(Path.Combine(dir, "model.json"))).GetProperty("metadata").GetProperty("decision_threshold");
+        Assert.Equal("the validation split, each row counting its weight", threshold.GetProperty("source").GetString());
+
+        string plainDir = Path.Combine(_root, "uncalibrated");
+        (code, stdout, err) = await CliRun.Invoke("train", "--data", "cli-wt-calibrated@2", "--model", "logistic", "--weight-column", "exposure",
+            "--out", plainDir, "--register", "cli-wt-uncalibrated", "--json");
+        Assert.True(code == 0, err + stdout);
+        (code, stdout, err) = await CliRun.Invoke("models", "calibrate", "cli-wt-uncalibrated@1", "--data", "cli-wt-calibrated@2", "--method", "sigmoid", "--json");
+        Assert.True(code == 0, err + stdout);
+        Assert.Equal("cli-wt-uncalibrated@2", Json(stdout).GetProperty("registered").GetString());
+        string folder;
+        await using (var registry = await Lepton.Registry.ModelRegistry.OpenAsync(null)) folder = (await registry.ResolveAsync("cli-wt-uncalibrated@2")).Folder;
+        var later = Json(File.ReadAllText(Path.Combine(folder, "calibration.json")));
+        Assert.Equal("the validation split of cli-wt-calibrated@2, each row weighted by 'exposure'", later.GetProperty("source").GetString());
+        // The same model, rows and method: both fits count the rows alike, so they find the same sigmoid.
+        var (a, b) = (calibration.GetProperty("maps")[0], later.GetProperty("maps")[0]);
+        foreach (var key in new[] { "slope", "intercept" }) Assert.Equal(a.GetProperty(key).GetDouble(), b.GetProperty(key).GetDouble(), 4);
+    }
+
     [Fact]
     public async Task BadWeights_AndLearnersWithoutThem_AreRefusedByName()
     {

@@ -54,10 +54,17 @@ public sealed record FeatureMatrix
     public IReadOnlyList<int>? Groups { get; init; }
 
     /// <summary>
-    /// Each row's training weight (mean 1; null: every row alike), as reweighing by a column's groups sets it (<c>lepton train
-    /// --reweigh</c>); the tree and linear learners multiply it into their loss, with any class weight.
+    /// Each row's training weight (null: every row alike): its weight column's value (<c>lepton train --weight-column</c>) times
+    /// its reweighing weight (<c>--reweigh</c>, mean 1); the tree and linear learners multiply it into their loss, with any class weight.
     /// </summary>
     public float[]? Weights { get; init; }
+
+    /// <summary>
+    /// Each row's weight in scores (the table's weight column, <c>lepton train --weight-column</c>; null: every row counts once):
+    /// what weighted metrics, auto's ranking, a calibration and a threshold rule count. Unlike <see cref="Weights"/> it leaves out
+    /// reweighing, which shapes the fit, not what a good answer is.
+    /// </summary>
+    public float[]? ScoreWeights { get; init; }
 
     /// <summary>Row <paramref name="row"/>'s values.</summary>
     public ReadOnlySpan<float> Row(int row) => Values.AsSpan(row * Columns, Columns);

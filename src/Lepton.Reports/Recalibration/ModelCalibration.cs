@@ -80,7 +80,11 @@ public static class ModelCalibration
         int k = scores.Classes;
         // A yes/no model is calibrated on its positive class's probability; a multiclass one on every class's.
         double[] predictions = binary ? [.. Enumerable.Range(0, fit.Count).Select(i => fit.Probabilities[i * 2 + 1])] : fit.Probabilities;
-        var calibration = ProbabilityCalibrator.Fit(method ?? (binary ? "sigmoid" : "temperature"), binary ? 2 : k, predictions, fit.Labels, $"the {split} split of {data.Name}");
+        // A table model trained with a weight column is calibrated as it was trained: each row counting its weight (once without one).
+        var weights = data.Examples is Evaluation.Tables.TableExamples rows ? Tables.EvaluationWeights.Of(source.Folder, rows.Table) : null;
+        float[]? fitWeights = weights is null ? null : [.. held.Select(i => double.IsFinite(weights.Weights[i]) ? (float)weights.Weights[i] : 1f)];
+        string from = $"the {split} split of {data.Name}" + (weights is null ? "" : $", each row weighted by '{weights.Column}'");
+        var calibration = ProbabilityCalibrator.Fit(method ?? (binary ? "sigmoid" : "temperature"), binary ? 2 : k, predictions, fit.Labels, from, fitWeights);
         var testRows = data.HeadlineSplit is { } h && h != split ? Rows(data, h) : [];
         string? testSplit = testRows.Count > 0 ? data.HeadlineSplit : null;
         var test = testSplit is null ? null : scores.Subset(testRows);

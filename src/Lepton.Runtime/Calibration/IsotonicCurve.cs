@@ -43,12 +43,16 @@ public sealed record IsotonicCurve : ICalibrationMap
         return Y[lo] + w * (Y[hi] - Y[lo]);
     }
 
-    /// <summary>Fits the curve to <paramref name="scores"/> and their 0/1 <paramref name="labels"/>; equal scores are pooled first.</summary>
-    public static IsotonicCurve Fit(ReadOnlySpan<double> scores, ReadOnlySpan<float> labels)
+    /// <summary>
+    /// Fits the curve to <paramref name="scores"/> and their 0/1 <paramref name="labels"/>, each row counted <paramref name="weights"/>
+    /// times when given (a row weighing 0 shapes nothing); equal scores are pooled first.
+    /// </summary>
+    public static IsotonicCurve Fit(ReadOnlySpan<double> scores, ReadOnlySpan<float> labels, ReadOnlySpan<float> weights = default)
     {
         if (scores.Length != labels.Length) throw new ArgumentException($"Isotonic regression: {scores.Length} scores for {labels.Length} labels.");
         if (scores.Length == 0) throw new ArgumentException("Isotonic regression needs held-out rows to fit on, got none.");
         int n = scores.Length;
+        var rowWeights = CalibrationWeights.Of(weights, n, "Isotonic regression");
         var order = new int[n];
         for (int i = 0; i < n; i++)
         {
@@ -66,9 +70,18 @@ public sealed record IsotonicCurve : ICalibrationMap
         for (int i = 0; i < n;)
         {
             int j = i;
-            double sum = 0;
-            for (; j < n && s[j] == s[i]; j++) sum += labels[order[j]] >= 0.5f ? 1 : 0;
-            double m = sum / (j - i), w = j - i;
+            double sum = 0, w = 0;
+            for (; j < n && s[j] == s[i]; j++)
+            {
+                sum += labels[order[j]] >= 0.5f ? rowWeights[order[j]] : 0;
+                w += rowWeights[order[j]];
+            }
+            if (w == 0)
+            {
+                i = j;
+                continue;
+            }
+            double m = sum / w;
             double first = s[i], last = s[i];
             // Pool while the new block's mean falls below the one before it.
             while (mean.Count > 0 && mean[^1] >= m)

@@ -23,20 +23,27 @@ public sealed record PlattScaling(double Slope, double Intercept) : ICalibration
         return new FeatureContributions(contributions.Rows, contributions.Outputs, contributions.FeatureNames, values);
     }
 
-    /// <summary>Fits the sigmoid to <paramref name="scores"/> and their 0/1 <paramref name="labels"/>.</summary>
-    public static PlattScaling Fit(ReadOnlySpan<double> scores, ReadOnlySpan<float> labels)
+    /// <summary>
+    /// Fits the sigmoid to <paramref name="scores"/> and their 0/1 <paramref name="labels"/>, each row's log loss counted
+    /// <paramref name="weights"/> times when given, in the smoothed targets' class counts too (scikit-learn's <c>sample_weight</c>:
+    /// a row of weight 2 fits as the row twice).
+    /// </summary>
+    public static PlattScaling Fit(ReadOnlySpan<double> scores, ReadOnlySpan<float> labels, ReadOnlySpan<float> weights = default)
     {
         if (scores.Length != labels.Length) throw new ArgumentException($"Platt scaling: {scores.Length} scores for {labels.Length} labels.");
         if (scores.Length == 0) throw new ArgumentException("Platt scaling needs held-out rows to fit on, got none.");
-        int n = scores.Length, positives = 0;
-        foreach (var y in labels) if (y >= 0.5f) positives++;
-        int negatives = n - positives;
+        var w = CalibrationWeights.Of(weights, scores.Length, "Platt scaling");
+        double total = w.Sum();
+        int n = scores.Length;
+        double positives = 0;
+        for (int i = 0; i < n; i++) if (labels[i] >= 0.5f) positives += w[i];
+        double negatives = total - positives;
         double hi = (positives + 1.0) / (positives + 2.0), lo = 1.0 / (negatives + 2.0);
         var t = new double[n];
         for (int i = 0; i < n; i++) t[i] = labels[i] >= 0.5f ? hi : lo;
         // Platt's parametrisation p = 1 / (1 + exp(A·s + B)); the record stores −A and −B.
         double a = 0, b = Math.Log((negatives + 1.0) / (positives + 1.0));
-        double objective = Objective(scores, t, a, b);
+        double objective = Objective(scores, t, w, a, b);
         const double sigma = 1e-12, minStep = 1e-10;
         for (int iteration = 0; iteration < 100; iteration++)
         {
@@ -48,21 +55,21 @@ public sealed record PlattScaling(double Slope, double Intercept) : ICalibration
                 double p, q;
                 if (z >= 0) { double e = Math.Exp(-z); p = e / (1 + e); q = 1 / (1 + e); }
                 else { double e = Math.Exp(z); p = 1 / (1 + e); q = e / (1 + e); }
-                double d2 = p * q;
+                double d2 = w[i] * p * q;
                 h11 += scores[i] * scores[i] * d2;
                 h22 += d2;
                 h21 += scores[i] * d2;
-                double d1 = t[i] - p;
+                double d1 = w[i] * (t[i] - p);
                 g1 += scores[i] * d1;
                 g2 += d1;
             }
-            if (Math.Abs(g1) < 1e-9 * n && Math.Abs(g2) < 1e-9 * n) break;
+            if (Math.Abs(g1) < 1e-9 * total && Math.Abs(g2) < 1e-9 * total) break;
             double det = h11 * h22 - h21 * h21;
             double da = -(h22 * g1 - h21 * g2) / det, db = -(-h21 * g1 + h11 * g2) / det;
             double gd = g1 * da + g2 * db, step = 1;
             while (step >= minStep)
             {
-                double na = a + step * da, nb = b + step * db, next = Objective(scores, t, na, nb);
+                double na = a + step * da, nb = b + step * db, next = Objective(scores, t, w, na, nb);
                 if (next < objective + 1e-4 * step * gd) { (a, b, objective) = (na, nb, next); break; }
                 step /= 2;
             }
@@ -71,14 +78,14 @@ public sealed record PlattScaling(double Slope, double Intercept) : ICalibration
         return new PlattScaling(-a, -b);
     }
 
-    // The cross-entropy of targets t under p = 1 / (1 + exp(a·s + b)).
-    private static double Objective(ReadOnlySpan<double> scores, double[] t, double a, double b)
+    // The cross-entropy of targets t under p = 1 / (1 + exp(a·s + b)), each row counted w times.
+    private static double Objective(ReadOnlySpan<double> scores, double[] t, double[] w, double a, double b)
     {
         double sum = 0;
         for (int i = 0; i < t.Length; i++)
         {
             double z = scores[i] * a + b;
-            sum += z >= 0 ? t[i] * z + Math.Log(1 + Math.Exp(-z)) : (t[i] - 1) * z + Math.Log(1 + Math.Exp(z));
+            sum += w[i] * (z >= 0 ? t[i] * z + Math.Log(1 + Math.Exp(-z)) : (t[i] - 1) * z + Math.Log(1 + Math.Exp(z)));
         }
         return sum;
     }

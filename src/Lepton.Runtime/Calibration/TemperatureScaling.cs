@@ -32,14 +32,17 @@ public sealed record TemperatureScaling : ICalibrationMap
     /// <summary>
     /// The temperature of least log loss for <paramref name="logits"/> (N·K, row-major; the log-probabilities serve, since softmax ignores
     /// a row's constant) and their class <paramref name="labels"/>; K = 1 reads each row as a yes/no model's log-odds. A golden-section
-    /// search over the logarithm of the temperature (the loss is convex in 1/T) to 1e-7.
+    /// search over the logarithm of the temperature (the loss is convex in 1/T) to 1e-7. With <paramref name="weights"/>, each row's
+    /// loss counts its weight.
     /// </summary>
-    public static TemperatureScaling Fit(ReadOnlySpan<double> logits, ReadOnlySpan<int> labels, int classes)
+    public static TemperatureScaling Fit(ReadOnlySpan<double> logits, ReadOnlySpan<int> labels, int classes, ReadOnlySpan<float> weights = default)
     {
         if (classes < 1 || logits.Length != labels.Length * classes) throw new ArgumentException($"Temperature scaling: {logits.Length} logits for {labels.Length} rows of {classes}.");
         if (labels.Length == 0) throw new ArgumentException("Temperature scaling needs held-out rows to fit on, got none.");
         double[] z = logits.ToArray();
         int[] y = labels.ToArray();
+        double[] w = CalibrationWeights.Of(weights, y.Length, "Temperature scaling");
+        double total = w.Sum();
         double Loss(double logT)
         {
             double t = Math.Exp(logT), sum = 0;
@@ -48,16 +51,16 @@ public sealed record TemperatureScaling : ICalibrationMap
                 if (classes == 1)
                 {
                     double s = z[i] / t * (y[i] == 1 ? 1 : -1); // −log σ(s) = softplus(−s)
-                    sum += s > 0 ? Math.Log(1 + Math.Exp(-s)) : -s + Math.Log(1 + Math.Exp(s));
+                    sum += w[i] * (s > 0 ? Math.Log(1 + Math.Exp(-s)) : -s + Math.Log(1 + Math.Exp(s)));
                     continue;
                 }
                 double max = double.NegativeInfinity;
                 for (int c = 0; c < classes; c++) max = Math.Max(max, z[i * classes + c] / t);
                 double e = 0;
                 for (int c = 0; c < classes; c++) e += Math.Exp(z[i * classes + c] / t - max);
-                sum += max + Math.Log(e) - z[i * classes + y[i]] / t;
+                sum += w[i] * (max + Math.Log(e) - z[i * classes + y[i]] / t);
             }
-            return sum / y.Length;
+            return sum / total;
         }
         double a = Math.Log(Lowest), b = Math.Log(Highest), g = (Math.Sqrt(5) - 1) / 2;
         double c = b - g * (b - a), d = a + g * (b - a), fc = Loss(c), fd = Loss(d);

@@ -75,21 +75,27 @@ public sealed record DecisionThreshold
     /// The threshold the rule gives on held-out positive-class probabilities and their 0/1 labels. A chosen threshold lies midway
     /// between the lowest probability it calls positive and the next lower one, so a new row scored between them is not decided by
     /// the rounding of one held-out row. When no threshold reaches the asked precision or recall, the closest one is taken and
-    /// <see cref="ThresholdChoice.Met"/> is false.
+    /// <see cref="ThresholdChoice.Met"/> is false. With <paramref name="weights"/> each row counts its weight in precision, recall and
+    /// cost (scikit-learn's <c>sample_weight</c>); a row weighing 0 still marks a cut.
     /// </summary>
-    public ThresholdChoice Choose(ReadOnlySpan<double> probabilities, ReadOnlySpan<float> labels, string source)
+    public ThresholdChoice Choose(ReadOnlySpan<double> probabilities, ReadOnlySpan<float> labels, string source, ReadOnlySpan<float> weights = default)
     {
         if (probabilities.Length != labels.Length)
             throw new ArgumentException($"{probabilities.Length} probabilities for {labels.Length} labels.");
+        CheckWeights(weights, labels.Length);
         int n = labels.Length, positives = 0;
-        foreach (var y in labels) if (y >= 0.5f) positives++;
+        double positiveWeight = 0;
+        for (int i = 0; i < n; i++)
+            if (labels[i] >= 0.5f) { positives++; positiveWeight += Weight(weights, i); }
         if (!IsChosen)
         {
-            var (p, r) = PrecisionRecallAt(probabilities, labels, Value, positives);
+            var (p, r) = PrecisionRecallAt(probabilities, labels, Value, weights);
             return new ThresholdChoice(ToString(), Value, source, n, positives, p, r, F1(p, r));
         }
         if (positives == 0 || positives == n)
             throw new ArgumentException($"--threshold {this} needs held-out rows of both classes to choose on; the {source} has {positives:N0} positive of {n:N0}. Give a fixed threshold instead.");
+        if (positiveWeight <= 0)
+            throw new ArgumentException($"--threshold {this} needs held-out positive rows that weigh more than 0 to choose on; the {source} has none. Give a fixed threshold instead.");
         var order = new int[n];
         for (int i = 0; i < n; i++) order[i] = i;
         var scores = probabilities.ToArray();
@@ -98,17 +104,17 @@ public sealed record DecisionThreshold
         double bestKey = double.NegativeInfinity, bestClosest = double.NegativeInfinity;
         (double T, double P, double R) best = default, closest = default;
         bool met = false;
-        int tp = 0, fp = 0;
+        double tp = 0, fp = 0;
         for (int i = 0; i < n;)
         {
             double s = scores[order[i]];
             int j = i;
             for (; j < n && scores[order[j]] == s; j++)
             {
-                if (labels[order[j]] >= 0.5f) tp++;
-                else fp++;
+                if (labels[order[j]] >= 0.5f) tp += Weight(weights, order[j]);
+                else fp += Weight(weights, order[j]);
             }
-            double precision = (double)tp / (tp + fp), recall = (double)tp / positives;
+            double precision = tp + fp > 0 ? tp / (tp + fp) : 0, recall = tp / positiveWeight;
             double next = j < n ? scores[order[j]] : 0;
             double cut = j < n ? (s + next) / 2 : s;
             var point = (cut, precision, recall);
@@ -150,18 +156,23 @@ public sealed record DecisionThreshold
 
     /// <summary>
     /// <see cref="Objective"/> on held-out probabilities and labels at <paramref name="threshold"/> (F1 for a fixed threshold, whose
-    /// accuracy callers score themselves).
+    /// accuracy callers score themselves); with <paramref name="weights"/>, each row counts its weight.
     /// </summary>
-    public double ObjectiveAt(ReadOnlySpan<double> probabilities, ReadOnlySpan<float> labels, double threshold)
+    public double ObjectiveAt(ReadOnlySpan<double> probabilities, ReadOnlySpan<float> labels, double threshold, ReadOnlySpan<float> weights = default)
     {
+        CheckWeights(weights, labels.Length);
         if (Rule == "cost")
         {
-            int tp = 0, fp = 0;
+            double tp = 0, fp = 0, total = 0;
             for (int i = 0; i < labels.Length; i++)
-                if (probabilities[i] >= threshold) { if (labels[i] >= 0.5f) tp++; else fp++; }
-            return labels.Length == 0 ? 0 : (Value * tp - fp) / labels.Length;
+            {
+                double w = Weight(weights, i);
+                total += w;
+                if (probabilities[i] >= threshold) { if (labels[i] >= 0.5f) tp += w; else fp += w; }
+            }
+            return total == 0 ? 0 : (Value * tp - fp) / total;
         }
-        var (precision, recall) = PrecisionRecallAt(probabilities, labels, threshold);
+        var (precision, recall) = PrecisionRecallAt(probabilities, labels, threshold, weights);
         return Rule switch
         {
             "precision" => recall,
@@ -172,28 +183,41 @@ public sealed record DecisionThreshold
 
     /// <summary>
     /// <see cref="Objective"/> on one set of held-out rows at the threshold chosen on those rows alone (a fold's score while a
-    /// search runs); 0 when the rows hold one class only.
+    /// search runs); 0 when the rows hold one class only, or no positive row weighs anything.
     /// </summary>
-    public double ObjectiveOnItsOwn(double[] probabilities, float[] labels)
+    public double ObjectiveOnItsOwn(double[] probabilities, float[] labels, float[]? weights = null)
     {
         bool both = labels.Any(y => y >= 0.5f) && labels.Any(y => y < 0.5f);
-        return both ? ObjectiveAt(probabilities, labels, Choose(probabilities, labels, "rows").Threshold) : 0;
+        if (weights is not null && !labels.Where((y, i) => y >= 0.5f && weights[i] > 0).Any()) both = false;
+        return both ? ObjectiveAt(probabilities, labels, Choose(probabilities, labels, "rows", weights).Threshold, weights) : 0;
     }
 
-    /// <summary>Precision and recall of the positive class when probabilities at or above <paramref name="threshold"/> say positive.</summary>
-    public static (double Precision, double Recall) PrecisionRecallAt(ReadOnlySpan<double> probabilities, ReadOnlySpan<float> labels, double threshold, int positives = -1)
+    /// <summary>
+    /// Precision and recall of the positive class when probabilities at or above <paramref name="threshold"/> say positive; with
+    /// <paramref name="weights"/>, each row counts its weight.
+    /// </summary>
+    public static (double Precision, double Recall) PrecisionRecallAt(ReadOnlySpan<double> probabilities, ReadOnlySpan<float> labels, double threshold,
+        ReadOnlySpan<float> weights = default)
     {
-        int tp = 0, fp = 0, pos = 0;
+        CheckWeights(weights, labels.Length);
+        double tp = 0, fp = 0, positives = 0;
         for (int i = 0; i < labels.Length; i++)
         {
             bool actual = labels[i] >= 0.5f;
-            if (actual) pos++;
+            double w = Weight(weights, i);
+            if (actual) positives += w;
             if (probabilities[i] < threshold) continue;
-            if (actual) tp++;
-            else fp++;
+            if (actual) tp += w;
+            else fp += w;
         }
-        if (positives < 0) positives = pos;
-        return (tp + fp == 0 ? 0 : (double)tp / (tp + fp), positives == 0 ? 0 : (double)tp / positives);
+        return (tp + fp == 0 ? 0 : tp / (tp + fp), positives == 0 ? 0 : tp / positives);
+    }
+
+    private static double Weight(ReadOnlySpan<float> weights, int row) => weights.IsEmpty ? 1 : weights[row];
+
+    private static void CheckWeights(ReadOnlySpan<float> weights, int rows)
+    {
+        if (!weights.IsEmpty && weights.Length != rows) throw new ArgumentException($"{rows} held-out rows need {rows} weights, got {weights.Length}.");
     }
 
     internal static double F1(double precision, double recall) => precision + recall == 0 ? 0 : 2 * precision * recall / (precision + recall);

@@ -47,23 +47,25 @@ public static class ProbabilityCalibrator
 
     /// <summary>
     /// Fits <paramref name="method"/> to a table model's <paramref name="predictions"/> (a yes/no model's (N) positive probabilities,
-    /// mapped from their log-odds; a multiclass model's (N, K) probabilities) and their <paramref name="labels"/>.
+    /// mapped from their log-odds; a multiclass model's (N, K) probabilities) and their <paramref name="labels"/>, each row counted
+    /// <paramref name="weights"/> times when given (a table's weight column).
     /// </summary>
-    public static ProbabilityCalibration Fit(string method, TabularTask task, double[] predictions, float[] labels, string source)
+    public static ProbabilityCalibration Fit(string method, TabularTask task, double[] predictions, float[] labels, string source, float[]? weights = null)
     {
         ArgumentNullException.ThrowIfNull(task);
         ArgumentNullException.ThrowIfNull(labels);
         if (!task.IsClassification) throw new ArgumentException("--calibrate maps a classifier's probabilities; a regressor answers values. Leave it out.");
-        return Fit(method, task.Kind == TaskKind.Binary ? 2 : task.ClassCount, predictions, ClassIds(task, labels), source);
+        return Fit(method, task.Kind == TaskKind.Binary ? 2 : task.ClassCount, predictions, ClassIds(task, labels), source, weights);
     }
 
     /// <summary>
     /// Fits <paramref name="method"/> to any classifier's held-out <paramref name="predictions"/>: (N) positive probabilities when
     /// <paramref name="classes"/> is 2, else (N, K) class probabilities, with class ids <paramref name="labels"/>. Sigmoid and
     /// isotonic maps read a yes/no model's log-odds and a multiclass model's probability of each class against the rest; a
-    /// temperature divides the log-odds, or the logs of the probabilities (logits up to a row's constant).
+    /// temperature divides the log-odds, or the logs of the probabilities (logits up to a row's constant). With <paramref name="weights"/>
+    /// each row's loss counts its weight (scikit-learn's <c>sample_weight</c>); auto still counts rows.
     /// </summary>
-    public static ProbabilityCalibration Fit(string method, int classes, double[] predictions, int[] labels, string source)
+    public static ProbabilityCalibration Fit(string method, int classes, double[] predictions, int[] labels, string source, float[]? weights = null)
     {
         ArgumentNullException.ThrowIfNull(predictions);
         ArgumentNullException.ThrowIfNull(labels);
@@ -84,15 +86,15 @@ public static class ProbabilityCalibrator
             var isPositive = labels.Select(y => y == 1 ? 1f : 0f).ToArray();
             maps.Add(method switch
             {
-                "temperature" => TemperatureScaling.Fit(scores, labels, 1),
-                "sigmoid" => PlattScaling.Fit(scores, isPositive),
-                _ => IsotonicCurve.Fit(scores, isPositive),
+                "temperature" => TemperatureScaling.Fit(scores, labels, 1, weights),
+                "sigmoid" => PlattScaling.Fit(scores, isPositive, weights),
+                _ => IsotonicCurve.Fit(scores, isPositive, weights),
             });
         }
         else if (method == "temperature")
         {
             var logits = predictions.Select(p => Math.Log(Math.Max(p, ProbabilityCalibration.Epsilon))).ToArray();
-            maps.Add(TemperatureScaling.Fit(logits, labels, classes));
+            maps.Add(TemperatureScaling.Fit(logits, labels, classes, weights));
         }
         else
         {
@@ -105,7 +107,7 @@ public static class ProbabilityCalibrator
                     scores[i] = predictions[i * classes + c];
                     isClass[i] = labels[i] == c ? 1 : 0;
                 }
-                maps.Add(method == "sigmoid" ? PlattScaling.Fit(scores, isClass) : IsotonicCurve.Fit(scores, isClass));
+                maps.Add(method == "sigmoid" ? PlattScaling.Fit(scores, isClass, weights) : IsotonicCurve.Fit(scores, isClass, weights));
             }
         }
         return new ProbabilityCalibration(method, classes, maps) { Source = source, Rows = n };

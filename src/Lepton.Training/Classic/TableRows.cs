@@ -22,15 +22,10 @@ public static class TableRows
             groups = new int[rows.Length];
             for (int i = 0; i < rows.Length; i++) groups[i] = all[rows[i]];
         }
-        float[]? weights = null;
-        if (matrix.Weights is { } w)
-        {
-            weights = new float[rows.Length];
-            for (int i = 0; i < rows.Length; i++) weights[i] = w[rows[i]];
-        }
         return new FeatureMatrix(values, rows.Length, matrix.FeatureNames, matrix.CategoricalFeatures)
         {
-            TimeOrdered = matrix.TimeOrdered && Ascending(rows), Groups = groups, Weights = weights,
+            TimeOrdered = matrix.TimeOrdered && Ascending(rows), Groups = groups,
+            Weights = matrix.Weights is { } w ? Subset(w, rows) : null, ScoreWeights = matrix.ScoreWeights is { } s ? Subset(s, rows) : null,
         };
     }
 

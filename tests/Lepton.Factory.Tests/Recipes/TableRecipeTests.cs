@@ -261,6 +261,29 @@ public sealed class TableRecipeTests : IDisposable
     }
 
     [Fact]
+    public async Task ATuneSectionWithAWeightColumn_WeighsEveryTrial_AndComparesTrialsByTheWeightedScore()
+    {
+        await using var reg = await TempRegistry.CreateAsync();
+        string dir = Folder();
+        var recipe = Parse("name: churn\ndata:\n  source: table\n  path: customers.csv\n  label_column: churn\n  validation: 20%\n" +
+                           "training:\n  weight_column: monthly\ntune:\n  space: space.yaml\n  trials: 3\ngates:\n  min_accuracy: 0.5\n", dir);
+        var result = await new RecipeRunner(RecipeSteps.For(recipe)).RunAsync(reg.Context(recipe));
+        Assert.True(result.Succeeded, string.Join("; ", result.Steps.Select(s => $"{s.Step}: {s.Detail}")));
+        var production = await reg.Registry.ResolveAsync("churn@production");
+        var spec = ModelSpec.FromJson(File.ReadAllText(Path.Combine(production.Folder, ModelFile.SpecFileName)));
+        Assert.Equal("monthly", spec.Metadata!["weight_column"]!.GetValue<string>());
+        // Every trial was weighted, and the best is the one of the highest weighted validation accuracy.
+        var runs = await reg.Registry.Store.ListRunsAsync();
+        var weighted = new Dictionary<string, double>();
+        foreach (var run in runs)
+            if ((await reg.Registry.Store.GetRunMetricsAsync(run.Id)).LastOrDefault(m => m.Key == "validation_weighted_accuracy") is { } m)
+                weighted[run.Id] = m.Value;
+        Assert.Equal(3, weighted.Count);
+        string best = result.Steps.Single(s => s.Step == "tune").Outputs["run_id"]!.GetValue<string>();
+        Assert.Equal(weighted.Values.Max(), weighted[best]);
+    }
+
+    [Fact]
     public async Task ARegressionTableIsGatedByItsRmse()
     {
         await using var reg = await TempRegistry.CreateAsync();

@@ -23,13 +23,13 @@ public sealed class ProbabilityCalibrationTests : IDisposable
     private static T[] Array<T>(JsonNode node) => [.. node.AsArray().Select(v => v!.GetValue<T>())];
 
     // The fixture's fit with Lepton's maps: one per class (one for yes/no, on the log-odds), as the training side fits them.
-    private static ProbabilityCalibration Fit(string method, int classes, double[] fit, float[] labels)
+    private static ProbabilityCalibration Fit(string method, int classes, double[] fit, float[] labels, float[]? weights = null)
     {
         var maps = new List<ICalibrationMap>();
         if (classes == 2)
         {
             var scores = fit.Select(ProbabilityCalibration.LogOdds).ToArray();
-            maps.Add(method == "sigmoid" ? PlattScaling.Fit(scores, labels) : IsotonicCurve.Fit(scores, labels));
+            maps.Add(method == "sigmoid" ? PlattScaling.Fit(scores, labels, weights) : IsotonicCurve.Fit(scores, labels, weights));
         }
         else
         {
@@ -37,26 +37,30 @@ public sealed class ProbabilityCalibrationTests : IDisposable
             {
                 var scores = Enumerable.Range(0, labels.Length).Select(i => fit[i * classes + c]).ToArray();
                 var isClass = labels.Select(y => (int)y == c ? 1f : 0f).ToArray();
-                maps.Add(method == "sigmoid" ? PlattScaling.Fit(scores, isClass) : IsotonicCurve.Fit(scores, isClass));
+                maps.Add(method == "sigmoid" ? PlattScaling.Fit(scores, isClass, weights) : IsotonicCurve.Fit(scores, isClass, weights));
             }
         }
         return new ProbabilityCalibration(method, classes, maps);
     }
 
-    [Fact]
-    public void Maps_MatchScikitLearnsCalibratedClassifier_ForYesNoAndMulticlass()
+    [Theory]
+    [InlineData("cases")]
+    [InlineData("weighted")] // each held-out row counting its weight (sample_weight), some weighing 0
+    public void Maps_MatchScikitLearnsCalibratedClassifier_ForYesNoAndMulticlass(string cases)
     {
-        foreach (var c in Fixture["cases"]!.AsArray())
+        foreach (var c in Fixture[cases]!.AsArray())
         {
             string name = c!["name"]!.GetValue<string>();
             int classes = c["classes"]!.GetValue<int>();
-            var calibration = Fit(c["method"]!.GetValue<string>(), classes, Array<double>(c["fit"]!), Array<int>(c["labels"]!).Select(y => (float)y).ToArray());
+            var calibration = Fit(c["method"]!.GetValue<string>(), classes, Array<double>(c["fit"]!), Array<int>(c["labels"]!).Select(y => (float)y).ToArray(),
+                c["weights"] is { } w ? Array<double>(w).Select(v => (float)v).ToArray() : null);
             var got = Array<double>(c["new"]!);
             calibration.ApplyAll(got);
             var expected = Array<double>(c["calibrated"]!);
             Assert.Equal(expected.Length, got.Length);
             // Platt's optimum is found by Newton's method here and by L-BFGS in scikit-learn: equal to their tolerance.
-            double tolerance = name.EndsWith("sigmoid", StringComparison.Ordinal) ? 1e-5 : 1e-9;
+            // Weights are float32 here (as a table's column is read) and float64 there.
+            double tolerance = name.EndsWith("sigmoid", StringComparison.Ordinal) ? 1e-5 : c["weights"] is null ? 1e-9 : 1e-7;
             for (int i = 0; i < got.Length; i++) Assert.True(Math.Abs(expected[i] - got[i]) <= tolerance, $"{name} value {i}: {expected[i]} vs {got[i]}");
         }
     }
@@ -80,7 +84,7 @@ public sealed class ProbabilityCalibrationTests : IDisposable
         {
             int k = t!["classes"]!.GetValue<int>();
             var logits = Array<double>(t["logits"]!);
-            var fitted = TemperatureScaling.Fit(logits, Array<int>(t["labels"]!), k);
+            var fitted = TemperatureScaling.Fit(logits, Array<int>(t["labels"]!), k, t["weights"] is { } w ? Array<double>(w).Select(v => (float)v).ToArray() : null);
             Assert.Equal(t["temperature"]!.GetValue<double>(), fitted.Temperature, 5);
             if (k == 1) continue;
             // Probabilities in, softmax(logits / T) out: the same answers whether it reads probabilities or divides logits.
@@ -116,6 +120,37 @@ public sealed class ProbabilityCalibrationTests : IDisposable
         Assert.Equal(1.0 / 3, tied.Map(0.3), 12);
         Assert.Throws<ArgumentException>(() => IsotonicCurve.Fit([double.NaN], [1]));
         Assert.Throws<ArgumentException>(() => new IsotonicCurve([1, 0.5], [0, 1]));
+    }
+
+    [Fact]
+    public void Weights_CountAsRepeatedRows_AndABadWeightIsNamed()
+    {
+        // A row of weight 2 fits as the row twice, a row of weight 0 as no row, for every map.
+        var rng = new Random(3);
+        int n = 200;
+        double[] scores = [.. Enumerable.Range(0, n).Select(_ => Math.Round(rng.NextDouble() * 8 - 4, 1))];
+        float[] labels = [.. scores.Select(s => rng.NextDouble() < 1 / (1 + Math.Exp(-0.6 * s)) ? 1f : 0f)];
+        float[] weights = [.. Enumerable.Range(0, n).Select(_ => (float)rng.Next(0, 4))];
+        var repeated = Enumerable.Range(0, n).SelectMany(i => Enumerable.Repeat(i, (int)weights[i])).ToArray();
+        double[] s2 = [.. repeated.Select(i => scores[i])];
+        float[] y2 = [.. repeated.Select(i => labels[i])];
+        var platt = PlattScaling.Fit(scores, labels, weights);
+        var plattRepeated = PlattScaling.Fit(s2, y2);
+        Assert.Equal(plattRepeated.Slope, platt.Slope, 6);
+        Assert.Equal(plattRepeated.Intercept, platt.Intercept, 6);
+        var curve = IsotonicCurve.Fit(scores, labels, weights);
+        var curveRepeated = IsotonicCurve.Fit(s2, y2);
+        foreach (var s in new[] { -5, -3.3, -1, 0, 0.45, 2, 3.9, 5 }) Assert.Equal(curveRepeated.Map(s), curve.Map(s), 12);
+        int[] ids = [.. labels.Select(y => (int)y)];
+        Assert.Equal(TemperatureScaling.Fit(s2, [.. repeated.Select(i => ids[i])], 1).Temperature, TemperatureScaling.Fit(scores, ids, 1, weights).Temperature, 5);
+        // Unweighted and weights of 1 are the same fit.
+        Assert.Equal(PlattScaling.Fit(scores, labels), PlattScaling.Fit(scores, labels, [.. weights.Select(_ => 1f)]));
+
+        var bad = (float[])weights.Clone();
+        bad[7] = -1;
+        Assert.Contains("row 7", Assert.Throws<ArgumentException>(() => PlattScaling.Fit(scores, labels, bad)).Message);
+        Assert.Contains("weighs 0", Assert.Throws<ArgumentException>(() => IsotonicCurve.Fit(scores, labels, new float[n])).Message);
+        Assert.Contains("3 weights", Assert.Throws<ArgumentException>(() => TemperatureScaling.Fit(scores, ids, 1, [1, 1, 1])).Message);
     }
 
     [Fact]

@@ -112,6 +112,46 @@ public sealed class DecisionThresholdTests
         Assert.Equal("test rows", choice.Source);
     }
 
+    [Theory]
+    [InlineData("f1", 0.2, 11)]
+    [InlineData("precision=0.8", 0.2, 12)]
+    [InlineData("recall=0.7", 0.1, 13)]
+    [InlineData("cost=10", 0.05, 14)]
+    public void Choose_WithWeights_ChoosesAsIfEachRowWereRepeatedItsWeightTimes(string text, double share, int seed)
+    {
+        var (p, y) = Scores(1500, share, seed);
+        var rng = new Random(seed);
+        float[] w = [.. p.Select(_ => (float)rng.Next(1, 4))];
+        var repeated = Enumerable.Range(0, p.Length).SelectMany(i => Enumerable.Repeat(i, (int)w[i])).ToArray();
+        double[] p2 = [.. repeated.Select(i => p[i])];
+        float[] y2 = [.. repeated.Select(i => y[i])];
+        var rule = DecisionThreshold.Parse(text);
+        var weighted = rule.Choose(p, y, "rows", w);
+        var plain = rule.Choose(p2, y2, "rows");
+        Assert.Equal(plain.Threshold, weighted.Threshold, 12);
+        Assert.Equal(plain.Precision!.Value, weighted.Precision!.Value, 12);
+        Assert.Equal(plain.Recall!.Value, weighted.Recall!.Value, 12);
+        Assert.Equal(rule.ObjectiveAt(p2, y2, weighted.Threshold), rule.ObjectiveAt(p, y, weighted.Threshold, w), 12);
+        Assert.Equal(1500, weighted.Rows); // rows, not weight
+        // Weights of 1 are no weights.
+        Assert.Equal(rule.Choose(p, y, "rows"), rule.Choose(p, y, "rows", [.. w.Select(_ => 1f)]));
+    }
+
+    [Fact]
+    public void Choose_WithWeights_IgnoresRowsThatWeighNothing_AndRefusesWeightlessPositives()
+    {
+        // The one high-scoring negative weighs 0: the best F1 calls it positive at no cost.
+        var p = new double[] { 0.95, 0.9, 0.8, 0.2, 0.1 };
+        var y = new float[] { 0, 1, 1, 0, 0 };
+        var choice = DecisionThreshold.MaxF1.Choose(p, y, "rows", [0, 1, 1, 1, 1]);
+        Assert.Equal(1.0, choice.Precision!.Value, 12);
+        Assert.Equal(1.0, choice.Recall!.Value, 12);
+        Assert.True(DecisionThreshold.MaxF1.Choose(p, y, "rows").Precision < 1);
+        var e = Assert.Throws<ArgumentException>(() => DecisionThreshold.MaxF1.Choose(p, y, "rows", [1, 0, 0, 1, 1]));
+        Assert.Contains("weigh more than 0", e.Message);
+        Assert.Contains("5 weights", Assert.Throws<ArgumentException>(() => DecisionThreshold.MaxF1.Choose(p, y, "rows", [1, 1])).Message);
+    }
+
     [Fact]
     public void Choose_AnUnreachablePrecision_KeepsTheMostPreciseCut_AndSaysSo()
     {

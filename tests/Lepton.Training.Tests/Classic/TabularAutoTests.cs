@@ -43,6 +43,53 @@ public sealed class TabularAutoTests
         Assert.Equal(result.Scores[0].FoldScores, reports.Take(3).Select(r => r.FoldScore));
     }
 
+    [Fact]
+    public void WithScoreWeights_CandidatesAreRankedByTheWeightedScore_AndTheHeldOutRowsCarryTheirWeights()
+    {
+        // A third of the rows weigh 5: "heavy" answers them right and the others wrong, "light" the other way round. Counting rows,
+        // light is right twice as often; counting weight, heavy is right 500 to 200.
+        int n = 300;
+        var rng = new Random(4);
+        var values = new float[n * 2];
+        var labels = new float[n];
+        var weights = new float[n];
+        for (int i = 0; i < n; i++)
+        {
+            labels[i] = rng.Next(2);
+            bool heavyRow = i % 3 == 0;
+            weights[i] = heavyRow ? 5 : 1;
+            values[i * 2] = heavyRow ? labels[i] : 1 - labels[i];
+            values[i * 2 + 1] = heavyRow ? 1 - labels[i] : labels[i];
+        }
+        var x = new FeatureMatrix(values, n, ["a", "b"]);
+        TabularCandidate Reading(string name, int feature) => new(name, (_, _, t, _) => new FeatureReader(name, feature, t));
+        TabularCandidate[] candidates = [Reading("light", 1), Reading("heavy", 0)];
+        var options = new TabularAutoOptions(Folds: 3);
+
+        var byRows = TabularAuto.Run(x, labels, TabularTask.Binary(), options, candidates);
+        var byWeight = TabularAuto.Run(x with { ScoreWeights = weights }, labels, TabularTask.Binary(), options, candidates);
+
+        Assert.Equal("light", byRows.Best);
+        Assert.Equal(2.0 / 3, byRows.Scores[0].Mean, 2);
+        Assert.Null(byRows.HeldOut!.Weights);
+        Assert.Equal("heavy", byWeight.Best);
+        Assert.Equal(500.0 / 700, byWeight.Scores[1].Mean, 2);
+        Assert.Equal(n, byWeight.HeldOut!.Weights!.Length);
+        Assert.Equal(weights.Sum(), byWeight.HeldOut.Weights.Sum());
+    }
+
+    // Answers a feature's value as the positive class's probability.
+    private sealed class FeatureReader(string name, int feature, TabularTask task) : ITabularModel
+    {
+        public string Learner => name;
+        public TabularTask Task => task;
+        public ThresholdChoice? ThresholdChoice => null;
+        public double[] Predict(FeatureMatrix rows) => [.. Enumerable.Range(0, rows.Rows).Select(r => (double)rows.Row(r)[feature])];
+        public Lepton.Runtime.FeatureContributions Contributions(FeatureMatrix rows) => throw new NotSupportedException();
+        public ITabularModel WithThreshold(ThresholdChoice choice) => throw new NotSupportedException();
+        public void Save(string folder) => throw new NotSupportedException();
+    }
+
     private sealed class SynchronousProgress(Action<TabularAutoProgress> report) : IProgress<TabularAutoProgress>
     {
         public void Report(TabularAutoProgress value) => report(value);

@@ -11,7 +11,8 @@ namespace Lepton.Compression.Tuning.Objectives;
 /// A trial that trains gradient-boosted trees on a table data set version through <see cref="TrackedTabularTraining"/> (a
 /// registry run and a model folder per trial) with the trial's tree parameters, and reports its score on the version's own
 /// validation split once (accuracy, or minus the regression loss's metric, RMSE unless told, so higher is better; with a threshold rule, the rule's
-/// objective: F1, or recall at the precision asked, or precision at the recall asked): trees get no epochs to halve.
+/// objective: F1, or recall at the precision asked, or precision at the recall asked; each row counting its weight when the rows are
+/// weighted by a column): trees get no epochs to halve.
 /// </summary>
 public sealed class TableTrialObjective : ITrialObjective
 {
@@ -72,9 +73,11 @@ public sealed class TableTrialObjective : ITrialObjective
         // one that missed the precision or recall asked ranks below every one that reached it.
         var rule = _base.ThresholdRule is { IsChosen: true } chosen ? chosen : null;
         var choice = tracked.Outcome.Model.ThresholdChoice;
-        double score = rule is not null && m.TryGetValue("validation_" + rule.Objective, out double objective) ? objective - (choice is { Met: false } ? 1 : 0)
-            : m.TryGetValue("validation_accuracy", out double a) ? a
-            : m.TryGetValue("validation_" + _base.RegressionLoss.Metric, out double r) ? -r
+        // Rows weighted by a column are judged as the loss counts them.
+        string v = _base.WeightColumn is null ? "validation_" : "validation_weighted_";
+        double score = rule is not null && m.TryGetValue(v + rule.Objective, out double objective) ? objective - (choice is { Met: false } ? 1 : 0)
+            : m.TryGetValue(v + "accuracy", out double a) ? a
+            : m.TryGetValue(v + _base.RegressionLoss.Metric, out double r) ? -r
             : throw new InvalidOperationException(
                 $"--data {_base.Data} has no validation split to choose trials on; split it first: lepton data split {_base.Data} --validation 0.2 --test 0.2.");
         trial.Report(1, score);

@@ -44,6 +44,8 @@ public sealed class TuneStep : IRecipeStep
             Reweigh = recipe.Training.Table?.Reweigh,
             Calibrate = recipe.Training.Table?.Calibrate,
             Intervals = recipe.Training.Table?.Intervals,
+            IntervalsMethod = recipe.Training.Table?.IntervalsMethod,
+            WeightColumn = recipe.Training.Table?.WeightColumn,
         };
         var outcome = await TrackedTuning.RunAsync(request, context.Registry, context.Actor, ct: ct);
         if (outcome.Stop == StudyStop.Cancelled)

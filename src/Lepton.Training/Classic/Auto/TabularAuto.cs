@@ -103,23 +103,26 @@ public static class TabularAuto
             try
             {
                 var foldScores = new List<double>();
-                var held = new List<(double[] Predictions, float[] Labels)>();
+                var held = new List<(double[] Predictions, float[] Labels, float[]? Weights)>();
                 ThresholdChoice? pooled = null;
                 for (int fold = 0; fold < folds.Count; fold++)
                 {
                     var (train, test) = folds[fold];
                     var model = candidate.Fit(TableRows.Subset(x, train), TableRows.Subset(labels, train), task, budget.Token);
                     var testLabels = TableRows.Subset(labels, test);
-                    held.Add((model.Predict(TableRows.Subset(x, test)), testLabels));
+                    var testX = TableRows.Subset(x, test);
+                    held.Add((model.Predict(testX), testLabels, testX.ScoreWeights));
                     // With a rule, a fold's own score until the last fold (its threshold chosen on it alone: shown, not ranked on).
-                    foldScores.Add(rule is null ? Score(task, held[^1].Predictions, testLabels) : rule.ObjectiveOnItsOwn(held[^1].Predictions, testLabels));
+                    foldScores.Add(rule is null ? Score(task, held[^1].Predictions, testLabels, testX.ScoreWeights)
+                        : rule.ObjectiveOnItsOwn(held[^1].Predictions, testLabels, testX.ScoreWeights));
                     bool last = fold == folds.Count - 1;
                     if (last && rule is not null)
                     {
                         // One threshold for the candidate, chosen on every fold's predictions together; each fold is scored at it.
                         pooled = rule.Choose([.. held.SelectMany(h => h.Predictions)], [.. held.SelectMany(h => h.Labels)],
-                            $"{candidate.Name}'s out-of-fold predictions ({folds.Count} folds of the training rows)");
-                        foldScores = [.. held.Select(h => rule.ObjectiveAt(h.Predictions, h.Labels, pooled.Threshold))];
+                            Workflows.Tables.HeldOutPredictions.WeightedSource(HeldOutSource(candidate.Name, folds.Count), x.ScoreWeights is not null),
+                            x.ScoreWeights is null ? default : [.. held.SelectMany(h => h.Weights!)]);
+                        foldScores = [.. held.Select(h => rule.ObjectiveAt(h.Predictions, h.Labels, pooled.Threshold, h.Weights))];
                     }
                     o.Progress?.Report(new TabularAutoProgress(candidate.Name, index + 1, list.Count, fold + 1, folds.Count, foldScores[^1], clock.Elapsed)
                     {
@@ -130,8 +133,8 @@ public static class TabularAuto
                 {
                     Input = (candidate.Encoding, x.Columns),
                     Threshold = pooled,
-                    HeldOut = new([.. held.SelectMany(h => h.Predictions)], [.. held.SelectMany(h => h.Labels)],
-                        $"{candidate.Name}'s out-of-fold predictions ({folds.Count} folds of the training rows)"),
+                    HeldOut = new([.. held.SelectMany(h => h.Predictions)], [.. held.SelectMany(h => h.Labels)], HeldOutSource(candidate.Name, folds.Count),
+                        x.ScoreWeights is null ? null : [.. held.SelectMany(h => h.Weights!)]),
                 });
                 anyCompleted = true;
             }
@@ -155,6 +158,8 @@ public static class TabularAuto
         if (best.Threshold is { } threshold) final = final.WithThreshold(threshold);
         return new TabularAutoResult(best.Name, final, scores, chosen.Encoding);
     }
+
+    private static string HeldOutSource(string candidate, int folds) => $"{candidate}'s out-of-fold predictions ({folds} folds of the training rows)";
 
     /// <summary>
     /// Accuracy (classification; a binary task decides at its threshold) or the regression loss's metric (RMSE for squared

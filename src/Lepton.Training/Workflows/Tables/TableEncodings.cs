@@ -12,10 +12,11 @@ internal sealed class TableEncodings(TableDatasetVersion data, TabularRecipe? re
     private readonly Dictionary<EncoderMode, TableTrainingSet> _sets = [];
 
     // The recipe's row weights (a weight column, reweighing), computed once: every encoding keeps the same rows in the same order.
-    private (float[]? Train, float[]? Validation, float[]? Test)? _weights;
+    private (float[]? Train, float[]? TrainColumn, float[]? Validation, float[]? Test)? _weights;
 
     // Each encoding's training rows carry the weights, so every learner, fold and held-out share sees them; a weight column's
-    // validation and test rows carry theirs too (early stopping and the weighted metrics read them).
+    // validation and test rows carry theirs too (early stopping and the weighted metrics read them), and every split its column's
+    // weights as the weights of its scores (auto's folds, a calibration and a threshold rule read the training rows').
     public TableTrainingSet this[EncoderMode mode]
     {
         get
@@ -25,20 +26,25 @@ internal sealed class TableEncodings(TableDatasetVersion data, TabularRecipe? re
             if (recipe is { Reweigh: not null } or { WeightColumn: not null })
             {
                 var built = set;
-                _weights ??= (recipe.RowWeights(data, built), built.Validation is { } v ? recipe.SplitWeights(data, v, "validation") : null,
-                    built.Test is { } t ? recipe.SplitWeights(data, t, "test") : null);
-                var (train, validation, test) = _weights.Value;
+                if (_weights is null)
+                {
+                    var column = recipe.SplitWeights(data, built.Train, "train");
+                    _weights = (recipe.RowWeights(data, built, column), column, built.Validation is { } v ? recipe.SplitWeights(data, v, "validation") : null,
+                        built.Test is { } t ? recipe.SplitWeights(data, t, "test") : null);
+                }
+                var (train, trainColumn, validation, test) = _weights.Value;
                 set = set with
                 {
-                    Train = Weighted(set.Train, train)!,
-                    Validation = Weighted(set.Validation, validation),
-                    Test = Weighted(set.Test, test),
+                    Train = Weighted(set.Train, train, trainColumn)!,
+                    Validation = Weighted(set.Validation, validation, validation),
+                    Test = Weighted(set.Test, test, test),
                 };
             }
             return _sets[mode] = set;
         }
     }
 
-    private static EncodedSplit? Weighted(EncodedSplit? split, float[]? weights) =>
-        split is null || weights is null ? split : split with { Features = split.Features with { Weights = weights } };
+    private static EncodedSplit? Weighted(EncodedSplit? split, float[]? weights, float[]? scoreWeights) =>
+        split is null || weights is null && scoreWeights is null ? split
+            : split with { Features = split.Features with { Weights = weights, ScoreWeights = scoreWeights } };
 }

@@ -8,9 +8,17 @@ namespace Lepton.Training.Workflows.Tables;
 
 /// <summary>
 /// Predictions of rows a model (or the learner that made it) did not train on, with their labels and where they came from: what a
-/// calibration is fitted on and a threshold rule chosen on. (N) positive probabilities or (N, K) class probabilities, row-major.
+/// calibration is fitted on and a threshold rule chosen on. (N) positive probabilities or (N, K) class probabilities, row-major;
+/// <paramref name="Weights"/>: each row's weight in scores (<see cref="Lepton.Data.Tables.FeatureMatrix.ScoreWeights"/>; null: once).
 /// </summary>
-public sealed record HeldOutPredictions(double[] Predictions, float[] Labels, string Source);
+public sealed record HeldOutPredictions(double[] Predictions, float[] Labels, string Source, float[]? Weights = null)
+{
+    /// <summary>Where the rows came from, and that each counts its weight when they have weights (what a calibration or threshold records).</summary>
+    public string WeightedSource() => WeightedSource(Source, Weights is not null);
+
+    /// <summary><paramref name="source"/>, saying its rows count their weights when <paramref name="weighted"/>.</summary>
+    public static string WeightedSource(string source, bool weighted) => weighted ? $"{source}, each row counting its weight" : source;
+}
 
 /// <summary>
 /// Finds a trained table model's held-out predictions: on the data set's validation split when it has one beside a test split
@@ -31,9 +39,10 @@ internal static class TabularHeldOut
     /// winner), else out-of-fold fits (<paramref name="purpose"/> names them in progress).
     /// </summary>
     public static HeldOutPredictions Of(ITabularModel model, TabularRecipe recipe, TableTrainingSet set, HeldOutPredictions? auto, string purpose,
-        Func<double[], float[], double>? score, CancellationToken ct)
+        Func<double[], float[], float[]?, double>? score, CancellationToken ct)
     {
-        if (!NeedsFolds(recipe, set)) return new(model.Predict(set.Validation!.Features), set.Validation.Labels, "the validation split");
+        if (!NeedsFolds(recipe, set))
+            return new(model.Predict(set.Validation!.Features), set.Validation.Labels, "the validation split", set.Validation.Features.ScoreWeights);
         return auto ?? OutOfFold(recipe, set.Train, model.Task, purpose, score, ct, model);
     }
 
@@ -41,16 +50,16 @@ internal static class TabularHeldOut
     /// Each of <see cref="Folds"/> folds' learner, fitted on the other training rows, predicts its held-out rows; pooled in fold order.
     /// Given the model already <paramref name="fitted"/> on every row, gradient boosting grows as many trees per row as early stopping
     /// chose for it instead of stopping early again in every fold (half the work: no held-out share, no refit). Progress shows each
-    /// fold's <paramref name="score"/> (accuracy, or the task's regression metric, when null).
+    /// fold's <paramref name="score"/> of its predictions, labels and score weights (accuracy, or the task's regression metric, when null).
     /// </summary>
     public static HeldOutPredictions OutOfFold(TabularRecipe recipe, EncodedSplit train, TabularTask task, string purpose,
-        Func<double[], float[], double>? score, CancellationToken ct, ITabularModel? fitted = null)
+        Func<double[], float[], float[]?, double>? score, CancellationToken ct, ITabularModel? fitted = null)
     {
-        score ??= (p, y) => TabularAuto.Score(task, p, y);
+        score ??= (p, y, w) => TabularAuto.Score(task, p, y, w);
         string learner = recipe.Model;
         var x = train.Features;
         var folds = TableRows.CrossValidation(x, train.Labels, task, Folds, recipe.Seed);
-        var held = new (double[] Predictions, float[] Labels)[folds.Count];
+        var held = new (double[] Predictions, float[] Labels, float[]? Weights)[folds.Count];
         var clock = Stopwatch.StartNew();
         int done = 0;
         var gate = new object();
@@ -63,18 +72,20 @@ internal static class TabularHeldOut
             var (foldModel, _, _, _) = TabularTraining.Fit(FoldRecipe(recipe, fitted, fit.Length, x.Rows), _ => TableRows.Subset(x, fit),
                 TableRows.Subset(train.Labels, fit), task, ct);
             var labels = TableRows.Subset(train.Labels, heldRows);
-            held[fold] = (foldModel.Predict(TableRows.Subset(x, heldRows)), labels);
+            var heldX = TableRows.Subset(x, heldRows);
+            held[fold] = (foldModel.Predict(heldX), labels, heldX.ScoreWeights);
             lock (gate)
             {
                 done++;
-                recipe.Progress?.Report(new TabularAutoProgress(learner, 1, 1, done, folds.Count, score(held[fold].Predictions, labels), clock.Elapsed)
+                recipe.Progress?.Report(new TabularAutoProgress(learner, 1, 1, done, folds.Count, score(held[fold].Predictions, labels, held[fold].Weights), clock.Elapsed)
                 {
                     Search = purpose,
-                    CandidateScore = done == folds.Count ? held.Average(h => score(h.Predictions, h.Labels)) : null,
+                    CandidateScore = done == folds.Count ? held.Average(h => score(h.Predictions, h.Labels, h.Weights)) : null,
                 });
             }
         });
-        return new([.. held.SelectMany(h => h.Predictions)], [.. held.SelectMany(h => h.Labels)], $"out-of-fold predictions ({folds.Count} folds of the training rows)");
+        return new([.. held.SelectMany(h => h.Predictions)], [.. held.SelectMany(h => h.Labels)], $"out-of-fold predictions ({folds.Count} folds of the training rows)",
+            x.ScoreWeights is null ? null : [.. held.SelectMany(h => h.Weights!)]);
     }
 
     // gbdt that stopped early on all rows: the fold grows that many trees per row, on all its rows.

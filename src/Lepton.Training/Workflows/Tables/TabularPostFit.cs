@@ -30,7 +30,7 @@ internal static class TabularPostFit
     // onValidation: the held-out predictions are the validation split's, where a rule is chosen again even for auto's winner.
     // band: the model with conformalized quantile intervals, whose held-out rows are its quantile models' rather than its own.
     private static ITabularModel Apply(ITabularModel model, TabularRecipe recipe, bool onValidation, CancellationToken ct,
-        Func<string, Func<double[], float[], double>?, HeldOutPredictions> heldOut, Func<ConformalTabularModel> band)
+        Func<string, Func<double[], float[], float[]?, double>?, HeldOutPredictions> heldOut, Func<ConformalTabularModel> band)
     {
         // A regressor has no calibration or threshold: the band's quantile models are all its intervals need.
         if (recipe.Intervals is not null && recipe.IntervalsFromQuantiles && !model.Task.IsClassification) return band();
@@ -42,15 +42,17 @@ internal static class TabularPostFit
         if (method is null && !choose && recipe.Intervals is null) return model;
         ct.ThrowIfCancellationRequested();
         var held = heldOut(method is not null ? "calibration" : choose ? "threshold" : "intervals", choose && method is null ? rule!.ObjectiveOnItsOwn : null);
+        // A weight column counts in the calibration and the threshold rule as in the loss; conformal answers promise their level per
+        // served row (a row's weight is not known when it is answered), so they count rows.
         if (method is not null)
         {
-            var calibration = ProbabilityCalibrator.Fit(method, model.Task, held.Predictions, held.Labels, held.Source);
+            var calibration = ProbabilityCalibrator.Fit(method, model.Task, held.Predictions, held.Labels, held.WeightedSource(), held.Weights);
             model = new CalibratedTabularModel(model, calibration);
             var calibrated = (double[])held.Predictions.Clone();
             calibration.ApplyAll(calibrated);
             held = held with { Predictions = calibrated };
         }
-        if (choose) model = model.WithThreshold(rule!.Choose(held.Predictions, held.Labels, held.Source));
+        if (choose) model = model.WithThreshold(rule!.Choose(held.Predictions, held.Labels, held.WeightedSource(), held.Weights));
         if (recipe.Intervals is { } level)
         {
             var task = model.Task;

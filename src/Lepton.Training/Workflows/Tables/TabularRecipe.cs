@@ -100,14 +100,14 @@ public sealed record TabularRecipe(string Data, string Model = "auto", int Seed 
     public bool MissingWeightCountsOnce { get; init; }
 
     /// <summary>
-    /// The weight of each training row of <paramref name="set"/>: its <see cref="WeightColumn"/> value times its <see cref="Reweigh"/>
-    /// weight (null without either); the training rows are found in <paramref name="data"/>'s table by their row numbers.
+    /// The weight of each training row of <paramref name="set"/>: its <paramref name="column"/> weight (<see cref="SplitWeights"/> of
+    /// the train split) times its <see cref="Reweigh"/> weight (null without either); the training rows are found in
+    /// <paramref name="data"/>'s table by their row numbers.
     /// </summary>
-    public float[]? RowWeights(Registry.Datasets.Tables.TableDatasetVersion data, Lepton.Data.Tables.Encoding.TableTrainingSet set)
+    public float[]? RowWeights(Registry.Datasets.Tables.TableDatasetVersion data, Lepton.Data.Tables.Encoding.TableTrainingSet set, float[]? column)
     {
         ArgumentNullException.ThrowIfNull(data);
         ArgumentNullException.ThrowIfNull(set);
-        var column = SplitWeights(data, set.Train, "train");
         return Reweigh is null ? column : Classic.Reweighing.Combine(column, GroupWeights(data, set));
     }
 

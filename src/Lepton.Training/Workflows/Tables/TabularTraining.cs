@@ -107,12 +107,12 @@ public static class TabularTraining
         {
             foreach (var (name, value) in task.Loss.Metrics(predictions, labels)) metrics[$"{prefix}_{name}"] = value;
             // Rows of a weight column: the same metrics as the weights count them (what the learner minimized).
-            if (x.Weights is { } rowWeights)
+            if (x.ScoreWeights is { } rowWeights)
                 foreach (var (name, value) in task.Loss.Metrics(predictions, labels, rowWeights)) metrics[$"{prefix}_weighted_{name}"] = value;
             return coverage;
         }
         metrics[$"{prefix}_accuracy"] = TabularAuto.Score(task, predictions, labels);
-        if (x.Weights is { } weights) metrics[$"{prefix}_weighted_accuracy"] = TabularAuto.Score(task, predictions, labels, weights);
+        if (x.ScoreWeights is { } weights) metrics[$"{prefix}_weighted_accuracy"] = TabularAuto.Score(task, predictions, labels, weights);
         if (ConformalTabularModel.Layer<CalibratedTabularModel>(model) is { } calibrated)
         {
             // Calibration's effect, on rows it was not fitted on: the same model's probabilities before and after.
@@ -123,14 +123,23 @@ public static class TabularTraining
             metrics[$"{prefix}_brier_uncalibrated"] = Metrics.ProbabilityScores.Brier(task, before, labels);
         }
         if (task.Kind != TaskKind.Binary) return coverage;
-        var (precision, recall) = DecisionThreshold.PrecisionRecallAt(predictions, labels, task.Threshold);
+        AddDecisionScores(metrics, prefix, model, predictions, labels, default);
+        if (x.ScoreWeights is { } w) AddDecisionScores(metrics, $"{prefix}_weighted", model, predictions, labels, w);
+        return coverage;
+    }
+
+    // A yes/no model's precision, recall and F1 of the positive class at its threshold, and a cost rule's own measure: the cost saved per
+    // row against flagging nothing, in false alarms; each row counting its weight when given.
+    private static void AddDecisionScores(Dictionary<string, double> metrics, string prefix, ITabularModel model, double[] predictions, float[] labels,
+        ReadOnlySpan<float> weights)
+    {
+        double threshold = model.Task.Threshold;
+        var (precision, recall) = DecisionThreshold.PrecisionRecallAt(predictions, labels, threshold, weights);
         metrics[$"{prefix}_precision"] = precision;
         metrics[$"{prefix}_recall"] = recall;
         metrics[$"{prefix}_f1"] = DecisionThreshold.F1(precision, recall);
-        // A cost rule's own measure: the cost saved per row against flagging nothing, in false alarms.
         if (model.ThresholdChoice is { Source: not "given" } choice && DecisionThreshold.Parse(choice.Rule) is { Rule: "cost" } cost)
-            metrics[$"{prefix}_savings"] = cost.ObjectiveAt(predictions, labels, task.Threshold);
-        return coverage;
+            metrics[$"{prefix}_savings"] = cost.ObjectiveAt(predictions, labels, threshold, weights);
     }
 
     // The proxy-column findings of the excluded columns among the columns the model reads, on the rows it trained on.

@@ -90,14 +90,64 @@ public sealed class DataImportPostgresCommandTests(TrainedModelFixture fx) : IAs
             Assert.Equal(["id text", "amount double precision", "items bigint", "express boolean", "placed timestamp with time zone", "region text",
                 "returned text", "prediction text", "probability double precision"], declared);
         }
-        await CliRun.Refused("already has a table scores; name another with --table, or give --replace", back);
+        await CliRun.Refused("already has a table scores; name another with --table, give --append to add the rows to it, or --replace", back);
         (code, stdout, err) = await CliRun.Invoke([.. back, "--replace"]);
         Assert.True(code == 0, err + stdout);
+        await AppendsAsync(back, right);
         await CliRun.Refused("--table 'scores; DROP TABLE orders' is not a table name", [.. back[..^1], "scores; DROP TABLE orders"]);
         await CliRun.Refused("is a database: name the new table for the scored rows with --table NAME", [.. back[..^2]]);
         await CliRun.Refused("is a database: give the rows to score with --query", "predict", "--model", model, "--input", Url);
         await CliRun.Refused("--query scores the rows of a PostgreSQL query: give the database's URL as --input",
             "predict", "--model", model, "--input", scored, "--query", "SELECT 1");
+    }
+
+    // Nightly scoring into the table a team keeps: its own types (the id a bigint, the probability a real), a column the rows do not
+    // have left to its default, every run adding its rows; a table without a column of the rows, a column that cannot hold their
+    // values and a missing table refused, and nothing written by a refused run.
+    private async Task AppendsAsync(string[] back, int right)
+    {
+        await using var connection = new NpgsqlConnection(_cluster.ConnectionString());
+        await connection.OpenAsync();
+        async Task<List<object>> RowAsync(string sql)
+        {
+            await using var command = new NpgsqlCommand(sql, connection);
+            await using var reader = await command.ExecuteReaderAsync();
+            Assert.True(await reader.ReadAsync());
+            return [.. Enumerable.Range(0, reader.FieldCount).Select(reader.GetValue)];
+        }
+        await RowAsync("""
+            CREATE TABLE history (id bigint, amount numeric(10,2), items integer, express boolean, placed timestamp, region varchar(10), returned text,
+                                  prediction text, probability real, batch text DEFAULT 'nightly');
+            CREATE TABLE narrow (id bigint, prediction text);
+            CREATE TABLE wrong (id bigint, amount numeric(10,2), items integer, express boolean, placed timestamp, region integer, returned text,
+                                prediction text, probability real);
+            SELECT 1
+            """);
+        string[] history = [.. back[..^1], "history", "--append"];
+        var (code, stdout, err) = await CliRun.Invoke(history);
+        Assert.True(code == 0, err + stdout);
+        Assert.Contains("appended 100 rows with their predictions to table history", Flat(stdout));
+        (code, stdout, err) = await CliRun.Invoke(history);
+        Assert.True(code == 0, err + stdout);
+        var kept = await RowAsync("""
+            SELECT count(*), sum(id), count(*) FILTER (WHERE prediction = returned), count(*) FILTER (WHERE batch = 'nightly'),
+                   min(placed), sum(amount), min(probability) >= 0 AND max(probability) <= 1
+            FROM history
+            """);
+        var orders = await RowAsync("SELECT 2 * sum(amount), min(placed) FROM orders WHERE id > 300");
+        Assert.Equal<object>([200L, 2 * Enumerable.Range(301, 100).Sum(i => (decimal)i), (long)(2 * right), 200L], kept.Take(4));
+        Assert.Equal(orders[1], kept[4]); // a timestamp without time zone keeps the wall time the query gave
+        Assert.Equal(orders[0], kept[5]);
+        Assert.Equal(true, kept[6]);
+
+        await CliRun.Refused("has no column 'amount', which the scored rows have; add it (ALTER TABLE \"narrow\" ADD COLUMN \"amount\" ...)", [.. back[..^1], "narrow", "--append"]);
+        await CliRun.Refused("Row 1's 'region' is", [.. back[..^1], "wrong", "--append"]);
+        await CliRun.Refused("which is not a number: the integer column 'region' of wrong cannot hold it (nothing was written)", [.. back[..^1], "wrong", "--append"]);
+        Assert.Equal<object>([0L, 0L], await RowAsync("SELECT (SELECT count(*) FROM narrow), (SELECT count(*) FROM wrong)"));
+        await CliRun.Refused("has no table nowhere to append to; leave out --append to create it", [.. back[..^1], "nowhere", "--append"]);
+        await CliRun.Refused("--replace drops the table and --append adds to it: give one of them", [.. history, "--replace"]);
+        await CliRun.Refused("--append says what to do with the database table the scored rows go into: name it with --table NAME", [.. back[..^2], "--append"]);
+        Assert.Equal(200L, (await RowAsync("SELECT count(*) FROM history"))[0]);
     }
 
     [Fact]

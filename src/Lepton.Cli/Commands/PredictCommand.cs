@@ -23,8 +23,9 @@ public static class PredictCommand
         var top = new Option<int>("--top") { Description = "How many classes to show per input.", DefaultValueFactory = _ => 3 };
         var noPre = new Option<bool>("--no-preprocess") { Description = "Inputs are already model inputs: skip the model's scaling and normalization." };
         var encoding = new Option<string?>("--encoding") { Description = "For a table model's CSV --input: its character encoding (default UTF-8), e.g. windows-1252; a scored CSV is written in it too." };
-        var table = new Option<string?>("--table") { Description = "With --output postgres://user@host:5432/db: the new table a table model's scored rows are written into (NAME or SCHEMA.NAME), in one transaction." };
+        var table = new Option<string?>("--table") { Description = "With --output postgres://user@host:5432/db: the new table a table model's scored rows are written into (NAME or SCHEMA.NAME), in one transaction (--append: an existing one)." };
         var replace = new Option<bool>("--replace") { Description = "With --table: drop a table of that name first, in the same transaction (else it is refused)." };
+        var append = new Option<bool>("--append") { Description = "With --table: add the scored rows to that existing table (each column must be there; the table's types are kept), in one transaction." };
         var query = new Option<string?>("--query") { Description = "For a table model: score the rows of this SELECT, with the PostgreSQL database's URL as --input (postgres://user@host:5432/db), into --output rows.csv|rows.json." };
         var contributions = new Option<bool>("--contributions") { Description = "For a table model with --output rows.csv|rows.json: also each column's contribution to the answer (TreeSHAP, exact linear, integrated gradients)." };
         var threads = CommonOptions.Threads();
@@ -35,11 +36,14 @@ public static class PredictCommand
                                          "  lepton predict --model keywords@production --input clip.wav\n" +
                                          "  lepton predict --model churn@production --input customers.csv\n" +
                                          "  lepton predict --model churn@production --input postgres://analyst@db/shop --query \"SELECT * FROM customers\" --output scored.csv\n" +
-                                         "  lepton predict --model churn@production --input postgres://analyst@db/shop --query \"SELECT * FROM customers\" --output postgres://analyst@db/shop --table churn_scores");
-        foreach (var o in new Option[] { model, input, text, output, top, noPre, contributions, encoding, query, table, replace, store, threads, json }) cmd.Options.Add(o);
+                                         "  lepton predict --model churn@production --input postgres://analyst@db/shop --query \"SELECT * FROM customers\" --output postgres://analyst@db/shop --table churn_scores\n" +
+                                         "  lepton predict --model churn@production --input postgres://analyst@db/shop --query \"SELECT * FROM new_customers\" --output postgres://analyst@db/shop --table churn_scores --append");
+        foreach (var o in new Option[] { model, input, text, output, top, noPre, contributions, encoding, query, table, replace, append, store, threads, json }) cmd.Options.Add(o);
         cmd.SetAction(p => CommandRunner.Run(async ct =>
         {
             CommonOptions.ApplyThreads(p.GetValue(threads));
+            if (p.GetValue(table) is null && (p.GetValue(replace) || p.GetValue(append)))
+                throw new ArgumentException($"{(p.GetValue(append) ? "--append" : "--replace")} says what to do with the database table the scored rows go into: name it with --table NAME and give the database as --output.");
             var resolved = await ModelResolution.ResolveAsync(p.GetValue(model)!, p.GetValue(store), ct);
             // Any model kind the runtime knows, loaded and prepared for inference.
             using var predictor = CliPredictors.Load(resolved.Folder, p.GetValue(store));
@@ -49,7 +53,7 @@ public static class PredictCommand
                 return TextPrediction.Run(predictor, encoder, TextPrediction.Texts(texts, p.GetValue(input)), p.GetValue(top), p.GetValue(output), p.GetValue(json), resolved.Folder);
             if (TablePrediction.Encoder(resolved.Folder, signature) is { } tableEncoder && texts.Length == 0)
                 return TablePrediction.Run(predictor, tableEncoder, p.GetValue(input), p.GetValue(top), p.GetValue(output), p.GetValue(json), p.GetValue(contributions), p.GetValue(encoding), resolved.Folder,
-                    p.GetValue(query), p.GetValue(table) is { } name ? new TablePrediction.DatabaseTable(name, p.GetValue(replace)) : null);
+                    p.GetValue(query), p.GetValue(table) is { } name ? new TablePrediction.DatabaseTable(name, p.GetValue(replace), p.GetValue(append)) : null);
             if (p.GetValue(query) is not null)
                 throw new ArgumentException("--query gives a table model the rows of a PostgreSQL query; this model does not read tables.");
             if (p.GetValue(contributions))

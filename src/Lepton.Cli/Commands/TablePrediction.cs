@@ -27,8 +27,8 @@ internal static class TablePrediction
 
     public static TableInputEncoder? Encoder(string folder, PredictorSignature signature) => TableInputEncoder.TryLoad(folder, signature);
 
-    /// <summary>The new table scored rows go into when <c>--output</c> names a PostgreSQL database.</summary>
-    public sealed record DatabaseTable(string Name, bool Replace);
+    /// <summary>The table scored rows go into when <c>--output</c> names a PostgreSQL database: a new one, or an existing one to <paramref name="Append"/> to.</summary>
+    public sealed record DatabaseTable(string Name, bool Replace, bool Append = false);
 
     /// <param name="query">A SELECT whose rows are scored, <paramref name="input"/> then naming its PostgreSQL database.</param>
     /// <param name="table">The table the scored rows are written into, <paramref name="output"/> then naming its PostgreSQL database.</param>
@@ -64,11 +64,11 @@ internal static class TablePrediction
             var answers = TaskOutputs.For(task, signature.ClassNames, outputs.Shape[1]).Decode(outputs, Math.Max(top, signature.ClassNames.Count));
             if (table is not null)
             {
-                var target = Lepton.Registry.Datasets.Tables.PostgresQueries.Table(path, table.Name, table.Replace);
+                var target = Lepton.Registry.Datasets.Tables.PostgresQueries.Table(path, table.Name, table.Replace, table.Append);
                 TableAnswerFile.WriteAsync(target, columns, rows.Count, value, answers,
                     [.. conformal?.Columns() ?? [], .. contributions ? Contributions(predictor, encoder, features, outputs) : []], CancellationToken.None).GetAwaiter().GetResult();
-                if (json) JsonOut.Write(new { output = target.Display, table = table.Name, rows = rows.Count });
-                else Console.WriteLine($"wrote {rows.Count:N0} rows with their predictions to table {table.Name} of {target.Display}");
+                if (json) JsonOut.Write(new { output = target.Display, table = table.Name, rows = rows.Count, appended = table.Append });
+                else Console.WriteLine($"{(table.Append ? "appended" : "wrote")} {rows.Count:N0} rows with their predictions to table {table.Name} of {target.Display}");
                 return 0;
             }
             TableAnswerFile.Write(path, columns, rows.Count, value, answers,

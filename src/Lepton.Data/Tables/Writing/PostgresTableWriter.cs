@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 using Npgsql;
-using NpgsqlTypes;
 
 namespace Lepton.Data.Tables.Writing;
 
@@ -10,12 +9,17 @@ public sealed record PostgresTableTarget(string ConnectionString, string Display
 {
     /// <summary>Drop a table of that name first (in the same transaction), rather than refusing to touch it.</summary>
     public bool Replace { get; init; }
+
+    /// <summary>Add the rows to the table of that name, which must exist and have a column of each name, rather than creating it.</summary>
+    public bool Append { get; init; }
 }
 
 /// <summary>
-/// Writes rows into a new PostgreSQL table in one transaction (a failure leaves no table, and a table of that name is never
-/// touched unless <see cref="PostgresTableTarget.Replace"/>): each column typed by its values (numbers <c>double precision</c>,
-/// a column of whole numbers <c>bigint</c>, booleans <c>boolean</c>, date-times <c>timestamptz</c>, anything else <c>text</c>), rows by binary COPY.
+/// Writes rows into a PostgreSQL table in one transaction (a failure writes nothing): by default a new table (a table of that name
+/// is never touched unless <see cref="PostgresTableTarget.Replace"/>), each column typed by its values (numbers <c>double
+/// precision</c>, a column of whole numbers <c>bigint</c>, booleans <c>boolean</c>, date-times <c>timestamptz</c>, anything else
+/// <c>text</c>); or, with <see cref="PostgresTableTarget.Append"/>, an existing table whose columns keep their own types (each value
+/// converted, or refused naming its row and column). Rows go by binary COPY.
 /// </summary>
 public static partial class PostgresTableWriter
 {
@@ -25,16 +29,21 @@ public static partial class PostgresTableWriter
         ArgumentNullException.ThrowIfNull(target);
         ArgumentNullException.ThrowIfNull(columns);
         ArgumentNullException.ThrowIfNull(cell);
+        if (target.Replace && target.Append) throw new ArgumentException("--replace drops the table and --append adds to it: give one of them.");
         string table = Quoted(target.Table);
-        var types = TypesOf(columns.Count, rowCount, cell);
+        var types = target.Append ? null : TypesOf(columns.Count, rowCount, cell);
         try
         {
             await using var connection = new NpgsqlConnection(target.ConnectionString);
             await connection.OpenAsync(ct);
             await using var transaction = await connection.BeginTransactionAsync(ct);
-            if (target.Replace) await ExecuteAsync(connection, transaction, $"DROP TABLE IF EXISTS {table}", ct);
-            await ExecuteAsync(connection, transaction,
-                $"CREATE TABLE {table} ({string.Join(", ", columns.Select((c, i) => $"{QuoteIdentifier(c)} {types[i].Sql}"))})", ct);
+            if (types is null) types = await ExistingTypesAsync(connection, transaction, target, table, columns, ct);
+            else
+            {
+                if (target.Replace) await ExecuteAsync(connection, transaction, $"DROP TABLE IF EXISTS {table}", ct);
+                await ExecuteAsync(connection, transaction,
+                    $"CREATE TABLE {table} ({string.Join(", ", columns.Select((c, i) => $"{QuoteIdentifier(c)} {types[i].Sql}"))})", ct);
+            }
             await using (var copy = await connection.BeginBinaryImportAsync(
                              $"COPY {table} ({string.Join(", ", columns.Select(QuoteIdentifier))}) FROM STDIN (FORMAT BINARY)", ct))
             {
@@ -44,7 +53,7 @@ public static partial class PostgresTableWriter
                     await copy.StartRowAsync(ct);
                     for (int c = 0; c < columns.Count; c++)
                     {
-                        if (Value(cell(r, c), types[c]) is { } v) await copy.WriteAsync(v, types[c].Db, ct);
+                        if (Converted(cell(r, c), types[c], r, columns[c], target) is { } v) await copy.WriteAsync(v, types[c].Db, ct);
                         else await copy.WriteNullAsync(ct);
                     }
                 }
@@ -54,11 +63,15 @@ public static partial class PostgresTableWriter
         }
         catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.DuplicateTable)
         {
-            throw new ArgumentException($"{target.Display} already has a table {target.Table}; name another with --table, or give --replace to write over it.", e);
+            throw new ArgumentException($"{target.Display} already has a table {target.Table}; name another with --table, give --append to add the rows to it, or --replace to write over it.", e);
+        }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UndefinedTable && target.Append)
+        {
+            throw new ArgumentException($"{target.Display} has no table {target.Table} to append to; leave out --append to create it.", e);
         }
         catch (PostgresException e)
         {
-            throw new ArgumentException($"{target.Display} refused the rows for {target.Table}: {e.MessageText} ({e.SqlState}); check the user may create tables there.", e);
+            throw new ArgumentException($"{target.Display} refused the rows for {target.Table}: {e.MessageText} ({e.SqlState}); check the user may {(target.Append ? "insert into that table" : "create tables there")}.", e);
         }
         catch (NpgsqlException e)
         {
@@ -66,61 +79,56 @@ public static partial class PostgresTableWriter
         }
     }
 
-    private sealed record ColumnType(string Sql, NpgsqlDbType Db);
-
-    private static readonly ColumnType Float = new("double precision", NpgsqlDbType.Double);
-    private static readonly ColumnType Whole = new("bigint", NpgsqlDbType.Bigint);
-    private static readonly ColumnType Flag = new("boolean", NpgsqlDbType.Boolean);
-    private static readonly ColumnType Time = new("timestamptz", NpgsqlDbType.TimestampTz);
-    private static readonly ColumnType Words = new("text", NpgsqlDbType.Text);
-
     // Each column's type, the one every present value fits (a column of mixed kinds, or of none, is text); row by row, as the
     // cells are made. A table holds every number as a double: whole ones (counts, years) become bigint.
-    private static ColumnType[] TypesOf(int columns, int rows, Func<int, int, object?> cell)
+    private static PostgresColumnType[] TypesOf(int columns, int rows, Func<int, int, object?> cell)
     {
-        var types = new ColumnType?[columns];
+        var types = new PostgresColumnType?[columns];
         for (int r = 0; r < rows; r++)
             for (int c = 0; c < columns; c++)
-                types[c] = Merge(types[c], cell(r, c));
-        return [.. types.Select(t => t ?? Words)];
+                types[c] = PostgresColumnType.Merge(types[c], cell(r, c));
+        return [.. types.Select(t => t ?? PostgresColumnType.Words)];
     }
 
-    private static ColumnType? Merge(ColumnType? type, object? v)
+    // The existing table's type of each written column; a column it lacks, or cannot be written, is refused with the fix. Columns of
+    // the table the rows lack are left to their defaults (NULL unless the table says otherwise).
+    private static async Task<PostgresColumnType[]> ExistingTypesAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, PostgresTableTarget target,
+        string table, IReadOnlyList<string> columns, CancellationToken ct)
     {
-        ColumnType? own = v switch
+        var existing = new Dictionary<string, string>(StringComparer.Ordinal);
+        await using (var command = new NpgsqlCommand(
+                         "SELECT attname, format_type(atttypid, atttypmod) FROM pg_attribute WHERE attrelid = @table::regclass AND attnum > 0 AND NOT attisdropped",
+                         connection, transaction))
         {
-            null => null,
-            double d when double.IsNaN(d) => null,
-            float f when float.IsNaN(f) => null,
-            int or long => Whole,
-            double d when Math.Abs(d) < 9e15 && d == Math.Floor(d) => Whole,
-            double or float => Float,
-            bool => Flag,
-            DateTime or DateTimeOffset => Time,
-            _ => Words,
-        };
-        if (own is null || type == own) return type;
-        if (type is null) return own;
-        return (type, own) is ({ Db: NpgsqlDbType.Bigint }, { Db: NpgsqlDbType.Double }) or ({ Db: NpgsqlDbType.Double }, { Db: NpgsqlDbType.Bigint }) ? Float : Words;
+            command.Parameters.AddWithValue("table", table);
+            await using var reader = await command.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct)) existing[reader.GetString(0)] = reader.GetString(1);
+        }
+        var types = new PostgresColumnType[columns.Count];
+        for (int c = 0; c < columns.Count; c++)
+        {
+            if (!existing.TryGetValue(columns[c], out var formatted))
+                throw new ArgumentException($"Table {target.Table} of {target.Display} has no column '{columns[c]}', which the scored rows have; add it " +
+                                            $"(ALTER TABLE {table} ADD COLUMN {QuoteIdentifier(columns[c])} ...) or write the rows to a new table.");
+            types[c] = PostgresColumnType.Of(formatted)
+                       ?? throw new ArgumentException($"Column '{columns[c]}' of {target.Table} is {formatted}; scored rows are written to number, boolean, date, time and text columns.");
+        }
+        return types;
     }
 
-    private static object? Value(object? v, ColumnType type) => v switch
+    private static object? Converted(object? value, PostgresColumnType type, int row, string column, PostgresTableTarget target)
     {
-        null => null,
-        double d when !double.IsFinite(d) => null,
-        float f when !float.IsFinite(f) => null,
-        _ when type == Float => Convert.ToDouble(v, CultureInfo.InvariantCulture),
-        _ when type == Whole => Convert.ToInt64(v, CultureInfo.InvariantCulture),
-        DateTime t when type == Time => t.Kind == DateTimeKind.Utc ? t : DateTime.SpecifyKind(t, DateTimeKind.Utc),
-        DateTimeOffset t when type == Time => t.UtcDateTime,
-        _ when type == Words => v switch
+        try
         {
-            bool b => b ? "true" : "false",
-            IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
-            _ => v.ToString(),
-        },
-        _ => v,
-    };
+            return type.Convert(value);
+        }
+        catch (FormatException e)
+        {
+            string shown = value is IFormattable f ? f.ToString(null, CultureInfo.InvariantCulture) : value?.ToString() ?? "";
+            throw new ArgumentException($"Row {row + 1}'s '{column}' is {shown}, which {e.Message}: the {type.Sql} column '{column}' of {target.Table} cannot hold it " +
+                                        $"(nothing was written). Change the column's type, or write the rows to a new table.");
+        }
+    }
 
     private static async Task ExecuteAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string sql, CancellationToken ct)
     {

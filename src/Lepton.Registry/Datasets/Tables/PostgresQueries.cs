@@ -17,12 +17,13 @@ public static class PostgresQueries
     public static string Redact(string url) => PostgresUrl.Redact(url);
 
     /// <summary>A new table <paramref name="table"/> (<c>NAME</c> or <c>SCHEMA.NAME</c>) in the database <paramref name="url"/> names.</summary>
-    public static Lepton.Data.Tables.Writing.PostgresTableTarget Table(string url, string table, bool replace)
+    public static Lepton.Data.Tables.Writing.PostgresTableTarget Table(string url, string table, bool replace, bool append = false)
     {
+        if (replace && append) throw new ArgumentException("--replace drops the table and --append adds to it: give one of them.");
         if (!IsDatabase(url)) throw new ArgumentException($"A table is written into a PostgreSQL database: give its URL (postgres://user@host:5432/database), not '{PostgresUrl.Redact(url)}'.");
         Lepton.Data.Tables.Writing.PostgresTableWriter.Quoted(table);
         var target = PostgresUrl.Parse(url);
-        return new Lepton.Data.Tables.Writing.PostgresTableTarget(target.Connection, target.Display, table) { Replace = replace };
+        return new Lepton.Data.Tables.Writing.PostgresTableTarget(target.Connection, target.Display, table) { Replace = replace, Append = append };
     }
 
     /// <summary>The query <paramref name="sql"/> on the database <paramref name="url"/> names.</summary>

@@ -5,6 +5,7 @@ bench/tables/claims_reference.py (trained on the 80% before the test rows). Ever
 scikit-learn's Poisson example scores them: the mean Poisson deviance weighted by exposure, and the claims the model predicts on
 the test policies (exposure x frequency) against the claims they had. Prints one line per run and a median table (markdown).
   /usr/bin/python3 bench/tables/claims_bench.py DIR ROUNDS [ONLY]   (ONLY: run the sides whose name holds this text)"""
+import json
 import os
 
 import numpy as np
@@ -22,7 +23,8 @@ claims = float(np.sum(np.round(exposure * frequency)))
 
 LEPTON = {"lepton gbdt --loss poisson --weight-column exposure": ["--model", "gbdt", "--loss", "poisson", "--weight-column", "exposure"],
           "lepton linear --loss poisson --weight-column exposure": ["--model", "linear", "--loss", "poisson", "--weight-column", "exposure"],
-          "lepton gbdt --loss poisson (unweighted)": ["--model", "gbdt", "--loss", "poisson", "--exclude", "exposure"]}
+          "lepton gbdt --loss poisson (unweighted)": ["--model", "gbdt", "--loss", "poisson", "--exclude", "exposure"],
+          "lepton auto --loss poisson --weight-column exposure": ["--model", "auto", "--loss", "poisson", "--weight-column", "exposure"]}
 REFERENCES = {"xgboost count:poisson, sample_weight=exposure (hist, 2 threads)": "xgboost_poisson",
               "scikit-learn HGB poisson, sample_weight=exposure": "sklearn_hgb_poisson",
               "scikit-learn PoissonRegressor, sample_weight=exposure": "sklearn_glm_poisson",
@@ -40,6 +42,8 @@ def lepton(args, r):
     scored, seconds = lepton_scored(cli, home, csv, "claims", "frequency", "start", args, test_csv)
     rows = [l.split(",") for l in open(scored).read().splitlines()]
     at = rows[0].index("prediction")
+    if "auto" in args:  # the learner auto chose on its (weighted) out-of-fold deviance
+        print("  auto chose", json.load(open(os.path.join(home, "model", "model.json")))["metadata"].get("learner"))
     return dict(scores([float(row[at]) for row in rows[1:]]), seconds=seconds)
 
 

@@ -74,9 +74,9 @@ public sealed class MonitoringStore : IAsyncDisposable
 
     /// <summary>
     /// Registers version 1 of <paramref name="name"/>: a one-layer model with <paramref name="outputs"/> outputs whose model.json
-    /// records <paramref name="task"/> and <paramref name="classNames"/> (no reference profile).
+    /// records <paramref name="task"/>, <paramref name="classNames"/> and <paramref name="metadata"/> (no reference profile).
     /// </summary>
-    public async Task RegisterTaskModelAsync(string name, TaskSpec task, IReadOnlyList<string> classNames, int outputs)
+    public async Task RegisterTaskModelAsync(string name, TaskSpec task, IReadOnlyList<string> classNames, int outputs, System.Text.Json.Nodes.JsonObject? metadata = null)
     {
         string dir = Path.Combine(_home, name);
         ModelFile.Save(dir, new Sequential(new Flatten(), new Linear(4, outputs, rng: new Generator(7))), new ModelSpec
@@ -84,6 +84,7 @@ public sealed class MonitoringStore : IAsyncDisposable
             Input = new InputSpec("image", [-1, 1, 2, 2]),
             Task = task,
             ClassNames = classNames,
+            Metadata = metadata,
         });
         await Registry.RegisterAsync(name, dir, null, null, "test");
     }
@@ -92,10 +93,14 @@ public sealed class MonitoringStore : IAsyncDisposable
     /// A prediction of <paramref name="model"/> version 1 at <paramref name="at"/> whose logged label text is
     /// <paramref name="label"/> (any task's form), each labelled with <paramref name="truth"/> a second later.
     /// </summary>
-    public async Task LogLabelledAsync(string model, DateTimeOffset at, params (string Label, string Truth)[] rows)
+    public Task LogLabelledAsync(string model, DateTimeOffset at, params (string Label, string Truth)[] rows) =>
+        LogLabelledRowsAsync(model, at, [.. rows.Select(r => (r.Label, r.Truth, (string?)null))]);
+
+    /// <summary>As <see cref="LogLabelledAsync"/>, each prediction logged with the table row it was asked about (raw input JSON).</summary>
+    public async Task LogLabelledRowsAsync(string model, DateTimeOffset at, params (string Label, string Truth, string? Row)[] rows)
     {
-        var records = rows.Select((r, i) => new PredictionRecord($"{model}-{at.UtcTicks}-{i}", model, 1, at.AddMilliseconds(i), 1, r.Label, "{}",
-            System.Text.Json.JsonSerializer.Serialize(new { label = r.Label, version = "1" }))).ToArray();
+        var records = rows.Select((r, i) => new PredictionRecord($"{model}-{at.UtcTicks}-{i}", model, 1, at.AddMilliseconds(i), 1, r.Label,
+            r.Row is null ? "{}" : Lepton.Serving.Logging.LoggedRow.StatisticsJson, System.Text.Json.JsonSerializer.Serialize(new { label = r.Label, version = "1" }), r.Row)).ToArray();
         await Store.AppendPredictionsAsync(records);
         for (int i = 0; i < rows.Length; i++)
             await Store.RecordFeedbackAsync(new FeedbackRecord($"{model}-{at.UtcTicks}-{i}", model, rows[i].Truth, at.AddSeconds(1), "test"));

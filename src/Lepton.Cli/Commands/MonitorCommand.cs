@@ -111,6 +111,7 @@ internal static class MonitorView
                 c.MarkupLine($"[dim]{Markup.Escape(time.Column)} is the table's time column: live rows are newer than training's by nature, so its drift is not counted in the largest PSI or in drift rules.[/]");
         }
         if (MonitorLiveView.Table(report) is { } live) c.Write(live);
+        if (MonitorLiveView.Weighted(report) is { } weighted) c.Write(weighted);
         if (report.Overall.LiveError is { Targets.Count: > 1 } error) c.Write(MonitorLiveView.Targets(error));
         else if (report.Overall.Task != "regression") c.Write(Classes(report.Overall));
         if (MonitorLiveView.Calibration(report) is { } calibration) c.Write(calibration);

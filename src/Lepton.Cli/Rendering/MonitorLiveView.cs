@@ -124,6 +124,29 @@ internal static class MonitorLiveView
         return t;
     }
 
+    /// <summary>
+    /// A model trained with a weight column, scored as its loss counted the rows: each labelled row its weight (the column's value in the
+    /// row asked about), per version and pooled; null for other models or without labelled rows that carried a weight.
+    /// </summary>
+    public static Table? Weighted(MonitorReport report)
+    {
+        var rows = report.Versions.Append(report.Overall).ToArray();
+        if (rows.FirstOrDefault(v => v.Weighted is not null)?.Weighted is not { } first) return null;
+        string? loss = rows.Select(v => v.Weighted?.LossMetric).FirstOrDefault(m => m is not null);
+        bool regression = report.Overall.Task == "regression";
+        string[] columns = regression ? ["labels", "MAE", "RMSE", .. loss is null ? Array.Empty<string>() : [loss]] : ["labels", "accuracy"];
+        var t = MonitorView.Columns(columns);
+        t.Title = new TableTitle($"weighted by {Markup.Escape(first.Column)}");
+        foreach (var v in rows)
+        {
+            var w = v.Weighted;
+            string[] cells = regression ? [Count(w?.Labels), Score(w?.Mae), Score(w?.Rmse), .. loss is null ? Array.Empty<string>() : [Score(w?.LossValue)]]
+                : [Count(w?.Labels), Percent(w?.Accuracy)];
+            t.AddRow([MonitorView.VersionCell(v), .. cells]);
+        }
+        return t;
+    }
+
     /// <summary>MAE and RMSE of each regression target, all versions pooled (shown for several targets; one is the live table's).</summary>
     public static Table Targets(LiveError error)
     {

@@ -59,6 +59,27 @@ public sealed record VersionReport(
 
     /// <summary>How often the version's conformal intervals or prediction sets held the clients' labels; null without intervals or labels.</summary>
     public LiveCoverage? Coverage { get; init; }
+
+    /// <summary>A model trained with a weight column: its live score with each labelled row counting that column's value; null otherwise.</summary>
+    public LiveWeighted? Weighted { get; init; }
+}
+
+/// <summary>
+/// The live score of a model trained with a weight column, each labelled row counting its <paramref name="Column"/> value in the row it
+/// was asked about (<paramref name="Labels"/> rows carried one): a classifier's accuracy, a regressor's MAE, RMSE and its loss's metric.
+/// </summary>
+public sealed record LiveWeighted(string Column, int Labels)
+{
+    public double? Accuracy { get; init; }
+
+    public double? Mae { get; init; }
+
+    public double? Rmse { get; init; }
+
+    /// <summary>A regressor trained with another loss than squared error: that loss's metric (<c>Poisson deviance</c>) and its weighted live value.</summary>
+    public string? LossMetric { get; init; }
+
+    public double? LossValue { get; init; }
 }
 
 /// <summary>

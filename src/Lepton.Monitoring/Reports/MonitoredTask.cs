@@ -23,7 +23,14 @@ internal sealed record MonitoredTask(TaskKind Kind, IReadOnlyList<string> ClassN
     /// <summary>The version's conformal intervals or prediction sets (its <c>intervals.json</c>), whose live coverage is scored; null without.</summary>
     public Lepton.Runtime.Conformal.ConformalIntervals? Intervals { get; init; }
 
-    public static MonitoredTask From(ModelSpec spec) => new(spec.Task.Kind, spec.ClassNames, spec.Task.TargetNames ?? []) { Loss = spec.Task.Loss };
+    /// <summary>The column a table model's rows were weighted by in training (model.json's <c>metadata.weight_column</c>); null without.</summary>
+    public string? WeightColumn { get; init; }
+
+    public static MonitoredTask From(ModelSpec spec) => new(spec.Task.Kind, spec.ClassNames, spec.Task.TargetNames ?? [])
+    {
+        Loss = spec.Task.Loss,
+        WeightColumn = spec.Metadata?["weight_column"] is System.Text.Json.Nodes.JsonValue v && v.TryGetValue(out string? column) ? column : null,
+    };
 
     /// <summary>
     /// The task in <paramref name="folder"/>'s model.json; multiclass when there is none (a LightGBM or ONNX folder) or it

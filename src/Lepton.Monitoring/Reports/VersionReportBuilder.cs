@@ -55,6 +55,7 @@ internal static class VersionReportBuilder
         {
             Calibration = LiveCalibrationCalculator.Compute(labels, task.ClassNames.Count > 0 || reference is null ? task : task with { ClassNames = reference.ClassNames }),
             Coverage = LiveCoverageCalculator.Compute(labels, task),
+            Weighted = LiveWeightedCalculator.Compute(labels, task),
         };
     }
 

@@ -152,6 +152,18 @@ public sealed class TableEndToEndTests : IAsyncLifetime
         Assert.DoesNotContain("monthly", answer.GetProperty("ignored_columns").EnumerateArray().Select(e => e.GetString()));
         await WaitForAsync(async () => await _registry.Store.CountPredictionsAsync("churn", start) >= 5);
         Assert.Contains("\"monthly\":", (await _registry.Store.ListPredictionsAsync("churn", start, 1))[0].RawInputJson);
+        // Feedback on those rows: the monitor scores them as the loss counted them, each its monthly charge.
+        var rows = ChurnRow.Make(5, seed: 2);
+        var classes = ModelSpec.FromJson(File.ReadAllText(Path.Combine(_root, "model", ModelFile.SpecFileName))).ClassNames;
+        var predictions = answer.GetProperty("predictions").EnumerateArray().ToList();
+        string feedback = "[" + string.Join(",", predictions.Select((p, i) =>
+            $$"""{"prediction_id":"{{p.GetProperty("prediction_id").GetString()}}","label":"{{classes[rows[i].Churn == "yes" ? 1 : 0]}}"}""")) + "]";
+        var sent = await served.Http.PostAsync("/v2/models/churn/feedback", new StringContent(feedback, Encoding.UTF8, "application/json"));
+        Assert.True(sent.IsSuccessStatusCode, await sent.Content.ReadAsStringAsync());
+        double right = predictions.Select((p, i) => p.GetProperty("label").GetString() == classes[rows[i].Churn == "yes" ? 1 : 0] ? rows[i].Monthly : 0).Sum();
+        var weighted = (await new ModelMonitor(_registry).ReportAsync("churn", new MonitorWindow(start, DateTimeOffset.UtcNow.AddSeconds(1)))).Overall.Weighted!;
+        Assert.Equal(("monthly", 5), (weighted.Column, weighted.Labels));
+        Assert.Equal(right / rows.Sum(r => r.Monthly), weighted.Accuracy!.Value, 9);
     }
 
     [Fact]

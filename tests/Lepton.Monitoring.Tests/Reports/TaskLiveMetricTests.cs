@@ -82,6 +82,35 @@ public class TaskLiveMetricTests
     }
 
     [Fact]
+    public async Task A_model_trained_with_a_weight_column_is_also_scored_with_each_row_counting_its_logged_weight()
+    {
+        await using var store = await CreateAsync(withReference: false);
+        var weighted = new System.Text.Json.Nodes.JsonObject { ["weight_column"] = "exposure" };
+        await store.RegisterTaskModelAsync("claims", new TaskSpec(TaskKind.Regression) { Loss = "poisson" }, [], 1, weighted);
+        // (predicted, true, exposure): (1, 2, 0.5) (2, 2, 1) (4, 1, 2) and a row without an exposure, left out of the weighted figures.
+        await store.LogLabelledRowsAsync("claims", T0.AddSeconds(10),
+            ("1", "2", """{"age":30,"exposure":0.5}"""), ("2", "2", """{"age":40,"exposure":1}"""), ("4", "1", """{"age":50,"exposure":"2"}"""),
+            ("3", "3", """{"age":60}"""));
+        var v = (await new ModelMonitor(store.Registry).ReportAsync("claims", Window)).Versions.Single();
+        var w = v.Weighted!;
+        Assert.Equal(("exposure", 3), (w.Column, w.Labels));
+        Assert.Equal((0.5 * 1 + 1 * 0 + 2 * 3) / 3.5, w.Mae!.Value, 6);
+        Assert.Equal(Math.Sqrt((0.5 * 1 + 2 * 9) / 3.5), w.Rmse!.Value, 6);
+        // Poisson deviance 2(y log(y/μ) − y + μ), weighted.
+        static double D(double y, double mu) => 2 * ((y > 0 ? y * Math.Log(y / mu) : 0) - y + mu);
+        Assert.Equal("Poisson deviance", w.LossMetric);
+        Assert.Equal((0.5 * D(2, 1) + 1 * D(2, 2) + 2 * D(1, 4)) / 3.5, w.LossValue!.Value, 6);
+        Assert.Equal(4, v.LiveError!.Labels); // the plain figures count every labelled row
+
+        // A classifier: weighted accuracy; a model without a weight column has none.
+        await store.RegisterTaskModelAsync("churn", new TaskSpec(TaskKind.Binary), ["no", "yes"], 1, new() { ["weight_column"] = "value" });
+        await store.LogLabelledRowsAsync("churn", T0.AddSeconds(20), ("yes", "yes", """{"value":3}"""), ("no", "yes", """{"value":1}"""));
+        Assert.Equal(0.75, (await new ModelMonitor(store.Registry).ReportAsync("churn", Window)).Versions.Single().Weighted!.Accuracy!.Value, 12);
+        await using var plain = await RegressionAsync();
+        Assert.Null((await new ModelMonitor(plain.Registry).ReportAsync("house", Window)).Versions.Single().Weighted);
+    }
+
+    [Fact]
     public async Task A_regressor_trained_with_another_loss_also_reports_that_loss_live()
     {
         await using var store = await RegressionAsync("quantile=0.8");

@@ -169,7 +169,9 @@ public static class LoopCommand
         var c = AnsiConsole.Console;
         if (outcome.Evaluation is { } e)
         {
-            var t = new Table().Border(TableBorder.Rounded).Title("champion vs challenger")
+            // A weight-column champion is judged as its loss counts the rows.
+            string title = e.ChampionBaseTest.WeightColumn is { } w ? $"champion vs challenger (each row weighted by {w})" : "champion vs challenger";
+            var t = new Table().Border(TableBorder.Rounded).Title(Markup.Escape(title))
                 .AddColumns("", $"champion v{e.ChampionVersion}", $"challenger v{e.ChallengerVersion}", "change");
             if (e.ChampionBaseTest.IsRegression)
             {

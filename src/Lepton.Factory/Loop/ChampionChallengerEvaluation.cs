@@ -33,9 +33,18 @@ public sealed record SetScore(double Accuracy, int Count, IReadOnlyList<ClassRec
     [System.Text.Json.Serialization.JsonIgnore]
     public bool IsRegression => Rmse is not null;
 
-    /// <summary>A regressor's score from its squared and absolute error sums over <paramref name="count"/> rows.</summary>
-    public static SetScore Regression(double squaredErrors, double absoluteErrors, int count) =>
-        new(double.NaN, count, []) { Rmse = count == 0 ? double.NaN : Math.Sqrt(squaredErrors / count), Mae = count == 0 ? double.NaN : absoluteErrors / count };
+    /// <summary>
+    /// A regressor's score from its squared and absolute error sums over <paramref name="count"/> rows, whose weights add up to
+    /// <paramref name="weight"/> (the count when every row counts once).
+    /// </summary>
+    public static SetScore Regression(double squaredErrors, double absoluteErrors, int count, double? weight = null)
+    {
+        double w = weight ?? count;
+        return new(double.NaN, count, []) { Rmse = w <= 0 ? double.NaN : Math.Sqrt(squaredErrors / w), Mae = w <= 0 ? double.NaN : absoluteErrors / w };
+    }
+
+    /// <summary>The column each row was weighted by in these scores (the champion's weight column); null when every row counted once.</summary>
+    public string? WeightColumn { get; init; }
 
     /// <summary>"accuracy 0.912", "RMSE 20,100" or "Poisson deviance 1.02"; "-" for no set.</summary>
     public static string Headline(SetScore? score) => score is null ? "- (no holdout)"

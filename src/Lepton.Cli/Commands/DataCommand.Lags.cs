@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
 using Lepton.Cli.Rendering;
-using Lepton.Data.Tables.Features;
 using Lepton.Registry;
 using Lepton.Registry.Datasets.Tables;
 using Lepton.Registry.References;
@@ -37,20 +36,9 @@ public static partial class DataCommand
         {
             await using var registry = await ModelRegistry.OpenAsync(p.GetValue(store), ct);
             var parent = await DatasetReference.Parse(p.GetValue(reference)).ResolveAsync(registry.Store, ct);
-            if (!TableDatasetSummary.IsTableVersion(parent))
-                throw new ArgumentException($"{parent.Name}@{parent.Version} is not a table; lags are taken of a table's target (import a CSV or Parquet file).");
-            var data = await TableDatasets.LoadAsync(registry.Artifacts, parent, ct);
-            string name = $"{parent.Name}@{parent.Version}";
-            var options = new LagOptions(
-                p.GetValue(target) ?? data.Schema.LabelColumn ?? throw new ArgumentException($"{name} has no label column; name the column to take lags of with --target."),
-                List(p.GetValue(by)),
-                p.GetValue(time) ?? data.Schema.TimeColumn ?? throw new ArgumentException($"{name} has no time column; name the column that orders its rows with --time (or import it with --time-column)."),
-                Numbers(p.GetValue(lags), "--lags"), Numbers(p.GetValue(rolling), "--rolling"));
-            var table = TableLags.Add(data.Table, options);
-            var added = table.ColumnNames.Skip(data.Table.Columns.Count).ToList();
-            var note = $"lags of {name}: {string.Join(", ", added)}" + (options.SeriesColumns.Count > 0 ? $" by {string.Join(",", options.SeriesColumns)}" : "") + $", ordered by {options.TimeColumn}";
-            var version = await TableDatasets.RecordDerivedAsync(registry.Store, registry.Artifacts, parent.Name, parent.Version, table,
-                data.Schema.WithColumnsOf(table), data.Splits, note, RegistryOptions.Actor, ct);
+            var (version, note, table, added) = await TableDatasets.LagsAsync(registry.Store, registry.Artifacts, parent,
+                new TableLagRequest(Numbers(p.GetValue(lags), "--lags"), Numbers(p.GetValue(rolling), "--rolling"), List(p.GetValue(by)), p.GetValue(target), p.GetValue(time)),
+                RegistryOptions.Actor, ct);
             var filled = added.ToDictionary(c => c, c => table.RowCount - Enumerable.Range(0, table.RowCount).Count(table[c].IsMissing));
             if (p.GetValue(json))
             {

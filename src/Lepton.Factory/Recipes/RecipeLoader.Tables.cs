@@ -12,7 +12,7 @@ public static partial class RecipeLoader
 {
     // Expression-bodied: other partial files' static initializers read these, and initializer order across files is not defined.
     internal static IReadOnlyList<string> TableDataKeys =>
-        ["path", "label_column", "task", "group_column", "time_column", "split_column", "schema", "test", "validation", "separator", "sheet", "encoding", "query"];
+        ["path", "label_column", "task", "group_column", "time_column", "split_column", "schema", "test", "validation", "separator", "sheet", "encoding", "query", "lags", "rolling", "series"];
 
     /// <summary>Training keys only table recipes take (the seed, rate, epochs and batch size are shared with networks).</summary>
     // 'training.intervals: 0.9': strictly between 0 and 1.
@@ -77,8 +77,31 @@ public static partial class RecipeLoader
         // The CSV's separator, when the header alone would mislead (by default the one it uses most of , ; tab |).
         char? separator = s.Has("separator") ? s.Choice("separator", ",", [",", ";", "|", "tab"]) switch { "tab" => '\t', var c => c[0] } : null;
         var table = new RecipeTable(label ?? "", task, s.String("group_column"), s.String("time_column"), split, ReadTableSchema(s, baseDirectory),
-            test ?? 0.2, validation ?? 0, separator, s.String("sheet"), Encoding(s)) { Query = query };
+            test ?? 0.2, validation ?? 0, separator, s.String("sheet"), Encoding(s)) { Query = query, Lags = Lags(s) };
         return new RecipeData(RecipeData.Tables, full, name) { Table = table };
+    }
+
+    // lags: 1,7,28 and rolling: 7,28 of the label, by the series of series: store,item, ordered by the time column (lepton data lags).
+    private static Lepton.Registry.Datasets.Tables.TableLagRequest? Lags(YamlSection s)
+    {
+        string? lags = s.String("lags"), rolling = s.String("rolling"), series = s.String("series");
+        if (lags is null && rolling is null)
+        {
+            if (series is not null) s.Errors.Add(s.Value("series")!, "'data.series' names the columns whose rows make one series for 'data.lags' and 'data.rolling'; give those too, or drop it.");
+            return null;
+        }
+        if (s.String("time_column") is null)
+            s.Errors.Add(s.Value(lags is not null ? "lags" : "rolling")!, "'data.lags' and 'data.rolling' read each series in time order: name the table's 'data.time_column'.");
+        List<int> Numbers(string key, string? text)
+        {
+            var numbers = new List<int>();
+            foreach (var part in (text ?? "").Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+                if (int.TryParse(part, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out int v)) numbers.Add(v);
+                else s.Errors.Add(s.Value(key)!, $"'data.{key}' is '{text}'; give whole numbers separated by commas, e.g. 1,7,28.");
+            return numbers;
+        }
+        return new Lepton.Registry.Datasets.Tables.TableLagRequest(Numbers("lags", lags), Numbers("rolling", rolling),
+            [.. (series ?? "").Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)]);
     }
 
     // schema: a mapping of column names to kinds (numeric, categorical, boolean, datetime, text, identifier), or a schema file

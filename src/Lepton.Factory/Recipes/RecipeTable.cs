@@ -11,7 +11,8 @@ namespace Lepton.Factory.Recipes;
 /// mapping) or in a schema file, and either a published split column kept as it is or the split the data step makes:
 /// <c>test</c>/<c>validation</c> shares, stratified for classification, whole groups on one side, time-ordered when a time column is named;
 /// a CSV's <c>separator</c> when its header alone would mislead and its <c>encoding</c> when not UTF-8, an Excel workbook's <c>sheet</c>;
-/// with a PostgreSQL URL as the path, the <c>query</c> whose rows are the table.
+/// with a PostgreSQL URL as the path, the <c>query</c> whose rows are the table; the label's <c>lags</c> and <c>rolling</c> means by
+/// <c>series</c>, added after the split.
 /// </summary>
 public sealed record RecipeTable(
     string LabelColumn,
@@ -28,6 +29,9 @@ public sealed record RecipeTable(
 {
     /// <summary>The SELECT whose rows are the table, when the path is a PostgreSQL URL.</summary>
     public string? Query { get; init; }
+
+    /// <summary>Lag and rolling-mean features of the label the data step adds after the split (<c>lepton data lags</c>); null for none.</summary>
+    public TableLagRequest? Lags { get; init; }
 
     /// <summary>How <c>lepton data import</c> would be told the same.</summary>
     public TableImportOptions ToImportOptions() =>

@@ -155,6 +155,9 @@ public sealed class TableRecipeTests : IDisposable
     [InlineData("data:\n  source: table\n  path: customers.csv\n  label_column: churn\ngates:\n  min_selection_ratio: 0.8\n", "judge the groups of 'gates.groups'; name the columns there")]
     [InlineData("data:\n  source: table\n  path: customers.csv\n  label_column: churn\ngates:\n  groups: plan,plan\n", "'gates.groups': --groups names 'plan' twice")]
     [InlineData("data:\n  source: table\n  path: customers.csv\n  label_column: churn\ngates:\n  groups: plan\n  min_selection_ratio: 4/5\n", "'gates.min_selection_ratio' is '4/5'")]
+    [InlineData("data:\n  source: table\n  path: customers.csv\n  label_column: monthly\n  lags: 1,7\n", "'data.lags' and 'data.rolling' read each series in time order: name the table's 'data.time_column'")]
+    [InlineData("data:\n  source: table\n  path: customers.csv\n  label_column: monthly\n  time_column: signup\n  lags: 1,a\n", "'data.lags' is '1,a'; give whole numbers separated by commas")]
+    [InlineData("data:\n  source: table\n  path: customers.csv\n  label_column: monthly\n  series: plan\n", "give those too, or drop it")]
     public void MisplacedTableKeysAreReportedWithTheirFix(string body, string message)
     {
         var e = Assert.Throws<RecipeException>(() => Parse("name: a\n" + body, Folder()));
@@ -281,6 +284,31 @@ public sealed class TableRecipeTests : IDisposable
         Assert.Equal(3, weighted.Count);
         string best = result.Steps.Single(s => s.Step == "tune").Outputs["run_id"]!.GetValue<string>();
         Assert.Equal(weighted.Values.Max(), weighted[best]);
+    }
+
+    [Fact]
+    public async Task ATableRecipeWithLags_AddsThemAfterTheSplit_AndTheModelReadsThem()
+    {
+        await using var reg = await TempRegistry.CreateAsync();
+        string dir = Folder();
+        var rng = new Random(2);
+        var csv = new StringBuilder("day,shop,visits\n");
+        var level = new double[3];
+        for (int d = 0; d < 120; d++)
+            for (int s = 0; s < 3; s++)
+            {
+                level[s] = 0.9 * level[s] + 0.1 * (40 + 10 * s) + (rng.NextDouble() - 0.5) * 10;
+                csv.Append(CultureInfo.InvariantCulture, $"{new DateTime(2025, 1, 1).AddDays(d):yyyy-MM-dd},{"abc"[s]},{level[s]:F1}\n");
+            }
+        File.WriteAllText(Path.Combine(dir, "visits.csv"), csv.ToString());
+        var recipe = Parse("name: visits\ndata:\n  source: table\n  path: visits.csv\n  label_column: visits\n  task: regression\n  time_column: day\n" +
+                           "  lags: 1,2\n  rolling: 7\n  series: shop\nmodel:\n  preset: gbdt\ngates:\n  max_rmse: 100\n", dir);
+        var result = await new RecipeRunner(RecipeSteps.For(recipe)).RunAsync(reg.Context(recipe));
+        Assert.True(result.Succeeded, string.Join("; ", result.Steps.Select(s => $"{s.Step}: {s.Detail}")));
+        Assert.Equal(3, result.Steps.Single(s => s.Step == "data").Outputs["version"]!.GetValue<int>()); // import, split, lags
+        var production = await reg.Registry.ResolveAsync("visits@production");
+        var columns = Lepton.Data.Tables.Encoding.EncoderSet.Load(Path.Combine(production.Folder, "encoders.json")).Columns;
+        Assert.Equal(["visits_lag_1", "visits_lag_2", "visits_mean_7"], columns.Where(c => c.StartsWith("visits_", StringComparison.Ordinal)));
     }
 
     [Fact]

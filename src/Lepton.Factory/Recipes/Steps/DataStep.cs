@@ -43,7 +43,8 @@ public sealed class DataStep : IRecipeStep
         };
     }
 
-    // The table as lepton data import reads it, then (without a split column) split as lepton data split would, recorded as its child.
+    // The table as lepton data import reads it, then (without a split column) split as lepton data split would, recorded as its child;
+    // then with its lags as lepton data lags would add them.
     private static async Task<DatasetVersion> ImportTableAsync(RecipeContext context, RecipeData data, CancellationToken ct)
     {
         var table = data.Table!;
@@ -51,11 +52,18 @@ public sealed class DataStep : IRecipeStep
         var imported = await TableDatasets.ImportAsync(registry.Store, registry.Artifacts, data.Dir!, data.Name ?? context.Recipe.Name,
             table.ToImportOptions(), context.Actor, ct);
         context.Log($"{imported.Table.RowCount:N0} rows, {imported.Table.Columns.Count} columns ({imported.Version.Name}@{imported.Version.Version})");
-        if (table.SplitColumn is not null) return imported.Version;
-        var split = await TableDatasets.SplitAsync(registry.Store, registry.Artifacts, imported.Version,
-            table.ToSplitOptions(imported.Schema.Task, (int)(context.Recipe.Training.Seed % int.MaxValue)), context.Actor, ct);
-        context.Log(string.Join(", ", split.Splits.Counts().Select(c => $"{c.Key} {c.Value:N0}")) + $" ({split.Note})");
-        return split.Version;
+        var version = imported.Version;
+        if (table.SplitColumn is null)
+        {
+            var split = await TableDatasets.SplitAsync(registry.Store, registry.Artifacts, imported.Version,
+                table.ToSplitOptions(imported.Schema.Task, (int)(context.Recipe.Training.Seed % int.MaxValue)), context.Actor, ct);
+            context.Log(string.Join(", ", split.Splits.Counts().Select(c => $"{c.Key} {c.Value:N0}")) + $" ({split.Note})");
+            version = split.Version;
+        }
+        if (table.Lags is not { } lags) return version;
+        var derived = await TableDatasets.LagsAsync(registry.Store, registry.Artifacts, version, lags, context.Actor, ct);
+        context.Log(derived.Note);
+        return derived.Version;
     }
 
     private static string FilesStamp(string path)

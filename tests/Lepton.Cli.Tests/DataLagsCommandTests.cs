@@ -59,6 +59,41 @@ public sealed class DataLagsCommandTests(TrainedModelFixture fx) : IDisposable
         double calendar = await RmseAsync("cli-lag-visits@2", "calendar"), lagged = await RmseAsync("cli-lag-visits@3", "lagged");
         Assert.True(lagged < 0.6 * calendar, $"test RMSE with lags {lagged:F2}, without {calendar:F2}");
 
+        // Forecasting: the next week's rows with an empty target, derived with the history and scored from the version itself.
+        string ahead = Path.Combine(_root, "ahead.csv");
+        var future = new StringBuilder(csv.ToString());
+        for (int d = 200; d < 207; d++)
+            foreach (var shop in shops)
+            {
+                var day = new DateTime(2025, 1, 1).AddDays(d);
+                future.Append(CultureInfo.InvariantCulture, $"{day:yyyy-MM-dd},{shop},{(int)day.DayOfWeek},\n");
+            }
+        File.WriteAllText(ahead, future.ToString());
+        (code, _, err) = await CliRun.Invoke("data", "import", ahead, "--name", "cli-lag-ahead", "--label-column", "visits", "--task", "regression", "--time-column", "day", "--json");
+        Assert.True(code == 0, err);
+        (code, _, err) = await CliRun.Invoke("data", "lags", "cli-lag-ahead@1", "--by", "shop", "--lags", "1", "--rolling", "7", "--json");
+        Assert.True(code == 0, err);
+        string forecaster = Path.Combine(_root, "forecaster");
+        (code, stdout, err) = await CliRun.Invoke("train", "--data", "cli-lag-ahead@2", "--model", "gbdt", "--out", forecaster, "--json");
+        Assert.True(code == 0, err + stdout);
+        string forecast = Path.Combine(_root, "forecast.csv");
+        (code, stdout, err) = await CliRun.Invoke("predict", "--model", forecaster, "--data", "cli-lag-ahead@2", "--rows", "unlabelled", "--output", forecast);
+        Assert.True(code == 0, err + stdout);
+        var lines = File.ReadAllLines(forecast);
+        Assert.Equal(1 + 28, lines.Length);
+        var header = lines[0].Split(',');
+        Assert.Equal(["day", "shop", "weekday", "visits", "visits_lag_1", "visits_mean_7", "prediction"], header);
+        // Tomorrow reads today's visits: its forecast is near each shop's last level; later days have no lag 1 (it is not known yet).
+        var last = csv.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries)[^4..].Select(l => l.Split(',')).ToDictionary(c => c[1], c => double.Parse(c[3], CultureInfo.InvariantCulture));
+        foreach (var cells in lines[1..5].Select(l => l.Split(',')))
+        {
+            Assert.Equal(last[cells[1]], double.Parse(cells[4], CultureInfo.InvariantCulture));
+            Assert.InRange(double.Parse(cells[6], CultureInfo.InvariantCulture), last[cells[1]] - 8, last[cells[1]] + 8);
+        }
+        Assert.All(lines[5..].Select(l => l.Split(',')), cells => Assert.Equal("", cells[4]));
+        await CliRun.Refused("--rows soon: give all, unlabelled", "predict", "--model", forecaster, "--data", "cli-lag-ahead@2", "--rows", "soon");
+        await CliRun.Refused("--data scores a table version's rows; --input and --query give other rows", "predict", "--model", forecaster, "--data", "cli-lag-ahead@2", "--input", ahead);
+
         await CliRun.Refused("'shop' is categorical; lags are taken of a number", "data", "lags", "cli-lag-visits@2", "--target", "shop", "--lags", "1");
         await CliRun.Refused("--lags 1,x: give whole numbers separated by commas", "data", "lags", "cli-lag-visits@2", "--lags", "1,x");
         (code, _, err) = await CliRun.Invoke("data", "import", path, "--name", "cli-lag-untimed", "--label-column", "visits", "--task", "regression", "--json");

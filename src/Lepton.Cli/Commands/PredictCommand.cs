@@ -27,6 +27,8 @@ public static class PredictCommand
         var replace = new Option<bool>("--replace") { Description = "With --table: drop a table of that name first, in the same transaction (else it is refused)." };
         var append = new Option<bool>("--append") { Description = "With --table: add the scored rows to that existing table (each column must be there; the table's types are kept), in one transaction." };
         var query = new Option<string?>("--query") { Description = "For a table model: score the rows of this SELECT, with the PostgreSQL database's URL as --input (postgres://user@host:5432/db), into --output rows.csv|rows.json." };
+        var data = new Option<string?>("--data") { Description = "For a table model: score the rows of this table data set version (NAME@V) instead of --input's; --rows picks which." };
+        var rows = new Option<string>("--rows") { Description = "With --data: all, unlabelled (the rows without a label: the rows to forecast), train, validation or test.", DefaultValueFactory = _ => "all" };
         var contributions = new Option<bool>("--contributions") { Description = "For a table model with --output rows.csv|rows.json: also each column's contribution to the answer (TreeSHAP, exact linear, integrated gradients)." };
         var threads = CommonOptions.Threads();
         var json = CommonOptions.Json();
@@ -35,10 +37,11 @@ public static class PredictCommand
                                          "  lepton predict --model reviews --text \"great value, works well\" --text \"broke in a week\"\n" +
                                          "  lepton predict --model keywords@production --input clip.wav\n" +
                                          "  lepton predict --model churn@production --input customers.csv\n" +
+                                         "  lepton predict --model sales@production --data sales@3 --rows unlabelled --output forecast.csv\n" +
                                          "  lepton predict --model churn@production --input postgres://analyst@db/shop --query \"SELECT * FROM customers\" --output scored.csv\n" +
                                          "  lepton predict --model churn@production --input postgres://analyst@db/shop --query \"SELECT * FROM customers\" --output postgres://analyst@db/shop --table churn_scores\n" +
                                          "  lepton predict --model churn@production --input postgres://analyst@db/shop --query \"SELECT * FROM new_customers\" --output postgres://analyst@db/shop --table churn_scores --append");
-        foreach (var o in new Option[] { model, input, text, output, top, noPre, contributions, encoding, query, table, replace, append, store, threads, json }) cmd.Options.Add(o);
+        foreach (var o in new Option[] { model, input, text, output, top, noPre, contributions, encoding, query, table, replace, append, data, rows, store, threads, json }) cmd.Options.Add(o);
         cmd.SetAction(p => CommandRunner.Run(async ct =>
         {
             CommonOptions.ApplyThreads(p.GetValue(threads));
@@ -53,7 +56,10 @@ public static class PredictCommand
                 return TextPrediction.Run(predictor, encoder, TextPrediction.Texts(texts, p.GetValue(input)), p.GetValue(top), p.GetValue(output), p.GetValue(json), resolved.Folder);
             if (TablePrediction.Encoder(resolved.Folder, signature) is { } tableEncoder && texts.Length == 0)
                 return TablePrediction.Run(predictor, tableEncoder, p.GetValue(input), p.GetValue(top), p.GetValue(output), p.GetValue(json), p.GetValue(contributions), p.GetValue(encoding), resolved.Folder,
-                    p.GetValue(query), p.GetValue(table) is { } name ? new TablePrediction.DatabaseTable(name, p.GetValue(replace), p.GetValue(append)) : null);
+                    p.GetValue(query), p.GetValue(table) is { } name ? new TablePrediction.DatabaseTable(name, p.GetValue(replace), p.GetValue(append)) : null,
+                    p.GetValue(data) is { } reference ? await TablePrediction.VersionRowsAsync(p.GetValue(store), reference, p.GetValue(rows)!, ct) : null);
+            if (p.GetValue(data) is not null)
+                throw new ArgumentException("--data scores a table data set version's rows; this model does not read tables.");
             if (p.GetValue(query) is not null)
                 throw new ArgumentException("--query gives a table model the rows of a PostgreSQL query; this model does not read tables.");
             if (p.GetValue(contributions))

@@ -27,13 +27,40 @@ internal static class TablePrediction
 
     public static TableInputEncoder? Encoder(string folder, PredictorSignature signature) => TableInputEncoder.TryLoad(folder, signature);
 
+    /// <summary>
+    /// The rows <c>--rows</c> picks of a table data set version (<c>--data NAME@V</c>): <c>all</c>, a split's (<c>train</c>,
+    /// <c>validation</c>, <c>test</c>), or <c>unlabelled</c>, those without a label (the rows to forecast of a <c>data lags</c> version).
+    /// </summary>
+    public static async Task<(Data.Tables.Table Rows, string Name)> VersionRowsAsync(string? store, string reference, string rows, CancellationToken ct)
+    {
+        await using var registry = await Lepton.Registry.ModelRegistry.OpenAsync(store, ct);
+        var version = await Lepton.Registry.References.DatasetReference.Parse(reference).ResolveAsync(registry.Store, ct);
+        if (!Lepton.Registry.Datasets.Tables.TableDatasetSummary.IsTableVersion(version))
+            throw new ArgumentException($"--data {reference} is not a table; a table model scores a table version's rows.");
+        var data = await Lepton.Registry.Datasets.Tables.TableDatasets.LoadAsync(registry.Artifacts, version, ct);
+        string name = $"{version.Name}@{version.Version}";
+        var table = data.Table;
+        IReadOnlyList<int> picked = rows switch
+        {
+            "all" => [.. Enumerable.Range(0, table.RowCount)],
+            "unlabelled" => data.Schema.LabelColumn is { } label && table.HasColumn(label)
+                ? [.. Enumerable.Range(0, table.RowCount).Where(table[label].IsMissing)]
+                : throw new ArgumentException($"{name} has no label column, so every row is unlabelled; give --rows all."),
+            "train" or "validation" or "test" => data.Splits?.RowsOf(rows) ?? throw new ArgumentException($"{name} has no split; give --rows all or unlabelled, or split it (lepton data split)."),
+            _ => throw new ArgumentException($"--rows {rows}: give all, unlabelled (the rows without a label: those to forecast), train, validation or test."),
+        };
+        if (picked.Count == 0) throw new ArgumentException($"{name} has no {rows} rows to score.");
+        return (table.Take(picked), $"{name} ({rows} rows)");
+    }
+
     /// <summary>The table scored rows go into when <c>--output</c> names a PostgreSQL database: a new one, or an existing one to <paramref name="Append"/> to.</summary>
     public sealed record DatabaseTable(string Name, bool Replace, bool Append = false);
 
     /// <param name="query">A SELECT whose rows are scored, <paramref name="input"/> then naming its PostgreSQL database.</param>
     /// <param name="table">The table the scored rows are written into, <paramref name="output"/> then naming its PostgreSQL database.</param>
+    /// <param name="version">A table version's rows (<see cref="VersionRowsAsync"/>) scored instead of <paramref name="input"/>'s.</param>
     public static int Run(IPredictor predictor, TableInputEncoder encoder, string? input, int top, string? output, bool json, bool contributions = false,
-        string? encoding = null, string? folder = null, string? query = null, DatabaseTable? table = null)
+        string? encoding = null, string? folder = null, string? query = null, DatabaseTable? table = null, (Data.Tables.Table Rows, string Name)? version = null)
     {
         bool database = output is not null && Lepton.Registry.Datasets.Tables.PostgresQueries.IsDatabase(output);
         if (database != table is not null)
@@ -42,14 +69,17 @@ internal static class TablePrediction
                 : "--table writes the scored rows into a PostgreSQL table: give the database's URL as --output (postgres://user@host:5432/database).");
         if (contributions && (output is null || output.EndsWith(".npy", StringComparison.OrdinalIgnoreCase)))
             throw new ArgumentException("--contributions writes each row's column contributions beside its answer: give --output rows.csv or rows.json.");
-        if (input is null) throw new ArgumentException("This is a table model: give --input rows.csv (or .tsv, .parquet, .xlsx) or rows.jsonl with one JSON object per line.");
-        if (Lepton.Registry.Datasets.Tables.PostgresQueries.IsDatabase(input) != query is not null)
+        if (version is not null && (input is not null || query is not null))
+            throw new ArgumentException("--data scores a table version's rows; --input and --query give other rows: give one of them.");
+        if (input is null && version is null)
+            throw new ArgumentException("This is a table model: give --input rows.csv (or .tsv, .parquet, .xlsx) or rows.jsonl with one JSON object per line, or --data NAME@V.");
+        if (input is not null && Lepton.Registry.Datasets.Tables.PostgresQueries.IsDatabase(input) != query is not null)
             throw new ArgumentException(query is null
                 ? $"--input {Lepton.Registry.Datasets.Tables.PostgresQueries.Redact(input)} is a database: give the rows to score with --query \"SELECT ... FROM ...\"."
                 : "--query scores the rows of a PostgreSQL query: give the database's URL as --input (postgres://user@host:5432/database).");
         // A scored CSV gives every cell back as the file wrote it; a scored JSON file writes the model's numbers as numbers.
         bool echo = output?.EndsWith(".csv", StringComparison.OrdinalIgnoreCase) == true;
-        var (rows, columns, value) = ReadWithColumns(input, encoder, encoding, echo, query);
+        var (rows, columns, value) = version is { } v ? OfTable(v.Rows, encoder, v.Name) : ReadWithColumns(input!, encoder, encoding, echo, query);
         var features = encoder.Encode(rows);
         var all = predictor.AllOutputs([TableInputEncoder.ToTensor(features)], preprocess: true);
         var outputs = all[0];
@@ -72,7 +102,7 @@ internal static class TablePrediction
                 return 0;
             }
             TableAnswerFile.Write(path, columns, rows.Count, value, answers,
-                [.. conformal?.Columns() ?? [], .. contributions ? Contributions(predictor, encoder, features, outputs) : []], query is null ? CsvStyle.Of(input, encoding) : CsvStyle.Default with { Encoding = encoding });
+                [.. conformal?.Columns() ?? [], .. contributions ? Contributions(predictor, encoder, features, outputs) : []], query is null && input is not null ? CsvStyle.Of(input, encoding) : CsvStyle.Default with { Encoding = encoding });
             if (json) JsonOut.Write(new { output = Path.GetFullPath(path), rows = rows.Count });
             else Console.WriteLine($"wrote {rows.Count:N0} rows with their predictions to {path}");
             return 0;
@@ -143,10 +173,7 @@ internal static class TablePrediction
             if (Pins(table) is { } pinned) table = Read(pinned);
         }
         if (table.RowCount > MaxRows) throw new InvalidDataException($"{name} holds {table.RowCount:N0} rows, more than {MaxRows:N0}; split it.");
-        var present = encoder.Columns.Where(c => table.HasColumn(c.Name)).Select(c => table[c.Name]).ToList();
-        if (present.Count == 0)
-            throw new InvalidDataException($"{name} has none of the model's columns ({string.Join(", ", encoder.Columns.Select(c => c.Name))}).");
-        var rows = new TableRowView(table, [.. present.Select(c => c.Name)]);
+        var rows = ModelRows(table, encoder, name);
         var written = table;
         // A query's cells are typed values, not text to give back as written, and a third run of it could return its rows in another order.
         if (echo && source is null && table.Columns.Any(c => c.Kind is not (ColumnKind.Categorical or ColumnKind.Text or ColumnKind.Identifier)))
@@ -156,6 +183,20 @@ internal static class TablePrediction
                 throw new InvalidDataException($"{name} changed while it was read ({table.RowCount:N0} rows, then {written.RowCount:N0}); run again.");
         }
         return (rows, [.. table.Columns.Select(c => c.Name)], (r, c) => written[c].GetValue(r));
+    }
+
+    // A stored table version's rows: typed as imported, given back as they are.
+    private static (IReadOnlyList<IReadOnlyDictionary<string, object?>> Rows, IReadOnlyList<string> Columns, Func<int, string, object?> Value) OfTable(
+        Data.Tables.Table table, TableInputEncoder encoder, string name) =>
+        (ModelRows(table, encoder, name), [.. table.Columns.Select(c => c.Name)], (r, c) => table[c].GetValue(r));
+
+    // The rows as the encoder reads them: the model's columns the table has (at least one).
+    private static TableRowView ModelRows(Data.Tables.Table table, TableInputEncoder encoder, string name)
+    {
+        var present = encoder.Columns.Where(c => table.HasColumn(c.Name)).Select(c => c.Name).ToList();
+        if (present.Count == 0)
+            throw new InvalidDataException($"{name} has none of the model's columns ({string.Join(", ", encoder.Columns.Select(c => c.Name))}).");
+        return new TableRowView(table, present);
     }
 
     private static List<IReadOnlyDictionary<string, object?>> ReadJsonLines(string input)

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Lepton.NN.Serialization;
 using Lepton.NN.Tasks;
 
@@ -52,15 +51,6 @@ internal static class LiveWeightedCalculator
     }
 
     // The row's weight: a number (or numeric text) of 0 or more; anything else leaves the row out.
-    private static float? WeightOf(LoggedLabel label, string column)
-    {
-        object? v = label.Row is { } row && row.TryGetValue(column, out var value) ? value : null;
-        double w = v switch
-        {
-            double d => d,
-            string s when double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out double d) => d,
-            _ => double.NaN,
-        };
-        return double.IsFinite(w) && w >= 0 ? (float)w : null;
-    }
+    private static float? WeightOf(LoggedLabel label, string column) =>
+        label.Row is { } row && row.TryGetValue(column, out var value) && Lepton.Data.Tables.RowWeight.Read(value) is { } w ? (float)w : null;
 }

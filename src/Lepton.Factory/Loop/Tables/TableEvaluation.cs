@@ -93,20 +93,8 @@ public static class TableEvaluation
     }
 
     // A row's weight: its weight column's value when that is a number of 0 or more, else 1 (no column: every row 1).
-    private static double WeightOf(IReadOnlyDictionary<string, object?> row, string? column)
-    {
-        if (column is null || !row.TryGetValue(column, out var value)) return 1;
-        double w = value switch
-        {
-            double d => d,
-            float f => f,
-            long l => l,
-            int n => n,
-            string s when double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out double d) => d,
-            _ => double.NaN,
-        };
-        return double.IsFinite(w) && w >= 0 ? w : 1;
-    }
+    private static double WeightOf(IReadOnlyDictionary<string, object?> row, string? column) =>
+        column is not null && row.TryGetValue(column, out var value) ? Lepton.Data.Tables.RowWeight.Read(value) ?? 1 : 1;
 
     // values: (N, 1) predicted targets of a regressor; loss: model.json's task.loss (null: squared error), whose metric the loop judges by;
     // each row counting its weight.

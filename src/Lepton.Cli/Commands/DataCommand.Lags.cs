@@ -23,8 +23,9 @@ public static partial class DataCommand
         var cmd = new Command("lags", """
             Record a new version of a table data set with forecasting features of its target: each row gets the target's values from
             strictly earlier rows of its own series (never its own label), so a model learns from the recent past. Lags count
-            observations, not calendar steps. To forecast, add the rows to forecast with an empty target, derive, and predict them:
-            for h steps ahead, use lags of h or more.
+            observations, not calendar steps. To forecast, add the rows to forecast with an empty target, derive, train, and answer
+            them with lepton predict --data NAME@V --rows unlabelled: step by step in time, each step's lags reading the forecasts
+            before it where the actual is not known yet.
 
             Examples:
               lepton data lags sales@2 --by store,item --lags 1,7,28 --rolling 7,28

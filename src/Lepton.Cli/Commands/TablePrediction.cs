@@ -28,10 +28,16 @@ internal static class TablePrediction
     public static TableInputEncoder? Encoder(string folder, PredictorSignature signature) => TableInputEncoder.TryLoad(folder, signature);
 
     /// <summary>
+    /// Rows of a table data set version to score: the version's table, the rows picked, its name as shown, and the lags it was
+    /// derived with (null for other versions), which the rows to forecast are answered step by step with.
+    /// </summary>
+    public sealed record VersionRows(Data.Tables.Table All, IReadOnlyList<int> Picked, string Name, Data.Tables.Features.LagOptions? Lags, bool Unlabelled);
+
+    /// <summary>
     /// The rows <c>--rows</c> picks of a table data set version (<c>--data NAME@V</c>): <c>all</c>, a split's (<c>train</c>,
     /// <c>validation</c>, <c>test</c>), or <c>unlabelled</c>, those without a label (the rows to forecast of a <c>data lags</c> version).
     /// </summary>
-    public static async Task<(Data.Tables.Table Rows, string Name)> VersionRowsAsync(string? store, string reference, string rows, CancellationToken ct)
+    public static async Task<VersionRows> VersionRowsAsync(string? store, string reference, string rows, CancellationToken ct)
     {
         await using var registry = await Lepton.Registry.ModelRegistry.OpenAsync(store, ct);
         var version = await Lepton.Registry.References.DatasetReference.Parse(reference).ResolveAsync(registry.Store, ct);
@@ -50,7 +56,26 @@ internal static class TablePrediction
             _ => throw new ArgumentException($"--rows {rows}: give all, unlabelled (the rows without a label: those to forecast), train, validation or test."),
         };
         if (picked.Count == 0) throw new ArgumentException($"{name} has no {rows} rows to score.");
-        return (table.Take(picked), $"{name} ({rows} rows)");
+        return new VersionRows(table, picked, $"{name} ({rows} rows)", Lepton.Registry.Datasets.Tables.TableDatasets.LagsOf(version), rows == "unlabelled");
+    }
+
+    // The rows to score of a version: a lag version's rows to forecast answered step by step by a regressor that reads the lags
+    // (each step's lags reading the forecasts before it), any other rows as stored.
+    private static Data.Tables.Table Rows(VersionRows version, IPredictor predictor, TableInputEncoder encoder, bool quiet)
+    {
+        if (version is not { Lags: { } lags, Unlabelled: true } || predictor.Signature.Task?.Kind != Lepton.NN.Serialization.TaskKind.Regression
+            || !lags.Columns().Any(c => encoder.Columns.Any(e => e.Name == c)))
+            return version.All.Take(version.Picked);
+        var rows = Data.Tables.Features.TableForecast.Recursive(version.All, lags, version.Picked, table =>
+        {
+            var outputs = predictor.AllOutputs([TableInputEncoder.ToTensor(encoder.Encode(ModelRows(table, encoder, version.Name)))], preprocess: true)[0].Contiguous();
+            var values = outputs.To(DType.Float32).ToArray();
+            int width = values.Length / Math.Max(1, table.RowCount);
+            return [.. Enumerable.Range(0, table.RowCount).Select(r => (double)values[r * width])];
+        });
+        if (!quiet)
+            Console.Error.WriteLine($"forecast {rows.RowCount:N0} rows step by step in time: each step's {string.Join(", ", lags.Columns())} read the forecasts before it where the actual is not known");
+        return rows;
     }
 
     /// <summary>The table scored rows go into when <c>--output</c> names a PostgreSQL database: a new one, or an existing one to <paramref name="Append"/> to.</summary>
@@ -60,7 +85,7 @@ internal static class TablePrediction
     /// <param name="table">The table the scored rows are written into, <paramref name="output"/> then naming its PostgreSQL database.</param>
     /// <param name="version">A table version's rows (<see cref="VersionRowsAsync"/>) scored instead of <paramref name="input"/>'s.</param>
     public static int Run(IPredictor predictor, TableInputEncoder encoder, string? input, int top, string? output, bool json, bool contributions = false,
-        string? encoding = null, string? folder = null, string? query = null, DatabaseTable? table = null, (Data.Tables.Table Rows, string Name)? version = null)
+        string? encoding = null, string? folder = null, string? query = null, DatabaseTable? table = null, VersionRows? version = null)
     {
         bool database = output is not null && Lepton.Registry.Datasets.Tables.PostgresQueries.IsDatabase(output);
         if (database != table is not null)
@@ -79,7 +104,7 @@ internal static class TablePrediction
                 : "--query scores the rows of a PostgreSQL query: give the database's URL as --input (postgres://user@host:5432/database).");
         // A scored CSV gives every cell back as the file wrote it; a scored JSON file writes the model's numbers as numbers.
         bool echo = output?.EndsWith(".csv", StringComparison.OrdinalIgnoreCase) == true;
-        var (rows, columns, value) = version is { } v ? OfTable(v.Rows, encoder, v.Name) : ReadWithColumns(input!, encoder, encoding, echo, query);
+        var (rows, columns, value) = version is { } v ? OfTable(Rows(v, predictor, encoder, json), encoder, v.Name) : ReadWithColumns(input!, encoder, encoding, echo, query);
         var features = encoder.Encode(rows);
         var all = predictor.AllOutputs([TableInputEncoder.ToTensor(features)], preprocess: true);
         var outputs = all[0];

@@ -72,6 +72,31 @@ public sealed class TableLagsTests
         Assert.Equal([double.NaN, 10, 15, 20], ((NumericColumn)derived["y_mean_3"]).Values);
     }
 
+    [Fact]
+    public void AForecast_StepByStep_ReadsTheForecastsBeforeIt_WhereTheActualIsUnknown()
+    {
+        // Two series of 3 known days, then 3 to forecast; the "model" answers half of yesterday plus 1 (of the 2-day mean when
+        // yesterday is missing), so each step's answer depends on the one before it.
+        double nan = double.NaN;
+        var table = TableLags.Add(new Table([new StringColumn("s", ColumnKind.Categorical, ["a", "a", "a", "a", "a", "a", "b", "b", "b", "b", "b", "b"]),
+            new NumericColumn("t", [1, 2, 3, 4, 5, 6, 1, 2, 3, 4, 5, 6]),
+            new NumericColumn("y", [2, 4, 6, nan, nan, nan, 10, 20, 30, nan, nan, nan])]), new LagOptions("y", ["s"], "t", [1], [2]));
+        var lags = new LagOptions("y", ["s"], "t", [1], [2]);
+        int calls = 0;
+        var forecast = TableForecast.Recursive(table, lags, [3, 4, 5, 9, 10, 11], rows =>
+        {
+            calls++;
+            var lag = ((NumericColumn)rows["y_lag_1"]).Values;
+            return [.. lag.Select(v => v / 2 + 1)];
+        });
+        Assert.Equal(3, calls); // one step per day to forecast
+        // a: day 4 reads 6 -> 4; day 5 reads 4 -> 3; day 6 reads 3. b: 30 -> 16 -> 9.
+        Assert.Equal([6, 4, 3, 30, 16, 9], ((NumericColumn)forecast["y_lag_1"]).Values);
+        Assert.Equal([5, 5, 3.5, 25, 23, 12.5], ((NumericColumn)forecast["y_mean_2"]).Values);
+        Assert.All(((NumericColumn)forecast["y"]).Values, v => Assert.True(double.IsNaN(v))); // the target stays unknown
+        Assert.Equal([4, 5, 6, 4, 5, 6], ((NumericColumn)forecast["t"]).Values);
+    }
+
     [Theory]
     [InlineData("price", "'price' is not a column of the table")]
     [InlineData("dup", "lags need one row per series and time: name the columns that tell series apart with --by")]

@@ -15,6 +15,34 @@ public sealed record LagOptions(string Target, IReadOnlyList<string> SeriesColum
 
     /// <summary>The most columns one derivation adds.</summary>
     public const int MaxColumns = 32;
+
+    /// <summary>The names of the columns <see cref="TableLags.Add"/> adds, lags first.</summary>
+    public IReadOnlyList<string> Columns() => [.. Lags.Select(k => TableLags.LagName(Target, k)), .. Windows.Select(w => TableLags.MeanName(Target, w))];
+
+    /// <summary>As a version's manifest records it (<c>lags</c>), so its rows to forecast can be answered step by step.</summary>
+    public System.Text.Json.Nodes.JsonObject ToJson() => new()
+    {
+        ["target"] = Target,
+        ["by"] = new System.Text.Json.Nodes.JsonArray([.. SeriesColumns.Select(c => (System.Text.Json.Nodes.JsonNode)c)]),
+        ["time"] = TimeColumn,
+        ["lags"] = new System.Text.Json.Nodes.JsonArray([.. Lags.Select(k => (System.Text.Json.Nodes.JsonNode)k)]),
+        ["windows"] = new System.Text.Json.Nodes.JsonArray([.. Windows.Select(w => (System.Text.Json.Nodes.JsonNode)w)]),
+    };
+
+    /// <summary>Reads <see cref="ToJson"/>'s object back; null when <paramref name="node"/> is not one.</summary>
+    public static LagOptions? FromJson(System.Text.Json.Nodes.JsonNode? node)
+    {
+        if (node is not System.Text.Json.Nodes.JsonObject o) return null;
+        try
+        {
+            return new LagOptions(o["target"]!.GetValue<string>(), [.. o["by"]!.AsArray().Select(v => v!.GetValue<string>())], o["time"]!.GetValue<string>(),
+                [.. o["lags"]!.AsArray().Select(v => v!.GetValue<int>())], [.. o["windows"]!.AsArray().Select(v => v!.GetValue<int>())]);
+        }
+        catch (Exception e) when (e is InvalidOperationException or FormatException or NullReferenceException)
+        {
+            return null;
+        }
+    }
 }
 
 /// <summary>
@@ -71,6 +99,14 @@ public static class TableLags
         return new Table([.. table.Columns, .. added], table.RowNumbers);
     }
 
+    /// <summary>Each row's time as a number that orders them (a date-time's ticks), NaN where missing.</summary>
+    internal static double[] Times(Table table, string column) => table[column] switch
+    {
+        DateTimeColumn dates => [.. dates.Values.Select(t => t is { } v ? (double)v.Ticks : double.NaN)],
+        NumericColumn numbers => numbers.Values,
+        var other => throw new ArgumentException($"The time column '{column}' is {ColumnKinds.Name(other.Kind)}; rows are ordered by a date-time or a number."),
+    };
+
     // The target as numbers (a yes/no target as 0/1), NaN where missing.
     private static double[] Target(Table table, string column)
     {
@@ -111,12 +147,8 @@ public static class TableLags
     private static List<int[]> SeriesOrder(Table table, LagOptions o)
     {
         var time = table[o.TimeColumn];
-        Func<int, double> at = time switch
-        {
-            DateTimeColumn dates => r => dates.Values[r] is { } t ? t.Ticks : double.NaN,
-            NumericColumn numbers => r => numbers.Values[r],
-            _ => throw new ArgumentException($"The time column '{o.TimeColumn}' is {ColumnKinds.Name(time.Kind)}; rows are ordered by a date-time or a number."),
-        };
+        var times = Times(table, o.TimeColumn);
+        double at(int r) => times[r];
         var series = new Dictionary<string, List<int>>(StringComparer.Ordinal);
         var key = new System.Text.StringBuilder();
         for (int r = 0; r < table.RowCount; r++)

@@ -33,7 +33,8 @@ public static class TableDatasetSummary
     }
 
     public static string Manifest(Table table, TableSplits? splits, string dataArtifact, long dataBytes, string source,
-        IReadOnlyList<(string File, long Size, string Sha256)> files, string? note = null, int? derivedFrom = null, string? query = null)
+        IReadOnlyList<(string File, long Size, string Sha256)> files, string? note = null, int? derivedFrom = null, string? query = null,
+        JsonObject? lags = null)
     {
         var o = new JsonObject
         {
@@ -50,6 +51,7 @@ public static class TableDatasetSummary
         if (note is not null) o["note"] = note;
         if (query is not null) o["query"] = query;
         if (derivedFrom is { } d) o["derived_from"] = d;
+        if (lags is not null) o["lags"] = lags;
         return o.ToJsonString();
     }
 

@@ -38,7 +38,7 @@ public static partial class TableDatasets
         var added = table.ColumnNames.Skip(data.Table.Columns.Count).ToList();
         var note = $"lags of {name}: {string.Join(", ", added)}" + (options.SeriesColumns.Count > 0 ? $" by {string.Join(",", options.SeriesColumns)}" : "") +
                    $", ordered by {options.TimeColumn}";
-        var version = await RecordDerivedAsync(store, artifacts, parent.Name, parent.Version, table, data.Schema.WithColumnsOf(table), data.Splits, note, actor, ct);
+        var version = await RecordDerivedAsync(store, artifacts, parent.Name, parent.Version, table, data.Schema.WithColumnsOf(table), data.Splits, note, actor, ct, options);
         return new TableLagResult(version, note, table, added);
     }
 }

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using Lepton.Data.Tables;
 using Lepton.Data.Tables.Columns;
+using Lepton.Data.Tables.Features;
 using Lepton.Data.Tables.Reading;
 using Lepton.Data.Tables.Schema;
 using Lepton.Data.Tables.Splits;
@@ -141,7 +142,7 @@ public static partial class TableDatasets
     /// version whose parent is that version; the same content as an existing version returns it.
     /// </summary>
     public static async Task<DatasetVersion> RecordDerivedAsync(IRegistryStore store, IArtifactStore artifacts, string name, int parentVersion,
-        Table table, TableSchema schema, TableSplits? splits, string note, string actor, CancellationToken ct = default)
+        Table table, TableSchema schema, TableSplits? splits, string note, string actor, CancellationToken ct = default, LagOptions? lags = null)
     {
         var parent = await store.GetDatasetVersionAsync(name, parentVersion, ct)
                      ?? throw new KeyNotFoundException($"Dataset '{name}' has no version {parentVersion}; see lepton data list {name}.");
@@ -162,7 +163,7 @@ public static partial class TableDatasets
         var bytes = await TableStorage.WriteAsync(table, splits, ct);
         string artifact = await PutAsync(artifacts, bytes, ct);
         return await store.AddDatasetVersionAsync(name, contentHash,
-            TableDatasetSummary.Manifest(table, splits, artifact, bytes.Length, source, files, note, parentVersion),
+            TableDatasetSummary.Manifest(table, splits, artifact, bytes.Length, source, files, note, parentVersion, lags: lags?.ToJson()),
             schema.ToJson(indented: false), TableDatasetSummary.Statistics(table, schema, splits), parentVersion, actor, ct);
     }
 
@@ -186,6 +187,13 @@ public static partial class TableDatasets
             TableDatasetSummary.Manifest(table, splits, artifact, bytes.Length, source, [], note, parent),
             schema.ToJson(indented: false), TableDatasetSummary.Statistics(table, schema, splits), parent, actor, ct);
         return new TableImportResult(version, table, schema, false, tableSource);
+    }
+
+    /// <summary>The lags a version was derived with (<c>lepton data lags</c>), from its manifest; null for other versions.</summary>
+    public static LagOptions? LagsOf(DatasetVersion version)
+    {
+        ArgumentNullException.ThrowIfNull(version);
+        return LagOptions.FromJson(System.Text.Json.Nodes.JsonNode.Parse(version.ManifestJson)?["lags"]);
     }
 
     /// <summary>The source a version's manifest names (a file path for an import, the base data set for a loop version); empty when none.</summary>

@@ -65,6 +65,8 @@ public static class AlertEvaluator
             "live.brier" => report.Calibration is { } c && Enough(c.Labels, rule) ? c.Brier : null,
             "live.log_loss" => report.Calibration is { } c && Enough(c.Labels, rule) ? c.LogLoss : null,
             "interval.coverage" => report.Coverage is { } v && Enough(v.Labels, rule) ? v.Coverage : null,
+            "live.weighted_accuracy" => report.Weighted is { } w && Enough(w.Labels, rule) ? w.Accuracy : null,
+            "live.weighted_error" => report.Weighted is { } w && Enough(w.Labels, rule) ? w.Error : null,
             "error_rate" => traffic ? report.ErrorRate : null,
             "p50" => traffic ? report.LatencyP50Ms : null,
             "p95" => traffic ? report.LatencyP95Ms : null,
@@ -99,6 +101,7 @@ public static class AlertEvaluator
         string who = version.Version is { } v ? $"{model}@{v}" : $"{model} (all versions)";
         string shown = rule.Metric is "p50" or "p95" or "p99" ? value.ToString("0.##", CultureInfo.InvariantCulture) + " ms" : value.ToString("0.####", CultureInfo.InvariantCulture);
         int? labels = rule.Metric is "live.mae" or "live.rmse" ? version.LiveError?.Labels
+            : rule.Metric.StartsWith("live.weighted_", StringComparison.Ordinal) ? version.Weighted?.Labels
             : AlertRule.LiveMetrics.Contains(rule.Metric) ? version.Accuracy?.Labels : null;
         string extra = labels is { } n ? $" on {n} labels" : "";
         return $"{who}: {rule.Metric} is {shown}{extra}, which breaks '{rule.Text}'.";

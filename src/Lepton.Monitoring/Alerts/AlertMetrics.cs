@@ -60,6 +60,13 @@ internal static class AlertMetrics
         Family(text, versions, "lepton_live_interval_coverage",
             "The share of client feedback in the window that a version's conformal intervals or prediction sets held (against the level they were fitted for).",
             v => v.Coverage?.Coverage);
+        Family(text, versions, "lepton_live_weighted_labels",
+            "Labels in the window of a version trained with a weight column whose rows carried a weight.", v => v.Weighted?.Labels);
+        Family(text, versions, "lepton_live_weighted_accuracy",
+            "Accuracy of a classifier version trained with a weight column, each labelled row counting its weight.", v => v.Weighted?.Accuracy);
+        Family(text, versions, "lepton_live_weighted_error",
+            "The loss's metric (RMSE for squared error) of a regressor version trained with a weight column, each labelled row counting its weight.",
+            v => v.Weighted?.Error);
         Family(text, versions, "lepton_live_labels_skipped",
             "Feedback rows in the window whose predicted or true text does not parse for the version's task.",
             v => v.SkippedLabels > 0 ? v.SkippedLabels : null);

@@ -17,7 +17,8 @@ public sealed partial record AlertRule(string Text, string Metric, string Compar
         "drift.psi", "drift.psi.mean", "drift.psi.std", "drift.psi.min", "drift.psi.max", "drift.ks",
         "drift.psi.chars", "drift.psi.tokens", "drift.psi.unknown_rate", "drift.psi.rare_token_rate", "drift.psi.token_frequency", "drift.psi.script_mix",
         "drift.psi.feature.max", "drift.ks.feature.max", "drift.missing.feature.max",
-        "prediction.psi", "prediction.chi2_p", "accuracy", "live.f1", "live.mae", "live.rmse", "calibration.gap", "live.brier", "live.log_loss", "interval.coverage", "error_rate", "p50", "p95", "p99", "requests",
+        "prediction.psi", "prediction.chi2_p", "accuracy", "live.f1", "live.mae", "live.rmse", "calibration.gap", "live.brier", "live.log_loss", "interval.coverage",
+        "live.weighted_accuracy", "live.weighted_error", "error_rate", "p50", "p95", "p99", "requests",
         "selection_ratio", "opportunity_difference",
     ];
 
@@ -32,9 +33,12 @@ public sealed partial record AlertRule(string Text, string Metric, string Compar
     /// The metrics scored from feedback, which take "over N labels": accuracy (classifiers; subset accuracy for multi-label),
     /// live.f1 (the positive class's F1 for binary, micro F1 for multi-label), live.mae and live.rmse (regression, mean over targets),
     /// calibration.gap (a classifier's mean probability against the rate observed, either way), live.brier, live.log_loss and
-    /// interval.coverage (the share of labels a model's conformal intervals or prediction sets held).
+    /// interval.coverage (the share of labels a model's conformal intervals or prediction sets held); for a table model trained with a
+    /// weight column, live.weighted_accuracy and live.weighted_error (its loss's metric, RMSE for squared error), each labelled row
+    /// counting its weight.
     /// </summary>
-    public static IReadOnlyList<string> LiveMetrics { get; } = ["accuracy", "live.f1", "live.mae", "live.rmse", "calibration.gap", "live.brier", "live.log_loss", "interval.coverage"];
+    public static IReadOnlyList<string> LiveMetrics { get; } =
+        ["accuracy", "live.f1", "live.mae", "live.rmse", "calibration.gap", "live.brier", "live.log_loss", "interval.coverage", "live.weighted_accuracy", "live.weighted_error"];
 
     /// <summary>
     /// The metrics only <c>lepton monitor --groups</c> measures (the groups of named columns); a server or a recipe's monitoring,
@@ -73,7 +77,7 @@ public sealed partial record AlertRule(string Text, string Metric, string Compar
         value = unit switch
         {
             "" => value,
-            "%" when metric is "error_rate" or "accuracy" or "live.f1" => value / 100,
+            "%" when metric is "error_rate" or "accuracy" or "live.f1" or "live.weighted_accuracy" => value / 100,
             "ms" when latency => value,
             "s" when latency => value * 1000,
             _ => throw Invalid(text, $"the unit '{unit}' does not apply to {metric} (use % for error_rate, accuracy and live.f1, ms or s for p50/p95/p99; live.mae and live.rmse are in the target's units)"),

@@ -80,6 +80,10 @@ public sealed record LiveWeighted(string Column, int Labels)
     public string? LossMetric { get; init; }
 
     public double? LossValue { get; init; }
+
+    /// <summary>A regressor's weighted error as the loop judges it: its loss's metric, else RMSE; null for a classifier.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public double? Error => LossValue ?? Rmse;
 }
 
 /// <summary>

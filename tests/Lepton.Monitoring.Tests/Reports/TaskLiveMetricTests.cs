@@ -101,11 +101,18 @@ public class TaskLiveMetricTests
         Assert.Equal("Poisson deviance", w.LossMetric);
         Assert.Equal((0.5 * D(2, 1) + 1 * D(2, 2) + 2 * D(1, 4)) / 3.5, w.LossValue!.Value, 6);
         Assert.Equal(4, v.LiveError!.Labels); // the plain figures count every labelled row
+        // Alert rules on the weighted figures: the deviance, and the label count they need (3 rows carried a weight).
+        var rules = new[] { AlertRule.Parse("live.weighted_error > 1 over 3 labels"), AlertRule.Parse("live.weighted_error > 1 over 4 labels") };
+        var alerts = (await new ModelMonitor(store.Registry).ReportAsync("claims", Window, rules)).Alerts;
+        Assert.Equal(["live.weighted_error > 1 over 3 labels"], alerts.Select(a => a.Rule.Text).Distinct());
+        Assert.Contains("on 3 labels", alerts[0].Message);
 
         // A classifier: weighted accuracy; a model without a weight column has none.
         await store.RegisterTaskModelAsync("churn", new TaskSpec(TaskKind.Binary), ["no", "yes"], 1, new() { ["weight_column"] = "value" });
         await store.LogLabelledRowsAsync("churn", T0.AddSeconds(20), ("yes", "yes", """{"value":3}"""), ("no", "yes", """{"value":1}"""));
-        Assert.Equal(0.75, (await new ModelMonitor(store.Registry).ReportAsync("churn", Window)).Versions.Single().Weighted!.Accuracy!.Value, 12);
+        var churn = await new ModelMonitor(store.Registry).ReportAsync("churn", Window, [AlertRule.Parse("live.weighted_accuracy < 80% over 2 labels")]);
+        Assert.Equal(0.75, churn.Versions.Single().Weighted!.Accuracy!.Value, 12);
+        Assert.NotEmpty(churn.Alerts);
         await using var plain = await RegressionAsync();
         Assert.Null((await new ModelMonitor(plain.Registry).ReportAsync("house", Window)).Versions.Single().Weighted);
     }

@@ -32,6 +32,7 @@ public static class AlertRuleTranslator
         string requests = $"sum {By} (rate({HttpRequests}{{{logged}}}[{w}]))";
         string answered = $"sum {By} (increase({HttpRequests}{{{routes},status!~\"[45]..\"}}[{w}])) >= {AlertEvaluator.MinDriftSamples.ToString(CultureInfo.InvariantCulture)}";
         string labels = $"max {By} ({LiveLabels}) >= {Math.Max(1, rule.MinLabels).ToString(CultureInfo.InvariantCulture)}";
+        string weightedLabels = $"max {By} ({LiveWeightedLabels}) >= {Math.Max(1, rule.MinLabels).ToString(CultureInfo.InvariantCulture)}";
         string Gauge(string name, string selector = "") => $"max {By} ({name}{selector}) {cmp} {threshold}";
 
         return rule.Metric switch
@@ -59,6 +60,8 @@ public static class AlertRuleTranslator
             "live.brier" => $"{Gauge(LiveBrier)} and on (model, version) {labels}",
             "live.log_loss" => $"{Gauge(LiveLogLoss)} and on (model, version) {labels}",
             "interval.coverage" => $"{Gauge(LiveIntervalCoverage)} and on (model, version) {labels}",
+            "live.weighted_accuracy" => $"{Gauge(LiveWeightedAccuracy)} and on (model, version) {weightedLabels}",
+            "live.weighted_error" => $"{Gauge(LiveWeightedError)} and on (model, version) {weightedLabels}",
             // The servers publish no gauge for these statistics, only whether their own check of the rule holds (a column's
             // missing-rate change needs its training rate, which only the server's reference has).
             _ when UsesServerVerdict(rule) => $"max by (model) ({AlertFiring}{{rule=\"{Escape(rule.Text)}\"}}) == 1",

@@ -24,6 +24,9 @@ public static class LeptonMetricNames
     public const string LiveBrier = "lepton_live_brier";
     public const string LiveLogLoss = "lepton_live_log_loss";
     public const string LiveIntervalCoverage = "lepton_live_interval_coverage";
+    public const string LiveWeightedLabels = "lepton_live_weighted_labels";
+    public const string LiveWeightedAccuracy = "lepton_live_weighted_accuracy";
+    public const string LiveWeightedError = "lepton_live_weighted_error";
 
     /// <summary>The route templates of prediction requests (OIP v2 infer with and without a version, and predict), as the route label holds them.</summary>
     public const string PredictionRoutes = ".*/(infer|predict)";

@@ -82,7 +82,8 @@ public sealed class DataLagsCommandTests(TrainedModelFixture fx) : IDisposable
         var lines = File.ReadAllLines(forecast);
         Assert.Equal(1 + 28, lines.Length);
         var header = lines[0].Split(',');
-        Assert.Equal(["day", "shop", "weekday", "visits", "visits_lag_1", "visits_mean_7", "prediction"], header);
+        Assert.Equal(["day", "shop", "weekday", "visits", "visits_lag_1", "visits_mean_7", "prediction", "step"], header);
+        Assert.Equal(Enumerable.Range(1, 7).SelectMany(d => Enumerable.Repeat(d.ToString(CultureInfo.InvariantCulture), 4)), lines[1..].Select(l => l.Split(',')[7]));
         // Tomorrow reads today's visits: its forecast is near each shop's last level. The days after read the forecast of the day
         // before them (step by step), as the actual is not known yet, so the week stays near the level too.
         var last = csv.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries)[^4..].Select(l => l.Split(',')).ToDictionary(c => c[1], c => double.Parse(c[3], CultureInfo.InvariantCulture));

@@ -60,12 +60,12 @@ internal static class TablePrediction
     }
 
     // The rows to score of a version: a lag version's rows to forecast answered step by step by a regressor that reads the lags
-    // (each step's lags reading the forecasts before it), any other rows as stored.
-    private static Data.Tables.Table Rows(VersionRows version, IPredictor predictor, TableInputEncoder encoder, bool quiet)
+    // (each step's lags reading the forecasts before it), with each row's step; any other rows as stored.
+    private static (Data.Tables.Table Rows, IReadOnlyList<int>? Steps) Rows(VersionRows version, IPredictor predictor, TableInputEncoder encoder, bool quiet)
     {
         if (version is not { Lags: { } lags, Unlabelled: true } || predictor.Signature.Task?.Kind != Lepton.NN.Serialization.TaskKind.Regression
             || !lags.Columns().Any(c => encoder.Columns.Any(e => e.Name == c)))
-            return version.All.Take(version.Picked);
+            return (version.All.Take(version.Picked), null);
         var rows = Data.Tables.Features.TableForecast.Recursive(version.All, lags, version.Picked, table =>
         {
             var outputs = predictor.AllOutputs([TableInputEncoder.ToTensor(encoder.Encode(ModelRows(table, encoder, version.Name)))], preprocess: true)[0].Contiguous();
@@ -74,8 +74,8 @@ internal static class TablePrediction
             return [.. Enumerable.Range(0, table.RowCount).Select(r => (double)values[r * width])];
         });
         if (!quiet)
-            Console.Error.WriteLine($"forecast {rows.RowCount:N0} rows step by step in time: each step's {string.Join(", ", lags.Columns())} read the forecasts before it where the actual is not known");
-        return rows;
+            Console.Error.WriteLine($"forecast {rows.Rows.RowCount:N0} rows in {rows.Steps.Max()} steps in time: each step's {string.Join(", ", lags.Columns())} read the forecasts before it where the actual is not known");
+        return (rows.Rows, rows.Steps);
     }
 
     /// <summary>The table scored rows go into when <c>--output</c> names a PostgreSQL database: a new one, or an existing one to <paramref name="Append"/> to.</summary>
@@ -104,7 +104,8 @@ internal static class TablePrediction
                 : "--query scores the rows of a PostgreSQL query: give the database's URL as --input (postgres://user@host:5432/database).");
         // A scored CSV gives every cell back as the file wrote it; a scored JSON file writes the model's numbers as numbers.
         bool echo = output?.EndsWith(".csv", StringComparison.OrdinalIgnoreCase) == true;
-        var (rows, columns, value) = version is { } v ? OfTable(Rows(v, predictor, encoder, json), encoder, v.Name) : ReadWithColumns(input!, encoder, encoding, echo, query);
+        var (stored, steps) = version is { } v ? Rows(v, predictor, encoder, json) : (null, null);
+        var (rows, columns, value) = stored is not null ? OfTable(stored, encoder, version!.Name) : ReadWithColumns(input!, encoder, encoding, echo, query);
         var features = encoder.Encode(rows);
         var all = predictor.AllOutputs([TableInputEncoder.ToTensor(features)], preprocess: true);
         var outputs = all[0];
@@ -117,17 +118,22 @@ internal static class TablePrediction
             var signature = predictor.Signature;
             var task = signature.Task ?? throw new InvalidDataException("This table model names no task, so its answers cannot be written as rows; use --output FILE.npy.");
             var answers = TaskOutputs.For(task, signature.ClassNames, outputs.Shape[1]).Decode(outputs, Math.Max(top, signature.ClassNames.Count));
+            // A forecast's step beside each answer (1: the earliest time forecast), then any intervals and contributions.
+            List<(string Name, Func<int, object?> Value)> extra =
+                [.. steps is null ? [] : new[] { ("step", (Func<int, object?>)(r => steps[r])) }, .. conformal?.Columns() ?? [],
+                    .. contributions ? Contributions(predictor, encoder, features, outputs) : []];
+            if (steps is not null && conformal is not null && steps.Max() > 1 && !json)
+                Console.Error.WriteLine("the intervals were fitted on one-step-ahead errors: from step 2 on, forecasts read forecasts and err more than they say");
             if (table is not null)
             {
                 var target = Lepton.Registry.Datasets.Tables.PostgresQueries.Table(path, table.Name, table.Replace, table.Append);
-                TableAnswerFile.WriteAsync(target, columns, rows.Count, value, answers,
-                    [.. conformal?.Columns() ?? [], .. contributions ? Contributions(predictor, encoder, features, outputs) : []], CancellationToken.None).GetAwaiter().GetResult();
+                TableAnswerFile.WriteAsync(target, columns, rows.Count, value, answers, extra, CancellationToken.None).GetAwaiter().GetResult();
                 if (json) JsonOut.Write(new { output = target.Display, table = table.Name, rows = rows.Count, appended = table.Append });
                 else Console.WriteLine($"{(table.Append ? "appended" : "wrote")} {rows.Count:N0} rows with their predictions to table {table.Name} of {target.Display}");
                 return 0;
             }
-            TableAnswerFile.Write(path, columns, rows.Count, value, answers,
-                [.. conformal?.Columns() ?? [], .. contributions ? Contributions(predictor, encoder, features, outputs) : []], query is null && input is not null ? CsvStyle.Of(input, encoding) : CsvStyle.Default with { Encoding = encoding });
+            TableAnswerFile.Write(path, columns, rows.Count, value, answers, extra,
+                query is null && input is not null ? CsvStyle.Of(input, encoding) : CsvStyle.Default with { Encoding = encoding });
             if (json) JsonOut.Write(new { output = Path.GetFullPath(path), rows = rows.Count });
             else Console.WriteLine($"wrote {rows.Count:N0} rows with their predictions to {path}");
             return 0;

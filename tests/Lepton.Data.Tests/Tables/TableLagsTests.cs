@@ -83,7 +83,7 @@ public sealed class TableLagsTests
             new NumericColumn("y", [2, 4, 6, nan, nan, nan, 10, 20, 30, nan, nan, nan])]), new LagOptions("y", ["s"], "t", [1], [2]));
         var lags = new LagOptions("y", ["s"], "t", [1], [2]);
         int calls = 0;
-        var forecast = TableForecast.Recursive(table, lags, [3, 4, 5, 9, 10, 11], rows =>
+        var (forecast, steps) = TableForecast.Recursive(table, lags, [3, 4, 5, 9, 10, 11], rows =>
         {
             calls++;
             var lag = ((NumericColumn)rows["y_lag_1"]).Values;
@@ -95,6 +95,7 @@ public sealed class TableLagsTests
         Assert.Equal([5, 5, 3.5, 25, 23, 12.5], ((NumericColumn)forecast["y_mean_2"]).Values);
         Assert.All(((NumericColumn)forecast["y"]).Values, v => Assert.True(double.IsNaN(v))); // the target stays unknown
         Assert.Equal([4, 5, 6, 4, 5, 6], ((NumericColumn)forecast["t"]).Values);
+        Assert.Equal([1, 2, 3, 1, 2, 3], steps);
     }
 
     [Theory]

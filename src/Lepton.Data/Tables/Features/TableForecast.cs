@@ -2,6 +2,9 @@ using Lepton.Data.Tables.Columns;
 
 namespace Lepton.Data.Tables.Features;
 
+/// <summary>The rows forecast with their lag columns made from the forecasts before them, and each row's step: 1 for the earliest time forecast, 2 for the next, ...</summary>
+public sealed record TableForecastRows(Table Rows, IReadOnlyList<int> Steps);
+
 /// <summary>
 /// Forecasts a lag version's rows without a target step by step: the rows of the earliest time to forecast are answered first, their
 /// answers stand in for the targets they lack, and the next time's lags read them, so a week ahead reads yesterday's forecast where
@@ -17,7 +20,7 @@ public static class TableForecast
     /// rolling-mean columns made again from the targets before them, forecasts filling the missing ones; <paramref name="predict"/>
     /// answers one value per row of a table of the same columns. The target column of the rows returned stays as it was.
     /// </summary>
-    public static Table Recursive(Table table, LagOptions lags, IReadOnlyList<int> rows, Func<Table, double[]> predict, CancellationToken ct = default)
+    public static TableForecastRows Recursive(Table table, LagOptions lags, IReadOnlyList<int> rows, Func<Table, double[]> predict, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(table);
         ArgumentNullException.ThrowIfNull(lags);
@@ -46,6 +49,10 @@ public static class TableForecast
         // Each row's features read only rows before it, whose targets were filled before its step: the same features it was answered
         // on. The target itself is given back as it was (missing), not as forecast.
         var final = WithTarget(filled);
-        return new Table([.. final.Columns.Select(c => c.Name == lags.Target ? original : c)], final.RowNumbers).Take(rows);
+        var stepOf = new Dictionary<int, int>();
+        for (int s = 0; s < steps.Count; s++)
+            foreach (int r in steps[s]) stepOf[r] = s + 1;
+        return new TableForecastRows(new Table([.. final.Columns.Select(c => c.Name == lags.Target ? original : c)], final.RowNumbers).Take(rows),
+            [.. rows.Select(r => stepOf[r])]);
     }
 }

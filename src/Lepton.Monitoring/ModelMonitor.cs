@@ -75,6 +75,7 @@ public sealed class ModelMonitor(ModelRegistry registry)
             {
                 Calibration = summary.Calibration is { } c ? (c.MeanProbability, c.ObservedRate) : null,
                 Coverage = coverage is { } v ? (v.Coverage, v.Level) : null,
+                Weighted = summary.Weighted,
             });
         }
         return points;

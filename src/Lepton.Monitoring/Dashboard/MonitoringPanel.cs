@@ -17,7 +17,7 @@ public sealed record MonitoringPanelOptions(TimeSpan Window, int Buckets = 24, d
 
 /// <summary>
 /// The dashboard panel of monitoring: live accuracy from feedback (a regressor's mean absolute error instead), the coverage of
-/// conformal intervals or sets against their level, and drift (input PSI, prediction PSI, with the alert threshold) over time, as inline SVG charts from <see cref="ModelMonitor.TimelineAsync"/>.
+/// conformal intervals or sets against their level, a weight-column model's weighted score, and drift (input PSI, prediction PSI, with the alert threshold) over time, as inline SVG charts from <see cref="ModelMonitor.TimelineAsync"/>.
 /// </summary>
 public sealed class MonitoringPanel(ModelMonitor monitor, MonitoringPanelOptions? options = null, TimeProvider? time = null) : IDashboardPanel
 {
@@ -89,6 +89,13 @@ public sealed class MonitoringPanel(ModelMonitor monitor, MonitoringPanelOptions
                     Thresholds = [new ChartThreshold(promised.Level, $"level {Html.Percent(promised.Level)}")],
                 },
                 [Series("coverage", points, p => p.Coverage?.Coverage)]));
+        // A model trained with a weight column: its live score as its loss counted the rows.
+        if (points.LastOrDefault(p => p.Weighted is not null)?.Weighted is { } weighted)
+            html.Append(weighted.Accuracy is not null
+                ? SvgLineChart.Render(options with { Title = $"Live accuracy, each row weighted by {weighted.Column} (from feedback)", YLabel = "share", YMin = 0, YMax = 1 },
+                    [Series("weighted accuracy", points, p => p.Weighted?.Accuracy)])
+                : SvgLineChart.Render(options with { Title = $"Live {weighted.LossMetric ?? "RMSE"}, each row weighted by {weighted.Column} (from feedback)", YLabel = weighted.LossMetric ?? "RMSE", YMin = 0 },
+                    [Series($"weighted {weighted.LossMetric ?? "RMSE"}", points, p => p.Weighted?.Error)]));
         html.Append(SvgLineChart.Render(options with
             {
                 Title = "Drift (population stability index)",

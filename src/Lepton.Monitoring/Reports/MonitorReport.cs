@@ -169,4 +169,7 @@ public sealed record TimelinePoint(
 
     /// <summary>How often the labelled answers' conformal intervals or sets held the truth (each version judged by its own), and the level they promise.</summary>
     public (double Coverage, double Level)? Coverage { get; init; }
+
+    /// <summary>A model trained with a weight column: the bucket's live score with each labelled row counting its weight.</summary>
+    public LiveWeighted? Weighted { get; init; }
 }

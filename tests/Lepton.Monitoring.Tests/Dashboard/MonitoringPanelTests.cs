@@ -97,6 +97,24 @@ public sealed class MonitoringPanelTests
     }
 
     [Fact]
+    public void Render_ForAWeightColumnModel_ChartsItsWeightedScore()
+    {
+        var window = new MonitorWindow(T0, T0.AddMinutes(2));
+        var deviance = new LiveWeighted("exposure", 30) { Mae = 0.4, Rmse = 0.7, LossMetric = "Poisson deviance", LossValue = 0.71 };
+        TimelinePoint[] points =
+        [
+            Point(0, 20, null, 0.1, null) with { Labels = 30, Mae = 0.5, Weighted = deviance },
+            Point(1, 20, null, 0.1, null) with { Labels = 30, Mae = 0.6, Weighted = deviance with { LossValue = 0.93 } },
+        ];
+        string html = MonitoringPanel.Render("claims", window, points, 0.2);
+        Assert.Contains("Live Poisson deviance, each row weighted by exposure (from feedback)", html);
+        Assert.Single(Paths(html, "weighted Poisson deviance"));
+        var churn = MonitoringPanel.Render("churn", window, [Point(0, 20, 0.8, 0.1, null) with { Labels = 5, Weighted = new LiveWeighted("value", 5) { Accuracy = 0.75 } }], 0.2);
+        Assert.Contains("Live accuracy, each row weighted by value (from feedback)", churn);
+        Assert.DoesNotContain("weighted by", MonitoringPanel.Render("prices", window, [Point(0, 20, null, 0.1, null) with { Labels = 4, Mae = 1 }], 0.2));
+    }
+
+    [Fact]
     public void Render_WithoutTraffic_SaysSo_WithTheNameEncoded()
     {
         string html = MonitoringPanel.Render("a<b", new MonitorWindow(T0, T0.AddHours(1)), [Point(0, 0, null, null, null)], 0.2);

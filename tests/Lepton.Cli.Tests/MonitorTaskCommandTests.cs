@@ -71,6 +71,44 @@ public sealed class MonitorTaskCommandTests(TrainedModelFixture fx)
         Assert.Contains("The selection_ratio rule reads the groups of --groups", err);
     }
 
+    /// <summary>A claim-frequency regressor trained with exposures as weights: (predicted, true, exposure) (1, 2, 0.5) (2, 2, 1) (4, 1, 2).</summary>
+    private async Task WeightedClaimsAsync()
+    {
+        await using var store = await RegistryStoreFactory.OpenAsync(null);
+        if (await store.GetModelAsync("claimsw") is not null) return;
+        string dir = Path.Combine(fx.Root, "claimsw");
+        ModelFile.Save(dir, new Sequential(new Flatten(), new Linear(4, 1, rng: new Generator(5))), new ModelSpec
+        {
+            Input = new InputSpec("image", [-1, 1, 2, 2]), Task = new TaskSpec(TaskKind.Regression) { Loss = "poisson" },
+            Metadata = new System.Text.Json.Nodes.JsonObject { ["weight_column"] = "exposure" },
+        });
+        var (code, _, err) = await CliRun.Invoke("models", "register", "claimsw", "--from", dir);
+        Assert.True(code == 0, err);
+        var at = DateTimeOffset.UtcNow.AddSeconds(-60);
+        (string Label, string Truth, double Exposure)[] rows = [("1", "2", 0.5), ("2", "2", 1), ("4", "1", 2)];
+        await store.AppendPredictionsAsync([.. rows.Select((r, i) => new PredictionRecord($"claimsw-{i}", "claimsw", 1, at.AddSeconds(i), 3, r.Label,
+            "{\"table_row\":true}", JsonSerializer.Serialize(new { label = r.Label, version = "1" }), JsonSerializer.Serialize(new { exposure = r.Exposure })))]);
+        for (int i = 0; i < rows.Length; i++)
+            await store.RecordFeedbackAsync(new FeedbackRecord($"claimsw-{i}", "claimsw", rows[i].Truth, DateTimeOffset.UtcNow.AddSeconds(-10), "test"));
+    }
+
+    [Fact]
+    public async Task Monitor_a_weight_column_regressor_shows_its_weighted_scores_and_fires_a_weighted_rule()
+    {
+        await WeightedClaimsAsync();
+        var (code, stdout, err) = await CliRun.Invoke("monitor", "claimsw", "--window", "10m", "--rule", "live.weighted_error > 1 over 3 labels");
+        Assert.True(code == 0, err);
+        string text = System.Text.RegularExpressions.Regex.Replace(stdout, "\\s+", " ");
+        Assert.Contains("weighted by exposure", text);
+        Assert.Contains("Poisson deviance", text);
+        Assert.Contains("live.weighted_error is 1.95", text);
+        (code, stdout, err) = await CliRun.Invoke("monitor", "claimsw", "--window", "10m", "--json");
+        Assert.True(code == 0, err);
+        var weighted = JsonDocument.Parse(stdout).RootElement.GetProperty("overall").GetProperty("weighted");
+        Assert.Equal(("exposure", 3), (weighted.GetProperty("column").GetString(), weighted.GetProperty("labels").GetInt32()));
+        Assert.Equal((0.5 * 1 + 2 * 3) / 3.5, weighted.GetProperty("mae").GetDouble(), 6);
+    }
+
     /// <summary>A one-target regressor: errors -0.5, 0, 2 (MAE 2.5/3, RMSE sqrt(4.25/3)), and a truth that is not a number.</summary>
     private Task RegressorAsync() => PrepareAsync("priced", new TaskSpec(TaskKind.Regression), [], 1,
         ("2.5", "3"), ("4", "4"), ("1", "-1"), ("2", "n/a"));

@@ -37,7 +37,8 @@ public sealed record TabularAutoProgress(string Candidate, int Index, int Candid
 /// <summary>
 /// Tries tabular learners with k-fold cross-validation on the same folds (seeded and stratified, or forward in time for rows
 /// in time order) and refits the best on every row (ties: the earlier candidate). Candidates run in order while the time
-/// budget lasts; the first that can run always completes, so there is a result.
+/// budget lasts; the first that can run always completes, so there is a result. Rows with score weights
+/// (<see cref="FeatureMatrix.ScoreWeights"/>: a weight column) count their weight in every fold's score and threshold.
 /// </summary>
 public static class TabularAuto
 {

@@ -15,18 +15,23 @@ public sealed class MonitorTaskCommandTests(TrainedModelFixture fx)
     /// Registers <paramref name="model"/> (a one-layer model saved with <paramref name="task"/>) and logs one prediction per row a
     /// minute ago, each labelled with its truth.
     /// </summary>
-    private async Task PrepareAsync(string model, TaskSpec task, string[] classNames, int outputs, params (string Label, string Truth)[] rows)
+    private Task PrepareAsync(string model, TaskSpec task, string[] classNames, int outputs, params (string Label, string Truth)[] rows) =>
+        PrepareRowsAsync(model, task, classNames, outputs, null, [.. rows.Select(r => (r.Label, r.Truth, (string?)null))]);
+
+    /// <summary>As <see cref="PrepareAsync"/>, the model.json carrying <paramref name="metadata"/> and each prediction its logged table row (JSON).</summary>
+    private async Task PrepareRowsAsync(string model, TaskSpec task, string[] classNames, int outputs, System.Text.Json.Nodes.JsonObject? metadata,
+        params (string Label, string Truth, string? Row)[] rows)
     {
         await using var store = await RegistryStoreFactory.OpenAsync(null);
         if (await store.GetModelAsync(model) is not null) return;
         string dir = Path.Combine(fx.Root, model);
         ModelFile.Save(dir, new Sequential(new Flatten(), new Linear(4, outputs, rng: new Generator(5))),
-            new ModelSpec { Input = new InputSpec("image", [-1, 1, 2, 2]), Task = task, ClassNames = classNames });
+            new ModelSpec { Input = new InputSpec("image", [-1, 1, 2, 2]), Task = task, ClassNames = classNames, Metadata = metadata });
         var (code, _, err) = await CliRun.Invoke("models", "register", model, "--from", dir);
         Assert.True(code == 0, err);
         var at = DateTimeOffset.UtcNow.AddSeconds(-60);
-        await store.AppendPredictionsAsync([.. rows.Select((r, i) => new PredictionRecord($"{model}-{i}", model, 1, at.AddSeconds(i), 3, r.Label, "{}",
-            JsonSerializer.Serialize(new { label = r.Label, version = "1" })))]);
+        await store.AppendPredictionsAsync([.. rows.Select((r, i) => new PredictionRecord($"{model}-{i}", model, 1, at.AddSeconds(i), 3, r.Label,
+            r.Row is null ? "{}" : "{\"table_row\":true}", JsonSerializer.Serialize(new { label = r.Label, version = "1" }), r.Row))]);
         for (int i = 0; i < rows.Length; i++)
             await store.RecordFeedbackAsync(new FeedbackRecord($"{model}-{i}", model, rows[i].Truth, DateTimeOffset.UtcNow.AddSeconds(-10), "test"));
     }
@@ -72,25 +77,9 @@ public sealed class MonitorTaskCommandTests(TrainedModelFixture fx)
     }
 
     /// <summary>A claim-frequency regressor trained with exposures as weights: (predicted, true, exposure) (1, 2, 0.5) (2, 2, 1) (4, 1, 2).</summary>
-    private async Task WeightedClaimsAsync()
-    {
-        await using var store = await RegistryStoreFactory.OpenAsync(null);
-        if (await store.GetModelAsync("claimsw") is not null) return;
-        string dir = Path.Combine(fx.Root, "claimsw");
-        ModelFile.Save(dir, new Sequential(new Flatten(), new Linear(4, 1, rng: new Generator(5))), new ModelSpec
-        {
-            Input = new InputSpec("image", [-1, 1, 2, 2]), Task = new TaskSpec(TaskKind.Regression) { Loss = "poisson" },
-            Metadata = new System.Text.Json.Nodes.JsonObject { ["weight_column"] = "exposure" },
-        });
-        var (code, _, err) = await CliRun.Invoke("models", "register", "claimsw", "--from", dir);
-        Assert.True(code == 0, err);
-        var at = DateTimeOffset.UtcNow.AddSeconds(-60);
-        (string Label, string Truth, double Exposure)[] rows = [("1", "2", 0.5), ("2", "2", 1), ("4", "1", 2)];
-        await store.AppendPredictionsAsync([.. rows.Select((r, i) => new PredictionRecord($"claimsw-{i}", "claimsw", 1, at.AddSeconds(i), 3, r.Label,
-            "{\"table_row\":true}", JsonSerializer.Serialize(new { label = r.Label, version = "1" }), JsonSerializer.Serialize(new { exposure = r.Exposure })))]);
-        for (int i = 0; i < rows.Length; i++)
-            await store.RecordFeedbackAsync(new FeedbackRecord($"claimsw-{i}", "claimsw", rows[i].Truth, DateTimeOffset.UtcNow.AddSeconds(-10), "test"));
-    }
+    private Task WeightedClaimsAsync() => PrepareRowsAsync("claimsw", new TaskSpec(TaskKind.Regression) { Loss = "poisson" }, [], 1,
+        new System.Text.Json.Nodes.JsonObject { ["weight_column"] = "exposure" },
+        ("1", "2", """{"exposure":0.5}"""), ("2", "2", """{"exposure":1}"""), ("4", "1", """{"exposure":2}"""));
 
     [Fact]
     public async Task Monitor_a_weight_column_regressor_shows_its_weighted_scores_and_fires_a_weighted_rule()

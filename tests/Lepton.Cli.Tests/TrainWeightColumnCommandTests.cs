@@ -104,9 +104,14 @@ public sealed class TrainWeightColumnCommandTests(TrainedModelFixture fx) : IDis
         Assert.Equal("exposure", weighted.GetProperty("column").GetString());
         Assert.Equal(metrics.GetProperty("test_weighted_poisson_deviance").GetDouble(), weighted.GetProperty("poisson_deviance").GetDouble(), 5);
         Assert.Equal(metrics.GetProperty("test_weighted_rmse").GetDouble(), weighted.GetProperty("rmse").GetDouble(), 5);
-        (code, stdout, err) = await CliRun.Invoke("eval", "--model", Path.Combine(_root, "trees"), "--data", "cli-wt-claims@2");
+        string page = Path.Combine(_root, "trees-report.html");
+        (code, stdout, err) = await CliRun.Invoke("eval", "--model", Path.Combine(_root, "trees"), "--data", "cli-wt-claims@2", "--report", page);
         Assert.True(code == 0, err + stdout);
         Assert.Contains($"weighted by exposure ({weighted.GetProperty("rows").GetInt32():N0} rows): RMSE", Flat(stdout));
+        // The report page says it too, under its headline metrics.
+        string html = File.ReadAllText(page);
+        Assert.Contains("<p class=\"weighted\" data-column=\"exposure\">Each row weighted by its <strong>exposure</strong>", html);
+        Assert.Contains("Poisson deviance <strong", html);
     }
 
     // A yes/no label (did the policy claim?) weighted by a column of ones: eval's weighted accuracy is its accuracy.
@@ -127,8 +132,10 @@ public sealed class TrainWeightColumnCommandTests(TrainedModelFixture fx) : IDis
         Assert.True(code == 0, err + stdout);
         var metrics = Json(stdout).GetProperty("metrics");
         Assert.Equal(metrics.GetProperty("test_accuracy").GetDouble(), metrics.GetProperty("test_weighted_accuracy").GetDouble(), 12);
-        (code, stdout, err) = await CliRun.Invoke("eval", "--model", dir, "--data", "cli-wt-claimed@2", "--json");
+        string page = Path.Combine(_root, "claimed-report.html");
+        (code, stdout, err) = await CliRun.Invoke("eval", "--model", dir, "--data", "cli-wt-claimed@2", "--json", "--report", page);
         Assert.True(code == 0, err + stdout);
+        Assert.Contains("Weighted by one", File.ReadAllText(page));
         var o = Json(stdout);
         Assert.Equal(o.GetProperty("evaluation").GetProperty("accuracy").GetDouble(), o.GetProperty("weighted").GetProperty("accuracy").GetDouble(), 12);
         Assert.Equal(metrics.GetProperty("test_accuracy").GetDouble(), o.GetProperty("weighted").GetProperty("accuracy").GetDouble(), 12);

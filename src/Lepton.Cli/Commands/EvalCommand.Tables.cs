@@ -49,13 +49,12 @@ public static partial class EvalCommand
         var lineage = await Reports.Lineage.LineageLoader.LoadAsync(resolved.Display, resolved.Folder, resolved.Version, registry.Store, ct);
         var report = TableRegressionReport.Build(resolved.Display, dataName, split, predictor, encoder, table, label, lineage, options, ct,
             TableEvaluationReport.MonotoneOf(resolved.Folder));
-        report = report.WithGroups(TableFairness.Errors(groups, report.Rows, report.Predicted, report.Labels, options.Level));
+        // A model trained with a weight column: its metrics as the loss counted the rows, beside the plain ones.
+        report = report.WithGroups(TableFairness.Errors(groups, report.Rows, report.Predicted, report.Labels, options.Level))
+            .WithWeights(EvaluationWeights.Of(resolved.Folder, report.Rows));
         var conformal = Lepton.Runtime.Conformal.ConformalIntervals.Load(resolved.Folder) is { } intervals
             ? Lepton.Runtime.Conformal.ConformalCoverage.Regression(intervals, report.Predicted, [.. report.Labels.Select(y => (float)y)], report.Band) : null;
         var groupCoverage = conformal is null ? [] : TableFairness.Coverage(groups, table, conformal);
-        // A model trained with a weight column: its metrics as the loss counted the rows, beside the plain ones.
-        var weights = EvaluationWeights.Of(resolved.Folder, report.Rows);
-        var weighted = weights?.Regression(report.Loss, report.Predicted, report.Labels);
         string? written = null, evaluation = null;
         if (reportPath is not null)
         {
@@ -66,7 +65,6 @@ public static partial class EvalCommand
         {
             var o = report.Json();
             if (conformal is not null) o["conformal"] = ConformalCoverageView.Json(conformal, groups: groupCoverage);
-            if (weights is not null) o["weighted"] = weights.Json(weighted!.Select(m => (m.Key, m.Value)));
             o["report"] = written;
             o["evaluation_json"] = evaluation;
             JsonOut.Write(o);
@@ -76,7 +74,7 @@ public static partial class EvalCommand
         AnsiConsole.MarkupLine($"[bold]{Markup.Escape(report.Model)}[/] on {Markup.Escape(dataName)} ({Markup.Escape(split)}, {m.Count} rows): " +
                                $"RMSE [bold]{R(m.Rmse)}[/] {Markup.Escape(Range(report.Intervals["rmse"]))}, MAE {R(m.Mae)} {Markup.Escape(Range(report.Intervals["mae"]))}, R² {m.R2:F4} {Markup.Escape(Range(report.Intervals["r2"]))}" +
                                string.Concat((report.LossMetrics() ?? []).Select(x => $", {Markup.Escape(x.Label)} [bold]{R(x.Value)}[/]")));
-        if (weights is not null) AnsiConsole.MarkupLine(Markup.Escape(weights.Line(weighted!.Select(m => (m.Title, m.Value)))));
+        if (report.Weighted is { } weighted) AnsiConsole.MarkupLine(Markup.Escape(weighted.Weights.Line(weighted.Metrics.Select(m => (m.Title, m.Value)))));
         ConformalCoverageView.Write(conformal, split);
         WriteImportance(report.Importance);
         WriteDependence(report.Importance, written is not null);
@@ -130,6 +128,7 @@ public static partial class EvalCommand
             var sections = new List<ReportSection> { importance.Section() };
             if (importance.DependenceSection() is { } dependence) sections.Add(dependence);
             if (GroupFairnessView.Section(fairness, [], split) is { } compared) sections.Add(compared);
+            if (weights is not null) sections.Add(new ReportSection("weighted", "weighted", $"Weighted by {weights.Column}", weights.Html([("accuracy", weightedAccuracy!.Value)])));
             evaluation = await ReportWorkflow.WriteAsync(reportPath, EvaluationReportHtml.Render(report, sections), evaluationJson, ct);
             written = Path.GetFullPath(reportPath);
         }

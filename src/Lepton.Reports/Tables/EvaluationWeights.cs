@@ -76,6 +76,12 @@ public sealed class EvaluationWeights
         return o;
     }
 
+    /// <summary>The same figures for an HTML report: a paragraph naming the column, the rows that carried it and each weighted metric.</summary>
+    public string Html(IEnumerable<(string Title, double Value)> metrics) =>
+        $"<p class=\"weighted\" data-column=\"{Lepton.Reports.Html.HtmlParts.E(Column)}\">Each row weighted by its <strong>{Lepton.Reports.Html.HtmlParts.E(Column)}</strong> " +
+        $"({Rows.ToString("N0", CultureInfo.InvariantCulture)} rows carry one), as the model's loss counted them: " +
+        string.Join(", ", metrics.Select(m => $"{Lepton.Reports.Html.HtmlParts.E(m.Title)} <strong data-metric=\"{Lepton.Reports.Html.HtmlParts.E(m.Title)}\">{Lepton.Reports.Html.HtmlParts.E(Data.NumberText.Readable(m.Value))}</strong>")) + ".</p>";
+
     /// <summary>A line for people: <c>weighted by exposure (19,998 rows): RMSE 0.71, Poisson deviance 0.70</c>.</summary>
     public string Line(IEnumerable<(string Title, double Value)> metrics) =>
         $"weighted by {Column} ({Rows.ToString("N0", CultureInfo.InvariantCulture)} rows): " +

@@ -74,7 +74,17 @@ public sealed class TableRegressionReport
 
     /// <summary>This report with <paramref name="groups"/> compared (its page gains a Groups section, its JSON a <c>groups</c> array).</summary>
     public TableRegressionReport WithGroups(IReadOnlyList<ErrorFairness> groups) =>
-        new(Model, Data, Split, Rows, Labels, Predicted, Metrics, Intervals, Worst, Importance, Lineage, Options) { Loss = Loss, Groups = groups, Band = Band };
+        new(Model, Data, Split, Rows, Labels, Predicted, Metrics, Intervals, Worst, Importance, Lineage, Options) { Loss = Loss, Groups = groups, Band = Band, Weighted = Weighted };
+
+    /// <summary>A model trained with a weight column: its metrics with each row counting its weight, and the column (shown under the headline, in JSON as <c>weighted</c>).</summary>
+    public (EvaluationWeights Weights, IReadOnlyList<(string Key, string Title, double Value)> Metrics)? Weighted { get; private init; }
+
+    /// <summary>This report with the weighted metrics of <paramref name="weights"/> (none: as it is).</summary>
+    public TableRegressionReport WithWeights(EvaluationWeights? weights) => weights is null ? this :
+        new(Model, Data, Split, Rows, Labels, Predicted, Metrics, Intervals, Worst, Importance, Lineage, Options)
+        {
+            Loss = Loss, Groups = Groups, Band = Band, Weighted = (weights, weights.Regression(Loss, Predicted, Labels)),
+        };
 
     /// <summary>Scores <paramref name="predictor"/> on the rows of <paramref name="table"/> whose numeric label is present.</summary>
     public static TableRegressionReport Build(string model, string data, string split, IPredictor predictor, TableInputEncoder encoder, Table table,
@@ -147,6 +157,7 @@ public sealed class TableRegressionReport
             ["row"] = Rows.RowNumbers[i], ["label"] = Labels[i], ["predicted"] = Predicted[i], ["residual"] = Predicted[i] - Labels[i],
         })]);
         if (Groups.Count > 0) o["groups"] = new JsonArray([.. Groups.Select(g => (JsonNode)GroupFairnessView.Json(g))]);
+        if (Weighted is { } weighted) o["weighted"] = weighted.Weights.Json(weighted.Metrics.Select(m => (m.Key, m.Value)));
         return o;
     }
 
@@ -187,7 +198,9 @@ public sealed class TableRegressionReport
         foreach (var (key, label, value) in LossMetrics() ?? [])
             html.Append("<tr class=\"metric\" data-metric=\"").Append(key).Append("\" data-value=\"").Append(X(value)).Append("\"><td>").Append(E(label))
                 .Append("</td><td>").Append(NumberText.Readable(value)).Append("</td><td></td></tr>");
-        html.Append("<tr data-metric=\"count\" data-value=\"").Append(Metrics.Count).Append("\"><td>rows</td><td>").Append(Count(Metrics.Count)).Append("</td><td></td></tr></table></section>");
+        html.Append("<tr data-metric=\"count\" data-value=\"").Append(Metrics.Count).Append("\"><td>rows</td><td>").Append(Count(Metrics.Count)).Append("</td><td></td></tr></table>");
+        if (Weighted is { } weighted) html.Append(weighted.Weights.Html(weighted.Metrics.Select(m => (m.Title, m.Value))));
+        html.Append("</section>");
 
         html.Append("<section id=\"residuals\"><h2>Residuals</h2><p class=\"muted\">Each row's residual (predicted − true) against its prediction: a good fit scatters evenly around 0.</p>");
         var points = Predicted.Select((p, i) => new ChartPoint(p, p - Labels[i])).ToList();

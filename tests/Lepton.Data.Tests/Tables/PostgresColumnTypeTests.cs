@@ -56,6 +56,8 @@ public sealed class PostgresColumnTypeTests
     [Theory]
     [InlineData("integer", 0.5, "is not a whole number")]
     [InlineData("smallint", 40000.0, "is outside the column's range")]
+    [InlineData("real", 1e300, "is outside the column's range")]
+    [InlineData("numeric(10,2)", 1e300, "is outside the column's range")]
     [InlineData("double precision", "north", "is not a number")]
     [InlineData("boolean", 1.0, "is not true or false")]
     [InlineData("timestamp with time zone", "soon", "is not a date or time")]

@@ -103,8 +103,8 @@ internal sealed record PostgresColumnType(string Sql, NpgsqlDbType Db)
                 return Db switch
                 {
                     NpgsqlDbType.Double => number,
-                    NpgsqlDbType.Real => (float)number,
-                    NpgsqlDbType.Numeric => (decimal)number,
+                    NpgsqlDbType.Real => float.IsFinite((float)number) ? (float)number : throw new FormatException("is outside the column's range"),
+                    NpgsqlDbType.Numeric => Math.Abs(number) < 7.9e28 ? (decimal)number : throw new FormatException("is outside the column's range"),
                     _ => Integer(number),
                 };
             case NpgsqlDbType.Boolean:

@@ -38,17 +38,20 @@ public static class TableForecast
         var filled = (double[])original.Values.Clone();
         Table WithTarget(double[] target) =>
             TableLags.Add(new Table([.. source.Columns.Select(c => c.Name == lags.Target ? new NumericColumn(c.Name, target) : c)], source.RowNumbers), lags);
+        Table derived = table;
         foreach (var step in steps)
         {
             ct.ThrowIfCancellationRequested();
-            var answers = predict(WithTarget(filled).Take(step));
+            // Lag columns are computed when the table is made, from the targets filled so far (later fills do not change them).
+            derived = WithTarget((double[])filled.Clone());
+            var answers = predict(derived.Take(step));
             if (answers.Length != step.Length) throw new InvalidOperationException($"{answers.Length} forecasts for {step.Length} rows.");
             for (int i = 0; i < step.Length; i++)
                 if (double.IsNaN(original.Values[step[i]])) filled[step[i]] = answers[i];
         }
-        // Each row's features read only rows before it, whose targets were filled before its step: the same features it was answered
-        // on. The target itself is given back as it was (missing), not as forecast.
-        var final = WithTarget(filled);
+        // The last step's table already holds every forecast row's features: each reads only rows before it, all filled before the last
+        // step, as when it was answered. The target itself is given back as it was (missing), not as forecast.
+        var final = derived;
         var stepOf = new Dictionary<int, int>();
         for (int s = 0; s < steps.Count; s++)
             foreach (int r in steps[s]) stepOf[r] = s + 1;

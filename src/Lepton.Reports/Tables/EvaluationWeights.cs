@@ -32,19 +32,23 @@ public sealed class EvaluationWeights
     public static EvaluationWeights? Of(string folder, Table rows)
     {
         ArgumentNullException.ThrowIfNull(rows);
+        if (ColumnOf(folder) is not { } column || !rows.TryGetColumn(column, out var c) || c is not NumericColumn weights) return null;
+        return new EvaluationWeights(column, [.. weights.Values.Select(w => double.IsFinite(w) && w >= 0 ? w : double.NaN)]);
+    }
+
+    /// <summary>The column the model in <paramref name="folder"/> was trained with as row weights (model.json's <c>metadata.weight_column</c>); null without one or without a readable model.json.</summary>
+    public static string? ColumnOf(string folder)
+    {
         string path = Path.Combine(folder, Lepton.NN.Serialization.ModelFile.SpecFileName);
         if (!File.Exists(path)) return null;
-        string? column;
         try
         {
-            column = JsonNode.Parse(File.ReadAllText(path))?["metadata"]?["weight_column"] is JsonValue v && v.TryGetValue(out string? name) ? name : null;
+            return JsonNode.Parse(File.ReadAllText(path))?["metadata"]?["weight_column"] is JsonValue v && v.TryGetValue(out string? name) ? name : null;
         }
-        catch (System.Text.Json.JsonException)
+        catch (Exception e) when (e is IOException or System.Text.Json.JsonException)
         {
             return null;
         }
-        if (column is null || !rows.TryGetColumn(column, out var c) || c is not NumericColumn weights) return null;
-        return new EvaluationWeights(column, [.. weights.Values.Select(w => double.IsFinite(w) && w >= 0 ? w : double.NaN)]);
     }
 
     /// <summary>A regressor's RMSE, MAE and its loss's metric (a deviance, the pinball loss), weighted: <c>(key, title, value)</c>.</summary>

@@ -25,7 +25,7 @@ public static class TableEvaluation
         if (test.Count > policy.BaseTestSize) test = [.. test.OrderBy(_ => rng.Next()).Take(policy.BaseTestSize)];
         var baseRows = test.Select(r => ((IReadOnlyDictionary<string, object?>)table.Columns.ToDictionary(c => c.Name, c => c.GetValue(r)), table[label].Format(r)!)).ToList();
         var holdout = feedback.Holdout.Select(e => (e.Row, e.Label)).ToList();
-        string? weights = WeightColumnOf(championFolder);
+        string? weights = Lepton.Reports.Tables.EvaluationWeights.ColumnOf(championFolder);
         var (champBase, champHold) = Score(championFolder, baseRows, holdout, weights);
         var (challBase, challHold) = Score(challengerFolder, baseRows, holdout, weights);
         return new EvaluationComparison(championVersion, challengerVersion, champBase, challBase, champHold, challHold);
@@ -38,21 +38,6 @@ public static class TableEvaluation
         var encoder = TableInputEncoder.TryLoad(folder, predictor.Signature)
                       ?? throw new InvalidDataException($"Model folder {Path.GetFileName(folder)} has no encoders.json; the table loop needs table models on both sides.");
         return (ScoreSet(predictor, encoder, baseTest, weightColumn), holdout.Count == 0 ? null : ScoreSet(predictor, encoder, holdout, weightColumn));
-    }
-
-    // model.json's metadata.weight_column, the column the model's rows were weighted by in training; null without one.
-    private static string? WeightColumnOf(string folder)
-    {
-        string path = Path.Combine(folder, Lepton.NN.Serialization.ModelFile.SpecFileName);
-        try
-        {
-            return System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(path))?["metadata"]?["weight_column"] is System.Text.Json.Nodes.JsonValue v
-                   && v.TryGetValue(out string? column) ? column : null;
-        }
-        catch (Exception e) when (e is IOException or System.Text.Json.JsonException)
-        {
-            return null;
-        }
     }
 
     /// <summary>

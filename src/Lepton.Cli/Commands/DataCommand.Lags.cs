@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Globalization;
 using Lepton.Cli.Rendering;
 using Lepton.Registry;
 using Lepton.Registry.Datasets.Tables;
@@ -38,7 +37,7 @@ public static partial class DataCommand
             await using var registry = await ModelRegistry.OpenAsync(p.GetValue(store), ct);
             var parent = await DatasetReference.Parse(p.GetValue(reference)).ResolveAsync(registry.Store, ct);
             var (version, note, table, added) = await TableDatasets.LagsAsync(registry.Store, registry.Artifacts, parent,
-                new TableLagRequest(Numbers(p.GetValue(lags), "--lags"), Numbers(p.GetValue(rolling), "--rolling"), List(p.GetValue(by)), p.GetValue(target), p.GetValue(time)),
+                new TableLagRequest(Numbers(p.GetValue(lags), "--lags"), Numbers(p.GetValue(rolling), "--rolling"), TableLagRequest.Names(p.GetValue(by)), p.GetValue(target), p.GetValue(time)),
                 RegistryOptions.Actor, ct);
             var filled = added.ToDictionary(c => c, c => table.RowCount - Enumerable.Range(0, table.RowCount).Count(table[c].IsMissing));
             if (p.GetValue(json))
@@ -54,10 +53,6 @@ public static partial class DataCommand
         return cmd;
     }
 
-    private static List<string> List(string? text) =>
-        text is null ? [] : [.. text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)];
-
-    private static List<int> Numbers(string? text, string option) =>
-        [.. List(text).Select(t => int.TryParse(t, NumberStyles.Integer, CultureInfo.InvariantCulture, out int v) ? v
-            : throw new ArgumentException($"{option} {text}: give whole numbers separated by commas, e.g. 1,7,28."))];
+    private static IReadOnlyList<int> Numbers(string? text, string option) =>
+        TableLagRequest.Numbers(text) ?? throw new ArgumentException($"{option} {text}: give whole numbers separated by commas, e.g. 1,7,28.");
 }

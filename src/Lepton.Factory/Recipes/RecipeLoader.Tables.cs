@@ -92,16 +92,14 @@ public static partial class RecipeLoader
         }
         if (s.String("time_column") is null)
             s.Errors.Add(s.Value(lags is not null ? "lags" : "rolling")!, "'data.lags' and 'data.rolling' read each series in time order: name the table's 'data.time_column'.");
-        List<int> Numbers(string key, string? text)
+        IReadOnlyList<int> Numbers(string key, string? text)
         {
-            var numbers = new List<int>();
-            foreach (var part in (text ?? "").Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
-                if (int.TryParse(part, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out int v)) numbers.Add(v);
-                else s.Errors.Add(s.Value(key)!, $"'data.{key}' is '{text}'; give whole numbers separated by commas, e.g. 1,7,28.");
-            return numbers;
+            if (Lepton.Registry.Datasets.Tables.TableLagRequest.Numbers(text) is { } numbers) return numbers;
+            s.Errors.Add(s.Value(key)!, $"'data.{key}' is '{text}'; give whole numbers separated by commas, e.g. 1,7,28.");
+            return [];
         }
         return new Lepton.Registry.Datasets.Tables.TableLagRequest(Numbers("lags", lags), Numbers("rolling", rolling),
-            [.. (series ?? "").Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)]);
+            Lepton.Registry.Datasets.Tables.TableLagRequest.Names(series));
     }
 
     // schema: a mapping of column names to kinds (numeric, categorical, boolean, datetime, text, identifier), or a schema file

@@ -9,7 +9,24 @@ namespace Lepton.Registry.Datasets.Tables;
 /// What <c>lepton data lags</c> (and a recipe's <c>data.lags</c>) asks: lags and rolling windows of <paramref name="Target"/> (default:
 /// the version's label) by the series of <paramref name="By"/>, ordered by <paramref name="Time"/> (default: the version's time column).
 /// </summary>
-public sealed record TableLagRequest(IReadOnlyList<int> Lags, IReadOnlyList<int> Windows, IReadOnlyList<string> By, string? Target = null, string? Time = null);
+public sealed record TableLagRequest(IReadOnlyList<int> Lags, IReadOnlyList<int> Windows, IReadOnlyList<string> By, string? Target = null, string? Time = null)
+{
+    /// <summary>Comma-separated names (<c>store,item</c>) as a list; empty for none.</summary>
+    public static IReadOnlyList<string> Names(string? text) =>
+        text is null ? [] : [.. text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)];
+
+    /// <summary>Comma-separated whole numbers (<c>1,7,28</c>) as a list (empty for none), or null when one is not a whole number.</summary>
+    public static IReadOnlyList<int>? Numbers(string? text)
+    {
+        var numbers = new List<int>();
+        foreach (var part in Names(text))
+        {
+            if (!int.TryParse(part, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out int v)) return null;
+            numbers.Add(v);
+        }
+        return numbers;
+    }
+}
 
 /// <summary>A lag derivation recorded as a table version: the version, its note, the table with the added columns and their names.</summary>
 public sealed record TableLagResult(DatasetVersion Version, string Note, Table Table, IReadOnlyList<string> Added);
